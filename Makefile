@@ -1,0 +1,32 @@
+# scrutiny: `make site` builds the published site, `make test` runs the tests.
+# Both create .venv/ on first use and reinstall when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test bench serve clean docs
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(PY) build.py
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+serve: site
+	$(VENV)/bin/scrutiny serve
+
+docs: $(STAMP)
+	$(PY) -m scrutiny.docs README.md
+
+clean:
+	rm -rf .scrutiny site bench/out

@@ -1,0 +1,44 @@
+"""The ``scrutiny`` command: a thin Click layer over the library.
+
+Each command module below registers its commands on :data:`cli`. Command
+modules import only ``click`` and the helpers here at load time; everything
+heavy is imported inside the command function, so ``scrutiny search`` does not
+pay for spaCy or scikit-learn.
+"""
+
+from __future__ import annotations
+
+import click
+
+from scrutiny import __version__
+from scrutiny.cli.common import cli  # noqa: F401  (the group)
+
+# Command modules: importing them registers their commands on `cli`.
+_COMMAND_MODULES = (
+    "scrutiny.cli.project_cmds",
+    "scrutiny.cli.ingest_cmds",
+    "scrutiny.cli.query_cmds",
+    "scrutiny.cli.tag_cmds",
+    "scrutiny.cli.kb_cmds",
+    "scrutiny.cli.site_cmds",
+    "scrutiny.cli.cite_cmds",
+)
+
+
+def _load_commands() -> None:
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real missing dependency inside the module
+                raise
+
+
+def main(argv=None):
+    _load_commands()
+    return cli.main(args=argv, prog_name="scrutiny")
+
+
+__all__ = ["cli", "main", "__version__", "click"]

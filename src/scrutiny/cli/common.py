@@ -1,0 +1,72 @@
+"""Shared pieces of the CLI: the root group, options and output helpers."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from scrutiny import __version__
+from scrutiny.errors import ScrutinyError
+
+
+class Group(click.Group):
+    """Turns a ScrutinyError anywhere in a command into one clean error line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ScrutinyError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scrutiny")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=str),
+    envvar="SCRUTINY_ROOT",
+    help="Project root (default: the nearest folder above the current one holding corpus/manifest.toml).",
+)
+@click.pass_context
+def cli(ctx, root):
+    """scrutiny: search, tag, cite and publish a critique of policy documents."""
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+
+
+def get_project(ctx: click.Context | None = None):
+    """The Project for this invocation (found lazily, so `init` needs none)."""
+    from scrutiny.project import Project
+
+    ctx = ctx or click.get_current_context()
+    obj = ctx.find_root().obj or {}
+    if "project" not in obj:
+        obj["project"] = Project.find(obj.get("root"))
+    return obj["project"]
+
+
+def pass_project(fn):
+    """Decorator: call the command with ``project`` as first argument."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(get_project(), *args, **kwargs)
+
+    return wrapper
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def emit_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def fail(message: str, code: int = 1):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)

@@ -1,0 +1,101 @@
+"""A scrutiny project: its root folder and the paths and settings under it.
+
+A root is any directory holding ``corpus/manifest.toml``. Everything derived
+(store, index, review state caches) lives under ``<root>/.scrutiny/``, which is
+ignored by git and can be deleted at any time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from scrutiny.errors import ProjectError
+
+MANIFEST = Path("corpus") / "manifest.toml"
+DATA_DIR = ".scrutiny"
+
+
+def find_root(start: os.PathLike | str | None = None) -> Path:
+    """Walk up from ``start`` (default: cwd) to the first dir with corpus/manifest.toml."""
+    here = Path(start or os.getcwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / MANIFEST).is_file():
+            return candidate
+    raise ProjectError(
+        f"no scrutiny project found in {here} or any parent folder "
+        f"(looked for {MANIFEST}). Run `scrutiny init DIR` to start one, or pass --root DIR."
+    )
+
+
+@dataclass
+class Project:
+    root: Path
+
+    @classmethod
+    def find(cls, root: os.PathLike | str | None = None, start=None) -> "Project":
+        if root is not None:
+            root = Path(root).resolve()
+            if not (root / MANIFEST).is_file():
+                raise ProjectError(
+                    f"{root} is not a scrutiny project: {MANIFEST} is missing "
+                    f"(run `scrutiny init {root}` to create one)"
+                )
+            return cls(root)
+        return cls(find_root(start))
+
+    # --- paths -------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "corpus" / "sources"
+
+    @property
+    def kb_dir(self) -> Path:
+        return self.root / "kb"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / DATA_DIR
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "store.db"
+
+    @property
+    def index_path(self) -> Path:
+        """A symlink to the live index directory, swapped atomically on rebuild."""
+        return self.data_dir / "index"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "site_templates"
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+    # --- settings ----------------------------------------------------------
+    @cached_property
+    def settings(self) -> dict:
+        """The ``[project]`` table of the manifest (name, base_url, spacy_model...)."""
+        from scrutiny.manifest import load_manifest
+
+        return load_manifest(self.manifest_path).project
+
+    @property
+    def base_url(self) -> str:
+        return os.environ.get("SCRUTINY_BASE_URL") or self.settings.get("base_url", "")
+
+    @property
+    def spacy_model(self) -> str:
+        return os.environ.get("SCRUTINY_SPACY_MODEL") or self.settings.get("spacy_model", "en_core_web_sm")

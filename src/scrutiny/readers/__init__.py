@@ -1,0 +1,79 @@
+"""Readers: one module per input format, chosen by file extension.
+
+Each reader module exposes ``EXTENSIONS`` (lower-case, with the dot) and
+``read(path) -> ReadDocument``. Modules are imported only when a file of their
+format is read, so commands that never read files stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+from scrutiny.errors import ReaderError
+from scrutiny.readers.base import Block, ReadDocument  # noqa: F401  (re-export)
+
+# extension -> reader module (relative to this package)
+READERS = {
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".text": "text",
+}
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 200 MiB
+
+
+def supported_extensions() -> list[str]:
+    return sorted(READERS)
+
+
+def reader_for(path) -> str:
+    ext = Path(path).suffix.lower()
+    try:
+        return READERS[ext]
+    except KeyError:
+        raise ReaderError(
+            path,
+            f"unsupported file type {ext or '(no extension)'!r}; "
+            f"scrutiny reads {', '.join(supported_extensions())}",
+        ) from None
+
+
+def read(path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDocument:
+    """Read any supported file. Raises ReaderError naming the file and the reason."""
+    path = Path(path)
+    name = reader_for(path)
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        raise ReaderError(path, "file not found") from None
+    except OSError as exc:
+        raise ReaderError(path, f"cannot open: {exc.strerror or exc}") from None
+    if size == 0:
+        raise ReaderError(path, "the file is empty (0 bytes)")
+    if size > max_bytes:
+        raise ReaderError(
+            path,
+            f"the file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:.0f} MiB cap "
+            "(raise it with --max-size if the file is genuine)",
+        )
+    module = importlib.import_module(f"scrutiny.readers.{name}")
+    try:
+        doc = module.read(path)
+    except ReaderError:
+        raise
+    except MemoryError:
+        raise ReaderError(path, "the file is too large to read into memory") from None
+    except Exception as exc:  # a reader bug or a library choking on bad input
+        raise ReaderError(path, f"could not read {name.upper()} file: {type(exc).__name__}: {exc}") from exc
+    doc.blocks = [b for b in doc.blocks if b.text.strip()]
+    if not doc.blocks:
+        raise ReaderError(path, "no text found in the file")
+    return doc

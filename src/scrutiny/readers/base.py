@@ -1,0 +1,43 @@
+"""What every reader returns: pages of typed text blocks, plus metadata.
+
+A reader turns one file into a :class:`ReadDocument`. It never writes anything,
+and it reports a broken file by raising :class:`scrutiny.errors.ReaderError`
+with a reason a campaigner can act on ("encrypted PDF: remove the password").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Block kinds. Passages keep the same vocabulary.
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+LIST_ITEM = "list_item"
+FOOTNOTE = "footnote"
+TABLE = "table"
+BLOCK_KINDS = (HEADING, PARAGRAPH, LIST_ITEM, FOOTNOTE, TABLE)
+
+
+@dataclass
+class Block:
+    kind: str                 # one of BLOCK_KINDS
+    text: str                 # normalised text (NFKC, no soft hyphens, joined lines)
+    page: int = 1             # 1-based page the block starts on
+    page_end: int | None = None  # page it ends on (None = same page)
+    level: int = 0            # heading level (1 = top); 0 for non-headings
+
+    def __post_init__(self):
+        if self.page_end is None:
+            self.page_end = self.page
+
+
+@dataclass
+class ReadDocument:
+    blocks: list[Block]
+    pages: int                                  # number of pages (1 for flowing formats)
+    metadata: dict = field(default_factory=dict)  # title, authors, date, language...
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str | None:
+        return self.metadata.get("title")

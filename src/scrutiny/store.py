@@ -1,0 +1,268 @@
+"""The SQLite store: documents, passages and (per component) derived tables.
+
+Schema versions are kept per component in ``schema_versions`` so that each
+stage (core, nlp, kb, xref...) can own and migrate its own tables without
+touching anyone else's::
+
+    store.ensure_schema("nlp", [MIGRATION_1_SQL, MIGRATION_2_SQL])
+
+Foreign keys are on; WAL mode lets readers (search, site) go on while an
+ingest writes; every ingest runs in one transaction (``with store.transaction():``),
+so a killed process leaves the previous state intact.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+CORE_MIGRATIONS = [
+    """
+    CREATE TABLE documents (
+        id          TEXT PRIMARY KEY,
+        title       TEXT NOT NULL,
+        short_title TEXT,
+        kind        TEXT NOT NULL DEFAULT 'policy',
+        publisher   TEXT,
+        authors     TEXT NOT NULL DEFAULT '[]',   -- JSON list
+        date        TEXT,
+        url         TEXT,
+        licence     TEXT,
+        source      TEXT,                          -- path relative to the root
+        sha256      TEXT,
+        pages       INTEGER,
+        passages    INTEGER,
+        metadata    TEXT NOT NULL DEFAULT '{}',    -- JSON: what the reader found
+        ingested_at TEXT
+    );
+    CREATE TABLE passages (
+        id          TEXT PRIMARY KEY,
+        doc_id      TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        ord         INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        page        INTEGER NOT NULL,
+        page_end    INTEGER NOT NULL,
+        heading     TEXT NOT NULL DEFAULT '',      -- heading path joined with ' > '
+        heading_path TEXT NOT NULL DEFAULT '[]',   -- JSON list
+        text        TEXT NOT NULL,
+        char_start  INTEGER NOT NULL,
+        char_end    INTEGER NOT NULL,
+        UNIQUE (doc_id, ord)
+    );
+    CREATE INDEX passages_doc ON passages(doc_id, ord);
+    -- Old passage ids and where they now point (re-anchoring after a revision).
+    -- new_id NULL = orphan: the text is gone and no match was found.
+    CREATE TABLE passage_redirects (
+        old_id      TEXT PRIMARY KEY,
+        doc_id      TEXT NOT NULL,
+        new_id      TEXT,
+        method      TEXT NOT NULL,                 -- exact | fuzzy | orphan
+        score       REAL,
+        old_text    TEXT NOT NULL,
+        old_page    INTEGER,
+        created_at  TEXT NOT NULL
+    );
+    """,
+]
+
+
+class Store:
+    def __init__(self, path, readonly: bool = False):
+        self.path = Path(path)
+        if readonly:
+            if not self.path.exists():
+                from scrutiny.errors import ProjectError
+
+                raise ProjectError(
+                    f"no store at {self.path}: run `scrutiny ingest` first"
+                )
+            uri = f"file:{self.path}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path)
+            self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.readonly = readonly
+        self._depth = 0
+        if not readonly:
+            self.ensure_schema("core", CORE_MIGRATIONS)
+
+    # --- schema ------------------------------------------------------------
+    def ensure_schema(self, component: str, migrations: list[str]) -> None:
+        """Apply the migrations of ``component`` not applied yet, in order."""
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
+        row = self.db.execute(
+            "SELECT version FROM schema_versions WHERE component = ?", (component,)
+        ).fetchone()
+        current = row[0] if row else 0
+        if current >= len(migrations):
+            return
+        with self.transaction():
+            for version in range(current, len(migrations)):
+                for statement in _split_sql(migrations[version]):
+                    self.db.execute(statement)
+            self.db.execute(
+                "INSERT INTO schema_versions(component, version) VALUES (?, ?) "
+                "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+                (component, len(migrations)),
+            )
+
+    def has_table(self, name: str) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)
+        ).fetchone() is not None
+
+    # --- transactions --------------------------------------------------------
+    @contextmanager
+    def transaction(self):
+        """Nestable: only the outermost level commits or rolls back."""
+        if self._depth == 0:
+            self.db.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.db.rollback()
+            raise
+        else:
+            self._depth -= 1
+            if self._depth == 0:
+                self.db.commit()
+
+    def close(self):
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- documents -----------------------------------------------------------
+    def document(self, doc_id: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return _doc(row) if row else None
+
+    def documents(self) -> list[dict]:
+        return [_doc(r) for r in self.db.execute("SELECT * FROM documents ORDER BY id")]
+
+    def upsert_document(self, doc: dict) -> None:
+        cols = (
+            "id", "title", "short_title", "kind", "publisher", "authors", "date", "url",
+            "licence", "source", "sha256", "pages", "passages", "metadata", "ingested_at",
+        )
+        values = dict(doc)
+        values["authors"] = json.dumps(values.get("authors") or [], ensure_ascii=False)
+        values["metadata"] = json.dumps(values.get("metadata") or {}, ensure_ascii=False, sort_keys=True)
+        row = [values.get(c) for c in cols]
+        self.db.execute(
+            f"INSERT INTO documents ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            f"ON CONFLICT(id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in cols[1:]),
+            row,
+        )
+
+    def delete_document(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    # --- passages ------------------------------------------------------------
+    def replace_passages(self, doc_id: str, passages) -> None:
+        """Replace all passages of a document (call inside a transaction)."""
+        self.db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
+        self.db.executemany(
+            "INSERT INTO passages (id, doc_id, ord, kind, page, page_end, heading, heading_path, "
+            "text, char_start, char_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    p.id, doc_id, p.ord, p.kind, p.page, p.page_end, p.heading,
+                    json.dumps(p.heading_path, ensure_ascii=False), p.text, p.char_start, p.char_end,
+                )
+                for p in passages
+            ],
+        )
+
+    def passages(self, doc_id: str | None = None) -> list[dict]:
+        if doc_id:
+            rows = self.db.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY ord", (doc_id,))
+        else:
+            rows = self.db.execute("SELECT * FROM passages ORDER BY doc_id, ord")
+        return [_passage(r) for r in rows]
+
+    def passage(self, passage_id: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM passages WHERE id = ?", (passage_id,)).fetchone()
+        return _passage(row) if row else None
+
+    def neighbours(self, passage: dict, n: int = 1) -> tuple[list[dict], list[dict]]:
+        before = self.db.execute(
+            "SELECT * FROM passages WHERE doc_id = ? AND ord < ? ORDER BY ord DESC LIMIT ?",
+            (passage["doc_id"], passage["ord"], n),
+        ).fetchall()
+        after = self.db.execute(
+            "SELECT * FROM passages WHERE doc_id = ? AND ord > ? ORDER BY ord LIMIT ?",
+            (passage["doc_id"], passage["ord"], n),
+        ).fetchall()
+        return [_passage(r) for r in reversed(before)], [_passage(r) for r in after]
+
+    def resolve_passage(self, passage_id: str) -> tuple[dict | None, dict | None]:
+        """(passage, redirect): follow a redirect when the id is an old one."""
+        p = self.passage(passage_id)
+        if p:
+            return p, None
+        row = self.db.execute(
+            "SELECT * FROM passage_redirects WHERE old_id = ?", (passage_id,)
+        ).fetchone()
+        if not row:
+            return None, None
+        redirect = dict(row)
+        return (self.passage(redirect["new_id"]) if redirect["new_id"] else None), redirect
+
+    def stats(self) -> dict:
+        q = self.db.execute
+        out = {
+            "documents": q("SELECT count(*) FROM documents").fetchone()[0],
+            "passages": q("SELECT count(*) FROM passages").fetchone()[0],
+            "pages": q("SELECT coalesce(sum(pages), 0) FROM documents").fetchone()[0],
+            "words": q(
+                "SELECT coalesce(sum(length(text) - length(replace(text, ' ', '')) + 1), 0) FROM passages"
+            ).fetchone()[0],
+            "by_kind": {r[0]: r[1] for r in q("SELECT kind, count(*) FROM passages GROUP BY kind ORDER BY kind")},
+            "redirects": q("SELECT count(*) FROM passage_redirects WHERE new_id IS NOT NULL").fetchone()[0],
+            "orphans": q("SELECT count(*) FROM passage_redirects WHERE new_id IS NULL").fetchone()[0],
+        }
+        return out
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (sqlite3 decides where each ends)."""
+    statements, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                statements.append(buf.strip())
+            buf = ""
+    if buf.strip() and not all(l.strip().startswith("--") or not l.strip() for l in buf.splitlines()):
+        statements.append(buf.strip())
+    return statements
+
+
+def _doc(row) -> dict:
+    d = dict(row)
+    d["authors"] = json.loads(d["authors"] or "[]")
+    d["metadata"] = json.loads(d["metadata"] or "{}")
+    return d
+
+
+def _passage(row) -> dict:
+    d = dict(row)
+    d["heading_path"] = json.loads(d["heading_path"] or "[]")
+    return d

@@ -1,0 +1,61 @@
+"""Shared test fixtures. Area-specific helpers live in tests/helpers_*.py."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+REFERENCE_DIR = SHARED / "reference"
+REAL_DOCS_DIR = SHARED / "real-documents"
+REFERENCE_ARTICLE = REFERENCE_DIR / "cotton-soundings-futures-mental-health.txt"
+REAL_PDFS = sorted(REAL_DOCS_DIR.glob("*.pdf")) if REAL_DOCS_DIR.is_dir() else []
+
+
+@pytest.fixture
+def reference_article() -> Path:
+    if not REFERENCE_ARTICLE.is_file():
+        pytest.skip(f"reference article not found at {REFERENCE_ARTICLE} (../shared is absent)")
+    return REFERENCE_ARTICLE
+
+
+@pytest.fixture
+def real_pdfs() -> list[Path]:
+    if not REAL_PDFS:
+        pytest.skip(f"real government PDFs not found in {REAL_DOCS_DIR} (../shared is absent)")
+    return REAL_PDFS
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A fresh, empty scrutiny project created by `scrutiny init`."""
+    from scrutiny.init import init_project
+    from scrutiny.project import Project
+
+    root = tmp_path / "proj"
+    init_project(root)
+    return Project(root)
+
+
+def run_cli(*args, root=None, input=None):
+    """Run the CLI in-process; returns the click Result."""
+    from click.testing import CliRunner
+
+    from scrutiny.cli import _load_commands, cli
+
+    _load_commands()
+    argv = (["--root", str(root)] if root else []) + [str(a) for a in args]
+    return CliRunner().invoke(cli, argv, input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli_runner():
+    return run_cli
+
+
+# Browser tests: with CI=true a missing chromium must fail, not skip.
+CHROMIUM = Path("/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
