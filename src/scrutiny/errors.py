@@ -15,6 +15,9 @@ class ReaderError(ScrutinyError):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):  # picklable across the reader process pool
+        return (type(self), (self.path, self.reason))
+
 
 class ProjectError(ScrutinyError):
     """No project root, or a broken manifest / configuration."""

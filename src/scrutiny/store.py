@@ -65,6 +65,12 @@ CORE_MIGRATIONS = [
         created_at  TEXT NOT NULL
     );
     """,
+    """
+    -- Small key/value facts about the store, e.g. the content version the
+    -- search index was last built from.
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    INSERT INTO meta(key, value) VALUES ('content_version', '0');
+    """,
 ]
 
 
@@ -224,6 +230,27 @@ class Store:
             return None, None
         redirect = dict(row)
         return (self.passage(redirect["new_id"]) if redirect["new_id"] else None), redirect
+
+    # --- meta ----------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value) -> None:
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
+
+    def bump_content_version(self) -> int:
+        """Call inside a transaction whenever searchable content or tags change."""
+        version = int(self.get_meta("content_version", "0")) + 1
+        self.set_meta("content_version", version)
+        return version
+
+    @property
+    def content_version(self) -> int:
+        return int(self.get_meta("content_version", "0"))
 
     def stats(self) -> dict:
         q = self.db.execute

@@ -1,0 +1,167 @@
+"""Commands that build and list the store: ingest, documents, passages, stats."""
+
+from __future__ import annotations
+
+import click
+
+from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--kind", type=click.Choice(["policy", "critique"]), help="Kind of the documents FILES register.")
+@click.option("--strict", is_flag=True, help="Store nothing unless every file reads cleanly (warnings count as failures).")
+@click.option("--force", is_flag=True, help="Re-read documents even when their files have not changed.")
+@click.option("--no-tag", is_flag=True, help="Skip tagging (claims, stakeholders, ties).")
+@click.option("--max-size", type=int, default=200, show_default=True, help="Refuse files larger than this many MiB.")
+@json_option
+@pass_project
+def ingest(project, files, kind, strict, force, no_tag, max_size, as_json):
+    """Read documents into passages, store, tag and index them.
+
+    With FILES, registers each in the manifest (id from the file name, title
+    from its metadata or first heading) and ingests it. Without, ingests every
+    manifest document whose source is present and lists the missing ones.
+    Unchanged files are skipped. Exit 1 when any file failed, after
+    ingesting all the others; each failure is on stderr as `<path>: <reason>`.
+
+    Example: scrutiny ingest corpus/sources/report.pdf --kind policy
+    """
+    import sys
+
+    from scrutiny.ingest import ingest as run_ingest
+
+    report = run_ingest(
+        project, files or None, kind=kind, strict=strict, force=force, tag=not no_tag,
+        max_bytes=max_size * 1048576,
+        progress=None if as_json or not sys.stderr.isatty() else (lambda m: click.echo(m, err=True)),
+    )
+    if as_json:
+        emit_json({
+            "documents": [d.__dict__ for d in report.documents],
+            "tagging": report.tagging, "index": report.index, "seconds": round(report.seconds, 3),
+        })
+    else:
+        for d in report.documents:
+            if d.status == "ingested":
+                extra = ""
+                if d.redirected or d.orphans:
+                    extra = f", {d.redirected} old ids re-anchored, {len(d.orphans)} orphaned"
+                click.echo(f"{d.doc_id}: {d.pages} pages, {d.passages} passages, {d.seconds:.2f}s{extra}")
+                for w in d.warnings:
+                    click.echo(f"{d.path}: warning: {w}", err=True)
+                for o in d.orphans:
+                    click.echo(f"{d.path}: orphaned passage {o}: its text is gone from the new version "
+                               "(see `scrutiny show {o}`)", err=True)
+            elif d.status == "unchanged":
+                click.echo(f"{d.doc_id}: unchanged ({d.passages} passages)")
+            elif d.status == "missing":
+                click.echo(f"{d.doc_id}: missing: {d.message}", err=True)
+        for d in report.failed:
+            click.echo(f"{d.path}: {d.message}", err=True)
+        if report.tagging:
+            t = report.tagging
+            if t.get("tagged"):
+                click.echo(f"tagged {t.get('tagged')} passages in {t.get('seconds', 0):.1f}s"
+                           + (f" (model: {t['model']})" if t.get("model") else ""))
+        if report.index:
+            click.echo(f"indexed {report.index['passages']} passages in {report.index['seconds']:.2f}s")
+        ok = sum(1 for d in report.documents if d.status in ("ingested", "unchanged"))
+        click.echo(f"{ok} documents ready, {len(report.failed)} failed, {len(report.missing)} missing "
+                   f"({report.seconds:.2f}s)")
+    if report.failed:
+        raise SystemExit(1)
+
+
+@cli.command()
+@json_option
+@pass_project
+def documents(project, as_json):
+    """List the documents: ingested ones with their page and passage counts,
+    and manifest entries whose source is missing.
+
+    Example: scrutiny documents --json
+    """
+    from scrutiny.manifest import load_manifest
+    from scrutiny.store import Store
+
+    manifest = load_manifest(project.manifest_path)
+    stored = {}
+    if project.store_path.exists():
+        with Store(project.store_path, readonly=True) as store:
+            stored = {d["id"]: d for d in store.documents()}
+    rows = []
+    for doc_id in sorted(set(manifest.documents) | set(stored)):
+        entry = manifest.documents.get(doc_id)
+        d = stored.get(doc_id)
+        rows.append({
+            "id": doc_id,
+            "title": (d or {}).get("title") or (entry.title if entry else doc_id),
+            "kind": (d or {}).get("kind") or (entry.kind if entry else None),
+            "source": (d or {}).get("source") or (entry.source if entry else None),
+            "sha256": (d or {}).get("sha256") or (entry.sha256 if entry else None),
+            "pages": (d or {}).get("pages"),
+            "passages": (d or {}).get("passages"),
+        })
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        state = f"{r['pages']} pages, {r['passages']} passages" if r["passages"] is not None else "not ingested"
+        click.echo(f"{r['id']:<28} {r['kind'] or '':<9} {state:<28} {r['title']}")
+
+
+@cli.command()
+@click.option("--doc", "doc_id", help="Only this document's passages.")
+@click.option("--kind", help="Only passages of this kind (heading, paragraph, list_item, footnote, table).")
+@json_option
+@pass_project
+def passages(project, doc_id, kind, as_json):
+    """List passages in reading order.
+
+    Example: scrutiny passages --doc fyfvmh --json
+    """
+    from scrutiny.store import Store
+
+    with Store(project.store_path, readonly=True) as store:
+        rows = store.passages(doc_id)
+    if doc_id and not rows:
+        from scrutiny.errors import ScrutinyError
+
+        raise ScrutinyError(f"no passages for document {doc_id!r} (is it ingested? see `scrutiny documents`)")
+    if kind:
+        rows = [r for r in rows if r["kind"] == kind]
+    out = [{k: r[k] for k in ("id", "doc_id", "ord", "page", "page_end", "kind", "heading", "text")} for r in rows]
+    if as_json:
+        emit_json(out)
+        return
+    for r in out:
+        pages = f"p. {r['page']}" if r["page"] == r["page_end"] else f"pp. {r['page']}-{r['page_end']}"
+        text = r["text"] if len(r["text"]) <= 100 else r["text"][:97] + "..."
+        click.echo(f"{r['id']}  {pages:<9} {r['kind']:<10} {text}")
+
+
+@cli.command()
+@json_option
+@pass_project
+def stats(project, as_json):
+    """Counts: documents, pages, passages, words, passage kinds, redirects, tags.
+
+    Example: scrutiny stats
+    """
+    from scrutiny.index import index_content_version
+    from scrutiny.store import Store
+
+    with Store(project.store_path, readonly=True) as store:
+        data = store.stats()
+        for table in ("claims", "mentions", "tie_candidates"):
+            if store.has_table(table):
+                data[table] = store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        data["index_current"] = index_content_version(project.index_path) == store.content_version
+    if as_json:
+        emit_json(data)
+        return
+    for key, value in data.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
+        click.echo(f"{key:<16} {value}")

@@ -1,0 +1,111 @@
+"""Commands that read: search, show.
+
+`search` is on the hot path: it imports only Whoosh and the index module.
+"""
+
+from __future__ import annotations
+
+import click
+
+from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--doc", "docs", multiple=True, help="Only in this document (repeatable).")
+@click.option("--kind", "kinds", multiple=True, help="Only passages of this kind: heading, paragraph, list_item, footnote, table.")
+@click.option("--tag", "tags", multiple=True, help="Only passages with a claim of this kind: statistic, commitment, recommendation, assessment.")
+@click.option("--stakeholder", "stakeholders", multiple=True, help="Only passages naming this stakeholder id.")
+@click.option("--page", help="Only this page or page range, e.g. 12 or 10-20.")
+@click.option("--limit", "-n", type=int, default=10, show_default=True, help="How many hits to show.")
+@json_option
+@pass_project
+def search(project, query, docs, kinds, tags, stakeholders, page, limit, as_json):
+    """Full-text search over passages (BM25F, English stemming).
+
+    Words are ANDed; use "quotes" for phrases, OR / NOT / parentheses for
+    boolean queries, heading:word to search headings, word* for prefixes.
+
+    Example: scrutiny search '"recovery rate" IAPT' --doc fyfvmh --tag statistic
+    """
+    import sys
+
+    from scrutiny.search import SearchFilters, search as run_search
+
+    page_min = page_max = None
+    if page:
+        try:
+            lo, _, hi = page.partition("-")
+            page_min = int(lo) if lo else None
+            page_max = int(hi) if hi else (page_min if not _ else None)
+        except ValueError:
+            raise click.BadParameter("use a page number or a range such as 10-20", param_hint="--page") from None
+    filters = SearchFilters(doc=docs, kind=kinds, tag=tags, stakeholder=stakeholders,
+                            page_min=page_min, page_max=page_max)
+    colour = not as_json and sys.stdout.isatty()
+    marks = ("\x1b[1;33m", "\x1b[0m") if colour else ("**", "**")
+    result = run_search(project.index_path, query, filters, limit=limit, marks=marks)
+    if as_json:
+        result["hits"] = [
+            {k: h[k] for k in ("passage_id", "doc_id", "page", "page_end", "kind", "heading", "score", "text", "snippet", "tags")}
+            for h in result["hits"]
+        ]
+        emit_json(result)
+        return
+    total = result["total"]
+    click.echo(f"{total} passage{'s' if total != 1 else ''} match {query!r}" + (f"; showing {len(result['hits'])}" if total > len(result["hits"]) else ""))
+    for h in result["hits"]:
+        pages = f"p. {h['page']}" if h["page"] == h["page_end"] else f"pp. {h['page']}-{h['page_end']}"
+        head = f"{h['doc_label']}, {pages}"
+        click.echo("")
+        click.echo(click.style(head, bold=True) if colour else head)
+        click.echo(f"  {h['snippet']}")
+        click.echo(click.style(f"  {h['passage_id']}", dim=True) if colour else f"  {h['passage_id']}")
+
+
+@cli.command()
+@click.argument("passage_id")
+@click.option("--context", type=int, default=1, show_default=True, help="How many neighbouring passages to show on each side.")
+@json_option
+@pass_project
+def show(project, passage_id, context, as_json):
+    """Show a passage with its document's metadata and its neighbours.
+
+    An old id (from before a source was revised) shows the passage it was
+    re-anchored to, or says that its text is gone.
+
+    Example: scrutiny show fyfvmh-3kq7x2m4abcd
+    """
+    from scrutiny.errors import ScrutinyError
+    from scrutiny.store import Store
+
+    with Store(project.store_path, readonly=True) as store:
+        passage, redirect = store.resolve_passage(passage_id)
+        if passage is None and redirect is None:
+            raise ScrutinyError(f"no passage with id {passage_id!r} (search for it with `scrutiny search`)")
+        if passage is None:
+            raise ScrutinyError(
+                f"passage {passage_id} is an orphan: its text is no longer in document "
+                f"{redirect['doc_id']!r} (it was on page {redirect['old_page']})"
+            )
+        doc = store.document(passage["doc_id"])
+        before, after = store.neighbours(passage, context)
+    if as_json:
+        emit_json({
+            "passage": passage, "document": doc, "redirected_from": passage_id if redirect else None,
+            "before": before, "after": after,
+        })
+        return
+    if redirect:
+        click.echo(f"({passage_id} was re-anchored to {passage['id']} by {redirect['method']} match)", err=True)
+    pages = f"p. {passage['page']}" if passage["page"] == passage["page_end"] else f"pp. {passage['page']}-{passage['page_end']}"
+    click.echo(f"{doc['title']} ({doc.get('publisher') or 'publisher unknown'}, {doc.get('date') or 'n.d.'}), {pages}")
+    if passage["heading"]:
+        click.echo(f"Section: {passage['heading']}")
+    click.echo(f"Passage {passage['id']} ({passage['kind']})")
+    click.echo("")
+    for p in before:
+        click.echo(click.style(f"  {p['text']}", dim=True))
+    click.echo(f"> {passage['text']}")
+    for p in after:
+        click.echo(click.style(f"  {p['text']}", dim=True))

@@ -1,0 +1,126 @@
+"""The Whoosh full-text index of passages (BM25F, English stemming).
+
+The index is built into a fresh directory and then swapped in atomically by
+replacing the ``.scrutiny/index`` symlink, so a search running during a
+rebuild, or a rebuild killed half-way, never sees a broken index.
+
+Only ``whoosh`` is imported here: this module is on ``scrutiny search``'s path.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+
+def schema():
+    from whoosh import fields
+    from whoosh.analysis import StemmingAnalyzer
+
+    analyzer = StemmingAnalyzer()
+    return fields.Schema(
+        passage_id=fields.ID(stored=True, unique=True),
+        doc_id=fields.ID(stored=True),
+        doc_label=fields.STORED(),
+        ord=fields.STORED(),
+        kind=fields.ID(stored=True),
+        page=fields.NUMERIC(int, stored=True),
+        page_end=fields.STORED(),
+        heading=fields.TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
+        text=fields.TEXT(analyzer=analyzer, stored=True, phrase=True),
+        tags=fields.KEYWORD(commas=True, lowercase=True, stored=True),
+        stakeholders=fields.KEYWORD(commas=True, lowercase=True, stored=True),
+    )
+
+
+def build_index(index_link: Path, documents: dict, passages, facets: dict | None = None,
+                procs: int | None = None, limitmb: int = 256, content_version: int = 0) -> dict:
+    """Index ``passages`` (dicts from the store) into a new directory and swap it in.
+
+    ``documents`` maps doc id -> label shown in results (short title).
+    ``facets`` maps passage id -> {"tags": [...], "stakeholders": [...]}.
+    Returns {"passages": n, "seconds": s, "rate": passages per second}.
+    """
+    from whoosh import index as windex
+
+    facets = facets or {}
+    index_link = Path(index_link)
+    parent = index_link.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    target = parent / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir()
+    t0 = time.perf_counter()
+    passages = list(passages)
+    if procs is None:
+        procs = min(2, os.cpu_count() or 1) if len(passages) >= 5000 else 1
+    try:
+        ix = windex.create_in(str(target), schema())
+        if procs > 1:
+            writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True)
+        else:
+            writer = ix.writer(limitmb=limitmb)
+        with writer:
+            for p in passages:
+                f = facets.get(p["id"], {})
+                writer.add_document(
+                    passage_id=p["id"], doc_id=p["doc_id"], doc_label=documents.get(p["doc_id"], p["doc_id"]),
+                    ord=p["ord"], kind=p["kind"], page=p["page"], page_end=p["page_end"],
+                    heading=p.get("heading") or "", text=p["text"],
+                    tags=",".join(f.get("tags", ())), stakeholders=",".join(f.get("stakeholders", ())),
+                )
+        (target / "SCRUTINY_INDEX").write_text(f"{SCHEMA_VERSION}\n{len(passages)}\n{content_version}\n")
+        _swap(index_link, target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    seconds = time.perf_counter() - t0
+    _remove_stale(parent, keep=target)
+    return {"passages": len(passages), "seconds": seconds, "rate": len(passages) / seconds if seconds else 0.0}
+
+
+def _swap(link: Path, target: Path) -> None:
+    """Point ``link`` at ``target`` atomically (rename of a fresh symlink)."""
+    tmp = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(target.name, tmp)
+    if link.exists() and not link.is_symlink():  # an old layout: a real directory
+        shutil.rmtree(link)
+    os.replace(tmp, link)
+
+
+def _remove_stale(parent: Path, keep: Path) -> None:
+    for path in parent.glob("index-*"):
+        if path != keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def index_exists(index_link: Path) -> bool:
+    return (Path(index_link) / "SCRUTINY_INDEX").is_file()
+
+
+def index_content_version(index_link: Path) -> int | None:
+    """The store content version the live index was built from (None: no index)."""
+    try:
+        lines = (Path(index_link) / "SCRUTINY_INDEX").read_text().split()
+        if int(lines[0]) != SCHEMA_VERSION:
+            return None
+        return int(lines[2])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def open_index(index_link: Path):
+    from whoosh import index as windex
+
+    from scrutiny.errors import ProjectError
+
+    if not index_exists(index_link):
+        raise ProjectError(f"no search index at {index_link}: run `scrutiny ingest` first")
+    return windex.open_dir(str(Path(index_link).resolve()))

@@ -1,0 +1,399 @@
+"""Ingest: manifest documents -> readers -> passages -> store -> tags -> index.
+
+One run reads every document that changed (in a process pool when there are
+several), then writes all of them in ONE store transaction, re-anchoring the
+ids of passages whose text changed, tags the new passages, and finally builds
+a fresh search index and swaps it in. A file that fails to read is reported as
+``<path>: <reason>`` and the others still go through; nothing already stored
+is damaged. Re-running on an unchanged corpus only hashes the files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scrutiny.errors import ReaderError, ScrutinyError
+from scrutiny.fetch import sha256_file, source_path
+from scrutiny.manifest import DOC_KINDS, load_manifest, update_documents
+from scrutiny.passages import make_passages
+from scrutiny.project import Project
+from scrutiny.readers import DEFAULT_MAX_BYTES
+
+# Bump when readers or passage-making change in a way that alters passages:
+# every document is then re-read once, and its old ids are re-anchored.
+PIPELINE_VERSION = "1"
+
+
+@dataclass
+class DocReport:
+    doc_id: str
+    path: str
+    status: str                    # ingested | unchanged | failed | missing
+    pages: int = 0
+    passages: int = 0
+    seconds: float = 0.0
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+    redirected: int = 0
+    orphans: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    documents: list[DocReport] = field(default_factory=list)
+    tagging: dict | None = None
+    index: dict | None = None
+    seconds: float = 0.0
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[DocReport]:
+        return [d for d in self.documents if d.status == "failed"]
+
+    @property
+    def missing(self) -> list[DocReport]:
+        return [d for d in self.documents if d.status == "missing"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _read_one(path: str, max_bytes: int):
+    """Worker: read a file; returns (document, seconds) or raises ReaderError."""
+    from scrutiny.readers import read
+
+    t = time.perf_counter()
+    doc = read(path, max_bytes=max_bytes)
+    return doc, time.perf_counter() - t
+
+
+def register_files(project: Project, files, kind: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES):
+    """Add files to the manifest (copying them into corpus/sources/ when they
+    live outside the project). Returns (doc ids, failures as DocReports)."""
+    from slugify import slugify
+
+    from scrutiny.readers import reader_for
+
+    manifest = load_manifest(project.manifest_path)
+    by_source = {}
+    for entry in manifest.documents.values():
+        try:
+            by_source[source_path(project.root, entry).resolve()] = entry.id
+        except (OSError, ValueError):
+            pass
+    ids, failures, updates = [], [], {}
+    if kind and kind not in DOC_KINDS:
+        raise ScrutinyError(f"--kind must be one of {', '.join(DOC_KINDS)}, not {kind!r}")
+    for f in files:
+        path = Path(f)
+        try:
+            if not path.is_file():
+                raise ReaderError(path, "file not found" if not path.exists() else "not a regular file")
+            reader_for(path)  # unsupported extension: refuse before copying anything
+            resolved = path.resolve()
+            if resolved in by_source:
+                ids.append(by_source[resolved])
+                continue
+            if resolved.is_relative_to(project.root):
+                source = str(resolved.relative_to(project.root))
+                if resolved.parent == project.sources_dir.resolve():
+                    source = resolved.name
+            else:
+                project.sources_dir.mkdir(parents=True, exist_ok=True)
+                dest = project.sources_dir / path.name
+                n = 2
+                while dest.exists() and sha256_file(dest) != sha256_file(path):
+                    dest = project.sources_dir / f"{path.stem}-{n}{path.suffix}"
+                    n += 1
+                if not dest.exists():
+                    if path.stat().st_size > max_bytes:
+                        raise ReaderError(path, f"the file is over the {max_bytes / 1048576:.0f} MiB cap")
+                    tmp = dest.with_name(f".{dest.name}.part")
+                    shutil.copyfile(path, tmp)
+                    tmp.replace(dest)
+                source = dest.name
+            base = slugify(path.stem, max_length=60, word_boundary=True) or "document"
+            doc_id, n = base, 2
+            while doc_id in manifest.documents or doc_id in updates:
+                doc_id = f"{base}-{n}"
+                n += 1
+            updates[doc_id] = {"title": path.stem, "kind": kind or "policy", "source": source,
+                               "registered": True}
+            ids.append(doc_id)
+            by_source[resolved] = doc_id
+        except ReaderError as exc:
+            failures.append(DocReport(doc_id=path.stem, path=str(path), status="failed", message=exc.reason))
+    if updates:
+        update_documents(project.manifest_path, updates)
+    return ids, failures
+
+
+def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=None,
+           strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, tag: bool = True,
+           workers: int | None = None, force: bool = False, progress=None) -> IngestReport:
+    """Ingest ``files`` (registering them) or, without files, the whole manifest."""
+    from scrutiny.store import Store
+
+    t0 = time.perf_counter()
+    report = IngestReport()
+    say = progress or (lambda msg: None)
+    _check_kb(project)
+    if files:
+        doc_ids, failures = register_files(project, files, kind=kind, max_bytes=max_bytes)
+        report.documents.extend(failures)
+    manifest = load_manifest(project.manifest_path)
+    wanted = list(doc_ids) if doc_ids else list(manifest.documents)
+    project.ensure_data_dir()
+    store = Store(project.store_path)
+    try:
+        # 1. decide what to read: hash every present source, skip the unchanged
+        to_read = []
+        for doc_id in wanted:
+            entry = manifest.get(doc_id)
+            path = source_path(project.root, entry)
+            rel = _rel(project, path)
+            if not path.is_file():
+                report.documents.append(DocReport(
+                    doc_id, rel, "missing",
+                    message=f"source not found: run `scrutiny fetch {doc_id}` or put the file at {rel}"))
+                continue
+            try:
+                if path.stat().st_size > max_bytes:
+                    raise ReaderError(rel, f"the file is {path.stat().st_size / 1048576:.1f} MiB, over the "
+                                           f"{max_bytes / 1048576:.0f} MiB cap (raise it with --max-size)")
+                sha = sha256_file(path)
+            except ReaderError as exc:
+                report.documents.append(DocReport(doc_id, rel, "failed", message=exc.reason))
+                continue
+            except OSError as exc:
+                report.documents.append(DocReport(doc_id, rel, "failed", message=f"cannot read: {exc.strerror}"))
+                continue
+            stored = store.document(doc_id)
+            if (not force and stored and stored["sha256"] == sha
+                    and stored["metadata"].get("pipeline") == PIPELINE_VERSION
+                    and _same_entry(stored, entry)):
+                report.documents.append(DocReport(doc_id, rel, "unchanged", pages=stored["pages"] or 0,
+                                                  passages=stored["passages"] or 0))
+                continue
+            to_read.append((entry, path, rel, sha))
+
+        # 2. read (in parallel when it pays)
+        results = _read_all(to_read, max_bytes, workers, say)
+
+        # 3. write everything in one transaction
+        changed = []
+        for (entry, path, rel, sha), outcome in zip(to_read, results):
+            if isinstance(outcome, ReaderError):
+                report.documents.append(DocReport(entry.id, rel, "failed", message=outcome.reason))
+                continue
+            doc, seconds = outcome
+            warnings = list(doc.warnings)
+            if strict and warnings:
+                report.documents.append(DocReport(entry.id, rel, "failed", message="; ".join(warnings)))
+                continue
+            changed.append((entry, rel, sha, doc, seconds, warnings))
+        if strict and report.failed:
+            for entry, rel, sha, doc, seconds, warnings in changed:
+                report.documents.append(DocReport(entry.id, rel, "failed",
+                                                  message="not stored: --strict and another file failed"))
+            changed = []
+        manifest_updates = {}
+        if changed:
+            with store.transaction():
+                for entry, rel, sha, doc, seconds, warnings in changed:
+                    t = time.perf_counter()
+                    passages = make_passages(entry.id, doc.blocks)
+                    redirected, orphans = _store_document(store, project, entry, rel, sha, doc, passages)
+                    report.documents.append(DocReport(
+                        entry.id, rel, "ingested", pages=doc.pages, passages=len(passages),
+                        seconds=seconds + time.perf_counter() - t, warnings=warnings,
+                        redirected=redirected, orphans=orphans))
+                    update = {"sha256": sha}
+                    if entry.extra.get("registered") and entry.title == Path(rel).stem and doc.title:
+                        update["title"] = doc.title
+                    manifest_updates[entry.id] = update
+                store.bump_content_version()
+        if manifest_updates:
+            update_documents(project.manifest_path, manifest_updates)
+
+        # 4. tag the passages that have no tags yet
+        if tag:
+            report.tagging = _tag(project, store, say, report)
+
+        # 5. rebuild the search index when the store moved on
+        from scrutiny.index import index_content_version
+
+        if index_content_version(project.index_path) != store.content_version:
+            say("indexing…")
+            report.index = rebuild_index(project, store)
+    finally:
+        store.close()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def rebuild_index(project: Project, store) -> dict:
+    from scrutiny.index import build_index
+
+    labels = {d["id"]: d["short_title"] or d["title"] for d in store.documents()}
+    facets = {}
+    try:
+        from scrutiny.tagging import passage_facets
+    except ImportError:
+        passage_facets = None
+    if passage_facets is not None:
+        facets = passage_facets(store)
+    return build_index(project.index_path, labels, store.passages(), facets,
+                       content_version=store.content_version)
+
+
+def _read_all(to_read, max_bytes, workers, say):
+    if not to_read:
+        return []
+    total = sum(path.stat().st_size for _, path, _, _ in to_read)
+    workers = workers or min(2, os.cpu_count() or 1)
+    if len(to_read) == 1 or workers == 1 or total < 2_000_000:
+        out = []
+        for entry, path, rel, sha in to_read:
+            say(f"reading {rel}")
+            out.append(_safe_read(str(path), rel, max_bytes))
+        return out
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_read_one, str(path), max_bytes) for _, path, _, _ in to_read]
+        out = []
+        for (entry, path, rel, sha), fut in zip(to_read, futures):
+            say(f"reading {rel}")
+            try:
+                doc, seconds = fut.result()
+                out.append((doc, seconds))
+            except ReaderError as exc:
+                out.append(ReaderError(rel, exc.reason))
+            except Exception as exc:  # a crashed worker must not sink the others
+                out.append(ReaderError(rel, f"reader crashed: {type(exc).__name__}: {exc}"))
+        return out
+
+
+def _safe_read(path: str, rel: str, max_bytes: int):
+    try:
+        return _read_one(path, max_bytes)
+    except ReaderError as exc:
+        return ReaderError(rel, exc.reason)
+
+
+def _store_document(store, project, entry, rel, sha, doc, passages):
+    """Write one document and its passages; re-anchor ids that disappeared."""
+    old = store.passages(entry.id)
+    new_ids = {p.id for p in passages}
+    redirected, orphans = 0, []
+    gone = [p for p in old if p["id"] not in new_ids]
+    # redirects whose target is about to disappear must be re-anchored too
+    stale = store.db.execute(
+        "SELECT * FROM passage_redirects WHERE doc_id = ? AND new_id IS NOT NULL", (entry.id,)
+    ).fetchall()
+    stale = [dict(r) for r in stale if r["new_id"] not in new_ids]
+    if gone or stale:
+        redirected, orphans = _reanchor(store, entry.id, old, gone, stale, passages)
+    metadata = dict(doc.metadata)
+    metadata["pipeline"] = PIPELINE_VERSION
+    if doc.warnings:
+        metadata["warnings"] = doc.warnings
+    store.upsert_document({
+        "id": entry.id, "title": entry.title, "short_title": entry.short_title, "kind": entry.kind,
+        "publisher": entry.publisher, "authors": entry.authors, "date": entry.date, "url": entry.url,
+        "licence": entry.licence, "source": rel, "sha256": sha, "pages": doc.pages,
+        "passages": len(passages), "metadata": metadata,
+        "ingested_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+    })
+    store.replace_passages(entry.id, passages)
+    # an id that exists again is no longer redirected
+    store.db.executemany("DELETE FROM passage_redirects WHERE old_id = ?", [(i,) for i in new_ids])
+    return redirected, orphans
+
+
+def _reanchor(store, doc_id, old, gone, stale, passages):
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    gone_ids = {p["id"] for p in gone}
+    candidates = [
+        {**p, "prefix": _neighbour(old, i, -1), "suffix": _neighbour(old, i, +1)}
+        for i, p in enumerate(old) if p["id"] in gone_ids
+    ]
+    candidates += [
+        {"id": r["old_id"], "text": r["old_text"], "page": r["old_page"], "prefix": "", "suffix": ""}
+        for r in stale
+    ]
+    try:
+        from scrutiny.anchor import reanchor
+    except ImportError:
+        reanchor = None
+    results = reanchor(candidates, passages) if reanchor else [
+        {"old_id": c["id"], "new_id": None, "method": "orphan", "score": None} for c in candidates
+    ]
+    by_id = {c["id"]: c for c in candidates}
+    redirected, orphans = 0, []
+    for r in results:
+        c = by_id[r["old_id"]]
+        store.db.execute(
+            "INSERT INTO passage_redirects(old_id, doc_id, new_id, method, score, old_text, old_page, created_at) "
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(old_id) DO UPDATE SET new_id=excluded.new_id, "
+            "method=excluded.method, score=excluded.score, created_at=excluded.created_at",
+            (r["old_id"], doc_id, r.get("new_id"), r.get("method") or ("orphan" if not r.get("new_id") else "exact"),
+             r.get("score"), c["text"], c.get("page"), now),
+        )
+        if r.get("new_id"):
+            redirected += 1
+        else:
+            orphans.append(r["old_id"])
+    return redirected, orphans
+
+
+def _neighbour(passages, i, step):
+    j = i + step
+    return passages[j]["text"] if 0 <= j < len(passages) else ""
+
+
+def _same_entry(stored: dict, entry) -> bool:
+    """Manifest metadata edits (title, date...) also count as a change."""
+    return all(
+        (stored.get(k) or None) == (getattr(entry, k) or None)
+        for k in ("title", "short_title", "kind", "publisher", "date", "url", "licence")
+    ) and list(stored.get("authors") or []) == list(entry.authors or [])
+
+
+def _check_kb(project: Project) -> None:
+    try:
+        from scrutiny.kb import check_project
+    except ImportError:
+        return
+    problems = check_project(project)
+    if problems:
+        lines = "\n".join(str(p) for p in problems)
+        raise ScrutinyError(
+            f"the knowledge base has {len(problems)} problem(s); fix them and run again "
+            f"(`scrutiny kb check` lists them):\n{lines}"
+        )
+
+
+def _tag(project, store, say, report):
+    try:
+        from scrutiny.tagging import tag_store
+    except ImportError:
+        return None
+    result = tag_store(project, store, progress=say)
+    if result and result.get("tagged"):
+        with store.transaction():
+            store.bump_content_version()
+    return result
+
+
+def _rel(project: Project, path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(project.root))
+    except ValueError:
+        return str(path)

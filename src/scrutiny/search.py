@@ -1,0 +1,104 @@
+"""Search the passage index: BM25F, filters, phrase and boolean queries, snippets.
+
+Query syntax (Whoosh's): words are ANDed; ``"exact phrase"``; ``OR``, ``NOT``
+and parentheses; ``heading:word`` to search headings only; ``word*`` prefix.
+Filters narrow by document, passage kind, page range, claim tag and stakeholder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scrutiny.index import open_index
+
+
+@dataclass
+class SearchFilters:
+    doc: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    page_min: int | None = None
+    page_max: int | None = None
+    tag: tuple[str, ...] = ()
+    stakeholder: tuple[str, ...] = ()
+
+
+class _MarkFormatter:
+    """Wraps matched terms in ``start``/``end`` markers (plain text, no HTML)."""
+
+    def __init__(self, start: str = "**", end: str = "**", between: str = " … "):
+        from whoosh.highlight import Formatter
+
+        class F(Formatter):
+            def format_token(self, text, token, replace=False):
+                return f"{start}{text[token.startchar:token.endchar]}{end}"
+
+        self._f = F()
+        self._f.between = between
+
+    def get(self):
+        return self._f
+
+
+def _filter_query(filters: SearchFilters):
+    from whoosh import query as Q
+
+    parts = []
+
+    def any_of(field, values):
+        values = [v for v in values if v]
+        if values:
+            parts.append(Q.Or([Q.Term(field, v.lower() if field in ("tags", "stakeholders") else v) for v in values]))
+
+    any_of("doc_id", filters.doc)
+    any_of("kind", filters.kind)
+    any_of("tags", filters.tag)
+    any_of("stakeholders", filters.stakeholder)
+    if filters.page_min is not None or filters.page_max is not None:
+        parts.append(Q.NumericRange("page", filters.page_min, filters.page_max))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+def search(index_link, query: str, filters: SearchFilters | None = None, limit: int = 10,
+           marks: tuple[str, str] = ("**", "**")) -> dict:
+    """Run ``query``; returns {query, total, hits: [{passage_id, doc_id, ...}]}."""
+    from whoosh import highlight
+    from whoosh.qparser import MultifieldParser
+
+    from scrutiny.errors import ScrutinyError
+
+    filters = filters or SearchFilters()
+    ix = open_index(index_link)
+    parser = MultifieldParser(["text", "heading"], schema=ix.schema)
+    try:
+        q = parser.parse(query)
+    except Exception as exc:  # whoosh raises assorted errors on odd syntax
+        raise ScrutinyError(f"could not parse the query {query!r}: {exc}") from None
+    hits_out = []
+    with ix.searcher() as searcher:
+        results = searcher.search(q, limit=limit, filter=_filter_query(filters), terms=True)
+        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        results.formatter = _MarkFormatter(*marks).get()
+        total = results.estimated_length() if not results.has_exact_length() else len(results)
+        for hit in results:
+            text = hit["text"]
+            snippet = hit.highlights("text", top=2) or hit.highlights("heading") or _lead(text)
+            hits_out.append({
+                "passage_id": hit["passage_id"],
+                "doc_id": hit["doc_id"],
+                "doc_label": hit.get("doc_label") or hit["doc_id"],
+                "page": hit["page"],
+                "page_end": hit.get("page_end", hit["page"]),
+                "kind": hit["kind"],
+                "heading": hit.get("heading", ""),
+                "score": round(float(hit.score), 4),
+                "text": text,
+                "snippet": snippet,
+                "tags": [t for t in (hit.get("tags") or "").split(",") if t],
+            })
+    return {"query": query, "total": total, "hits": hits_out}
+
+
+def _lead(text: str, n: int = 200) -> str:
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,73 @@
+import sqlite3
+
+import pytest
+
+from scrutiny.passages import make_passages
+from scrutiny.readers.base import Block
+from scrutiny.store import Store
+
+
+def _doc(doc_id="d1"):
+    return {"id": doc_id, "title": "A title", "kind": "policy", "authors": ["X"], "sha256": "abc",
+            "pages": 2, "passages": 2, "metadata": {"k": "v"}}
+
+
+def test_schema_versions_and_foreign_keys(tmp_path):
+    store = Store(tmp_path / "s.db")
+    versions = dict(store.db.execute("SELECT component, version FROM schema_versions").fetchall())
+    assert versions["core"] == 2
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    ps = make_passages("nodoc", [Block("paragraph", "Orphan text")])
+    with pytest.raises(sqlite3.IntegrityError):
+        with store.transaction():
+            store.replace_passages("nodoc", ps)
+
+
+def test_component_migrations_apply_once(tmp_path):
+    store = Store(tmp_path / "s.db")
+    migrations = ["CREATE TABLE extra (a INTEGER);", "ALTER TABLE extra ADD COLUMN b TEXT;"]
+    store.ensure_schema("test", migrations[:1])
+    store.ensure_schema("test", migrations)
+    store.ensure_schema("test", migrations)  # no-op
+    cols = [r[1] for r in store.db.execute("PRAGMA table_info(extra)")]
+    assert cols == ["a", "b"]
+
+
+def test_transaction_rolls_back_everything(tmp_path):
+    store = Store(tmp_path / "s.db")
+    with store.transaction():
+        store.upsert_document(_doc())
+        store.replace_passages("d1", make_passages("d1", [Block("paragraph", "Kept")]))
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.replace_passages("d1", make_passages("d1", [Block("paragraph", "Replaced")]))
+            raise RuntimeError("killed half-way")
+    assert [p["text"] for p in store.passages("d1")] == ["Kept"]
+    reopened = Store(tmp_path / "s.db", readonly=True)
+    assert reopened.document("d1")["metadata"] == {"k": "v"}
+    assert reopened.document("d1")["authors"] == ["X"]
+
+
+def test_resolve_passage_follows_redirects(tmp_path):
+    store = Store(tmp_path / "s.db")
+    with store.transaction():
+        store.upsert_document(_doc())
+        ps = make_passages("d1", [Block("paragraph", "New text")])
+        store.replace_passages("d1", ps)
+        store.db.execute(
+            "INSERT INTO passage_redirects VALUES ('d1-old', 'd1', ?, 'fuzzy', 0.9, 'Old text', 1, 'now')", (ps[0].id,))
+        store.db.execute(
+            "INSERT INTO passage_redirects VALUES ('d1-gone', 'd1', NULL, 'orphan', NULL, 'Gone', 1, 'now')")
+    p, r = store.resolve_passage("d1-old")
+    assert p["id"] == ps[0].id and r["method"] == "fuzzy"
+    p, r = store.resolve_passage("d1-gone")
+    assert p is None and r["new_id"] is None
+    assert store.resolve_passage("nothing") == (None, None)
+    assert store.stats()["orphans"] == 1
+
+
+def test_readonly_store_requires_existing_file(tmp_path):
+    from scrutiny.errors import ProjectError
+
+    with pytest.raises(ProjectError, match="scrutiny ingest"):
+        Store(tmp_path / "missing.db", readonly=True)
