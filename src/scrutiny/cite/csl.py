@@ -1,0 +1,174 @@
+"""Documents and passages as CSL-JSON items (the data every citation is rendered from).
+
+One function builds the item; every output format (CSL styles through
+citeproc-py, BibTeX, RIS, CSL-JSON) starts from it, so that a Harvard reference
+and a BibTeX entry for the same passage can never disagree.
+
+Authors in the manifest are strings or tables. A table is taken as CSL
+(``{family = "...", given = "..."}`` or ``{literal = "..."}``). A string
+"Family, Given" is a person; any other string is a person only when it looks
+like a personal name (two to four capitalised words, none of them a word that
+organisations use); otherwise it is a corporate author, kept whole. When in
+doubt the name is kept whole: "Farmer, P." from a mis-split organisation would
+be wrong, a whole personal name is merely plainer.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import PurePosixPath
+
+# Words that mark a name as an organisation's (checked case-insensitively).
+_ORG_WORDS = frozenset(
+    """
+    academy agency alliance association authority bank board bureau campaign centre center
+    charity college commission committee company council department digital directorate
+    education england executive federation forum foundation fund government group guardian
+    health healthcare hospital inc institute institution limited ltd network nhs office
+    organisation organization panel partnership party programme review royal school service
+    services society taskforce team the trust union unit university wales scotland ireland
+    britain kingdom sciences plc llp
+    """.split()
+)
+_HONORIFICS = frozenset(
+    "lord lady sir dame baroness baron professor prof dr mr mrs ms miss rt hon the right honourable".split()
+)
+_NAME_WORD = re.compile(r"^[A-Z][a-zA-Z'\u2019.-]*$")
+_FLOWING_SUFFIXES = {".html", ".htm", ".md", ".markdown", ".txt", ".docx"}
+
+
+def csl_name(author) -> dict:
+    """One manifest author as a CSL name object."""
+    if isinstance(author, dict):
+        allowed = {"family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle"}
+        return {k: str(v) for k, v in author.items() if k in allowed and v}
+    name = " ".join(str(author).split())
+    if "," in name:
+        family, _, given = name.partition(",")
+        if family.strip() and given.strip() and not _is_org(family):
+            return {"family": family.strip(), "given": given.strip()}
+        return {"literal": name}
+    words = name.split(" ")
+    plain = [w for w in words if w.lower().strip(".") not in _HONORIFICS]
+    if (
+        2 <= len(words) <= 4
+        and plain
+        and all(_NAME_WORD.match(w) for w in words)
+        and not any(w.isupper() and len(w) > 1 for w in words)
+        and not _is_org(name)
+    ):
+        if len(plain) == 1:
+            return {"family": plain[0]}
+        return {"family": plain[-1], "given": " ".join(plain[:-1])}
+    return {"literal": name}
+
+
+def _is_org(name: str) -> bool:
+    return any(w.lower().strip(".,'\u2019s") in _ORG_WORDS for w in name.split())
+
+
+def csl_date(value) -> dict | None:
+    """'2016', '2016-02', '2016-02-01' (or a date) as a CSL date; None when unparseable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return {"date-parts": [[value.year, value.month, value.day]]}
+    m = re.match(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", str(value))
+    if not m:
+        return {"literal": str(value)}
+    parts = [int(p) for p in m.groups() if p]
+    return {"date-parts": [parts]}
+
+
+def permalink(passage_id: str, base_url: str | None = "") -> str:
+    """The passage's permanent address on the published site: ``<base_url>/p/<id>/``.
+
+    Without a base URL the link is site-relative (``/p/<id>/``).
+    """
+    base = (base_url or "").rstrip("/")
+    return f"{base}/p/{passage_id}/"
+
+
+def page_locator(passage: dict, document: dict | None = None) -> str | None:
+    """'12' or '12-13' for a passage of a paginated source; None for flowing text
+    (HTML, Markdown, plain text, DOCX), where page 1 would mean nothing."""
+    if document is not None and not _paginated(document):
+        return None
+    page, end = passage.get("page"), passage.get("page_end")
+    if page is None:
+        return None
+    if end is not None and end != page:
+        return f"{page}-{end}"
+    return str(page)
+
+
+def _paginated(document: dict) -> bool:
+    source = document.get("source") or ""
+    suffix = PurePosixPath(source).suffix.lower()
+    if suffix == ".pdf":
+        return True
+    if suffix in _FLOWING_SUFFIXES:
+        return False
+    return (document.get("pages") or 0) > 1
+
+
+def csl_type(document: dict) -> str:
+    explicit = document.get("csl_type") or (document.get("metadata") or {}).get("csl_type")
+    if explicit:
+        return str(explicit)
+    if document.get("container_title"):
+        return "article-journal"
+    return "report" if document.get("kind", "policy") == "policy" else "article"
+
+
+def csl_item(
+    document: dict,
+    passage: dict | None = None,
+    *,
+    base_url: str | None = "",
+    accessed: _dt.date | None = None,
+    quote: bool = False,
+) -> dict:
+    """The CSL-JSON item for a document, or for one passage of it.
+
+    For a passage the item's ``id`` is the passage id, ``page`` its page span,
+    ``URL`` its permalink and ``accessed`` the given date (default: today);
+    with ``quote=True`` the passage text, exactly as stored, goes in ``note``.
+    For a whole document ``URL`` is the document's official address.
+    """
+    item: dict = {"id": passage["id"] if passage else document["id"], "type": csl_type(document)}
+    item["title"] = document.get("title") or document["id"]
+    if document.get("short_title"):
+        item["title-short"] = document["short_title"]
+    authors = [csl_name(a) for a in document.get("authors") or []]
+    authors = [a for a in authors if a]
+    if authors:
+        item["author"] = authors
+    elif document.get("publisher"):
+        # No named author: the publisher is the corporate author (as Harvard and APA advise).
+        item["author"] = [{"literal": document["publisher"]}]
+    if document.get("publisher"):
+        item["publisher"] = document["publisher"]
+    for key in ("publisher_place", "container_title", "volume", "issue", "DOI", "ISBN", "ISSN"):
+        value = document.get(key)
+        if value:
+            item[key.replace("_", "-")] = str(value)
+    issued = csl_date(document.get("date"))
+    if issued:
+        item["issued"] = issued
+    if passage is None:
+        if document.get("url"):
+            item["URL"] = document["url"]
+        if document.get("licence"):
+            item["license"] = document["licence"]
+        return item
+    locator = page_locator(passage, document)
+    if locator:
+        item["page"] = locator
+    item["URL"] = permalink(passage["id"], base_url)
+    when = accessed or _dt.date.today()
+    item["accessed"] = {"date-parts": [[when.year, when.month, when.day]]}
+    if quote:
+        item["note"] = passage["text"]
+    return item

@@ -1,0 +1,63 @@
+"""Find what an id cites: the passage (following redirects) and its document record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scrutiny.cite.styles import CitationError
+
+
+@dataclass
+class Resolved:
+    passage: dict
+    document: dict
+    redirect: dict | None = None   # the passage_redirects row followed, if any
+
+    @property
+    def notice(self) -> str | None:
+        """A one-line notice for stderr when an old id was followed to a new passage."""
+        r = self.redirect
+        if not r:
+            return None
+        how = "the same text" if r["method"] == "exact" else f"a fuzzy match, score {r['score']:.2f}"
+        return (
+            f"note: passage {r['old_id']} was re-anchored after a revision of {r['doc_id']}; "
+            f"citing {self.passage['id']} ({how})"
+        )
+
+
+def document_record(project, store, doc_id: str) -> dict:
+    """The stored document, plus manifest fields the store does not keep
+    (csl_type, container_title, publisher_place...)."""
+    doc = store.document(doc_id)
+    if doc is None:
+        raise CitationError(f"document {doc_id!r} is not in the store: run `scrutiny ingest`")
+    if project is not None:
+        try:
+            from scrutiny.manifest import load_manifest
+
+            entry = load_manifest(project.manifest_path).documents.get(doc_id)
+        except Exception:  # a broken manifest is reported by the commands that own it
+            entry = None
+        if entry is not None:
+            for key, value in entry.extra.items():
+                doc.setdefault(key, value)
+    return doc
+
+
+def resolve(project, store, passage_id: str) -> Resolved:
+    """The passage an id cites now. Raises CitationError for an unknown id or an orphan."""
+    passage, redirect = store.resolve_passage(passage_id)
+    if passage is None and redirect is None:
+        raise CitationError(
+            f"no passage with id {passage_id!r}: check the id (`scrutiny search` finds passages)"
+        )
+    if passage is None:
+        page = f" (it was on page {redirect['old_page']})" if redirect.get("old_page") else ""
+        raise CitationError(
+            f"passage {passage_id} is orphaned: its text is gone from the current version of "
+            f"{redirect['doc_id']}{page} and no passage there says the same thing; "
+            "cite an archived copy of the earlier version instead"
+        )
+    return Resolved(passage=passage, document=document_record(project, store, passage["doc_id"]),
+                    redirect=redirect)

@@ -1,0 +1,66 @@
+"""`scrutiny cite`, `verify`, `export` and `xref`: citing, checking and sharing."""
+
+from __future__ import annotations
+
+import click
+
+from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+
+CITE_STYLES = ("harvard", "apa", "chicago", "bibtex", "ris", "csl-json")
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
+
+
+@cli.command()
+@click.argument("passage_id")
+@click.option("--style", "-s", type=click.Choice(CITE_STYLES), default="harvard", show_default=True,
+              help="Citation style or bibliography format.")
+@click.option("--quote", is_flag=True, help="Include the passage text exactly as ingested.")
+@click.option("--accessed", callback=_date, metavar="YYYY-MM-DD",
+              help="Accessed date to print (default: today).")
+@click.option("--base-url", help="Site address for the permalink (default: [project] base_url "
+              "in corpus/manifest.toml or $SCRUTINY_BASE_URL).")
+@json_option
+@pass_project
+def cite(project, passage_id, style, quote, accessed, base_url, as_json):
+    """Cite a passage: its document, page(s), permalink and accessed date.
+
+    An old id from before a revision cites the passage it was re-anchored to
+    (a note on stderr says so); an orphaned id is an error.
+
+    Example: scrutiny cite fyfvmh-abcd1234 --style apa --quote
+    """
+    from scrutiny.cite import cite_passage, csl_item, in_text
+    from scrutiny.cite.resolve import resolve
+    from scrutiny.store import Store
+
+    with Store(project.store_path, readonly=True) as store:
+        found = resolve(project, store, passage_id)
+    if found.notice:
+        click.echo(found.notice, err=True)
+    base = project.base_url if base_url is None else base_url
+    text = cite_passage(found.passage, found.document, style, base, accessed, quote=quote)
+    if as_json:
+        out = {
+            "requested_id": passage_id,
+            "passage_id": found.passage["id"],
+            "redirect": found.redirect,
+            "style": style,
+            "citation": text,
+            "item": csl_item(found.document, found.passage, base_url=base, accessed=accessed,
+                             quote=quote),
+        }
+        if style in ("harvard", "apa", "chicago"):
+            out["in_text"] = in_text(found.passage, found.document, style)
+        emit_json(out)
+    else:
+        click.echo(text.rstrip("\n"))
