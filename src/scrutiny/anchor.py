@@ -1,0 +1,304 @@
+"""Re-anchoring: where does an old passage id point after its source was revised?
+
+When a re-ingest changes a document's text, the ids of edited, moved-and-edited
+or deleted passages disappear (ids come from the text). Each old passage is
+looked for in the new text, after the W3C Web Annotation TextQuoteSelector and
+Hypothesis's anchoring: the quote first, then the quote with its context.
+
+1. **exact** -- the old text, normalised as passage ids are (NFKC, plain quotes
+   and dashes, case-folded, white space collapsed), occurs in the new text: as a
+   whole passage, inside a longer passage (paragraphs merged), or across
+   consecutive passages (a paragraph split). When it occurs more than once the
+   occurrence whose neighbours best match the old neighbours wins. A short text
+   (fewer than ``MIN_CONTAINED_WORDS`` words) only matches a whole passage: a
+   heading "Outcomes" is not re-anchored to a paragraph that uses the word.
+2. **fuzzy** -- the old text is aligned word by word with each candidate window
+   (one new passage, or two consecutive ones). ``quote`` is the alignment's
+   similarity (2 x matched words / (old words + words of the matched span), the
+   difflib ratio restricted to the span, so a merge does not count against it);
+   ``prefix``/``suffix`` compare the old neighbouring passages with the new
+   neighbours. The match is accepted when
+
+   * no edited word changes what the text says: a number, a number word,
+     a negation, a modal verb, a quantifier or a word of direction (``21,000``
+     -> ``12,000``, ``will`` -> ``may``, ``partly`` -> ``entirely``,
+     ``rise`` -> ``fall``: a change in any of them makes an orphan), and
+   * ``quote >= QUOTE_THRESHOLD`` (0.85: at most about one word in seven
+     edited), or ``quote >= QUOTE_WITH_CONTEXT`` (0.75) when both neighbours
+     are still there (``min(prefix, suffix) >= CONTEXT_THRESHOLD``, 0.9).
+
+   Why these numbers: on the synthetic revisions in tests/test_anchor.py,
+   spelling, punctuation and small wording fixes score 0.88-0.97; a
+   paragraph rewritten to say something else scores below 0.6; the band in
+   between is only trusted when the paragraph stayed where it was.
+   Hypothesis itself accepts far weaker matches (up to half the characters
+   wrong); a citation must be stricter than a highlight.
+3. **orphan** -- anything else. An orphan keeps its old text in
+   ``passage_redirects`` and is listed, never pointed at other text.
+
+The reported ``score`` is Hypothesis's weighting
+``(50 quote + 20 prefix + 20 suffix + 2 position) / 92`` over the parts
+available, 1.0 for an unambiguous exact match.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from scrutiny.passages import normalise
+
+QUOTE_THRESHOLD = 0.85
+QUOTE_WITH_CONTEXT = 0.75
+CONTEXT_THRESHOLD = 0.9
+MIN_CONTAINED_WORDS = 6
+CANDIDATES = 8  # new passages kept per old passage after the cheap word-overlap filter
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|\w+(?:'\w+)*|[%\u00a3$\u20ac]")
+
+# Words whose change changes what a sentence says (kept lower-case).
+_NUMBER_WORDS = set(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred thousand million billion trillion half halves third thirds quarter quarters double
+    doubled twice triple tripled percent per cent k m bn first second last""".split()
+)
+_MEANING_WORDS = set(
+    """not no nor never none neither nothing nobody without cannot can't won't don't doesn't didn't
+    isn't aren't wasn't weren't shouldn't wouldn't couldn't mustn't hasn't haven't hadn't
+    will would shall should must may might can could ought need needs required require
+    all every each any some most many much few fewer less least more only partly partially
+    entirely fully wholly mostly largely always sometimes rarely often
+    increase increased increases increasing decrease decreased decreases decreasing
+    rise rose risen rising fall fell fallen falling grow grew grown growth cut cuts reduce
+    reduced reduction higher lower above below over under before after up down gain loss
+    better worse improve improved improvement worsen worsened deteriorate deteriorated
+    success successful failure failed fail agree agrees agreed disagree disagrees rejects reject
+    rejected accept accepts accepted support supports oppose opposes true false""".split()
+)
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(normalise(text))
+
+
+def _significant(word: str) -> bool:
+    return (
+        any(c.isdigit() for c in word)
+        or word in _NUMBER_WORDS
+        or word in _MEANING_WORDS
+        or word in "%\u00a3$\u20ac"
+        or word.endswith("n't")
+    )
+
+
+def _get(p, key, default=None):
+    return p.get(key, default) if isinstance(p, dict) else getattr(p, key, default)
+
+
+def _ratio(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    return SequenceMatcher(None, normalise(a), normalise(b), autojunk=False).ratio()
+
+
+class _NewText:
+    """The new passages, normalised and joined with single spaces, with a map
+    from character offset to passage index."""
+
+    def __init__(self, passages):
+        self.passages = list(passages)
+        self.norm = [normalise(_get(p, "text", "")) for p in self.passages]
+        self.words = [_tokens(_get(p, "text", "")) for p in self.passages]
+        self.starts = []
+        pos = 0
+        for n in self.norm:
+            self.starts.append(pos)
+            pos += len(n) + 1
+        self.joined = " ".join(self.norm)
+        self.by_norm: dict[str, list[int]] = {}
+        for i, n in enumerate(self.norm):
+            self.by_norm.setdefault(n, []).append(i)
+        self.word_sets = [set(w) for w in self.words]
+
+    def index_at(self, offset: int) -> int:
+        lo, hi = 0, len(self.starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def text(self, i: int) -> str:
+        return _get(self.passages[i], "text", "") if 0 <= i < len(self.passages) else ""
+
+
+def _context(old, new: _NewText, i: int) -> tuple[float | None, float | None]:
+    """How well the old neighbours match the neighbours of new passage i
+    (None where the old passage had no recorded context)."""
+    prefix, suffix = _get(old, "prefix"), _get(old, "suffix")
+    pre = _ratio(prefix, new.text(i - 1)) if prefix is not None and (prefix or i > 0) else None
+    suf = (
+        _ratio(suffix, new.text(i + 1))
+        if suffix is not None and (suffix or i < len(new.passages) - 1) else None
+    )
+    if prefix == "" and i == 0:
+        pre = 1.0  # both at the start
+    if suffix == "" and i == len(new.passages) - 1:
+        suf = 1.0  # both at the end
+    return pre, suf
+
+
+def _position(old, new: _NewText, i: int, old_count: int | None) -> float | None:
+    ord_ = _get(old, "ord")
+    if ord_ is None or not old_count or len(new.passages) < 2:
+        return None
+    return 1.0 - abs(ord_ / max(old_count - 1, 1) - i / (len(new.passages) - 1))
+
+
+def _score(quote, pre, suf, pos) -> float:
+    parts = [(50, quote), (20, pre), (20, suf), (2, pos)]
+    total = sum(w for w, v in parts if v is not None)
+    return round(sum(w * v for w, v in parts if v is not None) / total, 4)
+
+
+def _exact(old, new: _NewText, old_count) -> dict | None:
+    text = normalise(_get(old, "text", ""))
+    if not text:
+        return None
+    hits = list(new.by_norm.get(text, []))
+    if not hits and len(_tokens(text)) >= MIN_CONTAINED_WORDS:
+        start = new.joined.find(text)
+        while start != -1:
+            end = start + len(text)
+            bounded = (start == 0 or not new.joined[start - 1].isalnum()) and (
+                end == len(new.joined) or not new.joined[end].isalnum()
+            )
+            if bounded:
+                hits.append(new.index_at(start))
+            start = new.joined.find(text, start + 1)
+        hits = sorted(set(hits))
+    if not hits:
+        return None
+    if len(hits) == 1:
+        return {"new_index": hits[0], "score": 1.0}
+    ranked = []
+    for i in hits:
+        pre, suf = _context(old, new, i)
+        ranked.append((_score(1.0, pre, suf, _position(old, new, i, old_count)), -i, i))
+    ranked.sort(reverse=True)
+    return {"new_index": ranked[0][2], "score": ranked[0][0]}
+
+
+def _align(old_words: list[str], window: list[str]):
+    """Align old words in a window: (quote similarity, matching blocks, changed words)."""
+    blocks = [b for b in SequenceMatcher(None, old_words, window, autojunk=False).get_matching_blocks()
+              if b.size]
+    if not blocks:
+        return 0.0, [], set()
+    matched = sum(b.size for b in blocks)
+    lo, hi = blocks[0].b, blocks[-1].b + blocks[-1].size
+    if len(old_words) < MIN_CONTAINED_WORDS:
+        lo, hi = 0, len(window)  # a short text must match a whole passage, not a phrase in one
+    quote = 2 * matched / (len(old_words) + (hi - lo))
+    changed = set()
+    span = window[lo:hi]
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_words, span, autojunk=False).get_opcodes():
+        if tag != "equal":
+            changed.update(old_words[i1:i2])
+            changed.update(span[j1:j2])
+    return quote, blocks, changed
+
+
+def _fuzzy(old, new: _NewText, old_count, skip: set[int]) -> tuple[dict | None, str]:
+    words = _tokens(_get(old, "text", ""))
+    if not words:
+        return None, "empty text"
+    wset = set(words)
+    overlap = sorted(
+        ((len(wset & ws) / len(wset | ws), i) for i, ws in enumerate(new.word_sets)
+         if i not in skip and ws and wset & ws),
+        reverse=True,
+    )[:CANDIDATES]
+    best, reason, best_rejected = None, "no similar passage in the new text", -1.0
+    seen = set()
+    for _, i in overlap:
+        for lo, hi in ((i, i + 1), (i, i + 2), (i - 1, i + 1)):
+            if (lo, hi) in seen or lo < 0 or hi > len(new.passages):
+                continue
+            seen.add((lo, hi))
+            if any(k in skip for k in range(lo, hi)):
+                continue
+            offsets = [0]
+            for k in range(lo, hi):
+                offsets.append(offsets[-1] + len(new.words[k]))
+            window = [w for k in range(lo, hi) for w in new.words[k]]
+            quote, blocks, changed = _align(words, window)
+            counts = [0] * (hi - lo)
+            for b in blocks:
+                for j in range(b.b, b.b + b.size):
+                    counts[next(x for x in range(hi - lo) if j < offsets[x + 1])] += 1
+            if hi - lo > 1 and min(counts) == 0:
+                continue  # a split must use both passages; the single one is tried on its own
+            target = lo + max(range(hi - lo), key=lambda x: counts[x])
+            pre = _context(old, new, lo)[0]
+            suf = _context(old, new, hi - 1)[1]
+            bad = sorted(w for w in changed if _significant(w))
+            ctx_ok = pre is not None and suf is not None and min(pre, suf) >= CONTEXT_THRESHOLD
+            accepted = not bad and (
+                quote >= QUOTE_THRESHOLD or (quote >= QUOTE_WITH_CONTEXT and ctx_ok)
+            )
+            score = _score(quote, pre, suf, _position(old, new, target, old_count))
+            if accepted:
+                if best is None or (score, quote) > (best["score"], best["quote"]):
+                    best = {"new_index": target, "score": score, "quote": round(quote, 4)}
+            elif quote > best_rejected:
+                best_rejected = quote
+                if bad and quote >= QUOTE_WITH_CONTEXT:
+                    shown = ", ".join(repr(w) for w in bad[:4])
+                    reason = f"the closest passage (similarity {quote:.2f}) changes {shown}"
+                else:
+                    reason = f"the closest passage is too different (similarity {quote:.2f})"
+    return best, reason
+
+
+def reanchor(old_passages: list[dict], new_passages: list, *, existing_ids=None) -> list[dict]:
+    """Re-anchor passages whose ids are gone after a re-ingest.
+
+    ``old_passages``: dicts with ``id`` and ``text``; optionally ``prefix`` and
+    ``suffix`` (the text of the passages before and after it in the old
+    version), ``ord`` and ``page``. ``new_passages``: the new version's passages
+    (:class:`scrutiny.passages.Passage` or dicts), in reading order.
+    ``existing_ids``: ids of passages that were already in the old version
+    unchanged; a fuzzy match never lands on one of them (that text was a
+    different passage before the revision, so it is not this one's successor).
+
+    Returns one dict per old passage, in order: ``old_id``, ``new_id`` (None for
+    an orphan), ``method`` (``exact``, ``fuzzy`` or ``orphan``), ``score``
+    (None for an orphan) and, for orphans and fuzzy matches, ``reason``; fuzzy
+    matches also carry ``quote``, the similarity of the quote alone.
+    """
+    new = _NewText(new_passages)
+    existing = set(existing_ids or ())
+    skip = {i for i, p in enumerate(new.passages) if _get(p, "id") in existing}
+    ords = [_get(p, "ord") for p in old_passages if _get(p, "ord") is not None]
+    old_count = (max(ords) + 1) if ords else None
+    out = []
+    for old in old_passages:
+        old_id = _get(old, "id")
+        hit = _exact(old, new, old_count) if new.passages else None
+        if hit:
+            out.append({"old_id": old_id, "new_id": _get(new.passages[hit["new_index"]], "id"),
+                        "method": "exact", "score": hit["score"]})
+            continue
+        match, reason = _fuzzy(old, new, old_count, skip) if new.passages else (None, "the document is empty")
+        if match:
+            out.append({"old_id": old_id, "new_id": _get(new.passages[match["new_index"]], "id"),
+                        "method": "fuzzy", "score": match["score"], "quote": match["quote"],
+                        "reason": f"quote similarity {match['quote']:.2f}"})
+        else:
+            out.append({"old_id": old_id, "new_id": None, "method": "orphan", "score": None,
+                        "reason": reason})
+    return out

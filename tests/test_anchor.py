@@ -1,0 +1,192 @@
+"""Re-anchoring after a revision: old ids resolve to the right new passage or
+become orphans; none points at text that says something else."""
+
+from __future__ import annotations
+
+from helpers_cite import blocks
+
+from scrutiny.anchor import QUOTE_THRESHOLD, reanchor
+from scrutiny.passages import make_passages
+from scrutiny.readers.base import HEADING, PARAGRAPH
+
+P, H = PARAGRAPH, HEADING
+
+# Version 1 of a synthetic report (our own text).
+V1 = [
+    (H, 1, "Introduction"),
+    (P, 1, "The council reviewed how people in the county reach talking therapy services."),
+    (P, 1, "Waiting lists grew steadily between the two surveys the council commissioned."),
+    (H, 2, "Findings"),
+    (P, 2, "We will recruit 21,000 new staff by 2021, including 11,000 in clinical roles."),
+    (P, 2, "Providers will be paid partly according to the outcomes they report to commissioners."),
+    (P, 3, "Peer support workers bring lived experience into the teams that deliver care."),
+    (P, 3, "The pilot in the northern district ended early because the contractor withdrew."),
+    (P, 3, "Rural clinics opened on two evenings a week to serve people who work during the day."),
+    (P, 4, "Referral letters were often lost between the surgery and the therapy team."),
+    (P, 4, "Training places for new therapists doubled in the second year of the programme."),
+    (H, 5, "Next steps"),
+    (P, 5, "The board will publish a progress report each spring, with the figures broken down by district."),
+]
+
+# Version 2: moved, edited, split, merged and deleted passages.
+V2 = [
+    (H, 1, "Introduction"),
+    (P, 1, "The council reviewed how people in the county reach talking therapy services."),
+    # "Waiting lists ..." moved to the end (unchanged text)
+    (H, 2, "Findings"),
+    # number changed: must NOT be re-anchored
+    (P, 2, "We will recruit 12,000 new staff by 2021, including 11,000 in clinical roles."),
+    # quantifier changed: must NOT be re-anchored
+    (P, 2, "Providers will be paid entirely according to the outcomes they report to commissioners."),
+    # small wording edit (typo-level): fuzzy
+    (P, 3, "Peer support workers bring their lived experience into the teams which deliver care."),
+    # deleted: "The pilot in the northern district ..."
+    # merged with the next paragraph: exact (contained)
+    (P, 3, "Rural clinics opened on two evenings a week to serve people who work during the day. "
+           "Referral letters were often lost between the surgery and the therapy team."),
+    # rewritten to say something else: orphan
+    (P, 4, "Training places for new therapists were cut after the first year of the programme."),
+    (H, 5, "Next steps"),
+    # split into two passages: exact (spanning)
+    (P, 5, "The board will publish a progress report each spring,"),
+    (P, 5, "with the figures broken down by district."),
+    (P, 6, "Waiting lists grew steadily between the two surveys the council commissioned."),
+]
+
+
+def _with_context(passages):
+    out = []
+    for i, p in enumerate(passages):
+        out.append({
+            "id": p.id, "text": p.text, "ord": p.ord, "page": p.page,
+            "prefix": passages[i - 1].text if i > 0 else "",
+            "suffix": passages[i + 1].text if i + 1 < len(passages) else "",
+        })
+    return out
+
+
+def _revise():
+    old = make_passages("rep", blocks(V1))
+    new = make_passages("rep", blocks(V2))
+    new_ids = {p.id for p in new}
+    gone = [p for p in _with_context(old) if p["id"] not in new_ids]
+    results = reanchor(gone, new, existing_ids={p.id for p in old} & new_ids)
+    return old, new, {r["old_id"]: r for r in results}
+
+
+def _old(old, start):
+    return next(p for p in old if p.text.startswith(start))
+
+
+def _target(new, result):
+    return next(p for p in new if p.id == result["new_id"])
+
+
+def test_unchanged_and_moved_passages_keep_their_ids():
+    old, new, results = _revise()
+    moved = _old(old, "Waiting lists")
+    assert moved.id in {p.id for p in new}
+    assert moved.id not in results
+
+
+def test_changed_numbers_and_quantifiers_are_orphans():
+    old, new, results = _revise()
+    for start in ("We will recruit 21,000", "Providers will be paid partly"):
+        r = results[_old(old, start).id]
+        assert r["method"] == "orphan" and r["new_id"] is None, r
+        assert "changes" in r["reason"]
+
+
+def test_rewritten_and_deleted_passages_are_orphans():
+    old, new, results = _revise()
+    for start in ("Training places", "The pilot in the northern district"):
+        r = results[_old(old, start).id]
+        assert r["method"] == "orphan" and r["new_id"] is None, r
+
+
+def test_small_edit_is_a_fuzzy_match_to_the_edited_passage():
+    old, new, results = _revise()
+    r = results[_old(old, "Peer support").id]
+    assert r["method"] == "fuzzy"
+    assert _target(new, r).text.startswith("Peer support workers bring their lived")
+    assert r["quote"] >= QUOTE_THRESHOLD
+
+
+def test_merged_paragraphs_are_exact_matches_inside_the_merged_passage():
+    old, new, results = _revise()
+    for start in ("Rural clinics", "Referral letters"):
+        p = _old(old, start)
+        r = results[p.id]
+        assert r["method"] == "exact" and r["score"] == 1.0
+        assert p.text in _target(new, r).text
+
+
+def test_split_paragraph_is_exact_and_points_at_its_start():
+    old, new, results = _revise()
+    p = _old(old, "The board will publish")
+    r = results[p.id]
+    assert r["method"] == "exact"
+    assert p.text.startswith(_target(new, r).text)
+
+
+def test_no_redirect_points_at_text_that_says_something_else():
+    """Every non-orphan target contains the old text, or differs from it only in
+    words that change no number, negation, modality, quantity or direction."""
+    from scrutiny.anchor import _significant, _tokens
+
+    old, new, results = _revise()
+    by_id = {p.id: p for p in old}
+    for old_id, r in results.items():
+        if r["new_id"] is None:
+            continue
+        before, after = set(_tokens(by_id[old_id].text)), set(_tokens(_target(new, r).text))
+        if r["method"] == "exact":
+            continue
+        assert not {w for w in before ^ after if _significant(w)}, (before ^ after)
+
+
+def test_short_heading_is_not_anchored_inside_a_paragraph():
+    old = make_passages("d", blocks([(H, 1, "Outcomes"), (P, 1, "A paragraph about money.")]))
+    new = make_passages("d", blocks([(P, 1, "Outcomes were measured in a new way this year.")]))
+    (r,) = reanchor([{"id": old[0].id, "text": old[0].text}], new)
+    assert r["method"] == "orphan"
+
+
+def test_duplicate_text_chooses_the_occurrence_with_matching_context():
+    para = "Each district team meets once a month to review the waiting list."
+    new = make_passages("d", blocks([
+        (H, 1, "North"), (P, 1, para), (H, 1, "South"), (P, 2, para), (P, 2, "Closing words."),
+    ]))
+    old = {"id": "d-old", "text": para, "prefix": "South", "suffix": "Something else."}
+    # the same text twice (the second gets a -2 id suffix); the context "South" decides
+    (r,) = reanchor([old], new)
+    assert r["method"] == "exact"
+    target = next(p for p in new if p.id == r["new_id"])
+    assert new[target.ord - 1].text == "South"
+
+
+def test_fuzzy_never_lands_on_a_passage_that_existed_before():
+    kept = "Clinics in the west will stay open on Saturday mornings for working families."
+    old_text = "Clinics in the east will stay open on Saturday mornings for working families."
+    new = make_passages("d", blocks([(P, 1, kept)]))
+    assert reanchor([{"id": "d-x", "text": old_text}], new)[0]["method"] == "fuzzy"
+    (r,) = reanchor([{"id": "d-x", "text": old_text}], new, existing_ids={new[0].id})
+    assert r["method"] == "orphan"
+
+
+def test_negation_is_never_fuzzy_matched():
+    new = make_passages("d", blocks([(P, 1, "The trust did not meet the target for recovery in the final year.")]))
+    (r,) = reanchor([{"id": "d-x", "text": "The trust did meet the target for recovery in the final year."}], new)
+    assert r["method"] == "orphan"
+
+
+def test_empty_new_document_orphans_everything():
+    (r,) = reanchor([{"id": "d-x", "text": "Some words here."}], [])
+    assert r == {"old_id": "d-x", "new_id": None, "method": "orphan", "score": None,
+                 "reason": "the document is empty"}
+
+
+def test_accepts_dict_passages():
+    new = [{"id": "d-a", "text": "Alpha beta gamma delta epsilon zeta eta."}]
+    (r,) = reanchor([{"id": "d-old", "text": "alpha  beta gamma delta epsilon zeta eta."}], new)
+    assert r["new_id"] == "d-a" and r["method"] == "exact"
