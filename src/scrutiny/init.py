@@ -26,11 +26,27 @@ spacy_model = "en_core_web_sm"
 """
 
 KB_FILES = {
-    "stakeholders.yaml": "# People, organisations, documents and programmes. See README: adding a stakeholder.\nstakeholders: []\n",
-    "ties.yaml": "# Ties between stakeholders, each with its sources. See README: adding a tie.\nties: []\n",
-    "claims.yaml": "# The contested claims register. See README: adding a claim.\nclaims: []\n",
+    "stakeholders.yaml": (
+        "# People, organisations, documents and programmes, each with its sources.\n"
+        "# Format and examples: docs/kb.md (adding a stakeholder). Check with `scrutiny kb check`.\n"
+        "stakeholders: []\n"
+    ),
+    "ties.yaml": (
+        "# Ties between stakeholders (relation, role, start, end), each with its sources.\n"
+        "# Relations are listed in the vocabulary (docs/kb.md: adding a tie).\n"
+        "ties: []\n"
+    ),
+    "claims.yaml": (
+        "# The claims register: contested claims, the documents that make them, how to find\n"
+        "# them once ingested (search terms or passage ids), the critique and the evidence.\n"
+        "claims: []\n"
+    ),
     "sources.json": "[]\n",
-    "critique/README.md": "Critique essays go here, one Markdown file each.\n",
+    "critique/README.md": (
+        "Critique essays go here, one Markdown file each, starting with YAML front matter\n"
+        "(id, title, document, author, date). Each essay is also a `kind = \"critique\"` document\n"
+        "in corpus/manifest.toml with `source = \"kb/critique/<file>.md\"`. See docs/kb.md.\n"
+    ),
 }
 
 

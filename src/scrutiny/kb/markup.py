@@ -1,0 +1,64 @@
+"""Cross-reference markup in critique essays.
+
+    [[claim:iapt-recovery-rate]]            a claim in kb/claims.yaml
+    [[stakeholder:paul-farmer|Paul Farmer]] a stakeholder, shown as "Paul Farmer"
+    [[doc:fyfvmh]]                          a document of corpus/manifest.toml
+    [[passage:PASSAGE_ID]]                  an ingested passage (checked by `scrutiny verify`)
+
+``find_refs`` lists the references with their line numbers; ``render_plain``
+replaces each by its label (or its id when it has none); ``render`` lets a
+caller (the site) turn each into a link.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Callable
+
+from scrutiny.kb.model import Ref
+
+REF_TYPES = ("claim", "stakeholder", "doc", "passage")
+# [[type:id]] or [[type:id|label]]; the label may not contain "]]" or a newline.
+REF_RE = re.compile(r"\[\[\s*([A-Za-z_]+)\s*:\s*([^\]|\n]*?)\s*(?:\|([^\]\n]*))?\]\]")
+
+
+def find_refs(text: str, first_line: int = 1) -> list[Ref]:
+    """Every ``[[type:id]]`` reference in ``text``, with 1-based line numbers.
+
+    ``first_line`` is the line number of the first line of ``text`` in its
+    file (for essays whose body follows front matter).
+    """
+    refs = []
+    line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+    for m in REF_RE.finditer(text):
+        line = bisect.bisect_right(line_starts, m.start()) - 1 + first_line
+        label = m.group(3).strip() if m.group(3) is not None else None
+        refs.append(Ref(type=m.group(1).lower(), id=m.group(2), label=label or None,
+                        line=line, start=m.start(), end=m.end()))
+    return refs
+
+
+def render(text: str, fn: Callable[[Ref], str]) -> str:
+    """Replace each reference by ``fn(ref)``."""
+    out, pos = [], 0
+    for ref in find_refs(text):
+        out.append(text[pos:ref.start])
+        out.append(fn(ref))
+        pos = ref.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def render_plain(text: str, labels: Callable[[Ref], str | None] | None = None) -> str:
+    """The text with each reference replaced by its label.
+
+    A reference without a label shows ``labels(ref)`` when given (for example
+    a stakeholder's name looked up in the knowledge base), else its id.
+    """
+    def plain(ref: Ref) -> str:
+        if ref.label:
+            return ref.label
+        return (labels(ref) if labels else None) or ref.id
+
+    return render(text, plain)

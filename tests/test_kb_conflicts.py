@@ -1,0 +1,90 @@
+"""Conflicts of interest are derived from chains of ties, never typed in."""
+
+from __future__ import annotations
+
+from helpers_kb import write_project
+from scrutiny.kb import load_kb
+from scrutiny.kb.conflicts import find_conflicts
+
+
+def sub(old, new):
+    return lambda text: text.replace(old, new)
+
+
+def conflicts_for(tmp_path, **breakers):
+    return find_conflicts(load_kb(write_project(tmp_path / "proj", **breakers) / "kb"))
+
+
+def test_chair_of_authoring_panel_who_runs_a_provider(tmp_path):
+    (c,) = conflicts_for(tmp_path)
+    assert c.document == "widget-review"
+    assert c.stakeholder == "ada-example"
+    assert c.via == ["ada-chairs-panel", "panel-wrote-review", "ada-runs-hh",
+                     "hh-provides-scheme", "review-recommends-scheme"]
+    # the explanation is generated from the chain, naming each link and its tie id
+    for part in ("Ada Example holds a position in The Widget Panel (chair)",
+                 "The Widget Panel authored The Widget Review",
+                 "Helping Hands provides Wellbeing Scheme",
+                 "The Widget Review recommends Wellbeing Scheme", "[hh-provides-scheme]"):
+        assert part in c.explanation
+    assert c.to_dict()["via"] == c.via
+
+
+def test_no_recommendation_no_conflict(tmp_path):
+    extra = """  - id: review-recommends-scheme
+    subject: widget-review
+    relation: recommends
+    object: wellbeing-scheme
+    sources: [{source: src-report, locator: p. 9}]
+"""
+    assert conflicts_for(tmp_path, ties=sub(extra, "")) == []
+
+
+def test_no_position_in_the_provider_no_conflict(tmp_path):
+    assert conflicts_for(tmp_path, ties=sub("    object: helping-hands\n", "    object: widget-panel\n")) == []
+
+
+def test_direct_author_who_is_the_provider(tmp_path):
+    extra = """  - id: hh-wrote-review
+    subject: helping-hands
+    relation: authored
+    object: widget-review
+    role: co-author
+    sources: [{source: src-page}]
+"""
+    found = conflicts_for(tmp_path, ties=lambda t: t + extra)
+    direct = [c for c in found if c.stakeholder == "helping-hands"]
+    assert [c.via for c in direct] == [["hh-wrote-review", "hh-provides-scheme", "review-recommends-scheme"]]
+    assert "Helping Hands authored The Widget Review (co-author)" in direct[0].explanation
+
+
+def test_provider_of_a_part_of_the_recommended_programme(tmp_path):
+    # Helping Hands now provides a sub-scheme that is part of what the review recommends.
+    stakeholders = lambda t: t + """  - id: sub-scheme
+    name: Sub Scheme
+    kind: programme
+    sources: [{source: src-report}]
+"""
+    ties = lambda t: t.replace("    object: wellbeing-scheme\n    sources: [{source: src-page}]",
+                               "    object: sub-scheme\n    sources: [{source: src-page}]") + """  - id: sub-part-of-scheme
+    subject: sub-scheme
+    relation: part_of
+    object: wellbeing-scheme
+    sources: [{source: src-report}]
+"""
+    (c,) = conflicts_for(tmp_path, stakeholders=stakeholders, ties=ties)
+    assert c.via[-3:] == ["hh-provides-scheme", "sub-part-of-scheme", "review-recommends-scheme"]
+
+
+def test_panel_member_organisation(tmp_path):
+    extra = """  - id: hh-on-panel
+    subject: helping-hands
+    relation: member_of
+    object: widget-panel
+    role: represented on the panel
+    sources: [{source: src-report}]
+"""
+    found = conflicts_for(tmp_path, ties=lambda t: t + extra)
+    assert {c.stakeholder for c in found} == {"ada-example", "helping-hands"}
+    (hh,) = [c for c in found if c.stakeholder == "helping-hands"]
+    assert hh.via == ["hh-on-panel", "panel-wrote-review", "hh-provides-scheme", "review-recommends-scheme"]
