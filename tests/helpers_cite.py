@@ -121,3 +121,122 @@ def check_csl_json(items) -> None:
     import jsonschema
 
     jsonschema.validate(items, CSL_SCHEMA)
+
+
+# --- a synthetic knowledge base referring to the plan's passages -------------------
+KB_MANIFEST = """\
+[project]
+name = "cite-tests"
+
+[documents.plan]
+title = "A Synthetic Plan for Regional Therapy Services"
+short_title = "Synthetic Plan"
+kind = "policy"
+publisher = "Example Department of Health"
+authors = ["Example Therapy Taskforce"]
+date = "2016-02"
+source = "plan.pdf"
+
+[documents.plan-essay]
+title = "What the Synthetic Plan leaves out"
+kind = "critique"
+source = "kb/critique/plan-essay.md"
+"""
+
+KB_SOURCES = """\
+[
+  {"id": "src-plan", "type": "report", "title": "A Synthetic Plan for Regional Therapy Services",
+   "issued": {"date-parts": [[2016, 2]]}}
+]
+"""
+
+KB_STAKEHOLDERS = """\
+stakeholders:
+  - id: taskforce
+    name: Example Therapy Taskforce
+    kind: organisation
+    sources: [{source: src-plan, locator: p. 1}]
+  - id: department
+    name: Example Department of Health
+    kind: organisation
+    sources: [{source: src-plan}]
+"""
+
+KB_TIES = """\
+ties:
+  - id: department-published-plan
+    subject: department
+    relation: member_of
+    object: taskforce
+    sources: [{source: src-plan, locator: p. 1}]
+    passages:
+      - {tie_passage}
+"""
+
+KB_CLAIMS = """\
+claims:
+  - id: recruit-staff
+    statement: The plan promises a large number of new staff.
+    kinds: [commitment]
+    status: contested
+    documents:
+      - doc: plan
+        locate:
+          search: "{claim_search}"
+          passages: [{claim_passage}]
+    sources: [{source: src-plan, locator: p. 2}]
+"""
+
+KB_ESSAY = """\
+---
+id: plan-essay
+title: What the Synthetic Plan leaves out
+document: plan
+author: scrutiny contributors
+date: 2021-01-05
+---
+# What it leaves out
+
+The [[doc:plan|plan]] promises [[claim:recruit-staff|new staff]].
+Its account of recovery is in [[passage:{essay_passage}]].
+"""
+
+
+def write_kb(root, passages, **overrides):
+    """Write manifest + kb/ referring to the plan's passages; ``overrides`` replace
+    the placeholders (tie_passage, claim_search, claim_passage, essay_passage)."""
+    from pathlib import Path
+
+    root = Path(root)
+    by_start = {p.text.split()[0]: p.id for p in passages}
+    values = {
+        "tie_passage": by_start["This"],
+        "claim_search": "recruit new staff",
+        "claim_passage": by_start["We"],
+        "essay_passage": by_start["Half"],
+    }
+    values.update(overrides)
+    files = {
+        "corpus/manifest.toml": KB_MANIFEST,
+        "kb/sources.json": KB_SOURCES,
+        "kb/stakeholders.yaml": KB_STAKEHOLDERS,
+        "kb/ties.yaml": KB_TIES,
+        "kb/claims.yaml": KB_CLAIMS,
+        "kb/critique/plan-essay.md": KB_ESSAY,
+    }
+    for rel, text in files.items():
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", value)
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return values
+
+
+def line_in(root, rel, needle) -> int:
+    from pathlib import Path
+
+    for i, line in enumerate((Path(root) / rel).read_text(encoding="utf-8").split("\n"), 1):
+        if needle in line:
+            return i
+    raise AssertionError(f"{needle!r} not in {rel}")

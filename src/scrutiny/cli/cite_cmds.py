@@ -64,3 +64,32 @@ def cite(project, passage_id, style, quote, accessed, base_url, as_json):
         emit_json(out)
     else:
         click.echo(text.rstrip("\n"))
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Treat re-anchored (redirected) ids as errors too.")
+@json_option
+@pass_project
+def verify(project, strict, as_json):
+    """Check every passage id, claim locator and cross-reference against the ingested text.
+
+    Each failure is printed as `file:line: error: ...`; exit status 1 when any.
+
+    Example: scrutiny verify --strict
+    """
+    from scrutiny.verify import verify as run_verify
+
+    report = run_verify(project, strict=strict)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        for finding in report.findings:
+            click.echo(str(finding), err=finding.level == "error")
+        c = report.checked
+        click.echo(
+            f"verify: {c['passage_ids']} passage ids, {c['locators']} claim locators, "
+            f"{c['essay_refs']} essay references, {c['xrefs']} cross-references checked; "
+            f"{len(report.errors)} errors, {len(report.warnings)} warnings"
+        )
+    if report.errors:
+        click.get_current_context().exit(1)

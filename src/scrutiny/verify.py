@@ -1,0 +1,230 @@
+"""``scrutiny verify``: every curated reference checked against the ingested text.
+
+What is checked, each failure named ``file:line``:
+
+* the knowledge base itself (the same problems as ``scrutiny kb check``);
+* every passage id in ``kb/`` -- tie evidence, claim locators, ``[[passage:ID]]``
+  in critique essays: it must exist now. An id re-anchored after a revision
+  still resolves, but is reported (a warning; an error with ``strict``) so
+  that the curator can update it; an orphaned id (its text is gone) is an error;
+* every claim locator's search terms: they must find at least one passage in
+  the named document, and a claim's passage ids must belong to that document;
+* derived cross-references in the store (``xref`` tables), when present: they
+  must point at existing passages (else the build is stale).
+
+A document that is not ingested (its source is missing on this machine) cannot
+be checked: its references are listed as skipped warnings, never as passing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ERROR, WARNING = "error", "warning"
+_PASSAGE_ID = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*?)-[a-z2-7]{12}(?:-\d+)?$")
+
+
+@dataclass
+class Finding:
+    file: str
+    line: int | None
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.level}: {self.message}"
+
+
+@dataclass
+class VerifyReport:
+    findings: list[Finding] = field(default_factory=list)
+    checked: dict = field(default_factory=lambda: {"passage_ids": 0, "locators": 0, "essay_refs": 0, "xrefs": 0})
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == WARNING]
+
+    def to_dict(self) -> dict:
+        return {"ok": not self.errors, "checked": self.checked,
+                "errors": len(self.errors), "warnings": len(self.warnings),
+                "findings": [asdict(f) for f in self.findings]}
+
+
+def doc_of_passage_id(passage_id: str) -> str | None:
+    """The document id a passage id was made from (ids are ``<doc>-<hash>[-n]``)."""
+    m = _PASSAGE_ID.match(passage_id)
+    return m.group("doc") if m else None
+
+
+class _Lines:
+    """Finds the line of a value inside a kb file (YAML loaders give the key's line)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.cache: dict[str, list[str]] = {}
+
+    def find(self, file: str, needle: str, start: int | None) -> int | None:
+        if file not in self.cache:
+            try:
+                self.cache[file] = (self.root / file).read_text(encoding="utf-8").split("\n")
+            except OSError:
+                self.cache[file] = []
+        lines = self.cache[file]
+        begin = max((start or 1) - 1, 0)
+        for i in range(begin, len(lines)):
+            if needle in lines[i]:
+                return i + 1
+        return start
+
+
+class Verifier:
+    def __init__(self, project, store, *, strict: bool = False):
+        self.project = project
+        self.store = store
+        self.strict = strict
+        self.report = VerifyReport()
+        self.lines = _Lines(project.root)
+        self.ingested = {d["id"] for d in store.documents()} if store else set()
+        self._index_ok = None
+
+    def add(self, file, line, level, message):
+        self.report.findings.append(Finding(file, line, level, message))
+
+    # --- passage ids -----------------------------------------------------------
+    def passage(self, pid: str, file: str, line: int | None, *, doc: str | None = None, what: str):
+        self.report.checked["passage_ids"] += 1
+        owner = doc_of_passage_id(pid)
+        p, redirect = self.store.resolve_passage(pid) if self.store else (None, None)
+        if p is None and redirect is None:
+            if owner and owner not in self.ingested:
+                self.add(file, line, WARNING,
+                         f"{what}: passage {pid} not checked: document {owner!r} is not ingested "
+                         f"(run `scrutiny fetch {owner}` and `scrutiny ingest`)")
+                return
+            self.add(file, line, ERROR,
+                     f"{what}: no passage with id {pid!r} in the ingested text "
+                     "(find the right one with `scrutiny search`, then copy its id)")
+            return
+        if p is None:
+            page = f", page {redirect['old_page']}" if redirect.get("old_page") else ""
+            self.add(file, line, ERROR,
+                     f"{what}: passage {pid} is orphaned: its text is gone from the revised "
+                     f"{redirect['doc_id']}{page} and nothing there says the same; "
+                     "find what replaced it with `scrutiny search` or remove the reference")
+            return
+        if redirect is not None:
+            how = "same text" if redirect["method"] == "exact" else f"fuzzy match {redirect['score']:.2f}"
+            self.add(file, line, ERROR if self.strict else WARNING,
+                     f"{what}: passage {pid} was re-anchored to {p['id']} after a revision "
+                     f"({how}): replace the old id")
+        if doc and p["doc_id"] != doc:
+            self.add(file, line, ERROR,
+                     f"{what}: passage {pid} is in document {p['doc_id']!r}, not {doc!r}")
+
+    # --- claim locators ----------------------------------------------------------
+    def locator(self, claim, cd, file: str):
+        self.report.checked["locators"] += 1
+        line = self.lines.find(file, "search", cd.line) if cd.search else cd.line
+        what = f"claim {claim.id!r}, document {cd.doc!r}"
+        if cd.doc not in self.ingested:
+            self.add(file, line, WARNING,
+                     f"{what}: locator not checked: the document is not ingested "
+                     f"(run `scrutiny fetch {cd.doc}` and `scrutiny ingest`)")
+            return
+        hits = self.find(cd.search, cd.doc)
+        if not hits:
+            self.add(file, line, ERROR,
+                     f"{what}: the search {cd.search!r} finds no passage in {cd.doc} "
+                     f"(try `scrutiny search {cd.search!r} --doc {cd.doc}` and adjust the words, "
+                     "or give `passages: [ID]`)")
+
+    def find(self, query: str, doc_id: str) -> list[str]:
+        """Passage ids of ``doc_id`` that the search finds (the Whoosh index when
+        there is one, as `scrutiny search` does; else every word in the text)."""
+        if self._index_ok is None:
+            from scrutiny.index import index_exists
+
+            self._index_ok = index_exists(self.project.index_path)
+        if self._index_ok:
+            from scrutiny.search import SearchFilters, search
+
+            result = search(self.project.index_path, query, SearchFilters(doc=(doc_id,)), limit=3)
+            return [h["passage_id"] for h in result["hits"]]
+        from scrutiny.passages import normalise
+
+        words = [w for w in re.findall(r"\w+", normalise(query)) if w not in ("and", "or", "not")]
+        out = []
+        for p in self.store.passages(doc_id):
+            text = normalise(p["text"])
+            if all(re.search(r"\b" + re.escape(w[: max(4, len(w) - 2)]), text) for w in words):
+                out.append(p["id"])
+        return out
+
+    # --- the whole knowledge base --------------------------------------------------
+    def run(self, kb) -> VerifyReport:
+        for tie in kb.ties:
+            file = tie.file or "kb/ties.yaml"
+            start = getattr(tie, "lines", {}).get("passages", tie.line)
+            for pid in tie.passages:
+                self.passage(pid, file, self.lines.find(file, pid, start), what=f"tie {tie.id!r}")
+        for claim in kb.claims:
+            file = claim.file or "kb/claims.yaml"
+            for cd in claim.documents:
+                for pid in cd.passages:
+                    self.passage(pid, file, self.lines.find(file, pid, cd.line), doc=cd.doc,
+                                 what=f"claim {claim.id!r}")
+                if cd.search:
+                    self.locator(claim, cd, file)
+        for essay in kb.essays:
+            for ref in essay.refs:
+                self.report.checked["essay_refs"] += 1
+                if ref.type == "passage":
+                    self.passage(ref.id, essay.path, ref.line, what=f"[[passage:{ref.id}]]")
+        self.xrefs()
+        return self.report
+
+    def xrefs(self):
+        if not self.store or not self.store.has_table("xref_links"):
+            return
+        rows = self.store.db.execute(
+            "SELECT x.source_id, x.target_id FROM xref_links x "
+            "WHERE x.target_kind = 'passage' AND NOT EXISTS (SELECT 1 FROM passages p WHERE p.id = x.target_id)"
+        ).fetchall()
+        self.report.checked["xrefs"] += self.store.db.execute("SELECT count(*) FROM xref_links").fetchone()[0]
+        for source_id, target_id in rows:
+            self.add(str(self.project.store_path.relative_to(self.project.root)), None, ERROR,
+                     f"cross-reference from {source_id} points at missing passage {target_id}: "
+                     "run `python build.py` (or `scrutiny xref`) to rebuild the cross-references")
+
+
+def verify(project, *, strict: bool = False) -> VerifyReport:
+    """Check the project's curated references against its ingested text."""
+    from scrutiny.kb import load_with_problems
+    from scrutiny.store import Store
+
+    report_problems = []
+    kb = None
+    if project.kb_dir.is_dir():
+        kb, problems = load_with_problems(project.kb_dir, project.manifest_path)
+        report_problems = [Finding(p.file, p.line, ERROR, p.message) for p in problems]
+    store = Store(project.store_path, readonly=True) if project.store_path.exists() else None
+    try:
+        v = Verifier(project, store, strict=strict)
+        v.report.findings.extend(report_problems)
+        if store is None:
+            v.add(str(project.store_path.relative_to(project.root)), None, ERROR,
+                  "no store: run `scrutiny ingest` before `scrutiny verify`")
+            return v.report
+        if kb is not None:
+            v.run(kb)
+        return v.report
+    finally:
+        if store is not None:
+            store.close()
