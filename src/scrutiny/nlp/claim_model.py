@@ -1,0 +1,128 @@
+"""spaCy component ``scrutiny_claim_classifier``: the scikit-learn claim model.
+
+A TF-IDF (word 1-2 grams) + logistic-regression classifier per claim kind,
+trained on the labelled sentence set in ``scrutiny/nlp/data`` (never on the
+held-out part). Its input is the sentence with numbers replaced by their shape
+(``_pct_``, ``_money_``, ``_year_``, ``_secnum_``, ``_num_``) plus one token per
+rule of :mod:`.claim_rules` that fired, so the patterns and the statistics of
+the labelled set are combined in one calibrated probability.
+
+The component batches: its ``pipe`` method vectorises every sentence of a batch
+of docs at once. Each kind it assigns carries ``(confidence, source)``; the
+source is ``rule`` when a strong pattern of that kind fired, ``model`` otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+
+from scrutiny.nlp.claim_rules import STRONG, decide
+
+KINDS = ("statistic", "commitment", "recommendation", "assessment")
+
+_SUBS = [
+    (re.compile(r"[£$€]\s?\d[\d,.]*\s?(?:bn|m|k|million|billion)?\b", re.I), " _money_ "),
+    (re.compile(r"\d[\d,.]*\s?(?:%|per ?cent\b|percent\b)", re.I), " _pct_ "),
+    (re.compile(r"\b(?:19|20)\d\d[/-]\d\d(?:\d\d)?\b"), " _finyear_ "),
+    (re.compile(r"\b(?:1[89]|20)\d\d\b"), " _year_ "),
+    (re.compile(r"\b\d+(?:\.\d+)+\.?"), " _secnum_ "),
+    (re.compile(r"\d[\d,]*(?:\.\d+)?"), " _num_ "),
+]
+
+
+def featurise(text: str, hits: dict[str, list[str]]) -> str:
+    text = text.lower()
+    for rx, sub in _SUBS:
+        text = rx.sub(sub, text)
+    rule_tokens = [f"_r_{kind}_{name}" for kind, names in sorted(hits.items()) for name in names]
+    rule_tokens += [f"_r_{kind}" for kind in sorted(hits)]
+    return text + " " + " ".join(rule_tokens)
+
+
+class ClaimModel:
+    """Vectoriser + one logistic regression per kind (multi-label)."""
+
+    def __init__(self, C: float = 4.0):
+        self.C = C
+        self.vectorizer = None
+        self.models: dict[str, object] = {}
+        self.thresholds: dict[str, float] = {k: 0.5 for k in KINDS}
+
+    def fit(self, features: list[str], labels: list[set[str]]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                                          token_pattern=r"(?u)\b\w+\b")
+        X = self.vectorizer.fit_transform(features)
+        for kind in KINDS:
+            y = [1 if kind in lab else 0 for lab in labels]
+            if len(set(y)) < 2:
+                continue
+            clf = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+            clf.fit(X, y)
+            self.models[kind] = clf
+        return self
+
+    def predict_proba(self, features: list[str]) -> list[dict[str, float]]:
+        if not features:
+            return []
+        X = self.vectorizer.transform(features)
+        out = [dict() for _ in features]
+        for kind, clf in self.models.items():
+            probs = clf.predict_proba(X)[:, 1]
+            for row, p in zip(out, probs):
+                row[kind] = float(p)
+        return out
+
+
+def combine(probs: dict[str, float], hits: dict[str, list[str]], thresholds) -> dict[str, tuple[float, str]]:
+    """Final kinds of one sentence: ``{kind: (confidence, source)}``."""
+    kinds = {}
+    for kind, p in probs.items():
+        if p < thresholds.get(kind, 0.5):
+            continue
+        if kind == "statistic" and "statistic" not in hits:
+            continue  # no quantity in the sentence: never a statistic
+        strong = any(n in STRONG.get(kind, ()) for n in hits.get(kind, ()))
+        kinds[kind] = (round(p, 3), "rule" if strong else "model")
+    return kinds
+
+
+@Language.factory("scrutiny_claim_classifier", default_config={"batch_size": 256})
+def make_claim_classifier(nlp, name, batch_size: int):
+    return ClaimClassifier(name, batch_size)
+
+
+class ClaimClassifier:
+    def __init__(self, name, batch_size=256):
+        self.name = name
+        self.batch_size = batch_size
+        self.model: ClaimModel | None = None  # set by the pipeline assembly
+
+    def __call__(self, doc):
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs, batch_size: int | None = None):
+        batch = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= (batch_size or self.batch_size):
+                yield from self._process(batch)
+                batch = []
+        if batch:
+            yield from self._process(batch)
+
+    def _process(self, docs):
+        rows = [(doc, c) for doc in docs for c in (doc._.claims or [])]
+        if self.model is None:
+            for _, c in rows:
+                c["kinds"] = {k: (p, "rule") for k, p in decide(c["rules"]).items()}
+            return docs
+        feats = [featurise(doc.text[c["start"]:c["end"]], c["rules"]) for doc, c in rows]
+        for (doc, c), probs in zip(rows, self.model.predict_proba(feats)):
+            c["scores"] = probs
+            c["kinds"] = combine(probs, c["rules"], self.model.thresholds)
+        return docs

@@ -1,0 +1,197 @@
+"""spaCy component ``scrutiny_claim_rules``: hand-written patterns for claim kinds.
+
+For every sentence it records which rules fired, per claim kind, in
+``doc._.claims`` (a list of dicts ``{start, end, rules: {kind: [rule, ...]}}``,
+character offsets into ``doc.text``). The classifier (:mod:`.claim_model`) reads
+the rule hits as features and makes the final call; on its own this component
+already tags the clear cases (its ``decide`` function).
+
+Numbers: a digit string counts towards a statistic only when it is not a year
+("In 2016 ..."), a financial year ("2020/21"), a date ("1 April 2019"), a
+paragraph or section number ("8.1.", "paragraph 4.23", "section 3") or a list
+number. Percentages, money and "one in four" always count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+
+MONTHS = ("january february march april may june july august september october november december "
+          "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+REFERENCE_WORDS = frozenset(
+    "section sections paragraph paragraphs para paras chapter chapters page pages p pp figure fig "
+    "table annex appendix box recommendation recommendations article clause schedule part step "
+    "phase level tier stage band grade version no number footnote note question q point principle "
+    "option priority objective chart item rule reg regulation act key".split()
+)
+DATE_PREPS = frozenset("in since by from until till to between before after during of and or".split())
+
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)(?:s)?$")
+_FIN_YEAR = re.compile(r"^(?:19|20)\d\d[/-]\d\d(?:\d\d)?$")
+_DIGITS = re.compile(r"\d")
+_SECTION_NUM = re.compile(r"^\d+(?:\.\d+)+\.?$")
+
+
+def _rx(*alternatives):
+    return re.compile(r"(?:" + "|".join(alternatives) + r")", re.I)
+
+
+STAT_PATTERNS = {
+    "percent": _rx(r"\d\s?%", r"\d\s?per\s?cent\b", r"\d\s?percent", r"percentage points?"),
+    "money": _rx(r"[£$€]\s?\d", r"\d\s?(?:bn|billion|million|mn)\b", r"\b(?:billion|million) (?:pounds|people|adults|children|workers)"),
+    "ratio": _rx(r"\b(?:one|two|three|four|\d+) (?:in|out of) (?:every )?(?:two|three|four|five|six|seven|eight|nine|ten|twenty|a hundred|\d+)\b"),
+    "fraction": _rx(r"\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|a tenth) of\b",
+                    r"\b(?:doubled|tripled|trebled|halved)\b", r"\btwice as (?:many|likely)\b"),
+}
+COMMIT_PATTERNS = {
+    "we_will": _rx(r"\bwe (?:will|shall|are going to|intend to|plan to|aim to|expect to)\b",
+                   r"\bwe'll\b"),
+    "actor_will": _rx(r"\b(?:government|department|ministers?|nhs(?: england)?|council|agency|service|trust|board|authority|secretary of state) (?:will|shall)\b(?! (?:need|have|often|not|be able))"),
+    "committed": _rx(r"\b(?:are|is|remain|remains|have been|has been) (?:fully )?committed to\b",
+                     r"\bcommit(?:s|ted|ting)? (?:the government |itself |ourselves )?to\b", r"\bpledge[sd]?\b", r"\bour (?:ambition|aim|goal|commitment|intention) is\b"),
+    "target": _rx(r"\btargets?\b", r"\bby (?:the end of )?(?:19|20)\d\d(?:/\d\d)?\b", r"\bby (?:april|march|the end of) ", r"\bwithin (?:the next )?(?:two|three|four|five|ten|\d+) years\b"),
+    "there_will_be": _rx(r"\bthere will be\b", r"\bwill be (?:invested|delivered|introduced|rolled out|expanded|created|recruited|published|set up|established|launched|available|funded|extended|increased)\b"),
+    "investing": _rx(r"\b(?:we are|we're|is|are) (?:now )?(?:investing|providing|funding|introducing|developing|establishing|putting in place|taking forward|working (?:with|to))\b",
+                     r"\bwill (?:invest|fund|provide|deliver|introduce|create|recruit|publish|establish|launch|expand|extend|ensure|set out|consult|review|work|continue|support|develop|build|increase|bring forward)\b"),
+}
+RECOMMEND_PATTERNS = {
+    "should": _rx(r"\bshould\b", r"\bought to\b", r"\bmust\b"),
+    "recommend": _rx(r"\brecommends?\b(?! compensation)", r"\bwe urge\b", r"\burges?\b", r"\bcalls? (?:on|upon|for)\b",
+                     r"\bwe invite\b", r"\bwe would (?:like to see|encourage)\b", r"\bencourage[sd]? .{0,40}\bto\b"),
+    "need_to": _rx(r"\b(?:needs?|has|have) to be\b", r"\bneeds? to\b", r"\bit is (?:essential|important|vital|crucial|necessary|imperative) that\b",
+                   r"\bthere (?:is|remains) a (?:clear |pressing |strong )?need\b"),
+}
+ASSESS_PATTERNS = {
+    "agree": _rx(r"\b(?:we|government|department|committee) (?:agrees?|accepts?|acknowledges?|recognises?|welcomes?|disagrees?|rejects?|does not accept|do not accept|do not agree|does not agree)\b",
+                 r"\bwe (?:believe|consider|think|are (?:not )?persuaded|are (?:not )?convinced)\b"),
+    "change": _rx(r"\b(?:has|have|had) (?:significantly |substantially |greatly |steadily )?(?:improved|worsened|deteriorated|increased|decreased|fallen|risen|declined|failed|grown|reduced|succeeded|fallen short)\b"),
+    "cause": _rx(r"\bbecause\b", r"\bdue to\b", r"\bled to\b", r"\blead(?:s|ing)? to\b", r"\bresult(?:ed|s)? in\b", r"\bas a result\b", r"\bcaused?\b", r"\bdriven by\b", r"\bcontribut(?:ed|es|ing) to\b"),
+    "evidence": _rx(r"\bevidence (?:shows|suggests|indicates|is clear)\b", r"\b(?:there is|there was) (?:little|no|limited|strong|clear|good) evidence\b", r"\bit is clear\b", r"\bclearly\b"),
+    "evaluative": _rx(r"\b(?:is|are|was|were|remains?|has been|have been) (?:not |too |very |highly |deeply |increasingly |largely )?(?:effective|ineffective|inadequate|insufficient|unacceptable|successful|unsuccessful|poor|better|worse|fragmented|underfunded|unsustainable|flawed|fit for purpose|failing|in crisis|robust|reasonable|unreasonable|appropriate|inappropriate|misleading|significant|limited|weak|strong|unlikely|likely)\b",
+                      r"\b(?:too (?:few|many|little|much|slow|long))\b", r"\black of\b", r"\bfailure\b", r"\bcrisis\b"),
+}
+ALL_PATTERNS = {
+    "statistic": STAT_PATTERNS,
+    "commitment": COMMIT_PATTERNS,
+    "recommendation": RECOMMEND_PATTERNS,
+    "assessment": ASSESS_PATTERNS,
+}
+_IMPERATIVE_OK = re.compile(r"^[A-Z][a-z]+$")
+
+
+@Language.factory("scrutiny_claim_rules", default_config={"min_alpha_tokens": 3})
+def make_claim_rules(nlp, name, min_alpha_tokens: int):
+    return ClaimRules(name, min_alpha_tokens)
+
+
+def sentences(doc, min_alpha_tokens: int = 3):
+    """Sentence spans, with fragments (a lone "8.1." or "(a)") joined to the next."""
+    out, pending = [], None
+    for sent in doc.sents:
+        start = pending if pending is not None else sent.start
+        alpha = sum(1 for t in sent if t.is_alpha)
+        if alpha < min_alpha_tokens and sent.end < len(doc):
+            pending = start
+            continue
+        pending = None
+        out.append(doc[start:sent.end])
+    if pending is not None:
+        if out:
+            out[-1] = doc[out[-1].start:len(doc)]
+        else:
+            out.append(doc[pending:len(doc)])
+    return out
+
+
+def statistic_numbers(sent) -> list[str]:
+    """Digit tokens in a sentence that are quantities, not dates or references."""
+    found = []
+    toks = list(sent)
+    for k, tok in enumerate(toks):
+        text = tok.text
+        if not _DIGITS.search(text):
+            continue
+        prev = toks[k - 1].lower_.rstrip(".") if k > 0 else ""
+        prev2 = toks[k - 2].lower_.rstrip(".") if k > 1 else ""
+        nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""
+        core = text.strip("().,;:[]")
+        if not core or not any(c.isdigit() for c in core):
+            continue
+        if _FIN_YEAR.match(core) or _YEAR.match(core):
+            # A year is a statistic only when it counts something ("2016 staff").
+            if not (nxt in ("%", "percent") or nxt.endswith("people")):
+                continue
+        if re.match(r"^\d+(?:st|nd|rd|th)$", core):
+            continue
+        if prev in REFERENCE_WORDS or (prev in ("(", "[") and prev2 in REFERENCE_WORDS):
+            continue
+        if _SECTION_NUM.match(core) and (k == 0 or prev in ("(", "see", "in", "at", "under", "and", ",")):
+            continue
+        if k == 0 and (nxt in (".", ")") or text.endswith(".")):
+            continue  # list number "1." / "3)"
+        if prev in MONTHS or nxt.rstrip(".") in MONTHS:
+            continue
+        if "/" in core and not re.match(r"^\d+/\d+$", core):
+            continue
+        if re.match(r"^\d{1,2}[:.]\d\d(?:am|pm)?$", core) and nxt in ("am", "pm", "hours", "hrs"):
+            continue
+        if prev in ("from", "to", "until") and _YEAR.match(core):
+            continue
+        found.append(text)
+    return found
+
+
+def rule_hits(sent) -> dict[str, list[str]]:
+    text = sent.text
+    hits: dict[str, list[str]] = {}
+    for kind, patterns in ALL_PATTERNS.items():
+        names = [name for name, rx in patterns.items() if rx.search(text)]
+        if names:
+            hits[kind] = names
+    nums = statistic_numbers(sent)
+    if nums:
+        hits.setdefault("statistic", []).append("number")
+    # A call to act without "should": the sentence opens with a bare verb.
+    first = next((t for t in sent if not (t.is_punct or t.like_num or t.is_space
+                                           or re.match(r"^\(?[a-z0-9ivx]{1,4}[.)]$", t.text))), None)
+    if first is not None and first.tag_ == "VB" and _IMPERATIVE_OK.match(first.text):
+        hits.setdefault("recommendation", []).append("imperative")
+    return hits
+
+
+STRONG = {
+    "statistic": {"percent", "money", "ratio", "number", "fraction"},
+    "commitment": {"we_will", "committed", "there_will_be"},
+    "recommendation": {"recommend", "should"},
+    "assessment": {"agree"},
+}
+
+
+def decide(hits: dict[str, list[str]]) -> dict[str, float]:
+    """Rules alone: kinds whose strong patterns fired, with a fixed confidence."""
+    out = {}
+    for kind, names in hits.items():
+        strong = STRONG.get(kind, set())
+        if any(n in strong for n in names):
+            out[kind] = 0.7
+    return out
+
+
+class ClaimRules:
+    def __init__(self, name, min_alpha_tokens=3):
+        self.name = name
+        self.min_alpha_tokens = min_alpha_tokens
+
+    def __call__(self, doc):
+        claims = []
+        for sent in sentences(doc, self.min_alpha_tokens):
+            claims.append({
+                "start": sent.start_char,
+                "end": sent.end_char,
+                "rules": rule_hits(sent),
+                "kinds": {},
+            })
+        doc._.claims = claims
+        return doc

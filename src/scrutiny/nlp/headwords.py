@@ -1,0 +1,49 @@
+"""Generic head nouns that say what kind of thing a capitalised name is.
+
+These are ordinary English words ("Department", "Review", "Programme"), not
+names: a name ending in one of them is taken to be an organisation, a document
+or a programme. Honorifics mark people. Words that make a span a place, a date
+or a section reference are listed too, so they are never taken for stakeholders.
+"""
+
+ORGANISATION = frozenset("""
+agency alliance assembly association authority bank board bureau cabinet centre center
+charity coalition college commission committee company confederation corporation council
+court department directorate executive federation forum foundation fund group hospital
+inspectorate institute institution league ltd ministry network nhs office ombudsman
+organisation organization panel parliament partnership plc practice press secretariat service services
+society taskforce team treasury trust union unit university
+""".split())
+
+DOCUMENT = frozenset("""
+act bill charter code consultation framework green guidance guide inquiry manifesto
+paper plan policy report response review standards statement strategy study survey view
+white
+""".split())
+
+PROGRAMME = frozenset("""
+campaign initiative pilot programme program project scheme
+""".split())
+
+NOT_STAKEHOLDER_FIRST = frozenset("""
+annex appendix box chapter figure page paragraph para part recommendation section table
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+""".split())
+
+# Lower-case words allowed inside a capitalised name ("Department for Work and Pensions").
+NAME_JOINERS = frozenset("for of and the on in to at & with".split())
+
+
+def kind_from_head(words: list[str]) -> str | None:
+    """Kind suggested by the last word of a name, or None."""
+    if not words:
+        return None
+    head = words[-1].casefold().strip(".,;:'\"")
+    if head in DOCUMENT:
+        return "document"
+    if head in PROGRAMME:
+        return "programme"
+    if head in ORGANISATION:
+        return "organisation"
+    return None

@@ -1,0 +1,135 @@
+"""The labelled data in ``scrutiny/nlp/data`` (our own writing, plus references).
+
+Claim kinds:
+
+- ``claims_train.tsv`` - our own policy-style sentences (``kinds<TAB>sentence``,
+  kinds comma-separated or ``-`` for none). These train the classifier.
+- ``claims_heldout.tsv`` - our own sentences written separately, never used for
+  training nor for writing rules: the held-out evaluation set.
+- ``claims_reference.tsv`` - sentences of the reference article, referenced by
+  character offsets into ``../shared/reference/<file>`` with a hash of the text
+  to check the offsets still hold; the ``split`` column says train or heldout.
+  The article is read at load time; without it these rows are skipped.
+
+Names and ties: ``names_ties.jsonl``, one of our own sentences per line with the
+stakeholder names it contains (``{name: kind}``) and its ties
+(``[subject, relation, object]``); ``split`` is ``dev`` (seen while writing
+the rules) or ``heldout``.
+
+Real documents: ``real_documents.tsv`` refers to units of the government PDFs in
+``../shared/real-documents/`` by numbered-paragraph label or by a hash of the
+normalised sentence (never by copying), with their kinds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+REFERENCE_NAME = "cotton-soundings-futures-mental-health.txt"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    kinds: frozenset
+    origin: str        # own | reference
+    split: str         # train | heldout
+    ref: str           # file:line or file:start-end
+
+
+def text_hash(text: str) -> str:
+    norm = re.sub(r"\s+", " ", text).strip().casefold()
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:12]
+
+
+def _kinds(field: str) -> frozenset:
+    field = field.strip()
+    if field in ("", "-"):
+        return frozenset()
+    return frozenset(k.strip() for k in field.split(",") if k.strip())
+
+
+def read_tsv_claims(path: Path, split: str) -> list[Example]:
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        kinds, _, text = line.partition("\t")
+        if not text.strip():
+            raise ValueError(f"{path}:{n}: expected 'kinds<TAB>sentence'")
+        out.append(Example(text.strip(), _kinds(kinds), "own", split, f"{path.name}:{n}"))
+    return out
+
+
+def reference_dir() -> Path | None:
+    """../shared/reference beside the checkout, when present."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        cand = parent / "shared" / "reference"
+        if (cand / REFERENCE_NAME).is_file():
+            return cand
+        cand = parent.parent / "shared" / "reference"
+        if (cand / REFERENCE_NAME).is_file():
+            return cand
+    return None
+
+
+def real_documents_dir() -> Path | None:
+    ref = reference_dir()
+    if ref is not None and (ref.parent / "real-documents").is_dir():
+        return ref.parent / "real-documents"
+    return None
+
+
+def read_reference_claims(path: Path, reference_text: str | None) -> list[Example]:
+    if reference_text is None:
+        return []
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        start, end, kinds, split, check = line.split("\t")[:5]
+        text = reference_text[int(start):int(end)]
+        if text_hash(text) != check.strip():
+            continue  # the article changed: the offsets no longer hold
+        out.append(Example(text, _kinds(kinds), "reference", split.strip(), f"{REFERENCE_NAME}:{start}-{end}"))
+    return out
+
+
+def claim_examples(include_reference: bool = True) -> list[Example]:
+    examples = read_tsv_claims(DATA / "claims_train.tsv", "train")
+    examples += read_tsv_claims(DATA / "claims_heldout.tsv", "heldout")
+    if include_reference:
+        ref = reference_dir()
+        if ref is not None and (DATA / "claims_reference.tsv").is_file():
+            text = (ref / REFERENCE_NAME).read_text(encoding="utf-8")
+            examples += read_reference_claims(DATA / "claims_reference.tsv", text)
+    return examples
+
+
+def training_examples() -> list[Example]:
+    return [e for e in claim_examples() if e.split == "train"]
+
+
+def names_ties_examples() -> list[dict]:
+    path = DATA / "names_ties.jsonl"
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            row = json.loads(line)
+            row["ref"] = f"{path.name}:{n}"
+            out.append(row)
+    return out
+
+
+def data_fingerprint() -> str:
+    h = hashlib.sha1()
+    for path in sorted(DATA.glob("claims_*.tsv")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]

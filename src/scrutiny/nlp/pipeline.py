@@ -1,0 +1,121 @@
+"""Assemble the tagging pipeline: a model (or rules alone) plus our components.
+
+    >>> from scrutiny.nlp.pipeline import build_tagger
+    >>> tagger = build_tagger(names=[("acme-trust", "organisation", "Acme Trust")])
+    >>> doc = tagger.nlp("The Acme Trust (AT) published the Review of Waiting.")
+
+``tagger.version`` changes whenever anything that decides the tags changes (our
+code's version, the model and its version, the curated names, the labelled
+data), so the store re-tags exactly when it must.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Bump when a component's behaviour changes.
+COMPONENTS_VERSION = "3"
+
+OUR_COMPONENTS = (
+    "scrutiny_curated_names",
+    "scrutiny_extracted_names",
+    "scrutiny_acronyms",
+    "scrutiny_claim_rules",
+    "scrutiny_claim_classifier",
+    "scrutiny_tie_patterns",
+)
+
+
+def _register():
+    # Importing the modules registers the factories.
+    from scrutiny.nlp import (  # noqa: F401
+        acronyms, claim_model, claim_rules, curated_names, extracted_names, spans, tie_patterns,
+    )
+
+
+@dataclass
+class Tagger:
+    nlp: object
+    model_name: str
+    rules_only: bool
+    version: str
+    names: list = field(default_factory=list)
+
+    def pipe(self, texts, batch_size: int = 64, n_process: int = 1):
+        return self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+
+
+def build_tagger(model: str | None = None, names=(), warn: bool = True, cache_dir=None,
+                 train: bool = True, base=None) -> Tagger:
+    """``names``: ``(stakeholder_id, kind, surface)`` triples from the KB and manifest.
+
+    ``base``: an already loaded ``(nlp, model_name)`` to build on (tests, bench).
+    """
+    from scrutiny.nlp.labels import data_fingerprint
+    from scrutiny.nlp.model import RULES_ONLY, load_model
+
+    _register()
+    nlp, model_name = base if base is not None else load_model(model, warn=warn)
+    has_ner = "ner" in nlp.pipe_names
+    nlp.add_pipe("scrutiny_curated_names")
+    nlp.add_pipe("scrutiny_extracted_names", config={"use_ner": has_ner})
+    nlp.add_pipe("scrutiny_acronyms")
+    nlp.add_pipe("scrutiny_claim_rules")
+    nlp.add_pipe("scrutiny_claim_classifier")
+    nlp.add_pipe("scrutiny_tie_patterns")
+    names = sorted({(sid, kind, surface) for sid, kind, surface in names if surface})
+    nlp.get_pipe("scrutiny_curated_names").add_names(names)
+
+    model_version = nlp.meta.get("version", "") if model_name != RULES_ONLY else ""
+    fingerprint = data_fingerprint()
+    h = hashlib.sha1()
+    for part in (COMPONENTS_VERSION, model_name, model_version, fingerprint, repr(names)):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    version = h.hexdigest()[:16]
+    if train:
+        classifier = nlp.get_pipe("scrutiny_claim_classifier")
+        classifier.model = trained_claim_model(nlp, model_name, model_version, fingerprint, cache_dir)
+    return Tagger(nlp=nlp, model_name=model_name, rules_only=model_name == RULES_ONLY,
+                  version=version, names=names)
+
+
+def rule_features(nlp, texts: list[str]) -> list[dict]:
+    """Rule hits of each text taken as one sentence (as the classifier sees it)."""
+    from scrutiny.nlp.claim_rules import rule_hits
+
+    keep = [n for n in nlp.pipe_names if n not in OUR_COMPONENTS and n not in ("ner",)]
+    with nlp.select_pipes(enable=keep):
+        return [rule_hits(doc[:]) for doc in nlp.pipe(texts, batch_size=128)]
+
+
+def trained_claim_model(nlp, model_name: str, model_version: str, fingerprint: str, cache_dir=None):
+    """Train the claim classifier on the training split (cached on disk by fingerprint)."""
+    import sklearn
+
+    from scrutiny.nlp.claim_model import ClaimModel, featurise
+    from scrutiny.nlp.labels import training_examples
+
+    cache = None
+    if cache_dir is not None:
+        tag = hashlib.sha1(f"{COMPONENTS_VERSION}|{model_name}|{model_version}|{fingerprint}|{sklearn.__version__}"
+                           .encode()).hexdigest()[:16]
+        cache = Path(cache_dir) / f"claim-model-{tag}.pickle"
+        if cache.is_file():
+            try:
+                with cache.open("rb") as fh:
+                    return pickle.load(fh)
+            except Exception:  # a stale or torn cache is rebuilt
+                pass
+    examples = training_examples()
+    hits = rule_features(nlp, [e.text for e in examples])
+    features = [featurise(e.text, h) for e, h in zip(examples, hits)]
+    model = ClaimModel().fit(features, [set(e.kinds) for e in examples])
+    if cache is not None:
+        from scrutiny.atomic import write_bytes
+
+        write_bytes(cache, pickle.dumps(model))
+    return model

@@ -1,0 +1,261 @@
+"""spaCy component ``scrutiny_tie_patterns``: candidate ties between stakeholders.
+
+Within each sentence, every stakeholder span is replaced by a placeholder
+(``§3§``) and phrase patterns in the relation vocabulary are matched over the
+result: "X, chief executive of Y", "Y's chair, X", "X, who chairs the Y",
+"chaired by X", "prepared by X with funding from Y", "X is a member of Y",
+"X, which is part of Y", "published by", "commissioned by", "X delivers Y for
+Z"... Dependency patterns (verb with a subject and an object that are both
+stakeholders) add what the phrases miss when a parser is loaded.
+
+Each candidate is checked against the vocabulary's allowed subject and object
+kinds; a statistical kind that does not fit may be re-read (an "ORG" named as
+the thing a body published is a document), at a lower confidence. Results go
+to ``doc._.ties`` as dicts with character offsets of subject, object and
+sentence, a confidence and the pattern's name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+
+from scrutiny.nlp.claim_rules import sentences
+from scrutiny.nlp.spans import stakeholder_spans
+
+E = r"§(\d+)§"
+DET = r"(?:(?:the|a|an|its|their|his|her|former|then|current|interim|acting|new|first)\s+)*"
+GAP = r"(?:,[^§,;]{1,90},\s*)?"  # a parenthetical clause between commas
+ROLE = (
+    r"(?:chief executive(?: officer)?|ceo|co-chair|vice[- ]chair|deputy chair|chair(?:man|woman|person)?|"
+    r"non-executive director|(?:managing|executive|medical|national|clinical|programme|policy|research|finance|deputy|regional) director|"
+    r"director(?:[- ]general)?|vice[- ]president|president|permanent secretary|secretary[- ]general|"
+    r"general secretary|secretary of state(?: for [a-z ,]+?)?|minister(?: for [a-z ,]+?)?|"
+    r"chief [a-z]+ (?:officer|adviser|advisor|scientist|economist)|national clinical director|"
+    r"head|founder|co-founder|trustee|governor|commissioner|convenor|patron|ambassador|"
+    r"vice[- ]chancellor|principal|dean|editor|leader|lead|chief|board member|member|fellow)"
+)
+REL_VERB_POSITION = r"(?:chairs|chaired|leads|led|heads|headed|runs|ran|directs|directed|founded|co-founded|manages|managed)"
+
+PATTERNS: list[tuple[str, str, str, float, re.Pattern]] = []
+
+
+def _p(name, relation, confidence, regex):
+    PATTERNS.append((name, relation, "", confidence, re.compile(regex, re.I)))
+
+
+# position / member_of ---------------------------------------------------------
+_p("appos_role_of", "position", 0.85, rf"{E}\s*,\s*{DET}(?P<role>{ROLE})\s+(?:of|at|for|to)\s+{DET}{E}")
+_p("bracket_role_of", "position", 0.8, rf"{E}\s*\(\s*{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
+_p("is_role_of", "position", 0.8,
+   rf"{E}\s*{GAP}(?:is|was|has been|had been|became|becomes|serves as|served as|acts as|acted as|is now|was then)\s+{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
+_p("relcl_role_of", "position", 0.8,
+   rf"{E}\s*,\s*who\s+(?:is|was|has been|had been|became|serves as|served as)\s+(?:also\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
+_p("relcl_verb", "position", 0.8, rf"{E}\s*,?\s*who\s+(?:also\s+|now\s+|then\s+)?(?P<role>{REL_VERB_POSITION})\s+{DET}{E}")
+_p("verb_position", "position", 0.7, rf"{E}\s*{GAP}(?:also\s+|now\s+)?(?P<role>{REL_VERB_POSITION})\s+{DET}{E}")
+_p("role_of_appos", "position", 0.8, rf"\b{DET}(?P<role>{ROLE})\s+of\s+{DET}{E}\s*,\s*{E}")
+_p("role_of_name", "position", 0.75, rf"\b{DET}(?P<role>{ROLE})\s+of\s+{DET}{E}\s+{E}")
+_p("possessive_role", "position", 0.8, rf"{E}\s*(?:'s|’s|')\s+(?:own\s+)?(?P<role>{ROLE})\s*,?\s*{E}")
+_p("preposed_role", "position", 0.7, rf"{E}\s+(?P<role>{ROLE})\s*,?\s*{E}")
+_p("member_of", "member_of", 0.85,
+   rf"{E}\s*{GAP}(?:is|was|are|were|became|become|has been|have been|remains?)\s+(?:also\s+)?(?:a|an|one of the)?\s*(?:founding |full |former |leading |core |associate )?members?\s+of\s+{DET}{E}")
+_p("appos_member_of", "member_of", 0.8, rf"{E}\s*,\s*(?:a|an|one of the)\s+(?:founding |full |former )?members?\s+of\s+{DET}{E}")
+_p("sat_on", "member_of", 0.8, rf"{E}\s*{GAP}(?:,\s*who\s+)?(?:sat|sits|served|serves|has served|had served|was|is)\s+on\s+{DET}{E}")
+_p("joined", "member_of", 0.7, rf"{E}\s*{GAP}(?:,\s*who\s+)?(?:joined|has joined)\s+{DET}{E}")
+_p("members_include", "member_of", 0.7, rf"{E}\s*(?:'s|’s)?\s*members?\s+(?:include|included|includes|were|are)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
+# part_of ------------------------------------------------------------------------
+_p("part_of", "part_of", 0.85,
+   rf"{E}\s*,?\s*(?:which|that)?\s*(?:is|was|forms|formed|became|are|were)?\s*(?:a|an)?\s*part\s+of\s+{DET}{E}")
+_p("unit_of", "part_of", 0.75,
+   rf"{E}\s*,\s*(?:is\s+)?(?:a|an)\s+(?:executive\s+)?(?:agency|unit|division|arm|directorate|branch|subsidiary|team|department|body)\s+(?:of|within)\s+{DET}{E}")
+_p("within", "part_of", 0.6, rf"{E}\s*,?\s*(?:which|that)\s+(?:sits|sat)\s+(?:within|inside|in)\s+{DET}{E}")
+# authored / commissioned / published / funded ----------------------------------
+_p("chaired_by", "authored", 0.8, rf"{E}\s*{GAP},?\s*(?:which\s+(?:was|is)\s+|that\s+(?:was|is)\s+|(?:was|is|were)\s+)?(?P<role>chaired|led|headed|co-chaired)\s+by\s+{DET}{E}")
+_p("written_by", "authored", 0.85,
+   rf"{E}\s*{GAP},?\s*(?:which\s+(?:was|is)\s+|(?:was|were|is|has been)\s+)?(?:written|prepared|produced|authored|co-authored|drafted|compiled|undertaken|conducted|carried out)\s+by\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*(?:and|with)\s+{DET}§\d+§)?)")
+_p("wrote", "authored", 0.7, rf"{E}\s*{GAP}(?:wrote|authored|co-authored|drafted|prepared|produced|led|chaired)\s+{DET}{E}")
+_p("analysis_for", "authored", 0.7, rf"{E}\s*{GAP}(?:contributed|provided|supplied)\s+(?:the\s+)?(?:analysis|evidence|research|modelling)\s+(?:for|to)\s+{DET}{E}")
+_p("commissioned_by", "commissioned", 0.85, rf"{E}\s*{GAP},?\s*(?:which\s+(?:was|is)\s+|(?:was|were|is|has been|had been)\s+)?commissioned\s+by\s+{DET}{E}")
+_p("commissioned", "commissioned", 0.75, rf"{E}\s*{GAP}(?:has\s+|had\s+)?commissioned\s+{DET}{E}")
+_p("published_by", "published", 0.85, rf"{E}\s*{GAP},?\s*(?:which\s+(?:was|is)\s+|(?:was|were|is|has been|had been)\s+)?(?:published|issued|released)\s+by\s+{DET}{E}")
+_p("published", "published", 0.75, rf"{E}\s*{GAP}(?:has\s+|had\s+|have\s+)?(?:published|issued|released)\s+{DET}{E}")
+_p("funded_by", "funded", 0.85, rf"{E}\s*{GAP},?\s*(?:which\s+(?:was|is)\s+|(?:was|were|is|are|has been|had been)\s+)?(?:funded|paid for|sponsored|financed|bankrolled|supported financially)\s+by\s+{DET}{E}")
+_p("funded", "funded", 0.75, rf"{E}\s*{GAP}(?:has\s+|had\s+)?(?:funded|paid for|sponsored|financed|bankrolled)\s+{DET}{E}")
+_p("with_funding_from", "funded", 0.8, rf"{E}[^§;]{{0,120}}?\bwith\s+(?:funding|financial support|a grant|grants|money|support)\s+from\s+{DET}{E}")
+# provides -------------------------------------------------------------------------
+_p("delivers_for", "provides", 0.8,
+   rf"{E}\s*{GAP}(?:,\s*which\s+)?(?:provides|provided|delivers|delivered|runs|ran|operates|operated|carries out|carried out|conducts|conducted|supplies|supplied|has provided|has delivered)\s+[^§;]{{0,60}}?\b(?:for|to|on behalf of)\s+{DET}{E}")
+_p("delivered_by", "provides", 0.8,
+   rf"{E}\s*{GAP},?\s*(?:which\s+(?:is|was)\s+|(?:is|are|was|were|has been|have been)\s+)?(?:provided|delivered|run|operated|carried out|conducted|supplied)\s+(?:on\s+its\s+behalf\s+)?by\s+{DET}{E}")
+_p("delivers", "provides", 0.65, rf"{E}\s*{GAP}(?:,\s*which\s+)?(?:provides|delivers|runs|operates)\s+{DET}{E}")
+_p("contract", "provides", 0.75, rf"{E}\s*{GAP}(?:holds|held|won|was awarded|has been awarded|has)\s+(?:the\s+|a\s+)?contracts?\s+(?:to\s+\w+\s+[^§;]{{0,40}}?)?(?:for|with|from)\s+{DET}{E}")
+
+# Which placeholder is the subject: patterns whose object comes first in the text.
+OBJECT_FIRST = {"chaired_by", "written_by", "commissioned_by", "published_by", "funded_by",
+                "delivered_by", "role_of_appos", "role_of_name", "possessive_role", "preposed_role",
+                "with_funding_from", "members_include", "contract"}
+# For these the later placeholder is the subject of the funding/authorship.
+_FIRST_IS_OBJECT = {"chaired_by", "written_by", "commissioned_by", "published_by", "funded_by",
+                    "delivered_by", "with_funding_from"}
+_ROLE_FIRST = {"role_of_appos", "role_of_name", "possessive_role", "preposed_role"}  # org first, person second
+
+DEP_VERBS = {}
+for _rel, _forms in {
+    "published": "publish publishes published publishing issue issues issued",
+    "commissioned": "commission commissions commissioned",
+    "funded": "fund funds funded finance finances financed sponsor sponsors sponsored",
+    "authored": "write writes wrote written author authors authored co-authored draft drafted",
+    "position": "chair chairs chaired lead leads led head heads headed",
+    "provides": "deliver delivers delivered provide provides provided operate operates operated",
+    "member_of": "join joins joined",
+}.items():
+    for _form in _forms.split():
+        DEP_VERBS[_form] = _rel
+
+
+def _verb_relation(token):
+    return DEP_VERBS.get(token.lower_) or DEP_VERBS.get(token.lemma_.lower())
+
+
+@Language.factory("scrutiny_tie_patterns", default_config={"use_dependencies": True, "min_confidence": 0.5})
+def make_tie_patterns(nlp, name, use_dependencies: bool, min_confidence: float):
+    return TiePatterns(name, use_dependencies, min_confidence)
+
+
+def _vocab():
+    from scrutiny.schema import vocabulary
+
+    return vocabulary()
+
+
+def _span_info(span, kind=None):
+    return {"start": span.start_char, "end": span.end_char, "text": span.text,
+            "kind": kind or span.label_, "kb_id": span.kb_id_, "source": span._.source}
+
+
+def fit_kinds(relation: str, subj, obj):
+    """(subject kind, object kind, penalty) allowed by the vocabulary, or None."""
+    vocab = _vocab()
+    rel = vocab.relations[relation]
+    sk, ok = subj.label_, obj.label_
+    if sk in rel["subject"] and ok in rel["object"]:
+        return sk, ok, 0.0
+    new_s, new_o, penalty = sk, ok, 0.0
+    if sk not in rel["subject"]:
+        if subj._.source == "curated" or not rel["subject"]:
+            return None
+        new_s, penalty = rel["subject"][0], penalty + 0.15
+        if sk == "person" and "organisation" in rel["subject"]:
+            new_s = "organisation"
+    if ok not in rel["object"]:
+        if obj._.source == "curated":
+            return None
+        new_o, penalty = rel["object"][0], penalty + 0.15
+    return new_s, new_o, penalty
+
+
+class TiePatterns:
+    def __init__(self, name, use_dependencies=True, min_confidence=0.5):
+        self.name = name
+        self.use_dependencies = use_dependencies
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc):
+        spans = stakeholder_spans(doc)
+        ties = []
+        if len(spans) >= 2:
+            sents = [(c["start"], c["end"]) for c in (doc._.claims or [])] or [
+                (s.start_char, s.end_char) for s in sentences(doc)]
+            for s_start, s_end in sents:
+                in_sent = [s for s in spans if s.start_char >= s_start and s.end_char <= s_end]
+                if len(in_sent) < 2:
+                    continue
+                ties.extend(self._sentence_ties(doc, s_start, s_end, in_sent))
+        doc._.ties = ties
+        return doc
+
+    def _sentence_ties(self, doc, s_start, s_end, in_sent):
+        # Build the placeholder string.
+        pieces, pos = [], s_start
+        for n, span in enumerate(in_sent):
+            pieces.append(doc.text[pos:span.start_char])
+            pieces.append(f"§{n}§")
+            pos = span.end_char
+        pieces.append(doc.text[pos:s_end])
+        masked = "".join(pieces)
+        found: dict[tuple, dict] = {}
+        for name, relation, _, conf, rx in PATTERNS:
+            for m in rx.finditer(masked):
+                nums = [int(x) for x in re.findall(r"§(\d+)§", m.group(0))]
+                a, b = nums[0], nums[1]
+                role = (m.groupdict().get("role") or "").lower()
+                pairs = []
+                if name in _FIRST_IS_OBJECT:
+                    subjects = [b] + [int(x) for x in re.findall(r"§(\d+)§", m.groupdict().get("more") or "")]
+                    pairs = [(s, a) for s in subjects]
+                elif name in _ROLE_FIRST:
+                    pairs = [(b, a)]
+                elif name == "members_include":
+                    members = [b] + [int(x) for x in re.findall(r"§(\d+)§", m.groupdict().get("more") or "")]
+                    pairs = [(s, a) for s in members]
+                else:
+                    pairs = [(a, b)]
+                rel = relation
+                if relation == "position" and role in ("member", "fellow", "board member"):
+                    rel = "member_of"
+                for si, oi in pairs:
+                    self._add(found, doc, in_sent[si], in_sent[oi], rel, role, conf, name, s_start, s_end)
+        if self.use_dependencies and doc.has_annotation("DEP"):
+            self._dependency_ties(found, doc, in_sent, s_start, s_end)
+        return [t for t in found.values() if t["confidence"] >= self.min_confidence]
+
+    def _add(self, found, doc, subj, obj, relation, role, conf, pattern, s_start, s_end):
+        if subj is obj or subj.text.casefold() == obj.text.casefold():
+            return
+        if relation == "authored" and obj.label_ in ("organisation",) and subj.label_ == "person" \
+                and pattern == "chaired_by":
+            relation, role = "position", "chair"
+        if pattern == "with_funding_from" and obj.label_ not in ("document", "programme"):
+            return  # "prepared by X with funding from Y": Y funded the document, not X
+        fitted = fit_kinds(relation, subj, obj)
+        if fitted is None:
+            return
+        sk, ok, penalty = fitted
+        conf = round(max(0.0, conf - penalty), 3)
+        k = (subj.start_char, relation, obj.start_char)
+        if k in found and found[k]["confidence"] >= conf:
+            return
+        found[k] = {
+            "relation": relation, "role": role or None, "confidence": conf, "pattern": pattern,
+            "subject": _span_info(subj, sk), "object": _span_info(obj, ok),
+            "sent_start": s_start, "sent_end": s_end,
+        }
+
+    def _dependency_ties(self, found, doc, in_sent, s_start, s_end):
+        token_span = {}
+        for span in in_sent:
+            for t in span:
+                token_span[t.i] = span
+        for span in in_sent:
+            verb = span.root.head
+            dep = span.root.dep_
+            if verb.pos_ not in ("VERB", "AUX") and dep != "pobj":
+                continue
+            if dep == "pobj" and verb.lower_ == "by" and verb.dep_ == "agent":
+                # passive: <object> was <verb>ed by <subject>
+                v = verb.head
+                rel = _verb_relation(v)
+                if not rel:
+                    continue
+                for child in v.children:
+                    if child.dep_ in ("nsubjpass",) and child.i in token_span:
+                        self._add(found, doc, span, token_span[child.i], rel, "", 0.65, "dep_passive", s_start, s_end)
+            elif dep == "nsubj":
+                rel = _verb_relation(verb)
+                if not rel:
+                    continue
+                for child in verb.children:
+                    if child.dep_ == "dobj" and child.i in token_span:
+                        role = verb.lower_ if rel == "position" else ""
+                        self._add(found, doc, span, token_span[child.i], rel, role, 0.6, "dep_active", s_start, s_end)

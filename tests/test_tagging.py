@@ -1,0 +1,86 @@
+"""tag_store / passage_facets over a real store, with our own synthetic text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scrutiny.store import Store
+from scrutiny.tagging import passage_facets, tag_store
+
+from helpers_tagging import add_document, shared_tagger
+
+TEXTS = [
+    "Maria Okafor, chief executive of the Harbourside Health Trust, told the panel that 42% of "
+    "patients waited more than 18 weeks.",
+    "The Harbourside Health Trust should publish its waiting-time figures every month.",
+    "In 2016 the board met in the town hall.",
+    "We will open three new crisis cafes by 2025.",
+]
+
+
+@pytest.fixture
+def store(project):
+    s = Store(project.store_path)
+    yield s
+    s.close()
+
+
+def test_tag_store_tags_and_facets(project, store):
+    with store.transaction():
+        ids = add_document(store, "harbour", TEXTS)
+    summary = tag_store(project, store, tagger=shared_tagger())
+    assert summary["passages"] == 4 and summary["skipped"] == 0
+    assert summary["claims"] >= 3
+    assert isinstance(summary["seconds"], float) and summary["model"]
+    facets = passage_facets(store)
+    assert "statistic" in facets[ids[0]]["tags"]
+    assert "recommendation" in facets[ids[1]]["tags"]
+    assert "commitment" in facets[ids[3]]["tags"]
+    # A year alone is not a statistic, and the sentence makes no claim.
+    assert "statistic" not in facets.get(ids[2], {"tags": []})["tags"]
+    trust = {sid for sid in facets[ids[0]]["stakeholders"]}
+    assert trust and trust & set(facets[ids[1]]["stakeholders"])  # same trust, same id
+
+
+def test_only_changed_passages_are_tagged_again(project, store):
+    tagger = shared_tagger()
+    with store.transaction():
+        add_document(store, "harbour", TEXTS)
+    tag_store(project, store, tagger=tagger)
+    again = tag_store(project, store, tagger=tagger)
+    assert again["passages"] == 0 and again["skipped"] == 4
+    changed = TEXTS[:3] + ["We will open five new crisis cafes by 2026."]
+    with store.transaction():
+        ids = add_document(store, "harbour", changed)
+    third = tag_store(project, store, tagger=tagger)
+    assert third["passages"] == 1 and third["removed"] >= 1
+    rows = store.db.execute("SELECT DISTINCT passage_id FROM nlp_tagged").fetchall()
+    assert {r[0] for r in rows} == set(ids)
+    claims = store.db.execute("SELECT passage_id, text FROM nlp_claims").fetchall()
+    texts = {r[0]: r[1] for r in claims}
+    assert texts[ids[3]] == changed[3]  # the sentence as it stands in the passage
+
+
+def test_empty_store_and_empty_kb(project, store):
+    summary = tag_store(project, store, tagger=shared_tagger())
+    assert summary["passages"] == 0
+    assert passage_facets(store) == {}
+
+
+def test_facets_without_tagging_tables(project):
+    s = Store(project.store_path)
+    try:
+        assert passage_facets(s) == {}
+    finally:
+        s.close()
+
+
+def test_tagging_module_does_not_import_spacy_at_import_time():
+    import subprocess
+    import sys
+
+    code = "import sys, scrutiny.tagging; print(json.dumps(['spacy' in sys.modules, 'sklearn' in sys.modules]))"
+    out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [False, False]
