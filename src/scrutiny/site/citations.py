@@ -1,0 +1,120 @@
+"""Citations for the site's cite control, made at build time with ``scrutiny.cite``.
+
+Formatting a citation through citeproc-py costs a few milliseconds, too much to
+do once per passage on a large corpus. Within one document, the citations of
+two passages differ only by the page locator and the permalink, so we format
+once per document, style and distinct page locator, with placeholders for the
+passage id (:data:`PID`) and for the site's base address (:data:`BASE`, used
+when the project sets no ``base_url``: the browser then puts in the address the
+page was loaded from). The browser swaps the placeholders in; the text is
+otherwise exactly what ``scrutiny cite`` prints.
+
+The accessed date is left out: a date written at build time would make two
+builds differ, and it is the reader's date of access that belongs there.
+"""
+
+from __future__ import annotations
+
+PID = "SCRUTINYPID"
+BASE = "SCRUTINYBASE"
+STYLES = ("harvard", "apa", "bibtex")
+STYLE_LABELS = {"harvard": "Harvard", "apa": "APA", "bibtex": "BibTeX"}
+
+
+def _engine():
+    try:
+        from scrutiny.cite.bibtex import to_bibtex
+        from scrutiny.cite.csl import csl_item, page_locator
+        from scrutiny.cite.styles import render
+    except ImportError:
+        return None
+    return csl_item, page_locator, render, to_bibtex
+
+
+class Citer:
+    def __init__(self, base_url: str = ""):
+        self.base_url = (base_url or "").rstrip("/")
+        self.engine = _engine()
+
+    @property
+    def base(self) -> str:
+        return self.base_url or BASE
+
+    def locator(self, document: dict, passage: dict) -> str:
+        if self.engine:
+            return self.engine[1](passage, document) or ""
+        page, end = passage.get("page"), passage.get("page_end")
+        if not page or (document.get("pages") or 0) <= 1:
+            return ""
+        return f"{page}-{end}" if end and end != page else str(page)
+
+    def table(self, document: dict, locators) -> dict:
+        """{locator: {style: text with placeholders}} for one document."""
+        out = {}
+        for loc in sorted(set(locators)):
+            out[loc] = {style: self._format(document, loc, style) for style in STYLES}
+        return out
+
+    def document_citation(self, document: dict) -> dict:
+        """{style: text} for the whole document (its official URL, no page)."""
+        out = {}
+        if self.engine:
+            csl_item, _, render, to_bibtex = self.engine
+            try:
+                item = csl_item(document, None)
+                for style in STYLES:
+                    out[style] = to_bibtex(item) if style == "bibtex" else render(item, style)[0]
+                return out
+            except Exception:  # fall back below, never fail the build over a citation
+                pass
+        for style in STYLES:
+            out[style] = _fallback(document, "", style, None)
+        return out
+
+    def _format(self, document: dict, loc: str, style: str) -> str:
+        passage = _fake_passage(loc)
+        if self.engine:
+            csl_item, _, render, to_bibtex = self.engine
+            try:
+                item = csl_item(document, passage, base_url=self.base)
+                item.pop("accessed", None)
+                if loc:
+                    item["page"] = loc
+                else:
+                    item.pop("page", None)
+                if style == "bibtex":
+                    return to_bibtex(item)
+                reference, in_text = render(item, style)
+                return reference
+            except Exception:
+                pass
+        return _fallback(document, loc, style, f"{self.base}/p/{PID}/")
+
+
+def _fake_passage(loc: str) -> dict:
+    if not loc:
+        return {"id": PID, "page": None, "page_end": None, "text": ""}
+    first, _, last = loc.partition("-")
+    return {"id": PID, "page": int(first), "page_end": int(last or first), "text": ""}
+
+
+def _fallback(document: dict, loc: str, style: str, url: str | None) -> str:
+    """A plain citation when scrutiny.cite is not available."""
+    authors = ", ".join(document.get("authors") or []) or document.get("publisher") or ""
+    year = str(document.get("date") or "n.d.")[:4]
+    title = document.get("title") or document["id"]
+    pub = document.get("publisher") or ""
+    pages = ("pp. " if "-" in loc else "p. ") + loc if loc else ""
+    link = url or document.get("url") or ""
+    if style == "bibtex":
+        fields = [("author", "{" + authors + "}"), ("title", "{" + title + "}"), ("institution", pub),
+                  ("year", year), ("pages", loc.replace("-", "--")), ("url", link)]
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
+        key = PID if url else document["id"]
+        return f"@techreport{{{key},\n{body}\n}}"
+    if style == "apa":
+        bits = [f"{authors}. ({year}). {title}" + (f" ({pages})" if pages else "") + ".", pub + "." if pub else "", link]
+    else:
+        bits = [f"{authors} ({year}) {title}.", pub + (f", {pages}" if pages else "") + "." if pub or pages else "",
+                f"Available at: {link}." if link else ""]
+    return " ".join(b for b in bits if b)

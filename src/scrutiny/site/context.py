@@ -1,0 +1,230 @@
+"""Gather what the site shows: documents and passages (store + manifest), the
+knowledge base, tags and conflicts. Every later feature is optional here: a
+missing module, table or file means an empty section, never a failed build.
+
+Everything is turned into plain dicts and lists in a stable order, so that the
+generators (and the input keys that let a rebuild skip unchanged pages) only
+see deterministic data.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DOC_KIND_ORDER = {"policy": 0, "critique": 1}
+STATUS_ORDER = {"contradicted": 0, "unsupported": 1, "contested": 2, "unverifiable": 3, "supported": 4}
+
+
+def warn(message: str) -> None:
+    print(f"site: {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class SiteContext:
+    project: object
+    name: str
+    base_url: str
+    documents: list[dict]
+    store: object | None = None
+    stakeholders: dict[str, dict] = field(default_factory=dict)
+    ties: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    sources: dict[str, dict] = field(default_factory=dict)
+    essays: list[dict] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    redirects: list[dict] = field(default_factory=list)
+    vocab: object = None
+    tags: object = None
+    notes: list[str] = field(default_factory=list)   # what was absent, for the build report
+
+    def __post_init__(self):
+        self.docs_by_id = {d["id"]: d for d in self.documents}
+        self._passage_cache: dict[str, dict | None] = {}
+        self._doc_passages: dict[str, list[dict]] = {}
+
+    # --- passages ---------------------------------------------------------------
+    def passages(self, doc_id: str) -> list[dict]:
+        if doc_id in self._doc_passages:
+            return self._doc_passages[doc_id]
+        if self.store is None:
+            return []
+        return self.store.passages(doc_id)
+
+    def keep_passages(self, doc_id: str, passages: list[dict]) -> None:
+        self._doc_passages[doc_id] = passages
+
+    def drop_passages(self, doc_id: str) -> None:
+        self._doc_passages.pop(doc_id, None)
+
+    def passage(self, pid: str) -> dict | None:
+        """The passage with this id, following a redirect from an old id; None if unknown or orphaned."""
+        if pid in self._passage_cache:
+            return self._passage_cache[pid]
+        found = None
+        if self.store is not None:
+            found, _ = self.store.resolve_passage(pid)
+        self._passage_cache[pid] = found
+        return found
+
+    def find_passages(self, doc_id: str, query: str | None, limit: int = 5) -> list[dict]:
+        """Passages of ``doc_id`` containing every term of ``query`` (a "quoted phrase"
+        must appear as it is), case-insensitive, in reading order."""
+        if not query:
+            return []
+        phrases = [p.casefold() for p in re.findall(r'"([^"]+)"', query)]
+        rest = re.sub(r'"[^"]*"', " ", query)
+        words = [w.casefold() for w in re.findall(r"[\w£$%.,'-]+", rest)
+                 if w.upper() not in ("AND", "OR", "NOT")]
+        words = [w.strip(".,") for w in words if w.strip(".,")]
+        needles = phrases + words
+        if not needles:
+            return []
+        out = []
+        for p in self.passages(doc_id):
+            text = p["text"].casefold()
+            if all(n in text for n in needles):
+                out.append(p)
+                if len(out) >= limit:
+                    break
+        return out
+
+
+# --- gathering -------------------------------------------------------------------------
+
+def gather(project, kb=None, store=None) -> SiteContext:
+    """Read everything the site shows. ``kb``/``store`` may be passed in (tests)."""
+    from scrutiny.manifest import load_manifest
+    from scrutiny.schema import vocabulary
+
+    notes: list[str] = []
+    manifest = load_manifest(project.manifest_path)
+    name = manifest.project.get("name") or Path(project.root).name
+    base_url = getattr(project, "base_url", "") or ""
+
+    if store is None:
+        from scrutiny.store import Store
+
+        if Path(project.store_path).exists():
+            store = Store(project.store_path, readonly=True)
+        else:
+            notes.append("no store yet (run `scrutiny ingest`): documents are shown without their text")
+
+    stored = {d["id"]: d for d in store.documents()} if store is not None else {}
+    documents = []
+    for doc_id in sorted(set(manifest.documents) | set(stored)):
+        entry = manifest.documents.get(doc_id)
+        d = dict(entry.to_dict()) if entry else {}
+        s = stored.get(doc_id)
+        if s:
+            for key, value in s.items():
+                if key == "ingested_at":
+                    continue  # a timestamp: never in the site (builds are byte-identical)
+                if value not in (None, "", [], {}) or key not in d:
+                    # the manifest wins for bibliographic fields a person curated
+                    if key in ("title", "short_title", "publisher", "authors", "date", "url", "licence") and d.get(key):
+                        continue
+                    d[key] = value
+        d["id"] = doc_id
+        d["ingested"] = bool(s and (s.get("passages") or 0) > 0)
+        d.setdefault("kind", "policy")
+        d["authors"] = [str(a) for a in (d.get("authors") or [])]
+        d["label"] = d.get("short_title") or d.get("title") or doc_id
+        d["year"] = str(d.get("date") or "")[:4] or None
+        for key in ("metadata",):
+            d.setdefault(key, {})
+        documents.append(d)
+    documents.sort(key=lambda d: (DOC_KIND_ORDER.get(d["kind"], 9), d.get("date") or "9999", d["id"]))
+
+    redirects = []
+    if store is not None and store.has_table("passage_redirects"):
+        redirects = [dict(r) for r in store.db.execute(
+            "SELECT old_id, doc_id, new_id, method, score, old_text, old_page "
+            "FROM passage_redirects ORDER BY old_id")]
+
+    ctx = SiteContext(project=project, name=name, base_url=base_url, documents=documents,
+                      store=store, redirects=redirects, vocab=vocabulary(), notes=notes)
+    _gather_kb(ctx, project, kb)
+    _gather_tags(ctx)
+    return ctx
+
+
+def _gather_kb(ctx: SiteContext, project, kb) -> None:
+    if kb is None:
+        try:
+            from scrutiny.kb import load_kb
+        except ImportError:
+            ctx.notes.append("knowledge base module not available: no stakeholders, claims or essays")
+            return
+        kb = load_kb(project)  # an invalid KB raises KBError: the build refuses it, as ingest does
+    ctx.stakeholders = {sid: _plain(st) for sid, st in sorted(_items(getattr(kb, "stakeholders", {})))}
+    for sid, st in ctx.stakeholders.items():
+        st.setdefault("id", sid)
+        st["aliases"] = list(st.get("aliases") or [])
+    ctx.ties = sorted((_plain(t) for t in getattr(kb, "ties", []) or []), key=lambda t: t["id"])
+    ctx.claims = [_plain(c) for c in getattr(kb, "claims", []) or []]
+    for c in ctx.claims:
+        c["kinds"] = list(c.get("kinds") or [])
+        docs = []
+        for cd in c.get("documents") or []:
+            if isinstance(cd, str):
+                cd = {"doc": cd}
+            cd = dict(cd)
+            locate = cd.get("locate") or {}
+            cd.setdefault("search", locate.get("search"))
+            cd.setdefault("passages", locate.get("passages") or [])
+            docs.append(cd)
+        c["documents"] = docs
+    ctx.claims.sort(key=lambda c: c["id"])
+    ctx.sources = {k: dict(v) for k, v in sorted(_items(getattr(kb, "sources", {})))}
+    essays = []
+    for e in getattr(kb, "essays", []) or []:
+        d = _plain(e)
+        d["body"] = getattr(e, "body", None) or d.get("body") or ""
+        d["body_line"] = getattr(e, "body_line", 1)
+        essays.append(d)
+    ctx.essays = sorted(essays, key=lambda e: (e.get("doc_id") is not None, e["id"]))
+    if getattr(kb, "conflicts", None) is not None:  # given with the KB (tests, exports)
+        ctx.conflicts = [_plain(c) for c in kb.conflicts]
+        return
+    try:
+        from scrutiny.kb.conflicts import find_conflicts
+    except ImportError:
+        ctx.notes.append("conflicts module not available: no conflicts of interest shown")
+    else:
+        try:
+            ctx.conflicts = sorted((_plain(c) for c in find_conflicts(kb)),
+                                   key=lambda c: (c.get("document", ""), c.get("stakeholder", ""), c.get("via", [])))
+        except Exception as exc:  # a bug there must not take the site down
+            warn(f"conflicts could not be derived ({type(exc).__name__}: {exc}); none shown")
+
+
+def _gather_tags(ctx: SiteContext) -> None:
+    from scrutiny.site.tags import TagReader
+
+    ctx.tags = TagReader(ctx.store)
+    ctx.notes.extend(ctx.tags.notes)
+
+
+def _items(mapping_or_list):
+    if isinstance(mapping_or_list, dict):
+        return mapping_or_list.items()
+    return [(getattr(x, "id", None) or x.get("id"), x) for x in mapping_or_list or []]
+
+
+def _plain(obj) -> dict:
+    """A dataclass / object / dict as a plain dict (via its to_dict when it has one)."""
+    if isinstance(obj, dict):
+        return dict(obj)
+    if hasattr(obj, "to_dict"):
+        d = obj.to_dict()
+        if hasattr(obj, "id") and "id" not in d:
+            d["id"] = obj.id
+        return d
+    import dataclasses
+
+    if dataclasses.is_dataclass(obj):
+        return dataclasses.asdict(obj)
+    return dict(vars(obj))

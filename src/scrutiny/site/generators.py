@@ -1,0 +1,452 @@
+"""One generator per page type. Each reads the gathered :class:`SiteContext` and
+asks the renderer for its pages, with the inputs that decide whether a page
+must be rendered again (``key_data``)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from scrutiny.site.citations import STYLE_LABELS, STYLES, Citer
+from scrutiny.site.context import STATUS_ORDER, SiteContext
+from scrutiny.site.tags import segments
+
+DOC_SHAPING = ("authored", "commissioned", "published", "funded")
+
+
+class Derived:
+    """Lookups several generators share, computed once per build."""
+
+    def __init__(self, ctx: SiteContext, citer: Citer):
+        self.ctx = ctx
+        self.citer = citer
+        v = ctx.vocab
+        self.relation_label = lambda r: (v.relations.get(r) or {}).get("label", r.replace("_", " "))
+        self.inverse_label = lambda r: (v.relations.get(r) or {}).get("inverse_label", r.replace("_", " "))
+        self.ties_of = defaultdict(list)
+        for t in ctx.ties:
+            self.ties_of[t["subject"]].append(("out", t))
+            self.ties_of[t["object"]].append(("in", t))
+        self.stakeholder_doc = {sid: st.get("doc_id") for sid, st in ctx.stakeholders.items()
+                                if st.get("doc_id") in ctx.docs_by_id}
+        self.doc_stakeholder = {d: s for s, d in sorted(self.stakeholder_doc.items())}
+        self.claims_of_doc = defaultdict(list)
+        for c in ctx.claims:
+            for cd in c["documents"]:
+                self.claims_of_doc[cd.get("doc")].append(c)
+        self.essays_by_id = {e["id"]: e for e in ctx.essays}
+        self.essays_about = defaultdict(list)
+        self.essays_citing = defaultdict(list)    # (type, id) -> essays
+        for e in ctx.essays:
+            if e.get("doc_id"):
+                self.essays_about[e["doc_id"]].append(e)
+            seen = set()
+            for r in e.get("refs") or []:
+                k = (r["type"], r["id"])
+                if k not in seen:
+                    seen.add(k)
+                    self.essays_citing[k].append(e)
+        self.conflicts_of = defaultdict(list)
+        for c in ctx.conflicts:
+            self.conflicts_of[c.get("stakeholder")].append(c)
+            self.conflicts_of[("doc", c.get("document"))].append(c)
+        self._source_text = {}
+
+    # --- labels ---------------------------------------------------------------
+    def label(self, kind: str, ident: str) -> str | None:
+        ctx = self.ctx
+        if kind == "stakeholder" and ident in ctx.stakeholders:
+            return ctx.stakeholders[ident].get("name")
+        if kind == "doc" and ident in ctx.docs_by_id:
+            return ctx.docs_by_id[ident]["label"]
+        if kind == "claim":
+            c = next((c for c in ctx.claims if c["id"] == ident), None)
+            return c["statement"] if c else None
+        if kind == "passage":
+            p = ctx.passage(ident)
+            if p:
+                d = ctx.docs_by_id.get(p["doc_id"], {})
+                return f'{d.get("label", p["doc_id"])}, p. {p["page"]}'
+        return None
+
+    def resolver(self, u):
+        ctx = self.ctx
+        claim_ids = {c["id"] for c in ctx.claims}
+
+        def resolve(kind, ident):
+            if kind == "stakeholder" and ident in ctx.stakeholders:
+                return u.stakeholder(ident), ctx.stakeholders[ident].get("name")
+            if kind == "doc" and ident in ctx.docs_by_id:
+                return u.doc(ident), ctx.docs_by_id[ident]["title"]
+            if kind == "claim" and ident in claim_ids:
+                return u.claim(ident), "Claim: " + ident
+            if kind == "passage":
+                p = ctx.passage(ident)
+                if p:
+                    return u.passage(p), "Passage " + p["id"]
+            return None
+
+        return resolve
+
+    def markdown(self, text, u):
+        from scrutiny.site.essays import render_markdown
+
+        return render_markdown(text or "", self.resolver(u), self.label)
+
+    # --- sources ----------------------------------------------------------------
+    def source(self, ref) -> dict:
+        """A source reference ({source, locator}) as {id, text, url, locator}."""
+        if isinstance(ref, str):
+            ref = {"source": ref}
+        sid = ref.get("source")
+        item = self.ctx.sources.get(sid)
+        if sid not in self._source_text:
+            self._source_text[sid] = _format_source(item, self.citer) if item else sid
+        url = (item or {}).get("URL") if item else None
+        return {"id": sid, "text": self._source_text[sid], "url": url, "locator": ref.get("locator")}
+
+    def sources(self, refs) -> list[dict]:
+        return [self.source(r) for r in refs or []]
+
+    def evidence_passages(self, pids) -> list[dict]:
+        out = []
+        for pid in pids or []:
+            p = self.ctx.passage(pid)
+            if p:
+                out.append({"passage": p, "doc": self.ctx.docs_by_id.get(p["doc_id"], {"label": p["doc_id"]})})
+            else:
+                out.append({"missing": pid})
+        return out
+
+
+def _format_source(item: dict, citer: Citer) -> str:
+    if citer.engine:
+        try:
+            from scrutiny.cite.styles import render
+
+            item = dict(item)
+            item.setdefault("id", "source")
+            item.setdefault("type", "report")
+            text = render(item, "harvard")[0]
+            if text:
+                return text
+        except Exception:
+            pass
+    names = []
+    for a in item.get("author") or []:
+        names.append(a.get("literal") or " ".join(x for x in (a.get("given"), a.get("family")) if x))
+    year = ""
+    parts = ((item.get("issued") or {}).get("date-parts") or [[None]])[0]
+    if parts and parts[0]:
+        year = f" ({parts[0]})"
+    bits = [", ".join(names) + year, item.get("title") or "", item.get("container-title") or item.get("publisher") or ""]
+    return ". ".join(b for b in bits if b) + "."
+
+
+# --- page generators -----------------------------------------------------------------------
+
+def home(r, ctx: SiteContext, dv: Derived, kb_key):
+    def make():
+        contested = sorted(ctx.claims, key=lambda c: (STATUS_ORDER.get(c.get("status"), 9),
+                                                      -len(dv.essays_citing[("claim", c["id"])]),
+                                                      -len(c["documents"]), c["id"]))[:8]
+        return {"documents": ctx.documents, "contested": contested, "essays": ctx.essays,
+                "counts": _counts(ctx)}
+    r.page("index.html", "home.html", ["home", kb_key, _counts(ctx)], make)
+
+
+def _counts(ctx):
+    return {"documents": len(ctx.documents),
+            "ingested": sum(1 for d in ctx.documents if d["ingested"]),
+            "passages": sum(d.get("passages") or 0 for d in ctx.documents if d["ingested"]),
+            "claims": len(ctx.claims), "stakeholders": len(ctx.stakeholders),
+            "ties": len(ctx.ties), "essays": len(ctx.essays), "conflicts": len(ctx.conflicts)}
+
+
+def documents_index(r, ctx, dv, kb_key):
+    r.page("documents/index.html", "documents.html", ["documents", kb_key],
+           lambda: {"documents": ctx.documents, "section": "documents"})
+
+
+def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
+    known = set(ctx.stakeholders)
+    orphans_by_doc = defaultdict(list)
+    aliases_by_pid = defaultdict(list)
+    for rd in ctx.redirects:
+        if rd["new_id"]:
+            aliases_by_pid[rd["new_id"]].append(rd["old_id"])
+        else:
+            orphans_by_doc[rd["doc_id"]].append(rd)
+    for doc in ctx.documents:
+        doc_id = doc["id"]
+        passages = ctx.passages(doc_id) if doc["ingested"] else []
+        claims = ctx.tags.claims_for(doc_id) if passages else {}
+        mentions = ctx.tags.mentions_for(doc_id) if passages else {}
+        if search is not None:
+            _index_passages(search, doc, passages, claims, mentions, r.common)
+        locs = {pid: dv.citer.locator(doc, {"page": p["page"], "page_end": p["page_end"]})
+                for pid, p in ((p["id"], p) for p in passages)}
+        curated = dv.claims_of_doc.get(doc_id, [])
+        key = ["doc", kb_key, doc, passages, claims, mentions, orphans_by_doc.get(doc_id),
+               {p["id"]: aliases_by_pid.get(p["id"]) for p in passages if p["id"] in aliases_by_pid}]
+
+        def make(doc=doc, passages=passages, claims=claims, mentions=mentions, curated=curated, locs=locs):
+            # Which passages does each curated claim point at (by id or by its search terms)?
+            claim_marks = defaultdict(list)
+            for c in curated:
+                for cd in c["documents"]:
+                    if cd.get("doc") != doc["id"]:
+                        continue
+                    for p in _locate(ctx, cd):
+                        if c not in claim_marks[p["id"]]:
+                            claim_marks[p["id"]].append(c)
+            items, page = [], None
+            paginated = bool(doc.get("pages") and doc["pages"] > 1)
+            for p in passages:
+                if paginated and p["page"] != page:
+                    page = p["page"]
+                    items.append({"marker": page})
+                items.append({
+                    "p": p, "loc": locs[p["id"]],
+                    "segs": segments(p["text"], claims.get(p["id"], []), mentions.get(p["id"], []), known),
+                    "claims": claim_marks.get(p["id"], []),
+                    "aliases": sorted(aliases_by_pid.get(p["id"], [])),
+                    "level": min(6, 2 + len(p.get("heading_path") or [])),
+                })
+            kinds_present = sorted({k for spans in claims.values() for s in spans for k in [s["kind"]]})
+            return {
+                "doc": doc, "items": items, "curated": curated,
+                "essays": dv.essays_about.get(doc["id"], []),
+                "conflicts": [{"c": c, "chain": conflict_view(c, ctx, dv)}
+                              for c in dv.conflicts_of.get(("doc", doc["id"]), [])],
+                "doc_stakeholder": dv.doc_stakeholder.get(doc["id"]),
+                "orphans": orphans_by_doc.get(doc["id"], []),
+                "kinds_present": kinds_present,
+                "cite_doc": dv.citer.document_citation(doc), "style_labels": STYLE_LABELS,
+                "styles": STYLES, "section": "documents",
+                "highwire_date": (doc.get("date") or "").replace("-", "/"),
+            }
+
+        r.page(f"doc/{doc_id}/index.html", "document.html", key, make)
+        if passages:
+            table = dv.citer.table(doc, locs.values())
+            r.data(f"doc/{doc_id}/cite.json", json.dumps(
+                {"styles": list(STYLES), "labels": STYLE_LABELS, "base": dv.citer.base_url,
+                 "pid": "SCRUTINYPID", "basemark": "SCRUTINYBASE", "locators": table},
+                ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        ctx.drop_passages(doc_id)
+
+
+def _index_passages(search, doc, passages, claims, mentions, common):
+    for p in passages:
+        from scrutiny.site.search_index import passage_record
+
+        rec = passage_record(doc, p, f"doc/{doc['id']}/#p-{p['id']}")
+        kinds = sorted({s["kind"] for s in claims.get(p["id"], [])})
+        if kinds:
+            rec["k"] = kinds
+        who = sorted({m["stakeholder"] for m in mentions.get(p["id"], [])})
+        search.add(rec, p["text"], p.get("heading_path", [""])[-1] if p.get("heading_path") else "",
+                   kinds=kinds, stakeholders=who)
+
+
+def _locate(ctx, cd) -> list[dict]:
+    out = []
+    for pid in cd.get("passages") or []:
+        p = ctx.passage(pid)
+        if p:
+            out.append(p)
+    if not out and cd.get("search") and ctx.docs_by_id.get(cd.get("doc"), {}).get("ingested"):
+        out = ctx.find_passages(cd["doc"], cd["search"])
+    return out
+
+
+def permalink_stubs(r, ctx: SiteContext):
+    """``p/<id>/``: one small redirect page per passage id, old ids included."""
+    if ctx.store is None:
+        return
+    rows = ctx.store.db.execute("SELECT id, doc_id FROM passages ORDER BY id").fetchall()
+    for pid, doc_id in rows:
+        r.page(f"p/{pid}/index.html", "redirect.html", ["stub", doc_id, pid],
+               lambda pid=pid, doc_id=doc_id: {"target": {"id": pid, "doc_id": doc_id}, "orphan": None})
+    for rd in ctx.redirects:
+        if rd["new_id"]:
+            target = ctx.passage(rd["new_id"])
+            r.page(f"p/{rd['old_id']}/index.html", "redirect.html", ["stub", rd, bool(target)],
+                   lambda target=target, rd=rd: {"target": target, "orphan": None if target else rd})
+        else:
+            r.page(f"p/{rd['old_id']}/index.html", "redirect.html", ["stub", rd],
+                   lambda rd=rd: {"target": None, "orphan": rd})
+
+
+def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
+    docs = ctx.documents
+    statuses = ctx.vocab.claim_statuses
+    for c in ctx.claims:
+        if search is not None:
+            search.add({"t": "c", "u": f"claims/{c['id']}/", "h": c["statement"],
+                        "x": _plain(c.get("critique") or "", dv)[:400], "k": c["kinds"], "st": c.get("status")},
+                       _plain(c.get("critique") or "", dv), c["statement"], kinds=c["kinds"])
+
+    def register():
+        rows = []
+        for c in ctx.claims:
+            rows.append({"c": c, "docs": [ctx.docs_by_id.get(cd.get("doc"), {"id": cd.get("doc"), "label": cd.get("doc")})
+                                          for cd in c["documents"]]})
+        return {"rows": rows, "documents": docs, "statuses": statuses, "section": "claims"}
+
+    r.page("claims/index.html", "claims.html", ["claims", kb_key], register)
+    for c in ctx.claims:
+        def make(c=c):
+            made = []
+            own_docs = set()
+            for cd in c["documents"]:
+                d = ctx.docs_by_id.get(cd.get("doc"))
+                own_docs.add(cd.get("doc"))
+                made.append({"doc": d or {"id": cd.get("doc"), "label": cd.get("doc"), "ingested": False},
+                             "known": d is not None, "search": cd.get("search"),
+                             "passages": _locate(ctx, cd) if d else []})
+            recurs = []
+            terms = [cd.get("search") for cd in c["documents"] if cd.get("search")]
+            if terms:
+                for d in ctx.documents:
+                    if d["id"] in own_docs or not d["ingested"]:
+                        continue
+                    for t in terms:
+                        found = ctx.find_passages(d["id"], t, limit=3)
+                        if found:
+                            recurs.append({"doc": d, "passages": found})
+                            break
+            return {"c": c, "made": made, "recurs": recurs, "statuses": statuses,
+                    "critique": dv.markdown(c.get("critique"), r_u(r, f"claims/{c['id']}/index.html")),
+                    "evidence": [{"statement": dv.markdown(e.get("statement"), r_u(r, f"claims/{c['id']}/index.html")),
+                                  "sources": dv.sources(e.get("sources"))} for e in c.get("evidence") or []],
+                    "sources": dv.sources(c.get("sources")),
+                    "essays": dv.essays_citing.get(("claim", c["id"]), []), "section": "claims"}
+        r.page(f"claims/{c['id']}/index.html", "claim.html", ["claim", kb_key, _store_key(ctx)], make)
+
+
+def r_u(r, rel):
+    from scrutiny.site.render import Urls, depth_root
+
+    return Urls(depth_root(rel))
+
+
+def _plain(text, dv):
+    from scrutiny.site.essays import plain_refs
+
+    return plain_refs(text, dv.label)
+
+
+def _store_key(ctx):
+    """Pages that quote passages found by search terms depend on the whole store."""
+    if ctx.store is None:
+        return None
+    try:
+        return ctx.store.content_version
+    except Exception:
+        row = ctx.store.db.execute("SELECT count(*), coalesce(max(rowid), 0) FROM passages").fetchone()
+        return list(row) + [d.get("sha256") for d in ctx.documents]
+
+
+def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
+    kinds = ctx.vocab.stakeholder_kinds
+    sectors = ctx.vocab.sectors
+    for sid, st in ctx.stakeholders.items():
+        if search is not None:
+            search.add({"t": "s", "u": f"stakeholders/{sid}/", "h": st.get("name") or sid,
+                        "x": " · ".join([*(st.get("aliases") or []), _plain(st.get("description") or "", dv)])[:400]},
+                       " ".join([*(st.get("aliases") or []), st.get("description") or ""]),
+                       st.get("name") or sid, stakeholders=[sid])
+
+    def directory():
+        groups = []
+        for kind in kinds:
+            members = [st for st in ctx.stakeholders.values() if st.get("kind") == kind]
+            if members:
+                groups.append({"kind": kind, "label": kinds[kind]["label"],
+                               "members": sorted(members, key=lambda s: (s.get("name") or s["id"]).casefold())})
+        return {"groups": groups, "sectors": sectors, "ties_of": dv.ties_of, "section": "stakeholders"}
+
+    r.page("stakeholders/index.html", "stakeholders.html", ["stakeholders", kb_key], directory)
+    for sid, st in ctx.stakeholders.items():
+        def make(sid=sid, st=st):
+            u = r_u(r, f"stakeholders/{sid}/index.html")
+            ties = []
+            for direction, t in sorted(dv.ties_of.get(sid, []), key=lambda x: (x[1]["relation"], x[1]["id"])):
+                other = t["object"] if direction == "out" else t["subject"]
+                ties.append({"t": t, "direction": direction, "other": ctx.stakeholders.get(other, {"id": other, "name": other}),
+                             "verb": dv.relation_label(t["relation"]) if direction == "out" else dv.inverse_label(t["relation"]),
+                             "sources": dv.sources(t.get("sources")),
+                             "evidence": dv.evidence_passages(t.get("passages"))})
+            shaped = []
+            for direction, t in dv.ties_of.get(sid, []):
+                if direction == "out" and t["relation"] in DOC_SHAPING:
+                    obj = ctx.stakeholders.get(t["object"], {})
+                    doc_id = obj.get("doc_id") if obj.get("doc_id") in ctx.docs_by_id else None
+                    shaped.append({"t": t, "stakeholder": obj, "doc": ctx.docs_by_id.get(doc_id) if doc_id else None,
+                                   "verb": dv.relation_label(t["relation"])})
+            shaped.sort(key=lambda x: (x["stakeholder"].get("name") or "", x["t"]["id"]))
+            conflicts = list(dv.conflicts_of.get(sid, []))
+            if st.get("doc_id"):
+                conflicts += [c for c in dv.conflicts_of.get(("doc", st["doc_id"]), []) if c not in conflicts]
+            conflicts = [{"c": c, "chain": conflict_view(c, ctx, dv)} for c in conflicts]
+            return {"st": st, "ties": ties, "shaped": shaped, "conflicts": conflicts,
+                    "kind_label": (kinds.get(st.get("kind")) or {}).get("label", st.get("kind")),
+                    "sector_label": sectors.get(st.get("sector")) if st.get("sector") else None,
+                    "doc": ctx.docs_by_id.get(st.get("doc_id")) if st.get("doc_id") else None,
+                    "description": dv.markdown(st.get("description"), u) if st.get("description") else None,
+                    "facts": [dict(f, sources=dv.sources(f.get("sources"))) for f in st.get("facts") or []],
+                    "sources": dv.sources(st.get("sources")),
+                    "mentions": ctx.tags.mention_counts(sid) if hasattr(ctx.tags, "mention_counts") else [],
+                    "essays": dv.essays_citing.get(("stakeholder", sid), []), "section": "stakeholders"}
+        r.page(f"stakeholders/{sid}/index.html", "stakeholder.html", ["stakeholder", kb_key, _store_key(ctx)], make)
+
+
+def conflict_view(c, ctx, dv):
+    chain = []
+    for tid in c.get("via") or []:
+        t = next((t for t in ctx.ties if t["id"] == tid), None)
+        if t:
+            chain.append({"t": t, "subject": ctx.stakeholders.get(t["subject"], {"id": t["subject"], "name": t["subject"]}),
+                          "object": ctx.stakeholders.get(t["object"], {"id": t["object"], "name": t["object"]}),
+                          "verb": dv.relation_label(t["relation"])})
+    return chain
+
+
+def network_page(r, ctx: SiteContext, dv: Derived, kb_key):
+    from scrutiny.site.netmap import layout
+
+    def make():
+        u = r_u(r, "network/index.html")
+        net = layout(ctx.stakeholders, ctx.ties, u.stakeholder, dv.relation_label)
+        kinds = sorted({n["kind"] for n in net["nodes"]})
+        return {"net": net, "kinds": kinds, "kind_labels": {k: v["label"] for k, v in ctx.vocab.stakeholder_kinds.items()},
+                "ties": ctx.ties, "section": "network"}
+
+    r.page("network/index.html", "network.html", ["network", kb_key], make)
+
+
+def essay_pages(r, ctx: SiteContext, dv: Derived, kb_key):
+    r.page("critique/index.html", "essays.html", ["essays", kb_key],
+           lambda: {"essays": ctx.essays, "section": "critique"})
+    for e in ctx.essays:
+        def make(e=e):
+            u = r_u(r, f"critique/{e['id']}/index.html")
+            return {"e": e, "body": dv.markdown(e.get("body"), u), "section": "critique",
+                    "doc": ctx.docs_by_id.get(e["id"]), "about": ctx.docs_by_id.get(e.get("doc_id"))}
+        r.page(f"critique/{e['id']}/index.html", "essay.html", ["essay", kb_key, _store_key(ctx)], make)
+
+
+def method_page(r, ctx: SiteContext, dv: Derived, kb_key):
+    v = ctx.vocab
+    r.page("method/index.html", "method.html", ["method", kb_key, _counts(ctx)],
+           lambda: {"v": v, "counts": _counts(ctx), "section": "method"})
+
+
+def search_page(r, ctx: SiteContext, dv: Derived, kb_key):
+    r.page("search/index.html", "search.html", ["search", kb_key],
+           lambda: {"documents": [d for d in ctx.documents if d["ingested"]],
+                    "kinds": ctx.vocab.claim_kinds,
+                    "stakeholders": sorted(ctx.stakeholders.values(), key=lambda s: (s.get("name") or "").casefold()),
+                    "section": "search"})

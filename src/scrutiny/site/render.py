@@ -1,0 +1,125 @@
+"""The Jinja2 environment, page addresses and the render-or-skip step.
+
+Templates come from the project's ``site_templates/`` first (a campaign can
+override any page or partial there), then from scrutiny's own theme. Autoescape
+is on for every template: extracted text is never marked safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import jinja2
+
+from scrutiny.site.writer import Writer, input_key
+
+THEME_DIR = Path(__file__).resolve().parents[3] / "site_templates"
+SITE_CODE = Path(__file__).resolve().parent
+
+
+def template_dirs(project) -> list[Path]:
+    dirs = []
+    own = Path(project.templates_dir)
+    if own.is_dir():
+        dirs.append(own)
+    if THEME_DIR.is_dir() and THEME_DIR.resolve() not in [d.resolve() for d in dirs]:
+        dirs.append(THEME_DIR)
+    if not dirs:
+        from scrutiny.errors import ProjectError
+
+        raise ProjectError(
+            f"no site templates: neither {own} nor scrutiny's theme ({THEME_DIR}) exists; "
+            "copy site_templates/ from the scrutiny repository into the project")
+    return dirs
+
+
+def make_env(dirs: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=True,  # every template, whatever its extension
+        undefined=jinja2.ChainableUndefined,  # optional KB fields may be absent
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def fingerprint(dirs: list[Path]) -> str:
+    """Hash of the templates, static files and site code: any change rebuilds every page."""
+    h = hashlib.sha256()
+    for top in [*dirs, SITE_CODE]:
+        for path in sorted(p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            h.update(str(path.relative_to(top)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def depth_root(rel: str) -> str:
+    """The relative prefix from page ``rel`` back to the site root ("", "../", "../../")."""
+    return "../" * rel.count("/")
+
+
+class Renderer:
+    def __init__(self, env: jinja2.Environment, writer: Writer, common: dict, fp: str):
+        self.env = env
+        self.writer = writer
+        self.common = common
+        self.fp = fp
+        self.rendered = 0
+
+    def page(self, rel: str, template: str, key_data, make_context) -> None:
+        """Render ``template`` to ``rel`` unless its inputs (``key_data``) are unchanged.
+
+        ``make_context`` is only called when the page has to be rendered.
+        """
+        key = input_key(self.fp, template, rel, self.common, key_data) if key_data is not None else None
+        if self.writer.fresh(rel, key):
+            return
+        root = depth_root(rel)
+        context = dict(self.common)
+        context.update(root=root, page_path=rel, u=Urls(root))
+        context.update(make_context())
+        html = self.env.get_template(template).render(**context)
+        self.rendered += 1
+        self.writer.write(rel, html, key)
+
+    def data(self, rel: str, text: str) -> None:
+        self.writer.write(rel, text, input_key(text))
+
+
+class Urls:
+    """Page addresses relative to the current page: ``u.doc('x')`` -> ``../../doc/x/``."""
+
+    __slots__ = ("root",)
+
+    def __init__(self, root: str):
+        self.root = root
+
+    def home(self):
+        return self.root or "./"
+
+    def doc(self, doc_id, pid=None):
+        return f"{self.root}doc/{doc_id}/" + (f"#p-{pid}" if pid else "")
+
+    def passage(self, passage):
+        return f"{self.root}doc/{passage['doc_id']}/#p-{passage['id']}"
+
+    def permalink(self, pid):
+        return f"{self.root}p/{pid}/"
+
+    def claim(self, claim_id):
+        return f"{self.root}claims/{claim_id}/"
+
+    def stakeholder(self, sid):
+        return f"{self.root}stakeholders/{sid}/"
+
+    def essay(self, essay_id):
+        return f"{self.root}critique/{essay_id}/"
+
+    def section(self, name):
+        return f"{self.root}{name}/"
+
+    def static(self, name):
+        return f"{self.root}static/{name}"

@@ -1,0 +1,191 @@
+"""A synthetic project for the site tests: our own text, a small knowledge base,
+tags, a revised document (redirects and an orphan) and hostile text."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from scrutiny.readers.base import Block
+
+XSS_TITLE = 'Hostile <script>alert("title")</script> report'
+XSS_SCRIPT = '<script>window.__xss = 1</script>'
+XSS_IMG = '<img src=x onerror="window.__xss = 2">'
+XSS_LINK = '<a href="javascript:window.__xss=3">click me</a>'
+
+ALPHA_BLOCKS = [
+    Block("heading", "Part one: the workforce plan", page=1, level=1),
+    Block("paragraph", "The plan promises 21,000 new posts in the mental health workforce by the end of the decade.", page=1),
+    Block("paragraph", "Half of the new roles would be filled by associate practitioners trained within a year.", page=1),
+    Block("heading", "Recovery rates", page=2, level=2),
+    Block("paragraph", "Talking therapy services report a recovery rate of fifty per cent among those who finish treatment.", page=2),
+    Block("list_item", "Commissioners should publish outcome data every quarter.", page=2),
+    Block("paragraph", "The Northfield Trust will deliver the new wellbeing service under contract to the department.", page=2, page_end=3),
+    Block("footnote", "Figures are from the annual workforce census of the department.", page=3),
+]
+ALPHA_OLD_EXTRA = "An earlier paragraph said that waiting times had halved, and it was later removed."
+
+OVERVIEW_BLOCKS = [
+    Block("heading", "Overview of the critique", page=1, level=1),
+    Block("paragraph", "The recovery figure counts only people who complete a course of treatment, which flatters the service.", page=1),
+]
+
+EVIL_BLOCKS = [
+    Block("heading", XSS_TITLE, page=1, level=1),
+    Block("paragraph", f"Hostile text follows: {XSS_SCRIPT} and {XSS_IMG} and {XSS_LINK} with zebrafish marker.", page=1),
+]
+
+MANIFEST = '''
+[project]
+name = "Synthetic scrutiny"
+base_url = ""
+
+[documents.alpha]
+title = "The Alpha Workforce Plan"
+short_title = "Alpha plan"
+kind = "policy"
+publisher = "Department of Examples"
+authors = ["Example Taskforce"]
+date = "2016-02"
+url = "https://example.org/alpha.pdf"
+licence = "OGL-UK-3.0"
+source = "alpha.pdf"
+
+[documents.beta]
+title = "The Beta Review"
+kind = "policy"
+publisher = "Institute of Samples"
+date = "2018-06"
+url = "https://example.org/beta.pdf"
+source = "beta.pdf"
+
+[documents.evil]
+title = 'Hostile <script>alert("title")</script> report'
+kind = "policy"
+publisher = "Nobody <b>bold</b>"
+source = "evil.md"
+
+[documents.overview]
+title = "Overview of the critique"
+kind = "critique"
+authors = ["A. Writer"]
+date = "2024-01"
+source = "kb/critique/overview.md"
+'''
+
+
+def make_store(project, tags: bool = True):
+    """Ingest the synthetic documents straight into the store; returns passages by doc."""
+    from scrutiny.passages import make_passages
+    from scrutiny.store import Store
+
+    project.manifest_path.write_text(MANIFEST, encoding="utf-8")
+    out = {}
+    with Store(project.store_path) as store:
+        with store.transaction():
+            # an earlier version of alpha: one passage that is now gone, one that moved
+            old = make_passages("alpha", ALPHA_BLOCKS[:2] + [Block("paragraph", ALPHA_OLD_EXTRA, page=1)])
+            for doc_id, blocks, pages, source in (
+                ("alpha", ALPHA_BLOCKS, 3, "alpha.pdf"),
+                ("overview", OVERVIEW_BLOCKS, 1, "kb/critique/overview.md"),
+                ("evil", EVIL_BLOCKS, 1, "evil.md"),
+            ):
+                passages = make_passages(doc_id, blocks)
+                out[doc_id] = passages
+                store.upsert_document({
+                    "id": doc_id, "title": "ignored: the manifest title wins", "kind": "policy",
+                    "source": source, "sha256": "0" * 64, "pages": pages, "passages": len(passages),
+                    "metadata": {}, "ingested_at": "2026-01-01T00:00:00",
+                })
+                store.replace_passages(doc_id, passages)
+            alpha = out["alpha"]
+            store.db.execute(
+                "INSERT INTO passage_redirects (old_id, doc_id, new_id, method, score, old_text, old_page, created_at) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                ("alpha-oldmovedxxxx", "alpha", alpha[1].id, "fuzzy", 0.93, alpha[1].text, 1, "2026-01-01"))
+            store.db.execute(
+                "INSERT INTO passage_redirects (old_id, doc_id, new_id, method, score, old_text, old_page, created_at) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (old[2].id, "alpha", None, "orphan", None, ALPHA_OLD_EXTRA, 1, "2026-01-01"))
+            if tags:
+                store.db.execute("CREATE TABLE claim_tags (passage_id TEXT, char_start INTEGER, char_end INTEGER, "
+                                 "kind TEXT, confidence REAL, source TEXT)")
+                store.db.execute("CREATE TABLE mentions (passage_id TEXT, char_start INTEGER, char_end INTEGER, "
+                                 "stakeholder_id TEXT)")
+                t = alpha[1].text
+                s = t.index("21,000 new posts")
+                store.db.execute("INSERT INTO claim_tags VALUES (?,?,?,?,?,?)",
+                                 (alpha[1].id, s, s + len("21,000 new posts"), "statistic", 0.9, "rule"))
+                store.db.execute("INSERT INTO claim_tags VALUES (?,?,?,?,?,?)",
+                                 (alpha[1].id, 0, len(t), "commitment", 0.7, "model"))
+                t = alpha[6].text
+                s = t.index("The Northfield Trust")
+                store.db.execute("INSERT INTO mentions VALUES (?,?,?,?)",
+                                 (alpha[6].id, s, s + len("The Northfield Trust"), "northfield"))
+    return out
+
+
+def make_kb(passages=None):
+    """A small knowledge base as plain data (the shape scrutiny.kb's to_dict gives)."""
+    alpha_pid = passages["alpha"][4].id if passages else None
+    stakeholders = {
+        "ann-example": {"id": "ann-example", "name": "Ann Example", "kind": "person",
+                        "aliases": ["A. Example"], "description": "Chief executive of the [[stakeholder:northfield|Northfield Trust]].",
+                        "sources": [{"source": "census", "locator": "p. 4"}]},
+        "northfield": {"id": "northfield", "name": "Northfield Trust", "kind": "organisation", "sector": "charity",
+                       "aliases": ["Northfield"], "sources": [{"source": "census"}]},
+        "taskforce": {"id": "taskforce", "name": "Example Taskforce", "kind": "organisation", "sector": "taskforce",
+                      "sources": [{"source": "census"}]},
+        "alpha-plan": {"id": "alpha-plan", "name": "The Alpha Workforce Plan", "kind": "document", "doc_id": "alpha",
+                       "sources": [{"source": "census"}]},
+        "wellbeing-programme": {"id": "wellbeing-programme", "name": "Wellbeing <Programme>", "kind": "programme",
+                                "sources": [{"source": "census"}]},
+    }
+    ties = [
+        {"id": "ann-chairs-taskforce", "subject": "ann-example", "relation": "position", "object": "taskforce",
+         "role": "chair", "sources": [{"source": "census"}], "passages": []},
+        {"id": "ann-leads-northfield", "subject": "ann-example", "relation": "position", "object": "northfield",
+         "role": "chief executive", "start": "2011", "sources": [{"source": "census"}], "passages": []},
+        {"id": "taskforce-authored-alpha", "subject": "taskforce", "relation": "authored", "object": "alpha-plan",
+         "sources": [{"source": "census"}], "passages": [alpha_pid] if alpha_pid else []},
+        {"id": "northfield-provides-programme", "subject": "northfield", "relation": "provides",
+         "object": "wellbeing-programme", "sources": [{"source": "census"}],
+         "passages": [passages["alpha"][6].id] if passages else []},
+    ]
+    claims = [
+        {"id": "new-posts", "statement": "The plan creates 21,000 new posts.", "kinds": ["statistic", "commitment"],
+         "status": "contested", "documents": [{"doc": "alpha", "locate": {"search": "21,000 new posts", "passages": []}},
+                                             {"doc": "beta", "locate": {"search": "new posts", "passages": []}}],
+         "critique": "Most of the posts are associate roles; see [[stakeholder:northfield]] and [[doc:alpha]].",
+         "evidence": [{"statement": "The census counts posts, not people.", "sources": [{"source": "census", "locator": "table 2"}]}],
+         "sources": [{"source": "census"}]},
+        {"id": "recovery-rate", "statement": "Half of patients recover.", "kinds": ["statistic"], "status": "unsupported",
+         "documents": [{"doc": "alpha", "locate": {"search": "recovery rate", "passages": []}}],
+         "critique": "Counts only completers.", "evidence": [], "sources": [{"source": "census"}]},
+    ]
+    sources = {"census": {"id": "census", "type": "report", "title": "Annual workforce census",
+                          "author": [{"literal": "Department of Examples"}], "issued": {"date-parts": [[2017]]},
+                          "URL": "https://example.org/census"}}
+    essays = [{"id": "overview", "path": "kb/critique/overview.md", "title": "Overview of the critique",
+               "doc_id": None, "author": "A. Writer", "date": "2024-01",
+               "body": ("# Why the figures mislead\n\nThe [[claim:new-posts|posts claim]] leans on "
+                        "[[stakeholder:ann-example]], who also leads [[stakeholder:northfield]]. "
+                        f"See [[passage:{alpha_pid}|the recovery passage]] in [[doc:alpha]] and an unknown "
+                        "[[passage:nowhere-xxxx|missing passage]].\n\n<script>window.__xss = 9</script>\n\n"
+                        "[bad link](javascript:alert(1))\n"),
+               "refs": [{"type": "claim", "id": "new-posts"}, {"type": "stakeholder", "id": "ann-example"},
+                        {"type": "stakeholder", "id": "northfield"}, {"type": "doc", "id": "alpha"}]}]
+    conflicts = [{"document": "alpha", "stakeholder": "ann-example",
+                  "via": ["ann-chairs-taskforce", "taskforce-authored-alpha", "ann-leads-northfield",
+                          "northfield-provides-programme"],
+                  "explanation": "The chair of the taskforce that wrote the plan leads a charity that provides the programme it recommends."}]
+    return SimpleNamespace(stakeholders=stakeholders, ties=ties, claims=claims, sources=sources,
+                           essays=essays, conflicts=conflicts)
+
+
+def build(project, out=None, **kw):
+    from scrutiny.site import build_site
+
+    passages = make_store(project)
+    kb = make_kb(passages)
+    stats = build_site(project, out, kb=kb, **kw)
+    return stats, passages, kb
