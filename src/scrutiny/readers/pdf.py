@@ -1,0 +1,672 @@
+"""PDF reader (pypdfium2): pages of headings, paragraphs, list items and footnotes.
+
+How a page is read, cheaply (a few pdfium calls per *line*, never per character):
+
+1. pdfium gives the page text in content order with ``\\r\\n`` between lines;
+   it already joins a line that ends in a hyphen to the next one, marking the
+   place with U+FFFE, which :mod:`scrutiny.readers._clean` resolves later with
+   the document's own vocabulary.
+2. For each line we sample the first and last character: origin, box, font
+   size and font name/weight. A line that is much wider than its characters
+   explain holds two columns side by side; only such lines are split, at the
+   wide gap, by looking at the characters around their spaces.
+3. Running heads and feet are lines in the top or bottom margin whose text
+   (digits ignored) recurs at the same height on several pages, plus bare page
+   numbers ("7", "Page 3 of 19", "- 3 -"). They are dropped.
+4. A page with a vertical gutter crossed by no line, with several wide lines
+   on either side, is read column by column (full-width lines stay in place).
+5. Lines become blocks: a bigger or bolder font than the body text makes a
+   heading (levels by size), small text below the body at the foot of the page
+   makes footnotes, bullets and outdented numbers start list items and
+   numbered paragraphs, and a vertical gap larger than the line pitch starts a
+   new paragraph.
+6. A paragraph that ends a page without closing punctuation (or whose
+   continuation starts in lower case) is joined with the first paragraph of
+   the next page: ``page`` is where it starts, ``page_end`` where it ends.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+import pickle
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrutiny.errors import ReaderError
+from scrutiny.readers._clean import HYPHEN_MARK, Dehyphenator, clean
+from scrutiny.readers.base import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, Block, ReadDocument
+
+EXTENSIONS = (".pdf",)
+PARALLEL_MIN_PAGES = 40  # below this a second process costs more than it saves
+
+NO_TEXT_LAYER = ("no text layer: the PDF is scanned images and needs OCR "
+                 "(e.g. ocrmypdf) before scrutiny can read it")
+
+_BULLET = re.compile(r"^\s*([\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u00b7\u2043\u25cb\u2013\u2014\uf0b7\uf0a7\uf076\uf0d8-]|o(?=\s))\s*")
+_NUMBERED = re.compile(r"^\s*(?:\(?([0-9]{1,3}(?:\.[0-9]{1,3})*|[a-z]|[ivx]{1,5})[.)]|[0-9]{1,3}(?:\.[0-9]{1,3})+)\s+\S")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:(?:page|p\.?)\s*)?[-\u2013\u2014(]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-\u2013\u2014)]?"
+    r"(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)\]]\s*$")
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+_URLISH = re.compile(r"(?:https?://|www\.)\S*$")
+_MARKER = re.compile(r"[0-9*\u2020\u2021]{1,3}")
+_TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d+\s*$")
+_FOOTNOTE_START = re.compile(r"^\s*(\d{1,3}|[*\u2020\u2021\u00a7])(?:\s+|$|(?=[A-Z\u201c\"'h]))")
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    y: float          # baseline of the first character (PDF units, origin bottom-left)
+    y_end: float      # baseline of the last character (differs when pdfium joined hyphenated lines)
+    size: float
+    bold: bool
+    page: int
+    kind: str = ""    # set by the classifier
+    level: int = 0
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    image_only: bool = False
+
+
+# -- low level: pdfium -------------------------------------------------------------
+
+def _open(path: Path):
+    import pypdfium2 as pdfium
+
+    try:
+        head = path.open("rb").read(1024)
+    except OSError as exc:
+        raise ReaderError(path, f"cannot open: {exc.strerror or exc}") from None
+    if b"%PDF-" not in head:
+        raise ReaderError(path, "not a valid PDF (damaged or truncated): the file does not start with a PDF "
+                                "header; check that the download really is a PDF")
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise ReaderError(path, "encrypted PDF: it needs a password to open; save an unencrypted copy "
+                                    "(e.g. qpdf --decrypt) and ingest that") from None
+        raise ReaderError(path, f"not a valid PDF (damaged or truncated): {msg}; download it again") from None
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        doc.close()
+        raise ReaderError(path, "not a valid PDF (damaged or truncated): the file ends before the PDF's "
+                                "end-of-file marker, so pages may be missing; download it again")
+    return doc
+
+
+def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line]:
+    n_chars = raw.FPDFText_CountChars(textpage)
+    if n_chars <= 0:
+        return []
+    buffer = (ctypes.c_ushort * (n_chars + 1))()
+    n_out = raw.FPDFText_GetText(textpage, 0, n_chars, buffer)
+    text = bytes(memoryview(buffer).cast("B")[: max(0, n_out - 1) * 2]).decode("utf-16-le", "replace")
+    identity = len(text) == n_chars
+
+    def char_index(t: int) -> int:
+        return t if identity else raw.FPDFText_GetCharIndexFromTextIndex(textpage, t)
+
+    x, y = ctypes.c_double(), ctypes.c_double()
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    px, py = ctypes.byref(x), ctypes.byref(y)
+    pl, pr, pb, pt = ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
+    fbuf = (ctypes.c_ubyte * 128)()
+    flags = ctypes.c_int()
+    pflags = ctypes.byref(flags)
+    matrix = raw.FS_MATRIX()
+    pmatrix = ctypes.byref(matrix)
+    get_matrix = raw.FPDFText_GetMatrix
+    get_origin, get_box = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetCharBox
+    get_size, get_info, count_rects = raw.FPDFText_GetFontSize, raw.FPDFText_GetFontInfo, raw.FPDFText_CountRects
+
+    def origin(t: int):
+        get_origin(textpage, char_index(t), px, py)
+        return x.value, y.value
+
+    lines: list[Line] = []
+    pos = 0
+    length = len(text)
+    while pos < length:
+        end = text.find("\r\n", pos)
+        if end < 0:
+            end = length
+        seg = text[pos:end]
+        stripped = seg.strip()
+        if stripped:
+            a = pos + (len(seg) - len(seg.lstrip()))
+            b = pos + len(seg.rstrip()) - 1
+            ca, cb = (a, b) if identity else (char_index(a), char_index(b))
+            get_origin(textpage, ca, px, py)
+            y0 = y.value
+            x0 = x.value
+            get_box(textpage, cb, pl, pr, pb, pt)
+            x1 = right.value
+            y1 = origin(b)[1] if HYPHEN_MARK in stripped else y0
+            get_matrix(textpage, ca, pmatrix)  # the em size scaled by the text matrix
+            size = get_size(textpage, ca) * (abs(matrix.d) if not matrix.c else math.hypot(matrix.c, matrix.d))
+            n = get_info(textpage, ca, fbuf, 128, pflags)
+            key = (bytes(fbuf[: max(0, n - 1)]), flags.value)
+            bold = bold_cache.get(key)
+            if bold is None:
+                bold = bold_cache[key] = bool(_BOLD_NAME.search(key[0].decode("latin-1", "replace"))) \
+                    or bool(flags.value & (1 << 18))
+            line = Line(stripped, x0, x1, y0, y1, size if size > 0 else 10.0, bold, number)
+            # two columns (or table cells) side by side on one baseline: pdfium puts
+            # them on one line; its text rectangles show the gap
+            if " " in stripped and count_rects(textpage, ca, cb - ca + 1) > 1:
+                lines.extend(_split_at_gaps(raw, textpage, line, a, b, text, identity, origin))
+            else:
+                lines.append(line)
+        pos = end + 2
+    return lines
+
+
+def _split_at_gaps(raw, textpage, line: Line, a: int, b: int, text: str, identity: bool, origin) -> list[Line]:
+    """Split a line where its text rectangles leave a gap wider than 1.5 em."""
+    l, t, r, btm = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    ca, cb = (a, b) if identity else (raw.FPDFText_GetCharIndexFromTextIndex(textpage, a),
+                                      raw.FPDFText_GetCharIndexFromTextIndex(textpage, b))
+    n = raw.FPDFText_CountRects(textpage, ca, cb - ca + 1)
+    cuts, prev = [], None
+    for k in range(n):
+        raw.FPDFText_GetRect(textpage, k, ctypes.byref(l), ctypes.byref(t), ctypes.byref(r), ctypes.byref(btm))
+        rect = (l.value, t.value, r.value, btm.value)
+        if prev is not None:
+            same_band = rect[3] < prev[1] and prev[3] < rect[1]
+            if same_band and rect[0] - prev[2] > 1.5 * line.size:
+                ci = raw.FPDFText_GetCharIndexAtPos(textpage, rect[0] + 0.5, (rect[1] + rect[3]) / 2, 2.0, 2.0)
+                if ci >= 0:
+                    ti = ci if identity else raw.FPDFText_GetTextIndexFromCharIndex(textpage, ci)
+                    if a < ti <= b:
+                        cuts.append((ti, prev[2], rect[0]))
+        prev = rect
+    if not cuts:
+        return [line]
+    out, start, x0 = [], a, line.x0
+    for ti, right, next_left in cuts:
+        piece = text[start:ti].strip()
+        if piece:
+            out.append(Line(piece, x0, right, line.y, line.y, line.size, line.bold, line.page))
+        start, x0 = ti, next_left
+    piece = text[start:b + 1].strip()
+    if piece:
+        out.append(Line(piece, x0, line.x1, line.y, line.y_end, line.size, line.bold, line.page))
+    return out
+
+
+def _has_images(raw, page) -> bool:
+    n = raw.FPDFPage_CountObjects(page)
+    for k in range(n):
+        obj = raw.FPDFPage_GetObject(page, k)
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_IMAGE:
+            return True
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
+            return True  # scanners often wrap the picture in a form XObject
+    return False
+
+
+def _extract_range(doc, start: int, stop: int) -> list[_Page]:
+    import pypdfium2.raw as raw
+
+    pages: list[_Page] = []
+    bold_cache: dict = {}
+    for index in range(start, stop):
+        page = doc[index]
+        try:
+            textpage = page.get_textpage()
+            try:
+                width, height = page.get_size()
+                lines = _page_lines(raw, page, textpage, index + 1, bold_cache)
+                image_only = not lines and _has_images(raw, page)
+                pages.append(_Page(index + 1, width, height, lines, image_only))
+            finally:
+                textpage.close()
+        finally:
+            page.close()
+    return pages
+
+
+def _pack(pages: list[_Page]) -> bytes:
+    return pickle.dumps([(p.number, p.width, p.height, p.image_only,
+                          [(ln.text, ln.x0, ln.x1, ln.y, ln.y_end, ln.size, ln.bold) for ln in p.lines])
+                         for p in pages], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(data: bytes) -> list[_Page]:
+    out = []
+    for number, width, height, image_only, lines in pickle.loads(data):
+        out.append(_Page(number, width, height, [Line(*ln, number) for ln in lines], image_only))
+    return out
+
+
+def _child(conn, path: str, start: int, stop: int) -> None:
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(path)
+        conn.send_bytes(_pack(_extract_range(doc, start, stop)))
+    except BaseException:  # the parent reads these pages itself
+        conn.send_bytes(b"")
+    finally:
+        conn.close()
+
+
+def _workers(n_pages: int) -> int:
+    try:
+        wanted = int(os.environ.get("SCRUTINY_PDF_WORKERS", "2"))
+    except ValueError:
+        wanted = 2
+    if wanted < 2 or n_pages < PARALLEL_MIN_PAGES or (os.cpu_count() or 1) < 2 or sys.platform == "win32":
+        return 1
+    return 2
+
+
+def _extract(path: Path) -> tuple[list[_Page], dict]:
+    """All pages' lines. Long documents are read by two processes (the second
+    half in a forked child), which is how the reader keeps pace with pdftotext."""
+    doc = _open(path)
+    try:
+        n = len(doc)
+        try:
+            meta = doc.get_metadata_dict(skip_empty=True)
+        except Exception:  # metadata is a nicety, never a reason to fail
+            meta = {}
+        if _workers(n) == 1:
+            return _extract_range(doc, 0, n), meta
+        import multiprocessing
+
+        mid = (n + 1) // 2
+        ctx = multiprocessing.get_context("fork")
+        receiver, sender = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(sender, str(path), mid, n), daemon=True)
+        proc.start()
+        sender.close()
+        try:
+            pages = _extract_range(doc, 0, mid)
+            try:
+                data = receiver.recv_bytes()
+            except (EOFError, OSError):
+                data = b""
+        finally:
+            receiver.close()
+            proc.join()
+        rest = _unpack(data) if data else _extract_range(doc, mid, n)
+        return pages + rest, meta
+    finally:
+        doc.close()
+
+
+# -- page structure ------------------------------------------------------------------
+
+def _norm_key(text: str) -> str:
+    return _DIGITS.sub("#", text.lower()).strip()
+
+
+def _remove_running(pages: list[_Page]) -> None:
+    """Drop running heads/feet and page numbers (in place).
+
+    A running line sits in the top or bottom 12% of the page, among the three
+    outermost lines, and its text (digits ignored) recurs at the same height
+    on at least 30% of the pages (2 pages for short documents). A bare page
+    number ("7", "Page 3 of 19", "- iv -") is dropped when it is the outermost
+    line left at the top or the bottom of its page.
+    """
+    n_pages = sum(1 for p in pages if p.lines)
+    counts: Counter = Counter()
+    candidates = []
+    for p in pages:
+        if not p.lines:
+            continue
+        margin = p.height * 0.12
+        by_y = sorted(p.lines, key=lambda ln: ln.y)
+        outer = by_y[:3] + by_y[-3:] if len(by_y) > 6 else by_y
+        seen = set()
+        for ln in outer:
+            if ln.y >= p.height - margin or ln.y <= margin:
+                key = (_norm_key(ln.text), round(ln.y / 6))
+                if key not in seen:
+                    seen.add(key)
+                    counts[key] += 1
+                candidates.append((ln, key))
+    threshold = max(2, int(0.3 * n_pages + 0.5))
+    drop = set()
+    for ln, key in candidates:
+        near = counts[key] + counts[(key[0], key[1] - 1)] + counts[(key[0], key[1] + 1)]
+        if near >= threshold and n_pages >= 2:
+            drop.add(id(ln))
+    for p in pages:
+        if drop:
+            p.lines = [ln for ln in p.lines if id(ln) not in drop]
+        margin = p.height * 0.12
+        for _ in range(2):  # "3" and "Page 3 of 19" may both be there
+            if not p.lines:
+                break
+            low = min(p.lines, key=lambda ln: ln.y)
+            high = max(p.lines, key=lambda ln: ln.y)
+            gone = {id(ln) for ln in (low, high) if (ln.y <= margin or ln.y >= p.height - margin)
+                    and _PAGE_NUMBER.match(ln.text)}
+            if not gone:
+                break
+            p.lines = [ln for ln in p.lines if id(ln) not in gone]
+
+
+def _order_columns(page: _Page) -> None:
+    """Read a two-column page column by column (in place)."""
+    lines = page.lines
+    if len(lines) < 6:
+        return
+    xs0 = min(ln.x0 for ln in lines)
+    xs1 = max(ln.x1 for ln in lines)
+    width = xs1 - xs0
+    if width <= 0:
+        return
+    wide = [ln for ln in lines if ln.x1 - ln.x0 > 0.25 * width]
+    if len(wide) < 6:
+        return
+    spans = sorted((ln.x0, ln.x1) for ln in wide)
+    gaps, reach = [], spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 > reach:
+            gaps.append((reach + x0) / 2)
+        reach = max(reach, x1)
+    best = None
+    for x in gaps:
+        if xs0 + 0.3 * width < x < xs0 + 0.7 * width:
+            left = sum(1 for ln in wide if ln.x1 <= x)
+            right = len(wide) - left
+            if left >= 3 and right >= 3 and (best is None or min(left, right) > best[0]):
+                best = (min(left, right), x)
+    if best is None:
+        return
+    gutter = best[1]
+    # bands: runs of column lines between full-width lines, top to bottom
+    ordered = sorted(lines, key=lambda ln: -ln.y)
+    out, band = [], []
+
+    def flush():
+        band_left = [ln for ln in band if ln.x1 <= gutter]
+        band_right = [ln for ln in band if ln.x1 > gutter]
+        out.extend(band_left)
+        out.extend(band_right)
+        band.clear()
+
+    for ln in ordered:
+        if ln.x0 < gutter < ln.x1:
+            flush()
+            out.append(ln)
+        else:
+            band.append(ln)
+    flush()
+    page.lines = out
+
+
+def _body_style(pages: list[_Page]) -> tuple[float, float]:
+    """The body text's font size and its usual line pitch."""
+    sizes: Counter = Counter()
+    for p in pages:
+        for ln in p.lines:
+            sizes[round(ln.size * 2) / 2] += len(ln.text)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    pitches: Counter = Counter()
+    for p in pages:
+        prev = None
+        for ln in p.lines:
+            if prev is not None and abs(ln.size - body) < 0.6 and abs(prev.size - body) < 0.6:
+                d = round(prev.y_end - ln.y, 1)
+                if 0.8 * body < d < 2.5 * body:
+                    pitches[round(d * 2) / 2] += 1
+            prev = ln
+    pitch = pitches.most_common(1)[0][0] if pitches else body * 1.25
+    return body, pitch
+
+
+def _classify(pages: list[_Page], body: float) -> None:
+    heading_styles: set[tuple[float, bool]] = set()
+    for p in pages:
+        body_lines = [ln for ln in p.lines if ln.size >= body * 0.9]
+        lowest_body = min((ln.y_end for ln in body_lines), default=p.height)
+        for ln in p.lines:
+            if ln.size < body * 0.88 and ln.y < lowest_body and ln.y < p.height * 0.5:
+                ln.kind = FOOTNOTE
+            elif (ln.size >= body * 1.15 or (ln.bold and ln.size >= body * 0.95)) and len(ln.text) <= 200:
+                ln.kind = HEADING
+                heading_styles.add((round(ln.size * 2) / 2, ln.bold))
+            else:
+                ln.kind = PARAGRAPH
+    ranked = sorted(heading_styles, key=lambda s: (-s[0], not s[1]))
+    level_of = {s: i + 1 for i, s in enumerate(ranked)}
+    for p in pages:
+        for ln in p.lines:
+            if ln.kind == HEADING:
+                ln.level = min(level_of[(round(ln.size * 2) / 2, ln.bold)], 6)
+
+
+@dataclass
+class _Draft:
+    kind: str
+    parts: list[str]
+    page: int
+    page_end: int
+    level: int = 0
+    first: Line | None = None
+    last: Line | None = None
+    col_right: float = 0.0
+
+    def text(self) -> str:
+        pieces: list[str] = []
+        prev = ""
+        for part in self.parts:
+            if not pieces:
+                pieces.append(part)
+            elif len(prev) > 1 and prev[-1] == "-" and prev[-2].isalpha() and part[:1].islower():
+                pieces[-1] = prev[:-1] + HYPHEN_MARK  # a hyphen at a line end: resolved later
+                pieces.append(part)
+            elif prev.endswith(HYPHEN_MARK):
+                pieces.append(part)
+            elif prev[-1:] in "-/_" and (prev[-2:-1].isdigit() or _URLISH.search(prev)) and part[:1].isalnum():
+                pieces.append(part)  # "1991-" + "2013", a URL broken at a line end
+            else:
+                pieces.append(" " + part)
+            prev = part
+        return "".join(pieces)
+
+
+def _page_blocks(page: _Page, body: float, pitch: float) -> tuple[list[_Draft], list[_Draft]]:
+    """Blocks of one page: (body blocks in reading order, footnotes)."""
+    blocks: list[_Draft] = []
+    notes: list[_Draft] = []
+    body_lines = [ln for ln in page.lines if ln.kind != FOOTNOTE]
+    col_right = max((ln.x1 for ln in body_lines), default=page.width)
+    cur: _Draft | None = None
+    for ln in body_lines:
+        new = True
+        kind = ln.kind
+        bullet = _BULLET.match(ln.text) if kind != HEADING else None
+        text = ln.text
+        if bullet and len(text) > bullet.end():
+            kind = LIST_ITEM
+            text = text[bullet.end():]
+        if cur is not None and cur.last is not None:
+            prev = cur.last
+            if kind == PARAGRAPH and len(text) <= 3 and _MARKER.fullmatch(text) and ln.size < body * 0.85 \
+                    and ln.y >= prev.y_end - 1 and ln.x0 >= prev.x1 - 3:
+                # a raised footnote reference that pdfium put on a line of its own; after a
+                # digit it gets a space so that "17.8" + "5" never reads as "17.85"
+                cur.parts[-1] += (" " + text) if cur.parts[-1][-1:].isdigit() else text
+                continue
+            gap = prev.y_end - ln.y
+            if kind == HEADING:
+                new = not (cur.kind == HEADING and cur.level == ln.level and 0 < gap < ln.size * 1.8)
+            elif bullet:
+                new = True
+            elif cur.kind == HEADING:
+                new = True
+            else:
+                new = False
+                if gap < 0 or gap > max(pitch, prev.size * 1.05) * 1.35:
+                    new = True  # a blank line, or a jump to another column
+                elif _NUMBERED.match(text) and (ln.x0 < prev.x0 - 3 or (_TERMINAL.search(prev.text) and ln.x0 <= cur.first.x0 + 1)):
+                    new = True
+                elif cur.kind == LIST_ITEM and ln.x0 < cur.first.x0 - 2:
+                    new = True  # back to the margin after an indented list item
+                elif _TERMINAL.search(prev.text) and prev.x1 < col_right - 0.2 * (col_right - page_left(page)) \
+                        and ln.text[:1].isupper() and abs(ln.x0 - prev.x0) > 8:
+                    new = True
+                elif abs(ln.size - prev.size) > 1.0:
+                    new = True
+        if new:
+            cur = _Draft(kind if kind != LIST_ITEM or bullet else PARAGRAPH, [text], page.number, page.number,
+                         ln.level if kind == HEADING else 0, ln, ln, col_right)
+            blocks.append(cur)
+        else:
+            cur.parts.append(text)
+            cur.last = ln
+    # footnotes: a new note starts at a marker; continuation lines are appended
+    expected = None
+    for ln in (ln for ln in page.lines if ln.kind == FOOTNOTE):
+        m = _FOOTNOTE_START.match(ln.text)
+        marker = m.group(1) if m else None
+        starts = False
+        if marker is not None:
+            if not notes:
+                starts = True
+            elif marker.isdigit() and expected is not None and int(marker) == expected:
+                starts = True
+            elif not marker.isdigit():
+                starts = True
+            elif notes[-1].parts and re.fullmatch(r"\d{1,3}", notes[-1].parts[-1] or ""):
+                starts = False
+        if notes and re.fullmatch(r"\d{1,3}", notes[-1].text()):
+            notes[-1].parts.append(ln.text)  # a marker on its own line, then the note
+            notes[-1].last = ln
+            continue
+        if starts or not notes:
+            notes.append(_Draft(FOOTNOTE, [ln.text], page.number, page.number, 0, ln, ln))
+            if marker and marker.isdigit():
+                expected = int(marker) + 1
+        else:
+            notes[-1].parts.append(ln.text)
+            notes[-1].last = ln
+    return blocks, notes
+
+
+def page_left(page: _Page) -> float:
+    return min((ln.x0 for ln in page.lines), default=0.0)
+
+
+def _numbered_headings(blocks: list[_Draft]) -> None:
+    """A short numbered line standing alone ("3.2 Waiting times") is a heading."""
+    for b in blocks:
+        if b.kind == PARAGRAPH and len(b.parts) == 1:
+            t = b.parts[0]
+            if len(t) <= 80 and re.match(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]", t) and not _TERMINAL.search(t) \
+                    and not re.search(r"\d\s*$", t):
+                b.kind = HEADING
+                b.level = b.level or 0
+
+
+def _join_pages(per_page: list[tuple[list[_Draft], list[_Draft]]]) -> list[_Draft]:
+    out: list[_Draft] = []
+    pending_notes: list[_Draft] = []
+    open_para: _Draft | None = None
+    for blocks, notes in per_page:
+        if open_para is not None and blocks:
+            first = blocks[0]
+            last_text = open_para.text()
+            if first.kind == PARAGRAPH and (not _TERMINAL.search(last_text) or first.parts[0][:1].islower()) \
+                    and not _NUMBERED.match(first.parts[0]) and not _TOC_LINE.search(last_text):
+                open_para.parts.extend(first.parts)
+                open_para.page_end = first.page_end
+                open_para.last = first.last
+                blocks = blocks[1:]
+        if blocks or open_para is None:
+            if open_para is not None:
+                out.append(open_para)
+            out.extend(pending_notes)
+            pending_notes = []
+            out.extend(blocks[:-1])
+            open_para = blocks[-1] if blocks and blocks[-1].kind in (PARAGRAPH, LIST_ITEM) else None
+            if blocks and open_para is None:
+                out.append(blocks[-1])
+        pending_notes.extend(notes)
+    if open_para is not None:
+        out.append(open_para)
+    out.extend(pending_notes)
+    return out
+
+
+def _meaningful(value: str | None, path: Path) -> str | None:
+    if not value:
+        return None
+    value = clean(value)
+    low = value.lower()
+    if not value or len(value) < 3 or low in ("untitled", "title", "document", "unknown", "author", "user"):
+        return None
+    if low.startswith("microsoft word") or re.search(r"\.(docx?|pdf|rtf|odt|indd|qxd)$", low) or low == path.stem.lower():
+        return None
+    return value
+
+
+def read(path) -> ReadDocument:
+    path = Path(path)
+    pages, meta = _extract(path)
+    if not pages:
+        raise ReaderError(path, "the PDF has no pages")
+    if all(not p.lines for p in pages):
+        raise ReaderError(path, NO_TEXT_LAYER)
+    warnings = [f"page {p.number} has no text layer (a scanned image?); its text is missing until the "
+                f"PDF is OCRed (e.g. ocrmypdf)" for p in pages if p.image_only]
+    _remove_running(pages)
+    for p in pages:
+        _order_columns(p)
+    body, pitch = _body_style(pages)
+    _classify(pages, body)
+    per_page = [_page_blocks(p, body, pitch) for p in pages]
+    for blocks, _ in per_page:
+        _numbered_headings(blocks)
+    drafts = _join_pages(per_page)
+    texts = [clean(d.text()) for d in drafts]
+    dehyphen = Dehyphenator(texts)
+    heading_levels = sorted({d.level for d in drafts if d.kind == HEADING and d.level})
+    deepest = (heading_levels[-1] + 1) if heading_levels else 1
+    blocks = []
+    for d, text in zip(drafts, texts):
+        text = dehyphen.resolve(text)
+        if not text:
+            continue
+        level = (d.level or deepest) if d.kind == HEADING else 0
+        blocks.append(Block(d.kind, text, d.page, d.page_end, level))
+    metadata: dict = {}
+    title = _meaningful(meta.get("Title"), path)
+    if title:
+        metadata["title"] = title
+    author = _meaningful(meta.get("Author"), path)
+    if author:
+        metadata["authors"] = [author]
+    if meta.get("CreationDate"):
+        m = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", meta["CreationDate"])
+        if m:
+            metadata["date"] = "-".join(g for g in m.groups() if g)
+    return ReadDocument(blocks=blocks, pages=len(pages), metadata=metadata, warnings=warnings)

@@ -1,0 +1,336 @@
+"""Fixture generators for the reader tests and the PDF benchmark.
+
+Every text here is our own synthetic prose. The PDF writer lays out lines
+itself (fpdf2, A4, points) so that each fixture knows where every paragraph
+landed: ``ReportWriter.save()`` returns the *truth* (kind, text, page, page_end,
+level) that the tests compare the reader's blocks with.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE_W, PAGE_H = 595.0, 842.0
+LEFT, RIGHT, TOP, BOTTOM = 72.0, 72.0, 80.0, 770.0
+BODY_SIZE, BODY_LEAD = 11.0, 14.0
+HEADING_SIZES = {1: 17.0, 2: 13.5, 3: 12.0}
+FOOT_SIZE, FOOT_LEAD = 8.0, 10.0
+
+HEADER_TEXT = "Widget Services Review - Interim Report"
+
+
+@dataclass
+class Truth:
+    kind: str
+    text: str
+    page: int
+    page_end: int
+    level: int = 0
+
+
+class ReportWriter:
+    """A tiny typesetter on top of fpdf2 that records where text lands."""
+
+    def __init__(self, header: str | None = HEADER_TEXT, footer: bool = True, title: str | None = None,
+                 author: str | None = None):
+        from fpdf import FPDF
+
+        self.pdf = FPDF(unit="pt", format="A4")
+        self.pdf.core_fonts_encoding = "windows-1252"  # WinAnsi: bullets, curly quotes
+        self.pdf.set_auto_page_break(False)
+        self.pdf.set_margins(LEFT, TOP, RIGHT)
+        if title:
+            self.pdf.set_title(title)
+        if author:
+            self.pdf.set_author(author)
+        self.header, self.footer = header, footer
+        self.truth: list[Truth] = []
+        self.page = 0
+        self.y = TOP
+        self.footnotes: list[tuple[str, str]] = []   # (marker, text) for the current page
+        self.footnote_no = 0
+        self.plain_pages: set[int] = set()            # pages without running head/foot
+        self._new_page()
+
+    # -- pages ---------------------------------------------------------------
+    def _new_page(self, plain: bool = False):
+        if self.page:
+            self._finish_page()
+        self.pdf.add_page()
+        self.page += 1
+        self.y = TOP
+        if plain:
+            self.plain_pages.add(self.page)
+        elif self.header:
+            self.pdf.set_font("Helvetica", "", 9)
+            self.pdf.text(LEFT, 40, self.header)
+
+    def _finish_page(self):
+        pdf = self.pdf
+        if self.footnotes:
+            y = BOTTOM - FOOT_LEAD * len(self.footnotes) + 6
+            pdf.set_line_width(0.5)
+            pdf.line(LEFT, y - 12, LEFT + 120, y - 12)
+            for marker, text in self.footnotes:
+                pdf.set_font("Helvetica", "", FOOT_SIZE)
+                pdf.text(LEFT, y, f"{marker} {text}")
+                y += FOOT_LEAD
+            self.footnotes = []
+
+    def _limit(self) -> float:
+        return BOTTOM - (FOOT_LEAD * len(self.footnotes) + 24 if self.footnotes else 0)
+
+    def page_break(self):
+        self._new_page()
+
+    # -- text ----------------------------------------------------------------
+    def wrap(self, text: str, width: float, size: float, style: str = "") -> list[str]:
+        """Greedy line breaking at spaces."""
+        self.pdf.set_font("Helvetica", style, size)
+        width_of = self.pdf.get_string_width
+        lines, line = [], ""
+        for word in text.split():
+            trial = f"{line} {word}" if line else word
+            if width_of(trial) <= width or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        if line:
+            lines.append(line)
+        return lines
+
+    def _emit_lines(self, lines, size, style, lead, x=LEFT, kind="paragraph", text="", level=0,
+                    gap_before=0.0, footnote: str | None = None, keep_together=False):
+        if self.y + gap_before + lead > self._limit() or (keep_together and self.y + gap_before + lead * (len(lines) + 2) > self._limit()):
+            self._new_page()
+        else:
+            self.y += gap_before
+        start = self.page
+        if footnote:
+            self.footnote_no += 1
+            self.footnotes.append((str(self.footnote_no), footnote))
+        for i, line in enumerate(lines):
+            if self.y + lead > self._limit():
+                self._new_page()
+            self.y += lead
+            self.pdf.set_font("Helvetica", style, size)
+            self.pdf.text(x, self.y, line)
+            if footnote and i == len(lines) - 1:
+                end_x = x + self.pdf.get_string_width(line)
+                self.pdf.set_font("Helvetica", "", 6.5)
+                self.pdf.text(end_x + 0.5, self.y - 4, str(self.footnote_no))
+        self.truth.append(Truth(kind, text, start, self.page, level))
+        if footnote:
+            self.truth.append(Truth("footnote", f"{self.footnote_no} {footnote}", start, start))
+
+    def heading(self, text: str, level: int = 1):
+        size = HEADING_SIZES[level]
+        lines = self.wrap(text, PAGE_W - LEFT - RIGHT, size, "B")
+        self._emit_lines(lines, size, "B", size * 1.3, kind="heading", text=text, level=level,
+                         gap_before=14 if level == 1 else 9, keep_together=True)
+
+    def paragraph(self, text: str, lines: list[str] | None = None, footnote: str | None = None,
+                  kind: str = "paragraph", indent: float = 0.0):
+        """A body paragraph; ``lines`` forces the line breaks (e.g. hyphenated)."""
+        lines = lines or self.wrap(text, PAGE_W - LEFT - RIGHT - indent, BODY_SIZE)
+        self._emit_lines(lines, BODY_SIZE, "", BODY_LEAD, x=LEFT + indent, kind=kind, text=text,
+                         gap_before=8, footnote=footnote)
+
+    def bullet(self, text: str):
+        lines = self.wrap(text, PAGE_W - LEFT - RIGHT - 18, BODY_SIZE)
+        lines = [("\u2022 " if i == 0 else "") + line for i, line in enumerate(lines)]
+        xs_lines = lines
+        self._emit_lines(xs_lines, BODY_SIZE, "", BODY_LEAD, x=LEFT + 8, kind="list_item", text=text, gap_before=4)
+
+    def two_columns(self, left: list[str], right: list[str]):
+        """Two columns written *interleaved* (left line, right line, ...), as
+        some publishers do, so a reader must order them column by column."""
+        gutter = 24
+        col_w = (PAGE_W - LEFT - RIGHT - gutter) / 2
+
+        def col_lines(paras):
+            out = []
+            for p in paras:
+                if out:
+                    out.append("")
+                out.extend(self.wrap(p, col_w, BODY_SIZE))
+            return out
+
+        ll, rl = col_lines(left), col_lines(right)
+        start = self.page
+        self.pdf.set_font("Helvetica", "", BODY_SIZE)
+        y = self.y + 8
+        for i in range(max(len(ll), len(rl))):
+            y += BODY_LEAD
+            if i < len(ll) and ll[i]:
+                self.pdf.text(LEFT, y, ll[i])
+            if i < len(rl) and rl[i]:
+                self.pdf.text(LEFT + col_w + gutter, y, rl[i])
+        assert y < self._limit(), "two-column block does not fit on the page"
+        self.y = y
+        for p in left + right:
+            self.truth.append(Truth("paragraph", p, start, start))
+
+    def image_page(self):
+        """A page holding only a picture: no text layer at all."""
+        from PIL import Image
+
+        self._new_page(plain=True)
+        img = Image.new("RGB", (60, 40), (200, 200, 200))
+        self.pdf.image(img, x=LEFT, y=TOP, w=300)
+        self.y = BOTTOM  # nothing else on it
+
+    def save(self, path: Path, encrypt_password: str | None = None) -> list[Truth]:
+        self._finish_page()
+        total = self.pdf.pages_count
+        if self.footer:  # drawn last, when the page count is known
+            for n in range(1, total + 1):
+                if n in self.plain_pages:
+                    continue
+                self.pdf.page = n
+                self.pdf.set_font("Helvetica", "", 9)
+                self.pdf.text(PAGE_W / 2 - 25, 805, f"Page {n} of {total}")
+        if encrypt_password:
+            self.pdf.set_encryption(owner_password="owner-" + encrypt_password, user_password=encrypt_password)
+        self.pdf.output(str(path))
+        return self.truth
+
+
+# -- the feature PDF used by tests/test_readers_pdf.py ---------------------------
+
+INTRO = ("This interim report looks at how local widget services are planned, paid for and checked. "
+         "It was written for an imaginary council so that the test suite has a realistic document to read.")
+VISITS = ("The review team visited forty providers during the spring and heard a wide range of views "
+          "about waiting lists, staffing and the cost of spare parts.")
+VISITS_NOTE = "Visits took place between March and May of an invented year."
+HYPHEN_PARA = ("The panel asked every provider for one recommendation and for examples of high-level "
+               "planning that had worked well. Several non-clinical staff described evidence-based "
+               "routines that kept the repair queue short.")
+HYPHEN_LINES = [
+    "The panel asked every provider for one recom-",
+    "mendation and for examples of high-",
+    "level planning that had worked well. Several non-",
+    "clinical staff described evidence-",
+    "based routines that kept the repair queue short.",
+]
+CONTEXT_PARA = ("A high-level summary of the findings follows. Clinical leads gave evidence in person, "
+                "and most of the written submissions were based on local audits.")
+SECTION_2 = "2. Findings on waiting times"
+FINDING_1 = "2.1 Most providers kept a single waiting list and reviewed it every week."
+COLUMN_LEFT = [
+    "Left column text begins here with a plain account of the north district and its three small workshops.",
+    "The north district relies on volunteers for deliveries, which keeps costs low but makes the rota fragile.",
+]
+COLUMN_RIGHT = [
+    "Right column text describes the south district, where one large depot serves every town on the coast.",
+    "The south depot opens late on Thursdays so that people who work during the day can collect repairs.",
+]
+
+
+def filler_sentences(rng: random.Random, n: int) -> str:
+    """Synthetic but readable sentences about widget services."""
+    subjects = ["The council", "Each provider", "The review team", "Local managers", "The funding board",
+                "Volunteer groups", "The repair service", "Most districts", "The regional office", "Staff"]
+    verbs = ["reported", "measured", "reviewed", "published", "questioned", "planned", "funded", "compared",
+             "tracked", "described"]
+    objects = ["the waiting times for spare parts", "the number of repairs completed each month",
+               "the cost of training new technicians", "the backlog of unanswered complaints",
+               "the quality of telephone advice", "the use of shared workshops", "the budget for outreach",
+               "the length of delivery routes", "the condition of depot buildings", "the results of the survey"]
+    tails = ["during the last financial year", "across all districts", "in the spring and autumn",
+             "with help from an independent auditor", "before the new contract began", "for the first time",
+             "as part of the annual plan", "in every quarterly report", "without extra funding",
+             "after a public consultation"]
+    out = []
+    for _ in range(n):
+        out.append(f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)} {rng.choice(tails)}.")
+    return " ".join(out)
+
+
+def make_feature_pdf(path: Path, encrypt_password: str | None = None) -> list[Truth]:
+    """A six-page report exercising every layout feature the PDF reader handles."""
+    rng = random.Random(7)
+    w = ReportWriter(title="Widget Services Review", author="Imaginary Council")
+    w.heading("Widget Services Review", 1)
+    w.heading("1. Introduction", 2)
+    w.paragraph(INTRO)
+    w.paragraph(VISITS, footnote=VISITS_NOTE)
+    w.heading("1.1 Method", 3)
+    w.paragraph(HYPHEN_PARA, lines=HYPHEN_LINES)
+    w.paragraph(CONTEXT_PARA)
+    w.bullet("Every district was asked the same twelve questions.")
+    w.bullet("Answers were checked against the published accounts of each provider.")
+    # fill the page so that the next paragraph runs over the page break
+    while w.y < BOTTOM - 6 * BODY_LEAD:
+        w.paragraph(filler_sentences(rng, 3))
+    w.paragraph(filler_sentences(rng, 8))  # continues on page 2
+    w.page_break()
+    w.heading(SECTION_2, 2)
+    w.paragraph(FINDING_1)
+    w.paragraph(filler_sentences(rng, 5), footnote="Figures are rounded to the nearest week.")
+    w.page_break()
+    w.heading("3. District layouts", 2)
+    w.two_columns(COLUMN_LEFT, COLUMN_RIGHT)
+    w.image_page()
+    w.page_break()
+    w.heading("4. Next steps", 2)
+    w.paragraph(filler_sentences(rng, 4))
+    return w.save(path, encrypt_password)
+
+
+def make_long_report_pdf(path: Path, pages: int = 150, seed: int = 11) -> int:
+    """A ~``pages``-page report for the benchmark: headings, numbered
+    paragraphs, running heads, footnotes and some two-column pages."""
+    rng = random.Random(seed)
+    w = ReportWriter(title="Synthetic Widget Report", author="Benchmark")
+    section = 0
+    while w.page < pages:
+        section += 1
+        w.heading(f"{section}. Section about topic {section}", 1)
+        for sub in range(1, 4):
+            w.heading(f"{section}.{sub} Part {sub} of section {section}", 2)
+            for para in range(1, 5):
+                note = filler_sentences(rng, 1) if rng.random() < 0.15 else None
+                w.paragraph(f"{section}.{sub}.{para} " + filler_sentences(rng, rng.randint(3, 7)), footnote=note)
+        if section % 5 == 0 and w.page < pages - 1:
+            w.page_break()
+            w.two_columns([filler_sentences(rng, 4) for _ in range(2)], [filler_sentences(rng, 4) for _ in range(2)])
+            w.page_break()
+    w.save(path)
+    return w.pdf.pages_count
+
+
+# -- other formats ----------------------------------------------------------------
+
+def make_docx(path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.core_properties.title = "Widget Services Handbook"
+    d.core_properties.author = "Imaginary Council"
+    d.add_heading("Widget Services Handbook", 0)
+    d.add_heading("Opening hours", 1)
+    d.add_paragraph("Depots open at nine and close at five on weekdays.")
+    d.add_paragraph("Bring the widget and its receipt.", style="List Bullet")
+    d.add_paragraph("Ask for a repair ticket at the desk.", style="List Number")
+    d.add_heading("Charges", 2)
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Service"
+    table.cell(0, 1).text = "Fee"
+    table.cell(1, 0).text = "Basic repair"
+    table.cell(1, 1).text = "Free"
+    d.add_paragraph("Fees are reviewed every April.")
+    d.save(str(path))
+
+
+def random_bytes(n: int, seed: int = 3) -> bytes:
+    rng = random.Random(seed)
+    return bytes(rng.getrandbits(8) for _ in range(n))
+
+
+def crc(data: bytes) -> int:
+    return zlib.crc32(data)

@@ -1,0 +1,319 @@
+"""The PDF reader, on PDFs the tests generate (fpdf2) and on the real
+government PDFs in ../shared/real-documents (read at run time)."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import subprocess
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from helpers_fixtures import (
+    COLUMN_LEFT, COLUMN_RIGHT, CONTEXT_PARA, HEADER_TEXT, HYPHEN_PARA, ReportWriter, make_feature_pdf,
+    random_bytes,
+)
+from scrutiny.errors import ReaderError
+from scrutiny.readers import read
+from scrutiny.readers._clean import HYPHEN_MARK, Dehyphenator, clean
+from scrutiny.readers.base import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH
+
+PDFTOTEXT = shutil.which("pdftotext") or ("/usr/bin/pdftotext" if Path("/usr/bin/pdftotext").exists() else None)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _ws(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def feature(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "feature report.pdf"
+    truth = make_feature_pdf(path)
+    return path, truth, read(path)
+
+
+# -- the generated feature PDF ----------------------------------------------------------
+
+def test_every_paragraph_heading_and_footnote_is_found_with_its_kind_and_pages(feature):
+    _, truth, doc = feature
+    for t in truth:
+        matches = [b for b in doc.blocks if b.text == t.text
+                   or (t.kind == PARAGRAPH and re.fullmatch(re.escape(t.text) + r" ?\d", b.text))]
+        assert len(matches) == 1, f"{t.kind} {t.text[:60]!r} found {len(matches)} times"
+        block = matches[0]
+        assert block.kind == t.kind, t.text
+        assert (block.page, block.page_end) == (t.page, t.page_end), t.text
+
+
+def test_blocks_come_in_reading_order(feature):
+    _, truth, doc = feature
+    wanted = [t.text for t in truth if t.kind != FOOTNOTE]
+    got = [b.text for b in doc.blocks if b.kind != FOOTNOTE]
+    positions = []
+    for text in wanted:
+        positions.append(next(i for i, g in enumerate(got) if g == text or g.startswith(text)))
+    assert positions == sorted(positions)
+
+
+def test_heading_levels_follow_font_sizes(feature):
+    _, truth, doc = feature
+    level = {b.text: b.level for b in doc.blocks if b.kind == HEADING}
+    assert level["Widget Services Review"] < level["1. Introduction"] < level["1.1 Method"]
+    assert level["1. Introduction"] == level["2. Findings on waiting times"] == level["4. Next steps"]
+    assert all(b.level == 0 for b in doc.blocks if b.kind != HEADING)
+
+
+def test_running_heads_and_page_numbers_are_removed(feature):
+    _, _, doc = feature
+    for b in doc.blocks:
+        assert HEADER_TEXT not in b.text
+        assert not re.search(r"Page \d+ of \d+", b.text)
+        assert not re.fullmatch(r"\d+", b.text)
+
+
+def test_line_end_hyphens_are_joined_and_real_hyphens_kept(feature):
+    _, _, doc = feature
+    para = next(b for b in doc.blocks if b.text.startswith("The panel asked"))
+    assert para.text == HYPHEN_PARA
+    assert "recommendation" in para.text and "high-level" in para.text
+    assert "non-clinical" in para.text and "evidence-based" in para.text
+    assert HYPHEN_MARK not in " ".join(b.text for b in doc.blocks)
+
+
+def test_paragraph_across_a_page_break_is_one_block(feature):
+    _, truth, doc = feature
+    spanning = [t for t in truth if t.page_end > t.page]
+    assert spanning, "the fixture must have a paragraph that runs over a page"
+    for t in spanning:
+        block = next(b for b in doc.blocks if b.text == t.text)
+        assert (block.page, block.page_end) == (t.page, t.page_end)
+
+
+def test_two_columns_are_read_column_by_column(feature):
+    _, _, doc = feature
+    texts = [b.text for b in doc.blocks]
+    order = [texts.index(p) for p in COLUMN_LEFT + COLUMN_RIGHT]
+    assert order == sorted(order) and order == list(range(order[0], order[0] + 4))
+
+
+def test_footnotes_are_small_print_at_the_page_foot(feature):
+    _, _, doc = feature
+    notes = [b for b in doc.blocks if b.kind == FOOTNOTE]
+    assert [n.text for n in notes] == ["1 Visits took place between March and May of an invented year.",
+                                       "2 Figures are rounded to the nearest week."]
+    assert [n.page for n in notes] == [1, 3]
+
+
+def test_bullets_become_list_items(feature):
+    _, _, doc = feature
+    items = [b.text for b in doc.blocks if b.kind == LIST_ITEM]
+    assert items == ["Every district was asked the same twelve questions.",
+                     "Answers were checked against the published accounts of each provider."]
+
+
+def test_image_only_page_gives_a_warning_naming_it(feature):
+    _, _, doc = feature
+    assert len(doc.warnings) == 1 and "page 5" in doc.warnings[0] and "OCR" in doc.warnings[0]
+    assert doc.pages == 6
+    assert not [b for b in doc.blocks if b.page == 5]
+
+
+def test_metadata_title_and_author(feature):
+    _, _, doc = feature
+    assert doc.metadata["title"] == "Widget Services Review"
+    assert doc.metadata["authors"] == ["Imaginary Council"]
+
+
+def test_file_name_with_spaces_and_non_ascii(tmp_path):
+    path = tmp_path / "rapport d'été – n°2.pdf"
+    w = ReportWriter(header=None, footer=False)
+    w.heading("Résumé of the widget review", 1)
+    w.paragraph(CONTEXT_PARA)
+    w.save(path)
+    doc = read(path)
+    assert [b.text for b in doc.blocks] == ["Résumé of the widget review", CONTEXT_PARA]
+
+
+def test_metadata_title_left_out_when_meaningless(tmp_path):
+    path = tmp_path / "meta.pdf"
+    w = ReportWriter(header=None, footer=False, title="Microsoft Word - draft7.docx")
+    w.paragraph(CONTEXT_PARA)
+    w.save(path)
+    assert "title" not in read(path).metadata
+
+
+# -- bad input ----------------------------------------------------------------------------
+
+def test_encrypted_pdf_is_refused_with_a_clear_reason(tmp_path):
+    path = tmp_path / "locked.pdf"
+    w = ReportWriter()
+    w.paragraph(CONTEXT_PARA)
+    w.save(path, encrypt_password="secret")
+    with pytest.raises(ReaderError) as err:
+        read(path)
+    assert err.value.reason.startswith("encrypted PDF: ")
+    assert str(path) in str(err.value)
+
+
+def test_truncated_pdf_is_refused(tmp_path, feature):
+    src, _, _ = feature
+    data = src.read_bytes()
+    for cut in (len(data) // 2, len(data) - 300):
+        path = tmp_path / f"cut{cut}.pdf"
+        path.write_bytes(data[:cut])
+        with pytest.raises(ReaderError) as err:
+            read(path)
+        assert err.value.reason.startswith("not a valid PDF (damaged or truncated): ")
+
+
+def test_random_bytes_named_pdf_are_refused(tmp_path):
+    path = tmp_path / "noise.pdf"
+    path.write_bytes(random_bytes(5000))
+    with pytest.raises(ReaderError) as err:
+        read(path)
+    assert err.value.reason.startswith("not a valid PDF (damaged or truncated): ")
+    # random bytes after a PDF header: pdfium itself must refuse them
+    path.write_bytes(b"%PDF-1.7\n" + random_bytes(5000) + b"\n%%EOF\n")
+    with pytest.raises(ReaderError) as err:
+        read(path)
+    assert err.value.reason.startswith("not a valid PDF (damaged or truncated): ")
+
+
+def test_scanned_pdf_without_text_layer_needs_ocr(tmp_path):
+    path = tmp_path / "scan.pdf"
+    w = ReportWriter(header=None, footer=False)
+    w.image_page()
+    w.image_page()
+    w.save(path)
+    with pytest.raises(ReaderError) as err:
+        read(path)
+    assert err.value.reason.startswith("no text layer: ") and "OCR" in err.value.reason
+
+
+# -- clean-up rules -----------------------------------------------------------------------
+
+def test_clean_normalises_ligatures_soft_hyphens_and_spaces_but_keeps_curly_quotes():
+    assert clean("e\ufb00ective \ufb01nance") == "effective finance"
+    assert clean("recom\u00admendation") == "recommendation"
+    assert clean("a\u00a0b \t\n c") == "a b c"
+    assert clean("\u201cquoted\u201d and \u2018single\u2019") == "\u201cquoted\u201d and \u2018single\u2019"
+    assert clean("ctrl\x07char") == "ctrlchar"
+
+
+def test_dehyphenation_rule_uses_the_document_vocabulary():
+    texts = ["We plan carefully and keep planning simple.", "A well-known long-term plan; clinical staff and evidence.",
+             f"plan{HYPHEN_MARK}ning", f"long{HYPHEN_MARK}term", f"recom{HYPHEN_MARK}mendation",
+             f"non{HYPHEN_MARK}clinical staff", f"evidence{HYPHEN_MARK}staff", f"COVID{HYPHEN_MARK}19",
+             f"non{HYPHEN_MARK}EU"]
+    d = Dehyphenator(texts)
+    assert d.resolve(texts[2]) == "planning"          # joined word used elsewhere
+    assert d.resolve(texts[3]) == "long-term"         # hyphenated form used elsewhere
+    assert d.resolve(texts[4]) == "recommendation"    # fragments are not words
+    assert d.resolve(texts[5]) == "non-clinical staff"  # compounding prefix
+    assert d.resolve(texts[6]) == "evidence-staff"    # both parts are words of the document
+    assert d.resolve(texts[7]) == "COVID-19"
+    assert d.resolve(texts[8]) == "non-EU"
+
+
+# -- real government PDFs -----------------------------------------------------------------
+
+def _pdftotext_pages(path: Path) -> list[str]:
+    if PDFTOTEXT is None:
+        if IN_CI:
+            pytest.fail("pdftotext is required in CI (poppler-utils)")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout
+    pages = out.decode("utf-8").split("\f")  # the same text `pdftotext -f N -l N` prints, page by page
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _running_lines(pages: list[str]) -> set[str]:
+    """Lines pdftotext prints among the first/last three of a page that recur on
+    30% of the pages (digits ignored), and bare page numbers: not body text."""
+    counts: Counter = Counter()
+    for page in pages:
+        lines = [ln for ln in page.splitlines() if ln.strip()]
+        counts.update({_key(ln) for ln in lines[:3] + lines[-3:]})
+    limit = max(2, int(0.3 * len(pages) + 0.5))
+    return {k for k, n in counts.items() if n >= limit} | {"#", "page #", "page # of #"}
+
+
+def _body_lines(page: str, running: set[str]) -> list[str]:
+    lines = [ln for ln in page.splitlines() if ln.strip()]
+    edge = set(range(3)) | set(range(len(lines) - 3, len(lines)))
+    return [ln for i, ln in enumerate(lines) if not (i in edge and _key(ln) in running)]
+
+
+def _tokens(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"(\w)[-\u00ad]\s*\n\s*(\w)", r"\1\2", text)  # line-end hyphenation
+    text = re.sub(r"(\w)-(\w)", r"\1\2", text)  # compounds compare joined on both sides
+    return re.findall(r"[0-9a-z]+", text)
+
+
+def _squash(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
+    return re.sub(r"[^0-9a-z]", "", text)
+
+
+def test_real_pdfs_keep_97_percent_of_body_words(real_pdfs, capsys):
+    for path in real_pdfs:
+        pages = _pdftotext_pages(path)
+        running = _running_lines(pages)
+        theirs = Counter()
+        for page in pages:
+            theirs.update(_tokens("\n".join(_body_lines(page, running))))
+        ours = Counter()
+        for b in read(path).blocks:
+            ours.update(_tokens(b.text))
+        found = sum(min(n, ours[w]) for w, n in theirs.items())
+        total = sum(theirs.values())
+        coverage = found / total
+        with capsys.disabled():
+            print(f"\n{path.name}: {coverage:.2%} of {total} pdftotext body words found in the blocks")
+        assert coverage >= 0.97, f"{path.name}: only {coverage:.2%} of pdftotext's body words"
+
+
+def test_real_pdfs_have_no_running_heads_or_page_numbers(real_pdfs):
+    for path in real_pdfs:
+        pages = _pdftotext_pages(path)
+        running = _running_lines(pages) - {"", "#", "page #", "page # of #"}  # numbers: checked above
+        for b in read(path).blocks:
+            m = re.fullmatch(r"(?:page\s*)?(\d{1,4})(\s*of\s*\d{1,4})?", b.text, re.I)
+            # a bare number near the page's own number is a page number (table cells such as
+            # years are not)
+            assert not (m and (m.group(2) or b.page - 4 <= int(m.group(1)) <= b.page + 1)), (path.name, b)
+            assert _key(b.text) not in running, (path.name, b)
+
+
+def test_real_pdfs_sampled_sentences_sit_on_their_true_page(real_pdfs):
+    for path in real_pdfs:
+        pages = _pdftotext_pages(path)
+        running = _running_lines(pages)
+        doc = read(path)
+        candidates = []
+        for number, page in enumerate(pages, start=1):
+            text = "\n".join(_body_lines(page, running))
+            sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+            for s in sentences[1:-1]:  # the first and last may run over from/to another page
+                if 8 <= len(s.split()) <= 60 and "\n\n" not in s:
+                    candidates.append((number, s))
+        assert len(candidates) >= 20, path.name
+        sample = random.Random(path.name).sample(candidates, 20)
+        missing = []
+        for number, sentence in sample:
+            on_page = "".join(_squash(b.text) for b in doc.blocks if b.page <= number <= b.page_end)
+            if _squash(sentence) not in on_page:
+                missing.append((number, " ".join(sentence.split())[:90]))
+        assert not missing, f"{path.name}: sentences not found on their page: {missing}"
