@@ -24,6 +24,7 @@ from scrutiny.kb.model import KnowledgeBase, Tie
 WROTE = ("authored", "commissioned")
 PANEL = ("position", "member_of")
 GAINS = ("provides", "funded")
+LASTING = ("position", "member_of", "provides", "part_of")
 
 
 @dataclass
@@ -85,8 +86,10 @@ def _sentence(kb: KnowledgeBase, tie: Tie) -> str:
     role = f" ({tie.role})" if tie.role else ""
     if tie.start and tie.end:
         when = f", {tie.start} to {tie.end}"
-    elif tie.start or tie.end:
-        when = f", since {tie.start}" if tie.start else f", until {tie.end}"
+    elif tie.end:
+        when = f", until {tie.end}"
+    elif tie.start:  # a standing tie holds since its start; an act (authored...) happened then
+        when = f", since {tie.start}" if tie.relation in LASTING else f", in {tie.start}"
     else:
         when = ""
     return f"{subject} {label} {obj}{role}{when} [{tie.id}]"
