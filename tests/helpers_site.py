@@ -107,20 +107,26 @@ def make_store(project, tags: bool = True):
                 "VALUES (?,?,?,?,?,?,?,?)",
                 (old[2].id, "alpha", None, "orphan", None, ALPHA_OLD_EXTRA, 1, "2026-01-01"))
             if tags:
-                store.db.execute("CREATE TABLE claim_tags (passage_id TEXT, char_start INTEGER, char_end INTEGER, "
-                                 "kind TEXT, confidence REAL, source TEXT)")
-                store.db.execute("CREATE TABLE mentions (passage_id TEXT, char_start INTEGER, char_end INTEGER, "
-                                 "stakeholder_id TEXT)")
+                import json
+
+                from scrutiny.tagging import ensure_schema
+
+                ensure_schema(store)
                 t = alpha[1].text
                 s = t.index("21,000 new posts")
-                store.db.execute("INSERT INTO claim_tags VALUES (?,?,?,?,?,?)",
-                                 (alpha[1].id, s, s + len("21,000 new posts"), "statistic", 0.9, "rule"))
-                store.db.execute("INSERT INTO claim_tags VALUES (?,?,?,?,?,?)",
-                                 (alpha[1].id, 0, len(t), "commitment", 0.7, "model"))
+                store.db.execute(
+                    "INSERT INTO nlp_claims (id, passage_id, doc_id, page, start, end, text, kinds, details, confidence, source) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (f"{alpha[1].id}@0", alpha[1].id, "alpha", 1, 0, len(t), t, json.dumps(["commitment", "statistic"]),
+                     json.dumps({"statistic": {"confidence": 0.9, "source": "rule"},
+                                 "commitment": {"confidence": 0.7, "source": "model"}}), 0.9, "rule"))
                 t = alpha[6].text
                 s = t.index("The Northfield Trust")
-                store.db.execute("INSERT INTO mentions VALUES (?,?,?,?)",
-                                 (alpha[6].id, s, s + len("The Northfield Trust"), "northfield"))
+                store.db.execute(
+                    "INSERT INTO nlp_mentions (passage_id, start, end, text, kind, source, confidence, curated_id, stakeholder_id) "
+                    "VALUES (?,?,?,?,?,?,?,?,?)",
+                    (alpha[6].id, s, s + len("The Northfield Trust"), "The Northfield Trust", "ORG", "curated", 1.0,
+                     "northfield", "northfield"))
     return out
 
 
@@ -189,3 +195,34 @@ def build(project, out=None, **kw):
     kb = make_kb(passages)
     stats = build_site(project, out, kb=kb, **kw)
     return stats, passages, kb
+
+
+class serve:
+    """Serve a built site from a local http.server thread on 127.0.0.1 (a free port)."""
+
+    def __init__(self, directory):
+        self.directory = str(directory)
+
+    def __enter__(self):
+        import functools
+        import threading
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        class Quiet(SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        handler = functools.partial(Quiet, directory=self.directory)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]

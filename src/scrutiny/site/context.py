@@ -158,7 +158,11 @@ def _gather_kb(ctx: SiteContext, project, kb) -> None:
         except ImportError:
             ctx.notes.append("knowledge base module not available: no stakeholders, claims or essays")
             return
-        kb = load_kb(project)  # an invalid KB raises KBError: the build refuses it, as ingest does
+        if not Path(project.kb_dir).is_dir():
+            ctx.notes.append(f"no knowledge base folder ({project.kb_dir}): no stakeholders, claims or essays")
+            return
+        # An invalid KB raises KBError listing file:line problems: the build refuses it, as ingest does.
+        kb = load_kb(project.kb_dir, project.manifest_path)
     ctx.stakeholders = {sid: _plain(st) for sid, st in sorted(_items(getattr(kb, "stakeholders", {})))}
     for sid, st in ctx.stakeholders.items():
         st.setdefault("id", sid)
