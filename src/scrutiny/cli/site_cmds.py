@@ -1,0 +1,106 @@
+"""Commands that publish the site: site (alias build-site), serve."""
+
+from __future__ import annotations
+
+import click
+
+from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+
+
+def _build(project, out, as_json, check):
+    from scrutiny.site import build_site
+
+    stats = build_site(project, out)
+    if check:
+        from scrutiny.site.linkcheck import check_site
+
+        broken, info = check_site(stats["out"])
+        stats["links_checked"] = info["links"]
+        stats["broken_links"] = [str(b) for b in broken]
+    if as_json:
+        emit_json(stats)
+    else:
+        for note in stats["notes"]:
+            click.echo(f"note: {note}", err=True)
+        click.echo(f"site: {stats['pages']} files in {stats['out']} ({stats['pages_written']} written, "
+                   f"{stats['pages_unchanged']} unchanged, {stats['files_removed']} removed) "
+                   f"in {stats['seconds']:.2f}s")
+        if check:
+            click.echo(f"links: {stats['links_checked']} checked, {len(stats['broken_links'])} broken")
+            for b in stats["broken_links"]:
+                click.echo(f"  {b}", err=True)
+    if check and stats["broken_links"]:
+        raise SystemExit(1)
+    return stats
+
+
+_out_option = click.option("--out", type=click.Path(file_okay=False), default=None,
+                           help="Where to write the site (default: site/ under the project root).")
+_check_option = click.option("--check", is_flag=True, help="Then walk the built site for broken links and anchors.")
+
+
+@cli.command("site")
+@_out_option
+@_check_option
+@json_option
+@pass_project
+def site(project, out, check, as_json):
+    """Build the static site from the store and the knowledge base.
+
+    Writes only the pages whose content changed; pages whose inputs did not
+    change are not even rendered. Two builds from the same inputs are
+    byte-identical.
+
+    Example: scrutiny site --check
+    """
+    _build(project, out, as_json, check)
+
+
+@cli.command("build-site")
+@_out_option
+@_check_option
+@json_option
+@pass_project
+def build_site_cmd(project, out, check, as_json):
+    """Build the static site (the same as `scrutiny site`).
+
+    Example: scrutiny build-site --out /tmp/preview
+    """
+    _build(project, out, as_json, check)
+
+
+@cli.command()
+@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--no-build", is_flag=True, help="Serve site/ as it is, without building first.")
+@_out_option
+@pass_project
+def serve(project, port, no_build, out):
+    """Preview the site at http://127.0.0.1:PORT/ (local only; Ctrl-C stops).
+
+    Builds the site first unless --no-build.
+
+    Example: scrutiny serve --port 8080
+    """
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from pathlib import Path
+
+    from scrutiny.errors import ScrutinyError
+
+    directory = Path(out) if out else project.site_dir
+    if not no_build:
+        _build(project, out, False, False)
+    if not (directory / "index.html").is_file():
+        raise ScrutinyError(f"{directory}: no site to serve (run `scrutiny site` first)")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise ScrutinyError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port with another number") from None
+    click.echo(f"Serving {directory} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()
