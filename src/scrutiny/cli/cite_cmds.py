@@ -93,3 +93,54 @@ def verify(project, strict, as_json):
         )
     if report.errors:
         click.get_current_context().exit(1)
+
+
+@cli.command()
+@click.option("--calibrate", is_flag=True,
+              help="Measure precision and recall of the related-passage threshold on the labelled pairs.")
+@click.option("--shared", type=click.Path(file_okay=False), default=None,
+              help="Folder holding real-documents/ for --calibrate (default: ../shared beside the project).")
+@json_option
+@pass_project
+def xref(project, calibrate, shared, as_json):
+    """Build the cross-references: critique -> passages, claims across documents, stakeholders -> documents.
+
+    Example: scrutiny xref --json
+    """
+    from pathlib import Path
+
+    if calibrate:
+        from scrutiny.xref.calibrate import calibrate as run
+        from scrutiny.xref.similarity import THRESHOLD
+
+        result = run(Path(shared) if shared else project.root.parent / "shared")
+        result["current_threshold"] = THRESHOLD
+        if as_json:
+            emit_json(result)
+            return
+        click.echo(f"{result['critique_paragraphs']} critique x {result['policy_paragraphs']} policy paragraphs, "
+                   f"{result['related_pairs']} related pairs; top {result['top_k']} per critique paragraph")
+        click.echo("threshold  suggested  correct  precision  recall  F1     F0.5")
+        for r in result["rows"]:
+            mark = " <- best" if r is result["best"] else (" <- current" if r["threshold"] == THRESHOLD else "")
+            click.echo(f"{r['threshold']:9.2f}  {r['suggested']:9d}  {r['correct']:7d}  {r['precision']:9.3f}  "
+                       f"{r['recall']:6.3f}  {r['f1']:.3f}  {r['f0_5']:.3f}{mark}")
+        for f in result["cross_validated"]:
+            click.echo(f"fold {f['fold']}: threshold {f['threshold']:.2f} chosen on the other half: "
+                       f"precision {f['precision']:.3f}, recall {f['recall']:.3f}")
+        return
+    from scrutiny.store import Store
+    from scrutiny.xref import build_xrefs, figure_groups
+
+    with Store(project.store_path) as store:
+        summary = build_xrefs(project, store)
+        groups = figure_groups(store)
+    if as_json:
+        emit_json({"summary": summary, "figure_groups": groups})
+        return
+    click.echo(
+        f"cross-references: {summary['markup']} from essay markup, {summary['suggested']} related-passage "
+        f"suggestions, {summary['claim_passages']} claim passages, {summary['figure_groups']} figures "
+        f"in several documents, {summary['stakeholder_docs']} stakeholder-document links "
+        f"({summary['seconds']:.2f}s)"
+    )

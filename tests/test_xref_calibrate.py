@@ -1,0 +1,45 @@
+"""The related-passage threshold, calibrated on labelled pairs from a real
+government response (read from ../shared at run time)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrutiny.xref.calibrate import evaluate, label_document, load_pairs_spec, Unit
+from scrutiny.xref.similarity import THRESHOLD
+
+
+def test_threshold_is_the_calibrated_one(real_pdfs):
+    from scrutiny.xref.calibrate import calibrate
+
+    shared = real_pdfs[0].parent.parent
+    result = calibrate(shared)
+    best = result["best"]
+    assert best["threshold"] == THRESHOLD, "re-run `scrutiny xref --calibrate` and update THRESHOLD"
+    assert best["precision"] >= 0.8 and best["recall"] >= 0.25
+    assert result["related_pairs"] > 100 and result["critique_paragraphs"] >= 30
+    for fold in result["cross_validated"]:  # thresholds chosen on the other half still work
+        assert fold["precision"] >= 0.5 and fold["recall"] >= 0.25
+
+
+def test_labels_refuse_a_document_with_other_sections():
+    spec = load_pairs_spec()["documents"]["behaviour-change"]
+    passages = [
+        {"id": "x-1", "kind": "heading", "text": spec["section_heading"]},
+        {"id": "x-2", "kind": "paragraph", "text": "8.1. A recommendation of our own invention about buses."},
+    ]
+    from scrutiny.errors import ScrutinyError
+
+    with pytest.raises(ScrutinyError, match="re-check the labels"):
+        label_document("behaviour-change", spec, passages)
+
+
+def test_evaluate_counts_precision_and_recall():
+    recs = [Unit("r1", 0, "bus fares rise every year in rural towns"),
+            Unit("r2", 1, "hospital waiting lists for knee surgery grow")]
+    responses = [Unit("p1", 0, "rural bus fares will be frozen next year"),
+                 Unit("p2", 1, "knee surgery waiting lists will be cut"),
+                 Unit("p3", 1, "a new car park opens")]
+    row = evaluate(recs, responses, thresholds=[0.1])["rows"][0]
+    assert row["correct"] == 2 and row["suggested"] == 2
+    assert row["precision"] == 1.0 and row["recall"] == pytest.approx(2 / 3, abs=0.001)
