@@ -92,7 +92,7 @@
   }
 
   function snippet(text, terms) {
-    const re = /[\p{L}\p{N}][\p{L}\p{N}.,'\u2019]*/gu;
+    const re = /[\p{L}\p{N}]+(?:[.,'\u2019][\p{L}\p{N}]+)*/gu;
     for (const m of text.matchAll(re)) {
       if (window.scrutiny.wordMatches(m[0], terms)) {
         const start = Math.max(0, m.index - 90);

@@ -31,7 +31,7 @@ window.scrutiny = (function () {
   }
   /* Append `text` to `parent`, wrapping words that match `terms` in <mark>. textContent only. */
   function appendMarked(parent, text, terms) {
-    const re = /[\p{L}\p{N}][\p{L}\p{N}.,'\u2019]*/gu;
+    const re = /[\p{L}\p{N}]+(?:[.,'\u2019][\p{L}\p{N}]+)*/gu;
     let last = 0;
     for (const m of text.matchAll(re)) {
       if (!wordMatches(m[0], terms)) continue;
