@@ -36,3 +36,16 @@ def test_render_with_links():
 
 def test_not_a_reference():
     assert find_refs("[[no colon]] and [single:bracket] and [[doc:a\nb]]") == []
+
+
+def test_label_may_wrap_within_a_paragraph_only():
+    (ref,) = find_refs("See [[doc:x|The long\n  title]] here.")
+    assert (ref.id, ref.label, ref.line) == ("x", "The long title", 1)
+    assert find_refs("[[doc:x|open label\n\nnext paragraph]]") == []
+
+
+def test_malformed_openings_are_found():
+    from scrutiny.kb.markup import malformed
+
+    text = "ok [[doc:x]]\nbroken [[doc:y|no close\n\nand [[claim z]]\n"
+    assert malformed(text, first_line=10) == [11, 13]

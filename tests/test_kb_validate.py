@@ -146,6 +146,9 @@ CASES = {
     "essay document unknown": (
         "essay", sub("document: widget-review", "document: widget"), "document: widget",
         ["document 'widget' is not in corpus/manifest.toml"]),
+    "essay malformed reference": (
+        "essay", sub("[[claim:widget-rate|a repair rate]]", "[[claim:widget-rate|a repair rate]"),
+        "[[claim:widget-rate|a repair rate]", ["starts no well-formed reference"]),
     "essay without front matter": (
         "essay", lambda t: t.split("---\n", 2)[2], None, ["starts with YAML front matter"]),
 }

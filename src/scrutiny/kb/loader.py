@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from scrutiny.kb.dates import DATE_HELP, parse_date
-from scrutiny.kb.markup import find_refs
+from scrutiny.kb.markup import find_refs, malformed
 from scrutiny.kb.model import (
     Claim, ClaimDocument, Essay, Evidence, Fact, KBError, KnowledgeBase, Problem,
     SourceRef, Stakeholder, Tie,
@@ -509,6 +509,9 @@ class Reader:
                 self.problem(file, fline("date"), f"essay: bad date: {exc} ({DATE_HELP})")
         body_line = close + 2
         body = "\n".join(lines[close + 1:])
+        for bad in malformed(body, first_line=body_line):
+            self.problem(file, bad, "`[[` starts no well-formed reference (write [[type:id]] or "
+                         "[[type:id|label]], closed with `]]` in the same paragraph)")
         essay = Essay(id=ident or "", path=file, title=title or "", doc_id=doc,
                       refs=find_refs(body, first_line=body_line),
                       author=self.text(meta, "author", file, 1, "essay"), date=date,

@@ -19,8 +19,10 @@ from typing import Callable
 from scrutiny.kb.model import Ref
 
 REF_TYPES = ("claim", "stakeholder", "doc", "passage")
-# [[type:id]] or [[type:id|label]]; the label may not contain "]]" or a newline.
-REF_RE = re.compile(r"\[\[\s*([A-Za-z_]+)\s*:\s*([^\]|\n]*?)\s*(?:\|([^\]\n]*))?\]\]")
+# [[type:id]] or [[type:id|label]]; a label may wrap onto the next line (as
+# Markdown paragraphs do) but not past a blank line; neither part may contain "]".
+REF_RE = re.compile(r"\[\[\s*([A-Za-z_]+)\s*:\s*([^\]|\n]*?)\s*(?:\|((?:[^\]\n]|\n(?![ \t]*\n))*))?\]\]")
+OPEN_RE = re.compile(r"\[\[")
 
 
 def find_refs(text: str, first_line: int = 1) -> list[Ref]:
@@ -33,10 +35,17 @@ def find_refs(text: str, first_line: int = 1) -> list[Ref]:
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     for m in REF_RE.finditer(text):
         line = bisect.bisect_right(line_starts, m.start()) - 1 + first_line
-        label = m.group(3).strip() if m.group(3) is not None else None
+        label = " ".join(m.group(3).split()) if m.group(3) is not None else None
         refs.append(Ref(type=m.group(1).lower(), id=m.group(2), label=label or None,
                         line=line, start=m.start(), end=m.end()))
     return refs
+
+
+def malformed(text: str, first_line: int = 1) -> list[int]:
+    """Line numbers of ``[[`` that do not start a well-formed reference."""
+    starts = {ref.start for ref in find_refs(text)}
+    return [text.count("\n", 0, m.start()) + first_line
+            for m in OPEN_RE.finditer(text) if m.start() not in starts]
 
 
 def render(text: str, fn: Callable[[Ref], str]) -> str:
