@@ -144,3 +144,32 @@ def xref(project, calibrate, shared, as_json):
         f"in several documents, {summary['stakeholder_docs']} stakeholder-document links "
         f"({summary['seconds']:.2f}s)"
     )
+
+
+@cli.command()
+@click.option("--format", "-f", "fmt", required=True,
+              type=click.Choice(("json", "csv", "graphml", "w3c", "csl-json", "sqlite")),
+              help="json: everything; csv: one table; graphml: the stakeholder graph (Gephi); "
+                   "w3c: Web Annotation JSON-LD of tags and claims; csl-json: documents and sources; "
+                   "sqlite: a consistent copy of the store (Datasette).")
+@click.option("--out", "-o", type=click.Path(dir_okay=True), help="Write here instead of stdout "
+              "(required for sqlite, a folder for `--table all`).")
+@click.option("--table", default=None, help="csv only: passages (default), documents, claims, tagged_claims, "
+              "stakeholders, ties, mentions, xrefs, claim_recurrences, stakeholder_documents, redirects, or all.")
+@click.option("--base-url", help="Site address for permalinks (default: the project's base_url).")
+@pass_project
+def export(project, fmt, out, table, base_url):
+    """Export the corpus, tags, claims and stakeholder graph for other tools.
+
+    Example: scrutiny export --format graphml --out stakeholders.graphml
+    """
+    import sys
+
+    from scrutiny.export import export as run
+
+    result = run(project, fmt, out, table=table, base_url=base_url)
+    if isinstance(result, str):
+        sys.stdout.write(result)
+    else:
+        for path in result:
+            click.echo(f"wrote {path}", err=True)

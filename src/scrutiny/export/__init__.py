@@ -1,0 +1,143 @@
+"""Exports for other tools: JSON, CSV, GraphML, W3C Web Annotation, CSL-JSON, SQLite.
+
+    >>> export(project, "graphml", "stakeholders.graphml")
+
+Each format is read back by its own consumer in the tests (json, csv,
+networkx.read_graphml, pyld, jsonschema + citeproc-py, sqlite3).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from scrutiny.errors import ScrutinyError
+
+FORMATS = ("json", "csv", "graphml", "w3c", "csl-json", "sqlite")
+BINARY = ("sqlite",)
+
+
+class ExportError(ScrutinyError):
+    pass
+
+
+def csl_items(data) -> list[dict]:
+    """The corpus documents and the kb bibliography as CSL-JSON items."""
+    from scrutiny.cite.csl import csl_item
+
+    items = [csl_item(d) for d in data.documents]
+    seen = {i["id"] for i in items}
+    for sid, src in sorted((data.kb.sources if data.kb else {}).items()):
+        if sid not in seen:
+            item = {k: v for k, v in src.items() if v not in (None, "")}
+            item["id"] = sid
+            items.append(item)
+    return items
+
+
+def render(fmt: str, data, *, base_url: str = "", table: str | None = None) -> str:
+    """A text export (everything but sqlite and csv of all tables)."""
+    if fmt == "json":
+        from scrutiny.export.tables import tables
+
+        return json.dumps(tables(data, base_url), ensure_ascii=False, indent=2, default=str) + "\n"
+    if fmt == "w3c":
+        from scrutiny.export.w3c import collection
+
+        return json.dumps(collection(data, base_url), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csl-json":
+        return json.dumps(csl_items(data), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "graphml":
+        import networkx as nx
+
+        from scrutiny.export.graph import stakeholder_graph
+
+        return "\n".join(nx.generate_graphml(stakeholder_graph(data), encoding="utf-8", prettyprint=True)) + "\n"
+    if fmt == "csv":
+        from scrutiny.export.tables import tables
+
+        all_tables = tables(data, base_url)
+        name = table or "passages"
+        if name not in all_tables:
+            raise ExportError(f"no table {name!r} to export: choose one of {', '.join(all_tables)}")
+        return to_csv(all_tables[name])
+    raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+
+
+def to_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    fields = list(rows[0]) if rows else []
+    for r in rows:
+        for k in r:
+            if k not in fields:
+                fields.append(k)
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def copy_store(store_path, out) -> None:
+    """A consistent copy of the SQLite store (the backup API), written atomically."""
+    import os
+    import sqlite3
+    import tempfile
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        src = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
+        dst = sqlite3.connect(tmp)
+        try:
+            with dst:
+                src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
+        finally:
+            dst.close()
+            src.close()
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export(project, fmt: str, out=None, *, table: str | None = None, base_url: str | None = None):
+    """Write one export. Returns the text when ``out`` is None (text formats only),
+    else the list of paths written. ``csv`` with ``table='all'`` writes one file
+    per table into the folder ``out``."""
+    from scrutiny.atomic import write_text
+    from scrutiny.export.data import collect
+    from scrutiny.store import Store
+
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if not project.store_path.exists():
+        raise ExportError(f"no store at {project.store_path}: run `scrutiny ingest` first")
+    if fmt == "sqlite":
+        if out is None:
+            raise ExportError("the sqlite export needs --out PATH (a .db file)")
+        copy_store(project.store_path, out)
+        return [Path(out)]
+    base = project.base_url if base_url is None else base_url
+    with Store(project.store_path, readonly=True) as store:
+        data = collect(project, store)
+    if fmt == "csv" and table == "all":
+        if out is None:
+            raise ExportError("`--table all` writes one CSV per table: give a folder with --out DIR")
+        from scrutiny.export.tables import tables
+
+        written = []
+        for name, rows in tables(data, base).items():
+            path = Path(out) / f"{name}.csv"
+            write_text(path, to_csv(rows))
+            written.append(path)
+        return written
+    text = render(fmt, data, base_url=base, table=table)
+    if out is None:
+        return text
+    write_text(Path(out), text)
+    return [Path(out)]
