@@ -90,3 +90,23 @@ def test_check_project_reports_problems(tmp_path):
     root = write_project(tmp_path / "proj", stakeholders=lambda t: t.replace("kind: programme", "kind: scheme"))
     (p,) = check_project(Project(root))
     assert p.file == "kb/stakeholders.yaml" and "unknown kind 'scheme'" in p.message
+
+
+def test_docs_relation_table_matches_the_vocabulary():
+    """docs/kb.md lists every relation with the kinds the vocabulary allows."""
+    import re
+
+    from conftest import REPO
+    from scrutiny.schema import vocabulary
+
+    text = (REPO / "docs" / "kb.md").read_text(encoding="utf-8")
+    rows = dict(
+        (m.group(1), (m.group(2), m.group(3)))
+        for m in re.finditer(r"^\| `([a-z_]+)` \| ([a-z, ]+) \| ([a-z, ]+) \|", text, re.M)
+    )
+    relations = vocabulary().relations
+    assert set(rows) == set(relations)
+    for name, rel in relations.items():
+        subj, obj = rows[name]
+        assert sorted(subj.split(", ")) == sorted(rel["subject"]), name
+        assert sorted(obj.split(", ")) == sorted(rel["object"]), name
