@@ -21,6 +21,8 @@ from spacy.language import Language
 from scrutiny.nlp.claim_rules import STRONG, decide
 
 KINDS = ("statistic", "commitment", "recommendation", "assessment")
+# When a strong pattern of a kind fired, the model needs less to agree.
+STRONG_THRESHOLD = 0.35
 
 _SUBS = [
     (re.compile(r"[£$€]\s?\d[\d,.]*\s?(?:bn|m|k|million|billion)?\b", re.I), " _money_ "),
@@ -33,20 +35,28 @@ _SUBS = [
 
 
 def featurise(text: str, hits: dict[str, list[str]]) -> str:
-    text = text.lower()
+    """The classifier's input: shaped text, then ``||``, then one token per rule hit."""
+    text = text.lower().replace("||", " ")
     for rx, sub in _SUBS:
         text = rx.sub(sub, text)
-    rule_tokens = [f"_r_{kind}_{name}" for kind, names in sorted(hits.items()) for name in names]
-    rule_tokens += [f"_r_{kind}" for kind in sorted(hits)]
-    return text + " " + " ".join(rule_tokens)
+    rule_tokens = [f"r_{kind}_{name}" for kind, names in sorted(hits.items()) for name in names]
+    rule_tokens += [f"r_{kind}" for kind in sorted(hits)]
+    return text + " || " + " ".join(rule_tokens)
+
+
+def _split(feature: str) -> tuple[str, str]:
+    text, _, rules = feature.rpartition(" || ")
+    return text, rules
 
 
 class ClaimModel:
     """Vectoriser + one logistic regression per kind (multi-label)."""
 
-    def __init__(self, C: float = 4.0):
+    def __init__(self, C: float = 4.0, rule_weight: float = 1.0):
         self.C = C
+        self.rule_weight = rule_weight
         self.vectorizer = None
+        self.rule_vectorizer = None
         self.models: dict[str, object] = {}
         self.thresholds: dict[str, float] = {k: 0.5 for k in KINDS}
 
@@ -54,9 +64,13 @@ class ClaimModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
+        from sklearn.feature_extraction.text import CountVectorizer
+
         self.vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
                                           token_pattern=r"(?u)\b\w+\b")
-        X = self.vectorizer.fit_transform(features)
+        # Rule hits: a binary block, not diluted by the length of the sentence.
+        self.rule_vectorizer = CountVectorizer(binary=True, token_pattern=r"\S+", lowercase=False)
+        X = self._matrix(features, fit=True)
         for kind in KINDS:
             y = [1 if kind in lab else 0 for lab in labels]
             if len(set(y)) < 2:
@@ -66,10 +80,23 @@ class ClaimModel:
             self.models[kind] = clf
         return self
 
+    def _matrix(self, features, fit: bool = False):
+        from scipy.sparse import hstack
+
+        texts, rules = zip(*(_split(f) for f in features))
+        rules = [r or "r_none" for r in rules]
+        if fit:
+            a = self.vectorizer.fit_transform(texts)
+            b = self.rule_vectorizer.fit_transform(rules)
+        else:
+            a = self.vectorizer.transform(texts)
+            b = self.rule_vectorizer.transform(rules)
+        return hstack([a, b * self.rule_weight]).tocsr()
+
     def predict_proba(self, features: list[str]) -> list[dict[str, float]]:
         if not features:
             return []
-        X = self.vectorizer.transform(features)
+        X = self._matrix(features)
         out = [dict() for _ in features]
         for kind, clf in self.models.items():
             probs = clf.predict_proba(X)[:, 1]
@@ -82,11 +109,14 @@ def combine(probs: dict[str, float], hits: dict[str, list[str]], thresholds) -> 
     """Final kinds of one sentence: ``{kind: (confidence, source)}``."""
     kinds = {}
     for kind, p in probs.items():
-        if p < thresholds.get(kind, 0.5):
+        strong = any(n in STRONG.get(kind, ()) for n in hits.get(kind, ()))
+        threshold = thresholds.get(kind, 0.5)
+        if strong:
+            threshold = min(threshold, STRONG_THRESHOLD)
+        if p < threshold:
             continue
         if kind == "statistic" and "statistic" not in hits:
             continue  # no quantity in the sentence: never a statistic
-        strong = any(n in STRONG.get(kind, ()) for n in hits.get(kind, ()))
         kinds[kind] = (round(p, 3), "rule" if strong else "model")
     return kinds
 

@@ -32,6 +32,7 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)(?:s)?$")
 _FIN_YEAR = re.compile(r"^(?:19|20)\d\d[/-]\d\d(?:\d\d)?$")
 _DIGITS = re.compile(r"\d")
 _SECTION_NUM = re.compile(r"^\d+(?:\.\d+)+\.?$")
+_UNIT_SUFFIX = re.compile(r"^\d[\d,.]*(?:m|bn|k|mn|g|kg|km|mph|ft|hrs?|pm|am)$", re.I)
 
 
 def _rx(*alternatives):
@@ -50,18 +51,21 @@ COMMIT_PATTERNS = {
                    r"\bwe'll\b"),
     "actor_will": _rx(r"\b(?:government|department|ministers?|nhs(?: england)?|council|agency|service|trust|board|authority|secretary of state) (?:will|shall)\b(?! (?:need|have|often|not|be able))"),
     "committed": _rx(r"\b(?:are|is|remain|remains|have been|has been) (?:fully )?committed to\b",
-                     r"\bcommit(?:s|ted|ting)? (?:the government |itself |ourselves )?to\b", r"\bpledge[sd]?\b", r"\bour (?:ambition|aim|goal|commitment|intention) is\b"),
+                     r"\bcommit(?:s|ted|ting)? (?:the government |itself |ourselves )?to\b", r"\b(?:we|i|they|government|department|ministers?) (?:have |has )?pledged?\b", r"\bpledged? to\b", r"\bpledges to\b", r"\bour (?:ambition|aim|goal|commitment|intention) is\b"),
     "target": _rx(r"\btargets?\b", r"\bby (?:the end of )?(?:19|20)\d\d(?:/\d\d)?\b", r"\bby (?:april|march|the end of) ", r"\bwithin (?:the next )?(?:two|three|four|five|ten|\d+) years\b"),
     "there_will_be": _rx(r"\bthere will be\b", r"\bwill be (?:invested|delivered|introduced|rolled out|expanded|created|recruited|published|set up|established|launched|available|funded|extended|increased)\b"),
+    "will_future": _rx(r"\b(?:will|shall)\s+(?:also\s+|now\s+|then\s+|shortly\s+|soon\s+|therefore\s+)?(?!not\b|need\b|have\b|be able\b|be (?:difficult|hard|easy|possible|necessary|impossible|unlikely|likely)\b|take\b|often\b|likely\b|probably\b|inevitably\b|apply\b|depend\b|vary\b)[a-z]+"),
     "investing": _rx(r"\b(?:we are|we're|is|are) (?:now )?(?:investing|providing|funding|introducing|developing|establishing|putting in place|taking forward|working (?:with|to))\b",
                      r"\bwill (?:invest|fund|provide|deliver|introduce|create|recruit|publish|establish|launch|expand|extend|ensure|set out|consult|review|work|continue|support|develop|build|increase|bring forward)\b"),
 }
 RECOMMEND_PATTERNS = {
     "should": _rx(r"\bshould\b", r"\bought to\b", r"\bmust\b"),
-    "recommend": _rx(r"\brecommends?\b(?! compensation)", r"\bwe urge\b", r"\burges?\b", r"\bcalls? (?:on|upon|for)\b",
+    "recommend": _rx(r"\brecommends?\b(?! compensation)", r"\bwe (?:strongly |further |therefore )?(?:urge|encourage|invite)\b", r"\burges?\b", r"\bcalls? (?:on|upon|for)\b",
                      r"\bwe invite\b", r"\bwe would (?:like to see|encourage)\b", r"\bencourage[sd]? .{0,40}\bto\b"),
     "need_to": _rx(r"\b(?:needs?|has|have) to be\b", r"\bneeds? to\b", r"\bit is (?:essential|important|vital|crucial|necessary|imperative) that\b",
-                   r"\bthere (?:is|remains) a (?:clear |pressing |strong )?need\b"),
+                   r"\bit is (?:essential|important|vital|crucial|necessary|imperative) to (?!recognise|note|remember|understand|acknowledge|be clear)",
+                   r"\bthere (?:is|remains|will be) (?:also )?a (?:clear |pressing |strong |real )?need\b", r"\b(?:is|are) (?:urgently |badly )?needed\b",
+                   r"\bhave a responsibility to\b", r"\bcould (?:be|usefully)\b", r"\bit is time (?:to|for)\b"),
 }
 ASSESS_PATTERNS = {
     "agree": _rx(r"\b(?:we|government|department|committee) (?:agrees?|accepts?|acknowledges?|recognises?|welcomes?|disagrees?|rejects?|does not accept|do not accept|do not agree|does not agree)\b",
@@ -109,38 +113,56 @@ def statistic_numbers(sent) -> list[str]:
     """Digit tokens in a sentence that are quantities, not dates or references."""
     found = []
     toks = list(sent)
+    skipped: set[int] = set()
+    last = len(toks) - 1
+    while last >= 0 and toks[last].is_space:
+        last -= 1
     for k, tok in enumerate(toks):
         text = tok.text
         if not _DIGITS.search(text):
             continue
-        prev = toks[k - 1].lower_.rstrip(".") if k > 0 else ""
-        prev2 = toks[k - 2].lower_.rstrip(".") if k > 1 else ""
-        nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""
-        core = text.strip("().,;:[]")
-        if not core or not any(c.isdigit() for c in core):
-            continue
-        if _FIN_YEAR.match(core) or _YEAR.match(core):
-            # A year is a statistic only when it counts something ("2016 staff").
-            if not (nxt in ("%", "percent") or nxt.endswith("people")):
-                continue
-        if re.match(r"^\d+(?:st|nd|rd|th)$", core):
-            continue
-        if prev in REFERENCE_WORDS or (prev in ("(", "[") and prev2 in REFERENCE_WORDS):
-            continue
-        if _SECTION_NUM.match(core) and (k == 0 or prev in ("(", "see", "in", "at", "under", "and", ",")):
-            continue
-        if k == 0 and (nxt in (".", ")") or text.endswith(".")):
-            continue  # list number "1." / "3)"
-        if prev in MONTHS or nxt.rstrip(".") in MONTHS:
-            continue
-        if "/" in core and not re.match(r"^\d+/\d+$", core):
-            continue
-        if re.match(r"^\d{1,2}[:.]\d\d(?:am|pm)?$", core) and nxt in ("am", "pm", "hours", "hrs"):
-            continue
-        if prev in ("from", "to", "until") and _YEAR.match(core):
+        if not _is_quantity(toks, k, last, skipped):
+            skipped.add(k)
             continue
         found.append(text)
     return found
+
+
+def _is_quantity(toks, k, last, skipped) -> bool:
+    """Is the digit token ``toks[k]`` a counted or measured quantity?"""
+    text = toks[k].text
+    prev = toks[k - 1].lower_.rstrip(".") if k > 0 else ""
+    prev2 = toks[k - 2].lower_.rstrip(".") if k > 1 else ""
+    nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""
+    core = text.strip("().,;:[]")
+    if not core or not any(c.isdigit() for c in core):
+        return False
+    if re.search(r"[A-Za-z]", core) and not _UNIT_SUFFIX.match(core):
+        return False  # COVID-19, M25, A1, 1950s-born, Under-18s: names and labels
+    if _FIN_YEAR.match(core) or _YEAR.match(core):
+        # A year is a statistic only when it counts something ("2016 staff").
+        return nxt in ("%", "percent") or nxt.endswith("people")
+    if "/" in core:
+        return False  # 24/7, 2020/21, dates
+    if prev in REFERENCE_WORDS or (prev in ("(", "[") and prev2 in REFERENCE_WORDS):
+        return False  # paragraph 4.23, section 3, (page 12)
+    if prev in ("-", "–", "to", "and", "or", ",") and (k - 2) in skipped:
+        return False  # the end of a range of references: paragraphs 495-496
+    if _SECTION_NUM.match(core) and (k == 0 or prev in ("(", "see", "in", "at", "under", "and", ",")):
+        return False
+    if k == 0 and (nxt in (".", ")") or text.endswith(".")):
+        return False  # list number "1." / "3)"
+    if k >= last - 1 and (text.endswith(".") or nxt == ".") and re.match(r"^\d{1,3}\.?$", text) and prev in (".", "", ")"):
+        return False  # a paragraph number run on after the sentence: "... conclusions. 25."
+    if prev in MONTHS or nxt.rstrip(".") in MONTHS:
+        return False  # 1 April 2019, April 2019
+    if re.match(r"^\d{1,2}[:.]\d\d$", core) and nxt in ("am", "pm", "hours", "hrs"):
+        return False  # a time of day
+    if k > 0 and toks[k - 1].is_title and not toks[k - 1].is_sent_start and re.match(r"^\d{1,3}$", core) \
+            and prev not in ("about", "around", "over", "under", "nearly", "almost", "some", "than") \
+            and not (nxt in ("%", "per", "percent") or nxt.endswith("s")):
+        return False  # a label after a proper noun: NHS 111, Article 8, Tier 3
+    return True
 
 
 def rule_hits(sent) -> dict[str, list[str]]:

@@ -1,0 +1,196 @@
+"""Measure the taggers against the labelled data (``scrutiny eval ...``).
+
+- :func:`eval_claims`: cross-validated precision/recall/F1 per claim kind on the
+  training split, and the same figures on the held-out split (our own held-out
+  sentences, the held-out part of the reference article, and the real
+  government documents when ``../shared/real-documents`` is present), with a
+  model trained on the training split only.
+- :func:`eval_stakeholders`: name precision/recall on ``names_ties.jsonl``
+  (and the reference article's labelled names when present).
+- :func:`eval_ties`: tie precision/recall on ``names_ties.jsonl``.
+
+Everything here is measured through the same components the tagger uses.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+KINDS = ("statistic", "commitment", "recommendation", "assessment")
+
+
+def prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
+            "support": tp + fn, "tp": tp, "fp": fp, "fn": fn}
+
+
+def score_kinds(gold: list[set], pred: list[set]) -> dict:
+    out = {}
+    for kind in KINDS:
+        tp = sum(1 for g, p in zip(gold, pred) if kind in g and kind in p)
+        fp = sum(1 for g, p in zip(gold, pred) if kind not in g and kind in p)
+        fn = sum(1 for g, p in zip(gold, pred) if kind in g and kind not in p)
+        out[kind] = prf(tp, fp, fn)
+    return out
+
+
+def _base_nlp(model=None):
+    from scrutiny.nlp.pipeline import build_tagger
+
+    return build_tagger(model, warn=True, train=False)
+
+
+def _predict(model, feats, hits):
+    from scrutiny.nlp.claim_model import combine
+
+    return [set(combine(p, h, model.thresholds)) for p, h in zip(model.predict_proba(feats), hits)]
+
+
+def eval_claims(model: str | None = None, folds: int = 5, tagger=None, real_documents: bool = True) -> dict:
+    from sklearn.model_selection import KFold
+
+    from scrutiny.nlp.claim_model import ClaimModel, featurise
+    from scrutiny.nlp.claim_rules import decide
+    from scrutiny.nlp.labels import claim_examples
+    from scrutiny.nlp.pipeline import rule_features
+
+    tagger = tagger or _base_nlp(model)
+    examples = claim_examples()
+    hits = rule_features(tagger.nlp, [e.text for e in examples])
+    feats = [featurise(e.text, h) for e, h in zip(examples, hits)]
+    train_idx = [i for i, e in enumerate(examples) if e.split == "train"]
+    held_idx = [i for i, e in enumerate(examples) if e.split == "heldout"]
+
+    # Cross-validation on the training split.
+    gold_cv, pred_cv = [], []
+    kf = KFold(n_splits=folds, shuffle=True, random_state=13)
+    for tr, te in kf.split(train_idx):
+        tr_i = [train_idx[i] for i in tr]
+        te_i = [train_idx[i] for i in te]
+        m = ClaimModel().fit([feats[i] for i in tr_i], [set(examples[i].kinds) for i in tr_i])
+        pred_cv += _predict(m, [feats[i] for i in te_i], [hits[i] for i in te_i])
+        gold_cv += [set(examples[i].kinds) for i in te_i]
+
+    final = ClaimModel().fit([feats[i] for i in train_idx], [set(examples[i].kinds) for i in train_idx])
+    groups = defaultdict(list)
+    for i in held_idx:
+        groups[examples[i].origin].append(i)
+        groups["all"].append(i)
+    heldout = {}
+    for name, idx in groups.items():
+        pred = _predict(final, [feats[i] for i in idx], [hits[i] for i in idx])
+        heldout[name] = score_kinds([set(examples[i].kinds) for i in idx], pred)
+        heldout[name]["_sentences"] = len(idx)
+    rules_only = score_kinds([set(examples[i].kinds) for i in held_idx],
+                             [set(decide(hits[i])) for i in held_idx])
+    result = {
+        "model": tagger.model_name,
+        "train_sentences": len(train_idx),
+        "heldout_sentences": len(held_idx),
+        "by_origin": dict(sorted(_count_origins(examples).items())),
+        "cross_validated": score_kinds(gold_cv, pred_cv),
+        "heldout": heldout,
+        "heldout_rules_only": rules_only,
+    }
+    if real_documents:
+        from scrutiny.nlp.real_documents import eval_real_documents
+
+        result["real_documents"] = eval_real_documents(tagger, final)
+    return result
+
+
+def _count_origins(examples):
+    counts = defaultdict(int)
+    for e in examples:
+        counts[f"{e.origin}/{e.split}"] += 1
+    return counts
+
+
+# --- stakeholders and ties ----------------------------------------------------------
+
+def _tag_sentences(tagger, texts):
+    return list(tagger.nlp.pipe(texts, batch_size=64))
+
+
+def eval_stakeholders(model: str | None = None, tagger=None, names=()) -> dict:
+    """Name P/R: a predicted name counts when its key equals a labelled name's key."""
+    from scrutiny.nlp.labels import names_ties_examples
+    from scrutiny.nlp.normalise import key
+    from scrutiny.nlp.pipeline import build_tagger
+    from scrutiny.nlp.spans import stakeholder_spans
+
+    tagger = tagger or build_tagger(model, names=names, warn=True)
+    rows = names_ties_examples()
+    out = {"model": tagger.model_name}
+    for split in ("dev", "heldout", "all"):
+        sel = [r for r in rows if split == "all" or r["split"] == split]
+        if not sel:
+            continue
+        tp = fp = fn = 0
+        kind_ok = kind_n = 0
+        errors = []
+        for row, doc in zip(sel, _tag_sentences(tagger, [r["text"] for r in sel])):
+            gold = {key(n): k for n, k in row["names"].items()}
+            pred = {}
+            for s in stakeholder_spans(doc):
+                pred.setdefault(key(s.text), s.label_)
+            for k in pred:
+                if k in gold:
+                    tp += 1
+                    kind_n += 1
+                    kind_ok += pred[k] == gold[k]
+                else:
+                    fp += 1
+                    errors.append(("fp", row["ref"], k))
+            for k in gold:
+                if k not in pred:
+                    fn += 1
+                    errors.append(("fn", row["ref"], k))
+        res = prf(tp, fp, fn)
+        res["kind_accuracy"] = round(kind_ok / kind_n, 3) if kind_n else 0.0
+        res["sentences"] = len(sel)
+        res["errors"] = errors[:40]
+        out[split] = res
+    return out
+
+
+def eval_ties(model: str | None = None, tagger=None, names=()) -> dict:
+    """Tie P/R: (subject key, relation, object key) triples per sentence."""
+    from scrutiny.nlp.labels import names_ties_examples
+    from scrutiny.nlp.normalise import key
+    from scrutiny.nlp.pipeline import build_tagger
+
+    tagger = tagger or build_tagger(model, names=names, warn=True)
+    rows = names_ties_examples()
+    out = {"model": tagger.model_name}
+    for split in ("dev", "heldout", "all"):
+        sel = [r for r in rows if split == "all" or r["split"] == split]
+        if not sel:
+            continue
+        tp = fp = fn = 0
+        errors = []
+        per_rel = defaultdict(lambda: [0, 0, 0])
+        for row, doc in zip(sel, _tag_sentences(tagger, [r["text"] for r in sel])):
+            gold = {(key(s), r, key(o)) for s, r, o in row.get("ties", [])}
+            pred = {(key(t["subject"]["text"]), t["relation"], key(t["object"]["text"])) for t in doc._.ties or []}
+            for t in pred:
+                if t in gold:
+                    tp += 1
+                    per_rel[t[1]][0] += 1
+                else:
+                    fp += 1
+                    per_rel[t[1]][1] += 1
+                    errors.append(("fp", row["ref"], t))
+            for t in gold - pred:
+                fn += 1
+                per_rel[t[1]][2] += 1
+                errors.append(("fn", row["ref"], t))
+        res = prf(tp, fp, fn)
+        res["by_relation"] = {rel: prf(*v) for rel, v in sorted(per_rel.items())}
+        res["sentences"] = len(sel)
+        res["errors"] = errors[:40]
+        out[split] = res
+    return out
