@@ -263,3 +263,10 @@ def test_stakeholder_by_alias(tmp_path):
     assert kb.stakeholder_by_alias("hh").id == "helping-hands"
     assert kb.stakeholder_by_alias("wellbeing-scheme").id == "wellbeing-scheme"
     assert kb.stakeholder_by_alias("Nobody") is None
+
+
+def test_duplicate_key_in_an_entry_is_reported_with_its_line(tmp_path):
+    err = problems_for(tmp_path, claims=sub("    status: contested\n", "    status: contested\n    status: supported\n"))
+    (p,) = err.problems
+    assert p.file == "kb/claims.yaml" and "is not valid YAML" in p.message
+    assert p.line == line_of("claims", "status: contested") + 1

@@ -85,7 +85,8 @@ class Reader:
     def __init__(self, kb_dir: Path):
         self.kb_dir = Path(kb_dir)
         self.problems: list[Problem] = []
-        self.sources_unreadable = False  # then source ids cannot be checked
+        # files that could not be parsed: ids pointing into them are not checked
+        self.unreadable: set[str] = set()
 
     # --- plumbing ------------------------------------------------------------
     def display(self, path: Path) -> str:
@@ -99,6 +100,8 @@ class Reader:
 
     def load_yaml(self, path: Path, text: str | None = None, first_line: int = 1):
         """Round-trip load (keeps line numbers); None, with a problem, on a syntax error."""
+        from ruamel.yaml.error import YAMLError
+
         file = self.display(path)
         try:
             if text is None:
@@ -108,7 +111,7 @@ class Reader:
             self.problem(file, None, "is not UTF-8 text (save it as UTF-8)")
         except OSError as exc:
             self.problem(file, None, f"cannot be read: {exc.strerror or exc}")
-        except Exception as exc:  # ruamel's scanner, parser and duplicate-key errors
+        except (YAMLError, ValueError) as exc:  # syntax, duplicate keys, bad tagged values
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = mark.line + first_line if mark is not None else None
             what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -137,6 +140,7 @@ class Reader:
         file = self.display(path)
         data = self.load_yaml(path)
         if data is None:
+            self.unreadable.add(key)
             if path.stat().st_size and not any(p.file == file for p in self.problems):
                 self.problem(file, 1, f"has no `{key}:` list (start the file with `{key}:`)")
             return
@@ -416,13 +420,13 @@ class Reader:
             except json.JSONDecodeError as exc:
                 self.problem(file, exc.lineno, f"is not valid JSON: {exc.msg} "
                              "(check commas and quotes; it must be a CSL-JSON array `[{...}, ...]`)")
-                self.sources_unreadable = True
+                self.unreadable.add("sources")
                 return lines
             except (OSError, UnicodeDecodeError):
                 pass  # reported by load_yaml
         data = self.load_yaml(path)
         if data is None:
-            self.sources_unreadable = True
+            self.unreadable.add("sources")
             return lines
         if isinstance(data, dict) and "references" in data:  # CSL-YAML as pandoc writes it
             data = data["references"]
@@ -563,8 +567,7 @@ def load_with_problems(kb_dir, manifest=None) -> tuple[KnowledgeBase, list[Probl
     kb_dir = Path(kb_dir)
     kb, reader, _ = read_kb(kb_dir)
     manifest = _manifest(kb_dir, manifest, reader)
-    return kb, reader.problems + validate(kb, kb_dir, manifest,
-                                          check_sources=not reader.sources_unreadable)
+    return kb, reader.problems + validate(kb, kb_dir, manifest, skip=reader.unreadable)
 
 
 def _manifest(kb_dir: Path, manifest, reader: Reader):

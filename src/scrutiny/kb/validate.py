@@ -28,7 +28,7 @@ def _nearest(name: str, names) -> str:
 
 
 class Checker:
-    def __init__(self, kb: KnowledgeBase, kb_dir: Path, manifest, check_sources: bool = True):
+    def __init__(self, kb: KnowledgeBase, kb_dir: Path, manifest, skip=frozenset()):
         from scrutiny.schema import vocabulary
 
         self.kb = kb
@@ -36,7 +36,7 @@ class Checker:
         self.manifest = manifest
         self.vocab = vocabulary()
         self.problems: list[Problem] = []
-        self.check_sources = check_sources
+        self.skip = set(skip)  # unreadable files ("sources", "stakeholders", "claims"...)
         if manifest is not None:
             self.doc_ids = set(manifest.documents)
             self.doc_where = "corpus/manifest.toml"
@@ -49,7 +49,7 @@ class Checker:
 
     # --- shared checks -------------------------------------------------------------
     def sources(self, refs: list[SourceRef], file: str, what: str) -> None:
-        if not self.check_sources:  # the bibliography itself is broken: reported once
+        if "sources" in self.skip:  # the bibliography itself is broken: reported once
             return
         for ref in refs:
             if ref.source not in self.kb.sources:
@@ -58,6 +58,8 @@ class Checker:
                              f"\"id\": \"{ref.source}\" to kb/sources.json, or fix the id)")
 
     def stakeholder_ref(self, ident: str, file: str, line, what: str, field: str) -> bool:
+        if "stakeholders" in self.skip:
+            return False
         if ident and ident not in self.kb.stakeholders:
             self.problem(file, line, f"{what}: {field} {ident!r} is not a stakeholder "
                          f"({_nearest(ident, self.kb.stakeholders)}add it to kb/stakeholders.yaml "
@@ -159,10 +161,11 @@ class Checker:
                                  f"(use {', '.join(f'[[{t}:ID]]' for t in REF_TYPES)})")
                 elif not ref.id:
                     self.problem(f, ref.line, f"[[{ref.type}:]] has no id (write [[{ref.type}:ID]])")
-                elif ref.type == "claim" and ref.id not in claims:
+                elif ref.type == "claim" and ref.id not in claims and "claims" not in self.skip:
                     self.problem(f, ref.line, f"[[claim:{ref.id}]] points to no claim "
                                  f"({_nearest(ref.id, claims)}see kb/claims.yaml)")
-                elif ref.type == "stakeholder" and ref.id not in self.kb.stakeholders:
+                elif (ref.type == "stakeholder" and ref.id not in self.kb.stakeholders
+                      and "stakeholders" not in self.skip):
                     self.problem(f, ref.line, f"[[stakeholder:{ref.id}]] points to no stakeholder "
                                  f"({_nearest(ref.id, self.kb.stakeholders)}see kb/stakeholders.yaml)")
                 elif ref.type == "doc" and ref.id not in self.doc_ids:
@@ -193,9 +196,11 @@ class Checker:
         return self.problems
 
 
-def validate(kb: KnowledgeBase, kb_dir: Path, manifest=None, check_sources: bool = True) -> list[Problem]:
+def validate(kb: KnowledgeBase, kb_dir: Path, manifest=None, skip=frozenset()) -> list[Problem]:
     """Every cross-reference problem of ``kb`` (empty when all ids resolve).
 
-    ``check_sources=False`` skips source ids, for when the bibliography could not be read.
+    ``skip`` names files that could not be read ("sources", "stakeholders",
+    "claims"): ids pointing into them are not checked, so that one syntax
+    error is reported once rather than as a flood of dangling ids.
     """
-    return Checker(kb, kb_dir, manifest, check_sources).run()
+    return Checker(kb, kb_dir, manifest, skip).run()
