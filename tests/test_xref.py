@@ -144,3 +144,19 @@ def test_cli_xref(corpus, project, cli_runner):
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["summary"]["suggested"] >= 1 and data["summary"]["markup"] == 3
+
+
+def test_essay_blocks_split_like_the_reader():
+    from types import SimpleNamespace
+
+    from scrutiny.xref.critique import essay_paragraphs
+
+    body = ("Intro line one\n2017. continues the paragraph\n\n- first item\n  wrapped\n- second item\n\n"
+            "1. one\n2. two\n\n## Heading\nText after heading")
+    blocks = essay_paragraphs(SimpleNamespace(body=body, body_line=10))
+    assert blocks == [
+        (10, "Intro line one\n2017. continues the paragraph"),
+        (13, "first item\n  wrapped"), (15, "second item"),
+        (17, "one"), (18, "two"),
+        (20, "Heading"), (21, "Text after heading"),
+    ]

@@ -20,19 +20,43 @@ def _plain(markdown: str) -> str:
     return " ".join(text.split())
 
 
+_BLOCK_START = re.compile(r"^\s{0,3}(?:[-*+]\s+|#{1,6}\s+)")
+_ORDERED = re.compile(r"^\s{0,3}(\d{1,9})[.)]\s+")
+
+
 def essay_paragraphs(essay) -> list[tuple[int, str]]:
-    """(first line, text) of each blank-line-separated paragraph of an essay body."""
+    """(first line, text) of each block of an essay body: paragraphs (blank-line
+    separated), and each list item and heading on its own, as the reader splits them."""
     out, buf, start = [], [], None
-    for i, line in enumerate(essay.body.split("\n")):
-        if line.strip():
-            if start is None:
-                start = essay.body_line + i
-            buf.append(line)
-        elif buf:
+    in_ordered = False
+
+    def flush():
+        nonlocal buf, start
+        if buf:
             out.append((start, "\n".join(buf)))
-            buf, start = [], None
-    if buf:
-        out.append((start, "\n".join(buf)))
+        buf, start = [], None
+
+    for i, line in enumerate(essay.body.split("\n")):
+        if not line.strip():
+            flush()
+            continue
+        ordered = _ORDERED.match(line)
+        # as in CommonMark, "2017. ..." inside a paragraph does not start a list; only
+        # "1." does, or any number once a list has started
+        starts_ordered = bool(ordered) and (not buf or in_ordered or ordered.group(1) == "1")
+        heading = line.lstrip().startswith("#") and bool(_BLOCK_START.match(line))
+        if _BLOCK_START.match(line) or starts_ordered:
+            flush()
+            in_ordered = starts_ordered
+            line = _ORDERED.sub("", line) if starts_ordered else _BLOCK_START.sub("", line)
+        elif not buf:
+            in_ordered = False
+        if start is None:
+            start = essay.body_line + i
+        buf.append(line)
+        if heading:
+            flush()  # a heading is one line
+    flush()
     return out
 
 
