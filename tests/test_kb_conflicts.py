@@ -88,3 +88,16 @@ def test_panel_member_organisation(tmp_path):
     assert {c.stakeholder for c in found} == {"ada-example", "helping-hands"}
     (hh,) = [c for c in found if c.stakeholder == "helping-hands"]
     assert hh.via == ["hh-on-panel", "panel-wrote-review", "hh-provides-scheme", "review-recommends-scheme"]
+
+
+def test_a_position_not_held_when_the_document_was_written_breaks_the_chain(tmp_path):
+    dated = sub("    relation: authored\n    object: widget-review\n",
+                "    relation: authored\n    object: widget-review\n    start: 2020-03\n")
+    # Ada ran Helping Hands from 2010: still a conflict in 2020.
+    assert len(conflicts_for(tmp_path / "a", ties=dated)) == 1
+    # Ada left Helping Hands in 2015, five years before the review.
+    left = lambda t: dated(t).replace("    start: 2010-05-01\n", "    start: 2010-05-01\n    end: 2015\n")
+    assert conflicts_for(tmp_path / "b", ties=left) == []
+    # Ada only chaired the panel from 2021, after the review.
+    late = lambda t: dated(t).replace("    start: 2019\n    end: 2020-03\n", "    start: 2021\n")
+    assert conflicts_for(tmp_path / "c", ties=late) == []

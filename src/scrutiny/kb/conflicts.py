@@ -10,6 +10,10 @@ A conflict is a chain of curated ties:
    ``part_of`` T;
 4. the document ``recommends`` T.
 
+A position or membership known (from its ``start``/``end``) not to have
+been held when the document was written (the ``start`` of its ``authored``
+or ``commissioned`` tie) breaks the chain.
+
 Every tie id of the chain is kept in ``via`` and the explanation is generated
 from the chain, so that a reader can check each link against its sources.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from scrutiny.kb.dates import date_key
 from scrutiny.kb.model import KnowledgeBase, Tie
 
 WROTE = ("authored", "commissioned")
@@ -77,6 +82,15 @@ def _beneficiaries(doc: str, out, into) -> dict[str, list[list[Tie]]]:
     return gains
 
 
+def _overlaps(ties: list[Tie], when: str | None) -> bool:
+    """False when a tie is known to have ended before, or begun after, ``when``."""
+    if not when:
+        return True
+    day = date_key(when)
+    return not any((t.end and date_key(t.end) < day) or (t.start and date_key(t.start) > day)
+                   for t in ties)
+
+
 def _sentence(kb: KnowledgeBase, tie: Tie) -> str:
     from scrutiny.schema import vocabulary
 
@@ -106,8 +120,11 @@ def find_conflicts(kb: KnowledgeBase) -> list[Conflict]:
         if not gains:
             continue
         for person, wrote in _contributors(kb, doc.id, into):
+            written = wrote[-1].start  # the date of the authored/commissioned tie, if known
+            if not _overlaps(wrote[:-1], written):
+                continue
             holds = [(person, [])] if kb.stakeholders[person].kind == "organisation" else []
-            holds += [(t.object, [t]) for t in out[(person, "position")]]
+            holds += [(t.object, [t]) for t in out[(person, "position")] if _overlaps([t], written)]
             for org, held in holds:
                 for gain in gains.get(org, []):
                     chain = wrote + held + gain
