@@ -21,13 +21,14 @@ import time
 from pathlib import Path
 
 
-def build_site(project, out_dir=None, *, kb=None, store=None, quiet: bool = True) -> dict:
+def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) -> dict:
     """Build the static site into ``out_dir`` (default ``<root>/site``).
 
     Returns ``{"pages_written", "pages_unchanged", "pages_rendered", "files_removed",
     "pages", "seconds", "notes"}``. Pages whose inputs did not change since the
     last build are not rendered again; files whose bytes did not change are not
-    rewritten.
+    rewritten. The record of what was built from which inputs is kept in
+    ``cache_dir`` (default: the project's ``.scrutiny/``).
     """
     from scrutiny.site import generators as g
     from scrutiny.site.citations import Citer
@@ -46,7 +47,7 @@ def build_site(project, out_dir=None, *, kb=None, store=None, quiet: bool = True
         dirs = template_dirs(project)
         env = make_env(dirs)
         fp = fingerprint(dirs)
-        cache = Path(project.data_dir) / f"site-cache-{input_key(str(out.resolve()))[:12]}.json"
+        cache = Path(cache_dir or project.data_dir) / f"site-cache-{input_key(str(out.resolve()))[:12]}.json"
         writer = Writer(out, cache)
         common = {"site_name": ctx.name, "base_url": ctx.base_url}
         r = Renderer(env, writer, common, fp)

@@ -17,6 +17,7 @@ HEIGHT = 900
 MARGIN = 90
 RADIUS = {"person": 9, "organisation": 12, "document": 11, "programme": 10}
 SEED = 20160215
+CELL = 235  # pixels per square root of a component's node count
 
 
 def layout(stakeholders: dict[str, dict], ties: list[dict], href, relation_label) -> dict:
@@ -34,17 +35,11 @@ def layout(stakeholders: dict[str, dict], ties: list[dict], href, relation_label
             g[t["subject"]][t["object"]]["weight"] += 1
         else:
             g.add_edge(t["subject"], t["object"], weight=1)
-    k = 1.6 / math.sqrt(max(len(ids), 1))
-    pos = nx.spring_layout(g, seed=SEED, k=k, iterations=200)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    minx, maxx, miny, maxy = min(xs), max(xs), min(ys), max(ys)
-    spanx, spany = (maxx - minx) or 1.0, (maxy - miny) or 1.0
+    where_xy = _pack(g)
+    height = max(int(max((y for _, y in where_xy.values()), default=0) + MARGIN), 300)
 
     def place(node):
-        x, y = pos[node]
-        return (round(MARGIN + (x - minx) / spanx * (WIDTH - 2 * MARGIN), 1),
-                round(MARGIN + (y - miny) / spany * (HEIGHT - 2 * MARGIN), 1))
+        return where_xy[node]
 
     nodes = []
     where = {}
@@ -53,8 +48,9 @@ def layout(stakeholders: dict[str, dict], ties: list[dict], href, relation_label
         x, y = place(node)
         where[node] = (x, y)
         kind = st.get("kind") or "organisation"
+        name = st.get("name") or node
         nodes.append({"id": node, "x": x, "y": y, "r": RADIUS.get(kind, 10), "kind": kind,
-                      "label": st.get("name") or node, "href": href(node),
+                      "label": name, "short": _short(name), "href": href(node),
                       "degree": g.degree(node)})
     edges = []
     pair_count: dict[tuple, int] = {}
@@ -83,4 +79,44 @@ def layout(stakeholders: dict[str, dict], ties: list[dict], href, relation_label
             "title": f'{stakeholders[t["subject"]].get("name")} {relation_label(t["relation"])} '
                      f'{stakeholders[t["object"]].get("name")}' + (f' ({t["role"]})' if t.get("role") else ""),
         })
-    return {"width": WIDTH, "height": HEIGHT, "nodes": nodes, "edges": edges}
+    return {"width": WIDTH, "height": height, "nodes": nodes, "edges": edges}
+
+
+def _short(name: str, limit: int = 30) -> str:
+    if len(name) <= limit:
+        return name
+    return name[:limit].rsplit(" ", 1)[0].rstrip(",:;") + "…"
+
+
+def _pack(g) -> dict:
+    """Lay out each connected component on its own, then shelve them left to right.
+
+    A spring layout of the whole graph pushes components apart and squeezes each
+    into a knot; laying them out one by one keeps every component readable.
+    """
+    import networkx as nx
+
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    out: dict = {}
+    x0, y0, shelf = 0.0, 0.0, 0.0
+    usable = WIDTH - 2 * MARGIN
+    for comp in comps:
+        n = len(comp)
+        side = min(usable, CELL * math.sqrt(n)) if n > 1 else CELL * 0.6
+        if x0 > 0 and x0 + side > usable:
+            x0, y0, shelf = 0.0, y0 + shelf + 40, 0.0
+        sub = g.subgraph(comp)
+        if n == 1:
+            pos = {comp[0]: (0.5, 0.5)}
+        else:
+            raw = nx.spring_layout(sub, seed=SEED, k=2.2 / math.sqrt(n), iterations=300)
+            xs = [p[0] for p in raw.values()]
+            ys = [p[1] for p in raw.values()]
+            sx, sy = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+            pos = {v: ((p[0] - min(xs)) / sx, (p[1] - min(ys)) / sy) for v, p in raw.items()}
+        for v in comp:
+            px, py = pos[v]
+            out[v] = (round(MARGIN + x0 + px * side, 1), round(MARGIN + y0 + py * side * 0.8, 1))
+        x0 += side + 60
+        shelf = max(shelf, side * 0.8)
+    return out
