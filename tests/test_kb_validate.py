@@ -149,6 +149,15 @@ CASES = {
     "essay malformed reference": (
         "essay", sub("[[claim:widget-rate|a repair rate]]", "[[claim:widget-rate|a repair rate]"),
         "[[claim:widget-rate|a repair rate]", ["starts no well-formed reference"]),
+    "essay bad id": (
+        "essay", sub("id: widget-essay", "id: Widget Essay"), "id: Widget Essay",
+        ["lower-case letters"]),
+    "essay unknown front matter field": (
+        "essay", sub("author: scrutiny contributors", "writer: scrutiny contributors"),
+        "writer: scrutiny", ["unknown field `writer`"]),
+    "essay front matter syntax": (
+        "essay", sub("title: What the Widget Review leaves out", "title: [unclosed"),
+        None, ["is not valid YAML"]),
     "essay without front matter": (
         "essay", lambda t: t.split("---\n", 2)[2], None, ["starts with YAML front matter"]),
 }
@@ -270,3 +279,15 @@ def test_duplicate_key_in_an_entry_is_reported_with_its_line(tmp_path):
     (p,) = err.problems
     assert p.file == "kb/claims.yaml" and "is not valid YAML" in p.message
     assert p.line == line_of("claims", "status: contested") + 1
+
+
+def test_manifest_essay_without_its_file(tmp_path):
+    root = write_project(tmp_path / "proj")
+    (root / "kb" / "critique" / "widget-essay.md").rename(root / "kb" / "critique" / "renamed.md")
+    with pytest.raises(KBError) as err:
+        load_kb(root / "kb")
+    by_file = {p.file: p for p in err.value.problems}
+    missing = by_file["corpus/manifest.toml"]
+    assert missing.line == line_of("manifest", "[documents.widget-essay]")
+    assert "kb/critique/widget-essay.md, which does not exist" in missing.message
+    assert "kb/critique/renamed.md" in by_file  # and the renamed essay is not in the manifest

@@ -98,7 +98,7 @@ class Reader:
     def problem(self, file: str, line: int | None, message: str) -> None:
         self.problems.append(Problem(file, line, message))
 
-    def load_yaml(self, path: Path, text: str | None = None, first_line: int = 1):
+    def load_yaml(self, path: Path, text: str | None = None):
         """Round-trip load (keeps line numbers); None, with a problem, on a syntax error."""
         from ruamel.yaml.error import YAMLError
 
@@ -113,7 +113,7 @@ class Reader:
             self.problem(file, None, f"cannot be read: {exc.strerror or exc}")
         except (YAMLError, ValueError) as exc:  # syntax, duplicate keys, bad tagged values
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            line = mark.line + first_line if mark is not None else None
+            line = mark.line + 1 if mark is not None else None
             what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             self.problem(file, line, f"is not valid YAML/JSON: {what} "
                          "(check indentation, colons and quotes on this line)")
@@ -487,7 +487,8 @@ class Reader:
         except StopIteration:
             self.problem(file, 1, "the front matter has no closing `---` line")
             return None
-        meta = self.load_yaml(path, "\n".join(lines[1:close]), first_line=2)
+        # a blank first line stands in for the opening `---`, so YAML line numbers are file lines
+        meta = self.load_yaml(path, "\n" + "\n".join(lines[1:close]))
         if meta is None:
             if not any(p.file == file for p in self.problems):
                 self.problem(file, 2, "the front matter is empty (add id, title, document, author, date)")
@@ -495,11 +496,6 @@ class Reader:
         if not isinstance(meta, dict):
             self.problem(file, 2, "the front matter must be `field: value` lines")
             return None
-
-        def fline(key, default=1):
-            # front matter lines are offset by the opening `---`
-            ln = self.key_line(meta, key, None)
-            return ln + 1 if ln is not None else default
 
         self.unknown_fields(meta, ESSAY_FIELDS, file, 1, "the front matter")
         ident = self.ident(meta, file, 1, "essay", seen)
@@ -510,7 +506,7 @@ class Reader:
             try:
                 date = parse_date(meta["date"])
             except ValueError as exc:
-                self.problem(file, fline("date"), f"essay: bad date: {exc} ({DATE_HELP})")
+                self.problem(file, self.key_line(meta, "date", 1), f"essay: bad date: {exc} ({DATE_HELP})")
         body_line = close + 2
         body = "\n".join(lines[close + 1:])
         for bad in malformed(body, first_line=body_line):
@@ -519,7 +515,7 @@ class Reader:
         essay = Essay(id=ident or "", path=file, title=title or "", doc_id=doc,
                       refs=find_refs(body, first_line=body_line),
                       author=self.text(meta, "author", file, 1, "essay"), date=date,
-                      body=body, body_line=body_line, lines={k: fline(k) for k in meta})
+                      body=body, body_line=body_line, lines={k: self.key_line(meta, k, 1) for k in meta})
         return essay if ident else None
 
 

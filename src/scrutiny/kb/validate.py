@@ -173,6 +173,24 @@ class Checker:
                                  f"({_nearest(ref.id, self.doc_ids)}known: {_known(self.doc_ids)})")
                 # [[passage:...]] ids exist only after ingest: `scrutiny verify` checks them.
 
+    def manifest_essays_exist(self) -> None:
+        """A critique document whose source is under kb/critique/ must have its file."""
+        if self.manifest is None:
+            return
+        prefix = f"{self.kb_dir.name}/critique/"
+        try:
+            table_lines = self.manifest.path.read_text(encoding="utf-8").split("\n")
+        except OSError:
+            table_lines = []
+        for doc in self.manifest.documents.values():
+            source = doc.source or ""
+            if doc.kind == "critique" and source.startswith(prefix) and not (self.kb_dir.parent / source).is_file():
+                line = next((i for i, text in enumerate(table_lines, 1)
+                             if text.strip() == f"[documents.{doc.id}]"), None)
+                self.problem("corpus/manifest.toml", line,
+                             f"[documents.{doc.id}] names the essay {source}, which does not exist "
+                             "(create it, or fix `source`)")
+
     def essay_in_manifest(self, essay) -> None:
         if self.manifest is None:
             return
@@ -193,6 +211,7 @@ class Checker:
         self.ties()
         self.claims()
         self.essays()
+        self.manifest_essays_exist()
         return self.problems
 
 
