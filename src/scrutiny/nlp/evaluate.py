@@ -111,6 +111,17 @@ def _count_origins(examples):
 
 # --- stakeholders and ties ----------------------------------------------------------
 
+def key(text: str) -> str:
+    """Name key for scoring: honorifics are not part of a name."""
+    from scrutiny.nlp.normalise import HONORIFICS
+    from scrutiny.nlp.normalise import key as base_key
+
+    words = base_key(text).split(" ")
+    while len(words) > 1 and words[0].rstrip(".") in HONORIFICS:
+        words = words[1:]
+    return " ".join(words)
+
+
 def _tag_sentences(tagger, texts):
     return list(tagger.nlp.pipe(texts, batch_size=64))
 
@@ -118,7 +129,6 @@ def _tag_sentences(tagger, texts):
 def eval_stakeholders(model: str | None = None, tagger=None, names=()) -> dict:
     """Name P/R: a predicted name counts when its key equals a labelled name's key."""
     from scrutiny.nlp.labels import names_ties_examples
-    from scrutiny.nlp.normalise import key
     from scrutiny.nlp.pipeline import build_tagger
     from scrutiny.nlp.spans import stakeholder_spans
 
@@ -160,7 +170,6 @@ def eval_stakeholders(model: str | None = None, tagger=None, names=()) -> dict:
 def eval_ties(model: str | None = None, tagger=None, names=()) -> dict:
     """Tie P/R: (subject key, relation, object key) triples per sentence."""
     from scrutiny.nlp.labels import names_ties_examples
-    from scrutiny.nlp.normalise import key
     from scrutiny.nlp.pipeline import build_tagger
 
     tagger = tagger or build_tagger(model, names=names, warn=True)

@@ -47,6 +47,21 @@ def _trim(doc, start, end):
     return start, end
 
 
+def _extend(doc, end: int) -> int:
+    """Grow a name over "for Carers", "of Eastfield" and a trailing year ("Strategy 2030")."""
+    n = len(doc)
+    while end + 1 < n and doc[end].lower_ in NAME_JOINERS and doc[end].lower_ != "and" \
+            and doc[end + 1].is_title and not doc[end + 1].is_sent_start:
+        j = end + 1
+        while j < n and doc[j].is_title and not _has_digit(doc[j].text):
+            j += 1
+        end = j
+    if end < n and kind_from_head([doc[end - 1].text]) == "document" and doc[end].is_digit \
+            and len(doc[end].text) == 4:
+        end += 1
+    return end
+
+
 def _has_digit(text: str) -> bool:
     return any(c.isdigit() for c in text)
 
@@ -96,6 +111,8 @@ class ExtractedNames:
             start, end = _trim(doc, ent.start, ent.end)
             if start >= end:
                 continue
+            if ent.label_ != "PERSON":
+                end = _extend(doc, end)
             span = doc[start:end]
             words = [t.text for t in span]
             head_kind = kind_from_head(words)
@@ -150,12 +167,12 @@ class ExtractedNames:
         if doc[start].lower_.rstrip(".") in HONORIFICS and end - start >= 2:
             return (Span(doc, start, end, label="person"), "rule", self.rule_confidence)
         start, end = _trim(doc, start, end)
-        # A sentence-initial ordinary word ("Local", "Every") is not part of a name
-        # unless the run is long; head nouns decide.
+        # Head nouns decide: a run of capitalised words without one is not taken.
         words = [t.text for t in doc[start:end]]
         kind = kind_from_head(words)
         if kind is None or end - start < 2:
             return None
+        end = _extend(doc, end)
         span = doc[start:end]
         if not _acceptable(span):
             return None

@@ -49,7 +49,9 @@ def _p(name, relation, confidence, regex):
 _p("appos_role_of", "position", 0.85, rf"{E}\s*,\s*{DET}(?P<role>{ROLE})\s+(?:of|at|for|to)\s+{DET}{E}")
 _p("bracket_role_of", "position", 0.8, rf"{E}\s*\(\s*{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
 _p("is_role_of", "position", 0.8,
-   rf"{E}\s*{GAP}(?:is|was|has been|had been|became|becomes|serves as|served as|acts as|acted as|is now|was then)\s+{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
+   rf"{E}\s*{GAP}(?:is|was|has been|had been|became|becomes|serves as|served as|acts as|acted as|"
+   rf"was appointed(?: as)?|has been appointed(?: as)?|was named(?: as)?|was elected(?: as)?|takes over as|took over as)\s+"
+   rf"(?:also\s+|now\s+|currently\s+|still\s+|then\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
 _p("relcl_role_of", "position", 0.8,
    rf"{E}\s*,\s*who\s+(?:is|was|has been|had been|became|serves as|served as)\s+(?:also\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
 _p("relcl_verb", "position", 0.8, rf"{E}\s*,?\s*who\s+(?:also\s+|now\s+|then\s+)?(?P<role>{REL_VERB_POSITION})\s+{DET}{E}")
@@ -71,33 +73,38 @@ _p("unit_of", "part_of", 0.75,
    rf"{E}\s*,\s*(?:is\s+)?(?:a|an)\s+(?:executive\s+)?(?:agency|unit|division|arm|directorate|branch|subsidiary|team|department|body)\s+(?:of|within)\s+{DET}{E}")
 _p("within", "part_of", 0.6, rf"{E}\s*,?\s*(?:which|that)\s+(?:sits|sat)\s+(?:within|inside|in)\s+{DET}{E}")
 # authored / commissioned / published / funded ----------------------------------
-_p("chaired_by", "authored", 0.8, rf"{E}\s*{GAP},?\s*(?:which\s+(?:was|is)\s+|that\s+(?:was|is)\s+|(?:was|is|were)\s+)?(?P<role>chaired|led|headed|co-chaired)\s+by\s+{DET}{E}")
-_p("written_by", "authored", 0.85,
-   rf"{E}\s*{GAP},?\s*(?:which\s+(?:was|is)\s+|(?:was|were|is|has been)\s+)?(?:written|prepared|produced|authored|co-authored|drafted|compiled|undertaken|conducted|carried out)\s+by\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*(?:and|with)\s+{DET}§\d+§)?)")
 _p("wrote", "authored", 0.7, rf"{E}\s*{GAP}(?:wrote|authored|co-authored|drafted|prepared|produced|led|chaired)\s+{DET}{E}")
 _p("analysis_for", "authored", 0.7, rf"{E}\s*{GAP}(?:contributed|provided|supplied)\s+(?:the\s+)?(?:analysis|evidence|research|modelling)\s+(?:for|to)\s+{DET}{E}")
-_p("commissioned_by", "commissioned", 0.85, rf"{E}\s*{GAP},?\s*(?:which\s+(?:was|is)\s+|(?:was|were|is|has been|had been)\s+)?commissioned\s+by\s+{DET}{E}")
 _p("commissioned", "commissioned", 0.75, rf"{E}\s*{GAP}(?:has\s+|had\s+)?commissioned\s+{DET}{E}")
-_p("published_by", "published", 0.85, rf"{E}\s*{GAP},?\s*(?:which\s+(?:was|is)\s+|(?:was|were|is|has been|had been)\s+)?(?:published|issued|released)\s+by\s+{DET}{E}")
 _p("published", "published", 0.75, rf"{E}\s*{GAP}(?:has\s+|had\s+|have\s+)?(?:published|issued|released)\s+{DET}{E}")
-_p("funded_by", "funded", 0.85, rf"{E}\s*{GAP},?\s*(?:which\s+(?:was|is)\s+|(?:was|were|is|are|has been|had been)\s+)?(?:funded|paid for|sponsored|financed|bankrolled|supported financially)\s+by\s+{DET}{E}")
 _p("funded", "funded", 0.75, rf"{E}\s*{GAP}(?:has\s+|had\s+)?(?:funded|paid for|sponsored|financed|bankrolled)\s+{DET}{E}")
-_p("with_funding_from", "funded", 0.8, rf"{E}[^§;]{{0,120}}?\bwith\s+(?:funding|financial support|a grant|grants|money|support)\s+from\s+{DET}{E}")
 # provides -------------------------------------------------------------------------
 _p("delivers_for", "provides", 0.8,
    rf"{E}\s*{GAP}(?:,\s*which\s+)?(?:provides|provided|delivers|delivered|runs|ran|operates|operated|carries out|carried out|conducts|conducted|supplies|supplied|has provided|has delivered)\s+[^§;]{{0,60}}?\b(?:for|to|on behalf of)\s+{DET}{E}")
-_p("delivered_by", "provides", 0.8,
-   rf"{E}\s*{GAP},?\s*(?:which\s+(?:is|was)\s+|(?:is|are|was|were|has been|have been)\s+)?(?:provided|delivered|run|operated|carried out|conducted|supplied)\s+(?:on\s+its\s+behalf\s+)?by\s+{DET}{E}")
 _p("delivers", "provides", 0.65, rf"{E}\s*{GAP}(?:,\s*which\s+)?(?:provides|delivers|runs|operates)\s+{DET}{E}")
-_p("contract", "provides", 0.75, rf"{E}\s*{GAP}(?:holds|held|won|was awarded|has been awarded|has)\s+(?:the\s+|a\s+)?contracts?\s+(?:to\s+\w+\s+[^§;]{{0,40}}?)?(?:for|with|from)\s+{DET}{E}")
+_p("contract", "provides", 0.75, rf"{E}\s*{GAP}(?:holds|held|won|was awarded|has been awarded|has|had)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+)?contracts?\s+[^§;]{{0,60}}?\b(?:with|from|for)\s+{DET}{E}")
+_p("analysis_by", "authored", 0.75, rf"\b(?:the\s+)?(?:analysis|evidence review|research|modelling|evaluation)\s+(?:for|behind|underpinning)\s+{DET}{E}\s+(?:was|were|has been)\s+(?:provided|carried out|done|supplied|undertaken|conducted)\s+by\s+{DET}{E}")
 
 # Which placeholder is the subject: patterns whose object comes first in the text.
-OBJECT_FIRST = {"chaired_by", "written_by", "commissioned_by", "published_by", "funded_by",
-                "delivered_by", "role_of_appos", "role_of_name", "possessive_role", "preposed_role",
-                "with_funding_from", "members_include", "contract"}
-# For these the later placeholder is the subject of the funding/authorship.
-_FIRST_IS_OBJECT = {"chaired_by", "written_by", "commissioned_by", "published_by", "funded_by",
-                    "delivered_by", "with_funding_from"}
+# For these the later placeholder is the subject.
+_FIRST_IS_OBJECT = {"analysis_by"}
+
+# Passive agents: "<object> ... <verb> by <subject>" and "with funding from <subject>".
+# The object is the nearest stakeholder before the verb whose kind the relation
+# accepts (other names may stand between: "prepared by X with funding from Y").
+AGENT_VERBS = {
+    "authored": ("written|prepared|produced|authored|co-authored|drafted|compiled|undertaken|conducted|carried out", 0.85),
+    "chaired": ("chaired|co-chaired|led|headed", 0.8),
+    "commissioned": ("commissioned", 0.85),
+    "published": ("published|issued|released", 0.85),
+    "funded": ("funded|paid for|sponsored|financed|bankrolled", 0.85),
+    "provides": ("provided|delivered|run|operated|supplied", 0.8),
+}
+_AGENT_RX = {
+    rel: re.compile(rf"\b(?:{verbs})\s+(?:on\s+(?:its|their)\s+behalf\s+|jointly\s+|in\s+\d{{4}}\s+)?by\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*(?:and|with)\s+{DET}§\d+§)?)", re.I)
+    for rel, (verbs, _) in AGENT_VERBS.items()
+}
+_FUNDING_FROM = re.compile(rf"\bwith\s+(?:funding|financial support|a grant|grants|money|support)\s+from\s+{DET}{E}", re.I)
 _ROLE_FIRST = {"role_of_appos", "role_of_name", "possessive_role", "preposed_role"}  # org first, person second
 
 DEP_VERBS = {}
@@ -192,8 +199,7 @@ class TiePatterns:
                 role = (m.groupdict().get("role") or "").lower()
                 pairs = []
                 if name in _FIRST_IS_OBJECT:
-                    subjects = [b] + [int(x) for x in re.findall(r"§(\d+)§", m.groupdict().get("more") or "")]
-                    pairs = [(s, a) for s in subjects]
+                    pairs = [(b, a)]
                 elif name in _ROLE_FIRST:
                     pairs = [(b, a)]
                 elif name == "members_include":
@@ -206,18 +212,44 @@ class TiePatterns:
                     rel = "member_of"
                 for si, oi in pairs:
                     self._add(found, doc, in_sent[si], in_sent[oi], rel, role, conf, name, s_start, s_end)
+        self._agent_ties(found, doc, masked, in_sent, s_start, s_end)
         if self.use_dependencies and doc.has_annotation("DEP"):
             self._dependency_ties(found, doc, in_sent, s_start, s_end)
         return [t for t in found.values() if t["confidence"] >= self.min_confidence]
 
+    def _agent_ties(self, found, doc, masked, in_sent, s_start, s_end):
+        vocab = _vocab()
+        for rel, rx in list(_AGENT_RX.items()) + [("funded", _FUNDING_FROM)]:
+            conf = AGENT_VERBS[rel][1] if rel in AGENT_VERBS else 0.8
+            for m in rx.finditer(masked):
+                subjects = [int(m.group(1))] + [int(x) for x in re.findall(r"§(\d+)§", m.groupdict().get("more") or "")]
+                before = masked[:m.start()]
+                clause = re.split(r";|\.\s", before)[-1]
+                candidates = [int(x) for x in re.findall(r"§(\d+)§", clause)]
+                relation, role = rel, ""
+                if rel == "chaired":
+                    relation, role = "position", "chair"
+                for oi in reversed(candidates):
+                    if oi in subjects:
+                        continue
+                    if rel == "funded" and re.search(rf"\bby\s+{DET}$", clause[:clause.find(f"§{oi}§")]):
+                        continue  # "prepared by X with funding from Y": X is an agent, not what was funded
+                    obj = in_sent[oi]
+                    if relation == "position" and obj.label_ == "document":
+                        relation_here, role_here = "authored", "chair"
+                    else:
+                        relation_here, role_here = relation, role
+                    allowed = vocab.relations[relation_here]["object"]
+                    if obj.label_ not in allowed:
+                        continue
+                    for si in subjects:
+                        self._add(found, doc, in_sent[si], obj, relation_here, role_here,
+                                  conf - (0.1 if candidates[-1] != oi else 0.0), f"agent_{rel}", s_start, s_end)
+                    break
+
     def _add(self, found, doc, subj, obj, relation, role, conf, pattern, s_start, s_end):
         if subj is obj or subj.text.casefold() == obj.text.casefold():
             return
-        if relation == "authored" and obj.label_ in ("organisation",) and subj.label_ == "person" \
-                and pattern == "chaired_by":
-            relation, role = "position", "chair"
-        if pattern == "with_funding_from" and obj.label_ not in ("document", "programme"):
-            return  # "prepared by X with funding from Y": Y funded the document, not X
         fitted = fit_kinds(relation, subj, obj)
         if fitted is None:
             return
