@@ -58,7 +58,7 @@ def _with_context(passages):
     out = []
     for i, p in enumerate(passages):
         out.append({
-            "id": p.id, "text": p.text, "ord": p.ord, "page": p.page,
+            "id": p.id, "text": p.text, "ord": p.ord, "page": p.page, "kind": p.kind,
             "prefix": passages[i - 1].text if i > 0 else "",
             "suffix": passages[i + 1].text if i + 1 < len(passages) else "",
         })
@@ -190,3 +190,20 @@ def test_accepts_dict_passages():
     new = [{"id": "d-a", "text": "Alpha beta gamma delta epsilon zeta eta."}]
     (r,) = reanchor([{"id": "d-old", "text": "alpha  beta gamma delta epsilon zeta eta."}], new)
     assert r["new_id"] == "d-a" and r["method"] == "exact"
+
+
+def test_long_heading_is_not_anchored_inside_a_paragraph():
+    title = "Awareness of the changes to the regional therapy service"
+    new = make_passages("d", blocks([(P, 1, f"Surveys measured {title.lower()} twice a year.")]))
+    (r,) = reanchor([{"id": "d-h", "text": title, "kind": "heading"}], new)
+    assert r["method"] == "orphan"
+
+
+def test_text_inside_an_unchanged_passage_is_not_its_successor():
+    deleted = "Clinics will open on two evenings a week for people in work."
+    box = f"Summary of the plan. {deleted} Funding follows in the spring."
+    new = make_passages("d", blocks([(P, 1, box)]))
+    old = {"id": "d-x", "text": deleted, "kind": "paragraph"}
+    assert reanchor([old], new)[0]["method"] == "exact"          # the box is new: a merge
+    (r,) = reanchor([old], new, existing_ids={new[0].id})       # the box was there before
+    assert r["method"] == "orphan"

@@ -12,6 +12,9 @@ Hypothesis's anchoring: the quote first, then the quote with its context.
    occurrence whose neighbours best match the old neighbours wins. A short text
    (fewer than ``MIN_CONTAINED_WORDS`` words) only matches a whole passage: a
    heading "Outcomes" is not re-anchored to a paragraph that uses the word.
+   Nor is any text re-anchored *inside* a passage that was already there
+   unchanged (``existing_ids``): those words belonged to something else; and a
+   heading only ever matches a whole heading (exactly or fuzzily).
 2. **fuzzy** -- the old text is aligned word by word with each candidate window
    (one new passage, or two consecutive ones). ``quote`` is the alignment's
    similarity (2 x matched words / (old words + words of the matched span), the
@@ -45,6 +48,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from scrutiny.passages import normalise
 
@@ -96,10 +100,12 @@ def _get(p, key, default=None):
     return p.get(key, default) if isinstance(p, dict) else getattr(p, key, default)
 
 
+@lru_cache(maxsize=4096)
 def _ratio(a: str, b: str) -> float:
+    """Word-level similarity of two neighbour texts (difflib's ratio over tokens)."""
     if not a and not b:
         return 1.0
-    return SequenceMatcher(None, normalise(a), normalise(b), autojunk=False).ratio()
+    return SequenceMatcher(None, _tokens(a), _tokens(b), autojunk=False).ratio()
 
 
 class _NewText:
@@ -164,19 +170,22 @@ def _score(quote, pre, suf, pos) -> float:
     return round(sum(w * v for w, v in parts if v is not None) / total, 4)
 
 
-def _exact(old, new: _NewText, old_count) -> dict | None:
+def _exact(old, new: _NewText, old_count, skip: set[int] = frozenset()) -> dict | None:
     text = normalise(_get(old, "text", ""))
     if not text:
         return None
     hits = list(new.by_norm.get(text, []))
-    if not hits and len(_tokens(text)) >= MIN_CONTAINED_WORDS:
+    heading = _get(old, "kind") == "heading"
+    if not hits and not heading and len(_tokens(text)) >= MIN_CONTAINED_WORDS:
         start = new.joined.find(text)
         while start != -1:
             end = start + len(text)
             bounded = (start == 0 or not new.joined[start - 1].isalnum()) and (
                 end == len(new.joined) or not new.joined[end].isalnum()
             )
-            if bounded:
+            # inside a passage that was already there unchanged, the words were part of
+            # something else before the revision: not this passage's successor
+            if bounded and new.index_at(start) not in skip:
                 hits.append(new.index_at(start))
             start = new.joined.find(text, start + 1)
         hits = sorted(set(hits))
@@ -217,6 +226,8 @@ def _fuzzy(old, new: _NewText, old_count, skip: set[int]) -> tuple[dict | None, 
     if not words:
         return None, "empty text"
     wset = set(words)
+    if _get(old, "kind") == "heading":  # a heading is only ever re-anchored to a heading
+        skip = skip | {i for i, p in enumerate(new.passages) if _get(p, "kind", "heading") != "heading"}
     overlap = sorted(
         ((len(wset & ws) / len(wset | ws), i) for i, ws in enumerate(new.word_sets)
          if i not in skip and ws and wset & ws),
@@ -288,7 +299,7 @@ def reanchor(old_passages: list[dict], new_passages: list, *, existing_ids=None)
     out = []
     for old in old_passages:
         old_id = _get(old, "id")
-        hit = _exact(old, new, old_count) if new.passages else None
+        hit = _exact(old, new, old_count, skip) if new.passages else None
         if hit:
             out.append({"old_id": old_id, "new_id": _get(new.passages[hit["new_index"]], "id"),
                         "method": "exact", "score": hit["score"]})
