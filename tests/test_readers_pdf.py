@@ -317,3 +317,47 @@ def test_real_pdfs_sampled_sentences_sit_on_their_true_page(real_pdfs):
             if _squash(sentence) not in on_page:
                 missing.append((number, " ".join(sentence.split())[:90]))
         assert not missing, f"{path.name}: sentences not found on their page: {missing}"
+
+
+# -- two processes for long documents ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def long_pdf(tmp_path_factory):
+    from helpers_fixtures import make_long_report_pdf
+
+    path = tmp_path_factory.mktemp("long") / "long.pdf"
+    make_long_report_pdf(path, pages=60)
+    return path
+
+
+def _as_tuples(doc):
+    return [(b.kind, b.level, b.page, b.page_end, b.text) for b in doc.blocks]
+
+
+def test_long_pdf_reads_the_same_in_one_or_two_processes(long_pdf, monkeypatch):
+    from scrutiny.readers import pdf
+
+    monkeypatch.setenv("SCRUTINY_PDF_WORKERS", "2")  # even on a busy machine
+    assert pdf._workers(60) == 2 or (os.cpu_count() or 1) < 2
+    two = read(long_pdf)
+    monkeypatch.setenv("SCRUTINY_PDF_WORKERS", "1")
+    one = read(long_pdf)
+    assert _as_tuples(one) == _as_tuples(two)
+    assert one.pages == two.pages == 60
+    covered = {n for b in one.blocks for n in range(b.page, b.page_end + 1)}
+    assert covered == set(range(1, 61))
+    assert not any(HEADER_TEXT in b.text or re.search(r"Page \d+ of", b.text) for b in one.blocks)
+
+
+def test_long_pdf_survives_a_failing_second_process(long_pdf, monkeypatch):
+    from scrutiny.readers import pdf
+
+    monkeypatch.setenv("SCRUTINY_PDF_WORKERS", "2")
+    expected = _as_tuples(read(long_pdf))
+
+    def broken_child(conn, *args):
+        conn.send_bytes(b"")
+        conn.close()
+
+    monkeypatch.setattr(pdf, "_child", broken_child)
+    assert _as_tuples(read(long_pdf)) == expected

@@ -37,9 +37,7 @@ COMPOUND_PREFIXES = frozenset(
     "part full cost time user service people child age evidence decision".split()
 )
 
-_CONTROL = {c: None for c in range(32) if c not in (9, 10, 13)}
-_CONTROL.update({0x00AD: None, 0xFEFF: None, 0x200B: None, 0x7F: None})
-_WS = re.compile(r"\s+")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\ufeff]")
 _SPLIT = re.compile(r"[\s.,;:!?()\[\]{}\"\u201c\u201d\u2018/\u2013\u2014*]+")
 _MARKED = re.compile(r"([^\W\d_]+)\s*" + HYPHEN_MARK + r"\s*([^\W_]+)", re.UNICODE)
 
@@ -49,14 +47,17 @@ def clean(text: str) -> str:
     Keeps :data:`HYPHEN_MARK` (resolve it with :class:`Dehyphenator`)."""
     if not text:
         return ""
-    marked = HYPHEN_MARK in text
-    if marked:
-        text = text.replace(HYPHEN_MARK, "\x00")
-    text = unicodedata.normalize("NFKC", text)
-    if marked:
-        text = text.replace("\x00", HYPHEN_MARK)
-    text = text.translate(_CONTROL)
-    return _WS.sub(" ", text).strip()
+    if not text.isascii():
+        marked = HYPHEN_MARK in text
+        if marked:
+            text = text.replace(HYPHEN_MARK, "\x00")
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        if marked:
+            text = text.replace("\x00", HYPHEN_MARK)
+    if _CONTROL_RE.search(text):
+        text = _CONTROL_RE.sub("", text)
+    return " ".join(text.split())
 
 
 class Dehyphenator:

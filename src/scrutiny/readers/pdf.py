@@ -61,7 +61,7 @@ _TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d+\s*$")
 _FOOTNOTE_START = re.compile(r"^\s*(\d{1,3}|[*\u2020\u2021\u00a7])(?:\s+|$|(?=[A-Z\u201c\"'h]))")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str
     x0: float
@@ -82,6 +82,7 @@ class _Page:
     height: float
     lines: list[Line] = field(default_factory=list)
     image_only: bool = False
+    outer: list | None = None   # candidates for running heads and feet (see _outer_lines)
 
 
 # -- low level: pdfium -------------------------------------------------------------
@@ -98,6 +99,7 @@ def _open(path: Path):
                                 "header; check that the download really is a PDF")
     try:
         doc = pdfium.PdfDocument(str(path))
+        doc._scrutiny_path = path
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
@@ -128,26 +130,25 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
     def char_index(t: int) -> int:
         return t if identity else raw.FPDFText_GetCharIndexFromTextIndex(textpage, t)
 
-    x, y = ctypes.c_double(), ctypes.c_double()
-    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    px, py = ctypes.byref(x), ctypes.byref(y)
-    pl, pr, pb, pt = ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
+    rect = raw.FS_RECTF()
+    prect = ctypes.byref(rect)
     fbuf = (ctypes.c_ubyte * 128)()
+    fview = memoryview(fbuf)
     flags = ctypes.c_int()
     pflags = ctypes.byref(flags)
-    matrix = raw.FS_MATRIX()
-    pmatrix = ctypes.byref(matrix)
-    get_matrix = raw.FPDFText_GetMatrix
-    get_origin, get_box = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetCharBox
-    get_size, get_info, count_rects = raw.FPDFText_GetFontSize, raw.FPDFText_GetFontInfo, raw.FPDFText_CountRects
+    get_loose, get_info, count_rects = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontInfo, raw.FPDFText_CountRects
+    x, y = ctypes.c_double(), ctypes.c_double()
+    px, py = ctypes.byref(x), ctypes.byref(y)
 
     def origin(t: int):
-        get_origin(textpage, char_index(t), px, py)
+        raw.FPDFText_GetCharOrigin(textpage, char_index(t), px, py)
         return x.value, y.value
 
     lines: list[Line] = []
     pos = 0
     length = len(text)
+    # when the page has no more text rectangles than lines, no line can hold a gap
+    multi_rect = count_rects(textpage, 0, -1) > text.count("\r\n") + 1
     while pos < length:
         end = text.find("\r\n", pos)
         if end < 0:
@@ -158,16 +159,16 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
             a = pos + (len(seg) - len(seg.lstrip()))
             b = pos + len(seg.rstrip()) - 1
             ca, cb = (a, b) if identity else (char_index(a), char_index(b))
-            get_origin(textpage, ca, px, py)
-            y0 = y.value
-            x0 = x.value
-            get_box(textpage, cb, pl, pr, pb, pt)
-            x1 = right.value
-            y1 = origin(b)[1] if HYPHEN_MARK in stripped else y0
-            get_matrix(textpage, ca, pmatrix)  # the em size scaled by the text matrix
-            size = get_size(textpage, ca) * (abs(matrix.d) if not matrix.c else math.hypot(matrix.c, matrix.d))
+            # The loose box of a character spans its font's ascent to descent: its bottom
+            # is a stand-in for the baseline and its height for the font size (scaled by
+            # the text matrix), in one call instead of three.
+            get_loose(textpage, ca, prect)
+            x0, y0, size = rect.left, rect.bottom, rect.top - rect.bottom
+            get_loose(textpage, cb, prect)
+            x1 = rect.right
+            y1 = rect.bottom if HYPHEN_MARK in stripped else y0
             n = get_info(textpage, ca, fbuf, 128, pflags)
-            key = (bytes(fbuf[: max(0, n - 1)]), flags.value)
+            key = (bytes(fview[: max(0, n - 1)]), flags.value)
             bold = bold_cache.get(key)
             if bold is None:
                 bold = bold_cache[key] = bool(_BOLD_NAME.search(key[0].decode("latin-1", "replace"))) \
@@ -175,7 +176,7 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
             line = Line(stripped, x0, x1, y0, y1, size if size > 0 else 10.0, bold, number)
             # two columns (or table cells) side by side on one baseline: pdfium puts
             # them on one line; its text rectangles show the gap
-            if " " in stripped and count_rects(textpage, ca, cb - ca + 1) > 1:
+            if multi_rect and " " in stripped and count_rects(textpage, ca, cb - ca + 1) > 1:
                 lines.extend(_split_at_gaps(raw, textpage, line, a, b, text, identity, origin))
             else:
                 lines.append(line)
@@ -227,104 +228,125 @@ def _has_images(raw, page) -> bool:
     return False
 
 
-def _extract_range(doc, start: int, stop: int) -> list[_Page]:
-    import pypdfium2.raw as raw
+# -- phase 1: lines, columns and document statistics, page by page -------------------------
 
-    pages: list[_Page] = []
-    bold_cache: dict = {}
-    for index in range(start, stop):
-        page = doc[index]
-        try:
-            textpage = page.get_textpage()
-            try:
-                width, height = page.get_size()
-                lines = _page_lines(raw, page, textpage, index + 1, bold_cache)
-                image_only = not lines and _has_images(raw, page)
-                pages.append(_Page(index + 1, width, height, lines, image_only))
-            finally:
-                textpage.close()
-        finally:
-            page.close()
-    return pages
+def _size_key(size: float) -> float:
+    return round(size * 2) / 2
 
 
-def _pack(pages: list[_Page]) -> bytes:
-    return pickle.dumps([(p.number, p.width, p.height, p.image_only,
-                          [(ln.text, ln.x0, ln.x1, ln.y, ln.y_end, ln.size, ln.bold) for ln in p.lines])
-                         for p in pages], protocol=pickle.HIGHEST_PROTOCOL)
+def _style(ln: Line) -> tuple[float, bool]:
+    return (_size_key(ln.size), ln.bold)
 
-
-def _unpack(data: bytes) -> list[_Page]:
-    out = []
-    for number, width, height, image_only, lines in pickle.loads(data):
-        out.append(_Page(number, width, height, [Line(*ln, number) for ln in lines], image_only))
-    return out
-
-
-def _child(conn, path: str, start: int, stop: int) -> None:
-    import pypdfium2 as pdfium
-
-    try:
-        doc = pdfium.PdfDocument(path)
-        conn.send_bytes(_pack(_extract_range(doc, start, stop)))
-    except BaseException:  # the parent reads these pages itself
-        conn.send_bytes(b"")
-    finally:
-        conn.close()
-
-
-def _workers(n_pages: int) -> int:
-    try:
-        wanted = int(os.environ.get("SCRUTINY_PDF_WORKERS", "2"))
-    except ValueError:
-        wanted = 2
-    if wanted < 2 or n_pages < PARALLEL_MIN_PAGES or (os.cpu_count() or 1) < 2 or sys.platform == "win32":
-        return 1
-    return 2
-
-
-def _extract(path: Path) -> tuple[list[_Page], dict]:
-    """All pages' lines. Long documents are read by two processes (the second
-    half in a forked child), which is how the reader keeps pace with pdftotext."""
-    doc = _open(path)
-    try:
-        n = len(doc)
-        try:
-            meta = doc.get_metadata_dict(skip_empty=True)
-        except Exception:  # metadata is a nicety, never a reason to fail
-            meta = {}
-        if _workers(n) == 1:
-            return _extract_range(doc, 0, n), meta
-        import multiprocessing
-
-        mid = (n + 1) // 2
-        ctx = multiprocessing.get_context("fork")
-        receiver, sender = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(sender, str(path), mid, n), daemon=True)
-        proc.start()
-        sender.close()
-        try:
-            pages = _extract_range(doc, 0, mid)
-            try:
-                data = receiver.recv_bytes()
-            except (EOFError, OSError):
-                data = b""
-        finally:
-            receiver.close()
-            proc.join()
-        rest = _unpack(data) if data else _extract_range(doc, mid, n)
-        return pages + rest, meta
-    finally:
-        doc.close()
-
-
-# -- page structure ------------------------------------------------------------------
 
 def _norm_key(text: str) -> str:
     return _DIGITS.sub("#", text.lower()).strip()
 
 
-def _remove_running(pages: list[_Page]) -> None:
+def _outer_lines(page: _Page) -> list[tuple[Line, tuple]]:
+    """Lines that may be running heads or feet: among the three outermost at the
+    top or bottom, inside the top or bottom 12% of the page; with their keys."""
+    if page.outer is not None:
+        return page.outer
+    if not page.lines:
+        return []
+    margin = page.height * 0.12
+    by_y = sorted(page.lines, key=lambda ln: ln.y)
+    outer = by_y[:3] + by_y[-3:] if len(by_y) > 6 else by_y
+    page.outer = [(ln, (_norm_key(ln.text), round(ln.y / 6))) for ln in outer
+                  if ln.y >= page.height - margin or ln.y <= margin]
+    return page.outer
+
+
+@dataclass
+class _Stats:
+    """What the second phase needs to know about the whole document."""
+    sizes: Counter = field(default_factory=Counter)     # size -> characters
+    pitches: Counter = field(default_factory=Counter)   # (size, distance between baselines) -> count
+    running: Counter = field(default_factory=Counter)   # outer-line key -> pages
+    text_pages: int = 0
+    image_pages: list = field(default_factory=list)
+
+    def add(self, other: "_Stats") -> None:
+        self.sizes.update(other.sizes)
+        self.pitches.update(other.pitches)
+        self.running.update(other.running)
+        self.text_pages += other.text_pages
+        self.image_pages.extend(other.image_pages)
+
+
+def _analyse_range(doc, start: int, stop: int) -> tuple[list[_Page], _Stats]:
+    import pypdfium2.raw as raw
+
+    pages: list[_Page] = []
+    stats = _Stats()
+    bold_cache: dict = {}
+    pdf = doc.raw
+    for index in range(start, stop):
+        # the raw pdfium calls: the helper objects cost more than the work on short pages
+        page = raw.FPDF_LoadPage(pdf, index)
+        if not page:
+            raise ReaderError(doc._scrutiny_path, f"not a valid PDF (damaged or truncated): page {index + 1} "
+                                                  "cannot be loaded; download the file again")
+        try:
+            textpage = raw.FPDFText_LoadPage(page)
+            try:
+                width, height = raw.FPDF_GetPageWidthF(page), raw.FPDF_GetPageHeightF(page)
+                lines = _page_lines(raw, page, textpage, index + 1, bold_cache) if textpage else []
+                image_only = not lines and _has_images(raw, page)
+            finally:
+                if textpage:
+                    raw.FPDFText_ClosePage(textpage)
+        finally:
+            raw.FPDF_ClosePage(page)
+        p = _Page(index + 1, width, height, lines, image_only)
+        pages.append(p)
+        if image_only:
+            stats.image_pages.append(p.number)
+        if not lines:
+            continue
+        stats.text_pages += 1
+        _order_columns(p)
+        prev = None
+        sizes, pitches = stats.sizes, stats.pitches
+        for ln in p.lines:
+            key = _size_key(ln.size)
+            sizes[key] += len(ln.text)
+            if prev is not None and key == _size_key(prev.size):
+                d = prev.y_end - ln.y
+                if 0.8 * key < d < 2.5 * key:
+                    pitches[(key, round(d * 2) / 2)] += 1
+            prev = ln
+        stats.running.update({key for _, key in _outer_lines(p)})
+    return pages, stats
+
+
+@dataclass
+class _Layout:
+    """Document-wide facts, decided once from the merged statistics."""
+    body: float
+    pitch: float
+    running: frozenset
+
+    @classmethod
+    def from_stats(cls, stats: _Stats) -> "_Layout":
+        body = stats.sizes.most_common(1)[0][0] if stats.sizes else 10.0
+        pitches = Counter()
+        for (size, d), n in stats.pitches.items():
+            if abs(size - body) < 0.6:
+                pitches[d] += n
+        pitch = pitches.most_common(1)[0][0] if pitches else body * 1.25
+        threshold = max(2, int(0.3 * stats.text_pages + 0.5))
+        counts = stats.running
+        running = frozenset(
+            key for key in counts
+            if stats.text_pages >= 2
+            and counts[key] + counts[(key[0], key[1] - 1)] + counts[(key[0], key[1] + 1)] >= threshold)
+        return cls(body, pitch, running)
+
+
+# -- phase 2: blocks, page by page ----------------------------------------------------------
+
+def _remove_running(page: _Page, running: frozenset) -> None:
     """Drop running heads/feet and page numbers (in place).
 
     A running line sits in the top or bottom 12% of the page, among the three
@@ -333,43 +355,142 @@ def _remove_running(pages: list[_Page]) -> None:
     number ("7", "Page 3 of 19", "- iv -") is dropped when it is the outermost
     line left at the top or the bottom of its page.
     """
-    n_pages = sum(1 for p in pages if p.lines)
-    counts: Counter = Counter()
-    candidates = []
-    for p in pages:
-        if not p.lines:
-            continue
-        margin = p.height * 0.12
-        by_y = sorted(p.lines, key=lambda ln: ln.y)
-        outer = by_y[:3] + by_y[-3:] if len(by_y) > 6 else by_y
-        seen = set()
-        for ln in outer:
-            if ln.y >= p.height - margin or ln.y <= margin:
-                key = (_norm_key(ln.text), round(ln.y / 6))
-                if key not in seen:
-                    seen.add(key)
-                    counts[key] += 1
-                candidates.append((ln, key))
-    threshold = max(2, int(0.3 * n_pages + 0.5))
-    drop = set()
-    for ln, key in candidates:
-        near = counts[key] + counts[(key[0], key[1] - 1)] + counts[(key[0], key[1] + 1)]
-        if near >= threshold and n_pages >= 2:
-            drop.add(id(ln))
-    for p in pages:
-        if drop:
-            p.lines = [ln for ln in p.lines if id(ln) not in drop]
-        margin = p.height * 0.12
-        for _ in range(2):  # "3" and "Page 3 of 19" may both be there
-            if not p.lines:
-                break
-            low = min(p.lines, key=lambda ln: ln.y)
-            high = max(p.lines, key=lambda ln: ln.y)
-            gone = {id(ln) for ln in (low, high) if (ln.y <= margin or ln.y >= p.height - margin)
-                    and _PAGE_NUMBER.match(ln.text)}
-            if not gone:
-                break
-            p.lines = [ln for ln in p.lines if id(ln) not in gone]
+    drop = {id(ln) for ln, key in _outer_lines(page) if key in running}
+    if drop:
+        page.lines = [ln for ln in page.lines if id(ln) not in drop]
+    margin = page.height * 0.12
+    for _ in range(2):  # "3" and "Page 3 of 19" may both be there
+        if not page.lines:
+            break
+        low = min(page.lines, key=lambda ln: ln.y)
+        high = max(page.lines, key=lambda ln: ln.y)
+        gone = {id(ln) for ln in (low, high) if (ln.y <= margin or ln.y >= page.height - margin)
+                and _PAGE_NUMBER.match(ln.text)}
+        if not gone:
+            break
+        page.lines = [ln for ln in page.lines if id(ln) not in gone]
+
+
+def _classify(page: _Page, body: float) -> None:
+    body_lines = [ln for ln in page.lines if ln.size >= body * 0.9]
+    lowest_body = min((ln.y_end for ln in body_lines), default=page.height)
+    for ln in page.lines:
+        if ln.size < body * 0.88 and ln.y < lowest_body and ln.y < page.height * 0.5:
+            ln.kind = FOOTNOTE
+        elif (ln.size >= body * 1.15 or (ln.bold and ln.size >= body * 0.95)) and len(ln.text) <= 200:
+            ln.kind = HEADING
+        else:
+            ln.kind = PARAGRAPH
+
+
+def _blocks_range(pages: list[_Page], layout: _Layout) -> list[tuple[list["_Draft"], list["_Draft"]]]:
+    out = []
+    for page in pages:
+        _remove_running(page, layout.running)
+        _classify(page, layout.body)
+        blocks, notes = _page_blocks(page, layout.body, layout.pitch)
+        _numbered_headings(blocks)
+        for d in blocks + notes:
+            d.parts = [t for t in (clean(part) for part in d.parts) if t]
+            d.first = d.last = None  # lines stay here; the drafts may cross a process boundary
+        out.append(([d for d in blocks if d.parts], [d for d in notes if d.parts]))
+        page.lines = []
+    return out
+
+
+# -- one or two processes ---------------------------------------------------------------------
+
+def _workers(n_pages: int) -> int:
+    try:
+        wanted = int(os.environ.get("SCRUTINY_PDF_WORKERS", "2"))
+    except ValueError:
+        wanted = 2
+    cores = os.cpu_count() or 1
+    if wanted < 2 or n_pages < PARALLEL_MIN_PAGES or cores < 2 or sys.platform == "win32":
+        return 1
+    if "SCRUTINY_PDF_WORKERS" not in os.environ:
+        try:  # a second process only pays when a core is free for it
+            if os.getloadavg()[0] > cores - 0.75:
+                return 1
+        except OSError:
+            pass
+    return 2
+
+
+def _child(conn, path: str, start: int, stop: int) -> None:
+    """The second half of a long document: phase 1, then (told the layout) phase 2."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(path)
+        doc._scrutiny_path = path
+        pages, stats = _analyse_range(doc, start, stop)
+        doc.close()
+        conn.send_bytes(pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL))
+        layout = pickle.loads(conn.recv_bytes())
+        conn.send_bytes(pickle.dumps(_blocks_range(pages, layout), protocol=pickle.HIGHEST_PROTOCOL))
+    except BaseException:  # the parent reads these pages itself
+        try:
+            conn.send_bytes(b"")
+        except Exception:
+            pass
+    finally:
+        conn.close()
+
+
+def _read_pages(path: Path):
+    """(per-page drafts, statistics, number of pages, PDF metadata)."""
+    doc = _open(path)
+    try:
+        n = len(doc)
+        try:
+            meta = doc.get_metadata_dict(skip_empty=True)
+        except Exception:  # metadata is a nicety, never a reason to fail
+            meta = {}
+        if _workers(n) == 1:
+            pages, stats = _analyse_range(doc, 0, n)
+            return _blocks_range(pages, _Layout.from_stats(stats)), stats, n, meta
+        import multiprocessing
+
+        mid = int(n * 0.46)  # the parent also joins the pages at the end
+        ctx = multiprocessing.get_context("fork")
+        conn, child_conn = ctx.Pipe(duplex=True)
+        proc = ctx.Process(target=_child, args=(child_conn, str(path), mid, n), daemon=True)
+        proc.start()
+        child_conn.close()
+        try:
+            pages, stats = _analyse_range(doc, 0, mid)
+            rest = None
+            try:
+                data = conn.recv_bytes()
+            except (EOFError, OSError):
+                data = b""
+            if data:
+                stats.add(pickle.loads(data))
+            else:  # the child failed: read its half here
+                rest, rest_stats = _analyse_range(doc, mid, n)
+                stats.add(rest_stats)
+            layout = _Layout.from_stats(stats)
+            if rest is None:
+                try:
+                    conn.send_bytes(pickle.dumps(layout, protocol=pickle.HIGHEST_PROTOCOL))
+                except OSError:
+                    pass
+            per_page = _blocks_range(pages, layout)
+            if rest is None:
+                try:
+                    data = conn.recv_bytes()
+                except (EOFError, OSError):
+                    data = b""
+                if data:
+                    return per_page + pickle.loads(data), stats, n, meta
+                rest, _ = _analyse_range(doc, mid, n)
+            return per_page + _blocks_range(rest, layout), stats, n, meta
+        finally:
+            conn.close()
+            proc.join()
+    finally:
+        doc.close()
 
 
 def _order_columns(page: _Page) -> None:
@@ -422,57 +543,15 @@ def _order_columns(page: _Page) -> None:
     page.lines = out
 
 
-def _body_style(pages: list[_Page]) -> tuple[float, float]:
-    """The body text's font size and its usual line pitch."""
-    sizes: Counter = Counter()
-    for p in pages:
-        for ln in p.lines:
-            sizes[round(ln.size * 2) / 2] += len(ln.text)
-    body = sizes.most_common(1)[0][0] if sizes else 10.0
-    pitches: Counter = Counter()
-    for p in pages:
-        prev = None
-        for ln in p.lines:
-            if prev is not None and abs(ln.size - body) < 0.6 and abs(prev.size - body) < 0.6:
-                d = round(prev.y_end - ln.y, 1)
-                if 0.8 * body < d < 2.5 * body:
-                    pitches[round(d * 2) / 2] += 1
-            prev = ln
-    pitch = pitches.most_common(1)[0][0] if pitches else body * 1.25
-    return body, pitch
-
-
-def _classify(pages: list[_Page], body: float) -> None:
-    heading_styles: set[tuple[float, bool]] = set()
-    for p in pages:
-        body_lines = [ln for ln in p.lines if ln.size >= body * 0.9]
-        lowest_body = min((ln.y_end for ln in body_lines), default=p.height)
-        for ln in p.lines:
-            if ln.size < body * 0.88 and ln.y < lowest_body and ln.y < p.height * 0.5:
-                ln.kind = FOOTNOTE
-            elif (ln.size >= body * 1.15 or (ln.bold and ln.size >= body * 0.95)) and len(ln.text) <= 200:
-                ln.kind = HEADING
-                heading_styles.add((round(ln.size * 2) / 2, ln.bold))
-            else:
-                ln.kind = PARAGRAPH
-    ranked = sorted(heading_styles, key=lambda s: (-s[0], not s[1]))
-    level_of = {s: i + 1 for i, s in enumerate(ranked)}
-    for p in pages:
-        for ln in p.lines:
-            if ln.kind == HEADING:
-                ln.level = min(level_of[(round(ln.size * 2) / 2, ln.bold)], 6)
-
-
 @dataclass
 class _Draft:
     kind: str
     parts: list[str]
     page: int
     page_end: int
-    level: int = 0
+    style: tuple | None = None   # (size, bold) of a heading's lines; levels are given at the end
     first: Line | None = None
     last: Line | None = None
-    col_right: float = 0.0
 
     def text(self) -> str:
         pieces: list[str] = []
@@ -499,6 +578,7 @@ def _page_blocks(page: _Page, body: float, pitch: float) -> tuple[list[_Draft], 
     notes: list[_Draft] = []
     body_lines = [ln for ln in page.lines if ln.kind != FOOTNOTE]
     col_right = max((ln.x1 for ln in body_lines), default=page.width)
+    col_left = min((ln.x0 for ln in page.lines), default=0.0)
     cur: _Draft | None = None
     for ln in body_lines:
         new = True
@@ -518,7 +598,7 @@ def _page_blocks(page: _Page, body: float, pitch: float) -> tuple[list[_Draft], 
                 continue
             gap = prev.y_end - ln.y
             if kind == HEADING:
-                new = not (cur.kind == HEADING and cur.level == ln.level and 0 < gap < ln.size * 1.8)
+                new = not (cur.kind == HEADING and cur.style == _style(ln) and 0 < gap < ln.size * 1.8)
             elif bullet:
                 new = True
             elif cur.kind == HEADING:
@@ -531,14 +611,14 @@ def _page_blocks(page: _Page, body: float, pitch: float) -> tuple[list[_Draft], 
                     new = True
                 elif cur.kind == LIST_ITEM and ln.x0 < cur.first.x0 - 2:
                     new = True  # back to the margin after an indented list item
-                elif _TERMINAL.search(prev.text) and prev.x1 < col_right - 0.2 * (col_right - page_left(page)) \
+                elif _TERMINAL.search(prev.text) and prev.x1 < col_right - 0.2 * (col_right - col_left) \
                         and ln.text[:1].isupper() and abs(ln.x0 - prev.x0) > 8:
                     new = True
                 elif abs(ln.size - prev.size) > 1.0:
                     new = True
         if new:
             cur = _Draft(kind if kind != LIST_ITEM or bullet else PARAGRAPH, [text], page.number, page.number,
-                         ln.level if kind == HEADING else 0, ln, ln, col_right)
+                         _style(ln) if kind == HEADING else None, ln, ln)
             blocks.append(cur)
         else:
             cur.parts.append(text)
@@ -563,17 +643,13 @@ def _page_blocks(page: _Page, body: float, pitch: float) -> tuple[list[_Draft], 
             notes[-1].last = ln
             continue
         if starts or not notes:
-            notes.append(_Draft(FOOTNOTE, [ln.text], page.number, page.number, 0, ln, ln))
+            notes.append(_Draft(FOOTNOTE, [ln.text], page.number, page.number, None, ln, ln))
             if marker and marker.isdigit():
                 expected = int(marker) + 1
         else:
             notes[-1].parts.append(ln.text)
             notes[-1].last = ln
     return blocks, notes
-
-
-def page_left(page: _Page) -> float:
-    return min((ln.x0 for ln in page.lines), default=0.0)
 
 
 def _numbered_headings(blocks: list[_Draft]) -> None:
@@ -584,7 +660,6 @@ def _numbered_headings(blocks: list[_Draft]) -> None:
             if len(t) <= 80 and re.match(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]", t) and not _TERMINAL.search(t) \
                     and not re.search(r"\d\s*$", t):
                 b.kind = HEADING
-                b.level = b.level or 0
 
 
 def _join_pages(per_page: list[tuple[list[_Draft], list[_Draft]]]) -> list[_Draft]:
@@ -631,32 +706,27 @@ def _meaningful(value: str | None, path: Path) -> str | None:
 
 def read(path) -> ReadDocument:
     path = Path(path)
-    pages, meta = _extract(path)
-    if not pages:
+    per_page, stats, n_pages, meta = _read_pages(path)
+    if not n_pages:
         raise ReaderError(path, "the PDF has no pages")
-    if all(not p.lines for p in pages):
+    if not stats.text_pages:
         raise ReaderError(path, NO_TEXT_LAYER)
-    warnings = [f"page {p.number} has no text layer (a scanned image?); its text is missing until the "
-                f"PDF is OCRed (e.g. ocrmypdf)" for p in pages if p.image_only]
-    _remove_running(pages)
-    for p in pages:
-        _order_columns(p)
-    body, pitch = _body_style(pages)
-    _classify(pages, body)
-    per_page = [_page_blocks(p, body, pitch) for p in pages]
-    for blocks, _ in per_page:
-        _numbered_headings(blocks)
+    warnings = [f"page {n} has no text layer (a scanned image?); its text is missing until the "
+                f"PDF is OCRed (e.g. ocrmypdf)" for n in sorted(stats.image_pages)]
     drafts = _join_pages(per_page)
-    texts = [clean(d.text()) for d in drafts]
+    texts = [d.text() for d in drafts]
     dehyphen = Dehyphenator(texts)
-    heading_levels = sorted({d.level for d in drafts if d.kind == HEADING and d.level})
-    deepest = (heading_levels[-1] + 1) if heading_levels else 1
+    # heading levels: bigger first, bold before regular at the same size; numbered
+    # headings found by their shape alone come below all of those
+    styles = sorted({d.style for d in drafts if d.kind == HEADING and d.style}, key=lambda s: (-s[0], not s[1]))
+    level_of = {s: min(i + 1, 6) for i, s in enumerate(styles)}
+    deepest = min(len(styles) + 1, 6)
     blocks = []
     for d, text in zip(drafts, texts):
         text = dehyphen.resolve(text)
         if not text:
             continue
-        level = (d.level or deepest) if d.kind == HEADING else 0
+        level = level_of.get(d.style, deepest) if d.kind == HEADING else 0
         blocks.append(Block(d.kind, text, d.page, d.page_end, level))
     metadata: dict = {}
     title = _meaningful(meta.get("Title"), path)
@@ -669,4 +739,4 @@ def read(path) -> ReadDocument:
         m = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", meta["CreationDate"])
         if m:
             metadata["date"] = "-".join(g for g in m.groups() if g)
-    return ReadDocument(blocks=blocks, pages=len(pages), metadata=metadata, warnings=warnings)
+    return ReadDocument(blocks=blocks, pages=n_pages, metadata=metadata, warnings=warnings)
