@@ -166,12 +166,22 @@ def test_duplicate_text_chooses_the_occurrence_with_matching_context():
 
 
 def test_fuzzy_never_lands_on_a_passage_that_existed_before():
-    kept = "Clinics in the west will stay open on Saturday mornings for working families."
-    old_text = "Clinics in the east will stay open on Saturday mornings for working families."
+    kept = "Clinics in the west will stay open on Saturday mornings, the organization said."
+    old_text = "Clinics in the west will stay open on Saturday mornings, the organisation said."
     new = make_passages("d", blocks([(P, 1, kept)]))
     assert reanchor([{"id": "d-x", "text": old_text}], new)[0]["method"] == "fuzzy"
     (r,) = reanchor([{"id": "d-x", "text": old_text}], new, existing_ids={new[0].id})
     assert r["method"] == "orphan"
+
+
+def test_a_replaced_content_word_is_an_orphan_but_a_respelling_is_not():
+    old = {"id": "d-x", "text": "Clinics in the east will stay open on Saturday mornings for working families."}
+    west = make_passages("d", blocks([(P, 1, old["text"].replace("east", "west"))]))
+    (r,) = reanchor([old], west)
+    assert r["method"] == "orphan" and "east->west" in r["reason"]
+    swapped = make_passages("d", blocks([(P, 1, old["text"].replace("that", "which").replace(
+        "families", "familys"))]))
+    assert reanchor([old], swapped)[0]["method"] == "fuzzy"
 
 
 def test_negation_is_never_fuzzy_matched():
