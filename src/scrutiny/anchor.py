@@ -35,11 +35,11 @@ Hypothesis's anchoring: the quote first, then the quote with its context.
      edited), or ``quote >= QUOTE_WITH_CONTEXT`` (0.75) when both neighbours
      are still there (``min(prefix, suffix) >= CONTEXT_THRESHOLD``, 0.9).
 
-   Why these numbers: in tests/test_anchor.py a function-word edit scores
-   0.88, a one-word respelling 0.92, a respelling plus a swapped function word
-   0.73 (accepted only in place, with its neighbours), a paragraph rewritten
-   to say something else 0.74 with a replaced content word (refused whatever
-   the score), an unrelated paragraph 0.17. Hypothesis accepts far weaker
+   Why these numbers: in tests/test_anchor.py an edit of two function words
+   scores 0.88, a one-word respelling 0.92-0.96, a paragraph rewritten to say
+   something else 0.74 (and is refused for its replaced words whatever the
+   score), an unrelated paragraph 0.17. The band 0.75-0.85 (two or three small
+   edits in a short paragraph) is trusted only where the paragraph stayed put. Hypothesis accepts far weaker
    matches (up to half the characters wrong); a citation must be stricter
    than a highlight.
 3. **orphan** -- anything else. An orphan keeps its old text in
