@@ -321,3 +321,24 @@ def test_whitespace_only_text_file(tmp_path):
     path.write_text("   \n\n\t\n")
     with pytest.raises(ReaderError):
         read(path)
+
+
+def test_folder_with_a_reader_extension(tmp_path):
+    path = tmp_path / "looks like.pdf"
+    path.mkdir()
+    with pytest.raises(ReaderError) as err:
+        read(path)
+    assert err.value.reason == "this is a folder, not a file"
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    path = tmp_path / "secret.txt"
+    path.write_text("Some text.")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(path), "read_bytes", denied)
+    with pytest.raises(ReaderError) as err:
+        read(path)
+    assert err.value.reason == "cannot read the file: Permission denied"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from pathlib import Path
 
 from scrutiny.errors import ReaderError
@@ -51,11 +52,14 @@ def read(path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDocument:
     path = Path(path)
     name = reader_for(path)
     try:
-        size = os.stat(path).st_size
+        st = os.stat(path)
     except FileNotFoundError:
         raise ReaderError(path, "file not found") from None
     except OSError as exc:
         raise ReaderError(path, f"cannot open: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ReaderError(path, "this is a folder, not a file")
+    size = st.st_size
     if size == 0:
         raise ReaderError(path, "the file is empty (0 bytes)")
     if size > max_bytes:
@@ -71,6 +75,8 @@ def read(path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDocument:
         raise
     except MemoryError:
         raise ReaderError(path, "the file is too large to read into memory") from None
+    except OSError as exc:  # permissions, a file vanishing mid-read, a disk error
+        raise ReaderError(path, f"cannot read the file: {exc.strerror or exc}") from None
     except Exception as exc:  # a reader bug or a library choking on bad input
         raise ReaderError(path, f"could not read {name.upper()} file: {type(exc).__name__}: {exc}") from exc
     doc.blocks = [b for b in doc.blocks if b.text.strip()]
