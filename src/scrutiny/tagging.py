@@ -138,6 +138,19 @@ def tag_store(project, store, progress=None, tagger=None, curated=None, n_proces
     t0 = time.perf_counter()
     ensure_schema(store)
     if tagger is None:
+        from scrutiny.nlp.kb_adapter import load_curated
+        from scrutiny.nlp.pipeline import expected_version
+
+        curated = curated if curated is not None else load_curated(project)
+        version = expected_version(project.spacy_model, curated.names())
+        if version is not None and _nothing_to_do(store, version):
+            last = last_run(store) or {}
+            total = store.db.execute("SELECT count(*) FROM passages").fetchone()[0]
+            return {"passages": 0, "skipped": total, "removed": 0, "mentions": 0, "claims": 0,
+                    "tie_candidates": 0, "stakeholders": store.db.execute(
+                        "SELECT count(*) FROM nlp_stakeholders").fetchone()[0],
+                    "seconds": round(time.perf_counter() - t0, 3), "model": last.get("model"),
+                    "rules_only": bool(last.get("rules_only")), "tagger_version": version}
         tagger, curated = build_project_tagger(project, curated=curated)
     elif curated is None:
         from scrutiny.nlp.kb_adapter import load_curated
@@ -195,6 +208,17 @@ def tag_store(project, store, progress=None, tagger=None, curated=None, n_proces
         "rules_only": tagger.rules_only,
         "tagger_version": tagger.version,
     }
+
+
+def _nothing_to_do(store, version: str) -> bool:
+    db = store.db
+    untagged = db.execute(
+        "SELECT 1 FROM passages p LEFT JOIN nlp_tagged t ON t.passage_id = p.id AND t.tagger_version = ? "
+        "WHERE t.passage_id IS NULL LIMIT 1", (version,)).fetchone()
+    if untagged:
+        return False
+    stale = db.execute("SELECT 1 FROM nlp_tagged WHERE passage_id NOT IN (SELECT id FROM passages) LIMIT 1").fetchone()
+    return stale is None
 
 
 def _store_doc(db, row, doc, counts) -> None:
@@ -323,3 +347,169 @@ def passage_facets(store) -> dict[str, dict]:
     for pid in set(tags) | set(people):
         out[pid] = {"tags": sorted(tags.get(pid, ())), "stakeholders": sorted(people.get(pid, ()))}
     return dict(out)
+
+
+# --- queries for the CLI and the site ------------------------------------------------
+
+def _has_tags(store) -> bool:
+    return store.has_table("nlp_mentions")
+
+
+def list_stakeholders(store, curated, doc_id: str | None = None) -> list[dict]:
+    """``[{id, name, kind, aliases, mentions, source}]``, most mentioned first.
+
+    ``source`` is ``curated`` (knowledge base or manifest title) or ``extracted``.
+    With ``doc_id``, only stakeholders named in that document, mentions counted there.
+    """
+    counts: Counter = Counter()
+    if _has_tags(store):
+        if doc_id:
+            rows = store.db.execute(
+                "SELECT m.stakeholder_id, count(*) FROM nlp_mentions m JOIN passages p ON p.id = m.passage_id "
+                "WHERE p.doc_id = ? AND m.stakeholder_id IS NOT NULL GROUP BY m.stakeholder_id", (doc_id,))
+        else:
+            rows = store.db.execute(
+                "SELECT stakeholder_id, count(*) FROM nlp_mentions WHERE stakeholder_id IS NOT NULL "
+                "GROUP BY stakeholder_id")
+        counts.update({sid: n for sid, n in rows})
+    out = []
+    for sid, s in curated.stakeholders.items():
+        out.append({"id": sid, "name": s["name"], "kind": s["kind"], "aliases": list(s.get("aliases") or []),
+                    "mentions": counts.get(sid, 0), "source": "curated"})
+    for doc, d in curated.documents.items():
+        if doc not in curated.stakeholders and counts.get(doc):
+            aliases = [d["short_title"]] if d.get("short_title") and d["short_title"] != d["title"] else []
+            out.append({"id": doc, "name": d["title"], "kind": "document", "aliases": aliases,
+                        "mentions": counts.get(doc, 0), "source": "curated"})
+    if store.has_table("nlp_stakeholders"):
+        for r in store.db.execute("SELECT id, name, kind, aliases FROM nlp_stakeholders"):
+            out.append({"id": r["id"], "name": r["name"], "kind": r["kind"], "aliases": json.loads(r["aliases"]),
+                        "mentions": counts.get(r["id"], 0), "source": "extracted"})
+    if doc_id:
+        out = [s for s in out if s["mentions"] > 0]
+    out.sort(key=lambda s: (-s["mentions"], s["source"] != "curated", s["name"].casefold()))
+    return out
+
+
+def _names(store, curated) -> dict[str, str]:
+    names = {sid: s["name"] for sid, s in curated.stakeholders.items()}
+    for doc, d in curated.documents.items():
+        names.setdefault(doc, d["title"])
+    if store.has_table("nlp_stakeholders"):
+        for r in store.db.execute("SELECT id, name FROM nlp_stakeholders"):
+            names.setdefault(r["id"], r["name"])
+    return names
+
+
+def _evidence(store, where: str = "", params=()) -> dict[str, list[dict]]:
+    """tie id -> evidence rows of its candidates (quote = the sentence as stored)."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    if not store.has_table("nlp_tie_candidates"):
+        return out
+    rows = store.db.execute(
+        "SELECT c.tie_id, c.passage_id, c.sent_start, c.sent_end, c.confidence, c.role, c.pattern, "
+        "p.text, p.doc_id, p.page FROM nlp_tie_candidates c JOIN passages p ON p.id = c.passage_id "
+        "WHERE c.tie_id IS NOT NULL " + where + " ORDER BY p.doc_id, p.ord, c.sent_start", params)
+    for r in rows:
+        out[r["tie_id"]].append({
+            "passage_id": r["passage_id"], "doc_id": r["doc_id"], "page": r["page"],
+            "quote": r["text"][r["sent_start"]:r["sent_end"]],
+            "confidence": r["confidence"], "role": r["role"], "pattern": r["pattern"],
+        })
+    return out
+
+
+def list_ties(project, store, curated, status: str | None = None, stakeholder: str | None = None,
+              doc_id: str | None = None) -> list[dict]:
+    """Curated, suggested, accepted and rejected ties in the issue's JSON shape.
+
+    Curated ties (kb/) win over suggestions of the same subject, relation and
+    object (their evidence is merged in). Rejected suggestions are listed only
+    with ``status="rejected"``.
+    """
+    from scrutiny.nlp.review import load_decisions, match_decision
+
+    names = _names(store, curated)
+    decisions = load_decisions(project)
+    evidence = _evidence(store)
+    out = []
+    curated_keys = {}
+    for t in curated.ties:
+        tid = tie_id(t["subject"], t["relation"], t["object"])
+        curated_keys[tid] = t
+        ev = [{"passage_id": e["passage_id"], "quote": e["quote"], "doc_id": e["doc_id"], "page": e["page"]}
+              for e in evidence.get(tid, [])]
+        for pid in t.get("passages") or []:
+            p = store.passage(pid) if store.has_table("passages") else None
+            if p is not None and not any(e["passage_id"] == pid for e in ev):
+                ev.insert(0, {"passage_id": pid, "quote": p["text"], "doc_id": p["doc_id"], "page": p["page"]})
+        out.append({
+            "id": t["id"], "subject": t["subject"], "subject_name": names.get(t["subject"], t["subject"]),
+            "relation": t["relation"], "object": t["object"], "object_name": names.get(t["object"], t["object"]),
+            "role": t.get("role"), "status": "curated", "confidence": 1.0, "evidence": ev,
+            "sources": t.get("sources") or [], "start": t.get("start"), "end": t.get("end"),
+        })
+    if store.has_table("nlp_tie_candidates"):
+        rows = store.db.execute(
+            "SELECT tie_id, subject_id, relation, object_id, max(confidence) AS conf, count(*) AS n "
+            "FROM nlp_tie_candidates WHERE tie_id IS NOT NULL GROUP BY tie_id").fetchall()
+        for r in rows:
+            tid = r["tie_id"]
+            if tid in curated_keys:
+                continue
+            ev = evidence.get(tid, [])
+            roles = Counter(e["role"] for e in ev if e["role"])
+            subject_name = names.get(r["subject_id"], r["subject_id"])
+            object_name = names.get(r["object_id"], r["object_id"])
+            decision = match_decision(decisions, tid, subject_name, r["relation"], object_name)
+            # More independent sentences make a suggestion surer (noisy-or, capped).
+            conf = 1.0
+            for e in ev:
+                conf *= 1.0 - float(e["confidence"])
+            conf = round(min(0.99, 1.0 - conf), 3)
+            out.append({
+                "id": tid, "subject": r["subject_id"], "subject_name": subject_name,
+                "relation": r["relation"], "object": r["object_id"], "object_name": object_name,
+                "role": roles.most_common(1)[0][0] if roles else None,
+                "status": decision["decision"] if decision else "suggested",
+                "confidence": conf,
+                "evidence": [{"passage_id": e["passage_id"], "quote": e["quote"], "doc_id": e["doc_id"],
+                              "page": e["page"]} for e in ev],
+                "sources": sorted({e["doc_id"] for e in ev}),
+            })
+    if status:
+        out = [t for t in out if t["status"] == status]
+    else:
+        out = [t for t in out if t["status"] != "rejected"]
+    if stakeholder:
+        out = [t for t in out if stakeholder in (t["subject"], t["object"])]
+    if doc_id:
+        out = [t for t in out if any(e.get("doc_id") == doc_id for e in t["evidence"])
+               or any((s.get("doc") if isinstance(s, dict) else s) == doc_id for s in t["sources"])]
+    order = {"curated": 0, "accepted": 1, "suggested": 2, "rejected": 3}
+    out.sort(key=lambda t: (order.get(t["status"], 9), -t["confidence"], t["subject_name"].casefold(), t["relation"]))
+    return out
+
+
+def list_claims(store, doc_id: str | None = None, kind: str | None = None) -> list[dict]:
+    """``[{id, passage_id, doc_id, page, text, kinds, confidence, source, details}]`` in reading order."""
+    if not store.has_table("nlp_claims"):
+        return []
+    sql = ("SELECT c.* FROM nlp_claims c JOIN passages p ON p.id = c.passage_id "
+           + ("WHERE c.doc_id = ? " if doc_id else "") + "ORDER BY c.doc_id, p.ord, c.start")
+    out = []
+    for r in store.db.execute(sql, (doc_id,) if doc_id else ()):
+        kinds = json.loads(r["kinds"])
+        if kind and kind not in kinds:
+            continue
+        out.append({"id": r["id"], "passage_id": r["passage_id"], "doc_id": r["doc_id"], "page": r["page"],
+                    "text": r["text"], "kinds": kinds, "confidence": r["confidence"], "source": r["source"],
+                    "start": r["start"], "end": r["end"], "details": json.loads(r["details"])})
+    return out
+
+
+def last_run(store) -> dict | None:
+    if not store.has_table("nlp_state"):
+        return None
+    row = store.db.execute("SELECT value FROM nlp_state WHERE key = 'last_run'").fetchone()
+    return json.loads(row[0]) if row else None

@@ -185,7 +185,7 @@ def rule_hits(sent) -> dict[str, list[str]]:
 
 STRONG = {
     "statistic": {"percent", "money", "ratio", "number", "fraction"},
-    "commitment": {"we_will", "committed", "there_will_be"},
+    "commitment": {"we_will", "committed"},
     "recommendation": {"recommend", "should"},
     "assessment": {"agree"},
 }

@@ -8,7 +8,8 @@ or a section reference are listed too, so they are never taken for stakeholders.
 
 ORGANISATION = frozenset("""
 agency alliance assembly association authority bank board bureau cabinet centre center
-charity coalition college commission committee company confederation corporation council
+charity coalition college commission committee company confederation consultancy consultants consulting
+corporation council associates partners llp analytics economics solutions labs
 court department directorate executive federation forum foundation fund group hospital
 inspectorate institute institution league ltd ministry network nhs office ombudsman
 organisation organization panel parliament partnership plc practice press secretariat service services

@@ -71,16 +71,44 @@ def build_tagger(model: str | None = None, names=(), warn: bool = True, cache_di
 
     model_version = nlp.meta.get("version", "") if model_name != RULES_ONLY else ""
     fingerprint = data_fingerprint()
-    h = hashlib.sha1()
-    for part in (COMPONENTS_VERSION, model_name, model_version, fingerprint, repr(names)):
-        h.update(part.encode("utf-8"))
-        h.update(b"\0")
-    version = h.hexdigest()[:16]
+    version = _version(model_name, model_version, fingerprint, names)
     if train:
         classifier = nlp.get_pipe("scrutiny_claim_classifier")
         classifier.model = trained_claim_model(nlp, model_name, model_version, fingerprint, cache_dir)
     return Tagger(nlp=nlp, model_name=model_name, rules_only=model_name == RULES_ONLY,
                   version=version, names=names)
+
+
+def _version(model_name, model_version, fingerprint, names) -> str:
+    h = hashlib.sha1()
+    for part in (COMPONENTS_VERSION, model_name, model_version, fingerprint, repr(names)):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def expected_version(model: str | None, names=()) -> str | None:
+    """The version :func:`build_tagger` would give, without importing spaCy.
+
+    Found from the installed model packages' metadata; None when that cannot
+    be known cheaply (the caller then builds the tagger).
+    """
+    from importlib import metadata
+
+    from scrutiny.nlp.labels import data_fingerprint
+    from scrutiny.nlp.model import candidates
+
+    names = sorted({(sid, kind, surface) for sid, kind, surface in names if surface})
+    for name in candidates(model):
+        try:
+            dist = metadata.distribution(name.replace("_", "-"))
+        except metadata.PackageNotFoundError:
+            try:
+                dist = metadata.distribution(name)
+            except metadata.PackageNotFoundError:
+                continue
+        return _version(name, dist.version, data_fingerprint(), names)
+    return None
 
 
 def rule_features(nlp, texts: list[str]) -> list[dict]:

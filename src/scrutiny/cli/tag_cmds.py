@@ -1,0 +1,364 @@
+"""Tagging commands: tag, stakeholders, ties, claims, review, eval.
+
+Imports only click and the CLI helpers at load time; the tagger (spaCy,
+scikit-learn) is imported inside the commands that need it.
+"""
+
+from __future__ import annotations
+
+import click
+
+from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+
+CLAIM_KINDS = ("statistic", "commitment", "recommendation", "assessment")
+TIE_STATUSES = ("curated", "suggested", "accepted", "rejected")
+
+
+def _open(project):
+    from scrutiny.nlp.kb_adapter import load_curated
+    from scrutiny.store import Store
+
+    store = Store(project.store_path, readonly=True)
+    return store, load_curated(project)
+
+
+def _check_doc(store, doc_id):
+    if doc_id and store.document(doc_id) is None:
+        from scrutiny.errors import ScrutinyError
+
+        known = ", ".join(d["id"] for d in store.documents()) or "none ingested yet"
+        raise ScrutinyError(f"no document {doc_id!r} in the store (known: {known})")
+
+
+@cli.command()
+@json_option
+@pass_project
+def tag(project, as_json):
+    """Tag passages not tagged yet (claims, stakeholders, ties), without re-ingesting.
+
+    Only passages whose text changed since the last run (or all of them, when
+    the model, the knowledge base or the labelled data changed) are tagged.
+
+    Example: scrutiny tag
+    """
+    from scrutiny.store import Store
+    from scrutiny.tagging import tag_store
+
+    if not project.store_path.exists():
+        from scrutiny.errors import ProjectError
+
+        raise ProjectError(f"no store at {project.store_path}: run `scrutiny ingest` first")
+    store = Store(project.store_path)
+    try:
+        state = {"shown": False}
+
+        def progress(done, total):
+            if not as_json and total:
+                click.echo(f"\rtagging {done}/{total} passages", nl=False, err=True)
+                state["shown"] = True
+
+        result = tag_store(project, store, progress=progress)
+    finally:
+        store.close()
+    if state["shown"]:
+        click.echo("", err=True)
+    if as_json:
+        emit_json(result)
+        return
+    mode = " (RULES ONLY: no spaCy model)" if result["rules_only"] else ""
+    click.echo(
+        f"tagged {result['passages']} passage(s), {result['skipped']} unchanged, with {result['model']}{mode}: "
+        f"{result['claims']} claim sentence(s), {result['mentions']} mention(s), "
+        f"{result['tie_candidates']} candidate tie(s); {result['stakeholders']} extracted stakeholder(s) "
+        f"in {result['seconds']:.1f}s"
+    )
+
+
+@cli.command()
+@click.option("--doc", "doc_id", help="Only stakeholders named in this document (mentions counted there).")
+@json_option
+@pass_project
+def stakeholders(project, doc_id, as_json):
+    """List stakeholders: curated ones from kb/ and those the tagger found.
+
+    Example: scrutiny stakeholders --doc fyfvmh --json
+    """
+    from scrutiny.tagging import list_stakeholders
+
+    store, curated = _open(project)
+    try:
+        _check_doc(store, doc_id)
+        rows = list_stakeholders(store, curated, doc_id=doc_id)
+    finally:
+        store.close()
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no stakeholders" + (f" named in {doc_id}" if doc_id else "") + " (run `scrutiny tag`?)")
+        return
+    for s in rows:
+        aliases = f"  (also: {', '.join(s['aliases'][:4])})" if s["aliases"] else ""
+        click.echo(f"{s['mentions']:>5}  {s['id']:<40} {s['kind']:<12} {s['source']:<9} {s['name']}{aliases}")
+
+
+@cli.command()
+@click.option("--status", type=click.Choice(TIE_STATUSES), help="Only ties with this status (rejected ones are listed only when asked for).")
+@click.option("--stakeholder", help="Only ties with this stakeholder id as subject or object.")
+@click.option("--doc", "doc_id", help="Only ties evidenced in this document.")
+@json_option
+@pass_project
+def ties(project, status, stakeholder, doc_id, as_json):
+    """List ties between stakeholders, with the sentences that evidence them.
+
+    Example: scrutiny ties --status suggested --stakeholder mind --json
+    """
+    from scrutiny.tagging import list_ties
+
+    store, curated = _open(project)
+    try:
+        _check_doc(store, doc_id)
+        rows = list_ties(project, store, curated, status=status, stakeholder=stakeholder, doc_id=doc_id)
+    finally:
+        store.close()
+    if as_json:
+        emit_json([_tie_json(t) for t in rows])
+        return
+    if not rows:
+        click.echo("no ties match")
+        return
+    for t in rows:
+        _echo_tie(t)
+
+
+def _tie_json(t):
+    keys = ("id", "subject", "subject_name", "relation", "object", "object_name", "role", "status",
+            "confidence", "evidence", "sources")
+    out = {k: t.get(k) for k in keys}
+    out["evidence"] = [{"passage_id": e["passage_id"], "quote": e["quote"],
+                        "doc_id": e.get("doc_id"), "page": e.get("page")} for e in t["evidence"]]
+    return out
+
+
+def _echo_tie(t, show_evidence: int = 1):
+    role = f" ({t['role']})" if t.get("role") else ""
+    click.echo(f"{t['id']}  [{t['status']}, {t['confidence']:.2f}]  "
+               f"{t['subject_name']} --{t['relation']}{role}--> {t['object_name']}")
+    for e in t["evidence"][:show_evidence]:
+        where = f"{e.get('doc_id')}, p. {e.get('page')}" if e.get("doc_id") else e["passage_id"]
+        quote = e["quote"] if len(e["quote"]) <= 300 else e["quote"][:297] + "..."
+        click.echo(f"    {where}: \u201c{quote}\u201d")
+    if len(t["evidence"]) > show_evidence:
+        click.echo(f"    (+{len(t['evidence']) - show_evidence} more)")
+
+
+@cli.command()
+@click.option("--doc", "doc_id", help="Only claims in this document.")
+@click.option("--kind", type=click.Choice(CLAIM_KINDS), help="Only claims of this kind.")
+@json_option
+@pass_project
+def claims(project, doc_id, kind, as_json):
+    """List sentences tagged as claims (statistic, commitment, recommendation, assessment).
+
+    Example: scrutiny claims --doc fyfvmh --kind commitment --json
+    """
+    from scrutiny.tagging import list_claims
+
+    store, _ = _open(project)
+    try:
+        _check_doc(store, doc_id)
+        rows = list_claims(store, doc_id=doc_id, kind=kind)
+    finally:
+        store.close()
+    if as_json:
+        emit_json([{k: c[k] for k in ("id", "passage_id", "doc_id", "page", "text", "kinds", "confidence", "source")}
+                   for c in rows])
+        return
+    if not rows:
+        click.echo("no claims match (run `scrutiny tag`?)")
+        return
+    for c in rows:
+        click.echo(f"{c['doc_id']}, p. {c['page']}  [{', '.join(c['kinds'])}; {c['confidence']:.2f} {c['source']}]  {c['text']}")
+
+
+# --- review ----------------------------------------------------------------------------
+
+@cli.group(invoke_without_command=True)
+@click.option("--limit", "-n", type=int, default=20, show_default=True, help="How many suggestions to show.")
+@json_option
+@click.pass_context
+def review(ctx, limit, as_json):
+    """The review queue: suggested ties, most confident first.
+
+    Decisions go to kb/reviewed.yaml, so they survive re-ingest; a rejected tie
+    is never suggested again.
+
+    Example: scrutiny review && scrutiny review accept tie-1a2b3c4d5e
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from scrutiny.cli.common import get_project
+    from scrutiny.tagging import list_ties
+
+    project = get_project(ctx)
+    store, curated = _open(project)
+    try:
+        rows = list_ties(project, store, curated, status="suggested")
+    finally:
+        store.close()
+    if as_json:
+        emit_json([_tie_json(t) for t in rows[:limit]])
+        return
+    if not rows:
+        click.echo("nothing to review: no suggested ties")
+        return
+    click.echo(f"{len(rows)} suggested tie(s); the {min(limit, len(rows))} most confident:")
+    for t in rows[:limit]:
+        _echo_tie(t, show_evidence=2)
+    click.echo("accept with `scrutiny review accept ID`, reject with `scrutiny review reject ID`")
+
+
+def _decide(project, tie_id, decision, note):
+    from scrutiny.errors import ScrutinyError
+    from scrutiny.nlp.review import record
+    from scrutiny.tagging import list_ties
+
+    store, curated = _open(project)
+    try:
+        everything = list_ties(project, store, curated) + list_ties(project, store, curated, status="rejected")
+    finally:
+        store.close()
+    match = next((t for t in everything if t["id"] == tie_id), None)
+    if match is None:
+        raise ScrutinyError(f"no tie with id {tie_id!r}: `scrutiny review` lists the suggested ones")
+    entry = record(project, match, decision, note)
+    return match, entry
+
+
+@review.command("accept")
+@click.argument("tie_id")
+@click.option("--note", help="Why (kept in kb/reviewed.yaml).")
+@pass_project
+def review_accept(project, tie_id, note):
+    """Accept a suggested tie.
+
+    Example: scrutiny review accept tie-1a2b3c4d5e --note "confirmed in the annual report"
+    """
+    tie, _ = _decide(project, tie_id, "accepted", note)
+    click.echo(f"accepted {tie_id}: {tie['subject_name']} --{tie['relation']}--> {tie['object_name']} (kb/reviewed.yaml)")
+
+
+@review.command("reject")
+@click.argument("tie_id")
+@click.option("--note", help="Why (kept in kb/reviewed.yaml).")
+@pass_project
+def review_reject(project, tie_id, note):
+    """Reject a suggested tie: it is never suggested again.
+
+    Example: scrutiny review reject tie-1a2b3c4d5e --note "misread apposition"
+    """
+    tie, _ = _decide(project, tie_id, "rejected", note)
+    click.echo(f"rejected {tie_id}: {tie['subject_name']} --{tie['relation']}--> {tie['object_name']} (kb/reviewed.yaml)")
+
+
+# --- eval ----------------------------------------------------------------------------
+
+@cli.group("eval")
+def eval_group():
+    """Measure the taggers against the labelled data in scrutiny/nlp/data.
+
+    Example: scrutiny eval claims
+    """
+
+
+def _prf_line(name, m):
+    return (f"  {name:<16} P {m['precision']:.2f}  R {m['recall']:.2f}  F1 {m['f1']:.2f}  "
+            f"(n={m['support']}, tp={m['tp']}, fp={m['fp']}, fn={m['fn']})")
+
+
+def _kinds_block(title, scores):
+    click.echo(title)
+    for kind in CLAIM_KINDS:
+        if kind in scores:
+            click.echo(_prf_line(kind, scores[kind]))
+
+
+@eval_group.command("claims")
+@click.option("--folds", type=int, default=5, show_default=True, help="Cross-validation folds on the training split.")
+@json_option
+def eval_claims_cmd(folds, as_json):
+    """Claim kinds: cross-validated P/R/F1 per kind, and on held-out data that never trains.
+
+    Example: scrutiny eval claims --json
+    """
+    from scrutiny.nlp.evaluate import eval_claims
+
+    r = eval_claims(folds=folds)
+    if as_json:
+        emit_json(r)
+        return
+    click.echo(f"model: {r['model']}; training sentences: {r['train_sentences']}; held out: {r['heldout_sentences']} "
+               f"({', '.join(f'{k}: {v}' for k, v in r['by_origin'].items())})")
+    _kinds_block(f"cross-validated ({folds} folds) on the training split:", r["cross_validated"])
+    for name, scores in r["heldout"].items():
+        _kinds_block(f"held out ({name}, {scores['_sentences']} sentences):", scores)
+    _kinds_block("held out, rules alone (for comparison):", r["heldout_rules_only"])
+    real = r.get("real_documents") or {}
+    if "skipped" in real:
+        click.echo(f"real documents: skipped ({real['skipped']})")
+    elif real:
+        _kinds_block(f"real government documents ({real['_units']} labelled units):", real)
+
+
+def _simple_block(r, what):
+    click.echo(f"model: {r['model']}")
+    for split in ("dev", "heldout", "all"):
+        if split in r:
+            m = r[split]
+            extra = f"  kind accuracy {m['kind_accuracy']:.2f}" if "kind_accuracy" in m else ""
+            click.echo(f"{what} on {split} ({m['sentences']} sentences):{extra}")
+            click.echo(_prf_line("all", m))
+            for rel, mm in (m.get("by_relation") or {}).items():
+                click.echo(_prf_line(rel, mm))
+
+
+@eval_group.command("stakeholders")
+@json_option
+def eval_stakeholders_cmd(as_json):
+    """Stakeholder names: precision and recall on labelled sentences (and the reference article).
+
+    Example: scrutiny eval stakeholders
+    """
+    from scrutiny.nlp.evaluate import eval_stakeholders
+
+    r = eval_stakeholders()
+    if as_json:
+        emit_json(r)
+        return
+    _simple_block(r, "names")
+    ref = r.get("reference")
+    if ref and "skipped" not in ref:
+        click.echo(f"names on the reference article ({ref['sentences']} sentences):")
+        click.echo(_prf_line("all", ref))
+    elif ref:
+        click.echo(f"reference article: skipped ({ref['skipped']})")
+
+
+@eval_group.command("ties")
+@json_option
+def eval_ties_cmd(as_json):
+    """Ties: precision and recall per relation on labelled sentences.
+
+    Example: scrutiny eval ties
+    """
+    from scrutiny.nlp.evaluate import eval_ties
+
+    r = eval_ties()
+    if as_json:
+        emit_json(r)
+        return
+    _simple_block(r, "ties")
+    ref = r.get("reference")
+    if ref and "skipped" not in ref:
+        click.echo(f"ties on the reference article ({ref['sentences']} sentences):")
+        click.echo(_prf_line("all", ref))
