@@ -188,3 +188,17 @@ def test_cli_cite_follows_redirect_and_refuses_orphan(plan, project, cli_runner)
     res = cli_runner("cite", "plan-gone", root=project.root)
     assert res.exit_code == 1
     assert "orphaned" in res.output and "page 4" in res.output
+
+
+def test_critique_is_a_web_page_and_ris_dates_are_well_formed(plan):
+    import rispy
+
+    _, passages = plan
+    p = _passage(passages, "Half of")
+    essay = PLAN_DOC | {"kind": "critique", "source": "essay.md", "date": "2018"}
+    assert csl_item(essay, p)["type"] == "webpage"
+    assert "Preprint" not in cite_passage(p, essay, "chicago", BASE, ACCESSED)
+    (entry,) = rispy.loads(cite_passage(p, essay, "ris", BASE, ACCESSED))
+    assert entry["type_of_reference"] == "ELEC" and entry["date"] == "2018///"
+    (entry,) = rispy.loads(cite_passage(p, PLAN_DOC, "ris", BASE, ACCESSED))
+    assert entry["date"] == "2016/02//"

@@ -119,7 +119,9 @@ def csl_type(document: dict) -> str:
         return str(explicit)
     if document.get("container_title"):
         return "article-journal"
-    return "report" if document.get("kind", "policy") == "policy" else "article"
+    # a critique is published on the web (a blog post, an essay on this site); CSL's
+    # "article" would be rendered as a preprint
+    return "report" if document.get("kind", "policy") == "policy" else "webpage"
 
 
 def csl_item(

@@ -38,7 +38,8 @@ def to_ris(item: dict) -> str:
     parts = ((item.get("issued") or {}).get("date-parts") or [[]])[0]
     if parts:
         lines.append(("PY", str(parts[0])))
-        lines.append(("DA", "/".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]]) + "/" * (3 - len(parts))))
+        # YYYY/MM/DD/other: "2018///", "2016/02//", "2016/02/01/"
+        lines.append(("DA", "/".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]]) + "/" * (4 - len(parts))))
     for key, tag in (("volume", "VL"), ("issue", "IS"), ("DOI", "DO"), ("ISBN", "SN")):
         if item.get(key):
             lines.append((tag, str(item[key])))
