@@ -73,6 +73,10 @@ def corpus(project):
             "INSERT INTO nlp_mentions VALUES (?,?,?,?,?,?,?,?,?)",
             (review["id"], s, s + 25, "Example Therapy Taskforce", "organisation", "curated", 1.0, "taskforce",
              "taskforce"))
+        store.db.execute(
+            "INSERT INTO nlp_tie_candidates VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (review["id"], 0, len(review["text"]), "provides", None, 0.6, "test", s, s + 25,
+             "Example Therapy Taskforce", "organisation", 0, 3, "The", "organisation", "taskforce", None, None))
     build_xrefs(project, store)
     store.close()
     return plan
@@ -84,7 +88,10 @@ def test_w3c_annotations_anchor_in_the_passage_text(project, corpus):
     doc = json.loads(export(project, "w3c", base_url=BASE))
     assert doc["type"] == "AnnotationCollection"
     items = doc["first"]["items"]
-    assert doc["total"] == len(items) == 4   # 1 tagged claim, 2 mentions, 1 curated claim passage
+    # 1 tagged claim, 2 mentions, 1 curated claim passage, 1 tie candidate, 1 curated tie's evidence
+    assert doc["total"] == len(items) == 6
+    tie = next(a for a in items if any(b.get("value") == "provides" for b in a["body"]))
+    assert {"id": f"{BASE}/stakeholders/taskforce/", "purpose": "identifying"} in tie["body"]
     with Store(project.store_path, readonly=True) as store:
         for a in items:
             assert a["type"] == "Annotation"

@@ -9,7 +9,10 @@ TextPositionSelector (character offsets into the passage text as stored).
   claim kind (statistic, commitment, recommendation, assessment);
 * a stakeholder mention: the name, ``identifying`` the stakeholder's page;
 * a curated claim from kb/: each passage its locators find, ``describing`` it
-  with the claim's statement (our words) and ``tagging`` it with its status.
+  with the claim's statement (our words) and ``tagging`` it with its status;
+* a tie: a suggested tie's sentence (``tagging`` it with the relation,
+  ``identifying`` subject and object when resolved), and each evidence passage
+  of a curated tie (``describing`` it with subject, relation and object ids).
 """
 
 from __future__ import annotations
@@ -82,6 +85,31 @@ def annotations(data, base_url: str = "") -> list[dict]:
         ]
         out.append(_annotation("curated-claim", f"{claim.id}@{p['id']}", p, 0, len(p["text"]), body,
                                "describing", base_url))
+    for t in data.tie_candidates:
+        p = data.passage(t["passage_id"])
+        if not p or not (0 <= t["sent_start"] < t["sent_end"] <= len(p["text"])):
+            continue
+        body = [{"type": "TextualBody", "purpose": "tagging", "value": t["relation"]}]
+        for key in ("subject_id", "object_id"):
+            if t.get(key):
+                body.append({"id": _iri(base_url, f"stakeholders/{t[key]}/"), "purpose": "identifying"})
+        out.append(_annotation("tie-candidate", f"{t['passage_id']}@{t['sent_start']}:{t['relation']}:"
+                                                f"{t['subject_start']}:{t['object_start']}",
+                               p, t["sent_start"], t["sent_end"], body, "tagging", base_url))
+    for tie in (data.kb.ties if data.kb else []):
+        for pid in tie.passages:
+            p = data.passage(pid)
+            if p is None:
+                continue  # an unknown or orphaned id: `scrutiny verify` reports it
+            body = [
+                {"type": "TextualBody", "purpose": "describing", "format": "text/plain",
+                 "value": f"{tie.subject} {tie.relation} {tie.object}" + (f" ({tie.role})" if tie.role else "")},
+                {"type": "TextualBody", "purpose": "tagging", "value": tie.relation},
+                {"id": _iri(base_url, f"stakeholders/{tie.subject}/"), "purpose": "identifying"},
+                {"id": _iri(base_url, f"stakeholders/{tie.object}/"), "purpose": "identifying"},
+            ]
+            out.append(_annotation("tie", f"{tie.id}@{pid}", p, 0, len(p["text"]), body, "describing",
+                                   base_url))
     return out
 
 
@@ -94,7 +122,7 @@ def collection(data, base_url: str = "") -> dict:
         "@context": CONTEXT,
         "id": _iri(base_url, "annotations/"),
         "type": "AnnotationCollection",
-        "label": "scrutiny: claims and stakeholder mentions",
+        "label": "scrutiny: claims, stakeholder mentions and ties",
         "total": len(items),
         "first": {"id": _iri(base_url, "annotations/page1"), "type": "AnnotationPage", "startIndex": 0,
                   "items": items},
