@@ -90,7 +90,8 @@ def test_w3c_annotations_anchor_in_the_passage_text(project, corpus):
     items = doc["first"]["items"]
     # 1 tagged claim, 2 mentions, 1 curated claim passage, 1 tie candidate, 1 curated tie's evidence
     assert doc["total"] == len(items) == 6
-    tie = next(a for a in items if any(b.get("value") == "provides" for b in a["body"]))
+    tie = next(a for a in items if isinstance(a["body"], list)
+               and any(b.get("value") == "provides" for b in a["body"]))
     assert {"id": f"{BASE}/stakeholders/taskforce/", "purpose": "identifying"} in tie["body"]
     with Store(project.store_path, readonly=True) as store:
         for a in items:
