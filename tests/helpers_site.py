@@ -79,6 +79,10 @@ def make_store(project, tags: bool = True):
     from scrutiny.store import Store
 
     project.manifest_path.write_text(MANIFEST, encoding="utf-8")
+    essay = project.kb_dir / "critique" / "overview.md"
+    essay.parent.mkdir(parents=True, exist_ok=True)
+    essay.write_text("---\nid: overview\ntitle: Overview of the critique\nauthor: A. Writer\ndate: 2024-01-01\n---\n"
+                     "# Overview\n\nThe [[doc:alpha|Alpha plan]] counts posts, not people.\n", encoding="utf-8")
     out = {}
     with Store(project.store_path) as store:
         with store.transaction():

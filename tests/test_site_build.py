@@ -288,11 +288,12 @@ def test_builds_without_store_or_knowledge_base(project):
 
 
 def test_builds_with_the_real_knowledge_base_loader(project):
-    """`scrutiny init`'s empty kb/ loads through scrutiny.kb and gives empty sections."""
-    make_store(project)
+    """`scrutiny init`'s kb/ loads through scrutiny.kb: an essay file, no claims yet."""
+    make_store(project)   # writes kb/critique/overview.md, which links [[doc:alpha|Alpha plan]]
     stats = build_site(project)
     assert "no stakeholders" not in " ".join(stats["notes"])
     assert "no claims yet" in read(project, "claims/index.html")
+    assert re.search(r'<a href="../../doc/alpha/"[^>]*>Alpha plan</a>', read(project, "critique/overview/index.html"))
     assert check_site(project.site_dir)[0] == []
 
 

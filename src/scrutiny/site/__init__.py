@@ -56,7 +56,13 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         kb_key = input_key([(d["id"], d["label"], d["title"], d["kind"], d["ingested"], d.get("passages"))
                             for d in ctx.documents],
                            ctx.stakeholders, ctx.ties, ctx.claims, ctx.sources, ctx.essays, ctx.conflicts)
-        search = SearchIndexBuilder()
+        meta = {
+            "docs": [[d["id"], d["label"]] for d in ctx.documents if d["ingested"]],
+            "kinds": {k: v["label"] for k, v in ctx.vocab.claim_kinds.items()},
+            "stakeholders": [[sid, st.get("name") or sid] for sid, st in ctx.stakeholders.items()],
+        }
+        search_key = input_key(fp, kb_key, ctx.store_key, meta, "search")
+        search = None if writer.fresh_group("search/", search_key) else SearchIndexBuilder()
         copy_static(dirs, writer)
         g.home(r, ctx, dv, kb_key)
         g.documents_index(r, ctx, dv, kb_key)
@@ -68,13 +74,9 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         g.essay_pages(r, ctx, dv, kb_key)
         g.method_page(r, ctx, dv, kb_key)
         g.search_page(r, ctx, dv, kb_key)
-        meta = {
-            "docs": [[d["id"], d["label"]] for d in ctx.documents if d["ingested"]],
-            "kinds": {k: v["label"] for k, v in ctx.vocab.claim_kinds.items()},
-            "stakeholders": [[sid, st.get("name") or sid] for sid, st in ctx.stakeholders.items()],
-        }
-        for rel, text in search.files(meta).items():
-            r.data(f"search/{rel}", text)
+        if search is not None:
+            for rel, text in search.files(meta).items():
+                r.data(f"search/{rel}", text, search_key)
         removed = writer.finish()
     finally:
         if own_store and ctx.store is not None:
@@ -85,7 +87,7 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         "pages_rendered": r.rendered,
         "files_removed": removed,
         "pages": len(writer.produced),
-        "search_records": len(search.records),
+        "search_records": len(search.records) if search is not None else None,
         "seconds": round(time.perf_counter() - t0, 3),
         "out": str(out),
         "notes": list(ctx.notes),

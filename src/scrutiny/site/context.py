@@ -44,6 +44,41 @@ class SiteContext:
         self.docs_by_id = {d["id"]: d for d in self.documents}
         self._passage_cache: dict[str, dict | None] = {}
         self._doc_passages: dict[str, list[dict]] = {}
+        self.fingerprints: dict[str, list] = {}
+        self.store_key: str | None = None
+
+    # --- fingerprints (what decides whether a page must be rendered again) ------
+    def doc_fingerprints(self) -> dict[str, list]:
+        """{doc id: fingerprint of its passages and tags}, from a few grouped queries.
+
+        A passage id hashes its text, so the ids with their pages and kinds in
+        order stand for the passages without reading them.
+        """
+        if self.store is None:
+            return {}
+        import hashlib
+
+        db = self.store.db
+        out: dict[str, list] = {}
+        h: dict[str, object] = {}
+        for doc_id, pid, page, page_end, kind in db.execute(
+                "SELECT doc_id, id, page, page_end, kind FROM passages ORDER BY doc_id, ord"):
+            if doc_id not in h:
+                h[doc_id] = hashlib.sha256()
+            h[doc_id].update(f"{pid}\x00{page}\x00{page_end}\x00{kind}\x01".encode())
+        for doc_id, digest in h.items():
+            out[doc_id] = [digest.hexdigest()]
+        if self.tags is not None and self.tags.has_claims:
+            for doc_id, n, total, kinds in db.execute(
+                    "SELECT doc_id, count(*), total(start * 7 + end), group_concat(kinds) FROM nlp_claims GROUP BY doc_id"):
+                out.setdefault(doc_id, []).append(["claims", n, total, hashlib.sha256((kinds or "").encode()).hexdigest()])
+        if self.tags is not None and self.tags.has_mentions:
+            for doc_id, n, total, who in db.execute(
+                    "SELECT p.doc_id, count(*), total(m.start * 7 + m.end), "
+                    "group_concat(coalesce(m.curated_id, m.stakeholder_id, '')) "
+                    "FROM nlp_mentions m JOIN passages p ON p.id = m.passage_id GROUP BY p.doc_id"):
+                out.setdefault(doc_id, []).append(["mentions", n, total, hashlib.sha256((who or "").encode()).hexdigest()])
+        return out
 
     # --- passages ---------------------------------------------------------------
     def passages(self, doc_id: str) -> list[dict]:
@@ -210,6 +245,10 @@ def _gather_tags(ctx: SiteContext) -> None:
 
     ctx.tags = TagReader(ctx.store)
     ctx.notes.extend(ctx.tags.notes)
+    from scrutiny.site.writer import input_key
+
+    ctx.fingerprints = ctx.doc_fingerprints()
+    ctx.store_key = input_key(ctx.fingerprints, ctx.redirects) if ctx.store is not None else None
 
 
 def _items(mapping_or_list):

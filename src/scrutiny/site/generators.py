@@ -177,18 +177,27 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             aliases_by_pid[rd["new_id"]].append(rd["old_id"])
         else:
             orphans_by_doc[rd["doc_id"]].append(rd)
+    redirects_by_doc = defaultdict(list)
+    for rd in ctx.redirects:
+        redirects_by_doc[rd["doc_id"]].append(rd)
+    fps = ctx.fingerprints
     for doc in ctx.documents:
         doc_id = doc["id"]
+        rel = f"doc/{doc_id}/index.html"
+        cite_rel = f"doc/{doc_id}/cite.json"
+        key = ["doc", kb_key, doc, fps.get(doc_id), redirects_by_doc.get(doc_id)]
+        page_fresh = r.fresh(rel, "document.html", key)
+        cite_key = r.key(cite_rel, "cite", ["cite", doc, fps.get(doc_id, [None])[:1]])
+        cite_fresh = not doc["ingested"] or r.writer.fresh(cite_rel, cite_key)
+        if page_fresh and cite_fresh and search is None:
+            continue
         passages = ctx.passages(doc_id) if doc["ingested"] else []
         claims = ctx.tags.claims_for(doc_id) if passages else {}
         mentions = ctx.tags.mentions_for(doc_id) if passages else {}
         if search is not None:
-            _index_passages(search, doc, passages, claims, mentions, r.common)
-        locs = {pid: dv.citer.locator(doc, {"page": p["page"], "page_end": p["page_end"]})
-                for pid, p in ((p["id"], p) for p in passages)}
+            _index_passages(search, doc, passages, claims, mentions)
+        locs = {p["id"]: dv.citer.locator(doc, p) for p in passages}
         curated = dv.claims_of_doc.get(doc_id, [])
-        key = ["doc", kb_key, doc, passages, claims, mentions, orphans_by_doc.get(doc_id),
-               {p["id"]: aliases_by_pid.get(p["id"]) for p in passages if p["id"] in aliases_by_pid}]
 
         def make(doc=doc, passages=passages, claims=claims, mentions=mentions, curated=curated, locs=locs):
             # Which passages does each curated claim point at (by id or by its search terms)?
@@ -213,7 +222,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     "aliases": sorted(aliases_by_pid.get(p["id"], [])),
                     "level": min(6, 2 + len(p.get("heading_path") or [])),
                 })
-            kinds_present = sorted({k for spans in claims.values() for s in spans for k in [s["kind"]]})
+            kinds_present = sorted({s["kind"] for spans in claims.values() for s in spans})
             return {
                 "doc": doc, "items": items, "curated": curated,
                 "essays": dv.essays_about.get(doc["id"], []),
@@ -222,25 +231,25 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 "doc_stakeholder": dv.doc_stakeholder.get(doc["id"]),
                 "orphans": orphans_by_doc.get(doc["id"], []),
                 "kinds_present": kinds_present,
-                "cite_doc": dv.citer.document_citation(doc), "style_labels": STYLE_LABELS,
-                "styles": STYLES, "section": "documents",
+                "style_labels": STYLE_LABELS, "styles": STYLES, "section": "documents",
                 "highwire_date": (doc.get("date") or "").replace("-", "/"),
             }
 
-        r.page(f"doc/{doc_id}/index.html", "document.html", key, make)
-        if passages:
+        if not page_fresh:
+            r.page(rel, "document.html", key, make, checked=True)
+        if not cite_fresh:
             table = dv.citer.table(doc, locs.values())
-            r.data(f"doc/{doc_id}/cite.json", json.dumps(
+            r.data(cite_rel, json.dumps(
                 {"styles": list(STYLES), "labels": STYLE_LABELS, "base": dv.citer.base_url,
                  "pid": "SCRUTINYPID", "basemark": "SCRUTINYBASE", "locators": table},
-                ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+                ensure_ascii=False, sort_keys=True, separators=(",", ":")), cite_key)
         ctx.drop_passages(doc_id)
 
 
-def _index_passages(search, doc, passages, claims, mentions, common):
-    for p in passages:
-        from scrutiny.site.search_index import passage_record
+def _index_passages(search, doc, passages, claims, mentions):
+    from scrutiny.site.search_index import passage_record
 
+    for p in passages:
         rec = passage_record(doc, p, f"doc/{doc['id']}/#p-{p['id']}")
         kinds = sorted({s["kind"] for s in claims.get(p["id"], [])})
         if kinds:
@@ -262,21 +271,32 @@ def _locate(ctx, cd) -> list[dict]:
 
 
 def permalink_stubs(r, ctx: SiteContext):
-    """``p/<id>/``: one small redirect page per passage id, old ids included."""
+    """``p/<id>/``: one small redirect page per passage id, old ids included.
+
+    The stubs are a group with one key (all ids and redirects): on a rebuild
+    with no change they are not even listed from the store.
+    """
     if ctx.store is None:
         return
-    rows = ctx.store.db.execute("SELECT id, doc_id FROM passages ORDER BY id").fetchall()
-    for pid, doc_id in rows:
-        r.page(f"p/{pid}/index.html", "redirect.html", ["stub", doc_id, pid],
-               lambda pid=pid, doc_id=doc_id: {"target": {"id": pid, "doc_id": doc_id}, "orphan": None})
+    group_key = r.key("p/", "redirect.html", ["stubs", ctx.fingerprints, ctx.redirects])
+    if r.writer.fresh_group("p/", group_key):
+        return
+    template = r.env.get_template("redirect.html")
+
+    def write(pid, context):
+        rel = f"p/{pid}/index.html"
+        from scrutiny.site.render import Urls, depth_root
+
+        root = depth_root(rel)
+        html = template.render(**r.common, root=root, page_path=rel, u=Urls(root), **context)
+        r.rendered += 1
+        r.writer.write(rel, html, group_key)
+
+    for pid, doc_id in ctx.store.db.execute("SELECT id, doc_id FROM passages ORDER BY id").fetchall():
+        write(pid, {"target": {"id": pid, "doc_id": doc_id}, "orphan": None})
     for rd in ctx.redirects:
-        if rd["new_id"]:
-            target = ctx.passage(rd["new_id"])
-            r.page(f"p/{rd['old_id']}/index.html", "redirect.html", ["stub", rd, bool(target)],
-                   lambda target=target, rd=rd: {"target": target, "orphan": None if target else rd})
-        else:
-            r.page(f"p/{rd['old_id']}/index.html", "redirect.html", ["stub", rd],
-                   lambda rd=rd: {"target": None, "orphan": rd})
+        target = ctx.passage(rd["new_id"]) if rd["new_id"] else None
+        write(rd["old_id"], {"target": target, "orphan": None if target else rd})
 
 
 def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
@@ -340,13 +360,7 @@ def _plain(text, dv):
 
 def _store_key(ctx):
     """Pages that quote passages found by search terms depend on the whole store."""
-    if ctx.store is None:
-        return None
-    try:
-        return ctx.store.content_version
-    except Exception:
-        row = ctx.store.db.execute("SELECT count(*), coalesce(max(rowid), 0) FROM passages").fetchone()
-        return list(row) + [d.get("sha256") for d in ctx.documents]
+    return ctx.store_key
 
 
 def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):

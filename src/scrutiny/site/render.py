@@ -69,13 +69,21 @@ class Renderer:
         self.fp = fp
         self.rendered = 0
 
-    def page(self, rel: str, template: str, key_data, make_context) -> None:
+    def key(self, rel: str, template: str, key_data) -> str | None:
+        return input_key(self.fp, template, rel, self.common, key_data) if key_data is not None else None
+
+    def fresh(self, rel: str, template: str, key_data) -> bool:
+        """True (and the page counts as unchanged) when its inputs did not change."""
+        return self.writer.fresh(rel, self.key(rel, template, key_data))
+
+    def page(self, rel: str, template: str, key_data, make_context, checked: bool = False) -> None:
         """Render ``template`` to ``rel`` unless its inputs (``key_data``) are unchanged.
 
-        ``make_context`` is only called when the page has to be rendered.
+        ``make_context`` is only called when the page has to be rendered;
+        ``checked=True`` when the caller already asked :meth:`fresh`.
         """
-        key = input_key(self.fp, template, rel, self.common, key_data) if key_data is not None else None
-        if self.writer.fresh(rel, key):
+        key = self.key(rel, template, key_data)
+        if not checked and self.writer.fresh(rel, key):
             return
         root = depth_root(rel)
         context = dict(self.common)
@@ -85,8 +93,8 @@ class Renderer:
         self.rendered += 1
         self.writer.write(rel, html, key)
 
-    def data(self, rel: str, text: str) -> None:
-        self.writer.write(rel, text, input_key(text))
+    def data(self, rel: str, text: str, key: str | None = None) -> None:
+        self.writer.write(rel, text, key or input_key(text))
 
 
 class Urls:

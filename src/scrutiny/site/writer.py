@@ -63,6 +63,26 @@ class Writer:
         self.skipped += 1
         return True
 
+    def fresh_group(self, prefix: str, key: str) -> bool:
+        """True when every file an earlier build wrote under ``prefix`` came from ``key``
+        and is still there; they then all count as unchanged (a group is written
+        with one key: the search index, the permalink stubs)."""
+        old = {rel: v for rel, v in self._old.items() if rel.startswith(prefix)}
+        if not old or any(v[0] != key for v in old.values()):
+            return False
+        for rel, v in old.items():
+            try:
+                if (self.out_dir / rel).stat().st_size != v[1]:
+                    return False
+            except FileNotFoundError:
+                return False
+        for rel, v in old.items():
+            self._new[rel] = v
+            self.produced.add(rel)
+        self.unchanged += len(old)
+        self.skipped += len(old)
+        return True
+
     # --- writing -----------------------------------------------------------------
     def write(self, rel: str, data: str | bytes, key: str | None = None) -> bool:
         """Write ``data`` to ``out_dir/rel`` unless identical. Returns True if written."""
