@@ -113,13 +113,16 @@ def test_uncurated_figure_groups(project):
     from scrutiny.store import Store
 
     with Store(project.store_path) as store:
-        add_document(store, {**PLAN_DOC, "id": "a"}, [(PARAGRAPH, 1, "Two thirds of trainee therapists left within a year.")])
-        add_document(store, {**PLAN_DOC, "id": "b"}, [(PARAGRAPH, 1, "Some 66.7% of trainee therapists left the service.")])
-        add_document(store, {**PLAN_DOC, "id": "c"}, [(PARAGRAPH, 1, "Two thirds of the budget went on buildings.")])
+        add_document(store, {**PLAN_DOC, "id": "a"}, [(PARAGRAPH, 1, "Two thirds of trainee therapists left the service within a year.")])
+        add_document(store, {**PLAN_DOC, "id": "b"}, [(PARAGRAPH, 1, "Some 66.7% of trainee therapists left the service early.")])
+        add_document(store, {**PLAN_DOC, "id": "c"}, [(PARAGRAPH, 1, "Two thirds of the capital budget went on new buildings.")])
+        add_document(store, {**PLAN_DOC, "id": "d"}, [(PARAGRAPH, 1, "About 66.7% of the capital budget paid for new buildings.")])
+        add_document(store, {**PLAN_DOC, "id": "e"}, [(PARAGRAPH, 1, "Two thirds of the county's rivers are polluted.")])
         build_xrefs(project, store)
-        (group,) = figure_groups(store)
-        assert group["documents"] == 2 and group["kind"] == "percent"
-        assert {r["doc_id"] for r in claim_recurrences(store, group["group_id"])} == {"a", "b"}
+        groups = figure_groups(store)
+        assert len(groups) == 2 and all(g["documents"] == 2 and g["kind"] == "percent" for g in groups)
+        members = sorted(sorted(r["doc_id"] for r in claim_recurrences(store, g["group_id"])) for g in groups)
+        assert members == [["a", "b"], ["c", "d"]]   # same figure, two different facts; the rivers alone
 
 
 def test_rebuild_replaces_and_verify_sees_stale_links(corpus, project):

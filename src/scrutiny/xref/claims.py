@@ -3,11 +3,15 @@
 For every curated claim: the passages its locators find (``located``); then
 passages in *other* documents that state one of the claim's figures (from its
 statement, else from its located passages) however it is written (``figure``: 21,000 = 21k = twenty-one thousand) and share at
-least ``MIN_SHARED`` content words with the claim's statement or its located
-passages; and, for claims without a figure, passages of other documents whose
+least ``MIN_SHARED`` content words (figures aside) with the claim's statement,
+or with the statement and the located sentence the figure was taken from, and
+at least a fifth of them; a figure that fits several claims goes to the one it
+shares most words with; and, for claims without a figure, passages of other documents whose
 TF-IDF similarity to a located passage reaches the calibrated threshold
 (``similar``). Figures found in several documents but in no curated claim are
-grouped too (``q:<kind>:<value>``), when their sentences share content words.
+grouped too (``q:<kind>:<value>[:n]``) when their sentences are about the same
+thing (3+ shared content words, Jaccard >= 0.15); the same figure used for
+different things makes separate groups.
 """
 
 from __future__ import annotations
@@ -17,13 +21,31 @@ from collections import defaultdict
 
 from scrutiny.xref.numbers import quantities
 
-MIN_SHARED = 2
+MIN_SHARED = 2             # content words a recurrence shares with the claim...
+MIN_SHARE_FRACTION = 0.2   # ...and at least this share of the claim's words
+GROUP_MIN_SHARED = 3       # an uncurated figure in two documents: sentences sharing 3+ words
+GROUP_MIN_JACCARD = 0.15   # and 15% of their words
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c(])")
 
 
 def _content(text: str) -> set[str]:
     from scrutiny.xref.similarity import analyse
 
+    return set(analyse(text))
+
+
+def _content_words(text: str) -> set[str]:
+    """Content words without the figures themselves ("half", "million", "per", "cent"...)."""
+    from scrutiny.xref.similarity import analyse
+
+    spans = [(q.start, q.end) for q in quantities(text)]
+    if spans:
+        out, pos = [], 0
+        for a, b in spans:
+            out.append(text[pos:a])
+            pos = b
+        out.append(text[pos:])
+        text = " ".join(out)
     return set(analyse(text))
 
 
@@ -64,25 +86,29 @@ def claim_rows(kb, store, find, passages: list[dict], model=None, threshold: flo
     threshold = THRESHOLD if threshold is None else threshold
     figures = [(p, q) for p in passages for q in quantities(p["text"]) if _significant(q)]
     rows = []
+    figure_rows = []  # (figure start, row): one figure is given to the claim it fits best
     for claim in (kb.claims if kb else []):
         located = _locate(find, claim, store)
         docs = {p["doc_id"] for p in located} | {cd.doc for cd in claim.documents}
         for p in located:
             rows.append(_row(claim.id, claim.id, p, "located", None, 1.0))
-        wanted = [q for q in quantities(claim.statement) if _significant(q)]
+        # each wanted figure carries the words that must come with it: the statement's,
+        # plus (for a figure taken from a located passage) that sentence's
+        statement_words = _content_words(claim.statement)
+        wanted = [(q, statement_words) for q in quantities(claim.statement) if _significant(q)]
         if not wanted:  # the statement gives no figure: use the figures of its located passages
-            wanted = [q for p in located for q in quantities(p["text"]) if _significant(q)]
-        words = _content(claim.statement)
-        for p in located:
-            words |= _content(p["text"])
+            wanted = [(q, statement_words | _content_words(_sentence_at(p["text"], q.start)))
+                      for p in located for q in quantities(p["text"]) if _significant(q)]
         seen = {p["id"] for p in located}
         for p, q in figures:
-            if p["doc_id"] in docs or p["id"] in seen or not any(q.same(w) for w in wanted):
+            if p["doc_id"] in docs or p["id"] in seen:
                 continue
-            shared = words & _content(_sentence_at(p["text"], q.start))
-            if len(shared) >= MIN_SHARED:
+            here = _content_words(_sentence_at(p["text"], q.start))
+            best = max((len(words & here) / max(len(words), 1), len(words & here))
+                       for w, words in wanted if q.same(w)) if any(q.same(w) for w, _ in wanted) else None
+            if best and best[1] >= MIN_SHARED and best[0] >= MIN_SHARE_FRACTION:
                 seen.add(p["id"])
-                rows.append(_row(claim.id, claim.id, p, "figure", q, round(len(shared) / max(len(words), 1), 4)))
+                figure_rows.append((q.start, _row(claim.id, claim.id, p, "figure", q, round(best[0], 4))))
         if not wanted and located:
             others = [p for p in passages if p["doc_id"] not in docs and p["id"] not in seen]
             if others:
@@ -92,6 +118,12 @@ def claim_rows(kb, store, find, passages: list[dict], model=None, threshold: flo
                 for j, p in enumerate(others):
                     if best[j] >= threshold:
                         rows.append(_row(claim.id, claim.id, p, "similar", None, round(float(best[j]), 4)))
+    best_for = {}
+    for start, row in figure_rows:
+        key = (row["passage_id"], start)
+        if key not in best_for or row["score"] > best_for[key]["score"]:
+            best_for[key] = row
+    rows += sorted(best_for.values(), key=lambda r: (r["group_id"], r["doc_id"], r["passage_id"]))
     # uncurated figures stated in several documents
     curated = {r["passage_id"] for r in rows}
     by_value = defaultdict(list)
@@ -104,18 +136,39 @@ def claim_rows(kb, store, find, passages: list[dict], model=None, threshold: flo
     for key, found in by_value.items():
         if len({p["doc_id"] for p, _ in found}) < 2:
             continue
-        sentences = {p["id"]: _content(_sentence_at(p["text"], q.start)) for p, q in found}
-        keep = set()
-        for i, (p1, _) in enumerate(found):
-            for p2, _ in found[i + 1:]:
-                if p1["doc_id"] != p2["doc_id"] and len(sentences[p1["id"]] & sentences[p2["id"]]) >= MIN_SHARED:
-                    keep |= {p1["id"], p2["id"]}
-        group = f"q:{key[0]}:{key[1]:g}"
-        done = set()
-        for p, q in found:
-            if p["id"] in keep and p["id"] not in done:
-                done.add(p["id"])
-                rows.append(_row(group, None, p, "figure", q, None))
+        sentences = [_content_words(_sentence_at(p["text"], q.start)) for p, q in found]
+        # link two statements of the figure in different documents when their sentences
+        # are about the same thing; each connected set of links is one group
+        parent = list(range(len(found)))
+
+        def root(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        linked = set()
+        for i in range(len(found)):
+            for j in range(i + 1, len(found)):
+                a, b = sentences[i], sentences[j]
+                shared = len(a & b)
+                if (found[i][0]["doc_id"] != found[j][0]["doc_id"] and shared >= GROUP_MIN_SHARED
+                        and shared / max(len(a | b), 1) >= GROUP_MIN_JACCARD):
+                    parent[root(i)] = root(j)
+                    linked |= {i, j}
+        components = defaultdict(list)
+        for i in sorted(linked):
+            components[root(i)].append(i)
+        for n, members in enumerate(sorted(components.values(), key=lambda m: m[0]), 1):
+            if len({found[i][0]["doc_id"] for i in members}) < 2:
+                continue
+            group = f"q:{key[0]}:{key[1]:g}" + (f":{n}" if len(components) > 1 else "")
+            done = set()
+            for i in members:
+                p, q = found[i]
+                if p["id"] not in done:
+                    done.add(p["id"])
+                    rows.append(_row(group, None, p, "figure", q, None))
     return rows
 
 
