@@ -28,12 +28,6 @@ GROUP_MIN_JACCARD = 0.15   # and 15% of their words
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c(])")
 
 
-def _content(text: str) -> set[str]:
-    from scrutiny.xref.similarity import analyse
-
-    return set(analyse(text))
-
-
 def _content_words(text: str) -> set[str]:
     """Content words without the figures themselves ("half", "million", "per", "cent"...)."""
     from scrutiny.xref.similarity import analyse
@@ -80,7 +74,7 @@ def _locate(verifier_find, claim, store) -> list[dict]:
     return out
 
 
-def claim_rows(kb, store, find, passages: list[dict], model=None, threshold: float | None = None) -> list[dict]:
+def claim_rows(kb, store, find, passages: list[dict], threshold: float | None = None) -> list[dict]:
     from scrutiny.xref.similarity import THRESHOLD, Similarity
 
     threshold = THRESHOLD if threshold is None else threshold
