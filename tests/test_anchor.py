@@ -217,3 +217,11 @@ def test_text_inside_an_unchanged_passage_is_not_its_successor():
     assert reanchor([old], new)[0]["method"] == "exact"          # the box is new: a merge
     (r,) = reanchor([old], new, existing_ids={new[0].id})       # the box was there before
     assert r["method"] == "orphan"
+
+
+def test_a_redirect_without_neighbours_is_scored_on_its_quote():
+    text = "Peer support workers bring lived experience into the teams that deliver care."
+    new = make_passages("d", blocks([(H, 1, "Teams"), (P, 1, text.replace("that", "which"))]))
+    # a stale redirect: old text, empty context, no position (as ingest passes it)
+    (r,) = reanchor([{"id": "d-old", "text": text, "prefix": "", "suffix": ""}], new)
+    assert r["method"] == "fuzzy" and r["score"] == r["quote"]

@@ -182,8 +182,12 @@ class _NewText:
 
 def _context(old, new: _NewText, i: int) -> tuple[float | None, float | None]:
     """How well the old neighbours match the neighbours of new passage i
-    (None where the old passage had no recorded context)."""
+    (None where the old passage had no recorded context). An empty prefix or
+    suffix means "first/last passage" when the old position (``ord``) is known,
+    and "unknown" otherwise (a redirect's stored text carries no neighbours)."""
     prefix, suffix = _get(old, "prefix"), _get(old, "suffix")
+    if _get(old, "ord") is None:
+        prefix, suffix = prefix or None, suffix or None
     pre = _ratio(prefix, new.text(i - 1)) if prefix is not None and (prefix or i > 0) else None
     suf = (
         _ratio(suffix, new.text(i + 1))
