@@ -83,10 +83,16 @@ def test_revision_through_ingest(project, cli_runner, tmp_path):
     res = cli_runner("cite", p["id"], root=project.root)
     assert res.exit_code == 1 and "orphaned" in res.output
 
-    # a third version restores the deleted paragraph: its old id is live again, not a redirect
-    source.write_text(_markdown(V2 + [V1[7]]), encoding="utf-8")
+    # a third version restores the deleted paragraph (its old id is live again, not a
+    # redirect) and retouches the passage an old id was redirected to (the redirect follows)
+    peer_old, peer_v2, _ = outcome("Peer support")
+    v3 = [(k, pg, t.replace("deliver care.", "deliver care!")) for k, pg, t in V2] + [V1[7]]
+    source.write_text(_markdown(v3), encoding="utf-8")
     _ingest(cli_runner, project, source)
     with Store(project.store_path, readonly=True) as store:
         p, _, _ = outcome("The pilot")
         target, redirect = store.resolve_passage(p["id"])
         assert redirect is None and target["id"] == p["id"]
+        target, redirect = store.resolve_passage(peer_old["id"])
+        assert target["text"].endswith("deliver care!") and target["id"] != peer_v2["id"]
+        assert redirect["method"] == "fuzzy"
