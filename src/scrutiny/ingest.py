@@ -343,7 +343,8 @@ def _reanchor(store, doc_id, old, gone, stale, passages):
         from scrutiny.anchor import reanchor
     except ImportError:
         reanchor = None
-    results = reanchor(candidates, passages) if reanchor else [
+    kept = {p["id"] for p in old} & {p.id for p in passages}
+    results = reanchor(candidates, passages, existing_ids=kept) if reanchor else [
         {"old_id": c["id"], "new_id": None, "method": "orphan", "score": None} for c in candidates
     ]
     by_id = {c["id"]: c for c in candidates}
