@@ -26,6 +26,10 @@ REFERENCE_WORDS = frozenset(
     "phase level tier stage band grade version no number footnote note question q point principle "
     "option priority objective chart item rule reg regulation act key".split()
 )
+QUANTIFIERS = frozenset(
+    "about around over under nearly almost some than just only more fewer less least most approximately "
+    "roughly circa c up to all every each another".split()
+)
 DATE_PREPS = frozenset("in since by from until till to between before after during of and or".split())
 
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)(?:s)?$")
@@ -158,8 +162,8 @@ def _is_quantity(toks, k, last, skipped) -> bool:
         return False  # 1 April 2019, April 2019
     if re.match(r"^\d{1,2}[:.]\d\d$", core) and nxt in ("am", "pm", "hours", "hrs"):
         return False  # a time of day
-    if k > 0 and toks[k - 1].is_title and not toks[k - 1].is_sent_start and re.match(r"^\d{1,3}$", core) \
-            and prev not in ("about", "around", "over", "under", "nearly", "almost", "some", "than") \
+    if k > 0 and (toks[k - 1].is_title or toks[k - 1].is_upper) and re.match(r"^\d{1,3}$", core) \
+            and prev not in QUANTIFIERS \
             and not (nxt in ("%", "per", "percent") or nxt.endswith("s")):
         return False  # a label after a proper noun: NHS 111, Article 8, Tier 3
     return True

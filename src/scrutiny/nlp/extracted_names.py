@@ -50,10 +50,11 @@ def _trim(doc, start, end):
 def _extend(doc, end: int) -> int:
     """Grow a name over "for Carers", "of Eastfield" and a trailing year ("Strategy 2030")."""
     n = len(doc)
-    while end + 1 < n and doc[end].lower_ in NAME_JOINERS and doc[end].lower_ != "and" \
-            and doc[end + 1].is_title and not doc[end + 1].is_sent_start:
+    while end + 1 < n and doc[end].lower_ in ("for", "of", "on", "&") \
+            and doc[end + 1].is_title and not doc[end + 1].is_sent_start \
+            and doc[end + 1].lower_ not in NOT_STAKEHOLDER_FIRST:
         j = end + 1
-        while j < n and doc[j].is_title and not _has_digit(doc[j].text):
+        while j < n and doc[j].is_title and not _has_digit(doc[j].text) and doc[j].lower_ not in NOT_STAKEHOLDER_FIRST:
             j += 1
         end = j
     if end < n and kind_from_head([doc[end - 1].text]) == "document" and doc[end].is_digit \
@@ -148,10 +149,12 @@ class ExtractedNames:
             last_cap = i
             while j < n:
                 t = doc[j]
-                if (t.is_title or t.is_upper) and not t.is_punct and not _has_digit(t.text) and t.text not in ("I",):
+                if (t.is_title or t.is_upper) and not t.is_punct and not _has_digit(t.text) and t.text not in ("I",) \
+                        and t.lower_ not in NOT_STAKEHOLDER_FIRST:
                     last_cap = j
                     j += 1
-                elif t.lower_ in NAME_JOINERS and j + 1 < n and (doc[j + 1].is_title or doc[j + 1].is_upper):
+                elif t.lower_ in NAME_JOINERS and j + 1 < n and (doc[j + 1].is_title or doc[j + 1].is_upper) \
+                        and doc[j + 1].lower_ not in NOT_STAKEHOLDER_FIRST:
                     j += 1
                 else:
                     break

@@ -33,13 +33,17 @@ monday tuesday wednesday thursday friday saturday sunday
 """.split())
 
 # Lower-case words allowed inside a capitalised name ("Department for Work and Pensions").
-NAME_JOINERS = frozenset("for of and the on in to at & with".split())
+NAME_JOINERS = frozenset("for of and the on &".split())
 
 
 def kind_from_head(words: list[str]) -> str | None:
-    """Kind suggested by the last word of a name, or None."""
+    """Kind suggested by the head of a name, or None: its last word, or its first
+    when a preposition follows ("Department for ...", "University of ...")."""
     if not words:
         return None
+    if len(words) >= 3 and words[1].casefold() in ("for", "of", "on") \
+            and words[0].casefold() in ORGANISATION | PROGRAMME:
+        return "programme" if words[0].casefold() in PROGRAMME else "organisation"
     head = words[-1].casefold().strip(".,;:'\"")
     if head in DOCUMENT:
         return "document"

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from scrutiny.nlp.acronyms import is_acronym
-from scrutiny.nlp.normalise import key, person_parts, strip_name
+from scrutiny.nlp.normalise import has_honorific, key, person_parts, strip_name
 
 
 class Resolver:
@@ -123,7 +123,7 @@ def _display_name(surfaces: Counter, kind: str) -> str:
     non_acronyms = [s for s in names if not is_acronym(s)]
     pool = non_acronyms or names
     if kind == "person":
-        return max(pool, key=lambda s: (len(person_parts(s)[0]), surfaces[s], len(s)))
+        return max(pool, key=lambda s: (len(person_parts(s)[0]), not has_honorific(s), surfaces[s], len(s)))
     # Prefer the most frequent written form with capitals, then the longest.
     return max(pool, key=lambda s: (surfaces[s], any(c.isupper() for c in s), len(s)))
 

@@ -1,0 +1,187 @@
+"""The tagging commands end to end on a project of our own synthetic text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers_tagging import add_document, shared_tagger
+
+TEXTS = [
+    "Maria Okafor, chief executive of the Harbourside Health Trust, said that 42% of patients waited "
+    "more than 18 weeks.",
+    "The Open Doors Review was prepared by Ashdown Consulting with funding from the Pemberton Foundation.",
+    "Tomas Lindqvist, who chairs the Northern Alliance for Carers, said the trust should publish its figures.",
+    "In 2016 the board met in the town hall.",
+    "The Harbourside Health Trust is part of the Coastal Care Group.",
+]
+
+KB_STAKEHOLDERS = """\
+stakeholders:
+  - id: harbour-trust
+    name: Harbourside Health Trust
+    kind: organisation
+    sector: nhs_body
+    aliases: [HHT]
+    sources: [{source: test-source, locator: p. 1}]
+  - id: coastal-group
+    name: Coastal Care Group
+    kind: organisation
+    sources: [{source: test-source, locator: p. 1}]
+  - id: maria-okafor
+    name: Maria Okafor
+    kind: person
+    sources: [{source: test-source, locator: p. 1}]
+"""
+KB_TIES = """\
+ties:
+  - id: okafor-ceo-harbour
+    subject: maria-okafor
+    relation: position
+    object: harbour-trust
+    role: chief executive
+    sources: [{source: test-source, locator: p. 1}]
+"""
+KB_SOURCES = '[{"id": "test-source", "type": "report", "title": "An invented source for tests"}]\n'
+
+
+@pytest.fixture
+def tagged(project, cli_runner, monkeypatch):
+    """A project with one ingested synthetic document, tagged with the shared tagger."""
+    from scrutiny.nlp.kb_adapter import load_curated
+    from scrutiny.store import Store
+    from scrutiny.tagging import tag_store
+
+    def tag(with_kb: bool = False):
+        if with_kb:
+            (project.kb_dir / "stakeholders.yaml").write_text(KB_STAKEHOLDERS)
+            (project.kb_dir / "ties.yaml").write_text(KB_TIES)
+            (project.kb_dir / "sources.json").write_text(KB_SOURCES)
+        curated = load_curated(project)
+        store = Store(project.store_path)
+        try:
+            with store.transaction():
+                if store.document("harbour") is None:
+                    add_document(store, "harbour", TEXTS, title="Harbour report")
+            tagger = shared_tagger(tuple(curated.names()))
+            return tag_store(project, store, tagger=tagger, curated=curated)
+        finally:
+            store.close()
+
+    return tag
+
+
+def cli_json(cli_runner, project, *args):
+    result = cli_runner(*args, "--json", root=project.root)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_claims_command_shape(project, cli_runner, tagged):
+    tagged()
+    rows = cli_json(cli_runner, project, "claims")
+    assert rows and set(rows[0]) == {"id", "passage_id", "doc_id", "page", "text", "kinds", "confidence", "source"}
+    stats = cli_json(cli_runner, project, "claims", "--kind", "statistic")
+    assert [r["text"] for r in stats] == [TEXTS[0]]  # the sentence as it stands; 2016 is not a statistic
+    assert cli_json(cli_runner, project, "claims", "--doc", "harbour", "--kind", "recommendation")
+
+
+def test_stakeholders_command_extracted_and_curated(project, cli_runner, tagged):
+    tagged()
+    rows = cli_json(cli_runner, project, "stakeholders")
+    by_name = {r["name"]: r for r in rows}
+    assert set(rows[0]) == {"id", "name", "kind", "aliases", "mentions", "source"}
+    assert by_name["Harbourside Health Trust"]["source"] == "extracted"
+    assert by_name["Harbourside Health Trust"]["mentions"] == 2
+    assert by_name["Maria Okafor"]["kind"] == "person"
+    in_doc = cli_json(cli_runner, project, "stakeholders", "--doc", "harbour")
+    assert {r["name"] for r in in_doc} >= {"Maria Okafor", "Pemberton Foundation"}
+
+
+def test_curated_names_and_ties_win(project, cli_runner, tagged):
+    tagged(with_kb=True)
+    rows = {r["id"]: r for r in cli_json(cli_runner, project, "stakeholders")}
+    assert rows["harbour-trust"]["source"] == "curated" and rows["harbour-trust"]["mentions"] == 2
+    assert not any(r["source"] == "extracted" and r["name"] == "Harbourside Health Trust" for r in rows.values())
+    ties = cli_json(cli_runner, project, "ties")
+    curated = [t for t in ties if t["status"] == "curated"]
+    assert [t["id"] for t in curated] == ["okafor-ceo-harbour"]
+    # The tagger's identical suggestion is merged into the curated tie, as its evidence.
+    assert curated[0]["evidence"][0]["quote"] == TEXTS[0]
+    assert not any(t["status"] == "suggested" and t["subject"] == "maria-okafor" and t["relation"] == "position"
+                   for t in ties)
+    part_of = [t for t in ties if t["relation"] == "part_of"]
+    assert part_of and part_of[0]["subject"] == "harbour-trust" and part_of[0]["object"] == "coastal-group"
+    assert cli_json(cli_runner, project, "ties", "--stakeholder", "coastal-group")
+
+
+def test_ties_command_shape_and_evidence(project, cli_runner, tagged):
+    tagged()
+    ties = cli_json(cli_runner, project, "ties", "--status", "suggested")
+    keys = {"id", "subject", "subject_name", "relation", "object", "object_name", "role", "status",
+            "confidence", "evidence", "sources"}
+    assert ties and all(keys <= set(t) for t in ties)
+    funded = [t for t in ties if t["relation"] == "funded"]
+    assert funded and funded[0]["subject_name"] == "Pemberton Foundation"
+    assert funded[0]["evidence"][0]["quote"] == TEXTS[1]  # quoted from the stored passage
+    relcl = [t for t in ties if t["subject_name"] == "Tomas Lindqvist"]
+    assert relcl and relcl[0]["object_name"] == "Northern Alliance for Carers"
+    # Most confident first.
+    assert [t["confidence"] for t in ties] == sorted((t["confidence"] for t in ties), reverse=True)
+
+
+def test_review_round_trip_survives_retagging(project, cli_runner, tagged):
+    tagged()
+    queue = cli_json(cli_runner, project, "review")
+    target = next(t for t in queue if t["relation"] == "funded")
+    keep = next(t for t in queue if t["relation"] == "position")
+    assert cli_runner("review", "reject", target["id"], "--note", "wrong", root=project.root).exit_code == 0
+    assert cli_runner("review", "accept", keep["id"], root=project.root).exit_code == 0
+    reviewed = (project.kb_dir / "reviewed.yaml").read_text()
+    assert target["id"] in reviewed and "rejected" in reviewed and "accepted" in reviewed
+    # Re-ingest: drop and re-add the document, tag again from scratch.
+    from scrutiny.store import Store
+
+    store = Store(project.store_path)
+    with store.transaction():
+        store.delete_document("harbour")
+    store.close()
+    tagged()
+    suggested = cli_json(cli_runner, project, "ties", "--status", "suggested")
+    assert target["id"] not in {t["id"] for t in suggested}         # never suggested again
+    assert target["id"] in {t["id"] for t in cli_json(cli_runner, project, "ties", "--status", "rejected")}
+    accepted = cli_json(cli_runner, project, "ties", "--status", "accepted")
+    assert [t["id"] for t in accepted] == [keep["id"]]
+    assert target["id"] not in {t["id"] for t in cli_json(cli_runner, project, "review")}
+
+
+def test_review_unknown_id_and_broken_file(project, cli_runner, tagged):
+    tagged()
+    result = cli_runner("review", "accept", "tie-0000000000", root=project.root)
+    assert result.exit_code == 1 and "no tie with id" in result.output
+    (project.kb_dir / "reviewed.yaml").write_text("decisions:\n  - id: tie-1\n    decision: maybe\n")
+    result = cli_runner("review", root=project.root)
+    assert result.exit_code == 1
+    assert "reviewed.yaml:2" in result.output and "Traceback" not in result.output
+
+
+def test_unknown_document_is_a_clear_error(project, cli_runner, tagged):
+    tagged()
+    result = cli_runner("claims", "--doc", "nope", root=project.root)
+    assert result.exit_code == 1 and "no document 'nope'" in result.output
+
+
+def test_tag_command_without_store(project, cli_runner):
+    result = cli_runner("tag", root=project.root)
+    assert result.exit_code == 1 and "scrutiny ingest" in result.output
+
+
+def test_tag_command_module_imports_nothing_heavy():
+    import subprocess
+    import sys
+
+    code = ("import sys, scrutiny.cli.tag_cmds; "
+            "print(any(m.split('.')[0] in ('spacy', 'sklearn', 'thinc') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
