@@ -28,7 +28,7 @@ def run(workdir: Path) -> list[Result]:
     from scrutiny.readers import pdf as pdf_reader
 
     path = workdir / "synthetic report.pdf"
-    pages = make_long_report_pdf(path, pages=150)
+    pages, _ = make_long_report_pdf(path, pages=150)
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         raise RuntimeError("pdftotext (poppler-utils) is not installed: no baseline to compare with")

@@ -109,13 +109,20 @@ class ReportWriter:
             self._new_page()
         else:
             self.y += gap_before
-        start = self.page
-        if footnote:
-            self.footnote_no += 1
-            self.footnotes.append((str(self.footnote_no), footnote))
+        start = None
         for i, line in enumerate(lines):
+            last = i == len(lines) - 1
+            if footnote and last:  # the note goes on the page of the line with its mark
+                self.footnote_no += 1
+                self.footnotes.append((str(self.footnote_no), footnote))
             if self.y + lead > self._limit():
+                if footnote and last:
+                    self.footnotes.pop()
                 self._new_page()
+                if footnote and last:
+                    self.footnotes.append((str(self.footnote_no), footnote))
+            if start is None:
+                start = self.page
             self.y += lead
             self.pdf.set_font("Helvetica", style, size)
             self.pdf.text(x, self.y, line)
@@ -125,7 +132,7 @@ class ReportWriter:
                 self.pdf.text(end_x + 0.5, self.y - 4, str(self.footnote_no))
         self.truth.append(Truth(kind, text, start, self.page, level))
         if footnote:
-            self.truth.append(Truth("footnote", f"{self.footnote_no} {footnote}", start, start))
+            self.truth.append(Truth("footnote", f"{self.footnote_no} {footnote}", self.page, self.page))
 
     def heading(self, text: str, level: int = 1):
         size = HEADING_SIZES[level]
@@ -282,7 +289,7 @@ def make_feature_pdf(path: Path, encrypt_password: str | None = None) -> list[Tr
     return w.save(path, encrypt_password)
 
 
-def make_long_report_pdf(path: Path, pages: int = 150, seed: int = 11) -> int:
+def make_long_report_pdf(path: Path, pages: int = 150, seed: int = 11) -> tuple[int, list[Truth]]:
     """A ~``pages``-page report for the benchmark: headings, numbered
     paragraphs, running heads, footnotes and some two-column pages."""
     rng = random.Random(seed)
@@ -300,8 +307,8 @@ def make_long_report_pdf(path: Path, pages: int = 150, seed: int = 11) -> int:
             w.page_break()
             w.two_columns([filler_sentences(rng, 4) for _ in range(2)], [filler_sentences(rng, 4) for _ in range(2)])
             w.page_break()
-    w.save(path)
-    return w.pdf.pages_count
+    truth = w.save(path)
+    return w.pdf.pages_count, truth
 
 
 # -- other formats ----------------------------------------------------------------

@@ -326,8 +326,8 @@ def long_pdf(tmp_path_factory):
     from helpers_fixtures import make_long_report_pdf
 
     path = tmp_path_factory.mktemp("long") / "long.pdf"
-    make_long_report_pdf(path, pages=60)
-    return path
+    _, truth = make_long_report_pdf(path, pages=60)
+    return path, truth
 
 
 def _as_tuples(doc):
@@ -337,6 +337,7 @@ def _as_tuples(doc):
 def test_long_pdf_reads_the_same_in_one_or_two_processes(long_pdf, monkeypatch):
     from scrutiny.readers import pdf
 
+    long_pdf, _ = long_pdf
     monkeypatch.setenv("SCRUTINY_PDF_WORKERS", "2")  # even on a busy machine
     assert pdf._workers(60) == 2 or (os.cpu_count() or 1) < 2
     two = read(long_pdf)
@@ -352,6 +353,7 @@ def test_long_pdf_reads_the_same_in_one_or_two_processes(long_pdf, monkeypatch):
 def test_long_pdf_survives_a_failing_second_process(long_pdf, monkeypatch):
     from scrutiny.readers import pdf
 
+    long_pdf, _ = long_pdf
     monkeypatch.setenv("SCRUTINY_PDF_WORKERS", "2")
     expected = _as_tuples(read(long_pdf))
 
@@ -361,3 +363,18 @@ def test_long_pdf_survives_a_failing_second_process(long_pdf, monkeypatch):
 
     monkeypatch.setattr(pdf, "_child", broken_child)
     assert _as_tuples(read(long_pdf)) == expected
+
+
+def test_long_pdf_every_block_where_the_generator_put_it(long_pdf):
+    long_pdf, truth = long_pdf
+    doc = read(long_pdf)
+    by_text: dict = {}
+    for b in doc.blocks:
+        by_text.setdefault(re.sub(r" ?\d+$", "", b.text) if b.kind == PARAGRAPH else b.text, []).append(b)
+    wrong = []
+    for t in truth:
+        found = by_text.get(t.text, [])
+        if len(found) != 1 or (found[0].kind, found[0].page, found[0].page_end) != (t.kind, t.page, t.page_end):
+            wrong.append((t.kind, t.page, t.page_end, t.text[:50], [(b.kind, b.page, b.page_end) for b in found]))
+    assert not wrong, wrong[:5]
+    assert len(doc.blocks) == len(truth)

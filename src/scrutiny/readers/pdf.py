@@ -52,7 +52,7 @@ _NUMBERED = re.compile(r"^\s*(?:\(?([0-9]{1,3}(?:\.[0-9]{1,3})*|[a-z]|[ivx]{1,5}
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:page|p\.?)\s*)?[-\u2013\u2014(]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-\u2013\u2014)]?"
     r"(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
-_TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)\]]\s*$")
+_TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)\]](?:\s?[0-9*\u2020\u2021]{1,3})?\s*$")  # a note mark may follow
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _URLISH = re.compile(r"(?:https?://|www\.)\S*$")
@@ -263,6 +263,9 @@ class _Stats:
     sizes: Counter = field(default_factory=Counter)     # size -> characters
     pitches: Counter = field(default_factory=Counter)   # (size, distance between baselines) -> count
     running: Counter = field(default_factory=Counter)   # outer-line key -> pages
+    lefts: Counter = field(default_factory=Counter)     # where lines start (2 pt steps) -> count
+    rights: Counter = field(default_factory=Counter)    # where lines end (2 pt steps) -> count
+    bottoms: Counter = field(default_factory=Counter)   # a page's lowest line above the foot margin -> pages
     text_pages: int = 0
     image_pages: list = field(default_factory=list)
 
@@ -270,6 +273,9 @@ class _Stats:
         self.sizes.update(other.sizes)
         self.pitches.update(other.pitches)
         self.running.update(other.running)
+        self.lefts.update(other.lefts)
+        self.rights.update(other.rights)
+        self.bottoms.update(other.bottoms)
         self.text_pages += other.text_pages
         self.image_pages.extend(other.image_pages)
 
@@ -307,16 +313,21 @@ def _analyse_range(doc, start: int, stop: int) -> tuple[list[_Page], _Stats]:
         stats.text_pages += 1
         _order_columns(p)
         prev = None
-        sizes, pitches = stats.sizes, stats.pitches
+        sizes, pitches, lefts, rights = stats.sizes, stats.pitches, stats.lefts, stats.rights
         for ln in p.lines:
             key = _size_key(ln.size)
             sizes[key] += len(ln.text)
+            lefts[round(ln.x0 / 2) * 2] += 1
+            rights[round(ln.x1 / 2) * 2] += 1
             if prev is not None and key == _size_key(prev.size):
                 d = prev.y_end - ln.y
                 if 0.8 * key < d < 2.5 * key:
                     pitches[(key, round(d * 2) / 2)] += 1
             prev = ln
         stats.running.update({key for _, key in _outer_lines(p)})
+        low = min((ln.y for ln in p.lines if ln.y > p.height * 0.12), default=None)
+        if low is not None:
+            stats.bottoms[round(low / 2) * 2] += 1
     return pages, stats
 
 
@@ -326,6 +337,8 @@ class _Layout:
     body: float
     pitch: float
     running: frozenset
+    full: float      # a line ending right of this reaches the right margin
+    bottom: float    # the foot of the text area on a full page
 
     @classmethod
     def from_stats(cls, stats: _Stats) -> "_Layout":
@@ -341,7 +354,20 @@ class _Layout:
             key for key in counts
             if stats.text_pages >= 2
             and counts[key] + counts[(key[0], key[1] - 1)] + counts[(key[0], key[1] + 1)] >= threshold)
-        return cls(body, pitch, running)
+        left = stats.lefts.most_common(1)[0][0] if stats.lefts else 0.0
+        right, seen, total = left, 0, sum(stats.rights.values())
+        for x in sorted(stats.rights):  # the 90th percentile of line ends
+            seen += stats.rights[x]
+            right = x
+            if seen >= 0.9 * total:
+                break
+        bottom, seen, total = 0.0, 0, sum(stats.bottoms.values())
+        for y in sorted(stats.bottoms):  # the 10th percentile of the pages' lowest lines
+            seen += stats.bottoms[y]
+            bottom = y
+            if seen >= 0.1 * total:
+                break
+        return cls(body, pitch, running, right - 0.15 * max(0.0, right - left), bottom)
 
 
 # -- phase 2: blocks, page by page ----------------------------------------------------------
@@ -388,7 +414,7 @@ def _blocks_range(pages: list[_Page], layout: _Layout) -> list[tuple[list["_Draf
     for page in pages:
         _remove_running(page, layout.running)
         _classify(page, layout.body)
-        blocks, notes = _page_blocks(page, layout.body, layout.pitch)
+        blocks, notes = _page_blocks(page, layout)
         _numbered_headings(blocks)
         for d in blocks + notes:
             d.parts = [t for t in (clean(part) for part in d.parts) if t]
@@ -552,6 +578,7 @@ class _Draft:
     style: tuple | None = None   # (size, bold) of a heading's lines; levels are given at the end
     first: Line | None = None
     last: Line | None = None
+    full_end: bool = False       # its last line runs to the right margin (so it may go on overleaf)
 
     def text(self) -> str:
         pieces: list[str] = []
@@ -572,8 +599,9 @@ class _Draft:
         return "".join(pieces)
 
 
-def _page_blocks(page: _Page, body: float, pitch: float) -> tuple[list[_Draft], list[_Draft]]:
+def _page_blocks(page: _Page, layout: _Layout) -> tuple[list[_Draft], list[_Draft]]:
     """Blocks of one page: (body blocks in reading order, footnotes)."""
+    body, pitch = layout.body, layout.pitch
     blocks: list[_Draft] = []
     notes: list[_Draft] = []
     body_lines = [ln for ln in page.lines if ln.kind != FOOTNOTE]
@@ -623,6 +651,11 @@ def _page_blocks(page: _Page, body: float, pitch: float) -> tuple[list[_Draft], 
         else:
             cur.parts.append(text)
             cur.last = ln
+    # the last paragraph may go on overleaf when its last line is full and the page
+    # has no room left below it (down to the footnotes or the foot of the text area)
+    foot = max((ln.y for ln in page.lines if ln.kind == FOOTNOTE), default=layout.bottom)
+    for b in blocks:
+        b.full_end = b.last is not None and b.last.x1 >= layout.full and b.last.y_end - foot < 3.5 * pitch
     # footnotes: a new note starts at a marker; continuation lines are appended
     expected = None
     for ln in (ln for ln in page.lines if ln.kind == FOOTNOTE):
@@ -655,7 +688,7 @@ def _page_blocks(page: _Page, body: float, pitch: float) -> tuple[list[_Draft], 
 def _numbered_headings(blocks: list[_Draft]) -> None:
     """A short numbered line standing alone ("3.2 Waiting times") is a heading."""
     for b in blocks:
-        if b.kind == PARAGRAPH and len(b.parts) == 1:
+        if b.kind == PARAGRAPH and len(b.parts) == 1 and not b.full_end:
             t = b.parts[0]
             if len(t) <= 80 and re.match(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-Z]", t) and not _TERMINAL.search(t) \
                     and not re.search(r"\d\s*$", t):
@@ -670,11 +703,13 @@ def _join_pages(per_page: list[tuple[list[_Draft], list[_Draft]]]) -> list[_Draf
         if open_para is not None and blocks:
             first = blocks[0]
             last_text = open_para.text()
-            if first.kind == PARAGRAPH and (not _TERMINAL.search(last_text) or first.parts[0][:1].islower()) \
-                    and not _NUMBERED.match(first.parts[0]) and not _TOC_LINE.search(last_text):
+            # a paragraph goes on overleaf when it stops mid-sentence, when the next page
+            # starts in lower case, or when its last line is full (a last line rarely is)
+            if first.kind == PARAGRAPH and not _NUMBERED.match(first.parts[0]) and not _TOC_LINE.search(last_text) \
+                    and (not _TERMINAL.search(last_text) or first.parts[0][:1].islower() or open_para.full_end):
                 open_para.parts.extend(first.parts)
                 open_para.page_end = first.page_end
-                open_para.last = first.last
+                open_para.full_end = first.full_end
                 blocks = blocks[1:]
         if blocks or open_para is None:
             if open_para is not None:
