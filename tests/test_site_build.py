@@ -294,6 +294,12 @@ def test_builds_with_the_real_knowledge_base_loader(project):
     assert "no stakeholders" not in " ".join(stats["notes"])
     assert "no claims yet" in read(project, "claims/index.html")
     assert re.search(r'<a href="../../doc/alpha/"[^>]*>Alpha plan</a>', read(project, "critique/overview/index.html"))
+    # the loaded knowledge base is cached; an edit to kb/ is seen by the next build
+    essay = project.kb_dir / "critique" / "overview.md"
+    essay.write_text(essay.read_text(encoding="utf-8").replace("counts posts", "counts vacancies"), encoding="utf-8")
+    again = build_site(project)
+    assert "counts vacancies" in read(project, "critique/overview/index.html")
+    assert 0 < again["pages_written"] < stats["pages_written"]
     assert check_site(project.site_dir)[0] == []
 
 

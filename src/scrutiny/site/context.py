@@ -46,6 +46,7 @@ class SiteContext:
         self._doc_passages: dict[str, list[dict]] = {}
         self.fingerprints: dict[str, list] = {}
         self.store_key: str | None = None
+        self.notes_kb = False
 
     # --- fingerprints (what decides whether a page must be rendered again) ------
     def doc_fingerprints(self) -> dict[str, list]:
@@ -104,32 +105,57 @@ class SiteContext:
         self._passage_cache[pid] = found
         return found
 
-    def find_passages(self, doc_id: str, query: str | None, limit: int = 5) -> list[dict]:
-        """Passages of ``doc_id`` containing every term of ``query`` (a "quoted phrase"
-        must appear as it is), case-insensitive, in reading order."""
-        if not query:
+    def find_passages(self, doc_id: str | None, query: str | None, limit: int = 5,
+                      exclude=(), per_doc: int | None = None) -> list[dict]:
+        """Passages (of ``doc_id``, or of every document not in ``exclude``) containing
+        every term of ``query`` (a "quoted phrase" must appear as it is),
+        case-insensitive, headings left out, in reading order."""
+        needles = _needles(query)
+        if not needles or self.store is None:
             return []
-        phrases = [p.casefold() for p in re.findall(r'"([^"]+)"', query)]
-        rest = re.sub(r'"[^"]*"', " ", query)
-        words = [w.casefold() for w in re.findall(r"[\w£$%.,'-]+", rest)
-                 if w.upper() not in ("AND", "OR", "NOT")]
-        words = [w.strip(".,") for w in words if w.strip(".,")]
-        needles = phrases + words
-        if not needles:
-            return []
-        out = []
-        for p in self.passages(doc_id):
+        # SQLite's LIKE narrows the candidates (case-insensitive for ASCII); the
+        # exact, Unicode-aware test is done below.
+        sql = "SELECT * FROM passages WHERE kind != 'heading'"
+        args: list = []
+        if doc_id:
+            sql += " AND doc_id = ?"
+            args.append(doc_id)
+        for n in needles:
+            sql += " AND text LIKE ? ESCAPE '\\'"
+            args.append("%" + n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        sql += " ORDER BY doc_id, ord"
+        out, counts = [], {}
+        from scrutiny.store import _passage
+
+        for row in self.store.db.execute(sql, args):
+            p = _passage(row)
+            if p["doc_id"] in exclude:
+                continue
             text = p["text"].casefold()
-            if all(n in text for n in needles):
-                out.append(p)
-                if len(out) >= limit:
-                    break
+            if not all(n in text for n in needles):
+                continue
+            if per_doc is not None:
+                counts[p["doc_id"]] = counts.get(p["doc_id"], 0) + 1
+                if counts[p["doc_id"]] > per_doc:
+                    continue
+            out.append(p)
+            if len(out) >= limit:
+                break
         return out
+
+
+def _needles(query: str | None) -> list[str]:
+    if not query:
+        return []
+    phrases = [p.casefold() for p in re.findall(r'"([^"]+)"', query)]
+    rest = re.sub(r'"[^"]*"', " ", query)
+    words = [w.casefold() for w in re.findall(r"[\w£$%.,'-]+", rest) if w.upper() not in ("AND", "OR", "NOT")]
+    return phrases + [w.strip(".,") for w in words if w.strip(".,")]
 
 
 # --- gathering -------------------------------------------------------------------------
 
-def gather(project, kb=None, store=None) -> SiteContext:
+def gather(project, kb=None, store=None, cache_dir=None) -> SiteContext:
     """Read everything the site shows. ``kb``/``store`` may be passed in (tests)."""
     from scrutiny.manifest import load_manifest
     from scrutiny.schema import vocabulary
@@ -181,20 +207,75 @@ def gather(project, kb=None, store=None) -> SiteContext:
 
     ctx = SiteContext(project=project, name=name, base_url=base_url, documents=documents,
                       store=store, redirects=redirects, vocab=vocabulary(), notes=notes)
-    _gather_kb(ctx, project, kb)
+    _gather_kb(ctx, project, kb, cache_dir)
     _gather_tags(ctx)
     return ctx
 
 
-def _gather_kb(ctx: SiteContext, project, kb) -> None:
+KB_FIELDS = ("stakeholders", "ties", "claims", "sources", "essays", "conflicts")
+
+
+def _gather_kb(ctx: SiteContext, project, kb, cache_dir=None) -> None:
+    """The knowledge base as plain data. Loading and validating kb/ (YAML with line
+    numbers) is the slowest step of a small build, so the result is kept in
+    ``cache_dir`` keyed by the bytes of kb/, the manifest and the kb code."""
+    cache = key = None
+    if kb is None and cache_dir is not None and Path(project.kb_dir).is_dir():
+        import json
+
+        from scrutiny.site.writer import input_key
+
+        key = _kb_key(project)
+        cache = Path(cache_dir) / "site-kb.json"
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if data.get("key") == key and key is not None:
+            for name in KB_FIELDS:
+                setattr(ctx, name, data[name])
+            return
+    _load_kb(ctx, project, kb)
+    if cache is not None and key is not None and not ctx.notes_kb:
+        import json
+
+        from scrutiny.atomic import write_text
+
+        write_text(cache, json.dumps({"key": key, **{n: getattr(ctx, n) for n in KB_FIELDS}},
+                                     ensure_ascii=False, sort_keys=True, default=str))
+
+
+def _kb_key(project) -> str | None:
+    import hashlib
+
+    h = hashlib.sha256()
+    try:
+        import scrutiny.kb as kbmod
+
+        code = Path(kbmod.__file__).parent
+        files = [(f"code/{p.name}", p) for p in sorted(code.glob("*.py"))]
+        files += [(f"kb/{p.relative_to(project.kb_dir).as_posix()}", p)
+                  for p in sorted(Path(project.kb_dir).rglob("*")) if p.is_file()]
+        files.append(("manifest", Path(project.manifest_path)))
+        for name, p in files:
+            h.update(name.encode() + b"\x00" + p.read_bytes() + b"\x01")
+    except (ImportError, OSError):
+        return None
+    return h.hexdigest()
+
+
+def _load_kb(ctx: SiteContext, project, kb) -> None:
+    ctx.notes_kb = False
     if kb is None:
         try:
             from scrutiny.kb import load_kb
         except ImportError:
             ctx.notes.append("knowledge base module not available: no stakeholders, claims or essays")
+            ctx.notes_kb = True
             return
         if not Path(project.kb_dir).is_dir():
             ctx.notes.append(f"no knowledge base folder ({project.kb_dir}): no stakeholders, claims or essays")
+            ctx.notes_kb = True
             return
         # An invalid KB raises KBError listing file:line problems: the build refuses it, as ingest does.
         kb = load_kb(project.kb_dir, project.manifest_path)
@@ -238,6 +319,7 @@ def _gather_kb(ctx: SiteContext, project, kb) -> None:
                                    key=lambda c: (c.get("document", ""), c.get("stakeholder", ""), c.get("via", [])))
         except Exception as exc:  # a bug there must not take the site down
             warn(f"conflicts could not be derived ({type(exc).__name__}: {exc}); none shown")
+            ctx.notes_kb = True
 
 
 def _gather_tags(ctx: SiteContext) -> None:

@@ -122,12 +122,10 @@ class Derived:
 def _format_source(item: dict, citer: Citer) -> str:
     if citer.engine:
         try:
-            from scrutiny.cite.styles import render
-
             item = dict(item)
             item.setdefault("id", "source")
             item.setdefault("type", "report")
-            text = render(item, "harvard")[0]
+            text = citer.reference(item, "harvard")
             if text:
                 return text
         except Exception:
@@ -326,17 +324,15 @@ def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 made.append({"doc": d or {"id": cd.get("doc"), "label": cd.get("doc"), "ingested": False},
                              "known": d is not None, "search": cd.get("search"),
                              "passages": _locate(ctx, cd) if d else []})
-            recurs = []
-            terms = [cd.get("search") for cd in c["documents"] if cd.get("search")]
-            if terms:
-                for d in ctx.documents:
-                    if d["id"] in own_docs or not d["ingested"]:
-                        continue
-                    for t in terms:
-                        found = ctx.find_passages(d["id"], t, limit=3)
-                        if found:
-                            recurs.append({"doc": d, "passages": found})
-                            break
+            # The same claim in other documents: their passages holding the same search terms.
+            by_doc: dict[str, list] = {}
+            for cd in c["documents"]:
+                if cd.get("search"):
+                    for p in ctx.find_passages(None, cd["search"], limit=30, exclude=own_docs, per_doc=3):
+                        if p not in by_doc.setdefault(p["doc_id"], []):
+                            by_doc[p["doc_id"]].append(p)
+            recurs = [{"doc": ctx.docs_by_id.get(d, {"id": d, "title": d, "label": d}), "passages": ps[:3]}
+                      for d, ps in sorted(by_doc.items())][:10]
             return {"c": c, "made": made, "recurs": recurs, "statuses": statuses,
                     "critique": dv.markdown(c.get("critique"), r_u(r, f"claims/{c['id']}/index.html")),
                     "evidence": [{"statement": dv.markdown(e.get("statement"), r_u(r, f"claims/{c['id']}/index.html")),

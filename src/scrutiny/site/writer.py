@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from scrutiny.atomic import write_bytes, write_text
+from scrutiny.atomic import write_text
 
 CACHE_VERSION = 1
 
@@ -29,6 +29,7 @@ class Writer:
         self.produced: set[str] = set()
         self._old = self._load_cache()
         self._new: dict[str, list] = {}
+        self._dirs: set[Path] = set()
 
     # --- cache of input keys ---------------------------------------------------
     def _load_cache(self) -> dict:
@@ -99,7 +100,11 @@ class Writer:
                 return False
         except FileNotFoundError:
             pass
-        write_bytes(path, raw)
+        parent = path.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        _replace(path, raw)
         self.written += 1
         return True
 
@@ -119,6 +124,32 @@ class Writer:
                 {"version": CACHE_VERSION, "out": str(self.out_dir.resolve()), "pages": pages},
                 sort_keys=True, separators=(",", ":")))
         return removed
+
+
+def _replace(path: Path, raw: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place.
+
+    A reader sees the old file or the new one, never a torn one. Unlike
+    :func:`scrutiny.atomic.write_bytes` there is no fsync per file: the site is
+    derived data that the next build rewrites, and an fsync for each of tens of
+    thousands of small files would triple the build time.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(raw)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(raw)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
 
 
 def _prune_dirs(top: Path, d: Path) -> None:

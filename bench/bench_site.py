@@ -1,0 +1,143 @@
+"""Site build: the default site and a synthetic 1,000-document corpus, vs Jinja2 alone; no-change rebuild; search bytes."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from bench import Result
+from bench.synth import OBJECTS, SUBJECTS, heading, paragraph
+
+REPO = Path(__file__).resolve().parents[1]
+N_DOCS = int(os.environ.get("BENCH_SITE_DOCS", "1000"))
+PASSAGES_PER_DOC = 24
+QUERIES = ("waiting times", "workforce plan recovery targets", "department", "£250 million", "peer support")
+
+BASELINE_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+<link rel="stylesheet" href="../static/site.css"></head>
+<body><header><a href="../">Home</a> <a href="../documents/">Documents</a></header>
+<main><h1>{{ title }}</h1>{% for p in paragraphs %}<p>{{ p }}</p>{% endfor %}</main>
+<footer>{{ footer }}</footer></body></html>
+"""
+
+
+def jinja_baseline(out: Path, n: int = 3000) -> float:
+    """Pages per second for Jinja2 alone, rendering and writing simple pages."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True)
+    tpl = env.from_string(BASELINE_TEMPLATE)
+    rng = random.Random(7)
+    pages = [{"title": f"Page {i}", "paragraphs": [paragraph(rng) for _ in range(3)], "footer": "scrutiny"}
+             for i in range(n)]
+    t = time.perf_counter()
+    for i, ctx in enumerate(pages):
+        d = out / f"page-{i}"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "index.html").write_text(tpl.render(**ctx), encoding="utf-8")
+    return n / (time.perf_counter() - t)
+
+
+def synthetic_project(root: Path):
+    """1,000 documents of our own synthetic text straight into a store, and a small KB."""
+    from scrutiny.init import init_project
+    from scrutiny.passages import make_passages
+    from scrutiny.project import Project
+    from scrutiny.readers.base import Block
+    from scrutiny.store import Store
+
+    init_project(root)
+    project = Project(root)
+    rng = random.Random(2016)
+    lines = ['[project]\nname = "Synthetic corpus"\n\n[documents]\n']
+    docs = []
+    for d in range(N_DOCS):
+        doc_id = f"doc-{d:04d}"
+        blocks, page = [], 1
+        for i in range(PASSAGES_PER_DOC):
+            if i % 8 == 0:
+                blocks.append(Block("heading", heading(rng, i // 8 + 1), page=page, level=1))
+            else:
+                blocks.append(Block("paragraph", paragraph(rng), page=page))
+            if i % 6 == 5:
+                page += 1
+        docs.append((doc_id, blocks, page))
+        lines.append(f'[documents.{doc_id}]\ntitle = "Synthetic report {d}"\npublisher = "{rng.choice(SUBJECTS)[4:] or "Office"}"\n'
+                     f'date = "20{10 + d % 10}-0{1 + d % 9}"\nsource = "{doc_id}.pdf"\n')
+    project.manifest_path.write_text("\n".join(lines), encoding="utf-8")
+    with Store(project.store_path) as store, store.transaction():
+        for doc_id, blocks, pages in docs:
+            passages = make_passages(doc_id, blocks)
+            store.upsert_document({"id": doc_id, "title": doc_id, "kind": "policy", "source": f"{doc_id}.pdf",
+                                   "sha256": "0" * 64, "pages": pages, "passages": len(passages), "metadata": {}})
+            store.replace_passages(doc_id, passages)
+    stakeholders = {f"org-{i}": {"id": f"org-{i}", "name": f"{SUBJECTS[i % len(SUBJECTS)][4:].title()} {i}",
+                                 "kind": "organisation", "sources": []} for i in range(40)}
+    ties = [{"id": f"tie-{i}", "subject": f"org-{i % 40}", "relation": "provides", "object": f"org-{(i * 7 + 3) % 40}",
+             "sources": [], "passages": []} for i in range(60) if i % 40 != (i * 7 + 3) % 40]
+    claims = [{"id": f"claim-{i}", "statement": f"Claim {i} about {OBJECTS[i % len(OBJECTS)]}.", "kinds": ["commitment"],
+               "status": "contested", "documents": [{"doc": f"doc-{i:04d}", "locate": {"search": OBJECTS[i % len(OBJECTS)]}}],
+               "critique": "", "evidence": [], "sources": []} for i in range(20)]
+    kb = SimpleNamespace(stakeholders=stakeholders, ties=ties, claims=claims, sources={}, essays=[], conflicts=[])
+    return project, kb
+
+
+def _search_bytes(site: Path) -> int:
+    from scrutiny.site.search_index import first_query_bytes
+
+    search = site / "search"
+    files = {p.relative_to(search).as_posix(): p.read_text(encoding="utf-8") for p in search.rglob("*.json")}
+    js = sum((site / "static" / n).stat().st_size for n in ("site.js", "search.js"))
+    return max(first_query_bytes(files, js, q) for q in QUERIES)
+
+
+def _measure(name: str, project, kb, workdir: Path, baseline_pps: float) -> list[Result]:
+    from scrutiny.site import build_site
+
+    out = workdir / f"site-{name}"
+    cache = workdir / f"cache-{name}"
+    cache.mkdir()
+    t = time.perf_counter()
+    full = build_site(project, out, kb=kb, cache_dir=cache)
+    full_s = time.perf_counter() - t
+    t = time.perf_counter()
+    again = build_site(project, out, kb=kb, cache_dir=cache)
+    again_s = time.perf_counter() - t
+    pages = full["pages"]
+    html = sum(1 for _ in out.rglob("*.html"))
+    stubs = sum(1 for _ in (out / "p").rglob("*.html")) if (out / "p").is_dir() else 0
+    pps = pages / full_s
+    qbytes = _search_bytes(out)
+    return [
+        Result(f"{name}: full build", pps, "files/s", "Jinja2 alone, simple pages", baseline_pps,
+               "per-file cost <= 3x", ok=(baseline_pps / pps) <= 3,
+               notes=[f"{pages} files ({html} HTML of which {stubs} permalink stubs) in {full_s:.2f}s; "
+                      f"per-file cost {baseline_pps / pps:.2f}x Jinja2 alone",
+                      f"{(html - stubs) / full_s:.0f} content pages/s excluding stubs"]),
+        Result(f"{name}: rebuild with no change", again_s, "s", "full build", full_s, "ratio <= 0.10",
+               ok=again_s <= 0.10 * full_s,
+               notes=[f"{again['pages_written']} written, {again['pages_rendered']} rendered, "
+                      f"{again['pages_unchanged']} unchanged"]),
+        Result(f"{name}: first search query downloads", qbytes / 1024, "KB", "target", 300.0, "<= 300 KB",
+               ok=qbytes <= 300 * 1024, notes=[f"largest over queries {', '.join(QUERIES)}; search.js + meta + shards + record chunks"]),
+    ]
+
+
+def run(workdir: Path) -> list[Result]:
+    from scrutiny.project import Project
+
+    baseline = jinja_baseline(workdir / "baseline")
+    results = []
+    repo = Project(REPO)
+    if repo.store_path.exists():
+        results += _measure("default site", repo, None, workdir, baseline)
+    else:
+        results.append(Result("default site", 0, "-", notes=["no store: run `make site` first; skipped"]))
+    project, kb = synthetic_project(workdir / "synthetic")
+    results += _measure(f"synthetic {N_DOCS} docs", project, kb, workdir, baseline)
+    return results
