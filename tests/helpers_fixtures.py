@@ -20,6 +20,11 @@ HEADING_SIZES = {1: 17.0, 2: 13.5, 3: 12.0}
 FOOT_SIZE, FOOT_LEAD = 8.0, 10.0
 
 HEADER_TEXT = "Widget Services Review - Interim Report"
+FONT_FILES = [
+    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+]
 
 
 @dataclass
@@ -35,10 +40,18 @@ class ReportWriter:
     """A tiny typesetter on top of fpdf2 that records where text lands."""
 
     def __init__(self, header: str | None = HEADER_TEXT, footer: bool = True, title: str | None = None,
-                 author: str | None = None):
+                 author: str | None = None, embed_font: bool = False):
         from fpdf import FPDF
 
         self.pdf = FPDF(unit="pt", format="A4")
+        self.family = "Helvetica"
+        if embed_font:  # published reports embed their fonts; use a TrueType one when there is one
+            for regular, bold in FONT_FILES:
+                if Path(regular).is_file() and Path(bold).is_file():
+                    self.pdf.add_font("Body", "", regular)
+                    self.pdf.add_font("Body", "B", bold)
+                    self.family = "Body"
+                    break
         self.pdf.core_fonts_encoding = "windows-1252"  # WinAnsi: bullets, curly quotes
         self.pdf.set_auto_page_break(False)
         self.pdf.set_margins(LEFT, TOP, RIGHT)
@@ -65,7 +78,7 @@ class ReportWriter:
         if plain:
             self.plain_pages.add(self.page)
         elif self.header:
-            self.pdf.set_font("Helvetica", "", 9)
+            self.pdf.set_font(self.family, "", 9)
             self.pdf.text(LEFT, 40, self.header)
 
     def _finish_page(self):
@@ -75,7 +88,7 @@ class ReportWriter:
             pdf.set_line_width(0.5)
             pdf.line(LEFT, y - 12, LEFT + 120, y - 12)
             for marker, text in self.footnotes:
-                pdf.set_font("Helvetica", "", FOOT_SIZE)
+                pdf.set_font(self.family, "", FOOT_SIZE)
                 pdf.text(LEFT, y, f"{marker} {text}")
                 y += FOOT_LEAD
             self.footnotes = []
@@ -89,7 +102,7 @@ class ReportWriter:
     # -- text ----------------------------------------------------------------
     def wrap(self, text: str, width: float, size: float, style: str = "") -> list[str]:
         """Greedy line breaking at spaces."""
-        self.pdf.set_font("Helvetica", style, size)
+        self.pdf.set_font(self.family, style, size)
         width_of = self.pdf.get_string_width
         lines, line = [], ""
         for word in text.split():
@@ -124,11 +137,11 @@ class ReportWriter:
             if start is None:
                 start = self.page
             self.y += lead
-            self.pdf.set_font("Helvetica", style, size)
+            self.pdf.set_font(self.family, style, size)
             self.pdf.text(x, self.y, line)
             if footnote and i == len(lines) - 1:
                 end_x = x + self.pdf.get_string_width(line)
-                self.pdf.set_font("Helvetica", "", 6.5)
+                self.pdf.set_font(self.family, "", 6.5)
                 self.pdf.text(end_x + 0.5, self.y - 4, str(self.footnote_no))
         self.truth.append(Truth(kind, text, start, self.page, level))
         if footnote:
@@ -169,7 +182,7 @@ class ReportWriter:
 
         ll, rl = col_lines(left), col_lines(right)
         start = self.page
-        self.pdf.set_font("Helvetica", "", BODY_SIZE)
+        self.pdf.set_font(self.family, "", BODY_SIZE)
         y = self.y + 8
         for i in range(max(len(ll), len(rl))):
             y += BODY_LEAD
@@ -199,7 +212,7 @@ class ReportWriter:
                 if n in self.plain_pages:
                     continue
                 self.pdf.page = n
-                self.pdf.set_font("Helvetica", "", 9)
+                self.pdf.set_font(self.family, "", 9)
                 self.pdf.text(PAGE_W / 2 - 25, 805, f"Page {n} of {total}")
         if encrypt_password:
             self.pdf.set_encryption(owner_password="owner-" + encrypt_password, user_password=encrypt_password)
@@ -289,11 +302,12 @@ def make_feature_pdf(path: Path, encrypt_password: str | None = None) -> list[Tr
     return w.save(path, encrypt_password)
 
 
-def make_long_report_pdf(path: Path, pages: int = 150, seed: int = 11) -> tuple[int, list[Truth]]:
+def make_long_report_pdf(path: Path, pages: int = 150, seed: int = 11,
+                         embed_font: bool = False) -> tuple[int, list[Truth]]:
     """A ~``pages``-page report for the benchmark: headings, numbered
     paragraphs, running heads, footnotes and some two-column pages."""
     rng = random.Random(seed)
-    w = ReportWriter(title="Synthetic Widget Report", author="Benchmark")
+    w = ReportWriter(title="Synthetic Widget Report", author="Benchmark", embed_font=embed_font)
     section = 0
     while w.page < pages:
         section += 1
