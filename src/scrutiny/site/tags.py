@@ -79,17 +79,24 @@ def segments(text: str, claims: list[dict], mentions: list[dict], known_stakehol
     n = len(text)
     spans = [(c["start"], c["end"], "claim", c["kind"]) for c in claims
              if 0 <= c["start"] < c["end"] <= n]
+    about = {}
+    for c in claims:
+        bits = [b for b in (c.get("source"), f'confidence {c["confidence"]:.2f}' if c.get("confidence") is not None else None) if b]
+        about[(c["start"], c["end"], c["kind"])] = c["kind"] + (f' ({", ".join(bits)})' if bits else "")
     spans += [(m["start"], m["end"], "mention", m["stakeholder"]) for m in mentions
               if 0 <= m["start"] < m["end"] <= n and m["stakeholder"] in known_stakeholders]
     if not spans:
-        return [{"text": text, "kinds": (), "stakeholder": None}]
+        return [{"text": text, "kinds": (), "stakeholder": None, "title": ""}]
     cuts = sorted({0, n, *(s for s, *_ in spans), *(e for _, e, *_ in spans)})
     out = []
     for a, b in zip(cuts, cuts[1:]):
-        kinds = tuple(sorted({v for s, e, t, v in spans if t == "claim" and s <= a and b <= e}))
+        covering = sorted((s, e, v) for s, e, t, v in spans if t == "claim" and s <= a and b <= e)
+        kinds = tuple(sorted({v for _, _, v in covering}))
         who = sorted(v for s, e, t, v in spans if t == "mention" and s <= a and b <= e)
-        seg = {"text": text[a:b], "kinds": kinds, "stakeholder": who[0] if who else None}
-        if out and out[-1]["kinds"] == seg["kinds"] and out[-1]["stakeholder"] == seg["stakeholder"]:
+        title = "; ".join(dict.fromkeys(about[c] for c in covering))
+        seg = {"text": text[a:b], "kinds": kinds, "stakeholder": who[0] if who else None, "title": title}
+        if out and out[-1]["kinds"] == seg["kinds"] and out[-1]["stakeholder"] == seg["stakeholder"] \
+                and out[-1]["title"] == seg["title"]:
             out[-1]["text"] += seg["text"]
         else:
             out.append(seg)
