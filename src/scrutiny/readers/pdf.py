@@ -137,6 +137,7 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
     flags = ctypes.c_int()
     pflags = ctypes.byref(flags)
     get_loose, get_info, count_rects = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontInfo, raw.FPDFText_CountRects
+    get_weight = raw.FPDFText_GetFontWeight
     x, y = ctypes.c_double(), ctypes.c_double()
     px, py = ctypes.byref(x), ctypes.byref(y)
 
@@ -146,18 +147,15 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
 
     lines: list[Line] = []
     pos = 0
-    length = len(text)
     # when the page has no more text rectangles than lines, no line can hold a gap
     multi_rect = count_rects(textpage, 0, -1) > text.count("\r\n") + 1
-    while pos < length:
-        end = text.find("\r\n", pos)
-        if end < 0:
-            end = length
-        seg = text[pos:end]
-        stripped = seg.strip()
-        if stripped:
-            a = pos + (len(seg) - len(seg.lstrip()))
-            b = pos + len(seg.rstrip()) - 1
+    for seg in text.split("\r\n"):
+        seg_len = len(seg)
+        lead = seg.lstrip()
+        if lead:
+            stripped = lead.rstrip()
+            a = pos + seg_len - len(lead)
+            b = a + len(stripped) - 1
             ca, cb = (a, b) if identity else (char_index(a), char_index(b))
             # The loose box of a character spans its font's ascent to descent: its bottom
             # is a stand-in for the baseline and its height for the font size (scaled by
@@ -167,12 +165,16 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
             get_loose(textpage, cb, prect)
             x1 = rect.right
             y1 = rect.bottom if HYPHEN_MARK in stripped else y0
-            n = get_info(textpage, ca, fbuf, 128, pflags)
-            key = (bytes(fview[: max(0, n - 1)]), flags.value)
-            bold = bold_cache.get(key)
-            if bold is None:
-                bold = bold_cache[key] = bool(_BOLD_NAME.search(key[0].decode("latin-1", "replace"))) \
-                    or bool(flags.value & (1 << 18))
+            weight = get_weight(textpage, ca)
+            if weight > 0:  # embedded fonts say their weight
+                bold = weight >= 600
+            else:  # the standard 14 fonts do not: the name tells ("Helvetica-Bold")
+                n = get_info(textpage, ca, fbuf, 128, pflags)
+                key = (fview[: n - 1].tobytes() if n > 1 else b"", flags.value)
+                bold = bold_cache.get(key)
+                if bold is None:
+                    bold = bold_cache[key] = bool(_BOLD_NAME.search(key[0].decode("latin-1", "replace"))) \
+                        or bool(flags.value & (1 << 18))
             line = Line(stripped, x0, x1, y0, y1, size if size > 0 else 10.0, bold, number)
             # two columns (or table cells) side by side on one baseline: pdfium puts
             # them on one line; its text rectangles show the gap
@@ -180,7 +182,7 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
                 lines.extend(_split_at_gaps(raw, textpage, line, a, b, text, identity, origin))
             else:
                 lines.append(line)
-        pos = end + 2
+        pos += seg_len + 2
     return lines
 
 
@@ -607,6 +609,7 @@ def _page_blocks(page: _Page, layout: _Layout) -> tuple[list[_Draft], list[_Draf
     body_lines = [ln for ln in page.lines if ln.kind != FOOTNOTE]
     col_right = max((ln.x1 for ln in body_lines), default=page.width)
     col_left = min((ln.x0 for ln in page.lines), default=0.0)
+    short_line = col_right - 0.2 * (col_right - col_left)
     cur: _Draft | None = None
     for ln in body_lines:
         new = True
@@ -635,12 +638,13 @@ def _page_blocks(page: _Page, layout: _Layout) -> tuple[list[_Draft], list[_Draf
                 new = False
                 if gap < 0 or gap > max(pitch, prev.size * 1.05) * 1.35:
                     new = True  # a blank line, or a jump to another column
-                elif _NUMBERED.match(text) and (ln.x0 < prev.x0 - 3 or (_TERMINAL.search(prev.text) and ln.x0 <= cur.first.x0 + 1)):
+                elif _NUMBERED.match(text) and (ln.x0 < prev.x0 - 3
+                                                or (ln.x0 <= cur.first.x0 + 1 and _TERMINAL.search(prev.text[-8:]))):
                     new = True
                 elif cur.kind == LIST_ITEM and ln.x0 < cur.first.x0 - 2:
                     new = True  # back to the margin after an indented list item
-                elif _TERMINAL.search(prev.text) and prev.x1 < col_right - 0.2 * (col_right - col_left) \
-                        and ln.text[:1].isupper() and abs(ln.x0 - prev.x0) > 8:
+                elif prev.x1 < short_line and abs(ln.x0 - prev.x0) > 8 and ln.text[:1].isupper() \
+                        and _TERMINAL.search(prev.text[-8:]):
                     new = True
                 elif abs(ln.size - prev.size) > 1.0:
                     new = True
