@@ -378,3 +378,21 @@ def test_long_pdf_every_block_where_the_generator_put_it(long_pdf):
             wrong.append((t.kind, t.page, t.page_end, t.text[:50], [(b.kind, b.page, b.page_end) for b in found]))
     assert not wrong, wrong[:5]
     assert len(doc.blocks) == len(truth)
+
+
+def test_long_pdf_inside_a_daemonic_worker_is_read_in_one_process(long_pdf):
+    import multiprocessing
+
+    path, truth = long_pdf
+    ctx = multiprocessing.get_context("fork")
+    os.environ["SCRUTINY_PDF_WORKERS"] = "2"  # forced, so that the reader tries to start a child
+    try:
+        with ctx.Pool(1) as pool:  # Pool workers are daemonic: they may not start children
+            blocks = pool.apply(_count_blocks, (str(path),))
+    finally:
+        del os.environ["SCRUTINY_PDF_WORKERS"]
+    assert blocks == len(truth)
+
+
+def _count_blocks(path: str) -> int:
+    return len(read(path).blocks)

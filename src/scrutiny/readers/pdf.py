@@ -437,6 +437,10 @@ def _workers(n_pages: int) -> int:
     if wanted < 2 or n_pages < PARALLEL_MIN_PAGES or cores < 2 or sys.platform == "win32":
         return 1
     if "SCRUTINY_PDF_WORKERS" not in os.environ:
+        import multiprocessing
+
+        if multiprocessing.parent_process() is not None:
+            return 1  # already a worker of a pool (e.g. ingest reading several files at once)
         try:  # a second process only pays when a core is free for it
             if os.getloadavg()[0] > cores - 0.75:
                 return 1
@@ -484,7 +488,13 @@ def _read_pages(path: Path):
         ctx = multiprocessing.get_context("fork")
         conn, child_conn = ctx.Pipe(duplex=True)
         proc = ctx.Process(target=_child, args=(child_conn, str(path), mid, n), daemon=True)
-        proc.start()
+        try:
+            proc.start()
+        except (AssertionError, OSError):  # e.g. inside a daemonic worker: read it all here
+            conn.close()
+            child_conn.close()
+            pages, stats = _analyse_range(doc, 0, n)
+            return _blocks_range(pages, _Layout.from_stats(stats)), stats, n, meta
         child_conn.close()
         try:
             pages, stats = _analyse_range(doc, 0, mid)
