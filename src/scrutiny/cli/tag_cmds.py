@@ -310,55 +310,68 @@ def eval_claims_cmd(folds, as_json):
         _kinds_block(f"real government documents ({real['_units']} labelled units):", real)
 
 
+SPLITS = {"dev": "our sentences seen while writing the rules", "heldout": "our held-out sentences",
+          "reference": "the reference article"}
+
+
 def _simple_block(r, what):
-    click.echo(f"model: {r['model']}")
-    for split in ("dev", "heldout", "all"):
-        if split in r:
-            m = r[split]
+    click.echo(f"model: {r['model']}; curated names fed to the tagger: {r.get('curated_names', 0)}")
+    for split, label in SPLITS.items():
+        m = r.get(split) or {}
+        if "skipped" in m:
+            click.echo(f"{what} on {label}: skipped ({m['skipped']})")
+        elif m:
             extra = f"  kind accuracy {m['kind_accuracy']:.2f}" if "kind_accuracy" in m else ""
-            click.echo(f"{what} on {split} ({m['sentences']} sentences):{extra}")
+            click.echo(f"{what} on {label} ({m['sentences']} sentences):{extra}")
             click.echo(_prf_line("all", m))
             for rel, mm in (m.get("by_relation") or {}).items():
                 click.echo(_prf_line(rel, mm))
 
 
-@eval_group.command("stakeholders")
-@json_option
-def eval_stakeholders_cmd(as_json):
-    """Stakeholder names: precision and recall on labelled sentences (and the reference article).
+with_kb_option = click.option(
+    "--with-kb", is_flag=True,
+    help="Feed the tagger this project's curated names (kb/ and manifest titles); default: none, "
+         "as for documents the knowledge base has never seen.")
 
-    Example: scrutiny eval stakeholders
+
+def _names_for_eval(with_kb):
+    if not with_kb:
+        return []
+    from scrutiny.cli.common import get_project
+    from scrutiny.nlp.kb_adapter import load_curated
+
+    return load_curated(get_project()).names()
+
+
+@eval_group.command("stakeholders")
+@with_kb_option
+@json_option
+def eval_stakeholders_cmd(with_kb, as_json):
+    """Stakeholder names: precision and recall on labelled sentences and the reference article.
+
+    Example: scrutiny eval stakeholders --with-kb
     """
     from scrutiny.nlp.evaluate import eval_stakeholders
 
-    r = eval_stakeholders()
+    r = eval_stakeholders(names=_names_for_eval(with_kb))
     if as_json:
         emit_json(r)
         return
     _simple_block(r, "names")
-    ref = r.get("reference")
-    if ref and "skipped" not in ref:
-        click.echo(f"names on the reference article ({ref['sentences']} sentences):")
-        click.echo(_prf_line("all", ref))
-    elif ref:
-        click.echo(f"reference article: skipped ({ref['skipped']})")
 
 
 @eval_group.command("ties")
+@with_kb_option
 @json_option
-def eval_ties_cmd(as_json):
-    """Ties: precision and recall per relation on labelled sentences.
+def eval_ties_cmd(with_kb, as_json):
+    """Ties: precision and recall per relation on labelled sentences and the reference article.
 
     Example: scrutiny eval ties
     """
     from scrutiny.nlp.evaluate import eval_ties
 
-    r = eval_ties()
+    r = eval_ties(names=_names_for_eval(with_kb))
     if as_json:
         emit_json(r)
         return
     _simple_block(r, "ties")
-    ref = r.get("reference")
-    if ref and "skipped" not in ref:
-        click.echo(f"ties on the reference article ({ref['sentences']} sentences):")
-        click.echo(_prf_line("all", ref))

@@ -46,6 +46,33 @@ class CuratedNames:
             self.entries[match_key] = (sid, kind, surface)
             self.matcher.add(match_key, [self.nlp.make_doc(surface)])
 
+    def _case_fits(self, span, surface: str) -> bool:
+        """A capitalised word of the name never matches a lower-case word of the text
+        ("the Taskforce" is not "the taskforce"); all-capitals text is accepted."""
+        if span.text == surface or span.text.isupper():
+            return True
+        words = self.nlp.make_doc(surface)
+        if len(words) != len(span):
+            return not span.text.islower()
+        for want, got in zip(words, span):
+            if any(c.isupper() for c in want.text) and got.text.islower():
+                return False
+        return True
+
+    @staticmethod
+    def _inside_longer_name(doc, start: int, end: int) -> bool:
+        """A one-word name ("Work", "Mind") that is part of a longer capitalised
+        name ("Institute for Fair Work", "Mind Matters UK") is not that stakeholder."""
+        after = doc[end] if end < len(doc) else None
+        before = doc[start - 1] if start > 0 else None
+        if after is not None and (after.is_title or after.is_upper) and not after.is_punct and after.i != start:
+            return True
+        if before is not None and before.is_title and not before.is_sent_start and before.lower_ not in ("the", "a", "an"):
+            return True
+        if before is not None and before.lower_ in ("for", "of", "and") and start > 1 and doc[start - 2].is_title:
+            return True
+        return False
+
     def __call__(self, doc):
         if not self.entries:
             return doc
@@ -53,11 +80,10 @@ class CuratedNames:
         strings = self.nlp.vocab.strings
         for match_id, start, end in self.matcher(doc):
             sid, kind, surface = self.entries[strings[match_id]]
-            text = doc[start:end].text
-            if text != surface and any(c.isupper() for c in surface):
-                # Case variants: all capitals or the same first-letter casing only.
-                if text.islower() or not (text.isupper() or text[0].isupper()):
-                    continue
+            if not self._case_fits(doc[start:end], surface):
+                continue
+            if end - start == 1 and doc[start].is_title and self._inside_longer_name(doc, start, end):
+                continue
             found.append(Span(doc, start, end, label=kind, kb_id=sid))
         if not found:
             return doc

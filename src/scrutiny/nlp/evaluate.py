@@ -122,31 +122,50 @@ def key(text: str) -> str:
     return " ".join(words)
 
 
+def _identity(tagger):
+    """With curated names, a name is scored by the stakeholder it stands for
+    ("IAPT services" and "IAPT" are one curated programme); otherwise by its key."""
+    alias = {}
+    for sid, _kind, surface in tagger.names:
+        alias.setdefault(key(surface), sid)
+
+    def ident(text, kb_id=""):
+        if kb_id:
+            return "id:" + kb_id
+        k = key(text)
+        return "id:" + alias[k] if k in alias else k
+
+    return ident
+
+
 def _tag_sentences(tagger, texts):
     return list(tagger.nlp.pipe(texts, batch_size=64))
 
 
 def eval_stakeholders(model: str | None = None, tagger=None, names=()) -> dict:
     """Name P/R: a predicted name counts when its key equals a labelled name's key."""
-    from scrutiny.nlp.labels import names_ties_examples
+    from scrutiny.nlp.labels import names_ties_examples, reference_names_ties
     from scrutiny.nlp.pipeline import build_tagger
     from scrutiny.nlp.spans import stakeholder_spans
 
     tagger = tagger or build_tagger(model, names=names, warn=True)
-    rows = names_ties_examples()
-    out = {"model": tagger.model_name}
-    for split in ("dev", "heldout", "all"):
-        sel = [r for r in rows if split == "all" or r["split"] == split]
+    rows = names_ties_examples() + reference_names_ties()
+    out = {"model": tagger.model_name, "curated_names": len(tagger.names)}
+    ident = _identity(tagger)
+
+    for split in ("dev", "heldout", "reference"):
+        sel = [r for r in rows if r["split"] == split]
         if not sel:
+            out[split] = {"skipped": "reference article not found"} if split == "reference" else {}
             continue
         tp = fp = fn = 0
         kind_ok = kind_n = 0
         errors = []
         for row, doc in zip(sel, _tag_sentences(tagger, [r["text"] for r in sel])):
-            gold = {key(n): k for n, k in row["names"].items()}
+            gold = {ident(n): k for n, k in row["names"].items()}
             pred = {}
             for s in stakeholder_spans(doc):
-                pred.setdefault(key(s.text), s.label_)
+                pred.setdefault(ident(s.text, s.kb_id_), s.label_)
             for k in pred:
                 if k in gold:
                     tp += 1
@@ -169,22 +188,25 @@ def eval_stakeholders(model: str | None = None, tagger=None, names=()) -> dict:
 
 def eval_ties(model: str | None = None, tagger=None, names=()) -> dict:
     """Tie P/R: (subject key, relation, object key) triples per sentence."""
-    from scrutiny.nlp.labels import names_ties_examples
+    from scrutiny.nlp.labels import names_ties_examples, reference_names_ties
     from scrutiny.nlp.pipeline import build_tagger
 
     tagger = tagger or build_tagger(model, names=names, warn=True)
-    rows = names_ties_examples()
-    out = {"model": tagger.model_name}
-    for split in ("dev", "heldout", "all"):
-        sel = [r for r in rows if split == "all" or r["split"] == split]
+    rows = names_ties_examples() + reference_names_ties()
+    out = {"model": tagger.model_name, "curated_names": len(tagger.names)}
+    ident = _identity(tagger)
+    for split in ("dev", "heldout", "reference"):
+        sel = [r for r in rows if r["split"] == split]
         if not sel:
+            out[split] = {"skipped": "reference article not found"} if split == "reference" else {}
             continue
         tp = fp = fn = 0
         errors = []
         per_rel = defaultdict(lambda: [0, 0, 0])
         for row, doc in zip(sel, _tag_sentences(tagger, [r["text"] for r in sel])):
-            gold = {(key(s), r, key(o)) for s, r, o in row.get("ties", [])}
-            pred = {(key(t["subject"]["text"]), t["relation"], key(t["object"]["text"])) for t in doc._.ties or []}
+            gold = {(ident(s), r, ident(o)) for s, r, o in row.get("ties", [])}
+            pred = {(ident(t["subject"]["text"], t["subject"]["kb_id"]), t["relation"],
+                     ident(t["object"]["text"], t["object"]["kb_id"])) for t in doc._.ties or []}
             for t in pred:
                 if t in gold:
                     tp += 1

@@ -63,6 +63,24 @@ def _extend(doc, end: int) -> int:
     return end
 
 
+def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut "X and Y" in two when both sides are names in their own right
+    ("DWP and Department of Health"), not when "and" is inside one name
+    ("Department for Work and Pensions")."""
+    for i in range(start + 1, end - 1):
+        if doc[i].lower_ not in ("and", "&"):
+            continue
+        left = [t.text for t in doc[start:i]]
+        right = [t.text for t in doc[i + 1:end]]
+        if right and right[0].casefold() == "the":
+            right = right[1:]
+        left_ok = kind_from_head(left) is not None or (len(left) == 1 and left[0].isupper() and len(left[0]) > 1)
+        right_ok = kind_from_head(right) is not None and len(right) > 1
+        if left_ok and right_ok:
+            return [(start, i)] + _split_on_and(doc, i + 1, end)
+    return [(start, end)]
+
+
 def _has_digit(text: str) -> bool:
     return any(c.isdigit() for c in text)
 
@@ -109,7 +127,23 @@ class ExtractedNames:
     def _from_ner(self, doc):
         out = []
         for ent in doc.ents:
-            start, end = _trim(doc, ent.start, ent.end)
+            start, end = ent.start, ent.end
+            # Line breaks and runs of spaces end a name: keep what follows the last one.
+            for i in range(end - 1, start - 1, -1):
+                if doc[i].is_space:
+                    start = i + 1
+                    break
+            # "Mind's Paul Farmer": the possessor and the person are two names.
+            if ent.label_ == "PERSON":
+                for i in range(start + 1, end - 1):
+                    if doc[i].lower_ in ("'s", "’s"):
+                        head = doc[start:i]
+                        if head.text[:1].isupper():
+                            out.append((Span(doc, start, i, label=kind_from_head([head[-1].text]) or "organisation"),
+                                        "model", self.ner_confidence - 0.1))
+                        start = i + 1
+                        break
+            start, end = _trim(doc, start, end)
             if start >= end:
                 continue
             if ent.label_ != "PERSON":
@@ -159,9 +193,10 @@ class ExtractedNames:
                 else:
                     break
             start, end = i, last_cap + 1
-            span = self._rule_span(doc, start, end)
-            if span is not None:
-                out.append(span)
+            for seg_start, seg_end in _split_on_and(doc, start, end):
+                span = self._rule_span(doc, seg_start, seg_end)
+                if span is not None:
+                    out.append(span)
             i = end
         return out
 
@@ -173,6 +208,13 @@ class ExtractedNames:
         # Head nouns decide: a run of capitalised words without one is not taken.
         words = [t.text for t in doc[start:end]]
         kind = kind_from_head(words)
+        if kind is None:
+            # "Five Year Forward View for Mental Health": the head is inside the run.
+            for i in range(len(words) - 2, 0, -1):
+                kind = kind_from_head(words[:i + 1])
+                if kind is not None and doc[start + i + 1].lower_ in ("for", "of", "on"):
+                    break
+                kind = None
         if kind is None or end - start < 2:
             return None
         end = _extend(doc, end)

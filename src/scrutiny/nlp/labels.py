@@ -16,6 +16,10 @@ stakeholder names it contains (``{name: kind}``) and its ties
 (``[subject, relation, object]``); ``split`` is ``dev`` (seen while writing
 the rules) or ``heldout``.
 
+``names_reference.jsonl`` labels the stakeholder names (and a few ties) of
+reference-article sentences by offsets, like ``claims_reference.tsv``; it is an
+evaluation set only.
+
 Real documents: ``real_documents.tsv`` refers to units of the government PDFs in
 ``../shared/real-documents/`` by numbered-paragraph label or by a hash of the
 normalised sentence (never by copying), with their kinds.
@@ -124,6 +128,26 @@ def names_ties_examples() -> list[dict]:
             row = json.loads(line)
             row["ref"] = f"{path.name}:{n}"
             out.append(row)
+    return out
+
+
+def reference_names_ties() -> list[dict]:
+    """Labelled names and ties of reference-article sentences (by offsets), or [] without the article."""
+    path = DATA / "names_reference.jsonl"
+    ref = reference_dir()
+    if ref is None or not path.is_file():
+        return []
+    text = (ref / REFERENCE_NAME).read_text(encoding="utf-8")
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        sentence = text[row["start"]:row["end"]]
+        if text_hash(sentence) != row["check"]:
+            continue  # the article changed: the offsets no longer hold
+        out.append({"text": sentence, "names": row["names"], "ties": row.get("ties", []),
+                    "split": "reference", "ref": f"{REFERENCE_NAME}:{row['start']}-{row['end']}"})
     return out
 
 

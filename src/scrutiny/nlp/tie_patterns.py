@@ -66,6 +66,12 @@ _p("appos_member_of", "member_of", 0.8, rf"{E}\s*,\s*(?:a|an|one of the)\s+(?:fo
 _p("sat_on", "member_of", 0.8, rf"{E}\s*{GAP}(?:,\s*who\s+)?(?:sat|sits|served|serves|has served|had served|was|is)\s+on\s+{DET}{E}")
 _p("joined", "member_of", 0.7, rf"{E}\s*{GAP}(?:,\s*who\s+)?(?:joined|has joined)\s+{DET}{E}")
 _p("members_include", "member_of", 0.7, rf"{E}\s*(?:'s|’s)?\s*members?\s+(?:include|included|includes|were|are)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
+_p("possessive_person", "position", 0.6, rf"{E}\s*(?:'s|’s)\s+{E}")
+# funded / provides (active forms) --------------------------------------------------
+_p("allocates_funding", "funded", 0.75,
+   rf"{E}\s*{GAP},?\s*(?:which\s+|who\s+)?(?:then\s+|also\s+)?(?:allocates|allocated|gives|gave|distributes|distributed|awards|awarded|channels|channelled|passes|passed)\s+(?:the\s+)?(?:funding|funds|grants?|money|its budget)\s+(?:on\s+)?to\s+{DET}{E}")
+_p("provider_of", "provides", 0.75,
+   rf"{E}\s*[,(]\s*{DET}(?:private\s+|main\s+|lead\s+|sole\s+|largest\s+|biggest\s+)?(?:provider|supplier|contractor|operator|deliverer)\s+(?:of|for|to)\s+{DET}{E}")
 # part_of ------------------------------------------------------------------------
 _p("part_of", "part_of", 0.85,
    rf"{E}\s*,?\s*(?:which|that)?\s*(?:is|was|forms|formed|became|are|were)?\s*(?:a|an)?\s*part\s+of\s+{DET}{E}")
@@ -105,7 +111,7 @@ _AGENT_RX = {
     for rel, (verbs, _) in AGENT_VERBS.items()
 }
 _FUNDING_FROM = re.compile(rf"\bwith\s+(?:funding|financial support|a grant|grants|money|support)\s+from\s+{DET}{E}", re.I)
-_ROLE_FIRST = {"role_of_appos", "role_of_name", "possessive_role", "preposed_role"}  # org first, person second
+_ROLE_FIRST = {"role_of_appos", "role_of_name", "possessive_role", "preposed_role", "possessive_person"}  # org first, person second
 
 DEP_VERBS = {}
 for _rel, _forms in {
