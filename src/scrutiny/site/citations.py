@@ -219,3 +219,39 @@ def _code_version() -> str:
         except metadata.PackageNotFoundError:
             pass
     return h.hexdigest()[:16]
+
+
+def _warm_chunk(args):
+    """Worker: citeproc texts for a chunk of documents -> {cache key: text}."""
+    base_url, jobs = args
+    citer = Citer(base_url)
+    for document, paged in jobs:
+        for style in STYLES:
+            if style != "bibtex":
+                citer._format(document, SINGLE if paged else "", style)
+                if paged:
+                    citer._probe(style)
+    return citer.cache
+
+
+def warm(citer: Citer, jobs: list[tuple[dict, bool]], workers: int = 2, min_jobs: int = 40) -> None:
+    """Run citeproc for many documents at once in ``workers`` processes, filling
+    ``citer``'s cache (``jobs``: (document, has page locators)). Below
+    ``min_jobs`` documents, or with one core, the build renders them as it goes."""
+    import os
+
+    if not citer.engine or len(jobs) < min_jobs or workers < 2 or (os.cpu_count() or 1) < 2:
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    todo = []
+    for document, paged in jobs:
+        todo.append((document, paged))
+    size = max(1, len(todo) // (workers * 4))
+    chunks = [(citer.base, todo[i:i + size]) for i in range(0, len(todo), size)]
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for cache in pool.map(_warm_chunk, chunks):
+                citer.cache.update(cache)
+    except (OSError, RuntimeError):  # no processes here: the build renders them one by one
+        return

@@ -179,6 +179,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     for rd in ctx.redirects:
         redirects_by_doc[rd["doc_id"]].append(rd)
     fps = ctx.fingerprints
+    plan = []
     for doc in ctx.documents:
         doc_id = doc["id"]
         rel = f"doc/{doc_id}/index.html"
@@ -187,6 +188,14 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         page_fresh = r.fresh(rel, "document.html", key)
         cite_key = r.key(cite_rel, "cite", ["cite", doc, fps.get(doc_id, [None])[:1]])
         cite_fresh = not doc["ingested"] or r.writer.fresh(cite_rel, cite_key)
+        plan.append((doc, rel, cite_rel, key, page_fresh, cite_key, cite_fresh))
+    # citeproc is the slowest step of a large build: run it for every document at once, on both cores
+    from scrutiny.site.citations import warm
+
+    warm(dv.citer, [(doc, bool(dv.citer.locator(doc, {"page": 1, "page_end": 2})))
+                    for doc, *_, cite_fresh in plan if not cite_fresh])
+    for doc, rel, cite_rel, key, page_fresh, cite_key, cite_fresh in plan:
+        doc_id = doc["id"]
         if page_fresh and cite_fresh and search is None:
             continue
         passages = ctx.passages(doc_id) if doc["ingested"] else []
@@ -264,7 +273,7 @@ def _locate(ctx, cd) -> list[dict]:
         if p:
             out.append(p)
     if not out and cd.get("search") and ctx.docs_by_id.get(cd.get("doc"), {}).get("ingested"):
-        out = ctx.find_passages(cd["doc"], cd["search"])
+        out = ctx.find_passages(cd["doc"], cd["search"], limit=3)
     return out
 
 
