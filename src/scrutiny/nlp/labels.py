@@ -146,7 +146,14 @@ def reference_names_ties() -> list[dict]:
         sentence = text[row["start"]:row["end"]]
         if text_hash(sentence) != row["check"]:
             continue  # the article changed: the offsets no longer hold
-        out.append({"text": sentence, "names": row["names"], "ties": row.get("ties", []),
+        # Long names (seven words or more) are given as "@start-end" within the sentence.
+        names = {}
+        for name, kind in row["names"].items():
+            if name.startswith("@"):
+                a, b = (int(x) for x in name[1:].split("-"))
+                name = sentence[a:b]
+            names[name] = kind
+        out.append({"text": sentence, "names": names, "ties": row.get("ties", []),
                     "split": "reference", "ref": f"{REFERENCE_NAME}:{row['start']}-{row['end']}"})
     return out
 
