@@ -52,10 +52,15 @@ def site(tmp_path_factory):
     from scrutiny.init import init_project
     from scrutiny.project import Project
 
+    import scrutiny.site.search_index as search_index
+
     root = tmp_path_factory.mktemp("browser") / "proj"
     init_project(root)
     project = Project(root)
-    stats, passages, kb = build(project)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_index, "BIG", 12)   # so that the browser also follows big posting lists
+        stats, passages, kb = build(project)
+    assert any((project.site_dir / "search" / "t").glob("*.json"))
     with serve(project.site_dir) as server:
         yield project, passages, kb, server.url
 

@@ -356,3 +356,18 @@ def test_first_query_downloads_little(built):
     files = {p.relative_to(search).as_posix(): p.read_text() for p in search.rglob("*.json")}
     js = sum((project.site_dir / "static" / n).stat().st_size for n in ("site.js", "search.js"))
     assert first_query_bytes(files, js, "recovery rate") <= 300 * 1024
+
+
+def test_common_terms_get_their_own_posting_files():
+    from scrutiny.site.search_index import SearchIndexBuilder, first_query_bytes
+
+    b = SearchIndexBuilder()
+    for i in range(3000):
+        b.add({"t": "p", "u": f"doc/d/#p-{i}", "d": "d", "x": "x"}, f"department recovery item{i % 50}")
+    files = b.files({})
+    shard = json.loads(files["i/de.json"])
+    assert shard["department"] == 3000 and "t/department.json" in files
+    assert len(json.loads(files["t/department.json"])) == 6000
+    # the shard stays small: a query for another "de..." word does not pay for "department"
+    assert len(files["i/de.json"]) < 100
+    assert first_query_bytes(files, 0, "department") > len(files["t/department.json"])

@@ -10,6 +10,7 @@
   const status = document.getElementById("search-status");
   const list = document.getElementById("results");
   const PAGE = 10;
+  const PREFIX_BIG = 2;   /* as in search_index.py */
   const cache = {};
   let meta = null;
 
@@ -28,8 +29,16 @@
     const scores = new Map();
     if (!meta.shards.includes(key)) return scores;
     const shard = await getJSON("i/" + key + ".json");
-    for (const [word, flat] of Object.entries(shard)) {
+    /* A common word's list is in its own file (the shard has its count): fetched for
+       the word itself, or when a prefix matches at most PREFIX_BIG such words. */
+    const bigs = Object.keys(shard).filter(function (w) { return w.startsWith(term) && typeof shard[w] === "number"; });
+    for (const word of Object.keys(shard)) {
       if (!word.startsWith(term)) continue;
+      let flat = shard[word];
+      if (typeof flat === "number") {
+        if (word !== term && bigs.length > PREFIX_BIG) continue;
+        flat = await getJSON("t/" + word + ".json");
+      }
       const df = flat.length / 2;
       const idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
       const factor = word === term ? 1 : 0.6;

@@ -6,7 +6,11 @@ Layout under ``search/``::
                        claim kinds, stakeholders, the list of index shards
     i/<xx>.json        the inverted index, one shard per two-letter term prefix:
                        {term: [record, weight, record, weight, ...]} with record
-                       numbers delta-encoded and BM25 term weights (x10) precomputed
+                       numbers delta-encoded and BM25 term weights (x10) precomputed;
+                       a common term's list (over BIG bytes) is kept in its own
+                       file t/<term>.json and the shard holds its document
+                       frequency instead, so that a query fetches it only when
+                       it asks for that very term
     r/<n>.json         the records (passages, claims, stakeholders), CHUNK per file:
                        what a result shows and where it leads
     facets.json        record numbers per claim kind and per stakeholder (fetched
@@ -30,6 +34,8 @@ import unicodedata
 from collections import Counter, defaultdict
 
 CHUNK = 16
+BIG = 4096          # bytes of a posting list above which it gets its own file
+PREFIX_BIG = 2      # a prefix query fetches at most this many big lists
 TEXT_LIMIT = 700
 K1, B = 1.2, 0.75
 STOPWORDS = frozenset(
@@ -100,14 +106,19 @@ class SearchIndexBuilder:
             for term, tf in counts.items():
                 w = tf * (K1 + 1) / (tf + norm)
                 postings[term].append((rec, max(1, round(w * 10))))
-        shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        shards: dict[str, dict] = defaultdict(dict)
+        out = {}
         for term in sorted(postings):
             flat, last = [], 0
             for rec, w in postings[term]:
                 flat.extend((rec - last, w))
                 last = rec
-            shards[shard_of(term)][term] = flat
-        out = {}
+            text = _dumps(flat)
+            if len(text) > BIG:
+                out[f"t/{term}.json"] = text
+                shards[shard_of(term)][term] = len(flat) // 2
+            else:
+                shards[shard_of(term)][term] = flat
         for key in sorted(shards):
             out[f"i/{key}.json"] = _dumps(shards[key])
         for start in range(0, n, CHUNK):
@@ -134,6 +145,14 @@ def passage_record(doc: dict, passage: dict, url: str) -> dict:
     return rec
 
 
+def fetch_big(shard: dict, key: str, term: str) -> bool:
+    """Whether a query for ``term`` fetches the big posting list of ``key`` (search.js does the same)."""
+    if key == term:
+        return True
+    bigs = [k for k, v in shard.items() if isinstance(v, int) and k.startswith(term)]
+    return len(bigs) <= PREFIX_BIG
+
+
 def first_query_bytes(files: dict[str, str], static_js: int, query: str, results: int = 10) -> int:
     """Bytes a browser downloads for its first query (search.js, meta, shards, record chunks)."""
     meta = json.loads(files["meta.json"])
@@ -149,6 +168,12 @@ def first_query_bytes(files: dict[str, str], static_js: int, query: str, results
         for key, flat in data.items():
             if not key.startswith(term):
                 continue
+            if isinstance(flat, int):
+                if not fetch_big(data, key, term):
+                    continue
+                big = files[f"t/{key}.json"]
+                total += len(big.encode())
+                flat = json.loads(big)
             df = len(flat) // 2
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             rec = 0
