@@ -56,6 +56,9 @@ _TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)\]](?:\s?[0-9*\u2020\u2021]{1,3})?
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _URLISH = re.compile(r"(?:https?://|www\.)\S*$")
+# digits glued to the end of a word or a closing mark: maybe a raised footnote reference
+_SUPER_CANDIDATE = re.compile(r"(?<=[^\W\d_]|[.,;:)\]\u201d\u2019\"])\d{1,3}(?=[\s.,;:)]|$)")
+_WORD_CHAR = re.compile(r"\w")
 _MARKER = re.compile(r"[0-9*\u2020\u2021]{1,3}")
 _TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d+\s*$")
 _FOOTNOTE_START = re.compile(r"^\s*(\d{1,3}|[*\u2020\u2021\u00a7])(?:\s+|$|(?=[A-Z\u201c\"'h]))")
@@ -162,6 +165,12 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
             # the text matrix), in one call instead of three.
             get_loose(textpage, ca, prect)
             x0, y0, size = rect.left, rect.bottom, rect.top - rect.bottom
+            if not stripped[0].isalnum():  # a bullet or a quote mark: size and font from the first word
+                m = _WORD_CHAR.search(stripped)
+                if m:
+                    ca = char_index(a + m.start())
+                    get_loose(textpage, ca, prect)
+                    y0, size = rect.bottom, rect.top - rect.bottom
             get_loose(textpage, cb, prect)
             x1 = rect.right
             y1 = rect.bottom if HYPHEN_MARK in stripped else y0
@@ -175,15 +184,33 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
                 if bold is None:
                     bold = bold_cache[key] = bool(_BOLD_NAME.search(key[0].decode("latin-1", "replace"))) \
                         or bool(flags.value & (1 << 18))
-            line = Line(stripped, x0, x1, y0, y1, size if size > 0 else 10.0, bold, number)
+            if size <= 0:
+                size = 10.0
+            if _SUPER_CANDIDATE.search(stripped):
+                stripped = _space_superscripts(stripped, a, size, char_index, get_loose, textpage, prect, rect)
+            line = Line(stripped, x0, x1, y0, y1, size, bold, number)
             # two columns (or table cells) side by side on one baseline: pdfium puts
             # them on one line; its text rectangles show the gap
-            if multi_rect and " " in stripped and count_rects(textpage, ca, cb - ca + 1) > 1:
+            if multi_rect and " " in stripped and count_rects(textpage, char_index(a), cb - char_index(a) + 1) > 1:
                 lines.extend(_split_at_gaps(raw, textpage, line, a, b, text, identity, origin))
             else:
                 lines.append(line)
         pos += seg_len + 2
     return lines
+
+
+def _space_superscripts(line: str, a: int, size: float, char_index, get_loose, textpage, prect, rect) -> str:
+    """Put a space before footnote references set as raised small digits right
+    after a word ("million45" -> "million 45", as pdftotext prints them), so that
+    a reference never reads as part of a number or a word."""
+    cuts = []
+    for m in _SUPER_CANDIDATE.finditer(line):
+        get_loose(textpage, char_index(a + m.start()), prect)
+        if 0 < rect.top - rect.bottom < 0.8 * size:
+            cuts.append(m.start())
+    for cut in reversed(cuts):
+        line = line[:cut] + " " + line[cut:]
+    return line
 
 
 def _split_at_gaps(raw, textpage, line: Line, a: int, b: int, text: str, identity: bool, origin) -> list[Line]:
@@ -405,7 +432,8 @@ def _classify(page: _Page, body: float) -> None:
     for ln in page.lines:
         if ln.size < body * 0.88 and ln.y < lowest_body and ln.y < page.height * 0.5:
             ln.kind = FOOTNOTE
-        elif (ln.size >= body * 1.15 or (ln.bold and ln.size >= body * 0.95)) and len(ln.text) <= 200:
+        elif (ln.size >= body * 1.15 or (ln.bold and ln.size >= body * 0.95)) and len(ln.text) <= 200 \
+                and not _BULLET.match(ln.text):  # a list item may open with a bold phrase
             ln.kind = HEADING
         else:
             ln.kind = PARAGRAPH
@@ -633,20 +661,20 @@ def _page_blocks(page: _Page, layout: _Layout) -> tuple[list[_Draft], list[_Draf
             prev = cur.last
             if kind == PARAGRAPH and len(text) <= 3 and _MARKER.fullmatch(text) and ln.size < body * 0.85 \
                     and ln.y >= prev.y_end - 1 and ln.x0 >= prev.x1 - 3:
-                # a raised footnote reference that pdfium put on a line of its own; after a
-                # digit it gets a space so that "17.8" + "5" never reads as "17.85"
-                cur.parts[-1] += (" " + text) if cur.parts[-1][-1:].isdigit() else text
+                # a raised footnote reference that pdfium put on a line of its own: after a
+                # space, so that "17.8" + "5" never reads as "17.85" (see _space_superscripts)
+                cur.parts[-1] += " " + text
                 continue
             gap = prev.y_end - ln.y
             if kind == HEADING:
-                new = not (cur.kind == HEADING and cur.style == _style(ln) and 0 < gap < ln.size * 1.8)
+                new = not (cur.kind == HEADING and cur.style == _style(ln) and 0 < gap < ln.size * (1.6 if ln.text[:1].islower() else 1.3))
             elif bullet:
                 new = True
             elif cur.kind == HEADING:
                 new = True
             else:
                 new = False
-                if gap < 0 or gap > max(pitch, prev.size * 1.05) * 1.35:
+                if gap < 0 or gap > pitch * max(1.0, prev.size / body) * 1.3:
                     new = True  # a blank line, or a jump to another column
                 elif _NUMBERED.match(text) and (ln.x0 < prev.x0 - 3
                                                 or (ln.x0 <= cur.first.x0 + 1 and _TERMINAL.search(prev.text[-8:]))):
@@ -656,7 +684,7 @@ def _page_blocks(page: _Page, layout: _Layout) -> tuple[list[_Draft], list[_Draf
                 elif prev.x1 < short_line and abs(ln.x0 - prev.x0) > 8 and ln.text[:1].isupper() \
                         and _TERMINAL.search(prev.text[-8:]):
                     new = True
-                elif abs(ln.size - prev.size) > 1.0:
+                elif abs(ln.size - prev.size) > 0.08 * body:
                     new = True
         if new:
             cur = _Draft(kind if kind != LIST_ITEM or bullet else PARAGRAPH, [text], page.number, page.number,
