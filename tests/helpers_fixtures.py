@@ -166,6 +166,30 @@ class ReportWriter:
         xs_lines = lines
         self._emit_lines(xs_lines, BODY_SIZE, "", BODY_LEAD, x=LEFT + 8, kind="list_item", text=text, gap_before=4)
 
+    def dingbat_bullet(self, text: str, bold_lead: str = ""):
+        """A list item as word processors write it: the bullet glyph in a
+        symbol font, the text on a hanging indent, maybe a bold lead-in."""
+        indent = 26
+        lines = self.wrap(f"{bold_lead} {text}".strip(), PAGE_W - LEFT - RIGHT - indent, BODY_SIZE)
+        if self.y + 4 + BODY_LEAD * len(lines) > self._limit():
+            self._new_page()
+        self.y += 4
+        start = self.page
+        for i, line in enumerate(lines):
+            self.y += BODY_LEAD
+            x = LEFT + indent
+            if i == 0:
+                self.pdf.set_font("ZapfDingbats", "", 7)
+                self.pdf.text(LEFT + 10, self.y - 1, "l")  # a filled circle
+                if bold_lead:
+                    self.pdf.set_font(self.family, "B", BODY_SIZE)
+                    self.pdf.text(x, self.y, bold_lead)
+                    x += self.pdf.get_string_width(bold_lead + " ")
+                    line = line[len(bold_lead):].lstrip()
+            self.pdf.set_font(self.family, "", BODY_SIZE)
+            self.pdf.text(x, self.y, line)
+        self.truth.append(Truth("list_item", f"{bold_lead} {text}".strip(), start, self.page))
+
     def two_columns(self, left: list[str], right: list[str]):
         """Two columns written *interleaved* (left line, right line, ...), as
         some publishers do, so a reader must order them column by column."""
@@ -239,6 +263,9 @@ HYPHEN_LINES = [
 ]
 CONTEXT_PARA = ("A high-level summary of the findings follows. Clinical leads gave evidence in person, "
                 "and most of the written submissions were based on local audits.")
+DINGBAT_ITEM = ("Providers with a single depot answered on paper, and their answers were typed up by the "
+                "review team before the panel met in the summer.")
+LEAD_ITEM = "repairs stay free for residents, while businesses pay a flat fee that is reviewed each spring."
 SECTION_2 = "2. Findings on waiting times"
 FINDING_1 = "2.1 Most providers kept a single waiting list and reviewed it every week."
 COLUMN_LEFT = [
@@ -284,6 +311,8 @@ def make_feature_pdf(path: Path, encrypt_password: str | None = None) -> list[Tr
     w.paragraph(CONTEXT_PARA)
     w.bullet("Every district was asked the same twelve questions.")
     w.bullet("Answers were checked against the published accounts of each provider.")
+    w.dingbat_bullet(DINGBAT_ITEM)
+    w.dingbat_bullet(LEAD_ITEM, bold_lead="Costs:")
     # fill the page so that the next paragraph runs over the page break
     while w.y < BOTTOM - 6 * BODY_LEAD:
         w.paragraph(filler_sentences(rng, 3))

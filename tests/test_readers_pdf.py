@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers_fixtures import (
-    COLUMN_LEFT, COLUMN_RIGHT, CONTEXT_PARA, HEADER_TEXT, HYPHEN_PARA, ReportWriter, make_feature_pdf,
+    COLUMN_LEFT, COLUMN_RIGHT, CONTEXT_PARA, DINGBAT_ITEM, HEADER_TEXT, LEAD_ITEM, HYPHEN_PARA, ReportWriter, make_feature_pdf,
     random_bytes,
 )
 from scrutiny.errors import ReaderError
@@ -114,7 +114,8 @@ def test_bullets_become_list_items(feature):
     _, _, doc = feature
     items = [b.text for b in doc.blocks if b.kind == LIST_ITEM]
     assert items == ["Every district was asked the same twelve questions.",
-                     "Answers were checked against the published accounts of each provider."]
+                     "Answers were checked against the published accounts of each provider.",
+                     DINGBAT_ITEM, "Costs: " + LEAD_ITEM]
 
 
 def test_image_only_page_gives_a_warning_naming_it(feature):
