@@ -95,6 +95,19 @@ def run(workdir: Path) -> list[Result]:
     path = workdir / "synthetic report helvetica.pdf"
     make_long_report_pdf(path, pages=150)
     results.append(_measure(path, "standard Helvetica, not embedded", workdir))
+    real = sorted((REPO.parent / "shared" / "real-documents").glob("*.pdf"))
+    if real:  # the government PDFs of ../shared, when present: the same comparison, as notes
+        from scrutiny.readers import pdf as pdf_reader
+
+        pdftotext = shutil.which("pdftotext")
+        for doc_path in real:
+            pdf_reader.read(doc_path)
+            best = _best_interleaved({
+                "pdftotext": lambda p=doc_path: subprocess.run([pdftotext, str(p), str(workdir / "real.txt")], check=True),
+                "ours": lambda p=doc_path: pdf_reader.read(p),
+            }, repeat=3)
+            results[-1].notes.append(f"real PDF {doc_path.name}: ours {best['ours']:.3f} s vs pdftotext "
+                                     f"{best['pdftotext']:.3f} s ({best['ours'] / best['pdftotext']:.2f}x)")
     load = os.getloadavg()[0]
     for r in results:
         r.notes.append(f"cores: {os.cpu_count()}, load average {load:.2f} at {time.strftime('%H:%M:%S')}")
