@@ -158,7 +158,7 @@ def tag_store(project, store, progress=None, tagger=None, curated=None, n_proces
         curated = load_curated(project)
     db = store.db
     todo = db.execute(
-        "SELECT p.id, p.doc_id, p.page, p.text FROM passages p "
+        "SELECT p.id, p.doc_id, p.page, p.kind, p.text FROM passages p "
         "LEFT JOIN nlp_tagged t ON t.passage_id = p.id AND t.tagger_version = ? "
         "WHERE t.passage_id IS NULL ORDER BY p.doc_id, p.ord",
         (tagger.version,),
@@ -226,7 +226,10 @@ def _store_doc(db, row, doc, counts) -> None:
 
     pid = row["id"]
     mentions = []
+    heading = row["kind"] == "heading"
     for s in stakeholder_spans(doc):
+        if heading and s._.source != "curated":
+            continue  # headings are in title case: only listed names are trusted there
         mentions.append((pid, s.start_char, s.end_char, s.text, s.label_, s._.source or "model",
                          float(s._.confidence or 0.0), s.kb_id_ or None))
     db.executemany(

@@ -52,8 +52,10 @@ def tag(project, as_json):
     try:
         state = {"shown": False}
 
+        import sys
+
         def progress(done, total):
-            if not as_json and total:
+            if not as_json and total and sys.stderr.isatty():
                 click.echo(f"\rtagging {done}/{total} passages", nl=False, err=True)
                 state["shown"] = True
 

@@ -20,7 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from scrutiny.nlp.headwords import NAME_JOINERS, NOT_STAKEHOLDER_FIRST, kind_from_head
+from scrutiny.nlp.headwords import GENERIC_SINGLE, NAME_JOINERS, NOT_STAKEHOLDER_FIRST, kind_from_head
+from scrutiny.nlp.acronyms import is_acronym
 from scrutiny.nlp.normalise import HONORIFICS
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
 
@@ -96,6 +97,8 @@ def _acceptable(span) -> bool:
         return False
     if _has_digit(span[0].text):
         return False
+    if len(span) == 1 and span[0].lower_ in GENERIC_SINGLE:
+        return False  # "the Government", "the Committee": which one is not said
     return True
 
 
@@ -163,6 +166,8 @@ class ExtractedNames:
                 kind = head_kind
             if not _acceptable(span):
                 continue
+            if kind == "person" and len(span) == 1 and is_acronym(span.text):
+                kind = "organisation"  # "DfT", "BASW": acronyms name bodies, not people
             conf = self.ner_confidence
             if kind == "person" and len(span) == 1 and not span.text.isupper():
                 conf -= 0.15  # a lone capitalised word is often not a person

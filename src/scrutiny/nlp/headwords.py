@@ -23,7 +23,17 @@ white
 """.split())
 
 PROGRAMME = frozenset("""
-campaign initiative pilot programme program project scheme
+allowance benefit campaign credit initiative pension pilot programme program project scheme
+""".split())
+
+# One of these words alone is not a name ("the Government", "the Department",
+# "the Committee"): which body is meant is not in the word.
+GENERIC_SINGLE = frozenset("""
+government department committee state council board trust taskforce commission agency office
+ministry review report plan strategy programme scheme fund team unit panel group service services
+authority secretary minister ministers chair inquiry act bill paper framework guidance policy
+network partnership alliance coalition union society association institute centre university
+company organisation organization foundation charity court college forum executive
 """.split())
 
 NOT_STAKEHOLDER_FIRST = frozenset("""

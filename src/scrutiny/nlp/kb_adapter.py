@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+TRUNCATED_ENDINGS = frozenset("to of for and the on in a an with by from at".split())
+
+
 @dataclass
 class Curated:
     stakeholders: dict = field(default_factory=dict)   # id -> {id, name, kind, sector, aliases, sources}
@@ -25,7 +28,9 @@ class Curated:
         for doc_id, d in self.documents.items():
             sid = next((s["id"] for s in self.stakeholders.values() if s.get("doc_id") == doc_id), doc_id)
             for surface in (d.get("title"), d.get("short_title")):
-                if surface:
+                # A title cut short by a reader ("Government Response to") would match
+                # ordinary phrases: only whole titles are names.
+                if surface and len(surface) > 3 and surface.split()[-1].casefold() not in TRUNCATED_ENDINGS:
                     out.append((sid, "document", surface))
         return out
 

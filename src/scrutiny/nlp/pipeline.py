@@ -16,7 +16,8 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Bump when a component's behaviour changes.
+# The tagger version also hashes this package's code (code_fingerprint), so any
+# change to a component re-tags; bump this for changes outside it.
 COMPONENTS_VERSION = "3"
 
 OUR_COMPONENTS = (
@@ -79,9 +80,18 @@ def build_tagger(model: str | None = None, names=(), warn: bool = True, cache_di
                   version=version, names=names)
 
 
+def code_fingerprint() -> str:
+    """A hash of the tagger's own code: any change to a component re-tags."""
+    h = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def _version(model_name, model_version, fingerprint, names) -> str:
     h = hashlib.sha1()
-    for part in (COMPONENTS_VERSION, model_name, model_version, fingerprint, repr(names)):
+    for part in (COMPONENTS_VERSION, code_fingerprint(), model_name, model_version, fingerprint, repr(names)):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()[:16]
@@ -129,7 +139,7 @@ def trained_claim_model(nlp, model_name: str, model_version: str, fingerprint: s
 
     cache = None
     if cache_dir is not None:
-        tag = hashlib.sha1(f"{COMPONENTS_VERSION}|{model_name}|{model_version}|{fingerprint}|{sklearn.__version__}"
+        tag = hashlib.sha1(f"{COMPONENTS_VERSION}|{code_fingerprint()}|{model_name}|{model_version}|{fingerprint}|{sklearn.__version__}"
                            .encode()).hexdigest()[:16]
         cache = Path(cache_dir) / f"claim-model-{tag}.pickle"
         if cache.is_file():

@@ -47,7 +47,7 @@ def _p(name, relation, confidence, regex):
 
 # position / member_of ---------------------------------------------------------
 _p("appos_role_of", "position", 0.85, rf"{E}\s*,\s*{DET}(?P<role>{ROLE})\s+(?:of|at|for|to)\s+{DET}{E}")
-_p("bracket_role_of", "position", 0.8, rf"{E}\s*\(\s*{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
+_p("bracket_role_of", "position", 0.8, rf"{E}\s*\(\s*(?:[^§()]{{0,80}}?\b(?:and|,)\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
 _p("is_role_of", "position", 0.8,
    rf"{E}\s*{GAP}(?:is|was|has been|had been|became|becomes|serves as|served as|acts as|acted as|"
    rf"was appointed(?: as)?|has been appointed(?: as)?|was named(?: as)?|was elected(?: as)?|takes over as|took over as)\s+"
@@ -70,6 +70,8 @@ _p("possessive_person", "position", 0.6, rf"{E}\s*(?:'s|’s)\s+{E}")
 # funded / provides (active forms) --------------------------------------------------
 _p("allocates_funding", "funded", 0.75,
    rf"{E}\s*{GAP},?\s*(?:which\s+|who\s+)?(?:then\s+|also\s+)?(?:allocates|allocated|gives|gave|distributes|distributed|awards|awarded|channels|channelled|passes|passed)\s+(?:the\s+)?(?:funding|funds|grants?|money|its budget)\s+(?:on\s+)?to\s+{DET}{E}")
+_p("invested_in", "funded", 0.7, rf"{E}\s*{GAP}(?:has\s+|have\s+|had\s+)?(?:invested|spent|put)\s+[^§;]{{0,60}}?\s+in(?:to)?\s+{DET}{E}")
+_p("based_at", "part_of", 0.6, rf"{E}\s*,?\s*(?:which\s+is\s+|is\s+)?based\s+(?:at|within)\s+{DET}{E}")
 _p("provider_of", "provides", 0.75,
    rf"{E}\s*[,(]\s*{DET}(?:private\s+|main\s+|lead\s+|sole\s+|largest\s+|biggest\s+)?(?:provider|supplier|contractor|operator|deliverer)\s+(?:of|for|to)\s+{DET}{E}")
 # part_of ------------------------------------------------------------------------
@@ -95,12 +97,15 @@ _p("analysis_by", "authored", 0.75, rf"\b(?:the\s+)?(?:analysis|evidence review|
 # For these the later placeholder is the subject.
 _FIRST_IS_OBJECT = {"analysis_by"}
 
+CHAIR_ROLES = {"chaired": "chair", "co-chaired": "co-chair", "led": "lead", "headed": "head",
+               "directed": "director", "managed": "manager"}
+
 # Passive agents: "<object> ... <verb> by <subject>" and "with funding from <subject>".
 # The object is the nearest stakeholder before the verb whose kind the relation
 # accepts (other names may stand between: "prepared by X with funding from Y").
 AGENT_VERBS = {
     "authored": ("written|prepared|produced|authored|co-authored|drafted|compiled|undertaken|conducted|carried out", 0.85),
-    "chaired": ("chaired|co-chaired|led|headed", 0.8),
+    "chaired": ("chaired|co-chaired|led|headed|directed|managed", 0.8),
     "commissioned": ("commissioned", 0.85),
     "published": ("published|issued|released", 0.85),
     "funded": ("funded|paid for|sponsored|financed|bankrolled", 0.85),
@@ -189,14 +194,18 @@ class TiePatterns:
         return doc
 
     def _sentence_ties(self, doc, s_start, s_end, in_sent):
-        # Build the placeholder string.
-        pieces, pos = [], s_start
+        # Build the placeholder string, remembering where each piece came from.
+        pieces, pos, anchors, length = [], s_start, [], 0
         for n, span in enumerate(in_sent):
-            pieces.append(doc.text[pos:span.start_char])
-            pieces.append(f"§{n}§")
+            for piece, orig in ((doc.text[pos:span.start_char], pos), (f"§{n}§", None)):
+                anchors.append((length, orig))
+                pieces.append(piece)
+                length += len(piece)
             pos = span.end_char
+        anchors.append((length, pos))
         pieces.append(doc.text[pos:s_end])
         masked = "".join(pieces)
+        self._anchors = anchors
         found: dict[tuple, dict] = {}
         for name, relation, _, conf, rx in PATTERNS:
             for m in rx.finditer(masked):
@@ -234,10 +243,17 @@ class TiePatterns:
                 candidates = [int(x) for x in re.findall(r"§(\d+)§", clause)]
                 relation, role = rel, ""
                 if rel == "chaired":
-                    relation, role = "position", "chair"
+                    verb = m.group(0).split()[0].lower()
+                    relation, role = "position", CHAIR_ROLES.get(verb, verb)
+                syntactic = self._attached_to(doc, masked, m.start(), in_sent, candidates)
+                if syntactic is not None:
+                    candidates = [syntactic]
                 for oi in reversed(candidates):
                     if oi in subjects:
                         continue
+                    if len(candidates) > 1 and re.search(rf"\b(?:at|near|within|based in)\s+{DET}$",
+                                                         clause[:clause.find(f"§{oi}§")]):
+                        continue  # "the Unit, based at X and directed by Y": Y directs the Unit, not X
                     if rel == "funded" and re.search(rf"\bby\s+{DET}$", clause[:clause.find(f"§{oi}§")]):
                         continue  # "prepared by X with funding from Y": X is an agent, not what was funded
                     obj = in_sent[oi]
@@ -252,6 +268,31 @@ class TiePatterns:
                         self._add(found, doc, in_sent[si], obj, relation_here, role_here,
                                   conf - (0.1 if candidates[-1] != oi else 0.0), f"agent_{rel}", s_start, s_end)
                     break
+
+    def _attached_to(self, doc, masked, masked_pos, in_sent, candidates):
+        """With a parse: the candidate the participle ("directed" in "the Unit, based at
+        X and directed by Y") hangs from, climbing conj/acl/relcl links; else None."""
+        if not doc.has_annotation("DEP"):
+            return None
+        orig = None
+        for (m_start, o_start), nxt in zip(self._anchors, self._anchors[1:] + [(len(masked), None)]):
+            if m_start <= masked_pos < nxt[0] and o_start is not None:
+                orig = o_start + (masked_pos - m_start)
+                break
+        if orig is None:
+            return None
+        token = next((t for t in doc if t.idx <= orig < t.idx + len(t)), None)
+        if token is None:
+            return None
+        for _ in range(5):
+            if token.dep_ not in ("conj", "acl", "relcl", "advcl", "xcomp", "auxpass", "ccomp") or token.head is token:
+                break
+            token = token.head
+            for idx in candidates:
+                span = in_sent[idx]
+                if span.start <= token.i < span.end:
+                    return idx
+        return None
 
     def _add(self, found, doc, subj, obj, relation, role, conf, pattern, s_start, s_end):
         if subj is obj or subj.text.casefold() == obj.text.casefold():
