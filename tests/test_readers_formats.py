@@ -117,6 +117,20 @@ def test_docx_headings_lists_tables_and_properties(tmp_path):
     ]
     assert doc.metadata["title"] == "Widget Services Handbook"
     assert doc.metadata["authors"] == ["Imaginary Council"]
+    assert "date" not in doc.metadata  # the blank template's stamp is not a date of this document
+
+
+def test_docx_date_from_core_properties(tmp_path):
+    import datetime
+
+    import docx
+
+    path = tmp_path / "dated.docx"
+    d = docx.Document()
+    d.core_properties.created = datetime.datetime(2024, 3, 5, 10, 0)
+    d.add_paragraph("Depots open at nine.")
+    d.save(str(path))
+    assert read(path).metadata["date"] == "2024-03-05"
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "not-word", "old-doc"])

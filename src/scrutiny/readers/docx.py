@@ -10,6 +10,7 @@ document's core properties.
 
 from __future__ import annotations
 
+import datetime
 import re
 import zipfile
 from pathlib import Path
@@ -22,6 +23,8 @@ EXTENSIONS = (".docx",)
 MAX_TABLE_CHARS = 1500
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+# python-docx's blank template carries this creation time: not the document's date
+_TEMPLATE_STAMP = datetime.datetime(2013, 12, 23, 23, 15)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -124,7 +127,7 @@ def read(path) -> ReadDocument:
     if props.author and clean(props.author):
         metadata["authors"] = [clean(props.author)]
     date = props.created or props.modified
-    if date is not None:
+    if date is not None and date.replace(tzinfo=None) != _TEMPLATE_STAMP:
         metadata["date"] = date.date().isoformat()
     if props.subject and clean(props.subject):
         metadata["subject"] = clean(props.subject)
