@@ -39,6 +39,7 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
     from scrutiny.site.writer import Writer, input_key
 
     t0 = time.perf_counter()
+    timings: dict[str, float] = {}
     out = Path(out_dir) if out_dir else Path(project.site_dir)
     out.mkdir(parents=True, exist_ok=True)
     own_store = store is None
@@ -64,20 +65,29 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         }
         search_key = input_key(fp, kb_key, ctx.store_key, meta, "search")
         search = None if writer.fresh_group("search/", search_key) else SearchIndexBuilder()
-        copy_static(dirs, writer)
-        g.home(r, ctx, dv, kb_key)
-        g.documents_index(r, ctx, dv, kb_key)
-        g.document_pages(r, ctx, dv, kb_key, search)
-        g.permalink_stubs(r, ctx)
-        g.claim_pages(r, ctx, dv, kb_key, search)
-        g.stakeholder_pages(r, ctx, dv, kb_key, search)
-        g.network_page(r, ctx, dv, kb_key)
-        g.essay_pages(r, ctx, dv, kb_key)
-        g.method_page(r, ctx, dv, kb_key)
-        g.search_page(r, ctx, dv, kb_key)
+        timings["gather"] = time.perf_counter() - t0
+
+        def stage(name, fn, *args):
+            t = time.perf_counter()
+            fn(*args)
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
+
+        stage("static", copy_static, dirs, writer)
+        stage("home", g.home, r, ctx, dv, kb_key)
+        stage("documents", g.documents_index, r, ctx, dv, kb_key)
+        stage("document pages", g.document_pages, r, ctx, dv, kb_key, search)
+        stage("permalinks", g.permalink_stubs, r, ctx)
+        stage("claims", g.claim_pages, r, ctx, dv, kb_key, search)
+        stage("stakeholders", g.stakeholder_pages, r, ctx, dv, kb_key, search)
+        stage("network", g.network_page, r, ctx, dv, kb_key)
+        stage("critique", g.essay_pages, r, ctx, dv, kb_key)
+        stage("method", g.method_page, r, ctx, dv, kb_key)
+        stage("search page", g.search_page, r, ctx, dv, kb_key)
+        t = time.perf_counter()
         if search is not None:
             for rel, text in search.files(meta).items():
                 r.data(f"search/{rel}", text, search_key)
+        timings["search index"] = time.perf_counter() - t
         removed = writer.finish()
         citer.save()
     finally:
@@ -93,6 +103,7 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         "citeproc_calls": citer.calls,
         "citeproc_seconds": round(citer.seconds, 3),
         "seconds": round(time.perf_counter() - t0, 3),
+        "timings": {k: round(v, 3) for k, v in timings.items()},
         "out": str(out),
         "notes": list(ctx.notes),
     }

@@ -249,9 +249,14 @@ def warm(citer: Citer, jobs: list[tuple[dict, bool]], workers: int = 2, min_jobs
         todo.append((document, paged))
     size = max(1, len(todo) // (workers * 4))
     chunks = [(citer.base, todo[i:i + size]) for i in range(0, len(todo), size)]
+    import time
+
+    t = time.perf_counter()
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for cache in pool.map(_warm_chunk, chunks):
                 citer.cache.update(cache)
     except (OSError, RuntimeError):  # no processes here: the build renders them one by one
         return
+    finally:
+        citer.seconds += time.perf_counter() - t
