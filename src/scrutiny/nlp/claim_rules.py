@@ -69,7 +69,10 @@ RECOMMEND_PATTERNS = {
     "need_to": _rx(r"\b(?:needs?|has|have) to be\b", r"\bneeds? to\b", r"\bit is (?:essential|important|vital|crucial|necessary|imperative) that\b",
                    r"\bit is (?:essential|important|vital|crucial|necessary|imperative) to (?!recognise|note|remember|understand|acknowledge|be clear)",
                    r"\bthere (?:is|remains|will be) (?:also )?a (?:clear |pressing |strong |real )?need\b", r"\b(?:is|are) (?:urgently |badly )?needed\b",
-                   r"\bhave a responsibility to\b", r"\bcould (?:be|usefully)\b", r"\bit is time (?:to|for)\b"),
+                   r"\bhave a responsibility to\b", r"\bcould (?:be|usefully)\b", r"\bit is time (?:to|for)\b",
+                   r"\bwould (?:also |greatly |certainly )?benefit from\b", r"\bdeserves? (?:a|an|better|more|the)\b",
+                   r"\b(?:has|have) to (?:have|start|be|include|come)\b", r"\brequires? us to\b",
+                   r"\bline of action\b", r"\b(?:a|the) first step (?:would|should|must) be\b", r"\bwhat (?:we|is) need(?:ed|s)? is\b"),
 }
 ASSESS_PATTERNS = {
     "agree": _rx(r"\b(?:we|government|department|committee) (?:agrees?|accepts?|acknowledges?|recognises?|welcomes?|disagrees?|rejects?|does not accept|do not accept|do not agree|does not agree)\b",
