@@ -73,7 +73,7 @@ source = "kb/critique/overview.md"
 '''
 
 
-def make_store(project, tags: bool = True):
+def make_store(project, tags: bool = True, xrefs: bool = True):
     """Ingest the synthetic documents straight into the store; returns passages by doc."""
     from scrutiny.passages import make_passages
     from scrutiny.store import Store
@@ -131,6 +131,23 @@ def make_store(project, tags: bool = True):
                     "VALUES (?,?,?,?,?,?,?,?,?)",
                     (alpha[6].id, s, s + len("The Northfield Trust"), "The Northfield Trust", "ORG", "curated", 1.0,
                      "northfield", "northfield"))
+            if xrefs:
+                from scrutiny.xref import ensure_schema as xref_schema
+
+                xref_schema(store)
+                ov = out["overview"]
+                store.db.executemany(
+                    "INSERT INTO xref_links (source_kind, source_id, essay_id, target_kind, target_id, method, score, file, line) "
+                    "VALUES (?,?,?,?,?,?,?,?,?)",
+                    [("essay", "overview:L3", "overview", "passage", alpha[4].id, "markup", None, "kb/critique/overview.md", 3),
+                     ("passage", ov[1].id, None, "passage", alpha[4].id, "tfidf", 0.41, None, None)])
+                store.db.executemany(
+                    "INSERT INTO xref_claims (group_id, claim_id, passage_id, doc_id, origin, kind, value, surface, score) "
+                    "VALUES (?,?,?,?,?,?,?,?,?)",
+                    [("new-posts", "new-posts", alpha[1].id, "alpha", "located", None, None, None, None),
+                     ("recovery-rate", "recovery-rate", ov[1].id, "overview", "similar", None, None, None, 0.33)])
+                store.db.execute("INSERT INTO xref_stakeholder_docs VALUES (?,?,?,?,?)",
+                                 ("northfield", "alpha", 1, 1, "nlp_mentions"))
     return out
 
 

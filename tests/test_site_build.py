@@ -371,3 +371,21 @@ def test_common_terms_get_their_own_posting_files():
     # the shard stays small: a query for another "de..." word does not pay for "department"
     assert len(files["i/de.json"]) < 100
     assert first_query_bytes(files, 0, "department") > len(files["t/department.json"])
+
+
+def test_cross_references_are_shown_both_ways(built):
+    project, _, passages, _ = built
+    target, critique = passages["alpha"][4], passages["overview"][1]
+    alpha = read(project, "doc/alpha/index.html")
+    block = alpha.split(f'id="p-{target.id}"')[1].split('class="psg ')[0]
+    assert "Discussed in the critique" in block
+    assert 'href="../../critique/overview/"' in block
+    assert f'href="../../doc/overview/#p-{critique.id}"' in block and "similar wording, score 0.41" in block
+    overview = read(project, "doc/overview/index.html")
+    block = overview.split(f'id="p-{critique.id}"')[1].split('class="psg ')[0]
+    assert f'href="../../doc/alpha/#p-{target.id}"' in block and "Alpha plan, p. 2" in block
+    claim = read(project, "claims/recovery-rate/index.html")
+    assert "The same claim in other documents" in claim and critique.text in claim and "score 0.33" in claim
+    assert "Named in" in read(project, "stakeholders/northfield/index.html")
+    essay = read(project, "critique/overview/index.html")
+    assert "Passages this essay discusses" in essay and target.text in essay

@@ -47,6 +47,8 @@ class SiteContext:
         self.fingerprints: dict[str, list] = {}
         self.store_key: str | None = None
         self.notes_kb = False
+        self.xrefs = None
+        self.xref_key = None
 
     # --- fingerprints (what decides whether a page must be rendered again) ------
     def doc_fingerprints(self) -> dict[str, list]:
@@ -329,8 +331,12 @@ def _gather_tags(ctx: SiteContext) -> None:
     ctx.notes.extend(ctx.tags.notes)
     from scrutiny.site.writer import input_key
 
+    from scrutiny.site.xrefs import XrefReader
+
+    ctx.xrefs = XrefReader(ctx.store)
+    ctx.xref_key = ctx.xrefs.key()
     ctx.fingerprints = ctx.doc_fingerprints()
-    ctx.store_key = input_key(ctx.fingerprints, ctx.redirects) if ctx.store is not None else None
+    ctx.store_key = input_key(ctx.fingerprints, ctx.redirects, ctx.xref_key) if ctx.store is not None else None
 
 
 def _items(mapping_or_list):

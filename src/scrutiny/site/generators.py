@@ -184,7 +184,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         doc_id = doc["id"]
         rel = f"doc/{doc_id}/index.html"
         cite_rel = f"doc/{doc_id}/cite.json"
-        key = ["doc", kb_key, doc, fps.get(doc_id), redirects_by_doc.get(doc_id)]
+        key = ["doc", kb_key, doc, fps.get(doc_id), redirects_by_doc.get(doc_id), ctx.xref_key]
         page_fresh = r.fresh(rel, "document.html", key)
         cite_key = r.key(cite_rel, "cite", ["cite", doc, fps.get(doc_id, [None])[:1]])
         cite_fresh = not doc["ingested"] or r.writer.fresh(cite_rel, cite_key)
@@ -207,6 +207,9 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         curated = dv.claims_of_doc.get(doc_id, [])
 
         def make(doc=doc, passages=passages, claims=claims, mentions=mentions, curated=curated, locs=locs):
+            u = r_u(r, f"doc/{doc['id']}/index.html")
+            discussed = _discussed(ctx, dv, u, ctx.xrefs.discussed(doc["id"]))
+            related = _related(ctx, u, ctx.xrefs.related(doc["id"]))
             # Which passages does each curated claim point at (by id or by its search terms)?
             claim_marks = defaultdict(list)
             for c in curated:
@@ -226,6 +229,8 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     "p": p, "loc": locs[p["id"]],
                     "segs": segments(p["text"], claims.get(p["id"], []), mentions.get(p["id"], []), known),
                     "claims": claim_marks.get(p["id"], []),
+                    "discussed": discussed.get(p["id"], []),
+                    "related": related.get(p["id"], []),
                     "aliases": sorted(aliases_by_pid.get(p["id"], [])),
                     "level": min(6, 2 + len(p.get("heading_path") or [])),
                 })
@@ -251,6 +256,36 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                  "pid": "SCRUTINYPID", "basemark": "SCRUTINYBASE", "locators": table},
                 ensure_ascii=False, sort_keys=True, separators=(",", ":")), cite_key)
         ctx.drop_passages(doc_id)
+
+
+def _discussed(ctx, dv, u, rows) -> dict[str, list[dict]]:
+    """Links from a policy passage to the critique that discusses it."""
+    out = defaultdict(list)
+    for pid, links in rows.items():
+        seen = set()
+        for x in links:
+            essay = dv.essays_by_id.get(x["essay_id"]) if x["essay_id"] else None
+            if essay and ("e", essay["id"]) not in seen:
+                seen.add(("e", essay["id"]))
+                out[pid].append({"href": u.essay(essay["id"]), "label": essay["title"], "note": None})
+            elif not essay and x["source_doc"] and x["source_id"] not in seen:
+                seen.add(x["source_id"])
+                d = ctx.docs_by_id.get(x["source_doc"], {"label": x["source_doc"]})
+                note = f'similar wording, score {x["score"]:.2f}' if x["method"] == "tfidf" and x["score"] is not None else None
+                out[pid].append({"href": u.doc(x["source_doc"], x["source_id"]), "label": d["label"], "note": note})
+    return dict(out)
+
+
+def _related(ctx, u, rows) -> dict[str, list[dict]]:
+    """Links from a critique passage to the policy passages it discusses or resembles."""
+    out = defaultdict(list)
+    for pid, links in rows.items():
+        for x in links[:8]:
+            d = ctx.docs_by_id.get(x["doc_id"], {"label": x["doc_id"], "pages": 0})
+            label = d["label"] + (f', p. {x["page"]}' if x["page"] and (d.get("pages") or 0) > 1 else "")
+            note = "cited" if x["method"] == "markup" else (f'similar wording, score {x["score"]:.2f}' if x["score"] is not None else None)
+            out[pid].append({"href": u.doc(x["doc_id"], x["passage_id"]), "label": label, "note": note})
+    return dict(out)
 
 
 def _index_passages(search, doc, passages, claims, mentions):
@@ -327,22 +362,39 @@ def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         def make(c=c):
             made = []
             own_docs = set()
+            xrows = ctx.xrefs.recurrences(c["id"])
+            located = defaultdict(list)
+            for x in xrows:
+                if x["origin"] == "located":
+                    p = ctx.passage(x["passage_id"])
+                    if p:
+                        located[x["doc_id"]].append(p)
             for cd in c["documents"]:
                 d = ctx.docs_by_id.get(cd.get("doc"))
                 own_docs.add(cd.get("doc"))
                 made.append({"doc": d or {"id": cd.get("doc"), "label": cd.get("doc"), "ingested": False},
                              "known": d is not None, "search": cd.get("search"),
-                             "passages": _locate(ctx, cd) if d else []})
-            # The same claim in other documents: their passages holding the same search terms.
+                             "passages": (located.get(cd.get("doc")) or _locate(ctx, cd))[:3] if d else []})
+            # The same claim in other documents: from the cross-references when built
+            # (same figure, similar wording), else the passages holding the same search terms.
             by_doc: dict[str, list] = {}
-            for cd in c["documents"]:
+            notes = {}
+            for x in xrows:
+                if x["origin"] != "located" and x["doc_id"] not in own_docs:
+                    p = ctx.passage(x["passage_id"])
+                    if p and p not in by_doc.setdefault(x["doc_id"], []):
+                        by_doc[x["doc_id"]].append(p)
+                        notes[p["id"]] = (f'same figure: {x["surface"]}' if x["origin"] == "figure" and x["surface"]
+                                          else f'similar wording, score {x["score"]:.2f}' if x["score"] is not None
+                                          else x["origin"])
+            for cd in ([] if xrows else c["documents"]):
                 if cd.get("search"):
                     for p in ctx.find_passages(None, cd["search"], limit=30, exclude=own_docs, per_doc=3):
                         if p not in by_doc.setdefault(p["doc_id"], []):
                             by_doc[p["doc_id"]].append(p)
             recurs = [{"doc": ctx.docs_by_id.get(d, {"id": d, "title": d, "label": d}), "passages": ps[:3]}
                       for d, ps in sorted(by_doc.items())][:10]
-            return {"c": c, "made": made, "recurs": recurs, "statuses": statuses,
+            return {"c": c, "made": made, "recurs": recurs, "notes": notes, "statuses": statuses,
                     "critique": dv.markdown(c.get("critique"), r_u(r, f"claims/{c['id']}/index.html")),
                     "evidence": [{"statement": dv.markdown(e.get("statement"), r_u(r, f"claims/{c['id']}/index.html")),
                                   "sources": dv.sources(e.get("sources"))} for e in c.get("evidence") or []],
@@ -417,9 +469,19 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     "description": dv.markdown(st.get("description"), u) if st.get("description") else None,
                     "facts": [dict(f, sources=dv.sources(f.get("sources"))) for f in st.get("facts") or []],
                     "sources": dv.sources(st.get("sources")),
-                    "mentions": ctx.tags.mention_counts(sid) if hasattr(ctx.tags, "mention_counts") else [],
+                    "mentions": _named_in(ctx, sid),
                     "essays": dv.essays_citing.get(("stakeholder", sid), []), "section": "stakeholders"}
         r.page(f"stakeholders/{sid}/index.html", "stakeholder.html", ["stakeholder", kb_key, _store_key(ctx)], make)
+
+
+def _named_in(ctx, sid):
+    rows = ctx.xrefs.named_in(sid) or ctx.tags.mention_counts(sid)
+    out = []
+    for m in rows:
+        d = ctx.docs_by_id.get(m["doc"])
+        if d:
+            out.append({"doc": m["doc"], "label": d["label"], "count": m["count"]})
+    return out
 
 
 def conflict_view(c, ctx, dv):
@@ -452,7 +514,14 @@ def essay_pages(r, ctx: SiteContext, dv: Derived, kb_key):
     for e in ctx.essays:
         def make(e=e):
             u = r_u(r, f"critique/{e['id']}/index.html")
-            return {"e": e, "body": dv.markdown(e.get("body"), u), "section": "critique",
+            discusses = []
+            for x in ctx.xrefs.essay_passages(e["id"]):
+                p = ctx.passage(x["passage_id"])
+                if p and p["doc_id"] != e["id"]:
+                    discusses.append({"p": p, "doc": ctx.docs_by_id.get(p["doc_id"], {"label": p["doc_id"]}),
+                                      "note": "cited" if x["method"] == "markup" else
+                                      (f'similar wording, score {x["score"]:.2f}' if x["score"] is not None else None)})
+            return {"e": e, "body": dv.markdown(e.get("body"), u), "section": "critique", "discusses": discusses[:20],
                     "doc": ctx.docs_by_id.get(e["id"]), "about": ctx.docs_by_id.get(e.get("doc_id"))}
         r.page(f"critique/{e['id']}/index.html", "essay.html", ["essay", kb_key, _store_key(ctx)], make)
 
