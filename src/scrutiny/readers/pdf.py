@@ -56,8 +56,11 @@ _TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)\]](?:\s?[0-9*\u2020\u2021]{1,3})?
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _URLISH = re.compile(r"(?:https?://|www\.)\S*$")
-# digits glued to the end of a word or a closing mark: maybe a raised footnote reference
-_SUPER_CANDIDATE = re.compile(r"(?<=[^\W\d_]|[.,;:)\]\u201d\u2019\"])\d{1,3}(?=[\s.,;:)]|$)")
+# digits glued to the end of a word or a closing mark may be a raised footnote reference
+_ANY_DIGIT = re.compile(r"[0-9]")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+_SUPER_HINT = re.compile(r"[^\W\d_][.,;:)\]\u201d\u2019\"]?[0-9]")
+_CLOSERS = frozenset(".,;:)]\u201d\u2019\"")
 _WORD_CHAR = re.compile(r"\w")
 _MARKER = re.compile(r"[0-9*\u2020\u2021]{1,3}")
 _TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d+\s*$")
@@ -186,7 +189,7 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
                         or bool(flags.value & (1 << 18))
             if size <= 0:
                 size = 10.0
-            if _SUPER_CANDIDATE.search(stripped):
+            if _ANY_DIGIT.search(stripped) and _SUPER_HINT.search(stripped):
                 stripped = _space_superscripts(stripped, a, size, char_index, get_loose, textpage, prect, rect)
             line = Line(stripped, x0, x1, y0, y1, size, bold, number)
             # two columns (or table cells) side by side on one baseline: pdfium puts
@@ -204,10 +207,17 @@ def _space_superscripts(line: str, a: int, size: float, char_index, get_loose, t
     after a word ("million45" -> "million 45", as pdftotext prints them), so that
     a reference never reads as part of a number or a word."""
     cuts = []
-    for m in _SUPER_CANDIDATE.finditer(line):
-        get_loose(textpage, char_index(a + m.start()), prect)
+    end = len(line)
+    for m in _DIGIT_RUN.finditer(line):
+        i, j = m.start(), m.end()
+        if i == 0 or j - i > 3 or (j < end and line[j] not in " .,;:)"):
+            continue
+        before = line[i - 1]
+        if not (before.isalpha() or (before in _CLOSERS and i >= 2 and line[i - 2].isalpha())):
+            continue  # a reference follows a word or its closing mark ("million45", "report.3")
+        get_loose(textpage, char_index(a + i), prect)
         if 0 < rect.top - rect.bottom < 0.8 * size:
-            cuts.append(m.start())
+            cuts.append(i)
     for cut in reversed(cuts):
         line = line[:cut] + " " + line[cut:]
     return line
