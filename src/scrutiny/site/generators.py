@@ -238,8 +238,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             return {
                 "doc": doc, "items": items, "curated": curated,
                 "essays": dv.essays_about.get(doc["id"], []),
-                "conflicts": [{"c": c, "chain": conflict_view(c, ctx, dv)}
-                              for c in dv.conflicts_of.get(("doc", doc["id"]), [])],
+                "conflicts": [conflict_item(c, ctx, dv) for c in dv.conflicts_of.get(("doc", doc["id"]), [])],
                 "doc_stakeholder": dv.doc_stakeholder.get(doc["id"]),
                 "orphans": orphans_by_doc.get(doc["id"], []),
                 "kinds_present": kinds_present,
@@ -461,7 +460,7 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             conflicts = list(dv.conflicts_of.get(sid, []))
             if st.get("doc_id"):
                 conflicts += [c for c in dv.conflicts_of.get(("doc", st["doc_id"]), []) if c not in conflicts]
-            conflicts = [{"c": c, "chain": conflict_view(c, ctx, dv)} for c in conflicts]
+            conflicts = [conflict_item(c, ctx, dv) for c in conflicts]
             return {"st": st, "ties": ties, "shaped": shaped, "conflicts": conflicts,
                     "kind_label": (kinds.get(st.get("kind")) or {}).get("label", st.get("kind")),
                     "sector_label": sectors.get(st.get("sector")) if st.get("sector") else None,
@@ -482,6 +481,13 @@ def _named_in(ctx, sid):
         if d:
             out.append({"doc": m["doc"], "label": d["label"], "count": m["count"]})
     return out
+
+
+def conflict_item(c, ctx, dv) -> dict:
+    """{c: the conflict with its document's title (or no document link), chain: the ties}."""
+    d = ctx.docs_by_id.get(c.get("document"))
+    c = dict(c, document=c.get("document") if d else None, document_label=d["title"] if d else None)
+    return {"c": c, "chain": conflict_view(c, ctx, dv)}
 
 
 def conflict_view(c, ctx, dv):
