@@ -527,9 +527,18 @@ def essay_pages(r, ctx: SiteContext, dv: Derived, kb_key):
                     discusses.append({"p": p, "doc": ctx.docs_by_id.get(p["doc_id"], {"label": p["doc_id"]}),
                                       "note": "cited" if x["method"] == "markup" else
                                       (f'similar wording, score {x["score"]:.2f}' if x["score"] is not None else None)})
-            return {"e": e, "body": dv.markdown(e.get("body"), u), "section": "critique", "discusses": discusses[:20],
+            return {"e": e, "body": dv.markdown(_without_title(e.get("body") or "", e.get("title")), u),
+                    "section": "critique", "discusses": discusses[:20],
                     "doc": ctx.docs_by_id.get(e["id"]), "about": ctx.docs_by_id.get(e.get("doc_id"))}
         r.page(f"critique/{e['id']}/index.html", "essay.html", ["essay", kb_key, _store_key(ctx)], make)
+
+
+def _without_title(body: str, title: str | None) -> str:
+    """The essay body without a first heading that repeats its title (the page shows it)."""
+    lines = body.lstrip("\n").split("\n", 1)
+    if title and lines and lines[0].lstrip("# ").strip() == title.strip() and lines[0].startswith("#"):
+        return lines[1] if len(lines) > 1 else ""
+    return body
 
 
 def method_page(r, ctx: SiteContext, dv: Derived, kb_key):
