@@ -28,12 +28,11 @@ How a page is read, cheaply (a few pdfium calls per *line*, never per character)
 from __future__ import annotations
 
 import ctypes
-import math
 import os
 import pickle
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,13 +143,6 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
     pflags = ctypes.byref(flags)
     get_loose, get_info, count_rects = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontInfo, raw.FPDFText_CountRects
     get_weight = raw.FPDFText_GetFontWeight
-    x, y = ctypes.c_double(), ctypes.c_double()
-    px, py = ctypes.byref(x), ctypes.byref(y)
-
-    def origin(t: int):
-        raw.FPDFText_GetCharOrigin(textpage, char_index(t), px, py)
-        return x.value, y.value
-
     lines: list[Line] = []
     pos = 0
     # when the page has no more text rectangles than lines, no line can hold a gap
@@ -195,7 +187,7 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
             # two columns (or table cells) side by side on one baseline: pdfium puts
             # them on one line; its text rectangles show the gap
             if multi_rect and " " in stripped and count_rects(textpage, char_index(a), cb - char_index(a) + 1) > 1:
-                lines.extend(_split_at_gaps(raw, textpage, line, a, b, text, identity, origin))
+                lines.extend(_split_at_gaps(raw, textpage, line, a, b, text, identity))
             else:
                 lines.append(line)
         pos += seg_len + 2
@@ -223,8 +215,10 @@ def _space_superscripts(line: str, a: int, size: float, char_index, get_loose, t
     return line
 
 
-def _split_at_gaps(raw, textpage, line: Line, a: int, b: int, text: str, identity: bool, origin) -> list[Line]:
-    """Split a line where its text rectangles leave a gap wider than 1.5 em."""
+def _split_at_gaps(raw, textpage, line: Line, a: int, b: int, text: str, identity: bool) -> list[Line]:
+    """Split a line where its text rectangles leave a gap wider than 1.5 line
+    heights (``line.size`` is the height of the font's loose box, about 1.2-1.4 em):
+    a gutter between columns, not the tab after a heading's number."""
     l, t, r, btm = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     ca, cb = (a, b) if identity else (raw.FPDFText_GetCharIndexFromTextIndex(textpage, a),
                                       raw.FPDFText_GetCharIndexFromTextIndex(textpage, b))
