@@ -97,6 +97,8 @@ def _acceptable(span) -> bool:
         return False
     if _has_digit(span[0].text):
         return False
+    if len(span) == 2 and _has_digit(span[1].text) and kind_from_head([span[0].text]) is None:
+        return False  # "Item 12", "Phase 2": labels, not names
     if len(span) == 1 and span[0].lower_ in GENERIC_SINGLE:
         return False  # "the Government", "the Committee": which one is not said
     return True

@@ -38,6 +38,8 @@ company organisation organization foundation charity court college forum executi
 
 NOT_STAKEHOLDER_FIRST = frozenset("""
 annex appendix box chapter figure page paragraph para part recommendation section table
+item step stage phase level tier option question point principle objective priority
+article clause schedule rule regulation footnote note version
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday
 """.split())
