@@ -488,7 +488,8 @@ def list_ties(project, store, curated, status: str | None = None, stakeholder: s
         out = [t for t in out if stakeholder in (t["subject"], t["object"])]
     if doc_id:
         out = [t for t in out if any(e.get("doc_id") == doc_id for e in t["evidence"])
-               or any((s.get("doc") if isinstance(s, dict) else s) == doc_id for s in t["sources"])]
+               or any(doc_id in ((s.get("doc"), s.get("source")) if isinstance(s, dict) else (s,))
+                      for s in t["sources"])]
     order = {"curated": 0, "accepted": 1, "suggested": 2, "rejected": 3}
     out.sort(key=lambda t: (order.get(t["status"], 9), -t["confidence"], t["subject_name"].casefold(), t["relation"]))
     return out
