@@ -138,8 +138,105 @@ def run(workdir: Path) -> list[Result]:
     repo = Project(REPO)
     if repo.store_path.exists():
         results += _measure("default site", repo, None, workdir, baseline)
+        results += compare_pagefind(workdir / "site-default site", workdir, "default site")
     else:
         results.append(Result("default site", 0, "-", notes=["no store: run `make site` first; skipped"]))
     project, kb = synthetic_project(workdir / "synthetic")
     results += _measure(f"synthetic {N_DOCS} docs", project, kb, workdir, baseline)
+    results += compare_pagefind(workdir / f"site-synthetic {N_DOCS} docs", workdir, f"synthetic {N_DOCS} docs")
     return results
+
+
+# --- Pagefind, the reference to use or beat: the same records, bytes of a first query ---------
+
+HARNESS = """<!doctype html><meta charset="utf-8"><title>pagefind</title>
+<script type="module">
+const pf = await import("./pagefind/pagefind.js");
+const r = await pf.search(new URLSearchParams(location.search).get("q"));
+const data = await Promise.all(r.results.slice(0, 10).map(x => x.data()));
+window.done = data.length;
+</script>"""
+
+
+def _records(site: Path) -> list[dict]:
+    return [r for f in sorted((site / "search" / "r").glob("*.json"), key=lambda p: int(p.stem))
+            for r in json.loads(f.read_text(encoding="utf-8"))]
+
+
+def pagefind_site(site: Path, out: Path) -> bool:
+    """Index our search records with Pagefind's Python API into ``out/pagefind``."""
+    try:
+        from pagefind.index import IndexConfig, PagefindIndex
+    except ImportError:
+        return False
+    import asyncio
+
+    async def build():
+        async with PagefindIndex(IndexConfig(output_path=str(out / "pagefind"))) as index:
+            for i, rec in enumerate(_records(site)):
+                filters = {"type": [rec["t"]]}
+                if rec.get("d"):
+                    filters["doc"] = [rec["d"]]
+                for k in rec.get("k") or []:
+                    filters.setdefault("kind", []).append(k)
+                await index.add_custom_record(url=f"/{rec['u']}", content=f"{rec.get('h', '')} {rec.get('x', '')}",
+                                              language="en", meta={"title": rec.get("h") or rec["u"]}, filters=filters)
+
+    asyncio.run(build())
+    (out / "harness.html").write_text(HARNESS, encoding="utf-8")
+    return True
+
+
+def browser_bytes(root: Path, path_for_query, queries) -> int | None:
+    """Largest bytes of JS, JSON, WASM and index files a first query downloads, in Chromium."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        return None
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from helpers_site import CHROMIUM_ARGS, serve
+    from playwright.sync_api import sync_playwright
+
+    worst = 0
+    with serve(root) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        for q in queries:
+            context = browser.new_context()
+            page = context.new_page()
+            sizes = []
+
+            def count(resp):
+                if resp.url.split("?")[0].endswith((".html", ".css", "/")):
+                    return
+                try:
+                    sizes.append(len(resp.body()))
+                except Exception:
+                    pass
+
+            page.on("response", count)
+            page.goto(server.url + path_for_query(q))
+            page.wait_for_function("window.done !== undefined || document.querySelector('#results li, #search-status:not(:empty)')",
+                                   timeout=30000)
+            page.wait_for_load_state("networkidle")
+            worst = max(worst, sum(sizes))
+            context.close()
+        browser.close()
+    return worst
+
+
+def compare_pagefind(site: Path, workdir: Path, name: str) -> list[Result]:
+    from urllib.parse import quote
+
+    ours = browser_bytes(site, lambda q: f"search/?q={quote(q)}", QUERIES)
+    if ours is None:
+        return [Result(f"{name}: search bytes in the browser", 0, "-", notes=["/usr/bin/chromium missing: skipped"])]
+    pf_root = workdir / f"pagefind-{name.replace(' ', '-')}"
+    if not pagefind_site(site, pf_root):
+        return [Result(f"{name}: first query in the browser (ours)", ours / 1024, "KB",
+                       notes=["pagefind not installed (pip install 'pagefind[bin]'): no comparison"])]
+    theirs = browser_bytes(pf_root, lambda q: f"harness.html?q={quote(q)}", QUERIES)
+    return [Result(f"{name}: first query in the browser (ours)", ours / 1024, "KB", "Pagefind, same records",
+                   theirs / 1024 if theirs else None, "ours <= Pagefind", ok=bool(theirs) and ours <= theirs,
+                   notes=["JS + JSON (+ WASM for Pagefind) a first query downloads, largest over the bench queries; "
+                          "ten results' data loaded"])]
