@@ -15,6 +15,7 @@ TEXTS = [
     "Tomas Lindqvist, who chairs the Northern Alliance for Carers, said the trust should publish its figures.",
     "In 2016 the board met in the town hall.",
     "The Harbourside Health Trust is part of the Coastal Care Group.",
+    "Last spring Maria Okafor spoke at a meeting of the Coastal Care Group.",
 ]
 
 KB_STAKEHOLDERS = """\
@@ -42,6 +43,11 @@ ties:
     object: harbour-trust
     role: chief executive
     sources: [{source: test-source, locator: p. 1}]
+  - id: okafor-member-coastal
+    subject: maria-okafor
+    relation: member_of
+    object: coastal-group
+    sources: [{source: test-source, locator: p. 2}]
 """
 KB_SOURCES = '[{"id": "test-source", "type": "report", "title": "An invented source for tests"}]\n'
 
@@ -105,10 +111,14 @@ def test_curated_names_and_ties_win(project, cli_runner, tagged):
     assert rows["harbour-trust"]["source"] == "curated" and rows["harbour-trust"]["mentions"] == 2
     assert not any(r["source"] == "extracted" and r["name"] == "Harbourside Health Trust" for r in rows.values())
     ties = cli_json(cli_runner, project, "ties")
-    curated = [t for t in ties if t["status"] == "curated"]
-    assert [t["id"] for t in curated] == ["okafor-ceo-harbour"]
+    curated = {t["id"]: t for t in ties if t["status"] == "curated"}
+    assert set(curated) == {"okafor-ceo-harbour", "okafor-member-coastal"}
     # The tagger's identical suggestion is merged into the curated tie, as its evidence.
-    assert curated[0]["evidence"][0]["quote"] == TEXTS[0]
+    assert curated["okafor-ceo-harbour"]["evidence"][0]["quote"] == TEXTS[0]
+    assert curated["okafor-ceo-harbour"]["evidence"][0]["how"] == "pattern"
+    # A curated tie no pattern found shows the sentences naming both ends.
+    (ev,) = curated["okafor-member-coastal"]["evidence"]
+    assert ev["quote"] == TEXTS[5] and ev["how"] == "co-mention"
     assert not any(t["status"] == "suggested" and t["subject"] == "maria-okafor" and t["relation"] == "position"
                    for t in ties)
     part_of = [t for t in ties if t["relation"] == "part_of"]

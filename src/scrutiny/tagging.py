@@ -104,9 +104,20 @@ NLP_MIGRATIONS = [
         value TEXT NOT NULL
     );
     """,
+    """
+    -- Every sentence's span, so that a curated tie can show the sentences naming both ends.
+    CREATE TABLE nlp_sentences (
+        passage_id TEXT NOT NULL,
+        start      INTEGER NOT NULL,
+        end        INTEGER NOT NULL
+    );
+    CREATE INDEX nlp_sentences_pid ON nlp_sentences(passage_id);
+    -- Tag rows written before sentences were recorded are re-tagged.
+    DELETE FROM nlp_tagged;
+    """,
 ]
 
-TAG_TABLES = ("nlp_mentions", "nlp_acronyms", "nlp_claims", "nlp_tie_candidates", "nlp_tagged")
+TAG_TABLES = ("nlp_mentions", "nlp_acronyms", "nlp_claims", "nlp_tie_candidates", "nlp_sentences", "nlp_tagged")
 PARALLEL_THRESHOLD = 2000   # passages: above this, use two processes
 
 
@@ -238,6 +249,8 @@ def _store_doc(db, row, doc, counts) -> None:
     counts["mentions"] += len(mentions)
     db.executemany("INSERT INTO nlp_acronyms (passage_id, short, long) VALUES (?,?,?)",
                    [(pid, short, long) for short, long in (doc._.acronyms or [])])
+    db.executemany("INSERT INTO nlp_sentences (passage_id, start, end) VALUES (?,?,?)",
+                   [(pid, c["start"], c["end"]) for c in doc._.claims or []])
     claims = []
     for c in doc._.claims or []:
         kinds = c.get("kinds") or {}
@@ -440,12 +453,15 @@ def list_ties(project, store, curated, status: str | None = None, stakeholder: s
     for t in curated.ties:
         tid = tie_id(t["subject"], t["relation"], t["object"])
         curated_keys[tid] = t
-        ev = [{"passage_id": e["passage_id"], "quote": e["quote"], "doc_id": e["doc_id"], "page": e["page"]}
-              for e in evidence.get(tid, [])]
+        ev = [{"passage_id": e["passage_id"], "quote": e["quote"], "doc_id": e["doc_id"], "page": e["page"],
+               "how": "pattern"} for e in evidence.get(tid, [])]
         for pid in t.get("passages") or []:
             p = store.passage(pid) if store.has_table("passages") else None
             if p is not None and not any(e["passage_id"] == pid for e in ev):
-                ev.insert(0, {"passage_id": pid, "quote": p["text"], "doc_id": p["doc_id"], "page": p["page"]})
+                ev.insert(0, {"passage_id": pid, "quote": p["text"], "doc_id": p["doc_id"], "page": p["page"],
+                              "how": "kb"})
+        if not ev:
+            ev = co_mentions(store, t["subject"], t["object"])
         out.append({
             "id": t["id"], "subject": t["subject"], "subject_name": names.get(t["subject"], t["subject"]),
             "relation": t["relation"], "object": t["object"], "object_name": names.get(t["object"], t["object"]),
@@ -477,7 +493,7 @@ def list_ties(project, store, curated, status: str | None = None, stakeholder: s
                 "status": decision["decision"] if decision else "suggested",
                 "confidence": conf,
                 "evidence": [{"passage_id": e["passage_id"], "quote": e["quote"], "doc_id": e["doc_id"],
-                              "page": e["page"]} for e in ev],
+                              "page": e["page"], "how": "pattern"} for e in ev],
                 "sources": sorted({e["doc_id"] for e in ev}),
             })
     if status:
@@ -493,6 +509,22 @@ def list_ties(project, store, curated, status: str | None = None, stakeholder: s
     order = {"curated": 0, "accepted": 1, "suggested": 2, "rejected": 3}
     out.sort(key=lambda t: (order.get(t["status"], 9), -t["confidence"], t["subject_name"].casefold(), t["relation"]))
     return out
+
+
+def co_mentions(store, a: str, b: str, limit: int = 5) -> list[dict]:
+    """Sentences naming both ``a`` and ``b`` (evidence for a curated tie the patterns missed)."""
+    if not store.has_table("nlp_sentences"):
+        return []
+    rows = store.db.execute(
+        "SELECT DISTINCT s.passage_id, s.start, s.end, p.text, p.doc_id, p.page, p.ord "
+        "FROM nlp_mentions m1 JOIN nlp_mentions m2 ON m2.passage_id = m1.passage_id "
+        "JOIN nlp_sentences s ON s.passage_id = m1.passage_id "
+        "  AND m1.start >= s.start AND m1.end <= s.end AND m2.start >= s.start AND m2.end <= s.end "
+        "JOIN passages p ON p.id = s.passage_id "
+        "WHERE m1.stakeholder_id = ? AND m2.stakeholder_id = ? "
+        "ORDER BY p.doc_id, p.ord, s.start LIMIT ?", (a, b, limit)).fetchall()
+    return [{"passage_id": r["passage_id"], "quote": r["text"][r["start"]:r["end"]], "doc_id": r["doc_id"],
+             "page": r["page"], "how": "co-mention"} for r in rows]
 
 
 def list_claims(store, doc_id: str | None = None, kind: str | None = None) -> list[dict]:

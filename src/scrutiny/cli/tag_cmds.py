@@ -137,8 +137,8 @@ def _tie_json(t):
     keys = ("id", "subject", "subject_name", "relation", "object", "object_name", "role", "status",
             "confidence", "evidence", "sources")
     out = {k: t.get(k) for k in keys}
-    out["evidence"] = [{"passage_id": e["passage_id"], "quote": e["quote"],
-                        "doc_id": e.get("doc_id"), "page": e.get("page")} for e in t["evidence"]]
+    out["evidence"] = [{"passage_id": e["passage_id"], "quote": e["quote"], "doc_id": e.get("doc_id"),
+                        "page": e.get("page"), "how": e.get("how")} for e in t["evidence"]]
     return out
 
 
