@@ -84,3 +84,24 @@ def test_tagging_module_does_not_import_spacy_at_import_time():
     code = "import sys, scrutiny.tagging; print(json.dumps(['spacy' in sys.modules, 'sklearn' in sys.modules]))"
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [False, False]
+
+
+def test_two_processes_give_the_same_tags(project, tmp_path):
+    """Large corpora are tagged on two processes: the result must not change."""
+    from scrutiny.init import init_project
+    from scrutiny.project import Project
+
+    texts = [f"{t} Note {i}." for i, t in enumerate(TEXTS * 6)]
+    results = []
+    for n, root in ((1, project.root), (2, tmp_path / "other")):
+        proj = project if n == 1 else Project(init_project(root))
+        s = Store(proj.store_path)
+        try:
+            with s.transaction():
+                add_document(s, "harbour", texts)
+            summary = tag_store(proj, s, tagger=shared_tagger(), n_process=n)
+            rows = s.db.execute("SELECT passage_id, text, kinds FROM nlp_claims ORDER BY id").fetchall()
+            results.append((summary["mentions"], summary["tie_candidates"], [tuple(r) for r in rows]))
+        finally:
+            s.close()
+    assert results[0] == results[1] and results[0][0] > 0
