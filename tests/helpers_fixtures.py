@@ -331,14 +331,21 @@ def make_feature_pdf(path: Path, encrypt_password: str | None = None) -> list[Tr
     return w.save(path, encrypt_password)
 
 
-def make_long_report_pdf(path: Path, pages: int = 150, seed: int = 11,
-                         embed_font: bool = False) -> tuple[int, list[Truth]]:
+PART_NAMES = ["Funding", "Staffing", "Premises", "Waiting times", "Complaints", "Training", "Outreach"]
+
+
+def make_long_report_pdf(path: Path, pages: int = 150, seed: int = 11, embed_font: bool = False,
+                         part_heads: bool = False) -> tuple[int, list[Truth]]:
     """A ~``pages``-page report for the benchmark: headings, numbered
-    paragraphs, running heads, footnotes and some two-column pages."""
+    paragraphs, running heads, footnotes and some two-column pages. With
+    ``part_heads`` the running head names the current part (five sections)."""
     rng = random.Random(seed)
-    w = ReportWriter(title="Synthetic Widget Report", author="Benchmark", embed_font=embed_font)
+    w = ReportWriter(header=f"Part 1: {PART_NAMES[0]}" if part_heads else HEADER_TEXT,
+                     title="Synthetic Widget Report", author="Benchmark", embed_font=embed_font)
     section = 0
     while w.page < pages:
+        if part_heads and section % 5 == 0:
+            w.header = f"Part {section // 5 + 1}: {PART_NAMES[(section // 5) % len(PART_NAMES)]}"
         section += 1
         w.heading(f"{section}. Section about topic {section}", 1)
         for sub in range(1, 4):

@@ -397,3 +397,14 @@ def test_long_pdf_inside_a_daemonic_worker_is_read_in_one_process(long_pdf):
 
 def _count_blocks(path: str) -> int:
     return len(read(path).blocks)
+
+
+def test_running_heads_that_change_with_each_part_are_removed(tmp_path):
+    from helpers_fixtures import PART_NAMES, make_long_report_pdf
+
+    path = tmp_path / "parts.pdf"
+    _, truth = make_long_report_pdf(path, pages=45, part_heads=True)
+    doc = read(path)
+    heads = [b.text for b in doc.blocks if re.match(r"Part \d+: (%s)$" % "|".join(PART_NAMES), b.text)]
+    assert not heads
+    assert len(doc.blocks) == len(truth)

@@ -296,6 +296,7 @@ class _Stats:
     sizes: Counter = field(default_factory=Counter)     # size -> characters
     pitches: Counter = field(default_factory=Counter)   # (size, distance between baselines) -> count
     running: Counter = field(default_factory=Counter)   # outer-line key -> pages
+    running_pages: dict = field(default_factory=dict)   # outer-line text key -> page numbers
     lefts: Counter = field(default_factory=Counter)     # where lines start (2 pt steps) -> count
     rights: Counter = field(default_factory=Counter)    # where lines end (2 pt steps) -> count
     bottoms: Counter = field(default_factory=Counter)   # a page's lowest line above the foot margin -> pages
@@ -306,6 +307,8 @@ class _Stats:
         self.sizes.update(other.sizes)
         self.pitches.update(other.pitches)
         self.running.update(other.running)
+        for key, numbers in other.running_pages.items():
+            self.running_pages.setdefault(key, []).extend(numbers)
         self.lefts.update(other.lefts)
         self.rights.update(other.rights)
         self.bottoms.update(other.bottoms)
@@ -357,7 +360,10 @@ def _analyse_range(doc, start: int, stop: int) -> tuple[list[_Page], _Stats]:
                 if 0.8 * key < d < 2.5 * key:
                     pitches[(key, round(d * 2) / 2)] += 1
             prev = ln
-        stats.running.update({key for _, key in _outer_lines(p)})
+        keys = {key for _, key in _outer_lines(p)}
+        stats.running.update(keys)
+        for key in keys:
+            stats.running_pages.setdefault(key[0], []).append(p.number)
         low = min((ln.y for ln in p.lines if ln.y > p.height * 0.12), default=None)
         if low is not None:
             stats.bottoms[round(low / 2) * 2] += 1
@@ -383,10 +389,12 @@ class _Layout:
         pitch = pitches.most_common(1)[0][0] if pitches else body * 1.25
         threshold = max(2, int(0.3 * stats.text_pages + 0.5))
         counts = stats.running
+        chapter_heads = {text for text, numbers in stats.running_pages.items() if _dense(sorted(set(numbers)))}
         running = frozenset(
             key for key in counts
             if stats.text_pages >= 2
-            and counts[key] + counts[(key[0], key[1] - 1)] + counts[(key[0], key[1] + 1)] >= threshold)
+            and (counts[key] + counts[(key[0], key[1] - 1)] + counts[(key[0], key[1] + 1)] >= threshold
+                 or (key[0] in chapter_heads and counts[key] >= 2)))
         left = stats.lefts.most_common(1)[0][0] if stats.lefts else 0.0
         right, seen, total = left, 0, sum(stats.rights.values())
         for x in sorted(stats.rights):  # the 90th percentile of line ends
@@ -405,12 +413,18 @@ class _Layout:
 
 # -- phase 2: blocks, page by page ----------------------------------------------------------
 
+def _dense(numbers: list[int], run: int = 4, window: int = 8) -> bool:
+    """True when ``run`` of the page numbers fall within ``window`` consecutive pages."""
+    return any(numbers[i + run - 1] - numbers[i] < window for i in range(len(numbers) - run + 1))
+
+
 def _remove_running(page: _Page, running: frozenset) -> None:
     """Drop running heads/feet and page numbers (in place).
 
     A running line sits in the top or bottom 12% of the page, among the three
     outermost lines, and its text (digits ignored) recurs at the same height
-    on at least 30% of the pages (2 pages for short documents). A bare page
+    on at least 30% of the pages (2 pages for short documents), or on 4 pages
+    out of 8 consecutive ones (a chapter's running head). A bare page
     number ("7", "Page 3 of 19", "- iv -") is dropped when it is the outermost
     line left at the top or the bottom of its page.
     """
