@@ -186,6 +186,14 @@ def test_random_bytes_named_pdf_are_refused(tmp_path):
     assert err.value.reason.startswith("not a valid PDF (damaged or truncated): ")
 
 
+def test_html_page_saved_as_pdf_is_named_as_such(tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_text("<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in</body></html>")
+    with pytest.raises(ReaderError) as err:
+        read(path)
+    assert err.value.reason.startswith("not a valid PDF (damaged or truncated): this is an HTML page")
+
+
 def test_scanned_pdf_without_text_layer_needs_ocr(tmp_path):
     path = tmp_path / "scan.pdf"
     w = ReportWriter(header=None, footer=False)

@@ -99,6 +99,9 @@ def _open(path: Path):
         head = path.open("rb").read(1024)
     except OSError as exc:
         raise ReaderError(path, f"cannot open: {exc.strerror or exc}") from None
+    if b"%PDF-" not in head and re.search(rb"<!doctype html|<html|<head|<body", head, re.IGNORECASE):
+        raise ReaderError(path, "not a valid PDF (damaged or truncated): this is an HTML page saved under a "
+                                ".pdf name (an error or login page?); download the PDF itself")
     if b"%PDF-" not in head:
         raise ReaderError(path, "not a valid PDF (damaged or truncated): the file does not start with a PDF "
                                 "header; check that the download really is a PDF")
