@@ -356,3 +356,16 @@ def test_unreadable_file(tmp_path, monkeypatch):
     with pytest.raises(ReaderError) as err:
         read(path)
     assert err.value.reason == "cannot read the file: Permission denied"
+
+
+def test_markdown_reference_label_wrapping_onto_next_line_reads_as_plain_text(tmp_path):
+    """The same syntax as the knowledge base (scrutiny.refs): a label may wrap."""
+    from scrutiny.readers import read
+
+    p = tmp_path / "essay.md"
+    p.write_text("# Essay\n\nThe claim by [[stakeholder:jo-bloggs|Jo\nBloggs]] about [[claim:bus-fares]] is weak.\n",
+                 encoding="utf-8")
+    doc = read(p)
+    body = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert body == ["The claim by Jo Bloggs about bus fares is weak."]
+    assert [x["id"] for x in doc.metadata["xrefs"]] == ["jo-bloggs", "bus-fares"]

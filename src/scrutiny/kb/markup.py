@@ -18,11 +18,7 @@ from typing import Callable
 
 from scrutiny.kb.model import Ref
 
-REF_TYPES = ("claim", "stakeholder", "doc", "passage")
-# [[type:id]] or [[type:id|label]]; a label may wrap onto the next line (as
-# Markdown paragraphs do) but not past a blank line; neither part may contain "]".
-REF_RE = re.compile(r"\[\[\s*([A-Za-z_]+)\s*:\s*([^\]|\n]*?)\s*(?:\|((?:[^\]\n]|\n(?![ \t]*\n))*))?\]\]")
-OPEN_RE = re.compile(r"\[\[")
+from scrutiny.refs import OPEN_RE, REF_RE, REF_TYPES  # noqa: F401  (the syntax, shared)
 
 
 def find_refs(text: str, first_line: int = 1) -> list[Ref]:

@@ -23,14 +23,10 @@ from scrutiny.errors import ReaderError
 from scrutiny.readers._clean import clean
 from scrutiny.readers.base import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, ReadDocument
 
+from scrutiny.refs import REF_RE, REF_TYPES, plain_label
+
 EXTENSIONS = (".md", ".markdown")
-XREF_TYPES = ("claim", "stakeholder", "doc", "passage")
-XREF = re.compile(r"\[\[\s*(" + "|".join(XREF_TYPES) + r")\s*:\s*([^\]|]+?)\s*(?:\|\s*([^\]]*?)\s*)?\]\]")
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
-
-
-def xref_label(kind: str, ident: str, label: str | None) -> str:
-    return label if label else ident.replace("-", " ").replace("_", " ")
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
@@ -90,12 +86,15 @@ def read(path) -> ReadDocument:
     xrefs = []
 
     def replace(m: re.Match) -> str:
-        kind, ident, label = m.group(1), m.group(2).strip(), (m.group(3) or "").strip() or None
+        kind, ident = m.group(1).lower(), m.group(2).strip()
+        if kind not in REF_TYPES:
+            return m.group(0)  # not ours: `scrutiny kb check` reports it
+        label = " ".join((m.group(3) or "").split()) or None
         xrefs.append({"type": kind, "id": ident, "label": label})
         # escape characters that would otherwise start markup inside the label
-        return re.sub(r"([\\`*_\[\]|<>])", r"\\\1", xref_label(kind, ident, label))
+        return re.sub(r"([\\`*_\[\]|<>])", r"\\\1", plain_label(kind, ident, label))
 
-    body = XREF.sub(replace, body)
+    body = REF_RE.sub(replace, body)
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     tokens = md.parse(body)
     blocks: list[Block] = []
