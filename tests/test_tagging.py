@@ -105,3 +105,19 @@ def test_two_processes_give_the_same_tags(project, tmp_path):
         finally:
             s.close()
     assert results[0] == results[1] and results[0][0] > 0
+
+
+def test_defined_acronyms_are_mentions_throughout_the_document(project, store):
+    texts = [
+        "The panel wrote to the Harbour Standards Office (“HSO”) in May.",
+        "In its reply the HSO said nothing about waiting times.",
+        "A high fat, sugar and salt (HFSS) diet is common; HFSS foods are cheap.",
+    ]
+    with store.transaction():
+        ids = add_document(store, "acr", texts)
+    tag_store(project, store, tagger=shared_tagger())
+    facets = passage_facets(store)
+    hso = set(facets[ids[0]]["stakeholders"])
+    assert hso and hso <= set(facets[ids[1]]["stakeholders"])  # the bare HSO in another passage
+    # An acronym of ordinary words is not a stakeholder.
+    assert not facets.get(ids[2], {"stakeholders": []})["stakeholders"]

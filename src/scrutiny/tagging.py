@@ -200,6 +200,7 @@ def tag_store(project, store, progress=None, tagger=None, curated=None, n_proces
             done += 1
             if progress is not None and (done % 64 == 0 or done == len(todo)):
                 progress(done, len(todo))
+        counts["mentions"] += propagate_acronyms(store)
         resolved = resolve(store, curated)
         db.execute(
             "INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('last_run', ?)",
@@ -282,6 +283,46 @@ def _store_doc(db, row, doc, counts) -> None:
 
 
 # --- resolution across the corpus ------------------------------------------------
+
+def propagate_acronyms(store) -> int:
+    """An acronym a document defines ("Parliamentary and Health Service Ombudsman
+    (PHSO)") is a mention wherever it stands in that document, in every passage,
+    whether or not the model saw it there. Returns the number of mentions added."""
+    import re
+
+    db = store.db
+    defined = db.execute(
+        "SELECT DISTINCT p.doc_id, a.short, a.long FROM nlp_acronyms a JOIN passages p ON p.id = a.passage_id"
+    ).fetchall()
+    by_doc: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in defined:
+        if not r["long"].islower():
+            by_doc[r["doc_id"]].setdefault(r["short"], r["long"])
+    added = 0
+    for doc_id, acronyms in by_doc.items():
+        # The kind of each acronym: that of its long form's mentions in the document.
+        kinds = {}
+        for short, long in acronyms.items():
+            row = db.execute(
+                "SELECT m.kind FROM nlp_mentions m JOIN passages p ON p.id = m.passage_id "
+                "WHERE p.doc_id = ? AND (m.text = ? OR m.text = ?) GROUP BY m.kind ORDER BY count(*) DESC LIMIT 1",
+                (doc_id, long, short)).fetchone()
+            kinds[short] = row["kind"] if row else "organisation"
+        rx = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True))
+                        + r")(?![\w-])")
+        for p in db.execute("SELECT id, text FROM passages WHERE doc_id = ?", (doc_id,)).fetchall():
+            found = [(m.start(), m.end(), m.group(1)) for m in rx.finditer(p["text"])]
+            if not found:
+                continue
+            taken = db.execute("SELECT start, end FROM nlp_mentions WHERE passage_id = ?", (p["id"],)).fetchall()
+            for start, end, short in found:
+                if any(start < t["end"] and t["start"] < end for t in taken):
+                    continue
+                db.execute(
+                    "INSERT OR IGNORE INTO nlp_mentions (passage_id, start, end, text, kind, source, confidence) "
+                    "VALUES (?,?,?,?,?,?,?)", (p["id"], start, end, short, kinds[short], "rule", 0.75))
+                added += 1
+    return added
 
 def tie_id(subject: str, relation: str, obj: str) -> str:
     digest = hashlib.sha1(f"{subject}\x00{relation}\x00{obj}".encode("utf-8")).hexdigest()[:10]

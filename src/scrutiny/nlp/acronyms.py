@@ -28,6 +28,47 @@ def is_acronym(text: str) -> bool:
     return 2 <= len(text) <= 8 and bool(_ACRONYM.match(text)) and sum(c.isupper() for c in text) >= 2
 
 
+_QUOTES = {'"', "'", "“", "”", "‘", "’", "``", "''"}
+
+
+def _bracketed(doc, i: int):
+    """The acronym token of "( ACR )" or "( “ACR” )" starting at token ``i``, or None."""
+    if doc[i].text != "(":
+        return None
+    j = i + 1
+    while j < len(doc) and doc[j].text in _QUOTES:
+        j += 1
+    if j >= len(doc) or not is_acronym(doc[j].text):
+        return None
+    k = j + 1
+    while k < len(doc) and doc[k].text in _QUOTES:
+        k += 1
+    if k >= len(doc) or doc[k].text != ")":
+        return None
+    return doc[j]
+
+
+_SKIP = frozenset("and of the for in to a an on or &".split())
+
+
+def _lowercase_definition(doc, i: int, short: str) -> list[str] | None:
+    """The lower-case words an acronym abbreviates ("high fat, sugar and salt (HFSS)"), or None."""
+    content = []
+    j = i - 1
+    while j >= 0 and len(content) < len(short) and i - j <= len(short) * 3:
+        t = doc[j]
+        j -= 1
+        if t.is_punct or t.lower_ in _SKIP:
+            continue
+        if not t.is_alpha or not t.is_lower:
+            return None
+        content.append(t.text)
+    content.reverse()
+    if len(content) == len(short) and "".join(w[0] for w in content).upper() == short.upper():
+        return content
+    return None
+
+
 class Acronyms:
     def __init__(self, name, confidence=0.8):
         self.name = name
@@ -39,20 +80,28 @@ class Acronyms:
         defined: dict[str, object] = {}
         by_end = {s.end: s for s in spans}
         added = []
+        common = set()  # acronyms of ordinary words: "high fat, sugar, salt (HFSS)"
         for tok in doc:
-            # <long span> ( ACR )
-            if tok.text != "(" or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
-                continue
-            short = doc[tok.i + 1]
-            if not is_acronym(short.text):
+            # <long span> ( ACR ), also with quotes: ("ACR")
+            short = _bracketed(doc, tok.i)
+            if short is None:
                 continue
             long = by_end.get(tok.i)
-            if long is None or not acronym_matches(short.text, long.text):
+            if long is None:
+                words = _lowercase_definition(doc, tok.i, short.text)
+                if words:
+                    common.add(short.text)
+                    pairs.append((short.text, " ".join(words)))
+                continue
+            if not acronym_matches(short.text, long.text):
                 continue
             pairs.append((short.text, long.text))
             defined[short.text] = long
             new = make_span(doc, short.i, short.i + 1, long.label_, "rule", self.confidence, long.kb_id_)
             added.append(new)
+        if common:
+            spans = [s for s in stakeholder_spans(doc) if s.text not in common]
+            set_stakeholder_spans(doc, spans)
         if defined:
             for tok in doc:
                 long = defined.get(tok.text)

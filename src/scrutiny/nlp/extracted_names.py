@@ -20,7 +20,10 @@ from spacy.language import Language
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from scrutiny.nlp.headwords import GENERIC_SINGLE, NAME_JOINERS, NOT_STAKEHOLDER_FIRST, kind_from_head
+from scrutiny.nlp.headwords import (
+    GENERIC_SINGLE, NAME_JOINERS, NOT_STAKEHOLDER_FIRST, ROLE_HEADS, kind_from_head,
+)
+from scrutiny.nlp.normalise import key
 from scrutiny.nlp.acronyms import is_acronym
 from scrutiny.nlp.normalise import HONORIFICS
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
@@ -38,9 +41,17 @@ def make_extracted_names(nlp, name, use_ner: bool, use_rules: bool, ner_confiden
     return ExtractedNames(name, use_ner, use_rules, ner_confidence, rule_confidence)
 
 
+_LEADING = frozenset("""
+the a an since as while when if in for with by on at although though because after before during
+under over from to of and but or so yet it this that these those its their our his her we they
+according given unlike like despite following including heads head
+""".split())
+
+
 def _trim(doc, start, end):
-    """Drop leading articles/punctuation and trailing possessives/punctuation."""
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+    """Drop leading articles, conjunctions and prepositions ("As the Committee"),
+    and trailing possessives/punctuation."""
+    while start < end and (doc[start].lower_ in _LEADING or doc[start].is_punct):
         start += 1
     while end > start and (doc[end - 1].lower_ in ("'s", "'", "’s", "’") or doc[end - 1].is_punct
                            or doc[end - 1].lower_ in NAME_JOINERS):
@@ -99,8 +110,11 @@ def _acceptable(span) -> bool:
         return False
     if len(span) == 2 and _has_digit(span[1].text) and kind_from_head([span[0].text]) is None:
         return False  # "Item 12", "Phase 2": labels, not names
-    if len(span) == 1 and span[0].lower_ in GENERIC_SINGLE:
-        return False  # "the Government", "the Committee": which one is not said
+    words = key(text).split(" ")
+    if len(words) == 1 and words[0] in GENERIC_SINGLE:
+        return False  # "the Government", "the Committee's": which one is not said
+    if words[-1] in ROLE_HEADS:
+        return False  # "Chief Social Scientist": a post, not a body
     return True
 
 

@@ -33,7 +33,14 @@ government department committee state council board trust taskforce commission a
 ministry review report plan strategy programme scheme fund team unit panel group service services
 authority secretary minister ministers chair inquiry act bill paper framework guidance policy
 network partnership alliance coalition union society association institute centre university
-company organisation organization foundation charity court college forum executive
+company organisation organization foundation charity court college forum executive cabinet
+""".split())
+
+# A capitalised phrase ending in one of these names a post or a group of people,
+# not a body: "Chief Social Scientist", "Departmental Chief Scientific Advisers".
+ROLE_HEADS = frozenset("""
+scientist scientists adviser advisers advisor advisors practitioner practitioners secretary
+officer officers analyst analysts servants staff heads head members member clinicians
 """.split())
 
 NOT_STAKEHOLDER_FIRST = frozenset("""

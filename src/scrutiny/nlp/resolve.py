@@ -35,7 +35,11 @@ class Resolver:
         """Returns ``({mention rowid: stakeholder id}, [extracted stakeholder dicts])``."""
         doc_acr: dict[tuple[str, str], str] = {}
         global_acr: dict[str, set] = defaultdict(set)
+        common: set[str] = set()  # acronyms of ordinary words ("HFSS"): not names anywhere
         for short, long, doc_id in acronyms:
+            if long.islower():
+                common.add(short)
+                continue
             doc_acr.setdefault((doc_id, short), long)
             global_acr[short].add(key(long))
 
@@ -54,6 +58,9 @@ class Resolver:
                 assigned[rid] = self.alias[k]
                 continue
             text = strip_name(m["text"])
+            if text in common and text not in global_acr:
+                assigned[rid] = None
+                continue
             if is_acronym(text):
                 long = doc_acr.get((m["doc_id"], text))
                 if long is None and len(global_acr.get(text, ())) == 1:
