@@ -313,7 +313,7 @@ def eval_claims_cmd(folds, as_json):
 
 
 SPLITS = {"dev": "our sentences seen while writing the rules", "heldout": "our held-out sentences",
-          "reference": "the reference article"}
+          "reference": "the reference article", "real_documents": "the real government documents"}
 
 
 def _simple_block(r, what):
@@ -324,7 +324,7 @@ def _simple_block(r, what):
             click.echo(f"{what} on {label}: skipped ({m['skipped']})")
         elif m:
             extra = f"  kind accuracy {m['kind_accuracy']:.2f}" if "kind_accuracy" in m else ""
-            click.echo(f"{what} on {label} ({m['sentences']} sentences):{extra}")
+            click.echo(f"{what} on {label} ({m.get('sentences', '?')} sentences):{extra}")
             click.echo(_prf_line("all", m))
             for rel, mm in (m.get("by_relation") or {}).items():
                 click.echo(_prf_line(rel, mm))

@@ -142,7 +142,19 @@ def _tag_sentences(tagger, texts):
     return list(tagger.nlp.pipe(texts, batch_size=64))
 
 
-def eval_stakeholders(model: str | None = None, tagger=None, names=()) -> dict:
+def _real(tagger, names, what: str):
+    from scrutiny.nlp.kb_adapter import Curated
+    from scrutiny.nlp.real_documents import eval_real_names_ties
+
+    r = eval_real_names_ties(tagger, Curated())
+    if "skipped" in r:
+        return {"skipped": r["skipped"]}
+    out = dict(r[what])
+    out["errors"] = [e for e in r["errors"] if e[0].startswith("tie") == (what == "ties")]
+    return out
+
+
+def eval_stakeholders(model: str | None = None, tagger=None, names=(), real_documents: bool = True) -> dict:
     """Name P/R: a predicted name counts when its key equals a labelled name's key."""
     from scrutiny.nlp.labels import names_ties_examples, reference_names_ties
     from scrutiny.nlp.pipeline import build_tagger
@@ -183,10 +195,12 @@ def eval_stakeholders(model: str | None = None, tagger=None, names=()) -> dict:
         res["sentences"] = len(sel)
         res["errors"] = errors[:40]
         out[split] = res
+    if real_documents:
+        out["real_documents"] = _real(tagger, names, "names")
     return out
 
 
-def eval_ties(model: str | None = None, tagger=None, names=()) -> dict:
+def eval_ties(model: str | None = None, tagger=None, names=(), real_documents: bool = True) -> dict:
     """Tie P/R: (subject key, relation, object key) triples per sentence."""
     from scrutiny.nlp.labels import names_ties_examples, reference_names_ties
     from scrutiny.nlp.pipeline import build_tagger
@@ -224,4 +238,6 @@ def eval_ties(model: str | None = None, tagger=None, names=()) -> dict:
         res["sentences"] = len(sel)
         res["errors"] = errors[:40]
         out[split] = res
+    if real_documents:
+        out["real_documents"] = _real(tagger, names, "ties")
     return out

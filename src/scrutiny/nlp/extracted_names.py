@@ -53,7 +53,7 @@ def _trim(doc, start, end):
     and trailing possessives/punctuation."""
     while start < end and (doc[start].lower_ in _LEADING or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].lower_ in ("'s", "'", "’s", "’") or doc[end - 1].is_punct
+    while end > start and (doc[end - 1].lower_ in ("'s", "'", "’s", "’", "‘s", "‘") or doc[end - 1].is_punct
                            or doc[end - 1].lower_ in NAME_JOINERS):
         end -= 1
     return start, end
@@ -106,8 +106,8 @@ def _acceptable(span) -> bool:
     first = span[0].lower_
     if first in NOT_STAKEHOLDER_FIRST:
         return False
-    if _has_digit(span[0].text):
-        return False
+    if span[0].text[:1].isdigit() or span[0].like_num:
+        return False  # "2016 Act"; but "Change4Life" is a name
     if len(span) == 2 and _has_digit(span[1].text) and kind_from_head([span[0].text]) is None:
         return False  # "Item 12", "Phase 2": labels, not names
     words = key(text).split(" ")

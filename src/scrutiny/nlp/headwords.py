@@ -17,13 +17,13 @@ society taskforce team treasury trust union unit university
 """.split())
 
 DOCUMENT = frozenset("""
-act bill charter code consultation framework green guidance guide inquiry manifesto
-paper plan policy report response review standards statement strategy study survey view
-white
+act bill book charter code consultation framework green guidance guide guidelines inquiry
+manifesto paper plan policy principles regulation regulations report response review
+standards statement strategy study survey view white
 """.split())
 
 PROGRAMME = frozenset("""
-allowance benefit campaign credit initiative pension pilot programme program project scheme
+allowance benefit campaign credit deal initiative pension pilot programme program project scheme
 """.split())
 
 # One of these words alone is not a name ("the Government", "the Department",
@@ -61,8 +61,9 @@ def kind_from_head(words: list[str]) -> str | None:
     if not words:
         return None
     if len(words) >= 3 and words[1].casefold() in ("for", "of", "on") \
-            and words[0].casefold() in ORGANISATION | PROGRAMME:
-        return "programme" if words[0].casefold() in PROGRAMME else "organisation"
+            and words[0].casefold() in ORGANISATION | PROGRAMME | DOCUMENT:
+        first = words[0].casefold()
+        return "programme" if first in PROGRAMME else "document" if first in DOCUMENT - ORGANISATION else "organisation"
     head = words[-1].casefold().strip(".,;:'\"")
     if head in DOCUMENT:
         return "document"

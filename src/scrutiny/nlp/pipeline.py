@@ -60,6 +60,7 @@ def build_tagger(model: str | None = None, names=(), warn: bool = True, cache_di
 
     _register()
     nlp, model_name = base if base is not None else load_model(model, warn=warn)
+    _possessive_suffixes(nlp)
     has_ner = "ner" in nlp.pipe_names
     nlp.add_pipe("scrutiny_curated_names")
     nlp.add_pipe("scrutiny_extracted_names", config={"use_ner": has_ner})
@@ -87,6 +88,15 @@ def code_fingerprint() -> str:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
+
+
+def _possessive_suffixes(nlp) -> None:
+    """Split "Committee‘s" like "Committee's": some PDFs set the apostrophe as a
+    left quotation mark, which would otherwise glue the possessive to the name."""
+    from spacy.util import compile_suffix_regex
+
+    extra = [r"(?<=[A-Za-z])‘s", r"(?<=[A-Za-z])‘"]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + extra).search
 
 
 def _version(model_name, model_version, fingerprint, names) -> str:

@@ -132,3 +132,102 @@ def eval_real_documents(tagger, model=None) -> dict:
         for ref, g, p in zip(refs, golds, preds) if g != p
     ][:30]
     return result
+
+
+def read_name_labels() -> list[dict]:
+    import json
+
+    path = DATA / "names_real_documents.jsonl"
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def eval_real_names_ties(tagger, curated=None) -> dict:
+    """Names and ties on the real PDFs, through ``tag_store`` on a scratch store
+    (one passage per sentence, so document-level acronym links are exercised).
+    A predicted name counts when its key, or its stakeholder's name or alias,
+    matches a labelled name of that sentence."""
+    import tempfile
+    from types import SimpleNamespace
+
+    from scrutiny.nlp.evaluate import key, prf
+    from scrutiny.nlp.kb_adapter import Curated
+    from scrutiny.passages import Passage, passage_id
+    from scrutiny.store import Store
+    from scrutiny.tagging import tag_store
+
+    folder = real_documents_dir()
+    labels = read_name_labels()
+    if folder is None or not labels:
+        return {"skipped": "real documents not found (../shared/real-documents) or no labels"}
+    curated = curated or Curated()
+    with tempfile.TemporaryDirectory(prefix="scrutiny-eval-") as tmp:
+        store = Store(f"{tmp}/store.db")
+        wanted = {}
+        with store.transaction():
+            for file in sorted({r["file"] for r in labels}):
+                if not (folder / file).is_file():
+                    continue
+                doc_id = file.rsplit(".", 1)[0]
+                store.upsert_document({"id": doc_id, "title": doc_id, "kind": "policy"})
+                seen, passages = set(), []
+                for n, sentence in enumerate(sentences(pdf_text(folder / file))):
+                    pid = passage_id(doc_id, sentence)
+                    if pid in seen:
+                        continue
+                    seen.add(pid)
+                    passages.append(Passage(id=pid, doc_id=doc_id, ord=len(passages), kind="paragraph",
+                                            page=1, page_end=1, text=sentence))
+                    wanted[(file, text_hash(sentence))] = pid
+                store.replace_passages(doc_id, passages)
+        tag_store(SimpleNamespace(spacy_model=None), store, tagger=tagger, curated=curated, n_process=1)
+        names = {r["id"]: [r["name"], *__import__("json").loads(r["aliases"])]
+                 for r in store.db.execute("SELECT id, name, aliases FROM nlp_stakeholders")}
+        for sid, s in curated.stakeholders.items():
+            names[sid] = [s["name"], *s.get("aliases", [])]
+        tp = fp = fn = 0
+        ttp = tfp = tfn = 0
+        errors, missing = [], []
+        for row in labels:
+            pid = wanted.get((row["file"], row["sentence"]))
+            if pid is None:
+                missing.append(f"{row['file']}:{row['sentence']}")
+                continue
+            gold = {key(n) for n in row["names"]}
+            mentions = store.db.execute(
+                "SELECT text, stakeholder_id FROM nlp_mentions WHERE passage_id = ?", (pid,)).fetchall()
+            pred = set()
+            for m in mentions:
+                if m["stakeholder_id"] is None:
+                    continue
+                forms = {key(m["text"])} | {key(n) for n in names.get(m["stakeholder_id"], [])}
+                hit = forms & gold
+                pred.add(next(iter(hit)) if hit else key(m["text"]))
+            tp += len(pred & gold)
+            fp += len(pred - gold)
+            fn += len(gold - pred)
+            errors += [("fp", row["sentence"], k) for k in pred - gold] + [("fn", row["sentence"], k) for k in gold - pred]
+            if row.get("ties") is not None:
+                sid_names = {sid: {key(n) for n in ns} for sid, ns in names.items()}
+                cands = store.db.execute(
+                    "SELECT subject_id, relation, object_id FROM nlp_tie_candidates WHERE passage_id = ? "
+                    "AND tie_id IS NOT NULL", (pid,)).fetchall()
+                gold_t = {(key(s), r, key(o)) for s, r, o in row["ties"]}
+                pred_t = set()
+                for c in cands:
+                    s_forms = sid_names.get(c["subject_id"], set())
+                    o_forms = sid_names.get(c["object_id"], set())
+                    match = next(((s, r, o) for s, r, o in gold_t if s in s_forms and r == c["relation"] and o in o_forms), None)
+                    pred_t.add(match or (c["subject_id"], c["relation"], c["object_id"]))
+                ttp += len(pred_t & gold_t)
+                tfp += len(pred_t - gold_t)
+                tfn += len(gold_t - pred_t)
+                errors += [("tie fp", row["sentence"], t) for t in pred_t - gold_t]
+                errors += [("tie fn", row["sentence"], t) for t in gold_t - pred_t]
+        store.close()
+    names_res = prf(tp, fp, fn)
+    names_res["sentences"] = len(labels) - len(missing)
+    ties_res = prf(ttp, tfp, tfn)
+    ties_res["sentences"] = names_res["sentences"]
+    return {"names": names_res, "ties": ties_res, "missing": missing, "errors": errors[:40]}
