@@ -195,3 +195,15 @@ def test_tag_command_module_imports_nothing_heavy():
             "print(any(m.split('.')[0] in ('spacy', 'sklearn', 'thinc') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_decision_matches_by_names_when_ids_change():
+    from scrutiny.nlp.review import match_decision
+
+    d = {"id": "tie-old", "decision": "rejected", "subject_name": "DRA", "relation": "funded",
+         "object_name": "Open Doors Review"}
+    decisions = {"by_id": {"tie-old": d}, "by_names": {("dra", "funded", "open doors review"): d}}
+    assert match_decision(decisions, "tie-new", "Department for Rural Affairs", "funded", "The Open Doors Review",
+                          subject_aliases=["DRA"]) is d
+    assert match_decision(decisions, "tie-new", "Department for Rural Affairs", "published", "Open Doors Review",
+                          subject_aliases=["DRA"]) is None

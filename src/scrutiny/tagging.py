@@ -487,6 +487,10 @@ def list_ties(project, store, curated, status: str | None = None, stakeholder: s
     from scrutiny.nlp.review import load_decisions, match_decision
 
     names = _names(store, curated)
+    aliases = {sid: s.get("aliases") or [] for sid, s in curated.stakeholders.items()}
+    if store.has_table("nlp_stakeholders"):
+        for r in store.db.execute("SELECT id, aliases FROM nlp_stakeholders"):
+            aliases[r["id"]] = json.loads(r["aliases"])
     decisions = load_decisions(project)
     evidence = _evidence(store)
     out = []
@@ -521,7 +525,8 @@ def list_ties(project, store, curated, status: str | None = None, stakeholder: s
             roles = Counter(e["role"] for e in ev if e["role"])
             subject_name = names.get(r["subject_id"], r["subject_id"])
             object_name = names.get(r["object_id"], r["object_id"])
-            decision = match_decision(decisions, tid, subject_name, r["relation"], object_name)
+            decision = match_decision(decisions, tid, subject_name, r["relation"], object_name,
+                                      aliases.get(r["subject_id"], ()), aliases.get(r["object_id"], ()))
             # More independent sentences make a suggestion surer (noisy-or, capped).
             conf = 1.0
             for e in ev:

@@ -72,9 +72,19 @@ def load_decisions(project) -> dict:
     return {"by_id": by_id, "by_names": by_names}
 
 
-def match_decision(decisions: dict, tie_id: str, subject_name: str, relation: str, object_name: str):
-    return decisions["by_id"].get(tie_id) or decisions["by_names"].get(
-        (key(subject_name), relation, key(object_name)))
+def match_decision(decisions: dict, tie_id: str, subject_name: str, relation: str, object_name: str,
+                   subject_aliases=(), object_aliases=()):
+    """The decision on a tie: by id, else by the names (or aliases) of its ends, so
+    that a decision still holds when an extracted stakeholder's id changes."""
+    found = decisions["by_id"].get(tie_id)
+    if found:
+        return found
+    for s in {key(subject_name), *(key(a) for a in subject_aliases)}:
+        for o in {key(object_name), *(key(a) for a in object_aliases)}:
+            found = decisions["by_names"].get((s, relation, o))
+            if found:
+                return found
+    return None
 
 
 def record(project, tie: dict, decision: str, note: str | None = None) -> dict:
