@@ -389,3 +389,17 @@ def test_cross_references_are_shown_both_ways(built):
     assert "Named in" in read(project, "stakeholders/northfield/index.html")
     essay = read(project, "critique/overview/index.html")
     assert "Passages this essay discusses" in essay and target.text in essay
+
+
+def test_a_rebuild_restores_files_deleted_from_the_site(built, tmp_path):
+    import shutil
+
+    project, _, passages, kb = built
+    out = tmp_path / "copy"
+    build_site(project, out, kb=kb)
+    shutil.rmtree(out / "p")
+    (out / "search" / "meta.json").unlink()
+    again = build_site(project, out, kb=kb)
+    assert again["pages_written"] >= len([p for ps in passages.values() for p in ps]) + 1
+    assert (out / "search" / "meta.json").is_file()
+    assert check_site(out)[0] == []
