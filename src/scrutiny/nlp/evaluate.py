@@ -146,7 +146,13 @@ def _real(tagger, names, what: str):
     from scrutiny.nlp.kb_adapter import Curated
     from scrutiny.nlp.real_documents import eval_real_names_ties
 
-    r = eval_real_names_ties(tagger, Curated())
+    # The curated names the tagger was given, so that their ids resolve to names.
+    stakeholders = {}
+    for sid, kind, surface in tagger.names:
+        entry = stakeholders.setdefault(sid, {"id": sid, "name": surface, "kind": kind, "aliases": []})
+        if surface != entry["name"]:
+            entry["aliases"].append(surface)
+    r = eval_real_names_ties(tagger, Curated(stakeholders=stakeholders))
     if "skipped" in r:
         return {"skipped": r["skipped"]}
     out = dict(r[what])
