@@ -58,3 +58,29 @@ def test_heading_paths_and_offsets():
     for p in ps:
         assert text[p.char_start:p.char_end] == p.text
     assert [p.ord for p in ps] == list(range(6))
+
+
+def test_page_breaks_give_each_sentence_its_page():
+    from scrutiny.passages import passage_page_at
+
+    text = "First sentence on page four.  Second sentence\n starts on page five."
+    brk = text.index("starts")
+    ps = make_passages("doc", [Block("paragraph", text, page=4, page_breaks=[brk])])
+    p = ps[0]
+    assert (p.page, p.page_end) == (4, 5)
+    # offsets moved with the white space that was collapsed
+    assert p.text[p.page_breaks[0]:].startswith("starts on page five")
+    assert p.page_at(p.text.index("First")) == 4
+    assert p.page_at(p.text.index("Second")) == 4
+    assert p.page_at(p.text.index("five")) == 5
+    assert passage_page_at({"page": 4, "page_breaks": p.page_breaks}, p.text.index("five")) == 5
+
+
+def test_repeated_title_does_not_nest_under_itself():
+    bl = [
+        Block("heading", "Annual Review", level=1, page=1),
+        Block("heading", "Annual Review", level=2, page=2),
+        Block("paragraph", "Body.", page=2),
+    ]
+    ps = make_passages("doc", bl)
+    assert ps[2].heading_path == ["Annual Review"]

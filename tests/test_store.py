@@ -15,7 +15,7 @@ def _doc(doc_id="d1"):
 def test_schema_versions_and_foreign_keys(tmp_path):
     store = Store(tmp_path / "s.db")
     versions = dict(store.db.execute("SELECT component, version FROM schema_versions").fetchall())
-    assert versions["core"] == 2
+    assert versions["core"] == 3
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     ps = make_passages("nodoc", [Block("paragraph", "Orphan text")])
     with pytest.raises(sqlite3.IntegrityError):
@@ -71,3 +71,12 @@ def test_readonly_store_requires_existing_file(tmp_path):
 
     with pytest.raises(ProjectError, match="scrutiny ingest"):
         Store(tmp_path / "missing.db", readonly=True)
+
+
+def test_page_breaks_round_trip(tmp_path):
+    store = Store(tmp_path / "s.db")
+    with store.transaction():
+        store.upsert_document(_doc())
+        store.replace_passages("d1", make_passages("d1", [Block("paragraph", "One page. Next page.", page=2, page_breaks=[10])]))
+    p = store.passages("d1")[0]
+    assert p["page_breaks"] == [10] and (p["page"], p["page_end"]) == (2, 3)

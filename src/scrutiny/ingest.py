@@ -27,7 +27,7 @@ from scrutiny.readers import DEFAULT_MAX_BYTES
 
 # Bump when readers or passage-making change in a way that alters passages:
 # every document is then re-read once, and its old ids are re-anchored.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 @dataclass

@@ -53,6 +53,10 @@ class Passage:
     heading_path: list[str] = field(default_factory=list)
     char_start: int = 0
     char_end: int = 0
+    page_breaks: list[int] = field(default_factory=list)  # offsets in text where a page begins
+
+    def page_at(self, offset: int) -> int:
+        return page_at(self.page, self.page_breaks, offset)
 
     @property
     def heading(self) -> str:
@@ -66,6 +70,51 @@ class Passage:
         }
 
 
+def page_at(first_page: int, page_breaks, offset: int) -> int:
+    """The page on which character ``offset`` of a passage's text stands."""
+    page = first_page
+    for brk in page_breaks or ():
+        if offset >= brk:
+            page += 1
+        else:
+            break
+    return page
+
+
+def passage_page_at(passage: dict, offset: int) -> int:
+    """``page_at`` for a passage row from the store (dict with page, page_breaks)."""
+    return page_at(passage["page"], passage.get("page_breaks") or (), offset)
+
+
+def _collapse(text: str, breaks: list[int]) -> tuple[str, list[int]]:
+    """Collapse white space and strip, moving the page-break offsets with it."""
+    if not breaks:
+        return _ws.sub(" ", text).strip(), []
+    out, mapping, prev_space = [], [], True  # leading space is dropped
+    for ch in text:
+        mapping.append(len(out))
+        if ch.isspace():
+            if not prev_space:
+                out.append(" ")
+            prev_space = True
+        else:
+            out.append(ch)
+            prev_space = False
+    mapping.append(len(out))
+    if out and out[-1] == " ":
+        out.pop()
+    collapsed = "".join(out)
+    moved = []
+    for b in breaks:
+        b = min(max(b, 0), len(text))
+        m = mapping[b]
+        # a break that lands on a space belongs to the first character after it
+        while m < len(collapsed) and collapsed[m] == " ":
+            m += 1
+        moved.append(min(m, len(collapsed)))
+    return collapsed, moved
+
+
 def make_passages(doc_id: str, blocks: list[Block]) -> list[Passage]:
     """Turn a reader's blocks into passages (one per block), in reading order."""
     passages: list[Passage] = []
@@ -73,7 +122,7 @@ def make_passages(doc_id: str, blocks: list[Block]) -> list[Passage]:
     headings: list[tuple[int, str]] = []  # (level, text) stack
     offset = 0
     for block in blocks:
-        text = _ws.sub(" ", block.text).strip()
+        text, breaks = _collapse(block.text, list(block.page_breaks or ()))
         if not text:
             continue
         if block.kind == HEADING:
@@ -81,7 +130,10 @@ def make_passages(doc_id: str, blocks: list[Block]) -> list[Passage]:
             while headings and headings[-1][0] >= level:
                 headings.pop()
             path = [h for _, h in headings]  # a heading's path is its parents
-            headings.append((level, text))
+            # a title repeated as the first heading inside (a cover page, then
+            # the same title over the text) does not nest under itself
+            if not headings or normalise(headings[-1][1]) != normalise(text):
+                headings.append((level, text))
         else:
             path = [h for _, h in headings]
         base = passage_id(doc_id, text)
@@ -95,6 +147,7 @@ def make_passages(doc_id: str, blocks: list[Block]) -> list[Passage]:
                 id=pid, doc_id=doc_id, ord=len(passages), kind=block.kind,
                 page=block.page, page_end=block.page_end or block.page, text=text,
                 heading_path=path, char_start=offset, char_end=offset + len(text),
+                page_breaks=breaks,
             )
         )
         offset += len(text)

@@ -71,6 +71,11 @@ CORE_MIGRATIONS = [
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
     INSERT INTO meta(key, value) VALUES ('content_version', '0');
     """,
+    """
+    -- Offsets in a passage's text where a new page begins (JSON list), so
+    -- that a sentence of a passage running overleaf gets its own page.
+    ALTER TABLE passages ADD COLUMN page_breaks TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 
@@ -186,11 +191,12 @@ class Store:
         self.db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
         self.db.executemany(
             "INSERT INTO passages (id, doc_id, ord, kind, page, page_end, heading, heading_path, "
-            "text, char_start, char_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "text, char_start, char_end, page_breaks) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     p.id, doc_id, p.ord, p.kind, p.page, p.page_end, p.heading,
                     json.dumps(p.heading_path, ensure_ascii=False), p.text, p.char_start, p.char_end,
+                    json.dumps(list(getattr(p, "page_breaks", ()) or ())),
                 )
                 for p in passages
             ],
@@ -292,4 +298,6 @@ def _doc(row) -> dict:
 def _passage(row) -> dict:
     d = dict(row)
     d["heading_path"] = json.loads(d["heading_path"] or "[]")
+    if "page_breaks" in d:
+        d["page_breaks"] = json.loads(d["page_breaks"] or "[]")
     return d

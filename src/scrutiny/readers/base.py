@@ -25,10 +25,15 @@ class Block:
     page: int = 1             # 1-based page the block starts on
     page_end: int | None = None  # page it ends on (None = same page)
     level: int = 0            # heading level (1 = top); 0 for non-headings
+    # Offsets into ``text`` where a new page begins, for a block that runs on
+    # overleaf: the text from page_breaks[i] on stands on page ``page + i + 1``.
+    # Readers of paged formats (PDF) fill it so that a sentence can be given
+    # its own page; len(page_breaks) == page_end - page.
+    page_breaks: list[int] = field(default_factory=list)
 
     def __post_init__(self):
         if self.page_end is None:
-            self.page_end = self.page
+            self.page_end = self.page + len(self.page_breaks)
 
 
 @dataclass
