@@ -121,3 +121,23 @@ def test_defined_acronyms_are_mentions_throughout_the_document(project, store):
     assert hso and hso <= set(facets[ids[1]]["stakeholders"])  # the bare HSO in another passage
     # An acronym of ordinary words is not a stakeholder.
     assert not facets.get(ids[2], {"stakeholders": []})["stakeholders"]
+
+
+def test_curated_claims_are_folded_into_the_claims_list(project, store):
+    from scrutiny.nlp.kb_adapter import Curated
+    from scrutiny.tagging import list_claims
+
+    with store.transaction():
+        ids = add_document(store, "harbour", TEXTS)
+    tag_store(project, store, tagger=shared_tagger())
+    curated = Curated(claims=[{"id": "cafes-pledge", "kinds": ["commitment"],
+                               "documents": [{"doc": "harbour", "search": "crisis cafes", "passages": [ids[3]]}]},
+                              {"id": "board-met", "kinds": ["statistic"],
+                               "documents": [{"doc": "harbour", "search": "board town hall", "passages": [ids[2]]}]}])
+    rows = {r["passage_id"]: r for r in list_claims(store, curated=curated)}
+    assert rows[ids[3]]["source"] == "curated" and rows[ids[3]]["claim_ids"] == ["cafes-pledge"]
+    assert rows[ids[3]]["details"]["commitment"] == {"confidence": 1.0, "source": "curated"}
+    # A located passage the tagger found no claim in: its best sentence, as it stands.
+    assert rows[ids[2]]["text"] == TEXTS[2] and rows[ids[2]]["kinds"] == ["statistic"]
+    assert [r["passage_id"] for r in list_claims(store, kind="statistic", curated=curated)].count(ids[2]) == 1
+    assert rows[ids[0]]["source"] in ("rule", "model")  # untouched

@@ -573,21 +573,100 @@ def co_mentions(store, a: str, b: str, limit: int = 5) -> list[dict]:
              "page": r["page"], "how": "co-mention"} for r in rows]
 
 
-def list_claims(store, doc_id: str | None = None, kind: str | None = None) -> list[dict]:
-    """``[{id, passage_id, doc_id, page, text, kinds, confidence, source, details}]`` in reading order."""
+def list_claims(store, doc_id: str | None = None, kind: str | None = None, curated=None) -> list[dict]:
+    """``[{id, passage_id, doc_id, page, text, kinds, confidence, source, details}]`` in reading order.
+
+    With ``curated``, the claims register of ``kb/claims.yaml`` is folded in: in a
+    passage a curated claim is located in (its passage ids, or the ``xref``
+    stage's located passages), the sentences the tagger tagged with one of the
+    claim's kinds, or else the sentence holding most of its search words, carry
+    the claim's kinds with source ``curated`` and its ``claim_id``.
+    """
     if not store.has_table("nlp_claims"):
         return []
-    sql = ("SELECT c.* FROM nlp_claims c JOIN passages p ON p.id = c.passage_id "
+    sql = ("SELECT c.*, p.ord FROM nlp_claims c JOIN passages p ON p.id = c.passage_id "
            + ("WHERE c.doc_id = ? " if doc_id else "") + "ORDER BY c.doc_id, p.ord, c.start")
-    out = []
+    rows = []
     for r in store.db.execute(sql, (doc_id,) if doc_id else ()):
-        kinds = json.loads(r["kinds"])
-        if kind and kind not in kinds:
+        rows.append({"id": r["id"], "passage_id": r["passage_id"], "doc_id": r["doc_id"], "page": r["page"],
+                     "text": r["text"], "kinds": json.loads(r["kinds"]), "confidence": r["confidence"],
+                     "source": r["source"], "start": r["start"], "end": r["end"],
+                     "details": json.loads(r["details"]), "_ord": r["ord"]})
+    if curated is not None and curated.claims:
+        rows = _fold_curated_claims(store, rows, curated, doc_id)
+    out = []
+    for r in sorted(rows, key=lambda r: (r["doc_id"], r["_ord"], r["start"])):
+        r.pop("_ord", None)
+        if kind and kind not in r["kinds"]:
             continue
-        out.append({"id": r["id"], "passage_id": r["passage_id"], "doc_id": r["doc_id"], "page": r["page"],
-                    "text": r["text"], "kinds": kinds, "confidence": r["confidence"], "source": r["source"],
-                    "start": r["start"], "end": r["end"], "details": json.loads(r["details"])})
+        out.append(r)
     return out
+
+
+def _located_passages(store, curated) -> dict[str, list[str]]:
+    """claim id -> passage ids it is located in (kb passage ids, then xref's located rows)."""
+    located: dict[str, list[str]] = defaultdict(list)
+    for c in curated.claims:
+        for d in c["documents"]:
+            located[c["id"]].extend(d.get("passages") or [])
+    if store.has_table("xref_claims"):
+        for r in store.db.execute("SELECT claim_id, passage_id FROM xref_claims WHERE origin = 'located' "
+                                  "AND claim_id IS NOT NULL"):
+            if r["passage_id"] not in located[r["claim_id"]]:
+                located[r["claim_id"]].append(r["passage_id"])
+    return located
+
+
+def _fold_curated_claims(store, rows, curated, doc_id):
+    import re
+
+    by_passage: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_passage[r["passage_id"]].append(r)
+    located = _located_passages(store, curated)
+    for c in curated.claims:
+        kinds = [k for k in c["kinds"] if k]
+        words = set()
+        for d in c["documents"]:
+            words |= {w.casefold() for w in re.findall(r"[\w']+", d.get("search") or "")}
+        for pid in located.get(c["id"], []):
+            p = store.passage(pid)
+            if p is None or (doc_id and p["doc_id"] != doc_id):
+                continue
+            # One sentence per located passage: the one holding most of the claim's
+            # search words, preferring sentences the tagger gave one of its kinds.
+            def score(a, b, text=p["text"]):
+                return sum(w in text[a:b].casefold() for w in words)
+
+            tagged = [r for r in by_passage.get(pid, []) if set(r["kinds"]) & set(kinds)]
+            spans = [(s["start"], s["end"]) for s in store.db.execute(
+                "SELECT start, end FROM nlp_sentences WHERE passage_id = ? ORDER BY start", (pid,))] \
+                if store.has_table("nlp_sentences") else []
+            spans = spans or [(0, len(p["text"]))]
+            best_tagged = max(tagged, key=lambda r: score(r["start"], r["end"]), default=None)
+            best_span = max(spans, key=lambda se: score(*se))
+            if best_tagged is not None and score(best_tagged["start"], best_tagged["end"]) >= score(*best_span):
+                targets = [best_tagged]
+            else:
+                start, end = best_span
+                existing = next((r for r in by_passage.get(pid, []) if r["start"] == start), None)
+                if existing is None:
+                    existing = {"id": f"{pid}@{start}", "passage_id": pid, "doc_id": p["doc_id"], "page": p["page"],
+                                "text": p["text"][start:end], "kinds": [], "confidence": 1.0, "source": "curated",
+                                "start": start, "end": end, "details": {}, "_ord": p["ord"]}
+                    rows.append(existing)
+                    by_passage[pid].append(existing)
+                targets = [existing]
+            for r in targets:
+                r["kinds"] = sorted(set(r["kinds"]) | set(kinds))
+                for k in kinds:
+                    r["details"][k] = {"confidence": 1.0, "source": "curated"}
+                r["source"] = "curated"
+                r["confidence"] = 1.0
+                r.setdefault("claim_ids", [])
+                if c["id"] not in r["claim_ids"]:
+                    r["claim_ids"].append(c["id"])
+    return rows
 
 
 def last_run(store) -> dict | None:

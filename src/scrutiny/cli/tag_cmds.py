@@ -166,15 +166,15 @@ def claims(project, doc_id, kind, as_json):
     """
     from scrutiny.tagging import list_claims
 
-    store, _ = _open(project)
+    store, curated = _open(project)
     try:
         _check_doc(store, doc_id)
-        rows = list_claims(store, doc_id=doc_id, kind=kind)
+        rows = list_claims(store, doc_id=doc_id, kind=kind, curated=curated)
     finally:
         store.close()
     if as_json:
-        emit_json([{k: c[k] for k in ("id", "passage_id", "doc_id", "page", "text", "kinds", "confidence", "source")}
-                   for c in rows])
+        emit_json([{**{k: c[k] for k in ("id", "passage_id", "doc_id", "page", "text", "kinds", "confidence", "source")},
+                    **({"claim_ids": c["claim_ids"]} if c.get("claim_ids") else {})} for c in rows])
         return
     if not rows:
         click.echo("no claims match (run `scrutiny tag`?)")

@@ -17,6 +17,7 @@ class Curated:
     stakeholders: dict = field(default_factory=dict)   # id -> {id, name, kind, sector, aliases, sources}
     ties: list = field(default_factory=list)           # [{id, subject, relation, object, role, start, end, sources, passages}]
     documents: dict = field(default_factory=dict)      # manifest doc id -> {title, short_title}
+    claims: list = field(default_factory=list)         # [{id, kinds, documents: [{doc, search, passages}]}]
 
     def names(self) -> list[tuple[str, str, str]]:
         """``(stakeholder id, kind, surface)`` for the curated-names component."""
@@ -58,7 +59,15 @@ def from_kb(kb, documents: dict | None = None) -> Curated:
             "end": getattr(t, "end", None), "sources": _sources(t),
             "passages": list(getattr(t, "passages", None) or []),
         })
-    return Curated(stakeholders, ties, documents or {})
+    claims = []
+    for c in getattr(kb, "claims", None) or []:
+        claims.append({
+            "id": c.id, "kinds": list(getattr(c, "kinds", None) or []),
+            "documents": [{"doc": d.doc, "search": getattr(d, "search", None),
+                           "passages": list(getattr(d, "passages", None) or [])}
+                          for d in getattr(c, "documents", None) or []],
+        })
+    return Curated(stakeholders, ties, documents or {}, claims)
 
 
 def load_curated(project) -> Curated:
