@@ -138,10 +138,11 @@ def passage_record(doc: dict, passage: dict, url: str) -> dict:
     text = passage["text"]
     if len(text) > TEXT_LIMIT:
         text = text[:TEXT_LIMIT].rsplit(" ", 1)[0] + " …"
-    rec = {"t": "p", "u": url, "d": doc["id"], "x": text,
-           "h": passage.get("heading") or "", "pg": passage.get("page")}
-    if passage.get("page_end") and passage.get("page_end") != passage.get("page"):
-        rec["pe"] = passage["page_end"]
+    rec = {"t": "p", "u": url, "d": doc["id"], "x": text, "h": passage.get("heading") or ""}
+    if (doc.get("pages") or 0) > 1:   # page numbers mean nothing in flowing text
+        rec["pg"] = passage.get("page")
+        if passage.get("page_end") and passage.get("page_end") != passage.get("page"):
+            rec["pe"] = passage["page_end"]
     return rec
 
 
