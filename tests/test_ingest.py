@@ -241,3 +241,25 @@ def test_no_project_is_a_clear_error(tmp_path, monkeypatch):
     r = CliRunner().invoke(cli, ["documents"])
     assert r.exit_code == 1
     assert "no scrutiny project found" in r.output and "scrutiny init" in r.output
+
+
+def test_broken_revision_keeps_the_good_copy_and_failed_files_are_not_registered(project, tmp_path):
+    good = _small_pdf(tmp_path / "report.pdf")
+    assert run_cli("ingest", good, root=project.root).exit_code == 0
+    copy = project.sources_dir / "report.pdf"
+    before = copy.read_bytes()
+    passages_before = Store(project.store_path).passages("report")
+    # the publisher's "revision" arrives truncated
+    good.write_bytes(before[: len(before) // 3])
+    r = run_cli("ingest", good, root=project.root)
+    assert r.exit_code == 1 and str(good) in r.output
+    assert copy.read_bytes() == before  # the good copy is untouched
+    assert Store(project.store_path).passages("report") == passages_before
+    # a bad new file is not registered, so the next plain ingest is clean
+    bad = tmp_path / "junk.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    assert run_cli("ingest", bad, root=project.root).exit_code == 1
+    assert "junk" not in project.manifest_path.read_text()
+    assert not (project.sources_dir / "junk.pdf").exists()
+    again = run_cli("ingest", root=project.root)
+    assert again.exit_code == 0, again.output

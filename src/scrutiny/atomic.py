@@ -12,11 +12,28 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+_UMASK: int | None = None
+
+
+def _file_mode(path: Path) -> int:
+    """The mode the new file gets: the old file's, else 0666 less the umask
+    (mkstemp alone would leave it 0600, unreadable to a web server)."""
+    global _UMASK
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        if _UMASK is None:
+            _UMASK = os.umask(0o022)
+            os.umask(_UMASK)
+        return 0o666 & ~_UMASK
+
+
 @contextmanager
 def atomic_open(path, mode: str = "w", encoding: str | None = "utf-8"):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, _file_mode(path))
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as fh:
             yield fh

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scrutiny.errors import ReaderError, ScrutinyError
 from scrutiny.fetch import sha256_file, source_path
-from scrutiny.manifest import DOC_KINDS, load_manifest, update_documents
+from scrutiny.manifest import DOC_KINDS, DocumentEntry, load_manifest, update_documents
 from scrutiny.passages import make_passages
 from scrutiny.project import Project
 from scrutiny.readers import DEFAULT_MAX_BYTES
@@ -74,171 +74,199 @@ def _read_one(path: str, max_bytes: int):
     return doc, time.perf_counter() - t
 
 
-def register_files(project: Project, files, kind: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES):
-    """Add files to the manifest (copying them into corpus/sources/ when they
-    live outside the project). Returns (doc ids, failures as DocReports)."""
+@dataclass
+class Candidate:
+    """A document to consider: read from ``read_path``; its source lives at
+    ``dest`` (a copy is made there only after the file has read cleanly)."""
+    entry: DocumentEntry
+    read_path: Path
+    dest: Path
+    display: str          # how messages name the file (what the user typed)
+    new: bool = False     # not in the manifest yet: registered once it reads cleanly
+
+
+def plan_files(project: Project, manifest, files, kind: str | None = None):
+    """Decide, without writing anything, which document each file is: an
+    existing one (same source, or a revised copy of a registered file of the
+    same name) or a new one (id from the file name). Returns (candidates,
+    failures)."""
     from slugify import slugify
 
     from scrutiny.readers import reader_for
 
-    manifest = load_manifest(project.manifest_path)
+    if kind and kind not in DOC_KINDS:
+        raise ScrutinyError(f"--kind must be one of {', '.join(DOC_KINDS)}, not {kind!r}")
     by_source = {}
     for entry in manifest.documents.values():
         try:
             by_source[source_path(project.root, entry).resolve()] = entry.id
         except (OSError, ValueError):
             pass
-    ids, failures, updates = [], [], {}
-    if kind and kind not in DOC_KINDS:
-        raise ScrutinyError(f"--kind must be one of {', '.join(DOC_KINDS)}, not {kind!r}")
+    taken = set(manifest.documents)
+    claimed_dests: set[Path] = set()
+    candidates, failures = [], []
     for f in files:
         path = Path(f)
+        display = str(f)
         try:
+            if not path.exists():
+                raise ReaderError(display, "file not found")
             if not path.is_file():
-                raise ReaderError(path, "file not found" if not path.exists() else "not a regular file")
-            reader_for(path)  # unsupported extension: refuse before copying anything
+                raise ReaderError(display, "this is a folder, not a file" if path.is_dir() else "not a regular file")
+            reader_for(path)  # an unsupported extension is refused before anything else
             resolved = path.resolve()
-            if resolved in by_source:
-                ids.append(by_source[resolved])
+            inside = resolved.is_relative_to(project.root)
+            dest = resolved if inside else (project.sources_dir / path.name)
+            known = by_source.get(resolved) or by_source.get(dest.resolve())
+            if known is None and not inside:
+                # an unregistered file of the same name already there: keep both
+                n = 2
+                while (dest.exists() and sha256_file(dest) != sha256_file(path)) or dest in claimed_dests:
+                    dest = project.sources_dir / f"{path.stem}-{n}{path.suffix}"
+                    n += 1
+            claimed_dests.add(dest)
+            if known is not None:
+                candidates.append(Candidate(manifest.documents[known], resolved, dest, display))
                 continue
-            if resolved.is_relative_to(project.root):
-                source = str(resolved.relative_to(project.root))
-                if resolved.parent == project.sources_dir.resolve():
-                    source = resolved.name
-            else:
-                project.sources_dir.mkdir(parents=True, exist_ok=True)
-                if path.stat().st_size > max_bytes:
-                    raise ReaderError(path, f"the file is over the {max_bytes / 1048576:.0f} MiB cap")
-                dest = project.sources_dir / path.name
-                known = by_source.get(dest.resolve())
-                if known is None:
-                    # an unregistered file of the same name: keep both
-                    n = 2
-                    while dest.exists() and sha256_file(dest) != sha256_file(path):
-                        dest = project.sources_dir / f"{path.stem}-{n}{path.suffix}"
-                        n += 1
-                if not dest.exists() or sha256_file(dest) != sha256_file(path):
-                    # new, or a revised version of a registered document: copy it in atomically
-                    tmp = dest.with_name(f".{dest.name}.part")
-                    shutil.copyfile(path, tmp)
-                    tmp.replace(dest)
-                if known is not None:
-                    ids.append(known)
-                    by_source[resolved] = known
-                    continue
-                source = dest.name
             base = slugify(path.stem, max_length=60, word_boundary=True) or "document"
             doc_id, n = base, 2
-            while doc_id in manifest.documents or doc_id in updates:
+            while doc_id in taken:
                 doc_id = f"{base}-{n}"
                 n += 1
-            updates[doc_id] = {"title": path.stem, "kind": kind or "policy", "source": source,
-                               "registered": True}
-            ids.append(doc_id)
-            by_source[resolved] = doc_id
+            taken.add(doc_id)
+            if inside and dest.parent == project.sources_dir.resolve():
+                source = dest.name
+            elif inside:
+                source = str(dest.relative_to(project.root))
+            else:
+                source = dest.name
+            entry = DocumentEntry(id=doc_id, title=path.stem, kind=kind or "policy", source=source,
+                                  extra={"registered": True})
+            candidates.append(Candidate(entry, resolved, dest, display, new=True))
         except ReaderError as exc:
-            failures.append(DocReport(doc_id=path.stem, path=str(path), status="failed", message=exc.reason))
-    if updates:
-        update_documents(project.manifest_path, updates)
-    return ids, failures
+            failures.append(DocReport(doc_id=path.stem, path=display, status="failed", message=exc.reason))
+    return candidates, failures
 
 
 def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=None,
            strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, tag: bool = True,
            workers: int | None = None, force: bool = False, progress=None) -> IngestReport:
-    """Ingest ``files`` (registering them) or, without files, the whole manifest."""
+    """Ingest ``files`` (registering them) or, without files, the whole manifest.
+
+    A file is copied into corpus/sources/ and registered in the manifest only
+    after it has read cleanly: a broken file, or a broken revision of a
+    registered one, changes nothing."""
     from scrutiny.store import Store
 
     t0 = time.perf_counter()
     report = IngestReport()
     say = progress or (lambda msg: None)
     _check_kb(project)
-    if files:
-        doc_ids, failures = register_files(project, files, kind=kind, max_bytes=max_bytes)
-        report.documents.extend(failures)
     manifest = load_manifest(project.manifest_path)
-    wanted = list(doc_ids) if doc_ids else list(manifest.documents)
+    if files:
+        candidates, failures = plan_files(project, manifest, files, kind=kind)
+        report.documents.extend(failures)
+    else:
+        wanted = list(doc_ids) if doc_ids else list(manifest.documents)
+        candidates = []
+        for doc_id in wanted:
+            entry = manifest.get(doc_id)
+            path = source_path(project.root, entry)
+            candidates.append(Candidate(entry, path, path, _rel(project, path)))
     project.ensure_data_dir()
     store = Store(project.store_path)
     try:
         # 1. decide what to read: hash every present source, skip the unchanged
         to_read = []
-        for doc_id in wanted:
-            entry = manifest.get(doc_id)
-            path = source_path(project.root, entry)
-            rel = _rel(project, path)
+        for c in candidates:
+            entry, path, shown = c.entry, c.read_path, c.display
             if not path.is_file():
                 report.documents.append(DocReport(
-                    doc_id, rel, "missing",
-                    message=f"source not found: run `scrutiny fetch {doc_id}` or put the file at {rel}"))
+                    entry.id, shown, "missing",
+                    message=f"source not found: run `scrutiny fetch {entry.id}` or put the file at {shown}"))
                 continue
             try:
-                if path.stat().st_size > max_bytes:
-                    raise ReaderError(rel, f"the file is {path.stat().st_size / 1048576:.1f} MiB, over the "
-                                           f"{max_bytes / 1048576:.0f} MiB cap (raise it with --max-size)")
+                size = path.stat().st_size
+                if size > max_bytes:
+                    raise ReaderError(shown, f"the file is {size / 1048576:.1f} MiB, over the "
+                                             f"{max_bytes / 1048576:.0f} MiB cap (raise it with --max-size)")
                 sha = sha256_file(path)
             except ReaderError as exc:
-                report.documents.append(DocReport(doc_id, rel, "failed", message=exc.reason))
+                report.documents.append(DocReport(entry.id, shown, "failed", message=exc.reason))
                 continue
             except OSError as exc:
-                report.documents.append(DocReport(doc_id, rel, "failed", message=f"cannot read: {exc.strerror}"))
+                report.documents.append(DocReport(entry.id, shown, "failed", message=f"cannot read: {exc.strerror}"))
                 continue
-            stored = store.document(doc_id)
-            if (not force and stored and stored["sha256"] == sha
+            stored = None if c.new else store.document(entry.id)
+            if (not force and stored and stored["sha256"] == sha and c.dest.is_file()
                     and stored["metadata"].get("pipeline") == PIPELINE_VERSION
                     and _same_entry(stored, entry)):
-                report.documents.append(DocReport(doc_id, rel, "unchanged", pages=stored["pages"] or 0,
+                report.documents.append(DocReport(entry.id, shown, "unchanged", pages=stored["pages"] or 0,
                                                   passages=stored["passages"] or 0))
                 continue
-            to_read.append((entry, path, rel, sha))
+            to_read.append((c, sha))
 
         # 2. read (in parallel when it pays)
-        results = _read_all(to_read, max_bytes, workers, say)
+        results = _read_all([(c.entry, c.read_path, c.display, sha) for c, sha in to_read],
+                            max_bytes, workers, say)
 
-        # 3. write everything in one transaction
+        # 3. keep what read cleanly
         changed = []
-        for (entry, path, rel, sha), outcome in zip(to_read, results):
+        for (c, sha), outcome in zip(to_read, results):
             if isinstance(outcome, ReaderError):
-                report.documents.append(DocReport(entry.id, rel, "failed", message=outcome.reason))
+                report.documents.append(DocReport(c.entry.id, c.display, "failed", message=outcome.reason))
                 continue
             doc, seconds = outcome
             warnings = list(doc.warnings)
             if strict and warnings:
-                report.documents.append(DocReport(entry.id, rel, "failed", message="; ".join(warnings)))
+                report.documents.append(DocReport(c.entry.id, c.display, "failed", message="; ".join(warnings)))
                 continue
-            changed.append((entry, rel, sha, doc, seconds, warnings))
+            changed.append((c, sha, doc, seconds, warnings))
         if strict and report.failed:
-            for entry, rel, sha, doc, seconds, warnings in changed:
-                report.documents.append(DocReport(entry.id, rel, "failed",
+            for c, sha, doc, seconds, warnings in changed:
+                report.documents.append(DocReport(c.entry.id, c.display, "failed",
                                                   message="not stored: --strict and another file failed"))
             changed = []
+
+        # 4. copy new and revised files in, then write everything in one transaction
         manifest_updates = {}
+        for c, sha, doc, seconds, warnings in changed:
+            if c.dest != c.read_path:
+                c.dest.parent.mkdir(parents=True, exist_ok=True)
+                tmp = c.dest.with_name(f".{c.dest.name}.part")
+                shutil.copyfile(c.read_path, tmp)
+                tmp.replace(c.dest)
         if changed:
             with store.transaction():
-                for entry, rel, sha, doc, seconds, warnings in changed:
+                for c, sha, doc, seconds, warnings in changed:
+                    entry = c.entry
                     t = time.perf_counter()
-                    title_update = _title_for_registered(entry, rel, doc)
+                    title_update = _title_for_registered(entry, doc, new=c.new)
                     if title_update:
                         entry.title = title_update
                     passages = make_passages(entry.id, doc.blocks)
+                    rel = _rel(project, c.dest)
                     redirected, orphans = _store_document(store, project, entry, rel, sha, doc, passages)
                     report.documents.append(DocReport(
-                        entry.id, rel, "ingested", pages=doc.pages, passages=len(passages),
+                        entry.id, c.display, "ingested", pages=doc.pages, passages=len(passages),
                         seconds=seconds + time.perf_counter() - t, warnings=warnings,
                         redirected=redirected, orphans=orphans))
                     update = {"sha256": sha}
-                    if title_update:
+                    if c.new:
+                        update.update({"title": entry.title, "kind": entry.kind, "source": entry.source,
+                                       "registered": True})
+                    elif title_update:
                         update["title"] = title_update
                     manifest_updates[entry.id] = update
                 store.bump_content_version()
         if manifest_updates:
             update_documents(project.manifest_path, manifest_updates)
 
-        # 4. tag the passages that have no tags yet
+        # 5. tag the passages that have no tags yet
         if tag:
             report.tagging = _tag(project, store, say, report)
 
-        # 5. rebuild the search index when the store moved on
+        # 6. rebuild the search index when the store moved on
         from scrutiny.index import index_content_version
 
         if index_content_version(project.index_path) != store.content_version:
@@ -365,10 +393,10 @@ def _reanchor(store, doc_id, old, gone, stale, passages):
     return redirected, orphans
 
 
-def _title_for_registered(entry, rel, doc) -> str | None:
+def _title_for_registered(entry, doc, new: bool = False) -> str | None:
     """A file registered by `scrutiny ingest FILE` starts with its file name as
     title; the file's own title (metadata, else first heading) replaces it."""
-    if not entry.extra.get("registered") or entry.title != Path(rel).stem:
+    if not new and (not entry.extra.get("registered") or entry.title != Path(entry.source or "").stem):
         return None
     title = (doc.metadata.get("title") or "").strip()
     if not title:

@@ -60,6 +60,34 @@ def _filter_query(filters: SearchFilters):
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
+def _check_filters(searcher, filters: SearchFilters) -> None:
+    """Unknown filter values are errors, not silent empty results."""
+    from scrutiny.errors import ScrutinyError
+    from scrutiny.readers.base import BLOCK_KINDS
+
+    docs = {t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon("doc_id")}
+    for d in filters.doc:
+        if d not in docs:
+            raise ScrutinyError(f"--doc {d}: no such document in the index (known: {', '.join(sorted(docs)) or 'none'})")
+    for k in filters.kind:
+        if k not in BLOCK_KINDS:
+            raise ScrutinyError(f"--kind {k}: not a passage kind (use one of {', '.join(BLOCK_KINDS)})")
+    if filters.tag:
+        from scrutiny.schema import vocabulary
+
+        kinds = list(vocabulary().claim_kinds)
+        for t in filters.tag:
+            if t.lower() not in kinds:
+                raise ScrutinyError(f"--tag {t}: not a claim kind (use one of {', '.join(kinds)})")
+    if filters.stakeholder:
+        known = {t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon("stakeholders")}
+        for sid in filters.stakeholder:
+            if sid.lower() not in known:
+                raise ScrutinyError(
+                    f"--stakeholder {sid}: no passage names this stakeholder id "
+                    "(list ids with `scrutiny stakeholders`)")
+
+
 def search(index_link, query: str, filters: SearchFilters | None = None, limit: int = 10,
            marks: tuple[str, str] = ("**", "**")) -> dict:
     """Run ``query``; returns {query, total, hits: [{passage_id, doc_id, ...}]}."""
@@ -77,10 +105,16 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
         raise ScrutinyError(f"could not parse the query {query!r}: {exc}") from None
     hits_out = []
     with ix.searcher() as searcher:
-        results = searcher.search(q, limit=limit, filter=_filter_query(filters), terms=True)
+        _check_filters(searcher, filters)
+        fq = _filter_query(filters)
+        results = searcher.search(q, limit=limit, filter=fq, terms=True)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = _MarkFormatter(*marks).get()
-        total = results.estimated_length() if not results.has_exact_length() else len(results)
+        if fq is None or results.scored_length() < (limit or 0):
+            total = len(results) if fq is None else results.scored_length()
+        else:
+            # Whoosh's len() ignores the filter: count the filtered matches, unscored
+            total = len(searcher.search(q, limit=None, filter=fq, scored=False))
         for hit in results:
             text = hit["text"]
             snippet = hit.highlights("text", top=2) or hit.highlights("heading") or _lead(text)

@@ -50,13 +50,26 @@ def get_project(ctx: click.Context | None = None):
 
 
 def pass_project(fn):
-    """Decorator: call the command with ``project`` as first argument."""
+    """Decorator: call the command with ``project`` as first argument.
+
+    Adds ``--root DIR`` to the command itself, so that both
+    ``scrutiny --root DIR search x`` and ``scrutiny search x --root DIR`` work.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        root = kwargs.pop("command_root", None)
+        if root is not None:
+            from scrutiny.project import Project
+
+            ctx = click.get_current_context()
+            ctx.find_root().obj["project"] = Project.find(root)
         return fn(get_project(), *args, **kwargs)
 
-    return wrapper
+    return click.option(
+        "--root", "command_root", type=click.Path(file_okay=False), default=None,
+        help="Project root (default: found from the current folder; see `scrutiny --help`).",
+    )(wrapper)
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

@@ -52,7 +52,7 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, as_json):
                     click.echo(f"{d.path}: warning: {w}", err=True)
                 for o in d.orphans:
                     click.echo(f"{d.path}: orphaned passage {o}: its text is gone from the new version "
-                               "(see `scrutiny show {o}`)", err=True)
+                           f"(see `scrutiny show {o}`)", err=True)
             elif d.status == "unchanged":
                 click.echo(f"{d.doc_id}: unchanged ({d.passages} passages)")
             elif d.status == "missing":
@@ -98,7 +98,7 @@ def documents(project, as_json):
             "id": doc_id,
             "title": (d or {}).get("title") or (entry.title if entry else doc_id),
             "kind": (d or {}).get("kind") or (entry.kind if entry else None),
-            "source": (d or {}).get("source") or (entry.source if entry else None),
+            "source": (d or {}).get("source") or (_source_rel(project, entry) if entry else None),
             "sha256": (d or {}).get("sha256") or (entry.sha256 if entry else None),
             "pages": (d or {}).get("pages"),
             "passages": (d or {}).get("passages"),
@@ -109,6 +109,17 @@ def documents(project, as_json):
     for r in rows:
         state = f"{r['pages']} pages, {r['passages']} passages" if r["passages"] is not None else "not ingested"
         click.echo(f"{r['id']:<28} {r['kind'] or '':<9} {state:<28} {r['title']}")
+
+
+def _source_rel(project, entry) -> str:
+    """Where a manifest document's source lives, relative to the root (as the store has it)."""
+    from scrutiny.fetch import source_path
+
+    path = source_path(project.root, entry)
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)
 
 
 @cli.command()

@@ -1,0 +1,57 @@
+"""Search over a small hand-made index: exact totals, filters, errors."""
+
+import pytest
+
+from scrutiny.errors import ScrutinyError
+from scrutiny.index import build_index
+from scrutiny.search import SearchFilters, search
+
+
+@pytest.fixture
+def index(tmp_path):
+    link = tmp_path / "data" / "index"
+    passages = []
+    for i in range(60):
+        doc = "alpha" if i % 3 else "beta"
+        text = f"Paragraph {i} about pension letters and notices." if i % 2 else f"Paragraph {i} about bus fares."
+        passages.append({"id": f"{doc}-{i}", "doc_id": doc, "ord": i, "kind": "paragraph", "page": 1 + i // 10,
+                         "page_end": 1 + i // 10, "heading": "", "text": text})
+    facets = {"alpha-1": {"tags": ["statistic"], "stakeholders": ["transport-board"]}}
+    build_index(link, {"alpha": "Alpha report", "beta": "Beta report"}, passages, facets)
+    return link
+
+
+def test_total_is_exact_whatever_the_limit(index):
+    full = search(index, "pension", limit=1000)
+    assert full["total"] == len(full["hits"]) == 30
+    assert search(index, "pension", limit=3)["total"] == 30
+
+
+def test_total_counts_after_filters(index):
+    res = search(index, "pension", SearchFilters(doc=("beta",)), limit=2)
+    expected = sum(1 for i in range(60) if i % 3 == 0 and i % 2)
+    assert res["total"] == expected
+    assert all(h["doc_id"] == "beta" for h in res["hits"])
+    res = search(index, "pension", SearchFilters(page_min=2, page_max=2), limit=50)
+    assert res["total"] == 5 and all(h["page"] == 2 for h in res["hits"])
+
+
+def test_tag_and_stakeholder_filters(index):
+    assert [h["passage_id"] for h in search(index, "pension", SearchFilters(tag=("statistic",)))["hits"]] == ["alpha-1"]
+    assert search(index, "pension", SearchFilters(stakeholder=("transport-board",)))["total"] == 1
+
+
+@pytest.mark.parametrize("filters,message", [
+    (SearchFilters(doc=("gamma",)), "no such document"),
+    (SearchFilters(kind=("chapter",)), "not a passage kind"),
+    (SearchFilters(tag=("rumour",)), "not a claim kind"),
+    (SearchFilters(stakeholder=("nobody",)), "no passage names"),
+])
+def test_unknown_filter_values_are_errors(index, filters, message):
+    with pytest.raises(ScrutinyError, match=message):
+        search(index, "pension", filters)
+
+
+def test_bad_query_syntax_is_a_clear_error(index):
+    res = search(index, '"unclosed phrase')  # whoosh copes; must not raise
+    assert "total" in res
