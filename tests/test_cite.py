@@ -202,3 +202,86 @@ def test_critique_is_a_web_page_and_ris_dates_are_well_formed(plan):
     assert entry["type_of_reference"] == "ELEC" and entry["date"] == "2018///"
     (entry,) = rispy.loads(cite_passage(p, PLAN_DOC, "ris", BASE, ACCESSED))
     assert entry["date"] == "2016/02//"
+
+
+# --- a file registered by `scrutiny ingest FILE`: no authors/date in the manifest ---
+
+REGISTERED_DOC = {
+    "id": "decision", "title": "A Synthetic Decision on Assessment Reform", "short_title": "",
+    "kind": "policy", "publisher": "", "authors": [], "date": "", "url": "", "licence": "",
+    "source": "corpus/sources/decision.pdf", "pages": 40,
+    # what the PDF reader found in the file's own properties
+    "metadata": {"authors": ["XDEP"], "date": "2026-01-29", "title": "A Synthetic Decision on Assessment Reform"},
+}
+PAGE_12 = {"id": "decision-abcdefabcdef", "doc_id": "decision", "text": "Synthetic words.",
+           "page": 12, "page_end": 12}
+
+
+@pytest.mark.parametrize("style, start", [
+    ("harvard", "XDEP (2026) A Synthetic Decision on Assessment Reform, p. 12."),
+    ("apa", "XDEP. (2026). A Synthetic Decision on Assessment Reform (p. 12)."),
+    ("chicago", "XDEP. 2026. A Synthetic Decision on Assessment Reform."),
+])
+def test_registered_file_is_cited_from_its_own_metadata(style, start):
+    text = cite_passage(PAGE_12, REGISTERED_DOC, style, BASE, ACCESSED)
+    assert text.startswith(start), text
+    assert text.count("Assessment Reform") == 1, text
+    assert "no date" not in text and "n.d." not in text
+    item = csl_item(REGISTERED_DOC, PAGE_12)
+    assert item["author"] == [{"literal": "XDEP"}] and item["issued"] == {"date-parts": [[2026, 1, 29]]}
+
+
+def test_manifest_fields_win_over_file_metadata():
+    doc = REGISTERED_DOC | {"authors": ["Example Therapy Taskforce"], "date": "2016"}
+    item = csl_item(doc, PAGE_12)
+    assert item["author"] == [{"literal": "Example Therapy Taskforce"}]
+    assert item["issued"] == {"date-parts": [[2016]]}
+
+
+@pytest.mark.parametrize("style, locator", [("harvard", "p. 12"), ("apa", "(p. 12)"), ("chicago", ", 12)")])
+def test_no_author_anywhere_title_and_page_once(style, locator):
+    """Without author or publisher the styles put the title first; it must not come again
+    (citeproc-py did not suppress what a macro substituted)."""
+    doc = REGISTERED_DOC | {"metadata": {}}
+    text = cite_passage(PAGE_12, doc, style, BASE, ACCESSED)
+    reference = text.partition(" In text: ")[0]   # Chicago adds the in-text form for the page
+    assert reference.lower().count("a synthetic decision on assessment reform") == 1, text
+    assert text.count(locator) == 1, text
+    assert text.lower().startswith("a synthetic decision on assessment reform")
+
+
+def test_chicago_prints_the_page():
+    """Chicago author-date keeps a report's page for the in-text citation: the passage's
+    citation carries it."""
+    text = cite_passage(PAGE_12, REGISTERED_DOC, "chicago", BASE, ACCESSED)
+    assert text.endswith("In text: (XDEP 2026, 12)"), text
+    # a flowing source has no page: nothing is added
+    flowing = REGISTERED_DOC | {"source": "decision.html", "pages": 1}
+    assert "In text" not in cite_passage(PAGE_12, flowing, "chicago", BASE, ACCESSED)
+
+
+def test_apa_without_accessed_date_has_no_bare_retrieved():
+    """The site leaves the accessed date out and passes a placeholder base address."""
+    from scrutiny.cite.styles import render
+
+    item = csl_item(REGISTERED_DOC | {"metadata": {}}, PAGE_12, base_url="SCRUTINYBASE")
+    item.pop("accessed")
+    for html in (False, True):
+        reference = render(item, "apa", html=html)[0]
+        assert "Retrieved" not in reference, reference
+        assert reference.endswith("SCRUTINYBASE/p/decision-abcdefabcdef/"), reference
+    item["accessed"] = {"date-parts": [[2026, 11, 26]]}
+    assert "Retrieved 26 November 2026, from SCRUTINYBASE/p/" in render(item, "apa")[0]
+
+
+def test_cli_cite_warns_when_permalinks_are_relative(plan, project, cli_runner, monkeypatch):
+    monkeypatch.delenv("SCRUTINY_BASE_URL", raising=False)
+    _, passages = plan
+    p = _passage(passages, "Half of")
+    res = cli_runner("cite", p["id"], root=project.root)
+    assert res.exit_code == 0
+    assert f"Available at: /p/{p['id']}/" in res.stdout
+    assert "warning: the permalink is site-relative" in res.stderr
+    assert "base_url" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    res = cli_runner("cite", p["id"], "--base-url", "https://campaign.example", root=project.root)
+    assert res.exit_code == 0 and "warning" not in res.stderr

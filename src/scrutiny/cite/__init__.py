@@ -62,7 +62,16 @@ def cite_passage(
     """
     item = csl_item(document, passage, base_url=base_url, accessed=accessed,
                     quote=quote and style in FORMATS)
-    text = format_item(item, style, html=html)
+    if style in FORMATS:
+        text = format_item(item, style, html=html)
+    else:
+        from scrutiny.cite.styles import render, shows_page
+
+        text, short = render(item, style, html=html)
+        if item.get("page") and not shows_page(style, item["type"]):
+            # the style keeps the page for the in-text citation (Chicago author-date):
+            # a passage's citation must still say where the passage is
+            text = f"{text} In text: {short}"
     if quote and style not in FORMATS:
         if html:
             from html import escape

@@ -113,6 +113,26 @@ def _paginated(document: dict) -> bool:
     return (document.get("pages") or 0) > 1
 
 
+def described(document: dict, key: str):
+    """A document's title, authors, publisher or date: the manifest's value, else
+    what the source file says about itself (``document["metadata"]``: PDF
+    properties, HTML meta tags, DOCX core properties, Markdown front matter),
+    which is all a file registered by ``scrutiny ingest FILE`` has. Authors come
+    back as a list; an empty value as None."""
+    value = document.get(key)
+    if not value:
+        value = (document.get("metadata") or {}).get(key)
+        if key == "authors" and not value:
+            value = (document.get("metadata") or {}).get("author")
+    if not value:
+        return None
+    if key == "authors":
+        if isinstance(value, (str, dict)):
+            value = [value]
+        return [a for a in value if a and (isinstance(a, dict) or str(a).strip())] or None
+    return value if isinstance(value, (str, _dt.date)) else str(value)
+
+
 def csl_type(document: dict) -> str:
     explicit = document.get("csl_type") or (document.get("metadata") or {}).get("csl_type")
     if explicit:
@@ -140,23 +160,24 @@ def csl_item(
     For a whole document ``URL`` is the document's official address.
     """
     item: dict = {"id": passage["id"] if passage else document["id"], "type": csl_type(document)}
-    item["title"] = document.get("title") or document["id"]
+    item["title"] = described(document, "title") or document["id"]
     if document.get("short_title"):
         item["title-short"] = document["short_title"]
-    authors = [csl_name(a) for a in document.get("authors") or []]
+    authors = [csl_name(a) for a in described(document, "authors") or []]
     authors = [a for a in authors if a]
+    publisher = described(document, "publisher")
     if authors:
         item["author"] = authors
-    elif document.get("publisher"):
+    elif publisher:
         # No named author: the publisher is the corporate author (as Harvard and APA advise).
-        item["author"] = [{"literal": document["publisher"]}]
-    if document.get("publisher"):
-        item["publisher"] = document["publisher"]
+        item["author"] = [{"literal": publisher}]
+    if publisher:
+        item["publisher"] = publisher
     for key in ("publisher_place", "container_title", "volume", "issue", "DOI", "ISBN", "ISSN"):
         value = document.get(key)
         if value:
             item[key.replace("_", "-")] = str(value)
-    issued = csl_date(document.get("date"))
+    issued = csl_date(described(document, "date"))
     if issued:
         item["issued"] = issued
     if passage is None:

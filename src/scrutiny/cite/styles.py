@@ -51,9 +51,56 @@ def style_path(style: str) -> str:
     )
 
 
+_SUBSTITUTING: list[list[tuple[str, str]]] = []  # (tag, variable) rendered inside each open cs:substitute
+
+
+def _suppress_substituted() -> None:
+    """Make citeproc-py suppress what a ``cs:substitute`` rendered, as CSL 1.0.2 requires.
+
+    The specification: "Substituted variables are suppressed in the rest of the
+    output to prevent duplication." citeproc-py does so only when the
+    substitute's child is itself ``<text variable="title"/>``; the styles we use
+    substitute through a macro or a ``cs:choose`` (``<text macro="title"/>``),
+    so a document without author or publisher came out as "Title (no date)
+    Title, p. 12." (APA repeated the page with the title). This records the
+    variables each substitution actually rendered and adds them to the layout's
+    suppressed list. Applied once; idempotent.
+    """
+    from citeproc import model
+
+    if getattr(model.Substitute, "_scrutiny_suppresses", False):
+        return
+    text_variable = model.Text._variable
+    substitute_render = model.Substitute.render
+
+    def _variable(self, item, context):
+        value = text_variable(self, item, context)
+        if value and _SUBSTITUTING:
+            _SUBSTITUTING[-1].append((self.tag, self.get("variable")))
+        return value
+
+    def render(self, item, context=None, **kwargs):
+        _SUBSTITUTING.append([])
+        try:
+            text = substitute_render(self, item, context=context, **kwargs)
+        finally:
+            rendered = _SUBSTITUTING.pop()
+        if text and rendered and context is not None:
+            repressed = context.get_layout().repressed
+            for tag, variable in rendered:
+                repressed.setdefault(tag, []).append(variable)
+        return text
+
+    model.Text._variable = _variable
+    model.Substitute.render = render
+    model.Substitute._scrutiny_suppresses = True
+
+
 @lru_cache(maxsize=16)
 def load_style(style: str):
     from citeproc import CitationStylesStyle
+
+    _suppress_substituted()
 
     # validate=False: the RelaxNG check costs more than the rendering and the
     # styles come from the CSL project's own repository.
@@ -83,7 +130,31 @@ def render(item: dict, style: str, *, html: bool = False) -> tuple[str, str]:
         in_text = str(bib.cite(citation, lambda _item: None))
         entries = bib.bibliography()
     reference = str(entries[0]) if entries else ""
-    return _tidy(reference), _tidy(in_text)
+    return _tidy(_no_bare_retrieved(reference, item, html)), _tidy(in_text)
+
+
+def _no_bare_retrieved(reference: str, item: dict, html: bool) -> str:
+    """APA prints "Retrieved <date>, from <URL>" for an undated source; without
+    an accessed date (the site leaves it to the reader) the style leaves a bare
+    "Retrieved <URL>", which reads wrong: the URL stands alone instead."""
+    url = item.get("URL")
+    if not url:
+        return reference
+    if html:
+        from html import escape
+
+        url = escape(url, quote=False)
+    return reference.replace(f"Retrieved {url}", url)
+
+
+@lru_cache(maxsize=64)
+def shows_page(style: str, csl_type: str) -> bool:
+    """Does this style's reference print the page of an item of this CSL type?
+    (Chicago author-date, for one, gives a report's page only in the in-text
+    citation.) Learned once per style and type from a probe item."""
+    probe = {"id": "probe", "type": csl_type, "title": "Probe", "author": [{"literal": "Probe Office"}],
+             "issued": {"date-parts": [[2000]]}, "page": "919191"}
+    return "919191" in render(probe, style)[0]
 
 
 def _tidy(text: str) -> str:

@@ -48,6 +48,9 @@ def cite(project, passage_id, style, quote, accessed, base_url, as_json):
     if found.notice:
         click.echo(found.notice, err=True)
     base = project.base_url if base_url is None else base_url
+    if not base:
+        click.echo("warning: the permalink is site-relative (/p/ID/): set [project] base_url in "
+                   "corpus/manifest.toml (or $SCRUTINY_BASE_URL, or --base-url)", err=True)
     text = cite_passage(found.passage, found.document, style, base, accessed, quote=quote)
     if as_json:
         out = {
