@@ -38,11 +38,11 @@ ROLE = (
 )
 REL_VERB_POSITION = r"(?:chairs|chaired|leads|led|heads|headed|runs|ran|directs|directed|founded|co-founded|manages|managed)"
 
-PATTERNS: list[tuple[str, str, str, float, re.Pattern]] = []
+PATTERNS: list[tuple[str, str, float, re.Pattern]] = []  # (name, relation, confidence, regex)
 
 
 def _p(name, relation, confidence, regex):
-    PATTERNS.append((name, relation, "", confidence, re.compile(regex, re.I)))
+    PATTERNS.append((name, relation, confidence, re.compile(regex, re.I)))
 
 
 # position / member_of ---------------------------------------------------------
@@ -93,8 +93,7 @@ _p("delivers", "provides", 0.65, rf"{E}\s*{GAP}(?:,\s*which\s+)?(?:provides|deli
 _p("contract", "provides", 0.75, rf"{E}\s*{GAP}(?:holds|held|won|was awarded|has been awarded|has|had)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+)?contracts?\s+[^§;]{{0,60}}?\b(?:with|from|for)\s+{DET}{E}")
 _p("analysis_by", "authored", 0.75, rf"\b(?:the\s+)?(?:analysis|evidence review|research|modelling|evaluation)\s+(?:for|behind|underpinning)\s+{DET}{E}\s+(?:was|were|has been)\s+(?:provided|carried out|done|supplied|undertaken|conducted)\s+by\s+{DET}{E}")
 
-# Which placeholder is the subject: patterns whose object comes first in the text.
-# For these the later placeholder is the subject.
+# Patterns whose first placeholder is the object and the second the subject.
 _FIRST_IS_OBJECT = {"analysis_by"}
 
 CHAIR_ROLES = {"chaired": "chair", "co-chaired": "co-chair", "led": "lead", "headed": "head",
@@ -205,9 +204,8 @@ class TiePatterns:
         anchors.append((length, pos))
         pieces.append(doc.text[pos:s_end])
         masked = "".join(pieces)
-        self._anchors = anchors
         found: dict[tuple, dict] = {}
-        for name, relation, _, conf, rx in PATTERNS:
+        for name, relation, conf, rx in PATTERNS:
             for m in rx.finditer(masked):
                 nums = [int(x) for x in re.findall(r"§(\d+)§", m.group(0))]
                 a, b = nums[0], nums[1]
@@ -227,12 +225,12 @@ class TiePatterns:
                     rel = "member_of"
                 for si, oi in pairs:
                     self._add(found, doc, in_sent[si], in_sent[oi], rel, role, conf, name, s_start, s_end)
-        self._agent_ties(found, doc, masked, in_sent, s_start, s_end)
+        self._agent_ties(found, doc, masked, anchors, in_sent, s_start, s_end)
         if self.use_dependencies and doc.has_annotation("DEP"):
             self._dependency_ties(found, doc, in_sent, s_start, s_end)
         return [t for t in found.values() if t["confidence"] >= self.min_confidence]
 
-    def _agent_ties(self, found, doc, masked, in_sent, s_start, s_end):
+    def _agent_ties(self, found, doc, masked, anchors, in_sent, s_start, s_end):
         vocab = _vocab()
         for rel, rx in list(_AGENT_RX.items()) + [("funded", _FUNDING_FROM)]:
             conf = AGENT_VERBS[rel][1] if rel in AGENT_VERBS else 0.8
@@ -245,7 +243,7 @@ class TiePatterns:
                 if rel == "chaired":
                     verb = m.group(0).split()[0].lower()
                     relation, role = "position", CHAIR_ROLES.get(verb, verb)
-                syntactic = self._attached_to(doc, masked, m.start(), in_sent, candidates)
+                syntactic = self._attached_to(doc, masked, anchors, m.start(), in_sent, candidates)
                 if syntactic is not None:
                     candidates = [syntactic]
                 for oi in reversed(candidates):
@@ -269,13 +267,14 @@ class TiePatterns:
                                   conf - (0.1 if candidates[-1] != oi else 0.0), f"agent_{rel}", s_start, s_end)
                     break
 
-    def _attached_to(self, doc, masked, masked_pos, in_sent, candidates):
+    @staticmethod
+    def _attached_to(doc, masked, anchors, masked_pos, in_sent, candidates):
         """With a parse: the candidate the participle ("directed" in "the Unit, based at
         X and directed by Y") hangs from, climbing conj/acl/relcl links; else None."""
         if not doc.has_annotation("DEP"):
             return None
         orig = None
-        for (m_start, o_start), nxt in zip(self._anchors, self._anchors[1:] + [(len(masked), None)]):
+        for (m_start, o_start), nxt in zip(anchors, anchors[1:] + [(len(masked), None)]):
             if m_start <= masked_pos < nxt[0] and o_start is not None:
                 orig = o_start + (masked_pos - m_start)
                 break
