@@ -361,6 +361,83 @@ def make_long_report_pdf(path: Path, pages: int = 150, seed: int = 11, embed_fon
     return w.pdf.pages_count, truth
 
 
+# -- raised note references glued to numbers (tests/test_readers_pdf.py) ------------
+
+SUP_SIZE, SUP_RISE = 6.5, 4.0
+
+
+def write_runs(w: ReportWriter, y: float, runs, size: float = BODY_SIZE, x: float = LEFT) -> None:
+    """One line of text runs on baseline ``y``: ``(text, raised)`` pairs, or
+    ``(text, raised, gap)`` with ``gap`` points of blank space (no space
+    character) before the run. A raised run is a note reference: smaller type
+    set above the baseline, written straight after the text before it."""
+    pdf = w.pdf
+    for run in runs:
+        text, raised, gap = (run + (0.0,))[:3]
+        x += gap
+        if raised:
+            pdf.set_font(w.family, "", size * SUP_SIZE / BODY_SIZE)
+            pdf.text(x + 0.3, y - SUP_RISE * size / BODY_SIZE, text)
+            x += 0.3 + pdf.get_string_width(text)
+        else:
+            pdf.set_font(w.family, "", size)
+            pdf.text(x, y, text)
+            x += pdf.get_string_width(text)
+
+
+NUMBERS_OPENING = "Widget depots in numbers"
+# (runs of each line, the block's text as a reader must give it)
+NUMBERS_PARAGRAPHS = [
+    ([[("The north depot reopened on 3 March 2024", False), ("1", True), (" after a closure that", False)],
+      [("lasted most of the winter, and about 17.8", False), ("2", True), (" thousand repairs", False)],
+      [("were booked in its first year; the queue shrank by 3.5", False), ("14", True), (" per cent.", False)]],
+     "The north depot reopened on 3 March 2024 1 after a closure that lasted most of the winter, and "
+     "about 17.8 2 thousand repairs were booked in its first year; the queue shrank by 3.5 14 per cent."),
+    ([[("12.", False), ("27.4% of callers aged 50-63", False, 1.4), ("3", True),
+       (" waited more than a week for a", False)],
+      [("visit, against 9.1% in the year before.", False, 18.5)]],
+     "12. 27.4% of callers aged 50-63 3 waited more than a week for a visit, against 9.1% in the year before."),
+    ([[("13.", False), ("The south depot kept its own waiting list for", False, 1.4)],
+      [("spare parts, which made the two counts hard to compare.", False, 18.5)]],
+     "13. The south depot kept its own waiting list for spare parts, which made the two counts hard to compare."),
+]
+NUMBERS_NOTES = [
+    ([("1", True), ("The reopening date was moved twice.", False)], "1 The reopening date was moved twice."),
+    ([("2", True), ("16 thousand of these were small jobs done on the day.", False)],
+     "2 16 thousand of these were small jobs done on the day."),
+    ([("3", True), ("Callers gave their age when they booked.", False)], "3 Callers gave their age when they booked."),
+]
+
+
+def make_numbers_pdf(path: Path, embed_font: bool = False) -> list[tuple[str, str]]:
+    """A one-page report whose note references are raised digits written
+    straight after numbers ("2024" + raised "1"), whose notes open with a raised
+    number glued to a figure, and whose numbered paragraphs are set apart from
+    their label by a gap with no space character. Returns (kind, text) of every
+    block, as a reader must give it."""
+    rng = random.Random(5)
+    w = ReportWriter(header=None, footer=False, embed_font=embed_font)
+    w.heading(NUMBERS_OPENING, 1)
+    w.paragraph(filler_sentences(rng, 3))
+    out = [("heading", NUMBERS_OPENING), ("paragraph", w.truth[-1].text)]
+    for lines, text in NUMBERS_PARAGRAPHS:
+        w.y += 8
+        for runs in lines:
+            w.y += BODY_LEAD
+            write_runs(w, w.y, runs)
+        out.append(("paragraph", text))
+    w.paragraph(filler_sentences(rng, 4))
+    out.append(("paragraph", w.truth[-1].text))
+    y = BOTTOM - FOOT_LEAD * len(NUMBERS_NOTES) + 6
+    w.pdf.line(LEFT, y - 12, LEFT + 120, y - 12)
+    for runs, text in NUMBERS_NOTES:
+        write_runs(w, y, runs, size=FOOT_SIZE)
+        y += FOOT_LEAD
+        out.append(("footnote", text))
+    w.save(path)
+    return out
+
+
 # -- other formats ----------------------------------------------------------------
 
 def make_docx(path: Path) -> None:

@@ -328,6 +328,52 @@ def test_real_pdfs_sampled_sentences_sit_on_their_true_page(real_pdfs):
         assert not missing, f"{path.name}: sentences not found on their page: {missing}"
 
 
+# -- numbers: a quotation never shows a number the document does not print ---------------
+
+@pytest.mark.parametrize("embed_font", [False, True], ids=["helvetica", "embedded"])
+def test_raised_note_references_after_numbers_stay_apart(tmp_path, embed_font):
+    """A note reference set as raised small digits straight after a number
+    ("2024" + raised "1") gets a space, as after a word, so that a quotation
+    never reads "20241"; a note whose raised number is glued to a figure reads
+    "2 16 thousand"; a paragraph label set apart by a gap reads "12. 27.4%"."""
+    from helpers_fixtures import make_numbers_pdf
+
+    path = tmp_path / "numbers.pdf"
+    expected = make_numbers_pdf(path, embed_font=embed_font)
+    got = [(b.kind, b.text) for b in read(path).blocks]
+    assert got == expected
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> Counter:
+    text = unicodedata.normalize("NFKC", text)
+    # pdftotext drops a hyphen at a line end even between digits ("2008-" + "11" ->
+    # "200811"), where the reader keeps the document's "2008-11": compare such ranges joined
+    return Counter(_NUMBER.findall(re.sub(r"(?<=\d)-\s*(?=\d)", "", text)))
+
+
+def test_real_pdfs_numbers_are_the_numbers_pdftotext_prints(real_pdfs):
+    """Every number in the blocks is a number pdftotext prints on the same page
+    (multisets): a footnote reference glued to a number ("2025" + "6" ->
+    "20256") or a paragraph label glued to a figure ("35." + "27.4%") would be a
+    number the document never printed, inside a quotation."""
+    for path in real_pdfs:
+        pages = [_numbers(p) for p in _pdftotext_pages(path)]
+        ours: dict = {}
+        extra = []
+        for b in read(path).blocks:
+            if b.page == b.page_end:
+                ours.setdefault(b.page, Counter()).update(_numbers(b.text))
+            else:  # checked against all its pages together
+                theirs = sum((pages[n - 1] for n in range(b.page, b.page_end + 1)), Counter())
+                extra += [(b.page, n) for n in _numbers(b.text) - theirs]
+        for page, counts in ours.items():
+            extra += [(page, n) for n in counts - pages[page - 1]]
+        assert not extra, f"{path.name}: numbers pdftotext does not print on that page: {extra}"
+
+
 # -- two processes for long documents ---------------------------------------------------------
 
 @pytest.fixture(scope="module")

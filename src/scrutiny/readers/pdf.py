@@ -58,8 +58,7 @@ _URLISH = re.compile(r"(?:https?://|www\.)\S*$")
 # digits glued to the end of a word or a closing mark may be a raised footnote reference
 _ANY_DIGIT = re.compile(r"[0-9]")
 _DIGIT_RUN = re.compile(r"[0-9]+")
-_SUPER_HINT = re.compile(r"[^\W\d_][.,;:)\]\u201d\u2019\"]?[0-9]")
-_CLOSERS = frozenset(".,;:)]\u201d\u2019\"")
+_LABEL_RUN = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.")  # "35." or "4.2." opening a line
 _WORD_CHAR = re.compile(r"\w")
 _MARKER = re.compile(r"[0-9*\u2020\u2021]{1,3}")
 _TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d+\s*$")
@@ -172,6 +171,21 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
             get_loose(textpage, cb, prect)
             x1 = rect.right
             y1 = rect.bottom if HYPHEN_MARK in stripped else y0
+            cuts: list[int] = []
+            if stripped[0].isdigit():
+                # a raised note number opening the line (a footnote's own marker):
+                # apart from what follows, and size and baseline from the text itself
+                fix = _leading_mark(stripped, a, char_index, get_loose, textpage, prect, rect)
+                if fix is not None:
+                    cut, size, y0, r = fix
+                    y1 = y1 if HYPHEN_MARK in stripped else y0
+                    ca = char_index(a + r)
+                    if cut:
+                        cuts.append(cut)
+                else:
+                    cut = _label_gap(stripped, a, size, char_index, get_loose, textpage, prect, rect)
+                    if cut:
+                        cuts.append(cut)
             weight = get_weight(textpage, ca)
             if weight > 0:  # embedded fonts say their weight
                 bold = weight >= 600
@@ -184,41 +198,107 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
                         or bool(flags.value & (1 << 18))
             if size <= 0:
                 size = 10.0
-            if _ANY_DIGIT.search(stripped) and _SUPER_HINT.search(stripped):
-                stripped = _space_superscripts(stripped, a, size, char_index, get_loose, textpage, prect, rect)
-            line = Line(stripped, x0, x1, y0, y1, size, bold, number)
+            if _ANY_DIGIT.search(stripped):
+                cuts.extend(_raised_marks(stripped, a, size, cuts, char_index, get_loose, textpage, prect, rect))
+            line = Line(_spaced(stripped, cuts) if cuts else stripped, x0, x1, y0, y1, size, bold, number)
             # two columns (or table cells) side by side on one baseline: pdfium puts
             # them on one line; its text rectangles show the gap
             if multi_rect and " " in stripped and count_rects(textpage, char_index(a), cb - char_index(a) + 1) > 1:
-                lines.extend(_split_at_gaps(raw, textpage, line, a, b, text, identity))
+                lines.extend(_split_at_gaps(raw, textpage, line, a, b, text, identity, [a + c for c in cuts]))
             else:
                 lines.append(line)
         pos += seg_len + 2
     return lines
 
 
-def _space_superscripts(line: str, a: int, size: float, char_index, get_loose, textpage, prect, rect) -> str:
-    """Put a space before footnote references set as raised small digits right
-    after a word ("million45" -> "million 45", as pdftotext prints them), so that
-    a reference never reads as part of a number or a word."""
+def _spaced(text: str, cuts, start: int = 0) -> str:
+    """``text`` with a space put before each offset in ``cuts`` (offsets into the
+    page text, ``start`` being where ``text`` begins in it)."""
+    for cut in sorted(set(cuts), reverse=True):
+        k = cut - start
+        if 0 < k < len(text) and text[k - 1] != " ":
+            text = text[:k] + " " + text[k:]
+    return text
+
+
+def _leading_mark(line: str, a: int, char_index, get_loose, textpage, prect, rect):
+    """A line that opens with a raised, smaller note number ("⁵¹16 million is ..."):
+    (offset where the mark ends, the text's size and baseline, the offset of the
+    character they come from), else None. The first offset is 0 when a space
+    already follows the mark."""
+    e = 0
+    while e < len(line) and line[e].isdigit():
+        e += 1
+    r = e
+    while r < len(line) and line[r] == " ":
+        r += 1
+    if r >= len(line):
+        return None
+    get_loose(textpage, char_index(a + r), prect)
+    ref_h, ref_bottom = rect.top - rect.bottom, rect.bottom
+    if ref_h <= 0:
+        return None
+    end = 0
+    for k in range(e):
+        get_loose(textpage, char_index(a + k), prect)
+        h = rect.top - rect.bottom
+        if not (0 < h < 0.8 * ref_h and rect.bottom > ref_bottom + 0.1 * ref_h):
+            break
+        end = k + 1
+    if not end or end > 3:
+        return None
+    return (end if line[end] != " " else 0), ref_h, ref_bottom, r
+
+
+def _label_gap(line: str, a: int, size: float, char_index, get_loose, textpage, prect, rect) -> int:
+    """A paragraph label set apart by a tab or a gap but with no space character
+    ("35." + "27.4% of ..."): the offset of the text after the label, else 0."""
+    m = _LABEL_RUN.match(line)
+    if not m:
+        return 0
+    for k in range(m.end() - 1, 0, -1):  # the longest label first: "1.2." before "1."
+        if line[k] == "." and k + 1 < len(line) and line[k + 1] != " " and line[k - 1].isdigit():
+            get_loose(textpage, char_index(a + k), prect)
+            right = rect.right
+            get_loose(textpage, char_index(a + k + 1), prect)
+            if rect.left - right > 0.05 * size:
+                return k + 1
+    return 0
+
+
+def _raised_marks(line: str, a: int, size: float, done, char_index, get_loose, textpage, prect, rect) -> list[int]:
+    """Offsets where a footnote reference set as raised smaller digits is glued to
+    what comes before it: a word ("million45"), a closing mark ("report.3") or a
+    number ("2025" + "6", "17.8" + "51"). A space goes there (as pdftotext
+    prints them), so that a reference never reads as part of a number or a word.
+    One pdfium call per run of digits, more only for the raised ones."""
     cuts = []
-    end = len(line)
+    skip = max(done, default=0)
     for m in _DIGIT_RUN.finditer(line):
         i, j = m.start(), m.end()
-        if i == 0 or j - i > 3 or (j < end and line[j] not in " .,;:)"):
+        if j <= skip:
             continue
-        before = line[i - 1]
-        if not (before.isalpha() or (before in _CLOSERS and i >= 2 and line[i - 2].isalpha())):
-            continue  # a reference follows a word or its closing mark ("million45", "report.3")
-        get_loose(textpage, char_index(a + i), prect)
-        if 0 < rect.top - rect.bottom < 0.8 * size:
-            cuts.append(i)
-    for cut in reversed(cuts):
-        line = line[:cut] + " " + line[cut:]
-    return line
+        get_loose(textpage, char_index(a + j - 1), prect)
+        h, bottom = rect.top - rect.bottom, rect.bottom
+        if not 0 < h < 0.8 * size:
+            continue
+        s = j - 1
+        while s > i:  # the raised part of the run: "2025" + "6"
+            get_loose(textpage, char_index(a + s - 1), prect)
+            if not 0 < rect.top - rect.bottom < 0.8 * size:
+                break
+            s -= 1
+        if s == 0 or line[s - 1] == " " or j - s > 3:
+            continue
+        get_loose(textpage, char_index(a + s - 1), prect)  # what the mark is glued to
+        ref_h = rect.top - rect.bottom
+        if h < 0.8 * ref_h and bottom > rect.bottom + 0.1 * ref_h:
+            cuts.append(s)
+    return cuts
 
 
-def _split_at_gaps(raw, textpage, line: Line, a: int, b: int, text: str, identity: bool) -> list[Line]:
+def _split_at_gaps(raw, textpage, line: Line, a: int, b: int, text: str, identity: bool,
+                   spaces=()) -> list[Line]:
     """Split a line where its text rectangles leave a gap wider than 1.5 line
     heights (``line.size`` is the height of the font's loose box, about 1.2-1.4 em):
     a gutter between columns, not the tab after a heading's number."""
@@ -243,11 +323,11 @@ def _split_at_gaps(raw, textpage, line: Line, a: int, b: int, text: str, identit
         return [line]
     out, start, x0 = [], a, line.x0
     for ti, right, next_left in cuts:
-        piece = text[start:ti].strip()
+        piece = _spaced(text[start:ti], spaces, start).strip()
         if piece:
             out.append(Line(piece, x0, right, line.y, line.y, line.size, line.bold, line.page))
         start, x0 = ti, next_left
-    piece = text[start:b + 1].strip()
+    piece = _spaced(text[start:b + 1], spaces, start).strip()
     if piece:
         out.append(Line(piece, x0, line.x1, line.y, line.y_end, line.size, line.bold, line.page))
     return out
