@@ -296,6 +296,8 @@ class TiePatterns:
     def _add(self, found, doc, subj, obj, relation, role, conf, pattern, s_start, s_end):
         if subj is obj or subj.text.casefold() == obj.text.casefold():
             return
+        if relation == "position" and obj.label_ == "document":
+            relation = "authored"  # "X, who chaired the Review": chairing a document is authoring it
         fitted = fit_kinds(relation, subj, obj)
         if fitted is None:
             return
