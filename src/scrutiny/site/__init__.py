@@ -105,7 +105,7 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         "seconds": round(time.perf_counter() - t0, 3),
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "out": str(out),
-        "notes": list(ctx.notes),
+        "notes": list(ctx.notes) + citer.notes,
     }
     return stats
 

@@ -46,6 +46,7 @@ class Citer:
         self.cache: dict[str, str] = {}
         self.used: set[str] = set()
         self.calls = 0
+        self.notes: list[str] = []
         self.seconds = 0.0
         self._code = _code_version() if self.engine else ""
         if cache_path is not None:
@@ -64,7 +65,12 @@ class Citer:
 
         from scrutiny.atomic import write_if_changed
 
-        kept = {k: self.cache[k] for k in sorted(self.used) if k in self.cache}
+        # What this build used, and what earlier builds left (a rebuild that skipped
+        # every page uses nothing); pruned to this build's entries when it grows large.
+        kept = dict(self.cache)
+        if len(kept) > 20000 and len(kept) > 4 * len(self.used):
+            kept = {k: v for k, v in kept.items() if k in self.used}
+        kept = {k: kept[k] for k in sorted(kept)}
         write_if_changed(self.cache_path, json.dumps(kept, ensure_ascii=False, sort_keys=True, indent=0))
 
     @property
@@ -145,17 +151,30 @@ class Citer:
             self.calls += 1
         return self.cache[key]
 
+    def _item(self, document: dict, loc: str) -> dict:
+        item = self.engine[0](document, _fake_passage(loc), base_url=self.base)
+        item.pop("accessed", None)
+        if loc:
+            item["page"] = loc
+        else:
+            item.pop("page", None)
+        return item
+
+    def is_cached(self, document: dict, paged: bool) -> bool:
+        """Whether citeproc's texts for this document are in the cache already."""
+        from scrutiny.site.writer import input_key
+
+        try:
+            item = self._item(document, SINGLE if paged else "")
+        except Exception:
+            return False
+        return all(input_key(self._code, style, item) in self.cache for style in STYLES if style != "bibtex")
+
     def _format(self, document: dict, loc: str, style: str) -> str:
-        passage = _fake_passage(loc)
         if self.engine:
-            csl_item, _, render, to_bibtex = self.engine
+            to_bibtex = self.engine[3]
             try:
-                item = csl_item(document, passage, base_url=self.base)
-                item.pop("accessed", None)
-                if loc:
-                    item["page"] = loc
-                else:
-                    item.pop("page", None)
+                item = self._item(document, loc)
                 if style == "bibtex":
                     return to_bibtex(item)
                 return self.reference(item, style)
@@ -244,19 +263,22 @@ def warm(citer: Citer, jobs: list[tuple[dict, bool]], workers: int = 2, min_jobs
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    todo = []
-    for document, paged in jobs:
-        todo.append((document, paged))
+    todo = [(document, paged) for document, paged in jobs if not citer.is_cached(document, paged)]
+    if len(todo) < min_jobs:
+        return
     size = max(1, len(todo) // (workers * 4))
     chunks = [(citer.base, todo[i:i + size]) for i in range(0, len(todo), size)]
     import time
 
     t = time.perf_counter()
+    before = len(citer.cache)
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for cache in pool.map(_warm_chunk, chunks):
                 citer.cache.update(cache)
-    except (OSError, RuntimeError):  # no processes here: the build renders them one by one
+    except (OSError, RuntimeError) as exc:  # no processes here: the build renders them one by one
+        citer.notes.append(f"citations made in one process ({type(exc).__name__}: {exc})")
         return
     finally:
         citer.seconds += time.perf_counter() - t
+        citer.calls += len(citer.cache) - before
