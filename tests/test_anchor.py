@@ -112,21 +112,44 @@ def test_small_edit_is_a_fuzzy_match_to_the_edited_passage():
     assert r["quote"] >= QUOTE_THRESHOLD
 
 
-def test_merged_paragraphs_are_exact_matches_inside_the_merged_passage():
+def test_merged_paragraphs_are_matched_inside_the_merged_passage():
     old, new, results = _revise()
     for start in ("Rural clinics", "Referral letters"):
         p = _old(old, start)
         r = results[p.id]
-        assert r["method"] == "exact" and r["score"] == 1.0
+        # word for word, but not "the same text": the new passage says more
+        assert r["method"] == "merged" and r["score"] == 1.0
+        assert r["span"] == [r["new_id"]]
         assert p.text in _target(new, r).text
 
 
-def test_split_paragraph_is_exact_and_points_at_its_start():
+def test_split_paragraph_records_every_passage_it_now_spans():
+    """A paragraph split in two: the redirect points at the first half and says the
+    old text runs on into the second (it used to be an "exact" match to the first
+    half alone, and `cite --quote` quoted only that half as "the same text")."""
     old, new, results = _revise()
     p = _old(old, "The board will publish")
     r = results[p.id]
-    assert r["method"] == "exact"
-    assert p.text.startswith(_target(new, r).text)
+    assert r["method"] == "split"
+    halves = [q for q in new if q.text.startswith(("The board will publish", "with the figures"))]
+    assert r["span"] == [q.id for q in halves] and r["new_id"] == halves[0].id
+    assert " ".join(q.text for q in halves) == p.text
+
+
+def test_exact_only_when_the_new_passage_is_the_old_text():
+    """'exact' is what the CLI and the site call "the same text"."""
+    from scrutiny.passages import normalise
+
+    old, new, results = _revise()
+    by_id = {p.id: p for p in old}
+    exact = [r for r in results.values() if r["method"] == "exact"]
+    for r in exact:
+        assert normalise(_target(new, r).text) == normalise(by_id[r["old_id"]].text)
+    moved = make_passages("rep", blocks([(P, 1, "Opening words of the moved report here."),
+                                          (P, 2, "The board will publish a progress report each spring, "
+                                                 "with the figures broken down by district.")]))
+    (r,) = reanchor([{"id": "rep-old", "text": moved[1].text.upper()}], moved)
+    assert r["method"] == "exact" and r["span"] == [moved[1].id]
 
 
 def test_no_redirect_points_at_text_that_says_something_else():
@@ -134,14 +157,20 @@ def test_no_redirect_points_at_text_that_says_something_else():
     words that change no number, negation, modality, quantity or direction."""
     from scrutiny.anchor import _significant, _tokens
 
+    from scrutiny.passages import normalise
+
     old, new, results = _revise()
     by_id = {p.id: p for p in old}
+    new_by_id = {p.id: p for p in new}
     for old_id, r in results.items():
         if r["new_id"] is None:
             continue
-        before, after = set(_tokens(by_id[old_id].text)), set(_tokens(_target(new, r).text))
-        if r["method"] == "exact":
+        assert r["new_id"] in r["span"]
+        spanned = " ".join(new_by_id[i].text for i in r["span"])
+        if r["method"] in ("exact", "merged", "split"):
+            assert normalise(by_id[old_id].text) in normalise(spanned)
             continue
+        before, after = set(_tokens(by_id[old_id].text)), set(_tokens(spanned))
         assert not {w for w in before ^ after if _significant(w)}, (before ^ after)
 
 
@@ -193,7 +222,7 @@ def test_negation_is_never_fuzzy_matched():
 def test_empty_new_document_orphans_everything():
     (r,) = reanchor([{"id": "d-x", "text": "Some words here."}], [])
     assert r == {"old_id": "d-x", "new_id": None, "method": "orphan", "score": None,
-                 "reason": "the document is empty"}
+                 "span": [], "reason": "the document is empty"}
 
 
 def test_accepts_dict_passages():
@@ -214,7 +243,7 @@ def test_text_inside_an_unchanged_passage_is_not_its_successor():
     box = f"Summary of the plan. {deleted} Funding follows in the spring."
     new = make_passages("d", blocks([(P, 1, box)]))
     old = {"id": "d-x", "text": deleted, "kind": "paragraph"}
-    assert reanchor([old], new)[0]["method"] == "exact"          # the box is new: a merge
+    assert reanchor([old], new)[0]["method"] == "merged"         # the box is new: a merge
     (r,) = reanchor([old], new, existing_ids={new[0].id})       # the box was there before
     assert r["method"] == "orphan"
 
@@ -225,3 +254,13 @@ def test_a_redirect_without_neighbours_is_scored_on_its_quote():
     # a stale redirect: old text, empty context, no position (as ingest passes it)
     (r,) = reanchor([{"id": "d-old", "text": text, "prefix": "", "suffix": ""}], new)
     assert r["method"] == "fuzzy" and r["score"] == r["quote"]
+
+
+def test_split_and_edited_is_fuzzy_over_both_passages():
+    first = "Clinics will open on two evenings a week for people who work in the day."
+    second = "Waiting times for a first appointment fell in every district after the change."
+    new = make_passages("d", blocks([(P, 1, "Opening words of the revised report."),
+                                     (P, 1, first.replace("who work", "that work")), (P, 2, second),
+                                     (P, 2, "Closing words.")]))
+    (r,) = reanchor([{"id": "d-x", "text": f"{first} {second}"}], new)
+    assert r["method"] == "fuzzy" and r["span"] == [new[1].id, new[2].id]

@@ -62,11 +62,11 @@ def test_revision_through_ingest(project, cli_runner, tmp_path):
     # merged paragraphs: the old text is inside the new passage
     for start in ("Rural clinics", "Referral letters"):
         p, target, redirect = outcome(start)
-        assert redirect["method"] == "exact"
+        assert redirect["method"] == "merged"
         assert normalise(p["text"]) in normalise(target["text"])
-    # split paragraph: points at its first half
+    # split paragraph: points at its first half, and is recorded as a split
     p, target, redirect = outcome("The board")
-    assert redirect["method"] == "exact" and normalise(p["text"]).startswith(normalise(target["text"]))
+    assert redirect["method"] == "split" and normalise(p["text"]).startswith(normalise(target["text"]))
     # a small wording edit: fuzzy, to the edited passage
     p, target, redirect = outcome("Peer support")
     assert redirect["method"] == "fuzzy" and target["text"].startswith("Peer support workers bring their")
@@ -82,6 +82,25 @@ def test_revision_through_ingest(project, cli_runner, tmp_path):
     p, _, _ = outcome("We will")
     res = cli_runner("cite", p["id"], root=project.root)
     assert res.exit_code == 1 and "orphaned" in res.output
+
+    # the split paragraph: `cite --quote` quotes the whole old text from the two
+    # passages it now spans and says so; it is not "the same text"
+    p, target, _ = outcome("The board")
+    res = cli_runner("cite", p["id"], "--quote", "--accessed", "2026-11-26", root=project.root)
+    assert res.exit_code == 0, res.output
+    halves = [q for q in new.values() if q["text"].startswith(("The board", "with the figures"))]
+    halves.sort(key=lambda q: q["ord"])
+    assert res.stdout.startswith("\u201c" + " ".join(q["text"] for q in halves) + "\u201d ")
+    assert f"/p/{target['id']}/" in res.stdout
+    assert "the same text" not in res.stderr
+    assert "split" in res.stderr and all(q["id"] in res.stderr for q in halves)
+    data = json.loads(cli_runner("cite", p["id"], "--json", root=project.root).stdout)
+    assert data["span"] == [q["id"] for q in halves] and data["passage_id"] == halves[0]["id"]
+    # a merged paragraph: the quote is its own words, not the whole longer passage
+    p, target, _ = outcome("Referral letters")
+    res = cli_runner("cite", p["id"], "--quote", root=project.root)
+    assert res.stdout.startswith("\u201c" + p["text"] + "\u201d ")
+    assert "the same text" not in res.stderr and "part of the longer passage" in res.stderr
 
     # a third version restores the deleted paragraph (its old id is live again, not a
     # redirect) and retouches the passage an old id was redirected to (the redirect follows)

@@ -285,3 +285,84 @@ def test_cli_cite_warns_when_permalinks_are_relative(plan, project, cli_runner, 
     assert "base_url" in res.stderr and len(res.stderr.strip().splitlines()) == 1
     res = cli_runner("cite", p["id"], "--base-url", "https://campaign.example", root=project.root)
     assert res.exit_code == 0 and "warning" not in res.stderr
+
+
+# --- old ids whose text now stands inside or across passages ---------------------
+
+def _redirect(store, old_id, new_id, method, old_text, page=1):
+    with store.transaction():
+        store.db.execute(
+            "INSERT INTO passage_redirects (old_id, doc_id, new_id, method, score, old_text, old_page, created_at)"
+            " VALUES (?, 'plan', ?, ?, 1.0, ?, ?, '2026-01-01')", (old_id, new_id, method, old_text, page))
+
+
+def _store_with(project, spec):
+    from scrutiny.passages import make_passages
+    from scrutiny.readers.base import PARAGRAPH, Block
+    from scrutiny.store import Store
+
+    store = Store(project.store_path)
+    blocks = [Block(kind=PARAGRAPH, text=t, page=pg, page_breaks=br) for t, pg, br in spec]
+    passages = make_passages("plan", blocks)
+    with store.transaction():
+        store.upsert_document({**PLAN_DOC, "passages": len(passages)})
+        store.replace_passages("plan", passages)
+    return store, passages
+
+
+FIRST = "Clinics will open on two evenings a week for people who work in the day."
+SECOND = "Waiting times for a first appointment fell in every district after the change."
+
+
+def test_merged_old_text_is_quoted_and_paged_by_its_own_part(project):
+    """An old paragraph merged into a passage that runs overleaf: the citation quotes
+    the old paragraph's words only, with the page they stand on (page_breaks)."""
+    from scrutiny.cite.resolve import resolve
+
+    merged = f"{FIRST} {SECOND}"
+    store, (p,) = _store_with(project, [(merged, 4, [len(FIRST) + 1])])
+    _redirect(store, "plan-oldsecond", p.id, "exact", SECOND.upper(), 4)
+    found = resolve(None, store, "plan-oldsecond")
+    assert found.passage["text"] == SECOND
+    assert (found.passage["page"], found.passage["page_end"]) == (5, 5)
+    assert "the same text" not in found.notice and "part of the longer passage" in found.notice
+    text = cite_passage(found.passage, found.document, "harvard", BASE, ACCESSED, quote=True)
+    assert text.startswith(f"\u201c{SECOND}\u201d ") and "p. 5." in text and f"/p/{p.id}/" in text
+    store.close()
+
+
+def test_split_old_text_cites_the_whole_span(project):
+    from scrutiny.cite.resolve import resolve
+
+    store, (a, b) = _store_with(project, [(FIRST, 2, []), (SECOND, 3, [])])
+    _redirect(store, "plan-oldboth", a.id, "split", f"{FIRST} {SECOND}", 2)
+    found = resolve(None, store, "plan-oldboth")
+    assert found.span.ids == [a.id, b.id] and found.passage["id"] == a.id
+    assert found.passage["text"] == f"{FIRST} {SECOND}"
+    assert (found.passage["page"], found.passage["page_end"]) == (2, 3)
+    assert "split" in found.notice and b.id in found.notice
+    assert "pp. 2\u20133" in cite_passage(found.passage, found.document, "harvard", BASE, ACCESSED)
+    store.close()
+
+
+def test_redirect_whose_text_is_no_longer_there_needs_review(project, cli_runner):
+    """The second half of a split was edited later, without the redirect being
+    re-anchored: citing the first half as the old text would be wrong."""
+    store, (a, b) = _store_with(project, [(FIRST, 2, []), (SECOND.replace("fell", "rose"), 3, [])])
+    _redirect(store, "plan-oldboth", a.id, "split", f"{FIRST} {SECOND}", 2)
+    store.close()
+    res = cli_runner("cite", "plan-oldboth", root=project.root)
+    assert res.exit_code == 1
+    assert "needs review" in res.output and "plan-oldboth" in res.output
+
+
+def test_fuzzy_redirect_over_a_split_names_both_passages(project):
+    from scrutiny.cite.resolve import resolve
+
+    store, (a, b) = _store_with(project, [(FIRST.replace("who work", "that work"), 2, []), (SECOND, 3, [])])
+    _redirect(store, "plan-oldboth", a.id, "fuzzy", f"{FIRST} {SECOND}", 2)
+    found = resolve(None, store, "plan-oldboth")
+    assert found.span.ids == [a.id, b.id]
+    assert found.passage["text"] == f"{a.text} {b.text}"   # the current words, not the old ones
+    assert "fuzzy" in found.notice and a.id in found.notice and b.id in found.notice
+    store.close()

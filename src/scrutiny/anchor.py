@@ -217,7 +217,7 @@ def _exact(old, new: _NewText, old_count, skip: set[int] = frozenset()) -> dict 
     text = normalise(_get(old, "text", ""))
     if not text:
         return None
-    hits = list(new.by_norm.get(text, []))
+    hits = [(i, i) for i in new.by_norm.get(text, [])]  # (first, last) passage of each occurrence
     heading = _get(old, "kind") == "heading"
     if not hits and not heading and len(_tokens(text)) >= MIN_CONTAINED_WORDS:
         start = new.joined.find(text)
@@ -226,22 +226,24 @@ def _exact(old, new: _NewText, old_count, skip: set[int] = frozenset()) -> dict 
             bounded = (start == 0 or not new.joined[start - 1].isalnum()) and (
                 end == len(new.joined) or not new.joined[end].isalnum()
             )
+            first, last = new.index_at(start), new.index_at(end - 1)
             # inside a passage that was already there unchanged, the words were part of
             # something else before the revision: not this passage's successor
-            if bounded and new.index_at(start) not in skip:
-                hits.append(new.index_at(start))
+            if bounded and not any(k in skip for k in range(first, last + 1)):
+                hits.append((first, last))
             start = new.joined.find(text, start + 1)
         hits = sorted(set(hits))
     if not hits:
         return None
     if len(hits) == 1:
-        return {"new_index": hits[0], "score": 1.0}
+        first, last = hits[0]
+        return {"new_index": first, "last_index": last, "score": 1.0}
     ranked = []
-    for i in hits:
-        pre, suf = _context(old, new, i)
-        ranked.append((_score(1.0, pre, suf, _position(old, new, i, old_count)), -i, i))
+    for first, last in hits:
+        pre, suf = _context(old, new, first)[0], _context(old, new, last)[1]
+        ranked.append((_score(1.0, pre, suf, _position(old, new, first, old_count)), -first, first, last))
     ranked.sort(reverse=True)
-    return {"new_index": ranked[0][2], "score": ranked[0][0]}
+    return {"new_index": ranked[0][2], "last_index": ranked[0][3], "score": ranked[0][0]}
 
 
 def _align(old_words: list[str], window: list[str]):
@@ -310,7 +312,8 @@ def _fuzzy(old, new: _NewText, old_count, skip: set[int]) -> tuple[dict | None, 
             score = _score(quote, pre, suf, _position(old, new, target, old_count))
             if accepted:
                 if best is None or (score, quote) > (best["score"], best["quote"]):
-                    best = {"new_index": target, "score": score, "quote": round(quote, 4)}
+                    best = {"new_index": target, "score": score, "quote": round(quote, 4),
+                            "span": list(range(lo, hi))}
             elif quote > best_rejected:
                 best_rejected = quote
                 if bad and quote >= QUOTE_WITH_CONTEXT:
@@ -329,13 +332,22 @@ def reanchor(old_passages: list[dict], new_passages: list, *, existing_ids=None)
     version), ``ord`` and ``page``. ``new_passages``: the new version's passages
     (:class:`scrutiny.passages.Passage` or dicts), in reading order.
     ``existing_ids``: ids of passages that were already in the old version
-    unchanged; a fuzzy match never lands on one of them (that text was a
-    different passage before the revision, so it is not this one's successor).
+    unchanged; a match never lands on one of them (that text was a different
+    passage before the revision, so it is not this one's successor).
 
     Returns one dict per old passage, in order: ``old_id``, ``new_id`` (None for
-    an orphan), ``method`` (``exact``, ``fuzzy`` or ``orphan``), ``score``
-    (None for an orphan) and, for orphans and fuzzy matches, ``reason``; fuzzy
-    matches also carry ``quote``, the similarity of the quote alone.
+    an orphan), ``method``, ``score`` (None for an orphan), ``span`` (the ids of
+    the new passages the old text now occupies, in reading order, ``new_id``
+    among them and first for a split; empty for an orphan) and, for orphans and fuzzy matches, ``reason``; fuzzy matches
+    also carry ``quote``, the similarity of the quote alone. ``method`` is
+
+    * ``exact``: the new passage's text is the old text (normalised): the only
+      redirect that may be called "the same text";
+    * ``merged``: the old text, word for word, is part of a longer new passage;
+    * ``split``: the old text, word for word, runs across the consecutive new
+      passages in ``span`` (``new_id`` is the first);
+    * ``fuzzy``: an edited version (``span`` has two ids when it was also split);
+    * ``orphan``.
     """
     new = _NewText(new_passages)
     existing = set(existing_ids or ())
@@ -347,15 +359,208 @@ def reanchor(old_passages: list[dict], new_passages: list, *, existing_ids=None)
         old_id = _get(old, "id")
         hit = _exact(old, new, old_count, skip) if new.passages else None
         if hit:
-            out.append({"old_id": old_id, "new_id": _get(new.passages[hit["new_index"]], "id"),
-                        "method": "exact", "score": hit["score"]})
+            first, last = hit["new_index"], hit["last_index"]
+            if first != last:
+                method = "split"
+            elif new.norm[first] == normalise(_get(old, "text", "")):
+                method = "exact"
+            else:
+                method = "merged"
+            out.append({"old_id": old_id, "new_id": _get(new.passages[first], "id"),
+                        "method": method, "score": hit["score"],
+                        "span": [_get(new.passages[k], "id") for k in range(first, last + 1)]})
             continue
         match, reason = _fuzzy(old, new, old_count, skip) if new.passages else (None, "the document is empty")
         if match:
             out.append({"old_id": old_id, "new_id": _get(new.passages[match["new_index"]], "id"),
                         "method": "fuzzy", "score": match["score"], "quote": match["quote"],
+                        "span": [_get(new.passages[k], "id") for k in match["span"]],
                         "reason": f"quote similarity {match['quote']:.2f}"})
         else:
             out.append({"old_id": old_id, "new_id": None, "method": "orphan", "score": None,
-                        "reason": reason})
+                        "span": [], "reason": reason})
     return out
+
+
+# --- where an old text stands now (read side: cite, show, the site) ------------------
+
+_SPAN_WINDOW = 40  # passages read after a redirect's target when looking for the rest of a split
+
+
+class Span:
+    """Where an old passage's text stands in the current version: consecutive
+    ``passages`` (store rows, in reading order) and character offsets, ``start``
+    into the first passage's text and ``end`` (exclusive) into the last's.
+
+    ``text`` is the current text of that span, taken from the stored passages
+    (what a quotation may show); ``page``/``page_end`` are the pages of its first
+    and last character (``page_breaks`` of each passage decide)."""
+
+    def __init__(self, passages: list[dict], start: int, end: int, method: str):
+        self.passages, self.start, self.end, self.method = passages, start, end, method
+
+    @property
+    def ids(self) -> list[str]:
+        return [p["id"] for p in self.passages]
+
+    @property
+    def text(self) -> str:
+        if len(self.passages) == 1:
+            return self.passages[0]["text"][self.start:self.end]
+        first, *middle, last = self.passages
+        return " ".join([first["text"][self.start:], *(p["text"] for p in middle), last["text"][:self.end]])
+
+    @property
+    def page(self):
+        return span_page(self.passages[0], self.start)
+
+    @property
+    def page_end(self):
+        last = self.passages[-1]
+        if self.end >= len(last["text"]):
+            return last.get("page_end", last.get("page"))
+        return span_page(last, max(self.end - 1, 0), end=True)
+
+    @property
+    def whole(self) -> bool:
+        """The span is exactly the passages (nothing before or after it in them)."""
+        return self.start == 0 and self.end == len(self.passages[-1]["text"])
+
+    def as_passage(self) -> dict:
+        """The first passage (its id, hence its permalink) with the span's text and
+        pages: what a citation of the old id cites."""
+        return {**self.passages[0], "text": self.text, "page": self.page, "page_end": self.page_end,
+                "span": self.ids}
+
+    def describe(self) -> str:
+        """How the old text relates to the current passages, for a notice."""
+        if self.method == "exact":
+            return "the same text"
+        if self.method == "fuzzy":
+            where = f"passages {', '.join(self.ids)}" if len(self.ids) > 1 else "it"
+            return f"an edited version of the text: a fuzzy match; check {where} before citing"
+        if len(self.passages) > 1:
+            return (f"the text was split: it now runs across passages {', '.join(self.ids)}; "
+                    "the citation covers all of them")
+        return f"the text is now part of the longer passage {self.ids[0]}; the citation quotes that part"
+
+
+def span_page(passage: dict, offset: int, *, end: bool = False):
+    """The page of character ``offset`` of a stored passage (its ``page_breaks``).
+    A passage stored before page breaks were recorded that runs over pages gives
+    its first page (``end=False``) or last page (``end=True``): a range that holds
+    the true page, never a single wrong one."""
+    from scrutiny.passages import passage_page_at
+
+    if passage.get("page") is None:
+        return None
+    if not passage.get("page_breaks") and passage.get("page_end") not in (None, passage["page"]):
+        return passage["page_end"] if end else passage["page"]
+    return passage_page_at(passage, offset)
+
+
+def _norm_map(raw: str) -> list[int] | None:
+    """For each character of ``normalise(raw)``, the index of the raw character it
+    comes from (None in the rare case the character-wise normalisation differs)."""
+    import unicodedata
+
+    from scrutiny.passages import _TRANSLATE
+
+    out, where, prev_space = [], [], True
+    for i, ch in enumerate(raw):
+        for c in unicodedata.normalize("NFKC", ch).translate(_TRANSLATE):
+            if c.isspace():
+                if not prev_space:
+                    out.append(" ")
+                    where.append(i)
+                prev_space = True
+            else:
+                for f in c.casefold():
+                    out.append(f)
+                    where.append(i)
+                prev_space = False
+    if out and out[-1] == " ":
+        out.pop()
+        where.pop()
+    return where if "".join(out) == normalise(raw) else None
+
+
+def locate(old_text: str, passages: list[dict], method: str = "exact") -> Span | None:
+    """Find ``old_text`` word for word (normalised) at the start of the consecutive
+    ``passages`` -- beginning in the first, possibly running on into the next ones.
+    None when it is not there."""
+    if not passages:
+        return None
+    new = _NewText(passages)
+    text = normalise(old_text)
+    if not text:
+        return None
+    first_end = new.starts[0] + len(new.norm[0])
+    start = new.joined.find(text)
+    while start != -1 and start < first_end:
+        end = start + len(text)
+        bounded = (start == 0 or not new.joined[start - 1].isalnum()) and (
+            end == len(new.joined) or not new.joined[end].isalnum())
+        if bounded:
+            last = new.index_at(end - 1)
+            span = passages[: last + 1]
+            a = _raw_offset(passages[0]["text"], new.norm[0], start, at_end=False)
+            b = _raw_offset(passages[last]["text"], new.norm[last], end - new.starts[last], at_end=True)
+            return Span(span, a, b, method)
+        start = new.joined.find(text, start + 1)
+    return None
+
+
+def _raw_offset(raw: str, norm: str, offset: int, *, at_end: bool) -> int:
+    where = _norm_map(raw)
+    if where is None:  # cannot map: take the whole passage
+        return len(raw) if at_end else 0
+    if at_end:
+        return len(raw) if offset >= len(where) else where[offset - 1] + 1
+    return where[offset] if offset < len(where) else len(raw)
+
+
+def redirect_span(store, redirect: dict) -> Span | None:
+    """Where a redirect's old text stands in the current version, checked now.
+
+    For ``exact``, ``merged`` and ``split`` redirects (and older rows that called
+    every word-for-word match ``exact``) the old text must still be found word
+    for word from the target passage on; None when it is not (the document
+    changed again without the redirect being re-anchored: treat the old id as
+    needing review, never cite the target as if it were the old text). For a
+    ``fuzzy`` redirect the span is the target passage, or it and its neighbour
+    when the old text's words fall in both (a split and an edit).
+    """
+    if not redirect or not redirect.get("new_id"):
+        return None
+    target = store.passage(redirect["new_id"])
+    if target is None:
+        return None
+    rows = store.db.execute(
+        "SELECT * FROM passages WHERE doc_id = ? AND ord >= ? ORDER BY ord LIMIT ?",
+        (target["doc_id"], target["ord"], _SPAN_WINDOW),
+    ).fetchall()
+    from scrutiny.store import _passage
+
+    following = [_passage(r) for r in rows]
+    method = redirect.get("method") or "exact"
+    if method != "fuzzy":
+        span = locate(redirect["old_text"], following)
+        if span is None:
+            return None
+        if len(span.passages) > 1:
+            span.method = "split"
+        elif span.start == 0 and span.end == len(target["text"]):
+            span.method = "exact"
+        else:
+            span.method = "merged"
+        return span
+    before, _ = store.neighbours(target, 1)
+    window = before + following[:2]
+    new = _NewText(window)
+    match, _ = _fuzzy({"text": redirect["old_text"]}, new, None, set())
+    ids = [window[k]["id"] for k in match["span"]] if match else []
+    if target["id"] not in ids:
+        ids = [target["id"]]
+    passages = [p for p in window if p["id"] in ids]
+    return Span(passages, 0, len(passages[-1]["text"]), "fuzzy")

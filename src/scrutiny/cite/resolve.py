@@ -9,9 +9,15 @@ from scrutiny.cite.styles import CitationError
 
 @dataclass
 class Resolved:
+    """What an id cites now. ``passage`` is what to cite: the stored passage, or,
+    for an old id whose text now stands elsewhere, the first passage of that span
+    (its id and permalink) carrying the span's current text and pages (``span``
+    lists the passage ids)."""
+
     passage: dict
     document: dict
     redirect: dict | None = None   # the passage_redirects row followed, if any
+    span: object | None = None     # scrutiny.anchor.Span of the old text, for a redirect
 
     @property
     def notice(self) -> str | None:
@@ -19,10 +25,12 @@ class Resolved:
         r = self.redirect
         if not r:
             return None
-        how = "the same text" if r["method"] == "exact" else f"a fuzzy match, score {r['score']:.2f}"
+        how = self.span.describe() if self.span is not None else "re-anchored"
+        if r.get("method") == "fuzzy" and r.get("score") is not None:
+            how += f" (score {r['score']:.2f})"
         return (
             f"note: passage {r['old_id']} was re-anchored after a revision of {r['doc_id']}; "
-            f"citing {self.passage['id']} ({how})"
+            f"citing {self.passage['id']}: {how}"
         )
 
 
@@ -59,5 +67,18 @@ def resolve(project, store, passage_id: str) -> Resolved:
             f"{redirect['doc_id']}{page} and no passage there says the same thing; "
             "cite an archived copy of the earlier version instead"
         )
+    span = None
+    if redirect is not None:
+        from scrutiny.anchor import redirect_span
+
+        span = redirect_span(store, redirect)
+        if span is None:
+            raise CitationError(
+                f"passage {passage_id} needs review: it was re-anchored to {passage['id']} "
+                f"({redirect['method']}), but its old text is no longer there word for word "
+                f"(the document changed again); find the passage with `scrutiny search` and cite "
+                "that id instead, or run `scrutiny ingest` to re-anchor it"
+            )
+        passage = span.as_passage()
     return Resolved(passage=passage, document=document_record(project, store, passage["doc_id"]),
-                    redirect=redirect)
+                    redirect=redirect, span=span)
