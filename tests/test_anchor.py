@@ -264,3 +264,18 @@ def test_split_and_edited_is_fuzzy_over_both_passages():
                                      (P, 2, "Closing words.")]))
     (r,) = reanchor([{"id": "d-x", "text": f"{first} {second}"}], new)
     assert r["method"] == "fuzzy" and r["span"] == [new[1].id, new[2].id]
+
+
+def test_stale_redirects_include_a_split_whose_second_half_changed():
+    from scrutiny.anchor import stale_redirects
+
+    first = "Clinics will open on two evenings a week for people who work in the day."
+    second = "Waiting times for a first appointment fell in every district after the change."
+    v2 = make_passages("d", blocks([(P, 1, first), (P, 2, second)]))
+    rows = [{"old_id": "d-old", "new_id": v2[0].id, "method": "split", "old_text": f"{first} {second}"},
+            {"old_id": "d-gone", "new_id": None, "method": "orphan", "old_text": "x"}]
+    assert stale_redirects(rows, v2) == []
+    v3 = make_passages("d", blocks([(P, 1, first), (P, 2, second.replace("fell", "rose"))]))
+    assert [r["old_id"] for r in stale_redirects(rows, v3)] == ["d-old"]
+    v4 = make_passages("d", blocks([(P, 2, second)]))
+    assert [r["old_id"] for r in stale_redirects(rows, v4)] == ["d-old"]

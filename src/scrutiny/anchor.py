@@ -564,3 +564,24 @@ def redirect_span(store, redirect: dict) -> Span | None:
         ids = [target["id"]]
     passages = [p for p in window if p["id"] in ids]
     return Span(passages, 0, len(passages[-1]["text"]), "fuzzy")
+
+
+def stale_redirects(redirects: list[dict], new_passages: list) -> list[dict]:
+    """The stored redirects (``passage_redirects`` rows of one document) that a new
+    version of the document breaks, and that must be re-anchored with it: those
+    whose target passage is gone, and those whose old text no longer stands word
+    for word from the target on (the second half of a split was edited, say).
+    Fuzzy redirects are checked on their target only. Orphans are not stale."""
+    dicts = [p if isinstance(p, dict) else {"id": p.id, "text": p.text} for p in new_passages]
+    index = {p["id"]: i for i, p in enumerate(dicts)}
+    out = []
+    for r in redirects:
+        r = dict(r)
+        if not r.get("new_id"):
+            continue
+        i = index.get(r["new_id"])
+        if i is None:
+            out.append(r)
+        elif r.get("method") != "fuzzy" and locate(r["old_text"], dicts[i:i + _SPAN_WINDOW]) is None:
+            out.append(r)
+    return out
