@@ -438,6 +438,42 @@ def make_numbers_pdf(path: Path, embed_font: bool = False) -> list[tuple[str, st
     return out
 
 
+# -- lines at the top of each page that differ by a number (not running heads) ------
+
+def make_numbered_tops_pdf(path: Path, case: str, pages: int = 6) -> list[Truth]:
+    """Pages whose first line differs from page to page only by a number, as
+    running heads do ("Page 3"), but which are the document's own text.
+
+    ``case="recommendations"``: from page 2 on, each page opens with a heading
+    "Recommendation N" (N = page - 1) at the very top. ``case="columns"``: each
+    page opens with two columns, the left one starting "Left column page N
+    begins here ..." (N = the page number, the rest of the line the same on
+    every page). Running heads and "Page N of M" feet are there too."""
+    rng = random.Random(13)
+    w = ReportWriter()
+    if case == "recommendations":
+        w.heading("Recommendations of the widget review", 1)
+        w.paragraph(filler_sentences(rng, 4))
+        for k in range(1, pages):
+            w.page_break()
+            w.y = 45  # the heading stands at the very top of the page, inside its top eighth
+            w.heading(f"Recommendation {k}", 2)
+            w.paragraph(filler_sentences(rng, 5))
+            w.paragraph(filler_sentences(rng, 3))
+    elif case == "columns":
+        for k in range(1, pages + 1):
+            if k > 1:
+                w.page_break()
+            w.y = 45
+            left = [f"Left column page {k} begins here with a plain account of the north district and its "
+                    "three small workshops.", filler_sentences(rng, 2)]
+            # the right column ends in a short line: the page's last paragraph is complete
+            w.two_columns(left, [filler_sentences(rng, 2), filler_sentences(rng, 2), "No more for now."])
+    else:
+        raise ValueError(case)
+    return w.save(path)
+
+
 # -- other formats ----------------------------------------------------------------
 
 def make_docx(path: Path) -> None:

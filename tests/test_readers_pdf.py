@@ -328,6 +328,22 @@ def test_real_pdfs_sampled_sentences_sit_on_their_true_page(real_pdfs):
         assert not missing, f"{path.name}: sentences not found on their page: {missing}"
 
 
+@pytest.mark.parametrize("case", ["recommendations", "columns"])
+def test_lines_at_the_page_top_differing_by_a_number_are_not_running_heads(tmp_path, case):
+    """"Recommendation 1", "Recommendation 2", ... opening successive pages, and
+    a first body line "Left column page N begins here ..." that reads on into
+    its paragraph, are the document's text; the real running head and the
+    "Page N of M" foot still go."""
+    from helpers_fixtures import make_numbered_tops_pdf
+
+    path = tmp_path / f"{case}.pdf"
+    truth = make_numbered_tops_pdf(path, case)
+    doc = read(path)
+    got = [(b.kind, b.text, b.page, b.page_end) for b in doc.blocks]
+    assert got == [(t.kind, t.text, t.page, t.page_end) for t in truth]
+    assert not any(HEADER_TEXT in b.text or re.search(r"Page \d+ of", b.text) for b in doc.blocks)
+
+
 # -- numbers: a quotation never shows a number the document does not print ---------------
 
 @pytest.mark.parametrize("embed_font", [False, True], ids=["helvetica", "embedded"])

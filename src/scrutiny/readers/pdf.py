@@ -11,8 +11,8 @@ How a page is read, cheaply (a few pdfium calls per *line*, never per character)
    explain holds two columns side by side; only such lines are split, at the
    wide gap, by looking at the characters around their spaces.
 3. Running heads and feet are lines in the top or bottom margin whose text
-   (digits ignored) recurs at the same height on several pages, plus bare page
-   numbers ("7", "Page 3 of 19", "- 3 -"). They are dropped.
+   (but for the page's own number) recurs at the same height on several pages,
+   plus bare page numbers ("7", "Page 3 of 19", "- 3 -"). They are dropped.
 4. A page with a vertical gutter crossed by no line, with several wide lines
    on either side, is read column by column (full-width lines stay in place).
 5. Lines become blocks: a bigger or bolder font than the body text makes a
@@ -53,7 +53,7 @@ _PAGE_NUMBER = re.compile(
     r"(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)\]](?:\s?[0-9*\u2020\u2021]{1,3})?\s*$")  # a note mark may follow
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
-_DIGITS = re.compile(r"\d+")
+_PAGE_TOKEN = re.compile(r"\w+")
 _URLISH = re.compile(r"(?:https?://|www\.)\S*$")
 # digits glued to the end of a word or a closing mark may be a raised footnote reference
 _ANY_DIGIT = re.compile(r"[0-9]")
@@ -87,6 +87,7 @@ class _Page:
     lines: list[Line] = field(default_factory=list)
     image_only: bool = False
     outer: list | None = None   # candidates for running heads and feet (see _outer_lines)
+    numbers: tuple = ()         # how the page may number itself: "7", and its label ("vii")
 
 
 # -- low level: pdfium -------------------------------------------------------------
@@ -333,6 +334,19 @@ def _split_at_gaps(raw, textpage, line: Line, a: int, b: int, text: str, identit
     return out
 
 
+def _page_numbers(raw, pdf, index: int) -> tuple[str, ...]:
+    """The page's number, and its label when the PDF gives pages labels ("vii")."""
+    numbers = (str(index + 1),)
+    n = raw.FPDF_GetPageLabel(pdf, index, None, 0)
+    if n > 2:
+        buf = (ctypes.c_ubyte * n)()
+        raw.FPDF_GetPageLabel(pdf, index, buf, n)
+        label = bytes(buf)[:n - 2].decode("utf-16-le", "replace").strip().lower()
+        if label and label not in numbers and _PAGE_TOKEN.fullmatch(label):
+            numbers += (label,)
+    return numbers
+
+
 def _has_images(raw, page) -> bool:
     n = raw.FPDFPage_CountObjects(page)
     for k in range(n):
@@ -354,13 +368,21 @@ def _style(ln: Line) -> tuple[float, bool]:
     return (_size_key(ln.size), ln.bold)
 
 
-def _norm_key(text: str) -> str:
-    return _DIGITS.sub("#", text.lower()).strip()
+def _norm_key(text: str, numbers: tuple[str, ...]) -> str:
+    """A line's text for finding running heads: lower case, with the page's own
+    number (``numbers``: the page's position, and its printed label when the PDF
+    has page labels) as "#". Other numbers stay: "Recommendation 4" at the top
+    of one page and "Recommendation 5" at the top of the next are not a
+    running head, and neither is a footnote number."""
+    text = " ".join(text.lower().split())
+    return _PAGE_TOKEN.sub(lambda m: "#" if m.group() in numbers else m.group(), text)
 
 
 def _outer_lines(page: _Page) -> list[tuple[Line, tuple]]:
     """Lines that may be running heads or feet: among the three outermost at the
-    top or bottom, inside the top or bottom 12% of the page; with their keys."""
+    top or bottom, inside the top or bottom 12% of the page; with their keys
+    (text, height): the exact text first, then the text with the page's number
+    as "#" when that differs ("Part 1: Funding" on page 1 is both)."""
     if page.outer is not None:
         return page.outer
     if not page.lines:
@@ -368,8 +390,13 @@ def _outer_lines(page: _Page) -> list[tuple[Line, tuple]]:
     margin = page.height * 0.12
     by_y = sorted(page.lines, key=lambda ln: ln.y)
     outer = by_y[:3] + by_y[-3:] if len(by_y) > 6 else by_y
-    page.outer = [(ln, (_norm_key(ln.text), round(ln.y / 6))) for ln in outer
-                  if ln.y >= page.height - margin or ln.y <= margin]
+    page.outer = []
+    for ln in outer:
+        if ln.y >= page.height - margin or ln.y <= margin:
+            exact = _norm_key(ln.text, ())
+            numbered = _norm_key(ln.text, page.numbers)
+            height = round(ln.y / 6)
+            page.outer.append((ln, ((exact, height),) if numbered == exact else ((exact, height), (numbered, height))))
     return page.outer
 
 
@@ -423,7 +450,7 @@ def _analyse_range(doc, start: int, stop: int) -> tuple[list[_Page], _Stats]:
                     raw.FPDFText_ClosePage(textpage)
         finally:
             raw.FPDF_ClosePage(page)
-        p = _Page(index + 1, width, height, lines, image_only)
+        p = _Page(index + 1, width, height, lines, image_only, None, _page_numbers(raw, pdf, index))
         pages.append(p)
         if image_only:
             stats.image_pages.append(p.number)
@@ -443,7 +470,7 @@ def _analyse_range(doc, start: int, stop: int) -> tuple[list[_Page], _Stats]:
                 if 0.8 * key < d < 2.5 * key:
                     pitches[(key, round(d * 2) / 2)] += 1
             prev = ln
-        keys = {key for _, key in _outer_lines(p)}
+        keys = {key for _, line_keys in _outer_lines(p) for key in line_keys}
         stats.running.update(keys)
         for key in keys:
             stats.running_pages.setdefault(key[0], []).append(p.number)
@@ -501,17 +528,22 @@ def _dense(numbers: list[int], run: int = 4, window: int = 8) -> bool:
     return any(numbers[i + run - 1] - numbers[i] < window for i in range(len(numbers) - run + 1))
 
 
-def _remove_running(page: _Page, running: frozenset) -> None:
+def _remove_running(page: _Page, layout: "_Layout") -> None:
     """Drop running heads/feet and page numbers (in place).
 
     A running line sits in the top or bottom 12% of the page, among the three
-    outermost lines, and its text (digits ignored) recurs at the same height
-    on at least 30% of the pages (2 pages for short documents), or on 4 pages
-    out of 8 consecutive ones (a chapter's running head). A bare page
-    number ("7", "Page 3 of 19", "- iv -") is dropped when it is the outermost
-    line left at the top or the bottom of its page.
+    outermost lines, and its text recurs at the same height on at least 30% of
+    the pages (2 pages for short documents), or on 4 pages out of 8
+    consecutive ones (a chapter's running head): exactly, or but for the page's
+    own number ("Page 7 of 19", "Annual report | 7"). A line that recurs only
+    thanks to its page number and reads on into the body text below it (same
+    size, a line's distance) is body text ("Left column page 7 begins ...").
+    A bare page number ("7", "Page 3 of 19", "- iv -") is dropped when it is
+    the outermost line left at the top or the bottom of its page.
     """
-    drop = {id(ln) for ln, key in _outer_lines(page) if key in running}
+    running = layout.running
+    drop = {id(ln) for ln, keys in _outer_lines(page) if keys[0] in running
+            or (len(keys) > 1 and keys[1] in running and not _reads_on(page, ln, layout, running))}
     if drop:
         page.lines = [ln for ln in page.lines if id(ln) not in drop]
     margin = page.height * 0.12
@@ -525,6 +557,25 @@ def _remove_running(page: _Page, running: frozenset) -> None:
         if not gone:
             break
         page.lines = [ln for ln in page.lines if id(ln) not in gone]
+
+
+def _reads_on(page: _Page, line: Line, layout: "_Layout", running: frozenset) -> bool:
+    """True when the nearest line on the page's inner side of ``line`` (under a
+    line at the top, over one at the foot) is in the same size and a line's
+    distance away, and is not itself a running line: ``line`` is the first or
+    last line of a paragraph, not a running head or foot."""
+    top = line.y > page.height / 2
+    best = None
+    for ln in page.lines:
+        d = (line.y - ln.y) if top else (ln.y - line.y)
+        if d > 0.5 * line.size and ln.x0 < line.x1 and line.x0 < ln.x1 and (best is None or d < best[0]):
+            best = (d, ln)
+    if best is None:
+        return False
+    d, ln = best
+    if abs(ln.size - line.size) > 0.08 * layout.body or d > layout.pitch * max(1.0, line.size / layout.body) * 1.3:
+        return False
+    return not any(o is ln and any(key in running for key in keys) for o, keys in _outer_lines(page))
 
 
 def _classify(page: _Page, body: float) -> None:
@@ -543,7 +594,7 @@ def _classify(page: _Page, body: float) -> None:
 def _blocks_range(pages: list[_Page], layout: _Layout) -> list[tuple[list["_Draft"], list["_Draft"]]]:
     out = []
     for page in pages:
-        _remove_running(page, layout.running)
+        _remove_running(page, layout)
         _classify(page, layout.body)
         blocks, notes = _page_blocks(page, layout)
         _numbered_headings(blocks)
