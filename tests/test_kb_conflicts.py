@@ -101,3 +101,31 @@ def test_a_position_not_held_when_the_document_was_written_breaks_the_chain(tmp_
     # Ada only chaired the panel from 2021, after the review.
     late = lambda t: dated(t).replace("    start: 2019\n    end: 2020-03\n", "    start: 2021\n")
     assert conflicts_for(tmp_path / "c", ties=late) == []
+
+
+def test_a_tie_used_twice_in_a_chain_is_listed_once(tmp_path):
+    """The chair's position in the panel leads both to the document (the panel wrote
+    it) and to the provider (the panel itself provides the scheme): the chain must
+    not list the position twice, and the explanation must not repeat it."""
+    extra = """  - id: panel-provides-scheme
+    subject: widget-panel
+    relation: provides
+    object: wellbeing-scheme
+    sources: [{source: src-report}]
+"""
+    found = conflicts_for(tmp_path, ties=lambda t: t + extra)
+    for c in found:
+        assert len(c.via) == len(set(c.via)), c.via
+        assert c.explanation.count("[ada-chairs-panel]") <= 1, c.explanation
+    chair = [c for c in found if c.stakeholder == "ada-example" and "panel-provides-scheme" in c.via]
+    assert [c.via for c in chair] == [
+        ["ada-chairs-panel", "panel-wrote-review", "panel-provides-scheme", "review-recommends-scheme"]]
+    assert chair[0].explanation == (
+        "Possible conflict of interest in The Widget Review: "
+        "Ada Example holds a position in The Widget Panel (chair), 2019 to 2020-03 [ada-chairs-panel]; "
+        "The Widget Panel authored The Widget Review [panel-wrote-review]; "
+        "The Widget Panel provides Wellbeing Scheme [panel-provides-scheme]; "
+        "The Widget Review recommends Wellbeing Scheme [review-recommends-scheme].")
+    # the panel's own conflict is found too, and the chair's other one (through Helping Hands)
+    assert {c.stakeholder for c in found} == {"ada-example", "widget-panel"}
+    assert len(found) == 3

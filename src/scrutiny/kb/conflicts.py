@@ -14,8 +14,10 @@ A position or membership known (from its ``start``/``end``) not to have
 been held when the document was written (the ``start`` of its ``authored``
 or ``commissioned`` tie) breaks the chain.
 
-Every tie id of the chain is kept in ``via`` and the explanation is generated
-from the chain, so that a reader can check each link against its sources.
+Every tie id of the chain is kept in ``via`` (each once, in the order of the
+chain: a chair's position in a board that both wrote the document and provides
+what it recommends is one link, not two) and the explanation is generated from
+the chain, so that a reader can check each link against its sources.
 """
 
 from __future__ import annotations
@@ -109,6 +111,20 @@ def _sentence(kb: KnowledgeBase, tie: Tie) -> str:
     return f"{subject} {label} {obj}{role}{when} [{tie.id}]"
 
 
+def _once(chain: list[Tie]) -> list[Tie]:
+    """The chain with each tie once, at its first place. A chair's position can
+    be both how they took part (their board wrote the document) and what they
+    hold (the board provides what it recommends): the tie is one link, stated
+    once; the chain still reads in order (position, authored, provides, recommends)."""
+    seen: set[str] = set()
+    out = []
+    for tie in chain:
+        if tie.id not in seen:
+            seen.add(tie.id)
+            out.append(tie)
+    return out
+
+
 def find_conflicts(kb: KnowledgeBase) -> list[Conflict]:
     """Every conflict of interest the ties of ``kb`` show, in a stable order."""
     out, into = _index(kb.ties)
@@ -127,7 +143,7 @@ def find_conflicts(kb: KnowledgeBase) -> list[Conflict]:
             holds += [(t.object, [t]) for t in out[(person, "position")] if _overlaps([t], written)]
             for org, held in holds:
                 for gain in gains.get(org, []):
-                    chain = wrote + held + gain
+                    chain = _once(wrote + held + gain)
                     key = (doc.id, person, tuple(t.id for t in chain))
                     if key in seen:
                         continue
