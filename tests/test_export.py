@@ -207,3 +207,38 @@ def test_sqlite_needs_out(project, corpus, cli_runner):
 def test_export_without_store_is_a_clear_error(project, cli_runner):
     res = cli_runner("export", "--format", "json", root=project.root)
     assert res.exit_code == 1 and "scrutiny ingest" in res.output
+
+
+def test_sentence_pages_come_from_the_passage_page_breaks(project):
+    """A passage running from page 7 onto page 8: its second sentence, tagged as a
+    claim (the tagger stores the passage's first page), is exported on page 8."""
+    from scrutiny.passages import make_passages
+    from scrutiny.readers.base import Block
+    from scrutiny.store import Store
+    from scrutiny.tagging import NLP_MIGRATIONS
+
+    first = "The fund opened to every district in the spring."
+    second = "Its budget doubled in the following year to reach most clinics."
+    text = f"{first} {second}"
+    (p,) = make_passages("paged", [Block(kind=PARAGRAPH, text=text, page=7, page_breaks=[len(first) + 1])])
+    with Store(project.store_path) as store:
+        with store.transaction():
+            store.upsert_document({"id": "paged", "title": "Paged", "kind": "policy", "source": "paged.pdf",
+                                   "pages": 9, "passages": 1})
+            store.replace_passages("paged", [p])
+        store.ensure_schema("nlp", NLP_MIGRATIONS)
+        start = text.index(second)
+        with store.transaction():
+            for s, e in ((0, len(first)), (start, len(text)), (0, len(text))):
+                store.db.execute("INSERT INTO nlp_claims VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                                 (f"{p.id}@{s}:{e}", p.id, "paged", 7, s, e, text[s:e],
+                                  json.dumps(["statistic"]), "{}", 0.9, "rule"))
+            store.db.execute("INSERT INTO nlp_mentions VALUES (?,?,?,?,?,?,?,?,?)",
+                             (p.id, start, start + 10, text[start:start + 10], "organisation", "model", 0.5,
+                              None, None))
+    rows = {r["text"]: r for r in csv.DictReader(io.StringIO(export(project, "csv", table="tagged_claims")))}
+    assert (rows[first]["page"], rows[first]["page_end"]) == ("7", "7")
+    assert (rows[second]["page"], rows[second]["page_end"]) == ("8", "8")
+    assert (rows[text]["page"], rows[text]["page_end"]) == ("7", "8")
+    (mention,) = csv.DictReader(io.StringIO(export(project, "csv", table="mentions")))
+    assert mention["page"] == "8"

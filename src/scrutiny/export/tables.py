@@ -34,14 +34,27 @@ def tables(data, base_url: str = "") -> dict[str, list[dict]]:
          "documents": "; ".join(d.doc for d in c.documents), "critique": c.critique,
          "sources": "; ".join(r.source for r in c.sources)} for c in (kb.claims if kb else [])]
     t["tagged_claims"] = [
-        {"id": c["id"], "passage_id": c["passage_id"], "doc_id": c["doc_id"], "page": c["page"],
+        {"id": c["id"], "passage_id": c["passage_id"], "doc_id": c["doc_id"],
+         **_pages(data, c["passage_id"], c["start"], c["end"], c["page"]),
          "kinds": "; ".join(c["kinds"]), "confidence": c["confidence"], "source": c["source"], "text": c["text"]}
         for c in data.tagged_claims]
     t["mentions"] = [
-        {"passage_id": m["passage_id"], "start": m["start"], "end": m["end"], "text": m["text"],
+        {"passage_id": m["passage_id"], "start": m["start"], "end": m["end"],
+         "page": _pages(data, m["passage_id"], m["start"], m["end"], None)["page"], "text": m["text"],
          "kind": m["kind"], "stakeholder_id": m.get("stakeholder_id") or m.get("curated_id"),
          "source": m["source"], "confidence": m["confidence"]} for m in data.mentions]
     t["xrefs"] = [dict(r) for r in data.xref_links]
     t["claim_recurrences"] = [dict(r) for r in data.xref_claims]
     t["stakeholder_documents"] = [dict(r) for r in data.stakeholder_docs]
     return t
+
+
+def _pages(data, passage_id: str, start: int, end: int, stored) -> dict:
+    """The page (and last page) of characters start..end of a passage: a sentence of
+    a passage that runs overleaf stands on its own page (the passage's page_breaks)."""
+    from scrutiny.anchor import span_page
+
+    p = data.passage(passage_id)
+    if p is None or p.get("page") is None:
+        return {"page": stored, "page_end": stored}
+    return {"page": span_page(p, start), "page_end": span_page(p, max(end - 1, start), end=True)}
