@@ -34,6 +34,7 @@ class Truth:
     page: int
     page_end: int
     level: int = 0
+    page_breaks: list | None = None  # offsets in text where each further page begins (None: unknown)
 
 
 class ReportWriter:
@@ -123,6 +124,7 @@ class ReportWriter:
         else:
             self.y += gap_before
         start = None
+        turns = []  # indices of the lines that begin a further page
         for i, line in enumerate(lines):
             last = i == len(lines) - 1
             if footnote and last:  # the note goes on the page of the line with its mark
@@ -132,6 +134,8 @@ class ReportWriter:
                 if footnote and last:
                     self.footnotes.pop()
                 self._new_page()
+                if start is not None:
+                    turns.append(i)
                 if footnote and last:
                     self.footnotes.append((str(self.footnote_no), footnote))
             if start is None:
@@ -143,7 +147,10 @@ class ReportWriter:
                 end_x = x + self.pdf.get_string_width(line)
                 self.pdf.set_font(self.family, "", 6.5)
                 self.pdf.text(end_x + 0.5, self.y - 4, str(self.footnote_no))
-        self.truth.append(Truth(kind, text, start, self.page, level))
+        breaks = None
+        if " ".join(lines) == text:  # lines broken at spaces: the offsets are known
+            breaks = [len(" ".join(lines[:i])) + 1 for i in turns]
+        self.truth.append(Truth(kind, text, start, self.page, level, breaks))
         if footnote:
             self.truth.append(Truth("footnote", f"{self.footnote_no} {footnote}", self.page, self.page))
 

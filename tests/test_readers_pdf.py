@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from helpers_fixtures import (
-    COLUMN_LEFT, COLUMN_RIGHT, CONTEXT_PARA, DINGBAT_ITEM, HEADER_TEXT, LEAD_ITEM, HYPHEN_PARA, ReportWriter, make_feature_pdf,
-    random_bytes,
+    COLUMN_LEFT, COLUMN_RIGHT, CONTEXT_PARA, DINGBAT_ITEM, HEADER_TEXT, LEAD_ITEM, HYPHEN_PARA, ReportWriter, filler_sentences,
+    make_feature_pdf, random_bytes,
 )
 from scrutiny.errors import ReaderError
 from scrutiny.readers import read
@@ -93,6 +93,55 @@ def test_paragraph_across_a_page_break_is_one_block(feature):
     for t in spanning:
         block = next(b for b in doc.blocks if b.text == t.text)
         assert (block.page, block.page_end) == (t.page, t.page_end)
+
+
+def test_page_breaks_say_where_the_text_goes_on_overleaf(feature):
+    """A block joined across a page break records the offset where the next
+    page's text begins; every other block (footnotes too) records none."""
+    from scrutiny.passages import page_at
+
+    _, truth, doc = feature
+    for t in (t for t in truth if t.page_end > t.page):
+        block = next(b for b in doc.blocks if b.text == t.text)
+        assert t.page_breaks and block.page_breaks == t.page_breaks
+        brk = block.page_breaks[0]
+        assert page_at(block.page, block.page_breaks, brk - 1) == t.page
+        assert page_at(block.page, block.page_breaks, brk) == t.page + 1
+    for b in doc.blocks:
+        assert len(b.page_breaks) == b.page_end - b.page
+        if b.page_end == b.page:
+            assert b.page_breaks == []
+
+
+def test_page_break_inside_a_word_split_at_the_page_end(tmp_path):
+    """A word hyphenated at the foot of a page ("recom-" / "mendation") is
+    joined, and the break falls inside it, after the part on the first page."""
+    from helpers_fixtures import BODY_LEAD, BOTTOM, ReportWriter
+
+    w = ReportWriter(header=None, footer=False)
+    rng = random.Random(4)
+    while w.y < BOTTOM - 8 * BODY_LEAD:
+        w.paragraph(filler_sentences(rng, 3))
+    # every line but the last ends in a split word: wherever the page ends, one is split
+    lines = ["The panel asked for one recom-"] + [f"mendation per district in round {k}, and one recom-"
+                                                    for k in range(24)] + ["mendation in all."]
+    w.paragraph("", lines=lines)
+    path = tmp_path / "split.pdf"
+    truth = w.save(path)
+    assert truth[-1].page_end == 2
+    block = next(b for b in read(path).blocks if b.page_end == 2)
+    assert "recom-" not in block.text and len(block.page_breaks) == 1
+    brk = block.page_breaks[0]
+    head, tail = block.text[:brk], block.text[brk:]
+    assert head.endswith(" one recom") and tail.startswith("mendation per district in round ")
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:  # the first line pdfium reads on page 2 is where the break must fall
+        first_line = re.split(r"\r\n|[-\ufffe]", pdf[1].get_textpage().get_text_range())[0].strip()
+    finally:
+        pdf.close()
+    assert first_line.startswith("mendation per district in round ") and tail.startswith(first_line)
 
 
 def test_two_columns_are_read_column_by_column(feature):
@@ -344,6 +393,37 @@ def test_lines_at_the_page_top_differing_by_a_number_are_not_running_heads(tmp_p
     assert not any(HEADER_TEXT in b.text or re.search(r"Page \d+ of", b.text) for b in doc.blocks)
 
 
+def test_real_pdfs_sentences_of_blocks_over_a_page_break_get_their_own_page(real_pdfs):
+    """For blocks that run over a page break, the page that ``page_breaks``
+    gives each sentence (``scrutiny.passages.page_at``) is the page where
+    pdftotext prints it; so are the text just before and just after each break."""
+    from scrutiny.passages import page_at
+
+    for path in real_pdfs:
+        pages = [_squash(p) for p in _pdftotext_pages(path)]
+        checked, wrong = 0, []
+        for b in read(path).blocks:
+            assert len(b.page_breaks) == b.page_end - b.page, (path.name, b)
+            if b.page_end == b.page:
+                continue
+            edges = [0] + b.page_breaks + [len(b.text)]
+            probes = []
+            for m in re.finditer(r"(?:^|(?<=[.!?;:] ))\S", b.text):  # sentence (and clause) starts
+                probes.append((m.start(), min(m.start() + 60, next(e for e in edges if e > m.start()))))
+            for brk in b.page_breaks:  # either side of each break
+                probes += [(max(0, brk - 40), brk), (brk, min(brk + 40, len(b.text)))]
+            for start, end in probes:
+                piece = _squash(b.text[start:end])
+                if len(piece) < 12:
+                    continue
+                checked += 1
+                page = page_at(b.page, b.page_breaks, start)
+                if piece not in pages[page - 1]:
+                    wrong.append((page, b.text[start:end]))
+        assert checked >= 20, f"{path.name}: only {checked} checks (the PDF should have paragraphs over page breaks)"
+        assert not wrong, f"{path.name}: text not on the page page_breaks gives: {wrong[:5]}"
+
+
 # -- numbers: a quotation never shows a number the document does not print ---------------
 
 @pytest.mark.parametrize("embed_font", [False, True], ids=["helvetica", "embedded"])
@@ -378,15 +458,11 @@ def test_real_pdfs_numbers_are_the_numbers_pdftotext_prints(real_pdfs):
     for path in real_pdfs:
         pages = [_numbers(p) for p in _pdftotext_pages(path)]
         ours: dict = {}
-        extra = []
-        for b in read(path).blocks:
-            if b.page == b.page_end:
-                ours.setdefault(b.page, Counter()).update(_numbers(b.text))
-            else:  # checked against all its pages together
-                theirs = sum((pages[n - 1] for n in range(b.page, b.page_end + 1)), Counter())
-                extra += [(b.page, n) for n in _numbers(b.text) - theirs]
-        for page, counts in ours.items():
-            extra += [(page, n) for n in counts - pages[page - 1]]
+        for b in read(path).blocks:  # a block over a page break: each page's part on its page
+            edges = [0] + b.page_breaks + [len(b.text)]
+            for i in range(len(edges) - 1):
+                ours.setdefault(b.page + i, Counter()).update(_numbers(b.text[edges[i]:edges[i + 1]]))
+        extra = [(page, n) for page, counts in sorted(ours.items()) for n in counts - pages[page - 1]]
         assert not extra, f"{path.name}: numbers pdftotext does not print on that page: {extra}"
 
 
@@ -402,7 +478,7 @@ def long_pdf(tmp_path_factory):
 
 
 def _as_tuples(doc):
-    return [(b.kind, b.level, b.page, b.page_end, b.text) for b in doc.blocks]
+    return [(b.kind, b.level, b.page, b.page_end, b.text, b.page_breaks) for b in doc.blocks]
 
 
 def test_long_pdf_reads_the_same_in_one_or_two_processes(long_pdf, monkeypatch):
@@ -445,8 +521,10 @@ def test_long_pdf_every_block_where_the_generator_put_it(long_pdf):
     wrong = []
     for t in truth:
         found = by_text.get(t.text, [])
-        if len(found) != 1 or (found[0].kind, found[0].page, found[0].page_end) != (t.kind, t.page, t.page_end):
-            wrong.append((t.kind, t.page, t.page_end, t.text[:50], [(b.kind, b.page, b.page_end) for b in found]))
+        if len(found) != 1 or (found[0].kind, found[0].page, found[0].page_end) != (t.kind, t.page, t.page_end) \
+                or (t.page_breaks is not None and found[0].page_breaks != t.page_breaks):
+            wrong.append((t.kind, t.page, t.page_end, t.text[:50],
+                          [(b.kind, b.page, b.page_end, b.page_breaks) for b in found], t.page_breaks))
     assert not wrong, wrong[:5]
     assert len(doc.blocks) == len(truth)
 

@@ -30,6 +30,10 @@ import re
 import unicodedata
 
 HYPHEN_MARK = "\ufffe"  # pdfium's own marker for a hyphen at a line end
+# Where a block's text goes on overleaf: a reader puts it in the text it hands to
+# the Dehyphenator (which keeps it in place) and then takes it out, recording
+# the offsets. :func:`clean` removes it like any control character.
+PAGE_MARK = "\x01"
 
 # Prefixes that usually make hyphenated compounds in policy English.
 COMPOUND_PREFIXES = frozenset(
@@ -39,7 +43,7 @@ COMPOUND_PREFIXES = frozenset(
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\ufeff]")
 _SPLIT = re.compile(r"[\s.,;:!?()\[\]{}\"\u201c\u201d\u2018/\u2013\u2014*]+")
-_MARKED = re.compile(r"([^\W\d_]+)\s*" + HYPHEN_MARK + r"\s*([^\W_]+)", re.UNICODE)
+_MARKED = re.compile(r"([^\W\d_]+)\s*" + HYPHEN_MARK + r"\s*(" + PAGE_MARK + r"*)\s*([^\W_]+)", re.UNICODE)
 
 
 def clean(text: str) -> str:
@@ -70,7 +74,7 @@ class Dehyphenator:
 
     def _vocabulary(self) -> set[str]:
         if self._words is None:
-            tokens = set(_SPLIT.split("\n".join(self.texts).lower()))
+            tokens = set(_SPLIT.split("\n".join(self.texts).replace(PAGE_MARK, "").lower()))
             tokens = {t.strip("-'\u2019") for t in tokens if HYPHEN_MARK not in t}
             self._compounds = {t for t in tokens if "-" in t}
             words = {t for t in tokens if "-" not in t}
@@ -102,8 +106,8 @@ class Dehyphenator:
             return text
 
         def fix(m: re.Match) -> str:
-            left, right = m.group(1), m.group(2)
-            return f"{left}-{right}" if self.decide(left, right) else left + right
+            left, pages, right = m.group(1), m.group(2), m.group(3)
+            return f"{left}-{pages}{right}" if self.decide(left, right) else left + pages + right
 
         text = _MARKED.sub(fix, text)
         # a mark not between two words (e.g. "2010-" + "11") is a plain hyphen

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrutiny.errors import ReaderError
-from scrutiny.readers._clean import HYPHEN_MARK, Dehyphenator, clean
+from scrutiny.readers._clean import HYPHEN_MARK, PAGE_MARK, Dehyphenator, clean
 from scrutiny.readers.base import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, Block, ReadDocument
 
 EXTENSIONS = (".pdf",)
@@ -771,19 +771,25 @@ class _Draft:
     first: Line | None = None
     last: Line | None = None
     full_end: bool = False       # its last line runs to the right margin (so it may go on overleaf)
+    breaks: list[int] = field(default_factory=list)  # indices of the parts that begin a new page
 
-    def text(self) -> str:
+    def text(self, marks: bool = False) -> str:
+        """The parts joined into one text; with ``marks``, a :data:`PAGE_MARK`
+        before the first part of each further page (see :func:`_page_breaks`)."""
         pieces: list[str] = []
         prev = ""
-        for part in self.parts:
+        for i, part in enumerate(self.parts):
+            if marks and self.breaks:
+                part = PAGE_MARK * self.breaks.count(i) + part
             if not pieces:
                 pieces.append(part)
-            elif len(prev) > 1 and prev[-1] == "-" and prev[-2].isalpha() and part[:1].islower():
+            elif len(prev) > 1 and prev[-1] == "-" and prev[-2].isalpha() and part.lstrip(PAGE_MARK)[:1].islower():
                 pieces[-1] = prev[:-1] + HYPHEN_MARK  # a hyphen at a line end: resolved later
                 pieces.append(part)
             elif prev.endswith(HYPHEN_MARK):
                 pieces.append(part)
-            elif prev[-1:] in "-/_" and (prev[-2:-1].isdigit() or _URLISH.search(prev)) and part[:1].isalnum():
+            elif prev[-1:] in "-/_" and (prev[-2:-1].isdigit() or _URLISH.search(prev)) \
+                    and part.lstrip(PAGE_MARK)[:1].isalnum():
                 pieces.append(part)  # "1991-" + "2013", a URL broken at a line end
             else:
                 pieces.append(" " + part)
@@ -901,6 +907,9 @@ def _join_pages(per_page: list[tuple[list[_Draft], list[_Draft]]]) -> list[_Draf
             # starts in lower case, or when its last line is full (a last line rarely is)
             if first.kind == PARAGRAPH and not _NUMBERED.match(first.parts[0]) and not _TOC_LINE.search(last_text) \
                     and (not _TERMINAL.search(last_text) or first.parts[0][:1].islower() or open_para.full_end):
+                # one break per page turned (an empty page between them holds none of its text)
+                open_para.breaks.extend([len(open_para.parts)] * (first.page - open_para.page_end))
+                open_para.breaks.extend(len(open_para.parts) + i for i in first.breaks)
                 open_para.parts.extend(first.parts)
                 open_para.page_end = first.page_end
                 open_para.full_end = first.full_end
@@ -919,6 +928,19 @@ def _join_pages(per_page: list[tuple[list[_Draft], list[_Draft]]]) -> list[_Draf
         out.append(open_para)
     out.extend(pending_notes)
     return out
+
+
+def _page_breaks(text: str) -> tuple[str, list[int]]:
+    """Take the :data:`PAGE_MARK` out of a block's final text: (text, offsets in
+    it where each further page begins)."""
+    if PAGE_MARK not in text:
+        return text, []
+    pieces = text.split(PAGE_MARK)
+    breaks, offset = [], 0
+    for piece in pieces[:-1]:
+        offset += len(piece)
+        breaks.append(offset)
+    return "".join(pieces), breaks
 
 
 def _meaningful(value: str | None, path: Path) -> str | None:
@@ -943,7 +965,7 @@ def read(path) -> ReadDocument:
     warnings = [f"page {n} has no text layer (a scanned image?); its text is missing until the "
                 f"PDF is OCRed (e.g. ocrmypdf)" for n in sorted(stats.image_pages)]
     drafts = _join_pages(per_page)
-    texts = [d.text() for d in drafts]
+    texts = [d.text(marks=True) for d in drafts]
     dehyphen = Dehyphenator(texts)
     # heading levels: bigger first, bold before regular at the same size; numbered
     # headings found by their shape alone come below all of those
@@ -952,11 +974,11 @@ def read(path) -> ReadDocument:
     deepest = min(len(styles) + 1, 6)
     blocks = []
     for d, text in zip(drafts, texts):
-        text = dehyphen.resolve(text)
+        text, breaks = _page_breaks(dehyphen.resolve(text))
         if not text:
             continue
         level = level_of.get(d.style, deepest) if d.kind == HEADING else 0
-        blocks.append(Block(d.kind, text, d.page, d.page_end, level))
+        blocks.append(Block(d.kind, text, d.page, d.page_end, level, breaks))
     metadata: dict = {}
     title = _meaningful(meta.get("Title"), path)
     if title:
