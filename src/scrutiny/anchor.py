@@ -5,10 +5,12 @@ or deleted passages disappear (ids come from the text). Each old passage is
 looked for in the new text, after the W3C Web Annotation TextQuoteSelector and
 Hypothesis's anchoring: the quote first, then the quote with its context.
 
-1. **exact** -- the old text, normalised as passage ids are (NFKC, plain quotes
-   and dashes, case-folded, white space collapsed), occurs in the new text: as a
-   whole passage, inside a longer passage (paragraphs merged), or across
-   consecutive passages (a paragraph split). When it occurs more than once the
+1. **word for word** -- the old text, normalised as passage ids are (NFKC, plain
+   quotes and dashes, case-folded, white space collapsed), occurs in the new
+   text: as a whole passage (method ``exact``, the only one that is "the same
+   text"), inside a longer passage (``merged``), or across consecutive passages
+   (``split``: the redirect points at the first and ``span`` lists them all, so
+   that a citation quotes and pages the whole old text). When it occurs more than once the
    occurrence whose neighbours best match the old neighbours wins. A short text
    (fewer than ``MIN_CONTAINED_WORDS`` words) only matches a whole passage: a
    heading "Outcomes" is not re-anchored to a paragraph that uses the word.
