@@ -256,6 +256,7 @@ def _store_doc(db, row, doc, counts) -> None:
     db.executemany("INSERT INTO nlp_sentences (passage_id, start, end) VALUES (?,?,?)",
                    [(pid, c["start"], c["end"]) for c in doc._.claims or []])
     claims = []
+    text = row["text"]  # the passage text the doc was made from (Doc.text would rebuild it)
     for c in doc._.claims or []:
         kinds = c.get("kinds") or {}
         if not kinds:
@@ -266,7 +267,7 @@ def _store_doc(db, row, doc, counts) -> None:
         sources = {d["source"] for d in details.values()}
         source = "rule" if sources == {"rule"} else "model"
         claims.append((f"{pid}@{c['start']}", pid, row["doc_id"], row["page"], c["start"], c["end"],
-                       doc.text[c["start"]:c["end"]], json.dumps(ordered), json.dumps(details),
+                       text[c["start"]:c["end"]], json.dumps(ordered), json.dumps(details),
                        round(conf, 3), source))
     db.executemany(
         "INSERT OR REPLACE INTO nlp_claims (id, passage_id, doc_id, page, start, end, text, kinds, details, "

@@ -151,7 +151,8 @@ class ClaimClassifier:
             for _, c in rows:
                 c["kinds"] = {k: (p, "rule") for k, p in decide(c["rules"]).items()}
             return docs
-        feats = [featurise(doc.text[c["start"]:c["end"]], c["rules"]) for doc, c in rows]
+        texts = {id(doc): doc.text for doc in docs}  # Doc.text joins every token: once per doc
+        feats = [featurise(texts[id(doc)][c["start"]:c["end"]], c["rules"]) for doc, c in rows]
         for (doc, c), probs in zip(rows, self.model.predict_proba(feats)):
             c["scores"] = probs
             c["kinds"] = combine(probs, c["rules"], self.model.thresholds)

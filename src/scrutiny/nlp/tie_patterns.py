@@ -181,6 +181,8 @@ class TiePatterns:
     def __call__(self, doc):
         spans = stakeholder_spans(doc)
         ties = []
+        # Ask once per doc, not per sentence.
+        self._parsed = len(spans) >= 2 and doc.has_annotation("DEP")
         if len(spans) >= 2:
             sents = [(c["start"], c["end"]) for c in (doc._.claims or [])] or [
                 (s.start_char, s.end_char) for s in sentences(doc)]
@@ -194,15 +196,16 @@ class TiePatterns:
 
     def _sentence_ties(self, doc, s_start, s_end, in_sent):
         # Build the placeholder string, remembering where each piece came from.
+        text = doc.text  # Doc.text joins every token: take it once
         pieces, pos, anchors, length = [], s_start, [], 0
         for n, span in enumerate(in_sent):
-            for piece, orig in ((doc.text[pos:span.start_char], pos), (f"§{n}§", None)):
+            for piece, orig in ((text[pos:span.start_char], pos), (f"§{n}§", None)):
                 anchors.append((length, orig))
                 pieces.append(piece)
                 length += len(piece)
             pos = span.end_char
         anchors.append((length, pos))
-        pieces.append(doc.text[pos:s_end])
+        pieces.append(text[pos:s_end])
         masked = "".join(pieces)
         found: dict[tuple, dict] = {}
         for name, relation, conf, rx in PATTERNS:
@@ -226,7 +229,7 @@ class TiePatterns:
                 for si, oi in pairs:
                     self._add(found, doc, in_sent[si], in_sent[oi], rel, role, conf, name, s_start, s_end)
         self._agent_ties(found, doc, masked, anchors, in_sent, s_start, s_end)
-        if self.use_dependencies and doc.has_annotation("DEP"):
+        if self.use_dependencies and self._parsed:
             self._dependency_ties(found, doc, in_sent, s_start, s_end)
         return [t for t in found.values() if t["confidence"] >= self.min_confidence]
 
@@ -243,7 +246,8 @@ class TiePatterns:
                 if rel == "chaired":
                     verb = m.group(0).split()[0].lower()
                     relation, role = "position", CHAIR_ROLES.get(verb, verb)
-                syntactic = self._attached_to(doc, masked, anchors, m.start(), in_sent, candidates)
+                syntactic = (self._attached_to(doc, masked, anchors, m.start(), in_sent, candidates)
+                             if self._parsed else None)
                 if syntactic is not None:
                     candidates = [syntactic]
                 for oi in reversed(candidates):
@@ -271,8 +275,6 @@ class TiePatterns:
     def _attached_to(doc, masked, anchors, masked_pos, in_sent, candidates):
         """With a parse: the candidate the participle ("directed" in "the Unit, based at
         X and directed by Y") hangs from, climbing conj/acl/relcl links; else None."""
-        if not doc.has_annotation("DEP"):
-            return None
         orig = None
         for (m_start, o_start), nxt in zip(anchors, anchors[1:] + [(len(masked), None)]):
             if m_start <= masked_pos < nxt[0] and o_start is not None:
