@@ -222,17 +222,42 @@ def test_truncated_pdf_is_refused(tmp_path, feature):
         assert err.value.reason.startswith("not a valid PDF (damaged or truncated): ")
 
 
+# the reason, then the advice: plain words, no brackets, no full stop before the semicolon
+_CLEAN_DAMAGED = re.compile(r"not a valid PDF \(damaged or truncated\): [a-z][^().;]*[A-Za-z]; [a-z][^().;]*[A-Za-z]")
+
+
 def test_random_bytes_named_pdf_are_refused(tmp_path):
     path = tmp_path / "noise.pdf"
     path.write_bytes(random_bytes(5000))
     with pytest.raises(ReaderError) as err:
         read(path)
     assert err.value.reason.startswith("not a valid PDF (damaged or truncated): ")
-    # random bytes after a PDF header: pdfium itself must refuse them
+    assert _CLEAN_DAMAGED.fullmatch(err.value.reason), err.value.reason
+    # random bytes after a PDF header: pdfium itself must refuse them, and its own
+    # wording ("Failed to load document (PDFium: Data format error).") stays out
     path.write_bytes(b"%PDF-1.7\n" + random_bytes(5000) + b"\n%%EOF\n")
     with pytest.raises(ReaderError) as err:
         read(path)
-    assert err.value.reason.startswith("not a valid PDF (damaged or truncated): ")
+    assert err.value.reason == ("not a valid PDF (damaged or truncated): its internal structure cannot be "
+                                "parsed; download it again")
+    assert str(err.value) == f"{path}: {err.value.reason}"
+
+
+def test_pdf_cut_short_at_many_points_gets_a_clean_reason(tmp_path, feature):
+    """Wherever a download stops, the reason is one clean sentence: no pdfium
+    wording, no stray brackets or full stops before the advice."""
+    src, _, _ = feature
+    data = src.read_bytes()
+    reasons = set()
+    for cut in (40, 200, 1000, len(data) // 3, len(data) // 2, len(data) - 2000, len(data) - 30):
+        path = tmp_path / f"cut{cut}.pdf"
+        path.write_bytes(data[:cut])
+        with pytest.raises(ReaderError) as err:
+            read(path)
+        reasons.add(err.value.reason)
+        assert _CLEAN_DAMAGED.fullmatch(err.value.reason), err.value.reason
+        assert "PDFium" not in err.value.reason and ".;" not in err.value.reason
+    assert any("structure cannot be parsed" in r for r in reasons), reasons
 
 
 def test_html_page_saved_as_pdf_is_named_as_such(tmp_path):

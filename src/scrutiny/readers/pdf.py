@@ -109,11 +109,7 @@ def _open(path: Path):
         doc = pdfium.PdfDocument(str(path))
         doc._scrutiny_path = path
     except pdfium.PdfiumError as exc:
-        msg = str(exc)
-        if "password" in msg.lower():
-            raise ReaderError(path, "encrypted PDF: it needs a password to open; save an unencrypted copy "
-                                    "(e.g. qpdf --decrypt) and ingest that") from None
-        raise ReaderError(path, f"not a valid PDF (damaged or truncated): {msg}; download it again") from None
+        raise ReaderError(path, _load_error(exc)) from None
     with path.open("rb") as fh:
         fh.seek(0, 2)
         size = fh.tell()
@@ -124,6 +120,24 @@ def _open(path: Path):
         raise ReaderError(path, "not a valid PDF (damaged or truncated): the file ends before the PDF's "
                                 "end-of-file marker, so pages may be missing; download it again")
     return doc
+
+
+def _load_error(exc) -> str:
+    """The reason to give for a PDF that pdfium refuses to open: one clean
+    sentence that says what to do, never pdfium's own message."""
+    import pypdfium2.raw as raw
+
+    code = getattr(exc, "err_code", None)
+    if code == raw.FPDF_ERR_PASSWORD or (code is None and "password" in str(exc).lower()):
+        return ("encrypted PDF: it needs a password to open; save an unencrypted copy "
+                "(e.g. qpdf --decrypt) and ingest that")
+    if code == raw.FPDF_ERR_SECURITY:
+        return ("encrypted PDF: it uses a security scheme that cannot be opened; save an unencrypted copy "
+                "(e.g. qpdf --decrypt) and ingest that")
+    reason = {raw.FPDF_ERR_FILE: "the file cannot be read as a whole",
+              raw.FPDF_ERR_FORMAT: "its internal structure cannot be parsed",
+              raw.FPDF_ERR_PAGE: "a page or its content cannot be read"}.get(code, "the PDF library cannot open it")
+    return f"not a valid PDF (damaged or truncated): {reason}; download it again"
 
 
 def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line]:
