@@ -403,3 +403,17 @@ def test_a_rebuild_restores_files_deleted_from_the_site(built, tmp_path):
     assert again["pages_written"] >= len([p for ps in passages.values() for p in ps]) + 1
     assert (out / "search" / "meta.json").is_file()
     assert check_site(out)[0] == []
+
+
+def test_a_changed_tag_table_layout_degrades_to_no_highlights(project):
+    from scrutiny.store import Store
+
+    make_store(project, tags=False, xrefs=False)
+    with Store(project.store_path) as store, store.transaction():
+        store.db.execute("CREATE TABLE nlp_claims (something_else TEXT)")
+        store.db.execute("CREATE TABLE xref_links (other TEXT)")
+    stats = build_site(project, kb=make_kb())
+    html = read(project, "doc/alpha/index.html")
+    assert 'class="psg ' in html and "<mark class=\"claim" not in html
+    assert check_site(project.site_dir)[0] == []
+    assert stats["pages"] > 20

@@ -71,16 +71,21 @@ class SiteContext:
             h[doc_id].update(f"{pid}\x00{page}\x00{page_end}\x00{kind}\x01".encode())
         for doc_id, digest in h.items():
             out[doc_id] = [digest.hexdigest()]
-        if self.tags is not None and self.tags.has_claims:
-            for doc_id, n, total, kinds in db.execute(
-                    "SELECT doc_id, count(*), total(start * 7 + end), group_concat(kinds) FROM nlp_claims GROUP BY doc_id"):
-                out.setdefault(doc_id, []).append(["claims", n, total, hashlib.sha256((kinds or "").encode()).hexdigest()])
-        if self.tags is not None and self.tags.has_mentions:
-            for doc_id, n, total, who in db.execute(
-                    "SELECT p.doc_id, count(*), total(m.start * 7 + m.end), "
-                    "group_concat(coalesce(m.curated_id, m.stakeholder_id, '')) "
-                    "FROM nlp_mentions m JOIN passages p ON p.id = m.passage_id GROUP BY p.doc_id"):
-                out.setdefault(doc_id, []).append(["mentions", n, total, hashlib.sha256((who or "").encode()).hexdigest()])
+        import sqlite3
+
+        try:
+            if self.tags is not None and self.tags.has_claims:
+                for doc_id, n, total, kinds in db.execute(
+                        "SELECT doc_id, count(*), total(start * 7 + end), group_concat(kinds) FROM nlp_claims GROUP BY doc_id"):
+                    out.setdefault(doc_id, []).append(["claims", n, total, hashlib.sha256((kinds or "").encode()).hexdigest()])
+            if self.tags is not None and self.tags.has_mentions:
+                for doc_id, n, total, who in db.execute(
+                        "SELECT p.doc_id, count(*), total(m.start * 7 + m.end), "
+                        "group_concat(coalesce(m.curated_id, m.stakeholder_id, '')) "
+                        "FROM nlp_mentions m JOIN passages p ON p.id = m.passage_id GROUP BY p.doc_id"):
+                    out.setdefault(doc_id, []).append(["mentions", n, total, hashlib.sha256((who or "").encode()).hexdigest()])
+        except sqlite3.Error:  # another stage changed its tables: no tag part in the key
+            pass
         return out
 
     # --- passages ---------------------------------------------------------------
