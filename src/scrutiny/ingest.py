@@ -333,10 +333,16 @@ def _store_document(store, project, entry, rel, sha, doc, passages):
     redirected, orphans = 0, []
     gone = [p for p in old if p["id"] not in new_ids]
     # redirects whose target is about to disappear must be re-anchored too
-    stale = store.db.execute(
+    rows = store.db.execute(
         "SELECT * FROM passage_redirects WHERE doc_id = ? AND new_id IS NOT NULL", (entry.id,)
     ).fetchall()
-    stale = [dict(r) for r in stale if r["new_id"] not in new_ids]
+    try:
+        from scrutiny.anchor import stale_redirects
+    except ImportError:
+        stale = [dict(r) for r in rows if r["new_id"] not in new_ids]
+    else:
+        # target gone, or the old text no longer stands there word for word
+        stale = stale_redirects([dict(r) for r in rows], passages)
     if gone or stale:
         redirected, orphans = _reanchor(store, entry.id, old, gone, stale, passages)
     metadata = dict(doc.metadata)

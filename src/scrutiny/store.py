@@ -58,7 +58,7 @@ CORE_MIGRATIONS = [
         old_id      TEXT PRIMARY KEY,
         doc_id      TEXT NOT NULL,
         new_id      TEXT,
-        method      TEXT NOT NULL,                 -- exact | fuzzy | orphan
+        method      TEXT NOT NULL,                 -- exact | merged | split | fuzzy | orphan
         score       REAL,
         old_text    TEXT NOT NULL,
         old_page    INTEGER,

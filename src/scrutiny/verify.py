@@ -120,10 +120,18 @@ class Verifier:
                      "find what replaced it with `scrutiny search` or remove the reference")
             return
         if redirect is not None:
-            how = "same text" if redirect["method"] == "exact" else f"fuzzy match {redirect['score']:.2f}"
+            from scrutiny.anchor import redirect_span
+
+            span = redirect_span(self.store, redirect)
+            if span is None:
+                self.add(file, line, ERROR,
+                         f"{what}: passage {pid} needs review: it was re-anchored to {p['id']}, but its "
+                         "old text is no longer there word for word (the document changed again); "
+                         "find the passage with `scrutiny search` and use its id")
+                return
             self.add(file, line, ERROR if self.strict else WARNING,
-                     f"{what}: passage {pid} was re-anchored to {p['id']} after a revision "
-                     f"({how}): replace the old id")
+                     f"{what}: passage {pid} was re-anchored to {', '.join(span.ids)} after a revision "
+                     f"({span.describe()}): replace the old id")
         if doc and p["doc_id"] != doc:
             self.add(file, line, ERROR,
                      f"{what}: passage {pid} is in document {p['doc_id']!r}, not {doc!r}")

@@ -76,28 +76,29 @@ def show(project, passage_id, context, as_json):
 
     Example: scrutiny show fyfvmh-3kq7x2m4abcd
     """
-    from scrutiny.errors import ScrutinyError
+    from scrutiny.cite.resolve import resolve
     from scrutiny.store import Store
 
     with Store(project.store_path, readonly=True) as store:
-        passage, redirect = store.resolve_passage(passage_id)
-        if passage is None and redirect is None:
-            raise ScrutinyError(f"no passage with id {passage_id!r} (search for it with `scrutiny search`)")
-        if passage is None:
-            raise ScrutinyError(
-                f"passage {passage_id} is an orphan: its text is no longer in document "
-                f"{redirect['doc_id']!r} (it was on page {redirect['old_page']})"
-            )
+        found = resolve(project, store, passage_id)  # errors: unknown id, orphan, needs review
+        # for an old id, the passage carries the old text's current span and pages
+        passage, redirect = found.passage, found.redirect
         doc = store.document(passage["doc_id"])
-        before, after = store.neighbours(passage, context)
+        anchor = store.passage(passage["id"]) or passage
+        before, after = store.neighbours(anchor, context)
+        if found.span is not None and len(getattr(found.span, "ids", ())) > 1:
+            last = store.passage(found.span.ids[-1])
+            after = store.neighbours(last, context)[1] if last else after
     if as_json:
         emit_json({
             "passage": passage, "document": doc, "redirected_from": passage_id if redirect else None,
+            "redirect": ({"method": redirect["method"], "span": list(getattr(found.span, "ids", []))}
+                         if redirect else None),
             "before": before, "after": after,
         })
         return
-    if redirect:
-        click.echo(f"({passage_id} was re-anchored to {passage['id']} by {redirect['method']} match)", err=True)
+    if found.notice:
+        click.echo(found.notice, err=True)
     pages = f"p. {passage['page']}" if passage["page"] == passage["page_end"] else f"pp. {passage['page']}-{passage['page_end']}"
     click.echo(f"{doc['title']} ({doc.get('publisher') or 'publisher unknown'}, {doc.get('date') or 'n.d.'}), {pages}")
     if passage["heading"]:
