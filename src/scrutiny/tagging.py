@@ -187,6 +187,8 @@ def tag_store(project, store, progress=None, tagger=None, curated=None, n_proces
             db.executemany(f"DELETE FROM {table} WHERE passage_id = ?", ids)
         if n_process is None:
             n_process = 2 if len(todo) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1
+            if os.environ.get("SCRUTINY_TAG_PROCESSES", "").isdigit():
+                n_process = max(1, int(os.environ["SCRUTINY_TAG_PROCESSES"]))
         longest = max((len(r["text"]) for r in todo), default=0)
         if longest >= tagger.nlp.max_length:
             tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
