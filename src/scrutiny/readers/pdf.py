@@ -188,9 +188,12 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
             y1 = rect.bottom if HYPHEN_MARK in stripped else y0
             cuts: list[int] = []
             if stripped[0].isdigit():
-                # a raised note number opening the line (a footnote's own marker):
-                # apart from what follows, and size and baseline from the text itself
-                fix = _leading_mark(stripped, a, char_index, get_loose, textpage, prect, rect)
+                # a raised note number opening the line (a footnote's own marker), told
+                # by its smaller type: apart from what follows, and size and baseline
+                # from the text itself
+                fix = None
+                if size < 0.8 * (rect.top - rect.bottom):
+                    fix = _leading_mark(stripped, a, char_index, get_loose, textpage, prect, rect)
                 if fix is not None:
                     cut, size, y0, r = fix
                     y1 = y1 if HYPHEN_MARK in stripped else y0
@@ -289,10 +292,11 @@ def _raised_marks(line: str, a: int, size: float, done, char_index, get_loose, t
     One pdfium call per run of digits, more only for the raised ones."""
     cuts = []
     skip = max(done, default=0)
+    end = len(line)
     for m in _DIGIT_RUN.finditer(line):
         i, j = m.start(), m.end()
-        if j <= skip:
-            continue
+        if j <= skip or (j + 1 < end and line[j] in ".," and line[j + 1].isdigit()):
+            continue  # done, or not the end of a number ("1" and "2" in "1.2.3", "4" in "4,200")
         get_loose(textpage, char_index(a + j - 1), prect)
         h, bottom = rect.top - rect.bottom, rect.bottom
         if not 0 < h < 0.8 * size:
