@@ -169,7 +169,7 @@ def tag_store(project, store, progress=None, tagger=None, curated=None, n_proces
         curated = load_curated(project)
     db = store.db
     todo = db.execute(
-        "SELECT p.id, p.doc_id, p.page, p.kind, p.text FROM passages p "
+        "SELECT p.id, p.doc_id, p.page, p.page_breaks, p.kind, p.text FROM passages p "
         "LEFT JOIN nlp_tagged t ON t.passage_id = p.id AND t.tagger_version = ? "
         "WHERE t.passage_id IS NULL ORDER BY p.doc_id, p.ord",
         (tagger.version,),
@@ -268,7 +268,7 @@ def _store_doc(db, row, doc, counts) -> None:
         conf = min(d["confidence"] for d in details.values())
         sources = {d["source"] for d in details.values()}
         source = "rule" if sources == {"rule"} else "model"
-        claims.append((f"{pid}@{c['start']}", pid, row["doc_id"], row["page"], c["start"], c["end"],
+        claims.append((f"{pid}@{c['start']}", pid, row["doc_id"], _page(row, c["start"]), c["start"], c["end"],
                        text[c["start"]:c["end"]], json.dumps(ordered), json.dumps(details),
                        round(conf, 3), source))
     db.executemany(
@@ -464,6 +464,18 @@ def _names(store, curated) -> dict[str, str]:
     return names
 
 
+def _page(row, offset: int) -> int:
+    """The page of character ``offset`` of a passage (a row or dict with
+    ``page`` and ``page_breaks``, the latter JSON text or a list): a sentence of
+    a passage running overleaf gets its own page, never its passage's first."""
+    from scrutiny.passages import page_at
+
+    breaks = row["page_breaks"]
+    if isinstance(breaks, str):
+        breaks = json.loads(breaks or "[]")
+    return page_at(row["page"], breaks, offset)
+
+
 def _evidence(store, where: str = "", params=()) -> dict[str, list[dict]]:
     """tie id -> evidence rows of its candidates (quote = the sentence as stored)."""
     out: dict[str, list[dict]] = defaultdict(list)
@@ -471,11 +483,11 @@ def _evidence(store, where: str = "", params=()) -> dict[str, list[dict]]:
         return out
     rows = store.db.execute(
         "SELECT c.tie_id, c.passage_id, c.sent_start, c.sent_end, c.confidence, c.role, c.pattern, "
-        "p.text, p.doc_id, p.page FROM nlp_tie_candidates c JOIN passages p ON p.id = c.passage_id "
+        "p.text, p.doc_id, p.page, p.page_breaks FROM nlp_tie_candidates c JOIN passages p ON p.id = c.passage_id "
         "WHERE c.tie_id IS NOT NULL " + where + " ORDER BY p.doc_id, p.ord, c.sent_start", params)
     for r in rows:
         out[r["tie_id"]].append({
-            "passage_id": r["passage_id"], "doc_id": r["doc_id"], "page": r["page"],
+            "passage_id": r["passage_id"], "doc_id": r["doc_id"], "page": _page(r, r["sent_start"]),
             "quote": r["text"][r["sent_start"]:r["sent_end"]],
             "confidence": r["confidence"], "role": r["role"], "pattern": r["pattern"],
         })
@@ -546,7 +558,9 @@ def list_ties(project, store, curated, status: str | None = None, stakeholder: s
                 "confidence": conf,
                 "evidence": [{"passage_id": e["passage_id"], "quote": e["quote"], "doc_id": e["doc_id"],
                               "page": e["page"], "how": "pattern"} for e in ev],
-                "sources": sorted({e["doc_id"] for e in ev}),
+                # the documents whose sentences suggest it, in the curated ties' shape
+                "sources": [{"source": d, "locator": f"p. {min(e['page'] for e in ev if e['doc_id'] == d)}"}
+                            for d in sorted({e["doc_id"] for e in ev})],
             })
     if status:
         out = [t for t in out if t["status"] == status]
@@ -568,7 +582,7 @@ def co_mentions(store, a: str, b: str, limit: int = 5) -> list[dict]:
     if not store.has_table("nlp_sentences"):
         return []
     rows = store.db.execute(
-        "SELECT DISTINCT s.passage_id, s.start, s.end, p.text, p.doc_id, p.page, p.ord "
+        "SELECT DISTINCT s.passage_id, s.start, s.end, p.text, p.doc_id, p.page, p.page_breaks, p.ord "
         "FROM nlp_mentions m1 JOIN nlp_mentions m2 ON m2.passage_id = m1.passage_id "
         "JOIN nlp_sentences s ON s.passage_id = m1.passage_id "
         "  AND m1.start >= s.start AND m1.end <= s.end AND m2.start >= s.start AND m2.end <= s.end "
@@ -576,7 +590,7 @@ def co_mentions(store, a: str, b: str, limit: int = 5) -> list[dict]:
         "WHERE m1.stakeholder_id = ? AND m2.stakeholder_id = ? "
         "ORDER BY p.doc_id, p.ord, s.start LIMIT ?", (a, b, limit)).fetchall()
     return [{"passage_id": r["passage_id"], "quote": r["text"][r["start"]:r["end"]], "doc_id": r["doc_id"],
-             "page": r["page"], "how": "co-mention"} for r in rows]
+             "page": _page(r, r["start"]), "how": "co-mention"} for r in rows]
 
 
 def list_claims(store, doc_id: str | None = None, kind: str | None = None, curated=None) -> list[dict]:
@@ -590,11 +604,12 @@ def list_claims(store, doc_id: str | None = None, kind: str | None = None, curat
     """
     if not store.has_table("nlp_claims"):
         return []
-    sql = ("SELECT c.*, p.ord FROM nlp_claims c JOIN passages p ON p.id = c.passage_id "
+    sql = ("SELECT c.*, p.ord, p.page AS p_page, p.page_breaks FROM nlp_claims c JOIN passages p ON p.id = c.passage_id "
            + ("WHERE c.doc_id = ? " if doc_id else "") + "ORDER BY c.doc_id, p.ord, c.start")
     rows = []
     for r in store.db.execute(sql, (doc_id,) if doc_id else ()):
-        rows.append({"id": r["id"], "passage_id": r["passage_id"], "doc_id": r["doc_id"], "page": r["page"],
+        rows.append({"id": r["id"], "passage_id": r["passage_id"], "doc_id": r["doc_id"],
+                     "page": _page({"page": r["p_page"], "page_breaks": r["page_breaks"]}, r["start"]),
                      "text": r["text"], "kinds": json.loads(r["kinds"]), "confidence": r["confidence"],
                      "source": r["source"], "start": r["start"], "end": r["end"],
                      "details": json.loads(r["details"]), "_ord": r["ord"]})
@@ -657,7 +672,8 @@ def _fold_curated_claims(store, rows, curated, doc_id):
                 start, end = best_span
                 existing = next((r for r in by_passage.get(pid, []) if r["start"] == start), None)
                 if existing is None:
-                    existing = {"id": f"{pid}@{start}", "passage_id": pid, "doc_id": p["doc_id"], "page": p["page"],
+                    existing = {"id": f"{pid}@{start}", "passage_id": pid, "doc_id": p["doc_id"],
+                                "page": _page(p, start),
                                 "text": p["text"][start:end], "kinds": [], "confidence": 1.0, "source": "curated",
                                 "start": start, "end": end, "details": {}, "_ord": p["ord"]}
                     rows.append(existing)
