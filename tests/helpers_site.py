@@ -166,6 +166,13 @@ def make_kb(passages=None):
                        "sources": [{"source": "census"}]},
         "wellbeing-programme": {"id": "wellbeing-programme", "name": "Wellbeing <Programme>", "kind": "programme",
                                 "sources": [{"source": "census"}]},
+        # a second, separate group of ties (the network map lays out each on its own)
+        "beta-review": {"id": "beta-review", "name": "The Beta Review", "kind": "document", "doc_id": "beta",
+                        "sources": [{"source": "census"}]},
+        "sample-institute": {"id": "sample-institute", "name": "Institute of Samples", "kind": "organisation",
+                             "sector": "think_tank", "sources": [{"source": "census"}]},
+        "bob-sample": {"id": "bob-sample", "name": "Bob Sample", "kind": "person", "sources": [{"source": "census"}]},
+        "cara-sample": {"id": "cara-sample", "name": "Cara Sample", "kind": "person", "sources": [{"source": "census"}]},
     }
     ties = [
         {"id": "ann-chairs-taskforce", "subject": "ann-example", "relation": "position", "object": "taskforce",
@@ -177,6 +184,16 @@ def make_kb(passages=None):
         {"id": "northfield-provides-programme", "subject": "northfield", "relation": "provides",
          "object": "wellbeing-programme", "sources": [{"source": "census"}],
          "passages": [passages["alpha"][6].id] if passages else []},
+    ]
+    ties += [
+        {"id": "institute-published-beta", "subject": "sample-institute", "relation": "published", "object": "beta-review",
+         "sources": [{"source": "census"}], "passages": []},
+        {"id": "bob-authored-beta", "subject": "bob-sample", "relation": "authored", "object": "beta-review",
+         "sources": [{"source": "census"}], "passages": []},
+        {"id": "cara-authored-beta", "subject": "cara-sample", "relation": "authored", "object": "beta-review",
+         "sources": [{"source": "census"}], "passages": []},
+        {"id": "bob-directs-institute", "subject": "bob-sample", "relation": "position", "object": "sample-institute",
+         "role": "director", "sources": [{"source": "census"}], "passages": []},
     ]
     claims = [
         {"id": "new-posts", "statement": "The plan creates 21,000 new posts.", "kinds": ["statistic", "commitment"],

@@ -417,3 +417,28 @@ def test_a_changed_tag_table_layout_degrades_to_no_highlights(project):
     assert 'class="psg ' in html and "<mark class=\"claim" not in html
     assert check_site(project.site_dir)[0] == []
     assert stats["pages"] > 20
+
+
+def test_builds_in_two_processes_with_different_hash_seeds_are_identical(tmp_path):
+    """Set order changes with PYTHONHASHSEED: nothing in the site may depend on it."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[3])\n"
+        "from pathlib import Path\n"
+        "from scrutiny.init import init_project\n"
+        "from scrutiny.project import Project\n"
+        "from helpers_site import build\n"
+        "root = Path(sys.argv[1]); init_project(root)\n"
+        "build(Project(root), Path(sys.argv[2]))\n"
+    )
+    tests_dir = str(Path(__file__).parent)
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / f"p{seed}"), str(tmp_path / f"s{seed}"), tests_dir],
+                       check=True, env=env)
+    a, b = tree(tmp_path / "s1"), tree(tmp_path / "s2")
+    assert a.keys() == b.keys() and len(a) > 50
+    assert [k for k in a if a[k] != b[k]] == []

@@ -105,7 +105,12 @@ def _pack(g) -> dict:
         side = min(usable, CELL * math.sqrt(n)) if n > 1 else CELL * 0.6
         if x0 > 0 and x0 + side > usable:
             x0, y0, shelf = 0.0, y0 + shelf + 40, 0.0
-        sub = g.subgraph(comp)
+        # A subgraph view iterates its nodes in set order (which changes with the
+        # hash seed): build the component as a graph of its own, in sorted order.
+        sub = nx.Graph()
+        sub.add_nodes_from(comp)
+        sub.add_weighted_edges_from(sorted((min(u, v), max(u, v), d.get("weight", 1))
+                                           for u, v, d in g.subgraph(comp).edges(data=True)))
         if n == 1:
             pos = {comp[0]: (0.5, 0.5)}
         else:
