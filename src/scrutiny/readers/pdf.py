@@ -59,6 +59,8 @@ _URLISH = re.compile(r"(?:https?://|www\.)\S*$")
 _ANY_DIGIT = re.compile(r"[0-9]")
 _DIGIT_RUN = re.compile(r"[0-9]+")
 _LABEL_RUN = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.")  # "35." or "4.2." opening a line
+# a section number before a capitalised word ("2.3.1 The council"): no label is glued on there
+_SECTION_START = re.compile(r"\d{1,3}(?:\.\d{1,3})+\.? (?=[A-Z])")
 _WORD_CHAR = re.compile(r"\w")
 _MARKER = re.compile(r"[0-9*\u2020\u2021]{1,3}")
 _TOC_LINE = re.compile(r"(?:\.\s*){4,}\s*\d+\s*$")
@@ -187,7 +189,10 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
             x1 = rect.right
             y1 = rect.bottom if HYPHEN_MARK in stripped else y0
             cuts: list[int] = []
-            if stripped[0].isdigit():
+            section = _SECTION_START.match(stripped) if stripped[0].isdigit() else None
+            if section:
+                cuts_from = section.end()
+            elif stripped[0].isdigit():
                 # a raised note number opening the line (a footnote's own marker), told
                 # by its smaller type: apart from what follows, and size and baseline
                 # from the text itself
@@ -204,6 +209,9 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
                     cut = _label_gap(stripped, a, size, char_index, get_loose, textpage, prect, rect)
                     if cut:
                         cuts.append(cut)
+                cuts_from = max(cuts, default=0)
+            else:
+                cuts_from = 0
             weight = get_weight(textpage, ca)
             if weight > 0:  # embedded fonts say their weight
                 bold = weight >= 600
@@ -217,7 +225,7 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
             if size <= 0:
                 size = 10.0
             if _ANY_DIGIT.search(stripped):
-                cuts.extend(_raised_marks(stripped, a, size, cuts, char_index, get_loose, textpage, prect, rect))
+                cuts.extend(_raised_marks(stripped, a, size, cuts_from, char_index, get_loose, textpage, prect, rect))
             line = Line(_spaced(stripped, cuts) if cuts else stripped, x0, x1, y0, y1, size, bold, number)
             # two columns (or table cells) side by side on one baseline: pdfium puts
             # them on one line; its text rectangles show the gap
@@ -284,14 +292,14 @@ def _label_gap(line: str, a: int, size: float, char_index, get_loose, textpage, 
     return 0
 
 
-def _raised_marks(line: str, a: int, size: float, done, char_index, get_loose, textpage, prect, rect) -> list[int]:
+def _raised_marks(line: str, a: int, size: float, skip: int, char_index, get_loose, textpage, prect, rect) -> list[int]:
     """Offsets where a footnote reference set as raised smaller digits is glued to
     what comes before it: a word ("million45"), a closing mark ("report.3") or a
     number ("2025" + "6", "17.8" + "51"). A space goes there (as pdftotext
     prints them), so that a reference never reads as part of a number or a word.
-    One pdfium call per run of digits, more only for the raised ones."""
+    One pdfium call per run of digits (those ending before ``skip`` are not
+    looked at), more only for the raised ones."""
     cuts = []
-    skip = max(done, default=0)
     end = len(line)
     for m in _DIGIT_RUN.finditer(line):
         i, j = m.start(), m.end()
