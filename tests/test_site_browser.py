@@ -5,7 +5,6 @@ serious or critical accessibility violation on any page type."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -38,9 +37,9 @@ def _need_chromium():
         if IN_CI:
             pytest.fail(f"{CHROMIUM} is missing and CI=true: the browser tests must run in CI")
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); browser tests skipped")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:
         if IN_CI:
             pytest.fail("playwright is not installed and CI=true")
         pytest.skip("playwright not installed")

@@ -230,8 +230,6 @@ def _gather_kb(ctx: SiteContext, project, kb, cache_dir=None) -> None:
     if kb is None and cache_dir is not None and Path(project.kb_dir).is_dir():
         import json
 
-        from scrutiny.site.writer import input_key
-
         key = _kb_key(project)
         cache = Path(cache_dir) / "site-kb.json"
         try:
