@@ -491,6 +491,19 @@ def test_real_pdfs_numbers_are_the_numbers_pdftotext_prints(real_pdfs):
         assert not extra, f"{path.name}: numbers pdftotext does not print on that page: {extra}"
 
 
+def test_real_pdfs_footnotes_are_one_block_per_note_in_order(real_pdfs):
+    """Footnotes come one note per block, in the order of their numbers: a
+    note opening with a raised number starts a block even when an earlier note
+    was missed, and no footnote number is taken for a running foot."""
+    for path in real_pdfs:
+        notes = [b for b in read(path).blocks if b.kind == FOOTNOTE]
+        numbers = [int(m.group()) for b in notes if (m := re.match(r"\d{1,3}(?= )", b.text))]
+        if not numbers:
+            continue
+        assert numbers == sorted(set(numbers)), f"{path.name}: footnote numbers out of order: {numbers}"
+        assert len(numbers) >= 0.9 * max(numbers), f"{path.name}: notes merged: {numbers}"
+
+
 # -- two processes for long documents ---------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -79,6 +79,7 @@ class Line:
     page: int
     kind: str = ""    # set by the classifier
     level: int = 0
+    mark: bool = False  # opens with a raised, smaller number (a footnote's own marker)
 
 
 @dataclass
@@ -189,6 +190,7 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
             x1 = rect.right
             y1 = rect.bottom if HYPHEN_MARK in stripped else y0
             cuts: list[int] = []
+            fix = None
             section = _SECTION_START.match(stripped) if stripped[0].isdigit() else None
             if section:
                 cuts_from = section.end()
@@ -196,7 +198,6 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
                 # a raised note number opening the line (a footnote's own marker), told
                 # by its smaller type: apart from what follows, and size and baseline
                 # from the text itself
-                fix = None
                 if size < 0.8 * (rect.top - rect.bottom):
                     fix = _leading_mark(stripped, a, char_index, get_loose, textpage, prect, rect)
                 if fix is not None:
@@ -226,7 +227,8 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
                 size = 10.0
             if _ANY_DIGIT.search(stripped):
                 cuts.extend(_raised_marks(stripped, a, size, cuts_from, char_index, get_loose, textpage, prect, rect))
-            line = Line(_spaced(stripped, cuts) if cuts else stripped, x0, x1, y0, y1, size, bold, number)
+            line = Line(_spaced(stripped, cuts) if cuts else stripped, x0, x1, y0, y1, size, bold, number,
+                        mark=fix is not None)
             # two columns (or table cells) side by side on one baseline: pdfium puts
             # them on one line; its text rectangles show the gap
             if multi_rect and " " in stripped and count_rects(textpage, char_index(a), cb - char_index(a) + 1) > 1:
@@ -889,7 +891,7 @@ def _page_blocks(page: _Page, layout: _Layout) -> tuple[list[_Draft], list[_Draf
         marker = m.group(1) if m else None
         starts = False
         if marker is not None:
-            if not notes:
+            if not notes or (ln.mark and marker.isdigit()):  # a raised number opens a note
                 starts = True
             elif marker.isdigit() and expected is not None and int(marker) == expected:
                 starts = True
