@@ -47,3 +47,32 @@ def test_ingested_markdown_becomes_a_linked_document_page(project):
     assert "window.__xss = 1" in html and "<script>window" not in html
     assert check_site(project.site_dir)[0] == []
     assert stats["pages"] > 15
+
+
+def test_a_real_government_pdf_becomes_a_paginated_page(project, real_pdfs):
+    """A real PDF (read at run time from ../shared): page markers, anchors, citations, links."""
+    import json
+    import shutil
+
+    from scrutiny.ingest import ingest
+    from scrutiny.store import Store
+
+    pdf = min(real_pdfs, key=lambda p: p.stat().st_size)
+    shutil.copy(pdf, project.sources_dir / pdf.name)
+    report = ingest(project, [project.sources_dir / pdf.name], progress=lambda *a: None, tag=False)
+    assert not report.failed, [d.message for d in report.documents]
+    with Store(project.store_path, readonly=True) as store:
+        (doc,) = store.documents()
+        passages = store.passages(doc["id"])
+    stats = build_site(project)
+    html = (project.site_dir / "doc" / doc["id"] / "index.html").read_text(encoding="utf-8")
+    pages = sorted({p["page"] for p in passages})
+    assert len(pages) > 5
+    for page in pages:
+        assert f'id="page-{page}"' in html
+    for p in passages:
+        assert f'id="p-{p["id"]}"' in html
+    cite = json.loads((project.site_dir / "doc" / doc["id"] / "cite.json").read_text(encoding="utf-8"))
+    assert "1" in cite["locators"] or str(pages[0]) in cite["locators"]
+    assert check_site(project.site_dir)[0] == []
+    assert stats["pages"] > len(passages)
