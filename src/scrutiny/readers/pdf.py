@@ -9,7 +9,10 @@ How a page is read, cheaply (a few pdfium calls per *line*, never per character)
 2. For each line we sample the first and last character: origin, box, font
    size and font name/weight. A line that is much wider than its characters
    explain holds two columns side by side; only such lines are split, at the
-   wide gap, by looking at the characters around their spaces.
+   wide gap, by looking at the characters around their spaces. The last digit
+   of each number is sampled too: a note reference set in raised, smaller
+   type gets a space before it ("2025" + "6" -> "2025 6"), so that a
+   quotation never shows a number the document does not print.
 3. Running heads and feet are lines in the top or bottom margin whose text
    (but for the page's own number) recurs at the same height on several pages,
    plus bare page numbers ("7", "Page 3 of 19", "- 3 -"). They are dropped.
@@ -22,7 +25,8 @@ How a page is read, cheaply (a few pdfium calls per *line*, never per character)
    new paragraph.
 6. A paragraph that ends a page without closing punctuation (or whose
    continuation starts in lower case) is joined with the first paragraph of
-   the next page: ``page`` is where it starts, ``page_end`` where it ends.
+   the next page: ``page`` is where it starts, ``page_end`` where it ends, and
+   ``page_breaks`` where in its final text each further page begins.
 """
 
 from __future__ import annotations
