@@ -122,6 +122,18 @@ def test_search_filters_by_document_and_claim_kind(page, site):
     assert hrefs and all("doc/overview/" in h for h in hrefs)
 
 
+def test_quoted_phrase_must_appear_as_written(page, site):
+    project, passages, kb, url = site
+    target = passages["alpha"][4]
+    page.goto(url + "search/?q=" + '"recovery rate of fifty"')
+    page.locator("#results li").first.wait_for()
+    hrefs = page.locator("#results li a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert len(hrefs) == 1 and f"#p-{target.id}" in hrefs[0]
+    page.goto(url + "search/?q=" + '"fifty rate recovery"')
+    page.locator("#search-status", has_text="No result has the exact phrase").wait_for()
+    assert page.locator("#results li").count() == 0
+
+
 def _expected_citation(project, passage, style, base):
     """What `scrutiny cite` makes for this passage (without the accessed date)."""
     from scrutiny.cite.bibtex import to_bibtex

@@ -161,12 +161,44 @@
     return { doc: form.elements.doc.value, kind: form.elements.kind.value, sh: form.elements.sh.value };
   }
 
+  /* "Quoted phrases" must appear as written (case and accents aside) in the record's text. */
+  function phrasesOf(q) {
+    return Array.from(q.matchAll(/"([^"]+)"/g)).map(function (m) { return norm(m[1]); }).filter(Boolean);
+  }
+  function norm(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, " ").trim();
+  }
+  const PHRASE_SCAN = 200;   /* candidates checked for a phrase, best first */
+
+  async function phraseHits(hits, phrases) {
+    const out = [];
+    let checked = 0;
+    for (const [rec] of hits.slice(0, PHRASE_SCAN)) {
+      checked += 1;
+      const r = (await records([rec]))[0];
+      const text = norm((r.h || "") + " " + (r.x || ""));
+      if (phrases.every(function (p) { return text.includes(p); })) out.push(r);
+      if (out.length >= PAGE) break;
+    }
+    return { recs: out, checked: checked };
+  }
+
   async function run() {
     const q = input.value.trim();
     if (!q) { status.textContent = "Type a word or two to search."; list.replaceChildren(); return; }
     status.textContent = "Searching…";
     try {
       const res = await search(q, filtersFromForm());
+      const phrases = phrasesOf(q);
+      if (phrases.length) {
+        const found = await phraseHits(res.all ? res.hits : [], phrases);
+        render(q, found.recs, res.terms);
+        status.textContent = found.recs.length
+          ? found.recs.length + " result" + (found.recs.length === 1 ? "" : "s") + " with the exact phrase" +
+            (found.recs.length >= PAGE ? ", showing the first " + PAGE : "")
+          : "No result has the exact phrase.";
+        return;
+      }
       const top = res.hits.slice(0, PAGE).map(function (h) { return h[0]; });
       const recs = await records(top);
       render(q, recs, res.terms);
