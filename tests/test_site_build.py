@@ -442,3 +442,34 @@ def test_builds_in_two_processes_with_different_hash_seeds_are_identical(tmp_pat
     a, b = tree(tmp_path / "s1"), tree(tmp_path / "s2")
     assert a.keys() == b.keys() and len(a) > 50
     assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_ties_the_tagger_suggests_are_shown_apart_from_curated_ones(project, monkeypatch):
+    import scrutiny.tagging as tagging
+    from scrutiny.store import Store
+
+    passages = make_store(project)
+    with Store(project.store_path) as store, store.transaction():
+        tagging.ensure_schema(store)   # nlp_tie_candidates exists: the site asks list_ties
+    evidence = passages["alpha"][6]
+
+    def fake_list_ties(project_, store, curated, **kw):
+        assert "northfield" in curated.stakeholders and curated.ties
+        return [
+            {"id": "tie-x", "subject": "northfield", "subject_name": "Northfield Trust", "relation": "funded",
+             "object": "taskforce", "object_name": "Example Taskforce", "role": None, "status": "suggested",
+             "confidence": 0.81, "evidence": [{"passage_id": evidence.id, "quote": evidence.text, "doc_id": "alpha",
+                                               "page": 2, "how": "pattern"}], "sources": []},
+            {"id": "tie-r", "subject": "northfield", "subject_name": "Northfield Trust", "relation": "funded",
+             "object": "ann-example", "object_name": "Ann Example", "role": None, "status": "rejected",
+             "confidence": 0.5, "evidence": [], "sources": []},
+        ]
+
+    monkeypatch.setattr(tagging, "list_ties", fake_list_ties)
+    build_site(project, kb=make_kb(passages))
+    html = read(project, "stakeholders/northfield/index.html")
+    section = html.split("Ties the tagger found in the documents")[1].split("</section>")[0]
+    assert "funded" in section and 'href="../../stakeholders/taskforce/"' in section
+    assert "confidence 0.81" in section and evidence.text in section
+    assert "Ann Example" not in section          # rejected suggestions are not shown
+    assert "was funded by" in read(project, "stakeholders/taskforce/index.html")

@@ -419,9 +419,43 @@ def _store_key(ctx):
     return ctx.store_key
 
 
+def suggested_ties(ctx: SiteContext) -> dict[str, list[dict]]:
+    """{stakeholder id: [tie]} for the ties the tagger suggests (and a reviewer may have
+    accepted), from ``scrutiny.tagging.list_ties``; curated ties are shown elsewhere."""
+    if ctx.store is None or not ctx.store.has_table("nlp_tie_candidates"):
+        return {}
+    try:
+        from scrutiny.nlp.kb_adapter import Curated
+        from scrutiny.tagging import list_ties
+    except ImportError:
+        return {}
+    curated = Curated(
+        stakeholders={sid: {"id": sid, "name": st.get("name") or sid, "kind": st.get("kind"), "sector": st.get("sector"),
+                            "aliases": st.get("aliases") or [], "sources": st.get("sources") or [],
+                            "doc_id": st.get("doc_id")} for sid, st in ctx.stakeholders.items()},
+        ties=[dict(t) for t in ctx.ties],
+        documents={d["id"]: {"title": d.get("title"), "short_title": d.get("short_title")} for d in ctx.documents},
+    )
+    try:
+        ties = list_ties(ctx.project, ctx.store, curated)
+    except Exception as exc:  # another stage's bug must not take the site down
+        from scrutiny.site.context import warn
+
+        warn(f"suggested ties could not be listed ({type(exc).__name__}: {exc}); none shown")
+        return {}
+    out = defaultdict(list)
+    for t in ties:
+        if t.get("status") in ("suggested", "accepted"):
+            for end in (t.get("subject"), t.get("object")):
+                if end in ctx.stakeholders:
+                    out[end].append(t)
+    return dict(out)
+
+
 def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     kinds = ctx.vocab.stakeholder_kinds
     sectors = ctx.vocab.sectors
+    suggested = suggested_ties(ctx)
     for sid, st in ctx.stakeholders.items():
         if search is not None:
             search.add({"t": "s", "u": f"stakeholders/{sid}/", "h": st.get("name") or sid,
@@ -461,7 +495,20 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             if st.get("doc_id"):
                 conflicts += [c for c in dv.conflicts_of.get(("doc", st["doc_id"]), []) if c not in conflicts]
             conflicts = [conflict_item(c, ctx, dv) for c in conflicts]
-            return {"st": st, "ties": ties, "shaped": shaped, "conflicts": conflicts,
+            proposed = []
+            for t in suggested.get(sid, []):
+                out_ = t["subject"] == sid
+                other = t["object"] if out_ else t["subject"]
+                evidence = []
+                for e in (t.get("evidence") or [])[:2]:
+                    p = ctx.passage(e["passage_id"])
+                    if p:
+                        evidence.append({"passage": p, "doc": ctx.docs_by_id.get(p["doc_id"], {"label": p["doc_id"], "pages": 0})})
+                proposed.append({"t": t, "other": ctx.stakeholders.get(other),
+                                 "other_name": t["object_name"] if out_ else t["subject_name"],
+                                 "verb": dv.relation_label(t["relation"]) if out_ else dv.inverse_label(t["relation"]),
+                                 "evidence": evidence})
+            return {"st": st, "ties": ties, "shaped": shaped, "conflicts": conflicts, "proposed": proposed,
                     "kind_label": (kinds.get(st.get("kind")) or {}).get("label", st.get("kind")),
                     "sector_label": sectors.get(st.get("sector")) if st.get("sector") else None,
                     "doc": ctx.docs_by_id.get(st.get("doc_id")) if st.get("doc_id") else None,
@@ -470,7 +517,8 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     "sources": dv.sources(st.get("sources")),
                     "mentions": _named_in(ctx, sid),
                     "essays": dv.essays_citing.get(("stakeholder", sid), []), "section": "stakeholders"}
-        r.page(f"stakeholders/{sid}/index.html", "stakeholder.html", ["stakeholder", kb_key, _store_key(ctx)], make)
+        r.page(f"stakeholders/{sid}/index.html", "stakeholder.html",
+               ["stakeholder", kb_key, _store_key(ctx), suggested.get(sid)], make)
 
 
 def _named_in(ctx, sid):
