@@ -174,9 +174,9 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
     for seg in text.split("\r\n"):
         seg_len = len(seg)
         lead = seg.lstrip()
-        if lead:
-            stripped = lead.rstrip()
-            a = pos + seg_len - len(lead)
+        todo = [(pos + seg_len - len(lead), lead.rstrip())] if lead else []
+        while todo:  # a pdfium line, or the parts of one that held two baselines
+            a, stripped = todo.pop()
             b = a + len(stripped) - 1
             ca, cb = (a, b) if identity else (char_index(a), char_index(b))
             # The loose box of a character spans its font's ascent to descent: its bottom
@@ -191,6 +191,18 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
                     get_loose(textpage, ca, prect)
                     y0, size = rect.bottom, rect.top - rect.bottom
             get_loose(textpage, cb, prect)
+            if HYPHEN_MARK not in stripped and y0 - rect.bottom > 0.6 * max(size, rect.top - rect.bottom) \
+                    and " " in stripped:
+                # pdfium ran two lines together (a note's raised number reaching up into
+                # the line above: "... her 65th birthday 26 Public awareness ..."):
+                # read them as two lines, split where the lower one begins
+                k = _lower_start(stripped, a, y0 - 0.3 * size, char_index, get_loose, textpage, prect, rect)
+                left, right = stripped[:k].rstrip(), stripped[k:].lstrip()
+                if left and right:
+                    todo.append((a + len(stripped) - len(right), right))
+                    todo.append((a, left))
+                    continue
+                get_loose(textpage, cb, prect)
             x1 = rect.right
             y1 = rect.bottom if HYPHEN_MARK in stripped else y0
             cuts: list[int] = []
@@ -241,6 +253,24 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
                 lines.append(line)
         pos += seg_len + 2
     return lines
+
+
+def _lower_start(line: str, a: int, limit: float, char_index, get_loose, textpage, prect, rect) -> int:
+    """Where the lower of two lines that pdfium ran together begins: the first
+    offset whose character stands below ``limit`` (a binary search; the upper
+    line's characters all stand above it)."""
+    lo, hi = 1, len(line) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        j = mid
+        while j < hi and line[j] == " ":  # generated spaces have no box of their own
+            j += 1
+        get_loose(textpage, char_index(a + j), prect)
+        if rect.bottom < limit:
+            hi = mid
+        else:
+            lo = j + 1
+    return lo
 
 
 def _spaced(text: str, cuts, start: int = 0) -> str:
