@@ -255,6 +255,7 @@ def test_two_builds_are_byte_identical_and_a_rebuild_writes_nothing(built, tmp_p
     again = build_site(project, other, kb=kb)
     assert again["pages_written"] == 0 and again["pages_rendered"] == 0
     assert again["pages_unchanged"] == again["pages"] == stats["pages"]
+    assert again["search_records"] is None          # the search index was not even rebuilt
 
 
 def test_a_change_rerenders_only_what_it_touches_and_removes_stale_pages(tmp_path):

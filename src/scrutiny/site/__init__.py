@@ -64,7 +64,9 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
             "stakeholders": [[sid, st.get("name") or sid] for sid, st in ctx.stakeholders.items()],
         }
         search_key = input_key(fp, kb_key, ctx.store_key, meta, "search")
-        search = None if writer.fresh_group("search/", search_key) else SearchIndexBuilder()
+        # the search page itself (search/index.html) is a page with a key of its own
+        fresh = writer.fresh_group("search/", search_key, exclude=("search/index.html",))
+        search = None if fresh else SearchIndexBuilder()
         timings["gather"] = time.perf_counter() - t0
 
         def stage(name, fn, *args):

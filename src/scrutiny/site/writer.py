@@ -64,7 +64,7 @@ class Writer:
         self.skipped += 1
         return True
 
-    def fresh_group(self, prefix: str, key: str) -> bool:
+    def fresh_group(self, prefix: str, key: str, exclude: tuple[str, ...] = ()) -> bool:
         """True when every file an earlier build wrote under ``prefix`` came from ``key``
         and is still there; they then all count as unchanged (a group is written
         with one key: the search index, the permalink stubs).
@@ -72,7 +72,7 @@ class Writer:
         A large group is checked by listing its folder and by the size of every
         25th file, not by a stat of each of tens of thousands of files.
         """
-        old = {rel: v for rel, v in self._old.items() if rel.startswith(prefix)}
+        old = {rel: v for rel, v in self._old.items() if rel.startswith(prefix) and rel not in exclude}
         if not old or any(v[0] != key for v in old.values()):
             return False
         try:
