@@ -65,7 +65,9 @@ def main() -> int:
         from scrutiny.store import Store
 
         with Store(project.store_path) as store:
-            print(f"  {build_xrefs(project, store)}")
+            x = build_xrefs(project, store)
+        print("  " + ", ".join(f"{k} {v}" for k, v in x.items() if k != "seconds")
+              + f" ({x.get('seconds', 0):.1f}s)")
 
     try:
         from scrutiny.site import build_site
@@ -74,7 +76,10 @@ def main() -> int:
     if build_site is not None:
         print("== site")
         stats = build_site(project)
-        print(f"  {stats}")
+        print(f"  {stats.get('pages', 0)} pages ({stats.get('pages_written', 0)} written, "
+              f"{stats.get('pages_unchanged', 0)} unchanged) in {stats.get('seconds', 0):.1f}s -> {stats.get('out')}")
+        for note in stats.get("notes") or []:
+            print(f"  note: {note}")
     print(f"done in {time.perf_counter() - t0:.1f}s")
     return 1 if report.failed else 0
 

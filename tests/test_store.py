@@ -80,3 +80,25 @@ def test_page_breaks_round_trip(tmp_path):
         store.replace_passages("d1", make_passages("d1", [Block("paragraph", "One page. Next page.", page=2, page_breaks=[10])]))
     p = store.passages("d1")[0]
     assert p["page_breaks"] == [10] and (p["page"], p["page_end"]) == (2, 3)
+
+
+def test_readonly_old_store_says_how_to_upgrade(tmp_path, monkeypatch):
+    import scrutiny.store
+    from scrutiny.errors import ProjectError
+
+    full = scrutiny.store.CORE_MIGRATIONS
+    monkeypatch.setattr(scrutiny.store, "CORE_MIGRATIONS", full[:-1])  # an older scrutiny made it
+    Store(tmp_path / "s.db").close()
+    monkeypatch.setattr(scrutiny.store, "CORE_MIGRATIONS", full)
+    with pytest.raises(ProjectError, match="older scrutiny.*scrutiny ingest"):
+        Store(tmp_path / "s.db", readonly=True)
+    Store(tmp_path / "s.db").close()  # a writable open migrates...
+    Store(tmp_path / "s.db", readonly=True).close()  # ...and then it reads
+
+
+def test_not_a_store(tmp_path):
+    from scrutiny.errors import ProjectError
+
+    (tmp_path / "junk.db").write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(ProjectError, match="not a scrutiny store"):
+        Store(tmp_path / "junk.db", readonly=True)

@@ -37,7 +37,8 @@ def cli_reference() -> str:
     parts = []
     for path, cmd in _commands(cli):
         words = " ".join(path)
-        ctx = click.Context(cmd, info_name=f"scrutiny {words}", terminal_width=88, max_content_width=88)
+        ctx = click.Context(cmd, info_name=f"scrutiny {words}", terminal_width=88, max_content_width=88,
+                            help_option_names=["-h", "--help"])
         text = cmd.get_help(ctx)
         parts.append(f"### `scrutiny {words}`\n\n```\n{text}\n```\n")
     return "\n".join(parts)

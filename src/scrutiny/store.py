@@ -91,6 +91,7 @@ class Store:
                 )
             uri = f"file:{self.path}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True)
+            self._check_readonly_schema()
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path)
@@ -104,6 +105,25 @@ class Store:
             self.ensure_schema("core", CORE_MIGRATIONS)
 
     # --- schema ------------------------------------------------------------
+    def _check_readonly_schema(self) -> None:
+        """A read-only store cannot be migrated: say how to upgrade it."""
+        from scrutiny.errors import ProjectError
+
+        try:
+            row = self.db.execute("SELECT version FROM schema_versions WHERE component = 'core'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"{self.path} is not a scrutiny store ({exc}); delete it and run `scrutiny ingest`") from None
+        version = row[0] if row else 0
+        if version < len(CORE_MIGRATIONS):
+            raise ProjectError(
+                f"the store {self.path} was made by an older scrutiny (schema {version}, now "
+                f"{len(CORE_MIGRATIONS)}): run `scrutiny ingest` to upgrade it"
+            )
+        if version > len(CORE_MIGRATIONS):
+            raise ProjectError(
+                f"the store {self.path} was made by a newer scrutiny (schema {version}); upgrade scrutiny"
+            )
+
     def ensure_schema(self, component: str, migrations: list[str]) -> None:
         """Apply the migrations of ``component`` not applied yet, in order."""
         self.db.execute(
