@@ -251,12 +251,13 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                         entry.id, c.display, "ingested", pages=doc.pages, passages=len(passages),
                         seconds=seconds + time.perf_counter() - t, warnings=warnings,
                         redirected=redirected, orphans=orphans))
-                    update = {"sha256": sha}
+                    update = {}
                     if c.new:
                         update.update({"title": entry.title, "kind": entry.kind, "source": entry.source,
                                        "registered": True})
                     elif title_update:
                         update["title"] = title_update
+                    update["sha256"] = sha
                     manifest_updates[entry.id] = update
                 store.bump_content_version()
         if manifest_updates:
