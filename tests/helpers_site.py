@@ -62,6 +62,7 @@ source = "beta.pdf"
 title = 'Hostile <script>alert("title")</script> report'
 kind = "policy"
 publisher = "Nobody <b>bold</b>"
+licence = "CC0-1.0"
 source = "evil.md"
 
 [documents.overview]
@@ -69,6 +70,7 @@ title = "Overview of the critique"
 kind = "critique"
 authors = ["A. Writer"]
 date = "2024-01"
+licence = "CC-BY-4.0"
 source = "kb/critique/overview.md"
 '''
 

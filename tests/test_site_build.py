@@ -90,8 +90,9 @@ def test_old_ids_redirect_and_orphans_are_shown_not_dropped(built):
     project, _, passages, _ = built
     moved = read(project, "p/alpha-oldmovedxxxx/index.html")
     assert f"#p-{passages['alpha'][1].id}" in moved
+    assert 'http-equiv="refresh"' not in moved          # a fuzzy match is shown, not followed silently
     doc = read(project, "doc/alpha/index.html")
-    assert 'id="p-alpha-oldmovedxxxx"' in doc          # the old anchor still lands on the new passage
+    assert 'id="p-alpha-oldmovedxxxx"' in doc          # the old anchor lands on a note by the new passage
     orphan_id = re.search(r'<div class="psg orphan" id="p-([^"]+)"', doc).group(1)
     assert "waiting times had halved" in doc
     stub = read(project, f"p/{orphan_id}/index.html")

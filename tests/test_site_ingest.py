@@ -37,6 +37,17 @@ def test_ingested_markdown_becomes_a_linked_document_page(project):
         (doc,) = [d for d in store.documents()]
         passages = store.passages(doc["id"])
     assert len(passages) >= 5
+    # no licence recorded: the text is not republished, yet every permalink resolves
+    build_site(project)
+    html = (project.site_dir / "doc" / doc["id"] / "index.html").read_text(encoding="utf-8")
+    assert "does not allow this site to republish its full text" in html
+    assert all(f'id="p-{p["id"]}"' not in html for p in passages)
+    assert "on page" in (project.site_dir / "p" / passages[1]["id"] / "index.html").read_text(encoding="utf-8")
+    assert check_site(project.site_dir)[0] == []
+    # an open licence in the manifest: the whole text (the pages are rendered again)
+    from scrutiny.manifest import update_documents
+
+    update_documents(project.manifest_path, {doc["id"]: {"licence": "CC-BY-4.0"}})
     stats = build_site(project)
     html = (project.site_dir / "doc" / doc["id"] / "index.html").read_text(encoding="utf-8")
     assert "The Gamma Plan for Local Services" in html
@@ -64,6 +75,9 @@ def test_a_real_government_pdf_becomes_a_paginated_page(project, real_pdfs):
     with Store(project.store_path, readonly=True) as store:
         (doc,) = store.documents()
         passages = store.passages(doc["id"])
+    from scrutiny.manifest import update_documents
+
+    update_documents(project.manifest_path, {doc["id"]: {"licence": "OGL-UK-3.0"}})  # the real PDFs' licence
     stats = build_site(project)
     html = (project.site_dir / "doc" / doc["id"] / "index.html").read_text(encoding="utf-8")
     pages = sorted({p["page"] for p in passages})

@@ -149,3 +149,34 @@ def update_documents(path, updates: dict[str, dict]) -> None:
                 continue
             table[key] = value
     write_text(path, tomlkit.dumps(doc))
+
+
+# --- licences -------------------------------------------------------------------------
+
+_OPEN_LICENCE = re.compile(
+    r"""^\s*(?:
+        ogl\b | open\s+government\s+licen[cs]e            # Open Government Licence, any version
+      | cc[-\s]?by\b | creative\s+commons\s+attribution   # CC-BY and its NC/ND/SA variants
+      | cc[-\s]?0\b | cc[-\s]?zero\b | creative\s+commons\s+zero
+      | public\s+domain\b | (?:odc[-\s]?)?pddl\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def may_republish(doc: dict) -> bool:
+    """Whether the site may republish a document's full text.
+
+    ``doc`` is a manifest or store dict. An explicit boolean ``republish`` field
+    (from the document's manifest table) wins; otherwise the ``licence`` decides:
+    True for open licences (Open Government Licence / OGL*, CC-BY* including the
+    NC, ND and SA variants, CC0, public domain, PDDL), False for anything else
+    (all rights reserved, an unknown licence, none recorded).
+    """
+    explicit = (doc or {}).get("republish")
+    if isinstance(explicit, bool):
+        return explicit
+    licence = (doc or {}).get("licence")
+    if not isinstance(licence, str) or not licence.strip():
+        return False
+    return bool(_OPEN_LICENCE.match(licence))

@@ -55,7 +55,7 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         r = Renderer(env, writer, common, fp)
         citer = Citer(ctx.base_url, cache_root / "site-citations.json")
         dv = g.Derived(ctx, citer)
-        kb_key = input_key([(d["id"], d["label"], d["title"], d["kind"], d["ingested"], d.get("passages"))
+        kb_key = input_key([(d["id"], d["label"], d["title"], d["kind"], d["ingested"], d.get("passages"), d["republished"])
                             for d in ctx.documents],
                            ctx.stakeholders, ctx.ties, ctx.claims, ctx.sources, ctx.essays, ctx.conflicts)
         meta = {
@@ -78,7 +78,7 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         stage("home", g.home, r, ctx, dv, kb_key)
         stage("documents", g.documents_index, r, ctx, dv, kb_key)
         stage("document pages", g.document_pages, r, ctx, dv, kb_key, search)
-        stage("permalinks", g.permalink_stubs, r, ctx)
+        stage("permalinks", g.permalink_stubs, r, ctx, dv)
         stage("claims", g.claim_pages, r, ctx, dv, kb_key, search)
         stage("stakeholders", g.stakeholder_pages, r, ctx, dv, kb_key, search)
         stage("network", g.network_page, r, ctx, dv, kb_key)
@@ -90,6 +90,10 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
             for rel, text in search.files(meta).items():
                 r.data(f"search/{rel}", text, search_key)
         timings["search index"] = time.perf_counter() - t
+        withheld = sorted(d for d in dv.withheld if ctx.docs_by_id[d]["ingested"])
+        if withheld:
+            ctx.notes.append("full text not republished (its licence does not allow it): " + ", ".join(
+                f"{d} ({len(dv.shown_ids().get(d, ()))} cited passages shown)" for d in withheld))
         removed = writer.finish()
         citer.save()
     finally:

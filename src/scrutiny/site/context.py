@@ -42,6 +42,8 @@ class SiteContext:
 
     def __post_init__(self):
         self.docs_by_id = {d["id"]: d for d in self.documents}
+        self.redirect_of = {r["old_id"]: r for r in self.redirects}
+        self._span_cache: dict[str, object] = {}
         self._passage_cache: dict[str, dict | None] = {}
         self._doc_passages: dict[str, list[dict]] = {}
         self.fingerprints: dict[str, list] = {}
@@ -108,9 +110,38 @@ class SiteContext:
             return self._passage_cache[pid]
         found = None
         if self.store is not None:
-            found, _ = self.store.resolve_passage(pid)
+            found = self.store.passage(pid)
+            if found is None and pid in self.redirect_of:
+                # an old id: quote where its text stands now (a split runs over
+                # several passages), never the first passage alone; None when the
+                # old text is no longer there word for word (needs review)
+                span = self.span(pid)
+                if span is not None:
+                    found = span.as_passage()
+                    if span.method != "exact":
+                        found["reanchored"] = span.describe()
         self._passage_cache[pid] = found
         return found
+
+    def span(self, old_id: str):
+        """Where the text of an old passage id stands now (``scrutiny.anchor.Span``),
+        checked against the current passages; None for an orphan or when the old
+        text is no longer there word for word."""
+        if old_id in self._span_cache:
+            return self._span_cache[old_id]
+        span = None
+        rd = self.redirect_of.get(old_id)
+        if self.store is not None and rd and rd.get("new_id"):
+            from scrutiny.anchor import redirect_span
+
+            try:
+                span = redirect_span(self.store, rd)
+            except Exception as exc:  # another stage's bug must not take the site down
+                warn(f"passage {old_id}: its redirect could not be checked ({type(exc).__name__}: {exc}); "
+                     "shown as needing review")
+                span = None
+        self._span_cache[old_id] = span
+        return span
 
     def find_passages(self, doc_id: str | None, query: str | None, limit: int = 5,
                       exclude=(), per_doc: int | None = None) -> list[dict]:

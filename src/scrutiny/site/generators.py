@@ -51,6 +51,71 @@ class Derived:
             self.conflicts_of[c.get("stakeholder")].append(c)
             self.conflicts_of[("doc", c.get("document"))].append(c)
         self._source_text = {}
+        from scrutiny.manifest import may_republish
+
+        # documents whose licence does not allow republishing their full text
+        self.withheld = {d["id"] for d in ctx.documents if not may_republish(d)}
+        for d in ctx.documents:
+            d["republished"] = d["id"] not in self.withheld
+        self._shown: dict[str, set[str]] | None = None
+
+    # --- licences ---------------------------------------------------------------
+    def shown_ids(self) -> dict[str, set[str]]:
+        """{withheld doc id: the ids of its passages the site may quote}: those the
+        critique and the claims register cite (curated claims' located passages,
+        essay passage references, cross-reference targets and the critique
+        passages that cite a passage, tie evidence)."""
+        if self._shown is not None:
+            return self._shown
+        ctx = self.ctx
+        shown: dict[str, set[str]] = {d: set() for d in self.withheld}
+        if not self.withheld or ctx.store is None:
+            self._shown = shown
+            return shown
+
+        def add(pid):
+            p = ctx.passage(pid) if pid else None
+            if p and p["doc_id"] in shown:
+                shown[p["doc_id"]].update(p.get("span") or [p["id"]])
+
+        for c in ctx.claims:
+            for cd in c["documents"]:
+                if cd.get("doc") in shown:
+                    for p in _locate(ctx, cd):
+                        add(p["id"])
+            for x in ctx.xrefs.recurrences(c["id"]):
+                if x["origin"] == "located":
+                    add(x["passage_id"])
+        import re
+
+        for e in ctx.essays:
+            for r in e.get("refs") or []:
+                if r["type"] == "passage":
+                    add(r["id"])
+            for pid in re.findall(r"\[\[passage:([^\]|]+)", e.get("body") or ""):
+                add(pid.strip())
+        for t in ctx.ties:
+            for pid in t.get("passages") or []:
+                add(pid)
+        for ties in suggested_ties_cached(ctx).values():
+            for t in ties:
+                for ev in (t.get("evidence") or [])[:2]:
+                    add(ev.get("passage_id"))
+        for target, source, method in ctx.xrefs.passage_links():
+            add(target)
+            if method == "markup":
+                add(source)
+        self._shown = shown
+        return shown
+
+    def is_shown(self, pid: str, doc_id: str) -> bool:
+        """May the site show this passage's text?"""
+        if doc_id not in self.withheld:
+            return True
+        return pid in self.shown_ids().get(doc_id, ())
+
+    def shown_key(self):
+        return sorted((d, sorted(ids)) for d, ids in self.shown_ids().items())
 
     # --- labels ---------------------------------------------------------------
     def label(self, kind: str, ident: str) -> str | None:
@@ -169,10 +234,17 @@ def documents_index(r, ctx, dv, kb_key):
 def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     known = set(ctx.stakeholders)
     orphans_by_doc = defaultdict(list)
-    aliases_by_pid = defaultdict(list)
+    aliases_by_pid = defaultdict(list)   # exact: the old anchor lands on the passage
+    moved_by_pid = defaultdict(list)     # merged, split, edited: a visible note holds the old anchor
     for rd in ctx.redirects:
         if rd["new_id"]:
-            aliases_by_pid[rd["new_id"]].append(rd["old_id"])
+            span = ctx.span(rd["old_id"])
+            if span is None:
+                continue   # needs review: the old anchor leads nowhere in particular
+            if span.method == "exact":
+                aliases_by_pid[span.passages[0]["id"]].append(rd["old_id"])
+            else:
+                moved_by_pid[span.passages[0]["id"]].append({"old_id": rd["old_id"], "describe": span.describe()})
         else:
             orphans_by_doc[rd["doc_id"]].append(rd)
     redirects_by_doc = defaultdict(list)
@@ -184,7 +256,8 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         doc_id = doc["id"]
         rel = f"doc/{doc_id}/index.html"
         cite_rel = f"doc/{doc_id}/cite.json"
-        key = ["doc", kb_key, doc, fps.get(doc_id), redirects_by_doc.get(doc_id), ctx.xref_key]
+        key = ["doc", kb_key, doc, fps.get(doc_id), redirects_by_doc.get(doc_id), ctx.xref_key,
+               sorted(dv.shown_ids().get(doc_id, ())) if doc_id in dv.withheld else None]
         page_fresh = r.fresh(rel, "document.html", key)
         cite_key = r.key(cite_rel, "cite", ["cite", doc, fps.get(doc_id, [None])[:1]])
         cite_fresh = not doc["ingested"] or r.writer.fresh(cite_rel, cite_key)
@@ -199,6 +272,10 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         if page_fresh and cite_fresh and search is None:
             continue
         passages = ctx.passages(doc_id) if doc["ingested"] else []
+        if doc_id in dv.withheld:
+            # the licence does not allow the full text: only the passages the critique cites
+            shown = dv.shown_ids().get(doc_id, set())
+            passages = [p for p in passages if p["id"] in shown]
         claims = ctx.tags.claims_for(doc_id) if passages else {}
         mentions = ctx.tags.mentions_for(doc_id) if passages else {}
         if search is not None:
@@ -209,7 +286,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         def make(doc=doc, passages=passages, claims=claims, mentions=mentions, curated=curated, locs=locs):
             u = r_u(r, f"doc/{doc['id']}/index.html")
             discussed = _discussed(ctx, dv, u, ctx.xrefs.discussed(doc["id"]))
-            related = _related(ctx, u, ctx.xrefs.related(doc["id"]))
+            related = _related(ctx, dv, u, ctx.xrefs.related(doc["id"]))
             # Which passages does each curated claim point at (by id or by its search terms)?
             claim_marks = defaultdict(list)
             for c in curated:
@@ -232,6 +309,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     "discussed": discussed.get(p["id"], []),
                     "related": related.get(p["id"], []),
                     "aliases": sorted(aliases_by_pid.get(p["id"], [])),
+                    "moved": sorted(moved_by_pid.get(p["id"], []), key=lambda m: m["old_id"]),
                     "level": min(6, 2 + len(p.get("heading_path") or [])),
                 })
             kinds_present = sorted({s["kind"] for spans in claims.values() for s in spans})
@@ -241,6 +319,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 "conflicts": [conflict_item(c, ctx, dv) for c in dv.conflicts_of.get(("doc", doc["id"]), [])],
                 "doc_stakeholder": dv.doc_stakeholder.get(doc["id"]),
                 "orphans": orphans_by_doc.get(doc["id"], []),
+                "withheld": doc["id"] in dv.withheld,
                 "kinds_present": kinds_present,
                 "style_labels": STYLE_LABELS, "styles": STYLES, "section": "documents",
                 "highwire_date": (doc.get("date") or "").replace("-", "/"),
@@ -267,7 +346,8 @@ def _discussed(ctx, dv, u, rows) -> dict[str, list[dict]]:
             if essay and ("e", essay["id"]) not in seen:
                 seen.add(("e", essay["id"]))
                 out[pid].append({"href": u.essay(essay["id"]), "label": essay["title"], "note": None})
-            elif not essay and x["source_doc"] and x["source_id"] not in seen:
+            elif not essay and x["source_doc"] and x["source_id"] not in seen \
+                    and dv.is_shown(x["source_id"], x["source_doc"]):
                 seen.add(x["source_id"])
                 d = ctx.docs_by_id.get(x["source_doc"], {"label": x["source_doc"]})
                 note = f'similar wording, score {x["score"]:.2f}' if x["method"] == "tfidf" and x["score"] is not None else None
@@ -275,11 +355,11 @@ def _discussed(ctx, dv, u, rows) -> dict[str, list[dict]]:
     return dict(out)
 
 
-def _related(ctx, u, rows) -> dict[str, list[dict]]:
+def _related(ctx, dv, u, rows) -> dict[str, list[dict]]:
     """Links from a critique passage to the policy passages it discusses or resembles."""
     out = defaultdict(list)
     for pid, links in rows.items():
-        for x in links[:8]:
+        for x in [x for x in links if dv.is_shown(x["passage_id"], x["doc_id"])][:8]:
             d = ctx.docs_by_id.get(x["doc_id"], {"label": x["doc_id"], "pages": 0})
             label = d["label"] + (f', p. {x["page"]}' if x["page"] and (d.get("pages") or 0) > 1 else "")
             note = "cited" if x["method"] == "markup" else (f'similar wording, score {x["score"]:.2f}' if x["score"] is not None else None)
@@ -311,33 +391,71 @@ def _locate(ctx, cd) -> list[dict]:
     return out
 
 
-def permalink_stubs(r, ctx: SiteContext):
-    """``p/<id>/``: one small redirect page per passage id, old ids included.
+def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
+    """``p/<id>/``: one small page per passage id, old ids included.
+
+    A current passage's page redirects to its anchor. An old id redirects
+    silently only when its text stands unchanged in one passage (``exact``);
+    merged, split or edited (fuzzy) text gets a page saying how it relates to
+    the current passages, with links to them and no automatic refresh; an old
+    id whose text is no longer there word for word gets a "needs review" page
+    linking to the document; orphans lead to the "no longer in the source"
+    section. A passage of a document whose licence does not allow republishing,
+    and that the critique does not cite, gets a page giving its page in the
+    source and the source's address.
 
     The stubs are a group with one key (all ids and redirects): on a rebuild
     with no change they are not even listed from the store.
     """
     if ctx.store is None:
         return
-    group_key = r.key("p/", "redirect.html", ["stubs", ctx.fingerprints, ctx.redirects])
+    shown = dv.shown_key() if dv is not None else None
+    group_key = r.key("p/", "redirect.html", ["stubs", ctx.fingerprints, ctx.redirects, shown])
     if r.writer.fresh_group("p/", group_key):
         return
     template = r.env.get_template("redirect.html")
+    from scrutiny.site.render import Urls, depth_root
 
     def write(pid, context):
         rel = f"p/{pid}/index.html"
-        from scrutiny.site.render import Urls, depth_root
-
         root = depth_root(rel)
-        html = template.render(**r.common, root=root, page_path=rel, u=Urls(root), **context)
+        html = template.render(**r.common, root=root, page_path=rel, u=Urls(root), pid=pid, **context)
         r.rendered += 1
         r.writer.write(rel, html, group_key)
 
-    for pid, doc_id in ctx.store.db.execute("SELECT id, doc_id FROM passages ORDER BY id").fetchall():
-        write(pid, {"target": {"id": pid, "doc_id": doc_id}, "orphan": None})
+    def unpublished(p):
+        return dv is not None and not dv.is_shown(p["id"], p["doc_id"])
+
+    def doc_of(doc_id):
+        return ctx.docs_by_id.get(doc_id, {"id": doc_id, "label": doc_id, "title": doc_id, "pages": 0})
+
+    review = 0
+    for pid, doc_id, page, page_end in ctx.store.db.execute(
+            "SELECT id, doc_id, page, page_end FROM passages ORDER BY id").fetchall():
+        target = {"id": pid, "doc_id": doc_id}
+        if unpublished(target):
+            write(pid, {"mode": "unpublished", "doc": doc_of(doc_id), "page": page, "page_end": page_end})
+        else:
+            write(pid, {"mode": "passage", "target": target})
     for rd in ctx.redirects:
-        target = ctx.passage(rd["new_id"]) if rd["new_id"] else None
-        write(rd["old_id"], {"target": target, "orphan": None if target else rd})
+        doc = doc_of(rd["doc_id"])
+        if not rd["new_id"]:
+            write(rd["old_id"], {"mode": "orphan", "orphan": rd})
+            continue
+        span = ctx.span(rd["old_id"])
+        if span is None:
+            review += 1
+            write(rd["old_id"], {"mode": "review", "doc": doc})
+        elif any(unpublished(p) for p in span.passages):
+            write(rd["old_id"], {"mode": "unpublished", "doc": doc, "page": span.page, "page_end": span.page_end})
+        elif span.method == "exact":
+            write(rd["old_id"], {"mode": "exact", "target": span.passages[0]})
+        else:
+            write(rd["old_id"], {"mode": "reanchored", "describe": span.describe(),
+                                 "passages": span.passages, "doc": doc})
+    if review:
+        ctx.notes.append(f"{review} old passage id(s) no longer match their document word for word: "
+                         "their permalinks say they need review (run `scrutiny ingest` again to re-anchor them)")
 
 
 def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
@@ -381,14 +499,14 @@ def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             for x in xrows:
                 if x["origin"] != "located" and x["doc_id"] not in own_docs:
                     p = ctx.passage(x["passage_id"])
-                    if p and p not in by_doc.setdefault(x["doc_id"], []):
+                    if p and dv.is_shown(p["id"], p["doc_id"]) and p not in by_doc.setdefault(x["doc_id"], []):
                         by_doc[x["doc_id"]].append(p)
                         notes[p["id"]] = (f'same figure: {x["surface"]}' if x["origin"] == "figure" and x["surface"]
                                           else f'similar wording, score {x["score"]:.2f}' if x["score"] is not None
                                           else x["origin"])
             for cd in ([] if xrows else c["documents"]):
                 if cd.get("search"):
-                    for p in ctx.find_passages(None, cd["search"], limit=30, exclude=own_docs, per_doc=3):
+                    for p in ctx.find_passages(None, cd["search"], limit=30, exclude=own_docs | dv.withheld, per_doc=3):
                         if p not in by_doc.setdefault(p["doc_id"], []):
                             by_doc[p["doc_id"]].append(p)
             recurs = [{"doc": ctx.docs_by_id.get(d, {"id": d, "title": d, "label": d}), "passages": ps[:3]}
@@ -417,6 +535,12 @@ def _plain(text, dv):
 def _store_key(ctx):
     """Pages that quote passages found by search terms depend on the whole store."""
     return ctx.store_key
+
+
+def suggested_ties_cached(ctx: SiteContext) -> dict[str, list[dict]]:
+    if not hasattr(ctx, "_suggested_ties"):
+        ctx._suggested_ties = suggested_ties(ctx)
+    return ctx._suggested_ties
 
 
 def suggested_ties(ctx: SiteContext) -> dict[str, list[dict]]:
@@ -455,7 +579,7 @@ def suggested_ties(ctx: SiteContext) -> dict[str, list[dict]]:
 def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     kinds = ctx.vocab.stakeholder_kinds
     sectors = ctx.vocab.sectors
-    suggested = suggested_ties(ctx)
+    suggested = suggested_ties_cached(ctx)
     for sid, st in ctx.stakeholders.items():
         if search is not None:
             search.add({"t": "s", "u": f"stakeholders/{sid}/", "h": st.get("name") or sid,
@@ -571,7 +695,7 @@ def essay_pages(r, ctx: SiteContext, dv: Derived, kb_key):
             discusses = []
             for x in ctx.xrefs.essay_passages(e["id"]):
                 p = ctx.passage(x["passage_id"])
-                if p and p["doc_id"] != e["id"]:
+                if p and p["doc_id"] != e["id"] and dv.is_shown(p["id"], p["doc_id"]):
                     discusses.append({"p": p, "doc": ctx.docs_by_id.get(p["doc_id"], {"label": p["doc_id"]}),
                                       "note": "cited" if x["method"] == "markup" else
                                       (f'similar wording, score {x["score"]:.2f}' if x["score"] is not None else None)})

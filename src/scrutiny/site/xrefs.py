@@ -104,6 +104,15 @@ class XrefReader:
         return out
 
     @_guarded(list)
+    def passage_links(self) -> list[tuple[str, str, str]]:
+        """[(target passage id, source id, method)] of every link to a passage."""
+        if not self.links:
+            return []
+        return [tuple(r) for r in self.store.db.execute(
+            "SELECT target_id, source_id, method FROM xref_links WHERE target_kind = 'passage' "
+            "ORDER BY target_id, source_id")]
+
+    @_guarded(list)
     def recurrences(self, claim_id: str) -> list[dict]:
         """[{passage_id, doc_id, origin, surface, score}] where a curated claim is made."""
         if not self.claims:
