@@ -190,6 +190,40 @@ def test_network_map_links_resolve(page, site):
         assert page.locator("h1").inner_text()
 
 
+NETMAP_JS = """() => {
+  const t = [...document.querySelectorAll('svg.netmap text')].map(e => { const b = e.getBBox(); return [e.textContent, b.x, b.y, b.width, b.height]; });
+  const overlaps = [];
+  for (let i = 0; i < t.length; i++) for (let j = i + 1; j < t.length; j++) {
+    const a = t[i], b = t[j];
+    const w = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
+    const h = Math.min(a[2] + a[4], b[2] + b[4]) - Math.max(a[2], b[2]);
+    if (w > 0.5 && h > 0.5) overlaps.push([a[0], b[0]]);
+  }
+  const svg = document.querySelector('svg.netmap');
+  const vb = svg.viewBox.baseVal, box = svg.getBBox();
+  return {texts: t.length, overlaps,
+          inside: box.x >= vb.x && box.y >= vb.y && box.x + box.width <= vb.x + vb.width && box.y + box.height <= vb.y + vb.height,
+          svg: svg.getBoundingClientRect().width, parent: svg.parentElement.clientWidth,
+          page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 900])
+def test_network_map_text_does_not_overlap_and_fits_the_page(browser, site, width):
+    project, passages, kb, url = site
+    pg = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        pg.goto(url + "network/")
+        m = pg.evaluate(NETMAP_JS)
+    finally:
+        pg.close()
+    assert m["texts"] > len(kb.stakeholders)          # names and tie labels
+    assert m["overlaps"] == []                         # as the browser measures the rendered text
+    assert m["inside"]                                 # nothing drawn outside the viewBox
+    assert m["svg"] <= m["parent"] + 1                 # scaled to its box, not clipped
+    assert m["page"] <= m["viewport"]                  # no sideways scrolling of the page
+
+
 def test_hostile_text_runs_nothing(page, site):
     project, passages, kb, url = site
     page.goto(url + "doc/evil/")

@@ -153,8 +153,10 @@ def test_network_map_is_an_svg_of_links_labelled_by_relation(built):
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
     hrefs = re.findall(r'<a href="([^"]+)" class="node', svg)
     assert sorted(hrefs) == sorted(f"../stakeholders/{sid}/" for sid in kb.stakeholders)
-    for label in ("holds a position in", "authored", "provides"):
-        assert f">{label}</text>" in svg
+    for label in ("position in", "authored", "provides"):       # short labels on the lines
+        assert f"</title>{label}</text>" in svg
+    assert "Ann Example holds a position in Example Taskforce (chair)</title>" in svg   # the full wording
+    assert 'width="100%"' in svg.split(">", 1)[0]
     assert "Wellbeing &lt;Programme&gt;" in svg
 
 
