@@ -134,6 +134,7 @@ def test_the_closed_document_shows_its_metadata_a_notice_and_only_cited_passages
     assert "A Critique Under Copyright" in page and "All rights reserved" in page
     assert "does not allow this site to republish its full text" in page
     assert "criticism and review" in page and 'href="https://example.org/closed"' in page
+    assert "7 passages (4 cited, shown here)" in page
     c = ps["closed"]
     for p in c[1:5]:                                    # claim, essay ref, tie evidence, cited by xref
         assert f'id="p-{p.id}"' in page and p.text in page
