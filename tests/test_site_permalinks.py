@@ -46,13 +46,18 @@ def site(tmp_path_factory):
             _redirect(store, "alpha-oldmergedxxx", alpha[4].id, "merged", texts["merged"])
             _redirect(store, "alpha-oldsplitxxxx", alpha[5].id, "split", texts["split"])
             _redirect(store, "alpha-oldstalexxxx", alpha[1].id, "exact", texts["stale"])
-    kb = make_kb(passages)
+    project.passages = passages
+    stats = build_site(project, kb=_kb(project))
+    return project, stats, passages, texts
+
+
+def _kb(project):
+    kb = make_kb(project.passages)
     # evidence reached through old ids: a tie, an essay reference and a claim's located passage
     kb.ties[3]["passages"] = ["alpha-oldsplitxxxx"]
     kb.claims[1]["documents"][0]["passages"] = ["alpha-oldmergedxxx"]
     kb.essays[0]["body"] += "\nSee also [[passage:alpha-oldsplitxxxx|the split passage]].\n"
-    stats = build_site(project, kb=kb)
-    return project, stats, passages, texts
+    return kb
 
 
 def read(project, rel):
@@ -99,6 +104,14 @@ def test_text_no_longer_there_needs_review(site):
     assert f"#p-{passages['alpha'][1].id}" not in stub     # never the target as if it were the old text
     assert 'id="p-alpha-oldstalexxxx"' not in read(project, "doc/alpha/index.html")
     assert any("need review" in n for n in stats["notes"])
+
+
+def test_the_note_is_in_the_report_of_a_rebuild_with_no_change(site):
+    project, _, _, _ = site
+    stats = build_site(project, kb=_kb(project))
+    assert stats["pages_written"] == 0
+    assert all(isinstance(n, str) for n in stats["notes"])
+    assert any("alpha-oldstalexxxx" in n and "need review" in n for n in stats["notes"])
 
 
 def test_orphans_keep_their_page(site):

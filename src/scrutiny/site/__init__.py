@@ -90,10 +90,7 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
             for rel, text in search.files(meta).items():
                 r.data(f"search/{rel}", text, search_key)
         timings["search index"] = time.perf_counter() - t
-        withheld = sorted(d for d in dv.withheld if ctx.docs_by_id[d]["ingested"])
-        if withheld:
-            ctx.notes.append("full text not republished (its licence does not allow it): " + ", ".join(
-                f"{d} ({len(dv.shown_ids().get(d, ()))} cited passages shown)" for d in withheld))
+        ctx.notes.extend(g.build_notes(ctx, dv))
         removed = writer.finish()
         citer.save()
     finally:

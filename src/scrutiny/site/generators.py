@@ -429,7 +429,6 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     def doc_of(doc_id):
         return ctx.docs_by_id.get(doc_id, {"id": doc_id, "label": doc_id, "title": doc_id, "pages": 0})
 
-    review = 0
     for pid, doc_id, page, page_end in ctx.store.db.execute(
             "SELECT id, doc_id, page, page_end FROM passages ORDER BY id").fetchall():
         target = {"id": pid, "doc_id": doc_id}
@@ -444,7 +443,6 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
             continue
         span = ctx.span(rd["old_id"])
         if span is None:
-            review += 1
             write(rd["old_id"], {"mode": "review", "doc": doc})
         elif any(unpublished(p) for p in span.passages):
             write(rd["old_id"], {"mode": "unpublished", "doc": doc, "page": span.page, "page_end": span.page_end})
@@ -453,9 +451,21 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
         else:
             write(rd["old_id"], {"mode": "reanchored", "describe": span.describe(),
                                  "passages": span.passages, "doc": doc})
+
+
+def build_notes(ctx: SiteContext, dv: Derived) -> list[str]:
+    """What a reader of the build report should know about the published text."""
+    notes = []
+    review = sorted(rd["old_id"] for rd in ctx.redirects if rd["new_id"] and ctx.span(rd["old_id"]) is None)
     if review:
-        ctx.notes.append(f"{review} old passage id(s) no longer match their document word for word: "
-                         "their permalinks say they need review (run `scrutiny ingest` again to re-anchor them)")
+        notes.append(f"{len(review)} old passage id(s) no longer match their document word for word "
+                     f"({', '.join(review[:5])}{', ...' if len(review) > 5 else ''}): their permalinks say they "
+                     "need review (run `scrutiny ingest` again to re-anchor them)")
+    withheld = sorted(d for d in dv.withheld if ctx.docs_by_id[d]["ingested"])
+    if withheld:
+        notes.append("full text not republished (its licence does not allow it): " + ", ".join(
+            f"{d} ({len(dv.shown_ids().get(d, ()))} cited passages shown)" for d in withheld))
+    return notes
 
 
 def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
