@@ -68,7 +68,7 @@ def synthetic_project(root: Path):
                 page += 1
         docs.append((doc_id, blocks, page))
         lines.append(f'[documents.{doc_id}]\ntitle = "Synthetic report {d}"\npublisher = "{rng.choice(SUBJECTS)[4:] or "Office"}"\n'
-                     f'date = "20{10 + d % 10}-0{1 + d % 9}"\nsource = "{doc_id}.pdf"\n')
+                     f'date = "20{10 + d % 10}-0{1 + d % 9}"\nsource = "{doc_id}.pdf"\nlicence = "OGL-UK-3.0"\n')
     project.manifest_path.write_text("\n".join(lines), encoding="utf-8")
     with Store(project.store_path) as store, store.transaction():
         for doc_id, blocks, pages in docs:

@@ -249,15 +249,41 @@ def _pack(g, boxes: dict) -> dict:
 
 
 def _initial(sub) -> dict:
-    """Positions before the collision pass: Kamada-Kawai (ties of even length, so a
-    dense group is not squeezed into a knot while its long arms stretch), started
-    from a seeded spring layout; the spring layout alone if that fails."""
+    """Positions before the collision pass: stress majorization (ties of even
+    length, so a dense group is not squeezed into a knot while its long arms
+    stretch), started from a seeded spring layout. Numpy only: Kamada-Kawai in
+    networkx would import scipy.optimize (a third of a second) for the same."""
     import networkx as nx
+    import numpy as np
 
     start = nx.spring_layout(sub, seed=SEED, k=2.2 / math.sqrt(len(sub)), iterations=300)
-    if len(sub) < 3:
+    nodes = list(sub)
+    n = len(nodes)
+    if n < 3:
         return start
-    try:
-        return nx.kamada_kawai_layout(sub, pos=start, weight=None)
-    except Exception:  # scipy missing or a degenerate group: the spring layout is fine
-        return start
+    index = {v: i for i, v in enumerate(nodes)}
+    d = np.zeros((n, n))
+    for v, lengths in nx.all_pairs_shortest_path_length(sub):
+        for u, k in lengths.items():
+            d[index[v], index[u]] = k
+    w = np.zeros((n, n))
+    off = d > 0
+    w[off] = d[off] ** -2.0
+    vmat = np.diag(w.sum(axis=1)) - w
+    vinv = np.linalg.pinv(vmat)
+    x = np.array([start[v] for v in nodes], dtype=float)
+    # the spring layout's scale to graph distances
+    span = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    x *= (d[off].mean() / span[off].mean()) if span[off].mean() > 0 else 1.0
+    for _ in range(300):
+        dist = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            b = np.where(dist > 1e-9, -w * d / dist, 0.0)
+        np.fill_diagonal(b, 0.0)
+        np.fill_diagonal(b, -b.sum(axis=1))
+        new = vinv @ (b @ x)
+        if np.abs(new - x).max() < 1e-5:
+            x = new
+            break
+        x = new
+    return {v: (float(x[i, 0]), float(x[i, 1])) for i, v in enumerate(nodes)}
