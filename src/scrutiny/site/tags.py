@@ -9,26 +9,9 @@ an untagged store means no highlights, never a failed build.
 from __future__ import annotations
 
 import json
-import functools
-import sqlite3
-import sys
 from collections import defaultdict
 
-
-def _guarded(empty):
-    """A changed table layout in another stage degrades to "nothing shown", with a warning."""
-    def wrap(fn):
-        @functools.wraps(fn)
-        def inner(self, *args):
-            try:
-                return fn(self, *args)
-            except sqlite3.Error as exc:
-                if not getattr(self, "_warned", False):
-                    self._warned = True
-                    print(f"site: cannot read {fn.__name__} ({exc}); shown without it", file=sys.stderr)
-                return empty()
-        return inner
-    return wrap
+from scrutiny.site.guard import guarded
 
 
 class TagReader:
@@ -40,7 +23,7 @@ class TagReader:
         if store is not None and not self.has_claims:
             self.notes.append("no tagged claims in the store (run the tagger): passages are not highlighted")
 
-    @_guarded(dict)
+    @guarded(dict)
     def claims_for(self, doc_id: str) -> dict[str, list[dict]]:
         """{passage id: [{start, end, kind, confidence, source}]} (one entry per kind of a span)."""
         out = defaultdict(list)
@@ -63,7 +46,7 @@ class TagReader:
                                  "source": d.get("source", source)})
         return dict(out)
 
-    @_guarded(dict)
+    @guarded(dict)
     def mentions_for(self, doc_id: str) -> dict[str, list[dict]]:
         """{passage id: [{start, end, stakeholder}]} for mentions resolved to a stakeholder."""
         out = defaultdict(list)
@@ -78,7 +61,7 @@ class TagReader:
             out[pid].append({"start": int(start), "end": int(end), "stakeholder": str(sid)})
         return dict(out)
 
-    @_guarded(list)
+    @guarded(list)
     def mention_counts(self, stakeholder: str) -> list[dict]:
         """[{doc, label, count}] of the documents naming ``stakeholder``, most first."""
         if not self.has_mentions:

@@ -11,26 +11,9 @@ Without the xref tables (or the module) every method returns nothing.
 
 from __future__ import annotations
 
-import functools
-import sqlite3
-import sys
 from collections import defaultdict
 
-
-def _guarded(empty):
-    """A changed table layout in another stage degrades to "nothing shown", with a warning."""
-    def wrap(fn):
-        @functools.wraps(fn)
-        def inner(self, *args):
-            try:
-                return fn(self, *args)
-            except sqlite3.Error as exc:
-                if not getattr(self, "_warned", False):
-                    self._warned = True
-                    print(f"site: cannot read {fn.__name__} ({exc}); shown without it", file=sys.stderr)
-                return empty()
-        return inner
-    return wrap
+from scrutiny.site.guard import guarded
 
 
 class XrefReader:
@@ -41,7 +24,7 @@ class XrefReader:
         self.claims = has("xref_claims")
         self.stakeholders = has("xref_stakeholder_docs")
 
-    @_guarded(list)
+    @guarded(list)
     def key(self):
         """A fingerprint of the cross-references (part of every page's inputs that shows them)."""
         if self.store is None:
@@ -54,7 +37,7 @@ class XrefReader:
                 out.append(round(self.store.db.execute(f"SELECT {cols} FROM {table}").fetchone()[0], 6))
         return out
 
-    @_guarded(dict)
+    @guarded(dict)
     def discussed(self, doc_id: str) -> dict[str, list[dict]]:
         """{policy passage id: [{essay_id, source_id, source_doc, method, score}]} for one document."""
         out = defaultdict(list)
@@ -70,7 +53,7 @@ class XrefReader:
                                 "method": method, "score": None if score is None else round(score, 2)})
         return dict(out)
 
-    @_guarded(dict)
+    @guarded(dict)
     def related(self, doc_id: str) -> dict[str, list[dict]]:
         """{critique passage id: [{passage_id, doc_id, page, method, score}]} for one (critique) document."""
         out = defaultdict(list)
@@ -86,7 +69,7 @@ class XrefReader:
                                 "score": None if score is None else round(score, 2)})
         return dict(out)
 
-    @_guarded(list)
+    @guarded(list)
     def essay_passages(self, essay_id: str, limit: int = 40) -> list[dict]:
         """The passages an essay points at (its markup first, then suggestions by score)."""
         if not self.links:
@@ -103,7 +86,7 @@ class XrefReader:
                 out.append({"passage_id": pid, "method": method, "score": None if score is None else round(score, 2)})
         return out
 
-    @_guarded(list)
+    @guarded(list)
     def passage_links(self) -> list[tuple[str, str, str]]:
         """[(target passage id, source id, method)] of every link to a passage."""
         if not self.links:
@@ -112,7 +95,7 @@ class XrefReader:
             "SELECT target_id, source_id, method FROM xref_links WHERE target_kind = 'passage' "
             "ORDER BY target_id, source_id")]
 
-    @_guarded(list)
+    @guarded(list)
     def recurrences(self, claim_id: str) -> list[dict]:
         """[{passage_id, doc_id, origin, surface, score}] where a curated claim is made."""
         if not self.claims:
@@ -124,7 +107,7 @@ class XrefReader:
         return [{"passage_id": r[0], "doc_id": r[1], "origin": r[2], "surface": r[3],
                  "score": None if r[4] is None else round(r[4], 2)} for r in rows]
 
-    @_guarded(list)
+    @guarded(list)
     def named_in(self, stakeholder_id: str) -> list[dict]:
         """[{doc, count, passages}] of the documents naming a stakeholder, most first."""
         if not self.stakeholders:
