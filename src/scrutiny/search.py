@@ -107,14 +107,13 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
     with ix.searcher() as searcher:
         _check_filters(searcher, filters)
         fq = _filter_query(filters)
-        results = searcher.search(q, limit=limit, filter=fq, terms=True)
+        # optimize=False: no block skipping, so the collector counts every match
+        # (after the filter) in the same pass; with skipping, an exact total
+        # would need a second run of the query, which ignores the filter.
+        results = searcher.search(q, limit=limit, filter=fq, terms=True, optimize=False)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = _MarkFormatter(*marks).get()
-        if fq is None or results.scored_length() < (limit or 0):
-            total = len(results) if fq is None else results.scored_length()
-        else:
-            # Whoosh's len() ignores the filter: count the filtered matches, unscored
-            total = len(searcher.search(q, limit=None, filter=fq, scored=False))
+        total = len(results)
         for hit in results:
             text = hit["text"]
             snippet = hit.highlights("text", top=2) or hit.highlights("heading") or _lead(text)
