@@ -70,3 +70,12 @@ def test_words_to_number():
     assert words_to_number("one hundred and fifty") == 150
     assert words_to_number("two million three hundred thousand") == 2_300_000
     assert words_to_number("seven dwarves") is None
+
+
+def test_page_and_section_labels_are_not_quantities():
+    from scrutiny.xref.numbers import quantities
+
+    assert quantities("as set out on page 12 and in table 3") == []
+    assert quantities("see paragraph 2.20 and note 14") == []
+    got = quantities("page 12 shows 40,000 more people")
+    assert [q.value for q in got] == [40000.0]

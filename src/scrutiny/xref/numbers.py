@@ -121,14 +121,21 @@ def _is_year(m: re.Match, text: str) -> bool:
     return bool(re.match(r"/\d", after))  # 2020/21
 
 
+_LABEL_WORDS = re.compile(
+    r"(?:\b(?:pages?|pp?\.|paragraphs?|paras?\.?|sections?|chapters?|recommendations?|figures?|fig\.|"
+    r"tables?|annex(?:es)?|appendix|footnotes?|notes?|items?|articles?|clauses?|parts?|volumes?|vol\.|no\.)\s*)$")
+
+
 def _is_section_number(m: re.Match, text: str) -> bool:
-    """'8.2.' at the start of a numbered paragraph, or 'paragraph 2.20'."""
+    """A label, not a quantity: '8.2.' at the start of a numbered paragraph, or a
+    number after 'page', 'paragraph', 'section', 'table', 'note'... ('page 12')."""
     raw = m.group("num")
-    if "." not in raw or m.group("pct") or m.group("cur") or m.group("scale"):
+    if m.group("pct") or m.group("cur") or m.group("scale"):
         return False
-    before = text[max(0, m.start() - 12):m.start()].lower()
-    return text[m.end():m.end() + 1] == "." or bool(
-        re.search(r"(paragraph|para|section|chapter|recommendation|figure|table)s?\s*$", before))
+    before = text[max(0, m.start() - 16):m.start()].lower()
+    if _LABEL_WORDS.search(before):
+        return True
+    return "." in raw and text[m.end():m.end() + 1] == "."
 
 
 def quantities(text: str) -> list[Quantity]:
