@@ -108,3 +108,11 @@ def test_rules_alone_decide_clear_cases():
     assert "statistic" in decide(rule_hits(nlp("About 40% of claims failed.")[:]))
     assert "recommendation" in decide(rule_hits(nlp("We recommend that councils pool budgets.")[:]))
     assert decide(rule_hits(nlp("In 2016 the board met.")[:])) == {}
+
+
+def test_table_of_contents_lines_make_no_claim():
+    from helpers_tagging import shared_tagger
+
+    tagger = shared_tagger()
+    doc = tagger.nlp("Summary ........................................ 4\nBackground to the review ............ 12")
+    assert not [c for c in doc._.claims if c.get("kinds")]

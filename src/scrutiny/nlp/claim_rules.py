@@ -208,6 +208,10 @@ def decide(hits: dict[str, list[str]]) -> dict[str, float]:
     return out
 
 
+# dot leaders of a table of contents or an index
+_LEADERS = re.compile(r"(?:\.\s?){6,}|\u2026{2,}|(?:\.\s){4,}")
+
+
 class ClaimRules:
     def __init__(self, name, min_alpha_tokens=3):
         self.name = name
@@ -216,6 +220,8 @@ class ClaimRules:
     def __call__(self, doc):
         claims = []
         for sent in sentences(doc, self.min_alpha_tokens):
+            if _LEADERS.search(sent.text):
+                continue  # a contents line ("Summary ........ 4") makes no claim
             claims.append({
                 "start": sent.start_char,
                 "end": sent.end_char,

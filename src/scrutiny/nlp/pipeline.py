@@ -18,7 +18,7 @@ from pathlib import Path
 
 # The tagger version also hashes this package's code (code_fingerprint), so any
 # change to a component re-tags; bump this for changes outside it.
-COMPONENTS_VERSION = "4"  # 4: claim pages from the passage page breaks
+COMPONENTS_VERSION = "5"  # 4: claim pages from page breaks; 5: contents lines make no claim
 
 OUR_COMPONENTS = (
     "scrutiny_curated_names",
