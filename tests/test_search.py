@@ -55,3 +55,16 @@ def test_unknown_filter_values_are_errors(index, filters, message):
 def test_bad_query_syntax_is_a_clear_error(index):
     res = search(index, '"unclosed phrase')  # whoosh copes; must not raise
     assert "total" in res
+
+
+def test_flowing_text_has_no_page_in_results(tmp_path):
+    link = tmp_path / "data" / "index"
+    passages = [
+        {"id": "pdf-1", "doc_id": "pdfdoc", "ord": 0, "kind": "paragraph", "page": 3, "page_end": 3,
+         "heading": "", "text": "Ferry timetables change in spring."},
+        {"id": "web-1", "doc_id": "webdoc", "ord": 0, "kind": "paragraph", "page": 1, "page_end": 1,
+         "heading": "", "text": "Ferry fares rise in summer."},
+    ]
+    build_index(link, {"pdfdoc": "Paged report", "webdoc": "Web page"}, passages, paged={"pdfdoc"})
+    hits = {h["doc_id"]: h for h in search(link, "ferry")["hits"]}
+    assert hits["pdfdoc"]["paged"] is True and hits["webdoc"]["paged"] is False

@@ -14,7 +14,7 @@ import shutil
 import time
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: "paged" (does the source have page numbers?)
 
 
 def schema():
@@ -26,6 +26,7 @@ def schema():
         passage_id=fields.ID(stored=True, unique=True),
         doc_id=fields.ID(stored=True),
         doc_label=fields.STORED(),
+        paged=fields.STORED(),    # False for flowing text (HTML, Markdown...): no page to show
         ord=fields.STORED(),
         kind=fields.ID(stored=True),
         page=fields.NUMERIC(int, stored=True),
@@ -38,11 +39,13 @@ def schema():
 
 
 def build_index(index_link: Path, documents: dict, passages, facets: dict | None = None,
-                procs: int | None = None, limitmb: int = 256, content_version: int = 0) -> dict:
+                procs: int | None = None, limitmb: int = 256, content_version: int = 0,
+                paged: set | None = None) -> dict:
     """Index ``passages`` (dicts from the store) into a new directory and swap it in.
 
     ``documents`` maps doc id -> label shown in results (short title).
     ``facets`` maps passage id -> {"tags": [...], "stakeholders": [...]}.
+    ``paged`` holds the ids of documents with page numbers (None: all of them).
     Returns {"passages": n, "seconds": s, "rate": passages per second}.
     """
     from whoosh import index as windex
@@ -70,6 +73,7 @@ def build_index(index_link: Path, documents: dict, passages, facets: dict | None
                 f = facets.get(p["id"], {})
                 writer.add_document(
                     passage_id=p["id"], doc_id=p["doc_id"], doc_label=documents.get(p["doc_id"], p["doc_id"]),
+                    paged=paged is None or p["doc_id"] in paged,
                     ord=p["ord"], kind=p["kind"], page=p["page"], page_end=p["page_end"],
                     heading=p.get("heading") or "", text=p["text"],
                     tags=",".join(f.get("tags", ())), stakeholders=",".join(f.get("stakeholders", ())),

@@ -282,7 +282,9 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
 def rebuild_index(project: Project, store) -> dict:
     from scrutiny.index import build_index
 
-    labels = {d["id"]: d["short_title"] or d["title"] for d in store.documents()}
+    docs = store.documents()
+    labels = {d["id"]: d["short_title"] or d["title"] for d in docs}
+    paged = {d["id"] for d in docs if (d["pages"] or 0) > 1}
     facets = {}
     try:
         from scrutiny.tagging import passage_facets
@@ -290,7 +292,7 @@ def rebuild_index(project: Project, store) -> dict:
         passage_facets = None
     if passage_facets is not None:
         facets = passage_facets(store)
-    return build_index(project.index_path, labels, store.passages(), facets,
+    return build_index(project.index_path, labels, store.passages(), facets, paged=paged,
                        content_version=store.content_version)
 
 

@@ -121,6 +121,7 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
                 "passage_id": hit["passage_id"],
                 "doc_id": hit["doc_id"],
                 "doc_label": hit.get("doc_label") or hit["doc_id"],
+                "paged": hit.get("paged", True),
                 "page": hit["page"],
                 "page_end": hit.get("page_end", hit["page"]),
                 "kind": hit["kind"],

@@ -56,7 +56,7 @@ def search(project, query, docs, kinds, tags, stakeholders, page, limit, as_json
     click.echo(f"{total} passage{'s' if total != 1 else ''} match {query!r}" + (f"; showing {len(result['hits'])}" if total > len(result["hits"]) else ""))
     for h in result["hits"]:
         pages = f"p. {h['page']}" if h["page"] == h["page_end"] else f"pp. {h['page']}-{h['page_end']}"
-        head = f"{h['doc_label']}, {pages}"
+        head = f"{h['doc_label']}, {pages}" if h["paged"] else h["doc_label"]
         click.echo("")
         click.echo(click.style(head, bold=True) if colour else head)
         click.echo(f"  {h['snippet']}")
@@ -100,7 +100,8 @@ def show(project, passage_id, context, as_json):
     if found.notice:
         click.echo(found.notice, err=True)
     pages = f"p. {passage['page']}" if passage["page"] == passage["page_end"] else f"pp. {passage['page']}-{passage['page_end']}"
-    click.echo(f"{doc['title']} ({doc.get('publisher') or 'publisher unknown'}, {doc.get('date') or 'n.d.'}), {pages}")
+    where = f", {pages}" if (doc.get("pages") or 0) > 1 else ""  # flowing text has no pages
+    click.echo(f"{doc['title']} ({doc.get('publisher') or 'publisher unknown'}, {doc.get('date') or 'n.d.'}){where}")
     if passage["heading"]:
         click.echo(f"Section: {passage['heading']}")
     click.echo(f"Passage {passage['id']} ({passage['kind']})")
