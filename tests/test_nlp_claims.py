@@ -116,3 +116,17 @@ def test_table_of_contents_lines_make_no_claim():
     tagger = shared_tagger()
     doc = tagger.nlp("Summary ........................................ 4\nBackground to the review ............ 12")
     assert not [c for c in doc._.claims if c.get("kinds")]
+
+
+def test_note_marks_are_not_statistics_but_final_quantities_are():
+    from helpers_tagging import shared_tagger
+
+    nlp = shared_tagger().nlp
+
+    def kinds(text):
+        return {k for c in nlp(text)._.claims for k in c.get("kinds", {})}
+
+    assert "statistic" not in kinds("This paper replaces part of the earlier response on bus services 1.")
+    assert "statistic" not in kinds("4 Department for Transport, Annual bus statistics, March 2024.")
+    assert "statistic" in kinds("The minimum age for the scheme rose to 66.")
+    assert "statistic" in kinds("The council will recruit 300 drivers.")

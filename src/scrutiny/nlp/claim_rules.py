@@ -159,6 +159,11 @@ def _is_quantity(toks, k, last, skipped) -> bool:
         return False
     if k == 0 and (nxt in (".", ")") or text.endswith(".")):
         return False  # list number "1." / "3)"
+    if k == 0 and re.match(r"^\d{1,3}$", core) and k + 1 < len(toks) and toks[k + 1].is_title:
+        return False  # a footnote's own marker: "1 Government response to ..."
+    if k >= last - 1 and re.match(r"^\d{1,3}\.?$", text) and k > 0 and toks[k - 1].pos_ == "NOUN" \
+            and toks[k - 1].is_lower and (k == last or toks[last].is_punct):
+        return False  # a note mark after the sentence's last word: "... associated issues 1."
     if k >= last - 1 and (text.endswith(".") or nxt == ".") and re.match(r"^\d{1,3}\.?$", text) and prev in (".", "", ")"):
         return False  # a paragraph number run on after the sentence: "... conclusions. 25."
     if prev in MONTHS or nxt.rstrip(".") in MONTHS:
