@@ -29,7 +29,12 @@ def _file_mode(path: Path) -> int:
 
 
 @contextmanager
-def atomic_open(path, mode: str = "w", encoding: str | None = "utf-8"):
+def atomic_open(path, mode: str = "w", encoding: str | None = "utf-8", fsync: bool = True):
+    """Open a temporary file beside ``path``; on success it replaces ``path``.
+
+    ``fsync=False`` skips the flush to disk: for derived files (the site) that
+    the next build rewrites anyway, where one fsync per file would dominate.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -37,8 +42,9 @@ def atomic_open(path, mode: str = "w", encoding: str | None = "utf-8"):
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as fh:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -53,8 +59,8 @@ def write_text(path, text: str) -> None:
         fh.write(text)
 
 
-def write_bytes(path, data: bytes) -> None:
-    with atomic_open(path, "wb") as fh:
+def write_bytes(path, data: bytes, fsync: bool = True) -> None:
+    with atomic_open(path, "wb", fsync=fsync) as fh:
         fh.write(data)
 
 

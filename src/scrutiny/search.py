@@ -65,7 +65,8 @@ def _check_filters(searcher, filters: SearchFilters) -> None:
     from scrutiny.errors import ScrutinyError
     from scrutiny.readers.base import BLOCK_KINDS
 
-    docs = {t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon("doc_id")}
+    docs = ({t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon("doc_id")}
+            if filters.doc else set())  # read the lexicon only when a --doc filter needs it
     for d in filters.doc:
         if d not in docs:
             raise ScrutinyError(f"--doc {d}: no such document in the index (known: {', '.join(sorted(docs)) or 'none'})")

@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from scrutiny.atomic import write_text
+from scrutiny.atomic import write_bytes, write_text
 
 CACHE_VERSION = 1
 
@@ -135,29 +135,10 @@ class Writer:
 
 
 def _replace(path: Path, raw: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place.
-
-    A reader sees the old file or the new one, never a torn one. Unlike
-    :func:`scrutiny.atomic.write_bytes` there is no fsync per file: the site is
-    derived data that the next build rewrites, and an fsync for each of tens of
-    thousands of small files would triple the build time.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(raw)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(raw)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Atomic replace without an fsync per file: the site is derived data that
+    the next build rewrites, and an fsync for each of tens of thousands of small
+    files would triple the build time."""
+    write_bytes(path, raw, fsync=False)
 
 
 def _prune_dirs(top: Path, d: Path) -> None:
