@@ -263,3 +263,16 @@ def test_broken_revision_keeps_the_good_copy_and_failed_files_are_not_registered
     assert not (project.sources_dir / "junk.pdf").exists()
     again = run_cli("ingest", root=project.root)
     assert again.exit_code == 0, again.output
+
+
+def test_kb_check_is_remembered_only_while_its_inputs_are_unchanged(project, tmp_path):
+    from scrutiny.errors import ScrutinyError
+
+    a = write(tmp_path / "a.md", MD_B)
+    ingest(project, [a], tag=False)
+    assert (project.data_dir / "kb-check.ok").is_file()
+    ingest(project, tag=False)  # unchanged: passes from the remembered check
+    ties = project.kb_dir / "ties.yaml"
+    ties.write_text("ties:\n  - id: bad\n    subject: nobody\n    relation: supplies\n    object: nothing\n")
+    with pytest.raises(ScrutinyError, match="knowledge base"):
+        ingest(project, tag=False)

@@ -428,11 +428,38 @@ def _same_entry(stored: dict, entry) -> bool:
 
 
 def _check_kb(project: Project) -> None:
+    """Refuse an invalid knowledge base. A passed check is remembered by the hash
+    of its inputs (kb/ files, the manifest, the checker's code and vocabulary),
+    so an unchanged project is not parsed again on every run."""
     try:
         from scrutiny.kb import check_project
     except ImportError:
         return
+    import hashlib
+
+    import scrutiny
+
+    pkg = Path(scrutiny.__file__).parent
+    inputs = [project.manifest_path, *sorted((pkg / "kb").glob("*.py")), *sorted((pkg / "schema").glob("*"))]
+    if project.kb_dir.is_dir():
+        inputs += sorted(p for p in project.kb_dir.rglob("*") if p.is_file())
+    h = hashlib.sha256()
+    for f in inputs:
+        if f.is_file():
+            h.update(str(f).encode() + b"\0" + f.read_bytes() + b"\0")
+    stamp = project.data_dir / "kb-check.ok"
+    try:
+        if stamp.read_text() == h.hexdigest():
+            return
+    except OSError:
+        pass
     problems = check_project(project)
+    if not problems:
+        from scrutiny.atomic import write_text
+
+        project.ensure_data_dir()
+        write_text(stamp, h.hexdigest())
+        return
     if problems:
         lines = "\n".join(str(p) for p in problems)
         raise ScrutinyError(
