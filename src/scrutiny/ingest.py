@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from scrutiny.errors import ReaderError, ScrutinyError
+from scrutiny.errors import ProjectError, ReaderError, ScrutinyError
 from scrutiny.fetch import sha256_file, source_path
 from scrutiny.manifest import DOC_KINDS, DocumentEntry, load_manifest, update_documents
 from scrutiny.passages import make_passages
-from scrutiny.project import Project
+from scrutiny.names import part_path, safe_file_name
+from scrutiny.names import shown as shown_name
+from scrutiny.project import Project, confined_source
 from scrutiny.readers import DEFAULT_MAX_BYTES
 
 # Bump when readers or passage-making change in a way that alters passages:
@@ -107,7 +109,7 @@ def plan_files(project: Project, manifest, files, kind: str | None = None):
     candidates, failures = [], []
     for f in files:
         path = Path(f)
-        display = str(f)
+        display = shown_name(f)
         try:
             if not path.exists():
                 raise ReaderError(display, "file not found")
@@ -116,13 +118,15 @@ def plan_files(project: Project, manifest, files, kind: str | None = None):
             reader_for(path)  # an unsupported extension is refused before anything else
             resolved = path.resolve()
             inside = resolved.is_relative_to(project.root)
-            dest = resolved if inside else (project.sources_dir / path.name)
+            if inside and _unfit_source(str(resolved.relative_to(project.root))):
+                inside = False  # an odd name, or a private folder: registered as a copy in the sources
+            dest = resolved if inside else (project.sources_dir / safe_file_name(path.name, reserve=8))
             known = by_source.get(resolved) or by_source.get(dest.resolve())
             if known is None and not inside:
                 # an unregistered file of the same name already there: keep both
                 n = 2
                 while (dest.exists() and sha256_file(dest) != sha256_file(path)) or dest in claimed_dests:
-                    dest = project.sources_dir / f"{path.stem}-{n}{path.suffix}"
+                    dest = project.sources_dir / safe_file_name(f"{path.stem}-{n}{path.suffix}", reserve=8)
                     n += 1
             claimed_dests.add(dest)
             if known is not None:
@@ -161,8 +165,8 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
     t0 = time.perf_counter()
     report = IngestReport()
     say = progress or (lambda msg: None)
+    manifest = load_manifest(project.manifest_path)  # a broken manifest is its own one-line error
     _check_kb(project)
-    manifest = load_manifest(project.manifest_path)
     if files:
         candidates, failures = plan_files(project, manifest, files, kind=kind)
         report.documents.extend(failures)
@@ -171,7 +175,12 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
         candidates = []
         for doc_id in wanted:
             entry = manifest.get(doc_id)
-            path = source_path(project.root, entry)
+            try:
+                path = confined_source(project.root, entry)
+            except ProjectError as exc:  # a symlink out of the project: this document only
+                report.documents.append(DocReport(entry.id, shown_name(entry.source or entry.id), "failed",
+                                                  message=str(exc)))
+                continue
             candidates.append(Candidate(entry, path, path, _rel(project, path)))
     project.ensure_data_dir()
     store = Store(project.store_path)
@@ -233,7 +242,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
         for c, sha, doc, seconds, warnings in changed:
             if c.dest != c.read_path:
                 c.dest.parent.mkdir(parents=True, exist_ok=True)
-                tmp = c.dest.with_name(f".{c.dest.name}.part")
+                tmp = part_path(c.dest)
                 shutil.copyfile(c.read_path, tmp)
                 tmp.replace(c.dest)
         if changed:
@@ -517,6 +526,16 @@ def tagging_inputs_fingerprint(project: Project) -> str:
 
 def _rel(project: Project, path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(project.root))
+        return shown_name(path.resolve().relative_to(project.root))
     except ValueError:
-        return str(path)
+        return shown_name(path)
+
+
+def _unfit_source(rel: str) -> bool:
+    """Whether a path inside the project cannot be a manifest source as it is
+    (the manifest refuses control characters, over-long names, private folders)."""
+    from scrutiny.names import NAME_MAX, has_control
+    from scrutiny.project import lexical_problem
+
+    return bool(has_control(rel) or lexical_problem(rel)
+                or any(len(p.encode("utf-8")) > NAME_MAX for p in rel.split("/")))

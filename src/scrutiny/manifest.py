@@ -30,11 +30,38 @@ from pathlib import Path
 from scrutiny.errors import ProjectError
 
 DOC_KINDS = ("policy", "critique")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_RE = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")   # \Z: "evil\n" is not an id
+ID_MAX = 100
 FIELDS = (
     "title", "short_title", "kind", "publisher", "authors", "date", "url",
     "licence", "source", "sha256", "language", "notes",
 )
+
+# The type of every value the manifest may hold. Unknown keys are kept as they are.
+_TEXT, _FLAG, _TEXTS, _TABLE, _DATE, _NUMBER = "text", "flag", "texts", "table", "date", "number"
+DOCUMENT_TYPES = {
+    "title": _TEXT, "short_title": _TEXT, "kind": _TEXT, "publisher": _TEXT,
+    "authors": _TEXTS, "date": _DATE, "url": _TEXT, "page_url": _TEXT, "licence": _TEXT,
+    "source": _TEXT, "sha256": _TEXT, "language": _TEXT, "notes": _TEXT,
+    "mirrors": _TEXTS, "url_checked": _FLAG, "licence_checked": _FLAG, "republish": _FLAG,
+    "registered": _FLAG, "retrieved": _TABLE, "old_versions": _TEXTS,
+}
+RETRIEVED_TYPES = {
+    "from": _TEXT, "url": _TEXT, "final_url": _TEXT, "page_url": _TEXT, "archive": _TEXT,
+    "archive_url": _TEXT, "capture": _TEXT, "content_type": _TEXT, "size": _NUMBER,
+    "at": _DATE, "sha256": _TEXT,
+}
+PROJECT_TYPES = {"name": _TEXT, "base_url": _TEXT, "spacy_model": _TEXT}
+FETCH_TYPES = {
+    "govuk_url": _TEXT, "ukgwa_url": _TEXT, "wayback_url": _TEXT, "wayback_api_url": _TEXT,
+    "deadline": _NUMBER, "min_rate": _NUMBER, "rate_window": _NUMBER, "connect_timeout": _NUMBER,
+    "max_parallel": _NUMBER, "archives": _FLAG, "contact": _TEXT,
+}
+_WANT = {
+    _TEXT: "text in quotes", _FLAG: "true or false", _TEXTS: "a list of texts in quotes",
+    _TABLE: "a table", _DATE: "a date (YYYY, YYYY-MM or YYYY-MM-DD, in quotes)", _NUMBER: "a number",
+}
+SHA256_RE = re.compile(r"\A[0-9a-f]{64}\Z")
 
 
 @dataclass
@@ -56,6 +83,15 @@ class DocumentEntry:
     def label(self) -> str:
         return self.short_title or self.title
 
+    @property
+    def page_url(self) -> str | None:
+        """The publisher's landing page, when ``url`` is the file itself."""
+        return self.extra.get("page_url")
+
+    @property
+    def mirrors(self) -> list[str]:
+        return list(self.extra.get("mirrors") or [])
+
     def to_dict(self) -> dict:
         d = {
             "id": self.id, "title": self.title, "short_title": self.short_title,
@@ -72,13 +108,14 @@ class Manifest:
     path: Path
     project: dict
     documents: dict[str, DocumentEntry]
+    fetch: dict = field(default_factory=dict)
 
     def get(self, doc_id: str) -> DocumentEntry:
         try:
             return self.documents[doc_id]
         except KeyError:
             known = ", ".join(sorted(self.documents)) or "none"
-            raise ProjectError(f"{self.path}: no document with id {doc_id!r} (known: {known})") from None
+            raise ProjectError(f"{self.path}: no document with id {quoted(doc_id)} (known: {known})") from None
 
 
 def _str_date(value):
@@ -86,27 +123,199 @@ def _str_date(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def load_manifest(path) -> Manifest:
-    path = Path(path)
+def shown(text) -> str:
+    from scrutiny.names import shown as _shown
+
+    return _shown(text)
+
+
+def quoted(text) -> str:
+    """``repr(text)`` with bidi and other invisible characters escaped too."""
+    return shown(repr(text))
+
+
+def _kind_of(value) -> str:
+    import datetime as dt
+
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'} (a flag)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {quoted(value)}"
+    if isinstance(value, list):
+        odd = next((v for v in value if not isinstance(v, str)), None)
+        return f"a list holding {_kind_of(odd)}" if odd is not None else "a list"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, (dt.date, dt.time)):
+        return f"the date {value.isoformat()}"
+    return type(value).__name__
+
+
+def _fits(value, want: str) -> bool:
+    import datetime as dt
+
+    if want == _TEXT:
+        return isinstance(value, str)
+    if want == _FLAG:
+        return isinstance(value, bool)
+    if want == _TEXTS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if want == _TABLE:
+        return isinstance(value, dict)
+    if want == _DATE:
+        return isinstance(value, (str, dt.date)) and not isinstance(value, bool)
+    if want == _NUMBER:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return True
+
+
+class _Lines:
+    """Line numbers of tables and keys in the manifest's text (tomllib has none)."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    @staticmethod
+    def _key_pattern(key: str) -> str:
+        return r"""(?:%s|"%s"|'%s')""" % (re.escape(key), re.escape(key), re.escape(key))
+
+    def table(self, *names: str) -> int | None:
+        dotted = r"\s*\.\s*".join(self._key_pattern(n) for n in names)
+        pat = re.compile(r"^\s*\[\s*" + dotted + r"\s*\]\s*(?:#.*)?$")
+        for i, line in enumerate(self.lines, 1):
+            if pat.match(line):
+                return i
+        return None
+
+    def key(self, key: str, *table: str) -> int | None:
+        start = self.table(*table) if table else 0
+        if start is None:
+            # an inline table or dotted keys: the first line naming the last table part
+            name = re.compile(r"(?<![\w-])" + self._key_pattern(table[-1]) + r"(?![\w-])")
+            return next((i for i, line in enumerate(self.lines, 1) if name.search(line)), None)
+        pat = re.compile(r"^\s*" + self._key_pattern(key) + r"\s*=")
+        for i in range(start, len(self.lines)):
+            line = self.lines[i]
+            if re.match(r"^\s*\[", line):
+                break
+            if pat.match(line):
+                return i + 1
+        return start or None
+
+
+class _Checker:
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.lines = _Lines(text)
+        self.problems: list[str] = []
+
+    def problem(self, line: int | None, message: str) -> None:
+        where = f"{self.path}:{line}" if line else f"{self.path}"
+        self.problems.append(f"{where}: {message}")
+
+    def table(self, table: dict, types: dict, *names: str) -> None:
+        label = "[" + ".".join(names) + "]"
+        for key, want in types.items():
+            if key in table and not _fits(table[key], want):
+                self.problem(self.lines.key(key, *names),
+                             f"{label} {key} must be {_WANT[want]}, not {_kind_of(table[key])}")
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            more = len(self.problems) - 1
+            tail = f" (and {more} more problem{'s' if more > 1 else ''} in the manifest)" if more else ""
+            raise ProjectError(self.problems[0] + tail)
+
+
+def _read_text(path: Path) -> str:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ProjectError(f"{path}: manifest not found") from None
+    except IsADirectoryError:
+        raise ProjectError(f"{path}: this is a folder, not the manifest file") from None
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read the manifest: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ProjectError(
+            f"{path}:{line}: not UTF-8 text: byte 0x{raw[exc.start]:02x} at byte offset {exc.start} "
+            "(save the manifest as UTF-8)") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def load_manifest(path) -> Manifest:
+    """Read and check ``corpus/manifest.toml``. Any problem (bad TOML, text that
+    is not UTF-8, a value of the wrong type, a source leaving the project) is a
+    ProjectError naming ``file:line``, the value and the fix."""
+    from scrutiny.project import lexical_problem
+
+    path = Path(path)
+    text = _read_text(path)
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProjectError(f"{path}: invalid TOML: {exc}") from None
+    check = _Checker(path, text)
+    project = data.get("project") or {}
+    fetch = data.get("fetch") or {}
+    documents = data.get("documents") or {}
+    for name, table, types in (("project", project, PROJECT_TYPES), ("fetch", fetch, FETCH_TYPES)):
+        if not isinstance(table, dict):
+            check.problem(check.lines.table(name) or check.lines.key(name),
+                          f"{name} must be a table ([{name}]), not {_kind_of(table)}")
+        else:
+            check.table(table, types, name)
+    if not isinstance(documents, dict):
+        check.problem(check.lines.key("documents"), f"documents must be tables ([documents.<id>]), "
+                      f"not {_kind_of(documents)}")
+        documents = {}
+    check.raise_if_any()
     docs = {}
-    for doc_id, table in (data.get("documents") or {}).items():
-        if not ID_RE.match(doc_id):
-            raise ProjectError(
-                f"{path}: document id {doc_id!r} must be lower-case letters, digits and hyphens"
-            )
-        if not isinstance(table, dict) or not table.get("title"):
-            raise ProjectError(f"{path}: [documents.{doc_id}] needs a title")
+    for doc_id, table in documents.items():
+        header = check.lines.table("documents", doc_id)
+        if not ID_RE.match(doc_id) or len(doc_id) > ID_MAX:
+            check.problem(header or check.lines.key(doc_id, "documents"),
+                          f"document id {quoted(doc_id)} must be lower-case letters, digits and hyphens, "
+                          f"starting with a letter or digit, at most {ID_MAX} characters")
+            continue
+        label = f"[documents.{doc_id}]"
+        if not isinstance(table, dict):
+            check.problem(check.lines.key(doc_id, "documents"),
+                          f"documents.{doc_id} must be a table ({label}), not {_kind_of(table)}")
+            continue
+        before = len(check.problems)
+        check.table(table, DOCUMENT_TYPES, "documents", doc_id)
+        if isinstance(table.get("retrieved"), dict):
+            check.table(table["retrieved"], RETRIEVED_TYPES, "documents", doc_id, "retrieved")
+        if len(check.problems) > before:
+            continue
+        line = lambda key: check.lines.key(key, "documents", doc_id)  # noqa: E731
+        if not (table.get("title") or "").strip():
+            check.problem(header, f"{label} needs a title (title = \"...\")")
         kind = table.get("kind", "policy")
         if kind not in DOC_KINDS:
-            raise ProjectError(
-                f"{path}: [documents.{doc_id}] kind {kind!r} is not one of {', '.join(DOC_KINDS)}"
-            )
+            check.problem(line("kind"), f"{label} kind {quoted(kind)} is not one of {', '.join(DOC_KINDS)}")
+        if table.get("sha256") is not None and not SHA256_RE.match(table["sha256"]):
+            check.problem(line("sha256"), f"{label} sha256 must be 64 lower-case hexadecimal digits "
+                          "(as `sha256sum` prints), or left out")
+        source = table.get("source")
+        if source is not None:
+            from scrutiny.names import NAME_MAX, has_control
+
+            problem = lexical_problem(source)
+            if problem is None and has_control(source):
+                problem = "contains a control character (a newline?)"
+            if problem is None and any(len(part.encode("utf-8")) > NAME_MAX for part in re.split(r"[\\/]", source)):
+                problem = f"has a name longer than {NAME_MAX} bytes"
+            if problem:
+                check.problem(line("source"), f"{label} source {quoted(source)} {problem}: refused "
+                              "(a source is a file name under corpus/sources/, or a path inside the project "
+                              "such as kb/critique/essay.md)")
         authors = table.get("authors") or []
         if isinstance(authors, str):
             authors = [authors]
@@ -114,7 +323,7 @@ def load_manifest(path) -> Manifest:
                  "licence", "source", "sha256"}
         docs[doc_id] = DocumentEntry(
             id=doc_id,
-            title=table["title"],
+            title=table["title"] if isinstance(table.get("title"), str) else "",
             kind=kind,
             short_title=table.get("short_title"),
             publisher=table.get("publisher"),
@@ -122,11 +331,21 @@ def load_manifest(path) -> Manifest:
             date=_str_date(table.get("date")),
             url=table.get("url"),
             licence=table.get("licence"),
-            source=table.get("source"),
+            source=source,
             sha256=table.get("sha256"),
-            extra={k: _str_date(v) for k, v in table.items() if k not in known},
+            extra={k: _plain(v) for k, v in table.items() if k not in known},
         )
-    return Manifest(path=path, project=dict(data.get("project") or {}), documents=docs)
+    check.raise_if_any()
+    return Manifest(path=path, project=dict(project), documents=docs, fetch=dict(fetch))
+
+
+def _plain(value):
+    """TOML values as plain data: dates as ISO strings, sub-tables as dicts."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return _str_date(value)
 
 
 def update_documents(path, updates: dict[str, dict]) -> None:
@@ -147,6 +366,13 @@ def update_documents(path, updates: dict[str, dict]) -> None:
         for key, value in fields.items():
             if value is None or value == []:
                 continue
+            if isinstance(value, dict):
+                sub = tomlkit.table()
+                for k, v in value.items():
+                    if v is not None:
+                        sub.add(k, v)
+                sub.add(tomlkit.nl())
+                value = sub
             table[key] = value
     write_text(path, tomlkit.dumps(doc))
 

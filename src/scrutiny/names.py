@@ -1,0 +1,91 @@
+"""File names from the outside world, made safe to store and to print.
+
+A file may arrive with a name of 253 characters, with a newline in it, or with
+bytes a terminal would act on. Three helpers keep such names from crashing a
+run or forging output lines:
+
+- ``shown(name)`` is the name as messages print it: control characters (a
+  newline, an escape) written as ``\\n``, ``\\x1b``..., so one message stays one
+  line;
+- ``safe_file_name(name)`` is a name fit to create: no control characters or
+  slashes, at most ``NAME_MAX`` bytes (a long stem is shortened and keeps a
+  short hash, so two long names stay distinct);
+- ``part_path(dest)`` is the temporary file a download or copy writes before it
+  is renamed onto ``dest``: hidden, beside ``dest``, and short enough for any
+  file system, however long ``dest``'s name is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+NAME_MAX = 255        # bytes in one path component (ext4, APFS, NTFS in UTF-16 units)
+PART_SUFFIX = ".part"
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(name) -> str:
+    """``name`` as printed in messages: control and bidi characters escaped."""
+    text = os.fspath(name) if isinstance(name, os.PathLike) else str(name)
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def has_control(name: str) -> bool:
+    return bool(_CONTROL.search(name))
+
+
+def _utf8_prefix(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` whose UTF-8 encoding fits ``limit`` bytes."""
+    raw = text.encode("utf-8")[:max(0, limit)]
+    return raw.decode("utf-8", errors="ignore")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def safe_file_name(name: str, reserve: int = 0) -> str:
+    """A name safe to create for a file called ``name``.
+
+    Control characters, slashes and NUL become ``_``; leading dots are dropped
+    (no hidden files); a name longer than ``NAME_MAX - reserve`` bytes keeps its
+    suffix and a shortened stem followed by ``-`` and eight hex digits of the
+    full name's hash. An ordinary name comes back unchanged.
+    """
+    clean = unicodedata.normalize("NFC", name)
+    clean = _CONTROL.sub("_", clean).replace("/", "_").replace("\\", "_")
+    clean = clean.lstrip(".").strip() or "file"
+    limit = NAME_MAX - reserve
+    if len(clean.encode("utf-8")) <= limit:
+        return clean
+    stem, dot, suffix = clean.rpartition(".")
+    if not dot or len(suffix) > 10 or not stem:
+        stem, suffix = clean, ""
+    else:
+        suffix = "." + suffix
+    tail = f"-{_digest(name)}{suffix}"
+    return _utf8_prefix(stem, limit - len(tail.encode("utf-8"))).rstrip() + tail
+
+
+def part_path(dest: Path, tag: str = "") -> Path:
+    """The temporary file written before it is renamed onto ``dest``.
+
+    ``.<name>.part`` when that fits; for a long name, a shortened one with a
+    hash of the full name (so two long names never share a temporary file).
+    ``tag`` distinguishes concurrent writers of the same destination.
+    """
+    dest = Path(dest)
+    extra = f".{tag}" if tag else ""
+    name = f".{dest.name}{extra}{PART_SUFFIX}"
+    if len(name.encode("utf-8")) <= NAME_MAX and not has_control(dest.name):
+        return dest.with_name(name)
+    tail = f"-{_digest(dest.name)}{extra}{PART_SUFFIX}"
+    stem = safe_file_name(dest.name)
+    return dest.with_name("." + _utf8_prefix(stem, NAME_MAX - 1 - len(tail.encode("utf-8"))) + tail)
