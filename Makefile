@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The critique article's local copy lives in ../shared/reference/, outside the
+# project: the manifest may name it as a mirror only because this folder is trusted here.
+export SCRUTINY_MIRROR_DIRS ?= $(abspath ../shared/reference)
+
 site: $(STAMP)
 	$(PY) build.py
 

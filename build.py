@@ -17,26 +17,26 @@ sys.path.insert(0, str(ROOT / "src"))
 
 def main() -> int:
     from scrutiny.errors import ScrutinyError
-    from scrutiny.fetch import fetch_document, source_path
+    from scrutiny.fetch import fetch_all, source_path
     from scrutiny.ingest import ingest
-    from scrutiny.manifest import load_manifest, update_documents
+    from scrutiny.manifest import load_manifest
     from scrutiny.project import Project
 
     t0 = time.perf_counter()
-    project = Project.find(ROOT)
-    manifest = load_manifest(project.manifest_path)
+    try:
+        project = Project.find(ROOT)
+        manifest = load_manifest(project.manifest_path)
+    except ScrutinyError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
 
     print("== fetch")
-    updates = {}
-    for entry in manifest.documents.values():
-        if source_path(project.root, entry).is_file():
-            continue
-        r = fetch_document(project.root, entry)
-        print(f"  {entry.id}: {r.status}: {r.message}")
-        if r.sha256 and r.status in ("downloaded", "copied") and r.sha256 != entry.sha256:
-            updates[entry.id] = {"sha256": r.sha256}
-    if updates:
-        update_documents(project.manifest_path, updates)
+    missing = [e.id for e in manifest.documents.values() if not source_path(project.root, e).is_file()]
+    if missing:
+        # four at once; each result (with where it came from) is recorded in the manifest
+        for r in fetch_all(project, missing).results:
+            for line in r.lines():  # the outcome; for a failure, each address tried
+                print(f"  {line}")
 
     print("== ingest")
     try:

@@ -148,8 +148,9 @@ def test_a_trusted_mirror_folder_outside_the_project(project, outside, cli_runne
     res = cli_runner("fetch", "--mirror-dir", outside, "--root", project.root)
     assert res.exit_code == 0, res.output
     assert (project.sources_dir / "s.txt").read_text() == "a secret that must not be copied\n"
-    table = load_manifest(project.manifest_path).get("s").extra["retrieved"]
-    assert table["from"] == "mirror" and table["mirror"] == "../outside/secret.txt"
+    entry = load_manifest(project.manifest_path).get("s")
+    assert entry.sha256 == hashlib.sha256(b"a secret that must not be copied\n").hexdigest()
+    assert "retrieved" not in entry.extra  # a local copy: no retrieval to record
 
 
 # --- values of the wrong type ---------------------------------------------------------

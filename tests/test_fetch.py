@@ -475,3 +475,28 @@ def test_fetched_file_hash_matches_file(tmp_path, web):
     web.route("/doc.pdf", pdf("x"))
     r = fetch_document(tmp_path, entry(web.url("/doc.pdf")), settings=web.settings())
     assert r.sha256 == sha256_file(r.path)
+
+
+# --- the document page shows where the copy came from ----------------------------------
+
+def test_the_document_page_shows_the_provenance(project):
+    import re as _re
+
+    from scrutiny.site import build_site
+
+    write_manifest(project, doc_table("sf", title="A workforce plan", url="https://example.org/plan.pdf",
+                                      source="sf.pdf")
+                   + '[documents.sf.retrieved]\nfrom = "ukgwa"\nurl = "https://example.org/plan.pdf"\n'
+                     'archive_url = "https://webarchive.example/ukgwa/20180302101112/https://example.org/plan.pdf"\n'
+                     'capture = "2018-03-02T10:11:12Z"\nat = "2026-05-01T09:30:00Z"\n\n'
+                   + doc_table("live", title="A live one", url="https://example.org/live.pdf", source="live.pdf")
+                   + '[documents.live.retrieved]\nfrom = "live"\nurl = "javascript:alert(1)"\nat = "2026-05-02T00:00:00Z"\n\n')
+    build_site(project)
+    page = (project.site_dir / "doc" / "sf" / "index.html").read_text()
+    text = " ".join(_re.sub(r"<[^>]+>", "", page).split())
+    assert "Retrieved from the UK Government Web Archive, capture of 2018-03-02 (fetched 2026-05-01)." in text
+    assert 'href="https://webarchive.example/ukgwa/20180302101112/https://example.org/plan.pdf"' in page
+    live = (project.site_dir / "doc" / "live" / "index.html").read_text()
+    text = " ".join(_re.sub(r"<[^>]+>", "", live).split())
+    assert "Retrieved from the publisher&#39;s site (fetched 2026-05-02)." in text
+    assert "javascript:" not in live  # a hostile address in the manifest is not made a link

@@ -329,7 +329,9 @@ class _Fetch:
         return source_path_rel(self.root, target)
 
     def done(self, status: str, message: str, sha: str, prov: Provenance, old: str | None) -> FetchResult:
-        update = {"retrieved": prov.to_manifest()}
+        # a local mirror copy is not a retrieval worth recording (and re-copying it on
+        # every fresh checkout must not rewrite the manifest): only its sha256 is kept
+        update = {"retrieved": prov.to_manifest()} if prov.source != "mirror" else {}
         if sha != self.entry.sha256:
             update["sha256"] = sha
         if old:
