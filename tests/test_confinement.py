@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 
+import httpx
 import pytest
 
 from conftest import run_cli
 from helpers_fetch import Web, pdf
 from scrutiny.errors import ProjectError
+from scrutiny.fetch import FetchSettings, fetch_all
+from scrutiny.fetch.download import download
 from scrutiny.manifest import ID_RE, load_manifest
 from scrutiny.names import NAME_MAX, part_path, safe_file_name, shown
 
@@ -257,8 +261,6 @@ def test_ingest_a_file_with_a_newline_in_its_name(project, tmp_path, cli_runner)
 
 
 def test_fetch_a_document_with_a_long_source_name(project, web):
-    from scrutiny.fetch import FetchSettings, fetch_all
-
     name = "v" * 249 + ".pdf"
     web.route("/long.pdf", pdf("long name"))
     set_manifest(project, f'[documents.l]\ntitle = "L"\nurl = "{web.url("/long.pdf")}"\nsource = "{name}"\n')
@@ -267,4 +269,39 @@ def test_fetch_a_document_with_a_long_source_name(project, web):
     assert (project.sources_dir / name).read_bytes() == pdf("long name")
     assert hashlib.sha256(pdf("long name")).hexdigest() == r.sha256
     assert not [p for p in project.sources_dir.iterdir() if p.name.endswith(".part")]
-    assert isinstance(FetchSettings(), FetchSettings) and os.sep == "/"
+    assert r.provenance.size == len(pdf("long name")) and FetchSettings().max_parallel == 4
+
+
+def test_planted_links_where_temporary_and_old_files_go_are_not_followed(project, outside, web):
+    """Links committed in a shared repository under the names fetch writes to
+    (the versions folder, a `.part` file) must not carry the bytes outside."""
+    before = outside.snapshot()
+    web.route("/doc.pdf", pdf("new bytes"))
+    set_manifest(project, f'[documents.d]\ntitle = "D"\nurl = "{web.url("/doc.pdf")}"\nsource = "d.pdf"\n')
+    (project.sources_dir / "d.pdf").write_bytes(pdf("old bytes"))
+    (project.sources_dir / "versions").symlink_to(outside, target_is_directory=True)
+    r = fetch_all(project, settings=web.settings(), force=True).results[0]
+    assert r.status == "failed" and "outside the project: refused" in r.message
+    assert (project.sources_dir / "d.pdf").read_bytes() == pdf("old bytes")  # not replaced without its old copy
+    (project.sources_dir / "versions").unlink()
+    # a link planted under the temporary name this thread's download will use
+    dest = project.sources_dir / "e.pdf"
+    planted = part_path(dest, tag=f"{os.getpid()}-{threading.get_ident() % 100000}")
+    planted.symlink_to(outside / "victim.pdf")
+    with httpx.Client() as client:
+        got = download(client, web.url("/doc.pdf"), dest, settings=web.settings())
+    got.commit(dest)
+    assert dest.read_bytes() == pdf("new bytes") and not planted.is_symlink()
+    assert outside.snapshot() == before
+
+
+def test_ingest_does_not_copy_through_a_symlinked_sources_folder(project, outside, tmp_path, cli_runner):
+    before = outside.snapshot()
+    project.sources_dir.rmdir()
+    project.sources_dir.symlink_to(outside, target_is_directory=True)
+    src = tmp_path / "note.md"
+    src.write_text("# A note of our own\n\nSome words.\n")
+    res = cli_runner("ingest", src, "--no-tag", "--root", project.root)
+    assert res.exit_code == 1 and "leads outside the project" in res.output
+    no_traceback(res)
+    assert outside.snapshot() == before

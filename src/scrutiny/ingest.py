@@ -11,7 +11,6 @@ is damaged. Re-running on an unchanged corpus only hashes the files.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,9 +21,9 @@ from scrutiny.errors import ProjectError, ReaderError, ScrutinyError
 from scrutiny.fetch import sha256_file, source_path
 from scrutiny.manifest import DOC_KINDS, DocumentEntry, load_manifest, update_documents
 from scrutiny.passages import make_passages
-from scrutiny.names import part_path, safe_file_name
+from scrutiny.names import copy_new, part_path, safe_file_name
 from scrutiny.names import shown as shown_name
-from scrutiny.project import Project, confined_source
+from scrutiny.project import Project, confined_source, is_inside
 from scrutiny.readers import DEFAULT_MAX_BYTES
 
 # Bump when readers or passage-making change in a way that alters passages:
@@ -128,6 +127,8 @@ def plan_files(project: Project, manifest, files, kind: str | None = None):
                 while (dest.exists() and sha256_file(dest) != sha256_file(path)) or dest in claimed_dests:
                     dest = project.sources_dir / safe_file_name(f"{path.stem}-{n}{path.suffix}", reserve=8)
                     n += 1
+            if not inside and not is_inside(dest.parent, project.root):
+                raise ReaderError(display, "corpus/sources/ leads outside the project (a symbolic link): refused")
             claimed_dests.add(dest)
             if known is not None:
                 candidates.append(Candidate(manifest.documents[known], resolved, dest, display))
@@ -243,7 +244,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
             if c.dest != c.read_path:
                 c.dest.parent.mkdir(parents=True, exist_ok=True)
                 tmp = part_path(c.dest)
-                shutil.copyfile(c.read_path, tmp)
+                copy_new(c.read_path, tmp)  # never through a planted symlink
                 tmp.replace(c.dest)
         if changed:
             with store.transaction():

@@ -89,3 +89,32 @@ def part_path(dest: Path, tag: str = "") -> Path:
     tail = f"-{_digest(dest.name)}{extra}{PART_SUFFIX}"
     stem = safe_file_name(dest.name)
     return dest.with_name("." + _utf8_prefix(stem, NAME_MAX - 1 - len(tail.encode("utf-8"))) + tail)
+
+
+def open_new(path: Path):
+    """Open ``path`` for writing as a new file of our own: whatever is there
+    already (a leftover, or a symbolic link planted to make us write elsewhere)
+    is removed first (the link, never its target), and the file is created
+    with O_EXCL and O_NOFOLLOW, so the bytes land exactly at ``path``."""
+    path = Path(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for attempt in range(3):
+        try:
+            fd = os.open(path, flags, 0o666)
+            return os.fdopen(fd, "wb")
+        except FileExistsError:
+            if attempt == 2:
+                raise
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+    raise FileExistsError(path)  # not reached
+
+
+def copy_new(src: Path, path: Path, chunk: int = 1 << 20) -> None:
+    """Copy ``src`` into a new file at ``path`` (see ``open_new``)."""
+    import shutil
+
+    with open(src, "rb") as fin, open_new(path) as fout:
+        shutil.copyfileobj(fin, fout, chunk)

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from scrutiny.errors import FetchError
 from scrutiny.fetch.settings import FetchSettings
-from scrutiny.names import part_path, shown
+from scrutiny.names import open_new, part_path, shown
 
 # what a file extension says we should receive
 EXPECTED_TYPES = {
@@ -268,7 +268,7 @@ def download(client, url: str, dest: Path, *, settings: FetchSettings, progress=
     fh = None
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(part, "wb")
+        fh = open_new(part)  # never through a planted symlink
         while True:
             headers = {"Accept-Encoding": "identity"}
             if size:

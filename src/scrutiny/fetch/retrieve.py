@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,8 +34,8 @@ from scrutiny.fetch.download import DownloadError, GotPage, UnreachableHosts, do
 from scrutiny.fetch.provenance import Provenance, now_iso
 from scrutiny.fetch.settings import FetchSettings
 from scrutiny.manifest import DocumentEntry
-from scrutiny.names import part_path, safe_file_name, shown
-from scrutiny.project import confined_source, is_inside, lexical_problem, source_path_rel
+from scrutiny.names import copy_new, part_path, safe_file_name, shown
+from scrutiny.project import check_inside, confined_source, is_inside, lexical_problem, source_path_rel
 
 FAILED = ("missing", "failed", "refused", "ambiguous")
 FILE_EXTS = (".pdf", ".docx", ".doc", ".txt", ".md", ".html", ".htm", ".odt", ".rtf")
@@ -244,7 +243,7 @@ class _Fetch:
         tmp = part_path(self.dest, tag=str(os.getpid()))
         try:
             self.dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, tmp)
+            copy_new(path, tmp)
             sha = sha256_file(tmp)
             if self.pinned and sha != self.pinned:
                 self.mismatch.append(f"mirror {shown_m}")
@@ -255,6 +254,9 @@ class _Fetch:
             os.replace(tmp, self.dest)
         except OSError as exc:
             self.attempts.append(Attempt(f"mirror {shown_m}", f"cannot copy: {exc.strerror}"))
+            return None
+        except ProjectError as exc:
+            self.attempts.append(Attempt(f"mirror {shown_m}", str(exc)))
             return None
         finally:
             if tmp.exists():
@@ -286,6 +288,9 @@ class _Fetch:
             got.commit(self.dest)
         except OSError as exc:
             self.attempts.append(Attempt(what, f"cannot write {self.rel}: {exc.strerror}"))
+            return None
+        except ProjectError as exc:
+            self.attempts.append(Attempt(what, str(exc)))
             return None
         finally:
             got.discard()
@@ -319,13 +324,17 @@ class _Fetch:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", stamp):
             stamp = datetime.fromtimestamp(self.dest.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d")
         folder = self.dest.parent / "versions"
-        folder.mkdir(exist_ok=True)
         target = folder / safe_file_name(f"{self.dest.stem}.{stamp}.{old_sha[:8]}{self.dest.suffix}")
-        if not target.exists():
+        check_inside(self.root, target, "the old version's place")
+        folder.mkdir(exist_ok=True)
+        if target.is_symlink() or not target.is_file() or sha256_file(target) != old_sha:
+            tmp = part_path(target, tag=str(os.getpid()))
             try:
-                os.link(self.dest, target)
-            except OSError:
-                shutil.copy2(self.dest, target)
+                copy_new(self.dest, tmp)
+                os.replace(tmp, target)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
         return source_path_rel(self.root, target)
 
     def done(self, status: str, message: str, sha: str, prov: Provenance, old: str | None) -> FetchResult:
