@@ -305,3 +305,16 @@ def test_ingest_does_not_copy_through_a_symlinked_sources_folder(project, outsid
     assert res.exit_code == 1 and "leads outside the project" in res.output
     no_traceback(res)
     assert outside.snapshot() == before
+
+
+def test_fetch_settings_are_checked(project, cli_runner):
+    set_manifest(project, "")
+    with open(project.manifest_path, "a") as fh:
+        fh.write('\n[fetch]\ndeadline = "soon"\n')
+    res = cli_runner("fetch", "--root", project.root)
+    assert res.exit_code == 1 and "manifest.toml:8: [fetch] deadline must be a number" in res.output
+    set_manifest(project, "")
+    with open(project.manifest_path, "a") as fh:
+        fh.write('\n[fetch]\ndeadlin = 5\n')
+    res = cli_runner("fetch", "--root", project.root)
+    assert res.exit_code == 1 and "[fetch] has no setting 'deadlin'" in res.output

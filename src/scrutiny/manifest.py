@@ -55,7 +55,9 @@ PROJECT_TYPES = {"name": _TEXT, "base_url": _TEXT, "spacy_model": _TEXT}
 FETCH_TYPES = {
     "govuk_url": _TEXT, "ukgwa_url": _TEXT, "wayback_url": _TEXT, "wayback_api_url": _TEXT,
     "deadline": _NUMBER, "min_rate": _NUMBER, "rate_window": _NUMBER, "connect_timeout": _NUMBER,
-    "max_parallel": _NUMBER, "archives": _FLAG, "contact": _TEXT,
+    "read_timeout": _NUMBER, "max_bytes": _NUMBER, "retries": _NUMBER, "max_redirects": _NUMBER,
+    "max_parallel": _NUMBER, "archive_tries": _NUMBER, "archives": _FLAG, "trust_env": _FLAG,
+    "contact": _TEXT,
 }
 _WANT = {
     _TEXT: "text in quotes", _FLAG: "true or false", _TEXTS: "a list of texts in quotes",
@@ -270,6 +272,11 @@ def load_manifest(path) -> Manifest:
                           f"{name} must be a table ([{name}]), not {_kind_of(table)}")
         else:
             check.table(table, types, name)
+    if isinstance(fetch, dict):
+        for key in fetch:
+            if key not in FETCH_TYPES:
+                check.problem(check.lines.key(key, "fetch"), f"[fetch] has no setting {quoted(key)} "
+                              f"(the settings are {', '.join(sorted(FETCH_TYPES))})")
     if not isinstance(documents, dict):
         check.problem(check.lines.key("documents"), f"documents must be tables ([documents.<id>]), "
                       f"not {_kind_of(documents)}")
