@@ -5,6 +5,7 @@ The real hosts are never contacted: every address in these tests is local."""
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 import tomllib
 
@@ -459,6 +460,10 @@ def test_check_says_what_moved_without_downloading(project, local_env, cli_runne
     assert manifest_doc(project, "ok")["url_checked"] is True
     assert manifest_doc(project, "gone")["url_checked"] is False
     assert web.requested("id_/") == 0  # no capture was downloaded
+    res = cli_runner("fetch", "--check", "--json", "--root", project.root)
+    rows = json.loads(res.output)
+    assert {r["doc_id"]: r["verdict"] for r in rows} == {"ok": "ok", "moved": "moved", "gone": "archived only"}
+    assert rows[0]["url"]["size"] == len(pdf("ok", 100_000))
 
 
 def test_settings_come_from_the_manifest_and_the_environment(project, monkeypatch):
@@ -500,3 +505,18 @@ def test_the_document_page_shows_the_provenance(project):
     text = " ".join(_re.sub(r"<[^>]+>", "", live).split())
     assert "Retrieved from the publisher&#39;s site (fetched 2026-05-02)." in text
     assert "javascript:" not in live  # a hostile address in the manifest is not made a link
+
+
+def test_the_settings_are_documented():
+    from conftest import REPO
+    from scrutiny.manifest import FETCH_TYPES
+
+    doc = (REPO / "docs" / "fetch.md").read_text(encoding="utf-8")
+    defaults = FetchSettings()
+    for key in ("govuk_url", "ukgwa_url", "wayback_url", "wayback_api_url", "archives", "deadline", "min_rate",
+                "rate_window", "connect_timeout", "max_parallel", "contact"):
+        assert key in FETCH_TYPES and f"`{key}`" in doc, key
+    for url in (defaults.govuk_url, defaults.ukgwa_url, defaults.wayback_url, defaults.wayback_api_url):
+        assert f"`{url}`" in doc
+    assert f"| {defaults.deadline:g}, {defaults.min_rate:g}, {defaults.rate_window:g}, " \
+           f"{defaults.connect_timeout:g}, {defaults.max_parallel} |" in doc

@@ -169,8 +169,9 @@ class _Fetch:
         if self.pick is not None and entry.page_url:
             page = entry.page_url  # the user chooses among the landing page's files
         elif entry.url:
-            for problem in self.url_problems(entry.url):
-                return self.result("refused", problem)
+            if urlsplit(entry.url).scheme.lower() not in ("http", "https"):
+                return self.result("refused", f"url {shown(entry.url)} is not an http(s) address: refused; "
+                                   f"put the file by hand at {self.rel}")
             if landing.govuk_path(entry.url, self.settings.govuk_url) and not _looks_like_file(entry.url):
                 page, url_was_page = entry.url, True
             else:
@@ -199,13 +200,13 @@ class _Fetch:
             if resolution is not None and resolution.chosen is not None:
                 chosen = resolution.chosen.url
                 if chosen not in self.tried:
-                    got = self.try_file(chosen, "live", page_url=page, note=resolution.reason)
+                    got = self.try_file(chosen, "live", page_url=page)
                     if isinstance(got, FetchResult):
                         got.update.update({"url": chosen, "url_checked": True})
                         if url_was_page or not entry.page_url:
                             got.update["page_url"] = page
                         moved = "" if url_was_page or not entry.url else f" (moved from {shown(entry.url)})"
-                        got.message = f"{resolution.reason}; downloaded from {shown(chosen)}{moved}"
+                        got.message = f"{resolution.reason}; {got.message}{moved}"
                         return got
         elif self.pick is not None:
             return self.result("refused", "--pick chooses among a landing page's files, and this document "
@@ -220,11 +221,6 @@ class _Fetch:
         return self.failed()
 
     # --- the pieces -------------------------------------------------------------------
-    def url_problems(self, url: str):
-        scheme = urlsplit(url).scheme.lower()
-        if scheme not in ("http", "https"):
-            yield f"url {shown(url)} is not an http(s) address: refused; put the file by hand at {self.rel}"
-
     def from_mirror(self, mirror: str) -> FetchResult | None:
         shown_m = shown(mirror)
         path = Path(mirror).expanduser()
@@ -264,7 +260,7 @@ class _Fetch:
         prov = Provenance("mirror", mirror=mirror, size=self.dest.stat().st_size, at=now_iso(), sha256=sha)
         return self.done("copied", f"copied from {shown_m}", sha, prov, old)
 
-    def try_file(self, url: str, source: str, *, page_url: str | None = None, capture=None, note: str = ""):
+    def try_file(self, url: str, source: str, *, page_url: str | None = None, capture=None):
         """Download ``url``; a FetchResult on success, the GotPage when it was an
         HTML page, None otherwise (the reason is in the attempts)."""
         what = shown(capture.view_url) if capture else shown(url)
@@ -416,7 +412,7 @@ class _Fetch:
             return None
         url = resolution.chosen.url
         if url not in self.tried:
-            got = self.try_file(url, "live", page_url=cap.original, note=resolution.reason)
+            got = self.try_file(url, "live", page_url=cap.original)
             if isinstance(got, FetchResult):
                 got.update["url"] = url
                 return got
