@@ -14,9 +14,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The critique article's local copy lives in ../shared/reference/, outside the
-# project: the manifest may name it as a mirror only because this folder is trusted here.
-export SCRUTINY_MIRROR_DIRS ?= $(abspath ../shared/reference)
-
+# project: the manifest may name it as a mirror only because `make site` trusts that folder.
+site: export SCRUTINY_MIRROR_DIRS ?= $(abspath ../shared/reference)
 site: $(STAMP)
 	$(PY) build.py
 
