@@ -1,36 +1,48 @@
 """The Jinja2 environment, page addresses and the render-or-skip step.
 
 Templates come from the project's ``site_templates/`` first (a campaign can
-override any page or partial there), then from scrutiny's own theme. Autoescape
-is on for every template: extracted text is never marked safe.
+override any page, partial or static file there), then from the theme that
+ships inside this package (``scrutiny/site/theme/``, found with
+``importlib.resources``, so a wheel install has it too). Autoescape is on for
+every template: extracted text is never marked safe.
 """
 
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
 from pathlib import Path
 
 import jinja2
 
+from scrutiny.errors import ScrutinyError
 from scrutiny.site.writer import Writer, input_key
 
-THEME_DIR = Path(__file__).resolve().parents[3] / "site_templates"
 SITE_CODE = Path(__file__).resolve().parent
 
 
+def theme_dir() -> Path:
+    """The theme shipped with scrutiny: page templates, ``_partials`` and ``static/``."""
+    theme = resources.files("scrutiny.site").joinpath("theme")
+    if not isinstance(theme, Path) or not (theme / "base.html").is_file():
+        raise ScrutinyError(
+            f"scrutiny's site theme is missing from the installed package ({theme}): "
+            "reinstall scrutiny (the wheel must include scrutiny/site/theme/)")
+    return theme
+
+
+THEME_DIR = theme_dir()
+
+
 def template_dirs(project) -> list[Path]:
+    """Where templates and static files are looked up, first match wins:
+    the project's ``site_templates/`` (when it exists), then the theme."""
     dirs = []
     own = Path(project.templates_dir)
     if own.is_dir():
         dirs.append(own)
-    if THEME_DIR.is_dir() and THEME_DIR.resolve() not in [d.resolve() for d in dirs]:
+    if THEME_DIR.resolve() not in [d.resolve() for d in dirs]:
         dirs.append(THEME_DIR)
-    if not dirs:
-        from scrutiny.errors import ProjectError
-
-        raise ProjectError(
-            f"no site templates: neither {own} nor scrutiny's theme ({THEME_DIR}) exists; "
-            "copy site_templates/ from the scrutiny repository into the project")
     return dirs
 
 
@@ -49,10 +61,11 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
 def fingerprint(dirs: list[Path]) -> str:
     """Hash of the templates, static files and site code: any change rebuilds every page."""
     h = hashlib.sha256()
-    for top in [*dirs, SITE_CODE]:
-        for path in sorted(p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            h.update(str(path.relative_to(top)).encode())
-            h.update(path.read_bytes())
+    files = [(top, p) for top in dirs for p in sorted(top.rglob("*")) if p.is_file()]
+    files += [(SITE_CODE, p) for p in sorted(SITE_CODE.glob("*.py"))]
+    for top, path in files:
+        h.update(str(path.relative_to(top)).encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 

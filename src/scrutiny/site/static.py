@@ -1,7 +1,8 @@
 """Copy the theme's static assets (CSS, JS) into ``site/static/``.
 
-The project's own ``site_templates/static`` overrides the theme's file of the
-same name. Nothing is fetched from elsewhere: every asset the site uses is here.
+The theme's ``static/`` ships inside the package (``scrutiny/site/theme/static``);
+the project's own ``site_templates/static`` overrides the theme's file of the
+same name and may add files of its own. Nothing is fetched from elsewhere: every asset the site uses is here.
 """
 
 from __future__ import annotations

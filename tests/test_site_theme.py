@@ -1,0 +1,55 @@
+"""The theme ships inside the package; a project's own site_templates/ overrides
+any template, partial or static file of it, file by file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import scrutiny
+from scrutiny.site import build_site
+from scrutiny.site.render import THEME_DIR, template_dirs
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_theme_lives_inside_the_package():
+    package = Path(scrutiny.__file__).resolve().parent
+    assert THEME_DIR.resolve().is_relative_to(package)
+    for name in ("base.html", "document.html", "_footer.html", "static/site.css", "static/search.js"):
+        assert (THEME_DIR / name).is_file(), name
+    # the repository root is a project like any other: no theme of its own there
+    assert not (REPO / "site_templates").exists()
+
+
+def test_project_without_overrides_uses_the_theme_alone(project):
+    assert template_dirs(project) == [THEME_DIR]
+
+
+def test_project_overrides_a_partial_a_page_and_a_static_file(project):
+    own = project.root / "site_templates"
+    (own / "static").mkdir(parents=True)
+    (own / "_footer.html").write_text('<footer class="site-footer">Campaign footer 7f3a</footer>\n', encoding="utf-8")
+    (own / "method.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Our own method page 7f3a</h1>{% endblock %}\n',
+        encoding="utf-8")
+    (own / "static" / "site.css").write_text("body { color: rebeccapurple; }\n", encoding="utf-8")
+    (own / "static" / "campaign.css").write_text(".logo { width: 4rem; }\n", encoding="utf-8")
+
+    assert template_dirs(project) == [own, THEME_DIR]
+    stats = build_site(project)
+    site = project.site_dir
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Campaign footer 7f3a" in home                      # the partial, on every page
+    assert "Built with scrutiny" not in home
+    assert "Our own method page 7f3a" in (site / "method/index.html").read_text(encoding="utf-8")
+    assert (site / "static/site.css").read_text(encoding="utf-8") == "body { color: rebeccapurple; }\n"
+    assert (site / "static/campaign.css").is_file()            # a file the theme does not have
+    # everything not overridden comes from the theme, byte for byte
+    assert (site / "static/print.css").read_bytes() == (THEME_DIR / "static/print.css").read_bytes()
+    assert "<nav" in (site / "documents/index.html").read_text(encoding="utf-8")
+
+    # removing an override brings the theme's file back
+    (own / "static" / "site.css").unlink()
+    build_site(project)
+    assert (site / "static/site.css").read_bytes() == (THEME_DIR / "static/site.css").read_bytes()
+    assert stats["pages"] > 5
