@@ -62,7 +62,7 @@ def test_markup_links_come_from_the_essay_with_file_and_line(corpus, project):
     assert rows[0]["file"] == "kb/critique/plan-essay.md" and rows[0]["line"] == 11
     assert {r["target_kind"] for r in store.db.execute("SELECT target_kind FROM xref_links "
                                                        "WHERE method='markup'")} >= {"doc", "claim", "passage"}
-    assert summary["markup"] == 3
+    assert summary.markup == 3
 
 
 def test_tfidf_suggests_the_discussed_policy_passage_only(corpus):
@@ -129,9 +129,9 @@ def test_rebuild_replaces_and_verify_sees_stale_links(corpus, project):
     from scrutiny.verify import verify
 
     store, plan, essay, values, summary = corpus
-    assert build_xrefs(project, store)["suggested"] == summary["suggested"]
+    assert build_xrefs(project, store).suggested == summary.suggested
     n = store.db.execute("SELECT count(*) FROM xref_links").fetchone()[0]
-    assert n == summary["markup"] + summary["suggested"]
+    assert n == summary.markup + summary.suggested
     # a passage disappears without a rebuild: verify names the stale cross-reference
     target = _by_start(plan, "Providers will be paid")
     with store.transaction():

@@ -208,9 +208,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                 report.documents.append(DocReport(entry.id, shown, "failed", message=f"cannot read: {exc.strerror}"))
                 continue
             stored = None if c.new else store.document(entry.id)
-            if (not force and stored and stored["sha256"] == sha and c.dest.is_file()
-                    and stored["metadata"].get("pipeline") == PIPELINE_VERSION
-                    and _same_entry(stored, entry)):
+            if not force and c.dest.is_file() and _is_current(stored, entry, sha):
                 report.documents.append(DocReport(entry.id, shown, "unchanged", pages=stored["pages"] or 0,
                                                   passages=stored["passages"] or 0))
                 continue
@@ -429,6 +427,36 @@ def _neighbour(passages, i, step):
     return passages[j]["text"] if 0 <= j < len(passages) else ""
 
 
+def _is_current(stored: dict | None, entry, sha: str) -> bool:
+    """The stored document was made from this very file and manifest entry by
+    this version of the readers: reading it again would change nothing."""
+    return bool(stored and stored["sha256"] == sha and stored["metadata"].get("pipeline") == PIPELINE_VERSION
+                and _same_entry(stored, entry))
+
+
+def pending(project: Project, store) -> list[str]:
+    """What the store lacks to be current with its inputs, in words; empty when
+    an ingest would change nothing. Sources that are absent are not counted
+    (they are shown as not ingested): only present files that were changed or
+    never ingested, and tags older than the passages, the knowledge base or
+    the tagger. Hashes the present sources; reads nothing else."""
+    manifest = load_manifest(project.manifest_path)
+    behind = []
+    for entry in manifest.documents.values():
+        path = source_path(project.root, entry)
+        if path.is_file() and not _is_current(store.document(entry.id), entry, sha256_file(path)):
+            behind.append(entry.id)
+    out = []
+    if behind:
+        shown = ", ".join(behind[:5]) + (f" and {len(behind) - 5} more" if len(behind) > 5 else "")
+        out.append(f"{len(behind)} document(s) changed or added since the last ingest ({shown})")
+    tagged = store.get_meta("tagged_content_version")
+    if tagged is not None and (tagged != str(store.content_version)
+                               or store.get_meta("tagging_inputs") != tagging_inputs_fingerprint(project)):
+        out.append("tags are older than the passages, the knowledge base or the tagger")
+    return out
+
+
 def _same_entry(stored: dict, entry) -> bool:
     """Manifest metadata edits (title, date...) also count as a change."""
     return all(
@@ -456,7 +484,7 @@ def _check_kb(project: Project) -> None:
     h = hashlib.sha256()
     for f in inputs:
         if f.is_file():
-            h.update(str(f).encode() + b"\0" + f.read_bytes() + b"\0")
+            h.update(_where(f, project, pkg).encode() + b"\0" + f.read_bytes() + b"\0")
     stamp = project.data_dir / "kb-check.ok"
     try:
         if stamp.read_text() == h.hexdigest():
@@ -520,9 +548,18 @@ def tagging_inputs_fingerprint(project: Project) -> str:
         files += sorted(project.kb_dir.rglob("*"))
     for f in files:
         if f.is_file() and "__pycache__" not in f.parts:
-            h.update(str(f).encode())
+            h.update(_where(f, project, pkg).encode())
             h.update(hashlib.sha256(f.read_bytes()).digest())
     return h.hexdigest()
+
+
+def _where(path: Path, project: Project, pkg: Path) -> str:
+    """A file's name in a fingerprint: relative to the project or the package, so
+    that a project moved (or scrutiny reinstalled) elsewhere is still up to date."""
+    for top, tag in ((project.root, "project"), (pkg, "scrutiny")):
+        if path.is_relative_to(top):
+            return f"{tag}:{path.relative_to(top).as_posix()}"
+    return str(path)
 
 
 def _rel(project: Project, path: Path) -> str:

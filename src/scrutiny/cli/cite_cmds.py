@@ -140,13 +140,15 @@ def xref(project, calibrate, shared, as_json):
         summary = build_xrefs(project, store)
         groups = figure_groups(store)
     if as_json:
-        emit_json({"summary": summary, "figure_groups": groups})
+        from dataclasses import asdict
+
+        emit_json({"summary": asdict(summary), "figure_groups": groups})
         return
     click.echo(
-        f"cross-references: {summary['markup']} from essay markup, {summary['suggested']} related-passage "
-        f"suggestions, {summary['claim_passages']} claim passages, {summary['figure_groups']} figures "
-        f"in several documents, {summary['stakeholder_docs']} stakeholder-document links "
-        f"({summary['seconds']:.2f}s)"
+        f"cross-references: {summary.markup} from essay markup, {summary.suggested} related-passage "
+        f"suggestions, {summary.claim_passages} claim passages, {summary.figure_groups} figures "
+        f"in several documents, {summary.stakeholder_docs} stakeholder-document links "
+        f"({summary.seconds:.2f}s)"
     )
 
 

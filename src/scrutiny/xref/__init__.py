@@ -1,7 +1,8 @@
 """Cross-references: critique -> passages, the same claim across documents,
 stakeholders -> documents. Derived data: rebuilt whole by :func:`build_xrefs`.
 
-    >>> summary = build_xrefs(project, store)         # build.py / `scrutiny xref`
+    >>> summary = build_xrefs(project, store)         # an XrefSummary; `scrutiny build` / `scrutiny xref`
+    >>> pending(project, store)                       # None, or why the cross-references are behind
     >>> related_passages(store, critique_passage_id)  # the site's "related passages"
     >>> claim_recurrences(store, "iapt-recovery-rate")
     >>> stakeholder_documents(store, "paul-farmer")
@@ -14,8 +15,24 @@ pairs), :mod:`.critique`, :mod:`.claims`, :mod:`.stakeholders`.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from scrutiny.xref.schema import XREF_MIGRATIONS
+
+# the store's meta key where build_xrefs records the fingerprint of its inputs
+INPUTS_KEY = "xref_inputs"
+
+
+@dataclass
+class XrefSummary:
+    """What :func:`build_xrefs` made: counts of each kind of cross-reference."""
+    markup: int            # critique -> passage/claim/stakeholder/doc links from essay markup
+    suggested: int         # critique -> policy passage suggestions (TF-IDF)
+    claim_passages: int    # passages where a curated claim is made
+    figure_groups: int     # uncurated figures stated in several documents
+    stakeholder_docs: int  # stakeholder -> document links
+    seconds: float
 
 _LINK_COLS = ("source_kind", "source_id", "essay_id", "target_kind", "target_id", "method", "score",
               "file", "line")
@@ -36,11 +53,37 @@ def _load_kb(project):
     return kb  # `scrutiny kb check` / `verify` report the problems; links use what is valid
 
 
-def build_xrefs(project, store, *, kb=None, threshold: float | None = None) -> dict:
-    """Rebuild every cross-reference table from the store and kb/ (one transaction).
+def inputs_fingerprint(project, store, threshold: float | None = None) -> str:
+    """A hash of what decides the cross-references: the store's content (its
+    version, bumped by ingest and tagging, and each document's hash), kb/, and
+    this package's code and data."""
+    import scrutiny
+    from scrutiny.fingerprint import Fingerprint
 
-    Returns counts: ``{markup, suggested, claim_passages, figure_groups,
-    stakeholder_docs, seconds}``.
+    pkg = Path(scrutiny.__file__).parent
+    fp = Fingerprint().add("xref", threshold, store.content_version)
+    fp.add([(d["id"], d["sha256"], d["passages"]) for d in store.documents()])
+    fp.add_files([project.manifest_path], project.root).add_tree(project.kb_dir)
+    fp.add_tree(pkg / "xref", "*.py").add_files([pkg / "verify.py", *sorted((pkg / "data").glob("*"))], pkg)
+    return fp.hexdigest()
+
+
+def pending(project, store) -> str | None:
+    """Why the cross-references are behind the store and kb/, or None when they
+    are current (or there is nothing to cross-reference yet)."""
+    recorded = store.get_meta(INPUTS_KEY)
+    if recorded is None:
+        if not any(d["passages"] for d in store.documents()):
+            return None
+        return "cross-references are not built yet"
+    if recorded != inputs_fingerprint(project, store):
+        return "cross-references are older than the documents or the knowledge base"
+    return None
+
+
+def build_xrefs(project, store, *, kb=None, threshold: float | None = None) -> XrefSummary:
+    """Rebuild every cross-reference table from the store and kb/ (one
+    transaction), and record the fingerprint of the inputs (see :func:`pending`).
     """
     from scrutiny.verify import Verifier
     from scrutiny.xref.claims import claim_rows
@@ -64,14 +107,17 @@ def build_xrefs(project, store, *, kb=None, threshold: float | None = None) -> d
         _insert(db, "xref_links", _LINK_COLS, links)
         _insert(db, "xref_claims", _CLAIM_COLS, claims)
         _insert(db, "xref_stakeholder_docs", _SH_COLS, stakeholders)
-    return {
-        "markup": sum(1 for r in links if r["method"] == "markup"),
-        "suggested": sum(1 for r in links if r["method"] == "tfidf"),
-        "claim_passages": sum(1 for r in claims if r["claim_id"]),
-        "figure_groups": len({r["group_id"] for r in claims if not r["claim_id"]}),
-        "stakeholder_docs": len(stakeholders),
-        "seconds": round(time.perf_counter() - t0, 3),
-    }
+        # only the default threshold makes the cross-references the pipeline keeps
+        store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store) if threshold is None
+                       else f"threshold {threshold}")
+    return XrefSummary(
+        markup=sum(1 for r in links if r["method"] == "markup"),
+        suggested=sum(1 for r in links if r["method"] == "tfidf"),
+        claim_passages=sum(1 for r in claims if r["claim_id"]),
+        figure_groups=len({r["group_id"] for r in claims if not r["claim_id"]}),
+        stakeholder_docs=len(stakeholders),
+        seconds=round(time.perf_counter() - t0, 3),
+    )
 
 
 def _insert(db, table, cols, rows):
@@ -143,6 +189,6 @@ def stakeholder_documents(store, stakeholder_id: str | None = None) -> list[dict
 
 
 __all__ = [
-    "build_xrefs", "ensure_schema", "related_passages", "discussed_by", "claim_recurrences",
+    "XrefSummary", "build_xrefs", "pending", "inputs_fingerprint", "ensure_schema", "related_passages", "discussed_by", "claim_recurrences",
     "figure_groups", "stakeholder_documents",
 ]
