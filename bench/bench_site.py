@@ -108,7 +108,7 @@ def _measure(name: str, project, kb, workdir: Path, baseline_pps: float) -> list
     t = time.perf_counter()
     again = build_site(project, out, kb=kb, cache_dir=cache)
     again_s = time.perf_counter() - t
-    pages = full["pages"]
+    pages = full.pages
     html = sum(1 for _ in out.rglob("*.html"))
     stubs = sum(1 for _ in (out / "p").rglob("*.html")) if (out / "p").is_dir() else 0
     pps = pages / full_s
@@ -120,24 +120,24 @@ def _measure(name: str, project, kb, workdir: Path, baseline_pps: float) -> list
     t = time.perf_counter()
     rerender = build_site(project, out, kb=kb, cache_dir=cache)
     rerender_s = time.perf_counter() - t
-    rpps = rerender["pages"] / rerender_s
+    rpps = rerender.pages / rerender_s
     return [
         Result(f"{name}: every page rendered again, caches warm", rpps, "files/s", "Jinja2 alone, simple pages",
                baseline_pps, "per-file cost <= 3x", ok=(baseline_pps / rpps) <= 3,
-               notes=[f"{rerender['pages_rendered']} pages rendered in {rerender_s:.2f}s (knowledge base and citeproc "
-                      f"output from .scrutiny/; {rerender['citeproc_calls']} citeproc calls); "
+               notes=[f"{rerender.pages_rendered} pages rendered in {rerender_s:.2f}s (knowledge base and citeproc "
+                      f"output from .scrutiny/; {rerender.citeproc_calls} citeproc calls); "
                       f"per-file cost {baseline_pps / rpps:.2f}x"]),
         Result(f"{name}: full build", pps, "files/s", "Jinja2 alone, simple pages", baseline_pps,
                "per-file cost <= 3x", ok=(baseline_pps / pps) <= 3,
                notes=[f"{pages} files ({html} HTML of which {stubs} permalink stubs) in {full_s:.2f}s; "
                       f"per-file cost {baseline_pps / pps:.2f}x Jinja2 alone",
-                      f"citeproc (scrutiny.cite, for the cite control): {full['citeproc_seconds']:.2f}s; "
-                      f"without it the per-file cost is {baseline_pps * (full_s - full['citeproc_seconds']) / pages:.2f}x",
-                      "stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in full["timings"].items() if v >= 0.05)]),
+                      f"citeproc (scrutiny.cite, for the cite control): {full.citeproc_seconds:.2f}s; "
+                      f"without it the per-file cost is {baseline_pps * (full_s - full.citeproc_seconds) / pages:.2f}x",
+                      "stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in full.timings.items() if v >= 0.05)]),
         Result(f"{name}: rebuild with no change", again_s, "s", "full build", full_s, "ratio <= 0.10",
                ok=again_s <= 0.10 * full_s,
-               notes=[f"{again['pages_written']} written, {again['pages_rendered']} rendered, "
-                      f"{again['pages_unchanged']} unchanged"]),
+               notes=[f"{again.pages_written} written, {again.pages_rendered} rendered, "
+                      f"{again.pages_unchanged} unchanged"]),
         Result(f"{name}: first search query downloads", qbytes / 1024, "KB", "target", 300.0, "<= 300 KB",
                ok=qbytes <= 300 * 1024, notes=[f"largest over queries {', '.join(QUERIES)}; search.js + meta + shards + record chunks"]),
     ]

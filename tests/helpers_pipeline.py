@@ -66,5 +66,6 @@ source = "plan.md"
 title = "What the Example Recovery Plan leaves out"
 kind = "critique"
 date = "2025-01"
+licence = "CC-BY-4.0"
 source = "kb/critique/plan-critique.md"
 """, encoding="utf-8")

@@ -62,7 +62,7 @@ def test_every_page_type_is_built(built):
                 "search/meta.json", "doc/alpha/cite.json", "static/site.css", "static/print.css",
                 "static/search.js", "static/document.js"):
         assert (project.site_dir / rel).is_file(), rel
-    assert stats["pages_written"] == stats["pages"] > 30
+    assert stats.pages_written == stats.pages > 30
 
 
 def test_document_page_has_an_anchor_per_passage_and_page_markers(built):
@@ -251,14 +251,14 @@ def test_two_builds_are_byte_identical_and_a_rebuild_writes_nothing(built, tmp_p
     project, first, passages, kb = built
     other = tmp_path / "other"
     stats = build_site(project, other, kb=kb)
-    assert stats["pages_written"] == first["pages_written"]
+    assert stats.pages_written == first.pages_written
     a, b = tree(project.site_dir), tree(other)
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
     again = build_site(project, other, kb=kb)
-    assert again["pages_written"] == 0 and again["pages_rendered"] == 0
-    assert again["pages_unchanged"] == again["pages"] == stats["pages"]
-    assert again["search_records"] is None          # the search index was not even rebuilt
+    assert again.pages_written == 0 and again.pages_rendered == 0
+    assert again.pages_unchanged == again.pages == stats.pages
+    assert again.search_records is None          # the search index was not even rebuilt
 
 
 def test_a_change_rerenders_only_what_it_touches_and_removes_stale_pages(tmp_path):
@@ -274,8 +274,8 @@ def test_a_change_rerenders_only_what_it_touches_and_removes_stale_pages(tmp_pat
     again = build_site(project, kb=kb)
     assert not (project.site_dir / "doc/evil/index.html").exists() or "not in this build" in read(project, "doc/evil/index.html")
     assert not any((project.site_dir / "p").glob("evil-*"))
-    assert again["files_removed"] >= 2
-    assert 0 < again["pages_rendered"] < stats["pages_rendered"]
+    assert again.files_removed >= 2
+    assert 0 < again.pages_rendered < stats.pages_rendered
     broken, _ = check_site(project.site_dir)
     assert broken == []
 
@@ -284,8 +284,8 @@ def test_builds_without_store_or_knowledge_base(project):
     project.manifest_path.write_text(
         '[project]\nname = "Empty"\n[documents.only]\ntitle = "Only <b>one</b>"\nsource = "only.pdf"\n', encoding="utf-8")
     stats = build_site(project)
-    assert stats["pages"] > 5
-    assert any("no store" in n for n in stats["notes"])
+    assert stats.pages > 5
+    assert any("no store" in n for n in stats.notes)
     html = read(project, "doc/only/index.html")
     assert "Only &lt;b&gt;one&lt;/b&gt;" in html and "not in this build" in html
     assert check_site(project.site_dir)[0] == []
@@ -295,7 +295,7 @@ def test_builds_with_the_real_knowledge_base_loader(project):
     """`scrutiny init`'s kb/ loads through scrutiny.kb: an essay file, no claims yet."""
     make_store(project)   # writes kb/critique/overview.md, which links [[doc:alpha|Alpha plan]]
     stats = build_site(project)
-    assert "no stakeholders" not in " ".join(stats["notes"])
+    assert "no stakeholders" not in " ".join(stats.notes)
     assert "no claims yet" in read(project, "claims/index.html")
     assert re.search(r'<a href="../../doc/alpha/"[^>]*>Alpha plan</a>', read(project, "critique/overview/index.html"))
     # the loaded knowledge base is cached; an edit to kb/ is seen by the next build
@@ -303,7 +303,7 @@ def test_builds_with_the_real_knowledge_base_loader(project):
     essay.write_text(essay.read_text(encoding="utf-8").replace("counts posts", "counts vacancies"), encoding="utf-8")
     again = build_site(project)
     assert "counts vacancies" in read(project, "critique/overview/index.html")
-    assert 0 < again["pages_written"] < stats["pages_written"]
+    assert 0 < again.pages_written < stats.pages_written
     assert check_site(project.site_dir)[0] == []
 
 
@@ -404,7 +404,7 @@ def test_a_rebuild_restores_files_deleted_from_the_site(built, tmp_path):
     shutil.rmtree(out / "p")
     (out / "search" / "meta.json").unlink()
     again = build_site(project, out, kb=kb)
-    assert again["pages_written"] >= len([p for ps in passages.values() for p in ps]) + 1
+    assert again.pages_written >= len([p for ps in passages.values() for p in ps]) + 1
     assert (out / "search" / "meta.json").is_file()
     assert check_site(out)[0] == []
 
@@ -420,7 +420,7 @@ def test_a_changed_tag_table_layout_degrades_to_no_highlights(project):
     html = read(project, "doc/alpha/index.html")
     assert 'class="psg ' in html and "<mark class=\"claim" not in html
     assert check_site(project.site_dir)[0] == []
-    assert stats["pages"] > 20
+    assert stats.pages > 20
 
 
 def test_builds_in_two_processes_with_different_hash_seeds_are_identical(tmp_path):

@@ -57,7 +57,7 @@ def test_ingested_markdown_becomes_a_linked_document_page(project):
     # the Markdown reader keeps raw HTML out of the text; whatever is left is text
     assert "window.__xss = 1" in html and "<script>window" not in html
     assert check_site(project.site_dir)[0] == []
-    assert stats["pages"] > 15
+    assert stats.pages > 15
 
 
 def test_a_real_government_pdf_becomes_a_paginated_page(project, real_pdfs):
@@ -89,4 +89,4 @@ def test_a_real_government_pdf_becomes_a_paginated_page(project, real_pdfs):
     cite = json.loads((project.site_dir / "doc" / doc["id"] / "cite.json").read_text(encoding="utf-8"))
     assert "1" in cite["locators"] or str(pages[0]) in cite["locators"]
     assert check_site(project.site_dir)[0] == []
-    assert stats["pages"] > len(passages)
+    assert stats.pages > len(passages)

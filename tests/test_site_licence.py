@@ -167,7 +167,7 @@ def test_links_to_uncited_passages_are_dropped_and_the_site_has_no_broken_link(s
     assert ps["closed"][6].id not in open_page          # similar wording only: not linked, not shown
     broken, _ = check_site(project.site_dir)
     assert [str(b) for b in broken] == []
-    assert any("closed" in n and "not republished" in n for n in stats["notes"])
+    assert any("closed" in n and "not republished" in n for n in stats.notes)
 
 
 def test_stakeholder_and_claim_pages_quote_the_cited_passages(site):

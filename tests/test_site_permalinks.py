@@ -103,15 +103,15 @@ def test_text_no_longer_there_needs_review(site):
     assert "needs review" in stub and 'href="../../doc/alpha/"' in stub
     assert f"#p-{passages['alpha'][1].id}" not in stub     # never the target as if it were the old text
     assert 'id="p-alpha-oldstalexxxx"' not in read(project, "doc/alpha/index.html")
-    assert any("need review" in n for n in stats["notes"])
+    assert any("need review" in n for n in stats.notes)
 
 
 def test_the_note_is_in_the_report_of_a_rebuild_with_no_change(site):
     project, _, _, _ = site
     stats = build_site(project, kb=_kb(project))
-    assert stats["pages_written"] == 0
-    assert all(isinstance(n, str) for n in stats["notes"])
-    assert any("alpha-oldstalexxxx" in n and "need review" in n for n in stats["notes"])
+    assert stats.pages_written == 0
+    assert all(isinstance(n, str) for n in stats.notes)
+    assert any("alpha-oldstalexxxx" in n and "need review" in n for n in stats.notes)
 
 
 def test_orphans_keep_their_page(site):

@@ -21,13 +21,18 @@ def test_theme_lives_inside_the_package():
     assert not (REPO / "site_templates").exists()
 
 
-def test_project_without_overrides_uses_the_theme_alone(project):
-    assert template_dirs(project) == [THEME_DIR]
+def test_a_fresh_project_overrides_nothing(project):
+    own = project.root / "site_templates"
+    assert sorted(p.relative_to(own).as_posix() for p in own.rglob("*")) == ["README.md", "static"]
+    assert template_dirs(project) == [own, THEME_DIR]
+    build_site(project)
+    assert (project.site_dir / "static/site.css").read_bytes() == (THEME_DIR / "static/site.css").read_bytes()
+    assert not (project.site_dir / "static/README.md").exists()
+    assert "Built with scrutiny" in (project.site_dir / "index.html").read_text(encoding="utf-8")
 
 
 def test_project_overrides_a_partial_a_page_and_a_static_file(project):
     own = project.root / "site_templates"
-    (own / "static").mkdir(parents=True)
     (own / "_footer.html").write_text('<footer class="site-footer">Campaign footer 7f3a</footer>\n', encoding="utf-8")
     (own / "method.html").write_text(
         '{% extends "base.html" %}{% block main %}<h1>Our own method page 7f3a</h1>{% endblock %}\n',
@@ -52,4 +57,4 @@ def test_project_overrides_a_partial_a_page_and_a_static_file(project):
     (own / "static" / "site.css").unlink()
     build_site(project)
     assert (site / "static/site.css").read_bytes() == (THEME_DIR / "static/site.css").read_bytes()
-    assert stats["pages"] > 5
+    assert stats.pages > 5

@@ -1,4 +1,10 @@
-"""`scrutiny init DIR`: a new, empty project another campaign can fill."""
+"""`scrutiny init DIR`: a new, empty project another campaign can fill.
+
+It creates every folder a project uses as input: ``corpus/sources/`` (the
+documents), ``kb/`` and ``kb/critique/`` (the knowledge base), and
+``site_templates/`` (overrides of the theme). What scrutiny derives
+(``.scrutiny/``, ``site/``) is made by the stages that write it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from pathlib import Path
 
 from scrutiny.atomic import write_text
 from scrutiny.errors import ProjectError
-from scrutiny.project import MANIFEST
+from scrutiny.project import MANIFEST, Project
 
 MANIFEST_TEMPLATE = """\
 # The documents of this corpus, one [documents.<id>] table each.
@@ -50,15 +56,28 @@ KB_FILES = {
 }
 
 
+TEMPLATES_README = """\
+The site's look. scrutiny ships a theme (templates, partials and static files);
+a file here with the same name as one of the theme's replaces it, file by file:
+`_footer.html` changes the footer of every page, `static/site.css` the style
+sheet. Other files here (a logo under static/) are added to the site. Start
+from the theme's own file: `python -c "import scrutiny.site.render as r; print(r.THEME_DIR)"`
+prints where it is. See docs/site.md (Theme) in the scrutiny repository.
+"""
+
+
 def init_project(directory, name: str | None = None) -> Path:
     root = Path(directory).resolve()
     if (root / MANIFEST).exists():
         raise ProjectError(f"{root} is already a scrutiny project ({MANIFEST} exists)")
     root.mkdir(parents=True, exist_ok=True)
-    (root / "corpus" / "sources").mkdir(parents=True, exist_ok=True)
+    project = Project(root)
+    for folder in (project.sources_dir, project.kb_dir / "critique", project.templates_dir / "static"):
+        folder.mkdir(parents=True, exist_ok=True)
     write_text(root / MANIFEST, MANIFEST_TEMPLATE.format(name=(name or root.name).replace('"', "'")))
-    for rel, text in KB_FILES.items():
-        path = root / "kb" / rel
+    files = {project.kb_dir / rel: text for rel, text in KB_FILES.items()}
+    files[project.templates_dir / "README.md"] = TEMPLATES_README
+    for path, text in files.items():
         if not path.exists():
             write_text(path, text)
     gitignore = root / ".gitignore"

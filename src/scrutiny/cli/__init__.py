@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "scrutiny.cli.tag_cmds",
     "scrutiny.cli.kb_cmds",
     "scrutiny.cli.site_cmds",
+    "scrutiny.cli.build_cmds",
     "scrutiny.cli.cite_cmds",
 )
 

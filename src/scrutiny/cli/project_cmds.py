@@ -13,8 +13,10 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project
 def init(directory, name):
     """Create a new, empty project in DIRECTORY.
 
-    Writes corpus/manifest.toml, an empty knowledge base under kb/ and a
-    .gitignore for the derived data.
+    Writes corpus/manifest.toml, an empty knowledge base under kb/ (with
+    kb/critique/ for essays), corpus/sources/ for the documents,
+    site_templates/ for changes to the site's theme, and a .gitignore for
+    the derived data. Then `scrutiny build` publishes it.
 
     Example: scrutiny init my-campaign
     """
@@ -22,7 +24,8 @@ def init(directory, name):
 
     root = init_project(directory, name=name)
     click.echo(f"Created a scrutiny project in {root}")
-    click.echo("Next: add documents with `scrutiny ingest FILE...` or edit corpus/manifest.toml and run `scrutiny fetch`.")
+    click.echo("Next: add documents with `scrutiny ingest FILE...` (or list them in corpus/manifest.toml), "
+               "then run `scrutiny build` to publish the site.")
 
 
 @cli.command()

@@ -8,30 +8,40 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project
 
 
 def _build(project, out, as_json, check):
-    from scrutiny.site import build_site
+    """Bring the cross-references up to date, then build the site (the last two
+    stages of `scrutiny build`). Earlier stages are not run; when they are
+    behind their inputs, the site and this command say so."""
+    from dataclasses import asdict
 
-    stats = build_site(project, out)
+    from scrutiny.errors import ScrutinyError
+    from scrutiny.pipeline import OFF, build
+
+    def echo(report):
+        if report.state != OFF:
+            click.echo(report.line)
+            for note in report.notes:
+                click.echo(f"  {note}", err=True)
+
+    result = build(project, fetch=False, ingest=False, out=out, progress=None if as_json else echo)
+    if not result.ok:
+        raise ScrutinyError("; ".join(f"{s.name}: {s.error}" for s in result.failed))
+    site = result.site
+    data = {**asdict(site), "xref": result.stage("xref").state}
     if check:
         from scrutiny.site.linkcheck import check_site
 
-        broken, info = check_site(stats["out"])
-        stats["links_checked"] = info["links"]
-        stats["broken_links"] = [str(b) for b in broken]
+        broken, info = check_site(site.out)
+        data["links_checked"] = info["links"]
+        data["broken_links"] = [str(b) for b in broken]
     if as_json:
-        emit_json(stats)
-    else:
-        for note in stats["notes"]:
-            click.echo(f"note: {note}", err=True)
-        click.echo(f"site: {stats['pages']} files in {stats['out']} ({stats['pages_written']} written, "
-                   f"{stats['pages_unchanged']} unchanged, {stats['files_removed']} removed) "
-                   f"in {stats['seconds']:.2f}s")
-        if check:
-            click.echo(f"links: {stats['links_checked']} checked, {len(stats['broken_links'])} broken")
-            for b in stats["broken_links"]:
-                click.echo(f"  {b}", err=True)
-    if check and stats["broken_links"]:
+        emit_json(data)
+    elif check:
+        click.echo(f"links: {data['links_checked']} checked, {len(data['broken_links'])} broken")
+        for b in data["broken_links"]:
+            click.echo(f"  {b}", err=True)
+    if check and data["broken_links"]:
         raise SystemExit(1)
-    return stats
+    return site
 
 
 _out_option = click.option("--out", type=click.Path(file_okay=False), default=None,
@@ -47,9 +57,12 @@ _check_option = click.option("--check", is_flag=True, help="Then walk the built 
 def site(project, out, check, as_json):
     """Build the static site from the store and the knowledge base.
 
-    Writes only the pages whose content changed; pages whose inputs did not
-    change are not even rendered. Two builds from the same inputs are
-    byte-identical.
+    First brings the cross-references up to date when the documents or the
+    knowledge base changed since they were built. Writes only the pages whose
+    content changed; pages whose inputs did not change are not even rendered.
+    Two builds from the same inputs are byte-identical. When documents changed
+    since they were ingested (or the tags are older than the knowledge base),
+    every page says the site is behind: run `scrutiny build`.
 
     Example: scrutiny site --check
     """

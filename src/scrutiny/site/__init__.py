@@ -1,7 +1,7 @@
 """The published site: readers of the store and kb -> generators -> writer.
 
     from scrutiny.site import build_site
-    stats = build_site(project)      # {"pages_written", "pages_unchanged", "seconds", ...}
+    summary = build_site(project)    # a SiteSummary: pages written, unchanged, notes, pending...
 
 Stages, each a module named after what it does:
 
@@ -18,17 +18,53 @@ Stages, each a module named after what it does:
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
-def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) -> dict:
+@dataclass
+class SiteSummary:
+    """What :func:`build_site` did."""
+    out: Path                   # the folder the site was written to
+    pages: int                  # files the site has (HTML pages, stubs, static, search index)
+    pages_written: int          # files whose bytes changed
+    pages_unchanged: int
+    pages_rendered: int         # templates rendered (pages whose inputs changed)
+    files_removed: int          # stale files of an earlier build
+    search_records: int | None  # None when the search index was unchanged
+    citeproc_calls: int
+    citeproc_seconds: float
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)     # what the site leaves out, and why
+    pending: list[str] = field(default_factory=list)   # earlier stages behind their inputs (shown on every page)
+
+
+def stages_pending(project, store) -> list[str]:
+    """Why the store is behind its inputs, asked of the stages that own them
+    (ingest and tagging, cross-references); empty when everything is current."""
+    if store is None:
+        return []
+    from scrutiny import ingest, xref
+
+    out = ingest.pending(project, store)
+    behind = xref.pending(project, store)
+    if behind:
+        out.append(behind)
+    return out
+
+
+def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) -> SiteSummary:
     """Build the static site into ``out_dir`` (default ``<root>/site``).
 
-    Returns ``{"pages_written", "pages_unchanged", "pages_rendered", "files_removed",
-    "pages", "seconds", "notes"}``. Pages whose inputs did not change since the
-    last build are not rendered again; files whose bytes did not change are not
-    rewritten. The record of what was built from which inputs is kept in
-    ``cache_dir`` (default: the project's ``.scrutiny/``).
+    Pages whose inputs did not change since the last build are not rendered
+    again; files whose bytes did not change are not rewritten. The record of
+    what was built from which inputs is kept in ``cache_dir`` (default: the
+    project's ``.scrutiny/``). When an earlier stage is behind its inputs (a
+    source changed since it was ingested, cross-references older than the
+    documents...), every page says so (:attr:`SiteSummary.pending`): the site
+    never silently shows less than the project holds. ``scrutiny build``
+    (:func:`scrutiny.pipeline.build`) brings every stage up to date first.
     """
     from scrutiny.site import generators as g
     from scrutiny.site.citations import Citer
@@ -51,7 +87,10 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         fp = fingerprint(dirs)
         cache = cache_root / f"site-cache-{input_key(str(out.resolve()))[:12]}.json"
         writer = Writer(out, cache)
-        common = {"site_name": ctx.name, "base_url": ctx.base_url}
+        t = time.perf_counter()
+        pending = stages_pending(project, ctx.store)
+        timings["pending"] = time.perf_counter() - t
+        common = {"site_name": ctx.name, "base_url": ctx.base_url, "pending": pending}
         r = Renderer(env, writer, common, fp)
         citer = Citer(ctx.base_url, cache_root / "site-citations.json")
         dv = g.Derived(ctx, citer)
@@ -96,21 +135,21 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
     finally:
         if own_store and ctx.store is not None:
             ctx.store.close()
-    stats = {
-        "pages_written": writer.written,
-        "pages_unchanged": writer.unchanged,
-        "pages_rendered": r.rendered,
-        "files_removed": removed,
-        "pages": len(writer.produced),
-        "search_records": len(search.records) if search is not None else None,
-        "citeproc_calls": citer.calls,
-        "citeproc_seconds": round(citer.seconds, 3),
-        "seconds": round(time.perf_counter() - t0, 3),
-        "timings": {k: round(v, 3) for k, v in timings.items()},
-        "out": str(out),
-        "notes": list(ctx.notes) + citer.notes,
-    }
-    return stats
+    return SiteSummary(
+        out=out,
+        pages=len(writer.produced),
+        pages_written=writer.written,
+        pages_unchanged=writer.unchanged,
+        pages_rendered=r.rendered,
+        files_removed=removed,
+        search_records=len(search.records) if search is not None else None,
+        citeproc_calls=citer.calls,
+        citeproc_seconds=round(citer.seconds, 3),
+        seconds=round(time.perf_counter() - t0, 3),
+        timings={k: round(v, 3) for k, v in timings.items()},
+        notes=list(ctx.notes) + citer.notes,
+        pending=pending,
+    )
 
 
-__all__ = ["build_site"]
+__all__ = ["SiteSummary", "build_site", "stages_pending"]

@@ -1,0 +1,50 @@
+"""The command that runs the whole pipeline: build."""
+
+from __future__ import annotations
+
+import click
+
+from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+
+
+@cli.command()
+@click.option("--offline", is_flag=True, help="Do not fetch: build from the files already in corpus/sources/.")
+@click.option("--no-site", is_flag=True, help="Stop after the cross-references: do not write the site.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Where to write the site (default: site/ under the project root).")
+@click.option("--force", is_flag=True, help="Re-read every document and rebuild the cross-references even when "
+              "their inputs have not changed.")
+@json_option
+@pass_project
+def build(project, offline, no_site, out, force, as_json):
+    """Run the whole pipeline: fetch, ingest (tag, index), cross-reference, publish.
+
+    Each stage runs only when its inputs changed since it last ran, and says
+    in one line what it did. Documents that cannot be fetched are listed with
+    where to put each file by hand; the rest of the pipeline goes on. Exit 1
+    when a stage fails (a document that cannot be read, a knowledge base with
+    problems), with the reason on the last line.
+
+    Example: scrutiny build --offline
+    """
+    import sys
+
+    from scrutiny.pipeline import build as run
+
+    def echo(report):
+        for line in report.lines():
+            click.echo(line)
+
+    detail = (lambda m: click.echo(m, err=True)) if not as_json and sys.stderr.isatty() else None
+    result = run(project, fetch=not offline, site=not no_site, out=out, force=force, progress=None if as_json else echo,
+                 detail=detail)
+    if as_json:
+        from dataclasses import asdict
+
+        emit_json({"ok": result.ok, **asdict(result)})
+    elif result.ok:
+        click.echo(result.final_line())
+    else:
+        click.echo(result.final_line(), err=True)
+    if not result.ok:
+        raise SystemExit(1)

@@ -1,0 +1,247 @@
+"""The whole pipeline, in order: fetch -> ingest (tag, index) -> xref -> site.
+
+    from scrutiny.pipeline import build
+    result = build(project)                  # a BuildResult
+    result.ok, result.ingest, result.site    # typed summaries of each stage
+
+Each stage is skipped when its inputs have not changed since it last ran; the
+stage that owns the output decides, from what it recorded:
+
+- **fetch** fetches only the documents whose source file is missing;
+- **ingest** re-reads only documents whose file hash (or manifest entry)
+  changed, re-tags only when the passages or the tagging inputs changed
+  (a fingerprint in the store), re-indexes only when the store moved on;
+- **xref** rebuilds only when the fingerprint of its inputs (the store's
+  content, kb/, its code) differs from the one it recorded;
+- **site** renders only pages whose inputs changed and writes only files
+  whose bytes changed.
+
+Every stage reports one line through ``progress``. A stage that fails with a
+:class:`~scrutiny.errors.ScrutinyError` stops the build (later stages are
+``not run``); documents that fail to read fail the ingest stage but the others
+go through, and the later stages still run on what was stored. Documents that
+cannot be fetched (offline, no URL) are not a failure: each gets a note saying
+where to put the file, and the site shows them as not ingested.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrutiny.errors import ScrutinyError
+from scrutiny.fetch import FetchReport
+from scrutiny.ingest import IngestReport
+from scrutiny.project import Project
+
+STAGES = ("fetch", "ingest", "xref", "site")
+
+# the states a stage can end in
+RAN = "ran"                  # did work
+CURRENT = "up to date"       # inputs unchanged since it last ran: nothing to do
+OFF = "off"                  # not asked for (--offline, --no-site...)
+FAILED = "failed"
+NOT_RUN = "not run"          # an earlier stage failed
+
+OFF_LINES = {
+    "fetch": "fetch: off (offline): documents whose file is missing are listed under ingest",
+    "ingest": "ingest: off",
+    "xref": "xref: off",
+    "site": "site: off (not asked for)",
+}
+
+
+@dataclass
+class StageReport:
+    """One stage of one build: its state, its one-line summary, notes worth reading."""
+    name: str
+    state: str
+    line: str = ""
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    def lines(self) -> list[str]:
+        """The stage's line, then its notes indented."""
+        return [self.line, *(f"  {n}" for n in self.notes)]
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` did. The typed summary of each stage is here when the
+    stage ran (or found itself up to date): :class:`~scrutiny.fetch.FetchReport`,
+    :class:`~scrutiny.ingest.IngestReport`, :class:`~scrutiny.xref.XrefSummary`,
+    :class:`~scrutiny.site.SiteSummary`."""
+    stages: list[StageReport] = field(default_factory=list)
+    fetch: FetchReport | None = None
+    ingest: IngestReport | None = None
+    xref: "XrefSummary | None" = None  # noqa: F821  (imported when the stage runs)
+    site: "SiteSummary | None" = None  # noqa: F821
+    seconds: float = 0.0
+
+    def stage(self, name: str) -> StageReport:
+        return next(s for s in self.stages if s.name == name)
+
+    @property
+    def failed(self) -> list[StageReport]:
+        return [s for s in self.stages if s.state == FAILED]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def final_line(self) -> str:
+        if self.ok:
+            return f"build: done in {self.seconds:.1f}s"
+        return "Error: " + "; ".join(f"{s.name}: {s.error}" for s in self.failed)
+
+
+def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bool = True,
+          site: bool = True, out: Path | str | None = None, force: bool = False,
+          progress: Callable[[StageReport], None] | None = None,
+          detail: Callable[[str], None] | None = None) -> BuildResult:
+    """Run the stages in order, each only when its inputs changed.
+
+    ``fetch=False`` is ``scrutiny build --offline``; ``site=False`` is
+    ``--no-site``; ``out`` is where the site goes (default ``<root>/site``).
+    ``force`` re-runs ingest (every document re-read) and xref.
+    ``progress`` receives each stage's :class:`StageReport` as the stage ends
+    (print ``report.lines()``: one line per stage, then its notes);
+    ``detail`` receives finer progress inside a stage (``reading x.pdf``).
+    """
+    say = progress or (lambda report: None)
+    t0 = time.perf_counter()
+    result = BuildResult()
+    wanted = {"fetch": fetch, "ingest": ingest, "xref": xref, "site": site}
+    runners = {"fetch": _fetch, "ingest": _ingest, "xref": _xref, "site": _site}
+    stopped = False
+    for name in STAGES:
+        if stopped:
+            report = StageReport(name, NOT_RUN, f"{name}: not run (an earlier stage failed)")
+        elif not wanted[name]:
+            report = StageReport(name, OFF, OFF_LINES[name])
+        else:
+            t = time.perf_counter()
+            try:
+                report = runners[name](project, result, force=force, out=out, detail=detail)
+            except ScrutinyError as exc:
+                report = StageReport(name, FAILED, f"{name}: failed", error=str(exc))
+                stopped = True
+            report.seconds = time.perf_counter() - t
+            if report.state == RAN:
+                report.line += f" ({report.seconds:.1f}s)"
+        result.stages.append(report)
+        say(report)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+# --- the stages ----------------------------------------------------------------------
+
+def _fetch(project, result, *, detail, **_) -> StageReport:
+    from scrutiny.fetch import fetch_all, source_path
+    from scrutiny.manifest import load_manifest
+
+    manifest = load_manifest(project.manifest_path)
+    missing = [e.id for e in manifest.documents.values() if not source_path(project.root, e).is_file()]
+    # four at once; each result (with where it came from) is recorded in the manifest
+    report = fetch_all(project, missing, progress=detail is not None) if missing else FetchReport()
+    result.fetch = report
+    present = len(manifest.documents) - len(missing)
+    fetched = [r for r in report.results if r.ok and r.status != "present"]
+    # what each failure tried, and where to put the file by hand
+    notes = [line for r in report.failed for line in r.lines()]
+    if not fetched:
+        line = f"fetch: up to date ({_count(present, 'document')} present"
+        line += f", {len(report.failed)} not available)" if report.failed else ")"
+        return StageReport("fetch", CURRENT, line, notes)
+    line = f"fetch: {len(fetched)} fetched, {present} already present"
+    if report.failed:
+        line += f", {len(report.failed)} not available"
+    return StageReport("fetch", RAN, line, notes)
+
+
+def _ingest(project, result, *, force, detail, **_) -> StageReport:
+    from scrutiny.ingest import ingest
+
+    report = ingest(project, force=force, progress=detail)
+    result.ingest = report
+    read = [d for d in report.documents if d.status == "ingested"]
+    unchanged = [d for d in report.documents if d.status == "unchanged"]
+    # documents the fetch stage already named are not named again
+    named = {r.doc_id for r in result.fetch.failed} if result.fetch else set()
+    notes = [f"{d.doc_id}: not ingested: {d.message}" for d in report.missing if d.doc_id not in named]
+    notes += [f"{d.path}: warning: {w}" for d in read for w in d.warnings]
+    notes += [f"{d.path}: {o}: this passage's text is gone from the new version (see `scrutiny show {o}`)"
+              for d in read for o in d.orphans]
+    notes += [f"{d.path}: {d.message}" for d in report.failed]
+    ready = len(read) + len(unchanged)
+    passages = sum(d.passages for d in read + unchanged)
+    counts = f"{_count(ready, 'document')}, {_count(passages, 'passage')}"
+    if report.missing:
+        counts += f"; {len(report.missing)} missing"
+    if report.failed:
+        counts += f"; {len(report.failed)} failed"
+    did = []
+    if read:
+        did.append(f"{len(read)} read")
+    if report.tagging:
+        did.append("tagged")
+    if report.index:
+        did.append("indexed")
+    if report.failed:
+        error = f"{_count(len(report.failed), 'document')} could not be read: " + "; ".join(
+            f"{d.path}: {d.message}" for d in report.failed)
+        return StageReport("ingest", FAILED, f"ingest: {counts} ({', '.join(did) or 'nothing new'})",
+                           notes, error=error)
+    if not did:
+        return StageReport("ingest", CURRENT, f"ingest: up to date ({counts})", notes)
+    return StageReport("ingest", RAN, f"ingest: {', '.join(did)}: {counts}", notes)
+
+
+def _xref(project, result, *, force, **_) -> StageReport:
+    from scrutiny.store import Store
+    from scrutiny.xref import build_xrefs, pending
+
+    if not project.store_path.exists():
+        return StageReport("xref", CURRENT, "xref: nothing to cross-reference (no documents ingested yet)")
+    with Store(project.store_path) as store:
+        if not force and pending(project, store) is None:
+            return StageReport("xref", CURRENT, "xref: up to date")
+        s = build_xrefs(project, store)
+    result.xref = s
+    return StageReport("xref", RAN, (
+        f"xref: {s.markup} from essay markup, {s.suggested} related-passage suggestions, "
+        f"{s.claim_passages} claim passages, {s.figure_groups} figures in several documents, "
+        f"{s.stakeholder_docs} stakeholder-document links"))
+
+
+def _site(project, result, *, out, **_) -> StageReport:
+    from scrutiny.site import build_site
+
+    s = build_site(project, out)
+    result.site = s
+    where = _shown(project, s.out)
+    line = (f"site: {s.pages} files in {where} ({s.pages_written} written, {s.pages_unchanged} unchanged, "
+            f"{s.files_removed} removed)")
+    notes = [f"note: {n}" for n in s.notes]
+    notes += [f"behind: {p}: run `scrutiny build` (every page says so until then)" for p in s.pending]
+    return StageReport("site", RAN if s.pages_written or s.files_removed else CURRENT, line, notes)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _shown(project, path) -> str:
+    path = Path(path).resolve()
+    return f"{path.relative_to(project.root)}/" if path.is_relative_to(project.root) else str(path)
+
+
+__all__ = ["BuildResult", "StageReport", "STAGES", "build"]
