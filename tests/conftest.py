@@ -59,3 +59,22 @@ def cli_runner():
 # Browser tests: with CI=true a missing chromium must fail, not skip.
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def built_campaign(tmp_path_factory):
+    """The synthetic campaign of helpers_pipeline, built once per session in-process
+    with scrutiny.pipeline.build (offline): (project, BuildResult). Copy it before
+    changing anything."""
+    from helpers_pipeline import fill_project
+
+    from scrutiny.init import init_project
+    from scrutiny.pipeline import build
+    from scrutiny.project import Project
+
+    root = tmp_path_factory.mktemp("built") / "campaign"
+    init_project(root)
+    fill_project(root)
+    project = Project(root)
+    return project, build(project, fetch=False)
+

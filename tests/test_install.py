@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers_pipeline import fill_project
+from helpers_pipeline import fill_project, seed_claim_model
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,7 +30,7 @@ def _run(args, cwd, env, timeout=600):
 
 
 @pytest.mark.slow
-def test_wheel_install_builds_a_site_from_a_fresh_init(tmp_path):
+def test_wheel_install_builds_a_site_from_a_fresh_init(tmp_path, built_campaign):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "SCRUTINY_", "PIP_"))}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
 
@@ -71,6 +71,7 @@ def test_wheel_install_builds_a_site_from_a_fresh_init(tmp_path):
     root = tmp_path / "campaign"
     _run([scrutiny, "init", root], tmp_path, env)
     fill_project(root)
+    seed_claim_model(built_campaign[0], root)
     out = _run([scrutiny, "--root", root, "build", "--offline"], tmp_path, env).stdout
     assert "xref: 2 from essay markup" in out and out.splitlines()[-1].startswith("build: done"), out
 

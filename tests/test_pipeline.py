@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers_pipeline import POLICY, fill_project
+from helpers_pipeline import POLICY, fill_project, seed_claim_model
 
 from scrutiny.fetch import FetchReport
 from scrutiny.ingest import IngestReport
@@ -45,16 +45,9 @@ def campaign(project):
     return project
 
 
-@pytest.fixture(scope="module")
-def first_build(tmp_path_factory):
-    """The campaign built once (in-process) for the module: (project, BuildResult)."""
-    from scrutiny.init import init_project
-
-    root = tmp_path_factory.mktemp("built") / "campaign"
-    init_project(root)
-    fill_project(root)
-    project = Project(root)
-    return project, build(project, fetch=False)
+@pytest.fixture
+def first_build(built_campaign):
+    return built_campaign
 
 
 @pytest.fixture
@@ -82,11 +75,7 @@ def test_init_creates_every_folder_the_project_uses(tmp_path):
 
 
 def test_fresh_init_root_through_scrutiny_build_has_cross_references(campaign, tmp_path, first_build):
-    # the claim classifier trained for the module's first build (cached by a hash of
-    # its training data and code, whatever the project): 12 s less, nothing else shared
-    campaign.ensure_data_dir()
-    for model in first_build[0].data_dir.glob("claim-model-*.pickle"):
-        (campaign.data_dir / model.name).write_bytes(model.read_bytes())
+    seed_claim_model(first_build[0], campaign.root)
     proc = scrutiny("build", "--offline", root=campaign.root)
     lines = proc.stdout.splitlines()
     heads = [line.split(":", 1)[0] for line in lines if not line.startswith(" ")]
@@ -204,17 +193,16 @@ def test_a_failed_stage_stops_the_build_with_one_clear_line(built):
 
 
 def test_an_unreadable_document_fails_ingest_but_the_rest_is_published(built):
-    campaign = built
-    (campaign.sources_dir / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
-    with campaign.manifest_path.open("a", encoding="utf-8") as fh:
+    (built.sources_dir / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
+    with built.manifest_path.open("a", encoding="utf-8") as fh:
         fh.write('\n[documents.broken]\ntitle = "A broken file"\nsource = "broken.pdf"\n')
-    proc = scrutiny("build", "--offline", root=campaign.root, check=False)
-    assert proc.returncode == 1
-    last = proc.stderr.strip().splitlines()[-1]
-    assert last.startswith("Error: ingest: 1 document could not be read: corpus/sources/broken.pdf: "), proc.stderr
-    assert "2 documents, 8 passages; 1 failed" in proc.stdout
-    assert DISCUSSES in page(campaign, "critique/plan-critique")   # xref and site still ran
-    assert "six weeks by 2027" in page(campaign, "doc/plan")
+    result = build(built, fetch=False)
+    assert states(result) == {"fetch": OFF, "ingest": FAILED, "xref": RAN, "site": RAN}
+    assert result.exit_code == 1
+    assert result.final_line().startswith("Error: ingest: 1 document could not be read: corpus/sources/broken.pdf: ")
+    assert "2 documents, 8 passages; 1 failed" in result.stage("ingest").line
+    assert DISCUSSES in page(built, "critique/plan-critique")   # xref and site still ran
+    assert "six weeks by 2027" in page(built, "doc/plan")
 
 
 def test_fetch_stage_fetches_what_is_missing_from_a_local_server(built):
