@@ -30,11 +30,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrutiny.errors import ScrutinyError
 from scrutiny.fetch import FetchReport
 from scrutiny.ingest import IngestReport
 from scrutiny.project import Project
+
+if TYPE_CHECKING:  # imported when their stage runs (the site pulls in Jinja2, xref scikit-learn)
+    from scrutiny.site import SiteSummary
+    from scrutiny.xref import XrefSummary
 
 STAGES = ("fetch", "ingest", "xref", "site")
 
@@ -77,8 +82,8 @@ class BuildResult:
     stages: list[StageReport] = field(default_factory=list)
     fetch: FetchReport | None = None
     ingest: IngestReport | None = None
-    xref: "XrefSummary | None" = None  # noqa: F821  (imported when the stage runs)
-    site: "SiteSummary | None" = None  # noqa: F821
+    xref: XrefSummary | None = None
+    site: SiteSummary | None = None
     seconds: float = 0.0
 
     def stage(self, name: str) -> StageReport:
