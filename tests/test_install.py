@@ -46,7 +46,8 @@ def test_wheel_install_builds_a_site_from_a_fresh_init(tmp_path, built_campaign)
     wheel = next(wheels.glob("scrutiny-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for data in ("scrutiny/site/theme/base.html", "scrutiny/site/theme/static/site.css",
-                 "scrutiny/schema/vocabulary.yaml", "scrutiny/data/xref_pairs.yaml"):
+                 "scrutiny/schema/vocabulary.yaml", "scrutiny/data/xref_pairs.yaml",
+                 "scrutiny/evaluation/data/blind/passages.jsonl"):
         assert data in names, f"{data} missing from the wheel"
 
     # 2. a fresh environment with scrutiny from the wheel only
