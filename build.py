@@ -22,10 +22,15 @@ def main() -> int:
         print("Error: scrutiny is not installed for this Python: run `make site` "
               "(or .venv/bin/python build.py after `make .venv/.installed`)", file=sys.stderr)
         return 1
+    from scrutiny.errors import ScrutinyError
     from scrutiny.pipeline import build
     from scrutiny.project import Project
 
-    result = build(Project.find(ROOT), progress=lambda stage: print(*stage.lines(), sep="\n", flush=True))
+    try:
+        result = build(Project.find(ROOT), progress=lambda stage: print(*stage.lines(), sep="\n", flush=True))
+    except ScrutinyError as exc:  # the project itself cannot be read (a manifest error)
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
     print(result.final_line(), file=sys.stdout if result.ok else sys.stderr)
     return result.exit_code
 

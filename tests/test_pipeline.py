@@ -15,7 +15,7 @@ from helpers_pipeline import POLICY, fill_project, seed_claim_model
 
 from scrutiny.fetch import FetchReport
 from scrutiny.ingest import IngestReport
-from scrutiny.pipeline import CURRENT, FAILED, NOT_RUN, OFF, RAN, STAGES, build
+from scrutiny.pipeline import CURRENT, FAILED, NOT_RUN, OFF, OFF_LINES, RAN, STAGES, build
 from scrutiny.project import Project
 from scrutiny.site import SiteSummary
 from scrutiny.xref import XrefSummary
@@ -189,7 +189,15 @@ def test_a_failed_stage_stops_the_build_with_one_clear_line(built):
     assert proc.returncode == 1
     assert proc.stderr.startswith("Error: ingest: the knowledge base has 1 problem(s)"), proc.stderr
     assert "unknown sector 'hospital'" in proc.stderr and "Traceback" not in proc.stderr
-    assert "xref: not run (an earlier stage failed)" in proc.stdout
+    # no cascade of "failed" and "not run" lines: the error says it
+    assert proc.stdout.splitlines() == [OFF_LINES["fetch"]], proc.stdout
+
+    # a manifest that cannot be read: one line, nothing run
+    campaign.manifest_path.write_text('[documents.x]\ntitle = "X"\nurl = 5\n', encoding="utf-8")
+    proc = scrutiny("build", "--offline", root=campaign.root, check=False)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.startswith("Error: ") and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "manifest.toml:3" in proc.stderr
 
 
 def test_an_unreadable_document_fails_ingest_but_the_rest_is_published(built):

@@ -69,7 +69,11 @@ class StageReport:
     error: str | None = None
 
     def lines(self) -> list[str]:
-        """The stage's line, then its notes indented."""
+        """What to print: the stage's line, then its notes indented. Nothing for a
+        stage that did not run, or that failed before doing anything (the build's
+        final line gives the reason: one clear line, not a cascade)."""
+        if not self.line or self.state == NOT_RUN:
+            return []
         return [self.line, *(f"  {n}" for n in self.notes)]
 
 
@@ -111,7 +115,9 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
           site: bool = True, out: Path | str | None = None, force: bool = False,
           progress: Callable[[StageReport], None] | None = None,
           detail: Callable[[str], None] | None = None) -> BuildResult:
-    """Run the stages in order, each only when its inputs changed.
+    """Run the stages in order, each only when its inputs changed. Raises
+    :class:`~scrutiny.errors.ScrutinyError` (before running anything) when the
+    manifest cannot be read; a stage's failure is in the result.
 
     ``fetch=False`` is ``scrutiny build --offline``; ``site=False`` is
     ``--no-site``; ``out`` is where the site goes (default ``<root>/site``).
@@ -120,8 +126,13 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
     (print ``report.lines()``: one line per stage, then its notes);
     ``detail`` receives finer progress inside a stage (``reading x.pdf``).
     """
+    from scrutiny.manifest import load_manifest
+
     say = progress or (lambda report: None)
     t0 = time.perf_counter()
+    # a manifest that cannot be read is the project's problem, not a stage's: it
+    # raises (one line from the CLI) before anything runs
+    load_manifest(project.manifest_path)
     result = BuildResult()
     wanted = {"fetch": fetch, "ingest": ingest, "xref": xref, "site": site}
     runners = {"fetch": _fetch, "ingest": _ingest, "xref": _xref, "site": _site}
@@ -136,7 +147,7 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
             try:
                 report = runners[name](project, result, force=force, out=out, detail=detail)
             except ScrutinyError as exc:
-                report = StageReport(name, FAILED, f"{name}: failed", error=str(exc))
+                report = StageReport(name, FAILED, "", error=str(exc))
                 stopped = True
             report.seconds = time.perf_counter() - t
             if report.state == RAN:

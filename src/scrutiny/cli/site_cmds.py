@@ -18,9 +18,8 @@ def _build(project, out, as_json, check):
 
     def echo(report):
         if report.state != OFF:
-            click.echo(report.line)
-            for note in report.notes:
-                click.echo(f"  {note}", err=True)
+            for line in report.lines():
+                click.echo(line, err=line.startswith(" "))
 
     result = build(project, fetch=False, ingest=False, out=out, progress=None if as_json else echo)
     if not result.ok:
