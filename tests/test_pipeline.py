@@ -251,3 +251,23 @@ def test_build_py_is_a_thin_call_without_sys_path_edits():
     text = (REPO / "build.py").read_text(encoding="utf-8")
     assert "sys.path" not in text and "scrutiny.pipeline import build" in text
     assert "$(PY) build.py" in (REPO / "Makefile").read_text(encoding="utf-8")
+
+
+def test_a_valid_manifest_loads_without_looking_up_table_lines(tmp_path, monkeypatch):
+    """Every stage loads the manifest; finding a table's line scans the whole text,
+    and doing it for every document made a load quadratic (4 s for 1,000 documents).
+    Lines are looked up only to place a problem."""
+    from scrutiny import manifest as m
+
+    calls = []
+    real = m._Lines.table
+    monkeypatch.setattr(m._Lines, "table", lambda self, *names: calls.append(names) or real(self, *names))
+    path = tmp_path / "manifest.toml"
+    path.write_text("[project]\nname = 'Many'\n\n" + "".join(
+        f'[documents.doc-{i}]\ntitle = "Report {i}"\nsource = "doc-{i}.pdf"\n\n' for i in range(300)),
+        encoding="utf-8")
+    assert len(m.load_manifest(path).documents) == 300
+    assert calls == []
+    path.write_text(path.read_text(encoding="utf-8") + '[documents.untitled]\nsource = "u.pdf"\n', encoding="utf-8")
+    with pytest.raises(m.ProjectError, match=r"manifest.toml:1204: \[documents.untitled\] needs a title"):
+        m.load_manifest(path)

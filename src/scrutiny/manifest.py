@@ -284,9 +284,11 @@ def load_manifest(path) -> Manifest:
     check.raise_if_any()
     docs = {}
     for doc_id, table in documents.items():
-        header = check.lines.table("documents", doc_id)
+        # a table's line is looked for only when there is a problem to place: finding
+        # it scans the text, and doing that for every document made a load quadratic
+        header = lambda: check.lines.table("documents", doc_id)  # noqa: E731
         if not ID_RE.match(doc_id) or len(doc_id) > ID_MAX:
-            check.problem(header or check.lines.key(doc_id, "documents"),
+            check.problem(header() or check.lines.key(doc_id, "documents"),
                           f"document id {quoted(doc_id)} must be lower-case letters, digits and hyphens, "
                           f"starting with a letter or digit, at most {ID_MAX} characters")
             continue
@@ -303,7 +305,7 @@ def load_manifest(path) -> Manifest:
             continue
         line = lambda key: check.lines.key(key, "documents", doc_id)  # noqa: E731
         if not (table.get("title") or "").strip():
-            check.problem(header, f"{label} needs a title (title = \"...\")")
+            check.problem(header(), f"{label} needs a title (title = \"...\")")
         kind = table.get("kind", "policy")
         if kind not in DOC_KINDS:
             check.problem(line("kind"), f"{label} kind {quoted(kind)} is not one of {', '.join(DOC_KINDS)}")
