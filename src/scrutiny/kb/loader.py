@@ -66,17 +66,16 @@ def _constructor():
     return TextDatesConstructor
 
 
-def _yaml():
-    """A round-trip loader (keeps line numbers) that leaves dates as text.
+def _load(text: str):
+    """Round-trip load (keeps line numbers) within :mod:`scrutiny.safeyaml`'s
+    bounds, leaving dates as text.
 
     ruamel would turn ``2016-02-30`` into an exception without a line number;
     as text, :func:`scrutiny.kb.dates.parse_date` reports it with its line.
     """
-    from ruamel.yaml import YAML
+    from scrutiny import safeyaml
 
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _constructor()
-    return yaml
+    return safeyaml.load(text, typ="rt", constructor=_constructor(), max_bytes=safeyaml.KB_FILE_BYTES)
 
 
 class Reader:
@@ -102,13 +101,15 @@ class Reader:
         """Round-trip load (keeps line numbers); None, with a problem, on a syntax error."""
         from ruamel.yaml.error import YAMLError
 
+        from scrutiny.safeyaml import InputLimitError
+
         file = self.display(path)
         try:
             if text is None:
-                text = path.read_text(encoding="utf-8")
-            return _yaml().load(text)
-        except UnicodeDecodeError:
-            self.problem(file, None, "is not UTF-8 text (save it as UTF-8)")
+                text = self.read_text(path)
+            return _load(text)
+        except InputLimitError as exc:
+            self.problem(file, exc.line, exc.reason)
         except OSError as exc:
             self.problem(file, None, f"cannot be read: {exc.strerror or exc}")
         except (YAMLError, ValueError) as exc:  # syntax, duplicate keys, bad tagged values
@@ -118,6 +119,13 @@ class Reader:
             self.problem(file, line, f"is not valid YAML/JSON: {what} "
                          "(check indentation, colons and quotes on this line)")
         return None
+
+    @staticmethod
+    def read_text(path: Path) -> str:
+        """A kb file's text: UTF-8, within the size cap (InputLimitError otherwise)."""
+        from scrutiny import safeyaml
+
+        return safeyaml.read_text(path, safeyaml.KB_FILE_BYTES)
 
     @staticmethod
     def key_line(node, key, default: int | None) -> int | None:
@@ -415,14 +423,16 @@ class Reader:
         path = present[0]
         file = self.display(path)
         if path.suffix == ".json":
+            from scrutiny.safeyaml import InputLimitError
+
             try:
-                json.loads(path.read_text(encoding="utf-8"))
+                json.loads(self.read_text(path))
             except json.JSONDecodeError as exc:
                 self.problem(file, exc.lineno, f"is not valid JSON: {exc.msg} "
                              "(check commas and quotes; it must be a CSL-JSON array `[{...}, ...]`)")
                 self.unreadable.add("sources")
                 return lines
-            except (OSError, UnicodeDecodeError):
+            except (OSError, InputLimitError):
                 pass  # reported by load_yaml
         data = self.load_yaml(path)
         if data is None:
@@ -472,10 +482,15 @@ class Reader:
 
     def essay(self, path: Path, seen: dict) -> Essay | None:
         file = self.display(path)
+        from scrutiny.safeyaml import InputLimitError
+
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problem(file, None, f"cannot be read as UTF-8 text ({exc})")
+            text = self.read_text(path)
+        except InputLimitError as exc:
+            self.problem(file, exc.line, exc.reason)
+            return None
+        except OSError as exc:
+            self.problem(file, None, f"cannot be read: {exc.strerror or exc}")
             return None
         lines = text.split("\n")
         if not lines or lines[0].strip() != "---":

@@ -46,11 +46,14 @@ def load_decisions(project) -> dict:
     p = path(project)
     by_id, by_names = {}, {}
     if p.is_file():
-        from ruamel.yaml import YAML
         from ruamel.yaml.error import YAMLError
 
+        from scrutiny import safeyaml
+
         try:
-            data = YAML(typ="rt").load(p.read_text(encoding="utf-8")) or {}
+            data = safeyaml.load(safeyaml.read_text(p), typ="rt") or {}
+        except safeyaml.InputLimitError as exc:
+            raise ReviewError(f"{p}{f':{exc.line}' if exc.line else ''}: {exc.reason}") from None
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{p}:{mark.line + 1}" if mark is not None else str(p)
@@ -100,11 +103,12 @@ def record(project, tie: dict, decision: str, note: str | None = None) -> dict:
     if tie.get("status") == "curated":
         raise ReviewError(f"{tie['id']} is a curated tie (kb/): edit kb/ties.yaml instead of reviewing it")
     p = path(project)
-    yaml = YAML(typ="rt")
     data = {}
     if p.is_file():
+        from scrutiny import safeyaml
+
         load_decisions(project)  # validates, with file:line errors
-        data = yaml.load(p.read_text(encoding="utf-8")) or {}
+        data = safeyaml.load(safeyaml.read_text(p), typ="rt") or {}
     items = list(data.get("decisions") or [])
     items = [i for i in items if str(i.get("id")) != tie["id"]]
     entry = {

@@ -1,8 +1,9 @@
 """Markdown reader (markdown-it-py, CommonMark plus tables).
 
 * YAML front matter (between ``---`` lines at the top) becomes metadata and is
-  never text; it is parsed with ruamel.yaml's safe loader, and broken YAML is
-  an error naming the line.
+  never text; it is parsed with ruamel.yaml's safe loader within the bounds
+  of :mod:`scrutiny.safeyaml` (size, depth, alias expansion), and broken or
+  refused YAML is an error naming the line.
 * Headings, paragraphs, list items and tables become blocks; block quotes and
   code blocks become paragraphs. Inline formatting is reduced to plain text
   (a link keeps its text, an image its alt text).
@@ -34,12 +35,15 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     m = _FRONT.match(text)
     if not m:
         return {}, text, 0
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    yaml = YAML(typ="safe", pure=True)
+    from scrutiny import safeyaml
+
     try:
-        data = yaml.load(m.group(1)) or {}
+        data = safeyaml.load(m.group(1), max_bytes=safeyaml.FRONT_MATTER_BYTES) or {}
+    except safeyaml.InputLimitError as exc:
+        line = exc.line + 1 if exc.line else 2  # +1 for the opening ---
+        raise ReaderError(path, f"line {line}: front matter refused: {exc.reason}") from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1  # +1 for the opening ---, +1 for 1-based
