@@ -80,26 +80,68 @@ def markdown_good(path: Path, words: str = "The pension age rises to sixty-seven
     return path
 
 
+# --- deflate, fast -------------------------------------------------------------------
+
+def deflate_repeated(unit: bytes, count: int) -> tuple[bytes, int]:
+    """Raw deflate data of ``unit * count`` made in milliseconds: a full flush
+    resets the compressor, so one unit's compressed block can be repeated.
+    Returns (data, compressed size of one unit)."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(unit) + c.flush(zlib.Z_FULL_FLUSH)
+    again = c.compress(unit) + c.flush(zlib.Z_FULL_FLUSH)
+    assert again == block
+    return block * count + c.flush(), len(block)
+
+
+def _checksum(fn, unit: bytes, count: int, start: int) -> int:
+    value = start
+    for _ in range(count):
+        value = fn(unit, value)
+    return value
+
+
 # --- DOCX ---------------------------------------------------------------------------
 
 def docx_bomb(path: Path, good_docx: Path, expanded_mb: int = 1024) -> Path:
-    """A valid DOCX whose word/document.xml inflates to ``expanded_mb`` MiB: the
-    real document's XML with a huge run of spaces inside the body (streamed
-    into the zip, so the test never holds it in memory)."""
+    """A DOCX whose word/document.xml inflates to ``expanded_mb`` MiB (the real
+    document's XML with a run of spaces inside the body), about 1 MB on disk.
+    The zip is written by hand so that the deflated data can be repeated."""
     with zipfile.ZipFile(good_docx) as src:
-        members = {i.filename: src.read(i.filename) for i in src.infolist()}
-    xml = members.pop("word/document.xml")
-    cut = xml.index(b"<w:body>") + len(b"<w:body>")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for name, data in members.items():
-            out.writestr(name, data)
-        with out.open(zipfile.ZipInfo("word/document.xml"), "w", force_zip64=True) as fh:
-            fh.write(xml[:cut])
-            chunk = b" " * (1 << 20)
-            for _ in range(expanded_mb):
-                fh.write(chunk)
-            fh.write(xml[cut:])
+        members = [(i.filename, src.read(i.filename)) for i in src.infolist()]
+    unit = b" " * (1 << 20)
+    entries = []
+    for name, data in members:
+        if name == "word/document.xml":
+            cut = data.index(b"<w:body>") + len(b"<w:body>")
+            head, tail = data[:cut], data[cut:]
+            c = zlib.compressobj(9, zlib.DEFLATED, -15)
+            body, _ = deflate_repeated(unit, expanded_mb)
+            raw = c.compress(head) + c.flush(zlib.Z_FULL_FLUSH) + body[:-2]  # drop the final empty block
+            c2 = zlib.compressobj(9, zlib.DEFLATED, -15)
+            raw += c2.compress(tail) + c2.flush()
+            crc = zlib.crc32(tail, _checksum(zlib.crc32, unit, expanded_mb, zlib.crc32(head)))
+            entries.append((name, raw, crc, len(head) + expanded_mb * len(unit) + len(tail)))
+        else:
+            c = zlib.compressobj(9, zlib.DEFLATED, -15)
+            entries.append((name, c.compress(data) + c.flush(), zlib.crc32(data), len(data)))
+    _write_zip(path, entries)
     return path
+
+
+def _write_zip(path: Path, entries) -> None:
+    import struct
+
+    out, central = bytearray(), bytearray()
+    for name, raw, crc, size in entries:
+        n = name.encode()
+        offset = len(out)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(raw), size, len(n), 0) + n + raw
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(raw), size,
+                               len(n), 0, 0, 0, 0, 0, offset) + n
+    cd_offset = len(out)
+    out += central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central),
+                                 cd_offset, 0)
+    path.write_bytes(bytes(out))
 
 
 # --- HTML ---------------------------------------------------------------------------
@@ -120,12 +162,12 @@ def big_html(path: Path, mb: int = 50) -> Path:
 def pdf_flate_bomb(path: Path, expanded_mb: int = 1024) -> Path:
     """A one-page PDF whose content stream is ``expanded_mb`` MiB of spaces
     (then a line of text), deflated to about a thousandth of that."""
-    comp = zlib.compressobj(9)
-    chunk = b" " * (1 << 20)
-    parts = [comp.compress(chunk) for _ in range(expanded_mb)]
-    parts.append(comp.compress(b"\nBT /F1 12 Tf 72 720 Td (A bomb) Tj ET\n"))
-    parts.append(comp.flush())
-    stream = b"".join(parts)
+    unit = b" " * (1 << 20)
+    text = b"\nBT /F1 12 Tf 72 720 Td (A bomb) Tj ET\n"
+    body, _ = deflate_repeated(unit, expanded_mb)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    adler = zlib.adler32(text, _checksum(zlib.adler32, unit, expanded_mb, 1))
+    stream = b"\x78\xda" + body[:-2] + c.compress(text) + c.flush() + adler.to_bytes(4, "big")
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -155,12 +154,14 @@ def plan_files(project: Project, manifest, files, kind: str | None = None):
 
 def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=None,
            strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, tag: bool = True,
-           workers: int | None = None, force: bool = False, progress=None) -> IngestReport:
+           workers: int | None = None, force: bool = False, progress=None, limits=None) -> IngestReport:
     """Ingest ``files`` (registering them) or, without files, the whole manifest.
 
     A file is copied into corpus/sources/ and registered in the manifest only
     after it has read cleanly: a broken file, or a broken revision of a
-    registered one, changes nothing."""
+    registered one, changes nothing. Files are read in worker processes under
+    ``limits`` (:class:`scrutiny.readers.sandbox.Limits`: memory cap and time
+    limit per file)."""
     from scrutiny.store import Store
 
     t0 = time.perf_counter()
@@ -216,7 +217,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
 
         # 2. read (in parallel when it pays)
         results = _read_all([(c.entry, c.read_path, c.display, sha) for c, sha in to_read],
-                            max_bytes, workers, say)
+                            max_bytes, workers, say, limits)
 
         # 3. keep what read cleanly
         changed = []
@@ -304,37 +305,31 @@ def rebuild_index(project: Project, store) -> dict:
                        content_version=store.content_version)
 
 
-def _read_all(to_read, max_bytes, workers, say):
+def _read_all(to_read, max_bytes, workers, say, limits=None):
+    """Read each file in a worker process under ``limits`` (a memory cap and a
+    time limit, see :mod:`scrutiny.readers.sandbox`); one outcome per file, in
+    order: (document, seconds) or a ReaderError naming the file."""
+    from scrutiny.readers.sandbox import Limits, Pool, WorkerFailure
+
     if not to_read:
         return []
     total = sum(path.stat().st_size for _, path, _, _ in to_read)
     workers = workers or min(2, os.cpu_count() or 1)
-    if len(to_read) == 1 or workers == 1 or total < 2_000_000:
-        out = []
-        for entry, path, rel, sha in to_read:
-            say(f"reading {rel}")
-            out.append(_safe_read(str(path), rel, max_bytes))
-        return out
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_read_one, str(path), max_bytes) for _, path, _, _ in to_read]
-        out = []
-        for (entry, path, rel, sha), fut in zip(to_read, futures):
-            say(f"reading {rel}")
-            try:
-                doc, seconds = fut.result()
-                out.append((doc, seconds))
-            except ReaderError as exc:
-                out.append(ReaderError(rel, exc.reason))
-            except Exception as exc:  # a crashed worker must not sink the others
-                out.append(ReaderError(rel, f"reader crashed: {type(exc).__name__}: {exc}"))
-        return out
-
-
-def _safe_read(path: str, rel: str, max_bytes: int):
-    try:
-        return _read_one(path, max_bytes)
-    except ReaderError as exc:
-        return ReaderError(rel, exc.reason)
+    if len(to_read) == 1 or total < 2_000_000:
+        workers = 1  # small files: one worker reads them all, one after the other
+    pool = Pool(_read_one, workers=workers, limits=limits or Limits())
+    out: dict[int, object] = {}
+    jobs = [(str(path), max_bytes) for _, path, _, _ in to_read]
+    for index, outcome in pool.run(jobs, on_start=lambda i: say(f"reading {to_read[i][2]}")):
+        rel = to_read[index][2]
+        if isinstance(outcome, ReaderError):
+            outcome = ReaderError(rel, outcome.reason)
+        elif isinstance(outcome, WorkerFailure):
+            outcome = ReaderError(rel, outcome.message)
+        elif isinstance(outcome, BaseException):  # a reader bug must not sink the other files
+            outcome = ReaderError(rel, f"reader crashed: {type(outcome).__name__}: {outcome}")
+        out[index] = outcome
+    return [out[i] for i in range(len(to_read))]
 
 
 def _store_document(store, project, entry, rel, sha, doc, passages):

@@ -14,15 +14,20 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project
 @click.option("--force", is_flag=True, help="Re-read documents even when their files have not changed.")
 @click.option("--no-tag", is_flag=True, help="Skip tagging (claims, stakeholders, ties).")
 @click.option("--max-size", type=int, default=200, show_default=True, help="Refuse files larger than this many MiB.")
+@click.option("--max-memory", type=click.IntRange(min=64), default=1024, show_default=True,
+              help="Memory cap in MiB for reading one file (a reader over it is stopped and the file refused).")
+@click.option("--read-timeout", type=click.FloatRange(min=1), default=600, show_default=True,
+              help="Time limit in seconds for reading one file.")
 @json_option
 @pass_project
-def ingest(project, files, kind, strict, force, no_tag, max_size, as_json):
+def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, read_timeout, as_json):
     """Read documents into passages, store, tag and index them.
 
     With FILES, registers each in the manifest (id from the file name, title
     from its metadata or first heading) and ingests it. Without, ingests every
     manifest document whose source is present and lists the missing ones.
-    Unchanged files are skipped. Exit 1 when any file failed, after
+    Unchanged files are skipped. Each file is read in a worker process
+    under a memory cap and a time limit. Exit 1 when any file failed, after
     ingesting all the others; each failure is on stderr as `<path>: <reason>`.
 
     Example: scrutiny ingest corpus/sources/report.pdf --kind policy
@@ -30,10 +35,11 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, as_json):
     import sys
 
     from scrutiny.ingest import ingest as run_ingest
+    from scrutiny.readers.sandbox import Limits
 
     report = run_ingest(
         project, files or None, kind=kind, strict=strict, force=force, tag=not no_tag,
-        max_bytes=max_size * 1048576,
+        max_bytes=max_size * 1048576, limits=Limits(memory_mb=max_memory, seconds=read_timeout),
         progress=None if as_json or not sys.stderr.isatty() else (lambda m: click.echo(m, err=True)),
     )
     if as_json:

@@ -74,7 +74,9 @@ def read(path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDocument:
     except ReaderError:
         raise
     except MemoryError:
-        raise ReaderError(path, "the file is too large to read into memory") from None
+        from scrutiny.readers.sandbox import active_cap_mb, memory_message
+
+        raise ReaderError(path, memory_message(active_cap_mb())) from None
     except OSError as exc:  # permissions, a file vanishing mid-read, a disk error
         raise ReaderError(path, f"cannot read the file: {exc.strerror or exc}") from None
     except Exception as exc:  # a reader bug or a library choking on bad input

@@ -5,7 +5,9 @@ the document has a Title, Heading N becomes level N+1 below it), list
 paragraphs (a "List ..." style or Word numbering) become list items, and each
 table becomes table blocks (cells joined with " | ", rows with " / ", cut at
 row boundaries past 1,500 characters). Title, author and date come from the
-document's core properties.
+document's core properties. A DOCX whose parts would expand past
+:data:`MAX_XML_BYTES` of XML or :data:`MAX_UNZIPPED_BYTES` in all (a zip
+bomb) is refused before anything is inflated.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from scrutiny.readers.base import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, R
 
 EXTENSIONS = (".docx",)
 MAX_TABLE_CHARS = 1500
+# What a DOCX may expand to when unzipped (its XML parts are parsed into trees
+# several times their size; a 1,000-page report's document.xml is ~30 MiB).
+MAX_XML_BYTES = 64 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 # python-docx's blank template carries this creation time: not the document's date
@@ -40,6 +46,7 @@ def _open(path: Path):
                                 "it may be truncated, so download it again")
     try:
         with zipfile.ZipFile(path) as zf:
+            _check_expansion(path, zf.infolist())
             bad = zf.testzip()
             if bad:
                 raise ReaderError(path, f"not a valid DOCX (damaged zip): the member {bad} is corrupt; "
@@ -51,6 +58,27 @@ def _open(path: Path):
         raise ReaderError(path, f"not a valid DOCX (damaged zip): {exc}; download the file again") from None
     except Exception as exc:  # python-docx on a zip that is not a Word document
         raise ReaderError(path, f"not a valid DOCX (damaged zip): {type(exc).__name__}: {exc}") from None
+
+
+def _check_expansion(path: Path, members) -> None:
+    """Refuse a zip bomb before anything inflates it: the sizes the archive
+    declares bound what zipfile will ever inflate (it stops a member at its
+    declared size and checks its CRC), so they are checked up front. The XML
+    parts become lxml trees several times their size; media are only copied."""
+    xml = sum(m.file_size for m in members if m.filename.lower().endswith((".xml", ".rels")))
+    total = sum(m.file_size for m in members)
+    if xml > MAX_XML_BYTES or total > MAX_UNZIPPED_BYTES:
+        biggest = max(members, key=lambda m: m.file_size)
+        cap = MAX_XML_BYTES if xml > MAX_XML_BYTES else MAX_UNZIPPED_BYTES
+        what = "its XML parts expand" if xml > MAX_XML_BYTES else "it expands"
+        raise ReaderError(path, f"refused: {what} to {_mib(xml if cap == MAX_XML_BYTES else total)} when "
+                                f"unzipped ({biggest.filename} alone: {_mib(biggest.file_size)}), over the "
+                                f"{_mib(cap)} cap for a DOCX (a zip bomb?); a genuine document this large "
+                                "can be split or saved as PDF")
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1048576:,.0f} MiB" if n >= 1048576 else f"{n / 1024:,.0f} KiB"
 
 
 def _is_list(paragraph) -> bool:

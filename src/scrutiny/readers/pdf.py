@@ -112,6 +112,9 @@ def _open(path: Path):
     if b"%PDF-" not in head:
         raise ReaderError(path, "not a valid PDF (damaged or truncated): the file does not start with a PDF "
                                 "header; check that the download really is a PDF")
+    from scrutiny.readers.pdf_streams import check_streams
+
+    check_streams(path)  # a decompression bomb is refused before pdfium inflates it
     try:
         doc = pdfium.PdfDocument(str(path))
         doc._scrutiny_path = path
