@@ -51,6 +51,7 @@ class IngestReport:
     index: dict | None = None
     seconds: float = 0.0
     notices: list[str] = field(default_factory=list)
+    removed: dict[str, int] = field(default_factory=dict)   # doc id -> passages, gone from the manifest
 
     @property
     def failed(self) -> list[DocReport]:
@@ -245,8 +246,13 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                 tmp = part_path(c.dest)
                 copy_new(c.read_path, tmp)  # never through a planted symlink
                 tmp.replace(c.dest)
-        if changed:
+        # documents no longer in the manifest leave the store (their passage ids stay, as orphans)
+        gone = [d["id"] for d in store.documents() if d["id"] not in manifest.documents]
+        if changed or gone:
             with store.transaction():
+                now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+                for doc_id in gone:
+                    report.removed[doc_id] = store.remove_document(doc_id, now)
                 for c, sha, doc, seconds, warnings in changed:
                     entry = c.entry
                     t = time.perf_counter()

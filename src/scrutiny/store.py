@@ -205,6 +205,22 @@ class Store:
     def delete_document(self, doc_id: str) -> None:
         self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
+    def remove_document(self, doc_id: str, when: str) -> int:
+        """Delete a document and its passages (call inside a transaction), keeping
+        every passage id it had, current or old, as an orphan redirect with method
+        ``removed``: old permalinks then say the document left the corpus instead
+        of pointing nowhere. Returns the number of passages removed."""
+        rows = self.db.execute("SELECT id, text, page FROM passages WHERE doc_id = ?", (doc_id,)).fetchall()
+        self.db.executemany(
+            "INSERT INTO passage_redirects(old_id, doc_id, new_id, method, score, old_text, old_page, created_at) "
+            "VALUES (?, ?, NULL, 'removed', NULL, ?, ?, ?) ON CONFLICT(old_id) DO UPDATE SET new_id = NULL, "
+            "method = 'removed', score = NULL, created_at = excluded.created_at",
+            [(r["id"], doc_id, r["text"], r["page"], when) for r in rows])
+        self.db.execute("UPDATE passage_redirects SET new_id = NULL, method = 'removed', score = NULL "
+                        "WHERE doc_id = ?", (doc_id,))
+        self.delete_document(doc_id)
+        return len(rows)
+
     # --- passages ------------------------------------------------------------
     def replace_passages(self, doc_id: str, passages) -> None:
         """Replace all passages of a document (call inside a transaction)."""

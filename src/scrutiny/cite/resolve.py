@@ -60,6 +60,10 @@ def resolve(project, store, passage_id: str) -> Resolved:
         raise CitationError(
             f"no passage with id {passage_id!r}: check the id (`scrutiny search` finds passages)"
         )
+    if passage is None and redirect.get("method") == "removed":
+        raise CitationError(
+            f"passage {passage_id} belonged to document {redirect['doc_id']}, which has been removed "
+            "from the manifest: its text is no longer in the corpus; cite the document's own copy instead")
     if passage is None:
         page = f" (it was on page {redirect['old_page']})" if redirect.get("old_page") else ""
         raise CitationError(

@@ -45,6 +45,7 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
     if as_json:
         emit_json({
             "documents": [d.__dict__ for d in report.documents],
+            "removed": [{"doc_id": d, "passages": n} for d, n in report.removed.items()],
             "tagging": report.tagging, "index": report.index, "seconds": round(report.seconds, 3),
         })
     else:
@@ -63,6 +64,9 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
                 click.echo(f"{d.doc_id}: unchanged ({d.passages} passages)")
             elif d.status == "missing":
                 click.echo(f"{d.doc_id}: missing: {d.message}", err=True)
+        for doc_id, n in report.removed.items():
+            click.echo(f"{doc_id}: removed (no longer in the manifest): {n} passages left the store, "
+                       "the index and the site; their permalinks now say so")
         for d in report.failed:
             click.echo(f"{d.path}: {d.message}", err=True)
         if report.tagging:

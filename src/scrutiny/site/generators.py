@@ -400,7 +400,7 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     the current passages, with links to them and no automatic refresh; an old
     id whose text is no longer there word for word gets a "needs review" page
     linking to the document; orphans lead to the "no longer in the source"
-    section. A passage of a document whose licence does not allow republishing,
+    section, and the ids of a document removed from the manifest say so. A passage of a document whose licence does not allow republishing,
     and that the critique does not cite, gets a page giving its page in the
     source and the source's address.
 
@@ -439,7 +439,10 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     for rd in ctx.redirects:
         doc = doc_of(rd["doc_id"])
         if not rd["new_id"]:
-            write(rd["old_id"], {"mode": "orphan", "orphan": rd})
+            if rd["doc_id"] not in ctx.docs_by_id:  # the whole document left the corpus
+                write(rd["old_id"], {"mode": "removed", "orphan": rd})
+            else:
+                write(rd["old_id"], {"mode": "orphan", "orphan": rd})
             continue
         span = ctx.span(rd["old_id"])
         if span is None:
