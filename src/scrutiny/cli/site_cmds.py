@@ -89,22 +89,24 @@ def build_site_cmd(project, out, check, as_json):
 def serve(project, port, no_build, out):
     """Preview the site at http://127.0.0.1:PORT/ (local only; Ctrl-C stops).
 
-    Builds the site first unless --no-build.
+    Builds the site first unless --no-build. Every response carries the
+    site's Content-Security-Policy header.
 
     Example: scrutiny serve --port 8080
     """
     import functools
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import ThreadingHTTPServer
     from pathlib import Path
 
     from scrutiny.errors import ScrutinyError
+    from scrutiny.site.headers import handler_class
 
     directory = Path(out) if out else project.site_dir
     if not no_build:
         _build(project, out, False, False)
     if not (directory / "index.html").is_file():
         raise ScrutinyError(f"{directory}: no site to serve (run `scrutiny site` first)")
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
+    handler = functools.partial(handler_class(), directory=str(directory))  # sends the site's CSP
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:

@@ -189,6 +189,34 @@ class Reader:
             return None
         return str(value).strip()
 
+    def url(self, node, key, file, line, what) -> str | None:
+        """A web address: text with an http, https or mailto scheme (anything
+        else would become a live link, e.g. ``javascript:``)."""
+        from scrutiny import urls
+
+        value = node.get(key)
+        if value is None or value == "":
+            return None
+        why = urls.problem(value)
+        if why:
+            self.problem(file, self.key_line(node, key, line), f"{what}: `{key}` {why}")
+            return None
+        return value.strip()
+
+    def markdown(self, node, key, file, line, what, required=False) -> str | None:
+        """Text rendered as Markdown on the site: its links must be http, https,
+        mailto or relative (the site drops any other, so it is an error here)."""
+        from scrutiny import urls
+
+        value = self.text(node, key, file, line, what, required)
+        if value:
+            first = self.key_line(node, key, line) or line
+            for offset, url in urls.unsafe_markdown_links(value):
+                self.problem(file, first + offset if first else None,
+                             f"{what}: `{key}` links to {url[:60]!r}, whose {urls.scheme(url)}: scheme is not "
+                             "allowed (use an https://, http://, mailto: or relative address)")
+        return value
+
     def strings(self, node, key, file, line, what) -> list[str]:
         value = node.get(key)
         if value is None:
@@ -270,8 +298,8 @@ class Reader:
                 kind=self.text(node, "kind", file, line, what, required=True) or "",
                 sector=self.text(node, "sector", file, line, what),
                 aliases=self.strings(node, "aliases", file, line, what),
-                description=self.text(node, "description", file, line, what),
-                url=self.text(node, "url", file, line, what),
+                description=self.markdown(node, "description", file, line, what),
+                url=self.url(node, "url", file, line, what),
                 sources=self.source_refs(node, file, line, what),
                 doc_id=self.text(node, "doc", file, line, what),
                 facts=self.facts(node, file, line, what),
@@ -350,7 +378,7 @@ class Reader:
                 kinds=kinds,
                 status=self.text(node, "status", file, line, what, required=True) or "",
                 documents=self.claim_documents(node, file, line, what),
-                critique=self.text(node, "critique", file, line, what),
+                critique=self.markdown(node, "critique", file, line, what),
                 evidence=self.evidence(node, file, line, what),
                 sources=self.source_refs(node, file, line, what),
                 file=file, line=line,
@@ -406,7 +434,7 @@ class Reader:
             ewhat = f"{what}, evidence"
             self.unknown_fields(item, ("statement", "sources"), file, item_line, ewhat)
             out.append(Evidence(
-                statement=self.text(item, "statement", file, item_line, ewhat, required=True) or "",
+                statement=self.markdown(item, "statement", file, item_line, ewhat, required=True) or "",
                 sources=self.source_refs(item, file, item_line, ewhat), line=item_line,
             ))
         return out
@@ -458,6 +486,8 @@ class Reader:
                              f"{what}: type {ctype!r} is not a CSL type (use e.g. report, webpage, "
                              "post-weblog, article-journal, book, document)")
             self.text(item, "title", file, line, what, required=True)
+            if "URL" in item:
+                self.url(item, "URL", file, line, what)
             for key in ("issued", "accessed"):
                 if key in item and not _csl_date_ok(item[key]):
                     self.problem(file, self.key_line(item, key, line),
@@ -524,6 +554,11 @@ class Reader:
                 self.problem(file, self.key_line(meta, "date", 1), f"essay: bad date: {exc} ({DATE_HELP})")
         body_line = close + 2
         body = "\n".join(lines[close + 1:])
+        from scrutiny import urls
+
+        for offset, url in urls.unsafe_markdown_links(body):
+            self.problem(file, body_line + offset, f"a link to {url[:60]!r}: its {urls.scheme(url)}: scheme "
+                         "is not allowed (use an https://, http://, mailto: or relative address)")
         for bad in malformed(body, first_line=body_line):
             self.problem(file, bad, "`[[` starts no well-formed reference (write [[type:id]] or "
                          "[[type:id|label]], closed with `]]` in the same paragraph)")

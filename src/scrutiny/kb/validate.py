@@ -191,6 +191,42 @@ class Checker:
                              f"[documents.{doc.id}] names the essay {source}, which does not exist "
                              "(create it, or fix `source`)")
 
+    def manifest_urls(self) -> None:
+        """A document's ``url`` and the project's ``base_url`` become links on the
+        site: only http, https (and mailto for a document) are allowed."""
+        if self.manifest is None:
+            return
+        from scrutiny import urls
+
+        try:
+            lines = self.manifest.path.read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            lines = []
+
+        def line_of(table: str, key: str):
+            start = next((i for i, t in enumerate(lines) if t.strip() == f"[{table}]"), None)
+            if start is None:
+                return None
+            for i in range(start + 1, len(lines)):
+                text = lines[i].strip()
+                if text.startswith("["):
+                    break
+                if text.split("=", 1)[0].strip() == key:
+                    return i + 1
+            return start + 1
+
+        base = (getattr(self.manifest, "project", None) or {}).get("base_url")
+        if isinstance(base, str) and base.strip() and urls.scheme(base) not in ("http", "https"):
+            self.problem("corpus/manifest.toml", line_of("project", "base_url"),
+                         f"[project] base_url {base.strip()[:60]!r} must be an https:// or http:// address "
+                         "(it is the start of every permalink)")
+        for doc in self.manifest.documents.values():
+            if isinstance(doc.url, str) and doc.url.strip():
+                why = urls.problem(doc.url)
+                if why:
+                    self.problem("corpus/manifest.toml", line_of(f"documents.{doc.id}", "url"),
+                                 f"[documents.{doc.id}] url {why}")
+
     def essay_in_manifest(self, essay) -> None:
         if self.manifest is None:
             return
@@ -212,6 +248,7 @@ class Checker:
         self.claims()
         self.essays()
         self.manifest_essays_exist()
+        self.manifest_urls()
         return self.problems
 
 

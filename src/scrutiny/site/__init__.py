@@ -114,6 +114,9 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
 
         stage("static", copy_static, dirs, writer)
+        from scrutiny.site.headers import HEADERS_FILE, headers_file
+
+        r.data(HEADERS_FILE, headers_file())
         stage("home", g.home, r, ctx, dv, kb_key)
         stage("documents", g.documents_index, r, ctx, dv, kb_key)
         stage("document pages", g.document_pages, r, ctx, dv, kb_key, search)

@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scrutiny.urls import safe_href, scheme
+
 DOC_KIND_ORDER = {"policy": 0, "critique": 1}
 STATUS_ORDER = {"contradicted": 0, "unsupported": 1, "contested": 2, "unverifiable": 3, "supported": 4}
 
@@ -202,6 +204,9 @@ def gather(project, kb=None, store=None, cache_dir=None) -> SiteContext:
     manifest = load_manifest(project.manifest_path)
     name = manifest.project.get("name") or Path(project.root).name
     base_url = getattr(project, "base_url", "") or ""
+    if base_url and scheme(base_url) not in ("http", "https"):
+        notes.append(f"base_url {base_url[:60]!r} is not an http(s) address: permalinks are site-relative")
+        base_url = ""
 
     if store is None:
         from scrutiny.store import Store
@@ -227,6 +232,7 @@ def gather(project, kb=None, store=None, cache_dir=None) -> SiteContext:
                         continue
                     d[key] = value
         d["id"] = doc_id
+        d["url"] = safe_href(d.get("url"))  # never a javascript: (or other) link
         d["ingested"] = bool(s and (s.get("passages") or 0) > 0)
         d.setdefault("kind", "policy")
         d["authors"] = [str(a) for a in (d.get("authors") or [])]
@@ -318,6 +324,7 @@ def _load_kb(ctx: SiteContext, project, kb) -> None:
     ctx.stakeholders = {sid: _plain(st) for sid, st in sorted(_items(getattr(kb, "stakeholders", {})))}
     for sid, st in ctx.stakeholders.items():
         st.setdefault("id", sid)
+        st["url"] = safe_href(st.get("url"))
         st["aliases"] = list(st.get("aliases") or [])
     ctx.ties = sorted((_plain(t) for t in getattr(kb, "ties", []) or []), key=lambda t: t["id"])
     ctx.claims = [_plain(c) for c in getattr(kb, "claims", []) or []]

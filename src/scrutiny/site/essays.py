@@ -1,8 +1,8 @@
 """Critique essays (Markdown) as HTML, their ``[[type:id|label]]`` references as links.
 
 markdown-it-py renders the Markdown with raw HTML switched off (a ``<script>``
-in an essay shows as text) and its own link validation (no ``javascript:``
-links). A small inline rule turns each cross-reference into a link made by the
+in an essay shows as text); a link or image whose scheme is not http, https or
+mailto (see :mod:`scrutiny.urls`) is rendered as its text alone. A small inline rule turns each cross-reference into a link made by the
 caller's ``resolve(type, id) -> (href, title) | None``; an unresolved
 reference stays visible as its label, marked as such.
 """
@@ -56,8 +56,11 @@ def _ref_rule(resolve: Resolver, labels: Callable[[str, str], str | None]):
 def render_markdown(body: str, resolve: Resolver, labels=None) -> Markup:
     from markdown_it import MarkdownIt
 
+    from scrutiny.urls import is_safe
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
+    md.validateLink = is_safe  # http, https, mailto and relative links only
     md.inline.ruler.before("link", "scrutiny_ref", _ref_rule(resolve, labels or (lambda k, i: None)))
     # Headings inside an essay start below the page's own <h1>.
     html = md.render(body)

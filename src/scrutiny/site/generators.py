@@ -10,6 +10,7 @@ from collections import defaultdict
 from scrutiny.site.citations import STYLE_LABELS, STYLES, Citer
 from scrutiny.site.context import STATUS_ORDER, SiteContext
 from scrutiny.site.tags import segments
+from scrutiny.urls import safe_href
 
 DOC_SHAPING = ("authored", "commissioned", "published", "funded")
 
@@ -167,7 +168,7 @@ class Derived:
         item = self.ctx.sources.get(sid)
         if sid not in self._source_text:
             self._source_text[sid] = _format_source(item, self.citer) if item else sid
-        url = (item or {}).get("URL") if item else None
+        url = safe_href((item or {}).get("URL")) if item else None
         return {"id": sid, "text": self._source_text[sid], "url": url, "locator": ref.get("locator")}
 
     def sources(self, refs) -> list[dict]:
