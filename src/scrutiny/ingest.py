@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from scrutiny.errors import ProjectError, ReaderError, ScrutinyError
+from scrutiny.errors import ProjectError, ReaderError, ScrutinyError, printable
 from scrutiny.fetch import sha256_file, source_path
 from scrutiny.manifest import DOC_KINDS, DocumentEntry, load_manifest, update_documents
 from scrutiny.passages import make_passages
@@ -93,7 +93,7 @@ def plan_files(project: Project, manifest, files, kind: str | None = None):
     failures)."""
     from slugify import slugify
 
-    from scrutiny.readers import reader_for
+    from scrutiny.readers import reader_for, symlink_reason
 
     if kind and kind not in DOC_KINDS:
         raise ScrutinyError(f"--kind must be one of {', '.join(DOC_KINDS)}, not {kind!r}")
@@ -110,6 +110,9 @@ def plan_files(project: Project, manifest, files, kind: str | None = None):
         path = Path(f)
         display = shown_name(f)
         try:
+            link = symlink_reason(path)
+            if link:  # checked before anything follows it (the target's name is not the file's)
+                raise ReaderError(display, link)
             if not path.exists():
                 raise ReaderError(display, "file not found")
             if not path.is_file():
@@ -170,6 +173,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
     say = progress or (lambda msg: None)
     manifest = load_manifest(project.manifest_path)  # a broken manifest is its own one-line error
     _check_kb(project)
+    report.notices.extend(settle_parts(project, manifest))
     if files:
         candidates, failures = plan_files(project, manifest, files, kind=kind)
         report.documents.extend(failures)
@@ -187,6 +191,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
             candidates.append(Candidate(entry, path, path, _rel(project, path)))
     project.ensure_data_dir()
     store = Store(project.store_path)
+    parts: list[tuple[Path, Path]] = []   # hidden copies not yet in place (step 4)
     try:
         # 1. decide what to read: hash every present source, skip the unchanged
         to_read = []
@@ -238,14 +243,18 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                                                   message="not stored: --strict and another file failed"))
             changed = []
 
-        # 4. copy new and revised files in, then write everything in one transaction
+        # 4. copy new and revised files beside their place (hidden part files of this
+        #    process), write everything in one transaction, register the files in the
+        #    manifest, and only then put the copies in place: a failed or interrupted
+        #    run leaves no unregistered copy in the sources (a killed one leaves a
+        #    hidden part, which the next run settles)
         manifest_updates = {}
         for c, sha, doc, seconds, warnings in changed:
             if c.dest != c.read_path:
                 c.dest.parent.mkdir(parents=True, exist_ok=True)
-                tmp = part_path(c.dest)
+                tmp = _part_path(c.dest)
+                parts.append((tmp, c.dest))
                 copy_new(c.read_path, tmp)  # never through a planted symlink
-                tmp.replace(c.dest)
         # documents no longer in the manifest leave the store (their passage ids stay, as orphans)
         gone = [d["id"] for d in store.documents() if d["id"] not in manifest.documents]
         if changed or gone:
@@ -277,6 +286,9 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                 store.bump_content_version()
         if manifest_updates:
             update_documents(project.manifest_path, manifest_updates)
+        for tmp, dest in parts:
+            tmp.replace(dest)
+        parts = []
 
         # 5. tag the passages that have no tags yet
         if tag:
@@ -289,9 +301,66 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
             say("indexing…")
             report.index = rebuild_index(project, store)
     finally:
+        for tmp, _ in parts:  # an error before the copies were registered: none is kept
+            tmp.unlink(missing_ok=True)
         store.close()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+PART_TAG = "ingest"   # parts are .<name>.<pid>.ingest.part (names.part_path; long names hashed)
+
+
+def _part_path(dest: Path, pid: int | None = None) -> Path:
+    """The hidden copy of ``dest`` that this process writes before the file is registered."""
+    return part_path(dest, tag=f"{os.getpid() if pid is None else pid}.{PART_TAG}")
+
+
+def settle_parts(project: Project, manifest) -> list[str]:
+    """Copies left in corpus/sources/ by an ingest that was killed (its process
+    is gone): put in place when the manifest already registers the file with
+    the copy's sha256 and the file is missing, removed otherwise. Returns what
+    was done, one line each."""
+    folder = project.sources_dir
+    if not folder.is_dir():
+        return []
+    registered = []
+    for entry in manifest.documents.values():
+        try:
+            path = source_path(project.root, entry)
+        except (OSError, ValueError):
+            continue
+        if path.parent == folder:
+            registered.append((path, entry))
+    done = []
+    suffix = f".{PART_TAG}.part"
+    for part in folder.glob(f".*{suffix}"):
+        pid = part.name[:-len(suffix)].rpartition(".")[2]
+        if not pid.isdigit() or _alive(int(pid)) or part.is_symlink():
+            continue
+        dest, entry = next(((p, e) for p, e in registered if _part_path(p, int(pid)).name == part.name),
+                           (None, None))
+        try:
+            if (dest is not None and not dest.exists() and entry.sha256
+                    and sha256_file(part) == entry.sha256):
+                part.replace(dest)
+                done.append(f"{printable(_rel(project, dest))}: put in place (copied by an ingest that was stopped)")
+            else:
+                part.unlink()
+                done.append(f"{printable(_rel(project, part))}: removed (left by an ingest that was stopped)")
+        except OSError:
+            continue
+    return done
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def rebuild_index(project: Project, store) -> dict:
@@ -326,7 +395,7 @@ def _read_all(to_read, max_bytes, workers, say, limits=None):
     pool = Pool(_read_one, workers=workers, limits=limits or Limits())
     out: dict[int, object] = {}
     jobs = [(str(path), max_bytes) for _, path, _, _ in to_read]
-    for index, outcome in pool.run(jobs, on_start=lambda i: say(f"reading {to_read[i][2]}")):
+    for index, outcome in pool.run(jobs, on_start=lambda i: say(f"reading {printable(to_read[i][2])}")):
         rel = to_read[index][2]
         if isinstance(outcome, ReaderError):
             outcome = ReaderError(rel, outcome.reason)

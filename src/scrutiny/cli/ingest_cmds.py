@@ -34,6 +34,7 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
     """
     import sys
 
+    from scrutiny.errors import printable
     from scrutiny.ingest import ingest as run_ingest
     from scrutiny.readers.sandbox import Limits
 
@@ -46,9 +47,12 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
         emit_json({
             "documents": [d.__dict__ for d in report.documents],
             "removed": [{"doc_id": d, "passages": n} for d, n in report.removed.items()],
+            "notices": report.notices,
             "tagging": report.tagging, "index": report.index, "seconds": round(report.seconds, 3),
         })
     else:
+        for notice in report.notices:
+            click.echo(notice)
         for d in report.documents:
             if d.status == "ingested":
                 extra = ""
@@ -56,19 +60,19 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
                     extra = f", {d.redirected} old ids re-anchored, {len(d.orphans)} orphaned"
                 click.echo(f"{d.doc_id}: {d.pages} pages, {d.passages} passages, {d.seconds:.2f}s{extra}")
                 for w in d.warnings:
-                    click.echo(f"{d.path}: warning: {w}", err=True)
+                    click.echo(f"{printable(d.path)}: warning: {printable(w)}", err=True)
                 for o in d.orphans:
-                    click.echo(f"{d.path}: orphaned passage {o}: its text is gone from the new version "
+                    click.echo(f"{printable(d.path)}: orphaned passage {o}: its text is gone from the new version "
                            f"(see `scrutiny show {o}`)", err=True)
             elif d.status == "unchanged":
                 click.echo(f"{d.doc_id}: unchanged ({d.passages} passages)")
             elif d.status == "missing":
-                click.echo(f"{d.doc_id}: missing: {d.message}", err=True)
+                click.echo(f"{printable(d.doc_id)}: missing: {printable(d.message)}", err=True)
         for doc_id, n in report.removed.items():
             click.echo(f"{doc_id}: removed (no longer in the manifest): {n} passages left the store, "
                        "the index and the site; their permalinks now say so")
         for d in report.failed:
-            click.echo(f"{d.path}: {d.message}", err=True)
+            click.echo(f"{printable(d.path)}: {printable(d.message)}", err=True)
         if report.tagging:
             t = report.tagging
             if t.get("tagged"):

@@ -21,7 +21,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        from scrutiny.errors import printable
+
+        where = f"{printable(self.file)}:{self.line}" if self.line else printable(self.file)
         return f"{where}: {self.message}"
 
 

@@ -47,9 +47,29 @@ def reader_for(path) -> str:
         ) from None
 
 
+def symlink_reason(path) -> str | None:
+    """Why ``path`` is refused when it is a symbolic link (None when it is not).
+
+    A source is read only as a regular file: a link planted in a shared
+    corpus could otherwise publish any file the reader can see."""
+    try:
+        if not os.path.islink(path):
+            return None
+        target = os.readlink(path)
+    except OSError:
+        return None
+    from scrutiny.errors import printable
+
+    return (f"refused: this is a symbolic link (to {printable(target)}), not a file; scrutiny reads "
+            "sources only as regular files (replace the link with a copy of the file itself)")
+
+
 def read(path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDocument:
     """Read any supported file. Raises ReaderError naming the file and the reason."""
     path = Path(path)
+    link = symlink_reason(path)
+    if link:
+        raise ReaderError(path, link)
     name = reader_for(path)
     try:
         st = os.stat(path)
