@@ -183,9 +183,10 @@ class Reader:
             if required:
                 self.problem(file, line, f"{what} has no `{key}` (add `{key}: ...`)")
             return None
-        if isinstance(value, (dict, list)):
+        if isinstance(value, (dict, list, bool)):
+            hint = " (put it in quotes if you mean the word)" if isinstance(value, bool) else ""
             self.problem(file, self.key_line(node, key, line),
-                         f"{what}: `{key}` must be text, not a {type(value).__name__}")
+                         f"{what}: `{key}` must be text, not {_type_name(value)}{hint}")
             return None
         return str(value).strip()
 
@@ -223,7 +224,7 @@ class Reader:
             return []
         if isinstance(value, str):
             return [value.strip()]
-        if not isinstance(value, list) or any(isinstance(v, (dict, list)) or v is None for v in value):
+        if not isinstance(value, list) or any(isinstance(v, (dict, list, bool)) or v is None for v in value):
             self.problem(file, self.key_line(node, key, line),
                          f"{what}: `{key}` must be a list of text items, e.g. `{key}: [a, b]`")
             return []
@@ -278,6 +279,10 @@ class Reader:
                     self.problem(file, item_line, f"{what}: a source has unknown field "
                                  f"`{extra[0]}` (a source has `source` and `locator`)")
                 loc = item.get("locator")
+                if isinstance(loc, (dict, list, bool)):
+                    self.problem(file, item_line, f"{what}: a source's `locator` must be text such as "
+                                 f"\"p. 12\", not {_type_name(loc)}")
+                    loc = None
                 refs.append(SourceRef(item["source"].strip(),
                                       str(loc).strip() if loc not in (None, "") else None, item_line))
             else:
@@ -414,7 +419,10 @@ class Reader:
                 self.problem(file, item_line, f"{what}: document {item['doc']!r} has no way to find the "
                              "claim in its text (add `locate: {search: \"a few words\"}` or "
                              "`locate: {passages: [PASSAGE_ID]}`; never a typed-in quote)")
-            out.append(ClaimDocument(str(item["doc"]).strip(), search, passages, item_line))
+            doc = self.text(item, "doc", file, item_line, f"{what}, document")
+            if doc is None:
+                continue
+            out.append(ClaimDocument(doc, search, passages, item_line))
         return out
 
     def evidence(self, node, file, line, what) -> list[Evidence]:
@@ -486,15 +494,19 @@ class Reader:
                              f"{what}: type {ctype!r} is not a CSL type (use e.g. report, webpage, "
                              "post-weblog, article-journal, book, document)")
             self.text(item, "title", file, line, what, required=True)
-            if "URL" in item:
-                self.url(item, "URL", file, line, what)
-            for key in ("issued", "accessed"):
-                if key in item and not _csl_date_ok(item[key]):
-                    self.problem(file, self.key_line(item, key, line),
-                                 f"{what}: bad date in `{key}` (CSL dates look like "
-                                 "{\"date-parts\": [[2017, 7]]})")
+            bad = set()
+            if "URL" in item and self.url(item, "URL", file, line, what) is None and item["URL"] not in (None, ""):
+                bad.add("URL")
+            for key in item:
+                why = _csl_value_problem(key, item[key])
+                if why:
+                    bad.add(key)
+                    self.problem(file, self.key_line(item, key, line), f"{what}: `{key}` {why}")
             if ident and ident not in kb.sources:
-                kb.sources[ident] = json.loads(json.dumps(item, default=str))
+                # a field of the wrong type is reported above and left out, so that
+                # readers of a partial knowledge base never meet it
+                kb.sources[ident] = json.loads(json.dumps({k: v for k, v in item.items() if k not in bad},
+                                                          default=str))
                 lines[ident] = line
         return lines
 
@@ -569,11 +581,56 @@ class Reader:
         return essay if ident else None
 
 
+# CSL 1.0.2 variables by type (the rest are text or numbers).
+CSL_NAME_VARS = frozenset("""
+author chair collection-editor compiler composer container-author contributor curator director
+editor editorial-director executive-producer guest host illustrator interviewer narrator organizer
+original-author performer producer recipient reviewed-author script-writer series-creator translator
+""".split())
+CSL_DATE_VARS = frozenset("accessed available-date event-date issued original-date submitted".split())
+_NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal")
+_NAME_HELP = 'a list of names, e.g. [{"family": "Farmer", "given": "Paul"}] or [{"literal": "NHS England"}]'
+
+
+def _csl_value_problem(key: str, value) -> str | None:
+    """Why ``value`` cannot be CSL variable ``key`` (None when it can): the
+    shapes citeproc and every citation tool expect."""
+    if key in ("id", "type", "title", "URL"):
+        return None  # checked with their own messages
+    if key in CSL_NAME_VARS:
+        if not isinstance(value, list) or not value:
+            return f"must be {_NAME_HELP}"
+        for name in value:
+            if isinstance(name, dict) and any(k in name and not isinstance(name[k], str) for k in _NAME_PARTS):
+                return f"has a name part that is not text ({_NAME_HELP})"
+            if not isinstance(name, dict) or not any(isinstance(name.get(k), str) and name[k].strip()
+                                                     for k in ("family", "given", "literal")):
+                return f"must be {_NAME_HELP}"
+        return None
+    if key in CSL_DATE_VARS:
+        return None if _csl_date_ok(value) else 'is a bad date (CSL dates look like {"date-parts": [[2017, 7]]})'
+    if key == "custom":
+        return None if isinstance(value, dict) else "must be an object of your own fields"
+    if key == "categories":
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else "must be a list of text items"
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return f"must be text or a number, not {_type_name(value)}"
+    return None
+
+
+def _type_name(value) -> str:
+    for kind, name in ((bool, "true/false"), (list, "a list"), (dict, "an object"), (type(None), "null")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
 def _csl_date_ok(value) -> bool:
     if not isinstance(value, dict):
         return False
     if "raw" in value or "literal" in value:
-        return True
+        return all(isinstance(value[k], str) for k in ("raw", "literal") if k in value)
     parts = value.get("date-parts")
     return (isinstance(parts, list) and bool(parts)
             and all(isinstance(p, list) and 1 <= len(p) <= 3 and all(isinstance(n, int) for n in p)
