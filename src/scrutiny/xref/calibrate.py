@@ -27,11 +27,11 @@ class Unit:
 
 
 def load_pairs_spec(path=None) -> dict:
-    from ruamel.yaml import YAML
+    from scrutiny import safeyaml
 
     text = Path(path).read_text(encoding="utf-8") if path else (
         resources.files("scrutiny") / "data" / "xref_pairs.yaml").read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text)
+    return safeyaml.load(text)
 
 
 def label_document(doc_key: str, spec: dict, passages: list) -> tuple[list[Unit], list[Unit]]:
