@@ -33,29 +33,40 @@ class Measured:
         assert "Traceback" not in self.out, self.out
 
 
+# Runs the command as its own child and reports the children's peak RSS. Measured
+# from the test process itself, the figure would include the test process: a
+# child forked from it counts the parent's resident pages until it execs.
+_LAUNCHER = """
+import resource, subprocess, sys
+rc = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as fh:
+    fh.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(rc)
+"""
+
+
 def run_measured(*args, root: Path | None = None, timeout: float = 120, env: dict | None = None) -> Measured:
     """Run ``python -m scrutiny [--root ROOT] ARGS`` and measure it."""
+    import signal
+
     argv = [sys.executable, "-m", "scrutiny"] + (["--root", str(root)] if root else []) + [str(a) for a in args]
     full_env = {**os.environ, **(env or {})}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=full_env)
-        deadline = t0 + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                raise AssertionError(f"{' '.join(argv)} ran over {timeout} s")
-            time.sleep(0.02)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Measured(proc.returncode, out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"), usage.ru_maxrss / 1024, seconds)
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        out_path, err_path = Path(tmp) / "out", Path(tmp) / "err"
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(peak_file), *argv], stdout=out,
+                                    stderr=err, stdin=subprocess.DEVNULL, env=full_env, start_new_session=True)
+            try:
+                rc = proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                raise AssertionError(f"{' '.join(argv)} ran over {timeout} s") from None
+            seconds = time.perf_counter() - t0
+        return Measured(rc, out_path.read_text("utf-8", "replace"), err_path.read_text("utf-8", "replace"),
+                        int(peak_file.read_text()) / 1024, seconds)
 
 
 # --- YAML ---------------------------------------------------------------------------

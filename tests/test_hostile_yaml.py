@@ -12,8 +12,8 @@ from scrutiny import safeyaml
 from scrutiny.safeyaml import InputLimitError
 
 # Peak resident memory allowed for a whole `scrutiny ingest --no-tag` run
-# (Python, click, the readers, SQLite, Whoosh) that meets a bomb.
-INGEST_CAP_MB = 300
+# (Python, click, the readers, SQLite, Whoosh) that meets a bomb (before: 16 GB).
+INGEST_CAP_MB = 150
 
 
 def test_ingest_refuses_a_front_matter_bomb_and_keeps_the_good_document(project, tmp_path):

@@ -96,21 +96,24 @@ def _hit_cap(limit: int | None) -> bool:
     return peak is not None and peak >= limit - 64 * 1048576
 
 
-def _cap_address_space(extra_mb: int) -> int:
+def _cap_address_space(extra_mb: int) -> int | None:
     """Cap this process's address space at what it has now plus ``extra_mb``;
-    returns the cap in bytes."""
+    returns the cap in bytes (None where it cannot be set)."""
     import resource
 
     try:
         with open("/proc/self/statm") as fh:
             current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError):
-        current = 0
+        return None  # no /proc (macOS, which does not enforce RLIMIT_AS anyway): time limit only
     limit = current + extra_mb * 1048576
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        return None
     return limit
 
 
@@ -121,13 +124,15 @@ def _worker(conn, fn, memory_mb: int | None) -> None:
     except OSError:
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if hasattr(signal, "SIGTTOU"):
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # a library's warning never stops a background group
     import faulthandler
 
     faulthandler.disable()  # a crash is reported by the parent in one line, not as a stack dump
     limit = None
     if memory_mb is not None:
         limit = _cap_address_space(memory_mb)
-        _ACTIVE_CAP_MB = memory_mb
+        _ACTIVE_CAP_MB = memory_mb if limit is not None else None
     while True:
         try:
             job = conn.recv()
@@ -227,7 +232,10 @@ class Pool:
                 # give every idle worker a job, starting workers as needed
                 while pending and len(slots) < min(self.workers, len(pending) + sum(s.job is not None for s in slots)):
                     slots.append(self._start(ctx))
-                for slot in slots:
+                for i, slot in enumerate(slots):
+                    if slot.job is None and pending and not slot.proc.is_alive():
+                        slot.conn.close()   # an idle worker that died (killed from outside): replace it
+                        slot = slots[i] = self._start(ctx)
                     if slot.job is None and pending:
                         slot.job = pending.popleft()
                         slot.started = time.monotonic()
