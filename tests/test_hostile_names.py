@@ -34,7 +34,21 @@ def test_a_newline_in_a_file_name_cannot_forge_a_line(project, tmp_path):
 
 def test_printable_escapes_only_what_would_act_on_a_terminal():
     assert printable("Café résumé (2019).pdf") == "Café résumé (2019).pdf"
-    assert printable("a\nb\rc\td\x1b[31m\x7f\u2028\u202e\udcff") == "a\\nb\\rc\\td\\x1b[31m\\x7f\\u2028\\u202e\\udcff"
+    assert printable("a\nb\rc\td\x1b[31m\x7f\u2028\u202e\u200b") == "a\\nb\\rc\\td\\x1b[31m\\x7f\\u2028\\u202e\\u200b"
+    assert printable(os.fsdecode(b"bad\xff.txt")) == "bad\\xff.txt"   # the byte, not a crash on output
+
+
+def test_a_file_name_that_is_not_utf8(project, tmp_path):
+    name = os.fsdecode(b"notes-\xff.txt")
+    (tmp_path / name).write_text("Plain words about pensions.\n\nAnother paragraph here.\n")
+    broken = tmp_path / os.fsdecode(b"broken-\xfe.pdf")
+    broken.write_bytes(b"%PDF-1.4 truncated")
+    res = run_measured("ingest", tmp_path / name, broken, "--no-tag", root=project.root)
+    res.assert_clean()
+    assert res.rc == 1
+    assert res.err.splitlines() == [l for l in res.err.splitlines() if "broken-\\xfe.pdf: not a valid PDF" in l]
+    assert "notes: 1 pages" in res.out
+    assert _sources(project) == ["notes-\ufffd.txt"]
 
 
 @pytest.fixture
@@ -61,15 +75,23 @@ def test_a_symlinked_file_is_refused_as_a_link(project, outside, tmp_path):
 
 
 def test_a_manifest_source_that_is_a_link_is_refused(project, outside):
+    """Out of the project (the confinement check) or within it (the reader): refused
+    as a link either way, and nothing of the target is read."""
     (project.sources_dir / "linked.txt").symlink_to(outside)
+    (project.root / "notes").mkdir()
+    (project.root / "notes" / "draft.txt").write_text("Private draft words, never to be published.\n")
+    (project.sources_dir / "draft.txt").symlink_to(project.root / "notes" / "draft.txt")
     with project.manifest_path.open("a") as fh:
-        fh.write('\n[documents.linked]\ntitle = "Linked"\nkind = "policy"\nsource = "linked.txt"\n')
+        for doc in ("linked", "draft"):
+            fh.write(f'\n[documents.{doc}]\ntitle = "{doc}"\nkind = "policy"\nsource = "{doc}.txt"\n')
     res = run_measured("ingest", "--no-tag", root=project.root)
     res.assert_clean()
     assert res.rc == 1
-    assert f"corpus/sources/linked.txt: refused: this is a symbolic link (to {outside})" in res.err
-    search = run_measured("search", "publish", root=project.root)
-    assert "nobody" not in search.out
+    assert f"leads through a symbolic link to {outside}, outside the project: refused" in res.err
+    assert (f"corpus/sources/draft.txt: refused: this is a symbolic link (to {project.root}/notes/draft.txt), "
+            "not a file") in res.err
+    for word in ("nobody", "draft"):
+        assert run_measured("search", word, "--json", root=project.root).out.count('"passage_id"') == 0
 
 
 def test_a_failed_run_leaves_no_unregistered_copy(project, tmp_path, monkeypatch):

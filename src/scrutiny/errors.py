@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
 def printable(name) -> str:
-    """``name`` (a file name, a path) fit for one line of output: control
-    characters, line and paragraph separators and invisible format characters
-    (bidirectional overrides) are shown as escapes, so that a file called
-    ``"a\\nb.pdf: fine"`` cannot forge a line of its own on stderr."""
-    text = str(name)
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if ch.isprintable():
-            out.append(ch)
-        elif ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    return "".join(out)
+    """``name`` fit for one line of output (see :func:`scrutiny.names.shown`)."""
+    from scrutiny.names import shown
+
+    return shown(name)
 
 
 class ScrutinyError(Exception):

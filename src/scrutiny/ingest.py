@@ -148,7 +148,7 @@ def plan_files(project: Project, manifest, files, kind: str | None = None):
                 source = str(dest.relative_to(project.root))
             else:
                 source = dest.name
-            entry = DocumentEntry(id=doc_id, title=path.stem, kind=kind or "policy", source=source,
+            entry = DocumentEntry(id=doc_id, title=path.stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), kind=kind or "policy", source=source,
                                   extra={"registered": True})
             candidates.append(Candidate(entry, resolved, dest, display, new=True))
         except ReaderError as exc:
@@ -633,8 +633,11 @@ def _where(path: Path, project: Project, pkg: Path) -> str:
 
 
 def _rel(project: Project, path: Path) -> str:
+    """How messages and the store name a file: relative to the root, its folders
+    resolved but not the file itself (a link is named as the link, not its target)."""
+    path = Path(path)
     try:
-        return shown_name(path.resolve().relative_to(project.root))
+        return shown_name((path.parent.resolve() / path.name).relative_to(project.root))
     except ValueError:
         return shown_name(path)
 

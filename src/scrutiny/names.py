@@ -30,11 +30,19 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u206
 
 
 def shown(name) -> str:
-    """``name`` as printed in messages: control and bidi characters escaped."""
+    """``name`` as printed in messages: control, bidi and other characters that
+    are not printable escaped (``\\n``, ``\\x1b``, ``\\u202e``), and a byte that
+    is not UTF-8 shown as ``\\xff`` (printing it raw would stop the output)."""
     text = os.fspath(name) if isinstance(name, os.PathLike) else str(name)
-    if not _CONTROL.search(text):
+    if text.isprintable():
         return text
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if "\udc80" <= ch <= "\udcff":  # a byte the file system name held that is not UTF-8
+        return f"\\x{ord(ch) & 0xff:02x}"
+    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def has_control(name: str) -> bool:
@@ -59,7 +67,9 @@ def safe_file_name(name: str, reserve: int = 0) -> str:
     suffix and a shortened stem followed by ``-`` and eight hex digits of the
     full name's hash. An ordinary name comes back unchanged.
     """
-    clean = unicodedata.normalize("NFC", name)
+    # bytes that are not UTF-8 (surrogate escapes in a name from the file system) become U+FFFD
+    clean = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    clean = unicodedata.normalize("NFC", clean)
     clean = _CONTROL.sub("_", clean).replace("/", "_").replace("\\", "_")
     clean = clean.lstrip(".").strip() or "file"
     limit = NAME_MAX - reserve
