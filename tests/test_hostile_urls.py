@@ -125,7 +125,7 @@ def test_the_site_never_renders_another_scheme_as_a_link(project):
     # the safe ones are still links, the refused ones are gone
     for good in ("https://example.org/taskforce", "mailto:a@example.org", "https://example.org/essay"):
         assert f'href="{good}"' in html, good
-    assert any("base_url" in note for note in stats["notes"])
+    assert any("base_url" in note for note in stats.notes)
 
 
 def test_serve_sends_the_pages_csp_and_the_site_ships_headers(project):

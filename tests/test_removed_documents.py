@@ -40,6 +40,11 @@ def test_a_document_removed_from_the_manifest_leaves_store_index_and_site(projec
     assert "zeppelin hangar" in (project.site_dir / "doc" / "withdrawn-paper" / "index.html").read_text()
 
     _drop_from_manifest(project, "withdrawn-paper")
+    from scrutiny.ingest import pending
+
+    with Store(project.store_path, readonly=True) as store:
+        assert any("removed from the manifest are still in the store (withdrawn-paper)" in p
+                   for p in pending(project, store))
     report = ingest(project, tag=False)
     assert report.removed == {"withdrawn-paper": 3}
     with Store(project.store_path, readonly=True) as store:

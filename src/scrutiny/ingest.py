@@ -520,6 +520,10 @@ def pending(project: Project, store) -> list[str]:
     if behind:
         shown = ", ".join(behind[:5]) + (f" and {len(behind) - 5} more" if len(behind) > 5 else "")
         out.append(f"{len(behind)} document(s) changed or added since the last ingest ({shown})")
+    gone = [d["id"] for d in store.documents() if d["id"] not in manifest.documents]
+    if gone:
+        shown = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
+        out.append(f"{len(gone)} document(s) removed from the manifest are still in the store ({shown})")
     tagged = store.get_meta("tagged_content_version")
     if tagged is not None and (tagged != str(store.content_version)
                                or store.get_meta("tagging_inputs") != tagging_inputs_fingerprint(project)):

@@ -184,6 +184,7 @@ def _fetch(project, result, *, detail, **_) -> StageReport:
 
 
 def _ingest(project, result, *, force, detail, **_) -> StageReport:
+    from scrutiny.errors import printable
     from scrutiny.ingest import ingest
 
     report = ingest(project, force=force, progress=detail)
@@ -196,7 +197,10 @@ def _ingest(project, result, *, force, detail, **_) -> StageReport:
     notes += [f"{d.path}: warning: {w}" for d in read for w in d.warnings]
     notes += [f"{d.path}: {o}: this passage's text is gone from the new version (see `scrutiny show {o}`)"
               for d in read for o in d.orphans]
-    notes += [f"{d.path}: {d.message}" for d in report.failed]
+    notes += [f"{d.path}: {printable(d.message)}" for d in report.failed]
+    notes += list(report.notices)
+    notes += [f"{doc_id}: removed (no longer in the manifest): {n} passages left the store, the index and the "
+              "site; their permalinks now say so" for doc_id, n in report.removed.items()]
     ready = len(read) + len(unchanged)
     passages = sum(d.passages for d in read + unchanged)
     counts = f"{_count(ready, 'document')}, {_count(passages, 'passage')}"
@@ -207,13 +211,15 @@ def _ingest(project, result, *, force, detail, **_) -> StageReport:
     did = []
     if read:
         did.append(f"{len(read)} read")
+    if report.removed:
+        did.append(f"{len(report.removed)} removed")
     if report.tagging:
         did.append("tagged")
     if report.index:
         did.append("indexed")
     if report.failed:
         error = f"{_count(len(report.failed), 'document')} could not be read: " + "; ".join(
-            f"{d.path}: {d.message}" for d in report.failed)
+            f"{d.path}: {printable(d.message)}" for d in report.failed)
         return StageReport("ingest", FAILED, f"ingest: {counts} ({', '.join(did) or 'nothing new'})",
                            notes, error=error)
     if not did:
