@@ -91,3 +91,23 @@ def test_total_is_exact_when_matches_are_in_headings_and_text(tmp_path):
         assert [h["passage_id"] for h in res["hits"]] == [h["passage_id"] for h in ranked["hits"][:n]]
     filtered = search(link, "pension", SearchFilters(page_min=3, page_max=4), limit=3)
     assert filtered["total"] == sum(1 for i in range(40, 80) if i % 4 == 0 or i % 3)
+
+
+def test_figures_and_contents_rank_below_body_text(tmp_path):
+    """The same words in a chart's labels, a contents line and a paragraph:
+    the paragraph comes first, whatever the order of indexing."""
+    link = tmp_path / "data" / "index"
+    words = "Widget depot repairs by region"
+    passages = [
+        {"id": "d-fig", "doc_id": "d", "ord": 0, "kind": "figure", "page": 2, "page_end": 2, "heading": "",
+         "text": f"{words} 0 500 1000"},
+        {"id": "d-toc", "doc_id": "d", "ord": 1, "kind": "contents", "page": 1, "page_end": 1, "heading": "",
+         "text": f"{words} 4"},
+        {"id": "d-body", "doc_id": "d", "ord": 2, "kind": "paragraph", "page": 4, "page_end": 4, "heading": "",
+         "text": f"{words} rose in every district last year, and the longest queue halved, "
+                 "while new staff were trained to carry out the most common jobs on the day."},
+    ]
+    build_index(link, {"d": "D"}, passages)
+    hits = search(link, "widget depot repairs")["hits"]
+    assert [h["passage_id"] for h in hits][0] == "d-body"
+    assert {h["passage_id"] for h in hits} == {"d-fig", "d-toc", "d-body"}

@@ -15,7 +15,7 @@ def _doc(doc_id="d1"):
 def test_schema_versions_and_foreign_keys(tmp_path):
     store = Store(tmp_path / "s.db")
     versions = dict(store.db.execute("SELECT component, version FROM schema_versions").fetchall())
-    assert versions["core"] == 3
+    assert versions["core"] == 4
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     ps = make_passages("nodoc", [Block("paragraph", "Orphan text")])
     with pytest.raises(sqlite3.IntegrityError):
@@ -102,3 +102,25 @@ def test_not_a_store(tmp_path):
     (tmp_path / "junk.db").write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(ProjectError, match="not a scrutiny store"):
         Store(tmp_path / "junk.db", readonly=True)
+
+
+def test_passage_layout_round_trips_with_note_calls_linked(tmp_path):
+    """A table's rows, a note call taken out of the text and the note it calls
+    come back from the store as they went in; the call knows its note and the
+    note its caller."""
+    store = Store(tmp_path / "s.db")
+    blocks = [
+        Block("paragraph", "Depots reopened in 2024 after the winter.", page=3, calls=[(23, "6")]),
+        Block("table", "Depot | Visits / North | 12", page=3, layout={"rows": [["Depot", "Visits"], ["North", "12"]]}),
+        Block("footnote", "6 The reopening date moved twice.", page=3),
+    ]
+    ps = make_passages("d1", blocks)
+    with store.transaction():
+        store.upsert_document(_doc())
+        store.replace_passages("d1", ps)
+    para, table, note = store.passages("d1")
+    assert para["text"] == "Depots reopened in 2024 after the winter."
+    assert para["layout"]["calls"] == [{"at": 23, "mark": "6", "note": note["id"]}]
+    assert para["text"][:23] == "Depots reopened in 2024"
+    assert note["layout"] == {"mark": "6", "called_by": [para["id"]]}
+    assert table["layout"] == {"rows": [["Depot", "Visits"], ["North", "12"]]}

@@ -14,7 +14,7 @@ import shutil
 import time
 from pathlib import Path
 
-SCHEMA_VERSION = 2  # 2: "paged" (does the source have page numbers?)
+SCHEMA_VERSION = 3  # 2: "paged" (does the source have page numbers?); 3: "rank" by passage kind
 
 
 def schema():
@@ -29,6 +29,10 @@ def schema():
         paged=fields.STORED(),    # False for flowing text (HTML, Markdown...): no page to show
         ord=fields.STORED(),
         kind=fields.ID(stored=True),
+        # a passage's score is multiplied by this (scrutiny.passages.KIND_RANK):
+        # figures, contents pages and covers come below the body text
+        rank=fields.NUMERIC(int, sortable=True),  # per cent
+        layout=fields.STORED(),   # OCR confidence, a table's label: what a hit shows
         page=fields.NUMERIC(int, stored=True),
         page_end=fields.STORED(),
         heading=fields.TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
@@ -49,6 +53,8 @@ def build_index(index_link: Path, documents: dict, passages, facets: dict | None
     Returns {"passages": n, "seconds": s, "rate": passages per second}.
     """
     from whoosh import index as windex
+
+    from scrutiny.passages import KIND_RANK
 
     facets = facets or {}
     index_link = Path(index_link)
@@ -75,6 +81,7 @@ def build_index(index_link: Path, documents: dict, passages, facets: dict | None
                     passage_id=p["id"], doc_id=p["doc_id"], doc_label=documents.get(p["doc_id"], p["doc_id"]),
                     paged=paged is None or p["doc_id"] in paged,
                     ord=p["ord"], kind=p["kind"], page=p["page"], page_end=p["page_end"],
+                    rank=round(100 * KIND_RANK.get(p["kind"], 1.0)), layout=_shown_layout(p.get("layout")),
                     heading=p.get("heading") or "", text=p["text"],
                     tags=",".join(f.get("tags", ())), stakeholders=",".join(f.get("stakeholders", ())),
                 )
@@ -86,6 +93,14 @@ def build_index(index_link: Path, documents: dict, passages, facets: dict | None
     seconds = time.perf_counter() - t0
     _remove_stale(parent, keep=target)
     return {"passages": len(passages), "seconds": seconds, "rate": len(passages) / seconds if seconds else 0.0}
+
+
+def _shown_layout(layout: dict | None) -> dict | None:
+    """What a search hit shows of a passage's layout: OCR confidence, label."""
+    if not layout:
+        return None
+    out = {k: layout[k] for k in ("ocr", "label") if layout.get(k)}
+    return out or None
 
 
 def _swap(link: Path, target: Path) -> None:

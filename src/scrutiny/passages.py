@@ -17,7 +17,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from scrutiny.readers.base import HEADING, Block
+from scrutiny.readers.base import CONTENTS, FIGURE, FOOTNOTE, FRONT_MATTER, HEADING, Block
+
+# Kinds of passage that show what a page is, not what the document says:
+# the tagger finds no claims in them (a chart's axis labels are not statistics,
+# a contents line is not a commitment) ...
+NO_CLAIM_KINDS = frozenset({FIGURE, CONTENTS, FRONT_MATTER})
+# ... and search ranks them below the body text (score multiplied by this).
+KIND_RANK = {FIGURE: 0.35, CONTENTS: 0.25, FRONT_MATTER: 0.3}
 
 PASSAGE_SEPARATOR = "\n\n"
 _ws = re.compile(r"\s+")
@@ -54,6 +61,18 @@ class Passage:
     char_start: int = 0
     char_end: int = 0
     page_breaks: list[int] = field(default_factory=list)  # offsets in text where a page begins
+    # What the kind needs besides its text (see Block.layout), and the note
+    # calls: layout["calls"] = [{"at": offset, "mark": "6", "note": note passage id}];
+    # a footnote's layout["called_by"] lists the passages that call it.
+    layout: dict = field(default_factory=dict)
+
+    @property
+    def calls(self) -> list[dict]:
+        return self.layout.get("calls") or []
+
+    @property
+    def ocr(self) -> dict | None:
+        return self.layout.get("ocr")
 
     def page_at(self, offset: int) -> int:
         return page_at(self.page, self.page_breaks, offset)
@@ -67,7 +86,7 @@ class Passage:
             "id": self.id, "doc_id": self.doc_id, "ord": self.ord, "page": self.page,
             "page_end": self.page_end, "kind": self.kind, "heading": self.heading,
             "text": self.text,
-        }
+        } | ({"layout": self.layout} if self.layout else {})
 
 
 def page_at(first_page: int, page_breaks, offset: int) -> int:
@@ -86,8 +105,10 @@ def passage_page_at(passage: dict, offset: int) -> int:
     return page_at(passage["page"], passage.get("page_breaks") or (), offset)
 
 
-def _collapse(text: str, breaks: list[int]) -> tuple[str, list[int]]:
-    """Collapse white space and strip, moving the page-break offsets with it."""
+def _collapse(text: str, breaks: list[int], calls: int = 0) -> tuple[str, list[int]]:
+    """Collapse white space and strip, moving the offsets in ``breaks`` with
+    it; the last ``calls`` of them are note calls, which stay after the text
+    before them (a page break moves on to the text after a space)."""
     if not breaks:
         return _ws.sub(" ", text).strip(), []
     out, mapping, prev_space = [], [], True  # leading space is dropped
@@ -105,24 +126,31 @@ def _collapse(text: str, breaks: list[int]) -> tuple[str, list[int]]:
         out.pop()
     collapsed = "".join(out)
     moved = []
-    for b in breaks:
+    for i, b in enumerate(breaks):
         b = min(max(b, 0), len(text))
         m = mapping[b]
-        # a break that lands on a space belongs to the first character after it
-        while m < len(collapsed) and collapsed[m] == " ":
-            m += 1
+        if i < len(breaks) - calls:
+            # a break that lands on a space belongs to the first character after it
+            while m < len(collapsed) and collapsed[m] == " ":
+                m += 1
+        elif 0 < b <= len(text) and text[b - 1].isspace():
+            m = mapping[len(text[:b].rstrip())]  # a call after "2024 " stays after "2024"
         moved.append(min(m, len(collapsed)))
     return collapsed, moved
 
 
 def make_passages(doc_id: str, blocks: list[Block]) -> list[Passage]:
-    """Turn a reader's blocks into passages (one per block), in reading order."""
+    """Turn a reader's blocks into passages (one per block), in reading order;
+    note calls are linked to their notes (see :func:`link_notes`)."""
     passages: list[Passage] = []
     seen: dict[str, int] = {}
     headings: list[tuple[int, str]] = []  # (level, text) stack
     offset = 0
     for block in blocks:
-        text, breaks = _collapse(block.text, list(block.page_breaks or ()))
+        breaks = list(block.page_breaks or ())
+        calls = list(block.calls or ())
+        text, moved = _collapse(block.text, breaks + [at for at, _ in calls], len(calls))
+        breaks, call_at = moved[:len(breaks)], moved[len(breaks):]
         if not text:
             continue
         if block.kind == HEADING:
@@ -142,16 +170,59 @@ def make_passages(doc_id: str, blocks: list[Block]) -> list[Passage]:
         pid = base if n == 1 else f"{base}-{n}"
         if passages:
             offset += len(PASSAGE_SEPARATOR)
+        layout = dict(block.layout or {})
+        if calls:
+            layout["calls"] = [{"at": at, "mark": mark} for at, (_, mark) in zip(call_at, calls)]
         passages.append(
             Passage(
                 id=pid, doc_id=doc_id, ord=len(passages), kind=block.kind,
                 page=block.page, page_end=block.page_end or block.page, text=text,
                 heading_path=path, char_start=offset, char_end=offset + len(text),
-                page_breaks=breaks,
+                page_breaks=breaks, layout=layout,
             )
         )
         offset += len(text)
+    link_notes(passages)
     return passages
+
+
+_NOTE_MARK = re.compile(r"^\s*([0-9]{1,3}|[*\u2020\u2021\u00a7])(?=\s|$)")
+
+
+def note_mark(passage) -> str | None:
+    """The mark a footnote opens with ("6" in "6 See the annual report")."""
+    layout = passage.layout if hasattr(passage, "layout") else (passage.get("layout") or {})
+    if layout.get("mark"):
+        return layout["mark"]
+    m = _NOTE_MARK.match(passage.text if hasattr(passage, "text") else passage["text"])
+    return m.group(1) if m else None
+
+
+def link_notes(passages: list[Passage]) -> None:
+    """Point each note call at its note, and each note at the passages that
+    call it (in place). A call's note is the footnote with the same mark on
+    the page of the call; else the first one after it (notes at the end of a
+    chapter or document); else the nearest one before it."""
+    notes: dict[str, list[Passage]] = {}
+    for p in passages:
+        if p.kind == FOOTNOTE:
+            mark = note_mark(p)
+            if mark:
+                p.layout["mark"] = mark
+                notes.setdefault(mark, []).append(p)
+    for p in passages:
+        for call in p.calls:
+            found = notes.get(call["mark"]) or []
+            if not found:
+                continue
+            page = p.page_at(call["at"])
+            same = [n for n in found if n.page == page]
+            after = [n for n in found if n.ord > p.ord]
+            note = (same or after or sorted(found, key=lambda n: -n.ord))[0]
+            call["note"] = note.id
+            called_by = note.layout.setdefault("called_by", [])
+            if p.id not in called_by:
+                called_by.append(p.id)
 
 
 def full_text(passages) -> str:

@@ -89,6 +89,31 @@ def _check_filters(searcher, filters: SearchFilters) -> None:
                     "(list ids with `scrutiny stakeholders`)")
 
 
+def _ranked(base):
+    """``base`` (BM25F) with each passage's score multiplied by its ``rank``
+    column (1 for body text, less for figures, contents pages and covers)."""
+    from whoosh import scoring
+
+    class Ranked(scoring.WeightingModel):
+        def scorer(self, searcher, fieldname, text, qf=1):
+            inner = base.scorer(searcher, fieldname, text, qf=qf)
+            reader = searcher.reader()
+            ranks = reader.column_reader("rank") if reader.has_column("rank") else None
+            return _RankScorer(inner, ranks) if ranks is not None else inner
+
+    class _RankScorer(scoring.BaseScorer):
+        def __init__(self, inner, ranks):
+            self.inner, self.ranks = inner, ranks
+
+        def supports_block_quality(self):
+            return False
+
+        def score(self, matcher):
+            return self.inner.score(matcher) * (self.ranks[matcher.id()] or 100) / 100
+
+    return Ranked()
+
+
 def search(index_link, query: str, filters: SearchFilters | None = None, limit: int = 10,
            marks: tuple[str, str] = ("**", "**")) -> dict:
     """Run ``query``; returns {query, total, hits: [{passage_id, doc_id, ...}]}."""
@@ -105,7 +130,9 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
     except Exception as exc:  # whoosh raises assorted errors on odd syntax
         raise ScrutinyError(f"could not parse the query {query!r}: {exc}") from None
     hits_out = []
-    with ix.searcher() as searcher:
+    from whoosh import scoring
+
+    with ix.searcher(weighting=_ranked(scoring.BM25F())) as searcher:
         _check_filters(searcher, filters)
         results = _collect(searcher, q, _filter_query(filters), limit)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
@@ -127,6 +154,7 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
                 "text": text,
                 "snippet": snippet,
                 "tags": [t for t in (hit.get("tags") or "").split(",") if t],
+                **({"ocr": hit["layout"]["ocr"]} if (hit.get("layout") or {}).get("ocr") else {}),
             })
     return {"query": query, "total": total, "hits": hits_out}
 

@@ -76,6 +76,12 @@ CORE_MIGRATIONS = [
     -- that a sentence of a passage running overleaf gets its own page.
     ALTER TABLE passages ADD COLUMN page_breaks TEXT NOT NULL DEFAULT '[]';
     """,
+    """
+    -- What a passage's kind needs besides its text (JSON object): a table's
+    -- rows and caption, a contents page's entries, note calls taken out of the
+    -- text and the notes they call, a note's callers, OCR confidence.
+    ALTER TABLE passages ADD COLUMN layout TEXT NOT NULL DEFAULT '{}';
+    """,
 ]
 
 
@@ -227,12 +233,13 @@ class Store:
         self.db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
         self.db.executemany(
             "INSERT INTO passages (id, doc_id, ord, kind, page, page_end, heading, heading_path, "
-            "text, char_start, char_end, page_breaks) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "text, char_start, char_end, page_breaks, layout) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     p.id, doc_id, p.ord, p.kind, p.page, p.page_end, p.heading,
                     json.dumps(p.heading_path, ensure_ascii=False), p.text, p.char_start, p.char_end,
                     json.dumps(list(getattr(p, "page_breaks", ()) or ())),
+                    json.dumps(getattr(p, "layout", None) or {}, ensure_ascii=False, sort_keys=True),
                 )
                 for p in passages
             ],
@@ -336,4 +343,6 @@ def _passage(row) -> dict:
     d["heading_path"] = json.loads(d["heading_path"] or "[]")
     if "page_breaks" in d:
         d["page_breaks"] = json.loads(d["page_breaks"] or "[]")
+    if "layout" in d:
+        d["layout"] = json.loads(d["layout"] or "{}")
     return d

@@ -28,6 +28,8 @@ import time
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
+from scrutiny.passages import NO_CLAIM_KINDS  # figures, contents pages, covers: no claims
+
 NLP_MIGRATIONS = [
     """
     CREATE TABLE nlp_tagged (
@@ -259,7 +261,7 @@ def _store_doc(db, row, doc, counts) -> None:
                    [(pid, c["start"], c["end"]) for c in doc._.claims or []])
     claims = []
     text = row["text"]  # the passage text the doc was made from (Doc.text would rebuild it)
-    for c in doc._.claims or []:
+    for c in doc._.claims if row["kind"] not in NO_CLAIM_KINDS and doc._.claims else []:
         kinds = c.get("kinds") or {}
         if not kinds:
             continue

@@ -14,8 +14,11 @@ HEADING = "heading"
 PARAGRAPH = "paragraph"
 LIST_ITEM = "list_item"
 FOOTNOTE = "footnote"
-TABLE = "table"
-BLOCK_KINDS = (HEADING, PARAGRAPH, LIST_ITEM, FOOTNOTE, TABLE)
+TABLE = "table"                # rows and cells in ``Block.layout["rows"]``
+FIGURE = "figure"              # the text of a chart or diagram, with its caption
+CONTENTS = "contents"          # a contents page: entries in ``Block.layout["entries"]``
+FRONT_MATTER = "front_matter"  # covers, title and imprint pages
+BLOCK_KINDS = (HEADING, PARAGRAPH, LIST_ITEM, FOOTNOTE, TABLE, FIGURE, CONTENTS, FRONT_MATTER)
 
 
 @dataclass
@@ -30,6 +33,15 @@ class Block:
     # Readers of paged formats (PDF) fill it so that a sentence can be given
     # its own page; len(page_breaks) == page_end - page.
     page_breaks: list[int] = field(default_factory=list)
+    # Note calls taken out of ``text``: (offset in text, the mark as printed, "6").
+    # The text a quotation uses has no call numbers in it; the mark stays here.
+    calls: list[tuple[int, str]] = field(default_factory=list)
+    # What the kind needs besides the text (JSON-serialisable): a table's
+    # "rows" (lists of cell texts), "caption" and "label" ("Table 3"); a
+    # contents page's "entries" ({"text", "page": the number printed}); a
+    # footnote's "mark"; "ocr": {"confidence": mean word confidence, 0-100}
+    # for text read from a page image.
+    layout: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.page_end is None:
