@@ -398,12 +398,12 @@ NUMBERS_PARAGRAPHS = [
     ([[("The north depot reopened on 3 March 2024", False), ("1", True), (" after a closure that", False)],
       [("lasted most of the winter, and about 17.8", False), ("2", True), (" thousand repairs", False)],
       [("were booked in its first year; the queue shrank by 3.5", False), ("14", True), (" per cent.", False)]],
-     "The north depot reopened on 3 March 2024 1 after a closure that lasted most of the winter, and "
-     "about 17.8 2 thousand repairs were booked in its first year; the queue shrank by 3.5 14 per cent."),
+     "The north depot reopened on 3 March 2024[^1] after a closure that lasted most of the winter, and "
+     "about 17.8[^2] thousand repairs were booked in its first year; the queue shrank by 3.5[^14] per cent."),
     ([[("12.", False), ("27.4% of callers aged 50-63", False, 1.4), ("3", True),
        (" waited more than a week for a", False)],
       [("visit, against 9.1% in the year before.", False, 18.5)]],
-     "12. 27.4% of callers aged 50-63 3 waited more than a week for a visit, against 9.1% in the year before."),
+     "12. 27.4% of callers aged 50-63[^3] waited more than a week for a visit, against 9.1% in the year before."),
     ([[("13.", False), ("The south depot kept its own waiting list for", False, 1.4)],
       [("spare parts, which made the two counts hard to compare.", False, 18.5)]],
      "13. The south depot kept its own waiting list for spare parts, which made the two counts hard to compare."),
@@ -416,31 +416,44 @@ NUMBERS_NOTES = [
 ]
 
 
-def make_numbers_pdf(path: Path, embed_font: bool = False) -> list[tuple[str, str]]:
+def with_calls(marked: str) -> tuple[str, list[tuple[int, str]]]:
+    """Text written with note calls as "[^6]" -> (the text without them, the
+    calls as (offset, mark)), as a reader gives a block's text and calls."""
+    import re
+
+    text, calls, pos = "", [], 0
+    for m in re.finditer(r"\[\^([^\]]+)\]", marked):
+        text += marked[pos:m.start()]
+        calls.append((len(text), m.group(1)))
+        pos = m.end()
+    return text + marked[pos:], calls
+
+
+def make_numbers_pdf(path: Path, embed_font: bool = False) -> list[tuple[str, str, list]]:
     """A one-page report whose note references are raised digits written
     straight after numbers ("2024" + raised "1"), whose notes open with a raised
     number glued to a figure, and whose numbered paragraphs are set apart from
-    their label by a gap with no space character. Returns (kind, text) of every
-    block, as a reader must give it."""
+    their label by a gap with no space character. Returns (kind, text, calls)
+    of every block, as a reader must give it."""
     rng = random.Random(5)
     w = ReportWriter(header=None, footer=False, embed_font=embed_font)
     w.heading(NUMBERS_OPENING, 1)
     w.paragraph(filler_sentences(rng, 3))
-    out = [("heading", NUMBERS_OPENING), ("paragraph", w.truth[-1].text)]
+    out = [("heading", NUMBERS_OPENING, []), ("paragraph", w.truth[-1].text, [])]
     for lines, text in NUMBERS_PARAGRAPHS:
         w.y += 8
         for runs in lines:
             w.y += BODY_LEAD
             write_runs(w, w.y, runs)
-        out.append(("paragraph", text))
+        out.append(("paragraph", *with_calls(text)))
     w.paragraph(filler_sentences(rng, 4))
-    out.append(("paragraph", w.truth[-1].text))
+    out.append(("paragraph", w.truth[-1].text, []))
     y = BOTTOM - FOOT_LEAD * len(NUMBERS_NOTES) + 6
     w.pdf.line(LEFT, y - 12, LEFT + 120, y - 12)
     for runs, text in NUMBERS_NOTES:
         write_runs(w, y, runs, size=FOOT_SIZE)
         y += FOOT_LEAD
-        out.append(("footnote", text))
+        out.append(("footnote", text, []))
     w.save(path)
     return out
 

@@ -362,6 +362,18 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"[0-9a-z]+", text)
 
 
+def _printed(b, sep: str = "") -> tuple[str, list[int]]:
+    """A block's text as the page prints it: its note calls put back where
+    they stand (``sep`` before each), and its page breaks moved with them.
+    The reader takes calls out of the text (a quotation must not carry them);
+    pdftotext prints them glued to the word before."""
+    text, breaks = b.text, list(b.page_breaks)
+    for at, mark in sorted(b.calls, reverse=True):
+        text = text[:at] + sep + mark + text[at:]
+        breaks = [k + (len(sep + mark) if k > at else 0) for k in breaks]
+    return text, breaks
+
+
 def _squash(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
@@ -400,7 +412,7 @@ def test_real_pdfs_keep_97_percent_of_body_words(real_pdfs, capsys):
             theirs.update(_tokens("\n".join(_body_lines(page, running, number))))
         ours = Counter()
         for b in read(path).blocks:
-            ours.update(_tokens(b.text))
+            ours.update(_tokens(_printed(b)[0]))
         found = sum(min(n, ours[w]) for w, n in theirs.items())
         total = sum(theirs.values())
         coverage = found / total
@@ -437,7 +449,7 @@ def test_real_pdfs_sampled_sentences_sit_on_their_true_page(real_pdfs):
         sample = random.Random(path.name).sample(candidates, 20)
         missing = []
         for number, sentence in sample:
-            on_page = "".join(_squash(b.text) for b in doc.blocks if b.page <= number <= b.page_end)
+            on_page = "".join(_squash(_printed(b)[0]) for b in doc.blocks if b.page <= number <= b.page_end)
             if _squash(sentence) not in on_page:
                 missing.append((number, " ".join(sentence.split())[:90]))
         assert not missing, f"{path.name}: sentences not found on their page: {missing}"
@@ -472,20 +484,21 @@ def test_real_pdfs_sentences_of_blocks_over_a_page_break_get_their_own_page(real
             assert len(b.page_breaks) == b.page_end - b.page, (path.name, b)
             if b.page_end == b.page:
                 continue
-            edges = [0] + b.page_breaks + [len(b.text)]
+            text, page_breaks = _printed(b)
+            edges = [0] + page_breaks + [len(text)]
             probes = []
-            for m in re.finditer(r"(?:^|(?<=[.!?;:] ))\S", b.text):  # sentence (and clause) starts
+            for m in re.finditer(r"(?:^|(?<=[.!?;:] ))\S", text):  # sentence (and clause) starts
                 probes.append((m.start(), min(m.start() + 60, next(e for e in edges if e > m.start()))))
-            for brk in b.page_breaks:  # either side of each break
-                probes += [(max(0, brk - 40), brk), (brk, min(brk + 40, len(b.text)))]
+            for brk in page_breaks:  # either side of each break
+                probes += [(max(0, brk - 40), brk), (brk, min(brk + 40, len(text)))]
             for start, end in probes:
-                piece = _squash(b.text[start:end])
+                piece = _squash(text[start:end])
                 if len(piece) < 12:
                     continue
                 checked += 1
-                page = page_at(b.page, b.page_breaks, start)
+                page = page_at(b.page, page_breaks, start)
                 if piece not in pages[page - 1]:
-                    wrong.append((page, b.text[start:end]))
+                    wrong.append((page, text[start:end]))
         assert checked >= 20, f"{path.name}: only {checked} checks (the PDF should have paragraphs over page breaks)"
         assert not wrong, f"{path.name}: text not on the page page_breaks gives: {wrong[:5]}"
 
@@ -495,15 +508,17 @@ def test_real_pdfs_sentences_of_blocks_over_a_page_break_get_their_own_page(real
 @pytest.mark.parametrize("embed_font", [False, True], ids=["helvetica", "embedded"])
 def test_raised_note_references_after_numbers_stay_apart(tmp_path, embed_font):
     """A note reference set as raised small digits straight after a number
-    ("2024" + raised "1") gets a space, as after a word, so that a quotation
-    never reads "20241"; a note whose raised number is glued to a figure reads
-    "2 16 thousand"; a paragraph label set apart by a gap reads "12. 27.4%"."""
+    ("2024" + raised "1") is a call, a mark beside the text and not in it, so
+    that a quotation never reads "20241" (nor "2024 1"); a note whose raised
+    number is glued to a figure reads "2 16 thousand"; a paragraph label set
+    apart by a gap reads "12. 27.4%"."""
     from helpers_fixtures import make_numbers_pdf
 
     path = tmp_path / "numbers.pdf"
     expected = make_numbers_pdf(path, embed_font=embed_font)
-    got = [(b.kind, b.text) for b in read(path).blocks]
+    got = [(b.kind, b.text, b.calls) for b in read(path).blocks]
     assert got == expected
+    assert any(calls for _, _, calls in expected)
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -554,9 +569,10 @@ def test_real_pdfs_numbers_are_the_numbers_pdftotext_prints(real_pdfs):
         pages = [_numbers(p) for p in texts]
         ours: dict = {}
         for b in read(path).blocks:  # a block over a page break: each page's part on its page
-            edges = [0] + b.page_breaks + [len(b.text)]
+            text, page_breaks = _printed(b, " ")  # the calls too: the page prints them
+            edges = [0] + page_breaks + [len(text)]
             for i in range(len(edges) - 1):
-                ours.setdefault(b.page + i, Counter()).update(_numbers(b.text[edges[i]:edges[i + 1]]))
+                ours.setdefault(b.page + i, Counter()).update(_numbers(text[edges[i]:edges[i + 1]]))
         extra = []
         for page, counts in sorted(ours.items()):
             over = counts - pages[page - 1]

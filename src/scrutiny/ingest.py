@@ -27,7 +27,7 @@ from scrutiny.readers import DEFAULT_MAX_BYTES
 
 # Bump when readers or passage-making change in a way that alters passages:
 # every document is then re-read once, and its old ids are re-anchored.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"  # 3: note calls as marks, passage layout
 
 
 @dataclass

@@ -34,6 +34,11 @@ HYPHEN_MARK = "\ufffe"  # pdfium's own marker for a hyphen at a line end
 # the Dehyphenator (which keeps it in place) and then takes it out, recording
 # the offsets. :func:`clean` removes it like any control character.
 PAGE_MARK = "\x01"
+# A note call ("...in 2025" + raised "6") travels through the same steps
+# wrapped in these (private-use characters, which NFKC leaves alone); then
+# :func:`take_marks` takes it out of the text and records where it stood.
+CALL_OPEN, CALL_CLOSE = "\ue000", "\ue001"
+_CALL = re.compile(CALL_OPEN + "([^" + CALL_CLOSE + "]*)" + CALL_CLOSE)
 
 # Prefixes that usually make hyphenated compounds in policy English.
 COMPOUND_PREFIXES = frozenset(
@@ -44,6 +49,38 @@ COMPOUND_PREFIXES = frozenset(
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\ufeff]")
 _SPLIT = re.compile(r"[\s.,;:!?()\[\]{}\"\u201c\u201d\u2018/\u2013\u2014*]+")
 _MARKED = re.compile(r"([^\W\d_]+)\s*" + HYPHEN_MARK + r"\s*(" + PAGE_MARK + r"*)\s*([^\W_]+)", re.UNICODE)
+
+
+def take_marks(text: str) -> tuple[str, list[int], list[tuple[int, str]]]:
+    """Take :data:`PAGE_MARK` and the wrapped note calls out of a block's final
+    text: (text, offsets where each further page begins, [(offset, mark)] of
+    the calls, each standing right after the text it follows)."""
+    if PAGE_MARK not in text and CALL_OPEN not in text:
+        return text, [], []
+    out: list[str] = []
+    breaks: list[int] = []
+    calls: list[tuple[int, str]] = []
+    n = 0
+    pos = 0
+    while pos < len(text):
+        ch = text[pos]
+        if ch == PAGE_MARK:
+            breaks.append(n)
+            pos += 1
+            continue
+        if ch == CALL_OPEN:
+            m = _CALL.match(text, pos)
+            if m:
+                calls.append((n, m.group(1)))
+                pos = m.end()
+                continue
+        if ch in (CALL_OPEN, CALL_CLOSE):  # a stray half of a pair: never text
+            pos += 1
+            continue
+        out.append(ch)
+        n += 1
+        pos += 1
+    return "".join(out), breaks, calls
 
 
 def clean(text: str) -> str:

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrutiny.errors import ReaderError
-from scrutiny.readers._clean import HYPHEN_MARK, PAGE_MARK, Dehyphenator, clean
+from scrutiny.readers._clean import CALL_CLOSE, CALL_OPEN, HYPHEN_MARK, PAGE_MARK, Dehyphenator, clean, take_marks
 from scrutiny.readers.base import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, Block, ReadDocument
 
 EXTENSIONS = (".pdf",)
@@ -55,7 +55,7 @@ _NUMBERED = re.compile(r"^\s*(?:\(?([0-9]{1,3}(?:\.[0-9]{1,3})*|[a-z]|[ivx]{1,5}
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:page|p\.?)\s*)?[-\u2013\u2014(]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-\u2013\u2014)]?"
     r"(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
-_TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)\]](?:\s?[0-9*\u2020\u2021]{1,3})?\s*$")  # a note mark may follow
+_TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)\]](?:\s?[0-9*\u2020\u2021]{1,3}|\ue000[0-9]{1,3}\ue001)?\s*$")  # a note mark may follow
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _PAGE_TOKEN = re.compile(r"\w+")
 _URLISH = re.compile(r"(?:https?://|www\.)\S*$")
@@ -244,14 +244,15 @@ def _page_lines(raw, page, textpage, number: int, bold_cache: dict) -> list[Line
                         or bool(flags.value & (1 << 18))
             if size <= 0:
                 size = 10.0
-            if _ANY_DIGIT.search(stripped):
-                cuts.extend(_raised_marks(stripped, a, size, cuts_from, char_index, get_loose, textpage, prect, rect))
-            line = Line(_spaced(stripped, cuts) if cuts else stripped, x0, x1, y0, y1, size, bold, number,
-                        mark=fix is not None)
+            calls = _raised_marks(stripped, a, size, cuts_from, char_index, get_loose, textpage, prect, rect) \
+                if _ANY_DIGIT.search(stripped) else ()
+            line = Line(_spaced(stripped, cuts, 0, calls) if cuts or calls else stripped, x0, x1, y0, y1, size,
+                        bold, number, mark=fix is not None)
             # two columns (or table cells) side by side on one baseline: pdfium puts
             # them on one line; its text rectangles show the gap
             if multi_rect and " " in stripped and count_rects(textpage, char_index(a), cb - char_index(a) + 1) > 1:
-                lines.extend(_split_at_gaps(raw, textpage, line, a, b, text, identity, [a + c for c in cuts]))
+                lines.extend(_split_at_gaps(raw, textpage, line, a, b, text, identity, [a + c for c in cuts],
+                                            [a + c for c in calls]))
             else:
                 lines.append(line)
         pos += seg_len + 2
@@ -276,12 +277,22 @@ def _lower_start(line: str, a: int, limit: float, char_index, get_loose, textpag
     return lo
 
 
-def _spaced(text: str, cuts, start: int = 0) -> str:
-    """``text`` with a space put before each offset in ``cuts`` (offsets into the
-    page text, ``start`` being where ``text`` begins in it)."""
-    for cut in sorted(set(cuts), reverse=True):
-        k = cut - start
-        if 0 < k < len(text) and text[k - 1] != " ":
+def _spaced(text: str, cuts, start: int = 0, calls=()) -> str:
+    """``text`` with a space put before each offset in ``cuts``, and the run of
+    digits at each offset in ``calls`` (a raised note call) wrapped in
+    :data:`CALL_OPEN` ... :data:`CALL_CLOSE` (offsets into the page text,
+    ``start`` being where ``text`` begins in it)."""
+    calls = {c - start for c in calls}
+    for k in sorted({c - start for c in cuts} | calls, reverse=True):
+        if not 0 < k < len(text):
+            continue
+        if k in calls:
+            e = k
+            while e < len(text) and text[e].isdigit():
+                e += 1
+            if e > k:
+                text = text[:k] + CALL_OPEN + text[k:e] + CALL_CLOSE + text[e:]
+        elif text[k - 1] != " ":
             text = text[:k] + " " + text[k:]
     return text
 
@@ -334,8 +345,8 @@ def _label_gap(line: str, a: int, size: float, char_index, get_loose, textpage, 
 def _raised_marks(line: str, a: int, size: float, skip: int, char_index, get_loose, textpage, prect, rect) -> list[int]:
     """Offsets where a footnote reference set as raised smaller digits is glued to
     what comes before it: a word ("million45"), a closing mark ("report.3") or a
-    number ("2025" + "6", "17.8" + "51"). A space goes there (as pdftotext
-    prints them), so that a reference never reads as part of a number or a word.
+    number ("2025" + "6", "17.8" + "51"). The call becomes a mark, not text
+    (see :data:`CALL_OPEN`), so that it never reads as part of a number or a word.
     One pdfium call per run of digits (those ending before ``skip`` are not
     looked at), more only for the raised ones."""
     cuts = []
@@ -364,7 +375,7 @@ def _raised_marks(line: str, a: int, size: float, skip: int, char_index, get_loo
 
 
 def _split_at_gaps(raw, textpage, line: Line, a: int, b: int, text: str, identity: bool,
-                   spaces=()) -> list[Line]:
+                   spaces=(), calls=()) -> list[Line]:
     """Split a line where its text rectangles leave a gap wider than 1.5 line
     heights (``line.size`` is the height of the font's loose box, about 1.2-1.4 em):
     a gutter between columns, not the tab after a heading's number."""
@@ -389,11 +400,11 @@ def _split_at_gaps(raw, textpage, line: Line, a: int, b: int, text: str, identit
         return [line]
     out, start, x0 = [], a, line.x0
     for ti, right, next_left in cuts:
-        piece = _spaced(text[start:ti], spaces, start).strip()
+        piece = _spaced(text[start:ti], spaces, start, calls).strip()
         if piece:
             out.append(Line(piece, x0, right, line.y, line.y, line.size, line.bold, line.page))
         start, x0 = ti, next_left
-    piece = _spaced(text[start:b + 1], spaces, start).strip()
+    piece = _spaced(text[start:b + 1], spaces, start, calls).strip()
     if piece:
         out.append(Line(piece, x0, line.x1, line.y, line.y_end, line.size, line.bold, line.page))
     return out
@@ -884,9 +895,9 @@ def _page_blocks(page: _Page, layout: _Layout) -> tuple[list[_Draft], list[_Draf
             prev = cur.last
             if kind == PARAGRAPH and len(text) <= 3 and _MARKER.fullmatch(text) and ln.size < body * 0.85 \
                     and ln.y >= prev.y_end - 1 and ln.x0 >= prev.x1 - 3:
-                # a raised footnote reference that pdfium put on a line of its own: after a
-                # space, so that "17.8" + "5" never reads as "17.85" (see _space_superscripts)
-                cur.parts[-1] += " " + text
+                # a raised footnote reference that pdfium put on a line of its own: a
+                # call, so that "17.8" + "5" never reads as "17.85"
+                cur.parts[-1] += CALL_OPEN + text + CALL_CLOSE if text.isdigit() else " " + text
                 continue
             gap = prev.y_end - ln.y
             if kind == HEADING:
@@ -995,19 +1006,6 @@ def _join_pages(per_page: list[tuple[list[_Draft], list[_Draft]]]) -> list[_Draf
     return out
 
 
-def _page_breaks(text: str) -> tuple[str, list[int]]:
-    """Take the :data:`PAGE_MARK` out of a block's final text: (text, offsets in
-    it where each further page begins)."""
-    if PAGE_MARK not in text:
-        return text, []
-    pieces = text.split(PAGE_MARK)
-    breaks, offset = [], 0
-    for piece in pieces[:-1]:
-        offset += len(piece)
-        breaks.append(offset)
-    return "".join(pieces), breaks
-
-
 def _meaningful(value: str | None, path: Path) -> str | None:
     if not value:
         return None
@@ -1039,11 +1037,11 @@ def read(path) -> ReadDocument:
     deepest = min(len(styles) + 1, 6)
     blocks = []
     for d, text in zip(drafts, texts):
-        text, breaks = _page_breaks(dehyphen.resolve(text))
-        if not text:
+        text, breaks, calls = take_marks(dehyphen.resolve(text))
+        if not text.strip():
             continue
         level = level_of.get(d.style, deepest) if d.kind == HEADING else 0
-        blocks.append(Block(d.kind, text, d.page, d.page_end, level, breaks))
+        blocks.append(Block(d.kind, text, d.page, d.page_end, level, breaks, calls))
     metadata: dict = {}
     title = _meaningful(meta.get("Title"), path)
     if title:
