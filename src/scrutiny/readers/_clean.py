@@ -71,7 +71,10 @@ def take_marks(text: str) -> tuple[str, list[int], list[tuple[int, str]]]:
         if ch == CALL_OPEN:
             m = _CALL.match(text, pos)
             if m:
-                calls.append((n, m.group(1)))
+                if calls and calls[-1][0] == n:  # digit by digit ("5", "1"): one call "51"
+                    calls[-1] = (n, calls[-1][1] + m.group(1))
+                else:
+                    calls.append((n, m.group(1)))
                 pos = m.end()
                 continue
         if ch in (CALL_OPEN, CALL_CLOSE):  # a stray half of a pair: never text

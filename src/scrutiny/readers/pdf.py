@@ -42,7 +42,9 @@ from pathlib import Path
 
 from scrutiny.errors import ReaderError
 from scrutiny.readers._clean import CALL_CLOSE, CALL_OPEN, HYPHEN_MARK, PAGE_MARK, Dehyphenator, clean, take_marks
-from scrutiny.readers.base import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, Block, ReadDocument
+from scrutiny.readers import pdf_layout
+from scrutiny.readers.base import (CONTENTS, FIGURE, FOOTNOTE, FRONT_MATTER, HEADING, LIST_ITEM, PARAGRAPH, TABLE,
+                                   Block, ReadDocument)
 
 EXTENSIONS = (".pdf",)
 PARALLEL_MIN_PAGES = 40  # below this a second process costs more than it saves
@@ -84,6 +86,7 @@ class Line:
     kind: str = ""    # set by the classifier
     level: int = 0
     mark: bool = False  # opens with a raised, smaller number (a footnote's own marker)
+    region: int = -1    # index of the box, table or figure it stands in (pdf_layout), -1: none
 
 
 @dataclass
@@ -95,6 +98,9 @@ class _Page:
     image_only: bool = False
     outer: list | None = None   # candidates for running heads and feet (see _outer_lines)
     numbers: tuple = ()         # how the page may number itself: "7", and its label ("vii")
+    regions: list = field(default_factory=list)  # boxes, tables, figures (pdf_layout.Region)
+    printed: str | None = None  # the page number printed on it (a dropped page-number line)
+    columns: bool = False       # read column by column (_order_columns)
 
 
 # -- low level: pdfium -------------------------------------------------------------
@@ -502,6 +508,21 @@ class _Stats:
         self.image_pages.extend(other.image_pages)
 
 
+def _find_regions(page: _Page, shapes, path) -> None:
+    """The page's boxes, tables and figures (see :mod:`pdf_layout`); the lines
+    in each are marked with its index. Tables are read here (pdfplumber)."""
+    if not shapes and len(page.lines) < 6:
+        return
+    regions = pdf_layout.find_regions(page.lines, shapes, page.width, page.height)
+    if any(r.kind == pdf_layout.TABLE for r in regions):
+        pdf_layout.read_tables(path, page.number - 1, page.height, regions)
+    for i, r in enumerate(regions):
+        for ln in r.lines:
+            ln.region = i
+        r.lines = []  # the page keeps its lines; a region knows them by index
+    page.regions = regions
+
+
 def _analyse_range(doc, start: int, stop: int) -> tuple[list[_Page], _Stats]:
     import pypdfium2.raw as raw
 
@@ -521,6 +542,7 @@ def _analyse_range(doc, start: int, stop: int) -> tuple[list[_Page], _Stats]:
                 width, height = raw.FPDF_GetPageWidthF(page), raw.FPDF_GetPageHeightF(page)
                 lines = _page_lines(raw, page, textpage, index + 1, bold_cache) if textpage else []
                 image_only = not lines and _has_images(raw, page)
+                shapes = pdf_layout.page_shapes(raw, page) if lines else []
             finally:
                 if textpage:
                     raw.FPDFText_ClosePage(textpage)
@@ -534,6 +556,7 @@ def _analyse_range(doc, start: int, stop: int) -> tuple[list[_Page], _Stats]:
             continue
         stats.text_pages += 1
         _order_columns(p)
+        _find_regions(p, shapes, doc._scrutiny_path)
         prev_key, prev_y = None, 0.0
         sizes, pitches, lefts, rights = stats.sizes, stats.pitches, stats.lefts, stats.rights
         for ln in p.lines:  # (the hottest loop in Python: _size_key inlined)
@@ -621,6 +644,10 @@ def _remove_running(page: _Page, layout: "_Layout") -> None:
     drop = {id(ln) for ln, keys in _outer_lines(page) if keys[0] in running
             or (len(keys) > 1 and keys[1] in running and not _reads_on(page, ln, layout, running))}
     if drop:
+        for ln in page.lines:
+            if id(ln) in drop and page.printed is None and _PAGE_NUMBER.match(ln.text):
+                m = re.search(r"\d{1,4}|[ivxlcdm]{1,7}", ln.text, re.IGNORECASE)
+                page.printed = m.group().lower() if m else None
         page.lines = [ln for ln in page.lines if id(ln) not in drop]
     margin = page.height * 0.12
     for _ in range(2):  # "3" and "Page 3 of 19" may both be there
@@ -632,6 +659,10 @@ def _remove_running(page: _Page, layout: "_Layout") -> None:
                 and _PAGE_NUMBER.match(ln.text)}
         if not gone:
             break
+        for ln in (low, high):
+            if id(ln) in gone and page.printed is None:
+                m = re.search(r"\d{1,4}|[ivxlcdm]{1,7}", ln.text, re.IGNORECASE)
+                page.printed = m.group().lower() if m else None
         page.lines = [ln for ln in page.lines if id(ln) not in gone]
 
 
@@ -672,13 +703,62 @@ def _blocks_range(pages: list[_Page], layout: _Layout) -> list[tuple[list["_Draf
     for page in pages:
         _remove_running(page, layout)
         _classify(page, layout.body)
+        inside = [ln for ln in page.lines if ln.region >= 0]
+        if inside:
+            page.lines = [ln for ln in page.lines if ln.region < 0]
         blocks, notes = _page_blocks(page, layout)
         _numbered_headings(blocks)
+        if not page.columns:
+            # top to bottom: some layout programs write a page's blocks out of order
+            blocks.sort(key=lambda b: -(b.first.y + b.first.size) if b.first is not None else 0.0)
+        if inside:
+            blocks = _with_regions(page, blocks, inside, layout)
         for d in blocks + notes:
             d.parts = [t for t in (clean(part) for part in d.parts) if t]
             d.first = d.last = None  # lines stay here; the drafts may cross a process boundary
-        out.append(([d for d in blocks if d.parts], [d for d in notes if d.parts]))
+        out.append(([d for d in blocks if d.parts], [d for d in notes if d.parts], page.printed))
         page.lines = []
+        page.regions = []
+    return out
+
+
+def _with_regions(page: _Page, blocks: list["_Draft"], inside: list[Line], layout: "_Layout") -> list["_Draft"]:
+    """The page's blocks with those of its boxes, tables and figures put in
+    where each region stands (before the first block that starts below its top)."""
+    by_region: dict[int, list[Line]] = {}
+    for ln in inside:
+        by_region.setdefault(ln.region, []).append(ln)
+    placed: list[tuple[float, list[_Draft]]] = []
+    for i, lines in sorted(by_region.items()):
+        r = page.regions[i]
+        drafts: list[_Draft]
+        if r.kind == pdf_layout.TABLE and r.rows:
+            text = pdf_layout.table_text(r)
+            lay = {"rows": r.rows} | ({"caption": r.caption, "label": r.label} if r.caption else {})
+            drafts = [_Draft(TABLE, [text], page.number, page.number, region=True, layout=lay)]
+        elif r.kind == pdf_layout.FIGURE:
+            ordered = sorted(lines, key=lambda ln: (ln.text != r.caption, -round(ln.y), ln.x0))
+            lay = {"caption": r.caption, "label": r.label} if r.caption else {}
+            drafts = [_Draft(FIGURE, [ln.text for ln in ordered], page.number, page.number, region=True, layout=lay)]
+        else:  # a box: its own blocks, read like a small page
+            for ln in lines:
+                if ln.kind == FOOTNOTE:
+                    ln.kind = PARAGRAPH  # small print in a box is the box's text, not a note
+            sub = _Page(page.number, page.width, page.height, lines)
+            drafts, _ = _page_blocks(sub, layout)
+            _numbered_headings(drafts)
+            for d in drafts:
+                d.region = True
+        placed.append((r.top, drafts))
+    out: list[_Draft] = []
+    pending = sorted(placed, key=lambda t: -t[0])
+    for b in blocks:
+        y = b.first.y if b.first is not None else 0.0
+        while pending and pending[0][0] > y + (b.first.size if b.first is not None else 0):
+            out.extend(pending.pop(0)[1])
+        out.append(b)
+    for _, drafts in pending:
+        out.extend(drafts)
     return out
 
 
@@ -815,6 +895,7 @@ def _order_columns(page: _Page) -> None:
                 best = (min(left, right), x)
     if best is None:
         return
+    page.columns = True
     gutter = best[1]
     # bands: runs of column lines between full-width lines, top to bottom
     ordered = sorted(lines, key=lambda ln: -ln.y)
@@ -848,6 +929,8 @@ class _Draft:
     last: Line | None = None
     full_end: bool = False       # its last line runs to the right margin (so it may go on overleaf)
     breaks: list[int] = field(default_factory=list)  # indices of the parts that begin a new page
+    region: bool = False         # from a box, table or figure: never joined with the text around it
+    layout: dict = field(default_factory=dict)  # Block.layout
 
     def text(self, marks: bool = False) -> str:
         """The parts joined into one text; with ``marks``, a :data:`PAGE_MARK`
@@ -975,9 +1058,10 @@ def _join_pages(per_page: list[tuple[list[_Draft], list[_Draft]]]) -> list[_Draf
     out: list[_Draft] = []
     pending_notes: list[_Draft] = []
     open_para: _Draft | None = None
-    for blocks, notes in per_page:
-        if open_para is not None and blocks:
-            first = blocks[0]
+    for blocks, notes, *_ in per_page:
+        lead = next((i for i, b in enumerate(blocks) if not b.region), None)
+        if open_para is not None and lead is not None:
+            first = blocks[lead]
             last_text = open_para.text()
             # a paragraph goes on overleaf when it stops mid-sentence, when the next page
             # starts in lower case, or when its last line is full (a last line rarely is)
@@ -989,20 +1073,113 @@ def _join_pages(per_page: list[tuple[list[_Draft], list[_Draft]]]) -> list[_Draf
                 open_para.parts.extend(first.parts)
                 open_para.page_end = first.page_end
                 open_para.full_end = first.full_end
-                blocks = blocks[1:]
+                blocks = blocks[:lead] + blocks[lead + 1:]
         if blocks or open_para is None:
             if open_para is not None:
                 out.append(open_para)
             out.extend(pending_notes)
             pending_notes = []
             out.extend(blocks[:-1])
-            open_para = blocks[-1] if blocks and blocks[-1].kind in (PARAGRAPH, LIST_ITEM) else None
+            open_para = blocks[-1] if blocks and blocks[-1].kind in (PARAGRAPH, LIST_ITEM) \
+                and not blocks[-1].region else None
             if blocks and open_para is None:
                 out.append(blocks[-1])
         pending_notes.extend(notes)
     if open_para is not None:
         out.append(open_para)
     out.extend(pending_notes)
+    return out
+
+
+def _words(drafts) -> int:
+    return sum(len(part.split()) for d in drafts for part in d.parts)
+
+
+def _front_and_contents(per_page: list, n_pages: int) -> None:
+    """Covers, title and imprint pages become one ``front_matter`` block each,
+    and a contents page one ``contents`` block whose entries name the page
+    each points to (in place).
+
+    Front matter is every page before the first page of body text (a
+    paragraph of 40 words or more that is not an imprint notice), within the
+    first six pages, and a short last or next-to-last page (a back cover).
+    A contents entry's page is found by the heading of the same words, else
+    through the page numbers printed on the pages, else taken as printed."""
+    pages = [entry[0] + entry[1] for entry in per_page]
+    printed = {i + 1: entry[2] for i, entry in enumerate(per_page) if len(entry) > 2 and entry[2]}
+    contents = set()
+    for i, drafts in enumerate(pages):
+        heading = next((d.text() for d in drafts if d.kind == HEADING), None)
+        parts = [part for d in drafts for part in d.parts]
+        if parts and pdf_layout.is_contents(parts, heading) and pdf_layout.contents_entries(parts):
+            contents.add(i)
+    body = next((i for i, drafts in enumerate(pages) if i not in contents and sum(
+        len(d.text().split()) for d in drafts
+        if d.kind in (PARAGRAPH, LIST_ITEM, TABLE) and not pdf_layout.IMPRINT.search(d.text())) >= 40), None)
+    if body is None:  # no page of body text: nothing to tell the front matter by
+        return
+    front = {i for i in range(min(body, 6)) if i not in contents and pages[i]}
+    for i in range(max(body + 1, len(pages) - 2), len(pages)):
+        words = _words(pages[i])
+        if pages[i] and (words <= 40 or (words <= 150 and any(pdf_layout.IMPRINT.search(p)
+                                                              for d in pages[i] for p in d.parts))):
+            front.add(i)
+    for i in sorted(front):
+        drafts = pages[i]
+        parts = [part for d in drafts for part in d.parts]
+        per_page[i] = ([_Draft(FRONT_MATTER, parts, i + 1, i + 1)], [], *per_page[i][2:])
+    headings = [(d.page, pdf_layout.normalise_entry(d.text())) for drafts in pages for d in drafts
+                if d.kind == HEADING]
+    offsets = [n - int(v) for n, v in printed.items() if v.isdigit()]
+    offset = sorted(offsets)[len(offsets) // 2] if offsets else None
+    for i in sorted(contents):
+        parts = [part for d in pages[i] for part in d.parts]
+        entries = pdf_layout.contents_entries(parts)
+        after = i + 2
+        for e in entries:
+            e["target"] = _entry_target(e, after, headings, printed, offset, n_pages)
+            after = e["target"] or after
+        title = next((d.text() for d in pages[i] if d.kind == HEADING
+                      and pdf_layout.CONTENTS_TITLE.match(d.text())), "Contents")
+        text = " / ".join([title] + [f"{e['text']} {e['page']}" for e in entries])
+        per_page[i] = ([_Draft(CONTENTS, [text], i + 1, i + 1, layout={"entries": entries})], [], *per_page[i][2:])
+
+
+def _entry_target(entry: dict, after: int, headings, printed: dict, offset, n_pages: int) -> int | None:
+    """The page a contents entry points to: where the page numbers printed
+    on the pages put it, else its number plus the usual difference between
+    printed and actual page numbers; a heading of the same words on that page
+    or the next ones (entries come in order, from ``after`` on) corrects it."""
+    label = entry["page"].lower()
+    guess = next((n for n, v in sorted(printed.items()) if v == label and n >= after), None)
+    if guess is None and label.isdigit():
+        n = int(label) + (offset or 0)
+        guess = n if after <= n <= n_pages else None
+    want = pdf_layout.normalise_entry(entry["text"])
+    lo = guess - 1 if guess else after
+    for page, text in headings:
+        if page >= max(lo, after) and (guess is None or page <= guess + 2) and want \
+                and (text == want or (len(want) >= 12 and text.startswith(want))):
+            return page
+    return guess
+
+
+_NUMERAL = re.compile(r"(?:\d{1,2}|[IVX]{1,5}|(?:chapter|part|section)\s+(?:\d{1,2}|[ivx]{1,5}|one|two|three|four|five|six|seven|eight|nine|ten))\.?",
+                      re.IGNORECASE)
+
+
+def _chapter_numerals(drafts: list[_Draft]) -> list[_Draft]:
+    """A chapter or section number standing alone ("1", "IV", "Chapter 6")
+    set before a heading is part of that heading, not a passage of its own."""
+    out: list[_Draft] = []
+    for d in drafts:
+        prev = out[-1] if out else None
+        if prev is not None and d.kind == HEADING and prev.kind in (HEADING, PARAGRAPH) and not prev.region \
+                and len(prev.parts) == 1 and _NUMERAL.fullmatch(prev.parts[0].strip()) and prev.page == d.page:
+            d.parts = [prev.parts[0].strip()] + d.parts
+            out[-1] = d
+            continue
+        out.append(d)
     return out
 
 
@@ -1027,7 +1204,8 @@ def read(path) -> ReadDocument:
         raise ReaderError(path, NO_TEXT_LAYER)
     warnings = [f"page {n} has no text layer (a scanned image?); its text is missing until the "
                 f"PDF is OCRed (e.g. ocrmypdf)" for n in sorted(stats.image_pages)]
-    drafts = _join_pages(per_page)
+    _front_and_contents(per_page, n_pages)
+    drafts = _chapter_numerals(_join_pages(per_page))
     texts = [d.text(marks=True) for d in drafts]
     dehyphen = Dehyphenator(texts)
     # heading levels: bigger first, bold before regular at the same size; numbered
@@ -1041,7 +1219,7 @@ def read(path) -> ReadDocument:
         if not text.strip():
             continue
         level = level_of.get(d.style, deepest) if d.kind == HEADING else 0
-        blocks.append(Block(d.kind, text, d.page, d.page_end, level, breaks, calls))
+        blocks.append(Block(d.kind, text, d.page, d.page_end, level, breaks, calls, d.layout))
     metadata: dict = {}
     title = _meaningful(meta.get("Title"), path)
     if title:
