@@ -66,12 +66,12 @@ class IngestReport:
         return not self.failed
 
 
-def _read_one(path: str, max_bytes: int):
+def _read_one(path: str, max_bytes: int, ocr: bool = False):
     """Worker: read a file; returns (document, seconds) or raises ReaderError."""
     from scrutiny.readers import read
 
     t = time.perf_counter()
-    doc = read(path, max_bytes=max_bytes)
+    doc = read(path, max_bytes=max_bytes, ocr=ocr)
     return doc, time.perf_counter() - t
 
 
@@ -158,14 +158,16 @@ def plan_files(project: Project, manifest, files, kind: str | None = None):
 
 def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=None,
            strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, tag: bool = True,
-           workers: int | None = None, force: bool = False, progress=None, limits=None) -> IngestReport:
+           workers: int | None = None, force: bool = False, progress=None, limits=None,
+           ocr: bool = False) -> IngestReport:
     """Ingest ``files`` (registering them) or, without files, the whole manifest.
 
     A file is copied into corpus/sources/ and registered in the manifest only
     after it has read cleanly: a broken file, or a broken revision of a
     registered one, changes nothing. Files are read in worker processes under
     ``limits`` (:class:`scrutiny.readers.sandbox.Limits`: memory cap and time
-    limit per file)."""
+    limit per file). ``ocr`` (or ``ocr = true`` in a document's manifest
+    table) reads pages that are only pictures with Tesseract."""
     from scrutiny.store import Store
 
     t0 = time.perf_counter()
@@ -215,7 +217,8 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                 report.documents.append(DocReport(entry.id, shown, "failed", message=f"cannot read: {exc.strerror}"))
                 continue
             stored = None if c.new else store.document(entry.id)
-            if not force and c.dest.is_file() and _is_current(stored, entry, sha):
+            if not force and c.dest.is_file() and _is_current(stored, entry, sha) \
+                    and not ((ocr or entry.extra.get("ocr")) and stored["metadata"].get("warnings")):
                 report.documents.append(DocReport(entry.id, shown, "unchanged", pages=stored["pages"] or 0,
                                                   passages=stored["passages"] or 0))
                 continue
@@ -223,7 +226,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
 
         # 2. read (in parallel when it pays)
         results = _read_all([(c.entry, c.read_path, c.display, sha) for c, sha in to_read],
-                            max_bytes, workers, say, limits)
+                            max_bytes, workers, say, limits, ocr)
 
         # 3. keep what read cleanly
         changed = []
@@ -380,10 +383,11 @@ def rebuild_index(project: Project, store) -> dict:
                        content_version=store.content_version)
 
 
-def _read_all(to_read, max_bytes, workers, say, limits=None):
+def _read_all(to_read, max_bytes, workers, say, limits=None, ocr: bool = False):
     """Read each file in a worker process under ``limits`` (a memory cap and a
     time limit, see :mod:`scrutiny.readers.sandbox`); one outcome per file, in
-    order: (document, seconds) or a ReaderError naming the file."""
+    order: (document, seconds) or a ReaderError naming the file. ``ocr`` (or
+    ``ocr = true`` in the file's manifest table): OCR for pages without text."""
     from scrutiny.readers.sandbox import Limits, Pool, WorkerFailure
 
     if not to_read:
@@ -394,7 +398,7 @@ def _read_all(to_read, max_bytes, workers, say, limits=None):
         workers = 1  # small files: one worker reads them all, one after the other
     pool = Pool(_read_one, workers=workers, limits=limits or Limits())
     out: dict[int, object] = {}
-    jobs = [(str(path), max_bytes) for _, path, _, _ in to_read]
+    jobs = [(str(path), max_bytes, ocr or bool(entry.extra.get("ocr"))) for entry, path, _, _ in to_read]
     for index, outcome in pool.run(jobs, on_start=lambda i: say(f"reading {printable(to_read[i][2])}")):
         rel = to_read[index][2]
         if isinstance(outcome, ReaderError):

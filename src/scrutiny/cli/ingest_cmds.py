@@ -18,9 +18,12 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project
               help="Memory cap in MiB for reading one file (a reader over it is stopped and the file refused).")
 @click.option("--read-timeout", type=click.FloatRange(min=1), default=600, show_default=True,
               help="Time limit in seconds for reading one file.")
+@click.option("--ocr", is_flag=True,
+              help="Read PDF pages that are only pictures (scans) with Tesseract (tesseract-ocr must be installed); "
+                   "`ocr = true` in a document's manifest table does the same for that document.")
 @json_option
 @pass_project
-def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, read_timeout, as_json):
+def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, read_timeout, ocr, as_json):
     """Read documents into passages, store, tag and index them.
 
     With FILES, registers each in the manifest (id from the file name, title
@@ -40,7 +43,7 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
 
     report = run_ingest(
         project, files or None, kind=kind, strict=strict, force=force, tag=not no_tag,
-        max_bytes=max_size * 1048576, limits=Limits(memory_mb=max_memory, seconds=read_timeout),
+        max_bytes=max_size * 1048576, limits=Limits(memory_mb=max_memory, seconds=read_timeout), ocr=ocr,
         progress=None if as_json or not sys.stderr.isatty() else (lambda m: click.echo(m, err=True)),
     )
     if as_json:

@@ -64,8 +64,9 @@ def symlink_reason(path) -> str | None:
             "sources only as regular files (replace the link with a copy of the file itself)")
 
 
-def read(path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDocument:
-    """Read any supported file. Raises ReaderError naming the file and the reason."""
+def read(path, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = False) -> ReadDocument:
+    """Read any supported file. Raises ReaderError naming the file and the reason.
+    ``ocr``: read PDF pages that are only pictures with Tesseract."""
     path = Path(path)
     link = symlink_reason(path)
     if link:
@@ -90,7 +91,7 @@ def read(path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDocument:
         )
     module = importlib.import_module(f"scrutiny.readers.{name}")
     try:
-        doc = module.read(path)
+        doc = module.read(path, ocr=True) if ocr and name == "pdf" else module.read(path)
     except ReaderError:
         raise
     except MemoryError:

@@ -49,8 +49,7 @@ from scrutiny.readers.base import (CONTENTS, FIGURE, FOOTNOTE, FRONT_MATTER, HEA
 EXTENSIONS = (".pdf",)
 PARALLEL_MIN_PAGES = 40  # below this a second process costs more than it saves
 
-NO_TEXT_LAYER = ("no text layer: the PDF is scanned images and needs OCR "
-                 "(e.g. ocrmypdf) before scrutiny can read it")
+NO_TEXT_LAYER = "no text layer: the PDF is scanned images and needs OCR ({how})"
 
 _BULLET = re.compile(r"^\s*([\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u00b7\u2043\u25cb\u2013\u2014\uf0b7\uf0a7\uf076\uf0d8-]|o(?=\s))\s*")
 _NUMBERED = re.compile(r"^\s*(?:\(?([0-9]{1,3}(?:\.[0-9]{1,3})*|[a-z]|[ivx]{1,5})[.)]|[0-9]{1,3}(?:\.[0-9]{1,3})+)\s+\S")
@@ -101,6 +100,7 @@ class _Page:
     regions: list = field(default_factory=list)  # boxes, tables, figures (pdf_layout.Region)
     printed: str | None = None  # the page number printed on it (a dropped page-number line)
     columns: bool = False       # read column by column (_order_columns)
+    ocr: float | None = None    # read by OCR: the mean word confidence (0-100)
 
 
 # -- low level: pdfium -------------------------------------------------------------
@@ -430,13 +430,21 @@ def _page_numbers(raw, pdf, index: int) -> tuple[str, ...]:
 
 
 def _has_images(raw, page) -> bool:
+    """A page without text that shows something: a picture, or many drawn
+    shapes (a page "printed" as the outlines of its letters)."""
     n = raw.FPDFPage_CountObjects(page)
+    paths = 0
     for k in range(n):
         obj = raw.FPDFPage_GetObject(page, k)
-        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_IMAGE:
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
             return True
-        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
+        if kind == raw.FPDF_PAGEOBJ_FORM:
             return True  # scanners often wrap the picture in a form XObject
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            paths += 1
+            if paths >= 200:
+                return True
     return False
 
 
@@ -523,7 +531,15 @@ def _find_regions(page: _Page, shapes, path) -> None:
     page.regions = regions
 
 
-def _analyse_range(doc, start: int, stop: int) -> tuple[list[_Page], _Stats]:
+def _ocr_lines(doc, index: int, number: int, height: float) -> tuple[list[Line], float]:
+    from scrutiny.readers import ocr
+
+    image = ocr.render(doc[index])
+    found, confidence = ocr.read_image(image, page_height=height)
+    return [Line(text, x0, x1, y0, y0, size, False, number) for text, x0, y0, x1, size, _ in found], confidence
+
+
+def _analyse_range(doc, start: int, stop: int, ocr: bool = False) -> tuple[list[_Page], _Stats]:
     import pypdfium2.raw as raw
 
     pages: list[_Page] = []
@@ -549,6 +565,10 @@ def _analyse_range(doc, start: int, stop: int) -> tuple[list[_Page], _Stats]:
         finally:
             raw.FPDF_ClosePage(page)
         p = _Page(index + 1, width, height, lines, image_only, None, _page_numbers(raw, pdf, index))
+        if image_only and ocr:  # a page that is only a picture: read it with Tesseract
+            p.lines, p.ocr = _ocr_lines(doc, index, p.number, height)
+            p.image_only = image_only = False
+            lines = p.lines
         pages.append(p)
         if image_only:
             stats.image_pages.append(p.number)
@@ -686,6 +706,10 @@ def _reads_on(page: _Page, line: Line, layout: "_Layout", running: frozenset) ->
 
 
 def _classify(page: _Page, body: float) -> None:
+    if page.ocr is not None:  # sizes measured on a picture: only a clearly bigger line is a heading
+        for ln in page.lines:
+            ln.kind = HEADING if ln.size >= body * 1.35 and len(ln.text) <= 120 else PARAGRAPH
+        return
     body_lines = [ln for ln in page.lines if ln.size >= body * 0.9]
     lowest_body = min((ln.y_end for ln in body_lines), default=page.height)
     for ln in page.lines:
@@ -713,6 +737,9 @@ def _blocks_range(pages: list[_Page], layout: _Layout) -> list[tuple[list["_Draf
             blocks.sort(key=lambda b: -(b.first.y + b.first.size) if b.first is not None else 0.0)
         if inside:
             blocks = _with_regions(page, blocks, inside, layout)
+        if page.ocr is not None:
+            for d in blocks + notes:
+                d.layout["ocr"] = {"confidence": round(page.ocr, 1)}
         for d in blocks + notes:
             d.parts = [t for t in (clean(part) for part in d.parts) if t]
             d.first = d.last = None  # lines stay here; the drafts may cross a process boundary
@@ -806,7 +833,7 @@ def _child(conn, path: str, start: int, stop: int) -> None:
         conn.close()
 
 
-def _read_pages(path: Path):
+def _read_pages(path: Path, ocr: bool = False):
     """(per-page drafts, statistics, number of pages, PDF metadata)."""
     doc = _open(path)
     try:
@@ -815,8 +842,8 @@ def _read_pages(path: Path):
             meta = doc.get_metadata_dict(skip_empty=True)
         except Exception:  # metadata is a nicety, never a reason to fail
             meta = {}
-        if _workers(n) == 1:
-            pages, stats = _analyse_range(doc, 0, n)
+        if _workers(n) == 1 or ocr:
+            pages, stats = _analyse_range(doc, 0, n, ocr)
             return _blocks_range(pages, _Layout.from_stats(stats)), stats, n, meta
         import multiprocessing
 
@@ -1195,15 +1222,24 @@ def _meaningful(value: str | None, path: Path) -> str | None:
     return value
 
 
-def read(path) -> ReadDocument:
+def read(path, ocr: bool = False) -> ReadDocument:
+    """Read a PDF; with ``ocr``, pages that are only a picture (no text layer)
+    are read by Tesseract (see :mod:`scrutiny.readers.ocr`)."""
+    from scrutiny.readers import ocr as ocr_module
+
     path = Path(path)
-    per_page, stats, n_pages, meta = _read_pages(path)
+    if ocr and not ocr_module.available():
+        ocr = False
+        how = ocr_module.INSTALL
+    else:
+        how = ocr_module.INSTALL if not ocr_module.available() else "run `scrutiny ingest --ocr`"
+    per_page, stats, n_pages, meta = _read_pages(path, ocr)
     if not n_pages:
         raise ReaderError(path, "the PDF has no pages")
     if not stats.text_pages:
-        raise ReaderError(path, NO_TEXT_LAYER)
-    warnings = [f"page {n} has no text layer (a scanned image?); its text is missing until the "
-                f"PDF is OCRed (e.g. ocrmypdf)" for n in sorted(stats.image_pages)]
+        raise ReaderError(path, NO_TEXT_LAYER.format(how=how))
+    warnings = [f"page {n} has no text layer (a scanned image?); its text is missing until it is "
+                f"OCRed ({how})" for n in sorted(stats.image_pages)]
     _front_and_contents(per_page, n_pages)
     drafts = _chapter_numerals(_join_pages(per_page))
     texts = [d.text(marks=True) for d in drafts]
