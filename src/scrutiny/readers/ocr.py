@@ -63,5 +63,11 @@ def read_image(image, dpi: int = DPI, page_height: float | None = None):
         conf = sum(w[5] for w in words) / len(words)
         confs.extend(w[5] for w in words)
         out.append((text, x0, y0, x1, size, conf))
+    # descenders and capitals make word boxes vary: a line near the page's usual
+    # size is taken to be of that size (a heading stays clearly bigger)
+    if out:
+        usual = sorted(ln[4] for ln in out)[len(out) // 2]
+        out = [(t, a, y, b, usual if 0.75 * usual <= size <= 1.3 * usual else size, c)
+               for t, a, y, b, size, c in out]
     out.sort(key=lambda ln: -ln[2])
     return out, (sum(confs) / len(confs) if confs else 0.0)
