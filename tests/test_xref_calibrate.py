@@ -43,3 +43,20 @@ def test_evaluate_counts_precision_and_recall():
     row = evaluate(recs, responses, thresholds=[0.1])["rows"][0]
     assert row["correct"] == 2 and row["suggested"] == 2
     assert row["precision"] == 1.0 and row["recall"] == pytest.approx(2 / 3, abs=0.001)
+
+
+def test_labels_take_only_the_passages_build_xrefs_links():
+    """A table, a chart's text or a contents page inside a labelled section is
+    not a response paragraph: calibration measures the rule build_xrefs applies."""
+    spec = dict(load_pairs_spec()["documents"]["behaviour-change"], groups=[["8.1"]])
+    long = "rural bus fares and timetables in every market town of the county this year"
+    passages = [
+        {"id": "x-1", "kind": "heading", "text": spec["section_heading"]},
+        {"id": "x-2", "kind": "paragraph", "text": "8.1. We recommend that " + long + "."},
+        {"id": "x-3", "kind": "table", "text": "Fares | Towns / " + long},
+        {"id": "x-4", "kind": "figure", "text": "Figure 1 " + long},
+        {"id": "x-5", "kind": "paragraph", "text": "The Government will review " + long + "."},
+    ]
+    recs, responses = label_document("behaviour-change", spec, passages)
+    assert [u.id for u in recs] == ["x-2"]
+    assert [u.id for u in responses] == ["x-5"]

@@ -46,6 +46,8 @@ from scrutiny.readers import pdf_layout
 from scrutiny.readers.base import (CONTENTS, FIGURE, FOOTNOTE, FRONT_MATTER, HEADING, LIST_ITEM, PARAGRAPH, TABLE,
                                    Block, ReadDocument)
 
+BOX = pdf_layout.BOX  # a region kind only: its lines make ordinary blocks
+
 EXTENSIONS = (".pdf",)
 PARALLEL_MIN_PAGES = 40  # below this a second process costs more than it saves
 
@@ -762,11 +764,12 @@ def _with_regions(page: _Page, blocks: list["_Draft"], inside: list[Line], layou
         if r.kind == pdf_layout.TABLE and r.rows:
             text = pdf_layout.table_text(r)
             lay = {"rows": r.rows} | ({"caption": r.caption, "label": r.label} if r.caption else {})
-            drafts = [_Draft(TABLE, [text], page.number, page.number, region=True, layout=lay)]
+            drafts = [_Draft(TABLE, [text], page.number, page.number, region=TABLE, layout=lay)]
         elif r.kind == pdf_layout.FIGURE:
             ordered = sorted(lines, key=lambda ln: (ln.text != r.caption, -round(ln.y), ln.x0))
             lay = {"caption": r.caption, "label": r.label} if r.caption else {}
-            drafts = [_Draft(FIGURE, [ln.text for ln in ordered], page.number, page.number, region=True, layout=lay)]
+            drafts = [_Draft(FIGURE, [ln.text for ln in ordered], page.number, page.number, region=FIGURE,
+                             layout=lay)]
         else:  # a box: its own blocks, read like a small page
             for ln in lines:
                 if ln.kind == FOOTNOTE:
@@ -775,7 +778,7 @@ def _with_regions(page: _Page, blocks: list["_Draft"], inside: list[Line], layou
             drafts, _ = _page_blocks(sub, layout)
             _numbered_headings(drafts)
             for d in drafts:
-                d.region = True
+                d.region = BOX
         placed.append((r.top, drafts))
     out: list[_Draft] = []
     pending = sorted(placed, key=lambda t: -t[0])
@@ -956,7 +959,9 @@ class _Draft:
     last: Line | None = None
     full_end: bool = False       # its last line runs to the right margin (so it may go on overleaf)
     breaks: list[int] = field(default_factory=list)  # indices of the parts that begin a new page
-    region: bool = False         # from a box, table or figure: never joined with the text around it
+    # from a box, a table or a figure (pdf_layout.BOX, TABLE, FIGURE), else "": never
+    # joined with the text around it (a box's paragraph may go on in the box overleaf)
+    region: str = ""
     layout: dict = field(default_factory=dict)  # Block.layout
 
     def text(self, marks: bool = False) -> str:
@@ -1086,7 +1091,11 @@ def _join_pages(per_page: list[tuple[list[_Draft], list[_Draft]]]) -> list[_Draf
     pending_notes: list[_Draft] = []
     open_para: _Draft | None = None
     for blocks, notes, *_ in per_page:
-        lead = next((i for i, b in enumerate(blocks) if not b.region), None)
+        if open_para is not None and open_para.region:
+            # a box that runs on overleaf goes on in the box at the top of the next page
+            lead = 0 if blocks and blocks[0].region == BOX else None
+        else:
+            lead = next((i for i, b in enumerate(blocks) if not b.region), None)
         if open_para is not None and lead is not None:
             first = blocks[lead]
             last_text = open_para.text()
@@ -1108,7 +1117,7 @@ def _join_pages(per_page: list[tuple[list[_Draft], list[_Draft]]]) -> list[_Draf
             pending_notes = []
             out.extend(blocks[:-1])
             open_para = blocks[-1] if blocks and blocks[-1].kind in (PARAGRAPH, LIST_ITEM) \
-                and not blocks[-1].region else None
+                and blocks[-1].region in ("", BOX) else None
             if blocks and open_para is None:
                 out.append(blocks[-1])
         pending_notes.extend(notes)

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from scrutiny.errors import ScrutinyError
-from scrutiny.xref.similarity import MIN_WORDS, TOP_K, Similarity, word_count
+from scrutiny.xref.similarity import LINKED_KINDS, MIN_WORDS, TOP_K, Similarity, word_count
 
 
 @dataclass
@@ -51,8 +51,8 @@ def label_document(doc_key: str, spec: dict, passages: list) -> tuple[list[Unit]
             found.append([])
             last_was_rec = False
             continue
-        if group < 0 or kind in ("heading", "footnote"):
-            continue
+        if group < 0 or kind not in LINKED_KINDS:
+            continue  # the passages build_xrefs links, no others
         m = rec_re.match(text)
         if m:
             found[group].append(m.group(1))

@@ -6,7 +6,7 @@ import re
 from difflib import SequenceMatcher
 
 from scrutiny.passages import normalise
-from scrutiny.xref.similarity import suggest
+from scrutiny.xref.similarity import LINKED_KINDS, suggest
 
 _MD = re.compile(r"[*_`#>]+|!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")
 
@@ -102,11 +102,10 @@ def markup_links(kb, store) -> list[dict]:
 def similar_links(store, threshold: float | None = None) -> list[dict]:
     """TF-IDF suggestions: each critique paragraph's most similar policy paragraphs."""
     docs = {d["id"]: d for d in store.documents()}
-    usable = ("paragraph", "list_item")
     sources, targets = [], []
     for p in store.passages():
         doc = docs.get(p["doc_id"])
-        if not doc or p["kind"] not in usable:
+        if not doc or p["kind"] not in LINKED_KINDS:
             continue
         (sources if doc["kind"] == "critique" else targets).append(p)
     return [

@@ -17,6 +17,9 @@ import re
 THRESHOLD = 0.23       # calibrated: see calibrate.py and docs/cite.md
 MIN_WORDS = 12         # shorter passages ("The Government agrees.") say too little to match
 TOP_K = 5              # suggestions kept per critique passage
+# Passages that take part: running text only (a heading, a note, a table, a
+# chart's labels, a contents page or a cover is never a "related passage").
+LINKED_KINDS = frozenset({"paragraph", "list_item"})
 
 _WORD = re.compile(r"\w+")
 

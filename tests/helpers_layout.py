@@ -1,0 +1,255 @@
+"""Fixture PDFs for what a page shows besides running text: boxes, tables,
+charts, contents pages, covers, note calls and printed page numbers.
+
+All text is our own synthetic prose about imaginary widget services. Each
+writer method draws with fpdf2 (A4, points, origin top-left) and records what
+a reader must find, so that the tests compare the reader with the generator's
+own record, never with the reader's output.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from helpers_fixtures import (BODY_LEAD, BODY_SIZE, BOTTOM, LEFT, PAGE_H, PAGE_W, RIGHT, TOP, ReportWriter, Truth,
+                              filler_sentences)
+
+TEXT_W = PAGE_W - LEFT - RIGHT
+
+
+def roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+class LayoutWriter(ReportWriter):
+    """:class:`ReportWriter` with boxes, tables, charts, contents pages,
+    covers and printed page numbers of our choosing.
+
+    ``printed``: page number -> the number printed at the foot of that page
+    (``None``: nothing printed); set with :meth:`number_pages`."""
+
+    def __init__(self, **kw):
+        kw.setdefault("header", None)
+        kw.setdefault("footer", False)
+        super().__init__(**kw)
+        self.printed: dict[int, str | None] = {}
+        self.tables: list[dict] = []
+        self.figures: list[dict] = []
+
+    # -- boxes -------------------------------------------------------------------
+    def box(self, paragraphs: list[str], pad: float = 8.0) -> None:
+        """Paragraphs in a ruled panel; a panel that reaches the foot of the
+        page goes on in a second panel at the top of the next page."""
+        width = TEXT_W - 2 * pad
+        self.y += 12
+        top = self.y
+        y = top + pad
+        start = None
+        for k, text in enumerate(paragraphs):
+            lines = self.wrap(text, width, BODY_SIZE)
+            if k:
+                y += 8
+            first_page, turns = None, []
+            for i, line in enumerate(lines):
+                if y + BODY_LEAD > self._limit() - pad:
+                    self.pdf.rect(LEFT, top, TEXT_W, y + pad - top)
+                    self._new_page()
+                    top = self.y
+                    y = top + pad
+                    if first_page is not None:
+                        turns.append(i)
+                if first_page is None:
+                    first_page = self.page
+                y += BODY_LEAD
+                self.pdf.set_font(self.family, "", BODY_SIZE)
+                self.pdf.text(LEFT + pad, y, line)
+            breaks = [len(" ".join(lines[:i])) + 1 for i in turns]
+            self.truth.append(Truth("paragraph", text, first_page, self.page, 0, breaks))
+            start = start or first_page
+        self.pdf.rect(LEFT, top, TEXT_W, y + pad + 4 - top)
+        self.y = y + pad + 4
+
+    # -- tables --------------------------------------------------------------------
+    def table(self, caption: str | None, rows: list[list[str]], ruled: bool = True,
+              widths: list[float] | None = None, size: float = 10.0) -> None:
+        """A table of short cells: with ``ruled``, a grid of lines round every
+        cell; else the cells stand in aligned columns with no rules at all."""
+        cols = len(rows[0])
+        widths = widths or [TEXT_W / cols] * cols
+        lead = size * 1.9
+        need = lead * (len(rows) + 2)
+        if self.y + need > self._limit():
+            self._new_page()
+        self.y += 14
+        if caption:
+            self.y += BODY_LEAD
+            self.pdf.set_font(self.family, "B", BODY_SIZE)
+            self.pdf.text(LEFT, self.y, caption)
+            self.y += 6
+        top = self.y
+        for r, row in enumerate(rows):
+            x = LEFT
+            for c, cell in enumerate(row):
+                self.pdf.set_font(self.family, "B" if r == 0 else "", size)
+                self.pdf.text(x + 4, self.y + lead - 0.55 * size, cell)
+                x += widths[c]
+            self.y += lead
+        if ruled:
+            self.pdf.set_line_width(0.6)
+            for r in range(len(rows) + 1):
+                self.pdf.line(LEFT, top + r * lead, LEFT + sum(widths), top + r * lead)
+            x = LEFT
+            for c in range(cols + 1):
+                self.pdf.line(x, top, x, top + len(rows) * lead)
+                x += widths[c] if c < cols else 0
+        self.tables.append({"caption": caption, "rows": rows, "page": self.page})
+        self.y += 6
+
+    # -- charts --------------------------------------------------------------------
+    def bar_chart(self, caption: str, labels: list[str], values: list[int], axis_title: str) -> None:
+        """A bar chart drawn with rectangles: a value over each bar, a
+        category label under it, a scale of numbers up the left axis."""
+        height, left = 170.0, LEFT + 50
+        if self.y + height + 80 > self._limit():
+            self._new_page()
+        self.y += 14 + BODY_LEAD
+        self.pdf.set_font(self.family, "B", BODY_SIZE)
+        self.pdf.text(LEFT, self.y, caption)
+        top = self.y + 16
+        base = top + height
+        top_value = max(values)
+        step = (TEXT_W - 70) / len(values)
+        self.pdf.set_line_width(0.8)
+        self.pdf.line(left, top, left, base)
+        self.pdf.line(left, base, left + step * len(values), base)
+        scale = [round(top_value * k / 4) for k in range(5)]
+        for v in scale:
+            y = base - height * v / top_value
+            self.pdf.line(left - 3, y, left, y)
+            self.pdf.set_font(self.family, "", 8)
+            self.pdf.text(left - 8 - self.pdf.get_string_width(str(v)), y + 3, str(v))
+        self.pdf.set_fill_color(120, 140, 170)
+        for k, (label, v) in enumerate(zip(labels, values)):
+            x = left + step * k + step * 0.2
+            h = height * v / top_value
+            self.pdf.rect(x, base - h, step * 0.6, h, style="F")
+            self.pdf.set_font(self.family, "", 8)
+            self.pdf.text(x + step * 0.3 - self.pdf.get_string_width(str(v)) / 2, base - h - 4, str(v))
+            self.pdf.text(x + step * 0.3 - self.pdf.get_string_width(label) / 2, base + 12, label)
+        self.pdf.set_font(self.family, "", 8)
+        self.pdf.text(left + step * len(values) / 2 - self.pdf.get_string_width(axis_title) / 2, base + 26,
+                      axis_title)
+        self.figures.append({"caption": caption, "labels": labels, "values": values, "scale": scale,
+                             "axis_title": axis_title, "page": self.page})
+        self.y = base + 34
+
+    # -- contents, cover ------------------------------------------------------------
+    def contents_page(self, entries: list[tuple[str, str]], title: str = "Contents") -> None:
+        """A page listing entries with dot leaders to the page number printed."""
+        self._new_page(plain=True) if self.y > TOP else None
+        self.y = TOP + 20
+        self.pdf.set_font(self.family, "B", 17)
+        self.pdf.text(LEFT, self.y, title)
+        self.y += 14
+        right = PAGE_W - RIGHT
+        for text, page in entries:
+            self.y += 22
+            self.pdf.set_font(self.family, "", BODY_SIZE)
+            self.pdf.text(LEFT, self.y, text)
+            w_text = self.pdf.get_string_width(text)
+            w_page = self.pdf.get_string_width(page)
+            dots = ""
+            while self.pdf.get_string_width(dots + ". ") < right - LEFT - w_text - w_page - 16:
+                dots += ". "
+            self.pdf.text(LEFT + w_text + 6, self.y, dots)
+            self.pdf.text(right - w_page, self.y, page)
+        self.y = BOTTOM
+
+    def cover(self, title: str, subtitle: str, date: str) -> None:
+        """A cover: the title large, a subtitle, the date; nothing else."""
+        self.y = 300
+        for line in self.wrap(title, TEXT_W, 26, "B"):
+            self.y += 34
+            self.pdf.set_font(self.family, "B", 26)
+            self.pdf.text(LEFT, self.y, line)
+        self.y += 40
+        self.pdf.set_font(self.family, "", 15)
+        self.pdf.text(LEFT, self.y, subtitle)
+        self.y += 30
+        self.pdf.text(LEFT, self.y, date)
+        self.y = BOTTOM
+
+    # -- page numbers ------------------------------------------------------------------
+    def number_pages(self, printed: dict[int, str | None], labels: bool = False) -> None:
+        """Print each page's number at its foot (``printed``: page -> number as
+        printed, None: no number); with ``labels`` the PDF also says them in
+        its own /PageLabels (decimal or lower roman, with their starts)."""
+        self.printed = dict(printed)
+        self._label_pages = labels
+
+    def save(self, path: Path, encrypt_password: str | None = None) -> list[Truth]:
+        self._finish_page()
+        for n, number in self.printed.items():
+            if number is None:
+                continue
+            self.pdf.page = n
+            self.pdf.set_font(self.family, "", 9)
+            self.pdf.text(PAGE_W / 2 - self.pdf.get_string_width(number) / 2, 805, number)
+        if getattr(self, "_label_pages", False):
+            self._write_labels()
+        self.pdf.output(str(path))
+        return self.truth
+
+    def _write_labels(self) -> None:
+        """/PageLabels from ``printed``: a new range wherever numbering restarts."""
+        from fpdf.enums import PageLabelStyle
+
+        prev = None
+        for n in range(1, self.pdf.pages_count + 1):
+            number = self.printed.get(n)
+            if number is None:
+                continue
+            style = PageLabelStyle.NUMBER if number.isdigit() else PageLabelStyle.LOWER_ROMAN
+            value = int(number) if number.isdigit() else _from_roman(number)
+            if prev is None or prev[0] != style or prev[1] + 1 != value or prev[2] + 1 != n:
+                self.pdf.page = n
+                self.pdf.set_page_label(label_style=style, label_start=value)
+            prev = (style, value, n)
+
+
+def _from_roman(text: str) -> int:
+    return next(k for k in range(1, 40) if roman(k) == text)
+
+
+# -- the fixtures -----------------------------------------------------------------------
+
+BOX_PARAS = [
+    "The panel recommends that every district publish the length of its repair queue each month, so that "
+    "residents can see whether waiting times are rising or falling, and that the figures are checked by an "
+    "auditor who does not work for any provider.",
+    "The panel further recommends that the council consider whether its present arrangements for buying spare "
+    "parts give value for money, and whether the depots could share one store, one catalogue and one delivery "
+    "van between them; this should include an estimate of the savings made by each of those changes in "
+    "every district taking part in the scheme over the next three years.",
+]
+
+
+def make_box_overleaf_pdf(path: Path) -> list[Truth]:
+    """Body text, then a boxed recommendation whose second paragraph runs
+    from the foot of page 1 into a box at the top of page 2, then body text."""
+    rng = random.Random(17)
+    w = LayoutWriter()
+    w.heading("Widget depots: recommendations", 1)
+    while w.y < BOTTOM - 15 * BODY_LEAD:
+        w.paragraph(filler_sentences(rng, 4))
+    w.y = BOTTOM - 9 * BODY_LEAD  # the box's second paragraph cannot fit on this page
+    w.box(BOX_PARAS)
+    w.paragraph(filler_sentences(rng, 4))
+    w.paragraph(filler_sentences(rng, 3))
+    return w.save(path)
