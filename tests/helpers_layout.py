@@ -210,9 +210,10 @@ class LayoutWriter(ReportWriter):
         """/PageLabels from ``printed``: a new range wherever numbering restarts."""
         from fpdf.enums import PageLabelStyle
 
+        numbers = getattr(self, "_label_numbers", None) or self.printed
         prev = None
         for n in range(1, self.pdf.pages_count + 1):
-            number = self.printed.get(n)
+            number = numbers.get(n)
             if number is None:
                 continue
             style = PageLabelStyle.NUMBER if number.isdigit() else PageLabelStyle.LOWER_ROMAN
@@ -253,3 +254,39 @@ def make_box_overleaf_pdf(path: Path) -> list[Truth]:
     w.paragraph(filler_sentences(rng, 4))
     w.paragraph(filler_sentences(rng, 3))
     return w.save(path)
+
+
+NUMBERED_SENTENCES = [
+    "The foreword thanks the volunteers who mended widgets in the flooded depot.",
+    "The summary lists the three depots that ran out of spare springs in the winter.",
+    "Chapter one counts the repairs booked by telephone in every district.",
+    "Chapter two compares the cost of delivery vans with the cost of bicycles.",
+    "Chapter three describes the new catalogue of spare parts and its prices.",
+    "Chapter four sets out what the council will do in the next two years.",
+]
+# physical page -> the number printed at its foot: a cover, i and ii, then 1 to 4
+NUMBERED_PRINTED = {1: None, 2: "i", 3: "ii", 4: "1", 5: "2", 6: "3", 7: "4"}
+NUMBERED_LABELS = ["[1]", "i", "ii", "1", "2", "3", "4"]
+
+
+def make_numbered_pdf(path: Path, labels: bool = False, printed: bool = True) -> dict[str, int]:
+    """A cover, two front pages numbered i and ii, then four pages numbered 1
+    to 4 at their foot (without ``printed``, no number on any page); with
+    ``labels`` the PDF says so in its /PageLabels. Returns each page's own
+    sentence -> the physical page it stands on."""
+    rng = random.Random(23)
+    w = LayoutWriter()
+    w.cover("Widget Services Annual Review", "A report of an imaginary council", "March 2031")
+    where = {}
+    for k, sentence in enumerate(NUMBERED_SENTENCES):
+        w.page_break()
+        w.heading(["Foreword", "Summary", "Telephone repairs", "Delivery", "Catalogue", "Next steps"][k], 1)
+        w.paragraph(sentence + " " + filler_sentences(rng, 4))
+        w.paragraph(filler_sentences(rng, 5))
+        where[sentence] = w.page
+    w.number_pages(NUMBERED_PRINTED, labels=labels)
+    if not printed:
+        w.printed = {}  # /PageLabels only
+        w._label_numbers = NUMBERED_PRINTED
+    w.save(path)
+    return where

@@ -15,7 +15,7 @@ def _doc(doc_id="d1"):
 def test_schema_versions_and_foreign_keys(tmp_path):
     store = Store(tmp_path / "s.db")
     versions = dict(store.db.execute("SELECT component, version FROM schema_versions").fetchall())
-    assert versions["core"] == 4
+    assert versions["core"] == 5
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     ps = make_passages("nodoc", [Block("paragraph", "Orphan text")])
     with pytest.raises(sqlite3.IntegrityError):

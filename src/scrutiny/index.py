@@ -14,7 +14,8 @@ import shutil
 import time
 from pathlib import Path
 
-SCHEMA_VERSION = 3  # 2: "paged" (does the source have page numbers?); 3: "rank" by passage kind
+SCHEMA_VERSION = 4  # 2: "paged" (does the source have page numbers?); 3: "rank" by passage kind;
+# 4: printed page labels ("page_label", "printed")
 
 
 def schema():
@@ -33,8 +34,12 @@ def schema():
         # figures, contents pages and covers come below the body text
         rank=fields.NUMERIC(int, sortable=True),  # per cent
         layout=fields.STORED(),   # OCR confidence, a table's label: what a hit shows
-        page=fields.NUMERIC(int, stored=True),
+        page=fields.NUMERIC(int, stored=True),   # physical: the PDF's page index + 1
         page_end=fields.STORED(),
+        # the pages as the document prints them (scrutiny.pages): what a hit shows
+        page_label=fields.STORED(),
+        page_end_label=fields.STORED(),
+        printed=fields.NUMERIC(int),  # the printed page as a number, for --page (none for "iv")
         heading=fields.TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
         text=fields.TEXT(analyzer=analyzer, stored=True, phrase=True),
         tags=fields.KEYWORD(commas=True, lowercase=True, stored=True),
@@ -44,16 +49,19 @@ def schema():
 
 def build_index(index_link: Path, documents: dict, passages, facets: dict | None = None,
                 procs: int | None = None, limitmb: int = 256, content_version: int = 0,
-                paged: set | None = None) -> dict:
+                paged: set | None = None, page_labels: dict | None = None) -> dict:
     """Index ``passages`` (dicts from the store) into a new directory and swap it in.
 
     ``documents`` maps doc id -> label shown in results (short title).
     ``facets`` maps passage id -> {"tags": [...], "stakeholders": [...]}.
     ``paged`` holds the ids of documents with page numbers (None: all of them).
+    ``page_labels`` maps doc id -> the printed label of each page (see
+    scrutiny.pages; a document not in it is numbered as its pages are).
     Returns {"passages": n, "seconds": s, "rate": passages per second}.
     """
     from whoosh import index as windex
 
+    from scrutiny.pages import label, printed_number
     from scrutiny.passages import KIND_RANK
 
     facets = facets or {}
@@ -75,12 +83,17 @@ def build_index(index_link: Path, documents: dict, passages, facets: dict | None
         else:
             writer = ix.writer(limitmb=limitmb)
         with writer:
+            page_labels = page_labels or {}
             for p in passages:
                 f = facets.get(p["id"], {})
+                labels = page_labels.get(p["doc_id"])
+                printed = printed_number(labels, p["page"])
                 writer.add_document(
                     passage_id=p["id"], doc_id=p["doc_id"], doc_label=documents.get(p["doc_id"], p["doc_id"]),
                     paged=paged is None or p["doc_id"] in paged,
                     ord=p["ord"], kind=p["kind"], page=p["page"], page_end=p["page_end"],
+                    page_label=label(labels, p["page"]), page_end_label=label(labels, p["page_end"]),
+                    **({"printed": printed} if printed is not None else {}),
                     rank=round(100 * KIND_RANK.get(p["kind"], 1.0)), layout=_shown_layout(p.get("layout")),
                     heading=p.get("heading") or "", text=p["text"],
                     tags=",".join(f.get("tags", ())), stakeholders=",".join(f.get("stakeholders", ())),

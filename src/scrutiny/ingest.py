@@ -27,7 +27,7 @@ from scrutiny.readers import DEFAULT_MAX_BYTES
 
 # Bump when readers or passage-making change in a way that alters passages:
 # every document is then re-read once, and its old ids are re-anchored.
-PIPELINE_VERSION = "3"  # 3: note calls as marks, passage layout
+PIPELINE_VERSION = "4"  # 3: note calls as marks, passage layout; 4: printed page labels
 
 
 @dataclass
@@ -380,7 +380,8 @@ def rebuild_index(project: Project, store) -> dict:
     if passage_facets is not None:
         facets = passage_facets(store)
     return build_index(project.index_path, labels, store.passages(), facets, paged=paged,
-                       content_version=store.content_version)
+                       content_version=store.content_version,
+                       page_labels={d["id"]: d["page_labels"] for d in docs if d.get("page_labels")})
 
 
 def _read_all(to_read, max_bytes, workers, say, limits=None, ocr: bool = False):
@@ -438,7 +439,7 @@ def _store_document(store, project, entry, rel, sha, doc, passages):
         "id": entry.id, "title": entry.title, "short_title": entry.short_title, "kind": entry.kind,
         "publisher": entry.publisher, "authors": entry.authors, "date": entry.date, "url": entry.url,
         "licence": entry.licence, "source": rel, "sha256": sha, "pages": doc.pages,
-        "passages": len(passages), "metadata": metadata,
+        "passages": len(passages), "metadata": metadata, "page_labels": doc.page_labels,
         "ingested_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
     })
     store.replace_passages(entry.id, passages)

@@ -54,7 +54,8 @@ def _filter_query(filters: SearchFilters):
     any_of("tags", filters.tag)
     any_of("stakeholders", filters.stakeholder)
     if filters.page_min is not None or filters.page_max is not None:
-        parts.append(Q.NumericRange("page", filters.page_min, filters.page_max))
+        # the page as printed (what results show), not the PDF's page index
+        parts.append(Q.NumericRange("printed", filters.page_min, filters.page_max))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
@@ -146,8 +147,10 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
                 "doc_id": hit["doc_id"],
                 "doc_label": hit.get("doc_label") or hit["doc_id"],
                 "paged": hit.get("paged", True),
-                "page": hit["page"],
+                "page": hit["page"],   # physical (the PDF's page index + 1)
                 "page_end": hit.get("page_end", hit["page"]),
+                "page_label": hit.get("page_label") or str(hit["page"]),  # as printed
+                "page_end_label": hit.get("page_end_label") or str(hit.get("page_end", hit["page"])),
                 "kind": hit["kind"],
                 "heading": hit.get("heading", ""),
                 "score": round(float(hit.score), 4),

@@ -82,6 +82,11 @@ CORE_MIGRATIONS = [
     -- text and the notes they call, a note's callers, OCR confidence.
     ALTER TABLE passages ADD COLUMN layout TEXT NOT NULL DEFAULT '{}';
     """,
+    """
+    -- The printed label of each physical page (JSON list: "i", "ii", "1"...),
+    -- NULL when the labels are the physical numbers (scrutiny.pages).
+    ALTER TABLE documents ADD COLUMN page_labels TEXT;
+    """,
 ]
 
 
@@ -195,9 +200,10 @@ class Store:
     def upsert_document(self, doc: dict) -> None:
         cols = (
             "id", "title", "short_title", "kind", "publisher", "authors", "date", "url",
-            "licence", "source", "sha256", "pages", "passages", "metadata", "ingested_at",
+            "licence", "source", "sha256", "pages", "passages", "metadata", "ingested_at", "page_labels",
         )
         values = dict(doc)
+        values["page_labels"] = json.dumps(values["page_labels"]) if values.get("page_labels") else None
         values["authors"] = json.dumps(values.get("authors") or [], ensure_ascii=False)
         values["metadata"] = json.dumps(values.get("metadata") or {}, ensure_ascii=False, sort_keys=True)
         row = [values.get(c) for c in cols]
@@ -335,6 +341,8 @@ def _doc(row) -> dict:
     d = dict(row)
     d["authors"] = json.loads(d["authors"] or "[]")
     d["metadata"] = json.loads(d["metadata"] or "{}")
+    if "page_labels" in d:
+        d["page_labels"] = json.loads(d["page_labels"]) if d["page_labels"] else None
     return d
 
 

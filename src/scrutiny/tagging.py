@@ -505,6 +505,7 @@ def list_ties(project, store, curated, status: str | None = None, stakeholder: s
     with ``status="rejected"``.
     """
     from scrutiny.nlp.review import load_decisions, match_decision
+    from scrutiny.pages import page_ref  # the page as the document prints it
 
     names = _names(store, curated)
     aliases = {sid: s.get("aliases") or [] for sid, s in curated.stakeholders.items()}
@@ -561,7 +562,8 @@ def list_ties(project, store, curated, status: str | None = None, stakeholder: s
                 "evidence": [{"passage_id": e["passage_id"], "quote": e["quote"], "doc_id": e["doc_id"],
                               "page": e["page"], "how": "pattern"} for e in ev],
                 # the documents whose sentences suggest it, in the curated ties' shape
-                "sources": [{"source": d, "locator": f"p. {min(e['page'] for e in ev if e['doc_id'] == d)}"}
+                "sources": [{"source": d, "locator": page_ref(store.document(d) or {},
+                                                              min(e['page'] for e in ev if e['doc_id'] == d))}
                             for d in sorted({e["doc_id"] for e in ev})],
             })
     if status:

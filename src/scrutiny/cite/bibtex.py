@@ -76,7 +76,10 @@ def to_bibtex(item: dict) -> str:
         if len(parts[0]) > 1:
             fields.append(("month", _MONTHS[parts[0][1] - 1]))
     if item.get("page"):
-        fields.append(("pages", item["page"].replace("-", "--")))
+        from scrutiny.pages import split
+
+        first, last = split(item["page"])
+        fields.append(("pages", f"{first}--{last}" if last else first))
     if item.get("URL"):
         fields.append(("url", item["URL"]))
     acc = (item.get("accessed") or {}).get("date-parts") or [[]]

@@ -91,16 +91,15 @@ def permalink(passage_id: str, base_url: str | None = "") -> str:
 
 
 def page_locator(passage: dict, document: dict | None = None) -> str | None:
-    """'12' or '12-13' for a passage of a paginated source; None for flowing text
-    (HTML, Markdown, plain text, DOCX), where page 1 would mean nothing."""
+    """'12' or '12-13' for a passage of a paginated source, the pages as the
+    document prints them (``document["page_labels"]``, see scrutiny.pages);
+    None for flowing text (HTML, Markdown, plain text, DOCX), where page 1
+    would mean nothing."""
+    from scrutiny.pages import locator
+
     if document is not None and not _paginated(document):
         return None
-    page, end = passage.get("page"), passage.get("page_end")
-    if page is None:
-        return None
-    if end is not None and end != page:
-        return f"{page}-{end}"
-    return str(page)
+    return locator(document or {}, passage.get("page"), passage.get("page_end"))
 
 
 def _paginated(document: dict) -> bool:

@@ -44,7 +44,9 @@ def to_ris(item: dict) -> str:
         if item.get(key):
             lines.append((tag, str(item[key])))
     if item.get("page"):
-        start, _, end = item["page"].partition("-")
+        from scrutiny.pages import split
+
+        start, end = split(item["page"])
         lines.append(("SP", start))
         if end:
             lines.append(("EP", end))

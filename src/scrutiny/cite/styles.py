@@ -116,6 +116,8 @@ def render(item: dict, style: str, *, html: bool = False) -> tuple[str, str]:
     from citeproc.source.json import CiteProcJSON
 
     css = load_style(style)
+    if item.get("page"):
+        item = dict(item, page=_csl_page(item["page"]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc warns on CSL fields it does not model
         source = CiteProcJSON([item])
@@ -131,6 +133,17 @@ def render(item: dict, style: str, *, html: bool = False) -> tuple[str, str]:
         entries = bib.bibliography()
     reference = str(entries[0]) if entries else ""
     return _tidy(_no_bare_retrieved(reference, item, html)), _tidy(in_text)
+
+
+def _csl_page(loc: str) -> str:
+    """A page locator as citeproc reads it: a hyphen between two pages is a
+    range; a hyphen inside a page label ("C-1") becomes a non-breaking hyphen,
+    which citeproc leaves alone (else it prints "C–1", a range of pages)."""
+    from scrutiny.pages import split
+
+    first, last = split(loc)
+    first, last = first.replace("-", "\u2011"), (last or "").replace("-", "\u2011")
+    return f"{first}-{last}" if last else first
 
 
 def _no_bare_retrieved(reference: str, item: dict, html: bool) -> str:

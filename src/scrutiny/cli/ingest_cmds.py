@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+from scrutiny.pages import page_ref
 
 
 @cli.command()
@@ -153,6 +154,7 @@ def passages(project, doc_id, kind, as_json):
 
     with Store(project.store_path, readonly=True) as store:
         rows = store.passages(doc_id)
+        labels = {d["id"]: d.get("page_labels") for d in store.documents()}
     if doc_id and not rows:
         from scrutiny.errors import ScrutinyError
 
@@ -164,7 +166,7 @@ def passages(project, doc_id, kind, as_json):
         emit_json(out)
         return
     for r in out:
-        pages = f"p. {r['page']}" if r["page"] == r["page_end"] else f"pp. {r['page']}-{r['page_end']}"
+        pages = page_ref(labels.get(r["doc_id"]), r["page"], r["page_end"])  # as the document prints them
         text = r["text"] if len(r["text"]) <= 100 else r["text"][:97] + "..."
         click.echo(f"{r['id']}  {pages:<9} {r['kind']:<10} {text}")
 

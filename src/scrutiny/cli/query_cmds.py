@@ -16,7 +16,7 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project
 @click.option("--kind", "kinds", multiple=True, help="Only passages of this kind: heading, paragraph, list_item, footnote, table.")
 @click.option("--tag", "tags", multiple=True, help="Only passages with a claim of this kind: statistic, commitment, recommendation, assessment.")
 @click.option("--stakeholder", "stakeholders", multiple=True, help="Only passages naming this stakeholder id.")
-@click.option("--page", help="Only this page or page range, e.g. 12 or 10-20.")
+@click.option("--page", help="Only this page or page range as the document prints them, e.g. 12 or 10-20.")
 @click.option("--limit", "-n", type=int, default=10, show_default=True, help="How many hits to show.")
 @json_option
 @pass_project
@@ -30,6 +30,7 @@ def search(project, query, docs, kinds, tags, stakeholders, page, limit, as_json
     """
     import sys
 
+    from scrutiny.pages import span_ref
     from scrutiny.search import SearchFilters, search as run_search
 
     page_min = page_max = None
@@ -47,7 +48,8 @@ def search(project, query, docs, kinds, tags, stakeholders, page, limit, as_json
     result = run_search(project.index_path, query, filters, limit=limit, marks=marks)
     if as_json:
         result["hits"] = [
-            {k: h[k] for k in ("passage_id", "doc_id", "page", "page_end", "kind", "heading", "score", "text", "snippet", "tags")}
+            {k: h[k] for k in ("passage_id", "doc_id", "page", "page_end", "page_label", "page_end_label", "kind",
+                               "heading", "score", "text", "snippet", "tags", "ocr") if k in h}
             for h in result["hits"]
         ]
         emit_json(result)
@@ -55,7 +57,7 @@ def search(project, query, docs, kinds, tags, stakeholders, page, limit, as_json
     total = result["total"]
     click.echo(f"{total} passage{'s' if total != 1 else ''} match {query!r}" + (f"; showing {len(result['hits'])}" if total > len(result["hits"]) else ""))
     for h in result["hits"]:
-        pages = f"p. {h['page']}" if h["page"] == h["page_end"] else f"pp. {h['page']}-{h['page_end']}"
+        pages = span_ref(h["page_label"], h["page_end_label"])  # as the document prints them
         head = f"{h['doc_label']}, {pages}" if h["paged"] else h["doc_label"]
         click.echo("")
         click.echo(click.style(head, bold=True) if colour else head)
@@ -89,6 +91,9 @@ def show(project, passage_id, context, as_json):
         if found.span is not None and len(getattr(found.span, "ids", ())) > 1:
             last = store.passage(found.span.ids[-1])
             after = store.neighbours(last, context)[1] if last else after
+    from scrutiny.pages import label, page_ref
+
+    passage = dict(passage, page_label=label(doc, passage["page"]), page_end_label=label(doc, passage["page_end"]))
     if as_json:
         emit_json({
             "passage": passage, "document": doc, "redirected_from": passage_id if redirect else None,
@@ -99,7 +104,7 @@ def show(project, passage_id, context, as_json):
         return
     if found.notice:
         click.echo(found.notice, err=True)
-    pages = f"p. {passage['page']}" if passage["page"] == passage["page_end"] else f"pp. {passage['page']}-{passage['page_end']}"
+    pages = page_ref(doc, passage["page"], passage["page_end"])  # as the document prints them
     where = f", {pages}" if (doc.get("pages") or 0) > 1 else ""  # flowing text has no pages
     click.echo(f"{doc['title']} ({doc.get('publisher') or 'publisher unknown'}, {doc.get('date') or 'n.d.'}){where}")
     if passage["heading"]:

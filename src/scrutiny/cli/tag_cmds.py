@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+from scrutiny.pages import page_ref
 
 CLAIM_KINDS = ("statistic", "commitment", "recommendation", "assessment")
 TIE_STATUSES = ("curated", "suggested", "accepted", "rejected")
@@ -121,6 +122,7 @@ def ties(project, status, stakeholder, doc_id, as_json):
     try:
         _check_doc(store, doc_id)
         rows = list_ties(project, store, curated, status=status, stakeholder=stakeholder, doc_id=doc_id)
+        labels = _labels(store)
     finally:
         store.close()
     if as_json:
@@ -130,7 +132,7 @@ def ties(project, status, stakeholder, doc_id, as_json):
         click.echo("no ties match")
         return
     for t in rows:
-        _echo_tie(t)
+        _echo_tie(t, labels=labels)
 
 
 def _tie_json(t):
@@ -142,12 +144,18 @@ def _tie_json(t):
     return out
 
 
-def _echo_tie(t, show_evidence: int = 1):
+def _labels(store) -> dict:
+    """doc id -> the printed label of each page (scrutiny.pages), for showing where a passage is."""
+    return {d["id"]: d.get("page_labels") for d in store.documents()}
+
+
+def _echo_tie(t, show_evidence: int = 1, labels: dict | None = None):
     role = f" ({t['role']})" if t.get("role") else ""
     click.echo(f"{t['id']}  [{t['status']}, {t['confidence']:.2f}]  "
                f"{t['subject_name']} --{t['relation']}{role}--> {t['object_name']}")
     for e in t["evidence"][:show_evidence]:
-        where = f"{e.get('doc_id')}, p. {e.get('page')}" if e.get("doc_id") else e["passage_id"]
+        where = f"{e.get('doc_id')}, {page_ref((labels or {}).get(e['doc_id']), e.get('page'))}" \
+            if e.get("doc_id") else e["passage_id"]
         quote = e["quote"] if len(e["quote"]) <= 300 else e["quote"][:297] + "..."
         click.echo(f"    {where}: \u201c{quote}\u201d")
     if len(t["evidence"]) > show_evidence:
@@ -170,6 +178,7 @@ def claims(project, doc_id, kind, as_json):
     try:
         _check_doc(store, doc_id)
         rows = list_claims(store, doc_id=doc_id, kind=kind, curated=curated)
+        labels = _labels(store)
     finally:
         store.close()
     if as_json:
@@ -180,7 +189,7 @@ def claims(project, doc_id, kind, as_json):
         click.echo("no claims match (run `scrutiny tag`?)")
         return
     for c in rows:
-        click.echo(f"{c['doc_id']}, p. {c['page']}  [{', '.join(c['kinds'])}; {c['confidence']:.2f} {c['source']}]  {c['text']}")
+        click.echo(f"{c['doc_id']}, {page_ref(labels.get(c['doc_id']), c['page'])}  [{', '.join(c['kinds'])}; {c['confidence']:.2f} {c['source']}]  {c['text']}")
 
 
 # --- review ----------------------------------------------------------------------------
@@ -206,6 +215,7 @@ def review(ctx, limit, as_json):
     store, curated = _open(project)
     try:
         rows = list_ties(project, store, curated, status="suggested")
+        labels = _labels(store)
     finally:
         store.close()
     if as_json:
@@ -216,7 +226,7 @@ def review(ctx, limit, as_json):
         return
     click.echo(f"{len(rows)} suggested tie(s); the {min(limit, len(rows))} most confident:")
     for t in rows[:limit]:
-        _echo_tie(t, show_evidence=2)
+        _echo_tie(t, show_evidence=2, labels=labels)
     click.echo("accept with `scrutiny review accept ID`, reject with `scrutiny review reject ID`")
 
 

@@ -54,6 +54,9 @@ class ReadDocument:
     pages: int                                  # number of pages (1 for flowing formats)
     metadata: dict = field(default_factory=dict)  # title, authors, date, language...
     warnings: list[str] = field(default_factory=list)
+    # The printed label of each physical page ("iv", "12"), for paged formats
+    # whose printed numbers differ from the physical ones (see scrutiny.pages)
+    page_labels: list[str] | None = None
 
     @property
     def title(self) -> str | None:

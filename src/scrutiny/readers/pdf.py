@@ -431,6 +431,22 @@ def _page_numbers(raw, pdf, index: int) -> tuple[str, ...]:
     return numbers
 
 
+def _pdf_labels(doc, n: int) -> list[str]:
+    """The PDF's own page labels (/PageLabels), "" for a page without one."""
+    import pypdfium2.raw as raw
+
+    out = []
+    for index in range(n):
+        size = raw.FPDF_GetPageLabel(doc.raw, index, None, 0)
+        if size > 2:
+            buf = (ctypes.c_ubyte * size)()
+            raw.FPDF_GetPageLabel(doc.raw, index, buf, size)
+            out.append(bytes(buf)[:size - 2].decode("utf-16-le", "replace").strip())
+        else:
+            out.append("")
+    return out
+
+
 def _has_images(raw, page) -> bool:
     """A page without text that shows something: a picture, or many drawn
     shapes (a page "printed" as the outlines of its letters)."""
@@ -845,6 +861,7 @@ def _read_pages(path: Path, ocr: bool = False):
             meta = doc.get_metadata_dict(skip_empty=True)
         except Exception:  # metadata is a nicety, never a reason to fail
             meta = {}
+        meta["page_labels"] = _pdf_labels(doc, n)
         if _workers(n) == 1 or ocr:
             pages, stats = _analyse_range(doc, 0, n, ocr)
             return _blocks_range(pages, _Layout.from_stats(stats)), stats, n, meta
@@ -1131,7 +1148,7 @@ def _words(drafts) -> int:
     return sum(len(part.split()) for d in drafts for part in d.parts)
 
 
-def _front_and_contents(per_page: list, n_pages: int) -> None:
+def _front_and_contents(per_page: list, n_pages: int, page_labels: list[str] | None = None) -> None:
     """Covers, title and imprint pages become one ``front_matter`` block each,
     and a contents page one ``contents`` block whose entries name the page
     each points to (in place).
@@ -1142,7 +1159,10 @@ def _front_and_contents(per_page: list, n_pages: int) -> None:
     A contents entry's page is found by the heading of the same words, else
     through the page numbers printed on the pages, else taken as printed."""
     pages = [entry[0] + entry[1] for entry in per_page]
-    printed = {i + 1: entry[2] for i, entry in enumerate(per_page) if len(entry) > 2 and entry[2]}
+    if page_labels:  # the printed labels the document's pages were given (scrutiny.pages.decide)
+        printed = {i + 1: v.lower() for i, v in enumerate(page_labels) if not v.startswith("[")}
+    else:
+        printed = {i + 1: entry[2] for i, entry in enumerate(per_page) if len(entry) > 2 and entry[2]}
     contents = set()
     for i, drafts in enumerate(pages):
         heading = next((d.text() for d in drafts if d.kind == HEADING), None)
@@ -1249,7 +1269,11 @@ def read(path, ocr: bool = False) -> ReadDocument:
         raise ReaderError(path, NO_TEXT_LAYER.format(how=how))
     warnings = [f"page {n} has no text layer (a scanned image?); its text is missing until it is "
                 f"OCRed ({how})" for n in sorted(stats.image_pages)]
-    _front_and_contents(per_page, n_pages)
+    from scrutiny.pages import decide
+
+    printed = {i + 1: entry[2] for i, entry in enumerate(per_page) if entry[2]}
+    page_labels = decide(n_pages, meta.pop("page_labels", None), printed)
+    _front_and_contents(per_page, n_pages, page_labels)
     drafts = _chapter_numerals(_join_pages(per_page))
     texts = [d.text(marks=True) for d in drafts]
     dehyphen = Dehyphenator(texts)
@@ -1276,4 +1300,5 @@ def read(path, ocr: bool = False) -> ReadDocument:
         m = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", meta["CreationDate"])
         if m:
             metadata["date"] = "-".join(g for g in m.groups() if g)
-    return ReadDocument(blocks=blocks, pages=n_pages, metadata=metadata, warnings=warnings)
+    return ReadDocument(blocks=blocks, pages=n_pages, metadata=metadata, warnings=warnings,
+                        page_labels=page_labels)

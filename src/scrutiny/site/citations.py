@@ -80,10 +80,11 @@ class Citer:
     def locator(self, document: dict, passage: dict) -> str:
         if self.engine:
             return self.engine[1](passage, document) or ""
-        page, end = passage.get("page"), passage.get("page_end")
-        if not page or (document.get("pages") or 0) <= 1:
+        from scrutiny.pages import locator
+
+        if not passage.get("page") or (document.get("pages") or 0) <= 1:
             return ""
-        return f"{page}-{end}" if end and end != page else str(page)
+        return locator(document, passage["page"], passage.get("page_end")) or ""
 
     def table(self, document: dict, locators) -> dict:
         """{locator: {style: text with placeholders}} for one document.
@@ -95,6 +96,8 @@ class Citer:
         document's text does not have the expected shape, every locator is
         rendered by citeproc).
         """
+        from scrutiny.pages import split
+
         locs = sorted(set(locators))
         out = {loc: {} for loc in locs}
         for style in STYLES:
@@ -107,9 +110,11 @@ class Citer:
             forms = self._probe(style)
             for loc in locs:
                 text = None
+                first, last = split(loc) if loc else ("", None)
+                # pages printed as plain numbers go in the placeholder's place; a label
+                # such as "iv" or "C-1" is rendered by citeproc itself (it treats them its own way)
                 if loc and template is not None and forms and template.count(forms[0]) == 1 \
-                        and template.count(SINGLE) == 1:
-                    first, _, last = loc.partition("-")
+                        and template.count(SINGLE) == 1 and first.isdigit() and (last or "0").isdigit():
                     form = forms[1].replace(SINGLE, first).replace(RANGE_END, last) if last \
                         else forms[0].replace(SINGLE, first)
                     text = template.replace(forms[0], form)
@@ -184,10 +189,9 @@ class Citer:
 
 
 def _fake_passage(loc: str) -> dict:
-    if not loc:
-        return {"id": PID, "page": None, "page_end": None, "text": ""}
-    first, _, last = loc.partition("-")
-    return {"id": PID, "page": int(first), "page_end": int(last or first), "text": ""}
+    """A passage standing for every passage with locator ``loc`` (the caller
+    puts ``loc`` itself, a printed page span, in the item)."""
+    return {"id": PID, "page": None, "page_end": None, "text": ""}
 
 
 def _fallback(document: dict, loc: str, style: str, url: str | None) -> str:
@@ -196,11 +200,14 @@ def _fallback(document: dict, loc: str, style: str, url: str | None) -> str:
     year = str(document.get("date") or "n.d.")[:4]
     title = document.get("title") or document["id"]
     pub = document.get("publisher") or ""
-    pages = ("pp. " if "-" in loc else "p. ") + loc if loc else ""
+    from scrutiny.pages import span_ref, split
+
+    first, last = split(loc) if loc else ("", None)
+    pages = span_ref(first, last) if loc else ""
     link = url or document.get("url") or ""
     if style == "bibtex":
         fields = [("author", "{" + authors + "}"), ("title", "{" + title + "}"), ("institution", pub),
-                  ("year", year), ("pages", loc.replace("-", "--")), ("url", link)]
+                  ("year", year), ("pages", f"{first}--{last}" if last else first), ("url", link)]
         body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
         key = PID if url else document["id"]
         return f"@techreport{{{key},\n{body}\n}}"

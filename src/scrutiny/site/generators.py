@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from scrutiny.pages import label as page_label, page_ref
 from scrutiny.site.citations import STYLE_LABELS, STYLES, Citer
 from scrutiny.site.context import STATUS_ORDER, SiteContext
 from scrutiny.site.tags import segments
@@ -132,7 +133,7 @@ class Derived:
             p = ctx.passage(ident)
             if p:
                 d = ctx.docs_by_id.get(p["doc_id"], {})
-                return f'{d.get("label", p["doc_id"])}, p. {p["page"]}'
+                return f'{d.get("label", p["doc_id"])}, {page_ref(d, p["page"])}'
         return None
 
     def resolver(self, u):
@@ -302,7 +303,9 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             for p in passages:
                 if paginated and p["page"] != page:
                     page = p["page"]
-                    items.append({"marker": page})
+                    # the page as printed; the source PDF opened at the physical page
+                    pdf = f'{doc["url"]}#page={page}' if (doc.get("url") or "").lower().endswith(".pdf") else None
+                    items.append({"marker": page, "label": page_label(doc, page), "pdf": pdf})
                 items.append({
                     "p": p, "loc": locs[p["id"]],
                     "segs": segments(p["text"], claims.get(p["id"], []), mentions.get(p["id"], []), known),
@@ -362,7 +365,7 @@ def _related(ctx, dv, u, rows) -> dict[str, list[dict]]:
     for pid, links in rows.items():
         for x in [x for x in links if dv.is_shown(x["passage_id"], x["doc_id"])][:8]:
             d = ctx.docs_by_id.get(x["doc_id"], {"label": x["doc_id"], "pages": 0})
-            label = d["label"] + (f', p. {x["page"]}' if x["page"] and (d.get("pages") or 0) > 1 else "")
+            label = d["label"] + (f', {page_ref(d, x["page"])}' if x["page"] and (d.get("pages") or 0) > 1 else "")
             note = "cited" if x["method"] == "markup" else (f'similar wording, score {x["score"]:.2f}' if x["score"] is not None else None)
             out[pid].append({"href": u.doc(x["doc_id"], x["passage_id"]), "label": label, "note": note})
     return dict(out)

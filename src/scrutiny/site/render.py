@@ -55,6 +55,9 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    from scrutiny.pages import page_ref
+
+    env.globals["page_ref"] = page_ref  # pages as the document prints them: page_ref(doc, p.page, p.page_end)
     return env
 
 
@@ -66,6 +69,9 @@ def fingerprint(dirs: list[Path]) -> str:
     for top, path in files:
         h.update(str(path.relative_to(top)).encode())
         h.update(path.read_bytes())
+    from scrutiny import pages  # the templates number pages with it
+
+    h.update(Path(pages.__file__).read_bytes())
     return h.hexdigest()
 
 

@@ -140,9 +140,11 @@ def passage_record(doc: dict, passage: dict, url: str) -> dict:
         text = text[:TEXT_LIMIT].rsplit(" ", 1)[0] + " …"
     rec = {"t": "p", "u": url, "d": doc["id"], "x": text, "h": passage.get("heading") or ""}
     if (doc.get("pages") or 0) > 1:   # page numbers mean nothing in flowing text
-        rec["pg"] = passage.get("page")
+        from scrutiny.pages import label
+
+        rec["pg"] = label(doc, passage.get("page"))  # as the document prints it
         if passage.get("page_end") and passage.get("page_end") != passage.get("page"):
-            rec["pe"] = passage["page_end"]
+            rec["pe"] = label(doc, passage["page_end"])
     return rec
 
 
