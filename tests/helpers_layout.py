@@ -290,3 +290,95 @@ def make_numbered_pdf(path: Path, labels: bool = False, printed: bool = True) ->
         w._label_numbers = NUMBERED_PRINTED
     w.save(path)
     return where
+
+
+# -- a report with a cover, a contents page, tables, a chart and note calls -------------------
+
+LAYOUT_TITLE = "Widget Services in Numbers"
+RULED_ROWS = [["District", "Repairs", "Waiting days"], ["North", "1,240", "12"], ["South", "980", "9"],
+              ["East", "1,530", "15"], ["West", "760", "7"]]
+UNRULED_ROWS = [["Depot", "Rent", "Staff", "Parts"], ["Harbour Road", "£12,000", "£48,000", "£9,500"],
+                ["Mill Lane", "£8,400", "£31,000", "£6,200"], ["Station Yard", "£15,100", "£52,500", "£11,800"],
+                ["Quarry Hill", "£6,900", "£27,300", "£4,100"]]
+CHART_LABELS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"]
+CHART_VALUES = [120, 340, 260, 410, 380, 150]
+# (heading, printed page) of the body pages, in order; the contents page lists them
+LAYOUT_SECTIONS = [("Summary of the year", "1"), ("Repairs by district", "2"), ("What the depots cost", "3"),
+                   ("Repairs month by month", "4")]
+LAYOUT_PRINTED = {1: None, 2: "i", 3: "1", 4: "2", 5: "3", 6: "4"}
+# a paragraph with raised note calls glued to what they follow: (runs of each line, the text a
+# reader must give, [(offset of the call in that text, its mark)])
+CALLED_LINES = [
+    [("The repair service answered 4,510 calls in the year.", False), ("1", True), (" Most widgets were", False)],
+    [("mended within a fortnight, though the north depot closed for six weeks", False), ("2", True), (".", False)],
+]
+CALLED_TEXT = ("The repair service answered 4,510 calls in the year. Most widgets were mended within a "
+               "fortnight, though the north depot closed for six weeks.")
+CALLED_AT = [(CALLED_TEXT.index(" Most"), "1"), (len(CALLED_TEXT) - 1, "2")]
+CALLED_NOTES = ["Calls to the evening line are counted with the daytime calls.",
+                "The depot roof was replaced after a storm in the spring."]
+
+
+def make_layout_report_pdf(path: Path) -> dict:
+    """A cover; a contents page (printed i) whose dot-leader entries name the
+    printed pages of the four sections; a page of prose with two raised note
+    calls and their notes; a ruled table; an unruled table of aligned
+    columns; a bar chart with a value over each bar, a month under it and a
+    scale up its axis. Returns what the reader must find."""
+    from helpers_fixtures import FOOT_LEAD, FOOT_SIZE, write_runs
+
+    rng = random.Random(31)
+    w = LayoutWriter(title=LAYOUT_TITLE)
+    w.cover(LAYOUT_TITLE, "Annual figures of an imaginary council", "June 2031")
+    w.contents_page([(title, printed) for title, printed in LAYOUT_SECTIONS])
+    # page 3: prose with note calls, notes at the foot
+    w.page_break()
+    w.heading(LAYOUT_SECTIONS[0][0], 1)
+    w.paragraph(filler_sentences(rng, 4))
+    w.y += 8
+    for runs in CALLED_LINES:
+        w.y += BODY_LEAD
+        write_runs(w, w.y, runs)
+    w.paragraph(filler_sentences(rng, 3))
+    y = BOTTOM - FOOT_LEAD * len(CALLED_NOTES) + 6
+    w.pdf.line(LEFT, y - 12, LEFT + 120, y - 12)
+    for k, note in enumerate(CALLED_NOTES, start=1):
+        write_runs(w, y, [(str(k), True), (note, False)], size=FOOT_SIZE)
+        y += FOOT_LEAD
+    # page 4: a ruled table
+    w.page_break()
+    w.heading(LAYOUT_SECTIONS[1][0], 1)
+    w.paragraph(filler_sentences(rng, 3))
+    w.table("Table 1: Repairs booked by district", RULED_ROWS, ruled=True)
+    w.paragraph(filler_sentences(rng, 3))
+    # page 5: a table of aligned columns without rules
+    w.page_break()
+    w.heading(LAYOUT_SECTIONS[2][0], 1)
+    w.paragraph(filler_sentences(rng, 3))
+    w.table("Table 2: Yearly costs of each depot", UNRULED_ROWS, ruled=False)
+    w.paragraph(filler_sentences(rng, 3))
+    # page 6: a bar chart
+    w.page_break()
+    w.heading(LAYOUT_SECTIONS[3][0], 1)
+    w.paragraph(filler_sentences(rng, 3))
+    w.bar_chart("Figure 1: Repairs booked each month", CHART_LABELS, CHART_VALUES, "Month of booking")
+    w.paragraph(filler_sentences(rng, 3))
+    w.number_pages(LAYOUT_PRINTED)
+    w.save(path)
+    return {"tables": w.tables, "figures": w.figures, "sections": {t: 3 + i for i, (t, _) in enumerate(LAYOUT_SECTIONS)}}
+
+
+def rasterised(tmp_path: Path, source: Path, first: int = 1, last: int = 1) -> Path:
+    """Pages of a PDF as page images only (pdftoppm, then img2pdf): a scan, no text layer."""
+    import subprocess
+
+    import img2pdf
+
+    out_dir = tmp_path / f"{source.stem}-pages"
+    out_dir.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", str(first), "-l", str(last), str(source),
+                    str(out_dir / "page")], check=True)
+    images = sorted(out_dir.glob("page-*.png"))
+    out = tmp_path / f"{source.stem}-scan.pdf"
+    out.write_bytes(img2pdf.convert([str(p) for p in images]))
+    return out

@@ -41,15 +41,9 @@ def _accuracy(reference: str, got: str) -> float:
 
 
 def _rasterised(tmp_path, source: Path, first: int, last: int) -> Path:
-    """Pages of a PDF as page images only (pdftoppm, then img2pdf): no text layer."""
-    import img2pdf
+    from helpers_layout import rasterised
 
-    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", str(first), "-l", str(last), str(source),
-                    str(tmp_path / "page")], check=True)
-    images = sorted(tmp_path.glob("page-*.png"))
-    out = tmp_path / f"{source.stem}-scan.pdf"
-    out.write_bytes(img2pdf.convert([str(p) for p in images]))
-    return out
+    return rasterised(tmp_path, source, first, last)
 
 
 def test_our_page_rasterised_reads_back_by_ocr(tmp_path, tesseract):

@@ -1031,6 +1031,13 @@ def _page_blocks(page: _Page, layout: _Layout) -> tuple[list[_Draft], list[_Draf
                 # call, so that "17.8" + "5" never reads as "17.85"
                 cur.parts[-1] += CALL_OPEN + text + CALL_CLOSE if text.isdigit() else " " + text
                 continue
+            if kind == PARAGRAPH and not bullet and abs(ln.y - prev.y_end) < 0.25 * ln.size \
+                    and prev.x1 - 1 <= ln.x0 < prev.x1 + ln.size:
+                # the rest of the line after a raised note call, which pdfium puts on a
+                # line of its own ("weeks" + raised "2" + "."): no space unless one stands there
+                cur.parts[-1] += ("" if ln.x0 - prev.x1 < 0.12 * ln.size else " ") + text
+                cur.last = Line(prev.text, prev.x0, ln.x1, prev.y, ln.y_end, prev.size, prev.bold, prev.page)
+                continue
             gap = prev.y_end - ln.y
             if kind == HEADING:
                 new = not (cur.kind == HEADING and cur.style == _style(ln) and 0 < gap < ln.size * (1.6 if ln.text[:1].islower() else 1.3))

@@ -115,17 +115,22 @@ def find_regions(lines, shapes, width: float, height: float) -> list[Region]:
         if x1 - x0 < 40 or y1 - y0 < 12 or (x1 - x0 > 0.97 * width and y1 - y0 > 0.9 * height):
             continue  # a rule, a bullet, or a frame round the whole page
         inside = [ln for ln in lines if id(ln) not in taken and _inside(ln, x0, y0, x1, y1)]
-        chart = count >= 3 and len(inside) >= 3 and sum(_short(ln, text_w) for ln in inside) >= 0.7 * len(inside)
+        grid = inside and _ruled_columns(members, inside, x0, x1) and _ruled_rows(members, x0, x1)
+        chart = not grid and count >= 3 and len(inside) >= 3 \
+            and sum(_short(ln, text_w) for ln in inside) >= 0.7 * len(inside)
         if chart:
-            # axis labels stand just outside the plot: left of it and under it
+            # axis labels stand just outside the plot: left of it and under it; the
+            # value of the tallest bar just over it
             near = [ln for ln in lines if id(ln) not in taken and ln not in inside and _short(ln, text_w)
-                    and _inside(ln, x0 - 60, y0 - 30, x1 + 20, y1 + 4)]
+                    and not CAPTION.match(ln.text)
+                    and (_inside(ln, x0 - 60, y0 - 30, x1 + 20, y1 + 4)
+                         or (_NUMBERISH.match(ln.text) and _inside(ln, x0, y1, x1, y1 + 2.2 * ln.size)))]
             inside += near
-            r = Region(FIGURE, min([x0] + [ln.x0 for ln in near]), min([y0] + [ln.y for ln in near]), x1, y1,
-                       inside)
+            r = Region(FIGURE, min([x0] + [ln.x0 for ln in near]), min([y0] + [ln.y for ln in near]), x1,
+                       max([y1] + [ln.y + 0.8 * ln.size for ln in near]), inside)
         elif not inside:
             continue
-        elif _ruled_columns(members, inside, x0, x1):
+        elif grid or _ruled_columns(members, inside, x0, x1):
             r = Region(TABLE, x0, y0, x1, y1, inside)
         elif x1 - x0 >= 0.3 * text_w:
             r = Region(BOX, x0, y0, x1, y1, inside)
@@ -158,6 +163,12 @@ def _ruled_columns(members, inside, x0, x1) -> bool:
         if any(ln.x1 <= x + 1 for ln in inside) and any(ln.x0 >= x - 1 for ln in inside):
             return True
     return False
+
+
+def _ruled_rows(members, x0, x1) -> bool:
+    """Two horizontal rules or more across most of the shape: the rows of a grid."""
+    return sum(1 for mx0, my0, mx1, my1 in members
+               if my1 - my0 <= 2.5 and mx1 - mx0 >= 0.8 * (x1 - x0)) >= 2
 
 
 def _aligned_rows(lines, text_w: float) -> list[list[list]]:
