@@ -225,6 +225,19 @@ def link_notes(passages: list[Passage]) -> None:
                 called_by.append(p.id)
 
 
+def ocr_confidence(passage) -> int | None:
+    """The OCR confidence of a passage read from a page image (0-100, rounded), else None."""
+    layout = passage.layout if hasattr(passage, "layout") else (passage.get("layout") or {})
+    ocr = (layout or {}).get("ocr")
+    return round(ocr["confidence"]) if ocr and ocr.get("confidence") is not None else None
+
+
+def ocr_note(passage) -> str | None:
+    """What every place that shows or cites a passage read by OCR says of it."""
+    confidence = ocr_confidence(passage)
+    return None if confidence is None else f"Text recognised by OCR, confidence {confidence}%."
+
+
 def full_text(passages) -> str:
     """The document text the offsets refer to."""
     return PASSAGE_SEPARATOR.join(p.text if hasattr(p, "text") else p["text"] for p in passages)

@@ -72,6 +72,8 @@ def cite_passage(
             # the style keeps the page for the in-text citation (Chicago author-date):
             # a passage's citation must still say where the passage is
             text = f"{text} In text: {short}"
+        if item.get("annote"):  # text read by OCR: the styles print no annote, so we do
+            text = f"{text} {item['annote']}"
     if quote and style not in FORMATS:
         if html:
             from html import escape

@@ -89,6 +89,8 @@ def to_bibtex(item: dict) -> str:
         fields.append(("doi", item["DOI"]))
     if item.get("note"):
         fields.append(("note", escape(item["note"])))
+    if item.get("annote"):  # last: the site's Cite control adds it the same way
+        fields.append(("annote", escape(item["annote"])))
     body = ",\n".join(
         f"  {name} = {value}" if name in ("month",) else f"  {name} = {{{value}}}"
         for name, value in fields

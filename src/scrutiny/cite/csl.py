@@ -155,7 +155,8 @@ def csl_item(
 
     For a passage the item's ``id`` is the passage id, ``page`` its page span,
     ``URL`` its permalink and ``accessed`` the given date (default: today);
-    with ``quote=True`` the passage text, exactly as stored, goes in ``note``.
+    with ``quote=True`` the passage text, exactly as stored, goes in ``note``;
+    a passage read by OCR says so, with its confidence, in ``annote``.
     For a whole document ``URL`` is the document's official address.
     """
     item: dict = {"id": passage["id"] if passage else document["id"], "type": csl_type(document)}
@@ -193,4 +194,8 @@ def csl_item(
     item["accessed"] = {"date-parts": [[when.year, when.month, when.day]]}
     if quote:
         item["note"] = passage["text"]
+    from scrutiny.passages import ocr_note
+
+    if ocr_note(passage):  # the words were recognised in a page image, not extracted
+        item["annote"] = ocr_note(passage)
     return item

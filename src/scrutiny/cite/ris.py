@@ -57,5 +57,7 @@ def to_ris(item: dict) -> str:
         lines.append(("Y2", "{:04d}/{:02d}/{:02d}".format(*acc)))
     if item.get("note"):
         lines.append(("N1", " ".join(item["note"].split())))
+    if item.get("annote"):
+        lines.append(("N1", item["annote"]))
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)

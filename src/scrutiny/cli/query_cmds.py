@@ -59,6 +59,8 @@ def search(project, query, docs, kinds, tags, stakeholders, page, limit, as_json
     for h in result["hits"]:
         pages = span_ref(h["page_label"], h["page_end_label"])  # as the document prints them
         head = f"{h['doc_label']}, {pages}" if h["paged"] else h["doc_label"]
+        if h.get("ocr"):
+            head += f" (text recognised by OCR, confidence {round(h['ocr']['confidence'])}%)"
         click.echo("")
         click.echo(click.style(head, bold=True) if colour else head)
         click.echo(f"  {h['snippet']}")
@@ -92,6 +94,7 @@ def show(project, passage_id, context, as_json):
             last = store.passage(found.span.ids[-1])
             after = store.neighbours(last, context)[1] if last else after
     from scrutiny.pages import label, page_ref
+    from scrutiny.passages import ocr_note
 
     passage = dict(passage, page_label=label(doc, passage["page"]), page_end_label=label(doc, passage["page_end"]))
     if as_json:
@@ -110,6 +113,8 @@ def show(project, passage_id, context, as_json):
     if passage["heading"]:
         click.echo(f"Section: {passage['heading']}")
     click.echo(f"Passage {passage['id']} ({passage['kind']})")
+    if ocr_note(passage):  # read from a page image: say so, and how sure the reading is
+        click.echo(ocr_note(passage))
     click.echo("")
     for p in before:
         click.echo(click.style(f"  {p['text']}", dim=True))

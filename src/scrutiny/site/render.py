@@ -56,8 +56,11 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     from scrutiny.pages import page_ref
+    from scrutiny.passages import ocr_confidence, ocr_note
 
     env.globals["page_ref"] = page_ref  # pages as the document prints them: page_ref(doc, p.page, p.page_end)
+    env.globals["ocr_note"] = ocr_note  # "Text recognised by OCR, confidence 91%." or None
+    env.globals["ocr_confidence"] = ocr_confidence
     return env
 
 
@@ -69,9 +72,10 @@ def fingerprint(dirs: list[Path]) -> str:
     for top, path in files:
         h.update(str(path.relative_to(top)).encode())
         h.update(path.read_bytes())
-    from scrutiny import pages  # the templates number pages with it
+    from scrutiny import pages, passages  # the templates number pages and mark OCR with them
 
     h.update(Path(pages.__file__).read_bytes())
+    h.update(Path(passages.__file__).read_bytes())
     return h.hexdigest()
 
 

@@ -145,6 +145,10 @@ def passage_record(doc: dict, passage: dict, url: str) -> dict:
         rec["pg"] = label(doc, passage.get("page"))  # as the document prints it
         if passage.get("page_end") and passage.get("page_end") != passage.get("page"):
             rec["pe"] = label(doc, passage["page_end"])
+    from scrutiny.passages import ocr_confidence
+
+    if ocr_confidence(passage) is not None:  # read from a page image: results say so
+        rec["o"] = ocr_confidence(passage)
     return rec
 
 

@@ -25,7 +25,11 @@
     const entry = citeData.locators[el.dataset.loc || ""] || citeData.locators[""];
     const text = entry[style];
     const base = citeData.base ? citeData.base.replace(/\/$/, "") : siteBase();
-    return text.split(citeData.basemark).join(base).split(citeData.pid).join(el.dataset.pid);
+    const out = text.split(citeData.basemark).join(base).split(citeData.pid).join(el.dataset.pid);
+    const ocr = el.dataset.ocr;  /* text recognised by OCR: said as `scrutiny cite` says it */
+    if (!ocr) return out;
+    return style === "bibtex" ? out.replace(/\n\}\n?$/, ",\n  annote = {" + ocr.replace(/%/g, "\\%") + "}\n}\n")
+      : out + " " + ocr;
   }
 
   const panel = document.getElementById("cite-panel");

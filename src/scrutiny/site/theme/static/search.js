@@ -137,7 +137,8 @@
       const title = document.createElement("span");
       title.className = "result-title";
       if (rec.t === "p") {
-        title.textContent = docLabel(rec.d) + (rec.pg ? ", p. " + rec.pg + (rec.pe ? "–" + rec.pe : "") : "") + (rec.h ? " · " + rec.h : "");
+        title.textContent = docLabel(rec.d) + (rec.pg ? (rec.pe ? ", pp. " + rec.pg + "–" + rec.pe : ", p. " + rec.pg) : "") + (rec.h ? " · " + rec.h : "")
+          + (rec.o ? " · text recognised by OCR, confidence " + rec.o + "%" : "");
       } else {
         title.textContent = rec.h;
       }
