@@ -62,6 +62,19 @@ def _measure(path: Path, label: str, workdir: Path) -> Result:
                 del os.environ["SCRUTINY_PDF_WORKERS"]
         return run
 
+    def without_layout():
+        """The reader without its layout pass (drawing objects, boxes, tables, charts)."""
+        from scrutiny.readers import pdf_layout
+
+        shapes, regions = pdf_layout.page_shapes, pdf_reader._find_regions
+        pdf_layout.page_shapes, pdf_reader._find_regions = (lambda raw, page: []), (lambda *a: None)
+        os.environ["SCRUTINY_PDF_WORKERS"] = "1"
+        try:
+            return pdf_reader.read(path)
+        finally:
+            pdf_layout.page_shapes, pdf_reader._find_regions = shapes, regions
+            del os.environ["SCRUTINY_PDF_WORKERS"]
+
     doc = pdf_reader.read(path)  # warm up (imports, font caches) before timing
     best = _best_interleaved({
         "pdftotext": lambda: subprocess.run([pdftotext, str(path), str(out)], check=True),
@@ -69,6 +82,7 @@ def _measure(path: Path, label: str, workdir: Path) -> Result:
         "serial": workers("1"),
         "two": workers("2"),
         "raw": raw_text,
+        "no_layout": without_layout,
     })
     base = best["pdftotext"]
     ratio = best["ours"] / base
@@ -81,7 +95,11 @@ def _measure(path: Path, label: str, workdir: Path) -> Result:
                f"our reader in one process (SCRUTINY_PDF_WORKERS=1): {best['serial']:.3f} s "
                f"({best['serial'] / base:.2f}x); in two processes (SCRUTINY_PDF_WORKERS=2, forced): "
                f"{best['two']:.3f} s ({best['two'] / base:.2f}x); reader as run: second process "
-               f"{'used' if pdf_reader._workers(doc.pages) == 2 else 'not used (load too high)'}"],
+               f"{'used' if pdf_reader._workers(doc.pages) == 2 else 'not used (load too high)'}",
+               f"layout pass (drawing objects; boxes, tables, charts found): one process with it "
+               f"{best['serial']:.3f} s, without it {best['no_layout']:.3f} s: "
+               f"{1000 * (best['serial'] - best['no_layout']) / doc.pages:.2f} ms a page "
+               f"({(best['serial'] - best['no_layout']) / best['serial']:.0%} of the reader's time)"],
     )
 
 

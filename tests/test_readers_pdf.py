@@ -7,13 +7,14 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from helpers_pdftext import (_body_lines, _page_key, _printed, _running_lines, _squash, _tokens,
+                             pdftotext_pages)
 from helpers_fixtures import (
     COLUMN_LEFT, COLUMN_RIGHT, CONTEXT_PARA, DINGBAT_ITEM, HEADER_TEXT, LEAD_ITEM, HYPHEN_PARA, ReportWriter, filler_sentences,
     make_feature_pdf, random_bytes,
@@ -311,73 +312,7 @@ def _pdftotext_pages(path: Path) -> list[str]:
         if IN_CI:
             pytest.fail("pdftotext is required in CI (poppler-utils)")
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    out = subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout
-    pages = out.decode("utf-8").split("\f")  # the same text `pdftotext -f N -l N` prints, page by page
-    return pages[:-1] if pages and not pages[-1].strip() else pages
-
-
-def _key(line: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
-
-
-def _page_key(line: str, page: int) -> str:
-    """A line as a running head or foot repeats it: its text with each number
-    taken relative to the page's own number ("Report 7" on page 9 -> "report
-    #-2"), so that a head carrying the page number recurs, and lines that
-    merely differ by a number ("Recommendation 2", "Recommendation 3" opening
-    successive pages) do not."""
-    return re.sub(r"\d+", lambda m: f"#{int(m.group()) - page}", " ".join(line.split()).lower())
-
-
-_PAGE_NUMBER_KEYS = {"#", "page #", "page # of #"}
-
-
-def _running_lines(pages: list[str]) -> set[str]:
-    """Lines pdftotext prints among the first/last three of a page that recur on
-    30% of the pages (exactly, or but for a number that follows the page
-    number; see _page_key): not body text. Bare page numbers are told apart by
-    _is_running."""
-    counts: Counter = Counter()
-    for number, page in enumerate(pages, start=1):
-        lines = [ln for ln in page.splitlines() if ln.strip()]
-        counts.update({_page_key(ln, number) for ln in lines[:3] + lines[-3:]})
-    limit = max(2, int(0.3 * len(pages) + 0.5))
-    return {k for k, n in counts.items() if n >= limit}
-
-
-def _is_running(line: str, page: int, running: set[str]) -> bool:
-    return _key(line) in _PAGE_NUMBER_KEYS or _page_key(line, page) in running
-
-
-def _body_lines(page: str, running: set[str], number: int) -> list[str]:
-    lines = [ln for ln in page.splitlines() if ln.strip()]
-    edge = set(range(3)) | set(range(len(lines) - 3, len(lines)))
-    return [ln for i, ln in enumerate(lines) if not (i in edge and _is_running(ln, number, running))]
-
-
-def _tokens(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"(\w)[-\u00ad]\s*\n\s*(\w)", r"\1\2", text)  # line-end hyphenation
-    text = re.sub(r"(\w)-(\w)", r"\1\2", text)  # compounds compare joined on both sides
-    return re.findall(r"[0-9a-z]+", text)
-
-
-def _printed(b, sep: str = "") -> tuple[str, list[int]]:
-    """A block's text as the page prints it: its note calls put back where
-    they stand (``sep`` before each), and its page breaks moved with them.
-    The reader takes calls out of the text (a quotation must not carry them);
-    pdftotext prints them glued to the word before."""
-    text, breaks = b.text, list(b.page_breaks)
-    for at, mark in sorted(b.calls, reverse=True):
-        text = text[:at] + sep + mark + text[at:]
-        breaks = [k + (len(sep + mark) if k > at else 0) for k in breaks]
-    return text, breaks
-
-
-def _squash(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
-    return re.sub(r"[^0-9a-z]", "", text)
+    return pdftotext_pages(path, PDFTOTEXT)
 
 
 def test_running_line_keys_follow_the_page_number_not_any_number():

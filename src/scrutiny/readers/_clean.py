@@ -51,38 +51,35 @@ _SPLIT = re.compile(r"[\s.,;:!?()\[\]{}\"\u201c\u201d\u2018/\u2013\u2014*]+")
 _MARKED = re.compile(r"([^\W\d_]+)\s*" + HYPHEN_MARK + r"\s*(" + PAGE_MARK + r"*)\s*([^\W_]+)", re.UNICODE)
 
 
+_MARK_OR_CALL = re.compile(PAGE_MARK + "|" + CALL_OPEN + "([^" + CALL_CLOSE + "]*)" + CALL_CLOSE
+                           + "|[" + CALL_OPEN + CALL_CLOSE + "]")
+
+
 def take_marks(text: str) -> tuple[str, list[int], list[tuple[int, str]]]:
     """Take :data:`PAGE_MARK` and the wrapped note calls out of a block's final
     text: (text, offsets where each further page begins, [(offset, mark)] of
     the calls, each standing right after the text it follows)."""
-    if PAGE_MARK not in text and CALL_OPEN not in text:
+    if PAGE_MARK not in text and CALL_OPEN not in text and CALL_CLOSE not in text:
         return text, [], []
     out: list[str] = []
     breaks: list[int] = []
     calls: list[tuple[int, str]] = []
-    n = 0
-    pos = 0
-    while pos < len(text):
-        ch = text[pos]
-        if ch == PAGE_MARK:
+    n = pos = 0
+    for m in _MARK_OR_CALL.finditer(text):  # the text between marks is copied in one piece
+        piece = text[pos:m.start()]
+        out.append(piece)
+        n += len(piece)
+        pos = m.end()
+        token = m.group()
+        if token == PAGE_MARK:
             breaks.append(n)
-            pos += 1
-            continue
-        if ch == CALL_OPEN:
-            m = _CALL.match(text, pos)
-            if m:
-                if calls and calls[-1][0] == n:  # digit by digit ("5", "1"): one call "51"
-                    calls[-1] = (n, calls[-1][1] + m.group(1))
-                else:
-                    calls.append((n, m.group(1)))
-                pos = m.end()
-                continue
-        if ch in (CALL_OPEN, CALL_CLOSE):  # a stray half of a pair: never text
-            pos += 1
-            continue
-        out.append(ch)
-        n += 1
-        pos += 1
+        elif m.group(1) is not None:
+            if calls and calls[-1][0] == n:  # digit by digit ("5", "1"): one call "51"
+                calls[-1] = (n, calls[-1][1] + m.group(1))
+            else:
+                calls.append((n, m.group(1)))
+        # else a stray half of a pair: never text
+    out.append(text[pos:])
     return "".join(out), breaks, calls
 
 

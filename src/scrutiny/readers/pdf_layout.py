@@ -139,8 +139,8 @@ def find_regions(lines, shapes, width: float, height: float) -> list[Region]:
         taken.update(id(ln) for ln in inside)
         regions.append(r)
     free = [ln for ln in lines if id(ln) not in taken]
-    contents = any(CONTENTS_TITLE.match(ln.text) for ln in lines) or sum(bool(_LEADER.search(ln.text))
-                                                                          for ln in lines) >= 4
+    contents = any(len(ln.text) <= 30 and CONTENTS_TITLE.match(ln.text) for ln in lines) \
+        or sum(has_leader(ln.text) for ln in lines) >= 4
     for rows in _aligned_rows(free, text_w) if not contents else ():
         inside = [ln for row in rows for ln in row]
         regions.append(Region(TABLE, min(ln.x0 for ln in inside), min(ln.y for ln in inside),
@@ -178,6 +178,8 @@ def _aligned_rows(lines, text_w: float) -> list[list[list]]:
     rows: dict[float, list] = {}
     for ln in lines:
         rows.setdefault(round(ln.y), []).append(ln)
+    if sum(len(r) >= 2 for r in rows.values()) < 3:
+        return []  # fewer than three baselines hold two lines: no table (most pages)
     ordered = [sorted(r, key=lambda ln: ln.x0) for _, r in sorted(rows.items(), key=lambda kv: -kv[0])]
     out, run, cols = [], [], None
     for row in ordered + [[]]:
@@ -275,6 +277,12 @@ def table_text(region: Region) -> str:
 
 _ENTRY = re.compile(r"^(?P<text>.*?\S)[\s.\u2026_\u00b7]*?\s*(?:\.{2,}|\u2026+|\s)\s*(?P<page>\d{1,4}|x{0,3}(?:ix|iv|v?i{1,3}|v|x))\s*$")
 _LEADER = re.compile(r"(?:\.\s*){4,}|\u2026{2,}|_{4,}")
+
+
+def has_leader(text: str) -> bool:
+    """Dot leaders ("Summary ........ 3"); a cheap test first, as most lines have none."""
+    return (text.count(".") >= 4 or "\u2026\u2026" in text or "____" in text) and _LEADER.search(text) is not None
+
 CONTENTS_TITLE = re.compile(r"^\s*(table of )?contents(\s+page)?\s*$", re.IGNORECASE)
 
 
@@ -309,7 +317,7 @@ def is_contents(parts: list[str], first_heading: str | None) -> bool:
     if first_heading and CONTENTS_TITLE.match(first_heading):
         return True
     lines = [p for p in parts if p.strip()]
-    led = sum(1 for p in lines if _LEADER.search(p) and _ENTRY.match(p))
+    led = sum(1 for p in lines if has_leader(p) and _ENTRY.match(p))
     return len(lines) >= 4 and led >= 0.6 * len(lines)
 
 
