@@ -117,3 +117,18 @@ def test_manifest_ocr_flag_reads_a_registered_scan(tmp_path, scan):
     assert result.exit_code == 0, result.output
     hit = _hit(root, "clinical leads evidence")
     assert hit["doc_id"] == "letter" and hit["ocr"]["confidence"] >= 80
+
+
+def test_a_scan_read_with_ocr_is_read_so_again_after_its_manifest_changes(tmp_path, scan):
+    """`ingest FILE --ocr` records ocr = true: editing the document's table (which
+    makes the next ingest read it again) does not make it an unreadable scan."""
+    from scrutiny.manifest import load_manifest, update_documents
+
+    root = _new_project(tmp_path)
+    assert run_cli("ingest", scan, "--ocr", "--no-tag", root=root).exit_code == 0
+    (entry,) = load_manifest(root / "corpus" / "manifest.toml").documents.values()
+    assert entry.extra.get("ocr") is True
+    update_documents(root / "corpus" / "manifest.toml", {entry.id: {"licence": "OGL-UK-3.0"}})
+    result = run_cli("ingest", "--no-tag", root=root)
+    assert result.exit_code == 0, result.output
+    assert _hit(root, "clinical leads evidence")["ocr"]["confidence"] >= 80

@@ -284,6 +284,9 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                                        "registered": True})
                     elif title_update:
                         update["title"] = title_update
+                    if not entry.extra.get("ocr") and any("ocr" in (b.layout or {}) for b in doc.blocks):
+                        # read with --ocr: the manifest remembers, so that the next ingest reads it so too
+                        update["ocr"] = True
                     update["sha256"] = sha
                     manifest_updates[entry.id] = update
                 store.bump_content_version()

@@ -21,7 +21,8 @@ from scrutiny.pages import page_ref
               help="Time limit in seconds for reading one file.")
 @click.option("--ocr", is_flag=True,
               help="Read PDF pages that are only pictures (scans) with Tesseract (tesseract-ocr must be installed); "
-                   "`ocr = true` in a document's manifest table does the same for that document.")
+                   "`ocr = true` in a document's manifest table does the same for that document (a file "
+                   "read by OCR gets it, so that later runs read it so too).")
 @json_option
 @pass_project
 def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, read_timeout, ocr, as_json):
