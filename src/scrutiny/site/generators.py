@@ -10,6 +10,7 @@ from collections import defaultdict
 from scrutiny.pages import label as page_label, page_ref
 from scrutiny.site.citations import STYLE_LABELS, STYLES, Citer
 from scrutiny.site.context import STATUS_ORDER, SiteContext
+from scrutiny.site.layout import contents_links, figure_text, note_backlinks, table_rows, with_calls
 from scrutiny.site.tags import segments
 from scrutiny.urls import safe_href
 
@@ -300,6 +301,8 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                             claim_marks[p["id"]].append(c)
             items, page = [], None
             paginated = bool(doc.get("pages") and doc["pages"] > 1)
+            on_page = {p["id"] for p in passages}
+            backlinks = note_backlinks(passages)
             for p in passages:
                 if paginated and p["page"] != page:
                     page = p["page"]
@@ -308,7 +311,13 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     items.append({"marker": page, "label": page_label(doc, page), "pdf": pdf})
                 items.append({
                     "p": p, "loc": locs[p["id"]],
-                    "segs": segments(p["text"], claims.get(p["id"], []), mentions.get(p["id"], []), known),
+                    "segs": with_calls(segments(p["text"], claims.get(p["id"], []), mentions.get(p["id"], []), known),
+                                       p, on_page),
+                    # what the passage's kind shows (site.layout): a table's cells, a chart's
+                    # text folded away, a contents page's links, a note's way back to its calls
+                    "rows": table_rows(p) if p["kind"] == "table" else None,
+                    "figure": figure_text(p) if p["kind"] == "figure" else None,
+                    "back": backlinks.get(p["id"], []),  # the calls on this page that call this note
                     "claims": claim_marks.get(p["id"], []),
                     "discussed": discussed.get(p["id"], []),
                     "related": related.get(p["id"], []),
@@ -316,6 +325,10 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     "moved": sorted(moved_by_pid.get(p["id"], []), key=lambda m: m["old_id"]),
                     "level": min(6, 2 + len(p.get("heading_path") or [])),
                 })
+            markers = [it["marker"] for it in items if "marker" in it]
+            for it in items:
+                if "p" in it and it["p"]["kind"] == "contents":
+                    it["entries"] = contents_links((it["p"].get("layout") or {}).get("entries") or [], markers)
             kinds_present = sorted({s["kind"] for spans in claims.values() for s in spans})
             return {
                 "doc": doc, "items": items, "curated": curated,

@@ -1,0 +1,88 @@
+"""What a document page needs to show a passage as the page showed it: a
+table's rows, a chart folded away, a contents page whose entries link to the
+pages they name, note calls that link to their notes and notes that link
+back (from the passage's ``layout``, see scrutiny.passages.Passage)."""
+
+from __future__ import annotations
+
+
+def call_anchor(pid: str, i: int) -> str:
+    """The id of the ``i``-th note call of passage ``pid`` on the document page."""
+    return f"call-{pid}-{i}"
+
+
+def with_calls(segs: list[dict], passage: dict, shown: set) -> list[dict]:
+    """``segs`` (site.tags.segments of the passage text) with each note call
+    put in where it stands: a segment {"call": {"mark", "href", "id"}}. A call
+    whose note is not on the page keeps its mark, without a link."""
+    calls = (passage.get("layout") or {}).get("calls") or []
+    if not calls:
+        return segs
+    out: list[dict] = []
+    todo = sorted(((c["at"], i, c) for i, c in enumerate(calls)), key=lambda t: (t[0], t[1]))
+    pos = 0
+    k = 0
+    for seg in segs:
+        text, start = seg["text"], pos
+        end = start + len(text)
+        while k < len(todo) and todo[k][0] <= end:
+            at, i, c = todo[k]
+            cut = max(0, at - start)
+            if cut:
+                out.append(dict(seg, text=text[:cut]))
+            text, start = text[cut:], at
+            note = c.get("note")
+            out.append({"text": "", "kinds": (), "stakeholder": None, "title": "",
+                        "call": {"mark": c["mark"], "id": call_anchor(passage["id"], i),
+                                 "href": f"#p-{note}" if note and note in shown else None}})
+            k += 1
+        if text:
+            out.append(dict(seg, text=text))
+        pos = end
+    for at, i, c in todo[k:]:  # past the end of the text (never, but never lose a call)
+        out.append({"text": "", "kinds": (), "stakeholder": None, "title": "",
+                    "call": {"mark": c["mark"], "id": call_anchor(passage["id"], i), "href": None}})
+    return out
+
+
+def note_backlinks(passages: list[dict]) -> dict[str, list[dict]]:
+    """Note passage id -> the calls of ``passages`` (those on the page) that
+    call it, in reading order: [{"href", "mark"}]."""
+    out: dict[str, list[dict]] = {}
+    for p in passages:
+        for i, c in enumerate((p.get("layout") or {}).get("calls") or []):
+            if c.get("note"):
+                out.setdefault(c["note"], []).append({"href": f"#{call_anchor(p['id'], i)}", "mark": c["mark"]})
+    return out
+
+
+def contents_links(entries: list[dict], marker_pages: list[int]) -> list[dict]:
+    """A contents page's entries with the page marker each links to: the one
+    of the page it names (a physical page), or of the next page that has
+    text when that one has none; no link when the entry names no page."""
+    ordered = sorted(marker_pages)
+    out = []
+    for e in entries:
+        target = e.get("target")
+        page = next((n for n in ordered if target and n >= target), None)
+        out.append({"text": e["text"], "page": e["page"], "href": f"#page-{page}" if page else None})
+    return out
+
+
+def table_rows(passage: dict) -> tuple[list[str], list[list[str]]] | None:
+    """(header row, body rows) of a table passage that kept its cells, else None."""
+    rows = (passage.get("layout") or {}).get("rows")
+    if not rows or len(rows) < 2:
+        return None
+    width = max(len(r) for r in rows)
+    rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    return rows[0], rows[1:]
+
+
+def figure_text(passage: dict) -> str:
+    """A figure's text without its caption (the caption is the summary)."""
+    text = passage["text"]
+    caption = (passage.get("layout") or {}).get("caption")
+    if caption and text.startswith(caption):
+        text = text[len(caption):].lstrip(" /")
+    return text
