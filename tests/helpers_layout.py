@@ -79,7 +79,8 @@ class LayoutWriter(ReportWriter):
     def table(self, caption: str | None, rows: list[list[str]], ruled: bool = True,
               widths: list[float] | None = None, size: float = 10.0) -> None:
         """A table of short cells: with ``ruled``, a grid of lines round every
-        cell; else the cells stand in aligned columns with no rules at all."""
+        cell; else the cells stand in aligned columns with no rules at all. A
+        cell given as (text, mark) carries a raised note call after its text."""
         cols = len(rows[0])
         widths = widths or [TEXT_W / cols] * cols
         lead = size * 1.9
@@ -96,8 +97,13 @@ class LayoutWriter(ReportWriter):
         for r, row in enumerate(rows):
             x = LEFT
             for c, cell in enumerate(row):
+                cell, mark = cell if isinstance(cell, tuple) else (cell, None)
                 self.pdf.set_font(self.family, "B" if r == 0 else "", size)
                 self.pdf.text(x + 4, self.y + lead - 0.55 * size, cell)
+                if mark:
+                    end = x + 4 + self.pdf.get_string_width(cell)
+                    self.pdf.set_font(self.family, "", size * 0.6)
+                    self.pdf.text(end + 0.3, self.y + lead - 0.55 * size - 0.36 * size, mark)
                 x += widths[c]
             self.y += lead
         if ruled:
@@ -108,7 +114,8 @@ class LayoutWriter(ReportWriter):
             for c in range(cols + 1):
                 self.pdf.line(x, top, x, top + len(rows) * lead)
                 x += widths[c] if c < cols else 0
-        self.tables.append({"caption": caption, "rows": rows, "page": self.page})
+        self.tables.append({"caption": caption, "rows": [[c[0] if isinstance(c, tuple) else c for c in row]
+                                                         for row in rows], "page": self.page})
         self.y += 6
 
     # -- charts --------------------------------------------------------------------
@@ -315,6 +322,7 @@ CALLED_LINES = [
 CALLED_TEXT = ("The repair service answered 4,510 calls in the year. Most widgets were mended within a "
                "fortnight, though the north depot closed for six weeks.")
 CALLED_AT = [(CALLED_TEXT.index(" Most"), "1"), (len(CALLED_TEXT) - 1, "2")]
+TABLE_NOTE = "Days from the booking to the repair, on the median job."
 CALLED_NOTES = ["Calls to the evening line are counted with the daytime calls.",
                 "The depot roof was replaced after a storm in the spring."]
 
@@ -349,8 +357,13 @@ def make_layout_report_pdf(path: Path) -> dict:
     w.page_break()
     w.heading(LAYOUT_SECTIONS[1][0], 1)
     w.paragraph(filler_sentences(rng, 3))
-    w.table("Table 1: Repairs booked by district", RULED_ROWS, ruled=True)
+    rows = [list(r) for r in RULED_ROWS]
+    rows[0][2] = (rows[0][2], "3")  # "Waiting days" + a raised note call
+    w.table("Table 1: Repairs booked by district", rows, ruled=True)
     w.paragraph(filler_sentences(rng, 3))
+    y = BOTTOM + 6
+    w.pdf.line(LEFT, y - 12, LEFT + 120, y - 12)
+    write_runs(w, y, [("3", True), (TABLE_NOTE, False)], size=FOOT_SIZE)
     # page 5: a table of aligned columns without rules
     w.page_break()
     w.heading(LAYOUT_SECTIONS[2][0], 1)

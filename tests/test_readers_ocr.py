@@ -124,5 +124,16 @@ def test_scanned_post_office_pages_by_ocr_match_a_transcription(tmp_path, tesser
                 and b.text[15:].isdigit()]
     assert headings == [("Recommendation 1", 4), ("Recommendation 2", 4), ("Recommendation 3", 4),
                         ("Recommendation 4", 5)]
-    assert all(b.layout.get("ocr", {}).get("confidence", 0) > 85 for b in doc.blocks)
+    # each passage says how sure the reading of its own words is: the page's text
+    # above 85%, the browser's print footer (a long URL, and the page of 16) below
+    assert all(0 < b.layout["ocr"]["confidence"] <= 100 for b in doc.blocks)
+    assert all(b.layout["ocr"]["confidence"] > 85 for b in doc.blocks if not b.text.startswith("https://"))
+    assert min(b.layout["ocr"]["confidence"] for b in doc.blocks) < 85
     assert not any("GOV.UK" in b.text and b.text.startswith("1/30/26") for b in doc.blocks)
+
+
+def test_specks_read_with_little_confidence_are_not_text():
+    from scrutiny.readers.ocr import speck
+
+    assert speck(", B", 12) and speck("~", 5)
+    assert not speck(", B", 60) and not speck("Policy paper", 20)

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from helpers_layout import (CALLED_AT, CALLED_NOTES, CALLED_TEXT, LAYOUT_SECTIONS, LAYOUT_TITLE, RULED_ROWS,
-                            UNRULED_ROWS, make_box_overleaf_pdf, make_layout_report_pdf)
+                            TABLE_NOTE, UNRULED_ROWS, make_box_overleaf_pdf, make_layout_report_pdf)
 from scrutiny.readers import read
 
 
@@ -85,6 +85,16 @@ def test_a_table_is_one_passage_with_its_rows_and_caption(layout_report, label, 
     assert all(cell in table.text for row in rows for cell in row)  # searchable
     for row in rows:  # no cell left behind as a passage of its own
         assert not any(p.kind != "table" and p.text in row for p in passages)
+
+
+def test_a_note_call_in_a_table_cell_is_a_mark_linked_to_its_note(layout_report):
+    _, _, passages = layout_report
+    (table,) = [p for p in passages if p.kind == "table" and p.layout.get("label") == "Table 1"]
+    assert table.layout["rows"][0] == RULED_ROWS[0]  # "Waiting days", not "Waiting days3"
+    (call,) = table.calls
+    note = next(p for p in passages if p.id == call["note"])
+    assert call["mark"] == "3" and note.text == f"3 {TABLE_NOTE}" and note.layout["called_by"] == [table.id]
+    assert table.text[call["at"] - len("Waiting days"):call["at"]] == "Waiting days"
 
 
 def test_a_chart_is_one_figure_passage_with_its_labels_and_caption(layout_report):

@@ -12,7 +12,8 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import CHROMIUM, IN_CI, run_cli
-from helpers_layout import CALLED_NOTES, LAYOUT_SECTIONS, RULED_ROWS, UNRULED_ROWS, make_layout_report_pdf
+from helpers_layout import (CALLED_NOTES, LAYOUT_SECTIONS, RULED_ROWS, TABLE_NOTE, UNRULED_ROWS,
+                            make_layout_report_pdf)
 
 DOC = "widgets-in-numbers"
 
@@ -119,13 +120,19 @@ def test_note_calls_link_to_their_notes_and_back(layout_site):
     html = _page(layout_site)
     calls = re.findall(r'<sup class="note-call"><a id="(call-[^"]+)" href="#p-([^"]+)" aria-label="Note (\d)">\d</a>'
                        r'</sup>', html)
-    assert [mark for *_, mark in calls] == ["1", "2"]
+    assert [mark for *_, mark in calls] == ["1", "2", "3"]  # two in a paragraph, one in a table
     for (anchor, note, mark), text in zip(calls, CALLED_NOTES):
         block = html[html.index(f'id="p-{note}"'):]
         block = block[:block.index("</div>")]
         assert f"{mark} {text}" in block and f'<a class="note-back" href="#{anchor}"' in block
     # the quotation keeps no call: the passage text the Cite control quotes is the same
     assert "calls in the year.1" not in html
+    # a call in a table cell: under the table, linked to its note, which links back
+    m = re.search(r'</table><p class="tbl-notes">Notes: <sup class="note-call"><a id="(call-[^"]+)" '
+                  r'href="#p-([^"]+)" aria-label="Note 3">3</a></sup></p>', html)
+    assert m
+    note = html[html.index(f'id="p-{m.group(2)}"'):]
+    assert TABLE_NOTE in note[:note.index("</div>")] and f'href="#{m.group(1)}"' in note[:note.index("</div>")]
 
 
 def test_text_read_by_ocr_wears_a_badge(layout_site):
@@ -206,3 +213,13 @@ def test_in_chromium_the_cite_control_says_ocr_as_scrutiny_cite_does(served, lay
     expected = re.sub(r" \(Accessed: [^)]*\)|\n  urldate = \{[^}]*\},", "", expected).rstrip("\n")
     assert copied.rstrip("\n") == expected
     assert "Text recognised by OCR, confidence" in copied
+
+
+def test_a_table_going_on_from_the_page_before_has_no_header_row():
+    from scrutiny.site.layout import table_rows
+
+    head = {"layout": {"rows": [["Date", "What was sent"], ["1991", "A green paper"], ["1993", "A white paper"]]}}
+    going_on = {"layout": {"rows": [["1998", "A campaign of adverts, leaflets and a website for women"],
+                                    ["1999", "A helpline"]]}}
+    assert table_rows(head) == (["Date", "What was sent"], [["1991", "A green paper"], ["1993", "A white paper"]])
+    assert table_rows(going_on)[0] is None and len(table_rows(going_on)[1]) == 2

@@ -26,6 +26,12 @@ def render(pdf_page, dpi: int = DPI):
     return bitmap.to_pil()
 
 
+def speck(text: str, confidence: float) -> bool:
+    """A "line" Tesseract makes of a logo, a rule or a speck of dust: three
+    letters or digits at most, read with under 30% confidence (", B" at 12%)."""
+    return confidence < 30 and sum(ch.isalnum() for ch in text) <= 3
+
+
 def read_image(image, dpi: int = DPI, page_height: float | None = None):
     """Lines of text on a page image: [(text, x0, y0, x1, size, confidence)] in
     PDF units (origin bottom-left; ``page_height`` in points), top to bottom,

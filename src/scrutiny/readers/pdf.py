@@ -88,6 +88,7 @@ class Line:
     level: int = 0
     mark: bool = False  # opens with a raised, smaller number (a footnote's own marker)
     region: int = -1    # index of the box, table or figure it stands in (pdf_layout), -1: none
+    conf: float | None = None  # read by OCR: the mean confidence of its words (0-100)
 
 
 @dataclass
@@ -554,7 +555,8 @@ def _ocr_lines(doc, index: int, number: int, height: float) -> tuple[list[Line],
 
     image = ocr.render(doc[index])
     found, confidence = ocr.read_image(image, page_height=height)
-    return [Line(text, x0, x1, y0, y0, size, False, number) for text, x0, y0, x1, size, _ in found], confidence
+    return [Line(text, x0, x1, y0, y0, size, False, number, conf=conf) for text, x0, y0, x1, size, conf in found
+            if not ocr.speck(text, conf)], confidence
 
 
 def _analyse_range(doc, start: int, stop: int, ocr: bool = False) -> tuple[list[_Page], _Stats]:
@@ -757,7 +759,8 @@ def _blocks_range(pages: list[_Page], layout: _Layout) -> list[tuple[list["_Draf
             blocks = _with_regions(page, blocks, inside, layout)
         if page.ocr is not None:
             for d in blocks + notes:
-                d.layout["ocr"] = {"confidence": round(page.ocr, 1)}
+                # the mean confidence of its own lines' words (the page's, if unknown)
+                d.layout["ocr"] = {"confidence": round(sum(d.confs) / len(d.confs) if d.confs else page.ocr, 1)}
         for d in blocks + notes:
             d.parts = [t for t in (clean(part) for part in d.parts) if t]
             d.first = d.last = None  # lines stay here; the drafts may cross a process boundary
@@ -980,6 +983,7 @@ class _Draft:
     # joined with the text around it (a box's paragraph may go on in the box overleaf)
     region: str = ""
     layout: dict = field(default_factory=dict)  # Block.layout
+    confs: list = field(default_factory=list)   # read by OCR: its lines' confidences
 
     def text(self, marks: bool = False) -> str:
         """The parts joined into one text; with ``marks``, a :data:`PAGE_MARK`
@@ -1015,7 +1019,11 @@ def _page_blocks(page: _Page, layout: _Layout) -> tuple[list[_Draft], list[_Draf
     col_left = min((ln.x0 for ln in page.lines), default=0.0)
     short_line = col_right - 0.2 * (col_right - col_left)
     cur: _Draft | None = None
+    pending = None  # the OCR confidence of the line before, for the draft that took it
     for ln in body_lines:
+        if pending is not None and cur is not None:
+            cur.confs.append(pending)
+        pending = ln.conf
         new = True
         kind = ln.kind
         bullet = _BULLET.match(ln.text) if kind != HEADING else None
@@ -1066,6 +1074,8 @@ def _page_blocks(page: _Page, layout: _Layout) -> tuple[list[_Draft], list[_Draf
         else:
             cur.parts.append(text)
             cur.last = ln
+    if pending is not None and cur is not None:
+        cur.confs.append(pending)
     # the last paragraph may go on overleaf when its last line is full and the page
     # has no room left below it (down to the footnotes or the foot of the text area)
     foot = max((ln.y for ln in page.lines if ln.kind == FOOTNOTE), default=layout.bottom)

@@ -69,14 +69,19 @@ def contents_links(entries: list[dict], marker_pages: list[int]) -> list[dict]:
     return out
 
 
-def table_rows(passage: dict) -> tuple[list[str], list[list[str]]] | None:
-    """(header row, body rows) of a table passage that kept its cells, else None."""
+def table_rows(passage: dict) -> tuple[list[str] | None, list[list[str]]] | None:
+    """(header row or None, body rows) of a table passage that kept its cells,
+    else None. The first row is a header when its cells are all short (a few
+    words each): the first row of a table that goes on from the page before
+    is a row of data ("1998 | Multi-channel campaign ...")."""
     rows = (passage.get("layout") or {}).get("rows")
     if not rows or len(rows) < 2:
         return None
     width = max(len(r) for r in rows)
     rows = [list(r) + [""] * (width - len(r)) for r in rows]
-    return rows[0], rows[1:]
+    if all(len(cell.split()) <= 6 for cell in rows[0]):
+        return rows[0], rows[1:]
+    return None, rows
 
 
 def figure_text(passage: dict) -> str:
