@@ -223,3 +223,25 @@ def test_a_table_going_on_from_the_page_before_has_no_header_row():
                                     ["1999", "A helpline"]]}}
     assert table_rows(head) == (["Date", "What was sent"], [["1991", "A green paper"], ["1993", "A white paper"]])
     assert table_rows(going_on)[0] is None and len(table_rows(going_on)[1]) == 2
+
+
+@pytest.mark.browser
+def test_in_chromium_axe_finds_no_serious_violations_on_a_laid_out_page(served):
+    from pathlib import Path
+
+    import axe_playwright_python
+
+    browser, url = served
+    context = browser.new_context(bypass_csp=True)  # only to inject axe itself
+    pg = context.new_page()
+    pg.goto(url + f"doc/{DOC}/")
+    pg.wait_for_load_state("networkidle")
+    pg.locator("details.fig summary").click()  # the chart's text open too
+    pg.add_script_tag(content=(Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8"))
+    result = pg.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+    context.close()
+    assert len(result["passes"]) > 10
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], "; ".join(bad)
