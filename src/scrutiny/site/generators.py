@@ -307,7 +307,8 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 if paginated and p["page"] != page:
                     page = p["page"]
                     # the page as printed; the source PDF opened at the physical page
-                    pdf = f'{doc["url"]}#page={page}' if (doc.get("url") or "").lower().endswith(".pdf") else None
+                    url = (doc.get("url") or "").split("#")[0]  # safe: http(s) only (context.gather)
+                    pdf = f"{url}#page={page}" if url.lower().endswith(".pdf") else None
                     items.append({"marker": page, "label": page_label(doc, page), "pdf": pdf})
                 items.append({
                     "p": p, "loc": locs[p["id"]],
