@@ -137,3 +137,21 @@ def test_specks_read_with_little_confidence_are_not_text():
 
     assert speck(", B", 12) and speck("~", 5)
     assert not speck(", B", 60) and not speck("Policy paper", 20)
+
+
+def test_a_scanned_cover_is_front_matter_marked_as_ocr(tmp_path, tesseract):
+    import random
+
+    from helpers_fixtures import filler_sentences
+    from helpers_layout import LayoutWriter
+
+    w = LayoutWriter()
+    w.cover("Widget Depots Review", "A report of an imaginary council", "June 2031")
+    w.page_break()
+    w.paragraph(filler_sentences(random.Random(3), 6))
+    src = tmp_path / "cover.pdf"
+    w.save(src)
+    doc = read(_rasterised(tmp_path, src, 1, 2), ocr=True)
+    (cover,) = [b for b in doc.blocks if b.page == 1]
+    assert cover.kind == "front_matter" and cover.layout["ocr"]["confidence"] > 80
+    assert all("ocr" in b.layout for b in doc.blocks)

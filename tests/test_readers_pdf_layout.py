@@ -113,3 +113,28 @@ def test_no_bare_numbers_outside_tables_and_figures(layout_report):
     bare = [p.text for p in passages if p.kind not in ("table", "figure")
             and re.fullmatch(r"[\d\s.,%£$()\-\u2013]+", p.text)]
     assert bare == []
+
+
+def test_a_short_last_page_that_ends_the_text_is_not_a_back_cover(tmp_path):
+    import random
+
+    from helpers_fixtures import filler_sentences
+    from helpers_layout import LayoutWriter
+
+    rng = random.Random(41)
+    w = LayoutWriter()
+    w.heading("Widget depots", 1)
+    for _ in range(8):
+        w.paragraph(filler_sentences(rng, 4))
+    w.page_break()
+    w.paragraph(filler_sentences(rng, 6))
+    w.page_break()
+    last = "The council will publish the next review of the widget depots in the spring."
+    w.paragraph(last)
+    w.page_break()
+    w.paragraph("ISBN 978-0-00-000000-0 E01234567 06/31")
+    path = tmp_path / "short-last.pdf"
+    w.save(path)
+    blocks = read(path).blocks
+    assert [b.kind for b in blocks if b.page == 3] == ["paragraph"] and blocks[-2].text == last
+    assert [b.kind for b in blocks if b.page == 4] == ["front_matter"]

@@ -1194,13 +1194,13 @@ def _front_and_contents(per_page: list, n_pages: int, page_labels: list[str] | N
     front = {i for i in range(min(body, 6)) if i not in contents and pages[i]}
     for i in range(max(body + 1, len(pages) - 2), len(pages)):
         words = _words(pages[i])
-        if pages[i] and (words <= 40 or (words <= 150 and any(pdf_layout.IMPRINT.search(p)
-                                                              for d in pages[i] for p in d.parts))):
+        if pages[i] and ((words <= 40 and not _has_sentence(pages[i]))
+                         or (words <= 150 and any(pdf_layout.IMPRINT.search(p) for d in pages[i] for p in d.parts))):
             front.add(i)
     for i in sorted(front):
         drafts = pages[i]
         parts = [part for d in drafts for part in d.parts]
-        per_page[i] = ([_Draft(FRONT_MATTER, parts, i + 1, i + 1)], [], *per_page[i][2:])
+        per_page[i] = ([_Draft(FRONT_MATTER, parts, i + 1, i + 1, layout=_ocr_of(drafts))], [], *per_page[i][2:])
     headings = [(d.page, pdf_layout.normalise_entry(d.text())) for drafts in pages for d in drafts
                 if d.kind == HEADING]
     offsets = [n - int(v) for n, v in printed.items() if v.isdigit()]
@@ -1215,7 +1215,24 @@ def _front_and_contents(per_page: list, n_pages: int, page_labels: list[str] | N
         title = next((d.text() for d in pages[i] if d.kind == HEADING
                       and pdf_layout.CONTENTS_TITLE.match(d.text())), "Contents")
         text = " / ".join([title] + [f"{e['text']} {e['page']}" for e in entries])
-        per_page[i] = ([_Draft(CONTENTS, [text], i + 1, i + 1, layout={"entries": entries})], [], *per_page[i][2:])
+        per_page[i] = ([_Draft(CONTENTS, [text], i + 1, i + 1, layout={"entries": entries} | _ocr_of(pages[i]))], [],
+                       *per_page[i][2:])
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019)]?\s*$")
+
+
+def _has_sentence(drafts) -> bool:
+    """A paragraph of eight words or more ending as a sentence ends: the end
+    of the text on a short last page, not a back cover (ISBN, print codes)."""
+    return any(d.kind in (PARAGRAPH, LIST_ITEM) and len(d.text().split()) >= 8 and _SENTENCE_END.search(d.text())
+               for d in drafts)
+
+
+def _ocr_of(drafts) -> dict:
+    """{"ocr": {"confidence"}} for a block made of drafts read by OCR (their mean), else {}."""
+    confs = [d.layout["ocr"]["confidence"] for d in drafts if "ocr" in d.layout]
+    return {"ocr": {"confidence": round(sum(confs) / len(confs), 1)}} if confs else {}
 
 
 def _entry_target(entry: dict, after: int, headings, printed: dict, offset, n_pages: int) -> int | None:
