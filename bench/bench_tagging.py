@@ -133,9 +133,9 @@ def run(workdir: Path) -> list[Result]:
     store.close()
     results.append(Result("tag_store (pipeline + SQLite + resolution)", round(whole), "words/s",
                           baseline_name="raw nlp.pipe (all components)", baseline=round(best["default"]),
-                          notes=[f"{summary['claims']} claim sentences, {summary['mentions']} mentions, "
-                                 f"{summary['tie_candidates']} tie candidates, {summary['stakeholders']} extracted stakeholders",
-                                 f"re-run on unchanged passages: {again['passages']} tagged in {rerun:.2f}s"]))
+                          notes=[f"{summary.claims} claim sentences, {summary.mentions} mentions, "
+                                 f"{summary.tie_candidates} tie candidates, {summary.stakeholders} extracted stakeholders",
+                                 f"re-run on unchanged passages: {again.passages} tagged in {rerun:.2f}s"]))
 
     # Two processes on a larger corpus (the machine is shared: indicative only).
     big = texts

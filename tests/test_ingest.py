@@ -89,6 +89,34 @@ def test_ingest_files_registers_and_searches(project, tmp_path):
     assert stats["documents"] == 2 and stats["index_current"] is True
 
 
+def test_ingest_prints_its_tagging_summary_and_stats_counts_tags(project, tmp_path):
+    """Two bugs: ingest tested a key tagging never returned, so its summary was never
+    printed; stats counted tables that do not exist, so it never showed tag counts."""
+    a = write(tmp_path / "a.md", MD_A)
+    r = run_cli("ingest", a, root=project.root)
+    assert r.exit_code == 0, r.output
+    passages = json.loads(run_cli("documents", "--json", root=project.root).output)[0]["passages"]
+    assert f"tagged {passages} passages in " in r.output
+    stats = json.loads(run_cli("stats", "--json", root=project.root).output)
+    tags = stats["tags"]
+    assert tags["tagged_passages"] == passages
+    # the fixture states a count and a pledge: the tagger finds claim sentences
+    assert tags["claims"] >= 2 and tags["mentions"] >= 1
+    assert set(tags) == {"tagged_passages", "claims", "mentions", "tie_candidates", "extracted_stakeholders"}
+    text = run_cli("stats", root=project.root).output
+    assert f"tagged passages {passages}" in text and f"claims {tags['claims']}" in text
+    # unchanged: nothing tagged, nothing claimed
+    again = run_cli("ingest", root=project.root)
+    assert again.exit_code == 0 and "tagged" not in again.output
+
+
+def test_stats_says_when_nothing_is_tagged(project, tmp_path):
+    ingest(project, [write(tmp_path / "a.md", MD_A)], tag=False)
+    stats = json.loads(run_cli("stats", "--json", root=project.root).output)
+    assert stats["tags"] is None
+    assert "not tagged yet: run `scrutiny tag`" in run_cli("stats", root=project.root).output
+
+
 def test_stemming_finds_inflected_forms(project, tmp_path):
     write(tmp_path / "x.md", "# Title\n\nThe boards recruited nurses quickly.\n")
     assert run_cli("ingest", tmp_path / "x.md", root=project.root).exit_code == 0

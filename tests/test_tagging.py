@@ -31,9 +31,9 @@ def test_tag_store_tags_and_facets(project, store):
     with store.transaction():
         ids = add_document(store, "harbour", TEXTS)
     summary = tag_store(project, store, tagger=shared_tagger())
-    assert summary["passages"] == 4 and summary["skipped"] == 0
-    assert summary["claims"] >= 3
-    assert isinstance(summary["seconds"], float) and summary["model"]
+    assert summary.passages == 4 and summary.skipped == 0
+    assert summary.claims >= 3
+    assert isinstance(summary.seconds, float) and summary.model
     facets = passage_facets(store)
     assert "statistic" in facets[ids[0]]["tags"]
     assert "recommendation" in facets[ids[1]]["tags"]
@@ -50,12 +50,12 @@ def test_only_changed_passages_are_tagged_again(project, store):
         add_document(store, "harbour", TEXTS)
     tag_store(project, store, tagger=tagger)
     again = tag_store(project, store, tagger=tagger)
-    assert again["passages"] == 0 and again["skipped"] == 4
+    assert again.passages == 0 and again.skipped == 4
     changed = TEXTS[:3] + ["We will open five new crisis cafes by 2026."]
     with store.transaction():
         ids = add_document(store, "harbour", changed)
     third = tag_store(project, store, tagger=tagger)
-    assert third["passages"] == 1 and third["removed"] >= 1
+    assert third.passages == 1 and third.removed >= 1
     rows = store.db.execute("SELECT DISTINCT passage_id FROM nlp_tagged").fetchall()
     assert {r[0] for r in rows} == set(ids)
     claims = store.db.execute("SELECT passage_id, text FROM nlp_claims").fetchall()
@@ -65,7 +65,7 @@ def test_only_changed_passages_are_tagged_again(project, store):
 
 def test_empty_store_and_empty_kb(project, store):
     summary = tag_store(project, store, tagger=shared_tagger())
-    assert summary["passages"] == 0
+    assert summary.passages == 0
     assert passage_facets(store) == {}
 
 
@@ -101,7 +101,7 @@ def test_two_processes_give_the_same_tags(project, tmp_path):
                 add_document(s, "harbour", texts)
             summary = tag_store(proj, s, tagger=shared_tagger(), n_process=n)
             rows = s.db.execute("SELECT passage_id, text, kinds FROM nlp_claims ORDER BY id").fetchall()
-            results.append((summary["mentions"], summary["tie_candidates"], [tuple(r) for r in rows]))
+            results.append((summary.mentions, summary.tie_candidates, [tuple(r) for r in rows]))
         finally:
             s.close()
     assert results[0] == results[1] and results[0][0] > 0

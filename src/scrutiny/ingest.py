@@ -47,7 +47,7 @@ class DocReport:
 @dataclass
 class IngestReport:
     documents: list[DocReport] = field(default_factory=list)
-    tagging: dict | None = None
+    tagging: "TagSummary | None" = None     # None: tagging not asked for, or nothing changed
     index: dict | None = None
     seconds: float = 0.0
     notices: list[str] = field(default_factory=list)
@@ -601,7 +601,7 @@ def _tag(project, store, say, report):
         return None
     result = tag_store(project, store, progress=lambda done, total: say(f"tagging {done}/{total}"))
     with store.transaction():
-        if result and (result.get("passages") or result.get("removed")):
+        if result.passages or result.removed:
             store.bump_content_version()
         store.set_meta("tagged_content_version", store.content_version)
         store.set_meta("tagging_inputs", fingerprint)

@@ -26,6 +26,7 @@ import json
 import os
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from scrutiny.passages import NO_CLAIM_KINDS  # figures, contents pages, covers: no claims
@@ -123,6 +124,34 @@ TAG_TABLES = ("nlp_mentions", "nlp_acronyms", "nlp_claims", "nlp_tie_candidates"
 PARALLEL_THRESHOLD = 2000   # passages: above this, use two processes
 
 
+@dataclass(frozen=True)
+class TagSummary:
+    """What one :func:`tag_store` run did."""
+
+    passages: int            # passages tagged in this run
+    skipped: int             # passages already tagged by the same tagger
+    removed: int             # tag rows of passages that no longer exist, deleted
+    mentions: int
+    claims: int              # claim sentences
+    tie_candidates: int
+    stakeholders: int        # extracted (uncurated) stakeholders after resolution
+    seconds: float
+    model: str | None
+    rules_only: bool
+    tagger_version: str | None
+
+
+@dataclass(frozen=True)
+class TagCounts:
+    """How many rows the tagging stage holds (``scrutiny stats``)."""
+
+    tagged_passages: int
+    claims: int
+    mentions: int
+    tie_candidates: int
+    extracted_stakeholders: int
+
+
 def ensure_schema(store) -> None:
     store.ensure_schema("nlp", NLP_MIGRATIONS)
 
@@ -140,13 +169,11 @@ def build_project_tagger(project, warn: bool = True, curated=None):
     return build_tagger(project.spacy_model, names=curated.names(), warn=warn, cache_dir=cache), curated
 
 
-def tag_store(project, store, progress=None, tagger=None, curated=None, n_process: int | None = None) -> dict:
+def tag_store(project, store, progress=None, tagger=None, curated=None,
+              n_process: int | None = None) -> TagSummary:
     """Tag every passage not yet tagged by the current tagger, in one transaction.
 
     ``progress``, when given, is called as ``progress(done, total)`` after each batch.
-    Returns ``{"passages": tagged, "skipped": already tagged, "removed": stale rows
-    deleted, "mentions", "claims", "tie_candidates", "stakeholders", "seconds",
-    "model", "rules_only", "tagger_version"}``.
     """
     t0 = time.perf_counter()
     ensure_schema(store)
@@ -159,11 +186,11 @@ def tag_store(project, store, progress=None, tagger=None, curated=None, n_proces
         if version is not None and _nothing_to_do(store, version):
             last = last_run(store) or {}
             total = store.db.execute("SELECT count(*) FROM passages").fetchone()[0]
-            return {"passages": 0, "skipped": total, "removed": 0, "mentions": 0, "claims": 0,
-                    "tie_candidates": 0, "stakeholders": store.db.execute(
-                        "SELECT count(*) FROM nlp_stakeholders").fetchone()[0],
-                    "seconds": round(time.perf_counter() - t0, 3), "model": last.get("model"),
-                    "rules_only": bool(last.get("rules_only")), "tagger_version": version}
+            return TagSummary(
+                passages=0, skipped=total, removed=0, mentions=0, claims=0, tie_candidates=0,
+                stakeholders=store.db.execute("SELECT count(*) FROM nlp_stakeholders").fetchone()[0],
+                seconds=round(time.perf_counter() - t0, 3), model=last.get("model"),
+                rules_only=bool(last.get("rules_only")), tagger_version=version)
         tagger, curated = build_project_tagger(project, curated=curated)
     elif curated is None:
         from scrutiny.nlp.kb_adapter import load_curated
@@ -214,19 +241,19 @@ def tag_store(project, store, progress=None, tagger=None, curated=None, n_proces
             (json.dumps({"model": tagger.model_name, "rules_only": tagger.rules_only,
                          "tagger_version": tagger.version, "at": stamp}),),
         )
-    return {
-        "passages": len(todo),
-        "skipped": total_passages - len(todo),
-        "removed": removed,
-        "mentions": counts["mentions"],
-        "claims": counts["claims"],
-        "tie_candidates": counts["ties"],
-        "stakeholders": resolved["stakeholders"],
-        "seconds": round(time.perf_counter() - t0, 3),
-        "model": tagger.model_name,
-        "rules_only": tagger.rules_only,
-        "tagger_version": tagger.version,
-    }
+    return TagSummary(
+        passages=len(todo),
+        skipped=total_passages - len(todo),
+        removed=removed,
+        mentions=counts["mentions"],
+        claims=counts["claims"],
+        tie_candidates=counts["ties"],
+        stakeholders=resolved["stakeholders"],
+        seconds=round(time.perf_counter() - t0, 3),
+        model=tagger.model_name,
+        rules_only=tagger.rules_only,
+        tagger_version=tagger.version,
+    )
 
 
 def _nothing_to_do(store, version: str) -> bool:
@@ -693,6 +720,20 @@ def _fold_curated_claims(store, rows, curated, doc_id):
                 if c["id"] not in r["claim_ids"]:
                     r["claim_ids"].append(c["id"])
     return rows
+
+
+def tag_counts(store) -> TagCounts | None:
+    """Row counts of the tagging stage; None when the store has never been tagged."""
+    if not store.has_table("nlp_tagged"):
+        return None
+    q = store.db.execute
+    return TagCounts(
+        tagged_passages=q("SELECT count(*) FROM nlp_tagged").fetchone()[0],
+        claims=q("SELECT count(*) FROM nlp_claims").fetchone()[0],
+        mentions=q("SELECT count(*) FROM nlp_mentions").fetchone()[0],
+        tie_candidates=q("SELECT count(*) FROM nlp_tie_candidates").fetchone()[0],
+        extracted_stakeholders=q("SELECT count(*) FROM nlp_stakeholders").fetchone()[0],
+    )
 
 
 def last_run(store) -> dict | None:

@@ -37,6 +37,7 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
 
     Example: scrutiny ingest corpus/sources/report.pdf --kind policy
     """
+    import dataclasses
     import sys
 
     from scrutiny.errors import printable
@@ -53,7 +54,8 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
             "documents": [d.__dict__ for d in report.documents],
             "removed": [{"doc_id": d, "passages": n} for d, n in report.removed.items()],
             "notices": report.notices,
-            "tagging": report.tagging, "index": report.index, "seconds": round(report.seconds, 3),
+            "tagging": dataclasses.asdict(report.tagging) if report.tagging else None, "index": report.index,
+            "seconds": round(report.seconds, 3),
         })
     else:
         for notice in report.notices:
@@ -78,11 +80,10 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
                        "the index and the site; their permalinks now say so")
         for d in report.failed:
             click.echo(f"{printable(d.path)}: {printable(d.message)}", err=True)
-        if report.tagging:
-            t = report.tagging
-            if t.get("tagged"):
-                click.echo(f"tagged {t.get('tagged')} passages in {t.get('seconds', 0):.1f}s"
-                           + (f" (model: {t['model']})" if t.get("model") else ""))
+        t = report.tagging
+        if t is not None and (t.passages or t.removed):
+            click.echo(f"tagged {t.passages} passages in {t.seconds:.1f}s"
+                       + (f" (model: {t.model})" if t.model else ""))
         if report.index:
             click.echo(f"indexed {report.index['passages']} passages in {report.index['seconds']:.2f}s")
         ok = sum(1 for d in report.documents if d.status in ("ingested", "unchanged"))
@@ -180,19 +181,23 @@ def stats(project, as_json):
 
     Example: scrutiny stats
     """
+    import dataclasses
+
     from scrutiny.index import index_content_version
     from scrutiny.store import Store
+    from scrutiny.tagging import tag_counts
 
     with Store(project.store_path, readonly=True) as store:
         data = store.stats()
-        for table in ("claims", "mentions", "tie_candidates"):
-            if store.has_table(table):
-                data[table] = store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        counts = tag_counts(store)
+        data["tags"] = dataclasses.asdict(counts) if counts is not None else None
         data["index_current"] = index_content_version(project.index_path) == store.content_version
     if as_json:
         emit_json(data)
         return
     for key, value in data.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
+        if key == "tags" and value is None:
+            value = "not tagged yet: run `scrutiny tag`"
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items()) or "-"
         click.echo(f"{key:<16} {value}")

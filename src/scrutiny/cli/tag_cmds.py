@@ -66,14 +66,16 @@ def tag(project, as_json):
     if state["shown"]:
         click.echo("", err=True)
     if as_json:
-        emit_json(result)
+        import dataclasses
+
+        emit_json(dataclasses.asdict(result))
         return
-    mode = " (RULES ONLY: no spaCy model)" if result["rules_only"] else ""
+    mode = " (RULES ONLY: no spaCy model)" if result.rules_only else ""
     click.echo(
-        f"tagged {result['passages']} passage(s), {result['skipped']} unchanged, with {result['model']}{mode}: "
-        f"{result['claims']} claim sentence(s), {result['mentions']} mention(s), "
-        f"{result['tie_candidates']} candidate tie(s); {result['stakeholders']} extracted stakeholder(s) "
-        f"in {result['seconds']:.1f}s"
+        f"tagged {result.passages} passage(s), {result.skipped} unchanged, with {result.model}{mode}: "
+        f"{result.claims} claim sentence(s), {result.mentions} mention(s), "
+        f"{result.tie_candidates} candidate tie(s); {result.stakeholders} extracted stakeholder(s) "
+        f"in {result.seconds:.1f}s"
     )
 
 
