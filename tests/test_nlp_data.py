@@ -56,7 +56,7 @@ def test_names_and_ties_labels_are_well_formed():
 @pytest.mark.slow
 def test_quality_floors_on_held_out_data():
     """The issue's floors, on text that never trained the classifier."""
-    from scrutiny.nlp.evaluate import eval_claims, eval_stakeholders, eval_ties
+    from scrutiny.evaluation.tagger import eval_claims, eval_stakeholders, eval_ties
 
     from helpers_tagging import shared_tagger
 
@@ -73,7 +73,7 @@ def test_quality_floors_on_held_out_data():
 
 
 def test_real_document_labels_refer_by_hash_only():
-    from scrutiny.nlp.real_documents import read_labels, read_name_labels
+    from scrutiny.evaluation.real_documents import read_labels, read_name_labels
     from scrutiny.schema import vocabulary
 
     kinds = set(vocabulary().stakeholder_kinds)
@@ -88,7 +88,7 @@ def test_real_document_labels_refer_by_hash_only():
 def test_real_documents_every_numbered_recommendation_is_tagged(real_pdfs):
     """The floor: every numbered recommendation of the real response is tagged recommendation."""
     from scrutiny.nlp.labels import real_documents_dir
-    from scrutiny.nlp.real_documents import numbered_units, pdf_text, read_labels
+    from scrutiny.evaluation.real_documents import numbered_units, pdf_text, read_labels
 
     from helpers_tagging import shared_tagger
 

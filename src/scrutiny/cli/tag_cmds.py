@@ -305,7 +305,7 @@ def eval_claims_cmd(folds, as_json):
 
     Example: scrutiny eval claims --json
     """
-    from scrutiny.nlp.evaluate import eval_claims
+    from scrutiny.evaluation.tagger import eval_claims
 
     r = eval_claims(folds=folds)
     if as_json:
@@ -365,7 +365,7 @@ def eval_stakeholders_cmd(with_kb, as_json):
 
     Example: scrutiny eval stakeholders --with-kb
     """
-    from scrutiny.nlp.evaluate import eval_stakeholders
+    from scrutiny.evaluation.tagger import eval_stakeholders
 
     r = eval_stakeholders(names=_names_for_eval(with_kb))
     if as_json:
@@ -382,7 +382,7 @@ def eval_ties_cmd(with_kb, as_json):
 
     Example: scrutiny eval ties
     """
-    from scrutiny.nlp.evaluate import eval_ties
+    from scrutiny.evaluation.tagger import eval_ties
 
     r = eval_ties(names=_names_for_eval(with_kb))
     if as_json:

@@ -16,25 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-KINDS = ("statistic", "commitment", "recommendation", "assessment")
-
-
-def prf(tp: int, fp: int, fn: int) -> dict:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
-            "support": tp + fn, "tp": tp, "fp": fp, "fn": fn}
-
-
-def score_kinds(gold: list[set], pred: list[set]) -> dict:
-    out = {}
-    for kind in KINDS:
-        tp = sum(1 for g, p in zip(gold, pred) if kind in g and kind in p)
-        fp = sum(1 for g, p in zip(gold, pred) if kind not in g and kind in p)
-        fn = sum(1 for g, p in zip(gold, pred) if kind in g and kind not in p)
-        out[kind] = prf(tp, fp, fn)
-    return out
+from scrutiny.evaluation.scores import key, prf, score_kinds
 
 
 def _base_nlp(model=None):
@@ -96,7 +78,7 @@ def eval_claims(model: str | None = None, folds: int = 5, tagger=None, real_docu
         "heldout_rules_only": rules_only,
     }
     if real_documents:
-        from scrutiny.nlp.real_documents import eval_real_documents
+        from scrutiny.evaluation.real_documents import eval_real_documents
 
         result["real_documents"] = eval_real_documents(tagger, final)
     return result
@@ -110,17 +92,6 @@ def _count_origins(examples):
 
 
 # --- stakeholders and ties ----------------------------------------------------------
-
-def key(text: str) -> str:
-    """Name key for scoring: honorifics are not part of a name."""
-    from scrutiny.nlp.normalise import HONORIFICS
-    from scrutiny.nlp.normalise import key as base_key
-
-    words = base_key(text).split(" ")
-    while len(words) > 1 and words[0].rstrip(".") in HONORIFICS:
-        words = words[1:]
-    return " ".join(words)
-
 
 def _identity(tagger):
     """With curated names, a name is scored by the stakeholder it stands for
@@ -144,7 +115,7 @@ def _tag_sentences(tagger, texts):
 
 def _real(tagger, names, what: str):
     from scrutiny.nlp.kb_adapter import Curated
-    from scrutiny.nlp.real_documents import eval_real_names_ties
+    from scrutiny.evaluation.real_documents import eval_real_names_ties
 
     # The curated names the tagger was given, so that their ids resolve to names.
     stakeholders = {}

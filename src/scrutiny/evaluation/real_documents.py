@@ -1,17 +1,22 @@
-"""Claim kinds on the real government PDFs in ``../shared/real-documents``.
+"""The tagger on the real government PDFs in ``../shared/real-documents``.
 
-Labels live in ``data/real_documents.tsv`` and refer to the text by reference,
-never by copy:
+Labels refer to the text by reference, never by copy, and the text is
+extracted at run time with pypdfium2 (page text joined, lines flattened),
+independently of our own PDF reader:
 
-- ``numbered`` rows: a numbered paragraph ("8.12.") of a document, with the
-  kinds its text must carry (every numbered recommendation: ``recommendation``);
-- ``sentence`` rows: a sentence identified by the hash of its normalised text
-  (``scrutiny.nlp.labels.text_hash``), with its kinds ("The Government agrees
-  ..." responses: ``assessment`` and/or ``commitment``).
+- ``data/real_documents.tsv`` (claim kinds, :func:`eval_real_documents`):
+  ``numbered`` rows name a numbered paragraph ("8.12.") of a document with the
+  kinds its text must carry (every numbered recommendation:
+  ``recommendation``); ``sentence`` rows name a sentence by the hash of its
+  normalised text (``scrutiny.nlp.labels.text_hash``), with its kinds ("The
+  Government agrees ..." responses: ``assessment`` and/or ``commitment``). A
+  unit counts as tagged with a kind when any of its sentences is.
+- ``data/names_real_documents.jsonl`` (names and ties,
+  :func:`eval_real_names_ties`): the stakeholder names and ties of sentences
+  named by hash, scored after ``tag_store`` ran on a scratch store with one
+  passage per sentence (so that document-level acronym links are exercised).
 
-The text is extracted at run time with ``scrutiny.readers.read`` when it is
-available, else with pypdfium2 directly. A unit counts as tagged with a kind
-when any of its sentences is.
+Without the folder or the labels, each evaluation returns ``{"skipped": why}``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from scrutiny.evaluation.scores import key, prf, score_kinds
 from scrutiny.nlp.labels import DATA, real_documents_dir, text_hash
 
 _NUMBERED = re.compile(r"(?m)^\s*(\d{1,2}\.\d{1,2})\.\s")
@@ -79,7 +85,6 @@ def read_labels() -> list[dict]:
 
 def eval_real_documents(tagger, model=None) -> dict:
     from scrutiny.nlp.claim_model import combine, featurise
-    from scrutiny.nlp.evaluate import score_kinds
     from scrutiny.nlp.pipeline import rule_features
 
     folder = real_documents_dir()
@@ -151,7 +156,6 @@ def eval_real_names_ties(tagger, curated=None) -> dict:
     import tempfile
     from types import SimpleNamespace
 
-    from scrutiny.nlp.evaluate import key, prf
     from scrutiny.nlp.kb_adapter import Curated
     from scrutiny.passages import Passage, passage_id
     from scrutiny.store import Store
