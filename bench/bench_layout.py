@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -39,7 +38,7 @@ _PAGE = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*of\s*\d{1,4})?", re.IGNORECASE)
 
 def _furniture(passages, pages: list[str]) -> list[str]:
     """Passages that are running heads or feet, page numbers or chapter numerals."""
-    from helpers_pdftext import _page_key, _running_lines
+    from bench.pdftext import _page_key, _running_lines
 
     running = _running_lines(pages) - {""}
     out = []
@@ -53,7 +52,7 @@ def _furniture(passages, pages: list[str]) -> list[str]:
 
 
 def _real_pdf_measures(path: Path) -> list[Result]:
-    from helpers_pdftext import body_word_coverage, pdftotext_pages
+    from bench.pdftext import body_word_coverage, pdftotext_pages
 
     from scrutiny.passages import make_passages
     from scrutiny.readers import read
@@ -88,7 +87,7 @@ def _real_pdf_measures(path: Path) -> list[Result]:
 def _table_cost(workdir: Path) -> Result:
     """Seconds pdfplumber's table finder takes per table page, against
     pdftotext reading the same single page."""
-    from helpers_layout import make_layout_report_pdf
+    from bench.layout import make_layout_report_pdf
 
     from scrutiny.readers import pdf as pdf_reader
     from scrutiny.readers import pdf_layout
@@ -148,8 +147,8 @@ def _ocr_cost(workdir: Path) -> Result:
         part.save(str(path))
         label = "scanned Post Office response, pages 4-5"
     else:  # our own page, rasterised
-        from helpers_fixtures import CONTEXT_PARA, ReportWriter
-        from helpers_layout import rasterised
+        from bench.fixtures import CONTEXT_PARA, ReportWriter
+        from bench.layout import rasterised
 
         w = ReportWriter(header=None, footer=False)
         w.paragraph(CONTEXT_PARA)
@@ -178,7 +177,6 @@ def _ocr_cost(workdir: Path) -> Result:
 
 
 def run(workdir: Path) -> list[Result]:
-    sys.path.insert(0, str(REPO / "tests"))
     if shutil.which("pdftotext") is None:
         raise RuntimeError("pdftotext (poppler-utils) is not installed: no baseline to compare with")
     results: list[Result] = []

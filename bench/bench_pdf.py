@@ -1,6 +1,6 @@
 """PDF extraction: scrutiny's PDF reader vs Poppler's pdftotext on a ~150-page report.
 
-The report is generated from our own synthetic text (tests/helpers_fixtures.py):
+The report is generated from our own synthetic text (bench/fixtures.py):
 headings, numbered paragraphs, running heads and page numbers, footnotes and
 some two-column pages. It is made twice: with an embedded TrueType font, as
 published reports are (when the machine has Liberation Sans or DejaVu Sans),
@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -104,8 +103,7 @@ def _measure(path: Path, label: str, workdir: Path) -> Result:
 
 
 def run(workdir: Path) -> list[Result]:
-    sys.path.insert(0, str(REPO / "tests"))
-    from helpers_fixtures import FONT_FILES, make_long_report_pdf
+    from bench.fixtures import FONT_FILES, make_long_report_pdf
 
     if shutil.which("pdftotext") is None:
         raise RuntimeError("pdftotext (poppler-utils) is not installed: no baseline to compare with")

@@ -211,11 +211,9 @@ def browser_bytes(root: Path, path_for_query, queries) -> int | None:
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
         return None
-    import sys
-
-    sys.path.insert(0, str(REPO / "tests"))
-    from helpers_site import CHROMIUM_ARGS, serve
     from playwright.sync_api import sync_playwright
+
+    from bench.browser import CHROMIUM_ARGS, serve
 
     worst = 0
     with serve(root) as server, sync_playwright() as p:

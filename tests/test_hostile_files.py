@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers_fixtures import make_docx
+from bench.fixtures import make_docx
 from helpers_hostile import big_html, docx_bomb, markdown_good, pdf_flate_bomb, run_measured
 
 # Peak resident memory allowed for a whole `scrutiny ingest --no-tag` run that

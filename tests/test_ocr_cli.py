@@ -11,8 +11,8 @@ import shutil
 import pytest
 
 from conftest import IN_CI, run_cli
-from helpers_fixtures import CONTEXT_PARA, ReportWriter
-from helpers_layout import rasterised
+from bench.fixtures import CONTEXT_PARA, ReportWriter
+from bench.layout import rasterised
 
 OCR_NOTE = re.compile(r"Text recognised by OCR, confidence (\d{1,3})%\.")
 

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from conftest import run_cli
-from helpers_layout import NUMBERED_LABELS, NUMBERED_SENTENCES, make_numbered_pdf
+from bench.layout import NUMBERED_LABELS, NUMBERED_SENTENCES, make_numbered_pdf
 from scrutiny.pages import decide, label, locator, page_ref, split
 from scrutiny.readers import read
 

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from helpers_fixtures import make_docx, random_bytes
+from bench.fixtures import make_docx, random_bytes
 from scrutiny.errors import ReaderError
 from scrutiny.readers import read
 from scrutiny.readers.base import HEADING, LIST_ITEM, PARAGRAPH, TABLE

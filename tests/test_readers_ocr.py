@@ -41,13 +41,13 @@ def _accuracy(reference: str, got: str) -> float:
 
 
 def _rasterised(tmp_path, source: Path, first: int, last: int) -> Path:
-    from helpers_layout import rasterised
+    from bench.layout import rasterised
 
     return rasterised(tmp_path, source, first, last)
 
 
 def test_our_page_rasterised_reads_back_by_ocr(tmp_path, tesseract):
-    from helpers_fixtures import CONTEXT_PARA, ReportWriter
+    from bench.fixtures import CONTEXT_PARA, ReportWriter
 
     w = ReportWriter(header=None, footer=False)
     w.heading("Widget depots after the winter", 1)
@@ -67,7 +67,7 @@ def test_our_page_rasterised_reads_back_by_ocr(tmp_path, tesseract):
 
 
 def test_without_tesseract_a_scan_gets_the_install_advice(tmp_path, monkeypatch, tesseract):
-    from helpers_fixtures import CONTEXT_PARA, ReportWriter
+    from bench.fixtures import CONTEXT_PARA, ReportWriter
     from scrutiny.readers import ocr
 
     w = ReportWriter(header=None, footer=False)
@@ -84,7 +84,7 @@ def test_without_tesseract_a_scan_gets_the_install_advice(tmp_path, monkeypatch,
 
 
 def test_a_page_with_text_and_a_picture_keeps_its_text_layer(tmp_path, tesseract, monkeypatch):
-    from helpers_fixtures import CONTEXT_PARA, ReportWriter
+    from bench.fixtures import CONTEXT_PARA, ReportWriter
     from scrutiny.readers import ocr
 
     w = ReportWriter(header=None, footer=False)
@@ -142,8 +142,8 @@ def test_specks_read_with_little_confidence_are_not_text():
 def test_a_scanned_cover_is_front_matter_marked_as_ocr(tmp_path, tesseract):
     import random
 
-    from helpers_fixtures import filler_sentences
-    from helpers_layout import LayoutWriter
+    from bench.fixtures import filler_sentences
+    from bench.layout import LayoutWriter
 
     w = LayoutWriter()
     w.cover("Widget Depots Review", "A report of an imaginary council", "June 2031")

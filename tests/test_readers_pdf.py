@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers_pdftext import (_body_lines, _page_key, _printed, _running_lines, _squash, _tokens,
+from bench.pdftext import (_body_lines, _page_key, _printed, _running_lines, _squash, _tokens,
                              pdftotext_pages)
-from helpers_fixtures import (
+from bench.fixtures import (
     COLUMN_LEFT, COLUMN_RIGHT, CONTEXT_PARA, DINGBAT_ITEM, HEADER_TEXT, LEAD_ITEM, HYPHEN_PARA, ReportWriter, filler_sentences,
     make_feature_pdf, random_bytes,
 )
@@ -117,7 +117,7 @@ def test_page_breaks_say_where_the_text_goes_on_overleaf(feature):
 def test_page_break_inside_a_word_split_at_the_page_end(tmp_path):
     """A word hyphenated at the foot of a page ("recom-" / "mendation") is
     joined, and the break falls inside it, after the part on the first page."""
-    from helpers_fixtures import BODY_LEAD, BOTTOM, ReportWriter
+    from bench.fixtures import BODY_LEAD, BOTTOM, ReportWriter
 
     w = ReportWriter(header=None, footer=False)
     rng = random.Random(4)
@@ -396,7 +396,7 @@ def test_lines_at_the_page_top_differing_by_a_number_are_not_running_heads(tmp_p
     a first body line "Left column page N begins here ..." that reads on into
     its paragraph, are the document's text; the real running head and the
     "Page N of M" foot still go."""
-    from helpers_fixtures import make_numbered_tops_pdf
+    from bench.fixtures import make_numbered_tops_pdf
 
     path = tmp_path / f"{case}.pdf"
     truth = make_numbered_tops_pdf(path, case)
@@ -447,7 +447,7 @@ def test_raised_note_references_after_numbers_stay_apart(tmp_path, embed_font):
     that a quotation never reads "20241" (nor "2024 1"); a note whose raised
     number is glued to a figure reads "2 16 thousand"; a paragraph label set
     apart by a gap reads "12. 27.4%"."""
-    from helpers_fixtures import make_numbers_pdf
+    from bench.fixtures import make_numbers_pdf
 
     path = tmp_path / "numbers.pdf"
     expected = make_numbers_pdf(path, embed_font=embed_font)
@@ -533,7 +533,7 @@ def test_real_pdfs_footnotes_are_one_block_per_note_in_order(real_pdfs):
 
 @pytest.fixture(scope="module")
 def long_pdf(tmp_path_factory):
-    from helpers_fixtures import make_long_report_pdf
+    from bench.fixtures import make_long_report_pdf
 
     path = tmp_path_factory.mktemp("long") / "long.pdf"
     _, truth = make_long_report_pdf(path, pages=60)
@@ -611,7 +611,7 @@ def _count_blocks(path: str) -> int:
 
 
 def test_running_heads_that_change_with_each_part_are_removed(tmp_path):
-    from helpers_fixtures import PART_NAMES, make_long_report_pdf
+    from bench.fixtures import PART_NAMES, make_long_report_pdf
 
     path = tmp_path / "parts.pdf"
     _, truth = make_long_report_pdf(path, pages=45, part_heads=True)

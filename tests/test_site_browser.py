@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.browser import CHROMIUM_ARGS, serve
 from conftest import CHROMIUM, IN_CI
-from helpers_site import CHROMIUM_ARGS, build, serve
+from helpers_site import build
 
 pytestmark = pytest.mark.browser
 

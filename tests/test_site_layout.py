@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import CHROMIUM, IN_CI, run_cli
-from helpers_layout import (CALLED_NOTES, LAYOUT_SECTIONS, RULED_ROWS, TABLE_NOTE, UNRULED_ROWS,
+from bench.layout import (CALLED_NOTES, LAYOUT_SECTIONS, RULED_ROWS, TABLE_NOTE, UNRULED_ROWS,
                             make_layout_report_pdf)
 
 DOC = "widgets-in-numbers"
@@ -31,8 +31,8 @@ def layout_site(tmp_path_factory):
     make_layout_report_pdf(pdf)
     files = [pdf]
     if shutil.which("tesseract"):
-        from helpers_fixtures import CONTEXT_PARA, ReportWriter
-        from helpers_layout import rasterised
+        from bench.fixtures import CONTEXT_PARA, ReportWriter
+        from bench.layout import rasterised
 
         w = ReportWriter(header=None, footer=False)
         w.heading("Widget depots after the winter", 1)
@@ -157,7 +157,7 @@ def served(layout_site):
         if IN_CI:
             pytest.fail(f"{CHROMIUM} is missing and CI=true: the browser tests must run in CI")
         pytest.skip(f"{CHROMIUM} not installed")
-    from helpers_site import CHROMIUM_ARGS, serve
+    from bench.browser import CHROMIUM_ARGS, serve
     from playwright.sync_api import sync_playwright
 
     with serve(layout_site.site_dir) as server, sync_playwright() as p:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from helpers_fixtures import (BODY_LEAD, BODY_SIZE, BOTTOM, LEFT, PAGE_H, PAGE_W, RIGHT, TOP, ReportWriter, Truth,
+from bench.fixtures import (BODY_LEAD, BODY_SIZE, BOTTOM, LEFT, PAGE_H, PAGE_W, RIGHT, TOP, ReportWriter, Truth,
                               filler_sentences)
 
 TEXT_W = PAGE_W - LEFT - RIGHT
@@ -333,7 +333,7 @@ def make_layout_report_pdf(path: Path) -> dict:
     calls and their notes; a ruled table; an unruled table of aligned
     columns; a bar chart with a value over each bar, a month under it and a
     scale up its axis. Returns what the reader must find."""
-    from helpers_fixtures import FOOT_LEAD, FOOT_SIZE, write_runs
+    from bench.fixtures import FOOT_LEAD, FOOT_SIZE, write_runs
 
     rng = random.Random(31)
     w = LayoutWriter(title=LAYOUT_TITLE)

@@ -1,4 +1,4 @@
-"""Fixture generators for the reader tests and the PDF benchmark.
+"""Fixture generators shared by the reader tests and the PDF benchmark.
 
 Every text here is our own synthetic prose. The PDF writer lays out lines
 itself (fpdf2, A4, points) so that each fixture knows where every paragraph
