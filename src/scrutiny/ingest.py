@@ -375,13 +375,9 @@ def rebuild_index(project: Project, store) -> dict:
     docs = store.documents()
     labels = {d["id"]: d["short_title"] or d["title"] for d in docs}
     paged = {d["id"] for d in docs if (d["pages"] or 0) > 1}
-    facets = {}
-    try:
-        from scrutiny.tagging import passage_facets
-    except ImportError:
-        passage_facets = None
-    if passage_facets is not None:
-        facets = passage_facets(store)
+    from scrutiny.tagging import passage_facets
+
+    facets = passage_facets(store)
     return build_index(project.index_path, labels, store.passages(), facets, paged=paged,
                        content_version=store.content_version,
                        page_labels={d["id"]: d["page_labels"] for d in docs if d.get("page_labels")})
@@ -425,13 +421,10 @@ def _store_document(store, project, entry, rel, sha, doc, passages):
     rows = store.db.execute(
         "SELECT * FROM passage_redirects WHERE doc_id = ? AND new_id IS NOT NULL", (entry.id,)
     ).fetchall()
-    try:
-        from scrutiny.anchor import stale_redirects
-    except ImportError:
-        stale = [dict(r) for r in rows if r["new_id"] not in new_ids]
-    else:
-        # target gone, or the old text no longer stands there word for word
-        stale = stale_redirects([dict(r) for r in rows], passages)
+    from scrutiny.anchor import stale_redirects
+
+    # target gone, or the old text no longer stands there word for word
+    stale = stale_redirects([dict(r) for r in rows], passages)
     if gone or stale:
         redirected, orphans = _reanchor(store, entry.id, old, gone, stale, passages)
     metadata = dict(doc.metadata)
@@ -462,14 +455,10 @@ def _reanchor(store, doc_id, old, gone, stale, passages):
         {"id": r["old_id"], "text": r["old_text"], "page": r["old_page"], "prefix": "", "suffix": ""}
         for r in stale
     ]
-    try:
-        from scrutiny.anchor import reanchor
-    except ImportError:
-        reanchor = None
+    from scrutiny.anchor import reanchor
+
     kept = {p["id"] for p in old} & {p.id for p in passages}
-    results = reanchor(candidates, passages, existing_ids=kept) if reanchor else [
-        {"old_id": c["id"], "new_id": None, "method": "orphan", "score": None} for c in candidates
-    ]
+    results = reanchor(candidates, passages, existing_ids=kept)
     by_id = {c["id"]: c for c in candidates}
     redirected, orphans = 0, []
     for r in results:
@@ -551,13 +540,10 @@ def _check_kb(project: Project) -> None:
     """Refuse an invalid knowledge base. A passed check is remembered by the hash
     of its inputs (kb/ files, the manifest, the checker's code and vocabulary),
     so an unchanged project is not parsed again on every run."""
-    try:
-        from scrutiny.kb import check_project
-    except ImportError:
-        return
     import hashlib
 
     import scrutiny
+    from scrutiny.kb import check_project
 
     pkg = Path(scrutiny.__file__).parent
     inputs = [project.manifest_path, *sorted((pkg / "kb").glob("*.py")), *sorted((pkg / "schema").glob("*"))]
@@ -591,10 +577,8 @@ def _check_kb(project: Project) -> None:
 def _tag(project, store, say, report):
     """Tag new passages. Skipped outright (no spaCy import) when no passage
     changed and nothing that decides the tags changed since the last run."""
-    try:
-        from scrutiny.tagging import tag_store
-    except ImportError:
-        return None
+    from scrutiny.tagging import tag_store
+
     fingerprint = tagging_inputs_fingerprint(project)
     if (store.get_meta("tagged_content_version") == str(store.content_version)
             and store.get_meta("tagging_inputs") == fingerprint):

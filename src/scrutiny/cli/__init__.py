@@ -30,11 +30,7 @@ def _load_commands() -> None:
     import importlib
 
     for name in _COMMAND_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real missing dependency inside the module
-                raise
+        importlib.import_module(name)
 
 
 def main(argv=None):

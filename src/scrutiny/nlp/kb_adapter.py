@@ -83,9 +83,7 @@ def load_curated(project) -> Curated:
         manifest = None
     if not project.kb_dir.is_dir():
         return Curated(documents=documents)
-    try:
-        from scrutiny.kb import load_kb
-    except ImportError:
-        return Curated(documents=documents)
+    from scrutiny.kb import load_kb
+
     kb = load_kb(project.kb_dir, project.manifest_path)
     return from_kb(kb, documents)

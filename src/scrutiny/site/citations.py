@@ -15,22 +15,16 @@ builds differ, and it is the reader's date of access that belongs there.
 
 from __future__ import annotations
 
+from scrutiny.cite.bibtex import to_bibtex
+from scrutiny.cite.csl import csl_item, page_locator
+from scrutiny.cite.styles import render
+
 PID = "SCRUTINYPID"
 SINGLE = "919191"      # placeholder page numbers (rendered once, replaced per passage)
 RANGE_END = "929292"
 BASE = "SCRUTINYBASE"
 STYLES = ("harvard", "apa", "bibtex")
 STYLE_LABELS = {"harvard": "Harvard", "apa": "APA", "bibtex": "BibTeX"}
-
-
-def _engine():
-    try:
-        from scrutiny.cite.bibtex import to_bibtex
-        from scrutiny.cite.csl import csl_item, page_locator
-        from scrutiny.cite.styles import render
-    except ImportError:
-        return None
-    return csl_item, page_locator, render, to_bibtex
 
 
 class Citer:
@@ -40,7 +34,6 @@ class Citer:
 
     def __init__(self, base_url: str = "", cache_path=None):
         self.base_url = (base_url or "").rstrip("/")
-        self.engine = _engine()
         self._forms: dict = {}
         self.cache_path = cache_path
         self.cache: dict[str, str] = {}
@@ -48,7 +41,7 @@ class Citer:
         self.calls = 0
         self.notes: list[str] = []
         self.seconds = 0.0
-        self._code = _code_version() if self.engine else ""
+        self._code = _code_version()
         if cache_path is not None:
             import json
 
@@ -78,13 +71,7 @@ class Citer:
         return self.base_url or BASE
 
     def locator(self, document: dict, passage: dict) -> str:
-        if self.engine:
-            return self.engine[1](passage, document) or ""
-        from scrutiny.pages import locator
-
-        if not passage.get("page") or (document.get("pages") or 0) <= 1:
-            return ""
-        return locator(document, passage["page"], passage.get("page_end")) or ""
+        return page_locator(passage, document) or ""
 
     def table(self, document: dict, locators) -> dict:
         """{locator: {style: text with placeholders}} for one document.
@@ -101,7 +88,7 @@ class Citer:
         locs = sorted(set(locators))
         out = {loc: {} for loc in locs}
         for style in STYLES:
-            if style == "bibtex" or not self.engine:
+            if style == "bibtex":
                 for loc in locs:
                     out[loc][style] = self._format(document, loc, style)
                 continue
@@ -144,7 +131,6 @@ class Citer:
         """citeproc's reference for one CSL item (cached)."""
         from scrutiny.site.writer import input_key
 
-        render = self.engine[2]
         key = input_key(self._code, style, item)
         self.used.add(key)
         if key not in self.cache:
@@ -157,7 +143,7 @@ class Citer:
         return self.cache[key]
 
     def _item(self, document: dict, loc: str) -> dict:
-        item = self.engine[0](document, _fake_passage(loc), base_url=self.base)
+        item = csl_item(document, _fake_passage(loc), base_url=self.base)
         item.pop("accessed", None)
         if loc:
             item["page"] = loc
@@ -169,54 +155,20 @@ class Citer:
         """Whether citeproc's texts for this document are in the cache already."""
         from scrutiny.site.writer import input_key
 
-        try:
-            item = self._item(document, SINGLE if paged else "")
-        except Exception:
-            return False
+        item = self._item(document, SINGLE if paged else "")
         return all(input_key(self._code, style, item) in self.cache for style in STYLES if style != "bibtex")
 
     def _format(self, document: dict, loc: str, style: str) -> str:
-        if self.engine:
-            to_bibtex = self.engine[3]
-            try:
-                item = self._item(document, loc)
-                if style == "bibtex":
-                    return to_bibtex(item)
-                return self.reference(item, style)
-            except Exception:
-                pass
-        return _fallback(document, loc, style, f"{self.base}/p/{PID}/")
+        item = self._item(document, loc)
+        if style == "bibtex":
+            return to_bibtex(item)
+        return self.reference(item, style)
 
 
 def _fake_passage(loc: str) -> dict:
     """A passage standing for every passage with locator ``loc`` (the caller
     puts ``loc`` itself, a printed page span, in the item)."""
     return {"id": PID, "page": None, "page_end": None, "text": ""}
-
-
-def _fallback(document: dict, loc: str, style: str, url: str | None) -> str:
-    """A plain citation when scrutiny.cite is not available."""
-    authors = ", ".join(document.get("authors") or []) or document.get("publisher") or ""
-    year = str(document.get("date") or "n.d.")[:4]
-    title = document.get("title") or document["id"]
-    pub = document.get("publisher") or ""
-    from scrutiny.pages import span_ref, split
-
-    first, last = split(loc) if loc else ("", None)
-    pages = span_ref(first, last) if loc else ""
-    link = url or document.get("url") or ""
-    if style == "bibtex":
-        fields = [("author", "{" + authors + "}"), ("title", "{" + title + "}"), ("institution", pub),
-                  ("year", year), ("pages", f"{first}--{last}" if last else first), ("url", link)]
-        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
-        key = PID if url else document["id"]
-        return f"@techreport{{{key},\n{body}\n}}"
-    if style == "apa":
-        bits = [f"{authors}. ({year}). {title}" + (f" ({pages})" if pages else "") + ".", pub + "." if pub else "", link]
-    else:
-        bits = [f"{authors} ({year}) {title}.", pub + (f", {pages}" if pages else "") + "." if pub or pages else "",
-                f"Available at: {link}." if link else ""]
-    return " ".join(b for b in bits if b)
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -266,7 +218,7 @@ def warm(citer: Citer, jobs: list[tuple[dict, bool]], workers: int = 2, min_jobs
     ``min_jobs`` documents, or with one core, the build renders them as it goes."""
     import os
 
-    if not citer.engine or len(jobs) < min_jobs or workers < 2 or (os.cpu_count() or 1) < 2:
+    if len(jobs) < min_jobs or workers < 2 or (os.cpu_count() or 1) < 2:
         return
     from concurrent.futures import ProcessPoolExecutor
 

@@ -290,10 +290,10 @@ def _gather_kb(ctx: SiteContext, project, kb, cache_dir=None) -> None:
 def _kb_key(project) -> str | None:
     import hashlib
 
+    import scrutiny.kb as kbmod
+
     h = hashlib.sha256()
     try:
-        import scrutiny.kb as kbmod
-
         code = Path(kbmod.__file__).parent
         files = [(f"code/{p.name}", p) for p in sorted(code.glob("*.py"))]
         files += [(f"kb/{p.relative_to(project.kb_dir).as_posix()}", p)
@@ -301,7 +301,7 @@ def _kb_key(project) -> str | None:
         files.append(("manifest", Path(project.manifest_path)))
         for name, p in files:
             h.update(name.encode() + b"\x00" + p.read_bytes() + b"\x01")
-    except (ImportError, OSError):
+    except OSError:
         return None
     return h.hexdigest()
 
@@ -309,12 +309,8 @@ def _kb_key(project) -> str | None:
 def _load_kb(ctx: SiteContext, project, kb) -> None:
     ctx.notes_kb = False
     if kb is None:
-        try:
-            from scrutiny.kb import load_kb
-        except ImportError:
-            ctx.notes.append("knowledge base module not available: no stakeholders, claims or essays")
-            ctx.notes_kb = True
-            return
+        from scrutiny.kb import load_kb
+
         if not Path(project.kb_dir).is_dir():
             ctx.notes.append(f"no knowledge base folder ({project.kb_dir}): no stakeholders, claims or essays")
             ctx.notes_kb = True
@@ -352,17 +348,10 @@ def _load_kb(ctx: SiteContext, project, kb) -> None:
     if getattr(kb, "conflicts", None) is not None:  # given with the KB (tests, exports)
         ctx.conflicts = [_plain(c) for c in kb.conflicts]
         return
-    try:
-        from scrutiny.kb.conflicts import find_conflicts
-    except ImportError:
-        ctx.notes.append("conflicts module not available: no conflicts of interest shown")
-    else:
-        try:
-            ctx.conflicts = sorted((_plain(c) for c in find_conflicts(kb)),
-                                   key=lambda c: (c.get("document", ""), c.get("stakeholder", ""), c.get("via", [])))
-        except Exception as exc:  # a bug there must not take the site down
-            warn(f"conflicts could not be derived ({type(exc).__name__}: {exc}); none shown")
-            ctx.notes_kb = True
+    from scrutiny.kb.conflicts import find_conflicts
+
+    ctx.conflicts = sorted((_plain(c) for c in find_conflicts(kb)),
+                           key=lambda c: (c.get("document", ""), c.get("stakeholder", ""), c.get("via", [])))
 
 
 def _gather_tags(ctx: SiteContext) -> None:

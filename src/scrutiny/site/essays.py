@@ -14,10 +14,7 @@ from typing import Callable
 
 from markupsafe import Markup
 
-try:
-    from scrutiny.kb.markup import REF_RE
-except ImportError:  # the knowledge-base package is optional for the site
-    REF_RE = re.compile(r"\[\[\s*([A-Za-z_]+)\s*:\s*([^\]|\n]*?)\s*(?:\|([^\]\n]*))?\]\]")
+from scrutiny.refs import REF_RE
 
 Resolver = Callable[[str, str], "tuple[str, str] | None"]
 

@@ -188,16 +188,12 @@ class Derived:
 
 
 def _format_source(item: dict, citer: Citer) -> str:
-    if citer.engine:
-        try:
-            item = dict(item)
-            item.setdefault("id", "source")
-            item.setdefault("type", "report")
-            text = citer.reference(item, "harvard")
-            if text:
-                return text
-        except Exception:
-            pass
+    item = dict(item)
+    item.setdefault("id", "source")
+    item.setdefault("type", "report")
+    text = citer.reference(item, "harvard")
+    if text:
+        return text
     names = []
     for a in item.get("author") or []:
         names.append(a.get("literal") or " ".join(x for x in (a.get("given"), a.get("family")) if x))
@@ -579,11 +575,9 @@ def suggested_ties(ctx: SiteContext) -> dict[str, list[dict]]:
     accepted), from ``scrutiny.tagging.list_ties``; curated ties are shown elsewhere."""
     if ctx.store is None or not ctx.store.has_table("nlp_tie_candidates"):
         return {}
-    try:
-        from scrutiny.nlp.kb_adapter import Curated
-        from scrutiny.tagging import list_ties
-    except ImportError:
-        return {}
+    from scrutiny.nlp.kb_adapter import Curated
+    from scrutiny.tagging import list_ties
+
     curated = Curated(
         stakeholders={sid: {"id": sid, "name": st.get("name") or sid, "kind": st.get("kind"), "sector": st.get("sector"),
                             "aliases": st.get("aliases") or [], "sources": st.get("sources") or [],
