@@ -29,14 +29,16 @@ with ix.searcher() as s:
 
 
 def make_passages(n: int):
+    from scrutiny.passages import Passage
+
     rng = random.Random(42)
     docs = max(1, n // 500)
     out = []
     for i in range(n):
         doc = f"doc-{i % docs:03d}"
         text = heading(rng, i % 40) if i % 12 == 0 else paragraph(rng)
-        out.append({"id": f"{doc}-{i:06d}", "doc_id": doc, "ord": i, "kind": "heading" if i % 12 == 0 else "paragraph",
-                    "page": 1 + (i % 500) // 4, "page_end": 1 + (i % 500) // 4, "heading": "", "text": text})
+        out.append(Passage(id=f"{doc}-{i:06d}", doc_id=doc, ord=i, kind="heading" if i % 12 == 0 else "paragraph",
+                           page=1 + (i % 500) // 4, page_end=1 + (i % 500) // 4, text=text))
     return out, {f"doc-{d:03d}": f"Document {d}" for d in range(docs)}
 
 
@@ -68,8 +70,8 @@ def run(workdir: Path) -> list[Result]:
     multi = time.perf_counter() - t
 
     results = [
-        Result(f"index build, {N_PASSAGES} passages, 2 procs", two["rate"], "passages/s",
-               "1 proc", one["rate"], target="report; use both cores",
+        Result(f"index build, {N_PASSAGES} passages, 2 procs", two.rate, "passages/s",
+               "1 proc", one.rate, target="report; use both cores",
                notes=[f"1 proc {single:.1f}s, 2 procs {multi:.1f}s"]),
     ]
 

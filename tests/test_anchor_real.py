@@ -8,7 +8,7 @@ import copy
 import random
 import re
 
-from scrutiny.anchor import reanchor
+from scrutiny.anchor import OldText, reanchor
 from scrutiny.passages import make_passages, normalise
 
 
@@ -36,8 +36,8 @@ def test_random_revision_of_a_real_document(real_pdfs):
     new = make_passages("real", blocks)
     new_ids = {p.id for p in new}
     gone = [
-        {"id": p.id, "text": p.text, "ord": p.ord, "kind": p.kind,
-         "prefix": old[i - 1].text if i else "", "suffix": old[i + 1].text if i + 1 < len(old) else ""}
+        OldText(id=p.id, text=p.text, ord=p.ord, kind=p.kind,
+                prefix=old[i - 1].text if i else "", suffix=old[i + 1].text if i + 1 < len(old) else "")
         for i, p in enumerate(old) if p.id not in new_ids
     ]
     results = reanchor(gone, new, existing_ids={p.id for p in old} & new_ids)
@@ -45,14 +45,14 @@ def test_random_revision_of_a_real_document(real_pdfs):
     by_old = {p.id: p for p in old}
     checked = {"fuzzy": 0, "orphan": 0}
     for r in results:
-        text = by_old[r["old_id"]].text
+        text = by_old[r.old_id].text
         want = expected.get(text)
         if want is None or any(normalise(p.text) == normalise(text) for p in new):
             continue  # a duplicate (ids compare normalised text) whose twin survived: exact, not checked here
         if want == "orphan":
-            assert r["new_id"] is None, (text[:80], by_new[r["new_id"]].text[:80])
+            assert r.new_id is None, (text[:80], by_new[r.new_id].text[:80])
             checked["orphan"] += 1
         else:
-            assert r["method"] == "fuzzy" and by_new[r["new_id"]].text == want, (r, text[:80])
+            assert r.method == "fuzzy" and by_new[r.new_id].text == want, (r, text[:80])
             checked["fuzzy"] += 1
     assert checked["fuzzy"] >= 10 and checked["orphan"] >= 10, checked

@@ -4,11 +4,14 @@ their own parsers."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from helpers_cite import ACCESSED, PLAN_DOC, plan_store
 
 from scrutiny.cite import cite_passage, csl_item, csl_name, in_text, permalink
+from scrutiny.passages import Passage
+from scrutiny.store import Redirect
 from scrutiny.cite.styles import CitationError
 
 BASE = "https://scrutiny.example/site/"
@@ -22,7 +25,7 @@ def plan(project):
 
 
 def _passage(passages, needle):
-    return next(p.__dict__ | {"heading": p.heading} for p in passages if needle in p.text)
+    return next(p for p in passages if needle in p.text)
 
 
 def test_permalink_with_and_without_base_url():
@@ -57,13 +60,13 @@ def test_csl_styles(plan, style, must):
     text = cite_passage(p, PLAN_DOC, style, BASE, ACCESSED)
     for piece in must:
         assert piece in text, (piece, text)
-    assert f"/p/{p['id']}/" in text
+    assert f"/p/{p.id}/" in text
     assert "\n" not in text.strip()
 
 
 def test_page_range_and_in_text(plan):
     _, passages = plan
-    p = _passage(passages, "21,000") | {"page": 2, "page_end": 3}
+    p = replace(_passage(passages, "21,000"), page=2, page_end=3)
     assert "pp. 2\u20133" in cite_passage(p, PLAN_DOC, "harvard", BASE, ACCESSED)
     assert in_text(p, PLAN_DOC, "harvard") == "(Example Therapy Taskforce, 2016, pp. 2\u20133)"
     assert in_text(p, PLAN_DOC, "chicago") == "(Example Therapy Taskforce 2016, 2\u20133)"
@@ -81,7 +84,7 @@ def test_quote_is_the_stored_text_exactly(plan):
     _, passages = plan
     p = _passage(passages, "Half of")
     text = cite_passage(p, PLAN_DOC, "harvard", BASE, ACCESSED, quote=True)
-    assert text.startswith("\u201c" + p["text"] + "\u201d ")
+    assert text.startswith("\u201c" + p.text + "\u201d ")
 
 
 def test_bibtex_parses_back(plan):
@@ -89,19 +92,19 @@ def test_bibtex_parses_back(plan):
     from bibtexparser.middlewares import LatexDecodingMiddleware
 
     _, passages = plan
-    p = _passage(passages, "21,000") | {"text": "Odd text: 50% of {them} & 10$ ~ a_b #1 \\ end."}
+    p = replace(_passage(passages, "21,000"), text="Odd text: 50% of {them} & 10$ ~ a_b #1 \\ end.")
     out = cite_passage(p, PLAN_DOC, "bibtex", BASE, ACCESSED, quote=True)
     lib = bibtexparser.parse_string(out, append_middleware=[LatexDecodingMiddleware()])
     assert not lib.failed_blocks
     (entry,) = lib.entries
     assert entry.entry_type == "techreport"
-    assert entry.key == p["id"]
+    assert entry.key == p.id
     assert entry["pages"] in ("2", "2--2")
-    assert entry["url"] == f"https://scrutiny.example/site/p/{p['id']}/"
+    assert entry["url"] == f"https://scrutiny.example/site/p/{p.id}/"
     assert entry["year"] == "2016"
     assert entry["urldate"] == "2026-11-26"
     assert entry["institution"] == "Example Department of Health"
-    assert entry["note"] == p["text"]
+    assert entry["note"] == p.text
 
 
 def test_ris_parses_back(plan):
@@ -115,9 +118,9 @@ def test_ris_parses_back(plan):
     assert entry["title"] == PLAN_DOC["title"]
     assert entry["publisher"] == PLAN_DOC["publisher"]
     assert entry["start_page"] == "2"
-    assert entry["urls"] == [f"https://scrutiny.example/site/p/{p['id']}/"]
+    assert entry["urls"] == [f"https://scrutiny.example/site/p/{p.id}/"]
     assert entry["access_date"] == "2026/11/26"
-    assert entry["notes"] == [p["text"]]
+    assert entry["notes"] == [p.text]
 
 
 def test_csl_json_is_valid_and_renders(plan):
@@ -128,13 +131,13 @@ def test_csl_json_is_valid_and_renders(plan):
 
     check_csl_json(items)
     (item,) = items
-    assert item["note"] == p["text"]
+    assert item["note"] == p.text
     assert item["page"] == "2"
     assert item["accessed"] == {"date-parts": [[2026, 11, 26]]}
     # an independent consumer: citeproc-py's own CSL-JSON reader accepts it
     from citeproc.source.json import CiteProcJSON
 
-    assert p["id"] in CiteProcJSON(items)
+    assert p.id in CiteProcJSON(items)
 
 
 def test_unknown_style_is_a_clear_error(plan):
@@ -149,13 +152,13 @@ def test_cli_cite(plan, project, cli_runner, monkeypatch):
     monkeypatch.setenv("SCRUTINY_BASE_URL", "https://campaign.example")
     _, passages = plan
     p = _passage(passages, "Half of")
-    res = cli_runner("cite", p["id"], "--style", "apa", "--accessed", "2026-11-26", root=project.root)
+    res = cli_runner("cite", p.id, "--style", "apa", "--accessed", "2026-11-26", root=project.root)
     assert res.exit_code == 0, res.output
-    assert f"https://campaign.example/p/{p['id']}/" in res.output
+    assert f"https://campaign.example/p/{p.id}/" in res.output
     assert "(p. 3)" in res.output
-    res = cli_runner("cite", p["id"], "--json", "--quote", "--accessed", "2026-11-26", root=project.root)
+    res = cli_runner("cite", p.id, "--json", "--quote", "--accessed", "2026-11-26", root=project.root)
     data = json.loads(res.output)
-    assert data["passage_id"] == p["id"] and data["item"]["note"] == p["text"]
+    assert data["passage_id"] == p.id and data["item"]["note"] == p.text
     assert data["in_text"] == "(Example Therapy Taskforce, 2016, p. 3)"
 
 
@@ -175,7 +178,7 @@ def test_cli_cite_follows_redirect_and_refuses_orphan(plan, project, cli_runner)
         store.db.execute(
             "INSERT INTO passage_redirects (old_id, doc_id, new_id, method, score, old_text, old_page, created_at)"
             " VALUES ('plan-oldone', 'plan', ?, 'fuzzy', 0.93, 'old words', 3, '2026-01-01')",
-            (target["id"],),
+            (target.id,),
         )
         store.db.execute(
             "INSERT INTO passage_redirects (old_id, doc_id, new_id, method, score, old_text, old_page, created_at)"
@@ -183,8 +186,8 @@ def test_cli_cite_follows_redirect_and_refuses_orphan(plan, project, cli_runner)
         )
     res = cli_runner("cite", "plan-oldone", "--accessed", "2026-11-26", root=project.root)
     assert res.exit_code == 0
-    assert f"/p/{target['id']}/" in res.stdout
-    assert "re-anchored" in res.stderr and target["id"] in res.stderr
+    assert f"/p/{target.id}/" in res.stdout
+    assert "re-anchored" in res.stderr and target.id in res.stderr
     res = cli_runner("cite", "plan-gone", root=project.root)
     assert res.exit_code == 1
     assert "orphaned" in res.output and "page 4" in res.output
@@ -213,8 +216,8 @@ REGISTERED_DOC = {
     # what the PDF reader found in the file's own properties
     "metadata": {"authors": ["XDEP"], "date": "2026-01-29", "title": "A Synthetic Decision on Assessment Reform"},
 }
-PAGE_12 = {"id": "decision-abcdefabcdef", "doc_id": "decision", "text": "Synthetic words.",
-           "page": 12, "page_end": 12}
+PAGE_12 = Passage(id="decision-abcdefabcdef", doc_id="decision", ord=0, kind="paragraph", page=12, page_end=12,
+                  text="Synthetic words.")
 
 
 @pytest.mark.parametrize("style, start", [
@@ -278,12 +281,12 @@ def test_cli_cite_warns_when_permalinks_are_relative(plan, project, cli_runner, 
     monkeypatch.delenv("SCRUTINY_BASE_URL", raising=False)
     _, passages = plan
     p = _passage(passages, "Half of")
-    res = cli_runner("cite", p["id"], root=project.root)
+    res = cli_runner("cite", p.id, root=project.root)
     assert res.exit_code == 0
-    assert f"Available at: /p/{p['id']}/" in res.stdout
+    assert f"Available at: /p/{p.id}/" in res.stdout
     assert "warning: the permalink is site-relative" in res.stderr
     assert "base_url" in res.stderr and len(res.stderr.strip().splitlines()) == 1
-    res = cli_runner("cite", p["id"], "--base-url", "https://campaign.example", root=project.root)
+    res = cli_runner("cite", p.id, "--base-url", "https://campaign.example", root=project.root)
     assert res.exit_code == 0 and "warning" not in res.stderr
 
 
@@ -291,9 +294,7 @@ def test_cli_cite_warns_when_permalinks_are_relative(plan, project, cli_runner, 
 
 def _redirect(store, old_id, new_id, method, old_text, page=1):
     with store.transaction():
-        store.db.execute(
-            "INSERT INTO passage_redirects (old_id, doc_id, new_id, method, score, old_text, old_page, created_at)"
-            " VALUES (?, 'plan', ?, ?, 1.0, ?, ?, '2026-01-01')", (old_id, new_id, method, old_text, page))
+        store.save_redirect(Redirect(old_id, "plan", new_id, method, 1.0, old_text, page, "2026-01-01"))
 
 
 def _store_with(project, spec):
@@ -323,8 +324,8 @@ def test_merged_old_text_is_quoted_and_paged_by_its_own_part(project):
     store, (p,) = _store_with(project, [(merged, 4, [len(FIRST) + 1])])
     _redirect(store, "plan-oldsecond", p.id, "exact", SECOND.upper(), 4)
     found = resolve(None, store, "plan-oldsecond")
-    assert found.passage["text"] == SECOND
-    assert (found.passage["page"], found.passage["page_end"]) == (5, 5)
+    assert found.passage.text == SECOND
+    assert (found.passage.page, found.passage.page_end) == (5, 5)
     assert "the same text" not in found.notice and "part of the longer passage" in found.notice
     text = cite_passage(found.passage, found.document, "harvard", BASE, ACCESSED, quote=True)
     assert text.startswith(f"\u201c{SECOND}\u201d ") and "p. 5." in text and f"/p/{p.id}/" in text
@@ -337,9 +338,9 @@ def test_split_old_text_cites_the_whole_span(project):
     store, (a, b) = _store_with(project, [(FIRST, 2, []), (SECOND, 3, [])])
     _redirect(store, "plan-oldboth", a.id, "split", f"{FIRST} {SECOND}", 2)
     found = resolve(None, store, "plan-oldboth")
-    assert found.span.ids == [a.id, b.id] and found.passage["id"] == a.id
-    assert found.passage["text"] == f"{FIRST} {SECOND}"
-    assert (found.passage["page"], found.passage["page_end"]) == (2, 3)
+    assert found.span.ids == [a.id, b.id] and found.passage.id == a.id
+    assert found.passage.text == f"{FIRST} {SECOND}"
+    assert (found.passage.page, found.passage.page_end) == (2, 3)
     assert "split" in found.notice and b.id in found.notice
     assert "pp. 2\u20133" in cite_passage(found.passage, found.document, "harvard", BASE, ACCESSED)
     store.close()
@@ -363,6 +364,6 @@ def test_fuzzy_redirect_over_a_split_names_both_passages(project):
     _redirect(store, "plan-oldboth", a.id, "fuzzy", f"{FIRST} {SECOND}", 2)
     found = resolve(None, store, "plan-oldboth")
     assert found.span.ids == [a.id, b.id]
-    assert found.passage["text"] == f"{a.text} {b.text}"   # the current words, not the old ones
+    assert found.passage.text == f"{a.text} {b.text}"   # the current words, not the old ones
     assert "fuzzy" in found.notice and a.id in found.notice and b.id in found.notice
     store.close()

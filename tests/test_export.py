@@ -68,14 +68,14 @@ def corpus(project):
             "INSERT INTO nlp_mentions VALUES (?,?,?,?,?,?,?,?,?)",
             (recruit.id, start, start + 6, "11,000", "organisation", "model", 0.5, None, None))
         review = store.passages("review")[0]
-        s = review["text"].index("Example Therapy Taskforce")
+        s = review.text.index("Example Therapy Taskforce")
         store.db.execute(
             "INSERT INTO nlp_mentions VALUES (?,?,?,?,?,?,?,?,?)",
-            (review["id"], s, s + 25, "Example Therapy Taskforce", "organisation", "curated", 1.0, "taskforce",
+            (review.id, s, s + 25, "Example Therapy Taskforce", "organisation", "curated", 1.0, "taskforce",
              "taskforce"))
         store.db.execute(
             "INSERT INTO nlp_tie_candidates VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (review["id"], 0, len(review["text"]), "provides", None, 0.6, "test", s, s + 25,
+            (review.id, 0, len(review.text), "provides", None, 0.6, "test", s, s + 25,
              "Example Therapy Taskforce", "organisation", 0, 3, "The", "organisation", "taskforce", None, None))
     build_xrefs(project, store)
     store.close()
@@ -100,7 +100,7 @@ def test_w3c_annotations_anchor_in_the_passage_text(project, corpus):
             assert source.startswith(BASE + "/p/")
             passage = store.passage(source.rstrip("/").rsplit("/", 1)[1])
             quote, position = a["target"]["selector"]
-            text = passage["text"]
+            text = passage.text
             # anchor the way a client would: the position, then the quote with its context
             assert text[position["start"]:position["end"]] == quote["exact"]
             assert text[:position["start"]].endswith(quote["prefix"])

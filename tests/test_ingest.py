@@ -127,13 +127,13 @@ def test_stemming_finds_inflected_forms(project, tmp_path):
 def test_reingest_unchanged_is_skipped_and_ids_stable(project, tmp_path):
     a = write(tmp_path / "a.md", MD_A)
     ingest(project, [a], tag=False)
-    ids1 = [p["id"] for p in Store(project.store_path).passages("a")]
+    ids1 = [p.id for p in Store(project.store_path).passages("a")]
     report = ingest(project, tag=False)
     assert [d.status for d in report.documents] == ["unchanged"]
     assert report.index is None  # nothing to rebuild
     report = ingest(project, tag=False, force=True)
     assert [d.status for d in report.documents] == ["ingested"]
-    assert [p["id"] for p in Store(project.store_path).passages("a")] == ids1
+    assert [p.id for p in Store(project.store_path).passages("a")] == ids1
 
 
 def test_missing_sources_are_listed(project):

@@ -99,7 +99,10 @@ def test_paragraph_across_a_page_break_is_one_block(feature):
 def test_page_breaks_say_where_the_text_goes_on_overleaf(feature):
     """A block joined across a page break records the offset where the next
     page's text begins; every other block (footnotes too) records none."""
-    from scrutiny.passages import page_at
+    from scrutiny.passages import Passage
+
+    def page_at(page, breaks, offset):  # a block's page lookup is its passage's
+        return Passage("b", "d", 0, "paragraph", page, page, "", page_breaks=list(breaks)).page_at(offset)
 
     _, truth, doc = feature
     for t in (t for t in truth if t.page_end > t.page):
@@ -408,9 +411,12 @@ def test_lines_at_the_page_top_differing_by_a_number_are_not_running_heads(tmp_p
 
 def test_real_pdfs_sentences_of_blocks_over_a_page_break_get_their_own_page(real_pdfs):
     """For blocks that run over a page break, the page that ``page_breaks``
-    gives each sentence (``scrutiny.passages.page_at``) is the page where
+    gives each sentence (``scrutiny.passages.Passage.page_at``) is the page where
     pdftotext prints it; so are the text just before and just after each break."""
-    from scrutiny.passages import page_at
+    from scrutiny.passages import Passage
+
+    def page_at(page, breaks, offset):  # a block's page lookup is its passage's
+        return Passage("b", "d", 0, "paragraph", page, page, "", page_breaks=list(breaks)).page_at(offset)
 
     for path in real_pdfs:
         pages = [_squash(p) for p in _pdftotext_pages(path)]

@@ -30,7 +30,7 @@ def test_a_document_removed_from_the_manifest_leaves_store_index_and_site(projec
     first = ingest(project, [kept, gone], tag=False)
     assert not first.failed and first.removed == {}
     with Store(project.store_path, readonly=True) as store:
-        old_ids = [p["id"] for p in store.passages("withdrawn-paper")]
+        old_ids = [p.id for p in store.passages("withdrawn-paper")]
     assert len(old_ids) == 3
     assert search(project.index_path, "zeppelin")["total"] == 2
     from scrutiny.manifest import update_documents

@@ -4,6 +4,8 @@ import pytest
 
 from scrutiny.errors import ScrutinyError
 from scrutiny.index import build_index
+from scrutiny.passages import Passage
+from scrutiny.tagging import PassageTags
 from scrutiny.search import SearchFilters, search
 
 
@@ -14,9 +16,9 @@ def index(tmp_path):
     for i in range(60):
         doc = "alpha" if i % 3 else "beta"
         text = f"Paragraph {i} about pension letters and notices." if i % 2 else f"Paragraph {i} about bus fares."
-        passages.append({"id": f"{doc}-{i}", "doc_id": doc, "ord": i, "kind": "paragraph", "page": 1 + i // 10,
-                         "page_end": 1 + i // 10, "heading": "", "text": text})
-    facets = {"alpha-1": {"tags": ["statistic"], "stakeholders": ["transport-board"]}}
+        passages.append(Passage(id=f"{doc}-{i}", doc_id=doc, ord=i, kind="paragraph", page=1 + i // 10,
+                                page_end=1 + i // 10, text=text))
+    facets = {"alpha-1": PassageTags(tags=["statistic"], stakeholders=["transport-board"])}
     build_index(link, {"alpha": "Alpha report", "beta": "Beta report"}, passages, facets)
     return link
 
@@ -60,10 +62,10 @@ def test_bad_query_syntax_is_a_clear_error(index):
 def test_flowing_text_has_no_page_in_results(tmp_path):
     link = tmp_path / "data" / "index"
     passages = [
-        {"id": "pdf-1", "doc_id": "pdfdoc", "ord": 0, "kind": "paragraph", "page": 3, "page_end": 3,
-         "heading": "", "text": "Ferry timetables change in spring."},
-        {"id": "web-1", "doc_id": "webdoc", "ord": 0, "kind": "paragraph", "page": 1, "page_end": 1,
-         "heading": "", "text": "Ferry fares rise in summer."},
+        Passage(id="pdf-1", doc_id="pdfdoc", ord=0, kind="paragraph", page=3, page_end=3,
+                text="Ferry timetables change in spring."),
+        Passage(id="web-1", doc_id="webdoc", ord=0, kind="paragraph", page=1, page_end=1,
+                text="Ferry fares rise in summer."),
     ]
     build_index(link, {"pdfdoc": "Paged report", "webdoc": "Web page"}, passages, paged={"pdfdoc"})
     hits = {h["doc_id"]: h for h in search(link, "ferry")["hits"]}
@@ -79,8 +81,8 @@ def test_total_is_exact_when_matches_are_in_headings_and_text(tmp_path):
     for i in range(400):
         heading = "State pension age" if i % 4 == 0 else "Other matters"
         words = " ".join(["pension"] * (1 + i % 5)) if i % 3 else "nothing relevant"
-        passages.append({"id": f"d-{i}", "doc_id": "d", "ord": i, "kind": "paragraph", "page": 1 + i // 20,
-                         "page_end": 1 + i // 20, "heading": heading, "text": f"Passage {i}: {words} here."})
+        passages.append(Passage(id=f"d-{i}", doc_id="d", ord=i, kind="paragraph", page=1 + i // 20,
+                                page_end=1 + i // 20, heading_path=[heading], text=f"Passage {i}: {words} here."))
     build_index(link, {"d": "A report"}, passages, {})
     truth = sum(1 for i in range(400) if i % 4 == 0 or i % 3)
     ranked = search(link, "pension", limit=1000)
@@ -99,13 +101,11 @@ def test_figures_and_contents_rank_below_body_text(tmp_path):
     link = tmp_path / "data" / "index"
     words = "Widget depot repairs by region"
     passages = [
-        {"id": "d-fig", "doc_id": "d", "ord": 0, "kind": "figure", "page": 2, "page_end": 2, "heading": "",
-         "text": f"{words} 0 500 1000"},
-        {"id": "d-toc", "doc_id": "d", "ord": 1, "kind": "contents", "page": 1, "page_end": 1, "heading": "",
-         "text": f"{words} 4"},
-        {"id": "d-body", "doc_id": "d", "ord": 2, "kind": "paragraph", "page": 4, "page_end": 4, "heading": "",
-         "text": f"{words} rose in every district last year, and the longest queue halved, "
-                 "while new staff were trained to carry out the most common jobs on the day."},
+        Passage(id="d-fig", doc_id="d", ord=0, kind="figure", page=2, page_end=2, text=f"{words} 0 500 1000"),
+        Passage(id="d-toc", doc_id="d", ord=1, kind="contents", page=1, page_end=1, text=f"{words} 4"),
+        Passage(id="d-body", doc_id="d", ord=2, kind="paragraph", page=4, page_end=4,
+                text=f"{words} rose in every district last year, and the longest queue halved, "
+                     "while new staff were trained to carry out the most common jobs on the day."),
     ]
     build_index(link, {"d": "D"}, passages)
     hits = search(link, "widget depot repairs")["hits"]

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from scrutiny.index import build_index
+from scrutiny.passages import Passage
 
 HEAVY = ("spacy", "sklearn", "numpy", "scipy", "jinja2", "pypdfium2", "trafilatura", "docx",
          "networkx", "citeproc", "httpx", "tomlkit", "ruamel", "lxml", "torch", "thinc")
@@ -13,8 +14,8 @@ HEAVY = ("spacy", "sklearn", "numpy", "scipy", "jinja2", "pypdfium2", "trafilatu
 def test_search_imports_nothing_heavy(project):
     project.ensure_data_dir()
     build_index(project.index_path, {"d": "D"}, [
-        {"id": "d-1", "doc_id": "d", "ord": 0, "kind": "paragraph", "page": 1, "page_end": 1,
-         "heading": "", "text": "Synthetic words about bus timetables."},
+        Passage(id="d-1", doc_id="d", ord=0, kind="paragraph", page=1, page_end=1,
+                text="Synthetic words about bus timetables."),
     ])
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "scrutiny", "--root", str(project.root), "search", "bus", "--json"],

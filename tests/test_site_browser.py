@@ -145,8 +145,7 @@ def _expected_citation(project, passage, style, base):
     ctx = gather(project)
     doc = ctx.docs_by_id[passage.doc_id]
     ctx.store.close()
-    item = csl_item(doc, {"id": passage.id, "page": passage.page, "page_end": passage.page_end,
-                          "text": passage.text}, base_url=base)
+    item = csl_item(doc, passage, base_url=base)
     item.pop("accessed", None)
     return to_bibtex(item) if style == "bibtex" else render(item, style)[0]
 

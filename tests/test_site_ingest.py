@@ -41,8 +41,8 @@ def test_ingested_markdown_becomes_a_linked_document_page(project):
     build_site(project)
     html = (project.site_dir / "doc" / doc["id"] / "index.html").read_text(encoding="utf-8")
     assert "does not allow this site to republish its full text" in html
-    assert all(f'id="p-{p["id"]}"' not in html for p in passages)
-    assert "on page" in (project.site_dir / "p" / passages[1]["id"] / "index.html").read_text(encoding="utf-8")
+    assert all(f'id="p-{p.id}"' not in html for p in passages)
+    assert "on page" in (project.site_dir / "p" / passages[1].id / "index.html").read_text(encoding="utf-8")
     assert check_site(project.site_dir)[0] == []
     # an open licence in the manifest: the whole text (the pages are rendered again)
     from scrutiny.manifest import update_documents
@@ -52,8 +52,8 @@ def test_ingested_markdown_becomes_a_linked_document_page(project):
     html = (project.site_dir / "doc" / doc["id"] / "index.html").read_text(encoding="utf-8")
     assert "The Gamma Plan for Local Services" in html
     for p in passages:
-        assert f'id="p-{p["id"]}"' in html
-        assert (project.site_dir / "p" / p["id"] / "index.html").is_file()
+        assert f'id="p-{p.id}"' in html
+        assert (project.site_dir / "p" / p.id / "index.html").is_file()
     # the Markdown reader keeps raw HTML out of the text; whatever is left is text
     assert "window.__xss = 1" in html and "<script>window" not in html
     assert check_site(project.site_dir)[0] == []
@@ -80,12 +80,12 @@ def test_a_real_government_pdf_becomes_a_paginated_page(project, real_pdfs):
     update_documents(project.manifest_path, {doc["id"]: {"licence": "OGL-UK-3.0"}})  # the real PDFs' licence
     stats = build_site(project)
     html = (project.site_dir / "doc" / doc["id"] / "index.html").read_text(encoding="utf-8")
-    pages = sorted({p["page"] for p in passages})
+    pages = sorted({p.page for p in passages})
     assert len(pages) > 5
     for page in pages:
         assert f'id="page-{page}"' in html
     for p in passages:
-        assert f'id="p-{p["id"]}"' in html
+        assert f'id="p-{p.id}"' in html
     cite = json.loads((project.site_dir / "doc" / doc["id"] / "cite.json").read_text(encoding="utf-8"))
     assert "1" in cite["locators"] or str(pages[0]) in cite["locators"]
     assert check_site(project.site_dir)[0] == []

@@ -218,9 +218,13 @@ def test_in_chromium_the_cite_control_says_ocr_as_scrutiny_cite_does(served, lay
 def test_a_table_going_on_from_the_page_before_has_no_header_row():
     from scrutiny.site.layout import table_rows
 
-    head = {"layout": {"rows": [["Date", "What was sent"], ["1991", "A green paper"], ["1993", "A white paper"]]}}
-    going_on = {"layout": {"rows": [["1998", "A campaign of adverts, leaflets and a website for women"],
-                                    ["1999", "A helpline"]]}}
+    from scrutiny.passages import Passage
+
+    def table(rows):
+        return Passage("d-t", "d", 0, "table", 1, 1, "", layout={"rows": rows})
+
+    head = table([["Date", "What was sent"], ["1991", "A green paper"], ["1993", "A white paper"]])
+    going_on = table([["1998", "A campaign of adverts, leaflets and a website for women"], ["1999", "A helpline"]])
     assert table_rows(head) == (["Date", "What was sent"], [["1991", "A green paper"], ["1993", "A white paper"]])
     assert table_rows(going_on)[0] is None and len(table_rows(going_on)[1]) == 2
 

@@ -4,7 +4,7 @@ import pytest
 
 from scrutiny.passages import make_passages
 from scrutiny.readers.base import Block
-from scrutiny.store import Store
+from scrutiny.store import Redirect, Store
 
 
 def _doc(doc_id="d1"):
@@ -42,7 +42,7 @@ def test_transaction_rolls_back_everything(tmp_path):
         with store.transaction():
             store.replace_passages("d1", make_passages("d1", [Block("paragraph", "Replaced")]))
             raise RuntimeError("killed half-way")
-    assert [p["text"] for p in store.passages("d1")] == ["Kept"]
+    assert [p.text for p in store.passages("d1")] == ["Kept"]
     reopened = Store(tmp_path / "s.db", readonly=True)
     assert reopened.document("d1")["metadata"] == {"k": "v"}
     assert reopened.document("d1")["authors"] == ["X"]
@@ -54,14 +54,12 @@ def test_resolve_passage_follows_redirects(tmp_path):
         store.upsert_document(_doc())
         ps = make_passages("d1", [Block("paragraph", "New text")])
         store.replace_passages("d1", ps)
-        store.db.execute(
-            "INSERT INTO passage_redirects VALUES ('d1-old', 'd1', ?, 'fuzzy', 0.9, 'Old text', 1, 'now')", (ps[0].id,))
-        store.db.execute(
-            "INSERT INTO passage_redirects VALUES ('d1-gone', 'd1', NULL, 'orphan', NULL, 'Gone', 1, 'now')")
+        store.save_redirect(Redirect("d1-old", "d1", ps[0].id, "fuzzy", 0.9, "Old text", 1, "now"))
+        store.save_redirect(Redirect("d1-gone", "d1", None, "orphan", None, "Gone", 1, "now"))
     p, r = store.resolve_passage("d1-old")
-    assert p["id"] == ps[0].id and r["method"] == "fuzzy"
+    assert p.id == ps[0].id and r.method == "fuzzy"
     p, r = store.resolve_passage("d1-gone")
-    assert p is None and r["new_id"] is None
+    assert p is None and r.new_id is None
     assert store.resolve_passage("nothing") == (None, None)
     assert store.stats()["orphans"] == 1
 
@@ -79,7 +77,7 @@ def test_page_breaks_round_trip(tmp_path):
         store.upsert_document(_doc())
         store.replace_passages("d1", make_passages("d1", [Block("paragraph", "One page. Next page.", page=2, page_breaks=[10])]))
     p = store.passages("d1")[0]
-    assert p["page_breaks"] == [10] and (p["page"], p["page_end"]) == (2, 3)
+    assert p.page_breaks == [10] and (p.page, p.page_end) == (2, 3)
 
 
 def test_readonly_old_store_says_how_to_upgrade(tmp_path, monkeypatch):
@@ -119,8 +117,8 @@ def test_passage_layout_round_trips_with_note_calls_linked(tmp_path):
         store.upsert_document(_doc())
         store.replace_passages("d1", ps)
     para, table, note = store.passages("d1")
-    assert para["text"] == "Depots reopened in 2024 after the winter."
-    assert para["layout"]["calls"] == [{"at": 23, "mark": "6", "note": note["id"]}]
-    assert para["text"][:23] == "Depots reopened in 2024"
-    assert note["layout"] == {"mark": "6", "called_by": [para["id"]]}
-    assert table["layout"] == {"rows": [["Depot", "Visits"], ["North", "12"]]}
+    assert para.text == "Depots reopened in 2024 after the winter."
+    assert para.layout["calls"] == [{"at": 23, "mark": "6", "note": note.id}]
+    assert para.text[:23] == "Depots reopened in 2024"
+    assert note.layout == {"mark": "6", "called_by": [para.id]}
+    assert table.layout == {"rows": [["Depot", "Visits"], ["North", "12"]]}

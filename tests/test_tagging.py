@@ -35,13 +35,13 @@ def test_tag_store_tags_and_facets(project, store):
     assert summary.claims >= 3
     assert isinstance(summary.seconds, float) and summary.model
     facets = passage_facets(store)
-    assert "statistic" in facets[ids[0]]["tags"]
-    assert "recommendation" in facets[ids[1]]["tags"]
-    assert "commitment" in facets[ids[3]]["tags"]
+    assert "statistic" in facets[ids[0]].tags
+    assert "recommendation" in facets[ids[1]].tags
+    assert "commitment" in facets[ids[3]].tags
     # A year alone is not a statistic, and the sentence makes no claim.
-    assert "statistic" not in facets.get(ids[2], {"tags": []})["tags"]
-    trust = {sid for sid in facets[ids[0]]["stakeholders"]}
-    assert trust and trust & set(facets[ids[1]]["stakeholders"])  # same trust, same id
+    assert "statistic" not in (facets[ids[2]].tags if ids[2] in facets else [])
+    trust = {sid for sid in facets[ids[0]].stakeholders}
+    assert trust and trust & set(facets[ids[1]].stakeholders)  # same trust, same id
 
 
 def test_only_changed_passages_are_tagged_again(project, store):
@@ -117,10 +117,10 @@ def test_defined_acronyms_are_mentions_throughout_the_document(project, store):
         ids = add_document(store, "acr", texts)
     tag_store(project, store, tagger=shared_tagger())
     facets = passage_facets(store)
-    hso = set(facets[ids[0]]["stakeholders"])
-    assert hso and hso <= set(facets[ids[1]]["stakeholders"])  # the bare HSO in another passage
+    hso = set(facets[ids[0]].stakeholders)
+    assert hso and hso <= set(facets[ids[1]].stakeholders)  # the bare HSO in another passage
     # An acronym of ordinary words is not a stakeholder.
-    assert not facets.get(ids[2], {"stakeholders": []})["stakeholders"]
+    assert not (facets[ids[2]].stakeholders if ids[2] in facets else [])
 
 
 def test_curated_claims_are_folded_into_the_claims_list(project, store):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from scrutiny.passages import Passage
+
 from scrutiny.xref.calibrate import evaluate, label_document, load_pairs_spec, Unit
 from scrutiny.xref.similarity import THRESHOLD
 
@@ -25,8 +27,8 @@ def test_threshold_is_the_calibrated_one(real_pdfs):
 def test_labels_refuse_a_document_with_other_sections():
     spec = load_pairs_spec()["documents"]["behaviour-change"]
     passages = [
-        {"id": "x-1", "kind": "heading", "text": spec["section_heading"]},
-        {"id": "x-2", "kind": "paragraph", "text": "8.1. A recommendation of our own invention about buses."},
+        Passage("x-1", "x", 0, "heading", 1, 1, spec["section_heading"]),
+        Passage("x-2", "x", 1, "paragraph", 1, 1, "8.1. A recommendation of our own invention about buses."),
     ]
     from scrutiny.errors import ScrutinyError
 
@@ -50,13 +52,13 @@ def test_labels_take_only_the_passages_build_xrefs_links():
     not a response paragraph: calibration measures the rule build_xrefs applies."""
     spec = dict(load_pairs_spec()["documents"]["behaviour-change"], groups=[["8.1"]])
     long = "rural bus fares and timetables in every market town of the county this year"
-    passages = [
-        {"id": "x-1", "kind": "heading", "text": spec["section_heading"]},
-        {"id": "x-2", "kind": "paragraph", "text": "8.1. We recommend that " + long + "."},
-        {"id": "x-3", "kind": "table", "text": "Fares | Towns / " + long},
-        {"id": "x-4", "kind": "figure", "text": "Figure 1 " + long},
-        {"id": "x-5", "kind": "paragraph", "text": "The Government will review " + long + "."},
-    ]
+    passages = [Passage(pid, "x", n, kind, 1, 1, text) for n, (pid, kind, text) in enumerate([
+        ("x-1", "heading", spec["section_heading"]),
+        ("x-2", "paragraph", "8.1. We recommend that " + long + "."),
+        ("x-3", "table", "Fares | Towns / " + long),
+        ("x-4", "figure", "Figure 1 " + long),
+        ("x-5", "paragraph", "The Government will review " + long + "."),
+    ])]
     recs, responses = label_document("behaviour-change", spec, passages)
     assert [u.id for u in recs] == ["x-2"]
     assert [u.id for u in responses] == ["x-5"]

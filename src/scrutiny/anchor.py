@@ -55,10 +55,12 @@ available, 1.0 for an unambiguous exact match.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from scrutiny.passages import normalise
+from scrutiny.passages import Passage, normalise
+from scrutiny.store import Redirect
 
 QUOTE_THRESHOLD = 0.85
 QUOTE_WITH_CONTEXT = 0.75
@@ -137,8 +139,33 @@ def _significant(word: str) -> bool:
     )
 
 
-def _get(p, key, default=None):
-    return p.get(key, default) if isinstance(p, dict) else getattr(p, key, default)
+@dataclass(frozen=True)
+class Anchoring:
+    """Where :func:`reanchor` found an old passage's text (``new_id`` None: an orphan)."""
+
+    old_id: str
+    new_id: str | None
+    method: str                   # exact | merged | split | fuzzy | orphan
+    score: float | None           # None for an orphan
+    span: list[str]               # the new passages the old text occupies, in reading order
+    reason: str | None = None     # for fuzzy matches and orphans
+    quote: float | None = None    # fuzzy matches: the similarity of the quote alone
+
+
+@dataclass(frozen=True)
+class OldText:
+    """An old passage to re-anchor: its id and text and, where known, its kind, its
+    position in the old version (``ord``), its page, and the text of the passages
+    before and after it (``prefix``/``suffix``: "" at the start or end of the
+    document; None when not recorded, as for a stored redirect's text)."""
+
+    id: str
+    text: str
+    kind: str | None = None
+    ord: int | None = None
+    page: int | None = None
+    prefix: str | None = None
+    suffix: str | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -153,10 +180,10 @@ class _NewText:
     """The new passages, normalised and joined with single spaces, with a map
     from character offset to passage index."""
 
-    def __init__(self, passages):
+    def __init__(self, passages: list[Passage]):
         self.passages = list(passages)
-        self.norm = [normalise(_get(p, "text", "")) for p in self.passages]
-        self.words = [_tokens(_get(p, "text", "")) for p in self.passages]
+        self.norm = [normalise(p.text) for p in self.passages]
+        self.words = [_tokens(p.text) for p in self.passages]
         self.starts = []
         pos = 0
         for n in self.norm:
@@ -179,16 +206,16 @@ class _NewText:
         return lo
 
     def text(self, i: int) -> str:
-        return _get(self.passages[i], "text", "") if 0 <= i < len(self.passages) else ""
+        return self.passages[i].text if 0 <= i < len(self.passages) else ""
 
 
-def _context(old, new: _NewText, i: int) -> tuple[float | None, float | None]:
+def _context(old: OldText, new: _NewText, i: int) -> tuple[float | None, float | None]:
     """How well the old neighbours match the neighbours of new passage i
     (None where the old passage had no recorded context). An empty prefix or
     suffix means "first/last passage" when the old position (``ord``) is known,
     and "unknown" otherwise (a redirect's stored text carries no neighbours)."""
-    prefix, suffix = _get(old, "prefix"), _get(old, "suffix")
-    if _get(old, "ord") is None:
+    prefix, suffix = old.prefix, old.suffix
+    if old.ord is None:
         prefix, suffix = prefix or None, suffix or None
     pre = _ratio(prefix, new.text(i - 1)) if prefix is not None and (prefix or i > 0) else None
     suf = (
@@ -202,8 +229,8 @@ def _context(old, new: _NewText, i: int) -> tuple[float | None, float | None]:
     return pre, suf
 
 
-def _position(old, new: _NewText, i: int, old_count: int | None) -> float | None:
-    ord_ = _get(old, "ord")
+def _position(old: OldText, new: _NewText, i: int, old_count: int | None) -> float | None:
+    ord_ = old.ord
     if ord_ is None or not old_count or len(new.passages) < 2:
         return None
     return 1.0 - abs(ord_ / max(old_count - 1, 1) - i / (len(new.passages) - 1))
@@ -215,12 +242,12 @@ def _score(quote, pre, suf, pos) -> float:
     return round(sum(w * v for w, v in parts if v is not None) / total, 4)
 
 
-def _exact(old, new: _NewText, old_count, skip: set[int] = frozenset()) -> dict | None:
-    text = normalise(_get(old, "text", ""))
+def _exact(old: OldText, new: _NewText, old_count, skip: set[int] = frozenset()) -> dict | None:
+    text = normalise(old.text)
     if not text:
         return None
     hits = [(i, i) for i in new.by_norm.get(text, [])]  # (first, last) passage of each occurrence
-    heading = _get(old, "kind") == "heading"
+    heading = old.kind == "heading"
     if not hits and not heading and len(_tokens(text)) >= MIN_CONTAINED_WORDS:
         start = new.joined.find(text)
         while start != -1:
@@ -268,13 +295,13 @@ def _align(old_words: list[str], window: list[str]):
     return quote, blocks, changed, span
 
 
-def _fuzzy(old, new: _NewText, old_count, skip: set[int]) -> tuple[dict | None, str]:
-    words = _tokens(_get(old, "text", ""))
+def _fuzzy(old: OldText, new: _NewText, old_count, skip: set[int]) -> tuple[dict | None, str]:
+    words = _tokens(old.text)
     if not words:
         return None, "empty text"
     wset = set(words)
-    if _get(old, "kind") == "heading":  # a heading is only ever re-anchored to a heading
-        skip = skip | {i for i, p in enumerate(new.passages) if _get(p, "kind", "heading") != "heading"}
+    if old.kind == "heading":  # a heading is only ever re-anchored to a heading
+        skip = skip | {i for i, p in enumerate(new.passages) if p.kind != "heading"}
     overlap = sorted(
         ((len(wset & ws) / len(wset | ws), i) for i, ws in enumerate(new.word_sets)
          if i not in skip and ws and wset & ws),
@@ -326,22 +353,18 @@ def _fuzzy(old, new: _NewText, old_count, skip: set[int]) -> tuple[dict | None, 
     return best, reason
 
 
-def reanchor(old_passages: list[dict], new_passages: list, *, existing_ids=None) -> list[dict]:
+def reanchor(old_passages: list[OldText], new_passages: list[Passage], *, existing_ids=None) -> list[Anchoring]:
     """Re-anchor passages whose ids are gone after a re-ingest.
 
-    ``old_passages``: dicts with ``id`` and ``text``; optionally ``prefix`` and
-    ``suffix`` (the text of the passages before and after it in the old
-    version), ``ord`` and ``page``. ``new_passages``: the new version's passages
-    (:class:`scrutiny.passages.Passage` or dicts), in reading order.
+    ``old_passages``: what each old passage was (:class:`OldText`).
+    ``new_passages``: the new version's passages, in reading order.
     ``existing_ids``: ids of passages that were already in the old version
     unchanged; a match never lands on one of them (that text was a different
     passage before the revision, so it is not this one's successor).
 
-    Returns one dict per old passage, in order: ``old_id``, ``new_id`` (None for
-    an orphan), ``method``, ``score`` (None for an orphan), ``span`` (the ids of
-    the new passages the old text now occupies, in reading order, ``new_id``
-    among them and first for a split; empty for an orphan) and, for orphans and fuzzy matches, ``reason``; fuzzy matches
-    also carry ``quote``, the similarity of the quote alone. ``method`` is
+    Returns one :class:`Anchoring` per old passage, in order: ``span`` holds the
+    ids of the new passages the old text now occupies, in reading order,
+    ``new_id`` among them and first for a split (empty for an orphan). ``method`` is
 
     * ``exact``: the new passage's text is the old text (normalised): the only
       redirect that may be called "the same text";
@@ -353,34 +376,31 @@ def reanchor(old_passages: list[dict], new_passages: list, *, existing_ids=None)
     """
     new = _NewText(new_passages)
     existing = set(existing_ids or ())
-    skip = {i for i, p in enumerate(new.passages) if _get(p, "id") in existing}
-    ords = [_get(p, "ord") for p in old_passages if _get(p, "ord") is not None]
+    skip = {i for i, p in enumerate(new.passages) if p.id in existing}
+    ords = [p.ord for p in old_passages if p.ord is not None]
     old_count = (max(ords) + 1) if ords else None
     out = []
     for old in old_passages:
-        old_id = _get(old, "id")
+        old_id = old.id
         hit = _exact(old, new, old_count, skip) if new.passages else None
         if hit:
             first, last = hit["new_index"], hit["last_index"]
             if first != last:
                 method = "split"
-            elif new.norm[first] == normalise(_get(old, "text", "")):
+            elif new.norm[first] == normalise(old.text):
                 method = "exact"
             else:
                 method = "merged"
-            out.append({"old_id": old_id, "new_id": _get(new.passages[first], "id"),
-                        "method": method, "score": hit["score"],
-                        "span": [_get(new.passages[k], "id") for k in range(first, last + 1)]})
+            out.append(Anchoring(old_id, new.passages[first].id, method, hit["score"],
+                                 [new.passages[k].id for k in range(first, last + 1)]))
             continue
         match, reason = _fuzzy(old, new, old_count, skip) if new.passages else (None, "the document is empty")
         if match:
-            out.append({"old_id": old_id, "new_id": _get(new.passages[match["new_index"]], "id"),
-                        "method": "fuzzy", "score": match["score"], "quote": match["quote"],
-                        "span": [_get(new.passages[k], "id") for k in match["span"]],
-                        "reason": f"quote similarity {match['quote']:.2f}"})
+            out.append(Anchoring(old_id, new.passages[match["new_index"]].id, "fuzzy", match["score"],
+                                 [new.passages[k].id for k in match["span"]],
+                                 reason=f"quote similarity {match['quote']:.2f}", quote=match["quote"]))
         else:
-            out.append({"old_id": old_id, "new_id": None, "method": "orphan", "score": None,
-                        "span": [], "reason": reason})
+            out.append(Anchoring(old_id, None, "orphan", None, [], reason=reason))
     return out
 
 
@@ -391,48 +411,49 @@ _SPAN_WINDOW = 40  # passages read after a redirect's target when looking for th
 
 class Span:
     """Where an old passage's text stands in the current version: consecutive
-    ``passages`` (store rows, in reading order) and character offsets, ``start``
-    into the first passage's text and ``end`` (exclusive) into the last's.
+    ``passages`` (in reading order) and character offsets, ``start`` into the
+    first passage's text and ``end`` (exclusive) into the last's.
 
     ``text`` is the current text of that span, taken from the stored passages
     (what a quotation may show); ``page``/``page_end`` are the pages of its first
     and last character (``page_breaks`` of each passage decide)."""
 
-    def __init__(self, passages: list[dict], start: int, end: int, method: str):
+    def __init__(self, passages: list[Passage], start: int, end: int, method: str):
         self.passages, self.start, self.end, self.method = passages, start, end, method
 
     @property
     def ids(self) -> list[str]:
-        return [p["id"] for p in self.passages]
+        return [p.id for p in self.passages]
 
     @property
     def text(self) -> str:
         if len(self.passages) == 1:
-            return self.passages[0]["text"][self.start:self.end]
+            return self.passages[0].text[self.start:self.end]
         first, *middle, last = self.passages
-        return " ".join([first["text"][self.start:], *(p["text"] for p in middle), last["text"][:self.end]])
+        return " ".join([first.text[self.start:], *(p.text for p in middle), last.text[:self.end]])
 
     @property
-    def page(self):
-        return span_page(self.passages[0], self.start)
+    def page(self) -> int:
+        return self.passages[0].page_at(self.start)
 
     @property
-    def page_end(self):
+    def page_end(self) -> int:
         last = self.passages[-1]
-        if self.end >= len(last["text"]):
-            return last.get("page_end", last.get("page"))
-        return span_page(last, max(self.end - 1, 0), end=True)
+        if self.end >= len(last.text):
+            return last.page_end
+        return last.page_at(max(self.end - 1, 0), end=True)
 
     @property
     def whole(self) -> bool:
         """The span is exactly the passages (nothing before or after it in them)."""
-        return self.start == 0 and self.end == len(self.passages[-1]["text"])
+        return self.start == 0 and self.end == len(self.passages[-1].text)
 
-    def as_passage(self) -> dict:
+    def as_passage(self) -> Passage:
         """The first passage (its id, hence its permalink) with the span's text and
         pages: what a citation of the old id cites."""
-        return {**self.passages[0], "text": self.text, "page": self.page, "page_end": self.page_end,
-                "span": self.ids}
+        return replace(self.passages[0], text=self.text, page=self.page, page_end=self.page_end,
+                       page_breaks=[], span=self.ids,
+                       reanchored=None if self.method == "exact" else self.describe())
 
     def describe(self) -> str:
         """How the old text relates to the current passages, for a notice."""
@@ -445,20 +466,6 @@ class Span:
             return (f"the text was split: it now runs across passages {', '.join(self.ids)}; "
                     "the citation covers all of them")
         return f"the text is now part of the longer passage {self.ids[0]}; the citation quotes that part"
-
-
-def span_page(passage: dict, offset: int, *, end: bool = False):
-    """The page of character ``offset`` of a stored passage (its ``page_breaks``).
-    A passage stored before page breaks were recorded that runs over pages gives
-    its first page (``end=False``) or last page (``end=True``): a range that holds
-    the true page, never a single wrong one."""
-    from scrutiny.passages import passage_page_at
-
-    if passage.get("page") is None:
-        return None
-    if not passage.get("page_breaks") and passage.get("page_end") not in (None, passage["page"]):
-        return passage["page_end"] if end else passage["page"]
-    return passage_page_at(passage, offset)
 
 
 def _norm_map(raw: str) -> list[int] | None:
@@ -487,7 +494,7 @@ def _norm_map(raw: str) -> list[int] | None:
     return where if "".join(out) == normalise(raw) else None
 
 
-def locate(old_text: str, passages: list[dict], method: str = "exact") -> Span | None:
+def locate(old_text: str, passages: list[Passage], method: str = "exact") -> Span | None:
     """Find ``old_text`` word for word (normalised) at the start of the consecutive
     ``passages`` -- beginning in the first, possibly running on into the next ones.
     None when it is not there."""
@@ -506,8 +513,8 @@ def locate(old_text: str, passages: list[dict], method: str = "exact") -> Span |
         if bounded:
             last = new.index_at(end - 1)
             span = passages[: last + 1]
-            a = _raw_offset(passages[0]["text"], new.norm[0], start, at_end=False)
-            b = _raw_offset(passages[last]["text"], new.norm[last], end - new.starts[last], at_end=True)
+            a = _raw_offset(passages[0].text, new.norm[0], start, at_end=False)
+            b = _raw_offset(passages[last].text, new.norm[last], end - new.starts[last], at_end=True)
             return Span(span, a, b, method)
         start = new.joined.find(text, start + 1)
     return None
@@ -522,7 +529,7 @@ def _raw_offset(raw: str, norm: str, offset: int, *, at_end: bool) -> int:
     return where[offset] if offset < len(where) else len(raw)
 
 
-def redirect_span(store, redirect: dict) -> Span | None:
+def redirect_span(store, redirect: Redirect) -> Span | None:
     """Where a redirect's old text stands in the current version, checked now.
 
     For ``exact``, ``merged`` and ``split`` redirects (and older rows that called
@@ -533,26 +540,20 @@ def redirect_span(store, redirect: dict) -> Span | None:
     ``fuzzy`` redirect the span is the target passage, or it and its neighbour
     when the old text's words fall in both (a split and an edit).
     """
-    if not redirect or not redirect.get("new_id"):
+    if not redirect or not redirect.new_id:
         return None
-    target = store.passage(redirect["new_id"])
+    target = store.passage(redirect.new_id)
     if target is None:
         return None
-    rows = store.db.execute(
-        "SELECT * FROM passages WHERE doc_id = ? AND ord >= ? ORDER BY ord LIMIT ?",
-        (target["doc_id"], target["ord"], _SPAN_WINDOW),
-    ).fetchall()
-    from scrutiny.store import _passage
-
-    following = [_passage(r) for r in rows]
-    method = redirect.get("method") or "exact"
+    following = store.passages_from(target, _SPAN_WINDOW)
+    method = redirect.method or "exact"
     if method != "fuzzy":
-        span = locate(redirect["old_text"], following)
+        span = locate(redirect.old_text, following)
         if span is None:
             return None
         if len(span.passages) > 1:
             span.method = "split"
-        elif span.start == 0 and span.end == len(target["text"]):
+        elif span.start == 0 and span.end == len(target.text):
             span.method = "exact"
         else:
             span.method = "merged"
@@ -560,30 +561,28 @@ def redirect_span(store, redirect: dict) -> Span | None:
     before, _ = store.neighbours(target, 1)
     window = before + following[:2]
     new = _NewText(window)
-    match, _ = _fuzzy({"text": redirect["old_text"]}, new, None, set())
-    ids = [window[k]["id"] for k in match["span"]] if match else []
-    if target["id"] not in ids:
-        ids = [target["id"]]
-    passages = [p for p in window if p["id"] in ids]
-    return Span(passages, 0, len(passages[-1]["text"]), "fuzzy")
+    match, _ = _fuzzy(OldText(id=redirect.old_id, text=redirect.old_text), new, None, set())
+    ids = [window[k].id for k in match["span"]] if match else []
+    if target.id not in ids:
+        ids = [target.id]
+    passages = [p for p in window if p.id in ids]
+    return Span(passages, 0, len(passages[-1].text), "fuzzy")
 
 
-def stale_redirects(redirects: list[dict], new_passages: list) -> list[dict]:
-    """The stored redirects (``passage_redirects`` rows of one document) that a new
-    version of the document breaks, and that must be re-anchored with it: those
-    whose target passage is gone, and those whose old text no longer stands word
-    for word from the target on (the second half of a split was edited, say).
-    Fuzzy redirects are checked on their target only. Orphans are not stale."""
-    dicts = [p if isinstance(p, dict) else {"id": p.id, "text": p.text} for p in new_passages]
-    index = {p["id"]: i for i, p in enumerate(dicts)}
+def stale_redirects(redirects: list[Redirect], new_passages: list[Passage]) -> list[Redirect]:
+    """The stored redirects of one document that a new version of the document
+    breaks, and that must be re-anchored with it: those whose target passage is
+    gone, and those whose old text no longer stands word for word from the
+    target on (the second half of a split was edited, say). Fuzzy redirects are
+    checked on their target only. Orphans are not stale."""
+    index = {p.id: i for i, p in enumerate(new_passages)}
     out = []
     for r in redirects:
-        r = dict(r)
-        if not r.get("new_id"):
+        if not r.new_id:
             continue
-        i = index.get(r["new_id"])
+        i = index.get(r.new_id)
         if i is None:
             out.append(r)
-        elif r.get("method") != "fuzzy" and locate(r["old_text"], dicts[i:i + _SPAN_WINDOW]) is None:
+        elif r.method != "fuzzy" and locate(r.old_text, new_passages[i:i + _SPAN_WINDOW]) is None:
             out.append(r)
     return out

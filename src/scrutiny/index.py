@@ -12,7 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrutiny.passages import Passage
 
 SCHEMA_VERSION = 4  # 2: "paged" (does the source have page numbers?); 3: "rank" by passage kind;
 # 4: printed page labels ("page_label", "printed")
@@ -47,17 +52,24 @@ def schema():
     )
 
 
-def build_index(index_link: Path, documents: dict, passages, facets: dict | None = None,
+@dataclass(frozen=True)
+class IndexSummary:
+    passages: int       # passages indexed
+    seconds: float
+    rate: float         # passages per second
+
+
+def build_index(index_link: Path, documents: dict, passages: "list[Passage]", facets: dict | None = None,
                 procs: int | None = None, limitmb: int = 256, content_version: int = 0,
-                paged: set | None = None, page_labels: dict | None = None) -> dict:
-    """Index ``passages`` (dicts from the store) into a new directory and swap it in.
+                paged: set | None = None, page_labels: dict | None = None) -> IndexSummary:
+    """Index ``passages`` into a new directory and swap it in.
 
     ``documents`` maps doc id -> label shown in results (short title).
-    ``facets`` maps passage id -> {"tags": [...], "stakeholders": [...]}.
+    ``facets`` maps passage id -> its tags (an object with ``tags``, the claim
+    kinds, and ``stakeholders``, the stakeholder ids named).
     ``paged`` holds the ids of documents with page numbers (None: all of them).
     ``page_labels`` maps doc id -> the printed label of each page (see
     scrutiny.pages; a document not in it is numbered as its pages are).
-    Returns {"passages": n, "seconds": s, "rate": passages per second}.
     """
     from whoosh import index as windex
 
@@ -85,18 +97,18 @@ def build_index(index_link: Path, documents: dict, passages, facets: dict | None
         with writer:
             page_labels = page_labels or {}
             for p in passages:
-                f = facets.get(p["id"], {})
-                labels = page_labels.get(p["doc_id"])
-                printed = printed_number(labels, p["page"])
+                f = facets.get(p.id)
+                labels = page_labels.get(p.doc_id)
+                printed = printed_number(labels, p.page)
                 writer.add_document(
-                    passage_id=p["id"], doc_id=p["doc_id"], doc_label=documents.get(p["doc_id"], p["doc_id"]),
-                    paged=paged is None or p["doc_id"] in paged,
-                    ord=p["ord"], kind=p["kind"], page=p["page"], page_end=p["page_end"],
-                    page_label=label(labels, p["page"]), page_end_label=label(labels, p["page_end"]),
+                    passage_id=p.id, doc_id=p.doc_id, doc_label=documents.get(p.doc_id, p.doc_id),
+                    paged=paged is None or p.doc_id in paged,
+                    ord=p.ord, kind=p.kind, page=p.page, page_end=p.page_end,
+                    page_label=label(labels, p.page), page_end_label=label(labels, p.page_end),
                     **({"printed": printed} if printed is not None else {}),
-                    rank=round(100 * KIND_RANK.get(p["kind"], 1.0)), layout=_shown_layout(p.get("layout")),
-                    heading=p.get("heading") or "", text=p["text"],
-                    tags=",".join(f.get("tags", ())), stakeholders=",".join(f.get("stakeholders", ())),
+                    rank=round(100 * KIND_RANK.get(p.kind, 1.0)), layout=_shown_layout(p.layout),
+                    heading=p.heading, text=p.text,
+                    tags=",".join(f.tags) if f else "", stakeholders=",".join(f.stakeholders) if f else "",
                 )
         (target / "SCRUTINY_INDEX").write_text(f"{SCHEMA_VERSION}\n{len(passages)}\n{content_version}\n")
         _swap(index_link, target)
@@ -105,7 +117,7 @@ def build_index(index_link: Path, documents: dict, passages, facets: dict | None
         raise
     seconds = time.perf_counter() - t0
     _remove_stale(parent, keep=target)
-    return {"passages": len(passages), "seconds": seconds, "rate": len(passages) / seconds if seconds else 0.0}
+    return IndexSummary(passages=len(passages), seconds=seconds, rate=len(passages) / seconds if seconds else 0.0)
 
 
 def _shown_layout(layout: dict | None) -> dict | None:

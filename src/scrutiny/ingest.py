@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrutiny.errors import ProjectError, ReaderError, ScrutinyError, printable
 from scrutiny.fetch import sha256_file, source_path
@@ -24,6 +25,10 @@ from scrutiny.names import copy_new, part_path, safe_file_name
 from scrutiny.names import shown as shown_name
 from scrutiny.project import Project, confined_source, is_inside
 from scrutiny.readers import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from scrutiny.index import IndexSummary
+    from scrutiny.tagging import TagSummary
 
 # Bump when readers or passage-making change in a way that alters passages:
 # every document is then re-read once, and its old ids are re-anchored.
@@ -48,7 +53,7 @@ class DocReport:
 class IngestReport:
     documents: list[DocReport] = field(default_factory=list)
     tagging: "TagSummary | None" = None     # None: tagging not asked for, or nothing changed
-    index: dict | None = None
+    index: "IndexSummary | None" = None     # None: the index was up to date
     seconds: float = 0.0
     notices: list[str] = field(default_factory=list)
     removed: dict[str, int] = field(default_factory=dict)   # doc id -> passages, gone from the manifest
@@ -369,7 +374,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def rebuild_index(project: Project, store) -> dict:
+def rebuild_index(project: Project, store) -> "IndexSummary":
     from scrutiny.index import build_index
 
     docs = store.documents()
@@ -413,18 +418,15 @@ def _read_all(to_read, max_bytes, workers, say, limits=None, ocr: bool = False):
 
 def _store_document(store, project, entry, rel, sha, doc, passages):
     """Write one document and its passages; re-anchor ids that disappeared."""
+    from scrutiny.anchor import stale_redirects
+
     old = store.passages(entry.id)
     new_ids = {p.id for p in passages}
     redirected, orphans = 0, []
-    gone = [p for p in old if p["id"] not in new_ids]
-    # redirects whose target is about to disappear must be re-anchored too
-    rows = store.db.execute(
-        "SELECT * FROM passage_redirects WHERE doc_id = ? AND new_id IS NOT NULL", (entry.id,)
-    ).fetchall()
-    from scrutiny.anchor import stale_redirects
-
-    # target gone, or the old text no longer stands there word for word
-    stale = stale_redirects([dict(r) for r in rows], passages)
+    gone = [p for p in old if p.id not in new_ids]
+    # redirects whose target is about to disappear, or whose old text no longer
+    # stands there word for word, must be re-anchored too
+    stale = stale_redirects(store.redirects(entry.id, pointing=True), passages)
     if gone or stale:
         redirected, orphans = _reanchor(store, entry.id, old, gone, stale, passages)
     metadata = dict(doc.metadata)
@@ -439,41 +441,33 @@ def _store_document(store, project, entry, rel, sha, doc, passages):
         "ingested_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
     })
     store.replace_passages(entry.id, passages)
-    # an id that exists again is no longer redirected
-    store.db.executemany("DELETE FROM passage_redirects WHERE old_id = ?", [(i,) for i in new_ids])
+    store.drop_redirects(new_ids)  # an id that exists again is no longer redirected
     return redirected, orphans
 
 
 def _reanchor(store, doc_id, old, gone, stale, passages):
-    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    gone_ids = {p["id"] for p in gone}
-    candidates = [
-        {**p, "prefix": _neighbour(old, i, -1), "suffix": _neighbour(old, i, +1)}
-        for i, p in enumerate(old) if p["id"] in gone_ids
-    ]
-    candidates += [
-        {"id": r["old_id"], "text": r["old_text"], "page": r["old_page"], "prefix": "", "suffix": ""}
-        for r in stale
-    ]
-    from scrutiny.anchor import reanchor
+    from scrutiny.anchor import OldText, reanchor
+    from scrutiny.store import Redirect
 
-    kept = {p["id"] for p in old} & {p.id for p in passages}
-    results = reanchor(candidates, passages, existing_ids=kept)
-    by_id = {c["id"]: c for c in candidates}
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    gone_ids = {p.id for p in gone}
+    candidates = [
+        OldText(id=p.id, text=p.text, kind=p.kind, ord=p.ord, page=p.page,
+                prefix=_neighbour(old, i, -1), suffix=_neighbour(old, i, +1))
+        for i, p in enumerate(old) if p.id in gone_ids
+    ]
+    candidates += [OldText(id=r.old_id, text=r.old_text, page=r.old_page, prefix="", suffix="") for r in stale]
+    kept = {p.id for p in old} & {p.id for p in passages}
+    by_id = {c.id: c for c in candidates}
     redirected, orphans = 0, []
-    for r in results:
-        c = by_id[r["old_id"]]
-        store.db.execute(
-            "INSERT INTO passage_redirects(old_id, doc_id, new_id, method, score, old_text, old_page, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(old_id) DO UPDATE SET new_id=excluded.new_id, "
-            "method=excluded.method, score=excluded.score, created_at=excluded.created_at",
-            (r["old_id"], doc_id, r.get("new_id"), r.get("method") or ("orphan" if not r.get("new_id") else "exact"),
-             r.get("score"), c["text"], c.get("page"), now),
-        )
-        if r.get("new_id"):
+    for r in reanchor(candidates, passages, existing_ids=kept):
+        c = by_id[r.old_id]
+        store.save_redirect(Redirect(old_id=r.old_id, doc_id=doc_id, new_id=r.new_id, method=r.method,
+                                     score=r.score, old_text=c.text, old_page=c.page, created_at=now))
+        if r.new_id:
             redirected += 1
         else:
-            orphans.append(r["old_id"])
+            orphans.append(r.old_id)
     return redirected, orphans
 
 
@@ -491,7 +485,7 @@ def _title_for_registered(entry, doc, new: bool = False) -> str | None:
 
 def _neighbour(passages, i, step):
     j = i + step
-    return passages[j]["text"] if 0 <= j < len(passages) else ""
+    return passages[j].text if 0 <= j < len(passages) else ""
 
 
 def _is_current(stored: dict | None, entry, sha: str) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -50,6 +51,15 @@ def passage_id(doc_id: str, text: str) -> str:
 
 @dataclass
 class Passage:
+    """One passage: what ``make_passages`` produces, the store keeps and every
+    later stage reads (``Store.passages``, ``Store.passage``...).
+
+    ``span`` and ``reanchored`` are set only on a passage that stands for an old
+    id's text after a revision (``scrutiny.anchor.Span.as_passage``): ``span``
+    lists the current passages that text runs across, ``reanchored`` says how it
+    relates to them (None when it is the same text).
+    """
+
     id: str
     doc_id: str
     ord: int
@@ -65,6 +75,8 @@ class Passage:
     # calls: layout["calls"] = [{"at": offset, "mark": "6", "note": note passage id}];
     # a footnote's layout["called_by"] lists the passages that call it.
     layout: dict = field(default_factory=dict)
+    span: list[str] = field(default_factory=list)
+    reanchored: str | None = None
 
     @property
     def calls(self) -> list[dict]:
@@ -74,35 +86,55 @@ class Passage:
     def ocr(self) -> dict | None:
         return self.layout.get("ocr")
 
-    def page_at(self, offset: int) -> int:
-        return page_at(self.page, self.page_breaks, offset)
+    @classmethod
+    def from_row(cls, row) -> "Passage":
+        """A passage from a row of the store's ``passages`` table."""
+        return cls(
+            id=row["id"], doc_id=row["doc_id"], ord=row["ord"], kind=row["kind"], page=row["page"],
+            page_end=row["page_end"], text=row["text"], heading_path=json.loads(row["heading_path"] or "[]"),
+            char_start=row["char_start"], char_end=row["char_end"],
+            page_breaks=json.loads(row["page_breaks"] or "[]"), layout=json.loads(row["layout"] or "{}"),
+        )
 
     @property
     def heading(self) -> str:
         return " > ".join(self.heading_path)
 
+    def page_at(self, offset: int, *, end: bool = False) -> int:
+        """The page on which character ``offset`` of the text stands: a sentence of
+        a passage running overleaf gets its own page, never its passage's first.
+
+        A passage stored before page breaks were recorded that runs over pages
+        gives its first page (``end=False``) or its last (``end=True``, for the
+        last character of a range): a range that holds the true page, never a
+        single wrong one."""
+        if not self.page_breaks and self.page_end != self.page:
+            return self.page_end if end else self.page
+        page = self.page
+        for brk in self.page_breaks:
+            if offset >= brk:
+                page += 1
+            else:
+                break
+        return page
+
     def to_dict(self) -> dict:
-        return {
-            "id": self.id, "doc_id": self.doc_id, "ord": self.ord, "page": self.page,
-            "page_end": self.page_end, "kind": self.kind, "heading": self.heading,
-            "text": self.text,
-        } | ({"layout": self.layout} if self.layout else {})
-
-
-def page_at(first_page: int, page_breaks, offset: int) -> int:
-    """The page on which character ``offset`` of a passage's text stands."""
-    page = first_page
-    for brk in page_breaks or ():
-        if offset >= brk:
-            page += 1
-        else:
-            break
-    return page
-
-
-def passage_page_at(passage: dict, offset: int) -> int:
-    """``page_at`` for a passage row from the store (dict with page, page_breaks)."""
-    return page_at(passage["page"], passage.get("page_breaks") or (), offset)
+        """The passage as JSON (``scrutiny show --json``...): the stored fields (its
+        layout when it has one), and ``span``/``reanchored`` when it stands for an
+        old id's text."""
+        out = {
+            "id": self.id, "doc_id": self.doc_id, "ord": self.ord, "kind": self.kind, "page": self.page,
+            "page_end": self.page_end, "heading": self.heading, "heading_path": list(self.heading_path),
+            "text": self.text, "char_start": self.char_start, "char_end": self.char_end,
+            "page_breaks": list(self.page_breaks),
+        }
+        if self.layout:
+            out["layout"] = self.layout
+        if self.span:
+            out["span"] = list(self.span)
+        if self.reanchored:
+            out["reanchored"] = self.reanchored
+        return out
 
 
 def _collapse(text: str, breaks: list[int], calls: int = 0) -> tuple[str, list[int]]:
@@ -189,12 +221,11 @@ def make_passages(doc_id: str, blocks: list[Block]) -> list[Passage]:
 _NOTE_MARK = re.compile(r"^\s*([0-9]{1,3}|[*\u2020\u2021\u00a7])(?=\s|$)")
 
 
-def note_mark(passage) -> str | None:
+def note_mark(passage: Passage) -> str | None:
     """The mark a footnote opens with ("6" in "6 See the annual report")."""
-    layout = passage.layout if hasattr(passage, "layout") else (passage.get("layout") or {})
-    if layout.get("mark"):
-        return layout["mark"]
-    m = _NOTE_MARK.match(passage.text if hasattr(passage, "text") else passage["text"])
+    if passage.layout.get("mark"):
+        return passage.layout["mark"]
+    m = _NOTE_MARK.match(passage.text)
     return m.group(1) if m else None
 
 
@@ -225,19 +256,18 @@ def link_notes(passages: list[Passage]) -> None:
                 called_by.append(p.id)
 
 
-def ocr_confidence(passage) -> int | None:
+def ocr_confidence(passage: Passage) -> int | None:
     """The OCR confidence of a passage read from a page image (0-100, rounded), else None."""
-    layout = passage.layout if hasattr(passage, "layout") else (passage.get("layout") or {})
-    ocr = (layout or {}).get("ocr")
+    ocr = passage.ocr
     return round(ocr["confidence"]) if ocr and ocr.get("confidence") is not None else None
 
 
-def ocr_note(passage) -> str | None:
+def ocr_note(passage: Passage) -> str | None:
     """What every place that shows or cites a passage read by OCR says of it."""
     confidence = ocr_confidence(passage)
     return None if confidence is None else f"Text recognised by OCR, confidence {confidence}%."
 
 
-def full_text(passages) -> str:
+def full_text(passages: list[Passage]) -> str:
     """The document text the offsets refer to."""
-    return PASSAGE_SEPARATOR.join(p.text if hasattr(p, "text") else p["text"] for p in passages)
+    return PASSAGE_SEPARATOR.join(p.text for p in passages)

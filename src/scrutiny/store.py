@@ -9,6 +9,12 @@ touching anyone else's::
 Foreign keys are on; WAL mode lets readers (search, site) go on while an
 ingest writes; every ingest runs in one transaction (``with store.transaction():``),
 so a killed process leaves the previous state intact.
+
+This module owns the core tables (``documents``, ``passages``,
+``passage_redirects``, ``meta``, ``schema_versions``): every other module reads
+and writes them through :class:`Store`, whose passages are
+:class:`scrutiny.passages.Passage` objects and whose redirects are
+:class:`Redirect` objects.
 """
 
 from __future__ import annotations
@@ -16,7 +22,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from scrutiny.passages import Passage
 
 CORE_MIGRATIONS = [
     """
@@ -90,6 +99,45 @@ CORE_MIGRATIONS = [
 ]
 
 
+@dataclass(frozen=True)
+class Redirect:
+    """Where an old passage id points after its document was revised
+    (``new_id`` None: an orphan, its text is gone)."""
+
+    old_id: str
+    doc_id: str
+    new_id: str | None
+    method: str                 # exact | merged | split | fuzzy | orphan | removed (its document left)
+    score: float | None
+    old_text: str
+    old_page: int | None
+    created_at: str
+
+    @classmethod
+    def from_row(cls, row) -> "Redirect":
+        return cls(old_id=row["old_id"], doc_id=row["doc_id"], new_id=row["new_id"], method=row["method"],
+                   score=row["score"], old_text=row["old_text"], old_page=row["old_page"],
+                   created_at=row["created_at"])
+
+    def to_dict(self) -> dict:
+        return {"old_id": self.old_id, "doc_id": self.doc_id, "new_id": self.new_id, "method": self.method,
+                "score": self.score, "old_text": self.old_text, "old_page": self.old_page,
+                "created_at": self.created_at}
+
+
+@dataclass(frozen=True)
+class PassageRef:
+    """A passage without its text: what lists of every passage need (permalinks,
+    fingerprints of a document's passages)."""
+
+    id: str
+    doc_id: str
+    ord: int
+    kind: str
+    page: int
+    page_end: int
+
+
 class Store:
     def __init__(self, path, readonly: bool = False):
         self.path = Path(path)
@@ -155,6 +203,13 @@ class Store:
                 "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
                 (component, len(migrations)),
             )
+
+    def schema_version(self, component: str) -> int:
+        """The number of migrations of ``component`` applied to this store (0: none)."""
+        if not self.has_table("schema_versions"):
+            return 0
+        row = self.db.execute("SELECT version FROM schema_versions WHERE component = ?", (component,)).fetchone()
+        return row[0] if row else 0
 
     def has_table(self, name: str) -> bool:
         return self.db.execute(
@@ -234,7 +289,7 @@ class Store:
         return len(rows)
 
     # --- passages ------------------------------------------------------------
-    def replace_passages(self, doc_id: str, passages) -> None:
+    def replace_passages(self, doc_id: str, passages: list[Passage]) -> None:
         """Replace all passages of a document (call inside a transaction)."""
         self.db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
         self.db.executemany(
@@ -244,47 +299,114 @@ class Store:
                 (
                     p.id, doc_id, p.ord, p.kind, p.page, p.page_end, p.heading,
                     json.dumps(p.heading_path, ensure_ascii=False), p.text, p.char_start, p.char_end,
-                    json.dumps(list(getattr(p, "page_breaks", ()) or ())),
-                    json.dumps(getattr(p, "layout", None) or {}, ensure_ascii=False, sort_keys=True),
+                    json.dumps(list(p.page_breaks)),
+                    json.dumps(p.layout, ensure_ascii=False, sort_keys=True),
                 )
                 for p in passages
             ],
         )
 
-    def passages(self, doc_id: str | None = None) -> list[dict]:
+    def passages(self, doc_id: str | None = None) -> list[Passage]:
+        """Passages in reading order (of one document, or of all by document id)."""
         if doc_id:
             rows = self.db.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY ord", (doc_id,))
         else:
             rows = self.db.execute("SELECT * FROM passages ORDER BY doc_id, ord")
-        return [_passage(r) for r in rows]
+        return [Passage.from_row(r) for r in rows]
 
-    def passage(self, passage_id: str) -> dict | None:
+    def passage(self, passage_id: str) -> Passage | None:
         row = self.db.execute("SELECT * FROM passages WHERE id = ?", (passage_id,)).fetchone()
-        return _passage(row) if row else None
+        return Passage.from_row(row) if row else None
 
-    def neighbours(self, passage: dict, n: int = 1) -> tuple[list[dict], list[dict]]:
+    def passages_by_id(self, ids) -> dict[str, Passage]:
+        """{id: passage} for those of ``ids`` that exist."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        rows = self.db.execute("SELECT * FROM passages WHERE id IN (SELECT value FROM json_each(?))",
+                               (json.dumps(ids),))
+        return {r["id"]: Passage.from_row(r) for r in rows}
+
+    def passages_from(self, passage: Passage, limit: int) -> list[Passage]:
+        """``passage`` and the ones after it in its document, ``limit`` in all."""
+        rows = self.db.execute("SELECT * FROM passages WHERE doc_id = ? AND ord >= ? ORDER BY ord LIMIT ?",
+                               (passage.doc_id, passage.ord, limit))
+        return [Passage.from_row(r) for r in rows]
+
+    def passage_refs(self) -> list[PassageRef]:
+        """Every passage without its text, by document and reading order."""
+        return [PassageRef(*r) for r in self.db.execute(
+            "SELECT id, doc_id, ord, kind, page, page_end FROM passages ORDER BY doc_id, ord")]
+
+    def passage_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT id FROM passages")}
+
+    def passages_containing(self, needles: list[str], doc_id: str | None = None) -> list[Passage]:
+        """Passages (not headings) whose text holds every one of ``needles``
+        (case-insensitive for ASCII: SQLite's LIKE), in reading order. A coarse
+        filter: the caller makes the exact test."""
+        sql = "SELECT * FROM passages WHERE kind != 'heading'"
+        args: list = []
+        if doc_id:
+            sql += " AND doc_id = ?"
+            args.append(doc_id)
+        for n in needles:
+            sql += " AND text LIKE ? ESCAPE '\\'"
+            args.append("%" + n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        return [Passage.from_row(r) for r in self.db.execute(sql + " ORDER BY doc_id, ord", args)]
+
+    def neighbours(self, passage: Passage, n: int = 1) -> tuple[list[Passage], list[Passage]]:
         before = self.db.execute(
             "SELECT * FROM passages WHERE doc_id = ? AND ord < ? ORDER BY ord DESC LIMIT ?",
-            (passage["doc_id"], passage["ord"], n),
+            (passage.doc_id, passage.ord, n),
         ).fetchall()
         after = self.db.execute(
             "SELECT * FROM passages WHERE doc_id = ? AND ord > ? ORDER BY ord LIMIT ?",
-            (passage["doc_id"], passage["ord"], n),
+            (passage.doc_id, passage.ord, n),
         ).fetchall()
-        return [_passage(r) for r in reversed(before)], [_passage(r) for r in after]
+        return [Passage.from_row(r) for r in reversed(before)], [Passage.from_row(r) for r in after]
 
-    def resolve_passage(self, passage_id: str) -> tuple[dict | None, dict | None]:
+    def resolve_passage(self, passage_id: str) -> tuple[Passage | None, Redirect | None]:
         """(passage, redirect): follow a redirect when the id is an old one."""
         p = self.passage(passage_id)
         if p:
             return p, None
-        row = self.db.execute(
-            "SELECT * FROM passage_redirects WHERE old_id = ?", (passage_id,)
-        ).fetchone()
-        if not row:
+        redirect = self.redirect(passage_id)
+        if redirect is None:
             return None, None
-        redirect = dict(row)
-        return (self.passage(redirect["new_id"]) if redirect["new_id"] else None), redirect
+        return (self.passage(redirect.new_id) if redirect.new_id else None), redirect
+
+    # --- redirects -----------------------------------------------------------
+    def redirect(self, old_id: str) -> Redirect | None:
+        row = self.db.execute("SELECT * FROM passage_redirects WHERE old_id = ?", (old_id,)).fetchone()
+        return Redirect.from_row(row) if row else None
+
+    def redirects(self, doc_id: str | None = None, *, pointing: bool = False) -> list[Redirect]:
+        """Redirects (of one document), by document and old id; ``pointing``: only
+        those that point somewhere (no orphans)."""
+        sql = "SELECT * FROM passage_redirects WHERE 1"
+        args: list = []
+        if doc_id:
+            sql += " AND doc_id = ?"
+            args.append(doc_id)
+        if pointing:
+            sql += " AND new_id IS NOT NULL"
+        return [Redirect.from_row(r) for r in self.db.execute(sql + " ORDER BY doc_id, old_id", args)]
+
+    def save_redirect(self, redirect: Redirect) -> None:
+        """Record where an old id points now (call inside a transaction). A second
+        re-anchoring of the same old id keeps its first text and page."""
+        r = redirect
+        self.db.execute(
+            "INSERT INTO passage_redirects(old_id, doc_id, new_id, method, score, old_text, old_page, created_at) "
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(old_id) DO UPDATE SET new_id=excluded.new_id, "
+            "method=excluded.method, score=excluded.score, created_at=excluded.created_at",
+            (r.old_id, r.doc_id, r.new_id, r.method, r.score, r.old_text, r.old_page, r.created_at),
+        )
+
+    def drop_redirects(self, old_ids) -> None:
+        """Forget the redirects of ids that exist again (call inside a transaction)."""
+        self.db.executemany("DELETE FROM passage_redirects WHERE old_id = ?", [(i,) for i in old_ids])
 
     # --- meta ----------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -343,14 +465,4 @@ def _doc(row) -> dict:
     d["metadata"] = json.loads(d["metadata"] or "{}")
     if "page_labels" in d:
         d["page_labels"] = json.loads(d["page_labels"]) if d["page_labels"] else None
-    return d
-
-
-def _passage(row) -> dict:
-    d = dict(row)
-    d["heading_path"] = json.loads(d["heading_path"] or "[]")
-    if "page_breaks" in d:
-        d["page_breaks"] = json.loads(d["page_breaks"] or "[]")
-    if "layout" in d:
-        d["layout"] = json.loads(d["layout"] or "{}")
     return d

@@ -142,6 +142,14 @@ class TagSummary:
 
 
 @dataclass(frozen=True)
+class PassageTags:
+    """What the search index keeps of a passage's tags (its facets)."""
+
+    tags: list[str]           # claim kinds of its sentences
+    stakeholders: list[str]   # ids of the stakeholders it names
+
+
+@dataclass(frozen=True)
 class TagCounts:
     """How many rows the tagging stage holds (``scrutiny stats``)."""
 
@@ -423,9 +431,9 @@ def stakeholder_kinds(store, curated) -> dict[str, str]:
 
 # --- facets for the search index ---------------------------------------------------
 
-def passage_facets(store) -> dict[str, dict]:
-    """``{passage_id: {"tags": [claim kinds], "stakeholders": [ids]}}`` for tagged passages."""
-    out: dict[str, dict] = defaultdict(lambda: {"tags": [], "stakeholders": []})
+def passage_facets(store) -> dict[str, PassageTags]:
+    """``{passage_id: PassageTags}`` for tagged passages."""
+    out: dict[str, PassageTags] = {}
     if not store.has_table("nlp_claims"):
         return {}
     tags: dict[str, set] = defaultdict(set)
@@ -437,8 +445,8 @@ def passage_facets(store) -> dict[str, dict]:
     ):
         people[pid].add(sid)
     for pid in set(tags) | set(people):
-        out[pid] = {"tags": sorted(tags.get(pid, ())), "stakeholders": sorted(people.get(pid, ()))}
-    return dict(out)
+        out[pid] = PassageTags(tags=sorted(tags.get(pid, ())), stakeholders=sorted(people.get(pid, ())))
+    return out
 
 
 # --- queries for the CLI and the site ------------------------------------------------
@@ -497,12 +505,12 @@ def _page(row, offset: int) -> int:
     """The page of character ``offset`` of a passage (a row or dict with
     ``page`` and ``page_breaks``, the latter JSON text or a list): a sentence of
     a passage running overleaf gets its own page, never its passage's first."""
-    from scrutiny.passages import page_at
+    from scrutiny.passages import Passage
 
     breaks = row["page_breaks"]
     if isinstance(breaks, str):
         breaks = json.loads(breaks or "[]")
-    return page_at(row["page"], breaks, offset)
+    return Passage("", "", 0, "", row["page"], row["page"], "", page_breaks=breaks).page_at(offset)
 
 
 def _evidence(store, where: str = "", params=()) -> dict[str, list[dict]]:
@@ -551,7 +559,7 @@ def list_ties(project, store, curated, status: str | None = None, stakeholder: s
         for pid in t.get("passages") or []:
             p = store.passage(pid) if store.has_table("passages") else None
             if p is not None and not any(e["passage_id"] == pid for e in ev):
-                ev.insert(0, {"passage_id": pid, "quote": p["text"], "doc_id": p["doc_id"], "page": p["page"],
+                ev.insert(0, {"passage_id": pid, "quote": p.text, "doc_id": p.doc_id, "page": p.page,
                               "how": "kb"})
         if not ev:
             ev = co_mentions(store, t["subject"], t["object"])
@@ -683,18 +691,18 @@ def _fold_curated_claims(store, rows, curated, doc_id):
             words |= {w.casefold() for w in re.findall(r"[\w']+", d.get("search") or "")}
         for pid in located.get(c["id"], []):
             p = store.passage(pid)
-            if p is None or (doc_id and p["doc_id"] != doc_id):
+            if p is None or (doc_id and p.doc_id != doc_id):
                 continue
             # One sentence per located passage: the one holding most of the claim's
             # search words, preferring sentences the tagger gave one of its kinds.
-            def score(a, b, text=p["text"]):
+            def score(a, b, text=p.text):
                 return sum(w in text[a:b].casefold() for w in words)
 
             tagged = [r for r in by_passage.get(pid, []) if set(r["kinds"]) & set(kinds)]
             spans = [(s["start"], s["end"]) for s in store.db.execute(
                 "SELECT start, end FROM nlp_sentences WHERE passage_id = ? ORDER BY start", (pid,))] \
                 if store.has_table("nlp_sentences") else []
-            spans = spans or [(0, len(p["text"]))]
+            spans = spans or [(0, len(p.text))]
             best_tagged = max(tagged, key=lambda r: score(r["start"], r["end"]), default=None)
             best_span = max(spans, key=lambda se: score(*se))
             if best_tagged is not None and score(best_tagged["start"], best_tagged["end"]) >= score(*best_span):
@@ -703,10 +711,10 @@ def _fold_curated_claims(store, rows, curated, doc_id):
                 start, end = best_span
                 existing = next((r for r in by_passage.get(pid, []) if r["start"] == start), None)
                 if existing is None:
-                    existing = {"id": f"{pid}@{start}", "passage_id": pid, "doc_id": p["doc_id"],
-                                "page": _page(p, start),
-                                "text": p["text"][start:end], "kinds": [], "confidence": 1.0, "source": "curated",
-                                "start": start, "end": end, "details": {}, "_ord": p["ord"]}
+                    existing = {"id": f"{pid}@{start}", "passage_id": pid, "doc_id": p.doc_id,
+                                "page": p.page_at(start),
+                                "text": p.text[start:end], "kinds": [], "confidence": 1.0, "source": "curated",
+                                "start": start, "end": end, "details": {}, "_ord": p.ord}
                     rows.append(existing)
                     by_passage[pid].append(existing)
                 targets = [existing]

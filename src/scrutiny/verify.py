@@ -113,10 +113,10 @@ class Verifier:
                      "(find the right one with `scrutiny search`, then copy its id)")
             return
         if p is None:
-            page = f", page {redirect['old_page']}" if redirect.get("old_page") else ""
+            page = f", page {redirect.old_page}" if redirect.old_page else ""
             self.add(file, line, ERROR,
                      f"{what}: passage {pid} is orphaned: its text is gone from the revised "
-                     f"{redirect['doc_id']}{page} and nothing there says the same; "
+                     f"{redirect.doc_id}{page} and nothing there says the same; "
                      "find what replaced it with `scrutiny search` or remove the reference")
             return
         if redirect is not None:
@@ -125,16 +125,16 @@ class Verifier:
             span = redirect_span(self.store, redirect)
             if span is None:
                 self.add(file, line, ERROR,
-                         f"{what}: passage {pid} needs review: it was re-anchored to {p['id']}, but its "
+                         f"{what}: passage {pid} needs review: it was re-anchored to {p.id}, but its "
                          "old text is no longer there word for word (the document changed again); "
                          "find the passage with `scrutiny search` and use its id")
                 return
             self.add(file, line, ERROR if self.strict else WARNING,
                      f"{what}: passage {pid} was re-anchored to {', '.join(span.ids)} after a revision "
                      f"({span.describe()}): replace the old id")
-        if doc and p["doc_id"] != doc:
+        if doc and p.doc_id != doc:
             self.add(file, line, ERROR,
-                     f"{what}: passage {pid} is in document {p['doc_id']!r}, not {doc!r}")
+                     f"{what}: passage {pid} is in document {p.doc_id!r}, not {doc!r}")
 
     # --- claim locators ----------------------------------------------------------
     def locator(self, claim, cd, file: str):
@@ -170,9 +170,9 @@ class Verifier:
         words = [w for w in re.findall(r"\w+", normalise(query)) if w not in ("and", "or", "not")]
         out = []
         for p in self.store.passages(doc_id):
-            text = normalise(p["text"])
+            text = normalise(p.text)
             if all(re.search(r"\b" + re.escape(w[: max(4, len(w) - 2)]), text) for w in words):
-                out.append(p["id"])
+                out.append(p.id)
         return out
 
     # --- the whole knowledge base --------------------------------------------------

@@ -15,6 +15,7 @@ import json
 
 from scrutiny.cite.csl import csl_date, csl_item, csl_name, page_locator, permalink
 from scrutiny.cite.styles import CSL_STYLES, CitationError
+from scrutiny.passages import Passage
 
 FORMATS = ("bibtex", "ris", "csl-json")
 STYLES = (*CSL_STYLES, *FORMATS)
@@ -44,7 +45,7 @@ def format_item(item: dict, style: str, *, html: bool = False) -> str:
 
 
 def cite_passage(
-    passage: dict,
+    passage: Passage,
     document: dict,
     style: str = "harvard",
     base_url: str | None = "",
@@ -78,12 +79,12 @@ def cite_passage(
         if html:
             from html import escape
 
-            return f"\u201c{escape(passage['text'])}\u201d {text}"
-        return f"\u201c{passage['text']}\u201d {text}"
+            return f"\u201c{escape(passage.text)}\u201d {text}"
+        return f"\u201c{passage.text}\u201d {text}"
     return text
 
 
-def in_text(passage: dict, document: dict, style: str = "harvard") -> str:
+def in_text(passage: Passage, document: dict, style: str = "harvard") -> str:
     """The short in-text form, e.g. ``(Example Taskforce, 2016, p. 12)``."""
     from scrutiny.cite.styles import render
 

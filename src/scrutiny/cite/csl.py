@@ -19,6 +19,8 @@ import datetime as _dt
 import re
 from pathlib import PurePosixPath
 
+from scrutiny.passages import Passage
+
 # Words that mark a name as an organisation's (checked case-insensitively).
 _ORG_WORDS = frozenset(
     """
@@ -90,19 +92,21 @@ def permalink(passage_id: str, base_url: str | None = "") -> str:
     return f"{base}/p/{passage_id}/"
 
 
-def page_locator(passage: dict, document: dict | None = None) -> str | None:
+def page_locator(passage: Passage, document: dict | None = None) -> str | None:
     """'12' or '12-13' for a passage of a paginated source, the pages as the
     document prints them (``document["page_labels"]``, see scrutiny.pages);
     None for flowing text (HTML, Markdown, plain text, DOCX), where page 1
     would mean nothing."""
     from scrutiny.pages import locator
 
-    if document is not None and not _paginated(document):
+    if document is not None and not paginated(document):
         return None
-    return locator(document or {}, passage.get("page"), passage.get("page_end"))
+    return locator(document or {}, passage.page, passage.page_end)
 
 
-def _paginated(document: dict) -> bool:
+def paginated(document: dict) -> bool:
+    """Whether the document's pages are pages of a source (a PDF, say), that a
+    citation should give."""
     source = document.get("source") or ""
     suffix = PurePosixPath(source).suffix.lower()
     if suffix == ".pdf":
@@ -145,7 +149,7 @@ def csl_type(document: dict) -> str:
 
 def csl_item(
     document: dict,
-    passage: dict | None = None,
+    passage: Passage | None = None,
     *,
     base_url: str | None = "",
     accessed: _dt.date | None = None,
@@ -159,7 +163,7 @@ def csl_item(
     a passage read by OCR says so, with its confidence, in ``annote``.
     For a whole document ``URL`` is the document's official address.
     """
-    item: dict = {"id": passage["id"] if passage else document["id"], "type": csl_type(document)}
+    item: dict = {"id": passage.id if passage else document["id"], "type": csl_type(document)}
     item["title"] = described(document, "title") or document["id"]
     if document.get("short_title"):
         item["title-short"] = document["short_title"]
@@ -189,11 +193,11 @@ def csl_item(
     locator = page_locator(passage, document)
     if locator:
         item["page"] = locator
-    item["URL"] = permalink(passage["id"], base_url)
+    item["URL"] = permalink(passage.id, base_url)
     when = accessed or _dt.date.today()
     item["accessed"] = {"date-parts": [[when.year, when.month, when.day]]}
     if quote:
-        item["note"] = passage["text"]
+        item["note"] = passage.text
     from scrutiny.passages import ocr_note
 
     if ocr_note(passage):  # the words were recognised in a page image, not extracted

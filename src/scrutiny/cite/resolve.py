@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scrutiny.cite.styles import CitationError
+from scrutiny.passages import Passage
+from scrutiny.store import Redirect
 
 
 @dataclass
@@ -14,9 +16,9 @@ class Resolved:
     (its id and permalink) carrying the span's current text and pages (``span``
     lists the passage ids)."""
 
-    passage: dict
+    passage: Passage
     document: dict
-    redirect: dict | None = None   # the passage_redirects row followed, if any
+    redirect: Redirect | None = None   # the redirect followed, if any
     span: object | None = None     # scrutiny.anchor.Span of the old text, for a redirect
 
     @property
@@ -26,11 +28,11 @@ class Resolved:
         if not r:
             return None
         how = self.span.describe() if self.span is not None else "re-anchored"
-        if r.get("method") == "fuzzy" and r.get("score") is not None:
-            how += f" (score {r['score']:.2f})"
+        if r.method == "fuzzy" and r.score is not None:
+            how += f" (score {r.score:.2f})"
         return (
-            f"note: passage {r['old_id']} was re-anchored after a revision of {r['doc_id']}; "
-            f"citing {self.passage['id']}: {how}"
+            f"note: passage {r.old_id} was re-anchored after a revision of {r.doc_id}; "
+            f"citing {self.passage.id}: {how}"
         )
 
 
@@ -60,15 +62,15 @@ def resolve(project, store, passage_id: str) -> Resolved:
         raise CitationError(
             f"no passage with id {passage_id!r}: check the id (`scrutiny search` finds passages)"
         )
-    if passage is None and redirect.get("method") == "removed":
+    if passage is None and redirect.method == "removed":
         raise CitationError(
-            f"passage {passage_id} belonged to document {redirect['doc_id']}, which has been removed "
+            f"passage {passage_id} belonged to document {redirect.doc_id}, which has been removed "
             "from the manifest: its text is no longer in the corpus; cite the document's own copy instead")
     if passage is None:
-        page = f" (it was on page {redirect['old_page']})" if redirect.get("old_page") else ""
+        page = f" (it was on page {redirect.old_page})" if redirect.old_page else ""
         raise CitationError(
             f"passage {passage_id} is orphaned: its text is gone from the current version of "
-            f"{redirect['doc_id']}{page} and no passage there says the same thing; "
+            f"{redirect.doc_id}{page} and no passage there says the same thing; "
             "cite an archived copy of the earlier version instead"
         )
     span = None
@@ -78,11 +80,11 @@ def resolve(project, store, passage_id: str) -> Resolved:
         span = redirect_span(store, redirect)
         if span is None:
             raise CitationError(
-                f"passage {passage_id} needs review: it was re-anchored to {passage['id']} "
-                f"({redirect['method']}), but its old text is no longer there word for word "
+                f"passage {passage_id} needs review: it was re-anchored to {passage.id} "
+                f"({redirect.method}), but its old text is no longer there word for word "
                 f"(the document changed again); find the passage with `scrutiny search` and cite "
                 "that id instead, or run `scrutiny ingest` to re-anchor it"
             )
         passage = span.as_passage()
-    return Resolved(passage=passage, document=document_record(project, store, passage["doc_id"]),
+    return Resolved(passage=passage, document=document_record(project, store, passage.doc_id),
                     redirect=redirect, span=span)

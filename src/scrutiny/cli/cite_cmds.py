@@ -55,9 +55,9 @@ def cite(project, passage_id, style, quote, accessed, base_url, as_json):
     if as_json:
         out = {
             "requested_id": passage_id,
-            "passage_id": found.passage["id"],
-            "redirect": found.redirect,
-            "span": found.span.ids if found.span is not None else [found.passage["id"]],
+            "passage_id": found.passage.id,
+            "redirect": found.redirect.to_dict() if found.redirect else None,
+            "span": found.span.ids if found.span is not None else [found.passage.id],
             "style": style,
             "citation": text,
             "item": csl_item(found.document, found.passage, base_url=base, accessed=accessed,

@@ -54,7 +54,8 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
             "documents": [d.__dict__ for d in report.documents],
             "removed": [{"doc_id": d, "passages": n} for d, n in report.removed.items()],
             "notices": report.notices,
-            "tagging": dataclasses.asdict(report.tagging) if report.tagging else None, "index": report.index,
+            "tagging": dataclasses.asdict(report.tagging) if report.tagging else None,
+            "index": dataclasses.asdict(report.index) if report.index else None,
             "seconds": round(report.seconds, 3),
         })
     else:
@@ -85,7 +86,7 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
             click.echo(f"tagged {t.passages} passages in {t.seconds:.1f}s"
                        + (f" (model: {t.model})" if t.model else ""))
         if report.index:
-            click.echo(f"indexed {report.index['passages']} passages in {report.index['seconds']:.2f}s")
+            click.echo(f"indexed {report.index.passages} passages in {report.index.seconds:.2f}s")
         ok = sum(1 for d in report.documents if d.status in ("ingested", "unchanged"))
         click.echo(f"{ok} documents ready, {len(report.failed)} failed, {len(report.missing)} missing "
                    f"({report.seconds:.2f}s)")
@@ -162,8 +163,9 @@ def passages(project, doc_id, kind, as_json):
 
         raise ScrutinyError(f"no passages for document {doc_id!r} (is it ingested? see `scrutiny documents`)")
     if kind:
-        rows = [r for r in rows if r["kind"] == kind]
-    out = [{k: r[k] for k in ("id", "doc_id", "ord", "page", "page_end", "kind", "heading", "text")} for r in rows]
+        rows = [r for r in rows if r.kind == kind]
+    out = [{"id": r.id, "doc_id": r.doc_id, "ord": r.ord, "page": r.page, "page_end": r.page_end,
+            "kind": r.kind, "heading": r.heading, "text": r.text} for r in rows]
     if as_json:
         emit_json(out)
         return

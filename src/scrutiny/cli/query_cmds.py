@@ -87,37 +87,37 @@ def show(project, passage_id, context, as_json):
         found = resolve(project, store, passage_id)  # errors: unknown id, orphan, needs review
         # for an old id, the passage carries the old text's current span and pages
         passage, redirect = found.passage, found.redirect
-        doc = store.document(passage["doc_id"])
-        anchor = store.passage(passage["id"]) or passage
+        doc = store.document(passage.doc_id)
+        anchor = store.passage(passage.id) or passage
         before, after = store.neighbours(anchor, context)
-        if found.span is not None and len(getattr(found.span, "ids", ())) > 1:
+        if found.span is not None and len(found.span.ids) > 1:
             last = store.passage(found.span.ids[-1])
             after = store.neighbours(last, context)[1] if last else after
     from scrutiny.pages import label, page_ref
     from scrutiny.passages import ocr_note
 
-    passage = dict(passage, page_label=label(doc, passage["page"]), page_end_label=label(doc, passage["page_end"]))
     if as_json:
+        shown = passage.to_dict() | {"page_label": label(doc, passage.page), "page_end_label": label(doc, passage.page_end)}
         emit_json({
-            "passage": passage, "document": doc, "redirected_from": passage_id if redirect else None,
-            "redirect": ({"method": redirect["method"], "span": list(getattr(found.span, "ids", []))}
+            "passage": shown, "document": doc, "redirected_from": passage_id if redirect else None,
+            "redirect": ({"method": redirect.method, "span": found.span.ids if found.span else []}
                          if redirect else None),
-            "before": before, "after": after,
+            "before": [p.to_dict() for p in before], "after": [p.to_dict() for p in after],
         })
         return
     if found.notice:
         click.echo(found.notice, err=True)
-    pages = page_ref(doc, passage["page"], passage["page_end"])  # as the document prints them
+    pages = page_ref(doc, passage.page, passage.page_end)  # as the document prints them
     where = f", {pages}" if (doc.get("pages") or 0) > 1 else ""  # flowing text has no pages
     click.echo(f"{doc['title']} ({doc.get('publisher') or 'publisher unknown'}, {doc.get('date') or 'n.d.'}){where}")
-    if passage["heading"]:
-        click.echo(f"Section: {passage['heading']}")
-    click.echo(f"Passage {passage['id']} ({passage['kind']})")
+    if passage.heading:
+        click.echo(f"Section: {passage.heading}")
+    click.echo(f"Passage {passage.id} ({passage.kind})")
     if ocr_note(passage):  # read from a page image: say so, and how sure the reading is
         click.echo(ocr_note(passage))
     click.echo("")
     for p in before:
-        click.echo(click.style(f"  {p['text']}", dim=True))
-    click.echo(f"> {passage['text']}")
+        click.echo(click.style(f"  {p.text}", dim=True))
+    click.echo(f"> {passage.text}")
     for p in after:
-        click.echo(click.style(f"  {p['text']}", dim=True))
+        click.echo(click.style(f"  {p.text}", dim=True))

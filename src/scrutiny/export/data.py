@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from scrutiny.passages import Passage
+from scrutiny.store import Redirect
+
 
 @dataclass
 class ExportData:
     documents: list[dict]
-    passages: list[dict]
-    redirects: list[dict]
+    passages: list[Passage]
+    redirects: list[Redirect]
     kb: object | None = None
     mentions: list[dict] = field(default_factory=list)
     tagged_claims: list[dict] = field(default_factory=list)
@@ -23,9 +26,9 @@ class ExportData:
     xref_claims: list[dict] = field(default_factory=list)
     stakeholder_docs: list[dict] = field(default_factory=list)
 
-    def passage(self, pid: str) -> dict | None:
+    def passage(self, pid: str) -> Passage | None:
         if not hasattr(self, "_by_id"):
-            self._by_id = {p["id"]: p for p in self.passages}
+            self._by_id = {p.id: p for p in self.passages}
         return self._by_id.get(pid)
 
 
@@ -48,7 +51,7 @@ def collect(project, store) -> ExportData:
     return ExportData(
         documents=store.documents(),
         passages=store.passages(),
-        redirects=[dict(r) for r in store.db.execute("SELECT * FROM passage_redirects ORDER BY doc_id, old_id")],
+        redirects=store.redirects(),
         kb=kb,
         mentions=_rows(store, "SELECT * FROM nlp_mentions ORDER BY passage_id, start", "nlp_mentions"),
         tagged_claims=claims,

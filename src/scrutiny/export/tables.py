@@ -14,11 +14,12 @@ def tables(data, base_url: str = "") -> dict[str, list[dict]]:
         {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
          for k, v in d.items() if k != "metadata"} for d in data.documents]
     t["passages"] = [
-        {"id": p["id"], "doc_id": p["doc_id"], "ord": p["ord"], "kind": p["kind"], "page": p["page"],
-         "page_end": p["page_end"], "heading": p["heading"], "permalink": permalink(p["id"], base_url),
-         "text": p["text"]} for p in data.passages]
+        {"id": p.id, "doc_id": p.doc_id, "ord": p.ord, "kind": p.kind, "page": p.page,
+         "page_end": p.page_end, "heading": p.heading, "permalink": permalink(p.id, base_url),
+         "text": p.text} for p in data.passages]
     t["redirects"] = [
-        {k: r[k] for k in ("old_id", "doc_id", "new_id", "method", "score", "old_page", "created_at")}
+        {"old_id": r.old_id, "doc_id": r.doc_id, "new_id": r.new_id, "method": r.method, "score": r.score,
+         "old_page": r.old_page, "created_at": r.created_at}
         for r in data.redirects]
     t["stakeholders"] = [
         {"id": s.id, "name": s.name, "kind": s.kind, "sector": s.sector, "aliases": "; ".join(s.aliases),
@@ -52,9 +53,7 @@ def tables(data, base_url: str = "") -> dict[str, list[dict]]:
 def _pages(data, passage_id: str, start: int, end: int, stored) -> dict:
     """The page (and last page) of characters start..end of a passage: a sentence of
     a passage that runs overleaf stands on its own page (the passage's page_breaks)."""
-    from scrutiny.anchor import span_page
-
     p = data.passage(passage_id)
-    if p is None or p.get("page") is None:
+    if p is None:
         return {"page": stored, "page_end": stored}
-    return {"page": span_page(p, start), "page_end": span_page(p, max(end - 1, start), end=True)}
+    return {"page": p.page_at(start), "page_end": p.page_at(max(end - 1, start), end=True)}

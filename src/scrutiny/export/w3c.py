@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 
 from scrutiny.cite.csl import permalink
+from scrutiny.passages import Passage
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_LENGTH = 32  # characters of prefix and suffix, as Hypothesis records
@@ -41,7 +42,7 @@ def selectors(text: str, start: int, end: int) -> list[dict]:
     ]
 
 
-def _annotation(kind: str, key: str, passage: dict, start: int, end: int, body, motivation: str,
+def _annotation(kind: str, key: str, passage: Passage, start: int, end: int, body, motivation: str,
                 base_url: str) -> dict:
     digest = hashlib.sha256(f"{kind}\x00{key}".encode()).hexdigest()[:16]
     return {
@@ -50,8 +51,8 @@ def _annotation(kind: str, key: str, passage: dict, start: int, end: int, body, 
         "type": "Annotation",
         "motivation": motivation,
         "body": body,
-        "target": {"source": passage_iri(passage["id"], base_url),
-                   "selector": selectors(passage["text"], start, end)},
+        "target": {"source": passage_iri(passage.id, base_url),
+                   "selector": selectors(passage.text, start, end)},
     }
 
 
@@ -59,13 +60,13 @@ def annotations(data, base_url: str = "") -> list[dict]:
     out = []
     for c in data.tagged_claims:
         p = data.passage(c["passage_id"])
-        if not p or not c["kinds"] or p["text"][c["start"]:c["end"]] != c["text"]:
+        if not p or not c["kinds"] or p.text[c["start"]:c["end"]] != c["text"]:
             continue  # a stale tag (the passage changed since tagging) is not exported
         body = [{"type": "TextualBody", "purpose": "classifying", "value": k} for k in c["kinds"]]
         out.append(_annotation("claim", c["id"], p, c["start"], c["end"], body, "classifying", base_url))
     for m in data.mentions:
         p = data.passage(m["passage_id"])
-        if not p or p["text"][m["start"]:m["end"]] != m["text"]:
+        if not p or p.text[m["start"]:m["end"]] != m["text"]:
             continue
         sid = m.get("stakeholder_id") or m.get("curated_id")
         body = ({"id": _iri(base_url, f"stakeholders/{sid}/"), "purpose": "identifying"} if sid else
@@ -83,11 +84,11 @@ def annotations(data, base_url: str = "") -> list[dict]:
             {"type": "TextualBody", "purpose": "tagging", "value": claim.status},
             {"id": _iri(base_url, f"claims/{claim.id}/"), "purpose": "linking"},
         ]
-        out.append(_annotation("curated-claim", f"{claim.id}@{p['id']}", p, 0, len(p["text"]), body,
+        out.append(_annotation("curated-claim", f"{claim.id}@{p.id}", p, 0, len(p.text), body,
                                "describing", base_url))
     for t in data.tie_candidates:
         p = data.passage(t["passage_id"])
-        if not p or not (0 <= t["sent_start"] < t["sent_end"] <= len(p["text"])):
+        if not p or not (0 <= t["sent_start"] < t["sent_end"] <= len(p.text)):
             continue
         body = [{"type": "TextualBody", "purpose": "tagging", "value": t["relation"]}]
         for key in ("subject_id", "object_id"):
@@ -108,7 +109,7 @@ def annotations(data, base_url: str = "") -> list[dict]:
                 {"id": _iri(base_url, f"stakeholders/{tie.subject}/"), "purpose": "identifying"},
                 {"id": _iri(base_url, f"stakeholders/{tie.object}/"), "purpose": "identifying"},
             ]
-            out.append(_annotation("tie", f"{tie.id}@{pid}", p, 0, len(p["text"]), body, "describing",
+            out.append(_annotation("tie", f"{tie.id}@{pid}", p, 0, len(p.text), body, "describing",
                                    base_url))
     return out
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from scrutiny.cite.bibtex import to_bibtex
 from scrutiny.cite.csl import csl_item, page_locator
 from scrutiny.cite.styles import render
+from scrutiny.passages import Passage
 
 PID = "SCRUTINYPID"
 SINGLE = "919191"      # placeholder page numbers (rendered once, replaced per passage)
@@ -70,7 +71,7 @@ class Citer:
     def base(self) -> str:
         return self.base_url or BASE
 
-    def locator(self, document: dict, passage: dict) -> str:
+    def locator(self, document: dict, passage: Passage) -> str:
         return page_locator(passage, document) or ""
 
     def table(self, document: dict, locators) -> dict:
@@ -143,7 +144,8 @@ class Citer:
         return self.cache[key]
 
     def _item(self, document: dict, loc: str) -> dict:
-        item = csl_item(document, _fake_passage(loc), base_url=self.base)
+        # the placeholder id; the page is the locator given (or none)
+        item = csl_item(document, Passage(PID, document["id"], 0, "paragraph", 1, 1, ""), base_url=self.base)
         item.pop("accessed", None)
         if loc:
             item["page"] = loc
@@ -163,12 +165,6 @@ class Citer:
         if style == "bibtex":
             return to_bibtex(item)
         return self.reference(item, style)
-
-
-def _fake_passage(loc: str) -> dict:
-    """A passage standing for every passage with locator ``loc`` (the caller
-    puts ``loc`` itself, a printed page span, in the item)."""
-    return {"id": PID, "page": None, "page_end": None, "text": ""}
 
 
 def _common_prefix(a: str, b: str) -> str:

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrutiny.urls import safe_href, scheme
+from scrutiny.anchor import Span
+from scrutiny.passages import Passage
+from scrutiny.store import Redirect, Store
 
 DOC_KIND_ORDER = {"policy": 0, "critique": 1}
 STATUS_ORDER = {"contradicted": 0, "unsupported": 1, "contested": 2, "unverifiable": 3, "supported": 4}
@@ -30,24 +33,24 @@ class SiteContext:
     name: str
     base_url: str
     documents: list[dict]
-    store: object | None = None
+    store: Store | None = None
     stakeholders: dict[str, dict] = field(default_factory=dict)
     ties: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)
     essays: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
-    redirects: list[dict] = field(default_factory=list)
+    redirects: list[Redirect] = field(default_factory=list)
     vocab: object = None
     tags: object = None
     notes: list[str] = field(default_factory=list)   # what was absent, for the build report
 
     def __post_init__(self):
         self.docs_by_id = {d["id"]: d for d in self.documents}
-        self.redirect_of = {r["old_id"]: r for r in self.redirects}
-        self._span_cache: dict[str, object] = {}
-        self._passage_cache: dict[str, dict | None] = {}
-        self._doc_passages: dict[str, list[dict]] = {}
+        self.redirect_of = {r.old_id: r for r in self.redirects}
+        self._span_cache: dict[str, Span | None] = {}
+        self._passage_cache: dict[str, Passage | None] = {}
+        self._doc_passages: dict[str, list[Passage]] = {}
         self.fingerprints: dict[str, list] = {}
         self.store_key: str | None = None
         self.notes_kb = False
@@ -68,11 +71,10 @@ class SiteContext:
         db = self.store.db
         out: dict[str, list] = {}
         h: dict[str, object] = {}
-        for doc_id, pid, page, page_end, kind in db.execute(
-                "SELECT doc_id, id, page, page_end, kind FROM passages ORDER BY doc_id, ord"):
-            if doc_id not in h:
-                h[doc_id] = hashlib.sha256()
-            h[doc_id].update(f"{pid}\x00{page}\x00{page_end}\x00{kind}\x01".encode())
+        for p in self.store.passage_refs():
+            if p.doc_id not in h:
+                h[p.doc_id] = hashlib.sha256()
+            h[p.doc_id].update(f"{p.id}\x00{p.page}\x00{p.page_end}\x00{p.kind}\x01".encode())
         for doc_id, digest in h.items():
             out[doc_id] = [digest.hexdigest()]
         import sqlite3
@@ -92,21 +94,26 @@ class SiteContext:
             pass
         return out
 
+    def redirect_key(self, doc_id: str | None = None) -> list:
+        """The redirects (of one document) as part of a page's inputs."""
+        return [[r.old_id, r.doc_id, r.new_id, r.method, r.score, r.old_text, r.old_page]
+                for r in self.redirects if doc_id is None or r.doc_id == doc_id]
+
     # --- passages ---------------------------------------------------------------
-    def passages(self, doc_id: str) -> list[dict]:
+    def passages(self, doc_id: str) -> list[Passage]:
         if doc_id in self._doc_passages:
             return self._doc_passages[doc_id]
         if self.store is None:
             return []
         return self.store.passages(doc_id)
 
-    def keep_passages(self, doc_id: str, passages: list[dict]) -> None:
+    def keep_passages(self, doc_id: str, passages: list[Passage]) -> None:
         self._doc_passages[doc_id] = passages
 
     def drop_passages(self, doc_id: str) -> None:
         self._doc_passages.pop(doc_id, None)
 
-    def passage(self, pid: str) -> dict | None:
+    def passage(self, pid: str) -> Passage | None:
         """The passage with this id, following a redirect from an old id; None if unknown or orphaned."""
         if pid in self._passage_cache:
             return self._passage_cache[pid]
@@ -120,12 +127,10 @@ class SiteContext:
                 span = self.span(pid)
                 if span is not None:
                     found = span.as_passage()
-                    if span.method != "exact":
-                        found["reanchored"] = span.describe()
         self._passage_cache[pid] = found
         return found
 
-    def span(self, old_id: str):
+    def span(self, old_id: str) -> Span | None:
         """Where the text of an old passage id stands now (``scrutiny.anchor.Span``),
         checked against the current passages; None for an orphan or when the old
         text is no longer there word for word."""
@@ -133,7 +138,7 @@ class SiteContext:
             return self._span_cache[old_id]
         span = None
         rd = self.redirect_of.get(old_id)
-        if self.store is not None and rd and rd.get("new_id"):
+        if self.store is not None and rd and rd.new_id:
             from scrutiny.anchor import redirect_span
 
             try:
@@ -146,37 +151,25 @@ class SiteContext:
         return span
 
     def find_passages(self, doc_id: str | None, query: str | None, limit: int = 5,
-                      exclude=(), per_doc: int | None = None) -> list[dict]:
+                      exclude=(), per_doc: int | None = None) -> list[Passage]:
         """Passages (of ``doc_id``, or of every document not in ``exclude``) containing
         every term of ``query`` (a "quoted phrase" must appear as it is),
         case-insensitive, headings left out, in reading order."""
         needles = _needles(query)
         if not needles or self.store is None:
             return []
-        # SQLite's LIKE narrows the candidates (case-insensitive for ASCII); the
-        # exact, Unicode-aware test is done below.
-        sql = "SELECT * FROM passages WHERE kind != 'heading'"
-        args: list = []
-        if doc_id:
-            sql += " AND doc_id = ?"
-            args.append(doc_id)
-        for n in needles:
-            sql += " AND text LIKE ? ESCAPE '\\'"
-            args.append("%" + n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        sql += " ORDER BY doc_id, ord"
+        # the store narrows the candidates (SQLite's LIKE, case-insensitive for
+        # ASCII); the exact, Unicode-aware test is done here.
         out, counts = [], {}
-        from scrutiny.store import _passage
-
-        for row in self.store.db.execute(sql, args):
-            p = _passage(row)
-            if p["doc_id"] in exclude:
+        for p in self.store.passages_containing(needles, doc_id):
+            if p.doc_id in exclude:
                 continue
-            text = p["text"].casefold()
+            text = p.text.casefold()
             if not all(n in text for n in needles):
                 continue
             if per_doc is not None:
-                counts[p["doc_id"]] = counts.get(p["doc_id"], 0) + 1
-                if counts[p["doc_id"]] > per_doc:
+                counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+                if counts[p.doc_id] > per_doc:
                     continue
             out.append(p)
             if len(out) >= limit:
@@ -243,11 +236,7 @@ def gather(project, kb=None, store=None, cache_dir=None) -> SiteContext:
         documents.append(d)
     documents.sort(key=lambda d: (DOC_KIND_ORDER.get(d["kind"], 9), d.get("date") or "9999", d["id"]))
 
-    redirects = []
-    if store is not None and store.has_table("passage_redirects"):
-        redirects = [dict(r) for r in store.db.execute(
-            "SELECT old_id, doc_id, new_id, method, score, old_text, old_page "
-            "FROM passage_redirects ORDER BY old_id")]
+    redirects = sorted(store.redirects(), key=lambda r: r.old_id) if store is not None else []
 
     ctx = SiteContext(project=project, name=name, base_url=base_url, documents=documents,
                       store=store, redirects=redirects, vocab=vocabulary(), notes=notes)
@@ -366,7 +355,7 @@ def _gather_tags(ctx: SiteContext) -> None:
     ctx.xrefs = XrefReader(ctx.store)
     ctx.xref_key = ctx.xrefs.key()
     ctx.fingerprints = ctx.doc_fingerprints()
-    ctx.store_key = input_key(ctx.fingerprints, ctx.redirects, ctx.xref_key) if ctx.store is not None else None
+    ctx.store_key = input_key(ctx.fingerprints, ctx.redirect_key(), ctx.xref_key) if ctx.store is not None else None
 
 
 def _items(mapping_or_list):

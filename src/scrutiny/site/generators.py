@@ -78,14 +78,14 @@ class Derived:
 
         def add(pid):
             p = ctx.passage(pid) if pid else None
-            if p and p["doc_id"] in shown:
-                shown[p["doc_id"]].update(p.get("span") or [p["id"]])
+            if p and p.doc_id in shown:
+                shown[p.doc_id].update(p.span or [p.id])
 
         for c in ctx.claims:
             for cd in c["documents"]:
                 if cd.get("doc") in shown:
                     for p in _locate(ctx, cd):
-                        add(p["id"])
+                        add(p.id)
             for x in ctx.xrefs.recurrences(c["id"]):
                 if x["origin"] == "located":
                     add(x["passage_id"])
@@ -133,8 +133,8 @@ class Derived:
         if kind == "passage":
             p = ctx.passage(ident)
             if p:
-                d = ctx.docs_by_id.get(p["doc_id"], {})
-                return f'{d.get("label", p["doc_id"])}, {page_ref(d, p["page"])}'
+                d = ctx.docs_by_id.get(p.doc_id, {})
+                return f'{d.get("label", p.doc_id)}, {page_ref(d, p.page)}'
         return None
 
     def resolver(self, u):
@@ -151,7 +151,7 @@ class Derived:
             if kind == "passage":
                 p = ctx.passage(ident)
                 if p:
-                    return u.passage(p), "Passage " + p["id"]
+                    return u.passage(p), "Passage " + p.id
             return None
 
         return resolve
@@ -181,7 +181,7 @@ class Derived:
         for pid in pids or []:
             p = self.ctx.passage(pid)
             if p:
-                out.append({"passage": p, "doc": self.ctx.docs_by_id.get(p["doc_id"], {"label": p["doc_id"]})})
+                out.append({"passage": p, "doc": self.ctx.docs_by_id.get(p.doc_id, {"label": p.doc_id})})
             else:
                 out.append({"missing": pid})
         return out
@@ -236,19 +236,19 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     aliases_by_pid = defaultdict(list)   # exact: the old anchor lands on the passage
     moved_by_pid = defaultdict(list)     # merged, split, edited: a visible note holds the old anchor
     for rd in ctx.redirects:
-        if rd["new_id"]:
-            span = ctx.span(rd["old_id"])
+        if rd.new_id:
+            span = ctx.span(rd.old_id)
             if span is None:
                 continue   # needs review: the old anchor leads nowhere in particular
             if span.method == "exact":
-                aliases_by_pid[span.passages[0]["id"]].append(rd["old_id"])
+                aliases_by_pid[span.passages[0].id].append(rd.old_id)
             else:
-                moved_by_pid[span.passages[0]["id"]].append({"old_id": rd["old_id"], "describe": span.describe()})
+                moved_by_pid[span.passages[0].id].append({"old_id": rd.old_id, "describe": span.describe()})
         else:
-            orphans_by_doc[rd["doc_id"]].append(rd)
-    redirects_by_doc = defaultdict(list)
-    for rd in ctx.redirects:
-        redirects_by_doc[rd["doc_id"]].append(rd)
+            orphans_by_doc[rd.doc_id].append(rd)
+    redirects_by_doc = defaultdict(list)   # as page inputs
+    for rd in ctx.redirect_key():
+        redirects_by_doc[rd[1]].append(rd)
     fps = ctx.fingerprints
     plan = []
     for doc in ctx.documents:
@@ -264,7 +264,9 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     # citeproc is the slowest step of a large build: run it for every document at once, on both cores
     from scrutiny.site.citations import warm
 
-    warm(dv.citer, [(doc, bool(dv.citer.locator(doc, {"page": 1, "page_end": 2})))
+    from scrutiny.cite.csl import paginated
+
+    warm(dv.citer, [(doc, paginated(doc))
                     for doc, *_, cite_fresh in plan if not cite_fresh])
     for doc, rel, cite_rel, key, page_fresh, cite_key, cite_fresh in plan:
         doc_id = doc["id"]
@@ -274,12 +276,12 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         if doc_id in dv.withheld:
             # the licence does not allow the full text: only the passages the critique cites
             shown = dv.shown_ids().get(doc_id, set())
-            passages = [p for p in passages if p["id"] in shown]
+            passages = [p for p in passages if p.id in shown]
         claims = ctx.tags.claims_for(doc_id) if passages else {}
         mentions = ctx.tags.mentions_for(doc_id) if passages else {}
         if search is not None:
             _index_passages(search, doc, passages, claims, mentions)
-        locs = {p["id"]: dv.citer.locator(doc, p) for p in passages}
+        locs = {p.id: dv.citer.locator(doc, p) for p in passages}
         curated = dv.claims_of_doc.get(doc_id, [])
 
         def make(doc=doc, passages=passages, claims=claims, mentions=mentions, curated=curated, locs=locs):
@@ -293,39 +295,39 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     if cd.get("doc") != doc["id"]:
                         continue
                     for p in _locate(ctx, cd):
-                        if c not in claim_marks[p["id"]]:
-                            claim_marks[p["id"]].append(c)
+                        if c not in claim_marks[p.id]:
+                            claim_marks[p.id].append(c)
             items, page = [], None
             paginated = bool(doc.get("pages") and doc["pages"] > 1)
-            on_page = {p["id"] for p in passages}
+            on_page = {p.id for p in passages}
             backlinks = note_backlinks(passages)
             for p in passages:
-                if paginated and p["page"] != page:
-                    page = p["page"]
+                if paginated and p.page != page:
+                    page = p.page
                     # the page as printed; the source PDF opened at the physical page
                     url = (doc.get("url") or "").split("#")[0]  # safe: http(s) only (context.gather)
                     pdf = f"{url}#page={page}" if url.lower().endswith(".pdf") else None
                     items.append({"marker": page, "label": page_label(doc, page), "pdf": pdf})
                 items.append({
-                    "p": p, "loc": locs[p["id"]],
-                    "segs": with_calls(segments(p["text"], claims.get(p["id"], []), mentions.get(p["id"], []), known),
+                    "p": p, "loc": locs[p.id],
+                    "segs": with_calls(segments(p.text, claims.get(p.id, []), mentions.get(p.id, []), known),
                                        p, on_page),
                     # what the passage's kind shows (site.layout): a table's cells, a chart's
                     # text folded away, a contents page's links, a note's way back to its calls
-                    "rows": table_rows(p) if p["kind"] == "table" else None,
-                    "figure": figure_text(p) if p["kind"] == "figure" else None,
-                    "back": backlinks.get(p["id"], []),  # the calls on this page that call this note
-                    "claims": claim_marks.get(p["id"], []),
-                    "discussed": discussed.get(p["id"], []),
-                    "related": related.get(p["id"], []),
-                    "aliases": sorted(aliases_by_pid.get(p["id"], [])),
-                    "moved": sorted(moved_by_pid.get(p["id"], []), key=lambda m: m["old_id"]),
-                    "level": min(6, 2 + len(p.get("heading_path") or [])),
+                    "rows": table_rows(p) if p.kind == "table" else None,
+                    "figure": figure_text(p) if p.kind == "figure" else None,
+                    "back": backlinks.get(p.id, []),  # the calls on this page that call this note
+                    "claims": claim_marks.get(p.id, []),
+                    "discussed": discussed.get(p.id, []),
+                    "related": related.get(p.id, []),
+                    "aliases": sorted(aliases_by_pid.get(p.id, [])),
+                    "moved": sorted(moved_by_pid.get(p.id, []), key=lambda m: m["old_id"]),
+                    "level": min(6, 2 + len(p.heading_path)),
                 })
             markers = [it["marker"] for it in items if "marker" in it]
             for it in items:
-                if "p" in it and it["p"]["kind"] == "contents":
-                    it["entries"] = contents_links((it["p"].get("layout") or {}).get("entries") or [], markers)
+                if "p" in it and it["p"].kind == "contents":
+                    it["entries"] = contents_links(it["p"].layout.get("entries") or [], markers)
             kinds_present = sorted({s["kind"] for spans in claims.values() for s in spans})
             return {
                 "doc": doc, "items": items, "curated": curated,
@@ -385,12 +387,12 @@ def _index_passages(search, doc, passages, claims, mentions):
     from scrutiny.site.search_index import passage_record
 
     for p in passages:
-        rec = passage_record(doc, p, f"doc/{doc['id']}/#p-{p['id']}")
-        kinds = sorted({s["kind"] for s in claims.get(p["id"], [])})
+        rec = passage_record(doc, p, f"doc/{doc['id']}/#p-{p.id}")
+        kinds = sorted({s["kind"] for s in claims.get(p.id, [])})
         if kinds:
             rec["k"] = kinds
-        who = sorted({m["stakeholder"] for m in mentions.get(p["id"], [])})
-        search.add(rec, p["text"], p.get("heading_path", [""])[-1] if p.get("heading_path") else "",
+        who = sorted({m["stakeholder"] for m in mentions.get(p.id, [])})
+        search.add(rec, p.text, p.heading_path[-1] if p.heading_path else "",
                    kinds=kinds, stakeholders=who)
 
 
@@ -424,7 +426,7 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     if ctx.store is None:
         return
     shown = dv.shown_key() if dv is not None else None
-    group_key = r.key("p/", "redirect.html", ["stubs", ctx.fingerprints, ctx.redirects, shown])
+    group_key = r.key("p/", "redirect.html", ["stubs", ctx.fingerprints, ctx.redirect_key(), shown])
     if r.writer.fresh_group("p/", group_key):
         return
     template = r.env.get_template("redirect.html")
@@ -438,42 +440,41 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
         r.writer.write(rel, html, group_key)
 
     def unpublished(p):
-        return dv is not None and not dv.is_shown(p["id"], p["doc_id"])
+        return dv is not None and not dv.is_shown(p.id, p.doc_id)
 
     def doc_of(doc_id):
         return ctx.docs_by_id.get(doc_id, {"id": doc_id, "label": doc_id, "title": doc_id, "pages": 0})
 
-    for pid, doc_id, page, page_end in ctx.store.db.execute(
-            "SELECT id, doc_id, page, page_end FROM passages ORDER BY id").fetchall():
-        target = {"id": pid, "doc_id": doc_id}
+    for target in sorted(ctx.store.passage_refs(), key=lambda p: p.id):
         if unpublished(target):
-            write(pid, {"mode": "unpublished", "doc": doc_of(doc_id), "page": page, "page_end": page_end})
+            write(target.id, {"mode": "unpublished", "doc": doc_of(target.doc_id), "page": target.page,
+                              "page_end": target.page_end})
         else:
-            write(pid, {"mode": "passage", "target": target})
+            write(target.id, {"mode": "passage", "target": target})
     for rd in ctx.redirects:
-        doc = doc_of(rd["doc_id"])
-        if not rd["new_id"]:
-            if rd["doc_id"] not in ctx.docs_by_id:  # the whole document left the corpus
-                write(rd["old_id"], {"mode": "removed", "orphan": rd})
+        doc = doc_of(rd.doc_id)
+        if not rd.new_id:
+            if rd.doc_id not in ctx.docs_by_id:  # the whole document left the corpus
+                write(rd.old_id, {"mode": "removed", "orphan": rd})
             else:
-                write(rd["old_id"], {"mode": "orphan", "orphan": rd})
+                write(rd.old_id, {"mode": "orphan", "orphan": rd})
             continue
-        span = ctx.span(rd["old_id"])
+        span = ctx.span(rd.old_id)
         if span is None:
-            write(rd["old_id"], {"mode": "review", "doc": doc})
+            write(rd.old_id, {"mode": "review", "doc": doc})
         elif any(unpublished(p) for p in span.passages):
-            write(rd["old_id"], {"mode": "unpublished", "doc": doc, "page": span.page, "page_end": span.page_end})
+            write(rd.old_id, {"mode": "unpublished", "doc": doc, "page": span.page, "page_end": span.page_end})
         elif span.method == "exact":
-            write(rd["old_id"], {"mode": "exact", "target": span.passages[0]})
+            write(rd.old_id, {"mode": "exact", "target": span.passages[0]})
         else:
-            write(rd["old_id"], {"mode": "reanchored", "describe": span.describe(),
+            write(rd.old_id, {"mode": "reanchored", "describe": span.describe(),
                                  "passages": span.passages, "doc": doc})
 
 
 def build_notes(ctx: SiteContext, dv: Derived) -> list[str]:
     """What a reader of the build report should know about the published text."""
     notes = []
-    review = sorted(rd["old_id"] for rd in ctx.redirects if rd["new_id"] and ctx.span(rd["old_id"]) is None)
+    review = sorted(rd.old_id for rd in ctx.redirects if rd.new_id and ctx.span(rd.old_id) is None)
     if review:
         notes.append(f"{len(review)} old passage id(s) no longer match their document word for word "
                      f"({', '.join(review[:5])}{', ...' if len(review) > 5 else ''}): their permalinks say they "
@@ -526,16 +527,16 @@ def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             for x in xrows:
                 if x["origin"] != "located" and x["doc_id"] not in own_docs:
                     p = ctx.passage(x["passage_id"])
-                    if p and dv.is_shown(p["id"], p["doc_id"]) and p not in by_doc.setdefault(x["doc_id"], []):
+                    if p and dv.is_shown(p.id, p.doc_id) and p not in by_doc.setdefault(x["doc_id"], []):
                         by_doc[x["doc_id"]].append(p)
-                        notes[p["id"]] = (f'same figure: {x["surface"]}' if x["origin"] == "figure" and x["surface"]
+                        notes[p.id] = (f'same figure: {x["surface"]}' if x["origin"] == "figure" and x["surface"]
                                           else f'similar wording, score {x["score"]:.2f}' if x["score"] is not None
                                           else x["origin"])
             for cd in ([] if xrows else c["documents"]):
                 if cd.get("search"):
                     for p in ctx.find_passages(None, cd["search"], limit=30, exclude=own_docs | dv.withheld, per_doc=3):
-                        if p not in by_doc.setdefault(p["doc_id"], []):
-                            by_doc[p["doc_id"]].append(p)
+                        if p not in by_doc.setdefault(p.doc_id, []):
+                            by_doc[p.doc_id].append(p)
             recurs = [{"doc": ctx.docs_by_id.get(d, {"id": d, "title": d, "label": d}), "passages": ps[:3]}
                       for d, ps in sorted(by_doc.items())][:10]
             return {"c": c, "made": made, "recurs": recurs, "notes": notes, "statuses": statuses,
@@ -652,7 +653,7 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 for e in (t.get("evidence") or [])[:2]:
                     p = ctx.passage(e["passage_id"])
                     if p:
-                        evidence.append({"passage": p, "doc": ctx.docs_by_id.get(p["doc_id"], {"label": p["doc_id"], "pages": 0})})
+                        evidence.append({"passage": p, "doc": ctx.docs_by_id.get(p.doc_id, {"label": p.doc_id, "pages": 0})})
                 proposed.append({"t": t, "other": ctx.stakeholders.get(other),
                                  "other_name": t["object_name"] if out_ else t["subject_name"],
                                  "verb": dv.relation_label(t["relation"]) if out_ else dv.inverse_label(t["relation"]),
@@ -720,8 +721,8 @@ def essay_pages(r, ctx: SiteContext, dv: Derived, kb_key):
             discusses = []
             for x in ctx.xrefs.essay_passages(e["id"]):
                 p = ctx.passage(x["passage_id"])
-                if p and p["doc_id"] != e["id"] and dv.is_shown(p["id"], p["doc_id"]):
-                    discusses.append({"p": p, "doc": ctx.docs_by_id.get(p["doc_id"], {"label": p["doc_id"]}),
+                if p and p.doc_id != e["id"] and dv.is_shown(p.id, p.doc_id):
+                    discusses.append({"p": p, "doc": ctx.docs_by_id.get(p.doc_id, {"label": p.doc_id}),
                                       "note": "cited" if x["method"] == "markup" else
                                       (f'similar wording, score {x["score"]:.2f}' if x["score"] is not None else None)})
             return {"e": e, "body": dv.markdown(_without_title(e.get("body") or "", e.get("title")), u),

@@ -5,17 +5,19 @@ back (from the passage's ``layout``, see scrutiny.passages.Passage)."""
 
 from __future__ import annotations
 
+from scrutiny.passages import Passage
+
 
 def call_anchor(pid: str, i: int) -> str:
     """The id of the ``i``-th note call of passage ``pid`` on the document page."""
     return f"call-{pid}-{i}"
 
 
-def with_calls(segs: list[dict], passage: dict, shown: set) -> list[dict]:
+def with_calls(segs: list[dict], passage: Passage, shown: set) -> list[dict]:
     """``segs`` (site.tags.segments of the passage text) with each note call
     put in where it stands: a segment {"call": {"mark", "href", "id"}}. A call
     whose note is not on the page keeps its mark, without a link."""
-    calls = (passage.get("layout") or {}).get("calls") or []
+    calls = passage.calls
     if not calls:
         return segs
     out: list[dict] = []
@@ -33,7 +35,7 @@ def with_calls(segs: list[dict], passage: dict, shown: set) -> list[dict]:
             text, start = text[cut:], at
             note = c.get("note")
             out.append({"text": "", "kinds": (), "stakeholder": None, "title": "",
-                        "call": {"mark": c["mark"], "id": call_anchor(passage["id"], i),
+                        "call": {"mark": c["mark"], "id": call_anchor(passage.id, i),
                                  "href": f"#p-{note}" if note and note in shown else None}})
             k += 1
         if text:
@@ -41,18 +43,18 @@ def with_calls(segs: list[dict], passage: dict, shown: set) -> list[dict]:
         pos = end
     for at, i, c in todo[k:]:  # past the end of the text (never, but never lose a call)
         out.append({"text": "", "kinds": (), "stakeholder": None, "title": "",
-                    "call": {"mark": c["mark"], "id": call_anchor(passage["id"], i), "href": None}})
+                    "call": {"mark": c["mark"], "id": call_anchor(passage.id, i), "href": None}})
     return out
 
 
-def note_backlinks(passages: list[dict]) -> dict[str, list[dict]]:
+def note_backlinks(passages: list[Passage]) -> dict[str, list[dict]]:
     """Note passage id -> the calls of ``passages`` (those on the page) that
     call it, in reading order: [{"href", "mark"}]."""
     out: dict[str, list[dict]] = {}
     for p in passages:
-        for i, c in enumerate((p.get("layout") or {}).get("calls") or []):
+        for i, c in enumerate(p.calls):
             if c.get("note"):
-                out.setdefault(c["note"], []).append({"href": f"#{call_anchor(p['id'], i)}", "mark": c["mark"]})
+                out.setdefault(c["note"], []).append({"href": f"#{call_anchor(p.id, i)}", "mark": c["mark"]})
     return out
 
 
@@ -69,12 +71,12 @@ def contents_links(entries: list[dict], marker_pages: list[int]) -> list[dict]:
     return out
 
 
-def table_rows(passage: dict) -> tuple[list[str] | None, list[list[str]]] | None:
+def table_rows(passage: Passage) -> tuple[list[str] | None, list[list[str]]] | None:
     """(header row or None, body rows) of a table passage that kept its cells,
     else None. The first row is a header when its cells are all short (a few
     words each): the first row of a table that goes on from the page before
     is a row of data ("1998 | Multi-channel campaign ...")."""
-    rows = (passage.get("layout") or {}).get("rows")
+    rows = passage.layout.get("rows")
     if not rows or len(rows) < 2:
         return None
     width = max(len(r) for r in rows)
@@ -84,10 +86,10 @@ def table_rows(passage: dict) -> tuple[list[str] | None, list[list[str]]] | None
     return None, rows
 
 
-def figure_text(passage: dict) -> str:
+def figure_text(passage: Passage) -> str:
     """A figure's text without its caption (the caption is the summary)."""
-    text = passage["text"]
-    caption = (passage.get("layout") or {}).get("caption")
+    text = passage.text
+    caption = passage.layout.get("caption")
     if caption and text.startswith(caption):
         text = text[len(caption):].lstrip(" /")
     return text

@@ -135,7 +135,8 @@ class Urls:
         return f"{self.root}doc/{doc_id}/" + (f"#p-{pid}" if pid else "")
 
     def passage(self, passage):
-        return f"{self.root}doc/{passage['doc_id']}/#p-{passage['id']}"
+        """The passage's place in its document's page (a Passage or PassageRef)."""
+        return f"{self.root}doc/{passage.doc_id}/#p-{passage.id}"
 
     def permalink(self, pid):
         return f"{self.root}p/{pid}/"

@@ -33,6 +33,8 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 
+from scrutiny.passages import Passage
+
 CHUNK = 16
 BIG = 4096          # bytes of a posting list above which it gets its own file
 PREFIX_BIG = 2      # a prefix query fetches at most this many big lists
@@ -134,17 +136,17 @@ class SearchIndexBuilder:
         return out
 
 
-def passage_record(doc: dict, passage: dict, url: str) -> dict:
-    text = passage["text"]
+def passage_record(doc: dict, passage: Passage, url: str) -> dict:
+    text = passage.text
     if len(text) > TEXT_LIMIT:
         text = text[:TEXT_LIMIT].rsplit(" ", 1)[0] + " …"
-    rec = {"t": "p", "u": url, "d": doc["id"], "x": text, "h": passage.get("heading") or ""}
+    rec = {"t": "p", "u": url, "d": doc["id"], "x": text, "h": passage.heading}
     if (doc.get("pages") or 0) > 1:   # page numbers mean nothing in flowing text
         from scrutiny.pages import label
 
-        rec["pg"] = label(doc, passage.get("page"))  # as the document prints it
-        if passage.get("page_end") and passage.get("page_end") != passage.get("page"):
-            rec["pe"] = label(doc, passage["page_end"])
+        rec["pg"] = label(doc, passage.page)  # as the document prints it
+        if passage.page_end != passage.page:
+            rec["pe"] = label(doc, passage.page_end)
     from scrutiny.passages import ocr_confidence
 
     if ocr_confidence(passage) is not None:  # read from a page image: results say so

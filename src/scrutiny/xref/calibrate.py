@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from scrutiny.errors import ScrutinyError
+from scrutiny.passages import Passage
 from scrutiny.xref.similarity import LINKED_KINDS, MIN_WORDS, TOP_K, Similarity, word_count
 
 
@@ -34,7 +35,7 @@ def load_pairs_spec(path=None) -> dict:
     return safeyaml.load(text)
 
 
-def label_document(doc_key: str, spec: dict, passages: list) -> tuple[list[Unit], list[Unit]]:
+def label_document(doc_key: str, spec: dict, passages: list[Passage]) -> tuple[list[Unit], list[Unit]]:
     """(recommendations, responses) of one document, each tagged with its section."""
     heading = spec["section_heading"]
     rec_re = re.compile(spec["recommendation"])
@@ -45,7 +46,7 @@ def label_document(doc_key: str, spec: dict, passages: list) -> tuple[list[Unit]
     group = -1
     last_was_rec = False
     for p in passages:
-        kind, text = _get(p, "kind"), _get(p, "text")
+        kind, text = p.kind, p.text
         if kind == "heading" and text.strip() == heading:
             group += 1
             found.append([])
@@ -56,14 +57,14 @@ def label_document(doc_key: str, spec: dict, passages: list) -> tuple[list[Unit]
         m = rec_re.match(text)
         if m:
             found[group].append(m.group(1))
-            recs.append(Unit(_get(p, "id"), group, text))
+            recs.append(Unit(p.id, group, text))
             last_was_rec = True
         elif last_was_rec and kind in attach:
             recs[-1].text += " " + text
         else:
             last_was_rec = False
             if word_count(text) >= MIN_WORDS:
-                responses.append(Unit(_get(p, "id"), group, text))
+                responses.append(Unit(p.id, group, text))
     expected = [list(g) for g in spec["groups"]]
     if found != expected:
         raise ScrutinyError(
@@ -139,6 +140,3 @@ def cross_validate(recs: list[Unit], responses: list[Unit]) -> list[dict]:
         out.append({"fold": fold, **row})
     return out
 
-
-def _get(p, key):
-    return p[key] if isinstance(p, dict) else getattr(p, key)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from scrutiny.passages import Passage
 from scrutiny.xref.numbers import quantities
 
 MIN_SHARED = 2             # content words a recurrence shares with the claim...
@@ -69,21 +70,21 @@ def _locate(verifier_find, claim, store) -> list[dict]:
                 pass
         for pid in ids:
             p, _ = store.resolve_passage(pid)
-            if p and p["doc_id"] == cd.doc and p not in out:
+            if p and p.doc_id == cd.doc and p not in out:
                 out.append(p)
     return out
 
 
-def claim_rows(kb, store, find, passages: list[dict], threshold: float | None = None) -> list[dict]:
+def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None = None) -> list[dict]:
     from scrutiny.xref.similarity import THRESHOLD, Similarity
 
     threshold = THRESHOLD if threshold is None else threshold
-    figures = [(p, q) for p in passages for q in quantities(p["text"]) if _significant(q)]
+    figures = [(p, q) for p in passages for q in quantities(p.text) if _significant(q)]
     rows = []
     figure_rows = []  # (figure start, row): one figure is given to the claim it fits best
     for claim in (kb.claims if kb else []):
         located = _locate(find, claim, store)
-        docs = {p["doc_id"] for p in located} | {cd.doc for cd in claim.documents}
+        docs = {p.doc_id for p in located} | {cd.doc for cd in claim.documents}
         for p in located:
             rows.append(_row(claim.id, claim.id, p, "located", None, 1.0))
         # each wanted figure carries the words that must come with it: the statement's,
@@ -91,22 +92,22 @@ def claim_rows(kb, store, find, passages: list[dict], threshold: float | None = 
         statement_words = _content_words(claim.statement)
         wanted = [(q, statement_words) for q in quantities(claim.statement) if _significant(q)]
         if not wanted:  # the statement gives no figure: use the figures of its located passages
-            wanted = [(q, statement_words | _content_words(_sentence_at(p["text"], q.start)))
-                      for p in located for q in quantities(p["text"]) if _significant(q)]
-        seen = {p["id"] for p in located}
+            wanted = [(q, statement_words | _content_words(_sentence_at(p.text, q.start)))
+                      for p in located for q in quantities(p.text) if _significant(q)]
+        seen = {p.id for p in located}
         for p, q in figures:
-            if p["doc_id"] in docs or p["id"] in seen:
+            if p.doc_id in docs or p.id in seen:
                 continue
-            here = _content_words(_sentence_at(p["text"], q.start))
+            here = _content_words(_sentence_at(p.text, q.start))
             best = max((len(words & here) / max(len(words), 1), len(words & here))
                        for w, words in wanted if q.same(w)) if any(q.same(w) for w, _ in wanted) else None
             if best and best[1] >= MIN_SHARED and best[0] >= MIN_SHARE_FRACTION:
-                seen.add(p["id"])
+                seen.add(p.id)
                 figure_rows.append((q.start, _row(claim.id, claim.id, p, "figure", q, round(best[0], 4))))
         if not wanted and located:
-            others = [p for p in passages if p["doc_id"] not in docs and p["id"] not in seen]
+            others = [p for p in passages if p.doc_id not in docs and p.id not in seen]
             if others:
-                m = Similarity([p["text"] for p in located + others])
+                m = Similarity([p.text for p in located + others])
                 sims = m.cosine(list(range(len(located))), list(range(len(located), len(located) + len(others))))
                 best = sims.max(axis=0)
                 for j, p in enumerate(others):
@@ -122,15 +123,15 @@ def claim_rows(kb, store, find, passages: list[dict], threshold: float | None = 
     curated = {r["passage_id"] for r in rows}
     by_value = defaultdict(list)
     anchor = None
-    for p, q in sorted(((p, q) for p, q in figures if p["id"] not in curated),
+    for p, q in sorted(((p, q) for p, q in figures if p.id not in curated),
                        key=lambda pq: (pq[1].kind, pq[1].value)):
         if anchor is None or not anchor.same(q):
             anchor = q  # figures within rounding of the first one form one group
         by_value[anchor.key].append((p, q))
     for key, found in by_value.items():
-        if len({p["doc_id"] for p, _ in found}) < 2:
+        if len({p.doc_id for p, _ in found}) < 2:
             continue
-        sentences = [_content_words(_sentence_at(p["text"], q.start)) for p, q in found]
+        sentences = [_content_words(_sentence_at(p.text, q.start)) for p, q in found]
         # link two statements of the figure in different documents when their sentences
         # are about the same thing; each connected set of links is one group
         parent = list(range(len(found)))
@@ -146,7 +147,7 @@ def claim_rows(kb, store, find, passages: list[dict], threshold: float | None = 
             for j in range(i + 1, len(found)):
                 a, b = sentences[i], sentences[j]
                 shared = len(a & b)
-                if (found[i][0]["doc_id"] != found[j][0]["doc_id"] and shared >= GROUP_MIN_SHARED
+                if (found[i][0].doc_id != found[j][0].doc_id and shared >= GROUP_MIN_SHARED
                         and shared / max(len(a | b), 1) >= GROUP_MIN_JACCARD):
                     parent[root(i)] = root(j)
                     linked |= {i, j}
@@ -154,21 +155,21 @@ def claim_rows(kb, store, find, passages: list[dict], threshold: float | None = 
         for i in sorted(linked):
             components[root(i)].append(i)
         for n, members in enumerate(sorted(components.values(), key=lambda m: m[0]), 1):
-            if len({found[i][0]["doc_id"] for i in members}) < 2:
+            if len({found[i][0].doc_id for i in members}) < 2:
                 continue
             group = f"q:{key[0]}:{key[1]:g}" + (f":{n}" if len(components) > 1 else "")
             done = set()
             for i in members:
                 p, q = found[i]
-                if p["id"] not in done:
-                    done.add(p["id"])
+                if p.id not in done:
+                    done.add(p.id)
                     rows.append(_row(group, None, p, "figure", q, None))
     return rows
 
 
 def _row(group, claim_id, p, origin, q, score):
     return {
-        "group_id": group, "claim_id": claim_id, "passage_id": p["id"], "doc_id": p["doc_id"],
+        "group_id": group, "claim_id": claim_id, "passage_id": p.id, "doc_id": p.doc_id,
         "origin": origin, "kind": q.kind if q else None, "value": q.value if q else None,
         "surface": q.text if q else None, "score": score,
     }

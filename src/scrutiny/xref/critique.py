@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from scrutiny.passages import normalise
+from scrutiny.passages import Passage, normalise
 from scrutiny.xref.similarity import LINKED_KINDS, suggest
 
 _MD = re.compile(r"[*_`#>]+|!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")
@@ -60,7 +60,7 @@ def essay_paragraphs(essay) -> list[tuple[int, str]]:
     return out
 
 
-def _match_passage(paragraph: str, passages: list[dict]) -> str | None:
+def _match_passage(paragraph: str, passages: list[Passage]) -> str | None:
     """The ingested passage holding this essay paragraph (same text once the markup is read)."""
     target = normalise(_plain(paragraph))
     if not target:
@@ -68,12 +68,12 @@ def _match_passage(paragraph: str, passages: list[dict]) -> str | None:
     raw = normalise(paragraph)
     best, best_score = None, 0.0
     for p in passages:
-        text = normalise(p["text"])
+        text = normalise(p.text)
         if text in (target, raw):
-            return p["id"]
+            return p.id
         score = SequenceMatcher(None, target, text, autojunk=False).ratio()
         if score > best_score:
-            best, best_score = p["id"], score
+            best, best_score = p.id, score
     return best if best_score >= 0.9 else None
 
 
@@ -104,8 +104,8 @@ def similar_links(store, threshold: float | None = None) -> list[dict]:
     docs = {d["id"]: d for d in store.documents()}
     sources, targets = [], []
     for p in store.passages():
-        doc = docs.get(p["doc_id"])
-        if not doc or p["kind"] not in LINKED_KINDS:
+        doc = docs.get(p.doc_id)
+        if not doc or p.kind not in LINKED_KINDS:
             continue
         (sources if doc["kind"] == "critique" else targets).append(p)
     return [

@@ -13,6 +13,10 @@ docs/cite.md).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrutiny.passages import Passage
 
 THRESHOLD = 0.23       # calibrated: see calibrate.py and docs/cite.md
 MIN_WORDS = 12         # shorter passages ("The Government agrees.") say too little to match
@@ -67,26 +71,26 @@ class Similarity:
         return self.vectorizer.transform(texts)
 
 
-def suggest(sources: list[dict], targets: list[dict], *, threshold: float = None, top_k: int = TOP_K,
+def suggest(sources: list[Passage], targets: list[Passage], *, threshold: float = None, top_k: int = TOP_K,
             model: Similarity | None = None) -> list[tuple[str, str, float]]:
     """(source id, target id, score) for each source's best targets above the threshold."""
     threshold = THRESHOLD if threshold is None else threshold
-    sources = [s for s in sources if word_count(s["text"]) >= MIN_WORDS]
-    targets = [t for t in targets if word_count(t["text"]) >= MIN_WORDS]
+    sources = [s for s in sources if word_count(s.text) >= MIN_WORDS]
+    targets = [t for t in targets if word_count(t.text) >= MIN_WORDS]
     if not sources or not targets:
         return []
     if model is None:
-        model = Similarity([p["text"] for p in sources + targets])
+        model = Similarity([p.text for p in sources + targets])
         rows_s = list(range(len(sources)))
         rows_t = list(range(len(sources), len(sources) + len(targets)))
         sims = model.cosine(rows_s, rows_t)
     else:
-        sims = (model.transform([s["text"] for s in sources]) @ model.transform([t["text"] for t in targets]).T).toarray()
+        sims = (model.transform([s.text for s in sources]) @ model.transform([t.text for t in targets]).T).toarray()
     out = []
     for i, s in enumerate(sources):
         row = sims[i]
         order = row.argsort()[::-1][:top_k]
         for j in order:
             if row[j] >= threshold:
-                out.append((s["id"], targets[j]["id"], round(float(row[j]), 4)))
+                out.append((s.id, targets[j].id, round(float(row[j]), 4)))
     return out

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from scrutiny.passages import Passage
+
 
 def from_mentions(store) -> list[dict] | None:
     for table in ("nlp_mentions", "mentions"):
@@ -29,7 +31,7 @@ def from_mentions(store) -> list[dict] | None:
     return None
 
 
-def from_names(kb, passages: list[dict]) -> list[dict]:
+def from_names(kb, passages: list[Passage]) -> list[dict]:
     if kb is None:
         return []
     patterns = []
@@ -45,9 +47,9 @@ def from_names(kb, passages: list[dict]) -> list[dict]:
     counts = defaultdict(lambda: [0, 0])
     for p in passages:
         for sid, rx in patterns:
-            n = len(rx.findall(p["text"]))
+            n = len(rx.findall(p.text))
             if n:
-                c = counts[(sid, p["doc_id"])]
+                c = counts[(sid, p.doc_id)]
                 c[0] += n
                 c[1] += 1
     return [{"stakeholder_id": s, "doc_id": d, "mentions": c[0], "passages": c[1], "source": "names"}
