@@ -7,7 +7,6 @@ import os
 import random
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 from bench import Result
 from bench.synth import OBJECTS, SUBJECTS, heading, paragraph
@@ -76,14 +75,16 @@ def synthetic_project(root: Path):
             store.upsert_document({"id": doc_id, "title": doc_id, "kind": "policy", "source": f"{doc_id}.pdf",
                                    "sha256": "0" * 64, "pages": pages, "passages": len(passages), "metadata": {}})
             store.replace_passages(doc_id, passages)
-    stakeholders = {f"org-{i}": {"id": f"org-{i}", "name": f"{SUBJECTS[i % len(SUBJECTS)][4:].title()} {i}",
-                                 "kind": "organisation", "sources": []} for i in range(40)}
-    ties = [{"id": f"tie-{i}", "subject": f"org-{i % 40}", "relation": "provides", "object": f"org-{(i * 7 + 3) % 40}",
-             "sources": [], "passages": []} for i in range(60) if i % 40 != (i * 7 + 3) % 40]
-    claims = [{"id": f"claim-{i}", "statement": f"Claim {i} about {OBJECTS[i % len(OBJECTS)]}.", "kinds": ["commitment"],
-               "status": "contested", "documents": [{"doc": f"doc-{i:04d}", "locate": {"search": OBJECTS[i % len(OBJECTS)]}}],
-               "critique": "", "evidence": [], "sources": []} for i in range(20)]
-    kb = SimpleNamespace(stakeholders=stakeholders, ties=ties, claims=claims, sources={}, essays=[], conflicts=[])
+    from scrutiny.kb.model import Claim, ClaimDocument, KnowledgeBase, Stakeholder, Tie
+    from scrutiny.kb.view import Curated
+
+    stakeholders = {f"org-{i}": Stakeholder(f"org-{i}", f"{SUBJECTS[i % len(SUBJECTS)][4:].title()} {i}",
+                                            "organisation") for i in range(40)}
+    ties = [Tie(f"tie-{i}", f"org-{i % 40}", "provides", f"org-{(i * 7 + 3) % 40}")
+            for i in range(60) if i % 40 != (i * 7 + 3) % 40]
+    claims = [Claim(f"claim-{i}", f"Claim {i} about {OBJECTS[i % len(OBJECTS)]}.", ["commitment"], "contested",
+                    [ClaimDocument(f"doc-{i:04d}", OBJECTS[i % len(OBJECTS)])], critique="") for i in range(20)]
+    kb = Curated(kb=KnowledgeBase(stakeholders=stakeholders, ties=ties, claims=claims), given_conflicts=[])
     return project, kb
 
 
@@ -103,10 +104,10 @@ def _measure(name: str, project, kb, workdir: Path, baseline_pps: float) -> list
     cache = workdir / f"cache-{name}"
     cache.mkdir()
     t = time.perf_counter()
-    full = build_site(project, out, kb=kb, cache_dir=cache)
+    full = build_site(project, out, curated=kb, cache_dir=cache)
     full_s = time.perf_counter() - t
     t = time.perf_counter()
-    again = build_site(project, out, kb=kb, cache_dir=cache)
+    again = build_site(project, out, curated=kb, cache_dir=cache)
     again_s = time.perf_counter() - t
     pages = full.pages
     html = sum(1 for _ in out.rglob("*.html"))
@@ -118,7 +119,7 @@ def _measure(name: str, project, kb, workdir: Path, baseline_pps: float) -> list
     for f in cache.glob("site-cache-*"):
         f.unlink()
     t = time.perf_counter()
-    rerender = build_site(project, out, kb=kb, cache_dir=cache)
+    rerender = build_site(project, out, curated=kb, cache_dir=cache)
     rerender_s = time.perf_counter() - t
     rpps = rerender.pages / rerender_s
     return [

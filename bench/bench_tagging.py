@@ -106,10 +106,9 @@ def run(workdir: Path) -> list[Result]:
     # The whole tag_store on a fresh project (store writes + resolution).
     from scrutiny.init import init_project
     from scrutiny.project import Project
-    from scrutiny.store import Store
-    from scrutiny.tagging import tag_store
-
     from scrutiny.passages import Passage, passage_id
+    from scrutiny.store import Store
+    from scrutiny.tags.write import PARALLEL_THRESHOLD, tag_store
 
     project = Project(init_project(workdir / "proj"))
     store = Store(project.store_path)
@@ -144,5 +143,5 @@ def run(workdir: Path) -> list[Result]:
     results.append(Result("tagging pipeline, n_process=2", round(two), "words/s",
                           baseline_name="same, n_process=1", baseline=round(one),
                           notes=[f"{_words(big)} words; used by tag_store above "
-                                 f"{__import__('scrutiny.tagging', fromlist=['x']).PARALLEL_THRESHOLD} passages"]))
+                                 f"{PARALLEL_THRESHOLD} passages"]))
     return results

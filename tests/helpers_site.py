@@ -3,8 +3,6 @@ tags, a revised document (redirects and an orphan) and hostile text."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from scrutiny.readers.base import Block
 
 XSS_TITLE = 'Hostile <script>alert("title")</script> report'
@@ -78,7 +76,7 @@ source = "kb/critique/overview.md"
 def make_store(project, tags: bool = True, xrefs: bool = True):
     """Ingest the synthetic documents straight into the store; returns passages by doc."""
     from scrutiny.passages import make_passages
-    from scrutiny.store import Store
+    from scrutiny.store import Redirect, Store
 
     project.manifest_path.write_text(MANIFEST, encoding="utf-8")
     essay = project.kb_dir / "critique" / "overview.md"
@@ -104,57 +102,70 @@ def make_store(project, tags: bool = True, xrefs: bool = True):
                 })
                 store.replace_passages(doc_id, passages)
             alpha = out["alpha"]
-            store.db.execute(
-                "INSERT INTO passage_redirects (old_id, doc_id, new_id, method, score, old_text, old_page, created_at) "
-                "VALUES (?,?,?,?,?,?,?,?)",
-                ("alpha-oldmovedxxxx", "alpha", alpha[1].id, "fuzzy", 0.93, alpha[1].text, 1, "2026-01-01"))
-            store.db.execute(
-                "INSERT INTO passage_redirects (old_id, doc_id, new_id, method, score, old_text, old_page, created_at) "
-                "VALUES (?,?,?,?,?,?,?,?)",
-                (old[2].id, "alpha", None, "orphan", None, ALPHA_OLD_EXTRA, 1, "2026-01-01"))
+            store.save_redirect(Redirect("alpha-oldmovedxxxx", "alpha", alpha[1].id, "fuzzy", 0.93, alpha[1].text,
+                                         1, "2026-01-01"))
+            store.save_redirect(Redirect(old[2].id, "alpha", None, "orphan", None, ALPHA_OLD_EXTRA, 1, "2026-01-01"))
             if tags:
-                import json
-
-                from scrutiny.tagging import ensure_schema
-
-                ensure_schema(store)
-                t = alpha[1].text
-                s = t.index("21,000 new posts")
-                store.db.execute(
-                    "INSERT INTO nlp_claims (id, passage_id, doc_id, page, start, end, text, kinds, details, confidence, source) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (f"{alpha[1].id}@0", alpha[1].id, "alpha", 1, 0, len(t), t, json.dumps(["commitment", "statistic"]),
-                     json.dumps({"statistic": {"confidence": 0.9, "source": "rule"},
-                                 "commitment": {"confidence": 0.7, "source": "model"}}), 0.9, "rule"))
-                t = alpha[6].text
-                s = t.index("The Northfield Trust")
-                store.db.execute(
-                    "INSERT INTO nlp_mentions (passage_id, start, end, text, kind, source, confidence, curated_id, stakeholder_id) "
-                    "VALUES (?,?,?,?,?,?,?,?,?)",
-                    (alpha[6].id, s, s + len("The Northfield Trust"), "The Northfield Trust", "ORG", "curated", 1.0,
-                     "northfield", "northfield"))
+                write_tags(store, out, alpha)
             if xrefs:
-                from scrutiny.xref import ensure_schema as xref_schema
-
-                xref_schema(store)
-                ov = out["overview"]
-                store.db.executemany(
-                    "INSERT INTO xref_links (source_kind, source_id, essay_id, target_kind, target_id, method, score, file, line) "
-                    "VALUES (?,?,?,?,?,?,?,?,?)",
-                    [("essay", "overview:L3", "overview", "passage", alpha[4].id, "markup", None, "kb/critique/overview.md", 3),
-                     ("passage", ov[1].id, None, "passage", alpha[4].id, "tfidf", 0.41, None, None)])
-                store.db.executemany(
-                    "INSERT INTO xref_claims (group_id, claim_id, passage_id, doc_id, origin, kind, value, surface, score) "
-                    "VALUES (?,?,?,?,?,?,?,?,?)",
-                    [("new-posts", "new-posts", alpha[1].id, "alpha", "located", None, None, None, None),
-                     ("recovery-rate", "recovery-rate", ov[1].id, "overview", "similar", None, None, None, 0.33)])
-                store.db.execute("INSERT INTO xref_stakeholder_docs VALUES (?,?,?,?,?)",
-                                 ("northfield", "alpha", 1, 1, "nlp_mentions"))
+                write_xrefs(project, store, out, alpha)
     return out
 
 
+def write_tags(store, out, alpha):
+    """What a tagging run leaves (its tables, as scrutiny.tags.write fills them)."""
+    import json
+
+    from scrutiny.tags.schema import ensure_schema
+
+    ensure_schema(store)
+    t = alpha[1].text
+    store.db.execute(
+        "INSERT INTO nlp_claims (id, passage_id, doc_id, page, start, end, text, kinds, details, confidence, source) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (f"{alpha[1].id}@0", alpha[1].id, "alpha", 1, 0, len(t), t, json.dumps(["commitment", "statistic"]),
+         json.dumps({"statistic": {"confidence": 0.9, "source": "rule"},
+                     "commitment": {"confidence": 0.7, "source": "model"}}), 0.9, "rule"))
+    t = alpha[6].text
+    s = t.index("The Northfield Trust")
+    store.db.execute(
+        "INSERT INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, confidence, curated_id, "
+        "stakeholder_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (alpha[6].id, "alpha", s, s + len("The Northfield Trust"), "The Northfield Trust", "ORG", "curated", 1.0,
+         "northfield", "northfield"))
+    store.db.executemany("INSERT INTO nlp_tagged (passage_id, tagger_version, tagged_at) VALUES (?, 'test', 'now')",
+                         [(p.id,) for ps in out.values() for p in ps])
+    store.db.execute("INSERT INTO nlp_state (key, value) VALUES ('last_run', ?)",
+                     (json.dumps({"model": "test", "rules_only": False, "tagger_version": "test", "at": "now"}),))
+
+
+def write_xrefs(project, store, out, alpha):
+    """What building the cross-references leaves (its tables, as scrutiny.xref.build fills them)."""
+    from scrutiny.xref.schema import ensure_schema
+
+    ensure_schema(store)
+    ov = out["overview"]
+    store.db.executemany(
+        "INSERT INTO xref_links (source_kind, source_id, essay_id, target_kind, target_id, method, score, file, line, "
+        "source_doc, target_doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [("essay", "overview:L3", "overview", "passage", alpha[4].id, "markup", None, "kb/critique/overview.md", 3,
+          None, "alpha"),
+         ("passage", ov[1].id, None, "passage", alpha[4].id, "tfidf", 0.41, None, None, "overview", "alpha")])
+    store.db.executemany(
+        "INSERT INTO xref_claims (group_id, claim_id, passage_id, doc_id, origin, kind, value, surface, score) "
+        "VALUES (?,?,?,?,?,?,?,?,?)",
+        [("new-posts", "new-posts", alpha[1].id, "alpha", "located", None, None, None, None),
+         ("recovery-rate", "recovery-rate", ov[1].id, "overview", "similar", None, None, None, 0.33)])
+    store.db.execute("INSERT INTO xref_stakeholder_docs VALUES (?,?,?,?,?)",
+                     ("northfield", "alpha", 1, 1, "nlp_mentions"))
+    from scrutiny.xref import INPUTS_KEY, inputs_fingerprint
+
+    store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store))   # built, and current
+
+
 def make_kb(passages=None):
-    """A small knowledge base as plain data (the shape scrutiny.kb's to_dict gives)."""
+    """A small knowledge base: the view the site reads (scrutiny.kb.view.Curated), with
+    a conflict of interest given (not derived)."""
     alpha_pid = passages["alpha"][4].id if passages else None
     stakeholders = {
         "ann-example": {"id": "ann-example", "name": "Ann Example", "kind": "person",
@@ -199,13 +210,13 @@ def make_kb(passages=None):
     ]
     claims = [
         {"id": "new-posts", "statement": "The plan creates 21,000 new posts.", "kinds": ["statistic", "commitment"],
-         "status": "contested", "documents": [{"doc": "alpha", "locate": {"search": "21,000 new posts", "passages": []}},
-                                             {"doc": "beta", "locate": {"search": "new posts", "passages": []}}],
+         "status": "contested", "documents": [{"doc": "alpha", "search": "21,000 new posts", "passages": []},
+                                             {"doc": "beta", "search": "new posts", "passages": []}],
          "critique": "Most of the posts are associate roles; see [[stakeholder:northfield]] and [[doc:alpha]].",
          "evidence": [{"statement": "The census counts posts, not people.", "sources": [{"source": "census", "locator": "table 2"}]}],
          "sources": [{"source": "census"}]},
         {"id": "recovery-rate", "statement": "Half of patients recover.", "kinds": ["statistic"], "status": "unsupported",
-         "documents": [{"doc": "alpha", "locate": {"search": "recovery rate", "passages": []}}],
+         "documents": [{"doc": "alpha", "search": "recovery rate", "passages": []}],
          "critique": "Counts only completers.", "evidence": [], "sources": [{"source": "census"}]},
     ]
     sources = {"census": {"id": "census", "type": "report", "title": "Annual workforce census",
@@ -218,14 +229,18 @@ def make_kb(passages=None):
                         f"See [[passage:{alpha_pid}|the recovery passage]] in [[doc:alpha]] and an unknown "
                         "[[passage:nowhere-xxxx|missing passage]].\n\n<script>window.__xss = 9</script>\n\n"
                         "[bad link](javascript:alert(1))\n"),
-               "refs": [{"type": "claim", "id": "new-posts"}, {"type": "stakeholder", "id": "ann-example"},
-                        {"type": "stakeholder", "id": "northfield"}, {"type": "doc", "id": "alpha"}]}]
+               "refs": [{"type": "claim", "id": "new-posts", "label": None, "line": 3},
+                        {"type": "stakeholder", "id": "ann-example", "label": None, "line": 3},
+                        {"type": "stakeholder", "id": "northfield", "label": None, "line": 3},
+                        {"type": "doc", "id": "alpha", "label": None, "line": 3}]}]
     conflicts = [{"document": "alpha", "stakeholder": "ann-example",
                   "via": ["ann-chairs-taskforce", "taskforce-authored-alpha", "ann-leads-northfield",
                           "northfield-provides-programme"],
                   "explanation": "The chair of the taskforce that wrote the plan leads a charity that provides the programme it recommends."}]
-    return SimpleNamespace(stakeholders=stakeholders, ties=ties, claims=claims, sources=sources,
-                           essays=essays, conflicts=conflicts)
+    from scrutiny.kb.view import Curated
+
+    return Curated.from_data({"stakeholders": list(stakeholders.values()), "ties": ties, "claims": claims,
+                              "sources": sources, "essays": essays, "documents": {}, "conflicts": conflicts})
 
 
 def build(project, out=None, **kw):
@@ -233,5 +248,5 @@ def build(project, out=None, **kw):
 
     passages = make_store(project)
     kb = make_kb(passages)
-    stats = build_site(project, out, kb=kb, **kw)
+    stats = build_site(project, out, curated=kb, **kw)
     return stats, passages, kb

@@ -32,3 +32,32 @@ def shared_tagger(names=(), model=None):
     if k not in _TAGGERS:
         _TAGGERS[k] = build_tagger(model, names=list(names), warn=False)
     return _TAGGERS[k]
+
+
+def write_tags(store, *, claims=(), mentions=(), ties=()):
+    """Rows as a tagging run leaves them, without running the tagger (for tests of the
+    readers): ``claims`` as nlp_claims tuples (id, passage_id, doc_id, page, start, end,
+    text, kinds JSON, details JSON, confidence, source); ``mentions`` as (passage_id,
+    doc_id, start, end, text, kind, source, confidence, curated_id, stakeholder_id);
+    ``ties`` as nlp_tie_candidates tuples in column order (subject_id, object_id,
+    tie_id last). Every passage of the store is marked tagged."""
+    import json
+
+    from scrutiny.tags.schema import ensure_schema
+
+    ensure_schema(store)
+    with store.transaction():
+        store.db.executemany(
+            "INSERT INTO nlp_claims (id, passage_id, doc_id, page, start, end, text, kinds, details, confidence, "
+            "source) VALUES (?,?,?,?,?,?,?,?,?,?,?)", claims)
+        store.db.executemany(
+            "INSERT INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, confidence, curated_id, "
+            "stakeholder_id) VALUES (?,?,?,?,?,?,?,?,?,?)", mentions)
+        store.db.executemany(
+            "INSERT INTO nlp_tie_candidates (passage_id, sent_start, sent_end, relation, role, confidence, pattern, "
+            "subject_start, subject_end, subject_text, subject_kind, object_start, object_end, object_text, "
+            "object_kind, subject_id, object_id, tie_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", ties)
+        store.db.executemany("INSERT OR REPLACE INTO nlp_tagged (passage_id, tagger_version, tagged_at) "
+                             "VALUES (?, 'test', 'now')", [(pid,) for pid in store.passage_ids()])
+        store.db.execute("INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('last_run', ?)",
+                         (json.dumps({"model": "test", "rules_only": False, "tagger_version": "test", "at": "now"}),))

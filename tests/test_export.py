@@ -9,6 +9,7 @@ import sqlite3
 
 import pytest
 from helpers_cite import add_document, check_csl_json, plan_store, write_kb
+from helpers_tagging import write_tags
 
 from scrutiny.export import export
 from scrutiny.readers.base import PARAGRAPH
@@ -47,7 +48,6 @@ ANNO_CONTEXT = {"@context": {
 
 @pytest.fixture
 def corpus(project):
-    from scrutiny.tagging import NLP_MIGRATIONS
     from scrutiny.xref import build_xrefs
 
     store, plan = plan_store(project)
@@ -55,28 +55,20 @@ def corpus(project):
     add_document(store, {"id": "review", "title": "A Synthetic Review", "kind": "policy", "source": "r.pdf",
                          "pages": 1},
                  [(PARAGRAPH, 1, "The Example Therapy Taskforce promised 21k new staff for the region's clinics.")])
-    store.ensure_schema("nlp", NLP_MIGRATIONS)
     recruit = next(p for p in plan if "21,000" in p.text)
     sentence_end = len(recruit.text)
-    with store.transaction():
-        store.db.execute(
-            "INSERT INTO nlp_claims VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (f"{recruit.id}@0", recruit.id, "plan", 2, 0, sentence_end, recruit.text[:sentence_end],
-             json.dumps(["commitment", "statistic"]), "{}", 0.9, "rule"))
-        start = recruit.text.index("11,000")
-        store.db.execute(
-            "INSERT INTO nlp_mentions VALUES (?,?,?,?,?,?,?,?,?)",
-            (recruit.id, start, start + 6, "11,000", "organisation", "model", 0.5, None, None))
-        review = store.passages("review")[0]
-        s = review.text.index("Example Therapy Taskforce")
-        store.db.execute(
-            "INSERT INTO nlp_mentions VALUES (?,?,?,?,?,?,?,?,?)",
-            (review.id, s, s + 25, "Example Therapy Taskforce", "organisation", "curated", 1.0, "taskforce",
-             "taskforce"))
-        store.db.execute(
-            "INSERT INTO nlp_tie_candidates VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (review.id, 0, len(review.text), "provides", None, 0.6, "test", s, s + 25,
-             "Example Therapy Taskforce", "organisation", 0, 3, "The", "organisation", "taskforce", None, None))
+    start = recruit.text.index("11,000")
+    review = store.passages("review")[0]
+    s = review.text.index("Example Therapy Taskforce")
+    write_tags(
+        store,
+        claims=[(f"{recruit.id}@0", recruit.id, "plan", 2, 0, sentence_end, recruit.text[:sentence_end],
+                 json.dumps(["commitment", "statistic"]), "{}", 0.9, "rule")],
+        mentions=[(recruit.id, "plan", start, start + 6, "11,000", "organisation", "model", 0.5, None, None),
+                  (review.id, "review", s, s + 25, "Example Therapy Taskforce", "organisation", "curated", 1.0,
+                   "taskforce", "taskforce")],
+        ties=[(review.id, 0, len(review.text), "provides", None, 0.6, "test", s, s + 25,
+               "Example Therapy Taskforce", "organisation", 0, 3, "The", "organisation", "taskforce", None, None)])
     build_xrefs(project, store)
     store.close()
     return plan
@@ -215,7 +207,6 @@ def test_sentence_pages_come_from_the_passage_page_breaks(project):
     from scrutiny.passages import make_passages
     from scrutiny.readers.base import Block
     from scrutiny.store import Store
-    from scrutiny.tagging import NLP_MIGRATIONS
 
     first = "The fund opened to every district in the spring."
     second = "Its budget doubled in the following year to reach most clinics."
@@ -226,16 +217,12 @@ def test_sentence_pages_come_from_the_passage_page_breaks(project):
             store.upsert_document({"id": "paged", "title": "Paged", "kind": "policy", "source": "paged.pdf",
                                    "pages": 9, "passages": 1})
             store.replace_passages("paged", [p])
-        store.ensure_schema("nlp", NLP_MIGRATIONS)
         start = text.index(second)
-        with store.transaction():
-            for s, e in ((0, len(first)), (start, len(text)), (0, len(text))):
-                store.db.execute("INSERT INTO nlp_claims VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                                 (f"{p.id}@{s}:{e}", p.id, "paged", 7, s, e, text[s:e],
-                                  json.dumps(["statistic"]), "{}", 0.9, "rule"))
-            store.db.execute("INSERT INTO nlp_mentions VALUES (?,?,?,?,?,?,?,?,?)",
-                             (p.id, start, start + 10, text[start:start + 10], "organisation", "model", 0.5,
-                              None, None))
+        write_tags(store,
+                   claims=[(f"{p.id}@{s}:{e}", p.id, "paged", 7, s, e, text[s:e], json.dumps(["statistic"]), "{}",
+                            0.9, "rule") for s, e in ((0, len(first)), (start, len(text)), (0, len(text)))],
+                   mentions=[(p.id, "paged", start, start + 10, text[start:start + 10], "organisation", "model",
+                              0.5, None, None)])
     rows = {r["text"]: r for r in csv.DictReader(io.StringIO(export(project, "csv", table="tagged_claims")))}
     assert (rows[first]["page"], rows[first]["page_end"]) == ("7", "7")
     assert (rows[second]["page"], rows[second]["page_end"]) == ("8", "8")

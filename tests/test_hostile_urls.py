@@ -105,13 +105,13 @@ def test_the_site_never_renders_another_scheme_as_a_link(project):
     text = text.replace('base_url = ""', 'base_url = "javascript:alert(0)"')
     project.manifest_path.write_text(text, encoding="utf-8")
     kb = make_kb(passages)
-    kb.stakeholders["northfield"]["url"] = "javascript:alert('stakeholder')"
-    kb.stakeholders["taskforce"]["url"] = "https://example.org/taskforce"
-    kb.stakeholders["ann-example"]["description"] += " [x](vbscript:msgbox(1)) <javascript:alert(2)> ![i](data:x)"
+    kb.stakeholders["northfield"].url = "javascript:alert('stakeholder')"
+    kb.stakeholders["taskforce"].url = "https://example.org/taskforce"
+    kb.stakeholders["ann-example"].description += " [x](vbscript:msgbox(1)) <javascript:alert(2)> ![i](data:x)"
     kb.sources["census"]["URL"] = "data:text/html,<script>alert('csl')</script>"
-    kb.claims[0]["critique"] += " [click](javascript:alert('critique')) [ok](mailto:a@example.org)"
-    kb.essays[0]["body"] += "\n[one](JAVASCRIPT:alert(3)) [two](file:///etc/passwd) [fine](https://example.org/essay)\n"
-    stats = build_site(project, kb=kb)
+    kb.claims[0].critique += " [click](javascript:alert('critique')) [ok](mailto:a@example.org)"
+    kb.essays[0].body += "\n[one](JAVASCRIPT:alert(3)) [two](file:///etc/passwd) [fine](https://example.org/essay)\n"
+    stats = build_site(project, curated=kb)
     seen, bad = 0, []
     for page in project.site_dir.rglob("*.html"):
         parser = _Links()
@@ -138,7 +138,7 @@ def test_serve_sends_the_pages_csp_and_the_site_ships_headers(project):
     from scrutiny.site.headers import CSP, HEADERS
 
     make_store(project)
-    build_site(project, kb=make_kb())
+    build_site(project, curated=make_kb())
     page = (project.site_dir / "index.html").read_text(encoding="utf-8")
     meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
     assert meta == CSP   # base.html and the header never drift apart

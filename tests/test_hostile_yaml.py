@@ -87,7 +87,7 @@ def test_kb_check_refuses_an_oversized_file(tmp_path):
 
 
 def test_review_decisions_bomb_is_a_clear_error(tmp_path):
-    from scrutiny.nlp.review import ReviewError, load_decisions
+    from scrutiny.tags.review import ReviewError, load_decisions
     from scrutiny.project import Project
 
     root = write_project(tmp_path / "p")

@@ -84,11 +84,12 @@ def test_curated_acronym_keeps_its_id(tagger):
 
 
 def test_resolver_joins_aliases_acronyms_and_people():
-    from scrutiny.nlp.kb_adapter import Curated
-    from scrutiny.nlp.resolve import Resolver
+    from scrutiny.kb.model import KnowledgeBase, Stakeholder
+    from scrutiny.kb.view import Curated
+    from scrutiny.tags.resolve import Resolver
 
-    curated = Curated(stakeholders={"mindful": {"id": "mindful", "name": "Mindful", "kind": "organisation",
-                                                "aliases": ["MINDFUL"]}})
+    curated = Curated(kb=KnowledgeBase(stakeholders={
+        "mindful": Stakeholder("mindful", "Mindful", "organisation", aliases=["MINDFUL"])}))
     mentions = [
         {"rowid": 1, "text": "Mindful's", "kind": "person", "confidence": 0.6, "curated_id": None, "doc_id": "a"},
         {"rowid": 2, "text": "Department for Rural Affairs", "kind": "organisation", "confidence": 0.8, "curated_id": None, "doc_id": "a"},

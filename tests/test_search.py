@@ -5,7 +5,7 @@ import pytest
 from scrutiny.errors import ScrutinyError
 from scrutiny.index import build_index
 from scrutiny.passages import Passage
-from scrutiny.tagging import PassageTags
+from scrutiny.tags.queries import PassageTags
 from scrutiny.search import SearchFilters, search
 
 

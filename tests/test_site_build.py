@@ -250,12 +250,12 @@ def tree(d: Path) -> dict[str, bytes]:
 def test_two_builds_are_byte_identical_and_a_rebuild_writes_nothing(built, tmp_path):
     project, first, passages, kb = built
     other = tmp_path / "other"
-    stats = build_site(project, other, kb=kb)
+    stats = build_site(project, other, curated=kb)
     assert stats.pages_written == first.pages_written
     a, b = tree(project.site_dir), tree(other)
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
-    again = build_site(project, other, kb=kb)
+    again = build_site(project, other, curated=kb)
     assert again.pages_written == 0 and again.pages_rendered == 0
     assert again.pages_unchanged == again.pages == stats.pages
     assert again.search_records is None          # the search index was not even rebuilt
@@ -271,7 +271,7 @@ def test_a_change_rerenders_only_what_it_touches_and_removes_stale_pages(tmp_pat
     stats, passages, kb = build(project)
     with Store(project.store_path) as store, store.transaction():
         store.delete_document("evil")
-    again = build_site(project, kb=kb)
+    again = build_site(project, curated=kb)
     assert not (project.site_dir / "doc/evil/index.html").exists() or "not in this build" in read(project, "doc/evil/index.html")
     assert not any((project.site_dir / "p").glob("evil-*"))
     assert again.files_removed >= 2
@@ -400,10 +400,10 @@ def test_a_rebuild_restores_files_deleted_from_the_site(built, tmp_path):
 
     project, _, passages, kb = built
     out = tmp_path / "copy"
-    build_site(project, out, kb=kb)
+    build_site(project, out, curated=kb)
     shutil.rmtree(out / "p")
     (out / "search" / "meta.json").unlink()
-    again = build_site(project, out, kb=kb)
+    again = build_site(project, out, curated=kb)
     assert again.pages_written >= len([p for ps in passages.values() for p in ps]) + 1
     assert (out / "search" / "meta.json").is_file()
     assert check_site(out)[0] == []
@@ -416,7 +416,7 @@ def test_a_changed_tag_table_layout_degrades_to_no_highlights(project):
     with Store(project.store_path) as store, store.transaction():
         store.db.execute("CREATE TABLE nlp_claims (something_else TEXT)")
         store.db.execute("CREATE TABLE xref_links (other TEXT)")
-    stats = build_site(project, kb=make_kb())
+    stats = build_site(project, curated=make_kb())
     html = read(project, "doc/alpha/index.html")
     assert 'class="psg ' in html and "<mark class=\"claim" not in html
     assert check_site(project.site_dir)[0] == []
@@ -449,28 +449,26 @@ def test_builds_in_two_processes_with_different_hash_seeds_are_identical(tmp_pat
 
 
 def test_ties_the_tagger_suggests_are_shown_apart_from_curated_ones(project, monkeypatch):
-    import scrutiny.tagging as tagging
-    from scrutiny.store import Store
+    from scrutiny.tags import queries
+    from scrutiny.tags.queries import TieEvidence, TieListing
 
-    passages = make_store(project)
-    with Store(project.store_path) as store, store.transaction():
-        tagging.ensure_schema(store)   # nlp_tie_candidates exists: the site asks list_ties
+    passages = make_store(project)   # a tagged store: the site asks list_ties
     evidence = passages["alpha"][6]
 
     def fake_list_ties(project_, store, curated, **kw):
         assert "northfield" in curated.stakeholders and curated.ties
         return [
-            {"id": "tie-x", "subject": "northfield", "subject_name": "Northfield Trust", "relation": "funded",
-             "object": "taskforce", "object_name": "Example Taskforce", "role": None, "status": "suggested",
-             "confidence": 0.81, "evidence": [{"passage_id": evidence.id, "quote": evidence.text, "doc_id": "alpha",
-                                               "page": 2, "how": "pattern"}], "sources": []},
-            {"id": "tie-r", "subject": "northfield", "subject_name": "Northfield Trust", "relation": "funded",
-             "object": "ann-example", "object_name": "Ann Example", "role": None, "status": "rejected",
-             "confidence": 0.5, "evidence": [], "sources": []},
+            TieListing(id="tie-x", subject="northfield", subject_name="Northfield Trust", relation="funded",
+                       object="taskforce", object_name="Example Taskforce", role=None, status="suggested",
+                       confidence=0.81, evidence=[TieEvidence(evidence.id, evidence.text, "alpha", 2, "pattern")],
+                       sources=[]),
+            TieListing(id="tie-r", subject="northfield", subject_name="Northfield Trust", relation="funded",
+                       object="ann-example", object_name="Ann Example", role=None, status="rejected",
+                       confidence=0.5, evidence=[], sources=[]),
         ]
 
-    monkeypatch.setattr(tagging, "list_ties", fake_list_ties)
-    build_site(project, kb=make_kb(passages))
+    monkeypatch.setattr(queries, "list_ties", fake_list_ties)
+    build_site(project, curated=make_kb(passages))
     html = read(project, "stakeholders/northfield/index.html")
     section = html.split("Ties the tagger found in the documents")[1].split("</section>")[0]
     assert "funded" in section and 'href="../../stakeholders/taskforce/"' in section

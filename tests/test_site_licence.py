@@ -5,7 +5,6 @@ and their permalinks still resolve."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 import pytest
 
@@ -57,7 +56,9 @@ def site(tmp_path_factory):
     from scrutiny.passages import make_passages
     from scrutiny.project import Project
     from scrutiny.store import Store
-    from scrutiny.xref import ensure_schema as xref_schema
+    from scrutiny.kb.view import Curated
+    from scrutiny.xref import INPUTS_KEY
+    from scrutiny.xref.schema import ensure_schema as xref_schema
 
     root = tmp_path_factory.mktemp("licence") / "proj"
     init_project(root)
@@ -75,24 +76,25 @@ def site(tmp_path_factory):
             xref_schema(store)
             c, o = ps["closed"], ps["open"]
             store.db.executemany(
-                "INSERT INTO xref_links (source_kind, source_id, essay_id, target_kind, target_id, method, score, file, line) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                [("passage", c[4].id, None, "passage", o[1].id, "markup", None, None, None),
-                 ("passage", c[6].id, None, "passage", o[2].id, "tfidf", 0.5, None, None)])
-    kb = SimpleNamespace(
-        stakeholders={"foundation": {"id": "foundation", "name": "Example Foundation", "kind": "organisation"},
-                      "census": {"id": "census", "name": "Wombat census", "kind": "programme"}},
-        ties=[{"id": "foundation-funds-census", "subject": "foundation", "relation": "funded", "object": "census",
-               "sources": [], "passages": [c[3].id]}],
-        claims=[{"id": "burrows", "statement": "The census counts animals.", "kinds": ["statistic"], "status": "contested",
-                 "documents": [{"doc": "closed", "locate": {"search": None, "passages": [c[1].id]}}],
-                 "critique": "It counts burrows.", "evidence": [], "sources": []}],
-        sources={},
-        essays=[{"id": "note", "path": "kb/critique/note.md", "title": "A note", "doc_id": None,
-                 "body": f"# A note\n\nSee [[passage:{c[2].id}|the echidna passage]].\n",
-                 "refs": [{"type": "passage", "id": c[2].id}]}],
-        conflicts=[])
-    stats = build_site(project, kb=kb)
+                "INSERT INTO xref_links (source_kind, source_id, essay_id, target_kind, target_id, method, score, file, "
+                "line, source_doc, target_doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [("passage", c[4].id, None, "passage", o[1].id, "markup", None, None, None, "closed", "open"),
+                 ("passage", c[6].id, None, "passage", o[2].id, "tfidf", 0.5, None, None, "closed", "open")])
+            store.set_meta(INPUTS_KEY, "built by the test")
+    kb = Curated.from_data({
+        "stakeholders": [{"id": "foundation", "name": "Example Foundation", "kind": "organisation"},
+                         {"id": "census", "name": "Wombat census", "kind": "programme"}],
+        "ties": [{"id": "foundation-funds-census", "subject": "foundation", "relation": "funded", "object": "census",
+                  "sources": [], "passages": [c[3].id]}],
+        "claims": [{"id": "burrows", "statement": "The census counts animals.", "kinds": ["statistic"],
+                    "status": "contested", "documents": [{"doc": "closed", "search": None, "passages": [c[1].id]}],
+                    "critique": "It counts burrows.", "evidence": [], "sources": []}],
+        "sources": {},
+        "essays": [{"id": "note", "path": "kb/critique/note.md", "title": "A note", "doc_id": None,
+                    "body": f"# A note\n\nSee [[passage:{c[2].id}|the echidna passage]].\n",
+                    "refs": [{"type": "passage", "id": c[2].id, "label": None, "line": 3}]}],
+        "documents": {}, "conflicts": []})
+    stats = build_site(project, curated=kb)
     return project, stats, ps
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from scrutiny.kb.model import Stakeholder, Tie
 from scrutiny.site.netmap import _overlap, collisions, layout
 
 LABELS = {"position": "holds a position in", "member_of": "is a member of", "authored": "authored",
@@ -20,26 +21,26 @@ def dense():
              "The Future of Example Work", "The Example Work Green Paper", "Fictional Welfare Programme",
              "Made-up Health Service", "Invented Employment Scheme", "Hypothetical Taskforce",
              "Review Panel of Examples"]
-    st = {f"n{i}": {"name": n, "kind": ("document" if "Paper" in n or "Future" in n else
-                                         "programme" if "Programme" in n or "Scheme" in n else "organisation")}
+    st = {f"n{i}": Stakeholder(f"n{i}", n, "document" if "Paper" in n or "Future" in n else
+                               "programme" if "Programme" in n or "Scheme" in n else "organisation")
           for i, n in enumerate(names)}
     pairs = [(0, 1, "commissioned"), (0, 4, "commissioned"), (0, 5, "authored"), (0, 6, "authored"),
              (1, 5, "authored"), (1, 6, "authored"), (2, 4, "provides"), (2, 7, "part_of"), (3, 7, "commissioned"),
              (4, 7, "part_of"), (8, 9, "provides"), (9, 7, "part_of"), (3, 5, "authored"), (10, 0, "member_of"),
              (10, 1, "member_of"), (2, 0, "part_of"), (3, 4, "commissioned")]
     for i in range(6):
-        st[f"p{i}"] = {"name": f"Panel member organisation {i}", "kind": "organisation"}
+        st[f"p{i}"] = Stakeholder(f"p{i}", f"Panel member organisation {i}", "organisation")
         pairs.append((f"p{i}", 11, "member_of"))
     for i in range(4):
-        st[f"s{i}a"] = {"name": f"Small group {i} lead", "kind": "person"}
-        st[f"s{i}b"] = {"name": f"Small group {i} report with a long title", "kind": "document"}
+        st[f"s{i}a"] = Stakeholder(f"s{i}a", f"Small group {i} lead", "person")
+        st[f"s{i}b"] = Stakeholder(f"s{i}b", f"Small group {i} report with a long title", "document")
         pairs.append((f"s{i}a", f"s{i}b", "authored"))
     ties = []
     for k, (a, b, rel) in enumerate(pairs):
         a = a if isinstance(a, str) else f"n{a}"
         b = b if isinstance(b, str) else f"n{b}"
-        ties.append({"id": f"t{k:02d}", "subject": a, "object": b, "relation": rel})
-    ties.append({"id": "t99", "subject": "n0", "object": "n1", "relation": "position", "role": "adviser"})
+        ties.append(Tie(id=f"t{k:02d}", subject=a, object=b, relation=rel))
+    ties.append(Tie(id="t99", subject="n0", object="n1", relation="position", role="adviser"))
     return st, ties
 
 

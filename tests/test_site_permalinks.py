@@ -47,16 +47,16 @@ def site(tmp_path_factory):
             _redirect(store, "alpha-oldsplitxxxx", alpha[5].id, "split", texts["split"])
             _redirect(store, "alpha-oldstalexxxx", alpha[1].id, "exact", texts["stale"])
     project.passages = passages
-    stats = build_site(project, kb=_kb(project))
+    stats = build_site(project, curated=_kb(project))
     return project, stats, passages, texts
 
 
 def _kb(project):
     kb = make_kb(project.passages)
     # evidence reached through old ids: a tie, an essay reference and a claim's located passage
-    kb.ties[3]["passages"] = ["alpha-oldsplitxxxx"]
-    kb.claims[1]["documents"][0]["passages"] = ["alpha-oldmergedxxx"]
-    kb.essays[0]["body"] += "\nSee also [[passage:alpha-oldsplitxxxx|the split passage]].\n"
+    kb.ties[3].passages = ["alpha-oldsplitxxxx"]
+    kb.claims[1].documents[0].passages = ["alpha-oldmergedxxx"]
+    kb.essays[0].body += "\nSee also [[passage:alpha-oldsplitxxxx|the split passage]].\n"
     return kb
 
 
@@ -108,7 +108,7 @@ def test_text_no_longer_there_needs_review(site):
 
 def test_the_note_is_in_the_report_of_a_rebuild_with_no_change(site):
     project, _, _, _ = site
-    stats = build_site(project, kb=_kb(project))
+    stats = build_site(project, curated=_kb(project))
     assert stats.pages_written == 0
     assert all(isinstance(n, str) for n in stats.notes)
     assert any("alpha-oldstalexxxx" in n and "need review" in n for n in stats.notes)

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from scrutiny.store import Store
-from scrutiny.tagging import passage_facets, tag_store
+from scrutiny.tags.queries import passage_facets
+from scrutiny.tags.write import tag_store
 
 from helpers_tagging import add_document, shared_tagger
 
@@ -81,7 +82,8 @@ def test_tagging_module_does_not_import_spacy_at_import_time():
     import subprocess
     import sys
 
-    code = "import sys, scrutiny.tagging; print(json.dumps(['spacy' in sys.modules, 'sklearn' in sys.modules]))"
+    code = ("import sys, scrutiny.tags.write, scrutiny.tags.queries; "
+            "print(json.dumps(['spacy' in sys.modules, 'sklearn' in sys.modules]))")
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [False, False]
 
@@ -124,20 +126,44 @@ def test_defined_acronyms_are_mentions_throughout_the_document(project, store):
 
 
 def test_curated_claims_are_folded_into_the_claims_list(project, store):
-    from scrutiny.nlp.kb_adapter import Curated
-    from scrutiny.tagging import list_claims
+    from scrutiny.kb.model import Claim, ClaimDocument, KnowledgeBase
+    from scrutiny.kb.view import Curated
+    from scrutiny.tags.queries import list_claims
 
     with store.transaction():
         ids = add_document(store, "harbour", TEXTS)
     tag_store(project, store, tagger=shared_tagger())
-    curated = Curated(claims=[{"id": "cafes-pledge", "kinds": ["commitment"],
-                               "documents": [{"doc": "harbour", "search": "crisis cafes", "passages": [ids[3]]}]},
-                              {"id": "board-met", "kinds": ["statistic"],
-                               "documents": [{"doc": "harbour", "search": "board town hall", "passages": [ids[2]]}]}])
-    rows = {r["passage_id"]: r for r in list_claims(store, curated=curated)}
-    assert rows[ids[3]]["source"] == "curated" and rows[ids[3]]["claim_ids"] == ["cafes-pledge"]
-    assert rows[ids[3]]["details"]["commitment"] == {"confidence": 1.0, "source": "curated"}
+    curated = Curated(kb=KnowledgeBase(claims=[
+        Claim("cafes-pledge", "Cafes open.", ["commitment"], "contested",
+              [ClaimDocument("harbour", "crisis cafes", [ids[3]])]),
+        Claim("board-met", "The board met.", ["statistic"], "contested",
+              [ClaimDocument("harbour", "board town hall", [ids[2]])]),
+        # located by the cross-references only (the caller passes what they found)
+        Claim("trust-figures", "The trust should publish.", ["recommendation"], "contested",
+              [ClaimDocument("harbour", "publish figures")]),
+    ]))
+    rows = {r.passage_id: r for r in list_claims(store, curated=curated, located={"trust-figures": [ids[1]]})}
+    assert rows[ids[3]].source == "curated" and rows[ids[3]].claim_ids == ["cafes-pledge"]
+    assert rows[ids[3]].details["commitment"] == {"confidence": 1.0, "source": "curated"}
     # A located passage the tagger found no claim in: its best sentence, as it stands.
-    assert rows[ids[2]]["text"] == TEXTS[2] and rows[ids[2]]["kinds"] == ["statistic"]
-    assert [r["passage_id"] for r in list_claims(store, kind="statistic", curated=curated)].count(ids[2]) == 1
-    assert rows[ids[0]]["source"] in ("rule", "model")  # untouched
+    assert rows[ids[2]].text == TEXTS[2] and rows[ids[2]].kinds == ["statistic"]
+    assert [r.passage_id for r in list_claims(store, kind="statistic", curated=curated)].count(ids[2]) == 1
+    assert rows[ids[0]].source in ("rule", "model")  # untouched
+    assert rows[ids[1]].claim_ids == ["trust-figures"]
+    assert "trust-figures" not in {c for r in list_claims(store, curated=curated) for c in r.claim_ids}
+
+
+def test_an_untagged_store_is_an_explicit_state(project, store):
+    from scrutiny.tags import queries
+
+    with store.transaction():
+        add_document(store, "harbour", TEXTS)
+    assert queries.last_run(store) is None and queries.tag_counts(store) is None
+    assert queries.untagged_passages(store) == len(TEXTS)
+    assert queries.passage_facets(store) == {}     # the search index is built before tagging too
+    with pytest.raises(queries.NotTagged, match="not tagged yet: run `scrutiny tag`"):
+        queries.claim_spans(store, "harbour")
+    tag_store(project, store, tagger=shared_tagger())
+    run = queries.last_run(store)
+    assert run is not None and run.tagger_version and queries.untagged_passages(store) == 0
+    assert queries.claim_spans(store, "harbour")

@@ -55,9 +55,9 @@ KB_SOURCES = '[{"id": "test-source", "type": "report", "title": "An invented sou
 @pytest.fixture
 def tagged(project, cli_runner, monkeypatch):
     """A project with one ingested synthetic document, tagged with the shared tagger."""
-    from scrutiny.nlp.kb_adapter import load_curated
+    from scrutiny.kb.view import load_curated
     from scrutiny.store import Store
-    from scrutiny.tagging import tag_store
+    from scrutiny.tags.write import tag_store
 
     def tag(with_kb: bool = False):
         if with_kb:
@@ -182,6 +182,28 @@ def test_unknown_document_is_a_clear_error(project, cli_runner, tagged):
     assert result.exit_code == 1 and "no document 'nope'" in result.output
 
 
+def test_listings_say_when_nothing_is_tagged(project, cli_runner):
+    """An ingested, untagged store: the listings say so instead of looking empty."""
+    from scrutiny.store import Store
+
+    (project.kb_dir / "stakeholders.yaml").write_text(KB_STAKEHOLDERS)
+    (project.kb_dir / "ties.yaml").write_text(KB_TIES)
+    (project.kb_dir / "sources.json").write_text(KB_SOURCES)
+    store = Store(project.store_path)
+    with store.transaction():
+        add_document(store, "harbour", TEXTS, title="Harbour report")
+    store.close()
+    result = cli_runner("claims", root=project.root)
+    assert result.exit_code == 0 and "not tagged yet: run `scrutiny tag`" in result.output
+    result = cli_runner("claims", "--json", root=project.root)
+    assert json.loads(result.stdout) == [] and "not tagged yet" in result.stderr
+    result = cli_runner("stakeholders", root=project.root)
+    assert "not tagged yet" in result.output and "Maria Okafor" in result.output   # the curated ones
+    ties = cli_json(cli_runner, project, "ties")
+    assert {t["id"] for t in ties} == {"okafor-ceo-harbour", "okafor-member-coastal"}
+    assert all(t["status"] == "curated" for t in ties)
+
+
 def test_tag_command_without_store(project, cli_runner):
     result = cli_runner("tag", root=project.root)
     assert result.exit_code == 1 and "scrutiny ingest" in result.output
@@ -198,7 +220,7 @@ def test_tag_command_module_imports_nothing_heavy():
 
 
 def test_decision_matches_by_names_when_ids_change():
-    from scrutiny.nlp.review import match_decision
+    from scrutiny.tags.review import match_decision
 
     d = {"id": "tie-old", "decision": "rejected", "subject_name": "DRA", "relation": "funded",
          "object_name": "Open Doors Review"}

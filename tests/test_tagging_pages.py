@@ -6,7 +6,8 @@ from __future__ import annotations
 from scrutiny.passages import make_passages
 from scrutiny.readers.base import Block
 from scrutiny.store import Store
-from scrutiny.tagging import list_claims, tag_store
+from scrutiny.tags.queries import list_claims
+from scrutiny.tags.write import tag_store
 
 from helpers_tagging import shared_tagger
 
@@ -22,9 +23,9 @@ def test_claim_sentence_after_a_page_break_gets_the_next_page(project):
         store.upsert_document({"id": "repairs", "title": "Repairs report", "kind": "policy"})
         store.replace_passages("repairs", make_passages("repairs", [block]))
     tag_store(project, store, tagger=shared_tagger())
-    claims = {c["text"]: c for c in list_claims(store, doc_id="repairs")}
-    assert claims[FIRST]["page"] == 16
-    assert claims[SECOND]["page"] == 17
+    claims = {c.text: c for c in list_claims(store, doc_id="repairs")}
+    assert claims[FIRST].page == 16
+    assert claims[SECOND].page == 17
     stored = dict(store.db.execute("SELECT text, page FROM nlp_claims").fetchall())
     assert stored[SECOND] == 17
     store.close()

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 from helpers_cite import PLAN_DOC, add_document, blocks, plan_store, write_kb
+from helpers_tagging import write_tags
 
 from scrutiny.passages import make_passages
 
 from scrutiny.readers.base import HEADING, PARAGRAPH
-from scrutiny.xref import (
-    build_xrefs, claim_recurrences, discussed_by, figure_groups, related_passages,
-    stakeholder_documents,
+from scrutiny.xref import build_xrefs
+from scrutiny.xref.queries import (
+    claim_recurrences, discussed_by, figure_groups, links, related_passages, stakeholder_documents,
 )
 
 REVIEW_DOC = {"id": "review", "title": "A Synthetic Workforce Review", "kind": "policy",
@@ -57,11 +58,10 @@ def test_markup_links_come_from_the_essay_with_file_and_line(corpus, project):
     store, plan, essay, values, summary = corpus
     para = _by_start(essay, "The plan promises")
     rows = discussed_by(store, values["essay_passage"], "passage")
-    assert rows and rows[0]["method"] == "markup"
-    assert rows[0]["source_id"] == para.id            # matched to the ingested essay paragraph
-    assert rows[0]["file"] == "kb/critique/plan-essay.md" and rows[0]["line"] == 11
-    assert {r["target_kind"] for r in store.db.execute("SELECT target_kind FROM xref_links "
-                                                       "WHERE method='markup'")} >= {"doc", "claim", "passage"}
+    assert rows and rows[0].method == "markup"
+    assert rows[0].source_id == para.id            # matched to the ingested essay paragraph
+    assert rows[0].file == "kb/critique/plan-essay.md" and rows[0].line == 11
+    assert {x.target_kind for x in links(store) if x.method == "markup"} >= {"doc", "claim", "passage"}
     assert summary.markup == 3
 
 
@@ -69,8 +69,8 @@ def test_tfidf_suggests_the_discussed_policy_passage_only(corpus):
     store, plan, essay, values, summary = corpus
     critique = _by_start(essay, "Paying providers")
     related = related_passages(store, critique.id)
-    assert [r["passage_id"] for r in related] == [_by_start(plan, "Providers will be paid").id]
-    assert related[0]["method"] == "tfidf" and related[0]["score"] >= 0.23
+    assert [r.passage_id for r in related] == [_by_start(plan, "Providers will be paid").id]
+    assert related[0].method == "tfidf" and related[0].score >= 0.23
     unrelated = _by_start(essay, "Our own survey")
     assert related_passages(store, unrelated.id) == []
 
@@ -78,34 +78,31 @@ def test_tfidf_suggests_the_discussed_policy_passage_only(corpus):
 def test_same_claim_across_documents_with_numbers_normalised(corpus):
     store, plan, essay, values, summary = corpus
     rows = claim_recurrences(store, "recruit-staff")
-    located = [r for r in rows if r["origin"] == "located"]
-    assert [r["passage_id"] for r in located] == [values["claim_passage"]]
-    figures = [r for r in rows if r["origin"] == "figure"]
-    assert [(r["doc_id"], r["surface"], r["value"]) for r in figures] == [("review", "21k", 21000.0)]
+    located = [r for r in rows if r.origin == "located"]
+    assert [r.passage_id for r in located] == [values["claim_passage"]]
+    figures = [r for r in rows if r.origin == "figure"]
+    assert [(r.doc_id, r.surface, r.value) for r in figures] == [("review", "21k", 21000.0)]
     # the trees (21,000 too) share no words with the claim: not a recurrence
     trees = _by_start(make_passages("review", blocks(REVIEW_BLOCKS)), "Around")
-    assert trees.id not in {r["passage_id"] for r in rows}
+    assert trees.id not in {r.passage_id for r in rows}
 
 
 def test_stakeholders_to_documents_from_names(corpus):
     store, *_ = corpus
     rows = stakeholder_documents(store, "taskforce")
-    assert [(r["doc_id"], r["mentions"], r["source"]) for r in rows] == [("review", 1, "names")]
+    assert [(r.doc_id, r.mentions, r.source) for r in rows] == [("review", 1, "names")]
 
 
-def test_stakeholders_from_mentions_table_when_present(corpus, project):
+def test_stakeholders_from_the_tags_when_tagged(corpus, project):
     store, plan, *_ = corpus
-    store.db.execute("CREATE TABLE IF NOT EXISTS nlp_mentions (passage_id TEXT, start INT, end INT, text TEXT, "
-                     "kind TEXT, source TEXT, confidence REAL, curated_id TEXT, stakeholder_id TEXT)")
-    store.db.executemany("INSERT INTO nlp_mentions VALUES (?,?,?,?,?,?,?,?,?)", [
-        (plan[1].id, 0, 4, "x", "organisation", "curated", 1.0, "department", None),
-        (plan[1].id, 9, 12, "x", "organisation", "curated", 1.0, "department", None),
-        (plan[2].id, 0, 4, "x", "organisation", "model", 0.8, None, "department"),
+    write_tags(store, mentions=[
+        (plan[1].id, "plan", 0, 4, "x", "organisation", "curated", 1.0, "department", None),
+        (plan[1].id, "plan", 9, 12, "x", "organisation", "curated", 1.0, "department", None),
+        (plan[2].id, "plan", 0, 4, "x", "organisation", "model", 0.8, None, "department"),
     ])
-    store.db.commit()
     build_xrefs(project, store)
     rows = stakeholder_documents(store, "department")
-    assert [(r["doc_id"], r["mentions"], r["passages"], r["source"]) for r in rows] == [
+    assert [(r.doc_id, r.mentions, r.passages, r.source) for r in rows] == [
         ("plan", 3, 2, "nlp_mentions")]
 
 
@@ -120,8 +117,8 @@ def test_uncurated_figure_groups(project):
         add_document(store, {**PLAN_DOC, "id": "e"}, [(PARAGRAPH, 1, "Two thirds of the county's rivers are polluted.")])
         build_xrefs(project, store)
         groups = figure_groups(store)
-        assert len(groups) == 2 and all(g["documents"] == 2 and g["kind"] == "percent" for g in groups)
-        members = sorted(sorted(r["doc_id"] for r in claim_recurrences(store, g["group_id"])) for g in groups)
+        assert len(groups) == 2 and all(g.documents == 2 and g.kind == "percent" for g in groups)
+        members = sorted(sorted(r.doc_id for r in claim_recurrences(store, g.group_id)) for g in groups)
         assert members == [["a", "b"], ["c", "d"]]   # same figure, two different facts; the rivers alone
 
 
@@ -130,8 +127,7 @@ def test_rebuild_replaces_and_verify_sees_stale_links(corpus, project):
 
     store, plan, essay, values, summary = corpus
     assert build_xrefs(project, store).suggested == summary.suggested
-    n = store.db.execute("SELECT count(*) FROM xref_links").fetchone()[0]
-    assert n == summary.markup + summary.suggested
+    assert len(links(store)) == summary.markup + summary.suggested
     # a passage disappears without a rebuild: verify names the stale cross-reference
     target = _by_start(plan, "Providers will be paid")
     with store.transaction():

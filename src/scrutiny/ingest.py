@@ -28,7 +28,7 @@ from scrutiny.readers import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from scrutiny.index import IndexSummary
-    from scrutiny.tagging import TagSummary
+    from scrutiny.tags.write import TagSummary
 
 # Bump when readers or passage-making change in a way that alters passages:
 # every document is then re-read once, and its old ids are re-anchored.
@@ -380,7 +380,7 @@ def rebuild_index(project: Project, store) -> "IndexSummary":
     docs = store.documents()
     labels = {d["id"]: d["short_title"] or d["title"] for d in docs}
     paged = {d["id"] for d in docs if (d["pages"] or 0) > 1}
-    from scrutiny.tagging import passage_facets
+    from scrutiny.tags.queries import passage_facets
 
     facets = passage_facets(store)
     return build_index(project.index_path, labels, store.passages(), facets, paged=paged,
@@ -571,7 +571,7 @@ def _check_kb(project: Project) -> None:
 def _tag(project, store, say, report):
     """Tag new passages. Skipped outright (no spaCy import) when no passage
     changed and nothing that decides the tags changed since the last run."""
-    from scrutiny.tagging import tag_store
+    from scrutiny.tags.write import tag_store
 
     fingerprint = tagging_inputs_fingerprint(project)
     if (store.get_meta("tagged_content_version") == str(store.content_version)
@@ -603,7 +603,7 @@ def tagging_inputs_fingerprint(project: Project) -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=none\0".encode())
     pkg = Path(scrutiny.__file__).parent
-    files = [pkg / "tagging.py", *sorted((pkg / "nlp").rglob("*"))]
+    files = [pkg / "kb" / "view.py", *sorted((pkg / "tags").rglob("*")), *sorted((pkg / "nlp").rglob("*"))]
     if project.kb_dir.is_dir():
         files += sorted(project.kb_dir.rglob("*"))
     for f in files:

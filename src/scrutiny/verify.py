@@ -22,6 +22,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from scrutiny.find import PassageFinder
+
 ERROR, WARNING = "error", "warning"
 _PASSAGE_ID = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*?)-[a-z2-7]{12}(?:-\d+)?$")
 
@@ -92,7 +94,7 @@ class Verifier:
         self.report = VerifyReport()
         self.lines = _Lines(project.root)
         self.ingested = {d["id"] for d in store.documents()} if store else set()
-        self._index_ok = None
+        self.finder = PassageFinder(project, store)
 
     def add(self, file, line, level, message):
         self.report.findings.append(Finding(file, line, level, message))
@@ -154,26 +156,8 @@ class Verifier:
                      "or give `passages: [ID]`)")
 
     def find(self, query: str, doc_id: str) -> list[str]:
-        """Passage ids of ``doc_id`` that the search finds (the Whoosh index when
-        there is one, as `scrutiny search` does; else every word in the text)."""
-        if self._index_ok is None:
-            from scrutiny.index import index_exists
-
-            self._index_ok = index_exists(self.project.index_path)
-        if self._index_ok:
-            from scrutiny.search import SearchFilters, search
-
-            result = search(self.project.index_path, query, SearchFilters(doc=(doc_id,)), limit=3)
-            return [h["passage_id"] for h in result["hits"]]
-        from scrutiny.passages import normalise
-
-        words = [w for w in re.findall(r"\w+", normalise(query)) if w not in ("and", "or", "not")]
-        out = []
-        for p in self.store.passages(doc_id):
-            text = normalise(p.text)
-            if all(re.search(r"\b" + re.escape(w[: max(4, len(w) - 2)]), text) for w in words):
-                out.append(p.id)
-        return out
+        """Passage ids of ``doc_id`` that the search finds (as `scrutiny search` does)."""
+        return self.finder.find(query, doc_id)
 
     # --- the whole knowledge base --------------------------------------------------
     def run(self, kb) -> VerifyReport:
@@ -199,17 +183,18 @@ class Verifier:
         return self.report
 
     def xrefs(self):
-        if not self.store or not self.store.has_table("xref_links"):
+        from scrutiny.xref import queries
+
+        if not self.store or not queries.built(self.store):
             return
-        rows = self.store.db.execute(
-            "SELECT x.source_id, x.target_id FROM xref_links x "
-            "WHERE x.target_kind = 'passage' AND NOT EXISTS (SELECT 1 FROM passages p WHERE p.id = x.target_id)"
-        ).fetchall()
-        self.report.checked["xrefs"] += self.store.db.execute("SELECT count(*) FROM xref_links").fetchone()[0]
-        for source_id, target_id in rows:
-            self.add(str(self.project.store_path.relative_to(self.project.root)), None, ERROR,
-                     f"cross-reference from {source_id} points at missing passage {target_id}: "
-                     "run `python build.py` (or `scrutiny xref`) to rebuild the cross-references")
+        current = self.store.passage_ids()
+        all_links = queries.links(self.store)
+        self.report.checked["xrefs"] += len(all_links)
+        for link in all_links:
+            if link.target_kind == "passage" and link.target_id not in current:
+                self.add(str(self.project.store_path.relative_to(self.project.root)), None, ERROR,
+                         f"cross-reference from {link.source_id} points at missing passage {link.target_id}: "
+                         "run `scrutiny xref` (or `scrutiny build`) to rebuild the cross-references")
 
 
 def verify(project, *, strict: bool = False) -> VerifyReport:

@@ -133,16 +133,17 @@ def xref(project, calibrate, shared, as_json):
             click.echo(f"fold {f['fold']}: threshold {f['threshold']:.2f} chosen on the other half: "
                        f"precision {f['precision']:.3f}, recall {f['recall']:.3f}")
         return
+    import dataclasses
+
     from scrutiny.store import Store
-    from scrutiny.xref import build_xrefs, figure_groups
+    from scrutiny.xref import build_xrefs
+    from scrutiny.xref.queries import figure_groups
 
     with Store(project.store_path) as store:
         summary = build_xrefs(project, store)
         groups = figure_groups(store)
     if as_json:
-        from dataclasses import asdict
-
-        emit_json({"summary": asdict(summary), "figure_groups": groups})
+        emit_json({"summary": dataclasses.asdict(summary), "figure_groups": [dataclasses.asdict(g) for g in groups]})
         return
     click.echo(
         f"cross-references: {summary.markup} from essay markup, {summary.suggested} related-passage "

@@ -187,7 +187,7 @@ def stats(project, as_json):
 
     from scrutiny.index import index_content_version
     from scrutiny.store import Store
-    from scrutiny.tagging import tag_counts
+    from scrutiny.tags.queries import tag_counts
 
     with Store(project.store_path, readonly=True) as store:
         data = store.stats()

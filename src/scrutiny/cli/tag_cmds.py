@@ -12,11 +12,12 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project
 from scrutiny.pages import page_ref
 
 CLAIM_KINDS = ("statistic", "commitment", "recommendation", "assessment")
+NOT_TAGGED = "not tagged yet: run `scrutiny tag` (or `scrutiny build`)"
 TIE_STATUSES = ("curated", "suggested", "accepted", "rejected")
 
 
 def _open(project):
-    from scrutiny.nlp.kb_adapter import load_curated
+    from scrutiny.kb.view import load_curated
     from scrutiny.store import Store
 
     store = Store(project.store_path, readonly=True)
@@ -43,7 +44,7 @@ def tag(project, as_json):
     Example: scrutiny tag
     """
     from scrutiny.store import Store
-    from scrutiny.tagging import tag_store
+    from scrutiny.tags.write import tag_store
 
     if not project.store_path.exists():
         from scrutiny.errors import ProjectError
@@ -88,23 +89,28 @@ def stakeholders(project, doc_id, as_json):
 
     Example: scrutiny stakeholders --doc fyfvmh --json
     """
-    from scrutiny.tagging import list_stakeholders
+    import dataclasses
+
+    from scrutiny.tags.queries import last_run, list_stakeholders
 
     store, curated = _open(project)
     try:
         _check_doc(store, doc_id)
+        tagged = last_run(store) is not None
         rows = list_stakeholders(store, curated, doc_id=doc_id)
     finally:
         store.close()
     if as_json:
-        emit_json(rows)
+        emit_json([dataclasses.asdict(s) for s in rows])
         return
+    if not tagged:
+        click.echo(NOT_TAGGED + ": the curated stakeholders only, no mentions counted", err=True)
     if not rows:
-        click.echo("no stakeholders" + (f" named in {doc_id}" if doc_id else "") + " (run `scrutiny tag`?)")
+        click.echo("no stakeholders" + (f" named in {doc_id}" if doc_id else ""))
         return
     for s in rows:
-        aliases = f"  (also: {', '.join(s['aliases'][:4])})" if s["aliases"] else ""
-        click.echo(f"{s['mentions']:>5}  {s['id']:<40} {s['kind']:<12} {s['source']:<9} {s['name']}{aliases}")
+        aliases = f"  (also: {', '.join(s.aliases[:4])})" if s.aliases else ""
+        click.echo(f"{s.mentions:>5}  {s.id:<40} {s.kind:<12} {s.source:<9} {s.name}{aliases}")
 
 
 @cli.command()
@@ -118,11 +124,12 @@ def ties(project, status, stakeholder, doc_id, as_json):
 
     Example: scrutiny ties --status suggested --stakeholder mind --json
     """
-    from scrutiny.tagging import list_ties
+    from scrutiny.tags.queries import last_run, list_ties
 
     store, curated = _open(project)
     try:
         _check_doc(store, doc_id)
+        tagged = last_run(store) is not None
         rows = list_ties(project, store, curated, status=status, stakeholder=stakeholder, doc_id=doc_id)
         labels = _labels(store)
     finally:
@@ -130,6 +137,8 @@ def ties(project, status, stakeholder, doc_id, as_json):
     if as_json:
         emit_json([_tie_json(t) for t in rows])
         return
+    if not tagged:
+        click.echo(NOT_TAGGED + ": the curated ties only, no suggestions", err=True)
     if not rows:
         click.echo("no ties match")
         return
@@ -138,12 +147,14 @@ def ties(project, status, stakeholder, doc_id, as_json):
 
 
 def _tie_json(t):
-    keys = ("id", "subject", "subject_name", "relation", "object", "object_name", "role", "status",
-            "confidence", "evidence", "sources")
-    out = {k: t.get(k) for k in keys}
-    out["evidence"] = [{"passage_id": e["passage_id"], "quote": e["quote"], "doc_id": e.get("doc_id"),
-                        "page": e.get("page"), "how": e.get("how")} for e in t["evidence"]]
-    return out
+    return {
+        "id": t.id, "subject": t.subject, "subject_name": t.subject_name, "relation": t.relation,
+        "object": t.object, "object_name": t.object_name, "role": t.role, "status": t.status,
+        "confidence": t.confidence,
+        "evidence": [{"passage_id": e.passage_id, "quote": e.quote, "doc_id": e.doc_id, "page": e.page,
+                      "how": e.how} for e in t.evidence],
+        "sources": [s.to_dict() for s in t.sources],
+    }
 
 
 def _labels(store) -> dict:
@@ -152,16 +163,14 @@ def _labels(store) -> dict:
 
 
 def _echo_tie(t, show_evidence: int = 1, labels: dict | None = None):
-    role = f" ({t['role']})" if t.get("role") else ""
-    click.echo(f"{t['id']}  [{t['status']}, {t['confidence']:.2f}]  "
-               f"{t['subject_name']} --{t['relation']}{role}--> {t['object_name']}")
-    for e in t["evidence"][:show_evidence]:
-        where = f"{e.get('doc_id')}, {page_ref((labels or {}).get(e['doc_id']), e.get('page'))}" \
-            if e.get("doc_id") else e["passage_id"]
-        quote = e["quote"] if len(e["quote"]) <= 300 else e["quote"][:297] + "..."
-        click.echo(f"    {where}: \u201c{quote}\u201d")
-    if len(t["evidence"]) > show_evidence:
-        click.echo(f"    (+{len(t['evidence']) - show_evidence} more)")
+    role = f" ({t.role})" if t.role else ""
+    click.echo(f"{t.id}  [{t.status}, {t.confidence:.2f}]  "
+               f"{t.subject_name} --{t.relation}{role}--> {t.object_name}")
+    for e in t.evidence[:show_evidence]:
+        quote = e.quote if len(e.quote) <= 300 else e.quote[:297] + "..."
+        click.echo(f"    {e.doc_id}, {page_ref((labels or {}).get(e.doc_id), e.page)}: \u201c{quote}\u201d")
+    if len(t.evidence) > show_evidence:
+        click.echo(f"    (+{len(t.evidence) - show_evidence} more)")
 
 
 @cli.command()
@@ -174,24 +183,36 @@ def claims(project, doc_id, kind, as_json):
 
     Example: scrutiny claims --doc fyfvmh --kind commitment --json
     """
-    from scrutiny.tagging import list_claims
+    from scrutiny.tags.queries import last_run, list_claims
+    from scrutiny.xref.queries import located_claim_passages
 
     store, curated = _open(project)
     try:
         _check_doc(store, doc_id)
-        rows = list_claims(store, doc_id=doc_id, kind=kind, curated=curated)
         labels = _labels(store)
+        if last_run(store) is None:
+            rows = None
+        else:
+            # the passages the cross-references located curated claims in (none before `scrutiny xref`)
+            located = located_claim_passages(store)
+            rows = list_claims(store, doc_id=doc_id, kind=kind, curated=curated, located=located or {})
     finally:
         store.close()
+    if rows is None:
+        if as_json:
+            emit_json([])
+        click.echo(NOT_TAGGED, err=True)
+        return
     if as_json:
-        emit_json([{**{k: c[k] for k in ("id", "passage_id", "doc_id", "page", "text", "kinds", "confidence", "source")},
-                    **({"claim_ids": c["claim_ids"]} if c.get("claim_ids") else {})} for c in rows])
+        emit_json([{"id": c.id, "passage_id": c.passage_id, "doc_id": c.doc_id, "page": c.page, "text": c.text,
+                    "kinds": c.kinds, "confidence": c.confidence, "source": c.source,
+                    **({"claim_ids": c.claim_ids} if c.claim_ids else {})} for c in rows])
         return
     if not rows:
-        click.echo("no claims match (run `scrutiny tag`?)")
+        click.echo("no claims match")
         return
     for c in rows:
-        click.echo(f"{c['doc_id']}, {page_ref(labels.get(c['doc_id']), c['page'])}  [{', '.join(c['kinds'])}; {c['confidence']:.2f} {c['source']}]  {c['text']}")
+        click.echo(f"{c.doc_id}, {page_ref(labels.get(c.doc_id), c.page)}  [{', '.join(c.kinds)}; {c.confidence:.2f} {c.source}]  {c.text}")
 
 
 # --- review ----------------------------------------------------------------------------
@@ -211,7 +232,7 @@ def review(ctx, limit, as_json):
     if ctx.invoked_subcommand is not None:
         return
     from scrutiny.cli.common import get_project
-    from scrutiny.tagging import list_ties
+    from scrutiny.tags.queries import list_ties
 
     project = get_project(ctx)
     store, curated = _open(project)
@@ -234,15 +255,15 @@ def review(ctx, limit, as_json):
 
 def _decide(project, tie_id, decision, note):
     from scrutiny.errors import ScrutinyError
-    from scrutiny.nlp.review import record
-    from scrutiny.tagging import list_ties
+    from scrutiny.tags.queries import list_ties
+    from scrutiny.tags.review import record
 
     store, curated = _open(project)
     try:
         everything = list_ties(project, store, curated) + list_ties(project, store, curated, status="rejected")
     finally:
         store.close()
-    match = next((t for t in everything if t["id"] == tie_id), None)
+    match = next((t for t in everything if t.id == tie_id), None)
     if match is None:
         raise ScrutinyError(f"no tie with id {tie_id!r}: `scrutiny review` lists the suggested ones")
     entry = record(project, match, decision, note)
@@ -259,7 +280,7 @@ def review_accept(project, tie_id, note):
     Example: scrutiny review accept tie-1a2b3c4d5e --note "confirmed in the annual report"
     """
     tie, _ = _decide(project, tie_id, "accepted", note)
-    click.echo(f"accepted {tie_id}: {tie['subject_name']} --{tie['relation']}--> {tie['object_name']} (kb/reviewed.yaml)")
+    click.echo(f"accepted {tie_id}: {tie.subject_name} --{tie.relation}--> {tie.object_name} (kb/reviewed.yaml)")
 
 
 @review.command("reject")
@@ -272,7 +293,7 @@ def review_reject(project, tie_id, note):
     Example: scrutiny review reject tie-1a2b3c4d5e --note "misread apposition"
     """
     tie, _ = _decide(project, tie_id, "rejected", note)
-    click.echo(f"rejected {tie_id}: {tie['subject_name']} --{tie['relation']}--> {tie['object_name']} (kb/reviewed.yaml)")
+    click.echo(f"rejected {tie_id}: {tie.subject_name} --{tie.relation}--> {tie.object_name} (kb/reviewed.yaml)")
 
 
 # --- eval ----------------------------------------------------------------------------
@@ -352,7 +373,7 @@ def _names_for_eval(with_kb):
     if not with_kb:
         return []
     from scrutiny.cli.common import get_project
-    from scrutiny.nlp.kb_adapter import load_curated
+    from scrutiny.kb.view import load_curated
 
     return load_curated(get_project()).names()
 

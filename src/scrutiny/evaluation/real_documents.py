@@ -156,10 +156,11 @@ def eval_real_names_ties(tagger, curated=None) -> dict:
     import tempfile
     from types import SimpleNamespace
 
-    from scrutiny.nlp.kb_adapter import Curated
+    from scrutiny.kb.view import Curated
     from scrutiny.passages import Passage, passage_id
     from scrutiny.store import Store
-    from scrutiny.tagging import tag_store
+    from scrutiny.tags import queries
+    from scrutiny.tags.write import tag_store
 
     folder = real_documents_dir()
     labels = read_name_labels()
@@ -186,10 +187,9 @@ def eval_real_names_ties(tagger, curated=None) -> dict:
                     wanted[(file, text_hash(sentence))] = pid
                 store.replace_passages(doc_id, passages)
         tag_store(SimpleNamespace(spacy_model=None), store, tagger=tagger, curated=curated, n_process=1)
-        names = {r["id"]: [r["name"], *__import__("json").loads(r["aliases"])]
-                 for r in store.db.execute("SELECT id, name, aliases FROM nlp_stakeholders")}
+        names = {e.id: [e.name, *e.aliases] for e in queries.extracted_stakeholders(store)}
         for sid, s in curated.stakeholders.items():
-            names[sid] = [s["name"], *s.get("aliases", [])]
+            names[sid] = s.names
         tp = fp = fn = 0
         ttp = tfp = tfn = 0
         errors, missing = [], []
@@ -199,31 +199,27 @@ def eval_real_names_ties(tagger, curated=None) -> dict:
                 missing.append(f"{row['file']}:{row['sentence']}")
                 continue
             gold = {key(n) for n in row["names"]}
-            mentions = store.db.execute(
-                "SELECT text, stakeholder_id FROM nlp_mentions WHERE passage_id = ?", (pid,)).fetchall()
             pred = set()
-            for m in mentions:
-                if m["stakeholder_id"] is None:
+            for m in queries.mentions(store, pid):
+                if m.stakeholder_id is None:
                     continue
-                forms = {key(m["text"])} | {key(n) for n in names.get(m["stakeholder_id"], [])}
+                forms = {key(m.text)} | {key(n) for n in names.get(m.stakeholder_id, [])}
                 hit = forms & gold
-                pred.add(next(iter(hit)) if hit else key(m["text"]))
+                pred.add(next(iter(hit)) if hit else key(m.text))
             tp += len(pred & gold)
             fp += len(pred - gold)
             fn += len(gold - pred)
             errors += [("fp", row["sentence"], k) for k in pred - gold] + [("fn", row["sentence"], k) for k in gold - pred]
             if row.get("ties") is not None:
                 sid_names = {sid: {key(n) for n in ns} for sid, ns in names.items()}
-                cands = store.db.execute(
-                    "SELECT subject_id, relation, object_id FROM nlp_tie_candidates WHERE passage_id = ? "
-                    "AND tie_id IS NOT NULL", (pid,)).fetchall()
+                cands = [c for c in queries.tie_candidates(store, pid) if c.tie_id is not None]
                 gold_t = {(key(s), r, key(o)) for s, r, o in row["ties"]}
                 pred_t = set()
                 for c in cands:
-                    s_forms = sid_names.get(c["subject_id"], set())
-                    o_forms = sid_names.get(c["object_id"], set())
-                    match = next(((s, r, o) for s, r, o in gold_t if s in s_forms and r == c["relation"] and o in o_forms), None)
-                    pred_t.add(match or (c["subject_id"], c["relation"], c["object_id"]))
+                    s_forms = sid_names.get(c.subject_id, set())
+                    o_forms = sid_names.get(c.object_id, set())
+                    match = next(((s, r, o) for s, r, o in gold_t if s in s_forms and r == c.relation and o in o_forms), None)
+                    pred_t.add(match or (c.subject_id, c.relation, c.object_id))
                 ttp += len(pred_t & gold_t)
                 tfp += len(pred_t - gold_t)
                 tfn += len(gold_t - pred_t)

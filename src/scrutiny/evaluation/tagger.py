@@ -114,16 +114,17 @@ def _tag_sentences(tagger, texts):
 
 
 def _real(tagger, names, what: str):
-    from scrutiny.nlp.kb_adapter import Curated
     from scrutiny.evaluation.real_documents import eval_real_names_ties
+    from scrutiny.kb.model import KnowledgeBase, Stakeholder
+    from scrutiny.kb.view import Curated
 
     # The curated names the tagger was given, so that their ids resolve to names.
-    stakeholders = {}
+    stakeholders: dict[str, Stakeholder] = {}
     for sid, kind, surface in tagger.names:
-        entry = stakeholders.setdefault(sid, {"id": sid, "name": surface, "kind": kind, "aliases": []})
-        if surface != entry["name"]:
-            entry["aliases"].append(surface)
-    r = eval_real_names_ties(tagger, Curated(stakeholders=stakeholders))
+        entry = stakeholders.setdefault(sid, Stakeholder(id=sid, name=surface, kind=kind))
+        if surface != entry.name:
+            entry.aliases.append(surface)
+    r = eval_real_names_ties(tagger, Curated(kb=KnowledgeBase(stakeholders=stakeholders)))
     if "skipped" in r:
         return {"skipped": r["skipped"]}
     out = dict(r[what])

@@ -1,16 +1,19 @@
-"""What every export draws on: the store's tables and the knowledge base, as plain dicts.
+"""What every export draws on: the store, the knowledge base, and the tags and
+cross-references through their stages' read APIs.
 
-Derived tables (tagging, cross-references) are read only when they exist, so
-an export works at every stage of the pipeline.
+The tags and cross-references are read only when their stages have run, so an
+export works at every stage of the pipeline.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
+from scrutiny.kb.model import KnowledgeBase
 from scrutiny.passages import Passage
 from scrutiny.store import Redirect
+from scrutiny.tags.queries import Mention, TaggedClaim, TieCandidate
+from scrutiny.xref.queries import ClaimPassage, Link, StakeholderDocument
 
 
 @dataclass
@@ -18,13 +21,13 @@ class ExportData:
     documents: list[dict]
     passages: list[Passage]
     redirects: list[Redirect]
-    kb: object | None = None
-    mentions: list[dict] = field(default_factory=list)
-    tagged_claims: list[dict] = field(default_factory=list)
-    tie_candidates: list[dict] = field(default_factory=list)
-    xref_links: list[dict] = field(default_factory=list)
-    xref_claims: list[dict] = field(default_factory=list)
-    stakeholder_docs: list[dict] = field(default_factory=list)
+    kb: KnowledgeBase | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    tagged_claims: list[TaggedClaim] = field(default_factory=list)
+    tie_candidates: list[TieCandidate] = field(default_factory=list)
+    xref_links: list[Link] = field(default_factory=list)
+    xref_claims: list[ClaimPassage] = field(default_factory=list)
+    stakeholder_docs: list[StakeholderDocument] = field(default_factory=list)
 
     def passage(self, pid: str) -> Passage | None:
         if not hasattr(self, "_by_id"):
@@ -32,33 +35,23 @@ class ExportData:
         return self._by_id.get(pid)
 
 
-def _rows(store, sql: str, table: str) -> list[dict]:
-    if not store.has_table(table):
-        return []
-    return [dict(r) for r in store.db.execute(sql)]
-
-
 def collect(project, store) -> ExportData:
+    """Everything the store and kb/ hold; the tags and cross-references when those stages have run."""
+    from scrutiny.tags import queries as tags
+    from scrutiny.xref import queries as xref
+
     kb = None
     if project.kb_dir.is_dir():
         from scrutiny.kb import load_with_problems
 
         kb, _ = load_with_problems(project.kb_dir, project.manifest_path)
-    claims = _rows(store, "SELECT * FROM nlp_claims ORDER BY doc_id, passage_id, start", "nlp_claims")
-    for c in claims:
-        c["kinds"] = json.loads(c.get("kinds") or "[]")
-        c["details"] = json.loads(c.get("details") or "{}")
-    return ExportData(
-        documents=store.documents(),
-        passages=store.passages(),
-        redirects=store.redirects(),
-        kb=kb,
-        mentions=_rows(store, "SELECT * FROM nlp_mentions ORDER BY passage_id, start", "nlp_mentions"),
-        tagged_claims=claims,
-        tie_candidates=_rows(store, "SELECT * FROM nlp_tie_candidates ORDER BY passage_id, sent_start",
-                             "nlp_tie_candidates"),
-        xref_links=_rows(store, "SELECT * FROM xref_links ORDER BY source_id, target_kind, target_id", "xref_links"),
-        xref_claims=_rows(store, "SELECT * FROM xref_claims ORDER BY group_id, doc_id, passage_id", "xref_claims"),
-        stakeholder_docs=_rows(store, "SELECT * FROM xref_stakeholder_docs ORDER BY stakeholder_id, doc_id",
-                               "xref_stakeholder_docs"),
-    )
+    data = ExportData(documents=store.documents(), passages=store.passages(), redirects=store.redirects(), kb=kb)
+    if tags.last_run(store) is not None:
+        data.mentions = tags.mentions(store)
+        data.tagged_claims = tags.list_claims(store)
+        data.tie_candidates = tags.tie_candidates(store)
+    if xref.built(store):
+        data.xref_links = xref.links(store)
+        data.xref_claims = xref.claim_passages(store)
+        data.stakeholder_docs = xref.stakeholder_documents(store)
+    return data

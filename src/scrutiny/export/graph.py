@@ -32,12 +32,12 @@ def stakeholder_graph(data):
                    start=tie.start or "", end=tie.end or "", status="curated",
                    sources=len(tie.sources), passages=len(tie.passages), weight=1)
     for row in data.stakeholder_docs:
-        sid, node = row["stakeholder_id"], _doc_node(kb, row["doc_id"])
+        sid, node = row.stakeholder_id, _doc_node(kb, row.doc_id)
         if sid not in g or node not in g or sid == node:
             continue
-        g.add_edge(sid, node, key=f"named_in:{sid}:{row['doc_id']}", relation="named_in", role="",
-                   start="", end="", status="derived", sources=0, passages=row["passages"],
-                   weight=row["mentions"])
+        g.add_edge(sid, node, key=f"named_in:{sid}:{row.doc_id}", relation="named_in", role="",
+                   start="", end="", status="derived", sources=0, passages=row.passages,
+                   weight=row.mentions)
     return g
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 
 def tables(data, base_url: str = "") -> dict[str, list[dict]]:
@@ -35,18 +36,18 @@ def tables(data, base_url: str = "") -> dict[str, list[dict]]:
          "documents": "; ".join(d.doc for d in c.documents), "critique": c.critique,
          "sources": "; ".join(r.source for r in c.sources)} for c in (kb.claims if kb else [])]
     t["tagged_claims"] = [
-        {"id": c["id"], "passage_id": c["passage_id"], "doc_id": c["doc_id"],
-         **_pages(data, c["passage_id"], c["start"], c["end"], c["page"]),
-         "kinds": "; ".join(c["kinds"]), "confidence": c["confidence"], "source": c["source"], "text": c["text"]}
+        {"id": c.id, "passage_id": c.passage_id, "doc_id": c.doc_id,
+         **_pages(data, c.passage_id, c.start, c.end, c.page),
+         "kinds": "; ".join(c.kinds), "confidence": c.confidence, "source": c.source, "text": c.text}
         for c in data.tagged_claims]
     t["mentions"] = [
-        {"passage_id": m["passage_id"], "start": m["start"], "end": m["end"],
-         "page": _pages(data, m["passage_id"], m["start"], m["end"], None)["page"], "text": m["text"],
-         "kind": m["kind"], "stakeholder_id": m.get("stakeholder_id") or m.get("curated_id"),
-         "source": m["source"], "confidence": m["confidence"]} for m in data.mentions]
-    t["xrefs"] = [dict(r) for r in data.xref_links]
-    t["claim_recurrences"] = [dict(r) for r in data.xref_claims]
-    t["stakeholder_documents"] = [dict(r) for r in data.stakeholder_docs]
+        {"passage_id": m.passage_id, "start": m.start, "end": m.end,
+         "page": _pages(data, m.passage_id, m.start, m.end, None)["page"], "text": m.text,
+         "kind": m.kind, "stakeholder_id": m.stakeholder_id or m.curated_id,
+         "source": m.source, "confidence": m.confidence} for m in data.mentions]
+    t["xrefs"] = [asdict(r) for r in data.xref_links]
+    t["claim_recurrences"] = [asdict(r) for r in data.xref_claims]
+    t["stakeholder_documents"] = [asdict(r) for r in data.stakeholder_docs]
     return t
 
 

@@ -59,25 +59,25 @@ def _annotation(kind: str, key: str, passage: Passage, start: int, end: int, bod
 def annotations(data, base_url: str = "") -> list[dict]:
     out = []
     for c in data.tagged_claims:
-        p = data.passage(c["passage_id"])
-        if not p or not c["kinds"] or p.text[c["start"]:c["end"]] != c["text"]:
+        p = data.passage(c.passage_id)
+        if not p or not c.kinds or p.text[c.start:c.end] != c.text:
             continue  # a stale tag (the passage changed since tagging) is not exported
-        body = [{"type": "TextualBody", "purpose": "classifying", "value": k} for k in c["kinds"]]
-        out.append(_annotation("claim", c["id"], p, c["start"], c["end"], body, "classifying", base_url))
+        body = [{"type": "TextualBody", "purpose": "classifying", "value": k} for k in c.kinds]
+        out.append(_annotation("claim", c.id, p, c.start, c.end, body, "classifying", base_url))
     for m in data.mentions:
-        p = data.passage(m["passage_id"])
-        if not p or p.text[m["start"]:m["end"]] != m["text"]:
+        p = data.passage(m.passage_id)
+        if not p or p.text[m.start:m.end] != m.text:
             continue
-        sid = m.get("stakeholder_id") or m.get("curated_id")
+        sid = m.stakeholder_id or m.curated_id
         body = ({"id": _iri(base_url, f"stakeholders/{sid}/"), "purpose": "identifying"} if sid else
-                {"type": "TextualBody", "purpose": "tagging", "value": m["kind"]})
-        out.append(_annotation("mention", f"{m['passage_id']}@{m['start']}", p, m["start"], m["end"], body,
+                {"type": "TextualBody", "purpose": "tagging", "value": m.kind})
+        out.append(_annotation("mention", f"{m.passage_id}@{m.start}", p, m.start, m.end, body,
                                "identifying" if sid else "tagging", base_url))
     claims = {c.id: c for c in (data.kb.claims if data.kb else [])}
     for row in data.xref_claims:
-        claim = claims.get(row.get("claim_id") or "")
-        p = data.passage(row["passage_id"])
-        if claim is None or p is None or row["origin"] != "located":
+        claim = claims.get(row.claim_id or "")
+        p = data.passage(row.passage_id)
+        if claim is None or p is None or row.origin != "located":
             continue
         body = [
             {"type": "TextualBody", "purpose": "describing", "value": claim.statement, "format": "text/plain"},
@@ -87,16 +87,16 @@ def annotations(data, base_url: str = "") -> list[dict]:
         out.append(_annotation("curated-claim", f"{claim.id}@{p.id}", p, 0, len(p.text), body,
                                "describing", base_url))
     for t in data.tie_candidates:
-        p = data.passage(t["passage_id"])
-        if not p or not (0 <= t["sent_start"] < t["sent_end"] <= len(p.text)):
+        p = data.passage(t.passage_id)
+        if not p or not (0 <= t.sent_start < t.sent_end <= len(p.text)):
             continue
-        body = [{"type": "TextualBody", "purpose": "tagging", "value": t["relation"]}]
-        for key in ("subject_id", "object_id"):
-            if t.get(key):
-                body.append({"id": _iri(base_url, f"stakeholders/{t[key]}/"), "purpose": "identifying"})
-        out.append(_annotation("tie-candidate", f"{t['passage_id']}@{t['sent_start']}:{t['relation']}:"
-                                                f"{t['subject_start']}:{t['object_start']}",
-                               p, t["sent_start"], t["sent_end"], body, "tagging", base_url))
+        body = [{"type": "TextualBody", "purpose": "tagging", "value": t.relation}]
+        for sid in (t.subject_id, t.object_id):
+            if sid:
+                body.append({"id": _iri(base_url, f"stakeholders/{sid}/"), "purpose": "identifying"})
+        out.append(_annotation("tie-candidate", f"{t.passage_id}@{t.sent_start}:{t.relation}:"
+                                                f"{t.subject_start}:{t.object_start}",
+                               p, t.sent_start, t.sent_end, body, "tagging", base_url))
     for tie in (data.kb.ties if data.kb else []):
         for pid in tie.passages:
             p = data.passage(pid)

@@ -11,5 +11,7 @@ and a default config:
 - :mod:`.tie_patterns`   (``scrutiny_tie_patterns``)   candidate ties from phrase and dependency patterns
 
 :mod:`.pipeline` assembles them on top of a configurable model (see
-:mod:`.model`). Importing this package does not import spaCy.
+:mod:`.model`); :mod:`.labels` holds the labelled data the classifier learns
+from. Running the pipeline over the store is the tagging stage's work
+(:mod:`scrutiny.tags`). Importing this package does not import spaCy.
 """

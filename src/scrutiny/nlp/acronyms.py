@@ -4,7 +4,7 @@
 ``doc._.acronyms`` as ``(short, long)``, the bracketed acronym becomes a
 mention of the same kind, and every later bare "DWP" in the same text too.
 Links across passages are made when the store is tagged (see
-:mod:`scrutiny.tagging`), from the recorded pairs.
+:mod:`scrutiny.tags.write`), from the recorded pairs.
 """
 
 from __future__ import annotations

@@ -42,19 +42,29 @@ class SiteSummary:
 
 def stages_pending(project, store) -> list[str]:
     """Why the store is behind its inputs, asked of the stages that own them
-    (ingest and tagging, cross-references); empty when everything is current."""
+    (ingest, tagging, cross-references); empty when everything is current. A
+    stage that has not run yet is said here too ("the passages are not tagged
+    yet"): the site never silently shows less than the project holds."""
     if store is None:
         return []
     from scrutiny import ingest, xref
+    from scrutiny.tags import queries as tags
 
     out = ingest.pending(project, store)
+    if tags.last_run(store) is None:
+        if store.passage_ids():
+            out.append("the passages are not tagged yet")
+    else:
+        untagged = tags.untagged_passages(store)
+        if untagged:
+            out.append(f"{untagged} passage{'s are' if untagged != 1 else ' is'} not tagged yet")
     behind = xref.pending(project, store)
     if behind:
         out.append(behind)
     return out
 
 
-def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) -> SiteSummary:
+def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=None) -> SiteSummary:
     """Build the static site into ``out_dir`` (default ``<root>/site``).
 
     Pages whose inputs did not change since the last build are not rendered
@@ -80,7 +90,7 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
     out.mkdir(parents=True, exist_ok=True)
     own_store = store is None
     cache_root = Path(cache_dir or project.data_dir)
-    ctx = gather(project, kb=kb, store=store, cache_dir=cache_root)
+    ctx = gather(project, curated=curated, store=store, cache_dir=cache_root)
     try:
         dirs = template_dirs(project)
         env = make_env(dirs)
@@ -95,12 +105,11 @@ def build_site(project, out_dir=None, *, kb=None, store=None, cache_dir=None) ->
         citer = Citer(ctx.base_url, cache_root / "site-citations.json")
         dv = g.Derived(ctx, citer)
         kb_key = input_key([(d["id"], d["label"], d["title"], d["kind"], d["ingested"], d.get("passages"), d["republished"])
-                            for d in ctx.documents],
-                           ctx.stakeholders, ctx.ties, ctx.claims, ctx.sources, ctx.essays, ctx.conflicts)
+                            for d in ctx.documents], ctx.kb_data)
         meta = {
             "docs": [[d["id"], d["label"]] for d in ctx.documents if d["ingested"]],
             "kinds": {k: v["label"] for k, v in ctx.vocab.claim_kinds.items()},
-            "stakeholders": [[sid, st.get("name") or sid] for sid, st in ctx.stakeholders.items()],
+            "stakeholders": [[sid, st.name or sid] for sid, st in ctx.stakeholders.items()],
         }
         search_key = input_key(fp, kb_key, ctx.store_key, meta, "search")
         # the search page itself (search/index.html) is a page with a key of its own

@@ -1,30 +1,34 @@
 """Gather what the site shows: documents and passages (store + manifest), the
-knowledge base, tags and conflicts. Every later feature is optional here: a
-missing module, table or file means an empty section, never a failed build.
+knowledge base (one plain view, :class:`scrutiny.kb.view.Curated`), the tags
+and the cross-references (through their stages' read APIs).
 
-Everything is turned into plain dicts and lists in a stable order, so that the
-generators (and the input keys that let a rebuild skip unchanged pages) only
-see deterministic data.
+A stage that has not run is an explicit state: the readers of tags and
+cross-references (``SiteTags``, ``SiteXrefs``) ask their stage first and show
+nothing, and every page says why (``scrutiny.site.stages_pending``). Anything
+else that goes wrong is a bug and fails the build.
+
+Documents are plain dicts in a stable order, so that the generators (and the
+input keys that let a rebuild skip unchanged pages) only see deterministic data.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from scrutiny.urls import safe_href, scheme
 from scrutiny.anchor import Span
+from scrutiny.kb.conflicts import Conflict
+from scrutiny.kb.model import Claim, Essay, Stakeholder, Tie
+from scrutiny.kb.view import Curated
 from scrutiny.passages import Passage
+from scrutiny.site.tags import SiteTags
+from scrutiny.site.xrefs import SiteXrefs
 from scrutiny.store import Redirect, Store
+from scrutiny.urls import safe_href, scheme
 
 DOC_KIND_ORDER = {"policy": 0, "critique": 1}
 STATUS_ORDER = {"contradicted": 0, "unsupported": 1, "contested": 2, "unverifiable": 3, "supported": 4}
-
-
-def warn(message: str) -> None:
-    print(f"site: {message}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -34,15 +38,9 @@ class SiteContext:
     base_url: str
     documents: list[dict]
     store: Store | None = None
-    stakeholders: dict[str, dict] = field(default_factory=dict)
-    ties: list[dict] = field(default_factory=list)
-    claims: list[dict] = field(default_factory=list)
-    sources: dict[str, dict] = field(default_factory=dict)
-    essays: list[dict] = field(default_factory=list)
-    conflicts: list[dict] = field(default_factory=list)
+    curated: Curated = field(default_factory=Curated)
     redirects: list[Redirect] = field(default_factory=list)
     vocab: object = None
-    tags: object = None
     notes: list[str] = field(default_factory=list)   # what was absent, for the build report
 
     def __post_init__(self):
@@ -53,9 +51,19 @@ class SiteContext:
         self._doc_passages: dict[str, list[Passage]] = {}
         self.fingerprints: dict[str, list] = {}
         self.store_key: str | None = None
-        self.notes_kb = False
-        self.xrefs = None
+        self.kb_data: dict = {}
+        self.tags: SiteTags | None = None
+        self.xrefs: SiteXrefs | None = None
         self.xref_key = None
+        c = self.curated
+        # a stakeholder's url is only ever an http, https or mailto link on the site
+        self.stakeholders: dict[str, Stakeholder] = {sid: replace(st, url=safe_href(st.url))
+                                                     for sid, st in sorted(c.stakeholders.items())}
+        self.ties: list[Tie] = sorted(c.ties, key=lambda t: t.id)
+        self.claims: list[Claim] = sorted(c.claims, key=lambda c: c.id)
+        self.sources: dict[str, dict] = dict(sorted(c.sources.items()))
+        self.essays: list[Essay] = sorted(c.essays, key=lambda e: (e.doc_id is not None, e.id))
+        self.conflicts: list[Conflict] = sorted(c.conflicts, key=lambda x: (x.document, x.stakeholder, x.via))
 
     # --- fingerprints (what decides whether a page must be rendered again) ------
     def doc_fingerprints(self) -> dict[str, list]:
@@ -68,7 +76,6 @@ class SiteContext:
             return {}
         import hashlib
 
-        db = self.store.db
         out: dict[str, list] = {}
         h: dict[str, object] = {}
         for p in self.store.passage_refs():
@@ -77,21 +84,8 @@ class SiteContext:
             h[p.doc_id].update(f"{p.id}\x00{p.page}\x00{p.page_end}\x00{p.kind}\x01".encode())
         for doc_id, digest in h.items():
             out[doc_id] = [digest.hexdigest()]
-        import sqlite3
-
-        try:
-            if self.tags is not None and self.tags.has_claims:
-                for doc_id, n, total, kinds in db.execute(
-                        "SELECT doc_id, count(*), total(start * 7 + end), group_concat(kinds) FROM nlp_claims GROUP BY doc_id"):
-                    out.setdefault(doc_id, []).append(["claims", n, total, hashlib.sha256((kinds or "").encode()).hexdigest()])
-            if self.tags is not None and self.tags.has_mentions:
-                for doc_id, n, total, who in db.execute(
-                        "SELECT p.doc_id, count(*), total(m.start * 7 + m.end), "
-                        "group_concat(coalesce(m.curated_id, m.stakeholder_id, '')) "
-                        "FROM nlp_mentions m JOIN passages p ON p.id = m.passage_id GROUP BY p.doc_id"):
-                    out.setdefault(doc_id, []).append(["mentions", n, total, hashlib.sha256((who or "").encode()).hexdigest()])
-        except sqlite3.Error:  # another stage changed its tables: no tag part in the key
-            pass
+        for doc_id, parts in self.tags.fingerprints().items():
+            out.setdefault(doc_id, []).extend(parts)
         return out
 
     def redirect_key(self, doc_id: str | None = None) -> list:
@@ -141,12 +135,7 @@ class SiteContext:
         if self.store is not None and rd and rd.new_id:
             from scrutiny.anchor import redirect_span
 
-            try:
-                span = redirect_span(self.store, rd)
-            except Exception as exc:  # another stage's bug must not take the site down
-                warn(f"passage {old_id}: its redirect could not be checked ({type(exc).__name__}: {exc}); "
-                     "shown as needing review")
-                span = None
+            span = redirect_span(self.store, rd)
         self._span_cache[old_id] = span
         return span
 
@@ -188,8 +177,8 @@ def _needles(query: str | None) -> list[str]:
 
 # --- gathering -------------------------------------------------------------------------
 
-def gather(project, kb=None, store=None, cache_dir=None) -> SiteContext:
-    """Read everything the site shows. ``kb``/``store`` may be passed in (tests)."""
+def gather(project, curated: Curated | None = None, store=None, cache_dir=None) -> SiteContext:
+    """Read everything the site shows. ``curated``/``store`` may be passed in (tests)."""
     from scrutiny.manifest import load_manifest
     from scrutiny.schema import vocabulary
 
@@ -238,42 +227,45 @@ def gather(project, kb=None, store=None, cache_dir=None) -> SiteContext:
 
     redirects = sorted(store.redirects(), key=lambda r: r.old_id) if store is not None else []
 
+    if curated is None:
+        curated, kb_data = _load_curated(project, cache_dir)
+    else:
+        kb_data = curated.to_data()
     ctx = SiteContext(project=project, name=name, base_url=base_url, documents=documents,
-                      store=store, redirects=redirects, vocab=vocabulary(), notes=notes)
-    _gather_kb(ctx, project, kb, cache_dir)
-    _gather_tags(ctx)
+                      store=store, curated=curated, redirects=redirects, vocab=vocabulary(), notes=notes)
+    ctx.kb_data = kb_data
+    if not Path(project.kb_dir).is_dir():
+        ctx.notes.append(f"no knowledge base folder ({project.kb_dir}): no stakeholders, claims or essays")
+    _gather_stages(ctx)
     return ctx
 
 
-KB_FIELDS = ("stakeholders", "ties", "claims", "sources", "essays", "conflicts")
+def _load_curated(project, cache_dir=None) -> tuple[Curated, dict]:
+    """The knowledge base (and its data, the site's input key). Loading and validating
+    kb/ (YAML with line numbers) is the slowest step of a small build, so the view is
+    kept in ``cache_dir`` keyed by the bytes of kb/, the manifest and the kb code.
+    An invalid knowledge base raises KBError listing file:line problems: the build
+    refuses it, as ingest does."""
+    import json
 
+    from scrutiny.atomic import write_text
+    from scrutiny.kb.view import load_curated
 
-def _gather_kb(ctx: SiteContext, project, kb, cache_dir=None) -> None:
-    """The knowledge base as plain data. Loading and validating kb/ (YAML with line
-    numbers) is the slowest step of a small build, so the result is kept in
-    ``cache_dir`` keyed by the bytes of kb/, the manifest and the kb code."""
     cache = key = None
-    if kb is None and cache_dir is not None and Path(project.kb_dir).is_dir():
-        import json
-
+    if cache_dir is not None and Path(project.kb_dir).is_dir():
         key = _kb_key(project)
         cache = Path(cache_dir) / "site-kb.json"
         try:
             data = json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # no cache yet, or a torn one: read kb/
             data = {}
-        if data.get("key") == key and key is not None:
-            for name in KB_FIELDS:
-                setattr(ctx, name, data[name])
-            return
-    _load_kb(ctx, project, kb)
-    if cache is not None and key is not None and not ctx.notes_kb:
-        import json
-
-        from scrutiny.atomic import write_text
-
-        write_text(cache, json.dumps({"key": key, **{n: getattr(ctx, n) for n in KB_FIELDS}},
-                                     ensure_ascii=False, sort_keys=True, default=str))
+        if key is not None and data.get("key") == key:
+            return Curated.from_data(data["curated"]), data["curated"]
+    curated = load_curated(project)
+    kb_data = curated.to_data()
+    if cache is not None and key is not None:
+        write_text(cache, json.dumps({"key": key, "curated": kb_data}, ensure_ascii=False, sort_keys=True))
+    return curated, kb_data
 
 
 def _kb_key(project) -> str | None:
@@ -290,91 +282,16 @@ def _kb_key(project) -> str | None:
         files.append(("manifest", Path(project.manifest_path)))
         for name, p in files:
             h.update(name.encode() + b"\x00" + p.read_bytes() + b"\x01")
-    except OSError:
+    except OSError:  # a file went away while reading: no cache this time
         return None
     return h.hexdigest()
 
 
-def _load_kb(ctx: SiteContext, project, kb) -> None:
-    ctx.notes_kb = False
-    if kb is None:
-        from scrutiny.kb import load_kb
-
-        if not Path(project.kb_dir).is_dir():
-            ctx.notes.append(f"no knowledge base folder ({project.kb_dir}): no stakeholders, claims or essays")
-            ctx.notes_kb = True
-            return
-        # An invalid KB raises KBError listing file:line problems: the build refuses it, as ingest does.
-        kb = load_kb(project.kb_dir, project.manifest_path)
-    ctx.stakeholders = {sid: _plain(st) for sid, st in sorted(_items(getattr(kb, "stakeholders", {})))}
-    for sid, st in ctx.stakeholders.items():
-        st.setdefault("id", sid)
-        st["url"] = safe_href(st.get("url"))
-        st["aliases"] = list(st.get("aliases") or [])
-    ctx.ties = sorted((_plain(t) for t in getattr(kb, "ties", []) or []), key=lambda t: t["id"])
-    ctx.claims = [_plain(c) for c in getattr(kb, "claims", []) or []]
-    for c in ctx.claims:
-        c["kinds"] = list(c.get("kinds") or [])
-        docs = []
-        for cd in c.get("documents") or []:
-            if isinstance(cd, str):
-                cd = {"doc": cd}
-            cd = dict(cd)
-            locate = cd.get("locate") or {}
-            cd.setdefault("search", locate.get("search"))
-            cd.setdefault("passages", locate.get("passages") or [])
-            docs.append(cd)
-        c["documents"] = docs
-    ctx.claims.sort(key=lambda c: c["id"])
-    ctx.sources = {k: dict(v) for k, v in sorted(_items(getattr(kb, "sources", {})))}
-    essays = []
-    for e in getattr(kb, "essays", []) or []:
-        d = _plain(e)
-        d["body"] = getattr(e, "body", None) or d.get("body") or ""
-        d["body_line"] = getattr(e, "body_line", 1)
-        essays.append(d)
-    ctx.essays = sorted(essays, key=lambda e: (e.get("doc_id") is not None, e["id"]))
-    if getattr(kb, "conflicts", None) is not None:  # given with the KB (tests, exports)
-        ctx.conflicts = [_plain(c) for c in kb.conflicts]
-        return
-    from scrutiny.kb.conflicts import find_conflicts
-
-    ctx.conflicts = sorted((_plain(c) for c in find_conflicts(kb)),
-                           key=lambda c: (c.get("document", ""), c.get("stakeholder", ""), c.get("via", [])))
-
-
-def _gather_tags(ctx: SiteContext) -> None:
-    from scrutiny.site.tags import TagReader
-
-    ctx.tags = TagReader(ctx.store)
-    ctx.notes.extend(ctx.tags.notes)
+def _gather_stages(ctx: SiteContext) -> None:
     from scrutiny.site.writer import input_key
 
-    from scrutiny.site.xrefs import XrefReader
-
-    ctx.xrefs = XrefReader(ctx.store)
+    ctx.tags = SiteTags(ctx.store)
+    ctx.xrefs = SiteXrefs(ctx.store)
     ctx.xref_key = ctx.xrefs.key()
     ctx.fingerprints = ctx.doc_fingerprints()
     ctx.store_key = input_key(ctx.fingerprints, ctx.redirect_key(), ctx.xref_key) if ctx.store is not None else None
-
-
-def _items(mapping_or_list):
-    if isinstance(mapping_or_list, dict):
-        return mapping_or_list.items()
-    return [(getattr(x, "id", None) or x.get("id"), x) for x in mapping_or_list or []]
-
-
-def _plain(obj) -> dict:
-    """A dataclass / object / dict as a plain dict (via its to_dict when it has one)."""
-    if isinstance(obj, dict):
-        return dict(obj)
-    if hasattr(obj, "to_dict"):
-        d = obj.to_dict()
-        if hasattr(obj, "id") and "id" not in d:
-            d["id"] = obj.id
-        return d
-    import dataclasses
-
-    if dataclasses.is_dataclass(obj):
-        return dataclasses.asdict(obj)
-    return dict(vars(obj))

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import asdict
 
+from scrutiny.kb.conflicts import Conflict
+from scrutiny.kb.model import ClaimDocument, SourceRef
 from scrutiny.pages import label as page_label, page_ref
+from scrutiny.passages import Passage
 from scrutiny.site.citations import STYLE_LABELS, STYLES, Citer
 from scrutiny.site.context import STATUS_ORDER, SiteContext
 from scrutiny.site.layout import contents_links, figure_text, note_backlinks, table_rows, with_calls
 from scrutiny.site.tags import segments
+from scrutiny.tags.queries import TieListing
 from scrutiny.urls import safe_href
+from scrutiny.xref.queries import Link
 
 DOC_SHAPING = ("authored", "commissioned", "published", "funded")
 
@@ -28,31 +34,31 @@ class Derived:
         self.inverse_label = lambda r: (v.relations.get(r) or {}).get("inverse_label", r.replace("_", " "))
         self.ties_of = defaultdict(list)
         for t in ctx.ties:
-            self.ties_of[t["subject"]].append(("out", t))
-            self.ties_of[t["object"]].append(("in", t))
-        self.stakeholder_doc = {sid: st.get("doc_id") for sid, st in ctx.stakeholders.items()
-                                if st.get("doc_id") in ctx.docs_by_id}
+            self.ties_of[t.subject].append(("out", t))
+            self.ties_of[t.object].append(("in", t))
+        self.stakeholder_doc = {sid: st.doc_id for sid, st in ctx.stakeholders.items()
+                                if st.doc_id in ctx.docs_by_id}
         self.doc_stakeholder = {d: s for s, d in sorted(self.stakeholder_doc.items())}
         self.claims_of_doc = defaultdict(list)
         for c in ctx.claims:
-            for cd in c["documents"]:
-                self.claims_of_doc[cd.get("doc")].append(c)
-        self.essays_by_id = {e["id"]: e for e in ctx.essays}
+            for cd in c.documents:
+                self.claims_of_doc[cd.doc].append(c)
+        self.essays_by_id = {e.id: e for e in ctx.essays}
         self.essays_about = defaultdict(list)
         self.essays_citing = defaultdict(list)    # (type, id) -> essays
         for e in ctx.essays:
-            if e.get("doc_id"):
-                self.essays_about[e["doc_id"]].append(e)
+            if e.doc_id:
+                self.essays_about[e.doc_id].append(e)
             seen = set()
-            for r in e.get("refs") or []:
-                k = (r["type"], r["id"])
+            for r in e.refs:
+                k = (r.type, r.id)
                 if k not in seen:
                     seen.add(k)
                     self.essays_citing[k].append(e)
         self.conflicts_of = defaultdict(list)
         for c in ctx.conflicts:
-            self.conflicts_of[c.get("stakeholder")].append(c)
-            self.conflicts_of[("doc", c.get("document"))].append(c)
+            self.conflicts_of[c.stakeholder].append(c)
+            self.conflicts_of[("doc", c.document)].append(c)
         self._source_text = {}
         from scrutiny.manifest import may_republish
 
@@ -82,32 +88,32 @@ class Derived:
                 shown[p.doc_id].update(p.span or [p.id])
 
         for c in ctx.claims:
-            for cd in c["documents"]:
-                if cd.get("doc") in shown:
+            for cd in c.documents:
+                if cd.doc in shown:
                     for p in _locate(ctx, cd):
                         add(p.id)
-            for x in ctx.xrefs.recurrences(c["id"]):
-                if x["origin"] == "located":
-                    add(x["passage_id"])
+            for x in ctx.xrefs.recurrences(c.id):
+                if x.origin == "located":
+                    add(x.passage_id)
         import re
 
         for e in ctx.essays:
-            for r in e.get("refs") or []:
-                if r["type"] == "passage":
-                    add(r["id"])
-            for pid in re.findall(r"\[\[passage:([^\]|]+)", e.get("body") or ""):
+            for r in e.refs:
+                if r.type == "passage":
+                    add(r.id)
+            for pid in re.findall(r"\[\[passage:([^\]|]+)", e.body or ""):
                 add(pid.strip())
         for t in ctx.ties:
-            for pid in t.get("passages") or []:
+            for pid in t.passages:
                 add(pid)
         for ties in suggested_ties_cached(ctx).values():
             for t in ties:
-                for ev in (t.get("evidence") or [])[:2]:
-                    add(ev.get("passage_id"))
-        for target, source, method in ctx.xrefs.passage_links():
-            add(target)
-            if method == "markup":
-                add(source)
+                for ev in t.evidence[:2]:
+                    add(ev.passage_id)
+        for link in ctx.xrefs.passage_links():
+            add(link.target_id)
+            if link.method == "markup":
+                add(link.source_id)
         self._shown = shown
         return shown
 
@@ -124,12 +130,12 @@ class Derived:
     def label(self, kind: str, ident: str) -> str | None:
         ctx = self.ctx
         if kind == "stakeholder" and ident in ctx.stakeholders:
-            return ctx.stakeholders[ident].get("name")
+            return ctx.stakeholders[ident].name
         if kind == "doc" and ident in ctx.docs_by_id:
             return ctx.docs_by_id[ident]["label"]
         if kind == "claim":
-            c = next((c for c in ctx.claims if c["id"] == ident), None)
-            return c["statement"] if c else None
+            c = next((c for c in ctx.claims if c.id == ident), None)
+            return c.statement if c else None
         if kind == "passage":
             p = ctx.passage(ident)
             if p:
@@ -139,11 +145,11 @@ class Derived:
 
     def resolver(self, u):
         ctx = self.ctx
-        claim_ids = {c["id"] for c in ctx.claims}
+        claim_ids = {c.id for c in ctx.claims}
 
         def resolve(kind, ident):
             if kind == "stakeholder" and ident in ctx.stakeholders:
-                return u.stakeholder(ident), ctx.stakeholders[ident].get("name")
+                return u.stakeholder(ident), ctx.stakeholders[ident].name
             if kind == "doc" and ident in ctx.docs_by_id:
                 return u.doc(ident), ctx.docs_by_id[ident]["title"]
             if kind == "claim" and ident in claim_ids:
@@ -162,18 +168,16 @@ class Derived:
         return render_markdown(text or "", self.resolver(u), self.label)
 
     # --- sources ----------------------------------------------------------------
-    def source(self, ref) -> dict:
-        """A source reference ({source, locator}) as {id, text, url, locator}."""
-        if isinstance(ref, str):
-            ref = {"source": ref}
-        sid = ref.get("source")
+    def source(self, ref: SourceRef) -> dict:
+        """A source reference as {id, text, url, locator}."""
+        sid = ref.source
         item = self.ctx.sources.get(sid)
         if sid not in self._source_text:
             self._source_text[sid] = _format_source(item, self.citer) if item else sid
         url = safe_href((item or {}).get("URL")) if item else None
-        return {"id": sid, "text": self._source_text[sid], "url": url, "locator": ref.get("locator")}
+        return {"id": sid, "text": self._source_text[sid], "url": url, "locator": ref.locator}
 
-    def sources(self, refs) -> list[dict]:
+    def sources(self, refs: list[SourceRef]) -> list[dict]:
         return [self.source(r) for r in refs or []]
 
     def evidence_passages(self, pids) -> list[dict]:
@@ -209,9 +213,9 @@ def _format_source(item: dict, citer: Citer) -> str:
 
 def home(r, ctx: SiteContext, dv: Derived, kb_key):
     def make():
-        contested = sorted(ctx.claims, key=lambda c: (STATUS_ORDER.get(c.get("status"), 9),
-                                                      -len(dv.essays_citing[("claim", c["id"])]),
-                                                      -len(c["documents"]), c["id"]))[:8]
+        contested = sorted(ctx.claims, key=lambda c: (STATUS_ORDER.get(c.status, 9),
+                                                      -len(dv.essays_citing[("claim", c.id)]),
+                                                      -len(c.documents), c.id))[:8]
         return {"documents": ctx.documents, "contested": contested, "essays": ctx.essays,
                 "counts": _counts(ctx)}
     r.page("index.html", "home.html", ["home", kb_key, _counts(ctx)], make)
@@ -262,9 +266,8 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         cite_fresh = not doc["ingested"] or r.writer.fresh(cite_rel, cite_key)
         plan.append((doc, rel, cite_rel, key, page_fresh, cite_key, cite_fresh))
     # citeproc is the slowest step of a large build: run it for every document at once, on both cores
-    from scrutiny.site.citations import warm
-
     from scrutiny.cite.csl import paginated
+    from scrutiny.site.citations import warm
 
     warm(dv.citer, [(doc, paginated(doc))
                     for doc, *_, cite_fresh in plan if not cite_fresh])
@@ -291,8 +294,8 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             # Which passages does each curated claim point at (by id or by its search terms)?
             claim_marks = defaultdict(list)
             for c in curated:
-                for cd in c["documents"]:
-                    if cd.get("doc") != doc["id"]:
+                for cd in c.documents:
+                    if cd.doc != doc["id"]:
                         continue
                     for p in _locate(ctx, cd):
                         if c not in claim_marks[p.id]:
@@ -328,7 +331,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             for it in items:
                 if "p" in it and it["p"].kind == "contents":
                     it["entries"] = contents_links(it["p"].layout.get("entries") or [], markers)
-            kinds_present = sorted({s["kind"] for spans in claims.values() for s in spans})
+            kinds_present = sorted({s.kind for spans in claims.values() for s in spans})
             return {
                 "doc": doc, "items": items, "curated": curated,
                 "essays": dv.essays_about.get(doc["id"], []),
@@ -352,34 +355,36 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         ctx.drop_passages(doc_id)
 
 
-def _discussed(ctx, dv, u, rows) -> dict[str, list[dict]]:
+def _discussed(ctx, dv, u, rows: dict[str, list[Link]]) -> dict[str, list[dict]]:
     """Links from a policy passage to the critique that discusses it."""
     out = defaultdict(list)
     for pid, links in rows.items():
         seen = set()
         for x in links:
-            essay = dv.essays_by_id.get(x["essay_id"]) if x["essay_id"] else None
-            if essay and ("e", essay["id"]) not in seen:
-                seen.add(("e", essay["id"]))
-                out[pid].append({"href": u.essay(essay["id"]), "label": essay["title"], "note": None})
-            elif not essay and x["source_doc"] and x["source_id"] not in seen \
-                    and dv.is_shown(x["source_id"], x["source_doc"]):
-                seen.add(x["source_id"])
-                d = ctx.docs_by_id.get(x["source_doc"], {"label": x["source_doc"]})
-                note = f'similar wording, score {x["score"]:.2f}' if x["method"] == "tfidf" and x["score"] is not None else None
-                out[pid].append({"href": u.doc(x["source_doc"], x["source_id"]), "label": d["label"], "note": note})
+            essay = dv.essays_by_id.get(x.essay_id) if x.essay_id else None
+            if essay and ("e", essay.id) not in seen:
+                seen.add(("e", essay.id))
+                out[pid].append({"href": u.essay(essay.id), "label": essay.title, "note": None})
+            elif not essay and x.source_doc and x.source_id not in seen \
+                    and dv.is_shown(x.source_id, x.source_doc):
+                seen.add(x.source_id)
+                d = ctx.docs_by_id.get(x.source_doc, {"label": x.source_doc})
+                note = f"similar wording, score {x.score:.2f}" if x.method == "tfidf" and x.score is not None else None
+                out[pid].append({"href": u.doc(x.source_doc, x.source_id), "label": d["label"], "note": note})
     return dict(out)
 
 
-def _related(ctx, dv, u, rows) -> dict[str, list[dict]]:
+def _related(ctx, dv, u, rows: dict[str, list[Link]]) -> dict[str, list[dict]]:
     """Links from a critique passage to the policy passages it discusses or resembles."""
     out = defaultdict(list)
     for pid, links in rows.items():
-        for x in [x for x in links if dv.is_shown(x["passage_id"], x["doc_id"])][:8]:
-            d = ctx.docs_by_id.get(x["doc_id"], {"label": x["doc_id"], "pages": 0})
-            label = d["label"] + (f', {page_ref(d, x["page"])}' if x["page"] and (d.get("pages") or 0) > 1 else "")
-            note = "cited" if x["method"] == "markup" else (f'similar wording, score {x["score"]:.2f}' if x["score"] is not None else None)
-            out[pid].append({"href": u.doc(x["doc_id"], x["passage_id"]), "label": label, "note": note})
+        targets = [(x, p) for x in links if (p := ctx.passage(x.target_id)) is not None and p.id == x.target_id
+                   and dv.is_shown(p.id, p.doc_id)]
+        for x, p in targets[:8]:
+            d = ctx.docs_by_id.get(p.doc_id, {"label": p.doc_id, "pages": 0})
+            label = d["label"] + (f", {page_ref(d, p.page)}" if (d.get("pages") or 0) > 1 else "")
+            note = "cited" if x.method == "markup" else (f"similar wording, score {x.score:.2f}" if x.score is not None else None)
+            out[pid].append({"href": u.doc(p.doc_id, p.id), "label": label, "note": note})
     return dict(out)
 
 
@@ -388,22 +393,22 @@ def _index_passages(search, doc, passages, claims, mentions):
 
     for p in passages:
         rec = passage_record(doc, p, f"doc/{doc['id']}/#p-{p.id}")
-        kinds = sorted({s["kind"] for s in claims.get(p.id, [])})
+        kinds = sorted({s.kind for s in claims.get(p.id, [])})
         if kinds:
             rec["k"] = kinds
-        who = sorted({m["stakeholder"] for m in mentions.get(p.id, [])})
+        who = sorted({m.stakeholder for m in mentions.get(p.id, [])})
         search.add(rec, p.text, p.heading_path[-1] if p.heading_path else "",
                    kinds=kinds, stakeholders=who)
 
 
-def _locate(ctx, cd) -> list[dict]:
+def _locate(ctx, cd: ClaimDocument) -> list[Passage]:
     out = []
-    for pid in cd.get("passages") or []:
+    for pid in cd.passages:
         p = ctx.passage(pid)
         if p:
             out.append(p)
-    if not out and cd.get("search") and ctx.docs_by_id.get(cd.get("doc"), {}).get("ingested"):
-        out = ctx.find_passages(cd["doc"], cd["search"], limit=3)
+    if not out and cd.search and ctx.docs_by_id.get(cd.doc, {}).get("ingested"):
+        out = ctx.find_passages(cd.doc, cd.search, limit=3)
     return out
 
 
@@ -491,15 +496,15 @@ def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     statuses = ctx.vocab.claim_statuses
     for c in ctx.claims:
         if search is not None:
-            search.add({"t": "c", "u": f"claims/{c['id']}/", "h": c["statement"],
-                        "x": _plain(c.get("critique") or "", dv)[:400], "k": c["kinds"], "st": c.get("status")},
-                       _plain(c.get("critique") or "", dv), c["statement"], kinds=c["kinds"])
+            search.add({"t": "c", "u": f"claims/{c.id}/", "h": c.statement,
+                        "x": _plain(c.critique or "", dv)[:400], "k": c.kinds, "st": c.status},
+                       _plain(c.critique or "", dv), c.statement, kinds=c.kinds)
 
     def register():
         rows = []
         for c in ctx.claims:
-            rows.append({"c": c, "docs": [ctx.docs_by_id.get(cd.get("doc"), {"id": cd.get("doc"), "label": cd.get("doc")})
-                                          for cd in c["documents"]]})
+            rows.append({"c": c, "docs": [ctx.docs_by_id.get(cd.doc, {"id": cd.doc, "label": cd.doc})
+                                          for cd in c.documents]})
         return {"rows": rows, "documents": docs, "statuses": statuses, "section": "claims"}
 
     r.page("claims/index.html", "claims.html", ["claims", kb_key], register)
@@ -507,45 +512,46 @@ def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         def make(c=c):
             made = []
             own_docs = set()
-            xrows = ctx.xrefs.recurrences(c["id"])
+            xrows = ctx.xrefs.recurrences(c.id)
             located = defaultdict(list)
             for x in xrows:
-                if x["origin"] == "located":
-                    p = ctx.passage(x["passage_id"])
+                if x.origin == "located":
+                    p = ctx.passage(x.passage_id)
                     if p:
-                        located[x["doc_id"]].append(p)
-            for cd in c["documents"]:
-                d = ctx.docs_by_id.get(cd.get("doc"))
-                own_docs.add(cd.get("doc"))
-                made.append({"doc": d or {"id": cd.get("doc"), "label": cd.get("doc"), "ingested": False},
-                             "known": d is not None, "search": cd.get("search"),
-                             "passages": (located.get(cd.get("doc")) or _locate(ctx, cd))[:3] if d else []})
+                        located[x.doc_id].append(p)
+            for cd in c.documents:
+                d = ctx.docs_by_id.get(cd.doc)
+                own_docs.add(cd.doc)
+                made.append({"doc": d or {"id": cd.doc, "label": cd.doc, "ingested": False},
+                             "known": d is not None, "search": cd.search,
+                             "passages": (located.get(cd.doc) or _locate(ctx, cd))[:3] if d else []})
             # The same claim in other documents: from the cross-references when built
             # (same figure, similar wording), else the passages holding the same search terms.
             by_doc: dict[str, list] = {}
             notes = {}
             for x in xrows:
-                if x["origin"] != "located" and x["doc_id"] not in own_docs:
-                    p = ctx.passage(x["passage_id"])
-                    if p and dv.is_shown(p.id, p.doc_id) and p not in by_doc.setdefault(x["doc_id"], []):
-                        by_doc[x["doc_id"]].append(p)
-                        notes[p.id] = (f'same figure: {x["surface"]}' if x["origin"] == "figure" and x["surface"]
-                                          else f'similar wording, score {x["score"]:.2f}' if x["score"] is not None
-                                          else x["origin"])
-            for cd in ([] if xrows else c["documents"]):
-                if cd.get("search"):
-                    for p in ctx.find_passages(None, cd["search"], limit=30, exclude=own_docs | dv.withheld, per_doc=3):
+                if x.origin != "located" and x.doc_id not in own_docs:
+                    p = ctx.passage(x.passage_id)
+                    if p and dv.is_shown(p.id, p.doc_id) and p not in by_doc.setdefault(x.doc_id, []):
+                        by_doc[x.doc_id].append(p)
+                        notes[p.id] = (f"same figure: {x.surface}" if x.origin == "figure" and x.surface
+                                       else f"similar wording, score {x.score:.2f}" if x.score is not None
+                                       else x.origin)
+            for cd in ([] if xrows else c.documents):
+                if cd.search:
+                    for p in ctx.find_passages(None, cd.search, limit=30, exclude=own_docs | dv.withheld, per_doc=3):
                         if p not in by_doc.setdefault(p.doc_id, []):
                             by_doc[p.doc_id].append(p)
             recurs = [{"doc": ctx.docs_by_id.get(d, {"id": d, "title": d, "label": d}), "passages": ps[:3]}
                       for d, ps in sorted(by_doc.items())][:10]
+            u = r_u(r, f"claims/{c.id}/index.html")
             return {"c": c, "made": made, "recurs": recurs, "notes": notes, "statuses": statuses,
-                    "critique": dv.markdown(c.get("critique"), r_u(r, f"claims/{c['id']}/index.html")),
-                    "evidence": [{"statement": dv.markdown(e.get("statement"), r_u(r, f"claims/{c['id']}/index.html")),
-                                  "sources": dv.sources(e.get("sources"))} for e in c.get("evidence") or []],
-                    "sources": dv.sources(c.get("sources")),
-                    "essays": dv.essays_citing.get(("claim", c["id"]), []), "section": "claims"}
-        r.page(f"claims/{c['id']}/index.html", "claim.html", ["claim", kb_key, _store_key(ctx)], make)
+                    "critique": dv.markdown(c.critique, u),
+                    "evidence": [{"statement": dv.markdown(e.statement, u), "sources": dv.sources(e.sources)}
+                                 for e in c.evidence],
+                    "sources": dv.sources(c.sources),
+                    "essays": dv.essays_citing.get(("claim", c.id), []), "section": "claims"}
+        r.page(f"claims/{c.id}/index.html", "claim.html", ["claim", kb_key, _store_key(ctx)], make)
 
 
 def r_u(r, rel):
@@ -565,38 +571,23 @@ def _store_key(ctx):
     return ctx.store_key
 
 
-def suggested_ties_cached(ctx: SiteContext) -> dict[str, list[dict]]:
+def suggested_ties_cached(ctx: SiteContext) -> dict[str, list[TieListing]]:
     if not hasattr(ctx, "_suggested_ties"):
         ctx._suggested_ties = suggested_ties(ctx)
     return ctx._suggested_ties
 
 
-def suggested_ties(ctx: SiteContext) -> dict[str, list[dict]]:
+def suggested_ties(ctx: SiteContext) -> dict[str, list[TieListing]]:
     """{stakeholder id: [tie]} for the ties the tagger suggests (and a reviewer may have
-    accepted), from ``scrutiny.tagging.list_ties``; curated ties are shown elsewhere."""
-    if ctx.store is None or not ctx.store.has_table("nlp_tie_candidates"):
+    accepted), from ``scrutiny.tags.queries.list_ties``; curated ties are shown elsewhere."""
+    if ctx.store is None or ctx.tags.run is None:
         return {}
-    from scrutiny.nlp.kb_adapter import Curated
-    from scrutiny.tagging import list_ties
+    from scrutiny.tags.queries import list_ties
 
-    curated = Curated(
-        stakeholders={sid: {"id": sid, "name": st.get("name") or sid, "kind": st.get("kind"), "sector": st.get("sector"),
-                            "aliases": st.get("aliases") or [], "sources": st.get("sources") or [],
-                            "doc_id": st.get("doc_id")} for sid, st in ctx.stakeholders.items()},
-        ties=[dict(t) for t in ctx.ties],
-        documents={d["id"]: {"title": d.get("title"), "short_title": d.get("short_title")} for d in ctx.documents},
-    )
-    try:
-        ties = list_ties(ctx.project, ctx.store, curated)
-    except Exception as exc:  # another stage's bug must not take the site down
-        from scrutiny.site.context import warn
-
-        warn(f"suggested ties could not be listed ({type(exc).__name__}: {exc}); none shown")
-        return {}
     out = defaultdict(list)
-    for t in ties:
-        if t.get("status") in ("suggested", "accepted"):
-            for end in (t.get("subject"), t.get("object")):
+    for t in list_ties(ctx.project, ctx.store, ctx.curated):
+        if t.status in ("suggested", "accepted"):
+            for end in (t.subject, t.object):
                 if end in ctx.stakeholders:
                     out[end].append(t)
     return dict(out)
@@ -608,18 +599,18 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     suggested = suggested_ties_cached(ctx)
     for sid, st in ctx.stakeholders.items():
         if search is not None:
-            search.add({"t": "s", "u": f"stakeholders/{sid}/", "h": st.get("name") or sid,
-                        "x": " · ".join([*(st.get("aliases") or []), _plain(st.get("description") or "", dv)])[:400]},
-                       " ".join([*(st.get("aliases") or []), st.get("description") or ""]),
-                       st.get("name") or sid, stakeholders=[sid])
+            search.add({"t": "s", "u": f"stakeholders/{sid}/", "h": st.name or sid,
+                        "x": " · ".join([*st.aliases, _plain(st.description or "", dv)])[:400]},
+                       " ".join([*st.aliases, st.description or ""]),
+                       st.name or sid, stakeholders=[sid])
 
     def directory():
         groups = []
         for kind in kinds:
-            members = [st for st in ctx.stakeholders.values() if st.get("kind") == kind]
+            members = [st for st in ctx.stakeholders.values() if st.kind == kind]
             if members:
                 groups.append({"kind": kind, "label": kinds[kind]["label"],
-                               "members": sorted(members, key=lambda s: (s.get("name") or s["id"]).casefold())})
+                               "members": sorted(members, key=lambda s: (s.name or s.id).casefold())})
         return {"groups": groups, "sectors": sectors, "ties_of": dv.ties_of, "section": "stakeholders"}
 
     r.page("stakeholders/index.html", "stakeholders.html", ["stakeholders", kb_key], directory)
@@ -627,75 +618,80 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         def make(sid=sid, st=st):
             u = r_u(r, f"stakeholders/{sid}/index.html")
             ties = []
-            for direction, t in sorted(dv.ties_of.get(sid, []), key=lambda x: (x[1]["relation"], x[1]["id"])):
-                other = t["object"] if direction == "out" else t["subject"]
+            for direction, t in sorted(dv.ties_of.get(sid, []), key=lambda x: (x[1].relation, x[1].id)):
+                other = t.object if direction == "out" else t.subject
                 ties.append({"t": t, "direction": direction, "other": ctx.stakeholders.get(other, {"id": other, "name": other}),
-                             "verb": dv.relation_label(t["relation"]) if direction == "out" else dv.inverse_label(t["relation"]),
-                             "sources": dv.sources(t.get("sources")),
-                             "evidence": dv.evidence_passages(t.get("passages"))})
+                             "verb": dv.relation_label(t.relation) if direction == "out" else dv.inverse_label(t.relation),
+                             "sources": dv.sources(t.sources),
+                             "evidence": dv.evidence_passages(t.passages)})
             shaped = []
             for direction, t in dv.ties_of.get(sid, []):
-                if direction == "out" and t["relation"] in DOC_SHAPING:
-                    obj = ctx.stakeholders.get(t["object"], {})
-                    doc_id = obj.get("doc_id") if obj.get("doc_id") in ctx.docs_by_id else None
-                    shaped.append({"t": t, "stakeholder": obj, "doc": ctx.docs_by_id.get(doc_id) if doc_id else None,
-                                   "verb": dv.relation_label(t["relation"])})
-            shaped.sort(key=lambda x: (x["stakeholder"].get("name") or "", x["t"]["id"]))
+                if direction == "out" and t.relation in DOC_SHAPING:
+                    obj = ctx.stakeholders.get(t.object)
+                    doc_id = obj.doc_id if obj is not None and obj.doc_id in ctx.docs_by_id else None
+                    shaped.append({"t": t, "stakeholder": obj or {}, "doc": ctx.docs_by_id.get(doc_id) if doc_id else None,
+                                   "verb": dv.relation_label(t.relation)})
+            shaped.sort(key=lambda x: (x["stakeholder"].name if x["stakeholder"] else "", x["t"].id))
             conflicts = list(dv.conflicts_of.get(sid, []))
-            if st.get("doc_id"):
-                conflicts += [c for c in dv.conflicts_of.get(("doc", st["doc_id"]), []) if c not in conflicts]
+            if st.doc_id:
+                conflicts += [c for c in dv.conflicts_of.get(("doc", st.doc_id), []) if c not in conflicts]
             conflicts = [conflict_item(c, ctx, dv) for c in conflicts]
             proposed = []
             for t in suggested.get(sid, []):
-                out_ = t["subject"] == sid
-                other = t["object"] if out_ else t["subject"]
+                out_ = t.subject == sid
+                other = t.object if out_ else t.subject
                 evidence = []
-                for e in (t.get("evidence") or [])[:2]:
-                    p = ctx.passage(e["passage_id"])
+                for e in t.evidence[:2]:
+                    p = ctx.passage(e.passage_id)
                     if p:
                         evidence.append({"passage": p, "doc": ctx.docs_by_id.get(p.doc_id, {"label": p.doc_id, "pages": 0})})
                 proposed.append({"t": t, "other": ctx.stakeholders.get(other),
-                                 "other_name": t["object_name"] if out_ else t["subject_name"],
-                                 "verb": dv.relation_label(t["relation"]) if out_ else dv.inverse_label(t["relation"]),
+                                 "other_name": t.object_name if out_ else t.subject_name,
+                                 "verb": dv.relation_label(t.relation) if out_ else dv.inverse_label(t.relation),
                                  "evidence": evidence})
             return {"st": st, "ties": ties, "shaped": shaped, "conflicts": conflicts, "proposed": proposed,
-                    "kind_label": (kinds.get(st.get("kind")) or {}).get("label", st.get("kind")),
-                    "sector_label": sectors.get(st.get("sector")) if st.get("sector") else None,
-                    "doc": ctx.docs_by_id.get(st.get("doc_id")) if st.get("doc_id") else None,
-                    "description": dv.markdown(st.get("description"), u) if st.get("description") else None,
-                    "facts": [dict(f, sources=dv.sources(f.get("sources"))) for f in st.get("facts") or []],
-                    "sources": dv.sources(st.get("sources")),
+                    "kind_label": (kinds.get(st.kind) or {}).get("label", st.kind),
+                    "sector_label": sectors.get(st.sector) if st.sector else None,
+                    "doc": ctx.docs_by_id.get(st.doc_id) if st.doc_id else None,
+                    "description": dv.markdown(st.description, u) if st.description else None,
+                    "facts": [{"what": f.what, "value": f.value, "note": f.note, "sources": dv.sources(f.sources)}
+                              for f in st.facts],
+                    "sources": dv.sources(st.sources),
                     "mentions": _named_in(ctx, sid),
                     "essays": dv.essays_citing.get(("stakeholder", sid), []), "section": "stakeholders"}
         r.page(f"stakeholders/{sid}/index.html", "stakeholder.html",
-               ["stakeholder", kb_key, _store_key(ctx), suggested.get(sid)], make)
+               ["stakeholder", kb_key, _store_key(ctx), [asdict(t) for t in suggested.get(sid, [])]], make)
 
 
 def _named_in(ctx, sid):
-    rows = ctx.xrefs.named_in(sid) or ctx.tags.mention_counts(sid)
+    """The documents naming a stakeholder: from the cross-references when built, else the tags."""
+    rows = [(m.doc_id, m.mentions) for m in ctx.xrefs.named_in(sid)] or \
+        [(m.doc_id, m.mentions) for m in ctx.tags.mention_counts(sid)]
     out = []
-    for m in rows:
-        d = ctx.docs_by_id.get(m["doc"])
+    for doc_id, count in rows:
+        d = ctx.docs_by_id.get(doc_id)
         if d:
-            out.append({"doc": m["doc"], "label": d["label"], "count": m["count"]})
+            out.append({"doc": doc_id, "label": d["label"], "count": count})
     return out
 
 
-def conflict_item(c, ctx, dv) -> dict:
+def conflict_item(c: Conflict, ctx, dv) -> dict:
     """{c: the conflict with its document's title (or no document link), chain: the ties}."""
-    d = ctx.docs_by_id.get(c.get("document"))
-    c = dict(c, document=c.get("document") if d else None, document_label=d["title"] if d else None)
-    return {"c": c, "chain": conflict_view(c, ctx, dv)}
+    d = ctx.docs_by_id.get(c.document)
+    shown = {"document": c.document if d else None, "document_label": d["title"] if d else None,
+             "stakeholder": c.stakeholder, "via": list(c.via), "explanation": c.explanation}
+    return {"c": shown, "chain": conflict_view(c, ctx, dv)}
 
 
-def conflict_view(c, ctx, dv):
+def conflict_view(c: Conflict, ctx, dv):
     chain = []
-    for tid in c.get("via") or []:
-        t = next((t for t in ctx.ties if t["id"] == tid), None)
+    by_id = {t.id: t for t in ctx.ties}
+    for tid in c.via:
+        t = by_id.get(tid)
         if t:
-            chain.append({"t": t, "subject": ctx.stakeholders.get(t["subject"], {"id": t["subject"], "name": t["subject"]}),
-                          "object": ctx.stakeholders.get(t["object"], {"id": t["object"], "name": t["object"]}),
-                          "verb": dv.relation_label(t["relation"])})
+            chain.append({"t": t, "subject": ctx.stakeholders.get(t.subject, {"id": t.subject, "name": t.subject}),
+                          "object": ctx.stakeholders.get(t.object, {"id": t.object, "name": t.object}),
+                          "verb": dv.relation_label(t.relation)})
     return chain
 
 
@@ -717,18 +713,18 @@ def essay_pages(r, ctx: SiteContext, dv: Derived, kb_key):
            lambda: {"essays": ctx.essays, "section": "critique"})
     for e in ctx.essays:
         def make(e=e):
-            u = r_u(r, f"critique/{e['id']}/index.html")
+            u = r_u(r, f"critique/{e.id}/index.html")
             discusses = []
-            for x in ctx.xrefs.essay_passages(e["id"]):
-                p = ctx.passage(x["passage_id"])
-                if p and p.doc_id != e["id"] and dv.is_shown(p.id, p.doc_id):
+            for x in ctx.xrefs.essay_passages(e.id):
+                p = ctx.passage(x.passage_id)
+                if p and p.doc_id != e.id and dv.is_shown(p.id, p.doc_id):
                     discusses.append({"p": p, "doc": ctx.docs_by_id.get(p.doc_id, {"label": p.doc_id}),
-                                      "note": "cited" if x["method"] == "markup" else
-                                      (f'similar wording, score {x["score"]:.2f}' if x["score"] is not None else None)})
-            return {"e": e, "body": dv.markdown(_without_title(e.get("body") or "", e.get("title")), u),
+                                      "note": "cited" if x.method == "markup" else
+                                      (f"similar wording, score {x.score:.2f}" if x.score is not None else None)})
+            return {"e": e, "body": dv.markdown(_without_title(e.body or "", e.title), u),
                     "section": "critique", "discusses": discusses[:20],
-                    "doc": ctx.docs_by_id.get(e["id"]), "about": ctx.docs_by_id.get(e.get("doc_id"))}
-        r.page(f"critique/{e['id']}/index.html", "essay.html", ["essay", kb_key, _store_key(ctx)], make)
+                    "doc": ctx.docs_by_id.get(e.id), "about": ctx.docs_by_id.get(e.doc_id)}
+        r.page(f"critique/{e.id}/index.html", "essay.html", ["essay", kb_key, _store_key(ctx)], make)
 
 
 def _without_title(body: str, title: str | None) -> str:
@@ -749,5 +745,5 @@ def search_page(r, ctx: SiteContext, dv: Derived, kb_key):
     r.page("search/index.html", "search.html", ["search", kb_key],
            lambda: {"documents": [d for d in ctx.documents if d["ingested"]],
                     "kinds": ctx.vocab.claim_kinds,
-                    "stakeholders": sorted(ctx.stakeholders.values(), key=lambda s: (s.get("name") or "").casefold()),
+                    "stakeholders": sorted(ctx.stakeholders.values(), key=lambda s: (s.name or "").casefold()),
                     "section": "search"})

@@ -19,6 +19,8 @@ its page, every tie a line with a short label and its full wording in
 
 from __future__ import annotations
 
+from scrutiny.kb.model import Stakeholder, Tie
+
 import math
 
 WIDTH = 1200          # the width the groups are shelved into (a wider group widens the drawing)
@@ -34,28 +36,28 @@ EDGE_LENGTH = 90      # pixels between the names at the two ends of a typical ti
 _PREFIXES = ("is a ", "is an ", "is ", "holds a ", "holds an ")
 
 
-def layout(stakeholders: dict[str, dict], ties: list[dict], href, relation_label) -> dict:
+def layout(stakeholders: dict[str, Stakeholder], ties: list[Tie], href, relation_label) -> dict:
     """{x0, y0, width, height, nodes: [...], edges: [...]} for the ties among known
     stakeholders; (x0, y0, width, height) is the SVG's viewBox."""
     import networkx as nx
 
-    ties = [t for t in ties if t.get("subject") in stakeholders and t.get("object") in stakeholders]
-    ids = sorted({t["subject"] for t in ties} | {t["object"] for t in ties})
+    ties = [t for t in ties if t.subject in stakeholders and t.object in stakeholders]
+    ids = sorted({t.subject for t in ties} | {t.object for t in ties})
     if not ids:
         return {"x0": 0, "y0": 0, "width": WIDTH, "height": 300, "nodes": [], "edges": []}
     g = nx.Graph()
     g.add_nodes_from(ids)
-    for t in sorted(ties, key=lambda t: t["id"]):
-        if g.has_edge(t["subject"], t["object"]):
-            g[t["subject"]][t["object"]]["weight"] += 1
+    for t in sorted(ties, key=lambda t: t.id):
+        if g.has_edge(t.subject, t.object):
+            g[t.subject][t.object]["weight"] += 1
         else:
-            g.add_edge(t["subject"], t["object"], weight=1)
+            g.add_edge(t.subject, t.object, weight=1)
 
     info = {}
     for node in ids:
         st = stakeholders[node]
-        kind = st.get("kind") or "organisation"
-        name = st.get("name") or node
+        kind = st.kind or "organisation"
+        name = st.name or node
         short = _short(name)
         r = RADIUS.get(kind, 10)
         half = max(r, _width(short, NODE_CHAR) / 2)
@@ -75,28 +77,28 @@ def layout(stakeholders: dict[str, dict], ties: list[dict], href, relation_label
     obstacles = [_abs(where[n], info[n]["box"]) for n in ids]
     placed: list[tuple] = []
     edges = []
-    for t in sorted(ties, key=lambda t: (t["subject"], t["object"], t["relation"], t["id"])):
-        (x1, y1), (x2, y2) = where[t["subject"]], where[t["object"]]
+    for t in sorted(ties, key=lambda t: (t.subject, t.object, t.relation, t.id)):
+        (x1, y1), (x2, y2) = where[t.subject], where[t.object]
         dx, dy = x2 - x1, y2 - y1
         dist = math.hypot(dx, dy) or 1.0
-        r1 = info[t["subject"]]["r"] + 2
-        r2 = info[t["object"]]["r"] + 6
+        r1 = info[t.subject]["r"] + 2
+        r2 = info[t.object]["r"] + 6
         ux, uy = dx / dist, dy / dist
-        full = relation_label(t["relation"])
+        full = relation_label(t.relation)
         short = _short_relation(full)
         lx, ly, box = _place_label(x1, y1, x2, y2, _width(short, EDGE_CHAR), obstacles, placed)
         placed.append(box)
-        subject, obj = info[t["subject"]]["name"], info[t["object"]]["name"]
+        subject, obj = info[t.subject]["name"], info[t.object]["name"]
         edges.append({
-            "id": t["id"], "relation": t["relation"],
-            "subject": t["subject"], "object": t["object"],
+            "id": t.id, "relation": t.relation,
+            "subject": t.subject, "object": t.object,
             "subject_label": subject, "object_label": obj,
-            "subject_href": href(t["subject"]), "object_href": href(t["object"]),
+            "subject_href": href(t.subject), "object_href": href(t.object),
             "x1": round(x1 + ux * r1, 1), "y1": round(y1 + uy * r1, 1),
             "x2": round(x2 - ux * r2, 1), "y2": round(y2 - uy * r2, 1),
-            "lx": lx, "ly": ly, "label": full, "short": short, "role": t.get("role") or "",
+            "lx": lx, "ly": ly, "label": full, "short": short, "role": t.role or "",
             "box": tuple(round(c, 1) for c in box),
-            "title": f"{subject} {full} {obj}" + (f' ({t["role"]})' if t.get("role") else ""),
+            "title": f"{subject} {full} {obj}" + (f' ({t.role})' if t.role else ""),
         })
     boxes = obstacles + placed
     x0 = min(b[0] for b in boxes) - MARGIN

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from scrutiny.errors import ScrutinyError
 from scrutiny.passages import Passage
 from scrutiny.xref.numbers import quantities
 
@@ -66,7 +67,7 @@ def _locate(verifier_find, claim, store) -> list[dict]:
         if cd.search:
             try:
                 ids += verifier_find(cd.search, cd.doc)[:3]
-            except Exception:
+            except ScrutinyError:  # a search the index cannot parse: `scrutiny verify` reports it
                 pass
         for pid in ids:
             p, _ = store.resolve_passage(pid)

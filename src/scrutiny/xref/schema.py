@@ -1,4 +1,12 @@
-"""The store tables cross-references live in (component ``xref``; rebuilt whole by build_xrefs)."""
+"""The store tables cross-references live in (component ``xref``; rebuilt whole by build_xrefs).
+
+Only ``scrutiny.xref`` runs SQL on them: :mod:`.build` writes them,
+:mod:`.queries` reads them for everyone else.
+"""
+
+from __future__ import annotations
+
+from scrutiny.errors import ScrutinyError
 
 XREF_MIGRATIONS = [
     """
@@ -40,4 +48,36 @@ XREF_MIGRATIONS = [
         PRIMARY KEY (stakeholder_id, doc_id)
     );
     """,
+    """
+    -- The documents of a link's passages (a passage id always belongs to one
+    -- document), so that a document's links are read without another stage's
+    -- table. Everything is rebuilt.
+    ALTER TABLE xref_links ADD COLUMN source_doc TEXT;
+    ALTER TABLE xref_links ADD COLUMN target_doc TEXT;
+    CREATE INDEX xref_links_source_doc ON xref_links(source_doc);
+    CREATE INDEX xref_links_target_doc ON xref_links(target_doc);
+    DELETE FROM xref_links;
+    DELETE FROM xref_claims;
+    DELETE FROM xref_stakeholder_docs;
+    """,
 ]
+
+
+def ensure_schema(store) -> None:
+    """Create or migrate the cross-reference tables (a writable store)."""
+    store.ensure_schema("xref", XREF_MIGRATIONS)
+
+
+def schema_state(store) -> bool:
+    """Whether the store holds the cross-reference tables at the current schema:
+    False when they were never built; a ScrutinyError when an older scrutiny made them."""
+    version = store.schema_version("xref")
+    if version == 0:
+        return False
+    if version < len(XREF_MIGRATIONS):
+        raise ScrutinyError(
+            f"the cross-references in {store.path} were made by an older scrutiny (schema {version}, now "
+            f"{len(XREF_MIGRATIONS)}): run `scrutiny xref` (or `scrutiny build`) to build them again")
+    if version > len(XREF_MIGRATIONS):
+        raise ScrutinyError(f"the cross-references in {store.path} were made by a newer scrutiny; upgrade scrutiny")
+    return True

@@ -1,7 +1,7 @@
 """Stakeholders -> the documents they are named in, with counts.
 
-From the tagger's mentions (``nlp_mentions``, resolved to stakeholder ids)
-when that table exists; otherwise from the knowledge base's names and aliases
+From the tagger's mentions, resolved to stakeholder ids (``scrutiny.tags.queries``),
+when the store is tagged; otherwise from the knowledge base's names and aliases
 matched as whole words in the passages (case-sensitive for acronyms).
 """
 
@@ -13,22 +13,12 @@ from collections import defaultdict
 from scrutiny.passages import Passage
 
 
-def from_mentions(store) -> list[dict] | None:
-    for table in ("nlp_mentions", "mentions"):
-        if store.has_table(table):
-            cols = {r[1] for r in store.db.execute(f"PRAGMA table_info({table})")}
-            sid = "coalesce(m.stakeholder_id, m.curated_id)" if "curated_id" in cols else "m.stakeholder_id"
-            if "stakeholder_id" not in cols:
-                continue
-            rows = store.db.execute(
-                f"SELECT {sid} AS sid, p.doc_id, count(*) AS n, count(DISTINCT m.passage_id) AS np "
-                f"FROM {table} m JOIN passages p ON p.id = m.passage_id "
-                f"WHERE {sid} IS NOT NULL GROUP BY sid, p.doc_id ORDER BY sid, p.doc_id"
-            ).fetchall()
-            if rows:
-                return [{"stakeholder_id": r[0], "doc_id": r[1], "mentions": r[2], "passages": r[3],
-                         "source": table} for r in rows]
-    return None
+def from_mentions(store) -> list[dict]:
+    """Rows of ``xref_stakeholder_docs`` from the tagger's mentions (the store must be tagged)."""
+    from scrutiny.tags.queries import stakeholder_documents
+
+    return [{"stakeholder_id": r.stakeholder_id, "doc_id": r.doc_id, "mentions": r.mentions,
+             "passages": r.passages, "source": "nlp_mentions"} for r in stakeholder_documents(store)]
 
 
 def from_names(kb, passages: list[Passage]) -> list[dict]:

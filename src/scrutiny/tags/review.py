@@ -21,9 +21,13 @@ A rejected tie is never suggested again; an accepted one is listed with status
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from scrutiny.errors import ScrutinyError
 from scrutiny.nlp.normalise import key
+
+if TYPE_CHECKING:
+    from scrutiny.tags.queries import TieListing
 
 FILE = "reviewed.yaml"
 DECISIONS = ("accepted", "rejected")
@@ -90,8 +94,8 @@ def match_decision(decisions: dict, tie_id: str, subject_name: str, relation: st
     return None
 
 
-def record(project, tie: dict, decision: str, note: str | None = None) -> dict:
-    """Record ``decision`` on ``tie`` (a dict from :func:`scrutiny.tagging.list_ties`)."""
+def record(project, tie: TieListing, decision: str, note: str | None = None) -> dict:
+    """Record ``decision`` on ``tie`` (from :func:`scrutiny.tags.queries.list_ties`)."""
     from io import StringIO
 
     from ruamel.yaml import YAML
@@ -100,8 +104,8 @@ def record(project, tie: dict, decision: str, note: str | None = None) -> dict:
 
     if decision not in DECISIONS:
         raise ReviewError(f"unknown decision {decision!r}: use accepted or rejected")
-    if tie.get("status") == "curated":
-        raise ReviewError(f"{tie['id']} is a curated tie (kb/): edit kb/ties.yaml instead of reviewing it")
+    if tie.status == "curated":
+        raise ReviewError(f"{tie.id} is a curated tie (kb/): edit kb/ties.yaml instead of reviewing it")
     p = path(project)
     data = {}
     if p.is_file():
@@ -110,16 +114,16 @@ def record(project, tie: dict, decision: str, note: str | None = None) -> dict:
         load_decisions(project)  # validates, with file:line errors
         data = safeyaml.load(safeyaml.read_text(p), typ="rt") or {}
     items = list(data.get("decisions") or [])
-    items = [i for i in items if str(i.get("id")) != tie["id"]]
+    items = [i for i in items if str(i.get("id")) != tie.id]
     entry = {
-        "id": tie["id"], "decision": decision,
-        "subject": tie["subject"], "subject_name": tie["subject_name"],
-        "relation": tie["relation"],
-        "object": tie["object"], "object_name": tie["object_name"],
+        "id": tie.id, "decision": decision,
+        "subject": tie.subject, "subject_name": tie.subject_name,
+        "relation": tie.relation,
+        "object": tie.object, "object_name": tie.object_name,
         "decided_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    if tie.get("role"):
-        entry["role"] = tie["role"]
+    if tie.role:
+        entry["role"] = tie.role
     if note:
         entry["note"] = note
     items.append(entry)

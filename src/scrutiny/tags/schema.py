@@ -1,0 +1,146 @@
+"""The tables of the tagging stage (component ``nlp`` of the store).
+
+Only the ``scrutiny.tags`` package runs SQL on them: :mod:`.write` fills them,
+:mod:`.queries` reads them for everyone else.
+
+- ``nlp_tagged``: which passages are tagged, by which tagger version;
+- ``nlp_mentions``: names of stakeholders in a passage (``stakeholder_id`` set
+  by resolution over the whole corpus), with their document;
+- ``nlp_acronyms``: acronyms a passage defines ("Full Name (FN)");
+- ``nlp_stakeholders``: names nobody curated, as extracted stakeholders;
+- ``nlp_sentences``: every sentence's span;
+- ``nlp_claims``: sentences tagged with claim kinds;
+- ``nlp_tie_candidates``: ties the patterns found, their ends resolved;
+- ``nlp_state``: the last run (model, tagger version, time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from scrutiny.errors import ScrutinyError
+
+NLP_MIGRATIONS = [
+    """
+    CREATE TABLE nlp_tagged (
+        passage_id     TEXT PRIMARY KEY,
+        tagger_version TEXT NOT NULL,
+        tagged_at      TEXT NOT NULL
+    );
+    CREATE TABLE nlp_mentions (
+        passage_id     TEXT NOT NULL,
+        start          INTEGER NOT NULL,
+        end            INTEGER NOT NULL,
+        text           TEXT NOT NULL,
+        kind           TEXT NOT NULL,
+        source         TEXT NOT NULL,              -- curated | model | rule
+        confidence     REAL NOT NULL,
+        curated_id     TEXT,                       -- set by the curated-names component
+        stakeholder_id TEXT,                       -- set by resolution over the corpus
+        PRIMARY KEY (passage_id, start, end)
+    );
+    CREATE INDEX nlp_mentions_sid ON nlp_mentions(stakeholder_id);
+    CREATE TABLE nlp_acronyms (
+        passage_id TEXT NOT NULL,
+        short      TEXT NOT NULL,
+        long       TEXT NOT NULL
+    );
+    CREATE INDEX nlp_acronyms_pid ON nlp_acronyms(passage_id);
+    CREATE TABLE nlp_stakeholders (
+        id        TEXT PRIMARY KEY,
+        name      TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        aliases   TEXT NOT NULL DEFAULT '[]',      -- JSON list
+        mentions  INTEGER NOT NULL DEFAULT 0,
+        confidence REAL NOT NULL DEFAULT 0
+    );
+    CREATE TABLE nlp_claims (
+        id         TEXT PRIMARY KEY,               -- <passage id>@<start>
+        passage_id TEXT NOT NULL,
+        doc_id     TEXT NOT NULL,
+        page       INTEGER,
+        start      INTEGER NOT NULL,
+        end        INTEGER NOT NULL,
+        text       TEXT NOT NULL,                  -- the sentence as it stands in the passage
+        kinds      TEXT NOT NULL,                  -- JSON list
+        details    TEXT NOT NULL,                  -- JSON {kind: {confidence, source}}
+        confidence REAL NOT NULL,
+        source     TEXT NOT NULL
+    );
+    CREATE INDEX nlp_claims_pid ON nlp_claims(passage_id);
+    CREATE INDEX nlp_claims_doc ON nlp_claims(doc_id);
+    CREATE TABLE nlp_tie_candidates (
+        passage_id    TEXT NOT NULL,
+        sent_start    INTEGER NOT NULL,
+        sent_end      INTEGER NOT NULL,
+        relation      TEXT NOT NULL,
+        role          TEXT,
+        confidence    REAL NOT NULL,
+        pattern       TEXT NOT NULL,
+        subject_start INTEGER NOT NULL,
+        subject_end   INTEGER NOT NULL,
+        subject_text  TEXT NOT NULL,
+        subject_kind  TEXT NOT NULL,
+        object_start  INTEGER NOT NULL,
+        object_end    INTEGER NOT NULL,
+        object_text   TEXT NOT NULL,
+        object_kind   TEXT NOT NULL,
+        subject_id    TEXT,
+        object_id     TEXT,
+        tie_id        TEXT
+    );
+    CREATE INDEX nlp_ties_pid ON nlp_tie_candidates(passage_id);
+    CREATE INDEX nlp_ties_tid ON nlp_tie_candidates(tie_id);
+    CREATE TABLE nlp_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+    """
+    -- Every sentence's span, so that a curated tie can show the sentences naming both ends.
+    CREATE TABLE nlp_sentences (
+        passage_id TEXT NOT NULL,
+        start      INTEGER NOT NULL,
+        end        INTEGER NOT NULL
+    );
+    CREATE INDEX nlp_sentences_pid ON nlp_sentences(passage_id);
+    -- Tag rows written before sentences were recorded are re-tagged.
+    DELETE FROM nlp_tagged;
+    """,
+    """
+    -- The document of each mention and acronym, so that a document's tags are
+    -- read without another stage's table. Rows made before are tagged again.
+    ALTER TABLE nlp_mentions ADD COLUMN doc_id TEXT;
+    ALTER TABLE nlp_acronyms ADD COLUMN doc_id TEXT;
+    CREATE INDEX nlp_mentions_doc ON nlp_mentions(doc_id);
+    DELETE FROM nlp_tagged;
+    """,
+]
+
+TAG_TABLES = ("nlp_mentions", "nlp_acronyms", "nlp_claims", "nlp_tie_candidates", "nlp_sentences", "nlp_tagged")
+
+
+def ensure_schema(store) -> None:
+    """Create or migrate the tagging tables (a writable store)."""
+    store.ensure_schema("nlp", NLP_MIGRATIONS)
+
+
+def schema_state(store) -> bool:
+    """Whether the store holds the tagging tables at the current schema: False when
+    it was never tagged; a ScrutinyError when an older scrutiny made them."""
+    version = store.schema_version("nlp")
+    if version == 0:
+        return False
+    if version < len(NLP_MIGRATIONS):
+        raise ScrutinyError(
+            f"the tags in {store.path} were made by an older scrutiny (tag schema {version}, now "
+            f"{len(NLP_MIGRATIONS)}): run `scrutiny tag` (or `scrutiny build`) to tag again")
+    if version > len(NLP_MIGRATIONS):
+        raise ScrutinyError(f"the tags in {store.path} were made by a newer scrutiny; upgrade scrutiny")
+    return True
+
+
+def tie_id(subject: str, relation: str, obj: str) -> str:
+    """The id of a tie between two stakeholders (the same for a suggestion and a curated tie)."""
+    digest = hashlib.sha1(f"{subject}\x00{relation}\x00{obj}".encode("utf-8")).hexdigest()[:10]
+    return f"tie-{digest}"

@@ -1,0 +1,286 @@
+"""Tagging the store's passages: mentions, stakeholders, claims and candidate ties.
+
+    >>> summary = tag_store(project, store)          # tags what is not tagged yet
+    >>> summary.passages, summary.claims
+
+Only passages with no row in ``nlp_tagged`` for the current tagger version are
+tagged: passage ids are content hashes, so an edited paragraph gets a new id
+and is tagged again while the rest are left alone; rows of passages that no
+longer exist are deleted. Changing the curated names, the labelled data, the
+model or our components changes the tagger version and re-tags everything.
+After tagging, every mention is resolved to a stakeholder id across the whole
+corpus (aliases, possessives, defined acronyms, "Lord X" = "Y X").
+
+The passages come from the store's API; the tables written are this stage's
+own (:mod:`scrutiny.tags.schema`). This module imports spaCy and scikit-learn
+only inside functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from scrutiny.kb.view import Curated, load_curated
+from scrutiny.passages import NO_CLAIM_KINDS, Passage  # figures, contents pages, covers: no claims
+from scrutiny.tags.schema import TAG_TABLES, ensure_schema, tie_id
+
+PARALLEL_THRESHOLD = 2000   # passages: above this, use two processes
+
+
+@dataclass(frozen=True)
+class TagSummary:
+    """What one :func:`tag_store` run did."""
+
+    passages: int            # passages tagged in this run
+    skipped: int             # passages already tagged by the same tagger
+    removed: int             # tag rows of passages that no longer exist, deleted
+    mentions: int
+    claims: int              # claim sentences
+    tie_candidates: int
+    stakeholders: int        # extracted (uncurated) stakeholders after resolution
+    seconds: float
+    model: str | None
+    rules_only: bool
+    tagger_version: str | None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def build_project_tagger(project, warn: bool = True, curated: Curated | None = None):
+    from scrutiny.nlp.pipeline import build_tagger
+
+    curated = curated if curated is not None else load_curated(project)
+    cache = project.data_dir / "nlp"
+    return build_tagger(project.spacy_model, names=curated.names(), warn=warn, cache_dir=cache), curated
+
+
+def tag_store(project, store, progress=None, tagger=None, curated: Curated | None = None,
+              n_process: int | None = None) -> TagSummary:
+    """Tag every passage not yet tagged by the current tagger, in one transaction.
+
+    ``progress``, when given, is called as ``progress(done, total)`` after each batch.
+    """
+    t0 = time.perf_counter()
+    ensure_schema(store)
+    db = store.db
+    current = store.passage_ids()
+    if tagger is None:
+        from scrutiny.nlp.pipeline import expected_version
+
+        curated = curated if curated is not None else load_curated(project)
+        version = expected_version(project.spacy_model, curated.names())
+        if version is not None and _nothing_to_do(store, current, version):
+            last = db.execute("SELECT value FROM nlp_state WHERE key = 'last_run'").fetchone()
+            last = json.loads(last[0]) if last else {}
+            return TagSummary(
+                passages=0, skipped=len(current), removed=0, mentions=0, claims=0, tie_candidates=0,
+                stakeholders=db.execute("SELECT count(*) FROM nlp_stakeholders").fetchone()[0],
+                seconds=round(time.perf_counter() - t0, 3), model=last.get("model"),
+                rules_only=bool(last.get("rules_only")), tagger_version=version)
+        tagger, curated = build_project_tagger(project, curated=curated)
+    elif curated is None:
+        curated = load_curated(project)
+    done_ids = {r[0] for r in db.execute("SELECT passage_id FROM nlp_tagged WHERE tagger_version = ?",
+                                         (tagger.version,))}
+    todo = sorted(store.passages_by_id(current - done_ids).values(), key=lambda p: (p.doc_id, p.ord))
+    counts = Counter()
+    with store.transaction():
+        removed = 0
+        for table in TAG_TABLES:
+            stale = [(pid,) for (pid,) in db.execute(f"SELECT DISTINCT passage_id FROM {table}")
+                     if pid not in current]
+            before = db.total_changes
+            db.executemany(f"DELETE FROM {table} WHERE passage_id = ?", stale)
+            removed += db.total_changes - before
+        ids = [(p.id,) for p in todo]
+        for table in TAG_TABLES:
+            db.executemany(f"DELETE FROM {table} WHERE passage_id = ?", ids)
+        if n_process is None:
+            n_process = 2 if len(todo) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1
+            if os.environ.get("SCRUTINY_TAG_PROCESSES", "").isdigit():
+                n_process = max(1, int(os.environ["SCRUTINY_TAG_PROCESSES"]))
+        longest = max((len(p.text) for p in todo), default=0)
+        if longest >= tagger.nlp.max_length:
+            tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
+        texts = ((p.text, i) for i, p in enumerate(todo))
+        done = 0
+        stamp = _now()
+        for doc, i in tagger.nlp.pipe(texts, as_tuples=True, batch_size=64, n_process=n_process):
+            passage = todo[i]
+            _store_doc(db, passage, doc, counts)
+            db.execute(
+                "INSERT OR REPLACE INTO nlp_tagged (passage_id, tagger_version, tagged_at) VALUES (?,?,?)",
+                (passage.id, tagger.version, stamp),
+            )
+            done += 1
+            if progress is not None and (done % 64 == 0 or done == len(todo)):
+                progress(done, len(todo))
+        counts["mentions"] += propagate_acronyms(store)
+        resolved = resolve(store, curated)
+        db.execute(
+            "INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('last_run', ?)",
+            (json.dumps({"model": tagger.model_name, "rules_only": tagger.rules_only,
+                         "tagger_version": tagger.version, "at": stamp}),),
+        )
+    return TagSummary(
+        passages=len(todo),
+        skipped=len(current) - len(todo),
+        removed=removed,
+        mentions=counts["mentions"],
+        claims=counts["claims"],
+        tie_candidates=counts["ties"],
+        stakeholders=resolved,
+        seconds=round(time.perf_counter() - t0, 3),
+        model=tagger.model_name,
+        rules_only=tagger.rules_only,
+        tagger_version=tagger.version,
+    )
+
+
+def _nothing_to_do(store, current: set[str], version: str) -> bool:
+    """Every passage tagged by this tagger version, and no tags of a passage that is gone."""
+    tagged = {r[0]: r[1] for r in store.db.execute("SELECT passage_id, tagger_version FROM nlp_tagged")}
+    return all(tagged.get(pid) == version for pid in current) and all(pid in current for pid in tagged)
+
+
+def _store_doc(db, passage: Passage, doc, counts) -> None:
+    from scrutiny.nlp.spans import stakeholder_spans
+
+    pid, doc_id = passage.id, passage.doc_id
+    mentions = []
+    heading = passage.kind == "heading"
+    for s in stakeholder_spans(doc):
+        if heading and s._.source != "curated":
+            continue  # headings are in title case: only listed names are trusted there
+        mentions.append((pid, doc_id, s.start_char, s.end_char, s.text, s.label_, s._.source or "model",
+                         float(s._.confidence or 0.0), s.kb_id_ or None))
+    db.executemany(
+        "INSERT OR REPLACE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, confidence, "
+        "curated_id) VALUES (?,?,?,?,?,?,?,?,?)", mentions)
+    counts["mentions"] += len(mentions)
+    db.executemany("INSERT INTO nlp_acronyms (passage_id, doc_id, short, long) VALUES (?,?,?,?)",
+                   [(pid, doc_id, short, long) for short, long in (doc._.acronyms or [])])
+    db.executemany("INSERT INTO nlp_sentences (passage_id, start, end) VALUES (?,?,?)",
+                   [(pid, c["start"], c["end"]) for c in doc._.claims or []])
+    claims = []
+    text = passage.text  # the passage text the doc was made from (Doc.text would rebuild it)
+    for c in doc._.claims if passage.kind not in NO_CLAIM_KINDS and doc._.claims else []:
+        kinds = c.get("kinds") or {}
+        if not kinds:
+            continue
+        details = {k: {"confidence": float(v[0]), "source": v[1]} for k, v in kinds.items()}
+        ordered = sorted(kinds)
+        conf = min(d["confidence"] for d in details.values())
+        sources = {d["source"] for d in details.values()}
+        source = "rule" if sources == {"rule"} else "model"
+        claims.append((f"{pid}@{c['start']}", pid, doc_id, passage.page_at(c["start"]), c["start"], c["end"],
+                       text[c["start"]:c["end"]], json.dumps(ordered), json.dumps(details),
+                       round(conf, 3), source))
+    db.executemany(
+        "INSERT OR REPLACE INTO nlp_claims (id, passage_id, doc_id, page, start, end, text, kinds, details, "
+        "confidence, source) VALUES (?,?,?,?,?,?,?,?,?,?,?)", claims)
+    counts["claims"] += len(claims)
+    ties = []
+    for t in doc._.ties or []:
+        s, o = t["subject"], t["object"]
+        ties.append((pid, t["sent_start"], t["sent_end"], t["relation"], t.get("role"), t["confidence"],
+                     t["pattern"], s["start"], s["end"], s["text"], s["kind"],
+                     o["start"], o["end"], o["text"], o["kind"]))
+    db.executemany(
+        "INSERT INTO nlp_tie_candidates (passage_id, sent_start, sent_end, relation, role, confidence, pattern, "
+        "subject_start, subject_end, subject_text, subject_kind, object_start, object_end, object_text, object_kind) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", ties)
+    counts["ties"] += len(ties)
+
+
+# --- resolution across the corpus ------------------------------------------------
+
+def propagate_acronyms(store) -> int:
+    """An acronym a document defines ("Parliamentary and Health Service Ombudsman
+    (PHSO)") is a mention wherever it stands in that document, in every passage,
+    whether or not the model saw it there. Returns the number of mentions added."""
+    db = store.db
+    by_doc: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in db.execute("SELECT doc_id, short, long FROM nlp_acronyms").fetchall():
+        if not r["long"].islower():
+            by_doc[r["doc_id"]].setdefault(r["short"], r["long"])
+    added = 0
+    for doc_id, acronyms in by_doc.items():
+        # The kind of each acronym: that of its long form's mentions in the document.
+        kinds = {}
+        for short, long in acronyms.items():
+            row = db.execute(
+                "SELECT kind FROM nlp_mentions WHERE doc_id = ? AND (text = ? OR text = ?) "
+                "GROUP BY kind ORDER BY count(*) DESC LIMIT 1", (doc_id, long, short)).fetchone()
+            kinds[short] = row["kind"] if row else "organisation"
+        rx = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True))
+                        + r")(?![\w-])")
+        for p in store.passages(doc_id):
+            found = [(m.start(), m.end(), m.group(1)) for m in rx.finditer(p.text)]
+            if not found:
+                continue
+            taken = db.execute("SELECT start, end FROM nlp_mentions WHERE passage_id = ?", (p.id,)).fetchall()
+            for start, end, short in found:
+                if any(start < t["end"] and t["start"] < end for t in taken):
+                    continue
+                db.execute(
+                    "INSERT OR IGNORE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, "
+                    "confidence) VALUES (?,?,?,?,?,?,?,?)", (p.id, doc_id, start, end, short, kinds[short], "rule", 0.75))
+                added += 1
+    return added
+
+
+def resolve(store, curated: Curated) -> int:
+    """Give every mention a stakeholder id; rebuild ``nlp_stakeholders``; resolve tie
+    ends. Returns the number of extracted (uncurated) stakeholders."""
+    from scrutiny.schema import vocabulary
+    from scrutiny.tags.resolve import Resolver
+
+    db = store.db
+    rows = db.execute(
+        "SELECT rowid, passage_id, doc_id, start, end, text, kind, source, confidence, curated_id "
+        "FROM nlp_mentions").fetchall()
+    acronyms = db.execute("SELECT short, long, doc_id FROM nlp_acronyms").fetchall()
+    resolver = Resolver(curated)
+    assignment, extracted = resolver.resolve(
+        [dict(r) for r in rows], [(a["short"], a["long"], a["doc_id"]) for a in acronyms])
+    db.executemany("UPDATE nlp_mentions SET stakeholder_id = ? WHERE rowid = ?",
+                   [(sid, rowid) for rowid, sid in assignment.items()])
+    db.execute("DELETE FROM nlp_stakeholders")
+    db.executemany(
+        "INSERT INTO nlp_stakeholders (id, name, kind, aliases, mentions, confidence) VALUES (?,?,?,?,?,?)",
+        [(e["id"], e["name"], e["kind"], json.dumps(e["aliases"], ensure_ascii=False), e["mentions"],
+          e["confidence"]) for e in extracted],
+    )
+    # Tie ends: the mention at the same offsets in the same passage.
+    db.execute(
+        "UPDATE nlp_tie_candidates SET "
+        "subject_id = (SELECT stakeholder_id FROM nlp_mentions m WHERE m.passage_id = nlp_tie_candidates.passage_id "
+        "  AND m.start = nlp_tie_candidates.subject_start AND m.end = nlp_tie_candidates.subject_end), "
+        "object_id = (SELECT stakeholder_id FROM nlp_mentions m WHERE m.passage_id = nlp_tie_candidates.passage_id "
+        "  AND m.start = nlp_tie_candidates.object_start AND m.end = nlp_tie_candidates.object_end)"
+    )
+    kinds = {sid: s.kind for sid, s in curated.stakeholders.items()}
+    for doc_id in curated.documents:
+        kinds.setdefault(doc_id, "document")
+    for e in extracted:
+        kinds.setdefault(e["id"], e["kind"])
+    vocab = vocabulary()
+    updates = []
+    for r in db.execute("SELECT rowid, subject_id, relation, object_id FROM nlp_tie_candidates").fetchall():
+        tid = None
+        if r["subject_id"] and r["object_id"] and r["subject_id"] != r["object_id"]:
+            sk, ok = kinds.get(r["subject_id"]), kinds.get(r["object_id"])
+            if sk and ok and r["relation"] in vocab.relations and vocab.relation_allows(r["relation"], sk, ok):
+                tid = tie_id(r["subject_id"], r["relation"], r["object_id"])
+        updates.append((tid, r["rowid"]))
+    db.executemany("UPDATE nlp_tie_candidates SET tie_id = ? WHERE rowid = ?", updates)
+    return len(extracted)
