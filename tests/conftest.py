@@ -48,7 +48,8 @@ def run_cli(*args, root=None, input=None):
 
     _load_commands()
     argv = (["--root", str(root)] if root else []) + [str(a) for a in args]
-    return CliRunner().invoke(cli, argv, input=input, catch_exceptions=False)
+    # a bug shows its traceback in a test (the CLI otherwise reports it in one line)
+    return CliRunner().invoke(cli, argv, input=input, catch_exceptions=False, env={"SCRUTINY_DEBUG": "1"})
 
 
 @pytest.fixture

@@ -409,18 +409,45 @@ def test_a_rebuild_restores_files_deleted_from_the_site(built, tmp_path):
     assert check_site(out)[0] == []
 
 
-def test_a_changed_tag_table_layout_degrades_to_no_highlights(project):
-    from scrutiny.store import Store
-
+def test_stages_that_have_not_run_are_said_on_every_page(project):
+    """An ingested store, never tagged nor cross-referenced: no highlights, and every
+    page says why (the build report too); once tagged, the notice says what is left."""
     make_store(project, tags=False, xrefs=False)
-    with Store(project.store_path) as store, store.transaction():
-        store.db.execute("CREATE TABLE nlp_claims (something_else TEXT)")
-        store.db.execute("CREATE TABLE xref_links (other TEXT)")
     stats = build_site(project, curated=make_kb())
     html = read(project, "doc/alpha/index.html")
     assert 'class="psg ' in html and "<mark class=\"claim" not in html
+    assert {"the passages are not tagged yet", "cross-references are not built yet"} <= set(stats.pending)
+    for page in ("index.html", "doc/alpha/index.html", "claims/new-posts/index.html"):
+        text = read(project, page)
+        assert "the passages are not tagged yet" in text and "cross-references are not built yet" in text
+        assert "<code>scrutiny build</code>" in text
     assert check_site(project.site_dir)[0] == []
     assert stats.pages > 20
+    from helpers_site import write_tags
+
+    from scrutiny.store import Store
+
+    with Store(project.store_path) as store, store.transaction():
+        passages = {d: store.passages(d) for d in ("alpha", "overview", "evil")}
+        write_tags(store, passages, passages["alpha"])
+    again = build_site(project, curated=make_kb())
+    assert "cross-references are not built yet" in again.pending
+    assert not any("tagged" in p for p in again.pending)
+    assert "not tagged yet" not in read(project, "doc/alpha/index.html")
+    assert "<mark class=\"claim" in read(project, "doc/alpha/index.html")
+
+
+def test_tags_made_by_an_older_scrutiny_stop_the_build_with_one_clear_error(project):
+    import pytest
+
+    from scrutiny.errors import ScrutinyError
+    from scrutiny.store import Store
+
+    make_store(project, tags=True, xrefs=False)
+    with Store(project.store_path) as store, store.transaction():
+        store.db.execute("UPDATE schema_versions SET version = 2 WHERE component = 'nlp'")
+    with pytest.raises(ScrutinyError, match="made by an older scrutiny.*run `scrutiny tag`"):
+        build_site(project, curated=make_kb())
 
 
 def test_builds_in_two_processes_with_different_hash_seeds_are_identical(tmp_path):

@@ -43,12 +43,9 @@ def document_record(project, store, doc_id: str) -> dict:
     if doc is None:
         raise CitationError(f"document {doc_id!r} is not in the store: run `scrutiny ingest`")
     if project is not None:
-        try:
-            from scrutiny.manifest import load_manifest
+        from scrutiny.manifest import load_manifest
 
-            entry = load_manifest(project.manifest_path).documents.get(doc_id)
-        except Exception:  # a broken manifest is reported by the commands that own it
-            entry = None
+        entry = load_manifest(project.manifest_path).documents.get(doc_id)
         if entry is not None:
             for key, value in entry.extra.items():
                 doc.setdefault(key, value)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -13,13 +15,32 @@ from scrutiny.errors import ScrutinyError
 
 
 class Group(click.Group):
-    """Turns a ScrutinyError anywhere in a command into one clean error line."""
+    """Every failure of a command is one clear line on stderr and exit status 1.
+
+    A ScrutinyError says what is wrong and how to fix it. Anything else is a bug
+    in scrutiny: one line names it (``SCRUTINY_DEBUG=1`` shows the traceback).
+    """
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except ScrutinyError as exc:
             click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("SCRUTINY_DEBUG"):
+                raise
+            where, ours = "", str(Path(__file__).resolve().parents[1])
+            tb = exc.__traceback__
+            while tb is not None:  # the last line of our own code the error went through
+                name = tb.tb_frame.f_code.co_filename
+                if name.startswith(ours):
+                    where = f" at {Path(name).relative_to(ours).as_posix()}:{tb.tb_lineno}"
+                tb = tb.tb_next
+            click.echo(f"Error: a bug in scrutiny: {type(exc).__name__}: {exc}{where} "
+                       "(run again with SCRUTINY_DEBUG=1 for the traceback, and please report it)", err=True)
             ctx.exit(1)
 
 

@@ -156,7 +156,8 @@ def trained_claim_model(nlp, model_name: str, model_version: str, fingerprint: s
             try:
                 with cache.open("rb") as fh:
                     return pickle.load(fh)
-            except Exception:  # a stale or torn cache is rebuilt
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError,
+                    ValueError):  # a torn cache, or one made by other code: rebuilt
                 pass
     examples = training_examples()
     hits = rule_features(nlp, [e.text for e in examples])

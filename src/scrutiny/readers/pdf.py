@@ -846,10 +846,10 @@ def _child(conn, path: str, start: int, stop: int) -> None:
         conn.send_bytes(pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL))
         layout = pickle.loads(conn.recv_bytes())
         conn.send_bytes(pickle.dumps(_blocks_range(pages, layout), protocol=pickle.HIGHEST_PROTOCOL))
-    except BaseException:  # the parent reads these pages itself
+    except BaseException:  # the parent reads these pages itself (and meets any bug there)
         try:
             conn.send_bytes(b"")
-        except Exception:
+        except (OSError, ValueError):  # the parent has gone: nobody to tell
             pass
     finally:
         conn.close()
@@ -857,12 +857,14 @@ def _child(conn, path: str, start: int, stop: int) -> None:
 
 def _read_pages(path: Path, ocr: bool = False):
     """(per-page drafts, statistics, number of pages, PDF metadata)."""
+    import pypdfium2 as pdfium
+
     doc = _open(path)
     try:
         n = len(doc)
         try:
             meta = doc.get_metadata_dict(skip_empty=True)
-        except Exception:  # metadata is a nicety, never a reason to fail
+        except (pdfium.PdfiumError, UnicodeDecodeError):  # unreadable properties: the text still counts
             meta = {}
         meta["page_labels"] = _pdf_labels(doc, n)
         if _workers(n) == 1 or ocr:
