@@ -38,3 +38,26 @@ def test_an_expected_problem_is_one_line_saying_what_to_do(project):
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         f"Error: no store at {project.store_path}: run `scrutiny ingest` first"]
+
+
+def test_a_reader_that_stops_early_is_not_a_bug(project):
+    """`scrutiny passages | head -1`: the pipe closes under the command, which stops quietly."""
+    import subprocess
+    import sys
+
+    from helpers_tagging import add_document
+    from scrutiny.store import Store
+
+    store = Store(project.store_path)
+    with store.transaction():
+        add_document(store, "long", [f"Paragraph {i} of a long synthetic report about waiting lists and staffing."
+                                     for i in range(3000)])
+    store.close()
+    proc = subprocess.Popen([sys.executable, "-m", "scrutiny", "--root", str(project.root), "passages"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert first.startswith(b"long-")
+    assert err == "" and proc.returncode == 1

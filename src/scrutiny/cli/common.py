@@ -29,6 +29,11 @@ class Group(click.Group):
             ctx.exit(1)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # the reader went away (`scrutiny claims | head`): stop quietly, as Python's docs advise
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
         except Exception as exc:
             if os.environ.get("SCRUTINY_DEBUG"):
                 raise
