@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from scrutiny.passages import Passage
 
@@ -125,10 +127,10 @@ class Redirect:
                 "created_at": self.created_at}
 
 
-@dataclass(frozen=True)
-class PassageRef:
+class PassageRef(NamedTuple):
     """A passage without its text: what lists of every passage need (permalinks,
-    fingerprints of a document's passages)."""
+    fingerprints of a document's passages). A named tuple: tens of thousands are
+    made on every site build."""
 
     id: str
     doc_id: str
@@ -335,16 +337,20 @@ class Store:
 
     def passage_refs(self) -> list[PassageRef]:
         """Every passage without its text, by document and reading order."""
-        return [PassageRef(*r) for r in self.db.execute(
-            "SELECT id, doc_id, ord, kind, page, page_end FROM passages ORDER BY doc_id, ord")]
+        return list(map(PassageRef._make, self.db.execute(
+            "SELECT id, doc_id, ord, kind, page, page_end FROM passages ORDER BY doc_id, ord")))
+
+    def has_passages(self) -> bool:
+        return self.db.execute("SELECT 1 FROM passages LIMIT 1").fetchone() is not None
 
     def passage_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT id FROM passages")}
 
-    def passages_containing(self, needles: list[str], doc_id: str | None = None) -> list[Passage]:
+    def passages_containing(self, needles: list[str], doc_id: str | None = None) -> Iterator[Passage]:
         """Passages (not headings) whose text holds every one of ``needles``
-        (case-insensitive for ASCII: SQLite's LIKE), in reading order. A coarse
-        filter: the caller makes the exact test."""
+        (case-insensitive for ASCII: SQLite's LIKE), in reading order, read as the
+        caller asks for them (it usually stops after a few). A coarse filter: the
+        caller makes the exact test."""
         sql = "SELECT * FROM passages WHERE kind != 'heading'"
         args: list = []
         if doc_id:
@@ -353,7 +359,8 @@ class Store:
         for n in needles:
             sql += " AND text LIKE ? ESCAPE '\\'"
             args.append("%" + n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        return [Passage.from_row(r) for r in self.db.execute(sql + " ORDER BY doc_id, ord", args)]
+        for row in self.db.execute(sql + " ORDER BY doc_id, ord", args):
+            yield Passage.from_row(row)
 
     def neighbours(self, passage: Passage, n: int = 1) -> tuple[list[Passage], list[Passage]]:
         before = self.db.execute(

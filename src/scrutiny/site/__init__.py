@@ -52,7 +52,7 @@ def stages_pending(project, store) -> list[str]:
 
     out = ingest.pending(project, store)
     if tags.last_run(store) is None:
-        if store.passage_ids():
+        if store.has_passages():
             out.append("the passages are not tagged yet")
     else:
         untagged = tags.untagged_passages(store)
