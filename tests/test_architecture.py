@@ -25,7 +25,7 @@ NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([A-Za-z_]\w*)")
 # Earliest first. A part may import its own layer and earlier ones, never a later one.
 LAYERS = [
     ["scrutiny", "scrutiny.errors", "scrutiny.atomic", "scrutiny.refs", "scrutiny.schema", "scrutiny.names",
-     "scrutiny.urls", "scrutiny.safeyaml", "scrutiny.pages", "scrutiny.fingerprint", "scrutiny.manifest",
+     "scrutiny.urls", "scrutiny.safeyaml", "scrutiny.pages", "scrutiny.fingerprint", "scrutiny.paths", "scrutiny.manifest",
      "scrutiny.project", "scrutiny.init"],
     ["scrutiny.readers"],
     ["scrutiny.passages"],
@@ -162,3 +162,62 @@ def test_imports_flow_one_way():
                 backward.append(f"{module} imports {name} (a later layer)")
     assert not unknown, f"place these in LAYERS (tests/test_architecture.py): {sorted(unknown)}"
     assert backward == [], "\n".join(sorted(backward))
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Module -> the modules of ours it imports (a package's import counts as its ``__init__``)."""
+    modules = {module: (path, tree) for module, path, tree in _modules()}
+    graph = {}
+    for module, (path, tree) in modules.items():
+        targets = set()
+        for name in _imports(module, path, tree):
+            while name and name not in modules:  # `from scrutiny.x import y` names a symbol of x
+                name = name.rpartition(".")[0]
+            if name and name != module:
+                targets.add(name)
+        graph[module] = targets
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                out.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_cycles_between_modules():
+    """Within a layer too: two modules importing each other (even lazily, inside
+    a function) are one concern split in two, or a missing lower module."""
+    # A package importing its own submodules (its public face) is not a cycle.
+    graph = {m: {t for t in ts if not (m.startswith(t + ".") )} for m, ts in _module_graph().items()}
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_check_can_fail():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

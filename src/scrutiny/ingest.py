@@ -23,7 +23,8 @@ from scrutiny.manifest import DOC_KINDS, DocumentEntry, load_manifest, update_do
 from scrutiny.passages import make_passages
 from scrutiny.names import copy_new, part_path, safe_file_name
 from scrutiny.names import shown as shown_name
-from scrutiny.project import Project, confined_source, is_inside
+from scrutiny.paths import confined_source, is_inside
+from scrutiny.project import Project
 from scrutiny.readers import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
@@ -636,7 +637,7 @@ def _unfit_source(rel: str) -> bool:
     """Whether a path inside the project cannot be a manifest source as it is
     (the manifest refuses control characters, over-long names, private folders)."""
     from scrutiny.names import NAME_MAX, has_control
-    from scrutiny.project import lexical_problem
+    from scrutiny.paths import lexical_problem
 
     return bool(has_control(rel) or lexical_problem(rel)
                 or any(len(p.encode("utf-8")) > NAME_MAX for p in rel.split("/")))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrutiny.errors import ProjectError
+from scrutiny.paths import lexical_problem
 
 DOC_KINDS = ("policy", "critique")
 ID_RE = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")   # \Z: "evil\n" is not an id
@@ -254,8 +255,6 @@ def load_manifest(path) -> Manifest:
     """Read and check ``corpus/manifest.toml``. Any problem (bad TOML, text that
     is not UTF-8, a value of the wrong type, a source leaving the project) is a
     ProjectError naming ``file:line``, the value and the fix."""
-    from scrutiny.project import lexical_problem
-
     path = Path(path)
     text = _read_text(path)
     try:

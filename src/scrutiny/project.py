@@ -8,15 +8,12 @@ ignored by git and can be deleted at any time.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from scrutiny.errors import ProjectError
-
-MANIFEST = Path("corpus") / "manifest.toml"
-DATA_DIR = ".scrutiny"
+from scrutiny.paths import DATA_DIR, MANIFEST, source_path
 
 
 def find_root(start: os.PathLike | str | None = None) -> Path:
@@ -107,119 +104,3 @@ class Project:
     @property
     def spacy_model(self) -> str:
         return os.environ.get("SCRUTINY_SPACY_MODEL") or self.settings.get("spacy_model", "en_core_web_sm")
-
-
-# --- confinement ------------------------------------------------------------------
-# A manifest may come from someone else's repository: every path it names must
-# stay inside the project, whatever `..`, absolute paths or symlinks it tries.
-
-SOURCES = Path("corpus") / "sources"
-# folders of the project a manifest may never name as a source
-PRIVATE_DIRS = (DATA_DIR, ".git")
-
-
-def is_inside(path: os.PathLike | str, base: os.PathLike | str) -> bool:
-    """Whether ``path``, with every symlink resolved, lies inside ``base`` (resolved)."""
-    try:
-        return Path(path).resolve().is_relative_to(Path(base).resolve())
-    except (OSError, RuntimeError):  # a symlink loop, an unreadable parent
-        return False
-
-
-def lexical_problem(rel: str) -> str | None:
-    """Why the manifest path ``rel`` could not stay inside the project, judged
-    from its text alone (no file system access), or None when it is fine."""
-    if "\x00" in rel:
-        return "contains a NUL character"
-    if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", rel) or rel.startswith("~"):
-        return "is an absolute path"
-    parts = [p for p in re.split(r"[\\/]", rel) if p not in ("", ".")]
-    if not parts:
-        return "is empty"
-    depth = 0
-    for p in parts:
-        depth += -1 if p == ".." else 1
-        if depth < 0:
-            return "climbs out of the project with `..`"
-    if ".." in parts:
-        return "contains `..`"
-    if parts[0] in PRIVATE_DIRS:
-        return f"names the project's private folder {parts[0]}/"
-    return None
-
-
-def source_name(entry) -> str:
-    """The file name a document's source has (or will have): its ``source``,
-    else ``<id><extension of the URL>`` (``.pdf`` when the URL has none)."""
-    if entry.source:
-        return entry.source
-    from urllib.parse import urlparse
-
-    ext = Path(urlparse(entry.url or "").path).suffix.lower()
-    if not re.fullmatch(r"\.[a-z0-9]{1,5}", ext):
-        ext = ".pdf"
-    return f"{entry.id}{ext}"
-
-
-def source_path(root: os.PathLike | str, entry) -> Path:
-    """Where a manifest document's source lives, without checking it exists.
-
-    A bare file name lives in ``corpus/sources/``; a path with a slash is
-    relative to the root (the critique essays under ``kb/``). A name that
-    would leave the project raises ProjectError (the manifest loader refuses
-    such names first; this is the second lock).
-    """
-    root = Path(root)
-    name = source_name(entry)
-    problem = lexical_problem(name)
-    if problem:
-        raise ProjectError(f"[documents.{entry.id}] source {shown(name)} {problem}: refused "
-                           "(a source is a file name under corpus/sources/ or a path inside the project)")
-    if "/" in name or "\\" in name:
-        return root / name.replace("\\", "/")
-    return root / SOURCES / name
-
-
-def confined_source(root: os.PathLike | str, entry) -> Path:
-    """``source_path`` after checking the file system: the path (and its folder),
-    symlinks followed, must lie inside the project, and outside its private
-    folders. Raises ProjectError with the reason and the fix."""
-    root = Path(root)
-    path = source_path(root, entry)
-    check_inside(root, path, f"[documents.{entry.id}] source")
-    rel = path.resolve().relative_to(root.resolve()) if path.exists() or path.is_symlink() else None
-    if rel is not None and rel.parts and rel.parts[0] in PRIVATE_DIRS:
-        raise ProjectError(f"[documents.{entry.id}] source {shown(source_path_rel(root, path))} "
-                           f"lies in {rel.parts[0]}/: refused")
-    return path
-
-
-def check_inside(root: Path, path: Path, what: str) -> None:
-    """Raise ProjectError when ``path`` (or, if absent, its nearest existing
-    folder) resolves outside ``root``: a symlink leading out of the project."""
-    root = Path(root)
-    probe = path
-    while not (probe.exists() or probe.is_symlink()) and probe != probe.parent:
-        probe = probe.parent
-    if probe.is_symlink() or probe.exists():
-        if not is_inside(probe, root):
-            try:
-                target = shown(probe.resolve())
-            except (OSError, RuntimeError):
-                target = "a symbolic link loop"
-            raise ProjectError(f"{what} {shown(source_path_rel(root, path))} leads through a symbolic link "
-                               f"to {target}, outside the project: refused (remove the link and put the "
-                               "file itself there)")
-
-
-def source_path_rel(root: Path, path: Path) -> str:
-    try:
-        return str(Path(path).relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-def shown(name) -> str:
-    from scrutiny.names import shown as _shown
-
-    return _shown(name)

@@ -21,7 +21,7 @@ from scrutiny.fetch.check import CheckResult, check_all, check_document
 from scrutiny.fetch.provenance import Provenance
 from scrutiny.fetch.retrieve import Attempt, FetchResult, fetch_document, sha256_file
 from scrutiny.fetch.settings import FetchSettings
-from scrutiny.project import source_name, source_path
+from scrutiny.paths import source_name, source_path
 
 __all__ = [
     "Attempt", "CheckResult", "FetchReport", "FetchResult", "FetchSettings", "Provenance",

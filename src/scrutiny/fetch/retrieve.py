@@ -35,7 +35,7 @@ from scrutiny.fetch.provenance import Provenance, now_iso
 from scrutiny.fetch.settings import FetchSettings
 from scrutiny.manifest import DocumentEntry
 from scrutiny.names import copy_new, part_path, safe_file_name, shown
-from scrutiny.project import check_inside, confined_source, is_inside, lexical_problem, source_path_rel
+from scrutiny.paths import check_inside, confined_source, is_inside, lexical_problem, source_path_rel
 
 FAILED = ("missing", "failed", "refused", "ambiguous")
 FILE_EXTS = (".pdf", ".docx", ".doc", ".txt", ".md", ".html", ".htm", ".odt", ".rtf")

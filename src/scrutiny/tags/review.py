@@ -21,13 +21,9 @@ A rejected tie is never suggested again; an accepted one is listed with status
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
 from scrutiny.errors import ScrutinyError
 from scrutiny.nlp.normalise import key
-
-if TYPE_CHECKING:
-    from scrutiny.tags.queries import TieListing
 
 FILE = "reviewed.yaml"
 DECISIONS = ("accepted", "rejected")
@@ -94,7 +90,7 @@ def match_decision(decisions: dict, tie_id: str, subject_name: str, relation: st
     return None
 
 
-def record(project, tie: TieListing, decision: str, note: str | None = None) -> dict:
+def record(project, tie, decision: str, note: str | None = None) -> dict:
     """Record ``decision`` on ``tie`` (from :func:`scrutiny.tags.queries.list_ties`)."""
     from io import StringIO
 
