@@ -26,11 +26,11 @@ NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([A-Za-z_]\w*)")
 LAYERS = [
     ["scrutiny", "scrutiny.errors", "scrutiny.atomic", "scrutiny.refs", "scrutiny.schema", "scrutiny.names",
      "scrutiny.urls", "scrutiny.safeyaml", "scrutiny.pages", "scrutiny.fingerprint", "scrutiny.paths", "scrutiny.manifest",
-     "scrutiny.project", "scrutiny.init"],
+     "scrutiny.project", "scrutiny.init", "scrutiny.metadata"],
     ["scrutiny.readers"],
     ["scrutiny.passages"],
     ["scrutiny.store"],
-    ["scrutiny.anchor", "scrutiny.fetch", "scrutiny.index", "scrutiny.search", "scrutiny.find"],
+    ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.index", "scrutiny.search", "scrutiny.find"],
     ["scrutiny.kb"],                        # curated input: the plain view later stages read
     ["scrutiny.nlp"],                       # spaCy components
     ["scrutiny.tags"],                      # the tagging stage

@@ -220,18 +220,30 @@ PAGE_12 = Passage(id="decision-abcdefabcdef", doc_id="decision", ord=0, kind="pa
                   text="Synthetic words.")
 
 
+CONFIRMED_DOC = REGISTERED_DOC | {"authors": ["XDEP"], "date": "2026-01-29"}   # after `documents --edit`
+
+
 @pytest.mark.parametrize("style, start", [
     ("harvard", "XDEP (2026) A Synthetic Decision on Assessment Reform, p. 12."),
     ("apa", "XDEP. (2026). A Synthetic Decision on Assessment Reform (p. 12)."),
     ("chicago", "XDEP. 2026. A Synthetic Decision on Assessment Reform."),
 ])
-def test_registered_file_is_cited_from_its_own_metadata(style, start):
-    text = cite_passage(PAGE_12, REGISTERED_DOC, style, BASE, ACCESSED)
+def test_registered_file_is_cited_from_its_confirmed_manifest_entry(style, start):
+    text = cite_passage(PAGE_12, CONFIRMED_DOC, style, BASE, ACCESSED)
     assert text.startswith(start), text
     assert text.count("Assessment Reform") == 1, text
     assert "no date" not in text and "n.d." not in text
-    item = csl_item(REGISTERED_DOC, PAGE_12)
+    item = csl_item(CONFIRMED_DOC, PAGE_12)
     assert item["author"] == [{"literal": "XDEP"}] and item["issued"] == {"date-parts": [[2026, 1, 29]]}
+
+
+@pytest.mark.parametrize("style", ["harvard", "apa", "chicago", "bibtex", "ris", "csl-json"])
+def test_what_a_file_says_of_itself_is_never_cited(style):
+    """The file's own metadata (a PDF's author and creation date) is only a
+    suggestion ingest prints: the manifest is the one source."""
+    text = cite_passage(PAGE_12, REGISTERED_DOC, style, BASE, ACCESSED)
+    assert "XDEP" not in text and "2026-01-29" not in text and "2026/01" not in text, text
+    assert "issued" not in csl_item(REGISTERED_DOC, PAGE_12)
 
 
 def test_manifest_fields_win_over_file_metadata():
@@ -256,10 +268,10 @@ def test_no_author_anywhere_title_and_page_once(style, locator):
 def test_chicago_prints_the_page():
     """Chicago author-date keeps a report's page for the in-text citation: the passage's
     citation carries it."""
-    text = cite_passage(PAGE_12, REGISTERED_DOC, "chicago", BASE, ACCESSED)
+    text = cite_passage(PAGE_12, CONFIRMED_DOC, "chicago", BASE, ACCESSED)
     assert text.endswith("In text: (XDEP 2026, 12)"), text
     # a flowing source has no page: nothing is added
-    flowing = REGISTERED_DOC | {"source": "decision.html", "pages": 1}
+    flowing = CONFIRMED_DOC | {"source": "decision.html", "pages": 1}
     assert "In text" not in cite_passage(PAGE_12, flowing, "chicago", BASE, ACCESSED)
 
 

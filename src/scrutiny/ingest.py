@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from scrutiny.errors import ProjectError, ReaderError, ScrutinyError, printable
 from scrutiny.fetch import sha256_file, source_path
-from scrutiny.manifest import DOC_KINDS, DocumentEntry, load_manifest, update_documents
+from scrutiny.manifest import DOC_KINDS, REMOVE, DocumentEntry, load_manifest, update_documents
 from scrutiny.passages import make_passages
 from scrutiny.names import copy_new, part_path, safe_file_name
 from scrutiny.names import shown as shown_name
@@ -48,6 +48,9 @@ class DocReport:
     warnings: list[str] = field(default_factory=list)
     redirected: int = 0
     orphans: list[str] = field(default_factory=list)
+    suggested: dict = field(default_factory=dict)   # what the file says of itself that the manifest lacks
+    revised: bool = False                            # a new version of a document ingested before
+    kept_as: str | None = None                       # where the file it replaced is kept
 
 
 @dataclass
@@ -92,23 +95,33 @@ class Candidate:
     new: bool = False     # not in the manifest yet: registered once it reads cleanly
 
 
-def plan_files(project: Project, manifest, files, kind: str | None = None):
-    """Decide, without writing anything, which document each file is: an
-    existing one (same source, or a revised copy of a registered file of the
-    same name) or a new one (id from the file name). Returns (candidates,
-    failures)."""
+def plan_files(project: Project, manifest, files, kind: str | None = None, *, new: bool = False,
+               as_id: str | None = None):
+    """Decide, without writing anything, which document each file is. A file
+    is a new version of a registered document when it is that document's
+    source, or when its name is the name of a registered source (wherever the
+    file is: ``scrutiny ingest ~/Downloads/report.pdf`` revises ``report``);
+    ``as_id`` names the document it is a version of (or the id of a new one),
+    ``new`` makes every file a new document. Returns (candidates, failures)."""
     from slugify import slugify
 
     from scrutiny.readers import reader_for, symlink_reason
 
     if kind and kind not in DOC_KINDS:
         raise ScrutinyError(f"--kind must be one of {', '.join(DOC_KINDS)}, not {kind!r}")
-    by_source = {}
+    if as_id is not None and len(list(files)) != 1:
+        raise ScrutinyError("--as names the document of one file: give exactly one FILE")
+    if as_id is not None and new:
+        raise ScrutinyError("--as and --new contradict each other: --as ID revises (or creates) ID, "
+                            "--new always makes a new document")
+    by_source, by_name = {}, {}
     for entry in manifest.documents.values():
         try:
-            by_source[source_path(project.root, entry).resolve()] = entry.id
-        except (OSError, ValueError):
-            pass
+            registered = source_path(project.root, entry)
+            by_source[registered.resolve()] = entry.id
+        except (OSError, ValueError, ProjectError):
+            continue
+        by_name.setdefault(registered.name, []).append(entry.id)
     taken = set(manifest.documents)
     claimed_dests: set[Path] = set()
     candidates, failures = [], []
@@ -129,31 +142,54 @@ def plan_files(project: Project, manifest, files, kind: str | None = None):
             if inside and _unfit_source(str(resolved.relative_to(project.root))):
                 inside = False  # an odd name, or a private folder: registered as a copy in the sources
             dest = resolved if inside else (project.sources_dir / safe_file_name(path.name, reserve=8))
-            known = by_source.get(resolved) or by_source.get(dest.resolve())
-            if known is None and not inside:
+            known = None if new else (by_source.get(resolved) or by_source.get(dest.resolve()))
+            if known is None and not new and as_id is None:
+                same_name = by_name.get(safe_file_name(path.name, reserve=8)) or by_name.get(path.name) or []
+                if len(same_name) > 1:
+                    raise ReaderError(display, f"its name is the source of several documents "
+                                               f"({', '.join(sorted(same_name))}): say which with --as ID, "
+                                               "or make a new document with --new")
+                if same_name:
+                    known = same_name[0]
+            if as_id is not None:
+                known = as_id if as_id in manifest.documents else None
+            if known is not None:
+                entry = manifest.documents[known]
+                dest = source_path(project.root, entry)
+                if not is_inside(dest.parent, project.root):
+                    raise ReaderError(display, "the document's source folder leads outside the project "
+                                               "(a symbolic link): refused")
+                if dest in claimed_dests:
+                    raise ReaderError(display, f"another file given is already the new version of {known}")
+                claimed_dests.add(dest)
+                candidates.append(Candidate(entry, resolved, dest, display))
+                continue
+            if not inside:
                 # an unregistered file of the same name already there: keep both
                 n = 2
-                while (dest.exists() and sha256_file(dest) != sha256_file(path)) or dest in claimed_dests:
+                while (dest.exists() and (new or sha256_file(dest) != sha256_file(path))) or dest in claimed_dests:
                     dest = project.sources_dir / safe_file_name(f"{path.stem}-{n}{path.suffix}", reserve=8)
                     n += 1
             if not inside and not is_inside(dest.parent, project.root):
                 raise ReaderError(display, "corpus/sources/ leads outside the project (a symbolic link): refused")
             claimed_dests.add(dest)
-            if known is not None:
-                candidates.append(Candidate(manifest.documents[known], resolved, dest, display))
-                continue
-            base = slugify(path.stem, max_length=60, word_boundary=True) or "document"
-            doc_id, n = base, 2
-            while doc_id in taken:
-                doc_id = f"{base}-{n}"
-                n += 1
+            if as_id is not None:
+                from scrutiny.manifest import ID_MAX, ID_RE
+
+                if not ID_RE.match(as_id) or len(as_id) > ID_MAX:
+                    raise ScrutinyError(f"--as {as_id!r}: an id is lower-case letters, digits and hyphens")
+                doc_id = as_id
+            else:
+                base = slugify(path.stem, max_length=60, word_boundary=True) or "document"
+                doc_id, n = base, 2
+                while doc_id in taken:
+                    doc_id = f"{base}-{n}"
+                    n += 1
             taken.add(doc_id)
             if inside and dest.parent == project.sources_dir.resolve():
                 source = dest.name
-            elif inside:
-                source = str(dest.relative_to(project.root))
             else:
-                source = dest.name
+                source = dest.name if not inside else str(dest.relative_to(project.root))
             entry = DocumentEntry(id=doc_id, title=path.stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), kind=kind or "policy", source=source,
                                   extra={"registered": True})
             candidates.append(Candidate(entry, resolved, dest, display, new=True))
@@ -165,8 +201,15 @@ def plan_files(project: Project, manifest, files, kind: str | None = None):
 def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=None,
            strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, tag: bool = True,
            workers: int | None = None, force: bool = False, progress=None, limits=None,
-           ocr: bool = False) -> IngestReport:
+           ocr: bool = False, metadata: dict | None = None, new: bool = False,
+           as_id: str | None = None) -> IngestReport:
     """Ingest ``files`` (registering them) or, without files, the whole manifest.
+
+    ``metadata`` (title, authors, publisher, date, licence, url: see
+    :func:`scrutiny.metadata.edits`) is recorded in the manifest entry of the
+    one file given. A file whose name is a registered document's source is a
+    new version of it (``as_id`` names the document, ``new`` refuses the
+    match); the file it replaces is kept in corpus/sources/versions/.
 
     A file is copied into corpus/sources/ and registered in the manifest only
     after it has read cleanly: a broken file, or a broken revision of a
@@ -183,9 +226,14 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
     _check_kb(project)
     report.notices.extend(settle_parts(project, manifest))
     if files:
-        candidates, failures = plan_files(project, manifest, files, kind=kind)
+        candidates, failures = plan_files(project, manifest, files, kind=kind, new=new, as_id=as_id)
         report.documents.extend(failures)
+        if metadata and len(candidates) + len(failures) > 1:
+            raise ScrutinyError("--title, --author, --date... describe one document: give one FILE with them")
     else:
+        if metadata or new or as_id:
+            raise ScrutinyError("--title, --author, --date..., --new and --as go with a FILE "
+                                "(to change a registered document: scrutiny documents --edit ID ...)")
         wanted = list(doc_ids) if doc_ids else list(manifest.documents)
         candidates = []
         for doc_id in wanted:
@@ -197,12 +245,19 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                                                   message=str(exc)))
                 continue
             candidates.append(Candidate(entry, path, path, _rel(project, path)))
+    if metadata and candidates:
+        for key, value in metadata.items():
+            setattr(candidates[0].entry, key, list(value) if key == "authors" else (value or None))
     project.ensure_data_dir()
     store = Store(project.store_path)
     parts: list[tuple[Path, Path]] = []   # hidden copies not yet in place (step 4)
+    recorded: dict[str, dict] = {}        # manifest fields given on the command line, per document
+    if metadata and candidates:
+        recorded[candidates[0].entry.id] = dict(metadata)
     try:
         # 1. decide what to read: hash every present source, skip the unchanged
         to_read = []
+        refresh = []   # unchanged files whose manifest description changed
         for c in candidates:
             entry, path, shown = c.entry, c.read_path, c.display
             if not path.is_file():
@@ -223,10 +278,14 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                 report.documents.append(DocReport(entry.id, shown, "failed", message=f"cannot read: {exc.strerror}"))
                 continue
             stored = None if c.new else store.document(entry.id)
-            if not force and c.dest.is_file() and _is_current(stored, entry, sha) \
+            if not force and c.dest.is_file() and _is_current(stored, entry, sha, metadata_too=False) \
                     and not ((ocr or entry.extra.get("ocr")) and stored["metadata"].get("warnings")):
+                if not _same_entry(stored, entry):
+                    # only the manifest's description changed: the store's copy is refreshed, the file not re-read
+                    refresh.append((entry, stored))
                 report.documents.append(DocReport(entry.id, shown, "unchanged", pages=stored["pages"] or 0,
-                                                  passages=stored["passages"] or 0))
+                                                  passages=stored["passages"] or 0,
+                                                  suggested=_suggested(entry, stored["metadata"]) if files else {}))
                 continue
             to_read.append((c, sha))
 
@@ -258,32 +317,45 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
         #    run leaves no unregistered copy in the sources (a killed one leaves a
         #    hidden part, which the next run settles)
         manifest_updates = {}
+        kept: dict[str, str] = {}   # doc id -> where the file a revision replaces is kept
         for c, sha, doc, seconds, warnings in changed:
             if c.dest != c.read_path:
+                old = _keep_replaced(project, store, c, sha)
+                if old:
+                    kept[c.entry.id] = old
                 c.dest.parent.mkdir(parents=True, exist_ok=True)
                 tmp = _part_path(c.dest)
                 parts.append((tmp, c.dest))
                 copy_new(c.read_path, tmp)  # never through a planted symlink
         # documents no longer in the manifest leave the store (their passage ids stay, as orphans)
         gone = [d["id"] for d in store.documents() if d["id"] not in manifest.documents]
-        if changed or gone:
+        if changed or gone or refresh:
             with store.transaction():
                 now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
                 for doc_id in gone:
                     report.removed[doc_id] = store.remove_document(doc_id, now)
+                for entry, stored in refresh:
+                    store.upsert_document({**stored, **{k: getattr(entry, k) for k in _DESCRIBED}})
                 for c, sha, doc, seconds, warnings in changed:
                     entry = c.entry
                     t = time.perf_counter()
-                    title_update = _title_for_registered(entry, doc, new=c.new)
+                    title_update = None if "title" in recorded.get(entry.id, {}) else \
+                        _title_for_registered(entry, doc, new=c.new)
                     if title_update:
                         entry.title = title_update
                     passages = make_passages(entry.id, doc.blocks)
                     rel = _rel(project, c.dest)
-                    redirected, orphans = _store_document(store, project, entry, rel, sha, doc, passages)
+                    before = store.document(entry.id)
+                    redirected, orphans = _store_document(store, project, entry, rel, sha, doc, passages, now)
+                    _record_version(store, entry.id, before, sha, rel, doc.pages, len(passages), now,
+                                    kept.get(entry.id), doc.page_labels)
                     report.documents.append(DocReport(
                         entry.id, c.display, "ingested", pages=doc.pages, passages=len(passages),
                         seconds=seconds + time.perf_counter() - t, warnings=warnings,
-                        redirected=redirected, orphans=orphans))
+                        redirected=redirected, orphans=orphans,
+                        suggested=_suggested(entry, doc.metadata) if files else {},
+                        revised=before is not None and before.get("sha256") != sha,
+                        kept_as=kept.get(entry.id)))
                     update = {}
                     if c.new:
                         update.update({"title": entry.title, "kind": entry.kind, "source": entry.source,
@@ -296,6 +368,11 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                     update["sha256"] = sha
                     manifest_updates[entry.id] = update
                 store.bump_content_version()
+        ready = {d.doc_id for d in report.documents if d.status in ("ingested", "unchanged")}
+        for doc_id, fields in recorded.items():
+            if doc_id in ready:  # a file that failed registers nothing
+                manifest_updates.setdefault(doc_id, {}).update(
+                    {k: (REMOVE if v in ("", []) else v) for k, v in fields.items()})
         if manifest_updates:
             update_documents(project.manifest_path, manifest_updates)
         for tmp, dest in parts:
@@ -417,7 +494,7 @@ def _read_all(to_read, max_bytes, workers, say, limits=None, ocr: bool = False):
     return [out[i] for i in range(len(to_read))]
 
 
-def _store_document(store, project, entry, rel, sha, doc, passages):
+def _store_document(store, project, entry, rel, sha, doc, passages, now=None):
     """Write one document and its passages; re-anchor ids that disappeared."""
     from scrutiny.anchor import stale_redirects
 
@@ -429,7 +506,7 @@ def _store_document(store, project, entry, rel, sha, doc, passages):
     # stands there word for word, must be re-anchored too
     stale = stale_redirects(store.redirects(entry.id, pointing=True), passages)
     if gone or stale:
-        redirected, orphans = _reanchor(store, entry.id, old, gone, stale, passages)
+        redirected, orphans = _reanchor(store, entry.id, old, gone, stale, passages, now)
     metadata = dict(doc.metadata)
     metadata["pipeline"] = PIPELINE_VERSION
     if doc.warnings:
@@ -439,18 +516,19 @@ def _store_document(store, project, entry, rel, sha, doc, passages):
         "publisher": entry.publisher, "authors": entry.authors, "date": entry.date, "url": entry.url,
         "licence": entry.licence, "source": rel, "sha256": sha, "pages": doc.pages,
         "passages": len(passages), "metadata": metadata, "page_labels": doc.page_labels,
-        "ingested_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "ingested_at": now or datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
     })
     store.replace_passages(entry.id, passages)
     store.drop_redirects(new_ids)  # an id that exists again is no longer redirected
     return redirected, orphans
 
 
-def _reanchor(store, doc_id, old, gone, stale, passages):
+def _reanchor(store, doc_id, old, gone, stale, passages, now=None):
     from scrutiny.anchor import OldText, reanchor
     from scrutiny.store import Redirect
 
-    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    # the same time as the version this revision records (scrutiny.versions.version_at)
+    now = now or datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     gone_ids = {p.id for p in gone}
     candidates = [
         OldText(id=p.id, text=p.text, kind=p.kind, ord=p.ord, page=p.page,
@@ -484,16 +562,54 @@ def _title_for_registered(entry, doc, new: bool = False) -> str | None:
     return title[:200] if title and title != entry.title else None
 
 
+_DESCRIBED = ("title", "short_title", "kind", "publisher", "authors", "date", "url", "licence")
+
+
+def _suggested(entry, file_metadata: dict) -> dict:
+    from scrutiny.metadata import suggestions
+
+    return suggestions(entry, file_metadata)
+
+
+def _keep_replaced(project: Project, store, c: Candidate, sha: str) -> str | None:
+    """Before a revised file is copied over a document's source, keep the
+    source as a dated version (corpus/sources/versions/); returns where."""
+    from scrutiny.versions import keep_file
+
+    dest = c.dest
+    if not dest.is_file() or dest.is_symlink():
+        return None
+    old_sha = sha256_file(dest)
+    if old_sha == sha:
+        return None
+    stored = store.document(c.entry.id)
+    stamp = (stored.get("ingested_at") or "")[:10] if stored else None
+    return keep_file(project.root, dest, old_sha, stamp=stamp)
+
+
+def _record_version(store, doc_id, before, sha, rel, pages, passages, now, kept_as, labels) -> None:
+    """The document's history: the version stored before (once, for a store
+    made before histories were kept) and this one."""
+    from scrutiny import versions
+
+    if before and before.get("sha256") and not versions.history(store, doc_id):
+        versions.record(store, doc_id, before["sha256"], before.get("source"), before.get("pages"),
+                        before.get("passages"), before.get("ingested_at") or now,
+                        page_labels=before.get("page_labels"))
+    versions.record(store, doc_id, sha, rel, pages, passages, now, kept_as=kept_as, page_labels=labels)
+
+
 def _neighbour(passages, i, step):
     j = i + step
     return passages[j].text if 0 <= j < len(passages) else ""
 
 
-def _is_current(stored: dict | None, entry, sha: str) -> bool:
-    """The stored document was made from this very file and manifest entry by
-    this version of the readers: reading it again would change nothing."""
+def _is_current(stored: dict | None, entry, sha: str, *, metadata_too: bool = True) -> bool:
+    """The stored document was made from this very file (and, with
+    ``metadata_too``, manifest entry) by this version of the readers: reading
+    it again would change nothing."""
     return bool(stored and stored["sha256"] == sha and stored["metadata"].get("pipeline") == PIPELINE_VERSION
-                and _same_entry(stored, entry))
+                and (not metadata_too or _same_entry(stored, entry)))
 
 
 def pending(project: Project, store) -> list[str]:
@@ -635,9 +751,11 @@ def _rel(project: Project, path: Path) -> str:
 
 def _unfit_source(rel: str) -> bool:
     """Whether a path inside the project cannot be a manifest source as it is
-    (the manifest refuses control characters, over-long names, private folders)."""
+    (the manifest refuses control characters, over-long names, private folders;
+    a file at the project's top has a bare name, which the manifest would read
+    as a file in corpus/sources/: it is copied there instead)."""
     from scrutiny.names import NAME_MAX, has_control
     from scrutiny.paths import lexical_problem
 
-    return bool(has_control(rel) or lexical_problem(rel)
+    return bool("/" not in rel or has_control(rel) or lexical_problem(rel)
                 or any(len(p.encode("utf-8")) > NAME_MAX for p in rel.split("/")))

@@ -356,8 +356,17 @@ def _plain(value):
     return _str_date(value)
 
 
+class _Remove:
+    def __repr__(self):
+        return "REMOVE"
+
+
+REMOVE = _Remove()   # an update value that takes the key out of the document's table
+
+
 def update_documents(path, updates: dict[str, dict]) -> None:
-    """Add or update document tables, keeping comments and layout (atomic write)."""
+    """Add or update document tables, keeping comments and layout (atomic write).
+    A value of None or [] is left alone; :data:`REMOVE` takes the key out."""
     import tomlkit
 
     from scrutiny.atomic import write_text
@@ -372,6 +381,10 @@ def update_documents(path, updates: dict[str, dict]) -> None:
             documents[doc_id] = tomlkit.table()
         table = documents[doc_id]
         for key, value in fields.items():
+            if value is REMOVE:
+                if key in table:
+                    del table[key]
+                continue
             if value is None or value == []:
                 continue
             if isinstance(value, dict):

@@ -115,7 +115,10 @@ class Verifier:
                      "(find the right one with `scrutiny search`, then copy its id)")
             return
         if p is None:
-            page = f", page {redirect.old_page}" if redirect.old_page else ""
+            from scrutiny.versions import old_page_label
+
+            old = old_page_label(self.store, redirect)
+            page = f", page {old}" if old else ""
             self.add(file, line, ERROR,
                      f"{what}: passage {pid} is orphaned: its text is gone from the revised "
                      f"{redirect.doc_id}{page} and nothing there says the same; "

@@ -4,13 +4,10 @@ One function builds the item; every output format (CSL styles through
 citeproc-py, BibTeX, RIS, CSL-JSON) starts from it, so that a Harvard reference
 and a BibTeX entry for the same passage can never disagree.
 
-Authors in the manifest are strings or tables. A table is taken as CSL
-(``{family = "...", given = "..."}`` or ``{literal = "..."}``). A string
-"Family, Given" is a person; any other string is a person only when it looks
-like a personal name (two to four capitalised words, none of them a word that
-organisations use); otherwise it is a corporate author, kept whole. When in
-doubt the name is kept whole: "Farmer, P." from a mis-split organisation would
-be wrong, a whole personal name is merely plainer.
+Authors are parsed by :mod:`scrutiny.cite.people` (people split into family and
+given names, organisations kept whole). Every value comes from the manifest
+entry (the one source of a document's metadata): what a file says about itself
+is only a suggestion that ``scrutiny ingest`` prints (:mod:`scrutiny.metadata`).
 """
 
 from __future__ import annotations
@@ -19,55 +16,10 @@ import datetime as _dt
 import re
 from pathlib import PurePosixPath
 
+from scrutiny.cite.people import csl_name
 from scrutiny.passages import Passage
 
-# Words that mark a name as an organisation's (checked case-insensitively).
-_ORG_WORDS = frozenset(
-    """
-    academy agency alliance association authority bank board bureau campaign centre center
-    charity college commission committee company council department digital directorate
-    education england executive federation forum foundation fund government group guardian
-    health healthcare hospital inc institute institution limited ltd network nhs office
-    organisation organization panel partnership party programme review royal school service
-    services society taskforce team the trust union unit university wales scotland ireland
-    britain kingdom sciences plc llp
-    """.split()
-)
-_HONORIFICS = frozenset(
-    "lord lady sir dame baroness baron professor prof dr mr mrs ms miss rt hon the right honourable".split()
-)
-_NAME_WORD = re.compile(r"^[A-Z][a-zA-Z'\u2019.-]*$")
 _FLOWING_SUFFIXES = {".html", ".htm", ".md", ".markdown", ".txt", ".docx"}
-
-
-def csl_name(author) -> dict:
-    """One manifest author as a CSL name object."""
-    if isinstance(author, dict):
-        allowed = {"family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle"}
-        return {k: str(v) for k, v in author.items() if k in allowed and v}
-    name = " ".join(str(author).split())
-    if "," in name:
-        family, _, given = name.partition(",")
-        if family.strip() and given.strip() and not _is_org(family):
-            return {"family": family.strip(), "given": given.strip()}
-        return {"literal": name}
-    words = name.split(" ")
-    plain = [w for w in words if w.lower().strip(".") not in _HONORIFICS]
-    if (
-        2 <= len(words) <= 4
-        and plain
-        and all(_NAME_WORD.match(w) for w in words)
-        and not any(w.isupper() and len(w) > 1 for w in words)
-        and not _is_org(name)
-    ):
-        if len(plain) == 1:
-            return {"family": plain[0]}
-        return {"family": plain[-1], "given": " ".join(plain[:-1])}
-    return {"literal": name}
-
-
-def _is_org(name: str) -> bool:
-    return any(w.lower().strip(".,'\u2019s") in _ORG_WORDS for w in name.split())
 
 
 def csl_date(value) -> dict | None:
@@ -117,16 +69,12 @@ def paginated(document: dict) -> bool:
 
 
 def described(document: dict, key: str):
-    """A document's title, authors, publisher or date: the manifest's value, else
-    what the source file says about itself (``document["metadata"]``: PDF
-    properties, HTML meta tags, DOCX core properties, Markdown front matter),
-    which is all a file registered by ``scrutiny ingest FILE`` has. Authors come
-    back as a list; an empty value as None."""
+    """A document's title, authors, publisher or date, as its manifest entry
+    gives them (the store keeps a copy made at ingest; ``scrutiny documents
+    --edit`` changes the manifest). What the source file says about itself is
+    never used here: ``scrutiny ingest`` prints it as a suggestion to confirm.
+    Authors come back as a list; an empty value as None."""
     value = document.get(key)
-    if not value:
-        value = (document.get("metadata") or {}).get(key)
-        if key == "authors" and not value:
-            value = (document.get("metadata") or {}).get("author")
     if not value:
         return None
     if key == "authors":

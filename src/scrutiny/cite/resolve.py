@@ -22,14 +22,25 @@ class Resolved:
     span: object | None = None     # scrutiny.anchor.Span of the old text, for a redirect
 
     @property
+    def wording_changed(self) -> bool:
+        """The old id's words were edited since (a fuzzy re-anchoring): what it
+        cited (``redirect.old_text``) is not what the passage says now."""
+        return self.redirect is not None and self.redirect.method == "fuzzy"
+
+    @property
     def notice(self) -> str | None:
         """A one-line notice for stderr when an old id was followed to a new passage."""
         r = self.redirect
         if not r:
             return None
+        if self.wording_changed:
+            ids = ", ".join(self.span.ids) if self.span is not None else self.passage.id
+            score = f", similarity {r.score:.2f}" if r.score is not None else ""
+            return (
+                f"note: the wording of passage {r.old_id} has changed since a revision of {r.doc_id} "
+                f"(re-anchored by a fuzzy match{score}, on {ids}): it read \u201c{r.old_text}\u201d; "
+                f"it now reads \u201c{self.passage.text}\u201d; the citation gives the current wording")
         how = self.span.describe() if self.span is not None else "re-anchored"
-        if r.method == "fuzzy" and r.score is not None:
-            how += f" (score {r.score:.2f})"
         return (
             f"note: passage {r.old_id} was re-anchored after a revision of {r.doc_id}; "
             f"citing {self.passage.id}: {how}"
@@ -37,18 +48,19 @@ class Resolved:
 
 
 def document_record(project, store, doc_id: str) -> dict:
-    """The stored document, plus manifest fields the store does not keep
-    (csl_type, container_title, publisher_place...)."""
+    """The document as the manifest describes it (the one source of its title,
+    authors, date...: :func:`scrutiny.metadata.merged`), with what the store
+    adds (pages, page labels, sha256)."""
     doc = store.document(doc_id)
     if doc is None:
         raise CitationError(f"document {doc_id!r} is not in the store: run `scrutiny ingest`")
     if project is not None:
         from scrutiny.manifest import load_manifest
+        from scrutiny.metadata import merged
 
         entry = load_manifest(project.manifest_path).documents.get(doc_id)
         if entry is not None:
-            for key, value in entry.extra.items():
-                doc.setdefault(key, value)
+            doc = merged({k: v for k, v in entry.to_dict().items() if k not in ("source", "sha256")}, doc)
     return doc
 
 
@@ -64,11 +76,18 @@ def resolve(project, store, passage_id: str) -> Resolved:
             f"passage {passage_id} belonged to document {redirect.doc_id}, which has been removed "
             "from the manifest: its text is no longer in the corpus; cite the document's own copy instead")
     if passage is None:
-        page = f" (it was on page {redirect.old_page})" if redirect.old_page else ""
+        from scrutiny.versions import old_page_label, version_at
+
+        old = old_page_label(store, redirect)
+        page = f" (it was on page {old})" if old else ""
+        version = version_at(store, redirect.doc_id, redirect.created_at)
+        kept = (f"; the earlier file is kept as {version.kept_as}" if version is not None and version.kept_as
+                else "")
         raise CitationError(
             f"passage {passage_id} is orphaned: its text is gone from the current version of "
             f"{redirect.doc_id}{page} and no passage there says the same thing; "
-            "cite an archived copy of the earlier version instead"
+            f"cite an archived copy of the earlier version instead{kept} "
+            f"(`scrutiny show {passage_id}` shows what it said)"
         )
     span = None
     if redirect is not None:

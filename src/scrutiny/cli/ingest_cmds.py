@@ -8,6 +8,31 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project
 from scrutiny.pages import page_ref
 
 
+def metadata_options(fn):
+    """The manifest fields a person decides: --title, --publisher, --author (repeatable),
+    --date, --licence, --url."""
+    for opt in reversed([
+        click.option("--title", help="The document's title."),
+        click.option("--short-title", help="A short title (labels, search results)."),
+        click.option("--publisher", help="Who published it (cited as the author when there is none)."),
+        click.option("--author", "authors", multiple=True,
+                     help="An author, repeatable: a person (\"Jane Q. Smith\" or \"Smith, Jane\") or an "
+                          "organisation (\"Cabinet Office\"; end it with a comma to keep any name whole)."),
+        click.option("--date", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD (an empty value removes it)."),
+        click.option("--licence", help="Licence, e.g. OGL-UK-3.0, CC-BY-4.0 (decides whether the site republishes it)."),
+        click.option("--url", help="The document's official address (http or https)."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _edits(title, short_title, publisher, authors, date, licence, url) -> dict:
+    from scrutiny.metadata import edits
+
+    return edits(title=title, short_title=short_title, publisher=publisher, authors=authors, date=date,
+                 licence=licence, url=url)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--kind", type=click.Choice(["policy", "critique"]), help="Kind of the documents FILES register.")
@@ -19,23 +44,41 @@ from scrutiny.pages import page_ref
               help="Memory cap in MiB for reading one file (a reader over it is stopped and the file refused).")
 @click.option("--read-timeout", type=click.FloatRange(min=1), default=600, show_default=True,
               help="Time limit in seconds for reading one file.")
+@click.option("--new", is_flag=True, help="Register each FILE as a new document even when its name is "
+              "a registered document's source (by default it is a new version of that document).")
+@click.option("--as", "as_id", metavar="ID", help="The document this FILE is a new version of (or the id "
+              "of the new document it registers).")
+@metadata_options
 @click.option("--ocr", is_flag=True,
               help="Read PDF pages that are only pictures (scans) with Tesseract (tesseract-ocr must be installed); "
                    "`ocr = true` in a document's manifest table does the same for that document (a file "
                    "read by OCR gets it, so that later runs read it so too).")
 @json_option
 @pass_project
-def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, read_timeout, ocr, as_json):
+def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, read_timeout, new, as_id,
+           title, short_title, publisher, authors, date, licence, url, ocr, as_json):
     """Read documents into passages, store, tag and index them.
 
     With FILES, registers each in the manifest (id from the file name, title
-    from its metadata or first heading) and ingests it. Without, ingests every
-    manifest document whose source is present and lists the missing ones.
-    Unchanged files are skipped. Each file is read in a worker process
-    under a memory cap and a time limit. Exit 1 when any file failed, after
-    ingesting all the others; each failure is on stderr as `<path>: <reason>`.
+    from its metadata or first heading) and ingests it; --title, --author,
+    --date, --publisher, --licence and --url record the document's
+    description in the manifest, the one place every citation and export
+    reads it from. What the file says about itself (a PDF's author and
+    creation date...) is printed as a suggestion, never used unasked.
 
-    Example: scrutiny ingest corpus/sources/report.pdf --kind policy
+    A FILE whose name is a registered document's source is a new version of
+    that document (wherever the file is): its passages' old ids are
+    re-anchored and the file it replaces is kept in corpus/sources/versions/
+    (see `scrutiny history`). --new makes a separate document, --as ID says
+    which document it is.
+
+    Without FILES, ingests every manifest document whose source is present
+    and lists the missing ones. Unchanged files are skipped. Each file is read
+    in a worker process under a memory cap and a time limit. Exit 1 when any
+    file failed, after ingesting all the others; each failure is on stderr as
+    `<path>: <reason>`.
+
+    Example: scrutiny ingest ~/Downloads/report.pdf --publisher "Cabinet Office" --date 2026-01-29
     """
     import dataclasses
     import sys
@@ -44,9 +87,11 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
     from scrutiny.ingest import ingest as run_ingest
     from scrutiny.readers.sandbox import Limits
 
+    metadata = _edits(title, short_title, publisher, authors, date, licence, url)
     report = run_ingest(
         project, files or None, kind=kind, strict=strict, force=force, tag=not no_tag,
         max_bytes=max_size * 1048576, limits=Limits(memory_mb=max_memory, seconds=read_timeout), ocr=ocr,
+        metadata=metadata, new=new, as_id=as_id,
         progress=None if as_json or not sys.stderr.isatty() else (lambda m: click.echo(m, err=True)),
     )
     if as_json:
@@ -67,6 +112,10 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
                 if d.redirected or d.orphans:
                     extra = f", {d.redirected} old ids re-anchored, {len(d.orphans)} orphaned"
                 click.echo(f"{d.doc_id}: {d.pages} pages, {d.passages} passages, {d.seconds:.2f}s{extra}")
+                if d.revised:
+                    click.echo(f"{d.doc_id}: a new version of the document"
+                               + (f"; the previous file is kept as {d.kept_as}" if d.kept_as else "")
+                               + f" (`scrutiny history {d.doc_id}`)")
                 for w in d.warnings:
                     click.echo(f"{printable(d.path)}: warning: {printable(w)}", err=True)
                 for o in d.orphans:
@@ -87,6 +136,9 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
                        + (f" (model: {t.model})" if t.model else ""))
         if report.index:
             click.echo(f"indexed {report.index.passages} passages in {report.index.seconds:.2f}s")
+        for d in report.documents:
+            if d.suggested:
+                _offer_suggestions(project, d)
         ok = sum(1 for d in report.documents if d.status in ("ingested", "unchanged"))
         click.echo(f"{ok} documents ready, {len(report.failed)} failed, {len(report.missing)} missing "
                    f"({report.seconds:.2f}s)")
@@ -94,19 +146,62 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
         raise SystemExit(1)
 
 
+def _offer_suggestions(project, d) -> None:
+    """Print what the file suggests; at a terminal, ask whether to record it."""
+    import sys
+
+    from scrutiny.manifest import load_manifest, update_documents
+    from scrutiny.metadata import describe_suggestions
+
+    entry = load_manifest(project.manifest_path).documents.get(d.doc_id)
+    lines = describe_suggestions(d.doc_id, d.suggested, entry.source if entry else None)
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        click.echo(lines[0])
+        if click.confirm("Record them in the manifest?", default=False):
+            update_documents(project.manifest_path, {d.doc_id: dict(d.suggested)})
+            click.echo(f"{d.doc_id}: recorded in {project.manifest_path.name}")
+        return
+    for line in lines:
+        click.echo(line)
+
+
 @cli.command()
+@click.option("--edit", "edit_id", metavar="ID", help="Change document ID's description in the manifest "
+              "with the options below.")
+@metadata_options
 @json_option
 @pass_project
-def documents(project, as_json):
+def documents(project, edit_id, title, short_title, publisher, authors, date, licence, url, as_json):
     """List the documents: ingested ones with their page and passage counts,
-    and manifest entries whose source is missing.
+    and manifest entries whose source is missing. With --edit ID, change a
+    document's title, authors, publisher, date, licence or URL in the manifest
+    (the one source every citation, page and export reads them from).
 
-    Example: scrutiny documents --json
+    Example: scrutiny documents --edit report --author "Cabinet Office" --date 2026-01-29
     """
-    from scrutiny.manifest import load_manifest
+    from scrutiny.manifest import REMOVE, load_manifest, update_documents
     from scrutiny.store import Store
 
     manifest = load_manifest(project.manifest_path)
+    fields = _edits(title, short_title, publisher, authors, date, licence, url)
+    if fields and not edit_id:
+        raise click.UsageError("--title, --author, --date... change a document: name it with --edit ID")
+    if edit_id:
+        manifest.get(edit_id)  # an unknown id is a clear error
+        if not fields:
+            raise click.UsageError("--edit ID needs at least one of --title, --short-title, --publisher, "
+                                   "--author, --date, --licence, --url")
+        update_documents(project.manifest_path,
+                         {edit_id: {k: (REMOVE if v in ("", []) else v) for k, v in fields.items()}})
+        entry = load_manifest(project.manifest_path).get(edit_id)
+        if as_json:
+            emit_json(entry.to_dict())
+            return
+        for key in fields:
+            value = getattr(entry, key, None)
+            click.echo(f"{edit_id}: {key} = {'; '.join(value) if isinstance(value, list) else (value or '(none)')}")
+        click.echo("recorded in the manifest: citations and exports use it now; `scrutiny build` updates the site")
+        return
     stored = {}
     if project.store_path.exists():
         with Store(project.store_path, readonly=True) as store:
@@ -203,3 +298,47 @@ def stats(project, as_json):
         elif isinstance(value, dict):
             value = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items()) or "-"
         click.echo(f"{key:<16} {value}")
+
+
+@cli.command()
+@click.argument("doc_id")
+@json_option
+@pass_project
+def history(project, doc_id, as_json):
+    """List the versions of a document's source: sha256, when each was
+    ingested, where an earlier file is kept, and what a revision did to the
+    passage ids (re-anchored, orphaned).
+
+    Example: scrutiny history report
+    """
+    from scrutiny.errors import ScrutinyError
+    from scrutiny.store import Store
+    from scrutiny.versions import history as versions_of
+
+    with Store(project.store_path, readonly=True) as store:
+        doc = store.document(doc_id)
+        rows = versions_of(store, doc_id)
+        redirects = store.redirects(doc_id)
+    if doc is None and not rows:
+        raise ScrutinyError(f"no document {doc_id!r} in the store (see `scrutiny documents`)")
+    if not rows and doc is not None:  # ingested before histories were kept: the current version only
+        from scrutiny.versions import Version
+
+        rows = [Version(doc_id, doc["sha256"] or "", doc.get("source"), None, doc.get("pages"),
+                        doc.get("passages"), doc.get("page_labels"), doc.get("ingested_at") or "", None)]
+    by_time: dict[str, dict[str, int]] = {}
+    for r in redirects:
+        counts = by_time.setdefault(r.created_at, {})
+        key = "orphaned" if r.new_id is None else "re-anchored"
+        counts[key] = counts.get(key, 0) + 1
+    if as_json:
+        emit_json([v.to_dict() | {"passage_ids": by_time.get(v.ingested_at, {})} for v in rows])
+        return
+    for n, v in enumerate(rows, 1):
+        state = "current" if v.current else (f"kept as {v.kept_as}" if v.kept_as else "file not kept")
+        size = f"{v.pages} pages, " if (v.pages or 0) > 1 else ""
+        click.echo(f"{n}. {v.ingested_at[:19].replace('T', ' ')}  sha256 {v.sha256[:16]}  "
+                   f"{size}{v.passages} passages  {state}")
+        counts = by_time.get(v.ingested_at)
+        if counts and n > 1:
+            click.echo("   old passage ids: " + ", ".join(f"{c} {k}" for k, c in sorted(counts.items())))

@@ -84,10 +84,14 @@ def show(project, passage_id, context, as_json):
     from scrutiny.store import Store
 
     with Store(project.store_path, readonly=True) as store:
-        found = resolve(project, store, passage_id)  # errors: unknown id, orphan, needs review
+        gone = store.redirect(passage_id)
+        if gone is not None and gone.new_id is None and gone.method != "removed":
+            _show_orphan(store, gone, as_json)
+            return
+        found = resolve(project, store, passage_id)  # errors: unknown id, needs review
         # for an old id, the passage carries the old text's current span and pages
         passage, redirect = found.passage, found.redirect
-        doc = store.document(passage.doc_id)
+        doc = found.document
         anchor = store.passage(passage.id) or passage
         before, after = store.neighbours(anchor, context)
         if found.span is not None and len(found.span.ids) > 1:
@@ -100,12 +104,14 @@ def show(project, passage_id, context, as_json):
         shown = passage.to_dict() | {"page_label": label(doc, passage.page), "page_end_label": label(doc, passage.page_end)}
         emit_json({
             "passage": shown, "document": doc, "redirected_from": passage_id if redirect else None,
-            "redirect": ({"method": redirect.method, "span": found.span.ids if found.span else []}
+            "redirect": ({"method": redirect.method, "span": found.span.ids if found.span else [],
+                          "wording_changed": found.wording_changed,
+                          "old_text": redirect.old_text if found.wording_changed else None}
                          if redirect else None),
             "before": [p.to_dict() for p in before], "after": [p.to_dict() for p in after],
         })
         return
-    if found.notice:
+    if found.notice and not found.wording_changed:
         click.echo(found.notice, err=True)
     pages = page_ref(doc, passage.page, passage.page_end)  # as the document prints them
     where = f", {pages}" if (doc.get("pages") or 0) > 1 else ""  # flowing text has no pages
@@ -118,6 +124,35 @@ def show(project, passage_id, context, as_json):
     click.echo("")
     for p in before:
         click.echo(click.style(f"  {p.text}", dim=True))
+    if found.wording_changed:
+        when = (redirect.created_at or "")[:10]
+        click.echo(f"Wording changed since {when}: passage {passage_id} was cited when it read:")
+        click.echo(f"< {redirect.old_text}")
+        click.echo("It now reads:")
     click.echo(f"> {passage.text}")
     for p in after:
         click.echo(click.style(f"  {p.text}", dim=True))
+
+
+def _show_orphan(store, redirect, as_json: bool) -> None:
+    """An orphaned id: the words it cited, from the version they were in (the
+    file of that version is kept in corpus/sources/versions/ when ingest
+    replaced it)."""
+    from scrutiny.versions import old_page_label, version_at
+
+    version = version_at(store, redirect.doc_id, redirect.created_at)
+    label = old_page_label(store, redirect)
+    if as_json:
+        emit_json({"passage": None, "orphan": redirect.to_dict() | {"old_page_label": label},
+                   "version": version.to_dict() if version else None})
+        return
+    click.echo(f"Passage {redirect.old_id} is no longer in {redirect.doc_id}: a revision "
+               f"({redirect.created_at[:10]}) removed its text and nothing in the new version says the same.")
+    where = f", page {label}" if label else ""
+    if version is not None:
+        kept = f", kept as {version.kept_as}" if version.kept_as else " (that file was not kept)"
+        click.echo(f"It was in the version ingested {version.ingested_at[:10]} (sha256 {version.sha256[:16]}…"
+                   f"{kept}){where}:")
+    else:
+        click.echo(f"It read, in the earlier version{where}:")
+    click.echo(f"< {redirect.old_text}")
