@@ -237,3 +237,39 @@ def warm(citer: Citer, jobs: list[tuple[dict, bool]], workers: int = 2, min_jobs
     finally:
         citer.seconds += time.perf_counter() - t
         citer.calls += len(citer.cache) - before
+
+
+def head(item: dict, page_url: str | None, source_url: str | None = None) -> dict:
+    """What a page's ``<head>`` says about the document or essay it shows
+    (``citation_*``, Dublin Core, schema.org JSON-LD), from its CSL item: the
+    same title, authors and date as every citation of it."""
+    from scrutiny.cite.meta import head_meta, json_ld
+
+    pdf = source_url if source_url and source_url.split("#")[0].lower().endswith(".pdf") else None
+    return {"meta": head_meta(item, page_url=page_url, pdf_url=pdf, source_url=source_url),
+            "json_ld": json_ld(item, page_url=page_url, source_url=source_url)}
+
+
+def document_head(document: dict, base_url: str, rel_url: str) -> dict:
+    """``head`` for a document's page (``rel_url``: the page's address under the site)."""
+    item = csl_item(document)
+    page_url = f"{base_url.rstrip('/')}/{rel_url}" if base_url else None
+    return head(item, page_url, document.get("url") or None)
+
+
+def essay_head(essay, document: dict | None, base_url: str, rel_url: str, site_name: str) -> dict:
+    """``head`` for an essay's page: the essay's manifest document when it has
+    one (as `scrutiny cite` describes it), else its front matter."""
+    if document is not None:
+        return document_head(document, base_url, rel_url)
+    from scrutiny.cite.csl import csl_date, csl_name
+
+    item: dict = {"id": essay.id, "type": "webpage", "title": essay.title or essay.id}
+    if essay.author:
+        item["author"] = [csl_name(essay.author)]
+    if csl_date(essay.date):
+        item["issued"] = csl_date(essay.date)
+    if site_name:
+        item["publisher"] = site_name
+    page_url = f"{base_url.rstrip('/')}/{rel_url}" if base_url else None
+    return head(item, page_url)

@@ -205,12 +205,14 @@ def gather(project, curated: Curated | None = None, store=None, cache_dir=None) 
         d = dict(entry.to_dict()) if entry else {}
         s = stored.get(doc_id)
         if s:
+            from scrutiny.metadata import BIBLIOGRAPHIC
+
             for key, value in s.items():
                 if key == "ingested_at":
                     continue  # a timestamp: never in the site (builds are byte-identical)
                 if value not in (None, "", [], {}) or key not in d:
-                    # the manifest wins for bibliographic fields a person curated
-                    if key in ("title", "short_title", "publisher", "authors", "date", "url", "licence") and d.get(key):
+                    # the manifest is the one source of the bibliographic fields a person curates
+                    if key in BIBLIOGRAPHIC and entry is not None:
                         continue
                     d[key] = value
         d["id"] = doc_id

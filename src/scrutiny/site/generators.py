@@ -12,7 +12,7 @@ from scrutiny.kb.conflicts import Conflict
 from scrutiny.kb.model import ClaimDocument, SourceRef
 from scrutiny.pages import label as page_label, page_ref
 from scrutiny.passages import Passage
-from scrutiny.site.citations import STYLE_LABELS, STYLES, Citer
+from scrutiny.site.citations import STYLE_LABELS, STYLES, Citer, document_head, essay_head
 from scrutiny.site.context import STATUS_ORDER, SiteContext
 from scrutiny.site.layout import contents_links, figure_text, note_backlinks, table_rows, with_calls
 from scrutiny.site.tags import segments
@@ -341,7 +341,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 "withheld": doc["id"] in dv.withheld,
                 "kinds_present": kinds_present,
                 "style_labels": STYLE_LABELS, "styles": STYLES, "section": "documents",
-                "highwire_date": (doc.get("date") or "").replace("-", "/"),
+                "head": document_head(doc, ctx.base_url, f"doc/{doc['id']}/"),
             }
 
         if not page_fresh:
@@ -722,6 +722,7 @@ def essay_pages(r, ctx: SiteContext, dv: Derived, kb_key):
                                       "note": "cited" if x.method == "markup" else
                                       (f"similar wording, score {x.score:.2f}" if x.score is not None else None)})
             return {"e": e, "body": dv.markdown(_without_title(e.body or "", e.title), u),
+                    "head": essay_head(e, ctx.docs_by_id.get(e.id), ctx.base_url, f"critique/{e.id}/", ctx.name),
                     "section": "critique", "discusses": discusses[:20],
                     "doc": ctx.docs_by_id.get(e.id), "about": ctx.docs_by_id.get(e.doc_id)}
         r.page(f"critique/{e.id}/index.html", "essay.html", ["essay", kb_key, _store_key(ctx)], make)
