@@ -118,8 +118,15 @@ CSL_SCHEMA = {
 
 
 def check_csl_json(items) -> None:
+    """Valid against the CSL project's own schema (tests/data/csl-schema), and
+    against the stricter one above (no variable CSL does not define)."""
+    import json
+    from pathlib import Path
+
     import jsonschema
 
+    official = json.loads((Path(__file__).parent / "data" / "csl-schema" / "csl-data.json").read_text())
+    jsonschema.Draft7Validator(official, format_checker=jsonschema.FormatChecker()).validate(items)
     jsonschema.validate(items, CSL_SCHEMA)
 
 

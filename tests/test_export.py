@@ -16,36 +16,6 @@ from scrutiny.readers.base import PARAGRAPH
 
 BASE = "https://campaign.example/scrutiny"
 
-# A hand-written subset of the W3C Web Annotation JSON-LD context (the terms our
-# export uses, mapped to the oa:, as:, rdf:, dcterms: vocabularies), served to
-# pyld in place of http://www.w3.org/ns/anno.jsonld, which tests cannot fetch.
-ANNO_CONTEXT = {"@context": {
-    "oa": "http://www.w3.org/ns/oa#", "as": "http://www.w3.org/ns/activitystreams#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "dc": "http://purl.org/dc/elements/1.1/", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "id": "@id", "type": "@type",
-    "Annotation": "oa:Annotation", "TextualBody": "oa:TextualBody",
-    "TextQuoteSelector": "oa:TextQuoteSelector", "TextPositionSelector": "oa:TextPositionSelector",
-    "AnnotationCollection": "as:OrderedCollection", "AnnotationPage": "as:OrderedCollectionPage",
-    "body": {"@type": "@id", "@id": "oa:hasBody"},
-    "target": {"@type": "@id", "@id": "oa:hasTarget"},
-    "source": {"@type": "@id", "@id": "oa:hasSource"},
-    "selector": {"@type": "@id", "@id": "oa:hasSelector"},
-    "purpose": {"@type": "@vocab", "@id": "oa:hasPurpose"},
-    "motivation": {"@type": "@vocab", "@id": "oa:motivatedBy"},
-    "classifying": "oa:classifying", "identifying": "oa:identifying", "tagging": "oa:tagging",
-    "describing": "oa:describing", "linking": "oa:linking",
-    "value": "rdf:value", "format": "dc:format", "label": "rdfs:label",
-    "exact": "oa:exact", "prefix": "oa:prefix", "suffix": "oa:suffix",
-    "start": {"@id": "oa:start", "@type": "xsd:nonNegativeInteger"},
-    "end": {"@id": "oa:end", "@type": "xsd:nonNegativeInteger"},
-    "total": {"@id": "as:totalItems", "@type": "xsd:nonNegativeInteger"},
-    "startIndex": {"@id": "as:startIndex", "@type": "xsd:nonNegativeInteger"},
-    "first": {"@type": "@id", "@id": "as:first"},
-    "items": {"@id": "as:items", "@type": "@id", "@container": "@list"},
-}}
-
-
 @pytest.fixture
 def corpus(project):
     from scrutiny.xref import build_xrefs
@@ -74,64 +44,11 @@ def corpus(project):
     return plan
 
 
-def test_w3c_annotations_anchor_in_the_passage_text(project, corpus):
-    from scrutiny.store import Store
-
-    doc = json.loads(export(project, "w3c", base_url=BASE))
-    assert doc["type"] == "AnnotationCollection"
-    items = doc["first"]["items"]
-    # 1 tagged claim, 2 mentions, 1 curated claim passage, 1 tie candidate, 1 curated tie's evidence
-    assert doc["total"] == len(items) == 6
-    tie = next(a for a in items if isinstance(a["body"], list)
-               and any(b.get("value") == "provides" for b in a["body"]))
-    assert {"id": f"{BASE}/stakeholders/taskforce/", "purpose": "identifying"} in tie["body"]
-    with Store(project.store_path, readonly=True) as store:
-        for a in items:
-            assert a["type"] == "Annotation"
-            source = a["target"]["source"]
-            assert source.startswith(BASE + "/p/")
-            passage = store.passage(source.rstrip("/").rsplit("/", 1)[1])
-            quote, position = a["target"]["selector"]
-            text = passage.text
-            # anchor the way a client would: the position, then the quote with its context
-            assert text[position["start"]:position["end"]] == quote["exact"]
-            assert text[:position["start"]].endswith(quote["prefix"])
-            assert text[position["end"]:].startswith(quote["suffix"])
-            assert len(quote["prefix"]) <= 32 and len(quote["suffix"]) <= 32
-            assert text.count(quote["prefix"] + quote["exact"] + quote["suffix"]) == 1
-    kinds = sorted(b["value"] for a in items for b in (a["body"] if isinstance(a["body"], list) else [a["body"]])
-                   if b.get("purpose") == "classifying")
-    assert kinds == ["commitment", "statistic"]
-
-
-def test_w3c_is_valid_json_ld(project, corpus):
-    jsonld = pytest.importorskip("pyld").jsonld
-
-    def loader(url, options=None):
-        assert url == "http://www.w3.org/ns/anno.jsonld"
-        return {"contextUrl": None, "documentUrl": url, "document": ANNO_CONTEXT}
-
-    doc = json.loads(export(project, "w3c", base_url=BASE))
-    expanded = jsonld.expand(doc, {"documentLoader": loader})
-    flat = json.dumps(expanded)
-    oa = "http://www.w3.org/ns/oa#"
-    for iri in ("hasTarget", "hasSelector", "hasSource", "exact", "prefix", "suffix", "start", "end",
-                "TextQuoteSelector", "TextPositionSelector", "motivatedBy", "hasBody"):
-        assert oa + iri in flat, iri
-    # no key was dropped: every annotation property survived expansion
-    (collection,) = expanded
-    (page,) = collection["http://www.w3.org/ns/activitystreams#first"]
-    items = page["http://www.w3.org/ns/activitystreams#items"][0]["@list"]
-    assert len(items) == doc["total"]
-    for item in items:
-        assert set(item) >= {"@id", "@type", oa + "hasBody", oa + "hasTarget", oa + "motivatedBy"}
-
-
 def test_graphml_reads_back_in_networkx(project, corpus, tmp_path):
     import networkx as nx
 
     out = tmp_path / "graph.graphml"
-    export(project, "graphml", out)
+    export(project, "graphml", out, base_url=BASE)
     g = nx.read_graphml(out)
     assert g.nodes["taskforce"]["kind"] == "organisation"
     assert g.nodes["taskforce"]["label"] == "Example Therapy Taskforce"
@@ -139,7 +56,35 @@ def test_graphml_reads_back_in_networkx(project, corpus, tmp_path):
     assert ("department", "taskforce", "member_of") in edges
     assert ("taskforce", "doc:review", "named_in") in edges
     named = next(d for u, v, d in g.edges(data=True) if d["relation"] == "named_in")
-    assert named["weight"] == 1
+    assert named["weight"] == 1.0 and named["label"] == "named in"
+    assert named["sources"] == "A Synthetic Review: 1 mentions in 1 passages"
+    tie = next(d for u, v, d in g.edges(data=True) if d["relation"] == "member_of")
+    assert tie["label"] and tie["label"] != "member_of"            # what Gephi shows on the edge
+    # the sources as text (the kb source's title and locator), the evidence as permalinks
+    assert tie["sources"] == "A Synthetic Plan for Regional Therapy Services, p. 1"
+    assert tie["passages"] == f"{BASE}/p/{corpus[1].id}/"
+    # keys named after their attribute, typed
+    text = out.read_text(encoding="utf-8")
+    assert 'id="d0"' not in text
+    assert '<key id="edge_weight" for="edge" attr.name="weight" attr.type="double"/>' in text
+    assert '<key id="node_label" for="node" attr.name="label" attr.type="string"/>' in text
+    assert '<key id="edge_label" for="edge" attr.name="label" attr.type="string"/>' in text
+
+
+def test_graphml_reads_in_igraph_with_ids_stable_across_exports(project, corpus, tmp_path):
+    import igraph
+
+    first, second = tmp_path / "a.graphml", tmp_path / "b.graphml"
+    export(project, "graphml", first)
+    export(project, "graphml", second)
+    assert first.read_bytes() == second.read_bytes()
+    g = igraph.Graph.Read_GraphML(str(first))
+    names = set(g.vs["id"])
+    assert {"taskforce", "department", "doc:plan", "doc:review"} <= names
+    assert "department-published-plan" in g.es["edge_key"]
+    tie = g.es[g.es["edge_key"].index("department-published-plan")]
+    assert g.vs[tie.source]["id"] == "department" and g.vs[tie.target]["id"] == "taskforce"
+    assert tie["relation"] == "member_of"
 
 
 def test_csv_reads_back(project, corpus, tmp_path):
@@ -154,6 +99,9 @@ def test_csv_reads_back(project, corpus, tmp_path):
     with open(tmp_path / "csv" / "claims.csv", newline="", encoding="utf-8") as fh:
         (claim,) = list(csv.DictReader(fh))
     assert claim["id"] == "recruit-staff" and claim["kinds"] == "commitment"
+    with open(tmp_path / "csv" / "tagged_claims.csv", newline="", encoding="utf-8") as fh:
+        (tagged,) = list(csv.DictReader(fh))
+    assert tagged["kinds"] == "commitment; statistic"      # a list in one cell
 
 
 def test_csv_unknown_table_is_a_clear_error(project, corpus, cli_runner):
@@ -165,7 +113,12 @@ def test_json_dump(project, corpus):
     data = json.loads(export(project, "json"))
     assert {"documents", "passages", "claims", "ties", "stakeholders", "tagged_claims", "mentions",
             "xrefs", "claim_recurrences", "redirects"} <= set(data)
-    assert data["tagged_claims"][0]["kinds"] == "commitment; statistic"
+    # real lists, never a list encoded as a string inside the JSON or joined with ";"
+    assert data["tagged_claims"][0]["kinds"] == ["commitment", "statistic"]
+    plan = next(d for d in data["documents"] if d["id"] == "plan")
+    assert plan["authors"] == ["Example Therapy Taskforce"]
+    assert next(c for c in data["claims"])["documents"] == ["plan"]
+    assert all(isinstance(s["aliases"], list) for s in data["stakeholders"])
 
 
 @pytest.mark.filterwarnings("ignore:The following arguments for Reference are unsupported")
@@ -177,18 +130,6 @@ def test_csl_json_documents_and_sources(project, corpus):
     from citeproc.source.json import CiteProcJSON
 
     assert len(CiteProcJSON(items)) == len(items)
-
-
-def test_sqlite_copy_is_consistent_and_complete(project, corpus, tmp_path, cli_runner):
-    out = tmp_path / "copy.db"
-    res = cli_runner("export", "--format", "sqlite", "--out", out, root=project.root)
-    assert res.exit_code == 0, res.output
-    db = sqlite3.connect(out)
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert db.execute("SELECT count(*) FROM passages").fetchone()[0] == 7
-    assert db.execute("SELECT count(*) FROM xref_links").fetchone()[0] >= 1
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-    db.close()
 
 
 def test_sqlite_needs_out(project, corpus, cli_runner):
@@ -229,3 +170,36 @@ def test_sentence_pages_come_from_the_passage_page_breaks(project):
     assert (rows[text]["page"], rows[text]["page_end"]) == ("7", "8")
     (mention,) = csv.DictReader(io.StringIO(export(project, "csv", table="mentions")))
     assert mention["page"] == "8"
+
+
+def test_pages_are_exported_as_printed_and_as_physical(project):
+    """A report whose cover and contents come before its page 1: every export
+    gives the page as printed (page, page_end) and the PDF's page (pdf_page)."""
+    from scrutiny.passages import make_passages
+    from scrutiny.readers.base import Block
+    from scrutiny.store import Redirect, Store
+
+    blocks = [Block(kind=PARAGRAPH, text="A synthetic foreword about the plan's aims.", page=2),
+              Block(kind=PARAGRAPH, text="A synthetic finding about waiting times in clinics.", page=4, page_end=5)]
+    passages = make_passages("labelled", blocks)
+    with Store(project.store_path) as store:
+        with store.transaction():
+            store.upsert_document({"id": "labelled", "title": "Labelled", "kind": "policy", "source": "l.pdf",
+                                   "pages": 5, "passages": 2, "page_labels": ["[1]", "i", "ii", "1", "2"]})
+            store.replace_passages("labelled", passages)
+            store.save_redirect(Redirect("labelled-oldoldoldold", "labelled", None, "orphan", None,
+                                         "Gone words.", 3, "2026-01-01"))
+        write_tags(store, claims=[(f"{passages[1].id}@0", passages[1].id, "labelled", 4, 0, 10,
+                                   passages[1].text[:10], json.dumps(["statistic"]), "{}", 0.9, "rule")])
+    data = json.loads(export(project, "json"))
+    rows = {r["text"]: r for r in data["passages"]}
+    fore = rows[blocks[0].text]
+    assert (fore["page"], fore["page_end"], fore["pdf_page"], fore["pdf_page_end"]) == ("i", "i", 2, 2)
+    finding = rows[blocks[1].text]
+    assert (finding["page"], finding["page_end"], finding["pdf_page"], finding["pdf_page_end"]) == ("1", "2", 4, 5)
+    (claim,) = data["tagged_claims"]
+    assert (claim["page"], claim["pdf_page"]) == ("1", 4)
+    (redirect,) = data["redirects"]
+    assert (redirect["old_page"], redirect["old_pdf_page"]) == ("ii", 3)
+    (row,) = [r for r in csv.DictReader(io.StringIO(export(project, "csv"))) if r["text"] == blocks[0].text]
+    assert (row["page"], row["pdf_page"]) == ("i", "2")

@@ -2,8 +2,10 @@
 
     >>> export(project, "graphml", "stakeholders.graphml")
 
-Each format is read back by its own consumer in the tests (json, csv,
-networkx.read_graphml, pyld, jsonschema + citeproc-py, sqlite3).
+Each format is read back by its own consumer in the tests: json, csv,
+networkx and igraph (GraphML), the W3C web-annotation-tests JSON schemas
+and pyld (W3C), the CSL data schema and citeproc-py (CSL-JSON), Datasette
+over HTTP (SQLite).
 """
 
 from __future__ import annotations
@@ -44,17 +46,13 @@ def render(fmt: str, data, *, base_url: str = "", table: str | None = None) -> s
 
         return json.dumps(tables(data, base_url), ensure_ascii=False, indent=2, default=str) + "\n"
     if fmt == "w3c":
-        from scrutiny.export.w3c import collection
-
-        return json.dumps(collection(data, base_url), ensure_ascii=False, indent=2) + "\n"
+        raise ExportError("the w3c export reads the built site: call scrutiny.export.export")
     if fmt == "csl-json":
         return json.dumps(csl_items(data), ensure_ascii=False, indent=2) + "\n"
     if fmt == "graphml":
-        import networkx as nx
+        from scrutiny.export.graph import graphml, stakeholder_graph
 
-        from scrutiny.export.graph import stakeholder_graph
-
-        return "\n".join(nx.generate_graphml(stakeholder_graph(data), encoding="utf-8", prettyprint=True)) + "\n"
+        return '<?xml version="1.0" encoding="utf-8"?>\n' + graphml(stakeholder_graph(data, base_url))
     if fmt == "csv":
         from scrutiny.export.tables import tables
 
@@ -67,6 +65,9 @@ def render(fmt: str, data, *, base_url: str = "", table: str | None = None) -> s
 
 
 def to_csv(rows: list[dict]) -> str:
+    from scrutiny.export.tables import flat
+
+    rows = [{k: flat(v) for k, v in r.items()} for r in rows]
     buf = io.StringIO()
     fields = list(rows[0]) if rows else []
     for r in rows:
@@ -77,32 +78,6 @@ def to_csv(rows: list[dict]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
-
-
-def copy_store(store_path, out) -> None:
-    """A consistent copy of the SQLite store (the backup API), written atomically."""
-    import os
-    import sqlite3
-    import tempfile
-
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        src = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
-        dst = sqlite3.connect(tmp)
-        try:
-            with dst:
-                src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
-        finally:
-            dst.close()
-            src.close()
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export(project, fmt: str, out=None, *, table: str | None = None, base_url: str | None = None):
@@ -117,14 +92,24 @@ def export(project, fmt: str, out=None, *, table: str | None = None, base_url: s
         raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if not project.store_path.exists():
         raise ExportError(f"no store at {project.store_path}: run `scrutiny ingest` first")
-    if fmt == "sqlite":
-        if out is None:
-            raise ExportError("the sqlite export needs --out PATH (a .db file)")
-        copy_store(project.store_path, out)
-        return [Path(out)]
+    if fmt == "sqlite" and out is None:
+        raise ExportError("the sqlite export needs --out PATH (a .db file)")
     base = project.base_url if base_url is None else base_url
     with Store(project.store_path, readonly=True) as store:
         data = collect(project, store)
+    if fmt == "sqlite":
+        from scrutiny.export.sqlite import write_sqlite
+        from scrutiny.export.tables import tables
+
+        return write_sqlite(tables(data, base), out, title=project_name(project))
+    if fmt == "w3c":
+        from scrutiny.export.w3c import collection
+
+        text = json.dumps(collection(project, data, base), ensure_ascii=False, indent=2) + "\n"
+        if out is None:
+            return text
+        write_text(Path(out), text)
+        return [Path(out)]
     if fmt == "csv" and table == "all":
         if out is None:
             raise ExportError("`--table all` writes one CSV per table: give a folder with --out DIR")
@@ -141,3 +126,9 @@ def export(project, fmt: str, out=None, *, table: str | None = None, base_url: s
         return text
     write_text(Path(out), text)
     return [Path(out)]
+
+
+def project_name(project) -> str:
+    from scrutiny.manifest import load_manifest
+
+    return load_manifest(project.manifest_path).project.get("name") or Path(project.root).name

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from scrutiny.kb.model import KnowledgeBase
 from scrutiny.passages import Passage
 from scrutiny.store import Redirect
-from scrutiny.tags.queries import Mention, TaggedClaim, TieCandidate
+from scrutiny.tags.queries import ExtractedStakeholder, Mention, TaggedClaim, TieCandidate
 from scrutiny.xref.queries import ClaimPassage, Link, StakeholderDocument
 
 
@@ -28,6 +28,8 @@ class ExportData:
     xref_links: list[Link] = field(default_factory=list)
     xref_claims: list[ClaimPassage] = field(default_factory=list)
     stakeholder_docs: list[StakeholderDocument] = field(default_factory=list)
+    extracted_stakeholders: list[ExtractedStakeholder] = field(default_factory=list)
+    old_page_labels: dict[str, str | None] = field(default_factory=dict)   # old id -> page as printed then
 
     def passage(self, pid: str) -> Passage | None:
         if not hasattr(self, "_by_id"):
@@ -45,8 +47,21 @@ def collect(project, store) -> ExportData:
         from scrutiny.kb import load_with_problems
 
         kb, _ = load_with_problems(project.kb_dir, project.manifest_path)
-    data = ExportData(documents=store.documents(), passages=store.passages(), redirects=store.redirects(), kb=kb)
+    from scrutiny.manifest import load_manifest
+    from scrutiny.metadata import merged
+    from scrutiny.versions import old_page_label
+
+    entries = load_manifest(project.manifest_path).documents
+    documents = []
+    for d in store.documents():  # described by the manifest, the one source of their metadata
+        entry = entries.get(d["id"])
+        documents.append(merged({k: v for k, v in entry.to_dict().items() if k not in ("source", "sha256")}
+                                if entry else None, d))
+    redirects = store.redirects()
+    data = ExportData(documents=documents, passages=store.passages(), redirects=redirects, kb=kb,
+                      old_page_labels={r.old_id: old_page_label(store, r) for r in redirects})
     if tags.last_run(store) is not None:
+        data.extracted_stakeholders = tags.extracted_stakeholders(store)
         data.mentions = tags.mentions(store)
         data.tagged_claims = tags.list_claims(store)
         data.tie_candidates = tags.tie_candidates(store)

@@ -1,40 +1,119 @@
-"""W3C Web Annotation (JSON-LD) for every tag and claim, anchored in the passage text.
+"""W3C Web Annotation (JSON-LD) of the tags and claims, anchored in the published pages.
 
-Each annotation targets the passage's permalink with two selectors, so that
-any annotation client can anchor it as Hypothesis does: a TextQuoteSelector
-(``exact`` plus up to 32 characters of ``prefix`` and ``suffix``) and a
-TextPositionSelector (character offsets into the passage text as stored).
+Every annotation targets what a reader (or an annotation client such as
+Hypothesis) has in front of them: the document's page on the built site,
+``<base_url>/doc/<id>/``, with
 
-* a claim the tagger found: the sentence, with one ``classifying`` body per
-  claim kind (statistic, commitment, recommendation, assessment);
-* a stakeholder mention: the name, ``identifying`` the stakeholder's page;
-* a curated claim from kb/: each passage its locators find, ``describing`` it
-  with the claim's statement (our words) and ``tagging`` it with its status;
-* a tie: a suggested tie's sentence (``tagging`` it with the relation,
-  ``identifying`` subject and object when resolved), and each evidence passage
-  of a curated tie (``describing`` it with subject, relation and object ids).
+- a ``TextQuoteSelector``: ``exact`` is the annotated text as the page
+  shows it, with up to 32 characters of ``prefix`` and ``suffix`` around it;
+- a ``TextPositionSelector``: ``start`` and ``end`` count characters (Unicode
+  code points) of the page's text, which is defined as the ``textContent`` of
+  the page's ``<body>``: every text node inside it, in document order, as the
+  HTML parser gives them (entities decoded), nothing added between elements
+  and nothing normalised -- what Hypothesis counts on an HTML page (it counts
+  UTF-16 code units, the same numbers unless the text holds a character
+  outside the Basic Multilingual Plane);
+
+and, for a PDF, a second target: the source file at its official address
+with a ``FragmentSelector`` for the page (RFC 3778 ``page=N``, the physical
+page).
+
+The positions are read from the built site itself (``site/doc/<id>/index.html``),
+so the export needs ``scrutiny site`` (or ``build``) first; an annotation whose
+words are not at their place on the page (the site is older than the store, or
+the page lays the text out otherwise, as a table's cells) is left out and
+counted. Only passages the page shows are annotated: a document whose licence
+keeps the site from republishing it contributes only the passages the site
+quotes, and no more of their text than the page shows.
+
+Bodies: a tagged claim is ``classifying`` (one TextualBody per kind); a
+stakeholder mention is ``identifying`` the stakeholder's page on the site (a
+``SpecificResource``), or ``tagging`` it with the kind of name when the site
+has no page for it; a curated claim's passage is ``describing`` (the claim's
+statement, our words), ``tagging`` (its status) and ``linking`` to the claim's
+page; a tie is ``tagging`` (its relation) and ``identifying`` its stakeholders.
+Every body address is a page that exists in the built site.
 """
 
 from __future__ import annotations
 
 import hashlib
-
-from scrutiny.cite.csl import permalink
-from scrutiny.passages import Passage
+from dataclasses import dataclass, field
+from pathlib import Path
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_LENGTH = 32  # characters of prefix and suffix, as Hypothesis records
+PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
 
 
-def passage_iri(passage_id: str, base_url: str) -> str:
-    return permalink(passage_id, base_url) if base_url else f"urn:scrutiny:passage:{passage_id}"
+class SiteMissing(Exception):
+    pass
 
 
-def _iri(base_url: str, path: str) -> str:
-    return f"{base_url.rstrip('/')}/{path}" if base_url else f"urn:scrutiny:{path.strip('/').replace('/', ':')}"
+@dataclass
+class PageText:
+    """The text of one built page (its body's textContent) and where each
+    passage's shown text starts in it."""
+
+    text: str
+    passages: dict[str, tuple[int, int]] = field(default_factory=dict)   # pid -> (start, end) of .psg-text
+
+    def place(self, pid: str, quote: str, hint: int) -> int | None:
+        """Where ``quote`` stands on the page inside passage ``pid``'s text: the
+        occurrence nearest ``hint`` characters into it; None when it is not there."""
+        span = self.passages.get(pid)
+        if span is None or not quote:
+            return None
+        start, end = span
+        best, at = None, self.text.find(quote, start)
+        while at != -1 and at + len(quote) <= end:
+            if best is None or abs(at - start - hint) < abs(best - start - hint):
+                best = at
+            at = self.text.find(quote, at + 1)
+        return best
 
 
-def selectors(text: str, start: int, end: int) -> list[dict]:
+def read_page(path: Path) -> PageText:
+    """The body text of a built document page and the span of each passage's text."""
+    import lxml.html
+
+    root = lxml.html.fromstring(path.read_bytes())
+    body = root.find("body") if root.tag != "body" else root
+    parts: list[str] = []
+    length = 0
+    out = PageText("")
+    stack = []
+
+    def walk(el):
+        nonlocal length
+        pid = None
+        cls = el.get("class") or ""
+        if "psg-text" in cls.split():
+            owner = next((s for s in reversed(stack) if s), None)
+            if owner and owner not in out.passages:
+                pid = owner
+        stack.append(el.get("data-pid"))
+        begin = length
+        if el.text:
+            parts.append(el.text)
+            length += len(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+                length += len(child.tail)
+        stack.pop()
+        if pid:
+            out.passages[pid] = (begin, length)
+
+    walk(body)
+    out.text = "".join(parts)
+    return out
+
+
+def selectors(page: PageText, start: int, end: int) -> list[dict]:
+    text = page.text
     return [
         {"type": "TextQuoteSelector", "exact": text[start:end],
          "prefix": text[max(0, start - CONTEXT_LENGTH):start], "suffix": text[end:end + CONTEXT_LENGTH]},
@@ -42,89 +121,139 @@ def selectors(text: str, start: int, end: int) -> list[dict]:
     ]
 
 
-def _annotation(kind: str, key: str, passage: Passage, start: int, end: int, body, motivation: str,
-                base_url: str) -> dict:
-    digest = hashlib.sha256(f"{kind}\x00{key}".encode()).hexdigest()[:16]
-    return {
-        "@context": CONTEXT,
-        "id": _iri(base_url, f"annotations/{kind}/{digest}"),
-        "type": "Annotation",
-        "motivation": motivation,
-        "body": body,
-        "target": {"source": passage_iri(passage.id, base_url),
-                   "selector": selectors(passage.text, start, end)},
-    }
+class Annotator:
+    def __init__(self, site_dir: Path, base_url: str, documents: list[dict]):
+        self.site = Path(site_dir)
+        self.base = base_url.rstrip("/")
+        self.docs = {d["id"]: d for d in documents}
+        self.pages: dict[str, PageText | None] = {}
+        self.items: list[dict] = []
+        self.skipped = 0           # words not found at their place on the page
+
+    def page(self, doc_id: str) -> PageText | None:
+        if doc_id not in self.pages:
+            path = self.site / "doc" / doc_id / "index.html"
+            self.pages[doc_id] = read_page(path) if path.is_file() else None
+        return self.pages[doc_id]
+
+    def exists(self, rel: str) -> str | None:
+        """The address of a page of the site, when the built site has it."""
+        return f"{self.base}/{rel}" if (self.site / rel / "index.html").is_file() else None
+
+    def add(self, kind: str, key: str, passage, start: int, end: int, body, motivation: str) -> None:
+        page = self.page(passage.doc_id)
+        if page is None or passage.id not in page.passages:
+            return  # not on the published page (not ingested then, or not republished)
+        quote = passage.text[start:end]
+        at = page.place(passage.id, quote, start)
+        if at is None:
+            self.skipped += 1
+            return
+        doc = self.docs.get(passage.doc_id) or {}
+        targets = [{"type": "SpecificResource", "source": f"{self.base}/doc/{passage.doc_id}/",
+                    "selector": selectors(page, at, at + len(quote))}]
+        url = (doc.get("url") or "").split("#")[0]
+        if url.lower().endswith(".pdf") and (doc.get("pages") or 0) > 1:
+            pdf_page = passage.page_at(start)
+            targets.append({"type": "SpecificResource", "source": url, "selector": {
+                "type": "FragmentSelector", "conformsTo": PDF_FRAGMENT, "value": f"page={pdf_page}"}})
+        digest = hashlib.sha256(f"{kind}\x00{key}".encode()).hexdigest()[:20]
+        self.items.append({
+            "@context": CONTEXT,
+            "id": f"urn:scrutiny:annotation:{kind}:{digest}",
+            "type": "Annotation",
+            "motivation": motivation,
+            "body": body,
+            "target": targets if len(targets) > 1 else targets[0],
+        })
 
 
-def annotations(data, base_url: str = "") -> list[dict]:
-    out = []
+def _textual(value: str, purpose: str) -> dict:
+    return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
+
+
+def annotations(project, data, base_url: str) -> tuple[list[dict], int]:
+    """(annotations, how many were left out because their words are not at their place on the page)."""
+    a = Annotator(project.site_dir, base_url, data.documents)
+    names = {s.id: s.name for s in (data.kb.stakeholders.values() if data.kb else [])}
+    names.update({s.id: s.name for s in data.extracted_stakeholders if s.id not in names})
+
+    def stakeholder(sid: str | None, fallback: str) -> dict:
+        url = a.exists(f"stakeholders/{sid}") if sid else None
+        if url:
+            return {"type": "SpecificResource", "source": url, "purpose": "identifying"}
+        return _textual(names.get(sid or "", fallback), "tagging")
+
     for c in data.tagged_claims:
         p = data.passage(c.passage_id)
         if not p or not c.kinds or p.text[c.start:c.end] != c.text:
             continue  # a stale tag (the passage changed since tagging) is not exported
-        body = [{"type": "TextualBody", "purpose": "classifying", "value": k} for k in c.kinds]
-        out.append(_annotation("claim", c.id, p, c.start, c.end, body, "classifying", base_url))
+        body = [_textual(k, "classifying") for k in c.kinds]
+        a.add("claim", c.id, p, c.start, c.end, body, "classifying")
     for m in data.mentions:
         p = data.passage(m.passage_id)
         if not p or p.text[m.start:m.end] != m.text:
             continue
         sid = m.stakeholder_id or m.curated_id
-        body = ({"id": _iri(base_url, f"stakeholders/{sid}/"), "purpose": "identifying"} if sid else
-                {"type": "TextualBody", "purpose": "tagging", "value": m.kind})
-        out.append(_annotation("mention", f"{m.passage_id}@{m.start}", p, m.start, m.end, body,
-                               "identifying" if sid else "tagging", base_url))
+        body = stakeholder(sid, m.text)
+        a.add("mention", f"{m.passage_id}@{m.start}", p, m.start, m.end, body,
+              "identifying" if body["type"] == "SpecificResource" else "tagging")
     claims = {c.id: c for c in (data.kb.claims if data.kb else [])}
     for row in data.xref_claims:
         claim = claims.get(row.claim_id or "")
         p = data.passage(row.passage_id)
         if claim is None or p is None or row.origin != "located":
             continue
-        body = [
-            {"type": "TextualBody", "purpose": "describing", "value": claim.statement, "format": "text/plain"},
-            {"type": "TextualBody", "purpose": "tagging", "value": claim.status},
-            {"id": _iri(base_url, f"claims/{claim.id}/"), "purpose": "linking"},
-        ]
-        out.append(_annotation("curated-claim", f"{claim.id}@{p.id}", p, 0, len(p.text), body,
-                               "describing", base_url))
+        body = [_textual(claim.statement, "describing"), _textual(claim.status, "tagging")]
+        url = a.exists(f"claims/{claim.id}")
+        if url:
+            body.append({"type": "SpecificResource", "source": url, "purpose": "linking"})
+        a.add("curated-claim", f"{claim.id}@{p.id}", p, 0, len(p.text), body, "describing")
     for t in data.tie_candidates:
         p = data.passage(t.passage_id)
         if not p or not (0 <= t.sent_start < t.sent_end <= len(p.text)):
             continue
-        body = [{"type": "TextualBody", "purpose": "tagging", "value": t.relation}]
-        for sid in (t.subject_id, t.object_id):
-            if sid:
-                body.append({"id": _iri(base_url, f"stakeholders/{sid}/"), "purpose": "identifying"})
-        out.append(_annotation("tie-candidate", f"{t.passage_id}@{t.sent_start}:{t.relation}:"
-                                                f"{t.subject_start}:{t.object_start}",
-                               p, t.sent_start, t.sent_end, body, "tagging", base_url))
+        body = [_textual(t.relation, "tagging")]
+        for sid, name in ((t.subject_id, t.subject_text), (t.object_id, t.object_text)):
+            body.append(stakeholder(sid, name))
+        a.add("tie-candidate", f"{t.passage_id}@{t.sent_start}:{t.relation}:{t.subject_start}:{t.object_start}",
+              p, t.sent_start, t.sent_end, body, "tagging")
     for tie in (data.kb.ties if data.kb else []):
         for pid in tie.passages:
             p = data.passage(pid)
             if p is None:
                 continue  # an unknown or orphaned id: `scrutiny verify` reports it
-            body = [
-                {"type": "TextualBody", "purpose": "describing", "format": "text/plain",
-                 "value": f"{tie.subject} {tie.relation} {tie.object}" + (f" ({tie.role})" if tie.role else "")},
-                {"type": "TextualBody", "purpose": "tagging", "value": tie.relation},
-                {"id": _iri(base_url, f"stakeholders/{tie.subject}/"), "purpose": "identifying"},
-                {"id": _iri(base_url, f"stakeholders/{tie.object}/"), "purpose": "identifying"},
-            ]
-            out.append(_annotation("tie", f"{tie.id}@{pid}", p, 0, len(p.text), body, "describing",
-                                   base_url))
-    return out
+            body = [_textual(f"{names.get(tie.subject, tie.subject)} {tie.relation.replace('_', ' ')} "
+                             f"{names.get(tie.object, tie.object)}" + (f" ({tie.role})" if tie.role else ""),
+                             "describing"),
+                    _textual(tie.relation, "tagging"),
+                    stakeholder(tie.subject, names.get(tie.subject, tie.subject)),
+                    stakeholder(tie.object, names.get(tie.object, tie.object))]
+            a.add("tie", f"{tie.id}@{pid}", p, 0, len(p.text), body, "describing")
+    return a.items, a.skipped
 
 
-def collection(data, base_url: str = "") -> dict:
+def collection(project, data, base_url: str) -> dict:
     """All annotations as one AnnotationCollection with a single page."""
-    items = annotations(data, base_url)
-    for a in items:
-        a.pop("@context", None)
+    from scrutiny.export import ExportError
+
+    if not base_url or not base_url.startswith(("http://", "https://")):
+        raise ExportError("the w3c export targets the published pages: set the site's address with "
+                          "[project] base_url in corpus/manifest.toml, $SCRUTINY_BASE_URL or --base-url")
+    if not (Path(project.site_dir) / "doc").is_dir():
+        raise ExportError(f"the w3c export anchors every annotation in the built site, and {project.site_dir} "
+                          "has no document pages: run `scrutiny site` (or `scrutiny build`) first")
+    items, skipped = annotations(project, data, base_url)
+    label = "scrutiny: claims, stakeholder mentions and ties, anchored in the site's document pages"
+    if skipped:
+        label += (f" ({skipped} left out: their words were not found at their place on the page; "
+                  "rebuild the site with `scrutiny site` if it is older than the store)")
     return {
         "@context": CONTEXT,
-        "id": _iri(base_url, "annotations/"),
+        "id": f"{base_url.rstrip('/')}/annotations/",
         "type": "AnnotationCollection",
-        "label": "scrutiny: claims, stakeholder mentions and ties",
+        "label": label,
         "total": len(items),
-        "first": {"id": _iri(base_url, "annotations/page1"), "type": "AnnotationPage", "startIndex": 0,
+        "first": {"id": f"{base_url.rstrip('/')}/annotations/#page1", "type": "AnnotationPage", "startIndex": 0,
                   "items": items},
     }
