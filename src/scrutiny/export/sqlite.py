@@ -76,7 +76,7 @@ def write_sqlite(rows: dict[str, list[dict]], out, *, title: str = "scrutiny") -
                 for table in ("documents", "stakeholders", "claims", "passages", *[
                         t for t in SCHEMA if t not in ("documents", "stakeholders", "claims", "passages")]):
                     _insert(db, table, rows.get(table, []))
-                db.execute("INSERT INTO passages_fts(rowid, heading, text) SELECT rowid, heading, text FROM passages")
+                db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")  # from its content table
             problems = db.execute("PRAGMA foreign_key_check").fetchall()
             if problems:  # a bug: every reference was given a row
                 raise RuntimeError(f"the SQLite export breaks {len(problems)} foreign keys, e.g. {problems[0]}")
