@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from helpers_cite import ACCESSED, PLAN_DOC, plan_store
+from helpers_cite import ACCESSED, PLAN_DOC, check_csl_json, plan_store
 
 from scrutiny.cite import cite_passage, csl_item, csl_name, in_text, permalink
 from scrutiny.passages import Passage
@@ -379,3 +379,39 @@ def test_fuzzy_redirect_over_a_split_names_both_passages(project):
     assert found.passage.text == f"{a.text} {b.text}"   # the current words, not the old ones
     assert "fuzzy" in found.notice and a.id in found.notice and b.id in found.notice
     store.close()
+
+
+# --- printed pages, tables and sections --------------------------------------------
+
+LABELLED = {"id": "lab", "title": "A Synthetic Labelled Report", "publisher": "Cabinet Office", "date": "2020",
+            "source": "lab.pdf", "pages": 9, "page_labels": ["[1]", "i", "ii", "iii", "1", "2", "3", "4", "5"]}
+
+
+@pytest.mark.parametrize("style, form", [("harvard", "pp. i–ii"), ("apa", "(pp. i–ii)"), ("chicago", "2020, i–ii)")])
+def test_a_range_of_roman_pages_is_plural(style, form):
+    p = Passage("lab-abcdefabcdef", "lab", 0, "paragraph", 2, 3, "Synthetic words.")
+    text = cite_passage(p, LABELLED, style, BASE, ACCESSED)
+    assert form in text and "p. i–ii" not in text.replace("pp. i–ii", ""), text
+    assert in_text(p, LABELLED, "harvard") == "(Cabinet Office, 2020, pp. i–ii)"
+
+
+@pytest.mark.parametrize("style, form", [("harvard", "Table 3, p. 2."), ("apa", "(Table 3, p. 2)"),
+                                         ("chicago", "(Cabinet Office 2020, Table 3, 2)")])
+def test_a_numbered_table_is_cited_by_its_number_and_page(style, form):
+    t = Passage("lab-tabletabletab", "lab", 0, "table", 6, 6, "Table 3: Synthetic staff / a b",
+                layout={"label": "Table 3", "caption": "Table 3: Synthetic staff"})
+    text = cite_passage(t, LABELLED, style, BASE, ACCESSED)
+    assert form in text, text
+    assert "Table 3" not in cite_passage(t, LABELLED, "csl-json", BASE, ACCESSED).split('"note"')[0]
+    check_csl_json(json.loads(cite_passage(t, LABELLED, "csl-json", BASE, ACCESSED)))
+
+
+def test_a_web_page_is_cited_by_its_section_with_its_original_address():
+    web = {"id": "post", "title": "A Synthetic Post", "authors": ["Jane Q. Smith"], "date": "2018",
+           "source": "post.html", "kind": "critique", "url": "https://blog.example/post"}
+    p = Passage("post-abcdefabcdef", "post", 0, "paragraph", 1, 1, "Synthetic words.", heading_path=["Outcomes"])
+    text = cite_passage(p, web, "harvard", BASE, ACCESSED)
+    assert text.startswith("Smith, J.Q. (2018) A Synthetic Post.")
+    assert "(Accessed: 26 November 2026)" in text and "Original: https://blog.example/post." in text
+    assert text.endswith("In text: (Smith, 2018, sect. Outcomes)"), text
+    check_csl_json(json.loads(cite_passage(p, web, "csl-json", BASE, ACCESSED)))

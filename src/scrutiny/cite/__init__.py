@@ -22,7 +22,7 @@ STYLES = (*CSL_STYLES, *FORMATS)
 
 __all__ = [
     "STYLES", "FORMATS", "CSL_STYLES", "CitationError", "cite_passage", "cite_document",
-    "in_text", "format_item", "csl_item", "csl_name", "csl_date", "permalink", "page_locator",
+    "in_text", "format_item", "csl_item", "csl_only", "csl_name", "csl_date", "permalink", "page_locator",
 ]
 
 
@@ -37,7 +37,7 @@ def format_item(item: dict, style: str, *, html: bool = False) -> str:
 
         return to_ris(item)
     if style == "csl-json":
-        return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+        return json.dumps([csl_only(item)], ensure_ascii=False, indent=2) + "\n"
     from scrutiny.cite.styles import render
 
     reference, _ = render(item, style, html=html)
@@ -69,9 +69,13 @@ def cite_passage(
         from scrutiny.cite.styles import render, shows_page
 
         text, short = render(item, style, html=html)
-        if item.get("page") and not shows_page(style, item["type"]):
-            # the style keeps the page for the in-text citation (Chicago author-date):
-            # a passage's citation must still say where the passage is
+        original = web_original(document)
+        if original:   # a web page: where it was published, beside our permalink to the passage
+            text = f"{text} Original: {escape(original) if html else original}."
+        if (item.get("page") and not shows_page(style, item["type"])) or item.get("x-section"):
+            # the style keeps the page (Chicago author-date), or a section of a document
+            # without pages, for the in-text citation: a passage's citation must still
+            # say where the passage is
             text = f"{text} In text: {short}"
         if item.get("annote"):  # text read by OCR: the styles print no annote, so we do
             text = f"{text} {item['annote']}"
@@ -82,6 +86,27 @@ def cite_passage(
             return f"\u201c{escape(passage.text)}\u201d {text}"
         return f"\u201c{passage.text}\u201d {text}"
     return text
+
+
+def escape(text: str) -> str:
+    from html import escape as _escape
+
+    return _escape(text, quote=False)
+
+
+def web_original(document: dict) -> str | None:
+    """The address a web document (a page without page numbers) was published
+    at, which a citation of one of its passages gives beside the permalink."""
+    from scrutiny.cite.csl import paginated
+
+    url = document.get("url") or ""
+    return url if url.startswith(("http://", "https://")) and not paginated(document) else None
+
+
+def csl_only(item: dict) -> dict:
+    """The item without our own rendering hints (``x-part``, ``x-section``):
+    valid CSL-JSON."""
+    return {k: v for k, v in item.items() if not k.startswith("x-")}
 
 
 def in_text(passage: Passage, document: dict, style: str = "harvard") -> str:

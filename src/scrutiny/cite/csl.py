@@ -56,6 +56,14 @@ def page_locator(passage: Passage, document: dict | None = None) -> str | None:
     return locator(document or {}, passage.page, passage.page_end)
 
 
+def part_label(passage: Passage) -> str | None:
+    """A table's or a figure's own label ("Table 3"), cited before its page."""
+    if passage.kind not in ("table", "figure"):
+        return None
+    label = " ".join(str((passage.layout or {}).get("label") or "").split())
+    return label or None
+
+
 def paginated(document: dict) -> bool:
     """Whether the document's pages are pages of a source (a PDF, say), that a
     citation should give."""
@@ -141,6 +149,11 @@ def csl_item(
     locator = page_locator(passage, document)
     if locator:
         item["page"] = locator
+        part = part_label(passage)
+        if part:
+            item["x-part"] = part
+    elif passage.heading_path and not paginated(document) and passage.kind != "heading":
+        item["x-section"] = passage.heading_path[-1]
     item["URL"] = permalink(passage.id, base_url)
     when = accessed or _dt.date.today()
     item["accessed"] = {"date-parts": [[when.year, when.month, when.day]]}

@@ -105,7 +105,12 @@ def load_style(style: str):
 
 
 def render(item: dict, style: str, *, html: bool = False) -> tuple[str, str]:
-    """(reference, in-text citation) for one CSL-JSON item in a CSL style."""
+    """(reference, in-text citation) for one CSL-JSON item in a CSL style.
+
+    Two keys of ours, not CSL's, shape the locator: ``x-part`` (a table or
+    figure's own label, "Table 3": the page is given as "Table 3, p. 12") and
+    ``x-section`` (the heading of a passage of a document without pages: the
+    in-text citation's locator, "sect. Outcomes")."""
     import warnings
 
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
@@ -113,23 +118,52 @@ def render(item: dict, style: str, *, html: bool = False) -> tuple[str, str]:
     from citeproc.source.json import CiteProcJSON
 
     css = load_style(style)
-    if item.get("page"):
-        item = dict(item, page=_csl_page(item["page"]))
+    item = dict(item)
+    part, section = item.pop("x-part", None), item.pop("x-section", None)
+    page = item.get("page")
+    if page:
+        item["page"] = _csl_page(page)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc warns on CSL fields it does not model
         source = CiteProcJSON([item])
         bib = CitationStylesBibliography(css, source, formatter.html if html else formatter.plain)
         key = item["id"]
         cite_item = (
-            CitationItem(key, locator=Locator("page", item["page"]))
-            if item.get("page") else CitationItem(key)
+            CitationItem(key, locator=Locator("page", item["page"])) if item.get("page") else
+            CitationItem(key, locator=Locator("section", section)) if section else CitationItem(key)
         )
         citation = Citation([cite_item])
         bib.register(citation)
         in_text = str(bib.cite(citation, lambda _item: None))
         entries = bib.bibliography()
     reference = str(entries[0]) if entries else ""
-    return _tidy(_no_bare_retrieved(reference, item, html)), _tidy(in_text)
+    reference, in_text = _tidy(_no_bare_retrieved(reference, item, html)), _tidy(in_text)
+    if page:
+        reference, in_text = (_page_forms(t, page, part) for t in (reference, in_text))
+    return reference, in_text
+
+
+def _page_forms(text: str, loc: str, part: str | None) -> str:
+    """Fix what citeproc-py makes of a page locator it does not count: a range of
+    roman pages is plural ("pp. i–ii", citeproc says "p."), and a table's label
+    goes before its page ("Table 3, p. 12")."""
+    import re
+
+    from scrutiny.pages import split
+
+    first, last = split(loc)
+    shown = [re.escape(x.replace("-", "\u2011")) for x in (first, last) if x]
+    pattern = r"(?<![\w/])(?:(pp?)\.\s)?" + shown[0] + (r"[\u2013-]" + shown[1] if len(shown) > 1 else "") + r"(?![\w])"
+    matches = list(re.finditer(pattern, text))
+    if not matches:
+        return text
+    m = matches[-1]   # the page comes after the year and the title in every style we use
+    found = m.group(0)
+    if m.group(1) == "p" and last:
+        found = "pp." + found[2:]
+    if part:
+        found = f"{part}, {found}"
+    return text[:m.start()] + found + text[m.end():]
 
 
 def _csl_page(loc: str) -> str:

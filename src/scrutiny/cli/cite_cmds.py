@@ -39,7 +39,7 @@ def cite(project, passage_id, style, quote, accessed, base_url, as_json):
 
     Example: scrutiny cite fyfvmh-abcd1234 --style apa --quote
     """
-    from scrutiny.cite import cite_passage, csl_item, in_text
+    from scrutiny.cite import cite_passage, csl_item, csl_only, in_text
     from scrutiny.cite.resolve import resolve
     from scrutiny.store import Store
 
@@ -60,8 +60,8 @@ def cite(project, passage_id, style, quote, accessed, base_url, as_json):
             "span": found.span.ids if found.span is not None else [found.passage.id],
             "style": style,
             "citation": text,
-            "item": csl_item(found.document, found.passage, base_url=base, accessed=accessed,
-                             quote=quote),
+            "item": csl_only(csl_item(found.document, found.passage, base_url=base, accessed=accessed,
+                                      quote=quote)),
         }
         if style in ("harvard", "apa", "chicago"):
             out["in_text"] = in_text(found.passage, found.document, style)
