@@ -31,3 +31,21 @@ def test_citation_carries_page_and_permalink_placeholders():
     harvard = table["2-3"]["harvard"]
     assert "pp. 2–3" in harvard and "https://example.org/p/SCRUTINYPID/" in harvard
     assert "pages = {2--3}" in table["2-3"]["bibtex"]
+
+
+def test_the_cite_control_cites_a_numbered_table_by_its_number_and_page():
+    from scrutiny.passages import Passage
+    from scrutiny.site.citations import Citer
+
+    doc = {"id": "lab", "title": "A Synthetic Labelled Report", "publisher": "Cabinet Office", "date": "2020",
+           "source": "lab.pdf", "pages": 9, "page_labels": ["[1]", "i", "ii", "iii", "1", "2", "3", "4", "5"]}
+    table = Passage("lab-tabletabletab", "lab", 0, "table", 6, 6, "Table 3: Synthetic staff / a b",
+                    layout={"label": "Table 3", "caption": "Table 3: Synthetic staff"})
+    plain = Passage("lab-plainplainpla", "lab", 1, "paragraph", 6, 6, "Synthetic words.")
+    citer = Citer("https://campaign.example")
+    keys = [citer.locator(doc, table), citer.locator(doc, plain)]
+    assert keys == ["2|Table 3", "2"]
+    texts = citer.table(doc, keys)
+    assert "Cabinet Office, Table 3, p. 2. Available at:" in texts["2|Table 3"]["harvard"]
+    assert "Cabinet Office, p. 2. Available at:" in texts["2"]["harvard"]
+    assert "pages = {2}" in texts["2|Table 3"]["bibtex"]

@@ -75,7 +75,7 @@ def test_only_an_exact_redirect_refreshes(site):
 @pytest.mark.parametrize("old_id, method_words, n_links", [
     ("alpha-oldmergedxxx", "part of the longer passage", 1),
     ("alpha-oldsplitxxxx", "the text was split", 2),
-    ("alpha-oldmovedxxxx", "an edited version of the text", 1),   # the helper's fuzzy redirect
+    ("alpha-oldmovedxxxx", "Wording changed since", 1),   # the helper's fuzzy redirect
 ])
 def test_merged_split_and_fuzzy_show_a_page_without_refresh(site, old_id, method_words, n_links):
     project, _, passages, _ = site
@@ -146,3 +146,22 @@ def test_links_stay_green(site):
     project, _, _, _ = site
     broken, _ = check_site(project.site_dir)
     assert [str(b) for b in broken] == []
+
+
+def test_an_edited_passage_shows_its_old_and_new_wording(site):
+    """A fuzzy re-anchoring: the permalink page and the document's note show the
+    words the address was made for, and the page the words now."""
+    from html import unescape
+
+    from scrutiny.store import Store
+
+    project, _, passages, _ = site
+    with Store(project.store_path, readonly=True) as store:
+        redirect = store.redirect("alpha-oldmovedxxxx")
+    stub = read(project, "p/alpha-oldmovedxxxx/index.html")
+    old = stub.split('<blockquote class="old-wording">')[1].split("</blockquote>")[0]
+    new = stub.split('<blockquote class="new-wording">')[1].split("</blockquote>")[0]
+    assert unescape(old) == redirect.old_text and unescape(new) == passages["alpha"][1].text
+    doc = read(project, "doc/alpha/index.html")
+    note = doc.split('id="p-alpha-oldmovedxxxx">')[1].split("</p>")[0]
+    assert "Wording changed since" in note and redirect.old_text in unescape(note)

@@ -72,7 +72,13 @@ class Citer:
         return self.base_url or BASE
 
     def locator(self, document: dict, passage: Passage) -> str:
-        return page_locator(passage, document) or ""
+        """The key of the passage's citation text in cite.json: its page locator,
+        and for a numbered table or figure its label after a "|" ("12|Table 3")."""
+        from scrutiny.cite.csl import part_label
+
+        loc = page_locator(passage, document) or ""
+        part = part_label(passage) if loc else None
+        return f"{loc}|{part}" if part else loc
 
     def table(self, document: dict, locators) -> dict:
         """{locator: {style: text with placeholders}} for one document.
@@ -98,7 +104,7 @@ class Citer:
             forms = self._probe(style)
             for loc in locs:
                 text = None
-                first, last = split(loc) if loc else ("", None)
+                first, last = split(loc) if loc and "|" not in loc else ("", None)
                 # pages printed as plain numbers go in the placeholder's place; a label
                 # such as "iv" or "C-1" is rendered by citeproc itself (it treats them its own way)
                 if loc and template is not None and forms and template.count(forms[0]) == 1 \
@@ -144,13 +150,16 @@ class Citer:
         return self.cache[key]
 
     def _item(self, document: dict, loc: str) -> dict:
-        # the placeholder id; the page is the locator given (or none)
+        # the placeholder id; the page is the locator given (or none), a table's label after "|"
         item = csl_item(document, Passage(PID, document["id"], 0, "paragraph", 1, 1, ""), base_url=self.base)
         item.pop("accessed", None)
+        loc, _, part = loc.partition("|")
         if loc:
             item["page"] = loc
         else:
             item.pop("page", None)
+        if part:
+            item["x-part"] = part
         return item
 
     def is_cached(self, document: dict, paged: bool) -> bool:

@@ -247,7 +247,11 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             if span.method == "exact":
                 aliases_by_pid[span.passages[0].id].append(rd.old_id)
             else:
-                moved_by_pid[span.passages[0].id].append({"old_id": rd.old_id, "describe": span.describe()})
+                moved_by_pid[span.passages[0].id].append({
+                    "old_id": rd.old_id, "describe": span.describe(),
+                    # an edited passage: the words the old address was made for
+                    "old_text": rd.old_text if span.method == "fuzzy" else None,
+                    "when": (rd.created_at or "")[:10]})
         else:
             orphans_by_doc[rd.doc_id].append(rd)
     redirects_by_doc = defaultdict(list)   # as page inputs
@@ -472,8 +476,11 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
         elif span.method == "exact":
             write(rd.old_id, {"mode": "exact", "target": span.passages[0]})
         else:
+            # an edited passage: the words the address was made for, and the words now
+            changed = {"old": rd.old_text, "new": span.text, "when": (rd.created_at or "")[:10]} \
+                if span.method == "fuzzy" else None
             write(rd.old_id, {"mode": "reanchored", "describe": span.describe(),
-                                 "passages": span.passages, "doc": doc})
+                                 "passages": span.passages, "doc": doc, "changed": changed})
 
 
 def build_notes(ctx: SiteContext, dv: Derived) -> list[str]:
