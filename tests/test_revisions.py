@@ -139,3 +139,19 @@ def test_a_file_at_the_project_top_ingested_twice_is_one_document(project, cli_r
     from scrutiny.manifest import load_manifest
 
     assert list(load_manifest(project.manifest_path).documents) == ["report"]
+
+
+def test_the_version_an_old_id_was_on_within_the_same_second(project):
+    """Two ingests in one second (timestamps are to the second): the version a
+    revision replaced is found by when it was replaced, not by comparing times."""
+    from scrutiny import versions
+
+    with Store(project.store_path) as store:
+        with store.transaction():
+            versions.record(store, "doc", "a" * 64, "doc.pdf", 3, 10, "2026-01-01T10:00:00",
+                            page_labels=["i", "ii", "1"])
+            versions.record(store, "doc", "b" * 64, "doc.pdf", 3, 11, "2026-01-01T10:00:00",
+                            kept_as="corpus/sources/versions/doc.2026-01-01.aaaaaaaa.pdf")
+        found = versions.version_at(store, "doc", "2026-01-01T10:00:00")
+        assert found.sha256 == "a" * 64 and found.kept_as.endswith("aaaaaaaa.pdf")
+        assert found.page_labels == ["i", "ii", "1"]

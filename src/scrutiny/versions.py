@@ -113,7 +113,11 @@ def history(store, doc_id: str) -> list[Version]:
 def version_at(store, doc_id: str, when: str) -> Version | None:
     """The version a document had just before ``when`` (the one a revision at
     that time replaced), or None."""
-    before = [v for v in history(store, doc_id) if v.ingested_at < when]
+    versions = history(store, doc_id)
+    replaced = [v for v in versions if v.replaced_at == when]   # the revision at ``when`` replaced it
+    if replaced:
+        return replaced[-1]
+    before = [v for v in versions if v.ingested_at < when]
     return before[-1] if before else None
 
 
