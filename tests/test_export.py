@@ -164,7 +164,8 @@ def test_sentence_pages_come_from_the_passage_page_breaks(project):
                             0.9, "rule") for s, e in ((0, len(first)), (start, len(text)), (0, len(text)))],
                    mentions=[(p.id, "paged", start, start + 10, text[start:start + 10], "organisation", "model",
                               0.5, None, None)])
-    rows = {r["text"]: r for r in csv.DictReader(io.StringIO(export(project, "csv", table="tagged_claims")))}
+    rows = {r["text"]: r for r in csv.DictReader(io.StringIO(export(project, "csv", table="tagged_claims",
+                                                                            full_text=True)))}
     assert (rows[first]["page"], rows[first]["page_end"]) == ("7", "7")
     assert (rows[second]["page"], rows[second]["page_end"]) == ("8", "8")
     assert (rows[text]["page"], rows[text]["page_end"]) == ("7", "8")
@@ -191,7 +192,7 @@ def test_pages_are_exported_as_printed_and_as_physical(project):
                                          "Gone words.", 3, "2026-01-01"))
         write_tags(store, claims=[(f"{passages[1].id}@0", passages[1].id, "labelled", 4, 0, 10,
                                    passages[1].text[:10], json.dumps(["statistic"]), "{}", 0.9, "rule")])
-    data = json.loads(export(project, "json"))
+    data = json.loads(export(project, "json", full_text=True))
     rows = {r["text"]: r for r in data["passages"]}
     fore = rows[blocks[0].text]
     assert (fore["page"], fore["page_end"], fore["pdf_page"], fore["pdf_page_end"]) == ("i", "i", 2, 2)
@@ -201,5 +202,59 @@ def test_pages_are_exported_as_printed_and_as_physical(project):
     assert (claim["page"], claim["pdf_page"]) == ("1", 4)
     (redirect,) = data["redirects"]
     assert (redirect["old_page"], redirect["old_pdf_page"]) == ("ii", 3)
-    (row,) = [r for r in csv.DictReader(io.StringIO(export(project, "csv"))) if r["text"] == blocks[0].text]
+    rows = csv.DictReader(io.StringIO(export(project, "csv", full_text=True)))
+    (row,) = [r for r in rows if r["text"] == blocks[0].text]
     assert (row["page"], row["pdf_page"]) == ("i", "2")
+
+
+def test_text_of_a_document_that_may_not_be_republished_stays_out_unless_asked(project, corpus, tmp_path):
+    """The plan has no licence in the manifest and the review none at all; a
+    document given an open licence is exported whole. Like the site, the exports
+    give the others' passages and sentences without their text; --full-text
+    (for private use) gives it."""
+    from click.testing import CliRunner
+
+    from scrutiny.cli import cli
+    from scrutiny.store import Store
+
+    with Store(project.store_path) as store:
+        open_doc = add_document(store, {"id": "open", "title": "An Open Report", "kind": "policy",
+                                        "source": "o.pdf", "pages": 1, "licence": "CC-BY-4.0"},
+                                [(PARAGRAPH, 1, "An openly licensed sentence about clinic staffing.")])
+        (review,) = store.passages("review")
+    data = json.loads(export(project, "json"))
+    docs = {d["id"]: d for d in data["documents"]}
+    assert (docs["plan"]["republished"], docs["review"]["republished"], docs["open"]["republished"]) == (0, 0, 1)
+    rows = {r["id"]: r for r in data["passages"]}
+    assert rows[review.id]["text"] is None and rows[review.id]["permalink"]
+    assert all(rows[p.id]["text"] is None for p in corpus)
+    assert rows[open_doc[0].id]["text"] == open_doc[0].text
+    assert data["tagged_claims"] and all(c["text"] is None for c in data["tagged_claims"])
+    dumped = json.dumps(data)
+    assert review.text not in dumped and not any(p.text in dumped for p in corpus if len(p.text) > 20)
+    full = json.loads(export(project, "json", full_text=True))
+    assert {r["id"]: r for r in full["passages"]}[review.id]["text"] == review.text
+
+    out = tmp_path / "corpus.db"
+    export(project, "sqlite", out)
+    with sqlite3.connect(out) as db:
+        assert db.execute("SELECT text FROM passages WHERE id = ?", (review.id,)).fetchone() == (None,)
+    result = CliRunner().invoke(cli, ["--root", str(project.root), "export", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert review.text not in result.stdout and open_doc[0].text in result.stdout
+    assert "left out the text of 2 document(s)" in result.stderr and "plan, review" in result.stderr
+
+
+def test_csl_json_of_a_licensed_document_is_valid_for_the_published_schema():
+    """The licence is not a variable of the published csl-data schema: it stays on
+    our pages (DC.rights) and out of CSL-JSON."""
+    from scrutiny.cite.csl import csl_item
+    from scrutiny.export import csl_items
+    from scrutiny.export.data import ExportData
+
+    items = csl_items(ExportData(documents=[{"id": "open", "title": "An Open Report", "kind": "policy",
+                                             "licence": "CC-BY-4.0", "url": "https://gov.example/o"}],
+                                 passages=[], redirects=[]))
+    check_csl_json(items)
+    assert items[0]["URL"] == "https://gov.example/o" and "license" not in items[0]
+    assert csl_item({"id": "open", "title": "T", "licence": "CC-BY-4.0"})["x-license"] == "CC-BY-4.0"

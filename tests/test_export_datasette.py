@@ -27,7 +27,8 @@ def _free_port() -> int:
 @pytest.fixture
 def served(project, corpus, tmp_path):  # noqa: F811
     out = tmp_path / "corpus.db"
-    written = export(project, "sqlite", out, base_url="https://campaign.example/scrutiny")
+    # the plan has no licence: a private copy with its text (--full-text)
+    written = export(project, "sqlite", out, base_url="https://campaign.example/scrutiny", full_text=True)
     assert written == [out, tmp_path / "corpus.metadata.json"]
     port = _free_port()
     proc = subprocess.Popen(

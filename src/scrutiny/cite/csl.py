@@ -144,7 +144,7 @@ def csl_item(
         if document.get("url"):
             item["URL"] = document["url"]
         if document.get("licence"):
-            item["license"] = document["licence"]
+            item["x-license"] = document["licence"]  # not in the published csl-data schema: csl_only drops it
         return item
     locator = page_locator(passage, document)
     if locator:

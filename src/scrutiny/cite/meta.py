@@ -92,8 +92,8 @@ def head_meta(item: dict, *, page_url: str | None = None, pdf_url: str | None = 
         out.append(("DC.identifier", identifier))
     if source_url and source_url != identifier:
         out.append(("DC.source", source_url))
-    if item.get("license"):
-        out.append(("DC.rights", item["license"]))
+    if item.get("x-license"):
+        out.append(("DC.rights", item["x-license"]))
     return out
 
 
@@ -123,8 +123,8 @@ def json_ld(item: dict, *, page_url: str | None = None, source_url: str | None =
         data["url"] = page_url
     if source_url and source_url != page_url:
         data["sameAs"] = source_url
-    if item.get("license"):
-        data["license"] = item["license"]
+    if item.get("x-license"):
+        data["license"] = item["x-license"]
     data["inLanguage"] = language
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     # never "</script>" (or "<!--") inside the element

@@ -164,8 +164,10 @@ def xref(project, calibrate, shared, as_json):
 @click.option("--table", default=None, help="csv only: passages (default), documents, claims, tagged_claims, "
               "stakeholders, ties, mentions, xrefs, claim_recurrences, stakeholder_documents, redirects, or all.")
 @click.option("--base-url", help="Site address for permalinks (default: the project's base_url).")
+@click.option("--full-text", is_flag=True, help="Include the text of documents whose licence does not allow "
+              "republishing (left out by default, as on the site): for your own use, not to publish.")
 @pass_project
-def export(project, fmt, out, table, base_url):
+def export(project, fmt, out, table, base_url, full_text):
     """Export the corpus, tags, claims and stakeholder graph for other tools.
 
     Example: scrutiny export --format graphml --out stakeholders.graphml
@@ -173,8 +175,17 @@ def export(project, fmt, out, table, base_url):
     import sys
 
     from scrutiny.export import export as run
+    from scrutiny.export import withheld_documents
 
-    result = run(project, fmt, out, table=table, base_url=base_url)
+    result = run(project, fmt, out, table=table, base_url=base_url, full_text=full_text)
+    withheld = withheld_documents(project) if fmt in ("json", "csv", "sqlite") else []
+    if withheld:
+        if full_text:
+            click.echo(f"includes the text of {len(withheld)} document(s) whose licence does not allow "
+                       f"republishing ({', '.join(withheld)}): keep this export private", err=True)
+        else:
+            click.echo(f"left out the text of {len(withheld)} document(s) whose licence does not allow "
+                       f"republishing ({', '.join(withheld)}); --full-text includes it for private use", err=True)
     if isinstance(result, str):
         sys.stdout.write(result)
     else:

@@ -27,9 +27,10 @@ class ExportError(ScrutinyError):
 
 def csl_items(data) -> list[dict]:
     """The corpus documents and the kb bibliography as CSL-JSON items."""
+    from scrutiny.cite import csl_only
     from scrutiny.cite.csl import csl_item
 
-    items = [csl_item(d) for d in data.documents]
+    items = [csl_only(csl_item(d)) for d in data.documents]
     seen = {i["id"] for i in items}
     for sid, src in sorted((data.kb.sources if data.kb else {}).items()):
         if sid not in seen:
@@ -39,12 +40,13 @@ def csl_items(data) -> list[dict]:
     return items
 
 
-def render(fmt: str, data, *, base_url: str = "", table: str | None = None) -> str:
+def render(fmt: str, data, *, base_url: str = "", table: str | None = None, full_text: bool = False) -> str:
     """A text export (everything but sqlite and csv of all tables)."""
     if fmt == "json":
         from scrutiny.export.tables import tables
 
-        return json.dumps(tables(data, base_url), ensure_ascii=False, indent=2, default=str) + "\n"
+        rows = tables(data, base_url, full_text=full_text)
+        return json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
     if fmt == "w3c":
         raise ExportError("the w3c export reads the built site: call scrutiny.export.export")
     if fmt == "csl-json":
@@ -56,7 +58,7 @@ def render(fmt: str, data, *, base_url: str = "", table: str | None = None) -> s
     if fmt == "csv":
         from scrutiny.export.tables import tables
 
-        all_tables = tables(data, base_url)
+        all_tables = tables(data, base_url, full_text=full_text)
         name = table or "passages"
         if name not in all_tables:
             raise ExportError(f"no table {name!r} to export: choose one of {', '.join(all_tables)}")
@@ -80,10 +82,15 @@ def to_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def export(project, fmt: str, out=None, *, table: str | None = None, base_url: str | None = None):
+def export(project, fmt: str, out=None, *, table: str | None = None, base_url: str | None = None,
+           full_text: bool = False):
     """Write one export. Returns the text when ``out`` is None (text formats only),
     else the list of paths written. ``csv`` with ``table='all'`` writes one file
-    per table into the folder ``out``."""
+    per table into the folder ``out``.
+
+    Documents whose licence does not allow republishing keep their text out of
+    the export, as out of the site, unless ``full_text`` (for private use). The
+    w3c export reads the built site, which already leaves it out."""
     from scrutiny.atomic import write_text
     from scrutiny.export.data import collect
     from scrutiny.store import Store
@@ -101,7 +108,7 @@ def export(project, fmt: str, out=None, *, table: str | None = None, base_url: s
         from scrutiny.export.sqlite import write_sqlite
         from scrutiny.export.tables import tables
 
-        return write_sqlite(tables(data, base), out, title=project_name(project))
+        return write_sqlite(tables(data, base, full_text=full_text), out, title=project_name(project))
     if fmt == "w3c":
         from scrutiny.export.w3c import collection
 
@@ -116,16 +123,36 @@ def export(project, fmt: str, out=None, *, table: str | None = None, base_url: s
         from scrutiny.export.tables import tables
 
         written = []
-        for name, rows in tables(data, base).items():
+        for name, rows in tables(data, base, full_text=full_text).items():
             path = Path(out) / f"{name}.csv"
             write_text(path, to_csv(rows))
             written.append(path)
         return written
-    text = render(fmt, data, base_url=base, table=table)
+    text = render(fmt, data, base_url=base, table=table, full_text=full_text)
     if out is None:
         return text
     write_text(Path(out), text)
     return [Path(out)]
+
+
+def withheld_documents(project) -> list[str]:
+    """The ids of the stored documents whose licence does not allow republishing
+    (their text stays out of the exports unless ``full_text``)."""
+    from scrutiny.manifest import load_manifest, may_republish
+    from scrutiny.metadata import merged
+    from scrutiny.store import Store
+
+    if not project.store_path.exists():
+        return []
+    entries = load_manifest(project.manifest_path).documents
+    with Store(project.store_path, readonly=True) as store:
+        docs = store.documents()
+    out = []
+    for d in docs:
+        entry = entries.get(d["id"])
+        if not may_republish(merged(entry.to_dict() if entry else None, d)):
+            out.append(d["id"])
+    return out
 
 
 def project_name(project) -> str:

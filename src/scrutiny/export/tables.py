@@ -35,6 +35,9 @@ SCHEMA: dict[str, tuple[str, str | None, dict[str, tuple[str, str, str | None]]]
         "sha256": ("TEXT", "SHA-256 of the source file ingested.", None),
         "pages": ("INTEGER", "Number of pages (1 for flowing text).", None),
         "passages": ("INTEGER", "Number of passages.", None),
+        "republished": ("INTEGER", "1 when its licence lets others republish its text; 0: the export leaves "
+                        "its passages' and sentences' text out (unless made with --full-text, for private use).",
+                        None),
     }),
     "passages": ("Every passage of every ingested document, in reading order.", "id", {
         "id": ("TEXT", "Stable passage id (document id and a hash of the normalised text).", None),
@@ -47,7 +50,8 @@ SCHEMA: dict[str, tuple[str, str | None, dict[str, tuple[str, str, str | None]]]
         "pdf_page_end": ("INTEGER", "Last physical page.", None),
         "heading": ("TEXT", "The headings above the passage, joined by ' > '.", None),
         "permalink": ("TEXT", "The passage's permanent address on the site.", None),
-        "text": ("TEXT", "The passage's text exactly as extracted.", None),
+        "text": ("TEXT", "The passage's text exactly as extracted (empty when its document's licence does "
+                 "not allow republishing).", None),
     }),
     "redirects": ("Old passage ids after a revision: where each points now (new_id empty: an orphan).", "old_id", {
         "old_id": ("TEXT", "The old passage id.", None),
@@ -102,7 +106,8 @@ SCHEMA: dict[str, tuple[str, str | None, dict[str, tuple[str, str, str | None]]]
         "kinds": ("JSON", "Claim kinds (a JSON array).", None),
         "confidence": ("REAL", "Confidence.", None),
         "source": ("TEXT", "rule, model or curated.", None),
-        "text": ("TEXT", "The sentence as it stands in the passage.", None),
+        "text": ("TEXT", "The sentence as it stands in the passage (empty when its document's licence does "
+                 "not allow republishing).", None),
     }),
     "mentions": ("Names of stakeholders found in the passages.", None, {
         "passage_id": ("TEXT", "The passage.", "passages(id)"),
@@ -150,9 +155,15 @@ SCHEMA: dict[str, tuple[str, str | None, dict[str, tuple[str, str, str | None]]]
 }
 
 
-def tables(data, base_url: str = "") -> dict[str, list[dict]]:
-    """Every table as rows of plain values (lists for the JSON columns)."""
+def tables(data, base_url: str = "", *, full_text: bool = False) -> dict[str, list[dict]]:
+    """Every table as rows of plain values (lists for the JSON columns).
+
+    The text of a document whose licence does not let others republish it
+    (:func:`scrutiny.manifest.may_republish`) is left out of its passages and
+    tagged sentences, as the site leaves it out, unless ``full_text`` (an export
+    for private use)."""
     from scrutiny.cite.csl import permalink
+    from scrutiny.manifest import may_republish
 
     kb = data.kb
     docs = {d["id"]: d for d in data.documents}
@@ -165,15 +176,20 @@ def tables(data, base_url: str = "") -> dict[str, list[dict]]:
         return label(doc, first), label(doc, last), first, last
 
     t: dict[str, list[dict]] = {}
+    open_docs = {d["id"] for d in data.documents if may_republish(d)}
+
+    def text(doc_id, value):
+        return value if full_text or doc_id in open_docs else None
+
     t["documents"] = [{k: _listed(d.get(k)) if k == "authors" else d.get(k) for k in SCHEMA["documents"][2]}
-                      for d in data.documents]
+                      | {"republished": int(d["id"] in open_docs)} for d in data.documents]
     t["passages"] = []
     for p in data.passages:
         page, page_end, pdf, pdf_end = pages(p.doc_id, p.page, p.page_end)
         t["passages"].append({
             "id": p.id, "doc_id": p.doc_id, "ord": p.ord, "kind": p.kind, "page": page, "page_end": page_end,
             "pdf_page": pdf, "pdf_page_end": pdf_end, "heading": p.heading,
-            "permalink": permalink(p.id, base_url), "text": p.text})
+            "permalink": permalink(p.id, base_url), "text": text(p.doc_id, p.text)})
     t["redirects"] = []
     for r in data.redirects:
         page, _, pdf, _ = pages(r.doc_id, r.old_page)
@@ -207,7 +223,7 @@ def tables(data, base_url: str = "") -> dict[str, list[dict]]:
         t["tagged_claims"].append({
             "id": c.id, "passage_id": c.passage_id, "doc_id": c.doc_id, "page": page, "page_end": page_end,
             "pdf_page": pdf, "pdf_page_end": pdf_end, "kinds": list(c.kinds), "confidence": c.confidence,
-            "source": c.source, "text": c.text})
+            "source": c.source, "text": text(c.doc_id, c.text)})
     t["mentions"] = []
     for m in data.mentions:
         first, _ = _offsets_pages(data, m.passage_id, m.start, m.end, None)
