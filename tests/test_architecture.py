@@ -26,7 +26,7 @@ NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([A-Za-z_]\w*)")
 LAYERS = [
     ["scrutiny", "scrutiny.errors", "scrutiny.atomic", "scrutiny.refs", "scrutiny.schema", "scrutiny.names",
      "scrutiny.urls", "scrutiny.safeyaml", "scrutiny.pages", "scrutiny.fingerprint", "scrutiny.paths", "scrutiny.manifest",
-     "scrutiny.project", "scrutiny.init", "scrutiny.metadata"],
+     "scrutiny.project", "scrutiny.init", "scrutiny.metadata", "scrutiny.lock"],
     ["scrutiny.readers"],
     ["scrutiny.passages"],
     ["scrutiny.store"],

@@ -2,7 +2,11 @@
 
 The index is built into a fresh directory and then swapped in atomically by
 replacing the ``.scrutiny/index`` symlink, so a search running during a
-rebuild, or a rebuild killed half-way, never sees a broken index.
+rebuild, or a rebuild killed half-way, never sees a broken index. Each
+directory is named after the process building it (``index-<time>-<pid>-<random>``):
+a build removes only directories of processes that are gone (or its own),
+never another live build's, and keeps the index it replaced, so that a
+search that opened it just before the swap can finish.
 
 Only ``whoosh`` is imported here: this module is on ``scrutiny search``'s path.
 """
@@ -80,10 +84,10 @@ def build_index(index_link: Path, documents: dict, passages: "list[Passage]", fa
     index_link = Path(index_link)
     parent = index_link.parent
     parent.mkdir(parents=True, exist_ok=True)
-    target = parent / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir()
+    import tempfile
+
+    target = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-", dir=parent))
+    os.chmod(target, 0o755)
     t0 = time.perf_counter()
     passages = list(passages)
     if procs is None:
@@ -111,12 +115,13 @@ def build_index(index_link: Path, documents: dict, passages: "list[Passage]", fa
                     tags=",".join(f.tags) if f else "", stakeholders=",".join(f.stakeholders) if f else "",
                 )
         (target / "SCRUTINY_INDEX").write_text(f"{SCHEMA_VERSION}\n{len(passages)}\n{content_version}\n")
+        previous = _live_target(index_link)
         _swap(index_link, target)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
     seconds = time.perf_counter() - t0
-    _remove_stale(parent, keep=target)
+    _remove_stale(parent, keep={target.name, previous})
     return IndexSummary(passages=len(passages), seconds=seconds, rate=len(passages) / seconds if seconds else 0.0)
 
 
@@ -139,10 +144,32 @@ def _swap(link: Path, target: Path) -> None:
     os.replace(tmp, link)
 
 
-def _remove_stale(parent: Path, keep: Path) -> None:
+def _live_target(link: Path) -> str | None:
+    """The name of the directory the index link points at now."""
+    try:
+        return Path(os.readlink(link)).name
+    except OSError:
+        return None
+
+
+def _builder_pid(name: str) -> int | None:
+    """The pid in ``index-<time>-<pid>-<random>`` (None for another layout)."""
+    parts = name.split("-")
+    return int(parts[2]) if len(parts) >= 3 and parts[2].isdigit() else None
+
+
+def _remove_stale(parent: Path, keep: set) -> None:
+    """Remove index directories no search needs: not the live one, not the one
+    it replaced, and never one that another running process is building."""
+    from scrutiny.lock import pid_alive
+
     for path in parent.glob("index-*"):
-        if path != keep and path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
+        if path.name in keep or path.is_symlink() or not path.is_dir():
+            continue
+        pid = _builder_pid(path.name)
+        if pid is not None and pid != os.getpid() and pid_alive(pid):
+            continue  # another process's index, being built or just swapped in
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def index_exists(index_link: Path) -> bool:

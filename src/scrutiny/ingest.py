@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrutiny.errors import ProjectError, ReaderError, ScrutinyError, printable
+from scrutiny.lock import locked
 from scrutiny.fetch import sha256_file, source_path
 from scrutiny.manifest import DOC_KINDS, REMOVE, DocumentEntry, load_manifest, update_documents
 from scrutiny.passages import make_passages
@@ -198,6 +199,7 @@ def plan_files(project: Project, manifest, files, kind: str | None = None, *, ne
     return candidates, failures
 
 
+@locked("ingest")
 def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=None,
            strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, tag: bool = True,
            workers: int | None = None, force: bool = False, progress=None, limits=None,
@@ -216,7 +218,10 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
     registered one, changes nothing. Files are read in worker processes under
     ``limits`` (:class:`scrutiny.readers.sandbox.Limits`: memory cap and time
     limit per file). ``ocr`` (or ``ocr = true`` in a document's manifest
-    table) reads pages that are only pictures with Tesseract."""
+    table) reads pages that are only pictures with Tesseract. Runs holding
+    the project's write lock (:mod:`scrutiny.lock`; ``wait=`` seconds for
+    another writer), so nothing is copied into the sources or stored before
+    the run holds it."""
     from scrutiny.store import Store
 
     t0 = time.perf_counter()

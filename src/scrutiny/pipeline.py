@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from scrutiny.errors import ScrutinyError
 from scrutiny.fetch import FetchReport
 from scrutiny.ingest import IngestReport
+from scrutiny.lock import locked
 from scrutiny.project import Project
 
 if TYPE_CHECKING:  # imported when their stage runs (the site pulls in Jinja2, xref scikit-learn)
@@ -111,6 +112,7 @@ class BuildResult:
         return "Error: " + "; ".join(f"{s.name}: {s.error}" for s in self.failed)
 
 
+@locked("build")
 def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bool = True,
           site: bool = True, out: Path | str | None = None, force: bool = False,
           progress: Callable[[StageReport], None] | None = None,
@@ -125,6 +127,8 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
     ``progress`` receives each stage's :class:`StageReport` as the stage ends
     (print ``report.lines()``: one line per stage, then its notes);
     ``detail`` receives finer progress inside a stage (``reading x.pdf``).
+    The whole build holds the project's write lock (:mod:`scrutiny.lock`;
+    ``wait=`` seconds for another writer, then :class:`~scrutiny.lock.Busy`).
     """
     from scrutiny.manifest import load_manifest
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+from scrutiny.cli.common import cli, emit_json, json_option, pass_project, writes
 
 
 @cli.command()
@@ -16,6 +16,7 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project
               "their inputs have not changed.")
 @json_option
 @pass_project
+@writes("build")
 def build(project, offline, no_site, out, force, as_json):
     """Run the whole pipeline: fetch, ingest (tag, index), cross-reference, publish.
 

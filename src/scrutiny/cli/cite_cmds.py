@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+from scrutiny.cli.common import cli, emit_json, hold_lock, json_option, pass_project, wait_option
 
 CITE_STYLES = ("harvard", "apa", "chicago", "bibtex", "ris", "csl-json")
 
@@ -104,9 +104,10 @@ def verify(project, strict, as_json):
               help="Measure precision and recall of the related-passage threshold on the labelled pairs.")
 @click.option("--shared", type=click.Path(file_okay=False), default=None,
               help="Folder holding real-documents/ for --calibrate (default: ../shared beside the project).")
+@wait_option
 @json_option
 @pass_project
-def xref(project, calibrate, shared, as_json):
+def xref(project, calibrate, shared, wait, as_json):
     """Build the cross-references: critique -> passages, claims across documents, stakeholders -> documents.
 
     Example: scrutiny xref --json
@@ -139,7 +140,7 @@ def xref(project, calibrate, shared, as_json):
     from scrutiny.xref import build_xrefs
     from scrutiny.xref.queries import figure_groups
 
-    with Store(project.store_path) as store:
+    with hold_lock(project, "xref", wait), Store(project.store_path) as store:
         summary = build_xrefs(project, store)
         groups = figure_groups(store)
     if as_json:

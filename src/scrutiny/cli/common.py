@@ -35,6 +35,11 @@ class Group(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(1)
         except Exception as exc:
+            if _busy(exc):
+                # a writer outside scrutiny's lock (another tool, an older scrutiny) kept the store busy
+                click.echo(f"Error: busy: the store (.scrutiny/store.db) is being written by another process "
+                           f"({exc}); try again when it has finished", err=True)
+                ctx.exit(1)
             if os.environ.get("SCRUTINY_DEBUG"):
                 raise
             where, ours = "", str(Path(__file__).resolve().parents[1])
@@ -62,6 +67,15 @@ def cli(ctx, root):
     """scrutiny: search, tag, cite and publish a critique of policy documents."""
     ctx.ensure_object(dict)
     ctx.obj["root"] = root
+
+
+def _busy(exc: Exception) -> bool:
+    """SQLite's "database is locked" (sqlite3 is imported only by commands that use it)."""
+    sqlite3 = sys.modules.get("sqlite3")
+    if sqlite3 is None or not isinstance(exc, sqlite3.OperationalError):
+        return False
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def get_project(ctx: click.Context | None = None):
@@ -99,6 +113,33 @@ def pass_project(fn):
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+wait_option = click.option(
+    "--wait", type=click.FloatRange(min=0), default=5, show_default=True, metavar="SECONDS",
+    help="How long to wait for another command writing this project to finish (`inf`: as long as it takes).")
+
+
+def hold_lock(project, command: str, wait: float | None):
+    """The project's write lock for ``command`` (see :mod:`scrutiny.lock`), saying on
+    stderr when it has to wait for another writer."""
+    from scrutiny.lock import project_lock
+
+    return project_lock(project, command, wait=wait, say=lambda line: click.echo(line, err=True))
+
+
+def writes(command: str):
+    """Decorator, under ``pass_project``: the command holds the project's write lock
+    while it runs (a second writer waits, then stops with one "busy" line); adds ``--wait``."""
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(project, *args, wait, **kwargs):
+            with hold_lock(project, command, wait):
+                return fn(project, *args, **kwargs)
+
+        return wait_option(wrapper)
+
+    return deco
 
 
 def emit_json(data) -> None:

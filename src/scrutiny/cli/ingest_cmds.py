@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+from scrutiny.cli.common import cli, emit_json, hold_lock, json_option, pass_project, writes
 from scrutiny.pages import page_ref
 
 
@@ -55,6 +55,7 @@ def _edits(title, short_title, publisher, authors, date, licence, url) -> dict:
                    "read by OCR gets it, so that later runs read it so too).")
 @json_option
 @pass_project
+@writes("ingest")
 def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, read_timeout, new, as_id,
            title, short_title, publisher, authors, date, licence, url, ocr, as_json):
     """Read documents into passages, store, tag and index them.
@@ -191,8 +192,9 @@ def documents(project, edit_id, title, short_title, publisher, authors, date, li
         if not fields:
             raise click.UsageError("--edit ID needs at least one of --title, --short-title, --publisher, "
                                    "--author, --date, --licence, --url")
-        update_documents(project.manifest_path,
-                         {edit_id: {k: (REMOVE if v in ("", []) else v) for k, v in fields.items()}})
+        with hold_lock(project, "documents --edit", None):   # a writer of the manifest
+            update_documents(project.manifest_path,
+                             {edit_id: {k: (REMOVE if v in ("", []) else v) for k, v in fields.items()}})
         entry = load_manifest(project.manifest_path).get(edit_id)
         if as_json:
             emit_json(entry.to_dict())

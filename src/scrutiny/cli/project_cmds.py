@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+from scrutiny.cli.common import cli, emit_json, json_option, pass_project, writes
 
 
 @cli.command()
@@ -46,6 +46,7 @@ def init(directory, name):
 @click.option("--deadline", type=float, help="Seconds allowed per file [default: 600].")
 @json_option
 @pass_project
+@writes("fetch")
 def fetch(project, doc_ids, force, check_only, pick, accept_new, no_archives, mirror_dirs, max_size,
           deadline, as_json):
     """Download manifest documents into corpus/sources/.

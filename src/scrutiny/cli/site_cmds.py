@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+from scrutiny.cli.common import cli, emit_json, hold_lock, json_option, pass_project, wait_option
 
 
-def _build(project, out, as_json, check):
+def _build(project, out, as_json, check, wait, command="site"):
     """Bring the cross-references up to date, then build the site (the last two
     stages of `scrutiny build`). Earlier stages are not run; when they are
     behind their inputs, the site and this command say so."""
@@ -21,7 +21,8 @@ def _build(project, out, as_json, check):
             for line in report.lines():
                 click.echo(line, err=line.startswith(" "))
 
-    result = build(project, fetch=False, ingest=False, out=out, progress=None if as_json else echo)
+    with hold_lock(project, command, wait):
+        result = build(project, fetch=False, ingest=False, out=out, progress=None if as_json else echo)
     if not result.ok:
         raise ScrutinyError("; ".join(f"{s.name}: {s.error}" for s in result.failed))
     site = result.site
@@ -51,9 +52,10 @@ _check_option = click.option("--check", is_flag=True, help="Then walk the built 
 @cli.command("site")
 @_out_option
 @_check_option
+@wait_option
 @json_option
 @pass_project
-def site(project, out, check, as_json):
+def site(project, out, check, wait, as_json):
     """Build the static site from the store and the knowledge base.
 
     First brings the cross-references up to date when the documents or the
@@ -65,28 +67,30 @@ def site(project, out, check, as_json):
 
     Example: scrutiny site --check
     """
-    _build(project, out, as_json, check)
+    _build(project, out, as_json, check, wait)
 
 
 @cli.command("build-site")
 @_out_option
 @_check_option
+@wait_option
 @json_option
 @pass_project
-def build_site_cmd(project, out, check, as_json):
+def build_site_cmd(project, out, check, wait, as_json):
     """Build the static site (the same as `scrutiny site`).
 
     Example: scrutiny build-site --out /tmp/preview
     """
-    _build(project, out, as_json, check)
+    _build(project, out, as_json, check, wait, "build-site")
 
 
 @cli.command()
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--no-build", is_flag=True, help="Serve site/ as it is, without building first.")
 @_out_option
+@wait_option
 @pass_project
-def serve(project, port, no_build, out):
+def serve(project, port, no_build, out, wait):
     """Preview the site at http://127.0.0.1:PORT/ (local only; Ctrl-C stops).
 
     Builds the site first unless --no-build. Every response carries the
@@ -103,7 +107,7 @@ def serve(project, port, no_build, out):
 
     directory = Path(out) if out else project.site_dir
     if not no_build:
-        _build(project, out, False, False)
+        _build(project, out, False, False, wait, "serve")
     if not (directory / "index.html").is_file():
         raise ScrutinyError(f"{directory}: no site to serve (run `scrutiny site` first)")
     handler = functools.partial(handler_class(), directory=str(directory))  # sends the site's CSP

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.common import cli, emit_json, json_option, pass_project
+from scrutiny.cli.common import cli, emit_json, json_option, pass_project, writes
 from scrutiny.pages import page_ref
 
 CLAIM_KINDS = ("statistic", "commitment", "recommendation", "assessment")
@@ -35,6 +35,7 @@ def _check_doc(store, doc_id):
 @cli.command()
 @json_option
 @pass_project
+@writes("tag")
 def tag(project, as_json):
     """Tag passages not tagged yet (claims, stakeholders, ties), without re-ingesting.
 
@@ -274,6 +275,7 @@ def _decide(project, tie_id, decision, note):
 @click.argument("tie_id")
 @click.option("--note", help="Why (kept in kb/reviewed.yaml).")
 @pass_project
+@writes("review accept")
 def review_accept(project, tie_id, note):
     """Accept a suggested tie.
 
@@ -287,6 +289,7 @@ def review_accept(project, tie_id, note):
 @click.argument("tie_id")
 @click.option("--note", help="Why (kept in kb/reviewed.yaml).")
 @pass_project
+@writes("review reject")
 def review_reject(project, tie_id, note):
     """Reject a suggested tie: it is never suggested again.
 
