@@ -88,3 +88,58 @@ def test_exceptions_come_back_as_they_were_raised():
 def test_many_jobs_few_workers():
     out = dict(Pool(square, workers=2).run([(n,) for n in range(40)]))
     assert out == {n: n * n for n in range(40)}
+
+
+PARENT = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from test_sandbox import job
+from scrutiny.readers.sandbox import Pool
+pool = Pool(job, workers=2)
+for index, outcome in pool.run([("sleep", 60), ("sleep", 60), ("sleep", 60)]):
+    pass
+"""
+
+
+def _workers_of(pid):
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.append(int(entry))
+    return out
+
+
+def test_workers_die_with_a_killed_parent():
+    """A worker is in a process group of its own (a timeout kills what it
+    started): a kill of the parent's group does not reach it, yet it must not
+    outlive the parent (a killed ingest left workers running for ever,
+    holding its output pipes open)."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if not os.path.isdir("/proc"):
+        import pytest
+
+        pytest.skip("needs /proc to find the workers")
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(Path(__file__).parent)], start_new_session=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while len(_workers_of(parent.pid)) < 2:
+        assert time.monotonic() < deadline, "the workers never started"
+        time.sleep(0.05)
+    workers = _workers_of(parent.pid)
+    os.killpg(parent.pid, signal.SIGKILL)
+    out, err = parent.communicate(timeout=30)   # returns only once no worker holds the pipes
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{w}") and open(f"/proc/{w}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+              for w in workers):
+        assert time.monotonic() < deadline, f"workers {workers} outlived their parent"
+        time.sleep(0.05)

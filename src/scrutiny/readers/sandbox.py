@@ -117,12 +117,39 @@ def _cap_address_space(extra_mb: int) -> int | None:
     return limit
 
 
-def _worker(conn, fn, memory_mb: int | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A worker is in a process group of its own, so a kill of the parent's
+    group does not reach it: on Linux the kernel kills it when the parent
+    dies; elsewhere the wait for the next job notices (see ``_next_job``)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            PR_SET_PDEATHSIG = 1
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(0)
+
+
+def _next_job(conn, parent: int):
+    """The next job, or None when the parent is done or gone (never waits
+    for ever on a pipe that a later worker also holds open)."""
+    while not conn.poll(1.0):
+        if os.getppid() != parent:
+            return None
+    return conn.recv()
+
+
+def _worker(conn, fn, memory_mb: int | None, parent: int | None = None) -> None:
     global _ACTIVE_CAP_MB
     try:
         os.setpgid(0, 0)  # its own group: a timeout kills anything it started too
     except OSError:
         pass
+    parent = parent or os.getppid()
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if hasattr(signal, "SIGTTOU"):
         signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # a library's warning never stops a background group
@@ -135,7 +162,7 @@ def _worker(conn, fn, memory_mb: int | None) -> None:
         _ACTIVE_CAP_MB = memory_mb if limit is not None else None
     while True:
         try:
-            job = conn.recv()
+            job = _next_job(conn, parent)
         except (EOFError, OSError):
             break
         if job is None:
@@ -181,7 +208,7 @@ class Pool:
 
     def _start(self, ctx) -> _Slot:
         parent, child = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_worker, args=(child, self.fn, self.limits.memory_mb), daemon=True)
+        proc = ctx.Process(target=_worker, args=(child, self.fn, self.limits.memory_mb, os.getpid()), daemon=True)
         proc.start()
         child.close()
         return _Slot(proc, parent)
