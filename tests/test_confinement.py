@@ -318,3 +318,33 @@ def test_fetch_settings_are_checked(project, cli_runner):
         fh.write('\n[fetch]\ndeadlin = 5\n')
     res = cli_runner("fetch", "--root", project.root)
     assert res.exit_code == 1 and "[fetch] has no setting 'deadlin'" in res.output
+
+
+# --- kb files, essays and theme files are read only inside the project -------------
+
+@pytest.mark.parametrize("planted", ["kb/stakeholders.yaml", "kb/critique/leak.md", "kb/sources.json"])
+def test_a_kb_file_linked_out_of_the_project_is_refused(project, outside, planted, cli_runner):
+    (outside / "secret.txt").write_text("stakeholders:\n  - id: leaked\n    name: a secret that must not be copied\n")
+    link = project.root / planted
+    link.unlink(missing_ok=True)
+    link.symlink_to(outside / "secret.txt")
+    res = cli_runner("kb", "check", "--root", project.root)
+    assert res.exit_code == 1, res.output
+    assert f"{planted}: leads through a symbolic link to " in res.output and "outside the project: refused" in res.output
+    no_traceback(res)
+    res = cli_runner("site", "--root", project.root)
+    assert res.exit_code == 1 and "outside the project: refused" in res.output
+    no_traceback(res)
+    assert not project.site_dir.exists() or not any(
+        b"a secret" in p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file())
+
+
+def test_a_theme_file_linked_out_of_the_project_is_refused(project, outside, cli_runner):
+    static = project.templates_dir / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "leak.css").symlink_to(outside / "secret.txt")
+    res = cli_runner("site", "--root", project.root)
+    assert res.exit_code == 1, res.output
+    assert "the theme file site_templates/static/leak.css leads through a symbolic link" in res.output
+    no_traceback(res)
+    assert not project.site_dir.exists() or not secret_copied(project)

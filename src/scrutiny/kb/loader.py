@@ -120,11 +120,21 @@ class Reader:
                          "(check indentation, colons and quotes on this line)")
         return None
 
-    @staticmethod
-    def read_text(path: Path) -> str:
-        """A kb file's text: UTF-8, within the size cap (InputLimitError otherwise)."""
+    def read_text(self, path: Path) -> str:
+        """A kb file's text: UTF-8, within the size cap, and inside the project
+        (the folder holding kb/): a symbolic link leading out of it is refused,
+        never read (InputLimitError otherwise)."""
         from scrutiny import safeyaml
+        from scrutiny.names import shown
+        from scrutiny.paths import is_inside
 
+        if not is_inside(path, self.kb_dir.parent):
+            try:
+                target = shown(Path(path).resolve())
+            except (OSError, RuntimeError):
+                target = "a symbolic link loop"
+            raise safeyaml.InputLimitError(f"leads through a symbolic link to {target}, outside the project: "
+                                           "refused (remove the link and put the file itself there)")
         return safeyaml.read_text(path, safeyaml.KB_FILE_BYTES)
 
     @staticmethod

@@ -40,10 +40,23 @@ def template_dirs(project) -> list[Path]:
     dirs = []
     own = Path(project.templates_dir)
     if own.is_dir():
+        _check_confined(project, own)
         dirs.append(own)
     if THEME_DIR.resolve() not in [d.resolve() for d in dirs]:
         dirs.append(THEME_DIR)
     return dirs
+
+
+def _check_confined(project, own: Path) -> None:
+    """Every template and static file of the project's theme lies inside the
+    project: a symbolic link leading out of it would publish what it points at."""
+    from scrutiny.paths import check_inside
+
+    root = Path(project.root)
+    check_inside(root, own, "the theme folder")
+    for path in sorted(own.rglob("*")):
+        if path.is_symlink():
+            check_inside(root, path, "the theme file")
 
 
 def make_env(dirs: list[Path]) -> jinja2.Environment:
