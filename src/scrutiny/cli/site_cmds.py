@@ -30,23 +30,28 @@ def _build(project, out, as_json, check, wait, command="site"):
     if check:
         from scrutiny.site.linkcheck import check_site
 
+        from scrutiny.site import stray_files
+
         broken, info = check_site(site.out)
         data["links_checked"] = info["links"]
         data["broken_links"] = [str(b) for b in broken]
+        data["stray_files"] = stray_files(project, site.out)
     if as_json:
         emit_json(data)
     elif check:
-        click.echo(f"links: {data['links_checked']} checked, {len(data['broken_links'])} broken")
-        for b in data["broken_links"]:
-            click.echo(f"  {b}", err=True)
-    if check and data["broken_links"]:
+        click.echo(f"links: {data['links_checked']} checked, {len(data['broken_links'])} broken; "
+                   f"{len(data['stray_files'])} stray file(s)")
+        for line in data["broken_links"] + data["stray_files"]:
+            click.echo(f"  {line}", err=True)
+    if check and (data["broken_links"] or data["stray_files"]):
         raise SystemExit(1)
     return site
 
 
 _out_option = click.option("--out", type=click.Path(file_okay=False), default=None,
                            help="Where to write the site (default: site/ under the project root).")
-_check_option = click.option("--check", is_flag=True, help="Then walk the built site for broken links and anchors.")
+_check_option = click.option("--check", is_flag=True, help="Then walk the built site for broken links and anchors, "
+                             "and for files the build did not make (put there by hand, links, leftovers); fail on any.")
 
 
 @cli.command("site")

@@ -8,7 +8,8 @@ Stages, each a module named after what it does:
 - :mod:`.context`      gathers documents, passages, the knowledge base and tags
 - :mod:`.generators`   one function per page type
 - :mod:`.render`       the Jinja2 environment and render-or-skip per page
-- :mod:`.writer`       atomic writes, only when content changed; stale files removed
+- :mod:`.writer`       writes only what changed, into a new folder published whole
+- :mod:`.publish`      the folder swap, and what a killed build left behind
 - :mod:`.search_index` the sharded client-side search index
 - :mod:`.netmap`       the networkx layout behind the SVG network map
 - :mod:`.citations`    the cite control's texts, made with ``scrutiny.cite``
@@ -38,6 +39,7 @@ class SiteSummary:
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)     # what the site leaves out, and why
     pending: list[str] = field(default_factory=list)   # earlier stages behind their inputs (shown on every page)
+    stray: list[str] = field(default_factory=list)     # files in the site that no build made (kept; --check lists them)
 
 
 def stages_pending(project, store) -> list[str]:
@@ -82,20 +84,21 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     from scrutiny.site.render import Renderer, fingerprint, make_env, template_dirs
     from scrutiny.site.search_index import SearchIndexBuilder
     from scrutiny.site.static import copy_static
-    from scrutiny.site.writer import Writer, input_key
+    from scrutiny.site.writer import Writer, input_key, record_file
 
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     out = Path(out_dir) if out_dir else Path(project.site_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    _check_out(project, out)
     own_store = store is None
     cache_root = Path(cache_dir or project.data_dir)
     ctx = gather(project, curated=curated, store=store, cache_dir=cache_root)
+    writer = None
     try:
         dirs = template_dirs(project)
         env = make_env(dirs)
         fp = fingerprint(dirs)
-        cache = cache_root / f"site-cache-{input_key(str(out.resolve()))[:12]}.json"
+        cache = record_file(cache_root, out)
         writer = Writer(out, cache)
         t = time.perf_counter()
         pending = stages_pending(project, ctx.store)
@@ -142,8 +145,14 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
                 r.data(f"search/{rel}", text, search_key)
         timings["search index"] = time.perf_counter() - t
         ctx.notes.extend(g.build_notes(ctx, dv))
+        t = time.perf_counter()
         removed = writer.finish()
+        timings["publish"] = time.perf_counter() - t
         citer.save()
+    except BaseException:
+        if writer is not None:
+            writer.abandon()  # the published site stays as it was
+        raise
     finally:
         if own_store and ctx.store is not None:
             ctx.store.close()
@@ -159,9 +168,33 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         citeproc_seconds=round(citer.seconds, 3),
         seconds=round(time.perf_counter() - t0, 3),
         timings={k: round(v, 3) for k, v in timings.items()},
-        notes=list(ctx.notes) + citer.notes,
+        notes=list(ctx.notes) + citer.notes + writer.notes,
         pending=pending,
+        stray=writer.stray,
     )
 
 
-__all__ = ["SiteSummary", "build_site", "stages_pending"]
+def stray_files(project, out_dir=None, cache_dir=None) -> list[str]:
+    """What the site folder holds that the last build did not make, one line
+    each (files put there by hand, symbolic links, leftovers of a stopped
+    build); ``scrutiny site --check`` fails on them."""
+    from scrutiny.site.writer import record_file, stray_files as walk
+
+    out = Path(out_dir) if out_dir else Path(project.site_dir)
+    return walk(out, record_file(Path(cache_dir or project.data_dir), out))
+
+
+def _check_out(project, out: Path) -> None:
+    """The output folder is replaced whole at each build: never the project
+    itself, a folder holding it, or one of its own folders."""
+    from scrutiny.errors import ScrutinyError
+
+    root = Path(project.root).resolve()
+    target = out.parent.resolve() / out.name
+    mine = [root / name for name in (".scrutiny", ".git", "corpus", "kb", "site_templates")]
+    if target == root or target in root.parents or any(target == m or m in target.parents for m in mine):
+        raise ScrutinyError(f"{out}: the site cannot be written there (the build replaces its output folder "
+                            "whole): choose a folder of its own, such as site/")
+
+
+__all__ = ["SiteSummary", "build_site", "stages_pending", "stray_files"]

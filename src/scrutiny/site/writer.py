@@ -1,10 +1,20 @@
-"""Write the built site: atomically, and only the files whose content changed.
+"""Write the built site: into a fresh folder, swapped in whole (:mod:`.publish`).
+
+Pages are written into a build folder beside the published one; a page whose
+bytes did not change is a hard link to the published file, not a new copy.
+When the build ends, the build folder replaces the published folder in one
+step: a reader or a kill sees the old complete site or the new one. A build
+that changed nothing publishes nothing (the folder is left as it is).
 
 The writer also remembers, per page, the hash of the *inputs* that produced it
-(``.scrutiny/site-cache.json``), so that a generator can skip rendering a page
-whose inputs have not changed since the last build. Files a previous build
-wrote that this build no longer produces are removed (and only those: a file
-someone dropped into ``site/`` by hand is left alone).
+(``.scrutiny/site-cache-*.json``), so that a generator can skip rendering a
+page whose inputs have not changed since the last build. The record names the
+folder it describes (device and inode, which a rename keeps): a record of a
+build that was killed before its swap is not trusted. Files a previous build
+wrote that this build no longer produces are left out of the new site; files
+no build made (put there by hand) are carried into it, and listed as stray
+(:attr:`Writer.stray`, ``scrutiny site --check``); symbolic links and
+leftovers of killed builds are not carried.
 """
 
 from __future__ import annotations
@@ -14,9 +24,11 @@ import json
 import os
 from pathlib import Path
 
-from scrutiny.atomic import write_bytes, write_text
+from scrutiny.atomic import write_text
+from scrutiny.errors import ScrutinyError
+from scrutiny.site import publish
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 class Writer:
@@ -27,21 +39,66 @@ class Writer:
         self.unchanged = 0
         self.skipped = 0   # not even rendered: inputs unchanged
         self.produced: set[str] = set()
-        self._old = self._load_cache()
+        self.notes: list[str] = []      # what the publishing did besides pages (leftovers, links)
+        self.stray: list[str] = []      # files no build made, kept in the site
+        self.removed = 0
+        self._written: set[str] = set()
         self._new: dict[str, list] = {}
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()    # folders made in the stage
+        self._stage: Path | None = None
+        self._prepare()
+        self._old, self._known = self._load_cache()
+        if self._exists and self._known is None and self.current.files and "index.html" not in self.current.files:
+            raise ScrutinyError(f"{self.out_dir} holds files and is not a site scrutiny built: refused (the build "
+                                "replaces its output folder whole; choose a new or empty folder)")
+
+    # --- the published folder ------------------------------------------------------
+    def _prepare(self) -> None:
+        out = self.out_dir
+        put_back = publish.recover(out)   # first: a stopped swap's old site is not a leftover
+        if put_back:
+            self.notes.append(put_back)
+        cleaned = publish.clean_leftovers(out) if out.parent.is_dir() else []
+        if cleaned:
+            self.notes.append(f"removed {len(cleaned)} folder(s) left beside {out.name}/ by a build that was stopped")
+        if out.is_symlink():
+            raise ScrutinyError(f"{out}: the site folder is a symbolic link: refused (the build replaces the "
+                                "folder whole; pass the real folder with --out)")
+        if os.path.lexists(out) and not out.is_dir():
+            raise ScrutinyError(f"{out} is a file, not a folder: refused (remove it or choose another --out)")
+        self.current = publish.scan(out) if out.is_dir() else publish.Current()
+        self._exists = out.is_dir()
+
+    def _ident(self, path: Path) -> list[int] | None:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        return [st.st_dev, st.st_ino]
 
     # --- cache of input keys ---------------------------------------------------
-    def _load_cache(self) -> dict:
+    def _load_cache(self) -> tuple[dict, set | None]:
+        """(the record's pages, trusted for freshness; the names of the files earlier
+        builds made, None without a record)."""
         if not self.cache_path or not self.cache_path.is_file():
-            return {}
+            return {}, None
         try:
             data = json.loads(self.cache_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
-        if data.get("version") != CACHE_VERSION or data.get("out") != str(self.out_dir.resolve()):
-            return {}
-        return data.get("pages", {})
+            return {}, None
+        if not isinstance(data, dict) or data.get("out") != str(self.out_dir.resolve()):
+            return {}, None
+        pages = data.get("pages")
+        if not isinstance(pages, dict):
+            return {}, None
+        # a build killed after saving its record but before its swap: the folder
+        # still holds the files it meant to drop, and they are the build's own
+        known = set(pages) | set(data.get("dropped") or ())
+        if data.get("version") == 1:  # before whole-site publishing: the folder was written in place
+            return pages, known
+        if data.get("version") != CACHE_VERSION or data.get("site") != self._ident(self.out_dir):
+            return {}, known  # not the record of this folder: no page is taken as fresh
+        return pages, known
 
     def fresh(self, rel: str, key: str | None) -> bool:
         """True when ``rel`` was built from the same inputs and is still on disk.
@@ -53,10 +110,7 @@ class Writer:
         old = self._old.get(rel)
         if not old or old[0] != key:
             return False
-        try:
-            if (self.out_dir / rel).stat().st_size != old[1]:
-                return False
-        except FileNotFoundError:
+        if self.current.size(rel) != old[1]:
             return False
         self._new[rel] = old
         self.produced.add(rel)
@@ -69,22 +123,18 @@ class Writer:
         and is still there; they then all count as unchanged (a group is written
         with one key: the search index, the permalink stubs).
 
-        A large group is checked by listing its folder and by the size of every
-        25th file, not by a stat of each of tens of thousands of files.
+        A large group is checked by the size of every 25th file, not of each of
+        tens of thousands of files.
         """
         old = {rel: v for rel, v in self._old.items() if rel.startswith(prefix) and rel not in exclude}
         if not old or any(v[0] != key for v in old.values()):
             return False
-        try:
-            top = {rel[len(prefix):].split("/", 1)[0] for rel in old}
-            with os.scandir(self.out_dir / prefix) as it:
-                if not top <= {e.name for e in it}:
-                    return False
-            for i, (rel, v) in enumerate(sorted(old.items())):
-                if (len(old) <= 500 or i % 25 == 0) and (self.out_dir / rel).stat().st_size != v[1]:
-                    return False
-        except FileNotFoundError:
+        files = self.current.files
+        if any(rel not in files for rel in old):
             return False
+        for i, (rel, v) in enumerate(sorted(old.items())):
+            if (len(old) <= 500 or i % 25 == 0) and self.current.size(rel) != v[1]:
+                return False
         for rel, v in old.items():
             self._new[rel] = v
             self.produced.add(rel)
@@ -94,62 +144,143 @@ class Writer:
 
     # --- writing -----------------------------------------------------------------
     def write(self, rel: str, data: str | bytes, key: str | None = None) -> bool:
-        """Write ``data`` to ``out_dir/rel`` unless identical. Returns True if written."""
+        """Write ``data`` as ``rel`` of the new site unless the published file has
+        these very bytes (it is then linked). Returns True if written."""
         if rel in self.produced:
             raise ValueError(f"two pages of the site would be written to {rel}")
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        path = self.out_dir / rel
         self.produced.add(rel)
         if key is not None:
             self._new[rel] = [key, len(raw)]
-        try:
-            if path.stat().st_size == len(raw) and path.read_bytes() == raw:
-                self.unchanged += 1
-                return False
-        except FileNotFoundError:
-            pass
-        parent = path.parent
-        if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(parent)
-        _replace(path, raw)
+        if self.current.size(rel) == len(raw) and publish.read_current(self.out_dir, rel) == raw:
+            self.unchanged += 1
+            return False
+        path = self._stage_path(rel)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        self._written.add(rel)
         self.written += 1
         return True
 
+    def _stage_path(self, rel: str) -> str:
+        """Where ``rel`` goes in the build folder (made on first use), its folders made."""
+        if self._stage is None:
+            self._stage = publish.new_stage(self.out_dir)
+        self._folder(rel.rpartition("/")[0])
+        return os.path.join(self._stage, rel)
+
+    def _folder(self, folder: str) -> None:
+        """Make ``folder`` (and the folders above it) in the build folder, once."""
+        if folder and folder not in self._dirs:
+            self._folder(folder.rpartition("/")[0])
+            os.mkdir(os.path.join(self._stage, folder))
+            self._dirs.add(folder)
+
     def finish(self) -> int:
-        """Remove files an earlier build wrote that this one did not; save the cache."""
-        removed = 0
-        for rel in sorted(set(self._old) - self.produced):
-            try:
-                (self.out_dir / rel).unlink()
-                removed += 1
-            except FileNotFoundError:
-                pass
-            _prune_dirs(self.out_dir, (self.out_dir / rel).parent)
-        if self.cache_path:
-            pages = {rel: self._new.get(rel) or [None, -1] for rel in sorted(self.produced)}
-            write_text(self.cache_path, json.dumps(
-                {"version": CACHE_VERSION, "out": str(self.out_dir.resolve()), "pages": pages},
-                sort_keys=True, separators=(",", ":")))
-        return removed
-
-
-def _replace(path: Path, raw: bytes) -> None:
-    """Atomic replace without an fsync per file: the site is derived data that
-    the next build rewrites, and an fsync for each of tens of thousands of small
-    files would triple the build time."""
-    write_bytes(path, raw, fsync=False)
-
-
-def _prune_dirs(top: Path, d: Path) -> None:
-    top = top.resolve()
-    d = d.resolve()
-    while d != top and top in d.parents:
+        """Publish: link what did not change, carry over what no build made,
+        swap the new site in, save the record. Returns the files removed."""
+        cur = self.current
+        known = self._known_set()
+        leftover = {rel for rel in cur.files if rel not in self.produced and rel not in known
+                    and publish.TEMP_RE.match(rel.rpartition("/")[2])}
+        gone = [rel for rel in cur.files if rel not in self.produced and rel in known]
+        carried = sorted(rel for rel in cur.files if rel not in self.produced and rel not in known
+                         and rel not in leftover)
+        if cur.links or cur.odd:
+            shown = ", ".join(sorted(cur.links + cur.odd)[:5])
+            self.notes.append(f"{len(cur.links) + len(cur.odd)} symbolic link(s) or special file(s) in "
+                              f"{self.out_dir.name}/ left out of the new site ({shown})")
+        if leftover:
+            self.notes.append(f"removed {len(leftover)} temporary file(s) left in {self.out_dir.name}/ "
+                              "by a build that was stopped")
+        self.removed = len(gone) + len(leftover)
+        self.stray = carried
+        if carried:
+            self.notes.append(f"{len(carried)} file(s) in {self.out_dir.name}/ that no build made were kept "
+                              f"(`scrutiny site --check` lists them; delete {self.out_dir.name}/ to start clean)")
+        changed = self._stage is not None or gone or leftover or cur.links or cur.odd or not self._exists
+        if not changed:
+            self._save(self._ident(self.out_dir), [])
+            return self.removed
+        stage = self._stage or publish.new_stage(self.out_dir)
+        self._stage = stage
+        known_dirs = {d for rel in self.produced | known for d in _parents(rel)}
+        carried_dirs = sorted(d for d in cur.dirs if d not in known_dirs)   # folders made by hand
         try:
-            os.rmdir(d)
-        except OSError:
+            for d in carried_dirs:
+                self._folder(d)
+            for rel in sorted((self.produced - self._written)) + carried:
+                publish.link_or_copy(os.path.join(self.out_dir, rel), self._stage_path(rel))
+            os.chmod(stage, 0o777 & ~publish.umask())
+            self._save(self._ident(stage), sorted(gone))
+            old = publish.swap_in(stage, self.out_dir)
+        except BaseException:
+            publish.remove_tree(stage)
+            raise
+        self._stage = None
+        if old is not None:
+            publish.remove_later(old, self.out_dir)
+        return self.removed
+
+    def _known_set(self) -> set[str]:
+        """Files an earlier build made: from its record; without one (the first
+        build here, or .scrutiny/ deleted), none: every file found is kept."""
+        return self._known if self._known is not None else set()
+
+    def _save(self, ident, dropped) -> None:
+        if not self.cache_path:
             return
-        d = d.parent
+        pages = {rel: self._new.get(rel) or [None, -1] for rel in sorted(self.produced)}
+        write_text(self.cache_path, json.dumps(
+            {"version": CACHE_VERSION, "out": str(self.out_dir.resolve()), "site": ident,
+             "dropped": dropped, "pages": pages},
+            sort_keys=True, separators=(",", ":")))
+
+    def abandon(self) -> None:
+        """A build that failed: its unpublished folder is removed, the site left as it was."""
+        if self._stage is not None:
+            publish.remove_tree(self._stage)
+            self._stage = None
+
+
+def record_file(cache_dir: Path, out: Path) -> Path:
+    """Where the record of the site built in ``out`` is kept."""
+    return Path(cache_dir) / f"site-cache-{input_key(str(Path(out).resolve()))[:12]}.json"
+
+
+def stray_files(out: Path, cache_path: Path) -> list[str]:
+    """What ``out`` holds that the last build did not make, one line each:
+    files put there by hand, symbolic links, special files, temporary files
+    and folders left by a build that was stopped. Nothing is changed."""
+    out = Path(out)
+    try:
+        data = json.loads(Path(cache_path).read_text(encoding="utf-8"))
+        made = set(data.get("pages") or ())
+    except (OSError, ValueError, AttributeError):
+        made = set()
+    cur = publish.scan(out) if out.is_dir() and not out.is_symlink() else publish.Current()
+    made_dirs = {d for rel in made for d in _parents(rel)}
+    lines = []
+    for rel in sorted(cur.files):
+        if rel not in made:
+            why = ("a temporary file left by a build that was stopped" if publish.TEMP_RE.match(rel.rpartition("/")[2])
+                   else "not made by the build")
+            lines.append(f"{out.name}/{rel}: {why}")
+    holding = {d for rel in cur.files for d in _parents(rel)}   # a folder holding files is named by them
+    lines += [f"{out.name}/{rel}/: a folder not made by the build" for rel in sorted(cur.dirs)
+              if rel not in made_dirs and rel not in holding]
+    lines += [f"{out.name}/{rel}: a symbolic link (the build never makes one)" for rel in sorted(cur.links)]
+    lines += [f"{out.name}/{rel}: a special file (not a regular file)" for rel in sorted(cur.odd)]
+    lines += [f"{p.name}/: left beside {out.name}/ by a build that was stopped" for p in publish.leftovers(out)]
+    return lines
+
+
+def _parents(rel: str):
+    parent = rel.rpartition("/")[0]
+    while parent:
+        yield parent
+        parent = parent.rpartition("/")[0]
 
 
 def input_key(*parts) -> str:

@@ -1,0 +1,262 @@
+"""Publish a site whole: build it in a fresh folder beside the old one, then swap.
+
+A reader (a browser, ``scrutiny serve``, rsync to a host) and a kill at any
+moment see the old complete site or the new complete one, never a mix:
+
+- the new site is built in ``.<name>.build-<pid>-<random>/`` beside
+  ``<name>/`` (same file system, so unchanged files are hard links to the
+  old ones, not copies);
+- the two folders are exchanged in one step (Linux ``renameat2`` with
+  ``RENAME_EXCHANGE``, macOS ``renamex_np`` with ``RENAME_SWAP``), so
+  ``site/`` stays a real folder: static hosts, ``rsync``, ``cp -r``, git and
+  ``file://`` readers see no symbolic link. Where the system has no exchange,
+  two renames are used, with a window of microseconds in which ``site/``
+  does not exist; a kill inside it is repaired by the next build
+  (:func:`recover`);
+- the old site (now in the build folder's place) is renamed
+  ``.<name>.trash-<pid>-...`` and removed by a process of its own, so that the
+  command does not wait for tens of thousands of files to be unlinked.
+
+Leftovers of a killed build (``.<name>.build-*``, ``.<name>.old-*`` and
+``.<name>.trash-*`` folders of processes that are gone, temporary files of
+the old page-by-page writer) are removed by the next build.
+
+The old site is only ever read, and only through real folders: a symbolic
+link planted inside it is never followed, never carried into the new site,
+and nothing is ever written through one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BUILD_TAG = "build"     # a site being built
+OLD_TAG = "old"         # the old site between the two renames of the fallback swap
+TRASH_TAG = "trash"     # a replaced site being removed
+# temporary files of scrutiny.atomic (the writer before whole-site publishing)
+TEMP_RE = re.compile(r"^\..+\.[A-Za-z0-9_]{6,}\.tmp$")
+
+
+@dataclass
+class Current:
+    """What the published folder holds, walked without following links:
+    regular files (``rel -> os.DirEntry``), real folders, and what a site
+    should not hold (symbolic links, devices, pipes)."""
+    files: dict = field(default_factory=dict)
+    dirs: set = field(default_factory=set)
+    links: list = field(default_factory=list)
+    odd: list = field(default_factory=list)
+
+    def size(self, rel: str) -> int | None:
+        entry = self.files.get(rel)
+        if entry is None:
+            return None
+        try:
+            return entry.stat(follow_symlinks=False).st_size
+        except OSError:
+            return None
+
+
+def scan(out: Path) -> Current:
+    """Walk ``out`` (a real folder) without following any symbolic link."""
+    cur = Current()
+    stack = [("", str(out))]
+    while stack:
+        prefix, path = stack.pop()
+        try:
+            it = os.scandir(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with it:
+            for entry in it:
+                rel = prefix + entry.name
+                if entry.is_symlink():
+                    cur.links.append(rel)
+                elif entry.is_dir(follow_symlinks=False):
+                    cur.dirs.add(rel)
+                    stack.append((rel + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    cur.files[rel] = entry
+                else:
+                    cur.odd.append(rel)
+    return cur
+
+
+def read_current(out: Path, rel: str) -> bytes | None:
+    """The bytes of ``out/rel`` if it is a regular file (its folders were real
+    folders when :func:`scan` walked them; the file itself is not followed)."""
+    try:
+        fd = os.open(os.path.join(out, rel), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
+# --- the build folder --------------------------------------------------------------
+
+def _prefix(out: Path, tag: str) -> str:
+    return f".{out.name}.{tag}-"
+
+
+def new_stage(out: Path) -> Path:
+    """A fresh, empty folder beside ``out`` for the next site (private until published)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{_prefix(out, BUILD_TAG)}{os.getpid()}-", dir=out.parent))
+
+
+def _pid_of(name: str, prefix: str) -> int | None:
+    head = name[len(prefix):].split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def leftovers(out: Path) -> list[Path]:
+    """Build, old and trash folders beside ``out`` left by processes that are gone."""
+    from scrutiny.lock import pid_alive
+
+    found = []
+    try:
+        names = os.listdir(out.parent)
+    except OSError:
+        return []
+    for tag in (BUILD_TAG, OLD_TAG, TRASH_TAG):
+        prefix = _prefix(out, tag)
+        for name in sorted(names):
+            if not name.startswith(prefix):
+                continue
+            pid = _pid_of(name, prefix)
+            if pid is not None and pid != os.getpid() and pid_alive(pid):
+                continue  # another build, running now
+            found.append(out.parent / name)
+    return found
+
+
+def recover(out: Path) -> str | None:
+    """A build killed between the two renames of the fallback swap leaves no
+    ``out`` but a complete old site beside it: put it back. Returns what was done."""
+    if os.path.lexists(out):
+        return None
+    olds = [p for p in leftovers(out) if p.name.startswith(_prefix(out, OLD_TAG)) and p.is_dir()
+            and not p.is_symlink()]
+    if not olds:
+        return None
+    newest = max(olds, key=lambda p: p.stat().st_mtime)
+    os.rename(newest, out)
+    return f"{out.name}/ put back from {newest.name} (a build was stopped while swapping)"
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder of ours (a symbolic link is removed, never followed)."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# the process that removes a replaced site: it reads the folder's name on stdin
+REMOVE = "import shutil, sys; path = sys.stdin.readline().rstrip('\\n'); path and shutil.rmtree(path, ignore_errors=True)"
+
+
+def remove_later(path: Path, out: Path) -> None:
+    """Remove the replaced site in a process of its own, so that the command
+    need not wait for tens of thousands of files to be unlinked. The folder is
+    first renamed ``.<name>.trash-<pid of that process>-...``: were the
+    process stopped, the next build removes what it left."""
+    import subprocess
+
+    try:
+        proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", REMOVE], stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                                close_fds=True, text=True)
+    except OSError:
+        remove_tree(path)
+        return
+    trash = out.parent / f"{_prefix(out, TRASH_TAG)}{proc.pid}-{os.urandom(4).hex()}"
+    try:
+        os.rename(path, trash)
+        proc.stdin.write(os.fsdecode(trash) + "\n")
+        proc.stdin.close()
+    except OSError:
+        proc.kill()
+        remove_tree(path)
+        remove_tree(trash)
+
+
+def clean_leftovers(out: Path) -> list[str]:
+    """Remove what killed builds left beside ``out``; returns their names."""
+    done = []
+    for path in leftovers(out):
+        remove_tree(path)
+        done.append(path.name)
+    return done
+
+
+# --- the swap -------------------------------------------------------------------------
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Exchange two paths in one step; False when the system cannot."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        AT_FDCWD, RENAME_EXCHANGE = -100, 2
+        fn = libc.renameat2
+        fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        rc = fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        RENAME_SWAP = 2
+        fn = libc.renamex_np
+        fn.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+        rc = fn(os.fsencode(a), os.fsencode(b), RENAME_SWAP)
+    else:
+        return False
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    import errno
+
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # this file system or kernel cannot exchange: two renames
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def swap_in(stage: Path, out: Path) -> Path | None:
+    """Put the folder ``stage`` in the place of ``out``; returns where the old
+    site now is (for the caller to remove), None when there was none."""
+    if not os.path.lexists(out):
+        os.rename(stage, out)
+        return None
+    if _exchange(stage, out):
+        return stage
+    old = Path(tempfile.mkdtemp(prefix=f"{_prefix(out, OLD_TAG)}{os.getpid()}-", dir=out.parent))
+    os.rmdir(old)
+    os.rename(out, old)
+    os.rename(stage, out)
+    return old
+
+
+def link_or_copy(src: str, dst: str) -> None:
+    """Hard-link the regular file ``src`` (never through a symbolic link) at ``dst``;
+    copy it where the file system has no hard links."""
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        fd = os.open(src, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fin, open(dst, "xb") as fout:
+            shutil.copyfileobj(fin, fout)
+        shutil.copymode(src, dst, follow_symlinks=False)
+
+
+def umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
