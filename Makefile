@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test bench serve clean docs
+.PHONY: site test bench kill serve clean docs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# Opt-in: 20 concurrent ingest pairs, 20 kills of ingest and 40 of the site build,
+# on a 5,000-passage corpus (about half an hour on two cores).
+kill: $(STAMP)
+	SCRUTINY_CONCURRENCY_PASSAGES=5000 SCRUTINY_WRITER_PAIRS=20 \
+	SCRUTINY_KILL_PASSAGES=5000 SCRUTINY_KILL_RUNS=20 SCRUTINY_SITE_KILL_RUNS=40 \
+	$(PY) -m pytest -s tests/test_two_writers.py tests/test_kill.py
 
 serve: site
 	$(VENV)/bin/scrutiny serve
