@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 # Opt-in: 20 concurrent ingest pairs, 20 kills of ingest and 40 of the site build,
-# on a 5,000-passage corpus (about half an hour on two cores).
+# on a 5,000-passage corpus (51 minutes on two busy shared cores).
 kill: $(STAMP)
 	SCRUTINY_CONCURRENCY_PASSAGES=5000 SCRUTINY_WRITER_PAIRS=20 \
 	SCRUTINY_KILL_PASSAGES=5000 SCRUTINY_KILL_RUNS=20 SCRUTINY_SITE_KILL_RUNS=40 \

@@ -238,3 +238,21 @@ def test_the_published_folder_is_readable_by_others(project):
     assert os.stat(project.site_dir / "doc").st_mode & 0o777 == 0o755
     for p in [project.site_dir / "index.html", project.site_dir / "static" / "site.css"]:
         assert os.stat(p).st_mode & 0o777 == 0o644
+
+
+def test_the_build_reads_the_store_as_one_snapshot(project):
+    """The site build holds one read transaction: a write committed while it
+    runs (by a process outside the lock) is seen whole or not at all."""
+    from scrutiny.site.context import gather
+    from scrutiny.store import Store
+
+    make_store(project)
+    ctx = gather(project, curated=make_kb())
+    try:
+        assert ctx.store.db.in_transaction
+        before = ctx.store.db.execute("SELECT count(*) FROM passages").fetchone()[0]
+        with Store(project.store_path) as writer, writer.transaction():
+            writer.delete_document("evil")
+        assert ctx.store.db.execute("SELECT count(*) FROM passages").fetchone()[0] == before
+    finally:
+        ctx.store.close()

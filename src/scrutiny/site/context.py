@@ -195,6 +195,8 @@ def gather(project, curated: Curated | None = None, store=None, cache_dir=None) 
 
         if Path(project.store_path).exists():
             store = Store(project.store_path, readonly=True)
+            # one snapshot for the whole build: a write committed meanwhile is not half seen
+            store.db.execute("BEGIN")
         else:
             notes.append("no store yet (run `scrutiny ingest`): documents are shown without their text")
 
