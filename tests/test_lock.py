@@ -156,6 +156,39 @@ def test_readers_never_take_the_lock(project, tmp_path):
         stop(other)
 
 
+def test_manifest_edits_and_exports_into_the_project_are_writers(project, tmp_path):
+    """`documents --edit` writes the manifest and `export --out` inside the project
+    writes the project: both wait for the lock; an export elsewhere only reads."""
+    doc = tmp_path / "paper.md"
+    doc.write_text("# Paper\n\nThe council will widen bus lanes by next spring.\n")
+    assert scrutiny(project, "ingest", doc, "--no-tag").returncode == 0
+    manifest = project.manifest_path.read_text()
+    inside = project.root / "exports" / "all.json"
+    outside = tmp_path / "all.json"
+    other = hold(project, "ingest")
+    try:
+        for args in (["documents", "--edit", "paper", "--title", "Another title"],
+                     ["export", "--format", "json", "--out", inside]):
+            res = scrutiny(project, *args, "--wait", "0.5")
+            assert res.returncode == 1, (args, res.stderr)
+            lines = [line for line in res.stderr.splitlines() if line.strip()]
+            assert lines[-1].startswith(f"Error: busy: another ingest (pid {other.pid} "), (args, res.stderr)
+            assert "Traceback" not in res.stderr
+        res = scrutiny(project, "export", "--format", "json", "--out", outside, "--wait", "0")
+        assert res.returncode == 0, res.stderr
+        assert "busy" not in res.stderr and "waiting" not in res.stderr
+    finally:
+        stop(other)
+    assert project.manifest_path.read_text() == manifest
+    assert not inside.exists()
+    assert outside.stat().st_size > 0
+    res = scrutiny(project, "documents", "--edit", "paper", "--title", "Another title")
+    assert res.returncode == 0, res.stderr
+    assert "Another title" in project.manifest_path.read_text()
+    assert scrutiny(project, "export", "--format", "json", "--out", inside).returncode == 0
+    assert inside.stat().st_size > 0
+
+
 def test_a_locked_store_is_one_clear_line():
     """A writer outside the lock (another tool) holding the store: SQLite's
     "database is locked" reaches the user as one line, not a traceback."""

@@ -1,7 +1,8 @@
 """One writer at a time: the project lock.
 
 Every command that writes the project (``ingest``, ``build``, ``site``,
-``fetch``, ``tag``, ``xref``, ``review accept/reject``) holds the lock
+``fetch``, ``tag``, ``xref``, ``review accept/reject``, ``documents --edit``,
+``export`` into the project) holds the lock
 ``.scrutiny/lock`` while it runs; a second writer waits for it, saying so,
 and gives up after ``wait`` seconds with one clear line::
 

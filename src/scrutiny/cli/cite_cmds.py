@@ -167,18 +167,25 @@ def xref(project, calibrate, shared, wait, as_json):
 @click.option("--base-url", help="Site address for permalinks (default: the project's base_url).")
 @click.option("--full-text", is_flag=True, help="Include the text of documents whose licence does not allow "
               "republishing (left out by default, as on the site): for your own use, not to publish.")
+@wait_option
 @pass_project
-def export(project, fmt, out, table, base_url, full_text):
+def export(project, fmt, out, table, base_url, full_text, wait):
     """Export the corpus, tags, claims and stakeholder graph for other tools.
 
     Example: scrutiny export --format graphml --out stakeholders.graphml
     """
+    import contextlib
     import sys
 
     from scrutiny.export import export as run
     from scrutiny.export import withheld_documents
+    from scrutiny.paths import is_inside
 
-    result = run(project, fmt, out, table=table, base_url=base_url, full_text=full_text)
+    # an export written into the project (exports/, site/...) is a write of the project: it
+    # waits for another writer; one written elsewhere, or to stdout, only reads
+    into_project = out is not None and is_inside(out, project.root)
+    with hold_lock(project, "export", wait) if into_project else contextlib.nullcontext():
+        result = run(project, fmt, out, table=table, base_url=base_url, full_text=full_text)
     withheld = withheld_documents(project) if fmt in ("json", "csv", "sqlite") else []
     if withheld:
         if full_text:

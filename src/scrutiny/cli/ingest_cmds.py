@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.common import cli, emit_json, hold_lock, json_option, pass_project, writes
+from scrutiny.cli.common import cli, emit_json, hold_lock, json_option, pass_project, wait_option, writes
 from scrutiny.pages import page_ref
 
 
@@ -170,9 +170,10 @@ def _offer_suggestions(project, d) -> None:
 @click.option("--edit", "edit_id", metavar="ID", help="Change document ID's description in the manifest "
               "with the options below.")
 @metadata_options
+@wait_option
 @json_option
 @pass_project
-def documents(project, edit_id, title, short_title, publisher, authors, date, licence, url, as_json):
+def documents(project, edit_id, title, short_title, publisher, authors, date, licence, url, wait, as_json):
     """List the documents: ingested ones with their page and passage counts,
     and manifest entries whose source is missing. With --edit ID, change a
     document's title, authors, publisher, date, licence or URL in the manifest
@@ -192,7 +193,7 @@ def documents(project, edit_id, title, short_title, publisher, authors, date, li
         if not fields:
             raise click.UsageError("--edit ID needs at least one of --title, --short-title, --publisher, "
                                    "--author, --date, --licence, --url")
-        with hold_lock(project, "documents --edit", None):   # a writer of the manifest
+        with hold_lock(project, "documents --edit", wait):   # a writer of the manifest
             update_documents(project.manifest_path,
                              {edit_id: {k: (REMOVE if v in ("", []) else v) for k, v in fields.items()}})
         entry = load_manifest(project.manifest_path).get(edit_id)
