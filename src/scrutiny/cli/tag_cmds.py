@@ -301,12 +301,34 @@ def review_reject(project, tie_id, note):
 
 # --- eval ----------------------------------------------------------------------------
 
-@cli.group("eval")
-def eval_group():
-    """Measure the taggers against the labelled data in scrutiny/nlp/data.
+@cli.group("eval", invoke_without_command=True)
+@click.pass_context
+def eval_group(ctx):
+    """Measure the taggers against labelled data; alone, every figure, the blind set's apart.
+
+    Without a subcommand: claims, stakeholders and ties on our labelled sets,
+    our dev set of passages, then, in a section of its own, the frozen blind
+    set (written by someone who never saw the tagger; never tuned on).
 
     Example: scrutiny eval claims
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    from scrutiny.evaluation.passage_sets import eval_blind, eval_dev
+    from scrutiny.evaluation.tagger import eval_claims, eval_stakeholders, eval_ties
+    from scrutiny.nlp.pipeline import build_tagger
+
+    tagger = build_tagger(None, names=[], warn=True)
+    click.echo("== claims (our labelled sentences, the reference article, the real PDFs) ==")
+    _claims_report(eval_claims(), 5)
+    click.echo("\n== stakeholders (names) ==")
+    _simple_block(eval_stakeholders(tagger=tagger), "names")
+    click.echo("\n== ties ==")
+    _simple_block(eval_ties(tagger=tagger), "ties")
+    click.echo("\n== our dev set of passages (written in the blind set's styles) ==")
+    _passage_set_block(eval_dev(tagger=tagger))
+    click.echo("\n== BLIND SET (frozen; written without seeing the tagger; never tuned on) ==")
+    _passage_set_block(eval_blind(tagger=tagger))
 
 
 def _prf_line(name, m):
@@ -335,6 +357,10 @@ def eval_claims_cmd(folds, as_json):
     if as_json:
         emit_json(r)
         return
+    _claims_report(r, folds)
+
+
+def _claims_report(r, folds):
     click.echo(f"model: {r['model']}; training sentences: {r['train_sentences']}; held out: {r['heldout_sentences']} "
                f"({', '.join(f'{k}: {v}' for k, v in r['by_origin'].items())})")
     _kinds_block(f"cross-validated ({folds} folds) on the training split:", r["cross_validated"])
@@ -413,3 +439,73 @@ def eval_ties_cmd(with_kb, as_json):
         emit_json(r)
         return
     _simple_block(r, "ties")
+
+
+def _passage_set_block(r, show_errors: bool = False):
+    if "skipped" in r:
+        click.echo(f"skipped ({r['skipped']})")
+        return
+    click.echo(f"model: {r['model']}; curated names fed to the tagger: {r.get('curated_names', 0)}; "
+               f"{r['passages']} passages, {r['sentences']} sentences, {r['names_gold']} names, "
+               f"{r['ties_gold']} ties" + (f"; tags below confidence {r['min_confidence']:.2f} left out"
+                                          if r.get("min_confidence") else ""))
+    t = r["ties"]
+    click.echo("ties:")
+    click.echo(_prf_line("all", t))
+    for rel, m in t.get("by_relation", {}).items():
+        click.echo(_prf_line(rel, m))
+    _kinds_block("claim kinds (per labelled sentence):", r["claims"])
+    s = r["stakeholders"]
+    click.echo("stakeholders (names):")
+    click.echo(_prf_line("all", s))
+    click.echo(f"  kind accuracy    {s['kind_accuracy']:.2f}"
+               + (f"  (wrong: {', '.join(f'{k} {n}' for k, n in s['kinds_wrong'].items())})"
+                  if s.get("kinds_wrong") else ""))
+    if show_errors:
+        for what, items in r.get("errors", {}).items():
+            for item in items:
+                click.echo(f"  {what}: {item}")
+
+
+min_confidence_eval = click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                                   help="Score only tags at least this confident.")
+
+
+@eval_group.command("blind")
+@min_confidence_eval
+@json_option
+def eval_blind_cmd(min_confidence, as_json):
+    """The frozen blind set: ties, claim kinds, stakeholders and kinds, without the knowledge base.
+
+    The set (scrutiny/evaluation/data/blind) was written by someone who never
+    saw the tagger, and is never tuned on: only its aggregate figures are
+    shown, never the passages behind them.
+
+    Example: scrutiny eval blind --json
+    """
+    from scrutiny.evaluation.passage_sets import eval_blind
+
+    r = eval_blind(min_confidence=min_confidence)
+    if as_json:
+        emit_json(r)
+        return
+    click.echo("BLIND SET (frozen; written without seeing the tagger; never tuned on)")
+    _passage_set_block(r)
+
+
+@eval_group.command("dev")
+@min_confidence_eval
+@click.option("--errors", is_flag=True, help="Also list the sentences, names and ties scored wrong.")
+@json_option
+def eval_dev_cmd(min_confidence, errors, as_json):
+    """Our own dev set of passages, in the blind set's styles and format.
+
+    Example: scrutiny eval dev --errors
+    """
+    from scrutiny.evaluation.passage_sets import eval_dev
+
+    r = eval_dev(min_confidence=min_confidence, errors=errors)
+    if as_json:
+        emit_json(r)
+        return
+    _passage_set_block(r, show_errors=errors)

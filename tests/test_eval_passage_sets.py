@@ -1,0 +1,134 @@
+"""The scorer of labelled passage sets (the blind set and our dev set).
+
+The scoring rules are checked on tagger output written by hand (no model), so
+that the figures reported for the blind set mean what docs/tagging.md says.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scrutiny.evaluation.passage_sets import TaggedPassage, name_key, read_set, score_set
+
+TEXT = ("Annual report 2030\n"
+        "Dr Jo Marsh, chief executive of the Harbour Trust (HT), wrote the Review of Ferries. "
+        "The review was funded by the Quay Fund. We will open 3 new piers.")
+
+
+def _write(tmp_path, rows):
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _row(**over):
+    row = {
+        "id": "p1", "doc": "d1", "style": "briefing", "text": TEXT,
+        "names": {"Dr Jo Marsh": "person", "Harbour Trust": "organisation", "HT": "organisation",
+                  "Review of Ferries": "document", "Quay Fund": "organisation"},
+        "ties": [["Dr Jo Marsh", "position", "Harbour Trust"], ["Dr Jo Marsh", "authored", "Review of Ferries"],
+                 ["Quay Fund", "funded", "Review of Ferries"]],
+        "sentences": [
+            {"text": "Annual report 2030", "kinds": []},
+            {"text": "Dr Jo Marsh, chief executive of the Harbour Trust (HT), wrote the Review of Ferries.", "kinds": []},
+            {"text": "The review was funded by the Quay Fund.", "kinds": []},
+            {"text": "We will open 3 new piers.", "kinds": ["commitment", "statistic"]},
+        ],
+    }
+    row.update(over)
+    return row
+
+
+def test_name_keys_ignore_honorifics_post_nominals_and_a_year_before_a_title():
+    assert name_key("Dr Jo Marsh") == name_key("Jo Marsh") == name_key("Jo Marsh MP")
+    assert name_key("Professor Marsh") == name_key("Marsh")
+    assert name_key("2030 Review of Ferries") == name_key("the Review of Ferries") == name_key("Review of Ferries")
+    assert name_key("HT") != name_key("Harbour Trust")  # an acronym is its own name
+
+
+def test_read_set_checks_sentences_and_tie_ends(tmp_path):
+    rows = read_set(_write(tmp_path, [_row()]))
+    assert [s[:2] for s in rows[0]["_spans"]][0] == (0, len("Annual report 2030"))
+    with pytest.raises(ValueError, match="set.jsonl:1: sentence not found"):
+        read_set(_write(tmp_path, [_row(sentences=[{"text": "Not in the text.", "kinds": []}])]))
+    with pytest.raises(ValueError, match="tie"):
+        read_set(_write(tmp_path, [_row(ties=[["Nobody", "position", "Harbour Trust"]])]))
+
+
+def _tagged(**over):
+    t = TaggedPassage(
+        names={name_key("Jo Marsh"): "person", name_key("Harbour Trust"): "organisation",
+               name_key("HT"): "organisation", name_key("Review of Ferries"): "organisation",
+               name_key("Annual"): "organisation"},
+        ties={("jo-marsh", "position", "harbour-trust", 0.9), ("quay-fund", "funded", "review-of-ferries", 0.6),
+              ("jo-marsh", "member_of", "harbour-trust", 0.4)},
+        claims=[],
+        forms={"jo-marsh": {"jo marsh"}, "harbour-trust": {"harbour trust", "ht"},
+               "review-of-ferries": {"review of ferries"}, "quay-fund": {"quay fund"}},
+    )
+    for k, v in over.items():
+        setattr(t, k, v)
+    return t
+
+
+def test_names_and_kinds(tmp_path):
+    rows = read_set(_write(tmp_path, [_row()]))
+    r = score_set(rows, {"p1": _tagged()})
+    s = r["stakeholders"]
+    # found: Jo Marsh, Harbour Trust, HT, Review of Ferries (kind wrong), Annual (not a name); missed: Quay Fund
+    assert (s["tp"], s["fp"], s["fn"]) == (4, 1, 1)
+    assert s["kind_accuracy"] == 0.75
+
+
+def test_ties_match_through_the_names_a_stakeholder_goes_by(tmp_path):
+    rows = read_set(_write(tmp_path, [_row()]))
+    r = score_set(rows, {"p1": _tagged()})
+    t = r["ties"]
+    # position and funded found; member_of is wrong; authored missed
+    assert (t["tp"], t["fp"], t["fn"]) == (2, 1, 1)
+    # An acronym of the same stakeholder stands for it: the gold tie uses the full name.
+    acr = _tagged(ties={("jo-marsh", "position", "harbour-trust", 0.9)},
+                  forms={"jo-marsh": {"jo marsh"}, "harbour-trust": {"ht", "harbour trust"}})
+    assert score_set(rows, {"p1": acr})["ties"]["tp"] == 1
+    # A tie below the confidence asked for is left out.
+    t = score_set(rows, {"p1": _tagged()}, min_confidence=0.5)["ties"]
+    assert (t["tp"], t["fp"], t["fn"]) == (2, 0, 1)
+
+
+def test_claims_go_to_the_gold_sentence_they_overlap_most(tmp_path):
+    rows = read_set(_write(tmp_path, [_row()]))
+    heading_end = len("Annual report 2030")
+    last = TEXT.index("We will")
+    review = TEXT.index("The review")
+    claims = [
+        # the heading glued to the next sentence: its kinds go to that sentence, not the heading
+        (0, review - 1, {"assessment": 0.9}),
+        (last, len(TEXT), {"commitment": 0.8, "statistic": 0.3}),
+    ]
+    r = score_set(rows, {"p1": _tagged(claims=claims)})
+    c = r["claims"]
+    assert (c["commitment"]["tp"], c["commitment"]["fp"]) == (1, 0)
+    assert (c["statistic"]["tp"], c["statistic"]["fn"]) == (1, 0)
+    assert (c["assessment"]["fp"], c["assessment"]["tp"]) == (1, 0)
+    assert r["sentences"] == 4
+    r = score_set(rows, {"p1": _tagged(claims=claims)}, min_confidence=0.5)
+    assert r["claims"]["statistic"]["fn"] == 1
+    assert heading_end < review
+
+
+@pytest.mark.slow
+def test_blind_report_holds_aggregates_only():
+    """The blind set is looked at in aggregate only: no items behind the scores,
+    no breakdown by relation or by kind confusion; its counts are the README's."""
+    from helpers_tagging import shared_tagger
+
+    from scrutiny.evaluation.passage_sets import eval_blind
+
+    r = eval_blind(tagger=shared_tagger(()))
+    assert "errors" not in r and "by_relation" not in r["ties"] and "kinds_wrong" not in r["stakeholders"]
+    assert (r["passages"], r["sentences"], r["names_gold"], r["ties_gold"]) == (79, 227, 216, 92)
+    for kind in ("statistic", "commitment", "recommendation", "assessment"):
+        assert 0.0 <= r["claims"][kind]["f1"] <= 1.0
+    assert r["claims"]["statistic"]["support"] + r["claims"]["assessment"]["support"] == 36 + 40
