@@ -18,7 +18,7 @@ import re
 
 from spacy.language import Language
 
-from scrutiny.nlp.claim_rules import STRONG, decide
+from scrutiny.nlp.claim_rules import apply_shape, decide
 
 KINDS = ("statistic", "commitment", "recommendation", "assessment")
 # When a strong pattern of a kind fired, the model needs less to agree.
@@ -107,9 +107,11 @@ class ClaimModel:
 
 def combine(probs: dict[str, float], hits: dict[str, list[str]], thresholds) -> dict[str, tuple[float, str]]:
     """Final kinds of one sentence: ``{kind: (confidence, source)}``."""
+    from scrutiny.nlp.claim_rules import strong as is_strong
+
     kinds = {}
     for kind, p in probs.items():
-        strong = any(n in STRONG.get(kind, ()) for n in hits.get(kind, ()))
+        strong = is_strong(kind, hits)
         threshold = thresholds.get(kind, 0.5)
         if strong:
             threshold = min(threshold, STRONG_THRESHOLD)
@@ -148,12 +150,14 @@ class ClaimClassifier:
     def _process(self, docs):
         rows = [(doc, c) for doc in docs for c in (doc._.claims or [])]
         if self.model is None:
-            for _, c in rows:
-                c["kinds"] = {k: (p, "rule") for k, p in decide(c["rules"]).items()}
+            for doc, c in rows:
+                c["kinds"] = apply_shape(c, {k: (p, "rule") for k, p in decide(c["rules"]).items()},
+                                     doc.text[c["start"]:c["end"]])
             return docs
         texts = {id(doc): doc.text for doc in docs}  # Doc.text joins every token: once per doc
         feats = [featurise(texts[id(doc)][c["start"]:c["end"]], c["rules"]) for doc, c in rows]
         for (doc, c), probs in zip(rows, self.model.predict_proba(feats)):
             c["scores"] = probs
-            c["kinds"] = combine(probs, c["rules"], self.model.thresholds)
+            c["model_kinds"] = combine(probs, c["rules"], self.model.thresholds)
+            c["kinds"] = apply_shape(c, c["model_kinds"], texts[id(doc)][c["start"]:c["end"]])
         return docs

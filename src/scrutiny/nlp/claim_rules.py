@@ -59,13 +59,29 @@ COMMIT_PATTERNS = {
     "target": _rx(r"\btargets?\b", r"\bby (?:the end of )?(?:19|20)\d\d(?:/\d\d)?\b", r"\bby (?:april|march|the end of) ", r"\bwithin (?:the next )?(?:two|three|four|five|ten|\d+) years\b"),
     "there_will_be": _rx(r"\bthere will be\b", r"\bwill be (?:invested|delivered|introduced|rolled out|expanded|created|recruited|published|set up|established|launched|available|funded|extended|increased)\b"),
     "will_future": _rx(r"\b(?:will|shall)\s+(?:also\s+|now\s+|then\s+|shortly\s+|soon\s+|therefore\s+)?(?!not\b|need\b|have\b|be able\b|be (?:difficult|hard|easy|possible|necessary|impossible|unlikely|likely)\b|take\b|often\b|likely\b|probably\b|inevitably\b|apply\b|depend\b|vary\b)[a-z]+"),
+    "planned": _rx(r"\b(?:are|is|were|was|have been|has been|had been) (?:now |also |already )?(?:being )?(?:planned|allocated|earmarked|set aside|budgeted|ring-?fenced|pledged|promised|committed)\b",
+                   r"\b(?:plans?|aims?|intends?|expects?) to (?!be (?:difficult|hard|likely|unlikely))",
+                   r"\b(?:an?|its|our|the|their) (?:ambition|aim|goal|target|plan|pledge|commitment) (?:to|of)\b",
+                   r"\bset(?:s|ting)? out (?:an?|its|our|their|the) (?:ambition|aim|goal|target|plan)\b",
+                   r"\b(?:is|are) (?:due|set|scheduled|expected) to (?:close|open|start|begin|end|launch|be (?:published|completed|opened|closed|launched|introduced))\b",
+                   r"\b(?:is|are) to (?:close|open|end|start|begin|launch|merge|move|be (?:closed|opened|merged|replaced|extended|expanded|published))\b",
+                   r"\b(?:has|have) (?:also )?agreed to (?:take part|join|fund|provide|deliver|host|support|work|publish|pilot|extend|share|sign)\b",
+                   r"\b(?:has|have) (?:both |also )?signed up\b"),
+    "additional": _rx(r"\d[\d,.]*\s*(?:million|billion|bn|m)?\s+(?:additional|extra|more|new|further)\b",
+                      r"\b(?:a further|an additional|an extra) (?:£|\d)"),
+    "minuted": _rx(r"^\s*(?:actions?|resolved|agreed|decision)\s*[:\-–]", r"^\s*(?:resolved|agreed)\s*,?\s*that\b"),
     "investing": _rx(r"\b(?:we are|we're|is|are) (?:now )?(?:investing|providing|funding|introducing|developing|establishing|putting in place|taking forward|working (?:with|to))\b",
                      r"\bwill (?:invest|fund|provide|deliver|introduce|create|recruit|publish|establish|launch|expand|extend|ensure|set out|consult|review|work|continue|support|develop|build|increase|bring forward)\b"),
 }
 RECOMMEND_PATTERNS = {
     "should": _rx(r"\bshould\b", r"\bought to\b", r"\bmust\b"),
-    "recommend": _rx(r"\brecommends?\b(?! compensation)", r"\bwe (?:strongly |further |therefore )?(?:urge|encourage|invite)\b", r"\burges?\b", r"\bcalls? (?:on|upon|for)\b",
+    "recommend": _rx(r"\brecommends?\b(?! compensation)", r"\bwe (?:strongly |further |therefore )?(?:urge|encourage|invite)\b", r"\burg(?:e|es|ed|ing)\b", r"\bcall(?:s|ed|ing)? (?:on|upon|for)\b",
                      r"\bwe invite\b", r"\bwe would (?:like to see|encourage)\b", r"\bencourage[sd]? .{0,40}\bto\b"),
+    "asks": _rx(r"\bwants? (?:the |every |all |each |its |their |ministers\b|government\b|councils?\b|[A-Z])[^.;:]{0,60}?\bto (?!be (?:seen|done)\b)",
+                r"\b(?:would like|wish(?:es)?) to see\b", r"\bask(?:s|ed|ing)? (?:that|for)\b",
+                r"\bask(?:s|ed|ing)? (?:the|every|all|each|its|our|their|ministers|government|councils?|members?|[A-Z]\w+)\b[^.;:]{0,60}?\bto\b",
+                r"\b(?:has |have )?(?:written|wrote) to\b[^.;]{0,80}?\b(?:asking|calling|urging|seeking|requesting)\b",
+                r"\b(?:is|are) (?:pressing|pushing|lobbying|campaigning) for\b", r"\bdemand(?:s|ed|ing)? (?:that|an?|the)\b"),
     "need_to": _rx(r"\b(?:needs?|has|have) to be\b", r"\bneeds? to\b", r"\bit is (?:essential|important|vital|crucial|necessary|imperative) that\b",
                    r"\bit is (?:essential|important|vital|crucial|necessary|imperative) to (?!recognise|note|remember|understand|acknowledge|be clear)",
                    r"\bthere (?:is|remains|will be) (?:also )?a (?:clear |pressing |strong |real )?need\b", r"\b(?:is|are) (?:urgently |badly )?needed\b",
@@ -83,27 +99,45 @@ ASSESS_PATTERNS = {
     "evaluative": _rx(r"\b(?:is|are|was|were|remains?|has been|have been) (?:not |too |very |highly |deeply |increasingly |largely )?(?:effective|ineffective|inadequate|insufficient|unacceptable|successful|unsuccessful|poor|better|worse|fragmented|underfunded|unsustainable|flawed|fit for purpose|failing|in crisis|robust|reasonable|unreasonable|appropriate|inappropriate|misleading|significant|limited|weak|strong|unlikely|likely)\b",
                       r"\b(?:too (?:few|many|little|much|slow|long))\b", r"\black of\b", r"\bfailure\b", r"\bcrisis\b"),
 }
+# Words that turn a "should" into something else: a complaint about the past
+# ("should have acted") or a refusal ("does not agree that it should").
+NOT_A_CALL_PATTERNS = {
+    "should_have": _rx(r"\b(?:should|ought to|could|must) (?:not )?have (?:been )?[a-z]+ed\b", r"\bshould have\b"),
+    "bare_agreement": _rx(r"^\s*(?:the government|we|the department|ministers|the council|the board|nhs england)\s+(?:(?:partially|fully|broadly|therefore) )?"
+                          r"(?:agrees?|accepts?|notes?|welcomes?|supports?)(?: with)?(?: (?:this|the|that|these|those|all|both)(?: [a-z]+)?)? (?:recommendations?|proposals?|conclusions?)"
+                          r"(?: in (?:principle|part|full))?\s*\.?\s*$"),
+    "refusal": _rx(r"\b(?:does|do|did) not (?:agree|accept|believe|think)\b[^.;]{0,60}\bshould\b",
+                   r"\b(?:rejects?|disagrees? with) (?:the |this |that )?(?:recommendation|proposal|call|suggestion)\b"),
+}
+REPORTED_PATTERNS = {
+    "reported": _rx(r"\b(?:said|says|told|argued|argues|warned|warns|claimed|claims|found|finds|concluded|believes|believed|described|called (?:it|the|this)|criticised|criticized|condemned|welcomed|praised|blamed|blaming)\b"),
+}
 ALL_PATTERNS = {
     "statistic": STAT_PATTERNS,
     "commitment": COMMIT_PATTERNS,
     "recommendation": RECOMMEND_PATTERNS,
     "assessment": ASSESS_PATTERNS,
+    "not_call": NOT_A_CALL_PATTERNS,
+    "reported": REPORTED_PATTERNS,
 }
 _IMPERATIVE_OK = re.compile(r"^[A-Z][a-z]+$")
 
 
-@Language.factory("scrutiny_claim_rules", default_config={"min_alpha_tokens": 3})
+@Language.factory("scrutiny_claim_rules", default_config={"min_alpha_tokens": 2})
 def make_claim_rules(nlp, name, min_alpha_tokens: int):
     return ClaimRules(name, min_alpha_tokens)
 
 
-def sentences(doc, min_alpha_tokens: int = 3):
-    """Sentence spans, with fragments (a lone "8.1." or "(a)") joined to the next."""
+def sentences(doc, min_alpha_tokens: int = 2):
+    """Sentence spans, with fragments (a lone "8.1." or "(a)") joined to the next
+    sentence on the same line; white space at either end left out. A line of
+    its own ("We will:", a heading) is never joined to the next line."""
     out, pending = [], None
     for sent in doc.sents:
         start = pending if pending is not None else sent.start
         alpha = sum(1 for t in sent if t.is_alpha)
-        if alpha < min_alpha_tokens and sent.end < len(doc):
+        ends_line = any("\n" in t.text for t in sent if t.is_space) or "\n" in sent[-1].whitespace_
+        if alpha < min_alpha_tokens and sent.end < len(doc) and not ends_line:
             pending = start
             continue
         pending = None
@@ -113,7 +147,16 @@ def sentences(doc, min_alpha_tokens: int = 3):
             out[-1] = doc[out[-1].start:len(doc)]
         else:
             out.append(doc[pending:len(doc)])
-    return out
+    trimmed = []
+    for span in out:
+        a, b = span.start, span.end
+        while a < b and doc[a].is_space:
+            a += 1
+        while b > a and doc[b - 1].is_space:
+            b -= 1
+        if a < b:
+            trimmed.append(doc[a:b])
+    return trimmed
 
 
 def statistic_numbers(sent) -> list[str]:
@@ -166,6 +209,8 @@ def _is_quantity(toks, k, last, skipped) -> bool:
         return False  # a note mark after the sentence's last word: "... associated issues 1."
     if k >= last - 1 and (text.endswith(".") or nxt == ".") and re.match(r"^\d{1,3}\.?$", text) and prev in (".", "", ")"):
         return False  # a paragraph number run on after the sentence: "... conclusions. 25."
+    if prev == "within" and nxt.rstrip("s") in ("day", "week", "month", "year", "hour", "working day"):
+        return False  # a time limit in a demand: "within 28 days"
     if prev in MONTHS or nxt.rstrip(".") in MONTHS:
         return False  # 1 April 2019, April 2019
     if re.match(r"^\d{1,2}[:.]\d\d$", core) and nxt in ("am", "pm", "hours", "hrs"):
@@ -197,10 +242,99 @@ def rule_hits(sent) -> dict[str, list[str]]:
 
 STRONG = {
     "statistic": {"percent", "money", "ratio", "number", "fraction"},
-    "commitment": {"we_will", "committed"},
-    "recommendation": {"recommend", "should"},
+    "commitment": {"we_will", "committed", "minuted"},
+    "recommendation": {"recommend", "should", "asks"},
     "assessment": {"agree"},
 }
+
+
+def strong(kind: str, hits: dict[str, list[str]]) -> bool:
+    """Did a strong pattern of ``kind`` fire (and nothing that undoes it)?"""
+    if kind == "recommendation" and "not_call" in hits and "recommend" not in hits.get(kind, ()) \
+            and "asks" not in hits.get(kind, ()):
+        return False  # "should have acted", "does not agree that it should"
+    return any(n in STRONG.get(kind, ()) for n in hits.get(kind, ()))
+
+
+# --- sentences that are never claims, and lines that complete a lead-in ---------------
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:uk|org|com|gov|net|int|eu)(?:/\S*)?", re.I)
+_FINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+_LEAD_RECOMMEND = re.compile(r"\b(?:should|must|ought to|recommends?|recommended|urges?|urged|calls? (?:on|upon|for)|asks?|asked|needs? to)\b", re.I)
+_LEAD_COMMIT = re.compile(r"\b(?:will|shall|are going to|intends? to|plans? to|commits? to|committed to|pledges? to|aims? to|next steps)\b", re.I)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+# Shapes of sentence that make no claim whatever their words.
+NO_CLAIM_SHAPES = frozenset({"heading", "no_verb", "url", "lead_in"})
+
+
+def lead_kind(text: str) -> str | None:
+    """What the lines after a lead-in ending with ":" are: "We will:" -> commitment,
+    "The Government should:" -> recommendation, "We have:" -> None (each line on its own)."""
+    body = text.rstrip().rstrip(":")
+    if _LEAD_RECOMMEND.search(body):
+        return "recommendation"
+    if _LEAD_COMMIT.search(body):
+        return "commitment"
+    return None
+
+
+def _title_case(words: list[str]) -> bool:
+    content = [w for w in words if len(w) > 3 or w[:1].isupper()]
+    caps = sum(1 for w in content if w[:1].isupper())
+    return bool(content) and caps / len(content) >= 0.6
+
+
+def sentence_shape(sent, text: str, start: int, end: int, parsed: bool) -> str | None:
+    """Why the sentence ``text[start:end]`` can make no claim, or None:
+
+    - ``lead_in``: it ends with ":" ("We will:", "The Government should:");
+    - ``url``: a web address and a few words ("Find out more at www...");
+    - ``heading``: a line of its own without a full stop, short or in title case
+      (titles, headlines, bylines, labels such as "Item 4: Response times");
+    - ``no_verb``: no verb at all ("Present: ...", "Summary 3", "(Paragraph 22)"),
+      when the model tags parts of speech.
+    """
+    from scrutiny.nlp.lines import line_of
+
+    body = text[start:end].strip()
+    if body.endswith(":"):
+        return "lead_in"
+    if _URL.search(body):
+        rest = _WORD.findall(_URL.sub(" ", body))
+        if len(rest) < 8:
+            return "url"
+    words = _WORD.findall(body)
+    if not _FINAL.search(body) and line_of(text, start, end) and (len(words) <= 14 or _title_case(words)):
+        return "heading"
+    if parsed and not any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return "no_verb"
+    return None
+
+
+_CONDITIONAL = re.compile(r"\b(?:would|could|might)\b", re.I)
+
+
+def apply_shape(claim: dict, kinds: dict, text: str = "") -> dict:
+    """The kinds a sentence keeps given its shape (``claim["shape"]``, ``claim["lead"]``)
+    and its words: a bare "The Government agrees with this recommendation." makes no
+    claim, and a figure in a conditional projection ("would prevent 18,000 evictions")
+    is not a statistic."""
+    hits = claim.get("rules") or {}
+    if "bare_agreement" in hits.get("not_call", ()):
+        return {}
+    if "statistic" in kinds and text and _CONDITIONAL.search(text):
+        kinds = {k: v for k, v in kinds.items() if k != "statistic"}
+    shape = claim.get("shape")
+    if shape == "bullet":
+        lead = claim.get("lead")
+        if lead:
+            p = (claim.get("scores") or {}).get(lead, 0.0)
+            return {lead: (round(max(p, 0.8), 3), "rule")}
+        return kinds
+    if shape in NO_CLAIM_SHAPES:
+        return {}
+    return kinds
 
 
 def decide(hits: dict[str, list[str]]) -> dict[str, float]:
@@ -218,20 +352,34 @@ _LEADERS = re.compile(r"(?:\.\s?){6,}|\u2026{2,}|(?:\.\s){4,}")
 
 
 class ClaimRules:
-    def __init__(self, name, min_alpha_tokens=3):
+    def __init__(self, name, min_alpha_tokens=2):
         self.name = name
         self.min_alpha_tokens = min_alpha_tokens
 
     def __call__(self, doc):
+        from scrutiny.nlp.lines import line_of
+
         claims = []
+        text = doc.text
+        parsed = doc.has_annotation("POS") or doc.has_annotation("TAG")
+        lead = None   # the kind a "...:" line gives the lines after it
+        leading = False
         for sent in sentences(doc, self.min_alpha_tokens):
             if _LEADERS.search(sent.text):
                 continue  # a contents line ("Summary ........ 4") makes no claim
-            claims.append({
-                "start": sent.start_char,
-                "end": sent.end_char,
-                "rules": rule_hits(sent),
-                "kinds": {},
-            })
+            start, end = sent.start_char, sent.end_char
+            shape = sentence_shape(sent, text, start, end, parsed)
+            on_line = line_of(text, start, end)
+            claim = {"start": start, "end": end, "rules": rule_hits(sent), "kinds": {}, "shape": shape}
+            if shape == "lead_in":
+                leading = on_line
+                lead = lead_kind(text[start:end])
+                claim["lead"] = lead
+            elif leading and on_line and shape in (None, "heading", "no_verb"):
+                claim["shape"] = "bullet"  # a line completing the lead-in above
+                claim["lead"] = lead
+            else:
+                leading = False
+            claims.append(claim)
         doc._.claims = claims
         return doc

@@ -21,6 +21,7 @@ from pathlib import Path
 COMPONENTS_VERSION = "6"  # 4: claim pages from page breaks; 5: contents lines make no claim; 6: note marks are not statistics
 
 OUR_COMPONENTS = (
+    "scrutiny_lines",
     "scrutiny_curated_names",
     "scrutiny_extracted_names",
     "scrutiny_acronyms",
@@ -33,7 +34,7 @@ OUR_COMPONENTS = (
 def _register():
     # Importing the modules registers the factories.
     from scrutiny.nlp import (  # noqa: F401
-        acronyms, claim_model, claim_rules, curated_names, extracted_names, spans, tie_patterns,
+        acronyms, claim_model, claim_rules, curated_names, extracted_names, lines, spans, tie_patterns,
     )
 
 
@@ -62,6 +63,8 @@ def build_tagger(model: str | None = None, names=(), warn: bool = True, cache_di
     nlp, model_name = base if base is not None else load_model(model, warn=warn)
     _possessive_suffixes(nlp)
     has_ner = "ner" in nlp.pipe_names
+    first_splitter = next((n for n in ("parser", "senter", "sentencizer") if n in nlp.pipe_names), None)
+    nlp.add_pipe("scrutiny_lines", before=first_splitter) if first_splitter else nlp.add_pipe("scrutiny_lines", first=True)
     nlp.add_pipe("scrutiny_curated_names")
     nlp.add_pipe("scrutiny_extracted_names", config={"use_ner": has_ner})
     nlp.add_pipe("scrutiny_acronyms")

@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 
 from scrutiny.kb.view import Curated, load_curated
 from scrutiny.passages import NO_CLAIM_KINDS, Passage  # figures, contents pages, covers: no claims
+from scrutiny.readers.base import HEADING, LIST_ITEM
 from scrutiny.tags.schema import TAG_TABLES, ensure_schema, tie_id
 
 PARALLEL_THRESHOLD = 2000   # passages: above this, use two processes
@@ -113,9 +114,10 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         texts = ((p.text, i) for i, p in enumerate(todo))
         done = 0
         stamp = _now()
+        leads = _lead_ins(store, todo)
         for doc, i in tagger.nlp.pipe(texts, as_tuples=True, batch_size=64, n_process=n_process):
             passage = todo[i]
-            _store_doc(db, passage, doc, counts)
+            _store_doc(db, passage, doc, counts, leads.get(passage.id))
             db.execute(
                 "INSERT OR REPLACE INTO nlp_tagged (passage_id, tagger_version, tagged_at) VALUES (?,?,?)",
                 (passage.id, tagger.version, stamp),
@@ -151,7 +153,47 @@ def _nothing_to_do(store, current: set[str], version: str) -> bool:
     return all(tagged.get(pid) == version for pid in current) and all(pid in current for pid in tagged)
 
 
-def _store_doc(db, passage: Passage, doc, counts) -> None:
+def _lead_ins(store, todo: list[Passage]) -> dict[str, str | None]:
+    """For each list item to tag: the kind its lead-in gives it ("We will:" above it:
+    commitment; "The Government should:": recommendation). The lead-in is the nearest
+    passage before it that is not a list item, when that ends with a colon."""
+    from scrutiny.nlp.claim_rules import lead_kind
+
+    out: dict[str, str | None] = {}
+    docs = {p.doc_id for p in todo if p.kind == LIST_ITEM}
+    for doc_id in docs:
+        lead = None
+        for p in store.passages(doc_id):
+            if p.kind == LIST_ITEM:
+                out[p.id] = lead
+                continue
+            text = p.text.rstrip()
+            lead = lead_kind(text) if text.endswith(":") else None
+    return out
+
+
+def _claim_kinds(passage: Passage, c: dict, lead: str | None, first: bool) -> dict:
+    """A sentence's kinds in its passage: none in a heading; in a list item, the kind
+    of its lead-in for the sentence completing it, and no heading rule (bullets often
+    have no full stop)."""
+    from scrutiny.nlp.claim_rules import NO_CLAIM_SHAPES
+
+    kinds = c.get("kinds") or {}
+    if passage.kind == HEADING:
+        return {}
+    if passage.kind == LIST_ITEM:
+        shape = c.get("shape")
+        if first and lead and shape not in ("url", "lead_in"):
+            p = (c.get("scores") or {}).get(lead, 0.0)
+            return {lead: (round(max(p, 0.8), 3), "rule")}
+        if shape == "heading":
+            return c.get("model_kinds", kinds)
+        if shape in NO_CLAIM_SHAPES:
+            return {}
+    return kinds
+
+
+def _store_doc(db, passage: Passage, doc, counts, lead: str | None = None) -> None:
     from scrutiny.nlp.spans import stakeholder_spans
 
     pid, doc_id = passage.id, passage.doc_id
@@ -172,8 +214,8 @@ def _store_doc(db, passage: Passage, doc, counts) -> None:
                    [(pid, c["start"], c["end"]) for c in doc._.claims or []])
     claims = []
     text = passage.text  # the passage text the doc was made from (Doc.text would rebuild it)
-    for c in doc._.claims if passage.kind not in NO_CLAIM_KINDS and doc._.claims else []:
-        kinds = c.get("kinds") or {}
+    for n, c in enumerate(doc._.claims if passage.kind not in NO_CLAIM_KINDS and doc._.claims else []):
+        kinds = _claim_kinds(passage, c, lead, n == 0)
         if not kinds:
             continue
         details = {k: {"confidence": float(v[0]), "source": v[1]} for k, v in kinds.items()}
