@@ -16,12 +16,14 @@ Taskforce's" -> "Taskforce"). Curated spans already in the group are kept.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from scrutiny.nlp.headwords import (
-    GENERIC_SINGLE, NAME_JOINERS, NOT_STAKEHOLDER_FIRST, ROLE_HEADS, kind_from_head,
+    GENERIC_SINGLE, NAME_JOINERS, NOT_NAME_ACRONYMS, NOT_STAKEHOLDER_FIRST, PROGRAMME, ROLE_HEADS, kind_from_head,
 )
 from scrutiny.nlp.normalise import key
 from scrutiny.nlp.acronyms import is_acronym
@@ -54,14 +56,26 @@ def _trim(doc, start, end):
     while start < end and (doc[start].lower_ in _LEADING or doc[start].is_punct):
         start += 1
     while end > start and (doc[end - 1].lower_ in ("'s", "'", "’s", "’", "‘s", "‘") or doc[end - 1].is_punct
-                           or doc[end - 1].lower_ in NAME_JOINERS):
+                           or doc[end - 1].lower_ in NAME_JOINERS
+                           or doc[end - 1].lower_ in ("from", "to", "in", "by", "with", "at", "as")):
         end -= 1
     return start, end
 
 
-def _extend(doc, end: int) -> int:
-    """Grow a name over "for Carers", "of Eastfield" and a trailing year ("Strategy 2030")."""
+def _extend(doc, end: int, start: int | None = None) -> int:
+    """Grow a name over "for Carers", "of Eastfield" and a trailing year ("Strategy 2030"),
+    and a department's list of portfolios ("Department for Science, Innovation and Technology")."""
     n = len(doc)
+    if start is not None and doc[start].lower_ in ("department", "ministry") and start + 1 < n \
+            and doc[start + 1].lower_ in ("for", "of"):
+        j = end
+        while j + 1 < n and doc[j].text == "," and doc[j + 1].is_title and not doc[j + 1].is_sent_start:
+            j += 2
+        if j > end and j + 1 < n and doc[j].lower_ == "and" and doc[j + 1].is_title:
+            j += 2
+            while j < n and doc[j].is_title and not doc[j].is_sent_start:
+                j += 1
+            end = j
     while end + 1 < n and doc[end].lower_ in ("for", "of", "on", "&") \
             and doc[end + 1].is_title and not doc[end + 1].is_sent_start \
             and doc[end + 1].lower_ not in NOT_STAKEHOLDER_FIRST:
@@ -75,21 +89,40 @@ def _extend(doc, end: int) -> int:
     return end
 
 
+def _name_like(words: list[str], whole: bool) -> bool:
+    """Do these words make a name on their own? A head noun ("... Trust"), an
+    honorific or a given name first ("Councillor Ian Reid", "Sue Okafor"), an
+    acronym first ("NHS England")."""
+    from scrutiny.nlp.people import has_honorific, is_given_name
+
+    if not words:
+        return False
+    if kind_from_head(words) is not None and (len(words) > 1 or not whole):
+        return True
+    if has_honorific(words) and len(words) >= 2:
+        return True
+    if is_given_name(words[0]) and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+        return True
+    if is_acronym(words[0]) and all(w[:1].isupper() for w in words):
+        return True
+    return False
+
+
 def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
     """Cut "X and Y" in two when both sides are names in their own right
-    ("DWP and Department of Health"), not when "and" is inside one name
-    ("Department for Work and Pensions")."""
+    ("DWP and Department of Health", "Sue Okafor and Councillor Ian Reid"),
+    not when "and" is inside one name ("Department for Work and Pensions")."""
     for i in range(start + 1, end - 1):
         if doc[i].lower_ not in ("and", "&"):
             continue
-        left = [t.text for t in doc[start:i]]
+        left = [t.text for t in doc[start:i] if not t.is_punct]
         right = [t.text for t in doc[i + 1:end]]
         if right and right[0].casefold() == "the":
             right = right[1:]
-        left_ok = kind_from_head(left) is not None or (len(left) == 1 and left[0].isupper() and len(left[0]) > 1)
-        right_ok = kind_from_head(right) is not None and len(right) > 1
+        left_ok = _name_like(left, whole=False) or (len(left) == 1 and left[0].isupper() and len(left[0]) > 1)
+        right_ok = _name_like(right, whole=True)
         if left_ok and right_ok:
-            return [(start, i)] + _split_on_and(doc, i + 1, end)
+            return [(start, i)] + _split_on_and(doc, i + 1 + (doc[i + 1].lower_ == "the"), end)
     return [(start, end)]
 
 
@@ -97,8 +130,22 @@ def _has_digit(text: str) -> bool:
     return any(c.isdigit() for c in text)
 
 
+def _attributive(span) -> bool:
+    """A name used to describe a lower-case thing ("their Severity of Injustice scale",
+    "Labour market overview") without a head noun of its own is not a stakeholder there."""
+    if kind_from_head([t.text for t in span]) is not None:
+        return False
+    end = span.end
+    doc = span.doc
+    if end < len(doc) and doc[end].is_lower and doc[end].pos_ == "NOUN" and span.root.dep_ == "compound":
+        return True
+    return False
+
+
 def _acceptable(span) -> bool:
     text = span.text
+    if text in NOT_NAME_ACRONYMS or text.rstrip("s") in NOT_NAME_ACRONYMS:
+        return False
     if len(text) < 2 or not any(c.isupper() for c in text):
         return False
     if not any(c.isalpha() for c in text):
@@ -115,7 +162,34 @@ def _acceptable(span) -> bool:
         return False  # "the Government", "the Committee's": which one is not said
     if words[-1] in ROLE_HEADS:
         return False  # "Chief Social Scientist": a post, not a body
+    if all(w in ROLE_ONLY for w in words):
+        return False  # "Chief Executive", "Director of Finance": posts
+    if " ".join(words) in GENERIC_BODIES:
+        return False  # "the Board of Directors": which board is not said
+    start = span.start
+    if start >= 2 and span.doc[start - 1].lower_ in ("of", "for") and span.doc[start - 2].lower_ in ROLE_ONLY:
+        return False  # "Finance" in "Director of Finance", "State for Education"
     return True
+
+
+ROLE_ONLY = frozenset("""
+chief executive executives director directors deputy assistant head chair chairman chairwoman vice
+secretary secretaries state minister ministers officer officers finance operations nursing people
+commissioning strategy policy communications governor governors lead clerk treasurer member members
+""".split())
+GENERIC_BODIES = frozenset({
+    "board of directors", "council of governors", "board of governors", "board of trustees", "executive team",
+    "senior leadership team", "cabinet member", "full council", "leadership team", "governing body",
+})
+
+
+NATIONS = frozenset("England Scotland Wales Ireland UK Britain".split())
+COMPASS = frozenset("north south east west northern southern eastern western central greater rural urban".split())
+LOWER_PROGRAMME_HEADS = frozenset("programme program scheme campaign initiative project pilot service fund grant".split())
+BYLINE = re.compile(
+    r"^(?:by|written by|published by|report of|a report (?:by|of|from)|an? (?:briefing|report|paper|review|study|guide)"
+    r"(?: [a-z]+)? (?:by|from|of)|briefing by|prepared by|edited by)\s+\S", re.I)
+_FINAL_STOP = re.compile(r"[.!?]$")
 
 
 class ExtractedNames:
@@ -133,17 +207,78 @@ class ExtractedNames:
             found.extend(self._from_ner(doc))
         if self.use_rules:
             found.extend(self._from_rules(doc))
+            found.extend(self._from_syntax(doc, existing + [c[0] for c in found]))
         # Candidates are plain Spans; source and confidence are set on the kept ones only
         # (span extensions are stored by offsets, so a dropped twin would overwrite them).
+        if self.use_rules:
+            found.extend(self._titles(doc, existing + [c[0] for c in found]))
+        found = [c for part in found for c in self._split_inside(doc, part)]
         kept = [s for s in filter_spans([c[0] for c in found]) if not overlaps(s, existing)]
         meta = {(c[0].start, c[0].end): c for c in found}
-        spans = [make_span(doc, s.start, s.end, s.label_, meta[(s.start, s.end)][1],
-                           meta[(s.start, s.end)][2]) for s in kept]
+        spans = []
+        for s in kept:
+            kind = s.label_
+            nxt = doc[s.end] if s.end < len(doc) else None
+            if nxt is not None and nxt.lower_ in LOWER_PROGRAMME_HEADS and kind in ("organisation", "document"):
+                kind = "programme"  # "the Later Life Support programme", "the Home First service"
+            spans.append(make_span(doc, s.start, s.end, kind, meta[(s.start, s.end)][1], meta[(s.start, s.end)][2]))
         if spans:
             set_stakeholder_spans(doc, existing + spans)
         return doc
 
+    def _split_inside(self, doc, cand):
+        """"Institute of Psychiatry at Carlow University", "Eastmoor Council's Planning
+        Committee": two names when both sides are names in their own right; "Carer's
+        Allowance" stays one."""
+        span, source, conf = cand
+        if span.label_ == "person" or len(span) < 3:
+            return [cand]
+        for i in range(span.start + 1, span.end - 1):
+            tok = doc[i]
+            if tok.lower_ not in ("at", "'s", "’s", "within"):
+                continue
+            left = [t.text for t in doc[span.start:i]]
+            right = [t.text for t in doc[i + 1:span.end] if t.lower_ != "the"]
+            lk, rk = kind_from_head(left), kind_from_head(right)
+            if lk and rk and len(right) >= 2:
+                return [(Span(doc, span.start, i, label=lk), source, conf),
+                        (Span(doc, i + 1 + (doc[i + 1].lower_ == "the"), span.end, label=rk), source, conf)]
+        return [cand]
+
+    def _titles(self, doc, taken):
+        """A title line above a byline ("By ...", "A briefing by ...", "Report of the ...",
+        "Published by ..."): the title (before any colon) names the document."""
+        from scrutiny.nlp.lines import line_of
+
+        out = []
+        text = doc.text
+        lines = []
+        pos = 0
+        for raw in text.split("\n"):
+            lines.append((pos, pos + len(raw), raw))
+            pos += len(raw) + 1
+        for (a, b, raw), nxt in zip(lines, lines[1:]):
+            title = raw.strip()
+            if not title or _FINAL_STOP.search(title) or not BYLINE.match(nxt[2].strip()) or BYLINE.match(title):
+                continue
+            main = title.split(":")[0].strip()
+            words = main.split()
+            if not (1 <= len(words) <= 12) or not main[:1].isupper():
+                continue
+            content = [w for w in words if len(w) > 3]
+            if content and sum(w[:1].isupper() for w in content) / len(content) < 0.5:
+                continue  # a headline in sentence case, not a title
+            start_char = a + raw.index(main)
+            span = doc.char_span(start_char, start_char + len(main), alignment_mode="contract")
+            if span is None or not line_of(text, a, b) or overlaps(span, [t for t in taken if t.label_ == "document"]):
+                continue
+            out.append((Span(doc, span.start, span.end, label="document"), "rule", 0.75))
+        return out
+
     def _from_ner(self, doc):
+        from scrutiny.nlp.people import person_evidence
+
+        surnames = self._surnames(doc)
         out = []
         for ent in doc.ents:
             start, end = ent.start, ent.end
@@ -166,7 +301,16 @@ class ExtractedNames:
             if start >= end:
                 continue
             if ent.label_ != "PERSON":
-                end = _extend(doc, end)
+                end = _extend(doc, end, start)
+            for seg_start, seg_end in _split_on_and(doc, start, end)[:-1]:
+                seg = doc[seg_start:seg_end]
+                seg_kind = kind_from_head([t.text for t in seg]) or NER_KINDS.get(ent.label_) or "organisation"
+                if _acceptable(seg):
+                    out.append((Span(doc, seg_start, seg_end, label=seg_kind), "model", self.ner_confidence))
+                start = _split_on_and(doc, start, end)[-1][0]
+            start, end = _trim(doc, start, end)
+            if start >= end:
+                continue
             span = doc[start:end]
             words = [t.text for t in span]
             head_kind = kind_from_head(words)
@@ -176,18 +320,95 @@ class ExtractedNames:
                     kind = head_kind
                 else:
                     continue
-            elif head_kind and kind == "person":
-                kind = head_kind  # "Mental Health Foundation" is not a person
-            elif head_kind and kind == "organisation" and head_kind in ("document", "programme"):
-                kind = head_kind
-            if not _acceptable(span):
+            elif head_kind:
+                kind = head_kind  # the head noun says: "Mental Health Foundation" is not a person
+            if not _acceptable(span) or (kind != "person" and _attributive(span)):
                 continue
             if kind == "person" and len(span) == 1 and is_acronym(span.text):
                 kind = "organisation"  # "DfT", "BASW": acronyms name bodies, not people
             conf = self.ner_confidence
-            if kind == "person" and len(span) == 1 and not span.text.isupper():
-                conf -= 0.15  # a lone capitalised word is often not a person
+            if kind == "person":
+                evidence = person_evidence(span, surnames)
+                if evidence == 0.0:
+                    # No given name, honorific or personal context: a company, an
+                    # operator, a network ("Capita", "Carrick Buses"), or no name at all.
+                    kind, conf = "organisation", conf - 0.25
+                elif evidence < 0.7:
+                    conf -= 0.15
+            if ent.label_ in ("GPE", "NORP", "FAC") and kind == "organisation" and not head_kind:
+                conf -= 0.2
             out.append((Span(doc, start, end, label=kind), "model", conf))
+        return out
+
+    @staticmethod
+    def _surnames(doc) -> set[str]:
+        """Surnames of people named in full with a given name or an honorific."""
+        from scrutiny.nlp.people import has_honorific, is_given_name
+
+        out = set()
+        for ent in doc.ents:
+            words = [t.text for t in ent if not t.is_punct]
+            if len(words) >= 2 and (has_honorific(words) or is_given_name(words[0])):
+                out.add(words[-1])
+        for i, tok in enumerate(doc[:-1]):
+            if tok.lower_.rstrip(".") in HONORIFICS and doc[i + 1].is_title:
+                out.add(doc[i + 1].text)
+        return out
+
+    def _from_syntax(self, doc, taken):
+        """Capitalised words the recogniser missed that stand where a body acts or is
+        acted on ("Shelter welcomed ...", "Defra will fund ...", "... and Ofwat"):
+        a proper noun as subject or object of a verb, or joined by "and" to a name."""
+        from scrutiny.nlp.people import is_given_name
+
+        out = []
+        if not doc.has_annotation("DEP"):
+            return out
+        spans_by_token = {}
+        for s in taken:
+            for t in s:
+                spans_by_token[t.i] = s
+        for tok in doc:
+            if tok.i in spans_by_token or tok.pos_ != "PROPN" or not (tok.is_title or tok.is_upper):
+                continue
+            if tok.dep_ == "compound" and tok.head.pos_ == "PROPN":
+                continue  # the head of the chain decides
+            if tok.lower_ in NOT_STAKEHOLDER_FIRST or tok.lower_ in GENERIC_SINGLE or tok.lower_ in _LEADING:
+                continue
+            head = tok.head
+            ok = False
+            if tok.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+                ok = True
+            elif tok.dep_ == "dobj" and head.pos_ == "VERB":
+                ok = True
+            elif tok.dep_ == "pobj" and head.lower_ in ("by", "from", "with", "for", "to", "of"):
+                ok = head.lower_ in ("by", "from") or tok.is_upper
+            elif tok.dep_ == "conj" and head.i in spans_by_token:
+                ok = True
+            if not ok:
+                continue
+            start = tok.i
+            while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" \
+                    and doc[start - 1].head.i == tok.i and doc[start - 1].i not in spans_by_token:
+                start -= 1
+            end = tok.i + 1
+            if start > 0 and doc[start - 1].lower_ in ("in", "at", "near", "across", "around", "outside"):
+                continue  # a place
+            if tok.is_sent_start and start == tok.i and tok.text.endswith("s") and not tok.is_upper:
+                continue  # "Referrals rose ...": a plural noun starting the sentence
+            if tok.dep_ == "compound" or (tok.i + 1 < len(doc) and doc[tok.i + 1].is_lower
+                                          and doc[tok.i + 1].pos_ == "NOUN" and doc[tok.i + 1].dep_ != "dobj"):
+                continue  # "Storm overflows", "Levy funds": a word describing the next
+            span = doc[start:end]
+            if any(t.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "LOC") for t in span):
+                continue
+            if not _acceptable(span):
+                continue
+            if is_given_name(span[0].text) and (len(span) == 1 or len(span) == 2):
+                kind, conf = "person", 0.55
+            else:
+                kind, conf = "organisation", 0.55
+            out.append((Span(doc, start, end, label=kind), "rule", conf))
         return out
 
     def _from_rules(self, doc):
@@ -208,7 +429,9 @@ class ExtractedNames:
                         and t.lower_ not in NOT_STAKEHOLDER_FIRST:
                     last_cap = j
                     j += 1
-                elif t.lower_ in NAME_JOINERS and j + 1 < n and (doc[j + 1].is_title or doc[j + 1].is_upper) \
+                elif (t.lower_ in NAME_JOINERS or t.lower_ in ("'s", "’s")
+                      or (t.lower_ == "to" and not doc[i].lower_.endswith("ed"))) and j + 1 < n \
+                        and (doc[j + 1].is_title or doc[j + 1].is_upper) \
                         and doc[j + 1].lower_ not in NOT_STAKEHOLDER_FIRST:
                     j += 1
                 else:
@@ -236,8 +459,25 @@ class ExtractedNames:
                 if kind is not None and doc[start + i + 1].lower_ in ("for", "of", "on"):
                     break
                 kind = None
-        if kind is None or end - start < 2:
+        if kind is None and end < len(doc) and doc[end].lower_ in LOWER_PROGRAMME_HEADS and end - start >= 1 \
+                and not doc[start].is_sent_start:
+            kind = "programme"  # "the Later Life Support programme", "the Access to Work scheme"
+            if end - start == 1 and (start == 0 or doc[start - 1].lower_ not in ("the", "its", "our", "their", "his", "her")):
+                return None
+            while end - start > 1 and any(doc[k].lower_ in ("'s", "’s") for k in range(start, end)):
+                cut = next(k for k in range(start, end) if doc[k].lower_ in ("'s", "’s"))
+                if doc[start:cut].text.casefold() in GENERIC_SINGLE:
+                    start = cut + 1  # "the Foundation's Digital Readiness programme"
+                else:
+                    break
+        elif kind is None and end - start >= 2 and words[-1] in NATIONS and words[0].casefold() not in COMPASS:
+            kind = "organisation"  # "Homes England", "Age UK"
+        elif kind is None and end - start >= 2 and is_acronym(words[0]) and words[0] not in NOT_NAME_ACRONYMS:
+            kind = "organisation"  # "NHS Digital"
+        if kind is None or (end - start < 2 and kind != "programme"):
             return None
+        if any(t.lower_ in ("'s", "’s") for t in doc[start:end]) and kind == "organisation":
+            pass
         end = _extend(doc, end)
         span = doc[start:end]
         if not _acceptable(span):

@@ -23,7 +23,7 @@ standards statement strategy study survey view white
 """.split())
 
 PROGRAMME = frozenset("""
-allowance benefit campaign credit deal initiative pension pilot programme program project scheme
+allowance benefit campaign credit deal grant initiative payment pension pilot programme program project scheme
 """.split())
 
 # One of these words alone is not a name ("the Government", "the Department",
@@ -46,7 +46,8 @@ officer officers analyst analysts servants staff heads head members member clini
 NOT_STAKEHOLDER_FIRST = frozenset("""
 annex appendix box chapter figure page paragraph para part recommendation section table
 item step stage phase level tier option question point principle objective priority
-article clause schedule rule regulation footnote note version
+article clause schedule rule regulation footnote note version minutes apologies present contents summary source
+action resolved agenda
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday
 """.split())
@@ -64,6 +65,16 @@ def kind_from_head(words: list[str]) -> str | None:
             and words[0].casefold() in ORGANISATION | PROGRAMME | DOCUMENT:
         first = words[0].casefold()
         return "programme" if first in PROGRAMME else "document" if first in DOCUMENT - ORGANISATION else "organisation"
+    # "Independent Review of Prison Health": a head noun before "of" / "for" / "into"
+    for i in range(1, len(words) - 2):
+        if words[i + 1].casefold() in ("of", "for", "on", "into") and words[i][:1].isupper():
+            w = words[i].casefold()
+            if w in DOCUMENT - ORGANISATION:
+                return "document"
+            if w in PROGRAMME:
+                return "programme"
+            if w in ORGANISATION:
+                return "organisation"
     head = words[-1].casefold().strip(".,;:'\"")
     if head in DOCUMENT:
         return "document"
@@ -72,3 +83,10 @@ def kind_from_head(words: list[str]) -> str | None:
     if head in ORGANISATION:
         return "organisation"
     return None
+
+
+# All-capital words that are not names of anyone: places, things, posts.
+NOT_NAME_ACRONYMS = frozenset("""
+UK US USA GB IT AI TV PM AM CEO MP MPs GP GPs A&E ICT HR VAT GDP COVID HIV PDF OK ID IDs PC PCs SME SMEs
+NB CV CVs FAQ FAQs QR SMS URL URLs
+""".split())
