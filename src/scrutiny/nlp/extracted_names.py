@@ -133,7 +133,7 @@ def _has_digit(text: str) -> bool:
 def _attributive(span) -> bool:
     """A name used to describe a lower-case thing ("their Severity of Injustice scale",
     "Labour market overview") without a head noun of its own is not a stakeholder there."""
-    if kind_from_head([t.text for t in span]) is not None:
+    if kind_from_head([t.text for t in span]) is not None or len(span) < 3 or is_acronym(span.text):
         return False
     end = span.end
     doc = span.doc

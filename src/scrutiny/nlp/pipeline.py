@@ -25,6 +25,7 @@ OUR_COMPONENTS = (
     "scrutiny_curated_names",
     "scrutiny_extracted_names",
     "scrutiny_acronyms",
+    "scrutiny_coreference",
     "scrutiny_claim_rules",
     "scrutiny_claim_classifier",
     "scrutiny_tie_patterns",
@@ -34,7 +35,7 @@ OUR_COMPONENTS = (
 def _register():
     # Importing the modules registers the factories.
     from scrutiny.nlp import (  # noqa: F401
-        acronyms, claim_model, claim_rules, curated_names, extracted_names, lines, spans, tie_patterns,
+        acronyms, claim_model, claim_rules, coreference, curated_names, extracted_names, lines, spans, tie_patterns,
     )
 
 
@@ -68,6 +69,7 @@ def build_tagger(model: str | None = None, names=(), warn: bool = True, cache_di
     nlp.add_pipe("scrutiny_curated_names")
     nlp.add_pipe("scrutiny_extracted_names", config={"use_ner": has_ner})
     nlp.add_pipe("scrutiny_acronyms")
+    nlp.add_pipe("scrutiny_coreference")
     nlp.add_pipe("scrutiny_claim_rules")
     nlp.add_pipe("scrutiny_claim_classifier")
     nlp.add_pipe("scrutiny_tie_patterns")

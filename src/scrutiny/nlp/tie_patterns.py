@@ -28,15 +28,18 @@ E = r"§(\d+)§"
 DET = r"(?:(?:the|a|an|its|their|his|her|former|then|current|interim|acting|new|first)\s+)*"
 GAP = r"(?:,[^§,;]{1,90},\s*)?"  # a parenthetical clause between commas
 ROLE = (
+    r"(?:(?:deputy|assistant|associate|senior|joint|acting|interim|honorary|principal) )?"
     r"(?:chief executive(?: officer)?|ceo|co-chair|vice[- ]chair|deputy chair|chair(?:man|woman|person)?|"
     r"non-executive director|(?:managing|executive|medical|national|clinical|programme|policy|research|finance|deputy|regional) director|"
     r"director(?:[- ]general)?|vice[- ]president|president|permanent secretary|secretary[- ]general|"
     r"general secretary|secretary of state(?: for [a-z ,]+?)?|minister(?: for [a-z ,]+?)?|"
     r"chief [a-z]+ (?:officer|adviser|advisor|scientist|economist)|national clinical director|"
     r"head|founder|co-founder|trustee|governor|commissioner|convenor|patron|ambassador|"
-    r"vice[- ]chancellor|principal|dean|editor|leader|lead|chief|board member|member|fellow)"
+    r"vice[- ]chancellor|principal|dean|editor|leader|lead|chief|board member|member|fellow|researcher|"
+    r"lecturer|professor|economist|analyst|manager|coordinator|organiser|secretary|treasurer|convener)"
 )
 REL_VERB_POSITION = r"(?:chairs|chaired|leads|led|heads|headed|runs|ran|directs|directed|founded|co-founded|manages|managed)"
+ADV = r"(?:(?:previously|also|now|formerly|currently|once|still|recently|later|then|both|jointly|already)\s+)?"
 
 PATTERNS: list[tuple[str, str, float, re.Pattern]] = []  # (name, relation, confidence, regex)
 
@@ -63,8 +66,10 @@ _p("preposed_role", "position", 0.7, rf"{E}\s+(?P<role>{ROLE})\s*,?\s*{E}")
 _p("member_of", "member_of", 0.85,
    rf"{E}\s*{GAP}(?:is|was|are|were|became|become|has been|have been|remains?)\s+(?:also\s+)?(?:a|an|one of the)?\s*(?:founding |full |former |leading |core |associate )?members?\s+of\s+{DET}{E}")
 _p("appos_member_of", "member_of", 0.8, rf"{E}\s*,\s*(?:a|an|one of the)\s+(?:founding |full |former )?members?\s+of\s+{DET}{E}")
-_p("sat_on", "member_of", 0.8, rf"{E}\s*{GAP}(?:,\s*who\s+)?(?:sat|sits|served|serves|has served|had served|was|is)\s+on\s+{DET}{E}")
-_p("joined", "member_of", 0.7, rf"{E}\s*{GAP}(?:,\s*who\s+)?(?:joined|has joined)\s+{DET}{E}")
+_p("sat_on", "member_of", 0.8, rf"{E}\s*{GAP}(?:,\s*who\s+)?,?\s*{ADV}(?:sat|sits|served|serves|has served|had served|was|is)\s+on\s+{DET}{E}")
+_p("joined", "member_of", 0.7, rf"{E}\s*{GAP}(?:,\s*who\s+)?{ADV}(?:joined|has joined|have joined|will join)\s+{DET}{E}")
+_p("take_part", "member_of", 0.75,
+   rf"{E}\s*{GAP}(?:has|have|had)\s+{ADV}(?:agreed to (?:take part in|join|sit on)|signed up to|become (?:a )?members? of)\s+{DET}(?:new\s+)?{E}")
 _p("members_include", "member_of", 0.7, rf"{E}\s*(?:'s|’s)?\s*members?\s+(?:include|included|includes|were|are)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 _p("possessive_person", "position", 0.6, rf"{E}\s*(?:'s|’s)\s+{E}")
 # funded / provides (active forms) --------------------------------------------------
@@ -72,24 +77,31 @@ _p("allocates_funding", "funded", 0.75,
    rf"{E}\s*{GAP},?\s*(?:which\s+|who\s+)?(?:then\s+|also\s+)?(?:allocates|allocated|gives|gave|distributes|distributed|awards|awarded|channels|channelled|passes|passed)\s+(?:the\s+)?(?:funding|funds|grants?|money|its budget)\s+(?:on\s+)?to\s+{DET}{E}")
 _p("invested_in", "funded", 0.7, rf"{E}\s*{GAP}(?:has\s+|have\s+|had\s+)?(?:invested|spent|put)\s+[^§;]{{0,60}}?\s+in(?:to)?\s+{DET}{E}")
 _p("based_at", "part_of", 0.6, rf"{E}\s*,?\s*(?:which\s+is\s+|is\s+)?based\s+(?:at|within)\s+{DET}{E}")
+# "X, a centre at Y", "X, a researcher at Y": part of / a position at
+_p("appos_at", "part_of", 0.7, rf"{E}\s*,\s*(?:a|an|the)\s+(?P<role>[a-z][a-z -]{{0,40}}?)\s+(?:at|within|inside)\s+{DET}{E}")
+_p("name_at", "part_of", 0.6, rf"{E}\s+at\s+{DET}{E}")
+_p("joint_campaign", "provides", 0.75,
+   rf"{E}\s+(?:is|was)\s+(?:a|an)\s+(?:joint\s+|new\s+|national\s+)*(?:campaign|programme|scheme|initiative|project|service)\s+(?:run\s+)?(?:by|of|from)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 _p("provider_of", "provides", 0.75,
    rf"{E}\s*[,(]\s*{DET}(?:private\s+|main\s+|lead\s+|sole\s+|largest\s+|biggest\s+)?(?:provider|supplier|contractor|operator|deliverer)\s+(?:of|for|to)\s+{DET}{E}")
 # part_of ------------------------------------------------------------------------
 _p("part_of", "part_of", 0.85,
-   rf"{E}\s*,?\s*(?:which|that)?\s*(?:is|was|forms|formed|became|are|were)?\s*(?:a|an)?\s*part\s+of\s+{DET}{E}")
+   rf"{E}\s*,?\s*(?:which|that)?\s*(?:is|was|forms|formed|became|are|were)?\s*(?:a|an)?\s*part\s+of\s+{DET}(?:[a-z]+\s+){{0,4}}{E}")
 _p("unit_of", "part_of", 0.75,
    rf"{E}\s*,\s*(?:is\s+)?(?:a|an)\s+(?:executive\s+)?(?:agency|unit|division|arm|directorate|branch|subsidiary|team|department|body)\s+(?:of|within)\s+{DET}{E}")
-_p("within", "part_of", 0.6, rf"{E}\s*,?\s*(?:which|that)\s+(?:sits|sat)\s+(?:within|inside|in)\s+{DET}{E}")
+_p("within", "part_of", 0.6, rf"{E}\s*,?\s*(?:(?:which|that)\s+)?(?:sits|sat|is|was|are|were)\s+(?:based\s+)?(?:within|inside)\s+{DET}{E}")
 # authored / commissioned / published / funded ----------------------------------
-_p("wrote", "authored", 0.7, rf"{E}\s*{GAP}(?:wrote|authored|co-authored|drafted|prepared|produced|led|chaired)\s+{DET}{E}")
+_p("wrote", "authored", 0.7, rf"{E}\s*{GAP}{ADV}(?:wrote|authored|co-authored|drafted|prepared|produced)\s+{DET}{E}")
+_p("chaired", "position", 0.7, rf"{E}\s*{GAP}{ADV}(?P<role>chaired|co-chaired|led|co-led|headed)\s+{DET}{E}")
+_p("commissioned_from", "authored", 0.75, rf"\bcommissioned\s+{DET}{E}\s+from\s+{DET}{E}")
 _p("analysis_for", "authored", 0.7, rf"{E}\s*{GAP}(?:contributed|provided|supplied)\s+(?:the\s+)?(?:analysis|evidence|research|modelling)\s+(?:for|to)\s+{DET}{E}")
-_p("commissioned", "commissioned", 0.75, rf"{E}\s*{GAP}(?:has\s+|had\s+)?commissioned\s+{DET}{E}")
-_p("published", "published", 0.75, rf"{E}\s*{GAP}(?:has\s+|had\s+|have\s+)?(?:published|issued|released)\s+{DET}{E}")
-_p("funded", "funded", 0.75, rf"{E}\s*{GAP}(?:has\s+|had\s+)?(?:funded|paid for|sponsored|financed|bankrolled)\s+{DET}{E}")
+_p("commissioned", "commissioned", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|will\s+)?(?:commissioned|commission)\s+{DET}{E}")
+_p("published", "published", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|have\s+|will\s+(?:also\s+)?)?(?:published|issued|released|publish|publishes|issue|release)\s+{DET}(?:refreshed\s+|new\s+|revised\s+|updated\s+|first\s+)?{E}")
+_p("funded", "funded", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|have\s+|will\s+(?:also\s+)?)?(?:funded|paid for|sponsored|financed|bankrolled|funds|fund|finances|sponsors)\s+{DET}{E}")
 # provides -------------------------------------------------------------------------
 _p("delivers_for", "provides", 0.8,
-   rf"{E}\s*{GAP}(?:,\s*which\s+)?(?:provides|provided|delivers|delivered|runs|ran|operates|operated|carries out|carried out|conducts|conducted|supplies|supplied|has provided|has delivered)\s+[^§;]{{0,60}}?\b(?:for|to|on behalf of)\s+{DET}{E}")
-_p("delivers", "provides", 0.65, rf"{E}\s*{GAP}(?:,\s*which\s+)?(?:provides|delivers|runs|operates)\s+{DET}{E}")
+   rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:provides|provided|delivers|delivered|runs|ran|operates|operated|carries out|carried out|carry out|conducts|conducted|supplies|supplied|has provided|has delivered|provide|deliver)\s+[^§;]{{0,60}}?\b(?:for|to|on behalf of)\s+{DET}{E}")
+_p("delivers", "provides", 0.65, rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:(?:will|also|now)\s+)?(?:provides|delivers|runs|operates|run|deliver|provide|operate)\s+{DET}{E}")
 _p("contract", "provides", 0.75, rf"{E}\s*{GAP}(?:holds|held|won|was awarded|has been awarded|has|had)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+)?contracts?\s+[^§;]{{0,60}}?\b(?:with|from|for)\s+{DET}{E}")
 _p("analysis_by", "authored", 0.75, rf"\b(?:the\s+)?(?:analysis|evidence review|research|modelling|evaluation)\s+(?:for|behind|underpinning)\s+{DET}{E}\s+(?:was|were|has been)\s+(?:provided|carried out|done|supplied|undertaken|conducted)\s+by\s+{DET}{E}")
 
@@ -108,14 +120,24 @@ AGENT_VERBS = {
     "commissioned": ("commissioned", 0.85),
     "published": ("published|issued|released", 0.85),
     "funded": ("funded|paid for|sponsored|financed|bankrolled", 0.85),
-    "provides": ("provided|delivered|run|operated|supplied", 0.8),
+    "provides": ("provided|delivered|run|operated|supplied|hosted", 0.8),
 }
+# An apposition after a member of a list: "A, a former chair of B, and C, the chief executive of D".
+APPOS = r"(?:\s*,\s*(?:a|an|the|its|their|his|her)\s+[^§;]{0,60}?§\d+§)"
+MORE = rf"(?P<more>(?:{APPOS}?\s*,\s*{DET}§\d+§)*(?:{APPOS}?\s*,?\s*(?:and|with)\s+{DET}§\d+§)?)"
 _AGENT_RX = {
-    rel: re.compile(rf"\b(?:{verbs})\s+(?:on\s+(?:its|their)\s+behalf\s+|jointly\s+|in\s+\d{{4}}\s+)?by\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*(?:and|with)\s+{DET}§\d+§)?)", re.I)
+    rel: re.compile(rf"\b(?:part-|jointly\s+|co-)?(?:{verbs})\s+(?:on\s+(?:its|their)\s+behalf\s+|jointly\s+|in\s+\d{{4}}\s+)?by\s+{DET}{E}{MORE}", re.I)
     for rel, (verbs, _) in AGENT_VERBS.items()
 }
+
+
+def _members(more: str) -> list[int]:
+    """The placeholders of a list continuation, leaving out those inside appositions."""
+    inner = re.sub(APPOS, " ", more or "")
+    return [int(x) for x in re.findall(r"§(\d+)§", inner)]
 _FUNDING_FROM = re.compile(rf"\bwith\s+(?:funding|financial support|a grant|grants|money|support)\s+from\s+{DET}{E}", re.I)
 _ROLE_FIRST = {"role_of_appos", "role_of_name", "possessive_role", "preposed_role", "possessive_person"}  # org first, person second
+_SECOND_IS_SUBJECT = {"commissioned_from"}  # "commissioned the Review from X": X authored it
 
 DEP_VERBS = {}
 for _rel, _forms in {
@@ -124,11 +146,44 @@ for _rel, _forms in {
     "funded": "fund funds funded finance finances financed sponsor sponsors sponsored",
     "authored": "write writes wrote written author authors authored co-authored draft drafted",
     "position": "chair chairs chaired lead leads led head heads headed",
-    "provides": "deliver delivers delivered provide provides provided operate operates operated",
+    "provides": "deliver delivers delivered provide provides provided operate operates operated run runs ran",
     "member_of": "join joins joined",
 }.items():
     for _form in _forms.split():
         DEP_VERBS[_form] = _rel
+
+
+def _council_like(span) -> bool:
+    words = span.text.casefold().split()
+    return bool(words) and words[-1] in ("council", "authority", "trust", "university", "assembly", "parliament")
+
+
+UNIT_HEADS = frozenset("unit centre center team office directorate division hub lab laboratory institute "
+                       "group secretariat service".split())
+
+
+def _unit_like(doc, span) -> bool:
+    """A body that is run by others: a unit, a centre, a team (its head word, or the
+    head word of the name a back-reference stands for)."""
+    words = span.text.casefold().split()
+    if words and words[-1] in UNIT_HEADS:
+        return True
+    ante = (doc._.coref or {}).get((span.start_char, span.end_char))
+    if ante is not None:
+        return doc.text[ante[0]:ante[1]].casefold().split()[-1:] and \
+            doc.text[ante[0]:ante[1]].casefold().split()[-1] in UNIT_HEADS
+    return False
+
+
+def _coordinated(masked: str, k: int) -> list[int]:
+    """``k`` and the placeholders joined to it by "and" or commas alone
+    ("§1§, §2§ and §3§ carry out ..."): each is a subject of what follows."""
+    rx = re.compile(rf"(?:{DET}§\d+§\s*,\s*)*{DET}§\d+§\s*,?\s*(?:and|&)\s+{DET}§\d+§", re.I)
+    for m in rx.finditer(masked):
+        nums = [int(x) for x in re.findall(r"§(\d+)§", m.group(0))]
+        if k in nums:
+            return nums
+    return [k]
 
 
 def _verb_relation(token):
@@ -191,8 +246,75 @@ class TiePatterns:
                 if len(in_sent) < 2:
                     continue
                 ties.extend(self._sentence_ties(doc, s_start, s_end, in_sent))
+        if len(spans) >= 2 and "\n" in doc.text:
+            ties.extend(self._layout_ties(doc, spans))
         doc._.ties = ties
         return doc
+
+    def _layout_ties(self, doc, spans):
+        """Ties the layout of a passage states: a "Present:" list under the body whose
+        minutes they are ("Jo Wright (Chair)"), a committee's heading under its
+        council's, and the byline under a title ("By A and B", "Published by X with
+        funding from Y", "Report of the X Committee")."""
+        text = doc.text
+        lines, pos = [], 0
+        for raw in text.split("\n"):
+            lines.append((pos, pos + len(raw), raw))
+            pos += len(raw) + 1
+        found: dict[tuple, dict] = {}
+
+        def in_line(a, b):
+            return [s for s in spans if s.start_char >= a and s.end_char <= b and s._.source != "coref"]
+
+        heads = []      # (line index, span) of lines that are one body's name and nothing else
+        title = None    # the document a title line names
+        for n, (a, b, raw) in enumerate(lines):
+            names = in_line(a, b)
+            stripped = raw.strip()
+            if len(names) == 1 and names[0].text.strip() == stripped.rstrip(":").strip() \
+                    and names[0].label_ == "organisation":
+                if heads and heads[-1][0] == n - 1 and _council_like(heads[-1][1]) and not _council_like(names[0]):
+                    self._add(found, doc, names[0], heads[-1][1], "part_of", "", 0.7, "layout_heading", a, b)
+                heads.append((n, names[0]))
+                continue
+            if names and names[0].label_ == "document" and stripped.startswith(names[0].text) and n <= 1:
+                title = names[0]
+                continue
+            low = stripped.casefold()
+            if low.startswith(("present", "members present", "attending", "in attendance")) and heads:
+                if low.startswith("in attendance"):
+                    continue
+                body = heads[-1][1]
+                for person in (s for s in names if s.label_ == "person"):
+                    after = text[person.end_char:b]
+                    role = re.match(r"\s*\(([^)]{1,60})\)", after)
+                    if role:
+                        self._add(found, doc, person, body, "position", role.group(1).strip().lower(), 0.75,
+                                  "layout_present", a, b)
+                    elif body.text.casefold().split()[-1] in ("committee", "board", "panel", "group", "forum",
+                                                             "taskforce", "commission"):
+                        self._add(found, doc, person, body, "member_of", "", 0.65, "layout_present", a, b)
+                continue
+            if title is not None and n <= 3:
+                by = re.match(r"(?i)^(?:an?\s+(?:[a-z]+\s+){0,2}(?:by|from|of)|by|written by|prepared by|edited by|"
+                              r"report of|briefing by)\b", stripped)
+                if by:
+                    for who in names:
+                        if who is title or who.label_ == "document":
+                            continue
+                        before = text[a:who.start_char].casefold()
+                        if re.search(r"(?:with (?:funding|support|a grant) from|funded by)\s+(?:the\s+)?$", before):
+                            self._add(found, doc, who, title, "funded", "", 0.75, "layout_byline", a, b)
+                        elif re.search(r"published by\s+(?:the\s+)?$", before):
+                            self._add(found, doc, who, title, "published", "", 0.75, "layout_byline", a, b)
+                        else:
+                            self._add(found, doc, who, title, "authored", "", 0.75, "layout_byline", a, b)
+                elif stripped.casefold().startswith("published by"):
+                    for who in names:
+                        before = text[a:who.start_char].casefold()
+                        rel = "funded" if re.search(r"(?:funding|support|grant) from\s+(?:the\s+)?$", before) else "published"
+                        self._add(found, doc, who, title, rel, "", 0.75, "layout_byline", a, b)
+        return [t for t in found.values() if t["confidence"] >= self.min_confidence]
 
     def _sentence_ties(self, doc, s_start, s_end, in_sent):
         # Build the placeholder string, remembering where each piece came from.
@@ -221,11 +343,27 @@ class TiePatterns:
                 elif name == "members_include":
                     members = [b] + [int(x) for x in re.findall(r"§(\d+)§", m.groupdict().get("more") or "")]
                     pairs = [(s, a) for s in members]
+                elif name == "joint_campaign":
+                    pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
+                elif name in _SECOND_IS_SUBJECT:
+                    pairs = [(b, a)]
                 else:
                     pairs = [(a, b)]
-                rel = relation
-                if relation == "position" and role in ("member", "fellow", "board member"):
+                if name not in ("members_include", "joint_campaign") and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
+                    # "Capita and Maximus carry out ...": each member of a list before the verb
+                    pairs = [(x, o) for si, o in pairs for x in _coordinated(masked, si)]
+                if name in ("appos_at", "name_at") and in_sent[a].label_ == "person":
+                    relation_here = "position"
+                elif name == "possessive_person" and in_sent[b].label_ != "person":
+                    relation_here = "part_of"  # "Eastmoor Council's Planning Committee"
+                    pairs = [(b, a)]
+                else:
+                    relation_here = relation
+                rel = relation_here
+                if rel == "position" and role in ("member", "fellow", "board member"):
                     rel = "member_of"
+                if name == "appos_at" and rel == "part_of":
+                    role = ""
                 for si, oi in pairs:
                     self._add(found, doc, in_sent[si], in_sent[oi], rel, role, conf, name, s_start, s_end)
         self._agent_ties(found, doc, masked, anchors, in_sent, s_start, s_end)
@@ -238,7 +376,7 @@ class TiePatterns:
         for rel, rx in list(_AGENT_RX.items()) + [("funded", _FUNDING_FROM)]:
             conf = AGENT_VERBS[rel][1] if rel in AGENT_VERBS else 0.8
             for m in rx.finditer(masked):
-                subjects = [int(m.group(1))] + [int(x) for x in re.findall(r"§(\d+)§", m.groupdict().get("more") or "")]
+                subjects = [int(m.group(1))] + _members(m.groupdict().get("more"))
                 before = masked[:m.start()]
                 clause = re.split(r";|\.\s", before)[-1]
                 candidates = [int(x) for x in re.findall(r"§(\d+)§", clause)]
@@ -263,6 +401,11 @@ class TiePatterns:
                         relation_here, role_here = "authored", "chair"
                     else:
                         relation_here, role_here = relation, role
+                    if relation == "provides" and obj.label_ == "organisation" and _unit_like(doc, obj):
+                        # "the unit, which is jointly run by P and Q": the unit is part of each
+                        for si in subjects:
+                            self._add(found, doc, obj, in_sent[si], "part_of", "", conf, "agent_run_unit", s_start, s_end)
+                        break
                     allowed = vocab.relations[relation_here]["object"]
                     if obj.label_ not in allowed:
                         continue
@@ -298,6 +441,10 @@ class TiePatterns:
     def _add(self, found, doc, subj, obj, relation, role, conf, pattern, s_start, s_end):
         if subj is obj or subj.text.casefold() == obj.text.casefold():
             return
+        coref = doc._.coref or {}
+        ends = [coref.get((x.start_char, x.end_char), (x.start_char, x.end_char)) for x in (subj, obj)]
+        if ends[0] == ends[1]:
+            return  # "the review" and the review it stands for
         if relation == "position" and obj.label_ == "document":
             relation = "authored"  # "X, who chaired the Review": chairing a document is authoring it
         fitted = fit_kinds(relation, subj, obj)
@@ -338,6 +485,11 @@ class TiePatterns:
                 if not rel:
                     continue
                 for child in verb.children:
-                    if child.dep_ == "dobj" and child.i in token_span:
+                    if child.dep_ == "dobj" and child.i not in token_span:
+                        # "runs the Get Online Together scheme": the name before the object noun
+                        named = [c for c in child.children if c.dep_ == "compound" and c.i in token_span]
+                        if named:
+                            child = named[-1]
+                    if child.dep_ in ("dobj", "compound") and child.i in token_span:
                         role = verb.lower_ if rel == "position" else ""
                         self._add(found, doc, span, token_span[child.i], rel, role, 0.6, "dep_active", s_start, s_end)

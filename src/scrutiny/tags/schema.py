@@ -115,6 +115,13 @@ NLP_MIGRATIONS = [
     CREATE INDEX nlp_mentions_doc ON nlp_mentions(doc_id);
     DELETE FROM nlp_tagged;
     """,
+    """
+    -- A back-reference ("the review") names no one itself: it stands for the name at
+    -- these offsets of the same passage, and takes that name's stakeholder.
+    ALTER TABLE nlp_mentions ADD COLUMN refers_start INTEGER;
+    ALTER TABLE nlp_mentions ADD COLUMN refers_end INTEGER;
+    DELETE FROM nlp_tagged;
+    """,
 ]
 
 TAG_TABLES = ("nlp_mentions", "nlp_acronyms", "nlp_claims", "nlp_tie_candidates", "nlp_sentences", "nlp_tagged")

@@ -199,14 +199,16 @@ def _store_doc(db, passage: Passage, doc, counts, lead: str | None = None) -> No
     pid, doc_id = passage.id, passage.doc_id
     mentions = []
     heading = passage.kind == "heading"
+    coref = doc._.coref or {}
     for s in stakeholder_spans(doc):
         if heading and s._.source != "curated":
             continue  # headings are in title case: only listed names are trusted there
+        refers = coref.get((s.start_char, s.end_char), (None, None)) if s._.source == "coref" else (None, None)
         mentions.append((pid, doc_id, s.start_char, s.end_char, s.text, s.label_, s._.source or "model",
-                         float(s._.confidence or 0.0), s.kb_id_ or None))
+                         float(s._.confidence or 0.0), s.kb_id_ or None, refers[0], refers[1]))
     db.executemany(
         "INSERT OR REPLACE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, confidence, "
-        "curated_id) VALUES (?,?,?,?,?,?,?,?,?)", mentions)
+        "curated_id, refers_start, refers_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)", mentions)
     counts["mentions"] += len(mentions)
     db.executemany("INSERT INTO nlp_acronyms (passage_id, doc_id, short, long) VALUES (?,?,?,?)",
                    [(pid, doc_id, short, long) for short, long in (doc._.acronyms or [])])
@@ -288,12 +290,17 @@ def resolve(store, curated: Curated) -> int:
 
     db = store.db
     rows = db.execute(
-        "SELECT rowid, passage_id, doc_id, start, end, text, kind, source, confidence, curated_id "
-        "FROM nlp_mentions").fetchall()
+        "SELECT rowid, passage_id, doc_id, start, end, text, kind, source, confidence, curated_id, "
+        "refers_start, refers_end FROM nlp_mentions").fetchall()
     acronyms = db.execute("SELECT short, long, doc_id FROM nlp_acronyms").fetchall()
     resolver = Resolver(curated)
-    assignment, extracted = resolver.resolve(
-        [dict(r) for r in rows], [(a["short"], a["long"], a["doc_id"]) for a in acronyms])
+    names = [dict(r) for r in rows if r["source"] != "coref"]
+    assignment, extracted = resolver.resolve(names, [(a["short"], a["long"], a["doc_id"]) for a in acronyms])
+    # A back-reference takes the stakeholder of the name it stands for.
+    at = {(r["passage_id"], r["start"], r["end"]): assignment.get(r["rowid"]) for r in names}
+    for r in rows:
+        if r["source"] == "coref":
+            assignment[r["rowid"]] = at.get((r["passage_id"], r["refers_start"], r["refers_end"]))
     db.executemany("UPDATE nlp_mentions SET stakeholder_id = ? WHERE rowid = ?",
                    [(sid, rowid) for rowid, sid in assignment.items()])
     db.execute("DELETE FROM nlp_stakeholders")

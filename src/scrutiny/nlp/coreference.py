@@ -1,0 +1,133 @@
+"""spaCy component ``scrutiny_coreference``: "the review" is the report named before.
+
+Definite descriptions ("the review", "the report", "the coalition", "the unit",
+"the scheme"), a sentence-opening "It" or "Its", "Members include ..." and a
+capitalised head word before a role ("Council leader X") are resolved to the
+stakeholder they stand for: the nearest name before them **in the same passage**
+whose kind fits the head word, preferring one whose name contains it ("the
+Taskforce" -> "Rivers Recovery Taskforce"). Nothing is resolved across passages.
+
+Each resolved phrase becomes a span of the stakeholder group with source
+``coref``, the antecedent's kind and curated id, and ``doc._.coref`` maps its
+character offsets to the antecedent's, so the tie patterns can use it as a tie
+end and the tagging stage resolves it to the antecedent's stakeholder. A
+back-reference is never a name: it is not counted as one, and never names a
+stakeholder.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
+
+if not Doc.has_extension("coref"):
+    Doc.set_extension("coref", default=None)
+
+DOCUMENT_HEADS = frozenset("review report plan strategy framework study paper briefing inquiry guidance "
+                           "consultation analysis white green document evaluation".split())
+ORGANISATION_HEADS = frozenset("coalition alliance network unit centre center group taskforce commission committee forum "
+                               "partnership trust foundation institute charity union agency council board department company "
+                               "body organisation organization panel service association federation consortium "
+                               "collaborative team office authority".split())
+PROGRAMME_HEADS = frozenset("scheme programme program campaign fund pilot initiative project grant".split())
+ROLE_AFTER = frozenset("leader chief chair chairman chairwoman director head secretary spokesperson spokesman "
+                       "spokeswoman founder manager boss".split())
+_DETS = frozenset("the this that its their our".split())
+
+
+def head_kind(word: str) -> str | None:
+    w = word.casefold()
+    if w in DOCUMENT_HEADS:
+        return "document"
+    if w in PROGRAMME_HEADS:
+        return "programme"
+    if w in ORGANISATION_HEADS:
+        return "organisation"
+    return None
+
+
+@Language.factory("scrutiny_coreference", default_config={"confidence": 0.7})
+def make_coreference(nlp, name, confidence: float):
+    return Coreference(name, confidence)
+
+
+class Coreference:
+    def __init__(self, name, confidence=0.7):
+        self.name = name
+        self.confidence = confidence
+
+    def __call__(self, doc):
+        spans = stakeholder_spans(doc)
+        doc._.coref = {}
+        if not spans:
+            return doc
+        added = []
+        sent_starts = {t.i for t in doc if t.is_sent_start}
+        for tok in doc:
+            found = self._candidate(doc, tok, sent_starts)
+            if found is None:
+                continue
+            start, end, kinds, word = found
+            if overlaps(doc[start:end], spans) or overlaps(doc[start:end], added):
+                continue
+            ante = self._antecedent(spans, start, kinds, word, doc)
+            if ante is None:
+                continue
+            span = make_span(doc, start, end, ante.label_, "coref", self.confidence, ante.kb_id_)
+            added.append(span)
+            doc._.coref[(span.start_char, span.end_char)] = (ante.start_char, ante.end_char)
+        if added:
+            set_stakeholder_spans(doc, spans + added)
+        return doc
+
+    @staticmethod
+    def _candidate(doc, tok, sent_starts):
+        """(start, end, kinds, head word) of a back-reference starting at ``tok``, or None."""
+        i = tok.i
+        low = tok.lower_
+        nxt = doc[i + 1] if i + 1 < len(doc) else None
+        # "It is part-funded by ...", "Its director, ...": a sentence opening with it
+        if low in ("it", "its") and i in sent_starts:
+            return i, i + 1, ("organisation", "programme", "document"), None
+        # "Members include ..." opening a sentence: the members of the body just named
+        if low == "members" and i in sent_starts and nxt is not None and nxt.lower_ in ("include", "included", "are", "were"):
+            return i, i + 1, ("organisation",), None
+        # "the review", "the Coalition", "this scheme" (not "the review team")
+        if low in _DETS and nxt is not None and head_kind(nxt.text) and nxt.text[:1].isalpha():
+            after = doc[i + 2] if i + 2 < len(doc) else None
+            if after is not None and after.is_alpha and after.is_lower and after.pos_ in ("NOUN", "PROPN") \
+                    and after.dep_ == "compound":
+                return None
+            if after is not None and after.is_title and not after.is_sent_start:
+                return None  # "the Review of X": a name, not a back-reference
+            if low in ("its", "their", "our"):
+                return None
+            return i, i + 2, (head_kind(nxt.text),), nxt.lower_
+        # "Council leader X": a capitalised head word before a role
+        if tok.is_title and head_kind(tok.text) == "organisation" and nxt is not None and nxt.lower_ in ROLE_AFTER \
+                and (i == 0 or not doc[i - 1].is_title):
+            return i, i + 1, ("organisation",), tok.lower_
+        return None
+
+    @staticmethod
+    def _antecedent(spans, start, kinds, word, doc):
+        before = [s for s in spans if s.end <= start and s._.source != "coref" and s.label_ in kinds]
+        if not before:
+            return None
+        if word is None:
+            # a pronoun: the first name of the sentence before (its subject, most often)
+            sent_start = doc[start].sent.start
+            prev = [s for s in before if s.start < sent_start]
+            if not prev:
+                return None
+            last_sent = doc[prev[-1].start].sent
+            in_last = [s for s in prev if s.start >= last_sent.start]
+            return in_last[0] if in_last else prev[-1]
+        named = [s for s in before if word in s.text.casefold()]
+        if named:
+            return named[-1]
+        if head_kind(word) == "organisation":
+            return None  # "the council" with no council named before: not resolved
+        return before[-1]
