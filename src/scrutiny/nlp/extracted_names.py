@@ -208,6 +208,7 @@ class ExtractedNames:
         if self.use_rules:
             found.extend(self._from_rules(doc))
             found.extend(self._from_syntax(doc, existing + [c[0] for c in found]))
+            found.extend(self._title_runs(doc, existing + [c[0] for c in found]))
         # Candidates are plain Spans; source and confidence are set on the kept ones only
         # (span extensions are stored by offsets, so a dropped twin would overwrite them).
         if self.use_rules:
@@ -353,6 +354,42 @@ class ExtractedNames:
         for i, tok in enumerate(doc[:-1]):
             if tok.lower_.rstrip(".") in HONORIFICS and doc[i + 1].is_title:
                 out.add(doc[i + 1].text)
+        return out
+
+    def _title_runs(self, doc, taken):
+        """A run of capitalised words with no head noun, named where a document or a
+        campaign stands: the object of "published", "launched", "wrote" (a document),
+        or the subject of "is run by", "was launched" (a programme)."""
+        out = []
+        if not doc.has_annotation("DEP"):
+            return out
+        covered = {t.i for s in taken for t in s}
+        n = len(doc)
+        i = 0
+        while i < n:
+            tok = doc[i]
+            if not tok.is_title or tok.i in covered:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and ((doc[j].is_title and doc[j].i not in covered)
+                             or (doc[j].lower_ in ("the", "of", "and", "for", "to", "our", "a", "in", "on", "by")
+                                 and j + 1 < n and doc[j + 1].is_title)):
+                j += 1
+            if j - i >= 2 and not any(doc[k].i in covered for k in range(i, j)):
+                span = doc[i:j]
+                heads = {t.head for t in span if t.head.i < i or t.head.i >= j}
+                kind = None
+                for h in heads:
+                    lemma = h.lemma_.lower()
+                    if h.pos_ == "VERB" and lemma in ("publish", "launch", "write", "produce", "release", "issue"):
+                        kind = "document" if any(t.dep_ == "dobj" for t in span) else "programme" if lemma == "launch" else None
+                    if h.pos_ in ("VERB", "AUX") and any(t.dep_ in ("nsubjpass", "nsubj") for t in span) \
+                            and lemma in ("run", "deliver", "fund", "launch", "lead", "organise", "back", "support"):
+                        kind = kind or "programme"
+                if kind and _acceptable(span) and not tok.is_sent_start or (kind and j - i >= 3):
+                    out.append((Span(doc, i, j, label=kind), "rule", 0.6))
+            i = j
         return out
 
     def _from_syntax(self, doc, taken):

@@ -30,7 +30,7 @@ allowance benefit campaign credit deal grant initiative payment pension pilot pr
 # "the Committee"): which body is meant is not in the word.
 GENERIC_SINGLE = frozenset("""
 government department committee state council board trust taskforce commission agency office
-ministry review report plan strategy programme scheme fund team unit panel group service services
+ministry review report plan strategy programme scheme fund team unit panel group service services campaign initiative project pilot grant levy minutes
 authority secretary minister ministers chair inquiry act bill paper framework guidance policy
 network partnership alliance coalition union society association institute centre university
 company organisation organization foundation charity court college forum executive cabinet

@@ -72,6 +72,12 @@ _p("take_part", "member_of", 0.75,
    rf"{E}\s*{GAP}(?:has|have|had)\s+{ADV}(?:agreed to (?:take part in|join|sit on)|signed up to|become (?:a )?members? of)\s+{DET}(?:new\s+)?{E}")
 _p("members_include", "member_of", 0.7, rf"{E}\s*(?:'s|’s)?\s*members?\s+(?:include|included|includes|were|are)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 _p("possessive_person", "position", 0.6, rf"{E}\s*(?:'s|’s)\s+{E}")
+_p("role_of_x_at", "position", 0.75,
+   rf"{E}\s*,\s*{DET}(?P<role>{ROLE})\s+(?:of|for)\s+[a-z][a-z ,&-]{{1,40}}?\s+(?:at|with)\s+{DET}{E}")
+_p("appos_possessive_role", "position", 0.75, rf"{E}\s*,\s*{DET}{E}\s*(?:'s|’s)\s+(?P<role>{ROLE})\b")
+_p("works_for", "position", 0.6, rf"{E}\s*{GAP}{ADV}(?:works|worked|is working|was working)\s+(?:for|at)\s+{DET}{E}")
+_p("whose_members", "member_of", 0.75,
+   rf"{E}\s*,?\s*(?:whose|and its|which has)\s+members?\s+(?:include|included|includes|are|were)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 # funded / provides (active forms) --------------------------------------------------
 _p("allocates_funding", "funded", 0.75,
    rf"{E}\s*{GAP},?\s*(?:which\s+|who\s+)?(?:then\s+|also\s+)?(?:allocates|allocated|gives|gave|distributes|distributed|awards|awarded|channels|channelled|passes|passed)\s+(?:the\s+)?(?:funding|funds|grants?|money|its budget)\s+(?:on\s+)?to\s+{DET}{E}")
@@ -94,6 +100,14 @@ _p("within", "part_of", 0.6, rf"{E}\s*,?\s*(?:(?:which|that)\s+)?(?:sits|sat|is|
 _p("wrote", "authored", 0.7, rf"{E}\s*{GAP}{ADV}(?:wrote|authored|co-authored|drafted|prepared|produced)\s+{DET}{E}")
 _p("chaired", "position", 0.7, rf"{E}\s*{GAP}{ADV}(?P<role>chaired|co-chaired|led|co-led|headed)\s+{DET}{E}")
 _p("commissioned_from", "authored", 0.75, rf"\bcommissioned\s+{DET}{E}\s+from\s+{DET}{E}")
+_p("doc_by", "authored", 0.7,
+   rf"{E}\s*,\s*(?:a|an|the|their|its)\s+(?:[a-z-]+\s+){{0,3}}(?:report|review|study|paper|briefing|analysis|guide|plan|strategy|survey)\s+(?:by|from)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
+_p("possessive_doc", "authored", 0.7,
+   rf"{E}\s*(?:'s|’s)\s+(?:[a-z-]+\s+){{0,2}}(?:report|review|study|paper|briefing|plan|strategy|analysis)\s*,?\s*{DET}{E}")
+_p("title_by", "authored", 0.6, rf"{E}\s+by\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
+_p("conducted", "authored", 0.65, rf"{E}\s*{GAP}{ADV}(?:carried out|conducted|undertook|undertaken)\s+{DET}{E}")
+_p("contract_to", "provides", 0.75,
+   rf"{E}\s*{GAP}(?:holds|held|won|was awarded|has been awarded|has|had)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+)?contracts?\s+to\s+(?:deliver|run|provide|operate)\s+{DET}{E}")
 _p("analysis_for", "authored", 0.7, rf"{E}\s*{GAP}(?:contributed|provided|supplied)\s+(?:the\s+)?(?:analysis|evidence|research|modelling)\s+(?:for|to)\s+{DET}{E}")
 _p("commissioned", "commissioned", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|will\s+)?(?:commissioned|commission)\s+{DET}{E}")
 _p("published", "published", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|have\s+|will\s+(?:also\s+)?)?(?:published|issued|released|publish|publishes|issue|release)\s+{DET}(?:refreshed\s+|new\s+|revised\s+|updated\s+|first\s+)?{E}")
@@ -135,7 +149,9 @@ def _members(more: str) -> list[int]:
     """The placeholders of a list continuation, leaving out those inside appositions."""
     inner = re.sub(APPOS, " ", more or "")
     return [int(x) for x in re.findall(r"§(\d+)§", inner)]
-_FUNDING_FROM = re.compile(rf"\bwith\s+(?:funding|financial support|a grant|grants|money|support)\s+from\s+{DET}{E}", re.I)
+_FUNDING_FROM = re.compile(
+    rf"\b(?:with|receives?|received|through|via|thanks to|supported by)\s+(?:(?:a|an)\s+)?(?:[£$€]?[\d.,]+\s*(?:m|million|bn|billion)?\s+)?"
+    rf"(?:funding|financial support|grants?|money|support|donations?)\s+from\s+{DET}{E}{MORE}", re.I)
 _ROLE_FIRST = {"role_of_appos", "role_of_name", "possessive_role", "preposed_role", "possessive_person"}  # org first, person second
 _SECOND_IS_SUBJECT = {"commissioned_from"}  # "commissioned the Review from X": X authored it
 
@@ -178,7 +194,7 @@ def _unit_like(doc, span) -> bool:
 def _coordinated(masked: str, k: int) -> list[int]:
     """``k`` and the placeholders joined to it by "and" or commas alone
     ("§1§, §2§ and §3§ carry out ..."): each is a subject of what follows."""
-    rx = re.compile(rf"(?:{DET}§\d+§\s*,\s*)*{DET}§\d+§\s*,?\s*(?:and|&)\s+{DET}§\d+§", re.I)
+    rx = re.compile(rf"(?:{DET}§\d+§\s*,\s*)*{DET}§\d+§\s*,?\s*(?:and|&|alongside|together with|along with|as well as)\s+{DET}§\d+§(?:\s*,)?", re.I)
     for m in rx.finditer(masked):
         nums = [int(x) for x in re.findall(r"§(\d+)§", m.group(0))]
         if k in nums:
@@ -345,11 +361,20 @@ class TiePatterns:
                     pairs = [(s, a) for s in members]
                 elif name == "joint_campaign":
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
+                elif name in ("doc_by", "title_by"):
+                    if in_sent[a].label_ != "document":
+                        continue
+                    pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
+                elif name == "whose_members":
+                    pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
+                elif name == "appos_possessive_role":
+                    pairs = [(a, b)]
                 elif name in _SECOND_IS_SUBJECT:
                     pairs = [(b, a)]
                 else:
                     pairs = [(a, b)]
-                if name not in ("members_include", "joint_campaign") and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
+                if name not in ("members_include", "joint_campaign", "doc_by", "title_by", "whose_members") \
+                        and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
                     # "Capita and Maximus carry out ...": each member of a list before the verb
                     pairs = [(x, o) for si, o in pairs for x in _coordinated(masked, si)]
                 if name in ("appos_at", "name_at") and in_sent[a].label_ == "person":
@@ -388,6 +413,8 @@ class TiePatterns:
                              if self._parsed else None)
                 if syntactic is not None:
                     candidates = [syntactic]
+                if re.search(r"secretariat\s+(?:is\s+|was\s+)?$", masked[max(0, m.start() - 30):m.start()], re.I) and candidates:
+                    candidates = [candidates[0]]  # "X, with a secretariat provided by Y": Y provides X
                 for oi in reversed(candidates):
                     if oi in subjects:
                         continue
