@@ -85,6 +85,7 @@ def read_labels() -> list[dict]:
 
 def eval_real_documents(tagger, model=None) -> dict:
     from scrutiny.nlp.claim_model import combine, featurise
+    from scrutiny.nlp.claim_rules import apply_shape
     from scrutiny.nlp.pipeline import rule_features
 
     folder = real_documents_dir()
@@ -119,8 +120,8 @@ def eval_real_documents(tagger, model=None) -> dict:
             hits = rule_features(tagger.nlp, sents)
             probs = model.predict_proba([featurise(s, h) for s, h in zip(sents, hits)])
             kinds = set()
-            for p, h in zip(probs, hits):
-                kinds |= set(combine(p, h, model.thresholds))
+            for p, h, sent in zip(probs, hits, sents):
+                kinds |= set(apply_shape({"rules": h, "scores": p}, combine(p, h, model.thresholds), sent))
             preds.append(kinds)
     else:
         for doc in docs:

@@ -25,10 +25,15 @@ def _base_nlp(model=None):
     return build_tagger(model, warn=True, train=False)
 
 
-def _predict(model, feats, hits):
+def _predict(model, feats, hits, texts=None):
+    """The kinds the tagger gives each sentence: the model's, then the same
+    sentence-level rules the tagger applies (``apply_shape``)."""
     from scrutiny.nlp.claim_model import combine
+    from scrutiny.nlp.claim_rules import apply_shape
 
-    return [set(combine(p, h, model.thresholds)) for p, h in zip(model.predict_proba(feats), hits)]
+    texts = texts or [""] * len(feats)
+    return [set(apply_shape({"rules": h, "scores": p}, combine(p, h, model.thresholds), t))
+            for p, h, t in zip(model.predict_proba(feats), hits, texts)]
 
 
 def eval_claims(model: str | None = None, folds: int = 5, tagger=None, real_documents: bool = True) -> dict:
@@ -53,7 +58,7 @@ def eval_claims(model: str | None = None, folds: int = 5, tagger=None, real_docu
         tr_i = [train_idx[i] for i in tr]
         te_i = [train_idx[i] for i in te]
         m = ClaimModel().fit([feats[i] for i in tr_i], [set(examples[i].kinds) for i in tr_i])
-        pred_cv += _predict(m, [feats[i] for i in te_i], [hits[i] for i in te_i])
+        pred_cv += _predict(m, [feats[i] for i in te_i], [hits[i] for i in te_i], [examples[i].text for i in te_i])
         gold_cv += [set(examples[i].kinds) for i in te_i]
 
     final = ClaimModel().fit([feats[i] for i in train_idx], [set(examples[i].kinds) for i in train_idx])
@@ -63,7 +68,7 @@ def eval_claims(model: str | None = None, folds: int = 5, tagger=None, real_docu
         groups["all"].append(i)
     heldout = {}
     for name, idx in groups.items():
-        pred = _predict(final, [feats[i] for i in idx], [hits[i] for i in idx])
+        pred = _predict(final, [feats[i] for i in idx], [hits[i] for i in idx], [examples[i].text for i in idx])
         heldout[name] = score_kinds([set(examples[i].kinds) for i in idx], pred)
         heldout[name]["_sentences"] = len(idx)
     rules_only = score_kinds([set(examples[i].kinds) for i in held_idx],

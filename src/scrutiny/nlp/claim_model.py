@@ -60,11 +60,12 @@ class ClaimModel:
         self.models: dict[str, object] = {}
         self.thresholds: dict[str, float] = {k: 0.5 for k in KINDS}
 
-    def fit(self, features: list[str], labels: list[set[str]]):
-        from sklearn.feature_extraction.text import TfidfVectorizer
+    def fit(self, features: list[str], labels: list[set[str]], calibrate: bool = True):
+        """Fit one classifier per kind; with ``calibrate``, map its scores to calibrated
+        probabilities (isotonic regression on 5-fold out-of-fold scores of the same
+        data) and set each kind's threshold where F1 is best on those scores."""
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-
-        from sklearn.feature_extraction.text import CountVectorizer
 
         self.vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
                                           token_pattern=r"(?u)\b\w+\b")
@@ -78,7 +79,38 @@ class ClaimModel:
             clf = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
             clf.fit(X, y)
             self.models[kind] = clf
+        self.calibrators = {}
+        if calibrate and len(features) >= 50:
+            self._calibrate(X, labels)
         return self
+
+    def _calibrate(self, X, labels):
+        import numpy as np
+        from sklearn.isotonic import IsotonicRegression
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
+        for kind in self.models:
+            y = np.array([1 if kind in lab else 0 for lab in labels])
+            oof = np.zeros(len(y))
+            folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=7)
+            for tr, te in folds.split(X, y):
+                clf = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+                clf.fit(X[tr], y[tr])
+                oof[te] = clf.predict_proba(X[te])[:, 1]
+            iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof, y)
+            self.calibrators[kind] = iso
+            cal = iso.predict(oof)
+            best, best_f1 = 0.5, -1.0
+            for t in np.arange(0.2, 0.81, 0.025):
+                pred = cal >= t
+                tp = int((pred & (y == 1)).sum())
+                fp = int((pred & (y == 0)).sum())
+                fn = int((~pred & (y == 1)).sum())
+                f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+                if f1 > best_f1 + 1e-9:
+                    best, best_f1 = float(t), f1
+            self.thresholds[kind] = round(best, 3)
 
     def _matrix(self, features, fit: bool = False):
         from scipy.sparse import hstack
@@ -98,8 +130,11 @@ class ClaimModel:
             return []
         X = self._matrix(features)
         out = [dict() for _ in features]
+        calibrators = getattr(self, "calibrators", {})
         for kind, clf in self.models.items():
             probs = clf.predict_proba(X)[:, 1]
+            if kind in calibrators:
+                probs = calibrators[kind].predict(probs)
             for row, p in zip(out, probs):
                 row[kind] = float(p)
         return out

@@ -313,6 +313,37 @@ def sentence_shape(sent, text: str, start: int, end: int, parsed: bool) -> str |
 
 
 _CONDITIONAL = re.compile(r"\b(?:would|could|might)\b", re.I)
+# Sentences that say who runs, funds, leads or belongs to what.
+RELATIONAL = re.compile(
+    r"\b(?:(?:run|delivered|funded|part-funded|co-funded|led|chaired|hosted|commissioned|published|written|prepared|"
+    r"managed|operated|owned|administered|supported|sponsored|carried out|set up|founded) by|members? of|part of|"
+    r"sits? within|based (?:at|in|within)|(?:unit|centre|team|arm|agency|division|subsidiary) (?:of|within|at)|"
+    r"joint (?:campaign|programme|initiative|venture)|members (?:include|included|are)|runs|provides|delivers|operates|"
+    r"commissioned|carry out|carries out|is (?:a|an) (?:[a-z]+ )?(?:charity|campaign|network|coalition|organisation|"
+    r"company|body|unit|centre|think tank|trust|group|forum|alliance|partnership|union|service))\b", re.I)
+# An assessment judges: it has a word that evaluates, compares, gives a cause, or
+# reports someone's judgement. A sentence with none ("X is run by Y", "X is a
+# member of Y", "The group sits within the department") describes, and makes none.
+ASSESSMENT_CUE = re.compile(r"""\b(?:
+good|bad|better|worse|best|worst|poor|poorly|weak|weaker|strong|stronger|effective|ineffective|efficient|inefficient|
+inadequate|adequate|insufficient|sufficient|unacceptable|acceptable|successful|unsuccessful|success|fail|fails|failed|failing|failure|
+fragile|unsustainable|sustainable|robust|flawed|broken|crisis|critical|serious|severe|significant|significantly|important|
+essential|vital|crucial|key|main|major|biggest|greatest|real|clear|clearly|evident|obvious|unfair|fair|fairer|arbitrary|
+unworkable|harmful|damaging|disgrace|shameful|welcome|welcomed|welcomes|concern|concerns|concerned|concerning|worrying|
+alarming|troubling|positive|negative|wrong|mistake|excellent|outstanding|impressive|disappointing|disappointed|low|lower|
+high|higher|too|enough|lack|lacks|lacking|shortage|shortages|gap|gaps|barrier|barriers|problem|problems|problematic|risk|
+risks|risky|difficult|difficulty|hard|harder|easier|complex|slow|slower|slowly|rushed|behind|improve|improved|improves|
+improving|improvement|improvements|worsen|worsened|worsening|deteriorat\w*|declin\w*|undermin\w*|strengthen\w*|
+because|due|led|lead|leads|leading|result|results|resulted|caused|cause|causes|driven|reason|reasons|contribut\w*|owing|
+therefore|hence|means|meant|help|helps|helped|prevent|prevents|prevented|reduce|reduces|reduced|increase|increases|
+believe|believes|think|thinks|consider|considers|agree|agrees|agreed|disagree|argue|argues|argued|said|says|say|told|warn|
+warned|warns|found|find|finds|suggest|suggests|suggested|show|shows|showed|shown|evidence|view|opinion|seem|seems|appear|
+appears|likely|unlikely|could|would|may|might|should|ought|called|described|criticis\w*|criticiz\w*|praised|condemned|blamed|
+blaming|recognis\w*|acknowledg\w*|accept|accepts|accepted|ignored|neglect\w*|remain|remains|remained|still|only|just|
+little|less|more|most|much|many|few|fewer|far|well|hardly|barely|simply|never|always|already|yet|despite|however|although|
+unless|unlike|than|compared|whether|excessive|overstretched|underfunded|unmet|struggl\w*|pressure|pressures|morale|
+quality|value|benefit|benefits|impact|impacts|affect|affects|affected|matter|matters|deserve\w*|right|rights|needs?|demand
+)\b""", re.I | re.X)
 
 
 def apply_shape(claim: dict, kinds: dict, text: str = "") -> dict:
@@ -325,6 +356,14 @@ def apply_shape(claim: dict, kinds: dict, text: str = "") -> dict:
         return {}
     if "statistic" in kinds and text and _CONDITIONAL.search(text):
         kinds = {k: v for k, v in kinds.items() if k != "statistic"}
+        if "recommendation" not in kinds and "commitment" not in kinds:
+            # "would prevent an estimated 18,000 evictions": a projection, a judgement
+            kinds.setdefault("assessment", (round(max((claim.get("scores") or {}).get("assessment", 0.0), 0.6), 3), "rule"))
+    if "should_have" in hits.get("not_call", ()) and "recommendation" not in hits.get("recommendation", ()):
+        kinds = {k: v for k, v in kinds.items() if k != "recommendation"}
+        kinds.setdefault("assessment", (round(max((claim.get("scores") or {}).get("assessment", 0.0), 0.7), 3), "rule"))
+    if "assessment" in kinds and text and RELATIONAL.search(text) and not ASSESSMENT_CUE.search(text):
+        kinds = {k: v for k, v in kinds.items() if k != "assessment"}
     shape = claim.get("shape")
     if shape == "bullet":
         lead = claim.get("lead")
