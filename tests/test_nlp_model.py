@@ -42,10 +42,13 @@ def test_unused_components_are_disabled():
 
     tagger = shared_tagger(())
     assert "lemmatizer" not in tagger.nlp.pipe_names
-    assert tagger.nlp.pipe_names[-6:] == [
-        "scrutiny_curated_names", "scrutiny_extracted_names", "scrutiny_acronyms",
+    assert tagger.nlp.pipe_names[-7:] == [
+        "scrutiny_curated_names", "scrutiny_extracted_names", "scrutiny_acronyms", "scrutiny_coreference",
         "scrutiny_claim_rules", "scrutiny_claim_classifier", "scrutiny_tie_patterns",
     ]
+    # a line of its own is a sentence of its own: the line splitter runs before the parser
+    if "parser" in tagger.nlp.pipe_names:
+        assert tagger.nlp.pipe_names.index("scrutiny_lines") < tagger.nlp.pipe_names.index("parser")
 
 
 def test_tagger_version_changes_with_names_and_matches_the_cheap_estimate():
