@@ -140,10 +140,10 @@ def test_claim_page_quotes_extracted_text_and_renders_refs(built):
 def test_stakeholder_page_ties_evidence_and_conflicts(built):
     project, _, passages, _ = built
     html = read(project, "stakeholders/ann-example/index.html")
-    assert "holds a position in" in html and "chief executive" in html
+    assert "holds a position at" in html and "chief executive" in html   # subject first, in English
     assert "Conflicts of interest" in html and 'href="../../stakeholders/northfield/"' in html
     doc_sh = read(project, "stakeholders/alpha-plan/index.html")
-    assert "was authored by" in doc_sh
+    assert "is an author of" in doc_sh and "was authored by" not in doc_sh  # the tie reads subject first
     assert passages["alpha"][4].text in doc_sh          # evidence passage quoted
     assert 'href="../../doc/alpha/"' in doc_sh
 
@@ -505,4 +505,7 @@ def test_ties_the_tagger_suggests_are_shown_apart_from_curated_ones(project, mon
     assert "funded" in section and 'href="../../stakeholders/taskforce/"' in section
     assert "confidence 0.81" in section and evidence.text in section
     assert "Ann Example" not in section          # rejected suggestions are not shown
-    assert "was funded by" in read(project, "stakeholders/taskforce/index.html")
+    # a tie reads as English, subject first, on either end's page (never "X was funded by Y" inverted wording)
+    other = read(project, "stakeholders/taskforce/index.html")
+    section = other.split("Ties the tagger found in the documents")[1].split("</section>")[0]
+    assert '<a href="../../stakeholders/northfield/">Northfield Trust</a> funded the Example Taskforce' in " ".join(section.split())

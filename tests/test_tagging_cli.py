@@ -97,7 +97,7 @@ def test_stakeholders_command_extracted_and_curated(project, cli_runner, tagged)
     tagged()
     rows = cli_json(cli_runner, project, "stakeholders")
     by_name = {r["name"]: r for r in rows}
-    assert set(rows[0]) == {"id", "name", "kind", "aliases", "mentions", "source"}
+    assert set(rows[0]) == {"id", "name", "kind", "aliases", "mentions", "source", "confidence"}
     assert by_name["Harbourside Health Trust"]["source"] == "extracted"
     assert by_name["Harbourside Health Trust"]["mentions"] == 2
     assert by_name["Maria Okafor"]["kind"] == "person"

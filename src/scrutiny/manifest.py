@@ -60,6 +60,10 @@ FETCH_TYPES = {
     "max_parallel": _NUMBER, "archive_tries": _NUMBER, "archives": _FLAG, "trust_env": _FLAG,
     "contact": _TEXT,
 }
+# [site]: what the published site shows. min_confidence: machine tags (claims, suggested
+# ties, extracted stakeholders) below it are folded away, one click from the page;
+# stakeholder_min_mentions: an extracted stakeholder named this often gets its own page.
+SITE_TYPES = {"min_confidence": _NUMBER, "stakeholder_min_mentions": _NUMBER}
 _WANT = {
     _TEXT: "text in quotes", _FLAG: "true or false", _TEXTS: "a list of texts in quotes",
     _TABLE: "a table", _DATE: "a date (YYYY, YYYY-MM or YYYY-MM-DD, in quotes)", _NUMBER: "a number",
@@ -112,6 +116,7 @@ class Manifest:
     project: dict
     documents: dict[str, DocumentEntry]
     fetch: dict = field(default_factory=dict)
+    site: dict = field(default_factory=dict)
 
     def get(self, doc_id: str) -> DocumentEntry:
         try:
@@ -264,13 +269,24 @@ def load_manifest(path) -> Manifest:
     check = _Checker(path, text)
     project = data.get("project") or {}
     fetch = data.get("fetch") or {}
+    site = data.get("site") or {}
     documents = data.get("documents") or {}
-    for name, table, types in (("project", project, PROJECT_TYPES), ("fetch", fetch, FETCH_TYPES)):
+    for name, table, types in (("project", project, PROJECT_TYPES), ("fetch", fetch, FETCH_TYPES),
+                               ("site", site, SITE_TYPES)):
         if not isinstance(table, dict):
             check.problem(check.lines.table(name) or check.lines.key(name),
                           f"{name} must be a table ([{name}]), not {_kind_of(table)}")
         else:
             check.table(table, types, name)
+    if isinstance(site, dict):
+        for key in site:
+            if key not in SITE_TYPES:
+                check.problem(check.lines.key(key, "site"), f"[site] has no setting {quoted(key)} "
+                              f"(the settings are {', '.join(sorted(SITE_TYPES))})")
+        value = site.get("min_confidence")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not 0 <= value <= 1:
+            check.problem(check.lines.key("min_confidence", "site"),
+                          f"[site] min_confidence must be between 0 and 1, not {value}")
     if isinstance(fetch, dict):
         for key in fetch:
             if key not in FETCH_TYPES:
@@ -344,7 +360,8 @@ def load_manifest(path) -> Manifest:
             extra={k: _plain(v) for k, v in table.items() if k not in known},
         )
     check.raise_if_any()
-    return Manifest(path=path, project=dict(project), documents=docs, fetch=dict(fetch))
+    return Manifest(path=path, project=dict(project), documents=docs, fetch=dict(fetch),
+                    site=dict(site) if isinstance(site, dict) else {})
 
 
 def _plain(value):

@@ -16,6 +16,10 @@ from scrutiny.errors import ProjectError
 from scrutiny.paths import DATA_DIR, MANIFEST, source_path
 
 
+DEFAULT_MIN_CONFIDENCE = 0.6
+DEFAULT_STAKEHOLDER_MIN_MENTIONS = 3
+
+
 def find_root(start: os.PathLike | str | None = None) -> Path:
     """Walk up from ``start`` (default: cwd) to the first dir with corpus/manifest.toml."""
     here = Path(start or os.getcwd()).resolve()
@@ -96,6 +100,23 @@ class Project:
         from scrutiny.manifest import load_manifest
 
         return load_manifest(self.manifest_path).project
+
+    @cached_property
+    def site_settings(self) -> dict:
+        """The ``[site]`` table of the manifest (min_confidence, stakeholder_min_mentions)."""
+        from scrutiny.manifest import load_manifest
+
+        return load_manifest(self.manifest_path).site
+
+    @property
+    def min_confidence(self) -> float:
+        """Machine tags below this are folded away on the site (``[site] min_confidence``)."""
+        return float(self.site_settings.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
+
+    @property
+    def stakeholder_min_mentions(self) -> int:
+        """An extracted stakeholder named this often gets a page (``[site] stakeholder_min_mentions``)."""
+        return int(self.site_settings.get("stakeholder_min_mentions", DEFAULT_STAKEHOLDER_MIN_MENTIONS))
 
     @property
     def base_url(self) -> str:

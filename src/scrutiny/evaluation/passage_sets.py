@@ -113,6 +113,7 @@ class TaggedPassage:
     """What the tagging stage left for one passage of the set."""
 
     names: dict = field(default_factory=dict)        # name key -> kind shown (the stakeholder's)
+    name_confidence: dict = field(default_factory=dict)  # name key -> the highest confidence of its mentions
     ties: set = field(default_factory=set)           # (subject id, relation, object id, confidence)
     claims: list = field(default_factory=list)       # (start, end, {kind: confidence})
     forms: dict = field(default_factory=dict)        # stakeholder id -> name keys it goes by
@@ -165,6 +166,8 @@ def tag_set(rows: list[dict], tagger, curated=None) -> dict[str, TaggedPassage]:
                 if m.source == "coref" or sid is None:
                     continue  # a back-reference ("the review") is not a name
                 tp.names.setdefault(name_key(m.text), kinds.get(sid, m.kind))
+                k = name_key(m.text)
+                tp.name_confidence[k] = max(tp.name_confidence.get(k, 0.0), float(m.confidence))
             for c in queries.tie_candidates(store, pid):
                 if c.tie_id is not None:
                     tp.ties.add((c.subject_id, c.relation, c.object_id, c.confidence))
@@ -275,6 +278,42 @@ def score_set(rows: list[dict], tagged: dict[str, TaggedPassage], min_confidence
     return out
 
 
+def confidence_pairs(rows: list[dict], tagged: dict[str, TaggedPassage]) -> dict[str, list[tuple[float, bool]]]:
+    """(confidence, right?) of every machine tag of a set: each claim kind of each
+    tagger sentence, each name, each tie (for calibration and reliability tables)."""
+    out = {"claims": [], "names": [], "ties": []}
+    for row in rows:
+        tp_ = tagged.get(row["id"]) or TaggedPassage()
+        spans = row["_spans"]
+        for start, end, kinds in (tp_.claims if spans else []):
+            overlaps = [max(0, min(end, b) - max(start, a)) for a, b, _ in spans]
+            best = max(overlaps, default=0)
+            gold = spans[overlaps.index(best)][2] if best > 0 else frozenset()
+            for kind, conf in kinds.items():
+                out["claims"].append((conf, kind in gold))
+        gold_names = {name_key(n) for n in row["names"]}
+        for k, conf in tp_.name_confidence.items():
+            out["names"].append((conf, k in gold_names))
+        gold_ties = {(name_key(s), r, name_key(o)) for s, r, o in row["ties"]}
+        for sid, rel, oid, conf in tp_.ties:
+            s_forms, o_forms = tp_.forms.get(sid, set()), tp_.forms.get(oid, set())
+            right = any(g[1] == rel and g[0] in s_forms and g[2] in o_forms for g in gold_ties)
+            out["ties"].append((conf, right))
+    return out
+
+
+def reliability(pairs: list[tuple[float, bool]], edges=(0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)) -> list[dict]:
+    """Tags grouped by confidence: how many, their mean confidence, how many were right."""
+    out = []
+    for lo, hi in zip(edges, edges[1:]):
+        sel = [(c, r) for c, r in pairs if lo <= c < hi]
+        if sel:
+            out.append({"from": lo, "to": min(hi, 1.0), "n": len(sel),
+                        "mean_confidence": round(sum(c for c, _ in sel) / len(sel), 3),
+                        "right": round(sum(r for _, r in sel) / len(sel), 3)})
+    return out
+
+
 def eval_set(path: Path, tagger=None, model: str | None = None, names=(), min_confidence: float = 0.0,
              errors: bool = False, tagged=None) -> dict:
     """Tag the set at ``path`` and score it. Without ``tagger``, one is built
@@ -288,6 +327,7 @@ def eval_set(path: Path, tagger=None, model: str | None = None, names=(), min_co
         curated = _curated_from(tagger.names)
         tagged = tag_set(rows, tagger, curated)
     result = score_set(rows, tagged, min_confidence=min_confidence, errors=errors)
+    result["reliability"] = {what: reliability(pairs) for what, pairs in confidence_pairs(rows, tagged).items()}
     result["model"] = tagger.model_name if tagger is not None else None
     result["curated_names"] = len(tagger.names) if tagger is not None else 0
     return result

@@ -160,7 +160,7 @@ def reference_names_ties() -> list[dict]:
 
 def data_fingerprint() -> str:
     h = hashlib.sha1()
-    for path in sorted(DATA.glob("claims_*.tsv")):
+    for path in sorted(DATA.glob("claims_*.tsv")) + sorted(DATA.glob("calibration.json")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:12]

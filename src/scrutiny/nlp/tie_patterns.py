@@ -264,6 +264,11 @@ class TiePatterns:
                 ties.extend(self._sentence_ties(doc, s_start, s_end, in_sent))
         if len(spans) >= 2 and "\n" in doc.text:
             ties.extend(self._layout_ties(doc, spans))
+        from scrutiny.nlp.calibration import calibrated
+
+        for t in ties:
+            t["raw_confidence"] = t["confidence"]
+            t["confidence"] = calibrated("ties", t["confidence"])
         doc._.ties = ties
         return doc
 

@@ -600,6 +600,26 @@ def suggested_ties(ctx: SiteContext) -> dict[str, list[TieListing]]:
     return dict(out)
 
 
+def _tie_pieces(ctx, st, other, t, outgoing: bool) -> list[dict]:
+    """A tie as an English sentence, subject first, whichever page shows it: "Robert
+    Devereux holds a position at the Department for Work and Pensions", with the other
+    end linked when the site has a page for it."""
+    def name(x):
+        return x.name if hasattr(x, "name") else x.get("name")
+
+    def ident(x):
+        return x.id if hasattr(x, "id") else x.get("id")
+
+    subject, obj = (st, other) if outgoing else (other, st)
+    out = []
+    for what, text in ctx.vocab.tie_pieces(name(subject) or ident(subject), t.relation, name(obj) or ident(obj),
+                                           getattr(t, "role", None)):
+        end = subject if what == "subject" else obj if what == "object" else None
+        link = ident(end) if end is not None and end is not st and ident(end) in ctx.stakeholders else None
+        out.append({"text": text, "link": link, "end": what != "text"})
+    return out
+
+
 def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     kinds = ctx.vocab.stakeholder_kinds
     sectors = ctx.vocab.sectors
@@ -627,8 +647,10 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             ties = []
             for direction, t in sorted(dv.ties_of.get(sid, []), key=lambda x: (x[1].relation, x[1].id)):
                 other = t.object if direction == "out" else t.subject
-                ties.append({"t": t, "direction": direction, "other": ctx.stakeholders.get(other, {"id": other, "name": other}),
+                other_st = ctx.stakeholders.get(other, {"id": other, "name": other})
+                ties.append({"t": t, "direction": direction, "other": other_st,
                              "verb": dv.relation_label(t.relation) if direction == "out" else dv.inverse_label(t.relation),
+                             "pieces": _tie_pieces(ctx, st, other_st, t, direction == "out"),
                              "sources": dv.sources(t.sources),
                              "evidence": dv.evidence_passages(t.passages)})
             shaped = []
@@ -652,8 +674,11 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     p = ctx.passage(e.passage_id)
                     if p:
                         evidence.append({"passage": p, "doc": ctx.docs_by_id.get(p.doc_id, {"label": p.doc_id, "pages": 0})})
-                proposed.append({"t": t, "other": ctx.stakeholders.get(other),
-                                 "other_name": t.object_name if out_ else t.subject_name,
+                other_st = ctx.stakeholders.get(other)
+                other_name = t.object_name if out_ else t.subject_name
+                proposed.append({"t": t, "other": other_st,
+                                 "other_name": other_name,
+                                 "pieces": _tie_pieces(ctx, st, other_st or {"id": None, "name": other_name}, t, out_),
                                  "verb": dv.relation_label(t.relation) if out_ else dv.inverse_label(t.relation),
                                  "evidence": evidence})
             return {"st": st, "ties": ties, "shaped": shaped, "conflicts": conflicts, "proposed": proposed,

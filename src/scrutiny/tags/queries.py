@@ -333,9 +333,11 @@ class StakeholderListing:
     aliases: list[str]
     mentions: int
     source: str          # curated (knowledge base or manifest title) | extracted
+    confidence: float = 1.0   # extracted: the calibrated confidence of its surest mention
 
 
-def list_stakeholders(store, curated: Curated, doc_id: str | None = None) -> list[StakeholderListing]:
+def list_stakeholders(store, curated: Curated, doc_id: str | None = None,
+                      min_confidence: float = 0.0) -> list[StakeholderListing]:
     """Curated and extracted stakeholders, most mentioned first.
 
     With ``doc_id``, only stakeholders named in that document, mentions counted
@@ -361,7 +363,10 @@ def list_stakeholders(store, curated: Curated, doc_id: str | None = None) -> lis
             aliases = [d.short_title] if d.short_title and d.short_title != d.title else []
             out.append(StakeholderListing(doc, d.title, "document", aliases, counts.get(doc, 0), "curated"))
     for e in extracted_stakeholders(store):
-        out.append(StakeholderListing(e.id, e.name, e.kind, e.aliases, counts.get(e.id, 0), "extracted"))
+        if e.confidence < min_confidence:
+            continue
+        out.append(StakeholderListing(e.id, e.name, e.kind, e.aliases, counts.get(e.id, 0), "extracted",
+                                      round(float(e.confidence), 3)))
     if doc_id:
         out = [s for s in out if s.mentions > 0]
     out.sort(key=lambda s: (-s.mentions, s.source != "curated", s.name.casefold()))
@@ -394,6 +399,14 @@ class TieListing:
     sources: list[SourceRef]       # a suggestion's: the documents whose sentences suggest it
     start: str | None = None
     end: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        """The tie as an English sentence, subject first: "Robert Devereux holds a
+        position at the Department for Work and Pensions (permanent secretary)"."""
+        from scrutiny.schema import vocabulary
+
+        return vocabulary().tie_sentence(self.subject_name, self.relation, self.object_name, self.role)
 
 
 def _names(curated: Curated, extracted: list[ExtractedStakeholder]) -> dict[str, str]:
@@ -434,7 +447,7 @@ def _evidence(store) -> dict[str, list[_Pattern]]:
 
 
 def list_ties(project, store, curated: Curated, status: str | None = None, stakeholder: str | None = None,
-              doc_id: str | None = None) -> list[TieListing]:
+              doc_id: str | None = None, min_confidence: float = 0.0) -> list[TieListing]:
     """Curated, suggested, accepted and rejected ties.
 
     Curated ties (kb/) win over suggestions of the same subject, relation and
@@ -497,6 +510,8 @@ def list_ties(project, store, curated: Curated, status: str | None = None, stake
             # the documents whose sentences suggest it, in the curated ties' shape
             sources=[SourceRef(d, page_ref(store.document(d) or {}, min(e.page for e in ev if e.doc_id == d)))
                      for d in sorted({e.doc_id for e in ev})]))
+    if min_confidence:
+        out = [t for t in out if t.status in ("curated", "accepted") or t.confidence >= min_confidence]
     if status:
         out = [t for t in out if t.status == status]
     else:
@@ -546,7 +561,7 @@ class TaggedClaim:
 
 
 def list_claims(store, doc_id: str | None = None, kind: str | None = None, curated: Curated | None = None,
-                located: dict[str, list[str]] | None = None) -> list[TaggedClaim]:
+                located: dict[str, list[str]] | None = None, min_confidence: float = 0.0) -> list[TaggedClaim]:
     """Claim sentences in reading order.
 
     With ``curated``, the claims register of ``kb/claims.yaml`` is folded in: in a
@@ -575,6 +590,15 @@ def list_claims(store, doc_id: str | None = None, kind: str | None = None, curat
     ords.update({pid: p.ord for pid, p in store.passages_by_id(missing).items()})
     out = []
     for r in sorted(rows, key=lambda r: (r.doc_id, ords[r.passage_id], r.start)):
+        if min_confidence:
+            keep = [k for k in r.kinds if float((r.details.get(k) or {}).get("confidence", r.confidence)) >= min_confidence
+                    or (r.details.get(k) or {}).get("source") == "curated"]
+            if not keep:
+                continue
+            if keep != r.kinds:
+                r.kinds = keep
+                r.details = {k: v for k, v in r.details.items() if k in keep}
+                r.confidence = round(min(float(v.get("confidence", 1.0)) for v in r.details.values()), 3)
         if kind and kind not in r.kinds:
             continue
         out.append(r)

@@ -194,6 +194,7 @@ def _claim_kinds(passage: Passage, c: dict, lead: str | None, first: bool) -> di
 
 
 def _store_doc(db, passage: Passage, doc, counts, lead: str | None = None) -> None:
+    from scrutiny.nlp.calibration import calibrated
     from scrutiny.nlp.spans import stakeholder_spans
 
     pid, doc_id = passage.id, passage.doc_id
@@ -204,8 +205,11 @@ def _store_doc(db, passage: Passage, doc, counts, lead: str | None = None) -> No
         if heading and s._.source != "curated":
             continue  # headings are in title case: only listed names are trusted there
         refers = coref.get((s.start_char, s.end_char), (None, None)) if s._.source == "coref" else (None, None)
+        conf = float(s._.confidence or 0.0)
+        if s._.source in ("model", "rule"):
+            conf = calibrated("names", conf)
         mentions.append((pid, doc_id, s.start_char, s.end_char, s.text, s.label_, s._.source or "model",
-                         float(s._.confidence or 0.0), s.kb_id_ or None, refers[0], refers[1]))
+                         conf, s.kb_id_ or None, refers[0], refers[1]))
     db.executemany(
         "INSERT OR REPLACE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, confidence, "
         "curated_id, refers_start, refers_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)", mentions)
