@@ -133,17 +133,20 @@ def _has_digit(text: str) -> bool:
 def _attributive(span) -> bool:
     """A name used to describe a lower-case thing ("their Severity of Injustice scale",
     "Labour market overview") without a head noun of its own is not a stakeholder there."""
-    if kind_from_head([t.text for t in span]) is not None or len(span) < 3 or is_acronym(span.text):
+    words = [t.text for t in span]
+    if kind_from_head(words) is not None or len(span) < 2 or is_acronym(words[0]) or words[-1] in NATIONS:
         return False
     end = span.end
     doc = span.doc
-    if end < len(doc) and doc[end].is_lower and doc[end].pos_ == "NOUN" and span.root.dep_ == "compound":
+    if end < len(doc) and doc[end].is_lower and doc[end].pos_ == "NOUN":
         return True
     return False
 
 
 def _acceptable(span) -> bool:
     text = span.text
+    if all(t.text in NATIONS or t.lower_ in ("and", "the", "of") or t.text in PLACES for t in span):
+        return False  # "England and Wales": places
     if text in NOT_NAME_ACRONYMS or text.rstrip("s") in NOT_NAME_ACRONYMS:
         return False
     if len(text) < 2 or not any(c.isupper() for c in text):
@@ -184,6 +187,7 @@ GENERIC_BODIES = frozenset({
 
 
 NATIONS = frozenset("England Scotland Wales Ireland UK Britain".split())
+PLACES = frozenset("Northern Great United Kingdom Europe London".split())
 COMPASS = frozenset("north south east west northern southern eastern western central greater rural urban".split())
 LOWER_PROGRAMME_HEADS = frozenset("programme program scheme campaign initiative project pilot service fund grant".split())
 BYLINE = re.compile(

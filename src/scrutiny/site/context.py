@@ -53,6 +53,10 @@ class SiteContext:
         self.store_key: str | None = None
         self.kb_data: dict = {}
         self.tags: SiteTags | None = None
+        # machine tags below this are folded away, one click from the page ([site] min_confidence)
+        self.min_confidence: float = float(getattr(self.project, "min_confidence", 0.6) or 0.0)
+        # extracted stakeholders a document names often: a page each, marked machine-suggested
+        self.suggested_stakeholders: dict = {}
         self.xrefs: SiteXrefs | None = None
         self.xref_key = None
         c = self.curated
@@ -295,6 +299,15 @@ def _gather_stages(ctx: SiteContext) -> None:
     from scrutiny.site.writer import input_key
 
     ctx.tags = SiteTags(ctx.store)
+    if ctx.tags.run is not None:
+        from scrutiny.tags.queries import suggested_stakeholders
+
+        min_mentions = int(getattr(ctx.project, "stakeholder_min_mentions", 3) or 3)
+        for e in suggested_stakeholders(ctx.store, min_mentions=min_mentions, min_confidence=ctx.min_confidence):
+            if e.id in ctx.stakeholders:
+                continue
+            ctx.stakeholders[e.id] = Stakeholder(id=e.id, name=e.name, kind=e.kind, aliases=list(e.aliases))
+            ctx.suggested_stakeholders[e.id] = e
     ctx.xrefs = SiteXrefs(ctx.store)
     ctx.xref_key = ctx.xrefs.key()
     ctx.fingerprints = ctx.doc_fingerprints()

@@ -15,6 +15,7 @@ from scrutiny.passages import Passage
 from scrutiny.site.citations import STYLE_LABELS, STYLES, Citer, document_head, essay_head
 from scrutiny.site.context import STATUS_ORDER, SiteContext
 from scrutiny.site.layout import contents_links, figure_text, note_backlinks, table_rows, with_calls
+from scrutiny.site.tags import low as low_tag
 from scrutiny.site.tags import segments
 from scrutiny.tags.queries import TieListing
 from scrutiny.urls import safe_href
@@ -317,8 +318,8 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     items.append({"marker": page, "label": page_label(doc, page), "pdf": pdf})
                 items.append({
                     "p": p, "loc": locs[p.id],
-                    "segs": with_calls(segments(p.text, claims.get(p.id, []), mentions.get(p.id, []), known),
-                                       p, on_page),
+                    "segs": with_calls(segments(p.text, claims.get(p.id, []), mentions.get(p.id, []), known,
+                                                ctx.min_confidence), p, on_page),
                     # what the passage's kind shows (site.layout): a table's cells, a chart's
                     # text folded away, a contents page's links, a note's way back to its calls
                     "rows": table_rows(p) if p.kind == "table" else None,
@@ -335,7 +336,9 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             for it in items:
                 if "p" in it and it["p"].kind == "contents":
                     it["entries"] = contents_links(it["p"].layout.get("entries") or [], markers)
-            kinds_present = sorted({s.kind for spans in claims.values() for s in spans})
+            kinds_present = sorted({s.kind for spans in claims.values() for s in spans
+                                    if not low_tag(s, ctx.min_confidence)})
+            low_count = sum(1 for spans in claims.values() for s in spans if low_tag(s, ctx.min_confidence))
             return {
                 "doc": doc, "items": items, "curated": curated,
                 "essays": dv.essays_about.get(doc["id"], []),
@@ -343,7 +346,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 "doc_stakeholder": dv.doc_stakeholder.get(doc["id"]),
                 "orphans": orphans_by_doc.get(doc["id"], []),
                 "withheld": doc["id"] in dv.withheld,
-                "kinds_present": kinds_present,
+                "kinds_present": kinds_present, "low_count": low_count, "min_confidence": ctx.min_confidence,
                 "style_labels": STYLE_LABELS, "styles": STYLES, "section": "documents",
                 "head": document_head(doc, ctx.base_url, f"doc/{doc['id']}/"),
             }
@@ -638,7 +641,8 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             if members:
                 groups.append({"kind": kind, "label": kinds[kind]["label"],
                                "members": sorted(members, key=lambda s: (s.name or s.id).casefold())})
-        return {"groups": groups, "sectors": sectors, "ties_of": dv.ties_of, "section": "stakeholders"}
+        return {"groups": groups, "sectors": sectors, "ties_of": dv.ties_of, "section": "stakeholders",
+                "suggested": ctx.suggested_stakeholders}
 
     r.page("stakeholders/index.html", "stakeholders.html", ["stakeholders", kb_key], directory)
     for sid, st in ctx.stakeholders.items():
@@ -666,6 +670,7 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 conflicts += [c for c in dv.conflicts_of.get(("doc", st.doc_id), []) if c not in conflicts]
             conflicts = [conflict_item(c, ctx, dv) for c in conflicts]
             proposed = []
+            below = []
             for t in suggested.get(sid, []):
                 out_ = t.subject == sid
                 other = t.object if out_ else t.subject
@@ -676,12 +681,15 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                         evidence.append({"passage": p, "doc": ctx.docs_by_id.get(p.doc_id, {"label": p.doc_id, "pages": 0})})
                 other_st = ctx.stakeholders.get(other)
                 other_name = t.object_name if out_ else t.subject_name
-                proposed.append({"t": t, "other": other_st,
+                (proposed if t.status == "accepted" or t.confidence >= ctx.min_confidence else below).append({
+                                 "t": t, "other": other_st,
                                  "other_name": other_name,
                                  "pieces": _tie_pieces(ctx, st, other_st or {"id": None, "name": other_name}, t, out_),
                                  "verb": dv.relation_label(t.relation) if out_ else dv.inverse_label(t.relation),
                                  "evidence": evidence})
             return {"st": st, "ties": ties, "shaped": shaped, "conflicts": conflicts, "proposed": proposed,
+                    "proposed_below": below, "min_confidence": ctx.min_confidence,
+                    "machine_suggested": ctx.suggested_stakeholders.get(sid),
                     "kind_label": (kinds.get(st.kind) or {}).get("label", st.kind),
                     "sector_label": sectors.get(st.sector) if st.sector else None,
                     "doc": ctx.docs_by_id.get(st.doc_id) if st.doc_id else None,

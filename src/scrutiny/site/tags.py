@@ -29,23 +29,35 @@ class SiteTags:
         return queries.mention_counts(self.store, stakeholder) if self.run else []
 
 
-def segments(text: str, claims: list[ClaimSpan], mentions: list[MentionSpan], known_stakeholders) -> list[dict]:
-    """Cut ``text`` at every span boundary: [{text, kinds, stakeholder}] in order.
+def low(claim: ClaimSpan, min_confidence: float) -> bool:
+    """A machine tag below the site's threshold (``[site] min_confidence``): not
+    underlined unless the reader asks for every tag."""
+    return claim.source != "curated" and claim.confidence is not None and claim.confidence < min_confidence
+
+
+def segments(text: str, claims: list[ClaimSpan], mentions: list[MentionSpan], known_stakeholders,
+             min_confidence: float = 0.0) -> list[dict]:
+    """Cut ``text`` at every span boundary: [{text, kinds, stakeholder, low}] in order.
 
     Overlapping claims simply give a segment several kinds; a mention links the
     segment to the stakeholder's page (only stakeholders the site has a page for).
-    Offsets are into the passage text; spans outside it are ignored.
+    A segment whose every claim is below ``min_confidence`` is ``low``: shown
+    only when the reader asks for all tags. Offsets are into the passage text;
+    spans outside it are ignored.
     """
     n = len(text)
     spans = [(c.start, c.end, "claim", c.kind) for c in claims if 0 <= c.start < c.end <= n]
+    weak = {(c.start, c.end, c.kind) for c in claims if low(c, min_confidence)}
     about = {}
     for c in claims:
         bits = [b for b in (c.source, f"confidence {c.confidence:.2f}" if c.confidence is not None else None) if b]
+        if (c.start, c.end, c.kind) in weak:
+            bits.append("below the site's threshold")
         about[(c.start, c.end, c.kind)] = c.kind + (f' ({", ".join(bits)})' if bits else "")
     spans += [(m.start, m.end, "mention", m.stakeholder) for m in mentions
               if 0 <= m.start < m.end <= n and m.stakeholder in known_stakeholders]
     if not spans:
-        return [{"text": text, "kinds": (), "stakeholder": None, "title": ""}]
+        return [{"text": text, "kinds": (), "stakeholder": None, "title": "", "low": False}]
     cuts = sorted({0, n, *(s for s, *_ in spans), *(e for _, e, *_ in spans)})
     out = []
     for a, b in zip(cuts, cuts[1:]):
@@ -53,9 +65,10 @@ def segments(text: str, claims: list[ClaimSpan], mentions: list[MentionSpan], kn
         kinds = tuple(sorted({v for _, _, v in covering}))
         who = sorted(v for s, e, t, v in spans if t == "mention" and s <= a and b <= e)
         title = "; ".join(dict.fromkeys(about[c] for c in covering))
-        seg = {"text": text[a:b], "kinds": kinds, "stakeholder": who[0] if who else None, "title": title}
+        is_low = bool(covering) and all((s, e, v) in weak for s, e, v in covering)
+        seg = {"text": text[a:b], "kinds": kinds, "stakeholder": who[0] if who else None, "title": title, "low": is_low}
         if out and out[-1]["kinds"] == seg["kinds"] and out[-1]["stakeholder"] == seg["stakeholder"] \
-                and out[-1]["title"] == seg["title"]:
+                and out[-1]["title"] == seg["title"] and out[-1]["low"] == seg["low"]:
             out[-1]["text"] += seg["text"]
         else:
             out.append(seg)

@@ -323,6 +323,50 @@ def extracted_stakeholders(store) -> list[ExtractedStakeholder]:
             for r in store.db.execute("SELECT * FROM nlp_stakeholders ORDER BY id")]
 
 
+@dataclass(frozen=True)
+class SuggestedStakeholder:
+    """An extracted stakeholder a document names often: it gets a page on the site and a
+    row in the exports, marked machine-suggested until someone reviews it (by adding it
+    to kb/stakeholders.yaml, where it becomes curated)."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: list[str]
+    mentions: int                      # in the whole corpus
+    confidence: float                  # calibrated, of its surest mention
+    documents: list[DocumentMentions]  # the documents naming it, most mentions first
+    status: str = "machine-suggested"
+
+
+def suggested_stakeholders(store, min_mentions: int = 3, min_confidence: float = 0.0) -> list[SuggestedStakeholder]:
+    """Extracted stakeholders named at least ``min_mentions`` times in one document and
+    at least ``min_confidence`` sure, by name (none when never tagged). The read API the
+    site and the exports share."""
+    if last_run(store) is None:
+        return []
+    current = store.passage_ids()
+    per_doc: dict[str, dict[str, list]] = defaultdict(dict)
+    for sid, doc_id, pid in store.db.execute(
+            "SELECT m.stakeholder_id, m.doc_id, m.passage_id FROM nlp_mentions m "
+            "JOIN nlp_stakeholders s ON s.id = m.stakeholder_id"):
+        if pid not in current:
+            continue
+        c = per_doc[sid].setdefault(doc_id, [0, set()])
+        c[0] += 1
+        c[1].add(pid)
+    out = []
+    for e in extracted_stakeholders(store):
+        docs = per_doc.get(e.id, {})
+        if not docs or max(n for n, _ in docs.values()) < min_mentions or e.confidence < min_confidence:
+            continue
+        rows = sorted((DocumentMentions(e.id, d, n, len(p)) for d, (n, p) in docs.items()),
+                      key=lambda r: (-r.mentions, r.doc_id))
+        out.append(SuggestedStakeholder(e.id, e.name, e.kind, list(e.aliases), sum(r.mentions for r in rows),
+                                        round(float(e.confidence), 3), rows))
+    return sorted(out, key=lambda s: (s.name.casefold(), s.id))
+
+
 # --- listings for the CLI and the site -----------------------------------------------------------
 
 @dataclass(frozen=True)

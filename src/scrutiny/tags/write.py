@@ -286,6 +286,28 @@ def propagate_acronyms(store) -> int:
     return added
 
 
+def strip_one(text: str) -> str:
+    """The word of a one-word name, as it would stand in lower case ("" otherwise)."""
+    from scrutiny.nlp.normalise import strip_name
+
+    name = strip_name(text)
+    return name.casefold() if name.isalpha() and " " not in name and not name.isupper() else ""
+
+
+def _common_words(store, names: list[dict]) -> set[str]:
+    """Of the one-word names, those the corpus also writes in lower case."""
+    wanted = {strip_one(r["text"]) for r in names if r["source"] in ("model", "rule")} - {""}
+    if not wanted:
+        return set()
+    lower = Counter()
+    word = re.compile(r"\b[a-z][a-z'-]+\b")
+    for p in store.passages():
+        lower.update(w for w in word.findall(p.text) if w in wanted)
+    named = Counter(strip_one(r["text"]) for r in names if r["source"] in ("model", "rule"))
+    # used in lower case at least twice, and at least as often as the name
+    return {w for w in wanted if lower[w] >= 2 and lower[w] >= named[w]}
+
+
 def resolve(store, curated: Curated) -> int:
     """Give every mention a stakeholder id; rebuild ``nlp_stakeholders``; resolve tie
     ends. Returns the number of extracted (uncurated) stakeholders."""
@@ -299,6 +321,15 @@ def resolve(store, curated: Curated) -> int:
     acronyms = db.execute("SELECT short, long, doc_id FROM nlp_acronyms").fetchall()
     resolver = Resolver(curated)
     names = [dict(r) for r in rows if r["source"] != "coref"]
+    common = _common_words(store, names)
+    dropped = [r["rowid"] for r in names if r["source"] in ("model", "rule") and strip_one(r["text"]) in common]
+    if dropped:
+        # A one-word name that the corpus also uses as an ordinary lower-case word
+        # ("Convention", "Budget", "Monitor") is that word, capitalised: not a stakeholder.
+        db.executemany("DELETE FROM nlp_mentions WHERE rowid = ?", [(r,) for r in dropped])
+        gone = set(dropped)
+        names = [r for r in names if r["rowid"] not in gone]
+        rows = [r for r in rows if r["rowid"] not in gone]
     assignment, extracted = resolver.resolve(names, [(a["short"], a["long"], a["doc_id"]) for a in acronyms])
     # A back-reference takes the stakeholder of the name it stands for.
     at = {(r["passage_id"], r["start"], r["end"]): assignment.get(r["rowid"]) for r in names}
