@@ -15,6 +15,13 @@ REFERENCE_ARTICLE = REFERENCE_DIR / "cotton-soundings-futures-mental-health.txt"
 REAL_PDFS = sorted(REAL_DOCS_DIR.glob("*.pdf")) if REAL_DOCS_DIR.is_dir() else []
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory):
+    """A trained claim model is kept for every project of the user (~/.cache/scrutiny):
+    the tests keep theirs in this session's temporary folder, not in the home folder."""
+    os.environ["SCRUTINY_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 @pytest.fixture
 def reference_article() -> Path:
     if not REFERENCE_ARTICLE.is_file():

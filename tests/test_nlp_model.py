@@ -61,3 +61,46 @@ def test_tagger_version_changes_with_names_and_matches_the_cheap_estimate():
     assert a.version != b.version
     assert expected_version(None, ()) == a.version
     assert expected_version(None, [("x-id", "organisation", "Invented Body")]) == b.version
+
+
+def test_user_cache_dir_from_the_environment(monkeypatch, tmp_path):
+    from scrutiny.nlp.pipeline import user_cache_dir
+
+    monkeypatch.setenv("SCRUTINY_CACHE_DIR", str(tmp_path / "mine"))
+    assert user_cache_dir() == tmp_path / "mine"
+    monkeypatch.setenv("SCRUTINY_CACHE_DIR", "off")
+    assert user_cache_dir() is None
+    monkeypatch.delenv("SCRUTINY_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert user_cache_dir() == tmp_path / "xdg" / "scrutiny"
+
+
+def test_a_claim_model_another_project_trained_is_reused(monkeypatch, tmp_path):
+    """A new project finds the model in the user's cache (no training: nlp is None here)
+    and keeps a copy in its own; with the user cache off and none of its own, it trains."""
+    import pickle
+
+    from scrutiny.nlp import labels
+    from scrutiny.nlp.pipeline import claim_model_file, trained_claim_model
+
+    monkeypatch.setenv("SCRUTINY_CACHE_DIR", str(tmp_path / "user"))
+    name = claim_model_file("xx_model", "1.0", "fp")
+    (tmp_path / "user").mkdir()
+    (tmp_path / "user" / name).write_bytes(pickle.dumps({"a": "trained model"}))
+    assert trained_claim_model(None, "xx_model", "1.0", "fp", cache_dir=tmp_path / "proj") == {"a": "trained model"}
+    assert pickle.loads((tmp_path / "proj" / name).read_bytes()) == {"a": "trained model"}
+    assert claim_model_file("xx_model", "1.1", "fp") != name            # another model version: another file
+
+    (tmp_path / "user" / name).write_bytes(b"torn")                     # a torn user cache is passed over
+    assert trained_claim_model(None, "xx_model", "1.0", "fp", cache_dir=tmp_path / "proj") == {"a": "trained model"}
+
+    monkeypatch.setenv("SCRUTINY_CACHE_DIR", "off")
+
+    def no_training():
+        raise RuntimeError("trained")
+
+    monkeypatch.setattr(labels, "training_examples", no_training)
+    import pytest
+
+    with pytest.raises(RuntimeError, match="trained"):
+        trained_claim_model(None, "xx_model", "1.0", "fp", cache_dir=tmp_path / "other")

@@ -145,31 +145,67 @@ def rule_features(nlp, texts: list[str]) -> list[dict]:
         return [rule_hits(doc[:]) for doc in nlp.pipe(texts, batch_size=128)]
 
 
-def trained_claim_model(nlp, model_name: str, model_version: str, fingerprint: str, cache_dir=None):
-    """Train the claim classifier on the training split (cached on disk by fingerprint)."""
+def claim_model_file(model_name: str, model_version: str, fingerprint: str) -> str:
+    """The file name a trained claim model is cached under: a hash of everything it is made from."""
     import sklearn
 
+    tag = hashlib.sha1(f"{COMPONENTS_VERSION}|{code_fingerprint()}|{model_name}|{model_version}|{fingerprint}|{sklearn.__version__}"
+                       .encode()).hexdigest()[:16]
+    return f"claim-model-{tag}.pickle"
+
+
+def trained_claim_model(nlp, model_name: str, model_version: str, fingerprint: str, cache_dir=None):
+    """Train the claim classifier on the training split, cached on disk by fingerprint in
+    ``cache_dir`` (the project's) and in :func:`user_cache_dir` (shared by every project
+    of this user, so that a new project does not train it again)."""
     from scrutiny.nlp.claim_model import ClaimModel, featurise
     from scrutiny.nlp.labels import training_examples
 
     cache = None
+    name = claim_model_file(model_name, model_version, fingerprint)
+    caches = [Path(d) / name for d in (cache_dir, user_cache_dir()) if d is not None]
     if cache_dir is not None:
-        tag = hashlib.sha1(f"{COMPONENTS_VERSION}|{code_fingerprint()}|{model_name}|{model_version}|{fingerprint}|{sklearn.__version__}"
-                           .encode()).hexdigest()[:16]
-        cache = Path(cache_dir) / f"claim-model-{tag}.pickle"
-        if cache.is_file():
+        cache = caches[0]
+    for candidate in caches:
+        if candidate.is_file():
             try:
-                with cache.open("rb") as fh:
-                    return pickle.load(fh)
+                with candidate.open("rb") as fh:
+                    model = pickle.load(fh)
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError,
                     ValueError):  # a torn cache, or one made by other code: rebuilt
-                pass
+                continue
+            if cache is not None and candidate != cache and not cache.is_file():
+                from scrutiny.atomic import write_bytes
+
+                write_bytes(cache, candidate.read_bytes())
+            return model
     examples = training_examples()
     hits = rule_features(nlp, [e.text for e in examples])
     features = [featurise(e.text, h) for e, h in zip(examples, hits)]
     model = ClaimModel().fit(features, [set(e.kinds) for e in examples])
-    if cache is not None:
-        from scrutiny.atomic import write_bytes
+    from scrutiny.atomic import write_bytes
 
-        write_bytes(cache, pickle.dumps(model))
+    data = pickle.dumps(model)
+    for target in caches:
+        try:
+            write_bytes(target, data)
+        except OSError:
+            if target == cache:
+                raise
+            # the shared cache is a convenience: a read-only home is not an error
     return model
+
+
+def user_cache_dir() -> Path | None:
+    """Where a trained claim model is kept for every project of this user (the model
+    depends only on the tagger's code and data, not on the project): $SCRUTINY_CACHE_DIR,
+    else $XDG_CACHE_HOME/scrutiny, else ~/.cache/scrutiny; None when SCRUTINY_CACHE_DIR is "off"."""
+    import os
+
+    configured = os.environ.get("SCRUTINY_CACHE_DIR")
+    if configured == "off":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
+    return Path(base) / "scrutiny"
