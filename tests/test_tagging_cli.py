@@ -229,3 +229,82 @@ def test_decision_matches_by_names_when_ids_change():
                           subject_aliases=["DRA"]) is d
     assert match_decision(decisions, "tie-new", "Department for Rural Affairs", "published", "Open Doors Review",
                           subject_aliases=["DRA"]) is None
+
+
+def _curated(row) -> bool:
+    return row.get("source", row.get("status")) == "curated"
+
+
+def test_min_confidence_on_claims_ties_and_stakeholders(project, cli_runner, tagged):
+    tagged(with_kb=True)
+    for command in ("claims", "ties", "stakeholders"):
+        every = cli_json(cli_runner, project, command)
+        machine = [r for r in every if not _curated(r)]
+        curated = {r["id"] for r in every if _curated(r)}
+        assert machine, command
+        low, high = min(r["confidence"] for r in machine), max(r["confidence"] for r in machine)
+        same = cli_json(cli_runner, project, command, "--min-confidence", f"{low - 0.001:.3f}")
+        assert {r["id"] for r in same} == {r["id"] for r in every}, command
+        above = cli_json(cli_runner, project, command, "--min-confidence", f"{min(1.0, high + 0.001):.3f}")
+        assert not [r for r in above if not _curated(r)], command            # every machine tag left out
+        assert {r["id"] for r in above} == curated, command                  # curated entries always shown
+        mid = (low + high) / 2
+        if high - low > 0.01:
+            kept = cli_json(cli_runner, project, command, "--min-confidence", f"{mid:.3f}")
+            assert {r["id"] for r in machine if r["confidence"] >= mid + 0.001} <= {r["id"] for r in kept}, command
+            assert all(r["confidence"] >= mid - 0.001 for r in kept if not _curated(r)), command
+    assert {t["id"] for t in cli_json(cli_runner, project, "ties", "--min-confidence", "1")} >= {
+        "okafor-ceo-harbour", "okafor-member-coastal"}
+    result = cli_runner("claims", "--min-confidence", "1.5", root=project.root)
+    assert result.exit_code == 2 and "1.5" in result.output
+
+
+def test_sample_claims_and_judged_copy(project, cli_runner, tagged, tmp_path):
+    import csv
+
+    tagged()
+    every = cli_json(cli_runner, project, "claims")
+    out = tmp_path / "sample.tsv"
+    result = cli_runner("eval", "sample-claims", "--n", "1", "--seed", "5", "--out", out, root=project.root)
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert list(rows[0]) == ["id", "document", "page", "kind", "confidence", "sentence", "judge"]
+    by_id = {c["id"]: c for c in every}
+    assert len(every) >= 2 and len(rows) == 1
+    for r in rows:
+        claim = by_id[r["id"]]
+        assert r["sentence"] == claim["text"] and r["sentence"] in " ".join(TEXTS)   # the stored text
+        assert (r["document"], int(r["page"]), r["kind"].split(","), float(r["confidence"])) == (
+            claim["doc_id"], claim["page"], claim["kinds"], round(claim["confidence"], 2))
+        assert r["judge"] == ""
+    again = tmp_path / "again.tsv"
+    assert cli_runner("eval", "sample-claims", "--n", "1", "--seed", "5", "--out", again,
+                      root=project.root).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()                            # the same seed, the same rows
+    whole = tmp_path / "whole.tsv"
+    result = cli_runner("eval", "sample-claims", "--n", "1000", "--out", whole, root=project.root)
+    assert f"wrote {len(every)} claim sentence(s)" in result.output and "asked for 1000" in result.output
+
+    # A judged copy of the whole list: one yes, one no.
+    lines = whole.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(every) + 1
+    judged = tmp_path / "judged.tsv"
+    judged.write_text("\n".join([lines[0]] + [f"{line}{v}" for line, v in zip(lines[1:], ["yes", "No"] + [""] * len(every))]) + "\n",
+                      encoding="utf-8")
+    r = cli_json(cli_runner, project, "eval", "judged", judged)
+    assert (r["judged"], r["yes"], r["precision"], r["unjudged"]) == (2, 1, 0.5, len(every) - 2)
+    assert sum(m["judged"] for m in r["by_document"].values()) == 2
+    text = cli_runner("eval", "judged", judged, root=project.root).output
+    assert "precision 0.50  (1/2 yes" in text
+    judged.write_text("\n".join([lines[0], lines[1] + "maybe", lines[2] + "yes"]) + "\n", encoding="utf-8")
+    result = cli_runner("eval", "judged", judged, root=project.root)
+    assert result.exit_code == 1 and f"{judged}:2: judge is 'maybe'" in result.output
+    (tmp_path / "nojudge.tsv").write_text("id\tdocument\tkind\n", encoding="utf-8")
+    result = cli_runner("eval", "judged", tmp_path / "nojudge.tsv", root=project.root)
+    assert result.exit_code == 1 and "no column judge" in result.output
+
+
+def test_sample_claims_needs_tags(project, cli_runner, tmp_path):
+    result = cli_runner("eval", "sample-claims", "--out", tmp_path / "s.tsv", root=project.root)
+    assert result.exit_code == 1 and not (tmp_path / "s.tsv").exists()
