@@ -9,7 +9,9 @@ Taskforce" -> "Rivers Recovery Taskforce"). Nothing is resolved across passages.
 
 Each resolved phrase becomes a span of the stakeholder group with source
 ``coref``, the antecedent's kind and curated id, and ``doc._.coref`` maps its
-character offsets to the antecedent's, so the tie patterns can use it as a tie
+character offsets to the antecedent's (read it with :func:`antecedent`; kept as
+``{start: [end, antecedent start, antecedent end]}`` so that a doc made in
+another process, which comes back through msgpack, reads the same), so the tie patterns can use it as a tie
 end and the tagging stage resolves it to the antecedent's stakeholder. A
 back-reference is never a name: it is not counted as one, and never names a
 stakeholder.
@@ -24,6 +26,16 @@ from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stake
 
 if not Doc.has_extension("coref"):
     Doc.set_extension("coref", default=None)
+
+
+
+def antecedent(doc, start: int, end: int) -> tuple[int, int] | None:
+    """The character offsets of the name the back-reference at ``start:end`` stands for."""
+    found = (doc._.coref or {}).get(start)
+    if found is None or found[0] != end:
+        return None
+    return (found[1], found[2])
+
 
 DOCUMENT_HEADS = frozenset("review report plan strategy framework study paper briefing inquiry guidance "
                            "consultation analysis white green document evaluation".split())
@@ -77,7 +89,7 @@ class Coreference:
                 continue
             span = make_span(doc, start, end, ante.label_, "coref", self.confidence, ante.kb_id_)
             added.append(span)
-            doc._.coref[(span.start_char, span.end_char)] = (ante.start_char, ante.end_char)
+            doc._.coref[span.start_char] = [span.end_char, ante.start_char, ante.end_char]
         if added:
             set_stakeholder_spans(doc, spans + added)
         return doc

@@ -22,6 +22,7 @@ import re
 from spacy.language import Language
 
 from scrutiny.nlp.claim_rules import sentences
+from scrutiny.nlp.coreference import antecedent
 from scrutiny.nlp.spans import stakeholder_spans
 
 E = r"§(\d+)§"
@@ -136,8 +137,9 @@ AGENT_VERBS = {
     "funded": ("funded|paid for|sponsored|financed|bankrolled", 0.85),
     "provides": ("provided|delivered|run|operated|supplied|hosted", 0.8),
 }
-# An apposition after a member of a list: "A, a former chair of B, and C, the chief executive of D".
-APPOS = r"(?:\s*,\s*(?:a|an|the|its|their|his|her)\s+[^§;]{0,60}?§\d+§)"
+# An apposition after a member of a list: "A, a former chair of B, and C, the chief executive of D"
+# (B may be a name the tagger did not find: then the apposition runs to the next comma).
+APPOS = r"(?:\s*,\s*(?:a|an|the|its|their|his|her)\s+(?:[^§;,]{0,60}?§\d+§|[^§;,]{1,60}))"
 MORE = rf"(?P<more>(?:{APPOS}?\s*,\s*{DET}§\d+§)*(?:{APPOS}?\s*,?\s*(?:and|with)\s+{DET}§\d+§)?)"
 _AGENT_RX = {
     rel: re.compile(rf"\b(?:part-|jointly\s+|co-)?(?:{verbs})\s+(?:on\s+(?:its|their)\s+behalf\s+|jointly\s+|in\s+\d{{4}}\s+)?by\s+{DET}{E}{MORE}", re.I)
@@ -184,7 +186,7 @@ def _unit_like(doc, span) -> bool:
     words = span.text.casefold().split()
     if words and words[-1] in UNIT_HEADS:
         return True
-    ante = (doc._.coref or {}).get((span.start_char, span.end_char))
+    ante = antecedent(doc, span.start_char, span.end_char)
     if ante is not None:
         return doc.text[ante[0]:ante[1]].casefold().split()[-1:] and \
             doc.text[ante[0]:ante[1]].casefold().split()[-1] in UNIT_HEADS
@@ -473,8 +475,7 @@ class TiePatterns:
     def _add(self, found, doc, subj, obj, relation, role, conf, pattern, s_start, s_end):
         if subj is obj or subj.text.casefold() == obj.text.casefold():
             return
-        coref = doc._.coref or {}
-        ends = [coref.get((x.start_char, x.end_char), (x.start_char, x.end_char)) for x in (subj, obj)]
+        ends = [antecedent(doc, x.start_char, x.end_char) or (x.start_char, x.end_char) for x in (subj, obj)]
         if ends[0] == ends[1]:
             return  # "the review" and the review it stands for
         if relation == "position" and obj.label_ == "document":

@@ -172,6 +172,24 @@ def _lead_ins(store, todo: list[Passage]) -> dict[str, str | None]:
     return out
 
 
+_FRAGMENT_WORDS = 8
+
+
+def _cut_fragment(text: str, start: int, end: int) -> bool:
+    """A few words a page break cut off from their sentence: the unfinished end of a
+    passage ("... in modern memory. It led") or the lower-case start of one ("which can
+    be rapidly triggered. The ..."). Passages of a document split where pages end; the
+    words are no claim on their own. A line of its own (minutes, a list) is not cut."""
+    sentence = text[start:end].strip()
+    if not sentence or len(sentence.split()) >= _FRAGMENT_WORDS:
+        return False
+    last = not text[end:].strip()
+    own_line = text[:start].rstrip(" \t").endswith("\n") or not text[:start].strip()
+    unfinished = last and not own_line and sentence[-1] not in ".!?:;\"\u201d\u2019)]"
+    continued = not text[:start].strip() and sentence[0].islower()
+    return unfinished or continued
+
+
 def _claim_kinds(passage: Passage, c: dict, lead: str | None, first: bool) -> dict:
     """A sentence's kinds in its passage: none in a heading; in a list item, the kind
     of its lead-in for the sentence completing it, and no heading rule (bullets often
@@ -180,6 +198,8 @@ def _claim_kinds(passage: Passage, c: dict, lead: str | None, first: bool) -> di
 
     kinds = c.get("kinds") or {}
     if passage.kind == HEADING:
+        return {}
+    if kinds and passage.kind != LIST_ITEM and _cut_fragment(passage.text, c["start"], c["end"]):
         return {}
     if passage.kind == LIST_ITEM:
         shape = c.get("shape")
@@ -195,16 +215,16 @@ def _claim_kinds(passage: Passage, c: dict, lead: str | None, first: bool) -> di
 
 def _store_doc(db, passage: Passage, doc, counts, lead: str | None = None) -> None:
     from scrutiny.nlp.calibration import calibrated
+    from scrutiny.nlp.coreference import antecedent
     from scrutiny.nlp.spans import stakeholder_spans
 
     pid, doc_id = passage.id, passage.doc_id
     mentions = []
     heading = passage.kind == "heading"
-    coref = doc._.coref or {}
     for s in stakeholder_spans(doc):
         if heading and s._.source != "curated":
             continue  # headings are in title case: only listed names are trusted there
-        refers = coref.get((s.start_char, s.end_char), (None, None)) if s._.source == "coref" else (None, None)
+        refers = (antecedent(doc, s.start_char, s.end_char) if s._.source == "coref" else None) or (None, None)
         conf = float(s._.confidence or 0.0)
         if s._.source in ("model", "rule"):
             conf = calibrated("names", conf)
