@@ -126,3 +126,14 @@ def test_a_doc_made_in_another_process_reads_the_same(tagger):
     for ext in ("coref", "claims", "ties", "acronyms"):
         assert json.dumps(getattr(back._, ext), sort_keys=True) == json.dumps(getattr(doc._, ext), sort_keys=True)
     assert _ties(back) == _ties(doc)
+
+
+def test_a_name_does_not_stop_inside_its_brackets(tagger):
+    from scrutiny.nlp.spans import stakeholder_spans
+
+    doc = tagger.nlp("The National Security Council (Resilience) met twice. The Harbour Agency funded the "
+                     "Rocketry Research Teaching and Training (RRTT) programme.")
+    names = {s.text for s in stakeholder_spans(doc)}
+    assert "National Security Council (Resilience)" in names
+    assert "Rocketry Research Teaching and Training" in names
+    assert not [n for n in names if n.count("(") != n.count(")")]

@@ -89,6 +89,21 @@ def _extend(doc, end: int, start: int | None = None) -> int:
     return end
 
 
+def _balanced(doc, start: int, end: int) -> tuple[int, int]:
+    """A name does not stop inside its brackets: "National Security Council (Resilience"
+    takes its closing bracket; "Training for Teachers (TFT" is the name without the
+    acronym (the acronym is a name of its own)."""
+    opened = [i for i in range(start, end) if doc[i].text == "("]
+    if len(opened) <= sum(1 for i in range(start, end) if doc[i].text == ")"):
+        return start, end
+    last = opened[-1]
+    inside = doc[last + 1:end]
+    acronym = len(inside) == 1 and inside[0].text.upper() == inside[0].text and any(c.isalpha() for c in inside[0].text)
+    if not acronym and end < len(doc) and doc[end].text == ")":
+        return start, end + 1
+    return _trim(doc, start, last)
+
+
 def _name_like(words: list[str], whole: bool) -> bool:
     """Do these words make a name on their own? A head noun ("... Trust"), an
     honorific or a given name first ("Councillor Ian Reid", "Sue Okafor"), an
@@ -226,7 +241,9 @@ class ExtractedNames:
             nxt = doc[s.end] if s.end < len(doc) else None
             if nxt is not None and nxt.lower_ in LOWER_PROGRAMME_HEADS and kind in ("organisation", "document"):
                 kind = "programme"  # "the Later Life Support programme", "the Home First service"
-            spans.append(make_span(doc, s.start, s.end, kind, meta[(s.start, s.end)][1], meta[(s.start, s.end)][2]))
+            start, end = _balanced(doc, s.start, s.end)
+            if end > start:
+                spans.append(make_span(doc, start, end, kind, meta[(s.start, s.end)][1], meta[(s.start, s.end)][2]))
         if spans:
             set_stakeholder_spans(doc, existing + spans)
         return doc
