@@ -137,3 +137,10 @@ def test_a_name_does_not_stop_inside_its_brackets(tagger):
     assert "National Security Council (Resilience)" in names
     assert "Rocketry Research Teaching and Training" in names
     assert not [n for n in names if n.count("(") != n.count(")")]
+
+
+def test_a_display_name_keeps_its_closing_bracket():
+    from scrutiny.nlp.normalise import strip_name
+
+    assert strip_name("the National Security Council (Resilience)") == "National Security Council (Resilience)"
+    assert strip_name("(CDU)") == "CDU" and strip_name("the Harbour Trust's") == "Harbour Trust"

@@ -33,7 +33,10 @@ def strip_name(text: str) -> str:
     text = clean(text)
     text = _DET.sub("", text)
     text = _POSSESSIVE.sub("", text)
-    return _EDGE.sub("", text).strip()
+    name = _EDGE.sub("", text).strip()
+    if name.count("(") > name.count(")") and text.rstrip().endswith(")"):
+        name += ")"  # "National Security Council (Resilience)" keeps its closing bracket
+    return name
 
 
 def key(text: str) -> str:
