@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test bench kill serve clean docs
+.PHONY: site test bench bench-scale kill serve clean docs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ kill: $(STAMP)
 	SCRUTINY_CONCURRENCY_PASSAGES=5000 SCRUTINY_WRITER_PAIRS=20 \
 	SCRUTINY_KILL_PASSAGES=5000 SCRUTINY_KILL_RUNS=20 SCRUTINY_SITE_KILL_RUNS=40 \
 	$(PY) -m pytest -s tests/test_two_writers.py tests/test_kill.py
+
+# A national corpus (bench/bench_scale.py): 10,000 synthetic documents by default,
+# cached in bench/out/; SCALE_DOCS=500 for a smaller one, SCALE_REUSE=1 to keep the
+# built project and measure the rest again. Not part of `make bench` or `make test`.
+bench-scale: $(STAMP)
+	SCALE_DOCS=$${SCALE_DOCS:-10000} $(PY) -m bench scale
 
 serve: site
 	$(VENV)/bin/scrutiny serve

@@ -1,0 +1,274 @@
+"""A national corpus (`make bench-scale`): first ingest, one document added, no-change rebuild, memory, search.
+
+Not part of `make bench` (it takes long): run it with ``make bench-scale``
+(``SCALE_DOCS=500 make bench-scale`` for a smaller corpus). The corpus
+(bench.scale_corpus) is generated once and cached under bench/out/; the built
+project stays in ``bench/out/scale-run-<n>/`` so that ``SCALE_REUSE=1`` measures
+everything after the first build again without re-ingesting.
+
+Baselines are measured in the same run: raw ``nlp.pipe`` of the same model on
+the corpus's own passages (1 and 2 processes), pdftotext on the corpus's PDFs,
+the first build (for the no-change rebuild), SQLite (for PostgreSQL), the plain
+2-process build (for Dask).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import Result
+
+DEFAULT = False     # not in a plain `make bench`
+HERE = Path(__file__).parent
+SIZE = int(os.environ.get("SCALE_DOCS", "10000"))
+REUSE = os.environ.get("SCALE_REUSE") == "1"
+QUERIES = [
+    "waiting times", '"crisis care"', "workforce plan", "peer support roles", "therapi*",
+    "recovery OR outcome", "training NOT budget", "heading:workforce", '"talking therapies" regions',
+    "Northfield", "commissioned evaluation", "housing advice", "assessment contracts 2021",
+    "digital referral", "pension communications", "school counselling", "employment support",
+    "data quality", "appeals process", "Okafor",
+]
+
+
+def _exe() -> str:
+    return str(Path(sys.executable).parent / "scrutiny")
+
+
+def _run(root: Path, *args: str, env=None) -> tuple[float, dict | None, "TreeMemory"]:
+    """Run ``scrutiny --root ROOT ARGS``: (seconds, its --json output or None, its memory)."""
+    from bench.rss import TreeMemory
+
+    argv = [_exe(), "--root", str(root), *args]
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    with TreeMemory(proc.pid) as mem:
+        out, err = proc.communicate()
+    seconds = time.perf_counter() - t
+    if proc.returncode not in (0, 1) or (proc.returncode == 1 and "--json" not in args):
+        raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}: {err.decode()[-2000:]}")
+    data = json.loads(out) if "--json" in args and out.strip() else None
+    return seconds, data, mem
+
+
+def _stage(data: dict, name: str) -> float:
+    return next((s["seconds"] for s in data["stages"] if s["name"] == name), 0.0)
+
+
+def _stages_note(data: dict) -> str:
+    return ", ".join(f"{s['name']} {s['seconds']:.1f}s ({s['state']})" for s in data["stages"])
+
+
+def _raw_nlp(root: Path, words_wanted: int = 60000) -> tuple[float, float, int]:
+    """Words/s of raw nlp.pipe (the project's model as spacy.load gives it) on the
+    corpus's own passages: (1 process, 2 processes, words)."""
+    import spacy
+
+    from scrutiny.project import Project
+    from scrutiny.store import Store
+
+    project = Project(root)
+    texts, words = [], 0
+    with Store(project.store_path, readonly=True) as store:
+        for row in store.db.execute("SELECT text FROM passages WHERE kind != 'heading' ORDER BY random()"):
+            texts.append(row[0])
+            words += len(row[0].split())
+            if words >= words_wanted:
+                break
+    from scrutiny.nlp.model import load_model
+
+    _, name = load_model(project.spacy_model)   # the model the tagger resolves to
+    nlp = spacy.load(name)                       # as spacy.load gives it: every component
+    list(nlp.pipe(texts[:20]))
+    rates = []
+    for n in (1, 2):
+        t = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=64, n_process=n):
+            pass
+        rates.append(words / (time.perf_counter() - t))
+    return rates[0], rates[1], words
+
+
+def _pdftotext(corpus, docs) -> tuple[float, int]:
+    pdfs = [d for d in docs if d["fmt"] == "pdf"]
+    pages = sum(d["pages"] for d in pdfs)
+    t = time.perf_counter()
+    for d in pdfs:
+        subprocess.run(["pdftotext", "-layout", str(corpus.files / d["file"]), "-"], check=True,
+                       stdout=subprocess.DEVNULL)
+    return pages / max(time.perf_counter() - t, 1e-9), pages
+
+
+def _p95(values) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+
+
+def _search_in_process(root: Path, repeat: int = 5) -> list[float]:
+    from scrutiny.project import Project
+    from scrutiny.search import search
+
+    project = Project(root)
+    for q in QUERIES:
+        search(project.index_path, q)   # warm
+    times = []
+    for _ in range(repeat):
+        for q in QUERIES:
+            t = time.perf_counter()
+            search(project.index_path, q)
+            times.append(time.perf_counter() - t)
+    return times
+
+
+def _search_processes(root: Path, queries=QUERIES[:10]) -> list[float]:
+    times = []
+    subprocess.run([_exe(), "--root", str(root), "search", queries[0]], check=True, stdout=subprocess.DEVNULL)
+    for q in queries:
+        t = time.perf_counter()
+        subprocess.run([_exe(), "--root", str(root), "search", q], check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+    return times
+
+
+class _LazyFiles(dict):
+    """The site's search/ files, read from disk when first asked for."""
+
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, key):
+        path = self.folder / key
+        if not path.is_file():
+            raise KeyError(key)
+        text = path.read_text(encoding="utf-8")
+        self[key] = text
+        return text
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+def _site_query_bytes(site: Path) -> tuple[int, str]:
+    from scrutiny.site.search_index import first_query_bytes
+
+    files = _LazyFiles(site / "search")
+    js = sum((site / "static" / n).stat().st_size for n in ("site.js", "search.js"))
+    worst = max((first_query_bytes(files, js, q.replace('"', "").replace("*", "")), q)
+                for q in QUERIES if ":" not in q)
+    return worst
+
+
+def run(workdir: Path) -> list[Result]:
+    from bench.scale_corpus import ensure_corpus, install
+    from scrutiny.init import init_project
+
+    corpus = ensure_corpus(SIZE + 1)       # one more: the document added to the built corpus
+    docs, extra = corpus.docs[:SIZE], corpus.docs[SIZE]
+    summary = {k: sum(d[k] for d in docs) for k in ("words", "bytes")}
+    pdf_docs = [d for d in docs if d["fmt"] == "pdf"]
+    print(f"   corpus: {len(docs)} documents, {summary['words']:,} words, {summary['bytes'] / 1e6:.0f} MB, "
+          f"{len(pdf_docs)} PDFs ({sum(d['pages'] for d in pdf_docs)} pages)", flush=True)
+    root = HERE / "out" / f"scale-run-{SIZE}"
+    results: list[Result] = []
+
+    # 1. the first build of the whole corpus
+    if not (REUSE and (root / ".scrutiny" / "store.db").is_file()):
+        if root.exists():
+            shutil.rmtree(root)
+        init_project(root, name=f"Scale benchmark ({SIZE} documents)")
+        install(corpus, root, docs)
+        first, data, mem = _run(root, "build", "--offline", "--json")
+        (HERE / "out" / f"scale-first-build-{SIZE}.json").write_text(json.dumps(data, indent=1, default=str))
+        ingest_s = _stage(data, "ingest")
+        tag_s = (data["ingest"].get("tagging") or {}).get("seconds") or 0.0
+        index_s = (data["ingest"].get("index") or {}).get("seconds") or 0.0
+        read_pdf = [d for d in data["ingest"]["documents"] if d["path"].endswith(".pdf") and d["status"] == "ingested"]
+        pdf_read_s = sum(d["seconds"] for d in read_pdf)
+        raw1, raw2, sample = _raw_nlp(root)
+        words = summary["words"]
+        results += [
+            Result(f"first build, {SIZE} documents", first, "s", "goal", 3600.0, "<= 1 h on 2 cores",
+                   ok=first <= 3600 and data["ok"],
+                   notes=[_stages_note(data), f"ok={data['ok']}; tagging {tag_s:.0f}s, index {index_s:.1f}s"]),
+            Result("ingest words/s (read, store, tag, index)", words / ingest_s, "words/s",
+                   "raw nlp.pipe, 2 processes", raw2, "report",
+                   notes=[f"raw nlp.pipe 1 process {raw1:,.0f} words/s, 2 processes {raw2:,.0f} words/s "
+                          f"(sample of {sample:,} words of the corpus's passages)",
+                          f"tagging alone: {words / tag_s:,.0f} words/s" if tag_s else "tagging: not run"]),
+            Result("peak memory, first build (process tree)", mem.peak_total_mb, "MB", "goal", 2048.0,
+                   "<= 2 GB", ok=mem.peak_total_mb <= 2048,
+                   notes=[f"largest single process {mem.peak_single_mb:.0f} MB"]),
+        ]
+        if pdf_docs:
+            ref, pages = _pdftotext(corpus, pdf_docs)
+            ours = pages / pdf_read_s if pdf_read_s else 0.0
+            results.append(Result("PDF reading", ours, "pages/s", "pdftotext -layout", ref, "report",
+                                  notes=[f"{len(read_pdf)} PDFs, {pages} pages; per-file read time in the "
+                                         f"worker, one process (the build reads on two)"]))
+    else:
+        first = None
+        print(f"   reusing {root} (SCALE_REUSE=1): first build not measured again", flush=True)
+
+    # 2. a build with nothing changed
+    again, data, _ = _run(root, "build", "--offline", "--json")
+    results.append(Result("no-change rebuild", again, "s", "first build", first, "ratio <= 0.05",
+                          ok=(again <= 0.05 * first) if first else None, notes=[_stages_note(data)]))
+
+    # 3. one document added, changed, removed: end to end, site included
+    incoming = workdir / "incoming"
+    incoming.mkdir()
+    new_file = incoming / extra["file"]
+    shutil.copyfile(corpus.files / extra["file"], new_file)
+    t = time.perf_counter()
+    _run(root, "ingest", str(new_file))
+    _s, data, _ = _run(root, "build", "--offline", "--json")
+    added = time.perf_counter() - t
+    results.append(Result("add one document (ingest FILE + build)", added, "s", "goal", 5.0, "<= 5 s",
+                          ok=added <= 5.0, notes=[f"{extra['fmt']}, {extra['words']} words", _stages_note(data)]))
+    from scrutiny.manifest import load_manifest
+    from scrutiny.project import Project
+
+    project = Project(root)
+    entry = next(e for e in load_manifest(project.manifest_path).documents.values() if e.source == extra["file"]
+                 or (e.source or "").endswith(extra["file"]))
+    src = project.source_path(entry)
+    with src.open("a", encoding="utf-8") as fh:
+        fh.write("\nA closing paragraph added in a revision says the review will report again next year.\n")
+    changed, data, _ = _run(root, "build", "--offline", "--json")
+    results.append(Result("change one document (build)", changed, "s", "goal", 5.0, "<= 5 s",
+                          ok=changed <= 5.0, notes=[_stages_note(data)]))
+    text = project.manifest_path.read_text(encoding="utf-8")
+    start = text.index(f"[documents.{entry.id}]")
+    end = text.find("\n[", start + 1)
+    project.manifest_path.write_text(text[:start] + (text[end + 1:] if end != -1 else ""), encoding="utf-8")
+    removed, data, _ = _run(root, "build", "--offline", "--json")
+    src.unlink(missing_ok=True)
+    results.append(Result("remove one document (build)", removed, "s", "goal", 5.0, "<= 5 s",
+                          ok=removed <= 5.0, notes=[_stages_note(data)]))
+
+    # 4. search: the CLI's search warm in one process, and a whole `scrutiny search` process
+    warm = _search_in_process(root)
+    procs = _search_processes(root)
+    results += [
+        Result("CLI search p95, warm", _p95(warm) * 1000, "ms", "goal", 100.0, "<= 100 ms",
+               ok=_p95(warm) <= 0.1, notes=[f"{len(QUERIES)} queries x 5; median {statistics.median(warm) * 1000:.1f} ms"]),
+        Result("`scrutiny search` process p95", _p95(procs), "s", "goal", 0.5, "<= 0.5 s",
+               ok=_p95(procs) <= 0.5, notes=[f"median {statistics.median(procs):.2f}s over {len(procs)} queries"]),
+    ]
+
+    # 5. the site's first search query
+    qbytes, worst_q = _site_query_bytes(root / "site")
+    results.append(Result("site first search query", qbytes / 1024, "KB", "goal", 300.0, "<= 300 KB",
+                          ok=qbytes <= 300 * 1024, notes=[f"largest for {worst_q!r}: search.js, meta, shards, records"]))
+    return results

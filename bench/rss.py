@@ -1,0 +1,79 @@
+"""Peak memory of a process tree (Linux /proc), sampled while it runs.
+
+    with TreeMemory(proc.pid) as mem:
+        proc.wait()
+    mem.peak_total_mb, mem.peak_single_mb
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children() -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        out.setdefault(ppid, []).append(int(entry.name))
+    return out
+
+
+def _rss(pid: int) -> int:
+    try:
+        return int((Path("/proc") / str(pid) / "statm").read_text().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def tree_rss(root: int) -> tuple[int, int]:
+    """(sum of RSS over ``root`` and its descendants, largest single RSS), bytes."""
+    kids = _children()
+    total, single, todo = 0, 0, [root]
+    while todo:
+        pid = todo.pop()
+        r = _rss(pid)
+        total += r
+        single = max(single, r)
+        todo.extend(kids.get(pid, ()))
+    return total, single
+
+
+class TreeMemory:
+    def __init__(self, pid: int, every: float = 0.25):
+        self.pid, self.every = pid, every
+        self.peak_total = self.peak_single = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            total, single = tree_rss(self.pid)
+            self.peak_total = max(self.peak_total, total)
+            self.peak_single = max(self.peak_single, single)
+            self._stop.wait(self.every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_total_mb(self) -> float:
+        return self.peak_total / 1048576
+
+    @property
+    def peak_single_mb(self) -> float:
+        return self.peak_single / 1048576
