@@ -221,10 +221,9 @@ def test_killed_during_index_build_leaves_store_and_index_usable(project, tmp_pa
     script = textwrap.dedent(f"""
         import os, signal
         import scrutiny.index as idx
-        real = idx.build_index
         def dying(link, *a, **k):
             os.kill(os.getpid(), signal.SIGKILL)
-        idx.build_index = dying
+        idx.update_index = dying
         from scrutiny.ingest import ingest
         from scrutiny.project import Project
         ingest(Project({str(project.root)!r}), [{str(tmp_path / 'b.md')!r}], tag=False)

@@ -64,6 +64,29 @@ def test_only_changed_passages_are_tagged_again(project, store):
     assert texts[ids[3]] == changed[3]  # the sentence as it stands in the passage
 
 
+def test_a_new_name_re_tags_only_the_passages_that_may_contain_it(project, store):
+    """A document added to the manifest brings its title as a curated name: the
+    tagger's version changes, but only passages that may contain the title (and
+    the new document's own) are tagged again, not the whole corpus."""
+    with store.transaction():
+        add_document(store, "harbour", TEXTS)
+        other = add_document(store, "other", ["The Quayside Wellbeing Plan sets out three aims for local services.",
+                                              "Councils will review housing advice after consultation."])
+    first = tag_store(project, store, tagger=shared_tagger())
+    assert first.passages == 6
+    title = ("quayside-plan", "document", "Quayside Wellbeing Plan")
+    second = tag_store(project, store, tagger=shared_tagger(names=[title]))
+    assert second.passages == 1 and second.skipped == 5          # only the passage naming it
+    tagged = dict(store.db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall())
+    assert set(tagged.values()) == {shared_tagger(names=[title]).version}
+    ids = {r[0] for r in store.db.execute("SELECT passage_id FROM nlp_mentions WHERE curated_id = 'quayside-plan'")}
+    assert ids == {other[0]}
+    # the name removed again: the same passage, and only it, is tagged again
+    third = tag_store(project, store, tagger=shared_tagger())
+    assert third.passages == 1
+    assert not store.db.execute("SELECT 1 FROM nlp_mentions WHERE curated_id = 'quayside-plan'").fetchone()
+
+
 def test_empty_store_and_empty_kb(project, store):
     summary = tag_store(project, store, tagger=shared_tagger())
     assert summary.passages == 0

@@ -18,7 +18,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterable
 
 if TYPE_CHECKING:
     from scrutiny.passages import Passage
@@ -58,9 +58,33 @@ def schema():
 
 @dataclass(frozen=True)
 class IndexSummary:
-    passages: int       # passages indexed
+    passages: int       # passages indexed (written) by this run
     seconds: float
     rate: float         # passages per second
+    mode: str = "rebuilt"       # rebuilt (a fresh index swapped in) | updated (segments added) | current
+    documents_added: int = 0    # documents whose passages were (re)written
+    documents_deleted: int = 0  # documents whose passages were deleted (changed or removed)
+    segments: int = 0           # segments of the live index afterwards
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """One document as the index needs it: its label in results, whether it has
+    page numbers, its printed page labels, a fingerprint of everything the index
+    holds of it (its passages and their tags), and how to read its passages
+    and their facets (only called for documents that are (re)written)."""
+
+    doc_id: str
+    label: str
+    paged: bool
+    page_labels: list | None
+    fingerprint: str
+    passages: Callable[[], "Iterable[Passage]"]
+    facets: Callable[[], dict]
+
+
+DOCS_FILE = "SCRUTINY_DOCS.json"   # {doc id: fingerprint} of what the index holds
+REBUILD_SHARE = 0.3                # more documents than this share changed: a fresh index is faster
 
 
 def build_index(index_link: Path, documents: dict, passages: "list[Passage]", facets: dict | None = None,
@@ -76,9 +100,6 @@ def build_index(index_link: Path, documents: dict, passages: "list[Passage]", fa
     scrutiny.pages; a document not in it is numbered as its pages are).
     """
     from whoosh import index as windex
-
-    from scrutiny.pages import label, printed_number
-    from scrutiny.passages import KIND_RANK
 
     facets = facets or {}
     index_link = Path(index_link)
@@ -101,19 +122,8 @@ def build_index(index_link: Path, documents: dict, passages: "list[Passage]", fa
         with writer:
             page_labels = page_labels or {}
             for p in passages:
-                f = facets.get(p.id)
-                labels = page_labels.get(p.doc_id)
-                printed = printed_number(labels, p.page)
-                writer.add_document(
-                    passage_id=p.id, doc_id=p.doc_id, doc_label=documents.get(p.doc_id, p.doc_id),
-                    paged=paged is None or p.doc_id in paged,
-                    ord=p.ord, kind=p.kind, page=p.page, page_end=p.page_end,
-                    page_label=label(labels, p.page), page_end_label=label(labels, p.page_end),
-                    **({"printed": printed} if printed is not None else {}),
-                    rank=round(100 * KIND_RANK.get(p.kind, 1.0)), layout=_shown_layout(p.layout),
-                    heading=p.heading, text=p.text,
-                    tags=",".join(f.tags) if f else "", stakeholders=",".join(f.stakeholders) if f else "",
-                )
+                _add(writer, p, documents.get(p.doc_id, p.doc_id), paged is None or p.doc_id in paged,
+                     page_labels.get(p.doc_id), facets.get(p.id))
         (target / "SCRUTINY_INDEX").write_text(f"{SCHEMA_VERSION}\n{len(passages)}\n{content_version}\n")
         previous = _live_target(index_link)
         _swap(index_link, target)
@@ -123,6 +133,164 @@ def build_index(index_link: Path, documents: dict, passages: "list[Passage]", fa
     seconds = time.perf_counter() - t0
     _remove_stale(parent, keep={target.name, previous})
     return IndexSummary(passages=len(passages), seconds=seconds, rate=len(passages) / seconds if seconds else 0.0)
+
+
+def _add(writer, p: "Passage", doc_label: str, paged: bool, labels, f) -> None:
+    from scrutiny.pages import label, printed_number
+    from scrutiny.passages import KIND_RANK
+
+    printed = printed_number(labels, p.page)
+    writer.add_document(
+        passage_id=p.id, doc_id=p.doc_id, doc_label=doc_label, paged=paged,
+        ord=p.ord, kind=p.kind, page=p.page, page_end=p.page_end,
+        page_label=label(labels, p.page), page_end_label=label(labels, p.page_end),
+        **({"printed": printed} if printed is not None else {}),
+        rank=round(100 * KIND_RANK.get(p.kind, 1.0)), layout=_shown_layout(p.layout),
+        heading=p.heading, text=p.text,
+        tags=",".join(f.tags) if f else "", stakeholders=",".join(f.stakeholders) if f else "",
+    )
+
+
+def indexed_documents(index_link: Path) -> dict[str, str] | None:
+    """{doc id: fingerprint} of what the live index holds (None: no index of this
+    schema, or one made before fingerprints were kept: it is rebuilt)."""
+    import json
+
+    if index_content_version(index_link) is None:
+        return None
+    try:
+        return json.loads((Path(index_link) / DOCS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def update_index(index_link: Path, documents: "dict[str, DocumentSource]", content_version: int = 0,
+                 rebuild: bool = False, procs: int | None = None, limitmb: int = 256) -> IndexSummary:
+    """Bring the index to ``documents`` doing as little as it can.
+
+    The live index keeps the fingerprint of every document it holds. Documents
+    whose fingerprint changed, and documents gone, are deleted from it; changed
+    and new ones are written to a new segment by a Whoosh writer on the live
+    index, and small segments are merged as Whoosh's writer does
+    (``MERGE_SMALL``: the big segments are never rewritten for a few documents).
+    A fresh index is built and swapped in instead when there is none (or one of
+    an older schema), when ``rebuild`` is asked for (``--rebuild``), or when
+    more than :data:`REBUILD_SHARE` of the documents changed.
+    """
+    import json
+
+    from scrutiny.atomic import write_text
+
+    t0 = time.perf_counter()
+    old = None if rebuild else indexed_documents(index_link)
+    changed = [d for doc_id, d in documents.items() if old is None or old.get(doc_id) != d.fingerprint]
+    removed = [doc_id for doc_id in (old or {}) if doc_id not in documents]
+    if old is not None and not changed and not removed:
+        if index_content_version(index_link) != content_version:
+            _write_stamp(Path(index_link).resolve(), content_version, _doc_count(index_link))
+        return IndexSummary(passages=0, seconds=time.perf_counter() - t0, rate=0.0, mode="current",
+                            segments=_segments(index_link))
+    if old is None or len(changed) + len(removed) > max(20, REBUILD_SHARE * len(documents)):
+        return _rebuild(index_link, documents, content_version, procs, limitmb, t0)
+    from whoosh import index as windex
+    from whoosh.writing import MERGE_SMALL
+
+    target = Path(index_link).resolve()
+    ix = windex.open_dir(str(target))
+    writer = ix.writer(limitmb=limitmb)
+    added = 0
+    try:
+        for doc_id in [d.doc_id for d in changed if d.doc_id in old] + removed:
+            writer.delete_by_term("doc_id", doc_id)
+        for d in changed:
+            facets = d.facets()
+            for p in d.passages():
+                _add(writer, p, d.label, d.paged, d.page_labels, facets.get(p.id))
+                added += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=MERGE_SMALL)
+    fingerprints = {doc_id: fp for doc_id, fp in old.items() if doc_id not in removed}
+    fingerprints.update({d.doc_id: d.fingerprint for d in changed})
+    write_text(target / DOCS_FILE, json.dumps(fingerprints, sort_keys=True))
+    _write_stamp(target, content_version, windex.open_dir(str(target)).doc_count())
+    seconds = time.perf_counter() - t0
+    return IndexSummary(passages=added, seconds=seconds, rate=added / seconds if seconds else 0.0, mode="updated",
+                        documents_added=len(changed),
+                        documents_deleted=len([d for d in changed if d.doc_id in old]) + len(removed),
+                        segments=_segments(index_link))
+
+
+def _doc_count(index_link: Path) -> int:
+    try:
+        return int((Path(index_link) / "SCRUTINY_INDEX").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _write_stamp(target: Path, content_version: int, passages: int) -> None:
+    from scrutiny.atomic import write_text
+
+    write_text(target / "SCRUTINY_INDEX", f"{SCHEMA_VERSION}\n{passages}\n{content_version}\n")
+
+
+def _segments(index_link: Path) -> int:
+    from whoosh import index as windex
+
+    try:
+        ix = windex.open_dir(str(Path(index_link).resolve()))
+        return len(ix._segments())
+    except Exception:  # noqa: BLE001 - a count for the report only
+        return 0
+
+
+def _rebuild(index_link, documents: "dict[str, DocumentSource]", content_version, procs, limitmb, t0):
+    """A fresh index of every document, streamed one document at a time."""
+    import json
+
+    def passages():
+        for d in documents.values():
+            facets = d.facets()
+            for p in d.passages():
+                yield p, d, facets.get(p.id)
+
+    summary = _build(index_link, passages(), content_version, procs, limitmb,
+                     extra={DOCS_FILE: json.dumps({k: d.fingerprint for k, d in documents.items()}, sort_keys=True)})
+    seconds = time.perf_counter() - t0
+    return IndexSummary(passages=summary, seconds=seconds, rate=summary / seconds if seconds else 0.0,
+                        mode="rebuilt", documents_added=len(documents), segments=_segments(index_link))
+
+
+def _build(index_link, rows, content_version, procs, limitmb, extra: dict) -> int:
+    """Write ``rows`` ((passage, DocumentSource, facets)) into a new directory and swap it in."""
+    from whoosh import index as windex
+
+    index_link = Path(index_link)
+    parent = index_link.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    target = parent / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir()
+    n = 0
+    try:
+        ix = windex.create_in(str(target), schema())
+        procs = procs or 1
+        writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True) if procs > 1 else ix.writer(limitmb=limitmb)
+        with writer:
+            for p, d, f in rows:
+                _add(writer, p, d.label, d.paged, d.page_labels, f)
+                n += 1
+        for name, text in extra.items():
+            (target / name).write_text(text, encoding="utf-8")
+        (target / "SCRUTINY_INDEX").write_text(f"{SCHEMA_VERSION}\n{n}\n{content_version}\n")
+        _swap(index_link, target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    _remove_stale(parent, keep=target)
+    return n
 
 
 def _shown_layout(layout: dict | None) -> dict | None:

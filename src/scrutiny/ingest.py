@@ -29,7 +29,7 @@ from scrutiny.project import Project
 from scrutiny.readers import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
-    from scrutiny.index import IndexSummary
+    from scrutiny.index import DocumentSource, IndexSummary
     from scrutiny.tags.write import TagSummary
 
 # Bump when readers or passage-making change in a way that alters passages:
@@ -388,12 +388,13 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
         if tag:
             report.tagging = _tag(project, store, say, report)
 
-        # 6. rebuild the search index when the store moved on
+        # 6. bring the search index up to date: only the documents that changed
+        #    (a fresh index when there is none, or with --force)
         from scrutiny.index import index_content_version
 
-        if index_content_version(project.index_path) != store.content_version:
+        if force or index_content_version(project.index_path) != store.content_version:
             say("indexing…")
-            report.index = rebuild_index(project, store)
+            report.index = sync_index(project, store, rebuild=force)
     finally:
         for tmp, _ in parts:  # an error before the copies were registered: none is kept
             tmp.unlink(missing_ok=True)
@@ -457,18 +458,48 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def index_sources(store) -> "dict[str, DocumentSource]":
+    """Every stored document as the search index needs it: its fingerprint (the
+    stored version of its passages, its label and pages, the hash of its tags)
+    and how to read its passages and facets, one document at a time."""
+    import hashlib
+    import json
+
+    from scrutiny.index import DocumentSource
+    from scrutiny.tags.queries import facet_fingerprints, passage_facets
+
+    tags = facet_fingerprints(store)
+    out = {}
+    for d in store.documents():
+        label = d["short_title"] or d["title"]
+        paged = (d["pages"] or 0) > 1
+        key = json.dumps([label, paged, d.get("page_labels"), d["sha256"], d["ingested_at"], d["passages"],
+                          tags.get(d["id"])], ensure_ascii=False)
+        doc_id = d["id"]
+        out[doc_id] = DocumentSource(
+            doc_id=doc_id, label=label, paged=paged, page_labels=d.get("page_labels"),
+            fingerprint=hashlib.sha256(key.encode()).hexdigest()[:16],
+            passages=lambda doc_id=doc_id: store.passages(doc_id),
+            facets=lambda doc_id=doc_id: passage_facets(store, doc_id))
+    return out
+
+
+def sync_index(project: Project, store, rebuild: bool = False) -> "IndexSummary":
+    """Bring the search index up to the store: the documents that changed are
+    rewritten in a new segment, the others left alone (``rebuild``: a fresh
+    index, swapped in whole). See :func:`scrutiny.index.update_index`."""
+    from scrutiny.index import update_index
+
+    sources = index_sources(store)
+    passages = sum(d["passages"] or 0 for d in store.documents())
+    procs = min(2, os.cpu_count() or 1) if passages >= 5000 else 1
+    return update_index(project.index_path, sources, content_version=store.content_version, rebuild=rebuild,
+                        procs=procs)
+
+
 def rebuild_index(project: Project, store) -> "IndexSummary":
-    from scrutiny.index import build_index
-
-    docs = store.documents()
-    labels = {d["id"]: d["short_title"] or d["title"] for d in docs}
-    paged = {d["id"] for d in docs if (d["pages"] or 0) > 1}
-    from scrutiny.tags.queries import passage_facets
-
-    facets = passage_facets(store)
-    return build_index(project.index_path, labels, store.passages(), facets, paged=paged,
-                       content_version=store.content_version,
-                       page_labels={d["id"]: d["page_labels"] for d in docs if d.get("page_labels")})
+    """A fresh index of the whole store, swapped in (``scrutiny ingest --force``)."""
+    return sync_index(project, store, rebuild=True)
 
 
 def _read_all(to_read, max_bytes, workers, say, limits=None, ocr: bool = False):

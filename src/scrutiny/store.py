@@ -362,6 +362,14 @@ class Store:
         for row in self.db.execute(sql + " ORDER BY doc_id, ord", args):
             yield Passage.from_row(row)
 
+    def texts_containing(self, needle: str) -> Iterator[tuple[str, str]]:
+        """(id, text) of every passage, headings included, whose text holds
+        ``needle`` (case-insensitive for ASCII, as SQLite's LIKE; "" matches all).
+        A coarse filter: the caller makes the exact test."""
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        for row in self.db.execute("SELECT id, text FROM passages WHERE text LIKE ? ESCAPE '\\'", (pattern,)):
+            yield row[0], row[1]
+
     def neighbours(self, passage: Passage, n: int = 1) -> tuple[list[Passage], list[Passage]]:
         before = self.db.execute(
             "SELECT * FROM passages WHERE doc_id = ? AND ord < ? ORDER BY ord DESC LIMIT ?",

@@ -12,8 +12,9 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project, write
 @click.option("--no-site", is_flag=True, help="Stop after the cross-references: do not write the site.")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Where to write the site (default: site/ under the project root).")
-@click.option("--force", is_flag=True, help="Re-read every document and rebuild the cross-references even when "
-              "their inputs have not changed.")
+@click.option("--force", "--rebuild", "force", is_flag=True,
+              help="Re-read every document, build a fresh search index and rebuild the cross-references even "
+              "when their inputs have not changed (by default only what changed is redone).")
 @json_option
 @pass_project
 @writes("build")

@@ -38,6 +38,8 @@ def _edits(title, short_title, publisher, authors, date, licence, url) -> dict:
 @click.option("--kind", type=click.Choice(["policy", "critique"]), help="Kind of the documents FILES register.")
 @click.option("--strict", is_flag=True, help="Store nothing unless every file reads cleanly (warnings count as failures).")
 @click.option("--force", is_flag=True, help="Re-read documents even when their files have not changed.")
+@click.option("--rebuild", is_flag=True, help="Re-read every document and build a fresh search index (by default "
+              "only the documents that changed are written to the index).")
 @click.option("--no-tag", is_flag=True, help="Skip tagging (claims, stakeholders, ties).")
 @click.option("--max-size", type=int, default=200, show_default=True, help="Refuse files larger than this many MiB.")
 @click.option("--max-memory", type=click.IntRange(min=64), default=1024, show_default=True,
@@ -56,7 +58,7 @@ def _edits(title, short_title, publisher, authors, date, licence, url) -> dict:
 @json_option
 @pass_project
 @writes("ingest")
-def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, read_timeout, new, as_id,
+def ingest(project, files, kind, strict, force, rebuild, no_tag, max_size, max_memory, read_timeout, new, as_id,
            title, short_title, publisher, authors, date, licence, url, ocr, as_json):
     """Read documents into passages, store, tag and index them.
 
@@ -90,7 +92,7 @@ def ingest(project, files, kind, strict, force, no_tag, max_size, max_memory, re
 
     metadata = _edits(title, short_title, publisher, authors, date, licence, url)
     report = run_ingest(
-        project, files or None, kind=kind, strict=strict, force=force, tag=not no_tag,
+        project, files or None, kind=kind, strict=strict, force=force or rebuild, tag=not no_tag,
         max_bytes=max_size * 1048576, limits=Limits(memory_mb=max_memory, seconds=read_timeout), ocr=ocr,
         metadata=metadata, new=new, as_id=as_id,
         progress=None if as_json or not sys.stderr.isatty() else (lambda m: click.echo(m, err=True)),

@@ -46,6 +46,9 @@ class Tagger:
     rules_only: bool
     version: str
     names: list = field(default_factory=list)
+    # the version without the curated names: when only the names change, only the
+    # passages that may contain a name added or removed need tagging again
+    base_version: str | None = None
 
     def pipe(self, texts, batch_size: int = 64, n_process: int = 1):
         return self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
@@ -83,7 +86,8 @@ def build_tagger(model: str | None = None, names=(), warn: bool = True, cache_di
         classifier = nlp.get_pipe("scrutiny_claim_classifier")
         classifier.model = trained_claim_model(nlp, model_name, model_version, fingerprint, cache_dir)
     return Tagger(nlp=nlp, model_name=model_name, rules_only=model_name == RULES_ONLY,
-                  version=version, names=names)
+                  version=version, names=names,
+                  base_version=_version(model_name, model_version, fingerprint, ()))
 
 
 def code_fingerprint() -> str:

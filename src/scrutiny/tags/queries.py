@@ -109,17 +109,19 @@ class PassageTags:
     stakeholders: list[str]   # ids of the stakeholders it names
 
 
-def passage_facets(store) -> dict[str, PassageTags]:
-    """``{passage id: PassageTags}`` for tagged passages (empty when never tagged:
-    the search index is built before and after tagging)."""
+def passage_facets(store, doc_id: str | None = None) -> dict[str, PassageTags]:
+    """``{passage id: PassageTags}`` for tagged passages (of one document, or all;
+    empty when never tagged: the search index is built before and after tagging)."""
     if last_run(store) is None:
         return {}
+    where, args = (" WHERE doc_id = ?", (doc_id,)) if doc_id else ("", ())
     tags: dict[str, set] = defaultdict(set)
-    for pid, kinds in store.db.execute("SELECT passage_id, kinds FROM nlp_claims"):
+    for pid, kinds in store.db.execute("SELECT passage_id, kinds FROM nlp_claims" + where, args):
         tags[pid].update(json.loads(kinds))
     people: dict[str, set] = defaultdict(set)
     for pid, sid in store.db.execute(
         "SELECT DISTINCT passage_id, stakeholder_id FROM nlp_mentions WHERE stakeholder_id IS NOT NULL"
+        + (" AND doc_id = ?" if doc_id else ""), args
     ):
         people[pid].add(sid)
     return {pid: PassageTags(tags=sorted(tags.get(pid, ())), stakeholders=sorted(people.get(pid, ())))
@@ -191,6 +193,25 @@ def doc_fingerprints(store) -> dict[str, list]:
             "FROM nlp_mentions GROUP BY doc_id"):
         out.setdefault(doc_id, []).append(["mentions", n, total, hashlib.sha256((who or "").encode()).hexdigest()])
     return out
+
+
+def facet_fingerprints(store) -> dict[str, str]:
+    """``{doc id: hash}`` of what :func:`passage_facets` gives for each document's
+    passages (claim kinds and resolved stakeholders): the search index rewrites
+    a document whose hash moved. Empty when never tagged."""
+    if last_run(store) is None:
+        return {}
+    parts: dict[str, list[str]] = defaultdict(list)
+    for doc_id, joined in store.db.execute(
+            "SELECT doc_id, group_concat(passage_id || ':' || kinds, ';') FROM "
+            "(SELECT doc_id, passage_id, kinds FROM nlp_claims ORDER BY doc_id, passage_id, start) GROUP BY doc_id"):
+        parts[doc_id].append(joined or "")
+    for doc_id, joined in store.db.execute(
+            "SELECT doc_id, group_concat(passage_id || ':' || stakeholder_id, ';') FROM "
+            "(SELECT DISTINCT doc_id, passage_id, stakeholder_id FROM nlp_mentions "
+            "WHERE stakeholder_id IS NOT NULL ORDER BY doc_id, passage_id, stakeholder_id) GROUP BY doc_id"):
+        parts[doc_id].append("|" + (joined or ""))
+    return {doc_id: hashlib.sha256("\n".join(p).encode()).hexdigest()[:16] for doc_id, p in parts.items()}
 
 
 # --- stakeholders and documents -----------------------------------------------------------

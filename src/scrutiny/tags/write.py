@@ -89,11 +89,13 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         tagger, curated = build_project_tagger(project, curated=curated)
     elif curated is None:
         curated = load_curated(project)
-    done_ids = {r[0] for r in db.execute("SELECT passage_id FROM nlp_tagged WHERE tagger_version = ?",
-                                         (tagger.version,))}
-    todo = sorted(store.passages_by_id(current - done_ids).values(), key=lambda p: (p.doc_id, p.ord))
     counts = Counter()
     with store.transaction():
+        suspects = _carry_over(store, tagger)
+        done_ids = {r[0] for r in db.execute("SELECT passage_id FROM nlp_tagged WHERE tagger_version = ?",
+                                             (tagger.version,))}
+        todo = sorted(store.passages_by_id(current - (done_ids - suspects)).values(),
+                      key=lambda p: (p.doc_id, p.ord))
         removed = 0
         for table in TAG_TABLES:
             stale = [(pid,) for (pid,) in db.execute(f"SELECT DISTINCT passage_id FROM {table}")
@@ -130,8 +132,10 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         db.execute(
             "INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('last_run', ?)",
             (json.dumps({"model": tagger.model_name, "rules_only": tagger.rules_only,
-                         "tagger_version": tagger.version, "at": stamp}),),
+                         "tagger_version": tagger.version, "base_version": tagger.base_version, "at": stamp}),),
         )
+        db.execute("INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('names', ?)",
+                   (json.dumps([list(n) for n in tagger.names], ensure_ascii=False),))
     return TagSummary(
         passages=len(todo),
         skipped=len(current) - len(todo),
@@ -145,6 +149,50 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         rules_only=tagger.rules_only,
         tagger_version=tagger.version,
     )
+
+
+def _carry_over(store, tagger) -> set[str]:
+    """When only the curated names changed since the last run (a document added
+    to the manifest brings its title; a kb alias was edited), a passage's tags
+    can change only if the passage contains a name added or removed: the
+    curated-names component matches names inside a passage and nothing else in
+    a passage's tags depends on the list. The passages tagged by the last run
+    are then marked current, and the ids of those that may contain a changed
+    name are returned, to be tagged again. Anything else changed (the model, our
+    code, the labelled data): nothing is carried over (an empty set, and every
+    passage has an older version)."""
+    db = store.db
+    row = db.execute("SELECT value FROM nlp_state WHERE key = 'last_run'").fetchone()
+    names_row = db.execute("SELECT value FROM nlp_state WHERE key = 'names'").fetchone()
+    if row is None or names_row is None or tagger.base_version is None:
+        return set()
+    last = json.loads(row[0])
+    previous = last.get("tagger_version")
+    if previous == tagger.version or last.get("base_version") != tagger.base_version:
+        return set()
+    before = {tuple(n) for n in json.loads(names_row[0])}
+    changed = {surface for _sid, _kind, surface in before ^ set(tagger.names)}
+    suspects = set()
+    for surface in changed:
+        suspects |= passages_naming(store, surface)
+    db.execute("UPDATE nlp_tagged SET tagger_version = ? WHERE tagger_version = ?", (tagger.version, previous))
+    return suspects
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def passages_naming(store, surface: str) -> set[str]:
+    """Ids of the passages that may contain ``surface`` as the curated-names
+    matcher sees it (case-insensitive, token by token): every word of it, in
+    any case, somewhere in the text. A superset of the matches."""
+    words = [w for w in _WORDS.findall(surface.lower())]
+    if not words:
+        return set()
+    ascii_words = [w for w in words if w.isascii()]
+    needle = max(ascii_words, key=len) if ascii_words else ""
+    return {pid for pid, text in store.texts_containing(needle)
+            if all(w in text.lower() for w in words)}
 
 
 def _nothing_to_do(store, current: set[str], version: str) -> bool:
