@@ -1,9 +1,10 @@
 """Ingest: manifest documents -> readers -> passages -> store -> tags -> index.
 
 One run reads every document that changed (in a process pool when there are
-several), then writes all of them in ONE store transaction, re-anchoring the
-ids of passages whose text changed, tags the new passages, and finally builds
-a fresh search index and swaps it in. A file that fails to read is reported as
+several) and writes each as it comes back, all in ONE store transaction
+(never the whole corpus in memory), re-anchoring the ids of passages whose
+text changed; then it tags the new passages and brings the search index up to
+date (only the documents that changed are written to it). A file that fails to read is reported as
 ``<path>: <reason>`` and the others still go through; nothing already stored
 is damaged. Re-running on an unchanged corpus only hashes the files.
 """
@@ -294,85 +295,58 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                 continue
             to_read.append((c, sha))
 
-        # 2. read (in parallel when it pays)
-        results = _read_all([(c.entry, c.read_path, c.display, sha) for c, sha in to_read],
-                            max_bytes, workers, say, limits, ocr)
-
-        # 3. keep what read cleanly
-        changed = []
-        for (c, sha), outcome in zip(to_read, results):
-            if isinstance(outcome, ReaderError):
-                report.documents.append(DocReport(c.entry.id, c.display, "failed", message=outcome.reason))
-                continue
-            doc, seconds = outcome
-            warnings = list(doc.warnings)
-            if strict and warnings:
-                report.documents.append(DocReport(c.entry.id, c.display, "failed", message="; ".join(warnings)))
-                continue
-            changed.append((c, sha, doc, seconds, warnings))
-        if strict and report.failed:
-            for c, sha, doc, seconds, warnings in changed:
-                report.documents.append(DocReport(c.entry.id, c.display, "failed",
-                                                  message="not stored: --strict and another file failed"))
-            changed = []
-
-        # 4. copy new and revised files beside their place (hidden part files of this
-        #    process), write everything in one transaction, register the files in the
-        #    manifest, and only then put the copies in place: a failed or interrupted
-        #    run leaves no unregistered copy in the sources (a killed one leaves a
-        #    hidden part, which the next run settles)
+        # 2-4. read in worker processes and store each document as it comes back
+        #    (never the whole corpus in memory), all in ONE transaction: new and
+        #    revised files are first copied beside their place (hidden part files
+        #    of this process); after the commit the files are registered in the
+        #    manifest, and only then are the copies put in place. A failed or
+        #    interrupted run leaves no unregistered copy in the sources (a killed
+        #    one leaves a hidden part, which the next run settles).
         manifest_updates = {}
         kept: dict[str, str] = {}   # doc id -> where the file a revision replaces is kept
-        for c, sha, doc, seconds, warnings in changed:
-            if c.dest != c.read_path:
-                old = _keep_replaced(project, store, c, sha)
-                if old:
-                    kept[c.entry.id] = old
-                c.dest.parent.mkdir(parents=True, exist_ok=True)
-                tmp = _part_path(c.dest)
-                parts.append((tmp, c.dest))
-                copy_new(c.read_path, tmp)  # never through a planted symlink
         # documents no longer in the manifest leave the store (their passage ids stay, as orphans)
-        gone = [d["id"] for d in store.documents() if d["id"] not in manifest.documents]
-        if changed or gone or refresh:
-            with store.transaction():
-                now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-                for doc_id in gone:
-                    report.removed[doc_id] = store.remove_document(doc_id, now)
-                for entry, stored in refresh:
-                    store.upsert_document({**stored, **{k: getattr(entry, k) for k in _DESCRIBED}})
-                for c, sha, doc, seconds, warnings in changed:
-                    entry = c.entry
-                    t = time.perf_counter()
-                    title_update = None if "title" in recorded.get(entry.id, {}) else \
-                        _title_for_registered(entry, doc, new=c.new)
-                    if title_update:
-                        entry.title = title_update
-                    passages = make_passages(entry.id, doc.blocks)
-                    rel = _rel(project, c.dest)
-                    before = store.document(entry.id)
-                    redirected, orphans = _store_document(store, project, entry, rel, sha, doc, passages, now)
-                    _record_version(store, entry.id, before, sha, rel, doc.pages, len(passages), now,
-                                    kept.get(entry.id), doc.page_labels)
-                    report.documents.append(DocReport(
-                        entry.id, c.display, "ingested", pages=doc.pages, passages=len(passages),
-                        seconds=seconds + time.perf_counter() - t, warnings=warnings,
-                        redirected=redirected, orphans=orphans,
-                        suggested=_suggested(entry, doc.metadata) if files else {},
-                        revised=before is not None and before.get("sha256") != sha,
-                        kept_as=kept.get(entry.id)))
-                    update = {}
-                    if c.new:
-                        update.update({"title": entry.title, "kind": entry.kind, "source": entry.source,
-                                       "registered": True})
-                    elif title_update:
-                        update["title"] = title_update
-                    if not entry.extra.get("ocr") and any("ocr" in (b.layout or {}) for b in doc.blocks):
-                        # read with --ocr: the manifest remembers, so that the next ingest reads it so too
-                        update["ocr"] = True
-                    update["sha256"] = sha
-                    manifest_updates[entry.id] = update
-                store.bump_content_version()
+        gone = [doc_id for doc_id in store.document_ids() if doc_id not in manifest.documents]
+        outcomes: dict[int, DocReport] = {}
+        if to_read or gone or refresh:
+            try:
+                with store.transaction():
+                    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+                    for doc_id in gone:
+                        report.removed[doc_id] = store.remove_document(doc_id, now)
+                    for entry, stored in refresh:
+                        store.upsert_document({**stored, **{k: getattr(entry, k) for k in _DESCRIBED}})
+                    stored = 0
+                    for i, outcome in _read_stream([(c.entry, c.read_path, c.display, sha) for c, sha in to_read],
+                                                   max_bytes, workers, say, limits, ocr):
+                        c, sha = to_read[i]
+                        if isinstance(outcome, ReaderError):
+                            outcomes[i] = DocReport(c.entry.id, c.display, "failed", message=outcome.reason)
+                            continue
+                        doc, seconds = outcome
+                        warnings = list(doc.warnings)
+                        if strict and warnings:
+                            outcomes[i] = DocReport(c.entry.id, c.display, "failed", message="; ".join(warnings))
+                            continue
+                        if strict and (report.failed or any(o.status == "failed" for o in outcomes.values())):
+                            outcomes[i] = DocReport(c.entry.id, c.display, "failed",
+                                                    message="not stored: --strict and another file failed")
+                            continue
+                        outcomes[i], update = _store_one(project, store, c, sha, doc, seconds, warnings, parts,
+                                                         now, kept, recorded, bool(files))
+                        manifest_updates[c.entry.id] = update
+                        stored += 1
+                    if strict and stored and (report.failed or any(o.status == "failed" for o in outcomes.values())):
+                        raise _StrictRollback()
+                    if stored or gone or refresh:
+                        store.bump_content_version()
+            except _StrictRollback:
+                for i, o in outcomes.items():
+                    if o.status != "failed":
+                        outcomes[i] = DocReport(o.doc_id, o.path, "failed",
+                                                message="not stored: --strict and another file failed")
+                manifest_updates = {}
+                report.removed = {}
+        report.documents.extend(outcomes[i] for i in sorted(outcomes))
         ready = {d.doc_id for d in report.documents if d.status in ("ingested", "unchanged")}
         for doc_id, fields in recorded.items():
             if doc_id in ready:  # a file that failed registers nothing
@@ -502,21 +476,21 @@ def rebuild_index(project: Project, store) -> "IndexSummary":
     return sync_index(project, store, rebuild=True)
 
 
-def _read_all(to_read, max_bytes, workers, say, limits=None, ocr: bool = False):
+def _read_stream(to_read, max_bytes, workers, say, limits=None, ocr: bool = False):
     """Read each file in a worker process under ``limits`` (a memory cap and a
-    time limit, see :mod:`scrutiny.readers.sandbox`); one outcome per file, in
-    order: (document, seconds) or a ReaderError naming the file. ``ocr`` (or
-    ``ocr = true`` in the file's manifest table): OCR for pages without text."""
+    time limit, see :mod:`scrutiny.readers.sandbox`), yielding ``(index,
+    outcome)`` as each finishes: (document, seconds) or a ReaderError naming
+    the file. ``ocr`` (or ``ocr = true`` in the file's manifest table): OCR for
+    pages without text."""
     from scrutiny.readers.sandbox import Limits, Pool, WorkerFailure
 
     if not to_read:
-        return []
+        return
     total = sum(path.stat().st_size for _, path, _, _ in to_read)
     workers = workers or min(2, os.cpu_count() or 1)
     if len(to_read) == 1 or total < 2_000_000:
         workers = 1  # small files: one worker reads them all, one after the other
     pool = Pool(_read_one, workers=workers, limits=limits or Limits())
-    out: dict[int, object] = {}
     jobs = [(str(path), max_bytes, ocr or bool(entry.extra.get("ocr"))) for entry, path, _, _ in to_read]
     for index, outcome in pool.run(jobs, on_start=lambda i: say(f"reading {printable(to_read[i][2])}")):
         rel = to_read[index][2]
@@ -526,8 +500,54 @@ def _read_all(to_read, max_bytes, workers, say, limits=None, ocr: bool = False):
             outcome = ReaderError(rel, outcome.message)
         elif isinstance(outcome, BaseException):  # a reader bug must not sink the other files
             outcome = ReaderError(rel, f"reader crashed: {type(outcome).__name__}: {outcome}")
-        out[index] = outcome
-    return [out[i] for i in range(len(to_read))]
+        yield index, outcome
+
+
+class _StrictRollback(Exception):
+    """--strict and a file failed: undo what this run stored."""
+
+
+def _store_one(project, store, c: Candidate, sha: str, doc, seconds: float, warnings, parts, now,
+               kept: dict, recorded: dict, files_given: bool):
+    """Store one document that read cleanly (inside the run's transaction): the
+    file a revision replaces kept as a dated version, the new copy made beside its
+    place, the passages stored and re-anchored, the version recorded. Returns its
+    report and its manifest update."""
+    entry = c.entry
+    if c.dest != c.read_path:
+        old = _keep_replaced(project, store, c, sha)
+        if old:
+            kept[entry.id] = old
+        c.dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _part_path(c.dest)
+        parts.append((tmp, c.dest))
+        copy_new(c.read_path, tmp)  # never through a planted symlink
+    t = time.perf_counter()
+    title_update = None if "title" in recorded.get(entry.id, {}) else _title_for_registered(entry, doc, new=c.new)
+    if title_update:
+        entry.title = title_update
+    passages = make_passages(entry.id, doc.blocks)
+    rel = _rel(project, c.dest)
+    before = store.document(entry.id)
+    redirected, orphans = _store_document(store, project, entry, rel, sha, doc, passages, now)
+    _record_version(store, entry.id, before, sha, rel, doc.pages, len(passages), now, kept.get(entry.id),
+                    doc.page_labels)
+    report = DocReport(entry.id, c.display, "ingested", pages=doc.pages, passages=len(passages),
+                       seconds=seconds + time.perf_counter() - t, warnings=warnings,
+                       redirected=redirected, orphans=orphans,
+                       suggested=_suggested(entry, doc.metadata) if files_given else {},
+                       revised=before is not None and before.get("sha256") != sha,
+                       kept_as=kept.get(entry.id))
+    update = {}
+    if c.new:
+        update.update({"title": entry.title, "kind": entry.kind, "source": entry.source, "registered": True})
+    elif title_update:
+        update["title"] = title_update
+    if not entry.extra.get("ocr") and any("ocr" in (b.layout or {}) for b in doc.blocks):
+        # read with --ocr: the manifest remembers, so that the next ingest reads it so too
+        update["ocr"] = True
+    update["sha256"] = sha
+    return report, update
 
 
 def _store_document(store, project, entry, rel, sha, doc, passages, now=None):

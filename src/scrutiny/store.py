@@ -340,6 +340,14 @@ class Store:
         return list(map(PassageRef._make, self.db.execute(
             "SELECT id, doc_id, ord, kind, page, page_end FROM passages ORDER BY doc_id, ord")))
 
+    def document_ids(self) -> list[str]:
+        """Every stored document's id, in order."""
+        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def longest_passage(self) -> int:
+        """The length in characters of the longest passage's text (0: none)."""
+        return self.db.execute("SELECT coalesce(max(length(text)), 0) FROM passages").fetchone()[0]
+
     def has_passages(self) -> bool:
         return self.db.execute("SELECT 1 FROM passages LIMIT 1").fetchone() is not None
 

@@ -94,8 +94,8 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         suspects = _carry_over(store, tagger)
         done_ids = {r[0] for r in db.execute("SELECT passage_id FROM nlp_tagged WHERE tagger_version = ?",
                                              (tagger.version,))}
-        todo = sorted(store.passages_by_id(current - (done_ids - suspects)).values(),
-                      key=lambda p: (p.doc_id, p.ord))
+        todo_ids = current - (done_ids - suspects)
+        ntodo = len(todo_ids)
         removed = 0
         for table in TAG_TABLES:
             stale = [(pid,) for (pid,) in db.execute(f"SELECT DISTINCT passage_id FROM {table}")
@@ -103,30 +103,40 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
             before = db.total_changes
             db.executemany(f"DELETE FROM {table} WHERE passage_id = ?", stale)
             removed += db.total_changes - before
-        ids = [(p.id,) for p in todo]
         for table in TAG_TABLES:
-            db.executemany(f"DELETE FROM {table} WHERE passage_id = ?", ids)
+            db.executemany(f"DELETE FROM {table} WHERE passage_id = ?", ((pid,) for pid in todo_ids))
         if n_process is None:
-            n_process = 2 if len(todo) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1
+            n_process = 2 if ntodo >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1
             if os.environ.get("SCRUTINY_TAG_PROCESSES", "").isdigit():
                 n_process = max(1, int(os.environ["SCRUTINY_TAG_PROCESSES"]))
-        longest = max((len(p.text) for p in todo), default=0)
+        longest = store.longest_passage() if todo_ids else 0
         if longest >= tagger.nlp.max_length:
             tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
-        texts = ((p.text, i) for i, p in enumerate(todo))
+        # streamed one document at a time, in reading order: the corpus is never held in memory
+        # (each list item with the kind its lead-in gives it, read on the way)
+        in_flight: dict[int, tuple[Passage, str | None]] = {}
+
+        def texts():
+            i = 0
+            for doc_id in store.document_ids():
+                for p, lead in _with_lead_ins(store.passages(doc_id)):
+                    if p.id in todo_ids:
+                        in_flight[i] = (p, lead)
+                        yield p.text, i
+                        i += 1
+
         done = 0
         stamp = _now()
-        leads = _lead_ins(store, todo)
-        for doc, i in tagger.nlp.pipe(texts, as_tuples=True, batch_size=64, n_process=n_process):
-            passage = todo[i]
-            _store_doc(db, passage, doc, counts, leads.get(passage.id))
+        for doc, i in tagger.nlp.pipe(texts(), as_tuples=True, batch_size=64, n_process=n_process):
+            passage, lead = in_flight.pop(i)
+            _store_doc(db, passage, doc, counts, lead)
             db.execute(
                 "INSERT OR REPLACE INTO nlp_tagged (passage_id, tagger_version, tagged_at) VALUES (?,?,?)",
                 (passage.id, tagger.version, stamp),
             )
             done += 1
-            if progress is not None and (done % 64 == 0 or done == len(todo)):
-                progress(done, len(todo))
+            if progress is not None and (done % 64 == 0 or done == ntodo):
+                progress(done, ntodo)
         counts["mentions"] += propagate_acronyms(store)
         resolved = resolve(store, curated)
         db.execute(
@@ -137,8 +147,8 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         db.execute("INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('names', ?)",
                    (json.dumps([list(n) for n in tagger.names], ensure_ascii=False),))
     return TagSummary(
-        passages=len(todo),
-        skipped=len(current) - len(todo),
+        passages=ntodo,
+        skipped=len(current) - ntodo,
         removed=removed,
         mentions=counts["mentions"],
         claims=counts["claims"],
@@ -201,23 +211,21 @@ def _nothing_to_do(store, current: set[str], version: str) -> bool:
     return all(tagged.get(pid) == version for pid in current) and all(pid in current for pid in tagged)
 
 
-def _lead_ins(store, todo: list[Passage]) -> dict[str, str | None]:
-    """For each list item to tag: the kind its lead-in gives it ("We will:" above it:
-    commitment; "The Government should:": recommendation). The lead-in is the nearest
+def _with_lead_ins(passages):
+    """Each passage of one document (in reading order) with the kind its lead-in
+    gives it when it is a list item ("We will:" above it: commitment; "The
+    Government should:": recommendation), else None. The lead-in is the nearest
     passage before it that is not a list item, when that ends with a colon."""
     from scrutiny.nlp.claim_rules import lead_kind
 
-    out: dict[str, str | None] = {}
-    docs = {p.doc_id for p in todo if p.kind == LIST_ITEM}
-    for doc_id in docs:
-        lead = None
-        for p in store.passages(doc_id):
-            if p.kind == LIST_ITEM:
-                out[p.id] = lead
-                continue
-            text = p.text.rstrip()
-            lead = lead_kind(text) if text.endswith(":") else None
-    return out
+    lead = None
+    for p in passages:
+        if p.kind == LIST_ITEM:
+            yield p, lead
+            continue
+        text = p.text.rstrip()
+        lead = lead_kind(text) if text.endswith(":") else None
+        yield p, None
 
 
 _FRAGMENT_WORDS = 8
