@@ -86,3 +86,57 @@ def built_campaign(tmp_path_factory):
     project = Project(root)
     return project, build(project, fetch=False)
 
+
+
+# --- PostgreSQL: the store tests, the ingest tests and the search tests run on both ---------
+# engines (`store_at`, and the `project` of test_ingest.py, are parametrised). A cluster is
+# started once per session in a temporary folder (helpers_postgres). Without PostgreSQL
+# installed those runs skip, except in CI (CI=true), where .ci/run installs it.
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    from helpers_postgres import Cluster, pg_bin
+
+    if pg_bin() is None or not _has_psycopg():
+        if IN_CI:
+            pytest.fail("PostgreSQL or psycopg is not installed: .ci/run must install them")
+        pytest.skip("PostgreSQL (initdb) or psycopg not installed")
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+def _has_psycopg() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("psycopg") is not None
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """The address of a fresh, empty PostgreSQL database."""
+    return pg_cluster.new_database()
+
+
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request):
+    return request.param
+
+
+@pytest.fixture
+def store_at(engine, tmp_path, request):
+    """``store_at(name)``: where a store named ``name`` lives on this test's engine
+    (a SQLite file in tmp_path, or a fresh PostgreSQL database per name)."""
+    made: dict[str, str] = {}
+
+    def location(name: str = "s"):
+        if engine == "sqlite":
+            return tmp_path / f"{name}.db"
+        if name not in made:
+            made[name] = request.getfixturevalue("pg_cluster").new_database()
+        return made[name]
+
+    return location

@@ -12,29 +12,36 @@ def _doc(doc_id="d1"):
             "pages": 2, "passages": 2, "metadata": {"k": "v"}}
 
 
-def test_schema_versions_and_foreign_keys(tmp_path):
-    store = Store(tmp_path / "s.db")
+def test_schema_versions_and_foreign_keys(store_at, engine):
+    store = Store(store_at("s"))
     versions = dict(store.db.execute("SELECT component, version FROM schema_versions").fetchall())
     assert versions["core"] == 5
-    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    if engine == "sqlite":
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     ps = make_passages("nodoc", [Block("paragraph", "Orphan text")])
-    with pytest.raises(sqlite3.IntegrityError):
+    errors = (sqlite3.IntegrityError,)
+    if engine == "postgresql":
+        import psycopg
+
+        errors = (psycopg.errors.ForeignKeyViolation,)
+    with pytest.raises(errors):
         with store.transaction():
             store.replace_passages("nodoc", ps)
 
 
-def test_component_migrations_apply_once(tmp_path):
-    store = Store(tmp_path / "s.db")
+def test_component_migrations_apply_once(store_at):
+    store = Store(store_at("s"))
     migrations = ["CREATE TABLE extra (a INTEGER);", "ALTER TABLE extra ADD COLUMN b TEXT;"]
     store.ensure_schema("test", migrations[:1])
     store.ensure_schema("test", migrations)
     store.ensure_schema("test", migrations)  # no-op
-    cols = [r[1] for r in store.db.execute("PRAGMA table_info(extra)")]
+    cols = list(store.db.execute("SELECT * FROM extra").description)
+    cols = [c[0] if isinstance(c, tuple) else c.name for c in cols]
     assert cols == ["a", "b"]
 
 
-def test_transaction_rolls_back_everything(tmp_path):
-    store = Store(tmp_path / "s.db")
+def test_transaction_rolls_back_everything(store_at):
+    store = Store(store_at("s"))
     with store.transaction():
         store.upsert_document(_doc())
         store.replace_passages("d1", make_passages("d1", [Block("paragraph", "Kept")]))
@@ -43,13 +50,13 @@ def test_transaction_rolls_back_everything(tmp_path):
             store.replace_passages("d1", make_passages("d1", [Block("paragraph", "Replaced")]))
             raise RuntimeError("killed half-way")
     assert [p.text for p in store.passages("d1")] == ["Kept"]
-    reopened = Store(tmp_path / "s.db", readonly=True)
+    reopened = Store(store_at("s"), readonly=True)
     assert reopened.document("d1")["metadata"] == {"k": "v"}
     assert reopened.document("d1")["authors"] == ["X"]
 
 
-def test_resolve_passage_follows_redirects(tmp_path):
-    store = Store(tmp_path / "s.db")
+def test_resolve_passage_follows_redirects(store_at):
+    store = Store(store_at("s"))
     with store.transaction():
         store.upsert_document(_doc())
         ps = make_passages("d1", [Block("paragraph", "New text")])
@@ -71,8 +78,8 @@ def test_readonly_store_requires_existing_file(tmp_path):
         Store(tmp_path / "missing.db", readonly=True)
 
 
-def test_page_breaks_round_trip(tmp_path):
-    store = Store(tmp_path / "s.db")
+def test_page_breaks_round_trip(store_at):
+    store = Store(store_at("s"))
     with store.transaction():
         store.upsert_document(_doc())
         store.replace_passages("d1", make_passages("d1", [Block("paragraph", "One page. Next page.", page=2, page_breaks=[10])]))
@@ -102,11 +109,11 @@ def test_not_a_store(tmp_path):
         Store(tmp_path / "junk.db", readonly=True)
 
 
-def test_passage_layout_round_trips_with_note_calls_linked(tmp_path):
+def test_passage_layout_round_trips_with_note_calls_linked(store_at):
     """A table's rows, a note call taken out of the text and the note it calls
     come back from the store as they went in; the call knows its note and the
     note its caller."""
-    store = Store(tmp_path / "s.db")
+    store = Store(store_at("s"))
     blocks = [
         Block("paragraph", "Depots reopened in 2024 after the winter.", page=3, calls=[(23, "6")]),
         Block("table", "Depot | Visits / North | 12", page=3, layout={"rows": [["Depot", "Visits"], ["North", "12"]]}),

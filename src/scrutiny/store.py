@@ -141,7 +141,26 @@ class PassageRef(NamedTuple):
 
 
 class Store:
+    """The store at ``path``: a SQLite file (the default), or a PostgreSQL
+    database when ``path`` is a ``postgresql://`` address (:mod:`scrutiny.db`
+    gives both the same face; every stage's SQL runs on either)."""
+
     def __init__(self, path, readonly: bool = False):
+        from scrutiny.db import is_postgres
+
+        self.dialect = "postgresql" if is_postgres(path) else "sqlite"
+        if self.dialect == "postgresql":
+            from scrutiny.db import PgConnection
+
+            self.path = path
+            self.db = PgConnection(path, readonly=readonly)
+            self.readonly = readonly
+            self._depth = 0
+            if readonly:
+                self._check_readonly_schema()
+            else:
+                self.ensure_schema("core", CORE_MIGRATIONS)
+            return
         self.path = Path(path)
         if readonly:
             if not self.path.exists():
@@ -170,6 +189,8 @@ class Store:
         """A read-only store cannot be migrated: say how to upgrade it."""
         from scrutiny.errors import ProjectError
 
+        if self.dialect == "postgresql" and not self.has_table("schema_versions"):
+            raise ProjectError(f"no scrutiny store in {self.shown}: run `scrutiny ingest` first")
         try:
             row = self.db.execute("SELECT version FROM schema_versions WHERE component = 'core'").fetchone()
         except sqlite3.DatabaseError as exc:
@@ -214,9 +235,18 @@ class Store:
         return row[0] if row else 0
 
     def has_table(self, name: str) -> bool:
+        if self.dialect == "postgresql":
+            return self.db.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
         return self.db.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)
         ).fetchone() is not None
+
+    @property
+    def shown(self) -> str:
+        """Where the store is, for messages (a database address without its password)."""
+        from scrutiny.db import shown
+
+        return shown(self.path)
 
     # --- transactions --------------------------------------------------------
     @contextmanager
@@ -407,7 +437,7 @@ class Store:
     def redirects(self, doc_id: str | None = None, *, pointing: bool = False) -> list[Redirect]:
         """Redirects (of one document), by document and old id; ``pointing``: only
         those that point somewhere (no orphans)."""
-        sql = "SELECT * FROM passage_redirects WHERE 1"
+        sql = "SELECT * FROM passage_redirects WHERE 1 = 1"
         args: list = []
         if doc_id:
             sql += " AND doc_id = ?"
