@@ -29,8 +29,9 @@ LAYERS = [
      "scrutiny.project", "scrutiny.init", "scrutiny.metadata", "scrutiny.lock"],
     ["scrutiny.readers"],
     ["scrutiny.passages"],
-    ["scrutiny.store"],
-    ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.index", "scrutiny.search", "scrutiny.find"],
+    ["scrutiny.db", "scrutiny.store"],
+    ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.index", "scrutiny.pgsearch", "scrutiny.search",
+     "scrutiny.find"],
     ["scrutiny.kb"],                        # curated input: the plain view later stages read
     ["scrutiny.nlp"],                       # spaCy components
     ["scrutiny.tags"],                      # the tagging stage

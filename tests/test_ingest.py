@@ -41,6 +41,17 @@ The review found that fares rose faster than wages for a decade.
 """
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def project(request, tmp_path):
+    """The ingest tests run on both engines: a fresh project on the embedded
+    store, and one whose store is a PostgreSQL database (`init --database`)."""
+    from scrutiny.init import init_project
+    from scrutiny.project import Project
+
+    database = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    return Project(init_project(tmp_path / "proj", database=database))
+
+
 def write(path, text, encoding="utf-8"):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding=encoding)
@@ -120,20 +131,20 @@ def test_stats_says_when_nothing_is_tagged(project, tmp_path):
 def test_stemming_finds_inflected_forms(project, tmp_path):
     write(tmp_path / "x.md", "# Title\n\nThe boards recruited nurses quickly.\n")
     assert run_cli("ingest", tmp_path / "x.md", root=project.root).exit_code == 0
-    res = search(project.index_path, "recruiting nurse")
+    res = search(project.index_location, "recruiting nurse")
     assert res["total"] == 1
 
 
 def test_reingest_unchanged_is_skipped_and_ids_stable(project, tmp_path):
     a = write(tmp_path / "a.md", MD_A)
     ingest(project, [a], tag=False)
-    ids1 = [p.id for p in Store(project.store_path).passages("a")]
+    ids1 = [p.id for p in Store(project.store_location).passages("a")]
     report = ingest(project, tag=False)
     assert [d.status for d in report.documents] == ["unchanged"]
     assert report.index is None  # nothing to rebuild
     report = ingest(project, tag=False, force=True)
     assert [d.status for d in report.documents] == ["ingested"]
-    assert [p.id for p in Store(project.store_path).passages("a")] == ids1
+    assert [p.id for p in Store(project.store_location).passages("a")] == ids1
 
 
 def test_missing_sources_are_listed(project):
@@ -190,14 +201,14 @@ def test_bad_files_fail_clearly_and_others_go_through(project, tmp_path):
     assert docs["good"]["passages"] >= 2
     cafe = [d for d in docs.values() if d["id"].startswith("cafe")]
     assert cafe and cafe[0]["passages"] >= 1
-    hits = search(project.index_path, "budgets")["hits"]
+    hits = search(project.index_location, "budgets")["hits"]
     assert hits and "Café" in hits[0]["text"]
 
 
 def test_failure_keeps_previous_store(project, tmp_path, monkeypatch):
     a = write(tmp_path / "a.md", MD_A)
     ingest(project, [a], tag=False)
-    before = Store(project.store_path).passages("a")
+    before = Store(project.store_location).passages("a")
     write(tmp_path / "a.md", MD_A.replace("4,200", "5,100"))
     import scrutiny.store
 
@@ -208,10 +219,10 @@ def test_failure_keeps_previous_store(project, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         ingest(project, [tmp_path / "a.md"], tag=False)
     monkeypatch.undo()
-    assert Store(project.store_path).passages("a") == before
+    assert Store(project.store_location).passages("a") == before
     # the revised file replaced the copy of the same document (no "a-2")
     assert "[documents.a-2]" not in project.manifest_path.read_text()
-    assert search(project.index_path, "4,200")["total"] == 1
+    assert search(project.index_location, "4,200")["total"] == 1
 
 
 def test_killed_during_index_build_leaves_store_and_index_usable(project, tmp_path):
@@ -224,6 +235,8 @@ def test_killed_during_index_build_leaves_store_and_index_usable(project, tmp_pa
         def dying(link, *a, **k):
             os.kill(os.getpid(), signal.SIGKILL)
         idx.update_index = dying
+        import scrutiny.pgsearch as pgs      # the full-text index of a PostgreSQL store
+        pgs.update_index = dying
         from scrutiny.ingest import ingest
         from scrutiny.project import Project
         ingest(Project({str(project.root)!r}), [{str(tmp_path / 'b.md')!r}], tag=False)
@@ -231,13 +244,13 @@ def test_killed_during_index_build_leaves_store_and_index_usable(project, tmp_pa
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True)
     assert proc.returncode == -9
     # the old index still answers, the store is consistent...
-    assert search(project.index_path, "waiting")["total"] >= 1
-    store = Store(project.store_path)
+    assert search(project.index_location, "waiting")["total"] >= 1
+    store = Store(project.store_location)
     assert {d["id"] for d in store.documents()} == {"a", "b"}
     # ...and the next run notices the stale index and rebuilds it
     report = ingest(project, tag=False)
     assert report.index is not None
-    assert search(project.index_path, '"ticket offices"')["total"] == 1
+    assert search(project.index_location, '"ticket offices"')["total"] == 1
 
 
 def test_strict_stores_nothing_when_one_fails(project, tmp_path):
@@ -246,7 +259,7 @@ def test_strict_stores_nothing_when_one_fails(project, tmp_path):
     empty.write_bytes(b"")
     r = run_cli("ingest", "--strict", good, empty, root=project.root)
     assert r.exit_code == 1
-    assert not Store(project.store_path).documents()
+    assert not Store(project.store_location).documents()
 
 
 def test_over_size_cap_is_refused_without_reading(project, tmp_path):
@@ -275,13 +288,13 @@ def test_broken_revision_keeps_the_good_copy_and_failed_files_are_not_registered
     assert run_cli("ingest", good, root=project.root).exit_code == 0
     copy = project.sources_dir / "report.pdf"
     before = copy.read_bytes()
-    passages_before = Store(project.store_path).passages("report")
+    passages_before = Store(project.store_location).passages("report")
     # the publisher's "revision" arrives truncated
     good.write_bytes(before[: len(before) // 3])
     r = run_cli("ingest", good, root=project.root)
     assert r.exit_code == 1 and str(good) in r.output
     assert copy.read_bytes() == before  # the good copy is untouched
-    assert Store(project.store_path).passages("report") == passages_before
+    assert Store(project.store_location).passages("report") == passages_before
     # a bad new file is not registered, so the next plain ingest is clean
     bad = tmp_path / "junk.pdf"
     bad.write_bytes(b"not a pdf at all")

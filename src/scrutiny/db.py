@@ -52,7 +52,7 @@ CREATE OR REPLACE AGGREGATE total(double precision) (SFUNC = float8pl, STYPE = f
 """
 
 _INSERT_OR = re.compile(r"^\s*INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+(\w+)\s*\(([^)]*)\)", re.I | re.S)
-_END = re.compile(r"(?<![\w\".])end(?![\w\"])")
+_END = re.compile(r"(?<![\w\"])end(?![\w\"])")
 _CASE = re.compile(r"\bCASE\b", re.I)
 _JSON_EACH = re.compile(r"json_each\(\?\)", re.I)
 _LIKE = re.compile(r"(?<!I)\bLIKE\b")
@@ -273,7 +273,7 @@ def _cached_translate(sql: str, keys) -> str:
     out = _SELECT_ROWID.sub("SELECT ctid::text AS rowid", out)
     out = _WHERE_ROWID.sub("ctid = ?::tid", out)
     out = _LIKE.sub("ILIKE", out)
+    out = out.rstrip().rstrip(";") + conflict
     if not _CASE.search(out):
         out = _END.sub('"end"', out)
-    out = out.rstrip().rstrip(";") + conflict
     return _placeholders(out)

@@ -25,11 +25,11 @@ class PassageFinder:
         if self._index_ok is None:
             from scrutiny.index import index_exists
 
-            self._index_ok = index_exists(self.project.index_path)
+            self._index_ok = bool(self.project.database) or index_exists(self.project.index_path)
         if self._index_ok:
             from scrutiny.search import SearchFilters, search
 
-            result = search(self.project.index_path, query, SearchFilters(doc=(doc_id,)), limit=limit)
+            result = search(self.project.index_location, query, SearchFilters(doc=(doc_id,)), limit=limit)
             return [h["passage_id"] for h in result["hits"]]
         from scrutiny.passages import normalise
 

@@ -255,7 +255,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
         for key, value in metadata.items():
             setattr(candidates[0].entry, key, list(value) if key == "authors" else (value or None))
     project.ensure_data_dir()
-    store = Store(project.store_path)
+    store = Store(project.store_location)
     parts: list[tuple[Path, Path]] = []   # hidden copies not yet in place (step 4)
     recorded: dict[str, dict] = {}        # manifest fields given on the command line, per document
     if metadata and candidates:
@@ -366,7 +366,13 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
         #    (a fresh index when there is none, or with --force)
         from scrutiny.index import index_content_version
 
-        if force or index_content_version(project.index_path) != store.content_version:
+        if store.dialect == "postgresql":
+            from scrutiny.pgsearch import content_version as indexed_version
+
+            indexed = indexed_version(store)
+        else:
+            indexed = index_content_version(project.index_path)
+        if force or indexed != store.content_version:
             say("indexing…")
             report.index = sync_index(project, store, rebuild=force)
     finally:
@@ -465,6 +471,10 @@ def sync_index(project: Project, store, rebuild: bool = False) -> "IndexSummary"
     from scrutiny.index import update_index
 
     sources = index_sources(store)
+    if store.dialect == "postgresql":  # a shared store: its own full-text index
+        from scrutiny import pgsearch
+
+        return pgsearch.update_index(store, sources, content_version=store.content_version, rebuild=rebuild)
     passages = sum(d["passages"] or 0 for d in store.documents())
     procs = min(2, os.cpu_count() or 1) if passages >= 5000 else 1
     return update_index(project.index_path, sources, content_version=store.content_version, rebuild=rebuild,

@@ -66,15 +66,25 @@ prints where it is. See docs/site.md (Theme) in the scrutiny repository.
 """
 
 
-def init_project(directory, name: str | None = None) -> Path:
+def init_project(directory, name: str | None = None, database: str | None = None) -> Path:
+    """A new project in ``directory``; ``database``: a PostgreSQL address for a
+    shared store (`scrutiny init --database` connects to it first)."""
     root = Path(directory).resolve()
     if (root / MANIFEST).exists():
         raise ProjectError(f"{root} is already a scrutiny project ({MANIFEST} exists)")
+    if database is not None and not database.startswith(("postgresql://", "postgres://")):
+        raise ProjectError(f"--database {database!r}: give a postgresql:// address")
     root.mkdir(parents=True, exist_ok=True)
     project = Project(root)
     for folder in (project.sources_dir, project.kb_dir / "critique", project.templates_dir / "static"):
         folder.mkdir(parents=True, exist_ok=True)
-    write_text(root / MANIFEST, MANIFEST_TEMPLATE.format(name=(name or root.name).replace('"', "'")))
+    manifest = MANIFEST_TEMPLATE.format(name=(name or root.name).replace('"', "'"))
+    if database is not None:
+        import tomlkit
+
+        manifest = manifest.replace("\n[documents]", "# The shared store and full-text index (PostgreSQL).\n"
+                                    f"database = {tomlkit.string(database).as_string()}\n\n[documents]", 1)
+    write_text(root / MANIFEST, manifest)
     files = {project.kb_dir / rel: text for rel, text in KB_FILES.items()}
     files[project.templates_dir / "README.md"] = TEMPLATES_README
     for path, text in files.items():

@@ -235,9 +235,9 @@ def _xref(project, result, *, force, **_) -> StageReport:
     from scrutiny.store import Store
     from scrutiny.xref import build_xrefs, pending
 
-    if not project.store_path.exists():
+    if not project.has_store():
         return StageReport("xref", CURRENT, "xref: nothing to cross-reference (no documents ingested yet)")
-    with Store(project.store_path) as store:
+    with Store(project.store_location) as store:
         if not force and pending(project, store) is None:
             return StageReport("xref", CURRENT, "xref: up to date")
         s = build_xrefs(project, store)

@@ -78,6 +78,28 @@ class Project:
         return self.data_dir / "index"
 
     @property
+    def database(self) -> str | None:
+        """The shared PostgreSQL store of this project (``database`` in the manifest's
+        ``[project]`` table, set by ``scrutiny init --database``, or the environment
+        variable SCRUTINY_DATABASE); None: the embedded SQLite store and Whoosh index."""
+        return os.environ.get("SCRUTINY_DATABASE") or self.settings.get("database") or None
+
+    @property
+    def store_location(self):
+        """What :class:`scrutiny.store.Store` opens: the database's address, or the SQLite file."""
+        return self.database or self.store_path
+
+    @property
+    def index_location(self):
+        """What :func:`scrutiny.search.search` searches: the database (its full-text
+        index) or the Whoosh index folder."""
+        return self.database or self.index_path
+
+    def has_store(self) -> bool:
+        """Whether a store exists (a database is taken to exist: opening it says otherwise)."""
+        return bool(self.database) or self.store_path.exists()
+
+    @property
     def site_dir(self) -> Path:
         return self.root / "site"
 

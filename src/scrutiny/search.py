@@ -118,6 +118,12 @@ def _ranked(base):
 def search(index_link, query: str, filters: SearchFilters | None = None, limit: int = 10,
            marks: tuple[str, str] = ("**", "**")) -> dict:
     """Run ``query``; returns {query, total, hits: [{passage_id, doc_id, ...}]}."""
+    if isinstance(index_link, str) and index_link.startswith(("postgresql://", "postgres://")):
+        from scrutiny.pgsearch import search as pg_search  # a shared store: its full-text index
+
+        filters = filters or SearchFilters()
+        return pg_search(index_link, query, filters, _filter_query(filters), limit, _MarkFormatter(*marks).get(),
+                         _lead)
     from whoosh import highlight
     from whoosh.qparser import MultifieldParser
 

@@ -210,7 +210,7 @@ def verify(project, *, strict: bool = False) -> VerifyReport:
     if project.kb_dir.is_dir():
         kb, problems = load_with_problems(project.kb_dir, project.manifest_path)
         report_problems = [Finding(p.file, p.line, ERROR, p.message) for p in problems]
-    store = Store(project.store_path, readonly=True) if project.store_path.exists() else None
+    store = Store(project.store_location, readonly=True) if project.has_store() else None
     try:
         v = Verifier(project, store, strict=strict)
         v.report.findings.extend(report_problems)

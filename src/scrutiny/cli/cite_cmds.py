@@ -43,7 +43,7 @@ def cite(project, passage_id, style, quote, accessed, base_url, as_json):
     from scrutiny.cite.resolve import resolve
     from scrutiny.store import Store
 
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         found = resolve(project, store, passage_id)
     if found.notice:
         click.echo(found.notice, err=True)
@@ -140,7 +140,7 @@ def xref(project, calibrate, shared, wait, as_json):
     from scrutiny.xref import build_xrefs
     from scrutiny.xref.queries import figure_groups
 
-    with hold_lock(project, "xref", wait), Store(project.store_path) as store:
+    with hold_lock(project, "xref", wait), Store(project.store_location) as store:
         summary = build_xrefs(project, store)
         groups = figure_groups(store)
     if as_json:

@@ -208,8 +208,8 @@ def documents(project, edit_id, title, short_title, publisher, authors, date, li
         click.echo("recorded in the manifest: citations and exports use it now; `scrutiny build` updates the site")
         return
     stored = {}
-    if project.store_path.exists():
-        with Store(project.store_path, readonly=True) as store:
+    if project.has_store():
+        with Store(project.store_location, readonly=True) as store:
             stored = {d["id"]: d for d in store.documents()}
     rows = []
     for doc_id in sorted(set(manifest.documents) | set(stored)):
@@ -255,7 +255,7 @@ def passages(project, doc_id, kind, as_json):
     """
     from scrutiny.store import Store
 
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         rows = store.passages(doc_id)
         labels = {d["id"]: d.get("page_labels") for d in store.documents()}
     if doc_id and not rows:
@@ -289,11 +289,17 @@ def stats(project, as_json):
     from scrutiny.store import Store
     from scrutiny.tags.queries import tag_counts
 
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         data = store.stats()
         counts = tag_counts(store)
         data["tags"] = dataclasses.asdict(counts) if counts is not None else None
-        data["index_current"] = index_content_version(project.index_path) == store.content_version
+        if store.dialect == "postgresql":
+            from scrutiny.pgsearch import content_version
+
+            indexed = content_version(store)
+        else:
+            indexed = index_content_version(project.index_path)
+        data["index_current"] = indexed == store.content_version
     if as_json:
         emit_json(data)
         return
@@ -320,7 +326,7 @@ def history(project, doc_id, as_json):
     from scrutiny.store import Store
     from scrutiny.versions import history as versions_of
 
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         doc = store.document(doc_id)
         rows = versions_of(store, doc_id)
         redirects = store.redirects(doc_id)

@@ -10,7 +10,11 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project, write
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--name", help="A name for the project (default: the folder name).")
-def init(directory, name):
+@click.option("--database", metavar="URL",
+              help="Keep the store and its full-text index in this PostgreSQL database (postgresql://...; needs "
+                   "`pip install 'scrutiny[postgres]'`), shared by everyone working on the corpus, instead of "
+                   "the embedded SQLite store and Whoosh index under .scrutiny/.")
+def init(directory, name, database):
     """Create a new, empty project in DIRECTORY.
 
     Writes corpus/manifest.toml, an empty knowledge base under kb/ (with
@@ -18,11 +22,15 @@ def init(directory, name):
     site_templates/ for changes to the site's theme, and a .gitignore for
     the derived data. Then `scrutiny build` publishes it.
 
-    Example: scrutiny init my-campaign
+    Example: scrutiny init my-campaign --database postgresql://team@db.example.org/corpus
     """
     from scrutiny.init import init_project
 
-    root = init_project(directory, name=name)
+    if database is not None and database.startswith(("postgresql://", "postgres://")):
+        from scrutiny.store import Store
+
+        Store(database).close()   # reachable, and its tables made, before the project is
+    root = init_project(directory, name=name, database=database)
     click.echo(f"Created a scrutiny project in {root}")
     click.echo("Next: add documents with `scrutiny ingest FILE...` (or list them in corpus/manifest.toml), "
                "then run `scrutiny build` to publish the site.")

@@ -45,7 +45,7 @@ def search(project, query, docs, kinds, tags, stakeholders, page, limit, as_json
                             page_min=page_min, page_max=page_max)
     colour = not as_json and sys.stdout.isatty()
     marks = ("\x1b[1;33m", "\x1b[0m") if colour else ("**", "**")
-    result = run_search(project.index_path, query, filters, limit=limit, marks=marks)
+    result = run_search(project.index_location, query, filters, limit=limit, marks=marks)
     if as_json:
         result["hits"] = [
             {k: h[k] for k in ("passage_id", "doc_id", "page", "page_end", "page_label", "page_end_label", "kind",
@@ -83,7 +83,7 @@ def show(project, passage_id, context, as_json):
     from scrutiny.cite.resolve import resolve
     from scrutiny.store import Store
 
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         gone = store.redirect(passage_id)
         if gone is not None and gone.new_id is None and gone.method != "removed":
             _show_orphan(store, gone, as_json)

@@ -20,7 +20,7 @@ def _open(project):
     from scrutiny.kb.view import load_curated
     from scrutiny.store import Store
 
-    store = Store(project.store_path, readonly=True)
+    store = Store(project.store_location, readonly=True)
     return store, load_curated(project)
 
 
@@ -47,11 +47,11 @@ def tag(project, as_json):
     from scrutiny.store import Store
     from scrutiny.tags.write import tag_store
 
-    if not project.store_path.exists():
+    if not project.has_store():
         from scrutiny.errors import ProjectError
 
         raise ProjectError(f"no store at {project.store_path}: run `scrutiny ingest` first")
-    store = Store(project.store_path)
+    store = Store(project.store_location)
     try:
         state = {"shown": False}
 

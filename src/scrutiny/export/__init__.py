@@ -97,12 +97,12 @@ def export(project, fmt: str, out=None, *, table: str | None = None, base_url: s
 
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    if not project.store_path.exists():
+    if not project.has_store():
         raise ExportError(f"no store at {project.store_path}: run `scrutiny ingest` first")
     if fmt == "sqlite" and out is None:
         raise ExportError("the sqlite export needs --out PATH (a .db file)")
     base = project.base_url if base_url is None else base_url
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         data = collect(project, store)
     if fmt == "sqlite":
         from scrutiny.export.sqlite import write_sqlite

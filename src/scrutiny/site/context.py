@@ -197,8 +197,8 @@ def gather(project, curated: Curated | None = None, store=None, cache_dir=None) 
     if store is None:
         from scrutiny.store import Store
 
-        if Path(project.store_path).exists():
-            store = Store(project.store_path, readonly=True)
+        if project.has_store():
+            store = Store(project.store_location, readonly=True)
             # one snapshot for the whole build: a write committed meanwhile is not half seen
             store.db.execute("BEGIN")
         else:

@@ -204,12 +204,12 @@ def facet_fingerprints(store) -> dict[str, str]:
     parts: dict[str, list[str]] = defaultdict(list)
     for doc_id, joined in store.db.execute(
             "SELECT doc_id, group_concat(passage_id || ':' || kinds, ';') FROM "
-            "(SELECT doc_id, passage_id, kinds FROM nlp_claims ORDER BY doc_id, passage_id, start) GROUP BY doc_id"):
+            "(SELECT doc_id, passage_id, kinds FROM nlp_claims ORDER BY doc_id, passage_id, start) AS c GROUP BY doc_id"):
         parts[doc_id].append(joined or "")
     for doc_id, joined in store.db.execute(
             "SELECT doc_id, group_concat(passage_id || ':' || stakeholder_id, ';') FROM "
             "(SELECT DISTINCT doc_id, passage_id, stakeholder_id FROM nlp_mentions "
-            "WHERE stakeholder_id IS NOT NULL ORDER BY doc_id, passage_id, stakeholder_id) GROUP BY doc_id"):
+            "WHERE stakeholder_id IS NOT NULL ORDER BY doc_id, passage_id, stakeholder_id) AS m GROUP BY doc_id"):
         parts[doc_id].append("|" + (joined or ""))
     return {doc_id: hashlib.sha256("\n".join(p).encode()).hexdigest()[:16] for doc_id, p in parts.items()}
 
