@@ -34,6 +34,7 @@ LAYERS = [
      "scrutiny.find"],
     ["scrutiny.kb"],                        # curated input: the plain view later stages read
     ["scrutiny.nlp"],                       # spaCy components
+    ["scrutiny.cluster"],                   # reading and tagging tasks on a Dask cluster
     ["scrutiny.tags"],                      # the tagging stage
     ["scrutiny.ingest"],                    # reads, stores, re-anchors, tags and indexes
     ["scrutiny.xref"],                      # the cross-reference stage

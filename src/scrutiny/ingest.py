@@ -205,7 +205,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
            strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, tag: bool = True,
            workers: int | None = None, force: bool = False, progress=None, limits=None,
            ocr: bool = False, metadata: dict | None = None, new: bool = False,
-           as_id: str | None = None) -> IngestReport:
+           as_id: str | None = None, cluster=None) -> IngestReport:
     """Ingest ``files`` (registering them) or, without files, the whole manifest.
 
     ``metadata`` (title, authors, publisher, date, licence, url: see
@@ -222,7 +222,9 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
     table) reads pages that are only pictures with Tesseract. Runs holding
     the project's write lock (:mod:`scrutiny.lock`; ``wait=`` seconds for
     another writer), so nothing is copied into the sources or stored before
-    the run holds it."""
+    the run holds it. ``cluster``: a Dask
+    client (:mod:`scrutiny.cluster`): files are read and passages tagged by
+    document-sized tasks on its workers, and stored here."""
     from scrutiny.store import Store
 
     t0 = time.perf_counter()
@@ -316,8 +318,10 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                     for entry, stored in refresh:
                         store.upsert_document({**stored, **{k: getattr(entry, k) for k in _DESCRIBED}})
                     stored = 0
-                    for i, outcome in _read_stream([(c.entry, c.read_path, c.display, sha) for c, sha in to_read],
-                                                   max_bytes, workers, say, limits, ocr):
+                    reads = [(c.entry, c.read_path, c.display, sha) for c, sha in to_read]
+                    stream = (_read_on_cluster(cluster, reads, max_bytes, say, ocr) if cluster is not None
+                              else _read_stream(reads, max_bytes, workers, say, limits, ocr))
+                    for i, outcome in stream:
                         c, sha = to_read[i]
                         if isinstance(outcome, ReaderError):
                             outcomes[i] = DocReport(c.entry.id, c.display, "failed", message=outcome.reason)
@@ -360,7 +364,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
 
         # 5. tag the passages that have no tags yet
         if tag:
-            report.tagging = _tag(project, store, say, report)
+            report.tagging = _tag(project, store, say, report, cluster)
 
         # 6. bring the search index up to date: only the documents that changed
         #    (a fresh index when there is none, or with --force)
@@ -509,6 +513,27 @@ def _read_stream(to_read, max_bytes, workers, say, limits=None, ocr: bool = Fals
         elif isinstance(outcome, WorkerFailure):
             outcome = ReaderError(rel, outcome.message)
         elif isinstance(outcome, BaseException):  # a reader bug must not sink the other files
+            outcome = ReaderError(rel, f"reader crashed: {type(outcome).__name__}: {outcome}")
+        yield index, outcome
+
+
+def _read_on_cluster(client, to_read, max_bytes, say, ocr: bool = False):
+    """As :func:`_read_stream`, each file read by a task on the Dask cluster (the
+    file's bytes travel with the task: the workers need no shared folder)."""
+    from scrutiny.cluster import bounded, read_task
+
+    def jobs():
+        for entry, path, shown, _sha in to_read:
+            say(f"reading {printable(shown)}")
+            yield (path.name, path.read_bytes(), max_bytes, ocr or bool(entry.extra.get("ocr")))
+
+    for index, outcome in bounded(client, read_task, jobs()):
+        rel = to_read[index][2]
+        if isinstance(outcome, ReaderError):
+            outcome = ReaderError(rel, outcome.reason)
+        elif isinstance(outcome, MemoryError):
+            outcome = ReaderError(rel, "reading it ran out of memory on the worker; refused")
+        elif isinstance(outcome, BaseException):
             outcome = ReaderError(rel, f"reader crashed: {type(outcome).__name__}: {outcome}")
         yield index, outcome
 
@@ -751,7 +776,7 @@ def _check_kb(project: Project) -> None:
         )
 
 
-def _tag(project, store, say, report):
+def _tag(project, store, say, report, cluster=None):
     """Tag new passages. Skipped outright (no spaCy import) when no passage
     changed and nothing that decides the tags changed since the last run."""
     from scrutiny.tags.write import tag_store
@@ -760,7 +785,7 @@ def _tag(project, store, say, report):
     if (store.get_meta("tagged_content_version") == str(store.content_version)
             and store.get_meta("tagging_inputs") == fingerprint):
         return None
-    result = tag_store(project, store, progress=lambda done, total: say(f"tagging {done}/{total}"))
+    result = tag_store(project, store, progress=lambda done, total: say(f"tagging {done}/{total}"), cluster=cluster)
     with store.transaction():
         if result.passages or result.removed:
             store.bump_content_version()

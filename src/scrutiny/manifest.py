@@ -52,7 +52,7 @@ RETRIEVED_TYPES = {
     "archive_url": _TEXT, "capture": _TEXT, "content_type": _TEXT, "size": _NUMBER,
     "at": _DATE, "sha256": _TEXT,
 }
-PROJECT_TYPES = {"name": _TEXT, "base_url": _TEXT, "spacy_model": _TEXT, "database": _TEXT}
+PROJECT_TYPES = {"name": _TEXT, "base_url": _TEXT, "spacy_model": _TEXT, "database": _TEXT, "scheduler": _TEXT}
 FETCH_TYPES = {
     "govuk_url": _TEXT, "ukgwa_url": _TEXT, "wayback_url": _TEXT, "wayback_api_url": _TEXT,
     "deadline": _NUMBER, "min_rate": _NUMBER, "rate_window": _NUMBER, "connect_timeout": _NUMBER,

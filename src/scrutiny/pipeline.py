@@ -116,7 +116,7 @@ class BuildResult:
 def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bool = True,
           site: bool = True, out: Path | str | None = None, force: bool = False,
           progress: Callable[[StageReport], None] | None = None,
-          detail: Callable[[str], None] | None = None) -> BuildResult:
+          detail: Callable[[str], None] | None = None, scheduler: str | None = None) -> BuildResult:
     """Run the stages in order, each only when its inputs changed. Raises
     :class:`~scrutiny.errors.ScrutinyError` (before running anything) when the
     manifest cannot be read; a stage's failure is in the result.
@@ -129,6 +129,9 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
     ``detail`` receives finer progress inside a stage (``reading x.pdf``).
     The whole build holds the project's write lock (:mod:`scrutiny.lock`;
     ``wait=`` seconds for another writer, then :class:`~scrutiny.lock.Busy`).
+    ``scheduler``: the address of a Dask scheduler (default: ``scheduler`` in the
+    manifest's ``[project]``, or SCRUTINY_SCHEDULER): reading and tagging run as
+    document-sized tasks on its workers (:mod:`scrutiny.cluster`).
     """
     from scrutiny.manifest import load_manifest
 
@@ -149,7 +152,7 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
         else:
             t = time.perf_counter()
             try:
-                report = runners[name](project, result, force=force, out=out, detail=detail)
+                report = runners[name](project, result, force=force, out=out, detail=detail, scheduler=scheduler)
             except ScrutinyError as exc:
                 report = StageReport(name, FAILED, "", error=str(exc))
                 stopped = True
@@ -187,11 +190,17 @@ def _fetch(project, result, *, detail, **_) -> StageReport:
     return StageReport("fetch", RAN, line, notes)
 
 
-def _ingest(project, result, *, force, detail, **_) -> StageReport:
+def _ingest(project, result, *, force, detail, scheduler=None, **_) -> StageReport:
+    from scrutiny.cluster import connect, scheduler_address
     from scrutiny.errors import printable
     from scrutiny.ingest import ingest
 
-    report = ingest(project, force=force, progress=detail)
+    address = scheduler or scheduler_address(project)
+    if address:
+        with connect(address) as client:
+            report = ingest(project, force=force, progress=detail, cluster=client)
+    else:
+        report = ingest(project, force=force, progress=detail)
     result.ingest = report
     read = [d for d in report.documents if d.status == "ingested"]
     unchanged = [d for d in report.documents if d.status == "unchanged"]

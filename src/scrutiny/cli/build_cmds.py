@@ -15,10 +15,14 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project, write
 @click.option("--force", "--rebuild", "force", is_flag=True,
               help="Re-read every document, build a fresh search index and rebuild the cross-references even "
               "when their inputs have not changed (by default only what changed is redone).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Read and tag on this Dask cluster (tcp://host:8786; needs `pip install 'scrutiny[dask]'` here "
+                   "and on the workers): one task per document, results stored here (default: `scheduler` in the "
+                   "manifest's [project], else this machine's processes).")
 @json_option
 @pass_project
 @writes("build")
-def build(project, offline, no_site, out, force, as_json):
+def build(project, offline, no_site, out, force, scheduler, as_json):
     """Run the whole pipeline: fetch, ingest (tag, index), cross-reference, publish.
 
     Each stage runs only when its inputs changed since it last ran, and says
@@ -39,7 +43,7 @@ def build(project, offline, no_site, out, force, as_json):
 
     detail = (lambda m: click.echo(m, err=True)) if not as_json and sys.stderr.isatty() else None
     result = run(project, fetch=not offline, site=not no_site, out=out, force=force, progress=None if as_json else echo,
-                 detail=detail)
+                 detail=detail, scheduler=scheduler)
     if as_json:
         from dataclasses import asdict
 

@@ -64,8 +64,11 @@ def build_project_tagger(project, warn: bool = True, curated: Curated | None = N
 
 
 def tag_store(project, store, progress=None, tagger=None, curated: Curated | None = None,
-              n_process: int | None = None) -> TagSummary:
+              n_process: int | None = None, cluster=None) -> TagSummary:
     """Tag every passage not yet tagged by the current tagger, in one transaction.
+
+    ``cluster``: a Dask client (:mod:`scrutiny.cluster`): each document's passages
+    are tagged by a task on a worker, the rows written here as on one machine.
 
     ``progress``, when given, is called as ``progress(done, total)`` after each batch.
     """
@@ -125,10 +128,15 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
                         yield p.text, i
                         i += 1
 
+        def local():
+            for doc, i in tagger.nlp.pipe(texts(), as_tuples=True, batch_size=64, n_process=n_process):
+                yield in_flight.pop(i), doc
+
         done = 0
         stamp = _now()
-        for doc, i in tagger.nlp.pipe(texts(), as_tuples=True, batch_size=64, n_process=n_process):
-            passage, lead = in_flight.pop(i)
+        tagged = (_tag_on_cluster(cluster, project, store, tagger, todo_ids, longest) if cluster is not None
+                  else local())
+        for (passage, lead), doc in tagged:
             _store_doc(db, passage, doc, counts, lead)
             db.execute(
                 "INSERT OR REPLACE INTO nlp_tagged (passage_id, tagger_version, tagged_at) VALUES (?,?,?)",
@@ -159,6 +167,35 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         rules_only=tagger.rules_only,
         tagger_version=tagger.version,
     )
+
+
+def _tag_on_cluster(client, project, store, tagger, todo_ids: set[str], longest: int):
+    """((passage, its lead-in's kind), Doc) for every passage to tag, each
+    document's passages tagged by a task on the Dask cluster
+    (:func:`scrutiny.cluster.tag_task`), a bounded number of documents in flight."""
+    from spacy.tokens import Doc
+
+    from scrutiny.cluster import bounded, tag_task
+
+    names = client.scatter([list(tagger.names)], broadcast=True)[0]   # one object, sent once per worker
+    # job number (bounded() numbers jobs in order) -> its (passage, lead-in kind)s
+    waiting: dict[int, list[tuple[Passage, str | None]]] = {}
+
+    def jobs():
+        n = 0
+        for doc_id in store.document_ids():
+            passages = [(p, lead) for p, lead in _with_lead_ins(store.passages(doc_id)) if p.id in todo_ids]
+            if passages:
+                waiting[n] = passages
+                n += 1
+                yield (project.spacy_model, names, tagger.version, [p.text for p, _lead in passages], longest)
+
+    for i, result in bounded(client, tag_task, jobs()):
+        passages = waiting.pop(i)
+        if isinstance(result, BaseException):
+            raise result
+        for p, data in zip(passages, result, strict=True):
+            yield p, Doc(tagger.nlp.vocab).from_bytes(data)
 
 
 def _carry_over(store, tagger) -> set[str]:
