@@ -85,7 +85,8 @@ def build_xrefs(project, store, *, kb=None, threshold: float | None = None) -> X
     for r in links:
         r["source_doc"] = doc_of.get(r["source_id"]) if r["source_kind"] == "passage" else None
         r["target_doc"] = doc_of.get(r["target_id"]) if r["target_kind"] == "passage" else None
-    claims = claim_rows(kb, store, PassageFinder(project, store).find, passages, threshold=threshold)
+    claims = claim_rows(kb, store, PassageFinder(project, store).find, passages, threshold=threshold,
+                        figures_of=lambda ps: _cached_figures(store, ps))
     # who is named where: the tagger's resolved mentions, else kb names matched in the text
     stakeholders = from_mentions(store) if last_run(store) is not None else []
     if not stakeholders:
@@ -108,6 +109,35 @@ def build_xrefs(project, store, *, kb=None, threshold: float | None = None) -> X
         stakeholder_docs=len(stakeholders),
         seconds=round(time.perf_counter() - t0, 3),
     )
+
+
+def _cached_figures(store, passages) -> dict[str, list]:
+    """``{passage id: [(quantity, sentence words)]}`` from ``xref_figures``; the
+    passages not there yet (new or changed text: a new id) are read and added,
+    the rows of passages that are gone are deleted."""
+    import json
+
+    from scrutiny.xref.claims import passage_figures
+    from scrutiny.xref.numbers import Quantity
+
+    db = store.db
+    cached = {pid: figures for pid, figures in db.execute("SELECT passage_id, figures FROM xref_figures")}
+    out, new = {}, []
+    for p in passages:
+        raw = cached.pop(p.id, None)
+        if raw is None:
+            found = passage_figures(p)
+            new.append((p.id, json.dumps([[q.value, q.kind, q.currency, q.start, q.end, q.text, sorted(w)]
+                                          for q, w in found], ensure_ascii=False)))
+            out[p.id] = found
+        else:
+            out[p.id] = [(Quantity(value=v, kind=k, currency=c, start=a, end=b, text=t), set(w))
+                         for v, k, c, a, b, t, w in json.loads(raw)]
+    if new or cached:
+        with store.transaction():
+            db.executemany("DELETE FROM xref_figures WHERE passage_id = ?", [(pid,) for pid in cached])
+            db.executemany("INSERT OR REPLACE INTO xref_figures (passage_id, figures) VALUES (?, ?)", new)
+    return out
 
 
 def _insert(db, table, cols, rows):

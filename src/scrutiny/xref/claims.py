@@ -76,11 +76,23 @@ def _locate(verifier_find, claim, store) -> list[dict]:
     return out
 
 
-def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None = None) -> list[dict]:
+def passage_figures(passage: Passage) -> list[tuple]:
+    """The significant figures of a passage, each with the content words of its
+    sentence: ``(quantity, words)``."""
+    return [(q, _content_words(_sentence_at(passage.text, q.start)))
+            for q in quantities(passage.text) if _significant(q)]
+
+
+def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None = None,
+               figures_of=None) -> list[dict]:
+    """``figures_of(passages)``: ``{passage id: [(quantity, sentence words)]}``
+    (default: :func:`passage_figures` of each; the build reads them from its cache)."""
     from scrutiny.xref.similarity import THRESHOLD, Similarity
 
     threshold = THRESHOLD if threshold is None else threshold
-    figures = [(p, q) for p in passages for q in quantities(p.text) if _significant(q)]
+    found_in = figures_of(passages) if figures_of else {p.id: passage_figures(p) for p in passages}
+    figures = [(p, q) for p in passages for q, _ in found_in.get(p.id, ())]
+    words_at = {(p.id, q.start): w for p in passages for q, w in found_in.get(p.id, ())}
     rows = []
     figure_rows = []  # (figure start, row): one figure is given to the claim it fits best
     for claim in (kb.claims if kb else []):
@@ -99,7 +111,7 @@ def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None
         for p, q in figures:
             if p.doc_id in docs or p.id in seen:
                 continue
-            here = _content_words(_sentence_at(p.text, q.start))
+            here = words_at[(p.id, q.start)]
             best = max((len(words & here) / max(len(words), 1), len(words & here))
                        for w, words in wanted if q.same(w)) if any(q.same(w) for w, _ in wanted) else None
             if best and best[1] >= MIN_SHARED and best[0] >= MIN_SHARE_FRACTION:
@@ -132,10 +144,22 @@ def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None
     for key, found in by_value.items():
         if len({p.doc_id for p, _ in found}) < 2:
             continue
-        sentences = [_content_words(_sentence_at(p.text, q.start)) for p, q in found]
+        sentences = [frozenset(words_at[(p.id, q.start)]) for p, q in found]
         # link two statements of the figure in different documents when their sentences
-        # are about the same thing; each connected set of links is one group
-        parent = list(range(len(found)))
+        # are about the same thing; each connected set of links is one group. Statements
+        # with the same words in the same document link to the same others: they are one
+        # node, and the words of two nodes are compared once (a figure stated thousands of
+        # times in a national corpus is mostly the same few sentences)
+        node_of: dict[tuple, int] = {}
+        node_members: list[list[int]] = []
+        for i, (p, _q) in enumerate(found):
+            node = (sentences[i], p.doc_id)
+            if node not in node_of:
+                node_of[node] = len(node_members)
+                node_members.append([])
+            node_members[node_of[node]].append(i)
+        nodes = list(node_of)
+        parent = list(range(len(nodes)))
 
         def root(i):
             while parent[i] != i:
@@ -143,18 +167,47 @@ def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None
                 i = parent[i]
             return i
 
-        linked = set()
-        for i in range(len(found)):
-            for j in range(i + 1, len(found)):
-                a, b = sentences[i], sentences[j]
+        # nodes by their words: two word sets are compared once, then their nodes linked
+        # (nodes of different documents): the links between the nodes of two sets form a
+        # complete bipartite graph less the pairs in the same document, which is one
+        # component of the nodes that have a partner, except for two documents on each side
+        by_words: dict[frozenset, dict[str, int]] = defaultdict(dict)
+        for n, (words, doc) in enumerate(nodes):
+            by_words[words][doc] = n
+        word_sets = list(by_words)
+        linked_nodes = set()
+
+        def join(ns):
+            ns = list(ns)
+            for x in ns[1:]:
+                parent[root(x)] = root(ns[0])
+            linked_nodes.update(ns)
+
+        for i, a in enumerate(word_sets):
+            for b in word_sets[i:]:
                 shared = len(a & b)
-                if (found[i][0].doc_id != found[j][0].doc_id and shared >= GROUP_MIN_SHARED
-                        and shared / max(len(a | b), 1) >= GROUP_MIN_JACCARD):
-                    parent[root(i)] = root(j)
-                    linked |= {i, j}
+                if shared < GROUP_MIN_SHARED or shared / max(len(a | b), 1) < GROUP_MIN_JACCARD:
+                    continue
+                na, nb = by_words[a], by_words[b]
+                if a is b:
+                    if len(na) >= 2:
+                        join(na.values())
+                    continue
+                da, db = set(na), set(nb)
+                if da == db and len(da) == 2:
+                    d1, d2 = sorted(da)
+                    join((na[d1], nb[d2]))
+                    join((na[d2], nb[d1]))
+                    continue
+                side_a = [na[d] for d in da if db - {d}]
+                side_b = [nb[d] for d in db if da - {d}]
+                if side_a and side_b:
+                    join(side_a + side_b)
         components = defaultdict(list)
-        for i in sorted(linked):
-            components[root(i)].append(i)
+        for node in sorted(linked_nodes, key=lambda n: node_members[n][0]):
+            components[root(node)].extend(node_members[node])
+        for c in components.values():
+            c.sort()
         for n, members in enumerate(sorted(components.values(), key=lambda m: m[0]), 1):
             if len({found[i][0].doc_id for i in members}) < 2:
                 continue

@@ -60,6 +60,15 @@ XREF_MIGRATIONS = [
     DELETE FROM xref_claims;
     DELETE FROM xref_stakeholder_docs;
     """,
+    """
+    -- The significant figures of each passage and the content words of the
+    -- sentence each stands in (JSON), kept by passage id (a hash of the text):
+    -- a build reads the figures of new passages only, not the whole corpus.
+    CREATE TABLE xref_figures (
+        passage_id TEXT PRIMARY KEY,
+        figures    TEXT NOT NULL
+    );
+    """,
 ]
 
 
