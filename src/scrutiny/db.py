@@ -11,7 +11,7 @@ each translation):
 - ``LIKE`` becomes ``ILIKE`` (SQLite's LIKE ignores the case of ASCII letters);
 - the column ``end`` (a reserved word there) is quoted;
 - ``json_each(?)`` (a JSON list of values) becomes ``json_array_elements_text``;
-- ``rowid`` becomes the row's ``ctid``;
+- ``rowid`` becomes the row's ``ctid`` (selected as text, compared as ``tid``);
 - ``total()`` and ``group_concat()`` are aggregates this module creates.
 
 A connection looks like :class:`sqlite3.Connection` to the stages: ``execute``
@@ -58,6 +58,7 @@ _JSON_EACH = re.compile(r"json_each\(\?\)", re.I)
 _LIKE = re.compile(r"(?<!I)\bLIKE\b")
 _SELECT_ROWID = re.compile(r"\bSELECT\s+rowid\b", re.I)
 _WHERE_ROWID = re.compile(r"\browid\s*=\s*\?", re.I)
+_ROWID = re.compile(r"(?<![\w.])(?<!AS )rowid\b", re.I)
 _BEGIN = re.compile(r"^\s*BEGIN\s+(IMMEDIATE|EXCLUSIVE|DEFERRED)\s*$", re.I)
 
 
@@ -272,6 +273,7 @@ def _cached_translate(sql: str, keys) -> str:
     out = _JSON_EACH.sub("json_array_elements_text(?::json) AS je(value)", out)
     out = _SELECT_ROWID.sub("SELECT ctid::text AS rowid", out)
     out = _WHERE_ROWID.sub("ctid = ?::tid", out)
+    out = _ROWID.sub("ctid", out)   # ORDER BY rowid: the order rows were written in
     out = _LIKE.sub("ILIKE", out)
     out = out.rstrip().rstrip(";") + conflict
     if not _CASE.search(out):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,8 +106,6 @@ def build_index(index_link: Path, documents: dict, passages: "list[Passage]", fa
     index_link = Path(index_link)
     parent = index_link.parent
     parent.mkdir(parents=True, exist_ok=True)
-    import tempfile
-
     target = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-", dir=parent))
     os.chmod(target, 0o755)
     t0 = time.perf_counter()
@@ -269,10 +268,10 @@ def _build(index_link, rows, content_version, procs, limitmb, extra: dict) -> in
     index_link = Path(index_link)
     parent = index_link.parent
     parent.mkdir(parents=True, exist_ok=True)
-    target = parent / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir()
+    # a name no other build has (two builds of one process in one second must not
+    # share a folder: the second would delete the live index)
+    target = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-", dir=parent))
+    os.chmod(target, 0o755)
     n = 0
     try:
         ix = windex.create_in(str(target), schema())
@@ -285,11 +284,12 @@ def _build(index_link, rows, content_version, procs, limitmb, extra: dict) -> in
         for name, text in extra.items():
             (target / name).write_text(text, encoding="utf-8")
         (target / "SCRUTINY_INDEX").write_text(f"{SCHEMA_VERSION}\n{n}\n{content_version}\n")
+        previous = _live_target(index_link)
         _swap(index_link, target)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    _remove_stale(parent, keep=target)
+    _remove_stale(parent, keep={target.name, previous})
     return n
 
 
