@@ -159,6 +159,82 @@ class _LazyFiles(dict):
             return default
 
 
+def _postgres_search(root: Path, sqlite_times: list[float]) -> list[Result]:
+    from bench.postgres import Cluster, pg_bin
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return [Result("PostgreSQL search", 0, "-", notes=["psycopg not installed: skipped"])]
+    if pg_bin() is None:
+        return [Result("PostgreSQL search", 0, "-", notes=["PostgreSQL not installed: skipped"])]
+    from scrutiny import pgsearch
+    from scrutiny.ingest import index_sources
+    from scrutiny.project import Project
+    from scrutiny.search import search
+    from scrutiny.store import Store
+
+    cluster = Cluster()
+    try:
+        url = cluster.new_database()
+        with Store(Project(root).store_location, readonly=True) as lite, Store(url) as pg:
+            t = time.perf_counter()
+            summary = pgsearch.update_index(pg, index_sources(lite), content_version=1, rebuild=True)
+            load = time.perf_counter() - t
+        for q in QUERIES:
+            search(url, q)
+        times, same = [], 0
+        lite_index = Project(root).index_path
+        for q in QUERIES:
+            a = search(lite_index, q, limit=1000)
+            b = search(url, q, limit=1000)
+            same += a["total"] == b["total"] and {h["passage_id"] for h in a["hits"]} == {h["passage_id"] for h in b["hits"]}
+        for _ in range(5):
+            for q in QUERIES:
+                t = time.perf_counter()
+                search(url, q)
+                times.append(time.perf_counter() - t)
+    finally:
+        cluster.stop()
+    return [Result("PostgreSQL search p95, warm", _p95(times) * 1000, "ms", "SQLite + Whoosh p95",
+                   _p95(sqlite_times) * 1000, "report",
+                   notes=[f"median {statistics.median(times) * 1000:.1f} ms; {same}/{len(QUERIES)} queries find the "
+                          f"same passages as Whoosh; full-text index of {summary.passages} passages written in "
+                          f"{load:.1f}s"])]
+
+
+def _dask_build(corpus, docs, workdir: Path, n: int = int(os.environ.get("SCALE_DASK_DOCS", "60"))) -> list[Result]:
+    """The first build (no site) of the first ``n`` documents: two local processes
+    against a LocalCluster of two worker processes."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        return [Result("Dask build", 0, "-", notes=["distributed not installed: skipped"])]
+    from bench.scale_corpus import install
+    from scrutiny.init import init_project
+
+    sub = docs[:n]
+    plain_root = workdir / "plain"
+    init_project(plain_root)
+    install(corpus, plain_root, sub)
+    plain, data_plain, _ = _run(plain_root, "build", "--offline", "--no-site", "--json")
+    dask_root = workdir / "dask"
+    init_project(dask_root)
+    install(corpus, dask_root, sub)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="2GiB",
+                           host="127.0.0.1", dashboard_address=None)
+    try:
+        dask_s, data_dask, _ = _run(dask_root, "build", "--offline", "--no-site", "--json",
+                                    "--scheduler", cluster.scheduler_address)
+    finally:
+        cluster.close()
+    words = sum(d["words"] for d in sub)
+    return [Result(f"Dask LocalCluster, 2 workers ({n} documents, no site)", dask_s, "s",
+                   "plain 2-process build", plain, "report",
+                   notes=[f"{words:,} words; ok={data_dask['ok']}/{data_plain['ok']}; "
+                          f"plain: {_stages_note(data_plain)}", f"dask: {_stages_note(data_dask)}"])]
+
+
 def _site_query_bytes(site: Path) -> tuple[int, str]:
     from scrutiny.site.search_index import first_query_bytes
 
@@ -267,7 +343,14 @@ def run(workdir: Path) -> list[Result]:
                ok=_p95(procs) <= 0.5, notes=[f"median {statistics.median(procs):.2f}s over {len(procs)} queries"]),
     ]
 
-    # 5. the site's first search query
+    # 5. the same queries on PostgreSQL's full-text index (the same passages and facets,
+    #    written by scrutiny.pgsearch from this store), p95 against SQLite's
+    results += _postgres_search(root, warm)
+
+    # 6. a Dask LocalCluster of two workers against the plain two-process build
+    results += _dask_build(corpus, docs, workdir)
+
+    # 7. the site's first search query
     qbytes, worst_q = _site_query_bytes(root / "site")
     results.append(Result("site first search query", qbytes / 1024, "KB", "goal", 300.0, "<= 300 KB",
                           ok=qbytes <= 300 * 1024, notes=[f"largest for {worst_q!r}: search.js, meta, shards, records"]))

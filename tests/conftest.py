@@ -90,12 +90,12 @@ def built_campaign(tmp_path_factory):
 
 # --- PostgreSQL: the store tests, the ingest tests and the search tests run on both ---------
 # engines (`store_at`, and the `project` of test_ingest.py, are parametrised). A cluster is
-# started once per session in a temporary folder (helpers_postgres). Without PostgreSQL
+# started once per session in a temporary folder (bench.postgres). Without PostgreSQL
 # installed those runs skip, except in CI (CI=true), where .ci/run installs it.
 
 @pytest.fixture(scope="session")
 def pg_cluster():
-    from helpers_postgres import Cluster, pg_bin
+    from bench.postgres import Cluster, pg_bin
 
     if pg_bin() is None or not _has_psycopg():
         if IN_CI:

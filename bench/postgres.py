@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL cluster for the tests: Debian's initdb/pg_ctl, a
+"""A throw-away PostgreSQL cluster for the tests and `make bench-scale`: Debian's initdb/pg_ctl, a
 temporary folder, a Unix socket in it and no TCP port. initdb refuses to run as
 root, so as root the cluster belongs to the ``postgres`` user (made by Debian's
 package) and its commands run through ``runuser``. Each test gets a database
