@@ -140,3 +140,16 @@ def store_at(engine, tmp_path, request):
         return made[name]
 
     return location
+
+
+@pytest.fixture(params=ENGINES)
+def project_on_engine(request, tmp_path):
+    """A fresh project on each engine: the embedded store, and one whose store is a
+    PostgreSQL database (`scrutiny init --database`). A test module runs on both by
+    naming this fixture ``project`` (``project = project_on_engine`` does not work:
+    define ``def project(project_on_engine): return project_on_engine``)."""
+    from scrutiny.init import init_project
+    from scrutiny.project import Project
+
+    database = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    return Project(init_project(tmp_path / "proj", database=database))

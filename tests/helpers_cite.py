@@ -51,7 +51,7 @@ def plan_store(project):
     """A store with the synthetic plan ingested; returns (store, passages)."""
     from scrutiny.store import Store
 
-    store = Store(project.store_path)
+    store = Store(project.store_location)
     return store, add_document(store, PLAN_DOC, PLAN_BLOCKS)
 
 
@@ -231,6 +231,14 @@ def write_kb(root, passages, **overrides):
         "kb/claims.yaml": KB_CLAIMS,
         "kb/critique/plan-essay.md": KB_ESSAY,
     }
+    manifest = root / "corpus" / "manifest.toml"
+    if manifest.is_file():        # a project on PostgreSQL keeps its database
+        import tomllib
+
+        database = tomllib.loads(manifest.read_text(encoding="utf-8")).get("project", {}).get("database")
+        if database:
+            files["corpus/manifest.toml"] = KB_MANIFEST.replace(
+                '[project]\n', f'[project]\ndatabase = "{database}"\n', 1)
     for rel, text in files.items():
         for key, value in values.items():
             text = text.replace("{" + key + "}", value)

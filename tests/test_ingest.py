@@ -41,15 +41,11 @@ The review found that fares rose faster than wages for a decade.
 """
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def project(request, tmp_path):
+@pytest.fixture
+def project(project_on_engine):
     """The ingest tests run on both engines: a fresh project on the embedded
     store, and one whose store is a PostgreSQL database (`init --database`)."""
-    from scrutiny.init import init_project
-    from scrutiny.project import Project
-
-    database = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
-    return Project(init_project(tmp_path / "proj", database=database))
+    return project_on_engine
 
 
 def write(path, text, encoding="utf-8"):

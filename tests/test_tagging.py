@@ -22,8 +22,14 @@ TEXTS = [
 
 
 @pytest.fixture
+def project(project_on_engine):
+    """The tagging tests run on both engines (SQLite and PostgreSQL)."""
+    return project_on_engine
+
+
+@pytest.fixture
 def store(project):
-    s = Store(project.store_path)
+    s = Store(project.store_location)
     yield s
     s.close()
 
@@ -94,7 +100,7 @@ def test_empty_store_and_empty_kb(project, store):
 
 
 def test_facets_without_tagging_tables(project):
-    s = Store(project.store_path)
+    s = Store(project.store_location)
     try:
         assert passage_facets(s) == {}
     finally:
@@ -120,7 +126,7 @@ def test_two_processes_give_the_same_tags(project, tmp_path):
     results = []
     for n, root in ((1, project.root), (2, tmp_path / "other")):
         proj = project if n == 1 else Project(init_project(root))
-        s = Store(proj.store_path)
+        s = Store(proj.store_location)
         try:
             with s.transaction():
                 add_document(s, "harbour", texts)

@@ -23,9 +23,14 @@ class PassageFinder:
     def find(self, query: str, doc_id: str, limit: int = 3) -> list[str]:
         """Ids of passages of ``doc_id`` that ``query`` finds, best first."""
         if self._index_ok is None:
-            from scrutiny.index import index_exists
+            if self.project.database:      # the full-text index lives in the database
+                from scrutiny.pgsearch import content_version
 
-            self._index_ok = bool(self.project.database) or index_exists(self.project.index_path)
+                self._index_ok = content_version(self.store) is not None
+            else:
+                from scrutiny.index import index_exists
+
+                self._index_ok = index_exists(self.project.index_path)
         if self._index_ok:
             from scrutiny.search import SearchFilters, search
 

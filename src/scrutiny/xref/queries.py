@@ -225,7 +225,7 @@ def figure_groups(store) -> list[FigureGroup]:
     """Uncurated figures stated in several documents, most documents first."""
     _require(store)
     return [FigureGroup(*r) for r in store.db.execute(
-        "SELECT group_id, kind, value, count(DISTINCT doc_id), count(*) FROM xref_claims "
+        "SELECT group_id, min(kind), min(value), count(DISTINCT doc_id), count(*) FROM xref_claims "   # q:<kind>:<value>
         "WHERE claim_id IS NULL GROUP BY group_id ORDER BY count(DISTINCT doc_id) DESC, group_id")]
 
 
