@@ -3,6 +3,7 @@ at the next ingest; its old permalinks stay, saying what became of them."""
 
 from __future__ import annotations
 
+import pytest
 import tomlkit
 
 from helpers_hostile import run_measured
@@ -17,6 +18,12 @@ GONE = ("# The Withdrawn Paper\n\nA paragraph about zeppelin maintenance budgets
         "A second paragraph on zeppelin hangar leases.\n")
 
 
+@pytest.fixture
+def project(project_on_engine):
+    """These tests run on both engines (SQLite and PostgreSQL)."""
+    return project_on_engine
+
+
 def _drop_from_manifest(project, doc_id):
     doc = tomlkit.parse(project.manifest_path.read_text(encoding="utf-8"))
     del doc["documents"][doc_id]
@@ -29,10 +36,10 @@ def test_a_document_removed_from_the_manifest_leaves_store_index_and_site(projec
     gone.write_text(GONE, encoding="utf-8")
     first = ingest(project, [kept, gone], tag=False)
     assert not first.failed and first.removed == {}
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         old_ids = [p.id for p in store.passages("withdrawn-paper")]
     assert len(old_ids) == 3
-    assert search(project.index_path, "zeppelin")["total"] == 2
+    assert search(project.index_location, "zeppelin")["total"] == 2
     from scrutiny.manifest import update_documents
 
     update_documents(project.manifest_path, {d: {"licence": "CC-BY-4.0"} for d in ("kept-plan", "withdrawn-paper")})
@@ -42,19 +49,19 @@ def test_a_document_removed_from_the_manifest_leaves_store_index_and_site(projec
     _drop_from_manifest(project, "withdrawn-paper")
     from scrutiny.ingest import pending
 
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         assert any("removed from the manifest are still in the store (withdrawn-paper)" in p
                    for p in pending(project, store))
     report = ingest(project, tag=False)
     assert report.removed == {"withdrawn-paper": 3}
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         assert [d["id"] for d in store.documents()] == ["kept-plan"]
         assert store.passages("withdrawn-paper") == []
         methods = {r["old_id"]: r["method"] for r in store.db.execute(
             "SELECT old_id, method, new_id FROM passage_redirects WHERE doc_id = 'withdrawn-paper'")}
     assert methods == {pid: "removed" for pid in old_ids}
-    assert search(project.index_path, "zeppelin")["total"] == 0
-    assert search(project.index_path, "waiting")["total"] == 1
+    assert search(project.index_location, "zeppelin")["total"] == 0
+    assert search(project.index_location, "waiting")["total"] == 1
 
     build_site(project)
     assert not (project.site_dir / "doc" / "withdrawn-paper").exists()

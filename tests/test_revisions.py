@@ -17,6 +17,12 @@ from test_anchor_ingest import _markdown
 from scrutiny.store import Store
 
 
+@pytest.fixture
+def project(project_on_engine):
+    """These tests run on both engines (SQLite and PostgreSQL)."""
+    return project_on_engine
+
+
 def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -33,7 +39,7 @@ def revised(project, tmp_path, cli_runner):
     res = cli_runner("ingest", str(v1), "--no-tag", "--title", "A Synthetic Council Report",
                      "--publisher", "Example Borough Council", "--date", "2024-03", root=project.root)
     assert res.exit_code == 0, res.output
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         old = store.passages("council-report")
     res = cli_runner("ingest", str(v2), "--no-tag", root=project.root)
     assert res.exit_code == 0, res.output
@@ -67,7 +73,7 @@ def test_a_revised_file_of_the_same_name_is_a_new_version(revised, cli_runner):
 
 def test_every_kind_of_revision_resolves(revised):
     project, v1, v2, old, _ = revised
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         methods = {" ".join(p.text.split()[:2]): store.resolve_passage(p.id)[1] for p in old}
     method = {k: (r.method if r else "same id") for k, r in methods.items()}
     assert method["The council"] == "same id"            # moved: the id does not change
@@ -84,7 +90,7 @@ def test_edited_wording_is_shown_old_and_new(revised, cli_runner):
     assert res.exit_code == 0, res.output
     assert "Wording changed since" in res.stdout
     assert f"< {edited.text}" in res.stdout                   # the words it was cited for
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         now = store.resolve_passage(edited.id)[0]
     assert f"> {now.text}" in res.stdout and now.text != edited.text
     res = cli_runner("cite", edited.id, "--quote", "--json", root=project.root)
@@ -146,7 +152,7 @@ def test_the_version_an_old_id_was_on_within_the_same_second(project):
     revision replaced is found by when it was replaced, not by comparing times."""
     from scrutiny import versions
 
-    with Store(project.store_path) as store:
+    with Store(project.store_location) as store:
         with store.transaction():
             versions.record(store, "doc", "a" * 64, "doc.pdf", 3, 10, "2026-01-01T10:00:00",
                             page_labels=["i", "ii", "1"])
