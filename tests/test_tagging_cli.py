@@ -53,6 +53,12 @@ KB_SOURCES = '[{"id": "test-source", "type": "report", "title": "An invented sou
 
 
 @pytest.fixture
+def project(project_on_engine):
+    """The tagging commands run on both engines (SQLite and PostgreSQL)."""
+    return project_on_engine
+
+
+@pytest.fixture
 def tagged(project, cli_runner, monkeypatch):
     """A project with one ingested synthetic document, tagged with the shared tagger."""
     from scrutiny.kb.view import load_curated
@@ -65,7 +71,7 @@ def tagged(project, cli_runner, monkeypatch):
             (project.kb_dir / "ties.yaml").write_text(KB_TIES)
             (project.kb_dir / "sources.json").write_text(KB_SOURCES)
         curated = load_curated(project)
-        store = Store(project.store_path)
+        store = Store(project.store_location)
         try:
             with store.transaction():
                 if store.document("harbour") is None:
@@ -153,7 +159,7 @@ def test_review_round_trip_survives_retagging(project, cli_runner, tagged):
     # Re-ingest: drop and re-add the document, tag again from scratch.
     from scrutiny.store import Store
 
-    store = Store(project.store_path)
+    store = Store(project.store_location)
     with store.transaction():
         store.delete_document("harbour")
     store.close()
@@ -189,7 +195,7 @@ def test_listings_say_when_nothing_is_tagged(project, cli_runner):
     (project.kb_dir / "stakeholders.yaml").write_text(KB_STAKEHOLDERS)
     (project.kb_dir / "ties.yaml").write_text(KB_TIES)
     (project.kb_dir / "sources.json").write_text(KB_SOURCES)
-    store = Store(project.store_path)
+    store = Store(project.store_location)
     with store.transaction():
         add_document(store, "harbour", TEXTS, title="Harbour report")
     store.close()

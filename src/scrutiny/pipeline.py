@@ -241,10 +241,10 @@ def _ingest(project, result, *, force, detail, scheduler=None, **_) -> StageRepo
 
 
 def _xref(project, result, *, force, **_) -> StageReport:
-    from scrutiny.store import Store
+    from scrutiny.store import Store, store_exists
     from scrutiny.xref import build_xrefs, pending
 
-    if not project.has_store():
+    if not store_exists(project):
         return StageReport("xref", CURRENT, "xref: nothing to cross-reference (no documents ingested yet)")
     with Store(project.store_location) as store:
         if not force and pending(project, store) is None:

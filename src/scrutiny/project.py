@@ -95,10 +95,6 @@ class Project:
         index) or the Whoosh index folder."""
         return self.database or self.index_path
 
-    def has_store(self) -> bool:
-        """Whether a store exists (a database is taken to exist: opening it says otherwise)."""
-        return bool(self.database) or self.store_path.exists()
-
     @property
     def site_dir(self) -> Path:
         return self.root / "site"

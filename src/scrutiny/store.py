@@ -140,6 +140,31 @@ class PassageRef(NamedTuple):
     page_end: int
 
 
+def store_exists(project) -> bool:
+    """Whether ``project`` has a store: its SQLite file, or the store's tables in
+    its PostgreSQL database (made by the first writer: `scrutiny init
+    --database`, or an ingest). A database that cannot be reached is a clear error."""
+    if not project.database:
+        return project.store_path.exists()
+    from scrutiny.db import PgConnection
+
+    conn = PgConnection(project.database, readonly=True)
+    try:
+        return bool(conn.execute("SELECT to_regclass('schema_versions') IS NOT NULL").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def store_shown(project) -> str:
+    """Where ``project``'s store is, for messages: the SQLite file, or the
+    database's address without its password."""
+    if project.database:
+        from scrutiny.db import shown
+
+        return shown(project.database)
+    return str(project.store_path)
+
+
 class Store:
     """The store at ``path``: a SQLite file (the default), or a PostgreSQL
     database when ``path`` is a ``postgresql://`` address (:mod:`scrutiny.db`

@@ -203,14 +203,14 @@ class Verifier:
 def verify(project, *, strict: bool = False) -> VerifyReport:
     """Check the project's curated references against its ingested text."""
     from scrutiny.kb import load_with_problems
-    from scrutiny.store import Store
+    from scrutiny.store import Store, store_exists
 
     report_problems = []
     kb = None
     if project.kb_dir.is_dir():
         kb, problems = load_with_problems(project.kb_dir, project.manifest_path)
         report_problems = [Finding(p.file, p.line, ERROR, p.message) for p in problems]
-    store = Store(project.store_location, readonly=True) if project.has_store() else None
+    store = Store(project.store_location, readonly=True) if store_exists(project) else None
     try:
         v = Verifier(project, store, strict=strict)
         v.report.findings.extend(report_problems)

@@ -184,7 +184,7 @@ def documents(project, edit_id, title, short_title, publisher, authors, date, li
     Example: scrutiny documents --edit report --author "Cabinet Office" --date 2026-01-29
     """
     from scrutiny.manifest import REMOVE, load_manifest, update_documents
-    from scrutiny.store import Store
+    from scrutiny.store import Store, store_exists
 
     manifest = load_manifest(project.manifest_path)
     fields = _edits(title, short_title, publisher, authors, date, licence, url)
@@ -208,7 +208,7 @@ def documents(project, edit_id, title, short_title, publisher, authors, date, li
         click.echo("recorded in the manifest: citations and exports use it now; `scrutiny build` updates the site")
         return
     stored = {}
-    if project.has_store():
+    if store_exists(project):
         with Store(project.store_location, readonly=True) as store:
             stored = {d["id"]: d for d in store.documents()}
     rows = []

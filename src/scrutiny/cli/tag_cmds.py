@@ -44,13 +44,13 @@ def tag(project, as_json):
 
     Example: scrutiny tag
     """
-    from scrutiny.store import Store
+    from scrutiny.store import Store, store_exists, store_shown
     from scrutiny.tags.write import tag_store
 
-    if not project.has_store():
+    if not store_exists(project):
         from scrutiny.errors import ProjectError
 
-        raise ProjectError(f"no store at {project.store_path}: run `scrutiny ingest` first")
+        raise ProjectError(f"no store at {store_shown(project)}: run `scrutiny ingest` first")
     store = Store(project.store_location)
     try:
         state = {"shown": False}

@@ -97,8 +97,10 @@ def export(project, fmt: str, out=None, *, table: str | None = None, base_url: s
 
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    if not project.has_store():
-        raise ExportError(f"no store at {project.store_path}: run `scrutiny ingest` first")
+    from scrutiny.store import store_exists, store_shown
+
+    if not store_exists(project):
+        raise ExportError(f"no store at {store_shown(project)}: run `scrutiny ingest` first")
     if fmt == "sqlite" and out is None:
         raise ExportError("the sqlite export needs --out PATH (a .db file)")
     base = project.base_url if base_url is None else base_url

@@ -195,9 +195,9 @@ def gather(project, curated: Curated | None = None, store=None, cache_dir=None) 
         base_url = ""
 
     if store is None:
-        from scrutiny.store import Store
+        from scrutiny.store import Store, store_exists
 
-        if project.has_store():
+        if store_exists(project):
             store = Store(project.store_location, readonly=True)
             # one snapshot for the whole build: a write committed meanwhile is not half seen
             store.db.execute("BEGIN")

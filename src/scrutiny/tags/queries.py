@@ -548,9 +548,10 @@ def list_ties(project, store, curated: Curated, status: str | None = None, stake
             id=t.id, subject=t.subject, subject_name=names.get(t.subject, t.subject), relation=t.relation,
             object=t.object, object_name=names.get(t.object, t.object), role=t.role, status="curated",
             confidence=1.0, evidence=ev, sources=list(t.sources), start=t.start, end=t.end))
+    # tie_id names all three of subject, relation and object: min() picks them on either engine
     rows = store.db.execute(
         "SELECT tie_id, min(subject_id) AS subject_id, min(relation) AS relation, min(object_id) AS object_id "
-        "FROM nlp_tie_candidates WHERE tie_id IS NOT NULL GROUP BY tie_id")   # tie_id names all three.fetchall() if tagged else []
+        "FROM nlp_tie_candidates WHERE tie_id IS NOT NULL GROUP BY tie_id").fetchall() if tagged else []
     for r in rows:
         tid = r["tie_id"]
         if tid in curated_keys:
