@@ -27,6 +27,9 @@ def main(argv: list[str]) -> int:
             try:
                 results = module.run(Path(tmp))
             except Exception as exc:  # report and go on with the other benchmarks
+                import traceback
+
+                traceback.print_exc()
                 print(f"   FAILED: {type(exc).__name__}: {exc}", flush=True)
                 failed = True
                 continue
