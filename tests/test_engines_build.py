@@ -7,8 +7,11 @@ figures, the site's reads and the full-text index."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from conftest import run_cli
 from helpers_pipeline import fill_project
 from scrutiny.init import init_project
 from scrutiny.pipeline import build
@@ -41,6 +44,10 @@ def test_a_build_on_postgresql_publishes_the_same_site_as_on_sqlite(built_campai
     assert len(here) > 20
     assert sorted(there) == sorted(here)
     assert [name for name in here if here[name] != there[name]] == []
+    # the exports read the same store through the same read API: the same JSON
+    exports = [run_cli("export", "--format", "json", root=p.root) for p in (lite, project)]
+    assert all(r.exit_code == 0 for r in exports), [r.output[-300:] for r in exports]
+    assert json.loads(exports[1].stdout) == json.loads(exports[0].stdout)
     # nothing changed: every stage says so
     again = build(project, fetch=False)
     assert again.ok and [s.state for s in again.stages if s.name in ("ingest", "xref")] == ["up to date"] * 2, \

@@ -125,7 +125,9 @@ class PgConnection:
         stripped = sql.strip().upper()
         if _BEGIN.match(sql) or stripped == "BEGIN":
             self._in_tx = True
-            cur.execute("BEGIN")
+            # a reader's transaction is one snapshot, as SQLite's is (the site reads the
+            # store whole: a write committed meanwhile is seen whole or not at all)
+            cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if self.readonly else "BEGIN")
             return cur
         cur.execute(self.translate(sql), _params(params))
         if cur.rowcount and cur.rowcount > 0 and not stripped.startswith("SELECT"):

@@ -142,12 +142,12 @@ def withheld_documents(project) -> list[str]:
     (their text stays out of the exports unless ``full_text``)."""
     from scrutiny.manifest import load_manifest, may_republish
     from scrutiny.metadata import merged
-    from scrutiny.store import Store
+    from scrutiny.store import Store, store_exists
 
-    if not project.store_path.exists():
+    if not store_exists(project):
         return []
     entries = load_manifest(project.manifest_path).documents
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         docs = store.documents()
     out = []
     for d in docs:
