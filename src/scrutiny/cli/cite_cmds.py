@@ -127,12 +127,21 @@ def xref(project, calibrate, shared, wait, as_json):
                    f"{result['related_pairs']} related pairs; top {result['top_k']} per critique paragraph")
         click.echo("threshold  suggested  correct  precision  recall  F1     F0.5")
         for r in result["rows"]:
-            mark = " <- best" if r is result["best"] else (" <- current" if r["threshold"] == THRESHOLD else "")
+            mark = " <- best F0.5" if r is result["best"] else ""
             click.echo(f"{r['threshold']:9.2f}  {r['suggested']:9d}  {r['correct']:7d}  {r['precision']:9.3f}  "
                        f"{r['recall']:6.3f}  {r['f1']:.3f}  {r['f0_5']:.3f}{mark}")
         for f in result["cross_validated"]:
             click.echo(f"fold {f['fold']}: threshold {f['threshold']:.2f} chosen on the other half: "
                        f"precision {f['precision']:.3f}, recall {f['recall']:.3f}")
+        mixed = result["mixed"]
+        click.echo(f"\nAmong unrelated documents ({', '.join(mixed['unrelated']['documents'])}: "
+                   f"{mixed['unrelated']['critique_paragraphs']} critique and {mixed['unrelated']['policy_paragraphs']} "
+                   "policy paragraphs; a suggestion crossing to one of them is wrong):")
+        click.echo("threshold  suggested  correct  precision  recall")
+        for r in mixed["rows"]:
+            mark = (" <- chosen" if r is result["chosen"] else "") + (" (current)" if r["threshold"] == THRESHOLD else "")
+            click.echo(f"{r['threshold']:9.2f}  {r['suggested']:9d}  {r['correct']:7d}  {r['precision']:9.3f}  "
+                       f"{r['recall']:6.3f}{mark}")
         return
     import dataclasses
 

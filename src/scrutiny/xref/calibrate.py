@@ -4,8 +4,16 @@ The rule evaluated is exactly the one ``build_xrefs`` applies: for each
 critique paragraph, its ``TOP_K`` most similar policy paragraphs that score at
 least the threshold. Precision = suggested pairs that are labelled related /
 suggested pairs; recall = related pairs suggested / related pairs.
-The threshold chosen maximises F0.5 (precision weighs twice recall: a wrong
-"related passage" misleads a reader, a missing one only costs a search).
+
+Two measures. On the labelled document alone (``rows``, ``best``: the
+threshold that maximises F0.5). And as a site sees it (``mixed``): the
+labelled paragraphs among paragraphs of documents related to none of them
+(``unrelated`` in the labels: other government responses, and a critique of
+another field), the model fitted on all of them, every suggestion that crosses
+to an unrelated document counted wrong. A site shows a "similar wording"
+suggestion only above the threshold (``chosen``) at which that precision
+reaches :data:`MIN_PRECISION`: a wrong "related passage" misleads a reader, a
+missing one only costs a search.
 """
 
 from __future__ import annotations
@@ -18,6 +26,8 @@ from pathlib import Path
 from scrutiny.errors import ScrutinyError
 from scrutiny.passages import Passage
 from scrutiny.xref.similarity import LINKED_KINDS, MIN_WORDS, TOP_K, Similarity, word_count
+
+MIN_PRECISION = 0.85   # of the suggestions a site shows, measured with unrelated documents among them
 
 
 @dataclass
@@ -79,7 +89,7 @@ def evaluate(recs: list[Unit], responses: list[Unit], thresholds=None, top_k: in
     model = Similarity([u.text for u in recs + responses])
     sims = model.cosine(list(range(len(recs))), list(range(len(recs), len(recs) + len(responses))))
     positives = sum(1 for r in recs for p in responses if r.group == p.group)
-    thresholds = thresholds or [round(0.01 * i, 2) for i in range(5, 61)]
+    thresholds = thresholds or [round(0.01 * i, 2) for i in range(5, 71)]
     rows = []
     for t in thresholds:
         tp = fp = 0
@@ -126,7 +136,34 @@ def calibrate(shared_dir, spec_path=None) -> dict:
         responses += p
     result = evaluate(recs, responses)
     result["cross_validated"] = cross_validate(recs, responses)
+    # among unrelated documents: every pair with one of their paragraphs is unrelated
+    more_critique, more_policy, names = [], [], []
+    for side, units in (("critique", more_critique), ("policy", more_policy)):
+        for name in (spec.get("unrelated") or {}).get(side, []):
+            path = Path(shared_dir) / name
+            if not path.is_file():
+                raise ScrutinyError(f"{path}: unrelated document of the labels not found (pass --shared DIR)")
+            names.append(name)
+            for p in make_passages(path.stem, read(path).blocks):
+                if p.kind in LINKED_KINDS and word_count(p.text) >= MIN_WORDS:
+                    offset += 1
+                    units.append(Unit(p.id, offset, p.text))   # a group of its own: related to nothing
+    mixed = evaluate(recs + more_critique, responses + more_policy)
+    mixed["unrelated"] = {"documents": names, "critique_paragraphs": len(more_critique),
+                          "policy_paragraphs": len(more_policy)}
+    result["mixed"] = mixed
+    result["chosen"] = choose(mixed["rows"])
     return result
+
+
+def choose(rows: list[dict]) -> dict:
+    """The lowest threshold from which on every threshold's suggestions reach
+    MIN_PRECISION (precision is not monotonic on a few dozen suggestions)."""
+    rows = sorted(rows, key=lambda r: r["threshold"])
+    for i, r in enumerate(rows):
+        if r["suggested"] and all(x["precision"] >= MIN_PRECISION for x in rows[i:]):
+            return r
+    raise ScrutinyError(f"no threshold reaches a precision of {MIN_PRECISION} on the labelled pairs")
 
 
 def cross_validate(recs: list[Unit], responses: list[Unit]) -> list[dict]:
