@@ -42,7 +42,7 @@ def _ref_rule(resolve: Resolver, labels: Callable[[str, str], str | None]):
             else:
                 tok = state.push("em_open", "em", 1)
                 tok.attrs = {"class": "ref-missing"}
-                state.push("text", "", 0).content = f"{label} (not available in this build)"
+                state.push("text", "", 0).content = f"{label} (not on this site)"
                 state.push("em_close", "em", -1)
         state.pos = m.end()
         return True
