@@ -153,3 +153,45 @@ def project_on_engine(request, tmp_path):
 
     database = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
     return Project(init_project(tmp_path / "proj", database=database))
+
+
+# --- browser tests: one Chromium and one build of each site per session -----------------
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from helpers_browser import need_chromium
+
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from bench.browser import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def synthetic_site(tmp_path_factory, chromium):
+    """helpers_site's project built once, served over HTTP (and openable from its folder)."""
+    from helpers_browser import BuiltSite, build_synthetic
+
+    from bench.browser import serve
+
+    project, passages, kb = build_synthetic(tmp_path_factory.mktemp("browser") / "proj")
+    with serve(project.site_dir) as server:
+        yield BuiltSite(project, server.url, passages, kb)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory, chromium):
+    """Four real government PDFs (../shared, read at run time) ingested, indexed and published."""
+    from helpers_browser import BuiltSite, build_real
+
+    from bench.browser import serve
+
+    project = build_real(tmp_path_factory.mktemp("real") / "proj")
+    with serve(project.site_dir) as server:
+        yield BuiltSite(project, server.url)

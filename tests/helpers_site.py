@@ -250,3 +250,15 @@ def build(project, out=None, **kw):
     kb = make_kb(passages)
     stats = build_site(project, out, curated=kb, **kw)
     return stats, passages, kb
+
+
+def script_data(path):
+    """The data a site's data script hands to its loader: ``__scrutinyCite({...});``,
+    ``__scrutinySearch("name", {...});`` (the site loads them with <script>, not fetch)."""
+    import json
+    import re
+
+    text = path.read_text(encoding="utf-8").strip()
+    m = re.fullmatch(r'(__scrutiny\w+)\((?:"[^"]*",)?(.*)\);', text, flags=re.S)
+    assert m, f"{path} is not a data script: {text[:80]!r}"
+    return json.loads(m.group(2))

@@ -99,7 +99,7 @@ def test_the_site_marks_ocr_text(ocr_project):
     block = block[:block.index("</div>")]
     assert f'data-ocr="Text recognised by OCR, confidence {confidence}%."' in block
     assert f'<span class="badge badge-ocr"' in block and f">OCR {confidence}%</span>" in block
-    records = "".join(f.read_text(encoding="utf-8") for f in (project.site_dir / "search").rglob("r/*.json"))
+    records = "".join(f.read_text(encoding="utf-8") for f in (project.site_dir / "search").rglob("r/*.js"))
     assert f'"o":{confidence}' in records.replace(" ", "")
 
 

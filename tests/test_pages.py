@@ -143,11 +143,13 @@ def test_site_page_markers_permalinks_and_cite_control_give_the_printed_page(num
     block = html[html.index(f'id="p-{hit["passage_id"]}"'):]
     block = block[:block.index("</div>")]
     assert 'data-loc="3"' in block and "Permanent link to this passage, </span>p. 3</a>" in block
-    cite = json.loads((project.site_dir / "doc" / "annual-review" / "cite.json").read_text(encoding="utf-8"))
+    from helpers_site import script_data
+
+    cite = script_data(project.site_dir / "doc" / "annual-review" / "cite.js")
     assert "p. 3." in cite["locators"]["3"]["harvard"] and "p. i." in cite["locators"]["i"]["harvard"]
     assert "6" not in cite["locators"]
     # the site's own search records show the printed page too
-    records = "".join(f.read_text(encoding="utf-8") for f in (project.site_dir / "search").rglob("r/*.json"))
+    records = "".join(f.read_text(encoding="utf-8") for f in (project.site_dir / "search").rglob("r/*.js"))
     assert '"pg":"3"' in records.replace(" ", "")
 
 

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import CHROMIUM, IN_CI, run_cli
+from conftest import IN_CI, run_cli
 from bench.layout import (CALLED_NOTES, LAYOUT_SECTIONS, RULED_ROWS, TABLE_NOTE, UNRULED_ROWS,
                             make_layout_report_pdf)
 
@@ -112,8 +112,12 @@ def test_the_contents_page_links_to_the_pages_it_names(layout_site):
     for physical, text, printed in links:
         # the marker the entry links to says the printed page, and the heading follows it
         marker = html.index(f'id="page-{physical}"><span>Page {printed}</span>')
-        assert html.index(f'<h2 class="psg-text">{text}</h2>', marker) - marker < 600
-    assert html.count('class="cite-btn"') == html.count('class="psg ')  # one Cite control for the whole page
+        assert html.index(f'<h2 class="psg-text psg-h">{text}</h2>', marker) - marker < 600
+    # a Cite and a Copy link control on what the document says, not on its headings, contents or cover
+    kinds = re.findall(r'<div class="psg psg-(\w+)"', html)
+    content = [k for k in kinds if k not in ("heading", "contents", "front_matter")]
+    assert "heading" in kinds and "contents" in kinds and len(content) < len(kinds)
+    assert html.count('class="cite-btn"') == html.count('class="copy-btn"') == len(content)
 
 
 def test_note_calls_link_to_their_notes_and_back(layout_site):
@@ -152,18 +156,12 @@ def test_the_layout_site_has_no_broken_links(layout_site):
 # -- in Chromium --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def served(layout_site):
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing and CI=true: the browser tests must run in CI")
-        pytest.skip(f"{CHROMIUM} not installed")
-    from bench.browser import CHROMIUM_ARGS, serve
-    from playwright.sync_api import sync_playwright
+def served(layout_site, chromium):
+    """The layout site over HTTP, in the session's one Chromium (conftest.chromium)."""
+    from bench.browser import serve
 
-    with serve(layout_site.site_dir) as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser, server.url
-        browser.close()
+    with serve(layout_site.site_dir) as server:
+        yield chromium, server.url
 
 
 @pytest.mark.browser

@@ -140,14 +140,14 @@ def test_the_closed_document_shows_its_metadata_a_notice_and_only_cited_passages
     c = ps["closed"]
     for p in c[1:5]:                                    # claim, essay ref, tie evidence, cited by xref
         assert f'id="p-{p.id}"' in page and p.text in page
-        assert f'href="../../p/{p.id}/"' in page      # each with its permalink
+        assert f'href="../../p/{p.id}/index.html"' in page      # each with its permalink
     for p in (c[0], c[5], c[6]):                        # a heading nobody cites, uncited, similar wording only
         assert f'id="p-{p.id}"' not in page and p.text not in page
 
 
 def test_uncited_passages_are_not_in_the_search_records(site):
     project, _, ps = site
-    blob = "".join(f.read_text(encoding="utf-8") for f in sorted((project.site_dir / "search").rglob("*.json")))
+    blob = "".join(f.read_text(encoding="utf-8") for f in sorted((project.site_dir / "search").rglob("*.js")))
     assert "echidna" in blob                            # a cited passage is searchable
     assert "quokka" not in blob and ps["closed"][6].text not in blob
 
@@ -159,7 +159,7 @@ def test_permalinks_of_unpublished_passages_resolve_to_their_page_in_the_source(
     assert "on page 4" in stub and 'href="https://example.org/closed"' in stub
     assert "quokka" not in stub
     cited = read(project, f"p/{ps['closed'][1].id}/index.html")
-    assert f'url=../../doc/closed/#p-{ps["closed"][1].id}"' in cited
+    assert f'url=../../doc/closed/index.html#p-{ps["closed"][1].id}"' in cited
 
 
 def test_links_to_uncited_passages_are_dropped_and_the_site_has_no_broken_link(site):

@@ -74,7 +74,7 @@ def test_layout_is_deterministic():
     assert net() == net()
 
 
-def test_svg_scales_to_the_page_with_full_wording_in_titles():
+def test_svg_at_its_own_size_with_full_wording_in_titles_and_whole_names():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from scrutiny.site.render import THEME_DIR
@@ -82,8 +82,11 @@ def test_svg_scales_to_the_page_with_full_wording_in_titles():
     env = Environment(loader=FileSystemLoader(str(THEME_DIR)), autoescape=select_autoescape())
     svg = env.get_template("_netmap.html").render(net=net())
     head = svg.split(">", 1)[0]
-    assert 'width="100%"' in head and "height=" not in head
-    assert re.search(r'viewBox="-?[\d.]+ -?[\d.]+ [\d.]+ [\d.]+"', head)
+    w, h = re.search(r'viewBox="-?[\d.]+ -?[\d.]+ ([\d.]+) ([\d.]+)"', head).groups()
+    assert f'width="{w}" height="{h}"' in head      # one unit, one CSS pixel: 12 px text
+    # a shortened name is there whole too, shown on hover and focus (site.css)
+    assert ('class="short">Department for Examples and…</text><text x=' in svg
+            and 'class="full">Department for Examples and Illustrations</text>' in svg)
     assert "<title>Department for Examples and Illustrations holds a position in Office of Synthetic Statistics (adviser)</title>position in</text>" in svg
 
 

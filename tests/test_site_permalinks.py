@@ -67,7 +67,7 @@ def read(project, rel):
 def test_only_an_exact_redirect_refreshes(site):
     project, _, passages, _ = site
     stub = read(project, "p/alpha-oldexactxxxx/index.html")
-    assert REFRESH in stub and f"url=../../doc/alpha/#p-{passages['alpha'][2].id}" in stub
+    assert REFRESH in stub and f"url=../../doc/alpha/index.html#p-{passages['alpha'][2].id}" in stub
     doc = read(project, "doc/alpha/index.html")
     assert f'<span class="alias-anchor" id="p-alpha-oldexactxxxx">' in doc
 
@@ -82,7 +82,7 @@ def test_merged_split_and_fuzzy_show_a_page_without_refresh(site, old_id, method
     stub = read(project, f"p/{old_id}/index.html")
     assert REFRESH not in stub
     assert method_words in stub
-    assert stub.count('href="../../doc/alpha/#p-') == n_links
+    assert stub.count('href="../../doc/alpha/index.html#p-') == n_links
     # on the document page the old anchor is a visible note, not a silent alias
     doc = read(project, "doc/alpha/index.html")
     assert f'<p class="psg-moved meta" id="p-{old_id}">' in doc
@@ -93,14 +93,14 @@ def test_split_links_to_every_passage_it_runs_over(site):
     project, _, passages, _ = site
     stub = read(project, "p/alpha-oldsplitxxxx/index.html")
     for p in passages["alpha"][5:7]:
-        assert f'href="../../doc/alpha/#p-{p.id}"' in stub
+        assert f'href="../../doc/alpha/index.html#p-{p.id}"' in stub
 
 
 def test_text_no_longer_there_needs_review(site):
     project, stats, passages, _ = site
     stub = read(project, "p/alpha-oldstalexxxx/index.html")
     assert REFRESH not in stub
-    assert "needs review" in stub and 'href="../../doc/alpha/"' in stub
+    assert "needs review" in stub and 'href="../../doc/alpha/index.html"' in stub
     assert f"#p-{passages['alpha'][1].id}" not in stub     # never the target as if it were the old text
     assert 'id="p-alpha-oldstalexxxx"' not in read(project, "doc/alpha/index.html")
     assert any("need review" in n for n in stats.notes)
@@ -131,7 +131,7 @@ def test_evidence_through_an_old_id_quotes_the_span(site):
     alpha = passages["alpha"]
     # a tie's evidence through the split id quotes both passages' text, not the first alone
     page = html.unescape(read(project, "stakeholders/northfield/index.html"))
-    assert f"<blockquote cite=\"../../doc/alpha/#p-{alpha[5].id}\">{texts['split']}</blockquote>" in page
+    assert f"<blockquote cite=\"../../doc/alpha/index.html#p-{alpha[5].id}\">{texts['split']}</blockquote>" in page
     assert "the text was split" in page
     # a claim located through the merged id quotes only the part that was the old passage
     page = html.unescape(read(project, "claims/recovery-rate/index.html"))
@@ -139,7 +139,7 @@ def test_evidence_through_an_old_id_quotes_the_span(site):
     assert f">{alpha[4].text}</blockquote>" not in page
     # the essay's reference resolves to the span's first passage
     page = read(project, "critique/overview/index.html")
-    assert f'href="../../doc/alpha/#p-{alpha[5].id}"' in page
+    assert f'href="../../doc/alpha/index.html#p-{alpha[5].id}"' in page
 
 
 def test_links_stay_green(site):

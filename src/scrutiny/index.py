@@ -24,15 +24,49 @@ from typing import TYPE_CHECKING, Callable, Iterable
 if TYPE_CHECKING:
     from scrutiny.passages import Passage
 
-SCHEMA_VERSION = 4  # 2: "paged" (does the source have page numbers?); 3: "rank" by passage kind;
-# 4: printed page labels ("page_label", "printed")
+SCHEMA_VERSION = 5  # 2: "paged" (does the source have page numbers?); 3: "rank" by passage kind;
+# 4: printed page labels ("page_label", "printed"); 5: headings without the document's title, weighed less
+
+# The ranking, shared with the site's search index (scrutiny.site.search_index computes
+# the same BM25F scores for the browser): Whoosh's BM25F with these parameters; a word in
+# a passage's section headings counts HEADING_BOOST of a word in its text, so a heading
+# weighs in without drowning the passages that say the words themselves.
+B, K1 = 0.75, 1.2
+HEADING_BOOST = 0.5
+# A first heading over this share of a document's passages is its title: the
+# document's name, not the heading of a section (it would match every passage).
+TITLE_SHARE = 0.8
+
+
+def search_headings(passages: "list[Passage]") -> dict[str, str]:
+    """{passage id: what its heading field holds}: its section headings, outermost
+    first, without the document's title. ``passages`` are all those of one or
+    more documents (the title is found per document)."""
+    from collections import Counter, defaultdict
+
+    by_doc = defaultdict(list)
+    for p in passages:
+        by_doc[p.doc_id].append(p)
+    out = {}
+    for doc_passages in by_doc.values():
+        firsts = Counter(p.heading_path[0] for p in doc_passages if p.heading_path)
+        title = None
+        if firsts:
+            top, n = firsts.most_common(1)[0]
+            if n >= TITLE_SHARE * len(doc_passages):
+                title = top
+        for p in doc_passages:
+            path = p.heading_path[1:] if p.heading_path and p.heading_path[0] == title else p.heading_path
+            out[p.id] = " > ".join(path)
+    return out
 
 
 def schema():
     from whoosh import fields
-    from whoosh.analysis import StemmingAnalyzer
 
-    analyzer = StemmingAnalyzer()
+    from scrutiny.query import analyzer
+
+    analyzer = analyzer()
     return fields.Schema(
         passage_id=fields.ID(stored=True, unique=True),
         doc_id=fields.ID(stored=True),
@@ -50,7 +84,7 @@ def schema():
         page_label=fields.STORED(),
         page_end_label=fields.STORED(),
         printed=fields.NUMERIC(int),  # the printed page as a number, for --page (none for "iv")
-        heading=fields.TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
+        heading=fields.TEXT(analyzer=analyzer, stored=True, field_boost=HEADING_BOOST),
         text=fields.TEXT(analyzer=analyzer, stored=True, phrase=True),
         tags=fields.KEYWORD(commas=True, lowercase=True, stored=True),
         stakeholders=fields.KEYWORD(commas=True, lowercase=True, stored=True),
@@ -118,11 +152,12 @@ def build_index(index_link: Path, documents: dict, passages: "list[Passage]", fa
             writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True)
         else:
             writer = ix.writer(limitmb=limitmb)
+        headings = search_headings(passages)
         with writer:
             page_labels = page_labels or {}
             for p in passages:
                 _add(writer, p, documents.get(p.doc_id, p.doc_id), paged is None or p.doc_id in paged,
-                     page_labels.get(p.doc_id), facets.get(p.id))
+                     page_labels.get(p.doc_id), facets.get(p.id), headings[p.id])
         (target / "SCRUTINY_INDEX").write_text(f"{SCHEMA_VERSION}\n{len(passages)}\n{content_version}\n")
         previous = _live_target(index_link)
         _swap(index_link, target)
@@ -134,7 +169,8 @@ def build_index(index_link: Path, documents: dict, passages: "list[Passage]", fa
     return IndexSummary(passages=len(passages), seconds=seconds, rate=len(passages) / seconds if seconds else 0.0)
 
 
-def _add(writer, p: "Passage", doc_label: str, paged: bool, labels, f) -> None:
+def _add(writer, p: "Passage", doc_label: str, paged: bool, labels, f, heading: str) -> None:
+    """Index one passage; ``heading`` is its heading field (``search_headings``)."""
     from scrutiny.pages import label, printed_number
     from scrutiny.passages import KIND_RANK
 
@@ -145,7 +181,7 @@ def _add(writer, p: "Passage", doc_label: str, paged: bool, labels, f) -> None:
         page_label=label(labels, p.page), page_end_label=label(labels, p.page_end),
         **({"printed": printed} if printed is not None else {}),
         rank=round(100 * KIND_RANK.get(p.kind, 1.0)), layout=_shown_layout(p.layout),
-        heading=p.heading, text=p.text,
+        heading=heading, text=p.text,
         tags=",".join(f.tags) if f else "", stakeholders=",".join(f.stakeholders) if f else "",
     )
 
@@ -203,8 +239,10 @@ def update_index(index_link: Path, documents: "dict[str, DocumentSource]", conte
             writer.delete_by_term("doc_id", doc_id)
         for d in changed:
             facets = d.facets()
-            for p in d.passages():
-                _add(writer, p, d.label, d.paged, d.page_labels, facets.get(p.id))
+            ps = list(d.passages())
+            headings = search_headings(ps)
+            for p in ps:
+                _add(writer, p, d.label, d.paged, d.page_labels, facets.get(p.id), headings[p.id])
                 added += 1
     except BaseException:
         writer.cancel()
@@ -278,9 +316,14 @@ def _build(index_link, rows, content_version, procs, limitmb, extra: dict) -> in
         procs = procs or 1
         writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True) if procs > 1 else ix.writer(limitmb=limitmb)
         with writer:
-            for p, d, f in rows:
-                _add(writer, p, d.label, d.paged, d.page_labels, f)
-                n += 1
+            from itertools import groupby
+
+            for _, group in groupby(rows, key=lambda row: row[0].doc_id):   # a document's passages together
+                group = list(group)
+                headings = search_headings([p for p, _, _ in group])
+                for p, d, f in group:
+                    _add(writer, p, d.label, d.paged, d.page_labels, f, headings[p.id])
+                    n += 1
         for name, text in extra.items():
             (target / name).write_text(text, encoding="utf-8")
         (target / "SCRUTINY_INDEX").write_text(f"{SCHEMA_VERSION}\n{n}\n{content_version}\n")

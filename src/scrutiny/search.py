@@ -1,8 +1,10 @@
 """Search the passage index: BM25F, filters, phrase and boolean queries, snippets.
 
-Query syntax (Whoosh's): words are ANDed; ``"exact phrase"``; ``OR``, ``NOT``
-and parentheses; ``heading:word`` to search headings only; ``word*`` prefix.
-Filters narrow by document, passage kind, page range, claim tag and stakeholder.
+The query language is :mod:`scrutiny.query` (the site's search box parses the
+same one, in ``query.js``): words are ANDed; ``"exact phrase"``; ``OR``,
+``NOT`` and parentheses; ``heading:word`` to search headings only; ``word*``
+prefix. Filters narrow by document, passage kind, page range, claim tag and
+stakeholder.
 """
 
 from __future__ import annotations
@@ -115,6 +117,15 @@ def _ranked(base):
     return Ranked()
 
 
+def weighting():
+    """BM25F with the index's parameters, each passage's score multiplied by its rank."""
+    from whoosh import scoring
+
+    from scrutiny.index import B, K1
+
+    return _ranked(scoring.BM25F(B=B, K1=K1))
+
+
 def search(index_link, query: str, filters: SearchFilters | None = None, limit: int = 10,
            marks: tuple[str, str] = ("**", "**")) -> dict:
     """Run ``query``; returns {query, total, hits: [{passage_id, doc_id, ...}]}."""
@@ -125,21 +136,17 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
         return pg_search(index_link, query, filters, _filter_query(filters), limit, _MarkFormatter(*marks).get(),
                          _lead)
     from whoosh import highlight
-    from whoosh.qparser import MultifieldParser
 
-    from scrutiny.errors import ScrutinyError
+    from scrutiny.query import parse, to_whoosh
 
     filters = filters or SearchFilters()
     ix = open_index(index_link)
-    parser = MultifieldParser(["text", "heading"], schema=ix.schema)
-    try:
-        q = parser.parse(query)
-    except Exception as exc:  # whoosh raises assorted errors on odd syntax
-        raise ScrutinyError(f"could not parse the query {query!r}: {exc}") from None
+    node = parse(query)   # a QueryError (a ScrutinyError) says what is wrong with it
+    if node is None:      # only small words ("the", "of"): nothing to look for
+        return {"query": query, "total": 0, "hits": [], "note": "no word to search for (only small words such as “the”)"}
+    q = to_whoosh(node)
     hits_out = []
-    from whoosh import scoring
-
-    with ix.searcher(weighting=_ranked(scoring.BM25F())) as searcher:
+    with ix.searcher(weighting=weighting()) as searcher:
         _check_filters(searcher, filters)
         results = _collect(searcher, q, _filter_query(filters), limit)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)

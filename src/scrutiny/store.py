@@ -138,6 +138,7 @@ class PassageRef(NamedTuple):
     kind: str
     page: int
     page_end: int
+    chars: int = 0      # the length of its text (the site splits long documents into parts by it)
 
 
 def store_exists(project) -> bool:
@@ -393,7 +394,7 @@ class Store:
     def passage_refs(self) -> list[PassageRef]:
         """Every passage without its text, by document and reading order."""
         return list(map(PassageRef._make, self.db.execute(
-            "SELECT id, doc_id, ord, kind, page, page_end FROM passages ORDER BY doc_id, ord")))
+            "SELECT id, doc_id, ord, kind, page, page_end, length(text) FROM passages ORDER BY doc_id, ord")))
 
     def document_ids(self) -> list[str]:
         """Every stored document's id, in order."""

@@ -125,6 +125,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
             fn(*args)
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
 
+        stage("parts", g.plan_parts, r, ctx, dv)
         stage("static", copy_static, dirs, writer)
         from scrutiny.site.headers import HEADERS_FILE, headers_file
 

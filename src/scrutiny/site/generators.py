@@ -8,6 +8,7 @@ import json
 from collections import defaultdict
 from dataclasses import asdict
 
+from scrutiny.index import search_headings
 from scrutiny.kb.conflicts import Conflict
 from scrutiny.kb.model import ClaimDocument, SourceRef
 from scrutiny.pages import label as page_label, page_ref
@@ -16,12 +17,16 @@ from scrutiny.site.citations import STYLE_LABELS, STYLES, Citer, document_head, 
 from scrutiny.site.context import STATUS_ORDER, SiteContext
 from scrutiny.site.layout import contents_links, figure_text, note_backlinks, table_rows, with_calls
 from scrutiny.site.tags import low as low_tag
+from scrutiny.site.parts import Part, part_file, split
 from scrutiny.site.tags import segments
 from scrutiny.tags.queries import TieListing
 from scrutiny.urls import safe_href
 from scrutiny.xref.queries import Link
 
 DOC_SHAPING = ("authored", "commissioned", "published", "funded")
+# Passages that have no Cite or Copy link control: they are not what a document says
+# (a heading, a contents page, a cover), and a reader cites the text under them.
+NO_TOOLS_KINDS = frozenset({"heading", "contents", "front_matter"})
 
 
 class Derived:
@@ -68,6 +73,7 @@ class Derived:
         for d in ctx.documents:
             d["republished"] = d["id"] not in self.withheld
         self._shown: dict[str, set[str]] | None = None
+        self.parts: dict[str, list[Part]] = {}   # long documents: their parts (plan_parts)
 
     # --- licences ---------------------------------------------------------------
     def shown_ids(self) -> dict[str, set[str]]:
@@ -212,11 +218,15 @@ def _format_source(item: dict, citer: Citer) -> str:
 
 # --- page generators -----------------------------------------------------------------------
 
+# statuses that say the critique disputes a claim (the home page's "most contested")
+DISPUTED = ("contradicted", "unsupported", "contested")
+
+
 def home(r, ctx: SiteContext, dv: Derived, kb_key):
     def make():
-        contested = sorted(ctx.claims, key=lambda c: (STATUS_ORDER.get(c.status, 9),
-                                                      -len(dv.essays_citing[("claim", c.id)]),
-                                                      -len(c.documents), c.id))[:8]
+        contested = sorted((c for c in ctx.claims if c.status in DISPUTED),
+                           key=lambda c: (STATUS_ORDER.get(c.status, 9), -len(dv.essays_citing[("claim", c.id)]),
+                                          -len(c.documents), c.id))[:8]
         return {"documents": ctx.documents, "contested": contested, "essays": ctx.essays,
                 "counts": _counts(ctx)}
     r.page("index.html", "home.html", ["home", kb_key, _counts(ctx)], make)
@@ -227,6 +237,9 @@ def _counts(ctx):
             "ingested": sum(1 for d in ctx.documents if d["ingested"]),
             "passages": sum(d.get("passages") or 0 for d in ctx.documents if d["ingested"]),
             "claims": len(ctx.claims), "stakeholders": len(ctx.stakeholders),
+            # the claims by status, in the vocabulary's order (never "17 contested" when 9 are)
+            "by_status": [(s, n) for s in ctx.vocab.claim_statuses
+                          if (n := sum(1 for c in ctx.claims if c.status == s))],
             "ties": len(ctx.ties), "essays": len(ctx.essays), "conflicts": len(ctx.conflicts)}
 
 
@@ -263,24 +276,32 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     for doc in ctx.documents:
         doc_id = doc["id"]
         rel = f"doc/{doc_id}/index.html"
-        cite_rel = f"doc/{doc_id}/cite.json"
+        cite_rel = f"doc/{doc_id}/cite.js"
         key = ["doc", kb_key, doc, fps.get(doc_id), redirects_by_doc.get(doc_id), ctx.xref_key,
                sorted(dv.shown_ids().get(doc_id, ())) if doc_id in dv.withheld else None]
-        page_fresh = r.fresh(rel, "document.html", key)
+        nparts = len(dv.parts.get(doc_id) or [None])
+        # a long document is several pages (site.parts): each is skipped when its inputs are unchanged
+        fresh_parts = {n for n in range(1, nparts + 1)
+                       if r.fresh(f"doc/{doc_id}/{part_file(n)}", "document.html", key + [n, nparts])}
+        parts_key = r.key(f"doc/{doc_id}/parts.js", "parts", key) if nparts > 1 else None
+        parts_fresh = nparts == 1 or r.writer.fresh(f"doc/{doc_id}/parts.js", parts_key)
         cite_key = r.key(cite_rel, "cite", ["cite", doc, fps.get(doc_id, [None])[:1]])
         cite_fresh = not doc["ingested"] or r.writer.fresh(cite_rel, cite_key)
-        plan.append((doc, rel, cite_rel, key, page_fresh, cite_key, cite_fresh))
+        plan.append((doc, rel, cite_rel, key, (fresh_parts, parts_fresh, parts_key), cite_key, cite_fresh))
     # citeproc is the slowest step of a large build: run it for every document at once, on both cores
     from scrutiny.cite.csl import paginated
     from scrutiny.site.citations import warm
 
     warm(dv.citer, [(doc, paginated(doc))
                     for doc, *_, cite_fresh in plan if not cite_fresh])
-    for doc, rel, cite_rel, key, page_fresh, cite_key, cite_fresh in plan:
+    for doc, rel, cite_rel, key, (fresh_parts, parts_fresh, parts_key), cite_key, cite_fresh in plan:
         doc_id = doc["id"]
-        if page_fresh and cite_fresh and search is None:
+        nparts = len(dv.parts.get(doc_id) or [None])
+        if len(fresh_parts) == nparts and parts_fresh and cite_fresh and search is None:
             continue
         passages = ctx.passages(doc_id) if doc["ingested"] else []
+        # the heading field of each passage, as the command line's index holds it (the title out)
+        headings = search_headings(passages) if search is not None else {}
         if doc_id in dv.withheld:
             # the licence does not allow the full text: only the passages the critique cites
             shown = dv.shown_ids().get(doc_id, set())
@@ -288,12 +309,15 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         claims = ctx.tags.claims_for(doc_id) if passages else {}
         mentions = ctx.tags.mentions_for(doc_id) if passages else {}
         if search is not None:
-            _index_passages(search, doc, passages, claims, mentions)
+            _index_passages(search, doc, passages, headings, claims, mentions, r.where)
         locs = {p.id: dv.citer.locator(doc, p) for p in passages}
         curated = dv.claims_of_doc.get(doc_id, [])
 
-        def make(doc=doc, passages=passages, claims=claims, mentions=mentions, curated=curated, locs=locs):
-            u = r_u(r, f"doc/{doc['id']}/index.html")
+        parts = dv.parts.get(doc_id) or [Part(1, "index.html", 1, 1, [p.id for p in passages])]
+
+        def make(part, doc=doc, passages=passages, claims=claims, mentions=mentions, curated=curated, locs=locs,
+                 parts=parts):
+            u = r_u(r, f"doc/{doc['id']}/{part.file}")
             discussed = _discussed(ctx, dv, u, ctx.xrefs.discussed(doc["id"]))
             related = _related(ctx, dv, u, ctx.xrefs.related(doc["id"]))
             # Which passages does each curated claim point at (by id or by its search terms)?
@@ -305,11 +329,28 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     for p in _locate(ctx, cd):
                         if c not in claim_marks[p.id]:
                             claim_marks[p.id].append(c)
-            items, page = [], None
             paginated = bool(doc.get("pages") and doc["pages"] > 1)
+            file_of = {pid: pt.file for pt in parts for pid in pt.ids}
+            page_file = {}   # physical page -> the part its marker is on
+            for q in passages:
+                page_file.setdefault(q.page, file_of.get(q.id, "index.html"))
+
+            def link(fragment):
+                """The address of an anchor of this document, from this part."""
+                if fragment.startswith("page-"):
+                    target = page_file.get(int(fragment[5:]), "index.html")
+                else:
+                    pid = fragment[2:] if fragment.startswith("p-") else fragment[5:].rsplit("-", 1)[0]
+                    target = file_of.get(pid, "index.html")
+                return f"#{fragment}" if target == part.file else f"{target}#{fragment}"
+
+            items, page = [], None
             on_page = {p.id for p in passages}
-            backlinks = note_backlinks(passages)
+            backlinks = note_backlinks(passages, link)
+            mine = set(part.ids)
             for p in passages:
+                if p.id not in mine:
+                    continue
                 if paginated and p.page != page:
                     page = p.page
                     # the page as printed; the source PDF opened at the physical page
@@ -319,47 +360,126 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 items.append({
                     "p": p, "loc": locs[p.id],
                     "segs": with_calls(segments(p.text, claims.get(p.id, []), mentions.get(p.id, []), known,
-                                                ctx.min_confidence), p, on_page),
+                                                ctx.min_confidence), p, on_page, link),
                     # what the passage's kind shows (site.layout): a table's cells, a chart's
                     # text folded away, a contents page's links, a note's way back to its calls
                     "rows": table_rows(p) if p.kind == "table" else None,
                     "figure": figure_text(p) if p.kind == "figure" else None,
-                    "back": backlinks.get(p.id, []),  # the calls on this page that call this note
+                    "back": backlinks.get(p.id, []),  # the calls that call this note
                     "claims": claim_marks.get(p.id, []),
                     "discussed": discussed.get(p.id, []),
                     "related": related.get(p.id, []),
                     "aliases": sorted(aliases_by_pid.get(p.id, [])),
                     "moved": sorted(moved_by_pid.get(p.id, []), key=lambda m: m["old_id"]),
+                    # headings of the document start at h2 (the page's h1 is its title)
                     "level": min(6, 2 + len(p.heading_path)),
+                    # Cite and Copy link on what the document says, not on its headings or contents
+                    "tools": p.kind not in NO_TOOLS_KINDS,
                 })
-            markers = [it["marker"] for it in items if "marker" in it]
+            markers = sorted(page_file)
             for it in items:
                 if "p" in it and it["p"].kind == "contents":
-                    it["entries"] = contents_links(it["p"].layout.get("entries") or [], markers)
+                    it["entries"] = contents_links(it["p"].layout.get("entries") or [], markers, link)
             kinds_present = sorted({s.kind for spans in claims.values() for s in spans
                                     if not low_tag(s, ctx.min_confidence)})
             low_count = sum(1 for spans in claims.values() for s in spans if low_tag(s, ctx.min_confidence))
+            nav = page_navigator(doc, passages, parts, part, link) if paginated else None
             return {
-                "doc": doc, "items": items, "curated": curated,
+                "doc": doc, "items": items, "curated": curated, "part": part, "parts": parts, "nav": nav,
                 "essays": dv.essays_about.get(doc["id"], []),
                 "conflicts": [conflict_item(c, ctx, dv) for c in dv.conflicts_of.get(("doc", doc["id"]), [])],
                 "doc_stakeholder": dv.doc_stakeholder.get(doc["id"]),
-                "orphans": orphans_by_doc.get(doc["id"], []),
+                "orphans": orphans_by_doc.get(doc["id"], []) if part.number == 1 else [],
                 "withheld": doc["id"] in dv.withheld,
                 "kinds_present": kinds_present, "low_count": low_count, "min_confidence": ctx.min_confidence,
                 "style_labels": STYLE_LABELS, "styles": STYLES, "section": "documents",
                 "head": document_head(doc, ctx.base_url, f"doc/{doc['id']}/"),
             }
 
-        if not page_fresh:
-            r.page(rel, "document.html", key, make, checked=True)
+        for part in parts:
+            if part.number not in fresh_parts:
+                r.page(f"doc/{doc_id}/{part.file}", "document.html", key + [part.number, nparts],
+                       lambda part=part: make(part), checked=True)
+        if not parts_fresh:   # where each anchor is, for links made before the split (document.js)
+            r.data(f"doc/{doc_id}/parts.js", parts_script(parts, passages, aliases_by_pid, moved_by_pid), parts_key)
         if not cite_fresh:
             table = dv.citer.table(doc, locs.values())
-            r.data(cite_rel, json.dumps(
+            # a script, not JSON: loaded with <script>, the cite control works from a folder (file://)
+            r.data(cite_rel, "__scrutinyCite(" + json.dumps(
                 {"styles": list(STYLES), "labels": STYLE_LABELS, "base": dv.citer.base_url,
                  "pid": "SCRUTINYPID", "basemark": "SCRUTINYBASE", "locators": table},
-                ensure_ascii=False, sort_keys=True, separators=(",", ":")), cite_key)
+                ensure_ascii=False, sort_keys=True, separators=(",", ":")) + ");\n", cite_key)
         ctx.drop_passages(doc_id)
+
+
+def plan_parts(r, ctx: SiteContext, dv: Derived) -> None:
+    """Split each long document into parts (site.parts) and tell the renderer which
+    part each passage is on, before any page links to one."""
+    if ctx.store is None:
+        return
+    refs = defaultdict(list)
+    for ref in ctx.store.passage_refs():
+        refs[ref.doc_id].append(ref)
+    where = {}
+    for doc in ctx.documents:
+        if not doc["ingested"]:
+            continue
+        mine = refs.get(doc["id"], [])
+        if doc["id"] in dv.withheld:
+            shown = dv.shown_ids().get(doc["id"], set())
+            mine = [x for x in mine if x.id in shown]
+        parts = split(mine, paginated=bool(doc.get("pages") and doc["pages"] > 1))
+        dv.parts[doc["id"]] = parts
+        if len(parts) > 1:
+            where.update((pid, part.file) for part in parts for pid in part.ids)
+    # an old id's anchor stands on the passage its text is in now
+    for rd in ctx.redirects:
+        if rd.new_id and rd.doc_id in dv.parts and len(dv.parts[rd.doc_id]) > 1:
+            span = ctx.span(rd.old_id)
+            if span is not None and span.passages[0].id in where:
+                where[rd.old_id] = where[span.passages[0].id]
+    r.where.clear()
+    r.where.update(where)
+
+
+def page_navigator(doc, passages, parts, part, link) -> dict:
+    """What a paginated document page offers to move around it: its parts, each
+    page as the document prints its number, and the data of the "go to page" box."""
+    pages, seen = [], set()
+    for p in passages:
+        if p.page not in seen:
+            seen.add(p.page)
+            pages.append({"label": page_label(doc, p.page), "href": link(f"page-{p.page}")})
+    goto = {}
+    for pg in pages:
+        goto.setdefault(pg["label"].casefold(), pg["href"])
+    nav_parts = []
+    if len(parts) > 1:
+        for pt in parts:
+            first, last = page_label(doc, pt.first_page), page_label(doc, pt.last_page)
+            nav_parts.append({"number": pt.number, "href": pt.file, "current": pt.number == part.number,
+                              "label": f"pages {first}–{last}" if first != last else f"page {first}"})
+    return {"pages": pages, "parts": nav_parts,
+            "goto": json.dumps(goto, ensure_ascii=False, separators=(",", ":")),
+            "range": f"{pages[0]['label']}–{pages[-1]['label']}" if pages else ""}
+
+
+def parts_script(parts, passages, aliases, moved) -> str:
+    """``parts.js``: the part each anchor of a long document is on (``document.js``
+    loads it when the address names an anchor the part it opened does not hold)."""
+    where = {}
+    for part in parts:
+        for pid in part.ids:
+            where[f"p-{pid}"] = part.number
+            for old in aliases.get(pid, []):
+                where[f"p-{old}"] = part.number
+            for m in moved.get(pid, []):
+                where[f"p-{m['old_id']}"] = part.number
+    file_of = {pid: part.number for part in parts for pid in part.ids}
+    for p in passages:
+        where.setdefault(f"page-{p.page}", file_of.get(p.id, 1))
+    data = {"files": {pt.number: pt.file for pt in parts}, "anchors": dict(sorted(where.items()))}
+    return "__scrutinyParts(" + json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + ");\n"
 
 
 def _discussed(ctx, dv, u, rows: dict[str, list[Link]]) -> dict[str, list[dict]]:
@@ -395,17 +515,16 @@ def _related(ctx, dv, u, rows: dict[str, list[Link]]) -> dict[str, list[dict]]:
     return dict(out)
 
 
-def _index_passages(search, doc, passages, claims, mentions):
+def _index_passages(search, doc, passages, headings, claims, mentions, where):
     from scrutiny.site.search_index import passage_record
 
     for p in passages:
-        rec = passage_record(doc, p, f"doc/{doc['id']}/#p-{p.id}")
+        rec = passage_record(doc, p, f"doc/{doc['id']}/{where.get(p.id, 'index.html')}#p-{p.id}")
         kinds = sorted({s.kind for s in claims.get(p.id, [])})
         if kinds:
             rec["k"] = kinds
         who = sorted({m.stakeholder for m in mentions.get(p.id, [])})
-        search.add(rec, p.text, p.heading_path[-1] if p.heading_path else "",
-                   kinds=kinds, stakeholders=who)
+        search.add_passage(rec, p, headings[p.id], kinds=kinds, stakeholders=who)
 
 
 def _locate(ctx, cd: ClaimDocument) -> list[Passage]:
@@ -447,7 +566,7 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     def write(pid, context):
         rel = f"p/{pid}/index.html"
         root = depth_root(rel)
-        html = template.render(**r.common, root=root, page_path=rel, u=Urls(root), pid=pid, **context)
+        html = template.render(**r.common, root=root, page_path=rel, u=Urls(root, r.where), pid=pid, **context)
         r.rendered += 1
         r.writer.write(rel, html, group_key)
 
@@ -498,6 +617,20 @@ def build_notes(ctx: SiteContext, dv: Derived) -> list[str]:
     if withheld:
         notes.append("full text not republished (its licence does not allow it): " + ", ".join(
             f"{d} ({len(dv.shown_ids().get(d, ()))} cited passages shown)" for d in withheld))
+    # what the maintainers can do (the public pages only say what a reader can)
+    missing = [d["id"] for d in ctx.documents if not d["ingested"]]
+    if missing:
+        notes.append(f"{len(missing)} document(s) have no text on the site ({', '.join(missing[:5])}"
+                     f"{', ...' if len(missing) > 5 else ''}): `scrutiny fetch`, or put each file in "
+                     "corpus/sources/, then `scrutiny build`")
+    empty = [what for what, n in (("claims (kb/claims.yaml)", len(ctx.claims)),
+                                  ("stakeholders (kb/stakeholders.yaml)", len(ctx.stakeholders)),
+                                  ("critique essays (kb/critique/)", len(ctx.essays))) if not n]
+    if empty:
+        notes.append("the knowledge base has no " + ", no ".join(empty) + " yet")
+    split = sorted(f"{d} ({len(parts)} parts)" for d, parts in dv.parts.items() if len(parts) > 1)
+    if split:
+        notes.append("long documents shown in parts: " + ", ".join(split))
     return notes
 
 
@@ -506,7 +639,7 @@ def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     statuses = ctx.vocab.claim_statuses
     for c in ctx.claims:
         if search is not None:
-            search.add({"t": "c", "u": f"claims/{c.id}/", "h": c.statement,
+            search.add({"t": "c", "u": f"claims/{c.id}/index.html", "h": c.statement,
                         "x": _plain(c.critique or "", dv)[:400], "k": c.kinds, "st": c.status},
                        _plain(c.critique or "", dv), c.statement, kinds=c.kinds)
 
@@ -565,9 +698,7 @@ def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
 
 
 def r_u(r, rel):
-    from scrutiny.site.render import Urls, depth_root
-
-    return Urls(depth_root(rel))
+    return r.urls(rel)
 
 
 def _plain(text, dv):
@@ -629,7 +760,7 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     suggested = suggested_ties_cached(ctx)
     for sid, st in ctx.stakeholders.items():
         if search is not None:
-            search.add({"t": "s", "u": f"stakeholders/{sid}/", "h": st.name or sid,
+            search.add({"t": "s", "u": f"stakeholders/{sid}/index.html", "h": st.name or sid,
                         "x": " · ".join([*st.aliases, _plain(st.description or "", dv)])[:400]},
                        " ".join([*st.aliases, st.description or ""]),
                        st.name or sid, stakeholders=[sid])
@@ -687,7 +818,10 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                                  "pieces": _tie_pieces(ctx, st, other_st or {"id": None, "name": other_name}, t, out_),
                                  "verb": dv.relation_label(t.relation) if out_ else dv.inverse_label(t.relation),
                                  "evidence": evidence})
-            return {"st": st, "ties": ties, "shaped": shaped, "conflicts": conflicts, "proposed": proposed,
+            from scrutiny.site.netmap import neighbourhood
+
+            net = neighbourhood(sid, ctx.stakeholders, ctx.ties, u.stakeholder, dv.relation_label) if ties else None
+            return {"st": st, "ties": ties, "shaped": shaped, "conflicts": conflicts, "proposed": proposed, "net": net,
                     "proposed_below": below, "min_confidence": ctx.min_confidence,
                     "machine_suggested": ctx.suggested_stakeholders.get(sid),
                     "kind_label": (kinds.get(st.kind) or {}).get("label", st.kind),

@@ -13,10 +13,15 @@ def call_anchor(pid: str, i: int) -> str:
     return f"call-{pid}-{i}"
 
 
-def with_calls(segs: list[dict], passage: Passage, shown: set) -> list[dict]:
+def _here(fragment: str) -> str:
+    return f"#{fragment}"
+
+
+def with_calls(segs: list[dict], passage: Passage, shown: set, link=_here) -> list[dict]:
     """``segs`` (site.tags.segments of the passage text) with each note call
     put in where it stands: a segment {"call": {"mark", "href", "id"}}. A call
-    whose note is not on the page keeps its mark, without a link."""
+    whose note is not shown keeps its mark, without a link. ``link(fragment)``
+    makes the address of an anchor (in the part of a long document it is on)."""
     calls = passage.calls
     if not calls:
         return segs
@@ -36,7 +41,7 @@ def with_calls(segs: list[dict], passage: Passage, shown: set) -> list[dict]:
             note = c.get("note")
             out.append({"text": "", "kinds": (), "stakeholder": None, "title": "",
                         "call": {"mark": c["mark"], "id": call_anchor(passage.id, i),
-                                 "href": f"#p-{note}" if note and note in shown else None}})
+                                 "href": link(f"p-{note}") if note and note in shown else None}})
             k += 1
         if text:
             out.append(dict(seg, text=text))
@@ -47,18 +52,18 @@ def with_calls(segs: list[dict], passage: Passage, shown: set) -> list[dict]:
     return out
 
 
-def note_backlinks(passages: list[Passage]) -> dict[str, list[dict]]:
-    """Note passage id -> the calls of ``passages`` (those on the page) that
-    call it, in reading order: [{"href", "mark"}]."""
+def note_backlinks(passages: list[Passage], link=_here) -> dict[str, list[dict]]:
+    """Note passage id -> the calls of ``passages`` (those shown) that call it,
+    in reading order: [{"href", "mark"}]."""
     out: dict[str, list[dict]] = {}
     for p in passages:
         for i, c in enumerate(p.calls):
             if c.get("note"):
-                out.setdefault(c["note"], []).append({"href": f"#{call_anchor(p.id, i)}", "mark": c["mark"]})
+                out.setdefault(c["note"], []).append({"href": link(call_anchor(p.id, i)), "mark": c["mark"]})
     return out
 
 
-def contents_links(entries: list[dict], marker_pages: list[int]) -> list[dict]:
+def contents_links(entries: list[dict], marker_pages: list[int], link=_here) -> list[dict]:
     """A contents page's entries with the page marker each links to: the one
     of the page it names (a physical page), or of the next page that has
     text when that one has none; no link when the entry names no page."""
@@ -67,7 +72,7 @@ def contents_links(entries: list[dict], marker_pages: list[int]) -> list[dict]:
     for e in entries:
         target = e.get("target")
         page = next((n for n in ordered if target and n >= target), None)
-        out.append({"text": e["text"], "page": e["page"], "href": f"#page-{page}" if page else None})
+        out.append({"text": e["text"], "page": e["page"], "href": link(f"page-{page}") if page else None})
     return out
 
 

@@ -1,8 +1,9 @@
 """Walk a built site and report every broken internal link or anchor.
 
 Checks ``href`` and ``src`` attributes (and ``<meta http-equiv=refresh>``
-targets) of every HTML file: the target file must exist (a directory means its
-``index.html``) and a ``#fragment`` must be an ``id`` in the target page.
+targets) of every HTML file: the target file must exist and a ``#fragment``
+must be an ``id`` in the target page. A link to a folder is broken: opened from
+a folder (``file://``) it would show a file listing, so links name ``index.html``.
 External links (with a scheme) are not fetched: the site must work offline;
 :func:`external_requests` lists assets that would load from elsewhere.
 """
@@ -88,10 +89,10 @@ def check_site(site_dir) -> tuple[list[Broken], dict]:
                     broken.append(Broken(rel_page, value, "points outside the site"))
                     continue
                 if target.is_dir():
-                    if not parts.path.endswith("/"):
-                        broken.append(Broken(rel_page, value, "directory link without a trailing slash"))
-                        continue
-                    target = target / "index.html"
+                    # opened from a folder (file://), a link to a folder shows a file listing
+                    broken.append(Broken(rel_page, value, "a link to a folder: name its index.html "
+                                                          "(the site must work opened from a folder)"))
+                    continue
                 if not target.is_file():
                     broken.append(Broken(rel_page, value, "no such file"))
                     continue

@@ -5,8 +5,12 @@ then a collision pass pushes apart nodes whose boxes -- the mark and its name
 underneath, measured from the name's length -- overlap; the groups are shelved
 left to right. Tie labels are placed one by one along their line at the first
 spot free of names and of labels already placed. The drawing's ``viewBox`` is
-the box around everything drawn, so nothing is clipped, and the SVG scales to
-the width of the page.
+the box around everything drawn, so nothing is clipped. It is shown at its own
+size (one unit, one CSS pixel: names and tie labels are 12 px, readable at any
+screen width) in a frame that scrolls both ways, with buttons to zoom out to
+the width of the page and back; a stakeholder's page draws its own
+neighbourhood (:func:`neighbourhood`), small enough for a phone. A name
+shortened on the map is shown whole on hover and on keyboard focus.
 
 The layout is deterministic: nodes and edges are added in sorted order, the
 spring layout has a fixed seed, every pass runs in sorted order and
@@ -28,7 +32,7 @@ MARGIN = 16
 RADIUS = {"person": 9, "organisation": 12, "document": 11, "programme": 10}
 SEED = 20160215
 NODE_CHAR = 7.4       # average advance of a 12px bold character (names)
-EDGE_CHAR = 5.9       # average advance of a 10px character (tie labels)
+EDGE_CHAR = 7.0       # average advance of a 12px character (tie labels)
 NAME_BELOW = 13       # baseline of a name below its mark
 PAD = 8               # space kept between two boxes
 GROUP_GAP = 48
@@ -109,6 +113,12 @@ def layout(stakeholders: dict[str, Stakeholder], ties: list[Tie], href, relation
             "nodes": nodes, "edges": edges}
 
 
+def neighbourhood(sid: str, stakeholders: dict[str, Stakeholder], ties: list[Tie], href, relation_label) -> dict:
+    """The map of one stakeholder's ties (it and the stakeholders it is tied to)."""
+    mine = [t for t in ties if sid in (t.subject, t.object)]
+    return layout(stakeholders, mine, href, relation_label)
+
+
 def collisions(net: dict) -> dict:
     """{names, labels}: how many pairs of names overlap, and how many tie labels
     overlap a name or another tie label (what the layout tries to keep at 0)."""
@@ -162,8 +172,8 @@ def _place_label(x1, y1, x2, y2, w, obstacles, placed):
         for off in (0.0, 8.0, -8.0, 16.0, -16.0, 24.0, -24.0):
             cx = x1 + dx * t + nx_ * off
             cy = y1 + dy * t + ny_ * off
-            lx, ly = round(cx, 1), round(cy + 3, 1)
-            box = (lx - w / 2 - 2, ly - 9, lx + w / 2 + 2, ly + 3)
+            lx, ly = round(cx, 1), round(cy + 4, 1)
+            box = (lx - w / 2 - 2, ly - 11, lx + w / 2 + 2, ly + 3)
             cover = sum(_overlap(box, o) for o in obstacles) + sum(_overlap(box, o) for o in placed)
             if cover == 0:
                 return lx, ly, box

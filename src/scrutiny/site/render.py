@@ -104,6 +104,10 @@ class Renderer:
         self.common = common
         self.fp = fp
         self.rendered = 0
+        self.where: dict[str, str] = {}   # passage id -> the file of its document's part (long documents)
+
+    def urls(self, rel: str) -> "Urls":
+        return Urls(depth_root(rel), self.where)
 
     def key(self, rel: str, template: str, key_data) -> str | None:
         return input_key(self.fp, template, rel, self.common, key_data) if key_data is not None else None
@@ -123,7 +127,7 @@ class Renderer:
             return
         root = depth_root(rel)
         context = dict(self.common)
-        context.update(root=root, page_path=rel, u=Urls(root))
+        context.update(root=root, page_path=rel, u=Urls(root, self.where))
         context.update(make_context())
         html = self.env.get_template(template).render(**context)
         self.rendered += 1
@@ -134,37 +138,49 @@ class Renderer:
 
 
 class Urls:
-    """Page addresses relative to the current page: ``u.doc('x')`` -> ``../../doc/x/``."""
+    """Page addresses relative to the current page: ``u.doc('x')`` -> ``../../doc/x/index.html``.
 
-    __slots__ = ("root",)
+    Every link names its file (``index.html``, or the part of a long document a
+    passage is on): the site works opened from a folder (``file://``), where a
+    link to a folder shows a file listing. ``where`` maps the passages of long
+    documents to their part's file (``scrutiny.site.parts``); any other passage
+    is on its document's ``index.html``.
+    """
 
-    def __init__(self, root: str):
+    __slots__ = ("root", "where")
+
+    def __init__(self, root: str, where: dict | None = None):
         self.root = root
+        self.where = where if where is not None else {}
 
     def home(self):
-        return self.root or "./"
+        return f"{self.root}index.html"
 
     def doc(self, doc_id, pid=None):
-        return f"{self.root}doc/{doc_id}/" + (f"#p-{pid}" if pid else "")
+        page = self.where.get(pid, "index.html") if pid else "index.html"
+        return f"{self.root}doc/{doc_id}/{page}" + (f"#p-{pid}" if pid else "")
+
+    def doc_part(self, doc_id, page_file, fragment=None):
+        return f"{self.root}doc/{doc_id}/{page_file}" + (f"#{fragment}" if fragment else "")
 
     def passage(self, passage):
-        """The passage's place in its document's page (a Passage or PassageRef)."""
-        return f"{self.root}doc/{passage.doc_id}/#p-{passage.id}"
+        """The passage's place in its document's pages (a Passage or PassageRef)."""
+        return self.doc(passage.doc_id, passage.id)
 
     def permalink(self, pid):
-        return f"{self.root}p/{pid}/"
+        return f"{self.root}p/{pid}/index.html"
 
     def claim(self, claim_id):
-        return f"{self.root}claims/{claim_id}/"
+        return f"{self.root}claims/{claim_id}/index.html"
 
     def stakeholder(self, sid):
-        return f"{self.root}stakeholders/{sid}/"
+        return f"{self.root}stakeholders/{sid}/index.html"
 
     def essay(self, essay_id):
-        return f"{self.root}critique/{essay_id}/"
+        return f"{self.root}critique/{essay_id}/index.html"
 
     def section(self, name):
-        return f"{self.root}{name}/"
+        return f"{self.root}{name}/index.html"
 
     def static(self, name):
         return f"{self.root}static/{name}"

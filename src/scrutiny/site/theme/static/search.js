@@ -1,224 +1,351 @@
-/* Client-side search over the static index in search/ (see scrutiny/site/search_index.py).
-   Results are built with textContent and createElement only: never innerHTML. */
+/* Client-side search over the static index in search/ (scrutiny/site/search_index.py).
+   The query is parsed by query.js (the command line's grammar); every score was computed at
+   build time as `scrutiny search` computes it (BM25F), so this file only adds them up.
+   The index files are scripts, loaded with <script> elements: search works from a folder
+   (file://) as over HTTP. Results are built with textContent and createElement only. */
 "use strict";
 (function () {
+  const Q = window.scrutinyQuery;
+  const loaded = {};      /* name -> data */
+  const waiting = {};     /* name -> [resolve, reject] */
+  window.__scrutinySearch = function (name, data) {
+    loaded[name] = data;
+    if (waiting[name]) { waiting[name][0](data); delete waiting[name]; }
+  };
+  const promises = {};
+  function load(base, name) {
+    if (!(name in promises)) {
+      promises[name] = name in loaded ? Promise.resolve(loaded[name]) : new Promise(function (resolve, reject) {
+        waiting[name] = [resolve, reject];
+        const s = document.createElement("script");
+        s.src = base + name + ".js";
+        s.async = true;
+        s.onerror = function () { delete promises[name]; reject(new Error("search/" + name + ".js could not be loaded")); };
+        s.onload = function () { if (waiting[name]) { delete promises[name]; reject(new Error("search/" + name + ".js is not a search file")); } };
+        document.head.appendChild(s);
+      });
+    }
+    return promises[name];
+  }
+
+  /* The engine: evaluate a parsed query over the index. Exposed (window.scrutinySearch) so that
+     the tests run the site's own code on the command line's queries. */
+  function Engine(base) {
+    this.base = base;
+    this.meta = null;
+  }
+  Engine.prototype.get = function (name) { return load(this.base, name); };
+  Engine.prototype.init = async function () {
+    if (!this.meta) this.meta = await this.get("meta");
+    return this.meta;
+  };
+  function shardOf(term) {
+    const head = Array.from(term).slice(0, 2).join("");
+    return /^[a-z0-9]+$/.test(head) ? head : "u" + Array.from(head).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  }
+  Engine.prototype.shard = async function (term) {
+    const name = shardOf(term);
+    if (!this.meta.shards.includes(name)) return null;
+    return this.get("i/" + name);
+  };
+  /* {rec: score} of one word in one field ("t" text, "h" headings), with its positions when asked. */
+  Engine.prototype.postings = async function (field, term, withPositions) {
+    const shard = await this.shard(term);
+    const out = new Map();
+    if (!shard || !(term in shard[field])) return out;
+    let flat = shard[field][term];
+    let pos = null;
+    if (typeof flat === "string") {
+      const id = flat;
+      flat = await this.get("t/" + id);
+      if (withPositions) pos = await this.get("tx/" + id);
+    } else if (withPositions) {
+      pos = (await this.get("x/" + shardOf(term)))[field][term];
+    }
+    let rec = 0, p = 0;
+    if (field === "t") {
+      for (let i = 0; i < flat.length; i += 2) {
+        rec += flat[i];
+        let positions = null;
+        if (pos) { const n = pos[p]; positions = []; let x = 0; for (let k = 1; k <= n; k++) { x += pos[p + k]; positions.push(x); } p += n + 1; }
+        out.set(rec, { s: flat[i + 1], pos: positions });
+      }
+    } else {
+      for (let i = 0; i < flat.length; i += 3) {
+        rec += flat[i];
+        let positions = null;
+        if (pos) { const n = pos[p]; positions = []; let x = 0; for (let k = 1; k <= n; k++) { x += pos[p + k]; positions.push(x); } p += n + 1; }
+        for (let r = rec; r < rec + flat[i + 1]; r++) out.set(r, { s: flat[i + 2], pos: positions });
+      }
+    }
+    return out;
+  };
+  function fieldsOf(node) { return node.field ? [node.field === "heading" ? "h" : "t"] : ["t", "h"]; }
+  function addInto(total, m) {
+    for (const [rec, s] of m) total.set(rec, (total.get(rec) || 0) + s);
+    return total;
+  }
+  /* Map rec -> score (an integer: the sum of the stored scores x1000). */
+  Engine.prototype.evaluate = async function (node) {
+    const self = this;
+    if ("term" in node) {
+      const total = new Map();
+      for (const f of fieldsOf(node)) {
+        const m = await this.postings(f, node.term, false);
+        for (const [rec, v] of m) total.set(rec, (total.get(rec) || 0) + v.s);
+      }
+      return total;
+    }
+    if ("prefix" in node) {
+      const total = new Map();
+      if (Array.from(node.prefix).length < 2) return total;
+      const shard = await this.shard(node.prefix);
+      if (!shard) return total;
+      const stems = new Set(Q.shorterStems(node.prefix));
+      for (const f of fieldsOf(node)) {
+        for (const word of Object.keys(shard[f]).sort()) {
+          if (!word.startsWith(node.prefix) && !stems.has(word)) continue;
+          const m = await this.postings(f, word, false);
+          for (const [rec, v] of m) total.set(rec, (total.get(rec) || 0) + v.s);
+        }
+      }
+      return total;
+    }
+    if ("phrase" in node) {
+      const total = new Map();
+      for (const f of fieldsOf(node)) {
+        const lists = await Promise.all(node.phrase.map(function (w) { return self.postings(f, w, true); }));
+        if (lists.some(function (m) { return m.size === 0; })) continue;
+        for (const [rec, first] of lists[0]) {
+          if (!lists.every(function (m) { return m.has(rec); })) continue;
+          /* some position of the first word with each next word at the next position */
+          const ok = first.pos.some(function (p0) {
+            return lists.every(function (m, i) { return m.get(rec).pos.includes(p0 + i); });
+          });
+          if (!ok) continue;
+          let s = 0;
+          for (const m of lists) s += m.get(rec).s;
+          total.set(rec, (total.get(rec) || 0) + s);
+        }
+      }
+      return total;
+    }
+    if ("or" in node) {
+      const parts = await Promise.all(node.or.map(function (x) { return self.evaluate(x); }));
+      return parts.reduce(addInto, new Map());
+    }
+    if ("and" in node) {
+      const pos = node.and.filter(function (x) { return !("not" in x); });
+      const neg = node.and.filter(function (x) { return "not" in x; });
+      const parts = await Promise.all(pos.map(function (x) { return self.evaluate(x); }));
+      const negs = await Promise.all(neg.map(function (x) { return self.evaluate(x.not); }));
+      parts.sort(function (a, b) { return a.size - b.size; });
+      const out = new Map();
+      for (const [rec, s] of parts[0]) {
+        let total = s, ok = true;
+        for (let i = 1; i < parts.length && ok; i++) {
+          const v = parts[i].get(rec);
+          if (v === undefined) ok = false; else total += v;
+        }
+        if (ok && !negs.some(function (m) { return m.has(rec); })) out.set(rec, total);
+      }
+      return out;
+    }
+    throw new Q.QueryError("NOT only leaves things out: give a word or phrase to look for as well");
+  };
+  /* Ranked [[rec, score], ...]: passages and the rest (claims, stakeholders), best first. */
+  Engine.prototype.search = async function (node, allowed) {
+    await this.init();
+    const scores = await this.evaluate(node);
+    const np = this.meta.np;
+    const passages = [], others = [];
+    for (const [rec, s] of scores) if (!allowed || allowed(rec)) (rec < np ? passages : others).push([rec, s]);
+    const order = function (a, b) { return b[1] - a[1] || a[0] - b[0]; };
+    passages.sort(order);
+    others.sort(order);
+    return { passages: passages, others: others };
+  };
+  Engine.prototype.records = async function (recs) {
+    const chunk = this.meta.chunk;
+    const self = this;
+    const chunks = await Promise.all(Array.from(new Set(recs.map(function (r) { return Math.floor(r / chunk); })))
+      .map(function (c) { return self.get("r/" + c).then(function (d) { return [c, d]; }); }));
+    const byChunk = new Map(chunks);
+    return recs.map(function (r) { return byChunk.get(Math.floor(r / chunk))[r % chunk]; });
+  };
+  Engine.prototype.allowed = async function (filters) {
+    const tests = [];
+    if (filters.doc) {
+      const r = this.meta.ranges[filters.doc] || [0, 0];
+      tests.push(function (rec) { return rec >= r[0] && rec < r[1]; });
+    }
+    if (filters.kind || filters.sh) {
+      const facets = await this.get("facets");
+      if (filters.kind) { const s = new Set(facets.kind[filters.kind] || []); tests.push(function (rec) { return s.has(rec); }); }
+      if (filters.sh) { const s = new Set(facets.sh[filters.sh] || []); tests.push(function (rec) { return s.has(rec); }); }
+    }
+    return tests.length ? function (rec) { return tests.every(function (t) { return t(rec); }); } : null;
+  };
+  window.scrutinySearch = { Engine: Engine, load: load };
+
+  /* --- the search page ------------------------------------------------------------------- */
   const form = document.getElementById("search-form");
   if (!form) return;
   const root = document.body.dataset.root || "";
-  const base = root + "search/";
+  const engine = new Engine(root + "search/");
   const input = document.getElementById("q");
   const status = document.getElementById("search-status");
   const list = document.getElementById("results");
+  const otherList = document.getElementById("other-results");
+  const otherBox = document.getElementById("other-box");
+  const more = document.getElementById("more-results");
   const PAGE = 10;
-  const PREFIX_BIG = 2;   /* as in search_index.py */
-  const cache = {};
-  let meta = null;
+  const OTHERS = 3;
+  let current = null;   /* {q, found, passages, others, shown, shownOthers} */
+  let generation = 0;
 
-  async function getJSON(path) {
-    if (!(path in cache)) {
-      cache[path] = fetch(base + path).then(function (r) {
-        if (!r.ok) throw new Error(path + ": " + r.status);
-        return r.json();
-      });
-    }
-    return cache[path];
+  function snippet(text, found) {
+    const toks = Q.tokens(text);
+    const hit = toks.find(function (t) { return Q.matches(t.text, found); });
+    if (text.length <= 300) return text;
+    const at = hit ? hit.start : 0;
+    let start = Math.max(0, at - 100);
+    if (start > 0) { const sp = text.indexOf(" ", start); if (sp >= 0 && sp < at) start = sp + 1; }
+    let end = Math.min(text.length, start + 300);
+    if (end < text.length) { const sp = text.lastIndexOf(" ", end); if (sp > at) end = sp; }
+    return (start > 0 ? "… " : "") + text.slice(start, end) + (end < text.length ? " …" : "");
   }
-
-  async function termScores(term) {
-    const key = term.slice(0, 2).replace(".", "_");
-    const scores = new Map();
-    if (!meta.shards.includes(key)) return scores;
-    const shard = await getJSON("i/" + key + ".json");
-    /* A common word's list is in its own file (the shard has its count): fetched for
-       the word itself, or when a prefix matches at most PREFIX_BIG such words. */
-    const bigs = Object.keys(shard).filter(function (w) { return w.startsWith(term) && typeof shard[w] === "number"; });
-    for (const word of Object.keys(shard)) {
-      if (!word.startsWith(term)) continue;
-      let flat = shard[word];
-      if (typeof flat === "number") {
-        if (word !== term && bigs.length > PREFIX_BIG) continue;
-        flat = await getJSON("t/" + word + ".json");
-      }
-      const df = flat.length / 2;
-      const idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
-      const factor = word === term ? 1 : 0.6;
-      let rec = 0;
-      for (let i = 0; i < flat.length; i += 2) {
-        rec += flat[i];
-        const s = idf * flat[i + 1] * factor;
-        if (s > (scores.get(rec) || 0)) scores.set(rec, s);
-      }
-    }
-    return scores;
-  }
-
-  async function allowed(filters) {
-    const sets = [];
-    if (filters.doc) {
-      const r = meta.ranges[filters.doc] || [0, 0];
-      sets.push(function (rec) { return rec >= r[0] && rec < r[1]; });
-    }
-    if (filters.kind || filters.sh) {
-      const facets = await getJSON("facets.json");
-      if (filters.kind) { const s = new Set(facets.kind[filters.kind] || []); sets.push(function (rec) { return s.has(rec); }); }
-      if (filters.sh) { const s = new Set(facets.sh[filters.sh] || []); sets.push(function (rec) { return s.has(rec); }); }
-    }
-    return function (rec) { return sets.every(function (f) { return f(rec); }); };
-  }
-
-  async function search(q, filters) {
-    meta = meta || await getJSON("meta.json");
-    const terms = Array.from(new Set(window.scrutiny.tokenize(q)));
-    if (!terms.length) return { terms: terms, hits: [], any: false };
-    const per = await Promise.all(terms.map(termScores));
-    const ok = await allowed(filters);
-    const total = new Map();
-    const matched = new Map();
-    per.forEach(function (m) {
-      for (const [rec, s] of m) {
-        total.set(rec, (total.get(rec) || 0) + s);
-        matched.set(rec, (matched.get(rec) || 0) + 1);
-      }
-    });
-    let hits = [];
-    let all = true;
-    for (const [rec, s] of total) if (matched.get(rec) === terms.length && ok(rec)) hits.push([rec, s]);
-    if (!hits.length) {   /* no record has every term: fall back to any term */
-      all = false;
-      for (const [rec, s] of total) if (ok(rec)) hits.push([rec, s]);
-    }
-    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-    return { terms: terms, hits: hits, all: all };
-  }
-
-  async function records(recs) {
-    const out = [];
-    for (const rec of recs) {
-      const chunk = await getJSON("r/" + Math.floor(rec / meta.chunk) + ".json");
-      out.push(chunk[rec % meta.chunk]);
-    }
-    return out;
-  }
-
-  function snippet(text, terms) {
-    const re = /[\p{L}\p{N}]+(?:[.,'\u2019][\p{L}\p{N}]+)*/gu;
-    for (const m of text.matchAll(re)) {
-      if (window.scrutiny.wordMatches(m[0], terms)) {
-        const start = Math.max(0, m.index - 90);
-        const cut = text.slice(start, start + 280);
-        return (start > 0 ? "…" : "") + cut + (start + 280 < text.length ? "…" : "");
-      }
-    }
-    return text.length > 280 ? text.slice(0, 280) + "…" : text;
-  }
-
   function href(rec, q) {
     const [path, frag] = rec.u.split("#");
     return root + path + (rec.t === "p" ? "?q=" + encodeURIComponent(q) : "") + (frag ? "#" + frag : "");
   }
-
   const TYPES = { p: "Passage", c: "Claim", s: "Stakeholder" };
   function docLabel(id) {
-    const d = meta.docs.find(function (x) { return x[0] === id; });
+    const d = engine.meta.docs.find(function (x) { return x[0] === id; });
     return d ? d[1] : id;
   }
-
-  function render(q, recs, terms) {
-    list.replaceChildren();
-    for (const rec of recs) {
-      const li = document.createElement("li");
-      li.className = "result result-" + rec.t;
-      const a = document.createElement("a");
-      a.href = href(rec, q);
-      const type = document.createElement("span");
-      type.className = "result-type";
-      type.textContent = TYPES[rec.t] || rec.t;
-      a.appendChild(type);
-      const title = document.createElement("span");
-      title.className = "result-title";
-      if (rec.t === "p") {
-        title.textContent = docLabel(rec.d) + (rec.pg ? (rec.pe ? ", pp. " + rec.pg + "–" + rec.pe : ", p. " + rec.pg) : "") + (rec.h ? " · " + rec.h : "")
-          + (rec.o ? " · text recognised by OCR, confidence " + rec.o + "%" : "");
-      } else {
-        title.textContent = rec.h;
-      }
-      a.appendChild(title);
-      li.appendChild(a);
-      const p = document.createElement("p");
-      p.className = "result-text";
-      window.scrutiny.appendMarked(p, rec.t === "p" ? snippet(rec.x, terms) : (rec.x || ""), terms);
-      li.appendChild(p);
-      if (rec.k && rec.k.length) {
-        const kinds = document.createElement("p");
-        kinds.className = "meta";
-        kinds.textContent = (rec.t === "c" ? "Claim kind: " : "Tagged claims: ") + rec.k.join(", ") + (rec.st ? " · status: " + rec.st : "");
-        li.appendChild(kinds);
-      }
-      list.appendChild(li);
+  function item(rec, q, found) {
+    const li = document.createElement("li");
+    li.className = "result result-" + rec.t;
+    const a = document.createElement("a");
+    a.href = href(rec, q);
+    const type = document.createElement("span");
+    type.className = "result-type";
+    type.textContent = TYPES[rec.t] || rec.t;
+    a.appendChild(type);
+    const title = document.createElement("span");
+    title.className = "result-title";
+    if (rec.t === "p") {
+      title.textContent = docLabel(rec.d) + (rec.pg ? (rec.pe ? ", pp. " + rec.pg + "–" + rec.pe : ", p. " + rec.pg) : "");
+    } else {
+      Q.appendMarked(title, rec.h, found);
     }
+    a.appendChild(title);
+    li.appendChild(a);
+    if (rec.t === "p" && rec.h) {
+      const h = document.createElement("p");
+      h.className = "result-heading meta";
+      Q.appendMarked(h, rec.h, found);
+      li.appendChild(h);
+    }
+    const p = document.createElement("p");
+    p.className = "result-text";
+    Q.appendMarked(p, rec.t === "p" ? snippet(rec.x, found) : (rec.x || ""), found);
+    li.appendChild(p);
+    const notes = [];
+    if (rec.k && rec.k.length) notes.push((rec.t === "c" ? "Claim kind: " : "Tagged claims: ") + rec.k.join(", "));
+    if (rec.st) notes.push("status: " + rec.st);
+    if (rec.o) notes.push("text recognised by OCR, confidence " + rec.o + "%");
+    if (notes.length) {
+      const m = document.createElement("p");
+      m.className = "meta";
+      m.textContent = notes.join(" · ");
+      li.appendChild(m);
+    }
+    return li;
   }
-
-  function filtersFromForm() {
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  function say() {
+    const c = current;
+    const np = c.passages.length, no = c.others.length;
+    let text = np ? plural(np, "passage", "passages") + " match" + (np === 1 ? "es" : "") : "No passage matches";
+    if (np) text += np > c.shown ? "; showing 1–" + c.shown : "";
+    if (no) text += " · " + plural(no, "claim or stakeholder", "claims and stakeholders");
+    status.textContent = text + ".";
+    more.hidden = c.shown >= np;
+    more.textContent = "Show " + Math.min(PAGE, np - c.shown) + " more (of " + (np - c.shown) + " not shown)";
+  }
+  async function showMore(gen) {
+    const c = current;
+    const next = c.passages.slice(c.shown, c.shown + PAGE).map(function (h) { return h[0]; });
+    const recs = await engine.records(next);
+    if (gen !== generation) return;
+    for (const rec of recs) list.appendChild(item(rec, c.q, c.found));
+    c.shown += recs.length;
+    say();
+  }
+  async function showOthers(all, gen) {
+    const c = current;
+    const n = all ? c.others.length : Math.min(OTHERS, c.others.length);
+    const recs = await engine.records(c.others.slice(0, n).map(function (h) { return h[0]; }));
+    if (gen !== generation) return;
+    otherList.replaceChildren();
+    for (const rec of recs) otherList.appendChild(item(rec, c.q, c.found));
+    otherBox.hidden = !recs.length;
+    const btn = document.getElementById("more-others");
+    btn.hidden = n >= c.others.length;
+    btn.textContent = "Show all " + c.others.length;
+  }
+  function filters() {
     return { doc: form.elements.doc.value, kind: form.elements.kind.value, sh: form.elements.sh.value };
   }
-
-  /* "Quoted phrases" must appear as written (case and accents aside) in the record's text. */
-  function phrasesOf(q) {
-    return Array.from(q.matchAll(/"([^"]+)"/g)).map(function (m) { return norm(m[1]); }).filter(Boolean);
+  function clear() {
+    list.replaceChildren();
+    otherList.replaceChildren();
+    otherBox.hidden = true;
+    more.hidden = true;
   }
-  function norm(text) {
-    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, " ").trim();
-  }
-  const PHRASE_SCAN = 200;   /* candidates checked for a phrase, best first */
-
-  async function phraseHits(hits, phrases) {
-    const out = [];
-    let checked = 0;
-    for (const [rec] of hits.slice(0, PHRASE_SCAN)) {
-      checked += 1;
-      const r = (await records([rec]))[0];
-      const text = norm((r.h || "") + " " + (r.x || ""));
-      if (phrases.every(function (p) { return text.includes(p); })) out.push(r);
-      if (out.length >= PAGE) break;
-    }
-    return { recs: out, checked: checked };
-  }
-
   async function run() {
+    const gen = ++generation;
     const q = input.value.trim();
-    if (!q) { status.textContent = "Type a word or two to search."; list.replaceChildren(); return; }
-    status.textContent = "Searching…";
+    if (!q) { status.textContent = "Type a word or two to search."; clear(); return; }
+    let node;
     try {
-      const res = await search(q, filtersFromForm());
-      const phrases = phrasesOf(q);
-      if (phrases.length) {
-        const found = await phraseHits(res.all ? res.hits : [], phrases);
-        render(q, found.recs, res.terms);
-        status.textContent = found.recs.length
-          ? found.recs.length + " result" + (found.recs.length === 1 ? "" : "s") + " with the exact phrase" +
-            (found.recs.length >= PAGE ? ", showing the first " + PAGE : "")
-          : "No result has the exact phrase.";
-        return;
-      }
-      const top = res.hits.slice(0, PAGE).map(function (h) { return h[0]; });
-      const recs = await records(top);
-      render(q, recs, res.terms);
-      const n = res.hits.length;
-      status.textContent = n ? (n + " result" + (n === 1 ? "" : "s") + (n > PAGE ? ", showing the first " + PAGE : "") +
-        (res.all ? "" : " (no result has every word; showing those with any)")) : "No results.";
+      node = Q.parse(q);
     } catch (err) {
-      status.textContent = "The search index could not be loaded (" + err.message + ").";
+      if (!(err instanceof Q.QueryError)) throw err;
+      status.textContent = err.message.charAt(0).toUpperCase() + err.message.slice(1) + ".";
+      clear();
+      return;
+    }
+    if (node === null) { status.textContent = "No word to search for: only small words such as “the”."; clear(); return; }
+    try {
+      await engine.init();
+      const allowed = await engine.allowed(filters());
+      const res = await engine.search(node, allowed);
+      if (gen !== generation) return;
+      current = { q: q, found: Q.positiveTerms(node), passages: res.passages, others: res.others, shown: 0 };
+      clear();
+      await Promise.all([showMore(gen), showOthers(false, gen)]);
+      if (gen === generation) document.body.dataset.searched = q;
+    } catch (err) {
+      if (gen === generation) status.textContent = "The search index could not be loaded (" + err.message + ").";
     }
   }
-
-  form.addEventListener("submit", function (ev) {
-    ev.preventDefault();
+  function remember() {
     const params = new URLSearchParams();
     for (const name of ["q", "doc", "kind", "sh"]) if (form.elements[name].value) params.set(name, form.elements[name].value);
-    history.replaceState(null, "", "?" + params.toString());
-    run();
+    try { history.replaceState(null, "", "?" + params.toString()); } catch (err) { /* file:// in some browsers */ }
+  }
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); remember(); run(); });
+  let timer = null;
+  input.addEventListener("input", function () {   /* results as you type */
+    clearTimeout(timer);
+    timer = setTimeout(function () { remember(); run(); }, 120);
   });
-  for (const name of ["doc", "kind", "sh"]) form.elements[name].addEventListener("change", function () { if (input.value.trim()) run(); });
+  more.addEventListener("click", function () { showMore(generation); });
+  document.getElementById("more-others").addEventListener("click", function () { showOthers(true, generation); });
+  for (const name of ["doc", "kind", "sh"]) form.elements[name].addEventListener("change", function () { remember(); if (input.value.trim()) run(); });
 
   const params = new URLSearchParams(window.location.search);
   for (const name of ["q", "doc", "kind", "sh"]) if (params.get(name)) form.elements[name].value = params.get(name);
