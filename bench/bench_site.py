@@ -1,4 +1,13 @@
-"""Site build: the default site and a synthetic 1,000-document corpus, vs Jinja2 alone; no-change rebuild; search bytes."""
+"""Site build and search: the default site, the five real PDFs and a synthetic 1,000-document corpus; build vs Jinja2 alone; no-change rebuild; search bytes, speed and known-item finding.
+
+Search (measured in Chromium, the site's own code): the bytes a first query
+downloads (JavaScript and index scripts; target <= 150 KB on the default site and
+on the site of the five real PDFs, against Pagefind on the same records when it
+is installed); the time from the last keystroke to the results on the page
+(typed into the box, results as you type; target <= 300 ms on the 1,000-document
+corpus); and known items: four words in a row copied from a passage, searched as
+a phrase, found on the first page of results by the site and by `scrutiny search`.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +23,9 @@ from bench.synth import OBJECTS, SUBJECTS, heading, paragraph
 REPO = Path(__file__).resolve().parents[1]
 N_DOCS = int(os.environ.get("BENCH_SITE_DOCS", "1000"))
 PASSAGES_PER_DOC = 24
-QUERIES = ("waiting times", "workforce plan recovery targets", "department", "£250 million", "peer support")
+QUERIES = ("waiting times", "workforce plan recovery targets", "department", "£250 million", "peer support",
+           '"state pension age"', "compensation NOT blanket", "heading:remedy", "employ*")
+REAL = REPO.parent / "shared" / "real-documents"
 
 BASELINE_TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
@@ -88,15 +99,6 @@ def synthetic_project(root: Path):
     return project, kb
 
 
-def _search_bytes(site: Path) -> int:
-    from scrutiny.site.search_index import first_query_bytes
-
-    search = site / "search"
-    files = {p.relative_to(search).as_posix(): p.read_text(encoding="utf-8") for p in search.rglob("*.json")}
-    js = sum((site / "static" / n).stat().st_size for n in ("site.js", "search.js"))
-    return max(first_query_bytes(files, js, q) for q in QUERIES)
-
-
 def _measure(name: str, project, kb, workdir: Path, baseline_pps: float) -> list[Result]:
     from scrutiny.site import build_site
 
@@ -113,7 +115,6 @@ def _measure(name: str, project, kb, workdir: Path, baseline_pps: float) -> list
     html = sum(1 for _ in out.rglob("*.html"))
     stubs = sum(1 for _ in (out / "p").rglob("*.html")) if (out / "p").is_dir() else 0
     pps = pages / full_s
-    qbytes = _search_bytes(out)
     # A theme change: every page rendered again, with the knowledge base and
     # citeproc caches warm (what a campaign editing templates sees).
     for f in cache.glob("site-cache-*"):
@@ -139,9 +140,33 @@ def _measure(name: str, project, kb, workdir: Path, baseline_pps: float) -> list
                ok=again_s <= 0.10 * full_s,
                notes=[f"{again.pages_written} written, {again.pages_rendered} rendered, "
                       f"{again.pages_unchanged} unchanged"]),
-        Result(f"{name}: first search query downloads", qbytes / 1024, "KB", "target", 300.0, "<= 300 KB",
-               ok=qbytes <= 300 * 1024, notes=[f"largest over queries {', '.join(QUERIES)}; search.js + meta + shards + record chunks"]),
     ]
+
+
+def real_project(root: Path):
+    """The five real government PDFs of ../shared (the scanned one read by OCR),
+    ingested and indexed as `scrutiny ingest` does, published under their licence."""
+    import shutil
+
+    from scrutiny.ingest import ingest
+    from scrutiny.init import init_project
+    from scrutiny.manifest import update_documents
+    from scrutiny.project import Project
+    from scrutiny.store import Store
+
+    init_project(root)
+    project = Project(root)
+    files = sorted(REAL.glob("*.pdf")) + sorted((REAL / "scanned").glob("*.pdf"))
+    for f in files:
+        shutil.copy(f, project.sources_dir / f.name)
+    report = ingest(project, [project.sources_dir / f.name for f in files], progress=lambda *a: None,
+                    tag=False, ocr=True)
+    if report.failed:
+        raise RuntimeError(f"the real PDFs did not ingest: {[d.message for d in report.documents]}")
+    with Store(project.store_path, readonly=True) as store:
+        docs = store.documents()
+    update_documents(project.manifest_path, {d["id"]: {"licence": "OGL-UK-3.0"} for d in docs})
+    return project, len(files)
 
 
 def run(workdir: Path) -> list[Result]:
@@ -152,13 +177,131 @@ def run(workdir: Path) -> list[Result]:
     repo = Project(REPO)
     if repo.store_path.exists():
         results += _measure("default site", repo, None, workdir, baseline)
-        results += compare_pagefind(workdir / "site-default site", workdir, "default site")
+        results += compare_pagefind(workdir / "site-default site", workdir, "default site", limit=150)
     else:
         results.append(Result("default site", 0, "-", notes=["no store: run `make site` first; skipped"]))
+    if REAL.is_dir():
+        t = time.perf_counter()
+        project, n = real_project(workdir / "real")
+        ingest_s = time.perf_counter() - t
+        results += _measure("five real PDFs", project, None, workdir, baseline)
+        results[-1].notes.append(f"ingesting the {n} PDFs (one by OCR) took {ingest_s:.0f}s, not counted")
+        site = workdir / "site-five real PDFs"
+        results += compare_pagefind(site, workdir, "five real PDFs", limit=150)
+        results += known_items(project, site)
+    else:
+        results.append(Result("five real PDFs", 0, "-", notes=[f"{REAL} is absent: skipped"]))
     project, kb = synthetic_project(workdir / "synthetic")
     results += _measure(f"synthetic {N_DOCS} docs", project, kb, workdir, baseline)
     results += compare_pagefind(workdir / f"site-synthetic {N_DOCS} docs", workdir, f"synthetic {N_DOCS} docs")
+    results += typing_latency(workdir / f"site-synthetic {N_DOCS} docs", f"synthetic {N_DOCS} docs")
     return results
+
+
+# --- search in the browser: results as you type, known items ---------------------------------
+
+TYPED = ("waiting times", "workforce plan", "peer support roles", '"recovery targets"', "appeals NOT housing",
+         "digital OR online")
+LATENCY_JS = """q => new Promise(resolve => {
+  const input = document.getElementById('q');
+  let last = 0;
+  input.addEventListener('input', () => { last = performance.now(); });
+  new MutationObserver((_, obs) => {
+    if (document.body.dataset.searched === q) { obs.disconnect(); resolve(performance.now() - last); }
+  }).observe(document.body, {attributes: true});
+  window.__typed = q;
+})"""
+
+
+def typing_latency(site: Path, name: str) -> list[Result]:
+    """Milliseconds from the last keystroke to the results on the page, typing into the
+    search box of a freshly opened search page (the first query loads the index)."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        return [Result(f"{name}: results after typing", 0, "-", notes=["/usr/bin/chromium missing: skipped"])]
+    from playwright.sync_api import sync_playwright
+
+    from bench.browser import CHROMIUM_ARGS, serve
+
+    first, warm = [], []
+    with serve(site) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        for q in TYPED:
+            page = browser.new_page()
+            page.goto(server.url + "search/index.html")
+            for times in (first, warm):
+                page.fill("#q", "")
+                handle = page.evaluate_handle(LATENCY_JS, q)
+                page.type("#q", q, delay=60)
+                times.append(page.evaluate("p => p", handle))
+                page.evaluate("document.body.dataset.searched = ''")
+            page.close()
+        browser.close()
+    worst = max(first)
+    return [Result(f"{name}: results after the last keystroke", worst, "ms", "target", 300.0, "<= 300 ms",
+                   ok=worst <= 300,
+                   notes=[f"typed at 60 ms a key into a freshly opened search page (index loaded by the first query; "
+                          f"the page waits 120 ms after a key before it searches): worst {worst:.0f} ms, median "
+                          f"{sorted(first)[len(first) // 2]:.0f} ms; the same query again: worst {max(warm):.0f} ms; "
+                          f"queries {', '.join(TYPED)}"])]
+
+
+def known_items(project, site: Path, n: int = 200) -> list[Result]:
+    """Four words in a row from a random passage, as a phrase and as plain words: is
+    that passage among the first ten results? The site and `scrutiny search` alike."""
+    import random
+    import re
+
+    from scrutiny.search import search
+    from scrutiny.store import Store
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        return []
+    from playwright.sync_api import sync_playwright
+
+    from bench.browser import CHROMIUM_ARGS, serve
+
+    rng = random.Random(2024)
+    with Store(project.store_path, readonly=True) as store:
+        ps = [p for p in store.passages() if p.kind in ("paragraph", "list_item") and len(p.text.split()) > 12]
+    items = []
+    for p in rng.sample(ps, min(n, len(ps))):
+        words = p.text.split()
+        i = rng.randrange(0, len(words) - 4)
+        items.append((p.id, re.sub('"', "", " ".join(words[i:i + 4]))))
+    found = {("site", True): 0, ("site", False): 0, ("cli", True): 0, ("cli", False): 0}
+    with serve(site) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(server.url + "search/index.html")
+        page.wait_for_function("window.scrutinySearch")
+        for pid, words in items:
+            for phrase in (True, False):
+                q = f'"{words}"' if phrase else words
+                try:
+                    cli = [h["passage_id"] for h in search(project.index_path, q, limit=10)["hits"]]
+                except Exception:
+                    cli = []
+                ours = page.evaluate("""async q => {
+                    let node; try { node = window.scrutinyQuery.parse(q); } catch (e) { return []; }
+                    if (!node) return [];
+                    const e = new window.scrutinySearch.Engine(document.body.dataset.root + 'search/');
+                    const r = await e.search(node, null);
+                    return (await e.records(r.passages.slice(0, 10).map(x => x[0]))).map(x => x.u.split('#p-')[1]);
+                }""", q)
+                found[("cli", phrase)] += pid in cli
+                found[("site", phrase)] += pid in ours
+        browser.close()
+    n = len(items)
+    rate = {k: 100 * v / n for k, v in found.items()}
+    return [Result("five real PDFs: known items, phrase, site", rate[("site", True)], "%", "scrutiny search",
+                   rate[("cli", True)], "site = command line", ok=found[("site", True)] == found[("cli", True)],
+                   notes=[f"{n} passages, four words in a row as a quoted phrase, on the first page of results "
+                          "(the issue measured 55% on the site, 95% on the command line)"]),
+            Result("five real PDFs: known items, plain words, site", rate[("site", False)], "%", "scrutiny search",
+                   rate[("cli", False)], "site = command line", ok=found[("site", False)] == found[("cli", False)],
+                   notes=["the same four words without quotes"])]
 
 
 # --- Pagefind, the reference to use or beat: the same records, bytes of a first query ---------
@@ -173,8 +316,11 @@ window.done = data.length;
 
 
 def _records(site: Path) -> list[dict]:
-    return [r for f in sorted((site / "search" / "r").glob("*.json"), key=lambda p: int(p.stem))
-            for r in json.loads(f.read_text(encoding="utf-8"))]
+    out = []
+    for f in sorted((site / "search" / "r").glob("*.js"), key=lambda p: int(p.stem)):
+        text = f.read_text(encoding="utf-8")
+        out += json.loads(text[text.index(",") + 1:text.rindex(")")])
+    return out
 
 
 def pagefind_site(site: Path, out: Path) -> bool:
@@ -207,8 +353,9 @@ def pagefind_site(site: Path, out: Path) -> bool:
     return True
 
 
-def browser_bytes(root: Path, path_for_query, queries) -> int | None:
-    """Largest bytes of JS, JSON, WASM and index files a first query downloads, in Chromium."""
+def browser_bytes(root: Path, path_for_query, queries) -> tuple[int, str] | None:
+    """Largest bytes of JS, JSON, WASM and index files a first query downloads, in Chromium,
+    and the query that downloads them."""
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
         return None
@@ -216,7 +363,7 @@ def browser_bytes(root: Path, path_for_query, queries) -> int | None:
 
     from bench.browser import CHROMIUM_ARGS, serve
 
-    worst = 0
+    worst, which = 0, ""
     with serve(root) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
         for q in queries:
@@ -237,24 +384,29 @@ def browser_bytes(root: Path, path_for_query, queries) -> int | None:
             page.wait_for_function("window.done !== undefined || document.querySelector('#results li, #search-status:not(:empty)')",
                                    timeout=30000)
             page.wait_for_load_state("networkidle")
-            worst = max(worst, sum(sizes))
+            if sum(sizes) > worst:
+                worst, which = sum(sizes), q
             context.close()
         browser.close()
-    return worst
+    return worst, which
 
 
-def compare_pagefind(site: Path, workdir: Path, name: str) -> list[Result]:
+def compare_pagefind(site: Path, workdir: Path, name: str, limit: int | None = None) -> list[Result]:
     from urllib.parse import quote
 
-    ours = browser_bytes(site, lambda q: f"search/?q={quote(q)}", QUERIES)
-    if ours is None:
+    measured = browser_bytes(site, lambda q: f"search/index.html?q={quote(q)}", QUERIES)
+    if measured is None:
         return [Result(f"{name}: search bytes in the browser", 0, "-", notes=["/usr/bin/chromium missing: skipped"])]
+    ours, which = measured
+    target = f"<= {limit} KB" if limit else ""
+    ok = ours <= limit * 1024 if limit else None
+    notes = [f"JavaScript and index scripts a first query downloads, ten results shown; largest over "
+             f"{len(QUERIES)} queries ({which!r})"]
     pf_root = workdir / f"pagefind-{name.replace(' ', '-')}"
     if not pagefind_site(site, pf_root):
-        return [Result(f"{name}: first query in the browser (ours)", ours / 1024, "KB",
-                       notes=["pagefind not installed (pip install 'pagefind[bin]'): no comparison"])]
+        return [Result(f"{name}: first query downloads", ours / 1024, "KB", "target", limit, target, ok=ok,
+                       notes=notes + ["pagefind not installed (pip install 'pagefind[bin]'): no comparison"])]
     theirs = browser_bytes(pf_root, lambda q: f"harness.html?q={quote(q)}", QUERIES)
-    return [Result(f"{name}: first query in the browser (ours)", ours / 1024, "KB", "Pagefind, same records",
-                   theirs / 1024 if theirs else None, "ours <= Pagefind", ok=bool(theirs) and ours <= theirs,
-                   notes=["JS + JSON (+ WASM for Pagefind) a first query downloads, largest over the bench queries; "
-                          "ten results' data loaded"])]
+    return [Result(f"{name}: first query downloads", ours / 1024, "KB", "Pagefind, same records",
+                   theirs[0] / 1024 if theirs else None, target or "ours <= Pagefind",
+                   ok=ok if limit else (bool(theirs) and ours <= theirs[0]), notes=notes)]
