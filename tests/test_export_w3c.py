@@ -135,7 +135,7 @@ def test_every_quote_is_found_at_its_selector_on_the_published_page(project, exp
         page_target = targets[0]
         assert page_target["source"].startswith(f"{BASE}/doc/")
         rel = page_target["source"][len(BASE) + 1:]
-        path = project.site_dir / rel / "index.html"
+        path = project.site_dir / (rel if rel.endswith(".html") else f"{rel}index.html")
         assert path.is_file(), rel
         page = pages.setdefault(rel, read_page(path))
         quote, position = page_target["selector"]
@@ -197,19 +197,12 @@ def test_without_a_site_or_an_address_the_export_says_what_to_do(project, corpus
 
 
 @pytest.mark.browser
-def test_chromium_finds_each_quote_at_its_position(project, exported):
+def test_chromium_finds_each_quote_at_its_position(project, exported, chromium):
     """The positions count what a browser's document.body.textContent holds."""
-    from test_site_browser import _need_chromium
+    from bench.browser import serve
 
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    from bench.browser import CHROMIUM_ARGS, serve
-    from conftest import CHROMIUM
-
-    with serve(project.site_dir) as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page()
+    with serve(project.site_dir) as server:
+        page = chromium.new_page()
         checked = 0
         for a in exported["first"]["items"]:
             target = a["target"][0] if isinstance(a["target"], list) else a["target"]
@@ -219,5 +212,26 @@ def test_chromium_finds_each_quote_at_its_position(project, exported):
                                 [position["start"], position["end"]])
             assert got == quote["exact"]
             checked += 1
-        browser.close()
+        page.close()
     assert checked == len(exported["first"]["items"])
+
+
+def test_a_long_document_in_parts_is_annotated_on_the_part_that_shows_each_passage(project, corpus, monkeypatch):  # noqa: F811
+    """A long document is published in parts (scrutiny.site.parts): each annotation
+    targets the part its passage is on, and its quote is found there."""
+    import scrutiny.site.parts as parts
+    from scrutiny.site import build_site
+
+    monkeypatch.setattr(parts, "PART_CHARS", 200)
+    _set_base_url(project)
+    build_site(project)
+    exported = json.loads(export(project, "w3c", base_url=BASE))
+    sources = set()
+    for a in exported["first"]["items"]:
+        target = a["target"][0] if isinstance(a["target"], list) else a["target"]
+        rel = target["source"][len(BASE) + 1:]
+        sources.add(rel)
+        page = read_page(project.site_dir / (rel if rel.endswith(".html") else f"{rel}index.html"))
+        quote, position = target["selector"]
+        assert page.text[position["start"]:position["end"]] == quote["exact"]
+    assert any(s.endswith(".html") for s in sources), sources   # some passages are on a later part

@@ -126,31 +126,46 @@ class Annotator:
         self.site = Path(site_dir)
         self.base = base_url.rstrip("/")
         self.docs = {d["id"]: d for d in documents}
-        self.pages: dict[str, PageText | None] = {}
+        self.pages: dict[str, dict[str, tuple[str, PageText]]] = {}
         self.items: list[dict] = []
         self.skipped = 0           # words not found at their place on the page
 
-    def page(self, doc_id: str) -> PageText | None:
+    def page(self, doc_id: str, pid: str) -> tuple[str, PageText] | None:
+        """(the page's address under the site, its text) of the published page that
+        shows passage ``pid``: the document's page, or the part of a long document
+        it is on (``doc/<id>/part-2.html``...: scrutiny.site.parts); None when no
+        page shows it."""
         if doc_id not in self.pages:
-            path = self.site / "doc" / doc_id / "index.html"
-            self.pages[doc_id] = read_page(path) if path.is_file() else None
-        return self.pages[doc_id]
+            from scrutiny.site.parts import part_file
+
+            folder = self.site / "doc" / doc_id
+            shown: dict[str, tuple[str, PageText]] = {}
+            number = 1
+            while (folder / part_file(number)).is_file():
+                rel = f"doc/{doc_id}/" + ("" if number == 1 else part_file(number))
+                text = read_page(folder / part_file(number))
+                for p in text.passages:
+                    shown.setdefault(p, (rel, text))
+                number += 1
+            self.pages[doc_id] = shown
+        return self.pages[doc_id].get(pid)
 
     def exists(self, rel: str) -> str | None:
         """The address of a page of the site, when the built site has it."""
         return f"{self.base}/{rel}" if (self.site / rel / "index.html").is_file() else None
 
     def add(self, kind: str, key: str, passage, start: int, end: int, body, motivation: str) -> None:
-        page = self.page(passage.doc_id)
-        if page is None or passage.id not in page.passages:
-            return  # not on the published page (not ingested then, or not republished)
+        found = self.page(passage.doc_id, passage.id)
+        if found is None:
+            return  # not on the published pages (not ingested then, or not republished)
+        rel, page = found
         quote = passage.text[start:end]
         at = page.place(passage.id, quote, start)
         if at is None:
             self.skipped += 1
             return
         doc = self.docs.get(passage.doc_id) or {}
-        targets = [{"type": "SpecificResource", "source": f"{self.base}/doc/{passage.doc_id}/",
+        targets = [{"type": "SpecificResource", "source": f"{self.base}/{rel}",
                     "selector": selectors(page, at, at + len(quote))}]
         url = (doc.get("url") or "").split("#")[0]
         if url.lower().endswith(".pdf") and (doc.get("pages") or 0) > 1:

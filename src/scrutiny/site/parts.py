@@ -31,10 +31,11 @@ def part_file(number: int) -> str:
     return "index.html" if number == 1 else f"part-{number}.html"
 
 
-def split(refs, paginated: bool, limit: int = PART_CHARS) -> list[Part]:
+def split(refs, paginated: bool, limit: int | None = None) -> list[Part]:
     """The parts of one document, from its passages (anything with ``id``,
     ``page``, ``page_end`` and ``chars``) in reading order. A document without
     pages, or shorter than ``limit``, is one part."""
+    limit = PART_CHARS if limit is None else limit
     refs = list(refs)
     if not refs:
         return [Part(1, part_file(1), 1, 1)]
