@@ -137,34 +137,56 @@ def test_operators_and_the_help_beside_the_box(page, synthetic_site):
 
 # --- citations and links --------------------------------------------------------------------
 
+ACCESSED = "2024-05-06"
+
+
 def _expected_citation(project, passage, style, base):
-    """What `scrutiny cite` makes for this passage (without the accessed date)."""
-    from scrutiny.cite.bibtex import to_bibtex
-    from scrutiny.cite.csl import csl_item
-    from scrutiny.cite.styles import render
+    """What `scrutiny cite --accessed 2024-05-06` makes for this passage."""
+    import datetime as dt
+
+    from scrutiny.cite import cite_passage
     from scrutiny.site.context import gather
 
     ctx = gather(project)
     doc = ctx.docs_by_id[passage.doc_id]
     ctx.store.close()
-    item = csl_item(doc, passage, base_url=base)
-    item.pop("accessed", None)
-    return to_bibtex(item) if style == "bibtex" else render(item, style)[0]
+    return cite_passage(passage, doc, style, base, accessed=dt.date.fromisoformat(ACCESSED))
+
+
+def _copied_citation(page, doc_id, passage, style):
+    page.goto(page.site + f"doc/{doc_id}/index.html")
+    page.click(f"#p-{passage.id} .cite-btn")
+    page.check(f"#cite-panel input[value={style}]")
+    import datetime as dt
+
+    assert page.input_value("#cite-accessed") == dt.date.today().isoformat()   # the reader's today, to change
+    page.fill("#cite-accessed", ACCESSED)
+    page.click("#cite-copy")
+    page.locator("#cite-status", has_text="Copied").wait_for()
+    return page.evaluate("navigator.clipboard.readText()")
 
 
 @pytest.mark.parametrize("style", ["harvard", "apa", "bibtex"])
 def test_cite_control_copies_the_right_citation(page, synthetic_site, style, via):
     p = synthetic_site.passages["alpha"][6]          # pages 2-3
-    page.goto(page.site + "doc/alpha/index.html")
-    page.click(f"#p-{p.id} .cite-btn")
-    page.check(f"#cite-panel input[value={style}]")
-    page.click("#cite-copy")
-    page.locator("#cite-status", has_text="Copied").wait_for()
-    copied = page.evaluate("navigator.clipboard.readText()")
+    copied = _copied_citation(page, "alpha", p, style)
     expected = _expected_citation(synthetic_site.project, p, style, page.site.rstrip("/"))
     assert copied == expected
     assert f"{page.site}p/{p.id}/" in copied
     assert ("2–3" in copied) or ("2--3" in copied)
+    assert ("6 May 2024" in copied) if style == "harvard" else True
+    assert ("urldate = {2024-05-06}" in copied) if style == "bibtex" else True
+
+
+@pytest.mark.parametrize("style", ["harvard", "apa", "bibtex"])
+def test_cite_control_locates_a_passage_without_pages_by_its_section(page, synthetic_site, style):
+    """A document without pages (the Markdown essay): cited by its section, as `scrutiny cite` does."""
+    p = synthetic_site.passages["overview"][1]       # under the heading "Overview of the critique"
+    copied = _copied_citation(page, "overview", p, style)
+    assert copied == _expected_citation(synthetic_site.project, p, style, page.site.rstrip("/"))
+    if style == "harvard":
+        assert copied.endswith("In text: (Writer, 2024, sect. Overview of the critique)"), copied
+        assert "(Accessed: 6 May 2024)" in copied
 
 
 def test_copy_link_gives_a_permalink_that_resolves(page, synthetic_site, via):

@@ -49,3 +49,46 @@ def test_the_cite_control_cites_a_numbered_table_by_its_number_and_page():
     assert "Cabinet Office, Table 3, p. 2. Available at:" in texts["2|Table 3"]["harvard"]
     assert "Cabinet Office, p. 2. Available at:" in texts["2"]["harvard"]
     assert "pages = {2}" in texts["2|Table 3"]["bibtex"]
+
+
+FLOWING = [
+    {"id": "w", "title": "A Synthetic Web Page", "publisher": "Office of Samples", "date": "2019-04-01",
+     "source": "w.html", "url": "https://gov.example/w"},
+    {"id": "m", "title": "An Undated Note", "authors": ["A. Writer"], "source": "m.md"},
+]
+
+
+@pytest.mark.parametrize("doc", FLOWING, ids=[d["id"] for d in FLOWING])
+@pytest.mark.parametrize("base", ["", "https://example.org/site"])
+def test_a_passage_without_pages_is_cited_by_its_section_with_the_readers_date_as_scrutiny_cite_does(doc, base):
+    """What the browser makes of the cite control's text (the passage id, the base and
+    the reader's accessed date put in) equals `scrutiny cite --accessed` for that passage."""
+    import datetime as dt
+
+    from scrutiny.cite import cite_passage
+    from scrutiny.passages import Passage
+    from scrutiny.site.citations import ACCESSED, BASE, PID, format_date
+
+    passages = [Passage(f"{doc['id']}-aaaaaaaaaaaa", doc["id"], 0, "paragraph", 1, 1, "Words of ours.",
+                        heading_path=["Costs, and who pays (2019\u201320)"]),
+                Passage(f"{doc['id']}-bbbbbbbbbbbb", doc["id"], 1, "paragraph", 1, 1, "More words.",
+                        heading_path=["Outcomes"]),
+                Passage(f"{doc['id']}-cccccccccccc", doc["id"], 2, "paragraph", 1, 1, "No heading above.")]
+    citer = Citer(base)
+    slow = Citer(base)
+    slow._sections_ok = lambda style: False   # one citeproc call per section
+    keys = {p.id: citer.locator(doc, p) for p in passages}
+    assert keys[passages[1].id] == "\u00a7Outcomes" and keys[passages[2].id] == ""
+    table = citer.table(doc, keys.values())
+    assert table == slow.table(doc, keys.values())
+    day = dt.date(2024, 5, 6)
+    site = base or "http://127.0.0.1:8000"
+    for p in passages:
+        for style in ("harvard", "apa", "bibtex"):
+            text = table[keys[p.id]][style].replace(BASE, site).replace(PID, p.id)
+            form = citer.date_form(style)
+            assert form is not None
+            text = text.replace(ACCESSED, format_date(form, day))
+            assert text == cite_passage(p, doc, style, site, accessed=day), (style, p.heading_path)
+    harvard = table["\u00a7Outcomes"]["harvard"]
+    assert "sect. Outcomes)" in harvard and f"(Accessed: {ACCESSED})" in harvard

@@ -22,7 +22,7 @@ STYLES = (*CSL_STYLES, *FORMATS)
 
 __all__ = [
     "STYLES", "FORMATS", "CSL_STYLES", "CitationError", "cite_passage", "cite_document",
-    "in_text", "format_item", "csl_item", "csl_only", "csl_name", "csl_date", "permalink", "page_locator",
+    "in_text", "format_item", "completed", "csl_item", "csl_only", "csl_name", "csl_date", "permalink", "page_locator",
 ]
 
 
@@ -66,25 +66,36 @@ def cite_passage(
     if style in FORMATS:
         text = format_item(item, style, html=html)
     else:
-        from scrutiny.cite.styles import render, shows_page
+        from scrutiny.cite.styles import render
 
-        text, short = render(item, style, html=html)
-        original = web_original(document)
-        if original:   # a web page: where it was published, beside our permalink to the passage
-            text = f"{text} Original: {escape(original) if html else original}."
-        if (item.get("page") and not shows_page(style, item["type"])) or item.get("x-section"):
-            # the style keeps the page (Chicago author-date), or a section of a document
-            # without pages, for the in-text citation: a passage's citation must still
-            # say where the passage is
-            text = f"{text} In text: {short}"
-        if item.get("annote"):  # text read by OCR: the styles print no annote, so we do
-            text = f"{text} {item['annote']}"
+        text = completed(*render(item, style, html=html), item, document, style, html=html)
     if quote and style not in FORMATS:
         if html:
             from html import escape
 
             return f"\u201c{escape(passage.text)}\u201d {text}"
         return f"\u201c{passage.text}\u201d {text}"
+    return text
+
+
+def completed(reference: str, short: str, item: dict, document: dict, style: str, *, html: bool = False) -> str:
+    """A CSL style's ``reference`` to a passage (``item``) with what the style leaves
+    out and a passage's citation needs: a web page's original address, the in-text
+    form when it alone says where the passage is, and an OCR note. The site's Cite
+    control makes its texts with this too."""
+    from scrutiny.cite.styles import shows_page
+
+    text = reference
+    original = web_original(document)
+    if original:   # a web page: where it was published, beside our permalink to the passage
+        text = f"{text} Original: {escape(original) if html else original}."
+    if (item.get("page") and not shows_page(style, item["type"])) or item.get("x-section"):
+        # the style keeps the page (Chicago author-date), or a section of a document
+        # without pages, for the in-text citation: a passage's citation must still
+        # say where the passage is
+        text = f"{text} In text: {short}"
+    if item.get("annote"):  # text read by OCR: the styles print no annote, so we do
+        text = f"{text} {item['annote']}"
     return text
 
 

@@ -9,14 +9,26 @@ when the project sets no ``base_url``: the browser then puts in the address the
 page was loaded from). The browser swaps the placeholders in; the text is
 otherwise exactly what ``scrutiny cite`` prints.
 
-The accessed date is left out: a date written at build time would make two
-builds differ, and it is the reader's date of access that belongs there.
+The accessed date is the reader's (the control offers today's, which the
+reader can change): a date written at build time would make two builds differ.
+Each text is rendered with the placeholder date :data:`ACCESSED_PROBE`, and
+the date as the style writes it is replaced by :data:`ACCESSED`; the browser
+writes the reader's date in the style's form (``date_form``: learned from the
+style itself, "{D} {MMMM} {Y}" for Harvard).
+
+A passage of a document without pages is cited by its section, as ``scrutiny
+cite`` cites it ("In text: (Author, 2018, sect. Outcomes)"), and a web page
+with its original address: each text is ``scrutiny.cite.completed``.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
+
+from scrutiny.cite import completed
 from scrutiny.cite.bibtex import to_bibtex
-from scrutiny.cite.csl import csl_item, page_locator
+from scrutiny.cite.csl import csl_item, page_locator, paginated
 from scrutiny.cite.styles import render
 from scrutiny.passages import Passage
 
@@ -24,6 +36,26 @@ PID = "SCRUTINYPID"
 SINGLE = "919191"      # placeholder page numbers (rendered once, replaced per passage)
 RANGE_END = "929292"
 BASE = "SCRUTINYBASE"
+ACCESSED = "SCRUTINYACCESSED"   # where the reader's accessed date goes
+SECTION = "SCRUTINYSECTION"     # placeholder section (rendered once, replaced per section)
+SECTION_MARK = "\u00a7"        # a locator key "§Outcomes": the passage's section
+ACCESSED_PROBE = _dt.date(1901, 3, 4)    # the placeholder accessed date (no citation has it)
+_CHECK_DAY = _dt.date(1902, 11, 23)      # a second date, to check a learned form
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+_DATE_TOKEN = re.compile(r"1901|March|Mar|03|04|3|4")
+_TOKEN_FORM = {"1901": "{Y}", "March": "{MMMM}", "Mar": "{MMM}", "03": "{MM}", "04": "{DD}", "3": "{M}", "4": "{D}"}
+
+
+def format_date(form: str, day: _dt.date) -> str:
+    """``day`` in a learned form ("{D} {MMMM} {Y}"); document.js does the same."""
+    month = MONTHS[day.month - 1]
+    out = form
+    for token, value in (("{Y}", f"{day.year:04d}"), ("{MMMM}", month), ("{MMM}", month[:3]),
+                         ("{MM}", f"{day.month:02d}"), ("{DD}", f"{day.day:02d}"),
+                         ("{M}", str(day.month)), ("{D}", str(day.day))):
+        out = out.replace(token, value)
+    return out
 STYLES = ("harvard", "apa", "bibtex")
 STYLE_LABELS = {"harvard": "Harvard", "apa": "APA", "bibtex": "BibTeX"}
 
@@ -36,6 +68,8 @@ class Citer:
     def __init__(self, base_url: str = "", cache_path=None):
         self.base_url = (base_url or "").rstrip("/")
         self._forms: dict = {}
+        self._dates: dict = {}
+        self._sections: dict = {}
         self.cache_path = cache_path
         self.cache: dict[str, str] = {}
         self.used: set[str] = set()
@@ -72,13 +106,60 @@ class Citer:
         return self.base_url or BASE
 
     def locator(self, document: dict, passage: Passage) -> str:
-        """The key of the passage's citation text in cite.json: its page locator,
-        and for a numbered table or figure its label after a "|" ("12|Table 3")."""
+        """The key of the passage's citation text in cite.js: its page locator,
+        and for a numbered table or figure its label after a "|" ("12|Table 3");
+        in a document without pages, its section after a "§" ("§Outcomes"), as
+        ``scrutiny.cite.csl.csl_item`` locates it."""
         from scrutiny.cite.csl import part_label
 
         loc = page_locator(passage, document) or ""
+        if not loc and passage.heading_path and not paginated(document) and passage.kind != "heading":
+            return SECTION_MARK + passage.heading_path[-1]
         part = part_label(passage) if loc else None
         return f"{loc}|{part}" if part else loc
+
+    def date_forms(self) -> dict[str, str | None]:
+        """{style: how it writes the accessed date} (what cite.js tells the browser)."""
+        return {style: self.date_form(style) for style in STYLES}
+
+    def date_form(self, style: str) -> str | None:
+        """How ``style`` writes an accessed date ("{D} {MMMM} {Y}"), learned from
+        the style: a probe rendered with the placeholder date and without any,
+        the date found in what it added, checked on a second date. None when
+        the style writes none, or in a form this does not recognise."""
+        if style in self._dates:
+            return self._dates[style]
+        form = None
+        for date in (None, "2000"):   # an undated source first: APA writes the date only then
+            probe = {"id": "probe", "title": "Probe", "publisher": "Probe Office", "source": "p.html",
+                     **({"date": date} if date else {})}
+            texts = {day: self._format(probe, "", style, accessed=day) for day in (None, ACCESSED_PROBE, _CHECK_DAY)}
+            plain, first = texts[None], texts[ACCESSED_PROBE]
+            pre = len(_common_prefix(plain, first))
+            suf = min(len(_common_prefix(plain[::-1], first[::-1])), len(plain) - pre, len(first) - pre)
+            added = first[pre:len(first) - suf]
+            found = list(_DATE_TOKEN.finditer(added))
+            if not found:
+                continue
+            shown = added[found[0].start():found[-1].end()]
+            candidate = _DATE_TOKEN.sub(lambda m: _TOKEN_FORM[m.group(0)], shown)
+            check = texts[_CHECK_DAY]
+            if first.count(shown) == 1 and check.count(format_date(candidate, _CHECK_DAY)) == 1 and \
+                    first.replace(shown, ACCESSED) == check.replace(format_date(candidate, _CHECK_DAY), ACCESSED):
+                form = candidate
+                break
+        self._dates[style] = form
+        return form
+
+    def _sections_ok(self, style: str) -> bool:
+        """Does the style print a section as given (so one rendering with a placeholder
+        section serves every section of a document)? Checked once per style."""
+        if style not in self._sections:
+            probe = {"id": "probe", "title": "Probe", "publisher": "Probe Office", "date": "2000", "source": "p.html"}
+            heading = "Costs, and who pays (2019–20)"
+            self._sections[style] = self._format(probe, SECTION_MARK + SECTION, style).replace(SECTION, heading) == \
+                self._format(probe, SECTION_MARK + heading, style)
+        return self._sections[style]
 
     def table(self, document: dict, locators) -> dict:
         """{locator: {style: text with placeholders}} for one document.
@@ -94,16 +175,25 @@ class Citer:
 
         locs = sorted(set(locators))
         out = {loc: {} for loc in locs}
+        self.date_forms()
         for style in STYLES:
             if style == "bibtex":
                 for loc in locs:
                     out[loc][style] = self._format(document, loc, style)
                 continue
-            paged = [loc for loc in locs if loc]
+            paged = [loc for loc in locs if loc and not loc.startswith(SECTION_MARK)]
             template = self._format(document, SINGLE, style) if paged else None
             forms = self._probe(style)
+            sections = [loc for loc in locs if loc.startswith(SECTION_MARK)]
+            in_section = self._format(document, SECTION_MARK + SECTION, style) \
+                if sections and self._sections_ok(style) else None
             for loc in locs:
                 text = None
+                if loc.startswith(SECTION_MARK):
+                    if in_section is not None and in_section.count(SECTION) == 1:
+                        text = in_section.replace(SECTION, loc[len(SECTION_MARK):])
+                    out[loc][style] = text if text is not None else self._format(document, loc, style)
+                    continue
                 first, last = split(loc) if loc and "|" not in loc else ("", None)
                 # pages printed as plain numbers go in the placeholder's place; a label
                 # such as "iv" or "C-1" is rendered by citeproc itself (it treats them its own way)
@@ -136,23 +226,36 @@ class Citer:
 
     def reference(self, item: dict, style: str = "harvard") -> str:
         """citeproc's reference for one CSL item (cached)."""
+        return self.rendered(item, style)[0]
+
+    def rendered(self, item: dict, style: str) -> tuple[str, str]:
+        """citeproc's (reference, in-text citation) for one CSL item (cached)."""
         from scrutiny.site.writer import input_key
 
-        key = input_key(self._code, style, item)
+        key = input_key(self._code, "with in-text", style, item)
         self.used.add(key)
         if key not in self.cache:
             import time
 
             t = time.perf_counter()
-            self.cache[key] = render(item, style)[0]
+            self.cache[key] = list(render(item, style))
             self.seconds += time.perf_counter() - t
             self.calls += 1
-        return self.cache[key]
+        reference, short = self.cache[key]
+        return reference, short
 
-    def _item(self, document: dict, loc: str) -> dict:
-        # the placeholder id; the page is the locator given (or none), a table's label after "|"
-        item = csl_item(document, Passage(PID, document["id"], 0, "paragraph", 1, 1, ""), base_url=self.base)
-        item.pop("accessed", None)
+    def _item(self, document: dict, loc: str, accessed=ACCESSED_PROBE) -> dict:
+        # the placeholder id and accessed date; the page is the locator given (or none),
+        # a table's label after "|"; a section after "§"
+        item = csl_item(document, Passage(PID, document["id"], 0, "paragraph", 1, 1, ""), base_url=self.base,
+                        accessed=accessed)
+        if accessed is None:
+            item.pop("accessed", None)
+        item.pop("x-section", None)
+        if loc.startswith(SECTION_MARK):
+            item.pop("page", None)
+            item["x-section"] = loc[len(SECTION_MARK):]
+            return item
         loc, _, part = loc.partition("|")
         if loc:
             item["page"] = loc
@@ -169,11 +272,19 @@ class Citer:
         item = self._item(document, SINGLE if paged else "")
         return all(input_key(self._code, style, item) in self.cache for style in STYLES if style != "bibtex")
 
-    def _format(self, document: dict, loc: str, style: str) -> str:
-        item = self._item(document, loc)
+    def _format(self, document: dict, loc: str, style: str, accessed=ACCESSED_PROBE) -> str:
+        """The passage's citation, as ``scrutiny.cite.cite_passage`` makes it, with
+        the placeholders; the placeholder accessed date as :data:`ACCESSED`."""
+        item = self._item(document, loc, accessed)
         if style == "bibtex":
-            return to_bibtex(item)
-        return self.reference(item, style)
+            text = to_bibtex(item)
+        else:
+            text = completed(*self.rendered(item, style), item, document, style)
+        if accessed == ACCESSED_PROBE and style in self._dates and self._dates[style]:
+            shown = format_date(self._dates[style], ACCESSED_PROBE)
+            if text.count(shown) == 1:
+                text = text.replace(shown, ACCESSED)
+        return text
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -214,6 +325,8 @@ def _warm_chunk(args):
                 citer._format(document, SINGLE if paged else "", style)
                 if paged:
                     citer._probe(style)
+                else:   # a document without pages: its passages are cited by section
+                    citer._format(document, SECTION_MARK + SECTION, style)
     return citer.cache
 
 

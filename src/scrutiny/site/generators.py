@@ -13,7 +13,7 @@ from scrutiny.kb.conflicts import Conflict
 from scrutiny.kb.model import ClaimDocument, SourceRef
 from scrutiny.pages import label as page_label, page_ref
 from scrutiny.passages import Passage
-from scrutiny.site.citations import STYLE_LABELS, STYLES, Citer, document_head, essay_head
+from scrutiny.site.citations import ACCESSED, BASE, PID, STYLE_LABELS, STYLES, Citer, document_head, essay_head
 from scrutiny.site.context import STATUS_ORDER, SiteContext
 from scrutiny.site.layout import contents_links, figure_text, note_backlinks, table_rows, with_calls
 from scrutiny.site.tags import low as low_tag
@@ -407,7 +407,9 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
             # a script, not JSON: loaded with <script>, the cite control works from a folder (file://)
             r.data(cite_rel, "__scrutinyCite(" + json.dumps(
                 {"styles": list(STYLES), "labels": STYLE_LABELS, "base": dv.citer.base_url,
-                 "pid": "SCRUTINYPID", "basemark": "SCRUTINYBASE", "locators": table},
+                 "pid": PID, "basemark": BASE, "locators": table,
+                 # the reader's accessed date goes in place of the mark, in each style's form
+                 "accessedmark": ACCESSED, "accessed": dv.citer.date_forms()},
                 ensure_ascii=False, sort_keys=True, separators=(",", ":")) + ");\n", cite_key)
         ctx.drop_passages(doc_id)
 

@@ -38,11 +38,28 @@
     }
     return citeLoading;
   }
+  /* The reader's accessed date (today unless changed), in the style's form: the build
+     learned each style's form from the style itself ("{D} {MMMM} {Y}"). */
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December"];
+  function today() {
+    const d = new Date();
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  }
+  function accessedDate(form) {
+    const input = document.getElementById("cite-accessed");
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec((input && input.value) || today()) || /^(\d{4})-(\d{2})-(\d{2})$/.exec(today());
+    const y = m[1], mo = Number(m[2]), d = Number(m[3]), month = MONTHS[mo - 1];
+    return form.replace("{Y}", y).replace("{MMMM}", month).replace("{MMM}", month.slice(0, 3))
+      .replace("{MM}", m[2]).replace("{DD}", m[3]).replace("{M}", String(mo)).replace("{D}", String(d));
+  }
   function citation(el, style) {
     const entry = citeData.locators[el.dataset.loc || ""] || citeData.locators[""];
     const text = entry[style];
     const base = citeData.base ? citeData.base.replace(/\/$/, "") : siteBase();
-    const out = text.split(citeData.basemark).join(base).split(citeData.pid).join(el.id.slice(2));
+    let out = text.split(citeData.basemark).join(base).split(citeData.pid).join(el.id.slice(2));
+    const form = citeData.accessed && citeData.accessed[style];
+    if (form) out = out.split(citeData.accessedmark).join(accessedDate(form));
     const ocr = el.dataset.ocr;  /* text recognised by OCR: said as `scrutiny cite` says it */
     if (!ocr) return out;
     return style === "bibtex" ? out.replace(/\n\}\n?$/, ",\n  annote = {" + ocr.replace(/%/g, "\\%") + "}\n}\n")
@@ -118,6 +135,12 @@
   }
   if (panel) {
     for (const radio of panel.querySelectorAll("input[name=cite-style]")) radio.addEventListener("change", fill);
+    const accessed = document.getElementById("cite-accessed");
+    if (accessed) {
+      accessed.value = today();
+      accessed.addEventListener("change", fill);
+      accessed.addEventListener("input", fill);
+    }
     document.getElementById("cite-copy").addEventListener("click", function () { copy(area.value, status); });
     document.getElementById("cite-close").addEventListener("click", closePanel);
     panel.addEventListener("keydown", function (ev) { if (ev.key === "Escape") closePanel(); });
