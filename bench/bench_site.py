@@ -202,15 +202,19 @@ def run(workdir: Path) -> list[Result]:
 
 TYPED = ("waiting times", "workforce plan", "peer support roles", '"recovery targets"', "appeals NOT housing",
          "digital OR online")
-LATENCY_JS = """q => new Promise(resolve => {
+# Installed before typing: a promise (window.__latency) of the ms from the last keystroke to
+# the page saying it has shown the results of the whole query (body[data-searched]). The
+# promise is kept on the page, not returned: evaluate would wait for it before the typing.
+LATENCY_JS = """q => { window.__latency = new Promise((resolve, reject) => {
   const input = document.getElementById('q');
   let last = 0;
   input.addEventListener('input', () => { last = performance.now(); });
   new MutationObserver((_, obs) => {
     if (document.body.dataset.searched === q) { obs.disconnect(); resolve(performance.now() - last); }
   }).observe(document.body, {attributes: true});
-  window.__typed = q;
-})"""
+  setTimeout(() => reject(new Error('no results for ' + q + ' after 30 s: ' +
+    document.getElementById('search-status').textContent)), 30000);
+}); }"""
 
 
 def typing_latency(site: Path, name: str) -> list[Result]:
@@ -231,9 +235,9 @@ def typing_latency(site: Path, name: str) -> list[Result]:
             page.goto(server.url + "search/index.html")
             for times in (first, warm):
                 page.fill("#q", "")
-                handle = page.evaluate_handle(LATENCY_JS, q)
+                page.evaluate(LATENCY_JS, q)
                 page.type("#q", q, delay=60)
-                times.append(page.evaluate("p => p", handle))
+                times.append(page.evaluate("window.__latency"))
                 page.evaluate("document.body.dataset.searched = ''")
             page.close()
         browser.close()
