@@ -92,3 +92,14 @@ def test_a_passage_without_pages_is_cited_by_its_section_with_the_readers_date_a
             assert text == cite_passage(p, doc, style, site, accessed=day), (style, p.heading_path)
     harvard = table["\u00a7Outcomes"]["harvard"]
     assert "sect. Outcomes)" in harvard and f"(Accessed: {ACCESSED})" in harvard
+
+
+@pytest.mark.parametrize("doc", [DOCS[0], FLOWING[0]], ids=["paged", "sections"])
+def test_what_a_build_rendered_is_cached_so_the_next_build_runs_no_citeproc(doc):
+    """warm() sends a document to the citeproc workers unless is_cached: a key that
+    differed from the one rendered() stores made every build render every document again."""
+    citer = Citer("https://example.org")
+    paged = bool(doc.get("pages"))
+    citer.table(doc, ["2-3"] if paged else ["\u00a7Outcomes", ""])
+    assert citer.is_cached(doc, paged)
+    assert not Citer("https://example.org").is_cached(doc, paged)

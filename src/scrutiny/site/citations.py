@@ -43,6 +43,7 @@ ACCESSED_PROBE = _dt.date(1901, 3, 4)    # the placeholder accessed date (no cit
 _CHECK_DAY = _dt.date(1902, 11, 23)      # a second date, to check a learned form
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
+_PLURAL = re.compile(r"\d+[^\d.]+\d+")   # what citeproc-py takes for several numbers (model.py)
 _DATE_TOKEN = re.compile(r"1901|March|Mar|03|04|3|4")
 _TOKEN_FORM = {"1901": "{Y}", "March": "{MMMM}", "Mar": "{MMM}", "03": "{MM}", "04": "{DD}", "3": "{M}", "4": "{D}"}
 
@@ -156,7 +157,7 @@ class Citer:
         section serves every section of a document)? Checked once per style."""
         if style not in self._sections:
             probe = {"id": "probe", "title": "Probe", "publisher": "Probe Office", "date": "2000", "source": "p.html"}
-            heading = "Costs, and who pays (2019–20)"
+            heading = "Costs, and who \u201cpays\u201d (2019)"
             self._sections[style] = self._format(probe, SECTION_MARK + SECTION, style).replace(SECTION, heading) == \
                 self._format(probe, SECTION_MARK + heading, style)
         return self._sections[style]
@@ -190,7 +191,9 @@ class Citer:
             for loc in locs:
                 text = None
                 if loc.startswith(SECTION_MARK):
-                    if in_section is not None and in_section.count(SECTION) == 1:
+                    # citeproc makes a locator with two numbers plural ("sects"): rendered itself
+                    if in_section is not None and in_section.count(SECTION) == 1 and \
+                            not _PLURAL.search(loc[len(SECTION_MARK):]):
                         text = in_section.replace(SECTION, loc[len(SECTION_MARK):])
                     out[loc][style] = text if text is not None else self._format(document, loc, style)
                     continue
@@ -230,9 +233,7 @@ class Citer:
 
     def rendered(self, item: dict, style: str) -> tuple[str, str]:
         """citeproc's (reference, in-text citation) for one CSL item (cached)."""
-        from scrutiny.site.writer import input_key
-
-        key = input_key(self._code, "with in-text", style, item)
+        key = self._key(style, item)
         self.used.add(key)
         if key not in self.cache:
             import time
@@ -265,12 +266,18 @@ class Citer:
             item["x-part"] = part
         return item
 
-    def is_cached(self, document: dict, paged: bool) -> bool:
-        """Whether citeproc's texts for this document are in the cache already."""
+    def _key(self, style: str, item: dict) -> str:
+        """The cache key of citeproc's texts for ``item`` in ``style``."""
         from scrutiny.site.writer import input_key
 
-        item = self._item(document, SINGLE if paged else "")
-        return all(input_key(self._code, style, item) in self.cache for style in STYLES if style != "bibtex")
+        return input_key(self._code, "with in-text", style, item)
+
+    def is_cached(self, document: dict, paged: bool) -> bool:
+        """Whether citeproc's texts for this document are in the cache already."""
+        items = [self._item(document, SINGLE if paged else "")]
+        if not paged:   # its passages are cited by section
+            items.append(self._item(document, SECTION_MARK + SECTION))
+        return all(self._key(style, item) in self.cache for item in items for style in STYLES if style != "bibtex")
 
     def _format(self, document: dict, loc: str, style: str, accessed=ACCESSED_PROBE) -> str:
         """The passage's citation, as ``scrutiny.cite.cite_passage`` makes it, with
