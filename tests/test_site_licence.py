@@ -143,6 +143,9 @@ def test_the_closed_document_shows_its_metadata_a_notice_and_only_cited_passages
         assert f'href="../../p/{p.id}/index.html"' in page      # each with its permalink
     for p in (c[0], c[5], c[6]):                        # a heading nobody cites, uncited, similar wording only
         assert f'id="p-{p.id}"' not in page and p.text not in page
+    # the Cite control's texts do not cite a passage by a section heading the site does not show
+    cite = (project.site_dir / "doc" / "closed" / "cite.js").read_text(encoding="utf-8")
+    assert c[0].kind == "heading" and c[0].text not in cite
 
 
 def test_uncited_passages_are_not_in_the_search_records(site):

@@ -13,7 +13,7 @@ from scrutiny.kb.conflicts import Conflict
 from scrutiny.kb.model import ClaimDocument, SourceRef
 from scrutiny.pages import label as page_label, page_ref
 from scrutiny.passages import Passage
-from scrutiny.site.citations import ACCESSED, BASE, PID, STYLE_LABELS, STYLES, Citer, document_head, essay_head
+from scrutiny.site.citations import ACCESSED, BASE, PID, SECTION_MARK, STYLE_LABELS, STYLES, Citer, document_head, essay_head
 from scrutiny.site.context import STATUS_ORDER, SiteContext
 from scrutiny.site.layout import contents_links, figure_text, note_backlinks, table_rows, with_calls
 from scrutiny.site.tags import low as low_tag
@@ -311,6 +311,10 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         if search is not None:
             _index_passages(search, doc, passages, headings, claims, mentions, r.where)
         locs = {p.id: dv.citer.locator(doc, p) for p in passages}
+        if doc_id in dv.withheld:
+            # a section is cited by its heading: not one the licence keeps off the site
+            said = {SECTION_MARK + p.text for p in passages if p.kind == "heading"}
+            locs = {pid: ("" if loc.startswith(SECTION_MARK) and loc not in said else loc) for pid, loc in locs.items()}
         curated = dv.claims_of_doc.get(doc_id, [])
 
         parts = dv.parts.get(doc_id) or [Part(1, "index.html", 1, 1, [p.id for p in passages])]
