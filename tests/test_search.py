@@ -111,3 +111,25 @@ def test_figures_and_contents_rank_below_body_text(tmp_path):
     hits = search(link, "widget depot repairs")["hits"]
     assert [h["passage_id"] for h in hits][0] == "d-body"
     assert {h["passage_id"] for h in hits} == {"d-fig", "d-toc", "d-body"}
+
+
+def test_not_leaves_out_every_passage_with_the_word(tmp_path):
+    """Whoosh's AndNot kept a passage that has both words when a passage with only
+    the excluded word comes before it in the index (`waiting -housing` found a
+    passage about housing waiting lists)."""
+    link = tmp_path / "index"
+    texts = ["Housing advice moved online.", "Housing waiting lists grew in every district.",
+             "Housing repairs were delayed.", "Waiting times fell at the clinic.",
+             "Waiting rooms were refitted; waiting lists shrank.", "Housing and waiting, again."]
+    passages = [Passage(id=f"d-{i}", doc_id="d", ord=i, kind="paragraph", page=1, page_end=1, text=t)
+                for i, t in enumerate(texts)]
+    build_index(link, {"d": "A report"}, passages, {})
+    expected = {f"d-{i}" for i, t in enumerate(texts) if "waiting" in t.lower() and "housing" not in t.lower()}
+    assert expected == {"d-3", "d-4"}
+    for query in ("waiting -housing", "waiting NOT housing", "waiting AND NOT housing", "(waiting OR rooms) -housing"):
+        result = search(link, query, limit=100)
+        assert {h["passage_id"] for h in result["hits"]} == expected, query
+        assert result["total"] == 2, query
+    plain = {h["passage_id"]: h["score"] for h in search(link, "waiting", limit=100)["hits"]}
+    for h in search(link, "waiting -housing", limit=100)["hits"]:
+        assert h["score"] == plain[h["passage_id"]]   # leaving out changes no score

@@ -68,7 +68,6 @@ MIGRATIONS = [
 ]
 VERSION_KEY = "search_content_version"
 MAX_POS = 16383            # the largest position a tsvector keeps
-HEADING_BOOST = 1.5
 
 
 def ensure_schema(store) -> None:
@@ -109,7 +108,7 @@ def update_index(store, documents: "dict[str, DocumentSource]", content_version:
                  rebuild: bool = False) -> "IndexSummary":
     """Bring ``search_passages`` to ``documents`` (call outside a transaction: it
     makes its own). Only the documents whose fingerprint moved are rewritten."""
-    from scrutiny.index import IndexSummary, _shown_layout
+    from scrutiny.index import IndexSummary, _shown_layout, search_headings
     from scrutiny.pages import label, printed_number
     from scrutiny.passages import KIND_RANK
 
@@ -131,15 +130,17 @@ def update_index(store, documents: "dict[str, DocumentSource]", content_version:
         for d in changed:
             facets = d.facets()
             rows = []
-            for p in d.passages():
+            passages = list(d.passages())
+            headings = search_headings(passages)   # without the document's title, as in the Whoosh index
+            for p in passages:
                 f = facets.get(p.id)
                 labels = d.page_labels
                 layout = _shown_layout(p.layout)
                 rows.append((p.id, p.doc_id, d.label, d.paged, p.ord, p.kind, round(100 * KIND_RANK.get(p.kind, 1.0)),
                              json.dumps(layout) if layout else None, p.page, p.page_end, label(labels, p.page),
-                             label(labels, p.page_end), printed_number(labels, p.page), p.heading, p.text,
+                             label(labels, p.page_end), printed_number(labels, p.page), headings[p.id], p.text,
                              ",".join(f.tags) if f else "", ",".join(f.stakeholders).lower() if f else "",
-                             tsvector(p.text, analyzer), tsvector(p.heading, analyzer)))
+                             tsvector(p.text, analyzer), tsvector(headings[p.id], analyzer)))
             db.executemany(
                 "INSERT INTO search_passages (passage_id, doc_id, doc_label, paged, ord, kind, rank, layout, page, "
                 "page_end, page_label, page_end_label, printed, heading, text, tags, stakeholders, tsv_text, "
@@ -290,18 +291,17 @@ def search(url: str, query: str, filters, filter_query, limit: int, formatter, l
     (which hands over the filters, their Whoosh query, the snippet formatter and
     the lead of a text shown without a match)."""
     from whoosh import highlight
-    from whoosh.qparser import MultifieldParser
 
-    from scrutiny.errors import ProjectError, ScrutinyError
+    from scrutiny.errors import ProjectError
     from scrutiny.index import schema
+    from scrutiny.query import NO_WORDS, parse, to_whoosh
     from scrutiny.store import Store
 
     sch = schema()
-    parser = MultifieldParser(["text", "heading"], schema=sch)
-    try:
-        q = parser.parse(query)
-    except Exception as exc:  # whoosh raises assorted errors on odd syntax
-        raise ScrutinyError(f"could not parse the query {query!r}: {exc}") from None
+    node = parse(query)   # the query language of the CLI and the site; a QueryError says what is wrong
+    if node is None:      # only small words: nothing to look for (as on SQLite)
+        return {"query": query, "total": 0, "hits": [], "note": NO_WORDS}
+    q = to_whoosh(node)
     with Store(url, readonly=True) as store:
         if content_version(store) is None:
             raise ProjectError(f"no search index in {store.shown}: run `scrutiny ingest` first")
@@ -317,6 +317,8 @@ def search(url: str, query: str, filters, filter_query, limit: int, formatter, l
         rq = t.rank_query()
         if rq:
             score = ("(ts_rank(tsv_text, ?::tsquery) + ? * ts_rank(tsv_heading, ?::tsquery)) * rank / 100.0")
+            from scrutiny.index import HEADING_BOOST   # the Whoosh index's weight of a heading word
+
             score_params = [rq, HEADING_BOOST, rq]
         else:
             score, score_params = "rank / 100.0", []

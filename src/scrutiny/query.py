@@ -52,6 +52,7 @@ _WORD = re.compile(r"^\w+$")
 MIN_PREFIX = 2
 
 NOT_ONLY = "NOT only leaves things out: give a word or phrase to look for as well"
+NO_WORDS = "no word to search for (only small words such as “the”)"
 SHORT_PREFIX = "a search for words starting with some letters needs at least two letters before the *"
 
 
@@ -390,7 +391,10 @@ def to_whoosh(node):
             neg = [one(x.item) for x in n.items if isinstance(x, Not)]
             q = pos[0] if len(pos) == 1 else Q.And(pos)
             if neg:
-                q = Q.AndNot(q, neg[0] if len(neg) == 1 else Q.Or(neg))
+                # Require(q, Not(...)), not AndNot: whoosh's AndNot keeps a document the
+                # excluded words also match when their postings start before it
+                # (tests/test_search.py::test_not_leaves_out_every_passage_with_the_word)
+                q = Q.Require(q, Q.Not(neg[0] if len(neg) == 1 else Q.Or(neg)))
             return q
         else:
             raise QueryError(NOT_ONLY)   # parse() never returns a bare NOT

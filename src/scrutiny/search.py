@@ -137,13 +137,13 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
                          _lead)
     from whoosh import highlight
 
-    from scrutiny.query import parse, to_whoosh
+    from scrutiny.query import NO_WORDS, parse, to_whoosh
 
     filters = filters or SearchFilters()
     ix = open_index(index_link)
     node = parse(query)   # a QueryError (a ScrutinyError) says what is wrong with it
     if node is None:      # only small words ("the", "of"): nothing to look for
-        return {"query": query, "total": 0, "hits": [], "note": "no word to search for (only small words such as “the”)"}
+        return {"query": query, "total": 0, "hits": [], "note": NO_WORDS}
     q = to_whoosh(node)
     hits_out = []
     with ix.searcher(weighting=weighting()) as searcher:
