@@ -259,37 +259,19 @@ class Translation:
         return " | ".join(parts) if parts else None
 
 
-def _check_filters(db, filters) -> None:
-    from scrutiny.errors import ScrutinyError
-    from scrutiny.readers.base import BLOCK_KINDS
+def _check_filters(db, filters, check_filters) -> None:
+    """``check_filters`` (:func:`scrutiny.search.check_filters`) on the PostgreSQL index."""
+    def names(sid: str) -> bool:
+        return db.execute("SELECT 1 FROM search_passages WHERE ? = ANY(string_to_array(stakeholders, ',')) LIMIT 1",
+                          (sid,)).fetchone() is not None
 
-    if filters.doc:
-        docs = {r[0] for r in db.execute("SELECT doc_id FROM search_docs")}
-        for d in filters.doc:
-            if d not in docs:
-                raise ScrutinyError(f"--doc {d}: no such document in the index "
-                                    f"(known: {', '.join(sorted(docs)) or 'none'})")
-    for k in filters.kind:
-        if k not in BLOCK_KINDS:
-            raise ScrutinyError(f"--kind {k}: not a passage kind (use one of {', '.join(BLOCK_KINDS)})")
-    if filters.tag:
-        from scrutiny.schema import vocabulary
-
-        kinds = list(vocabulary().claim_kinds)
-        for t in filters.tag:
-            if t.lower() not in kinds:
-                raise ScrutinyError(f"--tag {t}: not a claim kind (use one of {', '.join(kinds)})")
-    for sid in filters.stakeholder:
-        if db.execute("SELECT 1 FROM search_passages WHERE ? = ANY(string_to_array(stakeholders, ',')) LIMIT 1",
-                      (sid.lower(),)).fetchone() is None:
-            raise ScrutinyError(f"--stakeholder {sid}: no passage names this stakeholder id "
-                                "(list ids with `scrutiny stakeholders`)")
+    check_filters(filters, lambda: {r[0] for r in db.execute("SELECT doc_id FROM search_docs")}, names)
 
 
-def search(url: str, query: str, filters, filter_query, limit: int, formatter, lead) -> dict:
+def search(url: str, query: str, filters, filter_query, limit: int, formatter, lead, check_filters) -> dict:
     """:func:`scrutiny.search.search` on a PostgreSQL store's full-text index
-    (which hands over the filters, their Whoosh query, the snippet formatter and
-    the lead of a text shown without a match)."""
+    (which hands over the filters, their Whoosh query, the snippet formatter,
+    the lead of a text shown without a match and the filters' check)."""
     from whoosh import highlight
 
     from scrutiny.errors import ProjectError
@@ -306,7 +288,7 @@ def search(url: str, query: str, filters, filter_query, limit: int, formatter, l
         if content_version(store) is None:
             raise ProjectError(f"no search index in {store.shown}: run `scrutiny ingest` first")
         db = store.db
-        _check_filters(db, filters)
+        _check_filters(db, filters, check_filters)
         t = Translation()
         where = t.sql(q)
         fq = filter_query

@@ -63,13 +63,15 @@ def _filter_query(filters: SearchFilters):
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
-def _check_filters(searcher, filters: SearchFilters) -> None:
-    """Unknown filter values are errors, not silent empty results."""
+def check_filters(filters: SearchFilters, known_docs, names_stakeholder) -> None:
+    """Unknown filter values are errors, not silent empty results. The engine
+    says what its index holds: ``known_docs()`` the set of document ids (asked
+    only when a --doc filter needs it), ``names_stakeholder(id)`` whether a
+    passage names that stakeholder id."""
     from scrutiny.errors import ScrutinyError
     from scrutiny.readers.base import BLOCK_KINDS
 
-    docs = ({t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon("doc_id")}
-            if filters.doc else set())  # read the lexicon only when a --doc filter needs it
+    docs = known_docs() if filters.doc else set()
     for d in filters.doc:
         if d not in docs:
             raise ScrutinyError(f"--doc {d}: no such document in the index (known: {', '.join(sorted(docs)) or 'none'})")
@@ -83,13 +85,22 @@ def _check_filters(searcher, filters: SearchFilters) -> None:
         for t in filters.tag:
             if t.lower() not in kinds:
                 raise ScrutinyError(f"--tag {t}: not a claim kind (use one of {', '.join(kinds)})")
+    for sid in filters.stakeholder:
+        if not names_stakeholder(sid.lower()):
+            raise ScrutinyError(
+                f"--stakeholder {sid}: no passage names this stakeholder id "
+                "(list ids with `scrutiny stakeholders`)")
+
+
+def _check_filters(searcher, filters: SearchFilters) -> None:
+    """:func:`check_filters` on a Whoosh index."""
+    def lexicon(field):
+        return {t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon(field)}
+
+    stakeholders: set[str] = set()
     if filters.stakeholder:
-        known = {t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon("stakeholders")}
-        for sid in filters.stakeholder:
-            if sid.lower() not in known:
-                raise ScrutinyError(
-                    f"--stakeholder {sid}: no passage names this stakeholder id "
-                    "(list ids with `scrutiny stakeholders`)")
+        stakeholders = lexicon("stakeholders")
+    check_filters(filters, lambda: lexicon("doc_id"), stakeholders.__contains__)
 
 
 def _ranked(base):
@@ -134,7 +145,7 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
 
         filters = filters or SearchFilters()
         return pg_search(index_link, query, filters, _filter_query(filters), limit, _MarkFormatter(*marks).get(),
-                         _lead)
+                         _lead, check_filters)
     from whoosh import highlight
 
     from scrutiny.query import NO_WORDS, parse, to_whoosh
