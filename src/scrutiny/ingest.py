@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrutiny.errors import ProjectError, ReaderError, ScrutinyError, printable
-from scrutiny.lock import locked
+from scrutiny.lock import locked, pid_alive
 from scrutiny.fetch import sha256_file, source_path
 from scrutiny.manifest import DOC_KINDS, REMOVE, DocumentEntry, load_manifest, update_documents
 from scrutiny.passages import make_passages
@@ -415,7 +415,7 @@ def settle_parts(project: Project, manifest) -> list[str]:
     suffix = f".{PART_TAG}.part"
     for part in folder.glob(f".*{suffix}"):
         pid = part.name[:-len(suffix)].rpartition(".")[2]
-        if not pid.isdigit() or _alive(int(pid)) or part.is_symlink():
+        if not pid.isdigit() or pid_alive(int(pid)) or part.is_symlink():
             continue
         dest, entry = next(((p, e) for p, e in registered if _part_path(p, int(pid)).name == part.name),
                            (None, None))
@@ -430,16 +430,6 @@ def settle_parts(project: Project, manifest) -> list[str]:
         except OSError:
             continue
     return done
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def index_sources(store) -> "dict[str, DocumentSource]":
