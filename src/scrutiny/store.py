@@ -260,6 +260,25 @@ class Store:
         row = self.db.execute("SELECT version FROM schema_versions WHERE component = ?", (component,)).fetchone()
         return row[0] if row else 0
 
+    def schema_current(self, component: str, migrations: list[str], *, made: tuple[str, str], again: str) -> bool:
+        """Whether a later stage's tables are here at the current schema: False when
+        the stage never ran; a ScrutinyError when another scrutiny made them.
+        ``made`` is (what they are, the label of their version): ("the tags", "tag schema");
+        ``again`` says how to make them again."""
+        from scrutiny.errors import ScrutinyError
+
+        version = self.schema_version(component)
+        if version == 0:
+            return False
+        what, label = made
+        if version < len(migrations):
+            raise ScrutinyError(
+                f"{what} in {self.path} were made by an older scrutiny ({label} {version}, now "
+                f"{len(migrations)}): {again}")
+        if version > len(migrations):
+            raise ScrutinyError(f"{what} in {self.path} were made by a newer scrutiny; upgrade scrutiny")
+        return True
+
     def has_table(self, name: str) -> bool:
         if self.dialect == "postgresql":
             return self.db.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 
-from scrutiny.errors import ScrutinyError
 
 NLP_MIGRATIONS = [
     """
@@ -134,17 +133,9 @@ def ensure_schema(store) -> None:
 
 def schema_state(store) -> bool:
     """Whether the store holds the tagging tables at the current schema: False when
-    it was never tagged; a ScrutinyError when an older scrutiny made them."""
-    version = store.schema_version("nlp")
-    if version == 0:
-        return False
-    if version < len(NLP_MIGRATIONS):
-        raise ScrutinyError(
-            f"the tags in {store.path} were made by an older scrutiny (tag schema {version}, now "
-            f"{len(NLP_MIGRATIONS)}): run `scrutiny tag` (or `scrutiny build`) to tag again")
-    if version > len(NLP_MIGRATIONS):
-        raise ScrutinyError(f"the tags in {store.path} were made by a newer scrutiny; upgrade scrutiny")
-    return True
+    it was never tagged; a ScrutinyError when another scrutiny made them."""
+    return store.schema_current("nlp", NLP_MIGRATIONS, made=("the tags", "tag schema"),
+                                again="run `scrutiny tag` (or `scrutiny build`) to tag again")
 
 
 def tie_id(subject: str, relation: str, obj: str) -> str:

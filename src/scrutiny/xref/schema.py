@@ -6,7 +6,6 @@ Only ``scrutiny.xref`` runs SQL on them: :mod:`.build` writes them,
 
 from __future__ import annotations
 
-from scrutiny.errors import ScrutinyError
 
 XREF_MIGRATIONS = [
     """
@@ -79,14 +78,6 @@ def ensure_schema(store) -> None:
 
 def schema_state(store) -> bool:
     """Whether the store holds the cross-reference tables at the current schema:
-    False when they were never built; a ScrutinyError when an older scrutiny made them."""
-    version = store.schema_version("xref")
-    if version == 0:
-        return False
-    if version < len(XREF_MIGRATIONS):
-        raise ScrutinyError(
-            f"the cross-references in {store.path} were made by an older scrutiny (schema {version}, now "
-            f"{len(XREF_MIGRATIONS)}): run `scrutiny xref` (or `scrutiny build`) to build them again")
-    if version > len(XREF_MIGRATIONS):
-        raise ScrutinyError(f"the cross-references in {store.path} were made by a newer scrutiny; upgrade scrutiny")
-    return True
+    False when they were never built; a ScrutinyError when another scrutiny made them."""
+    return store.schema_current("xref", XREF_MIGRATIONS, made=("the cross-references", "schema"),
+                                again="run `scrutiny xref` (or `scrutiny build`) to build them again")
