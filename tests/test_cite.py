@@ -415,3 +415,15 @@ def test_a_web_page_is_cited_by_its_section_with_its_original_address():
     assert "(Accessed: 26 November 2026)" in text and "Original: https://blog.example/post." in text
     assert text.endswith("In text: (Smith, 2018, sect. Outcomes)"), text
     check_csl_json(json.loads(cite_passage(p, web, "csl-json", BASE, ACCESSED)))
+
+
+@pytest.mark.parametrize("heading", ["Mental health 2020-21", "Steps 1 and 2", "Pay & <conditions>"])
+@pytest.mark.parametrize("style, label", [("harvard", "sect."), ("apa", "Section"), ("chicago", "sect.")])
+def test_a_section_heading_is_one_section_and_stays_as_written(heading, style, label):
+    # Numbers in a heading are not a range of sections, and its hyphen stays a hyphen.
+    web = {"id": "post", "title": "A Synthetic Post", "authors": ["Jane Q. Smith"], "date": "2018",
+           "source": "post.html", "kind": "critique", "url": "https://blog.example/post"}
+    p = Passage("post-abcdefabcdef", "post", 0, "paragraph", 1, 1, "Synthetic words.", heading_path=[heading])
+    text = cite_passage(p, web, style, BASE, ACCESSED)
+    assert f"{label} {heading})" in text, text
+    assert "sects" not in text and "Sections" not in text

@@ -130,7 +130,7 @@ def render(item: dict, style: str, *, html: bool = False) -> tuple[str, str]:
         key = item["id"]
         cite_item = (
             CitationItem(key, locator=Locator("page", item["page"])) if item.get("page") else
-            CitationItem(key, locator=Locator("section", section)) if section else CitationItem(key)
+            CitationItem(key, locator=Locator("section", _SECTION_TOKEN)) if section else CitationItem(key)
         )
         citation = Citation([cite_item])
         bib.register(citation)
@@ -138,9 +138,28 @@ def render(item: dict, style: str, *, html: bool = False) -> tuple[str, str]:
         entries = bib.bibliography()
     reference = str(entries[0]) if entries else ""
     reference, in_text = _tidy(_no_bare_retrieved(reference, item, html)), _tidy(in_text)
+    if section:
+        in_text = _put_section(in_text, section, html)
     if page:
         reference, in_text = (_page_forms(t, page, part) for t in (reference, in_text))
     return reference, in_text
+
+
+# A heading is one section whatever it holds, but citeproc counts any two numbers
+# in a locator as a range ("Mental health 2020-21" became "sects Mental health
+# 2020–21", its hyphen turned into a dash). It is given this word instead, and
+# the heading goes in its place, unchanged, after rendering.
+_SECTION_TOKEN = "Scrutinysectionlocator"
+
+
+def _put_section(text: str, section: str, html: bool) -> str:
+    import re
+
+    if html:
+        from html import escape
+
+        section = escape(section, quote=False)
+    return re.sub(_SECTION_TOKEN, lambda _m: section, text, flags=re.IGNORECASE)
 
 
 def _page_forms(text: str, loc: str, part: str | None) -> str:
