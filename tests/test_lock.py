@@ -216,3 +216,37 @@ def test_a_locked_store_is_one_clear_line():
     assert len(res.output.strip().splitlines()) == 1
     res = CliRunner().invoke(group, ["other"])
     assert res.exit_code == 1 and "a bug in scrutiny: OperationalError: no such table" in res.output
+
+
+def test_ingest_asks_its_question_with_the_lock_released(project):
+    """At a terminal, ingest asks whether to record what a file says about itself;
+    while a person thinks, other writers are not held up. The answer is recorded."""
+    import pty
+    import select
+
+    from scrutiny.manifest import load_manifest
+
+    (project.root / "plan.md").write_text(
+        "---\ntitle: Synthetic Plan\nauthor: Jane Roe\ndate: 2021-04-01\n---\n# Synthetic Plan\n\n"
+        "The plan sets out three aims for local services in plain words.\n", encoding="utf-8")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "scrutiny", "--root", str(project.root), "ingest", "--no-tag",
+                             str(project.root / "plan.md")], stdin=slave, stdout=slave, stderr=slave,
+                            start_new_session=True)
+    os.close(slave)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 120
+        while b"Record them in the manifest?" not in seen:
+            assert time.monotonic() < deadline, seen.decode(errors="replace")
+            if select.select([master], [], [], 1.0)[0]:
+                seen += os.read(master, 4096)
+        with project_lock(project, "build", wait=0):   # free while the question waits
+            assert holder(project) is not None and holder(project).command == "build"
+        os.write(master, b"y\n")
+        assert proc.wait(timeout=60) == 0
+    finally:
+        stop(proc)
+        os.close(master)
+    entry = load_manifest(project.manifest_path).documents["plan"]
+    assert entry.authors == ["Jane Roe"] and str(entry.date) == "2021-04-01"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.common import cli, emit_json, hold_lock, json_option, pass_project, wait_option, writes
+from scrutiny.cli.common import cli, emit_json, hold_lock, json_option, pass_project, wait_option
 from scrutiny.pages import page_ref
 
 
@@ -56,10 +56,10 @@ def _edits(title, short_title, publisher, authors, date, licence, url) -> dict:
                    "`ocr = true` in a document's manifest table does the same for that document (a file "
                    "read by OCR gets it, so that later runs read it so too).")
 @json_option
+@wait_option
 @pass_project
-@writes("ingest")
 def ingest(project, files, kind, strict, force, rebuild, no_tag, max_size, max_memory, read_timeout, new, as_id,
-           title, short_title, publisher, authors, date, licence, url, ocr, as_json):
+           title, short_title, publisher, authors, date, licence, url, ocr, as_json, wait):
     """Read documents into passages, store, tag and index them.
 
     With FILES, registers each in the manifest (id from the file name, title
@@ -83,20 +83,36 @@ def ingest(project, files, kind, strict, force, rebuild, no_tag, max_size, max_m
 
     Example: scrutiny ingest ~/Downloads/report.pdf --publisher "Cabinet Office" --date 2026-01-29
     """
-    import dataclasses
     import sys
 
-    from scrutiny.errors import printable
     from scrutiny.ingest import ingest as run_ingest
     from scrutiny.readers.sandbox import Limits
 
     metadata = _edits(title, short_title, publisher, authors, date, licence, url)
-    report = run_ingest(
-        project, files or None, kind=kind, strict=strict, force=force or rebuild, tag=not no_tag,
-        max_bytes=max_size * 1048576, limits=Limits(memory_mb=max_memory, seconds=read_timeout), ocr=ocr,
-        metadata=metadata, new=new, as_id=as_id,
-        progress=None if as_json or not sys.stderr.isatty() else (lambda m: click.echo(m, err=True)),
-    )
+    # At a terminal, what a file suggests about itself is asked about once the
+    # lock is released: a person deciding does not hold up the other writers.
+    ask = not as_json and sys.stdin.isatty() and sys.stdout.isatty()
+    with hold_lock(project, "ingest", wait):
+        report = run_ingest(
+            project, files or None, kind=kind, strict=strict, force=force or rebuild, tag=not no_tag,
+            max_bytes=max_size * 1048576, limits=Limits(memory_mb=max_memory, seconds=read_timeout), ocr=ocr,
+            metadata=metadata, new=new, as_id=as_id,
+            progress=None if as_json or not sys.stderr.isatty() else (lambda m: click.echo(m, err=True)),
+        )
+        asked = _print_report(project, report, as_json, ask)
+    for d in asked:
+        _ask_suggestions(project, d, wait)
+    if report.failed:
+        raise SystemExit(1)
+
+
+def _print_report(project, report, as_json: bool, ask: bool) -> list:
+    """Print what ingest did; returns the documents whose suggestions are to be asked about."""
+    import dataclasses
+
+    from scrutiny.errors import printable
+
+    asked = []
     if as_json:
         emit_json({
             "documents": [d.__dict__ for d in report.documents],
@@ -140,32 +156,39 @@ def ingest(project, files, kind, strict, force, rebuild, no_tag, max_size, max_m
         if report.index:
             click.echo(f"indexed {report.index.passages} passages in {report.index.seconds:.2f}s")
         for d in report.documents:
-            if d.suggested:
-                _offer_suggestions(project, d)
+            if d.suggested and ask:
+                asked.append(d)
+            elif d.suggested:
+                _print_suggestions(project, d)
         ok = sum(1 for d in report.documents if d.status in ("ingested", "unchanged"))
         click.echo(f"{ok} documents ready, {len(report.failed)} failed, {len(report.missing)} missing "
                    f"({report.seconds:.2f}s)")
-    if report.failed:
-        raise SystemExit(1)
+    return asked
 
 
-def _offer_suggestions(project, d) -> None:
-    """Print what the file suggests; at a terminal, ask whether to record it."""
-    import sys
-
-    from scrutiny.manifest import load_manifest, update_documents
+def _suggestion_lines(project, d) -> list[str]:
+    from scrutiny.manifest import load_manifest
     from scrutiny.metadata import describe_suggestions
 
     entry = load_manifest(project.manifest_path).documents.get(d.doc_id)
-    lines = describe_suggestions(d.doc_id, d.suggested, entry.source if entry else None)
-    if sys.stdin.isatty() and sys.stdout.isatty():
-        click.echo(lines[0])
-        if click.confirm("Record them in the manifest?", default=False):
-            update_documents(project.manifest_path, {d.doc_id: dict(d.suggested)})
-            click.echo(f"{d.doc_id}: recorded in {project.manifest_path.name}")
-        return
-    for line in lines:
+    return describe_suggestions(d.doc_id, d.suggested, entry.source if entry else None)
+
+
+def _print_suggestions(project, d) -> None:
+    """What the file suggests about itself, with the command that records it."""
+    for line in _suggestion_lines(project, d):
         click.echo(line)
+
+
+def _ask_suggestions(project, d, wait) -> None:
+    """Ask (without the lock) whether to record what the file suggests; record it under the lock."""
+    from scrutiny.manifest import update_documents
+
+    click.echo(_suggestion_lines(project, d)[0])
+    if click.confirm("Record them in the manifest?", default=False):
+        with hold_lock(project, "ingest", wait):
+            update_documents(project.manifest_path, {d.doc_id: dict(d.suggested)})
+        click.echo(f"{d.doc_id}: recorded in {project.manifest_path.name}")
 
 
 @cli.command()
