@@ -132,3 +132,18 @@ def test_blind_report_holds_aggregates_only():
     for kind in ("statistic", "commitment", "recommendation", "assessment"):
         assert 0.0 <= r["claims"][kind]["f1"] <= 1.0
     assert r["claims"]["statistic"]["support"] + r["claims"]["assessment"]["support"] == 36 + 40
+
+
+@pytest.mark.slow
+def test_the_second_blind_set_is_scored_apart_in_aggregate_only():
+    """Its counts are its own README's (the annotator's validator)."""
+    from helpers_tagging import shared_tagger
+
+    from scrutiny.evaluation.passage_sets import eval_blind
+
+    r = eval_blind(tagger=shared_tagger(()), which="blind2")
+    assert r["set"] == "blind2"
+    assert "errors" not in r and "by_relation" not in r["ties"] and "kinds_wrong" not in r["stakeholders"]
+    assert (r["passages"], r["sentences"], r["ties_gold"]) == (70, 259, 103)
+    supports = {kind: r["claims"][kind]["support"] for kind in ("statistic", "commitment", "recommendation", "assessment")}
+    assert supports == {"statistic": 46, "commitment": 37, "recommendation": 38, "assessment": 41}

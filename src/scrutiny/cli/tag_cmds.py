@@ -316,14 +316,14 @@ def eval_group(ctx):
     """Measure the taggers against labelled data; alone, every figure, the blind set's apart.
 
     Without a subcommand: claims, stakeholders and ties on our labelled sets,
-    our dev set of passages, then, in a section of its own, the frozen blind
-    set (written by someone who never saw the tagger; never tuned on).
+    our dev set of passages, then, each in a section of its own, the frozen
+    blind sets (written by people who never saw the tagger; never tuned on).
 
     Example: scrutiny eval claims
     """
     if ctx.invoked_subcommand is not None:
         return
-    from scrutiny.evaluation.passage_sets import eval_blind, eval_dev
+    from scrutiny.evaluation.passage_sets import BLIND_SETS, eval_blind, eval_dev
     from scrutiny.evaluation.tagger import eval_claims, eval_stakeholders, eval_ties
     from scrutiny.nlp.pipeline import build_tagger
 
@@ -336,8 +336,9 @@ def eval_group(ctx):
     _simple_block(eval_ties(tagger=tagger), "ties")
     click.echo("\n== our dev set of passages (written in the blind set's styles) ==")
     _passage_set_block(eval_dev(tagger=tagger))
-    click.echo("\n== BLIND SET (frozen; written without seeing the tagger; never tuned on) ==")
-    _passage_set_block(eval_blind(tagger=tagger))
+    for which, (_path, title) in BLIND_SETS.items():
+        click.echo(f"\n== {title} ==")
+        _passage_set_block(eval_blind(tagger=tagger, which=which))
 
 
 def _prf_line(name, m):
@@ -483,25 +484,32 @@ min_confidence_eval = click.option("--min-confidence", type=click.FloatRange(0, 
 
 
 @eval_group.command("blind")
+@click.option("--set", "which", type=click.Choice(["blind", "blind2", "all"]), default="all", show_default=True,
+              help="Which blind set: the first (blind), the second (blind2), or each in turn.")
 @min_confidence_eval
 @json_option
-def eval_blind_cmd(min_confidence, as_json):
-    """The frozen blind set: ties, claim kinds, stakeholders and kinds, without the knowledge base.
+def eval_blind_cmd(which, min_confidence, as_json):
+    """The frozen blind sets: ties, claim kinds, stakeholders and kinds, without the knowledge base.
 
-    The set (scrutiny/evaluation/data/blind) was written by someone who never
-    saw the tagger, and is never tuned on: only its aggregate figures are
-    shown, never the passages behind them.
+    Each set (scrutiny/evaluation/data/blind, blind2) was written by someone
+    who never saw the tagger, and is never tuned on: only its aggregate
+    figures are shown, never the passages behind them, and each is reported
+    apart. --json prints an object keyed by set.
 
-    Example: scrutiny eval blind --json
+    Example: scrutiny eval blind --set blind2 --json
     """
-    from scrutiny.evaluation.passage_sets import eval_blind
+    from scrutiny.evaluation.passage_sets import BLIND_SETS, eval_blind
+    from scrutiny.nlp.pipeline import build_tagger
 
-    r = eval_blind(min_confidence=min_confidence)
+    names = list(BLIND_SETS) if which == "all" else [which]
+    tagger = build_tagger(None, names=[], warn=True) if len(names) > 1 else None
+    results = {w: eval_blind(tagger=tagger, min_confidence=min_confidence, which=w) for w in names}
     if as_json:
-        emit_json(r)
+        emit_json(results)
         return
-    click.echo("BLIND SET (frozen; written without seeing the tagger; never tuned on)")
-    _passage_set_block(r)
+    for i, (w, r) in enumerate(results.items()):
+        click.echo(("\n" if i else "") + BLIND_SETS[w][1])
+        _passage_set_block(r)
 
 
 @eval_group.command("dev")
