@@ -250,3 +250,30 @@ def test_ingest_asks_its_question_with_the_lock_released(project):
         os.close(master)
     entry = load_manifest(project.manifest_path).documents["plan"]
     assert entry.authors == ["Jane Roe"] and str(entry.date) == "2021-04-01"
+
+
+@pytest.mark.postgres
+def test_two_folders_on_one_database_take_turns(tmp_path, pg_url):
+    """Two people, two machines (here two folders), one shared database: the
+    second writer is told which command holds the database, and goes in once
+    the first is gone (a killed writer's session ends, and its hold with it)."""
+    from scrutiny.init import init_project
+    from scrutiny.project import Project
+
+    first = Project(init_project(tmp_path / "first", database=pg_url))
+    second = Project(init_project(tmp_path / "second", database=pg_url))
+    other = hold(first, "build")
+    try:
+        said = []
+        with pytest.raises(Busy) as caught:
+            with project_lock(second, "ingest", wait=0.5, say=said.append):
+                pass
+        message = str(caught.value)
+        assert "scrutiny build pid" in message and f"pid {other.pid}" in message, message
+        assert "database" in message and said and "waiting for another writer" in said[0]
+    finally:
+        stop(other)
+    with project_lock(second, "ingest", wait=10):
+        with pytest.raises(Busy):   # and now the first folder waits for the second
+            with project_lock(first, "build", wait=0.2, say=lambda line: None):
+                pass

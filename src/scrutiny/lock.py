@@ -22,6 +22,13 @@ holds the holder's pid, host, command and start time, for the message. The
 lock is re-entrant within a process (``scrutiny build`` holds it and calls
 ingest, which asks for it again), and processes forked while it is held (the
 reader pool, the index writer's workers) do not keep it.
+
+A project whose store is a shared PostgreSQL database (``scrutiny init
+--database``) may be written from several folders on several machines: the
+writer then also holds a PostgreSQL advisory lock, on a connection of its own
+named after the command, so a writer on another machine waits for it, told
+which command holds the database from where. A killed writer's connection
+ends with it, and so does its hold on the database.
 """
 
 from __future__ import annotations
@@ -111,6 +118,10 @@ def pid_alive(pid: int) -> bool:
 
 # lock path -> [fd, depth] for the locks this process holds
 _held: dict[str, list[int]] = {}
+# lock path -> the connection holding the project database's advisory lock
+_db_held: dict[str, object] = {}
+# The advisory lock's key: one per database (each project has its own database).
+DB_LOCK_KEY = 0x5C27_7140_0C4B
 
 
 def _forget_in_child() -> None:
@@ -123,6 +134,17 @@ def _forget_in_child() -> None:
         except OSError:
             pass
     _held.clear()
+    # The database connection's socket: its number now points at /dev/null in
+    # the child, so nothing the child does (or leaves at exit) reaches the
+    # parent's session, and the hold ends when the parent's connection does.
+    for conn in _db_held.values():
+        try:
+            null = os.open(os.devnull, os.O_RDWR)
+            os.dup2(null, conn.fileno())
+            os.close(null)
+        except (OSError, ValueError):
+            pass
+    _db_held.clear()
 
 
 if hasattr(os, "register_at_fork"):
@@ -202,19 +224,72 @@ def project_lock(project, command: str, wait: float | None = None, say=None):
                     datetime.now(timezone.utc).replace(microsecond=0).isoformat())
         os.ftruncate(fd, 0)
         os.pwrite(fd, (me.to_json() + "\n").encode("utf-8"), 0)
+        conn = _lock_database(project, me, deadline, wait, say, told)
     except BaseException:
         os.close(fd)
         raise
     _held[key] = [fd, 1]
+    if conn is not None:
+        _db_held[key] = conn
     try:
         yield
     finally:
         del _held[key]
         try:
+            if _db_held.pop(key, None) is not None:
+                conn.close()   # the session ends, and its advisory lock with it
             os.ftruncate(fd, 0)
         finally:
             _unlock(fd)
             os.close(fd)
+
+
+def _lock_database(project, me: Holder, deadline: float, wait: float, say, told: bool):
+    """The shared database's advisory lock, for a project on PostgreSQL (None otherwise):
+    a connection of its own, named after this writer, holding the lock until closed."""
+    from scrutiny.db import is_postgres, shown
+
+    url = project.database
+    if not url or not is_postgres(url):
+        return None
+    import psycopg
+
+    name = f"scrutiny {me.command} pid {me.pid} on {me.host}"[:63]
+    try:
+        conn = psycopg.connect(url, autocommit=True, application_name=name)
+    except psycopg.OperationalError as exc:
+        raise ScrutinyError(f"cannot connect to the database {shown(url)} to lock it: "
+                            f"{str(exc).strip().splitlines()[0]}") from None
+    try:
+        while not conn.execute("SELECT pg_try_advisory_lock(%s)", (DB_LOCK_KEY,)).fetchone()[0]:
+            who = _database_holder(conn)
+            if time.monotonic() >= deadline:
+                raise Busy(f"busy: another writer ({who}) holds the project's database {shown(url)}; try again "
+                           "when it has finished, or let this one wait for it with --wait SECONDS")
+            if not told:
+                told = True
+                span = "as long as it takes" if wait == float("inf") else f"up to {wait:g} s"
+                say(f"waiting for another writer ({who}) to finish with the project's database ({span})")
+            time.sleep(POLL)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _database_holder(conn) -> str:
+    """Who holds the database's advisory lock: its connection's name, address and start."""
+    row = conn.execute(
+        "SELECT a.application_name, coalesce(host(a.client_addr), 'a local socket'), "
+        "to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND ((l.classid::bigint << 32) | l.objid::bigint) = %s", (DB_LOCK_KEY,)).fetchone()
+    if row is None:
+        return "a writer that has just finished"
+    name, where, since = row
+    return f"{name or 'an unnamed connection'}, connected from {where} since {since} UTC"
 
 
 def locked(command: str):
