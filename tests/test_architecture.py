@@ -26,10 +26,10 @@ NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([A-Za-z_]\w*)")
 LAYERS = [
     ["scrutiny", "scrutiny.errors", "scrutiny.atomic", "scrutiny.refs", "scrutiny.schema", "scrutiny.names",
      "scrutiny.urls", "scrutiny.safeyaml", "scrutiny.pages", "scrutiny.fingerprint", "scrutiny.paths", "scrutiny.manifest",
-     "scrutiny.project", "scrutiny.init", "scrutiny.metadata", "scrutiny.lock"],
+     "scrutiny.project", "scrutiny.init", "scrutiny.metadata"],
     ["scrutiny.readers"],
     ["scrutiny.passages"],
-    ["scrutiny.db", "scrutiny.store"],
+    ["scrutiny.db", "scrutiny.store", "scrutiny.lock"],   # the lock also holds a shared database
     ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.query", "scrutiny.index", "scrutiny.pgsearch", "scrutiny.search",
      "scrutiny.find"],
     ["scrutiny.kb"],                        # curated input: the plain view later stages read
