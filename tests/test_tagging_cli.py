@@ -311,6 +311,46 @@ def test_sample_claims_and_judged_copy(project, cli_runner, tagged, tmp_path):
     assert result.exit_code == 1 and "no column judge" in result.output
 
 
+def test_sample_claims_exclude_an_earlier_sample(project, cli_runner, tagged, tmp_path):
+    import csv
+
+    tagged()
+    every = cli_json(cli_runner, project, "claims")
+    assert len(every) >= 2
+    first = tmp_path / "first.tsv"
+    assert cli_runner("eval", "sample-claims", "--n", "2", "--seed", "5", "--out", first,
+                      root=project.root).exit_code == 0
+    with first.open(encoding="utf-8", newline="") as fh:
+        taken = list(csv.DictReader(fh, delimiter="\t"))
+    # an earlier sample drawn before a re-tag: one row known by its id, one only by its sentence
+    taken[1]["id"] = "some-other-id@0"
+    earlier = tmp_path / "earlier.tsv"
+    with earlier.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(taken[0]), delimiter="\t")
+        writer.writeheader()
+        writer.writerows(taken)
+    second = tmp_path / "second.tsv"
+    result = cli_runner("eval", "sample-claims", "--n", "1000", "--exclude", earlier, "--out", second,
+                        root=project.root)
+    assert result.exit_code == 0, result.output
+    with second.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert len(rows) == len(every) - 2
+    assert not {r["sentence"] for r in rows} & {t["sentence"] for t in taken}
+    with earlier.open("w", encoding="utf-8", newline="") as fh:   # only the row known by its sentence
+        writer = csv.DictWriter(fh, fieldnames=list(taken[0]), delimiter="\t")
+        writer.writeheader()
+        writer.writerow(taken[1])
+    assert cli_runner("eval", "sample-claims", "--n", "1000", "--exclude", earlier, "--out", second,
+                      root=project.root).exit_code == 0
+    with second.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert len(rows) == len(every) - 1 and taken[1]["sentence"] not in {r["sentence"] for r in rows}
+    result = cli_runner("eval", "sample-claims", "--exclude", tmp_path / "missing.tsv", "--out", second,
+                        root=project.root)
+    assert result.exit_code == 1 and "missing.tsv" in result.output
+
+
 def test_sample_claims_needs_tags(project, cli_runner, tmp_path):
     result = cli_runner("eval", "sample-claims", "--out", tmp_path / "s.tsv", root=project.root)
     assert result.exit_code == 1 and not (tmp_path / "s.tsv").exists()

@@ -572,10 +572,13 @@ def eval_calibrate_cmd(write, as_json):
 @click.option("--doc", "doc_ids", multiple=True, help="Only claims in this document (repeatable); default: every document.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Draw only from tags at least this confident.")
+@click.option("--exclude", "exclude", multiple=True, type=click.Path(dir_okay=False, path_type=str),
+              help="An earlier sample (judged or not) whose sentences are not drawn again, by id or by "
+                   "document and sentence (repeatable).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=str), required=True,
               help="The tab-separated file to write.")
 @pass_project
-def eval_sample_claims_cmd(project, n, seed, doc_ids, min_confidence, out):
+def eval_sample_claims_cmd(project, n, seed, doc_ids, min_confidence, exclude, out):
     """Draw a random sample of this project's machine-tagged claim sentences for judging by hand.
 
     Writes tab-separated columns id, document, page (of the file, 1 = first),
@@ -584,7 +587,7 @@ def eval_sample_claims_cmd(project, n, seed, doc_ids, min_confidence, out):
     sentence really is a claim of every kind listed, no otherwise; `scrutiny
     eval judged FILE` scores the copy.
 
-    Example: scrutiny eval sample-claims --seed 12 --out claims-sample.tsv
+    Example: scrutiny eval sample-claims --seed 13 --exclude claims-sample.tsv --out claims-sample-2.tsv
     """
     from pathlib import Path
 
@@ -599,7 +602,8 @@ def eval_sample_claims_cmd(project, n, seed, doc_ids, min_confidence, out):
             from scrutiny.errors import ScrutinyError
 
             raise ScrutinyError(NOT_TAGGED)
-        rows = sample_claims(store, n=n, seed=seed, doc_ids=list(doc_ids) or None, min_confidence=min_confidence)
+        rows = sample_claims(store, n=n, seed=seed, doc_ids=list(doc_ids) or None, min_confidence=min_confidence,
+                            exclude=[Path(p) for p in exclude])
     finally:
         store.close()
     write_sample(rows, Path(out))

@@ -31,16 +31,46 @@ class JudgedFileError(ScrutinyError):
     """A judged copy that cannot be scored (names the file, the line and why)."""
 
 
+def _key(document: str, sentence: str) -> tuple[str, str]:
+    return (document, " ".join(sentence.split()).casefold())
+
+
+def read_exclusions(path: Path) -> tuple[set[str], set[tuple[str, str]]]:
+    """Ids and (document, sentence) pairs of an earlier sample (judged or not), to be
+    left out of a new one: a sentence is left out even when re-tagging gave it a new id."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise JudgedFileError(f"{path}: cannot be read ({exc})") from exc
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t")
+    if "id" not in (reader.fieldnames or []):
+        raise JudgedFileError(f"{path}: no column id in its header line "
+                              f"(expected tab-separated {', '.join([*COLUMNS, JUDGE])})")
+    ids, sentences = set(), set()
+    for row in reader:
+        ids.add(row["id"])
+        if row.get("document") and row.get("sentence"):
+            sentences.add(_key(row["document"], row["sentence"]))
+    return ids, sentences
+
+
 def sample_claims(store, n: int = 100, seed: int = 0, doc_ids: list[str] | None = None,
-                  min_confidence: float = 0.0) -> list[dict]:
+                  min_confidence: float = 0.0, exclude: list[Path] | None = None) -> list[dict]:
     """``n`` machine-tagged claim sentences drawn at random (all of them when fewer), in
-    reading order, as rows with the keys of :data:`COLUMNS`."""
+    reading order, as rows with the keys of :data:`COLUMNS`. Sentences of the samples in
+    ``exclude`` (by id, or by document and sentence) are never drawn."""
     from scrutiny.tags.queries import list_claims
 
+    ids, sentences = set(), set()
+    for path in exclude or []:
+        more_ids, more_sentences = read_exclusions(path)
+        ids |= more_ids
+        sentences |= more_sentences
     claims = []
     for doc_id in doc_ids or [None]:
         claims += [c for c in list_claims(store, doc_id=doc_id, min_confidence=min_confidence)
-                   if c.source != "curated"]
+                   if c.source != "curated" and c.id not in ids and _key(c.doc_id, c.text) not in sentences]
     # reading order is the store's (documents by id, passages in order): the same tags and seed, the same rows
     picked = sorted(random.Random(seed).sample(range(len(claims)), min(n, len(claims))))
     chosen = [claims[k] for k in picked]
