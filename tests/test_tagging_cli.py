@@ -301,6 +301,15 @@ def test_sample_claims_and_judged_copy(project, cli_runner, tagged, tmp_path):
     r = cli_json(cli_runner, project, "eval", "judged", judged)
     assert (r["judged"], r["yes"], r["precision"], r["unjudged"]) == (2, 1, 0.5, len(every) - 2)
     assert sum(m["judged"] for m in r["by_document"].values()) == 2
+    assert sum(m["judged"] for m in r["by_confidence"].values()) == 2
+    confidences = [float(line.split("\t")[4]) for line in lines[1:3]]
+    for band, m in r["by_confidence"].items():          # each band holds the rows whose confidence is in it
+        lo, hi = (float(x) for x in band.split("-"))
+        inside = [c for c in confidences if lo <= c < hi or (hi == 1.0 and c == 1.0)]
+        assert m["judged"] == len(inside) and m["mean_confidence"] == round(sum(inside) / len(inside), 3)
+    top = max(confidences)
+    r = cli_json(cli_runner, project, "eval", "judged", judged, "--min-confidence", str(top))
+    assert r["at_or_above_min_confidence"]["judged"] == sum(c >= top for c in confidences)
     text = cli_runner("eval", "judged", judged, root=project.root).output
     assert "precision 0.50  (1/2 yes" in text
     judged.write_text("\n".join([lines[0], lines[1] + "maybe", lines[2] + "yes"]) + "\n", encoding="utf-8")

@@ -614,19 +614,23 @@ def eval_sample_claims_cmd(project, n, seed, doc_ids, min_confidence, exclude, o
 
 @eval_group.command("judged")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+              help="Also the precision of the rows at least this confident (the site's [site] min_confidence).")
 @json_option
-def eval_judged_cmd(file, as_json):
+def eval_judged_cmd(file, min_confidence, as_json):
     """Claim precision from a judged copy of `scrutiny eval sample-claims`: the share of rows judged yes.
 
     Rows with an empty judge cell are left out (and counted); any value other
     than yes or no is an error naming its line. Shown overall, per kind and per
-    document, with a 95% Wilson interval.
+    document, with a 95% Wilson interval; then among the rows at or above
+    --min-confidence (what the site shows unfolded) and per confidence band beside
+    the band's mean confidence (are the confidences calibrated?).
 
     Example: scrutiny eval judged claims-sample-judged.tsv
     """
     from scrutiny.evaluation.claim_sample import score_judged
 
-    r = score_judged(file)
+    r = score_judged(file, min_confidence=min_confidence)
     if as_json:
         emit_json(r)
         return
@@ -643,3 +647,7 @@ def eval_judged_cmd(file, as_json):
     click.echo("per document:")
     for doc, m in r["by_document"].items():
         click.echo(line(doc, m))
+    click.echo(line(f"confidence >= {r['min_confidence']:.2f} (shown)", r["at_or_above_min_confidence"]))
+    click.echo("per confidence band (mean confidence against the share judged yes):")
+    for band, m in r["by_confidence"].items():
+        click.echo(line(f"{band} (mean {m['mean_confidence']:.2f})", m))

@@ -107,9 +107,11 @@ def _share(yes: int, n: int) -> dict:
     return {"judged": n, "yes": yes, "precision": round(yes / n, 3) if n else 0.0, "interval_95": _interval(yes, n)}
 
 
-def score_judged(path: Path) -> dict:
+def score_judged(path: Path, min_confidence: float = 0.0) -> dict:
     """Precision of a judged copy: the share of judged rows marked yes, overall, per
-    kind and per document. Rows with an empty ``judge`` cell are counted as unjudged;
+    kind, per document, per confidence band (with the band's mean confidence: are the
+    confidences calibrated?) and among rows at or above ``min_confidence`` (what a site
+    with that threshold shows unfolded). Rows with an empty ``judge`` cell are counted as unjudged;
     any other value than yes/no is an error naming its line."""
     path = Path(path)
     try:
@@ -134,12 +136,37 @@ def score_judged(path: Path) -> dict:
         if value not in YES | NO:
             raise JudgedFileError(f"{path}:{line}: judge is {row.get(JUDGE)!r}; write yes or no")
         judged.append((row, value in YES))
-    by_kind, by_doc = {}, {}
+    by_kind, by_doc, by_band = {}, {}, {}
+    shown = []
     for row, ok in judged:
+        confidence = _confidence(row, path)
+        by_band.setdefault(_band(confidence), []).append((confidence, ok))
+        if confidence >= min_confidence:
+            shown.append(ok)
         for kind in [k for k in row["kind"].split(",") if k]:
             by_kind.setdefault(kind, []).append(ok)
         by_doc.setdefault(row["document"], []).append(ok)
     yes = sum(ok for _, ok in judged)
     return {"file": str(path), **_share(yes, len(judged)), "unjudged": unjudged,
             "by_kind": {k: _share(sum(v), len(v)) for k, v in sorted(by_kind.items())},
-            "by_document": {d: _share(sum(v), len(v)) for d, v in sorted(by_doc.items())}}
+            "by_document": {d: _share(sum(v), len(v)) for d, v in sorted(by_doc.items())},
+            "min_confidence": min_confidence, "at_or_above_min_confidence": _share(sum(shown), len(shown)),
+            "by_confidence": {band: {**_share(sum(ok for _, ok in v), len(v)),
+                                     "mean_confidence": round(sum(c for c, _ in v) / len(v), 3)}
+                              for band, v in sorted(by_band.items())}}
+
+
+BANDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def _band(confidence: float) -> str:
+    lo = max((b for b in BANDS if confidence >= b), default=0.0)
+    hi = min((b for b in BANDS if b > confidence), default=1.0)
+    return f"{lo:.1f}-{hi:.1f}"
+
+
+def _confidence(row: dict, path: Path) -> float:
+    try:
+        return float(row.get("confidence") or 0.0)
+    except ValueError:
+        raise JudgedFileError(f"{path}: row {row['id']}: confidence is {row.get('confidence')!r}, not a number") from None

@@ -209,6 +209,8 @@ def _is_quantity(toks, k, last, skipped) -> bool:
         return False  # a note mark after the sentence's last word: "... associated issues 1."
     if k >= last - 1 and (text.endswith(".") or nxt == ".") and re.match(r"^\d{1,3}\.?$", text) and prev in (".", "", ")"):
         return False  # a paragraph number run on after the sentence: "... conclusions. 25."
+    if prev in ("age", "aged", "ages") or (prev in ("of", "the") and prev2 in ("age", "ages")):
+        return False  # an age limit: "up to the age of 16", "children aged 5"
     if prev == "within" and nxt.rstrip("s") in ("day", "week", "month", "year", "hour", "working day"):
         return False  # a time limit in a demand: "within 28 days"
     if prev in MONTHS or nxt.rstrip(".") in MONTHS:
@@ -265,7 +267,13 @@ _LEAD_COMMIT = re.compile(r"\b(?:will|shall|are going to|intends? to|plans? to|c
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 # Shapes of sentence that make no claim whatever their words.
-NO_CLAIM_SHAPES = frozenset({"heading", "no_verb", "url", "lead_in"})
+NO_CLAIM_SHAPES = frozenset({"heading", "no_verb", "url", "lead_in", "question", "fragment"})
+# a list marker before a line's words: "(a)", "iv.", "3)", a bullet or a dash
+_MARKER = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u2013\u2014*\-\u00b7]|\(?[a-z0-9ivx]{1,4}[.)])\s+", re.I)
+_OPEN_QUOTE = re.compile(r"^[\"'\u201c\u2018(\[]+")
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
+# the last word of a sentence cut off by a page or column break
+_OPEN_END_POS = frozenset({"DET", "ADP", "CCONJ", "SCONJ", "AUX", "PART"})
 
 
 def lead_kind(text: str) -> str | None:
@@ -300,6 +308,10 @@ def sentence_shape(sent, text: str, start: int, end: int, parsed: bool) -> str |
     body = text[start:end].strip()
     if body.endswith(":"):
         return "lead_in"
+    if body.rstrip("\"'\u201d\u2019)]").endswith("?"):
+        return "question"  # "5. How does the policy affect carers?"
+    if parsed and _fragment(sent, body):
+        return "fragment"
     if _URL.search(body):
         rest = _WORD.findall(_URL.sub(" ", body))
         if len(rest) < 8:
@@ -310,6 +322,30 @@ def sentence_shape(sent, text: str, start: int, end: int, parsed: bool) -> str |
     if parsed and not any(t.pos_ in ("VERB", "AUX") for t in sent):
         return "no_verb"
     return None
+
+
+def _fragment(sent, body: str) -> bool:
+    """A piece of a sentence rather than a sentence: a list item ending with ";" that
+    has no subject, words continuing a sentence the page or a footnote cut
+    (it opens in lower case), or one cut off before its end ("... funded by the")."""
+    marked = bool(_MARKER.match(body))
+    rest = _OPEN_QUOTE.sub("", _MARKER.sub("", body, count=1))
+    first = rest[:1]
+    has_subject = any(t.dep_ in _SUBJECT_DEPS for t in sent)
+    if first.islower():
+        if not marked:
+            return True   # the rest of a sentence begun elsewhere
+        if not has_subject:
+            return True   # "- to improve access to services;": a bullet without a subject
+    stripped = body.rstrip()
+    if stripped.endswith(";") or re.search(r";\s*(?:and|or)$", stripped):
+        if not has_subject:
+            return True
+    words = [t for t in sent if not (t.is_space or t.is_punct)]
+    if words and not _FINAL.search(stripped) and not stripped.endswith((";", ":")) \
+            and words[-1].pos_ in _OPEN_END_POS and len(words) >= 4:
+        return True   # "... the scheme will be funded by the"
+    return False
 
 
 _CONDITIONAL = re.compile(r"\b(?:would|could|might)\b", re.I)
@@ -346,6 +382,104 @@ quality|value|benefit|benefits|impact|impacts|affect|affects|affected|matter|mat
 )\b""", re.I | re.X)
 
 
+# A judgement: a word that evaluates, compares, gives a cause, predicts, or reports
+# someone's judgement ("the review recognised", "X is clear that"). Narrower than
+# ASSESSMENT_CUE: no modal verbs, quantifiers or words that only describe.
+JUDGEMENT_CUE = re.compile(r"""\b(?:
+good|bad|better|worse|best|worst|poor|poorly|weak|weaker|weakness\w*|strong|stronger|strength\w*|effective\w*|ineffective|efficient|
+inefficient|inadequate|adequate|insufficient|sufficient|unacceptable|acceptable|successful|unsuccessful|success|succeed\w*|fail\w*|
+fragile|unsustainable|sustainable|robust|flawed|broken|crisis|critical|serious|seriously|severe|significant|significantly|
+important|importance|essential|vital|crucial|clear|clearly|evident|obvious|unfair|fair|fairer|arbitrary|unworkable|harm|harmful|damag\w*|
+disgrace|shameful|welcome|welcomed|welcomes|concern|concerns|concerned|concerning|worrying|alarming|troubling|positive|
+positively|negative|negatively|wrong|mistake\w*|excellent|outstanding|impressive|disappoint\w*|too|enough|lack|lacks|lacking|
+shortage\w*|gap|gaps|barrier\w*|problem\w*|risk|risks|risky|difficult\w*|hard|harder|easier|easy|complex|complexity|slow|slower|
+slowly|rushed|improv\w*|worsen\w*|deteriorat\w*|declin\w*|undermin\w*|strengthen\w*|because|due|led|leads|leading|resulted|
+caused|causes|driven|reason|reasons|contribut\w*|owing|therefore|hence|believe\w*|think|thinks|considers?|considered|agree\w*|
+disagree\w*|argue\w*|warn\w*|found|finds|suggest\w*|shows?|showed|shown|demonstrat\w*|evidence|view|seems?|appears?|likely|unlikely|
+expect\w*|forecast\w*|predict\w*|projected|projections?|anticipat\w*|recognis\w*|recogniz\w*|acknowledg\w*|accept\w*|
+ignored|neglect\w*|than|compared|comparison|despite|however|although|excessive|overstretched|underfunded|unmet|struggl\w*|
+pressure|pressures|valuable|value|benefit\w*|impact\w*|affect\w*|deserve\w*|confident|confidence|satisfied|unclear|uncertain\w*|
+inconsistent\w*|consistent|proportionate|disproportionate\w*|necessary|unnecessary|appropriate|inappropriate|reasonable|unreasonable|
+vulnerable|unprecedented|substantial|considerable|limited|greater|higher|lower|larger|smaller|increas\w*|reduc\w*|rise|rising|rose|
+fall|falling|fell|grow|growing|grew|unable|inevitabl\w*|likelihood|potential|potentially|strongly|properly|unfortunately|regrettabl\w*|
+rightly|wrongly|sadly|notabl\w*|remarkabl\w*|urgent|urgently|costly|expensive|affordable|unaffordable|means|meant|
+challeng\w*|lesson|lessons|unprepared|preparedness|resilien\w*|inequalit\w*|disadvantag\w*|transparen\w*|
+accountab\w*|proud|pleased|not|never|no longer|nothing|real|overdue|reluctant\w*|impossible|progress|fit for purpose|realistic|unrealistic
+)\b""", re.I | re.X)
+# Sentences that only say that something was done, exists or works in a certain way:
+# who set up, commissioned, amended, referred or investigated what, what a framework,
+# project or role is or does, what remedies "can include", where data "would flow".
+DESCRIPTIVE = re.compile(
+    r"\b(?:was|were|has been|have been|had been|is|are) (?:\w+ly )?(?:established|set up|created|commissioned|amended|referred|"
+    r"investigated|selected|appointed|launched|introduced|published|announced|convened|formed|constituted|tasked|asked|invited|"
+    r"designed|developed|used|made up|composed|chaired|led|held|given|passed|laid|issued|agreed|extended|replaced|revised)\b|"
+    r"\b(?:engages?|engaged|engaging|works?|worked|liaises?|liaised|meets?|met|corresponds?) (?:closely |regularly )?with\b|"
+    r"\b(?:can|may|could|will|would) (?:also )?(?:include|involve|cover|comprise|consist of|flow|feed|be used|be shared|be held|"
+    r"be stored|be sent|be passed|apply)\b|"
+    r"\b(?:is|are|was|were) (?:responsible|accountable) for\b|\b(?:the|its|their|whose) (?:role|remit|purpose|function|job|task) "
+    r"(?:of [^.,;]{1,60} )?(?:is|was|will be|includes?)\b|"
+    r"\b(?:is|are|was|were) (?:an?|the) (?:\w+ ){0,3}(?:framework|project|programme|scheme|tool|system|process|mechanism|body|"
+    r"platform|database|service|fund|board|panel|group|committee|forum|network|initiative|role|post|office|team)\b|"
+    r"\b(?:commissioned|amended|referred|investigated|selected|established|appointed|set up|launched|published|convened|"
+    r"submitted|received|wrote to|met(?! by)|met with|visited|attended|asked|brings? together|brought together|"
+    r"sets? out (?:how|what|when|who|where|which|the (?:steps|process|arrangements|approach|roles?)))\b", re.I)
+CROSS_REFERENCE = re.compile(
+    r"\b(?:later|below|above|earlier|elsewhere|further on) in (?:this|the) (?:response|document|report|chapter|section|paper|annex)\b|"
+    r"\b(?:is|are|will be|has been|have been) (?:captured|covered|set out|addressed|discussed|described|considered|dealt with|"
+    r"explained|detailed|summarised) (?:later|below|above|further|elsewhere|in (?:section|chapter|paragraph|annex|appendix|part)s?\b)|"
+    r"^\s*\(?see (?:section|chapter|paragraph|annex|appendix|page|also|below|above)\b", re.I)
+# A prediction about how things will be, not a pledge: "claim volumes will be high",
+# "it will be very difficult to ...", "costs are expected to rise".
+PREDICTION = re.compile(
+    r"\b(?:will|is going to|are going to|may well|would) (?:be|remain|become|prove|grow|stay|get) (?:very |much |far |even |extremely |particularly |"
+    r"significantly |increasingly |more |less |too |so |quite |relatively |likely to be )?(?:difficult|hard|high|higher|low|lower|large|"
+    r"larger|small|smaller|great|greater|significant|substantial|challenging|costly|expensive|complex|impossible|limited|"
+    r"considerable|slow|slower|busy|heavy|sizeable|unlikely|likely|severe|worse|better|lengthy|long|longer|uncertain|stretched)\b|"
+    r"\b(?:is|are|was|were) (?:widely |currently |now )?(?:expected|forecast|projected|predicted|likely|unlikely|anticipated) to "
+    r"(?!(?:open|close|start|begin|end|launch|be (?:published|completed|opened|closed|launched|introduced|laid))\b)", re.I)
+_WILL = frozenset({"we_will", "actor_will", "will_future", "investing", "committed"})
+_QUOTE_MARKS = re.compile(r"[\"\u201c\u201d]|(?:^|\s)[\u2018']\w")
+
+
+def _judgement(kinds: dict, hits: dict, text: str, scores: dict) -> dict:
+    """The kinds a sentence keeps given what it says rather than its shape: an
+    assessment judges (evaluates, compares, gives a cause, predicts, or reports a
+    judgement) and a plain description does not; a prediction is an assessment, not a
+    pledge or a call; a call needs a word that calls; a cross-reference ("set out later
+    in this response") is neither."""
+    kinds = dict(kinds)
+    rec_hits = set(hits.get("recommendation", ()))
+    strong_rec = bool(rec_hits & {"recommend", "asks", "should"} or "imperative" in rec_hits)
+    predicted = bool(PREDICTION.search(text))
+    if CROSS_REFERENCE.search(text):
+        kinds.pop("assessment", None)
+        kinds.pop("statistic", None)
+        if not strong_rec:
+            kinds.pop("recommendation", None)
+        if not set(hits.get("commitment", ())) & {"we_will", "committed", "minuted", "actor_will"}:
+            kinds.pop("commitment", None)
+    if predicted:
+        if "commitment" in kinds and not set(hits.get("commitment", ())) & {"we_will", "committed", "minuted"}:
+            kinds.pop("commitment")
+        if "recommendation" in kinds and not rec_hits & {"recommend", "asks", "should"}:
+            kinds.pop("recommendation")
+        if not kinds.get("commitment") and not kinds.get("recommendation") and not CROSS_REFERENCE.search(text):
+            kinds.setdefault("assessment", (round(max(scores.get("assessment", 0.0), 0.6), 3), "rule"))
+    if "recommendation" in kinds and not rec_hits and set(hits.get("commitment", ())) & _WILL:
+        kinds.pop("recommendation")   # "the government will reference ...": a pledge, no word that calls
+    if "assessment" in kinds and not predicted and DESCRIPTIVE.search(text) \
+            and not (JUDGEMENT_CUE.search(_descriptive_rest(text)) or hits.get("assessment") or "reported" in hits):
+        kinds.pop("assessment")       # "The panel was set up in 2019 to advise ministers."
+    if "assessment" in kinds and "recommendation" in kinds and "should" in rec_hits \
+            and _QUOTE_MARKS.search(text) and not hits.get("assessment"):
+        kinds.pop("assessment")       # a quoted "should": a call, not a judgement
+    return kinds
+
+
+def _descriptive_rest(text: str) -> str:
+    return DESCRIPTIVE.sub(" ", text)
+
+
 def apply_shape(claim: dict, kinds: dict, text: str = "") -> dict:
     """The kinds a sentence keeps given its shape (``claim["shape"]``, ``claim["lead"]``)
     and its words: a bare "The Government agrees with this recommendation." makes no
@@ -354,8 +488,10 @@ def apply_shape(claim: dict, kinds: dict, text: str = "") -> dict:
     hits = claim.get("rules") or {}
     if "bare_agreement" in hits.get("not_call", ()):
         return {}
-    if "statistic" in kinds and text and _CONDITIONAL.search(text):
+    if ("statistic" in kinds or ("commitment" in kinds and "statistic" in hits)) and text and _CONDITIONAL.search(text):
         kinds = {k: v for k, v in kinds.items() if k != "statistic"}
+        if "commitment" in kinds and not strong("commitment", hits):
+            kinds.pop("commitment")  # "could help an extra 60,000 people": a projection, not a pledge
         if "recommendation" not in kinds and "commitment" not in kinds:
             # "would prevent an estimated 18,000 evictions": a projection, a judgement
             kinds.setdefault("assessment", (round(max((claim.get("scores") or {}).get("assessment", 0.0), 0.6), 3), "rule"))
@@ -364,13 +500,15 @@ def apply_shape(claim: dict, kinds: dict, text: str = "") -> dict:
         kinds.setdefault("assessment", (round(max((claim.get("scores") or {}).get("assessment", 0.0), 0.7), 3), "rule"))
     if "assessment" in kinds and text and RELATIONAL.search(text) and not ASSESSMENT_CUE.search(text):
         kinds = {k: v for k, v in kinds.items() if k != "assessment"}
+    if text:
+        kinds = _judgement(kinds, hits, text, claim.get("scores") or {})
     shape = claim.get("shape")
     if shape == "bullet":
         lead = claim.get("lead")
         if lead:
             p = (claim.get("scores") or {}).get(lead, 0.0)
             return {lead: (round(max(p, 0.8), 3), "rule")}
-        return kinds
+        return {} if claim.get("fragment") else kinds
     if shape in NO_CLAIM_SHAPES:
         return {}
     return kinds
@@ -414,9 +552,11 @@ class ClaimRules:
                 leading = on_line
                 lead = lead_kind(text[start:end])
                 claim["lead"] = lead
-            elif leading and on_line and shape in (None, "heading", "no_verb"):
+            elif leading and on_line and shape in (None, "heading", "no_verb", "fragment"):
                 claim["shape"] = "bullet"  # a line completing the lead-in above
                 claim["lead"] = lead
+                if shape == "fragment":
+                    claim["fragment"] = True
             else:
                 leading = False
             claims.append(claim)
