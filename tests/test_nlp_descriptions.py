@@ -85,3 +85,37 @@ def test_an_age_limit_is_not_a_statistic(tagger, text):
 def test_a_quoted_should_is_a_call_and_not_a_judgement(tagger):
     kinds = _kinds(tagger, "One parent told the panel, \u201cthe council should reply within a week.\u201d")
     assert kinds == [["recommendation"]]
+
+
+# Issue 12, claims only where there is a claim: each shape in our own words, apart
+# from the training sentences.
+
+@pytest.mark.parametrize("text", [
+    "A further 900 school counsellors are planned for the coming year.",
+    "These include 400 extra places at specialist colleges.",
+    "Funding of £12 million has been set aside for bus shelters in 2027.",
+])
+def test_a_planned_or_funded_quantity_without_will_is_a_commitment(tagger, text):
+    assert any("commitment" in kinds for kinds in _kinds(tagger, text)), (text, _kinds(tagger, text))
+
+
+@pytest.mark.parametrize("text", [
+    "The network wants the department to fund respite breaks for young carers.",
+    "The inquiry calls for a register of private landlords.",
+    "The federation urges ministers to reopen the rural post offices.",
+    "The board asks that the council publishes its repair times each month.",
+])
+def test_wants_calls_for_urges_and_asks_that_are_recommendations(tagger, text):
+    kinds = _kinds(tagger, text)
+    assert any("recommendation" in k for k in kinds) and all("statistic" not in k for k in kinds), (text, kinds)
+
+
+@pytest.mark.parametrize("text", [
+    "Chapter 5: Paying for the new service",
+    "Figure 2. Waiting times by month, 2021 to 2025",
+    "Annex C List of respondents",
+    "https://www.example.org/data/waiting-times-2025",
+    "We will:",
+])
+def test_headings_figure_text_urls_and_lead_ins_alone_are_no_claims(tagger, text):
+    assert all(not kinds for kinds in _kinds(tagger, text)), (text, _kinds(tagger, text))

@@ -268,8 +268,12 @@ def test_min_confidence_on_claims_ties_and_stakeholders(project, cli_runner, tag
 def test_sample_claims_and_judged_copy(project, cli_runner, tagged, tmp_path):
     import csv
 
+    from scrutiny.project import DEFAULT_CLAIM_MIN_CONFIDENCE as DEFAULT_MIN_CONFIDENCE
+
     tagged()
-    every = cli_json(cli_runner, project, "claims")
+    # a sample is drawn from the claims the site shows: at or above the project's threshold
+    every = cli_json(cli_runner, project, "claims", "--min-confidence", str(DEFAULT_MIN_CONFIDENCE))
+    everything = cli_json(cli_runner, project, "claims")
     out = tmp_path / "sample.tsv"
     result = cli_runner("eval", "sample-claims", "--n", "1", "--seed", "5", "--out", out, root=project.root)
     assert result.exit_code == 0, result.output
@@ -290,7 +294,12 @@ def test_sample_claims_and_judged_copy(project, cli_runner, tagged, tmp_path):
     assert again.read_bytes() == out.read_bytes()                            # the same seed, the same rows
     whole = tmp_path / "whole.tsv"
     result = cli_runner("eval", "sample-claims", "--n", "1000", "--out", whole, root=project.root)
-    assert f"wrote {len(every)} claim sentence(s)" in result.output and "asked for 1000" in result.output
+    assert (f"wrote {len(every)} claim sentence(s) at confidence >= {DEFAULT_MIN_CONFIDENCE:.2f}" in result.output
+            and "asked for 1000" in result.output)
+    all_tags = tmp_path / "all.tsv"
+    result = cli_runner("eval", "sample-claims", "--n", "1000", "--min-confidence", "0", "--out", all_tags,
+                        root=project.root)
+    assert f"wrote {len(everything)} claim sentence(s) at confidence >= 0.00" in result.output
 
     # A judged copy of the whole list: one yes, one no.
     lines = whole.read_text(encoding="utf-8").splitlines()

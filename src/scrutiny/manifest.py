@@ -60,10 +60,11 @@ FETCH_TYPES = {
     "max_parallel": _NUMBER, "archive_tries": _NUMBER, "archives": _FLAG, "trust_env": _FLAG,
     "contact": _TEXT,
 }
-# [site]: what the published site shows. min_confidence: machine tags (claims, suggested
-# ties, extracted stakeholders) below it are folded away, one click from the page;
-# stakeholder_min_mentions: an extracted stakeholder named this often gets its own page.
-SITE_TYPES = {"min_confidence": _NUMBER, "stakeholder_min_mentions": _NUMBER}
+# [site]: what the published site shows. min_confidence: machine tags (suggested ties,
+# extracted stakeholders) below it are folded away, one click from the page;
+# claim_min_confidence: the same for machine-tagged claims; stakeholder_min_mentions: an
+# extracted stakeholder named this often gets its own page.
+SITE_TYPES = {"min_confidence": _NUMBER, "claim_min_confidence": _NUMBER, "stakeholder_min_mentions": _NUMBER}
 _WANT = {
     _TEXT: "text in quotes", _FLAG: "true or false", _TEXTS: "a list of texts in quotes",
     _TABLE: "a table", _DATE: "a date (YYYY, YYYY-MM or YYYY-MM-DD, in quotes)", _NUMBER: "a number",
@@ -283,10 +284,11 @@ def load_manifest(path) -> Manifest:
             if key not in SITE_TYPES:
                 check.problem(check.lines.key(key, "site"), f"[site] has no setting {quoted(key)} "
                               f"(the settings are {', '.join(sorted(SITE_TYPES))})")
-        value = site.get("min_confidence")
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and not 0 <= value <= 1:
-            check.problem(check.lines.key("min_confidence", "site"),
-                          f"[site] min_confidence must be between 0 and 1, not {value}")
+        for setting in ("min_confidence", "claim_min_confidence"):
+            value = site.get(setting)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and not 0 <= value <= 1:
+                check.problem(check.lines.key(setting, "site"),
+                              f"[site] {setting} must be between 0 and 1, not {value}")
     if isinstance(fetch, dict):
         for key in fetch:
             if key not in FETCH_TYPES:

@@ -17,6 +17,10 @@ from scrutiny.paths import DATA_DIR, MANIFEST, source_path
 
 
 DEFAULT_MIN_CONFIDENCE = 0.6
+# Claim sentences are shown unfolded at or above this calibrated confidence: the lowest
+# threshold at which the claim sentences shown were at least 0.90 right on our labelled
+# sentences of real government documents (`scrutiny eval calibrate`, docs/tagging.md).
+DEFAULT_CLAIM_MIN_CONFIDENCE = 0.85
 DEFAULT_STAKEHOLDER_MIN_MENTIONS = 3
 
 
@@ -130,6 +134,12 @@ class Project:
     def min_confidence(self) -> float:
         """Machine tags below this are folded away on the site (``[site] min_confidence``)."""
         return float(self.site_settings.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
+
+    @property
+    def claim_min_confidence(self) -> float:
+        """Machine-tagged claims below this are folded away on the site, and `scrutiny eval
+        sample-claims` draws from those at or above it (``[site] claim_min_confidence``)."""
+        return float(self.site_settings.get("claim_min_confidence", DEFAULT_CLAIM_MIN_CONFIDENCE))
 
     @property
     def stakeholder_min_mentions(self) -> int:

@@ -10,6 +10,7 @@ import click
 
 from scrutiny.cli.common import cli, emit_json, json_option, pass_project, writes
 from scrutiny.pages import page_ref
+from scrutiny.project import DEFAULT_CLAIM_MIN_CONFIDENCE
 
 CLAIM_KINDS = ("statistic", "commitment", "recommendation", "assessment")
 NOT_TAGGED = "not tagged yet: run `scrutiny tag` (or `scrutiny build`)"
@@ -355,15 +356,18 @@ def _kinds_block(title, scores):
 
 @eval_group.command("claims")
 @click.option("--folds", type=int, default=5, show_default=True, help="Cross-validation folds on the training split.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Also score the held-out sets on the kinds at least this confident (what a site with this "
+                   "threshold shows unfolded).")
 @json_option
-def eval_claims_cmd(folds, as_json):
+def eval_claims_cmd(folds, min_confidence, as_json):
     """Claim kinds: cross-validated P/R/F1 per kind, and on held-out data that never trains.
 
-    Example: scrutiny eval claims --json
+    Example: scrutiny eval claims --min-confidence 0.6 --json
     """
     from scrutiny.evaluation.tagger import eval_claims
 
-    r = eval_claims(folds=folds)
+    r = eval_claims(folds=folds, min_confidence=min_confidence)
     if as_json:
         emit_json(r)
         return
@@ -544,12 +548,15 @@ def _reliability_block(title, tables):
 @click.option("--write", is_flag=True, help="Write the fitted maps to scrutiny/nlp/data/calibration.json.")
 @json_option
 def eval_calibrate_cmd(write, as_json):
-    """Calibrate the confidences of names and ties on our labelled data, and show reliability.
+    """Calibrate the confidences of names, ties and claims on our labelled data, and show reliability.
 
     Tags our dev passages and labelled sentences with raw confidences, fits a
     map from raw confidence to the share of tags that were right, and prints,
     per confidence band, how many tags there were, their mean confidence and the
-    share right, before and after. Never fitted on the blind set.
+    share right, before and after. Claim kinds are fitted on our labelled
+    sentences of the real government documents (when ../shared/real-documents
+    is present), with the precision of the claim sentences shown at each
+    threshold. Never fitted on the blind set nor on a judged sample.
 
     Example: scrutiny eval calibrate --write
     """
@@ -562,6 +569,16 @@ def eval_calibrate_cmd(write, as_json):
     click.echo(f"fitted on {r['fitted_on']}")
     _reliability_block("raw confidences (per band: tags, mean confidence, share right):", r["raw"])
     _reliability_block("calibrated:", r["calibrated"])
+    claims = r.get("claims") or {}
+    if claims:
+        click.echo(f"claim sentences of the real government documents ({claims['sentences']} labelled), "
+                   "shown at each threshold: sentences shown, share with every shown kind right, share of kinds found")
+        for raw, cal in zip(claims["shown_raw"], claims["shown"]):
+            click.echo(f"  >= {cal['threshold']:.2f}: calibrated {cal['shown']:>3} shown, precision {cal['precision']:.2f}, "
+                       f"recall {cal['recall']:.2f}   (raw: {raw['shown']:>3}, {raw['precision']:.2f}, {raw['recall']:.2f})")
+        t = claims.get("threshold_for_0.90")
+        click.echo("lowest threshold keeping shown claims at least 0.90 precise: "
+                   + (f"{t:.2f}" if t is not None else "none"))
     if write:
         click.echo("written: scrutiny/nlp/data/calibration.json")
 
@@ -570,8 +587,10 @@ def eval_calibrate_cmd(write, as_json):
 @click.option("--n", "n", type=click.IntRange(1), default=100, show_default=True, help="How many claim sentences.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draw (the same tags and seed give the same rows).")
 @click.option("--doc", "doc_ids", multiple=True, help="Only claims in this document (repeatable); default: every document.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Draw only from tags at least this confident.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+              help="Draw only from tags at least this confident (default: the project's [site] "
+                   "claim_min_confidence, so the sample is of the claims the site shows unfolded; 0 draws from "
+                   "every tag).")
 @click.option("--exclude", "exclude", multiple=True, type=click.Path(dir_okay=False, path_type=str),
               help="An earlier sample (judged or not) whose sentences are not drawn again, by id or by "
                    "document and sentence (repeatable).")
@@ -602,20 +621,23 @@ def eval_sample_claims_cmd(project, n, seed, doc_ids, min_confidence, exclude, o
             from scrutiny.errors import ScrutinyError
 
             raise ScrutinyError(NOT_TAGGED)
+        if min_confidence is None:
+            min_confidence = project.claim_min_confidence
         rows = sample_claims(store, n=n, seed=seed, doc_ids=list(doc_ids) or None, min_confidence=min_confidence,
                             exclude=[Path(p) for p in exclude])
     finally:
         store.close()
     write_sample(rows, Path(out))
     docs = sorted({r["document"] for r in rows})
-    click.echo(f"wrote {len(rows)} claim sentence(s) from {len(docs)} document(s) to {out}"
-               + (f" (only {len(rows)} tagged; asked for {n})" if len(rows) < n else ""))
+    click.echo(f"wrote {len(rows)} claim sentence(s) at confidence >= {min_confidence:.2f} from {len(docs)} "
+               f"document(s) to {out}" + (f" (only {len(rows)} tagged; asked for {n})" if len(rows) < n else ""))
 
 
 @eval_group.command("judged")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
-              help="Also the precision of the rows at least this confident (the site's [site] min_confidence).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=DEFAULT_CLAIM_MIN_CONFIDENCE, show_default=True,
+              help="Also the precision of the rows at least this confident (the site's default [site] "
+                   "claim_min_confidence).")
 @json_option
 def eval_judged_cmd(file, min_confidence, as_json):
     """Claim precision from a judged copy of `scrutiny eval sample-claims`: the share of rows judged yes.

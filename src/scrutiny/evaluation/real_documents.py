@@ -83,15 +83,9 @@ def read_labels() -> list[dict]:
     return rows
 
 
-def eval_real_documents(tagger, model=None) -> dict:
-    from scrutiny.nlp.claim_model import combine, featurise
-    from scrutiny.nlp.claim_rules import apply_shape
-    from scrutiny.nlp.pipeline import rule_features
-
-    folder = real_documents_dir()
-    labels = read_labels()
-    if folder is None or not labels:
-        return {"skipped": "real documents not found (../shared/real-documents) or no labels"}
+def _unit_texts(folder: Path, labels: list[dict]):
+    """The text of each labelled unit, read from the PDFs at run time:
+    ``(texts, golds, refs, scored, missing)``."""
     texts, golds, missing, refs, scored = [], [], [], [], []
     cache = {}
     for row in labels:
@@ -111,18 +105,50 @@ def eval_real_documents(tagger, model=None) -> dict:
         golds.append(row["kinds"])
         refs.append(f"{row['file']}:{row['unit']}:{row['ref']}")
         scored.append({"recommendation"} if row["unit"] == "numbered" else None)
+    return texts, golds, refs, scored, missing
+
+
+def _unit_kinds(tagger, model, text: str) -> dict[str, float]:
+    """The kinds the tagger gives a unit, with their raw confidences (the highest of its sentences)."""
+    from scrutiny.nlp.claim_model import combine, featurise
+    from scrutiny.nlp.claim_rules import apply_shape
+    from scrutiny.nlp.pipeline import rule_features
+
+    sents = sentences(text) or [text]
+    hits = rule_features(tagger.nlp, sents)
+    probs = model.predict_proba([featurise(s, h) for s, h in zip(sents, hits)])
+    kinds: dict[str, float] = {}
+    for p, h, sent in zip(probs, hits, sents):
+        for kind, (conf, _source) in apply_shape({"rules": h, "scores": p}, combine(p, h, model.thresholds),
+                                                 sent).items():
+            kinds[kind] = max(kinds.get(kind, 0.0), float(conf))
+    return kinds
+
+
+def claim_confidences(tagger, model) -> list[dict]:
+    """Each labelled sentence (``sentence`` rows: every kind scored) with its gold kinds
+    and the kinds the tagger gives it with their raw confidences: what the ``claims``
+    calibration map is fitted on. [] without the documents or the labels."""
+    folder = real_documents_dir()
+    labels = [r for r in read_labels() if r["unit"] == "sentence"]
+    if folder is None or not labels:
+        return []
+    texts, golds, refs, _scored, _missing = _unit_texts(folder, labels)
+    return [{"ref": ref, "gold": gold, "kinds": _unit_kinds(tagger, model, text)}
+            for text, gold, ref in zip(texts, golds, refs)]
+
+
+def eval_real_documents(tagger, model=None) -> dict:
+    folder = real_documents_dir()
+    labels = read_labels()
+    if folder is None or not labels:
+        return {"skipped": "real documents not found (../shared/real-documents) or no labels"}
+    texts, golds, refs, scored, missing = _unit_texts(folder, labels)
     preds = []
     docs = list(tagger.nlp.pipe(texts, batch_size=32)) if model is None else None
     if model is not None:
         # Each unit: its sentences through the rules, the trained model on each.
-        for text in texts:
-            sents = sentences(text) or [text]
-            hits = rule_features(tagger.nlp, sents)
-            probs = model.predict_proba([featurise(s, h) for s, h in zip(sents, hits)])
-            kinds = set()
-            for p, h, sent in zip(probs, hits, sents):
-                kinds |= set(apply_shape({"rules": h, "scores": p}, combine(p, h, model.thresholds), sent))
-            preds.append(kinds)
+        preds = [set(_unit_kinds(tagger, model, text)) for text in texts]
     else:
         for doc in docs:
             kinds = set()

@@ -25,18 +25,22 @@ def _base_nlp(model=None):
     return build_tagger(model, warn=True, train=False)
 
 
-def _predict(model, feats, hits, texts=None):
+def _predict(model, feats, hits, texts=None, min_confidence: float = 0.0):
     """The kinds the tagger gives each sentence: the model's, then the same
-    sentence-level rules the tagger applies (``apply_shape``)."""
+    sentence-level rules the tagger applies (``apply_shape``); with
+    ``min_confidence``, only the kinds whose stored (calibrated) confidence reaches it."""
+    from scrutiny.nlp.calibration import calibrated
     from scrutiny.nlp.claim_model import combine
     from scrutiny.nlp.claim_rules import apply_shape
 
     texts = texts or [""] * len(feats)
-    return [set(apply_shape({"rules": h, "scores": p}, combine(p, h, model.thresholds), t))
+    return [{k for k, (c, _s) in apply_shape({"rules": h, "scores": p}, combine(p, h, model.thresholds), t).items()
+             if not min_confidence or calibrated("claims", c) >= min_confidence}
             for p, h, t in zip(model.predict_proba(feats), hits, texts)]
 
 
-def eval_claims(model: str | None = None, folds: int = 5, tagger=None, real_documents: bool = True) -> dict:
+def eval_claims(model: str | None = None, folds: int = 5, tagger=None, real_documents: bool = True,
+                min_confidence: float = 0.0) -> dict:
     from sklearn.model_selection import KFold
 
     from scrutiny.nlp.claim_model import ClaimModel, featurise
@@ -71,6 +75,11 @@ def eval_claims(model: str | None = None, folds: int = 5, tagger=None, real_docu
         pred = _predict(final, [feats[i] for i in idx], [hits[i] for i in idx], [examples[i].text for i in idx])
         heldout[name] = score_kinds([set(examples[i].kinds) for i in idx], pred)
         heldout[name]["_sentences"] = len(idx)
+        if min_confidence:
+            shown = _predict(final, [feats[i] for i in idx], [hits[i] for i in idx], [examples[i].text for i in idx],
+                             min_confidence=min_confidence)
+            heldout[f"{name}, shown at >= {min_confidence:.2f}"] = {
+                **score_kinds([set(examples[i].kinds) for i in idx], shown), "_sentences": len(idx)}
     rules_only = score_kinds([set(examples[i].kinds) for i in held_idx],
                              [set(decide(hits[i])) for i in held_idx])
     result = {

@@ -6,8 +6,13 @@ The patterns and the recogniser give each name and each tie a raw confidence
 were right on our labelled data (our dev passages and labelled sentences, never
 the blind set), fitted by ``scrutiny eval calibrate --write``: isotonic, with
 each raw level's share pulled towards the raw value by a few pseudo-counts so
-that a level seen rarely keeps its prior. Claim kinds are calibrated inside the
-claim model (:mod:`.claim_model`). Without the file, confidences stay raw.
+that a level seen rarely keeps its prior. Claim kinds are calibrated twice: the
+claim model's probability of a kind is calibrated on our own training sentences
+(isotonic, out of fold, :mod:`.claim_model`) and decides whether the kind is
+given; the confidence stored and shown is that probability mapped by the
+``claims`` map, fitted on our labelled sentences of the real government PDFs
+(``real_documents.tsv``): the share of such tags that were right on government
+prose. Without the file, confidences stay raw.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ def raw_confidences():
 
 
 def calibrated(what: str, raw: float) -> float:
-    """The calibrated confidence of a ``what`` ("ties", "names") tag of raw confidence ``raw``."""
+    """The calibrated confidence of a ``what`` ("ties", "names", "claims") tag of raw confidence ``raw``."""
     points = None if _OFF["off"] else _maps().get(what)
     if not points:
         return round(float(raw), 3)

@@ -55,6 +55,9 @@ class SiteContext:
         self.tags: SiteTags | None = None
         # machine tags below this are folded away, one click from the page ([site] min_confidence)
         self.min_confidence: float = float(getattr(self.project, "min_confidence", 0.6) or 0.0)
+        # the same for machine-tagged claims ([site] claim_min_confidence)
+        self.claim_min_confidence: float = float(getattr(self.project, "claim_min_confidence",
+                                                         self.min_confidence) or 0.0)
         # extracted stakeholders a document names often: a page each, marked machine-suggested
         self.suggested_stakeholders: dict = {}
         self.xrefs: SiteXrefs | None = None

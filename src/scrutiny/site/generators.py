@@ -364,7 +364,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 items.append({
                     "p": p, "loc": locs[p.id],
                     "segs": with_calls(segments(p.text, claims.get(p.id, []), mentions.get(p.id, []), known,
-                                                ctx.min_confidence), p, on_page, link),
+                                                ctx.claim_min_confidence), p, on_page, link),
                     # what the passage's kind shows (site.layout): a table's cells, a chart's
                     # text folded away, a contents page's links, a note's way back to its calls
                     "rows": table_rows(p) if p.kind == "table" else None,
@@ -385,8 +385,8 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 if "p" in it and it["p"].kind == "contents":
                     it["entries"] = contents_links(it["p"].layout.get("entries") or [], markers, link)
             kinds_present = sorted({s.kind for spans in claims.values() for s in spans
-                                    if not low_tag(s, ctx.min_confidence)})
-            low_count = sum(1 for spans in claims.values() for s in spans if low_tag(s, ctx.min_confidence))
+                                    if not low_tag(s, ctx.claim_min_confidence)})
+            low_count = sum(1 for spans in claims.values() for s in spans if low_tag(s, ctx.claim_min_confidence))
             nav = page_navigator(doc, passages, parts, part, link) if paginated else None
             return {
                 "doc": doc, "items": items, "curated": curated, "part": part, "parts": parts, "nav": nav,
@@ -395,7 +395,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                 "doc_stakeholder": dv.doc_stakeholder.get(doc["id"]),
                 "orphans": orphans_by_doc.get(doc["id"], []) if part.number == 1 else [],
                 "withheld": doc["id"] in dv.withheld,
-                "kinds_present": kinds_present, "low_count": low_count, "min_confidence": ctx.min_confidence,
+                "kinds_present": kinds_present, "low_count": low_count, "min_confidence": ctx.claim_min_confidence,
                 "style_labels": STYLE_LABELS, "styles": STYLES, "section": "documents",
                 "head": document_head(doc, ctx.base_url, f"doc/{doc['id']}/"),
             }
