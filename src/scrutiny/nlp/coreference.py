@@ -19,6 +19,8 @@ stakeholder.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -37,12 +39,12 @@ def antecedent(doc, start: int, end: int) -> tuple[int, int] | None:
     return (found[1], found[2])
 
 
-DOCUMENT_HEADS = frozenset("review report plan strategy framework study paper briefing inquiry guidance "
+DOCUMENT_HEADS = frozenset("review report plan strategy framework study paper briefing inquiry guidance toolkit "
                            "consultation analysis white green document evaluation".split())
 ORGANISATION_HEADS = frozenset("coalition alliance network unit centre center group taskforce commission committee forum "
                                "partnership trust foundation institute charity union agency council board department company "
                                "body organisation organization panel service association federation consortium "
-                               "collaborative team office authority".split())
+                               "collaborative team office authority ministry operator".split())
 PROGRAMME_HEADS = frozenset("scheme programme program campaign fund pilot initiative project grant".split())
 ROLE_AFTER = frozenset("leader chief chair chairman chairwoman director head secretary spokesperson spokesman "
                        "spokeswoman founder manager boss".split())
@@ -58,6 +60,14 @@ def head_kind(word: str) -> str | None:
     if w in ORGANISATION_HEADS:
         return "organisation"
     return None
+
+
+def _described_as(doc, span, word: str) -> bool:
+    """The passage says what ``span`` is, with ``word`` as the head: "X is a coalition
+    of ...", "X, a research unit at ...", "X, the ministry's own agency"."""
+    after = doc.text[span.end_char:span.end_char + 80]
+    return re.match(rf"\s*(?:,\s*|\s+(?:is|was|has been|became)\s+)(?:also\s+)?(?:a|an|the)\s+"
+                    rf"(?:[\w'’-]+\s+){{0,3}}?{re.escape(word)}s?\b", after, re.I) is not None
 
 
 @Language.factory("scrutiny_coreference", default_config={"confidence": 0.7})
@@ -84,7 +94,13 @@ class Coreference:
             start, end, kinds, word = found
             if overlaps(doc[start:end], spans) or overlaps(doc[start:end], added):
                 continue
-            ante = self._antecedent(spans, start, kinds, word, doc)
+            ante = self._antecedent(spans + added, start, kinds, word, doc)
+            if ante is not None and ante._.source == "coref":
+                # "This report was ... Its authors": through the back-reference to the name
+                first = antecedent(doc, ante.start_char, ante.end_char)
+                ante = next((s for s in spans if (s.start_char, s.end_char) == first), None) if first else None
+                if ante is None:
+                    continue
             if ante is None:
                 continue
             span = make_span(doc, start, end, ante.label_, "coref", self.confidence, ante.kb_id_)
@@ -102,6 +118,8 @@ class Coreference:
         nxt = doc[i + 1] if i + 1 < len(doc) else None
         # "It is part-funded by ...", "Its director, ...": a sentence opening with it
         if low in ("it", "its") and i in sent_starts:
+            if low == "its" and nxt is not None and nxt.lower_ in ("author", "authors", "co-authors", "findings"):
+                return i, i + 1, ("document",), None  # "Its authors are ...": the document before
             return i, i + 1, ("organisation", "programme", "document"), None
         # "Members include ..." opening a sentence: the members of the body just named
         if low == "members" and i in sent_starts and nxt is not None and nxt.lower_ in ("include", "included", "are", "were"):
@@ -126,6 +144,9 @@ class Coreference:
     @staticmethod
     def _antecedent(spans, start, kinds, word, doc):
         before = [s for s in spans if s.end <= start and s._.source != "coref" and s.label_ in kinds]
+        if word is None:
+            # a pronoun may stand for what a back-reference stood for ("This report ... Its authors")
+            before = sorted([s for s in spans if s.end <= start and s.label_ in kinds], key=lambda s: s.start)
         if not before:
             return None
         if word is None:
@@ -140,6 +161,9 @@ class Coreference:
         named = [s for s in before if word in s.text.casefold()]
         if named:
             return named[-1]
+        described = [s for s in before if _described_as(doc, s, word)]
+        if described:
+            return described[-1]  # "End Hunger Now is a coalition of ..." ... "the coalition"
         if head_kind(word) == "organisation":
             return None  # "the council" with no council named before: not resolved
         return before[-1]

@@ -47,6 +47,7 @@ _LEADING = frozenset("""
 the a an since as while when if in for with by on at although though because after before during
 under over from to of and but or so yet it this that these those its their our his her we they
 according given unlike like despite following including heads head
+only even also both however meanwhile whereas
 """.split())
 
 
@@ -135,7 +136,9 @@ def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
         if right and right[0].casefold() == "the":
             right = right[1:]
         left_ok = _name_like(left, whole=False) or (len(left) == 1 and left[0].isupper() and len(left[0]) > 1)
-        right_ok = _name_like(right, whole=True)
+        right_ok = _name_like(right, whole=True) or (
+            len(left) >= 2 and kind_from_head(left[-1:]) == "organisation" and len(right) >= 2
+            and all(w[:1].isupper() for w in right))  # "Cleaners Union and Workers First"
         if left_ok and right_ok:
             return [(start, i)] + _split_on_and(doc, i + 1 + (doc[i + 1].lower_ == "the"), end)
     return [(start, end)]
@@ -178,22 +181,37 @@ def _acceptable(span) -> bool:
     words = key(text).split(" ")
     if len(words) == 1 and words[0] in GENERIC_SINGLE:
         return False  # "the Government", "the Committee's": which one is not said
-    if words[-1] in ROLE_HEADS:
-        return False  # "Chief Social Scientist": a post, not a body
+    if words[-1] in ROLE_HEADS and not _body_before_of(words):
+        return False  # "Chief Social Scientist": a post, not a body (but "Royal College of General Practitioners")
     if all(w in ROLE_ONLY for w in words):
         return False  # "Chief Executive", "Director of Finance": posts
     if " ".join(words) in GENERIC_BODIES:
         return False  # "the Board of Directors": which board is not said
     start = span.start
-    if start >= 2 and span.doc[start - 1].lower_ in ("of", "for") and span.doc[start - 2].lower_ in ROLE_ONLY:
-        return False  # "Finance" in "Director of Finance", "State for Education"
+    if start >= 2 and span.doc[start - 1].lower_ in ("of", "for") and span.doc[start - 2].lower_ in ROLE_ONLY \
+            and all(w in ROLE_ONLY or w in PORTFOLIO_WORDS for w in words):
+        return False  # "Finance" in "Director of Finance", "State for Education"; not "director of Aire Valley Water"
     return True
+
+
+def _body_before_of(words: list[str]) -> bool:
+    """"royal college of general practitioners": a body's head noun before "of" or "for"."""
+    for i, w in enumerate(words[1:], 1):
+        if w in ("of", "for") and kind_from_head(words[:i]) == "organisation":
+            return True
+    return False
 
 
 ROLE_ONLY = frozenset("""
 chief executive executives director directors deputy assistant head chair chairman chairwoman vice
 secretary secretaries state minister ministers officer officers finance operations nursing people
 commissioning strategy policy communications governor governors lead clerk treasurer member members
+""".split())
+PORTFOLIO_WORDS = frozenset("""
+public health social care adult adults children childrens young people services service education housing planning
+digital transformation corporate resources human quality research community communities mental medicine medical
+clinical services primary secondary workforce estates legal governance safeguarding environment transport economy
+skills culture sport justice welfare employment pensions work learning and the of for
 """.split())
 GENERIC_BODIES = frozenset({
     "board of directors", "council of governors", "board of governors", "board of trustees", "executive team",
@@ -204,7 +222,42 @@ GENERIC_BODIES = frozenset({
 NATIONS = frozenset("England Scotland Wales Ireland UK Britain".split())
 PLACES = frozenset("Northern Great United Kingdom Europe London".split())
 COMPASS = frozenset("north south east west northern southern eastern western central greater rural urban".split())
-LOWER_PROGRAMME_HEADS = frozenset("programme program scheme campaign initiative project pilot service fund grant".split())
+LOWER_PROGRAMME_HEADS = frozenset("programme program scheme campaign initiative project pilot service fund grant "
+                                  "helpline".split())
+TITLE_JOINERS = frozenset("the of and for to our a in on by at with from into under without after &".split())
+DOCUMENT_PARTICIPLES = frozenset("written prepared produced authored co-authored drafted compiled published released "
+                                 "issued commissioned edited".split())
+PROGRAMME_PARTICIPLES = frozenset("run delivered organised organized coordinated launched funded".split())
+DOCUMENT_VERBS = frozenset("wrote write writes published publish publishes co-authored authored drafted compiled "
+                           "released issued".split())
+DOCUMENT_BEFORE = frozenset("report review study paper briefing plan strategy guide guidance book "
+                            "pamphlet toolkit".split())
+
+
+def _joins(doc, j: int, blocked) -> bool:
+    """Lower-case words inside a title ("Caring at the Coast"): at most two, then a capital."""
+    m = j
+    while m < len(doc) and m < j + 2 and doc[m].lower_ in TITLE_JOINERS and not doc[m].is_title:
+        m += 1
+    return m > j and m < len(doc) and doc[m].is_title and m not in blocked
+
+
+def _apposition_heads() -> dict[str, str]:
+    from scrutiny.nlp.coreference import DOCUMENT_HEADS, ORGANISATION_HEADS, PROGRAMME_HEADS
+
+    out = {w: "organisation" for w in ORGANISATION_HEADS | {"operator", "provider", "charity", "company", "firm",
+                                                             "tank", "campaigners", "regulator", "watchdog",
+                                                             "contractor", "consultancy", "college", "school",
+                                                             "university", "hospital", "cooperative", "co-operative"}}
+    out.update({w: "document" for w in DOCUMENT_HEADS | {"book", "pamphlet", "toolkit", "manifesto"}})
+    out.update({w: "programme" for w in PROGRAMME_HEADS | {"helpline", "service"}})
+    for w in ("white", "green"):
+        out.pop(w, None)  # "a white paper": the head is the next word
+    out["service"] = "organisation"
+    return out
+
+
+APPOSITION_HEADS = _apposition_heads()
 BYLINE = re.compile(
     r"^(?:by|written by|published by|report of|a report (?:by|of|from)|an? (?:briefing|report|paper|review|study|guide)"
     r"(?: [a-z]+)? (?:by|from|of)|briefing by|prepared by|edited by)\s+\S", re.I)
@@ -227,11 +280,16 @@ class ExtractedNames:
         if self.use_rules:
             found.extend(self._from_rules(doc))
             found.extend(self._from_syntax(doc, existing + [c[0] for c in found]))
-            found.extend(self._title_runs(doc, existing + [c[0] for c in found]))
+            titles = self._title_runs(doc, existing + [c[0] for c in found])
+            # a title the words around it vouch for wins over the recogniser's reading of the
+            # same words ("Home Truths was written by ...": a document, not an ORG)
+            strong = {(c[0].start, c[0].end) for c in titles if c[2] >= 0.65}
+            found = [c for c in found if (c[0].start, c[0].end) not in strong] + titles
+            bylines = self._titles(doc, existing + [c[0] for c in found if c[0].label_ == "document"])
+            under = {(c[0].start, c[0].end) for c in bylines}
+            found = [c for c in found if (c[0].start, c[0].end) not in under] + bylines
         # Candidates are plain Spans; source and confidence are set on the kept ones only
         # (span extensions are stored by offsets, so a dropped twin would overwrite them).
-        if self.use_rules:
-            found.extend(self._titles(doc, existing + [c[0] for c in found]))
         found = [c for part in found for c in self._split_inside(doc, part)]
         kept = [s for s in filter_spans([c[0] for c in found]) if not overlaps(s, existing)]
         meta = {(c[0].start, c[0].end): c for c in found}
@@ -322,6 +380,9 @@ class ExtractedNames:
             start, end = _trim(doc, start, end)
             if start >= end:
                 continue
+            lower_head = None
+            if end - start >= 2 and doc[end - 1].is_lower and doc[end - 1].lower_ in LOWER_PROGRAMME_HEADS:
+                lower_head, end = "programme", end - 1  # "the Night Line helpline": the name is before the noun
             if ent.label_ != "PERSON":
                 end = _extend(doc, end, start)
             for seg_start, seg_end in _split_on_and(doc, start, end)[:-1]:
@@ -342,8 +403,11 @@ class ExtractedNames:
                     kind = head_kind
                 else:
                     continue
-            elif head_kind:
-                kind = head_kind  # the head noun says: "Mental Health Foundation" is not a person
+            if lower_head:
+                kind = lower_head
+            elif head_kind and not (kind == "person" and head_kind in ("programme", "document") and len(words) in (2, 3)
+                                    and self._given(words[0])):
+                kind = head_kind  # the head noun says: "Mental Health Foundation" is not a person (but "Fiona Grant" is)
             if not _acceptable(span) or (kind != "person" and _attributive(span)):
                 continue
             if kind == "person" and len(span) == 1 and is_acronym(span.text):
@@ -363,6 +427,12 @@ class ExtractedNames:
         return out
 
     @staticmethod
+    def _given(word: str) -> bool:
+        from scrutiny.nlp.people import is_given_name
+
+        return is_given_name(word)
+
+    @staticmethod
     def _surnames(doc) -> set[str]:
         """Surnames of people named in full with a given name or an honorific."""
         from scrutiny.nlp.people import has_honorific, is_given_name
@@ -380,44 +450,111 @@ class ExtractedNames:
     def _title_runs(self, doc, taken):
         """A run of capitalised words with no head noun, named where a document or a
         campaign stands: the object of "published", "launched", "wrote" (a document),
-        or the subject of "is run by", "was launched" (a programme)."""
+        the subject of "was written by", "is run by", "was launched" (a document, a
+        programme), or a name its apposition describes ("Caring at the Coast, an
+        independent review", "End Hunger Now is a coalition of ...")."""
         out = []
         if not doc.has_annotation("DEP"):
             return out
+        # A run may swallow what the recogniser made of part of a title ("the Waiting
+        # List" in "Beyond the Waiting List"), never a person or a curated name.
+        blocked = {t.i for s in taken for t in s if (s.label_ == "person" and len(s) > 1) or s._.source == "curated"}
         covered = {t.i for s in taken for t in s}
         n = len(doc)
         i = 0
         while i < n:
             tok = doc[i]
-            if not tok.is_title or tok.i in covered:
+            if not tok.is_title or tok.i in blocked or tok.lower_ in _LEADING or tok.lower_ in NOT_STAKEHOLDER_FIRST:
                 i += 1
                 continue
             j = i + 1
-            while j < n and ((doc[j].is_title and doc[j].i not in covered)
-                             or (doc[j].lower_ in ("the", "of", "and", "for", "to", "our", "a", "in", "on", "by")
-                                 and j + 1 < n and doc[j + 1].is_title)):
+            while j < n and doc[j].i not in blocked and not doc[j].is_space and (
+                    (doc[j].is_title and doc[j].lower_ not in NOT_STAKEHOLDER_FIRST)
+                    or _joins(doc, j, blocked)
+                    or (doc[j].lower_ in ("by", "to", "in") and j + 1 < n and doc[j + 1].is_digit
+                        and len(doc[j + 1].text) == 4 and doc[j - 1].is_title)
+                    or (doc[j].is_digit and len(doc[j].text) == 4 and doc[j - 1].lower_ in ("by", "to", "in")
+                        and j - 1 > i)):
                 j += 1
-            if j - i >= 2 and not any(doc[k].i in covered for k in range(i, j)):
+            if j - i >= 2 and kind_from_head([t.text for t in doc[i:j]]) is None:
                 span = doc[i:j]
-                heads = {t.head for t in span if t.head.i < i or t.head.i >= j}
-                kind = None
-                for h in heads:
-                    lemma = h.lemma_.lower()
-                    if h.pos_ == "VERB" and lemma in ("publish", "launch", "write", "produce", "release", "issue"):
-                        kind = "document" if any(t.dep_ == "dobj" for t in span) else "programme" if lemma == "launch" else None
-                    if h.pos_ in ("VERB", "AUX") and any(t.dep_ in ("nsubjpass", "nsubj") for t in span) \
-                            and lemma in ("run", "deliver", "fund", "launch", "lead", "organise", "back", "support"):
-                        kind = kind or "programme"
-                if kind and _acceptable(span) and not tok.is_sent_start or (kind and j - i >= 3):
-                    out.append((Span(doc, i, j, label=kind), "rule", 0.6))
+                kind, strong = self._title_kind(doc, i, j)
+                inside_taken = [s for s in taken if s.start >= i and s.end <= j]
+                if kind and inside_taken and not strong:
+                    kind = None  # a name already found, and nothing says this run is a title
+                if kind and any(s.start == i and s.end == j and (s.label_ == kind or not strong or s.label_ == "person")
+                                for s in inside_taken):
+                    kind = None
+                if kind and any(t.i in covered for t in span) and not inside_taken:
+                    kind = None  # overlaps a name at its edge
+                if kind and _acceptable(span) and (strong or not tok.is_sent_start or j - i >= 3):
+                    out.append((Span(doc, i, j, label=kind), "rule", 0.65 if strong else 0.6))
             i = j
         return out
+
+    @staticmethod
+    def _title_kind(doc, i, j):
+        """(kind, strong?) the words around the run ``doc[i:j]`` give it, or (None, False)."""
+        n = len(doc)
+        # An apposition or a copula naming what it is: ", an independent review", "is a coalition of"
+        k = j
+        if k < n and (doc[k].text == "," or doc[k].lower_ in ("is", "was")):
+            k += 1
+            if k < n and doc[k].lower_ in ("a", "an", "the", "its", "their", "our", "this"):
+                k += 1
+                for m in range(k, min(k + 4, n)):
+                    w = doc[m].lower_
+                    if not doc[m].is_alpha and doc[m].text != "-":
+                        break
+                    head = APPOSITION_HEADS.get(w)
+                    if head and (m + 1 >= n or doc[m + 1].lower_ not in APPOSITION_HEADS or doc[m + 1].is_punct):
+                        return head, True
+                    if not doc[m].is_lower or w in ("of", "for", "at", "in", "to", "by", "with", "on", "from"):
+                        break
+        # A passive whose agent makes documents: "X was written by", "X, published by ..."
+        k = j
+        if k < n and doc[k].text == ",":
+            k += 1
+        if k < n and doc[k].lower_ in ("was", "were", "is", "has", "had"):
+            k += 1
+            if k < n and doc[k].lower_ == "been":
+                k += 1
+        if k + 1 < n and doc[k].lower_ in DOCUMENT_PARTICIPLES and doc[k + 1].lower_ == "by":
+            return "document", True
+        # "Save Our Buses is run by the ...": a campaign or a scheme
+        k = j
+        if k + 2 < n and doc[k].lower_ in ("is", "was", "are", "will") and doc[k + 1].lower_ == "be":
+            k += 1
+        if k + 2 < n and doc[k].lower_ in ("is", "was", "be", "are") and doc[k + 1].lower_ in PROGRAMME_PARTICIPLES \
+                and doc[k + 2].lower_ == "by" and k + 3 < n and (doc[k + 3].is_title or doc[k + 3].lower_ == "the"):
+            return "programme", True
+        # The object of a verb that makes documents: "wrote Beyond the Waiting List"
+        k = i - 1
+        if k >= 0 and doc[k].lower_ in ("the", "a", "an", "new", "its", "their", "our"):
+            k -= 1
+        if k >= 0 and doc[k].lower_ in DOCUMENT_VERBS:
+            return "document", True
+        # "its report, Clean Rivers by 2040": a document head just before
+        if i >= 2 and doc[i - 1].text == "," and doc[i - 2].lower_ in DOCUMENT_BEFORE:
+            return "document", True
+        # The syntax: the object of "published", "launched"; the subject of "is run by"
+        span = doc[i:j]
+        kind = None
+        heads = {t.head for t in span if t.head.i < i or t.head.i >= j}
+        for h in heads:
+            lemma = h.lemma_.lower()
+            if h.pos_ == "VERB" and lemma in ("publish", "launch", "write", "produce", "release", "issue"):
+                kind = "document" if any(t.dep_ == "dobj" for t in span) else "programme" if lemma == "launch" else None
+            if h.pos_ in ("VERB", "AUX") and any(t.dep_ in ("nsubjpass", "nsubj") for t in span) \
+                    and lemma in ("run", "deliver", "fund", "launch", "lead", "organise", "back", "support"):
+                kind = kind or "programme"
+        return kind, False
 
     def _from_syntax(self, doc, taken):
         """Capitalised words the recogniser missed that stand where a body acts or is
         acted on ("Shelter welcomed ...", "Defra will fund ...", "... and Ofwat"):
         a proper noun as subject or object of a verb, or joined by "and" to a name."""
-        from scrutiny.nlp.people import is_given_name
+        from scrutiny.nlp.people import ROLE_WORDS, is_given_name
 
         out = []
         if not doc.has_annotation("DEP"):
@@ -443,6 +580,9 @@ class ExtractedNames:
                 ok = head.lower_ in ("by", "from") or tok.is_upper
             elif tok.dep_ == "conj" and head.i in spans_by_token:
                 ok = True
+            elif tok.dep_ == "poss" and head.lower_ in ROLE_WORDS and tok.i + 1 < len(doc) \
+                    and doc[tok.i + 1].lower_ in ("'s", "’s"):
+                ok = True  # "Brightside's regional manager"
             if not ok:
                 continue
             start = tok.i
@@ -475,8 +615,9 @@ class ExtractedNames:
         i = 0
         while i < n:
             tok = doc[i]
-            if not (tok.is_title or tok.is_upper) or tok.is_punct or tok.is_digit:
-                i += 1
+            if not (tok.is_title or tok.is_upper) or tok.is_punct or tok.is_digit \
+                    or (tok.lower_ in NOT_STAKEHOLDER_FIRST and not tok.is_upper):
+                i += 1  # "In May the Riverside Trust": a month does not start a name
                 continue
             # Grow a run of capitalised words, allowing joiners between them.
             j = i + 1

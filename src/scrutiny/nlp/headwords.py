@@ -53,7 +53,7 @@ monday tuesday wednesday thursday friday saturday sunday
 """.split())
 
 # Lower-case words allowed inside a capitalised name ("Department for Work and Pensions").
-NAME_JOINERS = frozenset("for of and the on &".split())
+NAME_JOINERS = frozenset("for of and the on & into".split())
 
 
 def kind_from_head(words: list[str]) -> str | None:

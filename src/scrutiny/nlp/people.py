@@ -56,6 +56,9 @@ def context_says_person(span) -> bool:
     apposition after it, or a verb of speech after it ("X said", "X told us")."""
     doc = span.doc
     end = span.end
+    start = span.start
+    if start >= 2 and doc[start - 1].text == "," and doc[start - 2].lower_ in ROLE_WORDS:
+        return True  # "Harbour Housing's chair, Dev Patel", "Her MP, Liam Cole"
     nxt = doc[end] if end < len(doc) else None
     if nxt is None:
         return False

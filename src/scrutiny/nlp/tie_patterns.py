@@ -42,6 +42,10 @@ ROLE = (
 REL_VERB_POSITION = r"(?:chairs|chaired|leads|led|heads|headed|runs|ran|directs|directed|founded|co-founded|manages|managed)"
 ADV = r"(?:(?:previously|also|now|formerly|currently|once|still|recently|later|then|both|jointly|already)\s+)?"
 
+# A list after a name, leaving room for appositions: "A, a GP in Leeds, B, the former director of C, and D"
+_APPOS_L = r"(?:\s*,\s*(?:a|an|the|its|their|his|her)\s+(?:[^§;,]{2,60}?§\d+§|[^§;,]{1,60}(?=\s*,)))"
+MORE_LIST = rf"(?P<more>(?:{_APPOS_L}?\s*,\s*{DET}§\d+§)*(?:{_APPOS_L}?\s*,?\s*and\s+{DET}§\d+§)?)"
+
 PATTERNS: list[tuple[str, str, float, re.Pattern]] = []  # (name, relation, confidence, regex)
 
 
@@ -57,28 +61,47 @@ _p("is_role_of", "position", 0.8,
    rf"was appointed(?: as)?|has been appointed(?: as)?|was named(?: as)?|was elected(?: as)?|takes over as|took over as)\s+"
    rf"(?:also\s+|now\s+|currently\s+|still\s+|then\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
 _p("relcl_role_of", "position", 0.8,
-   rf"{E}\s*,\s*who\s+(?:is|was|has been|had been|became|serves as|served as)\s+(?:also\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
+   rf"{E}\s*,\s*who\s+(?:is|was|has been|had been|became|serves as|served as|(?:was|has been|had been) (?:appointed|named|elected)(?: as)?)"
+   rf"\s+(?:also\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
 _p("relcl_verb", "position", 0.8, rf"{E}\s*,?\s*who\s+(?:also\s+|now\s+|then\s+)?(?P<role>{REL_VERB_POSITION})\s+{DET}{E}")
 _p("verb_position", "position", 0.7, rf"{E}\s*{GAP}(?:also\s+|now\s+)?(?P<role>{REL_VERB_POSITION})\s+{DET}{E}")
 _p("role_of_appos", "position", 0.8, rf"\b{DET}(?P<role>{ROLE})\s+of\s+{DET}{E}\s*,\s*{E}")
 _p("role_of_name", "position", 0.75, rf"\b{DET}(?P<role>{ROLE})\s+of\s+{DET}{E}\s+{E}")
-_p("possessive_role", "position", 0.8, rf"{E}\s*(?:'s|’s|')\s+(?:own\s+)?(?P<role>{ROLE})\s*,?\s*{E}")
+_p("possessive_role", "position", 0.8, rf"{E}\s*(?:'s|’s|')\s+(?:own\s+|[a-z-]+\s+){{0,2}}?(?P<role>{ROLE})\s*,?\s*{E}")
 _p("preposed_role", "position", 0.7, rf"{E}\s+(?P<role>{ROLE})\s*,?\s*{E}")
 _p("member_of", "member_of", 0.85,
    rf"{E}\s*{GAP}(?:is|was|are|were|became|become|has been|have been|remains?)\s+(?:also\s+)?(?:a|an|one of the)?\s*(?:founding |full |former |leading |core |associate )?members?\s+of\s+{DET}{E}")
 _p("appos_member_of", "member_of", 0.8, rf"{E}\s*,\s*(?:a|an|one of the)\s+(?:founding |full |former )?members?\s+of\s+{DET}{E}")
 _p("sat_on", "member_of", 0.8, rf"{E}\s*{GAP}(?:,\s*who\s+)?,?\s*{ADV}(?:sat|sits|served|serves|has served|had served|was|is)\s+on\s+{DET}{E}")
-_p("joined", "member_of", 0.7, rf"{E}\s*{GAP}(?:,\s*who\s+)?{ADV}(?:joined|has joined|have joined|will join)\s+{DET}{E}")
+_p("joined", "member_of", 0.7, rf"{E}\s*{GAP}(?:,\s*who\s+)?{ADV}(?:joined|has joined|have joined|had joined|will join)\s+{DET}{E}")
 _p("take_part", "member_of", 0.75,
-   rf"{E}\s*{GAP}(?:has|have|had)\s+{ADV}(?:agreed to (?:take part in|join|sit on)|signed up to|become (?:a )?members? of)\s+{DET}(?:new\s+)?{E}")
-_p("members_include", "member_of", 0.7, rf"{E}\s*(?:'s|’s)?\s*members?\s+(?:include|included|includes|were|are)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
+   rf"{E}\s*{GAP}(?:has|have|had)\s+{ADV}(?:agreed to (?:take part in|join|sit on)|signed up to|become (?:a )?members? of|(?:all\s+)?affiliated (?:to|with))\s+{DET}(?:new\s+)?{E}")
+_p("members_include", "member_of", 0.7, rf"{E}\s*(?:'s|’s)?\s*members?\s+(?:include|included|includes|were|are|(?:will|would)\s+include)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 _p("possessive_person", "position", 0.6, rf"{E}\s*(?:'s|’s)\s+{E}")
 _p("role_of_x_at", "position", 0.75,
-   rf"{E}\s*,\s*{DET}(?P<role>{ROLE})\s+(?:of|for)\s+[a-z][a-z ,&-]{{1,40}}?\s+(?:at|with)\s+{DET}{E}")
+   rf"{E}\s*,\s*{DET}(?P<role>{ROLE})\s+(?:of|for)\s+[a-z][a-z ,&'’-]{{1,40}}?\s+(?:at|with)\s+{DET}{E}")
 _p("appos_possessive_role", "position", 0.75, rf"{E}\s*,\s*{DET}{E}\s*(?:'s|’s)\s+(?P<role>{ROLE})\b")
 _p("works_for", "position", 0.6, rf"{E}\s*{GAP}{ADV}(?:works|worked|is working|was working)\s+(?:for|at)\s+{DET}{E}")
 _p("whose_members", "member_of", 0.75,
    rf"{E}\s*,?\s*(?:whose|and its|which has)\s+members?\s+(?:include|included|includes|are|were)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
+# "The Bridging Minds service is a partnership between A and B": each runs it (each is a member of a body)
+_p("partnership_between", "provides", 0.7,
+   rf"{E}\s*(?:[a-z]+\s+)?(?:is|was|are|were)\s+(?:a|an)\s+(?:joint\s+|new\s+)*(?:partnership|collaboration|joint venture)\s+"
+   rf"(?:between|of)\s+{DET}(?:[a-z]+\s+)?{E}{MORE_LIST}")
+# "Members of the Clean Air Coalition include A and B"; "Its authors are A and B"
+_p("members_of_include", "member_of", 0.75,
+   rf"\bmembers\s+of\s+{DET}{E}\s+(?:include|included|includes|are|were)\s+{DET}{E}{MORE_LIST}")
+_p("authors_are", "authored", 0.7,
+   rf"{E}\s*(?:'s|’s)?\s+(?:co-)?authors?\s+(?:are|were|is|was|include|included)\s+{DET}{E}{MORE_LIST}")
+# "Beth Lowe of Harrogate Citizens Advice" (a person of a body; checked to be a person)
+_p("person_of", "position", 0.7, rf"{E}\s+of\s+{DET}{E}")
+# "who is chair of X and a trustee of Y": a second post of the same person
+_p("chain_role_of", "position", 0.75,
+   rf"{E}\s*,?\s*(?:who\s+(?:is|was|has been)\s+|(?:is|was)\s+|,\s*)(?:also\s+)?{DET}{ROLE}\s+(?:of|at|for)\s+{DET}§\d+§"
+   rf"\s*,?\s*(?:and|as well as)\s+(?:also\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
+# "The Water Affordability Panel includes A, B and C"; "its members will include"
+_p("body_includes", "member_of", 0.7,
+   rf"{E}\s+(?:includes|included|(?:will|would)\s+include|is made up of|comprises|brings together)\s+{DET}{E}{MORE_LIST}")
 # funded / provides (active forms) --------------------------------------------------
 _p("allocates_funding", "funded", 0.75,
    rf"{E}\s*{GAP},?\s*(?:which\s+|who\s+)?(?:then\s+|also\s+)?(?:allocates|allocated|gives|gave|distributes|distributed|awards|awarded|channels|channelled|passes|passed)\s+(?:the\s+)?(?:funding|funds|grants?|money|its budget)\s+(?:on\s+)?to\s+{DET}{E}")
@@ -93,7 +116,7 @@ _p("provider_of", "provides", 0.75,
    rf"{E}\s*[,(]\s*{DET}(?:private\s+|main\s+|lead\s+|sole\s+|largest\s+|biggest\s+)?(?:provider|supplier|contractor|operator|deliverer)\s+(?:of|for|to)\s+{DET}{E}")
 # part_of ------------------------------------------------------------------------
 _p("part_of", "part_of", 0.85,
-   rf"{E}\s*,?\s*(?:which|that)?\s*(?:is|was|forms|formed|became|are|were)?\s*(?:a|an)?\s*part\s+of\s+{DET}(?:[a-z]+\s+){{0,4}}{E}")
+   rf"{E}\s*,?\s*(?:which|that)?\s*(?:is|was|forms|formed|became|are|were)?\s*{ADV}(?:a|an)?\s*part\s+of\s+{DET}(?:[a-z]+\s+){{0,4}}{E}")
 _p("unit_of", "part_of", 0.75,
    rf"{E}\s*,\s*(?:is\s+)?(?:a|an)\s+(?:executive\s+)?(?:agency|unit|division|arm|directorate|branch|subsidiary|team|department|body)\s+(?:of|within)\s+{DET}{E}")
 _p("within", "part_of", 0.6, rf"{E}\s*,?\s*(?:(?:which|that)\s+)?(?:sits|sat|is|was|are|were)\s+(?:based\s+)?(?:within|inside)\s+{DET}{E}")
@@ -117,6 +140,8 @@ _p("funded", "funded", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|have\s+|will\s+
 _p("delivers_for", "provides", 0.8,
    rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:provides|provided|delivers|delivered|runs|ran|operates|operated|carries out|carried out|carry out|conducts|conducted|supplies|supplied|has provided|has delivered|provide|deliver)\s+[^§;]{{0,60}}?\b(?:for|to|on behalf of)\s+{DET}{E}")
 _p("delivers", "provides", 0.65, rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:(?:will|also|now)\s+)?(?:provides|delivers|runs|operates|run|deliver|provide|operate)\s+{DET}{E}")
+_p("under_contract", "provides", 0.75,
+   rf"{E}\s*{GAP}(?:,\s*which\s+)?[^§;]{{0,60}}?\b(?:under|through)\s+(?:a|an|the|its)\s+(?:[a-z-]+\s+)?contract\s+(?:with|from|for)\s+{DET}{E}")
 _p("contract", "provides", 0.75, rf"{E}\s*{GAP}(?:holds|held|won|was awarded|has been awarded|has|had)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+)?contracts?\s+[^§;]{{0,60}}?\b(?:with|from|for)\s+{DET}{E}")
 _p("analysis_by", "authored", 0.75, rf"\b(?:the\s+)?(?:analysis|evidence review|research|modelling|evaluation)\s+(?:for|behind|underpinning)\s+{DET}{E}\s+(?:was|were|has been)\s+(?:provided|carried out|done|supplied|undertaken|conducted)\s+by\s+{DET}{E}")
 
@@ -132,17 +157,22 @@ CHAIR_ROLES = {"chaired": "chair", "co-chaired": "co-chair", "led": "lead", "hea
 AGENT_VERBS = {
     "authored": ("written|prepared|produced|authored|co-authored|drafted|compiled|undertaken|conducted|carried out", 0.85),
     "chaired": ("chaired|co-chaired|led|headed|directed|managed", 0.8),
-    "commissioned": ("commissioned", 0.85),
+    "commissioned": ("commissioned|set up|established", 0.85),
     "published": ("published|issued|released", 0.85),
     "funded": ("funded|paid for|sponsored|financed|bankrolled", 0.85),
     "provides": ("provided|delivered|run|operated|supplied|hosted", 0.8),
 }
 # An apposition after a member of a list: "A, a former chair of B, and C, the chief executive of D"
 # (B may be a name the tagger did not find: then the apposition runs to the next comma).
-APPOS = r"(?:\s*,\s*(?:a|an|the|its|their|his|her)\s+(?:[^§;,]{0,60}?§\d+§|[^§;,]{1,60}))"
-MORE = rf"(?P<more>(?:{APPOS}?\s*,\s*{DET}§\d+§)*(?:{APPOS}?\s*,?\s*(?:and|with)\s+{DET}§\d+§)?)"
+APPOS = r"(?:\s*,\s*(?:a|an|the|its|their|his|her)\s+(?:[^§;,]{2,60}?§\d+§|[^§;,]{1,60}(?=\s*,)))"
+MORE = rf"(?P<more>(?:{APPOS}?\s*,\s*{DET}§\d+§)*(?:{APPOS}?\s*,?\s*(?:and|with|in partnership with|together with|alongside)\s+{DET}§\d+§)?)"
+# "by the former judge X", "by its head of research, X", "by the charity X"
+AGENT_DESCRIPTOR = (r"(?:(?:judge|economist|charity|campaigner|academic|consultancy|think tank|firm|company|"
+                    r"journalist|lawyer|barrister|broadcaster|businessman|businesswoman|historian|professor)\s+"
+                    rf"|(?:{ROLE})(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?)?\s*,\s*)")
 _AGENT_RX = {
-    rel: re.compile(rf"\b(?:part-|jointly\s+|co-)?(?:{verbs})\s+(?:on\s+(?:its|their)\s+behalf\s+|jointly\s+|in\s+\d{{4}}\s+)?by\s+{DET}{E}{MORE}", re.I)
+    rel: re.compile(rf"\b(?:part-|jointly\s+|co-)?(?:{verbs})\s+(?:on\s+(?:its|their)\s+behalf\s+|jointly\s+|in\s+\d{{4}}\s+)?by\s+{DET}"
+                    rf"(?:{AGENT_DESCRIPTOR})?{E}{MORE}", re.I)
     for rel, (verbs, _) in AGENT_VERBS.items()
 }
 
@@ -202,6 +232,16 @@ def _coordinated(masked: str, k: int) -> list[int]:
         if k in nums:
             return nums
     return [k]
+
+
+def _owner(masked: str, k: int, in_sent) -> int:
+    """The person a body is named after in "§p§ of the §k§ ... wrote": the person acts."""
+    if in_sent[k].label_ == "person":
+        return k
+    m = re.search(rf"§(\d+)§\s+of\s+{DET}§{k}§", masked, re.I)
+    if m and in_sent[int(m.group(1))].label_ == "person":
+        return int(m.group(1))
+    return k
 
 
 def _verb_relation(token):
@@ -305,19 +345,32 @@ class TiePatterns:
                 continue
             low = stripped.casefold()
             if low.startswith(("present", "members present", "attending", "in attendance")) and heads:
-                if low.startswith("in attendance"):
-                    continue
+                attending = low.startswith("in attendance")
                 body = heads[-1][1]
                 for person in (s for s in names if s.label_ == "person"):
                     after = text[person.end_char:b]
                     role = re.match(r"\s*\(([^)]{1,60})\)", after)
-                    if role:
+                    if role and attending:
+                        # an officer in attendance: a post of the body's own ("Chief Executive"),
+                        # not a guest from elsewhere ("Ann Lee (Eastfield Council)")
+                        if re.fullmatch(rf"(?i){ROLE}(?:\s+(?:of|for)\s+[a-z ,&-]+)?", role.group(1).strip()):
+                            self._add(found, doc, person, body, "position", role.group(1).strip().lower(), 0.65,
+                                      "layout_attendance", a, b)
+                    elif attending:
+                        continue
+                    elif role:
                         self._add(found, doc, person, body, "position", role.group(1).strip().lower(), 0.75,
                                   "layout_present", a, b)
                     elif body.text.casefold().split()[-1] in ("committee", "board", "panel", "group", "forum",
                                                              "taskforce", "commission"):
                         self._add(found, doc, person, body, "member_of", "", 0.65, "layout_present", a, b)
                 continue
+            chair = re.match(rf"(?i)^(?:the\s+)?(?P<role>chair(?:man|woman|person)?|vice[- ]chair|deputy chair)\s*,\s*", stripped)
+            if chair and heads and names and names[0].label_ == "person" \
+                    and names[0].start_char == a + (len(raw) - len(raw.lstrip())) + chair.end():
+                # minutes under a body's name: "The Chair, Councillor Pat Hughes, welcomed ..."
+                self._add(found, doc, names[0], heads[-1][1], "position", chair.group("role").lower(), 0.7,
+                          "layout_chair", a, b)
             if title is not None and n <= 3:
                 by = re.match(r"(?i)^(?:an?\s+(?:[a-z]+\s+){0,2}(?:by|from|of)|by|written by|prepared by|edited by|"
                               r"report of|briefing by)\b", stripped)
@@ -372,6 +425,16 @@ class TiePatterns:
                     if in_sent[a].label_ != "document":
                         continue
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
+                elif name in ("partnership_between", "members_of_include", "authors_are"):
+                    members = [b] + _members(m.groupdict().get("more"))
+                    pairs = [(o, a) for o in members]
+                elif name == "chain_role_of":
+                    pairs = [(a, nums[-1])]
+                elif name == "body_includes":
+                    if in_sent[a].label_ != "organisation":
+                        continue
+                    pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))
+                             if in_sent[o].label_ == "person"]  # a body "includes" people; its bodies may be partners
                 elif name == "whose_members":
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "appos_possessive_role":
@@ -380,12 +443,19 @@ class TiePatterns:
                     pairs = [(b, a)]
                 else:
                     pairs = [(a, b)]
-                if name not in ("members_include", "joint_campaign", "doc_by", "title_by", "whose_members") \
+                if name not in ("members_include", "joint_campaign", "doc_by", "title_by", "whose_members", "body_includes",
+                                "partnership_between", "members_of_include", "authors_are") \
                         and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
                     # "Capita and Maximus carry out ...": each member of a list before the verb
-                    pairs = [(x, o) for si, o in pairs for x in _coordinated(masked, si)]
+                    pairs = [(x, o) for si, o in pairs
+                             for x in (_owner(masked, y, in_sent) for y in _coordinated(masked, si))
+                             if x == si or (in_sent[x].label_ == "person") == (in_sent[si].label_ == "person")]
+                if name in ("person_of", "chain_role_of") and in_sent[pairs[0][0]].label_ != "person":
+                    continue
                 if name in ("appos_at", "name_at") and in_sent[a].label_ == "person":
                     relation_here = "position"
+                elif name == "partnership_between" and in_sent[a].label_ == "organisation":
+                    relation_here = "member_of"  # "the Alliance is a partnership between A and B"
                 elif name == "possessive_person" and in_sent[b].label_ != "person":
                     relation_here = "part_of"  # "Eastmoor Council's Planning Committee"
                     pairs = [(b, a)]
@@ -428,14 +498,18 @@ class TiePatterns:
                     if len(candidates) > 1 and re.search(rf"\b(?:at|near|within|based in)\s+{DET}$",
                                                          clause[:clause.find(f"§{oi}§")]):
                         continue  # "the Unit, based at X and directed by Y": Y directs the Unit, not X
-                    if rel == "funded" and re.search(rf"\bby\s+{DET}$", clause[:clause.find(f"§{oi}§")]):
-                        continue  # "prepared by X with funding from Y": X is an agent, not what was funded
+                    at = clause.find(f"§{oi}§")
+                    if re.search(rf"\bby\s+{DET}$", clause[:at]) and (
+                            rel == "funded" or re.match(rf"§{oi}§\s*,?\s*(?:and|but|then)\s+(?:is\s+|was\s+|will\s+be\s+)?$",
+                                                        clause[at:])):
+                        continue  # "prepared by X with funding from Y", "funded by X and run by Y": X is an agent
                     obj = in_sent[oi]
                     if relation == "position" and obj.label_ == "document":
                         relation_here, role_here = "authored", "chair"
                     else:
                         relation_here, role_here = relation, role
-                    if relation == "provides" and obj.label_ == "organisation" and _unit_like(doc, obj):
+                    if relation == "provides" and obj.label_ == "organisation" and (
+                            _unit_like(doc, obj) or re.match(r"(?:jointly\s+)?(?:run|hosted)\b", m.group(0), re.I)):
                         # "the unit, which is jointly run by P and Q": the unit is part of each
                         for si in subjects:
                             self._add(found, doc, obj, in_sent[si], "part_of", "", conf, "agent_run_unit", s_start, s_end)
