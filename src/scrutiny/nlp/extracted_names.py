@@ -137,7 +137,8 @@ def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
             right = right[1:]
         left_ok = _name_like(left, whole=False) or (len(left) == 1 and left[0].isupper() and len(left[0]) > 1)
         right_ok = _name_like(right, whole=True) or (
-            len(left) >= 2 and kind_from_head(left[-1:]) == "organisation" and len(right) >= 2
+            len(left) >= 2 and left[-1].casefold() in MEMBER_BODIES and len(right) >= 2
+            and not any(t.text == "," for t in doc[start:i])
             and all(w[:1].isupper() for w in right))  # "Cleaners Union and Workers First"
         if left_ok and right_ok:
             return [(start, i)] + _split_on_and(doc, i + 1 + (doc[i + 1].lower_ == "the"), end)
@@ -189,7 +190,7 @@ def _acceptable(span) -> bool:
         return False  # "the Board of Directors": which board is not said
     start = span.start
     if start >= 2 and span.doc[start - 1].lower_ in ("of", "for") and span.doc[start - 2].lower_ in ROLE_ONLY \
-            and all(w in ROLE_ONLY or w in PORTFOLIO_WORDS for w in words):
+            and (words[0] in ROLE_ONLY or all(w in ROLE_ONLY or w in PORTFOLIO_WORDS for w in words)):
         return False  # "Finance" in "Director of Finance", "State for Education"; not "director of Aire Valley Water"
     return True
 
@@ -207,6 +208,8 @@ chief executive executives director directors deputy assistant head chair chairm
 secretary secretaries state minister ministers officer officers finance operations nursing people
 commissioning strategy policy communications governor governors lead clerk treasurer member members
 """.split())
+MEMBER_BODIES = frozenset("union trust council foundation association society alliance network group coalition "
+                          "charity institute partnership forum federation".split())
 PORTFOLIO_WORDS = frozenset("""
 public health social care adult adults children childrens young people services service education housing planning
 digital transformation corporate resources human quality research community communities mental medicine medical
@@ -629,6 +632,7 @@ class ExtractedNames:
                     last_cap = j
                     j += 1
                 elif (t.lower_ in NAME_JOINERS or t.lower_ in ("'s", "’s")
+                      or (t.lower_ == "into" and doc[j - 1].lower_ in ("inquiry", "review", "investigation", "commission"))
                       or (t.lower_ == "to" and not doc[i].lower_.endswith("ed"))) and j + 1 < n \
                         and (doc[j + 1].is_title or doc[j + 1].is_upper) \
                         and doc[j + 1].lower_ not in NOT_STAKEHOLDER_FIRST:

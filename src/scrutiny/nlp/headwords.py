@@ -33,7 +33,7 @@ government department committee state council board trust taskforce commission a
 ministry review report plan strategy programme scheme fund team unit panel group service services campaign initiative project pilot grant levy minutes
 authority secretary minister ministers chair inquiry act bill paper framework guidance policy
 network partnership alliance coalition union society association institute centre university
-company organisation organization foundation charity court college forum executive cabinet
+company organisation organization foundation charity court college forum executive cabinet command
 """.split())
 
 # A capitalised phrase ending in one of these names a post or a group of people,
@@ -53,7 +53,7 @@ monday tuesday wednesday thursday friday saturday sunday
 """.split())
 
 # Lower-case words allowed inside a capitalised name ("Department for Work and Pensions").
-NAME_JOINERS = frozenset("for of and the on & into".split())
+NAME_JOINERS = frozenset("for of and the on &".split())
 
 
 def kind_from_head(words: list[str]) -> str | None:
@@ -89,4 +89,5 @@ def kind_from_head(words: list[str]) -> str | None:
 NOT_NAME_ACRONYMS = frozenset("""
 UK US USA GB IT AI TV PM AM CEO MP MPs GP GPs A&E ICT HR VAT GDP COVID HIV PDF OK ID IDs PC PCs SME SMEs
 NB CV CVs FAQ FAQs QR SMS URL URLs
+PhD PhDs STEM GCSE GCSEs NVQ NVQs MSc BSc MBA EO PNT GNSS
 """.split())

@@ -514,6 +514,9 @@ class TiePatterns:
                         for si in subjects:
                             self._add(found, doc, obj, in_sent[si], "part_of", "", conf, "agent_run_unit", s_start, s_end)
                         break
+                    if rel == "commissioned" and re.search(r"\b(?:set up|established)\s", m.group(0), re.I) \
+                            and not re.search(r"(?i)\b(?:inquiry|review|commission|taskforce|panel)\b", obj.text):
+                        continue  # "a survey set up by ONS" is its own work; "an inquiry set up by" a government is commissioned
                     allowed = vocab.relations[relation_here]["object"]
                     if obj.label_ not in allowed:
                         continue
