@@ -162,3 +162,11 @@ def test_a_lower_case_description_after_provides_gives_no_tie(tagger):
     doc = tagger.nlp("Harbour Minds provides workplace wellbeing programmes to employers across the Westvale "
                      "Combined Authority.")
     assert not [t for t in _ties(doc) if t[1] == "provides"]
+
+
+def test_what_a_body_owns_is_not_a_name_but_the_body_is(tagger):
+    doc = tagger.nlp("Payments are set within a range based on the Housing Ombudsman’s Scale of Harm guidance. "
+                     "The IOPC’s Severity of Harm scale has four levels.")
+    names = _names(doc)
+    assert not [n for n in names if "Scale of Harm" in n or "Severity of Harm" in n]
+    assert names.get("Housing Ombudsman") == "organisation"

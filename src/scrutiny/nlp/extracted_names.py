@@ -411,6 +411,15 @@ class ExtractedNames:
             elif head_kind and not (kind == "person" and head_kind in ("programme", "document") and len(words) in (2, 3)
                                     and self._given(words[0])):
                 kind = head_kind  # the head noun says: "Mental Health Foundation" is not a person (but "Fiona Grant" is)
+            cut = next((k for k in range(start + 1, end - 1) if doc[k].lower_ in ("'s", "’s")), None)
+            if kind != "person" and cut is not None and _attributive(doc[cut + 1:end]):
+                # "the PHSO's Severity of Injustice scale": the body is a name, what it owns
+                # (a scale, a method) is not
+                h_start, h_end = _trim(doc, start, cut)
+                if h_end > h_start and _acceptable(doc[h_start:h_end]):
+                    out.append((Span(doc, h_start, h_end, label=kind_from_head([t.text for t in doc[h_start:h_end]])
+                                     or "organisation"), "model", self.ner_confidence))
+                continue
             if not _acceptable(span) or (kind != "person" and _attributive(span)):
                 continue
             if kind == "person" and len(span) == 1 and is_acronym(span.text):
@@ -675,7 +684,8 @@ class ExtractedNames:
                     break
         elif kind is None and end - start >= 2 and words[-1] in NATIONS and words[0].casefold() not in COMPASS:
             kind = "organisation"  # "Homes England", "Age UK"
-        elif kind is None and end - start >= 2 and is_acronym(words[0]) and words[0] not in NOT_NAME_ACRONYMS:
+        elif kind is None and end - start >= 2 and is_acronym(words[0]) and words[0] not in NOT_NAME_ACRONYMS \
+                and not any(w in ("'s", "’s") for w in words):  # "the PHSO's Severity of Injustice scale": not a body
             kind = "organisation"  # "NHS Digital"
         if kind is None or (end - start < 2 and kind != "programme"):
             return None
