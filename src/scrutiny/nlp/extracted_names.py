@@ -214,7 +214,7 @@ PORTFOLIO_WORDS = frozenset("""
 public health social care adult adults children childrens young people services service education housing planning
 digital transformation corporate resources human quality research community communities mental medicine medical
 clinical services primary secondary workforce estates legal governance safeguarding environment transport economy
-skills culture sport justice welfare employment pensions work learning and the of for
+skills culture sport justice welfare employment pensions work learning casework complaints and the of for
 """.split())
 GENERIC_BODIES = frozenset({
     "board of directors", "council of governors", "board of governors", "board of trustees", "executive team",
