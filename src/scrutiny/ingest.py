@@ -769,13 +769,21 @@ def _check_kb(project: Project) -> None:
 def _tag(project, store, say, report, cluster=None):
     """Tag new passages. Skipped outright (no spaCy import) when no passage
     changed and nothing that decides the tags changed since the last run."""
+    if (store.get_meta("tagged_content_version") == str(store.content_version)
+            and store.get_meta("tagging_inputs") == tagging_inputs_fingerprint(project)):
+        return None
+    return tag_and_record(project, store, progress=lambda done, total: say(f"tagging {done}/{total}"),
+                          cluster=cluster)
+
+
+def tag_and_record(project, store, progress=None, cluster=None):
+    """Tag what is not tagged yet (:func:`scrutiny.tags.write.tag_store`) and record
+    what the tags were made from (the passages' content version, the tagging
+    inputs), so that `scrutiny status` and the site know the tags are current."""
     from scrutiny.tags.write import tag_store
 
     fingerprint = tagging_inputs_fingerprint(project)
-    if (store.get_meta("tagged_content_version") == str(store.content_version)
-            and store.get_meta("tagging_inputs") == fingerprint):
-        return None
-    result = tag_store(project, store, progress=lambda done, total: say(f"tagging {done}/{total}"), cluster=cluster)
+    result = tag_store(project, store, progress=progress, cluster=cluster)
     with store.transaction():
         if result.passages or result.removed:
             store.bump_content_version()

@@ -45,8 +45,8 @@ def tag(project, as_json):
 
     Example: scrutiny tag
     """
+    from scrutiny.ingest import tag_and_record
     from scrutiny.store import Store, store_exists, store_shown
-    from scrutiny.tags.write import tag_store
 
     if not store_exists(project):
         from scrutiny.errors import ProjectError
@@ -63,7 +63,7 @@ def tag(project, as_json):
                 click.echo(f"\rtagging {done}/{total} passages", nl=False, err=True)
                 state["shown"] = True
 
-        result = tag_store(project, store, progress=progress)
+        result = tag_and_record(project, store, progress=progress)
     finally:
         store.close()
     if state["shown"]:
