@@ -269,6 +269,58 @@ def install(corpus: Corpus, root: Path, docs: list[dict] | None = None) -> None:
     (root / "kb" / "sources.json").write_text(KB_SOURCES, encoding="utf-8")
 
 
+# --- passages without reading files (the search benchmark's index) -------------------------
+
+def passages(i: int):
+    """Document ``i`` as the passages ingest makes of it, without writing or reading
+    its file: its title and section headings, paragraphs and list items, with
+    their heading paths (and, for a PDF, a page every ~450 words). The search
+    benchmark indexes these directly (bench.bench_search): minutes for thousands
+    of documents, where a build would tag them for hours."""
+    from scrutiny.passages import Passage
+
+    s = spec(i)
+    paged = s.fmt == "pdf"
+    out, words, page = [], 0, 1
+
+    def add(kind, text, path):
+        nonlocal words, page
+        if paged:
+            page = 1 + words // 450
+        out.append(Passage(id=f"{s.doc_id}-{len(out):05d}", doc_id=s.doc_id, ord=len(out), kind=kind,
+                           page=page, page_end=page, text=text, heading_path=list(path)))
+        words += len(text.split())
+
+    add("heading", s.title, [s.title])
+    for head, blocks in _sections(s):
+        path = [s.title, head]
+        add("heading", head, path)
+        for kind, text in blocks:
+            add("list_item" if kind == "li" else "paragraph", text, path)
+    return s, out
+
+
+_TAG_WORDS = {
+    "statistic": (" per cent", "£"),
+    "commitment": ("will ", "has committed to", "plans to", "aims to", "intends to"),
+    "recommendation": ("should ", "recommends", "must "),
+    "assessment": ("has improved", "reported delays"),
+}
+
+
+def facets(passage) -> tuple[list[str], list[str]]:
+    """(claim kinds, stakeholder ids) a passage is given in the search benchmark: what
+    its words suggest (figures, pledges, calls to act; the invented bodies of
+    the knowledge base, ``org-<k>``), so that --tag and --stakeholder filters
+    have realistic shares of the corpus to narrow."""
+    if passage.kind == "heading":
+        return [], []
+    text = passage.text
+    tags = [k for k, words in _TAG_WORDS.items() if any(w in text for w in words)]
+    people = [f"org-{k}" for k, name in enumerate(ORGANISATIONS[:8]) if name.removeprefix("the ") in text]
+    return tags, people
+
+
 if __name__ == "__main__":
     import sys
 

@@ -105,27 +105,116 @@ def _check_filters(searcher, filters: SearchFilters) -> None:
 
 def _ranked(base):
     """``base`` (BM25F) with each passage's score multiplied by its ``rank``
-    column (1 for body text, less for figures, contents pages and covers)."""
+    column (1 for body text, less for figures, contents pages and covers).
+
+    A term's score in a passage is ``base``'s own formula (``_score(weight,
+    field length)``) times the rank, the same arithmetic as
+    ``base.scorer(...).score(matcher) * rank / 100``; the field lengths and
+    ranks are read from each segment's columns once (:func:`_segment_columns`),
+    not through Whoosh's column readers at every match."""
     from whoosh import scoring
 
     class Ranked(scoring.WeightingModel):
         def scorer(self, searcher, fieldname, text, qf=1):
             inner = base.scorer(searcher, fieldname, text, qf=qf)
             reader = searcher.reader()
-            ranks = reader.column_reader("rank") if reader.has_column("rank") else None
-            return _RankScorer(inner, ranks) if ranks is not None else inner
+            if not reader.has_column("rank"):
+                return inner
+            cols = _segment_columns(reader)
+            lengths = cols.lengths(fieldname) if isinstance(inner, scoring.WeightLengthScorer) else None
+            return _RankScorer(inner, cols.rank, lengths)
 
     class _RankScorer(scoring.BaseScorer):
-        def __init__(self, inner, ranks):
-            self.inner, self.ranks = inner, ranks
+        def __init__(self, inner, rank, lengths):
+            self.inner, self.rank, self.lengths = inner, rank, lengths
+            if lengths is not None:
+                self.score = self._score_fast
 
         def supports_block_quality(self):
             return False
 
         def score(self, matcher):
-            return self.inner.score(matcher) * (self.ranks[matcher.id()] or 100) / 100
+            return self.inner.score(matcher) * (self.rank(matcher.id()) or 100) / 100
+
+        def _score_fast(self, matcher):
+            d = matcher.id()
+            return self.inner._score(matcher.weight(), self.lengths(d)) * (self.rank(d) or 100) / 100
 
     return Ranked()
+
+
+class _SegmentColumns:
+    """One segment's ``rank`` column and field lengths as plain Python
+    sequences, read once per segment reader (the values Whoosh's
+    ``column_reader("rank")[doc]`` and ``doc_field_length(doc, field, 1)`` give)."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self._lengths: dict = {}
+        self.rank = self._numeric(reader.column_reader("rank"))
+
+    @staticmethod
+    def _raw(col):
+        """(values, count, default) of a fixed-width numeric column, or None when
+        this Whoosh keeps its columns otherwise (then its reader is asked per document)."""
+        import struct
+
+        try:
+            dbfile, base, count, width = col._dbfile, col._basepos, col._count, col._fixedlen
+            code, default = col._typecode, col._default
+        except AttributeError:
+            return None
+        data = dbfile.get(base, count * width)
+        return struct.unpack(f"!{count}{code}", data), count, default
+
+    def _numeric(self, col):
+        raw_col = col.raw_column() if hasattr(col, "raw_column") else col
+        translate = getattr(col, "_translate", None) if raw_col is not col else None
+        raw = self._raw(raw_col)
+        if raw is None:
+            return col.__getitem__
+        values, count, default = raw
+        if translate is None:
+            return lambda d: values[d] if d < count else default
+        memo: dict = {}
+
+        def value(d):
+            v = values[d] if d < count else default
+            try:
+                return memo[v]
+            except KeyError:
+                memo[v] = out = translate(v)
+                return out
+
+        return value
+
+    def lengths(self, fieldname):
+        """doc number -> the field's length in it, as ``doc_field_length(doc, field, 1)``."""
+        if fieldname not in self._lengths:
+            self._lengths[fieldname] = self._field_lengths(fieldname)
+        return self._lengths[fieldname]
+
+    def _field_lengths(self, fieldname):
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        from whoosh.util.numeric import byte_to_length
+
+        perdoc = getattr(self.reader, "_perdoc", None)
+        col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
+        raw = self._raw(col) if col is not None else None
+        if raw is None:
+            reader = self.reader
+            return lambda d: reader.doc_field_length(d, fieldname, 1)
+        values, count, default = raw
+        table = [None] + [byte_to_length(b) for b in range(1, 256)]   # a zero byte: no length (None)
+        default = table[default]
+        return lambda d: table[values[d]] if d < count else default
+
+
+def _segment_columns(reader) -> _SegmentColumns:
+    cols = reader.__dict__.get("_scrutiny_columns")
+    if cols is None:
+        cols = reader.__dict__["_scrutiny_columns"] = _SegmentColumns(reader)
+    return cols
 
 
 def weighting():
@@ -151,13 +240,12 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
     from scrutiny.query import NO_WORDS, parse, to_whoosh
 
     filters = filters or SearchFilters()
-    ix = open_index(index_link)
     node = parse(query)   # a QueryError (a ScrutinyError) says what is wrong with it
     if node is None:      # only small words ("the", "of"): nothing to look for
         return {"query": query, "total": 0, "hits": [], "note": NO_WORDS}
     q = to_whoosh(node)
     hits_out = []
-    with ix.searcher(weighting=weighting()) as searcher:
+    with _searcher(index_link) as searcher:
         _check_filters(searcher, filters)
         results = _collect(searcher, q, _filter_query(filters), limit)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
@@ -186,6 +274,42 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
     return {"query": query, "total": total, "hits": hits_out}
 
 
+_OPEN: dict = {}   # {"searcher": (index directory, generation, index, searcher)}: the last index searched
+
+
+class _Kept:
+    """The searcher of the last index searched, kept open for the next search in
+    this process (a long-lived process, such as the benchmark's or a server's,
+    opens the segments once); reopened when the index link points elsewhere (a
+    rebuild) or the index has a new generation (an update)."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+
+    def __enter__(self):
+        return self.searcher
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _searcher(index_link) -> _Kept:
+    from pathlib import Path
+
+    target = Path(index_link).resolve()
+    kept = _OPEN.get("searcher")
+    if kept is not None:
+        kept_target, generation, ix, searcher = kept
+        if kept_target == target and target.is_dir() and ix.latest_generation() == generation:
+            return _Kept(searcher)
+        searcher.close()
+        del _OPEN["searcher"]
+    ix = open_index(index_link)
+    searcher = ix.searcher(weighting=weighting())
+    _OPEN["searcher"] = (target, ix.latest_generation(), ix, searcher)
+    return _Kept(searcher)
+
+
 def _collect(searcher, q, fq, limit: int):
     """The top ``limit`` hits and the exact number of matches, in one pass.
 
@@ -198,11 +322,89 @@ def _collect(searcher, q, fq, limit: int):
     from whoosh import collectors
 
     c = collectors.TopCollector(max(1, limit), usequality=False, replace=0)
-    c = collectors.TermsCollector(c)
+    c = _MatchedTerms(c)
     if fq is not None:
         c = collectors.FilterCollector(c, fq)
     searcher.search_with_collector(q, c)
     return c.results()
+
+
+def _matched_terms_collector():
+    from whoosh import collectors
+
+    class MatchedTerms(collectors.WrappingCollector):
+        """The terms of the query found in the matching passages, for highlighting:
+        what Whoosh's ``TermsCollector`` gives (``results.matched_terms()``),
+        without its work at every match. Each segment's matching documents are
+        kept, and each term of the segment's matcher tree is looked up in them
+        once, after the segment (its postings leapfrogged against them).
+        Matchers are built as for ``TermsCollector`` (``needs_current``), so
+        the scores and the order are Whoosh's."""
+
+        def prepare(self, top_searcher, q, context):
+            self.child.prepare(top_searcher, q, context.set(needs_current=True))
+            self.found: set = set()
+            self._reader = None
+
+        def set_subsearcher(self, subsearcher, offset):
+            self._settle()
+            collectors.WrappingCollector.set_subsearcher(self, subsearcher, offset)
+            self._reader = subsearcher.reader()
+            self._terms = {tm.term() for tm in self.child.matcher.term_matchers()}
+            self._docs: list[int] = []
+
+        def collect(self, sub_docnum):
+            self.child.collect(sub_docnum)
+            self._docs.append(sub_docnum)
+
+        def finish(self):
+            self._settle()
+            self.child.finish()
+
+        def _settle(self):
+            if self._reader is None:
+                return
+            docs = self._docs
+            for term in self._terms - self.found:
+                if docs and _meets(self._reader.postings(*term), docs):
+                    self.found.add(term)
+            self._reader = None
+
+        def results(self):
+            from array import array
+
+            r = self.child.results()
+            r.termdocs = {term: array("I") for term in self.found}
+            r.docterms = {}
+            return r
+
+    return MatchedTerms
+
+
+def _meets(m, docs: list[int]) -> bool:
+    """Does the posting list ``m`` hold one of ``docs`` (ascending)?"""
+    from bisect import bisect_left
+
+    i, n = 0, len(docs)
+    while i < n and m.is_active():
+        d, want = m.id(), docs[i]
+        if d == want:
+            return True
+        if d < want:
+            m.skip_to(want)
+        else:
+            i = bisect_left(docs, d, i)
+    return False
+
+
+_MATCHED_TERMS = None
+
+
+def _MatchedTerms(child):
+    global _MATCHED_TERMS
+    if _MATCHED_TERMS is None:
+        _MATCHED_TERMS = _matched_terms_collector()
+    return _MATCHED_TERMS(child)
 
 
 def _lead(text: str, n: int = 200) -> str:
