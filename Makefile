@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test bench bench-scale kill serve clean docs
+.PHONY: site test bench bench-scale bench-search kill serve clean docs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ kill: $(STAMP)
 # built project and measure the rest again. Not part of `make bench` or `make test`.
 bench-scale: $(STAMP)
 	SCALE_DOCS=$${SCALE_DOCS:-10000} $(PY) -m bench scale
+
+# The CLI's search on the scale corpus's passages, indexed without a build (minutes, not
+# hours): SCALE_DOCS=500 by default; SEARCH_ROOT=DIR keeps (and reuses) the indexed project.
+bench-search: $(STAMP)
+	SCALE_DOCS=$${SCALE_DOCS:-500} $(PY) -m bench search
 
 serve: site
 	$(VENV)/bin/scrutiny serve

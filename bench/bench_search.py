@@ -109,28 +109,48 @@ def warm_times(index_location, repeat: int = 5, queries=QUERIES) -> list[float]:
     return times
 
 
-def process_times(root: Path, queries=QUERIES) -> list[float]:
-    """Seconds of a whole ``scrutiny search`` process for each query (after one to warm the OS cache)."""
+def process_env() -> dict:
+    """The environment of the measured processes: Python may keep compiled bytecode
+    (``__pycache__``), as an installed package has it; a ``PYTHONDONTWRITEBYTECODE``
+    of the shell would make every process compile scrutiny's modules again."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def process_times(root: Path, queries=QUERIES) -> tuple[list[float], list[float]]:
+    """(wall seconds, CPU seconds) of a whole ``scrutiny search`` process for each
+    query, after one to warm the OS cache and write the bytecode. The CPU time
+    (user + system, of the child) is what the process costs on a quiet machine;
+    the wall time also holds the waits of a busy one."""
+    import resource
+
     exe = str(Path(sys.executable).parent / "scrutiny")
-    subprocess.run([exe, "--root", str(root), *argv(*queries[0])], check=True, stdout=subprocess.DEVNULL)
-    times = []
+    env = process_env()
+    subprocess.run([exe, "--root", str(root), *argv(*queries[0])], check=True, stdout=subprocess.DEVNULL, env=env)
+    walls, cpus = [], []
     for q, f in queries:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        subprocess.run([exe, "--root", str(root), *argv(q, f)], check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t)
-    return times
+        subprocess.run([exe, "--root", str(root), *argv(q, f)], check=True, stdout=subprocess.DEVNULL, env=env)
+        walls.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return walls, cpus
 
 
-def search_results(root: Path, warm: list[float], procs: list[float], label: str) -> list[Result]:
+def search_results(warm: list[float], procs: tuple[list[float], list[float]], label: str) -> list[Result]:
+    walls, cpus = procs
     return [
         Result(f"CLI search p95, warm ({label})", p95(warm) * 1000, "ms", "goal", 100.0, "<= 100 ms",
                ok=p95(warm) <= 0.1,
                notes=[f"{len(QUERIES)} queries x {len(warm) // len(QUERIES)}; median "
                       f"{statistics.median(warm) * 1000:.1f} ms, max {max(warm) * 1000:.0f} ms; "
                       f"load average {load_average()}"]),
-        Result(f"`scrutiny search` process p95 ({label})", p95(procs), "s", "goal", 0.5, "<= 0.5 s",
-               ok=p95(procs) <= 0.5,
-               notes=[f"median {statistics.median(procs):.2f}s over {len(procs)} queries; "
+        Result(f"`scrutiny search` process p95 ({label})", p95(walls), "s", "goal", 0.5, "<= 0.5 s",
+               ok=p95(walls) <= 0.5,
+               notes=[f"median {statistics.median(walls):.2f}s over {len(walls)} queries; CPU time (user + "
+                      f"system) p95 {p95(cpus):.2f}s, median {statistics.median(cpus):.2f}s; "
                       f"load average {load_average()}"]),
     ]
 
@@ -187,4 +207,4 @@ def run(workdir: Path) -> list[Result]:
         built = f"index reused from {root}"
     warm = warm_times(Project(root).index_location)
     procs = process_times(root)
-    return search_results(root, warm, procs, f"{SIZE} documents, {built}")
+    return search_results(warm, procs, f"{SIZE} documents, {built}")

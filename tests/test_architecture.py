@@ -30,7 +30,8 @@ LAYERS = [
     ["scrutiny.readers"],
     ["scrutiny.passages"],
     ["scrutiny.db", "scrutiny.store", "scrutiny.lock"],   # the lock also holds a shared database
-    ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.query", "scrutiny.index", "scrutiny.pgsearch", "scrutiny.search",
+    ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.whoosh_import", "scrutiny.query", "scrutiny.index",
+     "scrutiny.pgsearch", "scrutiny.search",
      "scrutiny.find"],
     ["scrutiny.kb"],                        # curated input: the plain view later stages read
     ["scrutiny.nlp"],                       # spaCy components

@@ -133,3 +133,31 @@ def test_not_leaves_out_every_passage_with_the_word(tmp_path):
     plain = {h["passage_id"]: h["score"] for h in search(link, "waiting", limit=100)["hits"]}
     for h in search(link, "waiting -housing", limit=100)["hits"]:
         assert h["score"] == plain[h["passage_id"]]   # leaving out changes no score
+
+
+def test_a_long_lived_process_sees_every_change_of_the_index(tmp_path):
+    """search() keeps the last index's searcher open between calls: an update (a new
+    segment in the same folder) and a rebuild (another folder) are both seen."""
+    from scrutiny.index import DocumentSource, update_index
+
+    link = tmp_path / "data" / "index"
+
+    def doc(doc_id, text, fingerprint="1"):
+        ps = [Passage(id=f"{doc_id}-1", doc_id=doc_id, ord=0, kind="paragraph", page=1, page_end=1, text=text)]
+        return DocumentSource(doc_id=doc_id, label=doc_id.title(), paged=False, page_labels=None,
+                              fingerprint=fingerprint, passages=lambda: ps, facets=dict)
+
+    docs = {"a": doc("a", "Ferries leave the harbour at noon.")}
+    assert update_index(link, docs, content_version=1).mode == "rebuilt"
+    assert search(link, "ferries")["total"] == 1
+    folder = link.resolve()
+    docs["b"] = doc("b", "More ferries in winter.")
+    assert update_index(link, docs, content_version=2).mode == "updated"
+    assert link.resolve() == folder
+    assert search(link, "ferries")["total"] == 2
+    docs["a"] = doc("a", "Buses leave the harbour at noon.", fingerprint="2")
+    update_index(link, docs, content_version=3)
+    assert [h["passage_id"] for h in search(link, "ferries")["hits"]] == ["b-1"]
+    update_index(link, docs, content_version=4, rebuild=True)
+    assert link.resolve() != folder
+    assert search(link, "buses")["total"] == 1 and search(link, "ferries")["total"] == 1

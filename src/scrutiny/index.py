@@ -399,6 +399,9 @@ def index_content_version(index_link: Path) -> int | None:
 
 
 def open_index(index_link: Path):
+    from scrutiny.whoosh_import import prepare
+
+    prepare()
     from whoosh import index as windex
 
     from scrutiny.errors import ProjectError

@@ -102,6 +102,9 @@ def analyzer():
     """The analyser of the index's text and heading fields (Whoosh's StemmingAnalyzer)."""
     global _ANALYZER
     if _ANALYZER is None:
+        from scrutiny.whoosh_import import prepare
+
+        prepare()
         from whoosh.analysis import StemmingAnalyzer
 
         _ANALYZER = StemmingAnalyzer()

@@ -63,27 +63,30 @@ def _filter_query(filters: SearchFilters):
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
-def check_filters(filters: SearchFilters, known_docs, names_stakeholder) -> None:
+def check_filters(filters: SearchFilters, known_docs, names_stakeholder, holds_tag=None) -> None:
     """Unknown filter values are errors, not silent empty results. The engine
     says what its index holds: ``known_docs()`` the set of document ids (asked
     only when a --doc filter needs it), ``names_stakeholder(id)`` whether a
-    passage names that stakeholder id."""
+    passage names that stakeholder id, and (optionally) ``holds_tag(kind)``
+    whether a passage has that claim kind: such a tag needs no look at the
+    vocabulary (whose YAML reader a `scrutiny search` does not load then)."""
     from scrutiny.errors import ScrutinyError
-    from scrutiny.readers.base import BLOCK_KINDS
 
     docs = known_docs() if filters.doc else set()
     for d in filters.doc:
         if d not in docs:
             raise ScrutinyError(f"--doc {d}: no such document in the index (known: {', '.join(sorted(docs)) or 'none'})")
+    if filters.kind:
+        from scrutiny.readers.base import BLOCK_KINDS
     for k in filters.kind:
         if k not in BLOCK_KINDS:
             raise ScrutinyError(f"--kind {k}: not a passage kind (use one of {', '.join(BLOCK_KINDS)})")
-    if filters.tag:
+    if any(not (holds_tag and holds_tag(t.lower())) for t in filters.tag):
         from scrutiny.schema import vocabulary
 
         kinds = list(vocabulary().claim_kinds)
         for t in filters.tag:
-            if t.lower() not in kinds:
+            if t.lower() not in kinds and not (holds_tag and holds_tag(t.lower())):
                 raise ScrutinyError(f"--tag {t}: not a claim kind (use one of {', '.join(kinds)})")
     for sid in filters.stakeholder:
         if not names_stakeholder(sid.lower()):
@@ -100,7 +103,8 @@ def _check_filters(searcher, filters: SearchFilters) -> None:
     stakeholders: set[str] = set()
     if filters.stakeholder:
         stakeholders = lexicon("stakeholders")
-    check_filters(filters, lambda: lexicon("doc_id"), stakeholders.__contains__)
+    tags: set[str] = lexicon("tags") if filters.tag else set()
+    check_filters(filters, lambda: lexicon("doc_id"), stakeholders.__contains__, tags.__contains__)
 
 
 def _ranked(base):
@@ -229,6 +233,9 @@ def weighting():
 def search(index_link, query: str, filters: SearchFilters | None = None, limit: int = 10,
            marks: tuple[str, str] = ("**", "**")) -> dict:
     """Run ``query``; returns {query, total, hits: [{passage_id, doc_id, ...}]}."""
+    from scrutiny.whoosh_import import prepare
+
+    prepare()   # Whoosh without urllib.request and asyncio: a `scrutiny search` process starts faster
     if isinstance(index_link, str) and index_link.startswith(("postgresql://", "postgres://")):
         from scrutiny.pgsearch import search as pg_search  # a shared store: its full-text index
 
@@ -317,14 +324,18 @@ def _collect(searcher, q, fq, limit: int):
     fills (every ``replace`` matches) and skips blocks that cannot reach the
     top N, so the documents it never visits are not counted: the total of
     ``pension`` was 209 with ``-n 5`` and 501 with ``-n 1000``. Both are off
-    here; every match (after the filter) is visited and counted.
+    here; every match (of the query and the filter ``fq``) is visited and counted.
     """
     from whoosh import collectors
+    from whoosh import query as Q
 
     c = collectors.TopCollector(max(1, limit), usequality=False, replace=0)
     c = _MatchedTerms(c)
     if fq is not None:
-        c = collectors.FilterCollector(c, fq)
+        # Require(q, filter): the passages of both, scored by q alone. Whoosh's
+        # FilterCollector gives the same hits, but first lists every passage the
+        # filter allows (all paragraphs, for --kind paragraph), one at a time.
+        q = Q.Require(q, fq)
     searcher.search_with_collector(q, c)
     return c.results()
 
