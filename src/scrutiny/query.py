@@ -382,7 +382,7 @@ def to_whoosh(node):
         if isinstance(n, Term):
             qs = [Q.Term(f, n.text) for f in fields(n)]
         elif isinstance(n, Phrase):
-            qs = [Q.Phrase(f, list(n.words)) for f in fields(n)]
+            qs = [_phrase_query()(f, list(n.words)) for f in fields(n)]
         elif isinstance(n, Prefix):
             # the words starting with the prefix, and the stems it starts with (each word once)
             qs = [Q.Or([Q.Prefix(f, n.text, constantscore=False)] + [Q.Term(f, t) for t in shorter_stems(n.text)])
@@ -404,3 +404,66 @@ def to_whoosh(node):
         return qs[0] if len(qs) == 1 else Q.Or(qs)
 
     return one(node)
+
+
+_PHRASE = None
+
+
+def _phrase_query():
+    """Whoosh's ``Phrase`` query, with a quicker test of whether a passage holds the
+    phrase (the same answer, hence the same hits, scores and order).
+
+    Whoosh's phrase matcher (``SpanNear2`` with ``slop=1``, ``mindist=1``,
+    ``ordered``) builds and merges span objects at every passage holding all
+    the words; a passage holds the phrase exactly when a position ``p`` of the
+    first word has the i-th word at ``p + i``, which is what is tested here
+    (with sets of positions). The spans it reports are those Whoosh's gives."""
+    global _PHRASE
+    if _PHRASE is not None:
+        return _PHRASE
+    from whoosh import matching
+    from whoosh import query as Q
+    from whoosh.query.spans import Span, SpanNear2
+
+    class PhraseMatcher(SpanNear2.SpanNear2Matcher):
+        def _get_spans(self):
+            if self.slop != 1 or self.mindist != 1 or not self.ordered:
+                return super()._get_spans()
+            ms = self.ms
+            first = ms[0].value_as("positions")
+            rest = [frozenset(m.value_as("positions")) for m in ms[1:]]
+            last = len(ms) - 1
+            return [Span(p, p + last) for p in first
+                    if all(p + i in pos for i, pos in enumerate(rest, 1))]
+
+    class PhraseSpans(SpanNear2):
+        def matcher(self, searcher, context=None):
+            ms = [q.matcher(searcher, context) for q in self.qs]
+            return PhraseMatcher(ms, slop=self.slop, ordered=self.ordered, mindist=self.mindist)
+
+    class Phrase(Q.Phrase):
+        def matcher(self, searcher, context=None):
+            # Whoosh's Phrase.matcher, with PhraseSpans for SpanNear2
+            fieldname = self.fieldname
+            if fieldname not in searcher.schema:
+                return matching.NullMatcher()
+            field = searcher.schema[fieldname]
+            if not field.format or not field.format.supports("positions"):
+                raise QueryError(f"phrase search: the {fieldname!r} field has no positions")
+            terms = []
+            reader = searcher.reader()
+            for word in self.words:
+                try:
+                    word = field.to_bytes(word)
+                except ValueError:
+                    return matching.NullMatcher()
+                if (fieldname, word) not in reader:
+                    return matching.NullMatcher()   # a word not in the index: no passage holds the phrase
+                terms.append(Q.Term(fieldname, word))
+            m = PhraseSpans(terms, slop=self.slop, ordered=True, mindist=1).matcher(searcher, context)
+            if self.boost != 1.0:
+                m = matching.WrappingMatcher(m, boost=self.boost)
+            return m
+
+    _PHRASE = Phrase
+    return Phrase
