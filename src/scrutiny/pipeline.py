@@ -249,7 +249,7 @@ def _xref(project, result, *, force, **_) -> StageReport:
     with Store(project.store_location) as store:
         if not force and pending(project, store) is None:
             return StageReport("xref", CURRENT, "xref: up to date")
-        s = build_xrefs(project, store)
+        s = build_xrefs(project, store, rebuild=force)
     result.xref = s
     return StageReport("xref", RAN, (
         f"xref: {s.markup} from essay markup, {s.suggested} related-passage suggestions, "

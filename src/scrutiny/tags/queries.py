@@ -233,15 +233,23 @@ class DocumentMentions:
     passages: int
 
 
-def stakeholder_documents(store) -> list[DocumentMentions]:
+def stakeholder_documents(store, doc_ids=None) -> list[DocumentMentions]:
     """Every (stakeholder, document) pair with the stakeholder's mentions there, by
-    stakeholder then document. Mentions of passages that are gone are not counted."""
+    stakeholder then document (of the documents ``doc_ids`` only, when given).
+    Mentions of passages that are gone are not counted."""
     _require(store)
-    current = store.passage_ids()
+    sql = ("SELECT coalesce(stakeholder_id, curated_id), doc_id, passage_id FROM nlp_mentions "
+           "WHERE coalesce(stakeholder_id, curated_id) IS NOT NULL")
+    args: tuple = ()
+    if doc_ids is None:
+        current = store.passage_ids()
+    else:
+        doc_ids = sorted(doc_ids)
+        current = {p.id for d in doc_ids for p in store.passages(d)}
+        sql += f" AND doc_id IN ({', '.join('?' * len(doc_ids))})"
+        args = tuple(doc_ids)
     counts: dict[tuple[str, str], list] = {}
-    for sid, doc_id, pid in store.db.execute(
-            "SELECT coalesce(stakeholder_id, curated_id), doc_id, passage_id FROM nlp_mentions "
-            "WHERE coalesce(stakeholder_id, curated_id) IS NOT NULL"):
+    for sid, doc_id, pid in store.db.execute(sql, args):
         if pid not in current:
             continue
         c = counts.setdefault((sid, doc_id), [0, set()])

@@ -1,5 +1,6 @@
 """Cross-references: critique -> passages, the same claim across documents,
-stakeholders -> documents. Derived data, rebuilt whole.
+stakeholders -> documents. Derived data: built whole, then only for the
+documents added, changed or removed (:mod:`.update`; the same rows a whole build gives).
 
     >>> summary = build_xrefs(project, store)          # an XrefSummary; `scrutiny build` / `scrutiny xref`
     >>> pending(project, store)                        # None, or why the cross-references are behind
@@ -7,7 +8,8 @@ stakeholders -> documents. Derived data, rebuilt whole.
     >>> queries.claim_recurrences(store, "iapt-recovery-rate")
 
 Modules: :mod:`.schema` (its tables), :mod:`.build` (:func:`build_xrefs`,
-:func:`pending`), :mod:`.queries` (the read API every other stage uses),
+:func:`pending`), :mod:`.update` (the incremental build), :mod:`.rows` (the rows
+and the figure cache), :mod:`.queries` (the read API every other stage uses),
 :mod:`.numbers` (the number normaliser), :mod:`.similarity` (TF-IDF and the
 calibrated threshold), :mod:`.calibrate` (precision/recall on labelled pairs),
 :mod:`.critique`, :mod:`.claims`, :mod:`.stakeholders`.

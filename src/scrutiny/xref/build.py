@@ -1,5 +1,6 @@
-"""Building the cross-references: rebuilt whole, in one transaction, by :func:`build_xrefs`,
-which records the fingerprint of its inputs (:func:`pending` compares it)."""
+"""Building the cross-references, in one transaction, by :func:`build_xrefs`: whole,
+or for the documents that changed (:mod:`.update`); it records the fingerprint
+of its inputs (:func:`pending` compares it) and what each document was."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrutiny.xref.rows import (
+    CLAIM_COLS, LINK_COLS, SH_COLS, cached_figures, insert, summary_counts, with_documents,
+)
 from scrutiny.xref.schema import ensure_schema
 
 # the store's meta key where build_xrefs records the fingerprint of its inputs
 INPUTS_KEY = "xref_inputs"
 
-_LINK_COLS = ("source_kind", "source_id", "essay_id", "target_kind", "target_id", "method", "score",
-              "file", "line", "source_doc", "target_doc")
-_CLAIM_COLS = ("group_id", "claim_id", "passage_id", "doc_id", "origin", "kind", "value", "surface", "score")
-_SH_COLS = ("stakeholder_id", "doc_id", "mentions", "passages", "source")
+# the meta key of what they were made from, per document (see _state): the incremental build's record
+STATE_KEY = "xref_state"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class XrefSummary:
     figure_groups: int       # figures stated in several documents, in no curated claim
     stakeholder_docs: int    # (stakeholder, document) pairs
     seconds: float
+    documents: list[str] | None = None   # the documents cross-referenced again (None: everything was)
+    written: object = None               # rows deleted and inserted (update.Written)
 
 
 def inputs_fingerprint(project, store, threshold: float | None = None) -> str:
@@ -67,81 +71,111 @@ def _load_kb(project):
     return kb  # `scrutiny kb check` / `verify` report the problems; links use what is valid
 
 
-def build_xrefs(project, store, *, kb=None, threshold: float | None = None) -> XrefSummary:
-    """Rebuild every cross-reference table from the store and kb/ (one
-    transaction), and record the fingerprint of the inputs (see :func:`pending`)."""
+def _state(project, store, threshold) -> dict:
+    """What the cross-references were made from, in two parts: ``global`` (kb/,
+    this package's code and data, the threshold, whether the store is tagged:
+    when it moves, everything is built again) and ``docs`` (per document: its
+    hash, passages and kind, and what its tags say; a document whose entry
+    moved is cross-referenced again, alone)."""
+    import scrutiny
+    from scrutiny.fingerprint import Fingerprint
+    from scrutiny.tags.queries import doc_fingerprints, last_run
+
+    pkg = Path(scrutiny.__file__).parent
+    tagged = last_run(store) is not None
+    fp = Fingerprint().add("xref-global", threshold, tagged)
+    if project.kb_dir.is_dir():
+        fp.add_tree(project.kb_dir)
+    fp.add_tree(pkg / "xref", "*.py").add_files([pkg / "find.py", *sorted((pkg / "data").glob("*"))], pkg)
+    tags = doc_fingerprints(store) if tagged else {}
+    docs = {d["id"]: Fingerprint().add(d["sha256"], d["passages"], d["kind"], tags.get(d["id"])).hexdigest()[:24]
+            for d in store.documents()}
+    return {"global": fp.hexdigest(), "docs": docs}
+
+
+def _recorded_state(store) -> dict | None:
+    import json
+
+    raw = store.get_meta(STATE_KEY)
+    try:
+        state = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    return state if isinstance(state, dict) and isinstance(state.get("docs"), dict) else None
+
+
+def build_xrefs(project, store, *, kb=None, threshold: float | None = None, rebuild: bool = False) -> XrefSummary:
+    """Bring every cross-reference table up to date with the store and kb/ (one
+    transaction), and record the fingerprint of the inputs (see :func:`pending`).
+
+    When only some documents were added, changed or removed since the last
+    build (kb/ and the code unchanged), only what involves them is computed
+    again and only the rows that differ are written (:mod:`.update`); the result
+    is the one a whole build gives. ``rebuild`` (``scrutiny build --rebuild``),
+    a first build, a changed kb/ or code, or a ``threshold`` (calibration)
+    build everything again.
+    """
+    import json
+
+    t0 = time.perf_counter()
+    ensure_schema(store)
+    kb = kb if kb is not None else _load_kb(project)
+    state = _state(project, store, threshold)
+    old = None if (rebuild or threshold is not None) else _recorded_state(store)
+    if old is not None and old.get("global") == state["global"] and store.get_meta(INPUTS_KEY) is not None:
+        from scrutiny.xref.update import update
+
+        changed = {d for d in set(old["docs"]) | set(state["docs"]) if old["docs"].get(d) != state["docs"].get(d)}
+        with store.transaction():
+            done = update(project, store, kb, changed)
+            if done is not None:
+                store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store))
+                store.set_meta(STATE_KEY, json.dumps(state, sort_keys=True, separators=(",", ":")))
+        if done is not None:
+            counts, written = done
+            return XrefSummary(**counts, seconds=round(time.perf_counter() - t0, 3), documents=sorted(changed),
+                               written=written)
+    links, claims, stakeholders = _everything(project, store, kb, threshold)
+    with store.transaction():
+        db = store.db
+        for table in ("xref_links", "xref_claims", "xref_stakeholder_docs"):
+            db.execute(f"DELETE FROM {table}")
+        insert(db, "xref_links", LINK_COLS, links)
+        insert(db, "xref_claims", CLAIM_COLS, claims)
+        insert(db, "xref_stakeholder_docs", SH_COLS, stakeholders)
+        # only the default threshold makes the cross-references the pipeline keeps
+        store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store) if threshold is None
+                       else f"threshold {threshold}")
+        store.set_meta(STATE_KEY, json.dumps(state, sort_keys=True, separators=(",", ":"))
+                       if threshold is None else "")
+    from scrutiny.xref.update import Written
+
+    return XrefSummary(
+        **summary_counts(links, claims, stakeholders),
+        seconds=round(time.perf_counter() - t0, 3),
+        documents=None,
+        written=Written(inserted={"xref_links": len(links), "xref_claims": len(claims),
+                                  "xref_stakeholder_docs": len(stakeholders)}),
+    )
+
+
+def _everything(project, store, kb, threshold):
+    """Every row of the three tables, from the whole store."""
     from scrutiny.find import PassageFinder
     from scrutiny.tags.queries import last_run
     from scrutiny.xref.claims import claim_rows
     from scrutiny.xref.critique import markup_links, similar_links
     from scrutiny.xref.stakeholders import from_mentions, from_names
 
-    t0 = time.perf_counter()
-    ensure_schema(store)
-    kb = kb if kb is not None else _load_kb(project)
     passages = store.passages()
-    doc_of = {p.id: p.doc_id for p in passages}
     links = (markup_links(kb, store) if kb else []) + similar_links(store, threshold)
-    for r in links:
-        r["source_doc"] = doc_of.get(r["source_id"]) if r["source_kind"] == "passage" else None
-        r["target_doc"] = doc_of.get(r["target_id"]) if r["target_kind"] == "passage" else None
+    with_documents(store, links)
     claims = claim_rows(kb, store, PassageFinder(project, store).find, passages, threshold=threshold,
-                        figures_of=lambda ps: _cached_figures(store, ps))
+                        figures_of=lambda ps: cached_figures(store, ps))
     # who is named where: the tagger's resolved mentions, else kb names matched in the text
     stakeholders = from_mentions(store) if last_run(store) is not None else []
     if not stakeholders:
         stakeholders = from_names(kb, passages)
-    with store.transaction():
-        db = store.db
-        for table in ("xref_links", "xref_claims", "xref_stakeholder_docs"):
-            db.execute(f"DELETE FROM {table}")
-        _insert(db, "xref_links", _LINK_COLS, links)
-        _insert(db, "xref_claims", _CLAIM_COLS, claims)
-        _insert(db, "xref_stakeholder_docs", _SH_COLS, stakeholders)
-        # only the default threshold makes the cross-references the pipeline keeps
-        store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store) if threshold is None
-                       else f"threshold {threshold}")
-    return XrefSummary(
-        markup=sum(1 for r in links if r["method"] == "markup"),
-        suggested=sum(1 for r in links if r["method"] == "tfidf"),
-        claim_passages=sum(1 for r in claims if r["claim_id"]),
-        figure_groups=len({r["group_id"] for r in claims if not r["claim_id"]}),
-        stakeholder_docs=len(stakeholders),
-        seconds=round(time.perf_counter() - t0, 3),
-    )
+    return links, claims, stakeholders
 
 
-def _cached_figures(store, passages) -> dict[str, list]:
-    """``{passage id: [(quantity, sentence words)]}`` from ``xref_figures``; the
-    passages not there yet (new or changed text: a new id) are read and added,
-    the rows of passages that are gone are deleted."""
-    import json
-
-    from scrutiny.xref.claims import passage_figures
-    from scrutiny.xref.numbers import Quantity
-
-    db = store.db
-    cached = {pid: figures for pid, figures in db.execute("SELECT passage_id, figures FROM xref_figures")}
-    out, new = {}, []
-    for p in passages:
-        raw = cached.pop(p.id, None)
-        if raw is None:
-            found = passage_figures(p)
-            new.append((p.id, json.dumps([[q.value, q.kind, q.currency, q.start, q.end, q.text, sorted(w)]
-                                          for q, w in found], ensure_ascii=False)))
-            out[p.id] = found
-        else:
-            out[p.id] = [(Quantity(value=v, kind=k, currency=c, start=a, end=b, text=t), set(w))
-                         for v, k, c, a, b, t, w in json.loads(raw)]
-    if new or cached:
-        with store.transaction():
-            db.executemany("DELETE FROM xref_figures WHERE passage_id = ?", [(pid,) for pid in cached])
-            db.executemany("INSERT OR REPLACE INTO xref_figures (passage_id, figures) VALUES (?, ?)", new)
-    return out
-
-
-def _insert(db, table, cols, rows):
-    db.executemany(
-        f"INSERT OR IGNORE INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        [tuple(r.get(c) for c in cols) for r in rows],
-    )

@@ -9,9 +9,12 @@ at least a fifth of them; a figure that fits several claims goes to the one it
 shares most words with; and, for claims without a figure, passages of other documents whose
 TF-IDF similarity to a located passage reaches the calibrated threshold
 (``similar``). Figures found in several documents but in no curated claim are
-grouped too (``q:<kind>:<value>[:n]``) when their sentences are about the same
-thing (3+ shared content words, Jaccard >= 0.15); the same figure used for
-different things makes separate groups.
+grouped too (``q:<kind>:<value>[:n]``, the value to three significant
+figures: :func:`group_key`) when their sentences are about the same thing (3+
+shared content words, Jaccard >= 0.15); the same figure used for different
+things makes separate groups. A group depends only on the figures of its own
+value, so that the incremental build (:mod:`.update`) recomputes the values a
+changed document states or stated, and nothing else.
 """
 
 from __future__ import annotations
@@ -83,16 +86,70 @@ def passage_figures(passage: Passage) -> list[tuple]:
             for q in quantities(passage.text) if _significant(q)]
 
 
+def group_key(q) -> tuple[str, float]:
+    """The group an uncurated figure belongs to: its kind and its value to three
+    significant figures (two thirds, 66.7% and 66.67% are one figure). A pure
+    function of the figure, so that a document added or removed changes the
+    groups of its own figures' values only."""
+    return (q.kind, float(f"{q.value:.3g}"))
+
+
+class Figures:
+    """The significant figures of a set of passages and the words of their
+    sentences, as :func:`claim_rows` reads them: ``matching(q)`` (figures
+    :meth:`Quantity.same` as ``q``), ``of_keys(keys)`` (figures by
+    :func:`group_key`), ``passages()`` (all of them, for the TF-IDF matches of
+    claims without a figure). This one holds them in memory (a whole build);
+    the incremental build reads them from the store by value."""
+
+    def __init__(self, passages: list[Passage], found_in: dict):
+        self._passages = passages
+        self.items = [(p, q, found_in[p.id][i][1]) for p in passages
+                      for i, (q, _w) in enumerate(found_in.get(p.id, ()))]
+        self._by_kind: dict = defaultdict(list)
+        self._by_key: dict = defaultdict(list)
+        for it in self.items:
+            self._by_kind[it[1].kind].append(it)
+            self._by_key[group_key(it[1])].append(it)
+
+    def matching(self, q) -> list[tuple]:
+        return [it for it in self._by_kind.get(q.kind, ()) if it[1].same(q)]
+
+    def of_keys(self, keys) -> list[tuple]:
+        return [it for k in keys for it in self._by_key.get(k, ())]
+
+    def keys(self) -> set:
+        return set(self._by_key)
+
+    def passages(self) -> list[Passage]:
+        return self._passages
+
+
+def _order(it) -> tuple:
+    """Passages in the store's order (document, then reading order), figures left to right."""
+    p, q, _ = it
+    return (p.doc_id, p.ord, q.start)
+
+
 def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None = None,
                figures_of=None) -> list[dict]:
-    """``figures_of(passages)``: ``{passage id: [(quantity, sentence words)]}``
-    (default: :func:`passage_figures` of each; the build reads them from its cache)."""
+    """Every row of ``xref_claims``. ``figures_of(passages)``: ``{passage id:
+    [(quantity, sentence words)]}`` (default: :func:`passage_figures` of each;
+    the build reads them from its cache)."""
+    found_in = figures_of(passages) if figures_of else {p.id: passage_figures(p) for p in passages}
+    figures = Figures(passages, found_in)
+    rows = curated_rows(kb, store, find, figures, threshold)
+    curated = {r["passage_id"] for r in rows}
+    return rows + uncurated_rows(figures.of_keys(sorted(figures.keys())), curated)
+
+
+def curated_rows(kb, store, find, figures, threshold: float | None = None) -> list[dict]:
+    """The rows of the curated claims: their located passages, the passages of
+    other documents stating their figures, and (claims without a figure) the
+    passages of other documents worded like a located one."""
     from scrutiny.xref.similarity import THRESHOLD, Similarity
 
     threshold = THRESHOLD if threshold is None else threshold
-    found_in = figures_of(passages) if figures_of else {p.id: passage_figures(p) for p in passages}
-    figures = [(p, q) for p in passages for q, _ in found_in.get(p.id, ())]
-    words_at = {(p.id, q.start): w for p in passages for q, w in found_in.get(p.id, ())}
     rows = []
     figure_rows = []  # (figure start, row): one figure is given to the claim it fits best
     for claim in (kb.claims if kb else []):
@@ -108,17 +165,20 @@ def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None
             wanted = [(q, statement_words | _content_words(_sentence_at(p.text, q.start)))
                       for p in located for q in quantities(p.text) if _significant(q)]
         seen = {p.id for p in located}
-        for p, q in figures:
+        candidates = {}
+        for w, _ in wanted:
+            for it in figures.matching(w):
+                candidates[(it[0].id, it[1].start)] = it
+        for p, q, here in sorted(candidates.values(), key=_order):
             if p.doc_id in docs or p.id in seen:
                 continue
-            here = words_at[(p.id, q.start)]
             best = max((len(words & here) / max(len(words), 1), len(words & here))
                        for w, words in wanted if q.same(w)) if any(q.same(w) for w, _ in wanted) else None
             if best and best[1] >= MIN_SHARED and best[0] >= MIN_SHARE_FRACTION:
                 seen.add(p.id)
                 figure_rows.append((q.start, _row(claim.id, claim.id, p, "figure", q, round(best[0], 4))))
         if not wanted and located:
-            others = [p for p in passages if p.doc_id not in docs and p.id not in seen]
+            others = [p for p in figures.passages() if p.doc_id not in docs and p.id not in seen]
             if others:
                 m = Similarity([p.text for p in located + others])
                 sims = m.cosine(list(range(len(located))), list(range(len(located), len(located) + len(others))))
@@ -132,92 +192,113 @@ def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None
         if key not in best_for or row["score"] > best_for[key]["score"]:
             best_for[key] = row
     rows += sorted(best_for.values(), key=lambda r: (r["group_id"], r["doc_id"], r["passage_id"]))
-    # uncurated figures stated in several documents
-    curated = {r["passage_id"] for r in rows}
+    return rows
+
+
+def uncurated_rows(items, curated: set) -> list[dict]:
+    """The rows of the figures stated in several documents but in no curated
+    claim, for the figures ``items`` (``(passage, quantity, sentence words)``;
+    every figure of each :func:`group_key` they hold), leaving out the passages
+    of ``curated``."""
     by_value = defaultdict(list)
-    anchor = None
-    for p, q in sorted(((p, q) for p, q in figures if p.id not in curated),
-                       key=lambda pq: (pq[1].kind, pq[1].value)):
-        if anchor is None or not anchor.same(q):
-            anchor = q  # figures within rounding of the first one form one group
-        by_value[anchor.key].append((p, q))
-    for key, found in by_value.items():
-        if len({p.doc_id for p, _ in found}) < 2:
-            continue
-        sentences = [frozenset(words_at[(p.id, q.start)]) for p, q in found]
-        # link two statements of the figure in different documents when their sentences
-        # are about the same thing; each connected set of links is one group. Statements
-        # with the same words in the same document link to the same others: they are one
-        # node, and the words of two nodes are compared once (a figure stated thousands of
-        # times in a national corpus is mostly the same few sentences)
-        node_of: dict[tuple, int] = {}
-        node_members: list[list[int]] = []
-        for i, (p, _q) in enumerate(found):
-            node = (sentences[i], p.doc_id)
-            if node not in node_of:
-                node_of[node] = len(node_members)
-                node_members.append([])
-            node_members[node_of[node]].append(i)
-        nodes = list(node_of)
-        parent = list(range(len(nodes)))
+    for p, q, words in sorted((it for it in items if it[0].id not in curated), key=_order):
+        by_value[group_key(q)].append((p, q, words))
+    rows = []
+    for key in sorted(by_value):
+        rows += _group_rows(key, by_value[key])
+    return rows
 
-        def root(i):
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
 
-        # nodes by their words: two word sets are compared once, then their nodes linked
-        # (nodes of different documents): the links between the nodes of two sets form a
-        # complete bipartite graph less the pairs in the same document, which is one
-        # component of the nodes that have a partner, except for two documents on each side
-        by_words: dict[frozenset, dict[str, int]] = defaultdict(dict)
-        for n, (words, doc) in enumerate(nodes):
-            by_words[words][doc] = n
-        word_sets = list(by_words)
-        linked_nodes = set()
+def _group_rows(key, found) -> list[dict]:
+    if len({p.doc_id for p, _, _ in found}) < 2:
+        return []
+    sentences = [frozenset(w) for _, _, w in found]
+    # link two statements of the figure in different documents when their sentences
+    # are about the same thing; each connected set of links is one group. Statements
+    # with the same words in the same document link to the same others: they are one
+    # node, and the words of two nodes are compared once (a figure stated thousands of
+    # times in a national corpus is mostly the same few sentences)
+    node_of: dict[tuple, int] = {}
+    node_members: list[list[int]] = []
+    for i, (p, _q, _w) in enumerate(found):
+        node = (sentences[i], p.doc_id)
+        if node not in node_of:
+            node_of[node] = len(node_members)
+            node_members.append([])
+        node_members[node_of[node]].append(i)
+    nodes = list(node_of)
+    parent = list(range(len(nodes)))
 
-        def join(ns):
-            ns = list(ns)
-            for x in ns[1:]:
-                parent[root(x)] = root(ns[0])
-            linked_nodes.update(ns)
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
 
-        for i, a in enumerate(word_sets):
-            for b in word_sets[i:]:
-                shared = len(a & b)
-                if shared < GROUP_MIN_SHARED or shared / max(len(a | b), 1) < GROUP_MIN_JACCARD:
-                    continue
-                na, nb = by_words[a], by_words[b]
-                if a is b:
-                    if len(na) >= 2:
-                        join(na.values())
-                    continue
-                da, db = set(na), set(nb)
-                if da == db and len(da) == 2:
-                    d1, d2 = sorted(da)
-                    join((na[d1], nb[d2]))
-                    join((na[d2], nb[d1]))
-                    continue
-                side_a = [na[d] for d in da if db - {d}]
-                side_b = [nb[d] for d in db if da - {d}]
-                if side_a and side_b:
-                    join(side_a + side_b)
-        components = defaultdict(list)
-        for node in sorted(linked_nodes, key=lambda n: node_members[n][0]):
-            components[root(node)].extend(node_members[node])
-        for c in components.values():
-            c.sort()
-        for n, members in enumerate(sorted(components.values(), key=lambda m: m[0]), 1):
-            if len({found[i][0].doc_id for i in members}) < 2:
+    # nodes by their words: two word sets are compared once, then their nodes linked
+    # (nodes of different documents): the links between the nodes of two sets form a
+    # complete bipartite graph less the pairs in the same document, which is one
+    # component of the nodes that have a partner, except for two documents on each side
+    by_words: dict[frozenset, dict[str, int]] = defaultdict(dict)
+    for n, (words, doc) in enumerate(nodes):
+        by_words[words][doc] = n
+    word_sets = list(by_words)
+    linked_nodes = set()
+
+    def join(ns):
+        ns = list(ns)
+        for x in ns[1:]:
+            parent[root(x)] = root(ns[0])
+        linked_nodes.update(ns)
+
+    # the pairs of word sets sharing GROUP_MIN_SHARED words or more, found through
+    # an inverted index (word -> sets) instead of comparing every pair
+    holding: dict[str, list[int]] = defaultdict(list)
+    for i, words in enumerate(word_sets):
+        for w in words:
+            holding[w].append(i)
+    for i, a in enumerate(word_sets):
+        shared_with: dict[int, int] = defaultdict(int)
+        for w in a:
+            for j in holding[w]:
+                if j >= i:
+                    shared_with[j] += 1
+        for j in sorted(shared_with):
+            shared = shared_with[j]
+            b = word_sets[j]
+            if shared < GROUP_MIN_SHARED or shared / max(len(a | b), 1) < GROUP_MIN_JACCARD:
                 continue
-            group = f"q:{key[0]}:{key[1]:g}" + (f":{n}" if len(components) > 1 else "")
-            done = set()
-            for i in members:
-                p, q = found[i]
-                if p.id not in done:
-                    done.add(p.id)
-                    rows.append(_row(group, None, p, "figure", q, None))
+            na, nb = by_words[a], by_words[b]
+            if i == j:
+                if len(na) >= 2:
+                    join(na.values())
+                continue
+            da, db = set(na), set(nb)
+            if da == db and len(da) == 2:
+                d1, d2 = sorted(da)
+                join((na[d1], nb[d2]))
+                join((na[d2], nb[d1]))
+                continue
+            side_a = [na[d] for d in da if db - {d}]
+            side_b = [nb[d] for d in db if da - {d}]
+            if side_a and side_b:
+                join(side_a + side_b)
+    components = defaultdict(list)
+    for node in sorted(linked_nodes, key=lambda n: node_members[n][0]):
+        components[root(node)].extend(node_members[node])
+    for c in components.values():
+        c.sort()
+    rows = []
+    for n, members in enumerate(sorted(components.values(), key=lambda m: m[0]), 1):
+        if len({found[i][0].doc_id for i in members}) < 2:
+            continue
+        group = f"q:{key[0]}:{key[1]:g}" + (f":{n}" if len(components) > 1 else "")
+        done = set()
+        for i in members:
+            p, q, _ = found[i]
+            if p.id not in done:
+                done.add(p.id)
+                rows.append(_row(group, None, p, "figure", q, None))
     return rows
 
 

@@ -102,6 +102,8 @@ def markup_links(kb, store) -> list[dict]:
 def similar_links(store, threshold: float | None = None) -> list[dict]:
     """TF-IDF suggestions: each critique paragraph's most similar policy paragraphs."""
     docs = {d["id"]: d for d in store.documents()}
+    if not any(d["kind"] == "critique" for d in docs.values()):
+        return []   # nothing to suggest links from
     sources, targets = [], []
     for p in store.passages():
         doc = docs.get(p.doc_id)

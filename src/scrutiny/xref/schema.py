@@ -1,4 +1,5 @@
-"""The store tables cross-references live in (component ``xref``; rebuilt whole by build_xrefs).
+"""The store tables cross-references live in (component ``xref``; written by build_xrefs, whole or
+for the documents that changed).
 
 Only ``scrutiny.xref`` runs SQL on them: :mod:`.build` writes them,
 :mod:`.queries` reads them for everyone else.
@@ -67,6 +68,28 @@ XREF_MIGRATIONS = [
         passage_id TEXT PRIMARY KEY,
         figures    TEXT NOT NULL
     );
+    """,
+    """
+    -- Incremental builds: the cache of figures knows each passage's document,
+    -- and each figure is indexed by its value, so that a build after one
+    -- document changed reads the figures of the values it states (or stated),
+    -- not the whole corpus. The cache is filled again by the next build (a
+    -- whole one: it has no record of the documents it was made from yet).
+    DELETE FROM xref_figures;
+    ALTER TABLE xref_figures ADD COLUMN doc_id TEXT;
+    CREATE INDEX xref_figures_doc ON xref_figures(doc_id);
+    CREATE TABLE xref_figure_values (
+        kind       TEXT NOT NULL,     -- number | percent
+        value      REAL NOT NULL,
+        gkey       TEXT NOT NULL,     -- <kind>:<value to 3 significant figures> (claims.group_key)
+        passage_id TEXT NOT NULL,
+        doc_id     TEXT NOT NULL
+    );
+    CREATE INDEX xref_figure_values_value ON xref_figure_values(kind, value);
+    CREATE INDEX xref_figure_values_gkey ON xref_figure_values(gkey);
+    CREATE INDEX xref_figure_values_doc ON xref_figure_values(doc_id);
+    CREATE INDEX xref_claims_doc ON xref_claims(doc_id);
+    CREATE INDEX xref_stakeholder_docs_doc ON xref_stakeholder_docs(doc_id);
     """,
 ]
 

@@ -13,12 +13,13 @@ from collections import defaultdict
 from scrutiny.passages import Passage
 
 
-def from_mentions(store) -> list[dict]:
-    """Rows of ``xref_stakeholder_docs`` from the tagger's mentions (the store must be tagged)."""
+def from_mentions(store, doc_ids=None) -> list[dict]:
+    """Rows of ``xref_stakeholder_docs`` from the tagger's mentions (the store must
+    be tagged), of the documents ``doc_ids`` only when given."""
     from scrutiny.tags.queries import stakeholder_documents
 
     return [{"stakeholder_id": r.stakeholder_id, "doc_id": r.doc_id, "mentions": r.mentions,
-             "passages": r.passages, "source": "nlp_mentions"} for r in stakeholder_documents(store)]
+             "passages": r.passages, "source": "nlp_mentions"} for r in stakeholder_documents(store, doc_ids)]
 
 
 def from_names(kb, passages: list[Passage]) -> list[dict]:

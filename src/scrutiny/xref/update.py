@@ -1,0 +1,229 @@
+"""The incremental build: the cross-references of the documents that changed.
+
+When documents were added, changed or removed and nothing else moved (kb/,
+this package, the threshold), :func:`update` computes again only what may
+involve them, and writes only the rows that differ; the tables end as a whole
+build (:func:`scrutiny.xref.build_xrefs` with ``rebuild=True``) leaves them:
+
+- stakeholders -> documents: the rows of the changed documents;
+- figures stated in several documents (no curated claim): the groups of the
+  values (:func:`scrutiny.xref.claims.group_key`) the changed documents state
+  or stated, read through the index of figures by value
+  (``xref_figure_values``), never the whole corpus;
+- curated claims (a few, from kb/): every claim again, its figures found
+  through the same index, its located passages through the search index;
+- links: the essays' markup again, and the TF-IDF suggestions between critique
+  and policy passages when the store has critique documents (a TF-IDF model's
+  weights are the corpus's: any document moves every score).
+
+Returns None when the change reaches everything (the stakeholders' source
+turned from the tagger's mentions to kb names or back): the caller builds whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scrutiny.xref.rows import (
+    CLAIM_COLS, LINK_COLS, SH_COLS, cached_figures, decode_figures, encode_figures, value_rows, with_documents,
+)
+from scrutiny.xref.claims import curated_rows, group_key, passage_figures, uncurated_rows
+
+_CHUNK = 500
+_PK = {"xref_links": ("source_id", "target_kind", "target_id", "method"),
+       "xref_claims": ("group_id", "passage_id", "origin"),
+       "xref_stakeholder_docs": ("stakeholder_id", "doc_id")}
+_COLS = {"xref_links": LINK_COLS, "xref_claims": CLAIM_COLS, "xref_stakeholder_docs": SH_COLS}
+
+
+@dataclass
+class Written:
+    """Rows an incremental build deleted and inserted, per table (a whole build: inserted only)."""
+    inserted: dict = field(default_factory=dict)
+    deleted: dict = field(default_factory=dict)
+
+
+def _gkey(key) -> str:
+    return f"{key[0]}:{key[1]:g}"
+
+
+def _key(gkey: str) -> tuple[str, float]:
+    kind, value = gkey.split(":", 1)
+    return (kind, float(value))
+
+
+def _chunks(items):
+    items = list(items)
+    for i in range(0, len(items), _CHUNK):
+        yield items[i:i + _CHUNK]
+
+
+class StoreFigures:
+    """The figures of the store's passages, read by value from ``xref_figure_values``
+    and ``xref_figures`` (the interface of :class:`scrutiny.xref.claims.Figures`)."""
+
+    def __init__(self, store):
+        self.store = store
+        self._found: dict[str, tuple] = {}     # passage id -> (Passage, [(quantity, words)])
+
+    def _load(self, pids) -> None:
+        missing = sorted(set(pids) - set(self._found))
+        db = self.store.db
+        for part in _chunks(missing):
+            passages = self.store.passages_by_id(part)
+            marks = ", ".join("?" * len(part))
+            for pid, raw in db.execute(f"SELECT passage_id, figures FROM xref_figures WHERE passage_id IN ({marks})",
+                                       tuple(part)):
+                if pid in passages:
+                    self._found[pid] = (passages[pid], decode_figures(raw))
+
+    def _items(self, pids, keep):
+        self._load(pids)
+        out = []
+        for pid in sorted(set(pids)):
+            if pid not in self._found:
+                continue
+            p, found = self._found[pid]
+            out += [(p, q, w) for q, w in found if keep(q)]
+        return out
+
+    def matching(self, q) -> list[tuple]:
+        pids = [r[0] for r in self.store.db.execute(
+            "SELECT DISTINCT passage_id FROM xref_figure_values WHERE kind = ? AND value BETWEEN ? AND ?",
+            (q.kind, q.value * 0.99, q.value * 1.01))]
+        return self._items(pids, lambda other: other.same(q))
+
+    def of_keys(self, keys) -> list[tuple]:
+        wanted = {_gkey(k) for k in keys}
+        pids = set()
+        for part in _chunks(sorted(wanted)):
+            pids.update(r[0] for r in self.store.db.execute(
+                f"SELECT DISTINCT passage_id FROM xref_figure_values WHERE gkey IN ({', '.join('?' * len(part))})",
+                tuple(part)))
+        return self._items(pids, lambda q: _gkey(group_key(q)) in wanted)
+
+    def passages(self):
+        return self.store.passages()
+
+
+def update(project, store, kb, changed: set[str], threshold=None):
+    """Bring the tables up to date after the documents ``changed`` (added, changed
+    or removed) moved; inside the caller's transaction. Returns ``(summary
+    counts, Written)``, or None when everything must be built again."""
+    from scrutiny.find import PassageFinder
+    from scrutiny.tags.queries import last_run
+    from scrutiny.xref.rows import summary_counts
+    from scrutiny.xref.critique import markup_links, similar_links
+    from scrutiny.xref.stakeholders import from_mentions, from_names
+
+    db = store.db
+    written = Written()
+    docs = {d["id"] for d in store.documents()}
+    present = sorted(changed & docs)
+    gone_or_changed = sorted(changed)
+
+    # 1. who is named where: the changed documents' rows (the source stays the one of the others)
+    others_source = {r[0] for r in db.execute(
+        f"SELECT DISTINCT source FROM xref_stakeholder_docs WHERE doc_id NOT IN ({_marks(gone_or_changed)})",
+        tuple(gone_or_changed))} if gone_or_changed else set()
+    tagged = last_run(store) is not None
+    sh_rows = from_mentions(store, present) if (tagged and present) else []
+    by_mentions = tagged and ("nlp_mentions" in others_source or bool(sh_rows))
+    if others_source and others_source != {"nlp_mentions" if by_mentions else "names"}:
+        return None   # the source of every row changes: a whole build
+    if not by_mentions:
+        if tagged and not others_source and len(docs) > len(present):
+            return None   # no row anywhere else to tell the source by: a whole build
+        sh_rows = from_names(kb, [p for d in present for p in store.passages(d)])
+    _replace(db, written, "xref_stakeholder_docs", sh_rows,
+             f"doc_id IN ({_marks(gone_or_changed)})", tuple(gone_or_changed))
+
+    # 2. the figures of the changed documents: their cache and their index by value
+    touched = set()
+    for part in _chunks(gone_or_changed):
+        marks = _marks(part)
+        touched.update(r[0] for r in db.execute(
+            f"SELECT DISTINCT gkey FROM xref_figure_values WHERE doc_id IN ({marks})", tuple(part)))
+        db.execute(f"DELETE FROM xref_figure_values WHERE doc_id IN ({marks})", tuple(part))
+        db.execute(f"DELETE FROM xref_figures WHERE doc_id IN ({marks})", tuple(part))
+    cache, values = [], []
+    for d in present:
+        for p in store.passages(d):
+            found = passage_figures(p)
+            cache.append((p.id, encode_figures(found), p.doc_id))
+            values += value_rows(p, found)
+    db.executemany("INSERT OR REPLACE INTO xref_figures (passage_id, figures, doc_id) VALUES (?, ?, ?)", cache)
+    db.executemany("INSERT INTO xref_figure_values (kind, value, gkey, passage_id, doc_id) VALUES (?, ?, ?, ?, ?)",
+                   values)
+    touched.update(r[2] for r in values)
+
+    # 3. the curated claims, every one (a few); the passages they take or leave
+    #    out of the uncurated groups touch those groups too
+    figures = StoreFigures(store)
+    curated = _dedupe("xref_claims", curated_rows(kb, store, PassageFinder(project, store).find, figures, threshold))
+    old_curated = {r[0] for r in db.execute("SELECT DISTINCT passage_id FROM xref_claims WHERE claim_id IS NOT NULL")}
+    now_curated = {r["passage_id"] for r in curated}
+    moved = sorted(old_curated ^ now_curated)
+    for part in _chunks(moved):
+        touched.update(r[0] for r in db.execute(
+            f"SELECT DISTINCT gkey FROM xref_figure_values WHERE passage_id IN ({_marks(part)})", tuple(part)))
+    _replace(db, written, "xref_claims", curated, "claim_id IS NOT NULL", ())
+
+    # 4. the uncurated groups of the values touched
+    keys = sorted(_key(k) for k in touched)
+    groups = _dedupe("xref_claims", uncurated_rows(figures.of_keys(keys), now_curated))
+    for part in _chunks(sorted(touched)):
+        where = " OR ".join(["group_id = ? OR group_id LIKE ?"] * len(part))
+        args = tuple(a for g in part for a in (f"q:{g}", f"q:{g}:%"))
+        _replace(db, written, "xref_claims", [r for r in groups if _group_gkey(r["group_id"]) in set(part)],
+                 f"claim_id IS NULL AND ({where})", args)
+
+    # 5. links: the essays' markup, and the TF-IDF suggestions (the corpus's weights)
+    links = (markup_links(kb, store) if kb else []) + similar_links(store, threshold)
+    with_documents(store, links)
+    links = _dedupe("xref_links", links)
+    _replace(db, written, "xref_links", links, "1 = 1", ())
+
+    counts = summary_counts(links, curated, [])
+    counts["figure_groups"] = db.execute(
+        "SELECT count(DISTINCT group_id) FROM xref_claims WHERE claim_id IS NULL").fetchone()[0]
+    counts["stakeholder_docs"] = db.execute("SELECT count(*) FROM xref_stakeholder_docs").fetchone()[0]
+    return counts, written
+
+
+def _group_gkey(group_id: str) -> str:
+    """``q:<kind>:<value>[:n]`` -> ``<kind>:<value>``."""
+    return ":".join(group_id.split(":")[1:3])
+
+
+def _marks(items) -> str:
+    return ", ".join("?" * len(items)) or "NULL"
+
+
+def _dedupe(table, rows) -> list[dict]:
+    """As INSERT OR IGNORE keeps them: the first row of each primary key."""
+    pk = _PK[table]
+    seen, out = set(), []
+    for r in rows:
+        k = tuple(r.get(c) for c in pk)
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out
+
+
+def _replace(db, written: Written, table: str, rows: list[dict], where: str, args: tuple) -> None:
+    """Make the rows of ``table`` matching ``where`` be ``rows``: delete those that
+    differ, insert the new ones; the rows that are the same are not touched."""
+    cols = _COLS[table]
+    pk = _PK[table]
+    old = {tuple(r): None for r in db.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE {where}", args)}
+    new = {tuple(r.get(c) for c in cols): None for r in rows}
+    drop = [r for r in old if r not in new]
+    add = [r for r in new if r not in old]
+    idx = [cols.index(c) for c in pk]
+    db.executemany(f"DELETE FROM {table} WHERE {' AND '.join(f'{c} = ?' for c in pk)}",
+                   [tuple(r[i] for i in idx) for r in drop])
+    db.executemany(f"INSERT OR IGNORE INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", add)
+    written.deleted[table] = written.deleted.get(table, 0) + len(drop)
+    written.inserted[table] = written.inserted.get(table, 0) + len(add)

@@ -1,0 +1,131 @@
+"""Cross-references after one document is added, changed or removed: only what
+involves it is computed and written again, and the tables are those a whole
+build gives (row for row)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers_cite import PLAN_DOC, add_document, plan_store, write_kb
+from test_xref import ESSAY_DOC, REVIEW_BLOCKS, REVIEW_DOC, _essay_blocks
+
+from scrutiny.readers.base import PARAGRAPH
+from scrutiny.xref import build_xrefs
+
+TABLES = {
+    "xref_links": "source_kind, source_id, essay_id, target_kind, target_id, method, score, file, line, "
+                  "source_doc, target_doc",
+    "xref_claims": "group_id, claim_id, passage_id, doc_id, origin, kind, value, surface, score",
+    "xref_stakeholder_docs": "stakeholder_id, doc_id, mentions, passages, source",
+}
+
+
+def _doc(doc_id, sha):
+    return {**PLAN_DOC, "id": doc_id, "title": f"Synthetic note {doc_id}", "sha256": sha}
+
+
+# our own sentences: figures stated in several documents about the same thing, or not
+NOTES = {
+    "a": [(PARAGRAPH, 1, "Two thirds of trainee therapists left the service within a year of starting."),
+          (PARAGRAPH, 1, "The Example Therapy Taskforce met 14 times in the spring.")],
+    "b": [(PARAGRAPH, 1, "Some 66.7% of trainee therapists left the service within their first year."),
+          (PARAGRAPH, 1, "Around 48 per cent of the capital budget went on new buildings in the county.")],
+    "c": [(PARAGRAPH, 1, "About 48% of the capital budget paid for new buildings across the county."),
+          (PARAGRAPH, 1, "Two thirds of the county's rivers are polluted by run-off from farms.")],
+    "d": [(PARAGRAPH, 1, "Nearly 48 per cent of the county capital budget was spent on new buildings.")],
+}
+
+
+def _rows(store) -> dict:
+    """Every row of the three tables, with SQLite's rowid (a row rewritten gets a new one)."""
+    return {t: sorted(map(tuple, store.db.execute(f"SELECT {cols}, rowid FROM {t}")), key=repr)
+            for t, cols in TABLES.items()}
+
+
+def _content(rows) -> dict:
+    return {t: sorted((r[:-1] for r in rs), key=repr) for t, rs in rows.items()}
+
+
+@pytest.fixture
+def corpus(project):
+    store, plan = plan_store(project)
+    values = write_kb(project.root, plan)
+    add_document(store, {**REVIEW_DOC, "sha256": "r1"}, REVIEW_BLOCKS)
+    add_document(store, {**ESSAY_DOC, "sha256": "e1"}, _essay_blocks(values["essay_passage"]))
+    for doc_id in "abc":
+        add_document(store, _doc(doc_id, f"{doc_id}1"), NOTES[doc_id])
+    first = build_xrefs(project, store)
+    assert first.documents is None          # the first build is whole
+    yield store
+    store.close()
+
+
+def _same_as_whole(project, store):
+    """The incremental build's tables are the whole build's, row for row."""
+    incremental = _content(_rows(store))
+    whole = build_xrefs(project, store, rebuild=True)
+    assert whole.documents is None
+    assert _content(_rows(store)) == incremental
+    return incremental
+
+
+def test_add_change_remove_one_document_equals_a_whole_build(corpus, project):
+    store = corpus
+    before = _rows(store)
+    assert any(r[0].startswith("q:percent:66.7") for r in before["xref_claims"])   # a and b
+
+    # added: d states the figure b and c state about the capital budget
+    add_document(store, _doc("d", "d1"), NOTES["d"])
+    s = build_xrefs(project, store)
+    assert s.documents == ["d"]
+    after = _rows(store)
+    groups = {r[0] for r in after["xref_claims"] if r[3] == "d"}
+    assert groups and all(g.startswith("q:percent:48") for g in groups)
+    # only d's rows were inserted, nothing deleted; every other row kept (same rowid),
+    # but the TF-IDF suggestions (their weights are the corpus's: any document moves them)
+    assert s.written.deleted["xref_stakeholder_docs"] == 0 and s.written.deleted["xref_claims"] == 0
+    assert s.written.inserted["xref_claims"] == 1
+    kept = {t: set(rs) for t, rs in before.items()}
+    for t, rs in after.items():
+        assert {r for r in kept[t] if r[5] != "tfidf" or t != "xref_links"} <= set(rs), t
+    content = _same_as_whole(project, store)
+    assert content == _content(after)
+
+    # changed: a no longer states two thirds; the group it shared with b goes, nothing else moves
+    before = _rows(store)
+    add_document(store, _doc("a", "a2"), [(PARAGRAPH, 1, "Trainee therapists mostly stayed in the service.")])
+    s = build_xrefs(project, store)
+    assert s.documents == ["a"]
+    after = _rows(store)
+    assert not any(r[0].startswith("q:percent:66.7") for r in after["xref_claims"])
+    assert s.written.deleted["xref_claims"] == 2 and s.written.inserted["xref_claims"] == 0
+    untouched = [r for r in before["xref_claims"] if not r[0].startswith("q:percent:66.7")]
+    assert set(untouched) <= set(after["xref_claims"])
+    _same_as_whole(project, store)
+
+    # removed: c goes; the capital budget is still stated by b and d
+    before = _rows(store)
+    with store.transaction():
+        store.delete_document("c")
+    s = build_xrefs(project, store)
+    assert s.documents == ["c"]
+    after = _rows(store)
+    assert {r[3] for r in after["xref_claims"] if r[0].startswith("q:percent:48")} == {"b", "d"}
+    assert not any(r[1] == "c" for r in after["xref_stakeholder_docs"])
+    assert s.written.inserted["xref_claims"] == 0
+    assert {r for r in before["xref_links"] if r[5] == "markup"} <= set(after["xref_links"])
+    _same_as_whole(project, store)
+
+
+def test_a_changed_knowledge_base_builds_everything(corpus, project):
+    store = corpus
+    kb_file = project.root / "kb" / "stakeholders.yaml"
+    kb_file.write_text(kb_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert build_xrefs(project, store).documents is None
+
+
+def test_nothing_changed_writes_nothing(corpus, project):
+    store = corpus
+    before = _rows(store)
+    s = build_xrefs(project, store)
+    assert s.documents == [] and not any(s.written.inserted.values()) and not any(s.written.deleted.values())
+    assert _rows(store) == before
