@@ -260,7 +260,7 @@ def test_hostile_text_shows_as_text_everywhere(built):
     assert "Hostile &lt;script&gt;" in read(project, "index.html")
     # the search records keep the text verbatim (the browser inserts it with textContent)
     records = _records(_search_files(project.site_dir))
-    assert any(XSS_SCRIPT in (r.get("x") or "") for r in records)
+    assert any(XSS_SCRIPT in (r.get("x") or "") for r in records.values())
 
 
 # --- determinism and incremental builds ---------------------------------------------------
@@ -338,25 +338,34 @@ def _search_files(site):
     return {p.relative_to(search).as_posix()[:-3]: script_data(p) for p in search.rglob("*.js")}
 
 
-def _records(files):
+def _records(files) -> dict[int, dict]:
+    """{record number: record}, passages first (bucket by bucket), then claims and stakeholders."""
     meta = files["meta"]
-    return [rec for n in range(-(-meta["n"] // meta["chunk"])) for rec in files[f"r/{n}"]]
+    out = {}
+    for b in meta["buckets"]:
+        base = (meta["nb"] if b == "o" else int(b, 16)) * meta["stride"]
+        n = files[f"{b}/s"]["n"]
+        for i in range(n):
+            out[base + i] = files[f"{b}/r/{i // meta['chunk']}"][i % meta["chunk"]]
+    return dict(sorted(out.items()))
 
 
 def test_search_index_holds_passages_then_claims_and_stakeholders(built):
     project, _, passages, _ = built
     files = _search_files(project.site_dir)
     meta, records = files["meta"], _records(files)
-    assert len(records) == meta["n"] and meta["np"] == sum(1 for r in records if r["t"] == "p")
-    assert all(r["t"] == "p" for r in records[:meta["np"]]) and all(r["t"] != "p" for r in records[meta["np"]:])
+    assert len(records) == meta["n"] and meta["np"] == sum(1 for r in records.values() if r["t"] == "p")
+    limit = meta["nb"] * meta["stride"]
+    assert all((r["t"] == "p") == (n < limit) for n, r in records.items())
     target = passages["alpha"][4]
-    rec = next(r for r in records if r["u"].endswith(target.id))
+    rec = next(r for r in records.values() if r["u"].endswith(target.id))
     assert rec["u"] == f"doc/alpha/index.html#p-{target.id}" and rec["pg"] == "2"   # the page as printed
     assert rec["x"] == target.text                                                   # the whole text, for snippets
-    assert {"claims/new-posts/index.html", "stakeholders/northfield/index.html"} <= {r["u"] for r in records}
+    assert {"claims/new-posts/index.html", "stakeholders/northfield/index.html"} <= {r["u"] for r in records.values()}
     first, end = meta["ranges"]["alpha"]
-    assert [r["u"].split("#p-")[1] for r in records[first:end]] == [p.id for p in passages["alpha"]]
-    assert files["facets"]["kind"]["statistic"] and files["facets"]["sh"]["northfield"]
+    assert [records[n]["u"].split("#p-")[1] for n in range(first, end)] == [p.id for p in passages["alpha"]]
+    facets = [files[f"{b}/f"] for b in meta["buckets"]]
+    assert any(f["kind"].get("statistic") for f in facets) and any(f["sh"].get("northfield") for f in facets)
 
 
 def test_search_scores_are_those_of_the_command_line(built, tmp_path):
@@ -366,34 +375,48 @@ def test_search_scores_are_those_of_the_command_line(built, tmp_path):
 
     from scrutiny.index import build_index, open_index
     from scrutiny.search import weighting
-    from scrutiny.site.search_index import SCALE
+    from scrutiny.site.search_index import SCALE, score
 
     project, _, passages, _ = built
     files = _search_files(project.site_dir)
     meta, records = files["meta"], _records(files)
     every = [p for ps in passages.values() for p in ps]
     build_index(tmp_path / "index", {}, every)
-    pid_of = [r["u"].split("#p-")[1] for r in records[:meta["np"]]]
+    limit = meta["nb"] * meta["stride"]
+    pid_of = {n: r["u"].split("#p-")[1] for n, r in records.items() if n < limit}
+    coll = meta["coll"]["p"]
+    nr = len(meta["ranks"])
+    postings = {}      # (field, term) -> [(first record, records, packed)] over every bucket
+    for b in meta["buckets"]:
+        if b == "o":
+            continue   # claims and stakeholders: not in the command line's index
+        for shard in files[f"{b}/s"]["shards"]:
+            for key in ("t", "h"):
+                for term, flat in files[f"{b}/i/{shard}"][key].items():
+                    if isinstance(flat, str):
+                        flat = files[f"{b}/t/{flat}"]
+                    step = 2 if key == "t" else 3
+                    rec = int(b, 16) * meta["stride"]
+                    for i in range(0, len(flat), step):
+                        rec += flat[i]
+                        postings.setdefault((key, term), []).append(
+                            (rec, flat[i + 1] if key == "h" else 1, flat[i + step - 1]))
     checked = 0
     with open_index(tmp_path / "index").searcher(weighting=weighting()) as searcher:
         docnum = {searcher.stored_fields(d)["passage_id"]: d for d in range(searcher.doc_count_all())}
-        for shard in meta["shards"]:
-            for field, key in (("text", "t"), ("heading", "h")):
-                for term, flat in files[f"i/{shard}"][key].items():
-                    if isinstance(flat, str):
-                        flat = files[f"t/{flat}"]
-                    step = 2 if key == "t" else 3
-                    rec = 0
-                    for i in range(0, len(flat), step):
-                        rec += flat[i]
-                        for r in range(rec, rec + (flat[i + 1] if key == "h" else 1)):
-                            if r >= meta["np"]:
-                                continue   # claims and stakeholders: not in the command line's index
-                            m = Term(field, term).matcher(searcher)
-                            m.skip_to(docnum[pid_of[r]])
-                            assert m.is_active() and m.id() == docnum[pid_of[r]], (field, term, pid_of[r])
-                            assert abs(m.score() - flat[i + step - 1] / SCALE) <= 0.5 / SCALE, (field, term)
-                            checked += 1
+        for (key, term), entries in postings.items():
+            field = "text" if key == "t" else "heading"
+            df = sum(count for _, count, _ in entries)
+            for rec, count, packed in entries:
+                rank, rest = meta["ranks"][packed % nr], packed // nr
+                s = score(coll["n"], df, coll[key], rest // 256, meta["bm25"]["hb"] if key == "h" else 1.0,
+                          rest % 256, rank)
+                for r in range(rec, rec + count):
+                    m = Term(field, term).matcher(searcher)
+                    m.skip_to(docnum[pid_of[r]])
+                    assert m.is_active() and m.id() == docnum[pid_of[r]], (field, term, pid_of[r])
+                    assert abs(m.score() - s / SCALE) <= 0.5 / SCALE, (field, term)
+                    checked += 1
     assert checked > 100
 
 
@@ -417,13 +440,16 @@ def test_common_terms_get_their_own_posting_files():
     from scrutiny.passages import Passage
     from scrutiny.site.search_index import SearchIndexBuilder, script
 
+    from scrutiny.site.search_index import bucket_of
+
     b = SearchIndexBuilder()
     for i in range(3000):
         p = Passage(f"d-{i}", "d", i, "paragraph", 1, 1, f"department recovery item{i % 50}")
         b.add_passage({"t": "p", "u": f"doc/d/index.html#p-{i}", "d": "d", "x": "x"}, p, "")
     files = b.files({})
-    shard = files["i/de.js"]
-    assert '"depart":"depart"' in shard and "t/depart.js" in files and "tx/depart.js" in files   # stemmed
+    bucket = bucket_of("d")
+    shard = files[f"{bucket}/i/de.js"]
+    assert '"depart":"depart"' in shard and f"{bucket}/t/depart.js" in files and f"{bucket}/tx/depart.js" in files
     # the shard stays small: a query for another "de..." word does not pay for "department"
     assert len(shard) < 100
     assert files["meta.js"].startswith("__scrutinySearch(\"meta\",") and script("x", [1]) == '__scrutinySearch("x",[1]);\n'

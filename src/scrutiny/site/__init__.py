@@ -32,7 +32,7 @@ class SiteSummary:
     pages_unchanged: int
     pages_rendered: int         # templates rendered (pages whose inputs changed)
     files_removed: int          # stale files of an earlier build
-    search_records: int | None  # None when the search index was unchanged
+    search_records: int | None  # passages of the search index's buckets built again (None: none was)
     citeproc_calls: int
     citeproc_seconds: float
     seconds: float
@@ -82,7 +82,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     from scrutiny.site.citations import Citer
     from scrutiny.site.context import gather
     from scrutiny.site.render import Renderer, fingerprint, make_env, template_dirs
-    from scrutiny.site.search_index import SearchIndexBuilder
+    from scrutiny.site.search_index import SearchIndexBuilder, meta_file, read_script
     from scrutiny.site.static import copy_static
     from scrutiny.site.writer import Writer, input_key, record_file
 
@@ -114,10 +114,11 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
             "kinds": {k: v["label"] for k, v in ctx.vocab.claim_kinds.items()},
             "stakeholders": [[sid, st.name or sid] for sid, st in ctx.stakeholders.items()],
         }
-        search_key = input_key(fp, kb_key, ctx.store_key, meta, "search")
-        # the search page itself (search/index.html) is a page with a key of its own
-        fresh = writer.fresh_group("search/", search_key, exclude=("search/index.html",))
-        search = None if fresh else SearchIndexBuilder()
+        # the search index: a bucket of documents is built again only when one of its
+        # documents (or the theme) changed; its statistics are read from its published s.js
+        buckets = search_buckets(ctx, dv, fp)
+        stale = {name for name, key in buckets.items() if not writer.fresh_group(f"search/{name}/", key)}
+        search = SearchIndexBuilder(stale)
         timings["gather"] = time.perf_counter() - t0
 
         def stage(name, fn, *args):
@@ -141,9 +142,14 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         stage("method", g.method_page, r, ctx, dv, kb_key)
         stage("search page", g.search_page, r, ctx, dv, kb_key)
         t = time.perf_counter()
-        if search is not None:
-            for rel, text in search.files(meta).items():
-                r.data(f"search/{rel}", text, search_key)
+        files, stats = search.bucket_files()
+        for rel, text in files.items():
+            name = rel.split("/", 1)[0]
+            r.data(f"search/{rel}", text, buckets.get(name))
+        for name in buckets:
+            if name not in stale:
+                stats[name] = read_script(writer.read_published(f"search/{name}/s.js"))
+        r.data("search/meta.js", meta_file(stats, meta))
         timings["search index"] = time.perf_counter() - t
         ctx.notes.extend(g.build_notes(ctx, dv))
         t = time.perf_counter()
@@ -164,7 +170,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         pages_unchanged=writer.unchanged,
         pages_rendered=r.rendered,
         files_removed=removed,
-        search_records=len(search.records) if search is not None else None,
+        search_records=search.passage_records() or None,
         citeproc_calls=citer.calls,
         citeproc_seconds=round(citer.seconds, 3),
         seconds=round(time.perf_counter() - t0, 3),
@@ -173,6 +179,22 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         pending=pending,
         stray=writer.stray,
     )
+
+
+def search_buckets(ctx, dv, fp) -> dict[str, str]:
+    """``{bucket: the key of its inputs}`` for the search index's passage buckets:
+    its documents' entries, passages and tags (and what a withheld one shows)."""
+    from scrutiny.site.search_index import VERSION, bucket_of
+    from scrutiny.site.writer import input_key
+
+    inputs: dict[str, list] = {}
+    for d in ctx.documents:
+        if not d["ingested"]:
+            continue
+        inputs.setdefault(bucket_of(d["id"]), []).append(
+            [d, ctx.fingerprints.get(d["id"]),
+             sorted(dv.shown_ids().get(d["id"], ())) if d["id"] in dv.withheld else None])
+    return {name: input_key(fp, "search", VERSION, docs) for name, docs in sorted(inputs.items())}
 
 
 def stray_files(project, out_dir=None, cache_dir=None) -> list[str]:

@@ -277,7 +277,7 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         doc_id = doc["id"]
         rel = f"doc/{doc_id}/index.html"
         cite_rel = f"doc/{doc_id}/cite.js"
-        key = ["doc", kb_key, doc, fps.get(doc_id), redirects_by_doc.get(doc_id), ctx.xref_key,
+        key = ["doc", page_key(ctx), doc, fps.get(doc_id), redirects_by_doc.get(doc_id), _doc_xref_key(ctx, doc_id),
                sorted(dv.shown_ids().get(doc_id, ())) if doc_id in dv.withheld else None]
         nparts = len(dv.parts.get(doc_id) or [None])
         # a long document is several pages (site.parts): each is skipped when its inputs are unchanged
@@ -297,18 +297,19 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     for doc, rel, cite_rel, key, (fresh_parts, parts_fresh, parts_key), cite_key, cite_fresh in plan:
         doc_id = doc["id"]
         nparts = len(dv.parts.get(doc_id) or [None])
-        if len(fresh_parts) == nparts and parts_fresh and cite_fresh and search is None:
+        indexed = search is not None and doc["ingested"] and search.wants(doc_id)
+        if len(fresh_parts) == nparts and parts_fresh and cite_fresh and not indexed:
             continue
         passages = ctx.passages(doc_id) if doc["ingested"] else []
         # the heading field of each passage, as the command line's index holds it (the title out)
-        headings = search_headings(passages) if search is not None else {}
+        headings = search_headings(passages) if indexed else {}
         if doc_id in dv.withheld:
             # the licence does not allow the full text: only the passages the critique cites
             shown = dv.shown_ids().get(doc_id, set())
             passages = [p for p in passages if p.id in shown]
         claims = ctx.tags.claims_for(doc_id) if passages else {}
         mentions = ctx.tags.mentions_for(doc_id) if passages else {}
-        if search is not None:
+        if indexed:
             _index_passages(search, doc, passages, headings, claims, mentions, r.where)
         locs = {p.id: dv.citer.locator(doc, p) for p in passages}
         if doc_id in dv.withheld:
@@ -700,7 +701,7 @@ def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                                  for e in c.evidence],
                     "sources": dv.sources(c.sources),
                     "essays": dv.essays_citing.get(("claim", c.id), []), "section": "claims"}
-        r.page(f"claims/{c.id}/index.html", "claim.html", ["claim", kb_key, _store_key(ctx)], make)
+        r.page(f"claims/{c.id}/index.html", "claim.html", ["claim", page_key(ctx), _claim_key(ctx, c)], make)
 
 
 def r_u(r, rel):
@@ -716,6 +717,82 @@ def _plain(text, dv):
 def _store_key(ctx):
     """Pages that quote passages found by search terms depend on the whole store."""
     return ctx.store_key
+
+
+# --- what a page of one document, claim or stakeholder depends on -----------------------
+# Not the whole store nor every document's title: a document added, changed or
+# removed renders again its own pages and those that show it, not the rest.
+
+def page_key(ctx) -> str:
+    """The inputs every document, claim and stakeholder page shares: the
+    knowledge base (without the manifest's titles), the stakeholders the
+    site knows (curated and suggested), the redirects, and the documents the
+    knowledge base names (their entries and passages)."""
+    cached = getattr(ctx, "_page_key", None)
+    if cached is not None:
+        return cached
+    import json
+    import re
+
+    from scrutiny.site.writer import input_key
+
+    kb = {k: v for k, v in ctx.kb_data.items() if k != "documents"}
+    text = json.dumps(kb, sort_keys=True, ensure_ascii=False, default=str)
+    named = set(re.findall(r'"(?:doc|doc_id|document)": "([^"]+)"', text))
+    named |= set(re.findall(r"\[\[doc:([^\]|\s]+)", text))
+    # passages the knowledge base names by id (claims, ties, essays): where they are now
+    pids = sorted(set(re.findall(r"\[\[passage:([^\]|\s]+)", text)) | set(_passage_refs(kb)))
+    found = [[pid, (p.doc_id if (p := ctx.passage(pid)) else None)] for pid in pids]
+    named |= {d for _, d in found if d}
+    docs = [[d, ctx.docs_by_id.get(d), ctx.fingerprints.get(d)] for d in sorted(named)]
+    key = input_key(kb, [[sid, st.name, st.kind] for sid, st in ctx.stakeholders.items()],
+                    ctx.redirect_key(), docs, found)
+    ctx._page_key = key
+    return key
+
+
+def _passage_refs(data):
+    """The strings of every ``passages`` list in the knowledge base's data."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k == "passages" and isinstance(v, list):
+                yield from (x for x in v if isinstance(x, str))
+            else:
+                yield from _passage_refs(v)
+    elif isinstance(data, list):
+        for v in data:
+            yield from _passage_refs(v)
+
+
+def _doc_entry(ctx, doc_id):
+    return [ctx.docs_by_id.get(doc_id), ctx.fingerprints.get(doc_id)]
+
+
+def _doc_xref_key(ctx, doc_id) -> list:
+    """The cross-references a document's page shows, with the documents at their other end."""
+    from dataclasses import astuple
+
+    rows = [astuple(x) for links in (ctx.xrefs.discussed(doc_id), ctx.xrefs.related(doc_id))
+            for xs in links.values() for x in xs]
+    others = sorted({d for r in rows for d in (r[-2], r[-1]) if d and d != doc_id})
+    return [rows, [_doc_entry(ctx, d) for d in others]]
+
+
+def _claim_key(ctx, c) -> list:
+    """A claim's rows of the cross-references and their documents; without them
+    (not built) the page finds passages by search words in the whole store."""
+    from dataclasses import astuple
+
+    rows = [astuple(x) for x in ctx.xrefs.recurrences(c.id)]
+    if not rows:
+        return [None, ctx.store_key]
+    docs = sorted({x.doc_id for x in ctx.xrefs.recurrences(c.id)} | {cd.doc for cd in c.documents})
+    return [rows, [_doc_entry(ctx, d) for d in docs]]
+
+
+def _passages_key(ctx, sid) -> list:
+    """The documents of the passages a stakeholder page quotes (suggested ties' evidence)."""
+    return [_doc_entry(ctx, m["doc"]) for m in _named_in(ctx, sid)]
 
 
 def suggested_ties_cached(ctx: SiteContext) -> dict[str, list[TieListing]]:
@@ -840,7 +917,8 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     "mentions": _named_in(ctx, sid),
                     "essays": dv.essays_citing.get(("stakeholder", sid), []), "section": "stakeholders"}
         r.page(f"stakeholders/{sid}/index.html", "stakeholder.html",
-               ["stakeholder", kb_key, _store_key(ctx), [asdict(t) for t in suggested.get(sid, [])]], make)
+               ["stakeholder", page_key(ctx), _named_in(ctx, sid), [asdict(t) for t in suggested.get(sid, [])],
+                _passages_key(ctx, sid)], make)
 
 
 def _named_in(ctx, sid):

@@ -5,32 +5,42 @@ It ranks as ``scrutiny search`` ranks: the same analyser (Whoosh's
 the same fields (a passage's text, and its section headings without the
 document's title: :func:`scrutiny.index.search_headings`), the same BM25F
 scores (Whoosh's formula and parameters, its field lengths as it stores them,
-each passage's score multiplied by the rank of its kind). Every score is
-computed here, at build time: the browser only adds them up.
+each passage's score multiplied by the rank of its kind). The postings hold
+each word's frequency, the passage's stored field length and its rank; the
+browser computes the score from them and the collection's statistics in
+``meta.js`` (:func:`score` is the same computation, operation for operation),
+so that a document added or changed rewrites the files of its own bucket only.
 
 Every file is a script (``<name>.js`` calling ``__scrutinySearch(name, data)``),
 loaded with a ``<script>`` element, never ``fetch``: the site searches when it
 is opened from a folder (``file://``) as well as over HTTP.
 
-Layout under ``search/``::
+The passages are split into BUCKETS buckets by a hash of their document's id
+(the claims and stakeholders are bucket ``o``); a bucket's files are written
+from its documents alone, so an unchanged bucket is not rebuilt (the build
+links its published files). Layout under ``search/``::
 
-    meta.js            record counts, documents (label, record range), index shards
-    i/<xx>.js          the index for the words starting with xx:
+    meta.js            statistics (records, field lengths per collection), the shards
+                       and which buckets hold each, documents' record ranges
+    <b>/i/<xx>.js      bucket b's index for the words starting with xx:
                        {"t": {word: text postings}, "h": {word: heading postings}}
-                       text postings: [record delta, score x1000, ...];
-                       heading postings: [first record delta, records, score x1000, ...]
+                       text postings: [record delta, packed, ...];
+                       heading postings: [first record delta, records, packed, ...]
                        (passages in a row under the same headings share one entry);
+                       packed = (frequency x 256 + length byte) x len(ranks) + rank index;
                        a common word's text postings (over BIG bytes) are in a file of
-                       their own, t/<id>.js, and the shard holds that id
-    x/<xx>.js          positions, for phrases: {"t": {word: [n, pos deltas..., n, ...]},
-                       "h": {...}} in the order of the postings (t/<id>.js's in tx/<id>.js)
-    r/<n>.js           the records, CHUNK per file: what a result shows and where it leads
-    facets.js          record numbers per claim kind and per stakeholder (loaded only
+                       their own, <b>/t/<id>.js, and the shard holds that id
+    <b>/x/<xx>.js      positions, for phrases: {"t": {word: [n, pos deltas..., n, ...]},
+                       "h": {...}} in the order of the postings (<b>/tx/<id>.js for <b>/t/<id>.js)
+    <b>/r/<n>.js       the records, CHUNK per file: what a result shows and where it leads
+    <b>/f.js           record numbers per claim kind and per stakeholder (loaded only
                        when one of those filters is used)
+    <b>/s.js           the bucket's statistics, from which meta.js is made
 
-Passages are records 0 .. np-1, in document order; the claims and stakeholders
-follow (scored among themselves, with statistics of their own: the passages'
-ranks stay those of the command line).
+A record's number is ``bucket index x STRIDE + its place in the bucket``
+(bucket ``o`` after the others); the passages of a bucket are in document order.
+The claims and stakeholders are scored among themselves, with statistics of
+their own (the passages' scores stay those of the command line).
 """
 
 from __future__ import annotations
@@ -45,7 +55,11 @@ from scrutiny.passages import Passage
 
 CHUNK = 8
 BIG = 4096          # bytes of a posting list above which it gets its own file
-SCALE = 1000        # scores are stored as integers: score x SCALE
+SCALE = 1000        # scores are compared as integers: score x SCALE, rounded
+BUCKETS = 16        # passage buckets (by a hash of the document id)
+STRIDE = 1 << 24    # record numbers: bucket index x STRIDE + place in the bucket
+OTHERS = "o"        # the bucket of the claims and stakeholders
+VERSION = 3
 LOADER = "__scrutinySearch"
 _SAFE = re.compile(r"^[a-z0-9]+$")
 
@@ -59,6 +73,12 @@ def script(name: str, data) -> str:
     return f"{LOADER}({_dumps(name)},{_dumps(data)});\n"
 
 
+def read_script(text: str):
+    """The data of a file :func:`script` wrote."""
+    body = text[text.index(",", len(LOADER)) + 1:text.rindex(");")]
+    return json.loads(body)
+
+
 def shard_of(term: str) -> str:
     """The file name (without .js) of the shard holding ``term``: its first two
     characters, or their code points when they are not plain letters or digits."""
@@ -70,21 +90,20 @@ def _file_id(term: str) -> str:
     return term if _SAFE.match(term) and len(term) <= 40 else "h" + hashlib.sha1(term.encode()).hexdigest()[:12]
 
 
-class _Field:
-    """Postings and statistics of one field of one collection."""
-
-    def __init__(self):
-        self.postings: dict[str, list] = defaultdict(list)   # term -> [(first rec, count, weight, positions)]
-        self.total = 0      # the field length summed over the collection's records
-        self.df: Counter = Counter()
+def bucket_of(doc_id: str) -> str:
+    """The bucket of a document's passages: ``0`` .. ``f``."""
+    return f"{int(hashlib.sha1(doc_id.encode('utf-8')).hexdigest()[:8], 16) % BUCKETS:x}"
 
 
-class _Collection:
-    """Records scored together (the passages; the claims and stakeholders)."""
+def bucket_index(name: str) -> int:
+    return BUCKETS if name == OTHERS else int(name, 16)
 
-    def __init__(self):
-        self.n = 0
-        self.fields = {"t": _Field(), "h": _Field()}
+
+def ranks() -> list[int]:
+    """The ranks a passage's kind gives its scores (x100), as scrutiny.index stores them."""
+    from scrutiny.passages import KIND_RANK
+
+    return sorted({100, *(round(100 * r) for r in KIND_RANK.values())})
 
 
 def _bm25(idf, tf, fl, avgfl, b, k1):
@@ -92,138 +111,195 @@ def _bm25(idf, tf, fl, avgfl, b, k1):
     return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
 
 
+def score(dc: int, df: int, total: int, freq: int, boost: float, length_byte: int, rank: int) -> int:
+    """A posting's score x SCALE, as the browser computes it (``search.js``) and
+    ``scrutiny search`` ranks: Whoosh's BM25F of one field."""
+    from whoosh.util.numeric import byte_to_length
+
+    from scrutiny.index import B, K1
+
+    idf = math.log(dc / (df + 1)) + 1                 # WeightingModel.idf
+    avgfl = (total / (dc or 1)) or 1                  # Searcher.avg_field_length (or 1, as BM25FScorer)
+    s = _bm25(idf, freq * boost, byte_to_length(length_byte), avgfl, B, K1) * rank / 100
+    return max(1, round(s * SCALE))
+
+
+class _Bucket:
+    """The records of one bucket and their postings, per field."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.base = bucket_index(name) * STRIDE
+        self.records: list[dict] = []
+        self.items: list[tuple] = []          # (text tokens, heading, rank) per passage; (tokens, None, 100) others
+        self.facets: list[tuple[list, list]] = []
+
+    def files(self, rank_of: dict) -> tuple[dict[str, str], dict]:
+        """({path under search/: text}, the bucket's statistics)."""
+        from whoosh.util.numeric import length_to_byte
+
+        from scrutiny.query import analyse_positions
+
+        postings = {"t": defaultdict(list), "h": defaultdict(list)}
+        totals = {"t": 0, "h": 0}
+
+        def add(key, first, count, toks, rank):
+            if not toks:
+                return
+            by_term: dict[str, list[int]] = defaultdict(list)
+            for term, pos in toks:
+                by_term[term].append(pos)
+            totals[key] += len(toks) * count
+            lb = length_to_byte(len(toks))
+            for term, poslist in by_term.items():
+                packed = (len(poslist) * 256 + lb) * len(rank_of) + rank_of[rank]
+                postings[key][term].append((first, count, packed, poslist))
+
+        for i, (toks, _heading, rank) in enumerate(self.items):
+            add("t", i, 1, toks, rank)
+        # headings: passages in a row under the same headings, of the same rank, share one entry
+        run_start = 0
+        n = len(self.items)
+        for i in range(n + 1):
+            if i == n or (i > run_start and self.items[i][1:] != self.items[run_start][1:]):
+                if i > run_start:
+                    _, heading, rank = self.items[run_start]
+                    if heading:
+                        add("h", run_start, i - run_start, analyse_positions(heading), rank)
+                run_start = i
+        name = self.name
+        out: dict[str, str] = {}
+        shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
+        positions: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
+        for key in ("h", "t"):
+            for term in sorted(postings[key]):
+                flat, pflat, last = [], [], 0
+                for first, count, packed, poslist in postings[key][term]:
+                    flat.extend((first - last, count, packed) if key == "h" else (first - last, packed))
+                    last = first
+                    pflat.append(len(poslist))
+                    prev = 0
+                    for p in poslist:
+                        pflat.append(p - prev)
+                        prev = p
+                shard = shard_of(term)
+                if key == "t" and len(_dumps(flat)) > BIG:
+                    fid = _file_id(term)
+                    out[f"{name}/t/{fid}.js"] = script(f"{name}/t/{fid}", flat)
+                    out[f"{name}/tx/{fid}.js"] = script(f"{name}/tx/{fid}", pflat)
+                    shards[shard][key][term] = fid
+                else:
+                    shards[shard][key][term] = flat
+                    positions[shard][key][term] = pflat
+        for shard in sorted(shards):
+            out[f"{name}/i/{shard}.js"] = script(f"{name}/i/{shard}", shards[shard])
+            out[f"{name}/x/{shard}.js"] = script(f"{name}/x/{shard}", positions[shard])
+        for start in range(0, len(self.records), CHUNK):
+            out[f"{name}/r/{start // CHUNK}.js"] = script(f"{name}/r/{start // CHUNK}",
+                                                          self.records[start:start + CHUNK])
+        facets = {"kind": defaultdict(list), "sh": defaultdict(list)}
+        ranges: dict[str, list[int]] = {}
+        for i, (kinds, who) in enumerate(self.facets):
+            for k in kinds:
+                facets["kind"][k].append(self.base + i)
+            for s in who:
+                facets["sh"][s].append(self.base + i)
+        for i, rec in enumerate(self.records):
+            if rec.get("t") == "p":
+                rng = ranges.setdefault(rec["d"], [self.base + i, self.base + i + 1])
+                rng[1] = self.base + i + 1
+        out[f"{name}/f.js"] = script(f"{name}/f", {k: dict(sorted(v.items())) for k, v in facets.items()})
+        stats = {"n": len(self.records), "t": totals["t"], "h": totals["h"], "shards": sorted(shards),
+                 "ranges": dict(sorted(ranges.items()))}
+        out[f"{name}/s.js"] = script(f"{name}/s", stats)
+        return out, stats
+
+
 class SearchIndexBuilder:
-    def __init__(self):
-        self.passages: list[tuple[dict, list, str, int]] = []   # (record, text tokens, heading, rank)
-        self.others: list[tuple[dict, list]] = []
-        self.passage_facets: list[tuple[list, list]] = []
-        self.other_facets: list[tuple[list, list]] = []
+    """Collects the records of the buckets being built (``wanted``: bucket names,
+    None for all) and writes their files and ``meta.js``."""
+
+    def __init__(self, wanted: set[str] | None = None):
+        self.wanted = wanted
+        self.buckets: dict[str, _Bucket] = {}
+
+    def wants(self, doc_id: str) -> bool:
+        """Whether the passages of ``doc_id`` are to be added (their bucket is being built)."""
+        return self.wanted is None or bucket_of(doc_id) in self.wanted
+
+    def _bucket(self, name: str) -> _Bucket:
+        if name not in self.buckets:
+            self.buckets[name] = _Bucket(name)
+        return self.buckets[name]
 
     @property
     def records(self) -> list[dict]:
-        return [r for r, *_ in self.passages] + [r for r, _ in self.others]
+        return [r for name in sorted(self.buckets, key=bucket_index) for r in self.buckets[name].records]
 
     def add_passage(self, record: dict, passage: Passage, heading: str, kinds=(), stakeholders=()) -> None:
         """A passage, with the content of its heading field (``search_headings``)."""
         from scrutiny.passages import KIND_RANK
         from scrutiny.query import analyse_positions
 
+        b = self._bucket(bucket_of(passage.doc_id))
         rank = round(100 * KIND_RANK.get(passage.kind, 1.0))   # as scrutiny.index stores it
-        self.passages.append((record, analyse_positions(passage.text), heading, rank))
-        self.passage_facets.append((sorted(set(kinds)), sorted(set(stakeholders))))
+        b.records.append(record)
+        b.items.append((analyse_positions(passage.text), heading, rank))
+        b.facets.append((sorted(set(kinds)), sorted(set(stakeholders))))
 
     def add(self, record: dict, body: str, title: str = "", kinds=(), stakeholders=()) -> None:
         """A claim or a stakeholder: its title and body are its text."""
         from scrutiny.query import analyse_positions
 
-        self.others.append((record, analyse_positions(f"{title}\n{body}" if title else body)))
-        self.other_facets.append((sorted(set(kinds)), sorted(set(stakeholders))))
+        b = self._bucket(OTHERS)
+        b.records.append(record)
+        b.items.append((analyse_positions(f"{title}\n{body}" if title else body), None, 100))
+        b.facets.append((sorted(set(kinds)), sorted(set(stakeholders))))
 
-    # --- scoring ---------------------------------------------------------------------------
-    def _collections(self):
-        from scrutiny.query import analyse_positions
+    def passage_records(self) -> int:
+        """The passages added (those of the buckets being built)."""
+        return sum(len(b.records) for name, b in self.buckets.items() if name != OTHERS)
 
-        passages, others = _Collection(), _Collection()
-        passages.n, others.n = len(self.passages), len(self.others)
-        # text: one entry per record
-        for coll, items, start in ((passages, [(r, toks) for r, toks, *_ in self.passages], 0),
-                                   (others, self.others, len(self.passages))):
-            f = coll.fields["t"]
-            for i, (_, toks) in enumerate(items):
-                _add(f, start + i, 1, toks, rank=self.passages[i][3] if coll is passages else 100)
-        # headings: passages in a row under the same headings, of the same rank, share one entry
-        f = passages.fields["h"]
-        run_start = 0
-        for i in range(len(self.passages) + 1):
-            if i == len(self.passages) or (i > run_start and self.passages[i][2:] != self.passages[run_start][2:]):
-                if i > run_start:
-                    _, _, heading, rank = self.passages[run_start]
-                    if heading:
-                        _add(f, run_start, i - run_start, analyse_positions(heading), rank=rank)
-                run_start = i
-        return passages, others
+    def bucket_files(self) -> tuple[dict[str, str], dict[str, dict]]:
+        """({path under search/: text} of the buckets built, {bucket: its statistics})."""
+        rank_of = {r: i for i, r in enumerate(ranks())}
+        out, stats = {}, {}
+        for name in sorted(self.buckets, key=bucket_index):
+            files, stats[name] = self.buckets[name].files(rank_of)
+            out.update(files)
+        return out, stats
 
     def files(self, meta_extra: dict) -> dict[str, str]:
-        """{relative path under search/: file text}, deterministic."""
-        from whoosh.util.numeric import byte_to_length, length_to_byte
-
-        from scrutiny.index import B, HEADING_BOOST, K1
-
-        boosts = {"t": 1.0, "h": HEADING_BOOST}
-        passages, others = self._collections()
-        shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
-        positions: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
-        out: dict[str, str] = {}
-        big: dict[str, tuple[list, list]] = {}
-        merged: dict[tuple[str, str], tuple[list, list]] = {}
-        for coll in (passages, others):
-            dc = coll.n
-            for key, f in coll.fields.items():
-                avgfl = (f.total / (dc or 1)) or 1   # Searcher.avg_field_length (or 1, as BM25FScorer)
-                for term, entries in f.postings.items():
-                    idf = math.log(dc / (f.df[term] + 1)) + 1   # WeightingModel.idf
-                    flat, pos = merged.setdefault((key, term), ([], []))
-                    for first, count, freq, length, poslist, rank in entries:
-                        fl = byte_to_length(length_to_byte(length))   # the length Whoosh stores
-                        s = _bm25(idf, freq * boosts[key], fl, avgfl, B, K1) * rank / 100
-                        flat.append((first, count, max(1, round(s * SCALE))))
-                        pos.append(poslist)
-        for (key, term), (entries, poslists) in sorted(merged.items()):
-            flat, last = [], 0
-            for first, count, score in entries:
-                flat.extend((first - last, count, score) if key == "h" else (first - last, score))
-                last = first
-            pflat = []
-            for poslist in poslists:
-                pflat.append(len(poslist))
-                prev = 0
-                for p in poslist:
-                    pflat.append(p - prev)
-                    prev = p
-            shard = shard_of(term)
-            if key == "t" and len(_dumps(flat)) > BIG:
-                fid = _file_id(term)
-                out[f"t/{fid}.js"] = script(f"t/{fid}", flat)
-                out[f"tx/{fid}.js"] = script(f"tx/{fid}", pflat)
-                shards[shard][key][term] = fid
-            else:
-                shards[shard][key][term] = flat
-                positions[shard][key][term] = pflat
-        for name in sorted(shards):
-            out[f"i/{name}.js"] = script(f"i/{name}", shards[name])
-            out[f"x/{name}.js"] = script(f"x/{name}", positions[name])
-        records = self.records
-        for start in range(0, len(records), CHUNK):
-            out[f"r/{start // CHUNK}.js"] = script(f"r/{start // CHUNK}", records[start:start + CHUNK])
-        facets = {"kind": defaultdict(list), "sh": defaultdict(list)}
-        ranges: dict[str, list[int]] = {}
-        for n, (kinds, who) in enumerate(self.passage_facets + self.other_facets):
-            for k in kinds:
-                facets["kind"][k].append(n)
-            for s in who:
-                facets["sh"][s].append(n)
-        for n, (rec, *_) in enumerate(self.passages):
-            rng = ranges.setdefault(rec["d"], [n, n + 1])
-            rng[1] = n + 1
-        out["facets.js"] = script("facets", {k: dict(sorted(v.items())) for k, v in facets.items()})
-        meta = {"v": 2, "n": len(records), "np": len(self.passages), "chunk": CHUNK,
-                "shards": sorted(shards), "ranges": dict(sorted(ranges.items()))}
-        meta.update(meta_extra)
-        out["meta.js"] = script("meta", meta)
+        """{relative path under search/: file text} of a whole index, deterministic."""
+        out, stats = self.bucket_files()
+        out["meta.js"] = meta_file(stats, meta_extra)
         return out
 
 
-def _add(f: _Field, first: int, count: int, toks: list[tuple[str, int]], rank: int) -> None:
-    """Index the tokens of ``count`` records from ``first`` (they share this field's content)."""
-    if not toks:
-        return
-    by_term: dict[str, list[int]] = defaultdict(list)
-    for term, pos in toks:
-        by_term[term].append(pos)
-    f.total += len(toks) * count
-    for term, poslist in by_term.items():
-        f.df[term] += count
-        f.postings[term].append((first, count, len(poslist), len(toks), poslist, rank))
+def meta_file(stats: dict[str, dict], meta_extra: dict) -> str:
+    """``meta.js`` from the statistics of every bucket."""
+    from whoosh.util.numeric import byte_to_length
+
+    from scrutiny.index import B, HEADING_BOOST, K1
+
+    names = sorted((n for n, s in stats.items() if s["n"]), key=bucket_index)
+    masks: dict[str, int] = defaultdict(int)
+    for n in names:
+        for shard in stats[n]["shards"]:
+            masks[shard] |= 1 << bucket_index(n)
+    passages = [n for n in names if n != OTHERS]
+    coll = {"p": {k: sum(stats[n][k] for n in passages) for k in ("n", "t", "h")},
+            "o": {k: (stats[OTHERS][k] if OTHERS in names else 0) for k in ("n", "t", "h")}}
+    ranges = {}
+    for n in passages:
+        ranges.update(stats[n]["ranges"])
+    meta = {"v": VERSION, "chunk": CHUNK, "stride": STRIDE, "nb": BUCKETS, "buckets": names,
+            "n": coll["p"]["n"] + coll["o"]["n"], "np": coll["p"]["n"], "coll": coll,
+            "shards": dict(sorted(masks.items())), "ranges": dict(sorted(ranges.items())),
+            "ranks": ranks(), "lens": [byte_to_length(i) for i in range(256)],
+            "bm25": {"b": B, "k1": K1, "hb": HEADING_BOOST, "scale": SCALE}}
+    meta.update(meta_extra)
+    return script("meta", meta)
 
 
 def passage_record(doc: dict, passage: Passage, url: str) -> dict:

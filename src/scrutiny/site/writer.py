@@ -142,6 +142,13 @@ class Writer:
         self.skipped += len(old)
         return True
 
+    def read_published(self, rel: str) -> str:
+        """The text of a file of the published site this build keeps (found fresh)."""
+        raw = publish.read_current(self.out_dir, rel)
+        if raw is None:
+            raise ScrutinyError(f"{self.out_dir / rel}: missing from the published site (build again)")
+        return raw.decode("utf-8")
+
     # --- writing -----------------------------------------------------------------
     def write(self, rel: str, data: str | bytes, key: str | None = None) -> bool:
         """Write ``data`` as ``rel`` of the new site unless the published file has

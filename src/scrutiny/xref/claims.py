@@ -227,14 +227,6 @@ def _group_rows(key, found) -> list[dict]:
             node_members.append([])
         node_members[node_of[node]].append(i)
     nodes = list(node_of)
-    parent = list(range(len(nodes)))
-
-    def root(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     # nodes by their words: two word sets are compared once, then their nodes linked
     # (nodes of different documents): the links between the nodes of two sets form a
     # complete bipartite graph less the pairs in the same document, which is one
@@ -243,46 +235,53 @@ def _group_rows(key, found) -> list[dict]:
     for n, (words, doc) in enumerate(nodes):
         by_words[words][doc] = n
     word_sets = list(by_words)
-    linked_nodes = set()
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    first, second = _similar_pairs(word_sets)
+    # the common case, at numpy's speed: two sets each stated in one document, different ones
+    one = np.array([len(by_words[w]) == 1 for w in word_sets], dtype=bool)
+    doc_index = {d: k for k, d in enumerate(sorted({d for _, d in nodes}))}
+    only_node = np.array([next(iter(by_words[w].values())) if len(by_words[w]) == 1 else -1 for w in word_sets])
+    only_doc = np.array([doc_index[next(iter(by_words[w]))] if len(by_words[w]) == 1 else -1 for w in word_sets])
+    simple = one[first] & one[second]
+    link = simple & (first != second) & (only_doc[first] != only_doc[second])
+    ends_a, ends_b = [only_node[first[link]]], [only_node[second[link]]]
+    more_a, more_b = [], []
 
     def join(ns):
         ns = list(ns)
-        for x in ns[1:]:
-            parent[root(x)] = root(ns[0])
-        linked_nodes.update(ns)
+        more_a.extend(ns[:1] * (len(ns) - 1))
+        more_b.extend(ns[1:])
 
-    # the pairs of word sets sharing GROUP_MIN_SHARED words or more, found through
-    # an inverted index (word -> sets) instead of comparing every pair
-    holding: dict[str, list[int]] = defaultdict(list)
-    for i, words in enumerate(word_sets):
-        for w in words:
-            holding[w].append(i)
-    for i, a in enumerate(word_sets):
-        shared_with: dict[int, int] = defaultdict(int)
-        for w in a:
-            for j in holding[w]:
-                if j >= i:
-                    shared_with[j] += 1
-        for j in sorted(shared_with):
-            shared = shared_with[j]
-            b = word_sets[j]
-            if shared < GROUP_MIN_SHARED or shared / max(len(a | b), 1) < GROUP_MIN_JACCARD:
-                continue
-            na, nb = by_words[a], by_words[b]
-            if i == j:
-                if len(na) >= 2:
-                    join(na.values())
-                continue
-            da, db = set(na), set(nb)
-            if da == db and len(da) == 2:
-                d1, d2 = sorted(da)
-                join((na[d1], nb[d2]))
-                join((na[d2], nb[d1]))
-                continue
-            side_a = [na[d] for d in da if db - {d}]
-            side_b = [nb[d] for d in db if da - {d}]
-            if side_a and side_b:
-                join(side_a + side_b)
+    for i, j in zip(first[~simple].tolist(), second[~simple].tolist()):
+        a, b = word_sets[i], word_sets[j]
+        na, nb = by_words[a], by_words[b]
+        if i == j:
+            if len(na) >= 2:
+                join(na.values())
+            continue
+        da, db = set(na), set(nb)
+        if da == db and len(da) == 2:
+            d1, d2 = sorted(da)
+            join((na[d1], nb[d2]))
+            join((na[d2], nb[d1]))
+            continue
+        side_a = [na[d] for d in da if db - {d}]
+        side_b = [nb[d] for d in db if da - {d}]
+        if side_a and side_b:
+            join(side_a + side_b)
+    ends_a.append(np.array(more_a, dtype=np.int64))
+    ends_b.append(np.array(more_b, dtype=np.int64))
+    ea, eb = np.concatenate(ends_a).astype(np.int64), np.concatenate(ends_b).astype(np.int64)
+    graph = coo_matrix((np.ones(len(ea), dtype=np.int8), (ea, eb)), shape=(len(nodes), len(nodes)))
+    _count, label = connected_components(graph, directed=False)
+    linked_nodes = set(ea.tolist()) | set(eb.tolist())
+
+    def root(n):
+        return int(label[n])
+
     components = defaultdict(list)
     for node in sorted(linked_nodes, key=lambda n: node_members[n][0]):
         components[root(node)].extend(node_members[node])
@@ -300,6 +299,32 @@ def _group_rows(key, found) -> list[dict]:
                 done.add(p.id)
                 rows.append(_row(group, None, p, "figure", q, None))
     return rows
+
+
+def _similar_pairs(word_sets: list[frozenset]):
+    """The pairs ``(i, j)`` (two arrays), ``i <= j``, of word sets sharing GROUP_MIN_SHARED words or
+    more and GROUP_MIN_JACCARD of their words: the shared counts of every pair at
+    once, as the product of the sets' word matrix with itself (scipy.sparse),
+    instead of comparing the sets pair by pair in Python."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, words in enumerate(word_sets):
+        for w in words:
+            rows.append(i)
+            cols.append(vocab.setdefault(w, len(vocab)))
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    m = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(word_sets), len(vocab)))
+    shared = (m @ m.T).tocoo()
+    keep = (shared.row <= shared.col) & (shared.data >= GROUP_MIN_SHARED)
+    i, j, n = shared.row[keep], shared.col[keep], shared.data[keep].astype(np.float64)
+    sizes = np.array([len(w) for w in word_sets], dtype=np.float64)
+    union = np.maximum(sizes[i] + sizes[j] - n, 1)
+    ok = n / union >= GROUP_MIN_JACCARD
+    return i[ok].astype(np.int64), j[ok].astype(np.int64)
 
 
 def _row(group, claim_id, p, origin, q, score):

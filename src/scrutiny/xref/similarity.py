@@ -38,12 +38,33 @@ MAX_DF = 0.3
 MAX_DF_MIN_TEXTS = 50
 
 
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from its module without importing
+    scikit-learn (seconds on a busy machine: an incremental build reads the
+    figures of one document and needs no model)."""
+    global _STOP_WORDS
+    if _STOP_WORDS is None:
+        import importlib.util
+        from pathlib import Path
+
+        spec = importlib.util.find_spec("sklearn")
+        path = Path(next(iter(spec.submodule_search_locations))) / "feature_extraction" / "_stop_words.py"
+        mod_spec = importlib.util.spec_from_file_location("scrutiny_sklearn_stop_words", path)
+        module = importlib.util.module_from_spec(mod_spec)
+        mod_spec.loader.exec_module(module)
+        _STOP_WORDS = frozenset(module.ENGLISH_STOP_WORDS)
+    return _STOP_WORDS
+
+
+_STOP_WORDS: frozenset[str] | None = None
+
+
 def analyse(text: str) -> list[str]:
     """Lower-cased, stop words dropped, Porter-stemmed word tokens."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
     from whoosh.lang.porter import stem
 
-    return [stem(w) for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+    stop = stop_words()
+    return [stem(w) for w in _TOKEN.findall(text.lower()) if w not in stop]
 
 
 class Similarity:

@@ -1,6 +1,7 @@
 /* Client-side search over the static index in search/ (scrutiny/site/search_index.py).
-   The query is parsed by query.js (the command line's grammar); every score was computed at
-   build time as `scrutiny search` computes it (BM25F), so this file only adds them up.
+   The query is parsed by query.js (the command line's grammar); each posting holds a word's
+   frequency, the field's stored length and the passage's rank, and this file scores it as
+   `scrutiny search` does (BM25F, scrutiny.site.search_index.score), then adds the scores up.
    The index files are scripts, loaded with <script> elements: search works from a folder
    (file://) as over HTTP. Results are built with textContent and createElement only. */
 "use strict";
@@ -43,39 +44,65 @@
     const head = Array.from(term).slice(0, 2).join("");
     return /^[a-z0-9]+$/.test(head) ? head : "u" + Array.from(head).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
   }
-  Engine.prototype.shard = async function (term) {
+  function bucketIndex(meta, name) { return name === "o" ? meta.nb : parseInt(name, 16); }
+  /* [[bucket name, shard data], ...]: the buckets whose index holds words starting as term does. */
+  Engine.prototype.shards = async function (term) {
     const name = shardOf(term);
-    if (!this.meta.shards.includes(name)) return null;
-    return this.get("i/" + name);
+    const mask = this.meta.shards[name] || 0;
+    const self = this;
+    const names = this.meta.buckets.filter(function (b) { return mask & (1 << bucketIndex(self.meta, b)); });
+    return Promise.all(names.map(function (b) { return self.get(b + "/i/" + name).then(function (d) { return [b, d]; }); }));
   };
-  /* {rec: score} of one word in one field ("t" text, "h" headings), with its positions when asked. */
+  /* Python's round(): halves to even. */
+  function roundEven(x) {
+    const r = Math.round(x);
+    return (Math.abs(x % 1) === 0.5 && r % 2 !== 0) ? r - 1 : r;
+  }
+  /* {rec: {s: score x scale, pos}} of one word in one field ("t" text, "h" headings): the
+     postings of every bucket, scored as scrutiny.site.search_index.score scores them. */
   Engine.prototype.postings = async function (field, term, withPositions) {
-    const shard = await this.shard(term);
+    const meta = this.meta;
     const out = new Map();
-    if (!shard || !(term in shard[field])) return out;
-    let flat = shard[field][term];
-    let pos = null;
-    if (typeof flat === "string") {
-      const id = flat;
-      flat = await this.get("t/" + id);
-      if (withPositions) pos = await this.get("tx/" + id);
-    } else if (withPositions) {
-      pos = (await this.get("x/" + shardOf(term)))[field][term];
-    }
-    let rec = 0, p = 0;
-    if (field === "t") {
-      for (let i = 0; i < flat.length; i += 2) {
-        rec += flat[i];
-        let positions = null;
-        if (pos) { const n = pos[p]; positions = []; let x = 0; for (let k = 1; k <= n; k++) { x += pos[p + k]; positions.push(x); } p += n + 1; }
-        out.set(rec, { s: flat[i + 1], pos: positions });
+    const found = { p: [], o: [] };       /* per collection: [rec, count, packed, positions] */
+    for (const [b, shard] of await this.shards(term)) {
+      if (!(term in shard[field])) continue;
+      let flat = shard[field][term];
+      let pos = null;
+      if (typeof flat === "string") {
+        const id = flat;
+        flat = await this.get(b + "/t/" + id);
+        if (withPositions) pos = await this.get(b + "/tx/" + id);
+      } else if (withPositions) {
+        pos = (await this.get(b + "/x/" + shardOf(term)))[field][term];
       }
-    } else {
-      for (let i = 0; i < flat.length; i += 3) {
+      const step = field === "t" ? 2 : 3;
+      let rec = bucketIndex(meta, b) * meta.stride, p = 0;
+      const into = b === "o" ? found.o : found.p;
+      for (let i = 0; i < flat.length; i += step) {
         rec += flat[i];
         let positions = null;
         if (pos) { const n = pos[p]; positions = []; let x = 0; for (let k = 1; k <= n; k++) { x += pos[p + k]; positions.push(x); } p += n + 1; }
-        for (let r = rec; r < rec + flat[i + 1]; r++) out.set(r, { s: flat[i + 2], pos: positions });
+        into.push([rec, step === 3 ? flat[i + 1] : 1, flat[i + step - 1], positions]);
+      }
+    }
+    const bm = meta.bm25, nr = meta.ranks.length;
+    for (const c of ["p", "o"]) {
+      const list = found[c];
+      if (!list.length) continue;
+      const dc = meta.coll[c].n;
+      let df = 0;
+      for (const e of list) df += e[1];
+      const idf = Math.log(dc / (df + 1)) + 1;
+      const avgfl = (meta.coll[c][field] / (dc || 1)) || 1;
+      const boost = field === "h" ? bm.hb : 1.0;
+      for (const [rec, count, packed, positions] of list) {
+        const rank = meta.ranks[packed % nr];
+        const rest = Math.floor(packed / nr);
+        const fl = meta.lens[rest % 256];
+        const tf = Math.floor(rest / 256) * boost;
+        const s = idf * ((tf * (bm.k1 + 1)) / (tf + bm.k1 * ((1 - bm.b) + bm.b * fl / avgfl))) * rank / 100;
+        const v = { s: Math.max(1, roundEven(s * bm.scale)), pos: positions };
+        for (let r = rec; r < rec + count; r++) out.set(r, v);
       }
     }
     return out;
@@ -99,11 +126,13 @@
     if ("prefix" in node) {
       const total = new Map();
       if (Array.from(node.prefix).length < 2) return total;
-      const shard = await this.shard(node.prefix);
-      if (!shard) return total;
+      const shards = await this.shards(node.prefix);
+      if (!shards.length) return total;
       const stems = new Set(Q.shorterStems(node.prefix));
       for (const f of fieldsOf(node)) {
-        for (const word of Object.keys(shard[f]).sort()) {
+        const words = new Set();
+        for (const [, shard] of shards) for (const w of Object.keys(shard[f])) words.add(w);
+        for (const word of Array.from(words).sort()) {
           if (!word.startsWith(node.prefix) && !stems.has(word)) continue;
           const m = await this.postings(f, word, false);
           for (const [rec, v] of m) total.set(rec, (total.get(rec) || 0) + v.s);
@@ -157,7 +186,7 @@
   Engine.prototype.search = async function (node, allowed) {
     await this.init();
     const scores = await this.evaluate(node);
-    const np = this.meta.np;
+    const np = this.meta.nb * this.meta.stride;   /* passages come before the claims and stakeholders */
     const passages = [], others = [];
     for (const [rec, s] of scores) if (!allowed || allowed(rec)) (rec < np ? passages : others).push([rec, s]);
     const order = function (a, b) { return b[1] - a[1] || a[0] - b[0]; };
@@ -166,12 +195,16 @@
     return { passages: passages, others: others };
   };
   Engine.prototype.records = async function (recs) {
-    const chunk = this.meta.chunk;
+    const meta = this.meta;
     const self = this;
-    const chunks = await Promise.all(Array.from(new Set(recs.map(function (r) { return Math.floor(r / chunk); })))
-      .map(function (c) { return self.get("r/" + c).then(function (d) { return [c, d]; }); }));
-    const byChunk = new Map(chunks);
-    return recs.map(function (r) { return byChunk.get(Math.floor(r / chunk))[r % chunk]; });
+    const fileOf = function (r) {
+      const b = Math.floor(r / meta.stride);
+      return (b === meta.nb ? "o" : b.toString(16)) + "/r/" + Math.floor((r % meta.stride) / meta.chunk);
+    };
+    const files = await Promise.all(Array.from(new Set(recs.map(fileOf)))
+      .map(function (f) { return self.get(f).then(function (d) { return [f, d]; }); }));
+    const byFile = new Map(files);
+    return recs.map(function (r) { return byFile.get(fileOf(r))[(r % meta.stride) % meta.chunk]; });
   };
   Engine.prototype.allowed = async function (filters) {
     const tests = [];
@@ -180,9 +213,15 @@
       tests.push(function (rec) { return rec >= r[0] && rec < r[1]; });
     }
     if (filters.kind || filters.sh) {
-      const facets = await this.get("facets");
-      if (filters.kind) { const s = new Set(facets.kind[filters.kind] || []); tests.push(function (rec) { return s.has(rec); }); }
-      if (filters.sh) { const s = new Set(facets.sh[filters.sh] || []); tests.push(function (rec) { return s.has(rec); }); }
+      const self = this;
+      const all = await Promise.all(this.meta.buckets.map(function (b) { return self.get(b + "/f"); }));
+      const facet = function (name, value) {
+        const s = new Set();
+        for (const f of all) for (const r of (f[name][value] || [])) s.add(r);
+        return s;
+      };
+      if (filters.kind) { const s = facet("kind", filters.kind); tests.push(function (rec) { return s.has(rec); }); }
+      if (filters.sh) { const s = facet("sh", filters.sh); tests.push(function (rec) { return s.has(rec); }); }
     }
     return tests.length ? function (rec) { return tests.every(function (t) { return t(rec); }); } : null;
   };
