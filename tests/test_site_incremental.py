@@ -1,0 +1,149 @@
+"""The site after one document is added, changed or removed: the pages that
+show it and its bucket of the search index are written again, every other file
+is the published one (the same inode: linked, not written), and the site is
+the one a whole build makes, file for file."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from helpers_site import make_kb, make_store
+
+from scrutiny.readers.base import Block
+from scrutiny.site import build_site
+from scrutiny.site.search_index import bucket_of
+
+NOTES = ["n1", "n2", "n3", "n4", "n5", "n6"]
+
+
+def _text(doc_id, extra=""):
+    # our own sentences, different in each note
+    return [Block("heading", f"Notes on {doc_id}", page=1, level=1),
+            Block("paragraph", f"The {doc_id} pilot trained {len(doc_id) * 7} peer workers across the valley.{extra}", page=1),
+            Block("paragraph", f"Waiting lists in the {doc_id} district shortened after the new referral desk opened.",
+                  page=1)]
+
+
+def _manifest_entry(doc_id):
+    return (f'\n[documents.{doc_id}]\ntitle = "Notes on {doc_id}"\nkind = "policy"\npublisher = "Example Office"\n'
+            f'date = "2020-0{1 + len(doc_id) % 8}"\nlicence = "OGL-UK-3.0"\nsource = "{doc_id}.md"\n')
+
+
+def _put(project, doc_id, extra=""):
+    """Store a note as an ingest would (its passages tagged and cross-referenced: nothing is behind)."""
+    from scrutiny.passages import make_passages
+    from scrutiny.store import Store
+    from scrutiny.xref import INPUTS_KEY, inputs_fingerprint
+
+    with Store(project.store_path) as store, store.transaction():
+        passages = make_passages(doc_id, _text(doc_id, extra))
+        store.upsert_document({"id": doc_id, "title": f"Notes on {doc_id}", "kind": "policy", "source": f"{doc_id}.md",
+                               "sha256": str(hash(extra)), "pages": 1, "passages": len(passages), "metadata": {}})
+        store.replace_passages(doc_id, passages)
+        store.db.executemany("INSERT OR IGNORE INTO nlp_tagged (passage_id, tagger_version, tagged_at) "
+                             "VALUES (?, 'test', 'now')", [(p.id,) for p in passages])
+        store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store))
+    return passages
+
+
+def _remove(project, doc_id):
+    from scrutiny.store import Store
+    from scrutiny.xref import INPUTS_KEY, inputs_fingerprint
+
+    text = project.manifest_path.read_text(encoding="utf-8")
+    project.manifest_path.write_text(text.replace(_manifest_entry(doc_id), ""), encoding="utf-8")
+    with Store(project.store_path) as store, store.transaction():
+        store.delete_document(doc_id)
+        store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store))
+
+
+def _files(out):
+    return {os.path.relpath(os.path.join(d, f), out): os.path.join(d, f)
+            for d, _, fs in os.walk(out) for f in fs}
+
+
+def _inodes(out):
+    return {rel: os.stat(path).st_ino for rel, path in _files(out).items()}
+
+
+def _same_as_whole(project, kb, tmp_path, name):
+    """The incremental site equals a whole build into a fresh folder, byte for byte."""
+    whole = tmp_path / name
+    build_site(project, whole, curated=kb, cache_dir=tmp_path / f"{name}-cache")
+    inc, full = _files(project.site_dir), _files(whole)
+    assert sorted(inc) == sorted(full)
+    differ = [rel for rel in inc if open(inc[rel], "rb").read() != open(full[rel], "rb").read()]
+    assert differ == []
+
+
+@pytest.fixture
+def site(project):
+    passages = make_store(project)
+    with project.manifest_path.open("a", encoding="utf-8") as fh:
+        fh.write("".join(_manifest_entry(d) for d in NOTES))
+    for d in NOTES:
+        _put(project, d)
+    kb = make_kb(passages)
+    build_site(project, curated=kb)
+    return kb
+
+
+def _rewritten(before, after):
+    return sorted(rel for rel, ino in after.items() if before.get(rel) != ino)
+
+
+def _expected(rel, doc_id, pids):
+    """A file a document's change may rewrite: its pages, its passages' permalinks,
+    its search bucket, the search statistics, and the pages that list or count
+    every document (home, documents, the claims register's and the search page's
+    document filters, the method page's counts)."""
+    return (rel.startswith(f"doc/{doc_id}/") or any(rel.startswith(f"p/{pid}/") for pid in pids)
+            or rel.startswith(f"search/{bucket_of(doc_id)}/")
+            or rel in ("search/meta.js", "index.html", "documents/index.html", "claims/index.html",
+                       "search/index.html", "method/index.html"))
+
+
+def test_add_change_remove_rewrite_only_what_shows_the_document(site, project, tmp_path):
+    kb = site
+    assert len({bucket_of(d) for d in NOTES + ["n7"]}) > 2      # the notes are spread over several buckets
+
+    # added
+    before = _inodes(project.site_dir)
+    with project.manifest_path.open("a", encoding="utf-8") as fh:
+        fh.write(_manifest_entry("n7"))
+    pids = [p.id for p in _put(project, "n7")]
+    s = build_site(project, curated=kb)
+    after = _inodes(project.site_dir)
+    rewritten = _rewritten(before, after)
+    assert [rel for rel in rewritten if not _expected(rel, "n7", pids)] == [], rewritten
+    assert "doc/n7/index.html" in rewritten and f"search/{bucket_of('n7')}/r/0.js" in rewritten
+    assert len(rewritten) == s.pages_written
+    others = {bucket_of(d) for d in NOTES + ["alpha", "evil", "overview"]} - {bucket_of("n7")}
+    assert not [rel for rel in rewritten if rel.split("/")[1:2] and rel.startswith("search/")
+                and rel.split("/")[1] in others]                 # other buckets' files: the same inodes
+    # only its bucket was indexed again: fewer passages than the site has
+    assert 3 <= s.search_records < 3 * len(NOTES)
+    _same_as_whole(project, kb, tmp_path, "after-add")
+
+    # changed
+    before = after
+    old = set(pids)
+    pids = [p.id for p in _put(project, "n3", extra=" A revision adds this sentence.")]
+    s = build_site(project, curated=kb)
+    after = _inodes(project.site_dir)
+    rewritten = _rewritten(before, after)
+    assert [rel for rel in rewritten if not _expected(rel, "n3", pids)] == []
+    assert "doc/n3/index.html" in rewritten and "doc/n7/index.html" not in rewritten
+    _same_as_whole(project, kb, tmp_path, "after-change")
+
+    # removed
+    before = after
+    _remove(project, "n5")
+    s = build_site(project, curated=kb)
+    after = _inodes(project.site_dir)
+    rewritten = _rewritten(before, after)
+    assert not any(rel.startswith("doc/n5/") for rel in after) and s.files_removed > 0
+    assert [rel for rel in rewritten if not _expected(rel, "n5", [])] == []
+    assert old and not any(rel.startswith("doc/n3/") for rel in rewritten)
+    _same_as_whole(project, kb, tmp_path, "after-remove")
