@@ -104,10 +104,13 @@ def verify(project, strict, as_json):
               help="Measure precision and recall of the related-passage threshold on the labelled pairs.")
 @click.option("--shared", type=click.Path(file_okay=False), default=None,
               help="Folder holding real-documents/ for --calibrate (default: ../shared beside the project).")
+@click.option("--rebuild", is_flag=True,
+              help="Build every cross-reference again (by default only those of the documents added, changed or "
+                   "removed since the last build).")
 @wait_option
 @json_option
 @pass_project
-def xref(project, calibrate, shared, wait, as_json):
+def xref(project, calibrate, shared, rebuild, wait, as_json):
     """Build the cross-references: critique -> passages, claims across documents, stakeholders -> documents.
 
     Example: scrutiny xref --json
@@ -150,7 +153,7 @@ def xref(project, calibrate, shared, wait, as_json):
     from scrutiny.xref.queries import figure_groups
 
     with hold_lock(project, "xref", wait), Store(project.store_location) as store:
-        summary = build_xrefs(project, store)
+        summary = build_xrefs(project, store, rebuild=rebuild)
         groups = figure_groups(store)
     if as_json:
         emit_json({"summary": dataclasses.asdict(summary), "figure_groups": [dataclasses.asdict(g) for g in groups]})
