@@ -558,24 +558,36 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     and that the critique does not cite, gets a page giving its page in the
     source and the source's address.
 
-    The stubs are a group with one key (all ids and redirects): on a rebuild
-    with no change they are not even listed from the store.
+    A current passage's stub is keyed by its document (its entry, passages and
+    what a withheld one shows): a document added, changed or removed renders its
+    own stubs again, not the others. The stubs of old ids share one key (all
+    ids and redirects).
     """
     if ctx.store is None:
         return
     shown = dv.shown_key() if dv is not None else None
     group_key = r.key("p/", "redirect.html", ["stubs", ctx.fingerprints, ctx.redirect_key(), shown])
-    if r.writer.fresh_group("p/", group_key):
-        return
+    doc_keys: dict[str, str] = {}
+
+    def doc_key(doc_id):
+        if doc_id not in doc_keys:
+            withheld = dv is not None and doc_id in dv.withheld
+            doc_keys[doc_id] = r.key("p/", "redirect.html", [
+                "stub", doc_of(doc_id), ctx.fingerprints.get(doc_id),
+                sorted(dv.shown_ids().get(doc_id, ())) if withheld else None])
+        return doc_keys[doc_id]
+
     template = r.env.get_template("redirect.html")
     from scrutiny.site.render import Urls, depth_root
 
-    def write(pid, context):
+    def write(pid, context, key=group_key):
         rel = f"p/{pid}/index.html"
+        if r.writer.fresh(rel, key):
+            return
         root = depth_root(rel)
         html = template.render(**r.common, root=root, page_path=rel, u=Urls(root, r.where), pid=pid, **context)
         r.rendered += 1
-        r.writer.write(rel, html, group_key)
+        r.writer.write(rel, html, key)
 
     def unpublished(p):
         return dv is not None and not dv.is_shown(p.id, p.doc_id)
@@ -586,9 +598,9 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     for target in sorted(ctx.store.passage_refs(), key=lambda p: p.id):
         if unpublished(target):
             write(target.id, {"mode": "unpublished", "doc": doc_of(target.doc_id), "page": target.page,
-                              "page_end": target.page_end})
+                              "page_end": target.page_end}, doc_key(target.doc_id))
         else:
-            write(target.id, {"mode": "passage", "target": target})
+            write(target.id, {"mode": "passage", "target": target}, doc_key(target.doc_id))
     for rd in ctx.redirects:
         doc = doc_of(rd.doc_id)
         if not rd.new_id:
