@@ -54,7 +54,7 @@ def _remove(project, doc_id):
     text = project.manifest_path.read_text(encoding="utf-8")
     project.manifest_path.write_text(text.replace(_manifest_entry(doc_id), ""), encoding="utf-8")
     with Store(project.store_path) as store, store.transaction():
-        store.delete_document(doc_id)
+        store.remove_document(doc_id, "2026-02-01")      # as ingest does: its old ids say it was removed
         store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store))
 
 
@@ -139,11 +139,16 @@ def test_add_change_remove_rewrite_only_what_shows_the_document(site, project, t
 
     # removed
     before = after
+    from scrutiny.store import Store
+
+    with Store(project.store_path) as store:
+        gone = [p.id for p in store.passages("n5")]       # their permalinks now say the document was removed
     _remove(project, "n5")
     s = build_site(project, curated=kb)
     after = _inodes(project.site_dir)
     rewritten = _rewritten(before, after)
     assert not any(rel.startswith("doc/n5/") for rel in after) and s.files_removed > 0
-    assert [rel for rel in rewritten if not _expected(rel, "n5", [])] == []
+    assert [rel for rel in rewritten if not _expected(rel, "n5", gone)] == []
+    assert f"p/{gone[0]}/index.html" in rewritten and "doc/n1/index.html" not in rewritten
     assert old and not any(rel.startswith("doc/n3/") for rel in rewritten)
     _same_as_whole(project, kb, tmp_path, "after-remove")

@@ -738,8 +738,8 @@ def _store_key(ctx):
 def page_key(ctx) -> str:
     """The inputs every document, claim and stakeholder page shares: the
     knowledge base (without the manifest's titles), the stakeholders the
-    site knows (curated and suggested), the redirects, and the documents the
-    knowledge base names (their entries and passages)."""
+    site knows (curated and suggested), and the documents and passages the
+    knowledge base names (their entries, passages and redirects)."""
     cached = getattr(ctx, "_page_key", None)
     if cached is not None:
         return cached
@@ -757,8 +757,11 @@ def page_key(ctx) -> str:
     found = [[pid, (p.doc_id if (p := ctx.passage(pid)) else None)] for pid in pids]
     named |= {d for _, d in found if d}
     docs = [[d, ctx.docs_by_id.get(d), ctx.fingerprints.get(d)] for d in sorted(named)]
+    # the redirects of those passages (a document's own redirects are in its pages' keys)
+    wanted = set(pids)
+    redirects = [r for r in ctx.redirect_key() if r[0] in wanted]
     key = input_key(kb, [[sid, st.name, st.kind] for sid, st in ctx.stakeholders.items()],
-                    ctx.redirect_key(), docs, found)
+                    redirects, docs, found)
     ctx._page_key = key
     return key
 
