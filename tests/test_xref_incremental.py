@@ -129,3 +129,31 @@ def test_nothing_changed_writes_nothing(corpus, project):
     s = build_xrefs(project, store)
     assert s.documents == [] and not any(s.written.inserted.values()) and not any(s.written.deleted.values())
     assert _rows(store) == before
+
+
+def test_incremental_equals_whole_on_both_engines(project_on_engine):
+    """The same on PostgreSQL (its own SQL dialect under scrutiny.db): add, then remove."""
+    project = project_on_engine
+    store, plan = plan_store(project)
+    values = write_kb(project.root, plan)
+    add_document(store, {**ESSAY_DOC, "sha256": "e1"}, _essay_blocks(values["essay_passage"]))
+    for doc_id in "abc":
+        add_document(store, _doc(doc_id, f"{doc_id}1"), NOTES[doc_id])
+    build_xrefs(project, store)
+
+    def content():
+        return {t: sorted((tuple(r) for r in store.db.execute(f"SELECT {cols} FROM {t}")), key=repr)
+                for t, cols in TABLES.items()}
+
+    add_document(store, _doc("d", "d1"), NOTES["d"])
+    assert build_xrefs(project, store).documents == ["d"]
+    incremental = content()
+    build_xrefs(project, store, rebuild=True)
+    assert content() == incremental and any(r[3] == "d" for r in incremental["xref_claims"])
+    with store.transaction():
+        store.delete_document("b")
+    assert build_xrefs(project, store).documents == ["b"]
+    incremental = content()
+    build_xrefs(project, store, rebuild=True)
+    assert content() == incremental
+    store.close()
