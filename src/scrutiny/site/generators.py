@@ -250,6 +250,7 @@ def documents_index(r, ctx, dv, kb_key):
 
 def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     known = set(ctx.stakeholders)
+    named = ctx.tags.named_by_document()
     orphans_by_doc = defaultdict(list)
     aliases_by_pid = defaultdict(list)   # exact: the old anchor lands on the passage
     moved_by_pid = defaultdict(list)     # merged, split, edited: a visible note holds the old anchor
@@ -278,7 +279,8 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         rel = f"doc/{doc_id}/index.html"
         cite_rel = f"doc/{doc_id}/cite.js"
         key = ["doc", page_key(ctx), doc, fps.get(doc_id), redirects_by_doc.get(doc_id), _doc_xref_key(ctx, doc_id),
-               sorted(dv.shown_ids().get(doc_id, ())) if doc_id in dv.withheld else None]
+               sorted(dv.shown_ids().get(doc_id, ())) if doc_id in dv.withheld else None,
+               sorted(named.get(doc_id, set()) & known)]   # the stakeholders its mentions link to
         nparts = len(dv.parts.get(doc_id) or [None])
         # a long document is several pages (site.parts): each is skipped when its inputs are unchanged
         fresh_parts = {n for n in range(1, nparts + 1)
@@ -713,7 +715,8 @@ def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                                  for e in c.evidence],
                     "sources": dv.sources(c.sources),
                     "essays": dv.essays_citing.get(("claim", c.id), []), "section": "claims"}
-        r.page(f"claims/{c.id}/index.html", "claim.html", ["claim", page_key(ctx), _claim_key(ctx, c)], make)
+        r.page(f"claims/{c.id}/index.html", "claim.html", ["claim", page_key(ctx), _claim_key(ctx, c),
+                                                           _stakeholders_key(ctx)], make)
 
 
 def r_u(r, rel):
@@ -737,9 +740,8 @@ def _store_key(ctx):
 
 def page_key(ctx) -> str:
     """The inputs every document, claim and stakeholder page shares: the
-    knowledge base (without the manifest's titles), the stakeholders the
-    site knows (curated and suggested), and the documents and passages the
-    knowledge base names (their entries, passages and redirects)."""
+    knowledge base (without the manifest's titles) and the documents and
+    passages it names (their entries, passages and redirects)."""
     cached = getattr(ctx, "_page_key", None)
     if cached is not None:
         return cached
@@ -760,8 +762,7 @@ def page_key(ctx) -> str:
     # the redirects of those passages (a document's own redirects are in its pages' keys)
     wanted = set(pids)
     redirects = [r for r in ctx.redirect_key() if r[0] in wanted]
-    key = input_key(kb, [[sid, st.name, st.kind] for sid, st in ctx.stakeholders.items()],
-                    redirects, docs, found)
+    key = input_key(kb, redirects, docs, found)
     ctx._page_key = key
     return key
 
@@ -777,6 +778,12 @@ def _passage_refs(data):
     elif isinstance(data, list):
         for v in data:
             yield from _passage_refs(v)
+
+
+def _stakeholders_key(ctx) -> list:
+    """The stakeholders the site knows, curated and suggested by the tagger (a
+    document page depends only on those its mentions name)."""
+    return [[sid, st.name, st.kind] for sid, st in ctx.stakeholders.items()]
 
 
 def _doc_entry(ctx, doc_id):
@@ -933,7 +940,7 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     "essays": dv.essays_citing.get(("stakeholder", sid), []), "section": "stakeholders"}
         r.page(f"stakeholders/{sid}/index.html", "stakeholder.html",
                ["stakeholder", page_key(ctx), _named_in(ctx, sid), [asdict(t) for t in suggested.get(sid, [])],
-                _passages_key(ctx, sid)], make)
+                _passages_key(ctx, sid), _stakeholders_key(ctx)], make)
 
 
 def _named_in(ctx, sid):

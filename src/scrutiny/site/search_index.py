@@ -54,7 +54,7 @@ from collections import Counter, defaultdict
 from scrutiny.passages import Passage
 
 CHUNK = 8
-BIG = 4096          # bytes of a posting list above which it gets its own file
+BIG = 256           # bytes of a posting list in one bucket above which it gets its own file
 SCALE = 1000        # scores are compared as integers: score x SCALE, rounded
 BUCKETS = 16        # passage buckets (by a hash of the document id)
 STRIDE = 1 << 24    # record numbers: bucket index x STRIDE + place in the bucket

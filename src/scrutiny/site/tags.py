@@ -25,6 +25,15 @@ class SiteTags:
     def mentions_for(self, doc_id: str) -> dict[str, list[MentionSpan]]:
         return queries.mention_spans(self.store, doc_id) if self.run else {}
 
+    def named_by_document(self) -> dict[str, set[str]]:
+        """``{doc id: the stakeholder ids its mentions resolve to}`` (one query)."""
+        if not self.run:
+            return {}
+        out: dict[str, set[str]] = {}
+        for r in queries.stakeholder_documents(self.store):
+            out.setdefault(r.doc_id, set()).add(r.stakeholder_id)
+        return out
+
     def mention_counts(self, stakeholder: str) -> list[DocumentMentions]:
         return queries.mention_counts(self.store, stakeholder) if self.run else []
 
