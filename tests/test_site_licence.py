@@ -155,6 +155,17 @@ def test_uncited_passages_are_not_in_the_search_records(site):
     assert "quokka" not in blob and ps["closed"][6].text not in blob
 
 
+def test_a_heading_the_site_does_not_show_is_not_in_the_search_records_either(site):
+    """The cited passages sit under a heading nobody cites: neither a result's
+    section line nor the heading field of the index holds its words."""
+    project, _, ps = site
+    heading = ps["closed"][0]
+    assert heading.kind == "heading" and ps["closed"][1].heading_path[-1] == heading.text
+    blob = "".join(f.read_text(encoding="utf-8") for f in sorted((project.site_dir / "search").rglob("*.js")))
+    assert heading.text not in blob
+    assert '"argu"' not in blob                        # "argues": a word of that heading alone, as the index stems it
+
+
 def test_permalinks_of_unpublished_passages_resolve_to_their_page_in_the_source(site):
     project, _, ps = site
     stub = read(project, f"p/{ps['closed'][5].id}/index.html")

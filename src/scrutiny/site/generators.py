@@ -305,14 +305,18 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         passages = ctx.passages(doc_id) if doc["ingested"] else []
         # the heading field of each passage, as the command line's index holds it (the title out)
         headings = search_headings(passages) if indexed else {}
+        said = None
         if doc_id in dv.withheld:
-            # the licence does not allow the full text: only the passages the critique cites
+            # the licence does not allow the full text: only the passages the critique cites,
+            # and of its headings only those the site shows (as passages cited themselves)
             shown = dv.shown_ids().get(doc_id, set())
             passages = [p for p in passages if p.id in shown]
+            said = {p.text for p in passages if p.kind == "heading"}
+            headings = {p.id: " > ".join(h for h in p.heading_path if h in said) for p in passages} if indexed else {}
         claims = ctx.tags.claims_for(doc_id) if passages else {}
         mentions = ctx.tags.mentions_for(doc_id) if passages else {}
         if indexed:
-            _index_passages(search, doc, passages, headings, claims, mentions, r.where)
+            _index_passages(search, doc, passages, headings, claims, mentions, r.where, said)
         locs = {p.id: dv.citer.locator(doc, p) for p in passages}
         if doc_id in dv.withheld:
             # a section is cited by its heading: not one the licence keeps off the site
@@ -524,11 +528,14 @@ def _related(ctx, dv, u, rows: dict[str, list[Link]]) -> dict[str, list[dict]]:
     return dict(out)
 
 
-def _index_passages(search, doc, passages, headings, claims, mentions, where):
+def _index_passages(search, doc, passages, headings, claims, mentions, where, said=None):
+    """``said``: of a withheld document, the headings the site shows (a result's section is one of them)."""
     from scrutiny.site.search_index import passage_record
 
     for p in passages:
         rec = passage_record(doc, p, f"doc/{doc['id']}/{where.get(p.id, 'index.html')}#p-{p.id}")
+        if said is not None and rec["h"] not in said:
+            rec["h"] = ""
         kinds = sorted({s.kind for s in claims.get(p.id, [])})
         if kinds:
             rec["k"] = kinds
