@@ -49,6 +49,9 @@ class TagSummary:
     model: str | None
     rules_only: bool
     tagger_version: str | None
+    # CPU seconds of this process and of its tagging workers: on a shared machine,
+    # words per CPU second compare with raw nlp.pipe whatever the load
+    cpu_seconds: float = 0.0
 
 
 def _now() -> str:
@@ -72,7 +75,7 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
 
     ``progress``, when given, is called as ``progress(done, total)`` after each batch.
     """
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     ensure_schema(store)
     db = store.db
     current = store.passage_ids()
@@ -117,30 +120,37 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
             tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
         # streamed one document at a time, in reading order: the corpus is never held in memory
         # (each list item with the kind its lead-in gives it, read on the way)
-        in_flight: dict[int, tuple[Passage, str | None]] = {}
-
-        def texts():
-            i = 0
+        def items():
             for doc_id in store.document_ids():
                 for p, lead in _with_lead_ins(store.passages(doc_id)):
                     if p.id in todo_ids:
-                        in_flight[i] = (p, lead)
-                        yield p.text, i
-                        i += 1
+                        yield p, lead
 
         def local():
-            for doc, i in tagger.nlp.pipe(texts(), as_tuples=True, batch_size=64, n_process=n_process):
-                yield in_flight.pop(i), doc
+            texts = ((p.text, (p, lead)) for p, lead in items())
+            for doc, (p, lead) in tagger.nlp.pipe(texts, as_tuples=True, batch_size=64):
+                yield passage_rows(p, doc, lead)
 
+        def on_cluster():
+            for (p, lead), doc in _tag_on_cluster(cluster, project, store, tagger, todo_ids, longest):
+                yield passage_rows(p, doc, lead)
+
+        worker_cpu = [0.0]
+        if cluster is not None:
+            tagged = on_cluster()
+        elif n_process > 1:
+            from scrutiny.tags.parallel import tag_in_processes
+
+            tagged = tag_in_processes(tagger, passage_rows, items(), n_process, cpu=worker_cpu)
+        else:
+            tagged = local()
         done = 0
         stamp = _now()
-        tagged = (_tag_on_cluster(cluster, project, store, tagger, todo_ids, longest) if cluster is not None
-                  else local())
-        for (passage, lead), doc in tagged:
-            _store_doc(db, passage, doc, counts, lead)
+        for rows in tagged:
+            _write_rows(db, rows, counts)
             db.execute(
                 "INSERT OR REPLACE INTO nlp_tagged (passage_id, tagger_version, tagged_at) VALUES (?,?,?)",
-                (passage.id, tagger.version, stamp),
+                (rows.passage_id, tagger.version, stamp),
             )
             done += 1
             if progress is not None and (done % 64 == 0 or done == ntodo):
@@ -166,6 +176,7 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         model=tagger.model_name,
         rules_only=tagger.rules_only,
         tagger_version=tagger.version,
+        cpu_seconds=round(time.process_time() - cpu0 + worker_cpu[0], 3),
     )
 
 
@@ -306,7 +317,21 @@ def _claim_kinds(passage: Passage, c: dict, lead: str | None, first: bool) -> di
     return kinds
 
 
-def _store_doc(db, passage: Passage, doc, counts, lead: str | None = None) -> None:
+@dataclass(frozen=True)
+class PassageRows:
+    """The rows one tagged passage gives each table: plain tuples, made from its
+    Doc where the Doc is (a worker process sends these back, not the Doc)."""
+
+    passage_id: str
+    mentions: list
+    acronyms: list
+    sentences: list
+    claims: list
+    ties: list
+
+
+def passage_rows(passage: Passage, doc, lead: str | None = None) -> PassageRows:
+    """What the tables record of one passage tagged as ``doc``."""
     from scrutiny.nlp.calibration import calibrated
     from scrutiny.nlp.coreference import antecedent
     from scrutiny.nlp.spans import stakeholder_spans
@@ -323,14 +348,8 @@ def _store_doc(db, passage: Passage, doc, counts, lead: str | None = None) -> No
             conf = calibrated("names", conf)
         mentions.append((pid, doc_id, s.start_char, s.end_char, s.text, s.label_, s._.source or "model",
                          conf, s.kb_id_ or None, refers[0], refers[1]))
-    db.executemany(
-        "INSERT OR REPLACE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, confidence, "
-        "curated_id, refers_start, refers_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)", mentions)
-    counts["mentions"] += len(mentions)
-    db.executemany("INSERT INTO nlp_acronyms (passage_id, doc_id, short, long) VALUES (?,?,?,?)",
-                   [(pid, doc_id, short, long) for short, long in (doc._.acronyms or [])])
-    db.executemany("INSERT INTO nlp_sentences (passage_id, start, end) VALUES (?,?,?)",
-                   [(pid, c["start"], c["end"]) for c in doc._.claims or []])
+    acronyms = [(pid, doc_id, short, long) for short, long in (doc._.acronyms or [])]
+    sentences = [(pid, c["start"], c["end"]) for c in doc._.claims or []]
     claims = []
     text = passage.text  # the passage text the doc was made from (Doc.text would rebuild it)
     for n, c in enumerate(doc._.claims if passage.kind not in NO_CLAIM_KINDS and doc._.claims else []):
@@ -346,21 +365,31 @@ def _store_doc(db, passage: Passage, doc, counts, lead: str | None = None) -> No
         claims.append((f"{pid}@{c['start']}", pid, doc_id, passage.page_at(c["start"]), c["start"], c["end"],
                        text[c["start"]:c["end"]], json.dumps(ordered), json.dumps(details),
                        round(conf, 3), source))
-    db.executemany(
-        "INSERT OR REPLACE INTO nlp_claims (id, passage_id, doc_id, page, start, end, text, kinds, details, "
-        "confidence, source) VALUES (?,?,?,?,?,?,?,?,?,?,?)", claims)
-    counts["claims"] += len(claims)
     ties = []
     for t in doc._.ties or []:
         s, o = t["subject"], t["object"]
         ties.append((pid, t["sent_start"], t["sent_end"], t["relation"], t.get("role"), t["confidence"],
                      t["pattern"], s["start"], s["end"], s["text"], s["kind"],
                      o["start"], o["end"], o["text"], o["kind"]))
+    return PassageRows(pid, mentions, acronyms, sentences, claims, ties)
+
+
+def _write_rows(db, rows: PassageRows, counts) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, confidence, "
+        "curated_id, refers_start, refers_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows.mentions)
+    counts["mentions"] += len(rows.mentions)
+    db.executemany("INSERT INTO nlp_acronyms (passage_id, doc_id, short, long) VALUES (?,?,?,?)", rows.acronyms)
+    db.executemany("INSERT INTO nlp_sentences (passage_id, start, end) VALUES (?,?,?)", rows.sentences)
+    db.executemany(
+        "INSERT OR REPLACE INTO nlp_claims (id, passage_id, doc_id, page, start, end, text, kinds, details, "
+        "confidence, source) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows.claims)
+    counts["claims"] += len(rows.claims)
     db.executemany(
         "INSERT INTO nlp_tie_candidates (passage_id, sent_start, sent_end, relation, role, confidence, pattern, "
         "subject_start, subject_end, subject_text, subject_kind, object_start, object_end, object_text, object_kind) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", ties)
-    counts["ties"] += len(ties)
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows.ties)
+    counts["ties"] += len(rows.ties)
 
 
 # --- resolution across the corpus ------------------------------------------------

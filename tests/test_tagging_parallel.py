@@ -1,0 +1,78 @@
+"""Tagging on two processes (scrutiny.tags.parallel): the same rows as one process,
+in the same order; a failing worker fails the run loudly and stores nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrutiny.init import init_project
+from scrutiny.project import Project
+from scrutiny.store import Store
+from scrutiny.tags.write import tag_store
+
+from helpers_tagging import add_document, shared_tagger
+
+TEXTS = [
+    "Tomas Reyes, chair of the Coastal Care Alliance (CCA), said 31% of referrals were late.",
+    "The CCA will publish a workforce plan by 2027.",
+    "Local councils should fund two more advice centres.",
+    "The review was commissioned by the Northern Housing Board.",
+    "Services have improved since the new contract began.",
+]
+TABLES = {
+    "nlp_mentions": "passage_id, start, end, text, kind, source, confidence, curated_id, stakeholder_id",
+    "nlp_acronyms": "passage_id, short, long",
+    "nlp_sentences": "passage_id, start, end",
+    "nlp_claims": "id, page, start, end, text, kinds, details, confidence, source",
+    "nlp_tie_candidates": "passage_id, sent_start, relation, role, confidence, pattern, subject_id, object_id, tie_id",
+    "nlp_stakeholders": "id, name, kind, aliases, mentions",
+}
+
+
+def _tag(root, n_process):
+    project = Project(init_project(root))
+    store = Store(project.store_location)
+    try:
+        texts = [f"{t} Item {i}." for i, t in enumerate(TEXTS * 14)]   # 70 passages: two chunks
+        with store.transaction():
+            add_document(store, "coast", texts[:40])
+            add_document(store, "north", texts[40:])
+        summary = tag_store(project, store, tagger=shared_tagger(), n_process=n_process)
+        # rowid order too: the rows are written in the same order as by one process
+        rows = {t: [tuple(r) for r in store.db.execute(f"SELECT {cols} FROM {t} ORDER BY rowid")]
+                for t, cols in TABLES.items()}
+        return summary, rows
+    finally:
+        store.close()
+
+
+def test_two_processes_write_the_same_rows_in_the_same_order(tmp_path):
+    one, rows1 = _tag(tmp_path / "one", 1)
+    two, rows2 = _tag(tmp_path / "two", 2)
+    assert all(rows1[t] for t in ("nlp_mentions", "nlp_claims", "nlp_tie_candidates", "nlp_acronyms"))
+    for table in TABLES:
+        assert rows1[table] == rows2[table], table
+    assert (one.passages, one.mentions, one.claims, one.tie_candidates) == \
+        (two.passages, two.mentions, two.claims, two.tie_candidates)
+    # the workers' CPU time is counted: the run cannot have cost less than the tagging itself
+    assert two.cpu_seconds > 0 and one.cpu_seconds > 0
+
+
+def test_a_failing_worker_fails_the_run_and_stores_nothing(tmp_path, monkeypatch):
+    import scrutiny.tags.write as write
+
+    def broken(passage, doc, lead=None):
+        raise RuntimeError(f"broken component on {passage.id}")
+
+    project = Project(init_project(tmp_path / "p"))
+    store = Store(project.store_location)
+    try:
+        with store.transaction():
+            add_document(store, "coast", [f"{t} Item {i}." for i, t in enumerate(TEXTS * 3)])
+        monkeypatch.setattr(write, "passage_rows", broken)   # inherited by the forked workers
+        with pytest.raises(RuntimeError, match="broken component"):
+            tag_store(project, store, tagger=shared_tagger(), n_process=2)
+        assert store.db.execute("SELECT count(*) FROM nlp_tagged").fetchone()[0] == 0
+        assert store.db.execute("SELECT count(*) FROM nlp_mentions").fetchone()[0] == 0
+    finally:
+        store.close()
