@@ -444,8 +444,9 @@ def _common_words(store, names: list[dict]) -> set[str]:
         return set()
     lower = Counter()
     word = re.compile(r"\b[a-z][a-z'-]+\b")
-    for p in store.passages():
-        lower.update(w for w in word.findall(p.text) if w in wanted)
+    for doc_id in store.document_ids():   # one document at a time: the corpus is never held in memory
+        for p in store.passages(doc_id):
+            lower.update(w for w in word.findall(p.text) if w in wanted)
     named = Counter(strip_one(r["text"]) for r in names if r["source"] in ("model", "rule"))
     # used in lower case at least twice, and at least as often as the name
     return {w for w in wanted if lower[w] >= 2 and lower[w] >= named[w]}
