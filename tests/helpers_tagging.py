@@ -61,3 +61,15 @@ def write_tags(store, *, claims=(), mentions=(), ties=()):
                              "VALUES (?, 'test', 'now')", [(pid,) for pid in store.passage_ids()])
         store.db.execute("INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('last_run', ?)",
                          (json.dumps({"model": "test", "rules_only": False, "tagger_version": "test", "at": "now"}),))
+
+
+def tie_triples(doc) -> set:
+    """A tagged Doc's ties as (subject, relation, object), a back-reference read as the
+    name it stands for."""
+    from scrutiny.nlp.coreference import antecedent
+
+    def name(end):
+        ante = antecedent(doc, end["start"], end["end"])
+        return doc.text[ante[0]:ante[1]] if ante else end["text"]
+
+    return {(name(t["subject"]), t["relation"], name(t["object"])) for t in doc._.ties or []}

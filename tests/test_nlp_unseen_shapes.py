@@ -6,23 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from helpers_tagging import shared_tagger
+from helpers_tagging import shared_tagger, tie_triples as _ties
 
 
 @pytest.fixture(scope="module")
 def tagger():
     return shared_tagger(())
-
-
-def _ties(doc) -> set:
-    """(subject, relation, object) with a back-reference read as the name it stands for."""
-    from scrutiny.nlp.coreference import antecedent
-
-    def name(end):
-        ante = antecedent(doc, end["start"], end["end"])
-        return doc.text[ante[0]:ante[1]] if ante else end["text"]
-
-    return {(name(t["subject"]), t["relation"], name(t["object"])) for t in doc._.ties or []}
 
 
 def _kinds(doc) -> list[tuple[str, list[str]]]:

@@ -35,18 +35,26 @@ def _key(document: str, sentence: str) -> tuple[str, str]:
     return (document, " ".join(sentence.split()).casefold())
 
 
-def read_exclusions(path: Path) -> tuple[set[str], set[tuple[str, str]]]:
-    """Ids and (document, sentence) pairs of an earlier sample (judged or not), to be
-    left out of a new one: a sentence is left out even when re-tagging gave it a new id."""
-    path = Path(path)
+def _sample_reader(path: Path, needed: tuple[str, ...]) -> csv.DictReader:
+    """The rows of a sample file (judged or not), refusing one that cannot be read or
+    lacks a column in ``needed``, with its name and the reason."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise JudgedFileError(f"{path}: cannot be read ({exc})") from exc
     reader = csv.DictReader(io.StringIO(text), delimiter="\t")
-    if "id" not in (reader.fieldnames or []):
-        raise JudgedFileError(f"{path}: no column id in its header line "
+    missing = [c for c in needed if c not in (reader.fieldnames or [])]
+    if missing:
+        raise JudgedFileError(f"{path}: no column {', '.join(missing)} in its header line "
                               f"(expected tab-separated {', '.join([*COLUMNS, JUDGE])})")
+    return reader
+
+
+def read_exclusions(path: Path) -> tuple[set[str], set[tuple[str, str]]]:
+    """Ids and (document, sentence) pairs of an earlier sample (judged or not), to be
+    left out of a new one: a sentence is left out even when re-tagging gave it a new id."""
+    path = Path(path)
+    reader = _sample_reader(path, ("id",))
     ids, sentences = set(), set()
     for row in reader:
         ids.add(row["id"])
@@ -114,15 +122,7 @@ def score_judged(path: Path, min_confidence: float = 0.0) -> dict:
     with that threshold shows unfolded). Rows with an empty ``judge`` cell are counted as unjudged;
     any other value than yes/no is an error naming its line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise JudgedFileError(f"{path}: cannot be read ({exc})") from exc
-    reader = csv.DictReader(io.StringIO(text), delimiter="\t")
-    missing = [c for c in ("id", "document", "kind", JUDGE) if c not in (reader.fieldnames or [])]
-    if missing:
-        raise JudgedFileError(f"{path}: no column {', '.join(missing)} in its header line "
-                              f"(expected tab-separated {', '.join([*COLUMNS, JUDGE])})")
+    reader = _sample_reader(path, ("id", "document", "kind", JUDGE))
     judged, unjudged, seen = [], 0, set()
     for row in reader:
         line = reader.line_num
