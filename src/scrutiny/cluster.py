@@ -8,9 +8,12 @@ package, on the workers too):
 - **read**: one file's bytes in, its text blocks out (:func:`read_task`). The
   workers need no shared folder: the file travels with the task, is written to
   a temporary file on the worker and read there by the same readers.
-- **tag**: one document's passages in, each passage's spaCy ``Doc`` out as
-  bytes (:func:`tag_task`). Each worker builds the tagger once (the model,
-  the curated names, the trained claim classifier) and keeps it.
+- **tag**: one document's passages in, the rows the tagging tables record of
+  each passage out (:func:`tag_task`), not the spaCy ``Doc`` objects: a Doc
+  serialised on the worker and read back here cost this process more CPU than
+  the rows, and this process, which writes the store, was the bottleneck.
+  Each worker builds the tagger once (the model, the curated names, the
+  trained claim classifier) and keeps it.
 
 Nothing is written on a worker: the results come back to the process that
 runs the build, which stores them through the owning stages (ingest stores the
@@ -109,8 +112,12 @@ def read_task(name: str, data: bytes, max_bytes: int, ocr: bool):
 _TAGGERS: dict[str, object] = {}
 
 
-def tag_task(model: str | None, names, version: str, texts: list[str], max_length: int) -> list[bytes]:
-    """Tag one document's passages with this worker's tagger; each Doc as bytes."""
+def tag_task(rows_of, model: str | None, names, version: str, items: list, max_length: int):
+    """Tag one document's ``(passage, lead-in kind)`` items with this worker's
+    tagger: (``rows_of(passage, doc, lead)`` for each item, CPU seconds spent).
+    ``rows_of`` (the tagging stage's own function, sent by reference) makes what
+    the tables record of a passage; its result must be picklable."""
+    t = time.process_time()
     tagger = _TAGGERS.get(version)
     if tagger is None:
         from scrutiny.nlp.pipeline import build_tagger
@@ -123,4 +130,6 @@ def tag_task(model: str | None, names, version: str, texts: list[str], max_lengt
         _TAGGERS[version] = tagger
     if max_length >= tagger.nlp.max_length:
         tagger.nlp.max_length = max_length + 1
-    return [doc.to_bytes() for doc in tagger.nlp.pipe(texts, batch_size=64)]
+    docs = tagger.nlp.pipe([p.text for p, _lead in items], batch_size=64)
+    rows = [rows_of(p, doc, lead) for (p, lead), doc in zip(items, docs, strict=True)]
+    return rows, time.process_time() - t

@@ -131,13 +131,9 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
             for doc, (p, lead) in tagger.nlp.pipe(texts, as_tuples=True, batch_size=64):
                 yield passage_rows(p, doc, lead)
 
-        def on_cluster():
-            for (p, lead), doc in _tag_on_cluster(cluster, project, store, tagger, todo_ids, longest):
-                yield passage_rows(p, doc, lead)
-
         worker_cpu = [0.0]
         if cluster is not None:
-            tagged = on_cluster()
+            tagged = _tag_on_cluster(cluster, project, store, tagger, todo_ids, longest, cpu=worker_cpu)
         elif n_process > 1:
             from scrutiny.tags.parallel import tag_in_processes
 
@@ -180,33 +176,28 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
     )
 
 
-def _tag_on_cluster(client, project, store, tagger, todo_ids: set[str], longest: int):
-    """((passage, its lead-in's kind), Doc) for every passage to tag, each
-    document's passages tagged by a task on the Dask cluster
-    (:func:`scrutiny.cluster.tag_task`), a bounded number of documents in flight."""
-    from spacy.tokens import Doc
-
+def _tag_on_cluster(client, project, store, tagger, todo_ids: set[str], longest: int, cpu: list | None = None):
+    """The rows of every passage to tag (:func:`passage_rows`), each document's
+    passages tagged by a task on the Dask cluster (:func:`scrutiny.cluster.tag_task`),
+    a bounded number of documents in flight.
+    ``cpu``, when given, is a one-item list to which the workers' CPU seconds are added."""
     from scrutiny.cluster import bounded, tag_task
 
     names = client.scatter([list(tagger.names)], broadcast=True)[0]   # one object, sent once per worker
-    # job number (bounded() numbers jobs in order) -> its (passage, lead-in kind)s
-    waiting: dict[int, list[tuple[Passage, str | None]]] = {}
 
     def jobs():
-        n = 0
         for doc_id in store.document_ids():
             passages = [(p, lead) for p, lead in _with_lead_ins(store.passages(doc_id)) if p.id in todo_ids]
             if passages:
-                waiting[n] = passages
-                n += 1
-                yield (project.spacy_model, names, tagger.version, [p.text for p, _lead in passages], longest)
+                yield (passage_rows, project.spacy_model, names, tagger.version, passages, longest)
 
-    for i, result in bounded(client, tag_task, jobs()):
-        passages = waiting.pop(i)
+    for _i, result in bounded(client, tag_task, jobs()):    # each document as it finishes
         if isinstance(result, BaseException):
             raise result
-        for p, data in zip(passages, result, strict=True):
-            yield p, Doc(tagger.nlp.vocab).from_bytes(data)
+        rows, seconds = result
+        if cpu is not None:
+            cpu[0] += seconds
+        yield from rows
 
 
 def _carry_over(store, tagger) -> set[str]:
