@@ -126,13 +126,36 @@ def _ranked(base):
                 return inner
             cols = _segment_columns(reader)
             lengths = cols.lengths(fieldname) if isinstance(inner, scoring.WeightLengthScorer) else None
-            return _RankScorer(inner, cols.rank, lengths)
+            return _RankScorer(inner, cols.rank, lengths, cols.raw(fieldname) if lengths is not None else None)
 
     class _RankScorer(scoring.BaseScorer):
-        def __init__(self, inner, rank, lengths):
-            self.inner, self.rank, self.lengths = inner, rank, lengths
+        def __init__(self, inner, rank, lengths, raw=None):
+            self.inner, self.rank, self.lengths, self.raw = inner, rank, lengths, raw
             if lengths is not None:
                 self.score = self._score_fast
+                self.score_postings = self._score_postings
+
+        def _score_postings(self, ids, weights, docs):
+            """{passage: score} of a term's postings (``ids``, ``weights``) in ``docs``:
+            _score_fast's arithmetic without a matcher (scrutiny.search_eval scores a
+            posting list at a time), computed once for each (weight, length, rank)."""
+            inner_score = self.inner._score
+            if self.raw is None:
+                lengths, rank = self.lengths, self.rank
+                return {d: inner_score(w, lengths(d)) * (rank(d) or 100) / 100
+                        for d, w in zip(ids, weights) if d in docs}
+            codes, table, ranks, translate = self.raw
+            memo: dict = {}
+            out = {}
+            for d, w in zip(ids, weights):
+                if d in docs:
+                    key = (w, codes[d], ranks[d])
+                    s = memo.get(key)
+                    if s is None:
+                        r = ranks[d] if translate is None else translate(ranks[d])
+                        s = memo[key] = inner_score(w, table[codes[d]]) * (r or 100) / 100
+                    out[d] = s
+            return out
 
         def supports_block_quality(self):
             return False
@@ -143,6 +166,7 @@ def _ranked(base):
         def _score_fast(self, matcher):
             d = matcher.id()
             return self.inner._score(matcher.weight(), self.lengths(d)) * (self.rank(d) or 100) / 100
+
 
     return Ranked()
 
@@ -155,6 +179,8 @@ class _SegmentColumns:
     def __init__(self, reader):
         self.reader = reader
         self._lengths: dict = {}
+        self._raw_lengths: dict = {}   # field -> (length byte of every document, byte -> length)
+        self._raw_rank = None          # (rank value of every document, its translation or None)
         self.rank = self._numeric(reader.column_reader("rank"))
 
     @staticmethod
@@ -178,6 +204,7 @@ class _SegmentColumns:
         if raw is None:
             return col.__getitem__
         values, count, default = raw
+        self._raw_rank = (self._padded(values, count, default), translate)
         if translate is None:
             return lambda d: values[d] if d < count else default
         memo: dict = {}
@@ -210,8 +237,24 @@ class _SegmentColumns:
             return lambda d: reader.doc_field_length(d, fieldname, 1)
         values, count, default = raw
         table = [None] + [byte_to_length(b) for b in range(1, 256)]   # a zero byte: no length (None)
+        self._raw_lengths[fieldname] = (self._padded(values, count, default), table)
         default = table[default]
         return lambda d: table[values[d]] if d < count else default
+
+    def _padded(self, values, count, default):
+        """``values`` with ``default`` for the documents past the column's end."""
+        n = self.reader.doc_count_all()
+        return values + (default,) * (n - count) if n > count else values
+
+    def raw(self, fieldname):
+        """(length bytes, byte -> length, ranks, rank translation or None) of every
+        document, for :meth:`_RankScorer._score_postings`; None when this Whoosh
+        keeps its columns otherwise."""
+        self.lengths(fieldname)
+        lengths = self._raw_lengths.get(fieldname)
+        if lengths is None or self._raw_rank is None:
+            return None
+        return (*lengths, *self._raw_rank)
 
 
 def _segment_columns(reader) -> _SegmentColumns:
@@ -254,10 +297,9 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
     hits_out = []
     with _searcher(index_link) as searcher:
         _check_filters(searcher, filters)
-        results = _collect(searcher, q, _filter_query(filters), limit)
+        results, total = _collect(searcher, q, _filter_query(filters), limit)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = _MarkFormatter(*marks).get()
-        total = len(results)
         for hit in results:
             text = hit["text"]
             snippet = hit.highlights("text", top=2) or hit.highlights("heading") or _lead(text)
@@ -318,104 +360,22 @@ def _searcher(index_link) -> _Kept:
 
 
 def _collect(searcher, q, fq, limit: int):
-    """The top ``limit`` hits and the exact number of matches, in one pass.
+    """(Whoosh's Results of the top ``limit`` hits, the exact number of matches)
+    of ``q`` within the filter ``fq``: :func:`scrutiny.search_eval.top` (every
+    match counted and scored, a posting list at a time), with the query's terms
+    found in the matching passages for highlighting (what Whoosh's
+    ``TermsCollector`` gives as ``results.matched_terms()``)."""
+    from array import array
 
-    Whoosh's default top-N collector swaps in cheaper matchers as the heap
-    fills (every ``replace`` matches) and skips blocks that cannot reach the
-    top N, so the documents it never visits are not counted: the total of
-    ``pension`` was 209 with ``-n 5`` and 501 with ``-n 1000``. Both are off
-    here; every match (of the query and the filter ``fq``) is visited and counted.
-    """
-    from whoosh import collectors
-    from whoosh import query as Q
+    from whoosh.searching import Results
 
-    c = collectors.TopCollector(max(1, limit), usequality=False, replace=0)
-    c = _MatchedTerms(c)
-    if fq is not None:
-        # Require(q, filter): the passages of both, scored by q alone. Whoosh's
-        # FilterCollector gives the same hits, but first lists every passage the
-        # filter allows (all paragraphs, for --kind paragraph), one at a time.
-        q = Q.Require(q, fq)
-    searcher.search_with_collector(q, c)
-    return c.results()
+    from scrutiny.search_eval import top
 
-
-def _matched_terms_collector():
-    from whoosh import collectors
-
-    class MatchedTerms(collectors.WrappingCollector):
-        """The terms of the query found in the matching passages, for highlighting:
-        what Whoosh's ``TermsCollector`` gives (``results.matched_terms()``),
-        without its work at every match. Each segment's matching documents are
-        kept, and each term of the segment's matcher tree is looked up in them
-        once, after the segment (its postings leapfrogged against them).
-        Matchers are built as for ``TermsCollector`` (``needs_current``), so
-        the scores and the order are Whoosh's."""
-
-        def prepare(self, top_searcher, q, context):
-            self.child.prepare(top_searcher, q, context.set(needs_current=True))
-            self.found: set = set()
-            self._reader = None
-
-        def set_subsearcher(self, subsearcher, offset):
-            self._settle()
-            collectors.WrappingCollector.set_subsearcher(self, subsearcher, offset)
-            self._reader = subsearcher.reader()
-            self._terms = {tm.term() for tm in self.child.matcher.term_matchers()}
-            self._docs: list[int] = []
-
-        def collect(self, sub_docnum):
-            self.child.collect(sub_docnum)
-            self._docs.append(sub_docnum)
-
-        def finish(self):
-            self._settle()
-            self.child.finish()
-
-        def _settle(self):
-            if self._reader is None:
-                return
-            docs = self._docs
-            for term in self._terms - self.found:
-                if docs and _meets(self._reader.postings(*term), docs):
-                    self.found.add(term)
-            self._reader = None
-
-        def results(self):
-            from array import array
-
-            r = self.child.results()
-            r.termdocs = {term: array("I") for term in self.found}
-            r.docterms = {}
-            return r
-
-    return MatchedTerms
-
-
-def _meets(m, docs: list[int]) -> bool:
-    """Does the posting list ``m`` hold one of ``docs`` (ascending)?"""
-    from bisect import bisect_left
-
-    i, n = 0, len(docs)
-    while i < n and m.is_active():
-        d, want = m.id(), docs[i]
-        if d == want:
-            return True
-        if d < want:
-            m.skip_to(want)
-        else:
-            i = bisect_left(docs, d, i)
-    return False
-
-
-_MATCHED_TERMS = None
-
-
-def _MatchedTerms(child):
-    global _MATCHED_TERMS
-    if _MATCHED_TERMS is None:
-        _MATCHED_TERMS = _matched_terms_collector()
-    return _MATCHED_TERMS(child)
+    items, total, found = top(searcher, q, fq, max(1, limit))
+    results = Results(searcher, q, items)
+    results.termdocs = {term: array("I") for term in found}
+    results.docterms = {}
+    return results, total
 
 
 def _lead(text: str, n: int = 200) -> str:

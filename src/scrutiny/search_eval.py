@@ -1,0 +1,360 @@
+"""Run a search a whole posting list at a time: every match counted and scored, the top N kept.
+
+Whoosh finds the matches of a query with a tree of matchers that step from
+one passage to the next, several Python calls per posting and per node
+(``is_active``, ``id``, ``skip_to``, ``score``): at 2,000 documents most of
+a search's time. Here each term's postings in a segment are read a block at a
+time into lists, and the query is evaluated with sets and dicts:
+
+* a term: ``{passage: score}``, each score Whoosh's (the weighting's scorer,
+  :func:`scrutiny.search.weighting`, on the posting's weight, the field length
+  and the rank);
+* ``Or``: the union, scores added in the order of Whoosh's tree of union
+  matchers (``make_binary_tree``); ``And``: the intersection, added in the
+  order of its weighted tree (``make_weighted_tree`` by estimated size);
+* ``Require(q, f)``: the passages of ``q`` also in ``f``, scored by ``q``
+  (``f`` a filter or ``Not(...)``: passages left out);
+* a phrase: the passages holding all its words, those where the words stand
+  at consecutive positions (:func:`scrutiny.query._phrase_query`'s test),
+  scored as the sum of the words' scores (Whoosh's intersection of them);
+* a prefix: the union of the words it expands to, as Whoosh's ``Prefix``.
+
+Anything else (a numeric range of a --page filter) is asked of Whoosh's own
+matcher. The total is exact (every match is in the dict), and the top N are
+ordered as Whoosh's ``TopCollector`` orders them: score, then the earlier
+passage. ``tests/test_search_eval.py`` checks the hits and scores against
+Whoosh's exhaustive search.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import insort
+from itertools import accumulate
+from pickle import loads
+
+
+def top(searcher, q, fq, limit: int):
+    """(the top ``limit`` [(score, docnum)], the number of matches, the query's
+    terms found in a matching passage (for highlighting)) of ``q`` within the
+    filter query ``fq`` (None: no filter).
+
+    In each segment the matching passages are found first (sets of passages),
+    then only those are scored."""
+    best: list = []
+    total = 0
+    found: set = set()
+    for sub, offset in searcher.leaf_searchers():
+        seg = _Segment(sub)
+        docs = seg.match(q)
+        if docs and fq is not None:
+            docs = docs & seg.match(fq)
+        if not docs:
+            continue
+        total += len(docs)
+        for term, ids in seg.leaves.items():
+            if term not in found and not docs.isdisjoint(ids):
+                found.add(term)
+        scores = seg.scores(q, docs)
+        # the best of this segment, then of all: score first, then the lower docnum
+        seg_best = heapq.nlargest(limit, ((s, -(d + offset)) for d, s in scores.items()))
+        best = heapq.nlargest(limit, best + seg_best)
+    return [(s, -nd) for s, nd in best], total, found
+
+
+class _Segment:
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.deleted = self.reader.deleted_docs_set if self.reader.has_deletions() else None
+        self.leaves: dict = {}      # (field, term bytes) -> docnums: the positive terms of the query
+        self._postings: dict = {}
+        self._matches: dict = {}    # id(query) -> (query, its matches)
+
+    # --- postings -------------------------------------------------------------------------
+
+    def postings(self, field: str, btext: bytes, values: bool = False):
+        """(ids, weights, values or None) of a term in this segment, deleted passages left out."""
+        key = (field, btext, values)
+        if key in self._postings:
+            return self._postings[key]
+        from whoosh.matching.wrappers import FilterMatcher
+
+        m = self.reader.postings(field, btext)
+        leaf = m.child if isinstance(m, FilterMatcher) else m
+        ids: list = []
+        weights: list = []
+        vals: list | None = [] if values else None
+        if all(hasattr(leaf, a) for a in ("_read_data", "_read_weights", "_read_values", "_next_block", "_byteids")):
+            # Whoosh's W3 posting blocks, read whole (the ids as its _read_ids decodes them)
+            while leaf.is_active():
+                if leaf._ids is None:
+                    if leaf._data is None:
+                        leaf._read_data()
+                    raw = leaf._data[0]
+                    leaf._ids = raw if leaf._byteids else tuple(accumulate(raw))
+                if leaf._weights is None:
+                    leaf._read_weights()
+                ids.extend(leaf._ids)
+                weights.extend(leaf._weights)
+                if values:
+                    if leaf._values is None:
+                        leaf._read_values()
+                    vals.extend(leaf._values)
+                leaf._next_block()
+        else:
+            while leaf.is_active():
+                ids.append(leaf.id())
+                weights.append(leaf.weight())
+                if values:
+                    vals.append(leaf.value())
+                leaf.next()
+        if self.deleted:
+            keep = [i for i, d in enumerate(ids) if d not in self.deleted]
+            ids = [ids[i] for i in keep]
+            weights = [weights[i] for i in keep]
+            if values:
+                vals = [vals[i] for i in keep]
+        out = (ids, weights, vals)
+        self._postings[key] = out
+        return out
+
+    def _btext(self, field: str, text):
+        schema = self.searcher.schema
+        if field not in schema:
+            return None
+        try:
+            btext = schema[field].to_bytes(text)
+        except ValueError:
+            return None
+        return btext if (field, btext) in self.reader else None
+
+    # --- which passages match -------------------------------------------------------------
+
+    def match(self, q) -> set:
+        """The docnums of this segment that ``q`` matches."""
+        kept = self._matches.get(id(q))
+        if kept is not None and kept[0] is q:
+            return kept[1]
+        out = self._match(q)
+        self._matches[id(q)] = (q, out)
+        return out
+
+    def _match(self, q) -> set:
+        from whoosh import query as Q
+
+        kind = type(q)
+        if kind is Q.Term:
+            btext = self._btext(q.fieldname, q.text)
+            if btext is None:
+                return set()
+            ids = set(self.postings(q.fieldname, btext)[0])
+            self.leaves.setdefault((q.fieldname, btext), set()).update(ids)
+            return ids
+        if kind is _phrase_class():
+            return self._phrase_match(q)
+        if kind is Q.Prefix and not q.constantscore:
+            return self.match(self._expanded(q))
+        if kind is Q.Or and not q.minmatch:
+            out: set = set()
+            for s in q.subqueries:
+                out |= self.match(s)
+            return out
+        if kind is Q.And and q.subqueries:
+            sets = sorted((self.match(s) for s in q.subqueries), key=len)
+            out = sets[0]
+            for s in sets[1:]:
+                out = out & s
+            return out
+        if kind is Q.Require:
+            a = self.match(q.a)
+            if a and type(q.b) is Q.Not:
+                return a - self.match(q.b.query)
+            return a & self.match(q.b) if a else a
+        if kind is Q.NullQuery.__class__:
+            return set()
+        m = q.matcher(self.searcher)   # a numeric range (--page), anything else: Whoosh's matcher
+        return set(m.all_ids()) - (self.deleted or set())
+
+    def _expanded(self, q):
+        """A Prefix (scored) as Whoosh runs it: the Or of the words it expands to."""
+        from whoosh import query as Q
+
+        field = q.fieldname
+        words = [w for w in q._btexts(self.reader) if w] if field in self.searcher.schema else []
+        if not words:
+            return Q.NullQuery
+        if len(words) == 1:
+            return Q.Term(field, words[0])
+        return Q.Or([Q.Term(field, w) for w in words])
+
+    def _phrase_match(self, q) -> set:
+        field = q.fieldname
+        schema = self.searcher.schema
+        if field not in schema:
+            return set()
+        btexts = []
+        for word in q.words:
+            b = self._btext(field, word)
+            if b is None:
+                return set()   # a word not in this segment: no passage holds the phrase
+            btexts.append(b)
+        lists = [self.postings(field, b, values=True) for b in btexts]
+        common = set(lists[0][0])
+        for ids, _, _ in lists[1:]:
+            common.intersection_update(ids)
+        if not common:
+            return set()
+        decode = _positions_decoder(schema[field].format)
+        by_word = [{d: v for d, v in zip(ids, vals) if d in common} for ids, _, vals in lists]
+        first_word, rest_words = by_word[0], by_word[1:]
+        matched = set()
+        for d in common:
+            rest = [frozenset(decode(bw[d])) for bw in rest_words]
+            if any(all(p + i in pos for i, pos in enumerate(rest, 1)) for p in decode(first_word[d])):
+                matched.add(d)
+        for b in btexts:
+            self.leaves.setdefault((field, b), set()).update(matched)
+        return matched
+
+    # --- scores of matching passages ------------------------------------------------------
+
+    def scores(self, q, docs: set) -> dict:
+        """{docnum: score} of the passages in ``docs`` that ``q`` matches (``docs``
+        being some of the passages that the query holding ``q`` matches)."""
+        from whoosh import query as Q
+
+        kind = type(q)
+        if getattr(q, "boost", 1.0) != 1.0:
+            return self._whoosh_scores(q, docs)
+        if kind is Q.Term:
+            btext = self._btext(q.fieldname, q.text)
+            if btext is None:
+                return {}
+            ids, weights, _ = self.postings(q.fieldname, btext)
+            return self._score(q.fieldname, btext, ids, weights, docs)
+        if kind is _phrase_class():
+            field = q.fieldname
+            mine = docs & self.match(q)
+            if not mine:
+                return {}
+            per_word = []
+            for word in q.words:
+                btext = self._btext(field, word)
+                ids, weights, _ = self.postings(field, btext, values=True)
+                per_word.append(self._score(field, btext, ids, weights, mine))
+            return _tree(per_word, _intersection)
+        if kind is Q.Prefix and not q.constantscore:
+            return self.scores(self._expanded(q), docs)
+        if kind is Q.Or and not q.minmatch and not q.scale and 0 < len(q.subqueries) < Q.Or.TOO_MANY_CLAUSES:
+            # Whoosh's Or: a binary tree of union matchers (one subquery: itself)
+            return _tree([self.scores(s, docs & self.match(s)) for s in q.subqueries], _union)
+        if kind is Q.And and q.subqueries:
+            subs = q.subqueries
+            if len(subs) == 1:
+                return self.scores(subs[0], docs)
+            weighted = [(0 - s.estimate_size(self.reader), i) for i, s in enumerate(subs)]
+            return _weighted_tree(weighted, [self.scores(s, docs) for s in subs])
+        if kind is Q.Require:
+            return self.scores(q.a, docs)
+        if kind is Q.NullQuery.__class__:
+            return {}
+        return self._whoosh_scores(q, docs)
+
+    def _score(self, field, btext, ids, weights, docs) -> dict:
+        s = self.searcher.weighting.scorer(self.searcher, field, btext)
+        batch = getattr(s, "score_postings", None)
+        if batch is not None:
+            return batch(ids, weights, docs)
+
+        class Posting:   # what a scorer asks of a matcher
+            def __init__(self, d, w):
+                self._d, self._w = d, w
+
+            def id(self):
+                return self._d
+
+            def weight(self):
+                return self._w
+
+        return {d: s.score(Posting(d, w)) for d, w in zip(ids, weights) if d in docs}
+
+    def _whoosh_scores(self, q, docs) -> dict:
+        """Whoosh's matcher for ``q``, stepped through (a query not evaluated here)."""
+        m = q.matcher(self.searcher)
+        out = {}
+        while m.is_active():
+            d = m.id()
+            if d in docs:
+                out[d] = m.score()
+            m.next()
+        return out
+
+
+_PHRASE = None
+
+
+def _phrase_class():
+    global _PHRASE
+    if _PHRASE is None:
+        from scrutiny.query import _phrase_query
+
+        _PHRASE = _phrase_query()
+    return _PHRASE
+
+
+def _positions_decoder(fmt):
+    """The positions of a posting's value: Whoosh's ``Positions.decode_positions``
+    (a pickled list of gaps after a 4-byte count), summed by itertools."""
+    from whoosh import formats
+    from whoosh.system import _INT_SIZE
+
+    if type(fmt) is not formats.Positions:
+        return fmt.decoder("positions")
+
+    def decode(value: bytes):
+        if not value.endswith(b"."):
+            value += b"."
+        return accumulate(loads(value[_INT_SIZE:]))
+
+    return decode
+
+
+def _union(a: dict, b: dict) -> dict:
+    """Whoosh's UnionMatcher: a passage in either; in both, a's score + b's."""
+    if not a:
+        return b
+    if not b:
+        return a
+    out = dict(a)
+    get = out.get
+    for d, s in b.items():
+        x = get(d)
+        out[d] = s if x is None else x + s
+    return out
+
+
+def _intersection(a: dict, b: dict) -> dict:
+    """Whoosh's IntersectionMatcher: a passage in both, a's score + b's."""
+    if len(b) < len(a):
+        return {d: a[d] + s for d, s in b.items() if d in a}
+    return {d: s + b[d] for d, s in a.items() if d in b}
+
+
+def _tree(results: list, combine):
+    """``combine`` over ``results`` as Whoosh's make_binary_tree nests its matchers."""
+    if len(results) == 1:
+        return results[0]
+    half = len(results) // 2
+    return combine(_tree(results[:half], combine), _tree(results[half:], combine))
+
+
+def _weighted_tree(weighted: list, results: list) -> dict:
+    """The intersection of ``results`` as Whoosh's make_weighted_tree nests an And's
+    matchers: the two of least weight (minus the estimated size) joined first
+    (equal weights in the order of the query)."""
+    items = [(w, (i,), results[i]) for w, i in sorted(weighted)]
+    while len(items) > 1:
+        (wa, ka, a), (wb, kb, b) = items.pop(0), items.pop(0)
+        insort(items, (wa + wb, ka + kb, _intersection(a, b)), key=lambda x: (x[0], x[1]))
+    return items[0][2]
