@@ -282,7 +282,7 @@ def search(url: str, query: str, filters, filter_query, limit: int, formatter, l
     sch = schema()
     node = parse(query)   # the query language of the CLI and the site; a QueryError says what is wrong
     if node is None:      # only small words: nothing to look for (as on SQLite)
-        return {"query": query, "total": 0, "hits": [], "note": NO_WORDS}
+        return {"query": query, "total": 0, "total_exact": True, "hits": [], "note": NO_WORDS}
     q = to_whoosh(node)
     with Store(url, readonly=True) as store:
         if content_version(store) is None:
@@ -327,4 +327,4 @@ def search(url: str, query: str, filters, filter_query, limit: int, formatter, l
             "snippet": snippet, "tags": [x for x in (r["tags"] or "").split(",") if x],
             **({"ocr": layout["ocr"]} if (layout or {}).get("ocr") else {}),
         })
-    return {"query": query, "total": total, "hits": hits}
+    return {"query": query, "total": total, "total_exact": True, "hits": hits}   # count(*): exact

@@ -145,17 +145,18 @@ def _ranked(base):
                 return {d: inner_score(w, lengths(d)) * (rank(d) or 100) / 100
                         for d, w in zip(ids, weights) if d in docs}
             codes, table, ranks, translate = self.raw
-            memo: dict = {}
-            out = {}
-            for d, w in zip(ids, weights):
-                if d in docs:
-                    key = (w, codes[d], ranks[d])
-                    s = memo.get(key)
-                    if s is None:
-                        r = ranks[d] if translate is None else translate(ranks[d])
-                        s = memo[key] = inner_score(w, table[codes[d]]) * (r or 100) / 100
-                    out[d] = s
-            return out
+            # each posting's (weight, length byte, rank), mapped in C; scored once per distinct one
+            keys = list(zip(weights, map(codes.__getitem__, ids), map(ranks.__getitem__, ids)))
+            memo = {}
+            for key in set(keys):
+                w, code, r = key
+                r = r if translate is None else translate(r)
+                memo[key] = inner_score(w, table[code]) * (r or 100) / 100
+            scored = dict(zip(ids, map(memo.__getitem__, keys)))
+            if len(docs) < len(scored):
+                return {d: scored[d] for d in docs if d in scored}
+            return scored if len(docs) == len(scored) and docs.issuperset(scored) else {
+                d: s for d, s in scored.items() if d in docs}
 
         def supports_block_quality(self):
             return False
@@ -292,12 +293,12 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
     filters = filters or SearchFilters()
     node = parse(query)   # a QueryError (a ScrutinyError) says what is wrong with it
     if node is None:      # only small words ("the", "of"): nothing to look for
-        return {"query": query, "total": 0, "hits": [], "note": NO_WORDS}
+        return {"query": query, "total": 0, "total_exact": True, "hits": [], "note": NO_WORDS}
     q = to_whoosh(node)
     hits_out = []
     with _searcher(index_link) as searcher:
         _check_filters(searcher, filters)
-        results, total = _collect(searcher, q, _filter_query(filters), limit)
+        results, total, exact = _collect(searcher, q, _filter_query(filters), limit)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = _MarkFormatter(*marks).get()
         for hit in results:
@@ -320,7 +321,7 @@ def search(index_link, query: str, filters: SearchFilters | None = None, limit: 
                 "tags": [t for t in (hit.get("tags") or "").split(",") if t],
                 **({"ocr": hit["layout"]["ocr"]} if (hit.get("layout") or {}).get("ocr") else {}),
             })
-    return {"query": query, "total": total, "hits": hits_out}
+    return {"query": query, "total": total, "total_exact": exact, "hits": hits_out}
 
 
 _OPEN: dict = {}   # {"searcher": (index directory, generation, index, searcher)}: the last index searched
@@ -360,7 +361,8 @@ def _searcher(index_link) -> _Kept:
 
 
 def _collect(searcher, q, fq, limit: int):
-    """(Whoosh's Results of the top ``limit`` hits, the exact number of matches)
+    """(Whoosh's Results of the top ``limit`` hits, the number of matches, whether
+    it is exact (else a lower bound: a query with a phrase, see search_eval.top))
     of ``q`` within the filter ``fq``: :func:`scrutiny.search_eval.top` (every
     match counted and scored, a posting list at a time), with the query's terms
     found in the matching passages for highlighting (what Whoosh's
@@ -371,11 +373,11 @@ def _collect(searcher, q, fq, limit: int):
 
     from scrutiny.search_eval import top
 
-    items, total, found = top(searcher, q, fq, max(1, limit))
+    items, total, exact, found = top(searcher, q, fq, max(1, limit))
     results = Results(searcher, q, items)
     results.termdocs = {term: array("I") for term in found}
     results.docterms = {}
-    return results, total
+    return results, total, exact
 
 
 def _lead(text: str, n: int = 200) -> str:

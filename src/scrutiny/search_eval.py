@@ -34,32 +34,136 @@ from itertools import accumulate
 from pickle import loads
 
 
-def top(searcher, q, fq, limit: int):
-    """(the top ``limit`` [(score, docnum)], the number of matches, the query's
-    terms found in a matching passage (for highlighting)) of ``q`` within the
-    filter query ``fq`` (None: no filter).
+# A query with a phrase counts its matches exactly up to this many passages
+# holding the phrase's words; past it, the total is a lower bound (see top()).
+EXACT_TOTAL = 1000
+BATCH = 256   # passages whose phrases are checked at a time, best possible scores first
+
+
+def top(searcher, q, fq, limit: int, exact_up_to: int | None = None):
+    """(the top ``limit`` [(score, docnum)], the number of matches, whether that
+    number is exact, the query's terms found in a matching passage (for
+    highlighting)) of ``q`` within the filter query ``fq`` (None: no filter).
 
     In each segment the matching passages are found first (sets of passages),
-    then only those are scored."""
+    then only those are scored. A phrase is the costly part: the positions of
+    its words in every passage holding them all. When more than
+    ``exact_up_to`` (:data:`EXACT_TOTAL`) passages of a segment are candidates
+    (they match if each phrase is taken as its words anywhere in the passage),
+    their scores taken so are upper bounds of their true scores (a phrase
+    scores as its words; a passage missing a phrase loses that part, and no
+    part is negative), and the phrases are checked in the order of those
+    bounds until the top ``limit`` are settled (no remaining bound beats the
+    lowest of them) and ``exact_up_to`` matches have been found: the hits
+    and their order are those of checking every candidate, and the total is
+    the matches found, a lower bound ("at least").
+    """
+    bound = EXACT_TOTAL if exact_up_to is None else exact_up_to
+    lazy = _phrases_only_positive(q)
     best: list = []
     total = 0
+    exact = True
     found: set = set()
     for sub, offset in searcher.leaf_searchers():
         seg = _Segment(sub)
+        seg.relaxed = lazy            # phrases as their words: the candidates
         docs = seg.match(q)
         if docs and fq is not None:
             docs = docs & seg.match(fq)
         if not docs:
             continue
+        scores = None
+        if lazy:
+            seg.relaxed = False
+            seg._matches.clear()
+            if len(docs) <= bound:    # few enough: check every candidate
+                seg.only = docs
+                docs = seg.match(q) & docs
+            else:
+                docs, scores, settled = _settle(seg, q, docs, limit, bound)
+                exact = exact and settled
+        if scores is None:
+            scores = seg.scores(q, docs)
         total += len(docs)
         for term, ids in seg.leaves.items():
             if term not in found and not docs.isdisjoint(ids):
                 found.add(term)
-        scores = seg.scores(q, docs)
         # the best of this segment, then of all: score first, then the lower docnum
         seg_best = heapq.nlargest(limit, ((s, -(d + offset)) for d, s in scores.items()))
         best = heapq.nlargest(limit, best + seg_best)
-    return [(s, -nd) for s, nd in best], total, found
+    return [(s, -nd) for s, nd in best], total, exact, found
+
+
+def _settle(seg, q, candidates: set, limit: int, bound: int):
+    """(matches found, their scores, whether every candidate was checked): the
+    phrases of ``q`` checked in ``candidates`` a batch at a time, highest
+    upper bound first (see :func:`top`)."""
+    seg.relaxed = True
+    upper = seg.scores(q, candidates)
+    seg.relaxed = False
+    order = sorted(candidates, key=lambda d: (-upper[d], d))
+    matched: set = set()
+    scores: dict = {}
+    heap: list = []     # the best ``limit`` (score, -docnum) so far
+    i, n = 0, len(order)
+    while i < n:
+        batch = set(order[i:i + BATCH])
+        i += BATCH
+        seg._matches.clear()
+        seg.only = batch
+        found = seg.match(q) & batch
+        if found:
+            got = seg.scores(q, found)
+            matched |= found
+            scores.update(got)
+            for d, s in got.items():
+                if len(heap) < limit:
+                    heapq.heappush(heap, (s, -d))
+                elif (s, -d) > heap[0]:
+                    heapq.heapreplace(heap, (s, -d))
+        if i < n and len(matched) >= bound and len(heap) >= limit and upper[order[i]] < heap[0][0]:
+            break   # no passage left can reach the top; enough counted
+    seg._matches.clear()
+    seg.only = None
+    return matched, scores, i >= n
+
+
+def _has_phrase(q) -> bool:
+    from whoosh import query as Q
+
+    if isinstance(q, _phrase_class()):
+        return True
+    if isinstance(q, Q.Not):
+        return _has_phrase(q.query)
+    if isinstance(q, Q.Require):
+        return _has_phrase(q.a) or _has_phrase(q.b)
+    if isinstance(q, Q.CompoundQuery):
+        return any(_has_phrase(s) for s in q.subqueries)
+    return False
+
+
+def _phrases_only_positive(q) -> bool:
+    """Does ``q`` hold a phrase, and none under a NOT (where taking a phrase as
+    its words would leave out too much)?"""
+    from whoosh import query as Q
+
+    phrase = _phrase_class()
+    seen = []
+
+    def walk(x, negative):
+        if isinstance(x, phrase):
+            seen.append(negative)
+        elif isinstance(x, Q.Not):
+            walk(x.query, not negative)
+        elif isinstance(x, Q.Require):
+            walk(x.a, negative)
+            walk(x.b, negative)
+        elif isinstance(x, Q.CompoundQuery):
+            for s in x.subqueries:
+                walk(s, negative)
+
+    walk(q, False)
+    return bool(seen) and not any(seen)
 
 
 class _Segment:
@@ -69,7 +173,12 @@ class _Segment:
         self.deleted = self.reader.deleted_docs_set if self.reader.has_deletions() else None
         self.leaves: dict = {}      # (field, term bytes) -> docnums: the positive terms of the query
         self._postings: dict = {}
-        self._matches: dict = {}    # id(query) -> (query, its matches)
+        self._matches: dict = {}    # id(query) -> (query, its matches): a query with a phrase
+        self._stable: dict = {}     # the same, of a query without one
+        self._weight_of: dict = {}  # (field, term bytes) -> {docnum: weight}
+        self._phrase_words: dict = {}   # id(phrase) -> (phrase, passages holding every word, positions)
+        self.relaxed = False        # a phrase matches where all its words are (its candidates)
+        self.only = None            # a set: the passages whose phrases are checked (None: all)
 
     # --- postings -------------------------------------------------------------------------
 
@@ -132,12 +241,15 @@ class _Segment:
     # --- which passages match -------------------------------------------------------------
 
     def match(self, q) -> set:
-        """The docnums of this segment that ``q`` matches."""
-        kept = self._matches.get(id(q))
+        """The docnums of this segment that ``q`` matches (with ``relaxed`` and
+        ``only`` for its phrases)."""
+        # a part without a phrase matches the same whatever the phrases' mode: kept apart
+        cache = self._matches if _has_phrase(q) else self._stable
+        kept = cache.get(id(q))
         if kept is not None and kept[0] is q:
             return kept[1]
         out = self._match(q)
-        self._matches[id(q)] = (q, out)
+        cache[id(q)] = (q, out)
         return out
 
     def _match(self, q) -> set:
@@ -189,33 +301,53 @@ class _Segment:
         return Q.Or([Q.Term(field, w) for w in words])
 
     def _phrase_match(self, q) -> set:
+        words = self._phrase_words_of(q)
+        if words is None:
+            return set()
+        btexts, common, first_word, rest_words, decode = words
+        if self.relaxed:
+            out = common
+        else:
+            check = common if self.only is None else common & self.only
+            out = set()
+            for d in check:
+                rest = [frozenset(decode(bw[d])) for bw in rest_words]
+                if any(all(p + i in pos for i, pos in enumerate(rest, 1)) for p in decode(first_word[d])):
+                    out.add(d)
+        for b in btexts:
+            self.leaves.setdefault((q.fieldname, b), set()).update(out)
+        return out
+
+    def _phrase_words_of(self, q):
+        """(the words' bytes, the passages holding them all, {passage: positions
+        value} of the first word, of each other word, the positions decoder), or
+        None when no passage of the segment can hold the phrase."""
+        kept = self._phrase_words.get(id(q))
+        if kept is not None and kept[0] is q:
+            return kept[1]
+        out = self._read_phrase_words(q)
+        self._phrase_words[id(q)] = (q, out)
+        return out
+
+    def _read_phrase_words(self, q):
         field = q.fieldname
         schema = self.searcher.schema
         if field not in schema:
-            return set()
+            return None
         btexts = []
         for word in q.words:
             b = self._btext(field, word)
             if b is None:
-                return set()   # a word not in this segment: no passage holds the phrase
+                return None   # a word not in this segment: no passage holds the phrase
             btexts.append(b)
         lists = [self.postings(field, b, values=True) for b in btexts]
         common = set(lists[0][0])
         for ids, _, _ in lists[1:]:
             common.intersection_update(ids)
         if not common:
-            return set()
-        decode = _positions_decoder(schema[field].format)
+            return None
         by_word = [{d: v for d, v in zip(ids, vals) if d in common} for ids, _, vals in lists]
-        first_word, rest_words = by_word[0], by_word[1:]
-        matched = set()
-        for d in common:
-            rest = [frozenset(decode(bw[d])) for bw in rest_words]
-            if any(all(p + i in pos for i, pos in enumerate(rest, 1)) for p in decode(first_word[d])):
-                matched.add(d)
-        for b in btexts:
-            self.leaves.setdefault((field, b), set()).update(matched)
-        return matched
+        return btexts, common, by_word[0], by_word[1:], _positions_decoder(schema[field].format)
 
     # --- scores of matching passages ------------------------------------------------------
 
@@ -262,6 +394,15 @@ class _Segment:
         return self._whoosh_scores(q, docs)
 
     def _score(self, field, btext, ids, weights, docs) -> dict:
+        if len(docs) * 8 < len(ids):
+            # a few of the term's passages (a batch of candidates, a narrow filter):
+            # their postings looked up, not the whole list gone through
+            key = (field, btext)
+            weight_of = self._weight_of.get(key)
+            if weight_of is None:
+                weight_of = self._weight_of[key] = dict(zip(ids, weights))
+            ids = [d for d in docs if d in weight_of]
+            weights = [weight_of[d] for d in ids]
         s = self.searcher.weighting.scorer(self.searcher, field, btext)
         batch = getattr(s, "score_postings", None)
         if batch is not None:

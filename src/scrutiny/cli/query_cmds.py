@@ -55,7 +55,9 @@ def search(project, query, docs, kinds, tags, stakeholders, page, limit, as_json
         emit_json(result)
         return
     total = result["total"]
-    click.echo(f"{total} passage{'s' if total != 1 else ''} match {query!r}" + (f"; showing {len(result['hits'])}" if total > len(result["hits"]) else ""))
+    # not exact: the matches counted before the rest could not reach the shown hits (a lower bound)
+    counted = f"{total} passage{'s' if total != 1 else ''}" if result.get("total_exact", True) else f"At least {total} passages"
+    click.echo(f"{counted} match {query!r}" + (f"; showing {len(result['hits'])}" if total > len(result["hits"]) else ""))
     for h in result["hits"]:
         pages = span_ref(h["page_label"], h["page_end_label"])  # as the document prints them
         head = f"{h['doc_label']}, {pages}" if h["paged"] else h["doc_label"]

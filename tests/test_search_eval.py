@@ -1,0 +1,182 @@
+"""scrutiny.search_eval (a query evaluated a posting list at a time) gives Whoosh's own
+exhaustive ranking: the same passages, the same scores, the same order, on a
+synthetic index of several segments with deleted passages; a phrase query past
+EXACT_TOTAL candidates keeps its top hits and says its total is a lower bound."""
+
+import json
+import random
+
+import pytest
+
+import scrutiny.search_eval as search_eval
+from scrutiny.index import build_index, open_index
+from scrutiny.passages import Passage
+from scrutiny.query import parse, to_whoosh
+from scrutiny.search import SearchFilters, _filter_query, search, weighting
+from scrutiny.tags.queries import PassageTags
+
+from conftest import run_cli
+
+WORDS = ("pension", "letters", "notices", "ferry", "fares", "timetable", "budget", "council", "housing",
+         "advice", "waiting", "times", "support", "workers", "crisis", "care", "plan", "review", "therapy",
+         "therapies", "therapist")
+N = 900
+
+
+def _passages(start=0, n=N, seed=15):
+    """Our own synthetic passages: words drawn at random (fixed seed), the phrase
+    "crisis care" put in every seventh, lengths from 3 to 50 words, kinds ranked
+    differently (a figure counts less), headings that share the words."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(start, start + n):
+        doc = ("alpha", "beta", "gamma")[i % 3]
+        words = [rng.choice(WORDS) for _ in range(rng.randint(3, 50))]
+        if i % 7 == 0:
+            k = rng.randrange(len(words))
+            words[k:k] = ["crisis", "care"]
+        kind = "list_item" if i % 5 == 0 else ("figure" if i % 11 == 0 else "paragraph")
+        heading = rng.choice(["Pension review", "Ferry timetable", "Housing advice", "Crisis care plan"])
+        out.append(Passage(id=f"{doc}-{i:04d}", doc_id=doc, ord=i, kind=kind, page=1 + i // 30,
+                           page_end=1 + i // 30, heading_path=["Title", heading], text=" ".join(words) + "."))
+    return out
+
+
+def _facets(passages):
+    return {p.id: PassageTags(tags=["statistic"] if p.ord % 4 == 0 else [],
+                              stakeholders=["org-1"] if p.ord % 6 == 0 else []) for p in passages}
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    """Three segments (a first index, passages added twice) and deleted passages."""
+
+    link = tmp_path_factory.mktemp("eval") / "data" / "index"
+    first = _passages()
+    build_index(link, {"alpha": "Alpha", "beta": "Beta", "gamma": "Gamma"}, first, _facets(first))
+    return link
+
+
+QUERIES = [
+    ("pension", SearchFilters()),
+    ("budget council", SearchFilters()),
+    ("budget council housing advice", SearchFilters()),
+    ('"crisis care"', SearchFilters()),
+    ('"crisis care" housing', SearchFilters()),
+    ('heading:"crisis care" plan', SearchFilters()),
+    ("ferry OR fares", SearchFilters()),
+    ("(ferry OR fares) (pension OR notices)", SearchFilters()),
+    ("support -workers", SearchFilters()),
+    ('support -"crisis care"', SearchFilters()),
+    ("heading:pension letters", SearchFilters()),
+    ("therap*", SearchFilters()),
+    ("tim* care", SearchFilters()),
+    ("advice", SearchFilters(kind=("paragraph",))),
+    ("waiting", SearchFilters(tag=("statistic",), doc=("alpha", "beta"))),
+    ("plan", SearchFilters(stakeholder=("org-1",))),
+    ("review", SearchFilters(page_min=5, page_max=20)),
+    ('"crisis care"', SearchFilters(doc=("gamma",))),
+    ("nowhere", SearchFilters()),
+]
+
+
+def _whoosh_ranking(link, query, filters):
+    """Whoosh's own search, every match scored (its unlimited collector): (score, docnum), best first."""
+    from whoosh import query as Q
+
+    q = to_whoosh(parse(query))
+    fq = _filter_query(filters)
+    with open_index(link).searcher(weighting=weighting()) as s:
+        r = s.search(Q.Require(q, fq) if fq is not None else q, limit=None)
+        return [(hit.score, hit.docnum) for hit in r]
+
+
+def _ours(link, query, filters, limit):
+    q = to_whoosh(parse(query))
+    with open_index(link).searcher(weighting=weighting()) as s:
+        items, total, exact, _ = search_eval.top(s, q, _filter_query(filters), limit)
+    return items, total, exact
+
+
+@pytest.mark.parametrize("query,filters", QUERIES)
+def test_top_hits_are_whooshs_exhaustive_ranking(index, query, filters):
+    truth = _whoosh_ranking(index, query, filters)
+    for limit in (1, 10, 50):
+        for bound in (0, 30, 10**9):   # phrases: checked lazily past `bound` candidates
+            items, total, exact = _ours_bound(index, query, filters, limit, bound)
+            assert items == truth[:limit], (query, limit, bound)   # the same floats, the same order
+            if exact:
+                assert total == len(truth)
+            else:
+                assert '"' in query and min(bound, len(truth)) <= total < len(truth)
+
+
+def _ours_bound(link, query, filters, limit, bound):
+    q = to_whoosh(parse(query))
+    with open_index(link).searcher(weighting=weighting()) as s:
+        items, total, exact, _ = search_eval.top(s, q, _filter_query(filters), limit, exact_up_to=bound)
+    return items, total, exact
+
+
+def test_totals_without_a_phrase_are_exact_and_with_one_a_lower_bound_past_the_limit(index, monkeypatch):
+    truth = len(_whoosh_ranking(index, "pension", SearchFilters()))
+    res = search(index, "pension")
+    assert res["total_exact"] is True and res["total"] == truth
+    phrase_truth = len(_whoosh_ranking(index, '"crisis care"', SearchFilters()))
+    assert phrase_truth > 60
+    monkeypatch.setattr(search_eval, "EXACT_TOTAL", 20)
+    res = search(index, '"crisis care"')
+    assert res["total_exact"] is False and 20 <= res["total"] < phrase_truth
+    monkeypatch.setattr(search_eval, "EXACT_TOTAL", 10**9)
+    res = search(index, '"crisis care"')
+    assert res["total_exact"] is True and res["total"] == phrase_truth
+
+
+def test_segments_and_deleted_passages(tmp_path):
+    """Passages added in later segments and passages deleted: Whoosh's ranking still."""
+    from whoosh import index as windex
+
+    link = tmp_path / "data" / "index"
+    first = _passages(0, 300)
+    build_index(link, {"alpha": "Alpha", "beta": "Beta", "gamma": "Gamma"}, first, _facets(first))
+    ix = windex.open_dir(str(link.resolve()))
+    for start, seed in ((300, 16), (450, 17)):
+        w = ix.writer()
+        for p in _passages(start, 150, seed):
+            w.add_document(passage_id=p.id, doc_id=p.doc_id, doc_label=p.doc_id, paged=True, ord=p.ord, kind=p.kind,
+                           rank=35 if p.kind == "figure" else 100, page=p.page, page_end=p.page,
+                           page_label=str(p.page), page_end_label=str(p.page), printed=p.page,
+                           heading=p.heading_path[-1], text=p.text, tags="", stakeholders="")
+        w.commit(merge=False)
+    w = ix.writer()
+    for i in range(0, 600, 9):
+        w.delete_by_term("passage_id", f"{('alpha', 'beta', 'gamma')[i % 3]}-{i:04d}")
+    w.commit(merge=False)
+    assert len(ix.reader().leaf_readers()) >= 3 and ix.reader().has_deletions()
+    for query, filters in QUERIES:
+        truth = _whoosh_ranking(link, query, filters)
+        items, total, exact = _ours(link, query, filters, 10)
+        assert items == truth[:10], query
+        assert (total == len(truth)) if exact else (total < len(truth))
+
+
+def test_cli_and_json_say_at_least(tmp_path, monkeypatch):
+    from scrutiny.init import init_project
+    from scrutiny.project import Project
+
+    root = tmp_path / "proj"
+    init_project(root, name="Eval")
+    project = Project(root)
+    project.ensure_data_dir()
+    passages = _passages()
+    build_index(project.index_path, {"alpha": "Alpha", "beta": "Beta", "gamma": "Gamma"}, passages, {})
+    monkeypatch.setattr(search_eval, "EXACT_TOTAL", 20)
+    out = run_cli("search", '"crisis care"', root=root).output
+    first = out.splitlines()[0]
+    assert first.startswith("At least ") and first.endswith("passages match '\"crisis care\"'; showing 10")
+    data = json.loads(run_cli("search", '"crisis care"', "--json", root=root).output)
+    assert data["total_exact"] is False and data["total"] >= 20
+    data = json.loads(run_cli("search", "pension", "--json", root=root).output)
+    assert data["total_exact"] is True
+    first = run_cli("search", "pension", root=root).output.splitlines()[0]
+    assert first == f"{data['total']} passages match 'pension'; showing 10"
