@@ -31,7 +31,7 @@ LAYERS = [
     ["scrutiny.passages"],
     ["scrutiny.db", "scrutiny.store", "scrutiny.lock"],   # the lock also holds a shared database
     ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.whoosh_import", "scrutiny.query", "scrutiny.index",
-     "scrutiny.pgsearch", "scrutiny.search",
+     "scrutiny.pgsearch", "scrutiny.search", "scrutiny.search_eval",
      "scrutiny.find"],
     ["scrutiny.kb"],                        # curated input: the plain view later stages read
     ["scrutiny.nlp"],                       # spaCy components
