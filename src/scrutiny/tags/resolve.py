@@ -17,9 +17,29 @@ the confidence-weighted majority of their mentions' kinds.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
+from scrutiny.nlp import normalise
 from scrutiny.nlp.acronyms import is_acronym
-from scrutiny.nlp.normalise import has_honorific, key, person_parts, strip_name
+from scrutiny.nlp.normalise import has_honorific
+
+# The normalisations are pure functions of a mention's text, and a corpus writes
+# the same few thousand names tens of thousands of times: each distinct text is
+# normalised once per process (resolution reads every mention of the corpus).
+strip_name = lru_cache(maxsize=1 << 16)(normalise.strip_name)
+key = lru_cache(maxsize=1 << 16)(normalise.key)
+
+
+@lru_cache(maxsize=1 << 16)
+def _person_parts(name: str) -> tuple[tuple[str, ...], str]:
+    given, surname = normalise.person_parts(name)
+    return tuple(given), surname
+
+
+def person_parts(name: str) -> tuple[list[str], str]:
+    """:func:`scrutiny.nlp.normalise.person_parts`, remembered by text."""
+    given, surname = _person_parts(name)
+    return list(given), surname
 
 
 class Resolver:

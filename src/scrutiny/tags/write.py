@@ -25,6 +25,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from scrutiny.kb.view import Curated, load_curated
 from scrutiny.passages import NO_CLAIM_KINDS, Passage  # figures, contents pages, covers: no claims
@@ -98,17 +99,28 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
     counts = Counter()
     with store.transaction():
         suspects = _carry_over(store, tagger)
-        done_ids = {r[0] for r in db.execute("SELECT passage_id FROM nlp_tagged WHERE tagger_version = ?",
-                                             (tagger.version,))}
+        tagged = dict(db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall())
+        same = _same_as(store, tagger.version)
+        done_ids = {pid for pid, version in tagged.items() if version in same}
         todo_ids = current - (done_ids - suspects)
         ntodo = len(todo_ids)
         removed = 0
+        # Tag rows are written with their nlp_tagged row, so the passages that are gone
+        # are the tagged ones no longer current, found without reading every table;
+        # a schema migration that emptied nlp_tagged (see tags.schema) leaves rows
+        # behind: once after each, every table is scanned.
+        schema = str(store.schema_version("nlp"))
+        clean = db.execute("SELECT value FROM nlp_state WHERE key = 'rows_follow_tagged'").fetchone()
         for table in TAG_TABLES:
-            stale = [(pid,) for (pid,) in db.execute(f"SELECT DISTINCT passage_id FROM {table}")
-                     if pid not in current]
+            if clean is not None and clean[0] == schema:
+                stale = [(pid,) for pid in tagged if pid not in current]
+            else:
+                stale = [(pid,) for (pid,) in db.execute(f"SELECT DISTINCT passage_id FROM {table}")
+                         if pid not in current]
             before = db.total_changes
             db.executemany(f"DELETE FROM {table} WHERE passage_id = ?", stale)
             removed += db.total_changes - before
+        db.execute("INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('rows_follow_tagged', ?)", (schema,))
         for table in TAG_TABLES:
             db.executemany(f"DELETE FROM {table} WHERE passage_id = ?", ((pid,) for pid in todo_ids))
         if n_process is None:
@@ -120,8 +132,13 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
             tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
         # streamed one document at a time, in reading order: the corpus is never held in memory
         # (each list item with the kind its lead-in gives it, read on the way)
+        # only the documents holding a passage to tag are read (in the store's order)
+        todo_docs = _documents_of(store, todo_ids) if todo_ids else set()
+
         def items():
             for doc_id in store.document_ids():
+                if doc_id not in todo_docs:
+                    continue
                 for p, lead in _with_lead_ins(store.passages(doc_id)):
                     if p.id in todo_ids:
                         yield p, lead
@@ -151,7 +168,7 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
             done += 1
             if progress is not None and (done % 64 == 0 or done == ntodo):
                 progress(done, ntodo)
-        counts["mentions"] += propagate_acronyms(store)
+        counts["mentions"] += propagate_acronyms(store, todo_docs)
         resolved = resolve(store, curated)
         db.execute(
             "INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('last_run', ?)",
@@ -224,8 +241,29 @@ def _carry_over(store, tagger) -> set[str]:
     suspects = set()
     for surface in changed:
         suspects |= passages_naming(store, surface)
-    db.execute("UPDATE nlp_tagged SET tagger_version = ? WHERE tagger_version = ?", (tagger.version, previous))
+    # the rows keep the version they were tagged by, and the new version records
+    # which older ones stand for it (rewriting every row of the corpus's
+    # nlp_tagged for each document added would make adding one cost the corpus);
+    # every _SAME_AS_MAX carry-overs the rows are brought to one version at once
+    carried = _same_as(store, previous) - {tagger.version}
+    if len(carried) >= _SAME_AS_MAX:
+        db.execute("UPDATE nlp_tagged SET tagger_version = ? WHERE tagger_version IN (SELECT value FROM json_each(?))",
+                   (tagger.version, json.dumps(sorted(carried))))
+        carried = set()
+    db.execute("INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('same_as', ?)",
+               (json.dumps({"version": tagger.version, "versions": sorted(carried)}),))
     return suspects
+
+
+_SAME_AS_MAX = 64
+
+
+def _same_as(store, version: str | None) -> set[str]:
+    """``version`` and the older tagger versions whose tags stand for it (they
+    differed from it only by curated names that their passages do not contain)."""
+    row = store.db.execute("SELECT value FROM nlp_state WHERE key = 'same_as'").fetchone()
+    data = json.loads(row[0]) if row else {}
+    return {version, *data.get("versions", ())} if data.get("version") == version else {version}
 
 
 _WORDS = re.compile(r"\w+")
@@ -247,7 +285,8 @@ def passages_naming(store, surface: str) -> set[str]:
 def _nothing_to_do(store, current: set[str], version: str) -> bool:
     """Every passage tagged by this tagger version, and no tags of a passage that is gone."""
     tagged = {r[0]: r[1] for r in store.db.execute("SELECT passage_id, tagger_version FROM nlp_tagged")}
-    return all(tagged.get(pid) == version for pid in current) and all(pid in current for pid in tagged)
+    same = _same_as(store, version)
+    return all(tagged.get(pid) in same for pid in current) and all(pid in current for pid in tagged)
 
 
 def _with_lead_ins(passages):
@@ -385,13 +424,25 @@ def _write_rows(db, rows: PassageRows, counts) -> None:
 
 # --- resolution across the corpus ------------------------------------------------
 
-def propagate_acronyms(store) -> int:
+def _documents_of(store, passage_ids) -> set[str]:
+    """The ids of the documents holding these passages."""
+    return {p.doc_id for p in store.passages_by_id(passage_ids).values()}
+
+
+def propagate_acronyms(store, doc_ids=None) -> int:
     """An acronym a document defines ("Parliamentary and Health Service Ombudsman
     (PHSO)") is a mention wherever it stands in that document, in every passage,
-    whether or not the model saw it there. Returns the number of mentions added."""
+    whether or not the model saw it there. Returns the number of mentions added.
+    ``doc_ids``: only these documents (those whose passages were just tagged: in
+    the others every occurrence is a mention already); None: all."""
     db = store.db
     by_doc: dict[str, dict[str, str]] = defaultdict(dict)
-    for r in db.execute("SELECT doc_id, short, long FROM nlp_acronyms").fetchall():
+    if doc_ids is None:
+        acronym_rows = db.execute("SELECT doc_id, short, long FROM nlp_acronyms").fetchall()
+    else:
+        acronym_rows = db.execute("SELECT doc_id, short, long FROM nlp_acronyms WHERE doc_id IN "
+                                  "(SELECT value FROM json_each(?))", (json.dumps(sorted(doc_ids)),)).fetchall()
+    for r in acronym_rows:
         if not r["long"].islower():
             by_doc[r["doc_id"]].setdefault(r["short"], r["long"])
     added = 0
@@ -420,9 +471,10 @@ def propagate_acronyms(store) -> int:
     return added
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_one(text: str) -> str:
     """The word of a one-word name, as it would stand in lower case ("" otherwise)."""
-    from scrutiny.nlp.normalise import strip_name
+    from scrutiny.tags.resolve import strip_name
 
     name = strip_name(text)
     return name.casefold() if name.isalpha() and " " not in name and not name.isupper() else ""
@@ -444,15 +496,20 @@ def _common_words(store, names: list[dict]) -> set[str]:
 
 
 def resolve(store, curated: Curated) -> int:
-    """Give every mention a stakeholder id; rebuild ``nlp_stakeholders``; resolve tie
-    ends. Returns the number of extracted (uncurated) stakeholders."""
+    """Give every mention a stakeholder id; bring ``nlp_stakeholders`` up to date;
+    resolve tie ends. Returns the number of extracted (uncurated) stakeholders.
+
+    The resolution is over the whole corpus (a name in one document can join a
+    name in another), but only the rows whose value moved are written: adding
+    one document rewrites its own rows and those of the names it changed, not
+    every mention of the corpus."""
     from scrutiny.schema import vocabulary
     from scrutiny.tags.resolve import Resolver
 
     db = store.db
     rows = db.execute(
         "SELECT rowid, passage_id, doc_id, start, end, text, kind, source, confidence, curated_id, "
-        "refers_start, refers_end FROM nlp_mentions").fetchall()
+        "refers_start, refers_end, stakeholder_id FROM nlp_mentions").fetchall()
     acronyms = db.execute("SELECT short, long, doc_id FROM nlp_acronyms").fetchall()
     resolver = Resolver(curated)
     names = [dict(r) for r in rows if r["source"] != "coref"]
@@ -472,21 +529,21 @@ def resolve(store, curated: Curated) -> int:
         if r["source"] == "coref":
             assignment[r["rowid"]] = at.get((r["passage_id"], r["refers_start"], r["refers_end"]))
     db.executemany("UPDATE nlp_mentions SET stakeholder_id = ? WHERE rowid = ?",
-                   [(sid, rowid) for rowid, sid in assignment.items()])
-    db.execute("DELETE FROM nlp_stakeholders")
+                   [(assignment[r["rowid"]], r["rowid"]) for r in rows
+                    if r["rowid"] in assignment and assignment[r["rowid"]] != r["stakeholder_id"]])
+    # every mention's stakeholder now, by place: the ends of the tie candidates
+    sid_at = {(r["passage_id"], r["start"], r["end"]): assignment.get(r["rowid"], r["stakeholder_id"])
+              for r in rows}
+    stakeholders = {e["id"]: (e["name"], e["kind"], json.dumps(e["aliases"], ensure_ascii=False), e["mentions"],
+                              e["confidence"]) for e in extracted}
+    before = {r[0]: tuple(r[1:]) for r in db.execute(
+        "SELECT id, name, kind, aliases, mentions, confidence FROM nlp_stakeholders")}
+    moved = [sid for sid, row in before.items() if stakeholders.get(sid) != row]
+    db.executemany("DELETE FROM nlp_stakeholders WHERE id = ?", [(sid,) for sid in moved])
     db.executemany(
         "INSERT INTO nlp_stakeholders (id, name, kind, aliases, mentions, confidence) VALUES (?,?,?,?,?,?)",
-        [(e["id"], e["name"], e["kind"], json.dumps(e["aliases"], ensure_ascii=False), e["mentions"],
-          e["confidence"]) for e in extracted],
-    )
+        [(sid, *row) for sid, row in stakeholders.items() if before.get(sid) != row])
     # Tie ends: the mention at the same offsets in the same passage.
-    db.execute(
-        "UPDATE nlp_tie_candidates SET "
-        "subject_id = (SELECT stakeholder_id FROM nlp_mentions m WHERE m.passage_id = nlp_tie_candidates.passage_id "
-        "  AND m.start = nlp_tie_candidates.subject_start AND m.end = nlp_tie_candidates.subject_end), "
-        "object_id = (SELECT stakeholder_id FROM nlp_mentions m WHERE m.passage_id = nlp_tie_candidates.passage_id "
-        "  AND m.start = nlp_tie_candidates.object_start AND m.end = nlp_tie_candidates.object_end)"
-    )
     kinds = {sid: s.kind for sid, s in curated.stakeholders.items()}
     for doc_id in curated.documents:
         kinds.setdefault(doc_id, "document")
@@ -494,12 +551,17 @@ def resolve(store, curated: Curated) -> int:
         kinds.setdefault(e["id"], e["kind"])
     vocab = vocabulary()
     updates = []
-    for r in db.execute("SELECT rowid, subject_id, relation, object_id FROM nlp_tie_candidates").fetchall():
+    for r in db.execute("SELECT rowid, passage_id, relation, subject_start, subject_end, object_start, object_end, "
+                        "subject_id, object_id, tie_id FROM nlp_tie_candidates").fetchall():
+        subject = sid_at.get((r["passage_id"], r["subject_start"], r["subject_end"]))
+        obj = sid_at.get((r["passage_id"], r["object_start"], r["object_end"]))
         tid = None
-        if r["subject_id"] and r["object_id"] and r["subject_id"] != r["object_id"]:
-            sk, ok = kinds.get(r["subject_id"]), kinds.get(r["object_id"])
+        if subject and obj and subject != obj:
+            sk, ok = kinds.get(subject), kinds.get(obj)
             if sk and ok and r["relation"] in vocab.relations and vocab.relation_allows(r["relation"], sk, ok):
-                tid = tie_id(r["subject_id"], r["relation"], r["object_id"])
-        updates.append((tid, r["rowid"]))
-    db.executemany("UPDATE nlp_tie_candidates SET tie_id = ? WHERE rowid = ?", updates)
+                tid = tie_id(subject, r["relation"], obj)
+        if (subject, obj, tid) != (r["subject_id"], r["object_id"], r["tie_id"]):
+            updates.append((subject, obj, tid, r["rowid"]))
+    db.executemany("UPDATE nlp_tie_candidates SET subject_id = ?, object_id = ?, tie_id = ? WHERE rowid = ?",
+                   updates)
     return len(extracted)
