@@ -157,3 +157,73 @@ def test_incremental_equals_whole_on_both_engines(project_on_engine):
     build_xrefs(project, store, rebuild=True)
     assert content() == incremental
     store.close()
+
+
+# our own sentences about two things stated with the same figure (two groups of one value, q:percent:31:n)
+_RIVERS = "Around 31% of the river monitoring sites failed the water quality standard this summer."
+_FERRY = "Some 31 per cent of ferry crossings to the islands were cancelled because of engine faults."
+_BRIDGE = ("About 31% of river monitoring sites failed the standard, and ferry crossings to the islands "
+           "were cancelled for engine faults.")
+
+
+def _figure_corpus(project, n):
+    """``n`` notes: half state the figure about rivers, half about ferries (the same sentences
+    repeated, as a national corpus repeats its templates)."""
+    store, plan = plan_store(project)
+    write_kb(project.root, plan)
+    for i in range(n):
+        add_document(store, _doc(f"n{i:03d}", f"n{i}"), [(PARAGRAPH, 1, _RIVERS if i % 2 else _FERRY)])
+    build_xrefs(project, store)
+    return store
+
+
+def _one_document_steps(project, store):
+    """Add (a document sorting first: the groups are numbered again), change it to bridge
+    both groups (they merge), remove it (they split): each equal to a whole build."""
+    works = []
+    add_document(store, _doc("a000", "a1"), [(PARAGRAPH, 1, _RIVERS)])
+    s = build_xrefs(project, store)
+    assert s.documents == ["a000"]
+    works.append(s.written)
+    content = _same_as_whole(project, store)
+    assert {r[0] for r in content["xref_claims"] if r[0].startswith("q:percent:31")} == {"q:percent:31:1", "q:percent:31:2"}
+    add_document(store, _doc("a000", "a2"), [(PARAGRAPH, 1, _BRIDGE)])
+    s = build_xrefs(project, store)
+    works.append(s.written)
+    content = _same_as_whole(project, store)
+    assert {r[0] for r in content["xref_claims"] if r[0].startswith("q:percent:31")} == {"q:percent:31"}      # the bridge merges them
+    with store.transaction():
+        store.delete_document("a000")
+    s = build_xrefs(project, store)
+    works.append(s.written)
+    content = _same_as_whole(project, store)
+    assert {r[0] for r in content["xref_claims"] if r[0].startswith("q:percent:31")} == {"q:percent:31:1", "q:percent:31:2"}
+    return works
+
+
+def test_shared_figures_renumbered_merged_and_split_equal_a_whole_build(project):
+    store = _figure_corpus(project, 6)
+    _one_document_steps(project, store)
+    # a document stating a figure of no group, then one of an existing group in the same words
+    add_document(store, _doc("n900", "x1"), [(PARAGRAPH, 1, "Nearly 77% of the ferry crews trained at sea.")])
+    build_xrefs(project, store)
+    _same_as_whole(project, store)
+    add_document(store, _doc("n901", "y1"), [(PARAGRAPH, 1, _FERRY)])
+    s = build_xrefs(project, store)
+    assert s.written.inserted["xref_claims"] == 1 and s.written.deleted["xref_claims"] == 0
+    _same_as_whole(project, store)
+    store.close()
+
+
+@pytest.mark.parametrize("n", [6, 60])
+def test_one_document_costs_the_same_in_a_larger_corpus(project, n, request):
+    """The work of one added document on the figure groups (sets read and written, passages whose
+    rows are computed, rows written) does not grow with the documents repeating its sentences."""
+    store = _figure_corpus(project, n)
+    add_document(store, _doc("z999", "z1"), [(PARAGRAPH, 1, _RIVERS)])
+    s = build_xrefs(project, store)
+    work = s.written.work
+    assert (work.values, work.sets_read, work.sets_written, work.passages) == (1, 2, 1, 1)
+    assert s.written.inserted["xref_claims"] == 1 and s.written.deleted["xref_claims"] == 0
+    _same_as_whole(project, store)
+    store.close()

@@ -135,6 +135,8 @@ def build_xrefs(project, store, *, kb=None, threshold: float | None = None, rebu
             counts, written = done
             return XrefSummary(**counts, seconds=round(time.perf_counter() - t0, 3), documents=sorted(changed),
                                written=written)
+    from scrutiny.xref.figure_sets import rebuild_sets
+
     links, claims, stakeholders = _everything(project, store, kb, threshold)
     with store.transaction():
         db = store.db
@@ -143,6 +145,7 @@ def build_xrefs(project, store, *, kb=None, threshold: float | None = None, rebu
         insert(db, "xref_links", LINK_COLS, links)
         insert(db, "xref_claims", CLAIM_COLS, claims)
         insert(db, "xref_stakeholder_docs", SH_COLS, stakeholders)
+        rebuild_sets(db, {r["passage_id"] for r in claims if r["claim_id"]})
         # only the default threshold makes the cross-references the pipeline keeps
         store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store) if threshold is None
                        else f"threshold {threshold}")

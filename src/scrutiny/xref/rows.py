@@ -49,11 +49,18 @@ def value_rows(p, found) -> list[tuple]:
     """Rows of ``xref_figure_values`` for the figures ``found`` in passage ``p``."""
     from scrutiny.xref.claims import group_key
 
+    from scrutiny.xref.figure_sets import words_key
+
     out = []
-    for q, _w in found:
+    for q, w in found:
         kind, value = group_key(q)
-        out.append((q.kind, q.value, f"{kind}:{value:g}", p.id, p.doc_id))
+        out.append((q.kind, q.value, f"{kind}:{value:g}", p.id, p.doc_id, words_key(w), p.ord, q.start, q.text))
     return out
+
+
+# the columns of value_rows
+VALUE_INSERT = ("INSERT INTO xref_figure_values (kind, value, gkey, passage_id, doc_id, words, ord, start, surface) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 def cached_figures(store, passages) -> dict[str, list]:
@@ -78,8 +85,7 @@ def cached_figures(store, passages) -> dict[str, list]:
         db.executemany("DELETE FROM xref_figures WHERE passage_id = ?", [(pid,) for pid in cached])
         db.executemany("INSERT OR REPLACE INTO xref_figures (passage_id, figures, doc_id) VALUES (?, ?, ?)", new)
         db.execute("DELETE FROM xref_figure_values")
-        db.executemany("INSERT INTO xref_figure_values (kind, value, gkey, passage_id, doc_id) VALUES (?, ?, ?, ?, ?)",
-                       [row for p in passages for row in value_rows(p, out[p.id])])
+        db.executemany(VALUE_INSERT, [row for p in passages for row in value_rows(p, out[p.id])])
     return out
 
 

@@ -91,6 +91,32 @@ XREF_MIGRATIONS = [
     CREATE INDEX xref_claims_doc ON xref_claims(doc_id);
     CREATE INDEX xref_stakeholder_docs_doc ON xref_stakeholder_docs(doc_id);
     """,
+    """
+    -- Incremental builds, the figure groups: each statement of a figure knows
+    -- the words of its sentence and its place, and each distinct word set of a
+    -- figure value keeps its documents, first statement and group
+    -- (figure_sets.py), so that a build after one document changed groups the
+    -- sentences of the values it states, not every statement of them. Filled
+    -- again by the next build (a whole one: the code changed).
+    DELETE FROM xref_figure_values;
+    ALTER TABLE xref_figure_values ADD COLUMN words TEXT;
+    ALTER TABLE xref_figure_values ADD COLUMN ord INTEGER;
+    ALTER TABLE xref_figure_values ADD COLUMN start INTEGER;
+    ALTER TABLE xref_figure_values ADD COLUMN surface TEXT;
+    CREATE INDEX xref_figure_values_set ON xref_figure_values(gkey, words);
+    CREATE INDEX xref_figure_values_pid ON xref_figure_values(passage_id);
+    CREATE TABLE xref_figure_sets (
+        gkey        TEXT NOT NULL,     -- <kind>:<value to 3 significant figures>
+        words       TEXT NOT NULL,     -- the sentence's content words, sorted, space-separated
+        ndocs       INTEGER NOT NULL,  -- documents stating the value in such a sentence (curated passages aside)
+        doc_id      TEXT,              -- the document, when one
+        first_doc   TEXT NOT NULL,     -- the first statement: document, passage ord, start
+        first_ord   INTEGER NOT NULL,
+        first_start INTEGER NOT NULL,
+        group_id    TEXT,              -- q:<kind>:<value>[:n], NULL when in no group
+        PRIMARY KEY (gkey, words)
+    );
+    """,
 ]
 
 

@@ -6,10 +6,11 @@ involve them, and writes only the rows that differ; the tables end as a whole
 build (:func:`scrutiny.xref.build_xrefs` with ``rebuild=True``) leaves them:
 
 - stakeholders -> documents: the rows of the changed documents;
-- figures stated in several documents (no curated claim): the groups of the
-  values (:func:`scrutiny.xref.claims.group_key`) the changed documents state
-  or stated, read through the index of figures by value
-  (``xref_figure_values``), never the whole corpus;
+- figures stated in several documents (no curated claim): the word sets of
+  the values (:func:`scrutiny.xref.claims.group_key`) the changed documents
+  state or stated are grouped again (:mod:`.figure_sets`: the distinct
+  sentences of those values, not their statements), and the rows of the
+  passages whose groups moved are written again, never the whole corpus;
 - curated claims (a few, from kb/): every claim again, its figures found
   through the same index, its located passages through the search index;
 - links: the essays' markup again, and the TF-IDF suggestions between critique
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from scrutiny.xref.rows import (
     CLAIM_COLS, LINK_COLS, SH_COLS, cached_figures, decode_figures, encode_figures, value_rows, with_documents,
 )
-from scrutiny.xref.claims import curated_rows, group_key, passage_figures, uncurated_rows
+from scrutiny.xref.claims import curated_rows, passage_figures
 
 _CHUNK = 500
 _PK = {"xref_links": ("source_id", "target_kind", "target_id", "method"),
@@ -41,15 +42,7 @@ class Written:
     """Rows an incremental build deleted and inserted, per table (a whole build: inserted only)."""
     inserted: dict = field(default_factory=dict)
     deleted: dict = field(default_factory=dict)
-
-
-def _gkey(key) -> str:
-    return f"{key[0]}:{key[1]:g}"
-
-
-def _key(gkey: str) -> tuple[str, float]:
-    kind, value = gkey.split(":", 1)
-    return (kind, float(value))
+    work: object = None     # the figure groups' (figure_sets.Work), incremental builds only
 
 
 def _chunks(items):
@@ -60,7 +53,8 @@ def _chunks(items):
 
 class StoreFigures:
     """The figures of the store's passages, read by value from ``xref_figure_values``
-    and ``xref_figures`` (the interface of :class:`scrutiny.xref.claims.Figures`)."""
+    and ``xref_figures`` (what :func:`scrutiny.xref.claims.curated_rows` reads of
+    :class:`scrutiny.xref.claims.Figures`)."""
 
     def __init__(self, store):
         self.store = store
@@ -92,15 +86,6 @@ class StoreFigures:
             "SELECT DISTINCT passage_id FROM xref_figure_values WHERE kind = ? AND value BETWEEN ? AND ?",
             (q.kind, q.value * 0.99, q.value * 1.01))]
         return self._items(pids, lambda other: other.same(q))
-
-    def of_keys(self, keys) -> list[tuple]:
-        wanted = {_gkey(k) for k in keys}
-        pids = set()
-        for part in _chunks(sorted(wanted)):
-            pids.update(r[0] for r in self.store.db.execute(
-                f"SELECT DISTINCT passage_id FROM xref_figure_values WHERE gkey IN ({', '.join('?' * len(part))})",
-                tuple(part)))
-        return self._items(pids, lambda q: _gkey(group_key(q)) in wanted)
 
     def passages(self):
         return self.store.passages()
@@ -139,11 +124,18 @@ def update(project, store, kb, changed: set[str], threshold=None):
              f"doc_id IN ({_marks(gone_or_changed)})", tuple(gone_or_changed))
 
     # 2. the figures of the changed documents: their cache and their index by value
-    touched = set()
+    from scrutiny.xref.figure_sets import Work, passage_rows, update_sets
+    from scrutiny.xref.rows import VALUE_INSERT
+
+    touched: dict[str, set[str]] = {}
+    pids: set[str] = set()
     for part in _chunks(gone_or_changed):
         marks = _marks(part)
-        touched.update(r[0] for r in db.execute(
-            f"SELECT DISTINCT gkey FROM xref_figure_values WHERE doc_id IN ({marks})", tuple(part)))
+        for gkey, words in db.execute(
+                f"SELECT DISTINCT gkey, words FROM xref_figure_values WHERE doc_id IN ({marks})", tuple(part)):
+            touched.setdefault(gkey, set()).add(words)
+        pids.update(r[0] for r in db.execute(
+            f"SELECT DISTINCT passage_id FROM xref_claims WHERE claim_id IS NULL AND doc_id IN ({marks})", tuple(part)))
         db.execute(f"DELETE FROM xref_figure_values WHERE doc_id IN ({marks})", tuple(part))
         db.execute(f"DELETE FROM xref_figures WHERE doc_id IN ({marks})", tuple(part))
     cache, values = [], []
@@ -153,30 +145,34 @@ def update(project, store, kb, changed: set[str], threshold=None):
             cache.append((p.id, encode_figures(found), p.doc_id))
             values += value_rows(p, found)
     db.executemany("INSERT OR REPLACE INTO xref_figures (passage_id, figures, doc_id) VALUES (?, ?, ?)", cache)
-    db.executemany("INSERT INTO xref_figure_values (kind, value, gkey, passage_id, doc_id) VALUES (?, ?, ?, ?, ?)",
-                   values)
-    touched.update(r[2] for r in values)
+    db.executemany(VALUE_INSERT, values)
+    for r in values:
+        touched.setdefault(r[2], set()).add(r[5])
+        pids.add(r[3])
 
     # 3. the curated claims, every one (a few); the passages they take or leave
-    #    out of the uncurated groups touch those groups too
+    #    out of the uncurated groups touch the sets of those passages too
     figures = StoreFigures(store)
     curated = _dedupe("xref_claims", curated_rows(kb, store, PassageFinder(project, store).find, figures, threshold))
     old_curated = {r[0] for r in db.execute("SELECT DISTINCT passage_id FROM xref_claims WHERE claim_id IS NOT NULL")}
     now_curated = {r["passage_id"] for r in curated}
     moved = sorted(old_curated ^ now_curated)
     for part in _chunks(moved):
-        touched.update(r[0] for r in db.execute(
-            f"SELECT DISTINCT gkey FROM xref_figure_values WHERE passage_id IN ({_marks(part)})", tuple(part)))
+        for gkey, words in db.execute(
+                f"SELECT DISTINCT gkey, words FROM xref_figure_values WHERE passage_id IN ({_marks(part)})", tuple(part)):
+            touched.setdefault(gkey, set()).add(words)
+    pids.update(moved)
     _replace(db, written, "xref_claims", curated, "claim_id IS NOT NULL", ())
 
-    # 4. the uncurated groups of the values touched
-    keys = sorted(_key(k) for k in touched)
-    groups = _dedupe("xref_claims", uncurated_rows(figures.of_keys(keys), now_curated))
-    for part in _chunks(sorted(touched)):
-        where = " OR ".join(["group_id = ? OR group_id LIKE ?"] * len(part))
-        args = tuple(a for g in part for a in (f"q:{g}", f"q:{g}:%"))
-        _replace(db, written, "xref_claims", [r for r in groups if _group_gkey(r["group_id"]) in set(part)],
-                 f"claim_id IS NULL AND ({where})", args)
+    # 4. the uncurated groups: the word sets of the values touched grouped again
+    #    (figure_sets.py), the rows of the passages whose groups moved written again
+    work = Work()
+    pids |= update_sets(db, touched, now_curated, work)
+    work.passages = len(pids)
+    for part in _chunks(sorted(pids)):
+        _replace(db, written, "xref_claims", passage_rows(db, part, now_curated),
+                 f"claim_id IS NULL AND passage_id IN ({_marks(part)})", tuple(part))
+    written.work = work
 
     # 5. links: the essays' markup, and the TF-IDF suggestions (the corpus's weights)
     links = (markup_links(kb, store) if kb else []) + similar_links(store, threshold)
@@ -189,11 +185,6 @@ def update(project, store, kb, changed: set[str], threshold=None):
         "SELECT count(DISTINCT group_id) FROM xref_claims WHERE claim_id IS NULL").fetchone()[0]
     counts["stakeholder_docs"] = db.execute("SELECT count(*) FROM xref_stakeholder_docs").fetchone()[0]
     return counts, written
-
-
-def _group_gkey(group_id: str) -> str:
-    """``q:<kind>:<value>[:n]`` -> ``<kind>:<value>``."""
-    return ":".join(group_id.split(":")[1:3])
 
 
 def _marks(items) -> str:

@@ -1,0 +1,208 @@
+"""The groups of uncurated figures kept by word set, so that one document's
+change rewrites the rows of its own statements (and of groups renamed), not
+every statement of the figures it states.
+
+:func:`scrutiny.xref.claims.uncurated_rows` links two statements of a figure
+(same :func:`~scrutiny.xref.claims.group_key`) in different documents when
+their sentences' content words are alike; a group is a connected set of
+links. The same relation read per distinct word set ("set") of a figure value:
+
+- two sets A and B alike (``_similar_pairs``; a set is alike to itself when
+  it has 3 words or more) connect every statement of both unless both are
+  stated in one and the same document only;
+- a set stated in two documents or more links its statements by itself.
+
+So a group is a connected set of word sets, its statements are those of its
+sets, and its name (``q:<kind>:<value>[:n]``, numbered by first statement)
+is a function of the sets alone. ``xref_figure_sets`` keeps each set's
+documents (how many, which one when one), first statement and group; an
+incremental build recounts the sets the changed documents state or stated,
+groups the sets of those figure values again (a set is a few words: the
+sentences stating a value, not the statements, however many documents
+repeat them), and writes the rows of the passages whose groups moved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from scrutiny.xref.claims import GROUP_MIN_SHARED, _similar_pairs
+
+_CHUNK = 500
+
+
+@dataclass
+class FigureSet:
+    words: str          # the content words of the sentence, sorted, space-separated
+    ndocs: int          # documents stating the figure in such a sentence (curated passages aside)
+    doc_id: str | None  # the document, when one
+    first: tuple        # (doc id, passage ord, start) of its first statement
+    group_id: str | None = None
+
+
+def _chunks(items):
+    items = list(items)
+    for i in range(0, len(items), _CHUNK):
+        yield items[i:i + _CHUNK]
+
+
+def _marks(items) -> str:
+    return ", ".join("?" * len(items)) or "NULL"
+
+
+def words_key(words) -> str:
+    return " ".join(sorted(words))
+
+
+def group_sets(gkey: str, sets: list[FigureSet]) -> list[str | None]:
+    """The group of each set of the figure value ``gkey`` (None: in no group)."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(sets)
+    out: list[str | None] = [None] * n
+    if n == 0:
+        return out
+    word_sets = [frozenset(s.words.split()) for s in sets]
+    first, second = _similar_pairs(word_sets)
+    ndocs = np.array([s.ndocs for s in sets], dtype=np.int64)
+    single = np.array([s.doc_id if s.ndocs == 1 else "" for s in sets], dtype=object)
+    linked = np.zeros(n, dtype=bool)
+    self_pair = first == second
+    linked[first[self_pair & (ndocs[first] >= 2)]] = True
+    other = ~self_pair
+    a, b = first[other], second[other]
+    blocked = (ndocs[a] == 1) & (ndocs[b] == 1) & (single[a] == single[b]) if len(a) else np.zeros(0, dtype=bool)
+    a, b = a[~blocked], b[~blocked]
+    linked[a] = True
+    linked[b] = True
+    if not linked.any():
+        return out
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    _count, label = connected_components(graph, directed=False)
+    comps: dict[int, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(linked).tolist():
+        comps[int(label[i])].append(i)
+    ordered = sorted(comps.values(), key=lambda members: min(sets[i].first for i in members))
+    for k, members in enumerate(ordered, 1):
+        name = f"q:{gkey}" + (f":{k}" if len(ordered) > 1 else "")
+        for i in members:
+            out[i] = name
+    return out
+
+
+def _count(db, gkey: str, words: str, curated: set) -> FigureSet | None:
+    docs, first = set(), None
+    for doc_id, ord_, start, pid in db.execute(
+            "SELECT doc_id, ord, start, passage_id FROM xref_figure_values WHERE gkey = ? AND words = ?",
+            (gkey, words)):
+        if pid in curated:
+            continue
+        docs.add(doc_id)
+        key = (doc_id, ord_, start)
+        first = key if first is None or key < first else first
+    if not docs:
+        return None
+    return FigureSet(words, len(docs), next(iter(docs)) if len(docs) == 1 else None, first)
+
+
+@dataclass
+class Work:
+    """What an incremental grouping read and wrote (the test of its cost reads it)."""
+    values: int = 0          # figure values whose sets were grouped again
+    sets_read: int = 0       # word sets read
+    sets_written: int = 0    # word sets whose counts or group moved
+    passages: int = 0        # passages whose rows were computed again
+
+
+def update_sets(db, touched: dict[str, set[str]], curated: set, work: Work) -> set[str]:
+    """Recount the sets ``touched`` (``{gkey: {words}}``), group the sets of
+    those values again and store what moved; the passages whose rows may have
+    moved besides those of the changed documents (the statements of the sets
+    whose group moved)."""
+    passages: set[str] = set()
+    for gkey in sorted(touched):
+        counted = {w: _count(db, gkey, w, curated) for w in sorted(touched[gkey])
+                   if len(w.split()) >= GROUP_MIN_SHARED}
+        stored = {w: FigureSet(w, nd, doc, (fd, fo, fs), g) for w, nd, doc, fd, fo, fs, g in db.execute(
+            "SELECT words, ndocs, doc_id, first_doc, first_ord, first_start, group_id FROM xref_figure_sets "
+            "WHERE gkey = ?", (gkey,))}
+        work.values += 1
+        work.sets_read += len(stored)
+        sets = dict(stored)
+        for w, s in counted.items():
+            if s is None:
+                sets.pop(w, None)
+            else:
+                sets[w] = FigureSet(s.words, s.ndocs, s.doc_id, s.first, stored[w].group_id if w in stored else None)
+        order = sorted(sets)
+        groups = group_sets(gkey, [sets[w] for w in order])
+        moved, renamed = set(touched[gkey]), set()
+        for w, g in zip(order, groups):
+            if w not in stored or stored[w].group_id != g:
+                renamed.add(w)
+            if w in renamed or w in counted:
+                moved.add(w)
+            sets[w].group_id = g
+        gone = [w for w in stored if w not in sets]
+        db.executemany("DELETE FROM xref_figure_sets WHERE gkey = ? AND words = ?", [(gkey, w) for w in gone])
+        db.executemany("DELETE FROM xref_figure_sets WHERE gkey = ? AND words = ?",
+                       [(gkey, w) for w in moved if w in sets and w in stored])
+        _insert(db, gkey, [sets[w] for w in sorted(moved) if w in sets])
+        work.sets_written += len(moved)
+        for w in sorted(renamed):   # the changed documents' passages are the caller's
+            passages.update(r[0] for r in db.execute(
+                "SELECT passage_id FROM xref_figure_values WHERE gkey = ? AND words = ?", (gkey, w)))
+    return passages
+
+
+def _insert(db, gkey: str, sets: list[FigureSet]) -> None:
+    db.executemany(
+        "INSERT INTO xref_figure_sets (gkey, words, ndocs, doc_id, first_doc, first_ord, first_start, group_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(gkey, s.words, s.ndocs, s.doc_id, s.first[0], s.first[1], s.first[2], s.group_id) for s in sets])
+
+
+def rebuild_sets(db, curated: set) -> None:
+    """Every set of every figure value, from ``xref_figure_values`` (a whole build)."""
+    by_value: dict[str, dict[str, list]] = defaultdict(dict)
+    for gkey, words, doc_id, ord_, start, pid in db.execute(
+            "SELECT gkey, words, doc_id, ord, start, passage_id FROM xref_figure_values"):
+        if pid in curated or len(words.split()) < GROUP_MIN_SHARED:
+            continue
+        entry = by_value[gkey].setdefault(words, [set(), None])
+        entry[0].add(doc_id)
+        key = (doc_id, ord_, start)
+        entry[1] = key if entry[1] is None or key < entry[1] else entry[1]
+    db.execute("DELETE FROM xref_figure_sets")
+    for gkey in sorted(by_value):
+        order = sorted(by_value[gkey])
+        sets = [FigureSet(w, len(by_value[gkey][w][0]),
+                          next(iter(by_value[gkey][w][0])) if len(by_value[gkey][w][0]) == 1 else None,
+                          by_value[gkey][w][1]) for w in order]
+        if len({d for w in order for d in by_value[gkey][w][0]}) >= 2:
+            for s, g in zip(sets, group_sets(gkey, sets)):
+                s.group_id = g
+        _insert(db, gkey, sets)
+
+
+def passage_rows(db, pids, curated: set) -> list[dict]:
+    """The uncurated group rows of the passages ``pids``: per group, the first
+    statement of each passage (from the stored groups of its sets)."""
+    rows = []
+    for part in _chunks(sorted(set(pids) - curated)):
+        found = db.execute(
+            "SELECT v.passage_id, v.doc_id, v.kind, v.value, v.surface, v.start, s.group_id "
+            "FROM xref_figure_values v JOIN xref_figure_sets s ON s.gkey = v.gkey AND s.words = v.words "
+            f"WHERE s.group_id IS NOT NULL AND v.passage_id IN ({_marks(part)})", tuple(part)).fetchall()
+        best: dict[tuple, tuple] = {}
+        for pid, doc_id, kind, value, surface, start, group in found:
+            k = (group, pid)
+            if k not in best or start < best[k][5]:
+                best[k] = (pid, doc_id, kind, value, surface, start, group)
+        for (group, pid), (_p, doc_id, kind, value, surface, _s, _g) in sorted(best.items()):
+            rows.append({"group_id": group, "claim_id": None, "passage_id": pid, "doc_id": doc_id,
+                         "origin": "figure", "kind": kind, "value": value, "surface": surface, "score": None})
+    return rows
