@@ -111,7 +111,7 @@ def _count(db, gkey: str, words: str, curated: set) -> FigureSet | None:
 @dataclass
 class Work:
     """What an incremental grouping read and wrote (the test of its cost reads it)."""
-    values: int = 0          # figure values whose sets were grouped again
+    values: int = 0          # figure values whose sets were grouped again (all of their sets)
     sets_read: int = 0       # word sets read
     sets_written: int = 0    # word sets whose counts or group moved
     passages: int = 0        # passages whose rows were computed again
@@ -126,9 +126,18 @@ def update_sets(db, touched: dict[str, set[str]], curated: set, work: Work) -> s
     for gkey in sorted(touched):
         counted = {w: _count(db, gkey, w, curated) for w in sorted(touched[gkey])
                    if len(w.split()) >= GROUP_MIN_SHARED}
-        stored = {w: FigureSet(w, nd, doc, (fd, fo, fs), g) for w, nd, doc, fd, fo, fs, g in db.execute(
-            "SELECT words, ndocs, doc_id, first_doc, first_ord, first_start, group_id FROM xref_figure_sets "
-            "WHERE gkey = ?", (gkey,))}
+        stored = _stored(db, gkey, sorted(counted))
+        work.sets_read += len(stored)
+        if _same_groups(counted, stored):
+            # every set recounted is in a group and stated in two documents or more, before and
+            # after, with the same first statement: it links to the sets it linked to, and every
+            # group keeps its sets and its name; only the counts move
+            db.executemany("DELETE FROM xref_figure_sets WHERE gkey = ? AND words = ?", [(gkey, w) for w in counted])
+            _insert(db, gkey, [FigureSet(w, s.ndocs, s.doc_id, s.first, stored[w].group_id)
+                               for w, s in sorted(counted.items())])
+            work.sets_written += len(counted)
+            continue
+        stored = _stored(db, gkey)
         work.values += 1
         work.sets_read += len(stored)
         sets = dict(stored)
@@ -156,6 +165,23 @@ def update_sets(db, touched: dict[str, set[str]], curated: set, work: Work) -> s
             passages.update(r[0] for r in db.execute(
                 "SELECT passage_id FROM xref_figure_values WHERE gkey = ? AND words = ?", (gkey, w)))
     return passages
+
+
+def _stored(db, gkey: str, words=None) -> dict[str, FigureSet]:
+    """The stored sets of the value ``gkey`` (of the ``words`` only, when given)."""
+    sql = ("SELECT words, ndocs, doc_id, first_doc, first_ord, first_start, group_id FROM xref_figure_sets "
+           "WHERE gkey = ?")
+    out = {}
+    for part in ([None] if words is None else _chunks(words)):
+        where = "" if part is None else f" AND words IN ({_marks(part)})"
+        for w, nd, doc, fd, fo, fs, g in db.execute(sql + where, (gkey, *(part or ()))):
+            out[w] = FigureSet(w, nd, doc, (fd, fo, fs), g)
+    return out
+
+
+def _same_groups(counted: dict, stored: dict) -> bool:
+    return all(w in stored and s is not None and stored[w].group_id is not None and stored[w].ndocs >= 2
+               and s.ndocs >= 2 and stored[w].first == s.first for w, s in counted.items())
 
 
 def _insert(db, gkey: str, sets: list[FigureSet]) -> None:
