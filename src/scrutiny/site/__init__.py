@@ -10,6 +10,7 @@ Stages, each a module named after what it does:
 - :mod:`.render`       the Jinja2 environment and render-or-skip per page
 - :mod:`.writer`       writes only what changed, into a new folder published whole
 - :mod:`.publish`      the folder swap, and what a killed build left behind
+- :mod:`.uptodate`     the stamp that tells a build with nothing changed, without reading the corpus
 - :mod:`.search_index` the sharded client-side search index
 - :mod:`.netmap`       the networkx layout behind the SVG network map
 - :mod:`.citations`    the cite control's texts, made with ``scrutiny.cite``
