@@ -152,3 +152,109 @@ def test_add_change_remove_rewrite_only_what_shows_the_document(site, project, t
     assert f"p/{gone[0]}/index.html" in rewritten and "doc/n1/index.html" not in rewritten
     assert old and not any(rel.startswith("doc/n3/") for rel in rewritten)
     _same_as_whole(project, kb, tmp_path, "after-remove")
+
+
+# --- a build with nothing changed, and the work one document costs --------------------------
+
+def test_a_build_with_nothing_changed_reads_no_corpus_and_sees_every_change(site, project, tmp_path, monkeypatch):
+    """The up-to-date check (scrutiny.site.uptodate) answers from the stamp: no
+    gathering, no page key. Each kind of input changed makes a full build."""
+    import scrutiny.site.context as context
+
+    kb = site
+    first = build_site(project, curated=kb)      # the record of a build: its stamp
+    gathered = []
+    real_gather = context.gather
+    monkeypatch.setattr(context, "gather", lambda *a, **k: gathered.append(1) or real_gather(*a, **k))
+
+    same = build_site(project, curated=kb)
+    assert gathered == [] and "up to date" in same.timings
+    assert (same.pages, same.pages_written, same.pages_rendered) == (first.pages, 0, 0)
+    assert same.notes == first.notes and same.pending == first.pending
+
+    def full_build_after(change):
+        gathered.clear()
+        change()
+        s = build_site(project, curated=kb)
+        assert gathered == [1], change.__doc__
+        return s
+
+    def store_written():
+        """a document stored (ingest)"""
+        _put(project, "n2", extra=" A line the store now holds.")
+    assert "doc/n2/index.html" in _rewritten_files(project, lambda: full_build_after(store_written))
+
+    def kb_changed():
+        """a knowledge base edit"""
+        kb.stakeholders["northfield"].name = "Northfield Trust (renamed)"
+    full_build_after(kb_changed)
+
+    def template_changed():
+        """a template of the project's own"""
+        (project.root / "site_templates").mkdir(exist_ok=True)
+        (project.root / "site_templates" / "extra.txt").write_text("ours\n")
+    full_build_after(template_changed)
+
+    def source_touched():
+        """a source changed since it was ingested: every page says so"""
+        (project.sources_dir / "n4.md").parent.mkdir(parents=True, exist_ok=True)
+        (project.sources_dir / "n4.md").write_text("A note on n4 rewritten after its ingest.\n")
+    s = full_build_after(source_touched)
+    assert any("n4" in p for p in s.pending), s.pending
+    assert any("n4" in p for p in build_site(project, curated=kb).pending)   # the stamp keeps the notice
+
+    def page_deleted():
+        """a published folder emptied by hand"""
+        import shutil
+
+        shutil.rmtree(project.site_dir / "p")
+    s = full_build_after(page_deleted)
+    assert s.pages_written > 0 and (project.site_dir / "p").is_dir()
+    _same_as_whole(project, kb, tmp_path, "after-stamps")
+
+
+def _rewritten_files(project, build):
+    before = _inodes(project.site_dir)
+    build()
+    return _rewritten(before, _inodes(project.site_dir))
+
+
+def _corpus(project, notes):
+    passages = make_store(project)
+    with project.manifest_path.open("a", encoding="utf-8") as fh:
+        fh.write("".join(_manifest_entry(d) for d in notes))
+    for d in notes:
+        _put(project, d)
+    kb = make_kb(passages)
+    build_site(project, curated=kb)
+    return kb
+
+
+def test_one_document_added_costs_the_same_work_in_a_small_and_a_larger_corpus(tmp_path):
+    """Pages rendered and files written for one document added do not grow with
+    the corpus (counted, not timed): the same pages for 4 notes and for 24; of
+    the search index, the files of the new document's bucket and meta.js only."""
+    from scrutiny.init import init_project
+    from scrutiny.project import Project
+
+    def one_added(size):
+        project = Project(init_project(tmp_path / f"proj{size}"))
+        kb = _corpus(project, [f"m{i:03d}" for i in range(size)])
+        with project.manifest_path.open("a", encoding="utf-8") as fh:
+            fh.write(_manifest_entry("zadded"))
+        box = {}
+        pids = [p.id for p in _put(project, "zadded")]
+        written = _rewritten_files(project, lambda: box.setdefault("s", build_site(project, curated=kb)))
+        s = box["s"]
+        assert len(written) == s.pages_written
+        pages = sorted(rel for rel in written if not rel.startswith("search/"))
+        search = [rel for rel in written if rel.startswith("search/")]
+        assert {rel.split("/")[1] for rel in search} <= {bucket_of("zadded"), "meta.js", "index.html"}, search
+        assert all(rel.startswith(("doc/zadded/", "p/")) or "/" not in rel or rel.count("/") == 1
+                   for rel in pages), pages
+        assert [rel for rel in pages if rel.startswith("p/")] == sorted(f"p/{pid}/index.html" for pid in pids)
+        return s.pages_rendered, pages
+
+    small, large = one_added(4), one_added(24)
+    assert small == large
+    assert small[0] <= 3 + 12   # its page, its passages' permalinks, the pages that list or count documents

@@ -10,6 +10,7 @@ Stages, each a module named after what it does:
 - :mod:`.render`       the Jinja2 environment and render-or-skip per page
 - :mod:`.writer`       writes only what changed, into a new folder published whole
 - :mod:`.publish`      the folder swap, and what a killed build left behind
+- :mod:`.uptodate`     the stamp that tells a build with nothing changed, without reading the corpus
 - :mod:`.search_index` the sharded client-side search index
 - :mod:`.netmap`       the networkx layout behind the SVG network map
 - :mod:`.citations`    the cite control's texts, made with ``scrutiny.cite``
@@ -86,19 +87,33 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     from scrutiny.site.static import copy_static
     from scrutiny.site.writer import Writer, input_key, record_file
 
+    from scrutiny.site import uptodate
+
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     out = Path(out_dir) if out_dir else Path(project.site_dir)
     _check_out(project, out)
     own_store = store is None
     cache_root = Path(cache_dir or project.data_dir)
+    dirs = template_dirs(project)
+    fp = fingerprint(dirs)
+    cache = record_file(cache_root, out)
+    # nothing the site is made from changed since the last build: say so without reading the corpus
+    stamp = uptodate.stamp_file(cache)
+    stamp_key = uptodate.inputs_key(project, out, fp, _kb_stamp(project, curated)) if store is None else None
+    done = uptodate.check(stamp, stamp_key, out)
+    if done is not None:
+        return SiteSummary(out=out, pages=done["pages"], pages_written=0, pages_unchanged=done["pages"],
+                           pages_rendered=0, files_removed=0, search_records=None, citeproc_calls=0,
+                           citeproc_seconds=0.0, seconds=round(time.perf_counter() - t0, 3),
+                           timings={"up to date": round(time.perf_counter() - t0, 3)}, notes=done["notes"],
+                           pending=done["pending"], stray=done["stray"])
+    uptodate.forget(stamp)
     ctx = gather(project, curated=curated, store=store, cache_dir=cache_root)
+    sources = uptodate.sources_state(ctx.source_paths)   # before the "behind" notice reads them
     writer = None
     try:
-        dirs = template_dirs(project)
         env = make_env(dirs)
-        fp = fingerprint(dirs)
-        cache = record_file(cache_root, out)
         writer = Writer(out, cache)
         t = time.perf_counter()
         pending = stages_pending(project, ctx.store)
@@ -163,6 +178,11 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     finally:
         if own_store and ctx.store is not None:
             ctx.store.close()
+    notes = list(ctx.notes) + citer.notes + writer.notes
+    uptodate.save(stamp, stamp_key, sources, out, {
+        "pages": len(writer.produced), "pending": pending, "stray": writer.stray,
+        # what the next build would say again (not what this one cleaned up)
+        "notes": list(ctx.notes) + citer.notes + writer.lasting_notes})
     return SiteSummary(
         out=out,
         pages=len(writer.produced),
@@ -175,10 +195,24 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         citeproc_seconds=round(citer.seconds, 3),
         seconds=round(time.perf_counter() - t0, 3),
         timings={k: round(v, 3) for k, v in timings.items()},
-        notes=list(ctx.notes) + citer.notes + writer.notes,
+        notes=notes,
         pending=pending,
         stray=writer.stray,
     )
+
+
+def _kb_stamp(project, curated) -> str | None:
+    """The knowledge base and the manifest, for the up-to-date check (:mod:`.uptodate`)."""
+    from scrutiny.site.context import kb_key
+    from scrutiny.site.writer import input_key
+
+    if curated is None:
+        return kb_key(project)
+    try:
+        manifest = Path(project.manifest_path).read_bytes()
+    except OSError:
+        return None
+    return input_key(curated.to_data(), manifest)
 
 
 def search_buckets(ctx, dv, fp) -> dict[str, str]:

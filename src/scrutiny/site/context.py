@@ -49,6 +49,7 @@ class SiteContext:
         self._span_cache: dict[str, Span | None] = {}
         self._passage_cache: dict[str, Passage | None] = {}
         self._doc_passages: dict[str, list[Passage]] = {}
+        self._refs: list | None = None
         self.fingerprints: dict[str, list] = {}
         self.store_key: str | None = None
         self.kb_data: dict = {}
@@ -62,6 +63,7 @@ class SiteContext:
         self.suggested_stakeholders: dict = {}
         self.xrefs: SiteXrefs | None = None
         self.xref_key = None
+        self.source_paths: list[str] = []   # the sources the manifest names (the "behind" notice reads them)
         c = self.curated
         # a stakeholder's url is only ever an http, https or mailto link on the site
         self.stakeholders: dict[str, Stakeholder] = {sid: replace(st, url=safe_href(st.url))
@@ -85,7 +87,7 @@ class SiteContext:
 
         out: dict[str, list] = {}
         h: dict[str, object] = {}
-        for p in self.store.passage_refs():
+        for p in self.passage_refs():
             if p.doc_id not in h:
                 h[p.doc_id] = hashlib.sha256()
             h[p.doc_id].update(f"{p.id}\x00{p.page}\x00{p.page_end}\x00{p.kind}\x01".encode())
@@ -101,6 +103,12 @@ class SiteContext:
                 for r in self.redirects if doc_id is None or r.doc_id == doc_id]
 
     # --- passages ---------------------------------------------------------------
+    def passage_refs(self) -> list:
+        """Every passage without its text (``Store.passage_refs``), read once per build."""
+        if self._refs is None:
+            self._refs = self.store.passage_refs() if self.store is not None else []
+        return self._refs
+
     def passages(self, doc_id: str) -> list[Passage]:
         if doc_id in self._doc_passages:
             return self._doc_passages[doc_id]
@@ -245,6 +253,9 @@ def gather(project, curated: Curated | None = None, store=None, cache_dir=None) 
     ctx = SiteContext(project=project, name=name, base_url=base_url, documents=documents,
                       store=store, curated=curated, redirects=redirects, vocab=vocabulary(), notes=notes)
     ctx.kb_data = kb_data
+    from scrutiny.paths import source_path
+
+    ctx.source_paths = sorted({str(source_path(project.root, e)) for e in manifest.documents.values()})
     if not Path(project.kb_dir).is_dir():
         ctx.notes.append(f"no knowledge base folder ({project.kb_dir}): no stakeholders, claims or essays")
     _gather_stages(ctx)
@@ -264,7 +275,7 @@ def _load_curated(project, cache_dir=None) -> tuple[Curated, dict]:
 
     cache = key = None
     if cache_dir is not None and Path(project.kb_dir).is_dir():
-        key = _kb_key(project)
+        key = kb_key(project)
         cache = Path(cache_dir) / "site-kb.json"
         try:
             data = json.loads(cache.read_text(encoding="utf-8"))
@@ -279,7 +290,7 @@ def _load_curated(project, cache_dir=None) -> tuple[Curated, dict]:
     return curated, kb_data
 
 
-def _kb_key(project) -> str | None:
+def kb_key(project) -> str | None:
     import hashlib
 
     import scrutiny.kb as kbmod

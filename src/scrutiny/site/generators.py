@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import asdict
 
 from scrutiny.index import search_headings
 from scrutiny.kb.conflicts import Conflict
@@ -431,7 +430,7 @@ def plan_parts(r, ctx: SiteContext, dv: Derived) -> None:
     if ctx.store is None:
         return
     refs = defaultdict(list)
-    for ref in ctx.store.passage_refs():
+    for ref in ctx.passage_refs():
         refs[ref.doc_id].append(ref)
     where = {}
     for doc in ctx.documents:
@@ -604,7 +603,7 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     def doc_of(doc_id):
         return ctx.docs_by_id.get(doc_id, {"id": doc_id, "label": doc_id, "title": doc_id, "pages": 0})
 
-    for target in sorted(ctx.store.passage_refs(), key=lambda p: p.id):
+    for target in sorted(ctx.passage_refs(), key=lambda p: p.id):
         if unpublished(target):
             write(target.id, {"mode": "unpublished", "doc": doc_of(target.doc_id), "page": target.page,
                               "page_end": target.page_end}, doc_key(target.doc_id))
@@ -787,10 +786,22 @@ def _passage_refs(data):
             yield from _passage_refs(v)
 
 
-def _stakeholders_key(ctx) -> list:
+def _stakeholders_key(ctx) -> str:
     """The stakeholders the site knows, curated and suggested by the tagger (a
-    document page depends only on those its mentions name)."""
-    return [[sid, st.name, st.kind] for sid, st in ctx.stakeholders.items()]
+    document page depends only on those its mentions name): hashed once per build."""
+    cached = getattr(ctx, "_stakeholders_key", None)
+    if cached is None:
+        from scrutiny.site.writer import input_key
+
+        cached = ctx._stakeholders_key = input_key([[sid, st.name, st.kind] for sid, st in ctx.stakeholders.items()])
+    return cached
+
+
+def _ties_key(ties: list[TieListing]) -> list[str]:
+    """Suggested ties as a page's inputs: their fields, nested ones included (the
+    dataclasses' repr: ``dataclasses.asdict`` deep-copies every one and was a third
+    of a no-change build's stakeholder pages at 2,000 documents)."""
+    return [repr(t) for t in ties]
 
 
 def _doc_entry(ctx, doc_id):
@@ -946,7 +957,7 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     "mentions": _named_in(ctx, sid),
                     "essays": dv.essays_citing.get(("stakeholder", sid), []), "section": "stakeholders"}
         r.page(f"stakeholders/{sid}/index.html", "stakeholder.html",
-               ["stakeholder", page_key(ctx), _named_in(ctx, sid), [asdict(t) for t in suggested.get(sid, [])],
+               ["stakeholder", page_key(ctx), _named_in(ctx, sid), _ties_key(suggested.get(sid, [])),
                 _passages_key(ctx, sid), _stakeholders_key(ctx)], make)
 
 

@@ -41,6 +41,7 @@ class Writer:
         self.produced: set[str] = set()
         self.notes: list[str] = []      # what the publishing did besides pages (leftovers, links)
         self.stray: list[str] = []      # files no build made, kept in the site
+        self.lasting_notes: list[str] = []   # of the notes, those every build would give again
         self.removed = 0
         self._written: set[str] = set()
         self._new: dict[str, list] = {}
@@ -204,8 +205,9 @@ class Writer:
         self.removed = len(gone) + len(leftover)
         self.stray = carried
         if carried:
-            self.notes.append(f"{len(carried)} file(s) in {self.out_dir.name}/ that no build made were kept "
-                              f"(`scrutiny site --check` lists them; delete {self.out_dir.name}/ to start clean)")
+            self.lasting_notes.append(f"{len(carried)} file(s) in {self.out_dir.name}/ that no build made were kept "
+                                      f"(`scrutiny site --check` lists them; delete {self.out_dir.name}/ to start clean)")
+            self.notes.extend(self.lasting_notes)
         changed = self._stage is not None or gone or leftover or cur.links or cur.odd or not self._exists
         if not changed:
             self._save(self._ident(self.out_dir), [])
