@@ -59,9 +59,14 @@ SCALE = 1000        # scores are compared as integers: score x SCALE, rounded
 BUCKETS = 16        # passage buckets (by a hash of the document id)
 STRIDE = 1 << 24    # record numbers: bucket index x STRIDE + place in the bucket
 OTHERS = "o"        # the bucket of the claims and stakeholders
-VERSION = 3
+VERSION = 4
 LOADER = "__scrutinySearch"
 _SAFE = re.compile(r"^[a-z0-9]+$")
+DOCS_PER_RANGE_FILE = 512   # documents per ranges file (dr/<k>.js): their number follows the corpus
+# the digits of the postings' strings: the printable ASCII characters a JSON string holds as they are
+# (no quote, no backslash); a digit below HALF ends a number, HALF and above is a leading digit + HALF
+DIGITS = "!" + "".join(chr(c) for c in range(0x23, 0x7F) if c != 0x5C)
+HALF = len(DIGITS) // 2
 
 
 def _dumps(obj) -> str:
@@ -71,6 +76,51 @@ def _dumps(obj) -> str:
 def script(name: str, data) -> str:
     """The file ``<name>.js``: the data, handed to the page's loader."""
     return f"{LOADER}({_dumps(name)},{_dumps(data)});\n"
+
+
+def encode(numbers) -> str:
+    """Non-negative integers as a string of :data:`DIGITS` (base HALF, most significant
+    digit first, each digit but the last + HALF): a posting is 3 or 4 bytes, not 7 as JSON."""
+    out = []
+    for n in numbers:
+        if n < 0:
+            raise ValueError(f"cannot encode {n}: negative")
+        digits = [n % HALF]
+        n //= HALF
+        while n:
+            digits.append(n % HALF + HALF)
+            n //= HALF
+        out.extend(DIGITS[d] for d in reversed(digits))
+    return "".join(out)
+
+
+_VALUE = {c: i for i, c in enumerate(DIGITS)}
+
+
+def decode(text: str) -> list[int]:
+    """The integers :func:`encode` wrote (``search.js`` reads them the same way)."""
+    out, n = [], 0
+    for c in text:
+        v = _VALUE[c]
+        if v >= HALF:
+            n = n * HALF + v - HALF
+        else:
+            out.append(n * HALF + v)
+            n = 0
+    if n:
+        raise ValueError("a postings string ends inside a number")
+    return out
+
+
+def doc_hash(doc_id: str) -> int:
+    """FNV-1a (32 bits) of a document id's UTF-16 code units, as ``search.js`` computes it:
+    which ranges file (``dr/<hash % files>.js``) holds the document's record range."""
+    h = 0x811C9DC5
+    units = doc_id.encode("utf-16-le")
+    for i in range(0, len(units), 2):
+        h ^= units[i] | (units[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
 
 
 def read_script(text: str):
@@ -183,11 +233,12 @@ class _Bucket:
                         pflat.append(p - prev)
                         prev = p
                 shard = shard_of(term)
-                if key == "t" and len(_dumps(flat)) > BIG:
+                flat, pflat = encode(flat), encode(pflat)
+                if key == "t" and len(flat) > BIG:
                     fid = _file_id(term)
                     out[f"{name}/t/{fid}.js"] = script(f"{name}/t/{fid}", flat)
                     out[f"{name}/tx/{fid}.js"] = script(f"{name}/tx/{fid}", pflat)
-                    shards[shard][key][term] = fid
+                    shards[shard][key][term] = [fid]
                 else:
                     shards[shard][key][term] = flat
                     positions[shard][key][term] = pflat
@@ -272,12 +323,14 @@ class SearchIndexBuilder:
     def files(self, meta_extra: dict) -> dict[str, str]:
         """{relative path under search/: file text} of a whole index, deterministic."""
         out, stats = self.bucket_files()
-        out["meta.js"] = meta_file(stats, meta_extra)
+        out.update(meta_files(stats, meta_extra))
         return out
 
 
-def meta_file(stats: dict[str, dict], meta_extra: dict) -> str:
-    """``meta.js`` from the statistics of every bucket."""
+def meta_files(stats: dict[str, dict], meta_extra: dict) -> dict[str, str]:
+    """``meta.js`` (what every query needs: a few KB whatever the corpus's size) and the
+    ranges files ``dr/<k>.js`` (documents' record ranges, loaded by the document filter
+    only), from the statistics of every bucket: {path under search/: text}."""
     from whoosh.util.numeric import byte_to_length
 
     from scrutiny.index import B, HEADING_BOOST, K1
@@ -293,18 +346,26 @@ def meta_file(stats: dict[str, dict], meta_extra: dict) -> str:
     ranges = {}
     for n in passages:
         ranges.update(stats[n]["ranges"])
+    nfiles = max(1, -(-len(ranges) // DOCS_PER_RANGE_FILE))
+    split: dict[int, dict] = {k: {} for k in range(nfiles)}
+    for doc_id, rng in sorted(ranges.items()):
+        split[doc_hash(doc_id) % nfiles][doc_id] = rng
     meta = {"v": VERSION, "chunk": CHUNK, "stride": STRIDE, "nb": BUCKETS, "buckets": names,
             "n": coll["p"]["n"] + coll["o"]["n"], "np": coll["p"]["n"], "coll": coll,
-            "shards": dict(sorted(masks.items())), "ranges": dict(sorted(ranges.items())),
+            "shards": dict(sorted(masks.items())), "dr": nfiles,
             "ranks": ranks(), "lens": [byte_to_length(i) for i in range(256)],
             "bm25": {"b": B, "k1": K1, "hb": HEADING_BOOST, "scale": SCALE}}
     meta.update(meta_extra)
-    return script("meta", meta)
+    out = {"meta.js": script("meta", meta)}
+    for k, part in split.items():
+        out[f"dr/{k}.js"] = script(f"dr/{k}", part)
+    return out
 
 
 def passage_record(doc: dict, passage: Passage, url: str) -> dict:
     """What a search result shows of a passage, and where it leads."""
-    rec = {"t": "p", "u": url, "d": doc["id"], "x": passage.text, "h": passage.heading_path[-1] if passage.heading_path else ""}
+    rec = {"t": "p", "u": url, "d": doc["id"], "l": doc["label"], "x": passage.text,
+           "h": passage.heading_path[-1] if passage.heading_path else ""}
     if (doc.get("pages") or 0) > 1:   # page numbers mean nothing in flowing text
         from scrutiny.pages import label
 
