@@ -412,7 +412,7 @@ def test_search_scores_are_those_of_the_command_line(built, tmp_path):
             df = sum(count for _, count, _ in entries)
             for rec, count, packed in entries:
                 rank, rest = meta["ranks"][packed % nr], packed // nr
-                s = score(coll["n"], df, coll[key], rest // 256, meta["bm25"]["hb"] if key == "h" else 1.0,
+                s = score(coll["n"], df, coll[key], rest // 256 + 1, meta["bm25"]["hb"] if key == "h" else 1.0,
                           rest % 256, rank)
                 for r in range(rec, rec + count):
                     m = Term(field, term).matcher(searcher)

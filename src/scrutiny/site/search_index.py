@@ -27,7 +27,7 @@ links its published files). Layout under ``search/``::
                        text postings: [record delta, packed, ...];
                        heading postings: [first record delta, records, packed, ...]
                        (passages in a row under the same headings share one entry);
-                       packed = (frequency x 256 + length byte) x len(ranks) + rank index;
+                       packed = ((frequency - 1) x 256 + length byte) x len(ranks) + rank index;
                        a common word's text postings (over BIG bytes) are in a file of
                        their own, <b>/t/<id>.js, and the shard holds that id
     <b>/x/<xx>.js      positions, for phrases: {"t": {word: [n, pos deltas..., n, ...]},
@@ -202,7 +202,7 @@ class _Bucket:
             totals[key] += len(toks) * count
             lb = length_to_byte(len(toks))
             for term, poslist in by_term.items():
-                packed = (len(poslist) * 256 + lb) * len(rank_of) + rank_of[rank]
+                packed = ((len(poslist) - 1) * 256 + lb) * len(rank_of) + rank_of[rank]
                 postings[key][term].append((first, count, packed, poslist))
 
         for i, (toks, _heading, rank) in enumerate(self.items):

@@ -125,7 +125,7 @@
         const rank = meta.ranks[packed % nr];
         const rest = Math.floor(packed / nr);
         const fl = meta.lens[rest % 256];
-        const tf = Math.floor(rest / 256) * boost;
+        const tf = (Math.floor(rest / 256) + 1) * boost;
         const s = idf * ((tf * (bm.k1 + 1)) / (tf + bm.k1 * ((1 - bm.b) + bm.b * fl / avgfl))) * rank / 100;
         const v = { s: Math.max(1, roundEven(s * bm.scale)), pos: positions };
         for (let r = rec; r < rec + count; r++) out.set(r, v);
