@@ -20,16 +20,21 @@ The passages are split into BUCKETS buckets by a hash of their document's id
 from its documents alone, so an unchanged bucket is not rebuilt (the build
 links its published files). Layout under ``search/``::
 
-    meta.js            statistics (records, field lengths per collection), the shards
-                       and which buckets hold each, documents' record ranges
+    meta.js            what every query loads, the same few KB whatever the corpus's size:
+                       statistics (records, field lengths per collection), the shards
+                       and which buckets hold each, the number of dr/ files
+    dr/<k>.js          {document id: its record range}, for the documents whose
+                       doc_hash(id) % files is k (DOCS_PER_RANGE_FILE a file): loaded by
+                       the document filter only (a passage's record holds its document's label)
     <b>/i/<xx>.js      bucket b's index for the words starting with xx:
-                       {"t": {word: text postings}, "h": {word: heading postings}}
+                       {"t": {word: text postings}, "h": {word: heading postings}},
+                       every list of integers below a string of encode()
                        text postings: [record delta, packed, ...];
                        heading postings: [first record delta, records, packed, ...]
                        (passages in a row under the same headings share one entry);
                        packed = ((frequency - 1) x 256 + length byte) x len(ranks) + rank index;
                        a common word's text postings (over BIG bytes) are in a file of
-                       their own, <b>/t/<id>.js, and the shard holds that id
+                       their own, <b>/t/<id>.js, and the shard holds [that id]
     <b>/x/<xx>.js      positions, for phrases: {"t": {word: [n, pos deltas..., n, ...]},
                        "h": {...}} in the order of the postings (<b>/tx/<id>.js for <b>/t/<id>.js)
     <b>/r/<n>.js       the records, CHUNK per file: what a result shows and where it leads
