@@ -321,7 +321,8 @@ window.done = data.length;
 
 def _records(site: Path) -> list[dict]:
     out = []
-    for f in sorted((site / "search" / "r").glob("*.js"), key=lambda p: int(p.stem)):
+    # every bucket's records (search/<bucket>/r/<n>.js), in bucket and chunk order
+    for f in sorted((site / "search").glob("*/r/*.js"), key=lambda p: (p.parent.parent.name, int(p.stem))):
         text = f.read_text(encoding="utf-8")
         out += json.loads(text[text.index(",") + 1:text.rindex(")")])
     return out

@@ -58,7 +58,7 @@ def build_synthetic(root: Path):
     init_project(root)
     project = Project(root)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search_index, "BIG", 12)
+        mp.setattr(search_index, "BIG", 4)
         stats, passages, kb = build(project)
     assert any((project.site_dir / "search").glob("*/t/*.js"))
     return project, passages, kb

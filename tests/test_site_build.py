@@ -362,7 +362,11 @@ def test_search_index_holds_passages_then_claims_and_stakeholders(built):
     assert rec["u"] == f"doc/alpha/index.html#p-{target.id}" and rec["pg"] == "2"   # the page as printed
     assert rec["x"] == target.text                                                   # the whole text, for snippets
     assert {"claims/new-posts/index.html", "stakeholders/northfield/index.html"} <= {r["u"] for r in records.values()}
-    first, end = meta["ranges"]["alpha"]
+    from scrutiny.site.search_index import doc_hash
+
+    assert "docs" not in meta and "ranges" not in meta       # meta.js does not grow with the documents
+    first, end = files[f"dr/{doc_hash('alpha') % meta['dr']}"]["alpha"]
+    assert records[first]["l"] == "Alpha plan"
     assert [records[n]["u"].split("#p-")[1] for n in range(first, end)] == [p.id for p in passages["alpha"]]
     facets = [files[f"{b}/f"] for b in meta["buckets"]]
     assert any(f["kind"].get("statistic") for f in facets) and any(f["sh"].get("northfield") for f in facets)
@@ -375,7 +379,7 @@ def test_search_scores_are_those_of_the_command_line(built, tmp_path):
 
     from scrutiny.index import build_index, open_index
     from scrutiny.search import weighting
-    from scrutiny.site.search_index import SCALE, score
+    from scrutiny.site.search_index import SCALE, decode, score
 
     project, _, passages, _ = built
     files = _search_files(project.site_dir)
@@ -393,8 +397,7 @@ def test_search_scores_are_those_of_the_command_line(built, tmp_path):
         for shard in files[f"{b}/s"]["shards"]:
             for key in ("t", "h"):
                 for term, flat in files[f"{b}/i/{shard}"][key].items():
-                    if isinstance(flat, str):
-                        flat = files[f"{b}/t/{flat}"]
+                    flat = decode(files[f"{b}/t/{flat[0]}"] if isinstance(flat, list) else flat)
                     step = 2 if key == "t" else 3
                     rec = int(b, 16) * meta["stride"]
                     for i in range(0, len(flat), step):
@@ -409,7 +412,7 @@ def test_search_scores_are_those_of_the_command_line(built, tmp_path):
             df = sum(count for _, count, _ in entries)
             for rec, count, packed in entries:
                 rank, rest = meta["ranks"][packed % nr], packed // nr
-                s = score(coll["n"], df, coll[key], rest // 256, meta["bm25"]["hb"] if key == "h" else 1.0,
+                s = score(coll["n"], df, coll[key], rest // 256 + 1, meta["bm25"]["hb"] if key == "h" else 1.0,
                           rest % 256, rank)
                 for r in range(rec, rec + count):
                     m = Term(field, term).matcher(searcher)
@@ -449,7 +452,7 @@ def test_common_terms_get_their_own_posting_files():
     files = b.files({})
     bucket = bucket_of("d")
     shard = files[f"{bucket}/i/de.js"]
-    assert '"depart":"depart"' in shard and f"{bucket}/t/depart.js" in files and f"{bucket}/tx/depart.js" in files
+    assert '"depart":["depart"]' in shard and f"{bucket}/t/depart.js" in files and f"{bucket}/tx/depart.js" in files
     # the shard stays small: a query for another "de..." word does not pay for "department"
     assert len(shard) < 100
     assert files["meta.js"].startswith("__scrutinySearch(\"meta\",") and script("x", [1]) == '__scrutinySearch("x",[1]);\n'
@@ -583,3 +586,21 @@ def test_ties_the_tagger_suggests_are_shown_apart_from_curated_ones(project, mon
     other = read(project, "stakeholders/taskforce/index.html")
     section = other.split("Ties the tagger found in the documents")[1].split("</section>")[0]
     assert '<a href="../../stakeholders/northfield/index.html">Northfield Trust</a> funded the Example Taskforce' in " ".join(section.split())
+
+
+def test_postings_strings_round_trip_and_need_no_escaping():
+    import json
+    import random
+
+    from scrutiny.site.search_index import decode, doc_hash, encode
+
+    rng = random.Random(4)
+    numbers = [0, 1, 45, 46, 2115, 2116, 10 ** 9] + [rng.randrange(0, 1 << rng.randrange(1, 40)) for _ in range(2000)]
+    text = encode(numbers)
+    assert decode(text) == numbers
+    assert json.dumps(text, ensure_ascii=False) == f'"{text}"'     # nothing escaped in the JSON of a file
+    assert len(encode([3, 1935])) == 3                                # a common posting: 3 bytes (7 in JSON)
+    with pytest.raises(ValueError):
+        encode([-1])
+    # the ranges file a document's id leads to (search.js computes the same FNV-1a)
+    assert doc_hash("") == 0x811C9DC5 and doc_hash("a") == 0xE40C292C

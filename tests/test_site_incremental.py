@@ -100,6 +100,7 @@ def _expected(rel, doc_id, pids):
     document filters, the method page's counts)."""
     return (rel.startswith(f"doc/{doc_id}/") or any(rel.startswith(f"p/{pid}/") for pid in pids)
             or rel.startswith(f"search/{bucket_of(doc_id)}/")
+            or rel.startswith("search/dr/")   # the documents' record ranges
             or rel in ("search/meta.js", "index.html", "documents/index.html", "claims/index.html",
                        "search/index.html", "method/index.html"))
 

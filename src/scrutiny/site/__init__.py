@@ -83,7 +83,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     from scrutiny.site.citations import Citer
     from scrutiny.site.context import gather
     from scrutiny.site.render import Renderer, fingerprint, make_env, template_dirs
-    from scrutiny.site.search_index import SearchIndexBuilder, meta_file, read_script
+    from scrutiny.site.search_index import SearchIndexBuilder, meta_files, read_script
     from scrutiny.site.static import copy_static
     from scrutiny.site.writer import Writer, input_key, record_file
 
@@ -124,8 +124,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         dv = g.Derived(ctx, citer)
         kb_key = input_key([(d["id"], d["label"], d["title"], d["kind"], d["ingested"], d.get("passages"), d["republished"])
                             for d in ctx.documents], ctx.kb_data)
-        meta = {
-            "docs": [[d["id"], d["label"]] for d in ctx.documents if d["ingested"]],
+        meta = {      # (the documents' labels are in their passages' records, not here)
             "kinds": {k: v["label"] for k, v in ctx.vocab.claim_kinds.items()},
             "stakeholders": [[sid, st.name or sid] for sid, st in ctx.stakeholders.items()],
         }
@@ -164,7 +163,8 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         for name in buckets:
             if name not in stale:
                 stats[name] = read_script(writer.read_published(f"search/{name}/s.js"))
-        r.data("search/meta.js", meta_file(stats, meta))
+        for rel, text in meta_files(stats, meta).items():
+            r.data(f"search/{rel}", text)
         timings["search index"] = time.perf_counter() - t
         ctx.notes.extend(g.build_notes(ctx, dv))
         t = time.perf_counter()

@@ -20,16 +20,21 @@ The passages are split into BUCKETS buckets by a hash of their document's id
 from its documents alone, so an unchanged bucket is not rebuilt (the build
 links its published files). Layout under ``search/``::
 
-    meta.js            statistics (records, field lengths per collection), the shards
-                       and which buckets hold each, documents' record ranges
+    meta.js            what every query loads, the same few KB whatever the corpus's size:
+                       statistics (records, field lengths per collection), the shards
+                       and which buckets hold each, the number of dr/ files
+    dr/<k>.js          {document id: its record range}, for the documents whose
+                       doc_hash(id) % files is k (DOCS_PER_RANGE_FILE a file): loaded by
+                       the document filter only (a passage's record holds its document's label)
     <b>/i/<xx>.js      bucket b's index for the words starting with xx:
-                       {"t": {word: text postings}, "h": {word: heading postings}}
+                       {"t": {word: text postings}, "h": {word: heading postings}},
+                       every list of integers below a string of encode()
                        text postings: [record delta, packed, ...];
                        heading postings: [first record delta, records, packed, ...]
                        (passages in a row under the same headings share one entry);
-                       packed = (frequency x 256 + length byte) x len(ranks) + rank index;
+                       packed = ((frequency - 1) x 256 + length byte) x len(ranks) + rank index;
                        a common word's text postings (over BIG bytes) are in a file of
-                       their own, <b>/t/<id>.js, and the shard holds that id
+                       their own, <b>/t/<id>.js, and the shard holds [that id]
     <b>/x/<xx>.js      positions, for phrases: {"t": {word: [n, pos deltas..., n, ...]},
                        "h": {...}} in the order of the postings (<b>/tx/<id>.js for <b>/t/<id>.js)
     <b>/r/<n>.js       the records, CHUNK per file: what a result shows and where it leads
@@ -59,9 +64,14 @@ SCALE = 1000        # scores are compared as integers: score x SCALE, rounded
 BUCKETS = 16        # passage buckets (by a hash of the document id)
 STRIDE = 1 << 24    # record numbers: bucket index x STRIDE + place in the bucket
 OTHERS = "o"        # the bucket of the claims and stakeholders
-VERSION = 3
+VERSION = 4
 LOADER = "__scrutinySearch"
 _SAFE = re.compile(r"^[a-z0-9]+$")
+DOCS_PER_RANGE_FILE = 512   # documents per ranges file (dr/<k>.js): their number follows the corpus
+# the digits of the postings' strings: the printable ASCII characters a JSON string holds as they are
+# (no quote, no backslash); a digit below HALF ends a number, HALF and above is a leading digit + HALF
+DIGITS = "!" + "".join(chr(c) for c in range(0x23, 0x7F) if c != 0x5C)
+HALF = len(DIGITS) // 2
 
 
 def _dumps(obj) -> str:
@@ -71,6 +81,51 @@ def _dumps(obj) -> str:
 def script(name: str, data) -> str:
     """The file ``<name>.js``: the data, handed to the page's loader."""
     return f"{LOADER}({_dumps(name)},{_dumps(data)});\n"
+
+
+def encode(numbers) -> str:
+    """Non-negative integers as a string of :data:`DIGITS` (base HALF, most significant
+    digit first, each digit but the last + HALF): a posting is 3 or 4 bytes, not 7 as JSON."""
+    out = []
+    for n in numbers:
+        if n < 0:
+            raise ValueError(f"cannot encode {n}: negative")
+        digits = [n % HALF]
+        n //= HALF
+        while n:
+            digits.append(n % HALF + HALF)
+            n //= HALF
+        out.extend(DIGITS[d] for d in reversed(digits))
+    return "".join(out)
+
+
+_VALUE = {c: i for i, c in enumerate(DIGITS)}
+
+
+def decode(text: str) -> list[int]:
+    """The integers :func:`encode` wrote (``search.js`` reads them the same way)."""
+    out, n = [], 0
+    for c in text:
+        v = _VALUE[c]
+        if v >= HALF:
+            n = n * HALF + v - HALF
+        else:
+            out.append(n * HALF + v)
+            n = 0
+    if n:
+        raise ValueError("a postings string ends inside a number")
+    return out
+
+
+def doc_hash(doc_id: str) -> int:
+    """FNV-1a (32 bits) of a document id's UTF-16 code units, as ``search.js`` computes it:
+    which ranges file (``dr/<hash % files>.js``) holds the document's record range."""
+    h = 0x811C9DC5
+    units = doc_id.encode("utf-16-le")
+    for i in range(0, len(units), 2):
+        h ^= units[i] | (units[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
 
 
 def read_script(text: str):
@@ -152,7 +207,7 @@ class _Bucket:
             totals[key] += len(toks) * count
             lb = length_to_byte(len(toks))
             for term, poslist in by_term.items():
-                packed = (len(poslist) * 256 + lb) * len(rank_of) + rank_of[rank]
+                packed = ((len(poslist) - 1) * 256 + lb) * len(rank_of) + rank_of[rank]
                 postings[key][term].append((first, count, packed, poslist))
 
         for i, (toks, _heading, rank) in enumerate(self.items):
@@ -183,11 +238,12 @@ class _Bucket:
                         pflat.append(p - prev)
                         prev = p
                 shard = shard_of(term)
-                if key == "t" and len(_dumps(flat)) > BIG:
+                flat, pflat = encode(flat), encode(pflat)
+                if key == "t" and len(flat) > BIG:
                     fid = _file_id(term)
                     out[f"{name}/t/{fid}.js"] = script(f"{name}/t/{fid}", flat)
                     out[f"{name}/tx/{fid}.js"] = script(f"{name}/tx/{fid}", pflat)
-                    shards[shard][key][term] = fid
+                    shards[shard][key][term] = [fid]
                 else:
                     shards[shard][key][term] = flat
                     positions[shard][key][term] = pflat
@@ -272,12 +328,14 @@ class SearchIndexBuilder:
     def files(self, meta_extra: dict) -> dict[str, str]:
         """{relative path under search/: file text} of a whole index, deterministic."""
         out, stats = self.bucket_files()
-        out["meta.js"] = meta_file(stats, meta_extra)
+        out.update(meta_files(stats, meta_extra))
         return out
 
 
-def meta_file(stats: dict[str, dict], meta_extra: dict) -> str:
-    """``meta.js`` from the statistics of every bucket."""
+def meta_files(stats: dict[str, dict], meta_extra: dict) -> dict[str, str]:
+    """``meta.js`` (what every query needs: a few KB whatever the corpus's size) and the
+    ranges files ``dr/<k>.js`` (documents' record ranges, loaded by the document filter
+    only), from the statistics of every bucket: {path under search/: text}."""
     from whoosh.util.numeric import byte_to_length
 
     from scrutiny.index import B, HEADING_BOOST, K1
@@ -293,18 +351,26 @@ def meta_file(stats: dict[str, dict], meta_extra: dict) -> str:
     ranges = {}
     for n in passages:
         ranges.update(stats[n]["ranges"])
+    nfiles = max(1, -(-len(ranges) // DOCS_PER_RANGE_FILE))
+    split: dict[int, dict] = {k: {} for k in range(nfiles)}
+    for doc_id, rng in sorted(ranges.items()):
+        split[doc_hash(doc_id) % nfiles][doc_id] = rng
     meta = {"v": VERSION, "chunk": CHUNK, "stride": STRIDE, "nb": BUCKETS, "buckets": names,
             "n": coll["p"]["n"] + coll["o"]["n"], "np": coll["p"]["n"], "coll": coll,
-            "shards": dict(sorted(masks.items())), "ranges": dict(sorted(ranges.items())),
+            "shards": dict(sorted(masks.items())), "dr": nfiles,
             "ranks": ranks(), "lens": [byte_to_length(i) for i in range(256)],
             "bm25": {"b": B, "k1": K1, "hb": HEADING_BOOST, "scale": SCALE}}
     meta.update(meta_extra)
-    return script("meta", meta)
+    out = {"meta.js": script("meta", meta)}
+    for k, part in split.items():
+        out[f"dr/{k}.js"] = script(f"dr/{k}", part)
+    return out
 
 
 def passage_record(doc: dict, passage: Passage, url: str) -> dict:
     """What a search result shows of a passage, and where it leads."""
-    rec = {"t": "p", "u": url, "d": doc["id"], "x": passage.text, "h": passage.heading_path[-1] if passage.heading_path else ""}
+    rec = {"t": "p", "u": url, "d": doc["id"], "l": doc["label"], "x": passage.text,
+           "h": passage.heading_path[-1] if passage.heading_path else ""}
     if (doc.get("pages") or 0) > 1:   # page numbers mean nothing in flowing text
         from scrutiny.pages import label
 

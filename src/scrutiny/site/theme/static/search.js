@@ -44,6 +44,29 @@
     const head = Array.from(term).slice(0, 2).join("");
     return /^[a-z0-9]+$/.test(head) ? head : "u" + Array.from(head).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
   }
+  /* The postings' strings (scrutiny.site.search_index.encode): base-HALF digits, most
+     significant first; a digit of HALF or more leads, one below ends a number. */
+  const DIGITS = "!" + Array.from({ length: 0x7f - 0x23 }, function (_, i) { return String.fromCharCode(0x23 + i); })
+    .filter(function (c) { return c !== "\\"; }).join("");
+  const HALF = DIGITS.length / 2;
+  const VALUE = new Int16Array(128).fill(-1);
+  for (let i = 0; i < DIGITS.length; i++) VALUE[DIGITS.charCodeAt(i)] = i;
+  function decode(text) {
+    const out = [];
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      const v = VALUE[text.charCodeAt(i)];
+      if (v >= HALF) n = n * HALF + v - HALF;
+      else { out.push(n * HALF + v); n = 0; }
+    }
+    return out;
+  }
+  /* FNV-1a of a document id's UTF-16 code units (scrutiny.site.search_index.doc_hash). */
+  function docHash(id) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < id.length; i++) { h ^= id.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
   function bucketIndex(meta, name) { return name === "o" ? meta.nb : parseInt(name, 16); }
   /* [[bucket name, shard data], ...]: the buckets whose index holds words starting as term does. */
   Engine.prototype.shards = async function (term) {
@@ -68,13 +91,16 @@
       if (!(term in shard[field])) continue;
       let flat = shard[field][term];
       let pos = null;
-      if (typeof flat === "string") {
-        const id = flat;
-        flat = await this.get(b + "/t/" + id);
-        if (withPositions) pos = await this.get(b + "/tx/" + id);
+      if (Array.isArray(flat)) {      /* a common word: [the id of its own files] */
+        const id = flat[0];
+        const got = await Promise.all([this.get(b + "/t/" + id), withPositions ? this.get(b + "/tx/" + id) : null]);
+        flat = got[0];
+        pos = got[1];
       } else if (withPositions) {
         pos = (await this.get(b + "/x/" + shardOf(term)))[field][term];
       }
+      flat = decode(flat);
+      if (pos !== null) pos = decode(pos);
       const step = field === "t" ? 2 : 3;
       let rec = bucketIndex(meta, b) * meta.stride, p = 0;
       const into = b === "o" ? found.o : found.p;
@@ -99,7 +125,7 @@
         const rank = meta.ranks[packed % nr];
         const rest = Math.floor(packed / nr);
         const fl = meta.lens[rest % 256];
-        const tf = Math.floor(rest / 256) * boost;
+        const tf = (Math.floor(rest / 256) + 1) * boost;
         const s = idf * ((tf * (bm.k1 + 1)) / (tf + bm.k1 * ((1 - bm.b) + bm.b * fl / avgfl))) * rank / 100;
         const v = { s: Math.max(1, roundEven(s * bm.scale)), pos: positions };
         for (let r = rec; r < rec + count; r++) out.set(r, v);
@@ -209,7 +235,8 @@
   Engine.prototype.allowed = async function (filters) {
     const tests = [];
     if (filters.doc) {
-      const r = this.meta.ranges[filters.doc] || [0, 0];
+      const ranges = await this.get("dr/" + (docHash(filters.doc) % this.meta.dr));
+      const r = ranges[filters.doc] || [0, 0];
       tests.push(function (rec) { return rec >= r[0] && rec < r[1]; });
     }
     if (filters.kind || filters.sh) {
@@ -259,10 +286,6 @@
     return root + path + (rec.t === "p" ? "?q=" + encodeURIComponent(q) : "") + (frag ? "#" + frag : "");
   }
   const TYPES = { p: "Passage", c: "Claim", s: "Stakeholder" };
-  function docLabel(id) {
-    const d = engine.meta.docs.find(function (x) { return x[0] === id; });
-    return d ? d[1] : id;
-  }
   function item(rec, q, found) {
     const li = document.createElement("li");
     li.className = "result result-" + rec.t;
@@ -275,7 +298,7 @@
     const title = document.createElement("span");
     title.className = "result-title";
     if (rec.t === "p") {
-      title.textContent = docLabel(rec.d) + (rec.pg ? (rec.pe ? ", pp. " + rec.pg + "–" + rec.pe : ", p. " + rec.pg) : "");
+      title.textContent = (rec.l || rec.d) + (rec.pg ? (rec.pe ? ", pp. " + rec.pg + "–" + rec.pe : ", p. " + rec.pg) : "");
     } else {
       Q.appendMarked(title, rec.h, found);
     }
