@@ -250,7 +250,10 @@ def test_one_document_added_costs_the_same_work_in_a_small_and_a_larger_corpus(t
         assert len(written) == s.pages_written
         pages = sorted(rel for rel in written if not rel.startswith("search/"))
         search = [rel for rel in written if rel.startswith("search/")]
-        assert {rel.split("/")[1] for rel in search} <= {bucket_of("zadded"), "meta.js", "index.html"}, search
+        # the new document's bucket, meta.js, the search page, and the ranges file of the
+        # document filter (one file at this size: dr/0.js, whose ranges include the new one)
+        assert {rel.split("/")[1] for rel in search} <= {bucket_of("zadded"), "meta.js", "index.html", "dr"}, search
+        assert [rel for rel in search if rel.startswith("search/dr/")] == ["search/dr/0.js"], search
         assert all(rel.startswith(("doc/zadded/", "p/")) or "/" not in rel or rel.count("/") == 1
                    for rel in pages), pages
         assert [rel for rel in pages if rel.startswith("p/")] == sorted(f"p/{pid}/index.html" for pid in pids)
