@@ -147,3 +147,22 @@ def test_the_second_blind_set_is_scored_apart_in_aggregate_only():
     assert (r["passages"], r["sentences"], r["ties_gold"]) == (70, 259, 103)
     supports = {kind: r["claims"][kind]["support"] for kind in ("statistic", "commitment", "recommendation", "assessment")}
     assert supports == {"statistic": 46, "commitment": 37, "recommendation": 38, "assessment": 41}
+
+
+def test_a_dev_subset_is_chosen_by_id_prefix(tmp_path):
+    from scrutiny.evaluation.passage_sets import eval_set
+
+    path = _write(tmp_path, [_row(), _row(id="e1"), _row(id="e2")])
+    # tagged output given, so no model runs: only the passages asked for are scored
+    r = eval_set(path, tagged={"e1": _tagged(), "e2": _tagged()}, ids="e")
+    assert r["passages"] == 2
+    with pytest.raises(ValueError, match="no passage id starts with 'x'"):
+        eval_set(path, tagged={}, ids="x")
+
+
+def test_the_dev_set_holds_the_third_annotators_passages_with_their_ids():
+    from scrutiny.evaluation.passage_sets import DEV
+
+    ids = [r["id"] for r in read_set(DEV)]
+    assert sum(i.startswith("e") for i in ids) == 76 and "e001" in ids and "e076" in ids
+    assert sum(i.startswith("d") for i in ids) == 121

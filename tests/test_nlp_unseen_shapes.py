@@ -61,7 +61,8 @@ def test_no_tie_invented_from_what_a_body_provides(tagger):
 def test_planned_quantities_without_will_are_commitments(tagger):
     claims = _kinds(tagger.nlp("A further 3,700 posts are planned for community care. "
                                "These include 1,500 additional posts in rural areas."))
-    assert [kinds for _, kinds in claims] == [["commitment"], ["commitment"]]
+    # a planned count of posts is a pledge (and, as a count, may also be a statistic)
+    assert [("commitment" in kinds and set(kinds) <= {"commitment", "statistic"}) for _, kinds in claims] == [True, True]
 
 
 def test_wants_is_a_recommendation_not_a_statistic(tagger):

@@ -519,15 +519,20 @@ def eval_blind_cmd(which, min_confidence, as_json):
 @eval_group.command("dev")
 @min_confidence_eval
 @click.option("--errors", is_flag=True, help="Also list the sentences, names and ties scored wrong.")
+@click.option("--ids", default="", metavar="PREFIX",
+              help="Only the passages whose id starts with PREFIX ('d': ours, 'e': the third annotator's).")
 @json_option
-def eval_dev_cmd(min_confidence, errors, as_json):
+def eval_dev_cmd(min_confidence, errors, ids, as_json):
     """Our own dev set of passages, in the blind set's styles and format.
 
-    Example: scrutiny eval dev --errors
+    Example: scrutiny eval dev --ids e --errors
     """
     from scrutiny.evaluation.passage_sets import eval_dev
 
-    r = eval_dev(min_confidence=min_confidence, errors=errors)
+    try:
+        r = eval_dev(min_confidence=min_confidence, errors=errors, ids=ids)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
     if as_json:
         emit_json(r)
         return

@@ -323,13 +323,15 @@ def reliability(pairs: list[tuple[float, bool]], edges=(0.0, 0.5, 0.6, 0.7, 0.8,
 
 
 def eval_set(path: Path, tagger=None, model: str | None = None, names=(), min_confidence: float = 0.0,
-             errors: bool = False, tagged=None) -> dict:
+             errors: bool = False, tagged=None, ids: str = "") -> dict:
     """Tag the set at ``path`` and score it. Without ``tagger``, one is built
     with ``names`` as its only curated names (none: as for text the knowledge
-    base has never seen)."""
+    base has never seen). ``ids``: only the passages whose id starts with it."""
     from scrutiny.nlp.pipeline import build_tagger
 
-    rows = read_set(path)
+    rows = [r for r in read_set(path) if r["id"].startswith(ids)]
+    if not rows:
+        raise ValueError(f"{path}: no passage id starts with {ids!r}")
     if tagged is None:
         tagger = tagger or build_tagger(model, names=list(names), warn=True)
         curated = _curated_from(tagger.names)
@@ -354,11 +356,14 @@ def eval_blind(tagger=None, model: str | None = None, min_confidence: float = 0.
     return result
 
 
-def eval_dev(tagger=None, model: str | None = None, min_confidence: float = 0.0, errors: bool = False) -> dict:
-    """Our own development set, written in the blind set's styles and format."""
+def eval_dev(tagger=None, model: str | None = None, min_confidence: float = 0.0, errors: bool = False,
+             ids: str = "") -> dict:
+    """Our own development set, written in the blind set's styles and format
+    (``ids``: only the passages whose id starts with it, e.g. "e" for the third
+    annotator's passages)."""
     if not DEV.is_file():
         return {"skipped": f"no dev set at {DEV}"}
-    result = eval_set(DEV, tagger=tagger, model=model, min_confidence=min_confidence, errors=errors)
+    result = eval_set(DEV, tagger=tagger, model=model, min_confidence=min_confidence, errors=errors, ids=ids)
     result["set"] = "dev"
     return result
 

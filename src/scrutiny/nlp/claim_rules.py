@@ -224,6 +224,121 @@ def _is_quantity(toks, k, last, skipped) -> bool:
     return True
 
 
+# --- pledges read from the parse -------------------------------------------------
+# (word forms, not lemmas: the tagger's pipeline runs without the lemmatizer)
+# Participles whose passive with a quantity or a sum as subject states a plan or an
+# allocation ("4,800 posts are planned", "£72 million is being invested").
+PLAN_PARTICIPLES = frozenset("planned allocated invested funded earmarked budgeted committed ring-fenced ringfenced "
+                             "promised pledged assigned provided".split())
+# What a sum of money or a number of posts is called when it is the subject.
+RESOURCE_NOUNS = frozenset("funding money budget grant resource investment fund sum capital place post bed "
+                           "staff".split())
+# Verbs of an intention ("the trust plans to open", "the board has agreed to").
+INTEND_FORMS = frozenset("plan plans intend intends aim aims pledge pledges pledged promise promises promised "
+                         "commit commits committed propose proposes agreed decided resolved undertakes".split())
+# Subjects that act: bodies and their officers ("the council will", "officers will").
+AGENT_NOUNS = frozenset("""
+government department ministry minister council trust board officer team agency authority service company firm
+employer institute committee executive cabinet partnership charity union organisation body provider university
+college school panel commission regulator inspectorate coalition alliance network group director secretary chair
+leader leadership management hospital practice icb nhs we
+""".split())
+# What "will" does not pledge: states, changes nobody does, and the future of things.
+NOT_ACTIONS = frozenset("""
+be have need see face find remain become seem happen depend vary mean cost lose suffer struggle feel get fall
+rise grow decline decrease continue take apply require lead result affect prove
+""".split())
+SPEECH_FORMS = frozenset("said says told tells confirmed confirms announced announces stated states indicated "
+                         "promised promises pledged insisted added explained".split())
+# Subjects of "is to ..." that name a task, not who will act ("the challenge is to").
+TASK_NOUNS = frozenset("challenge question task problem answer point idea key issue danger risk temptation option "
+                       "solution difficulty test hope aim purpose goal ambition priority way".split())
+BE_TO_NOT = frozenset("welcomed expected regretted commended noted found seen hoped said avoided".split())
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _agentive(subj) -> bool:
+    """A subject that can make a pledge: a proper name, "we", or a body or its officers."""
+    if subj is None:
+        return False
+    if subj.pos_ == "PROPN" or subj.lower_ in ("we", "us"):
+        return True
+    return _singular(subj.lower_) in AGENT_NOUNS
+
+
+def _child(tok, *deps):
+    return next((c for c in tok.children if c.dep_ in deps), None)
+
+
+def _has_quantity(tok) -> bool:
+    return any(t.like_num or t.tag_ == "$" or t.text in ("£", "$", "€") for t in tok.subtree)
+
+
+def parse_commitments(sent) -> list[str]:
+    """Pledges the dependency parse shows without "will" or "we will":
+
+    - ``planned_quantity``: a quantity or a sum as the subject of a passive verb of
+      planning or allocation, now or from now ("A further 4,800 posts are planned",
+      "£72 million is being invested", "funding has been allocated for");
+    - ``is_to``: "X is to <verb>" ("the council is to recommission", "workers are to
+      increase to 2,000"), not a task ("the challenge is to") nor "is to be welcomed";
+    - ``intends``: a body "plans", "intends", "aims", "has agreed" to act;
+    - ``agent_will``: a body, its officers or "we" will act ("The Department for Work
+      and Pensions will pilot ...", "Officers will present ..."), not a state or a change
+      ("demand will rise");
+    - ``reported_pledge``: someone said a body would or will act ("He said the trust
+      would recruit 80 nurses", "The CQC said it would return");
+    - ``new_quantity``: a quantity of new or additional things that a body creates,
+      includes or funds ("These include 2,000 additional posts").
+    """
+    if not sent.doc.has_annotation("DEP"):
+        return []
+    found = []
+    for tok in sent:
+        low = tok.lower_
+        if tok.tag_ == "VBN" and low in PLAN_PARTICIPLES:
+            aux = {c.lower_ for c in tok.children if c.dep_ in ("auxpass", "aux")}
+            subj = _child(tok, "nsubjpass")
+            past = bool(aux & {"was", "were", "had"})
+            if aux & {"is", "are", "being", "been", "be"} and not past and subj is not None \
+                    and (_has_quantity(subj) or _singular(subj.lower_) in RESOURCE_NOUNS):
+                found.append("planned_quantity")
+        elif low in ("is", "are") and tok.dep_ in ("ROOT", "conj", "ccomp"):
+            xcomp = _child(tok, "xcomp")
+            subj = _child(tok, "nsubj")
+            if xcomp is not None and xcomp.tag_ == "VB" and any(c.lower_ == "to" for c in xcomp.children) \
+                    and subj is not None and _singular(subj.lower_) not in TASK_NOUNS \
+                    and subj.lower_ not in ("it", "this", "that", "what", "which"):
+                after = _child(xcomp, "xcomp", "acomp", "oprd", "attr")
+                if not (xcomp.lower_ == "be" and (after is None or after.lower_ in BE_TO_NOT)):
+                    found.append("is_to")
+        elif low in INTEND_FORMS and tok.tag_ in ("VBZ", "VBP", "VBN", "VBD") and tok.dep_ in ("ROOT", "conj", "ccomp"):
+            xcomp = _child(tok, "xcomp")
+            if xcomp is not None and xcomp.tag_ == "VB" and _agentive(_child(tok, "nsubj")) \
+                    and (tok.tag_ in ("VBZ", "VBP") or any(c.lower_ in ("has", "have") for c in tok.children)):
+                found.append("intends")
+        elif tok.tag_ == "MD" and low in ("will", "shall", "'ll", "would") and tok.head.tag_ == "VB":
+            verb = tok.head
+            if verb.lower_ in NOT_ACTIONS or any(c.dep_ == "auxpass" for c in verb.children):
+                continue
+            subj = _child(verb, "nsubj")
+            reported = verb.dep_ == "ccomp" and verb.head.lower_ in SPEECH_FORMS
+            if reported and subj is not None and (_agentive(subj) or subj.lower_ in ("it", "they")):
+                found.append("reported_pledge")
+            elif low != "would" and verb.dep_ in ("ROOT", "conj") and _agentive(subj):
+                found.append("agent_will")
+        elif tok.tag_ in ("VBZ", "VBP", "VB") and low in ("include", "includes", "create", "creates", "recruit",
+                                                           "fund", "funds", "provide", "provides", "open", "train"):
+            obj = _child(tok, "dobj")
+            if obj is not None and any(c.dep_ == "nummod" for c in obj.children) \
+                    and any(c.lower_ in ("additional", "extra", "new", "further") for c in obj.children):
+                found.append("new_quantity")
+    return list(dict.fromkeys(found))
+
+
 def rule_hits(sent) -> dict[str, list[str]]:
     text = sent.text
     hits: dict[str, list[str]] = {}
@@ -231,6 +346,9 @@ def rule_hits(sent) -> dict[str, list[str]]:
         names = [name for name, rx in patterns.items() if rx.search(text)]
         if names:
             hits[kind] = names
+    pledges = parse_commitments(sent)
+    if pledges:
+        hits.setdefault("commitment", []).extend(p for p in pledges if p not in hits.get("commitment", ()))
     nums = statistic_numbers(sent)
     if nums:
         hits.setdefault("statistic", []).append("number")
@@ -244,7 +362,8 @@ def rule_hits(sent) -> dict[str, list[str]]:
 
 STRONG = {
     "statistic": {"percent", "money", "ratio", "number", "fraction"},
-    "commitment": {"we_will", "committed", "minuted"},
+    "commitment": {"we_will", "committed", "minuted", "planned_quantity", "is_to", "intends", "agent_will",
+                   "reported_pledge", "new_quantity"},
     "recommendation": {"recommend", "should", "asks"},
     "assessment": {"agree"},
 }
@@ -263,7 +382,8 @@ def strong(kind: str, hits: dict[str, list[str]]) -> bool:
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:uk|org|com|gov|net|int|eu)(?:/\S*)?", re.I)
 _FINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 _LEAD_RECOMMEND = re.compile(r"\b(?:should|must|ought to|recommends?|recommended|urges?|urged|calls? (?:on|upon|for)|asks?|asked|needs? to)\b", re.I)
-_LEAD_COMMIT = re.compile(r"\b(?:will|shall|are going to|intends? to|plans? to|commits? to|committed to|pledges? to|aims? to|next steps)\b", re.I)
+_LEAD_COMMIT = re.compile(r"\b(?:will|shall|are going to|intends? to|plans? to|commits? to|committed to|pledges? to|aims? to|next steps)\b|"
+                          r"^\s*(?:it was\s+)?(?:resolved|agreed|decided|decisions?)\s*(?:that)?\s*$", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 # Shapes of sentence that make no claim whatever their words.
@@ -274,6 +394,11 @@ _OPEN_QUOTE = re.compile(r"^[\"'\u201c\u2018(\[]+")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 # the last word of a sentence cut off by a page or column break
 _OPEN_END_POS = frozenset({"DET", "ADP", "CCONJ", "SCONJ", "AUX", "PART"})
+
+
+def _starts_line(text: str, start: int) -> bool:
+    left = text[:start].rstrip(" \t")
+    return not left or left.endswith("\n")
 
 
 def lead_kind(text: str) -> str | None:
@@ -438,6 +563,9 @@ PREDICTION = re.compile(
     r"\b(?:is|are|was|were) (?:widely |currently |now )?(?:expected|forecast|projected|predicted|likely|unlikely|anticipated) to "
     r"(?!(?:open|close|start|begin|end|launch|be (?:published|completed|opened|closed|launched|introduced|laid))\b)", re.I)
 _WILL = frozenset({"we_will", "actor_will", "will_future", "investing", "committed"})
+# A figure measured against a target or a plan ("1,140 homes, against a target of 1,600").
+AGAINST_TARGET = re.compile(r"\bagainst (?:a|an|the|its|their|our) (?:[a-z-]+ )?(?:target|plan|ambition|trajectory|goal|aim) of\b", re.I)
+_PLEDGE = frozenset({"we_will", "committed", "minuted", "agent_will", "is_to", "intends", "planned_quantity", "reported_pledge"})
 _QUOTE_MARKS = re.compile(r"[\"\u201c\u201d]|(?:^|\s)[\u2018']\w")
 
 
@@ -465,6 +593,8 @@ def _judgement(kinds: dict, hits: dict, text: str, scores: dict) -> dict:
             kinds.pop("recommendation")
         if not kinds.get("commitment") and not kinds.get("recommendation") and not CROSS_REFERENCE.search(text):
             kinds.setdefault("assessment", (round(max(scores.get("assessment", 0.0), 0.6), 3), "rule"))
+    if "commitment" in kinds and AGAINST_TARGET.search(text) and not set(hits.get("commitment", ())) & _PLEDGE:
+        kinds.pop("commitment")       # "recruited 214 staff, against a plan of 260": a measure, not a pledge
     if "recommendation" in kinds and not rec_hits and set(hits.get("commitment", ())) & _WILL:
         kinds.pop("recommendation")   # "the government will reference ...": a pledge, no word that calls
     if "assessment" in kinds and not predicted and DESCRIPTIVE.search(text) \
@@ -534,8 +664,6 @@ class ClaimRules:
         self.min_alpha_tokens = min_alpha_tokens
 
     def __call__(self, doc):
-        from scrutiny.nlp.lines import line_of
-
         claims = []
         text = doc.text
         parsed = doc.has_annotation("POS") or doc.has_annotation("TAG")
@@ -546,13 +674,13 @@ class ClaimRules:
                 continue  # a contents line ("Summary ........ 4") makes no claim
             start, end = sent.start_char, sent.end_char
             shape = sentence_shape(sent, text, start, end, parsed)
-            on_line = line_of(text, start, end)
             claim = {"start": start, "end": end, "rules": rule_hits(sent), "kinds": {}, "shape": shape}
             if shape == "lead_in":
-                leading = on_line
+                # "... them. We will:" ends its line: the lines below complete it
+                leading = not text[end:].lstrip(" \t") or text[end:].lstrip(" \t").startswith("\n")
                 lead = lead_kind(text[start:end])
                 claim["lead"] = lead
-            elif leading and on_line and shape in (None, "heading", "no_verb", "fragment"):
+            elif leading and _starts_line(text, start) and shape in (None, "heading", "no_verb", "fragment"):
                 claim["shape"] = "bullet"  # a line completing the lead-in above
                 claim["lead"] = lead
                 if shape == "fragment":

@@ -163,6 +163,8 @@ def _attributive(span) -> bool:
 
 
 def _acceptable(span) -> bool:
+    from scrutiny.nlp.people import ROLE_WORDS
+
     text = span.text
     if all(t.text in NATIONS or t.lower_ in ("and", "the", "of") or t.text in PLACES for t in span):
         return False  # "England and Wales": places
@@ -182,6 +184,12 @@ def _acceptable(span) -> bool:
     words = key(text).split(" ")
     if len(words) == 1 and words[0] in GENERIC_SINGLE:
         return False  # "the Government", "the Committee's": which one is not said
+    if len(words) == 1 and (words[0] in ROLE_WORDS or words[0] in ROLE_ONLY):
+        return False  # "the Chancellor", "the Minister": a post alone names nobody
+    if len(words) >= 2 and words[-1] in GENERIC_SINGLE and all(w in GENERIC_MODIFIERS for w in words[:-1]):
+        return False  # "the Advisory Board", "the Steering Group": which one is not said
+    if span[-1].tag_ in ("RP", "IN") and span[-1].is_title and len(span) >= 2:
+        return False  # "Lose Out", "Opting In": a title-case phrase ending in a particle is not a name
     if words[-1] in ROLE_HEADS and not _body_before_of(words):
         return False  # "Chief Social Scientist": a post, not a body (but "Royal College of General Practitioners")
     if all(w in ROLE_ONLY for w in words):
@@ -203,6 +211,12 @@ def _body_before_of(words: list[str]) -> bool:
     return False
 
 
+# Words that only describe a generic body ("Advisory Board", "Independent Panel").
+GENERIC_MODIFIERS = frozenset("""
+advisory steering expert independent joint national regional local executive scientific technical special select
+standing working oversight management leadership delivery implementation reference programme project new interim
+main central senior strategic
+""".split())
 ROLE_ONLY = frozenset("""
 chief executive executives director directors deputy assistant head chair chairman chairwoman vice
 secretary secretaries state minister ministers officer officers finance operations nursing people
@@ -431,6 +445,8 @@ class ExtractedNames:
                     # No given name, honorific or personal context: a company, an
                     # operator, a network ("Capita", "Carrick Buses"), or no name at all.
                     kind, conf = "organisation", conf - 0.25
+                elif evidence <= 0.5 and len(span) == 1:
+                    continue  # a given name alone, nothing else saying it is a person ("Galileo")
                 elif evidence < 0.7:
                     conf -= 0.15
             if ent.label_ in ("GPE", "NORP", "FAC") and kind == "organisation" and not head_kind:
@@ -566,7 +582,7 @@ class ExtractedNames:
         """Capitalised words the recogniser missed that stand where a body acts or is
         acted on ("Shelter welcomed ...", "Defra will fund ...", "... and Ofwat"):
         a proper noun as subject or object of a verb, or joined by "and" to a name."""
-        from scrutiny.nlp.people import ROLE_WORDS, is_given_name
+        from scrutiny.nlp.people import ROLE_WORDS, context_says_person, is_given_name
 
         out = []
         if not doc.has_annotation("DEP"):
@@ -614,6 +630,8 @@ class ExtractedNames:
                 continue
             if not _acceptable(span):
                 continue
+            if len(span) == 1 and is_given_name(span[0].text) and not context_says_person(span):
+                continue  # a given name alone, nothing saying it is a person's ("Galileo will provide ...")
             if is_given_name(span[0].text) and (len(span) == 1 or len(span) == 2):
                 kind, conf = "person", 0.55
             else:

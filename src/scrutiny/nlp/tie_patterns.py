@@ -83,7 +83,8 @@ _p("role_of_x_at", "position", 0.75,
 _p("appos_possessive_role", "position", 0.75, rf"{E}\s*,\s*{DET}{E}\s*(?:'s|’s)\s+(?P<role>{ROLE})\b")
 _p("works_for", "position", 0.6, rf"{E}\s*{GAP}{ADV}(?:works|worked|is working|was working)\s+(?:for|at)\s+{DET}{E}")
 _p("whose_members", "member_of", 0.75,
-   rf"{E}\s*,?\s*(?:whose|and its|which has)\s+members?\s+(?:include|included|includes|are|were)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
+   rf"{E}\s*,?\s*(?:(?:a|an|the)\s+(?:[a-z-]+\s+){{0,3}}?(?:coalition|alliance|network|partnership|federation|group|forum|body|association|consortium)\s+)?"
+   rf"(?:whose|and its|which has)\s+members?\s+(?:include|included|includes|are|were)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 # "The Bridging Minds service is a partnership between A and B": each runs it (each is a member of a body)
 _p("partnership_between", "provides", 0.7,
    rf"{E}\s*(?:[a-z]+\s+)?(?:is|was|are|were)\s+(?:a|an)\s+(?:joint\s+|new\s+)*(?:partnership|collaboration|joint venture)\s+"
@@ -102,6 +103,25 @@ _p("chain_role_of", "position", 0.75,
 # "The Water Affordability Panel includes A, B and C"; "its members will include"
 _p("body_includes", "member_of", 0.7,
    rf"{E}\s+(?:includes|included|(?:will|would)\s+include|is made up of|comprises|brings together)\s+{DET}{E}{MORE_LIST}")
+# "X is affiliated to Y"; "X is affiliated to Y and is a member of Z" (the second verb shares the subject)
+_p("affiliated", "member_of", 0.8,
+   rf"{E}\s*{GAP}(?:is|are|was|were|has been|have been|remains?)\s+(?:also\s+|formally\s+)?affiliated\s+(?:to|with)\s+{DET}{E}")
+_p("chain_member_of", "member_of", 0.75,
+   rf"{E}\s*{GAP}(?:is|are|was|were)\s+[^§;.]{{1,60}}?§\d+§\s*,?\s*and\s+(?:is|are|was|were)\s+(?:also\s+)?"
+   rf"(?:a|an|one of the)\s+(?:founding |full |former |leading |core |associate )?members?\s+of\s+{DET}{E}")
+# "X is a member of the Coalition, alongside A and B": each is a member
+_p("member_alongside", "member_of", 0.75,
+   rf"{E}\s*{GAP}(?:is|are|was|were|has been|have been)\s+(?:also\s+)?(?:a|an|one of the)?\s*(?:founding |full |former |leading )?"
+   rf"members?\s+of\s+{DET}{E}\s*,?\s*(?:alongside|along with|together with)\s+{DET}{E}"
+   rf"(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
+# "X is a subsidiary of the US-based Y", "X, a division of Y"
+_p("subsidiary_of", "part_of", 0.8,
+   rf"{E}\s*(?:,\s*(?:which\s+)?)?(?:is|was|has been|became|,)?\s*(?:now\s+)?(?:a|an)\s+(?:wholly[- ]owned\s+)?(?:[a-z]+\s+)?"
+   rf"(?:subsidiary|division|arm|branch|subsidiary company)\s+of\s+{DET}(?:[A-Za-z]+-based\s+)?{E}")
+# "Cold Homes, prepared for the Board by Lumen Analytics": Lumen wrote it, the Board commissioned it
+_p("prepared_for_by", "authored", 0.8,
+   rf"{E}\s*,?\s*(?:(?:a|an|the)\s+[a-z ]{{1,40}}?\s+)?(?:was\s+|were\s+)?(?:prepared|written|produced|compiled|carried out|conducted)\s+"
+   rf"for\s+{DET}{E}\s+by\s+{DET}{E}")
 # funded / provides (active forms) --------------------------------------------------
 _p("allocates_funding", "funded", 0.75,
    rf"{E}\s*{GAP},?\s*(?:which\s+|who\s+)?(?:then\s+|also\s+)?(?:allocates|allocated|gives|gave|distributes|distributed|awards|awarded|channels|channelled|passes|passed)\s+(?:the\s+)?(?:funding|funds|grants?|money|its budget)\s+(?:on\s+)?to\s+{DET}{E}")
@@ -365,6 +385,17 @@ class TiePatterns:
                                                              "taskforce", "commission"):
                         self._add(found, doc, person, body, "member_of", "", 0.65, "layout_present", a, b)
                 continue
+            if heads and not low.startswith(("in attendance", "to:", "to ")):
+                # a post under the body's heading: "Dr Ann Lee, Chief Executive" in a list of those
+                # present, "From: Jo Hart, General Secretary", "Apologies were received from Tom Reid,
+                # Non-Executive Director."
+                for person in (s for s in names if s.label_ == "person"):
+                    post = re.match(rf"\s*,\s*(?P<role>(?i:{ROLE})(?:\s+(?:of|for)\s+[A-Za-z ,&-]+?)?)\s*(?:[.;]|$)",
+                                    text[person.end_char:b])
+                    if post and not any(o.start_char > person.end_char and o.start_char < person.end_char + post.end()
+                                        for o in names):
+                        self._add(found, doc, person, heads[-1][1], "position", post.group("role").strip().lower(), 0.65,
+                                  "layout_post", a, b)
             chair = re.match(rf"(?i)^(?:the\s+)?(?P<role>chair(?:man|woman|person)?|vice[- ]chair|deputy chair)\s*,\s*", stripped)
             if chair and heads and names and names[0].label_ == "person" \
                     and names[0].start_char == a + (len(raw) - len(raw.lstrip())) + chair.end():
@@ -373,7 +404,7 @@ class TiePatterns:
                           "layout_chair", a, b)
             if title is not None and n <= 3:
                 by = re.match(r"(?i)^(?:an?\s+(?:[a-z]+\s+){0,2}(?:by|from|of)|by|written by|prepared by|edited by|"
-                              r"report of|briefing by)\b", stripped)
+                              r"report of|briefing by|from\s*:|authors?\s*:)", stripped)
                 if by:
                     for who in names:
                         if who is title or who.label_ == "document":
@@ -430,6 +461,15 @@ class TiePatterns:
                     pairs = [(o, a) for o in members]
                 elif name == "chain_role_of":
                     pairs = [(a, nums[-1])]
+                elif name == "chain_member_of":
+                    pairs = [(a, nums[-1])]
+                elif name == "member_alongside":
+                    pairs = [(o, b) for o in [a, nums[2]] + _members(m.groupdict().get("more"))]
+                elif name == "prepared_for_by":
+                    if in_sent[a].label_ != "document":
+                        continue
+                    self._add(found, doc, in_sent[b], in_sent[a], "commissioned", "", conf - 0.05, name, s_start, s_end)
+                    pairs = [(nums[2], a)]
                 elif name == "body_includes":
                     if in_sent[a].label_ != "organisation":
                         continue
@@ -444,7 +484,8 @@ class TiePatterns:
                 else:
                     pairs = [(a, b)]
                 if name not in ("members_include", "joint_campaign", "doc_by", "title_by", "whose_members", "body_includes",
-                                "partnership_between", "members_of_include", "authors_are") \
+                                "partnership_between", "members_of_include", "authors_are", "member_alongside",
+                                "prepared_for_by") \
                         and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
                     # "Capita and Maximus carry out ...": each member of a list before the verb
                     pairs = [(x, o) for si, o in pairs

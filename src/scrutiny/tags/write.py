@@ -473,23 +473,36 @@ def propagate_acronyms(store, doc_ids=None) -> int:
 
 @lru_cache(maxsize=1 << 16)
 def strip_one(text: str) -> str:
-    """The word of a one-word name, as it would stand in lower case ("" otherwise)."""
+    """The words of a name of one to three plain words, as they would stand in lower
+    case ("" otherwise: acronyms, names with digits or longer names)."""
     from scrutiny.tags.resolve import strip_name
 
     name = strip_name(text)
-    return name.casefold() if name.isalpha() and " " not in name and not name.isupper() else ""
+    words = name.split()
+    if not 1 <= len(words) <= 3 or not all(w.isalpha() for w in words) or any(w.isupper() for w in words):
+        return ""
+    return " ".join(words).casefold()
 
 
 def _common_words(store, names: list[dict]) -> set[str]:
-    """Of the one-word names, those the corpus also writes in lower case."""
+    """Of the names of one to three plain words, those the corpus also writes in lower
+    case ("Convention" and "convention", "Lose Out" and "lose out")."""
     wanted = {strip_one(r["text"]) for r in names if r["source"] in ("model", "rule")} - {""}
     if not wanted:
         return set()
+    lengths = {w.count(" ") + 1 for w in wanted}
     lower = Counter()
-    word = re.compile(r"\b[a-z][a-z'-]+\b")
+    word = re.compile(r"[A-Za-z][A-Za-z'-]*|[^\sA-Za-z]")
     for doc_id in store.document_ids():   # one document at a time: the corpus is never held in memory
         for p in store.passages(doc_id):
-            lower.update(w for w in word.findall(p.text) if w in wanted)
+            toks = word.findall(p.text)
+            for n in lengths:
+                for i in range(len(toks) - n + 1):
+                    gram = toks[i:i + n]
+                    if gram[0][:1].islower() and all(t[:1].islower() and t[:1].isalpha() for t in gram):
+                        g = " ".join(gram)
+                        if g in wanted:
+                            lower[g] += 1
     named = Counter(strip_one(r["text"]) for r in names if r["source"] in ("model", "rule"))
     # used in lower case at least twice, and at least as often as the name
     return {w for w in wanted if lower[w] >= 2 and lower[w] >= named[w]}
