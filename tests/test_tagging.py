@@ -8,7 +8,7 @@ import pytest
 
 from scrutiny.store import Store
 from scrutiny.tags.queries import passage_facets
-from scrutiny.tags.write import tag_store
+from scrutiny.tags.write import _nothing_to_do, _same_as, tag_store
 
 from helpers_tagging import add_document, shared_tagger
 
@@ -84,7 +84,13 @@ def test_a_new_name_re_tags_only_the_passages_that_may_contain_it(project, store
     second = tag_store(project, store, tagger=shared_tagger(names=[title]))
     assert second.passages == 1 and second.skipped == 5          # only the passage naming it
     tagged = dict(store.db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall())
-    assert set(tagged.values()) == {shared_tagger(names=[title]).version}
+    # the passages not tagged again keep their rows (not rewritten); the new version
+    # records that the old one's tags stand for it, so every passage counts as current
+    new, old = shared_tagger(names=[title]).version, shared_tagger().version
+    assert tagged[other[0]] == new
+    assert {v for pid, v in tagged.items() if pid != other[0]} == {old}
+    assert _same_as(store, new) == {new, old}
+    assert _nothing_to_do(store, store.passage_ids(), new)
     ids = {r[0] for r in store.db.execute("SELECT passage_id FROM nlp_mentions WHERE curated_id = 'quayside-plan'")}
     assert ids == {other[0]}
     # the name removed again: the same passage, and only it, is tagged again
