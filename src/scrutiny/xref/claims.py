@@ -30,6 +30,7 @@ MIN_SHARED = 2             # content words a recurrence shares with the claim...
 MIN_SHARE_FRACTION = 0.2   # ...and at least this share of the claim's words
 GROUP_MIN_SHARED = 3       # an uncurated figure in two documents: sentences sharing 3+ words
 GROUP_MIN_JACCARD = 0.15   # and 15% of their words
+PAIR_BLOCK_CELLS = 4_000_000   # cells of the word-set product computed at once (rows x sets)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c(])")
 
 
@@ -303,8 +304,8 @@ def _group_rows(key, found) -> list[dict]:
 
 def _similar_pairs(word_sets: list[frozenset]):
     """The pairs ``(i, j)`` (two arrays), ``i <= j``, of word sets sharing GROUP_MIN_SHARED words or
-    more and GROUP_MIN_JACCARD of their words: the shared counts of every pair at
-    once, as the product of the sets' word matrix with itself (scipy.sparse),
+    more and GROUP_MIN_JACCARD of their words, ordered by (i, j): the shared counts
+    of every pair, a block of rows at a time, as the product of the sets' word matrix with itself (scipy.sparse),
     instead of comparing the sets pair by pair in Python."""
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -317,14 +318,25 @@ def _similar_pairs(word_sets: list[frozenset]):
             cols.append(vocab.setdefault(w, len(vocab)))
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    m = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(word_sets), len(vocab)))
-    shared = (m @ m.T).tocoo()
-    keep = (shared.row <= shared.col) & (shared.data >= GROUP_MIN_SHARED)
-    i, j, n = shared.row[keep], shared.col[keep], shared.data[keep].astype(np.float64)
+    total = len(word_sets)
+    m = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(total, len(vocab)))
     sizes = np.array([len(w) for w in word_sets], dtype=np.float64)
-    union = np.maximum(sizes[i] + sizes[j] - n, 1)
-    ok = n / union >= GROUP_MIN_JACCARD
-    return i[ok].astype(np.int64), j[ok].astype(np.int64)
+    # a block of rows at a time against the rows from the block on (i <= j): the product
+    # of a figure stated in thousands of distinct sentences that share common words is
+    # nearly dense, so the whole of it at once held gigabytes (8 GB at 10,000 documents)
+    step = max(64, PAIR_BLOCK_CELLS // max(total, 1))
+    out_i, out_j = [], []
+    for a in range(0, total, step):
+        shared = (m[a:a + step] @ m[a:].T).tocoo()
+        i, j = shared.row.astype(np.int64) + a, shared.col.astype(np.int64) + a
+        keep = (i <= j) & (shared.data >= GROUP_MIN_SHARED)
+        i, j, n = i[keep], j[keep], shared.data[keep].astype(np.float64)
+        union = np.maximum(sizes[i] + sizes[j] - n, 1)
+        ok = n / union >= GROUP_MIN_JACCARD
+        order = np.lexsort((j[ok], i[ok]))
+        out_i.append(i[ok][order])
+        out_j.append(j[ok][order])
+    return np.concatenate(out_i), np.concatenate(out_j)
 
 
 def _row(group, claim_id, p, origin, q, score):
