@@ -79,14 +79,7 @@ def _same_as_whole(project, kb, tmp_path, name):
 
 @pytest.fixture
 def site(project):
-    passages = make_store(project)
-    with project.manifest_path.open("a", encoding="utf-8") as fh:
-        fh.write("".join(_manifest_entry(d) for d in NOTES))
-    for d in NOTES:
-        _put(project, d)
-    kb = make_kb(passages)
-    build_site(project, curated=kb)
-    return kb
+    return _corpus(project, NOTES)
 
 
 def _rewritten(before, after):
