@@ -1,7 +1,7 @@
 """Tie shapes and name noise found on the third annotator's dev passages and the real
 PDFs, each in our own words with invented names: membership shared
 "alongside" others, a subsidiary, "prepared for X by Y", a coalition "whose members
-include"; a post, a lone
+include", "affiliated to", a second membership sharing its subject; a post, a lone
 given name, a generic body and a title-case phrase are not names."""
 
 from __future__ import annotations
@@ -70,3 +70,19 @@ def test_a_phrase_the_corpus_writes_in_lower_case_is_not_a_stakeholder(tmp_path)
 
     assert strip_one("the Lose Out") == "lose out" and strip_one("Convention") == "convention"
     assert strip_one("NHS England") == "" and strip_one("Department for Work and Pensions") == ""
+
+
+@pytest.mark.parametrize("text,tie", [
+    ("The Northfield Tenants Union is affiliated to the National Housing Federation.",
+     ("Northfield Tenants Union", "member_of", "National Housing Federation")),
+    ("Harbour Carers is formally affiliated with Carers Together.",
+     ("Harbour Carers", "member_of", "Carers Together")),
+])
+def test_affiliated_to_a_body(tagger, text, tie):
+    assert tie in _ties(tagger.nlp(text))
+
+
+def test_a_second_membership_shares_the_subject(tagger):
+    found = _ties(tagger.nlp("The Riverside Food Bank is part of the Trussell Network and is also a member "
+                             "of the Northfield Poverty Alliance."))
+    assert ("Riverside Food Bank", "member_of", "Northfield Poverty Alliance") in found
