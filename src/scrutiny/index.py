@@ -383,6 +383,43 @@ def _remove_stale(parent: Path, keep: set) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def passages_with_words(index_link: Path, texts) -> tuple[dict[str, set[str] | None], float] | None:
+    """For each of ``texts``, the ids of the live index's passages whose text holds
+    every token the index makes of it (stemmed, stop words left out): a coarse
+    filter, the caller makes the exact test on the passages' text. A text of no
+    indexed token maps to None (the index cannot narrow it down).
+
+    Returns (that dict, the time the index's documents were last written, as a
+    timestamp: a document stored after it may not be in the index as it is), or
+    None when there is no index here."""
+    from scrutiny.query import analyse
+
+    if index_content_version(index_link) is None:
+        return None
+    target = Path(index_link).resolve()
+    try:
+        written = (target / DOCS_FILE).stat().st_mtime
+    except OSError:
+        return None
+    out: dict[str, set[str] | None] = {}
+    ix = open_index(index_link)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        for text in texts:
+            terms = sorted(set(analyse(text)))
+            if not terms:
+                out[text] = None
+                continue
+            docs: set[int] | None = None
+            for term in terms:
+                found = set(reader.postings("text", term).all_ids()) if ("text", term) in reader else set()
+                docs = found if docs is None else docs & found
+                if not docs:
+                    break
+            out[text] = {searcher.stored_fields(n)["passage_id"] for n in docs or ()}
+    return out, written
+
+
 def index_exists(index_link: Path) -> bool:
     return (Path(index_link) / "SCRUTINY_INDEX").is_file()
 

@@ -415,6 +415,12 @@ class Store:
         return list(map(PassageRef._make, self.db.execute(
             "SELECT id, doc_id, ord, kind, page, page_end, length(text) FROM passages ORDER BY doc_id, ord")))
 
+    def document_stamps(self) -> dict[str, tuple]:
+        """{id: (sha256, passages, ingested_at)} of every stored document: what
+        changes when its passages are stored again (read without its metadata)."""
+        return {r[0]: (r[1], r[2], r[3]) for r in self.db.execute(
+            "SELECT id, sha256, passages, ingested_at FROM documents ORDER BY id")}
+
     def document_ids(self) -> list[str]:
         """Every stored document's id, in order."""
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]

@@ -11,7 +11,9 @@ Only the ``scrutiny.tags`` package runs SQL on them: :mod:`.write` fills them,
 - ``nlp_sentences``: every sentence's span;
 - ``nlp_claims``: sentences tagged with claim kinds;
 - ``nlp_tie_candidates``: ties the patterns found, their ends resolved;
-- ``nlp_state``: the last run (model, tagger version, time).
+- ``nlp_state``: the last run (model, tagger version, time);
+- ``nlp_lower_grams``, ``nlp_lower_docs``, ``nlp_lower_checked``: the lower-case uses
+  of the words of short names, per document (:func:`.write._common_words`).
 """
 
 from __future__ import annotations
@@ -120,6 +122,26 @@ NLP_MIGRATIONS = [
     ALTER TABLE nlp_mentions ADD COLUMN refers_start INTEGER;
     ALTER TABLE nlp_mentions ADD COLUMN refers_end INTEGER;
     DELETE FROM nlp_tagged;
+    """,
+    """
+    -- How often each document writes, in lower case, the words of a one- to three-word
+    -- name ("convention", "lose out"): a name the corpus also uses as plain words is no
+    -- stakeholder. Kept per document (with the document's stamp, and the words counted
+    -- in every document) so that one document added reads that document, not the corpus.
+    CREATE TABLE nlp_lower_grams (
+        gram   TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        n      INTEGER NOT NULL,
+        PRIMARY KEY (gram, doc_id)
+    );
+    CREATE INDEX nlp_lower_grams_doc ON nlp_lower_grams(doc_id);
+    CREATE TABLE nlp_lower_docs (
+        doc_id TEXT PRIMARY KEY,
+        stamp  TEXT NOT NULL
+    );
+    CREATE TABLE nlp_lower_checked (
+        gram TEXT PRIMARY KEY
+    );
     """,
 ]
 

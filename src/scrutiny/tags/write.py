@@ -169,7 +169,7 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
             if progress is not None and (done % 64 == 0 or done == ntodo):
                 progress(done, ntodo)
         counts["mentions"] += propagate_acronyms(store, todo_docs)
-        resolved = resolve(store, curated)
+        resolved = resolve(store, curated, project.index_location if project is not None else None)
         db.execute(
             "INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('last_run', ?)",
             (json.dumps({"model": tagger.model_name, "rules_only": tagger.rules_only,
@@ -484,31 +484,141 @@ def strip_one(text: str) -> str:
     return " ".join(words).casefold()
 
 
-def _common_words(store, names: list[dict]) -> set[str]:
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|[^\sA-Za-z]")
+
+
+def _lower_grams(text: str, grams: set[str], lengths: set[int], into: Counter) -> None:
+    """Count in ``into`` the uses of ``grams`` (lower-case words) that ``text`` writes in lower case."""
+    toks = _WORD.findall(text)
+    for n in lengths:
+        for i in range(len(toks) - n + 1):
+            gram = toks[i:i + n]
+            if gram[0][:1].islower() and all(t[:1].islower() and t[:1].isalpha() for t in gram):
+                g = " ".join(gram)
+                if g in grams:
+                    into[g] += 1
+
+
+def _doc_stamp(stamp: tuple) -> str:
+    return json.dumps(list(stamp))
+
+
+def _since_epoch(iso: str | None) -> float | None:
+    try:
+        return datetime.fromisoformat(iso).timestamp() if iso else None
+    except ValueError:
+        return None
+
+
+class _LowerUses:
+    """How often the corpus writes a short name's words in lower case, kept per
+    document in ``nlp_lower_grams`` (``nlp_lower_docs``: each document's stamp when
+    counted; ``nlp_lower_checked``: the words counted in every document).
+
+    A document new or changed since it was counted is read again for every word
+    counted so far; a word never counted before is looked for in the other
+    documents through the search index (only the passages holding its words are
+    read), or, with no index to ask (a first build, a shared PostgreSQL store),
+    by reading them. So adding one document reads that document and the few
+    passages that hold its new names' words, not the corpus."""
+
+    def __init__(self, store, index_link=None):
+        self.store, self.db, self.index_link = store, store.db, index_link
+        self.read = Counter()   # what was read: "documents", "passages" (the test of its cost counts them)
+
+    def counts(self, wanted: set[str]) -> Counter:
+        db = self.db
+        docs = self.store.document_stamps()     # {id: (sha256, passages, ingested_at)}
+        stamps = {doc_id: _doc_stamp(d) for doc_id, d in docs.items()}
+        kept = dict(db.execute("SELECT doc_id, stamp FROM nlp_lower_docs").fetchall())
+        stale = [(doc_id,) for doc_id, stamp in kept.items() if stamps.get(doc_id) != stamp]
+        db.executemany("DELETE FROM nlp_lower_grams WHERE doc_id = ?", stale)
+        db.executemany("DELETE FROM nlp_lower_docs WHERE doc_id = ?", stale)
+        fresh = [doc_id for doc_id in docs if kept.get(doc_id) != stamps[doc_id]]
+        checked = {g for (g,) in db.execute("SELECT gram FROM nlp_lower_checked")}
+        new = wanted - checked
+        # the documents new or changed: every word counted so far, and the new ones
+        grams = checked | new
+        lengths = {g.count(" ") + 1 for g in grams}
+        for doc_id in fresh:    # one document at a time: the corpus is never held in memory
+            found = Counter()
+            for p in self.store.passages(doc_id):
+                _lower_grams(p.text, grams, lengths, found)
+            self.read["documents"] += 1
+            db.executemany("INSERT INTO nlp_lower_grams (gram, doc_id, n) VALUES (?, ?, ?)",
+                           [(g, doc_id, n) for g, n in sorted(found.items())])
+            db.execute("INSERT INTO nlp_lower_docs (doc_id, stamp) VALUES (?, ?)", (doc_id, stamps[doc_id]))
+        # the words never counted, in the documents counted before
+        others = set(docs) - set(fresh)
+        if new and others:
+            self._count_new(sorted(new), others, docs)
+        db.executemany("INSERT INTO nlp_lower_checked (gram) VALUES (?)", [(g,) for g in sorted(new)])
+        out = Counter()
+        for part in _chunks(sorted(wanted), 500):
+            marks = ", ".join("?" * len(part))
+            for g, n in db.execute(f"SELECT gram, SUM(n) FROM nlp_lower_grams WHERE gram IN ({marks}) GROUP BY gram",
+                                   part):
+                out[g] = int(n)
+        return out
+
+    def _count_new(self, new: list[str], others: set[str], docs: dict) -> None:
+        from scrutiny.index import passages_with_words
+
+        found = passages_with_words(self.index_link, new) if self.index_link is not None \
+            and not str(self.index_link).startswith(("postgresql://", "postgres://")) else None
+        by_index: dict[str, set[str]] = {}
+        unsure = set(others)
+        if found is not None:
+            candidates, written = found
+            # a document stored after the index was last written may be there as it was
+            unsure = {d for d in others if (_since_epoch(docs[d][2]) or written) + 1 >= written}
+            by_index = {g: ids for g, ids in candidates.items() if ids is not None}
+        scan = [g for g in new if g not in by_index]
+        counts: dict[tuple[str, str], int] = Counter()
+        if by_index:
+            wanted_ids = set().union(*by_index.values())
+            lengths = {g.count(" ") + 1 for g in by_index}
+            for part in _chunks(sorted(wanted_ids), 500):
+                for pid, p in self.store.passages_by_id(part).items():
+                    if p.doc_id not in others or p.doc_id in unsure:
+                        continue
+                    self.read["passages"] += 1
+                    found_here = Counter()
+                    _lower_grams(p.text, {g for g, ids in by_index.items() if pid in ids}, lengths, found_here)
+                    for g, n in found_here.items():
+                        counts[(g, p.doc_id)] += n
+        # the words the index cannot narrow down, and the documents it may not hold as they are
+        for doc_id in sorted(d for d in others if d in unsure or scan):
+            grams = set(new) if doc_id in unsure else set(scan)
+            lengths = {g.count(" ") + 1 for g in grams}
+            here = Counter()
+            for p in self.store.passages(doc_id):
+                _lower_grams(p.text, grams, lengths, here)
+            self.read["documents"] += 1
+            for g, n in here.items():
+                counts[(g, doc_id)] += n
+        self.db.executemany("INSERT INTO nlp_lower_grams (gram, doc_id, n) VALUES (?, ?, ?)",
+                            [(g, d, n) for (g, d), n in sorted(counts.items())])
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _common_words(store, names: list[dict], index_link=None, uses: _LowerUses | None = None) -> set[str]:
     """Of the names of one to three plain words, those the corpus also writes in lower
     case ("Convention" and "convention", "Lose Out" and "lose out")."""
     wanted = {strip_one(r["text"]) for r in names if r["source"] in ("model", "rule")} - {""}
     if not wanted:
         return set()
-    lengths = {w.count(" ") + 1 for w in wanted}
-    lower = Counter()
-    word = re.compile(r"[A-Za-z][A-Za-z'-]*|[^\sA-Za-z]")
-    for doc_id in store.document_ids():   # one document at a time: the corpus is never held in memory
-        for p in store.passages(doc_id):
-            toks = word.findall(p.text)
-            for n in lengths:
-                for i in range(len(toks) - n + 1):
-                    gram = toks[i:i + n]
-                    if gram[0][:1].islower() and all(t[:1].islower() and t[:1].isalpha() for t in gram):
-                        g = " ".join(gram)
-                        if g in wanted:
-                            lower[g] += 1
+    lower = (uses or _LowerUses(store, index_link)).counts(wanted)
     named = Counter(strip_one(r["text"]) for r in names if r["source"] in ("model", "rule"))
     # used in lower case at least twice, and at least as often as the name
     return {w for w in wanted if lower[w] >= 2 and lower[w] >= named[w]}
 
 
-def resolve(store, curated: Curated) -> int:
+def resolve(store, curated: Curated, index_link=None) -> int:
     """Give every mention a stakeholder id; bring ``nlp_stakeholders`` up to date;
     resolve tie ends. Returns the number of extracted (uncurated) stakeholders.
 
@@ -526,7 +636,7 @@ def resolve(store, curated: Curated) -> int:
     acronyms = db.execute("SELECT short, long, doc_id FROM nlp_acronyms").fetchall()
     resolver = Resolver(curated)
     names = [dict(r) for r in rows if r["source"] != "coref"]
-    common = _common_words(store, names)
+    common = _common_words(store, names, index_link)
     dropped = [r["rowid"] for r in names if r["source"] in ("model", "rule") and strip_one(r["text"]) in common]
     if dropped:
         # A one-word name that the corpus also uses as an ordinary lower-case word
