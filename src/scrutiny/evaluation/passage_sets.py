@@ -156,7 +156,7 @@ def tag_set(rows: list[dict], tagger, curated=None) -> dict[str, TaggedPassage]:
                     passages.append(Passage(id=pid, doc_id=doc_id, ord=len(passages), kind="paragraph",
                                             page=1, page_end=1, text=row["text"]))
                 store.replace_passages(doc_id, passages)
-        tag_store(SimpleNamespace(spacy_model=None), store, tagger=tagger, curated=curated, n_process=1)
+        tag_store(SimpleNamespace(spacy_model=None, index_location=None), store, tagger=tagger, curated=curated, n_process=1)
         kinds = {e.id: e.kind for e in queries.extracted_stakeholders(store)}
         forms = {e.id: {name_key(n) for n in [e.name, *e.aliases]} for e in queries.extracted_stakeholders(store)}
         for sid, s in curated.stakeholders.items():

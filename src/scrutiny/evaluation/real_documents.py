@@ -213,7 +213,7 @@ def eval_real_names_ties(tagger, curated=None) -> dict:
                                             page=1, page_end=1, text=sentence))
                     wanted[(file, text_hash(sentence))] = pid
                 store.replace_passages(doc_id, passages)
-        tag_store(SimpleNamespace(spacy_model=None), store, tagger=tagger, curated=curated, n_process=1)
+        tag_store(SimpleNamespace(spacy_model=None, index_location=None), store, tagger=tagger, curated=curated, n_process=1)
         names = {e.id: [e.name, *e.aliases] for e in queries.extracted_stakeholders(store)}
         for sid, s in curated.stakeholders.items():
             names[sid] = s.names
