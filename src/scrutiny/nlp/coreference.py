@@ -44,7 +44,8 @@ DOCUMENT_HEADS = frozenset("review report plan strategy framework study paper br
 ORGANISATION_HEADS = frozenset("coalition alliance network unit centre center group taskforce commission committee forum "
                                "partnership trust foundation institute charity union agency council board department company "
                                "body organisation organization panel service association federation consortium "
-                               "collaborative team office authority ministry operator".split())
+                               "collaborative team office authority ministry operator college university hub firm "
+                               "academy hospital society".split())
 PROGRAMME_HEADS = frozenset("scheme programme program campaign fund pilot initiative project grant".split())
 ROLE_AFTER = frozenset("leader chief chair chairman chairwoman director head secretary spokesperson spokesman "
                        "spokeswoman founder manager boss".split())

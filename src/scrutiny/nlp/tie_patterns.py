@@ -24,6 +24,7 @@ from spacy.language import Language
 from scrutiny.nlp.claim_rules import sentences
 from scrutiny.nlp.coreference import antecedent
 from scrutiny.nlp.spans import stakeholder_spans
+from scrutiny.nlp.tie_parse import parse_ties
 
 E = r"§(\d+)§"
 DET = r"(?:(?:the|a|an|its|their|his|her|former|then|current|interim|acting|new|first)\s+)*"
@@ -71,7 +72,10 @@ _p("possessive_role", "position", 0.8, rf"{E}\s*(?:'s|’s|')\s+(?:own\s+|[a-z-]
 _p("preposed_role", "position", 0.7, rf"{E}\s+(?P<role>{ROLE})\s*,?\s*{E}")
 _p("member_of", "member_of", 0.85,
    rf"{E}\s*{GAP}(?:is|was|are|were|became|become|has been|have been|remains?)\s+(?:also\s+)?(?:a|an|one of the)?\s*(?:founding |full |former |leading |core |associate )?members?\s+of\s+{DET}{E}")
-_p("appos_member_of", "member_of", 0.8, rf"{E}\s*,\s*(?:a|an|one of the)\s+(?:founding |full |former )?members?\s+of\s+{DET}{E}")
+_p("appos_member_of", "member_of", 0.8,
+   rf"{E}\s*,\s*(?:a|an|one of the)\s+(?:founding |full |former )?members?\s+(?:organisations?\s+|bodies\s+|body\s+)?of\s+{DET}{E}")
+# "X, whose chief executive, Y, ...": Y holds the post at X
+_p("whose_role", "position", 0.8, rf"{E}\s*,\s*whose\s+(?:[a-z-]+\s+)?(?P<role>{ROLE})\s*(?:,|is|was)\s*{E}")
 _p("sat_on", "member_of", 0.8, rf"{E}\s*{GAP}(?:,\s*who\s+)?,?\s*{ADV}(?:sat|sits|served|serves|has served|had served|was|is)\s+on\s+{DET}{E}")
 _p("joined", "member_of", 0.7, rf"{E}\s*{GAP}(?:,\s*who\s+)?{ADV}(?:joined|has joined|have joined|had joined|will join)\s+{DET}{E}")
 _p("take_part", "member_of", 0.75,
@@ -204,7 +208,7 @@ def _members(more: str) -> list[int]:
 _FUNDING_FROM = re.compile(
     rf"\b(?:with|receives?|received|through|via|thanks to|supported by)\s+(?:(?:a|an)\s+)?(?:[£$€]?[\d.,]+\s*(?:m|million|bn|billion)?\s+)?"
     rf"(?:funding|financial support|grants?|money|support|donations?)\s+from\s+{DET}{E}{MORE}", re.I)
-_ROLE_FIRST = {"role_of_appos", "role_of_name", "possessive_role", "preposed_role", "possessive_person"}  # org first, person second
+_ROLE_FIRST = {"whose_role", "role_of_appos", "role_of_name", "possessive_role", "preposed_role", "possessive_person"}  # org first, person second
 _SECOND_IS_SUBJECT = {"commissioned_from"}  # "commissioned the Review from X": X authored it
 
 DEP_VERBS = {}
@@ -227,7 +231,7 @@ def _council_like(span) -> bool:
 
 
 UNIT_HEADS = frozenset("unit centre center team office directorate division hub lab laboratory institute "
-                       "group secretariat service".split())
+                       "group secretariat service hospital academy school clinic".split())
 
 
 def _unit_like(doc, span) -> bool:
@@ -550,7 +554,9 @@ class TiePatterns:
                     else:
                         relation_here, role_here = relation, role
                     if relation == "provides" and obj.label_ == "organisation" and (
-                            _unit_like(doc, obj) or re.match(r"(?:jointly\s+)?(?:run|hosted)\b", m.group(0), re.I)):
+                            _unit_like(doc, obj) or re.match(r"(?:jointly\s+)?run\b", m.group(0), re.I)) \
+                            and not re.match(r"hosted\b", m.group(0), re.I):
+                        # a body hosted by another is provided by it, not a part of it
                         # "the unit, which is jointly run by P and Q": the unit is part of each
                         for si in subjects:
                             self._add(found, doc, obj, in_sent[si], "part_of", "", conf, "agent_run_unit", s_start, s_end)
@@ -613,6 +619,12 @@ class TiePatterns:
         }
 
     def _dependency_ties(self, found, doc, in_sent, s_start, s_end):
+        span = doc.char_span(s_start, s_end, alignment_mode="expand")
+        if span is not None:
+            for subj, obj, relation, role, conf, how in parse_ties(span, in_sent):
+                if relation == "position" and role in ("member", "fellow", "board member"):
+                    relation = "member_of"
+                self._add(found, doc, subj, obj, relation, role or "", conf, how, s_start, s_end)
         token_span = {}
         for span in in_sent:
             for t in span:
@@ -629,6 +641,9 @@ class TiePatterns:
                 if not rel:
                     continue
                 for child in v.children:
+                    if rel == "provides" and v.lower_ == "run" and child.i in token_span \
+                            and token_span[child.i].label_ == "organisation" and _unit_like(doc, token_span[child.i]):
+                        continue  # a unit or hospital run by a body is part of it (the agent patterns say so)
                     if child.dep_ in ("nsubjpass",) and child.i in token_span:
                         self._add(found, doc, span, token_span[child.i], rel, "", 0.65, "dep_passive", s_start, s_end)
             elif dep == "nsubj":
