@@ -230,10 +230,46 @@ def test_one_document_costs_the_same_in_a_larger_corpus(project, n, sentence):
     add_document(store, _doc("z999", "z1"), [(PARAGRAPH, 1, text)])
     s = build_xrefs(project, store)
     w = s.written.work
-    work = (w.values, w.sets_read, w.sets_written, w.passages,
+    work = (w.values, w.sets_read, w.sets_written, w.passages, w.pairs,
             s.written.inserted["xref_claims"], s.written.deleted["xref_claims"])
-    assert work == ((0, 1, 1, 1, 1, 0) if sentence == "same" else (1, 2, 1, 1, 1, 0))
+    # its own sentence: compared with the value's 3 sets (its own among them), nothing else
+    assert work == ((0, 1, 1, 1, 0, 1, 0) if sentence == "same" else (1, 2, 1, 1, 3, 1, 0))
     assert _WORKS.setdefault(sentence, work) == work
     content = _same_as_whole(project, store)
     assert ("q:percent:31:2", "z999") in {(r[0], r[3]) for r in content["xref_claims"]}
+    store.close()
+
+
+# our own place names: a figure stated in many distinct sentences, all about the same thing
+_PLACES = [a + b for a in ("Ash", "Brin", "Cor", "Dun", "Elm", "Fen") for b in ("by", "ford", "ham", "ley", "ton", "wick")]
+
+
+def _river_sentence(place):
+    return f"Around 31% of the river monitoring sites near {place} failed the water quality standard."
+
+
+@pytest.mark.parametrize("m", [12, 35])
+def test_a_new_sentence_is_compared_with_each_sentence_of_its_figure_once(project, m):
+    """A figure stated in m documents, each in its own words (m word sets, one group): a
+    document stating it in new words compares its set with the m + 1 sets of the value
+    (k x n pairs), not every pair of them ((m + 1)(m + 2) / 2); removing a document regroups
+    the sets of its group only, and both equal a whole build."""
+    store, plan = plan_store(project)
+    write_kb(project.root, plan)
+    for i in range(m):
+        add_document(store, _doc(f"v{i:03d}", f"v{i}"), [(PARAGRAPH, 1, _river_sentence(_PLACES[i]))])
+    build_xrefs(project, store)
+    add_document(store, _doc("v999", "w1"), [(PARAGRAPH, 1, _river_sentence(_PLACES[35]))])
+    s = build_xrefs(project, store)
+    assert s.documents == ["v999"]
+    assert s.written.work.values == 1 and s.written.work.pairs == m + 1
+    assert s.written.inserted["xref_claims"] == 1 and s.written.deleted["xref_claims"] == 0
+    content = _same_as_whole(project, store)
+    assert {r[0] for r in content["xref_claims"] if r[0].startswith("q:")} == {"q:percent:31"}
+    with store.transaction():
+        store.delete_document("v000")
+    s = build_xrefs(project, store)
+    assert s.written.work.pairs == m * (m + 1) // 2     # the other m sets of its group, with each other
+    content = _same_as_whole(project, store)
+    assert len({r[3] for r in content["xref_claims"] if r[0] == "q:percent:31"}) == m
     store.close()

@@ -339,6 +339,46 @@ def _similar_pairs(word_sets: list[frozenset]):
     return np.concatenate(out_i), np.concatenate(out_j)
 
 
+def _alike_between(rows: list[frozenset], cols: list[frozenset]):
+    """The pairs ``(i, j)`` (two arrays, ordered by (i, j)) of a word set of ``rows`` and one of
+    ``cols`` alike as :func:`_similar_pairs` tells (GROUP_MIN_SHARED words shared or more, and
+    GROUP_MIN_JACCARD of their words): every one of the ``len(rows) * len(cols)`` cells, a block of
+    rows at a time (the sets a change touched against every set of their figure, not every pair)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    if not rows or not cols:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    vocab: dict[str, int] = {}
+
+    def matrix(word_sets):
+        r, c = [], []
+        for i, words in enumerate(word_sets):
+            for w in words:
+                r.append(i)
+                c.append(vocab.setdefault(w, len(vocab)))
+        return r, c
+
+    ra, ca = matrix(rows)
+    rb, cb = matrix(cols)
+    a = csr_matrix((np.ones(len(ra), dtype=np.int32), (ra, ca)), shape=(len(rows), len(vocab)))
+    b = csr_matrix((np.ones(len(rb), dtype=np.int32), (rb, cb)), shape=(len(cols), len(vocab))).T.tocsr()
+    size_a = np.array([len(w) for w in rows], dtype=np.float64)
+    size_b = np.array([len(w) for w in cols], dtype=np.float64)
+    step = max(64, PAIR_BLOCK_CELLS // len(cols))
+    out_i, out_j = [], []
+    for start in range(0, len(rows), step):
+        shared = (a[start:start + step] @ b).tocoo()
+        i, j = shared.row.astype(np.int64) + start, shared.col.astype(np.int64)
+        keep = shared.data >= GROUP_MIN_SHARED
+        i, j, n = i[keep], j[keep], shared.data[keep].astype(np.float64)
+        ok = n / np.maximum(size_a[i] + size_b[j] - n, 1) >= GROUP_MIN_JACCARD
+        order = np.lexsort((j[ok], i[ok]))
+        out_i.append(i[ok][order])
+        out_j.append(j[ok][order])
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
 def _row(group, claim_id, p, origin, q, score):
     return {
         "group_id": group, "claim_id": claim_id, "passage_id": p.id, "doc_id": p.doc_id,
