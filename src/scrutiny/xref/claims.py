@@ -95,53 +95,10 @@ def group_key(q) -> tuple[str, float]:
     return (q.kind, float(f"{q.value:.3g}"))
 
 
-class Figures:
-    """The significant figures of a set of passages and the words of their
-    sentences, as :func:`claim_rows` reads them: ``matching(q)`` (figures
-    :meth:`Quantity.same` as ``q``), ``of_keys(keys)`` (figures by
-    :func:`group_key`), ``passages()`` (all of them, for the TF-IDF matches of
-    claims without a figure). This one holds them in memory (a whole build);
-    the incremental build reads them from the store by value."""
-
-    def __init__(self, passages: list[Passage], found_in: dict):
-        self._passages = passages
-        self.items = [(p, q, found_in[p.id][i][1]) for p in passages
-                      for i, (q, _w) in enumerate(found_in.get(p.id, ()))]
-        self._by_kind: dict = defaultdict(list)
-        self._by_key: dict = defaultdict(list)
-        for it in self.items:
-            self._by_kind[it[1].kind].append(it)
-            self._by_key[group_key(it[1])].append(it)
-
-    def matching(self, q) -> list[tuple]:
-        return [it for it in self._by_kind.get(q.kind, ()) if it[1].same(q)]
-
-    def of_keys(self, keys) -> list[tuple]:
-        return [it for k in keys for it in self._by_key.get(k, ())]
-
-    def keys(self) -> set:
-        return set(self._by_key)
-
-    def passages(self) -> list[Passage]:
-        return self._passages
-
-
 def _order(it) -> tuple:
     """Passages in the store's order (document, then reading order), figures left to right."""
     p, q, _ = it
     return (p.doc_id, p.ord, q.start)
-
-
-def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None = None,
-               figures_of=None) -> list[dict]:
-    """Every row of ``xref_claims``. ``figures_of(passages)``: ``{passage id:
-    [(quantity, sentence words)]}`` (default: :func:`passage_figures` of each;
-    the build reads them from its cache)."""
-    found_in = figures_of(passages) if figures_of else {p.id: passage_figures(p) for p in passages}
-    figures = Figures(passages, found_in)
-    rows = curated_rows(kb, store, find, figures, threshold)
-    curated = {r["passage_id"] for r in rows}
-    return rows + uncurated_rows(figures.of_keys(sorted(figures.keys())), curated)
 
 
 def curated_rows(kb, store, find, figures, threshold: float | None = None) -> list[dict]:
@@ -200,7 +157,9 @@ def uncurated_rows(items, curated: set) -> list[dict]:
     """The rows of the figures stated in several documents but in no curated
     claim, for the figures ``items`` (``(passage, quantity, sentence words)``;
     every figure of each :func:`group_key` they hold), leaving out the passages
-    of ``curated``."""
+    of ``curated``: the definition, statement by statement and in memory. The
+    build computes the same rows from the distinct word sets of each value, a
+    value at a time (:mod:`.figure_sets`); the tests compare the two."""
     by_value = defaultdict(list)
     for p, q, words in sorted((it for it in items if it[0].id not in curated), key=_order):
         by_value[group_key(q)].append((p, q, words))

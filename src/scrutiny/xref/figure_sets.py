@@ -282,27 +282,92 @@ def _insert(db, gkey: str, sets: list[FigureSet]) -> None:
         [(gkey, s.words, s.ndocs, s.doc_id, s.first[0], s.first[1], s.first[2], s.group_id) for s in sets])
 
 
-def rebuild_sets(db, curated: set) -> None:
-    """Every set of every figure value, from ``xref_figure_values`` (a whole build)."""
-    by_value: dict[str, dict[str, list]] = defaultdict(dict)
-    for gkey, words, doc_id, ord_, start, pid in db.execute(
-            "SELECT gkey, words, doc_id, ord, start, passage_id FROM xref_figure_values"):
+# statements of figures read at once by a whole build: the values are read a few at a time,
+# so that it holds the statements of its most stated value (and a batch), not the corpus's
+BATCH_STATEMENTS = 50_000
+
+
+@dataclass
+class Rebuilt:
+    """What a whole build of the groups made, and the most statements it held at once."""
+    values: int = 0
+    sets: int = 0
+    rows: int = 0            # rows of xref_claims written
+    held: int = 0            # the most figure statements held at once
+    passages_held: int = 0   # the most passages held at once reading the figures (rows.refresh_figures)
+
+
+def rebuild_sets(db, curated: set, batch: int | None = None) -> Rebuilt:
+    """Every set of every figure value from ``xref_figure_values``, and the rows of
+    ``xref_claims`` of the uncurated groups (a whole build: both are emptied first), read a
+    few values at a time (``batch`` statements, a value more stated than that alone)."""
+    batch = BATCH_STATEMENTS if batch is None else batch
+    out = Rebuilt()
+    db.execute("DELETE FROM xref_figure_sets")
+    db.execute("DELETE FROM xref_claims WHERE claim_id IS NULL")
+    counts = sorted((g, n) for g, n in db.execute("SELECT gkey, count(*) FROM xref_figure_values GROUP BY gkey"))
+    for part in _batches(counts, batch):
+        held: dict[str, list] = defaultdict(list)
+        for row in db.execute(
+                "SELECT gkey, words, doc_id, ord, start, passage_id, kind, value, surface FROM xref_figure_values "
+                f"WHERE gkey IN ({_marks(part)})", tuple(part)):
+            held[row[0]].append(row[1:])
+        out.held = max(out.held, sum(map(len, held.values())))
+        for gkey in sorted(held):
+            sets, rows = _whole_value(gkey, held.pop(gkey), curated)
+            _insert(db, gkey, sets)
+            db.executemany(
+                "INSERT OR IGNORE INTO xref_claims (group_id, claim_id, passage_id, doc_id, origin, kind, value, "
+                "surface, score) VALUES (?, NULL, ?, ?, 'figure', ?, ?, ?, NULL)", rows)
+            out.values += 1
+            out.sets += len(sets)
+            out.rows += len(rows)
+    return out
+
+
+def _batches(counts: list[tuple[str, int]], batch: int):
+    """The values ``counts`` (``(gkey, statements)``) a few at a time: ``batch`` statements
+    or fewer (a value stated more alone), and at most _CHUNK values."""
+    part, total = [], 0
+    for gkey, n in counts:
+        if part and (total + n > batch or len(part) >= _CHUNK):
+            yield part
+            part, total = [], 0
+        part.append(gkey)
+        total += n
+    if part:
+        yield part
+
+
+def _whole_value(gkey: str, statements: list, curated: set) -> tuple[list[FigureSet], list[tuple]]:
+    """The sets of one value, grouped, and the rows of its groups (per group and passage, its
+    first statement there: as :func:`passage_rows` reads them back)."""
+    by_words: dict[str, list] = {}
+    for words, doc_id, ord_, start, pid, *_ in statements:
         if pid in curated or len(words.split()) < GROUP_MIN_SHARED:
             continue
-        entry = by_value[gkey].setdefault(words, [set(), None])
+        entry = by_words.setdefault(words, [set(), None])
         entry[0].add(doc_id)
         key = (doc_id, ord_, start)
         entry[1] = key if entry[1] is None or key < entry[1] else entry[1]
-    db.execute("DELETE FROM xref_figure_sets")
-    for gkey in sorted(by_value):
-        order = sorted(by_value[gkey])
-        sets = [FigureSet(w, len(by_value[gkey][w][0]),
-                          next(iter(by_value[gkey][w][0])) if len(by_value[gkey][w][0]) == 1 else None,
-                          by_value[gkey][w][1]) for w in order]
-        if len({d for w in order for d in by_value[gkey][w][0]}) >= 2:
-            for s, g in zip(sets, group_sets(gkey, sets)):
-                s.group_id = g
-        _insert(db, gkey, sets)
+    order = sorted(by_words)
+    sets = [FigureSet(w, len(by_words[w][0]), next(iter(by_words[w][0])) if len(by_words[w][0]) == 1 else None,
+                      by_words[w][1]) for w in order]
+    if len({d for w in order for d in by_words[w][0]}) < 2:
+        return sets, []
+    for s, g in zip(sets, group_sets(gkey, sets)):
+        s.group_id = g
+    group_of = {s.words: s.group_id for s in sets if s.group_id is not None}
+    best: dict[tuple, tuple] = {}
+    for words, doc_id, _ord, start, pid, kind, value, surface in statements:
+        group = group_of.get(words)
+        if group is None or pid in curated:
+            continue
+        k = (group, pid)
+        if k not in best or start < best[k][0]:
+            best[k] = (start, doc_id, kind, value, surface)
+    return sets, [(g, pid, doc_id, kind, value, surface) for (g, pid), (_s, doc_id, kind, value, surface)
+                  in sorted(best.items())]
 
 
 def passage_rows(db, pids, curated: set) -> list[dict]:
