@@ -10,6 +10,8 @@ from test_xref import ESSAY_DOC, REVIEW_BLOCKS, REVIEW_DOC, _essay_blocks
 
 from scrutiny.readers.base import PARAGRAPH
 from scrutiny.xref import build_xrefs
+from scrutiny.xref.claims import passage_figures, uncurated_rows
+from scrutiny.xref.rows import CLAIM_COLS
 
 TABLES = {
     "xref_links": "source_kind, source_id, essay_id, target_kind, target_id, method, score, file, line, "
@@ -60,12 +62,24 @@ def corpus(project):
 
 
 def _same_as_whole(project, store):
-    """The incremental build's tables are the whole build's, row for row."""
+    """The incremental build's tables are the whole build's, row for row, and its figure
+    groups those of linking every two statements of a figure (claims.uncurated_rows, in memory)."""
     incremental = _content(_rows(store))
     whole = build_xrefs(project, store, rebuild=True)
     assert whole.documents is None
     assert _content(_rows(store)) == incremental
+    assert _figure_rows(incremental) == _statement_rows(store, incremental)
     return incremental
+
+
+def _figure_rows(content) -> list:
+    return sorted((r for r in content["xref_claims"] if r[1] is None), key=repr)
+
+
+def _statement_rows(store, content) -> list:
+    curated = {r[2] for r in content["xref_claims"] if r[1] is not None}
+    items = [(p, q, w) for p in store.passages() for q, w in passage_figures(p)]
+    return sorted((tuple(r[c] for c in CLAIM_COLS) for r in uncurated_rows(items, curated)), key=repr)
 
 
 def test_add_change_remove_one_document_equals_a_whole_build(corpus, project):
@@ -230,10 +244,74 @@ def test_one_document_costs_the_same_in_a_larger_corpus(project, n, sentence):
     add_document(store, _doc("z999", "z1"), [(PARAGRAPH, 1, text)])
     s = build_xrefs(project, store)
     w = s.written.work
-    work = (w.values, w.sets_read, w.sets_written, w.passages,
+    work = (w.values, w.sets_read, w.sets_written, w.passages, w.pairs,
             s.written.inserted["xref_claims"], s.written.deleted["xref_claims"])
-    assert work == ((0, 1, 1, 1, 1, 0) if sentence == "same" else (1, 2, 1, 1, 1, 0))
+    # its own sentence: compared with the value's 3 sets (its own among them), nothing else
+    assert work == ((0, 1, 1, 1, 0, 1, 0) if sentence == "same" else (1, 2, 1, 1, 3, 1, 0))
     assert _WORKS.setdefault(sentence, work) == work
     content = _same_as_whole(project, store)
     assert ("q:percent:31:2", "z999") in {(r[0], r[3]) for r in content["xref_claims"]}
+    store.close()
+
+
+# our own place names: a figure stated in many distinct sentences, all about the same thing
+_PLACES = [a + b for a in ("Ash", "Brin", "Cor", "Dun", "Elm", "Fen") for b in ("by", "ford", "ham", "ley", "ton", "wick")]
+
+
+def _river_sentence(place):
+    return f"Around 31% of the river monitoring sites near {place} failed the water quality standard."
+
+
+@pytest.mark.parametrize("m", [12, 35])
+def test_a_new_sentence_is_compared_with_each_sentence_of_its_figure_once(project, m):
+    """A figure stated in m documents, each in its own words (m word sets, one group): a
+    document stating it in new words compares its set with the m + 1 sets of the value
+    (k x n pairs), not every pair of them ((m + 1)(m + 2) / 2); removing a document regroups
+    the sets of its group only, and both equal a whole build."""
+    store, plan = plan_store(project)
+    write_kb(project.root, plan)
+    for i in range(m):
+        add_document(store, _doc(f"v{i:03d}", f"v{i}"), [(PARAGRAPH, 1, _river_sentence(_PLACES[i]))])
+    build_xrefs(project, store)
+    add_document(store, _doc("v999", "w1"), [(PARAGRAPH, 1, _river_sentence(_PLACES[35]))])
+    s = build_xrefs(project, store)
+    assert s.documents == ["v999"]
+    assert s.written.work.values == 1 and s.written.work.pairs == m + 1
+    assert s.written.inserted["xref_claims"] == 1 and s.written.deleted["xref_claims"] == 0
+    content = _same_as_whole(project, store)
+    assert {r[0] for r in content["xref_claims"] if r[0].startswith("q:")} == {"q:percent:31"}
+    with store.transaction():
+        store.delete_document("v000")
+    s = build_xrefs(project, store)
+    assert s.written.work.pairs == m * (m + 1) // 2     # the other m sets of its group, with each other
+    content = _same_as_whole(project, store)
+    assert len({r[3] for r in content["xref_claims"] if r[0] == "q:percent:31"}) == m
+    store.close()
+
+
+def test_a_whole_build_holds_the_statements_of_one_figure_at_a_time(project, monkeypatch):
+    """A whole build reads the figure statements a value at a time (here: batches of one
+    statement, so each value alone): it holds the most stated value's statements, not the
+    corpus's, and one document's passages at a time; the same tables as with one batch."""
+    from scrutiny.xref import figure_sets
+
+    store, plan = plan_store(project)
+    write_kb(project.root, plan)
+    for i in range(10):
+        add_document(store, _doc(f"n{i:03d}", f"n{i}"), [
+            (PARAGRAPH, 1, _RIVERS if i % 2 else _FERRY),
+            (PARAGRAPH, 1, f"Some {40 + i}% of the lighthouse keepers retired early this decade."),
+            (PARAGRAPH, 1, f"Nearly {60 + i}% of the harbour cranes were idle in the winter.")])
+    monkeypatch.setattr(figure_sets, "BATCH_STATEMENTS", 1)
+    s = build_xrefs(project, store, rebuild=True)
+    per_value = dict(store.db.execute("SELECT gkey, count(*) FROM xref_figure_values GROUP BY gkey").fetchall())
+    assert per_value["percent:31"] == 10 and sum(per_value.values()) >= 30
+    assert s.written.work.held == max(per_value.values()) == 10
+    assert s.written.work.passages_held == max(len(store.passages(d)) for d in store.document_ids())
+    batched = _content(_rows(store))
+    monkeypatch.setattr(figure_sets, "BATCH_STATEMENTS", 10 ** 9)
+    s = build_xrefs(project, store, rebuild=True)
+    assert s.written.work.held == sum(per_value.values())
+    assert _content(_rows(store)) == batched
+    assert {r[0] for r in batched["xref_claims"] if r[0].startswith("q:percent:31")} == {"q:percent:31:1", "q:percent:31:2"}
     store.close()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scrutiny.xref.rows import (
-    CLAIM_COLS, LINK_COLS, SH_COLS, cached_figures, insert, summary_counts, with_documents,
+    CLAIM_COLS, LINK_COLS, SH_COLS, insert, summary_counts, with_documents,
 )
 from scrutiny.xref.schema import ensure_schema
 
@@ -136,49 +136,72 @@ def build_xrefs(project, store, *, kb=None, threshold: float | None = None, rebu
             return XrefSummary(**counts, seconds=round(time.perf_counter() - t0, 3), documents=sorted(changed),
                                written=written)
     from scrutiny.xref.figure_sets import rebuild_sets
+    from scrutiny.xref.rows import refresh_figures
 
-    links, claims, stakeholders = _everything(project, store, kb, threshold)
+    passages_held = refresh_figures(store)
+    links, curated = _links_and_claims(project, store, kb, threshold)
     with store.transaction():
         db = store.db
         for table in ("xref_links", "xref_claims", "xref_stakeholder_docs"):
             db.execute(f"DELETE FROM {table}")
         insert(db, "xref_links", LINK_COLS, links)
-        insert(db, "xref_claims", CLAIM_COLS, claims)
-        insert(db, "xref_stakeholder_docs", SH_COLS, stakeholders)
-        rebuild_sets(db, {r["passage_id"] for r in claims if r["claim_id"]})
+        insert(db, "xref_claims", CLAIM_COLS, curated)
+        stakeholders = _stakeholders(store, kb)
+        rebuilt = rebuild_sets(db, {r["passage_id"] for r in curated if r["claim_id"]})
+        rebuilt.passages_held = passages_held
         # only the default threshold makes the cross-references the pipeline keeps
         store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store) if threshold is None
                        else f"threshold {threshold}")
         store.set_meta(STATE_KEY, json.dumps(state, sort_keys=True, separators=(",", ":"))
                        if threshold is None else "")
+        groups = db.execute("SELECT count(DISTINCT group_id) FROM xref_claims WHERE claim_id IS NULL").fetchone()[0]
     from scrutiny.xref.update import Written
 
+    counts = summary_counts(links, curated, [])
     return XrefSummary(
-        **summary_counts(links, claims, stakeholders),
+        **{**counts, "figure_groups": groups, "stakeholder_docs": stakeholders},
         seconds=round(time.perf_counter() - t0, 3),
         documents=None,
-        written=Written(inserted={"xref_links": len(links), "xref_claims": len(claims),
-                                  "xref_stakeholder_docs": len(stakeholders)}),
+        written=Written(inserted={"xref_links": len(links), "xref_claims": len(curated) + rebuilt.rows,
+                                  "xref_stakeholder_docs": stakeholders}, work=rebuilt),
     )
 
 
-def _everything(project, store, kb, threshold):
-    """Every row of the three tables, from the whole store."""
-    from scrutiny.find import PassageFinder
-    from scrutiny.tags.queries import last_run
-    from scrutiny.xref.claims import claim_rows
-    from scrutiny.xref.critique import markup_links, similar_links
-    from scrutiny.xref.stakeholders import from_mentions, from_names
+# documents whose stakeholder rows a whole build computes at once
+STAKEHOLDER_DOCS_AT_ONCE = 200
 
-    passages = store.passages()
+
+def _links_and_claims(project, store, kb, threshold):
+    """The links and the curated claims' rows, from the whole store (the figure groups are
+    :func:`scrutiny.xref.figure_sets.rebuild_sets`'s, a few values at a time)."""
+    from scrutiny.find import PassageFinder
+    from scrutiny.xref.claims import curated_rows
+    from scrutiny.xref.critique import markup_links, similar_links
+    from scrutiny.xref.update import StoreFigures
+
     links = (markup_links(kb, store) if kb else []) + similar_links(store, threshold)
     with_documents(store, links)
-    claims = claim_rows(kb, store, PassageFinder(project, store).find, passages, threshold=threshold,
-                        figures_of=lambda ps: cached_figures(store, ps))
+    curated = curated_rows(kb, store, PassageFinder(project, store).find, StoreFigures(store), threshold)
+    return links, curated
+
+
+def _stakeholders(store, kb) -> int:
+    """Write the rows of ``xref_stakeholder_docs`` a few documents at a time; how many."""
+    from scrutiny.tags.queries import last_run
+    from scrutiny.xref.stakeholders import from_mentions, from_names
+
+    docs = store.document_ids()
+    parts = [docs[i:i + STAKEHOLDER_DOCS_AT_ONCE] for i in range(0, len(docs), STAKEHOLDER_DOCS_AT_ONCE)]
+    written = 0
     # who is named where: the tagger's resolved mentions, else kb names matched in the text
-    stakeholders = from_mentions(store) if last_run(store) is not None else []
-    if not stakeholders:
-        stakeholders = from_names(kb, passages)
-    return links, claims, stakeholders
-
-
+    if last_run(store) is not None:
+        for part in parts:
+            rows = from_mentions(store, part)
+            insert(store.db, "xref_stakeholder_docs", SH_COLS, rows)
+            written += len(rows)
+    if not written:
+        for part in parts:
+            rows = from_names(kb, (p for d in part for p in store.passages(d)))
+            insert(store.db, "xref_stakeholder_docs", SH_COLS, rows)
+            written += len(rows)
+    return written

@@ -95,53 +95,10 @@ def group_key(q) -> tuple[str, float]:
     return (q.kind, float(f"{q.value:.3g}"))
 
 
-class Figures:
-    """The significant figures of a set of passages and the words of their
-    sentences, as :func:`claim_rows` reads them: ``matching(q)`` (figures
-    :meth:`Quantity.same` as ``q``), ``of_keys(keys)`` (figures by
-    :func:`group_key`), ``passages()`` (all of them, for the TF-IDF matches of
-    claims without a figure). This one holds them in memory (a whole build);
-    the incremental build reads them from the store by value."""
-
-    def __init__(self, passages: list[Passage], found_in: dict):
-        self._passages = passages
-        self.items = [(p, q, found_in[p.id][i][1]) for p in passages
-                      for i, (q, _w) in enumerate(found_in.get(p.id, ()))]
-        self._by_kind: dict = defaultdict(list)
-        self._by_key: dict = defaultdict(list)
-        for it in self.items:
-            self._by_kind[it[1].kind].append(it)
-            self._by_key[group_key(it[1])].append(it)
-
-    def matching(self, q) -> list[tuple]:
-        return [it for it in self._by_kind.get(q.kind, ()) if it[1].same(q)]
-
-    def of_keys(self, keys) -> list[tuple]:
-        return [it for k in keys for it in self._by_key.get(k, ())]
-
-    def keys(self) -> set:
-        return set(self._by_key)
-
-    def passages(self) -> list[Passage]:
-        return self._passages
-
-
 def _order(it) -> tuple:
     """Passages in the store's order (document, then reading order), figures left to right."""
     p, q, _ = it
     return (p.doc_id, p.ord, q.start)
-
-
-def claim_rows(kb, store, find, passages: list[Passage], threshold: float | None = None,
-               figures_of=None) -> list[dict]:
-    """Every row of ``xref_claims``. ``figures_of(passages)``: ``{passage id:
-    [(quantity, sentence words)]}`` (default: :func:`passage_figures` of each;
-    the build reads them from its cache)."""
-    found_in = figures_of(passages) if figures_of else {p.id: passage_figures(p) for p in passages}
-    figures = Figures(passages, found_in)
-    rows = curated_rows(kb, store, find, figures, threshold)
-    curated = {r["passage_id"] for r in rows}
-    return rows + uncurated_rows(figures.of_keys(sorted(figures.keys())), curated)
 
 
 def curated_rows(kb, store, find, figures, threshold: float | None = None) -> list[dict]:
@@ -200,7 +157,9 @@ def uncurated_rows(items, curated: set) -> list[dict]:
     """The rows of the figures stated in several documents but in no curated
     claim, for the figures ``items`` (``(passage, quantity, sentence words)``;
     every figure of each :func:`group_key` they hold), leaving out the passages
-    of ``curated``."""
+    of ``curated``: the definition, statement by statement and in memory. The
+    build computes the same rows from the distinct word sets of each value, a
+    value at a time (:mod:`.figure_sets`); the tests compare the two."""
     by_value = defaultdict(list)
     for p, q, words in sorted((it for it in items if it[0].id not in curated), key=_order):
         by_value[group_key(q)].append((p, q, words))
@@ -333,6 +292,46 @@ def _similar_pairs(word_sets: list[frozenset]):
         i, j, n = i[keep], j[keep], shared.data[keep].astype(np.float64)
         union = np.maximum(sizes[i] + sizes[j] - n, 1)
         ok = n / union >= GROUP_MIN_JACCARD
+        order = np.lexsort((j[ok], i[ok]))
+        out_i.append(i[ok][order])
+        out_j.append(j[ok][order])
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def _alike_between(rows: list[frozenset], cols: list[frozenset]):
+    """The pairs ``(i, j)`` (two arrays, ordered by (i, j)) of a word set of ``rows`` and one of
+    ``cols`` alike as :func:`_similar_pairs` tells (GROUP_MIN_SHARED words shared or more, and
+    GROUP_MIN_JACCARD of their words): every one of the ``len(rows) * len(cols)`` cells, a block of
+    rows at a time (the sets a change touched against every set of their figure, not every pair)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    if not rows or not cols:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    vocab: dict[str, int] = {}
+
+    def matrix(word_sets):
+        r, c = [], []
+        for i, words in enumerate(word_sets):
+            for w in words:
+                r.append(i)
+                c.append(vocab.setdefault(w, len(vocab)))
+        return r, c
+
+    ra, ca = matrix(rows)
+    rb, cb = matrix(cols)
+    a = csr_matrix((np.ones(len(ra), dtype=np.int32), (ra, ca)), shape=(len(rows), len(vocab)))
+    b = csr_matrix((np.ones(len(rb), dtype=np.int32), (rb, cb)), shape=(len(cols), len(vocab))).T.tocsr()
+    size_a = np.array([len(w) for w in rows], dtype=np.float64)
+    size_b = np.array([len(w) for w in cols], dtype=np.float64)
+    step = max(64, PAIR_BLOCK_CELLS // len(cols))
+    out_i, out_j = [], []
+    for start in range(0, len(rows), step):
+        shared = (a[start:start + step] @ b).tocoo()
+        i, j = shared.row.astype(np.int64) + start, shared.col.astype(np.int64)
+        keep = shared.data >= GROUP_MIN_SHARED
+        i, j, n = i[keep], j[keep], shared.data[keep].astype(np.float64)
+        ok = n / np.maximum(size_a[i] + size_b[j] - n, 1) >= GROUP_MIN_JACCARD
         order = np.lexsort((j[ok], i[ok]))
         out_i.append(i[ok][order])
         out_j.append(j[ok][order])

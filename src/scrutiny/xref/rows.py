@@ -63,30 +63,41 @@ VALUE_INSERT = ("INSERT INTO xref_figure_values (kind, value, gkey, passage_id, 
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def cached_figures(store, passages) -> dict[str, list]:
-    """``{passage id: [(quantity, sentence words)]}`` from ``xref_figures``; the
-    passages not there yet (new or changed text: a new id) are read and added,
-    the rows of passages that are gone are deleted; the index of the figures by
-    value (``xref_figure_values``) is written again."""
+def refresh_figures(store) -> int:
+    """Bring ``xref_figures`` up to date with the store's passages, a document at a time
+    (the passages not there yet, new or changed text: a new id, are read and added; the rows
+    of passages that are gone are deleted), and write the index of the figures by value
+    (``xref_figure_values``) again. Returns the most passages held at once (one document's)."""
     from scrutiny.xref.claims import passage_figures
 
     db = store.db
-    cached = {pid: figures for pid, figures in db.execute("SELECT passage_id, figures FROM xref_figures")}
-    out, new = {}, []
-    for p in passages:
-        raw = cached.pop(p.id, None)
-        if raw is None:
-            found = passage_figures(p)
-            new.append((p.id, encode_figures(found), p.doc_id))
-            out[p.id] = found
-        else:
-            out[p.id] = decode_figures(raw)
+    docs = store.document_ids()
+    held = 0
     with store.transaction():
-        db.executemany("DELETE FROM xref_figures WHERE passage_id = ?", [(pid,) for pid in cached])
-        db.executemany("INSERT OR REPLACE INTO xref_figures (passage_id, figures, doc_id) VALUES (?, ?, ?)", new)
+        gone = sorted({r[0] for r in db.execute("SELECT DISTINCT doc_id FROM xref_figures WHERE doc_id IS NOT NULL")}
+                      - set(docs))
+        for i in range(0, len(gone), 500):
+            part = gone[i:i + 500]
+            db.execute(f"DELETE FROM xref_figures WHERE doc_id IN ({', '.join('?' * len(part))})", tuple(part))
+        db.execute("DELETE FROM xref_figures WHERE doc_id IS NULL")
         db.execute("DELETE FROM xref_figure_values")
-        db.executemany(VALUE_INSERT, [row for p in passages for row in value_rows(p, out[p.id])])
-    return out
+        for doc_id in docs:
+            passages = store.passages(doc_id)
+            held = max(held, len(passages))
+            cached = dict(db.execute("SELECT passage_id, figures FROM xref_figures WHERE doc_id = ?", (doc_id,)))
+            new, values = [], []
+            for p in passages:
+                raw = cached.pop(p.id, None)
+                if raw is None:
+                    found = passage_figures(p)
+                    new.append((p.id, encode_figures(found), p.doc_id))
+                else:
+                    found = decode_figures(raw)
+                values += value_rows(p, found)
+            db.executemany("DELETE FROM xref_figures WHERE passage_id = ?", [(pid,) for pid in cached])
+            db.executemany("INSERT OR REPLACE INTO xref_figures (passage_id, figures, doc_id) VALUES (?, ?, ?)", new)
+            db.executemany(VALUE_INSERT, values)
+    return held
 
 
 def insert(db, table, cols, rows):

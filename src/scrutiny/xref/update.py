@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scrutiny.xref.rows import (
-    CLAIM_COLS, LINK_COLS, SH_COLS, cached_figures, decode_figures, encode_figures, value_rows, with_documents,
+    CLAIM_COLS, LINK_COLS, SH_COLS, decode_figures, encode_figures, value_rows, with_documents,
 )
 from scrutiny.xref.claims import curated_rows, passage_figures
 
@@ -42,7 +42,7 @@ class Written:
     """Rows an incremental build deleted and inserted, per table (a whole build: inserted only)."""
     inserted: dict = field(default_factory=dict)
     deleted: dict = field(default_factory=dict)
-    work: object = None     # the figure groups' (figure_sets.Work), incremental builds only
+    work: object = None     # the figure groups' work: figure_sets.Work (incremental), figure_sets.Rebuilt (whole)
 
 
 def _chunks(items):
@@ -53,8 +53,9 @@ def _chunks(items):
 
 class StoreFigures:
     """The figures of the store's passages, read by value from ``xref_figure_values``
-    and ``xref_figures`` (what :func:`scrutiny.xref.claims.curated_rows` reads of
-    :class:`scrutiny.xref.claims.Figures`)."""
+    and ``xref_figures`` (what :func:`scrutiny.xref.claims.curated_rows` reads:
+    ``matching(q)``, the figures :meth:`Quantity.same` as ``q``, and ``passages()``,
+    for the TF-IDF matches of claims without a figure)."""
 
     def __init__(self, store):
         self.store = store
