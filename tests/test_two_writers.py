@@ -116,7 +116,8 @@ def test_a_second_ingest_told_not_to_wait_says_busy_and_copies_nothing(corpus, t
 def test_ingest_and_site_at_once(corpus):
     project = corpus
     add_paragraph(project, "lock keeper")
-    a = start(project.root, "ingest")
+    # both wait for the other (a loaded machine can hold the lock past the default 5 s)
+    a = start(project.root, "ingest", "--wait", "600")
     b = start(project.root, "site", "--wait", "600")
     outs = [p.communicate(timeout=900) for p in (a, b)]
     no_traceback(*[t for pair in outs for t in pair])
