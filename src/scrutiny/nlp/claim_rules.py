@@ -325,6 +325,8 @@ def parse_commitments(sent) -> list[str]:
             if verb.lower_ in NOT_ACTIONS or any(c.dep_ == "auxpass" for c in verb.children):
                 continue
             subj = _child(verb, "nsubj")
+            if low == "shall" and (subj is None or subj.lower_ not in ("we", "i")):
+                continue  # "The department shall issue ...": a directive, not a pledge
             reported = verb.dep_ == "ccomp" and verb.head.lower_ in SPEECH_FORMS
             if reported and subj is not None and (_agentive(subj) or subj.lower_ in ("it", "they")):
                 found.append("reported_pledge")
@@ -341,23 +343,262 @@ def parse_commitments(sent) -> list[str]:
 
 def rule_hits(sent) -> dict[str, list[str]]:
     text = sent.text
+    # Words that look like a call or a pledge but are not one here are blanked out
+    # for that kind's patterns (the sentence's length and offsets stay the same).
+    not_calls = not_call_spans(sent)
+    directives = directive_spans(sent)
+    for_kind = {"recommendation": _blank(text, not_calls), "commitment": _blank(text, directives)}
     hits: dict[str, list[str]] = {}
     for kind, patterns in ALL_PATTERNS.items():
-        names = [name for name, rx in patterns.items() if rx.search(text)]
+        source = for_kind.get(kind, text)
+        names = [name for name, rx in patterns.items() if rx.search(source)]
         if names:
             hits[kind] = names
     pledges = parse_commitments(sent)
     if pledges:
         hits.setdefault("commitment", []).extend(p for p in pledges if p not in hits.get("commitment", ()))
+    if not_calls:
+        hits.setdefault("not_call", []).append("not_a_call")
+    if directives:
+        # "The department shall issue ...": a directive to someone else (an inquiry's
+        # recommendation quoted in a response), not the speaker's pledge
+        hits.setdefault("recommendation", []).append("directive")
     nums = statistic_numbers(sent)
     if nums:
         hits.setdefault("statistic", []).append("number")
+        if allocated_only(sent):
+            # "we have confirmed a £400m programme": an allocated sum, a commitment
+            hits.setdefault("commitment", []).append("allocated_sum")
+    if bare_agreement(sent):
+        hits.setdefault("not_call", []).append("bare_agreement")
     # A call to act without "should": the sentence opens with a bare verb.
     first = next((t for t in sent if not (t.is_punct or t.like_num or t.is_space
                                            or re.match(r"^\(?[a-z0-9ivx]{1,4}[.)]$", t.text))), None)
     if first is not None and first.tag_ == "VB" and _IMPERATIVE_OK.match(first.text):
         hits.setdefault("recommendation", []).append("imperative")
     return hits
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        for i in range(max(a, 0), min(b, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
+
+
+# --- words that look like a call but make none -----------------------------------
+# "Should the panel decide ...", "..., should a major incident occur": a condition.
+CONDITIONAL_SHOULD = re.compile(
+    r"(?:^\s*(?:\(?\d{1,3}[.)]\s+)?|[,;(\u2013\u2014]\s*|\b(?:and|or|but|unless)\s+)([Ss]hould)\s+"
+    r"(?:the|this|that|these|those|it|they|we|you|he|she|there|any|such|an?|no|[A-Z][\w'\u2019-]*)\b")
+# "It should be noted that ...": a caveat, not a call.
+NOTED_SHOULD = re.compile(r"\bit (should|must) (?:also |further )?be (?:noted|remembered|borne in mind|stressed|"
+                          r"emphasi[sz]ed|recogni[sz]ed|acknowledged|pointed out|said|added|observed|understood)\b", re.I)
+# Verbs whose "that" clause reports what someone recognises, not what they call for:
+# "the ombudsman recognised that bodies need to balance ..." is a judgement.
+RECOGNISE_FORMS = frozenset("recognise recognises recognised recognising recognize recognizes recognized acknowledge "
+                            "acknowledges acknowledged accept accepts accepted understand understands understood "
+                            "appreciate appreciates appreciated note notes noted know knows knew realise realises "
+                            "realised sees saw".split())
+# Nouns whose "to" clause names a power, not a call: "the power to recommend".
+CAPACITY_NOUNS = frozenset("ability power powers right rights freedom discretion option opportunity scope "
+                           "flexibility capacity means duty".split())
+# Verbs whose "to" clause says what something is for ("is used to encourage").
+PURPOSE_HEADS = frozenset("used designed intended aimed meant working".split())
+CALL_WORDS = frozenset("should must ought need needs recommend recommends encourage encourages encouraged urge "
+                       "urges could".split())
+
+
+def not_call_spans(sent) -> list[tuple[int, int]]:
+    """Character spans (relative to the sentence) of call words that call on nobody:
+    a conditional "should" ("Should the panel decide ..."), "it should be noted", and,
+    read from the parse, a call word inside a "how" or "whether" clause ("considering
+    how we can encourage ..."), a noun's "to" clause ("the power to recommend"), a
+    "that" clause of recognising ("recognised that bodies need to ..."), or "could be"
+    with a noun ("Awards could be a single payment": an option described)."""
+    text = sent.text
+    spans = [m.span(1) for m in CONDITIONAL_SHOULD.finditer(text)] + [m.span(1) for m in NOTED_SHOULD.finditer(text)]
+    if not sent.doc.has_annotation("DEP"):
+        return spans
+    base = sent.start_char
+    for tok in sent:
+        if tok.lower_ not in CALL_WORDS:
+            continue
+        clause = tok.head if tok.dep_ in ("aux", "auxpass") else tok
+        if tok.lower_ == "could":
+            if clause.lower_ == "be" and any(c.dep_ == "attr" for c in clause.children):
+                spans.append((tok.idx - base, clause.idx + len(clause.text) - base))
+            continue
+        if _embedded(clause) or (tok.lower_ in ("need", "needs") and any(
+                c.dep_ == "aux" and c.lower_ in ("would", "could", "might") for c in tok.children)):
+            # "we would need to set up a scheme": what an option would take, not a call
+            spans.append((tok.idx - base, tok.idx + len(tok.text) - base))
+    return spans
+
+
+def _embedded(verb) -> bool:
+    """Is this clause a "how"/"whether" question, a noun's "to" clause, or what someone
+    recognises (not what they ask for)?"""
+    node = verb
+    that_clause = False
+    for _ in range(8):
+        if any(c.lower_ in ("how", "whether", "why") and c.dep_ in ("advmod", "mark") for c in node.children):
+            return True
+        if node.dep_ == "acl" and node.head.lower_ in CAPACITY_NOUNS:
+            return True
+        if node.dep_ in ("xcomp", "advcl") and node.head.lower_ in PURPOSE_HEADS:
+            return True   # "taxation is used to encourage ...": what a measure is for
+        that_clause = that_clause or node.dep_ == "ccomp" or any(c.dep_ == "mark" and c.lower_ == "that"
+                                                                 for c in node.children)
+        if that_clause and node.head.lower_ in RECOGNISE_FORMS and node.head is not node:
+            return True
+        if node.dep_ in ("ROOT", "relcl", "advcl") or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def directive_spans(sent) -> list[tuple[int, int]]:
+    """"shall" with a subject other than the speaker ("The department shall issue ...",
+    "A lawyer shall be appointed"): a directive, the way an inquiry words its
+    recommendations, not a pledge. Character spans relative to the sentence."""
+    base = sent.start_char
+    spans = []
+    for tok in sent:
+        if tok.lower_ != "shall":
+            continue
+        verb = tok.head
+        subj = _child(verb, "nsubj", "nsubjpass") if sent.doc.has_annotation("DEP") else None
+        if subj is None and tok.i > sent.start:
+            prev = sent.doc[tok.i - 1]
+            subj = prev if prev.lower_ in ("we", "i") else None
+        if subj is not None and subj.lower_ in ("we", "i"):
+            continue
+        spans.append((tok.idx - base, tok.idx + len(tok.text) - base))
+    return spans
+
+
+# --- sums that are allocated, not measured ---------------------------------------
+FUNDING_NOUNS = frozenset("programme programmes program investment investments fund funds funding package packages "
+                          "grant grants scheme schemes initiative budget allocation settlement pot boost injection "
+                          "commitment deal".split())
+ALLOCATING_FORMS = frozenset("confirmed allocated allocating allocate allocates committed committing commit commits "
+                             "announced announcing pledged pledging earmarked earmarking ring-fenced ringfenced "
+                             "investing invest invests providing provide provides funding fund funds".split())
+# "has invested £X", "is being provided with £X": allocating only with a perfect or a passive
+ALLOCATING_WITH_AUX = frozenset("invested provided funded awarded".split())
+_MONEY_UNITS = frozenset("m bn k million billion mn thousand".split())
+_SUM_MODIFIERS = frozenset("new additional extra further record national capital multi-year year annual one-off "
+                           "government public of for and &".split())
+
+
+def allocated_only(sent) -> bool:
+    """Is every quantity of the sentence a sum of money that is allocated ("we have
+    confirmed a £400m programme", "through the £175m Data Programme", "a record
+    £162 million investment in ...", "£85m across the funding period")? A sum
+    allocated or planned is a commitment, not a statistic; a sum spent, earned or
+    measured stays a statistic."""
+    text = sent.text
+    if STAT_PATTERNS["percent"].search(text) or STAT_PATTERNS["ratio"].search(text) \
+            or STAT_PATTERNS["fraction"].search(text):
+        return False
+    toks = list(sent)
+    last = len(toks) - 1
+    quantities = [k for k, t in enumerate(toks) if _DIGITS.search(t.text) and _is_quantity(toks, k, last, set())]
+    if not quantities:
+        return False
+    for k in quantities:
+        if not _allocated_sum(toks, k):
+            return False
+    return True
+
+
+def _allocated_sum(toks, k) -> bool:
+    start = k - 1 if k > 0 and toks[k - 1].text in ("£", "$", "€") else k
+    if start == k and not re.match(r"^[£$€]", toks[k].text):
+        return False  # not money
+    end = k + 1
+    if end < len(toks) and toks[end].lower_ in _MONEY_UNITS:
+        end += 1
+    # after the sum: "... programme", "... of funding", "across the funding period"
+    j, seen = end, 0
+    while j < len(toks) and seen < 7:
+        t = toks[j]
+        low = t.lower_
+        if low in FUNDING_NOUNS and not (j + 1 < len(toks) and toks[j + 1].lower_ in ("cut", "cuts", "gap", "shortfall")):
+            return True
+        if low in ("of", "in") and j + 1 < len(toks) and toks[j + 1].lower_ in ("funding", "investment", "new", "additional",
+                                                                              "extra", "capital", "grant"):
+            j += 1
+            seen += 1
+            continue
+        if low in ("across", "over") and any(x.lower_ in ("funding", "spending") for x in toks[j + 1:j + 6]) \
+                and any(x.lower_ in ("period", "round", "review") for x in toks[j + 1:j + 7]):
+            return True
+        if t.is_title or t.like_num or low in _SUM_MODIFIERS or (t.is_punct and t.text in ("-", "\u2013")):
+            j += 1
+            seen += 1
+            continue
+        break
+    # before the sum: "investment of ...", "confirmed a ...", "is investing ...", "has invested ..."
+    if start >= 2 and toks[start - 1].lower_ == "of" and toks[start - 2].lower_ in FUNDING_NOUNS:
+        return True
+    i = start - 1
+    while i >= 0 and toks[i].lower_ in ("a", "an", "the", "up", "to", "over", "nearly", "almost", "more", "than",
+                                         "further", "additional", "extra", "record", "around", "about", "some"):
+        i -= 1
+    if i >= 0:
+        verb = toks[i]
+        if verb.lower_ in ALLOCATING_FORMS and verb.pos_ in ("VERB", "AUX"):
+            return True
+        if verb.lower_ in ALLOCATING_WITH_AUX and any(c.lower_ in ("has", "have", "is", "are", "be", "being", "been", "will")
+                                                       for c in verb.children):
+            return True
+    return False
+
+
+READ_AGREEMENT = frozenset("welcome welcomes welcomed agree agrees agreed accept accepts accepted note notes noted "
+                           "support supports supported endorse endorses endorsed thank thanks".split())
+REPORT_NOUNS = frozenset("report reports recommendation recommendations conclusion conclusions finding findings "
+                         "proposal proposals work inquiry review publication response contribution contributions "
+                         "analysis".split())
+
+
+def bare_agreement(sent) -> bool:
+    """"The Government welcomes the Committee's report on X, and agrees with most of its
+    conclusions and recommendations.": agreement with a report as a whole, nothing
+    said about what (read from the parse: every main verb one of agreeing, every
+    object a report or its recommendations, no clause saying what is agreed)."""
+    if not sent.doc.has_annotation("DEP"):
+        return False
+    root = sent.root
+    verbs = [root] + [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    if any(v.lower_ not in READ_AGREEMENT for v in verbs):
+        return False
+    if not _agentive(_child(root, "nsubj")):
+        return False
+    for v in verbs:
+        objects = []
+        for c in v.children:
+            if c.dep_ in ("ccomp", "xcomp", "advcl", "acomp", "attr", "oprd", "dative", "npadvmod"):
+                return False
+            if c.dep_ == "dobj":
+                objects.append(c)
+            elif c.dep_ == "prep" and c.lower_ in ("with", "to"):
+                objects.extend(x for x in c.children if x.dep_ == "pobj")
+            elif c.dep_ == "prep":
+                return False
+        if not objects:
+            return False
+        for o in objects:
+            words = {t.lower_ for t in o.subtree}
+            if not words & REPORT_NOUNS or any(t.dep_ in ("relcl", "acl", "ccomp", "advcl") and t.lower_ not in ("set",)
+                                               for t in o.subtree):
+                return False
+    return True
 
 
 STRONG = {
@@ -387,7 +628,15 @@ _LEAD_COMMIT = re.compile(r"\b(?:will|shall|are going to|intends? to|plans? to|c
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 # Shapes of sentence that make no claim whatever their words.
-NO_CLAIM_SHAPES = frozenset({"heading", "no_verb", "url", "lead_in", "question", "fragment"})
+NO_CLAIM_SHAPES = frozenset({"heading", "no_verb", "url", "lead_in", "question", "fragment", "notice"})
+# A publication's small print: copyright and licence notices, where to send enquiries,
+# catalogue numbers. It makes no claim, whatever its "must" or "should".
+NOTICE = re.compile(
+    r"\bcrown copyright\b|\u00a9|\bcopyright (?:holders?|owners?|information|material)\b|\bthird[- ]party copyright\b|"
+    r"\bopen government licen[cs]e\b|\blicensed under the terms\b|\bre-?use (?:this|the) (?:information|publication)\b|"
+    r"\benquiries (?:regarding|about|concerning) this (?:publication|document|report)\b|\bISBN\b|"
+    r"\bthis (?:publication|document) is (?:also )?available (?:at|from|on|to download)\b|"
+    r"\bpresented to parliament (?:by|pursuant)\b|\bby command of (?:his|her) majesty\b", re.I)
 # a list marker before a line's words: "(a)", "iv.", "3)", a bullet or a dash
 _MARKER = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u2013\u2014*\-\u00b7]|\(?[a-z0-9ivx]{1,4}[.)])\s+", re.I)
 _OPEN_QUOTE = re.compile(r"^[\"'\u201c\u2018(\[]+")
@@ -437,6 +686,8 @@ def sentence_shape(sent, text: str, start: int, end: int, parsed: bool) -> str |
         return "question"  # "5. How does the policy affect carers?"
     if parsed and _fragment(sent, body):
         return "fragment"
+    if NOTICE.search(body):
+        return "notice"
     if _URL.search(body):
         rest = _WORD.findall(_URL.sub(" ", body))
         if len(rest) < 8:
@@ -467,6 +718,8 @@ def _fragment(sent, body: str) -> bool:
         if not has_subject:
             return True
     words = [t for t in sent if not (t.is_space or t.is_punct)]
+    if len(words) >= 2 and stripped.endswith((",", "\u2013", "\u2014", " -", "(", "/")):
+        return True   # "35% of those who knew of it,": cut off by a page break or a bad split
     if words and not _FINAL.search(stripped) and not stripped.endswith((";", ":")) \
             and words[-1].pos_ in _OPEN_END_POS and len(words) >= 4:
         return True   # "... the scheme will be funded by the"
@@ -593,6 +846,23 @@ def _judgement(kinds: dict, hits: dict, text: str, scores: dict) -> dict:
             kinds.pop("recommendation")
         if not kinds.get("commitment") and not kinds.get("recommendation") and not CROSS_REFERENCE.search(text):
             kinds.setdefault("assessment", (round(max(scores.get("assessment", 0.0), 0.6), 3), "rule"))
+    if "directive" in rec_hits:
+        # an inquiry's "X shall ..." quoted in a response: a call on X, not a pledge or a judgement
+        if not set(hits.get("commitment", ())) & STRONG["commitment"]:
+            kinds.pop("commitment", None)
+        if "agree" not in hits.get("assessment", ()):
+            kinds.pop("assessment", None)
+        kinds.setdefault("recommendation", (round(max(scores.get("recommendation", 0.0), 0.7), 3), "rule"))
+    if "allocated_sum" in hits.get("commitment", ()):
+        # "we have confirmed a £400m programme": an allocated sum is a commitment, not a statistic
+        kinds.pop("statistic", None)
+        if not predicted:
+            kinds.setdefault("commitment", (round(max(scores.get("commitment", 0.0), 0.7), 3), "rule"))
+    if "not_a_call" in hits.get("not_call", ()) and not rec_hits - {"imperative"}:
+        kinds.pop("recommendation", None)   # "Should the panel decide ...", "It should be noted that ..."
+        if kinds.get("assessment", (0, ""))[1] == "model" and not hits.get("assessment") \
+                and not JUDGEMENT_CUE.search(text):
+            kinds.pop("assessment")   # what was left of it describes: "Awards could be a single payment."
     if "commitment" in kinds and AGAINST_TARGET.search(text) and not set(hits.get("commitment", ())) & _PLEDGE:
         kinds.pop("commitment")       # "recruited 214 staff, against a plan of 260": a measure, not a pledge
     if "recommendation" in kinds and not rec_hits and set(hits.get("commitment", ())) & _WILL:

@@ -188,8 +188,11 @@ def _acceptable(span) -> bool:
         return False  # "the Chancellor", "the Minister": a post alone names nobody
     if len(words) >= 2 and words[-1] in GENERIC_SINGLE and all(w in GENERIC_MODIFIERS for w in words[:-1]):
         return False  # "the Advisory Board", "the Steering Group": which one is not said
-    if span[-1].tag_ in ("RP", "IN") and span[-1].is_title and len(span) >= 2:
+    if span[-1].is_title and len(span) >= 2 and (span[-1].tag_ in ("RP", "IN") or (
+            span[-1].lower_ in PARTICLES and len(span) <= 3 and kind_from_head(words) is None)):
         return False  # "Lose Out", "Opting In": a title-case phrase ending in a particle is not a name
+    if _inside_capitalised_run(span):
+        return False  # "Sum Offer" cut out of "Fixed Sum Offer": a piece of a longer capitalised phrase
     if words[-1] in ROLE_HEADS and not _body_before_of(words):
         return False  # "Chief Social Scientist": a post, not a body (but "Royal College of General Practitioners")
     if all(w in ROLE_ONLY for w in words):
@@ -201,6 +204,34 @@ def _acceptable(span) -> bool:
             and (words[0] in ROLE_ONLY or all(w in ROLE_ONLY or w in PORTFOLIO_WORDS for w in words)):
         return False  # "Finance" in "Director of Finance", "State for Education"; not "director of Aire Valley Water"
     return True
+
+
+# Words ending a phrasal verb ("Lose Out", "Sign Up"), whatever the tagger makes of them in title case.
+PARTICLES = frozenset("out in up down off on over back away through about forward".split())
+_DAYS_MONTHS = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
+                         "june july august september october november december".split())
+
+
+def _inside_capitalised_run(span) -> bool:
+    """Does the span start inside a longer capitalised phrase that it leaves out ("Sum
+    Offer" of "the Fixed Sum Offer")? Not after a post, an honorific, a place, a month
+    or the start of a sentence or line ("Councillor Ian Reid", "Health Secretary Jo
+    Bloggs", "In March Eastfield Council")."""
+    from scrutiny.nlp.people import ROLE_WORDS
+
+    start = span.start
+    if start == 0:
+        return False
+    prev = span.doc[start - 1]
+    if not (prev.is_alpha and prev.is_title) or prev.is_sent_start or prev.whitespace_ != " ":
+        return False
+    low = prev.lower_
+    if low in _LEADING or low in ROLE_WORDS or low in ROLE_ONLY or low in HONORIFICS or low.rstrip(".") in HONORIFICS \
+            or low in _DAYS_MONTHS or prev.text in NATIONS or prev.text in PLACES or low in COMPASS:
+        return False
+    if start >= 2 and "\n" in span.doc[start - 2].whitespace_ + span.doc[start - 2].text:
+        return False
+    return prev.pos_ in ("PROPN", "ADJ", "VERB", "NOUN") and kind_from_head([prev.text]) is None
 
 
 def _body_before_of(words: list[str]) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 # The tagger version also hashes this package's code (code_fingerprint), so any
 # change to a component re-tags; bump this for changes outside it.
-COMPONENTS_VERSION = "6"  # 4: claim pages from page breaks; 5: contents lines make no claim; 6: note marks are not statistics
+COMPONENTS_VERSION = "7"  # 4: claim pages from page breaks; 5: contents lines make no claim; 6: note marks are not statistics; 7: allocated sums, directives, small print, calls on nobody
 
 OUR_COMPONENTS = (
     "scrutiny_lines",
