@@ -110,6 +110,10 @@ def test_a_bare_welcome_of_a_report_makes_no_claim(tagger):
     assert kinds_of(tagger, text) == set()
 
 
+def test_accepting_a_count_of_recommendations_is_still_a_claim(tagger):
+    assert "statistic" in kinds_of(tagger, "We have accepted 9 of the Panel's 12 recommendations in full.")
+
+
 def test_a_welcome_that_says_what_is_agreed_is_a_judgement(tagger):
     assert "assessment" in kinds_of(tagger, "We welcome the Committee's finding that early help reduces later costs.")
 

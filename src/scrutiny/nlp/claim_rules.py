@@ -594,6 +594,8 @@ def bare_agreement(sent) -> bool:
         if not objects:
             return False
         for o in objects:
+            if any(t.like_num for t in o.subtree):
+                return False  # "We have accepted 15 of its 21 recommendations": a count, and a pledge
             words = {t.lower_ for t in o.subtree}
             if not words & REPORT_NOUNS or any(t.dep_ in ("relcl", "acl", "ccomp", "advcl") and t.lower_ not in ("set",)
                                                for t in o.subtree):
