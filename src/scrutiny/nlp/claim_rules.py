@@ -567,6 +567,11 @@ REPORT_NOUNS = frozenset("report reports recommendation recommendations conclusi
                          "analysis".split())
 
 
+# what names a report as a whole, not one of its conclusions
+WHOLE_REPORT_NOUNS = frozenset("report reports work inquiry review publication response contribution contributions "
+                               "analysis".split())
+
+
 def bare_agreement(sent) -> bool:
     """"The Government welcomes the Committee's report on X, and agrees with most of its
     conclusions and recommendations.": agreement with a report as a whole, nothing
@@ -580,6 +585,7 @@ def bare_agreement(sent) -> bool:
         return False
     if not _agentive(_child(root, "nsubj")):
         return False
+    whole = []
     for v in verbs:
         objects = []
         for c in v.children:
@@ -593,6 +599,7 @@ def bare_agreement(sent) -> bool:
                 return False
         if not objects:
             return False
+        whole.extend(o for o in objects if o.lower_ in WHOLE_REPORT_NOUNS)
         for o in objects:
             if any(t.like_num for t in o.subtree):
                 return False  # "We have accepted 15 of its 21 recommendations": a count, and a pledge
@@ -600,7 +607,9 @@ def bare_agreement(sent) -> bool:
             if not words & REPORT_NOUNS or any(t.dep_ in ("relcl", "acl", "ccomp", "advcl") and t.lower_ not in ("set",)
                                                for t in o.subtree):
                 return False
-    return True
+    # "welcomes the report": the report as a whole; "agrees with the Committee's
+    # conclusion" says which conclusion it agrees with, an assessment
+    return bool(whole)
 
 
 STRONG = {
@@ -821,6 +830,10 @@ _WILL = frozenset({"we_will", "actor_will", "will_future", "investing", "committ
 # A figure measured against a target or a plan ("1,140 homes, against a target of 1,600").
 AGAINST_TARGET = re.compile(r"\bagainst (?:a|an|the|its|their|our) (?:[a-z-]+ )?(?:target|plan|ambition|trajectory|goal|aim) of\b", re.I)
 _PLEDGE = frozenset({"we_will", "committed", "minuted", "agent_will", "is_to", "intends", "planned_quantity", "reported_pledge"})
+# a count out of a total: "9 of the Panel's 12 recommendations", "14 out of 20 councils"
+COUNT_OF = re.compile(r"\b\d[\d,]*\s+(?:out\s+)?of\s+(?:(?:the|its|their|our|his|her|these|those|all)\s+|"
+                      r"[A-Z][\w-]*(?:'s|\u2019s)?\s+){0,3}\d[\d,]*\s+[a-z]")
+ACCEPTED_COUNT = re.compile(r"\b(?:we|government|department|ministers?)\b[^.;]{0,30}\baccept(?:s|ed)?\b[^.;]*\brecommendations\b", re.I)
 _QUOTE_MARKS = re.compile(r"[\"\u201c\u201d]|(?:^|\s)[\u2018']\w")
 
 
@@ -860,6 +873,12 @@ def _judgement(kinds: dict, hits: dict, text: str, scores: dict) -> dict:
         kinds.pop("statistic", None)
         if not predicted:
             kinds.setdefault("commitment", (round(max(scores.get("commitment", 0.0), 0.7), 3), "rule"))
+    if "statistic" in hits and "statistic" not in kinds and COUNT_OF.search(text):
+        # "We have accepted 9 of the Panel's 12 recommendations": a count out of a total
+        kinds["statistic"] = (round(max(scores.get("statistic", 0.0), 0.6), 3), "rule")
+    if "statistic" in hits and ACCEPTED_COUNT.search(text) and COUNT_OF.search(text):
+        # accepting a count of recommendations is a pledge to act on them (the labelled sets' convention)
+        kinds.setdefault("commitment", (round(max(scores.get("commitment", 0.0), 0.6), 3), "rule"))
     if "not_a_call" in hits.get("not_call", ()) and not rec_hits - {"imperative"}:
         kinds.pop("recommendation", None)   # "Should the panel decide ...", "It should be noted that ..."
         if kinds.get("assessment", (0, ""))[1] == "model" and not hits.get("assessment") \
