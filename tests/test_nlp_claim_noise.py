@@ -111,7 +111,8 @@ def test_a_bare_welcome_of_a_report_makes_no_claim(tagger):
 
 
 def test_accepting_a_count_of_recommendations_is_still_a_claim(tagger):
-    assert "statistic" in kinds_of(tagger, "We have accepted 9 of the Panel's 12 recommendations in full.")
+    kinds = kinds_of(tagger, "We have accepted 9 of the Panel's 12 recommendations in full.")
+    assert {"statistic", "commitment"} <= kinds
 
 
 def test_a_welcome_that_says_what_is_agreed_is_a_judgement(tagger):
@@ -154,3 +155,16 @@ def test_what_an_option_would_take_or_a_measure_is_for_is_no_call(tagger, text):
 def test_investment_of_a_sum_is_a_commitment(tagger):
     kinds = kinds_of(tagger, "Continued investment of £14.5m in the northern rail upgrade.")
     assert "statistic" not in kinds
+
+
+def test_a_quoted_title_on_a_cover_gives_no_names(tagger):
+    # a cover flattened to one line: a committee's title in quotes, glued to what follows
+    found = _names(tagger, "Rivers Committee Third Report 'Plan Ahead or Miss Out' Government Response to the "
+                           "Committee's report, published by the Tidewater Housing Trust.")
+    assert not {n for n in found if "Miss" in n or "Out" in n or "Plan" in n or "'" in n}
+    assert "Tidewater Housing Trust" in found
+
+
+def test_a_quoted_name_with_a_head_noun_is_still_a_name(tagger):
+    found = _names(tagger, "The charity runs the 'Warm Homes Programme' with local councils.")
+    assert any("Warm Homes Programme" in n for n in found)

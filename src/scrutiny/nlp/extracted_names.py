@@ -121,6 +121,11 @@ def _name_like(words: list[str], whole: bool) -> bool:
         return True
     if is_acronym(words[0]) and all(w[:1].isupper() for w in words):
         return True
+    from scrutiny.nlp.people import ROLE_WORDS
+
+    for k in range(min(len(words) - 2, 3)):
+        if words[k].casefold() in ROLE_WORDS and is_given_name(words[k + 1]) and 2 <= len(words) - k - 1 <= 3:
+            return True  # "Health Secretary Dora Penhale": a post before a person's name
     return False
 
 
@@ -191,6 +196,11 @@ def _acceptable(span) -> bool:
     if span[-1].is_title and len(span) >= 2 and (span[-1].tag_ in ("RP", "IN") or (
             span[-1].lower_ in PARTICLES and len(span) <= 3 and kind_from_head(words) is None)):
         return False  # "Lose Out", "Opting In": a title-case phrase ending in a particle is not a name
+    from scrutiny.nlp.people import is_given_name
+
+    if _across_quote_mark(span) or (_inside_quotes(span) and kind_from_head(words) is None
+                                     and not is_given_name(span[0].text)):
+        return False  # "Lose Out' Government", "Lose" of a title in quotes ('Act Early or Lose Out')
     if _inside_capitalised_run(span):
         return False  # "Sum Offer" cut out of "Fixed Sum Offer": a piece of a longer capitalised phrase
     if words[-1] in ROLE_HEADS and not _body_before_of(words):
@@ -210,6 +220,52 @@ def _acceptable(span) -> bool:
 PARTICLES = frozenset("out in up down off on over back away through about forward".split())
 _DAYS_MONTHS = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
                          "june july august september october november december".split())
+
+
+_QUOTES = frozenset("' \" \u2018 \u2019 \u201c \u201d".split())
+
+
+def _closing_quote(tok) -> bool:
+    """A quote mark closing a quotation ("Out'"), not a plural possessive ("Workers'")."""
+    if tok.text not in _QUOTES or tok.i == 0:
+        return False
+    prev = tok.doc[tok.i - 1]
+    return not prev.whitespace_ and not (tok.text in ("'", "\u2019") and prev.text[-1:] in ("s", "S"))
+
+
+def _across_quote_mark(span) -> bool:
+    """Does the span run over a quote mark ("Lose Out' Government", "Report 'Plan Ahead")?"""
+    for tok in span:
+        if tok.text in ("\u201c", "\u201d", '"', "\u2018"):
+            return True
+        if tok.text in ("'", "\u2019") and (_closing_quote(tok) or tok.i + 1 < len(tok.doc) and not tok.whitespace_
+                                           and (tok.i == 0 or tok.doc[tok.i - 1].whitespace_)):
+            return True
+    return False
+
+
+def _inside_quotes(span) -> bool:
+    """Is the span inside a quotation on its line ("the report 'Act Early or Lose Out'"):
+    a quote mark opens before it and one closes after it?"""
+    doc = span.doc
+    opened = closed = False
+    for i in range(span.start - 1, max(span.start - 13, -1), -1):
+        t = doc[i]
+        if t.is_space or "\n" in t.whitespace_ or _closing_quote(t):
+            break
+        if t.text in _QUOTES and (i + 1 < len(doc) and not t.whitespace_):
+            opened = True
+            break
+    if not opened:
+        return False
+    for j in range(span.end, min(span.end + 12, len(doc))):
+        t = doc[j]
+        if t.is_space or "\n" in doc[j - 1].whitespace_:
+            break
+        if _closing_quote(t):
+            closed = True
+            break
+    return closed
 
 
 def _inside_capitalised_run(span) -> bool:
@@ -708,6 +764,8 @@ class ExtractedNames:
     def _rule_span(self, doc, start, end):
         # Honorific + capitalised name -> person.
         if doc[start].lower_.rstrip(".") in HONORIFICS and end - start >= 2:
+            if doc[end - 1].lower_ in PARTICLES or _across_quote_mark(doc[start:end]):
+                return None  # "Miss Out" of a title: a phrasal verb, not a person
             return (Span(doc, start, end, label="person"), "rule", self.rule_confidence)
         start, end = _trim(doc, start, end)
         # Head nouns decide: a run of capitalised words without one is not taken.
