@@ -415,6 +415,7 @@
     if (!want) await Promise.all(lists.map(function (l) { return l.all(); }));
     const np = meta.nb * meta.stride;
     const pb = Array.from({ length: meta.nb }, function (_, i) { return i; });
+    let stalled = false;
     for (;;) {
       const R = q.ev();
       const p = firstOf(meta, R, allowed, function (r) { return r < np; }, pb, want ? want.passages : Infinity);
@@ -430,7 +431,15 @@
       const threats = new Set(p.threats.concat(o.threats));
       let n = (await Promise.all(lists.map(function (l) { return l.more(threats); }))).reduce(function (a, b) { return a + b; }, 0);
       if (!n) n = (await Promise.all(lists.map(function (l) { return l.more(null); }))).reduce(function (a, b) { return a + b; }, 0);
-      if (!n) throw new Error("the search index is inconsistent: results are not complete with every file loaded");
+      /* Nothing left to load. The lists are shared with the other searches of this page (a
+         search typed, then submitted; the next page of results): one of them may have loaded
+         the last tiers since R was evaluated, so evaluate once more before giving up. */
+      if (!n) {
+        if (stalled) throw new Error("the search index is inconsistent: results are not complete with every file loaded");
+        stalled = true;
+      } else {
+        stalled = false;
+      }
     }
   };
   Engine.prototype.records = async function (recs) {
@@ -567,7 +576,8 @@
   }
   async function showMore(gen) {
     const c = current;
-    if (c.passages.length < c.shown + PAGE && !c.exact.p) {
+    /* the results hold the first page asked for (the count may be exact all the same) */
+    if (c.passages.length < c.shown + PAGE && (!c.exact.p || c.passages.length < c.count.p)) {
       await fetchResults(c, { passages: c.shown + PAGE, others: Math.max(OTHERS, c.shownOthers) });
       if (gen !== generation) return;
     }
@@ -580,7 +590,7 @@
   }
   async function showOthers(all, gen) {
     const c = current;
-    if (all && !c.exact.o) {
+    if (all && (!c.exact.o || c.others.length < c.count.o)) {
       await fetchResults(c, { passages: Math.max(PAGE, c.shown), others: Infinity });
       if (gen !== generation) return;
     }
@@ -592,7 +602,7 @@
     c.shownOthers = recs.length;
     otherBox.hidden = !recs.length;
     const btn = document.getElementById("more-others");
-    btn.hidden = c.exact.o && n >= c.others.length;
+    btn.hidden = c.exact.o && n >= c.count.o;
     btn.textContent = c.exact.o ? "Show all " + c.count.o : "Show all";
     say();
   }
