@@ -358,9 +358,9 @@ def pagefind_site(site: Path, out: Path) -> bool:
     return True
 
 
-def browser_bytes(root: Path, path_for_query, queries) -> tuple[int, str] | None:
+def browser_bytes(root: Path, path_for_query, queries, timeout_ms: float = 30000) -> tuple[int, str] | None:
     """Largest bytes of JS, JSON, WASM and index files a first query downloads, in Chromium,
-    and the query that downloads them."""
+    and the query that downloads them (each step waiting up to ``timeout_ms``)."""
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
         return None
@@ -374,6 +374,7 @@ def browser_bytes(root: Path, path_for_query, queries) -> tuple[int, str] | None
         for q in queries:
             context = browser.new_context()
             page = context.new_page()
+            page.set_default_timeout(timeout_ms)
             sizes = []
 
             def count(resp):
@@ -387,7 +388,7 @@ def browser_bytes(root: Path, path_for_query, queries) -> tuple[int, str] | None
             page.on("response", count)
             page.goto(server.url + path_for_query(q))
             page.wait_for_function("window.done !== undefined || document.querySelector('#results li, #search-status:not(:empty)')",
-                                   timeout=30000)
+                                   timeout=timeout_ms)
             page.wait_for_load_state("networkidle")
             if sum(sizes) > worst:
                 worst, which = sum(sizes), q

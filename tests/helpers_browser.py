@@ -47,8 +47,8 @@ def need_chromium():
 
 
 def build_synthetic(root: Path):
-    """helpers_site's project, its common words' postings in files of their own (so
-    that the browser follows them too)."""
+    """helpers_site's project, its common words' postings cut in tiers of one and two
+    postings (so that the browser follows them too)."""
     from helpers_site import build
 
     import scrutiny.site.search_index as search_index
@@ -58,7 +58,9 @@ def build_synthetic(root: Path):
     init_project(root)
     project = Project(root)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search_index, "BIG", 4)
+        mp.setattr(search_index, "INLINE", 4)
+        mp.setattr(search_index, "HEAD", 1)
+        mp.setattr(search_index, "TIER", 2)
         stats, passages, kb = build(project)
     assert any((project.site_dir / "search").glob("*/t/*.js"))
     return project, passages, kb

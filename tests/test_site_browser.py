@@ -85,6 +85,30 @@ def test_search_finds_and_opens_the_passage_with_the_match_highlighted(page, syn
     assert page.locator(f"#p-{target.id}").is_visible()
 
 
+def test_two_searches_at_once_on_one_page_both_get_the_first_page(page, synthetic_site):
+    """A query typed and then submitted runs twice at once, the two searches sharing the
+    lists of postings they load tier by tier: each gets the full evaluation's first page
+    (one used to give up, "the search index is inconsistent", when the other had loaded
+    the last tiers)."""
+    page.goto(page.site + "search/index.html")
+    page.wait_for_function("window.scrutinyQuery && window.scrutinySearch")
+    got = page.evaluate("""async qs => {
+        const out = [];
+        for (const q of qs) {
+            const node = window.scrutinyQuery.parse(q);
+            const e = new window.scrutinySearch.Engine('./');
+            await e.init();
+            const want = {passages: 10, others: 3};
+            const both = await Promise.all([e.search(node, null, want), e.search(node, null, want)]);
+            const full = await new window.scrutinySearch.Engine('./').search(node, null);
+            out.push([q, both.map(r => r.passages), full.passages.slice(0, 10)]);
+        }
+        return out;
+    }""", ["recovery rate treatment", "recovery", "workforce", '"recovery rate"', "new plan"])
+    for q, both, full in got:
+        assert full and both == [full, full], q
+
+
 def test_search_filters_by_document_and_claim_kind(page, synthetic_site):
     passages = synthetic_site.passages
     page.goto(page.site + "search/index.html?q=new&kind=statistic")

@@ -379,7 +379,7 @@ def test_search_scores_are_those_of_the_command_line(built, tmp_path):
 
     from scrutiny.index import build_index, open_index
     from scrutiny.search import weighting
-    from scrutiny.site.search_index import SCALE, decode, score
+    from scrutiny.site.search_index import SCALE, score, word_postings
 
     project, _, passages, _ = built
     files = _search_files(project.site_dir)
@@ -396,14 +396,9 @@ def test_search_scores_are_those_of_the_command_line(built, tmp_path):
             continue   # claims and stakeholders: not in the command line's index
         for shard in files[f"{b}/s"]["shards"]:
             for key in ("t", "h"):
-                for term, flat in files[f"{b}/i/{shard}"][key].items():
-                    flat = decode(files[f"{b}/t/{flat[0]}"] if isinstance(flat, list) else flat)
-                    step = 2 if key == "t" else 3
-                    rec = int(b, 16) * meta["stride"]
-                    for i in range(0, len(flat), step):
-                        rec += flat[i]
-                        postings.setdefault((key, term), []).append(
-                            (rec, flat[i + 1] if key == "h" else 1, flat[i + step - 1]))
+                for term, value in files[f"{b}/i/{shard}"][key].items():
+                    for place, count, packed in word_postings(files.__getitem__, b, key, term, value):
+                        postings.setdefault((key, term), []).append((int(b, 16) * meta["stride"] + place, count, packed))
     checked = 0
     with open_index(tmp_path / "index").searcher(weighting=weighting()) as searcher:
         docnum = {searcher.stored_fields(d)["passage_id"]: d for d in range(searcher.doc_count_all())}
@@ -440,21 +435,35 @@ def test_the_heading_field_leaves_out_the_documents_title():
 
 
 def test_common_terms_get_their_own_posting_files():
+    """A common word's postings, best first: the head in its shard, the rest in tier
+    files of growing size, each with the bound of what it and the later ones score."""
     from scrutiny.passages import Passage
-    from scrutiny.site.search_index import SearchIndexBuilder, script
+    from scrutiny.site.search_index import HEAD, SearchIndexBuilder, ranks, read_script, script, word_postings
 
     from scrutiny.site.search_index import bucket_of
 
     b = SearchIndexBuilder()
     for i in range(3000):
-        p = Passage(f"d-{i}", "d", i, "paragraph", 1, 1, f"department recovery item{i % 50}")
+        words = "department " * (1 + i % 3) + f"recovery item{i % 50}" + " filler" * (i % 7)
+        p = Passage(f"d-{i}", "d", i, "paragraph", 1, 1, words)
         b.add_passage({"t": "p", "u": f"doc/d/index.html#p-{i}", "d": "d", "x": "x"}, p, "")
     files = b.files({})
     bucket = bucket_of("d")
-    shard = files[f"{bucket}/i/de.js"]
-    assert '"depart":["depart"]' in shard and f"{bucket}/t/depart.js" in files and f"{bucket}/tx/depart.js" in files
+    shard = read_script(files[f"{bucket}/i/de.js"])
+    df, head, bound = shard["t"]["depart"]
+    tiers = [read_script(files[f"{bucket}/t/depart-{k}.js"]) for k in range(1, 99) if f"{bucket}/t/depart-{k}.js" in files]
+    assert df == 3000 and all(isinstance(t, list) for t in tiers[:-1]) and isinstance(tiers[-1], str)
+    assert all(f"{bucket}/tx/depart-{k}.js" in files for k in range(1, len(tiers) + 1))
+    sizes = [len(t[0]) for t in tiers[:-1]]
+    assert len(sizes) >= 3 and sizes == sorted(sizes)          # growing tiers (the last: what is left)
     # the shard stays small: a query for another "de..." word does not pay for "department"
-    assert len(shard) < 100
+    assert len(files[f"{bucket}/i/de.js"]) < 200
+    got = word_postings(lambda name: read_script(files[f"{name}.js"]), bucket, "t", "depart", shard["t"]["depart"])
+    assert sorted(p for p, _, _ in got) == list(range(3000))
+    # best first: the three-times "department" in the shortest passages lead
+    nr = len(ranks())
+    freq = [packed // nr // 256 + 1 for _, _, packed in got]
+    assert freq[:HEAD] == [3] * HEAD and freq[-1] == 1
     assert files["meta.js"].startswith("__scrutinySearch(\"meta\",") and script("x", [1]) == '__scrutinySearch("x",[1]);\n'
 
 

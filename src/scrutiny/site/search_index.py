@@ -27,16 +27,29 @@ links its published files). Layout under ``search/``::
                        doc_hash(id) % files is k (DOCS_PER_RANGE_FILE a file): loaded by
                        the document filter only (a passage's record holds its document's label)
     <b>/i/<xx>.js      bucket b's index for the words starting with xx:
-                       {"t": {word: text postings}, "h": {word: heading postings}},
-                       every list of integers below a string of encode()
-                       text postings: [record delta, packed, ...];
-                       heading postings: [first record delta, records, packed, ...]
-                       (passages in a row under the same headings share one entry);
-                       packed = ((frequency - 1) x 256 + length byte) x len(ranks) + rank index;
-                       a common word's text postings (over BIG bytes) are in a file of
-                       their own, <b>/t/<id>.js, and the shard holds [that id]
+                       {"t": {word: text postings}, "h": {word: heading postings}};
+                       a word's postings are written best first (impact order: by what
+                       the bucket's own statistics score them, a run of the same
+                       (frequency, length, rank) in record order), as a string of encode():
+                       per run [packed, n, n record places (each less the previous one;
+                       headings: and the records it covers, passages in a row under the
+                       same headings sharing one entry)];
+                       packed = ((frequency - 1) x 256 + length byte) x len(ranks) + rank index.
+                       Up to INLINE bytes a word's postings are whole in the shard; a longer
+                       list is [records, its HEAD best postings, the bound of tier 1] and its
+                       tiers k = 1, 2, ... are in <b>/t/<word>-<k>.js (TIER postings, then
+                       GROWTH times more each time): [postings, the bound of tier k + 1], the
+                       last one only its postings. The bound of a tier (_bound) says what
+                       its postings and the later ones can score at most, whatever the
+                       statistics, and from which record a posting can score just that.
+                       The browser loads a word's tiers only while a posting not yet
+                       loaded could still enter the page of results it shows (search.js),
+                       so the first page of a common word's query downloads its head and
+                       a few tiers, not the whole list. (A word that is not a
+                       plain short file name: [file id, records, head, bound].)
     <b>/x/<xx>.js      positions, for phrases: {"t": {word: [n, pos deltas..., n, ...]},
-                       "h": {...}} in the order of the postings (<b>/tx/<id>.js for <b>/t/<id>.js)
+                       "h": {...}} in the order of the shard's postings (<b>/tx/<word>-<k>.js
+                       for a tier; headings <b>/h/ and <b>/hx/)
     <b>/r/<n>.js       the records, CHUNK per file: what a result shows and where it leads
     <b>/f.js           record numbers per claim kind and per stakeholder (loaded only
                        when one of those filters is used)
@@ -59,12 +72,15 @@ from collections import Counter, defaultdict
 from scrutiny.passages import Passage
 
 CHUNK = 8
-BIG = 256           # bytes of a posting list in one bucket above which it gets its own file
+INLINE = 64         # bytes of a word's postings in one bucket up to which they stay whole in its shard
+HEAD = 8            # postings of a longer list kept in the shard: the best ones (impact order)
+TIER = 32           # postings of its first tier file; each next one is GROWTH times larger
+GROWTH = 4
 SCALE = 1000        # scores are compared as integers: score x SCALE, rounded
 BUCKETS = 16        # passage buckets (by a hash of the document id)
 STRIDE = 1 << 24    # record numbers: bucket index x STRIDE + place in the bucket
 OTHERS = "o"        # the bucket of the claims and stakeholders
-VERSION = 4
+VERSION = 5
 LOADER = "__scrutinySearch"
 _SAFE = re.compile(r"^[a-z0-9]+$")
 DOCS_PER_RANGE_FILE = 512   # documents per ranges file (dr/<k>.js): their number follows the corpus
@@ -166,6 +182,121 @@ def _bm25(idf, tf, fl, avgfl, b, k1):
     return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
 
 
+def _impact_order(entries: list[tuple], nr: int, rank_value: list[int], avgfl: float, boost: float) -> list[tuple]:
+    """A word's postings in one bucket, best first as the bucket's own statistics score
+    them (the order only decides what is downloaded first: the bounds of each tier keep
+    the results exact), a run of postings of the same (frequency, length, rank) together
+    in record order."""
+    from whoosh.util.numeric import byte_to_length
+
+    from scrutiny.index import B, K1
+
+    impact = {}
+    for _first, _count, packed, _pos in entries:
+        if packed not in impact:
+            rest, rank = divmod(packed, nr)
+            freq, lb = divmod(rest, 256)
+            impact[packed] = _bm25(1.0, (freq + 1) * boost, byte_to_length(lb), avgfl, B, K1) * rank_value[rank]
+    return sorted(entries, key=lambda e: (-impact[e[2]], e[2], e[0]))
+
+
+def _tier(entries: list[tuple], key: str) -> tuple[str, str]:
+    """(postings, positions) of consecutive postings in impact order, as encode() strings.
+    Postings: per run of the same packed value, [packed, n, then n times the record's
+    place in the bucket (less the previous one's in the run; headings: and its count)];
+    positions: per posting, [n, position deltas...]."""
+    flat, pflat = [], []
+    i = 0
+    while i < len(entries):
+        j = i
+        while j < len(entries) and entries[j][2] == entries[i][2]:
+            j += 1
+        flat.extend((entries[i][2], j - i))
+        last = 0
+        for first, count, _packed, poslist in entries[i:j]:
+            flat.extend((first - last, count) if key == "h" else (first - last,))
+            last = first
+            pflat.append(len(poslist))
+            prev = 0
+            for p in poslist:
+                pflat.append(p - prev)
+                prev = p
+        i = j
+    return encode(flat), encode(pflat)
+
+
+def tier_entries(text: str, key: str) -> list[tuple[int, int, int]]:
+    """[(record's place in the bucket, records, packed), ...] of a string :func:`_tier`
+    wrote, in its order (``search.js`` reads them the same way)."""
+    flat, out, i = decode(text), [], 0
+    while i < len(flat):
+        packed, n = flat[i], flat[i + 1]
+        i += 2
+        place = 0
+        for _ in range(n):
+            place += flat[i]
+            count = flat[i + 1] if key == "h" else 1
+            i += 2 if key == "h" else 1
+            out.append((place, count, packed))
+    return out
+
+
+def word_postings(get, bucket: str, key: str, term: str, value) -> list[tuple[int, int, int]]:
+    """Every posting of ``term`` in field ``key`` of one bucket, best first: ``value`` is
+    what its shard holds for it, ``get(name)`` the data of the file ``<name>.js``."""
+    if isinstance(value, str):
+        return tier_entries(value, key)
+    fid, rest = (value[0], value[1:]) if isinstance(value[0], str) else (term, value)
+    out = tier_entries(rest[1], key)
+    k, more = 1, len(rest) > 2
+    while more:
+        data = get(f"{bucket}/{key}/{fid}-{k}")
+        more = isinstance(data, list)
+        out += tier_entries(data[0] if more else data, key)
+        k += 1
+    return out
+
+
+def _tier_cuts(n: int) -> list[int]:
+    """Where a list of ``n`` postings is cut: the HEAD in the shard, then files of TIER,
+    TIER x GROWTH, ... postings."""
+    cuts, size = [0], HEAD
+    while cuts[-1] < n:
+        cuts.append(min(n, cuts[-1] + size))
+        size = TIER if size == HEAD else size * GROWTH
+    return cuts
+
+
+def _skyline(triples: set[int], nr: int) -> list[int]:
+    """The packed values of ``triples`` that no other one dominates (as high a frequency
+    and rank, as short a length, and one of them strictly better)."""
+    def parts(packed):
+        rest, rank = divmod(packed, nr)
+        f1, lb = divmod(rest, 256)
+        return f1, -lb, rank
+
+    ps = {t: parts(t) for t in triples}
+    return sorted(t for t in triples
+                  if not any(u != t and all(a >= b for a, b in zip(ps[u], ps[t])) for u in triples))
+
+
+def _bound(entries: list[tuple], nr: int) -> str:
+    """What the postings ``entries`` (a tier and every later one) can score at most,
+    whatever the statistics, and where a record scoring that can be: [n, then n times
+    (packed, the first place holding it), then packed values]: the first n are the
+    (frequency, length, rank) of the entries that no other one beats on all three (the
+    highest score of the entries is one of theirs), with the place of the first entry
+    of each; the rest are those of the other entries that no other of them beats (at
+    most what any other entry scores: when it is lower, only the first n can tie)."""
+    first: dict[int, int] = {}
+    for place, _count, packed, _pos in entries:
+        if packed not in first or place < first[packed]:
+            first[packed] = place
+    top = _skyline(set(first), nr)
+    second = _skyline(set(first) - set(top), nr)
+    return encode([len(top), *(x for t in top for x in (t, first[t])), *second])
+
+
 def score(dc: int, df: int, total: int, freq: int, boost: float, length_byte: int, rank: int) -> int:
     """A posting's score x SCALE, as the browser computes it (``search.js``) and
     ``scrutiny search`` ranks: Whoosh's BM25F of one field."""
@@ -193,6 +324,7 @@ class _Bucket:
         """({path under search/: text}, the bucket's statistics)."""
         from whoosh.util.numeric import length_to_byte
 
+        from scrutiny.index import HEADING_BOOST
         from scrutiny.query import analyse_positions
 
         postings = {"t": defaultdict(list), "h": defaultdict(list)}
@@ -226,27 +358,32 @@ class _Bucket:
         out: dict[str, str] = {}
         shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
         positions: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
+        nr = len(rank_of)
+        rank_value = sorted(rank_of, key=rank_of.get)
         for key in ("h", "t"):
+            avgfl = (totals[key] / (len(self.items) or 1)) or 1
+            boost = HEADING_BOOST if key == "h" else 1.0
             for term in sorted(postings[key]):
-                flat, pflat, last = [], [], 0
-                for first, count, packed, poslist in postings[key][term]:
-                    flat.extend((first - last, count, packed) if key == "h" else (first - last, packed))
-                    last = first
-                    pflat.append(len(poslist))
-                    prev = 0
-                    for p in poslist:
-                        pflat.append(p - prev)
-                        prev = p
+                entries = _impact_order(postings[key][term], nr, rank_value, avgfl, boost)
                 shard = shard_of(term)
-                flat, pflat = encode(flat), encode(pflat)
-                if key == "t" and len(flat) > BIG:
-                    fid = _file_id(term)
-                    out[f"{name}/t/{fid}.js"] = script(f"{name}/t/{fid}", flat)
-                    out[f"{name}/tx/{fid}.js"] = script(f"{name}/tx/{fid}", pflat)
-                    shards[shard][key][term] = [fid]
-                else:
-                    shards[shard][key][term] = flat
-                    positions[shard][key][term] = pflat
+                whole, wpos = _tier(entries, key)
+                if len(whole) <= INLINE:
+                    shards[shard][key][term] = whole
+                    positions[shard][key][term] = wpos
+                    continue
+                cuts = _tier_cuts(len(entries))
+                fid = _file_id(term)
+                df = sum(e[1] for e in entries)
+                head, hpos = _tier(entries[:cuts[1]], key)
+                last = len(cuts) - 2
+                for k in range(1, last + 1):
+                    text, pos = _tier(entries[cuts[k]:cuts[k + 1]], key)
+                    data = [text, _bound(entries[cuts[k + 1]:], nr)] if k < last else text
+                    out[f"{name}/{key}/{fid}-{k}.js"] = script(f"{name}/{key}/{fid}-{k}", data)
+                    out[f"{name}/{key}x/{fid}-{k}.js"] = script(f"{name}/{key}x/{fid}-{k}", pos)
+                value = [df, head] + ([_bound(entries[cuts[1]:], nr)] if last >= 1 else [])
+                shards[shard][key][term] = value if fid == term else [fid, *value]
+                positions[shard][key][term] = hpos
         for shard in sorted(shards):
             out[f"{name}/i/{shard}.js"] = script(f"{name}/i/{shard}", shards[shard])
             out[f"{name}/x/{shard}.js"] = script(f"{name}/x/{shard}", positions[shard])

@@ -34,6 +34,7 @@
   function Engine(base) {
     this.base = base;
     this.meta = null;
+    this.lists = new Map();   /* "field term[ p]" -> List: what later queries and pages reuse */
   }
   Engine.prototype.get = function (name) { return load(this.base, name); };
   Engine.prototype.init = async function () {
@@ -81,144 +82,365 @@
     const r = Math.round(x);
     return (Math.abs(x % 1) === 0.5 && r % 2 !== 0) ? r - 1 : r;
   }
-  /* {rec: {s: score x scale, pos}} of one word in one field ("t" text, "h" headings): the
-     postings of every bucket, scored as scrutiny.site.search_index.score scores them. */
-  Engine.prototype.postings = async function (field, term, withPositions) {
-    const meta = this.meta;
-    const out = new Map();
-    const found = { p: [], o: [] };       /* per collection: [rec, count, packed, positions] */
-    for (const [b, shard] of await this.shards(term)) {
-      if (!(term in shard[field])) continue;
-      let flat = shard[field][term];
-      let pos = null;
-      if (Array.isArray(flat)) {      /* a common word: [the id of its own files] */
-        const id = flat[0];
-        const got = await Promise.all([this.get(b + "/t/" + id), withPositions ? this.get(b + "/tx/" + id) : null]);
-        flat = got[0];
-        pos = got[1];
-      } else if (withPositions) {
-        pos = (await this.get(b + "/x/" + shardOf(term)))[field][term];
-      }
-      flat = decode(flat);
-      if (pos !== null) pos = decode(pos);
-      const step = field === "t" ? 2 : 3;
-      let rec = bucketIndex(meta, b) * meta.stride, p = 0;
-      const into = b === "o" ? found.o : found.p;
-      for (let i = 0; i < flat.length; i += step) {
-        rec += flat[i];
-        let positions = null;
-        if (pos) { const n = pos[p]; positions = []; let x = 0; for (let k = 1; k <= n; k++) { x += pos[p + k]; positions.push(x); } p += n + 1; }
-        into.push([rec, step === 3 ? flat[i + 1] : 1, flat[i + step - 1], positions]);
-      }
-    }
-    const bm = meta.bm25, nr = meta.ranks.length;
-    for (const c of ["p", "o"]) {
-      const list = found[c];
-      if (!list.length) continue;
-      const dc = meta.coll[c].n;
-      let df = 0;
-      for (const e of list) df += e[1];
-      const idf = Math.log(dc / (df + 1)) + 1;
-      const avgfl = (meta.coll[c][field] / (dc || 1)) || 1;
-      const boost = field === "h" ? bm.hb : 1.0;
-      for (const [rec, count, packed, positions] of list) {
-        const rank = meta.ranks[packed % nr];
-        const rest = Math.floor(packed / nr);
-        const fl = meta.lens[rest % 256];
-        const tf = (Math.floor(rest / 256) + 1) * boost;
-        const s = idf * ((tf * (bm.k1 + 1)) / (tf + bm.k1 * ((1 - bm.b) + bm.b * fl / avgfl))) * rank / 100;
-        const v = { s: Math.max(1, roundEven(s * bm.scale)), pos: positions };
-        for (let r = rec; r < rec + count; r++) out.set(r, v);
+  /* The postings' strings of one tier (scrutiny.site.search_index._tier): runs of
+     [packed, n, then n record places, each less the previous one (headings: and a count)].
+     [[place, count, packed], ...] in the order written (best first). */
+  function entriesOf(text, heading) {
+    const flat = decode(text), out = [];
+    let i = 0;
+    while (i < flat.length) {
+      const packed = flat[i], n = flat[i + 1];
+      i += 2;
+      let place = 0;
+      for (let k = 0; k < n; k++) {
+        place += flat[i++];
+        out.push([place, heading ? flat[i++] : 1, packed]);
       }
     }
     return out;
+  }
+  /* One word in one field ("t" text, "h" headings) over every bucket: the postings loaded
+     so far, scored as scrutiny.site.search_index.score scores them ({rec: [score, score,
+     true, positions]}), in rest[bucket index] the most any posting not yet loaded can
+     score there (-1: none left), and in restAt[bucket index] the lowest record that can
+     score just that. A bucket's list is written best first, in tiers: the head in the
+     shard, then files of growing size; the bound of the next tier comes with the last one. */
+  function List(engine, field, term, withPositions) {
+    this.e = engine;
+    this.field = field;
+    this.term = term;
+    this.wp = withPositions;
+    this.map = new Map();
+    this.parts = [];
+    this.df = { p: 0, o: 0 };
+    this.rest = new Array(engine.meta.nb + 1).fill(-1);
+    this.restAt = new Array(engine.meta.nb + 1).fill(0);
+    this.ready = null;
+  }
+  List.prototype.init = function () {
+    if (!this.ready) this.ready = this.start();
+    return this.ready;
+  };
+  List.prototype.start = async function () {
+    const e = this.e, meta = e.meta, f = this.field, term = this.term;
+    const heads = [];
+    for (const [b, shard] of await e.shards(term)) {
+      let v = shard[f][term];
+      if (v === undefined) continue;
+      const part = { b: b, bi: bucketIndex(meta, b), coll: b === "o" ? "o" : "p", fid: term, bound: null, next: 1 };
+      let head;
+      if (Array.isArray(v)) {
+        if (typeof v[0] === "string") { part.fid = v[0]; v = v.slice(1); }
+        this.df[part.coll] += v[0];
+        head = entriesOf(v[1], f === "h");
+        part.bound = v.length > 2 ? v[2] : null;
+      } else {
+        head = entriesOf(v, f === "h");
+        for (const x of head) this.df[part.coll] += x[1];
+      }
+      this.parts.push(part);
+      heads.push([part, head]);
+    }
+    const bm = meta.bm25, nr = meta.ranks.length, boost = f === "h" ? bm.hb : 1.0;
+    this.scorers = {};
+    for (const c of ["p", "o"]) {
+      if (!this.df[c]) continue;
+      const dc = meta.coll[c].n;
+      const idf = Math.log(dc / (this.df[c] + 1)) + 1;
+      const avgfl = (meta.coll[c][f] / (dc || 1)) || 1;
+      const memo = new Map();
+      this.scorers[c] = function (packed) {
+        let v = memo.get(packed);
+        if (v === undefined) {
+          const rank = meta.ranks[packed % nr];
+          const rest = Math.floor(packed / nr);
+          const fl = meta.lens[rest % 256];
+          const tf = (Math.floor(rest / 256) + 1) * boost;
+          const s = idf * ((tf * (bm.k1 + 1)) / (tf + bm.k1 * ((1 - bm.b) + bm.b * fl / avgfl))) * rank / 100;
+          v = Math.max(1, roundEven(s * bm.scale));
+          memo.set(packed, v);
+        }
+        return v;
+      };
+    }
+    const self = this;
+    await Promise.all(heads.map(async function ([part, head]) {
+      const pos = self.wp ? (await e.get(part.b + "/x/" + shardOf(term)))[f][term] : null;
+      self.add(part, head, pos);
+    }));
+    this.bound();
+  };
+  List.prototype.add = function (part, entries, posText) {
+    const base = part.bi * this.e.meta.stride, score = this.scorers[part.coll];
+    const pos = posText === null ? null : decode(posText);
+    let p = 0;
+    for (const [place, count, packed] of entries) {
+      let positions = null;
+      if (pos) { const n = pos[p]; positions = []; let x = 0; for (let k = 1; k <= n; k++) { x += pos[p + k]; positions.push(x); } p += n + 1; }
+      const v = [score(packed), score(packed), true, positions];
+      for (let r = base + place; r < base + place + count; r++) this.map.set(r, v);
+    }
+  };
+  /* A tier's bound (scrutiny.site.search_index._bound): [n, n x (packed, first place), packed...].
+     The best of the first n scores is the most a posting from the tier on scores; one scores
+     just that from the first place of those that do, unless one of the others can tie. */
+  List.prototype.bound = function () {
+    this.rest.fill(-1);
+    for (const part of this.parts) {
+      if (part.bound === null) continue;
+      const score = this.scorers[part.coll], flat = decode(part.bound);
+      const n = flat[0];
+      let best = -1, at = 0, other = -1;
+      for (let i = 0; i < n; i++) {
+        const s = score(flat[1 + 2 * i]), place = flat[2 + 2 * i];
+        if (s > best) { best = s; at = place; } else if (s === best) at = Math.min(at, place);
+      }
+      for (let i = 1 + 2 * n; i < flat.length; i++) other = Math.max(other, score(flat[i]));
+      this.rest[part.bi] = best;
+      this.restAt[part.bi] = part.bi * this.e.meta.stride + (other >= best ? 0 : at);
+    }
+  };
+  /* Load the next tier in each of the buckets (a Set of bucket indexes; null: every bucket)
+     that has one: how many were loaded. */
+  List.prototype.more = function (buckets) {
+    /* one at a time: a list may serve two parts of a query, or two queries */
+    const self = this;
+    this.busy = (this.busy || Promise.resolve()).then(function () { return self.next(buckets); });
+    return this.busy;
+  };
+  List.prototype.next = async function (buckets) {
+    const e = this.e, f = this.field, self = this;
+    const due = this.parts.filter(function (part) { return part.bound !== null && (!buckets || buckets.has(part.bi)); });
+    await Promise.all(due.map(async function (part) {
+      const name = part.b + "/" + f + "/" + part.fid + "-" + part.next;
+      const got = await Promise.all([e.get(name), self.wp ? e.get(part.b + "/" + f + "x/" + part.fid + "-" + part.next) : null]);
+      const last = !Array.isArray(got[0]);
+      self.add(part, entriesOf(last ? got[0] : got[0][0], f === "h"), got[1]);
+      part.bound = last ? null : got[0][1];
+      part.next += 1;
+    }));
+    this.bound();
+    return due.length;
+  };
+  List.prototype.all = async function () {
+    while (await this.more(null)) { /* every tier, a round at a time */ }
+  };
+  List.prototype.complete = function () { return this.rest.every(function (r) { return r < 0; }); };
+
+  Engine.prototype.list = async function (field, term, withPositions, into) {
+    const key = field + " " + term + (withPositions ? " p" : "");
+    if (!this.lists.has(key)) this.lists.set(key, new List(this, field, term, withPositions));
+    const l = this.lists.get(key);
+    await l.init();
+    if (!into.includes(l)) into.push(l);
+    return l;
   };
   function fieldsOf(node) { return node.field ? [node.field === "heading" ? "h" : "t"] : ["t", "h"]; }
-  function addInto(total, m) {
-    for (const [rec, s] of m) total.set(rec, (total.get(rec) || 0) + s);
-    return total;
-  }
-  /* Map rec -> score (an integer: the sum of the stored scores x1000). */
-  Engine.prototype.evaluate = async function (node) {
-    const self = this;
-    if ("term" in node) {
-      const total = new Map();
-      for (const f of fieldsOf(node)) {
-        const m = await this.postings(f, node.term, false);
-        for (const [rec, v] of m) total.set(rec, (total.get(rec) || 0) + v.s);
+
+  /* Evaluating with bounds. A result is {m: {rec: [lo, hi, yes]}, rest: [per bucket index]}:
+     a record in m matches for certain (yes) or may match, and scores at least lo (what
+     it certainly matches) and at most hi; a record not in m may match only if rest of its
+     bucket is 0 or more, and then scores at most that. With every list loaded, lo = hi
+     and yes for every record: the full evaluation. */
+  function bucketOfRec(meta, rec) { return Math.floor(rec / meta.stride); }
+  /* A record not loaded scores the sum of the parts' rests only if it scores each part's
+     rest in it: it comes at or after the last of their restAt. */
+  function orOf(meta, parts) {
+    const m = new Map();
+    const rest = new Array(meta.nb + 1).fill(-1), restAt = new Array(meta.nb + 1).fill(0);
+    for (let bi = 0; bi <= meta.nb; bi++) {
+      for (const R of parts) {
+        if (R.rest[bi] >= 0) { rest[bi] = Math.max(rest[bi], 0) + R.rest[bi]; restAt[bi] = Math.max(restAt[bi], R.restAt[bi]); }
       }
-      return total;
+    }
+    for (const R of parts) {
+      for (const rec of R.m.keys()) {
+        if (m.has(rec)) continue;
+        const bi = bucketOfRec(meta, rec);
+        let lo = 0, hi = 0, yes = false;
+        for (const S of parts) {
+          const v = S.m.get(rec);
+          if (v) { if (v[2]) lo += v[0]; hi += v[1]; yes = yes || v[2]; } else if (S.rest[bi] >= 0) hi += S.rest[bi];
+        }
+        m.set(rec, [lo, hi, yes]);
+      }
+    }
+    return { m: m, rest: rest, restAt: restAt };
+  }
+  function andOf(meta, pos, neg, check) {
+    /* check(rec): false when the records' positions rule it out (phrases), given every part holds it */
+    const m = new Map();
+    const rest = new Array(meta.nb + 1).fill(-1), restAt = new Array(meta.nb + 1).fill(0);
+    for (let bi = 0; bi <= meta.nb; bi++) {
+      if (pos.every(function (R) { return R.rest[bi] >= 0; })) {
+        rest[bi] = pos.reduce(function (a, R) { return a + R.rest[bi]; }, 0);
+        restAt[bi] = pos.reduce(function (a, R) { return Math.max(a, R.restAt[bi]); }, 0);
+      }
+    }
+    const seen = new Set();
+    for (const R of pos) {
+      for (const rec of R.m.keys()) {
+        if (seen.has(rec)) continue;
+        seen.add(rec);
+        const bi = bucketOfRec(meta, rec);
+        let lo = 0, hi = 0, yes = true, out = false, all = true;
+        for (const S of pos) {
+          const v = S.m.get(rec);
+          if (v) { lo += v[0]; hi += v[1]; yes = yes && v[2]; } else if (S.rest[bi] >= 0) { hi += S.rest[bi]; yes = false; all = false; } else { out = true; break; }
+        }
+        if (out || (all && check && !check(rec))) continue;
+        for (const N of neg) {
+          const v = N.m.get(rec);
+          if (v && v[2]) { out = true; break; }
+          if (v || N.rest[bi] >= 0) yes = false;
+        }
+        if (!out) m.set(rec, [yes ? lo : 0, hi, yes]);
+      }
+    }
+    return { m: m, rest: rest, restAt: restAt };
+  }
+  /* The query as a function of the lists' current state (() => result), its lists in
+     `lists` (those under NOT in `neg`: loaded whole), and how many records it matches
+     at least by the lists' sizes alone ({p, o}: words joined by OR). */
+  Engine.prototype.compile = async function (node, lists, neg) {
+    const self = this, meta = this.meta;
+    const ofList = function (l) { return { m: l.map, rest: l.rest, restAt: l.restAt }; };
+    const maxDf = function (ls) {
+      const d = { p: 0, o: 0 };
+      for (const l of ls) { d.p = Math.max(d.p, l.df.p); d.o = Math.max(d.o, l.df.o); }
+      return d;
+    };
+    if ("term" in node) {
+      const ls = await Promise.all(fieldsOf(node).map(function (f) { return self.list(f, node.term, false, lists); }));
+      return { ev: function () { return orOf(meta, ls.map(ofList)); }, df: maxDf(ls) };
     }
     if ("prefix" in node) {
-      const total = new Map();
-      if (Array.from(node.prefix).length < 2) return total;
-      const shards = await this.shards(node.prefix);
-      if (!shards.length) return total;
-      const stems = new Set(Q.shorterStems(node.prefix));
-      for (const f of fieldsOf(node)) {
-        const words = new Set();
-        for (const [, shard] of shards) for (const w of Object.keys(shard[f])) words.add(w);
-        for (const word of Array.from(words).sort()) {
-          if (!word.startsWith(node.prefix) && !stems.has(word)) continue;
-          const m = await this.postings(f, word, false);
-          for (const [rec, v] of m) total.set(rec, (total.get(rec) || 0) + v.s);
+      const ls = [];
+      if (Array.from(node.prefix).length >= 2) {
+        const shards = await this.shards(node.prefix);
+        const stems = new Set(Q.shorterStems(node.prefix));
+        for (const f of fieldsOf(node)) {
+          const words = new Set();
+          for (const [, shard] of shards) for (const w of Object.keys(shard[f])) words.add(w);
+          for (const word of Array.from(words).sort()) {
+            if (word.startsWith(node.prefix) || stems.has(word)) ls.push(await this.list(f, word, false, lists));
+          }
         }
       }
-      return total;
+      return { ev: function () { return orOf(meta, ls.map(ofList)); }, df: maxDf(ls) };
     }
     if ("phrase" in node) {
-      const total = new Map();
+      const per = [];
       for (const f of fieldsOf(node)) {
-        const lists = await Promise.all(node.phrase.map(function (w) { return self.postings(f, w, true); }));
-        if (lists.some(function (m) { return m.size === 0; })) continue;
-        for (const [rec, first] of lists[0]) {
-          if (!lists.every(function (m) { return m.has(rec); })) continue;
-          /* some position of the first word with each next word at the next position */
-          const ok = first.pos.some(function (p0) {
-            return lists.every(function (m, i) { return m.get(rec).pos.includes(p0 + i); });
-          });
-          if (!ok) continue;
-          let s = 0;
-          for (const m of lists) s += m.get(rec).s;
-          total.set(rec, (total.get(rec) || 0) + s);
-        }
+        per.push(await Promise.all(node.phrase.map(function (w) { return self.list(f, w, true, lists); })));
       }
-      return total;
+      return {
+        ev: function () {
+          return orOf(meta, per.map(function (ls) {
+            const check = function (rec) {
+              /* some position of the first word with each next word at the next position */
+              return ls[0].map.get(rec)[3].some(function (p0) {
+                return ls.every(function (l, i) { return l.map.get(rec)[3].includes(p0 + i); });
+              });
+            };
+            return andOf(meta, ls.map(ofList), [], check);
+          }));
+        },
+        df: { p: 0, o: 0 },
+      };
     }
     if ("or" in node) {
-      const parts = await Promise.all(node.or.map(function (x) { return self.evaluate(x); }));
-      return parts.reduce(addInto, new Map());
+      const parts = [];
+      for (const x of node.or) parts.push(await this.compile(x, lists, neg));
+      const d = { p: 0, o: 0 };
+      for (const c of parts) { d.p = Math.max(d.p, c.df.p); d.o = Math.max(d.o, c.df.o); }
+      return { ev: function () { return orOf(meta, parts.map(function (c) { return c.ev(); })); }, df: d };
     }
     if ("and" in node) {
-      const pos = node.and.filter(function (x) { return !("not" in x); });
-      const neg = node.and.filter(function (x) { return "not" in x; });
-      const parts = await Promise.all(pos.map(function (x) { return self.evaluate(x); }));
-      const negs = await Promise.all(neg.map(function (x) { return self.evaluate(x.not); }));
-      parts.sort(function (a, b) { return a.size - b.size; });
-      const out = new Map();
-      for (const [rec, s] of parts[0]) {
-        let total = s, ok = true;
-        for (let i = 1; i < parts.length && ok; i++) {
-          const v = parts[i].get(rec);
-          if (v === undefined) ok = false; else total += v;
-        }
-        if (ok && !negs.some(function (m) { return m.has(rec); })) out.set(rec, total);
+      const pos = [], negs = [];
+      for (const x of node.and) {
+        if ("not" in x) negs.push(await this.compile(x.not, neg, neg));
+        else pos.push(await this.compile(x, lists, neg));
       }
-      return out;
+      return {
+        ev: function () {
+          return andOf(meta, pos.map(function (c) { return c.ev(); }), negs.map(function (c) { return c.ev(); }), null);
+        },
+        df: { p: 0, o: 0 },
+      };
     }
     throw new Q.QueryError("NOT only leaves things out: give a word or phrase to look for as well");
   };
-  /* Ranked [[rec, score], ...]: passages and the rest (claims, stakeholders), best first. */
-  Engine.prototype.search = async function (node, allowed) {
-    await this.init();
-    const scores = await this.evaluate(node);
-    const np = this.meta.nb * this.meta.stride;   /* passages come before the claims and stakeholders */
-    const passages = [], others = [];
-    for (const [rec, s] of scores) if (!allowed || allowed(rec)) (rec < np ? passages : others).push([rec, s]);
-    const order = function (a, b) { return b[1] - a[1] || a[0] - b[0]; };
-    passages.sort(order);
-    others.sort(order);
-    return { passages: passages, others: others };
+  /* The first `want` results of one kind (passages: rec < np; the rest), from a bounded
+     result: {hits: [[rec, score], ...] best first, known: how many match for certain,
+     done: whether the hits are those of the full evaluation, threats: the buckets where a record
+     not loaded could still overtake them}. */
+  function firstOf(meta, R, allowed, isSide, buckets, want) {
+    const exact = [], loose = [];
+    let known = 0;
+    for (const [rec, v] of R.m) {
+      if (!isSide(rec) || (allowed && !allowed(rec))) continue;
+      if (v[2]) known += 1;
+      (v[2] && v[0] === v[1] ? exact : loose).push([rec, v[0], v[1]]);
+    }
+    exact.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    let unseen = -1;
+    for (const bi of buckets) unseen = Math.max(unseen, R.rest[bi]);
+    const complete = loose.length === 0 && unseen < 0;
+    if (complete || exact.length < want) {
+      return { hits: complete ? exact.slice(0, want).map(function (h) { return [h[0], h[1]]; }) : [], known: known, done: complete,
+        threats: complete ? [] : buckets, complete: complete };
+    }
+    const last = exact[want - 1];
+    const threats = new Set();
+    for (const [rec, , hi] of loose) if (hi > last[1] || (hi === last[1] && rec < last[0])) threats.add(bucketOfRec(meta, rec));
+    /* a record not loaded scores at most its bucket's rest; at a tie the lower record number comes first */
+    for (const bi of buckets) {
+      const r = R.rest[bi];
+      if (r > last[1] || (r === last[1] && R.restAt[bi] < last[0])) threats.add(bi);
+    }
+    return { hits: exact.slice(0, want).map(function (h) { return [h[0], h[1]]; }), known: known, done: threats.size === 0,
+      threats: Array.from(threats), complete: false };
+  }
+  /* Ranked results, best first: {passages: [[rec, score], ...], others: (claims and stakeholders),
+     count: {p, o} records matching, exact: {p, o} whether the counts are exact or lower bounds}.
+     want = {passages: n, others: m}: only the first n and m, exactly those of the full
+     evaluation, loading each word's postings best first until nothing not loaded can
+     overtake them; without want, every posting and every result. */
+  Engine.prototype.search = async function (node, allowed, want) {
+    const meta = await this.init();
+    const lists = [], neg = [];
+    const q = await this.compile(node, lists, neg);
+    await Promise.all(neg.map(function (l) { return l.all(); }));
+    if (!want) await Promise.all(lists.map(function (l) { return l.all(); }));
+    const np = meta.nb * meta.stride;
+    const pb = Array.from({ length: meta.nb }, function (_, i) { return i; });
+    let stalled = false;
+    for (;;) {
+      const R = q.ev();
+      const p = firstOf(meta, R, allowed, function (r) { return r < np; }, pb, want ? want.passages : Infinity);
+      const o = firstOf(meta, R, allowed, function (r) { return r >= np; }, [meta.nb], want ? want.others : Infinity);
+      if (p.done && o.done) {
+        const df = allowed ? { p: 0, o: 0 } : q.df;
+        return { passages: p.hits, others: o.hits,
+          count: { p: Math.max(p.known, p.complete ? 0 : df.p), o: Math.max(o.known, o.complete ? 0 : df.o) },
+          exact: { p: p.complete, o: o.complete } };
+      }
+      /* the next tier of every list in the buckets where a record could still overtake the
+         results found (else in every bucket) */
+      const threats = new Set(p.threats.concat(o.threats));
+      let n = (await Promise.all(lists.map(function (l) { return l.more(threats); }))).reduce(function (a, b) { return a + b; }, 0);
+      if (!n) n = (await Promise.all(lists.map(function (l) { return l.more(null); }))).reduce(function (a, b) { return a + b; }, 0);
+      /* Nothing left to load. The lists are shared with the other searches of this page (a
+         search typed, then submitted; the next page of results): one of them may have loaded
+         the last tiers since R was evaluated, so evaluate once more before giving up. */
+      if (!n) {
+        if (stalled) throw new Error("the search index is inconsistent: results are not complete with every file loaded");
+        stalled = true;
+      } else {
+        stalled = false;
+      }
+    }
   };
   Engine.prototype.records = async function (recs) {
     const meta = this.meta;
@@ -265,6 +487,7 @@
   const otherList = document.getElementById("other-results");
   const otherBox = document.getElementById("other-box");
   const more = document.getElementById("more-results");
+  const countAll = document.getElementById("count-all");
   const PAGE = 10;
   const OTHERS = 3;
   let current = null;   /* {q, found, passages, others, shown, shownOthers} */
@@ -327,18 +550,37 @@
     return li;
   }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  /* The results of the current query: its first `passages` and `others` exactly, the counts
+     exact or lower bounds ("at least"); want null: every result, and the exact counts. */
+  async function fetchResults(c, want) {
+    const res = await engine.search(c.node, c.allowed, want);
+    c.passages = res.passages;
+    c.others = res.others;
+    c.count = res.count;
+    c.exact = res.exact;
+  }
   function say() {
     const c = current;
-    const np = c.passages.length, no = c.others.length;
-    let text = np ? plural(np, "passage", "passages") + " match" + (np === 1 ? "es" : "") : "No passage matches";
-    if (np) text += np > c.shown ? "; showing 1–" + c.shown : "";
-    if (no) text += " · " + plural(no, "claim or stakeholder", "claims and stakeholders");
+    const np = c.count.p, no = c.count.o;
+    const least = c.exact.p ? "" : "at least ";
+    let text = np ? least + plural(np, "passage", "passages") + " match" + (np === 1 && c.exact.p ? "es" : "") : "No passage matches";
+    text = text.charAt(0).toUpperCase() + text.slice(1);
+    if (np) text += np > c.shown || !c.exact.p ? "; showing 1–" + c.shown : "";
+    if (no) text += " · " + (c.exact.o ? "" : "at least ") + plural(no, "claim or stakeholder", "claims and stakeholders");
     status.textContent = text + ".";
-    more.hidden = c.shown >= np;
-    more.textContent = "Show " + Math.min(PAGE, np - c.shown) + " more (of " + (np - c.shown) + " not shown)";
+    more.hidden = c.exact.p && c.shown >= np;
+    const left = np - c.shown;
+    more.textContent = c.exact.p ? "Show " + Math.min(PAGE, left) + " more (of " + left + " not shown)"
+      : left > 0 ? "Show more (at least " + left + " not shown)" : "Show more";
+    countAll.hidden = c.exact.p && c.exact.o;
   }
   async function showMore(gen) {
     const c = current;
+    /* the results hold the first page asked for (the count may be exact all the same) */
+    if (c.passages.length < c.shown + PAGE && (!c.exact.p || c.passages.length < c.count.p)) {
+      await fetchResults(c, { passages: c.shown + PAGE, others: Math.max(OTHERS, c.shownOthers) });
+      if (gen !== generation) return;
+    }
     const next = c.passages.slice(c.shown, c.shown + PAGE).map(function (h) { return h[0]; });
     const recs = await engine.records(next);
     if (gen !== generation) return;
@@ -348,15 +590,25 @@
   }
   async function showOthers(all, gen) {
     const c = current;
+    if (all && (!c.exact.o || c.others.length < c.count.o)) {
+      await fetchResults(c, { passages: Math.max(PAGE, c.shown), others: Infinity });
+      if (gen !== generation) return;
+    }
     const n = all ? c.others.length : Math.min(OTHERS, c.others.length);
     const recs = await engine.records(c.others.slice(0, n).map(function (h) { return h[0]; }));
     if (gen !== generation) return;
     otherList.replaceChildren();
     for (const rec of recs) otherList.appendChild(item(rec, c.q, c.found));
+    c.shownOthers = recs.length;
     otherBox.hidden = !recs.length;
     const btn = document.getElementById("more-others");
-    btn.hidden = n >= c.others.length;
-    btn.textContent = "Show all " + c.others.length;
+    btn.hidden = c.exact.o && n >= c.count.o;
+    btn.textContent = c.exact.o ? "Show all " + c.count.o : "Show all";
+    say();
+  }
+  async function countEverything(gen) {
+    await fetchResults(current, null);
+    if (gen === generation) say();
   }
   function filters() {
     return { doc: form.elements.doc.value, kind: form.elements.kind.value, sh: form.elements.sh.value };
@@ -366,6 +618,7 @@
     otherList.replaceChildren();
     otherBox.hidden = true;
     more.hidden = true;
+    countAll.hidden = true;
   }
   async function run() {
     const gen = ++generation;
@@ -384,9 +637,10 @@
     try {
       await engine.init();
       const allowed = await engine.allowed(filters());
-      const res = await engine.search(node, allowed);
+      const c = { q: q, node: node, allowed: allowed, found: Q.positiveTerms(node), shown: 0, shownOthers: 0 };
+      await fetchResults(c, { passages: PAGE, others: OTHERS });
       if (gen !== generation) return;
-      current = { q: q, found: Q.positiveTerms(node), passages: res.passages, others: res.others, shown: 0 };
+      current = c;
       clear();
       await Promise.all([showMore(gen), showOthers(false, gen)]);
       if (gen === generation) document.body.dataset.searched = q;
@@ -406,6 +660,7 @@
     timer = setTimeout(function () { remember(); run(); }, 120);
   });
   more.addEventListener("click", function () { showMore(generation); });
+  countAll.addEventListener("click", function () { countEverything(generation); });
   document.getElementById("more-others").addEventListener("click", function () { showOthers(true, generation); });
   for (const name of ["doc", "kind", "sh"]) form.elements[name].addEventListener("change", function () { remember(); if (input.value.trim()) run(); });
 

@@ -1,0 +1,98 @@
+"""The site's search index of the scale corpus without a build: the bytes of a first query at 10,000 documents.
+
+A full build of 10,000 documents tags for hours; the site's search index needs
+only the passages, their headings and their facets. This writes the index of
+the first N documents of the scale corpus (:func:`bench.scale_corpus.passages`,
+no file read or written), a search page with the real page's form, and the
+site's scripts, then measures in Chromium the largest first query over the
+scale benchmark's queries (:data:`bench.bench_scale.SITE_QUERIES`), as
+``make bench-scale`` does on a built site::
+
+    .venv/bin/python -m bench.synth_index 10000 [OUT] [--reuse]
+
+(--reuse: measure the index already in OUT) prints {"docs", "passages", "bytes", "query", "seconds"} as JSON (KB = bytes / 1024).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+STATIC = HERE.parent / "src" / "scrutiny" / "site" / "theme" / "static"
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Search</title>
+<script src="../static/site.js" defer></script><script src="../static/query.js" defer></script>
+<script src="../static/search.js" defer></script></head><body data-root="../">
+<form id="search-form" action="./index.html" method="get" role="search">
+<input id="q" name="q" type="search"><button type="submit">Search</button>
+<select name="doc"><option value="">all documents</option></select>
+<select name="kind"><option value="">any</option></select>
+<select name="sh"><option value="">any</option></select></form>
+<p id="search-status" role="status"></p><button type="button" id="count-all" hidden>Count every match</button>
+<section id="other-box" hidden><ol id="other-results"></ol><button type="button" id="more-others" hidden>Show all</button></section>
+<ol id="results"></ol><button type="button" id="more-results" hidden>Show more</button>
+</body></html>
+"""
+
+
+def build(out: Path, ndocs: int) -> int:
+    """Write the search index of the first ``ndocs`` scale-corpus documents and a search
+    page under ``out``; returns the number of passages."""
+    from bench.scale_corpus import ORGANISATIONS, facets, passages
+    from scrutiny.index import search_headings
+    from scrutiny.site.search_index import SearchIndexBuilder, passage_record
+
+    builder = SearchIndexBuilder()
+    n = 0
+    for i in range(ndocs):
+        s, ps = passages(i)
+        doc = {"id": s.doc_id, "label": s.title, "pages": max(p.page for p in ps)}
+        headings = search_headings(ps)
+        for p in ps:
+            kinds, who = facets(p)
+            rec = passage_record(doc, p, f"documents/{s.doc_id}/index.html#p-{p.id}")
+            builder.add_passage(rec, p, headings[p.id], kinds=kinds, stakeholders=who)
+            n += 1
+    for k, name in enumerate(ORGANISATIONS):
+        builder.add({"t": "s", "u": f"stakeholders/org-{k}/index.html", "h": name, "x": "organisation"},
+                    "organisation", title=name, stakeholders=[f"org-{k}"])
+    meta = {"kinds": {k: k for k in ("statistic", "commitment", "recommendation", "assessment")},
+            "stakeholders": [[f"org-{k}", name] for k, name in enumerate(ORGANISATIONS)]}
+    if out.exists():
+        shutil.rmtree(out)
+    for rel, text in builder.files(meta).items():
+        path = out / "search" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (out / "static").mkdir()
+    for name in ("site.js", "query.js", "search.js"):
+        shutil.copy(STATIC / name, out / "static" / name)
+    (out / "search" / "index.html").write_text(PAGE, encoding="utf-8")
+    return n
+
+
+def main(argv: list[str]) -> None:
+    from urllib.parse import quote
+
+    from bench.bench_scale import SITE_QUERIES
+    from bench.bench_site import browser_bytes
+
+    reuse = "--reuse" in argv
+    argv = [a for a in argv if a != "--reuse"]
+    ndocs = int(argv[0]) if argv else 2000
+    out = Path(argv[1]) if len(argv) > 1 else HERE / "out" / f"synth-index-{ndocs}"
+    t = time.perf_counter()
+    n = None if reuse else build(out, ndocs)
+    built = time.perf_counter() - t
+    # as bench_scale._site_query_bytes, waiting longer: this runs on loaded machines
+    worst, query = browser_bytes(out, lambda q: f"search/index.html?q={quote(q)}", SITE_QUERIES, timeout_ms=600000)
+    print(json.dumps({"docs": ndocs, "passages": n, "bytes": worst, "kb": round(worst / 1024),
+                      "query": query, "build_seconds": round(built)}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
