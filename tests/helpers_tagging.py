@@ -63,6 +63,15 @@ def write_tags(store, *, claims=(), mentions=(), ties=()):
                          (json.dumps({"model": "test", "rules_only": False, "tagger_version": "test", "at": "now"}),))
 
 
+def kinds_of(tagger, text) -> set:
+    """Every claim kind the tagger gives the sentences of ``text``."""
+    doc = tagger.nlp(text)
+    out = set()
+    for c in doc._.claims:
+        out |= set(c["kinds"])
+    return out
+
+
 def tie_triples(doc) -> set:
     """A tagged Doc's ties as (subject, relation, object), a back-reference read as the
     name it stands for."""

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from helpers_tagging import shared_tagger
+from helpers_tagging import kinds_of, shared_tagger
 
 
 @pytest.fixture(scope="module")
 def tagger():
     return shared_tagger(())
-
-
-def kinds_of(tagger, text):
-    doc = tagger.nlp(text)
-    out = set()
-    for c in doc._.claims:
-        out |= set(c["kinds"])
-    return out
 
 
 @pytest.mark.parametrize("text", [
