@@ -159,6 +159,39 @@ def sentences(doc, min_alpha_tokens: int = 2):
     return trimmed
 
 
+_QTY = r"[£$€]?\d[\d,.]*\s?(?:%|per ?cent\b|percent\b|million\b|billion\b|bn\b|m\b|k\b)?"
+# Figures referred back to, not stated: "from those 62% and 73% figures", "these £40m estimates".
+BACK_REFERENCED = re.compile(
+    r"\b(?:those|these|the above|the same|the earlier|the previous|such)\s+(?:" + _QTY + r"(?:\s*,\s*|\s+(?:and|or)\s+)?){1,8}"
+    r"\s*(?:[a-z-]+\s+){0,2}(?:figures?|estimates?|statistics?|numbers?|rates?|percentages?|results?|findings?|totals?|"
+    r"sums?|amounts?)\b", re.I)
+# A threshold that defines a class, not a measure: "(those costing over £5 million)",
+# "households earning less than £20,000", "firms employing more than 250 people".
+THRESHOLD = re.compile(
+    r"\b(?:costing|worth|valued at|earning|employing|paying|paid|exceeding|with (?:a )?(?:budgets?|turnovers?|incomes?) of)\s+"
+    r"(?:(?:over|more than|less than|fewer than|under|above|below|at least|up to|in excess of|no more than|not more than)\s+)?"
+    + _QTY, re.I)
+
+
+def unmeasured_spans(sent) -> list[tuple[int, int]]:
+    """Character spans (relative to the sentence) of quantities that state no
+    measure: figures referred back to ("those 62% and 73% figures") and thresholds
+    that define a class ("schemes costing over £5 million")."""
+    text = sent.text
+    spans = [m.span() for m in BACK_REFERENCED.finditer(text)]
+    for m in THRESHOLD.finditer(text):
+        if m.group(0).lower().startswith(("costing", "earning", "employing", "paying", "paid", "exceeding", "with")) \
+                or re.search(r"\b(?:over|more than|less than|fewer than|under|above|below|at least|up to|in excess of|"
+                             r"no more than|not more than)\b", m.group(0), re.I):
+            spans.append(m.span())
+    return spans
+
+
+def _in_spans(tok, base: int, spans) -> bool:
+    at = tok.idx - base
+    return any(a <= at < b for a, b in spans)
+
+
 def statistic_numbers(sent) -> list[str]:
     """Digit tokens in a sentence that are quantities, not dates or references."""
     found = []
@@ -167,9 +200,13 @@ def statistic_numbers(sent) -> list[str]:
     last = len(toks) - 1
     while last >= 0 and toks[last].is_space:
         last -= 1
+    unmeasured = unmeasured_spans(sent)
     for k, tok in enumerate(toks):
         text = tok.text
         if not _DIGITS.search(text):
+            continue
+        if unmeasured and _in_spans(tok, sent.start_char, unmeasured):
+            skipped.add(k)
             continue
         if not _is_quantity(toks, k, last, skipped):
             skipped.add(k)
@@ -327,6 +364,8 @@ def parse_commitments(sent) -> list[str]:
             subj = _child(verb, "nsubj")
             if low == "shall" and (subj is None or subj.lower_ not in ("we", "i")):
                 continue  # "The department shall issue ...": a directive, not a pledge
+            if instrument_effect(verb, subj):
+                continue  # "The grant will help families buy ...": what a scheme will do, a prediction
             reported = verb.dep_ == "ccomp" and verb.head.lower_ in SPEECH_FORMS
             if reported and subj is not None and (_agentive(subj) or subj.lower_ in ("it", "they")):
                 found.append("reported_pledge")
@@ -341,13 +380,36 @@ def parse_commitments(sent) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# What a scheme, a grant or a change is (not who acts), and what it will do to people:
+# "The Plug-In Grant will help drivers buy ...", "These reforms will allow councils to ...".
+INSTRUMENT_NOUNS = frozenset("""
+grant grants scheme schemes programme programmes program fund funding investment investments strategy strategies
+policy policies plan plans reform reforms change changes measure measures legislation bill act framework tool tools
+system systems approach package initiative initiatives pilot pilots project projects guidance standard standards
+regulation regulations rule rules money budget allowance payment payments credit relief levy tax duty
+""".split())
+EFFECT_VERBS = frozenset("""
+help enable allow benefit improve encourage mean boost transform reduce cut lower raise strengthen empower make give
+save bring open unlock drive attract stimulate incentivise
+""".split())
+
+
+def instrument_effect(verb, subj) -> bool:
+    """Is ``subj will verb`` what a scheme or a change will do ("The grant will also help
+    buyers ...") rather than a pledge by someone who acts?"""
+    if subj is None or verb.lower_ not in EFFECT_VERBS:
+        return False
+    return subj.lower_ in INSTRUMENT_NOUNS
+
+
 def rule_hits(sent) -> dict[str, list[str]]:
     text = sent.text
     # Words that look like a call or a pledge but are not one here are blanked out
     # for that kind's patterns (the sentence's length and offsets stay the same).
     not_calls = not_call_spans(sent)
     directives = directive_spans(sent)
-    for_kind = {"recommendation": _blank(text, not_calls), "commitment": _blank(text, directives)}
+    for_kind = {"recommendation": _blank(text, not_calls), "commitment": _blank(text, directives),
+                "statistic": _blank(text, unmeasured_spans(sent))}
     hits: dict[str, list[str]] = {}
     for kind, patterns in ALL_PATTERNS.items():
         source = for_kind.get(kind, text)
@@ -355,6 +417,10 @@ def rule_hits(sent) -> dict[str, list[str]]:
         if names:
             hits[kind] = names
     pledges = parse_commitments(sent)
+    if sent.doc.has_annotation("DEP") and any(
+            t.tag_ == "MD" and t.lower_ in ("will", "'ll") and t.head.tag_ == "VB" and t.head.dep_ in ("ROOT", "conj")
+            and instrument_effect(t.head, _child(t.head, "nsubj")) for t in sent):
+        hits.setdefault("prediction", []).append("instrument_effect")
     if pledges:
         hits.setdefault("commitment", []).extend(p for p in pledges if p not in hits.get("commitment", ()))
     if not_calls:
@@ -394,6 +460,20 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 CONDITIONAL_SHOULD = re.compile(
     r"(?:^\s*(?:\(?\d{1,3}[.)]\s+)?|[,;(\u2013\u2014]\s*|\b(?:and|or|but|unless)\s+)([Ss]hould)\s+"
     r"(?:the|this|that|these|those|it|they|we|you|he|she|there|any|such|an?|no|[A-Z][\w'\u2019-]*)\b")
+# "... plans for each risk should they arise", "... altered should the agency become ...":
+# a "should" followed by a subject, wherever it stands, is a condition (a call has its
+# verb straight after "should").
+INVERTED_SHOULD = re.compile(r"\b(should)\s+(?:they|it|he|she|there|(?:this|these|those|such|an?|the)\s+"
+                             r"(?!(?:year|years|month|months|week|weeks|time|summer|autumn|winter|spring|financial|coming|next|"
+                             r"same|first|current)\b))", re.I)
+# "..., as urged in Recommendation 15", "as recommended by the Committee", "as Government
+# must do": a call word in an "as" clause refers to a call or compares with one; it makes none.
+AS_CALL = re.compile(r"\bas (?:(?:also|previously|originally|first|already) )?((?:urged|recommended|called for|proposed|"
+                     r"suggested|requested|advocated))\b|\bas (?:(?:the|a|an|all|every|any) )?(?:[\w'\u2019-]+ ){1,3}"
+                     r"((?:must|should|ought to|needs? to|has to|have to)) (?:do|be done)\b", re.I)
+# Past encouragement nobody is named as giving ("providers have been encouraged to
+# adopt ..."): a description of what was done, not a call.
+PAST_PASSIVE_CALLS = frozenset("encouraged urged invited".split())
 # "It should be noted that ...": a caveat, not a call.
 NOTED_SHOULD = re.compile(r"\bit (should|must) (?:also |further )?be (?:noted|remembered|borne in mind|stressed|"
                           r"emphasi[sz]ed|recogni[sz]ed|acknowledged|pointed out|said|added|observed|understood)\b", re.I)
@@ -421,13 +501,31 @@ def not_call_spans(sent) -> list[tuple[int, int]]:
     with a noun ("Awards could be a single payment": an option described)."""
     text = sent.text
     spans = [m.span(1) for m in CONDITIONAL_SHOULD.finditer(text)] + [m.span(1) for m in NOTED_SHOULD.finditer(text)]
+    if not text.rstrip("\"'\u201d\u2019)]").endswith("?"):
+        spans += [m.span(1) for m in INVERTED_SHOULD.finditer(text)]
+    for m in AS_CALL.finditer(text):
+        spans.append(m.span(1) if m.group(1) else m.span(2))
     if not sent.doc.has_annotation("DEP"):
         return spans
     base = sent.start_char
     for tok in sent:
+        if tok.lower_ in PAST_PASSIVE_CALLS and tok.tag_ == "VBN" \
+                and any(c.dep_ == "auxpass" and c.lower_ in ("was", "were", "been") for c in tok.children) \
+                and not any(c.dep_ in ("aux", "agent") and (c.tag_ == "MD" or c.dep_ == "agent") for c in tok.children):
+            spans.append((tok.idx - base, tok.idx + len(tok.text) - base))
+            continue
         if tok.lower_ not in CALL_WORDS:
             continue
         clause = tok.head if tok.dep_ in ("aux", "auxpass") else tok
+        if tok.lower_ == "should" and not text.rstrip("\"'\u201d\u2019)]").endswith("?") and any(
+                c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i > tok.i for c in clause.children):
+            # "... altered should the agency become ...": a subject after "should", a condition
+            spans.append((tok.idx - base, tok.idx + len(tok.text) - base))
+            continue
+        if tok.lower_ in ("need", "needs") and tok.dep_ in ("relcl", "acl"):
+            # "the skills that staff need to do the job": what something covers, not a call
+            spans.append((tok.idx - base, tok.idx + len(tok.text) - base))
+            continue
         if tok.lower_ == "could":
             if clause.lower_ == "be" and any(c.dep_ == "attr" for c in clause.children):
                 spans.append((tok.idx - base, clause.idx + len(clause.text) - base))
@@ -490,6 +588,11 @@ ALLOCATING_FORMS = frozenset("confirmed allocated allocating allocate allocates 
                              "investing invest invests providing provide provides funding fund funds".split())
 # "has invested £X", "is being provided with £X": allocating only with a perfect or a passive
 ALLOCATING_WITH_AUX = frozenset("invested provided funded awarded".split())
+# Spending that is planned, not measured: "made provision to spend", "plans to invest", "will spend".
+SPENDING_FORMS = frozenset("spend invest allocate provide distribute commit".split())
+PROVISION_WORDS = frozenset("provision plan plans planned intend intends intended aim aims committed commitment "
+                            "budgeted aside earmarked pledged promised allocated available agreed expect expects "
+                            "propose proposes proposed decided".split())
 _MONEY_UNITS = frozenset("m bn k million billion mn thousand".split())
 _SUM_MODIFIERS = frozenset("new additional extra further record national capital multi-year year annual one-off "
                            "government public of for and &".split())
@@ -507,7 +610,9 @@ def allocated_only(sent) -> bool:
         return False
     toks = list(sent)
     last = len(toks) - 1
-    quantities = [k for k, t in enumerate(toks) if _DIGITS.search(t.text) and _is_quantity(toks, k, last, set())]
+    unmeasured = unmeasured_spans(sent)
+    quantities = [k for k, t in enumerate(toks) if _DIGITS.search(t.text) and _is_quantity(toks, k, last, set())
+                  and not (unmeasured and _in_spans(t, sent.start_char, unmeasured))]
     if not quantities:
         return False
     for k in quantities:
@@ -554,6 +659,10 @@ def _allocated_sum(toks, k) -> bool:
         verb = toks[i]
         if verb.lower_ in ALLOCATING_FORMS and verb.pos_ in ("VERB", "AUX"):
             return True
+        if verb.lower_ in SPENDING_FORMS and i >= 1 and (
+                toks[i - 1].lower_ in ("will", "shall", "'ll")
+                or (toks[i - 1].lower_ == "to" and i >= 2 and toks[i - 2].lower_ in PROVISION_WORDS)):
+            return True   # "we have made provision to spend £1.5bn", "the board will spend £2m"
         if verb.lower_ in ALLOCATING_WITH_AUX and any(c.lower_ in ("has", "have", "is", "are", "be", "being", "been", "will")
                                                        for c in verb.children):
             return True
@@ -639,15 +748,31 @@ _LEAD_COMMIT = re.compile(r"\b(?:will|shall|are going to|intends? to|plans? to|c
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 # Shapes of sentence that make no claim whatever their words.
-NO_CLAIM_SHAPES = frozenset({"heading", "no_verb", "url", "lead_in", "question", "fragment", "notice"})
+NO_CLAIM_SHAPES = frozenset({"heading", "no_verb", "url", "lead_in", "question", "fragment", "notice", "definition"})
 # A publication's small print: copyright and licence notices, where to send enquiries,
 # catalogue numbers. It makes no claim, whatever its "must" or "should".
 NOTICE = re.compile(
     r"\bcrown copyright\b|\u00a9|\bcopyright (?:holders?|owners?|information|material)\b|\bthird[- ]party copyright\b|"
     r"\bopen government licen[cs]e\b|\blicensed under the terms\b|\bre-?use (?:this|the) (?:information|publication)\b|"
     r"\benquiries (?:regarding|about|concerning) this (?:publication|document|report)\b|\bISBN\b|"
+    r"\b(?:the )?views expressed (?:in this (?:report|paper|briefing|document) )?are (?:those of the authors?|the authors?'?s?)\b|"
     r"\bthis (?:publication|document) is (?:also )?available (?:at|from|on|to download)\b|"
-    r"\bpresented to parliament (?:by|pursuant)\b|\bby command of (?:his|her) majesty\b", re.I)
+    r"\bpresented to parliament (?:by|pursuant)\b|\bby command of (?:his|her) majesty\b|"
+    # where to write: "any enquiries about the panel should be directed to its secretariat"
+    r"\b(?:enquiries|queries|questions|correspondence|comments|feedback)\b[^.;]{0,100}?\b(?:should|must|can|may) "
+    r"(?:also )?be (?:directed|sent|addressed|emailed|e-mailed|forwarded|submitted)\s+to\b|"
+    r"\busing the (?:following|details below|address below|form below)\b|\bat the following (?:e-?mail )?address\b", re.I)
+# A definition of a term ("12 Statistically robust means ...", "The term 'carer' refers to
+# ...", "'Low income' is defined as ..."): a footnote or a glossary, no claim.
+DEFINITION = re.compile(
+    r"^\s*(?:\d{1,3}\s+(?=[A-Z\"'\u201c\u2018]))?(?:(?:[Tt]he|[Aa]) (?:term|phrase|word|expression) )?"
+    r"(?:[\"'\u201c\u2018][^\"'\u201d\u2019]{1,60}[\"'\u201d\u2019]|[A-Z][\w-]*(?: [\w-]+){0,5}?) "
+    r"(?:is defined as|are defined as|is (?:the )?(?:term|phrase) used (?:for|to describe)|is used to (?:describe|mean|refer to))\b|"
+    r"^\s*\d{1,3}\s+(?!(?:The|This|That|These|Those|It|Its|Their|Our|Such|Any|We|They)\b)[A-Z][\w-]*(?: [\w-]+){0,4}? "
+    r"(?:means|refers to)\b|"
+    r"^\s*(?:\d{1,3}\s+)?(?:(?:[Tt]he|[Aa]) (?:term|phrase|word|expression) )?[\"'\u201c\u2018][^\"'\u201d\u2019]{1,60}"
+    r"[\"'\u201d\u2019] (?:means|refers to)\b|^\s*(?:[Tt]he|[Aa]) (?:term|phrase|word|expression) [\w-]+(?: [\w-]+){0,3}? "
+    r"(?:means|refers to)\b")
 # a list marker before a line's words: "(a)", "iv.", "3)", a bullet or a dash
 _MARKER = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u2013\u2014*\-\u00b7]|\(?[a-z0-9ivx]{1,4}[.)])\s+", re.I)
 _OPEN_QUOTE = re.compile(r"^[\"'\u201c\u2018(\[]+")
@@ -699,6 +824,8 @@ def sentence_shape(sent, text: str, start: int, end: int, parsed: bool) -> str |
         return "fragment"
     if NOTICE.search(body):
         return "notice"
+    if DEFINITION.search(body):
+        return "definition"
     if _URL.search(body):
         rest = _WORD.findall(_URL.sub(" ", body))
         if len(rest) < 8:
@@ -715,6 +842,8 @@ def _fragment(sent, body: str) -> bool:
     """A piece of a sentence rather than a sentence: a list item ending with ";" that
     has no subject, words continuing a sentence the page or a footnote cut
     (it opens in lower case), or one cut off before its end ("... funded by the")."""
+    if body[:1] in (",", ";", ")", "]") or body[:2] in (". ", ": "):
+        return True   # ", the ombudsman acknowledged that ...": the start was cut off
     marked = bool(_MARKER.match(body))
     rest = _OPEN_QUOTE.sub("", _MARKER.sub("", body, count=1))
     first = rest[:1]
@@ -744,6 +873,7 @@ RELATIONAL = re.compile(
     r"managed|operated|owned|administered|supported|sponsored|carried out|set up|founded) by|members? of|part of|"
     r"sits? within|based (?:at|in|within)|(?:unit|centre|team|arm|agency|division|subsidiary) (?:of|within|at)|"
     r"joint (?:campaign|programme|initiative|venture)|members (?:include|included|are)|runs|provides|delivers|operates|"
+    r"(?:with|through) (?:funding|a grant|grants) from|produced by|affiliated (?:to|with)|authors (?:are|were|include)|"
     r"commissioned|carry out|carries out|is (?:a|an) (?:[a-z]+ )?(?:charity|campaign|network|coalition|organisation|"
     r"company|body|unit|centre|think tank|trust|group|forum|alliance|partnership|union|service))\b", re.I)
 # An assessment judges: it has a word that evaluates, compares, gives a cause, or
@@ -846,7 +976,7 @@ def _judgement(kinds: dict, hits: dict, text: str, scores: dict) -> dict:
     kinds = dict(kinds)
     rec_hits = set(hits.get("recommendation", ()))
     strong_rec = bool(rec_hits & {"recommend", "asks", "should"} or "imperative" in rec_hits)
-    predicted = bool(PREDICTION.search(text))
+    predicted = bool(PREDICTION.search(text)) or "instrument_effect" in hits.get("prediction", ())
     if CROSS_REFERENCE.search(text):
         kinds.pop("assessment", None)
         kinds.pop("statistic", None)
@@ -891,10 +1021,22 @@ def _judgement(kinds: dict, hits: dict, text: str, scores: dict) -> dict:
     if "assessment" in kinds and not predicted and DESCRIPTIVE.search(text) \
             and not (JUDGEMENT_CUE.search(_descriptive_rest(text)) or hits.get("assessment") or "reported" in hits):
         kinds.pop("assessment")       # "The panel was set up in 2019 to advise ministers."
+    if "statistic" in kinds and kinds.get("assessment", (0, ""))[1] == "model" \
+            and set(hits.get("assessment", ())) <= {"change"} \
+            and not JUDGEMENT_CUE.search(REPORTED_FIGURE.sub(" ", text)):
+        kinds.pop("assessment")       # "She said admissions had risen by 40 per cent": a figure reported
     if "assessment" in kinds and "recommendation" in kinds and "should" in rec_hits \
             and _QUOTE_MARKS.search(text) and not hits.get("assessment"):
         kinds.pop("assessment")       # a quoted "should": a call, not a judgement
     return kinds
+
+
+# Words that only report or move a figure ("told the board that referrals had doubled"):
+# with nothing else that judges, a reported figure is a statistic, not an assessment.
+REPORTED_FIGURE = re.compile(
+    r"\b(?:found|finds|find|said|says|say|told|tells|reported|reports|showed|shows|shown|estimated|estimates)\b(?: that)?|"
+    r"\b(?:has|have|had)? ?(?:risen|rose|rise|rises|fallen|fell|falls|fall|increased|increases|decreased|decreases|"
+    r"declined|declines|doubled|halved|grown|grew|tripled|trebled)\b", re.I)
 
 
 def _descriptive_rest(text: str) -> str:

@@ -129,11 +129,18 @@ def _name_like(words: list[str], whole: bool) -> bool:
     return False
 
 
+# A nation or a place at the end of a body's name ("Carers UK", "Sport Wales").
+NATION_TAILS = frozenset("uk england scotland wales ireland cymru britain international".split())
+
+
 def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
     """Cut "X and Y" in two when both sides are names in their own right
-    ("DWP and Department of Health", "Sue Okafor and Councillor Ian Reid"),
-    not when "and" is inside one name ("Department for Work and Pensions")."""
-    for i in range(start + 1, end - 1):
+    ("DWP and Department of Health", "Sue Okafor and Councillor Ian Reid",
+    "Age Concern UK and Carers UK"), not when "and" is inside one name ("Department
+    for Work and Pensions"). The last "and" is tried first, since an "and" inside a
+    name comes early in it ("Department of Health and Social Care and HM Treasury"),
+    and the span is cut once."""
+    for i in range(end - 2, start, -1):
         if doc[i].lower_ not in ("and", "&"):
             continue
         left = [t.text for t in doc[start:i] if not t.is_punct]
@@ -145,8 +152,14 @@ def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
             len(left) >= 2 and left[-1].casefold() in MEMBER_BODIES and len(right) >= 2
             and not any(t.text == "," for t in doc[start:i])
             and all(w[:1].isupper() for w in right))  # "Cleaners Union and Workers First"
+        if not (left_ok and right_ok) and len(left) >= 2 and len(right) >= 2 \
+                and left[-1].casefold() in NATION_TAILS and right[-1].casefold() in NATION_TAILS \
+                and all(w[:1].isupper() for w in left + right):
+            left_ok = right_ok = True   # "NHS Wales and Health Education Wales": two bodies of a nation
         if left_ok and right_ok:
-            return [(start, i)] + _split_on_and(doc, i + 1 + (doc[i + 1].lower_ == "the"), end)
+            # one cut: the left side may be a name with an "and" of its own ("HM Prison and
+            # Probation Service and NHS England")
+            return [(start, i), (i + 1 + (doc[i + 1].lower_ == "the"), end)]
     return [(start, end)]
 
 
