@@ -27,7 +27,7 @@ LAYERS = [
     ["scrutiny", "scrutiny.errors", "scrutiny.atomic", "scrutiny.refs", "scrutiny.schema", "scrutiny.names",
      "scrutiny.urls", "scrutiny.safeyaml", "scrutiny.pages", "scrutiny.fingerprint", "scrutiny.paths", "scrutiny.manifest",
      "scrutiny.project", "scrutiny.init", "scrutiny.metadata"],
-    ["scrutiny.readers"],
+    ["scrutiny.readers", "scrutiny.titles"],    # a read document, and its title from its own text
     ["scrutiny.passages"],
     ["scrutiny.db", "scrutiny.store", "scrutiny.lock"],   # the lock also holds a shared database
     ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.whoosh_import", "scrutiny.query", "scrutiny.index",

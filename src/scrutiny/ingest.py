@@ -633,13 +633,13 @@ def _reanchor(store, doc_id, old, gone, stale, passages, now=None):
 
 def _title_for_registered(entry, doc, new: bool = False) -> str | None:
     """A file registered by `scrutiny ingest FILE` starts with its file name as
-    title; the file's own title (metadata, else first heading) replaces it."""
+    title; the file's own title (metadata, else its cover, else its first heading
+    that is not a section name: :mod:`scrutiny.titles`) replaces it."""
     if not new and (not entry.extra.get("registered") or entry.title != Path(entry.source or "").stem):
         return None
-    title = (doc.metadata.get("title") or "").strip()
-    if not title:
-        title = next((b.text for b in doc.blocks if b.kind == "heading"), "")
-    title = " ".join(title.split())
+    from scrutiny.titles import title_from_text
+
+    title = title_from_text(doc) or ""
     return title[:200] if title and title != entry.title else None
 
 
