@@ -111,7 +111,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     uptodate.forget(stamp)
     ctx = gather(project, curated=curated, store=store, cache_dir=cache_root)
     sources = uptodate.sources_state(ctx.source_paths)   # before the "behind" notice reads them
-    writer = None
+    writer = search = None
     try:
         env = make_env(dirs)
         writer = Writer(out, cache)
@@ -156,10 +156,12 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         stage("method", g.method_page, r, ctx, dv, kb_key)
         stage("search page", g.search_page, r, ctx, dv, kb_key)
         t = time.perf_counter()
-        files, stats = search.bucket_files()
-        for rel, text in files.items():
-            name = rel.split("/", 1)[0]
-            r.data(f"search/{rel}", text, buckets.get(name))
+        stats = {}
+        for name, files, stats[name] in search.each_bucket():    # one bucket's files in memory at a time
+            for rel, text in files.items():
+                r.data(f"search/{rel}", text, buckets.get(name))
+            del files
+        search.close()
         for name in buckets:
             if name not in stale:
                 stats[name] = read_script(writer.read_published(f"search/{name}/s.js"))
@@ -174,6 +176,8 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     except BaseException:
         if writer is not None:
             writer.abandon()  # the published site stays as it was
+        if search is not None:
+            search.close()
         raise
     finally:
         if own_store and ctx.store is not None:

@@ -66,7 +66,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import pickle
 import re
+import tempfile
 from collections import Counter, defaultdict
 
 from scrutiny.passages import Passage
@@ -311,14 +313,29 @@ def score(dc: int, df: int, total: int, freq: int, boost: float, length_byte: in
 
 
 class _Bucket:
-    """The records of one bucket and their postings, per field."""
+    """The records of one bucket and what its postings are made from, written to a
+    temporary file as they are added rather than held in memory: a first build adds
+    every passage of the corpus before any bucket is written, and only one bucket at
+    a time is then read back and indexed."""
 
     def __init__(self, name: str):
         self.name = name
         self.base = bucket_index(name) * STRIDE
-        self.records: list[dict] = []
-        self.items: list[tuple] = []          # (text tokens, heading, rank) per passage; (tokens, None, 100) others
-        self.facets: list[tuple[list, list]] = []
+        self.count = 0
+        self._spill = tempfile.TemporaryFile(prefix="scrutiny-search-")
+
+    def add(self, record: dict, text: str, heading: str | None, rank: int, kinds: list, who: list) -> None:
+        pickle.dump((record, text, heading, rank, kinds, who), self._spill, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def rows(self):
+        """(record, text, heading, rank, kinds, stakeholders) of each item, in the order added."""
+        self._spill.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self._spill)
+
+    def close(self) -> None:
+        self._spill.close()
 
     def files(self, rank_of: dict) -> tuple[dict[str, str], dict]:
         """({path under search/: text}, the bucket's statistics)."""
@@ -342,29 +359,46 @@ class _Bucket:
                 packed = ((len(poslist) - 1) * 256 + lb) * len(rank_of) + rank_of[rank]
                 postings[key][term].append((first, count, packed, poslist))
 
-        for i, (toks, _heading, rank) in enumerate(self.items):
-            add("t", i, 1, toks, rank)
-        # headings: passages in a row under the same headings, of the same rank, share one entry
-        run_start = 0
-        n = len(self.items)
-        for i in range(n + 1):
-            if i == n or (i > run_start and self.items[i][1:] != self.items[run_start][1:]):
-                if i > run_start:
-                    _, heading, rank = self.items[run_start]
-                    if heading:
-                        add("h", run_start, i - run_start, analyse_positions(heading), rank)
-                run_start = i
         name = self.name
         out: dict[str, str] = {}
+        facets = {"kind": defaultdict(list), "sh": defaultdict(list)}
+        ranges: dict[str, list[int]] = {}
+        chunk: list[dict] = []
+        # headings: passages in a row under the same headings, of the same rank, share one entry
+        run_start, run = 0, None
+        n = self.count
+        for i, (rec, text, heading, rank, kinds, who) in enumerate(self.rows()):
+            add("t", i, 1, analyse_positions(text), rank)
+            if run is not None and (heading, rank) != run:
+                if run[0]:
+                    add("h", run_start, i - run_start, analyse_positions(run[0]), run[1])
+                run_start = i
+            if run is None or run_start == i:
+                run = (heading, rank)
+            chunk.append(rec)
+            if len(chunk) == CHUNK:
+                out[f"{name}/r/{i // CHUNK}.js"] = script(f"{name}/r/{i // CHUNK}", chunk)
+                chunk = []
+            for k in kinds:
+                facets["kind"][k].append(self.base + i)
+            for s in who:
+                facets["sh"][s].append(self.base + i)
+            if rec.get("t") == "p":
+                rng = ranges.setdefault(rec["d"], [self.base + i, self.base + i + 1])
+                rng[1] = self.base + i + 1
+        if n and run is not None and run[0]:
+            add("h", run_start, n - run_start, analyse_positions(run[0]), run[1])
+        if chunk:
+            out[f"{name}/r/{(n - 1) // CHUNK}.js"] = script(f"{name}/r/{(n - 1) // CHUNK}", chunk)
         shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
         positions: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
         nr = len(rank_of)
         rank_value = sorted(rank_of, key=rank_of.get)
         for key in ("h", "t"):
-            avgfl = (totals[key] / (len(self.items) or 1)) or 1
+            avgfl = (totals[key] / (n or 1)) or 1
             boost = HEADING_BOOST if key == "h" else 1.0
             for term in sorted(postings[key]):
-                entries = _impact_order(postings[key][term], nr, rank_value, avgfl, boost)
+                entries = _impact_order(postings[key].pop(term), nr, rank_value, avgfl, boost)
                 shard = shard_of(term)
                 whole, wpos = _tier(entries, key)
                 if len(whole) <= INLINE:
@@ -387,22 +421,8 @@ class _Bucket:
         for shard in sorted(shards):
             out[f"{name}/i/{shard}.js"] = script(f"{name}/i/{shard}", shards[shard])
             out[f"{name}/x/{shard}.js"] = script(f"{name}/x/{shard}", positions[shard])
-        for start in range(0, len(self.records), CHUNK):
-            out[f"{name}/r/{start // CHUNK}.js"] = script(f"{name}/r/{start // CHUNK}",
-                                                          self.records[start:start + CHUNK])
-        facets = {"kind": defaultdict(list), "sh": defaultdict(list)}
-        ranges: dict[str, list[int]] = {}
-        for i, (kinds, who) in enumerate(self.facets):
-            for k in kinds:
-                facets["kind"][k].append(self.base + i)
-            for s in who:
-                facets["sh"][s].append(self.base + i)
-        for i, rec in enumerate(self.records):
-            if rec.get("t") == "p":
-                rng = ranges.setdefault(rec["d"], [self.base + i, self.base + i + 1])
-                rng[1] = self.base + i + 1
         out[f"{name}/f.js"] = script(f"{name}/f", {k: dict(sorted(v.items())) for k, v in facets.items()})
-        stats = {"n": len(self.records), "t": totals["t"], "h": totals["h"], "shards": sorted(shards),
+        stats = {"n": n, "t": totals["t"], "h": totals["h"], "shards": sorted(shards),
                  "ranges": dict(sorted(ranges.items()))}
         out[f"{name}/s.js"] = script(f"{name}/s", stats)
         return out, stats
@@ -410,7 +430,9 @@ class _Bucket:
 
 class SearchIndexBuilder:
     """Collects the records of the buckets being built (``wanted``: bucket names,
-    None for all) and writes their files and ``meta.js``."""
+    None for all) and writes their files and ``meta.js``. What is added waits in a
+    temporary file per bucket (the corpus is never held in memory); the buckets are
+    then indexed one at a time (:meth:`each_bucket`)."""
 
     def __init__(self, wanted: set[str] | None = None):
         self.wanted = wanted
@@ -425,40 +447,42 @@ class SearchIndexBuilder:
             self.buckets[name] = _Bucket(name)
         return self.buckets[name]
 
-    @property
-    def records(self) -> list[dict]:
-        return [r for name in sorted(self.buckets, key=bucket_index) for r in self.buckets[name].records]
-
     def add_passage(self, record: dict, passage: Passage, heading: str, kinds=(), stakeholders=()) -> None:
         """A passage, with the content of its heading field (``search_headings``)."""
         from scrutiny.passages import KIND_RANK
-        from scrutiny.query import analyse_positions
 
-        b = self._bucket(bucket_of(passage.doc_id))
         rank = round(100 * KIND_RANK.get(passage.kind, 1.0))   # as scrutiny.index stores it
-        b.records.append(record)
-        b.items.append((analyse_positions(passage.text), heading, rank))
-        b.facets.append((sorted(set(kinds)), sorted(set(stakeholders))))
+        self._bucket(bucket_of(passage.doc_id)).add(record, passage.text, heading, rank,
+                                                     sorted(set(kinds)), sorted(set(stakeholders)))
 
     def add(self, record: dict, body: str, title: str = "", kinds=(), stakeholders=()) -> None:
         """A claim or a stakeholder: its title and body are its text."""
-        from scrutiny.query import analyse_positions
-
-        b = self._bucket(OTHERS)
-        b.records.append(record)
-        b.items.append((analyse_positions(f"{title}\n{body}" if title else body), None, 100))
-        b.facets.append((sorted(set(kinds)), sorted(set(stakeholders))))
+        self._bucket(OTHERS).add(record, f"{title}\n{body}" if title else body, None, 100,
+                                 sorted(set(kinds)), sorted(set(stakeholders)))
 
     def passage_records(self) -> int:
         """The passages added (those of the buckets being built)."""
-        return sum(len(b.records) for name, b in self.buckets.items() if name != OTHERS)
+        return sum(b.count for name, b in self.buckets.items() if name != OTHERS)
+
+    def each_bucket(self):
+        """``(bucket, {path under search/: text}, its statistics)`` of each bucket built,
+        one after the other (write each before asking for the next: only one bucket's
+        files and postings are in memory at a time)."""
+        rank_of = {r: i for i, r in enumerate(ranks())}
+        for name in sorted(self.buckets, key=bucket_index):
+            files, stats = self.buckets[name].files(rank_of)
+            yield name, files, stats
+
+    def close(self) -> None:
+        """Remove the temporary files (closing them deletes them)."""
+        for b in self.buckets.values():
+            b.close()
 
     def bucket_files(self) -> tuple[dict[str, str], dict[str, dict]]:
-        """({path under search/: text} of the buckets built, {bucket: its statistics})."""
-        rank_of = {r: i for i, r in enumerate(ranks())}
+        """({path under search/: text} of the buckets built, {bucket: its statistics}):
+        every bucket at once, for small indexes (tests, benchmarks)."""
         out, stats = {}, {}
-        for name in sorted(self.buckets, key=bucket_index):
-            files, stats[name] = self.buckets[name].files(rank_of)
+        for name, files, stats[name] in self.each_bucket():
             out.update(files)
         return out, stats
 
