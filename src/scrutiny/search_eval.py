@@ -29,6 +29,7 @@ Whoosh's exhaustive search.
 from __future__ import annotations
 
 import heapq
+from array import array
 from bisect import insort
 from itertools import accumulate
 from pickle import loads
@@ -89,7 +90,12 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None):
             if term not in found and not docs.isdisjoint(ids):
                 found.add(term)
         # the best of this segment, then of all: score first, then the lower docnum
-        seg_best = heapq.nlargest(limit, ((s, -(d + offset)) for d, s in scores.items()))
+        if len(scores) > limit:
+            # the limit-th best score first (floats only), then the passages reaching it
+            kth = heapq.nlargest(limit, scores.values())[-1]
+            seg_best = heapq.nlargest(limit, [(s, -(d + offset)) for d, s in scores.items() if s >= kth])
+        else:
+            seg_best = [(s, -(d + offset)) for d, s in scores.items()]
         best = heapq.nlargest(limit, best + seg_best)
     return [(s, -nd) for s, nd in best], total, exact, found
 
@@ -197,15 +203,21 @@ class _Segment:
         if all(hasattr(leaf, a) for a in ("_read_data", "_read_weights", "_read_values", "_next_block", "_byteids")):
             # Whoosh's W3 posting blocks, read whole (the ids as its _read_ids decodes them)
             while leaf.is_active():
-                if leaf._ids is None:
+                if leaf._data is None and not values:
+                    data = _ids_and_weights(leaf)   # the block's positions left packed
+                else:
                     if leaf._data is None:
                         leaf._read_data()
-                    raw = leaf._data[0]
-                    leaf._ids = raw if leaf._byteids else tuple(accumulate(raw))
-                if leaf._weights is None:
-                    leaf._read_weights()
-                ids.extend(leaf._ids)
-                weights.extend(leaf._weights)
+                    data = leaf._data
+                raw, w = data[0], data[1]
+                block_ids = raw if leaf._byteids else tuple(accumulate(raw))
+                ids.extend(block_ids)
+                if w is None or isinstance(w, float):
+                    # every posting of the block weighs the same: the float32 value
+                    # _read_weights gives each (made here once, not per posting)
+                    weights.extend(array("f", (1.0 if w is None else w,)) * len(block_ids))
+                else:
+                    weights.extend(w)
                 if values:
                     if leaf._values is None:
                         leaf._read_values()
@@ -430,6 +442,45 @@ class _Segment:
                 out[d] = m.score()
             m.next()
         return out
+
+
+def _ids_and_weights(leaf):
+    """(ids, weights) of the W3 posting block ``leaf`` is on, as its ``_read_data``
+    gives them, without unpickling the block's values (a text field's positions:
+    each a bytes object pickled as a call, most of a block's unpickling time).
+
+    The block is the pickle of (ids, weights, values). The pickle is cut where
+    the values start and closed as a 2-tuple; the cut is found by the memo put
+    that follows the weights' tuple (or the ids' tuple followed by None or a
+    single float), and what the cut pickle gives is used only when it is what
+    a whole block holds there (a tuple of the block's length of ids, weights
+    of that length or one value for all): else the whole pickle is read."""
+    from zlib import decompress
+
+    raw = leaf._postfile.get(leaf._dataoffset, leaf._nextoffset - leaf._dataoffset)
+    if leaf._compression:
+        raw = decompress(raw)
+    n = leaf._blocklength
+    cut = -1
+    at = raw.find(b"tq\x01")          # the weights' tuple (MARK ... TUPLE), memo 1
+    if at > 0:
+        cut = at + 3
+    else:
+        at = raw.find(b"tq\x00")      # the ids' tuple, memo 0: then None or one float
+        if at > 0 and raw[at + 3:at + 4] == b"N":
+            cut = at + 4
+        elif at > 0 and raw[at + 3:at + 4] == b"G":
+            cut = at + 12
+    if cut > 0:
+        try:
+            got = loads(raw[:cut] + b"\x86.")    # TUPLE2, STOP
+        except Exception:  # noqa: BLE001 - a cut in the wrong place: the whole pickle is read
+            got = None
+        if (type(got) is tuple and len(got) == 2 and type(got[0]) is tuple and len(got[0]) == n
+                and (got[1] is None or type(got[1]) is float
+                     or (type(got[1]) is tuple and len(got[1]) == n))):
+            return got
+    return loads(raw)
 
 
 _PHRASE = None

@@ -139,12 +139,36 @@ def _buffer_file_set_file(self, value):
     self._view = value
 
 
+def _buffer_file_read_pickle(self):
+    """The pickle at the file's position, read from a slice of the buffer (the
+    unpickler would otherwise call :meth:`_ViewFile.read` once per opcode)."""
+    import pickle
+    from io import BytesIO
+
+    f = self.file
+    if type(f) is not _ViewFile:
+        return pickle.load(f)
+    start, size = f._pos, 256
+    while True:
+        chunk = BytesIO(bytes(f._buf[start:start + size]))
+        try:
+            value = pickle.load(chunk)
+        except (EOFError, pickle.UnpicklingError):
+            if start + size >= f._len:
+                raise
+            size *= 8     # a longer pickle than the slice: a longer slice
+            continue
+        f._pos = start + chunk.tell()
+        return value
+
+
 def _open_in_place() -> None:
     from whoosh.filedb.structfile import BufferFile
 
     if BufferFile.__init__ is not _buffer_file_init:
         BufferFile.__init__ = _buffer_file_init
         BufferFile.file = property(_buffer_file_file, _buffer_file_set_file)
+        BufferFile.read_pickle = _buffer_file_read_pickle
 
 
 def prepare() -> None:
