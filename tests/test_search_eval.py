@@ -235,21 +235,46 @@ def test_a_wrong_cut_reads_the_whole_block(monkeypatch):
     assert pickle.loads(leaf.raw)[:2] == data[:2]
 
 
-def test_postings_are_whooshs(index):
-    """Every term's postings in every field as Whoosh's own matcher reads them."""
-    with open_index(index).searcher(weighting=weighting()) as s:
+def _check_postings(link):
+    with open_index(link).searcher(weighting=weighting()) as s:
         for sub, _ in s.leaf_searchers():
-            seg = search_eval._Segment(sub)
             reader = sub.reader()
             for field in ("text", "heading", "tags", "kind", "doc_id"):
                 for btext in reader.lexicon(field):
                     m = reader.postings(field, btext)
-                    want_ids, want_weights = [], []
+                    want = []
                     while m.is_active():
-                        want_ids.append(m.id())
-                        want_weights.append(m.weight())
+                        want.append((m.id(), m.weight(), m.value()))
                         m.next()
-                    ids, weights, _ = seg.postings(field, btext)
-                    assert list(ids) == want_ids and list(weights) == want_weights, (field, btext)
-                    ids2, weights2, vals = seg.postings(field, btext, values=True)
-                    assert list(ids2) == want_ids and list(weights2) == want_weights
+                    seg = search_eval._Segment(sub)
+                    ids, weights, none = seg.postings(field, btext)
+                    assert none is None
+                    assert list(zip(ids, weights)) == [w[:2] for w in want], (field, btext)
+                    # values of postings read first without them (their blocks read again)
+                    # and of postings read for a phrase (their blocks' bytes kept)
+                    for seg in (seg, search_eval._Segment(sub)):
+                        ids2, weights2, vals = seg.postings(field, btext, values=True)
+                        got = [(d, w, vals[i]) for i, (d, w) in enumerate(zip(ids2, weights2))]
+                        assert got == want, (field, btext)
+                        assert [vals[i] for i in reversed(range(len(ids2)))] == [w[2] for w in reversed(want)]
+
+
+def test_postings_are_whooshs(index):
+    """Every term's postings in every field as Whoosh's own matcher reads them, the
+    positions read only when asked for."""
+    _check_postings(index)
+
+
+def test_postings_with_deleted_passages_are_whooshs(tmp_path):
+    from whoosh import index as windex
+
+    link = tmp_path / "data" / "index"
+    first = _passages(0, 400)
+    build_index(link, {"alpha": "Alpha", "beta": "Beta", "gamma": "Gamma"}, first, _facets(first))
+    ix = windex.open_dir(str(link.resolve()))
+    w = ix.writer()
+    for i in list(range(0, 300)) + list(range(301, 400, 7)):   # whole blocks and single passages
+        w.delete_by_term("passage_id", f"{('alpha', 'beta', 'gamma')[i % 3]}-{i:04d}")
+    w.commit(merge=False)
+    assert ix.reader().has_deletions()
+    _check_postings(link)
