@@ -180,3 +180,101 @@ def test_cli_and_json_say_at_least(tmp_path, monkeypatch):
     assert data["total_exact"] is True
     first = run_cli("search", "pension", root=root).output.splitlines()[0]
     assert first == f"{data['total']} passages match 'pension'; showing 10"
+
+
+class _Leaf:
+    """What _ids_and_weights reads of a W3 posting block."""
+
+    def __init__(self, data, compression=3):
+        import pickle
+        import zlib
+
+        raw = pickle.dumps(data, 2)
+        self.raw = zlib.compress(raw, compression) if compression else raw
+
+        class File:
+            def get(_, pos, length):
+                return self.raw[pos:pos + length]
+
+        self._postfile, self._dataoffset, self._nextoffset = File(), 0, len(self.raw)
+        self._compression, self._blocklength = compression, len(data[0])
+
+
+def test_a_blocks_ids_and_weights_without_its_positions():
+    """Every shape of weights Whoosh writes (a tuple, None, one float), values of
+    positions, and ids whose bytes hold what the cut looks for: the cut pickle gives
+    what the whole one gives, or the whole one is read."""
+    import pickle
+
+    positions = tuple(pickle.dumps([i, 3], 2)[2:] for i in range(40))
+    ids = tuple(range(1, 41))
+    weights = tuple(float(1 + i % 3) for i in range(40))
+    tricky = (0x01717400,) + ids[1:]          # a 4-byte id holding b"tq\x01" and b"tq\x00"
+    tricky0 = (0x00717400,) + ids[1:]
+    for data in ((ids, weights, positions), (ids, None, positions), (ids, 2.0, positions), (ids, weights, None),
+                 (tricky, weights, positions), (tricky, None, positions), (tricky0, 2.0, positions),
+                 (ids[:2], weights[:2], positions[:2]), (ids, weights, b"packed" * 40)):
+        for compression in (0, 3):
+            got = search_eval._ids_and_weights(_Leaf(data, compression))
+            assert tuple(got[:2]) == data[:2], data[:2]
+
+
+def test_a_wrong_cut_reads_the_whole_block(monkeypatch):
+    """A cut that does not give the block's ids and weights is not used."""
+    import pickle
+
+    ids = (0x01717400, 5, 6)
+    data = (ids + tuple(range(7, 50)), tuple(1.0 + (i % 2) for i in range(46)), None)
+    leaf = _Leaf(data, 0)
+    assert leaf.raw.find(b"tq\x01") < 12   # the first match is inside the first id (J 00 74 71 01)
+    calls = []
+    real = search_eval.loads
+    monkeypatch.setattr(search_eval, "loads", lambda b: calls.append(len(b)) or real(b))
+    assert search_eval._ids_and_weights(leaf)[:2] == data[:2]
+    assert len(calls) == 2 and calls[0] < len(leaf.raw) == calls[1]   # the cut refused, then the whole
+    assert pickle.loads(leaf.raw)[:2] == data[:2]
+
+
+def _check_postings(link):
+    with open_index(link).searcher(weighting=weighting()) as s:
+        for sub, _ in s.leaf_searchers():
+            reader = sub.reader()
+            for field in ("text", "heading", "tags", "kind", "doc_id"):
+                for btext in reader.lexicon(field):
+                    m = reader.postings(field, btext)
+                    want = []
+                    while m.is_active():
+                        want.append((m.id(), m.weight(), m.value()))
+                        m.next()
+                    seg = search_eval._Segment(sub)
+                    ids, weights, none = seg.postings(field, btext)
+                    assert none is None
+                    assert list(zip(ids, weights)) == [w[:2] for w in want], (field, btext)
+                    # values of postings read first without them (their blocks read again)
+                    # and of postings read for a phrase (their blocks' bytes kept)
+                    for seg in (seg, search_eval._Segment(sub)):
+                        ids2, weights2, vals = seg.postings(field, btext, values=True)
+                        got = [(d, w, vals[i]) for i, (d, w) in enumerate(zip(ids2, weights2))]
+                        assert got == want, (field, btext)
+                        assert [vals[i] for i in reversed(range(len(ids2)))] == [w[2] for w in reversed(want)]
+
+
+def test_postings_are_whooshs(index):
+    """Every term's postings in every field as Whoosh's own matcher reads them, the
+    positions read only when asked for."""
+    _check_postings(index)
+
+
+def test_postings_with_deleted_passages_are_whooshs(tmp_path):
+    from whoosh import index as windex
+
+    link = tmp_path / "data" / "index"
+    first = _passages(0, 400)
+    build_index(link, {"alpha": "Alpha", "beta": "Beta", "gamma": "Gamma"}, first, _facets(first))
+    ix = windex.open_dir(str(link.resolve()))
+    w = ix.writer()
+    for i in list(range(0, 300)) + list(range(301, 400, 7)):   # whole blocks and single passages
+        w.delete_by_term("passage_id", f"{('alpha', 'beta', 'gamma')[i % 3]}-{i:04d}")
+    w.commit(merge=False)
+    assert ix.reader().has_deletions()
+    _check_postings(link)

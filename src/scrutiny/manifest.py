@@ -283,6 +283,51 @@ def load_manifest(path) -> Manifest:
     return manifest
 
 
+def load_project_table(path) -> dict:
+    """The manifest's ``[project]`` table, read without its documents' tables.
+
+    What a command needing only the project's settings (``scrutiny search``: is
+    there a shared database?) reads: the text without its ``[documents.<id>]``
+    tables is parsed, so a manifest of 10,000 documents costs milliseconds, not
+    the second that parsing and checking every document takes. The project
+    table is checked as :func:`load_manifest` checks it (a ProjectError naming
+    ``file:line``). A manifest whose layout this cannot cut safely (a multi-line
+    string, or text that does not parse once cut) is read whole by
+    :func:`load_manifest`, with its errors."""
+    path = Path(path)
+    raw = _read_bytes(path)
+    cached = _LOADED.get(str(path))
+    if cached is not None and cached[0] == raw:
+        return dict(cached[1].project)
+    text = _decode(path, raw)
+    if '"""' in text or "'''" in text:
+        return load_manifest(path).project
+    kept, last = [], 0
+    keep = True   # the text before the first table header: the root table
+    for m in _ANY_HEADER.finditer(text):
+        if keep:
+            kept.append(text[last:m.start()])
+        header = _PLAIN_HEADER.fullmatch(m.group(0))
+        keep = not (header and header.group(1).split(".")[0] == "documents")
+        last = m.start()
+    if keep:
+        kept.append(text[last:])
+    try:
+        project = tomllib.loads("".join(kept)).get("project") or {}
+    except tomllib.TOMLDecodeError:
+        return load_manifest(path).project   # its error, with the line in the whole file
+    if not isinstance(project, dict) or any(
+            key in project and not _fits(project[key], want) for key, want in PROJECT_TYPES.items()):
+        check = _Checker(path, text)
+        if not isinstance(project, dict):
+            check.problem(check.lines.table("project") or check.lines.key("project"),
+                          f"project must be a table ([project]), not {_kind_of(project)}")
+        else:
+            check.table(project, PROJECT_TYPES, "project")
+        check.raise_if_any()
+    return dict(project)
+
+
 def _copy(manifest: "Manifest", path: Path) -> "Manifest":
     """A copy the caller may change without changing the remembered one."""
     import copy

@@ -86,7 +86,11 @@ class Project:
         """The shared PostgreSQL store of this project (``database`` in the manifest's
         ``[project]`` table, set by ``scrutiny init --database``, or the environment
         variable SCRUTINY_DATABASE); None: the embedded SQLite store and Whoosh index."""
-        return os.environ.get("SCRUTINY_DATABASE") or self.settings.get("database") or None
+        env = os.environ.get("SCRUTINY_DATABASE")
+        if env:
+            return env
+        table = self.settings if "settings" in self.__dict__ else self.project_table
+        return table.get("database") or None
 
     @property
     def store_location(self):
@@ -122,6 +126,15 @@ class Project:
         from scrutiny.manifest import load_manifest
 
         return load_manifest(self.manifest_path).project
+
+    @cached_property
+    def project_table(self) -> dict:
+        """The ``[project]`` table read without the documents' tables
+        (:func:`scrutiny.manifest.load_project_table`): what ``database`` needs, so
+        that finding the index to search does not parse every document's table."""
+        from scrutiny.manifest import load_project_table
+
+        return load_project_table(self.manifest_path)
 
     @cached_property
     def site_settings(self) -> dict:

@@ -126,11 +126,12 @@ def _ranked(base):
                 return inner
             cols = _segment_columns(reader)
             lengths = cols.lengths(fieldname) if isinstance(inner, scoring.WeightLengthScorer) else None
-            return _RankScorer(inner, cols.rank, lengths, cols.raw(fieldname) if lengths is not None else None)
+            return _RankScorer(inner, cols.rank, lengths, cols.raw(fieldname) if lengths is not None else None,
+                               lambda: cols.keyed(fieldname))
 
     class _RankScorer(scoring.BaseScorer):
-        def __init__(self, inner, rank, lengths, raw=None):
-            self.inner, self.rank, self.lengths, self.raw = inner, rank, lengths, raw
+        def __init__(self, inner, rank, lengths, raw=None, keyed=None):
+            self.inner, self.rank, self.lengths, self.raw, self.keyed = inner, rank, lengths, raw, keyed
             if lengths is not None:
                 self.score = self._score_fast
                 self.score_postings = self._score_postings
@@ -144,12 +145,28 @@ def _ranked(base):
                 lengths, rank = self.lengths, self.rank
                 return {d: inner_score(w, lengths(d)) * (rank(d) or 100) / 100
                         for d, w in zip(ids, weights) if d in docs}
+            if not ids:
+                return {}
+            from operator import add, itemgetter
+
             codes, table, ranks, translate = self.raw
-            # each posting's (weight, length byte, rank), mapped in C; scored once per distinct one
-            keys = list(zip(weights, map(codes.__getitem__, ids), map(ranks.__getitem__, ids)))
+            # each posting's (weight, length byte, rank) as one integer, looked up in C: the
+            # document's key (length byte x ranks + the rank's place, _SegmentColumns.keyed)
+            # plus the weight's place x span; scored once per distinct one
+            per_doc, order, span = self.keyed()
+            places: dict = {}
+            for w in set(weights):
+                places[w] = len(places) * span
+            by_place = list(places)
+            at = itemgetter(*ids)
+            doc_keys = at(per_doc) if len(ids) > 1 else (per_doc[ids[0]],)
+            keys = list(map(add, doc_keys, map(places.__getitem__, weights)))
+            n = len(order)
             memo = {}
             for key in set(keys):
-                w, code, r = key
+                place, rest = divmod(key, span)
+                code, r = divmod(rest, n)
+                w, r = by_place[place], order[r]
                 r = r if translate is None else translate(r)
                 memo[key] = inner_score(w, table[code]) * (r or 100) / 100
             scored = dict(zip(ids, map(memo.__getitem__, keys)))
@@ -182,6 +199,7 @@ class _SegmentColumns:
         self._lengths: dict = {}
         self._raw_lengths: dict = {}   # field -> (length byte of every document, byte -> length)
         self._raw_rank = None          # (rank value of every document, its translation or None)
+        self._keyed: dict = {}         # field -> keyed(field)
         self.rank = self._numeric(reader.column_reader("rank"))
 
     @staticmethod
@@ -246,6 +264,22 @@ class _SegmentColumns:
         """``values`` with ``default`` for the documents past the column's end."""
         n = self.reader.doc_count_all()
         return values + (default,) * (n - count) if n > count else values
+
+    def keyed(self, fieldname):
+        """(every document's key: its length byte x the number of distinct ranks + its
+        rank's place among them; the distinct ranks; 256 x their number, the span of
+        the keys) for :meth:`_RankScorer._score_postings`, made once per segment and field."""
+        kept = self._keyed.get(fieldname)
+        if kept is None:
+            from itertools import repeat
+            from operator import add, mul
+
+            codes, _, ranks, _ = self.raw(fieldname)
+            order = list(set(ranks))
+            place = {r: i for i, r in enumerate(order)}
+            per_doc = list(map(add, map(mul, codes, repeat(len(order))), map(place.__getitem__, ranks)))
+            kept = self._keyed[fieldname] = (per_doc, order, 256 * len(order))
+        return kept
 
     def raw(self, fieldname):
         """(length bytes, byte -> length, ranks, rank translation or None) of every

@@ -29,8 +29,10 @@ Whoosh's exhaustive search.
 from __future__ import annotations
 
 import heapq
-from bisect import insort
+from array import array
+from bisect import bisect_right, insort
 from itertools import accumulate
+from operator import neg
 from pickle import loads
 
 
@@ -89,7 +91,12 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None):
             if term not in found and not docs.isdisjoint(ids):
                 found.add(term)
         # the best of this segment, then of all: score first, then the lower docnum
-        seg_best = heapq.nlargest(limit, ((s, -(d + offset)) for d, s in scores.items()))
+        if len(scores) > limit:
+            # the limit-th best score first (floats only), then the passages reaching it
+            kth = heapq.nlargest(limit, scores.values())[-1]
+            seg_best = heapq.nlargest(limit, [(s, -(d + offset)) for d, s in scores.items() if s >= kth])
+        else:
+            seg_best = [(s, -(d + offset)) for d, s in scores.items()]
         best = heapq.nlargest(limit, best + seg_best)
     return [(s, -nd) for s, nd in best], total, exact, found
 
@@ -101,7 +108,9 @@ def _settle(seg, q, candidates: set, limit: int, bound: int):
     seg.relaxed = True
     upper = seg.scores(q, candidates)
     seg.relaxed = False
-    order = sorted(candidates, key=lambda d: (-upper[d], d))
+    cands = list(candidates)
+    # by (-bound, passage), the keys made in C
+    order = [d for _, d in sorted(zip(map(neg, map(upper.__getitem__, cands)), cands))]
     matched: set = set()
     scores: dict = {}
     heap: list = []     # the best ``limit`` (score, -docnum) so far
@@ -183,50 +192,76 @@ class _Segment:
     # --- postings -------------------------------------------------------------------------
 
     def postings(self, field: str, btext: bytes, values: bool = False):
-        """(ids, weights, values or None) of a term in this segment, deleted passages left out."""
-        key = (field, btext, values)
-        if key in self._postings:
-            return self._postings[key]
+        """(ids, weights, values or None) of a term in this segment, deleted passages left out.
+
+        The values (a text field's positions) are read only for the postings asked
+        for: ``values`` is then a sequence whose item ``i`` unpickles the block of
+        posting ``i`` when first asked (a phrase checks the positions of a few
+        candidates, not of every passage holding its words)."""
+        key = (field, btext)
+        kept = self._postings.get(key)
+        if kept is None:
+            # read for a phrase: the blocks' unpickled bytes kept for their positions
+            kept = self._postings[key] = self._read_postings(field, btext, keep_bytes=values)
+        ids, weights, vals = kept
+        if values and vals is None:
+            kept = self._postings[key] = self._read_postings(field, btext, eager_values=True)
+            ids, weights, vals = kept
+        return ids, weights, (vals if values else None)
+
+    def _read_postings(self, field: str, btext: bytes, eager_values: bool = False, keep_bytes: bool = False):
         from whoosh.matching.wrappers import FilterMatcher
 
         m = self.reader.postings(field, btext)
         leaf = m.child if isinstance(m, FilterMatcher) else m
         ids: list = []
         weights: list = []
-        vals: list | None = [] if values else None
-        if all(hasattr(leaf, a) for a in ("_read_data", "_read_weights", "_read_values", "_next_block", "_byteids")):
-            # Whoosh's W3 posting blocks, read whole (the ids as its _read_ids decodes them)
+        vals = None
+        if not eager_values and all(hasattr(leaf, a) for a in (
+                "_read_data", "_read_weights", "_read_values", "_next_block", "_byteids", "_baseoffset",
+                "_nextoffset", "_goto", "reset")):
+            # Whoosh's W3 posting blocks, read whole (the ids as its _read_ids decodes
+            # them), the values left in their blocks (_LazyValues)
+            leaf.reset()    # at the first block (a filter of deleted passages may have moved it on)
+            starts: list = []
+            places: list = []
+            kept_bytes: list | None = [] if keep_bytes else None
+            place = leaf._baseoffset
             while leaf.is_active():
-                if leaf._ids is None:
-                    if leaf._data is None:
-                        leaf._read_data()
-                    raw = leaf._data[0]
-                    leaf._ids = raw if leaf._byteids else tuple(accumulate(raw))
-                if leaf._weights is None:
-                    leaf._read_weights()
-                ids.extend(leaf._ids)
-                weights.extend(leaf._weights)
-                if values:
-                    if leaf._values is None:
-                        leaf._read_values()
-                    vals.extend(leaf._values)
+                starts.append(len(ids))
+                places.append(place)
+                if leaf._data is None:
+                    block = _block_bytes(leaf)
+                    data = _ids_and_weights(leaf, block)
+                else:
+                    block, data = None, leaf._data
+                if kept_bytes is not None:
+                    kept_bytes.append(block)
+                raw, w = data[0], data[1]
+                block_ids = raw if leaf._byteids else tuple(accumulate(raw))
+                ids.extend(block_ids)
+                if w is None or isinstance(w, float):
+                    # every posting of the block weighs the same: the float32 value
+                    # _read_weights gives each (made here once, not per posting)
+                    weights.extend(array("f", (1.0 if w is None else w,)) * len(block_ids))
+                else:
+                    weights.extend(w)
+                place = leaf._nextoffset
                 leaf._next_block()
+            vals = _LazyValues(leaf, starts, places, block_bytes=kept_bytes)
         else:
+            vals = []
             while leaf.is_active():
                 ids.append(leaf.id())
                 weights.append(leaf.weight())
-                if values:
-                    vals.append(leaf.value())
+                vals.append(leaf.value())
                 leaf.next()
         if self.deleted:
             keep = [i for i, d in enumerate(ids) if d not in self.deleted]
             ids = [ids[i] for i in keep]
             weights = [weights[i] for i in keep]
-            if values:
-                vals = [vals[i] for i in keep]
-        out = (ids, weights, vals)
-        self._postings[key] = out
-        return out
+            vals = vals.only(keep) if isinstance(vals, _LazyValues) else [vals[i] for i in keep]
+        return ids, weights, vals
 
     def _btext(self, field: str, text):
         schema = self.searcher.schema
@@ -346,7 +381,7 @@ class _Segment:
             common.intersection_update(ids)
         if not common:
             return None
-        by_word = [{d: v for d, v in zip(ids, vals) if d in common} for ids, _, vals in lists]
+        by_word = [_ValuesOf({d: i for i, d in enumerate(ids) if d in common}, vals) for ids, _, vals in lists]
         return btexts, common, by_word[0], by_word[1:], _positions_decoder(schema[field].format)
 
     # --- scores of matching passages ------------------------------------------------------
@@ -430,6 +465,100 @@ class _Segment:
                 out[d] = m.score()
             m.next()
         return out
+
+
+class _LazyValues:
+    """The values of a term's postings in a segment, item ``i`` that of the ``i``-th
+    posting: each block unpickled whole (Whoosh's ``_read_data``, ``_read_values``)
+    the first time one of its postings is asked for."""
+
+    def __init__(self, leaf, starts: list, places: list, kept: list | None = None, block_bytes=None):
+        self.leaf, self.starts, self.places, self.kept = leaf, starts, places, kept
+        self.block_bytes = block_bytes   # each block's pickle (decompressed), or None: read again
+        self.blocks: dict = {}
+
+    def only(self, keep: list) -> "_LazyValues":
+        """These values for the postings ``keep`` (indices of this sequence)."""
+        kept = keep if self.kept is None else [self.kept[i] for i in keep]
+        out = _LazyValues(self.leaf, self.starts, self.places, kept, self.block_bytes)
+        out.blocks = self.blocks
+        return out
+
+    def __getitem__(self, i: int):
+        if self.kept is not None:
+            i = self.kept[i]
+        b = bisect_right(self.starts, i) - 1
+        block = self.blocks.get(b)
+        if block is None:
+            leaf = self.leaf
+            raw = self.block_bytes[b] if self.block_bytes is not None else None
+            if raw is None:
+                leaf._goto(self.places[b])
+                leaf._read_data()
+            else:   # the block's pickle as _read_data would unpickle it
+                leaf._goto(self.places[b])
+                leaf._data = loads(raw)
+            leaf._read_values()
+            block = self.blocks[b] = leaf._values
+        return block[i - self.starts[b]]
+
+
+class _ValuesOf:
+    """{passage: its value} of a term, through the posting's place (``index``) in ``values``."""
+
+    __slots__ = ("index", "values")
+
+    def __init__(self, index: dict, values):
+        self.index, self.values = index, values
+
+    def __getitem__(self, d):
+        return self.values[self.index[d]]
+
+
+def _block_bytes(leaf) -> bytes:
+    """The pickle of the W3 posting block ``leaf`` is on, decompressed (what its ``_read_data`` unpickles)."""
+    raw = leaf._postfile.get(leaf._dataoffset, leaf._nextoffset - leaf._dataoffset)
+    if leaf._compression:
+        from zlib import decompress
+
+        raw = decompress(raw)
+    return raw
+
+
+def _ids_and_weights(leaf, raw: bytes | None = None):
+    """(ids, weights) of the W3 posting block ``leaf`` is on, as its ``_read_data``
+    gives them, without unpickling the block's values (a text field's positions:
+    each a bytes object pickled as a call, most of a block's unpickling time).
+
+    The block is the pickle of (ids, weights, values). The pickle is cut where
+    the values start and closed as a 2-tuple; the cut is found by the memo put
+    that follows the weights' tuple (or the ids' tuple followed by None or a
+    single float), and what the cut pickle gives is used only when it is what
+    a whole block holds there (a tuple of the block's length of ids, weights
+    of that length or one value for all): else the whole pickle is read."""
+    if raw is None:
+        raw = _block_bytes(leaf)
+    n = leaf._blocklength
+    cut = -1
+    at = raw.find(b"tq\x01")          # the weights' tuple (MARK ... TUPLE), memo 1
+    if at > 0:
+        cut = at + 3
+    else:
+        at = raw.find(b"tq\x00")      # the ids' tuple, memo 0: then None or one float
+        if at > 0 and raw[at + 3:at + 4] == b"N":
+            cut = at + 4
+        elif at > 0 and raw[at + 3:at + 4] == b"G":
+            cut = at + 12
+    if cut > 0:
+        try:
+            got = loads(raw[:cut] + b"\x86.")    # TUPLE2, STOP
+        except Exception:  # noqa: BLE001 - a cut in the wrong place: the whole pickle is read
+            got = None
+        if (type(got) is tuple and len(got) == 2 and type(got[0]) is tuple and len(got[0]) == n
+                and (got[1] is None or type(got[1]) is float
+                     or (type(got[1]) is tuple and len(got[1]) == n))):
+            return got
+    return loads(raw)
 
 
 _PHRASE = None
