@@ -163,7 +163,11 @@ def _buffer_file_read_pickle(self):
 
 
 def _open_in_place() -> None:
+    import whoosh
     from whoosh.filedb.structfile import BufferFile
+
+    if tuple(whoosh.__version__[:2]) != (2, 7):
+        return    # a Whoosh whose BufferFile we have not read: its own (copying) reader
 
     if BufferFile.__init__ is not _buffer_file_init:
         BufferFile.__init__ = _buffer_file_init
