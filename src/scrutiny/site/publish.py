@@ -267,7 +267,7 @@ def umask() -> int:
 # A one-document build changes a few dozen of hundreds of thousands of files: linking
 # every unchanged file into a new folder cost half a minute at 10,000 documents. When
 # the published folder is the one the last build recorded (its identity and the times
-# of its first two levels of folders, :func:`scrutiny.site.uptodate.folders_state`),
+# of its first two levels of folders, :func:`folders_state`),
 # the changed files are built in a build folder as before, then a *journal* naming them
 # (and the files no longer made) is written into it, and each file is renamed into
 # place (each rename is atomic: a reader sees a page's old bytes or its new ones), the
@@ -430,3 +430,28 @@ def read_safely(out: Path, rel: str) -> bytes | None:
         os.close(fd)
     with os.fdopen(f, "rb") as fh:
         return fh.read()
+
+
+def _stat_of(path) -> list | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def folders_state(out: Path) -> list:
+    """The published folder's identity and the times of its first two levels of folders."""
+    out = Path(out)
+    top = _stat_of(out)
+    if top is None:
+        return [None]
+    state = [top]
+    try:
+        with os.scandir(out) as it:
+            firsts = sorted((e.name, e.path) for e in it if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return [None]
+    for name, path in firsts:
+        state.append([name, _stat_of(path)])
+    return state

@@ -140,19 +140,15 @@ class Writer:
 
     def _can_patch(self) -> bool:
         """The folder is the one the record describes, untouched since it was published."""
-        from scrutiny.site.uptodate import folders_state
-
         pub = self._published
         return bool(self._exists and self._old and self._record_version == CACHE_VERSION and pub
                     and pub.get("site") == self._ident(self.out_dir)
-                    and pub.get("folders") == folders_state(self.out_dir))
+                    and pub.get("folders") == publish.folders_state(self.out_dir))
 
     def _save_published(self) -> None:
-        from scrutiny.site.uptodate import folders_state
-
         path = self._published_path()
         if path is not None:
-            write_text(path, json.dumps({"site": self._ident(self.out_dir), "folders": folders_state(self.out_dir),
+            write_text(path, json.dumps({"site": self._ident(self.out_dir), "folders": publish.folders_state(self.out_dir),
                                          "stray": self.stray}, sort_keys=True))
 
     def _forget_published(self) -> None:
