@@ -255,3 +255,62 @@ def test_one_document_added_costs_the_same_work_in_a_small_and_a_larger_corpus(t
     small, large = one_added(4), one_added(24)
     assert small == large
     assert small[0] <= 3 + 12   # its page, its passages' permalinks, the pages that list or count documents
+
+
+def test_one_document_added_changed_removed_walks_and_links_nothing_else(site, project, monkeypatch):
+    """What the publishing of a one-document build costs, counted: the published
+    folder is not walked, no unchanged file is linked or copied into a new folder,
+    and the files renamed in are the files written (the pages that show the
+    document). A build that walks or relinks the whole site again fails here."""
+    from scrutiny.site import publish
+
+    kb = site
+    counts = {"scan": 0, "link": 0, "put": 0}
+    real_scan, real_link, real_apply = publish.scan, publish.link_or_copy, publish.apply_patch
+
+    def scan(out):
+        counts["scan"] += 1
+        return real_scan(out)
+
+    def link(src, dst):
+        counts["link"] += 1
+        return real_link(src, dst)
+
+    def apply(stage, out):
+        put, removed = real_apply(stage, out)
+        counts["put"] += put
+        return put, removed
+
+    monkeypatch.setattr(publish, "scan", scan)
+    monkeypatch.setattr(publish, "link_or_copy", link)
+    monkeypatch.setattr(publish, "apply_patch", apply)
+
+    def one(change):
+        for k in counts:
+            counts[k] = 0
+        change()
+        s = build_site(project, curated=kb)
+        assert counts["scan"] == 0 and counts["link"] == 0, (change.__doc__, counts)
+        assert counts["put"] == s.pages_written > 0, (change.__doc__, counts, s.pages_written)
+        assert s.pages_written < s.pages // 4, (change.__doc__, s.pages_written, s.pages)
+        return s
+
+    def added():
+        """a document added"""
+        with project.manifest_path.open("a", encoding="utf-8") as fh:
+            fh.write(_manifest_entry("n7"))
+        _put(project, "n7")
+    one(added)
+    assert (project.site_dir / "doc" / "n7" / "index.html").is_file()
+
+    def changed():
+        """a document changed"""
+        _put(project, "n3", extra=" A revision adds this sentence.")
+    one(changed)
+    assert "A revision adds this sentence." in (project.site_dir / "doc" / "n3" / "index.html").read_text()
+
+    def removed():
+        """a document removed"""
+        _remove(project, "n5")
+    s = one(removed)
+    assert s.files_removed > 0 and not (project.site_dir / "doc" / "n5").exists()

@@ -42,23 +42,88 @@ def run_cli(*args, root):
     return proc
 
 
-def test_a_change_publishes_a_new_folder_and_unchanged_files_are_links(project):
+def test_a_change_publishes_only_the_changed_files_in_place(project):
+    """The folder as the last build left it: the changed files are renamed into it
+    (a journaled patch), every other file is untouched, nothing is left beside it."""
     stats, passages, kb = build(project)
     site = project.site_dir
     first = os.stat(site)
     unchanged_before = os.stat(site / "static" / "site.css")
+    page = site / "stakeholders" / "northfield" / "index.html"
+    page_before = os.stat(page)
     # a change that touches some pages
     kb.stakeholders["northfield"].name = "Northfield Trust (renamed)"
     again = build_site(project, curated=kb)
     assert again.pages_written > 0 and again.pages_written < again.pages
-    now = os.stat(site)
-    assert now.st_ino != first.st_ino                            # a new folder was swapped in
+    assert os.stat(site).st_ino == first.st_ino                  # the same folder, patched
+    assert os.stat(page).st_ino != page_before.st_ino            # a changed page: a new file renamed in
     css = os.stat(site / "static" / "site.css")
-    assert css.st_ino == unchanged_before.st_ino                 # an unchanged file is the same file, linked
-    assert "Northfield Trust (renamed)" in (site / "stakeholders" / "northfield" / "index.html").read_text()
+    assert css.st_ino == unchanged_before.st_ino                 # an unchanged file is the same file
+    assert "Northfield Trust (renamed)" in page.read_text()
     assert check_site(site)[0] == []
     assert stray_files(project) == []
+    assert [p for p in project.root.iterdir() if p.name.startswith(".site.")] == []
+    _same_as_a_whole_build(project, kb)
+
+
+def test_a_folder_touched_since_the_last_build_is_published_whole(project):
+    """A file put at the top of the site by hand (its folder's time moved): the
+    build walks the folder, links the unchanged files into a new one and swaps it in."""
+    stats, passages, kb = build(project)
+    site = project.site_dir
+    first = os.stat(site)
+    unchanged_before = os.stat(site / "static" / "site.css")
+    (site / "notes.txt").write_text("ours\n")
+    kb.stakeholders["northfield"].name = "Northfield Trust (renamed)"
+    again = build_site(project, curated=kb)
+    assert again.pages_written > 0 and again.pages_written < again.pages
+    assert os.stat(site).st_ino != first.st_ino                  # a new folder was swapped in
+    assert os.stat(site / "static" / "site.css").st_ino == unchanged_before.st_ino   # linked
+    assert (site / "notes.txt").read_text() == "ours\n" and again.stray == ["notes.txt"]
     gone_soon(project)
+
+
+def test_a_publish_stopped_half_way_is_completed_by_the_next_build(project, monkeypatch):
+    """Killed while renaming the changed files in: the next build finishes the
+    journal first (the site is never left half patched)."""
+    from scrutiny.site import publish
+
+    stats, passages, kb = build(project)
+    site = project.site_dir
+    kb.stakeholders["northfield"].name = "Northfield Trust (renamed)"
+    real_rename = os.rename
+    calls = []
+
+    def dies_after_one(src, dst, *a, **k):
+        if k.get("dst_dir_fd") is not None:
+            calls.append(dst)
+            if len(calls) == 2:
+                raise KeyboardInterrupt("killed")
+        return real_rename(src, dst, *a, **k)
+
+    monkeypatch.setattr(publish.os, "rename", dies_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(project, curated=kb)
+    monkeypatch.setattr(publish.os, "rename", real_rename)
+    journaled = [p for p in project.root.iterdir() if p.name.startswith(".site.build-")]
+    assert len(journaled) == 1 and (journaled[0] / publish.JOURNAL).is_file()
+    # the journal belongs to a process that is gone (a kill): the next build completes it
+    monkeypatch.setattr(publish, "leftovers", lambda out, real=publish.leftovers: [
+        p for p in journaled if p.exists()] + [p for p in real(out) if p not in journaled])
+    again = build_site(project, curated=kb)
+    assert any("stopped while publishing" in n for n in again.notes), again.notes
+    assert not journaled[0].exists()
+    assert "Northfield Trust (renamed)" in (site / "stakeholders" / "northfield" / "index.html").read_text()
+    _same_as_a_whole_build(project, kb)
+
+
+def _same_as_a_whole_build(project, kb):
+    whole = project.root / "whole"
+    build_site(project, whole, curated=kb, cache_dir=project.root / "whole-cache")
+    assert tree(project.site_dir) == tree(whole)
+    import shutil
+
+    shutil.rmtree(whole)
 
 
 def gone_soon(project, seconds=60):

@@ -78,7 +78,9 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
 
 
 def fingerprint(dirs: list[Path]) -> str:
-    """Hash of the templates, static files and site code: any change rebuilds every page."""
+    """Hash of the templates, static files and site code: whether anything the
+    site is made of changed (the up-to-date stamp, :mod:`.uptodate`). A page's
+    own key names only what renders its kind (:meth:`Renderer.code_key`)."""
     h = hashlib.sha256()
     files = [(top, p) for top in dirs for p in sorted(top.rglob("*")) if p.is_file()]
     files += [(SITE_CODE, p) for p in sorted(SITE_CODE.glob("*.py"))]
@@ -92,6 +94,54 @@ def fingerprint(dirs: list[Path]) -> str:
     return h.hexdigest()
 
 
+# The modules whose code shapes the pages of one kind (besides its templates): a change
+# to any other module (the writer, the publishing, the search index...) renders no page
+# again. Keyed by template, or by the name of a data file kind ("cite", "parts");
+# "cite/" stands for the citation code and the citeproc versions (citations._code_version).
+_PAGE_CODE = ("site/generators.py", "site/render.py", "site/layout.py", "site/tags.py", "site/essays.py",
+              "site/netmap.py", "pages.py", "passages.py", "urls.py", "anchor.py", "refs.py")
+RENDER_CODE: dict[str, tuple[str, ...]] = {
+    "document.html": _PAGE_CODE + ("site/parts.py", "site/citations.py", "cite/"),
+    "claim.html": _PAGE_CODE + ("site/citations.py", "cite/"),
+    "essay.html": _PAGE_CODE + ("site/citations.py", "cite/"),
+    "stakeholder.html": _PAGE_CODE + ("site/citations.py", "cite/"),   # sources are formatted citations
+    "redirect.html": ("site/generators.py", "site/render.py", "pages.py", "passages.py", "anchor.py"),
+    "cite": ("site/generators.py", "site/citations.py", "cite/", "pages.py", "passages.py"),
+    "parts": ("site/generators.py", "site/parts.py"),
+}
+PACKAGE = SITE_CODE.parent
+
+
+def code_files(kind: str) -> tuple[str, ...]:
+    """The package files (relative to ``scrutiny/``) whose code renders pages of ``kind``."""
+    return RENDER_CODE.get(kind, _PAGE_CODE)
+
+
+def template_closure(env: jinja2.Environment, name: str) -> list[tuple[str, str]]:
+    """``[(template name, source)]`` of ``name`` and every template it extends,
+    includes or imports, transitively, as the environment finds them (a project's
+    own ``site_templates/`` first). A reference made at render time from a
+    variable cannot be followed: every template is then part of the key."""
+    from jinja2 import meta
+
+    seen: dict[str, str] = {}
+    todo = [name]
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        source = env.loader.get_source(env, n)[0]
+        seen[n] = source
+        for ref in meta.find_referenced_templates(env.parse(source)):
+            if ref is None:
+                for other in env.loader.list_templates():
+                    if other.endswith(".html") and other not in seen:
+                        todo.append(other)
+            else:
+                todo.append(ref)
+    return sorted(seen.items())
+
+
 def depth_root(rel: str) -> str:
     """The relative prefix from page ``rel`` back to the site root ("", "../", "../../")."""
     return "../" * rel.count("/")
@@ -103,14 +153,38 @@ class Renderer:
         self.writer = writer
         self.common = common
         self.fp = fp
+        self._code: dict[str, str] = {}
         self.rendered = 0
         self.where: dict[str, str] = {}   # passage id -> the file of its document's part (long documents)
 
     def urls(self, rel: str) -> "Urls":
         return Urls(depth_root(rel), self.where)
 
+    def code_key(self, kind: str) -> str:
+        """What renders pages of ``kind`` (a template, or "cite"/"parts"): its
+        templates (with those it uses) and the modules of :data:`RENDER_CODE`.
+        A page's key holds this, not the whole site's code: changing one
+        template, or code that renders no page, renders only what it touches."""
+        key = self._code.get(kind)
+        if key is None:
+            h = hashlib.sha256(kind.encode() + b"\x00")
+            if kind.endswith(".html"):
+                for name, source in template_closure(self.env, kind):
+                    h.update(name.encode() + b"\x00" + source.encode("utf-8") + b"\x01")
+            for rel in code_files(kind):
+                if rel == "cite/":
+                    from scrutiny.site.citations import _code_version
+
+                    h.update(b"cite/\x00" + _code_version().encode() + b"\x01")
+                else:
+                    h.update(rel.encode() + b"\x00" + (PACKAGE / rel).read_bytes() + b"\x01")
+            key = self._code[kind] = h.hexdigest()
+        return key
+
     def key(self, rel: str, template: str, key_data) -> str | None:
-        return input_key(self.fp, template, rel, self.common, key_data) if key_data is not None else None
+        if key_data is None:
+            return None
+        return input_key(self.code_key(template), template, rel, self.common, key_data)
 
     def fresh(self, rel: str, template: str, key_data) -> bool:
         """True (and the page counts as unchanged) when its inputs did not change."""

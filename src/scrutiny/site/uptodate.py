@@ -35,6 +35,7 @@ import os
 from pathlib import Path
 
 from scrutiny.atomic import write_text
+from scrutiny.site.publish import folders_state  # noqa: F401 (the published folder's state)
 
 STAMP_VERSION = 1
 # libraries whose output is on the pages (rendering, citations) or decides what the
@@ -102,23 +103,6 @@ def inputs_key(project, out: Path, templates_fp: str, kb_key: str | None) -> str
 
 def sources_state(paths: list[str]) -> list:
     return [[p, _stat(p)] for p in paths]
-
-
-def folders_state(out: Path) -> list:
-    """The published folder's identity and the times of its first two levels of folders."""
-    out = Path(out)
-    top = _stat(out)
-    if top is None:
-        return [None]
-    state = [top]
-    try:
-        with os.scandir(out) as it:
-            firsts = sorted((e.name, e.path) for e in it if e.is_dir(follow_symlinks=False))
-    except OSError:
-        return [None]
-    for name, path in firsts:
-        state.append([name, _stat(path)])
-    return state
 
 
 def check(stamp_path: Path, key: str | None, out: Path) -> dict | None:

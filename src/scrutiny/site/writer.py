@@ -15,6 +15,14 @@ wrote that this build no longer produces are left out of the new site; files
 no build made (put there by hand) are carried into it, and listed as stray
 (:attr:`Writer.stray`, ``scrutiny site --check``); symbolic links and
 leftovers of killed builds are not carried.
+
+When the published folder is as the last build left it (its identity and the
+times of its first two levels of folders, kept beside the record in
+``site-cache-*-published.json``), the build neither walks it nor links every
+unchanged file into a new folder: it trusts the record, and publishes only the
+files that changed, as a journaled patch (:func:`.publish.apply_patch`). Any
+doubt (no such record, a folder touched since, a stopped build's leftovers, a
+symbolic link on the way to a changed file) is the whole-folder publish above.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ CACHE_VERSION = 2
 class Writer:
     def __init__(self, out_dir: Path, cache_path: Path | None = None):
         self.out_dir = Path(out_dir)
+        self.patching = False     # publishing only the changed files (the record is trusted)
         self.cache_path = Path(cache_path) if cache_path else None
         self.written = 0
         self.unchanged = 0
@@ -47,18 +56,30 @@ class Writer:
         self._new: dict[str, list] = {}
         self._dirs: set[str] = set()    # folders made in the stage
         self._stage: Path | None = None
-        self._prepare()
+        self._record_version = None
+        touched = self._prepare()
         self._old, self._known = self._load_cache()
+        self._published = self._load_published()
+        self.patching = not touched and self._can_patch()
+        if self.patching:
+            self.current = publish.Recorded({rel: v[1] for rel, v in self._old.items()})
+        else:
+            self.current = publish.scan(self.out_dir) if self._exists else publish.Current()
         if self._exists and self._known is None and self.current.files and "index.html" not in self.current.files:
             raise ScrutinyError(f"{self.out_dir} holds files and is not a site scrutiny built: refused (the build "
                                 "replaces its output folder whole; choose a new or empty folder)")
 
     # --- the published folder ------------------------------------------------------
-    def _prepare(self) -> None:
+    def _prepare(self) -> bool:
+        """Repair what a stopped build left; True when there was anything to repair."""
         out = self.out_dir
         put_back = publish.recover(out)   # first: a stopped swap's old site is not a leftover
         if put_back:
             self.notes.append(put_back)
+        # a stopped build's journaled patch is completed, not thrown away
+        patched = publish.finish_patches(out) if out.parent.is_dir() else []
+        if patched:
+            self.notes.append(f"completed the publishing of {len(patched)} build(s) stopped while publishing")
         cleaned = publish.clean_leftovers(out) if out.parent.is_dir() else []
         if cleaned:
             self.notes.append(f"removed {len(cleaned)} folder(s) left beside {out.name}/ by a build that was stopped")
@@ -67,8 +88,8 @@ class Writer:
                                 "folder whole; pass the real folder with --out)")
         if os.path.lexists(out) and not out.is_dir():
             raise ScrutinyError(f"{out} is a file, not a folder: refused (remove it or choose another --out)")
-        self.current = publish.scan(out) if out.is_dir() else publish.Current()
         self._exists = out.is_dir()
+        return bool(put_back or patched or cleaned)
 
     def _ident(self, path: Path) -> list[int] | None:
         try:
@@ -95,11 +116,45 @@ class Writer:
         # a build killed after saving its record but before its swap: the folder
         # still holds the files it meant to drop, and they are the build's own
         known = set(pages) | set(data.get("dropped") or ())
+        self._record_version = data.get("version")
         if data.get("version") == 1:  # before whole-site publishing: the folder was written in place
             return pages, known
         if data.get("version") != CACHE_VERSION or data.get("site") != self._ident(self.out_dir):
             return {}, known  # not the record of this folder: no page is taken as fresh
         return pages, known
+
+    # --- publishing only what changed ---------------------------------------------
+    def _published_path(self) -> Path | None:
+        return self.cache_path.with_name(self.cache_path.stem + "-published.json") if self.cache_path else None
+
+    def _load_published(self) -> dict | None:
+        """What the last publish left: the folder's identity and folders' times, its stray files."""
+        path = self._published_path()
+        if path is None:
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _can_patch(self) -> bool:
+        """The folder is the one the record describes, untouched since it was published."""
+        pub = self._published
+        return bool(self._exists and self._old and self._record_version == CACHE_VERSION and pub
+                    and pub.get("site") == self._ident(self.out_dir)
+                    and pub.get("folders") == publish.folders_state(self.out_dir))
+
+    def _save_published(self) -> None:
+        path = self._published_path()
+        if path is not None:
+            write_text(path, json.dumps({"site": self._ident(self.out_dir), "folders": publish.folders_state(self.out_dir),
+                                         "stray": self.stray}, sort_keys=True))
+
+    def _forget_published(self) -> None:
+        path = self._published_path()
+        if path is not None:
+            path.unlink(missing_ok=True)
 
     def fresh(self, rel: str, key: str | None) -> bool:
         """True when ``rel`` was built from the same inputs and is still on disk.
@@ -143,9 +198,14 @@ class Writer:
         self.skipped += len(old)
         return True
 
+    def _read_current(self, rel: str) -> bytes | None:
+        if self.patching:   # the folder was not walked: no link is followed on the way either
+            return publish.read_safely(self.out_dir, rel)
+        return publish.read_current(self.out_dir, rel)
+
     def read_published(self, rel: str) -> str:
         """The text of a file of the published site this build keeps (found fresh)."""
-        raw = publish.read_current(self.out_dir, rel)
+        raw = self._read_current(rel)
         if raw is None:
             raise ScrutinyError(f"{self.out_dir / rel}: missing from the published site (build again)")
         return raw.decode("utf-8")
@@ -160,7 +220,7 @@ class Writer:
         self.produced.add(rel)
         if key is not None:
             self._new[rel] = [key, len(raw)]
-        if self.current.size(rel) == len(raw) and publish.read_current(self.out_dir, rel) == raw:
+        if self.current.size(rel) == len(raw) and self._read_current(rel) == raw:
             self.unchanged += 1
             return False
         path = self._stage_path(rel)
@@ -187,7 +247,44 @@ class Writer:
 
     def finish(self) -> int:
         """Publish: link what did not change, carry over what no build made,
-        swap the new site in, save the record. Returns the files removed."""
+        swap the new site in, save the record. Returns the files removed.
+        A trusted record publishes the changed files only (:meth:`_patch`)."""
+        if self.patching:
+            try:
+                return self._patch()
+            except publish.Unsafe:
+                # a symbolic link on the way to a changed file: walk the folder, publish it whole
+                self.patching = False
+                self.current = publish.scan(self.out_dir)
+        self._forget_published()
+        removed = self._finish_whole()
+        self._save_published()
+        return removed
+
+    def _patch(self) -> int:
+        gone = sorted(rel for rel in self._old if rel not in self.produced)
+        written = sorted(self._written)
+        self.stray = list(self._published.get("stray") or [])
+        if self.stray:
+            self.lasting_notes.append(f"{len(self.stray)} file(s) in {self.out_dir.name}/ that no build made were kept "
+                                      f"(`scrutiny site --check` lists them; delete {self.out_dir.name}/ to start clean)")
+            self.notes.extend(self.lasting_notes)
+        self.removed = len(gone)
+        if not written and not gone:
+            self._save(self._ident(self.out_dir), [])
+            return 0
+        publish.check_patch(self.out_dir, written + gone)
+        stage = self._stage or publish.new_stage(self.out_dir)
+        self._stage = stage
+        self._forget_published()        # the folder changes now: until its new state is recorded, no patch
+        publish.write_journal(stage, written, gone)
+        self._stage = None              # journaled: from here on it is completed, never thrown away
+        publish.apply_patch(stage, self.out_dir)
+        self._save(self._ident(self.out_dir), [])
+        self._save_published()
+        return self.removed
+
+    def _finish_whole(self) -> int:
         cur = self.current
         known = self._known_set()
         leftover = {rel for rel in cur.files if rel not in self.produced and rel not in known

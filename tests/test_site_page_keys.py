@@ -1,0 +1,83 @@
+"""A page's key names what renders its kind of page (its templates, with those
+they extend, include or import, and the modules of ``render.RENDER_CODE``) and
+its inputs: not the whole site's code. A template edited renders again the pages
+that use it and no other; code that renders no page renders nothing again."""
+
+from __future__ import annotations
+
+import shutil
+
+from helpers_site import build
+
+from scrutiny.site import build_site
+from scrutiny.site import render
+from scrutiny.site.render import Renderer, make_env, template_dirs
+
+
+def _renderer(project):
+    return Renderer(make_env(template_dirs(project)), None, {}, "unused")
+
+
+def _own_theme(project):
+    """The project's own copy of the theme (site_templates/ overrides the package's)."""
+    own = project.root / "site_templates"
+    if own.exists():
+        shutil.rmtree(own)
+    shutil.copytree(render.THEME_DIR, own, ignore=shutil.ignore_patterns("static"))
+    return own
+
+
+def test_a_kinds_key_follows_its_templates_and_not_the_others(project):
+    own = _own_theme(project)
+    first = {k: _renderer(project).code_key(k) for k in ("document.html", "stakeholder.html", "redirect.html", "cite")}
+    assert len(set(first.values())) == 4
+
+    # a page template of another kind: only that kind's key moves
+    (own / "stakeholder.html").write_text((own / "stakeholder.html").read_text() + "\n{# ours #}\n")
+    second = {k: _renderer(project).code_key(k) for k in first}
+    assert second["stakeholder.html"] != first["stakeholder.html"]
+    assert {k: v for k, v in second.items() if k != "stakeholder.html"} == \
+        {k: v for k, v in first.items() if k != "stakeholder.html"}
+
+    # a partial imported by the document page (_macros.html), and one it includes (_head_meta.html)
+    for partial in ("_macros.html", "_head_meta.html"):
+        before = _renderer(project).code_key("document.html")
+        (own / partial).write_text((own / partial).read_text() + "\n{# ours #}\n")
+        assert _renderer(project).code_key("document.html") != before, partial
+    # base.html is extended by the pages of the site (the permalink stubs are standalone), not by a data file
+    before = {k: _renderer(project).code_key(k) for k in first}
+    (own / "base.html").write_text((own / "base.html").read_text() + "\n{# ours #}\n")
+    after = {k: _renderer(project).code_key(k) for k in first}
+    assert [k for k in first if after[k] != before[k]] == ["document.html", "stakeholder.html"]
+
+
+def test_a_kinds_key_follows_its_modules_and_not_the_others(project, tmp_path, monkeypatch):
+    package = tmp_path / "scrutiny"
+    shutil.copytree(render.PACKAGE, package, ignore=shutil.ignore_patterns("theme", "__pycache__", "data"))
+    monkeypatch.setattr(render, "PACKAGE", package)
+    kinds = ("document.html", "redirect.html", "parts", "search.html")
+    first = {k: _renderer(project).code_key(k) for k in kinds}
+
+    def edit(rel):
+        with (package / rel).open("a") as fh:
+            fh.write(f"\n# edited {rel}\n")
+        return {k for k in kinds if _renderer(project).code_key(k) != first[k]}
+
+    # the writer, the publishing, the up-to-date stamp, the search index: no page is rendered by them
+    for rel in ("site/writer.py", "site/publish.py", "site/uptodate.py", "site/search_index.py", "store.py"):
+        assert edit(rel) == set(), rel
+    assert edit("site/parts.py") == {"document.html", "parts"}
+    assert edit("site/generators.py") == set(kinds)
+
+
+def test_a_template_edited_renders_only_the_pages_that_use_it(project):
+    _, _, kb = build(project)
+    own = _own_theme(project)
+    again = build_site(project, curated=kb)   # the same theme, now the project's own: nothing to render
+    assert again.pages_rendered == 0, again
+
+    (own / "stakeholder.html").write_text((own / "stakeholder.html").read_text() + "\n{# ours #}\n")
+    s = build_site(project, curated=kb)
+    stakeholder_pages = sorted(p.parent.name for p in (project.site_dir / "stakeholders").glob("*/index.html"))
+    assert stakeholder_pages and s.pages_rendered == len(stakeholder_pages), (s.pages_rendered, stakeholder_pages)
+    assert s.pages_written <= len(stakeholder_pages)
