@@ -700,16 +700,17 @@ def pending(project: Project, store) -> list[str]:
     never ingested, and tags older than the passages, the knowledge base or
     the tagger. Hashes the present sources; reads nothing else."""
     manifest = load_manifest(project.manifest_path)
+    stored = {d["id"]: d for d in store.documents()}   # one query, not one per document
     behind = []
     for entry in manifest.documents.values():
         path = source_path(project.root, entry)
-        if path.is_file() and not _is_current(store.document(entry.id), entry, sha256_file(path)):
+        if path.is_file() and not _is_current(stored.get(entry.id), entry, sha256_file(path)):
             behind.append(entry.id)
     out = []
     if behind:
         shown = ", ".join(behind[:5]) + (f" and {len(behind) - 5} more" if len(behind) > 5 else "")
         out.append(f"{len(behind)} document(s) changed or added since the last ingest ({shown})")
-    gone = [d["id"] for d in store.documents() if d["id"] not in manifest.documents]
+    gone = [doc_id for doc_id in stored if doc_id not in manifest.documents]
     if gone:
         shown = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
         out.append(f"{len(gone)} document(s) removed from the manifest are still in the store ({shown})")

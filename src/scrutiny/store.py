@@ -425,9 +425,13 @@ class Store:
         """Every stored document's id, in order."""
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
 
-    def longest_passage(self) -> int:
-        """The length in characters of the longest passage's text (0: none)."""
-        return self.db.execute("SELECT coalesce(max(length(text)), 0) FROM passages").fetchone()[0]
+    def longest_passage(self, doc_ids=None) -> int:
+        """The length in characters of the longest passage's text (of the documents
+        ``doc_ids`` only, when given; 0: none)."""
+        if doc_ids is None:
+            return self.db.execute("SELECT coalesce(max(length(text)), 0) FROM passages").fetchone()[0]
+        return self.db.execute("SELECT coalesce(max(length(text)), 0) FROM passages WHERE doc_id IN "
+                               "(SELECT value FROM json_each(?))", (json.dumps(sorted(doc_ids)),)).fetchone()[0]
 
     def has_passages(self) -> bool:
         return self.db.execute("SELECT 1 FROM passages LIMIT 1").fetchone() is not None

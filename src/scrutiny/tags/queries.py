@@ -17,7 +17,6 @@ its tables.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter, defaultdict
@@ -180,27 +179,19 @@ def mention_spans(store, doc_id: str) -> dict[str, list[MentionSpan]]:
     return dict(out)
 
 
-def _set_hash(joined: str | None, sep: str = ";") -> str:
-    """A hash of the items an aggregate joined, whatever order the engine joined them in
-    (neither SQLite nor PostgreSQL promises the order of a group's rows)."""
-    return hashlib.sha256(sep.join(sorted((joined or "").split(sep))).encode()).hexdigest()
+def _fingerprints(store) -> dict[str, dict]:
+    from scrutiny.tags import fingerprints
+
+    kept = fingerprints.read(store.db)
+    return kept if kept is not None else fingerprints.compute(store.db)
 
 
 def doc_fingerprints(store) -> dict[str, list]:
     """``{doc id: [claims part, mentions part]}``: what changes when a document's tags change
-    (part of the inputs of its page)."""
+    (part of the inputs of its page). Kept per document by the tagging run
+    (:mod:`scrutiny.tags.fingerprints`): one row per document is read."""
     _require(store)
-    out: dict[str, list] = {}
-    for doc_id, n, total, kinds in store.db.execute(
-            "SELECT doc_id, count(*), total(start * 7 + end), "
-            "group_concat(passage_id || ':' || start || ':' || kinds, ';') FROM nlp_claims GROUP BY doc_id"):
-        out.setdefault(doc_id, []).append(["claims", n, total, _set_hash(kinds)])
-    for doc_id, n, total, who in store.db.execute(
-            "SELECT doc_id, count(*), total(start * 7 + end), "
-            "group_concat(passage_id || ':' || start || ':' || coalesce(curated_id, stakeholder_id, ''), ';') "
-            "FROM nlp_mentions GROUP BY doc_id"):
-        out.setdefault(doc_id, []).append(["mentions", n, total, _set_hash(who)])
-    return out
+    return {d: r["doc"] for d, r in _fingerprints(store).items() if r["doc"]}
 
 
 def facet_fingerprints(store) -> dict[str, str]:
@@ -209,16 +200,7 @@ def facet_fingerprints(store) -> dict[str, str]:
     a document whose hash moved. Empty when never tagged."""
     if last_run(store) is None:
         return {}
-    parts: dict[str, list[str]] = defaultdict(list)
-    for doc_id, joined in store.db.execute(
-            "SELECT doc_id, group_concat(passage_id || ':' || kinds, ';') FROM nlp_claims GROUP BY doc_id"):
-        parts[doc_id].append(_set_hash(joined))
-    for doc_id, joined in store.db.execute(
-            "SELECT doc_id, group_concat(passage_id || ':' || stakeholder_id, ';') FROM "
-            "(SELECT DISTINCT doc_id, passage_id, stakeholder_id FROM nlp_mentions "
-            "WHERE stakeholder_id IS NOT NULL) AS m GROUP BY doc_id"):
-        parts[doc_id].append("|" + _set_hash(joined))
-    return {doc_id: hashlib.sha256("\n".join(p).encode()).hexdigest()[:16] for doc_id, p in parts.items()}
+    return {d: r["facets"] for d, r in _fingerprints(store).items() if r["facets"]}
 
 
 # --- stakeholders and documents -----------------------------------------------------------

@@ -16,6 +16,7 @@ the confidence-weighted majority of their mentions' kinds.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from functools import lru_cache
 
@@ -123,13 +124,14 @@ class Resolver:
         used_ids = set(self.curated_ids)
         for k in sorted(clusters):
             ms = clusters[k]
-            kinds = Counter()
+            weights = defaultdict(list)
             for m in ms:
-                kinds[m["kind"]] += float(m["confidence"] or 0.5)
-            kind = kinds.most_common(1)[0][0]
+                weights[m["kind"]].append(float(m["confidence"] or 0.5))
+            # exact sums, ties broken by name: the same whatever order the mentions come in
+            kind = max(weights, key=lambda k: (math.fsum(weights[k]), k))
             surfaces = Counter(strip_name(m["text"]) for m in ms)
-            name = _display_name(surfaces, kind)
-            sid = _slug(name) or "stakeholder"
+            name = display_name(surfaces, kind)
+            sid = slug(name) or "stakeholder"
             base, n = sid, 1
             while sid in used_ids:
                 n += 1
@@ -137,7 +139,7 @@ class Resolver:
             used_ids.add(sid)
             for m in ms:
                 assigned[m["rowid"]] = sid
-            aliases = sorted({s for s in surfaces if s != name}, key=str.casefold)
+            aliases = sorted({s for s in surfaces if s != name}, key=lambda s: (s.casefold(), s))
             extracted.append({
                 "id": sid, "name": name, "kind": kind, "aliases": aliases, "mentions": len(ms),
                 "confidence": round(max(float(m["confidence"] or 0) for m in ms), 3),
@@ -145,17 +147,19 @@ class Resolver:
         return assigned, extracted
 
 
-def _display_name(surfaces: Counter, kind: str) -> str:
-    names = [s for s, _ in surfaces.most_common()]
+def display_name(surfaces: Counter, kind: str) -> str:
+    """The name a cluster of mentions is shown by; the last key (the text itself)
+    makes it the same whatever order the mentions were counted in."""
+    names = sorted(surfaces)
     non_acronyms = [s for s in names if not is_acronym(s)]
     pool = non_acronyms or names
     if kind == "person":
-        return max(pool, key=lambda s: (len(person_parts(s)[0]), not has_honorific(s), surfaces[s], len(s)))
+        return max(pool, key=lambda s: (len(person_parts(s)[0]), not has_honorific(s), surfaces[s], len(s), s))
     # Prefer the most frequent written form with capitals, then the longest.
-    return max(pool, key=lambda s: (surfaces[s], any(c.isupper() for c in s), len(s)))
+    return max(pool, key=lambda s: (surfaces[s], any(c.isupper() for c in s), len(s), s))
 
 
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
     from slugify import slugify
 
     return slugify(name, max_length=60, word_boundary=True)

@@ -13,7 +13,9 @@ Only the ``scrutiny.tags`` package runs SQL on them: :mod:`.write` fills them,
 - ``nlp_tie_candidates``: ties the patterns found, their ends resolved;
 - ``nlp_state``: the last run (model, tagger version, time);
 - ``nlp_lower_grams``, ``nlp_lower_docs``, ``nlp_lower_checked``: the lower-case uses
-  of the words of short names, per document (:func:`.write._common_words`).
+  of the words of short names, per document (:func:`.write._common_words`);
+- ``nlp_clusters``: the clusters of uncurated mentions and their ids (:mod:`.resolution`);
+- ``nlp_doc_fingerprints``: each document's tag fingerprints (:mod:`.fingerprints`).
 """
 
 from __future__ import annotations
@@ -141,6 +143,43 @@ NLP_MIGRATIONS = [
     );
     CREATE TABLE nlp_lower_checked (
         gram TEXT PRIMARY KEY
+    );
+    """,
+    """
+    -- What resolution looks each mention up by (scrutiny.tags.resolution), so that one
+    -- document changed resolves the mentions it reaches, not the corpus's: its display
+    -- name, key and short name, a person's surname and full-name key, the full name it
+    -- lends to surname-only mentions, its cluster (NULL when it names someone directly).
+    -- A store made before is resolved whole once (nlp_state has no 'resolution').
+    ALTER TABLE nlp_mentions ADD COLUMN name TEXT;
+    ALTER TABLE nlp_mentions ADD COLUMN nkey TEXT;
+    ALTER TABLE nlp_mentions ADD COLUMN plain TEXT;
+    ALTER TABLE nlp_mentions ADD COLUMN surname TEXT;
+    ALTER TABLE nlp_mentions ADD COLUMN pkey TEXT;
+    ALTER TABLE nlp_mentions ADD COLUMN lends TEXT;
+    ALTER TABLE nlp_mentions ADD COLUMN ckey TEXT;
+    CREATE INDEX nlp_mentions_name ON nlp_mentions(name);
+    CREATE INDEX nlp_mentions_nkey ON nlp_mentions(nkey);
+    CREATE INDEX nlp_mentions_plain ON nlp_mentions(plain);
+    CREATE INDEX nlp_mentions_surname ON nlp_mentions(surname);
+    CREATE INDEX nlp_mentions_person ON nlp_mentions(pkey);
+    CREATE INDEX nlp_mentions_ckey ON nlp_mentions(ckey);
+    -- Each cluster of uncurated mentions: the slug of its display name, the slug's root
+    -- (ids collide only within one root) and the stakeholder id it was given.
+    CREATE TABLE nlp_clusters (
+        ckey TEXT PRIMARY KEY,
+        base TEXT NOT NULL,
+        root TEXT NOT NULL,
+        sid  TEXT NOT NULL
+    );
+    CREATE INDEX nlp_clusters_root ON nlp_clusters(root);
+    DELETE FROM nlp_state WHERE key = 'resolution';
+    -- Each document's tag fingerprints (scrutiny.tags.fingerprints), written again for
+    -- the documents a tagging run touched.
+    CREATE TABLE nlp_doc_fingerprints (
+        doc_id TEXT PRIMARY KEY,
+        doc    TEXT,
+        facets TEXT
     );
     """,
 ]

@@ -30,7 +30,7 @@ from functools import lru_cache
 from scrutiny.kb.view import Curated, load_curated
 from scrutiny.passages import NO_CLAIM_KINDS, Passage  # figures, contents pages, covers: no claims
 from scrutiny.readers.base import HEADING, LIST_ITEM
-from scrutiny.tags.schema import TAG_TABLES, ensure_schema, tie_id
+from scrutiny.tags.schema import TAG_TABLES, ensure_schema
 
 PARALLEL_THRESHOLD = 2000   # passages: above this, use two processes
 
@@ -80,12 +80,14 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
     ensure_schema(store)
     db = store.db
     current = store.passage_ids()
+    # read once: which passages are tagged, by which version (the check below and the run use it)
+    tagged_rows = dict(db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall())
     if tagger is None:
         from scrutiny.nlp.pipeline import expected_version
 
         curated = curated if curated is not None else load_curated(project)
         version = expected_version(project.spacy_model, curated.names())
-        if version is not None and _nothing_to_do(store, current, version):
+        if version is not None and _nothing_to_do(store, current, version, tagged_rows):
             last = db.execute("SELECT value FROM nlp_state WHERE key = 'last_run'").fetchone()
             last = json.loads(last[0]) if last else {}
             return TagSummary(
@@ -98,8 +100,10 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         curated = load_curated(project)
     counts = Counter()
     with store.transaction():
-        suspects = _carry_over(store, tagger)
-        tagged = dict(db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall())
+        suspects, rewrote = _carry_over(store, tagger)
+        # the rows read above, unless the carry-over brought them to one version
+        tagged = dict(db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall()) \
+            if rewrote else tagged_rows
         same = _same_as(store, tagger.version)
         done_ids = {pid for pid, version in tagged.items() if version in same}
         todo_ids = current - (done_ids - suspects)
@@ -109,6 +113,9 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         # are the tagged ones no longer current, found without reading every table;
         # a schema migration that emptied nlp_tagged (see tags.schema) leaves rows
         # behind: once after each, every table is scanned.
+        from scrutiny.tags.resolution import Gone
+
+        gone = Gone()   # the mention rows deleted, for the resolution to follow them
         schema = str(store.schema_version("nlp"))
         clean = db.execute("SELECT value FROM nlp_state WHERE key = 'rows_follow_tagged'").fetchone()
         for table in TAG_TABLES:
@@ -117,23 +124,28 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
             else:
                 stale = [(pid,) for (pid,) in db.execute(f"SELECT DISTINCT passage_id FROM {table}")
                          if pid not in current]
+            if table == "nlp_mentions":
+                gone.forget(db, [pid for (pid,) in stale])
+            elif table == "nlp_claims":
+                gone.forget_claims(db, [pid for (pid,) in stale])
             before = db.total_changes
             db.executemany(f"DELETE FROM {table} WHERE passage_id = ?", stale)
             removed += db.total_changes - before
         db.execute("INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('rows_follow_tagged', ?)", (schema,))
+        gone.forget(db, todo_ids)
         for table in TAG_TABLES:
             db.executemany(f"DELETE FROM {table} WHERE passage_id = ?", ((pid,) for pid in todo_ids))
         if n_process is None:
             n_process = 2 if ntodo >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1
             if os.environ.get("SCRUTINY_TAG_PROCESSES", "").isdigit():
                 n_process = max(1, int(os.environ["SCRUTINY_TAG_PROCESSES"]))
-        longest = store.longest_passage() if todo_ids else 0
+        todo_docs = _documents_of(store, todo_ids) if todo_ids else set()
+        longest = store.longest_passage(todo_docs) if todo_ids else 0
         if longest >= tagger.nlp.max_length:
             tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
         # streamed one document at a time, in reading order: the corpus is never held in memory
         # (each list item with the kind its lead-in gives it, read on the way)
         # only the documents holding a passage to tag are read (in the store's order)
-        todo_docs = _documents_of(store, todo_ids) if todo_ids else set()
 
         def items():
             for doc_id in store.document_ids():
@@ -169,7 +181,10 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
             if progress is not None and (done % 64 == 0 or done == ntodo):
                 progress(done, ntodo)
         counts["mentions"] += propagate_acronyms(store, todo_docs)
-        resolved = resolve(store, curated, project.index_location if project is not None else None)
+        resolved = resolve(store, curated, project.index_location if project is not None else None, gone=gone)
+        from scrutiny.tags import fingerprints
+
+        fingerprints.refresh(db, todo_docs | gone.docs)
         db.execute(
             "INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('last_run', ?)",
             (json.dumps({"model": tagger.model_name, "rules_only": tagger.rules_only,
@@ -217,25 +232,26 @@ def _tag_on_cluster(client, project, store, tagger, todo_ids: set[str], longest:
         yield from rows
 
 
-def _carry_over(store, tagger) -> set[str]:
+def _carry_over(store, tagger) -> tuple[set[str], bool]:
     """When only the curated names changed since the last run (a document added
     to the manifest brings its title; a kb alias was edited), a passage's tags
     can change only if the passage contains a name added or removed: the
     curated-names component matches names inside a passage and nothing else in
     a passage's tags depends on the list. The passages tagged by the last run
     are then marked current, and the ids of those that may contain a changed
-    name are returned, to be tagged again. Anything else changed (the model, our
+    name are returned, to be tagged again (with whether nlp_tagged's rows were
+    brought to one version). Anything else changed (the model, our
     code, the labelled data): nothing is carried over (an empty set, and every
     passage has an older version)."""
     db = store.db
     row = db.execute("SELECT value FROM nlp_state WHERE key = 'last_run'").fetchone()
     names_row = db.execute("SELECT value FROM nlp_state WHERE key = 'names'").fetchone()
     if row is None or names_row is None or tagger.base_version is None:
-        return set()
+        return set(), False
     last = json.loads(row[0])
     previous = last.get("tagger_version")
     if previous == tagger.version or last.get("base_version") != tagger.base_version:
-        return set()
+        return set(), False
     before = {tuple(n) for n in json.loads(names_row[0])}
     changed = {surface for _sid, _kind, surface in before ^ set(tagger.names)}
     suspects = set()
@@ -246,13 +262,15 @@ def _carry_over(store, tagger) -> set[str]:
     # nlp_tagged for each document added would make adding one cost the corpus);
     # every _SAME_AS_MAX carry-overs the rows are brought to one version at once
     carried = _same_as(store, previous) - {tagger.version}
+    rewrote = False
     if len(carried) >= _SAME_AS_MAX:
         db.execute("UPDATE nlp_tagged SET tagger_version = ? WHERE tagger_version IN (SELECT value FROM json_each(?))",
                    (tagger.version, json.dumps(sorted(carried))))
+        rewrote = True
         carried = set()
     db.execute("INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('same_as', ?)",
                (json.dumps({"version": tagger.version, "versions": sorted(carried)}),))
-    return suspects
+    return suspects, rewrote
 
 
 _SAME_AS_MAX = 64
@@ -282,9 +300,11 @@ def passages_naming(store, surface: str) -> set[str]:
             if all(w in text.lower() for w in words)}
 
 
-def _nothing_to_do(store, current: set[str], version: str) -> bool:
-    """Every passage tagged by this tagger version, and no tags of a passage that is gone."""
-    tagged = {r[0]: r[1] for r in store.db.execute("SELECT passage_id, tagger_version FROM nlp_tagged")}
+def _nothing_to_do(store, current: set[str], version: str, tagged: dict | None = None) -> bool:
+    """Every passage tagged by this tagger version, and no tags of a passage that is gone
+    (``tagged``: the rows of nlp_tagged, when the caller read them)."""
+    if tagged is None:
+        tagged = {r[0]: r[1] for r in store.db.execute("SELECT passage_id, tagger_version FROM nlp_tagged")}
     same = _same_as(store, version)
     return all(tagged.get(pid) in same for pid in current) and all(pid in current for pid in tagged)
 
@@ -525,6 +545,7 @@ class _LowerUses:
     def __init__(self, store, index_link=None):
         self.store, self.db, self.index_link = store, store.db, index_link
         self.read = Counter()   # what was read: "documents", "passages" (the test of its cost counts them)
+        self.moved: set[str] = set()   # the words whose counts this run changed (a document counted again)
 
     def counts(self, wanted: set[str]) -> Counter:
         db = self.db
@@ -532,6 +553,8 @@ class _LowerUses:
         stamps = {doc_id: _doc_stamp(d) for doc_id, d in docs.items()}
         kept = dict(db.execute("SELECT doc_id, stamp FROM nlp_lower_docs").fetchall())
         stale = [(doc_id,) for doc_id, stamp in kept.items() if stamps.get(doc_id) != stamp]
+        for (doc_id,) in stale:
+            self.moved.update(g for (g,) in db.execute("SELECT gram FROM nlp_lower_grams WHERE doc_id = ?", (doc_id,)))
         db.executemany("DELETE FROM nlp_lower_grams WHERE doc_id = ?", stale)
         db.executemany("DELETE FROM nlp_lower_docs WHERE doc_id = ?", stale)
         fresh = [doc_id for doc_id in docs if kept.get(doc_id) != stamps[doc_id]]
@@ -545,6 +568,7 @@ class _LowerUses:
             for p in self.store.passages(doc_id):
                 _lower_grams(p.text, grams, lengths, found)
             self.read["documents"] += 1
+            self.moved.update(found)
             db.executemany("INSERT INTO nlp_lower_grams (gram, doc_id, n) VALUES (?, ?, ?)",
                            [(g, doc_id, n) for g, n in sorted(found.items())])
             db.execute("INSERT INTO nlp_lower_docs (doc_id, stamp) VALUES (?, ?)", (doc_id, stamps[doc_id]))
@@ -553,8 +577,13 @@ class _LowerUses:
         if new and others:
             self._count_new(sorted(new), others, docs)
         db.executemany("INSERT INTO nlp_lower_checked (gram) VALUES (?)", [(g,) for g in sorted(new)])
+        return self.sums(wanted)
+
+    def sums(self, words) -> Counter:
+        """How often the corpus writes each of ``words`` (counted before) in lower case."""
+        db = self.db
         out = Counter()
-        for part in _chunks(sorted(wanted), 500):
+        for part in _chunks(sorted(words), 500):
             marks = ", ".join("?" * len(part))
             for g, n in db.execute(f"SELECT gram, SUM(n) FROM nlp_lower_grams WHERE gram IN ({marks}) GROUP BY gram",
                                    part):
@@ -618,73 +647,15 @@ def _common_words(store, names: list[dict], index_link=None, uses: _LowerUses | 
     return {w for w in wanted if lower[w] >= 2 and lower[w] >= named[w]}
 
 
-def resolve(store, curated: Curated, index_link=None) -> int:
+def resolve(store, curated: Curated, index_link=None, gone=None, full: bool = False) -> int:
     """Give every mention a stakeholder id; bring ``nlp_stakeholders`` up to date;
     resolve tie ends. Returns the number of extracted (uncurated) stakeholders.
 
     The resolution is over the whole corpus (a name in one document can join a
-    name in another), but only the rows whose value moved are written: adding
-    one document rewrites its own rows and those of the names it changed, not
-    every mention of the corpus."""
-    from scrutiny.schema import vocabulary
-    from scrutiny.tags.resolve import Resolver
+    name in another), but only what the mentions written since the last run
+    (and ``gone``, the rows deleted: :class:`scrutiny.tags.resolution.Gone`) reach
+    is read and written again (:func:`scrutiny.tags.resolution.resolve_store`);
+    ``full``: every mention again."""
+    from scrutiny.tags.resolution import resolve_store
 
-    db = store.db
-    rows = db.execute(
-        "SELECT rowid, passage_id, doc_id, start, end, text, kind, source, confidence, curated_id, "
-        "refers_start, refers_end, stakeholder_id FROM nlp_mentions").fetchall()
-    acronyms = db.execute("SELECT short, long, doc_id FROM nlp_acronyms").fetchall()
-    resolver = Resolver(curated)
-    names = [dict(r) for r in rows if r["source"] != "coref"]
-    common = _common_words(store, names, index_link)
-    dropped = [r["rowid"] for r in names if r["source"] in ("model", "rule") and strip_one(r["text"]) in common]
-    if dropped:
-        # A one-word name that the corpus also uses as an ordinary lower-case word
-        # ("Convention", "Budget", "Monitor") is that word, capitalised: not a stakeholder.
-        db.executemany("DELETE FROM nlp_mentions WHERE rowid = ?", [(r,) for r in dropped])
-        gone = set(dropped)
-        names = [r for r in names if r["rowid"] not in gone]
-        rows = [r for r in rows if r["rowid"] not in gone]
-    assignment, extracted = resolver.resolve(names, [(a["short"], a["long"], a["doc_id"]) for a in acronyms])
-    # A back-reference takes the stakeholder of the name it stands for.
-    at = {(r["passage_id"], r["start"], r["end"]): assignment.get(r["rowid"]) for r in names}
-    for r in rows:
-        if r["source"] == "coref":
-            assignment[r["rowid"]] = at.get((r["passage_id"], r["refers_start"], r["refers_end"]))
-    db.executemany("UPDATE nlp_mentions SET stakeholder_id = ? WHERE rowid = ?",
-                   [(assignment[r["rowid"]], r["rowid"]) for r in rows
-                    if r["rowid"] in assignment and assignment[r["rowid"]] != r["stakeholder_id"]])
-    # every mention's stakeholder now, by place: the ends of the tie candidates
-    sid_at = {(r["passage_id"], r["start"], r["end"]): assignment.get(r["rowid"], r["stakeholder_id"])
-              for r in rows}
-    stakeholders = {e["id"]: (e["name"], e["kind"], json.dumps(e["aliases"], ensure_ascii=False), e["mentions"],
-                              e["confidence"]) for e in extracted}
-    before = {r[0]: tuple(r[1:]) for r in db.execute(
-        "SELECT id, name, kind, aliases, mentions, confidence FROM nlp_stakeholders")}
-    moved = [sid for sid, row in before.items() if stakeholders.get(sid) != row]
-    db.executemany("DELETE FROM nlp_stakeholders WHERE id = ?", [(sid,) for sid in moved])
-    db.executemany(
-        "INSERT INTO nlp_stakeholders (id, name, kind, aliases, mentions, confidence) VALUES (?,?,?,?,?,?)",
-        [(sid, *row) for sid, row in stakeholders.items() if before.get(sid) != row])
-    # Tie ends: the mention at the same offsets in the same passage.
-    kinds = {sid: s.kind for sid, s in curated.stakeholders.items()}
-    for doc_id in curated.documents:
-        kinds.setdefault(doc_id, "document")
-    for e in extracted:
-        kinds.setdefault(e["id"], e["kind"])
-    vocab = vocabulary()
-    updates = []
-    for r in db.execute("SELECT rowid, passage_id, relation, subject_start, subject_end, object_start, object_end, "
-                        "subject_id, object_id, tie_id FROM nlp_tie_candidates").fetchall():
-        subject = sid_at.get((r["passage_id"], r["subject_start"], r["subject_end"]))
-        obj = sid_at.get((r["passage_id"], r["object_start"], r["object_end"]))
-        tid = None
-        if subject and obj and subject != obj:
-            sk, ok = kinds.get(subject), kinds.get(obj)
-            if sk and ok and r["relation"] in vocab.relations and vocab.relation_allows(r["relation"], sk, ok):
-                tid = tie_id(subject, r["relation"], obj)
-        if (subject, obj, tid) != (r["subject_id"], r["object_id"], r["tie_id"]):
-            updates.append((subject, obj, tid, r["rowid"]))
-    db.executemany("UPDATE nlp_tie_candidates SET subject_id = ?, object_id = ?, tie_id = ? WHERE rowid = ?",
-                   updates)
-    return len(extracted)
+    return resolve_store(store, curated, index_link, gone=gone, full=full)
