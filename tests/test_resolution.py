@@ -14,6 +14,7 @@ from scrutiny.kb.view import load_curated
 from scrutiny.project import Project
 from scrutiny.store import Store
 from scrutiny.tags import resolution
+from scrutiny.tags.write import resolve
 
 WORDS = ["harbour", "meadow", "lantern", "orchard", "quarry", "willow", "beacon", "thistle"]
 
@@ -98,7 +99,7 @@ def _check_against_whole(project) -> None:
         assert after_steps["stakeholders"] == stakeholders
         with store.transaction():
             read = resolution.Read()
-            resolution.resolve_store(store, load_curated(project), project.index_location, full=True, read=read)
+            resolve(store, load_curated(project), project.index_location, full=True, read=read)
             assert read.full
             whole = _state(store)
             store.db.rollback()

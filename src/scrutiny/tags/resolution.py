@@ -3,7 +3,7 @@ computes over every mention of the corpus, brought up to date after the mentions
 that changed.
 
     >>> gone = Gone()                       # filled by the tagging run as it deletes mention rows
-    >>> resolve_store(store, curated, index_link, gone)   # the number of extracted stakeholders
+    >>> resolve(store, curated, index_link, gone)   # scrutiny.tags.write.resolve: the number of extracted stakeholders
 
 A mention's stakeholder depends on its own text, kind and document, and on a few
 facts about the corpus: the curated names (the alias of a name key), the acronyms
@@ -83,13 +83,7 @@ class Gone:
             self.plains.add(r["plain"])
 
 
-def strip_one(text: str) -> str:
-    from scrutiny.tags.write import strip_one as one
-
-    return one(text)
-
-
-def _derived(text: str, kind: str, source: str) -> tuple:
+def _derived(text: str, kind: str, source: str, strip_one) -> tuple:
     """(name, nkey, plain, surname, pkey) of a mention: what it is looked up by."""
     name = strip_name(text)
     plain = (strip_one(text) or None) if source in ("model", "rule") else None
@@ -218,13 +212,13 @@ class Read:
     full: bool = False
 
 
-def resolve_store(store, curated, index_link=None, gone: Gone | None = None, full: bool = False,
+def resolve_store(store, curated, *, uses, strip_one, gone: Gone | None = None, full: bool = False,
                   read: Read | None = None) -> int:
     """Bring every mention's stakeholder, ``nlp_stakeholders``, ``nlp_clusters`` and the
     tie candidates' ends up to date (inside the caller's transaction). Returns the
-    number of extracted stakeholders."""
-    from scrutiny.tags.write import _LowerUses
-
+    number of extracted stakeholders. ``uses``: the corpus's lower-case uses of short
+    names (:class:`scrutiny.tags.write._LowerUses`), ``strip_one`` the short name of a
+    mention's text (:func:`scrutiny.tags.write.strip_one`)."""
     db = store.db
     read = read if read is not None else Read()
     gone = gone or Gone()
@@ -245,7 +239,7 @@ def resolve_store(store, curated, index_link=None, gone: Gone | None = None, ful
     read.mentions += len(fresh)
     derived = {}
     for r in fresh:
-        d = _derived(r["text"], r["kind"], r["source"])
+        d = _derived(r["text"], r["kind"], r["source"], strip_one)
         derived[(r["passage_id"], r["start"], r["end"])] = d
     db.executemany("UPDATE nlp_mentions SET name = ?, nkey = ?, plain = ?, surname = ?, pkey = ? "
                    "WHERE passage_id = ? AND start = ? AND end = ?",
@@ -253,7 +247,6 @@ def resolve_store(store, curated, index_link=None, gone: Gone | None = None, ful
     passages.update(r["passage_id"] for r in fresh)
 
     # 2. short names the corpus also writes in lower case are no one: dropped
-    uses = _LowerUses(store, index_link)
     if full:
         wanted = {r[0] for r in db.execute(
             "SELECT DISTINCT plain FROM nlp_mentions WHERE plain IS NOT NULL AND source IN ('model', 'rule')")}
@@ -300,7 +293,7 @@ def resolve_store(store, curated, index_link=None, gone: Gone | None = None, ful
     def first(r):
         d = derived.get((r["passage_id"], r["start"], r["end"]))
         if d is None:
-            d = _derived(r["text"], r["kind"], r["source"])
+            d = _derived(r["text"], r["kind"], r["source"], strip_one)
         return facts.first_pass(r, d[0], d[1], d[4])
 
     results = {pk: first(r) for pk, r in todo.items()}

@@ -647,7 +647,7 @@ def _common_words(store, names: list[dict], index_link=None, uses: _LowerUses | 
     return {w for w in wanted if lower[w] >= 2 and lower[w] >= named[w]}
 
 
-def resolve(store, curated: Curated, index_link=None, gone=None, full: bool = False) -> int:
+def resolve(store, curated: Curated, index_link=None, gone=None, full: bool = False, read=None) -> int:
     """Give every mention a stakeholder id; bring ``nlp_stakeholders`` up to date;
     resolve tie ends. Returns the number of extracted (uncurated) stakeholders.
 
@@ -655,7 +655,9 @@ def resolve(store, curated: Curated, index_link=None, gone=None, full: bool = Fa
     name in another), but only what the mentions written since the last run
     (and ``gone``, the rows deleted: :class:`scrutiny.tags.resolution.Gone`) reach
     is read and written again (:func:`scrutiny.tags.resolution.resolve_store`);
-    ``full``: every mention again."""
+    ``full``: every mention again; ``read``: a :class:`scrutiny.tags.resolution.Read`
+    to count what was read in."""
     from scrutiny.tags.resolution import resolve_store
 
-    return resolve_store(store, curated, index_link, gone=gone, full=full)
+    return resolve_store(store, curated, uses=_LowerUses(store, index_link), strip_one=strip_one, gone=gone,
+                         full=full, read=read)
