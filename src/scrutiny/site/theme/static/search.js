@@ -85,12 +85,16 @@
   /* The postings' strings of one tier (scrutiny.site.search_index._tier): runs of
      [packed, n, then n record places, each less the previous one (headings: and a count)].
      [[place, count, packed], ...] in the order written (best first). */
-  function entriesOf(text, heading) {
+  /* A pair's postings (phrases of two words) run under (first word's frequency - 1, second
+     word's packed): one number here, PAIR x the first + the second. */
+  const PAIR = 4294967296;
+  function entriesOf(text, heading, pair) {
     const flat = decode(text), out = [];
     let i = 0;
     while (i < flat.length) {
-      const packed = flat[i], n = flat[i + 1];
-      i += 2;
+      let packed, n;
+      if (pair) { packed = flat[i] * PAIR + flat[i + 1]; n = flat[i + 2]; i += 3; }
+      else { packed = flat[i]; n = flat[i + 1]; i += 2; }
       let place = 0;
       for (let k = 0; k < n; k++) {
         place += flat[i++];
@@ -127,7 +131,8 @@
     for (const [b, shard] of await e.shards(term)) {
       let v = shard[f][term];
       if (v === undefined) continue;
-      const part = { b: b, bi: bucketIndex(meta, b), coll: b === "o" ? "o" : "p", fid: term, bound: null, next: 1 };
+      const part = { b: b, bi: bucketIndex(meta, b), coll: b === "o" ? "o" : "p", fid: term, bound: null, next: 1,
+        dir: f, inline: typeof v === "string", shard: shard };
       let head;
       if (Array.isArray(v)) {
         if (typeof v[0] === "string") { part.fid = v[0]; v = v.slice(1); }
@@ -186,16 +191,18 @@
      just that from the first place of those that do, unless one of the others can tie. */
   List.prototype.bound = function () {
     this.rest.fill(-1);
+    const w = this.pair ? 2 : 1;
+    const key = this.pair ? function (flat, i) { return flat[i] * PAIR + flat[i + 1]; } : function (flat, i) { return flat[i]; };
     for (const part of this.parts) {
       if (part.bound === null) continue;
       const score = this.scorers[part.coll], flat = decode(part.bound);
       const n = flat[0];
       let best = -1, at = 0, other = -1;
       for (let i = 0; i < n; i++) {
-        const s = score(flat[1 + 2 * i]), place = flat[2 + 2 * i];
+        const s = score(key(flat, 1 + (w + 1) * i)), place = flat[1 + (w + 1) * i + w];
         if (s > best) { best = s; at = place; } else if (s === best) at = Math.min(at, place);
       }
-      for (let i = 1 + 2 * n; i < flat.length; i++) other = Math.max(other, score(flat[i]));
+      for (let i = 1 + (w + 1) * n; i < flat.length; i += w) other = Math.max(other, score(key(flat, i)));
       this.rest[part.bi] = best;
       this.restAt[part.bi] = part.bi * this.e.meta.stride + (other >= best ? 0 : at);
     }
@@ -212,10 +219,10 @@
     const e = this.e, f = this.field, self = this;
     const due = this.parts.filter(function (part) { return part.bound !== null && (!buckets || buckets.has(part.bi)); });
     await Promise.all(due.map(async function (part) {
-      const name = part.b + "/" + f + "/" + part.fid + "-" + part.next;
+      const name = part.b + "/" + part.dir + "/" + part.fid + "-" + part.next;
       const got = await Promise.all([e.get(name), self.wp ? e.get(part.b + "/" + f + "x/" + part.fid + "-" + part.next) : null]);
       const last = !Array.isArray(got[0]);
-      self.add(part, entriesOf(last ? got[0] : got[0][0], f === "h"), got[1]);
+      self.add(part, entriesOf(last ? got[0] : got[0][0], f === "h", self.pair), got[1]);
       part.bound = last ? null : got[0][1];
       part.next += 1;
     }));
@@ -226,6 +233,105 @@
     while (await this.more(null)) { /* every tier, a round at a time */ }
   };
   List.prototype.complete = function () { return this.rest.every(function (r) { return r < 0; }); };
+
+  /* A phrase of two words in one field, from the postings of the pair itself (search_index:
+     <b>/p/ shards, tiers in <b>/tp/ or <b>/hp/), written in every bucket where one of the
+     two words has a long list: the phrase is found without the words' positions, best first
+     as a word is. Where both words' lists are short (whole in their shards), it is found
+     from their positions. Scores: the two words' scores, as the phrase's words add up. */
+  const CLASS = /^[a-z0-9]$/;
+  function pairClass(word) { const c = word.charAt(0); return CLASS.test(c) ? c : "_"; }
+  function PairList(engine, field, a, b) {
+    List.call(this, engine, field, a + " " + b, false);
+    this.a = a;
+    this.b = b;
+    this.pair = true;
+  }
+  PairList.prototype = Object.create(List.prototype);
+  PairList.prototype.start = async function () {
+    const e = this.e, meta = e.meta, f = this.field, a = this.a, b = this.b, self = this;
+    const la = await e.word(f, a), lb = await e.word(f, b);
+    const nr = meta.ranks.length;
+    this.scorers = {};
+    for (const c of ["p", "o"]) {
+      const sa = la.scorers[c], sb = lb.scorers[c];
+      if (!sa || !sb) continue;
+      this.scorers[c] = function (key) {
+        const fa = Math.floor(key / PAIR), pb = key % PAIR;
+        return sa(fa * 256 * nr + pb % (256 * nr)) + sb(pb);
+      };
+    }
+    const partsB = new Map(lb.parts.map(function (p) { return [p.b, p]; }));
+    const heading = f === "h";
+    await Promise.all(la.parts.map(async function (pa) {
+      const pb = partsB.get(pa.b);
+      if (!pb) return;
+      const part = { b: pa.b, bi: pa.bi, coll: pa.coll, fid: null, bound: null, next: 1, dir: f + "p" };
+      if (pa.inline && pb.inline) {
+        /* both lists whole in their shards: the phrase from the words' positions */
+        const [xa, xb] = await Promise.all([e.get(pa.b + "/x/" + shardOf(a)), e.get(pa.b + "/x/" + shardOf(b))]);
+        const posB = new Map();
+        const eb = entriesOf(pb.shard[f][b], heading), db = decode(xb[f][b]);
+        let k = 0;
+        for (const [place, , packed] of eb) { const n = db[k]; posB.set(place, [packed, positionsOf(db, k)]); k += n + 1; }
+        const ea = entriesOf(pa.shard[f][a], heading), da = decode(xa[f][a]);
+        const found = [];
+        k = 0;
+        for (const [place, count, packed] of ea) {
+          const n = da[k], pos = positionsOf(da, k);
+          k += n + 1;
+          const other = posB.get(place);
+          if (other && pos.some(function (p) { return other[1].includes(p + 1); })) {
+            found.push([place, count, (Math.floor(packed / (256 * nr))) * PAIR + other[0]]);
+            self.df[part.coll] += count;
+          }
+        }
+        self.parts.push(part);
+        self.add(part, found, null);
+        return;
+      }
+      const classes = (pa.shard["p" + f] || {})[a];
+      if (!classes || !classes.includes(pairClass(b))) return;   /* not one record with the phrase */
+      const data = await e.get(pa.b + "/p/" + shardOf(a) + "-" + pairClass(b));
+      const v = data[f][a + " " + b];
+      if (v === undefined) return;
+      let head;
+      if (typeof v === "string") {
+        head = entriesOf(v, heading, true);
+        for (const x of head) self.df[part.coll] += x[1];
+      } else {
+        part.fid = v[0];
+        self.df[part.coll] += v[1];
+        head = entriesOf(v[2], heading, true);
+        part.bound = v.length > 3 ? v[3] : null;
+      }
+      self.parts.push(part);
+      self.add(part, head, null);
+    }));
+    this.bound();
+  };
+  function positionsOf(flat, k) {
+    const out = [];
+    let x = 0;
+    for (let i = 1; i <= flat[k]; i++) { x += flat[k + i]; out.push(x); }
+    return out;
+  }
+  /* A word's list for its statistics, not loaded further by the query asking (a pair's words). */
+  Engine.prototype.word = async function (field, term) {
+    const key = field + " " + term;
+    if (!this.lists.has(key)) this.lists.set(key, new List(this, field, term, false));
+    const l = this.lists.get(key);
+    await l.init();
+    return l;
+  };
+  Engine.prototype.pair = async function (field, a, b, into) {
+    const key = field + " " + a + " " + b + " pair";
+    if (!this.lists.has(key)) this.lists.set(key, new PairList(this, field, a, b));
+    const l = this.lists.get(key);
+    await l.init();
+    if (!into.includes(l)) into.push(l);
+    return l;
+  };
 
   Engine.prototype.list = async function (field, term, withPositions, into) {
     const key = field + " " + term + (withPositions ? " p" : "");
@@ -327,6 +433,11 @@
           }
         }
       }
+      return { ev: function () { return orOf(meta, ls.map(ofList)); }, df: maxDf(ls) };
+    }
+    if ("phrase" in node && node.phrase.length === 2) {
+      /* two words: the pair's own postings */
+      const ls = await Promise.all(fieldsOf(node).map(function (f) { return self.pair(f, node.phrase[0], node.phrase[1], lists); }));
       return { ev: function () { return orOf(meta, ls.map(ofList)); }, df: maxDf(ls) };
     }
     if ("phrase" in node) {
