@@ -90,6 +90,7 @@ INLINE = 64         # bytes of a word's postings in one bucket up to which they 
 HEAD = 8            # postings of a longer list kept in the shard: the best ones (impact order)
 TIER = 32           # postings of its first tier file; each next one is GROWTH times larger
 GROWTH = 4
+BUDGET = 150_000    # characters of tier files a first page may load before it shows the best found so far
 SCALE = 1000        # scores are compared as integers: score x SCALE, rounded
 BUCKETS = 16        # passage buckets (by a hash of the document id)
 STRIDE = 1 << 24    # record numbers: bucket index x STRIDE + place in the bucket
@@ -616,7 +617,8 @@ def meta_files(stats: dict[str, dict], meta_extra: dict) -> dict[str, str]:
     meta = {"v": VERSION, "chunk": CHUNK, "stride": STRIDE, "nb": BUCKETS, "buckets": names,
             "n": coll["p"]["n"] + coll["o"]["n"], "np": coll["p"]["n"], "coll": coll,
             "shards": dict(sorted(masks.items())), "dr": nfiles,
-            "ranks": ranks(), "lens": [byte_to_length(i) for i in range(256)],
+            "ranks": ranks(), "lens": [byte_to_length(i) for i in range(256)], "tiers": [HEAD, TIER, GROWTH],
+            "budget": BUDGET,
             "bm25": {"b": B, "k1": K1, "hb": HEADING_BOOST, "scale": SCALE}}
     meta.update(meta_extra)
     out = {"meta.js": script("meta", meta)}

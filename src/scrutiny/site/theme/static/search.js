@@ -34,6 +34,13 @@
   function Engine(base) {
     this.base = base;
     this.meta = null;
+    this.spent = 0;           /* characters of postings and positions loaded from tier files */
+    /* What a page of results may load of the words' tiers (characters of postings and
+       positions, about their bytes) before it is shown as the best matches found so far
+       rather than proven the best of all: words common to most passages joined by AND, or a
+       long phrase of them, would otherwise load most of their postings for a first page.
+       null: the index's (meta.budget). */
+    this.budget = null;
     this.lists = new Map();   /* "field term[ p]" -> List: what later queries and pages reuse */
   }
   Engine.prototype.get = function (name) { return load(this.base, name); };
@@ -139,6 +146,7 @@
         this.df[part.coll] += v[0];
         head = entriesOf(v[1], f === "h");
         part.bound = v.length > 2 ? v[2] : null;
+        part.size = v[1].length * (this.wp ? 2 : 1);
       } else {
         head = entriesOf(v, f === "h");
         for (const x of head) this.df[part.coll] += x[1];
@@ -222,12 +230,25 @@
       const name = part.b + "/" + part.dir + "/" + part.fid + "-" + part.next;
       const got = await Promise.all([e.get(name), self.wp ? e.get(part.b + "/" + f + "x/" + part.fid + "-" + part.next) : null]);
       const last = !Array.isArray(got[0]);
-      self.add(part, entriesOf(last ? got[0] : got[0][0], f === "h", self.pair), got[1]);
+      const text = last ? got[0] : got[0][0];
+      part.size = text.length + (got[1] ? got[1].length : 0);
+      e.spent += part.size;
+      self.add(part, entriesOf(text, f === "h", self.pair), got[1]);
       part.bound = last ? null : got[0][1];
       part.next += 1;
     }));
     this.bound();
     return due.length;
+  };
+  /* What loading the next tier in the buckets (as more()) may cost, in characters: each
+     tier holds GROWTH times the postings of the one before (the first, TIER / HEAD times the head). */
+  List.prototype.cost = function (buckets) {
+    const t = this.e.meta.tiers;
+    let n = 0;
+    for (const part of this.parts) {
+      if (part.bound !== null && (!buckets || buckets.has(part.bi))) n += (part.size || 0) * (part.next === 1 ? t[1] / t[0] : t[2]);
+    }
+    return n;
   };
   List.prototype.all = async function () {
     while (await this.more(null)) { /* every tier, a round at a time */ }
@@ -302,6 +323,7 @@
       } else {
         part.fid = v[0];
         self.df[part.coll] += v[1];
+        part.size = v[2].length;
         head = entriesOf(v[2], heading, true);
         part.bound = v.length > 3 ? v[3] : null;
       }
@@ -513,13 +535,25 @@
     return { hits: exact.slice(0, want).map(function (h) { return [h[0], h[1]]; }), known: known, done: threats.size === 0,
       threats: Array.from(threats), complete: false };
   }
+  /* The first `want` records of one kind that certainly match, by the score they are known to
+     have so far (their whole score where every list holding them is loaded there), best first:
+     the page shown when the budget is spent before the first page is proven. */
+  function bestFound(R, allowed, isSide, want) {
+    const hits = [];
+    for (const [rec, v] of R.m) if (v[2] && isSide(rec) && (!allowed || allowed(rec))) hits.push([rec, v[0]]);
+    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return hits.slice(0, want);
+  }
   /* Ranked results, best first: {passages: [[rec, score], ...], others: (claims and stakeholders),
      count: {p, o} records matching, exact: {p, o} whether the counts are exact or lower bounds}.
      want = {passages: n, others: m}: only the first n and m, exactly those of the full
      evaluation, loading each word's postings best first until nothing not loaded can
-     overtake them; without want, every posting and every result. */
+     overtake them; without want, every posting and every result. Past the engine's budget
+     (characters of tiers loaded by this search), the first n and m are the best of the matches
+     found so far (bestFound) and ranked says so: {p, o} false. */
   Engine.prototype.search = async function (node, allowed, want) {
     const meta = await this.init();
+    const start = this.spent;
     const lists = [], neg = [];
     const q = await this.compile(node, lists, neg);
     await Promise.all(neg.map(function (l) { return l.all(); }));
@@ -531,15 +565,21 @@
       const R = q.ev();
       const p = firstOf(meta, R, allowed, function (r) { return r < np; }, pb, want ? want.passages : Infinity);
       const o = firstOf(meta, R, allowed, function (r) { return r >= np; }, [meta.nb], want ? want.others : Infinity);
-      if (p.done && o.done) {
+      const threats = new Set(p.threats.concat(o.threats));
+      const over = want && !(p.done && o.done) && this.spent - start + lists.reduce(function (a, l) {
+        return a + l.cost(threats);
+      }, 0) > (this.budget === null ? meta.budget : this.budget);
+      if ((p.done && o.done) || over) {
         const df = allowed ? { p: 0, o: 0 } : q.df;
-        return { passages: p.hits, others: o.hits,
+        const np = function (r) { return r < meta.nb * meta.stride; };
+        const no = function (r) { return !np(r); };
+        return { passages: p.done ? p.hits : bestFound(R, allowed, np, want.passages),
+          others: o.done ? o.hits : bestFound(R, allowed, no, want.others),
           count: { p: Math.max(p.known, p.complete ? 0 : df.p), o: Math.max(o.known, o.complete ? 0 : df.o) },
-          exact: { p: p.complete, o: o.complete } };
+          exact: { p: p.complete, o: o.complete }, ranked: { p: p.done, o: o.done } };
       }
       /* the next tier of every list in the buckets where a record could still overtake the
          results found (else in every bucket) */
-      const threats = new Set(p.threats.concat(o.threats));
       let n = (await Promise.all(lists.map(function (l) { return l.more(threats); }))).reduce(function (a, b) { return a + b; }, 0);
       if (!n) n = (await Promise.all(lists.map(function (l) { return l.more(null); }))).reduce(function (a, b) { return a + b; }, 0);
       /* Nothing left to load. The lists are shared with the other searches of this page (a
@@ -669,6 +709,7 @@
     c.others = res.others;
     c.count = res.count;
     c.exact = res.exact;
+    c.ranked = res.ranked;
   }
   function say() {
     const c = current;
@@ -677,6 +718,7 @@
     let text = np ? least + plural(np, "passage", "passages") + " match" + (np === 1 && c.exact.p ? "es" : "") : "No passage matches";
     text = text.charAt(0).toUpperCase() + text.slice(1);
     if (np) text += np > c.shown || !c.exact.p ? "; showing 1–" + c.shown : "";
+    if (np && !c.ranked.p) text += ", the best of the matches found so far (not yet ranked against every match)";
     if (no) text += " · " + (c.exact.o ? "" : "at least ") + plural(no, "claim or stakeholder", "claims and stakeholders");
     status.textContent = text + ".";
     more.hidden = c.exact.p && c.shown >= np;
@@ -684,6 +726,7 @@
     more.textContent = c.exact.p ? "Show " + Math.min(PAGE, left) + " more (of " + left + " not shown)"
       : left > 0 ? "Show more (at least " + left + " not shown)" : "Show more";
     countAll.hidden = c.exact.p && c.exact.o;
+    countAll.textContent = c.ranked.p && c.ranked.o ? "Count every match" : "Rank and count every match";
   }
   async function showMore(gen) {
     const c = current;
@@ -692,10 +735,13 @@
       await fetchResults(c, { passages: c.shown + PAGE, others: Math.max(OTHERS, c.shownOthers) });
       if (gen !== generation) return;
     }
-    const next = c.passages.slice(c.shown, c.shown + PAGE).map(function (h) { return h[0]; });
+    /* the next results not shown yet (the same as the next slice, unless the page shown was
+       the best found so far and more loading found better ones) */
+    const next = c.passages.map(function (h) { return h[0]; }).filter(function (r) { return !c.seen.has(r); }).slice(0, PAGE);
     const recs = await engine.records(next);
     if (gen !== generation) return;
     for (const rec of recs) list.appendChild(item(rec, c.q, c.found));
+    for (const r of next) c.seen.add(r);
     c.shown += recs.length;
     say();
   }
@@ -718,7 +764,20 @@
     say();
   }
   async function countEverything(gen) {
-    await fetchResults(current, null);
+    const c = current, ranked = c.ranked;
+    await fetchResults(c, null);
+    if (gen !== generation) return;
+    if (!ranked.p) {    /* the page shown was the best found so far: show the first page of the ranking */
+      const shown = Math.max(PAGE, c.shown);
+      list.replaceChildren();
+      c.seen = new Set();
+      c.shown = 0;
+      while (c.shown < shown && c.shown < c.passages.length) {
+        await showMore(gen);
+        if (gen !== generation) return;
+      }
+    }
+    if (!ranked.o) await showOthers(c.shownOthers > OTHERS, gen);
     if (gen === generation) say();
   }
   function filters() {
@@ -748,7 +807,7 @@
     try {
       await engine.init();
       const allowed = await engine.allowed(filters());
-      const c = { q: q, node: node, allowed: allowed, found: Q.positiveTerms(node), shown: 0, shownOthers: 0 };
+      const c = { q: q, node: node, allowed: allowed, found: Q.positiveTerms(node), shown: 0, shownOthers: 0, seen: new Set() };
       await fetchResults(c, { passages: PAGE, others: OTHERS });
       if (gen !== generation) return;
       current = c;
