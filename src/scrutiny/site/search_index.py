@@ -67,6 +67,13 @@ links its published files). Layout under ``search/``::
                        when one of those filters is used)
     <b>/s.js           the bucket's statistics, from which meta.js is made
 
+A first page stops loading tiers at ``meta.budget`` (BUDGET characters of tier files
+for one search, about their bytes): words common to most passages joined by AND prune
+slowly (their scores are close), and proving their first page the best of all would
+load most of their postings. Past the budget the page shows the best of the matches
+found so far (every one a match; by the score known so far) and says so; "Rank and
+count every match" runs the full evaluation.
+
 A record's number is ``bucket index x STRIDE + its place in the bucket``
 (bucket ``o`` after the others); the passages of a bucket are in document order.
 The claims and stakeholders are scored among themselves, with statistics of

@@ -271,7 +271,7 @@
   PairList.prototype = Object.create(List.prototype);
   PairList.prototype.start = async function () {
     const e = this.e, meta = e.meta, f = this.field, a = this.a, b = this.b, self = this;
-    const la = await e.word(f, a), lb = await e.word(f, b);
+    const [la, lb] = await Promise.all([e.word(f, a), e.word(f, b)]);
     const nr = meta.ranks.length;
     this.scorers = {};
     for (const c of ["p", "o"]) {
