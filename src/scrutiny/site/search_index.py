@@ -126,6 +126,9 @@ def encode(numbers) -> str:
     digit first, each digit but the last + HALF): a posting is 3 or 4 bytes, not 7 as JSON."""
     out = []
     for n in numbers:
+        if 0 <= n < HALF:
+            out.append(DIGITS[n])
+            continue
         if n < 0:
             raise ValueError(f"cannot encode {n}: negative")
         digits = [n % HALF]
@@ -338,13 +341,16 @@ def _parts(packed, nr: int) -> tuple[int, ...]:
 
 def _skyline(triples: set, nr: int) -> list:
     """The packed values of ``triples`` that no other one dominates (as high a frequency
-    and rank, as short a length, and one of them strictly better)."""
-    def parts(packed):
-        return _parts(packed, nr)
-
-    ps = {t: parts(t) for t in triples}
-    return sorted(t for t in triples
-                  if not any(u != t and all(a >= b for a, b in zip(ps[u], ps[t])) for u in triples))
+    and rank, as short a length, and one of them strictly better). A value can only be
+    dominated by one that comes before it in descending order of its parts, and then by
+    one of the skyline found so far: a pass in that order, against the skyline only."""
+    ps = {t: _parts(t, nr) for t in triples}
+    sky: list = []
+    for t in sorted(triples, key=ps.__getitem__, reverse=True):
+        pt = ps[t]
+        if not any(all(a >= b for a, b in zip(ps[u], pt)) for u in sky):
+            sky.append(t)
+    return sorted(sky)
 
 
 def _bound(entries: list[tuple], nr: int) -> str:
@@ -367,6 +373,34 @@ def _bound(entries: list[tuple], nr: int) -> str:
 
     return encode([len(top), *(x for t in top for x in (*flat(t), first[t])), *(x for t in second for x in flat(t))])
 
+
+
+def _bounds(entries: list[tuple], cuts: list[int], nr: int) -> dict[int, str]:
+    """{k: _bound(entries[cuts[k]:])} for every tier k >= 1 but the last's end, computed from
+    the last tier back: the skyline of a suffix is that of its first tier and the next
+    suffix's skyline, and the second skyline's values come from the first tier and the
+    next suffix's two skylines (a value the next suffix's second skyline leaves out is
+    beaten there by one outside its skyline, as it is in the longer suffix)."""
+    first: dict = {}
+    top: list = []
+    second: list = []
+    out: dict[int, str] = {}
+    for k in range(len(cuts) - 2, 0, -1):
+        tier = set()
+        for place, _count, packed, _pos in entries[cuts[k]:cuts[k + 1]]:
+            tier.add(packed)
+            if packed not in first or place < first[packed]:
+                first[packed] = place
+        new_top = _skyline(tier | set(top), nr)
+        second = _skyline((tier | set(top) | set(second)) - set(new_top), nr)
+        top = new_top
+
+        def flat(t):
+            return t if isinstance(t, tuple) else (t,)
+
+        out[k] = encode([len(top), *(x for t in top for x in (*flat(t), first[t])),
+                         *(x for t in second for x in flat(t))])
+    return out
 
 def score(dc: int, df: int, total: int, freq: int, boost: float, length_byte: int, rank: int) -> int:
     """A posting's score x SCALE, as the browser computes it (``search.js``) and
@@ -488,12 +522,13 @@ class _Bucket:
                 df = sum(e[1] for e in entries)
                 head, hpos = _tier(entries[:cuts[1]], key)
                 last = len(cuts) - 2
+                bounds = _bounds(entries, cuts, nr)
                 for k in range(1, last + 1):
                     text, pos = _tier(entries[cuts[k]:cuts[k + 1]], key)
-                    data = [text, _bound(entries[cuts[k + 1]:], nr)] if k < last else text
+                    data = [text, bounds[k + 1]] if k < last else text
                     out[f"{name}/{key}/{fid}-{k}.js"] = script(f"{name}/{key}/{fid}-{k}", data)
                     out[f"{name}/{key}x/{fid}-{k}.js"] = script(f"{name}/{key}x/{fid}-{k}", pos)
-                value = [df, head] + ([_bound(entries[cuts[1]:], nr)] if last >= 1 else [])
+                value = [df, head] + ([bounds[1]] if last >= 1 else [])
                 shards[shard][key][term] = value if fid == term else [fid, *value]
                 positions[shard][key][term] = hpos
             # the phrases of two words, one of them with a long list: their own postings
@@ -512,13 +547,14 @@ class _Bucket:
                 cuts = _tier_cuts(len(entries))
                 fid = _pair_file_id(a, b)
                 last = len(cuts) - 2
+                bounds = _bounds(entries, cuts, nr)
                 for k in range(1, last + 1):
                     text, _ = _tier(entries[cuts[k]:cuts[k + 1]], key)
-                    data = [text, _bound(entries[cuts[k + 1]:], nr)] if k < last else text
+                    data = [text, bounds[k + 1]] if k < last else text
                     out[f"{name}/{key}p/{fid}-{k}.js"] = script(f"{name}/{key}p/{fid}-{k}", data)
                 head, _ = _tier(entries[:cuts[1]], key)
                 pshard[f"{a} {b}"] = [fid, sum(e[1] for e in entries), head] + (
-                    [_bound(entries[cuts[1]:], nr)] if last >= 1 else [])
+                    [bounds[1]] if last >= 1 else [])
             for a, cs in classes.items():
                 shards[shard_of(a)].setdefault("p" + key, {})[a] = "".join(sorted(cs))
         for pname in sorted(pair_shards):
