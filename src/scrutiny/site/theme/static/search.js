@@ -521,8 +521,15 @@
     for (const bi of buckets) unseen = Math.max(unseen, R.rest[bi]);
     const complete = loose.length === 0 && unseen < 0;
     if (complete || exact.length < want) {
+      /* too few certain: load on first in the buckets of the best records not yet certain
+         (the next page's candidates), all of them when there are none */
+      let threats = complete ? [] : buckets;
+      if (!complete && loose.length) {
+        loose.sort(function (a, b) { return b[2] - a[2] || a[0] - b[0]; });
+        threats = Array.from(new Set(loose.slice(0, want - exact.length).map(function (h) { return bucketOfRec(meta, h[0]); })));
+      }
       return { hits: complete ? exact.slice(0, want).map(function (h) { return [h[0], h[1]]; }) : [], known: known, done: complete,
-        threats: complete ? [] : buckets, complete: complete };
+        threats: threats, complete: complete };
     }
     const last = exact[want - 1];
     const threats = new Set();
@@ -556,8 +563,10 @@
     const start = this.spent;
     const lists = [], neg = [];
     const q = await this.compile(node, lists, neg);
-    await Promise.all(neg.map(function (l) { return l.all(); }));
-    if (!want) await Promise.all(lists.map(function (l) { return l.all(); }));
+    /* the words after NOT load as the others do, in the buckets where a record could still
+       enter the page (a record is certain only where they are loaded whole) */
+    const every = lists.concat(neg.filter(function (l) { return !lists.includes(l); }));
+    if (!want) await Promise.all(every.map(function (l) { return l.all(); }));
     const np = meta.nb * meta.stride;
     const pb = Array.from({ length: meta.nb }, function (_, i) { return i; });
     let stalled = false;
@@ -566,7 +575,7 @@
       const p = firstOf(meta, R, allowed, function (r) { return r < np; }, pb, want ? want.passages : Infinity);
       const o = firstOf(meta, R, allowed, function (r) { return r >= np; }, [meta.nb], want ? want.others : Infinity);
       const threats = new Set(p.threats.concat(o.threats));
-      const over = want && !(p.done && o.done) && this.spent - start + lists.reduce(function (a, l) {
+      const over = want && !(p.done && o.done) && this.spent - start + every.reduce(function (a, l) {
         return a + l.cost(threats);
       }, 0) > (this.budget === null ? meta.budget : this.budget);
       if ((p.done && o.done) || over) {
@@ -580,8 +589,8 @@
       }
       /* the next tier of every list in the buckets where a record could still overtake the
          results found (else in every bucket) */
-      let n = (await Promise.all(lists.map(function (l) { return l.more(threats); }))).reduce(function (a, b) { return a + b; }, 0);
-      if (!n) n = (await Promise.all(lists.map(function (l) { return l.more(null); }))).reduce(function (a, b) { return a + b; }, 0);
+      let n = (await Promise.all(every.map(function (l) { return l.more(threats); }))).reduce(function (a, b) { return a + b; }, 0);
+      if (!n) n = (await Promise.all(every.map(function (l) { return l.more(null); }))).reduce(function (a, b) { return a + b; }, 0);
       /* Nothing left to load. The lists are shared with the other searches of this page (a
          search typed, then submitted; the next page of results): one of them may have loaded
          the last tiers since R was evaluated, so evaluate once more before giving up. */
