@@ -99,3 +99,21 @@ def test_the_page_says_best_found_so_far_and_ranks_every_match_when_asked(chromi
         assert ids == recs
         assert page.locator("#count-all").is_hidden()
         context.close()
+
+
+def test_no_match_found_within_the_budget_is_not_said_to_be_no_match(chromium, small_budget_site):
+    """Every passage holding the words holds the word left out by NOT: within the budget none is found, and
+    the page says so without saying that none matches; ranking every match says it."""
+    from bench.browser import serve
+
+    with serve(small_budget_site) as server:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(server.url + "search/index.html?q=budget+care+data+NOT+budget")
+        page.wait_for_function("document.body.dataset.searched")
+        said = page.inner_text("#search-status")
+        assert said == "No passage found to match so far (not every passage checked).", said
+        page.click("#count-all")
+        page.locator("#search-status", has_text="No passage matches.").wait_for()
+        assert page.locator("#count-all").is_hidden()
+        context.close()

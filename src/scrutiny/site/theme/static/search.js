@@ -724,7 +724,8 @@
     const c = current;
     const np = c.count.p, no = c.count.o;
     const least = c.exact.p ? "" : "at least ";
-    let text = np ? least + plural(np, "passage", "passages") + " match" + (np === 1 && c.exact.p ? "es" : "") : "No passage matches";
+    let text = np ? least + plural(np, "passage", "passages") + " match" + (np === 1 && c.exact.p ? "es" : "")
+      : c.exact.p ? "No passage matches" : "No passage found to match so far (not every passage checked)";
     text = text.charAt(0).toUpperCase() + text.slice(1);
     if (np) text += np > c.shown || !c.exact.p ? "; showing 1–" + c.shown : "";
     if (np && !c.ranked.p) text += ", the best of the matches found so far (not yet ranked against every match)";
