@@ -11,11 +11,15 @@ scale benchmark's queries (:data:`bench.bench_scale.SITE_QUERIES`), as
     .venv/bin/python -m bench.synth_index 10000 [OUT] [--reuse]
 
 (--reuse: measure the index already in OUT) prints {"docs", "passages", "bytes", "query", "seconds"} as JSON (KB = bytes / 1024).
+With --each it prints, as well, every query's bytes and what they went to (``per_query``: {query:
+{"bytes", "files", "by_kind": {kind of file: bytes}}}), the worst and the median, and the
+index's files and bytes (``index``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -75,6 +79,62 @@ def build(out: Path, ndocs: int) -> int:
     return n
 
 
+def _kind(path: str) -> str:
+    """What a downloaded file is, for the breakdown: "static", "meta", or the folder of a
+    bucket's file (i, x, r, t, tx, h, hx, p, px...)."""
+    parts = path.split("?")[0].split("/")
+    if "static" in parts:
+        return "static"
+    if parts[-1] == "meta.js":
+        return "meta"
+    return parts[-2] if len(parts) >= 3 else parts[-1]
+
+
+def each_query(root: Path, queries, timeout_ms: float = 600000) -> dict[str, dict]:
+    """{query: {"bytes", "files", "by_kind"}}: what a first query downloads in Chromium
+    (scripts and index files, as :func:`bench.bench_site.browser_bytes` counts them)."""
+    from urllib.parse import quote
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    from bench.browser import CHROMIUM_ARGS, serve
+
+    out = {}
+    with serve(root) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        for q in queries:
+            context = browser.new_context()
+            page = context.new_page()
+            page.set_default_timeout(timeout_ms)
+            sizes: dict[str, int] = {}
+
+            def count(resp):
+                if resp.url.split("?")[0].endswith((".html", ".css", "/")):
+                    return
+                try:
+                    sizes[resp.url[len(server.url):]] = len(resp.body())
+                except Exception:
+                    pass
+
+            page.on("response", count)
+            page.goto(server.url + f"search/index.html?q={quote(q)}")
+            try:
+                page.wait_for_function("document.body.dataset.searched || document.querySelector('#search-status:not(:empty)')",
+                                       timeout=timeout_ms)
+                page.wait_for_load_state("networkidle")
+                said = page.inner_text("#search-status")
+            except PlaywrightTimeout:   # a loaded machine: say so, with what was downloaded by then
+                said = f"timed out after {timeout_ms / 1000:.0f} s"
+            by_kind: dict[str, int] = {}
+            for f, n in sizes.items():
+                by_kind[_kind(f)] = by_kind.get(_kind(f), 0) + n
+            out[q] = {"bytes": sum(sizes.values()), "files": len(sizes), "by_kind": by_kind, "said": said}
+            context.close()
+        browser.close()
+    return out
+
+
 def main(argv: list[str]) -> None:
     from urllib.parse import quote
 
@@ -82,12 +142,25 @@ def main(argv: list[str]) -> None:
     from bench.bench_site import browser_bytes
 
     reuse = "--reuse" in argv
-    argv = [a for a in argv if a != "--reuse"]
+    each = "--each" in argv
+    argv = [a for a in argv if a not in ("--reuse", "--each")]
     ndocs = int(argv[0]) if argv else 2000
     out = Path(argv[1]) if len(argv) > 1 else HERE / "out" / f"synth-index-{ndocs}"
     t = time.perf_counter()
     n = None if reuse else build(out, ndocs)
     built = time.perf_counter() - t
+    if each:
+        import statistics
+
+        per = each_query(out, SITE_QUERIES, timeout_ms=float(os.environ.get("SYNTH_TIMEOUT_S", "600")) * 1000)
+        files = [f for f in (out / "search").rglob("*") if f.is_file()]
+        worst = max(per, key=lambda q: per[q]["bytes"])
+        print(json.dumps({"docs": ndocs, "passages": n, "build_seconds": round(built),
+                          "index": {"files": len(files), "bytes": sum(f.stat().st_size for f in files)},
+                          "worst": [worst, per[worst]["bytes"]],
+                          "median": statistics.median(v["bytes"] for v in per.values()),
+                          "per_query": per}, indent=1))
+        return
     # as bench_scale._site_query_bytes, waiting longer: this runs on loaded machines
     worst, query = browser_bytes(out, lambda q: f"search/index.html?q={quote(q)}", SITE_QUERIES, timeout_ms=600000)
     print(json.dumps({"docs": ndocs, "passages": n, "bytes": worst, "kb": round(worst / 1024),

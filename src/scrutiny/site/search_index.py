@@ -50,10 +50,29 @@ links its published files). Layout under ``search/``::
     <b>/x/<xx>.js      positions, for phrases: {"t": {word: [n, pos deltas..., n, ...]},
                        "h": {...}} in the order of the shard's postings (<b>/tx/<word>-<k>.js
                        for a tier; headings <b>/h/ and <b>/hx/)
+    <b>/p/<xx>-<c>.js  phrases of two words (pairs), for every pair of words in a row in a field
+                       of the bucket's records where one of the two words' postings is tiered:
+                       {"t": {"first second": postings}, "h": {...}}, xx the first word's shard,
+                       c the second word's first character (pair_class); the shard of the first
+                       word lists, under "pt" / "ph", {first word: the classes c it has pairs in}.
+                       A pair's postings are a word's (best first, in tiers: [file id, records,
+                       head, bound], tiers in <b>/tp/ or <b>/hp/<file id>-<k>.js), each run under
+                       (first word's frequency - 1, the second word's packed): a phrase of two
+                       words is found and scored (the two words' scores added, as the command
+                       line adds them) without either word's positions or postings. A phrase of
+                       two words with short lists is found from their positions (in the shards);
+                       a phrase of three words or more from the words' postings and positions.
     <b>/r/<n>.js       the records, CHUNK per file: what a result shows and where it leads
     <b>/f.js           record numbers per claim kind and per stakeholder (loaded only
                        when one of those filters is used)
     <b>/s.js           the bucket's statistics, from which meta.js is made
+
+A first page stops loading tiers at ``meta.budget`` (BUDGET characters of tier files
+for one search, about their bytes): words common to most passages joined by AND prune
+slowly (their scores are close), and proving their first page the best of all would
+load most of their postings. Past the budget the page shows the best of the matches
+found so far (every one a match; by the score known so far) and says so; "Rank and
+count every match" runs the full evaluation.
 
 A record's number is ``bucket index x STRIDE + its place in the bucket``
 (bucket ``o`` after the others); the passages of a bucket are in document order.
@@ -78,11 +97,12 @@ INLINE = 64         # bytes of a word's postings in one bucket up to which they 
 HEAD = 8            # postings of a longer list kept in the shard: the best ones (impact order)
 TIER = 32           # postings of its first tier file; each next one is GROWTH times larger
 GROWTH = 4
+BUDGET = 150_000    # characters of tier files a first page may load before it shows the best found so far
 SCALE = 1000        # scores are compared as integers: score x SCALE, rounded
 BUCKETS = 16        # passage buckets (by a hash of the document id)
 STRIDE = 1 << 24    # record numbers: bucket index x STRIDE + place in the bucket
 OTHERS = "o"        # the bucket of the claims and stakeholders
-VERSION = 5
+VERSION = 6
 LOADER = "__scrutinySearch"
 _SAFE = re.compile(r"^[a-z0-9]+$")
 DOCS_PER_RANGE_FILE = 512   # documents per ranges file (dr/<k>.js): their number follows the corpus
@@ -106,6 +126,9 @@ def encode(numbers) -> str:
     digit first, each digit but the last + HALF): a posting is 3 or 4 bytes, not 7 as JSON."""
     out = []
     for n in numbers:
+        if 0 <= n < HALF:
+            out.append(DIGITS[n])
+            continue
         if n < 0:
             raise ValueError(f"cannot encode {n}: negative")
         digits = [n % HALF]
@@ -202,6 +225,37 @@ def _impact_order(entries: list[tuple], nr: int, rank_value: list[int], avgfl: f
     return sorted(entries, key=lambda e: (-impact[e[2]], e[2], e[0]))
 
 
+def _pair_impact_order(entries: list[tuple], nr: int, rank_value: list[int], avgfl: float, boost: float) -> list[tuple]:
+    """A pair's postings in one bucket, best first (:func:`_impact_order`): by what the two
+    words score together, as a phrase of the two scores."""
+    from whoosh.util.numeric import byte_to_length
+
+    from scrutiny.index import B, K1
+
+    impact = {}
+    for _first, _count, packed, _pos in entries:
+        if packed not in impact:
+            fa, pb = packed
+            rest, rank = divmod(pb, nr)
+            fb, lb = divmod(rest, 256)
+            fl = byte_to_length(lb)
+            impact[packed] = (_bm25(1.0, (fa + 1) * boost, fl, avgfl, B, K1)
+                              + _bm25(1.0, (fb + 1) * boost, fl, avgfl, B, K1)) * rank_value[rank]
+    return sorted(entries, key=lambda e: (-impact[e[2]], e[2], e[0]))
+
+
+def pair_class(word: str) -> str:
+    """Which pair shard of its first word a pair goes to: the second word's first
+    character when a plain letter or digit, else ``_``."""
+    c = word[:1]
+    return c if _SAFE.match(c) else "_"
+
+
+def _pair_file_id(a: str, b: str) -> str:
+    return (f"{a}-{b}" if _SAFE.match(a) and _SAFE.match(b) and len(a) + len(b) <= 40
+            else "h" + hashlib.sha1(f"{a} {b}".encode()).hexdigest()[:12])
+
+
 def _tier(entries: list[tuple], key: str) -> tuple[str, str]:
     """(postings, positions) of consecutive postings in impact order, as encode() strings.
     Postings: per run of the same packed value, [packed, n, then n times the record's
@@ -213,7 +267,8 @@ def _tier(entries: list[tuple], key: str) -> tuple[str, str]:
         j = i
         while j < len(entries) and entries[j][2] == entries[i][2]:
             j += 1
-        flat.extend((entries[i][2], j - i))
+        run = entries[i][2]
+        flat.extend((*run, j - i) if isinstance(run, tuple) else (run, j - i))
         last = 0
         for first, count, _packed, poslist in entries[i:j]:
             flat.extend((first - last, count) if key == "h" else (first - last,))
@@ -227,13 +282,18 @@ def _tier(entries: list[tuple], key: str) -> tuple[str, str]:
     return encode(flat), encode(pflat)
 
 
-def tier_entries(text: str, key: str) -> list[tuple[int, int, int]]:
+def tier_entries(text: str, key: str, pair: bool = False) -> list[tuple[int, int, int]]:
     """[(record's place in the bucket, records, packed), ...] of a string :func:`_tier`
-    wrote, in its order (``search.js`` reads them the same way)."""
+    wrote, in its order (``search.js`` reads them the same way); of a pair list
+    (``pair``), packed is (first word's frequency - 1, the second word's packed)."""
     flat, out, i = decode(text), [], 0
     while i < len(flat):
-        packed, n = flat[i], flat[i + 1]
-        i += 2
+        if pair:
+            packed, n = (flat[i], flat[i + 1]), flat[i + 2]
+            i += 3
+        else:
+            packed, n = flat[i], flat[i + 1]
+            i += 2
         place = 0
         for _ in range(n):
             place += flat[i]
@@ -269,17 +329,28 @@ def _tier_cuts(n: int) -> list[int]:
     return cuts
 
 
-def _skyline(triples: set[int], nr: int) -> list[int]:
-    """The packed values of ``triples`` that no other one dominates (as high a frequency
-    and rank, as short a length, and one of them strictly better)."""
-    def parts(packed):
-        rest, rank = divmod(packed, nr)
-        f1, lb = divmod(rest, 256)
-        return f1, -lb, rank
+def _parts(packed, nr: int) -> tuple[int, ...]:
+    """What a posting scores better with: (frequency, -length byte, rank index); of a pair's
+    posting ((first frequency - 1, second packed)), both frequencies."""
+    if isinstance(packed, tuple):
+        return (packed[0], *_parts(packed[1], nr))
+    rest, rank = divmod(packed, nr)
+    f1, lb = divmod(rest, 256)
+    return f1, -lb, rank
 
-    ps = {t: parts(t) for t in triples}
-    return sorted(t for t in triples
-                  if not any(u != t and all(a >= b for a, b in zip(ps[u], ps[t])) for u in triples))
+
+def _skyline(triples: set, nr: int) -> list:
+    """The packed values of ``triples`` that no other one dominates (as high a frequency
+    and rank, as short a length, and one of them strictly better). A value can only be
+    dominated by one that comes before it in descending order of its parts, and then by
+    one of the skyline found so far: a pass in that order, against the skyline only."""
+    ps = {t: _parts(t, nr) for t in triples}
+    sky: list = []
+    for t in sorted(triples, key=ps.__getitem__, reverse=True):
+        pt = ps[t]
+        if not any(all(a >= b for a, b in zip(ps[u], pt)) for u in sky):
+            sky.append(t)
+    return sorted(sky)
 
 
 def _bound(entries: list[tuple], nr: int) -> str:
@@ -296,8 +367,40 @@ def _bound(entries: list[tuple], nr: int) -> str:
             first[packed] = place
     top = _skyline(set(first), nr)
     second = _skyline(set(first) - set(top), nr)
-    return encode([len(top), *(x for t in top for x in (t, first[t])), *second])
 
+    def flat(t):
+        return t if isinstance(t, tuple) else (t,)
+
+    return encode([len(top), *(x for t in top for x in (*flat(t), first[t])), *(x for t in second for x in flat(t))])
+
+
+
+def _bounds(entries: list[tuple], cuts: list[int], nr: int) -> dict[int, str]:
+    """{k: _bound(entries[cuts[k]:])} for every tier k >= 1 but the last's end, computed from
+    the last tier back: the skyline of a suffix is that of its first tier and the next
+    suffix's skyline, and the second skyline's values come from the first tier and the
+    next suffix's two skylines (a value the next suffix's second skyline leaves out is
+    beaten there by one outside its skyline, as it is in the longer suffix)."""
+    first: dict = {}
+    top: list = []
+    second: list = []
+    out: dict[int, str] = {}
+    for k in range(len(cuts) - 2, 0, -1):
+        tier = set()
+        for place, _count, packed, _pos in entries[cuts[k]:cuts[k + 1]]:
+            tier.add(packed)
+            if packed not in first or place < first[packed]:
+                first[packed] = place
+        new_top = _skyline(tier | set(top), nr)
+        second = _skyline((tier | set(top) | set(second)) - set(new_top), nr)
+        top = new_top
+
+        def flat(t):
+            return t if isinstance(t, tuple) else (t,)
+
+        out[k] = encode([len(top), *(x for t in top for x in (*flat(t), first[t])),
+                         *(x for t in second for x in flat(t))])
+    return out
 
 def score(dc: int, df: int, total: int, freq: int, boost: float, length_byte: int, rank: int) -> int:
     """A posting's score x SCALE, as the browser computes it (``search.js``) and
@@ -345,6 +448,7 @@ class _Bucket:
         from scrutiny.query import analyse_positions
 
         postings = {"t": defaultdict(list), "h": defaultdict(list)}
+        pairs = {"t": defaultdict(list), "h": defaultdict(list)}   # (word, next word): its records
         totals = {"t": 0, "h": 0}
 
         def add(key, first, count, toks, rank):
@@ -355,9 +459,14 @@ class _Bucket:
                 by_term[term].append(pos)
             totals[key] += len(toks) * count
             lb = length_to_byte(len(toks))
+            packs = {}
             for term, poslist in by_term.items():
                 packed = ((len(poslist) - 1) * 256 + lb) * len(rank_of) + rank_of[rank]
+                packs[term] = packed
                 postings[key][term].append((first, count, packed, poslist))
+            at = dict((pos, term) for term, pos in toks)
+            for pair in {(term, at[pos + 1]) for term, pos in toks if pos + 1 in at}:
+                pairs[key][pair].append((first, count, (len(by_term[pair[0]]) - 1, packs[pair[1]]), ()))
 
         name = self.name
         out: dict[str, str] = {}
@@ -394,9 +503,11 @@ class _Bucket:
         positions: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
         nr = len(rank_of)
         rank_value = sorted(rank_of, key=rank_of.get)
+        pair_shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
         for key in ("h", "t"):
             avgfl = (totals[key] / (n or 1)) or 1
             boost = HEADING_BOOST if key == "h" else 1.0
+            tiered = set()
             for term in sorted(postings[key]):
                 entries = _impact_order(postings[key].pop(term), nr, rank_value, avgfl, boost)
                 shard = shard_of(term)
@@ -405,19 +516,49 @@ class _Bucket:
                     shards[shard][key][term] = whole
                     positions[shard][key][term] = wpos
                     continue
+                tiered.add(term)
                 cuts = _tier_cuts(len(entries))
                 fid = _file_id(term)
                 df = sum(e[1] for e in entries)
                 head, hpos = _tier(entries[:cuts[1]], key)
                 last = len(cuts) - 2
+                bounds = _bounds(entries, cuts, nr)
                 for k in range(1, last + 1):
                     text, pos = _tier(entries[cuts[k]:cuts[k + 1]], key)
-                    data = [text, _bound(entries[cuts[k + 1]:], nr)] if k < last else text
+                    data = [text, bounds[k + 1]] if k < last else text
                     out[f"{name}/{key}/{fid}-{k}.js"] = script(f"{name}/{key}/{fid}-{k}", data)
                     out[f"{name}/{key}x/{fid}-{k}.js"] = script(f"{name}/{key}x/{fid}-{k}", pos)
-                value = [df, head] + ([_bound(entries[cuts[1]:], nr)] if last >= 1 else [])
+                value = [df, head] + ([bounds[1]] if last >= 1 else [])
                 shards[shard][key][term] = value if fid == term else [fid, *value]
                 positions[shard][key][term] = hpos
+            # the phrases of two words, one of them with a long list: their own postings
+            # (a phrase of them is found without the words' positions)
+            classes: dict[str, set] = defaultdict(set)
+            for a, b in sorted(pairs[key]):
+                if a not in tiered and b not in tiered:
+                    continue
+                entries = _pair_impact_order(pairs[key][a, b], nr, rank_value, avgfl, boost)
+                whole, _ = _tier(entries, key)
+                pshard = pair_shards[f"{shard_of(a)}-{pair_class(b)}"][key]
+                classes[a].add(pair_class(b))
+                if len(whole) <= INLINE:
+                    pshard[f"{a} {b}"] = whole
+                    continue
+                cuts = _tier_cuts(len(entries))
+                fid = _pair_file_id(a, b)
+                last = len(cuts) - 2
+                bounds = _bounds(entries, cuts, nr)
+                for k in range(1, last + 1):
+                    text, _ = _tier(entries[cuts[k]:cuts[k + 1]], key)
+                    data = [text, bounds[k + 1]] if k < last else text
+                    out[f"{name}/{key}p/{fid}-{k}.js"] = script(f"{name}/{key}p/{fid}-{k}", data)
+                head, _ = _tier(entries[:cuts[1]], key)
+                pshard[f"{a} {b}"] = [fid, sum(e[1] for e in entries), head] + (
+                    [bounds[1]] if last >= 1 else [])
+            for a, cs in classes.items():
+                shards[shard_of(a)].setdefault("p" + key, {})[a] = "".join(sorted(cs))
+        for pname in sorted(pair_shards):
+            out[f"{name}/p/{pname}.js"] = script(f"{name}/p/{pname}", pair_shards[pname])
         for shard in sorted(shards):
             out[f"{name}/i/{shard}.js"] = script(f"{name}/i/{shard}", shards[shard])
             out[f"{name}/x/{shard}.js"] = script(f"{name}/x/{shard}", positions[shard])
@@ -519,7 +660,8 @@ def meta_files(stats: dict[str, dict], meta_extra: dict) -> dict[str, str]:
     meta = {"v": VERSION, "chunk": CHUNK, "stride": STRIDE, "nb": BUCKETS, "buckets": names,
             "n": coll["p"]["n"] + coll["o"]["n"], "np": coll["p"]["n"], "coll": coll,
             "shards": dict(sorted(masks.items())), "dr": nfiles,
-            "ranks": ranks(), "lens": [byte_to_length(i) for i in range(256)],
+            "ranks": ranks(), "lens": [byte_to_length(i) for i in range(256)], "tiers": [HEAD, TIER, GROWTH],
+            "budget": BUDGET,
             "bm25": {"b": B, "k1": K1, "hb": HEADING_BOOST, "scale": SCALE}}
     meta.update(meta_extra)
     out = {"meta.js": script("meta", meta)}

@@ -34,6 +34,13 @@
   function Engine(base) {
     this.base = base;
     this.meta = null;
+    this.spent = 0;           /* characters of postings and positions loaded from tier files */
+    /* What a page of results may load of the words' tiers (characters of postings and
+       positions, about their bytes) before it is shown as the best matches found so far
+       rather than proven the best of all: words common to most passages joined by AND, or a
+       long phrase of them, would otherwise load most of their postings for a first page.
+       null: the index's (meta.budget). */
+    this.budget = null;
     this.lists = new Map();   /* "field term[ p]" -> List: what later queries and pages reuse */
   }
   Engine.prototype.get = function (name) { return load(this.base, name); };
@@ -85,12 +92,16 @@
   /* The postings' strings of one tier (scrutiny.site.search_index._tier): runs of
      [packed, n, then n record places, each less the previous one (headings: and a count)].
      [[place, count, packed], ...] in the order written (best first). */
-  function entriesOf(text, heading) {
+  /* A pair's postings (phrases of two words) run under (first word's frequency - 1, second
+     word's packed): one number here, PAIR x the first + the second. */
+  const PAIR = 4294967296;
+  function entriesOf(text, heading, pair) {
     const flat = decode(text), out = [];
     let i = 0;
     while (i < flat.length) {
-      const packed = flat[i], n = flat[i + 1];
-      i += 2;
+      let packed, n;
+      if (pair) { packed = flat[i] * PAIR + flat[i + 1]; n = flat[i + 2]; i += 3; }
+      else { packed = flat[i]; n = flat[i + 1]; i += 2; }
       let place = 0;
       for (let k = 0; k < n; k++) {
         place += flat[i++];
@@ -127,13 +138,15 @@
     for (const [b, shard] of await e.shards(term)) {
       let v = shard[f][term];
       if (v === undefined) continue;
-      const part = { b: b, bi: bucketIndex(meta, b), coll: b === "o" ? "o" : "p", fid: term, bound: null, next: 1 };
+      const part = { b: b, bi: bucketIndex(meta, b), coll: b === "o" ? "o" : "p", fid: term, bound: null, next: 1,
+        dir: f, inline: typeof v === "string", shard: shard };
       let head;
       if (Array.isArray(v)) {
         if (typeof v[0] === "string") { part.fid = v[0]; v = v.slice(1); }
         this.df[part.coll] += v[0];
         head = entriesOf(v[1], f === "h");
         part.bound = v.length > 2 ? v[2] : null;
+        part.size = v[1].length * (this.wp ? 2 : 1);
       } else {
         head = entriesOf(v, f === "h");
         for (const x of head) this.df[part.coll] += x[1];
@@ -186,16 +199,18 @@
      just that from the first place of those that do, unless one of the others can tie. */
   List.prototype.bound = function () {
     this.rest.fill(-1);
+    const w = this.pair ? 2 : 1;
+    const key = this.pair ? function (flat, i) { return flat[i] * PAIR + flat[i + 1]; } : function (flat, i) { return flat[i]; };
     for (const part of this.parts) {
       if (part.bound === null) continue;
       const score = this.scorers[part.coll], flat = decode(part.bound);
       const n = flat[0];
       let best = -1, at = 0, other = -1;
       for (let i = 0; i < n; i++) {
-        const s = score(flat[1 + 2 * i]), place = flat[2 + 2 * i];
+        const s = score(key(flat, 1 + (w + 1) * i)), place = flat[1 + (w + 1) * i + w];
         if (s > best) { best = s; at = place; } else if (s === best) at = Math.min(at, place);
       }
-      for (let i = 1 + 2 * n; i < flat.length; i++) other = Math.max(other, score(flat[i]));
+      for (let i = 1 + (w + 1) * n; i < flat.length; i += w) other = Math.max(other, score(key(flat, i)));
       this.rest[part.bi] = best;
       this.restAt[part.bi] = part.bi * this.e.meta.stride + (other >= best ? 0 : at);
     }
@@ -212,20 +227,133 @@
     const e = this.e, f = this.field, self = this;
     const due = this.parts.filter(function (part) { return part.bound !== null && (!buckets || buckets.has(part.bi)); });
     await Promise.all(due.map(async function (part) {
-      const name = part.b + "/" + f + "/" + part.fid + "-" + part.next;
+      const name = part.b + "/" + part.dir + "/" + part.fid + "-" + part.next;
       const got = await Promise.all([e.get(name), self.wp ? e.get(part.b + "/" + f + "x/" + part.fid + "-" + part.next) : null]);
       const last = !Array.isArray(got[0]);
-      self.add(part, entriesOf(last ? got[0] : got[0][0], f === "h"), got[1]);
+      const text = last ? got[0] : got[0][0];
+      part.size = text.length + (got[1] ? got[1].length : 0);
+      e.spent += part.size;
+      self.add(part, entriesOf(text, f === "h", self.pair), got[1]);
       part.bound = last ? null : got[0][1];
       part.next += 1;
     }));
     this.bound();
     return due.length;
   };
+  /* What loading the next tier in the buckets (as more()) may cost, in characters: each
+     tier holds GROWTH times the postings of the one before (the first, TIER / HEAD times the head). */
+  List.prototype.cost = function (buckets) {
+    const t = this.e.meta.tiers;
+    let n = 0;
+    for (const part of this.parts) {
+      if (part.bound !== null && (!buckets || buckets.has(part.bi))) n += (part.size || 0) * (part.next === 1 ? t[1] / t[0] : t[2]);
+    }
+    return n;
+  };
   List.prototype.all = async function () {
     while (await this.more(null)) { /* every tier, a round at a time */ }
   };
   List.prototype.complete = function () { return this.rest.every(function (r) { return r < 0; }); };
+
+  /* A phrase of two words in one field, from the postings of the pair itself (search_index:
+     <b>/p/ shards, tiers in <b>/tp/ or <b>/hp/), written in every bucket where one of the
+     two words has a long list: the phrase is found without the words' positions, best first
+     as a word is. Where both words' lists are short (whole in their shards), it is found
+     from their positions. Scores: the two words' scores, as the phrase's words add up. */
+  const CLASS = /^[a-z0-9]$/;
+  function pairClass(word) { const c = word.charAt(0); return CLASS.test(c) ? c : "_"; }
+  function PairList(engine, field, a, b) {
+    List.call(this, engine, field, a + " " + b, false);
+    this.a = a;
+    this.b = b;
+    this.pair = true;
+  }
+  PairList.prototype = Object.create(List.prototype);
+  PairList.prototype.start = async function () {
+    const e = this.e, meta = e.meta, f = this.field, a = this.a, b = this.b, self = this;
+    const [la, lb] = await Promise.all([e.word(f, a), e.word(f, b)]);
+    const nr = meta.ranks.length;
+    this.scorers = {};
+    for (const c of ["p", "o"]) {
+      const sa = la.scorers[c], sb = lb.scorers[c];
+      if (!sa || !sb) continue;
+      this.scorers[c] = function (key) {
+        const fa = Math.floor(key / PAIR), pb = key % PAIR;
+        return sa(fa * 256 * nr + pb % (256 * nr)) + sb(pb);
+      };
+    }
+    const partsB = new Map(lb.parts.map(function (p) { return [p.b, p]; }));
+    const heading = f === "h";
+    await Promise.all(la.parts.map(async function (pa) {
+      const pb = partsB.get(pa.b);
+      if (!pb) return;
+      const part = { b: pa.b, bi: pa.bi, coll: pa.coll, fid: null, bound: null, next: 1, dir: f + "p" };
+      if (pa.inline && pb.inline) {
+        /* both lists whole in their shards: the phrase from the words' positions */
+        const [xa, xb] = await Promise.all([e.get(pa.b + "/x/" + shardOf(a)), e.get(pa.b + "/x/" + shardOf(b))]);
+        const posB = new Map();
+        const eb = entriesOf(pb.shard[f][b], heading), db = decode(xb[f][b]);
+        let k = 0;
+        for (const [place, , packed] of eb) { const n = db[k]; posB.set(place, [packed, positionsOf(db, k)]); k += n + 1; }
+        const ea = entriesOf(pa.shard[f][a], heading), da = decode(xa[f][a]);
+        const found = [];
+        k = 0;
+        for (const [place, count, packed] of ea) {
+          const n = da[k], pos = positionsOf(da, k);
+          k += n + 1;
+          const other = posB.get(place);
+          if (other && pos.some(function (p) { return other[1].includes(p + 1); })) {
+            found.push([place, count, (Math.floor(packed / (256 * nr))) * PAIR + other[0]]);
+            self.df[part.coll] += count;
+          }
+        }
+        self.parts.push(part);
+        self.add(part, found, null);
+        return;
+      }
+      const classes = (pa.shard["p" + f] || {})[a];
+      if (!classes || !classes.includes(pairClass(b))) return;   /* not one record with the phrase */
+      const data = await e.get(pa.b + "/p/" + shardOf(a) + "-" + pairClass(b));
+      const v = data[f][a + " " + b];
+      if (v === undefined) return;
+      let head;
+      if (typeof v === "string") {
+        head = entriesOf(v, heading, true);
+        for (const x of head) self.df[part.coll] += x[1];
+      } else {
+        part.fid = v[0];
+        self.df[part.coll] += v[1];
+        part.size = v[2].length;
+        head = entriesOf(v[2], heading, true);
+        part.bound = v.length > 3 ? v[3] : null;
+      }
+      self.parts.push(part);
+      self.add(part, head, null);
+    }));
+    this.bound();
+  };
+  function positionsOf(flat, k) {
+    const out = [];
+    let x = 0;
+    for (let i = 1; i <= flat[k]; i++) { x += flat[k + i]; out.push(x); }
+    return out;
+  }
+  /* A word's list for its statistics, not loaded further by the query asking (a pair's words). */
+  Engine.prototype.word = async function (field, term) {
+    const key = field + " " + term;
+    if (!this.lists.has(key)) this.lists.set(key, new List(this, field, term, false));
+    const l = this.lists.get(key);
+    await l.init();
+    return l;
+  };
+  Engine.prototype.pair = async function (field, a, b, into) {
+    const key = field + " " + a + " " + b + " pair";
+    if (!this.lists.has(key)) this.lists.set(key, new PairList(this, field, a, b));
+    const l = this.lists.get(key);
+    await l.init();
+    if (!into.includes(l)) into.push(l);
+    return l;
+  };
 
   Engine.prototype.list = async function (field, term, withPositions, into) {
     const key = field + " " + term + (withPositions ? " p" : "");
@@ -329,6 +457,11 @@
       }
       return { ev: function () { return orOf(meta, ls.map(ofList)); }, df: maxDf(ls) };
     }
+    if ("phrase" in node && node.phrase.length === 2) {
+      /* two words: the pair's own postings */
+      const ls = await Promise.all(fieldsOf(node).map(function (f) { return self.pair(f, node.phrase[0], node.phrase[1], lists); }));
+      return { ev: function () { return orOf(meta, ls.map(ofList)); }, df: maxDf(ls) };
+    }
     if ("phrase" in node) {
       const per = [];
       for (const f of fieldsOf(node)) {
@@ -388,8 +521,15 @@
     for (const bi of buckets) unseen = Math.max(unseen, R.rest[bi]);
     const complete = loose.length === 0 && unseen < 0;
     if (complete || exact.length < want) {
+      /* too few certain: load on first in the buckets of the best records not yet certain
+         (the next page's candidates), all of them when there are none */
+      let threats = complete ? [] : buckets;
+      if (!complete && loose.length) {
+        loose.sort(function (a, b) { return b[2] - a[2] || a[0] - b[0]; });
+        threats = Array.from(new Set(loose.slice(0, want - exact.length).map(function (h) { return bucketOfRec(meta, h[0]); })));
+      }
       return { hits: complete ? exact.slice(0, want).map(function (h) { return [h[0], h[1]]; }) : [], known: known, done: complete,
-        threats: complete ? [] : buckets, complete: complete };
+        threats: threats, complete: complete };
     }
     const last = exact[want - 1];
     const threats = new Set();
@@ -402,17 +542,31 @@
     return { hits: exact.slice(0, want).map(function (h) { return [h[0], h[1]]; }), known: known, done: threats.size === 0,
       threats: Array.from(threats), complete: false };
   }
+  /* The first `want` records of one kind that certainly match, by the score they are known to
+     have so far (their whole score where every list holding them is loaded there), best first:
+     the page shown when the budget is spent before the first page is proven. */
+  function bestFound(R, allowed, isSide, want) {
+    const hits = [];
+    for (const [rec, v] of R.m) if (v[2] && isSide(rec) && (!allowed || allowed(rec))) hits.push([rec, v[0]]);
+    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return hits.slice(0, want);
+  }
   /* Ranked results, best first: {passages: [[rec, score], ...], others: (claims and stakeholders),
      count: {p, o} records matching, exact: {p, o} whether the counts are exact or lower bounds}.
      want = {passages: n, others: m}: only the first n and m, exactly those of the full
      evaluation, loading each word's postings best first until nothing not loaded can
-     overtake them; without want, every posting and every result. */
+     overtake them; without want, every posting and every result. Past the engine's budget
+     (characters of tiers loaded by this search), the first n and m are the best of the matches
+     found so far (bestFound) and ranked says so: {p, o} false. */
   Engine.prototype.search = async function (node, allowed, want) {
     const meta = await this.init();
+    const start = this.spent;
     const lists = [], neg = [];
     const q = await this.compile(node, lists, neg);
-    await Promise.all(neg.map(function (l) { return l.all(); }));
-    if (!want) await Promise.all(lists.map(function (l) { return l.all(); }));
+    /* the words after NOT load as the others do, in the buckets where a record could still
+       enter the page (a record is certain only where they are loaded whole) */
+    const every = lists.concat(neg.filter(function (l) { return !lists.includes(l); }));
+    if (!want) await Promise.all(every.map(function (l) { return l.all(); }));
     const np = meta.nb * meta.stride;
     const pb = Array.from({ length: meta.nb }, function (_, i) { return i; });
     let stalled = false;
@@ -420,17 +574,23 @@
       const R = q.ev();
       const p = firstOf(meta, R, allowed, function (r) { return r < np; }, pb, want ? want.passages : Infinity);
       const o = firstOf(meta, R, allowed, function (r) { return r >= np; }, [meta.nb], want ? want.others : Infinity);
-      if (p.done && o.done) {
+      const threats = new Set(p.threats.concat(o.threats));
+      const over = want && !(p.done && o.done) && this.spent - start + every.reduce(function (a, l) {
+        return a + l.cost(threats);
+      }, 0) > (this.budget === null ? meta.budget : this.budget);
+      if ((p.done && o.done) || over) {
         const df = allowed ? { p: 0, o: 0 } : q.df;
-        return { passages: p.hits, others: o.hits,
+        const np = function (r) { return r < meta.nb * meta.stride; };
+        const no = function (r) { return !np(r); };
+        return { passages: p.done ? p.hits : bestFound(R, allowed, np, want.passages),
+          others: o.done ? o.hits : bestFound(R, allowed, no, want.others),
           count: { p: Math.max(p.known, p.complete ? 0 : df.p), o: Math.max(o.known, o.complete ? 0 : df.o) },
-          exact: { p: p.complete, o: o.complete } };
+          exact: { p: p.complete, o: o.complete }, ranked: { p: p.done, o: o.done } };
       }
       /* the next tier of every list in the buckets where a record could still overtake the
          results found (else in every bucket) */
-      const threats = new Set(p.threats.concat(o.threats));
-      let n = (await Promise.all(lists.map(function (l) { return l.more(threats); }))).reduce(function (a, b) { return a + b; }, 0);
-      if (!n) n = (await Promise.all(lists.map(function (l) { return l.more(null); }))).reduce(function (a, b) { return a + b; }, 0);
+      let n = (await Promise.all(every.map(function (l) { return l.more(threats); }))).reduce(function (a, b) { return a + b; }, 0);
+      if (!n) n = (await Promise.all(every.map(function (l) { return l.more(null); }))).reduce(function (a, b) { return a + b; }, 0);
       /* Nothing left to load. The lists are shared with the other searches of this page (a
          search typed, then submitted; the next page of results): one of them may have loaded
          the last tiers since R was evaluated, so evaluate once more before giving up. */
@@ -558,14 +718,17 @@
     c.others = res.others;
     c.count = res.count;
     c.exact = res.exact;
+    c.ranked = res.ranked;
   }
   function say() {
     const c = current;
     const np = c.count.p, no = c.count.o;
     const least = c.exact.p ? "" : "at least ";
-    let text = np ? least + plural(np, "passage", "passages") + " match" + (np === 1 && c.exact.p ? "es" : "") : "No passage matches";
+    let text = np ? least + plural(np, "passage", "passages") + " match" + (np === 1 && c.exact.p ? "es" : "")
+      : c.exact.p ? "No passage matches" : "No passage found to match so far (not every passage checked)";
     text = text.charAt(0).toUpperCase() + text.slice(1);
     if (np) text += np > c.shown || !c.exact.p ? "; showing 1–" + c.shown : "";
+    if (np && !c.ranked.p) text += ", the best of the matches found so far (not yet ranked against every match)";
     if (no) text += " · " + (c.exact.o ? "" : "at least ") + plural(no, "claim or stakeholder", "claims and stakeholders");
     status.textContent = text + ".";
     more.hidden = c.exact.p && c.shown >= np;
@@ -573,6 +736,7 @@
     more.textContent = c.exact.p ? "Show " + Math.min(PAGE, left) + " more (of " + left + " not shown)"
       : left > 0 ? "Show more (at least " + left + " not shown)" : "Show more";
     countAll.hidden = c.exact.p && c.exact.o;
+    countAll.textContent = c.ranked.p && c.ranked.o ? "Count every match" : "Rank and count every match";
   }
   async function showMore(gen) {
     const c = current;
@@ -581,10 +745,13 @@
       await fetchResults(c, { passages: c.shown + PAGE, others: Math.max(OTHERS, c.shownOthers) });
       if (gen !== generation) return;
     }
-    const next = c.passages.slice(c.shown, c.shown + PAGE).map(function (h) { return h[0]; });
+    /* the next results not shown yet (the same as the next slice, unless the page shown was
+       the best found so far and more loading found better ones) */
+    const next = c.passages.map(function (h) { return h[0]; }).filter(function (r) { return !c.seen.has(r); }).slice(0, PAGE);
     const recs = await engine.records(next);
     if (gen !== generation) return;
     for (const rec of recs) list.appendChild(item(rec, c.q, c.found));
+    for (const r of next) c.seen.add(r);
     c.shown += recs.length;
     say();
   }
@@ -607,7 +774,20 @@
     say();
   }
   async function countEverything(gen) {
-    await fetchResults(current, null);
+    const c = current, ranked = c.ranked;
+    await fetchResults(c, null);
+    if (gen !== generation) return;
+    if (!ranked.p) {    /* the page shown was the best found so far: show the first page of the ranking */
+      const shown = Math.max(PAGE, c.shown);
+      list.replaceChildren();
+      c.seen = new Set();
+      c.shown = 0;
+      while (c.shown < shown && c.shown < c.passages.length) {
+        await showMore(gen);
+        if (gen !== generation) return;
+      }
+    }
+    if (!ranked.o) await showOthers(c.shownOthers > OTHERS, gen);
     if (gen === generation) say();
   }
   function filters() {
@@ -637,7 +817,7 @@
     try {
       await engine.init();
       const allowed = await engine.allowed(filters());
-      const c = { q: q, node: node, allowed: allowed, found: Q.positiveTerms(node), shown: 0, shownOthers: 0 };
+      const c = { q: q, node: node, allowed: allowed, found: Q.positiveTerms(node), shown: 0, shownOthers: 0, seen: new Set() };
       await fetchResults(c, { passages: PAGE, others: OTHERS });
       if (gen !== generation) return;
       current = c;

@@ -1,0 +1,35 @@
+"""The bounds of a list's tiers, computed from the last tier back (search_index._bounds),
+are those of each suffix computed alone (_bound: its skylines by the definition), for
+words' postings and pairs' alike."""
+
+from __future__ import annotations
+
+import random
+
+from scrutiny.site.search_index import _bound, _bounds, _skyline, _tier_cuts
+
+
+def _dominated(u, t, nr):
+    from scrutiny.site.search_index import _parts
+
+    return u != t and all(a >= b for a, b in zip(_parts(u, nr), _parts(t, nr)))
+
+
+def test_the_skyline_is_every_value_no_other_one_beats():
+    rng = random.Random(7)
+    for _ in range(200):
+        values = {((rng.randrange(4) * 256 + rng.randrange(6)) * 5 + rng.randrange(5)) for _ in range(rng.randrange(1, 60))}
+        want = sorted(t for t in values if not any(_dominated(u, t, 5) for u in values))
+        assert _skyline(values, 5) == want
+
+
+def test_bounds_of_every_tier_are_those_of_its_suffix():
+    rng = random.Random(1)
+    for trial in range(300):
+        n = rng.randrange(1, 400)
+        entries = []
+        for _ in range(n):
+            packed = (rng.randrange(3) * 256 + rng.randrange(5)) * 5 + rng.randrange(5)
+            entries.append((rng.randrange(1000), 1, (rng.randrange(3), packed) if trial % 2 else packed, ()))
+        cuts = _tier_cuts(n)
+        assert _bounds(entries, cuts, 5) == {k: _bound(entries[cuts[k]:], 5) for k in range(1, len(cuts) - 1)}
