@@ -262,3 +262,23 @@ def script_data(path):
     m = re.fullmatch(r'(__scrutiny\w+)\((?:"[^"]*",)?(.*)\);', text, flags=re.S)
     assert m, f"{path} is not a data script: {text[:80]!r}"
     return json.loads(m.group(2))
+
+
+def write_search_site(builder, site):
+    """A search page at ``site``: the builder's index files under ``search/``, the
+    theme's search scripts under ``static/`` and the bench's bare search page."""
+    import shutil
+    from pathlib import Path
+
+    from bench.synth_index import PAGE
+
+    for rel, text in builder.files({"kinds": {}, "stakeholders": []}).items():
+        path = site / "search" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    static = Path(__file__).parents[1] / "src" / "scrutiny" / "site" / "theme" / "static"
+    (site / "static").mkdir()
+    for name in ("site.js", "query.js", "search.js"):
+        shutil.copy(static / name, site / "static" / name)
+    (site / "search" / "index.html").write_text(PAGE, encoding="utf-8")
+    return site

@@ -9,10 +9,10 @@ first page of the full evaluation, for every kind of query."""
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers_site import write_search_site
 
 pytestmark = pytest.mark.browser
 
@@ -42,20 +42,7 @@ def _site(root: Path, ndocs: int) -> Path:
     for c in range(30):    # claims: scored and ranked among themselves
         builder.add({"t": "c", "u": f"claims/c{c}/index.html", "h": f"Claim {c}"},
                     " ".join(rng.choices(WORDS, k=rng.randrange(6, 20))), kinds=["statistic"] if c % 2 else [])
-    site = root / f"site-{ndocs}"
-    for rel, text in builder.files({"kinds": {}, "stakeholders": []}).items():
-        path = site / "search" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    static = Path(__file__).parents[1] / "src" / "scrutiny" / "site" / "theme" / "static"
-    (site / "static").mkdir()
-    for name in ("query.js", "search.js"):
-        shutil.copy(static / name, site / "static" / name)
-    from bench.synth_index import PAGE
-
-    (site / "search" / "index.html").write_text(PAGE, encoding="utf-8")
-    shutil.copy(static / "site.js", site / "static" / "site.js")
-    return site
+    return write_search_site(builder, root / f"site-{ndocs}")
 
 
 def _first_query(chromium, site: Path, q: str) -> tuple[int, dict[str, int], list[str], str]:

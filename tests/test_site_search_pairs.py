@@ -7,10 +7,10 @@ phrase must find is worked out here from the passages' analysed words."""
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers_site import write_search_site
 
 pytestmark = pytest.mark.browser
 
@@ -52,19 +52,7 @@ def _site(root: Path, ndocs: int) -> Path:
     builder = SearchIndexBuilder()
     for doc, p, heading in _passages(ndocs):
         builder.add_passage(passage_record(doc, p, f"doc/{doc['id']}/index.html#p-{p.id}"), p, heading)
-    site = root / "site"
-    for rel, text in builder.files({"kinds": {}, "stakeholders": []}).items():
-        path = site / "search" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    static = Path(__file__).parents[1] / "src" / "scrutiny" / "site" / "theme" / "static"
-    (site / "static").mkdir()
-    for name in ("site.js", "query.js", "search.js"):
-        shutil.copy(static / name, site / "static" / name)
-    from bench.synth_index import PAGE
-
-    (site / "search" / "index.html").write_text(PAGE, encoding="utf-8")
-    return site
+    return write_search_site(builder, root / "site")
 
 
 def _in_a_row(text: str, a: str, b: str) -> bool:
