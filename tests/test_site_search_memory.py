@@ -58,7 +58,7 @@ def test_adding_passages_does_not_hold_them():
     assert large - small < 0.05 * (large_text - small_text), (small, large, large_text - small_text)
 
 
-def _peak_of_writing(docs: int, n: int = 2000) -> tuple[int, int]:
+def _peak_of_writing(docs: int, n: int = 600) -> tuple[int, int]:
     """(peak bytes traced while the index of ``n`` passages of ``docs`` documents is
     built and each bucket's files are written and dropped, the files' bytes)."""
     from scrutiny.site.search_index import SearchIndexBuilder, meta_files
