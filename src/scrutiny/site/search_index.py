@@ -256,6 +256,23 @@ def _pair_file_id(a: str, b: str) -> str:
             else "h" + hashlib.sha1(f"{a} {b}".encode()).hexdigest()[:12])
 
 
+def _write_tiers(out: dict, folder: str, fid: str, entries: list, cuts: list[int], nr: int, key: str,
+                 positions: bool) -> list:
+    """Write the tiers after the first of one posting list (a word's or a pair's) into
+    ``out`` as ``folder/<fid>-<k>.js``, each but the last with the bound of the next
+    tier, and with the tier's positions in ``folder + "x"`` when ``positions``;
+    returns the bounds (the first tier's goes in the shard)."""
+    last = len(cuts) - 2
+    bounds = _bounds(entries, cuts, nr)
+    for k in range(1, last + 1):
+        text, pos = _tier(entries[cuts[k]:cuts[k + 1]], key)
+        data = [text, bounds[k + 1]] if k < last else text
+        out[f"{folder}/{fid}-{k}.js"] = script(f"{folder}/{fid}-{k}", data)
+        if positions:
+            out[f"{folder}x/{fid}-{k}.js"] = script(f"{folder}x/{fid}-{k}", pos)
+    return bounds
+
+
 def _tier(entries: list[tuple], key: str) -> tuple[str, str]:
     """(postings, positions) of consecutive postings in impact order, as encode() strings.
     Postings: per run of the same packed value, [packed, n, then n times the record's
@@ -522,12 +539,7 @@ class _Bucket:
                 df = sum(e[1] for e in entries)
                 head, hpos = _tier(entries[:cuts[1]], key)
                 last = len(cuts) - 2
-                bounds = _bounds(entries, cuts, nr)
-                for k in range(1, last + 1):
-                    text, pos = _tier(entries[cuts[k]:cuts[k + 1]], key)
-                    data = [text, bounds[k + 1]] if k < last else text
-                    out[f"{name}/{key}/{fid}-{k}.js"] = script(f"{name}/{key}/{fid}-{k}", data)
-                    out[f"{name}/{key}x/{fid}-{k}.js"] = script(f"{name}/{key}x/{fid}-{k}", pos)
+                bounds = _write_tiers(out, f"{name}/{key}", fid, entries, cuts, nr, key, positions=True)
                 value = [df, head] + ([bounds[1]] if last >= 1 else [])
                 shards[shard][key][term] = value if fid == term else [fid, *value]
                 positions[shard][key][term] = hpos
@@ -547,11 +559,7 @@ class _Bucket:
                 cuts = _tier_cuts(len(entries))
                 fid = _pair_file_id(a, b)
                 last = len(cuts) - 2
-                bounds = _bounds(entries, cuts, nr)
-                for k in range(1, last + 1):
-                    text, _ = _tier(entries[cuts[k]:cuts[k + 1]], key)
-                    data = [text, bounds[k + 1]] if k < last else text
-                    out[f"{name}/{key}p/{fid}-{k}.js"] = script(f"{name}/{key}p/{fid}-{k}", data)
+                bounds = _write_tiers(out, f"{name}/{key}p", fid, entries, cuts, nr, key, positions=False)
                 head, _ = _tier(entries[:cuts[1]], key)
                 pshard[f"{a} {b}"] = [fid, sum(e[1] for e in entries), head] + (
                     [bounds[1]] if last >= 1 else [])
