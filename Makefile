@@ -19,8 +19,10 @@ site: export SCRUTINY_MIRROR_DIRS ?= $(abspath ../shared/reference)
 site: $(STAMP)
 	$(PY) build.py
 
+# The tests run in TEST_WORKERS processes (pytest-xdist), a test file to each in turn.
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(PY) -m bench

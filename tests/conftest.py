@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from scrutiny.cli import ONE_THREAD
+
+# one BLAS thread per process, as the command runs (set before numpy is loaded)
+for _name in ONE_THREAD:
+    os.environ.setdefault(_name, "1")
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 REFERENCE_DIR = SHARED / "reference"
@@ -18,8 +24,14 @@ REAL_PDFS = sorted(REAL_DOCS_DIR.glob("*.pdf")) if REAL_DOCS_DIR.is_dir() else [
 @pytest.fixture(scope="session", autouse=True)
 def _user_cache(tmp_path_factory):
     """A trained claim model is kept for every project of the user (~/.cache/scrutiny):
-    the tests keep theirs in this session's temporary folder, not in the home folder."""
-    os.environ["SCRUTINY_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+    the tests keep theirs in this run's temporary folder, not in the home folder, shared by
+    the run's worker processes (pytest-xdist) as a user's projects share it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    cache = base / "user-cache"
+    cache.mkdir(exist_ok=True)
+    os.environ["SCRUTINY_CACHE_DIR"] = str(cache)
 
 
 @pytest.fixture
