@@ -63,6 +63,9 @@ links its published files). Layout under ``search/``::
                        two words with short lists is found from their positions (in the shards);
                        a phrase of three words or more from the words' postings and positions.
     <b>/r/<n>.js       the records, CHUNK per file: what a result shows and where it leads
+                       (a passage's: its text in full, and its heading field in "hf" where
+                       that is more than the heading it shows, so that a search can look for
+                       the words after NOT in the record itself)
     <b>/f.js           record numbers per claim kind and per stakeholder (loaded only
                        when one of those filters is used)
     <b>/s.js           the bucket's statistics, from which meta.js is made
@@ -72,7 +75,10 @@ for one search, about their bytes): words common to most passages joined by AND 
 slowly (their scores are close), and proving their first page the best of all would
 load most of their postings. Past the budget the page shows the best of the matches
 found so far (every one a match; by the score known so far) and says so; "Rank and
-count every match" runs the full evaluation.
+count every match" runs the full evaluation. The words after NOT do not load their
+tiers in the passages' buckets: a page reads the records of the passages that could
+enter it and looks for those words there (a common word's whole list would otherwise
+be loaded only to leave records out).
 
 A record's number is ``bucket index x STRIDE + its place in the bucket``
 (bucket ``o`` after the others); the passages of a bucket are in document order.
@@ -102,7 +108,7 @@ SCALE = 1000        # scores are compared as integers: score x SCALE, rounded
 BUCKETS = 16        # passage buckets (by a hash of the document id)
 STRIDE = 1 << 24    # record numbers: bucket index x STRIDE + place in the bucket
 OTHERS = "o"        # the bucket of the claims and stakeholders
-VERSION = 6
+VERSION = 7
 LOADER = "__scrutinySearch"
 _SAFE = re.compile(r"^[a-z0-9]+$")
 DOCS_PER_RANGE_FILE = 512   # documents per ranges file (dr/<k>.js): their number follows the corpus
@@ -601,6 +607,10 @@ class SearchIndexBuilder:
         from scrutiny.passages import KIND_RANK
 
         rank = round(100 * KIND_RANK.get(passage.kind, 1.0))   # as scrutiny.index stores it
+        if heading != record.get("h", ""):
+            # the heading field in full where it is more than the heading shown: a search
+            # looks for the words after NOT in a passage's record (search.js: holds)
+            record = {**record, "hf": heading}
         self._bucket(bucket_of(passage.doc_id)).add(record, passage.text, heading, rank,
                                                      sorted(set(kinds)), sorted(set(stakeholders)))
 

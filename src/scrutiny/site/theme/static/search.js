@@ -35,6 +35,7 @@
     this.base = base;
     this.meta = null;
     this.spent = 0;           /* characters of postings and positions loaded from tier files */
+    this.read = 0;            /* characters of records read to see whether they hold a word after NOT */
     /* What a page of results may load of the words' tiers (characters of postings and
        positions, about their bytes) before it is shown as the best matches found so far
        rather than proven the best of all: words common to most passages joined by AND, or a
@@ -395,8 +396,13 @@
     }
     return { m: m, rest: rest, restAt: restAt };
   }
-  function andOf(meta, pos, neg, check) {
-    /* check(rec): false when the records' positions rule it out (phrases), given every part holds it */
+  function andOf(meta, pos, neg, check, guard) {
+    /* check(rec): false when the records' positions rule it out (phrases), given every part holds it.
+       guard (words after NOT, paged searches): guard.cleared holds the passages whose own record
+       was read (true: it holds a word after NOT); a passage every other part certainly holds but
+       whose lists after NOT are not loaded whole in its bucket goes into guard.pending,
+       for the search to read its record rather than those lists. */
+    const np = meta.nb * meta.stride;
     const m = new Map();
     const rest = new Array(meta.nb + 1).fill(-1), restAt = new Array(meta.nb + 1).fill(0);
     for (let bi = 0; bi <= meta.nb; bi++) {
@@ -417,10 +423,16 @@
           if (v) { lo += v[0]; hi += v[1]; yes = yes && v[2]; } else if (S.rest[bi] >= 0) { hi += S.rest[bi]; yes = false; all = false; } else { out = true; break; }
         }
         if (out || (all && check && !check(rec))) continue;
-        for (const N of neg) {
-          const v = N.m.get(rec);
-          if (v && v[2]) { out = true; break; }
-          if (v || N.rest[bi] >= 0) yes = false;
+        const read = guard && rec < np ? guard.cleared.get(rec) : undefined;
+        if (read === true) continue;
+        if (read === undefined) {
+          const held = yes;
+          for (const N of neg) {
+            const v = N.m.get(rec);
+            if (v && v[2]) { out = true; break; }
+            if (v || N.rest[bi] >= 0) yes = false;
+          }
+          if (!out && held && !yes && guard && rec < np) guard.pending.add(rec);
         }
         if (!out) m.set(rec, [yes ? lo : 0, hi, yes]);
       }
@@ -430,7 +442,7 @@
   /* The query as a function of the lists' current state (() => result), its lists in
      `lists` (those under NOT in `neg`: loaded whole), and how many records it matches
      at least by the lists' sizes alone ({p, o}: words joined by OR). */
-  Engine.prototype.compile = async function (node, lists, neg) {
+  Engine.prototype.compile = async function (node, lists, neg, guards) {
     const self = this, meta = this.meta;
     const ofList = function (l) { return { m: l.map, rest: l.rest, restAt: l.restAt }; };
     const maxDf = function (ls) {
@@ -484,20 +496,23 @@
     }
     if ("or" in node) {
       const parts = [];
-      for (const x of node.or) parts.push(await this.compile(x, lists, neg));
+      for (const x of node.or) parts.push(await this.compile(x, lists, neg, guards));
       const d = { p: 0, o: 0 };
       for (const c of parts) { d.p = Math.max(d.p, c.df.p); d.o = Math.max(d.o, c.df.o); }
       return { ev: function () { return orOf(meta, parts.map(function (c) { return c.ev(); })); }, df: d };
     }
     if ("and" in node) {
-      const pos = [], negs = [];
+      const pos = [], negs = [], nots = [];
       for (const x of node.and) {
-        if ("not" in x) negs.push(await this.compile(x.not, neg, neg));
-        else pos.push(await this.compile(x, lists, neg));
+        if ("not" in x) { negs.push(await this.compile(x.not, neg, neg)); nots.push(x.not); }
+        else pos.push(await this.compile(x, lists, neg, guards));
       }
+      const guard = nots.length && guards ? { nots: nots, cleared: new Map(), pending: new Set() } : null;
+      if (guard) guards.push(guard);
       return {
         ev: function () {
-          return andOf(meta, pos.map(function (c) { return c.ev(); }), negs.map(function (c) { return c.ev(); }), null);
+          if (guard) guard.pending.clear();
+          return andOf(meta, pos.map(function (c) { return c.ev(); }), negs.map(function (c) { return c.ev(); }), null, guard);
         },
         df: { p: 0, o: 0 },
       };
@@ -560,24 +575,46 @@
      found so far (bestFound) and ranked says so: {p, o} false. */
   Engine.prototype.search = async function (node, allowed, want) {
     const meta = await this.init();
-    const start = this.spent;
-    const lists = [], neg = [];
-    const q = await this.compile(node, lists, neg);
-    /* the words after NOT load as the others do, in the buckets where a record could still
-       enter the page (a record is certain only where they are loaded whole) */
-    const every = lists.concat(neg.filter(function (l) { return !lists.includes(l); }));
-    if (!want) await Promise.all(every.map(function (l) { return l.all(); }));
+    const start = this.spent, readStart = this.read;
+    const budget = this.budget === null ? meta.budget : this.budget;
+    const lists = [], neg = [], guards = [];
+    const q = await this.compile(node, lists, neg, want ? guards : null);
     const np = meta.nb * meta.stride;
+    /* The words after NOT: a paged search does not load their tiers in the passages' buckets
+       (a common word's whole list there, only to leave records out); it reads the records of
+       the passages that could enter the page (guards: andOf) and looks for the words in them,
+       as the index analyses them. In the claims' and stakeholders' bucket, whose records show
+       only part of what is indexed, they load as the other words do, where a record could
+       still enter the page. */
+    const only = neg.filter(function (l) { return !lists.includes(l); });
+    const others = new Set([meta.nb]);
+    const load = function (l, buckets) {
+      if (!want || !only.includes(l)) return buckets;
+      return buckets ? new Set(Array.from(buckets).filter(function (b) { return b === meta.nb; })) : others;
+    };
+    const every = lists.concat(only);
+    if (!want) await Promise.all(every.map(function (l) { return l.all(); }));
     const pb = Array.from({ length: meta.nb }, function (_, i) { return i; });
+    const self = this;
     let stalled = false;
+    const spent = function () { return self.spent - start + self.read - readStart; };
     for (;;) {
-      const R = q.ev();
+      let R = q.ev();
+      let read = 0;
+      if (guards.length && spent() <= budget) {
+        const todo = toRead(meta, R, guards, allowed, want.passages);
+        if (todo.length) {
+          await this.readNots(guards, todo);
+          read = todo.length;
+          R = q.ev();
+        }
+      }
       const p = firstOf(meta, R, allowed, function (r) { return r < np; }, pb, want ? want.passages : Infinity);
       const o = firstOf(meta, R, allowed, function (r) { return r >= np; }, [meta.nb], want ? want.others : Infinity);
       const threats = new Set(p.threats.concat(o.threats));
-      const over = want && !(p.done && o.done) && this.spent - start + every.reduce(function (a, l) {
-        return a + l.cost(threats);
-      }, 0) > (this.budget === null ? meta.budget : this.budget);
+      const over = want && !(p.done && o.done) && spent() + every.reduce(function (a, l) {
+        return a + l.cost(load(l, threats));
+      }, 0) > budget;
       if ((p.done && o.done) || over) {
         const df = allowed ? { p: 0, o: 0 } : q.df;
         const np = function (r) { return r < meta.nb * meta.stride; };
@@ -589,8 +626,9 @@
       }
       /* the next tier of every list in the buckets where a record could still overtake the
          results found (else in every bucket) */
-      let n = (await Promise.all(every.map(function (l) { return l.more(threats); }))).reduce(function (a, b) { return a + b; }, 0);
-      if (!n) n = (await Promise.all(every.map(function (l) { return l.more(null); }))).reduce(function (a, b) { return a + b; }, 0);
+      let n = (await Promise.all(every.map(function (l) { return l.more(load(l, threats)); }))).reduce(function (a, b) { return a + b; }, 0);
+      if (!n) n = (await Promise.all(every.map(function (l) { return l.more(load(l, null)); }))).reduce(function (a, b) { return a + b; }, 0);
+      n += read;
       /* Nothing left to load. The lists are shared with the other searches of this page (a
          search typed, then submitted; the next page of results): one of them may have loaded
          the last tiers since R was evaluated, so evaluate once more before giving up. */
@@ -600,6 +638,60 @@
       } else {
         stalled = false;
       }
+    }
+  };
+  /* The passages whose records a paged search reads next (guards: andOf): those every part
+     but NOT certainly holds that could enter the first `want` (scoring at most no less than
+     the `want`-th best score a matching record is sure of, or any while fewer are sure to
+     match), the highest first, `want` at most. */
+  function toRead(meta, R, guards, allowed, want) {
+    const np = meta.nb * meta.stride;
+    const sure = [];
+    for (const [rec, v] of R.m) if (rec < np && v[2] && (!allowed || allowed(rec))) sure.push(v[0]);
+    sure.sort(function (a, b) { return b - a; });
+    const bar = sure.length >= want ? sure[want - 1] : -1;
+    const found = new Map();
+    for (const g of guards) {
+      for (const rec of g.pending) {
+        if (allowed && !allowed(rec)) continue;
+        /* the most it can score in the whole query (a part of an OR adds the others' scores) */
+        const v = R.m.get(rec);
+        if (v && v[1] >= bar) found.set(rec, v[1]);
+      }
+    }
+    return Array.from(found).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; }).slice(0, want).map(function (h) { return h[0]; });
+  }
+  /* Whether a record holds what `node` (a query's part after NOT) looks for, in the fields
+     the index gives it: its text and its headings ("hf" where they are more than "h"). */
+  function holds(node, rec) {
+    if ("or" in node) return node.or.some(function (x) { return holds(x, rec); });
+    if ("and" in node) {
+      return node.and.every(function (x) { return "not" in x ? !holds(x.not, rec) : holds(x, rec); });
+    }
+    const fields = fieldsOf(node).map(function (f) {
+      return Q.analyse(f === "t" ? rec.x || "" : ("hf" in rec ? rec.hf : rec.h || ""));
+    });
+    if ("term" in node) return fields.some(function (ws) { return ws.includes(node.term); });
+    if ("prefix" in node) {
+      if (Array.from(node.prefix).length < 2) return false;
+      const stems = new Set(Q.shorterStems(node.prefix));
+      return fields.some(function (ws) { return ws.some(function (w) { return w.startsWith(node.prefix) || stems.has(w); }); });
+    }
+    if ("phrase" in node) {
+      const ph = node.phrase;
+      return fields.some(function (ws) {
+        for (let i = 0; i + ph.length <= ws.length; i++) if (ph.every(function (w, k) { return ws[i + k] === w; })) return true;
+        return false;
+      });
+    }
+    throw new Error("a query part the search cannot look for in a record");
+  }
+  /* Read the records `recs` and note in each guard whether they hold its words after NOT. */
+  Engine.prototype.readNots = async function (guards, recs) {
+    const got = await this.records(recs);
+    for (let i = 0; i < recs.length; i++) {
+      this.read += JSON.stringify(got[i]).length;
+      for (const g of guards) g.cleared.set(recs[i], g.nots.some(function (n) { return holds(n, got[i]); }));
     }
   };
   Engine.prototype.records = async function (recs) {
