@@ -1,8 +1,10 @@
 """Words after NOT in the site's search (issue 15): a page of results does not load a
 common word's tiers in the passages' buckets only to leave records out. It reads the
 records of the passages that could enter the page and looks for the words there, as the
-index analyses them (text, and the heading field in full). The first page is the one
-the full evaluation gives, and no tier file of a word found only after NOT is fetched."""
+index analyses them (text, and the heading field in full), where the rest of the
+words' lists weighs more than a few record files (Engine.readAt). Either way the first
+page is the one the full evaluation gives; read from the records, no tier file of a word
+found only after NOT is fetched."""
 
 from __future__ import annotations
 
@@ -66,7 +68,7 @@ def test_a_record_holds_its_whole_heading_field_where_it_shows_less(not_site):
     assert recs and all(hf.endswith(" > " + h) and hf.split(" > ")[0] in SECTIONS for h, hf in recs), text[:400]
 
 
-def test_words_after_not_give_the_full_first_page_without_their_tiers(chromium, not_site):
+def test_words_after_not_give_the_full_first_page_from_records_or_lists(chromium, not_site):
     from bench.browser import serve
 
     tiered = {w for w in ("budget", "staff", "review", "evidenc")
@@ -78,31 +80,36 @@ def test_words_after_not_give_the_full_first_page_without_their_tiers(chromium, 
         loaded = []
         page.on("request", lambda r: loaded.append(r.url[len(server.url):]))
         got = {}
-        for q in QUERIES:
-            page.goto(server.url + "search/index.html")     # a fresh page: no script loaded yet
-            loaded.clear()
-            got[q] = page.evaluate("""async (q) => {
-                const node = window.scrutinyQuery.parse(q);
-                const e = new window.scrutinySearch.Engine('./');
-                const top = await e.search(node, null, {passages: 10, others: 3});
-                return {top: top, read: e.read};
-            }""", q)
-            got[q]["loaded"] = list(loaded)
+        for way, read_at in (("records", 0), ("lists", "Infinity"), ("cheaper", None)):
+            for q in QUERIES:
+                page.goto(server.url + "search/index.html")     # a fresh page: no script loaded yet
+                loaded.clear()
+                got[way, q] = page.evaluate("""async ([q, readAt]) => {
+                    const node = window.scrutinyQuery.parse(q);
+                    const e = new window.scrutinySearch.Engine('./');
+                    if (readAt !== null) e.readAt = readAt === "Infinity" ? Infinity : readAt;
+                    const top = await e.search(node, null, {passages: 10, others: 3});
+                    return {top: top, read: e.read};
+                }""", [q, read_at])
+                got[way, q]["loaded"] = list(loaded)
         full = page.evaluate("""async (qs) => {
             const out = {};
             for (const q of qs) out[q] = await new window.scrutinySearch.Engine('./').search(window.scrutinyQuery.parse(q), null);
             return out;
         }""", QUERIES)
         context.close()
-    for q in QUERIES:
-        top, everything = got[q]["top"], full[q]
+    for (way, q), r in got.items():
+        top, everything = r["top"], full[q]
         assert everything["exact"]["p"] and everything["passages"], q
-        assert top["ranked"]["p"], q
-        assert top["passages"] == everything["passages"][:10], q
-        assert top["count"]["p"] <= everything["count"]["p"], q
-    # a word found only after NOT: no tier of it is fetched in a passages' bucket
+        assert top["ranked"]["p"], (way, q)
+        assert top["passages"] == everything["passages"][:10], (way, q)
+        assert top["count"]["p"] <= everything["count"]["p"], (way, q)
+    # read from the records: no tier of a word found only after NOT is fetched in a passages' bucket
     for q, only in (("care NOT budget", "budget"), ("care data NOT budget", "budget"),
                     ("care NOT (budget OR staff)", "budget|staff"), ("heading:workforce NOT text:budget", "budget")):
-        fetched = [u for u in got[q]["loaded"] if re.search(rf"search/[0-9a-f]/(t|tx|h|hx)/({only})-\d+\.js", u)]
+        fetched = [u for u in got["records", q]["loaded"] if re.search(rf"search/[0-9a-f]/(t|tx|h|hx)/({only})-\d+\.js", u)]
         assert not fetched, (q, fetched)
-        assert got[q]["read"] > 0, q
+        assert got["records", q]["read"] > 0, q
+        # from the lists: no record read to settle them, and their tiers fetched
+        assert got["lists", q]["read"] == 0, q
+        assert any(re.search(rf"search/[0-9a-f]/(t|h)/({only})-\d+\.js", u) for u in got["lists", q]["loaded"]), q

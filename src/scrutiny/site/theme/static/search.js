@@ -35,7 +35,12 @@
     this.base = base;
     this.meta = null;
     this.spent = 0;           /* characters of postings and positions loaded from tier files */
-    this.read = 0;            /* characters of records read to see whether they hold a word after NOT */
+    this.read = 0;            /* characters of record files read to see whether records hold a word after NOT */
+    this.readFiles = new Set();
+    /* A paged search reads records to settle words after NOT in a bucket where the rest of
+       their lists weighs more than this many record files (search: byRecords); 0: always,
+       Infinity: never (the lists load whole there). */
+    this.readAt = 4;
     /* What a page of results may load of the words' tiers (characters of postings and
        positions, about their bytes) before it is shown as the best matches found so far
        rather than proven the best of all: words common to most passages joined by AND, or a
@@ -148,6 +153,8 @@
         head = entriesOf(v[1], f === "h");
         part.bound = v.length > 2 ? v[2] : null;
         part.size = v[1].length * (this.wp ? 2 : 1);
+        part.records = v[0];
+        part.chars = part.size;
       } else {
         head = entriesOf(v, f === "h");
         for (const x of head) this.df[part.coll] += x[1];
@@ -188,6 +195,7 @@
     const base = part.bi * this.e.meta.stride, score = this.scorers[part.coll];
     const pos = posText === null ? null : decode(posText);
     let p = 0;
+    for (const [, count] of entries) part.got = (part.got || 0) + count;
     for (const [place, count, packed] of entries) {
       let positions = null;
       if (pos) { const n = pos[p]; positions = []; let x = 0; for (let k = 1; k <= n; k++) { x += pos[p + k]; positions.push(x); } p += n + 1; }
@@ -233,6 +241,7 @@
       const last = !Array.isArray(got[0]);
       const text = last ? got[0] : got[0][0];
       part.size = text.length + (got[1] ? got[1].length : 0);
+      part.chars = (part.chars || 0) + part.size;
       e.spent += part.size;
       self.add(part, entriesOf(text, f === "h", self.pair), got[1]);
       part.bound = last ? null : got[0][1];
@@ -248,6 +257,14 @@
     let n = 0;
     for (const part of this.parts) {
       if (part.bound !== null && (!buckets || buckets.has(part.bi))) n += (part.size || 0) * (part.next === 1 ? t[1] / t[0] : t[2]);
+    }
+    return n;
+  };
+  /* About what the rest of the list in bucket bi weighs, in characters (0: loaded whole). */
+  List.prototype.remaining = function (bi) {
+    let n = 0;
+    for (const part of this.parts) {
+      if (part.bi === bi && part.bound !== null && part.records) n += Math.max(0, part.records - part.got) * part.chars / Math.max(1, part.got);
     }
     return n;
   };
@@ -587,34 +604,42 @@
        only part of what is indexed, they load as the other words do, where a record could
        still enter the page. */
     const only = neg.filter(function (l) { return !lists.includes(l); });
-    const others = new Set([meta.nb]);
+    const self = this;
+    /* In a passages' bucket where the rest of the NOT words' lists weighs less than reading a
+       few record files, those lists load (as the other words' do) rather than records. */
+    const byRecords = function (bi) {
+      const file = self.readFiles.size ? self.read / self.readFiles.size : 4096;
+      return bi < meta.nb && only.reduce(function (a, l) { return a + l.remaining(bi); }, 0) > self.readAt * file;
+    };
+    const everyBucket = Array.from({ length: meta.nb + 1 }, function (_, i) { return i; });
     const load = function (l, buckets) {
       if (!want || !only.includes(l)) return buckets;
-      return buckets ? new Set(Array.from(buckets).filter(function (b) { return b === meta.nb; })) : others;
+      return new Set((buckets ? Array.from(buckets) : everyBucket).filter(function (b) { return !byRecords(b); }));
     };
     const every = lists.concat(only);
     if (!want) await Promise.all(every.map(function (l) { return l.all(); }));
     const pb = Array.from({ length: meta.nb }, function (_, i) { return i; });
-    const self = this;
     let stalled = false;
     const spent = function () { return self.spent - start + self.read - readStart; };
     for (;;) {
       let R = q.ev();
-      let read = 0;
-      if (guards.length && spent() <= budget) {
-        const todo = toRead(meta, R, guards, allowed, want.passages);
-        if (todo.length) {
+      let read = 0, starved = false;
+      if (guards.length) {
+        const todo = toRead(meta, R, guards, allowed, want.passages, byRecords);
+        if (todo.length && spent() + this.readCost(todo) <= budget) {
           await this.readNots(guards, todo);
           read = todo.length;
           R = q.ev();
+        } else if (todo.length) {
+          starved = true;   /* records to read past the budget: the page shows what is certain */
         }
       }
       const p = firstOf(meta, R, allowed, function (r) { return r < np; }, pb, want ? want.passages : Infinity);
       const o = firstOf(meta, R, allowed, function (r) { return r >= np; }, [meta.nb], want ? want.others : Infinity);
       const threats = new Set(p.threats.concat(o.threats));
-      const over = want && !(p.done && o.done) && spent() + every.reduce(function (a, l) {
+      const over = want && !(p.done && o.done) && (starved || spent() + every.reduce(function (a, l) {
         return a + l.cost(load(l, threats));
-      }, 0) > budget;
+      }, 0) > budget);
       if ((p.done && o.done) || over) {
         const df = allowed ? { p: 0, o: 0 } : q.df;
         const np = function (r) { return r < meta.nb * meta.stride; };
@@ -644,7 +669,7 @@
      but NOT certainly holds that could enter the first `want` (scoring at most no less than
      the `want`-th best score a matching record is sure of, or any while fewer are sure to
      match), the highest first, `want` at most. */
-  function toRead(meta, R, guards, allowed, want) {
+  function toRead(meta, R, guards, allowed, want, byRecords) {
     const np = meta.nb * meta.stride;
     const sure = [];
     for (const [rec, v] of R.m) if (rec < np && v[2] && (!allowed || allowed(rec))) sure.push(v[0]);
@@ -653,7 +678,7 @@
     const found = new Map();
     for (const g of guards) {
       for (const rec of g.pending) {
-        if (allowed && !allowed(rec)) continue;
+        if ((allowed && !allowed(rec)) || !byRecords(bucketOfRec(meta, rec))) continue;
         /* the most it can score in the whole query (a part of an OR adds the others' scores) */
         const v = R.m.get(rec);
         if (v && v[1] >= bar) found.set(rec, v[1]);
@@ -686,21 +711,44 @@
     }
     throw new Error("a query part the search cannot look for in a record");
   }
-  /* Read the records `recs` and note in each guard whether they hold its words after NOT. */
-  Engine.prototype.readNots = async function (guards, recs) {
-    const got = await this.records(recs);
-    for (let i = 0; i < recs.length; i++) {
-      this.read += JSON.stringify(got[i]).length;
-      for (const g of guards) g.cleared.set(recs[i], g.nots.some(function (n) { return holds(n, got[i]); }));
-    }
+  /* The files of records `recs` not read yet to look for words after NOT. */
+  Engine.prototype.unread = function (recs) {
+    const self = this;
+    return Array.from(new Set(recs.map(function (r) { return recordFile(self.meta, r); })))
+      .filter(function (f) { return !self.readFiles.has(f); });
   };
+  /* What reading the record files of `recs` may cost: what those read so far weighed, on average. */
+  Engine.prototype.readCost = function (recs) {
+    const n = this.unread(recs).length;
+    return n * (this.readFiles.size ? this.read / this.readFiles.size : 4096);
+  };
+  /* Read the record files of `recs` and note in each guard whether each of their records
+     (every record of a file: the others come free) holds its words after NOT. */
+  Engine.prototype.readNots = async function (guards, recs) {
+    const meta = this.meta, self = this;
+    /* a file read by an earlier search of this engine is loaded already (and counted once) */
+    const files = Array.from(new Set(recs.map(function (r) { return recordFile(meta, r); })));
+    const got = await Promise.all(files.map(function (f) { return self.get(f); }));
+    files.forEach(function (f, k) {
+      if (!self.readFiles.has(f)) {
+        self.readFiles.add(f);
+        self.read += JSON.stringify(got[k]).length;
+      }
+      const [b, , n] = f.split("/");
+      const first = bucketIndex(meta, b) * meta.stride + Number(n) * meta.chunk;
+      got[k].forEach(function (rec, i) {
+        for (const g of guards) g.cleared.set(first + i, g.nots.some(function (x) { return holds(x, rec); }));
+      });
+    });
+  };
+  function recordFile(meta, r) {
+    const b = Math.floor(r / meta.stride);
+    return (b === meta.nb ? "o" : b.toString(16)) + "/r/" + Math.floor((r % meta.stride) / meta.chunk);
+  }
   Engine.prototype.records = async function (recs) {
     const meta = this.meta;
     const self = this;
-    const fileOf = function (r) {
-      const b = Math.floor(r / meta.stride);
-      return (b === meta.nb ? "o" : b.toString(16)) + "/r/" + Math.floor((r % meta.stride) / meta.chunk);
-    };
+    const fileOf = function (r) { return recordFile(meta, r); };
     const files = await Promise.all(Array.from(new Set(recs.map(fileOf)))
       .map(function (f) { return self.get(f).then(function (d) { return [f, d]; }); }));
     const byFile = new Map(files);
