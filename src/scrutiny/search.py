@@ -137,14 +137,15 @@ def _ranked(base):
                 self.score_postings = self._score_postings
 
         def _score_postings(self, ids, weights, docs):
-            """{passage: score} of a term's postings (``ids``, ``weights``) in ``docs``:
-            _score_fast's arithmetic without a matcher (scrutiny.search_eval scores a
-            posting list at a time), computed once for each (weight, length, rank)."""
+            """{passage: score} of a term's postings (``ids``, ``weights``) in ``docs``
+            (None: all of them): _score_fast's arithmetic without a matcher
+            (scrutiny.search_eval scores a posting list at a time), computed once for
+            each (weight, length, rank)."""
             inner_score = self.inner._score
             if self.raw is None:
                 lengths, rank = self.lengths, self.rank
                 return {d: inner_score(w, lengths(d)) * (rank(d) or 100) / 100
-                        for d, w in zip(ids, weights) if d in docs}
+                        for d, w in zip(ids, weights) if docs is None or d in docs}
             if not ids:
                 return {}
             from operator import add, itemgetter
@@ -170,6 +171,8 @@ def _ranked(base):
                 r = r if translate is None else translate(r)
                 memo[key] = inner_score(w, table[code]) * (r or 100) / 100
             scored = dict(zip(ids, map(memo.__getitem__, keys)))
+            if docs is None:
+                return scored
             if len(docs) < len(scored):
                 return {d: scored[d] for d in docs if d in scored}
             return scored if len(docs) == len(scored) and docs.issuperset(scored) else {
