@@ -180,6 +180,17 @@ def test_the_files_hold_whooshs_postings_and_bound_every_block(index):
                             assert any(w >= point[0] and ln <= point[1] and r >= point[2] for w, ln, r in sky)
                     assert t.best_codes.tolist() == [t.codes[t.ids.tolist().index(d)] for d in t.best_ids]
             assert best.term("text", b"nowher") is None
+            # each passage's key: its length byte and the place of its rank, as Whoosh's columns hold them
+            from whoosh.util.numeric import byte_to_length
+
+            for field in best_postings.SCORED:
+                keys, order = best.columns(field)
+                n = len(order)
+                assert len(keys) == reader.doc_count_all()
+                for d, key in enumerate(keys):
+                    code, place = divmod(key, n)
+                    assert order[place] == rank[d]
+                    assert (byte_to_length(code) if code else 0) == reader.doc_field_length(d, field, 0)
 
 
 def test_top_hits_are_whooshs_exhaustive_ranking(index, always_best_first):

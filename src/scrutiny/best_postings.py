@@ -44,12 +44,14 @@ from array import array
 from pathlib import Path
 
 SUFFIX = ".best"
-MAGIC = b"SCRBEST\x02"
+MAGIC = b"SCRBEST\x03"
 BLOCK = 128                                  # postings per best-first block
 FIELDS = ("text", "heading", "tags", "stakeholders", "kind", "doc_id")   # what a search reads
 SCORED = ("text", "heading")                 # best-first blocks and skylines
 POSITIONS = ("text", "heading")             # where Whoosh's blocks start (a phrase's positions)
-_HEAD = struct.Struct("<8sIII")              # magic, passages in the segment, terms, block size
+_HEAD = struct.Struct("<8sIIIIIQ")
+# magic, passages in the segment, terms, block size, distinct ranks, scored fields with columns (bits), their place
+KEPT_TERMS = 512     # terms kept read (arrays) per file: a long-lived process does not grow past it
 _TERM = struct.Struct("<IIIIIII")
 # postings, weights in the table, code width, blocks, skyline points, Whoosh blocks, positions' width (0: none)
 
@@ -183,8 +185,17 @@ def write_segment(reader, directory) -> Path:
     segment_id = reader.segment().segment_id()
     n_docs = reader.doc_count_all()
     schema = reader.schema
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
     rank_col = reader.column_reader("rank") if reader.has_column("rank") else None
-    ranks = [((rank_col[d] if rank_col is not None else 100) or 100) for d in range(n_docs)]
+    raw_ranks = [rank_col[d] for d in range(n_docs)] if rank_col is not None else None
+    ranks = [(r or 100) for r in raw_ranks] if raw_ranks is not None else [100] * n_docs
+    # each passage's (length byte, rank) as one key per scored field: what the search's
+    # scorer would otherwise compute from Whoosh's columns at its first query
+    distinct = set(raw_ranks or ())
+    rank_order = sorted(distinct) if distinct and None not in distinct and len(distinct) <= 256 else None
+    columns = bytearray()
+    with_columns = 0
     keys: list = []
     records: list = []
     for field in FIELDS:
@@ -195,6 +206,14 @@ def write_segment(reader, directory) -> Path:
         if scored:
             lengths = [reader.doc_field_length(d, field, 0) for d in range(n_docs)]
             avgfl = (reader.field_length(field) / n_docs if n_docs else 0) or 1
+            if rank_order is not None:
+                place = {r: i for i, r in enumerate(rank_order)}
+                n = len(rank_order)
+                codes = [length_to_byte(ln) if ln else 0 for ln in lengths]
+                if all(byte_to_length(c) == ln for c, ln in zip(codes, lengths) if c):
+                    with_columns |= 1 << SCORED.index(field)
+                    columns += array("H", [c * n + place[r] for c, r in zip(codes, raw_ranks)]).tobytes()
+                    _pad(columns)
         fmt = schema[field].format
         decode = fmt.decoder("positions") if field in POSITIONS and fmt.supports("positions") else None
         for btext in reader.lexicon(field):
@@ -209,7 +228,8 @@ def write_segment(reader, directory) -> Path:
     order = sorted(range(len(keys)), key=keys.__getitem__)
     keys = [keys[i] for i in order]
     records = [records[i] for i in order]
-    out = bytearray(_HEAD.pack(MAGIC, n_docs, len(keys), BLOCK))
+    head_at = 0
+    out = bytearray(_HEAD.pack(MAGIC, n_docs, len(keys), BLOCK, 0, 0, 0))
     _pad(out)
     key_offsets = array("Q", [0])
     for k in keys:
@@ -226,6 +246,14 @@ def write_segment(reader, directory) -> Path:
     out += record_offsets.tobytes()
     assert len(out) == base
     out += b"".join(records)
+    _pad(out)
+    if with_columns:
+        cols_at = len(out)
+        out += array("q", rank_order).tobytes()
+        _pad(out)
+        out += columns
+        out[head_at:head_at + _HEAD.size] = _HEAD.pack(MAGIC, n_docs, len(keys), BLOCK, len(rank_order),
+                                                       with_columns, cols_at)
     target = path_for(directory, segment_id)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as f:
@@ -290,7 +318,17 @@ class BestFile:
         self.path = path
         self._mm = data
         self.buf = memoryview(data)
-        magic, self.doc_count, self.nterms, self.block = _HEAD.unpack_from(self.buf, 0)
+        magic, self.doc_count, self.nterms, self.block, nranks, with_columns, cols_at = _HEAD.unpack_from(self.buf, 0)
+        self._columns: dict = {}     # scored field -> (its at in the file), see columns()
+        self.rank_order = None
+        if with_columns:
+            self.rank_order = self.buf[cols_at:cols_at + 8 * nranks].cast("q").tolist()
+            at = cols_at + 8 * nranks
+            for i, field in enumerate(SCORED):
+                if with_columns & (1 << i):
+                    at += -at % 8
+                    self._columns[field] = at
+                    at += 2 * self.doc_count
         at = _HEAD.size + (-_HEAD.size % 8)
         self.key_offsets = self.buf[at:at + 8 * (self.nterms + 1)].cast("Q")
         self.keys_at = at + 8 * (self.nterms + 1)
@@ -313,6 +351,20 @@ class BestFile:
             return None
         return cls(path, data)
 
+    def has_columns(self, field: str) -> bool:
+        return field in self._columns
+
+    def columns(self, field: str):
+        """(every passage's key: its length byte x the number of distinct ranks + the place
+        of its rank in ``rank_order``, as an array; the distinct ranks) of a scored field,
+        or None when the file has none."""
+        at = self._columns.get(field)
+        if at is None:
+            return None
+        keys = array("H")
+        keys.frombytes(self.buf[at:at + 2 * self.doc_count])
+        return keys, self.rank_order
+
     def _find(self, key: bytes) -> int:
         offs, buf, base = self.key_offsets, self.buf, self.keys_at
         lo, hi = 0, self.nterms
@@ -329,11 +381,14 @@ class BestFile:
     def term(self, field: str, btext: bytes) -> Term | None:
         """The postings of ``btext`` in ``field``; None when the segment has none."""
         key = (field, btext)
-        kept = self._terms.get(key)
-        if kept is not None or key in self._terms:
+        terms = self._terms
+        if key in terms:
+            kept = terms[key] = terms.pop(key)    # the most recently used last
             return kept
         i = self._find(field.encode() + b"\0" + bytes(btext))
-        self._terms[key] = out = None if i < 0 else self._read(self.records[i])
+        terms[key] = out = None if i < 0 else self._read(self.records[i])
+        if len(terms) > KEPT_TERMS:
+            del terms[next(iter(terms))]
         return out
 
     def _read(self, at: int) -> Term:
@@ -343,15 +398,20 @@ class BestFile:
         code = "B" if width == 1 else "H"
         t = Term()
 
-        def take(typecode, count, size):
+        def take(typecode, count, size, copy=False):
             nonlocal at
-            view = buf[at:at + size * count].cast(typecode)
+            view = buf[at:at + size * count]
+            if copy:    # an array: faster to index and to make sets of than a view
+                out = array(typecode)
+                out.frombytes(view)
+            else:
+                out = view.cast(typecode)
             at += size * count
             at += -at % 8
-            return view
+            return out
 
-        t.ids = take("I", n, 4)
-        t.codes = take(code, n, width)
+        t.ids = take("I", n, 4, copy=True)
+        t.codes = take(code, n, width, copy=True)
         t.table = take("d", ntable, 8).tolist()
         t.best_ids = t.best_codes = t.sky_starts = t.sky = t.starts = t.places = None
         if nblocks:
@@ -368,3 +428,19 @@ class BestFile:
             t.positions = take("H" if pos_width == 2 else "I", t.pos_offsets[n], pos_width)
         return t
 
+
+
+def for_reader(reader) -> BestFile | None:
+    """The best-first file of the segment a Whoosh segment ``reader`` reads (kept on the
+    reader), or None: no such file (an index written before them; a segment just
+    merged away)."""
+    kept = reader.__dict__.get("_scrutiny_best", False)
+    if kept is not False:
+        return kept
+    storage = getattr(reader, "_storage", None)
+    folder = getattr(storage, "folder", None) or getattr(getattr(storage, "b", None), "folder", None)
+    best = None
+    if folder is not None and hasattr(reader, "segment"):
+        best = BestFile.open(path_for(folder, reader.segment().segment_id()), reader.doc_count_all())
+    reader.__dict__["_scrutiny_best"] = best
+    return best

@@ -121,13 +121,12 @@ def _ranked(base):
     class Ranked(scoring.WeightingModel):
         def scorer(self, searcher, fieldname, text, qf=1):
             inner = base.scorer(searcher, fieldname, text, qf=qf)
-            reader = searcher.reader()
-            if not reader.has_column("rank"):
+            cols = _segment_columns(searcher.reader())
+            if not cols.has_rank:
                 return inner
-            cols = _segment_columns(reader)
             lengths = cols.lengths(fieldname) if isinstance(inner, scoring.WeightLengthScorer) else None
-            return _RankScorer(inner, cols.rank, lengths, cols.raw(fieldname) if lengths is not None else None,
-                               lambda: cols.keyed(fieldname))
+            return _RankScorer(inner, lambda d: cols.rank(d), lengths,
+                               cols.raw(fieldname) if lengths is not None else None, lambda: cols.keyed(fieldname))
 
     class _RankScorer(scoring.BaseScorer):
         def __init__(self, inner, rank, lengths, raw=None, keyed=None):
@@ -198,12 +197,26 @@ class _SegmentColumns:
     ``column_reader("rank")[doc]`` and ``doc_field_length(doc, field, 1)`` give)."""
 
     def __init__(self, reader):
+        from scrutiny.best_postings import for_reader
+
         self.reader = reader
+        self.has_rank = reader.has_column("rank")
         self._lengths: dict = {}
+        self._length_functions: dict = {}
         self._raw_lengths: dict = {}   # field -> (length byte of every document, byte -> length)
         self._raw_rank = None          # (rank value of every document, its translation or None)
         self._keyed: dict = {}         # field -> keyed(field)
-        self.rank = self._numeric(reader.column_reader("rank"))
+        self._rank = None
+        # the segment's best-first file keeps each passage's key (scrutiny.best_postings):
+        # Whoosh's columns are then read only if a matcher asks for a rank or a length
+        self.best = for_reader(reader) if self.has_rank else None
+
+    @property
+    def rank(self):
+        """doc number -> its rank (read from the column when first asked for)."""
+        if self._rank is None:
+            self._rank = self._numeric(self.reader.column_reader("rank"))
+        return self._rank
 
     @staticmethod
     def _raw(col):
@@ -242,10 +255,20 @@ class _SegmentColumns:
         return value
 
     def lengths(self, fieldname):
-        """doc number -> the field's length in it, as ``doc_field_length(doc, field, 1)``."""
+        """doc number -> the field's length in it, as ``doc_field_length(doc, field, 1)``
+        (the column read when first asked for)."""
         if fieldname not in self._lengths:
-            self._lengths[fieldname] = self._field_lengths(fieldname)
+            def length(d):
+                return self._length_function(fieldname)(d)
+
+            self._lengths[fieldname] = length
         return self._lengths[fieldname]
+
+    def _length_function(self, fieldname):
+        fn = self._length_functions.get(fieldname)
+        if fn is None:
+            fn = self._length_functions[fieldname] = self._field_lengths(fieldname)
+        return fn
 
     def _field_lengths(self, fieldname):
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -273,6 +296,9 @@ class _SegmentColumns:
         rank's place among them; the distinct ranks; 256 x their number, the span of
         the keys) for :meth:`_RankScorer._score_postings`, made once per segment and field."""
         kept = self._keyed.get(fieldname)
+        if kept is None and self.best is not None and self.best.has_columns(fieldname):
+            per_doc, order = self.best.columns(fieldname)
+            kept = self._keyed[fieldname] = (per_doc, order, 256 * len(order))
         if kept is None:
             from itertools import repeat
             from operator import add, mul
@@ -288,11 +314,28 @@ class _SegmentColumns:
         """(length bytes, byte -> length, ranks, rank translation or None) of every
         document, for :meth:`_RankScorer._score_postings`; None when this Whoosh
         keeps its columns otherwise."""
-        self.lengths(fieldname)
+        if self.best is not None and self.best.has_columns(fieldname):
+            # the keys of the best-first file: ranks as they are (no translation)
+            return None, _LENGTH_TABLE(), None, None
+        self._length_function(fieldname)
+        self.rank
         lengths = self._raw_lengths.get(fieldname)
         if lengths is None or self._raw_rank is None:
             return None
         return (*lengths, *self._raw_rank)
+
+
+def _LENGTH_TABLE():
+    """byte -> field length, as Whoosh stores lengths (a zero byte: no length, None)."""
+    global _TABLE
+    if _TABLE is None:
+        from whoosh.util.numeric import byte_to_length
+
+        _TABLE = [None] + [byte_to_length(b) for b in range(1, 256)]
+    return _TABLE
+
+
+_TABLE = None
 
 
 def _segment_columns(reader) -> _SegmentColumns:

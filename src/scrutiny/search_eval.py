@@ -35,7 +35,7 @@ from itertools import accumulate, repeat
 from operator import neg
 from pickle import loads
 
-from scrutiny.best_postings import BestFile, path_for
+from scrutiny import best_postings
 
 
 # A query with a phrase counts its matches exactly up to this many passages
@@ -870,18 +870,7 @@ def _as_they_are(positions):
 
 
 def _best_file(reader):
-    """The best-first file of the segment ``reader`` reads (kept on the reader), or
-    None: no such file (an index written before them; a segment just merged away)."""
-    kept = reader.__dict__.get("_scrutiny_best", False)
-    if kept is not False:
-        return kept
-    storage = getattr(reader, "_storage", None)
-    folder = getattr(storage, "folder", None) or getattr(getattr(storage, "b", None), "folder", None)
-    best = None
-    if folder is not None and hasattr(reader, "segment"):
-        best = BestFile.open(path_for(folder, reader.segment().segment_id()), reader.doc_count_all())
-    reader.__dict__["_scrutiny_best"] = best
-    return best
+    return best_postings.for_reader(reader)
 
 
 def _block_bytes(leaf) -> bytes:
