@@ -32,7 +32,7 @@ import heapq
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from itertools import accumulate, repeat
-from operator import neg
+from operator import neg, sub
 from pickle import loads
 
 from scrutiny import best_postings
@@ -616,9 +616,16 @@ class _Segment:
         else:
             check = common if self.only is None else common & self.only
             out = set()
+            shifts = list(enumerate(rest_words, 1))
             for d in check:
-                rest = [frozenset(decode(bw[d])) for bw in rest_words]
-                if any(all(p + i in pos for i, pos in enumerate(rest, 1)) for p in decode(first_word[d])):
+                # a first word's position p with the i-th word at p + i: the first word's
+                # positions that are in every (positions of the i-th word - i), in C
+                starts = set(decode(first_word[d]))
+                for i, bw in shifts:
+                    starts.intersection_update(map(sub, decode(bw[d]), repeat(i)))
+                    if not starts:
+                        break
+                if starts:
                     out.add(d)
         for b in btexts:
             self._leaf(q.fieldname, b, out)
