@@ -63,18 +63,23 @@ def _filter_query(filters: SearchFilters):
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
-def check_filters(filters: SearchFilters, known_docs, names_stakeholder, holds_tag=None) -> None:
+def check_filters(filters: SearchFilters, known_docs, names_stakeholder, holds_tag=None, has_doc=None) -> None:
     """Unknown filter values are errors, not silent empty results. The engine
     says what its index holds: ``known_docs()`` the set of document ids (asked
     only when a --doc filter needs it), ``names_stakeholder(id)`` whether a
     passage names that stakeholder id, and (optionally) ``holds_tag(kind)``
     whether a passage has that claim kind: such a tag needs no look at the
-    vocabulary (whose YAML reader a `scrutiny search` does not load then)."""
+    vocabulary (whose YAML reader a `scrutiny search` does not load then).
+    ``has_doc(id)`` (optional) says whether the index holds a document, so that
+    ``known_docs()`` is asked only to name them in the error."""
     from scrutiny.errors import ScrutinyError
 
-    docs = known_docs() if filters.doc else set()
+    if has_doc is None:
+        docs = known_docs() if filters.doc else set()
+        has_doc = docs.__contains__
     for d in filters.doc:
-        if d not in docs:
+        if not has_doc(d):
+            docs = known_docs()
             raise ScrutinyError(f"--doc {d}: no such document in the index (known: {', '.join(sorted(docs)) or 'none'})")
     if filters.kind:
         from scrutiny.readers.base import BLOCK_KINDS
@@ -100,11 +105,12 @@ def _check_filters(searcher, filters: SearchFilters) -> None:
     def lexicon(field):
         return {t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon(field)}
 
-    stakeholders: set[str] = set()
-    if filters.stakeholder:
-        stakeholders = lexicon("stakeholders")
-    tags: set[str] = lexicon("tags") if filters.tag else set()
-    check_filters(filters, lambda: lexicon("doc_id"), stakeholders.__contains__, tags.__contains__)
+    reader = searcher.reader()
+
+    def holds(field):   # a term looked up, not the field's words listed (10,000 documents' ids)
+        return lambda value: (field, value) in reader
+
+    check_filters(filters, lambda: lexicon("doc_id"), holds("stakeholders"), holds("tags"), has_doc=holds("doc_id"))
 
 
 def _ranked(base):
