@@ -31,8 +31,8 @@ from __future__ import annotations
 import heapq
 from array import array
 from bisect import bisect_left, bisect_right, insort
-from itertools import accumulate, repeat
-from operator import neg, sub
+from itertools import accumulate, compress, repeat
+from operator import eq, neg, sub
 from pickle import loads
 
 from scrutiny import best_postings
@@ -84,7 +84,7 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
         seg.relaxed = lazy            # phrases as their words: the candidates
         docs = seg.match(q)
         if docs and fq is not None:
-            docs = docs & seg.match(fq)
+            docs = seg.within(fq, docs)
         if not docs:
             continue
         scores = None
@@ -579,20 +579,92 @@ class _Segment:
                 out |= self.match(s)
             return out
         if kind is Q.And and q.subqueries:
-            sets = sorted((self.match(s) for s in q.subqueries), key=len)
-            out = sets[0]
-            for s in sets[1:]:
-                out = out & s
+            # the smallest part's passages, narrowed by each other part in turn (a term's
+            # postings gone through against them, not made into a set of their own)
+            subs = sorted(q.subqueries, key=self._size)
+            out = self.match(subs[0])
+            for sub in subs[1:]:
+                if not out:
+                    break
+                out = self.within(sub, out)
             return out
         if kind is Q.Require:
             a = self.match(q.a)
             if a and type(q.b) is Q.Not:
-                return a - self.match(q.b.query)
-            return a & self.match(q.b) if a else a
+                return a - self.within(q.b.query, a)
+            return self.within(q.b, a) if a else a
         if kind is Q.NullQuery.__class__:
             return set()
         m = q.matcher(self.searcher)   # a numeric range (--page), anything else: Whoosh's matcher
         return set(m.all_ids()) - (self.deleted or set())
+
+    def _size(self, q) -> int:
+        """About how many passages ``q`` matches here (a term: its postings)."""
+        from whoosh import query as Q
+
+        if type(q) is Q.Term:
+            btext = self._btext(q.fieldname, q.text)
+            if btext is None:
+                return 0
+            t = self.best_term(q.fieldname, btext)
+            if t is not None:
+                return len(t.ids)
+        return q.estimate_size(self.reader)
+
+    def within(self, q, among: set, record: bool = True) -> set:
+        """The passages of ``among`` (passages no other search mode excludes: not deleted)
+        that ``q`` matches, as ``self.match(q) & among``; a term's postings are gone
+        through (or looked up, for a few passages) without making a set of them all.
+        ``record``: note the terms found (for highlighting)."""
+        from whoosh import query as Q
+
+        kind = type(q)
+        if not among:
+            return set()
+        if kind is Q.Term:
+            btext = self._btext(q.fieldname, q.text)
+            if btext is None:
+                return set()
+            out = self._term_within(q.fieldname, btext, among, again=not record)
+            if record:
+                self._leaf(q.fieldname, btext, out)
+            return out
+        if kind is Q.Prefix and not q.constantscore:
+            return self.within(self._expanded(q), among, record)
+        if kind is Q.Or and not q.minmatch:
+            out = set()
+            for sub in q.subqueries:
+                out |= self.within(sub, among, record)
+            return out
+        if kind is Q.And and q.subqueries:
+            out = among
+            for sub in sorted(q.subqueries, key=self._size):
+                out = self.within(sub, out, record)
+                if not out:
+                    break
+            return out
+        if kind is Q.Require:
+            a = self.within(q.a, among, record)
+            if a and type(q.b) is Q.Not:
+                return a - self.within(q.b.query, a, record)
+            return self.within(q.b, a, record) if a else a
+        return self.match(q) & among
+
+    def _term_within(self, field: str, btext: bytes, among: set, again: bool = False) -> set:
+        """The passages of ``among`` holding the term: a few looked up by bisection of
+        its ids, more by going through its ids, or (``again``: asked many times in one
+        search, as scoring does) by the set of its passages, made once."""
+        kept = self._id_sets.get((field, btext))
+        if kept is not None:
+            return among & kept
+        t = self.best_term(field, btext)
+        if t is None:
+            return among & self.id_set(field, btext)
+        if len(among) * 16 < len(t.ids):
+            return set(_lookup(t.ids, list(among))[0])
+        if again:
+            return among & self.id_set(field, btext)
+        return among.intersection(t.ids)
 
     def _expanded(self, q):
         """A Prefix (scored) as Whoosh runs it: the Or of the words it expands to."""
@@ -668,11 +740,12 @@ class _Segment:
             # by bisection of the word's ids (every posting, deleted ones too, as Whoosh's blocks)
             from whoosh.matching.wrappers import FilterMatcher
 
-            common = self.id_set(field, btexts[0])
-            for b in btexts[1:]:
+            by_size = sorted(zip(btexts, terms), key=lambda bt: len(bt[1].ids))
+            common = self.id_set(field, by_size[0][0])
+            for b, _ in by_size[1:]:    # narrowed by each other word's postings (a new set)
                 if not common:
                     break
-                common &= self.id_set(field, b)
+                common = self._term_within(field, b, common)
             if not common:
                 return None
             if all(t.positions is not None for t in terms):   # positions in the file
@@ -722,7 +795,7 @@ class _Segment:
             return self.scores(self._expanded(q), docs)
         if kind is Q.Or and not q.minmatch and not q.scale and 0 < len(q.subqueries) < Q.Or.TOO_MANY_CLAUSES:
             # Whoosh's Or: a binary tree of union matchers (one subquery: itself)
-            return _tree([self.scores(s, docs & self.match(s)) for s in q.subqueries], _union)
+            return _tree([self.scores(s, self.within(s, docs, record=False)) for s in q.subqueries], _union)
         if kind is Q.And and q.subqueries:
             subs = q.subqueries
             if len(subs) == 1:
@@ -745,12 +818,9 @@ class _Segment:
             return self._score(field, btext, ids, weights, docs)
         all_ids = t.ids
         if len(docs) * 8 < len(all_ids):
-            # a few passages: those holding the term (a set operation), each posting found
-            # by bisection of the term's ids (the loops in C)
-            present = list(docs & self.id_set(field, btext))
-            table = t.table
-            weights = list(map(table.__getitem__, map(t.codes.__getitem__,
-                                                     map(bisect_left, repeat(all_ids), present))))
+            # a few passages: each posting found by bisection of the term's ids (in C)
+            present, at = _lookup(all_ids, list(docs))
+            weights = list(map(t.table.__getitem__, map(t.codes.__getitem__, at)))
             return self._scored(field, btext, present, weights, None)
         return self._scored(field, btext, all_ids.tolist(), t.weights(), docs)
 
@@ -857,6 +927,17 @@ class _ValuesAt:
 
     def __getitem__(self, d):
         return self.values[bisect_left(self.ids, d)]
+
+
+def _lookup(ids, docs: list) -> tuple[list, list]:
+    """(the passages of ``docs`` that ``ids`` (sorted) holds, their places in ``ids``):
+    bisections and comparisons in C, no set of ``ids`` made."""
+    last = len(ids) - 1
+    if last < 0:
+        return [], []
+    at = list(map(min, map(bisect_left, repeat(ids), docs), repeat(last)))
+    hits = list(map(eq, map(ids.__getitem__, at), docs))
+    return list(compress(docs, hits)), list(compress(at, hits))
 
 
 class _PositionsAt:
