@@ -272,3 +272,13 @@ def test_one_document_added_changed_or_removed(tmp_path, small_blocks, always_be
     victim.unlink()
     current = update_index(link, docs, content_version=5)
     assert current.mode == "current" and current.best_files == 1 and victim.exists()
+
+
+def test_an_index_of_no_passage_has_no_file_and_finds_nothing(tmp_path):
+    """A project whose documents gave no passage: the index is empty (Whoosh's empty
+    reader has no segment), no best-first file is written, a search finds nothing."""
+    link = tmp_path / "data" / "index"
+    build_index(link, {}, [])
+    assert best_postings.ensure(link.resolve()) == 0
+    assert list(link.resolve().glob("*.best")) == []
+    assert search(link, "pension")["total"] == 0

@@ -277,6 +277,8 @@ def ensure(directory) -> int:
         leaves = [r for r, _ in reader.leaf_readers()] if hasattr(reader, "leaf_readers") else [reader]
         names = set()
         for leaf in leaves:
+            if getattr(leaf, "segment", None) is None or leaf.segment() is None:
+                continue    # an index of no passage: Whoosh's empty reader, no segment
             segment_id = leaf.segment().segment_id()
             names.add(f"{segment_id}{SUFFIX}")
             if BestFile.open(path_for(directory, segment_id), leaf.doc_count_all()) is None:
