@@ -30,7 +30,8 @@ LAYERS = [
     ["scrutiny.readers", "scrutiny.titles"],    # a read document, and its title from its own text
     ["scrutiny.passages"],
     ["scrutiny.db", "scrutiny.store", "scrutiny.lock"],   # the lock also holds a shared database
-    ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.whoosh_import", "scrutiny.query", "scrutiny.index",
+    ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.whoosh_import", "scrutiny.query",
+     "scrutiny.best_postings", "scrutiny.index",
      "scrutiny.pgsearch", "scrutiny.search", "scrutiny.search_eval",
      "scrutiny.find"],
     ["scrutiny.kb"],                        # curated input: the plain view later stages read

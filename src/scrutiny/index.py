@@ -8,6 +8,9 @@ a build removes only directories of processes that are gone (or its own),
 never another live build's, and keeps the index it replaced, so that a
 search that opened it just before the swap can finish.
 
+Beside each Whoosh segment the index keeps that segment's postings best first
+(:mod:`scrutiny.best_postings`), written when the segment is new.
+
 Only ``whoosh`` is imported here: this module is on ``scrutiny search``'s path.
 """
 
@@ -20,6 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
+
+from scrutiny import best_postings
 
 if TYPE_CHECKING:
     from scrutiny.passages import Passage
@@ -100,6 +105,7 @@ class IndexSummary:
     documents_added: int = 0    # documents whose passages were (re)written
     documents_deleted: int = 0  # documents whose passages were deleted (changed or removed)
     segments: int = 0           # segments of the live index afterwards
+    best_files: int = 0         # segments whose best-first file was written (scrutiny.best_postings)
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,7 @@ def build_index(index_link: Path, documents: dict, passages: "list[Passage]", fa
             for p in passages:
                 _add(writer, p, documents.get(p.doc_id, p.doc_id), paged is None or p.doc_id in paged,
                      page_labels.get(p.doc_id), facets.get(p.id), headings[p.id])
+        best_postings.ensure(target)
         (target / "SCRUTINY_INDEX").write_text(f"{SCHEMA_VERSION}\n{len(passages)}\n{content_version}\n")
         previous = _live_target(index_link)
         _swap(index_link, target)
@@ -223,8 +230,10 @@ def update_index(index_link: Path, documents: "dict[str, DocumentSource]", conte
     if old is not None and not changed and not removed:
         if index_content_version(index_link) != content_version:
             _write_stamp(Path(index_link).resolve(), content_version, _doc_count(index_link))
+        # an index written before the best-first files, or stopped before writing one: written now
+        best = best_postings.ensure(Path(index_link).resolve())
         return IndexSummary(passages=0, seconds=time.perf_counter() - t0, rate=0.0, mode="current",
-                            segments=_segments(index_link))
+                            segments=_segments(index_link), best_files=best)
     if old is None or len(changed) + len(removed) > max(20, REBUILD_SHARE * len(documents)):
         return _rebuild(index_link, documents, content_version, procs, limitmb, t0)
     from whoosh import index as windex
@@ -248,6 +257,7 @@ def update_index(index_link: Path, documents: "dict[str, DocumentSource]", conte
         writer.cancel()
         raise
     writer.commit(mergetype=MERGE_SMALL)
+    best = best_postings.ensure(target)   # the new segment's (and a merged one's) best-first file
     fingerprints = {doc_id: fp for doc_id, fp in old.items() if doc_id not in removed}
     fingerprints.update({d.doc_id: d.fingerprint for d in changed})
     write_text(target / DOCS_FILE, json.dumps(fingerprints, sort_keys=True))
@@ -256,7 +266,7 @@ def update_index(index_link: Path, documents: "dict[str, DocumentSource]", conte
     return IndexSummary(passages=added, seconds=seconds, rate=added / seconds if seconds else 0.0, mode="updated",
                         documents_added=len(changed),
                         documents_deleted=len([d for d in changed if d.doc_id in old]) + len(removed),
-                        segments=_segments(index_link))
+                        segments=_segments(index_link), best_files=best)
 
 
 def _doc_count(index_link: Path) -> int:
@@ -292,15 +302,17 @@ def _rebuild(index_link, documents: "dict[str, DocumentSource]", content_version
             for p in d.passages():
                 yield p, d, facets.get(p.id)
 
-    summary = _build(index_link, passages(), content_version, procs, limitmb,
+    summary, best = _build(index_link, passages(), content_version, procs, limitmb,
                      extra={DOCS_FILE: json.dumps({k: d.fingerprint for k, d in documents.items()}, sort_keys=True)})
     seconds = time.perf_counter() - t0
     return IndexSummary(passages=summary, seconds=seconds, rate=summary / seconds if seconds else 0.0,
-                        mode="rebuilt", documents_added=len(documents), segments=_segments(index_link))
+                        mode="rebuilt", documents_added=len(documents), segments=_segments(index_link),
+                        best_files=best)
 
 
-def _build(index_link, rows, content_version, procs, limitmb, extra: dict) -> int:
-    """Write ``rows`` ((passage, DocumentSource, facets)) into a new directory and swap it in."""
+def _build(index_link, rows, content_version, procs, limitmb, extra: dict) -> tuple[int, int]:
+    """Write ``rows`` ((passage, DocumentSource, facets)) into a new directory and swap it in;
+    (passages written, best-first files written)."""
     from whoosh import index as windex
 
     index_link = Path(index_link)
@@ -326,6 +338,7 @@ def _build(index_link, rows, content_version, procs, limitmb, extra: dict) -> in
                     n += 1
         for name, text in extra.items():
             (target / name).write_text(text, encoding="utf-8")
+        best = best_postings.ensure(target)
         (target / "SCRUTINY_INDEX").write_text(f"{SCHEMA_VERSION}\n{n}\n{content_version}\n")
         previous = _live_target(index_link)
         _swap(index_link, target)
@@ -333,7 +346,7 @@ def _build(index_link, rows, content_version, procs, limitmb, extra: dict) -> in
         shutil.rmtree(target, ignore_errors=True)
         raise
     _remove_stale(parent, keep={target.name, previous})
-    return n
+    return n, best
 
 
 def _shown_layout(layout: dict | None) -> dict | None:

@@ -302,16 +302,14 @@ def load_project_table(path) -> dict:
     text = _decode(path, raw)
     if '"""' in text or "'''" in text:
         return load_manifest(path).project
-    kept, last = [], 0
-    keep = True   # the text before the first table header: the root table
-    for m in _ANY_HEADER.finditer(text):
-        if keep:
-            kept.append(text[last:m.start()])
-        header = _PLAIN_HEADER.fullmatch(m.group(0))
-        keep = not (header and header.group(1).split(".")[0] == "documents")
-        last = m.start()
-    if keep:
-        kept.append(text[last:])
+    # the root table (the text before the first header), then each table whose header is
+    # not a plain [documents...] one, up to the next header of any kind (the documents'
+    # headers are skipped by the expression, in C: not one Python step per document)
+    first = _ANY_HEADER.search(text)
+    kept = [text[:first.start()] if first else text]
+    for m in _OTHER_HEADER.finditer(text):
+        end = _ANY_HEADER.search(text, m.end())
+        kept.append(text[m.start():end.start() if end else len(text)])
     try:
         project = tomllib.loads("".join(kept)).get("project") or {}
     except tomllib.TOMLDecodeError:
@@ -536,6 +534,8 @@ def _apply(table, fields: dict) -> None:
 
 _ANY_HEADER = re.compile(r"^[ \t]*\[.*$", re.M)
 _PLAIN_HEADER = re.compile(r"[ \t]*\[([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\][ \t]*(?:#.*)?")
+# a header line (_ANY_HEADER) that is not a plain [documents] or [documents.<...>] header
+_OTHER_HEADER = re.compile(r"^(?![ \t]*\[documents(?:\.[A-Za-z0-9_-]+)*\][ \t]*(?:#.*)?$)[ \t]*\[.*$", re.M)
 
 
 def _splice(text: str, updates: dict[str, dict], tables: dict[str, str]) -> str | None:

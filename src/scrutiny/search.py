@@ -63,18 +63,23 @@ def _filter_query(filters: SearchFilters):
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
-def check_filters(filters: SearchFilters, known_docs, names_stakeholder, holds_tag=None) -> None:
+def check_filters(filters: SearchFilters, known_docs, names_stakeholder, holds_tag=None, has_doc=None) -> None:
     """Unknown filter values are errors, not silent empty results. The engine
     says what its index holds: ``known_docs()`` the set of document ids (asked
     only when a --doc filter needs it), ``names_stakeholder(id)`` whether a
     passage names that stakeholder id, and (optionally) ``holds_tag(kind)``
     whether a passage has that claim kind: such a tag needs no look at the
-    vocabulary (whose YAML reader a `scrutiny search` does not load then)."""
+    vocabulary (whose YAML reader a `scrutiny search` does not load then).
+    ``has_doc(id)`` (optional) says whether the index holds a document, so that
+    ``known_docs()`` is asked only to name them in the error."""
     from scrutiny.errors import ScrutinyError
 
-    docs = known_docs() if filters.doc else set()
+    if has_doc is None:
+        docs = known_docs() if filters.doc else set()
+        has_doc = docs.__contains__
     for d in filters.doc:
-        if d not in docs:
+        if not has_doc(d):
+            docs = known_docs()
             raise ScrutinyError(f"--doc {d}: no such document in the index (known: {', '.join(sorted(docs)) or 'none'})")
     if filters.kind:
         from scrutiny.readers.base import BLOCK_KINDS
@@ -100,11 +105,12 @@ def _check_filters(searcher, filters: SearchFilters) -> None:
     def lexicon(field):
         return {t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon(field)}
 
-    stakeholders: set[str] = set()
-    if filters.stakeholder:
-        stakeholders = lexicon("stakeholders")
-    tags: set[str] = lexicon("tags") if filters.tag else set()
-    check_filters(filters, lambda: lexicon("doc_id"), stakeholders.__contains__, tags.__contains__)
+    reader = searcher.reader()
+
+    def holds(field):   # a term looked up, not the field's words listed (10,000 documents' ids)
+        return lambda value: (field, value) in reader
+
+    check_filters(filters, lambda: lexicon("doc_id"), holds("stakeholders"), holds("tags"), has_doc=holds("doc_id"))
 
 
 def _ranked(base):
@@ -121,13 +127,12 @@ def _ranked(base):
     class Ranked(scoring.WeightingModel):
         def scorer(self, searcher, fieldname, text, qf=1):
             inner = base.scorer(searcher, fieldname, text, qf=qf)
-            reader = searcher.reader()
-            if not reader.has_column("rank"):
+            cols = _segment_columns(searcher.reader())
+            if not cols.has_rank:
                 return inner
-            cols = _segment_columns(reader)
             lengths = cols.lengths(fieldname) if isinstance(inner, scoring.WeightLengthScorer) else None
-            return _RankScorer(inner, cols.rank, lengths, cols.raw(fieldname) if lengths is not None else None,
-                               lambda: cols.keyed(fieldname))
+            return _RankScorer(inner, lambda d: cols.rank(d), lengths,
+                               cols.raw(fieldname) if lengths is not None else None, lambda: cols.keyed(fieldname))
 
     class _RankScorer(scoring.BaseScorer):
         def __init__(self, inner, rank, lengths, raw=None, keyed=None):
@@ -137,14 +142,15 @@ def _ranked(base):
                 self.score_postings = self._score_postings
 
         def _score_postings(self, ids, weights, docs):
-            """{passage: score} of a term's postings (``ids``, ``weights``) in ``docs``:
-            _score_fast's arithmetic without a matcher (scrutiny.search_eval scores a
-            posting list at a time), computed once for each (weight, length, rank)."""
+            """{passage: score} of a term's postings (``ids``, ``weights``) in ``docs``
+            (None: all of them): _score_fast's arithmetic without a matcher
+            (scrutiny.search_eval scores a posting list at a time), computed once for
+            each (weight, length, rank)."""
             inner_score = self.inner._score
             if self.raw is None:
                 lengths, rank = self.lengths, self.rank
                 return {d: inner_score(w, lengths(d)) * (rank(d) or 100) / 100
-                        for d, w in zip(ids, weights) if d in docs}
+                        for d, w in zip(ids, weights) if docs is None or d in docs}
             if not ids:
                 return {}
             from operator import add, itemgetter
@@ -170,6 +176,8 @@ def _ranked(base):
                 r = r if translate is None else translate(r)
                 memo[key] = inner_score(w, table[code]) * (r or 100) / 100
             scored = dict(zip(ids, map(memo.__getitem__, keys)))
+            if docs is None:
+                return scored
             if len(docs) < len(scored):
                 return {d: scored[d] for d in docs if d in scored}
             return scored if len(docs) == len(scored) and docs.issuperset(scored) else {
@@ -195,12 +203,26 @@ class _SegmentColumns:
     ``column_reader("rank")[doc]`` and ``doc_field_length(doc, field, 1)`` give)."""
 
     def __init__(self, reader):
+        from scrutiny.best_postings import for_reader
+
         self.reader = reader
+        self.has_rank = reader.has_column("rank")
         self._lengths: dict = {}
+        self._length_functions: dict = {}
         self._raw_lengths: dict = {}   # field -> (length byte of every document, byte -> length)
         self._raw_rank = None          # (rank value of every document, its translation or None)
         self._keyed: dict = {}         # field -> keyed(field)
-        self.rank = self._numeric(reader.column_reader("rank"))
+        self._rank = None
+        # the segment's best-first file keeps each passage's key (scrutiny.best_postings):
+        # Whoosh's columns are then read only if a matcher asks for a rank or a length
+        self.best = for_reader(reader) if self.has_rank else None
+
+    @property
+    def rank(self):
+        """doc number -> its rank (read from the column when first asked for)."""
+        if self._rank is None:
+            self._rank = self._numeric(self.reader.column_reader("rank"))
+        return self._rank
 
     @staticmethod
     def _raw(col):
@@ -239,10 +261,20 @@ class _SegmentColumns:
         return value
 
     def lengths(self, fieldname):
-        """doc number -> the field's length in it, as ``doc_field_length(doc, field, 1)``."""
+        """doc number -> the field's length in it, as ``doc_field_length(doc, field, 1)``
+        (the column read when first asked for)."""
         if fieldname not in self._lengths:
-            self._lengths[fieldname] = self._field_lengths(fieldname)
+            def length(d):
+                return self._length_function(fieldname)(d)
+
+            self._lengths[fieldname] = length
         return self._lengths[fieldname]
+
+    def _length_function(self, fieldname):
+        fn = self._length_functions.get(fieldname)
+        if fn is None:
+            fn = self._length_functions[fieldname] = self._field_lengths(fieldname)
+        return fn
 
     def _field_lengths(self, fieldname):
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -270,6 +302,9 @@ class _SegmentColumns:
         rank's place among them; the distinct ranks; 256 x their number, the span of
         the keys) for :meth:`_RankScorer._score_postings`, made once per segment and field."""
         kept = self._keyed.get(fieldname)
+        if kept is None and self.best is not None and self.best.has_columns(fieldname):
+            per_doc, order = self.best.columns(fieldname)
+            kept = self._keyed[fieldname] = (per_doc, order, 256 * len(order))
         if kept is None:
             from itertools import repeat
             from operator import add, mul
@@ -285,11 +320,28 @@ class _SegmentColumns:
         """(length bytes, byte -> length, ranks, rank translation or None) of every
         document, for :meth:`_RankScorer._score_postings`; None when this Whoosh
         keeps its columns otherwise."""
-        self.lengths(fieldname)
+        if self.best is not None and self.best.has_columns(fieldname):
+            # the keys of the best-first file: ranks as they are (no translation)
+            return None, _LENGTH_TABLE(), None, None
+        self._length_function(fieldname)
+        self.rank
         lengths = self._raw_lengths.get(fieldname)
         if lengths is None or self._raw_rank is None:
             return None
         return (*lengths, *self._raw_rank)
+
+
+def _LENGTH_TABLE():
+    """byte -> field length, as Whoosh stores lengths (a zero byte: no length, None)."""
+    global _TABLE
+    if _TABLE is None:
+        from whoosh.util.numeric import byte_to_length
+
+        _TABLE = [None] + [byte_to_length(b) for b in range(1, 256)]
+    return _TABLE
+
+
+_TABLE = None
 
 
 def _segment_columns(reader) -> _SegmentColumns:

@@ -30,19 +30,24 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from bisect import bisect_right, insort
-from itertools import accumulate
-from operator import neg
+from bisect import bisect_left, bisect_right, insort
+from itertools import accumulate, compress, repeat
+from operator import eq, neg, sub
 from pickle import loads
+
+from scrutiny import best_postings
 
 
 # A query with a phrase counts its matches exactly up to this many passages
 # holding the phrase's words; past it, the total is a lower bound (see top()).
 EXACT_TOTAL = 1000
 BATCH = 256   # passages whose phrases are checked at a time, best possible scores first
+# More matches than this in a segment: the top found from the best-first blocks (see _best_first)
+BEST_FIRST_FROM = 2000
+SLACK = 1 + 1e-9   # an upper bound made a little larger: sums of floats in another order
 
 
-def top(searcher, q, fq, limit: int, exact_up_to: int | None = None):
+def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict | None = None):
     """(the top ``limit`` [(score, docnum)], the number of matches, whether that
     number is exact, the query's terms found in a matching passage (for
     highlighting)) of ``q`` within the filter query ``fq`` (None: no filter).
@@ -59,6 +64,14 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None):
     lowest of them) and ``exact_up_to`` matches have been found: the hits
     and their order are those of checking every candidate, and the total is
     the matches found, a lower bound ("at least").
+
+    A segment with more than :data:`BEST_FIRST_FROM` matches (or phrase
+    candidates) and a best-first file (:mod:`scrutiny.best_postings`) scores
+    only the passages that can reach the top (:func:`_best_first`): the same
+    hits in the same order; the total of a query without a phrase is still
+    exact (its matches are sets of passage numbers read from that file).
+    ``stats``, a dict, is given the postings read from best-first blocks
+    (``read``) and how many postings the query's scored terms hold (``postings``).
     """
     bound = EXACT_TOTAL if exact_up_to is None else exact_up_to
     lazy = _phrases_only_positive(q)
@@ -71,10 +84,11 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None):
         seg.relaxed = lazy            # phrases as their words: the candidates
         docs = seg.match(q)
         if docs and fq is not None:
-            docs = docs & seg.match(fq)
+            docs = seg.within(fq, docs)
         if not docs:
             continue
         scores = None
+        floor = best[-1][0] if len(best) >= limit else None   # the score to beat from earlier segments
         if lazy:
             seg.relaxed = False
             seg._matches.clear()
@@ -82,10 +96,23 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None):
                 seg.only = docs
                 docs = seg.match(q) & docs
             else:
-                docs, scores, settled = _settle(seg, q, docs, limit, bound)
+                ranked = _best_first(seg, q, docs, limit, floor, check=True, count_to=max(0, bound - total))
+                if ranked is None:
+                    ranked = _settle(seg, q, docs, limit, bound)
+                docs, scores, settled = ranked
                 exact = exact and settled
+        elif len(docs) > BEST_FIRST_FROM:
+            ranked = _best_first(seg, q, docs, limit, floor)
+            if ranked is not None:
+                scores = ranked[1]    # the passages that could reach the top; every match counted
         if scores is None:
             scores = seg.scores(q, docs)
+        if stats is not None:
+            leaves: list = []
+            _scoring_leaves(seg, q, leaves)
+            stats["read"] = stats.get("read", 0) + seg.read
+            stats["postings"] = stats.get("postings", 0) + sum(
+                len(seg.best_term(f, b).ids) if seg.best_term(f, b) is not None else 0 for f, b in leaves)
         total += len(docs)
         for term, ids in seg.leaves.items():
             if term not in found and not docs.isdisjoint(ids):
@@ -99,6 +126,192 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None):
             seg_best = [(s, -(d + offset)) for d, s in scores.items()]
         best = heapq.nlargest(limit, best + seg_best)
     return [(s, -nd) for s, nd in best], total, exact, found
+
+
+def _scoring_leaves(seg, q, out: list) -> bool:
+    """Put in ``out`` the (field, term bytes) whose scores add up to a passage's score
+    for ``q`` (each term the passage holds, at most: an Or scores the parts that
+    match, a phrase its words where it matches, Require its first part); False
+    when ``q`` holds a part scored otherwise (a boost, a part Whoosh's matcher scores)."""
+    from whoosh import query as Q
+
+    kind = type(q)
+    if getattr(q, "boost", 1.0) != 1.0:
+        return False
+    if kind is Q.Term:
+        btext = seg._btext(q.fieldname, q.text)
+        if btext is not None:
+            out.append((q.fieldname, btext))
+        return True
+    if kind is _phrase_class():
+        words = [seg._btext(q.fieldname, w) for w in q.words]
+        if all(b is not None for b in words):    # else it matches nothing here
+            out.extend((q.fieldname, b) for b in words)
+        return True
+    if kind is Q.Prefix and not q.constantscore:
+        return _scoring_leaves(seg, seg._expanded(q), out)
+    if (kind is Q.Or and not q.minmatch and not q.scale and 0 < len(q.subqueries) < Q.Or.TOO_MANY_CLAUSES) or (
+            kind is Q.And and q.subqueries):
+        return all(_scoring_leaves(seg, sub, out) for sub in q.subqueries)
+    if kind is Q.Require:
+        return _scoring_leaves(seg, q.a, out)
+    return kind is Q.NullQuery.__class__
+
+
+def _block_bounds(t, inner) -> list:
+    """Each best-first block's bound: the best score of its skyline's points."""
+    sky = t.sky
+    points = list(zip(sky[0::3], sky[1::3], sky[2::3]))
+    memo = {p: inner._score(p[0], p[1]) * p[2] / 100 for p in set(points)}
+    scores = list(map(memo.__getitem__, points))
+    starts = t.sky_starts.tolist()
+    return [max(scores[a:b]) for a, b in zip(starts, starts[1:])]
+
+
+def _dangerous(bounds: list, beats) -> list:
+    """The sets of terms (indices) whose bounds together could still reach the top
+    (``beats`` their sum): every such set holds one of these."""
+    order = sorted((i for i, b in enumerate(bounds) if b > 0), key=bounds.__getitem__, reverse=True)
+    rest = [0.0] * (len(order) + 1)
+    for k in range(len(order) - 1, -1, -1):
+        rest[k] = rest[k + 1] + bounds[order[k]]
+    out: list = []
+
+    def walk(k, chosen, total):
+        if chosen and beats(total * SLACK):
+            out.append(list(chosen))
+            return
+        if k == len(order) or not beats(rest[k] * SLACK + total * SLACK):
+            return
+        chosen.append(order[k])
+        walk(k + 1, chosen, total + bounds[order[k]])
+        chosen.pop()
+        walk(k + 1, chosen, total)
+
+    walk(0, [], 0.0)
+    return out
+
+
+TAIL = 4000      # passages left that could still reach the top: scored at once, the reading stops
+MAX_TERMS = 10   # more scored terms than this: no look for the passages left (2**terms sets)
+
+
+def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = False, count_to: int = 0):
+    """(the passages found to match, {passage: score} of those scored, whether every
+    passage of ``eligible`` was looked at) of ``q`` in this segment, reading its
+    terms' best-first blocks (:mod:`scrutiny.best_postings`) highest bound first,
+    or None when the segment has no such blocks for every term of ``q``.
+
+    A term's blocks are read in the order of their bound (the best score of
+    their skyline, with this search's idf and average length); each passage of
+    a block that is in ``eligible`` and new is scored exactly (``seg.scores``:
+    the same floats as an exhaustive search). A passage not seen yet scores at
+    most the sum of the next bounds of the terms it holds (a term whose blocks
+    have all been read adds nothing). It could still reach the top if that sum
+    reaches the ``limit``-th best score found (a tie is enough: it may have the
+    lower number) and is above ``floor`` (the score to beat of earlier
+    segments, whose passages win ties). The reading stops when no passage
+    could (the sum of every term's next bound does not), or when those that
+    could are few (:data:`TAIL`: found with set operations on the terms'
+    passages, then scored at once). With ``check``, a new passage is checked
+    first (``eligible`` holds the candidates of a phrase: its words anywhere),
+    and the reading goes on until ``count_to`` matches are found.
+    """
+    leaves: list = []
+    if seg.best is None or not _scoring_leaves(seg, q, leaves) or not leaves:
+        return None
+    lists = []
+    for field, btext in leaves:
+        t = seg.best_term(field, btext)
+        scorer = seg.scorer(field, btext)
+        inner = getattr(scorer, "inner", None)
+        if t is None or t.sky_starts is None or inner is None or getattr(scorer, "lengths", None) is None:
+            return None
+        bounds = _block_bounds(t, inner)
+        order = sorted(range(len(bounds)), key=bounds.__getitem__, reverse=True)
+        lists.append((t.best_ids, order, bounds))
+    size = seg.best.block
+    at = [0] * len(lists)
+    nexts = [b[o[0]] for _, o, b in lists]     # each term's next bound (-1: every block read)
+    heap: list = []           # the best ``limit`` (score, -passage) so far
+    seen: set = set()
+    matched: set = set()
+    scores: dict = {}
+    live = len(lists)
+    blocks = 0
+    look_at = 4               # blocks read when the passages left are next looked for
+
+    def beats(x):
+        return (len(heap) < limit or x >= heap[0][0]) and (floor is None or x > floor)
+
+    def take(new):
+        if check:   # the phrases of these passages checked (their words' positions read)
+            seg._matches.clear()
+            seg.only = new
+            new = seg.match(q) & new
+        got = seg.scores(q, new) if new else {}
+        if check:
+            seg.only = None
+            seg._matches.clear()
+        matched.update(new)
+        scores.update(got)
+        for d, sc in got.items():
+            if len(heap) < limit:
+                heapq.heappush(heap, (sc, -d))
+            elif (sc, -d) > heap[0]:
+                heapq.heapreplace(heap, (sc, -d))
+
+    while live:
+        if len(matched) >= count_to:
+            if not beats(sum(x for x in nexts if x > 0) * SLACK):
+                break
+            if blocks >= look_at and len(heap) >= limit and len(leaves) <= MAX_TERMS:
+                look_at *= 2
+                left = _left(seg, leaves, nexts, beats, eligible, seen)
+                if left is not None:
+                    seen |= left
+                    take(left)
+                    break
+        j = max(range(len(lists)), key=nexts.__getitem__)
+        ids, order, bounds = lists[j]
+        b = order[at[j]]
+        at[j] += 1
+        blocks += 1
+        if at[j] < len(order):
+            nexts[j] = bounds[order[at[j]]]
+        else:
+            nexts[j] = -1.0
+            live -= 1
+        block = ids[b * size:(b + 1) * size]
+        seg.read += len(block)
+        new = eligible.intersection(block)
+        new -= seen
+        if not new:
+            continue
+        seen |= new
+        take(new)
+    return matched, scores, len(seen) >= len(eligible)
+
+
+def _left(seg, leaves, nexts, beats, eligible, seen):
+    """The passages of ``eligible`` not yet seen that could still reach the top (those
+    holding a set of terms whose next bounds together could), or None when they are
+    more than :data:`TAIL`."""
+    left: set = set()
+    for group in _dangerous([max(x, 0.0) for x in nexts], beats):
+        sets = sorted((seg.id_set(*leaves[i]) for i in group), key=len)
+        if len(sets[0]) > 4 * TAIL and len(group) == 1:
+            return None
+        found = eligible.intersection(sets[0])
+        for other in sets[1:]:
+            if not found:
+                break
+            found &= other
+        found -= seen
+        left |= found
+        if len(left) > TAIL:
+            return None
+    return left
 
 
 def _settle(seg, q, candidates: set, limit: int, bound: int):
@@ -188,6 +401,27 @@ class _Segment:
         self._phrase_words: dict = {}   # id(phrase) -> (phrase, passages holding every word, positions)
         self.relaxed = False        # a phrase matches where all its words are (its candidates)
         self.only = None            # a set: the passages whose phrases are checked (None: all)
+        self.best = _best_file(self.reader)   # the segment's best-first file (None: Whoosh's postings)
+        self._btexts: dict = {}     # (field, text) -> its bytes in this segment, or None
+        self._scorers: dict = {}    # (field, term bytes) -> the weighting's scorer
+        self._id_sets: dict = {}    # (field, term bytes) -> its passages (id_set)
+        self._weighted: dict = {}   # id(And) -> (the And, its parts' weights for _weighted_tree)
+        self.read = 0               # postings read from best-first blocks (a count for the tests)
+
+    def best_term(self, field: str, btext: bytes):
+        return self.best.term(field, btext) if self.best is not None else None
+
+    def id_set(self, field: str, btext: bytes) -> set:
+        """The passages of a term in this segment, deleted ones left out (kept: not to be changed)."""
+        key = (field, btext)
+        ids = self._id_sets.get(key)
+        if ids is None:
+            t = self.best_term(field, btext)
+            ids = set(t.ids) if t is not None else set(self.postings(field, btext)[0])
+            if t is not None and self.deleted:
+                ids -= self.deleted
+            self._id_sets[key] = ids
+        return ids
 
     # --- postings -------------------------------------------------------------------------
 
@@ -200,6 +434,10 @@ class _Segment:
         candidates, not of every passage holding its words)."""
         key = (field, btext)
         kept = self._postings.get(key)
+        if kept is None and self.best is not None:
+            t = self.best.term(field, btext)
+            if t is not None and (not values or t.starts is not None):
+                kept = self._postings[key] = self._best_postings(field, btext, t)
         if kept is None:
             # read for a phrase: the blocks' unpickled bytes kept for their positions
             kept = self._postings[key] = self._read_postings(field, btext, keep_bytes=values)
@@ -208,6 +446,23 @@ class _Segment:
             kept = self._postings[key] = self._read_postings(field, btext, eager_values=True)
             ids, weights, vals = kept
         return ids, weights, (vals if values else None)
+
+    def _best_postings(self, field: str, btext: bytes, t):
+        """(ids, weights, values) of a term from the segment's best-first file; the
+        values (positions) unpickled a Whoosh block at a time when asked for."""
+        from whoosh.matching.wrappers import FilterMatcher
+
+        ids, weights = t.ids.tolist(), t.weights()
+        vals = None
+        if t.starts is not None:
+            m = self.reader.postings(field, btext)
+            vals = _LazyValues(m.child if isinstance(m, FilterMatcher) else m, t.starts, t.places)
+        if self.deleted:
+            keep = [i for i, d in enumerate(ids) if d not in self.deleted]
+            ids = [ids[i] for i in keep]
+            weights = [weights[i] for i in keep]
+            vals = vals.only(keep) if vals is not None else None
+        return ids, weights, vals
 
     def _read_postings(self, field: str, btext: bytes, eager_values: bool = False, keep_bytes: bool = False):
         from whoosh.matching.wrappers import FilterMatcher
@@ -264,6 +519,22 @@ class _Segment:
         return ids, weights, vals
 
     def _btext(self, field: str, text):
+        key = (field, text)
+        try:
+            return self._btexts[key]
+        except KeyError:
+            out = self._btexts[key] = self._find_btext(field, text)
+            return out
+
+    def scorer(self, field: str, btext: bytes):
+        """The weighting's scorer of a term (made once per search: its idf and average length)."""
+        key = (field, btext)
+        s = self._scorers.get(key)
+        if s is None:
+            s = self._scorers[key] = self.searcher.weighting.scorer(self.searcher, field, btext)
+        return s
+
+    def _find_btext(self, field: str, text):
         schema = self.searcher.schema
         if field not in schema:
             return None
@@ -295,8 +566,8 @@ class _Segment:
             btext = self._btext(q.fieldname, q.text)
             if btext is None:
                 return set()
-            ids = set(self.postings(q.fieldname, btext)[0])
-            self.leaves.setdefault((q.fieldname, btext), set()).update(ids)
+            ids = self.id_set(q.fieldname, btext)
+            self._leaf(q.fieldname, btext, ids)
             return ids
         if kind is _phrase_class():
             return self._phrase_match(q)
@@ -308,20 +579,92 @@ class _Segment:
                 out |= self.match(s)
             return out
         if kind is Q.And and q.subqueries:
-            sets = sorted((self.match(s) for s in q.subqueries), key=len)
-            out = sets[0]
-            for s in sets[1:]:
-                out = out & s
+            # the smallest part's passages, narrowed by each other part in turn (a term's
+            # postings gone through against them, not made into a set of their own)
+            subs = sorted(q.subqueries, key=self._size)
+            out = self.match(subs[0])
+            for sub in subs[1:]:
+                if not out:
+                    break
+                out = self.within(sub, out)
             return out
         if kind is Q.Require:
             a = self.match(q.a)
             if a and type(q.b) is Q.Not:
-                return a - self.match(q.b.query)
-            return a & self.match(q.b) if a else a
+                return a - self.within(q.b.query, a)
+            return self.within(q.b, a) if a else a
         if kind is Q.NullQuery.__class__:
             return set()
         m = q.matcher(self.searcher)   # a numeric range (--page), anything else: Whoosh's matcher
         return set(m.all_ids()) - (self.deleted or set())
+
+    def _size(self, q) -> int:
+        """About how many passages ``q`` matches here (a term: its postings)."""
+        from whoosh import query as Q
+
+        if type(q) is Q.Term:
+            btext = self._btext(q.fieldname, q.text)
+            if btext is None:
+                return 0
+            t = self.best_term(q.fieldname, btext)
+            if t is not None:
+                return len(t.ids)
+        return q.estimate_size(self.reader)
+
+    def within(self, q, among: set, record: bool = True) -> set:
+        """The passages of ``among`` (passages no other search mode excludes: not deleted)
+        that ``q`` matches, as ``self.match(q) & among``; a term's postings are gone
+        through (or looked up, for a few passages) without making a set of them all.
+        ``record``: note the terms found (for highlighting)."""
+        from whoosh import query as Q
+
+        kind = type(q)
+        if not among:
+            return set()
+        if kind is Q.Term:
+            btext = self._btext(q.fieldname, q.text)
+            if btext is None:
+                return set()
+            out = self._term_within(q.fieldname, btext, among, again=not record)
+            if record:
+                self._leaf(q.fieldname, btext, out)
+            return out
+        if kind is Q.Prefix and not q.constantscore:
+            return self.within(self._expanded(q), among, record)
+        if kind is Q.Or and not q.minmatch:
+            out = set()
+            for sub in q.subqueries:
+                out |= self.within(sub, among, record)
+            return out
+        if kind is Q.And and q.subqueries:
+            out = among
+            for sub in sorted(q.subqueries, key=self._size):
+                out = self.within(sub, out, record)
+                if not out:
+                    break
+            return out
+        if kind is Q.Require:
+            a = self.within(q.a, among, record)
+            if a and type(q.b) is Q.Not:
+                return a - self.within(q.b.query, a, record)
+            return self.within(q.b, a, record) if a else a
+        return self.match(q) & among
+
+    def _term_within(self, field: str, btext: bytes, among: set, again: bool = False) -> set:
+        """The passages of ``among`` holding the term: a few looked up by bisection of
+        its ids, more by going through its ids, or (``again``: asked many times in one
+        search, as scoring does) by the set of its passages, made once."""
+        kept = self._id_sets.get((field, btext))
+        if kept is not None:
+            return among & kept
+        t = self.best_term(field, btext)
+        if t is None:
+            return among & self.id_set(field, btext)
+        if len(among) * 16 < len(t.ids):
+            return set(_lookup(t.ids, list(among))[0])
+        if again:
+            return among & self.id_set(field, btext)
+        return among.intersection(t.ids)
 
     def _expanded(self, q):
         """A Prefix (scored) as Whoosh runs it: the Or of the words it expands to."""
@@ -345,13 +688,29 @@ class _Segment:
         else:
             check = common if self.only is None else common & self.only
             out = set()
+            shifts = list(enumerate(rest_words, 1))
             for d in check:
-                rest = [frozenset(decode(bw[d])) for bw in rest_words]
-                if any(all(p + i in pos for i, pos in enumerate(rest, 1)) for p in decode(first_word[d])):
+                # a first word's position p with the i-th word at p + i: the first word's
+                # positions that are in every (positions of the i-th word - i), in C
+                starts = set(decode(first_word[d]))
+                for i, bw in shifts:
+                    starts.intersection_update(map(sub, decode(bw[d]), repeat(i)))
+                    if not starts:
+                        break
+                if starts:
                     out.add(d)
         for b in btexts:
-            self.leaves.setdefault((q.fieldname, b), set()).update(out)
+            self._leaf(q.fieldname, b, out)
         return out
+
+    def _leaf(self, field: str, btext: bytes, ids: set) -> None:
+        """Note that the term (field, btext) is found in ``ids`` (for highlighting)."""
+        key = (field, btext)
+        kept = self.leaves.get(key)
+        if kept is None:
+            self.leaves[key] = ids    # never changed: a new set when more are found
+        elif kept is not ids and not ids <= kept:
+            self.leaves[key] = kept | ids
 
     def _phrase_words_of(self, q):
         """(the words' bytes, the passages holding them all, {passage: positions
@@ -375,6 +734,29 @@ class _Segment:
             if b is None:
                 return None   # a word not in this segment: no passage holds the phrase
             btexts.append(b)
+        terms = [self.best_term(field, b) for b in btexts]
+        if all(t is not None and t.starts is not None for t in terms):
+            # the passages holding every word from the ids; a passage's positions found
+            # by bisection of the word's ids (every posting, deleted ones too, as Whoosh's blocks)
+            from whoosh.matching.wrappers import FilterMatcher
+
+            by_size = sorted(zip(btexts, terms), key=lambda bt: len(bt[1].ids))
+            common = self.id_set(field, by_size[0][0])
+            for b, _ in by_size[1:]:    # narrowed by each other word's postings (a new set)
+                if not common:
+                    break
+                common = self._term_within(field, b, common)
+            if not common:
+                return None
+            if all(t.positions is not None for t in terms):   # positions in the file
+                by_word = [_PositionsAt(t) for t in terms]
+                return btexts, common, by_word[0], by_word[1:], _as_they_are
+            by_word = []
+            for b, t in zip(btexts, terms):
+                m = self.reader.postings(field, b)
+                vals = _LazyValues(m.child if isinstance(m, FilterMatcher) else m, t.starts, t.places)
+                by_word.append(_ValuesAt(t.ids, vals))
+            return btexts, common, by_word[0], by_word[1:], _positions_decoder(schema[field].format)
         lists = [self.postings(field, b, values=True) for b in btexts]
         common = set(lists[0][0])
         for ids, _, _ in lists[1:]:
@@ -398,8 +780,7 @@ class _Segment:
             btext = self._btext(q.fieldname, q.text)
             if btext is None:
                 return {}
-            ids, weights, _ = self.postings(q.fieldname, btext)
-            return self._score(q.fieldname, btext, ids, weights, docs)
+            return self._score_term(q.fieldname, btext, docs)
         if kind is _phrase_class():
             field = q.fieldname
             mine = docs & self.match(q)
@@ -408,25 +789,40 @@ class _Segment:
             per_word = []
             for word in q.words:
                 btext = self._btext(field, word)
-                ids, weights, _ = self.postings(field, btext, values=True)
-                per_word.append(self._score(field, btext, ids, weights, mine))
+                per_word.append(self._score_term(field, btext, mine))
             return _tree(per_word, _intersection)
         if kind is Q.Prefix and not q.constantscore:
             return self.scores(self._expanded(q), docs)
         if kind is Q.Or and not q.minmatch and not q.scale and 0 < len(q.subqueries) < Q.Or.TOO_MANY_CLAUSES:
             # Whoosh's Or: a binary tree of union matchers (one subquery: itself)
-            return _tree([self.scores(s, docs & self.match(s)) for s in q.subqueries], _union)
+            return _tree([self.scores(s, self.within(s, docs, record=False)) for s in q.subqueries], _union)
         if kind is Q.And and q.subqueries:
             subs = q.subqueries
             if len(subs) == 1:
                 return self.scores(subs[0], docs)
-            weighted = [(0 - s.estimate_size(self.reader), i) for i, s in enumerate(subs)]
-            return _weighted_tree(weighted, [self.scores(s, docs) for s in subs])
+            kept = self._weighted.get(id(q))
+            if kept is None or kept[0] is not q:
+                kept = self._weighted[id(q)] = (q, [(0 - s.estimate_size(self.reader), i) for i, s in enumerate(subs)])
+            return _weighted_tree(kept[1], [self.scores(s, docs) for s in subs])
         if kind is Q.Require:
             return self.scores(q.a, docs)
         if kind is Q.NullQuery.__class__:
             return {}
         return self._whoosh_scores(q, docs)
+
+    def _score_term(self, field, btext, docs) -> dict:
+        """{passage: the term's score} for the passages of ``docs`` holding it."""
+        t = self.best_term(field, btext)
+        if t is None:
+            ids, weights, _ = self.postings(field, btext)
+            return self._score(field, btext, ids, weights, docs)
+        all_ids = t.ids
+        if len(docs) * 8 < len(all_ids):
+            # a few passages: each posting found by bisection of the term's ids (in C)
+            present, at = _lookup(all_ids, list(docs))
+            weights = list(map(t.table.__getitem__, map(t.codes.__getitem__, at)))
+            return self._scored(field, btext, present, weights, None)
+        return self._scored(field, btext, all_ids.tolist(), t.weights(), docs)
 
     def _score(self, field, btext, ids, weights, docs) -> dict:
         if len(docs) * 8 < len(ids):
@@ -438,7 +834,12 @@ class _Segment:
                 weight_of = self._weight_of[key] = dict(zip(ids, weights))
             ids = [d for d in docs if d in weight_of]
             weights = [weight_of[d] for d in ids]
-        s = self.searcher.weighting.scorer(self.searcher, field, btext)
+        return self._scored(field, btext, ids, weights, docs)
+
+    def _scored(self, field, btext, ids, weights, docs) -> dict:
+        """{passage: score} of the postings (``ids``, ``weights``) whose passage is in ``docs``
+        (None: every one)."""
+        s = self.scorer(field, btext)
         batch = getattr(s, "score_postings", None)
         if batch is not None:
             return batch(ids, weights, docs)
@@ -453,7 +854,7 @@ class _Segment:
             def weight(self):
                 return self._w
 
-        return {d: s.score(Posting(d, w)) for d, w in zip(ids, weights) if d in docs}
+        return {d: s.score(Posting(d, w)) for d, w in zip(ids, weights) if docs is None or d in docs}
 
     def _whoosh_scores(self, q, docs) -> dict:
         """Whoosh's matcher for ``q``, stepped through (a query not evaluated here)."""
@@ -513,6 +914,51 @@ class _ValuesOf:
 
     def __getitem__(self, d):
         return self.values[self.index[d]]
+
+
+class _ValuesAt:
+    """{passage: its value} of a term, the posting found by bisection of the term's
+    ids (every posting of the segment, in order, as ``values`` counts them)."""
+
+    __slots__ = ("ids", "values")
+
+    def __init__(self, ids, values):
+        self.ids, self.values = ids, values
+
+    def __getitem__(self, d):
+        return self.values[bisect_left(self.ids, d)]
+
+
+def _lookup(ids, docs: list) -> tuple[list, list]:
+    """(the passages of ``docs`` that ``ids`` (sorted) holds, their places in ``ids``):
+    bisections and comparisons in C, no set of ``ids`` made."""
+    last = len(ids) - 1
+    if last < 0:
+        return [], []
+    at = list(map(min, map(bisect_left, repeat(ids), docs), repeat(last)))
+    hits = list(map(eq, map(ids.__getitem__, at), docs))
+    return list(compress(docs, hits)), list(compress(at, hits))
+
+
+class _PositionsAt:
+    """{passage: its positions} of a term, from the segment's best-first file."""
+
+    __slots__ = ("term",)
+
+    def __init__(self, term):
+        self.term = term
+
+    def __getitem__(self, d):
+        t = self.term
+        return t.positions_at(bisect_left(t.ids, d))
+
+
+def _as_they_are(positions):
+    return positions
+
+
+def _best_file(reader):
+    return best_postings.for_reader(reader)
 
 
 def _block_bytes(leaf) -> bytes:

@@ -3,7 +3,9 @@
 Each command module below registers its commands on :data:`cli`. Command
 modules import only ``click`` and the helpers here at load time; everything
 heavy is imported inside the command function, so ``scrutiny search`` does not
-pay for spaCy or scikit-learn.
+pay for spaCy or scikit-learn. A command's module is imported when the command
+is asked for (:data:`COMMANDS`; the help and the docs import them all): a
+``scrutiny search`` process does not build the other commands' options.
 """
 
 from __future__ import annotations
@@ -28,6 +30,25 @@ _COMMAND_MODULES = (
 )
 
 
+# Each command and the module that registers it (tests/test_cli_lazy.py checks it
+# against the commands the modules register).
+COMMANDS = {
+    "init": "scrutiny.cli.project_cmds", "fetch": "scrutiny.cli.project_cmds",
+    "ingest": "scrutiny.cli.ingest_cmds", "documents": "scrutiny.cli.ingest_cmds",
+    "history": "scrutiny.cli.ingest_cmds", "passages": "scrutiny.cli.ingest_cmds",
+    "stats": "scrutiny.cli.ingest_cmds",
+    "search": "scrutiny.cli.query_cmds", "show": "scrutiny.cli.query_cmds",
+    "claims": "scrutiny.cli.tag_cmds", "eval": "scrutiny.cli.tag_cmds", "review": "scrutiny.cli.tag_cmds",
+    "stakeholders": "scrutiny.cli.tag_cmds", "tag": "scrutiny.cli.tag_cmds", "ties": "scrutiny.cli.tag_cmds",
+    "kb": "scrutiny.cli.kb_cmds", "conflicts": "scrutiny.cli.kb_cmds",
+    "site": "scrutiny.cli.site_cmds", "build-site": "scrutiny.cli.site_cmds", "serve": "scrutiny.cli.site_cmds",
+    "build": "scrutiny.cli.build_cmds",
+    "cite": "scrutiny.cli.cite_cmds", "export": "scrutiny.cli.cite_cmds", "verify": "scrutiny.cli.cite_cmds",
+    "xref": "scrutiny.cli.cite_cmds",
+}
+cli.lazy = COMMANDS
+
+
 def _load_commands() -> None:
     import importlib
 
@@ -45,7 +66,6 @@ ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 def main(argv=None):
     for name in ONE_THREAD:
         os.environ.setdefault(name, "1")
-    _load_commands()
     return cli.main(args=argv, prog_name="scrutiny")
 
 

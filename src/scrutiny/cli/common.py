@@ -19,7 +19,27 @@ class Group(click.Group):
 
     A ScrutinyError says what is wrong and how to fix it. Anything else is a bug
     in scrutiny: one line names it (``SCRUTINY_DEBUG=1`` shows the traceback).
+
+    A command is registered when its module is imported: ``lazy`` maps each
+    command's name to its module, imported when the command is asked for (all
+    of them when the commands are listed).
     """
+
+    lazy: dict = {}
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in self.lazy:
+            import importlib
+
+            importlib.import_module(self.lazy[name])
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        import importlib
+
+        for module in dict.fromkeys(self.lazy.values()):
+            importlib.import_module(module)
+        return super().list_commands(ctx)
 
     def invoke(self, ctx):
         try:
