@@ -166,3 +166,13 @@ def test_the_dev_set_holds_the_third_annotators_passages_with_their_ids():
     ids = [r["id"] for r in read_set(DEV)]
     assert sum(i.startswith("e") for i in ids) == 76 and "e001" in ids and "e076" in ids
     assert sum(i.startswith("d") for i in ids) == 121
+
+
+def test_the_dev_set_holds_the_fourth_annotators_passages_with_their_ids():
+    from scrutiny.evaluation.passage_sets import DEV
+
+    rows = read_set(DEV)
+    g = [r for r in rows if r["id"].startswith("g")]
+    assert len(g) == 80 and g[0]["id"] == "g001" and g[-1]["id"] == "g080"
+    assert sum(len(r["ties"]) for r in g) == 142 and sum(len(r["names"]) for r in g) == 324
+    assert len({r["id"] for r in rows}) == len(rows)

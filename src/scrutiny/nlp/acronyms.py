@@ -69,6 +69,36 @@ def _lowercase_definition(doc, i: int, short: str) -> list[str] | None:
     return None
 
 
+_PROGRAMME_NOUNS = frozenset("programme program scheme campaign initiative project pilot service fund grant "
+                             "helpline".split())
+
+
+def _attributive_definition(doc, i: int, short: str) -> list[str] | None:
+    """The capitalised words an acronym abbreviates when they describe the lower-case
+    noun after it ("Earth Observation (EO) data", "Active Debris Removal (ADR) mission"):
+    a field or an activity, not a body; lower-cased, or None."""
+    close = i + 2
+    while close < len(doc) and doc[close].text != ")":
+        close += 1
+    after = doc[close + 1] if close + 1 < len(doc) else None
+    if after is None or not (after.is_lower and after.pos_ == "NOUN") or after.lower_ in _PROGRAMME_NOUNS:
+        return None  # "the Rocketry Research and Training (RRTT) programme": a programme's name
+    content = []
+    j = i - 1
+    while j >= 0 and len(content) < len(short) and i - j <= len(short) * 3:
+        t = doc[j]
+        j -= 1
+        if t.lower_ in _SKIP and t.is_lower:
+            continue
+        if not (t.is_alpha and t.is_title):
+            return None
+        content.append(t.text.lower())
+    content.reverse()
+    if len(content) == len(short) and "".join(w[0] for w in content).upper() == short.upper():
+        return content
+    return None
+
+
 class Acronyms:
     def __init__(self, name, confidence=0.8):
         self.name = name
@@ -88,7 +118,7 @@ class Acronyms:
                 continue
             long = by_end.get(tok.i)
             if long is None:
-                words = _lowercase_definition(doc, tok.i, short.text)
+                words = _lowercase_definition(doc, tok.i, short.text) or _attributive_definition(doc, tok.i, short.text)
                 if words:
                     common.add(short.text)
                     pairs.append((short.text, " ".join(words)))

@@ -46,9 +46,10 @@ def _rx(*alternatives):
 STAT_PATTERNS = {
     "percent": _rx(r"\d\s?%", r"\d\s?per\s?cent\b", r"\d\s?percent", r"percentage points?"),
     "money": _rx(r"[£$€]\s?\d", r"\d\s?(?:bn|billion|million|mn)\b", r"\b(?:billion|million) (?:pounds|people|adults|children|workers)"),
-    "ratio": _rx(r"\b(?:one|two|three|four|\d+) (?:in|out of) (?:every )?(?:two|three|four|five|six|seven|eight|nine|ten|twenty|a hundred|\d+)\b"),
+    "ratio": _rx(r"\b(?:one|two|three|four|five|six|seven|eight|nine|\d+) (?:in|out of) (?:every )?(?:two|three|four|five|six|seven|eight|nine|ten|twenty|a hundred|\d+)\b"),
     "fraction": _rx(r"\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|a tenth) of\b",
-                    r"\b(?:doubled|tripled|trebled|halved)\b", r"\btwice as (?:many|likely)\b"),
+                    r"\b(?:doubled|tripled|trebled|halved)\b", r"\btwice as (?:many|likely)\b",
+                    r"\b(?:half|twice|(?:two|three|four|five|ten) times) as (?:many|much|likely|often|long|high)\b"),
 }
 COMMIT_PATTERNS = {
     "we_will": _rx(r"\bwe (?:will|shall|are going to|intend to|plan to|aim to|expect to)\b",
@@ -82,6 +83,10 @@ RECOMMEND_PATTERNS = {
                 r"\bask(?:s|ed|ing)? (?:the|every|all|each|its|our|their|ministers|government|councils?|members?|[A-Z]\w+)\b[^.;:]{0,60}?\bto\b",
                 r"\b(?:has |have )?(?:written|wrote) to\b[^.;]{0,80}?\b(?:asking|calling|urging|seeking|requesting)\b",
                 r"\b(?:is|are) (?:pressing|pushing|lobbying|campaigning) for\b", r"\bdemand(?:s|ed|ing)? (?:that|an?|the)\b"),
+    # a proposed resolution in a paper to a board or a cabinet: "1.1 That Cabinet approves the strategy."
+    "motion": _rx(r"^\s*(?:\d+(?:\.\d+)*\.?\s+|\(?[a-z]\)\s+)?that\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,6}"
+                  r"(?:approves?|agrees?|notes?|delegates?|endorses?|authorises?|authorizes?|adopts?|supports?|"
+                  r"requests?|instructs?|considers?|recommends?|asks?|commissions?)\b"),
     "need_to": _rx(r"\b(?:needs?|has|have) to be\b", r"\bneeds? to\b", r"\bit is (?:essential|important|vital|crucial|necessary|imperative) that\b",
                    r"\bit is (?:essential|important|vital|crucial|necessary|imperative) to (?!recognise|note|remember|understand|acknowledge|be clear)",
                    r"\bthere (?:is|remains|will be) (?:also )?a (?:clear |pressing |strong |real )?need\b", r"\b(?:is|are) (?:urgently |badly )?needed\b",
@@ -402,14 +407,31 @@ def instrument_effect(verb, subj) -> bool:
     return subj.lower_ in INSTRUMENT_NOUNS
 
 
+def name_spans(sent) -> list[tuple[int, int]]:
+    """Where the stakeholder names of a sentence stand, relative to its start: the words
+    of "Carers in Crisis" or "Dr Omar Said" are not the sentence's own judgement."""
+    from scrutiny.nlp.spans import stakeholder_spans
+
+    base = sent.start_char
+    return [(s.start_char - base, s.end_char - base) for s in stakeholder_spans(sent.doc)
+            if s.start >= sent.start and s.end <= sent.end and s._.source != "coref"]
+
+
+def plain_text(sent) -> str:
+    """The sentence with its stakeholder names blanked out (same length, same offsets)."""
+    return _blank(sent.text, name_spans(sent))
+
+
 def rule_hits(sent) -> dict[str, list[str]]:
     text = sent.text
     # Words that look like a call or a pledge but are not one here are blanked out
-    # for that kind's patterns (the sentence's length and offsets stay the same).
+    # for that kind's patterns (the sentence's length and offsets stay the same);
+    # a judgement is never read from the words of a name.
     not_calls = not_call_spans(sent)
     directives = directive_spans(sent)
+    plain = plain_text(sent)
     for_kind = {"recommendation": _blank(text, not_calls), "commitment": _blank(text, directives),
-                "statistic": _blank(text, unmeasured_spans(sent))}
+                "statistic": _blank(text, unmeasured_spans(sent)), "assessment": plain, "reported": plain}
     hits: dict[str, list[str]] = {}
     for kind, patterns in ALL_PATTERNS.items():
         source = for_kind.get(kind, text)
@@ -435,6 +457,8 @@ def rule_hits(sent) -> dict[str, list[str]]:
         if allocated_only(sent):
             # "we have confirmed a £400m programme": an allocated sum, a commitment
             hits.setdefault("commitment", []).append("allocated_sum")
+    if "statistic" in hits and reported_count(sent):
+        hits["statistic"].append("reported_count")
     if bare_agreement(sent):
         hits.setdefault("not_call", []).append("bare_agreement")
     # A call to act without "should": the sentence opens with a bare verb.
@@ -443,6 +467,35 @@ def rule_hits(sent) -> dict[str, list[str]]:
     if first is not None and first.tag_ == "VB" and _IMPERATIVE_OK.match(first.text):
         hits.setdefault("recommendation", []).append("imperative")
     return hits
+
+
+REPORTING_LEMMAS = frozenset("find say report show estimate reveal tell record cite".split())
+_COUNT_ENTS = frozenset({"CARDINAL", "PERCENT", "QUANTITY"})
+
+
+def reported_count(sent) -> bool:
+    """A count reported, and nothing else said of it: the sentence's main verb reports
+    ("found", "said", "showed") and the counted people or things are the subject of the
+    report or of what it reports ("It found that one in five older prisoners had an unmet
+    need", "Nine in ten care workers said they had considered leaving"). What the counted
+    have or do is what was counted, not a judgement; a judging word in the main clause
+    (outside what is reported) still makes one."""
+    if not sent.doc.has_annotation("DEP"):
+        return False
+    root = sent.root
+    if root.lemma_.lower() not in REPORTING_LEMMAS and root.lower_ not in ("found", "said", "says", "finds", "shows"):
+        return False
+    clauses = [root] + [c for c in root.children if c.dep_ in ("ccomp",)]
+    counted = False
+    for verb in clauses:
+        for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+            if any(t.ent_type_ in _COUNT_ENTS or t.like_num for t in subj.subtree):
+                counted = True
+    if not counted:
+        return False
+    reported = {t.i for c in root.children if c.dep_ == "ccomp" for t in c.subtree}
+    outside = " ".join(t.text for t in sent if t.i not in reported and t.i != root.i)
+    return not JUDGEMENT_CUE.search(outside)
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -648,6 +701,13 @@ def _allocated_sum(toks, k) -> bool:
             seen += 1
             continue
         break
+    # the sum as the subject of a passive that allocates it: "£72 million is being invested in ...",
+    # "£18 million has been allocated to ..."
+    node = toks[k]
+    while node.dep_ in ("nummod", "quantmod", "compound") and node.head is not node:
+        node = node.head
+    if node.dep_ == "nsubjpass" and node.head.lower_ in PLAN_PARTICIPLES | ALLOCATING_WITH_AUX | ALLOCATING_FORMS:
+        return True
     # before the sum: "investment of ...", "confirmed a ...", "is investing ...", "has invested ..."
     if start >= 2 and toks[start - 1].lower_ == "of" and toks[start - 2].lower_ in FUNDING_NOUNS:
         return True
@@ -725,7 +785,7 @@ STRONG = {
     "statistic": {"percent", "money", "ratio", "number", "fraction"},
     "commitment": {"we_will", "committed", "minuted", "planned_quantity", "is_to", "intends", "agent_will",
                    "reported_pledge", "new_quantity"},
-    "recommendation": {"recommend", "should", "asks"},
+    "recommendation": {"recommend", "should", "asks", "motion"},
     "assessment": {"agree"},
 }
 
@@ -967,14 +1027,20 @@ ACCEPTED_COUNT = re.compile(r"\b(?:we|government|department|ministers?)\b[^.;]{0
 _QUOTE_MARKS = re.compile(r"[\"\u201c\u201d]|(?:^|\s)[\u2018']\w")
 
 
-def _judgement(kinds: dict, hits: dict, text: str, scores: dict) -> dict:
+def _judgement(kinds: dict, hits: dict, text: str, scores: dict, plain: str | None = None) -> dict:
     """The kinds a sentence keeps given what it says rather than its shape: an
     assessment judges (evaluates, compares, gives a cause, predicts, or reports a
     judgement) and a plain description does not; a prediction is an assessment, not a
     pledge or a call; a call needs a word that calls; a cross-reference ("set out later
     in this response") is neither."""
     kinds = dict(kinds)
+    plain = plain or text
     rec_hits = set(hits.get("recommendation", ()))
+    if "motion" in rec_hits:
+        # "1.1 That Cabinet approves the strategy": a resolution proposed, a call on the body
+        if not hits.get("assessment") and not JUDGEMENT_CUE.search(plain):
+            kinds.pop("assessment", None)
+        kinds.setdefault("recommendation", (round(max(scores.get("recommendation", 0.0), 0.7), 3), "rule"))
     strong_rec = bool(rec_hits & {"recommend", "asks", "should"} or "imperative" in rec_hits)
     predicted = bool(PREDICTION.search(text)) or "instrument_effect" in hits.get("prediction", ())
     if CROSS_REFERENCE.search(text):
@@ -1012,19 +1078,23 @@ def _judgement(kinds: dict, hits: dict, text: str, scores: dict) -> dict:
     if "not_a_call" in hits.get("not_call", ()) and not rec_hits - {"imperative"}:
         kinds.pop("recommendation", None)   # "Should the panel decide ...", "It should be noted that ..."
         if kinds.get("assessment", (0, ""))[1] == "model" and not hits.get("assessment") \
-                and not JUDGEMENT_CUE.search(text):
+                and not JUDGEMENT_CUE.search(plain):
             kinds.pop("assessment")   # what was left of it describes: "Awards could be a single payment."
     if "commitment" in kinds and AGAINST_TARGET.search(text) and not set(hits.get("commitment", ())) & _PLEDGE:
         kinds.pop("commitment")       # "recruited 214 staff, against a plan of 260": a measure, not a pledge
     if "recommendation" in kinds and not rec_hits and set(hits.get("commitment", ())) & _WILL:
         kinds.pop("recommendation")   # "the government will reference ...": a pledge, no word that calls
     if "assessment" in kinds and not predicted and DESCRIPTIVE.search(text) \
-            and not (JUDGEMENT_CUE.search(_descriptive_rest(text)) or hits.get("assessment") or "reported" in hits):
+            and not (JUDGEMENT_CUE.search(_descriptive_rest(plain)) or hits.get("assessment") or "reported" in hits):
         kinds.pop("assessment")       # "The panel was set up in 2019 to advise ministers."
     if "statistic" in kinds and kinds.get("assessment", (0, ""))[1] == "model" \
             and set(hits.get("assessment", ())) <= {"change"} \
-            and not JUDGEMENT_CUE.search(REPORTED_FIGURE.sub(" ", text)):
+            and not JUDGEMENT_CUE.search(REPORTED_FIGURE.sub(" ", plain)):
         kinds.pop("assessment")       # "She said admissions had risen by 40 per cent": a figure reported
+    if "reported_count" in hits.get("statistic", ()) and kinds.get("assessment", (0, ""))[1] == "model" \
+            and not set(hits.get("assessment", ())) & {"agree", "cause", "evidence"}:
+        kinds.pop("assessment")       # "It found that one in five prisoners had an unmet need": a count
+        kinds.setdefault("statistic", (round(max(scores.get("statistic", 0.0), 0.6), 3), "rule"))
     if "assessment" in kinds and "recommendation" in kinds and "should" in rec_hits \
             and _QUOTE_MARKS.search(text) and not hits.get("assessment"):
         kinds.pop("assessment")       # a quoted "should": a call, not a judgement
@@ -1061,10 +1131,12 @@ def apply_shape(claim: dict, kinds: dict, text: str = "") -> dict:
     if "should_have" in hits.get("not_call", ()) and "recommendation" not in hits.get("recommendation", ()):
         kinds = {k: v for k, v in kinds.items() if k != "recommendation"}
         kinds.setdefault("assessment", (round(max((claim.get("scores") or {}).get("assessment", 0.0), 0.7), 3), "rule"))
-    if "assessment" in kinds and text and RELATIONAL.search(text) and not ASSESSMENT_CUE.search(text):
-        kinds = {k: v for k, v in kinds.items() if k != "assessment"}
+    plain = claim.get("plain") or text   # the words of names blanked out
+    if "assessment" in kinds and text and RELATIONAL.search(text) \
+            and not ASSESSMENT_CUE.search(RELATIONAL.sub(" ", plain)):
+        kinds = {k: v for k, v in kinds.items() if k != "assessment"}  # "The group is led by ..."
     if text:
-        kinds = _judgement(kinds, hits, text, claim.get("scores") or {})
+        kinds = _judgement(kinds, hits, text, claim.get("scores") or {}, plain)
     shape = claim.get("shape")
     if shape == "bullet":
         lead = claim.get("lead")
@@ -1108,6 +1180,9 @@ class ClaimRules:
             start, end = sent.start_char, sent.end_char
             shape = sentence_shape(sent, text, start, end, parsed)
             claim = {"start": start, "end": end, "rules": rule_hits(sent), "kinds": {}, "shape": shape}
+            plain = plain_text(sent)
+            if plain != sent.text:
+                claim["plain"] = plain
             if shape == "lead_in":
                 # "... them. We will:" ends its line: the lines below complete it
                 leading = not text[end:].lstrip(" \t") or text[end:].lstrip(" \t").startswith("\n")

@@ -65,8 +65,11 @@ def head_kind(word: str) -> str | None:
 
 def _described_as(doc, span, word: str) -> bool:
     """The passage says what ``span`` is, with ``word`` as the head: "X is a coalition
-    of ...", "X, a research unit at ...", "X, the ministry's own agency"."""
-    after = doc.text[span.end_char:span.end_char + 80]
+    of ...", "X, a research unit at ...", "X, the ministry's own agency", a subtitle
+    ("X: An Independent Review of ...")."""
+    after = doc.text[span.end_char:span.end_char + 100]
+    if re.match(rf"[ \t]*:[ \t]*(?:(?:a|an|the)\s+)?(?:[\w'’-]+[ \t]+){{0,5}}?{re.escape(word)}s?\b", after, re.I):
+        return True  # a title and its subtitle: "Stronger Minds: A Workforce Plan for ..." ... "this plan"
     return re.match(rf"\s*(?:,\s*|\s+(?:is|was|has been|became)\s+)(?:also\s+)?(?:a|an|the)\s+"
                     rf"(?:[\w'’-]+\s+){{0,3}}?{re.escape(word)}s?\b", after, re.I) is not None
 

@@ -163,6 +163,62 @@ def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
     return [(start, end)]
 
 
+def _first_word_dropped(doc, start: int, end: int) -> bool:
+    """Is the capitalised word before ``doc[start:end]`` the first word of the same name
+    ("Passenger Focus North", the recogniser having kept "Focus North")? It must be
+    joined to the name in the parse (a compound or modifier whose head is inside it),
+    with nothing between, and be no article, post, honorific, month or label."""
+    from scrutiny.nlp.people import ROLE_WORDS
+
+    prev = doc[start - 1]
+    if not (prev.is_alpha and prev.is_title) or prev.whitespace_ != " " or prev.ent_type_:
+        return False
+    if prev.dep_ not in ("compound", "amod", "nmod") or not (start <= prev.head.i < end):
+        return False
+    low = prev.lower_
+    return not (low in _LEADING or low in ROLE_WORDS or low in ROLE_ONLY or low.rstrip(".") in HONORIFICS
+                or low in NOT_STAKEHOLDER_FIRST or low in _DAYS_MONTHS or low in COMPASS
+                or prev.text in NATIONS or prev.text in PLACES or low in GENERIC_SINGLE)
+
+
+def _after_post(doc, start: int, end: int) -> int:
+    """Where a body's name starts after a post held in it ("Medical Director of Harrowfield
+    NHS Trust", "Chief Executive of the X Alliance"): a post is words of posts and
+    portfolios, then "of", "for" or "at"."""
+    from scrutiny.nlp.people import ROLE_WORDS
+
+    for k in range(start + 1, min(start + 6, end - 1)):
+        if doc[k].lower_ in ("of", "for", "at"):
+            words = [t.lower_ for t in doc[start:k]]
+            if any(w in ROLE_WORDS or w in ROLE_ONLY for w in words) and all(
+                    w in ROLE_WORDS or w in ROLE_ONLY or w in PORTFOLIO_WORDS or w in POST_MODIFIERS for w in words):
+                j = k + 1 + (doc[k + 1].lower_ == "the")
+                if j < end and doc[j].is_title:
+                    return j
+            break
+    return start
+
+
+POST_MODIFIERS = frozenset("medical clinical executive non-executive financial operating nursing acting interim".split())
+
+
+def _prepositional_tail(doc, end: int) -> int:
+    """Grow a name over a prepositional phrase with a capitalised object that the parse
+    attaches to it ("Mums for Lungs", "Friends of the Earth")."""
+    n = len(doc)
+    if end + 1 < n and doc[end].lower_ in ("for", "of", "against") and doc[end].head.i == end - 1:
+        j = end + 1
+        if j < n and doc[j].lower_ == "the":
+            j += 1
+        k = j
+        while k < n and doc[k].is_title and not doc[k].is_sent_start and not _has_digit(doc[k].text) \
+                and doc[k].lower_ not in NOT_STAKEHOLDER_FIRST and doc[k].ent_type_ not in ("DATE", "GPE", "LOC"):
+            k += 1
+        if k > j and any(doc[m].dep_ == "pobj" and doc[m].head.i == end for m in range(j, k)):
+            return k
+    return end
+
+
 def _has_digit(text: str) -> bool:
     return any(c.isdigit() for c in text)
 
@@ -173,11 +229,19 @@ def _attributive(span) -> bool:
     words = [t.text for t in span]
     if kind_from_head(words) is not None or len(span) < 2 or is_acronym(words[0]) or words[-1] in NATIONS:
         return False
-    end = span.end
     doc = span.doc
-    if end < len(doc) and doc[end].is_lower and doc[end].pos_ == "NOUN":
-        return True
+    end = _past_acronym(doc, span.end)
+    if end < len(doc) and doc[end].is_lower and doc[end].pos_ == "NOUN" \
+            and not (end > span.end and doc[end].lower_ in LOWER_PROGRAMME_HEADS):
+        return True  # (but "the Rocketry Research and Training (RRTT) programme" names a programme)
     return False
+
+
+def _past_acronym(doc, end: int) -> int:
+    """The token after a bracketed acronym at ``end`` ("Earth Observation (EO) data"), or ``end``."""
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and is_acronym(doc[end + 1].text):
+        return end + 3
+    return end
 
 
 def _acceptable(span) -> bool:
@@ -220,6 +284,9 @@ def _acceptable(span) -> bool:
         return False  # "Chief Social Scientist": a post, not a body (but "Royal College of General Practitioners")
     if all(w in ROLE_ONLY for w in words):
         return False  # "Chief Executive", "Director of Finance": posts
+    if len(words) >= 3 and (words[0] in ROLE_ONLY or words[0] in ROLE_WORDS) and words[1] in ("of", "for") \
+            and all(w in PORTFOLIO_WORDS for w in words[2:]):
+        return False  # "Director of Adult Social Services": a post
     if " ".join(words) in GENERIC_BODIES:
         return False  # "the Board of Directors": which board is not said
     start = span.start
@@ -359,6 +426,46 @@ def _joins(doc, j: int, blocked) -> bool:
     return m > j and m < len(doc) and doc[m].is_title and m not in blocked
 
 
+def _described_kind(doc, j: int) -> str | None:
+    """The kind an apposition or a copula right after a name gives it ("X, an independent
+    review of ...", "X is an independent commission chaired by ..."), or None."""
+    n = len(doc)
+    k = j
+    if k < n and (doc[k].text == "," or doc[k].lower_ in ("is", "was")):
+        k += 1
+        if k < n and doc[k].lower_ in ("a", "an"):
+            k += 1
+            for m in range(k, min(k + 4, n)):
+                w = doc[m].lower_
+                if not doc[m].is_alpha and doc[m].text != "-":
+                    return None
+                head = APPOSITION_HEADS.get(w)
+                if head and (m + 1 >= n or doc[m + 1].lower_ not in APPOSITION_HEADS or doc[m + 1].is_punct):
+                    return head
+                if not doc[m].is_lower or w in ("of", "for", "at", "in", "to", "by", "with", "on", "from"):
+                    return None
+    return None
+
+
+def _first_half(doc, i: int, blocked) -> int:
+    """Where a title in two halves starts ("Cold Homes, Warm Hearts", "Working Well,
+    Living Well"): a run of two or three capitalised words without a head noun just
+    before the comma before ``i``, itself after no comma (not a member of a list)."""
+    if i < 3 or doc[i - 1].text != "," or doc[i - 1].whitespace_ != " ":
+        return i
+    h = i - 1
+    while h > 0 and i - 1 - h < 3 and doc[h - 1].is_title and doc[h - 1].is_alpha and doc[h - 1].i not in blocked \
+            and doc[h - 1].lower_ not in _LEADING:
+        h -= 1
+    if not 2 <= i - 1 - h <= 3 or kind_from_head([t.text for t in doc[h:i - 1]]) is not None:
+        return i
+    if h > 0 and (doc[h - 1].text in (",", ";") or doc[h - 1].is_title):
+        return i
+    if any(t.ent_type_ == "PERSON" for t in doc[h:i - 1]) or doc[h].is_sent_start and i - 1 - h < 2:
+        return i
+    return h
+
+
 def _apposition_heads() -> dict[str, str]:
     from scrutiny.nlp.coreference import DOCUMENT_HEADS, ORGANISATION_HEADS, PROGRAMME_HEADS
 
@@ -378,7 +485,40 @@ APPOSITION_HEADS = _apposition_heads()
 BYLINE = re.compile(
     r"^(?:by|written by|published by|report of|a report (?:by|of|from)|an? (?:briefing|report|paper|review|study|guide)"
     r"(?: [a-z]+)? (?:by|from|of)|briefing by|prepared by|edited by)\s+\S", re.I)
+# A byline that says what the line above is ("Report of the ...", "A briefing by ..."):
+# the line above is a title even in sentence case.
+REPORT_BYLINE = re.compile(r"^(?:report of|a report (?:by|of|from)|an? (?:briefing|report|paper|review|study|guide)"
+                           r"(?: [a-z]+)? (?:by|from|of)|briefing by)\s+\S", re.I)
 _FINAL_STOP = re.compile(r"[.!?]$")
+
+
+SUBTITLE_HEADS = frozenset("report review response study paper plan strategy briefing inquiry evaluation assessment "
+                           "analysis guide framework consultation".split())
+
+
+def _document_subtitle(sub: str) -> bool:
+    """Does a subtitle say that what it follows is a document ("A Workforce Plan for ...",
+    "Report of the X Inquiry", "Greystone Logistics Workplace Wellbeing Review")?"""
+    words = [w.strip(",;") for w in sub.split() if w.strip(",;")]
+    if not words or not words[0][:1].isupper() or len(words) > 14 or ";" in sub or _FINAL_STOP.search(sub):
+        return False
+    content = [w for w in words if len(w) > 3]
+    if content and sum(w[:1].isupper() for w in content) / len(content) < 0.5:
+        return False  # a sentence after a label ("Members present: ..."), not a subtitle
+    return kind_from_head(words) == "document" or kind_from_head(words[1:]) == "document" \
+        or any(w[:1].isupper() and w.casefold() in SUBTITLE_HEADS for w in words)
+
+
+def _people_line(doc, taken, a: int, b: int) -> bool:
+    """Is the line ``a:b`` a byline of people's names alone ("Dame Helen Okafor",
+    "Dr Owen Pryce and Sara Lindqvist")?"""
+    people = [s for s in taken if s.label_ == "person" and s.start_char >= a and s.end_char <= b]
+    if not people:
+        return False
+    rest = doc.text[a:b]
+    for s in sorted(people, key=lambda s: -s.start_char):
+        rest = rest[:s.start_char - a] + rest[s.end_char - a:]
+    return re.fullmatch(r"[\s,&]*(?:(?:and|with)[\s,&]*)*(?:MP|OBE|CBE|MBE|[\s,&]|and)*", rest) is not None
 
 
 class ExtractedNames:
@@ -402,9 +542,11 @@ class ExtractedNames:
             # same words ("Home Truths was written by ...": a document, not an ORG)
             strong = {(c[0].start, c[0].end) for c in titles if c[2] >= 0.65}
             found = [c for c in found if (c[0].start, c[0].end) not in strong] + titles
-            bylines = self._titles(doc, existing + [c[0] for c in found if c[0].label_ == "document"])
+            bylines, subtitles = self._titles(doc, existing + [c[0] for c in found])
             under = {(c[0].start, c[0].end) for c in bylines}
-            found = [c for c in found if (c[0].start, c[0].end) not in under] + bylines
+            found = [c for c in found if (c[0].start, c[0].end) not in under
+                     and not (c[0].label_ != "person"
+                              and any(c[0].start_char >= a and c[0].end_char <= b for a, b in subtitles))] + bylines
         # Candidates are plain Spans; source and confidence are set on the kept ones only
         # (span extensions are stored by offsets, so a dropped twin would overwrite them).
         found = [c for part in found for c in self._split_inside(doc, part)]
@@ -416,6 +558,9 @@ class ExtractedNames:
             nxt = doc[s.end] if s.end < len(doc) else None
             if nxt is not None and nxt.lower_ in LOWER_PROGRAMME_HEADS and kind in ("organisation", "document"):
                 kind = "programme"  # "the Later Life Support programme", "the Home First service"
+            described = _described_kind(doc, s.end) if kind != "person" else None
+            if described:
+                kind = described  # "The Health Workforce Inquiry is an independent commission ..."
             start, end = _balanced(doc, s.start, s.end)
             if end > start:
                 spans.append(make_span(doc, start, end, kind, meta[(s.start, s.end)][1], meta[(s.start, s.end)][2]))
@@ -443,34 +588,54 @@ class ExtractedNames:
         return [cand]
 
     def _titles(self, doc, taken):
-        """A title line above a byline ("By ...", "A briefing by ...", "Report of the ...",
-        "Published by ..."): the title (before any colon) names the document."""
+        """A title line: above a byline ("By ...", "A briefing by ...", "Report of the ...",
+        "Published by ...", or a line holding only people's names), or a title with a
+        subtitle that says it is a document ("Holding On: Report of the X Inquiry",
+        "Stronger Minds: A Workforce Plan for ..."). The title before any colon names the
+        document. Returns the candidates and the character ranges of the subtitles, whose
+        words describe the title and name nobody of their own."""
         from scrutiny.nlp.lines import line_of
 
-        out = []
+        out, subtitles = [], []
         text = doc.text
         lines = []
         pos = 0
         for raw in text.split("\n"):
             lines.append((pos, pos + len(raw), raw))
             pos += len(raw) + 1
-        for (a, b, raw), nxt in zip(lines, lines[1:]):
+        for n, (a, b, raw) in enumerate(lines):
             title = raw.strip()
-            if not title or _FINAL_STOP.search(title) or not BYLINE.match(nxt[2].strip()) or BYLINE.match(title):
+            nxt = lines[n + 1] if n + 1 < len(lines) else None
+            below = nxt[2].strip() if nxt else ""
+            if not title or _FINAL_STOP.search(title) or BYLINE.match(title):
                 continue
-            main = title.split(":")[0].strip()
+            main, colon, sub = title.partition(":")
+            main, sub = main.strip(), sub.strip()
             words = main.split()
             if not (1 <= len(words) <= 12) or not main[:1].isupper():
                 continue
+            byline = bool(BYLINE.match(below))
+            people = nxt is not None and _people_line(doc, taken, nxt[0], nxt[1])
+            subtitled = bool(colon and sub and n <= 2 and _document_subtitle(sub)
+                             and all(w[:1].isupper() for w in words if len(w) > 3))
+            if not (byline or people or subtitled):
+                continue
+            if words[0].casefold() in NOT_STAKEHOLDER_FIRST or any(_has_digit(w) for w in words) \
+                    or (not (byline or people) and kind_from_head(words) not in (None, "document")):
+                continue  # "Chapter 2: ...", "Item 8: ...", "Eastmoor Council: Cabinet Report"
             content = [w for w in words if len(w) > 3]
-            if content and sum(w[:1].isupper() for w in content) / len(content) < 0.5:
-                continue  # a headline in sentence case, not a title
+            if content and sum(w[:1].isupper() for w in content) / len(content) < 0.5 \
+                    and not REPORT_BYLINE.match(below):
+                continue  # a headline in sentence case, not a title (unless "Report of the ..." is under it)
             start_char = a + raw.index(main)
             span = doc.char_span(start_char, start_char + len(main), alignment_mode="contract")
             if span is None or not line_of(text, a, b) or overlaps(span, [t for t in taken if t.label_ == "document"]):
                 continue
             out.append((Span(doc, span.start, span.end, label="document"), "rule", 0.75))
-        return out
+            if colon and sub:
+                sub_start = a + raw.index(sub, raw.index(":"))
+                subtitles.append((sub_start, sub_start + len(sub)))
+        return out, subtitles
 
     def _from_ner(self, doc):
         from scrutiny.nlp.people import person_evidence
@@ -484,6 +649,9 @@ class ExtractedNames:
                 if doc[i].is_space:
                     start = i + 1
                     break
+            if ent.label_ != "PERSON":
+                while start > 0 and _first_word_dropped(doc, start, end):
+                    start -= 1  # "Passenger Focus North": the recogniser left out the name's first word
             # "Mind's Paul Farmer": the possessor and the person are two names.
             if ent.label_ == "PERSON":
                 for i in range(start + 1, end - 1):
@@ -497,6 +665,8 @@ class ExtractedNames:
             start, end = _trim(doc, start, end)
             if start >= end:
                 continue
+            if ent.label_ != "PERSON":
+                start = _after_post(doc, start, end)  # "Medical Director of X Trust": the body is X Trust
             lower_head = None
             if end - start >= 2 and doc[end - 1].is_lower and doc[end - 1].lower_ in LOWER_PROGRAMME_HEADS:
                 lower_head, end = "programme", end - 1  # "the Night Line helpline": the name is before the noun
@@ -616,6 +786,8 @@ class ExtractedNames:
                 if kind and any(t.i in covered for t in span) and not inside_taken:
                     kind = None  # overlaps a name at its edge
                 if kind and _acceptable(span) and (strong or not tok.is_sent_start or j - i >= 3):
+                    if strong and kind in ("document", "programme"):
+                        i = _first_half(doc, i, blocked)  # "Cold Homes, Warm Hearts, an independent evaluation"
                     out.append((Span(doc, i, j, label=kind), "rule", 0.65 if strong else 0.6))
             i = j
         return out
@@ -647,8 +819,9 @@ class ExtractedNames:
             k += 1
             if k < n and doc[k].lower_ == "been":
                 k += 1
-        if k + 1 < n and doc[k].lower_ in DOCUMENT_PARTICIPLES and doc[k + 1].lower_ == "by":
-            return "document", True
+        if k + 1 < n and doc[k].lower_ in DOCUMENT_PARTICIPLES and (doc[k + 1].lower_ == "by" or (
+                doc[k + 1].lower_ in ("with", "for") and doc[k].lower_ != "commissioned")):
+            return "document", True  # "was written by", "was produced with funding from", "was prepared for"
         # "Save Our Buses is run by the ...": a campaign or a scheme
         k = j
         if k + 2 < n and doc[k].lower_ in ("is", "was", "are", "will") and doc[k + 1].lower_ == "be":
@@ -662,9 +835,12 @@ class ExtractedNames:
             k -= 1
         if k >= 0 and doc[k].lower_ in DOCUMENT_VERBS:
             return "document", True
-        # "its report, Clean Rivers by 2040": a document head just before
-        if i >= 2 and doc[i - 1].text == "," and doc[i - 2].lower_ in DOCUMENT_BEFORE:
-            return "document", True
+        # "its report, Clean Rivers by 2040", "a national retention programme, Stay and Thrive,":
+        # a document's or a programme's head noun just before, the run in apposition to it
+        if i >= 2 and doc[i - 1].text == "," and (doc[i - 2].lower_ in DOCUMENT_BEFORE or (
+                APPOSITION_HEADS.get(doc[i - 2].lower_) in ("document", "programme") and doc[i - 2].is_lower
+                and doc[i - 2].pos_ == "NOUN")):
+            return ("document" if doc[i - 2].lower_ in DOCUMENT_BEFORE else APPOSITION_HEADS[doc[i - 2].lower_]), True
         # The syntax: the object of "published", "launched"; the subject of "is run by"
         span = doc[i:j]
         kind = None
@@ -696,8 +872,9 @@ class ExtractedNames:
                 continue
             if tok.dep_ == "compound" and tok.head.pos_ == "PROPN":
                 continue  # the head of the chain decides
-            if tok.lower_ in NOT_STAKEHOLDER_FIRST or tok.lower_ in GENERIC_SINGLE or tok.lower_ in _LEADING:
-                continue
+            if tok.lower_ in NOT_STAKEHOLDER_FIRST or tok.lower_ in GENERIC_SINGLE or tok.lower_ in _LEADING \
+                    or tok.lower_ in ROLE_WORDS or tok.lower_ in ROLE_ONLY:
+                continue  # "the Director of Finance": a post
             head = tok.head
             ok = False
             if tok.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
@@ -717,14 +894,19 @@ class ExtractedNames:
             while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" \
                     and doc[start - 1].head.i == tok.i and doc[start - 1].i not in spans_by_token:
                 start -= 1
-            end = tok.i + 1
+            end = _prepositional_tail(doc, tok.i + 1)
+            if any(k in spans_by_token for k in range(tok.i + 1, end)):
+                end = tok.i + 1
+            while start > 0 and start - 1 not in spans_by_token and _first_word_dropped(doc, start, end):
+                start -= 1  # "Fair Pay for Care" opening a sentence
             if start > 0 and doc[start - 1].lower_ in ("in", "at", "near", "across", "around", "outside"):
                 continue  # a place
             if tok.is_sent_start and start == tok.i and tok.text.endswith("s") and not tok.is_upper:
                 continue  # "Referrals rose ...": a plural noun starting the sentence
             if tok.dep_ == "compound" or (tok.i + 1 < len(doc) and doc[tok.i + 1].is_lower
-                                          and doc[tok.i + 1].pos_ == "NOUN" and doc[tok.i + 1].dep_ != "dobj"):
-                continue  # "Storm overflows", "Levy funds": a word describing the next
+                                          and doc[tok.i + 1].pos_ == "NOUN" and doc[tok.i + 1].dep_ != "dobj") \
+                    or (end > tok.i + 1 and end < len(doc) and doc[end].is_lower and doc[end].pos_ == "NOUN"):
+                continue  # "Storm overflows", "Levy funds", "Severity of Harm scale": words describing the next
             span = doc[start:end]
             if any(t.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "LOC") for t in span):
                 continue
@@ -781,6 +963,7 @@ class ExtractedNames:
                 return None  # "Miss Out" of a title: a phrasal verb, not a person
             return (Span(doc, start, end, label="person"), "rule", self.rule_confidence)
         start, end = _trim(doc, start, end)
+        start = _after_post(doc, start, end)  # "Medical Director of X Trust": the body is X Trust
         # Head nouns decide: a run of capitalised words without one is not taken.
         words = [t.text for t in doc[start:end]]
         kind = kind_from_head(words)

@@ -17,13 +17,13 @@ society taskforce team treasury trust union unit university
 """.split())
 
 DOCUMENT = frozenset("""
-act bill book charter code consultation framework green guidance guide guidelines inquiry
+act assessment bill book charter code consultation evaluation framework green guidance guide guidelines inquiry
 manifesto paper plan policy principles regulation regulations report response review
 standards statement strategy study survey view white
 """.split())
 
 PROGRAMME = frozenset("""
-allowance benefit campaign credit deal grant initiative payment pension pilot programme program project scheme
+allowance benefit campaign credit deal grant initiative offer payment pension pilot programme program project scheme
 """.split())
 
 # One of these words alone is not a name ("the Government", "the Department",
@@ -34,7 +34,7 @@ ministry review report plan strategy programme scheme fund team unit panel group
 authority secretary minister ministers chair inquiry act bill paper framework guidance policy
 network partnership alliance coalition union society association institute centre university
 company organisation organization foundation charity court college forum executive cabinet command
-convention treaty agreement directive charter protocol code
+convention treaty agreement directive charter protocol code offer assessment evaluation
 """.split())
 
 # A capitalised phrase ending in one of these names a post or a group of people,
@@ -42,6 +42,8 @@ convention treaty agreement directive charter protocol code
 ROLE_HEADS = frozenset("""
 scientist scientists adviser advisers advisor advisors practitioner practitioners secretary
 officer officers analyst analysts servants staff heads head members member clinicians
+correspondent correspondents reporter reporters editor editors specialist specialists worker workers
+coordinator coordinators
 """.split())
 
 NOT_STAKEHOLDER_FIRST = frozenset("""

@@ -106,7 +106,7 @@ _p("chain_role_of", "position", 0.75,
    rf"\s*,?\s*(?:and|as well as)\s+(?:also\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
 # "The Water Affordability Panel includes A, B and C"; "its members will include"
 _p("body_includes", "member_of", 0.7,
-   rf"{E}\s+(?:includes|included|(?:will|would)\s+include|is made up of|comprises|brings together)\s+{DET}{E}{MORE_LIST}")
+   rf"{E}\s+(?:includes|included|include|(?:will|would)\s+include|is made up of|comprises|brings together)\s+{DET}{E}{MORE_LIST}")
 # "X is affiliated to Y"; "X is affiliated to Y and is a member of Z" (the second verb shares the subject)
 _p("affiliated", "member_of", 0.8,
    rf"{E}\s*{GAP}(?:is|are|was|were|has been|have been|remains?)\s+(?:also\s+|formally\s+)?affiliated\s+(?:to|with)\s+{DET}{E}")
@@ -147,7 +147,8 @@ _p("within", "part_of", 0.6, rf"{E}\s*,?\s*(?:(?:which|that)\s+)?(?:sits|sat|is|
 # authored / commissioned / published / funded ----------------------------------
 _p("wrote", "authored", 0.7, rf"{E}\s*{GAP}{ADV}(?:wrote|authored|co-authored|drafted|prepared|produced)\s+{DET}{E}")
 _p("chaired", "position", 0.7, rf"{E}\s*{GAP}{ADV}(?P<role>chaired|co-chaired|led|co-led|headed)\s+{DET}{E}")
-_p("commissioned_from", "authored", 0.75, rf"\bcommissioned\s+{DET}{E}\s+from\s+{DET}{E}")
+_p("commissioned_from", "authored", 0.75,
+   rf"\bcommissioned\s+{DET}{E}(?:\s*,\s*(?:a|an|the|its)\s+[^§;,]{{1,60}},)?\s+from\s+{DET}{E}")
 _p("doc_by", "authored", 0.7,
    rf"{E}\s*,\s*(?:a|an|the|their|its)\s+(?:[a-z-]+\s+){{0,3}}(?:report|review|study|paper|briefing|analysis|guide|plan|strategy|survey)\s+(?:by|from)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 _p("possessive_doc", "authored", 0.7,
@@ -193,6 +194,8 @@ MORE = rf"(?P<more>(?:{APPOS}?\s*,\s*{DET}§\d+§)*(?:{APPOS}?\s*,?\s*(?:and|wit
 # "by the former judge X", "by its head of research, X", "by the charity X"
 AGENT_DESCRIPTOR = (r"(?:(?:judge|economist|charity|campaigner|academic|consultancy|think tank|firm|company|"
                     r"journalist|lawyer|barrister|broadcaster|businessman|businesswoman|historian|professor)\s+"
+                    r"|(?:board|trustees|governors|governing body|executive team|leadership team)\s+of\s+"
+                    r"|(?:grants?|donations?|funding|legacy|bequest)\s+from\s+(?:the\s+)?"
                     rf"|(?:{ROLE})(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?)?\s*,\s*)")
 _AGENT_RX = {
     rel: re.compile(rf"\b(?:part-|jointly\s+|co-)?(?:{verbs})\s+(?:on\s+(?:its|their)\s+behalf\s+|jointly\s+|in\s+\d{{4}}\s+)?by\s+{DET}"
@@ -223,6 +226,14 @@ for _rel, _forms in {
 }.items():
     for _form in _forms.split():
         DEP_VERBS[_form] = _rel
+
+
+def _only_names(text: str, a: int, b: int, names) -> bool:
+    """Does the line ``a:b`` hold nothing but these names, joined by commas or "and"?"""
+    rest = text[a:b]
+    for s in sorted(names, key=lambda s: -s.start_char):
+        rest = rest[:s.start_char - a] + rest[s.end_char - a:]
+    return re.fullmatch(r"(?:[\s,&]|\band\b|\bMP\b)*", rest) is not None
 
 
 def _council_like(span) -> bool:
@@ -355,9 +366,22 @@ class TiePatterns:
 
         heads = []      # (line index, span) of lines that are one body's name and nothing else
         title = None    # the document a title line names
+        authors_line = None  # the line under the title that holds only its authors' names
         for n, (a, b, raw) in enumerate(lines):
             names = in_line(a, b)
             stripped = raw.strip()
+            if title is not None and n <= 3 and names and all(s.label_ == "person" for s in names) \
+                    and _only_names(text, a, b, names):
+                # a byline of names alone under a title: "Dame Helen Okafor", "Dr A B and C D"
+                for who in names:
+                    self._add(found, doc, who, title, "authored", "", 0.7, "layout_byline", a, b)
+                authors_line = n
+                continue
+            if authors_line is not None and authors_line == n - 1 and len(names) == 1 \
+                    and names[0].label_ == "organisation" and _only_names(text, a, b, names):
+                # the body under a title and its authors: the publisher
+                self._add(found, doc, names[0], title, "published", "", 0.7, "layout_byline", a, b)
+                continue
             if len(names) == 1 and names[0].text.strip() == stripped.rstrip(":").strip() \
                     and names[0].label_ == "organisation":
                 if heads and heads[-1][0] == n - 1 and _council_like(heads[-1][1]) and not _council_like(names[0]):
@@ -477,8 +501,11 @@ class TiePatterns:
                 elif name == "body_includes":
                     if in_sent[a].label_ != "organisation":
                         continue
+                    members_word = in_sent[a]._.source == "coref" and in_sent[a].text.casefold() == "members"
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))
-                             if in_sent[o].label_ == "person"]  # a body "includes" people; its bodies may be partners
+                             if in_sent[o].label_ == "person" or members_word]
+                    # a body "includes" people, its bodies may be partners; but "Members include A, B
+                    # and C" (the members of the body just named) are members, bodies or people
                 elif name == "whose_members":
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "appos_possessive_role":
@@ -586,6 +613,17 @@ class TiePatterns:
         token = next((t for t in doc if t.idx <= orig < t.idx + len(t)), None)
         if token is None:
             return None
+        # "X is delivered by A on behalf of B, with funding from C": the funding is for what
+        # the verb acts on (its object, or its subject in the passive), not for the name
+        # nearest before it; "A delivers X with a grant from C": for X
+        verb = token.head if token.dep_ == "prep" and token.head.pos_ in ("VERB", "AUX") else None
+        if verb is not None:
+            for dep in ("dobj", "nsubjpass", "nsubj"):
+                for arg in (c for c in verb.children if c.dep_ == dep):
+                    for idx in candidates:
+                        span = in_sent[idx]
+                        if span.start <= arg.i < span.end:
+                            return idx
         for _ in range(5):
             if token.dep_ not in ("conj", "acl", "relcl", "advcl", "xcomp", "auxpass", "ccomp") or token.head is token:
                 break
