@@ -189,3 +189,11 @@ def test_a_count_reported_is_a_statistic_not_a_judgement(tagger):
 def test_a_sum_being_invested_is_a_pledge_not_a_statistic(tagger):
     kinds = _kinds(tagger.nlp("£40 million is being invested in the Better Starts programme in 2027/28."))
     assert kinds and "commitment" in kinds[0] and "statistic" not in kinds[0]
+
+
+def test_an_acronym_read_alone_does_not_decide_the_kind_of_what_it_stands_for():
+    from scrutiny.tags.resolve import cluster_kind
+
+    mentions = [("Coastal Flood Risk Assessment", "document", 0.7)] * 2 + [("CFRA", "organisation", 0.75)] * 9
+    assert cluster_kind(mentions) == "document"
+    assert cluster_kind([("CFRA", "organisation", 0.75), ("CFRA", "document", 0.7)]) == "organisation"

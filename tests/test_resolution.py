@@ -198,3 +198,28 @@ def test_resolving_one_new_document_reads_as_much_in_a_small_corpus_as_in_a_larg
     with Store(large.store_path) as store:
         total = store.db.execute("SELECT count(*) FROM nlp_mentions").fetchone()[0]
     assert b.mentions < total / 2
+
+
+def test_a_store_resolved_by_older_rules_is_resolved_again_with_nothing_else_to_tag(tmp_path):
+    from scrutiny.tags.write import tag_store
+
+    project = _project(tmp_path, "older", 2)
+    with Store(project.store_path) as store:
+        with store.transaction():
+            store.db.execute("UPDATE nlp_state SET value = '1' WHERE key = 'resolution'")
+        reads = []
+
+        class Counting(resolution.Read):
+            def __init__(self):
+                super().__init__()
+                reads.append(self)
+
+        mp = pytest.MonkeyPatch()
+        mp.setattr(resolution, "Read", Counting)
+        try:
+            summary = tag_store(project, store)
+        finally:
+            mp.undo()
+        assert summary.passages == 0 and reads and reads[-1].full
+        value = store.db.execute("SELECT value FROM nlp_state WHERE key = 'resolution'").fetchone()[0]
+        assert value == resolution.VERSION

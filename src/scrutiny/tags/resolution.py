@@ -24,15 +24,14 @@ compares the two.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from scrutiny.nlp.acronyms import is_acronym
-from scrutiny.tags.resolve import display_name, key, person_parts, slug, strip_name
+from scrutiny.tags.resolve import cluster_kind, display_name, key, person_parts, slug, strip_name
 
-VERSION = "1"          # nlp_state 'resolution': a store without it is resolved whole once
+VERSION = "2"          # nlp_state 'resolution': a store without it is resolved whole once (2: kinds from names, not bare acronyms)
 _CHUNK = 500
 _MENTION = ("passage_id, doc_id, start, end, text, kind, source, confidence, curated_id, "
             "stakeholder_id, name, ckey, surname, lends, plain")
@@ -191,10 +190,7 @@ def _set_state(db, name: str, value: str) -> None:
 
 def cluster_of(members) -> dict:
     """The extracted stakeholder a cluster's mentions make (Resolver's rules)."""
-    weights: dict[str, list] = defaultdict(list)
-    for m in members:
-        weights[m["kind"]].append(float(m["confidence"] or 0.5))
-    kind = max(weights, key=lambda k: (math.fsum(weights[k]), k))
+    kind = cluster_kind([(m["name"], m["kind"], m["confidence"]) for m in members])
     surfaces = Counter(m["name"] for m in members)
     name = display_name(surfaces, kind)
     return {"name": name, "kind": kind,

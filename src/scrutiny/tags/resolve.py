@@ -124,11 +124,7 @@ class Resolver:
         used_ids = set(self.curated_ids)
         for k in sorted(clusters):
             ms = clusters[k]
-            weights = defaultdict(list)
-            for m in ms:
-                weights[m["kind"]].append(float(m["confidence"] or 0.5))
-            # exact sums, ties broken by name: the same whatever order the mentions come in
-            kind = max(weights, key=lambda k: (math.fsum(weights[k]), k))
+            kind = cluster_kind([(strip_name(m["text"]), m["kind"], m["confidence"]) for m in ms])
             surfaces = Counter(strip_name(m["text"]) for m in ms)
             name = display_name(surfaces, kind)
             sid = slug(name) or "stakeholder"
@@ -145,6 +141,19 @@ class Resolver:
                 "confidence": round(max(float(m["confidence"] or 0) for m in ms), 3),
             })
         return assigned, extracted
+
+
+def cluster_kind(mentions) -> str:
+    """The kind of an extracted stakeholder from its mentions' ``(name, kind, confidence)``:
+    the confidence-weighted majority (exact sums, ties broken by name: the same whatever
+    order the mentions come in), of the mentions by name when it has any besides bare
+    acronyms: "National Security Risk Assessment" is a document however often the
+    recogniser reads "NSRA" alone as an organisation."""
+    named = [m for m in mentions if not is_acronym(m[0] or "")]
+    weights = defaultdict(list)
+    for _name, kind, confidence in (named or mentions):
+        weights[kind].append(float(confidence or 0.5))
+    return max(weights, key=lambda k: (math.fsum(weights[k]), k))
 
 
 def display_name(surfaces: Counter, kind: str) -> str:

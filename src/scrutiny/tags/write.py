@@ -305,6 +305,11 @@ def _nothing_to_do(store, current: set[str], version: str, tagged: dict | None =
     (``tagged``: the rows of nlp_tagged, when the caller read them)."""
     if tagged is None:
         tagged = {r[0]: r[1] for r in store.db.execute("SELECT passage_id, tagger_version FROM nlp_tagged")}
+    from scrutiny.tags.resolution import VERSION as RESOLUTION_VERSION
+
+    if tagged and (store.db.execute("SELECT value FROM nlp_state WHERE key = 'resolution'").fetchone()
+                   or (None,))[0] != RESOLUTION_VERSION:
+        return False  # the names were resolved by older rules: resolve them again
     same = _same_as(store, version)
     return all(tagged.get(pid) in same for pid in current) and all(pid in current for pid in tagged)
 
