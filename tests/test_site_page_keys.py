@@ -81,3 +81,23 @@ def test_a_template_edited_renders_only_the_pages_that_use_it(project):
     stakeholder_pages = sorted(p.parent.name for p in (project.site_dir / "stakeholders").glob("*/index.html"))
     assert stakeholder_pages and s.pages_rendered == len(stakeholder_pages), (s.pages_rendered, stakeholder_pages)
     assert s.pages_written <= len(stakeholder_pages)
+
+
+def test_the_search_index_is_built_again_by_its_own_code_only(project, monkeypatch):
+    """A bucket's key holds the code that makes its files (search_index.code_key),
+    not the whole site's: a change elsewhere in the site (here the fingerprint of
+    the templates and site code moves) builds no bucket again; a change to the
+    search index's code builds every bucket again."""
+    from scrutiny.site import search_index
+
+    _, _, kb = build(project)
+    monkeypatch.setattr(render, "fingerprint", lambda dirs: "another site")
+    s = build_site(project, curated=kb)
+    assert s.search_records is None, s
+    assert s.pages_rendered == 0
+    # (the search index's code is site code: the up-to-date stamp's fingerprint moves with it)
+    monkeypatch.setattr(render, "fingerprint", lambda dirs: "the search code edited")
+    monkeypatch.setattr(search_index, "code_key", lambda: "other search code")
+    s = build_site(project, curated=kb)
+    assert s.search_records and s.search_records > 0
+    assert s.pages_rendered == 0

@@ -84,6 +84,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     from scrutiny.site.context import gather
     from scrutiny.site.render import Renderer, fingerprint, make_env, template_dirs
     from scrutiny.site.search_index import SearchIndexBuilder, meta_files, read_script
+    from scrutiny.site.search_index import code_key as search_code_key
     from scrutiny.site.static import copy_static
     from scrutiny.site.writer import Writer, input_key, record_file
 
@@ -130,7 +131,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         }
         # the search index: a bucket of documents is built again only when one of its
         # documents (or the theme) changed; its statistics are read from its published s.js
-        buckets = search_buckets(ctx, dv, fp)
+        buckets = search_buckets(ctx, dv, search_code_key())
         stale = {name for name, key in buckets.items() if not writer.fresh_group(f"search/{name}/", key)}
         search = SearchIndexBuilder(stale)
         timings["gather"] = time.perf_counter() - t0
@@ -219,9 +220,12 @@ def _kb_stamp(project, curated) -> str | None:
     return input_key(curated.to_data(), manifest)
 
 
-def search_buckets(ctx, dv, fp) -> dict[str, str]:
+def search_buckets(ctx, dv, code: str) -> dict[str, str]:
     """``{bucket: the key of its inputs}`` for the search index's passage buckets:
-    its documents' entries, passages and tags (and what a withheld one shows)."""
+    its documents' entries, passages and tags (and what a withheld one shows), and
+    ``code``, the code that makes its files (``search_index.code_key``): not the
+    whole site's code, so that a change to a template or to the writer builds no
+    bucket again."""
     from scrutiny.site.search_index import VERSION, bucket_of
     from scrutiny.site.writer import input_key
 
@@ -232,7 +236,7 @@ def search_buckets(ctx, dv, fp) -> dict[str, str]:
         inputs.setdefault(bucket_of(d["id"]), []).append(
             [d, ctx.fingerprints.get(d["id"]),
              sorted(dv.shown_ids().get(d["id"], ())) if d["id"] in dv.withheld else None])
-    return {name: input_key(fp, "search", VERSION, docs) for name, docs in sorted(inputs.items())}
+    return {name: input_key(code, "search", VERSION, docs) for name, docs in sorted(inputs.items())}
 
 
 def stray_files(project, out_dir=None, cache_dir=None) -> list[str]:

@@ -118,6 +118,29 @@ DIGITS = "!" + "".join(chr(c) for c in range(0x23, 0x7F) if c != 0x5C)
 HALF = len(DIGITS) // 2
 
 
+# The code the files of a passage bucket are made with, besides its documents' passages,
+# tags and entries (its key's inputs): the index's own writing, the records and the
+# parts a result leads to (site/generators.py, site/parts.py), the heading field
+# (index.py), the analyser (query.py, and Whoosh's version), the kinds' ranks and the
+# page labels. A change to anything else of the site (a template, the writer, the
+# publishing) builds no bucket again.
+SEARCH_CODE = ("site/search_index.py", "site/generators.py", "site/parts.py", "index.py", "query.py",
+               "passages.py", "pages.py")
+
+
+def code_key() -> str:
+    """A hash of :data:`SEARCH_CODE` and Whoosh's version (part of every bucket's key)."""
+    from pathlib import Path
+
+    import whoosh
+
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(f"search\x00{VERSION}\x00{whoosh.versionstring()}\x00".encode())
+    for rel in SEARCH_CODE:
+        h.update(rel.encode() + b"\x00" + (package / rel).read_bytes() + b"\x01")
+    return h.hexdigest()
+
+
 def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -129,21 +152,41 @@ def script(name: str, data) -> str:
 
 def encode(numbers) -> str:
     """Non-negative integers as a string of :data:`DIGITS` (base HALF, most significant
-    digit first, each digit but the last + HALF): a posting is 3 or 4 bytes, not 7 as JSON."""
-    out = []
-    for n in numbers:
-        if 0 <= n < HALF:
-            out.append(DIGITS[n])
-            continue
-        if n < 0:
-            raise ValueError(f"cannot encode {n}: negative")
-        digits = [n % HALF]
+    digit first, each digit but the last + HALF): a posting is 3 or 4 bytes, not 7 as JSON.
+    Numbers below HALF ** 3 (nearly all: places, counts, packed values) are looked up
+    in a table made once (:func:`_encoded`), not worked out digit by digit."""
+    nums = numbers if isinstance(numbers, list) else list(numbers)
+    if not nums:
+        return ""
+    if min(nums) < 0:
+        raise ValueError(f"cannot encode {min(nums)}: negative")
+    table = _TABLE or _encoded()
+    size = len(table)
+    return "".join([table[n] if n < size else _encode_one(n) for n in nums])
+
+
+def _encode_one(n: int) -> str:
+    """One non-negative integer as :func:`encode` writes it."""
+    digits = [n % HALF]
+    n //= HALF
+    while n:
+        digits.append(n % HALF + HALF)
         n //= HALF
-        while n:
-            digits.append(n % HALF + HALF)
-            n //= HALF
-        out.extend(DIGITS[d] for d in reversed(digits))
-    return "".join(out)
+    return "".join(DIGITS[d] for d in reversed(digits))
+
+
+_TABLE: list[str] = []
+
+
+def _encoded() -> list[str]:
+    """The strings of 0 .. HALF ** 3 - 1 (one, two or three digits), made on first use."""
+    if not _TABLE:
+        one = list(DIGITS[:HALF])
+        lead = [DIGITS[d + HALF] for d in range(HALF)]
+        two = [lead[a] + one[b] for a in range(1, HALF) for b in range(HALF)]
+        three = [lead[a] + lead[b] + one[c] for a in range(1, HALF) for b in range(HALF) for c in range(HALF)]
+        _TABLE.extend(one + two + three)
+    return _TABLE
 
 
 _VALUE = {c: i for i, c in enumerate(DIGITS)}
@@ -369,10 +412,21 @@ def _skyline(triples: set, nr: int) -> list:
     one of the skyline found so far: a pass in that order, against the skyline only."""
     ps = {t: _parts(t, nr) for t in triples}
     sky: list = []
+    kept: list = []     # the parts of the skyline found so far
     for t in sorted(triples, key=ps.__getitem__, reverse=True):
         pt = ps[t]
-        if not any(all(a >= b for a, b in zip(ps[u], pt)) for u in sky):
+        beaten = False
+        if len(pt) == 3:
+            a, b, c = pt
+            for x, y, z in kept:
+                if x >= a and y >= b and z >= c:
+                    beaten = True
+                    break
+        else:
+            beaten = any(all(x >= y for x, y in zip(u, pt)) for u in kept)
+        if not beaten:
             sky.append(t)
+            kept.append(pt)
     return sorted(sky)
 
 

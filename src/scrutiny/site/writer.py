@@ -27,6 +27,7 @@ symbolic link on the way to a changed file) is the whole-folder publish above.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -59,6 +60,7 @@ class Writer:
         self._record_version = None
         touched = self._prepare()
         self._old, self._known = self._load_cache()
+        self._old_names: list[str] | None = None    # the record's names, sorted (_under)
         self._published = self._load_published()
         self.patching = not touched and self._can_patch()
         if self.patching:
@@ -182,7 +184,7 @@ class Writer:
         A large group is checked by the size of every 25th file, not of each of
         tens of thousands of files.
         """
-        old = {rel: v for rel, v in self._old.items() if rel.startswith(prefix) and rel not in exclude}
+        old = {rel: self._old[rel] for rel in self._under(prefix) if rel not in exclude}
         if not old or any(v[0] != key for v in old.values()):
             return False
         files = self.current.files
@@ -197,6 +199,18 @@ class Writer:
         self.unchanged += len(old)
         self.skipped += len(old)
         return True
+
+    def _under(self, prefix: str) -> list[str]:
+        """The record's files under ``prefix``, in order: a range of the record's names
+        sorted once per build (not a pass over every file of the site per group)."""
+        if self._old_names is None:
+            self._old_names = sorted(self._old)
+        names = self._old_names
+        start = bisect.bisect_left(names, prefix)
+        end = start
+        while end < len(names) and names[end].startswith(prefix):
+            end += 1
+        return names[start:end]
 
     def _read_current(self, rel: str) -> bytes | None:
         if self.patching:   # the folder was not walked: no link is followed on the way either

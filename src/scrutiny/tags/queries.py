@@ -529,6 +529,14 @@ def list_ties(project, store, curated: Curated, status: str | None = None, stake
     decisions = load_decisions(project)
     evidence = _evidence(store) if tagged else {}
     kb_passages = store.passages_by_id({pid for t in curated.ties for pid in t.passages})
+    documents: dict[str, dict] = {}
+
+    def document(doc_id):
+        """A document's row, read once per listing (a document suggests many ties)."""
+        if doc_id not in documents:
+            documents[doc_id] = store.document(doc_id) or {}
+        return documents[doc_id]
+
     out = []
     curated_keys = set()
     for t in curated.ties:
@@ -571,7 +579,7 @@ def list_ties(project, store, curated: Curated, status: str | None = None, stake
             role=roles.most_common(1)[0][0] if roles else None,
             status=decision["decision"] if decision else "suggested", confidence=conf, evidence=ev,
             # the documents whose sentences suggest it, in the curated ties' shape
-            sources=[SourceRef(d, page_ref(store.document(d) or {}, min(e.page for e in ev if e.doc_id == d)))
+            sources=[SourceRef(d, page_ref(document(d), min(e.page for e in ev if e.doc_id == d)))
                      for d in sorted({e.doc_id for e in ev})]))
     if min_confidence:
         out = [t for t in out if t.status in ("curated", "accepted") or t.confidence >= min_confidence]
