@@ -130,7 +130,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
             "stakeholders": [[sid, st.name or sid] for sid, st in ctx.stakeholders.items()],
         }
         # the search index: a bucket of documents is built again only when one of its
-        # documents (or the theme) changed; its statistics are read from its published s.js
+        # documents (or the code that writes it) changed; its statistics are read from its published s.js
         buckets = search_buckets(ctx, dv, search_code_key())
         stale = {name for name, key in buckets.items() if not writer.fresh_group(f"search/{name}/", key)}
         search = SearchIndexBuilder(stale)
