@@ -156,7 +156,7 @@ def test_a_store_resolved_before_is_resolved_whole_once(tmp_path):
     _check_against_whole(project)
 
 
-def _reads_of_adding_one(project, tmp_path) -> tuple[resolution.Read, int]:
+def _reads_of_adding_one(project, tmp_path, text: str = FRESH) -> tuple[resolution.Read, int]:
     """What the resolution read, and how many documents' tag fingerprints were written again."""
     from scrutiny.tags import fingerprints
 
@@ -178,7 +178,7 @@ def _reads_of_adding_one(project, tmp_path) -> tuple[resolution.Read, int]:
     mp.setattr(resolution, "Read", Counting)
     mp.setattr(fingerprints, "refresh", counting_refresh)
     try:
-        _add(project, tmp_path, "tern-survey", FRESH)
+        _add(project, tmp_path, "tern-survey", text)
     finally:
         mp.undo()
     assert len(reads) == 1 and not reads[0].full
@@ -223,3 +223,22 @@ def test_a_store_resolved_by_older_rules_is_resolved_again_with_nothing_else_to_
         assert summary.passages == 0 and reads and reads[-1].full
         value = store.db.execute("SELECT value FROM nlp_state WHERE key = 'resolution'").fetchone()[0]
         assert value == resolution.VERSION
+
+
+KNOWN = ("# Tern survey\n\nAnn Pellow of the Tern Survey Group said the count will be repeated.\n\n"
+         "Pellow chairs the Tern Survey Group.\n")
+
+
+def test_a_new_document_naming_a_known_person_reads_no_other_surname_alone(tmp_path):
+    """A full name the corpus already lends to its surname ("Ann Pellow") moves no
+    other document's "Pellow": only the new document's own surname-alone mentions are
+    read again, however many documents name Pellow."""
+    small = _project(tmp_path, "small", 3)
+    large = _project(tmp_path, "large", 12)
+    with Store(large.store_path) as store:
+        pellows = store.db.execute("SELECT count(*) FROM nlp_mentions WHERE surname = 'pellow'").fetchone()[0]
+    assert pellows >= 3
+    a, _docs = _reads_of_adding_one(small, tmp_path, KNOWN)
+    b, _docs = _reads_of_adding_one(large, tmp_path, KNOWN)
+    assert a.alone == b.alone <= 1, (a, b)
+    _check_against_whole(large)

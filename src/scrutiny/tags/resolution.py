@@ -50,6 +50,7 @@ class Gone:
     the full names they lent, their short names), and their passages."""
     ckeys: set = field(default_factory=set)
     surnames: set = field(default_factory=set)
+    lent: set = field(default_factory=set)      # (surname, full name lent, doc id) of the rows deleted
     plains: set = field(default_factory=set)
     passages: set = field(default_factory=set)
     docs: set = field(default_factory=set)
@@ -78,6 +79,7 @@ class Gone:
             self.ckeys.add(r["ckey"])
         if r["lends"] is not None:
             self.surnames.add(r["surname"])
+            self.lent.add((r["surname"], r["lends"], r["doc_id"]))
         if r["plain"]:
             self.plains.add(r["plain"])
 
@@ -93,6 +95,25 @@ def _derived(text: str, kind: str, source: str, strip_one) -> tuple:
             surname = last
             pkey = " ".join([g.casefold() for g in given] + [last])
     return name, key(text), plain, surname, pkey
+
+
+def _lending(db, surname: str, full: str) -> bool:
+    """Whether some mention row lends the full name ``full`` to ``surname``."""
+    return db.execute("SELECT 1 FROM nlp_mentions WHERE surname = ? AND lends = ? LIMIT 1",
+                      (surname, full)).fetchone() is not None
+
+
+def _alone(db, surnames: set, doc_surnames: set) -> list:
+    """The rows that may be a surname alone (they lend no full name; not back-references)
+    of ``surnames`` anywhere, and of (surname, doc id) pairs ``doc_surnames`` in their document."""
+    out = []
+    for part in _chunks(surnames):
+        out += db.execute(f"SELECT {_MENTION} FROM nlp_mentions WHERE surname IN (SELECT value FROM json_each(?)) "
+                          "AND lends IS NULL AND source != 'coref'", (part,)).fetchall()
+    for surname, doc_id in sorted(doc_surnames):
+        out += db.execute(f"SELECT {_MENTION} FROM nlp_mentions WHERE surname = ? AND doc_id = ? "
+                          "AND lends IS NULL AND source != 'coref'", (surname, doc_id)).fetchall()
+    return out
 
 
 def _chunks(items):
@@ -188,15 +209,24 @@ def _set_state(db, name: str, value: str) -> None:
     db.execute("INSERT INTO nlp_state (key, value) VALUES (?, ?)", (name, value))
 
 
-def cluster_of(members) -> dict:
-    """The extracted stakeholder a cluster's mentions make (Resolver's rules)."""
-    kind = cluster_kind([(m["name"], m["kind"], m["confidence"]) for m in members])
-    surfaces = Counter(m["name"] for m in members)
+def cluster_of(groups) -> dict:
+    """The extracted stakeholder a cluster's mentions make (Resolver's rules), from the
+    mentions counted by (name, kind, confidence): ``(name, kind, confidence, n)`` rows,
+    as SQL's GROUP BY gives them (a cluster of 19,000 mentions is a few such rows). The
+    kind is :func:`scrutiny.tags.resolve.cluster_kind` of the mentions one by one (each
+    row repeated n times: its exact sums do not depend on their order)."""
+    surfaces: Counter = Counter()
+    mentions, top = 0, None
+    for name, _kind, confidence, n in groups:
+        surfaces[name] += n
+        mentions += n
+        top = max(top, float(confidence or 0)) if top is not None else float(confidence or 0)
+    kind = cluster_kind([(name, kind, confidence) for name, kind, confidence, n in groups for _ in range(n)])
     name = display_name(surfaces, kind)
     return {"name": name, "kind": kind,
             "aliases": sorted({s for s in surfaces if s != name}, key=lambda s: (s.casefold(), s)),
-            "mentions": len(members),
-            "confidence": round(max(float(m["confidence"] or 0) for m in members), 3),
+            "mentions": mentions,
+            "confidence": round(top, 3),
             "base": slug(name) or "stakeholder"}
 
 
@@ -206,6 +236,7 @@ class Read:
     mentions: int = 0
     clusters: int = 0
     full: bool = False
+    alone: int = 0          # of the mentions, those read as a surname alone whose full names may have moved
 
 
 def resolve_store(store, curated, *, uses, strip_one, gone: Gone | None = None, full: bool = False,
@@ -293,20 +324,29 @@ def resolve_store(store, curated, *, uses, strip_one, gone: Gone | None = None, 
         return facts.first_pass(r, d[0], d[1], d[4])
 
     results = {pk: first(r) for pk, r in todo.items()}
-    surnames = set(gone.surnames)
+    lent = set(gone.lent)     # (surname, full name, doc id) lent by a row before this run or after it
     for pk, r in todo.items():
         lends = results[pk][2]
         if lends != r["lends"]:
             if r["lends"] is not None:
-                surnames.add(r["surname"])
+                lent.add((r["surname"], r["lends"], r["doc_id"]))
             if lends is not None:
-                surnames.add(derived[pk][3] if pk in derived else r["surname"])
+                lent.add((derived[pk][3] if pk in derived else r["surname"], lends, r["doc_id"]))
+    gone_pairs = {(s, f) for s, f, _d in gone.lent}
+    pairs = {(s, f) for s, f, _d in lent}
+    lent_before = {(s, f) for s, f in pairs if (s, f) in gone_pairs or _lending(db, s, f)}
     db.executemany("UPDATE nlp_mentions SET lends = ? WHERE passage_id = ? AND start = ? AND end = ?",
                    [(results[pk][2], *pk) for pk, r in todo.items() if results[pk][2] != r["lends"]])
-    # the mentions of a surname whose full names moved (a surname alone joins its one full name)
-    if surnames:
-        extra = [r for r in _select(db, "surname", surnames) if r["source"] != "coref"]
+    # a surname alone joins the one full name with that surname in its document, else in the
+    # corpus: the surname-alone mentions of a document whose full names moved, and of the
+    # whole corpus when the corpus's full names of that surname moved (a name lent for the
+    # first time, or by no one any more: not one more row lending a name already lent)
+    moved_all = {s for s, f in pairs if ((s, f) in lent_before) != _lending(db, s, f)}
+    moved_doc = {(s, d) for s, _f, d in lent if s not in moved_all}
+    if moved_all or moved_doc:
+        extra = _alone(db, moved_all, moved_doc)
         read.mentions += len(extra)
+        read.alone += len(extra)
         for r in extra:
             pk = (r["passage_id"], r["start"], r["end"])
             if pk not in todo:
@@ -359,11 +399,13 @@ def resolve_store(store, curated, *, uses, strip_one, gone: Gone | None = None, 
             old_clusters[r["ckey"]] = (r["base"], r["root"], r["sid"])
     made: dict[str, dict] = {}
     for ck in sorted(clusters_touched):
-        members = db.execute("SELECT name, kind, confidence FROM nlp_mentions WHERE ckey = ?", (ck,)).fetchall()
+        # counted by SQLite, not read row by row: a cluster's mentions grow with the corpus
+        groups = db.execute("SELECT name, kind, confidence, count(*) FROM nlp_mentions WHERE ckey = ? "
+                            "GROUP BY name, kind, confidence", (ck,)).fetchall()
         read.clusters += 1
-        read.mentions += len(members)
-        if members:
-            made[ck] = cluster_of(members)
+        read.mentions += len(groups)
+        if groups:
+            made[ck] = cluster_of([tuple(g) for g in groups])
     roots = {root(i) for i in set(old_state["ids"]) ^ set(new_state["ids"])}
     for ck in clusters_touched:
         old = old_clusters.get(ck)
