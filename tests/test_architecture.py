@@ -30,6 +30,7 @@ LAYERS = [
     ["scrutiny.readers", "scrutiny.titles"],    # a read document, and its title from its own text
     ["scrutiny.passages"],
     ["scrutiny.db", "scrutiny.store", "scrutiny.lock"],   # the lock also holds a shared database
+    ["scrutiny.stamps"],                    # source files' stamps and hashes, kept in the store
     ["scrutiny.anchor", "scrutiny.versions", "scrutiny.fetch", "scrutiny.whoosh_import", "scrutiny.query",
      "scrutiny.best_postings", "scrutiny.index",
      "scrutiny.pgsearch", "scrutiny.search", "scrutiny.search_eval",

@@ -6,7 +6,9 @@ several) and writes each as it comes back, all in ONE store transaction
 text changed; then it tags the new passages and brings the search index up to
 date (only the documents that changed are written to it). A file that fails to read is reported as
 ``<path>: <reason>`` and the others still go through; nothing already stored
-is damaged. Re-running on an unchanged corpus only hashes the files.
+is damaged. Re-running on an unchanged corpus reads no file: each source's
+stamp (size, times, inode) is compared with the one kept beside its hash
+(:mod:`scrutiny.stamps`), and only a file whose stamp moved is hashed.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from scrutiny.manifest import DOC_KINDS, REMOVE, DocumentEntry, load_manifest, u
 from scrutiny.passages import make_passages
 from scrutiny.names import copy_new, part_path, safe_file_name
 from scrutiny.names import shown as shown_name
-from scrutiny.paths import confined_source, is_inside
+from scrutiny.paths import Confiner, is_inside
 from scrutiny.project import Project
 from scrutiny.readers import DEFAULT_MAX_BYTES
+from scrutiny.stamps import SourceHashes
 
 if TYPE_CHECKING:
     from scrutiny.index import DocumentSource, IndexSummary
@@ -116,14 +119,8 @@ def plan_files(project: Project, manifest, files, kind: str | None = None, *, ne
     if as_id is not None and new:
         raise ScrutinyError("--as and --new contradict each other: --as ID revises (or creates) ID, "
                             "--new always makes a new document")
-    by_source, by_name = {}, {}
-    for entry in manifest.documents.values():
-        try:
-            registered = source_path(project.root, entry)
-            by_source[registered.resolve()] = entry.id
-        except (OSError, ValueError, ProjectError):
-            continue
-        by_name.setdefault(registered.name, []).append(entry.id)
+    registered_at = _Registered(project, manifest)
+    by_name = registered_at.by_name
     taken = set(manifest.documents)
     claimed_dests: set[Path] = set()
     candidates, failures = [], []
@@ -144,7 +141,7 @@ def plan_files(project: Project, manifest, files, kind: str | None = None, *, ne
             if inside and _unfit_source(str(resolved.relative_to(project.root))):
                 inside = False  # an odd name, or a private folder: registered as a copy in the sources
             dest = resolved if inside else (project.sources_dir / safe_file_name(path.name, reserve=8))
-            known = None if new else (by_source.get(resolved) or by_source.get(dest.resolve()))
+            known = None if new else (registered_at(resolved) or registered_at(dest.resolve()))
             if known is None and not new and as_id is None:
                 same_name = by_name.get(safe_file_name(path.name, reserve=8)) or by_name.get(path.name) or []
                 if len(same_name) > 1:
@@ -200,6 +197,41 @@ def plan_files(project: Project, manifest, files, kind: str | None = None, *, ne
     return candidates, failures
 
 
+class _Registered:
+    """Which registered document's source a file is. Resolving every source of a
+    manifest of 10,000 documents (a few system calls each) for one file given is
+    what this avoids: a source resolves to a file of its own name unless its last
+    part is a symbolic link, so only the sources of that name, and those that are
+    links, are resolved."""
+
+    def __init__(self, project: Project, manifest):
+        self.paths: dict[str, Path] = {}
+        self.by_name: dict[str, list[str]] = {}   # a registered source's file name -> document ids
+        for entry in manifest.documents.values():
+            try:
+                registered = source_path(project.root, entry)
+            except (OSError, ValueError, ProjectError):
+                continue
+            self.paths[entry.id] = registered
+            self.by_name.setdefault(registered.name, []).append(entry.id)
+        self._links: list[str] | None = None
+
+    def __call__(self, target: Path) -> str | None:
+        """The id of the document whose source resolves to ``target`` (the last one
+        in the manifest's order when several do), or None."""
+        if self._links is None:
+            self._links = [doc_id for doc_id, path in self.paths.items() if path.is_symlink()]
+        found = None
+        names = set(self.by_name.get(target.name, ())) | set(self._links)
+        for doc_id in (d for d in self.paths if d in names):
+            try:
+                if self.paths[doc_id].resolve() == target:
+                    found = doc_id
+            except (OSError, ValueError):
+                continue
+        return found
+
+
 @locked("ingest")
 def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=None,
            strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, tag: bool = True,
@@ -244,26 +276,28 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                                 "(to change a registered document: scrutiny documents --edit ID ...)")
         wanted = list(doc_ids) if doc_ids else list(manifest.documents)
         candidates = []
+        confine = Confiner(project.root)   # each folder resolved once, not each source's path whole
         for doc_id in wanted:
             entry = manifest.get(doc_id)
             try:
-                path = confined_source(project.root, entry)
+                path = confine.confined(entry)
             except ProjectError as exc:  # a symlink out of the project: this document only
                 report.documents.append(DocReport(entry.id, shown_name(entry.source or entry.id), "failed",
                                                   message=str(exc)))
                 continue
-            candidates.append(Candidate(entry, path, path, _rel(project, path)))
+            candidates.append(Candidate(entry, path, path, _rel(project, path, confine)))
     if metadata and candidates:
         for key, value in metadata.items():
             setattr(candidates[0].entry, key, list(value) if key == "authors" else (value or None))
     project.ensure_data_dir()
     store = Store(project.store_location)
+    hashes = SourceHashes(store)
     parts: list[tuple[Path, Path]] = []   # hidden copies not yet in place (step 4)
     recorded: dict[str, dict] = {}        # manifest fields given on the command line, per document
     if metadata and candidates:
         recorded[candidates[0].entry.id] = dict(metadata)
     try:
-        # 1. decide what to read: hash every present source, skip the unchanged
+        # 1. decide what to read: hash every present source whose stamp moved, skip the unchanged
         to_read = []
         refresh = []   # unchanged files whose manifest description changed
         for c in candidates:
@@ -274,11 +308,12 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                     message=f"source not found: run `scrutiny fetch {entry.id}` or put the file at {shown}"))
                 continue
             try:
-                size = path.stat().st_size
-                if size > max_bytes:
-                    raise ReaderError(shown, f"the file is {size / 1048576:.1f} MiB, over the "
+                st = path.stat()
+                if st.st_size > max_bytes:
+                    raise ReaderError(shown, f"the file is {st.st_size / 1048576:.1f} MiB, over the "
                                              f"{max_bytes / 1048576:.0f} MiB cap (raise it with --max-size)")
-                sha = sha256_file(path)
+                # a registered source is read only when its stamp moved; a file given is read
+                sha = hashes.sha256(entry.id, path, st) if not c.new and path == c.dest else sha256_file(path)
             except ReaderError as exc:
                 report.documents.append(DocReport(entry.id, shown, "failed", message=exc.reason))
                 continue
@@ -296,6 +331,9 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                                                   suggested=_suggested(entry, stored["metadata"]) if files else {}))
                 continue
             to_read.append((c, sha))
+        if hashes.pending or any(doc_id not in manifest.documents for doc_id in hashes.kept):
+            with store.transaction():
+                hashes.save(keep=manifest.documents)
 
         # 2-4. read in worker processes and store each document as it comes back
         #    (never the whole corpus in memory), all in ONE transaction: new and
@@ -401,8 +439,9 @@ def settle_parts(project: Project, manifest) -> list[str]:
     the copy's sha256 and the file is missing, removed otherwise. Returns what
     was done, one line each."""
     folder = project.sources_dir
-    if not folder.is_dir():
-        return []
+    suffix = f".{PART_TAG}.part"
+    if not folder.is_dir() or next(folder.glob(f".*{suffix}"), None) is None:
+        return []    # nothing left behind (the usual case): the manifest's sources are not listed
     registered = []
     for entry in manifest.documents.values():
         try:
@@ -412,7 +451,6 @@ def settle_parts(project: Project, manifest) -> list[str]:
         if path.parent == folder:
             registered.append((path, entry))
     done = []
-    suffix = f".{PART_TAG}.part"
     for part in folder.glob(f".*{suffix}"):
         pid = part.name[:-len(suffix)].rpartition(".")[2]
         if not pid.isdigit() or pid_alive(int(pid)) or part.is_symlink():
@@ -701,10 +739,11 @@ def pending(project: Project, store) -> list[str]:
     the tagger. Hashes the present sources; reads nothing else."""
     manifest = load_manifest(project.manifest_path)
     stored = {d["id"]: d for d in store.documents()}   # one query, not one per document
+    hashes = SourceHashes(store, write=False)            # a file is read only when its stamp moved
     behind = []
     for entry in manifest.documents.values():
         path = source_path(project.root, entry)
-        if path.is_file() and not _is_current(stored.get(entry.id), entry, sha256_file(path)):
+        if path.is_file() and not _is_current(stored.get(entry.id), entry, hashes.sha256(entry.id, path)):
             behind.append(entry.id)
     out = []
     if behind:
@@ -829,12 +868,14 @@ def _where(path: Path, project: Project, pkg: Path) -> str:
     return str(path)
 
 
-def _rel(project: Project, path: Path) -> str:
+def _rel(project: Project, path: Path, confine=None) -> str:
     """How messages and the store name a file: relative to the root, its folders
-    resolved but not the file itself (a link is named as the link, not its target)."""
+    resolved but not the file itself (a link is named as the link, not its target).
+    ``confine``: a :class:`scrutiny.paths.Confiner` whose resolved folders are used."""
     path = Path(path)
     try:
-        return shown_name((path.parent.resolve() / path.name).relative_to(project.root))
+        folder = confine.folder(path.parent) if confine is not None else path.parent.resolve()
+        return shown_name((folder / path.name).relative_to(project.root))
     except ValueError:
         return shown_name(path)
 
