@@ -9,12 +9,22 @@ A curated span replaces any overlapping span found by the statistical model.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
+
+
+GRAM = 4   # characters: the key of a waiting name (shorter names go into the matcher at once)
+_SPACE = re.compile(r"\s+")
+
+
+def _squashed(text: str) -> str:
+    return _SPACE.sub("", text.lower())
 
 
 @Language.factory(
@@ -34,6 +44,10 @@ class CuratedNames:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.entries: dict[str, tuple[str, str, str]] = {}  # match key -> (id, kind, surface)
         self.count = 0
+        # Names not in the matcher yet, by the first GRAM characters of their squashed
+        # lower-case text: a name goes into the matcher when a text that may hold it comes
+        # (tokenising 10,000 titles for a text that names none of them is most of the cost)
+        self.waiting: dict[str, dict[str, list[str]]] = {}   # gram -> squashed text -> match keys
 
     def add_names(self, names) -> None:
         """``names``: iterable of ``(stakeholder_id, kind, surface_name)``."""
@@ -44,7 +58,30 @@ class CuratedNames:
             match_key = f"scr{self.count}"
             self.count += 1
             self.entries[match_key] = (sid, kind, surface)
-            self.matcher.add(match_key, [self.nlp.make_doc(surface)])
+            squashed = _squashed(surface)
+            if surface.isascii() and len(squashed) >= GRAM:
+                self.waiting.setdefault(squashed[:GRAM], {}).setdefault(squashed, []).append(match_key)
+            else:
+                self.matcher.add(match_key, [self.nlp.make_doc(surface)])
+
+    def _admit(self, text: str) -> None:
+        """Put into the matcher the waiting names ``text`` may hold. The matcher compares
+        tokens' lower-case forms, so a name it finds in a text is, lower-cased with its
+        white space taken out, part of the text so squashed (an ASCII name: lower-casing
+        is then character by character). Names of the same squashed text go in together,
+        in the order they were given, as they would have gone in at once: the matcher
+        lists the names of one span in the order they were added."""
+        if not self.waiting:
+            return
+        squashed = _squashed(text)
+        grams = {squashed[i:i + GRAM] for i in range(len(squashed) - GRAM + 1)}
+        for gram in grams & self.waiting.keys():
+            group = self.waiting[gram]
+            for name in [n for n in group if n in squashed]:
+                for match_key in group.pop(name):
+                    self.matcher.add(match_key, [self.nlp.make_doc(self.entries[match_key][2])])
+            if not group:
+                del self.waiting[gram]
 
     def _case_fits(self, span, surface: str) -> bool:
         """A capitalised word of the name never matches a lower-case word of the text
@@ -76,6 +113,7 @@ class CuratedNames:
     def __call__(self, doc):
         if not self.entries:
             return doc
+        self._admit(doc.text)
         found = []
         strings = self.nlp.vocab.strings
         for match_id, start, end in self.matcher(doc):
