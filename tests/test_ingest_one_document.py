@@ -137,3 +137,27 @@ def test_one_document_at_a_time_gives_what_a_fresh_ingest_gives(tmp_path, steps)
     a, b = _state(step), _state(fresh)
     for name in a:
         assert a[name] == b[name], name
+
+
+def test_removing_a_document_builds_no_tagger(tmp_path, monkeypatch):
+    """Nothing is left to tag when a document leaves (no other passage holds its title):
+    its rows go and the names are resolved again without loading spaCy's model."""
+    import scrutiny.tags.write as write
+
+    project = _init(tmp_path / "p")
+    _corpus(project, tmp_path, 3)
+    manifest = project.manifest_path.read_text(encoding="utf-8")
+    start = manifest.index("[documents.paper-1]")
+    end = manifest.find("\n[", start + 1)
+    project.manifest_path.write_text(manifest[:start] + (manifest[end + 1:] if end != -1 else ""), encoding="utf-8")
+    (project.sources_dir / "paper-1.md").unlink()
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the tagger was built for a removal")
+
+    monkeypatch.setattr(write, "build_project_tagger", refused)
+    report = ingest(project)
+    assert report.ok and set(report.removed) == {"paper-1"}
+    assert report.tagging is not None and report.tagging.passages == 0 and report.tagging.removed > 0
+    with Store(project.store_path) as store:
+        assert store.db.execute("SELECT count(*) FROM nlp_mentions WHERE doc_id = 'paper-1'").fetchone()[0] == 0

@@ -9,23 +9,14 @@ Links across passages are made when the store is tagged (see
 
 from __future__ import annotations
 
-import re
-
 from spacy.language import Language
 
-from scrutiny.nlp.normalise import acronym_matches
+from scrutiny.nlp.normalise import acronym_matches, is_acronym
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
-
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z&]*[A-Z]$|^[A-Z]{2,}s?$")
-
 
 @Language.factory("scrutiny_acronyms", default_config={"confidence": 0.8})
 def make_acronyms(nlp, name, confidence: float):
     return Acronyms(name, confidence)
-
-
-def is_acronym(text: str) -> bool:
-    return 2 <= len(text) <= 8 and bool(_ACRONYM.match(text)) and sum(c.isupper() for c in text) >= 2
 
 
 _QUOTES = {'"', "'", "“", "”", "‘", "’", "``", "''"}

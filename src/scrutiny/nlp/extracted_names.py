@@ -26,7 +26,7 @@ from scrutiny.nlp.headwords import (
     GENERIC_SINGLE, NAME_JOINERS, NOT_NAME_ACRONYMS, NOT_STAKEHOLDER_FIRST, PROGRAMME, ROLE_HEADS, kind_from_head,
 )
 from scrutiny.nlp.normalise import key
-from scrutiny.nlp.acronyms import is_acronym
+from scrutiny.nlp.normalise import is_acronym
 from scrutiny.nlp.normalise import HONORIFICS
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
 

@@ -87,3 +87,12 @@ def acronym_matches(short: str, long: str) -> bool:
             return False
         pos += 1
     return len(s) >= 0.5 * len(caps) and len(s) <= 2 * max(1, len(words))
+
+
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z&]*[A-Z]$|^[A-Z]{2,}s?$")
+
+
+def is_acronym(text: str) -> bool:
+    """Whether ``text`` is written as an acronym ("DWP", "NHSE", "MPs"). Here, not in the
+    acronyms component, so that the resolution reads it without importing spaCy."""
+    return 2 <= len(text) <= 8 and bool(_ACRONYM.match(text)) and sum(c.isupper() for c in text) >= 2

@@ -122,6 +122,43 @@ def expected_version(model: str | None, names=()) -> str | None:
     Found from the installed model packages' metadata; None when that cannot
     be known cheaply (the caller then builds the tagger).
     """
+    planned = planned_tagger(model, names)
+    return planned.version if planned is not None else None
+
+
+class PlannedTagger:
+    """A :class:`Tagger` known before it is built: its version, base version, model
+    name and names come from the installed packages' metadata (no spaCy import);
+    the pipeline is built (``build``, called with no argument) the first time ``nlp``
+    is asked for, so a run with nothing to tag never loads the model."""
+
+    def __init__(self, version: str, base_version: str, model_name: str, names: list, build):
+        self.version, self.base_version, self.model_name, self.names = version, base_version, model_name, names
+        self.rules_only = False
+        self._build, self._tagger = build, None
+
+    @property
+    def built(self) -> bool:
+        return self._tagger is not None
+
+    @property
+    def nlp(self):
+        if self._tagger is None:
+            tagger = self._build()
+            if (tagger.version, tagger.model_name) != (self.version, self.model_name):
+                raise RuntimeError(f"the tagger built is version {tagger.version} of {tagger.model_name}, "
+                                   f"not the {self.version} of {self.model_name} its packages announced")
+            self._tagger = tagger
+        return self._tagger.nlp
+
+    def pipe(self, texts, batch_size: int = 64, n_process: int = 1):
+        return self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+
+
+def planned_tagger(model: str | None, names=(), build=None) -> PlannedTagger | None:
+    """The tagger :func:`build_tagger` would give for ``model`` and ``names``, not built
+    yet (``build()`` builds it when its pipeline is first used); None when its version
+    cannot be known without loading spaCy (no model package installed)."""
     from importlib import metadata
 
     from scrutiny.nlp.labels import data_fingerprint
@@ -136,7 +173,9 @@ def expected_version(model: str | None, names=()) -> str | None:
                 dist = metadata.distribution(name)
             except metadata.PackageNotFoundError:
                 continue
-        return _version(name, dist.version, data_fingerprint(), names)
+        fingerprint = data_fingerprint()
+        return PlannedTagger(_version(name, dist.version, fingerprint, names),
+                             _version(name, dist.version, fingerprint, ()), name, names, build)
     return None
 
 

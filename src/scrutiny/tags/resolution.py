@@ -28,7 +28,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from scrutiny.nlp.acronyms import is_acronym
+from scrutiny.nlp.normalise import is_acronym
 from scrutiny.tags.resolve import cluster_kind, display_name, key, person_parts, slug, strip_name
 
 VERSION = "2"          # nlp_state 'resolution': a store without it is resolved whole once (2: kinds from names, not bare acronyms)

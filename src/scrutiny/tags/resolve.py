@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 from scrutiny.nlp import normalise
-from scrutiny.nlp.acronyms import is_acronym
+from scrutiny.nlp.normalise import is_acronym
 from scrutiny.nlp.normalise import has_honorific
 
 # The normalisations are pure functions of a mention's text, and a corpus writes

@@ -83,10 +83,14 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
     # read once: which passages are tagged, by which version (the check below and the run use it)
     tagged_rows = dict(db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall())
     if tagger is None:
-        from scrutiny.nlp.pipeline import expected_version
+        from scrutiny.nlp.pipeline import planned_tagger
 
         curated = curated if curated is not None else load_curated(project)
-        version = expected_version(project.spacy_model, curated.names())
+        names = curated.names()
+        # the pipeline is loaded only when a passage is to be tagged (a removal tags none)
+        tagger = planned_tagger(project.spacy_model, names,
+                                build=lambda: build_project_tagger(project, curated=curated)[0])
+        version = tagger.version if tagger is not None else None
         if version is not None and _nothing_to_do(store, current, version, tagged_rows):
             last = db.execute("SELECT value FROM nlp_state WHERE key = 'last_run'").fetchone()
             last = json.loads(last[0]) if last else {}
@@ -95,7 +99,8 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
                 stakeholders=db.execute("SELECT count(*) FROM nlp_stakeholders").fetchone()[0],
                 seconds=round(time.perf_counter() - t0, 3), model=last.get("model"),
                 rules_only=bool(last.get("rules_only")), tagger_version=version)
-        tagger, curated = build_project_tagger(project, curated=curated)
+        if tagger is None:
+            tagger, curated = build_project_tagger(project, curated=curated)
     elif curated is None:
         curated = load_curated(project)
     counts = Counter()
@@ -118,9 +123,11 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         gone = Gone()   # the mention rows deleted, for the resolution to follow them
         schema = str(store.schema_version("nlp"))
         clean = db.execute("SELECT value FROM nlp_state WHERE key = 'rows_follow_tagged'").fetchone()
+        clean = clean is not None and clean[0] == schema
+        gone_tagged = [(pid,) for pid in tagged if pid not in current] if clean else None
         for table in TAG_TABLES:
-            if clean is not None and clean[0] == schema:
-                stale = [(pid,) for pid in tagged if pid not in current]
+            if clean:
+                stale = gone_tagged
             else:
                 stale = [(pid,) for (pid,) in db.execute(f"SELECT DISTINCT passage_id FROM {table}")
                          if pid not in current]
@@ -141,7 +148,7 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
                 n_process = max(1, int(os.environ["SCRUTINY_TAG_PROCESSES"]))
         todo_docs = _documents_of(store, todo_ids) if todo_ids else set()
         longest = store.longest_passage(todo_docs) if todo_ids else 0
-        if longest >= tagger.nlp.max_length:
+        if todo_ids and longest >= tagger.nlp.max_length:
             tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
         # streamed one document at a time, in reading order: the corpus is never held in memory
         # (each list item with the kind its lead-in gives it, read on the way)
@@ -161,7 +168,9 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
                 yield passage_rows(p, doc, lead)
 
         worker_cpu = [0.0]
-        if cluster is not None:
+        if not todo_ids:
+            tagged = ()
+        elif cluster is not None:
             tagged = _tag_on_cluster(cluster, project, store, tagger, todo_ids, longest, cpu=worker_cpu)
         elif n_process > 1:
             from scrutiny.tags.parallel import tag_in_processes
