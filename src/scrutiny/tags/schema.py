@@ -182,6 +182,13 @@ NLP_MIGRATIONS = [
         facets TEXT
     );
     """,
+    """
+    -- A cluster's stakeholder is made from its mentions counted by name, kind and
+    -- confidence (scrutiny.tags.resolution.cluster_of): counted from this index alone,
+    -- without reading each of a large cluster's rows (19,000 at 10,000 documents).
+    CREATE INDEX nlp_mentions_cluster ON nlp_mentions(ckey, name, kind, confidence);
+    DROP INDEX nlp_mentions_ckey;
+    """,
 ]
 
 TAG_TABLES = ("nlp_mentions", "nlp_acronyms", "nlp_claims", "nlp_tie_candidates", "nlp_sentences", "nlp_tagged")
