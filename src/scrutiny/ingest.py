@@ -300,6 +300,8 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
         # 1. decide what to read: hash every present source whose stamp moved, skip the unchanged
         to_read = []
         refresh = []   # unchanged files whose manifest description changed
+        # the stored documents read in one query when there are many (the whole manifest)
+        stored_docs = {d["id"]: d for d in store.documents()} if len(candidates) > 50 else None
         for c in candidates:
             entry, path, shown = c.entry, c.read_path, c.display
             if not path.is_file():
@@ -320,7 +322,8 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
             except OSError as exc:
                 report.documents.append(DocReport(entry.id, shown, "failed", message=f"cannot read: {exc.strerror}"))
                 continue
-            stored = None if c.new else store.document(entry.id)
+            stored = None if c.new else (stored_docs.get(entry.id) if stored_docs is not None
+                                         else store.document(entry.id))
             if not force and c.dest.is_file() and _is_current(stored, entry, sha, metadata_too=False) \
                     and not ((ocr or entry.extra.get("ocr")) and stored["metadata"].get("warnings")):
                 if not _same_entry(stored, entry):

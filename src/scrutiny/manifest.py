@@ -277,10 +277,79 @@ def load_manifest(path) -> Manifest:
     cached = _LOADED.get(str(path))
     if cached is not None and cached[0] == raw:
         return _copy(cached[1], path)
-    manifest = _parse_manifest(path, _decode(path, raw))
+    manifest = _kept_parse(path, raw)
+    if manifest is None:
+        manifest = _parse_manifest(path, _decode(path, raw))
+        _keep_parse(path, raw, manifest)
     _LOADED.clear()   # one manifest remembered: a process works on one project
     _LOADED[str(path)] = (raw, _copy(manifest, path))
     return manifest
+
+
+# --- the last parse, kept in the project's data folder ------------------------------------
+# Each process (`scrutiny ingest FILE`, then the build's stages) would otherwise parse
+# and check a manifest of 10,000 tables again (half a second); what a parse gave is
+# kept beside the store, under the sha256 of the manifest's bytes and of this module.
+
+def _parse_file(path: Path) -> Path | None:
+    """Where the parse of the manifest at ``path`` is kept: the data folder of its
+    project, when the manifest is a project's and that folder exists."""
+    from scrutiny.paths import DATA_DIR, MANIFEST
+
+    if tuple(path.parts[-len(MANIFEST.parts):]) != MANIFEST.parts:
+        return None
+    folder = path.parents[len(MANIFEST.parts) - 1] / DATA_DIR
+    return folder / "manifest-parse.json" if folder.is_dir() else None
+
+
+def _parse_key(raw: bytes) -> str:
+    import hashlib
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(b"\0" + raw)
+    return h.hexdigest()
+
+
+def _kept_parse(path: Path, raw: bytes) -> "Manifest | None":
+    import json
+
+    where = _parse_file(path)
+    if where is None:
+        return None
+    try:
+        data = json.loads(where.read_text(encoding="utf-8"))
+        if data.get("key") != _parse_key(raw):
+            return None
+        documents = {}
+        for doc_id, fields in data["documents"].items():
+            entry = object.__new__(DocumentEntry)
+            entry.__dict__.update(fields)
+            documents[doc_id] = entry
+        return Manifest(path=path, project=data["project"], documents=documents, fetch=data["fetch"],
+                        site=data["site"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None      # none kept, or torn: parsed again
+
+
+def _keep_parse(path: Path, raw: bytes, manifest: "Manifest") -> None:
+    import json
+
+    from scrutiny.atomic import write_text
+
+    where = _parse_file(path)
+    if where is None:
+        return
+    try:
+        text = json.dumps({"key": _parse_key(raw), "project": manifest.project, "fetch": manifest.fetch,
+                           "site": manifest.site,
+                           "documents": {k: e.__dict__ for k, e in manifest.documents.items()}},
+                          ensure_ascii=False)
+    except (TypeError, ValueError):
+        return           # a value JSON cannot hold (a TOML time in [project]): parsed each time
+    try:
+        write_text(where, text)
+    except OSError:
+        pass             # a read-only project: parsed each time
 
 
 def load_project_table(path) -> dict:
@@ -328,13 +397,29 @@ def load_project_table(path) -> dict:
 
 def _copy(manifest: "Manifest", path: Path) -> "Manifest":
     """A copy the caller may change without changing the remembered one."""
-    import copy
-    from dataclasses import replace
+    return Manifest(path=path, project=_plain_copy(manifest.project),
+                    documents={k: _entry_copy(e) for k, e in manifest.documents.items()},
+                    fetch=_plain_copy(manifest.fetch), site=_plain_copy(manifest.site))
 
-    return Manifest(path=path, project=copy.deepcopy(manifest.project),
-                    documents={k: replace(e, authors=list(e.authors), extra=copy.deepcopy(e.extra))
-                               for k, e in manifest.documents.items()},
-                    fetch=copy.deepcopy(manifest.fetch), site=copy.deepcopy(manifest.site))
+
+def _entry_copy(e: DocumentEntry) -> DocumentEntry:
+    """A copy of an entry (its lists and tables copied too), without the cost of
+    ``dataclasses.replace`` and ``copy.deepcopy``: a copy is made of every entry each
+    time a remembered manifest of 10,000 documents is handed out."""
+    c = object.__new__(DocumentEntry)
+    c.__dict__.update(e.__dict__)
+    c.authors = list(e.authors)
+    c.extra = _plain_copy(e.extra) if e.extra else {}
+    return c
+
+
+def _plain_copy(value):
+    """A copy of TOML's plain data (tables, lists, texts, numbers, flags)."""
+    if isinstance(value, dict):
+        return {k: _plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_copy(v) for v in value]
+    return value
 
 
 def _parse_manifest(path: Path, text: str) -> Manifest:
@@ -496,6 +581,7 @@ def _remember_update(path: Path, before: str, tables: dict[str, str]) -> None:
     manifest = _copy(cached[1], path)
     manifest.documents.update(entries)
     _LOADED[str(path)] = (raw, manifest)
+    _keep_parse(path, raw, manifest)
 
 
 def _update_whole(text: str | None, updates: dict[str, dict]) -> str:
