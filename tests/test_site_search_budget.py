@@ -7,6 +7,8 @@ bound, and "Rank and count every match" shows the first page of the full ranking
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from test_site_search_pairs import _site
 
@@ -106,13 +108,27 @@ def test_no_match_found_within_the_budget_is_not_said_to_be_no_match(chromium, s
     the page says so without saying that none matches; ranking every match says it."""
     from bench.browser import serve
 
+    tiers = re.compile(r"search/[0-9a-f]+/(t|h|tx|hx|tp|hp)/")
     with serve(small_budget_site) as server:
         context = chromium.new_context()
         page = context.new_page()
+        asked = []
+        page.on("request", lambda r: asked.append(r.url[len(server.url):]))
         page.goto(server.url + "search/index.html?q=budget+care+data+NOT+budget")
         page.wait_for_function("document.body.dataset.searched")
+        page.wait_for_load_state("networkidle")
         said = page.inner_text("#search-status")
         assert said == "No passage found to match so far (not every passage checked).", said
+        # the page searched once, within one budget: the tier files one search of a page loads
+        by_page = {u for u in asked if tiers.match(u)}
+        one = context.new_page()
+        asked.clear()
+        one.on("request", lambda r: asked.append(r.url[len(server.url):]))
+        one.goto(server.url + "search/index.html")
+        one.evaluate("""async q => { await new window.scrutinySearch.Engine('./').search(
+            window.scrutinyQuery.parse(q), null, {passages: 10, others: 3}); }""", "budget care data NOT budget")
+        by_one = {u for u in asked if tiers.match(u)}
+        assert by_page and by_page <= by_one, sorted(by_page - by_one)
         page.click("#count-all")
         page.locator("#search-status", has_text="No passage matches.").wait_for()
         assert page.locator("#count-all").is_hidden()

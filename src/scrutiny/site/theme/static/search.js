@@ -878,10 +878,12 @@
     countAll.hidden = c.exact.p && c.exact.o;
     countAll.textContent = c.ranked.p && c.ranked.o ? "Count every match" : "Rank and count every match";
   }
-  async function showMore(gen) {
+  async function showMore(gen, first) {
     const c = current;
-    /* the results hold the first page asked for (the count may be exact all the same) */
-    if (c.passages.length < c.shown + PAGE && (!c.exact.p || c.passages.length < c.count.p)) {
+    /* the results hold the first page asked for (the count may be exact all the same); the
+       first page shows what its search found (a page the budget stopped short is not searched
+       again, with a budget of its own, before anyone asks for more) */
+    if (!first && c.passages.length < c.shown + PAGE && (!c.exact.p || c.passages.length < c.count.p)) {
       await fetchResults(c, { passages: c.shown + PAGE, others: Math.max(OTHERS, c.shownOthers) });
       if (gen !== generation) return;
     }
@@ -962,7 +964,7 @@
       if (gen !== generation) return;
       current = c;
       clear();
-      await Promise.all([showMore(gen), showOthers(false, gen)]);
+      await Promise.all([showMore(gen, true), showOthers(false, gen)]);
       if (gen === generation) document.body.dataset.searched = q;
     } catch (err) {
       if (gen === generation) status.textContent = "The search index could not be loaded (" + err.message + ").";
