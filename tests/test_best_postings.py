@@ -7,6 +7,7 @@ document is added, changed or removed."""
 import random
 
 import pytest
+from test_search_eval import _whoosh_ranking   # Whoosh's own search, every match scored
 
 import scrutiny.best_postings as best_postings
 import scrutiny.search_eval as search_eval
@@ -77,17 +78,6 @@ QUERIES = [
     ('"crisis care"', SearchFilters(doc=("d03",))),
     ("nowhere", SearchFilters()),
 ]
-
-
-def _whoosh_ranking(link, query, filters):
-    """Whoosh's own search, every match scored: (score, docnum), best first."""
-    from whoosh import query as Q
-
-    q = to_whoosh(parse(query))
-    fq = _filter_query(filters)
-    with open_index(link).searcher(weighting=weighting()) as s:
-        r = s.search(Q.Require(q, fq) if fq is not None else q, limit=None)
-        return [(hit.score, hit.docnum) for hit in r]
 
 
 def _ours(link, query, filters, limit, bound=None):

@@ -597,19 +597,17 @@
     const lists = [], neg = [], guards = [];
     const q = await this.compile(node, lists, neg, want ? guards : null);
     const np = meta.nb * meta.stride;
-    /* The words after NOT: a paged search does not load their tiers in the passages' buckets
-       (a common word's whole list there, only to leave records out); it reads the records of
-       the passages that could enter the page (guards: andOf) and looks for the words in them,
-       as the index analyses them. In the claims' and stakeholders' bucket, whose records show
-       only part of what is indexed, they load as the other words do, where a record could
+    /* The words after NOT, in a passages' bucket where the rest of their lists weighs more than
+       a few record files (a common word's whole list, loaded only to leave records out): a
+       paged search does not load their tiers there; it reads the records of the passages that
+       could enter the page (guards: andOf) and looks for the words in them, as the index
+       analyses them. Elsewhere, and in the claims' and stakeholders' bucket (whose records show
+       only part of what is indexed), they load as the other words do, where a record could
        still enter the page. */
     const only = neg.filter(function (l) { return !lists.includes(l); });
     const self = this;
-    /* In a passages' bucket where the rest of the NOT words' lists weighs less than reading a
-       few record files, those lists load (as the other words' do) rather than records. */
     const byRecords = function (bi) {
-      const file = self.readFiles.size ? self.read / self.readFiles.size : 4096;
-      return bi < meta.nb && only.reduce(function (a, l) { return a + l.remaining(bi); }, 0) > self.readAt * file;
+      return bi < meta.nb && only.reduce(function (a, l) { return a + l.remaining(bi); }, 0) > self.readAt * self.fileWeight();
     };
     const everyBucket = Array.from({ length: meta.nb + 1 }, function (_, i) { return i; });
     const load = function (l, buckets) {
@@ -717,10 +715,13 @@
     return Array.from(new Set(recs.map(function (r) { return recordFile(self.meta, r); })))
       .filter(function (f) { return !self.readFiles.has(f); });
   };
-  /* What reading the record files of `recs` may cost: what those read so far weighed, on average. */
+  /* What a record file read to settle words after NOT weighs: those read so far, on average. */
+  Engine.prototype.fileWeight = function () {
+    return this.readFiles.size ? this.read / this.readFiles.size : 4096;
+  };
+  /* What reading the record files of `recs` may cost. */
   Engine.prototype.readCost = function (recs) {
-    const n = this.unread(recs).length;
-    return n * (this.readFiles.size ? this.read / this.readFiles.size : 4096);
+    return this.unread(recs).length * this.fileWeight();
   };
   /* Read the record files of `recs` and note in each guard whether each of their records
      (every record of a file: the others come free) holds its words after NOT. */
