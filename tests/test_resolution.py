@@ -6,6 +6,8 @@ mention of the corpus; and the mentions it reads do not grow with the corpus."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from scrutiny.ingest import ingest
@@ -134,11 +136,9 @@ def test_one_document_at_a_time_resolves_as_the_whole_corpus(tmp_path):
     _check_against_whole(project)
 
 
-def test_a_store_resolved_before_is_resolved_whole_once(tmp_path):
-    project = _project(tmp_path, "upgrade", 3)
-    with Store(project.store_path) as store:
-        with store.transaction():
-            store.db.execute("DELETE FROM nlp_state WHERE key = 'resolution'")
+@contextmanager
+def _counting_reads(mp: pytest.MonkeyPatch):
+    """Every resolution.Read made while inside, in a list (``mp`` is undone by the caller)."""
     reads = []
 
     class Counting(resolution.Read):
@@ -146,10 +146,19 @@ def test_a_store_resolved_before_is_resolved_whole_once(tmp_path):
             super().__init__()
             reads.append(self)
 
-    mp = pytest.MonkeyPatch()
     mp.setattr(resolution, "Read", Counting)
+    yield reads
+
+
+def test_a_store_resolved_before_is_resolved_whole_once(tmp_path):
+    project = _project(tmp_path, "upgrade", 3)
+    with Store(project.store_path) as store:
+        with store.transaction():
+            store.db.execute("DELETE FROM nlp_state WHERE key = 'resolution'")
+    mp = pytest.MonkeyPatch()
     try:
-        _add(project, tmp_path, "estuary-audit", NEW)
+        with _counting_reads(mp) as reads:
+            _add(project, tmp_path, "estuary-audit", NEW)
     finally:
         mp.undo()
     assert reads and reads[-1].full
@@ -160,13 +169,7 @@ def _reads_of_adding_one(project, tmp_path, text: str = FRESH) -> tuple[resoluti
     """What the resolution read, and how many documents' tag fingerprints were written again."""
     from scrutiny.tags import fingerprints
 
-    reads, refreshed = [], []
-
-    class Counting(resolution.Read):
-        def __init__(self):
-            super().__init__()
-            reads.append(self)
-
+    refreshed = []
     refresh = fingerprints.refresh
 
     def counting_refresh(db, doc_ids):
@@ -175,10 +178,10 @@ def _reads_of_adding_one(project, tmp_path, text: str = FRESH) -> tuple[resoluti
         return n
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(resolution, "Read", Counting)
     mp.setattr(fingerprints, "refresh", counting_refresh)
     try:
-        _add(project, tmp_path, "tern-survey", text)
+        with _counting_reads(mp) as reads:
+            _add(project, tmp_path, "tern-survey", text)
     finally:
         mp.undo()
     assert len(reads) == 1 and not reads[0].full
@@ -207,17 +210,10 @@ def test_a_store_resolved_by_older_rules_is_resolved_again_with_nothing_else_to_
     with Store(project.store_path) as store:
         with store.transaction():
             store.db.execute("UPDATE nlp_state SET value = '1' WHERE key = 'resolution'")
-        reads = []
-
-        class Counting(resolution.Read):
-            def __init__(self):
-                super().__init__()
-                reads.append(self)
-
         mp = pytest.MonkeyPatch()
-        mp.setattr(resolution, "Read", Counting)
         try:
-            summary = tag_store(project, store)
+            with _counting_reads(mp) as reads:
+                summary = tag_store(project, store)
         finally:
             mp.undo()
         assert summary.passages == 0 and reads and reads[-1].full
