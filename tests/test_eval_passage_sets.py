@@ -176,3 +176,13 @@ def test_the_dev_set_holds_the_fourth_annotators_passages_with_their_ids():
     assert len(g) == 80 and g[0]["id"] == "g001" and g[-1]["id"] == "g080"
     assert sum(len(r["ties"]) for r in g) == 142 and sum(len(r["names"]) for r in g) == 324
     assert len({r["id"] for r in rows}) == len(rows)
+
+
+def test_the_dev_set_holds_the_fifth_annotators_passages_with_their_ids():
+    from scrutiny.evaluation.passage_sets import DEV
+
+    rows = read_set(DEV)
+    h = [r for r in rows if r["id"].startswith("h")]
+    assert len(h) == 80 and h[0]["id"] == "h001" and h[-1]["id"] == "h080"
+    assert sum(len(r["ties"]) for r in h) == 141 and sum(len(r["names"]) for r in h) == 351
+    assert sum(len(r["sentences"]) for r in h) == 472
