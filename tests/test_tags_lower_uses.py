@@ -160,3 +160,43 @@ def test_a_name_the_corpus_writes_in_lower_case_as_often_is_common(built):
         common = _common_words(store, names, project.index_location)
     assert "lose out" in common and "fair offer" in common
     assert "kestrel watch" not in common and "tide tables" not in common
+
+
+def _definition(text: str, grams: set[str], lengths: set[int]) -> Counter:
+    """What a lower-case use is, by tokens: consecutive words of the tokeniser's tokens,
+    each beginning with a lower-case letter, joined by one space."""
+    toks = re.findall(r"[A-Za-z][A-Za-z'-]*|[^\sA-Za-z]", text)
+    out = Counter()
+    for n in lengths:
+        for i in range(len(toks) - n + 1):
+            gram = toks[i:i + n]
+            if all(t[:1].islower() and t[:1].isalpha() for t in gram) and " ".join(gram) in grams:
+                out[" ".join(gram)] += 1
+    return out
+
+
+def test_lower_grams_by_pattern_count_what_the_tokens_count():
+    """The uses counted by a pattern per name (no tokenising) are those the tokens give, on
+    texts made of what could fool a pattern: hyphens and apostrophes before, inside and
+    after the words, capitals, digits, repeated words that overlap, line breaks and other
+    white space, letters outside ASCII."""
+    import random
+
+    from scrutiny.tags.write import _lower_grams
+
+    pieces = ["peer", "support", "Peer", "Support", "peers", "supports", "lose", "out", "lose out", "peer support",
+              "-", "'", "--", "'-", "x-", "-x", "5", "(", ")", ".", ",", "é", "café", "\u00a0", "\n", "  ", " ", "\t",
+              "support's", "peer-support", "out-", "'out", "\u200b", "ß", "über"]
+    grams = {"peer support", "support", "lose out", "peer", "out out", "peer peer", "über", "café support", "ss"}
+    rng = random.Random(15)
+    total = Counter()
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", " ", "\n"]) for _ in range(rng.randint(1, 30)))
+        for chosen, lengths in ((grams, {1, 2}), ({"peer support", "lose out"}, {2}), ({"peer support", "out"}, {2})):
+            got = Counter()
+            _lower_grams(text, set(chosen), lengths, got)
+            want = _definition(text, set(chosen), lengths)
+            assert got == want, text
+            total.update(want)
+    # the texts did hold uses of every kind of gram, overlapping ones included
+    assert total["peer support"] > 100 and total["peer peer"] > 10 and total["out out"] > 10
