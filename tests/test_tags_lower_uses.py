@@ -200,3 +200,25 @@ def test_lower_grams_by_pattern_count_what_the_tokens_count():
             total.update(want)
     # the texts did hold uses of every kind of gram, overlapping ones included
     assert total["peer support"] > 100 and total["peer peer"] > 10 and total["out out"] > 10
+
+
+def test_words_in_many_passages_are_counted_by_one_scan_of_the_store(built, monkeypatch):
+    """A new word the index finds in more passages than is worth reading their stored
+    fields for (here: any at all) is counted from one scan of the store: the same counts,
+    no document read whole, only the passages that write its words read."""
+    import scrutiny.tags.write as write
+
+    project, _tmp = built
+    monkeypatch.setattr(write, "MANY_PASSAGES", 0)
+    grams = {"lose out", "fair offer", "kestrel watch", "the"}   # "the": no word the index keeps
+    with Store(project.store_path) as store, store.transaction():
+        oracle = _counts_by_reading_everything(store, grams)
+        assert oracle["the"] > 9 and oracle["fair offer"] >= 9
+        for t in ("nlp_lower_grams", "nlp_lower_checked"):
+            store.db.execute(f"DELETE FROM {t} WHERE gram IN ({', '.join('?' * len(grams))})", sorted(grams))
+        _index_written_later(project)
+        uses = _LowerUses(store, project.index_location)
+        assert dict(uses.counts(grams)) == {g: n for g, n in oracle.items() if n}
+        assert uses.read["documents"] == 0
+        holding = sum(1 for g in grams for _ in store.texts_holding(g.split()))
+        assert 0 < uses.read["passages"] <= holding

@@ -396,11 +396,14 @@ def _remove_stale(parent: Path, keep: set) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def passages_with_words(index_link: Path, texts) -> tuple[dict[str, set[str] | None], float] | None:
+def passages_with_words(index_link: Path, texts, most: int | None = None) \
+        -> tuple[dict[str, set[str] | None], float] | None:
     """For each of ``texts``, the ids of the live index's passages whose text holds
     every token the index makes of it (stemmed, stop words left out): a coarse
     filter, the caller makes the exact test on the passages' text. A text of no
-    indexed token maps to None (the index cannot narrow it down).
+    indexed token maps to None (the index cannot narrow it down), and so does one
+    held by more than ``most`` passages (their ids would be read from every one's
+    stored fields: for common words a scan of the store is quicker).
 
     Returns (that dict, the time the index's documents were last written, as a
     timestamp: a document stored after it may not be in the index as it is), or
@@ -429,6 +432,9 @@ def passages_with_words(index_link: Path, texts) -> tuple[dict[str, set[str] | N
                 docs = found if docs is None else docs & found
                 if not docs:
                     break
+            if most is not None and docs is not None and len(docs) > most:
+                out[text] = None
+                continue
             out[text] = {searcher.stored_fields(n)["passage_id"] for n in docs or ()}
     return out, written
 

@@ -463,6 +463,16 @@ class Store:
         for row in self.db.execute("SELECT id, text FROM passages WHERE text LIKE ? ESCAPE '\\'", (pattern,)):
             yield row[0], row[1]
 
+    def texts_holding(self, needles: list[str]) -> Iterator[tuple[str, str, str]]:
+        """(id, doc_id, text) of every passage, headings included, whose text holds
+        every one of ``needles`` as it is written (case-sensitive), in no particular
+        order. A coarse filter over the whole store in one scan: the caller makes
+        the exact test."""
+        find = "strpos(text, ?) > 0" if self.dialect == "postgresql" else "instr(text, ?) > 0"
+        where = " AND ".join([find] * len(needles)) or "1 = 1"
+        for row in self.db.execute(f"SELECT id, doc_id, text FROM passages WHERE {where}", list(needles)):
+            yield row[0], row[1], row[2]
+
     def neighbours(self, passage: Passage, n: int = 1) -> tuple[list[Passage], list[Passage]]:
         before = self.db.execute(
             "SELECT * FROM passages WHERE doc_id = ? AND ord < ? ORDER BY ord DESC LIMIT ?",

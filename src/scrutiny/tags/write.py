@@ -576,6 +576,11 @@ def _since_epoch(iso: str | None) -> float | None:
         return None
 
 
+# A new word held by more passages than this is looked for by one scan of the store, not
+# through the index (whose stored fields of each passage cost more than the scan).
+MANY_PASSAGES = 5000
+
+
 class _LowerUses:
     """How often the corpus writes a short name's words in lower case, kept per
     document in ``nlp_lower_grams`` (``nlp_lower_docs``: each document's stamp when
@@ -639,17 +644,32 @@ class _LowerUses:
     def _count_new(self, new: list[str], others: set[str], docs: dict) -> None:
         from scrutiny.index import passages_with_words
 
-        found = passages_with_words(self.index_link, new) if self.index_link is not None \
+        found = passages_with_words(self.index_link, new, most=MANY_PASSAGES) if self.index_link is not None \
             and not str(self.index_link).startswith(("postgresql://", "postgres://")) else None
         by_index: dict[str, set[str]] = {}
         unsure = set(others)
+        counts: dict[tuple[str, str], int] = Counter()
         if found is not None:
             candidates, written = found
             # a document stored after the index was last written may be there as it was
             unsure = {d for d in others if (_since_epoch(docs[d][2]) or written) + 1 >= written}
             by_index = {g: ids for g, ids in candidates.items() if ids is not None}
-        scan = [g for g in new if g not in by_index]
-        counts: dict[tuple[str, str], int] = Counter()
+            # words in too many passages for the index to be worth asking (common words,
+            # "peer support" in 82,000 passages), or none it indexes: one scan of the
+            # store for the passages that write each of their words as it is
+            for g in [g for g in new if g not in by_index]:
+                lengths = {g.count(" ") + 1}
+                for _pid, doc_id, text in self.store.texts_holding(g.split(" ")):
+                    if doc_id not in others or doc_id in unsure:
+                        continue
+                    self.read["passages"] += 1
+                    found_here = Counter()
+                    _lower_grams(text, {g}, lengths, found_here)
+                    for g2, n in found_here.items():
+                        counts[(g2, doc_id)] += n
+            scan = []
+        else:
+            scan = list(new)
         if by_index:
             wanted_ids = set().union(*by_index.values())
             lengths = {g.count(" ") + 1 for g in by_index}
