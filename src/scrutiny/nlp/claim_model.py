@@ -14,6 +14,7 @@ source is ``rule`` when a strong pattern of that kind fired, ``model`` otherwise
 
 from __future__ import annotations
 
+import math
 import re
 
 from spacy.language import Language
@@ -132,6 +133,130 @@ class ClaimModel:
                 probs = calibrators[kind].predict(probs)
             for row, p in zip(out, probs):
                 row[kind] = float(p)
+        return out
+
+
+_TEXT_TOKENS = re.compile(r"(?u)\b\w+\b")   # the text vectoriser's token_pattern
+_RULE_TOKENS = re.compile(r"\S+")           # the rule vectoriser's
+
+
+class AppliedClaimModel:
+    """A fitted :class:`ClaimModel`'s numbers, applied without scikit-learn or SciPy.
+
+    Tagging one document needs only the fitted vocabularies, weights and calibration
+    points; importing scikit-learn (with SciPy) to apply them cost more than a second of
+    every ``scrutiny ingest FILE``. The arithmetic is scikit-learn's own, step by step
+    and in its order, so the probabilities are the same floating-point numbers
+    (``tests/test_claim_model_applied.py`` compares them with the fitted model's): word
+    1-2 grams of the lower-cased text counted per vocabulary entry, sorted by column;
+    ``log(count) + 1`` (numpy's log, over every sentence's counts at once) times the
+    idf, divided by the row's L2 norm (its squares summed in column order); the rule
+    hits as binary columns after the text's, times ``rule_weight``; per kind the dot
+    product with the coefficients summed in column order from zero, plus the
+    intercept, through the logistic function; then the isotonic calibration
+    (``numpy.interp`` on the clipped score, as scikit-learn's does through SciPy)."""
+
+    def __init__(self, model: ClaimModel):
+        import numpy as np
+
+        if model.vectorizer is None:
+            raise ValueError("the claim model is not fitted")
+        v = model.vectorizer
+        expected = {"ngram_range": (1, 2), "sublinear_tf": True, "lowercase": True, "norm": "l2", "use_idf": True,
+                    "analyzer": "word", "stop_words": None, "strip_accents": None, "preprocessor": None,
+                    "tokenizer": None, "binary": False, "token_pattern": _TEXT_TOKENS.pattern}
+        rv = model.rule_vectorizer
+        rule_expected = {"binary": True, "lowercase": False, "token_pattern": _RULE_TOKENS.pattern,
+                         "ngram_range": (1, 1), "analyzer": "word", "preprocessor": None, "tokenizer": None,
+                         "stop_words": None}
+        for vec, want in ((v, expected), (rv, rule_expected)):
+            got = vec.get_params()
+            wrong = {k: got.get(k) for k, w in want.items() if got.get(k) != w}
+            if wrong:
+                raise ValueError(f"the claim model's vectoriser is not the one applied here: {wrong}")
+        self.vocabulary = dict(v.vocabulary_)
+        self.idf = np.asarray(v.idf_, dtype=np.float64)
+        self.rule_vocabulary = dict(rv.vocabulary_)
+        self.rule_weight = float(model.rule_weight)
+        self.thresholds = dict(model.thresholds)
+        calibrators = getattr(model, "calibrators", {})
+        # kind: (coefficients as floats, intercept, (x points, y points, x min, x max) or None)
+        self.kinds: dict[str, tuple] = {}
+        for kind, clf in model.models.items():
+            if len(clf.classes_) != 2 or clf.coef_.shape[0] != 1:
+                raise ValueError(f"the claim model of {kind} is not one binary logistic regression")
+            iso = calibrators.get(kind)
+            cal = None
+            if iso is not None:
+                cal = (np.asarray(iso.X_thresholds_, dtype=np.float64), np.asarray(iso.y_thresholds_, dtype=np.float64),
+                       float(iso.X_min_), float(iso.X_max_))
+            self.kinds[kind] = ([float(c) for c in clf.coef_[0]], float(clf.intercept_[0]), cal)
+
+    def _rows(self, features: list[str]):
+        """Each sentence's stored columns and values, as scikit-learn's hstacked CSR row holds them."""
+        import numpy as np
+
+        text_rows, counts_all = [], []
+        rule_rows = []
+        for feature in features:
+            text, rules = _split(feature)
+            toks = _TEXT_TOKENS.findall(text.lower())
+            grams = toks + [" ".join(toks[i:i + 2]) for i in range(len(toks) - 1)]
+            counter: dict[int, int] = {}
+            for g in grams:
+                j = self.vocabulary.get(g)
+                if j is not None:
+                    counter[j] = counter.get(j, 0) + 1
+            cols = sorted(counter)
+            text_rows.append(cols)
+            counts_all.extend(counter[j] for j in cols)
+            hits = {self.rule_vocabulary[t] for t in _RULE_TOKENS.findall(rules or "r_none") if t in self.rule_vocabulary}
+            rule_rows.append(sorted(hits))
+        data = np.asarray(counts_all, dtype=np.float64)
+        np.log(data, data)
+        data += 1.0
+        flat = [j for cols in text_rows for j in cols]
+        if flat:
+            data *= self.idf[np.asarray(flat, dtype=np.int64)]
+        values = data.tolist()
+        rule_value = 1.0 * self.rule_weight
+        offset = len(self.vocabulary)
+        at = 0
+        for cols, rule_cols in zip(text_rows, rule_rows):
+            row = values[at:at + len(cols)]
+            at += len(cols)
+            total = 0.0
+            for x in row:
+                total += x * x
+            if total != 0.0:
+                norm = math.sqrt(total)
+                row = [x / norm for x in row]
+            yield list(zip(cols, row)) + [(offset + j, rule_value) for j in rule_cols]
+
+    def predict_proba(self, features: list[str]) -> list[dict[str, float]]:
+        import numpy as np
+
+        if not features:
+            return []
+        rows = list(self._rows(features))
+        out = [dict() for _ in features]
+        for kind, (coef, intercept, cal) in self.kinds.items():
+            scores = []
+            for row in rows:
+                s = 0.0
+                for j, x in row:
+                    s += x * coef[j]
+                s = s + intercept
+                try:
+                    scores.append(1.0 / (1.0 + math.exp(-s)))
+                except OverflowError:   # exp(-s) is infinite: SciPy's expit gives 0
+                    scores.append(0.0)
+            probs = np.asarray(scores, dtype=np.float64)
+            if cal is not None:
+                xs, ys, lo, hi = cal
+                probs = np.interp(np.clip(probs, lo, hi), xs, ys)
+            for o, p in zip(out, probs.tolist()):
+                o[kind] = float(p)
         return out
 
 

@@ -189,10 +189,13 @@ def rule_features(nlp, texts: list[str]) -> list[dict]:
 
 
 def claim_model_file(model_name: str, model_version: str, fingerprint: str) -> str:
-    """The file name a trained claim model is cached under: a hash of everything it is made from."""
-    import sklearn
+    """The file name a trained claim model is cached under: a hash of everything it is made from
+    (scikit-learn's version read from its package's metadata: applying the model does not
+    import it)."""
+    from importlib import metadata
 
-    tag = hashlib.sha1(f"{COMPONENTS_VERSION}|{code_fingerprint()}|{model_name}|{model_version}|{fingerprint}|{sklearn.__version__}"
+    sklearn_version = metadata.version("scikit-learn")
+    tag = hashlib.sha1(f"{COMPONENTS_VERSION}|{code_fingerprint()}|{model_name}|{model_version}|{fingerprint}|{sklearn_version}"
                        .encode()).hexdigest()[:16]
     return f"claim-model-{tag}.pickle"
 
@@ -201,7 +204,7 @@ def trained_claim_model(nlp, model_name: str, model_version: str, fingerprint: s
     """Train the claim classifier on the training split, cached on disk by fingerprint in
     ``cache_dir`` (the project's) and in :func:`user_cache_dir` (shared by every project
     of this user, so that a new project does not train it again)."""
-    from scrutiny.nlp.claim_model import ClaimModel, featurise
+    from scrutiny.nlp.claim_model import AppliedClaimModel, ClaimModel, featurise
     from scrutiny.nlp.labels import training_examples
 
     cache = None
@@ -225,7 +228,8 @@ def trained_claim_model(nlp, model_name: str, model_version: str, fingerprint: s
     examples = training_examples()
     hits = rule_features(nlp, [e.text for e in examples])
     features = [featurise(e.text, h) for e, h in zip(examples, hits)]
-    model = ClaimModel().fit(features, [set(e.kinds) for e in examples])
+    # kept and used as its numbers alone: loading it does not import scikit-learn
+    model = AppliedClaimModel(ClaimModel().fit(features, [set(e.kinds) for e in examples]))
     from scrutiny.atomic import write_bytes
 
     data = pickle.dumps(model)
