@@ -210,7 +210,8 @@ class AppliedClaimModel:
             cols = sorted(counter)
             text_rows.append(cols)
             counts_all.extend(counter[j] for j in cols)
-            hits = {self.rule_vocabulary[t] for t in _RULE_TOKENS.findall(rules or "r_none") if t in self.rule_vocabulary}
+            hits = {self.rule_vocabulary[t] for t in _RULE_TOKENS.findall(rules or "r_none")
+                    if t in self.rule_vocabulary}
             rule_rows.append(sorted(hits))
         data = np.asarray(counts_all, dtype=np.float64)
         np.log(data, data)

@@ -1,0 +1,115 @@
+"""Adding one document (``scrutiny ingest FILE``, then ``scrutiny build --no-site``) gives
+the store a whole build of the same files gives: the same tags (mentions and their
+stakeholders, claims, candidate ties), the same cross-references and the same search
+hits. The new document names an organisation whose words the other documents write
+in lower case ("Peer Support Works": "peer support works"), so the count of those uses is made for it on the
+corpus already built: through the index, and by one scan of the store when the words
+are in many passages (forced here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrutiny.ingest import ingest
+from scrutiny.init import init_project
+from scrutiny.pipeline import build
+from scrutiny.project import Project
+from scrutiny.search import search
+from scrutiny.store import Store
+
+# our own synthetic text
+PAPERS = {
+    "harbour-plan": (
+        "# Harbour Plan for Wellbeing\n\n"
+        "The Harbour Wellbeing Board will fund 48 per cent of the new peer support posts by 2027.\n\n"
+        "Ann Pellow, chair of the Harbour Wellbeing Board, said peer support works when it is paid.\n\n"
+        "Waiting times for a first appointment rose by 12 per cent last year.\n"),
+    "meadow-review": (
+        "# Meadow Review of Talking Services\n\n"
+        "The Meadow Trust commissioned the review. It found that 48 per cent of the new peer support posts "
+        "were never filled.\n\n"
+        "The review recommends that commissioners should publish waiting times every month.\n\n"
+        "Volunteers in peer support groups lose out when funding stops. Staff said peer support works best "
+        "in small groups.\n"),
+    "lantern-note": (
+        "# Lantern Note on Crisis Care\n\n"
+        "Crisis lines answered 30,000 calls in 2025, and peer support was offered on 2,100 of them.\n\n"
+        "The Lantern Foundation funded the evening service. Tom Reddy is its director.\n"),
+}
+NEW = ("# Orchard Briefing on Recovery\n\n"
+       "Peer Support Works, a charity, says peer support posts should be permanent.\n\n"
+       "The Harbour Wellbeing Board will fund 48 per cent of the new peer support posts by 2027.\n\n"
+       "Ann Pellow, chair of the Harbour Wellbeing Board, met Lowmoor Peer Support in May.\n")
+
+QUERIES = ['"peer support"', "waiting times", "Lowmoor", "fund NOT crisis", "heading:briefing", "permanent"]
+
+
+def _tables(project) -> dict:
+    """Every row of the tags and cross-references, without when they were written."""
+    out = {}
+    with Store(project.store_path) as store:
+        db = store.db
+        for table, cols in (
+                ("nlp_mentions", "passage_id, start, end, text, kind, source, confidence, curated_id, stakeholder_id"),
+                ("nlp_stakeholders", "id, name, kind, aliases, mentions, confidence"),
+                ("nlp_claims", "id, passage_id, doc_id, page, start, end, text, kinds, details, confidence, source"),
+                ("nlp_tie_candidates", "*"),
+                ("nlp_acronyms", "*"),
+                ("nlp_lower_grams", "*"),
+                ("xref_links", "*"),
+                ("xref_claims", "*"),
+                ("xref_stakeholder_docs", "*"),
+                ("xref_figure_sets", "*")):
+            out[table] = sorted((tuple(r) for r in db.execute(f"SELECT {cols} FROM {table}")), key=repr)
+        out["tagged"] = sorted(r[0] for r in db.execute("SELECT passage_id FROM nlp_tagged"))
+    return out
+
+
+def _hits(project) -> dict:
+    return {q: [h["passage_id"] for h in search(project.index_location, q, limit=50)["hits"]] for q in QUERIES}
+
+
+def _project(tmp_path, name) -> tuple[Project, list]:
+    init_project(tmp_path / name)
+    project = Project(tmp_path / name)
+    folder = tmp_path / f"{name}-in"
+    folder.mkdir()
+    files = []
+    for doc_id, text in [*PAPERS.items(), ("orchard-briefing", NEW)]:
+        f = folder / f"{doc_id}.md"
+        f.write_text(text, encoding="utf-8")
+        files.append(f)
+    return project, files
+
+
+@pytest.mark.parametrize("many", [None, 0], ids=["through-the-index", "by-a-scan-of-the-store"])
+def test_one_document_added_equals_a_whole_build(tmp_path, monkeypatch, many):
+    import scrutiny.tags.write as write
+
+    if many is not None:
+        monkeypatch.setattr(write, "MANY_PASSAGES", many)
+    whole, files = _project(tmp_path, "whole")
+    assert ingest(whole, files).ok
+    assert build(whole, fetch=False, site=False).ok
+
+    added, files = _project(tmp_path, "added")
+    assert ingest(added, files[:-1]).ok
+    assert build(added, fetch=False, site=False).ok
+    before = _tables(added)
+    assert ingest(added, files[-1:]).ok
+    result = build(added, fetch=False, site=False)
+    assert result.ok
+
+    got, want = _tables(added), _tables(whole)
+    assert got["tagged"] == want["tagged"] and len(got["tagged"]) > len(before["tagged"])
+    for table in want:
+        assert got[table] == want[table], table
+    # what was compared holds what the test is about
+    # the new name's words, counted in the documents built before it came
+    assert [r[1:] for r in got["nlp_lower_grams"] if r[0] == "peer support works"] == \
+        [("harbour-plan", 1), ("meadow-review", 1)]
+    assert any("Lowmoor" in r[3] for r in want["nlp_mentions"])
+    assert want["nlp_claims"] and want["xref_stakeholder_docs"] and want["xref_claims"]
+    hits = _hits(added)
+    assert hits == _hits(whole)
+    assert hits["Lowmoor"] and hits['"peer support"']
