@@ -510,7 +510,7 @@ def sync_index(project: Project, store, rebuild: bool = False) -> "IndexSummary"
         from scrutiny import pgsearch
 
         return pgsearch.update_index(store, sources, content_version=store.content_version, rebuild=rebuild)
-    passages = sum(d["passages"] or 0 for d in store.documents())
+    passages = sum(n or 0 for _sha, n, _at in store.document_stamps().values())
     procs = min(2, os.cpu_count() or 1) if passages >= 5000 else 1
     return update_index(project.index_path, sources, content_version=store.content_version, rebuild=rebuild,
                         procs=procs)

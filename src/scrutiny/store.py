@@ -421,6 +421,13 @@ class Store:
         return {r[0]: (r[1], r[2], r[3]) for r in self.db.execute(
             "SELECT id, sha256, passages, ingested_at FROM documents ORDER BY id")}
 
+    def document_digests(self) -> dict[str, tuple]:
+        """{id: (sha256, passages, kind)} of every stored document, in id order (read
+        without its metadata: a build asks several times, and 10,000 documents' JSON
+        took 0.1 s each time)."""
+        return {r[0]: (r[1], r[2], r[3]) for r in self.db.execute(
+            "SELECT id, sha256, passages, kind FROM documents ORDER BY id")}
+
     def document_ids(self) -> list[str]:
         """Every stored document's id, in order."""
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]

@@ -43,7 +43,7 @@ def inputs_fingerprint(project, store, threshold: float | None = None) -> str:
 
     pkg = Path(scrutiny.__file__).parent
     fp = Fingerprint().add("xref", threshold, store.content_version)
-    fp.add([(d["id"], d["sha256"], d["passages"]) for d in store.documents()])
+    fp.add([(doc_id, sha, n) for doc_id, (sha, n, _kind) in store.document_digests().items()])
     fp.add_files([project.manifest_path], project.root).add_tree(project.kb_dir)
     fp.add_tree(pkg / "xref", "*.py").add_files([pkg / "find.py", *sorted((pkg / "data").glob("*"))], pkg)
     return fp.hexdigest()
@@ -54,7 +54,7 @@ def pending(project, store) -> str | None:
     are current (or there is nothing to cross-reference yet)."""
     recorded = store.get_meta(INPUTS_KEY)
     if recorded is None:
-        if not any(d["passages"] for d in store.documents()):
+        if not any(n for _sha, n, _kind in store.document_digests().values()):
             return None
         return "cross-references are not built yet"
     if recorded != inputs_fingerprint(project, store):
@@ -88,8 +88,8 @@ def _state(project, store, threshold) -> dict:
         fp.add_tree(project.kb_dir)
     fp.add_tree(pkg / "xref", "*.py").add_files([pkg / "find.py", *sorted((pkg / "data").glob("*"))], pkg)
     tags = doc_fingerprints(store) if tagged else {}
-    docs = {d["id"]: Fingerprint().add(d["sha256"], d["passages"], d["kind"], tags.get(d["id"])).hexdigest()[:24]
-            for d in store.documents()}
+    docs = {doc_id: Fingerprint().add(sha, n, kind, tags.get(doc_id)).hexdigest()[:24]
+            for doc_id, (sha, n, kind) in store.document_digests().items()}
     return {"global": fp.hexdigest(), "docs": docs}
 
 

@@ -101,15 +101,15 @@ def markup_links(kb, store) -> list[dict]:
 
 def similar_links(store, threshold: float | None = None) -> list[dict]:
     """TF-IDF suggestions: each critique paragraph's most similar policy paragraphs."""
-    docs = {d["id"]: d for d in store.documents()}
-    if not any(d["kind"] == "critique" for d in docs.values()):
+    kinds = {doc_id: kind for doc_id, (_sha, _n, kind) in store.document_digests().items()}
+    if "critique" not in kinds.values():
         return []   # nothing to suggest links from
     sources, targets = [], []
     for p in store.passages():
-        doc = docs.get(p.doc_id)
-        if not doc or p.kind not in LINKED_KINDS:
+        kind = kinds.get(p.doc_id)
+        if p.doc_id not in kinds or p.kind not in LINKED_KINDS:
             continue
-        (sources if doc["kind"] == "critique" else targets).append(p)
+        (sources if kind == "critique" else targets).append(p)
     return [
         {"source_kind": "passage", "source_id": s, "essay_id": None, "target_kind": "passage",
          "target_id": t, "method": "tfidf", "score": score, "file": None, "line": None}

@@ -104,7 +104,7 @@ def update(project, store, kb, changed: set[str], threshold=None):
 
     db = store.db
     written = Written()
-    docs = {d["id"] for d in store.documents()}
+    docs = set(store.document_ids())
     present = sorted(changed & docs)
     gone_or_changed = sorted(changed)
 
