@@ -462,12 +462,14 @@ class Store:
         for row in self.db.execute(sql + " ORDER BY doc_id, ord", args):
             yield Passage.from_row(row)
 
-    def texts_containing(self, needle: str) -> Iterator[tuple[str, str]]:
+    def texts_containing(self, needle: str, *more: str) -> Iterator[tuple[str, str]]:
         """(id, text) of every passage, headings included, whose text holds
-        ``needle`` (case-insensitive for ASCII, as SQLite's LIKE; "" matches all).
-        A coarse filter: the caller makes the exact test."""
-        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        for row in self.db.execute("SELECT id, text FROM passages WHERE text LIKE ? ESCAPE '\\'", (pattern,)):
+        ``needle`` and each of ``more`` (case-insensitive for ASCII, as SQLite's
+        LIKE; "" matches all). A coarse filter: the caller makes the exact test."""
+        patterns = ["%" + n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                    for n in (needle, *more)]
+        where = " AND ".join(["text LIKE ? ESCAPE '\\'"] * len(patterns))
+        for row in self.db.execute(f"SELECT id, text FROM passages WHERE {where}", patterns):
             yield row[0], row[1]
 
     def texts_holding(self, needles: list[str]) -> Iterator[tuple[str, str, str]]:

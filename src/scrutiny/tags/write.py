@@ -305,7 +305,11 @@ def passages_naming(store, surface: str) -> set[str]:
         return set()
     ascii_words = [w for w in words if w.isascii()]
     needle = max(ascii_words, key=len) if ascii_words else ""
-    return {pid for pid, text in store.texts_containing(needle)
+    # the other words too, in the store's filter, when a text that holds the word in its
+    # lower case holds it in ASCII letters (no "i" or "k": lower() makes those of "İ" and
+    # the Kelvin sign): what passes the test below passes them, so the result is the same
+    more = sorted({w for w in ascii_words if w != needle and "i" not in w and "k" not in w})
+    return {pid for pid, text in store.texts_containing(needle, *more)
             if all(w in text.lower() for w in words)}
 
 
