@@ -58,3 +58,24 @@ def test_project_overrides_a_partial_a_page_and_a_static_file(project):
     build_site(project)
     assert (site / "static/site.css").read_bytes() == (THEME_DIR / "static/site.css").read_bytes()
     assert stats.pages > 5
+
+
+def test_every_page_names_an_icon_the_site_publishes(project):
+    """Without an icon of its own every page served over HTTP makes the browser ask
+    for /favicon.ico, a 404 in the publisher's logs on every visit."""
+    import re
+    from urllib.parse import urljoin
+
+    build_site(project)
+    site = project.site_dir
+    pages = sorted(site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html:
+            continue   # a redirect stub, not a page anyone stays on
+        icons = re.findall(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+        assert len(icons) == 1, page
+        target = urljoin(page.relative_to(site).as_posix(), icons[0])
+        assert (site / target).is_file(), (page, icons[0])
+    assert (site / "static/favicon.svg").read_bytes() == (THEME_DIR / "static/favicon.svg").read_bytes()
