@@ -47,6 +47,72 @@ BEST_FIRST_FROM = 2000
 SLACK = 1 + 1e-9   # an upper bound made a little larger: sums of floats in another order
 
 
+def _int_of(ids) -> int:
+    """The bitmap (bit ``d`` set for each passage ``d``) of a few passages."""
+    if not ids:
+        return 0
+    out = bytearray((max(ids) >> 3) + 1)
+    for d in ids:
+        out[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(out, "little")
+
+
+_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+
+
+def _ids_of(bits: int) -> list:
+    """The passages (bits set) of a bitmap, in order: its bytes that are not zero
+    found in C, then each one's bits."""
+    if not bits:
+        return []
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    out: list = []
+    table = _BYTE_BITS
+    for at in compress(range(len(data)), data):
+        base = at << 3
+        out += [base + i for i in table[data[at]]]
+    return out
+
+
+class _Bits:
+    """The passages a query matches in a segment, as a bitmap: counted without a set
+    (``len``), and asked about a few passages at a time (:meth:`intersection`, as a
+    set's); :meth:`ids` lists them all."""
+
+    __slots__ = ("value", "n", "_bytes")
+
+    def __init__(self, value: int, n: int | None = None):
+        self.value = value
+        self.n = value.bit_count() if n is None else n
+        self._bytes = None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __bool__(self) -> bool:
+        return self.n > 0
+
+    def intersection(self, ids) -> set:
+        """The passages of ``ids`` that are set."""
+        b = self._bytes
+        if b is None:
+            b = self._bytes = self.value.to_bytes((self.value.bit_length() + 7) // 8 + 1, "little")
+        top = len(b) * 8
+        return {d for d in ids if d < top and b[d >> 3] >> (d & 7) & 1}
+
+    def ids(self) -> set:
+        return set(_ids_of(self.value))
+
+    def iter_ids(self):
+        """The passages set, in order, found as they are asked for."""
+        data = self.value.to_bytes((self.value.bit_length() + 7) // 8, "little")
+        table = _BYTE_BITS
+        for at in compress(range(len(data)), data):
+            base = at << 3
+            for i in table[data[at]]:
+                yield base + i
+
+
 def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict | None = None):
     """(the top ``limit`` [(score, docnum)], the number of matches, whether that
     number is exact, the query's terms found in a matching passage (for
@@ -82,9 +148,11 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
     for sub, offset in searcher.leaf_searchers():
         seg = _Segment(sub)
         seg.relaxed = lazy            # phrases as their words: the candidates
-        docs = seg.match(q)
-        if docs and fq is not None:
-            docs = seg.within(fq, docs)
+        docs = seg.match_bits(q, fq, bound if lazy else BEST_FIRST_FROM)
+        if docs is None:              # a query or filter not taken as bitmaps here: sets
+            docs = seg.match(q)
+            if docs and fq is not None:
+                docs = seg.within(fq, docs)
         if not docs:
             continue
         scores = None
@@ -98,7 +166,7 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
             else:
                 ranked = _best_first(seg, q, docs, limit, floor, check=True, count_to=max(0, bound - total))
                 if ranked is None:
-                    ranked = _settle(seg, q, docs, limit, bound)
+                    ranked = _settle(seg, q, _as_set(docs), limit, bound)
                 docs, scores, settled = ranked
                 exact = exact and settled
         elif len(docs) > BEST_FIRST_FROM:
@@ -106,6 +174,7 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
             if ranked is not None:
                 scores = ranked[1]    # the passages that could reach the top; every match counted
         if scores is None:
+            docs = _as_set(docs)
             scores = seg.scores(q, docs)
         if stats is not None:
             leaves: list = []
@@ -114,9 +183,7 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
             stats["postings"] = stats.get("postings", 0) + sum(
                 len(seg.best_term(f, b).ids) if seg.best_term(f, b) is not None else 0 for f, b in leaves)
         total += len(docs)
-        for term, ids in seg.leaves.items():
-            if term not in found and not docs.isdisjoint(ids):
-                found.add(term)
+        seg.found_terms(docs, found)
         # the best of this segment, then of all: score first, then the lower docnum
         if len(scores) > limit:
             # the limit-th best score first (floats only), then the passages reaching it
@@ -126,6 +193,11 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
             seg_best = [(s, -(d + offset)) for d, s in scores.items()]
         best = heapq.nlargest(limit, best + seg_best)
     return [(s, -nd) for s, nd in best], total, exact, found
+
+
+def _as_set(docs) -> set:
+    """``docs`` as a set of passages (a bitmap's listed)."""
+    return docs.ids() if type(docs) is _Bits else docs
 
 
 def _scoring_leaves(seg, q, out: list) -> bool:
@@ -240,6 +312,7 @@ def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = Fal
     live = len(lists)
     blocks = 0
     look_at = 4               # blocks read when the passages left are next looked for
+    skipped = False           # passages left whose phrases were not checked (the count is then not exact)
 
     def beats(x):
         return (len(heap) < limit or x >= heap[0][0]) and (floor is None or x > floor)
@@ -262,7 +335,7 @@ def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = Fal
                 heapq.heapreplace(heap, (sc, -d))
 
     while live:
-        if len(matched) >= count_to:
+        if check or len(matched) >= count_to:     # (phrases: matches counted after the top is settled)
             if not beats(sum(x for x in nexts if x > 0) * SLACK):
                 break
             if blocks >= look_at and len(heap) >= limit and len(leaves) <= MAX_TERMS:
@@ -270,7 +343,10 @@ def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = Fal
                 left = _left(seg, leaves, nexts, beats, eligible, seen)
                 if left is not None:
                     seen |= left
-                    take(left)
+                    if check:
+                        skipped = _take_by_bound(seg, q, left, take, beats)
+                    else:
+                        take(left)
                     break
         j = max(range(len(lists)), key=nexts.__getitem__)
         ids, order, bounds = lists[j]
@@ -290,7 +366,55 @@ def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = Fal
             continue
         seen |= new
         take(new)
-    return matched, scores, len(seen) >= len(eligible)
+    if check and len(matched) < count_to:
+        # the top is settled: more phrases checked (not scored), in passage order, until
+        # count_to matches are counted
+        batch: set = set()
+        for d in (eligible.iter_ids() if type(eligible) is _Bits else sorted(eligible)):
+            if d in seen:
+                continue
+            batch.add(d)
+            if len(batch) == BATCH:
+                seen |= batch
+                matched |= _checked(seg, q, batch)
+                batch = set()
+                if len(matched) >= count_to:
+                    break
+        if batch:
+            seen |= batch
+            matched |= _checked(seg, q, batch)
+    return matched, scores, len(seen) >= len(eligible) and not skipped
+
+
+def _checked(seg, q, candidates: set) -> set:
+    """The passages of ``candidates`` that ``q`` matches, its phrases checked."""
+    seg._matches.clear()
+    seg.only = candidates
+    out = seg.match(q) & candidates
+    seg.only = None
+    seg._matches.clear()
+    return out
+
+
+def _take_by_bound(seg, q, left: set, take, beats) -> bool:
+    """Check the phrases of the passages ``left`` a batch at a time (``take``), highest
+    upper bound first (their scores with each phrase taken as its words, as
+    :func:`_settle` does), until no passage left can reach the top (``beats``).
+    Whether some were left unchecked."""
+    seg._matches.clear()
+    seg.relaxed = True
+    upper = seg.scores(q, left)
+    seg.relaxed = False
+    seg._matches.clear()
+    cands = list(left)
+    order = [d for _, d in sorted(zip(map(neg, map(upper.get, cands, repeat(0.0))), cands))]
+    i, n = 0, len(order)
+    while i < n:
+        if not beats(upper.get(order[i], 0.0) * SLACK):
+            return True
+        take(set(order[i:i + BATCH]))
+        i += BATCH
+    return False
 
 
 def _left(seg, leaves, nexts, beats, eligible, seen):
@@ -298,6 +422,22 @@ def _left(seg, leaves, nexts, beats, eligible, seen):
     holding a set of terms whose next bounds together could), or None when they are
     more than :data:`TAIL`."""
     left: set = set()
+    if type(eligible) is _Bits:
+        # the groups' terms' bitmaps and the matches' together: counted, then listed if few
+        any_group = 0
+        for group in _dangerous([max(x, 0.0) for x in nexts], beats):
+            terms = [seg.term_bits(*leaves[i]) for i in group]
+            if len(group) == 1 and terms[0].bit_count() > 4 * TAIL:
+                return None
+            both = eligible.value
+            for b in terms:
+                both &= b
+            any_group |= both
+            if any_group.bit_count() > TAIL + len(seen):     # more than TAIL of them not seen
+                return None
+        left = set(_ids_of(any_group))
+        left -= seen
+        return None if len(left) > TAIL else left
     for group in _dangerous([max(x, 0.0) for x in nexts], beats):
         sets = sorted((seg.id_set(*leaves[i]) for i in group), key=len)
         if len(sets[0]) > 4 * TAIL and len(group) == 1:
@@ -407,6 +547,123 @@ class _Segment:
         self._id_sets: dict = {}    # (field, term bytes) -> its passages (id_set)
         self._weighted: dict = {}   # id(And) -> (the And, its parts' weights for _weighted_tree)
         self.read = 0               # postings read from best-first blocks (a count for the tests)
+        self.leaf_bits: dict = {}   # (field, term bytes) -> its bitmap: the query's terms, when matched by bitmaps
+        self._term_bits: dict = {}  # (field, term bytes) -> its passages' bitmap, deleted ones left out
+        self._deleted_bits = None
+        self._bit_sets: dict = {}   # (field, term bytes) -> _Bits of term_bits (a few passages looked up)
+
+    # --- matches as bitmaps -----------------------------------------------------------------
+
+    def match_bits(self, q, fq, small: int):
+        """The passages of this segment that ``q`` matches within the filter ``fq``,
+        found with the terms' bitmaps (:meth:`scrutiny.best_postings.Term.bits`): a
+        :class:`_Bits` when more than ``small`` (counted, not listed), else a set; None
+        when they are not found so (no bitmaps in the segment's best-first file, a
+        part of the query or filter that is not a term, a word list, AND, OR or NOT:
+        a checked phrase, a page range): then :meth:`match` finds them."""
+        if self.best is None or not self.best.current:
+            return None
+        out = self.bits(q)
+        if out is not None and fq is not None:
+            allowed = self.bits(fq)
+            out = None if allowed is None else out & allowed
+        if out is None:
+            return None
+        n = out.bit_count()
+        return _Bits(out, n) if n > small else set(_ids_of(out))
+
+    def bits(self, q):
+        """The bitmap of the passages ``q`` matches (phrases as their words when
+        ``relaxed``), or None (see :meth:`match_bits`)."""
+        from whoosh import query as Q
+
+        kind = type(q)
+        if kind is Q.Term:
+            btext = self._btext(q.fieldname, q.text)
+            if btext is None:
+                return 0
+            out = self.term_bits(q.fieldname, btext)
+            if out is not None:
+                self.leaf_bits[(q.fieldname, btext)] = out
+            return out
+        if kind is _phrase_class():
+            if not self.relaxed or not q.words:
+                return None
+            out = -1
+            for word in q.words:
+                btext = self._btext(q.fieldname, word)
+                if btext is None:
+                    return 0
+                got = self.term_bits(q.fieldname, btext)
+                if got is None:
+                    return None
+                out &= got
+            return out
+        if kind is Q.Prefix and not q.constantscore:
+            return self.bits(self._expanded(q))
+        if (kind is Q.Or and not q.minmatch) or (kind is Q.And and q.subqueries):
+            parts = []
+            for sub in q.subqueries:
+                got = self.bits(sub)
+                if got is None:
+                    return None
+                parts.append(got)
+            out = parts[0]
+            for got in parts[1:]:
+                out = out | got if kind is Q.Or else out & got
+            return out
+        if kind is Q.Require:
+            a = self.bits(q.a)
+            if a is None:
+                return None
+            if type(q.b) is Q.Not:
+                b = self.bits(q.b.query)
+                return None if b is None else a & ~b
+            b = self.bits(q.b)
+            return None if b is None else a & b
+        if kind is Q.NullQuery.__class__:
+            return 0
+        return None
+
+    def term_bits(self, field: str, btext: bytes):
+        """The bitmap of a term's passages, deleted ones left out (from the best-first
+        file's bitmap, or made from its ids for a rare term); None: not in the file."""
+        key = (field, btext)
+        out = self._term_bits.get(key)
+        if out is None:
+            t = self.best_term(field, btext)
+            if t is None:
+                return None
+            out = t.bits()
+            if out is None:
+                out = _int_of(t.ids)
+            if self.deleted:
+                if self._deleted_bits is None:
+                    self._deleted_bits = _int_of(self.deleted)
+                out &= ~self._deleted_bits
+            self._term_bits[key] = out
+        return out
+
+    def found_terms(self, docs, found: set) -> None:
+        """Put in ``found`` the query's terms (noted when matching) that a passage of
+        ``docs`` (a set or a :class:`_Bits`) holds: the words a snippet marks."""
+        as_bits = docs.value if type(docs) is _Bits else None
+        for term, ids in self.leaves.items():
+            if term in found:
+                continue
+            if as_bits is None:
+                if not docs.isdisjoint(ids):
+                    found.add(term)
+            elif docs.intersection(ids):
+                found.add(term)
+        for term, bits in self.leaf_bits.items():
+            if term in found:
+                continue
+            if as_bits is None:
+                if _Bits(bits, 1).intersection(docs):
+                    found.add(term)
+            elif as_bits & bits:
+                found.add(term)
 
     def best_term(self, field: str, btext: bytes):
         return self.best.term(field, btext) if self.best is not None else None
@@ -663,6 +920,11 @@ class _Segment:
         if len(among) * 16 < len(t.ids):
             return set(_lookup(t.ids, list(among))[0])
         if again:
+            bits = self._bit_sets.get((field, btext))
+            if bits is None and t.bits() is not None:   # its bitmap: each passage of ``among`` looked up
+                bits = self._bit_sets[(field, btext)] = _Bits(self.term_bits(field, btext), 1)
+            if bits is not None and len(among) * 4 < len(t.ids):
+                return bits.intersection(among)
             return among & self.id_set(field, btext)
         return among.intersection(t.ids)
 
