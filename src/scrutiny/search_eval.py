@@ -905,7 +905,19 @@ class _Segment:
             if a and type(q.b) is Q.Not:
                 return a - self.within(q.b.query, a, record)
             return self.within(q.b, a, record) if a else a
+        if kind is _phrase_class() and self.relaxed:
+            return self._phrase_in(q, among)
         return self.match(q) & among
+
+    def _phrase_in(self, q, docs: set) -> set:
+        """The passages of ``docs`` that the phrase ``q`` matches (``relaxed``: that hold its words)."""
+        if not self.relaxed:
+            return docs & self.match(q)
+        words = self._phrase_words_of(q)
+        if words is None:
+            return set()
+        common = words[1]
+        return common.intersection(docs) if type(common) is _Bits else docs & common
 
     def _term_within(self, field: str, btext: bytes, among: set, again: bool = False) -> set:
         """The passages of ``among`` holding the term: a few looked up by bisection of
@@ -945,10 +957,14 @@ class _Segment:
         if words is None:
             return set()
         btexts, common, first_word, rest_words, decode = words
+        if type(common) is _Bits:
+            common = common.ids() if self.only is None else common.intersection(self.only)
+        elif self.only is not None:
+            common = common & self.only
         if self.relaxed:
             out = common
         else:
-            check = common if self.only is None else common & self.only
+            check = common
             out = set()
             shifts = list(enumerate(rest_words, 1))
             for d in check:
@@ -1003,11 +1019,17 @@ class _Segment:
             from whoosh.matching.wrappers import FilterMatcher
 
             by_size = sorted(zip(btexts, terms), key=lambda bt: len(bt[1].ids))
-            common = self.id_set(field, by_size[0][0])
-            for b, _ in by_size[1:]:    # narrowed by each other word's postings (a new set)
-                if not common:
-                    break
-                common = self._term_within(field, b, common)
+            if self.best.current:      # the words' bitmaps together (listed only when asked for)
+                both = -1
+                for b in btexts:
+                    both &= self.term_bits(field, b)
+                common = _Bits(both)
+            else:
+                common = self.id_set(field, by_size[0][0])
+                for b, _ in by_size[1:]:    # narrowed by each other word's postings (a new set)
+                    if not common:
+                        break
+                    common = self._term_within(field, b, common)
             if not common:
                 return None
             if all(t.positions is not None for t in terms):   # positions in the file
@@ -1045,7 +1067,7 @@ class _Segment:
             return self._score_term(q.fieldname, btext, docs)
         if kind is _phrase_class():
             field = q.fieldname
-            mine = docs & self.match(q)
+            mine = self._phrase_in(q, docs)
             if not mine:
                 return {}
             per_word = []
