@@ -579,12 +579,27 @@ class _Segment:
 
         kind = type(q)
         if kind is Q.Term:
-            btext = self._btext(q.fieldname, q.text)
+            if type(q.text) is bytes:     # a numeric range's term, as Whoosh compiles it
+                btext = q.text if (q.fieldname, q.text) in self.reader else None
+            else:
+                btext = self._btext(q.fieldname, q.text)
             if btext is None:
                 return 0
             out = self.term_bits(q.fieldname, btext)
             if out is not None:
                 self.leaf_bits[(q.fieldname, btext)] = out
+            return out
+        if kind is Q.NumericRange:        # a --page filter: the page numbers' terms in the range
+            return self.bits(q.simplify(self.reader))
+        if kind is Q.ConstantScoreQuery:
+            return self.bits(q.child)
+        if kind is Q.TermRange:
+            out = 0
+            for btext in q._btexts(self.reader):
+                got = self.term_bits(q.fieldname, btext)
+                if got is None:
+                    return None
+                out |= got
             return out
         if kind is _phrase_class():
             if not self.relaxed or not q.words:
@@ -1078,8 +1093,10 @@ class _Segment:
         if kind is Q.Prefix and not q.constantscore:
             return self.scores(self._expanded(q), docs)
         if kind is Q.Or and not q.minmatch and not q.scale and 0 < len(q.subqueries) < Q.Or.TOO_MANY_CLAUSES:
-            # Whoosh's Or: a binary tree of union matchers (one subquery: itself)
-            return _tree([self.scores(s, self.within(s, docs, record=False)) for s in q.subqueries], _union)
+            # Whoosh's Or: a binary tree of union matchers (one subquery: itself); a term's
+            # scores are only of the passages holding it
+            return _tree([self.scores(s, docs if type(s) is Q.Term else self.within(s, docs, record=False))
+                          for s in q.subqueries], _union)
         if kind is Q.And and q.subqueries:
             subs = q.subqueries
             if len(subs) == 1:
