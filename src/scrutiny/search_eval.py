@@ -200,11 +200,13 @@ def _as_set(docs) -> set:
     return docs.ids() if type(docs) is _Bits else docs
 
 
-def _scoring_leaves(seg, q, out: list) -> bool:
+def _scoring_leaves(seg, q, out: list, units: list | None = None) -> bool:
     """Put in ``out`` the (field, term bytes) whose scores add up to a passage's score
     for ``q`` (each term the passage holds, at most: an Or scores the parts that
     match, a phrase its words where it matches, Require its first part); False
-    when ``q`` holds a part scored otherwise (a boost, a part Whoosh's matcher scores)."""
+    when ``q`` holds a part scored otherwise (a boost, a part Whoosh's matcher scores).
+    ``units`` (a list) is given the places in ``out`` of the terms that score together
+    or not at all: a term alone, a phrase's words."""
     from whoosh import query as Q
 
     kind = type(q)
@@ -213,20 +215,24 @@ def _scoring_leaves(seg, q, out: list) -> bool:
     if kind is Q.Term:
         btext = seg._btext(q.fieldname, q.text)
         if btext is not None:
+            if units is not None:
+                units.append([len(out)])
             out.append((q.fieldname, btext))
         return True
     if kind is _phrase_class():
         words = [seg._btext(q.fieldname, w) for w in q.words]
         if all(b is not None for b in words):    # else it matches nothing here
+            if units is not None and words:
+                units.append(list(range(len(out), len(out) + len(words))))
             out.extend((q.fieldname, b) for b in words)
         return True
     if kind is Q.Prefix and not q.constantscore:
-        return _scoring_leaves(seg, seg._expanded(q), out)
+        return _scoring_leaves(seg, seg._expanded(q), out, units)
     if (kind is Q.Or and not q.minmatch and not q.scale and 0 < len(q.subqueries) < Q.Or.TOO_MANY_CLAUSES) or (
             kind is Q.And and q.subqueries):
-        return all(_scoring_leaves(seg, sub, out) for sub in q.subqueries)
+        return all(_scoring_leaves(seg, sub, out, units) for sub in q.subqueries)
     if kind is Q.Require:
-        return _scoring_leaves(seg, q.a, out)
+        return _scoring_leaves(seg, q.a, out, units)
     return kind is Q.NullQuery.__class__
 
 
@@ -290,7 +296,8 @@ def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = Fal
     and the reading goes on until ``count_to`` matches are found.
     """
     leaves: list = []
-    if seg.best is None or not _scoring_leaves(seg, q, leaves) or not leaves:
+    units: list = []
+    if seg.best is None or not _scoring_leaves(seg, q, leaves, units) or not leaves:
         return None
     lists = []
     for field, btext in leaves:
@@ -340,7 +347,7 @@ def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = Fal
                 break
             if blocks >= look_at and len(heap) >= limit and len(leaves) <= MAX_TERMS:
                 look_at *= 2
-                left = _left(seg, leaves, nexts, beats, eligible, seen)
+                left = _left(seg, leaves, nexts, beats, eligible, seen, units)
                 if left is not None:
                     seen |= left
                     if check:
@@ -417,15 +424,21 @@ def _take_by_bound(seg, q, left: set, take, beats) -> bool:
     return False
 
 
-def _left(seg, leaves, nexts, beats, eligible, seen):
+def _left(seg, leaves, nexts, beats, eligible, seen, units=None):
     """The passages of ``eligible`` not yet seen that could still reach the top (those
     holding a set of terms whose next bounds together could), or None when they are
-    more than :data:`TAIL`."""
+    more than :data:`TAIL`. With ``units`` (see :func:`_scoring_leaves`), a phrase's
+    words are taken together: a passage not seen yet scores a phrase's part only
+    if it holds every word, and none if a word's blocks have all been read."""
     left: set = set()
     if type(eligible) is _Bits:
         # the groups' terms' bitmaps and the matches' together: counted, then listed if few
+        if units is None:
+            units = [[i] for i in range(len(leaves))]
+        unit_bounds = [0.0 if any(nexts[i] < 0 for i in u) else sum(nexts[i] for i in u) for u in units]
         any_group = 0
-        for group in _dangerous([max(x, 0.0) for x in nexts], beats):
+        for unit_group in _dangerous(unit_bounds, beats):
+            group = [i for k in unit_group for i in units[k]]
             terms = [seg.term_bits(*leaves[i]) for i in group]
             if len(group) == 1 and terms[0].bit_count() > 4 * TAIL:
                 return None
@@ -658,6 +671,15 @@ class _Segment:
                 out &= ~self._deleted_bits
             self._term_bits[key] = out
         return out
+
+    def _present(self, field: str, btext: bytes, t):
+        """The :class:`_Bits` of a term whose best-first file keeps its bitmap (each
+        passage looked up in it), or None."""
+        key = (field, btext)
+        bits = self._bit_sets.get(key)
+        if bits is None and t.bits() is not None:
+            bits = self._bit_sets[key] = _Bits(self.term_bits(field, btext), 1)
+        return bits
 
     def found_terms(self, docs, found: set) -> None:
         """Put in ``found`` the query's terms (noted when matching) that a passage of
@@ -944,14 +966,11 @@ class _Segment:
         t = self.best_term(field, btext)
         if t is None:
             return among & self.id_set(field, btext)
-        if len(among) * 16 < len(t.ids):
-            return set(_lookup(t.ids, list(among))[0])
+        bits = self._present(field, btext, t)
+        if len(among) * 16 < len(t.ids) or (again and bits is not None and len(among) * 4 < len(t.ids)):
+            # a few passages: looked up in the term's bitmap, or by bisection of its ids
+            return bits.intersection(among) if bits is not None else set(_lookup(t.ids, list(among))[0])
         if again:
-            bits = self._bit_sets.get((field, btext))
-            if bits is None and t.bits() is not None:   # its bitmap: each passage of ``among`` looked up
-                bits = self._bit_sets[(field, btext)] = _Bits(self.term_bits(field, btext), 1)
-            if bits is not None and len(among) * 4 < len(t.ids):
-                return bits.intersection(among)
             return among & self.id_set(field, btext)
         return among.intersection(t.ids)
 
@@ -1119,8 +1138,10 @@ class _Segment:
             return self._score(field, btext, ids, weights, docs)
         all_ids = t.ids
         if len(docs) * 8 < len(all_ids):
-            # a few passages: each posting found by bisection of the term's ids (in C)
-            present, at = _lookup(all_ids, list(docs))
+            # a few passages: each posting found by bisection of the term's ids (in C), only
+            # for those holding the term (looked up in its bitmap first, when it has one)
+            bits = self._present(field, btext, t)
+            present, at = _lookup(all_ids, list(docs) if bits is None else list(bits.intersection(docs)))
             weights = list(map(t.table.__getitem__, map(t.codes.__getitem__, at)))
             return self._scored(field, btext, present, weights, None)
         return self._scored(field, btext, all_ids.tolist(), t.weights(), docs)
