@@ -150,7 +150,8 @@ def _term_bytes(ids, weights, scored, lengths, ranks, avgfl, B, K1, starts=None,
         nbits = len(bits)
         _pad(body)
         body += bits
-    out += _TERM.pack(len(ids), len(table), 1 if width == "B" else 2, nblocks, nsky, nwhoosh, pos_width, nbits)
+    head = (len(ids), len(table), 1 if width == "B" else 2, nblocks, nsky, nwhoosh, pos_width, nbits)
+    out += _TERM.pack(*head[:_TERM.size // 4])
     _pad(out)
     out += body
     _pad(out)
