@@ -334,3 +334,15 @@ def test_files_of_the_format_before_the_bitmaps_are_read_then_written_again(tmp_
     assert best_postings.ensure(link.resolve()) == len(files)
     assert all(p.read_bytes()[:8] == best_postings.MAGIC for p in sorted(link.resolve().glob("*.best")))
     _check_all(link, limits=(10,), bounds=(None, 0))
+
+
+def test_top_hits_with_postings_found_by_counting_bits(index, always_best_first, monkeypatch):
+    """A posting's place found by counting the bits before it in its term's bitmap
+    (search_eval._Segment._rank, used for many passages at a time) gives the same
+    hits as the bisection of the term's ids."""
+    monkeypatch.setattr(search_eval, "RANK_FROM", 0)
+    calls = []
+    real = search_eval._Segment._rank
+    monkeypatch.setattr(search_eval._Segment, "_rank", lambda *a: calls.append(1) or real(*a))
+    _check_all(index, bounds=(None, 0, 30))
+    assert calls

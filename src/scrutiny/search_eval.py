@@ -29,6 +29,7 @@ Whoosh's exhaustive search.
 from __future__ import annotations
 
 import heapq
+import sys
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from itertools import accumulate, compress, repeat
@@ -271,6 +272,8 @@ def _dangerous(bounds: list, beats) -> list:
 
 
 TAIL = 4000      # passages left that could still reach the top: scored at once, the reading stops
+RANK_FROM = 256  # more passages than this looked up in a term: their places counted in its bitmap
+_LITTLE = sys.byteorder == "little"   # a bitmap's bytes read as 64-bit words (array "Q") in this order
 MAX_TERMS = 10   # more scored terms than this: no look for the passages left (2**terms sets)
 
 
@@ -564,6 +567,7 @@ class _Segment:
         self._term_bits: dict = {}  # (field, term bytes) -> its passages' bitmap, deleted ones left out
         self._deleted_bits = None
         self._bit_sets: dict = {}   # (field, term bytes) -> _Bits of term_bits (a few passages looked up)
+        self._ranks: dict = {}      # (field, term bytes) -> _rank's function
 
     # --- matches as bitmaps -----------------------------------------------------------------
 
@@ -670,6 +674,23 @@ class _Segment:
                     self._deleted_bits = _int_of(self.deleted)
                 out &= ~self._deleted_bits
             self._term_bits[key] = out
+        return out
+
+    def _rank(self, field: str, btext: bytes, t):
+        """passages -> their places in the term's ids (every posting, deleted ones too),
+        counted in its bitmap: the bits set before each, a 64-bit word at a time."""
+        key = (field, btext)
+        out = self._ranks.get(key)
+        if out is None:
+            raw = bytes(t.bits_view)
+            words = array("Q")
+            words.frombytes(raw + b"\0" * (-len(raw) % 8))
+            before = list(accumulate(map(int.bit_count, words), initial=0))
+
+            def out(docs):
+                return [before[d >> 6] + (words[d >> 6] & ((1 << (d & 63)) - 1)).bit_count() for d in docs]
+
+            self._ranks[key] = out
         return out
 
     def _present(self, field: str, btext: bytes, t):
@@ -1141,7 +1162,12 @@ class _Segment:
             # a few passages: each posting found by bisection of the term's ids (in C), only
             # for those holding the term (looked up in its bitmap first, when it has one)
             bits = self._present(field, btext, t)
-            present, at = _lookup(all_ids, list(docs) if bits is None else list(bits.intersection(docs)))
+            if bits is not None and len(docs) > RANK_FROM and _LITTLE:
+                # many: each posting's place counted in the term's bitmap (the bits before it)
+                present = list(bits.intersection(docs))
+                at = self._rank(field, btext, t)(present)
+            else:
+                present, at = _lookup(all_ids, list(docs) if bits is None else list(bits.intersection(docs)))
             weights = list(map(t.table.__getitem__, map(t.codes.__getitem__, at)))
             return self._scored(field, btext, present, weights, None)
         return self._scored(field, btext, all_ids.tolist(), t.weights(), docs)
