@@ -640,6 +640,8 @@ class _Segment:
                 if got is None:
                     return None
                 parts.append(got)
+            if not parts:
+                return 0
             out = parts[0]
             for got in parts[1:]:
                 out = out | got if kind is Q.Or else out & got
