@@ -272,3 +272,77 @@ def test_an_index_of_no_passage_has_no_file_and_finds_nothing(tmp_path):
     assert best_postings.ensure(link.resolve()) == 0
     assert list(link.resolve().glob("*.best")) == []
     assert search(link, "pension")["total"] == 0
+
+
+def test_common_terms_keep_their_bitmap(index):
+    """A term in at least one passage in BITS_SHARE keeps its passages as a bitmap
+    (deleted ones included, as its ids), a rarer one none."""
+    with open_index(index).searcher() as s:
+        for sub, _ in s.leaf_searchers():
+            reader = sub.reader()
+            best = search_eval._best_file(reader)
+            n = reader.doc_count_all()
+            kept = 0
+            for field in best_postings.FIELDS:
+                for btext in reader.lexicon(field):
+                    t = best.term(field, btext)
+                    if len(t.ids) * best_postings.BITS_SHARE >= n:
+                        bits = t.bits()
+                        assert [d for d in range(n) if bits >> d & 1] == t.ids.tolist(), (field, btext)
+                        kept += 1
+                    else:
+                        assert t.bits() is None, (field, btext)
+            assert kept > 10
+
+
+def test_matches_are_counted_without_a_set_of_every_passage(index, monkeypatch):
+    """The matches of common words (and a --page or --tag filter) are counted from the
+    terms' bitmaps, not as sets of passages (_Segment.match) nor by stepping through
+    Whoosh's matchers; the total and the hits are still Whoosh's."""
+    def refuse(*a, **k):
+        raise AssertionError("matches found as sets of passages, or by a Whoosh matcher")
+
+    monkeypatch.setattr(search_eval._Segment, "match", refuse)
+    monkeypatch.setattr(search_eval._Segment, "_whoosh_scores", refuse)
+    for query, filters in [("budget council", SearchFilters()), ("ferry OR fares", SearchFilters()),
+                           ("support -workers", SearchFilters()), ("review", SearchFilters(page_min=2, page_max=5)),
+                           ("waiting", SearchFilters(tag=("statistic",)))]:
+        truth = _whoosh_ranking(index, query, filters)
+        for limit in (1, 10):
+            items, total, exact, _ = _ours(index, query, filters, limit)
+            assert items == truth[:limit] and exact and total == len(truth), (query, filters, limit)
+
+
+def test_files_of_the_format_before_the_bitmaps_are_read_then_written_again(tmp_path, monkeypatch):
+    """An index whose best-first files are of the format before the bitmaps (3) is
+    searched with them (Whoosh's ranking, sets of passages), and its next
+    ensure() writes them again in the current format."""
+    passages = [p for i in range(3) for p in _doc_passages(f"d{i:02d}", 60, 17 + i)]
+    link = tmp_path / "data" / "index"
+    with monkeypatch.context() as old:
+        old.setattr(best_postings, "MAGIC", best_postings.OLD_MAGIC)
+        old.setattr(best_postings, "_TERM", best_postings._OLD_TERM)
+        build_index(link, {f"d{i:02d}": f"D{i}" for i in range(3)}, passages, _facets(passages))
+    files = sorted(link.resolve().glob("*.best"))
+    assert files and all(p.read_bytes()[:8] == best_postings.OLD_MAGIC for p in files)
+    monkeypatch.setattr(search_eval, "BEST_FIRST_FROM", 0)
+    _check_all(link, limits=(10,), bounds=(None, 0))
+    with open_index(link).searcher() as s:
+        for sub, _ in s.leaf_searchers():
+            best = search_eval._best_file(sub.reader())
+            assert best is not None and not best.current
+    assert best_postings.ensure(link.resolve()) == len(files)
+    assert all(p.read_bytes()[:8] == best_postings.MAGIC for p in sorted(link.resolve().glob("*.best")))
+    _check_all(link, limits=(10,), bounds=(None, 0))
+
+
+def test_top_hits_with_postings_found_by_counting_bits(index, always_best_first, monkeypatch):
+    """A posting's place found by counting the bits before it in its term's bitmap
+    (search_eval._Segment._rank, used for many passages at a time) gives the same
+    hits as the bisection of the term's ids."""
+    monkeypatch.setattr(search_eval, "RANK_FROM", 0)
+    calls = []
+    real = search_eval._Segment._rank
+    monkeypatch.setattr(search_eval._Segment, "_rank", lambda *a: calls.append(1) or real(*a))
+    _check_all(index, bounds=(None, 0, 30))
+    assert calls

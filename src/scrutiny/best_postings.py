@@ -22,7 +22,12 @@ each term of the fields a search reads:
   (:func:`scrutiny.search_eval.top`);
 * for the text and heading fields, where Whoosh's own posting blocks start (the first
   posting of each, and its place in the postings file), so that a phrase reads
-  the positions of the passages it checks, and no other block.
+  the positions of the passages it checks, and no other block;
+* for a term held by at least one passage in :data:`BITS_SHARE` (whatever the
+  field), its passages as a bitmap (bit ``d`` of byte ``d // 8``, deleted
+  passages included), no bigger than its ids: a query's matches are then
+  counted with integer operations on whole bitmaps (:meth:`Term.bits`),
+  not a Python set of every passage.
 
 A segment's file is written once, when the segment is new, and never changed:
 Whoosh's segments do not change either (deleting a passage marks it deleted
@@ -44,16 +49,20 @@ from array import array
 from pathlib import Path
 
 SUFFIX = ".best"
-MAGIC = b"SCRBEST\x03"
+MAGIC = b"SCRBEST\x04"
+OLD_MAGIC = b"SCRBEST\x03"   # the format before the bitmaps: still read, written again by ensure()
 BLOCK = 128                                  # postings per best-first block
-FIELDS = ("text", "heading", "tags", "stakeholders", "kind", "doc_id")   # what a search reads
+FIELDS = ("text", "heading", "tags", "stakeholders", "kind", "doc_id", "printed")   # what a search reads
 SCORED = ("text", "heading")                 # best-first blocks and skylines
 POSITIONS = ("text", "heading")             # where Whoosh's blocks start (a phrase's positions)
 _HEAD = struct.Struct("<8sIIIIIQ")
 # magic, passages in the segment, terms, block size, distinct ranks, scored fields with columns (bits), their place
 KEPT_TERMS = 512     # terms kept read (arrays) per file: a long-lived process does not grow past it
-_TERM = struct.Struct("<IIIIIII")
-# postings, weights in the table, code width, blocks, skyline points, Whoosh blocks, positions' width (0: none)
+BITS_SHARE = 32      # a term in at least one passage in this many: its bitmap kept (no bigger than its ids)
+_TERM = struct.Struct("<IIIIIIII")
+# postings, weights in the table, code width, blocks, skyline points, Whoosh blocks, positions' width (0: none),
+# the bitmap's bytes (0: none)
+_OLD_TERM = struct.Struct("<IIIIIII")   # the same without the bitmap's bytes (OLD_MAGIC)
 
 
 def path_for(directory, segment_id: str) -> Path:
@@ -75,10 +84,11 @@ def _skyline(points) -> list:
 
 
 def _term_bytes(ids, weights, scored, lengths, ranks, avgfl, B, K1, starts=None, places=None,
-                positions=None) -> bytes:
+                positions=None, n_docs: int = 0) -> bytes:
     """One term's record: header, sorted ids, weight codes, weight table, then (scored
     fields) best-first ids and codes with each block's skyline, then (phrase fields)
-    Whoosh's block starts and places, and each posting's positions."""
+    Whoosh's block starts and places, and each posting's positions, then (a term in
+    one passage in :data:`BITS_SHARE` of the segment's ``n_docs``) its bitmap."""
     table = sorted(set(weights))
     code_of = {w: i for i, w in enumerate(table)}
     width = "B" if len(table) <= 256 else "H"
@@ -132,7 +142,16 @@ def _term_bytes(ids, weights, scored, lengths, ranks, avgfl, B, K1, starts=None,
         body += offsets.tobytes()
         _pad(body)
         body += array("H" if pos_width == 2 else "I", flat).tobytes()
-    out += _TERM.pack(len(ids), len(table), 1 if width == "B" else 2, nblocks, nsky, nwhoosh, pos_width)
+    nbits = 0
+    if n_docs and len(ids) * BITS_SHARE >= n_docs:
+        bits = bytearray((n_docs + 7) // 8)
+        for d in ids:
+            bits[d >> 3] |= 1 << (d & 7)
+        nbits = len(bits)
+        _pad(body)
+        body += bits
+    head = (len(ids), len(table), 1 if width == "B" else 2, nblocks, nsky, nwhoosh, pos_width, nbits)
+    out += _TERM.pack(*head[:_TERM.size // 4])
     _pad(out)
     out += body
     _pad(out)
@@ -224,7 +243,8 @@ def write_segment(reader, directory) -> Path:
             keys.append(field.encode() + b"\0" + bytes(btext))
             records.append(_term_bytes(ids, weights, scored, lengths, ranks, avgfl, B, K1,
                                        starts if keep_places else None, places if keep_places else None,
-                                       [list(decode(v)) for v in values] if decode is not None else None))
+                                       [list(decode(v)) for v in values] if decode is not None else None,
+                                       n_docs))
     order = sorted(range(len(keys)), key=keys.__getitem__)
     keys = [keys[i] for i in order]
     records = [records[i] for i in order]
@@ -281,7 +301,8 @@ def ensure(directory) -> int:
                 continue    # an index of no passage: Whoosh's empty reader, no segment
             segment_id = leaf.segment().segment_id()
             names.add(f"{segment_id}{SUFFIX}")
-            if BestFile.open(path_for(directory, segment_id), leaf.doc_count_all()) is None:
+            best = BestFile.open(path_for(directory, segment_id), leaf.doc_count_all())
+            if best is None or not best.current:    # absent, or of the format before this one
                 write_segment(leaf, directory)
                 written += 1
     for path in directory.glob(f"*{SUFFIX}"):
@@ -294,7 +315,16 @@ class Term:
     """One term's postings in a segment's best-first file (views of the mapped file)."""
 
     __slots__ = ("ids", "codes", "table", "best_ids", "best_codes", "sky_starts", "sky", "starts", "places",
-                 "pos_offsets", "positions")
+                 "pos_offsets", "positions", "bits_view", "_bits")
+
+    def bits(self) -> int | None:
+        """The term's passages as an integer whose bit ``d`` is set when passage ``d``
+        holds it (deleted passages included), or None when the file keeps no bitmap
+        of this term (a rare term, or a file of the format before the bitmaps)."""
+        out = self._bits
+        if out is None and self.bits_view is not None:
+            out = self._bits = int.from_bytes(self.bits_view, "little")
+        return out
 
     def positions_at(self, i: int):
         """The positions of the ``i``-th posting (in passage order)."""
@@ -321,6 +351,8 @@ class BestFile:
         self._mm = data
         self.buf = memoryview(data)
         magic, self.doc_count, self.nterms, self.block, nranks, with_columns, cols_at = _HEAD.unpack_from(self.buf, 0)
+        self.current = magic == MAGIC     # else OLD_MAGIC: no bitmaps (ensure() writes the file again)
+        self._term_struct = _TERM if self.current else _OLD_TERM
         self._columns: dict = {}     # scored field -> (its at in the file), see columns()
         self.rank_order = None
         if with_columns:
@@ -348,7 +380,7 @@ class BestFile:
                 data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):
             return None
-        if len(data) < _HEAD.size or data[:8] != MAGIC or _HEAD.unpack_from(data, 0)[1] != doc_count:
+        if len(data) < _HEAD.size or data[:8] not in (MAGIC, OLD_MAGIC) or _HEAD.unpack_from(data, 0)[1] != doc_count:
             data.close()
             return None
         return cls(path, data)
@@ -395,8 +427,10 @@ class BestFile:
 
     def _read(self, at: int) -> Term:
         buf = self.buf
-        n, ntable, width, nblocks, nsky, nwhoosh, pos_width = _TERM.unpack_from(buf, at)
-        at += _TERM.size + (-_TERM.size % 8)
+        head = self._term_struct
+        n, ntable, width, nblocks, nsky, nwhoosh, pos_width, *more = head.unpack_from(buf, at)
+        nbits = more[0] if more else 0
+        at += head.size + (-head.size % 8)
         code = "B" if width == 1 else "H"
         t = Term()
 
@@ -428,6 +462,9 @@ class BestFile:
         if pos_width:
             t.pos_offsets = take("I", n + 1, 4)
             t.positions = take("H" if pos_width == 2 else "I", t.pos_offsets[n], pos_width)
+        t.bits_view = t._bits = None
+        if nbits:
+            t.bits_view = buf[at:at + nbits]
         return t
 
 

@@ -137,6 +137,7 @@ def _ranked(base):
     class _RankScorer(scoring.BaseScorer):
         def __init__(self, inner, rank, lengths, raw=None, keyed=None):
             self.inner, self.rank, self.lengths, self.raw, self.keyed = inner, rank, lengths, raw, keyed
+            self._keys = None   # (keyed(), {weight: its place x span}, the weights by place, {key: score})
             if lengths is not None:
                 self.score = self._score_fast
                 self.score_postings = self._score_postings
@@ -158,18 +159,20 @@ def _ranked(base):
             codes, table, ranks, translate = self.raw
             # each posting's (weight, length byte, rank) as one integer, looked up in C: the
             # document's key (length byte x ranks + the rank's place, _SegmentColumns.keyed)
-            # plus the weight's place x span; scored once per distinct one
-            per_doc, order, span = self.keyed()
-            places: dict = {}
+            # plus the weight's place x span; scored once per distinct one (kept for the
+            # next postings of this term in this search)
+            if self._keys is None:
+                self._keys = (*self.keyed(), {}, [], {})
+            per_doc, order, span, places, by_place, memo = self._keys
             for w in set(weights):
-                places[w] = len(places) * span
-            by_place = list(places)
+                if w not in places:
+                    places[w] = len(by_place) * span
+                    by_place.append(w)
             at = itemgetter(*ids)
             doc_keys = at(per_doc) if len(ids) > 1 else (per_doc[ids[0]],)
             keys = list(map(add, doc_keys, map(places.__getitem__, weights)))
             n = len(order)
-            memo = {}
-            for key in set(keys):
+            for key in set(keys).difference(memo):
                 place, rest = divmod(key, span)
                 code, r = divmod(rest, n)
                 w, r = by_place[place], order[r]

@@ -29,6 +29,7 @@ Whoosh's exhaustive search.
 from __future__ import annotations
 
 import heapq
+import sys
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from itertools import accumulate, compress, repeat
@@ -45,6 +46,72 @@ BATCH = 256   # passages whose phrases are checked at a time, best possible scor
 # More matches than this in a segment: the top found from the best-first blocks (see _best_first)
 BEST_FIRST_FROM = 2000
 SLACK = 1 + 1e-9   # an upper bound made a little larger: sums of floats in another order
+
+
+def _int_of(ids) -> int:
+    """The bitmap (bit ``d`` set for each passage ``d``) of a few passages."""
+    if not ids:
+        return 0
+    out = bytearray((max(ids) >> 3) + 1)
+    for d in ids:
+        out[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(out, "little")
+
+
+_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+
+
+def _ids_of(bits: int) -> list:
+    """The passages (bits set) of a bitmap, in order: its bytes that are not zero
+    found in C, then each one's bits."""
+    if not bits:
+        return []
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    out: list = []
+    table = _BYTE_BITS
+    for at in compress(range(len(data)), data):
+        base = at << 3
+        out += [base + i for i in table[data[at]]]
+    return out
+
+
+class _Bits:
+    """The passages a query matches in a segment, as a bitmap: counted without a set
+    (``len``), and asked about a few passages at a time (:meth:`intersection`, as a
+    set's); :meth:`ids` lists them all."""
+
+    __slots__ = ("value", "n", "_bytes")
+
+    def __init__(self, value: int, n: int | None = None):
+        self.value = value
+        self.n = value.bit_count() if n is None else n
+        self._bytes = None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __bool__(self) -> bool:
+        return self.n > 0
+
+    def intersection(self, ids) -> set:
+        """The passages of ``ids`` that are set."""
+        b = self._bytes
+        if b is None:
+            b = self._bytes = self.value.to_bytes((self.value.bit_length() + 7) // 8 + 1, "little")
+        top = len(b) * 8
+        return {d for d in ids if d < top and b[d >> 3] >> (d & 7) & 1}
+
+    def ids(self) -> set:
+        return set(_ids_of(self.value))
+
+    def iter_ids(self):
+        """The passages set, in order, found as they are asked for."""
+        data = self.value.to_bytes((self.value.bit_length() + 7) // 8, "little")
+        table = _BYTE_BITS
+        for at in compress(range(len(data)), data):
+            base = at << 3
+            for i in table[data[at]]:
+                yield base + i
 
 
 def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict | None = None):
@@ -82,9 +149,11 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
     for sub, offset in searcher.leaf_searchers():
         seg = _Segment(sub)
         seg.relaxed = lazy            # phrases as their words: the candidates
-        docs = seg.match(q)
-        if docs and fq is not None:
-            docs = seg.within(fq, docs)
+        docs = seg.match_bits(q, fq, bound if lazy else BEST_FIRST_FROM)
+        if docs is None:              # a query or filter not taken as bitmaps here: sets
+            docs = seg.match(q)
+            if docs and fq is not None:
+                docs = seg.within(fq, docs)
         if not docs:
             continue
         scores = None
@@ -98,7 +167,7 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
             else:
                 ranked = _best_first(seg, q, docs, limit, floor, check=True, count_to=max(0, bound - total))
                 if ranked is None:
-                    ranked = _settle(seg, q, docs, limit, bound)
+                    ranked = _settle(seg, q, _as_set(docs), limit, bound)
                 docs, scores, settled = ranked
                 exact = exact and settled
         elif len(docs) > BEST_FIRST_FROM:
@@ -106,6 +175,7 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
             if ranked is not None:
                 scores = ranked[1]    # the passages that could reach the top; every match counted
         if scores is None:
+            docs = _as_set(docs)
             scores = seg.scores(q, docs)
         if stats is not None:
             leaves: list = []
@@ -114,9 +184,7 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
             stats["postings"] = stats.get("postings", 0) + sum(
                 len(seg.best_term(f, b).ids) if seg.best_term(f, b) is not None else 0 for f, b in leaves)
         total += len(docs)
-        for term, ids in seg.leaves.items():
-            if term not in found and not docs.isdisjoint(ids):
-                found.add(term)
+        seg.found_terms(docs, found)
         # the best of this segment, then of all: score first, then the lower docnum
         if len(scores) > limit:
             # the limit-th best score first (floats only), then the passages reaching it
@@ -128,11 +196,18 @@ def top(searcher, q, fq, limit: int, exact_up_to: int | None = None, stats: dict
     return [(s, -nd) for s, nd in best], total, exact, found
 
 
-def _scoring_leaves(seg, q, out: list) -> bool:
+def _as_set(docs) -> set:
+    """``docs`` as a set of passages (a bitmap's listed)."""
+    return docs.ids() if type(docs) is _Bits else docs
+
+
+def _scoring_leaves(seg, q, out: list, units: list | None = None) -> bool:
     """Put in ``out`` the (field, term bytes) whose scores add up to a passage's score
     for ``q`` (each term the passage holds, at most: an Or scores the parts that
     match, a phrase its words where it matches, Require its first part); False
-    when ``q`` holds a part scored otherwise (a boost, a part Whoosh's matcher scores)."""
+    when ``q`` holds a part scored otherwise (a boost, a part Whoosh's matcher scores).
+    ``units`` (a list) is given the places in ``out`` of the terms that score together
+    or not at all: a term alone, a phrase's words."""
     from whoosh import query as Q
 
     kind = type(q)
@@ -141,20 +216,24 @@ def _scoring_leaves(seg, q, out: list) -> bool:
     if kind is Q.Term:
         btext = seg._btext(q.fieldname, q.text)
         if btext is not None:
+            if units is not None:
+                units.append([len(out)])
             out.append((q.fieldname, btext))
         return True
     if kind is _phrase_class():
         words = [seg._btext(q.fieldname, w) for w in q.words]
         if all(b is not None for b in words):    # else it matches nothing here
+            if units is not None and words:
+                units.append(list(range(len(out), len(out) + len(words))))
             out.extend((q.fieldname, b) for b in words)
         return True
     if kind is Q.Prefix and not q.constantscore:
-        return _scoring_leaves(seg, seg._expanded(q), out)
+        return _scoring_leaves(seg, seg._expanded(q), out, units)
     if (kind is Q.Or and not q.minmatch and not q.scale and 0 < len(q.subqueries) < Q.Or.TOO_MANY_CLAUSES) or (
             kind is Q.And and q.subqueries):
-        return all(_scoring_leaves(seg, sub, out) for sub in q.subqueries)
+        return all(_scoring_leaves(seg, sub, out, units) for sub in q.subqueries)
     if kind is Q.Require:
-        return _scoring_leaves(seg, q.a, out)
+        return _scoring_leaves(seg, q.a, out, units)
     return kind is Q.NullQuery.__class__
 
 
@@ -193,6 +272,8 @@ def _dangerous(bounds: list, beats) -> list:
 
 
 TAIL = 4000      # passages left that could still reach the top: scored at once, the reading stops
+RANK_FROM = 256  # more passages than this looked up in a term: their places counted in its bitmap
+_LITTLE = sys.byteorder == "little"   # a bitmap's bytes read as 64-bit words (array "Q") in this order
 MAX_TERMS = 10   # more scored terms than this: no look for the passages left (2**terms sets)
 
 
@@ -218,7 +299,8 @@ def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = Fal
     and the reading goes on until ``count_to`` matches are found.
     """
     leaves: list = []
-    if seg.best is None or not _scoring_leaves(seg, q, leaves) or not leaves:
+    units: list = []
+    if seg.best is None or not _scoring_leaves(seg, q, leaves, units) or not leaves:
         return None
     lists = []
     for field, btext in leaves:
@@ -240,6 +322,7 @@ def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = Fal
     live = len(lists)
     blocks = 0
     look_at = 4               # blocks read when the passages left are next looked for
+    skipped = False           # passages left whose phrases were not checked (the count is then not exact)
 
     def beats(x):
         return (len(heap) < limit or x >= heap[0][0]) and (floor is None or x > floor)
@@ -262,15 +345,18 @@ def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = Fal
                 heapq.heapreplace(heap, (sc, -d))
 
     while live:
-        if len(matched) >= count_to:
+        if check or len(matched) >= count_to:     # (phrases: matches counted after the top is settled)
             if not beats(sum(x for x in nexts if x > 0) * SLACK):
                 break
             if blocks >= look_at and len(heap) >= limit and len(leaves) <= MAX_TERMS:
                 look_at *= 2
-                left = _left(seg, leaves, nexts, beats, eligible, seen)
+                left = _left(seg, leaves, nexts, beats, eligible, seen, units)
                 if left is not None:
                     seen |= left
-                    take(left)
+                    if check:
+                        skipped = _take_by_bound(seg, q, left, take, beats)
+                    else:
+                        take(left)
                     break
         j = max(range(len(lists)), key=nexts.__getitem__)
         ids, order, bounds = lists[j]
@@ -290,14 +376,84 @@ def _best_first(seg, q, eligible: set, limit: int, floor=None, check: bool = Fal
             continue
         seen |= new
         take(new)
-    return matched, scores, len(seen) >= len(eligible)
+    if check and len(matched) < count_to:
+        # the top is settled: more phrases checked (not scored), in passage order, until
+        # count_to matches are counted
+        batch: set = set()
+        for d in (eligible.iter_ids() if type(eligible) is _Bits else sorted(eligible)):
+            if d in seen:
+                continue
+            batch.add(d)
+            if len(batch) == BATCH:
+                seen |= batch
+                matched |= _checked(seg, q, batch)
+                batch = set()
+                if len(matched) >= count_to:
+                    break
+        if batch:
+            seen |= batch
+            matched |= _checked(seg, q, batch)
+    return matched, scores, len(seen) >= len(eligible) and not skipped
 
 
-def _left(seg, leaves, nexts, beats, eligible, seen):
+def _checked(seg, q, candidates: set) -> set:
+    """The passages of ``candidates`` that ``q`` matches, its phrases checked."""
+    seg._matches.clear()
+    seg.only = candidates
+    out = seg.match(q) & candidates
+    seg.only = None
+    seg._matches.clear()
+    return out
+
+
+def _take_by_bound(seg, q, left: set, take, beats) -> bool:
+    """Check the phrases of the passages ``left`` a batch at a time (``take``), highest
+    upper bound first (their scores with each phrase taken as its words, as
+    :func:`_settle` does), until no passage left can reach the top (``beats``).
+    Whether some were left unchecked."""
+    seg._matches.clear()
+    seg.relaxed = True
+    upper = seg.scores(q, left)
+    seg.relaxed = False
+    seg._matches.clear()
+    cands = list(left)
+    order = [d for _, d in sorted(zip(map(neg, map(upper.get, cands, repeat(0.0))), cands))]
+    i, n = 0, len(order)
+    while i < n:
+        if not beats(upper.get(order[i], 0.0) * SLACK):
+            return True
+        take(set(order[i:i + BATCH]))
+        i += BATCH
+    return False
+
+
+def _left(seg, leaves, nexts, beats, eligible, seen, units=None):
     """The passages of ``eligible`` not yet seen that could still reach the top (those
     holding a set of terms whose next bounds together could), or None when they are
-    more than :data:`TAIL`."""
+    more than :data:`TAIL`. With ``units`` (see :func:`_scoring_leaves`), a phrase's
+    words are taken together: a passage not seen yet scores a phrase's part only
+    if it holds every word, and none if a word's blocks have all been read."""
     left: set = set()
+    if type(eligible) is _Bits:
+        # the groups' terms' bitmaps and the matches' together: counted, then listed if few
+        if units is None:
+            units = [[i] for i in range(len(leaves))]
+        unit_bounds = [0.0 if any(nexts[i] < 0 for i in u) else sum(nexts[i] for i in u) for u in units]
+        any_group = 0
+        for unit_group in _dangerous(unit_bounds, beats):
+            group = [i for k in unit_group for i in units[k]]
+            terms = [seg.term_bits(*leaves[i]) for i in group]
+            if len(group) == 1 and terms[0].bit_count() > 4 * TAIL:
+                return None
+            both = eligible.value
+            for b in terms:
+                both &= b
+            any_group |= both
+            if any_group.bit_count() > TAIL + len(seen):     # more than TAIL of them not seen
+                return None
+        left = set(_ids_of(any_group))
+        left -= seen
+        return None if len(left) > TAIL else left
     for group in _dangerous([max(x, 0.0) for x in nexts], beats):
         sets = sorted((seg.id_set(*leaves[i]) for i in group), key=len)
         if len(sets[0]) > 4 * TAIL and len(group) == 1:
@@ -407,6 +563,167 @@ class _Segment:
         self._id_sets: dict = {}    # (field, term bytes) -> its passages (id_set)
         self._weighted: dict = {}   # id(And) -> (the And, its parts' weights for _weighted_tree)
         self.read = 0               # postings read from best-first blocks (a count for the tests)
+        self.leaf_bits: dict = {}   # (field, term bytes) -> its bitmap: the query's terms, when matched by bitmaps
+        self._term_bits: dict = {}  # (field, term bytes) -> its passages' bitmap, deleted ones left out
+        self._deleted_bits = None
+        self._bit_sets: dict = {}   # (field, term bytes) -> _Bits of term_bits (a few passages looked up)
+        self._ranks: dict = {}      # (field, term bytes) -> _rank's function
+
+    # --- matches as bitmaps -----------------------------------------------------------------
+
+    def match_bits(self, q, fq, small: int):
+        """The passages of this segment that ``q`` matches within the filter ``fq``,
+        found with the terms' bitmaps (:meth:`scrutiny.best_postings.Term.bits`): a
+        :class:`_Bits` when more than ``small`` (counted, not listed), else a set; None
+        when they are not found so (no bitmaps in the segment's best-first file, a
+        part of the query or filter that is not a term, a word list, AND, OR or NOT:
+        a checked phrase, a page range): then :meth:`match` finds them."""
+        if self.best is None or not self.best.current:
+            return None
+        out = self.bits(q)
+        if out is not None and fq is not None:
+            allowed = self.bits(fq)
+            out = None if allowed is None else out & allowed
+        if out is None:
+            return None
+        n = out.bit_count()
+        return _Bits(out, n) if n > small else set(_ids_of(out))
+
+    def bits(self, q):
+        """The bitmap of the passages ``q`` matches (phrases as their words when
+        ``relaxed``), or None (see :meth:`match_bits`)."""
+        from whoosh import query as Q
+
+        kind = type(q)
+        if kind is Q.Term:
+            if type(q.text) is bytes:     # a numeric range's term, as Whoosh compiles it
+                btext = q.text if (q.fieldname, q.text) in self.reader else None
+            else:
+                btext = self._btext(q.fieldname, q.text)
+            if btext is None:
+                return 0
+            out = self.term_bits(q.fieldname, btext)
+            if out is not None:
+                self.leaf_bits[(q.fieldname, btext)] = out
+            return out
+        if kind is Q.NumericRange:        # a --page filter: the page numbers' terms in the range
+            return self.bits(q.simplify(self.reader))
+        if kind is Q.ConstantScoreQuery:
+            return self.bits(q.child)
+        if kind is Q.TermRange:
+            out = 0
+            for btext in q._btexts(self.reader):
+                got = self.term_bits(q.fieldname, btext)
+                if got is None:
+                    return None
+                out |= got
+            return out
+        if kind is _phrase_class():
+            if not self.relaxed or not q.words:
+                return None
+            out = -1
+            for word in q.words:
+                btext = self._btext(q.fieldname, word)
+                if btext is None:
+                    return 0
+                got = self.term_bits(q.fieldname, btext)
+                if got is None:
+                    return None
+                out &= got
+            return out
+        if kind is Q.Prefix and not q.constantscore:
+            return self.bits(self._expanded(q))
+        if (kind is Q.Or and not q.minmatch) or (kind is Q.And and q.subqueries):
+            parts = []
+            for sub in q.subqueries:
+                got = self.bits(sub)
+                if got is None:
+                    return None
+                parts.append(got)
+            if not parts:
+                return 0
+            out = parts[0]
+            for got in parts[1:]:
+                out = out | got if kind is Q.Or else out & got
+            return out
+        if kind is Q.Require:
+            a = self.bits(q.a)
+            if a is None:
+                return None
+            if type(q.b) is Q.Not:
+                b = self.bits(q.b.query)
+                return None if b is None else a & ~b
+            b = self.bits(q.b)
+            return None if b is None else a & b
+        if kind is Q.NullQuery.__class__:
+            return 0
+        return None
+
+    def term_bits(self, field: str, btext: bytes):
+        """The bitmap of a term's passages, deleted ones left out (from the best-first
+        file's bitmap, or made from its ids for a rare term); None: not in the file."""
+        key = (field, btext)
+        out = self._term_bits.get(key)
+        if out is None:
+            t = self.best_term(field, btext)
+            if t is None:
+                return None
+            out = t.bits()
+            if out is None:
+                out = _int_of(t.ids)
+            if self.deleted:
+                if self._deleted_bits is None:
+                    self._deleted_bits = _int_of(self.deleted)
+                out &= ~self._deleted_bits
+            self._term_bits[key] = out
+        return out
+
+    def _rank(self, field: str, btext: bytes, t):
+        """passages -> their places in the term's ids (every posting, deleted ones too),
+        counted in its bitmap: the bits set before each, a 64-bit word at a time."""
+        key = (field, btext)
+        out = self._ranks.get(key)
+        if out is None:
+            raw = bytes(t.bits_view)
+            words = array("Q")
+            words.frombytes(raw + b"\0" * (-len(raw) % 8))
+            before = list(accumulate(map(int.bit_count, words), initial=0))
+
+            def out(docs):
+                return [before[d >> 6] + (words[d >> 6] & ((1 << (d & 63)) - 1)).bit_count() for d in docs]
+
+            self._ranks[key] = out
+        return out
+
+    def _present(self, field: str, btext: bytes, t):
+        """The :class:`_Bits` of a term whose best-first file keeps its bitmap (each
+        passage looked up in it), or None."""
+        key = (field, btext)
+        bits = self._bit_sets.get(key)
+        if bits is None and t.bits() is not None:
+            bits = self._bit_sets[key] = _Bits(self.term_bits(field, btext), 1)
+        return bits
+
+    def found_terms(self, docs, found: set) -> None:
+        """Put in ``found`` the query's terms (noted when matching) that a passage of
+        ``docs`` (a set or a :class:`_Bits`) holds: the words a snippet marks."""
+        as_bits = docs.value if type(docs) is _Bits else None
+        for term, ids in self.leaves.items():
+            if term in found:
+                continue
+            if as_bits is None:
+                if not docs.isdisjoint(ids):
+                    found.add(term)
+            elif docs.intersection(ids):
+                found.add(term)
+        for term, bits in self.leaf_bits.items():
+            if term in found:
+                continue
+            if as_bits is None:
+                if _Bits(bits, 1).intersection(docs):
+                    found.add(term)
+            elif as_bits & bits:
+                found.add(term)
 
     def best_term(self, field: str, btext: bytes):
         return self.best.term(field, btext) if self.best is not None else None
@@ -648,7 +965,19 @@ class _Segment:
             if a and type(q.b) is Q.Not:
                 return a - self.within(q.b.query, a, record)
             return self.within(q.b, a, record) if a else a
+        if kind is _phrase_class() and self.relaxed:
+            return self._phrase_in(q, among)
         return self.match(q) & among
+
+    def _phrase_in(self, q, docs: set) -> set:
+        """The passages of ``docs`` that the phrase ``q`` matches (``relaxed``: that hold its words)."""
+        if not self.relaxed:
+            return docs & self.match(q)
+        words = self._phrase_words_of(q)
+        if words is None:
+            return set()
+        common = words[1]
+        return common.intersection(docs) if type(common) is _Bits else docs & common
 
     def _term_within(self, field: str, btext: bytes, among: set, again: bool = False) -> set:
         """The passages of ``among`` holding the term: a few looked up by bisection of
@@ -660,8 +989,10 @@ class _Segment:
         t = self.best_term(field, btext)
         if t is None:
             return among & self.id_set(field, btext)
-        if len(among) * 16 < len(t.ids):
-            return set(_lookup(t.ids, list(among))[0])
+        bits = self._present(field, btext, t)
+        if len(among) * 16 < len(t.ids) or (again and bits is not None and len(among) * 4 < len(t.ids)):
+            # a few passages: looked up in the term's bitmap, or by bisection of its ids
+            return bits.intersection(among) if bits is not None else set(_lookup(t.ids, list(among))[0])
         if again:
             return among & self.id_set(field, btext)
         return among.intersection(t.ids)
@@ -683,10 +1014,14 @@ class _Segment:
         if words is None:
             return set()
         btexts, common, first_word, rest_words, decode = words
+        if type(common) is _Bits:
+            common = common.ids() if self.only is None else common.intersection(self.only)
+        elif self.only is not None:
+            common = common & self.only
         if self.relaxed:
             out = common
         else:
-            check = common if self.only is None else common & self.only
+            check = common
             out = set()
             shifts = list(enumerate(rest_words, 1))
             for d in check:
@@ -741,11 +1076,17 @@ class _Segment:
             from whoosh.matching.wrappers import FilterMatcher
 
             by_size = sorted(zip(btexts, terms), key=lambda bt: len(bt[1].ids))
-            common = self.id_set(field, by_size[0][0])
-            for b, _ in by_size[1:]:    # narrowed by each other word's postings (a new set)
-                if not common:
-                    break
-                common = self._term_within(field, b, common)
+            if self.best.current:      # the words' bitmaps together (listed only when asked for)
+                both = -1
+                for b in btexts:
+                    both &= self.term_bits(field, b)
+                common = _Bits(both)
+            else:
+                common = self.id_set(field, by_size[0][0])
+                for b, _ in by_size[1:]:    # narrowed by each other word's postings (a new set)
+                    if not common:
+                        break
+                    common = self._term_within(field, b, common)
             if not common:
                 return None
             if all(t.positions is not None for t in terms):   # positions in the file
@@ -783,7 +1124,7 @@ class _Segment:
             return self._score_term(q.fieldname, btext, docs)
         if kind is _phrase_class():
             field = q.fieldname
-            mine = docs & self.match(q)
+            mine = self._phrase_in(q, docs)
             if not mine:
                 return {}
             per_word = []
@@ -794,8 +1135,10 @@ class _Segment:
         if kind is Q.Prefix and not q.constantscore:
             return self.scores(self._expanded(q), docs)
         if kind is Q.Or and not q.minmatch and not q.scale and 0 < len(q.subqueries) < Q.Or.TOO_MANY_CLAUSES:
-            # Whoosh's Or: a binary tree of union matchers (one subquery: itself)
-            return _tree([self.scores(s, self.within(s, docs, record=False)) for s in q.subqueries], _union)
+            # Whoosh's Or: a binary tree of union matchers (one subquery: itself); a term's
+            # scores are only of the passages holding it
+            return _tree([self.scores(s, docs if type(s) is Q.Term else self.within(s, docs, record=False))
+                          for s in q.subqueries], _union)
         if kind is Q.And and q.subqueries:
             subs = q.subqueries
             if len(subs) == 1:
@@ -818,8 +1161,15 @@ class _Segment:
             return self._score(field, btext, ids, weights, docs)
         all_ids = t.ids
         if len(docs) * 8 < len(all_ids):
-            # a few passages: each posting found by bisection of the term's ids (in C)
-            present, at = _lookup(all_ids, list(docs))
+            # a few passages: each posting found by bisection of the term's ids (in C), only
+            # for those holding the term (looked up in its bitmap first, when it has one)
+            bits = self._present(field, btext, t)
+            if bits is not None and len(docs) > RANK_FROM and _LITTLE:
+                # many: each posting's place counted in the term's bitmap (the bits before it)
+                present = list(bits.intersection(docs))
+                at = self._rank(field, btext, t)(present)
+            else:
+                present, at = _lookup(all_ids, list(docs) if bits is None else list(bits.intersection(docs)))
             weights = list(map(t.table.__getitem__, map(t.codes.__getitem__, at)))
             return self._scored(field, btext, present, weights, None)
         return self._scored(field, btext, all_ids.tolist(), t.weights(), docs)
