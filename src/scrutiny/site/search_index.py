@@ -423,12 +423,20 @@ def _parts(packed, nr: int) -> tuple[int, ...]:
     return f1, -lb, rank
 
 
-def _skyline(triples: set, nr: int) -> list:
+def _skyline(triples: set, nr: int, known: dict | None = None) -> list:
     """The packed values of ``triples`` that no other one dominates (as high a frequency
     and rank, as short a length, and one of them strictly better). A value can only be
     dominated by one that comes before it in descending order of its parts, and then by
-    one of the skyline found so far: a pass in that order, against the skyline only."""
-    ps = {t: _parts(t, nr) for t in triples}
+    one of the skyline found so far: a pass in that order, against the skyline only.
+    ``known``: the parts of values worked out before (filled in as they are)."""
+    if known is None:
+        known = {}
+    ps = {}
+    for t in triples:
+        pt = known.get(t)
+        if pt is None:
+            pt = known[t] = _parts(t, nr)
+        ps[t] = pt
     sky: list = []
     kept: list = []     # the parts of the skyline found so far
     for t in sorted(triples, key=ps.__getitem__, reverse=True):
@@ -486,14 +494,15 @@ def _bounds(entries: list[tuple], cuts: list[int], nr: int) -> dict[int, str]:
     top: list = []
     second: list = []
     out: dict[int, str] = {}
+    known: dict = {}    # each value's parts, worked out once for every tier
     for k in range(len(cuts) - 2, 0, -1):
         tier = set()
         for place, _count, packed, _pos in entries[cuts[k]:cuts[k + 1]]:
             tier.add(packed)
             if packed not in first or place < first[packed]:
                 first[packed] = place
-        new_top = _skyline(tier | set(top), nr)
-        second = _skyline((tier | set(top) | set(second)) - set(new_top), nr)
+        new_top = _skyline(tier | set(top), nr, known)
+        second = _skyline((tier | set(top) | set(second)) - set(new_top), nr, known)
         top = new_top
 
         def flat(t):
