@@ -101,3 +101,38 @@ def test_the_search_index_is_built_again_by_its_own_code_only(project, monkeypat
     s = build_site(project, curated=kb)
     assert s.search_records and s.search_records > 0
     assert s.pages_rendered == 0
+
+
+
+def test_a_stakeholder_pages_documents_are_read_once_and_keyed_by_their_digests(project, monkeypatch):
+    """The documents naming a stakeholder are read once per build (its page's key and
+    its page both show them; three reads each made the stakeholder pages a third of a
+    one-document build at 2,000 documents), and its key holds each naming document's
+    entry as one hash made once per document: a naming document's entry changed still
+    renders the page again."""
+    from scrutiny.site.writer import Writer
+    from scrutiny.site.xrefs import SiteXrefs
+
+    _, _, kb = build(project)
+    reads: list[str] = []
+    real = SiteXrefs.named_in
+    monkeypatch.setattr(SiteXrefs, "named_in", lambda self, sid: reads.append(sid) or real(self, sid))
+    rendered: list[str] = []
+    real_write = Writer.write
+    monkeypatch.setattr(Writer, "write", lambda self, rel, *a, **k: rendered.append(rel) or real_write(self, rel, *a, **k))
+
+    monkeypatch.setattr(render, "fingerprint", lambda dirs: "a full build")   # not the up-to-date answer
+    s = build_site(project, curated=kb)
+    assert s.pages_rendered == 0
+    assert "northfield" in reads and sorted(reads) == sorted(set(reads))      # once per stakeholder
+
+    # a document naming Northfield Trust: its entry changed (not its label)
+    text = project.manifest_path.read_text(encoding="utf-8")
+    assert 'publisher = "Department of Examples"' in text
+    project.manifest_path.write_text(text.replace('publisher = "Department of Examples"',
+                                                  'publisher = "Department of Other Examples"'), encoding="utf-8")
+    rendered.clear()
+    reads.clear()
+    build_site(project, curated=kb)
+    assert "stakeholders/northfield/index.html" in rendered
+    assert sorted(reads) == sorted(set(reads))

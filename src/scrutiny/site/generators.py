@@ -831,8 +831,21 @@ def _claim_key(ctx, c) -> list:
 
 
 def _passages_key(ctx, sid) -> list:
-    """The documents of the passages a stakeholder page quotes (suggested ties' evidence)."""
-    return [_doc_entry(ctx, m["doc"]) for m in _named_in(ctx, sid)]
+    """The documents of the passages a stakeholder page quotes (suggested ties' evidence):
+    each document's entry and fingerprints as one hash (:func:`_doc_digest`), not the
+    entries themselves hashed again for every stakeholder naming the document."""
+    return [_doc_digest(ctx, m["doc"]) for m in _named_in(ctx, sid)]
+
+
+def _doc_digest(ctx, doc_id) -> str:
+    """The hash of :func:`_doc_entry`, made once per document and build."""
+    digests = ctx.__dict__.setdefault("_doc_digests", {})
+    found = digests.get(doc_id)
+    if found is None:
+        from scrutiny.site.writer import input_key
+
+        found = digests[doc_id] = input_key(_doc_entry(ctx, doc_id))
+    return found
 
 
 def suggested_ties_cached(ctx: SiteContext) -> dict[str, list[TieListing]]:
@@ -962,7 +975,15 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
 
 
 def _named_in(ctx, sid):
-    """The documents naming a stakeholder: from the cross-references when built, else the tags."""
+    """The documents naming a stakeholder: from the cross-references when built, else the
+    tags (read once per stakeholder and build: its page's key and its page both show them)."""
+    named = ctx.__dict__.setdefault("_named_in", {})
+    if sid not in named:
+        named[sid] = _read_named_in(ctx, sid)
+    return named[sid]
+
+
+def _read_named_in(ctx, sid):
     rows = [(m.doc_id, m.mentions) for m in ctx.xrefs.named_in(sid)] or \
         [(m.doc_id, m.mentions) for m in ctx.tags.mention_counts(sid)]
     out = []

@@ -95,6 +95,8 @@ import pickle
 import re
 import tempfile
 from collections import Counter, defaultdict
+from itertools import groupby
+from operator import itemgetter, sub
 
 from scrutiny.passages import Passage
 
@@ -314,7 +316,7 @@ def _write_tiers(out: dict, folder: str, fid: str, entries: list, cuts: list[int
     last = len(cuts) - 2
     bounds = _bounds(entries, cuts, nr)
     for k in range(1, last + 1):
-        text, pos = _tier(entries[cuts[k]:cuts[k + 1]], key)
+        text, pos = _tier(entries[cuts[k]:cuts[k + 1]], key, positions)
         data = [text, bounds[k + 1]] if k < last else text
         out[f"{folder}/{fid}-{k}.js"] = script(f"{folder}/{fid}-{k}", data)
         if positions:
@@ -322,30 +324,44 @@ def _write_tiers(out: dict, folder: str, fid: str, entries: list, cuts: list[int
     return bounds
 
 
-def _tier(entries: list[tuple], key: str) -> tuple[str, str]:
+def _tier(entries: list[tuple], key: str, positions: bool = True) -> tuple[str, str]:
     """(postings, positions) of consecutive postings in impact order, as encode() strings.
     Postings: per run of the same packed value, [packed, n, then n times the record's
     place in the bucket (less the previous one's in the run; headings: and its count)];
-    positions: per posting, [n, position deltas...]."""
-    flat, pflat = [], []
-    i = 0
-    while i < len(entries):
-        j = i
-        while j < len(entries) and entries[j][2] == entries[i][2]:
-            j += 1
-        run = entries[i][2]
-        flat.extend((*run, j - i) if isinstance(run, tuple) else (run, j - i))
+    positions: per posting, [n, position deltas...] (not made when not ``positions``: "")."""
+    flat: list[int] = []
+    pflat: list[int] = []
+    heading = key == "h"
+    for run, group in groupby(entries, key=itemgetter(2)):
+        group = list(group)
+        if isinstance(run, tuple):
+            flat.extend(run)
+        else:
+            flat.append(run)
+        flat.append(len(group))
         last = 0
-        for first, count, _packed, poslist in entries[i:j]:
-            flat.extend((first - last, count) if key == "h" else (first - last,))
+        for first, count, _packed, poslist in group:
+            flat.append(first - last)
+            if heading:
+                flat.append(count)
             last = first
-            pflat.append(len(poslist))
-            prev = 0
-            for p in poslist:
-                pflat.append(p - prev)
-                prev = p
-        i = j
-    return encode(flat), encode(pflat)
+        if positions:
+            for _first, _count, _packed, poslist in group:
+                pflat.append(len(poslist))
+                if poslist:
+                    pflat.append(poslist[0])
+                    pflat.extend(map(sub, poslist[1:], poslist))
+    return encode(flat), (encode(pflat) if positions else "")
+
+
+def _inline(entries: list[tuple], key: str, positions: bool = True) -> tuple[str, str] | None:
+    """``_tier(entries, key)`` when its postings fit in INLINE characters, else None. A
+    posting takes a character at least: a list of more than INLINE postings is not
+    encoded to find that out."""
+    if len(entries) > INLINE:
+        return None
+    whole, pos = _tier(entries, key, positions)
+    return (whole, pos) if len(whole) <= INLINE else None
 
 
 def tier_entries(text: str, key: str, pair: bool = False) -> list[tuple[int, int, int]]:
@@ -399,18 +415,28 @@ def _parts(packed, nr: int) -> tuple[int, ...]:
     """What a posting scores better with: (frequency, -length byte, rank index); of a pair's
     posting ((first frequency - 1, second packed)), both frequencies."""
     if isinstance(packed, tuple):
-        return (packed[0], *_parts(packed[1], nr))
+        rest, rank = divmod(packed[1], nr)
+        f1, lb = divmod(rest, 256)
+        return packed[0], f1, -lb, rank
     rest, rank = divmod(packed, nr)
     f1, lb = divmod(rest, 256)
     return f1, -lb, rank
 
 
-def _skyline(triples: set, nr: int) -> list:
+def _skyline(triples: set, nr: int, known: dict | None = None) -> list:
     """The packed values of ``triples`` that no other one dominates (as high a frequency
     and rank, as short a length, and one of them strictly better). A value can only be
     dominated by one that comes before it in descending order of its parts, and then by
-    one of the skyline found so far: a pass in that order, against the skyline only."""
-    ps = {t: _parts(t, nr) for t in triples}
+    one of the skyline found so far: a pass in that order, against the skyline only.
+    ``known``: the parts of values worked out before (filled in as they are)."""
+    if known is None:
+        known = {}
+    ps = {}
+    for t in triples:
+        pt = known.get(t)
+        if pt is None:
+            pt = known[t] = _parts(t, nr)
+        ps[t] = pt
     sky: list = []
     kept: list = []     # the parts of the skyline found so far
     for t in sorted(triples, key=ps.__getitem__, reverse=True):
@@ -420,6 +446,12 @@ def _skyline(triples: set, nr: int) -> list:
             a, b, c = pt
             for x, y, z in kept:
                 if x >= a and y >= b and z >= c:
+                    beaten = True
+                    break
+        elif len(pt) == 4:
+            a, b, c, d = pt
+            for w, x, y, z in kept:
+                if w >= a and x >= b and y >= c and z >= d:
                     beaten = True
                     break
         else:
@@ -462,14 +494,15 @@ def _bounds(entries: list[tuple], cuts: list[int], nr: int) -> dict[int, str]:
     top: list = []
     second: list = []
     out: dict[int, str] = {}
+    known: dict = {}    # each value's parts, worked out once for every tier
     for k in range(len(cuts) - 2, 0, -1):
         tier = set()
         for place, _count, packed, _pos in entries[cuts[k]:cuts[k + 1]]:
             tier.add(packed)
             if packed not in first or place < first[packed]:
                 first[packed] = place
-        new_top = _skyline(tier | set(top), nr)
-        second = _skyline((tier | set(top) | set(second)) - set(new_top), nr)
+        new_top = _skyline(tier | set(top), nr, known)
+        second = _skyline((tier | set(top) | set(second)) - set(new_top), nr, known)
         top = new_top
 
         def flat(t):
@@ -528,6 +561,8 @@ class _Bucket:
         pairs = {"t": defaultdict(list), "h": defaultdict(list)}   # (word, next word): its records
         totals = {"t": 0, "h": 0}
 
+        nr = len(rank_of)
+
         def add(key, first, count, toks, rank):
             if not toks:
                 return
@@ -535,15 +570,23 @@ class _Bucket:
             for term, pos in toks:
                 by_term[term].append(pos)
             totals[key] += len(toks) * count
-            lb = length_to_byte(len(toks))
+            # packed = ((frequency - 1) x 256 + length byte) x ranks + rank index
+            base = length_to_byte(len(toks)) * nr + rank_of[rank]
+            step = 256 * nr
             packs = {}
+            mine = postings[key]
             for term, poslist in by_term.items():
-                packed = ((len(poslist) - 1) * 256 + lb) * len(rank_of) + rank_of[rank]
+                packed = (len(poslist) - 1) * step + base
                 packs[term] = packed
-                postings[key][term].append((first, count, packed, poslist))
-            at = dict((pos, term) for term, pos in toks)
-            for pair in {(term, at[pos + 1]) for term, pos in toks if pos + 1 in at}:
-                pairs[key][pair].append((first, count, (len(by_term[pair[0]]) - 1, packs[pair[1]]), ()))
+                mine[term].append((first, count, packed, poslist))
+            if all(a[1] < b[1] for a, b in zip(toks, toks[1:])):    # one word a position (the analyser's way)
+                found = {(a[0], b[0]) for a, b in zip(toks, toks[1:]) if b[1] == a[1] + 1}
+            else:
+                at = dict((pos, term) for term, pos in toks)
+                found = {(term, at[pos + 1]) for term, pos in toks if pos + 1 in at}
+            theirs = pairs[key]
+            for a, b in found:
+                theirs[a, b].append((first, count, (len(by_term[a]) - 1, packs[b]), ()))
 
         name = self.name
         out: dict[str, str] = {}
@@ -578,7 +621,6 @@ class _Bucket:
             out[f"{name}/r/{(n - 1) // CHUNK}.js"] = script(f"{name}/r/{(n - 1) // CHUNK}", chunk)
         shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
         positions: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
-        nr = len(rank_of)
         rank_value = sorted(rank_of, key=rank_of.get)
         pair_shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
         for key in ("h", "t"):
@@ -588,10 +630,9 @@ class _Bucket:
             for term in sorted(postings[key]):
                 entries = _impact_order(postings[key].pop(term), nr, rank_value, avgfl, boost)
                 shard = shard_of(term)
-                whole, wpos = _tier(entries, key)
-                if len(whole) <= INLINE:
-                    shards[shard][key][term] = whole
-                    positions[shard][key][term] = wpos
+                inline = _inline(entries, key)
+                if inline is not None:
+                    shards[shard][key][term], positions[shard][key][term] = inline
                     continue
                 tiered.add(term)
                 cuts = _tier_cuts(len(entries))
@@ -610,17 +651,17 @@ class _Bucket:
                 if a not in tiered and b not in tiered:
                     continue
                 entries = _pair_impact_order(pairs[key][a, b], nr, rank_value, avgfl, boost)
-                whole, _ = _tier(entries, key)
+                inline = _inline(entries, key, positions=False)
                 pshard = pair_shards[f"{shard_of(a)}-{pair_class(b)}"][key]
                 classes[a].add(pair_class(b))
-                if len(whole) <= INLINE:
-                    pshard[f"{a} {b}"] = whole
+                if inline is not None:
+                    pshard[f"{a} {b}"] = inline[0]
                     continue
                 cuts = _tier_cuts(len(entries))
                 fid = _pair_file_id(a, b)
                 last = len(cuts) - 2
                 bounds = _write_tiers(out, f"{name}/{key}p", fid, entries, cuts, nr, key, positions=False)
-                head, _ = _tier(entries[:cuts[1]], key)
+                head, _ = _tier(entries[:cuts[1]], key, positions=False)
                 pshard[f"{a} {b}"] = [fid, sum(e[1] for e in entries), head] + (
                     [bounds[1]] if last >= 1 else [])
             for a, cs in classes.items():
