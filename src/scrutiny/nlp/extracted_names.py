@@ -133,6 +133,23 @@ def _name_like(words: list[str], whole: bool) -> bool:
 NATION_TAILS = frozenset("uk england scotland wales ireland cymru britain international".split())
 
 
+def _shared_head(left: list[str], right: list[str]) -> bool:
+    """Do both sides of "and" describe one head noun ("HM Courts and Tribunals Service",
+    "Ashdown Flood and Drainage Taskforce")? The right side is one describing word
+    and the head; the left has no head of its own, is no person and ends in no nation."""
+    from scrutiny.nlp.people import has_honorific, is_given_name
+
+    if len(right) != 2 or not left or kind_from_head(right) is None or kind_from_head(left) is not None:
+        return False
+    word = right[0]
+    if not word[:1].isupper() or is_acronym(word) or is_given_name(word) or word in NATIONS:
+        return False
+    if left[-1].casefold() in NATION_TAILS or is_acronym(left[-1]) or has_honorific(left) \
+            or (is_given_name(left[0]) and not is_acronym(left[0]) and len(left) <= 3):
+        return False
+    return all(w[:1].isupper() for w in left)
+
+
 def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
     """Cut "X and Y" in two when both sides are names in their own right
     ("DWP and Department of Health", "Sue Okafor and Councillor Ian Reid",
@@ -144,9 +161,13 @@ def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
         if doc[i].lower_ not in ("and", "&"):
             continue
         left = [t.text for t in doc[start:i] if not t.is_punct]
+        if left and left[0].casefold() == "the":
+            left = left[1:]  # "The Public and Commercial Services Union": "The" is no given name
         right = [t.text for t in doc[i + 1:end]]
         if right and right[0].casefold() == "the":
             right = right[1:]
+        if _shared_head(left, right):
+            continue
         left_ok = _name_like(left, whole=False) or (len(left) == 1 and left[0].isupper() and len(left[0]) > 1)
         right_ok = _name_like(right, whole=True) or (
             len(left) >= 2 and left[-1].casefold() in MEMBER_BODIES and len(right) >= 2
@@ -289,11 +310,61 @@ def _acceptable(span) -> bool:
         return False  # "Director of Adult Social Services": a post
     if " ".join(words) in GENERIC_BODIES:
         return False  # "the Board of Directors": which board is not said
+    if _venue_or_place(span, words):
+        return False  # "Tanner Street", "Kelmore Library", "the Ashby and Kelmore estates": places
+    if _speaker_tag(span) or (len(words) == 1 and words[0] in DEBATE_FORMS):
+        return False  # "Jo Dale (Brackley North) (Lab)", "the hon. Lady", "the House": a debate's forms
     start = span.start
     if start >= 2 and span.doc[start - 1].lower_ in ("of", "for") and span.doc[start - 2].lower_ in ROLE_ONLY \
             and (words[0] in ROLE_ONLY or all(w in ROLE_ONLY or w in PORTFOLIO_WORDS for w in words)):
         return False  # "Finance" in "Director of Finance", "State for Education"; not "director of Aire Valley Water"
     return True
+
+
+# The last words of a place or a venue's name ("Tanner Street", "Kelmore Library", "Wexcombe Civic
+# Centre"), and lower-case nouns a place's name describes ("the Kelmore estate", "the Ashby ward").
+VENUE_TAILS = (("street",), ("road",), ("lane",), ("avenue",), ("square",), ("library",), ("estate",),
+               ("civic", "centre"), ("community", "centre"), ("leisure", "centre"), ("town", "hall"),
+               ("village", "hall"), ("shopping", "centre"))
+PLACE_NOUNS = frozenset("""estate estates ward wards neighbourhood neighbourhoods village villages town towns
+area areas district districts borough suburb high community library park parks station""".split())
+# How a debate names its members and the chamber: "the hon. Lady", "my hon. Friend", "the House".
+DEBATE_FORMS = frozenset("lady gentleman friend member house chamber".split())
+
+
+def _venue_or_place(span, words: list[str]) -> bool:
+    """A venue ("Tanner Street", "Kelmore Library", "Wexcombe Civic Centre"), or one word
+    naming the place a lower-case noun is in ("the Kelmore community centre", "the Ashby
+    and Kelmore estates"). An acronym ("NHS") or a head noun ("... Trust") is no place."""
+    if any(tuple(words[-len(tail):]) == tail for tail in VENUE_TAILS if len(words) > len(tail)):
+        return True
+    if len(span) != 1 or is_acronym(span.text) or kind_from_head(words) is not None:
+        return False
+    doc = span.doc
+    j = span.end
+    if j + 1 < len(doc) and doc[j].lower_ == "and" and doc[j + 1].is_title:
+        j += 2  # "the Ashby and Kelmore estates"
+    return j < len(doc) and doc[j].is_lower and doc[j].lower_ in PLACE_NOUNS
+
+
+def _speaker_tag(span) -> bool:
+    """Brackets after a speaker's name at the start of a line of a debate ("Jo Dale
+    (Brackley North) (Lab)") hold a constituency and a party, not stakeholders."""
+    doc = span.doc
+    start = span.start
+    if start == 0 or doc[start - 1].text != "(" or span.end >= len(doc) or doc[span.end].text != ")":
+        return False
+    k = start - 1
+    while k >= 3 and doc[k - 1].text == ")":  # "(Brackley North) (Lab)": the second bracket
+        k = next((m for m in range(k - 2, -1, -1) if doc[m].text == "("), 0)
+    line_start = k
+    while line_start > 0 and "\n" not in doc[line_start - 1].text_with_ws:
+        line_start -= 1
+    before = doc[line_start:k]
+    return 2 <= len(before) <= 4 and all(t.is_title or t.text in (".", "-") for t in before) \
+        and all("\n" not in t.text for t in doc[k:span.end + 1]) \
+        and (span.end + 1 >= len(doc) or "\n" in doc[span.end].text_with_ws or doc[span.end + 1].text == "("
+             or "\n" in doc[span.end + 1].text)
 
 
 # Words ending a phrasal verb ("Lose Out", "Sign Up"), whatever the tagger makes of them in title case.
@@ -542,7 +613,14 @@ class ExtractedNames:
             # same words ("Home Truths was written by ...": a document, not an ORG)
             strong = {(c[0].start, c[0].end) for c in titles if c[2] >= 0.65}
             found = [c for c in found if (c[0].start, c[0].end) not in strong] + titles
-            bylines, subtitles = self._titles(doc, existing + [c[0] for c in found])
+            authors = self._author_lines(doc)
+            if authors:
+                # an author line is read by its punctuation: it replaces what the recogniser made of it
+                ranges = [(a, b) for a, b, _ in authors]
+                found = [c for c in found if not any(c[0].start_char < b and c[0].end_char > a for a, b in ranges)]
+                found.extend(c for _, _, cands in authors for c in cands)
+            bylines, subtitles = self._titles(doc, existing + [c[0] for c in found],
+                                              {a for a, _, _ in authors})
             under = {(c[0].start, c[0].end) for c in bylines}
             found = [c for c in found if (c[0].start, c[0].end) not in under
                      and not (c[0].label_ != "person"
@@ -587,7 +665,31 @@ class ExtractedNames:
                         (Span(doc, i + 1 + (doc[i + 1].lower_ == "the"), span.end, label=rk), source, conf)]
         return [cand]
 
-    def _titles(self, doc, taken):
+    def _author_lines(self, doc):
+        """The author lines under a title among a passage's first lines ("Ann Lee (University
+        of X), Bo Chen (Y Institute)"): (start, end, candidates) of each."""
+        from scrutiny.nlp.author_lines import author_line
+
+        text = doc.text
+        if "\n" not in text:
+            return []
+        out = []
+        pos = 0
+        for n, raw in enumerate(text.split("\n")[:4]):
+            a, b = pos, pos + len(raw)
+            pos = b + 1
+            pieces = author_line(text, a, b) if n else None
+            if not pieces:
+                continue
+            cands = []
+            for p in pieces:
+                span = doc.char_span(p.start, p.end, alignment_mode="contract")
+                if span is not None and len(span):
+                    cands.append((Span(doc, span.start, span.end, label=p.kind), "rule", 0.75))
+            out.append((a, b, cands))
+        return out
+
+    def _titles(self, doc, taken, author_starts=frozenset()):
         """A title line: above a byline ("By ...", "A briefing by ...", "Report of the ...",
         "Published by ...", or a line holding only people's names), or a title with a
         subtitle that says it is a document ("Holding On: Report of the X Inquiry",
@@ -609,13 +711,17 @@ class ExtractedNames:
             below = nxt[2].strip() if nxt else ""
             if not title or _FINAL_STOP.search(title) or BYLINE.match(title):
                 continue
+            authors = nxt is not None and nxt[0] in author_starts
             main, colon, sub = title.partition(":")
+            if not colon and authors and "? " in title:
+                main, sub = title[:title.index("? ") + 1], title[title.index("? ") + 2:]
+                colon = "?"  # "Does X harm Y? Evidence from ...": a question and its subtitle
             main, sub = main.strip(), sub.strip()
             words = main.split()
             if not (1 <= len(words) <= 12) or not main[:1].isupper():
                 continue
             byline = bool(BYLINE.match(below))
-            people = nxt is not None and _people_line(doc, taken, nxt[0], nxt[1])
+            people = nxt is not None and (_people_line(doc, taken, nxt[0], nxt[1]) or authors)
             subtitled = bool(colon and sub and n <= 2 and _document_subtitle(sub)
                              and all(w[:1].isupper() for w in words if len(w) > 3))
             if not (byline or people or subtitled):
@@ -625,7 +731,7 @@ class ExtractedNames:
                 continue  # "Chapter 2: ...", "Item 8: ...", "Eastmoor Council: Cabinet Report"
             content = [w for w in words if len(w) > 3]
             if content and sum(w[:1].isupper() for w in content) / len(content) < 0.5 \
-                    and not REPORT_BYLINE.match(below):
+                    and not REPORT_BYLINE.match(below) and not authors:
                 continue  # a headline in sentence case, not a title (unless "Report of the ..." is under it)
             start_char = a + raw.index(main)
             span = doc.char_span(start_char, start_char + len(main), alignment_mode="contract")
@@ -633,7 +739,7 @@ class ExtractedNames:
                 continue
             out.append((Span(doc, span.start, span.end, label="document"), "rule", 0.75))
             if colon and sub:
-                sub_start = a + raw.index(sub, raw.index(":"))
+                sub_start = a + raw.index(sub, raw.index(colon))
                 subtitles.append((sub_start, sub_start + len(sub)))
         return out, subtitles
 

@@ -21,6 +21,7 @@ import re
 
 from spacy.language import Language
 
+from scrutiny.nlp.author_lines import affiliations, author_line
 from scrutiny.nlp.claim_rules import sentences
 from scrutiny.nlp.coreference import antecedent
 from scrutiny.nlp.spans import stakeholder_spans
@@ -353,7 +354,8 @@ class TiePatterns:
         """Ties the layout of a passage states: a "Present:" list under the body whose
         minutes they are ("Jo Wright (Chair)"), a committee's heading under its
         council's, and the byline under a title ("By A and B", "Published by X with
-        funding from Y", "Report of the X Committee")."""
+        funding from Y", "Report of the X Committee"), and an author line under a
+        title ("A (University of X), B (Y Institute)")."""
         text = doc.text
         lines, pos = [], 0
         for raw in text.split("\n"):
@@ -375,6 +377,29 @@ class TiePatterns:
                 # a byline of names alone under a title: "Dame Helen Okafor", "Dr A B and C D"
                 for who in names:
                     self._add(found, doc, who, title, "authored", "", 0.7, "layout_byline", a, b)
+                authors_line = n
+                continue
+            pieces = author_line(text, a, b) if title is not None and n <= 3 else None
+            if pieces:
+                # an author line: "A (University of X), B (Y Institute)", "A and B, Centre for Z,
+                # University of X", "A and B, on behalf of the Z Network"
+                by_offset = {(s.start_char, s.end_char): s for s in names}
+                for people, bodies in affiliations(pieces):
+                    people = [by_offset[(p.start, p.end)] for p in people if (p.start, p.end) in by_offset]
+                    bodies_found = [(by_offset[(p.start, p.end)], p.behalf) for p in bodies
+                                    if (p.start, p.end) in by_offset]
+                    for who in people:
+                        self._add(found, doc, who, title, "authored", "", 0.7, "layout_authors", a, b)
+                    if not bodies_found:
+                        continue
+                    body, behalf = bodies_found[0]
+                    for who in people:
+                        self._add(found, doc, who, body, "member_of" if behalf else "position", "", 0.65,
+                                  "layout_authors", a, b)
+                    if behalf:
+                        self._add(found, doc, body, title, "authored", "", 0.65, "layout_authors", a, b)
+                    for (inner, _), (outer, _) in zip(bodies_found, bodies_found[1:]):
+                        self._add(found, doc, inner, outer, "part_of", "", 0.65, "layout_authors", a, b)
                 authors_line = n
                 continue
             if authors_line is not None and authors_line == n - 1 and len(names) == 1 \
