@@ -808,7 +808,19 @@ _LEAD_COMMIT = re.compile(r"\b(?:will|shall|are going to|intends? to|plans? to|c
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 # Shapes of sentence that make no claim whatever their words.
-NO_CLAIM_SHAPES = frozenset({"heading", "no_verb", "url", "lead_in", "question", "fragment", "notice", "definition"})
+NO_CLAIM_SHAPES = frozenset({"heading", "no_verb", "url", "lead_in", "question", "fragment", "notice", "definition",
+                             "procedure", "duties"})
+# The formulas of a meeting's or a debate's procedure and of a paper's or a letters page's
+# small print: they move, note, thank and give way, and make no claim.
+PROCEDURE = re.compile(
+    r"\bI beg to move\b|\b(?:it is|it's|it has been) a (?:great )?(?:pleasure|privilege|honour) to serve under\b|"
+    r"^\W*I (?:will|shall) give way\b|\bgive way\?\W*$|^\W*(?:question|amendment|motion) (?:put and )?"
+    r"(?:agreed to|negatived|withdrawn)\b|\bthat this house has considered\b|"
+    r"\bminutes of the (?:last |previous )?meeting\b[^.;]{0,80}\b(?:agreed|approved|confirmed|signed)\b|"
+    r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:resolved\W*)?that the [a-z ]{1,40} be noted\W*$|"
+    r"\bthe meeting (?:closed|ended|finished) at\b|\bletters may be edited\b|"
+    r"\bthe authors? (?:would like to|wish to) thank\b|\berrors (?:remain|are) (?:the authors?['’]?s?|our|my) own\b|"
+    r"\breaders (?:can|may|are invited to) (?:share|send|write|contact|email|e-mail)\b", re.I)
 # A publication's small print: copyright and licence notices, where to send enquiries,
 # catalogue numbers. It makes no claim, whatever its "must" or "should".
 NOTICE = re.compile(
@@ -886,6 +898,12 @@ def sentence_shape(sent, text: str, start: int, end: int, parsed: bool) -> str |
         return "notice"
     if DEFINITION.search(body):
         return "definition"
+    if PROCEDURE.search(body):
+        return "procedure"
+    if parsed and _reported_question(sent):
+        return "question"  # "Members asked whether the scheme had been costed."
+    if parsed and _addressed_duties(sent):
+        return "duties"
     if _URL.search(body):
         rest = _WORD.findall(_URL.sub(" ", body))
         if len(rest) < 8:
@@ -896,6 +914,28 @@ def sentence_shape(sent, text: str, start: int, end: int, parsed: bool) -> str |
     if parsed and not any(t.pos_ in ("VERB", "AUX") for t in sent):
         return "no_verb"
     return None
+
+
+def _reported_question(sent) -> bool:
+    """A question someone asked, reported ("Dr A asked whether the plan had been costed"):
+    the root is "ask" or "query", its clause opens with "whether", "if" or a wh-word, and
+    nothing else is said beside it."""
+    root = sent.root
+    if root.lemma_.lower() not in ("ask", "query", "wonder") or any(t.dep_ == "conj" for t in root.children):
+        return False
+    clauses = [t for t in root.children if t.dep_ in ("ccomp", "advcl", "xcomp")]
+    return len(clauses) == 1 and any(
+        t.lower_ in ("whether", "if", "how", "why", "what", "when", "who", "which") and t.i < clauses[0].i
+        for t in clauses[0].subtree)
+
+
+def _addressed_duties(sent) -> bool:
+    """What the reader will do ("You will hold a caseload of ...", "Reporting to the
+    director, you will lead ..."): a job's duties or a guide's steps, not a pledge."""
+    root = sent.root
+    subjects = [t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")]
+    return bool(subjects) and all(t.lower_ == "you" for t in subjects) \
+        and any(t.lower_ in ("will", "'ll", "shall") and t.dep_ == "aux" for t in root.children)
 
 
 def _fragment(sent, body: str) -> bool:
@@ -930,11 +970,12 @@ _CONDITIONAL = re.compile(r"\b(?:would|could|might)\b", re.I)
 # Sentences that say who runs, funds, leads or belongs to what.
 RELATIONAL = re.compile(
     r"\b(?:(?:run|delivered|funded|part-funded|co-funded|led|chaired|hosted|commissioned|published|written|prepared|"
-    r"managed|operated|owned|administered|supported|sponsored|carried out|set up|founded) by|members? of|part of|"
+    r"managed|operated|owned|administered|supported|sponsored|carried out|set up|founded|backed)"
+    r"(?: jointly| directly| solely| mainly| largely)? by|members? of|part of|buys|commissions|"
     r"sits? within|based (?:at|in|within)|(?:unit|centre|team|arm|agency|division|subsidiary) (?:of|within|at)|"
     r"joint (?:campaign|programme|initiative|venture)|members (?:include|included|are)|runs|provides|delivers|operates|"
     r"(?:with|through) (?:funding|a grant|grants) from|produced by|affiliated (?:to|with)|authors (?:are|were|include)|"
-    r"commissioned|carry out|carries out|is (?:a|an) (?:[a-z]+ )?(?:charity|campaign|network|coalition|organisation|"
+    r"commissioned|carry out|carries out|is (?:a|an) (?:[a-z-]+ ){0,2}(?:charity|campaign|network|coalition|organisation|"
     r"company|body|unit|centre|think tank|trust|group|forum|alliance|partnership|union|service))\b", re.I)
 # An assessment judges: it has a word that evaluates, compares, gives a cause, or
 # reports someone's judgement. A sentence with none ("X is run by Y", "X is a
@@ -1193,6 +1234,8 @@ class ClaimRules:
                 claim["lead"] = lead
                 if shape == "fragment":
                     claim["fragment"] = True
+            elif leading and _starts_line(text, start) and shape == "procedure":
+                pass  # "(a) That the report be noted.": an item of the list that makes no claim
             else:
                 leading = False
             claims.append(claim)

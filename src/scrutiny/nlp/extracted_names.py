@@ -310,6 +310,9 @@ def _acceptable(span) -> bool:
         return False  # "Director of Adult Social Services": a post
     if " ".join(words) in GENERIC_BODIES:
         return False  # "the Board of Directors": which board is not said
+    if len(span) == 1 and span[0].is_sent_start and span[0].pos_ in ("NOUN", "ADJ", "ADV", "VERB") \
+            and not is_acronym(span.text):
+        return False  # "Workload is the main reason ...": a common word opening a sentence
     if _venue_or_place(span, words):
         return False  # "Tanner Street", "Kelmore Library", "the Ashby and Kelmore estates": places
     if _speaker_tag(span) or (len(words) == 1 and words[0] in DEBATE_FORMS):
@@ -328,6 +331,9 @@ VENUE_TAILS = (("street",), ("road",), ("lane",), ("avenue",), ("square",), ("li
                ("village", "hall"), ("shopping", "centre"))
 PLACE_NOUNS = frozenset("""estate estates ward wards neighbourhood neighbourhoods village villages town towns
 area areas district districts borough suburb high community library park parks station""".split())
+# Before one word naming a place ("in Halberton"); after "at", only in a list ("at Corby,
+# Daventry and Rugby") or after a noun ("the depot at Corby"): one works "at Oxfam".
+PLACE_PREPOSITIONS = frozenset("in at near across around outside throughout".split())
 # How a debate names its members and the chamber: "the hon. Lady", "my hon. Friend", "the House".
 DEBATE_FORMS = frozenset("lady gentleman friend member house chamber".split())
 
@@ -341,6 +347,13 @@ def _venue_or_place(span, words: list[str]) -> bool:
     if len(span) != 1 or is_acronym(span.text) or kind_from_head(words) is not None:
         return False
     doc = span.doc
+    k = span.start - 1
+    while k >= 2 and doc[k].text in (",", "and") and doc[k - 1].is_title and doc[k - 1].pos_ == "PROPN":
+        k -= 2  # "at Corby, Daventry and Rugby": the list's first member decides
+    if k >= 0 and doc[k].lower_ in PLACE_PREPOSITIONS:
+        if doc[k].lower_ != "at" or k < span.start - 1 or (k > 0 and doc[k - 1].pos_ == "NOUN"):
+            return True  # "unemployment in Halberton", "held at Corby, Daventry and Rugby", "a rota at Corby"
+        # (but "she worked at Oxfam": a body)
     j = span.end
     if j + 1 < len(doc) and doc[j].lower_ == "and" and doc[j + 1].is_title:
         j += 2  # "the Ashby and Kelmore estates"
@@ -349,22 +362,31 @@ def _venue_or_place(span, words: list[str]) -> bool:
 
 def _speaker_tag(span) -> bool:
     """Brackets after a speaker's name at the start of a line of a debate ("Jo Dale
-    (Brackley North) (Lab)") hold a constituency and a party, not stakeholders."""
+    (Brackley North) (Lab)", "Ann Lee MP (Liberal Democrat, Tarrow)") hold a
+    constituency and a party, not stakeholders."""
     doc = span.doc
-    start = span.start
-    if start == 0 or doc[start - 1].text != "(" or span.end >= len(doc) or doc[span.end].text != ")":
+    k = span.start - 1
+    while k >= 0 and doc[k].text not in ("(", ")") and "\n" not in doc[k].text:
+        k -= 1
+    if k < 0 or doc[k].text != "(":
         return False
-    k = start - 1
+    close = span.end
+    while close < len(doc) and doc[close].text not in ("(", ")") and "\n" not in doc[close].text:
+        close += 1
+    if close >= len(doc) or doc[close].text != ")":
+        return False
     while k >= 3 and doc[k - 1].text == ")":  # "(Brackley North) (Lab)": the second bracket
         k = next((m for m in range(k - 2, -1, -1) if doc[m].text == "("), 0)
     line_start = k
     while line_start > 0 and "\n" not in doc[line_start - 1].text_with_ws:
         line_start -= 1
     before = doc[line_start:k]
-    return 2 <= len(before) <= 4 and all(t.is_title or t.text in (".", "-") for t in before) \
-        and all("\n" not in t.text for t in doc[k:span.end + 1]) \
-        and (span.end + 1 >= len(doc) or "\n" in doc[span.end].text_with_ws or doc[span.end + 1].text == "("
-             or "\n" in doc[span.end + 1].text)
+    after = close + 1
+    while after < len(doc) and doc[after].text == "(":  # a second bracket after it
+        after = next((m for m in range(after, len(doc)) if doc[m].text == ")"), len(doc) - 1) + 1
+    return 2 <= len(before) <= 5 and all(t.is_title or t.text in (".", "-", "MP") for t in before) \
+        and all("\n" not in t.text for t in doc[k:close]) \
+        and (after >= len(doc) or "\n" in doc[after - 1].text_with_ws or "\n" in doc[after].text)
 
 
 # Words ending a phrasal verb ("Lose Out", "Sign Up"), whatever the tagger makes of them in title case.
