@@ -198,3 +198,37 @@ def test_one_word_places_and_common_words_are_not_bodies(tagger, sentence):
 def test_a_members_party_and_seat_in_one_bracket_name_nobody(tagger):
     doc = tagger.nlp("Ann Lee MP (Liberal Democrat, Tarrow)\nI agree with the Minister on this point.")
     assert set(_names(doc)) <= {"Ann Lee MP", "Ann Lee"}
+
+
+# --- minutes: posts after commas, officers in attendance, membership lines ---------------
+
+def test_board_minutes_with_posts_after_commas(tagger):
+    doc = tagger.nlp("Wexcombe Community Hospitals NHS Trust\n"
+                     "Minutes of the Board meeting held in public on Tuesday 3 March 2026\n"
+                     "Present: Sir Alan Pike, Chair; Dr Ruth Mead, Chief Executive\n"
+                     "In attendance: Kay Lowe, Company Secretary (minutes); Ben Orr, Lead Governor\n"
+                     "1. Apologies\nApologies were received from Jan Hollis, Non-Executive Director.")
+    trust = "Wexcombe Community Hospitals NHS Trust"
+    assert {(p, "position", trust) for p in ("Sir Alan Pike", "Dr Ruth Mead", "Kay Lowe", "Ben Orr", "Jan Hollis")} \
+        <= _ties(doc)
+    assert "Non-Executive" not in _names(doc)
+
+
+def test_officers_in_attendance_at_a_committee_work_for_the_council(tagger):
+    doc = tagger.nlp("Brackley County Council\nChildren's Services Scrutiny Committee\n"
+                     "Minutes of the meeting held on 2 May 2026\n"
+                     "Present: Councillor Amy Fern (Chair), Councillor Bob Tate\n"
+                     "Also in attendance: Dr Lee Park, Director of Children's Services; Sue Wray, Brackley Parent "
+                     "Carer Forum.")
+    found = _ties(doc)
+    assert {("Dr Lee Park", "position", "Brackley County Council"),
+            ("Sue Wray", "position", "Brackley Parent Carer Forum"),
+            ("Councillor Amy Fern", "position", "Children's Services Scrutiny Committee")} <= found
+    assert ("Dr Lee Park", "position", "Children's Services Scrutiny Committee") not in found
+
+
+def test_a_committees_membership_line(tagger):
+    doc = tagger.nlp("Housing Committee\nCurrent membership: Ruth Abel MP (Chair); Sam Nix MP; Ola Penn MP.")
+    assert {("Ruth Abel", "member_of", "Housing Committee"), ("Ruth Abel", "position", "Housing Committee"),
+            ("Sam Nix", "member_of", "Housing Committee"), ("Ola Penn", "member_of", "Housing Committee")} \
+        <= _ties(doc)

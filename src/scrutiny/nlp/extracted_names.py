@@ -303,7 +303,7 @@ def _acceptable(span) -> bool:
         return False  # "Sum Offer" cut out of "Fixed Sum Offer": a piece of a longer capitalised phrase
     if words[-1] in ROLE_HEADS and not _body_before_of(words):
         return False  # "Chief Social Scientist": a post, not a body (but "Royal College of General Practitioners")
-    if all(w in ROLE_ONLY for w in words):
+    if all(w in ROLE_ONLY or w in POST_MODIFIERS for w in words):
         return False  # "Chief Executive", "Director of Finance": posts
     if len(words) >= 3 and (words[0] in ROLE_ONLY or words[0] in ROLE_WORDS) and words[1] in ("of", "for") \
             and all(w in PORTFOLIO_WORDS for w in words[2:]):

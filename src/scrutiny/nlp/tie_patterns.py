@@ -31,7 +31,7 @@ E = r"§(\d+)§"
 DET = r"(?:(?:the|a|an|its|their|his|her|former|then|current|interim|acting|new|first)\s+)*"
 GAP = r"(?:,[^§,;]{1,90},\s*)?"  # a parenthetical clause between commas
 ROLE = (
-    r"(?:(?:deputy|assistant|associate|senior|joint|acting|interim|honorary|principal) )?"
+    r"(?:(?:deputy|assistant|associate|senior|joint|acting|interim|honorary|principal|company|lead) )?"
     r"(?:chief executive(?: officer)?|ceo|co-chair|vice[- ]chair|deputy chair|chair(?:man|woman|person)?|"
     r"non-executive director|(?:managing|executive|medical|national|clinical|programme|policy|research|finance|deputy|regional) director|"
     r"director(?:[- ]general)?|vice[- ]president|president|permanent secretary|secretary[- ]general|"
@@ -417,11 +417,38 @@ class TiePatterns:
                 title = names[0]
                 continue
             low = stripped.casefold()
-            if low.startswith(("present", "members present", "attending", "in attendance")) and heads:
-                attending = low.startswith("in attendance")
+            membership = re.match(r"(?:current |committee |panel |board )?(?:membership|members)\s*:", low)
+            if membership and heads:
+                # "Current membership: A MP (Chair); B MP; C MP": each a member, a role a post too
                 body = heads[-1][1]
                 for person in (s for s in names if s.label_ == "person"):
+                    role = re.match(r"\s*(?:MP\s*)?\(([^)]{1,60})\)", text[person.end_char:b])
+                    self._add(found, doc, person, body, "member_of", "", 0.65, "layout_members", a, b)
+                    if role and re.fullmatch(rf"(?i){ROLE}", role.group(1).strip()):
+                        self._add(found, doc, person, body, "position", role.group(1).strip().lower(), 0.7,
+                                  "layout_members", a, b)
+                continue
+            if low.startswith(("present", "members present", "attending", "in attendance", "also in attendance",
+                               "also present")) and heads:
+                attending = low.startswith(("in attendance", "also in attendance", "also present"))
+                body = heads[-1][1]
+                # officers in attendance work for the council or trust above a committee's heading
+                employer = next((h for _, h in reversed(heads) if _council_like(h)), body)
+                for person in (s for s in names if s.label_ == "person"):
                     after = text[person.end_char:b]
+                    post = re.match(rf"\s*,\s*(?P<role>(?i:{ROLE})(?:\s+(?:of|for)\s+[A-Za-z' ,&-]+?)?)\s*(?:\(|[.;]|$)",
+                                    after)
+                    if post:
+                        # "Present: A, Chair; B, Chief Executive", "In attendance: C, Company Secretary"
+                        self._add(found, doc, person, employer if attending else body,
+                                  "position", post.group("role").strip().lower(), 0.65, "layout_present", a, b)
+                        continue
+                    other = next((o for o in names if o.label_ == "organisation" and o.start_char > person.end_char
+                                  and re.fullmatch(r"\s*,\s*(?:the\s+)?", text[person.end_char:o.start_char])), None)
+                    if other is not None and re.match(r"\s*(?:[.;]|$)", text[other.end_char:b]):
+                        # "Also in attendance: C, Healthwatch Eastfield": from a body of their own
+                        self._add(found, doc, person, other, "position", "", 0.6, "layout_present", a, b)
+                        continue
                     role = re.match(r"\s*\(([^)]{1,60})\)", after)
                     if role and attending:
                         # an officer in attendance: a post of the body's own ("Chief Executive"),
