@@ -232,3 +232,20 @@ def test_a_committees_membership_line(tagger):
     assert {("Ruth Abel", "member_of", "Housing Committee"), ("Ruth Abel", "position", "Housing Committee"),
             ("Sam Nix", "member_of", "Housing Committee"), ("Ola Penn", "member_of", "Housing Committee")} \
         <= _ties(doc)
+
+
+# --- a person and where they work; a list read as one name ---------------------------
+
+def test_a_person_of_a_university_is_a_person_and_a_university(tagger):
+    doc = tagger.nlp("The group was chaired by Professor Ada Lyle of Tarnby University, and included "
+                     "representatives of Mind, Citizens Advice Wexley and the Federation of Small Firms.")
+    names = _names(doc)
+    assert names.get("Professor Ada Lyle") == "person"
+    assert names.get("Tarnby University") == "organisation"
+    assert {"Mind", "Citizens Advice Wexley", "Federation of Small Firms"} <= set(names)
+    assert ("Professor Ada Lyle", "position", "Tarnby University") in _ties(doc)
+
+
+def test_a_ministry_with_a_list_of_portfolios_stays_one_name(tagger):
+    names = _names(tagger.nlp("Funding came from the Ministry of Housing, Communities and Local Government."))
+    assert "Ministry of Housing, Communities and Local Government" in names

@@ -800,6 +800,19 @@ class ExtractedNames:
                 lower_head, end = "programme", end - 1  # "the Night Line helpline": the name is before the noun
             if ent.label_ != "PERSON":
                 end = _extend(doc, end, start)
+            if ent.label_ == "ORG" and doc[start].lower_ not in ("department", "ministry"):
+                # "Mind, Citizens Advice Wexley": a list the recogniser read as one name (but not
+                # "Ministry of Housing, Communities and Local Government", a list of portfolios)
+                commas = [k for k in range(start + 1, end - 1) if doc[k].text == "," and doc[k + 1].is_title]
+                if commas:
+                    for seg_start, seg_end in zip([start] + [k + 1 for k in commas], commas):
+                        seg_start, seg_end = _trim(doc, seg_start, seg_end)
+                        if seg_end > seg_start and _acceptable(doc[seg_start:seg_end]):
+                            seg = doc[seg_start:seg_end]
+                            out.append((Span(doc, seg_start, seg_end,
+                                             label=kind_from_head([t.text for t in seg]) or "organisation"),
+                                        "model", self.ner_confidence))
+                    start = commas[-1] + 1
             for seg_start, seg_end in _split_on_and(doc, start, end)[:-1]:
                 seg = doc[seg_start:seg_end]
                 seg_kind = kind_from_head([t.text for t in seg]) or NER_KINDS.get(ent.label_) or "organisation"
@@ -1023,6 +1036,9 @@ class ExtractedNames:
                     and doc[start - 1].head.i == tok.i and doc[start - 1].i not in spans_by_token:
                 start -= 1
             end = _prepositional_tail(doc, tok.i + 1)
+            if end > tok.i + 1 and (is_given_name(doc[start].text)
+                                    or (start > 0 and doc[start - 1].lower_.rstrip(".") in HONORIFICS)):
+                end = tok.i + 1  # "Ada Lyle of Tarnby University": a person and where they work, not one name
             if any(k in spans_by_token for k in range(tok.i + 1, end)):
                 end = tok.i + 1
             while start > 0 and start - 1 not in spans_by_token and _first_word_dropped(doc, start, end):
@@ -1089,6 +1105,11 @@ class ExtractedNames:
         if doc[start].lower_.rstrip(".") in HONORIFICS and end - start >= 2:
             if doc[end - 1].lower_ in PARTICLES or _across_quote_mark(doc[start:end]):
                 return None  # "Miss Out" of a title: a phrasal verb, not a person
+            for k in range(start + 2, end - 1):
+                if doc[k].lower_ in ("of", "at") and kind_from_head([t.text for t in doc[k + 1:end]
+                                                                     if t.lower_ != "the"]) == "organisation":
+                    end = k  # "Professor Ada Lyle of Tarnby University": the person, then where they work
+                    break
             return (Span(doc, start, end, label="person"), "rule", self.rule_confidence)
         start, end = _trim(doc, start, end)
         start = _after_post(doc, start, end)  # "Medical Director of X Trust": the body is X Trust
