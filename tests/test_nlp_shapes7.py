@@ -249,3 +249,15 @@ def test_a_person_of_a_university_is_a_person_and_a_university(tagger):
 def test_a_ministry_with_a_list_of_portfolios_stays_one_name(tagger):
     names = _names(tagger.nlp("Funding came from the Ministry of Housing, Communities and Local Government."))
     assert "Ministry of Housing, Communities and Local Government" in names
+
+
+# --- a campaign's name above "A campaign by ..." ---------------------------------------
+
+def test_a_campaign_title_with_a_comma_and_who_runs_it(tagger):
+    doc = tagger.nlp("Warm Rooms, Safe Streets\nA campaign by Kelmore Tenants' Union and the Ashby Health Alliance\n"
+                     "Warm Rooms, Safe Streets is run jointly by Kelmore Tenants' Union and the Ashby Health Alliance.")
+    names = _names(doc)
+    assert names.get("Warm Rooms, Safe Streets") == "programme"
+    assert "Warm Rooms" not in names and "Safe Streets" not in names
+    assert {("Kelmore Tenants' Union", "provides", "Warm Rooms, Safe Streets"),
+            ("Ashby Health Alliance", "provides", "Warm Rooms, Safe Streets")} <= _ties(doc)

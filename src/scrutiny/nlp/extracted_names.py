@@ -576,13 +576,16 @@ def _apposition_heads() -> dict[str, str]:
 
 APPOSITION_HEADS = _apposition_heads()
 BYLINE = re.compile(
-    r"^(?:by|written by|published by|report of|a report (?:by|of|from)|an? (?:briefing|report|paper|review|study|guide)"
+    r"^(?:by|written by|published by|report of|a report (?:by|of|from)|an? (?:briefing|report|paper|review|study|guide|"
+    r"campaign|project|programme|initiative)"
     r"(?: [a-z]+)? (?:by|from|of)|briefing by|prepared by|edited by)\s+\S", re.I)
 # A byline that says what the line above is ("Report of the ...", "A briefing by ..."):
 # the line above is a title even in sentence case.
 REPORT_BYLINE = re.compile(r"^(?:report of|a report (?:by|of|from)|an? (?:briefing|report|paper|review|study|guide)"
                            r"(?: [a-z]+)? (?:by|from|of)|briefing by)\s+\S", re.I)
 _FINAL_STOP = re.compile(r"[.!?]$")
+# A byline saying that the title above it names a campaign or a programme, not a document.
+CAMPAIGN_BYLINE = re.compile(r"^an? (?:[a-z]+ )?(?:campaign|project|programme|initiative) (?:by|from|of)\b", re.I)
 
 
 SUBTITLE_HEADS = frozenset("report review response study paper plan strategy briefing inquiry evaluation assessment "
@@ -645,6 +648,7 @@ class ExtractedNames:
                                               {a for a, _, _ in authors})
             under = {(c[0].start, c[0].end) for c in bylines}
             found = [c for c in found if (c[0].start, c[0].end) not in under
+                     and not any(c[0].start < e and c[0].end > st for st, e in under)
                      and not (c[0].label_ != "person"
                               and any(c[0].start_char >= a and c[0].end_char <= b for a, b in subtitles))] + bylines
         # Candidates are plain Spans; source and confidence are set on the kept ones only
@@ -759,7 +763,14 @@ class ExtractedNames:
             span = doc.char_span(start_char, start_char + len(main), alignment_mode="contract")
             if span is None or not line_of(text, a, b) or overlaps(span, [t for t in taken if t.label_ == "document"]):
                 continue
-            out.append((Span(doc, span.start, span.end, label="document"), "rule", 0.75))
+            kind = "programme" if byline and CAMPAIGN_BYLINE.match(below) else "document"
+            out.append((Span(doc, span.start, span.end, label=kind), "rule", 0.75))
+            if "," in main:
+                # "Warm Rooms, Safe Streets": a title with a comma, named again in the passage's text
+                for m in re.finditer(re.escape(main), text[b:]):
+                    again = doc.char_span(b + m.start(), b + m.end(), alignment_mode="contract")
+                    if again is not None and len(again):
+                        out.append((Span(doc, again.start, again.end, label=kind), "rule", 0.75))
             if colon and sub:
                 sub_start = a + raw.index(sub, raw.index(colon))
                 subtitles.append((sub_start, sub_start + len(sub)))

@@ -413,7 +413,7 @@ class TiePatterns:
                     self._add(found, doc, names[0], heads[-1][1], "part_of", "", 0.7, "layout_heading", a, b)
                 heads.append((n, names[0]))
                 continue
-            if names and names[0].label_ == "document" and stripped.startswith(names[0].text) and n <= 1:
+            if names and names[0].label_ in ("document", "programme") and stripped.startswith(names[0].text) and n <= 1:
                 title = names[0]
                 continue
             low = stripped.casefold()
@@ -494,6 +494,9 @@ class TiePatterns:
                             self._add(found, doc, who, title, "funded", "", 0.75, "layout_byline", a, b)
                         elif re.search(r"published by\s+(?:the\s+)?$", before):
                             self._add(found, doc, who, title, "published", "", 0.75, "layout_byline", a, b)
+                        elif title.label_ == "programme":
+                            # "A campaign by X and Y" under its name: they run it
+                            self._add(found, doc, who, title, "provides", "", 0.75, "layout_byline", a, b)
                         else:
                             self._add(found, doc, who, title, "authored", "", 0.75, "layout_byline", a, b)
                 elif stripped.casefold().startswith("published by"):
