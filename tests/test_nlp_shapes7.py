@@ -261,3 +261,8 @@ def test_a_campaign_title_with_a_comma_and_who_runs_it(tagger):
     assert "Warm Rooms" not in names and "Safe Streets" not in names
     assert {("Kelmore Tenants' Union", "provides", "Warm Rooms, Safe Streets"),
             ("Ashby Health Alliance", "provides", "Warm Rooms, Safe Streets")} <= _ties(doc)
+
+
+def test_the_nhs_as_a_modifier_is_no_stakeholder_but_the_nhs_is(tagger):
+    assert "NHS" not in _names(tagger.nlp("Waiting lists for NHS talking therapies grew, and the number of NHS staff fell."))
+    assert "NHS" in _names(tagger.nlp("The NHS has lost 4,000 mental health nurses since 2020."))

@@ -313,6 +313,9 @@ def _acceptable(span) -> bool:
     if len(span) == 1 and span[0].is_sent_start and span[0].pos_ in ("NOUN", "ADJ", "ADV", "VERB") \
             and not is_acronym(span.text):
         return False  # "Workload is the main reason ...": a common word opening a sentence
+    if span.text == "NHS" and span.end < len(span.doc) and span.doc[span.end].is_lower \
+            and (span.doc[span.end].pos_ in ("NOUN", "ADJ", "PROPN") or span.doc[span.end].tag_ == "VBG"):
+        return False  # "NHS staff", "NHS mental health services": the health service as a modifier
     if _venue_or_place(span, words):
         return False  # "Tanner Street", "Kelmore Library", "the Ashby and Kelmore estates": places
     if _speaker_tag(span) or (len(words) == 1 and words[0] in DEBATE_FORMS):
