@@ -329,7 +329,7 @@ def _acceptable(span) -> bool:
 
 # The last words of a place or a venue's name ("Tanner Street", "Kelmore Library", "Wexcombe Civic
 # Centre"), and lower-case nouns a place's name describes ("the Kelmore estate", "the Ashby ward").
-VENUE_TAILS = (("street",), ("road",), ("lane",), ("avenue",), ("square",), ("library",), ("estate",),
+VENUE_TAILS = (("street",), ("road",), ("lane",), ("avenue",), ("square",), ("estate",),
                ("civic", "centre"), ("community", "centre"), ("leisure", "centre"), ("town", "hall"),
                ("village", "hall"), ("shopping", "centre"))
 PLACE_NOUNS = frozenset("""estate estates ward wards neighbourhood neighbourhoods village villages town towns
@@ -354,6 +354,8 @@ def _venue_or_place(span, words: list[str]) -> bool:
     while k >= 2 and doc[k].text in (",", "and") and doc[k - 1].is_title and doc[k - 1].pos_ == "PROPN":
         k -= 2  # "at Corby, Daventry and Rugby": the list's first member decides
     if k >= 0 and doc[k].lower_ in PLACE_PREPOSITIONS:
+        if k == span.start - 1 and span[0].ent_type_ == "ORG" and doc[k].lower_ != "at":
+            return False  # "take part in Copernicus": the recogniser reads a body or a programme
         if doc[k].lower_ != "at" or k < span.start - 1 or (k > 0 and doc[k - 1].pos_ == "NOUN"):
             return True  # "unemployment in Halberton", "held at Corby, Daventry and Rugby", "a rota at Corby"
         # (but "she worked at Oxfam": a body)
@@ -814,10 +816,14 @@ class ExtractedNames:
                 lower_head, end = "programme", end - 1  # "the Night Line helpline": the name is before the noun
             if ent.label_ != "PERSON":
                 end = _extend(doc, end, start)
-            if ent.label_ == "ORG" and doc[start].lower_ not in ("department", "ministry"):
+            if ent.label_ == "ORG":
                 # "Mind, Citizens Advice Wexley": a list the recogniser read as one name (but not
-                # "Ministry of Housing, Communities and Local Government", a list of portfolios)
+                # "Ministry of Housing, Communities and Local Government", a list of portfolios, nor
+                # "Data, Analytics and Situational Awareness Hub", words listed before one head)
                 commas = [k for k in range(start + 1, end - 1) if doc[k].text == "," and doc[k + 1].is_title]
+                if commas and (any(doc[k].lower_ in ("department", "ministry") for k in range(start, commas[0]))
+                               or any(doc[k].lower_ in ("and", "&") for k in range(commas[-1], end))):
+                    commas = []
                 if commas:
                     for seg_start, seg_end in zip([start] + [k + 1 for k in commas], commas):
                         seg_start, seg_end = _trim(doc, seg_start, seg_end)
