@@ -72,6 +72,18 @@ def kinds_of(tagger, text) -> set:
     return out
 
 
+def named(doc) -> dict:
+    """A tagged Doc's stakeholder names as written, with their kinds (back-references left out)."""
+    from scrutiny.nlp.spans import stakeholder_spans
+
+    return {s.text: s.label_ for s in stakeholder_spans(doc) if s._.source != "coref"}
+
+
+def sentence_kinds(doc) -> list[set]:
+    """Each claim sentence's kinds, in order."""
+    return [set(c["kinds"]) for c in doc._.claims]
+
+
 def tie_triples(doc) -> set:
     """A tagged Doc's ties as (subject, relation, object), a back-reference read as the
     name it stands for."""

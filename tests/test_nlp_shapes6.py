@@ -8,22 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from helpers_tagging import shared_tagger, tie_triples as _ties
+from helpers_tagging import shared_tagger, tie_triples as _ties, named as _names, sentence_kinds as _kinds
 
 
 @pytest.fixture(scope="module")
 def tagger():
     return shared_tagger(())
-
-
-def _names(doc) -> dict:
-    from scrutiny.nlp.spans import stakeholder_spans
-
-    return {s.text: s.label_ for s in stakeholder_spans(doc) if s._.source != "coref"}
-
-
-def _kinds(doc) -> list[set]:
-    return [set(c["kinds"]) for c in doc._.claims]
 
 
 # --- titles ------------------------------------------------------------------------

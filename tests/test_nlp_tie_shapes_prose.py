@@ -7,18 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from helpers_tagging import shared_tagger, tie_triples as _ties
+from helpers_tagging import shared_tagger, tie_triples as _ties, named as _names
 
 
 @pytest.fixture(scope="module")
 def tagger():
     return shared_tagger(())
-
-
-def _names(doc) -> dict:
-    from scrutiny.nlp.spans import stakeholder_spans
-
-    return {s.text: s.label_ for s in stakeholder_spans(doc) if s._.source != "coref"}
 
 
 def test_a_title_without_a_head_noun_and_a_review_carried_out_by_a_list(tagger):
