@@ -64,6 +64,7 @@ class SiteContext:
         self.xrefs: SiteXrefs | None = None
         self.xref_key = None
         self.source_paths: list[str] = []   # the sources the manifest names (the "behind" notice reads them)
+        self.cache_dir: Path | None = None  # where the build keeps what it may reuse (None: nothing kept)
         c = self.curated
         # a stakeholder's url is only ever an http, https or mailto link on the site
         self.stakeholders: dict[str, Stakeholder] = {sid: replace(st, url=safe_href(st.url))
@@ -73,6 +74,10 @@ class SiteContext:
         self.sources: dict[str, dict] = dict(sorted(c.sources.items()))
         self.essays: list[Essay] = sorted(c.essays, key=lambda e: (e.doc_id is not None, e.id))
         self.conflicts: list[Conflict] = sorted(c.conflicts, key=lambda x: (x.document, x.stakeholder, x.via))
+
+    def cache_file(self, name: str) -> Path | None:
+        """A file the build keeps between builds in its cache folder (None without one)."""
+        return Path(self.cache_dir) / name if self.cache_dir is not None else None
 
     # --- fingerprints (what decides whether a page must be rendered again) ------
     def doc_fingerprints(self) -> dict[str, list]:
@@ -253,6 +258,7 @@ def gather(project, curated: Curated | None = None, store=None, cache_dir=None) 
     ctx = SiteContext(project=project, name=name, base_url=base_url, documents=documents,
                       store=store, curated=curated, redirects=redirects, vocab=vocabulary(), notes=notes)
     ctx.kb_data = kb_data
+    ctx.cache_dir = Path(cache_dir) if cache_dir is not None else None
     from scrutiny.paths import source_path
 
     ctx.source_paths = sorted({str(source_path(project.root, e)) for e in manifest.documents.values()})

@@ -249,7 +249,7 @@ def documents_index(r, ctx, dv, kb_key):
 
 def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     known = set(ctx.stakeholders)
-    named = ctx.tags.named_by_document()
+    named = ctx.tags.named_by_document(ctx.fingerprints, ctx.cache_file("site-named.json"))
     orphans_by_doc = defaultdict(list)
     aliases_by_pid = defaultdict(list)   # exact: the old anchor lands on the passage
     moved_by_pid = defaultdict(list)     # merged, split, edited: a visible note holds the old anchor
@@ -859,15 +859,71 @@ def suggested_ties(ctx: SiteContext) -> dict[str, list[TieListing]]:
     accepted), from ``scrutiny.tags.queries.list_ties``; curated ties are shown elsewhere."""
     if ctx.store is None or ctx.tags.run is None:
         return {}
-    from scrutiny.tags.queries import list_ties
+    from scrutiny.tags.queries import evidence_by_tie, list_ties
 
     out = defaultdict(list)
-    for t in list_ties(ctx.project, ctx.store, ctx.curated):
+    evidence = evidence_by_tie(located_tie_evidence(ctx))
+    for t in list_ties(ctx.project, ctx.store, ctx.curated, evidence=evidence):
         if t.status in ("suggested", "accepted"):
             for end in (t.subject, t.object):
                 if end in ctx.stakeholders:
                     out[end].append(t)
     return dict(out)
+
+
+TIE_EVIDENCE_VERSION = 1   # the record of each document's located tie sentences (located_tie_evidence)
+
+
+def located_tie_evidence(ctx: SiteContext) -> list[tuple]:
+    """Every tie candidate's sentence, located (``tags.queries.located_evidence``).
+
+    A document's located sentences are kept between builds in the cache folder,
+    under the key of its candidates and its passages and tags
+    (``SiteContext.fingerprints``): one document added locates its own
+    candidates' sentences, not every candidate of the corpus (reading each
+    passage they stand in)."""
+    import hashlib
+    import json
+
+    from scrutiny.atomic import write_text
+    from scrutiny.tags.queries import located_evidence, tie_candidate_rows
+
+    rows = tie_candidate_rows(ctx.store)
+    cache = ctx.cache_file("site-tie-evidence.json")
+    if cache is None:
+        return located_evidence(ctx.store, rows)
+    doc_of = {ref.id: ref.doc_id for ref in ctx.passage_refs()}
+    by_doc: dict[str, list] = defaultdict(list)
+    for r in rows:
+        d = doc_of.get(r[1])
+        if d is not None:   # a passage that is gone: not evidence
+            by_doc[d].append(r)
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        kept = data["docs"] if data.get("version") == TIE_EVIDENCE_VERSION else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):   # none yet, or torn: locate them all
+        kept = {}
+    # (repr: the rows are tuples of str, int, float and None, and a key is only compared with this code's)
+    keys = {d: hashlib.sha256(repr((TIE_EVIDENCE_VERSION, ctx.fingerprints.get(d), mine)).encode()).hexdigest()
+            for d, mine in sorted(by_doc.items())}
+    out, todo = [], []
+    for d, k in keys.items():
+        old = kept.get(d)
+        if isinstance(old, list) and len(old) == 2 and old[0] == k:
+            out.extend(old[1])   # lists, as JSON gives them: evidence_by_tie takes them as they are
+        else:
+            todo.append(d)
+    fresh: dict[str, list] = defaultdict(list)
+    if todo:
+        for x in located_evidence(ctx.store, [r for d in todo for r in by_doc[d]]):
+            fresh[x[1]].append(x)
+        for d in todo:
+            out.extend(fresh[d])
+    if todo or set(kept) != set(keys):
+        docs = {d: [k, [list(x) for x in fresh[d]] if d in todo else kept[d][1]] for d, k in keys.items()}
+        write_text(cache, json.dumps({"version": TIE_EVIDENCE_VERSION, "docs": docs},
+                                     ensure_ascii=False, separators=(",", ":")))
+    return out
 
 
 def _tie_pieces(ctx, st, other, t, outgoing: bool) -> list[dict]:

@@ -7,8 +7,12 @@ highlights, and every page says so (``scrutiny.site.stages_pending``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scrutiny.tags import queries
 from scrutiny.tags.queries import ClaimSpan, DocumentMentions, MentionSpan, TagRun
+
+NAMED_VERSION = 1   # the record of each document's named stakeholders (SiteTags.named_by_document)
 
 
 class SiteTags:
@@ -25,12 +29,53 @@ class SiteTags:
     def mentions_for(self, doc_id: str) -> dict[str, list[MentionSpan]]:
         return queries.mention_spans(self.store, doc_id) if self.run else {}
 
-    def named_by_document(self) -> dict[str, set[str]]:
-        """``{doc id: the stakeholder ids its mentions resolve to}`` (one query)."""
+    def named_by_document(self, fingerprints: dict[str, list] | None = None, cache=None) -> dict[str, set[str]]:
+        """``{doc id: the stakeholder ids its mentions resolve to}``.
+
+        With ``fingerprints`` (``SiteContext.fingerprints``: each document's passages
+        and tags, its resolved mentions among them) and ``cache`` (a file), a
+        document whose fingerprint is the one recorded there keeps its recorded
+        names, and only the others' mentions are read: one document added reads
+        that document's mentions, not every mention of the corpus."""
         if not self.run:
             return {}
+        if fingerprints is None or cache is None:
+            return self._named(None)
+        import json
+
+        from scrutiny.atomic import write_text
+        from scrutiny.site.writer import input_key
+
+        try:
+            data = json.loads(Path(cache).read_text(encoding="utf-8"))
+            kept = data["docs"] if data.get("version") == NAMED_VERSION else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):   # none yet, or torn: read them all
+            kept = {}
+        keys = {d: input_key(fp) for d, fp in fingerprints.items()}
         out: dict[str, set[str]] = {}
-        for r in queries.stakeholder_documents(self.store):
+        todo = []
+        for d, k in keys.items():
+            old = kept.get(d)
+            if isinstance(old, list) and len(old) == 2 and old[0] == k:
+                if old[1]:
+                    out[d] = set(old[1])
+            else:
+                todo.append(d)
+        if todo:
+            # many documents changed (or no record): one pass over every mention is cheaper
+            fresh = self._named(None if len(todo) > max(50, len(keys) // 4) else todo)
+            for d in todo:
+                if d in fresh:
+                    out[d] = fresh[d]
+        if todo or set(kept) != set(keys):
+            write_text(Path(cache), json.dumps(
+                {"version": NAMED_VERSION, "docs": {d: [k, sorted(out.get(d, ()))] for d, k in sorted(keys.items())}},
+                ensure_ascii=False, separators=(",", ":")))
+        return out
+
+    def _named(self, doc_ids) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for r in queries.stakeholder_documents(self.store, doc_ids):
             out.setdefault(r.doc_id, set()).add(r.stakeholder_id)
         return out
 

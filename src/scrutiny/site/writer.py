@@ -112,8 +112,8 @@ class Writer:
             return {}, None
         if not isinstance(data, dict) or data.get("out") != str(self.out_dir.resolve()):
             return {}, None
-        pages = data.get("pages")
-        if not isinstance(pages, dict):
+        pages = _record_pages(data)
+        if pages is None:
             return {}, None
         # a build killed after saving its record but before its swap: the folder
         # still holds the files it meant to drop, and they are the build's own
@@ -351,11 +351,20 @@ class Writer:
     def _save(self, ident, dropped) -> None:
         if not self.cache_path:
             return
-        pages = {rel: self._new.get(rel) or [None, -1] for rel in sorted(self.produced)}
+        # the files' names in one string, each file's key as a place in the table of the
+        # build's keys (a few thousand for a hundred thousand files) and its size: a
+        # record a third the size of {name: [key, size]}, written and read in less time
+        names = sorted(self.produced)
+        table: dict = {}
+        places, sizes = [], []
+        for rel in names:
+            key, size = self._new.get(rel) or (None, -1)
+            places.append(table.setdefault(key, len(table)))
+            sizes.append(size)
         write_text(self.cache_path, json.dumps(
             {"version": CACHE_VERSION, "out": str(self.out_dir.resolve()), "site": ident,
-             "dropped": dropped, "pages": pages},
-            sort_keys=True, separators=(",", ":")))
+             "dropped": dropped, "names": "\n".join(names), "keys": list(table), "key": places, "size": sizes},
+            separators=(",", ":")))
 
     def abandon(self) -> None:
         """A build that failed: its unpublished folder is removed, the site left as it was."""
@@ -376,7 +385,7 @@ def stray_files(out: Path, cache_path: Path) -> list[str]:
     out = Path(out)
     try:
         data = json.loads(Path(cache_path).read_text(encoding="utf-8"))
-        made = set(data.get("pages") or ())
+        made = set(_record_pages(data) or ())
     except (OSError, ValueError, AttributeError):
         made = set()
     cur = publish.scan(out) if out.is_dir() and not out.is_symlink() else publish.Current()
@@ -394,6 +403,27 @@ def stray_files(out: Path, cache_path: Path) -> list[str]:
     lines += [f"{out.name}/{rel}: a special file (not a regular file)" for rel in sorted(cur.odd)]
     lines += [f"{p.name}/: left beside {out.name}/ by a build that was stopped" for p in publish.leftovers(out)]
     return lines
+
+
+def _record_pages(data) -> dict | None:
+    """``{file: (key, size)}`` from a record (None when it is not one): the names,
+    keys and sizes of this code's records, or an older record's ``pages``."""
+    if not isinstance(data, dict):
+        return None
+    pages = data.get("pages")
+    if isinstance(pages, dict):
+        return pages
+    names, keys, places, sizes = data.get("names"), data.get("keys"), data.get("key"), data.get("size")
+    if not (isinstance(names, str) and isinstance(keys, list) and isinstance(places, list)
+            and isinstance(sizes, list)):
+        return None
+    files = names.split("\n") if names else []
+    if not len(files) == len(places) == len(sizes):
+        return None
+    try:
+        return {rel: (keys[i], n) for rel, i, n in zip(files, places, sizes)}
+    except (IndexError, TypeError):
+        return None
 
 
 def _parents(rel: str):

@@ -489,33 +489,54 @@ class _Pattern:
     role: str | None
 
 
-def _evidence(store) -> dict[str, list[_Pattern]]:
-    """tie id -> the sentences of its candidates, in reading order."""
-    rows = store.db.execute(
+def tie_candidate_rows(store) -> list[tuple]:
+    """Every resolved tie candidate as ``(tie id, passage id, sentence start, sentence
+    end, confidence, role)``, without its passage: a reader that keeps the located
+    sentences of unchanged documents (the site) locates only the others'
+    (:func:`located_evidence`) and passes them all to :func:`list_ties`."""
+    _require(store)
+    return [tuple(r) for r in store.db.execute(
         "SELECT tie_id, passage_id, sent_start, sent_end, confidence, role FROM nlp_tie_candidates "
-        "WHERE tie_id IS NOT NULL").fetchall()
-    passages = store.passages_by_id({r["passage_id"] for r in rows})
-    found = []
-    for r in rows:
-        p = passages.get(r["passage_id"])
-        if p is None:
-            continue
-        ev = TieEvidence(p.id, p.text[r["sent_start"]:r["sent_end"]], p.doc_id, p.page_at(r["sent_start"]), "pattern")
-        found.append(((p.doc_id, p.ord, r["sent_start"]), r["tie_id"], _Pattern(ev, r["confidence"], r["role"])))
-    out: dict[str, list[_Pattern]] = defaultdict(list)
-    for _, tid, pattern in sorted(found, key=lambda f: f[0]):
-        out[tid].append(pattern)
+        "WHERE tie_id IS NOT NULL")]
+
+
+def located_evidence(store, rows) -> list[tuple]:
+    """The sentences of candidate ``rows`` (:func:`tie_candidate_rows`), located, in
+    the rows' order: ``(tie id, doc id, passage's place in its document, sentence
+    start, passage id, quote, page, confidence, role)``; rows of passages that are
+    gone are left out. JSON-able, for a reader that keeps them."""
+    passages = store.passages_by_id({r[1] for r in rows})
+    out = []
+    for tid, pid, start, end, confidence, role in rows:
+        p = passages.get(pid)
+        if p is not None:
+            out.append((tid, p.doc_id, p.ord, start, p.id, p.text[start:end], p.page_at(start), confidence, role))
     return out
 
 
+def evidence_by_tie(located) -> dict[str, list[_Pattern]]:
+    """tie id -> the sentences of its candidates in reading order, from
+    :func:`located_evidence` (of every document, in any order of documents)."""
+    out: dict[str, list[_Pattern]] = defaultdict(list)
+    for tid, doc_id, _, _, pid, quote, page, confidence, role in sorted(located, key=lambda f: (f[1], f[2], f[3])):
+        out[tid].append(_Pattern(TieEvidence(pid, quote, doc_id, page, "pattern"), confidence, role))
+    return out
+
+
+def _evidence(store) -> dict[str, list[_Pattern]]:
+    """tie id -> the sentences of its candidates, in reading order."""
+    return evidence_by_tie(located_evidence(store, tie_candidate_rows(store)))
+
+
 def list_ties(project, store, curated: Curated, status: str | None = None, stakeholder: str | None = None,
-              doc_id: str | None = None, min_confidence: float = 0.0) -> list[TieListing]:
+              doc_id: str | None = None, min_confidence: float = 0.0, evidence=None) -> list[TieListing]:
     """Curated, suggested, accepted and rejected ties.
 
     Curated ties (kb/) win over suggestions of the same subject, relation and
     object (their evidence is merged in). Rejected suggestions are listed only
     with ``status="rejected"``. On a store never tagged: the curated ties, with
-    the passages the knowledge base gives as evidence.
+    the passages the knowledge base gives as evidence. ``evidence``: the
+    candidates' sentences (:func:`evidence_by_tie`) when the caller has them.
     """
     from scrutiny.pages import page_ref  # the page as the document prints it
     from scrutiny.tags.review import load_decisions, match_decision
@@ -527,7 +548,10 @@ def list_ties(project, store, curated: Curated, status: str | None = None, stake
     for e in extracted:
         aliases[e.id] = e.aliases
     decisions = load_decisions(project)
-    evidence = _evidence(store) if tagged else {}
+    if not tagged:
+        evidence = {}
+    elif evidence is None:
+        evidence = _evidence(store)
     kb_passages = store.passages_by_id({pid for t in curated.ties for pid in t.passages})
     documents: dict[str, dict] = {}
 
@@ -573,14 +597,17 @@ def list_ties(project, store, curated: Curated, status: str | None = None, stake
             conf *= 1.0 - float(e.confidence)
         conf = round(min(0.99, 1.0 - conf), 3)
         ev = [e.evidence for e in found]
+        first_page: dict[str, int] = {}   # each document's first page among the sentences
+        for e in ev:
+            if e.doc_id not in first_page or e.page < first_page[e.doc_id]:
+                first_page[e.doc_id] = e.page
         out.append(TieListing(
             id=tid, subject=r["subject_id"], subject_name=subject_name, relation=r["relation"],
             object=r["object_id"], object_name=object_name,
             role=roles.most_common(1)[0][0] if roles else None,
             status=decision["decision"] if decision else "suggested", confidence=conf, evidence=ev,
             # the documents whose sentences suggest it, in the curated ties' shape
-            sources=[SourceRef(d, page_ref(document(d), min(e.page for e in ev if e.doc_id == d)))
-                     for d in sorted({e.doc_id for e in ev})]))
+            sources=[SourceRef(d, page_ref(document(d), first_page[d])) for d in sorted(first_page)]))
     if min_confidence:
         out = [t for t in out if t.status in ("curated", "accepted") or t.confidence >= min_confidence]
     if status:
