@@ -103,3 +103,32 @@ def test_what_a_build_rendered_is_cached_so_the_next_build_runs_no_citeproc(doc)
     citer.table(doc, ["2-3"] if paged else ["\u00a7Outcomes", ""])
     assert citer.is_cached(doc, paged)
     assert not Citer("https://example.org").is_cached(doc, paged)
+
+
+def test_the_cache_is_written_only_when_a_text_was_added(tmp_path, monkeypatch):
+    """A build whose citations are all cached does not write (or dump and compare)
+    the cache of every document's texts; one that made a new text does, and it
+    is read back whole."""
+    import scrutiny.atomic as atomic
+
+    cache = tmp_path / "site-citations.json"
+    first = Citer("https://example.org", cache)
+    texts = first.table(DOCS[0], ["2-3"])
+    first.save()
+    assert cache.is_file()
+    writes = []
+    real = atomic.write_if_changed
+    monkeypatch.setattr(atomic, "write_if_changed", lambda *a, **k: writes.append(a[0]) or real(*a, **k))
+
+    again = Citer("https://example.org", cache)
+    assert again.table(DOCS[0], ["2-3"]) == texts and again.calls == 0
+    again.save()
+    assert writes == []
+
+    more = Citer("https://example.org", cache)
+    more.table(DOCS[1], ["4"])
+    assert more.calls > 0
+    more.save()
+    assert writes == [cache]
+    last = Citer("https://example.org", cache)
+    assert last.table(DOCS[0], ["2-3"]) == texts and last.table(DOCS[1], ["4"]) and last.calls == 0

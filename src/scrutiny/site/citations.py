@@ -85,6 +85,7 @@ class Citer:
                 self.cache = json.loads(open(cache_path, encoding="utf-8").read())
             except (OSError, ValueError):
                 self.cache = {}
+        self._loaded = len(self.cache)   # entries are only ever added: as many means none was
 
     def save(self) -> None:
         """Keep the entries this build used (written only when they changed)."""
@@ -96,8 +97,11 @@ class Citer:
 
         # What this build used, and what earlier builds left (a rebuild that skipped
         # every page uses nothing); pruned to this build's entries when it grows large.
+        prune = len(self.cache) > 20000 and len(self.cache) > 4 * len(self.used)
+        if len(self.cache) == self._loaded and not prune:
+            return   # nothing new: the file holds these entries (not dumped and compared at each build)
         kept = dict(self.cache)
-        if len(kept) > 20000 and len(kept) > 4 * len(self.used):
+        if prune:
             kept = {k: v for k, v in kept.items() if k in self.used}
         kept = {k: kept[k] for k in sorted(kept)}
         write_if_changed(self.cache_path, json.dumps(kept, ensure_ascii=False, sort_keys=True, indent=0))
