@@ -14,6 +14,7 @@ stamp (size, times, inode) is compared with the one kept beside its hash
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -277,7 +278,12 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
         wanted = list(doc_ids) if doc_ids else list(manifest.documents)
         candidates = []
         confine = Confiner(project.root)   # each folder resolved once, not each source's path whole
+        quick = {} if force else _quick_unchanged(project, [manifest.get(d) for d in wanted], confine,
+                                                  max_bytes, ocr)
         for doc_id in wanted:
+            if doc_id in quick:     # found unchanged from its stamp alone: reported in its turn below
+                candidates.append(quick[doc_id])
+                continue
             entry = manifest.get(doc_id)
             try:
                 path = confine.confined(entry)
@@ -301,8 +307,12 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
         to_read = []
         refresh = []   # unchanged files whose manifest description changed
         # the stored documents read in one query when there are many (the whole manifest)
-        stored_docs = {d["id"]: d for d in store.documents()} if len(candidates) > 50 else None
+        slow = sum(1 for c in candidates if not isinstance(c, DocReport))
+        stored_docs = {d["id"]: d for d in store.documents()} if slow > 50 else None
         for c in candidates:
+            if isinstance(c, DocReport):
+                report.documents.append(c)
+                continue
             entry, path, shown = c.entry, c.read_path, c.display
             if not path.is_file():
                 report.documents.append(DocReport(
@@ -724,6 +734,69 @@ def _record_version(store, doc_id, before, sha, rel, pages, passages, now, kept_
 def _neighbour(passages, i, step):
     j = i + step
     return passages[j].text if 0 <= j < len(passages) else ""
+
+
+_PLAIN_SOURCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _quick_unchanged(project: Project, entries, confine: Confiner, max_bytes: int,
+                     ocr: bool) -> dict[str, DocReport]:
+    """The documents found unchanged without a path object or a hash each: a plain
+    file of a plain name in corpus/sources/ (its folder inside the project), whose
+    stamp is the one kept with its sha256 (:mod:`scrutiny.stamps`), stored from that
+    sha256 by these readers with its manifest description. One ``lstat`` and a few
+    comparisons per document, so that a whole manifest of 10,000 documents of which
+    one changed is checked in O(changed) work beyond the system calls. Every other
+    document (and any doubt) is left to the full check, which decides the same way
+    for these (``tests/test_ingest_quick_check.py``). {doc id: its report}."""
+    import stat as stat_mod
+
+    from scrutiny.paths import PRIVATE_DIRS
+    from scrutiny.stamps import stamp_of
+    from scrutiny.store import Store, store_exists
+
+    folder = project.sources_dir
+    if not store_exists(project):
+        return {}
+    try:
+        resolved, root = confine.folder(folder), confine.folder(project.root)
+    except (OSError, RuntimeError):
+        return {}
+    if not resolved.is_relative_to(root):
+        return {}
+    inside = resolved.relative_to(root)
+    if not inside.parts or inside.parts[0] in PRIVATE_DIRS:
+        return {}
+    try:
+        shown_folder = str(resolved.relative_to(project.root))
+    except ValueError:
+        shown_folder = None
+    prefix = str(folder)
+    with Store(project.store_location) as store:
+        kept = SourceHashes(store, write=False).kept
+        stored = store.document_checks() if kept else {}
+    out = {}
+    for entry in entries:
+        name = entry.source
+        if not name or _PLAIN_SOURCE.fullmatch(name) is None:
+            continue
+        doc = stored.get(entry.id)
+        mark = kept.get(entry.id)
+        if doc is None or mark is None:
+            continue
+        path = f"{prefix}/{name}"
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if (not stat_mod.S_ISREG(st.st_mode) or st.st_size > max_bytes or mark[0] != path
+                or mark[1] != stamp_of(st) or not _is_current(doc, entry, mark[2], metadata_too=True)
+                or ((ocr or entry.extra.get("ocr")) and doc["metadata"].get("warnings"))):
+            continue
+        shown = shown_name(f"{shown_folder}/{name}" if shown_folder is not None else path)
+        out[entry.id] = DocReport(entry.id, shown, "unchanged", pages=doc["pages"] or 0,
+                                  passages=doc["passages"] or 0, suggested={})
+    return out
 
 
 def _is_current(stored: dict | None, entry, sha: str, *, metadata_too: bool = True) -> bool:

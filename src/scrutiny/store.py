@@ -98,6 +98,12 @@ CORE_MIGRATIONS = [
     -- NULL when the labels are the physical numbers (scrutiny.pages).
     ALTER TABLE documents ADD COLUMN page_labels TEXT;
     """,
+    """
+    -- A number given to a document's passages each time they are written (from a
+    -- counter of the store's), so that a later stage can tell that they were
+    -- written again without reading them (Store.passage_stamps).
+    ALTER TABLE documents ADD COLUMN passages_seq INTEGER;
+    """,
 ]
 
 
@@ -369,6 +375,9 @@ class Store:
     def replace_passages(self, doc_id: str, passages: list[Passage]) -> None:
         """Replace all passages of a document (call inside a transaction)."""
         self.db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
+        seq = int(self.get_meta("passages_seq", "0")) + 1
+        self.set_meta("passages_seq", seq)
+        self.db.execute("UPDATE documents SET passages_seq = ? WHERE id = ?", (seq, doc_id))
         self.db.executemany(
             "INSERT INTO passages (id, doc_id, ord, kind, page, page_end, heading, heading_path, "
             "text, char_start, char_end, page_breaks, layout) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -421,12 +430,33 @@ class Store:
         return {r[0]: (r[1], r[2], r[3]) for r in self.db.execute(
             "SELECT id, sha256, passages, ingested_at FROM documents ORDER BY id")}
 
+    def passage_stamps(self) -> dict[str, tuple]:
+        """{id: (sha256, passages, ingested_at, passages_seq)} of every stored document:
+        a tuple that is another whenever the document's passages were written again
+        (``passages_seq`` is a new number at each write)."""
+        return {r[0]: (r[1], r[2], r[3], r[4]) for r in self.db.execute(
+            "SELECT id, sha256, passages, ingested_at, passages_seq FROM documents ORDER BY id")}
+
     def document_digests(self) -> dict[str, tuple]:
         """{id: (sha256, passages, kind)} of every stored document, in id order (read
         without its metadata: a build asks several times, and 10,000 documents' JSON
         took 0.1 s each time)."""
         return {r[0]: (r[1], r[2], r[3]) for r in self.db.execute(
             "SELECT id, sha256, passages, kind FROM documents ORDER BY id")}
+
+    def document_checks(self) -> dict[str, dict]:
+        """{id: the stored document without its page labels and times} of every
+        stored document: what an ingest compares with the manifest and the file to
+        find a document unchanged (its metadata's JSON read, its authors' only when
+        there are some)."""
+        out = {}
+        for r in self.db.execute("SELECT id, title, short_title, kind, publisher, authors, date, url, licence, "
+                                 "sha256, pages, passages, metadata FROM documents"):
+            d = dict(r)
+            d["authors"] = json.loads(d["authors"]) if d["authors"] and d["authors"] != "[]" else []
+            d["metadata"] = json.loads(d["metadata"] or "{}")
+            out[d["id"]] = d
+        return out
 
     def document_ids(self) -> list[str]:
         """Every stored document's id, in order."""
@@ -588,6 +618,7 @@ def _split_sql(script: str) -> list[str]:
 
 def _doc(row) -> dict:
     d = dict(row)
+    d.pop("passages_seq", None)   # bookkeeping (Store.passage_stamps), not the document's
     d["authors"] = json.loads(d["authors"] or "[]")
     d["metadata"] = json.loads(d["metadata"] or "{}")
     if "page_labels" in d:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.common import cli, emit_json, json_option, pass_project, writes
+from scrutiny.cli.common import cli, emit_json, json_option, pass_project, plain, writes
 
 
 @cli.command()
@@ -45,9 +45,7 @@ def build(project, offline, no_site, out, force, scheduler, as_json):
     result = run(project, fetch=not offline, site=not no_site, out=out, force=force, progress=None if as_json else echo,
                  detail=detail, scheduler=scheduler)
     if as_json:
-        from dataclasses import asdict
-
-        emit_json({"ok": result.ok, **asdict(result)})
+        emit_json({"ok": result.ok, **plain(result)})
     elif result.ok:
         click.echo(result.final_line())
     else:

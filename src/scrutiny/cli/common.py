@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -165,6 +166,28 @@ def writes(command: str):
 def emit_json(data) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def plain(obj):
+    """``dataclasses.asdict`` for a report: dataclasses as dicts, lists, tuples and
+    dicts rebuilt, any other value as it is (asdict deep-copies each; a report holds
+    plain values, so the JSON is the same)."""
+    if type(obj) in _SCALARS:
+        return obj
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
+    if names is not None:
+        return {name: plain(getattr(obj, name)) for name in names}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    if isinstance(obj, dict):
+        return {plain(k): plain(v) for k, v in obj.items()}
+    return obj
 
 
 def fail(message: str, code: int = 1):

@@ -189,6 +189,16 @@ NLP_MIGRATIONS = [
     CREATE INDEX nlp_mentions_cluster ON nlp_mentions(ckey, name, kind, confidence);
     DROP INDEX nlp_mentions_ckey;
     """,
+    """
+    -- Each document's stamp (the store's sha256, passages and time of storing) when a
+    -- tagging run left every one of its passages tagged and no tags of its old ones
+    -- (scrutiny.tags.write): a run after one document was added looks at the documents
+    -- whose stamp moved, not at every passage id of the corpus. Filled by the next run.
+    CREATE TABLE nlp_doc_tagged (
+        doc_id TEXT PRIMARY KEY,
+        stamp  TEXT NOT NULL
+    );
+    """,
 ]
 
 TAG_TABLES = ("nlp_mentions", "nlp_acronyms", "nlp_claims", "nlp_tie_candidates", "nlp_sentences", "nlp_tagged")

@@ -79,9 +79,20 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
     t0, cpu0 = time.perf_counter(), time.process_time()
     ensure_schema(store)
     db = store.db
-    current = store.passage_ids()
-    # read once: which passages are tagged, by which version (the check below and the run use it)
-    tagged_rows = dict(db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall())
+    # the documents whose stamp moved since the last run, when the tables allow it (else
+    # every passage id of the corpus and every row of nlp_tagged, read below)
+    quick = _DocPlan.make(store)
+    current = tagged_rows = None
+
+    def read_all():
+        nonlocal current, tagged_rows
+        if current is None:
+            current = store.passage_ids()
+            # read once: which passages are tagged, by which version (the check below and the run use it)
+            tagged_rows = dict(db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall())
+
+    if quick is None:
+        read_all()
     if tagger is None:
         from scrutiny.nlp.pipeline import planned_tagger
 
@@ -91,11 +102,12 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         tagger = planned_tagger(project.spacy_model, names,
                                 build=lambda: build_project_tagger(project, curated=curated)[0])
         version = tagger.version if tagger is not None else None
-        if version is not None and _nothing_to_do(store, current, version, tagged_rows):
+        if version is not None and (quick.nothing_to_do(store, version) if quick is not None
+                                    else _nothing_to_do(store, current, version, tagged_rows)):
             last = db.execute("SELECT value FROM nlp_state WHERE key = 'last_run'").fetchone()
             last = json.loads(last[0]) if last else {}
             return TagSummary(
-                passages=0, skipped=len(current), removed=0, mentions=0, claims=0, tie_candidates=0,
+                passages=0, skipped=quick.total if quick is not None else len(current), removed=0, mentions=0, claims=0, tie_candidates=0,
                 stakeholders=db.execute("SELECT count(*) FROM nlp_stakeholders").fetchone()[0],
                 seconds=round(time.perf_counter() - t0, 3), model=last.get("model"),
                 rules_only=bool(last.get("rules_only")), tagger_version=version)
@@ -106,12 +118,20 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
     counts = Counter()
     with store.transaction():
         suspects, rewrote = _carry_over(store, tagger)
-        # the rows read above, unless the carry-over brought them to one version
-        tagged = dict(db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall()) \
-            if rewrote else tagged_rows
         same = _same_as(store, tagger.version)
-        done_ids = {pid for pid, version in tagged.items() if version in same}
-        todo_ids = current - (done_ids - suspects)
+        plan = quick.plan(store, same, suspects) if quick is not None else None
+        if plan is not None:
+            # the passages of the documents whose stamp moved, and the carried-over suspects
+            todo_ids, gone_tagged, total = plan
+            clean = True
+        else:
+            read_all()
+            # the rows read above, unless the carry-over brought them to one version
+            tagged = dict(db.execute("SELECT passage_id, tagger_version FROM nlp_tagged").fetchall()) \
+                if rewrote else tagged_rows
+            done_ids = {pid for pid, version in tagged.items() if version in same}
+            todo_ids = current - (done_ids - suspects)
+            total = len(current)
         ntodo = len(todo_ids)
         removed = 0
         # Tag rows are written with their nlp_tagged row, so the passages that are gone
@@ -122,9 +142,10 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
 
         gone = Gone()   # the mention rows deleted, for the resolution to follow them
         schema = str(store.schema_version("nlp"))
-        clean = db.execute("SELECT value FROM nlp_state WHERE key = 'rows_follow_tagged'").fetchone()
-        clean = clean is not None and clean[0] == schema
-        gone_tagged = [(pid,) for pid in tagged if pid not in current] if clean else None
+        if plan is None:
+            clean = db.execute("SELECT value FROM nlp_state WHERE key = 'rows_follow_tagged'").fetchone()
+            clean = clean is not None and clean[0] == schema
+            gone_tagged = [(pid,) for pid in tagged if pid not in current] if clean else None
         for table in TAG_TABLES:
             if clean:
                 stale = gone_tagged
@@ -194,6 +215,7 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         from scrutiny.tags import fingerprints
 
         fingerprints.refresh(db, todo_docs | gone.docs)
+        _DocPlan.record(store, quick if plan is not None else None)
         db.execute(
             "INSERT OR REPLACE INTO nlp_state (key, value) VALUES ('last_run', ?)",
             (json.dumps({"model": tagger.model_name, "rules_only": tagger.rules_only,
@@ -203,7 +225,7 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
                    (json.dumps([list(n) for n in tagger.names], ensure_ascii=False),))
     return TagSummary(
         passages=ntodo,
-        skipped=len(current) - ntodo,
+        skipped=total - ntodo,
         removed=removed,
         mentions=counts["mentions"],
         claims=counts["claims"],
@@ -311,6 +333,100 @@ def passages_naming(store, surface: str) -> set[str]:
     more = sorted({w for w in ascii_words if w != needle and "i" not in w and "k" not in w})
     return {pid for pid, text in store.texts_containing(needle, *more)
             if all(w in text.lower() for w in words)}
+
+
+_PASSAGE_OF = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*?)-[a-z2-7]{12}(?:-\d+)?$")   # passages.passage_id
+
+
+class _DocPlan:
+    """What to tag found from the documents whose stamp moved, not from every passage id.
+
+    ``nlp_doc_tagged`` keeps each document's stamp (``Store.passage_stamps``) as it was
+    when a run left every one of its passages tagged and no tag rows of its old ones.
+    A document whose stamp is the one kept needs nothing, provided every row of
+    ``nlp_tagged`` is of a version that stands for the current one; so a run reads the
+    stamps (one row per document), the tagged rows of the documents that moved (a range
+    of ``nlp_tagged``'s key: a passage id begins with its document's) and their passages.
+    Whenever it cannot be sure it says so (``make`` returns None, ``plan`` returns None)
+    and the run reads every passage id as before: no stamps kept yet (the first run after
+    the upgrade), the tables not yet clean after a migration, too many documents moved,
+    or a count of ``nlp_tagged`` that is not what the kept stamps promise (rows deleted
+    by a migration, or written by another program). ``tests/test_tag_doc_plan.py``."""
+
+    MOST = 200   # documents moved: past this, reading every passage id costs no more
+
+    def __init__(self, stamps, moved, gone, tagged_of, total):
+        self.stamps, self.moved, self.gone, self.tagged_of, self.total = stamps, moved, gone, tagged_of, total
+
+    @classmethod
+    def make(cls, store) -> "_DocPlan | None":
+        db = store.db
+        kept = dict(db.execute("SELECT doc_id, stamp FROM nlp_doc_tagged").fetchall())
+        if not kept:
+            return None
+        clean = db.execute("SELECT value FROM nlp_state WHERE key = 'rows_follow_tagged'").fetchone()
+        if clean is None or clean[0] != str(store.schema_version("nlp")):
+            return None
+        stamps = store.passage_stamps()
+        moved = sorted(d for d, st in stamps.items() if kept.get(d) != _doc_stamp(st))
+        gone = sorted(d for d in kept if d not in stamps)
+        if len(moved) + len(gone) > cls.MOST:
+            return None
+        tagged_of = {}
+        for d in moved + gone:
+            rows = db.execute("SELECT passage_id FROM nlp_tagged WHERE passage_id >= ? AND passage_id < ?",
+                              (f"{d}-", f"{d}.")).fetchall()
+            tagged_of[d] = {pid for (pid,) in rows if (m := _PASSAGE_OF.match(pid)) and m.group("doc") == d}
+        moved_set = set(moved)
+        promised = sum(st[1] or 0 for d, st in stamps.items() if d not in moved_set)
+        promised += sum(len(v) for v in tagged_of.values())
+        if db.execute("SELECT count(*) FROM nlp_tagged").fetchone()[0] != promised:
+            return None
+        return cls(stamps, moved, gone, tagged_of, sum(st[1] or 0 for st in stamps.values()))
+
+    @staticmethod
+    def _versions(store) -> set[str]:
+        return {v for (v,) in store.db.execute("SELECT DISTINCT tagger_version FROM nlp_tagged")}
+
+    def nothing_to_do(self, store, version: str) -> bool:
+        """As :func:`_nothing_to_do`, from the stamps."""
+        if self.moved or self.gone:
+            return False
+        versions = self._versions(store)
+        from scrutiny.tags.resolution import VERSION as RESOLUTION_VERSION
+
+        if versions and (store.db.execute("SELECT value FROM nlp_state WHERE key = 'resolution'").fetchone()
+                         or (None,))[0] != RESOLUTION_VERSION:
+            return False
+        return versions <= _same_as(store, version)
+
+    def plan(self, store, same: set[str], suspects: set[str]):
+        """(passage ids to tag, [(passage id,)] of tagged passages gone, passages in the
+        store), or None when a tagged row's version does not stand for the current one."""
+        if not self._versions(store) <= same:
+            return None
+        todo, gone = set(suspects), []
+        for d in self.moved:
+            ids = {p.id for p in store.passages(d)}
+            todo |= ids - self.tagged_of[d]
+            gone += [(pid,) for pid in sorted(self.tagged_of[d] - ids)]
+        for d in self.gone:
+            gone += [(pid,) for pid in sorted(self.tagged_of[d])]
+        return todo, gone, self.total
+
+    @staticmethod
+    def record(store, plan: "_DocPlan | None") -> None:
+        """After a run (in its transaction): the stamps of the documents it left whole
+        (``plan``: those that moved; None: every document)."""
+        db = store.db
+        if plan is None:
+            db.execute("DELETE FROM nlp_doc_tagged")
+            db.executemany("INSERT INTO nlp_doc_tagged (doc_id, stamp) VALUES (?, ?)",
+                           [(d, _doc_stamp(st)) for d, st in store.passage_stamps().items()])
+            return
+        db.executemany("DELETE FROM nlp_doc_tagged WHERE doc_id = ?", [(d,) for d in plan.gone])
+        db.executemany("INSERT OR REPLACE INTO nlp_doc_tagged (doc_id, stamp) VALUES (?, ?)",
+                       [(d, _doc_stamp(plan.stamps[d])) for d in plan.moved])
 
 
 def _nothing_to_do(store, current: set[str], version: str, tagged: dict | None = None) -> bool:
