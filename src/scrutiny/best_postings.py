@@ -290,21 +290,24 @@ def ensure(directory) -> int:
     Files of segments no longer in the index are removed."""
     from whoosh import index as windex
 
+    from whoosh.reading import SegmentReader
+
     directory = Path(directory)
     ix = windex.open_dir(str(directory))
     written = 0
-    with ix.reader() as reader:
-        leaves = [r for r, _ in reader.leaf_readers()] if hasattr(reader, "leaf_readers") else [reader]
-        names = set()
-        for leaf in leaves:
-            if getattr(leaf, "segment", None) is None or leaf.segment() is None:
-                continue    # an index of no passage: Whoosh's empty reader, no segment
-            segment_id = leaf.segment().segment_id()
-            names.add(f"{segment_id}{SUFFIX}")
-            best = BestFile.open(path_for(directory, segment_id), leaf.doc_count_all())
-            if best is None or not best.current:    # absent, or of the format before this one
+    # the segments as the table of contents lists them: a reader is opened only on a
+    # segment whose file is to be written (opening one on every segment of the index
+    # cost more than the rest of a one-document update)
+    toc = ix._read_toc()
+    names = set()
+    for segment in toc.segments:
+        segment_id = segment.segment_id()
+        names.add(f"{segment_id}{SUFFIX}")
+        best = BestFile.open(path_for(directory, segment_id), segment.doc_count_all())
+        if best is None or not best.current:    # absent, or of the format before this one
+            with SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation) as leaf:
                 write_segment(leaf, directory)
-                written += 1
+            written += 1
     for path in directory.glob(f"*{SUFFIX}"):
         if path.name not in names:
             path.unlink(missing_ok=True)

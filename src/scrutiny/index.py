@@ -261,7 +261,8 @@ def update_index(index_link: Path, documents: "dict[str, DocumentSource]", conte
     fingerprints = {doc_id: fp for doc_id, fp in old.items() if doc_id not in removed}
     fingerprints.update({d.doc_id: d.fingerprint for d in changed})
     write_text(target / DOCS_FILE, json.dumps(fingerprints, sort_keys=True))
-    _write_stamp(target, content_version, windex.open_dir(str(target)).doc_count())
+    # counted from the table of contents' segments, without opening a reader on each
+    _write_stamp(target, content_version, sum(seg.doc_count() for seg in windex.open_dir(str(target))._segments()))
     seconds = time.perf_counter() - t0
     return IndexSummary(passages=added, seconds=seconds, rate=added / seconds if seconds else 0.0, mode="updated",
                         documents_added=len(changed),

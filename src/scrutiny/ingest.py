@@ -495,7 +495,7 @@ def index_sources(store) -> "dict[str, DocumentSource]":
 
     tags = facet_fingerprints(store)
     out = {}
-    for d in store.documents():
+    for d in store.document_labels():
         label = d["short_title"] or d["title"]
         paged = (d["pages"] or 0) > 1
         key = json.dumps([label, paged, d.get("page_labels"), d["sha256"], d["ingested_at"], d["passages"],

@@ -430,6 +430,18 @@ class Store:
         return {r[0]: (r[1], r[2], r[3]) for r in self.db.execute(
             "SELECT id, sha256, passages, ingested_at FROM documents ORDER BY id")}
 
+    def document_labels(self) -> list[dict]:
+        """Every stored document's id, title, short title, pages, page labels, sha256,
+        time of storing and passages, in id order: what the search index records of it
+        (read without the metadata's JSON)."""
+        out = []
+        for r in self.db.execute("SELECT id, title, short_title, pages, page_labels, sha256, ingested_at, passages "
+                                 "FROM documents ORDER BY id"):
+            d = dict(r)
+            d["page_labels"] = json.loads(d["page_labels"]) if d["page_labels"] else None
+            out.append(d)
+        return out
+
     def passage_stamps(self) -> dict[str, tuple]:
         """{id: (sha256, passages, ingested_at, passages_seq)} of every stored document:
         a tuple that is another whenever the document's passages were written again
