@@ -113,3 +113,36 @@ def test_one_document_added_equals_a_whole_build(tmp_path, monkeypatch, many):
     hits = _hits(added)
     assert hits == _hits(whole)
     assert hits["Lowmoor"] and hits['"peer support"']
+
+
+def test_build_with_the_file_equals_a_whole_build(tmp_path):
+    """`scrutiny build FILE` (the file ingested and every stage after it run in one
+    process) leaves the store and the index as a whole build of the same files does."""
+    from click.testing import CliRunner
+
+    from scrutiny.cli import cli
+
+    whole, files = _project(tmp_path, "whole")
+    assert ingest(whole, files).ok
+    assert build(whole, fetch=False, site=False).ok
+
+    added, files = _project(tmp_path, "added")
+    assert ingest(added, files[:-1]).ok
+    assert build(added, fetch=False, site=False).ok
+    before = _tables(added)
+    out = CliRunner().invoke(cli, ["--root", str(added.root), "build", "--offline", "--no-site", "--json",
+                                   str(files[-1])])
+    assert out.exit_code == 0, out.output
+    import json
+
+    data = json.loads(out.output)
+    status = {d["doc_id"]: d["status"] for d in data["ingest"]["documents"]}
+    assert status == {"orchard-briefing": "ingested", "harbour-plan": "unchanged", "meadow-review": "unchanged",
+                      "lantern-note": "unchanged"}
+    assert data["ingest"]["tagging"]["passages"] > 0 and data["xref"] is not None
+
+    got, want = _tables(added), _tables(whole)
+    assert len(got["tagged"]) > len(before["tagged"])
+    for table in want:
+        assert got[table] == want[table], table
+    assert _hits(added) == _hits(whole)

@@ -116,7 +116,8 @@ class BuildResult:
 def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bool = True,
           site: bool = True, out: Path | str | None = None, force: bool = False,
           progress: Callable[[StageReport], None] | None = None,
-          detail: Callable[[str], None] | None = None, scheduler: str | None = None) -> BuildResult:
+          detail: Callable[[str], None] | None = None, scheduler: str | None = None,
+          files=None, kind: str | None = None) -> BuildResult:
     """Run the stages in order, each only when its inputs changed. Raises
     :class:`~scrutiny.errors.ScrutinyError` (before running anything) when the
     manifest cannot be read; a stage's failure is in the result.
@@ -132,6 +133,9 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
     ``scheduler``: the address of a Dask scheduler (default: ``scheduler`` in the
     manifest's ``[project]``, or SCRUTINY_SCHEDULER): reading and tagging run as
     document-sized tasks on its workers (:mod:`scrutiny.cluster`).
+    ``files``: files to register and ingest first, as ``scrutiny ingest FILE...`` does
+    (``kind``: the kind of those that are new), in the same process as the rest: the
+    language model and the project are loaded once for a document added.
     """
     from scrutiny.manifest import load_manifest
 
@@ -152,7 +156,8 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
         else:
             t = time.perf_counter()
             try:
-                report = runners[name](project, result, force=force, out=out, detail=detail, scheduler=scheduler)
+                report = runners[name](project, result, force=force, out=out, detail=detail, scheduler=scheduler,
+                                       files=files, kind=kind)
             except ScrutinyError as exc:
                 report = StageReport(name, FAILED, "", error=str(exc))
                 stopped = True
@@ -190,17 +195,25 @@ def _fetch(project, result, *, detail, **_) -> StageReport:
     return StageReport("fetch", RAN, line, notes)
 
 
-def _ingest(project, result, *, force, detail, scheduler=None, **_) -> StageReport:
+def _ingest(project, result, *, force, detail, scheduler=None, files=None, kind=None, **_) -> StageReport:
     from scrutiny.cluster import connect, scheduler_address
     from scrutiny.errors import printable
     from scrutiny.ingest import ingest
 
     address = scheduler or scheduler_address(project)
+
+    def run(cluster=None):
+        # the files given first (registered, read, tagged, indexed), then the whole
+        # manifest, whose other documents are found unchanged from their stamps
+        added = ingest(project, files, kind=kind, force=force, progress=detail, cluster=cluster) if files else None
+        whole = ingest(project, force=force, progress=detail, cluster=cluster)
+        return _with_files(added, whole) if added is not None else whole
+
     if address:
         with connect(address) as client:
-            report = ingest(project, force=force, progress=detail, cluster=client)
+            report = run(client)
     else:
-        report = ingest(project, force=force, progress=detail)
+        report = run()
     result.ingest = report
     read = [d for d in report.documents if d.status == "ingested"]
     unchanged = [d for d in report.documents if d.status == "unchanged"]
@@ -238,6 +251,17 @@ def _ingest(project, result, *, force, detail, scheduler=None, **_) -> StageRepo
     if not did:
         return StageReport("ingest", CURRENT, f"ingest: up to date ({counts})", notes)
     return StageReport("ingest", RAN, f"ingest: {', '.join(did)}: {counts}", notes)
+
+
+def _with_files(added: IngestReport, whole: IngestReport) -> IngestReport:
+    """One report of an ingest of files and the whole manifest's after it: each
+    document as the files' run found it (the whole run saw them unchanged), files
+    that failed to register at the end, the tagging and index of the run that did them."""
+    by_id = {d.doc_id: d for d in added.documents}
+    documents = [by_id.pop(d.doc_id, d) for d in whole.documents] + list(by_id.values())
+    return IngestReport(documents=documents, tagging=whole.tagging or added.tagging,
+                        index=whole.index or added.index, seconds=added.seconds + whole.seconds,
+                        notices=added.notices + whole.notices, removed={**added.removed, **whole.removed})
 
 
 def _xref(project, result, *, force, **_) -> StageReport:

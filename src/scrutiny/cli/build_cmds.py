@@ -8,6 +8,9 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project, plain
 
 
 @cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--kind", type=click.Choice(["policy", "critique"]),
+              help="Kind of the new documents FILES register (default: policy).")
 @click.option("--offline", is_flag=True, help="Do not fetch: build from the files already in corpus/sources/.")
 @click.option("--no-site", is_flag=True, help="Stop after the cross-references: do not write the site.")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
@@ -22,8 +25,13 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project, plain
 @json_option
 @pass_project
 @writes("build")
-def build(project, offline, no_site, out, force, scheduler, as_json):
+def build(project, files, kind, offline, no_site, out, force, scheduler, as_json):
     """Run the whole pipeline: fetch, ingest (tag, index), cross-reference, publish.
+
+    FILES, when given, are registered and ingested first, as `scrutiny ingest
+    FILE...` does, and the whole project brought up to date after them in the
+    same process: `scrutiny build report.pdf` adds a document, site included,
+    loading the language model once.
 
     Each stage runs only when its inputs changed since it last ran, and says
     in one line what it did. Documents that cannot be fetched are listed with
@@ -31,7 +39,7 @@ def build(project, offline, no_site, out, force, scheduler, as_json):
     when a stage fails (a document that cannot be read, a knowledge base with
     problems), with the reason on the last line.
 
-    Example: scrutiny build --offline
+    Example: scrutiny build --offline report.pdf
     """
     import sys
 
@@ -43,7 +51,7 @@ def build(project, offline, no_site, out, force, scheduler, as_json):
 
     detail = (lambda m: click.echo(m, err=True)) if not as_json and sys.stderr.isatty() else None
     result = run(project, fetch=not offline, site=not no_site, out=out, force=force, progress=None if as_json else echo,
-                 detail=detail, scheduler=scheduler)
+                 detail=detail, scheduler=scheduler, files=list(files) or None, kind=kind)
     if as_json:
         emit_json({"ok": result.ok, **plain(result)})
     elif result.ok:
