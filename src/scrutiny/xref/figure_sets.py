@@ -25,6 +25,7 @@ lost links), and writes the rows of the passages whose groups moved.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -188,19 +189,18 @@ def regroup(gkey: str, stored: dict[str, FigureSet], counted: dict[str, FigureSe
     return dict(zip(order, names))
 
 
-def _count(db, gkey: str, words: str, curated: set) -> FigureSet | None:
-    docs, first = set(), None
-    for doc_id, ord_, start, pid in db.execute(
-            "SELECT doc_id, ord, start, passage_id FROM xref_figure_values WHERE gkey = ? AND words = ?",
-            (gkey, words)):
-        if pid in curated:
-            continue
-        docs.add(doc_id)
-        key = (doc_id, ord_, start)
-        first = key if first is None or key < first else first
-    if not docs:
+def _count(db, gkey: str, words: str, curated: str) -> FigureSet | None:
+    """The documents stating the set ``words`` of the value ``gkey`` and its first
+    statement, leaving out the passages ``curated`` (a JSON list), counted by the
+    database: a value the corpus states in thousands of documents is not read row by row."""
+    where = ("FROM xref_figure_values WHERE gkey = ? AND words = ? "
+             "AND passage_id NOT IN (SELECT value FROM json_each(?))")
+    ndocs, doc_id = db.execute(f"SELECT count(DISTINCT doc_id), min(doc_id) {where}", (gkey, words, curated)).fetchone()
+    if not ndocs:
         return None
-    return FigureSet(words, len(docs), next(iter(docs)) if len(docs) == 1 else None, first)
+    first = db.execute(f"SELECT doc_id, ord, start {where} ORDER BY doc_id, ord, start LIMIT 1",
+                       (gkey, words, curated)).fetchone()
+    return FigureSet(words, ndocs, doc_id if ndocs == 1 else None, (first[0], first[1], first[2]))
 
 
 @dataclass
@@ -219,8 +219,9 @@ def update_sets(db, touched: dict[str, set[str]], curated: set, work: Work) -> s
     moved besides those of the changed documents (the statements of the sets
     whose group moved)."""
     passages: set[str] = set()
+    left_out = json.dumps(sorted(curated))
     for gkey in sorted(touched):
-        counted = {w: _count(db, gkey, w, curated) for w in sorted(touched[gkey])
+        counted = {w: _count(db, gkey, w, left_out) for w in sorted(touched[gkey])
                    if len(w.split()) >= GROUP_MIN_SHARED}
         stored = _stored(db, gkey, sorted(counted))
         work.sets_read += len(stored)
