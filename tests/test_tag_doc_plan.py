@@ -129,3 +129,25 @@ def test_passages_written_again_move_the_stamp(tmp_path):
     assert before["meadow"] != after["meadow"]
     assert before["harbour"] == after["harbour"]
     store.close()
+
+
+def test_the_plan_is_used_on_both_engines(project_on_engine, monkeypatch):
+    """On PostgreSQL too (whose collation of the database's language would sort "-" and
+    "." out of a key range) a document added is planned from the stamps."""
+    project = project_on_engine
+    tagger = shared_tagger()
+    store = Store(project.store_location)
+    try:
+        with store.transaction():
+            for doc_id, texts in DOCS.items():
+                add_document(store, doc_id, texts)
+        tag_store(project, store, tagger=tagger)
+        reads = _count_full_reads(monkeypatch)
+        with store.transaction():
+            ids = add_document(store, "harbour", DOCS["harbour"][:1] + NEW[1:])
+        summary = tag_store(project, store, tagger=tagger)
+        assert reads == [] and summary.passages == 1 and summary.removed >= 1
+        tagged = {r[0] for r in store.db.execute("SELECT passage_id FROM nlp_tagged")}
+        assert tagged == {r[0] for r in store.db.execute("SELECT id FROM passages")} and set(ids) <= tagged
+    finally:
+        store.close()

@@ -373,8 +373,11 @@ class _DocPlan:
         if len(moved) + len(gone) > cls.MOST:
             return None
         tagged_of = {}
+        # a key range in code point order (PostgreSQL's collation of the database's
+        # language would put "-" and "." aside)
+        key = 'passage_id COLLATE "C"' if store.dialect == "postgresql" else "passage_id"
         for d in moved + gone:
-            rows = db.execute("SELECT passage_id FROM nlp_tagged WHERE passage_id >= ? AND passage_id < ?",
+            rows = db.execute(f"SELECT passage_id FROM nlp_tagged WHERE {key} >= ? AND {key} < ?",
                               (f"{d}-", f"{d}.")).fetchall()
             tagged_of[d] = {pid for (pid,) in rows if (m := _PASSAGE_OF.match(pid)) and m.group("doc") == d}
         moved_set = set(moved)
