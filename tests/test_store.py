@@ -15,7 +15,7 @@ def _doc(doc_id="d1"):
 def test_schema_versions_and_foreign_keys(store_at, engine):
     store = Store(store_at("s"))
     versions = dict(store.db.execute("SELECT component, version FROM schema_versions").fetchall())
-    assert versions["core"] == 5
+    assert versions["core"] == 6   # 6: documents.passages_seq (Store.passage_stamps)
     if engine == "sqlite":
         assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     ps = make_passages("nodoc", [Block("paragraph", "Orphan text")])
