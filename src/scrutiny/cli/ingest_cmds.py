@@ -7,6 +7,10 @@ import click
 from scrutiny.cli.common import cli, emit_json, hold_lock, json_option, pass_project, wait_option
 from scrutiny.pages import page_ref
 
+# A run over a large manifest reports its unchanged documents in one line past this many
+# (`--verbose` lists each); a few are listed, as a reader of a small project expects.
+UNCHANGED_LISTED = 10
+
 
 def metadata_options(fn):
     """The manifest fields a person decides: --title, --publisher, --author (repeatable),
@@ -55,11 +59,13 @@ def _edits(title, short_title, publisher, authors, date, licence, url) -> dict:
               help="Read PDF pages that are only pictures (scans) with Tesseract (tesseract-ocr must be installed); "
                    "`ocr = true` in a document's manifest table does the same for that document (a file "
                    "read by OCR gets it, so that later runs read it so too).")
+@click.option("-v", "--verbose", is_flag=True,
+              help=f"List every unchanged document (by default more than {UNCHANGED_LISTED} are counted in one line).")
 @json_option
 @wait_option
 @pass_project
 def ingest(project, files, kind, strict, force, rebuild, no_tag, max_size, max_memory, read_timeout, new, as_id,
-           title, short_title, publisher, authors, date, licence, url, ocr, as_json, wait):
+           title, short_title, publisher, authors, date, licence, url, ocr, verbose, as_json, wait):
     """Read documents into passages, store, tag and index them.
 
     With FILES, registers each in the manifest (id from the file name, title
@@ -99,14 +105,14 @@ def ingest(project, files, kind, strict, force, rebuild, no_tag, max_size, max_m
             metadata=metadata, new=new, as_id=as_id,
             progress=None if as_json or not sys.stderr.isatty() else (lambda m: click.echo(m, err=True)),
         )
-        asked = _print_report(project, report, as_json, ask)
+        asked = _print_report(project, report, as_json, ask, verbose)
     for d in asked:
         _ask_suggestions(project, d, wait)
     if report.failed:
         raise SystemExit(1)
 
 
-def _print_report(project, report, as_json: bool, ask: bool) -> list:
+def _print_report(project, report, as_json: bool, ask: bool, verbose: bool = False) -> list:
     """Print what ingest did; returns the documents whose suggestions are to be asked about."""
     import dataclasses
 
@@ -125,6 +131,8 @@ def _print_report(project, report, as_json: bool, ask: bool) -> list:
     else:
         for notice in report.notices:
             click.echo(notice)
+        unchanged = [d for d in report.documents if d.status == "unchanged"]
+        listed = verbose or len(unchanged) <= UNCHANGED_LISTED
         for d in report.documents:
             if d.status == "ingested":
                 extra = ""
@@ -140,10 +148,13 @@ def _print_report(project, report, as_json: bool, ask: bool) -> list:
                 for o in d.orphans:
                     click.echo(f"{printable(d.path)}: orphaned passage {o}: its text is gone from the new version "
                            f"(see `scrutiny show {o}`)", err=True)
-            elif d.status == "unchanged":
+            elif d.status == "unchanged" and listed:
                 click.echo(f"{d.doc_id}: unchanged ({d.passages} passages)")
             elif d.status == "missing":
                 click.echo(f"{printable(d.doc_id)}: missing: {printable(d.message)}", err=True)
+        if not listed:
+            click.echo(f"{len(unchanged):,} documents unchanged ({sum(d.passages for d in unchanged):,} passages; "
+                       "`--verbose` lists them)")
         for doc_id, n in report.removed.items():
             click.echo(f"{doc_id}: removed (no longer in the manifest): {n} passages left the store, "
                        "the index and the site; their permalinks now say so")
