@@ -186,3 +186,14 @@ def test_the_dev_set_holds_the_fifth_annotators_passages_with_their_ids():
     assert len(h) == 80 and h[0]["id"] == "h001" and h[-1]["id"] == "h080"
     assert sum(len(r["ties"]) for r in h) == 141 and sum(len(r["names"]) for r in h) == 351
     assert sum(len(r["sentences"]) for r in h) == 472
+
+
+def test_the_dev_set_holds_the_sixth_annotators_passages_with_their_ids():
+    from scrutiny.evaluation.passage_sets import DEV
+
+    rows = read_set(DEV)
+    k = [r for r in rows if r["id"].startswith("k")]
+    assert len(k) == 80 and k[0]["id"] == "k001" and k[-1]["id"] == "k080"
+    assert sum(len(r["ties"]) for r in k) == 151 and sum(len(r["names"]) for r in k) == 372
+    assert sum(len(r["sentences"]) for r in k) == 436
+    assert [r["id"][0] for r in rows] == sorted(r["id"][0] for r in rows)  # d, e, g, h, then k
