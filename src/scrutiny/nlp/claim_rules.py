@@ -768,7 +768,9 @@ def bare_agreement(sent) -> bool:
                 return False
         if not objects:
             return False
-        whole.extend(o for o in objects if o.lower_ in WHOLE_REPORT_NOUNS)
+        whole.extend(o for o in objects if o.lower_ in WHOLE_REPORT_NOUNS or (
+            o.lower_ in ("recommendation", "proposal") and any(c.lower_ in ("this", "that") for c in o.children)))
+        # "does not accept this recommendation": the answer to one recommendation, said of it whole
         for o in objects:
             if any(t.like_num for t in o.subtree):
                 return False  # "We have accepted 15 of its 21 recommendations": a count, and a pledge
@@ -929,11 +931,29 @@ def _reported_question(sent) -> bool:
         for t in clauses[0].subtree)
 
 
+_WANTED = frozenset("someone somebody person people candidate candidates individual applicant applicants "
+                    "volunteer volunteers colleague colleagues".split())
+
+
+def _a_person_wanted(tok) -> bool:
+    from scrutiny.nlp.tie_parse import ROLE_NOUNS
+
+    return tok.lower_ in _WANTED or tok.lower_ in ROLE_NOUNS or any(
+        c.dep_ == "relcl" and any(w.lower_ == "who" for w in c.children) for c in tok.children)
+
+
 def _addressed_duties(sent) -> bool:
     """What the reader will do ("You will hold a caseload of ...", "Reporting to the
-    director, you will lead ..."): a job's duties or a guide's steps, not a pledge."""
+    director, you will lead ..."): a job's duties or a guide's steps, not a pledge; and
+    whom a job advert looks for ("We are looking for someone who ...")."""
     root = sent.root
     subjects = [t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")]
+    if [t.lower_ for t in subjects] == ["we"] and root.lower_ in ("looking", "seeking", "recruiting") \
+            and not any(t.dep_ in ("conj", "advcl") for t in root.children):
+        wanted = [c for c in root.children if c.dep_ == "dobj"] + [
+            o for c in root.children if c.dep_ == "prep" and c.lower_ == "for" for o in c.children if o.dep_ == "pobj"]
+        if wanted and all(_a_person_wanted(o) for o in wanted):
+            return True  # "We are looking for a nurse who ...": whom a job advert wants, no claim
     return bool(subjects) and all(t.lower_ == "you" for t in subjects) \
         and any(t.lower_ in ("will", "'ll", "shall") and t.dep_ == "aux" for t in root.children)
 
@@ -1136,6 +1156,9 @@ def _judgement(kinds: dict, hits: dict, text: str, scores: dict, plain: str | No
             and not set(hits.get("assessment", ())) & {"agree", "cause", "evidence"}:
         kinds.pop("assessment")       # "It found that one in five prisoners had an unmet need": a count
         kinds.setdefault("statistic", (round(max(scores.get("statistic", 0.0), 0.6), 3), "rule"))
+    if "reported_pledge" in hits.get("commitment", ()) and kinds.get("assessment", (0, ""))[1] == "model" \
+            and not hits.get("assessment") and not JUDGEMENT_CUE.search(REPORTED_FIGURE.sub(" ", plain)):
+        kinds.pop("assessment")       # "The college has said it will pilot a fund": a pledge reported, nothing judged
     if "assessment" in kinds and "recommendation" in kinds and "should" in rec_hits \
             and _QUOTE_MARKS.search(text) and not hits.get("assessment"):
         kinds.pop("assessment")       # a quoted "should": a call, not a judgement

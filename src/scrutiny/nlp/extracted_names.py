@@ -265,7 +265,7 @@ def _past_acronym(doc, end: int) -> int:
     return end
 
 
-def _acceptable(span) -> bool:
+def _acceptable(span, number_word_ok: bool = False) -> bool:
     from scrutiny.nlp.people import ROLE_WORDS
 
     text = span.text
@@ -280,7 +280,7 @@ def _acceptable(span) -> bool:
     first = span[0].lower_
     if first in NOT_STAKEHOLDER_FIRST:
         return False
-    if span[0].text[:1].isdigit() or span[0].like_num:
+    if span[0].text[:1].isdigit() or (span[0].like_num and not (number_word_ok and span[0].is_alpha)):
         return False  # "2016 Act"; but "Change4Life" is a name
     if len(span) == 2 and _has_digit(span[1].text) and kind_from_head([span[0].text]) is None:
         return False  # "Item 12", "Phase 2": labels, not names
@@ -533,14 +533,17 @@ def _described_kind(doc, j: int) -> str | None:
         k += 1
         if k < n and doc[k].lower_ in ("a", "an"):
             k += 1
-            for m in range(k, min(k + 4, n)):
+            for m in range(k, min(k + 6, n)):
                 w = doc[m].lower_
                 if not doc[m].is_alpha and doc[m].text != "-":
                     return None
                 head = APPOSITION_HEADS.get(w)
+                if w == "group" and m > k and doc[m - 1].lower_ == "support":
+                    head = "programme"  # "a weekly peer support group": what a body runs, not a body
                 if head and (m + 1 >= n or doc[m + 1].lower_ not in APPOSITION_HEADS or doc[m + 1].is_punct):
                     return head
-                if not doc[m].is_lower or w in ("of", "for", "at", "in", "to", "by", "with", "on", "from"):
+                if (not doc[m].is_lower and doc[m].text != "-") \
+                        or w in ("of", "for", "at", "in", "to", "by", "with", "on", "from"):
                     return None
     return None
 
@@ -572,7 +575,7 @@ def _apposition_heads() -> dict[str, str]:
                                                              "contractor", "consultancy", "college", "school",
                                                              "university", "hospital", "cooperative", "co-operative"}}
     out.update({w: "document" for w in DOCUMENT_HEADS | {"book", "pamphlet", "toolkit", "manifesto"}})
-    out.update({w: "programme" for w in PROGRAMME_HEADS | {"helpline", "service"}})
+    out.update({w: "programme" for w in PROGRAMME_HEADS | {"helpline", "service", "course"}})
     for w in ("white", "green"):
         out.pop(w, None)  # "a white paper": the head is the next word
     out["service"] = "organisation"
@@ -638,6 +641,7 @@ class ExtractedNames:
         if self.use_rules:
             found.extend(self._from_rules(doc))
             found.extend(self._from_syntax(doc, existing + [c[0] for c in found]))
+            found.extend(self._described_runs(doc, existing + [c[0] for c in found]))
             titles = self._title_runs(doc, existing + [c[0] for c in found])
             # a title the words around it vouch for wins over the recogniser's reading of the
             # same words ("Home Truths was written by ...": a document, not an ORG)
@@ -1083,6 +1087,52 @@ class ExtractedNames:
             else:
                 kind, conf = "organisation", 0.55
             out.append((Span(doc, start, end, label=kind), "rule", conf))
+        return out
+
+    def _described_runs(self, doc, taken):
+        """Capitalised words the text itself says are a name: a run followed by an
+        apposition whose head noun says what it is ("Second Wind, a peer-led programme
+        for ...", "Pathfinder, a weekly course"), or after "the charity" ("the charity
+        Open Arms", "The charity, Open Arms,"). The kind is the apposition's."""
+        out = []
+        taken_tokens = {t.i for s in taken for t in s}
+        n = len(doc)
+        for i, tok in enumerate(doc):
+            if i in taken_tokens or not (tok.text[:1].isupper() and tok.is_alpha and not tok.is_upper) \
+                    or (i > 0 and doc[i - 1].is_title
+                                                                          and doc[i - 1].i not in taken_tokens
+                                                                          and not doc[i - 1].is_sent_start):
+                continue
+            # the run: capitalised words, joiners and possessives between them (at most six tokens)
+            j, last = i + 1, i
+            while j < n and j - i < 7 and j not in taken_tokens:
+                t = doc[j]
+                if (t.is_title or t.is_upper) and t.is_alpha:
+                    last = j
+                elif not ((t.lower_ in TITLE_JOINERS or t.lower_ in ("'s", "’s", "'", "’")) and j + 1 < n
+                          and (doc[j + 1].is_title or t.lower_ in ("'", "’", "'s", "’s"))):
+                    break
+                j += 1
+            end = last + 1
+            if any(k in taken_tokens for k in range(i, end)):
+                continue
+            after_charity = i >= 2 and doc[i - 1].lower_ == "charity" and doc[i - 2].lower_ in ("the", "a") or (
+                i >= 3 and doc[i - 1].text == "," and doc[i - 2].lower_ == "charity"
+                and doc[i - 3].lower_ == "the")
+            kind = "organisation" if after_charity else _described_kind(doc, end) if end < n and doc[end].text == "," \
+                else None
+            if kind is None or (kind == "document" and not after_charity):
+                continue
+            if tok.is_sent_start and end - i == 1 and tok.pos_ != "PROPN":
+                continue  # "Today, a ...": a common word opening the sentence
+            if tok.lower_ in _LEADING or tok.lower_ in NOT_STAKEHOLDER_FIRST or tok.lower_ in ROLE_ONLY \
+                    or doc[i:end].text.casefold() in GENERIC_SINGLE:
+                continue
+            if any(t.ent_type_ in ("PERSON", "GPE", "LOC", "DATE", "NORP") for t in doc[i:end]) and not after_charity:
+                continue  # "Leeds, a city ...", "Ann, a mother of two": a place or a person, not a name here
+            span = Span(doc, i, end, label=kind)
+            if _acceptable(span, number_word_ok=len(span) >= 2):
+                out.append((span, "rule", 0.65))  # "Second Front, a ... programme": a number word may open it
         return out
 
     def _from_rules(self, doc):

@@ -25,7 +25,7 @@ from scrutiny.nlp.author_lines import affiliations, author_line
 from scrutiny.nlp.claim_rules import sentences
 from scrutiny.nlp.coreference import antecedent
 from scrutiny.nlp.spans import stakeholder_spans
-from scrutiny.nlp.tie_parse import parse_ties
+from scrutiny.nlp.tie_parse import ROLE_NOUNS, parse_ties
 
 E = r"§(\d+)§"
 DET = r"(?:(?:the|a|an|its|their|his|her|former|then|current|interim|acting|new|first)\s+)*"
@@ -48,6 +48,16 @@ ADV = r"(?:(?:previously|also|now|formerly|currently|once|still|recently|later|t
 _APPOS_L = r"(?:\s*,\s*(?:a|an|the|its|their|his|her)\s+(?:[^§;,]{2,60}?§\d+§|[^§;,]{1,60}(?=\s*,)))"
 MORE_LIST = rf"(?P<more>(?:{_APPOS_L}?\s*,\s*{DET}§\d+§)*(?:{_APPOS_L}?\s*,?\s*and\s+{DET}§\d+§)?)"
 
+# "chief executive of the eating disorder charity X": words saying what the body is
+BODY_DESCRIPTOR = (r"(?:(?:[a-z-]+\s+){0,3}?(?:charity|trust|organisation|network|think tank|company|body|campaign group|"
+                   r"consultancy|union|watchdog|regulator)\s+)?")
+# "X, Senior Fellow, Y", "X, Minister for Employment, Y": a post written between a person and a body
+POST_WORDS = "|".join(sorted(ROLE_NOUNS | {"manager", "officer", "lead", "correspondent", "minister", "fellow"},
+                             key=len, reverse=True))
+POST_THEN_BODY = rf"(?P<role>(?:[a-z-]+\s+){{0,4}}?(?:{POST_WORDS})(?:\s+(?:for|of)\s+[a-z][a-z ,&-]{{0,40}}?)?)"
+# what a body does with a programme ("runs", "delivers") in a relative clause or as a verb
+RUNS = r"(?:runs?|ran|delivers?|delivered|provides?|provided|operates?|operated|offers?|offered|hosts?|hosted|manages?|managed)"
+
 PATTERNS: list[tuple[str, str, float, re.Pattern]] = []  # (name, relation, confidence, regex)
 
 
@@ -56,7 +66,7 @@ def _p(name, relation, confidence, regex):
 
 
 # position / member_of ---------------------------------------------------------
-_p("appos_role_of", "position", 0.85, rf"{E}\s*,\s*{DET}(?P<role>{ROLE})\s+(?:of|at|for|to)\s+{DET}{E}")
+_p("appos_role_of", "position", 0.85, rf"{E}\s*,\s*{DET}(?P<role>{ROLE})\s+(?:of|at|for|to)\s+{DET}{BODY_DESCRIPTOR}{E}")
 _p("bracket_role_of", "position", 0.8, rf"{E}\s*\(\s*(?:[^§()]{{0,80}}?\b(?:and|,)\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
 _p("is_role_of", "position", 0.8,
    rf"{E}\s*{GAP}(?:is|was|has been|had been|became|becomes|serves as|served as|acts as|acted as|"
@@ -139,6 +149,16 @@ _p("joint_campaign", "provides", 0.75,
    rf"{E}\s+(?:is|was)\s+(?:a|an)\s+(?:joint\s+|new\s+|national\s+)*(?:campaign|programme|scheme|initiative|project|service)\s+(?:run\s+)?(?:by|of|from)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 _p("provider_of", "provides", 0.75,
    rf"{E}\s*[,(]\s*{DET}(?:private\s+|main\s+|lead\s+|sole\s+|largest\s+|biggest\s+)?(?:provider|supplier|contractor|operator|deliverer)\s+(?:of|for|to)\s+{DET}{E}")
+# "X, a weekly group that Y runs (jointly) with Z": Y (and Z) provide X
+_p("object_relative_runs", "provides", 0.75,
+   rf"{E}\s*,\s*(?:a|an|the|its|our|their)\s+[^§;,]{{0,60}}?\b(?:that|which)\s+{DET}{E}\s+(?:has\s+|have\s+|had\s+)?"
+   rf"(?:also\s+|jointly\s+)?{RUNS}\b(?P<more>[^§;,]{{0,30}}?\bwith\s+(?:the\s+)?(?:charity\s+)?§\d+§)?")
+# "X, the programme we run jointly with Z", "X, a group that the team delivers with the charity Z": Z provides X
+_p("run_with", "provides", 0.7,
+   rf"{E}\s*,\s*(?:a|an|the|its|our|their)\s+[^§;,]{{0,60}}?\b(?:that\s+|which\s+)?(?:we|it|they|the team|the service)\s+"
+   rf"(?:has\s+|have\s+)?(?:jointly\s+)?{RUNS}\s+(?:it\s+)?(?:jointly\s+)?with\s+(?:the\s+)?(?:charity\s+)?{E}")
+_p("post_then_body", "position", 0.7,
+   rf"{E}\s*,\s*{POST_THEN_BODY}\s*,\s*{DET}{E}(?=\s*(?:$|[|,;.(\n]|\d|and\b))")
 # part_of ------------------------------------------------------------------------
 _p("part_of", "part_of", 0.85,
    rf"{E}\s*,?\s*(?:which|that)?\s*(?:is|was|forms|formed|became|are|were)?\s*{ADV}(?:a|an)?\s*part\s+of\s+{DET}(?:[a-z]+\s+){{0,4}}{E}")
@@ -565,19 +585,23 @@ class TiePatterns:
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "appos_possessive_role":
                     pairs = [(a, b)]
+                elif name == "object_relative_runs":
+                    pairs = [(o, a) for o in [b] + [int(x) for x in re.findall(r"§(\d+)§", m.group("more") or "")]]
+                elif name == "run_with":
+                    pairs = [(b, a)]
                 elif name in _SECOND_IS_SUBJECT:
                     pairs = [(b, a)]
                 else:
                     pairs = [(a, b)]
                 if name not in ("members_include", "joint_campaign", "doc_by", "title_by", "whose_members", "body_includes",
                                 "partnership_between", "members_of_include", "authors_are", "member_alongside",
-                                "prepared_for_by") \
+                                "prepared_for_by", "object_relative_runs", "run_with") \
                         and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
                     # "Capita and Maximus carry out ...": each member of a list before the verb
                     pairs = [(x, o) for si, o in pairs
                              for x in (_owner(masked, y, in_sent) for y in _coordinated(masked, si))
                              if x == si or (in_sent[x].label_ == "person") == (in_sent[si].label_ == "person")]
-                if name in ("person_of", "chain_role_of") and in_sent[pairs[0][0]].label_ != "person":
+                if name in ("person_of", "chain_role_of", "post_then_body") and in_sent[pairs[0][0]].label_ != "person":
                     continue
                 if name in ("appos_at", "name_at") and in_sent[a].label_ == "person":
                     relation_here = "position"
@@ -680,7 +704,8 @@ class TiePatterns:
                         if span.start <= arg.i < span.end:
                             return idx
         for _ in range(5):
-            if token.dep_ not in ("conj", "acl", "relcl", "advcl", "xcomp", "auxpass", "ccomp") or token.head is token:
+            if token.dep_ not in ("conj", "acl", "relcl", "advcl", "xcomp", "auxpass", "ccomp", "appos") \
+                    or token.head is token:
                 break
             token = token.head
             for idx in candidates:
@@ -725,6 +750,9 @@ class TiePatterns:
         for span in in_sent:
             verb = span.root.head
             dep = span.root.dep_
+            if dep == "appos" and verb.dep_ in ("nsubj", "nsubjpass") and verb.i not in token_span:
+                # "The charity, Home Ahead, runs X": the name in apposition to the subject acts
+                dep, verb = verb.dep_, verb.head
             if verb.pos_ not in ("VERB", "AUX") and dep != "pobj":
                 continue
             if dep == "pobj" and verb.lower_ == "by" and verb.dep_ == "agent":
