@@ -124,3 +124,76 @@ def test_whom_a_job_advert_wants_is_no_claim(tagger, sentence):
 def test_looking_for_ways_to_fix_a_failing_system_still_judges(tagger):
     kinds = _kinds(tagger.nlp("We are looking for ways to cut waiting times, because the current system is failing."))
     assert kinds and "assessment" in kinds[0]
+
+
+# --- members of a consortium, a joint unit, the body whose minutes these are -------------
+
+def test_the_members_of_a_consortium_named_in_apposition(tagger):
+    doc = tagger.nlp("Cabinet agreed to award the contract to the Eastgate Care Partnership, a consortium of the "
+                     "Dunmore Trust and Kelsey Housing Association, for three years.")
+    ties = _ties(doc)
+    assert ("Dunmore Trust", "member_of", "Eastgate Care Partnership") in ties
+    assert ("Kelsey Housing Association", "member_of", "Eastgate Care Partnership") in ties
+
+
+def test_a_joint_unit_of_two_universities_is_part_of_each(tagger):
+    doc = tagger.nlp("The grant will fund the Centre for Ageing Research, a joint unit of Tarnby University and "
+                     "Wexley University, for five years.")
+    ties = _ties(doc)
+    assert ("Centre for Ageing Research", "part_of", "Tarnby University") in ties
+    assert ("Centre for Ageing Research", "part_of", "Wexley University") in ties
+
+
+def test_minutes_of_a_committee_under_its_councils_heading(tagger):
+    doc = tagger.nlp("Kelsey Town Council\nMinutes of the Community Safety Committee held at the Town Hall on "
+                     "Monday 3 May 2027 at 6pm\nPresent: Councillor Ann Reid (Chair), Councillor Tom Vale")
+    ties = _ties(doc)
+    assert ("Community Safety Committee", "part_of", "Kelsey Town Council") in ties
+    assert ("Councillor Ann Reid", "position", "Community Safety Committee") in ties
+    assert ("Councillor Tom Vale", "member_of", "Community Safety Committee") in ties
+    assert not {t for t in ties if t[0] == "Councillor Ann Reid" and t[2] == "Kelsey Town Council"}
+
+
+def test_a_committees_name_then_extract_from_the_minutes(tagger):
+    doc = tagger.nlp("Kelsey Town Council\nCommunity Safety Committee - extract from the minutes, 3 May 2027\n"
+                     "Present: Councillor Ann Reid (Chair)")
+    assert ("Councillor Ann Reid", "position", "Community Safety Committee") in _ties(doc)
+
+
+def test_the_helpline_stands_for_the_helpline_named_before(tagger):
+    doc = tagger.nlp("Calls to the Tarnside Carers Helpline rose by a fifth last year. The helpline is run by the "
+                     "Tarn Valley Trust.")
+    assert ("Tarn Valley Trust", "provides", "Tarnside Carers Helpline") in _ties(doc)
+
+
+# --- lists a resolution leads into, a job's requirements, a courteous welcome --------------
+
+def test_the_items_a_conference_resolves_are_commitments(tagger):
+    kinds = _kinds(tagger.nlp("The Branch Delegates Conference therefore resolves:\n"
+                              "to instruct the Executive to open talks with the employers on a pay framework;\n"
+                              "to publish a guide for branches by the end of 2028;\n"
+                              "to support branches in local disputes."))
+    assert kinds[0] == set() and kinds[1:] == [{"commitment"}] * 3
+
+
+@pytest.mark.parametrize("sentence", [
+    "You must have experience of caring for a relative and be willing to use it in your work.",
+    "You do not need a degree, but you will need to work towards maths at Level 2.",
+])
+def test_a_jobs_requirements_are_no_claim(tagger, sentence):
+    assert _kinds(tagger.nlp(sentence)) in ([], [set()])
+
+
+def test_you_must_said_to_a_minister_is_still_a_call(tagger):
+    kinds = _kinds(tagger.nlp("You must act now, Minister, before more families are harmed."))
+    assert kinds and "recommendation" in kinds[0]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Government welcomes the Transport Committee's report, Roads to Nowhere, and thanks the Committee and all "
+    "who gave evidence to it.",
+    "The Government welcomes the Transport Committee's report, Roads to Nowhere, and is grateful to the many "
+    "drivers who gave evidence to its inquiry.",
+])
+def test_a_welcome_of_a_report_with_thanks_makes_no_claim(tagger, sentence):
+    assert _kinds(tagger.nlp(sentence)) in ([], [set()])

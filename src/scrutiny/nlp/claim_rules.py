@@ -741,11 +741,24 @@ WHOLE_REPORT_NOUNS = frozenset("report reports work inquiry review publication r
                                "analysis".split())
 
 
+# A welcome of a report as a whole and thanks to those who gave evidence, nothing said about what it found.
+_WELCOME_AND_THANKS = re.compile(
+    r"^\s*(?:the\s+)?(?:government|department|ministers?|we|[A-Z][\w'’ ]{0,60}?)\s+(?:welcomes?|welcomed)\s+(?:the\s+)?"
+    r"[^.;:]{0,120}?\b(?:report|review|inquiry|work)\b(?:\s*,[^.;:]{1,100}?)?\s*,?\s*and\s+"
+    r"(?:thanks?|thanked|(?:is|are|was|were)\s+grateful\s+to|would\s+like\s+to\s+thank)\b", re.I)
+
+
+_GAVE_EVIDENCE = re.compile(r"\b(?:gave|given|giving|submitted|provided)\s+(?:oral\s+|written\s+)?evidence\b", re.I)
+
+
 def bare_agreement(sent) -> bool:
     """"The Government welcomes the Committee's report on X, and agrees with most of its
     conclusions and recommendations.": agreement with a report as a whole, nothing
     said about what (read from the parse: every main verb one of agreeing, every
     object a report or its recommendations, no clause saying what is agreed)."""
+    thanks = _WELCOME_AND_THANKS.match(sent.text)
+    if thanks and not JUDGEMENT_CUE.search(_GAVE_EVIDENCE.sub(" ", sent.text[thanks.end():])):
+        return True  # "... welcomes the Committee's report, Title, and thanks all who gave evidence": courtesy
     if not sent.doc.has_annotation("DEP"):
         return False
     root = sent.root
@@ -806,7 +819,8 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:uk|org|com|
 _FINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 _LEAD_RECOMMEND = re.compile(r"\b(?:should|must|ought to|recommends?|recommended|urges?|urged|calls? (?:on|upon|for)|asks?|asked|needs? to)\b", re.I)
 _LEAD_COMMIT = re.compile(r"\b(?:will|shall|are going to|intends? to|plans? to|commits? to|committed to|pledges? to|aims? to|next steps)\b|"
-                          r"^\s*(?:it was\s+)?(?:resolved|agreed|decided|decisions?)\s*(?:that)?\s*$", re.I)
+                          r"^\s*(?:it was\s+)?(?:resolved|agreed|decided|decisions?)\s*(?:that)?\s*$|"
+                          r"\b(?:therefore\s+|further\s+)?(?:resolves|resolved|agrees|decides)(?:\s+(?:that|to))?\s*$", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 # Shapes of sentence that make no claim whatever their words.
@@ -954,8 +968,12 @@ def _addressed_duties(sent) -> bool:
             o for c in root.children if c.dep_ == "prep" and c.lower_ == "for" for o in c.children if o.dep_ == "pobj"]
         if wanted and all(_a_person_wanted(o) for o in wanted):
             return True  # "We are looking for a nurse who ...": whom a job advert wants, no claim
-    return bool(subjects) and all(t.lower_ == "you" for t in subjects) \
-        and any(t.lower_ in ("will", "'ll", "shall") and t.dep_ == "aux" for t in root.children)
+    if not subjects or not all(t.lower_ == "you" for t in subjects):
+        return False
+    aux = {t.lower_ for t in root.children if t.dep_ == "aux"}
+    # "You will hold ...", "You must have experience of ...", "You do not need a degree": duties and requirements
+    return bool(aux & {"will", "'ll", "shall"}) or ("must" in aux and root.lower_ in ("have", "be")) \
+        or root.lower_ in ("need", "needs")
 
 
 def _fragment(sent, body: str) -> bool:

@@ -46,7 +46,8 @@ ORGANISATION_HEADS = frozenset("coalition alliance network unit centre center gr
                                "body organisation organization panel service association federation consortium "
                                "collaborative team office authority ministry operator college university hub firm "
                                "academy hospital society".split())
-PROGRAMME_HEADS = frozenset("scheme programme program campaign fund pilot initiative project grant".split())
+PROGRAMME_HEADS = frozenset("scheme programme program campaign fund pilot initiative project grant helpline "
+                            "trial".split())
 ROLE_AFTER = frozenset("leader chief chair chairman chairwoman director head secretary spokesperson spokesman "
                        "spokeswoman founder manager boss".split())
 _DETS = frozenset("the this that its their our".split())

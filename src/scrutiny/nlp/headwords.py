@@ -14,6 +14,7 @@ court department directorate executive federation forum foundation fund group ho
 inspectorate institute institution league ltd ministry network nhs office ombudsman
 organisation organization panel parliament partnership plc practice press secretariat service services
 society taskforce team treasury trust union unit university
+faculty collective collaborative branch school academy clinic
 """.split())
 
 DOCUMENT = frozenset("""
@@ -24,6 +25,7 @@ standards statement strategy study survey view white
 
 PROGRAMME = frozenset("""
 allowance benefit campaign credit deal grant initiative offer payment pension pilot programme program project scheme
+helpline apprenticeship apprenticeships trial pathway awards fellowship fellowships
 """.split())
 
 # One of these words alone is not a name ("the Government", "the Department",

@@ -149,6 +149,14 @@ _p("joint_campaign", "provides", 0.75,
    rf"{E}\s+(?:is|was)\s+(?:a|an)\s+(?:joint\s+|new\s+|national\s+)*(?:campaign|programme|scheme|initiative|project|service)\s+(?:run\s+)?(?:by|of|from)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 _p("provider_of", "provides", 0.75,
    rf"{E}\s*[,(]\s*{DET}(?:private\s+|main\s+|lead\s+|sole\s+|largest\s+|biggest\s+)?(?:provider|supplier|contractor|operator|deliverer)\s+(?:of|for|to)\s+{DET}{E}")
+# "X, a consortium of A and B", "X, a collaborative of A, B and the charity C": each is a member
+_p("consortium_of", "member_of", 0.75,
+   rf"{E}\s*,\s*(?:a|an)\s+(?:[a-z-]+\s+)?(?:consortium|collaborative|coalition|alliance|federation)\s+(?:of|between)\s+"
+   rf"(?:[^§;,]{{0,40}}?,\s*)*?{DET}(?:charity\s+)?{E}{MORE_LIST}")
+# "X, a joint unit of P and Q": part of each
+_p("joint_unit_of", "part_of", 0.75,
+   rf"{E}\s*,\s*(?:a|an)\s+joint\s+(?:[a-z-]+\s+)?(?:unit|centre|center|team|institute|hub|venture|service)\s+"
+   rf"(?:of|between)\s+{DET}{E}{MORE_LIST}")
 # "X, a weekly group that Y runs (jointly) with Z": Y (and Z) provide X
 _p("object_relative_runs", "provides", 0.75,
    rf"{E}\s*,\s*(?:a|an|the|its|our|their)\s+[^§;,]{{0,60}}?\b(?:that|which)\s+{DET}{E}\s+(?:has\s+|have\s+|had\s+)?"
@@ -255,6 +263,11 @@ def _only_names(text: str, a: int, b: int, names) -> bool:
     for s in sorted(names, key=lambda s: -s.start_char):
         rest = rest[:s.start_char - a] + rest[s.end_char - a:]
     return re.fullmatch(r"(?:[\s,&]|\band\b|\bMP\b)*", rest) is not None
+
+
+_MINUTES_OF = re.compile(r"(?i)(?:draft\s+|unconfirmed\s+|extract\s+from\s+the\s+)?minutes\s+of\s+(?:the\s+)?"
+                         r"(?:(?:[a-z]+\s+){0,2}meeting\s+of\s+(?:the\s+)?)?")
+_MINUTES_AFTER = re.compile(r"(?i)\s*(?:[-\u2013\u2014:|,]\s*)?(?:draft\s+|extract\s+from\s+the\s+|unconfirmed\s+)?minutes\b")
 
 
 def _council_like(span) -> bool:
@@ -427,6 +440,17 @@ class TiePatterns:
                 # the body under a title and its authors: the publisher
                 self._add(found, doc, names[0], title, "published", "", 0.7, "layout_byline", a, b)
                 continue
+            lead = a + (len(raw) - len(raw.lstrip()))
+            minutes_of = _MINUTES_OF.match(stripped)
+            if names and names[0].label_ == "organisation" and (
+                    (minutes_of and names[0].start_char == lead + minutes_of.end())
+                    or (names[0].start_char == lead and _MINUTES_AFTER.match(text[names[0].end_char:b]))):
+                # "Minutes of the Community Safety Committee held at ...", "X Committee - extract from the
+                # minutes": the body whose minutes these are, under its council's heading if any
+                if heads and _council_like(heads[-1][1]) and not _council_like(names[0]):
+                    self._add(found, doc, names[0], heads[-1][1], "part_of", "", 0.7, "layout_heading", a, b)
+                heads.append((n, names[0]))
+                continue
             if len(names) == 1 and names[0].text.strip() == stripped.rstrip(":").strip() \
                     and names[0].label_ == "organisation":
                 if heads and heads[-1][0] == n - 1 and _council_like(heads[-1][1]) and not _council_like(names[0]):
@@ -585,6 +609,10 @@ class TiePatterns:
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "appos_possessive_role":
                     pairs = [(a, b)]
+                elif name == "consortium_of":
+                    pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
+                elif name == "joint_unit_of":
+                    pairs = [(a, o) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "object_relative_runs":
                     pairs = [(o, a) for o in [b] + [int(x) for x in re.findall(r"§(\d+)§", m.group("more") or "")]]
                 elif name == "run_with":
@@ -595,7 +623,8 @@ class TiePatterns:
                     pairs = [(a, b)]
                 if name not in ("members_include", "joint_campaign", "doc_by", "title_by", "whose_members", "body_includes",
                                 "partnership_between", "members_of_include", "authors_are", "member_alongside",
-                                "prepared_for_by", "object_relative_runs", "run_with") \
+                                "prepared_for_by", "object_relative_runs", "run_with", "consortium_of",
+                                "joint_unit_of") \
                         and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
                     # "Capita and Maximus carry out ...": each member of a list before the verb
                     pairs = [(x, o) for si, o in pairs
