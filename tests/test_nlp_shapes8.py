@@ -197,3 +197,18 @@ def test_you_must_said_to_a_minister_is_still_a_call(tagger):
 ])
 def test_a_welcome_of_a_report_with_thanks_makes_no_claim(tagger, sentence):
     assert _kinds(tagger.nlp(sentence)) in ([], [set()])
+
+
+# --- a debate's speaker tags before a colon, a conference alone -------------------------------
+
+def test_a_speakers_constituency_and_party_before_the_speech_on_the_same_line_name_nobody(tagger):
+    doc = tagger.nlp("Ann Dale (Tarrow East) (LD): I thank the Minister for her answer.\n"
+                     "Owen Pike (Marsh Vale) (Con): Does she agree that the service is failing?")
+    assert _names(doc) == {"Ann Dale": "person", "Owen Pike": "person"}
+
+
+def test_conference_alone_names_no_body(tagger):
+    names = _names(tagger.nlp("Conference welcomes the new scheme. The Annual Conference of the Care Workers Union "
+                              "met in May."))
+    assert "Conference" not in names
+    assert "Annual Conference of the Care Workers Union" in names

@@ -368,7 +368,7 @@ def _venue_or_place(span, words: list[str]) -> bool:
 def _speaker_tag(span) -> bool:
     """Brackets after a speaker's name at the start of a line of a debate ("Jo Dale
     (Brackley North) (Lab)", "Ann Lee MP (Liberal Democrat, Tarrow)") hold a
-    constituency and a party, not stakeholders."""
+    constituency and a party, not stakeholders; the speech may follow a colon on the same line."""
     doc = span.doc
     k = span.start - 1
     while k >= 0 and doc[k].text not in ("(", ")") and "\n" not in doc[k].text:
@@ -376,10 +376,14 @@ def _speaker_tag(span) -> bool:
     if k < 0 or doc[k].text != "(":
         return False
     close = span.end
-    while close < len(doc) and doc[close].text not in ("(", ")") and "\n" not in doc[close].text:
+    while close < len(doc) and doc[close].text not in ("(", ")", "):") and "\n" not in doc[close].text:
         close += 1
-    if close >= len(doc) or doc[close].text != ")":
+    if close >= len(doc) or doc[close].text not in (")", "):"):
         return False
+    if doc[close].text == "):":
+        close_colon = True  # "(LD):" read as one token
+    else:
+        close_colon = False
     while k >= 3 and doc[k - 1].text == ")":  # "(Brackley North) (Lab)": the second bracket
         k = next((m for m in range(k - 2, -1, -1) if doc[m].text == "("), 0)
     line_start = k
@@ -391,7 +395,8 @@ def _speaker_tag(span) -> bool:
         after = next((m for m in range(after, len(doc)) if doc[m].text == ")"), len(doc) - 1) + 1
     return 2 <= len(before) <= 5 and all(t.is_title or t.text in (".", "-", "MP") for t in before) \
         and all("\n" not in t.text for t in doc[k:close]) \
-        and (after >= len(doc) or "\n" in doc[after - 1].text_with_ws or "\n" in doc[after].text)
+        and (after >= len(doc) or "\n" in doc[after - 1].text_with_ws or "\n" in doc[after].text
+             or doc[after].text == ":" or close_colon)  # "A B (Tarrow East) (LD): I thank ...": the speech on the same line
 
 
 # Words ending a phrasal verb ("Lose Out", "Sign Up"), whatever the tagger makes of them in title case.

@@ -36,7 +36,7 @@ ministry review report plan strategy programme scheme fund team unit panel group
 authority secretary minister ministers chair inquiry act bill paper framework guidance policy
 network partnership alliance coalition union society association institute centre university
 company organisation organization foundation charity court college forum executive cabinet command
-convention treaty agreement directive charter protocol code offer assessment evaluation
+convention treaty agreement directive charter protocol code offer assessment evaluation conference
 """.split())
 
 # A capitalised phrase ending in one of these names a post or a group of people,
