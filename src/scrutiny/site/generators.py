@@ -642,8 +642,8 @@ def build_notes(ctx: SiteContext, dv: Derived) -> list[str]:
                      "need review (run `scrutiny ingest` again to re-anchor them)")
     withheld = sorted(d for d in dv.withheld if ctx.docs_by_id[d]["ingested"])
     if withheld:
-        notes.append("full text not republished (its licence does not allow it): " + ", ".join(
-            f"{d} ({len(dv.shown_ids().get(d, ()))} cited passages shown)" for d in withheld))
+        notes.append("full text not republished (its licence does not allow it): " + _listed(
+            [f"{d} ({len(dv.shown_ids().get(d, ()))} cited passages shown)" for d in withheld]))
     # what the maintainers can do (the public pages only say what a reader can)
     missing = [d["id"] for d in ctx.documents if not d["ingested"]]
     if missing:
@@ -657,8 +657,17 @@ def build_notes(ctx: SiteContext, dv: Derived) -> list[str]:
         notes.append("the knowledge base has no " + ", no ".join(empty) + " yet")
     split = sorted(f"{d} ({len(parts)} parts)" for d, parts in dv.parts.items() if len(parts) > 1)
     if split:
-        notes.append("long documents shown in parts: " + ", ".join(split))
+        notes.append("long documents shown in parts: " + _listed(split))
     return notes
+
+
+NOTE_LISTED = 10   # a note names this many documents, then counts the rest (10,000 would be one long line)
+
+
+def _listed(items: list[str]) -> str:
+    """``items`` joined for a build note: the first :data:`NOTE_LISTED`, then how many more."""
+    shown = ", ".join(items[:NOTE_LISTED])
+    return shown + (f" and {len(items) - NOTE_LISTED} more" if len(items) > NOTE_LISTED else "")
 
 
 def claim_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
