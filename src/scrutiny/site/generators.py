@@ -892,9 +892,8 @@ def located_tie_evidence(ctx: SiteContext) -> list[tuple]:
     candidates' sentences, not every candidate of the corpus (reading each
     passage they stand in)."""
     import hashlib
-    import json
 
-    from scrutiny.atomic import write_text
+    from scrutiny.site.doc_cache import per_document
     from scrutiny.tags.queries import located_evidence, tie_candidate_rows
 
     rows = tie_candidate_rows(ctx.store)
@@ -907,32 +906,18 @@ def located_tie_evidence(ctx: SiteContext) -> list[tuple]:
         d = doc_of.get(r[1])
         if d is not None:   # a passage that is gone: not evidence
             by_doc[d].append(r)
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        kept = data["docs"] if data.get("version") == TIE_EVIDENCE_VERSION else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):   # none yet, or torn: locate them all
-        kept = {}
     # (repr: the rows are tuples of str, int, float and None, and a key is only compared with this code's)
     keys = {d: hashlib.sha256(repr((TIE_EVIDENCE_VERSION, ctx.fingerprints.get(d), mine)).encode()).hexdigest()
             for d, mine in sorted(by_doc.items())}
-    out, todo = [], []
-    for d, k in keys.items():
-        old = kept.get(d)
-        if isinstance(old, list) and len(old) == 2 and old[0] == k:
-            out.extend(old[1])   # lists, as JSON gives them: evidence_by_tie takes them as they are
-        else:
-            todo.append(d)
-    fresh: dict[str, list] = defaultdict(list)
-    if todo:
+
+    def work_out(todo):
+        fresh: dict[str, list] = defaultdict(list)
         for x in located_evidence(ctx.store, [r for d in todo for r in by_doc[d]]):
-            fresh[x[1]].append(x)
-        for d in todo:
-            out.extend(fresh[d])
-    if todo or set(kept) != set(keys):
-        docs = {d: [k, [list(x) for x in fresh[d]] if d in todo else kept[d][1]] for d, k in keys.items()}
-        write_text(cache, json.dumps({"version": TIE_EVIDENCE_VERSION, "docs": docs},
-                                     ensure_ascii=False, separators=(",", ":")))
-    return out
+            fresh[x[1]].append(list(x))
+        return fresh
+
+    # lists, as JSON gives them: evidence_by_tie takes them as they are, in any order
+    return [x for found in per_document(cache, TIE_EVIDENCE_VERSION, keys, work_out).values() for x in found]
 
 
 def _tie_pieces(ctx, st, other, t, outgoing: bool) -> list[dict]:

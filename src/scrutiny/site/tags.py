@@ -41,37 +41,18 @@ class SiteTags:
             return {}
         if fingerprints is None or cache is None:
             return self._named(None)
-        import json
-
-        from scrutiny.atomic import write_text
+        from scrutiny.site.doc_cache import per_document
         from scrutiny.site.writer import input_key
 
-        try:
-            data = json.loads(Path(cache).read_text(encoding="utf-8"))
-            kept = data["docs"] if data.get("version") == NAMED_VERSION else {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):   # none yet, or torn: read them all
-            kept = {}
         keys = {d: input_key(fp) for d, fp in fingerprints.items()}
-        out: dict[str, set[str]] = {}
-        todo = []
-        for d, k in keys.items():
-            old = kept.get(d)
-            if isinstance(old, list) and len(old) == 2 and old[0] == k:
-                if old[1]:
-                    out[d] = set(old[1])
-            else:
-                todo.append(d)
-        if todo:
+
+        def work_out(todo):
             # many documents changed (or no record): one pass over every mention is cheaper
             fresh = self._named(None if len(todo) > max(50, len(keys) // 4) else todo)
-            for d in todo:
-                if d in fresh:
-                    out[d] = fresh[d]
-        if todo or set(kept) != set(keys):
-            write_text(Path(cache), json.dumps(
-                {"version": NAMED_VERSION, "docs": {d: [k, sorted(out.get(d, ()))] for d, k in sorted(keys.items())}},
-                ensure_ascii=False, separators=(",", ":")))
-        return out
+            return {d: sorted(fresh[d]) for d in todo if d in fresh}
+
+        return {d: set(names) for d, names in per_document(Path(cache), NAMED_VERSION, keys, work_out).items()
+                if names}
 
     def _named(self, doc_ids) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
