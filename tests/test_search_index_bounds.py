@@ -33,3 +33,22 @@ def test_bounds_of_every_tier_are_those_of_its_suffix():
             entries.append((rng.randrange(1000), 1, (rng.randrange(3), packed) if trial % 2 else packed, ()))
         cuts = _tier_cuts(n)
         assert _bounds(entries, cuts, 5) == {k: _bound(entries[cuts[k]:], 5) for k in range(1, len(cuts) - 1)}
+
+
+def test_bounds_walked_by_runs_are_those_of_each_suffix_of_a_list_in_impact_order():
+    """_run_bounds (what a bucket uses: each packed value's postings one run, in record
+    order, as _impact_order puts them) gives what _bound gives each suffix alone."""
+    from scrutiny.site.search_index import _impact_order, _pair_impact_order, _run_bounds
+
+    rng = random.Random(3)
+    for trial in range(300):
+        n = rng.randrange(1, 400)
+        places = sorted(rng.sample(range(5000), n))
+        entries = []
+        for place in places:
+            packed = (rng.randrange(3) * 256 + rng.randrange(5)) * 5 + rng.randrange(5)
+            entries.append((place, 1, (rng.randrange(3), packed) if trial % 2 else packed, ()))
+        order = _pair_impact_order if trial % 2 else _impact_order
+        ordered = order(entries, 5, [100, 25, 30, 35, 100], 40.0, 1.0)
+        cuts = _tier_cuts(n)
+        assert _run_bounds(ordered, cuts, 5) == {k: _bound(ordered[cuts[k]:], 5) for k in range(1, len(cuts) - 1)}

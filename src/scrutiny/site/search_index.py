@@ -118,6 +118,9 @@ DOCS_PER_RANGE_FILE = 512   # documents per ranges file (dr/<k>.js): their numbe
 # (no quote, no backslash); a digit below HALF ends a number, HALF and above is a leading digit + HALF
 DIGITS = "!" + "".join(chr(c) for c in range(0x23, 0x7F) if c != 0x5C)
 HALF = len(DIGITS) // 2
+# the parts of a posting (place, records, packed, positions) and of a token (word, position)
+_PLACE, _PACKED, _POSITIONS = itemgetter(0), itemgetter(2), itemgetter(3)
+_TERM, _POS = itemgetter(0), itemgetter(1)
 
 
 # The code the files of a passage bucket are made with, besides its documents' passages,
@@ -258,33 +261,53 @@ def _bm25(idf, tf, fl, avgfl, b, k1):
     return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
 
 
-def _impact_order(entries: list[tuple], nr: int, rank_value: list[int], avgfl: float, boost: float) -> list[tuple]:
+def _impact_order(entries: list[tuple], nr: int, rank_value: list[int], avgfl: float, boost: float,
+                  impact: dict | None = None) -> list[tuple]:
     """A word's postings in one bucket, best first as the bucket's own statistics score
     them (the order only decides what is downloaded first: the bounds of each tier keep
     the results exact), a run of postings of the same (frequency, length, rank) together
-    in record order."""
+    in record order. ``entries`` are in record order (each record once), as a bucket adds
+    them: the order is that of the distinct packed values, each one's postings kept as
+    they come. ``impact``: the scores of packed values worked out before (filled in)."""
     from whoosh.util.numeric import byte_to_length
 
     from scrutiny.index import B, K1
 
-    impact = {}
-    for _first, _count, packed, _pos in entries:
+    if impact is None:
+        impact = {}
+    packs = list(map(_PACKED, entries))
+    distinct = set(packs)
+    for packed in distinct:
         if packed not in impact:
             rest, rank = divmod(packed, nr)
             freq, lb = divmod(rest, 256)
             impact[packed] = _bm25(1.0, (freq + 1) * boost, byte_to_length(lb), avgfl, B, K1) * rank_value[rank]
-    return sorted(entries, key=lambda e: (-impact[e[2]], e[2], e[0]))
+    return _in_runs(entries, packs, distinct, impact)
 
 
-def _pair_impact_order(entries: list[tuple], nr: int, rank_value: list[int], avgfl: float, boost: float) -> list[tuple]:
+def _in_runs(entries: list[tuple], packs: list, distinct: set, impact: dict) -> list[tuple]:
+    """``entries`` (in record order) sorted by (-impact of packed, packed, record): the
+    packed values sorted, then each entry's place found by its value's (a stable sort)."""
+    if len(distinct) == 1:
+        return entries
+    order = {p: i for i, p in enumerate(sorted(distinct, key=lambda p: (-impact[p], p)))}
+    keys = list(map(order.__getitem__, packs))
+    return list(map(entries.__getitem__, sorted(range(len(entries)), key=keys.__getitem__)))
+
+
+def _pair_impact_order(entries: list[tuple], nr: int, rank_value: list[int], avgfl: float, boost: float,
+                       impact: dict | None = None) -> list[tuple]:
     """A pair's postings in one bucket, best first (:func:`_impact_order`): by what the two
     words score together, as a phrase of the two scores."""
     from whoosh.util.numeric import byte_to_length
 
     from scrutiny.index import B, K1
 
-    impact = {}
-    for _first, _count, packed, _pos in entries:
+    if impact is None:
+        impact = {}
+    packs = list(map(_PACKED, entries))
+    distinct = set(packs)
+    for packed in distinct:
         if packed not in impact:
             fa, pb = packed
             rest, rank = divmod(pb, nr)
@@ -292,7 +315,7 @@ def _pair_impact_order(entries: list[tuple], nr: int, rank_value: list[int], avg
             fl = byte_to_length(lb)
             impact[packed] = (_bm25(1.0, (fa + 1) * boost, fl, avgfl, B, K1)
                               + _bm25(1.0, (fb + 1) * boost, fl, avgfl, B, K1)) * rank_value[rank]
-    return sorted(entries, key=lambda e: (-impact[e[2]], e[2], e[0]))
+    return _in_runs(entries, packs, distinct, impact)
 
 
 def pair_class(word: str) -> str:
@@ -314,7 +337,7 @@ def _write_tiers(out: dict, folder: str, fid: str, entries: list, cuts: list[int
     tier, and with the tier's positions in ``folder + "x"`` when ``positions``;
     returns the bounds (the first tier's goes in the shard)."""
     last = len(cuts) - 2
-    bounds = _bounds(entries, cuts, nr)
+    bounds = _run_bounds(entries, cuts, nr)
     for k in range(1, last + 1):
         text, pos = _tier(entries[cuts[k]:cuts[k + 1]], key, positions)
         data = [text, bounds[k + 1]] if k < last else text
@@ -330,28 +353,36 @@ def _tier(entries: list[tuple], key: str, positions: bool = True) -> tuple[str, 
     place in the bucket (less the previous one's in the run; headings: and its count)];
     positions: per posting, [n, position deltas...] (not made when not ``positions``: "")."""
     flat: list[int] = []
-    pflat: list[int] = []
     heading = key == "h"
-    for run, group in groupby(entries, key=itemgetter(2)):
+    for run, group in groupby(entries, key=_PACKED):
         group = list(group)
         if isinstance(run, tuple):
             flat.extend(run)
         else:
             flat.append(run)
         flat.append(len(group))
-        last = 0
-        for first, count, _packed, poslist in group:
-            flat.append(first - last)
-            if heading:
+        if heading:
+            last = 0
+            for first, count, _packed, _poslist in group:
+                flat.append(first - last)
                 flat.append(count)
-            last = first
-        if positions:
-            for _first, _count, _packed, poslist in group:
-                pflat.append(len(poslist))
-                if poslist:
-                    pflat.append(poslist[0])
-                    pflat.extend(map(sub, poslist[1:], poslist))
-    return encode(flat), (encode(pflat) if positions else "")
+                last = first
+        else:   # the places less the previous one's (the first less 0)
+            places = list(map(_PLACE, group))
+            flat.append(places[0])
+            flat.extend(map(sub, places[1:], places))
+    if not positions:
+        return encode(flat), ""
+    pflat: list[int] = []
+    for poslist in map(_POSITIONS, entries):
+        if len(poslist) == 1:
+            pflat += (1, poslist[0])
+        else:
+            pflat.append(len(poslist))
+            if poslist:
+                pflat.append(poslist[0])
+                pflat.extend(map(sub, poslist[1:], poslist))
+    return encode(flat), encode(pflat)
 
 
 def _inline(entries: list[tuple], key: str, positions: bool = True) -> tuple[str, str] | None:
@@ -512,6 +543,48 @@ def _bounds(entries: list[tuple], cuts: list[int], nr: int) -> dict[int, str]:
                          *(x for t in second for x in flat(t))])
     return out
 
+
+def _run_bounds(entries: list[tuple], cuts: list[int], nr: int) -> dict[int, str]:
+    """:func:`_bounds` of a list in impact order (:func:`_impact_order`): each packed value's
+    postings are one run, in record order, so that the first place of a value in a suffix
+    is that of its run's first posting there, and a tier's values are those of the runs it
+    overlaps: the runs are walked back, not every posting. (:func:`_bounds` is the same
+    for postings in any order.)"""
+    runs: list[tuple[int, object]] = []     # (index of the run's first posting, packed)
+    at = 0
+    for packed, group in groupby(map(_PACKED, entries)):
+        runs.append((at, packed))
+        at += len(list(group))
+    first: dict = {}
+    top: list = []
+    second: list = []
+    out: dict[int, str] = {}
+    known: dict = {}
+    r = len(runs) - 1       # the run holding the current tier's last posting
+    for k in range(len(cuts) - 2, 0, -1):
+        lo = cuts[k]
+        tier = set()
+        while True:
+            start, packed = runs[r]
+            tier.add(packed)
+            first[packed] = entries[start if start > lo else lo][0]
+            if start <= lo:
+                break
+            r -= 1
+        if start == lo:
+            r -= 1
+        new_top = _skyline(tier | set(top), nr, known)
+        second = _skyline((tier | set(top) | set(second)) - set(new_top), nr, known)
+        top = new_top
+
+        def flat(t):
+            return t if isinstance(t, tuple) else (t,)
+
+        out[k] = encode([len(top), *(x for t in top for x in (*flat(t), first[t])),
+                         *(x for t in second for x in flat(t))])
+    return out
+
+
 def score(dc: int, df: int, total: int, freq: int, boost: float, length_byte: int, rank: int) -> int:
     """A posting's score x SCALE, as the browser computes it (``search.js``) and
     ``scrutiny search`` ranks: Whoosh's BM25F of one field."""
@@ -574,19 +647,24 @@ class _Bucket:
             base = length_to_byte(len(toks)) * nr + rank_of[rank]
             step = 256 * nr
             packs = {}
+            less = {}       # each word's frequency - 1
             mine = postings[key]
             for term, poslist in by_term.items():
-                packed = (len(poslist) - 1) * step + base
-                packs[term] = packed
+                less[term] = f = len(poslist) - 1
+                packs[term] = packed = f * step + base
                 mine[term].append((first, count, packed, poslist))
-            if all(a[1] < b[1] for a, b in zip(toks, toks[1:])):    # one word a position (the analyser's way)
+            terms = list(map(_TERM, toks))
+            where = list(map(_POS, toks))
+            if where == list(range(where[0], where[0] + len(where))):   # positions in a row: every two words
+                found = set(zip(terms, terms[1:]))
+            elif all(a[1] < b[1] for a, b in zip(toks, toks[1:])):    # one word a position (the analyser's way)
                 found = {(a[0], b[0]) for a, b in zip(toks, toks[1:]) if b[1] == a[1] + 1}
             else:
                 at = dict((pos, term) for term, pos in toks)
                 found = {(term, at[pos + 1]) for term, pos in toks if pos + 1 in at}
             theirs = pairs[key]
-            for a, b in found:
-                theirs[a, b].append((first, count, (len(by_term[a]) - 1, packs[b]), ()))
+            for ab in found:
+                theirs[ab].append((first, count, (less[ab[0]], packs[ab[1]]), ()))
 
         name = self.name
         out: dict[str, str] = {}
@@ -627,8 +705,9 @@ class _Bucket:
             avgfl = (totals[key] / (n or 1)) or 1
             boost = HEADING_BOOST if key == "h" else 1.0
             tiered = set()
+            impact: dict = {}       # the score of each packed value (the same for every word)
             for term in sorted(postings[key]):
-                entries = _impact_order(postings[key].pop(term), nr, rank_value, avgfl, boost)
+                entries = _impact_order(postings[key].pop(term), nr, rank_value, avgfl, boost, impact)
                 shard = shard_of(term)
                 inline = _inline(entries, key)
                 if inline is not None:
@@ -647,10 +726,9 @@ class _Bucket:
             # the phrases of two words, one of them with a long list: their own postings
             # (a phrase of them is found without the words' positions)
             classes: dict[str, set] = defaultdict(set)
-            for a, b in sorted(pairs[key]):
-                if a not in tiered and b not in tiered:
-                    continue
-                entries = _pair_impact_order(pairs[key][a, b], nr, rank_value, avgfl, boost)
+            pair_impact: dict = {}
+            for a, b in sorted(ab for ab in pairs[key] if ab[0] in tiered or ab[1] in tiered):
+                entries = _pair_impact_order(pairs[key][a, b], nr, rank_value, avgfl, boost, pair_impact)
                 inline = _inline(entries, key, positions=False)
                 pshard = pair_shards[f"{shard_of(a)}-{pair_class(b)}"][key]
                 classes[a].add(pair_class(b))
