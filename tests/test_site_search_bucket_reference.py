@@ -94,3 +94,29 @@ def test_a_bucket_s_files_are_main_s_byte_for_byte(seed, n, name):
 
 def test_an_empty_bucket_is_main_s():
     assert _files(search_index, "2", []) == _files(reference, "2", [])
+
+
+def test_the_collector_is_paused_while_a_bucket_is_made_and_left_as_it_was():
+    import gc
+
+    seen = []
+    real = search_index._Bucket._files
+
+    def spy(self, rank_of):
+        seen.append(gc.isenabled())
+        return real(self, rank_of)
+
+    search_index._Bucket._files = spy
+    try:
+        assert gc.isenabled()
+        _files(search_index, "1", _rows(6, 20, others=False))
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            _files(search_index, "1", _rows(6, 20, others=False))
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        search_index._Bucket._files = real
+    assert seen == [False, False]
