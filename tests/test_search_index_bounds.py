@@ -1,4 +1,5 @@
-"""The bounds of a list's tiers, computed from the last tier back (search_index._bounds),
+"""The bounds of a list's tiers, computed from the last tier back (search_index._run_bounds,
+and the reference's _bounds for postings in any order),
 are those of each suffix computed alone (_bound: its skylines by the definition), for
 words' postings and pairs' alike."""
 
@@ -6,7 +7,8 @@ from __future__ import annotations
 
 import random
 
-from scrutiny.site.search_index import _bound, _bounds, _skyline, _tier_cuts
+from search_index_reference import _bounds
+from scrutiny.site.search_index import _bound, _skyline, _tier_cuts
 
 
 def _dominated(u, t, nr):

@@ -517,41 +517,14 @@ def _bound(entries: list[tuple], nr: int) -> str:
 
 
 
-def _bounds(entries: list[tuple], cuts: list[int], nr: int) -> dict[int, str]:
-    """{k: _bound(entries[cuts[k]:])} for every tier k >= 1 but the last's end, computed from
-    the last tier back: the skyline of a suffix is that of its first tier and the next
-    suffix's skyline, and the second skyline's values come from the first tier and the
-    next suffix's two skylines (a value the next suffix's second skyline leaves out is
-    beaten there by one outside its skyline, as it is in the longer suffix)."""
-    first: dict = {}
-    top: list = []
-    second: list = []
-    out: dict[int, str] = {}
-    known: dict = {}    # each value's parts, worked out once for every tier
-    for k in range(len(cuts) - 2, 0, -1):
-        tier = set()
-        for place, _count, packed, _pos in entries[cuts[k]:cuts[k + 1]]:
-            tier.add(packed)
-            if packed not in first or place < first[packed]:
-                first[packed] = place
-        new_top = _skyline(tier | set(top), nr, known)
-        second = _skyline((tier | set(top) | set(second)) - set(new_top), nr, known)
-        top = new_top
-
-        def flat(t):
-            return t if isinstance(t, tuple) else (t,)
-
-        out[k] = encode([len(top), *(x for t in top for x in (*flat(t), first[t])),
-                         *(x for t in second for x in flat(t))])
-    return out
-
-
 def _run_bounds(entries: list[tuple], cuts: list[int], nr: int) -> dict[int, str]:
-    """:func:`_bounds` of a list in impact order (:func:`_impact_order`): each packed value's
-    postings are one run, in record order, so that the first place of a value in a suffix
-    is that of its run's first posting there, and a tier's values are those of the runs it
-    overlaps: the runs are walked back, not every posting. (:func:`_bounds` is the same
-    for postings in any order.)"""
+    """The bounds of a list's tiers, computed from the last tier back (each tier's is
+    :func:`_bound` of the list's suffix from that tier on), for a list in impact order
+    (:func:`_impact_order`): each packed value's postings are one run, in record order,
+    so that the first place of a value in a suffix is that of its run's first posting
+    there, and a tier's values are those of the runs it overlaps: the runs are walked
+    back, not every posting. (The version for postings in any order, walked posting by
+    posting, is kept in ``tests/search_index_reference.py``.)"""
     runs: list[tuple[int, object]] = []     # (index of the run's first posting, packed)
     at = 0
     for packed, group in groupby(map(_PACKED, entries)):
