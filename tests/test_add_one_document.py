@@ -82,21 +82,26 @@ def _project(tmp_path, name) -> tuple[Project, list]:
     return project, files
 
 
+def _built_and_one_to_add(tmp_path):
+    """A project built whole from every file, and one built from all but the last
+    (the file to add): (whole, added, the last file, the second's tables before it)."""
+    whole, files = _project(tmp_path, "whole")
+    assert ingest(whole, files).ok
+    assert build(whole, fetch=False, site=False).ok
+    added, files = _project(tmp_path, "added")
+    assert ingest(added, files[:-1]).ok
+    assert build(added, fetch=False, site=False).ok
+    return whole, added, files[-1], _tables(added)
+
+
 @pytest.mark.parametrize("many", [None, 0], ids=["through-the-index", "by-a-scan-of-the-store"])
 def test_one_document_added_equals_a_whole_build(tmp_path, monkeypatch, many):
     import scrutiny.tags.write as write
 
     if many is not None:
         monkeypatch.setattr(write, "MANY_PASSAGES", many)
-    whole, files = _project(tmp_path, "whole")
-    assert ingest(whole, files).ok
-    assert build(whole, fetch=False, site=False).ok
-
-    added, files = _project(tmp_path, "added")
-    assert ingest(added, files[:-1]).ok
-    assert build(added, fetch=False, site=False).ok
-    before = _tables(added)
-    assert ingest(added, files[-1:]).ok
+    whole, added, last, before = _built_and_one_to_add(tmp_path)
+    assert ingest(added, [last]).ok
     result = build(added, fetch=False, site=False)
     assert result.ok
 
@@ -122,16 +127,9 @@ def test_build_with_the_file_equals_a_whole_build(tmp_path):
 
     from scrutiny.cli import cli
 
-    whole, files = _project(tmp_path, "whole")
-    assert ingest(whole, files).ok
-    assert build(whole, fetch=False, site=False).ok
-
-    added, files = _project(tmp_path, "added")
-    assert ingest(added, files[:-1]).ok
-    assert build(added, fetch=False, site=False).ok
-    before = _tables(added)
+    whole, added, last, before = _built_and_one_to_add(tmp_path)
     out = CliRunner().invoke(cli, ["--root", str(added.root), "build", "--offline", "--no-site", "--json",
-                                   str(files[-1])])
+                                   str(last)])
     assert out.exit_code == 0, out.output
     import json
 
