@@ -521,12 +521,19 @@ def eval_blind_cmd(which, min_confidence, as_json):
 @click.option("--errors", is_flag=True, help="Also list the sentences, names and ties scored wrong.")
 @click.option("--ids", default="", metavar="PREFIX",
               help="Only the passages whose id starts with PREFIX ('d': ours, 'e': the third annotator's).")
+@click.option("--grouped", is_flag=True,
+              help="Grouped cross-validation: score each group of passages (an id's first letter) with a claim "
+                   "model trained without that group (the shipped model trains on every dev passage); with --ids, "
+                   "those groups only (e.g. --ids g, --ids eg).")
 @json_option
-def eval_dev_cmd(min_confidence, errors, ids, as_json):
+def eval_dev_cmd(min_confidence, errors, ids, grouped, as_json):
     """Our own dev set of passages, in the blind set's styles and format.
 
     Example: scrutiny eval dev --ids e --errors
     """
+    if grouped:
+        _grouped_dev(min_confidence, errors, ids, as_json)
+        return
     from scrutiny.evaluation.passage_sets import eval_dev
 
     try:
@@ -537,6 +544,28 @@ def eval_dev_cmd(min_confidence, errors, ids, as_json):
         emit_json(r)
         return
     _passage_set_block(r, show_errors=errors)
+
+
+def _grouped_dev(min_confidence, errors, ids, as_json):
+    from scrutiny.evaluation.grouped import grouped_cv
+
+    if min_confidence:
+        raise click.UsageError("--grouped scores every tag: it takes no --min-confidence")
+    try:
+        r = grouped_cv(groups=list(ids) or None, errors=errors)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    if as_json:
+        emit_json(r)
+        return
+    for group, scores in r["groups"].items():
+        click.echo(f"== group {group}: claim model trained on {r['trained_on'][group]} sentences, none of group "
+                   f"{group} ==")
+        _passage_set_block(scores, show_errors=errors)
+        click.echo("")
+    click.echo(f"== pooled over the groups scored ({', '.join(r['groups'])}) ==")
+    pooled = dict(r["pooled"], model=r["model"])
+    _passage_set_block(pooled)
 
 
 def _reliability_block(title, tables):

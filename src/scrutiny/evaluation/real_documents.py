@@ -112,11 +112,13 @@ def _unit_kinds(tagger, model, text: str) -> dict[str, float]:
     """The kinds the tagger gives a unit, with their raw confidences (the highest of its sentences)."""
     from scrutiny.nlp.claim_model import combine, featurise
     from scrutiny.nlp.claim_rules import apply_shape
-    from scrutiny.nlp.pipeline import rule_features
+    from scrutiny.nlp.pipeline import claim_inputs
 
     sents = sentences(text) or [text]
-    hits = rule_features(tagger.nlp, sents)
-    probs = model.predict_proba([featurise(s, h) for s, h in zip(sents, hits)])
+    inputs = claim_inputs(tagger.nlp, sents)
+    hits = [h for h, _p in inputs]
+    parse = getattr(model, "parse", False)
+    probs = model.predict_proba([featurise(s, h, p if parse else ()) for s, (h, p) in zip(sents, inputs)])
     kinds: dict[str, float] = {}
     for p, h, sent in zip(probs, hits, sents):
         for kind, (conf, _source) in apply_shape({"rules": h, "scores": p}, combine(p, h, model.thresholds),

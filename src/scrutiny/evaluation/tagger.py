@@ -45,13 +45,16 @@ def eval_claims(model: str | None = None, folds: int = 5, tagger=None, real_docu
 
     from scrutiny.nlp.claim_model import ClaimModel, featurise
     from scrutiny.nlp.claim_rules import decide
-    from scrutiny.nlp.labels import claim_examples
-    from scrutiny.nlp.pipeline import rule_features
+    from scrutiny.nlp.labels import claim_examples, dev_claim_examples
+    from scrutiny.nlp.pipeline import CLAIM_MODEL_PARSE, claim_inputs
 
     tagger = tagger or _base_nlp(model)
-    examples = claim_examples()
-    hits = rule_features(tagger.nlp, [e.text for e in examples])
-    feats = [featurise(e.text, h) for e, h in zip(examples, hits)]
+    # the dev passages' sentences train as the tagger's model does (their own figures
+    # come from grouped cross-validation: scrutiny eval dev --grouped)
+    examples = claim_examples() + dev_claim_examples()
+    inputs = claim_inputs(tagger.nlp, [e.text for e in examples])
+    hits = [h for h, _p in inputs]
+    feats = [featurise(e.text, h, p if CLAIM_MODEL_PARSE else ()) for e, (h, p) in zip(examples, inputs)]
     train_idx = [i for i, e in enumerate(examples) if e.split == "train"]
     held_idx = [i for i, e in enumerate(examples) if e.split == "heldout"]
 
@@ -61,11 +64,11 @@ def eval_claims(model: str | None = None, folds: int = 5, tagger=None, real_docu
     for tr, te in kf.split(train_idx):
         tr_i = [train_idx[i] for i in tr]
         te_i = [train_idx[i] for i in te]
-        m = ClaimModel().fit([feats[i] for i in tr_i], [set(examples[i].kinds) for i in tr_i])
+        m = ClaimModel(parse=CLAIM_MODEL_PARSE).fit([feats[i] for i in tr_i], [set(examples[i].kinds) for i in tr_i])
         pred_cv += _predict(m, [feats[i] for i in te_i], [hits[i] for i in te_i], [examples[i].text for i in te_i])
         gold_cv += [set(examples[i].kinds) for i in te_i]
 
-    final = ClaimModel().fit([feats[i] for i in train_idx], [set(examples[i].kinds) for i in train_idx])
+    final = ClaimModel(parse=CLAIM_MODEL_PARSE).fit([feats[i] for i in train_idx], [set(examples[i].kinds) for i in train_idx])
     groups = defaultdict(list)
     for i in held_idx:
         groups[examples[i].origin].append(i)

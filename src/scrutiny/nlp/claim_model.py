@@ -40,13 +40,15 @@ _SUBS = [
 ]
 
 
-def featurise(text: str, hits: dict[str, list[str]]) -> str:
-    """The classifier's input: shaped text, then ``||``, then one token per rule hit."""
+def featurise(text: str, hits: dict[str, list[str]], parse=()) -> str:
+    """The classifier's input: shaped text, then ``||``, then one token per rule hit
+    and the parse's tokens (:func:`scrutiny.nlp.claim_parse.parse_tokens`), if any."""
     text = text.lower().replace("||", " ")
     for rx, sub in _SUBS:
         text = rx.sub(sub, text)
     rule_tokens = [f"r_{kind}_{name}" for kind, names in sorted(hits.items()) for name in names]
     rule_tokens += [f"r_{kind}" for kind in sorted(hits)]
+    rule_tokens += [t for t in parse if t and not any(c.isspace() for c in t)]
     return text + " || " + " ".join(rule_tokens)
 
 
@@ -58,9 +60,11 @@ def _split(feature: str) -> tuple[str, str]:
 class ClaimModel:
     """Vectoriser + one logistic regression per kind (multi-label)."""
 
-    def __init__(self, C: float = 4.0, rule_weight: float = 1.0):
+    def __init__(self, C: float = 4.0, rule_weight: float = 1.0, parse: bool = False):
         self.C = C
         self.rule_weight = rule_weight
+        # whether its features carry the parse's tokens (the tagger must then give them too)
+        self.parse = parse
         self.vectorizer = None
         self.rule_vectorizer = None
         self.models: dict[str, object] = {}
@@ -70,7 +74,19 @@ class ClaimModel:
         """Fit one classifier per kind; with ``calibrate``, map its scores to calibrated
         probabilities (isotonic regression on 5-fold out-of-fold scores of the same
         data, folds drawn with a fixed seed). Every kind's threshold is
-        :data:`DECISION_THRESHOLD` on that calibrated probability."""
+        :data:`DECISION_THRESHOLD` on that calibrated probability.
+
+        The solver's vector arithmetic runs on one BLAS thread: its operations are
+        small, and on a busy machine threads waiting for each other made a fit on a
+        few thousand sentences many times slower (and one thread sums in one order)."""
+        import sklearn.isotonic  # noqa: F401 - loaded first: only the BLAS libraries loaded are limited
+        import sklearn.linear_model  # noqa: F401
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(features, labels, calibrate)
+
+    def _fit(self, features, labels, calibrate):
         from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -178,6 +194,7 @@ class AppliedClaimModel:
         self.idf = np.asarray(v.idf_, dtype=np.float64)
         self.rule_vocabulary = dict(rv.vocabulary_)
         self.rule_weight = float(model.rule_weight)
+        self.parse = bool(getattr(model, "parse", False))
         self.thresholds = dict(model.thresholds)
         calibrators = getattr(model, "calibrators", {})
         # kind: (coefficients as floats, intercept, (x points, y points, x min, x max) or None)
@@ -311,7 +328,14 @@ class ClaimClassifier:
                                      doc.text[c["start"]:c["end"]])
             return docs
         texts = {id(doc): doc.text for doc in docs}  # Doc.text joins every token: once per doc
-        feats = [featurise(texts[id(doc)][c["start"]:c["end"]], c["rules"]) for doc, c in rows]
+        if getattr(self.model, "parse", False):
+            from scrutiny.nlp.claim_parse import parse_tokens
+
+            feats = [featurise(texts[id(doc)][c["start"]:c["end"]], c["rules"],
+                               parse_tokens(doc.char_span(c["start"], c["end"], alignment_mode="expand") or doc[0:0]))
+                     for doc, c in rows]
+        else:
+            feats = [featurise(texts[id(doc)][c["start"]:c["end"]], c["rules"]) for doc, c in rows]
         for (doc, c), probs in zip(rows, self.model.predict_proba(feats)):
             c["scores"] = probs
             c["model_kinds"] = combine(probs, c["rules"], self.model.thresholds)

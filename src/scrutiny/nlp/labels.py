@@ -20,6 +20,12 @@ the rules) or ``heldout``.
 reference-article sentences by offsets, like ``claims_reference.tsv``; it is an
 evaluation set only.
 
+The dev passages (``scrutiny/evaluation/data/dev/passages.jsonl``, five groups
+of passages by id prefix, four written by independent annotators) train the claim
+model too: every sentence entry with its gold kinds (:func:`dev_claim_examples`).
+Their figures are then reported by grouped cross-validation (one group left out,
+``scrutiny eval dev --grouped``). The blind sets beside them are never read here.
+
 Real documents: ``real_documents.tsv`` refers to units of the government PDFs in
 ``../shared/real-documents/`` by numbered-paragraph label or by a hash of the
 normalised sentence (never by copying), with their kinds.
@@ -34,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
+# The dev passages (never the blind sets beside them): their sentence entries train the claim model.
+DEV_PASSAGES = Path(__file__).resolve().parent.parent / "evaluation" / "data" / "dev" / "passages.jsonl"
 REFERENCE_NAME = "cotton-soundings-futures-mental-health.txt"
 
 
@@ -116,8 +124,49 @@ def claim_examples(include_reference: bool = True) -> list[Example]:
     return examples
 
 
-def training_examples() -> list[Example]:
-    return [e for e in claim_examples() if e.split == "train"]
+def dev_group(passage_id: str) -> str:
+    """The group a dev passage belongs to: the first letter of its id (one writer each)."""
+    return passage_id[:1]
+
+
+def dev_claim_examples(path: Path | None = None) -> list[Example]:
+    """Every sentence entry of the dev passages with its gold kinds (``[]``: no claim),
+    origin ``dev``, ref ``dev:<passage id>`` (its group is :func:`dev_group` of the id).
+    A line that is not a passage names the file and line."""
+    path = Path(path) if path is not None else DEV_PASSAGES
+    if not path.is_file():
+        return []
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            pid = row["id"]
+            entries = row["sentences"]
+            for s in entries:
+                text = s["text"].strip()
+                if text:
+                    out.append(Example(text, frozenset(s["kinds"]), "dev", "train", f"dev:{pid}"))
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            raise ValueError(f"{path}:{n}: not a labelled passage ({e.__class__.__name__}: {e})") from None
+    return out
+
+
+def example_group(example: Example) -> str | None:
+    """The dev group a training example comes from, or None (our sentences, the article)."""
+    if example.origin == "dev" and example.ref.startswith("dev:"):
+        return dev_group(example.ref[4:])
+    return None
+
+
+def training_examples(leave_out: str | None = None, dev_path: Path | None = None) -> list[Example]:
+    """What the claim model trains on: our training sentences, the reference article's
+    training half, and every dev passage's sentence entries; with ``leave_out`` (a dev
+    group, e.g. "g"), without that group's (grouped cross-validation)."""
+    examples = [e for e in claim_examples() if e.split == "train"]
+    examples += [e for e in dev_claim_examples(dev_path) if leave_out is None or example_group(e) != leave_out]
+    return examples
 
 
 def names_ties_examples() -> list[dict]:
@@ -160,7 +209,8 @@ def reference_names_ties() -> list[dict]:
 
 def data_fingerprint() -> str:
     h = hashlib.sha1()
-    for path in sorted(DATA.glob("claims_*.tsv")) + sorted(DATA.glob("calibration.json")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    for path in sorted(DATA.glob("claims_*.tsv")) + sorted(DATA.glob("calibration.json")) + [DEV_PASSAGES]:
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
     return h.hexdigest()[:12]

@@ -181,11 +181,33 @@ def planned_tagger(model: str | None, names=(), build=None) -> PlannedTagger | N
 
 def rule_features(nlp, texts: list[str]) -> list[dict]:
     """Rule hits of each text taken as one sentence (as the classifier sees it)."""
+    return [hits for hits, _parse in claim_inputs(nlp, texts)]
+
+
+def claim_inputs(nlp, texts: list[str]) -> list[tuple[dict, list[str]]]:
+    """Rule hits and parse tokens (:func:`scrutiny.nlp.claim_parse.parse_tokens`) of each
+    text taken as one sentence, from one parse of it."""
+    from scrutiny.nlp.claim_parse import parse_tokens
     from scrutiny.nlp.claim_rules import rule_hits
 
     keep = [n for n in nlp.pipe_names if n not in OUR_COMPONENTS and n not in ("ner",)]
     with nlp.select_pipes(enable=keep):
-        return [rule_hits(doc[:]) for doc in nlp.pipe(texts, batch_size=128)]
+        return [(rule_hits(doc[:]), parse_tokens(doc[:])) for doc in nlp.pipe(texts, batch_size=128)]
+
+
+# Whether the claim model reads the parse's tokens (measured by grouped cross-validation
+# on the dev passages: docs/tagging.md, "Ninth round").
+CLAIM_MODEL_PARSE = False
+
+
+def fit_claim_model(examples, inputs, parse: bool | None = None):
+    """A :class:`~scrutiny.nlp.claim_model.ClaimModel` fitted on ``examples`` (each with its
+    ``(rule hits, parse tokens)`` of :func:`claim_inputs`), as the tagger applies it."""
+    from scrutiny.nlp.claim_model import AppliedClaimModel, ClaimModel, featurise
+
+    parse = CLAIM_MODEL_PARSE if parse is None else parse
+    features = [featurise(e.text, h, p if parse else ()) for e, (h, p) in zip(examples, inputs)]
+    return AppliedClaimModel(ClaimModel(parse=parse).fit(features, [set(e.kinds) for e in examples]))
 
 
 def claim_model_file(model_name: str, model_version: str, fingerprint: str) -> str:
@@ -195,7 +217,8 @@ def claim_model_file(model_name: str, model_version: str, fingerprint: str) -> s
     from importlib import metadata
 
     sklearn_version = metadata.version("scikit-learn")
-    tag = hashlib.sha1(f"{COMPONENTS_VERSION}|{code_fingerprint()}|{model_name}|{model_version}|{fingerprint}|{sklearn_version}"
+    tag = hashlib.sha1(f"{COMPONENTS_VERSION}|{code_fingerprint()}|{model_name}|{model_version}|{fingerprint}|{sklearn_version}|"
+                       f"parse={CLAIM_MODEL_PARSE}"
                        .encode()).hexdigest()[:16]
     return f"claim-model-{tag}.pickle"
 
@@ -204,7 +227,6 @@ def trained_claim_model(nlp, model_name: str, model_version: str, fingerprint: s
     """Train the claim classifier on the training split, cached on disk by fingerprint in
     ``cache_dir`` (the project's) and in :func:`user_cache_dir` (shared by every project
     of this user, so that a new project does not train it again)."""
-    from scrutiny.nlp.claim_model import AppliedClaimModel, ClaimModel, featurise
     from scrutiny.nlp.labels import training_examples
 
     cache = None
@@ -226,10 +248,8 @@ def trained_claim_model(nlp, model_name: str, model_version: str, fingerprint: s
                 write_bytes(cache, candidate.read_bytes())
             return model
     examples = training_examples()
-    hits = rule_features(nlp, [e.text for e in examples])
-    features = [featurise(e.text, h) for e, h in zip(examples, hits)]
     # kept and used as its numbers alone: loading it does not import scikit-learn
-    model = AppliedClaimModel(ClaimModel().fit(features, [set(e.kinds) for e in examples]))
+    model = fit_claim_model(examples, claim_inputs(nlp, [e.text for e in examples]))
     from scrutiny.atomic import write_bytes
 
     data = pickle.dumps(model)
