@@ -122,3 +122,31 @@ def test_eval_dev_grouped_refuses_what_it_cannot_do():
     assert r.exit_code == 2 and "no --min-confidence" in r.output
     r = CliRunner().invoke(cli, ["eval", "dev", "--grouped", "--ids", "q"])
     assert r.exit_code == 2 and "no passage id starts with 'q'" in r.output
+
+
+def test_eval_dev_grouped_prints_every_group_and_the_pooled_figures(monkeypatch, tmp_path):
+    """The command's report, on scores of our own passages with tagger output written by hand."""
+    from scrutiny.cli import cli
+    from scrutiny.evaluation import grouped
+    from scrutiny.evaluation.passage_sets import TaggedPassage, read_set, score_set
+
+    rows = read_set(_write(tmp_path))
+    tagged = {"x01": TaggedPassage(names={"lantern trust": "organisation"},
+                                   claims=[(0, 55, {"commitment": 0.9, "statistic": 0.8})])}
+    seen = {}
+
+    def fake(groups=None, errors=False):
+        seen["groups"] = groups
+        by = {g: dict(score_set([r for r in rows if r["id"][0] == g], tagged), model="xx_model", curated_names=0)
+              for g in "xy"}
+        return {"model": "xx_model", "groups": by, "pooled": score_set(rows, tagged), "trained_on": {"x": 980, "y": 981}}
+
+    monkeypatch.setattr(grouped, "grouped_cv", fake)
+    r = CliRunner().invoke(cli, ["eval", "dev", "--grouped", "--ids", "xy"])
+    assert r.exit_code == 0, r.output
+    assert seen["groups"] == ["x", "y"]
+    assert "== group x: claim model trained on 980 sentences, none of group x ==" in r.output
+    assert "== group y: claim model trained on 981 sentences, none of group y ==" in r.output
+    assert "== pooled over the groups scored (x, y) ==" in r.output
+    pooled = r.output.split("== pooled")[1]
+    assert "commitment       P 1.00  R 1.00" in pooled and "7 sentences" in pooled
