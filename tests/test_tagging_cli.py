@@ -84,6 +84,26 @@ def tagged(project, cli_runner, monkeypatch):
     return tag
 
 
+# A call no tagger hesitates over, in a second document: the sampling tests need two
+# claims shown at the project's threshold, and the reported call of TEXTS[2]
+# ("... said the trust should publish its figures") is shown below it by a claim
+# model that has read writers who label such reports differently.
+PIER_CALL = "We recommend that the council publishes its ferry timetable every month."
+
+
+def _with_a_clear_call(project, tagged):
+    from scrutiny.store import Store
+
+    tagged()
+    store = Store(project.store_location)
+    try:
+        with store.transaction():
+            add_document(store, "pier", [PIER_CALL], title="Pier notes")
+    finally:
+        store.close()
+    tagged()
+
+
 def cli_json(cli_runner, project, *args):
     result = cli_runner(*args, "--json", root=project.root)
     assert result.exit_code == 0, result.output
@@ -270,7 +290,7 @@ def test_sample_claims_and_judged_copy(project, cli_runner, tagged, tmp_path):
 
     from scrutiny.project import DEFAULT_CLAIM_MIN_CONFIDENCE as DEFAULT_MIN_CONFIDENCE
 
-    tagged()
+    _with_a_clear_call(project, tagged)
     # a sample is drawn from the claims the site shows: at or above the project's threshold
     every = cli_json(cli_runner, project, "claims", "--min-confidence", str(DEFAULT_MIN_CONFIDENCE))
     everything = cli_json(cli_runner, project, "claims")
@@ -284,7 +304,7 @@ def test_sample_claims_and_judged_copy(project, cli_runner, tagged, tmp_path):
     assert len(every) >= 2 and len(rows) == 1
     for r in rows:
         claim = by_id[r["id"]]
-        assert r["sentence"] == claim["text"] and r["sentence"] in " ".join(TEXTS)   # the stored text
+        assert r["sentence"] == claim["text"] and r["sentence"] in " ".join(TEXTS + [PIER_CALL])   # the stored text
         assert (r["document"], int(r["page"]), r["kind"].split(","), float(r["confidence"])) == (
             claim["doc_id"], claim["page"], claim["kinds"], round(claim["confidence"], 2))
         assert r["judge"] == ""
@@ -332,8 +352,11 @@ def test_sample_claims_and_judged_copy(project, cli_runner, tagged, tmp_path):
 def test_sample_claims_exclude_an_earlier_sample(project, cli_runner, tagged, tmp_path):
     import csv
 
-    tagged()
-    every = cli_json(cli_runner, project, "claims")
+    from scrutiny.project import DEFAULT_CLAIM_MIN_CONFIDENCE
+
+    _with_a_clear_call(project, tagged)
+    # the claims a sample is drawn from: those at or above the project's threshold
+    every = cli_json(cli_runner, project, "claims", "--min-confidence", str(DEFAULT_CLAIM_MIN_CONFIDENCE))
     assert len(every) >= 2
     first = tmp_path / "first.tsv"
     assert cli_runner("eval", "sample-claims", "--n", "2", "--seed", "5", "--out", first,
