@@ -45,6 +45,7 @@ LAYERS = [
     ["scrutiny.site", "scrutiny.export"],
     ["scrutiny.evaluation"],
     ["scrutiny.pipeline"],
+    ["scrutiny.watch"],                     # builds again on every change, the model kept loaded
     ["scrutiny.cli", "scrutiny.docs", "scrutiny.__main__"],
 ]
 

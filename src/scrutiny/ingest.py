@@ -960,9 +960,10 @@ def _unfit_source(rel: str) -> bool:
     """Whether a path inside the project cannot be a manifest source as it is
     (the manifest refuses control characters, over-long names, private folders;
     a file at the project's top has a bare name, which the manifest would read
-    as a file in corpus/sources/: it is copied there instead)."""
+    as a file in corpus/sources/: it is copied there instead; so is a file in the
+    inbox, which `scrutiny watch` empties)."""
     from scrutiny.names import NAME_MAX, has_control
-    from scrutiny.paths import lexical_problem
+    from scrutiny.paths import INBOX, lexical_problem
 
-    return bool("/" not in rel or has_control(rel) or lexical_problem(rel)
+    return bool("/" not in rel or rel.split("/", 1)[0] == INBOX or has_control(rel) or lexical_problem(rel)
                 or any(len(p.encode("utf-8")) > NAME_MAX for p in rel.split("/")))

@@ -92,5 +92,5 @@ def init_project(directory, name: str | None = None, database: str | None = None
             write_text(path, text)
     gitignore = root / ".gitignore"
     if not gitignore.exists():
-        write_text(gitignore, ".scrutiny/\ncorpus/sources/\nsite/\n")
+        write_text(gitignore, ".scrutiny/\ncorpus/sources/\nsite/\ninbox/\n")
     return root

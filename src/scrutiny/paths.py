@@ -20,6 +20,9 @@ DATA_DIR = ".scrutiny"
 SOURCES = Path("corpus") / "sources"
 # folders of the project a manifest may never name as a source
 PRIVATE_DIRS = (DATA_DIR, ".git")
+# where `scrutiny watch` takes new documents from: a file registered from there is
+# copied into corpus/sources/ (it leaves the inbox once the corpus holds it)
+INBOX = "inbox"
 
 
 def is_inside(path: os.PathLike | str, base: os.PathLike | str) -> bool:

@@ -42,7 +42,7 @@ COMMANDS = {
     "stakeholders": "scrutiny.cli.tag_cmds", "tag": "scrutiny.cli.tag_cmds", "ties": "scrutiny.cli.tag_cmds",
     "kb": "scrutiny.cli.kb_cmds", "conflicts": "scrutiny.cli.kb_cmds",
     "site": "scrutiny.cli.site_cmds", "build-site": "scrutiny.cli.site_cmds", "serve": "scrutiny.cli.site_cmds",
-    "build": "scrutiny.cli.build_cmds",
+    "build": "scrutiny.cli.build_cmds", "watch": "scrutiny.cli.build_cmds",
     "cite": "scrutiny.cli.cite_cmds", "export": "scrutiny.cli.cite_cmds", "verify": "scrutiny.cli.cite_cmds",
     "xref": "scrutiny.cli.cite_cmds",
 }

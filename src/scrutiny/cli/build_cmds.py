@@ -1,4 +1,4 @@
-"""The command that runs the whole pipeline: build."""
+"""The commands that run the whole pipeline: build, and watch (build again on every change)."""
 
 from __future__ import annotations
 
@@ -60,3 +60,71 @@ def build(project, files, kind, offline, no_site, out, force, scheduler, as_json
         click.echo(result.final_line(), err=True)
     if not result.ok:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.option("--inbox", type=click.Path(file_okay=False), default=None,
+              help="Folder whose files are added as new documents (default: inbox/ under the project root).")
+@click.option("--kind", type=click.Choice(["policy", "critique"]), default=None,
+              help="Kind of the documents added from the inbox (default: policy).")
+@click.option("--fetch", is_flag=True, help="Also fetch the manifest's missing documents at each build "
+              "(by default a watch builds from the files already here, as `build --offline`).")
+@click.option("--no-site", is_flag=True, help="Stop each build after the cross-references.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Where to write the site (default: site/ under the project root).")
+@click.option("--interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True,
+              help="Seconds between two looks at the files.")
+@click.option("--max-builds", type=click.IntRange(min=1), default=None, hidden=True,
+              help="Stop after this many builds (tests, scripts).")
+@pass_project
+def watch(project, inbox, kind, fetch, no_site, out, interval, max_builds):
+    """Keep the project built: build again whenever its files change.
+
+    Runs until interrupted (Ctrl-C). A build runs when the manifest, a source
+    in corpus/sources/, the knowledge base or the site's templates change, and
+    for every file put into the inbox folder (inbox/ under the project root):
+    the file is registered and ingested as `scrutiny build FILE` would, then
+    taken out of the inbox; a file that cannot be read stays there with the
+    reason, and is tried again when it changes. The language model stays
+    loaded between builds, so a document added is published in a few seconds.
+    Each build holds the project's write lock while it runs, and writes what
+    `scrutiny build` would.
+
+    Example: scrutiny watch --inbox ~/Downloads/to-add
+    """
+    import functools
+    import os
+
+    from scrutiny.pipeline import build as run
+    from scrutiny.watch import Watcher
+
+    def echo(report):
+        for line in report.lines():
+            click.echo(line)
+
+    build = functools.partial(run, site=not no_site, kind=kind)
+    watcher = Watcher(project, inbox=inbox, fetch=fetch, out=out, interval=interval, progress=echo,
+                      say=click.echo, build=build)
+    click.echo(f"watching {project.root} (inbox: {watcher.inbox}); Ctrl-C stops")
+
+    def done(r):
+        if r.result is not None:
+            click.echo(r.result.final_line())
+
+    import signal
+
+    def stop(signum, frame):
+        if watcher.building and signum == signal.SIGTERM:
+            # during a build, a plain `kill` ends the process as it ends `scrutiny build`
+            # (what was published stays; the build's own worker processes go with it)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+        raise KeyboardInterrupt
+
+    # Ctrl-C, and a plain `kill` between two builds, stop it with one line
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        watcher.run(max_rounds=max_builds, on_round=done)
+    except KeyboardInterrupt:
+        click.echo("watch: stopped")

@@ -49,6 +49,13 @@ class CuratedNames:
         # (tokenising 10,000 titles for a text that names none of them is most of the cost)
         self.waiting: dict[str, dict[str, list[str]]] = {}   # gram -> squashed text -> match keys
 
+    def set_names(self, names) -> None:
+        """Forget every name, then add ``names``: the state a new component given
+        ``names`` would have (the same match keys, in the same order)."""
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.entries, self.count, self.waiting = {}, 0, {}
+        self.add_names(names)
+
     def add_names(self, names) -> None:
         """``names``: iterable of ``(stakeholder_id, kind, surface_name)``."""
         for sid, kind, surface in names:

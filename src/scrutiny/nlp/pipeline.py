@@ -90,6 +90,24 @@ def build_tagger(model: str | None = None, names=(), warn: bool = True, cache_di
                   base_version=_version(model_name, model_version, fingerprint, ()))
 
 
+def with_names(tagger: Tagger, names) -> Tagger:
+    """``tagger`` given other curated names, as :func:`build_tagger` would have built it
+    with ``names`` on the same model, without loading the model again (a long-lived
+    process: ``scrutiny watch``, where each document added is a name more). The
+    tagger is changed in place and returned."""
+    from scrutiny.nlp.labels import data_fingerprint
+    from scrutiny.nlp.model import RULES_ONLY
+
+    names = sorted({(sid, kind, surface) for sid, kind, surface in names if surface})
+    if names == tagger.names:
+        return tagger
+    tagger.nlp.get_pipe("scrutiny_curated_names").set_names(names)
+    model_version = tagger.nlp.meta.get("version", "") if tagger.model_name != RULES_ONLY else ""
+    tagger.names = names
+    tagger.version = _version(tagger.model_name, model_version, data_fingerprint(), names)
+    return tagger
+
+
 def code_fingerprint() -> str:
     """A hash of the tagger's own code: any change to a component re-tags."""
     h = hashlib.sha1()

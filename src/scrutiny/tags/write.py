@@ -59,12 +59,34 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+# While a long-lived process keeps the project built (``scrutiny watch``), the last
+# tagger built is kept for the next run that would build the same one: the model,
+# the components and the claim model are loaded once, not for every document added.
+_warm: dict = {"on": False, "key": None, "tagger": None}
+
+
+def keep_tagger_warm(on: bool = True) -> None:
+    """Keep (or stop keeping, and let go of) the last tagger built in this process."""
+    _warm.update(on=on, key=None, tagger=None)
+
+
 def build_project_tagger(project, warn: bool = True, curated: Curated | None = None):
     from scrutiny.nlp.pipeline import build_tagger
 
     curated = curated if curated is not None else load_curated(project)
     cache = project.data_dir / "nlp"
-    return build_tagger(project.spacy_model, names=curated.names(), warn=warn, cache_dir=cache), curated
+    names = curated.names()
+    # the model and where its claim model is kept decide the pipeline (the curated names,
+    # which every document added changes, are given to the one kept)
+    key = (project.spacy_model, str(cache))
+    if _warm["on"] and _warm["key"] == key:
+        from scrutiny.nlp.pipeline import with_names
+
+        return with_names(_warm["tagger"], names), curated
+    tagger = build_tagger(project.spacy_model, names=names, warn=warn, cache_dir=cache)
+    if _warm["on"]:
+        _warm.update(key=key, tagger=tagger)
+    return tagger, curated
 
 
 def tag_store(project, store, progress=None, tagger=None, curated: Curated | None = None,

@@ -1,0 +1,295 @@
+"""Keep a project built while its inputs change: ``scrutiny watch``.
+
+One long-lived process runs :func:`scrutiny.pipeline.build` whenever something
+the build reads has changed: the manifest, a source under ``corpus/sources/``,
+the knowledge base (``kb/``) or the site's own templates (``site_templates/``).
+A file dropped into the inbox folder (``inbox/`` under the project root by
+default) is registered and ingested as ``scrutiny build FILE`` would, then
+taken out of the inbox once the manifest holds it (its bytes' sha256 is a
+document's); a file that cannot be read stays where it is, named with the
+reason, and is tried again only when it changes.
+
+What makes one added document cheaper here than in a new process each time:
+the language model, the tagger's components and its claim model are loaded
+once (:func:`scrutiny.tags.write.keep_tagger_warm`) and Python's imports are
+done; every stage still decides from the project's files and store what to do,
+as a one-off build does, so a build here writes exactly what ``scrutiny build``
+would have written.
+
+Changes are found by polling (one ``stat`` per file every ``interval``
+seconds): it needs nothing from the operating system and works on network
+folders. A change is built once the files have stood still for one interval,
+so a file still being copied is not read half written. Each build holds the
+project's write lock (:mod:`scrutiny.lock`) only while it runs: other commands
+may write the project between builds, and what they change is seen at the
+next poll.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from scrutiny.paths import INBOX
+
+# what a build reads, under the project root (the store, index and site are its outputs)
+WATCHED = ("kb", "site_templates", "corpus/sources")
+
+
+def _walk(folder: Path, out: dict) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for e in entries:
+        try:
+            if e.is_dir(follow_symlinks=False):
+                _walk(Path(e.path), out)
+            else:
+                st = e.stat(follow_symlinks=False)
+                out[e.path] = (st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:   # gone while we looked: the next poll sees it
+            continue
+
+
+def snapshot(project) -> dict[str, tuple[int, int]]:
+    """``{path: (mtime in ns, size)}`` of every input of a build (not the inbox)."""
+    out: dict[str, tuple[int, int]] = {}
+    root = Path(project.root)
+    for rel in WATCHED:
+        _walk(root / rel, out)
+    try:
+        st = os.stat(project.manifest_path)
+        out[str(project.manifest_path)] = (st.st_mtime_ns, st.st_size)
+    except FileNotFoundError:
+        pass
+    return out
+
+
+def inbox_files(inbox: Path) -> dict[str, tuple[int, int]]:
+    """The files waiting in the inbox (not in its sub-folders; hidden files and
+    partial downloads left out), with their stamps."""
+    out = {}
+    try:
+        entries = list(os.scandir(inbox))
+    except FileNotFoundError:
+        return out
+    for e in entries:
+        if e.name.startswith(".") or e.name.endswith((".part", ".crdownload", ".tmp")):
+            continue
+        try:
+            if e.is_file(follow_symlinks=False):
+                st = e.stat(follow_symlinks=False)
+                out[e.path] = (st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            continue
+    return out
+
+
+def _sha256(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+@dataclass
+class Round:
+    """One build the watcher ran: why, what it took in, what it left in the inbox."""
+    reason: str
+    result: object                     # scrutiny.pipeline.BuildResult
+    taken: list[str] = field(default_factory=list)     # inbox files now in the corpus (removed from the inbox)
+    refused: list[str] = field(default_factory=list)   # inbox files left there (could not be read)
+    seconds: float = 0.0
+
+
+class Watcher:
+    """``step()`` builds once if anything changed; ``run()`` polls until stopped.
+
+    ``build``: the build function (default :func:`scrutiny.pipeline.build`),
+    called as ``build(project, fetch=..., out=..., progress=..., files=...)``.
+    ``lock``: a context manager factory ``lock(project)`` held around each build
+    (default: the project's write lock, waiting for another writer).
+    """
+
+    def __init__(self, project, *, inbox: Path | None = None, fetch: bool = False, out=None,
+                 interval: float = 1.0, progress: Callable | None = None,
+                 say: Callable[[str], None] | None = None, build=None, lock=None):
+        self.project = project
+        self.inbox = Path(inbox) if inbox is not None else Path(project.root) / INBOX
+        _check_inbox(project, self.inbox)
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        self.fetch, self.out, self.interval = fetch, out, interval
+        self.progress = progress
+        self.say = say or (lambda line: None)
+        self._build = build
+        self._lock = lock
+        self.built: dict[str, tuple[int, int]] | None = None   # the inputs as the last build began
+        self.refused: dict[str, tuple[int, int]] = {}          # inbox files that failed, as they were
+        self._pending: tuple | None = None                     # what changed at the last poll (to settle)
+        self.rounds = 0
+        self.building = False                                  # a build is running
+
+    # --- what changed -------------------------------------------------------------------
+    def _waiting(self) -> dict[str, tuple[int, int]]:
+        return {p: s for p, s in inbox_files(self.inbox).items() if self.refused.get(p) != s}
+
+    def changes(self) -> tuple[dict, dict]:
+        """(the build's inputs now, the inbox files waiting) without building."""
+        return snapshot(self.project), self._waiting()
+
+    def due(self) -> tuple[str, dict, dict] | None:
+        """Why a build is due now (and the state it would start from), or None. A
+        change is due once it has stood still for one poll: the first poll that
+        sees it remembers it, the next one that sees the same files builds."""
+        now, waiting = self.changes()
+        if self.built is not None and now == self.built and not waiting:
+            self._pending = None
+            return None
+        state = (now, waiting)
+        if self.built is not None and self._pending != state:
+            self._pending = state           # seen once: build when it stands still
+            return None
+        self._pending = None
+        if self.built is None:
+            reason = "first build"
+        elif waiting:
+            reason = f"{len(waiting)} file{'s' if len(waiting) != 1 else ''} in {self.inbox.name}/"
+        else:
+            changed = sorted(set(now) ^ set(self.built) | {p for p in now if self.built.get(p) != now[p]})
+            reason = _changed_line(self.project, changed)
+        return reason, now, waiting
+
+    # --- building -----------------------------------------------------------------------
+    def step(self, force: bool = False) -> Round | None:
+        """Build once if something changed (``force``: build now, without settling)."""
+        if force:
+            now, waiting = self.changes()
+            due = ("asked", now, waiting)
+        else:
+            due = self.due()
+        if due is None:
+            return None
+        reason, now, waiting = due
+        return self._run(reason, now, waiting)
+
+    def _run(self, reason: str, now: dict, waiting: dict) -> Round:
+        from scrutiny.pipeline import build as pipeline_build
+
+        build = self._build or pipeline_build
+        files = sorted(waiting)
+        t = time.perf_counter()
+        self.say(f"watch: building ({reason})")
+        from scrutiny.errors import ScrutinyError
+
+        self.building = True
+        try:
+            with self._locked():
+                result = build(self.project, fetch=self.fetch, out=self.out, progress=self.progress,
+                               files=files or None)
+        except ScrutinyError as exc:
+            # the project itself cannot be built (a manifest that cannot be read): say
+            # why and wait for the next change, keeping every inbox file
+            self.say(f"watch: Error: {exc}")
+            self.rounds += 1
+            self.built = now
+            self.refused.update(waiting)
+            return Round(reason, None, [], sorted(waiting), time.perf_counter() - t)
+        finally:
+            self.building = False
+        self.rounds += 1
+        # the inputs as they were when this build began: anything written since (by the
+        # build itself, such as a registered file's copy and its manifest entry, or by
+        # someone else) is looked at again by the next poll, which builds only if a
+        # stage has something to do
+        self.built = now
+        taken, refused = self._settle_inbox(waiting)
+        return Round(reason, result, taken, refused, time.perf_counter() - t)
+
+    def _settle_inbox(self, waiting: dict) -> tuple[list[str], list[str]]:
+        """Take out of the inbox the files the corpus now holds; remember the others
+        as they are, so they are not read again until they change."""
+        if not waiting:
+            return [], []
+        from scrutiny.manifest import load_manifest
+
+        try:
+            held = {e.sha256 for e in load_manifest(self.project.manifest_path).documents.values() if e.sha256}
+        except Exception:  # the manifest cannot be read: the build said why; keep every file
+            held = set()
+        taken, refused = [], []
+        for path, stamp in sorted(waiting.items()):
+            if _sha256(Path(path)) in held:
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
+                self.refused.pop(path, None)
+                taken.append(path)
+            else:
+                self.refused[path] = stamp
+                refused.append(path)
+        for path in refused:
+            self.say(f"watch: {path} stays in {self.inbox.name}/ (not ingested: see the ingest line above); "
+                     "it is tried again when the file changes")
+        return taken, refused
+
+    def _locked(self):
+        if self._lock is not None:
+            return self._lock(self.project)
+        from scrutiny.lock import project_lock
+
+        # another writer (a `scrutiny ingest` in another terminal): wait for it
+        return project_lock(self.project, "watch", wait=float("inf"), say=self.say)
+
+    def run(self, stop=None, max_rounds: int | None = None, on_round: Callable[[Round], None] | None = None) -> None:
+        """Poll every ``interval`` seconds and build what changed, until ``stop`` (a
+        ``threading.Event``) is set, ``max_rounds`` builds ran, or KeyboardInterrupt;
+        ``on_round`` receives each build's :class:`Round`."""
+        from scrutiny.tags.write import keep_tagger_warm
+
+        keep_tagger_warm(True)
+        try:
+            while stop is None or not stop.is_set():
+                r = self.step()
+                if r is not None and on_round is not None:
+                    on_round(r)
+                if max_rounds is not None and self.rounds >= max_rounds:
+                    return
+                if stop is not None:
+                    stop.wait(self.interval)
+                else:
+                    time.sleep(self.interval)
+        finally:
+            keep_tagger_warm(False)
+
+
+def _check_inbox(project, inbox: Path) -> None:
+    """An inbox inside the project is its ``inbox/`` folder, whose files ingest copies
+    into corpus/sources/: any other folder of the project would be registered where it
+    is, and the inbox is emptied."""
+    from scrutiny.errors import ScrutinyError
+    from scrutiny.paths import is_inside
+
+    root = Path(project.root).resolve()
+    if is_inside(inbox, root) and inbox.resolve() != root / INBOX:
+        raise ScrutinyError(f"{inbox}: an inbox inside the project must be its {INBOX}/ folder "
+                            "(or choose a folder outside the project)")
+
+
+def _changed_line(project, changed: list[str]) -> str:
+    root = str(Path(project.root)) + os.sep
+    shown = [p.removeprefix(root) for p in changed[:3]]
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    return "changed: " + ", ".join(shown) + more if shown else "changed"
+
+
+__all__ = ["INBOX", "Round", "Watcher", "inbox_files", "snapshot"]

@@ -1,0 +1,223 @@
+"""`scrutiny watch`: a long-lived process that builds again when the project's files
+change and adds the files put into its inbox, with the language model loaded once.
+
+What it writes must be what `scrutiny build` writes: the tags of a watched project
+are compared, row for row, with those of a project built in one go from the same
+files, and a kept tagger given other curated names tags as a new one would. Our
+own synthetic text throughout."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers_pipeline import fill_project
+from scrutiny.errors import ScrutinyError
+from scrutiny.init import init_project
+from scrutiny.pipeline import build
+from scrutiny.project import Project
+from scrutiny.store import Store
+from scrutiny.tags import write as tags_write
+from scrutiny.watch import Watcher
+
+FIRST = ("# Larch Briefing on Crisis Beds\n\n"
+         "The Larch Mental Health Alliance will fund 60 new crisis beds by 2028.\n\n"
+         "Dana Whitlow, director of the Larch Mental Health Alliance, said the beds are overdue.\n")
+SECOND = ("# Rowan Note on Waiting Lists\n\n"
+          "Waiting lists for talking therapies grew by 14 per cent in the Rowan area last year.\n\n"
+          "The Larch Mental Health Alliance urges commissioners to publish waiting times monthly.\n")
+
+
+def _drop(inbox: Path, name: str, text: str) -> Path:
+    """Put a file into the inbox as a careful user does: written aside, then renamed in."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    tmp = inbox / f".{name}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    path = inbox / name
+    tmp.replace(path)
+    return path
+
+
+def _settled(watcher: Watcher):
+    """Poll until a build runs (a change is built once it has stood still for one poll)."""
+    for _ in range(3):
+        r = watcher.step()
+        if r is not None:
+            return r
+    raise AssertionError("no build ran")
+
+
+def _tag_rows(project) -> dict:
+    with Store(project.store_path) as store:
+        db = store.db
+        return {table: sorted((tuple(r) for r in db.execute(f"SELECT {cols} FROM {table}")), key=repr)
+                for table, cols in (
+                    ("nlp_mentions", "passage_id, start, end, text, kind, source, confidence, curated_id, stakeholder_id"),
+                    ("nlp_stakeholders", "id, name, kind, aliases, mentions, confidence"),
+                    ("nlp_claims", "id, passage_id, doc_id, page, start, end, text, kinds, details, confidence, source"),
+                    ("nlp_tie_candidates", "*"))}
+
+
+@pytest.fixture
+def warm():
+    tags_write.keep_tagger_warm(True)
+    yield
+    tags_write.keep_tagger_warm(False)
+
+
+def _campaign(tmp_path, name) -> Project:
+    root = tmp_path / name
+    init_project(root)
+    fill_project(root)
+    return Project(root)
+
+
+def test_inbox_files_are_added_with_the_model_loaded_once_and_tag_as_a_whole_build(tmp_path, monkeypatch, warm):
+    from scrutiny.nlp import pipeline
+
+    built = []
+    real = pipeline.build_tagger
+
+    def counting(*args, **kwargs):
+        built.append(kwargs.get("names"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_tagger", counting)
+    project = _campaign(tmp_path, "watched")
+    watcher = Watcher(project, interval=0.0)
+    first = watcher.step()
+    assert first is not None and first.reason == "first build" and first.result.ok
+    assert len(built) == 1                      # the campaign's policy document was tagged
+    assert watcher.step() is None               # nothing changed: no build
+
+    f1 = _drop(watcher.inbox, "larch-briefing.md", FIRST)
+    r1 = _settled(watcher)
+    assert r1.result.ok and r1.taken == [str(f1)] and not f1.exists()
+    f2 = _drop(watcher.inbox, "rowan-note.md", SECOND)
+    r2 = _settled(watcher)
+    assert r2.result.ok and r2.taken == [str(f2)]
+    # the model was not loaded again for the documents added (each is a curated name more)
+    assert len(built) == 1
+    sources = project.root / "corpus" / "sources"
+    assert (sources / "larch-briefing.md").read_text(encoding="utf-8") == FIRST
+    assert (sources / "rowan-note.md").read_text(encoding="utf-8") == SECOND
+    for doc_id in ("larch-briefing", "rowan-note"):
+        assert (project.root / "site" / "doc" / doc_id / "index.html").is_file()
+    # the build after it (its own copies and manifest entry seen) has nothing to do
+    again = _settled(watcher)
+    assert again.result.ok and all(s.state != "ran" for s in again.result.stages)
+
+    # the same files built in one go, in a new process's way (the model loaded for it)
+    tags_write.keep_tagger_warm(False)
+    cold = _campaign(tmp_path, "cold")
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    (aside / "larch-briefing.md").write_text(FIRST, encoding="utf-8")
+    (aside / "rowan-note.md").write_text(SECOND, encoding="utf-8")
+    assert build(cold, fetch=False).ok
+    assert build(cold, fetch=False, files=[aside / "larch-briefing.md"]).ok
+    assert build(cold, fetch=False, files=[aside / "rowan-note.md"]).ok
+    watched_rows, cold_rows = _tag_rows(project), _tag_rows(cold)
+    assert watched_rows["nlp_mentions"] and watched_rows["nlp_claims"]
+    assert watched_rows == cold_rows
+
+
+def test_a_kept_tagger_given_other_names_tags_as_a_new_one():
+    from scrutiny.nlp.pipeline import build_tagger, with_names
+    from scrutiny.nlp.spans import stakeholder_spans
+
+    before = [("larch", "organisation", "Larch Mental Health Alliance")]
+    after = before + [("rowan-note", "document", "Rowan Note on Waiting Lists"),
+                      ("dana", "person", "Dana Whitlow")]
+    texts = [FIRST, SECOND, "The Rowan Note on Waiting Lists was written for Dana Whitlow."]
+
+    def seen(tagger):
+        return [([(s.start_char, s.end_char, s.label_, s.kb_id_) for s in stakeholder_spans(doc)],
+                 doc._.claims, doc._.ties) for doc in tagger.pipe(texts)]
+
+    kept = build_tagger(names=before, warn=False)
+    old_version = kept.version
+    assert with_names(kept, after) is kept
+    fresh = build_tagger(names=after, warn=False)
+    assert kept.version == fresh.version != old_version
+    assert kept.names == fresh.names
+    found = seen(kept)
+    assert found == seen(fresh)
+    assert any(kb == "rowan-note" for spans, *_ in found for *_x, kb in spans)
+
+
+def test_a_file_that_cannot_be_read_stays_in_the_inbox_until_it_changes(tmp_path, warm):
+    project = _campaign(tmp_path, "broken")
+    watcher = Watcher(project, interval=0.0)
+    assert watcher.step().result.ok
+    bad = watcher.inbox / "scan.pdf"
+    bad.write_bytes(b"this is not a PDF")
+    good = _drop(watcher.inbox, "larch-briefing.md", FIRST)
+    r = _settled(watcher)
+    assert r.taken == [str(good)] and r.refused == [str(bad)]
+    assert bad.read_bytes() == b"this is not a PDF"          # nothing lost
+    assert not r.result.ok and "scan.pdf" in r.result.final_line()
+    assert (project.root / "site" / "doc" / "larch-briefing" / "index.html").is_file()   # the rest went through
+    _settled(watcher)                                           # the good file's copy and entry, seen
+    assert watcher.step() is None and watcher.step() is None    # the bad file is not read again as it is
+    time.sleep(0.01)
+    bad.write_bytes(b"still not a PDF, but changed")
+    r = _settled(watcher)
+    assert r.refused == [str(bad)]
+
+
+def test_a_changed_source_is_built_again(tmp_path, warm):
+    project = _campaign(tmp_path, "edited")
+    watcher = Watcher(project, interval=0.0)
+    assert watcher.step().result.ok
+    plan = project.root / "corpus" / "sources" / "plan.md"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\nThe plan will be reviewed by the Kestrel Panel in 2029.\n",
+                    encoding="utf-8")
+    r = _settled(watcher)
+    assert r.reason.startswith("changed: ") and "corpus/sources/plan.md" in r.reason
+    assert r.result.ok and any(s.name == "ingest" and s.state == "ran" for s in r.result.stages)
+    with Store(project.store_path) as store:
+        assert any("Kestrel Panel" in p.text for p in store.passages("plan"))
+
+
+def test_an_inbox_elsewhere_in_the_project_is_refused(tmp_path):
+    project = _campaign(tmp_path, "odd")
+    with pytest.raises(ScrutinyError, match="inbox"):
+        Watcher(project, inbox=project.root / "corpus" / "drop")
+    Watcher(project, inbox=tmp_path / "outside")                # a folder outside the project is fine
+
+
+def test_the_command_adds_a_dropped_file_and_stops_on_a_signal(tmp_path):
+    project = _campaign(tmp_path, "cli")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    log = tmp_path / "watch.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "scrutiny", "--root", str(project.root), "watch",
+                                 "--interval", "0.2"], stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        page = project.root / "site" / "doc" / "larch-briefing" / "index.html"
+        deadline = time.monotonic() + 240
+        while "build: done" not in log.read_text() and time.monotonic() < deadline:
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.2)
+        dropped = _drop(project.root / "inbox", "larch-briefing.md", FIRST)
+        while not page.is_file() and time.monotonic() < deadline:
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.2)
+        assert page.is_file(), log.read_text()
+        while dropped.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not dropped.exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=60)
+    text = log.read_text()
+    assert code == 0, text
+    assert "watch: building (1 file in inbox/)" in text
+    assert text.rstrip().endswith("watch: stopped")
