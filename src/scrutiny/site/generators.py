@@ -839,11 +839,12 @@ def _claim_key(ctx, c) -> list:
     return [rows, [_doc_entry(ctx, d) for d in docs]]
 
 
-def _passages_key(ctx, sid) -> list:
-    """The documents of the passages a stakeholder page quotes (suggested ties' evidence):
-    each document's entry and fingerprints as one hash (:func:`_doc_digest`), not the
-    entries themselves hashed again for every stakeholder naming the document."""
-    return [_doc_digest(ctx, m["doc"]) for m in _named_in(ctx, sid)]
+def _evidence_key(ctx, ties: list[TieListing]) -> list:
+    """The documents of the passages a stakeholder page quotes (its suggested ties'
+    evidence, the first two sentences of each): each document's entry and
+    fingerprints as one hash (:func:`_doc_digest`)."""
+    docs = {e.doc_id for t in ties for e in t.evidence[:2]}
+    return [_doc_digest(ctx, d) for d in sorted(docs, key=str)]
 
 
 def _doc_digest(ctx, doc_id) -> str:
@@ -941,6 +942,9 @@ def _tie_pieces(ctx, st, other, t, outgoing: bool) -> list[dict]:
 
 
 def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
+    from scrutiny.site.named_lists import NamedIn, named_in, shown
+
+    lists = named_in(ctx)
     kinds = ctx.vocab.stakeholder_kinds
     sectors = ctx.vocab.sectors
     suggested = suggested_ties_cached(ctx)
@@ -1017,31 +1021,32 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                     "facts": [{"what": f.what, "value": f.value, "note": f.note, "sources": dv.sources(f.sources)}
                               for f in st.facts],
                     "sources": dv.sources(st.sources),
-                    "mentions": _named_in(ctx, sid),
+                    "named": lists.get(sid) or NamedIn(), "mentions": shown(ctx, (lists.get(sid) or NamedIn()).newest),
                     "essays": dv.essays_citing.get(("stakeholder", sid), []), "section": "stakeholders"}
+        ni = lists.get(sid) or NamedIn()
         r.page(f"stakeholders/{sid}/index.html", "stakeholder.html",
-               ["stakeholder", page_key(ctx), _named_in(ctx, sid), _ties_key(suggested.get(sid, [])),
-                _passages_key(ctx, sid), _stakeholders_key(ctx)], make)
+               ["stakeholder", page_key(ctx), ni.summary_key(), _ties_key(suggested.get(sid, [])),
+                _evidence_key(ctx, suggested.get(sid, [])), _stakeholders_key(ctx),
+                repr(ctx.suggested_stakeholders.get(sid))], make)
+        named_pages(r, ctx, sid, st, ni)
 
 
-def _named_in(ctx, sid):
-    """The documents naming a stakeholder: from the cross-references when built, else the
-    tags (read once per stakeholder and build: its page's key and its page both show them)."""
-    named = ctx.__dict__.setdefault("_named_in", {})
-    if sid not in named:
-        named[sid] = _read_named_in(ctx, sid)
-    return named[sid]
+def named_pages(r, ctx: SiteContext, sid, st, ni) -> None:
+    """The pages listing every document naming a stakeholder (:mod:`.named_lists`),
+    each keyed by its own documents: one document added renders its year's page."""
+    from scrutiny.site.named_lists import shown
 
+    years = ni.years_nav()
+    for pg in ni.pages:
+        rel = f"stakeholders/{sid}/{pg.file}"
 
-def _read_named_in(ctx, sid):
-    rows = [(m.doc_id, m.mentions) for m in ctx.xrefs.named_in(sid)] or \
-        [(m.doc_id, m.mentions) for m in ctx.tags.mention_counts(sid)]
-    out = []
-    for doc_id, count in rows:
-        d = ctx.docs_by_id.get(doc_id)
-        if d:
-            out.append({"doc": doc_id, "label": d["label"], "count": count})
-    return out
+        def make(pg=pg):
+            around = {x.number: x.file for x in ni.pages if x.year == pg.year}
+            return {"st": st, "page": pg, "docs": shown(ctx, pg.docs), "years": years,
+                    "newer": around.get(pg.number + 1), "older": around.get(pg.number - 1),
+                    "section": "stakeholders"}
+
+        r.page(rel, "named.html", ["named", sid, st.name, pg.year, pg.number, pg.count, years, pg.digest], make)
 
 
 def conflict_item(c: Conflict, ctx, dv) -> dict:

@@ -104,7 +104,8 @@ RENDER_CODE: dict[str, tuple[str, ...]] = {
     "document.html": _PAGE_CODE + ("site/parts.py", "site/citations.py", "cite/"),
     "claim.html": _PAGE_CODE + ("site/citations.py", "cite/"),
     "essay.html": _PAGE_CODE + ("site/citations.py", "cite/"),
-    "stakeholder.html": _PAGE_CODE + ("site/citations.py", "cite/"),   # sources are formatted citations
+    "stakeholder.html": _PAGE_CODE + ("site/named_lists.py", "site/citations.py", "cite/"),   # sources: citations
+    "named.html": _PAGE_CODE + ("site/named_lists.py",),   # a stakeholder's list of the documents naming it
     "redirect.html": ("site/generators.py", "site/render.py", "pages.py", "passages.py", "anchor.py"),
     "cite": ("site/generators.py", "site/citations.py", "cite/", "pages.py", "passages.py"),
     "parts": ("site/generators.py", "site/parts.py"),
@@ -249,6 +250,10 @@ class Urls:
 
     def stakeholder(self, sid):
         return f"{self.root}stakeholders/{sid}/index.html"
+
+    def named(self, sid, file):
+        """A page of the list of documents naming a stakeholder (``site.named_lists``)."""
+        return f"{self.root}stakeholders/{sid}/{file}"
 
     def essay(self, essay_id):
         return f"{self.root}critique/{essay_id}/index.html"

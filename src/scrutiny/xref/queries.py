@@ -240,13 +240,45 @@ class StakeholderDocument:
     source: str               # nlp_mentions (the tagger's) | names (kb names matched in the text)
 
 
-def stakeholder_documents(store, stakeholder_id: str | None = None) -> list[StakeholderDocument]:
-    """The documents naming a stakeholder (or every stakeholder), most mentions first."""
+def stakeholder_documents(store, stakeholder_id: str | None = None,
+                          doc_ids=None) -> list[StakeholderDocument]:
+    """The documents naming a stakeholder (or every stakeholder), most mentions first
+    (of the documents ``doc_ids`` only, when given)."""
     _require(store)
     sql = "SELECT stakeholder_id, doc_id, mentions, passages, source FROM xref_stakeholder_docs"
-    args: tuple = ()
+    where, args = [], []
     if stakeholder_id:
-        sql += " WHERE stakeholder_id = ?"
-        args = (stakeholder_id,)
+        where.append("stakeholder_id = ?")
+        args.append(stakeholder_id)
+    if doc_ids is not None:
+        doc_ids = sorted(doc_ids)
+        where.append(f"doc_id IN ({', '.join('?' * len(doc_ids))})")
+        args += doc_ids
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     return [StakeholderDocument(*r) for r in store.db.execute(
-        sql + " ORDER BY stakeholder_id, mentions DESC, doc_id", args)]
+        sql + " ORDER BY stakeholder_id, mentions DESC, doc_id", tuple(args))]
+
+
+def document_states(store) -> tuple[str, dict[str, str]] | None:
+    """What the cross-references were last built from: ``(the part every document
+    shares, {doc id: the document's own part})``, as the build recorded it with its
+    rows (``build.STATE_KEY``); None when no build recorded it. A document's rows
+    of ``xref_stakeholder_docs`` are a function of these two parts: a reader that
+    keeps them by document (the site) reads again only those whose part moved."""
+    import json
+
+    from scrutiny.xref.build import STATE_KEY
+
+    _require(store)
+    raw = store.get_meta(STATE_KEY)
+    try:
+        state = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    if not isinstance(state, dict) or not isinstance(state.get("docs"), dict):
+        return None
+    # the rows' source (the tagger's mentions, or kb names) is the whole table's: when it
+    # changes, a build rewrites every document's rows
+    sources = sorted(r[0] for r in store.db.execute("SELECT DISTINCT source FROM xref_stakeholder_docs"))
+    return json.dumps([state.get("global"), sources]), state["docs"]

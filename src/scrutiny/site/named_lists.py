@@ -1,0 +1,202 @@
+"""The documents naming each stakeholder, as the stakeholder pages list them.
+
+A stakeholder's page shows how many documents name it, the most recent few and
+the years; the whole list is on pages of its own, one or more per year:
+
+- ``stakeholders/<id>/named-<year>.html``: the newest :data:`PAGE_SIZE` documents of
+  that year naming the stakeholder (newest first), the page that grows;
+- ``named-<year>-<n>.html``: the year's older pages, numbered from its oldest
+  (``-1`` holds its first :data:`PAGE_SIZE` documents by date);
+- ``named-undated.html`` (and ``-<n>``): documents without a date.
+
+A document added with a new date lands on its year's newest page; one of an
+older date moves only the pages of its own year that follow it. Neither moves
+any other year's page, so one document added renders again one list page (or a
+few, in a year of more than :data:`PAGE_SIZE` documents) per stakeholder it
+names, and each stakeholder's main page.
+
+Which stakeholders each document names, with their mentions, is kept between
+builds in the cache folder (``site-named-in.json``, :mod:`.doc_cache`) under
+the key of what the document's cross-references were made from (or, before any
+cross-reference, of its tags): a build reads the rows of the documents whose key
+moved, not every row of the corpus. The lists and their pages' digests are made
+from those values in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+NAMED_IN_VERSION = 1   # the record of each document's named stakeholders with their mentions
+PAGE_SIZE = 100        # documents on one list page
+FIRST = 10             # documents the stakeholder's own page lists (the most recent)
+
+_YEAR = re.compile(r"\d{4}")
+
+
+@dataclass
+class ListPage:
+    """One page of a stakeholder's list of the documents naming it."""
+
+    year: str | None          # None: documents without a date
+    number: int               # 1 = the year's oldest page
+    count: int                # pages of that year
+    file: str                 # named-<year>.html (the newest), named-<year>-<number>.html
+    docs: list[tuple]         # (doc id, mentions), in date order, oldest first
+    digest: str               # the documents' ids, labels, dates and mentions, hashed
+
+    @property
+    def label(self) -> str:
+        return self.year or "undated"
+
+
+@dataclass
+class NamedIn:
+    """The documents naming one stakeholder."""
+
+    documents: int = 0
+    mentions: int = 0
+    years: list[dict] = field(default_factory=list)    # [{year, label, documents, file}], newest first
+    newest: list[tuple] = field(default_factory=list)  # (doc id, mentions) of the FIRST most recent
+    pages: list[ListPage] = field(default_factory=list)   # none when every document is in ``newest``
+
+    newest_key: str = ""                               # the newest documents' entries, hashed
+
+    def summary_key(self) -> list:
+        """What the stakeholder's own page shows of the list (part of its key)."""
+        return [self.documents, self.mentions, [[y["label"], y["documents"], y["file"]] for y in self.years],
+                self.newest_key]
+
+    def years_nav(self) -> list[list[str]]:
+        """The years as every list page links them: (label, file of its newest page)."""
+        return [[y["label"], y["file"]] for y in self.years]
+
+
+def page_file(year: str | None, number: int, count: int) -> str:
+    label = year or "undated"
+    return f"named-{label}.html" if number == count else f"named-{label}-{number}.html"
+
+
+def document_year(doc: dict) -> str | None:
+    """A document's year for the lists: the first four characters of its date, when digits."""
+    year = str(doc.get("date") or "")[:4]
+    return year if _YEAR.fullmatch(year) else None
+
+
+def named_rows(ctx) -> dict[str, list]:
+    """``{doc id: [[stakeholder id, mentions], ...]}`` of every document naming a
+    stakeholder the site has a page for: from the cross-references when built (their
+    rows of ``xref_stakeholder_docs``), else from the tagger's mentions. Kept by
+    document between builds (:mod:`.doc_cache`)."""
+    if ctx.store is None:
+        return {}
+    from scrutiny.site.doc_cache import per_document
+    from scrutiny.site.writer import input_key
+    from scrutiny.tags import queries as tags
+    from scrutiny.xref import queries as xref
+
+    if ctx.xrefs is not None and ctx.xrefs.built:
+        states = xref.document_states(ctx.store)
+        if states is not None:
+            shared, docs = states
+            keys = {d: input_key("xref", shared, docs.get(d)) for d in ctx.docs_by_id}
+        else:   # a store whose cross-references recorded no state: they as a whole
+            keys = {d: input_key("xref", ctx.xref_key, ctx.fingerprints.get(d)) for d in ctx.docs_by_id}
+
+        def read(doc_ids):
+            return [(r.stakeholder_id, r.doc_id, r.mentions)
+                    for r in xref.stakeholder_documents(ctx.store, doc_ids=_or_all(doc_ids, keys))]
+    elif ctx.tags is not None and ctx.tags.run is not None:
+        keys = {d: input_key("tags", ctx.fingerprints.get(d)) for d in ctx.docs_by_id}
+
+        def read(doc_ids):
+            return [(r.stakeholder_id, r.doc_id, r.mentions)
+                    for r in tags.stakeholder_documents(ctx.store, _or_all(doc_ids, keys))]
+    else:
+        return {}
+
+    def work_out(todo):
+        fresh: dict[str, list] = {}
+        for sid, doc_id, n in sorted(read(todo)):
+            fresh.setdefault(doc_id, []).append([sid, n])
+        return fresh
+
+    cache = ctx.cache_file("site-named-in.json")
+    if cache is None:
+        return {d: v for d, v in work_out(list(keys)).items() if d in keys}
+    return {d: v for d, v in per_document(cache, NAMED_IN_VERSION, keys, work_out).items() if v}
+
+
+def _or_all(doc_ids, keys):
+    """Many documents to read (or no record): one pass over every row is cheaper."""
+    return None if len(doc_ids) > max(50, len(keys) // 4) else doc_ids
+
+
+def named_in(ctx) -> dict[str, NamedIn]:
+    """``{stakeholder id: NamedIn}`` for the stakeholders the site has a page for
+    (read once per build)."""
+    found = ctx.__dict__.get("_named_lists")
+    if found is not None:
+        return found
+    rows = named_rows(ctx)
+    known = ctx.stakeholders
+    by_sid: dict[str, list] = {}
+    docs = ctx.docs_by_id
+    for doc_id, named in rows.items():
+        d = docs.get(doc_id)
+        if d is None:
+            continue
+        order = (str(d.get("date") or ""), doc_id)
+        for sid, n in named:
+            if sid in known:
+                by_sid.setdefault(sid, []).append((order, doc_id, n))
+    out: dict[str, NamedIn] = {}
+    line: dict[str, bytes] = {}    # each document's part of a page's digest, made once
+
+    def entry(doc_id):
+        found = line.get(doc_id)
+        if found is None:
+            d = docs[doc_id]
+            found = line[doc_id] = f"{doc_id}\x1e{d['label']}\x1e{d.get('date') or ''}\x1e".encode()
+        return found
+
+    for sid, items in sorted(by_sid.items()):
+        items.sort()
+        groups: dict[str | None, list] = {}
+        for _, doc_id, n in items:
+            groups.setdefault(document_year(docs[doc_id]), []).append((doc_id, n))
+        ni = NamedIn(documents=len(items), mentions=sum(n for *_, n in items))
+        ni.newest = [(doc_id, n) for _, doc_id, n in items[-FIRST:]]
+        h = hashlib.sha256()
+        for doc_id, n in ni.newest:
+            h.update(entry(doc_id) + str(n).encode() + b"\x1f")
+        ni.newest_key = h.hexdigest()
+        paged = ni.documents > FIRST    # a short list is whole on the stakeholder's page
+        # newest first; undated documents last
+        for year in sorted((y for y in groups if y is not None), reverse=True) + ([None] if None in groups else []):
+            mine = groups[year]
+            count = (len(mine) + PAGE_SIZE - 1) // PAGE_SIZE
+            for k in range(count if paged else 0):
+                chunk = mine[k * PAGE_SIZE:(k + 1) * PAGE_SIZE]
+                h = hashlib.sha256()
+                for doc_id, n in chunk:
+                    h.update(entry(doc_id) + str(n).encode() + b"\x1f")
+                ni.pages.append(ListPage(year, k + 1, count, page_file(year, k + 1, count), chunk, h.hexdigest()))
+            ni.years.append({"year": year, "label": year or "undated", "documents": len(mine),
+                             "file": page_file(year, count, count) if paged else None})
+        out[sid] = ni
+    ctx._named_lists = out
+    return out
+
+
+def shown(ctx, docs: list[tuple]) -> list[dict]:
+    """``(doc id, mentions)`` as a page lists them: newest first (by date, then id)."""
+    out = []
+    for doc_id, n in docs:
+        d = ctx.docs_by_id[doc_id]
+        out.append({"doc": doc_id, "label": d["label"], "date": d.get("date") or "", "count": n})
+    out.sort(key=lambda x: x["doc"])
+    out.sort(key=lambda x: x["date"], reverse=True)
+    return out

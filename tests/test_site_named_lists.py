@@ -1,0 +1,191 @@
+"""A stakeholder's documents are listed on pages of their own, by year
+(``scrutiny.site.named_lists``): the stakeholder's page gives the counts, the most
+recent documents and the years. One document added renders again the stakeholder
+pages of those it names and one list page each (its year's), reads the
+cross-references of that document only, and the site is a whole build's byte for
+byte, every link of it leading somewhere. Page size and the number of recent
+documents are made small here so that six documents fill several pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+from scrutiny.init import init_project
+from scrutiny.pipeline import build
+from scrutiny.project import Project
+
+# our own synthetic text: every document names the Kestrel Housing Trust, some the Brightwater Council
+TRUST, COUNCIL = "Kestrel Housing Trust", "Brightwater Council"
+DOCS = [  # id, date, text
+    ("kestrel-first", "2019-01", f"{TRUST} will build 120 homes for key workers by 2022."),
+    ("kestrel-second", "2019-05", f"{TRUST} and {COUNCIL} agreed to share the cost of the new wardens."),
+    ("kestrel-third", "2019-09", f"{TRUST} said that 40 per cent of its homes need new windows."),
+    ("kestrel-fourth", "2020-03", f"{COUNCIL} asked {TRUST} to publish its repair times every month."),
+    ("kestrel-undated", None, f"A leaflet of {TRUST} gives the number of its tenants' helpline."),
+    ("kestrel-fifth", "2021-06", f"{TRUST} opened an office in the town hall of {COUNCIL}."),
+]
+NEW = ("kestrel-added", "2020-11", f"{TRUST} promised {COUNCIL} that repairs would start within 10 days.")
+
+STAKEHOLDERS = f"""stakeholders:
+  - id: kestrel
+    name: {TRUST}
+    kind: organisation
+    sources:
+      - {{source: register, locator: "para 1"}}
+  - id: brightwater
+    name: {COUNCIL}
+    kind: organisation
+    sources:
+      - {{source: register, locator: "para 1"}}
+"""
+
+
+def _entry(doc_id, date):
+    return (f'\n[documents.{doc_id}]\ntitle = "Report {doc_id}"\nkind = "policy"\n'
+            + (f'date = "{date}"\n' if date else "") + f'licence = "OGL-UK-3.0"\nsource = "{doc_id}.md"\n')
+
+
+def _add(project, docs):
+    manifest = project.root / "corpus" / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    for doc_id, date, body in docs:
+        (project.root / "corpus" / "sources" / f"{doc_id}.md").write_text(
+            f"# Report {doc_id}\n\n{body}\n\nThe report was written for this test.\n", encoding="utf-8")
+        text += _entry(doc_id, date)
+    manifest.write_text(text, encoding="utf-8")
+
+
+def _project(root, docs) -> Project:
+    init_project(root)
+    project = Project(root)
+    (root / "kb" / "stakeholders.yaml").write_text(STAKEHOLDERS, encoding="utf-8")
+    (root / "kb" / "sources.json").write_text(json.dumps([{"id": "register", "type": "report",
+                                                           "title": "A register of our own"}]), encoding="utf-8")
+    _add(project, docs)
+    return project
+
+
+def _files(out):
+    return {os.path.relpath(os.path.join(d, f), out): os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs}
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    from scrutiny.site import named_lists
+
+    monkeypatch.setattr(named_lists, "PAGE_SIZE", 2)
+    monkeypatch.setattr(named_lists, "FIRST", 2)
+
+
+def test_one_document_added_renders_its_years_list_page_and_gives_the_whole_build_site(tmp_path, monkeypatch,
+                                                                                      small_pages):
+    from scrutiny.site.linkcheck import check_site
+    from scrutiny.site.writer import Writer
+    from scrutiny.xref import queries as xref
+
+    (tmp_path / "w").mkdir()
+    (tmp_path / "a").mkdir()
+    whole = _project(tmp_path / "w" / "proj", DOCS + [NEW])
+    assert build(whole, fetch=False).ok
+    added = _project(tmp_path / "a" / "proj", DOCS)
+    assert build(added, fetch=False).ok
+    site = added.site_dir / "stakeholders" / "kestrel"
+    # six documents name the trust: 2019 on two pages (two, then one), 2020, 2021, undated
+    assert sorted(p.name for p in site.glob("named-*.html")) == [
+        "named-2019-1.html", "named-2019.html", "named-2020.html", "named-2021.html", "named-undated.html"]
+    before = {p.name: p.read_bytes() for p in site.glob("*.html")}
+
+    written: list[str] = []
+    real_write = Writer.write
+    monkeypatch.setattr(Writer, "write", lambda self, rel, *a, **k: written.append(rel) or real_write(self, rel, *a, **k))
+    read: list = []
+    real_rows = xref.stakeholder_documents
+
+    def rows(store, stakeholder_id=None, doc_ids=None):
+        read.append(sorted(doc_ids) if doc_ids is not None else None)
+        return real_rows(store, stakeholder_id, doc_ids)
+
+    monkeypatch.setattr(xref, "stakeholder_documents", rows)
+    _add(added, [NEW])
+    assert build(added, fetch=False).ok
+
+    # the site is the whole build's, byte for byte, and no link of it is broken
+    fa, fw = _files(added.site_dir), _files(whole.site_dir)
+    assert sorted(fa) == sorted(fw)
+    assert [rel for rel in fa if open(fa[rel], "rb").read() != open(fw[rel], "rb").read()] == []
+    assert check_site(added.site_dir)[0] == []
+
+    # the site read the new document's rows, no other's
+    assert read == [[NEW[0]]]
+    # of the stakeholders' pages: the two named by the new document, and its year's list page each
+    listed = sorted(rel for rel in written if rel.startswith("stakeholders/") and rel != "stakeholders/index.html")
+    assert listed == ["stakeholders/brightwater/index.html", "stakeholders/brightwater/named-2020.html",
+                      "stakeholders/kestrel/index.html", "stakeholders/kestrel/named-2020.html"], listed
+    after = {p.name: p.read_bytes() for p in site.glob("*.html")}
+    assert sorted(n for n in after if after[n] != before.get(n)) == ["index.html", "named-2020.html"]
+
+    # what the pages say: the newest first, the counts, the years, each page's place
+    main = (site / "index.html").read_text(encoding="utf-8")
+    named = main.split('id="men-h"')[1]
+    assert "7 documents" in named
+    assert named.index("Report kestrel-fifth") < named.index("Report kestrel-added")
+    assert "Report kestrel-first" not in named    # on its year's page, not here
+    years = re.findall(r'<a href="\.\./\.\./stakeholders/kestrel/(named-[^"]+)">([^<]+)</a>', named)
+    assert years == [("named-2021.html", "2021"), ("named-2020.html", "2020"), ("named-2019.html", "2019"),
+                     ("named-undated.html", "undated")]
+    year = (site / "named-2020.html").read_text(encoding="utf-8")
+    assert year.index("Report kestrel-added") < year.index("Report kestrel-fourth")
+    assert 'href="named-2020.html" aria-current="page"' in year
+    newest, oldest = (site / "named-2019.html").read_text(encoding="utf-8"), \
+        (site / "named-2019-1.html").read_text(encoding="utf-8")
+    assert "Page 2 of 2 of 2019" in newest and "Report kestrel-third" in newest and "kestrel-first" not in newest
+    assert 'href="named-2019-1.html" rel="next"' in newest and 'rel="prev"' not in newest
+    assert "Page 1 of 2 of 2019" in oldest and 'href="named-2019.html" rel="prev"' in oldest
+    assert oldest.index("Report kestrel-second") < oldest.index("Report kestrel-first")
+    assert 'aria-current="true"' in oldest    # its year, whose link leads to the year's newest page
+
+    # nothing changed: nothing read, nothing rendered
+    written.clear()
+    read.clear()
+    monkeypatch.setattr("scrutiny.site.uptodate.check", lambda *a, **k: None)   # go through the whole site stage
+    assert build(added, fetch=False).ok
+    assert read == [] and [rel for rel in written if rel.startswith("stakeholders/")] == []
+
+    # a naming document's entry: what the lists do not show renders none of their pages,
+    # its title (its label) the one page that lists it
+    manifest = added.root / "corpus" / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    assert text.count('title = "Report kestrel-first"\n') == 1
+    manifest.write_text(text.replace('title = "Report kestrel-first"\n',
+                                     'title = "Report kestrel-first"\npublisher = "A press of our own"\n'),
+                        encoding="utf-8")
+    written.clear()
+    assert build(added, fetch=False).ok
+    assert "doc/kestrel-first/index.html" in written
+    assert read == [] and [rel for rel in written if rel.startswith("stakeholders/")] == []
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        'title = "Report kestrel-first"', 'title = "Report kestrel-first, revised"'), encoding="utf-8")
+    written.clear()
+    assert build(added, fetch=False).ok
+    # (a title is part of what the document's cross-references are made from: its rows read again, its own)
+    assert read in ([], [["kestrel-first"]])
+    assert [rel for rel in written if rel.startswith("stakeholders/kestrel/")] == ["stakeholders/kestrel/named-2019-1.html"]
+    assert "Report kestrel-first, revised" in (site / "named-2019-1.html").read_text(encoding="utf-8")
+    assert check_site(added.site_dir)[0] == []
+
+
+def test_a_short_list_is_whole_on_the_stakeholders_page(tmp_path, monkeypatch):
+    from scrutiny.site import named_lists
+
+    monkeypatch.setattr(named_lists, "FIRST", 10)
+    project = _project(tmp_path / "proj", DOCS)
+    assert build(project, fetch=False).ok
+    site = project.site_dir / "stakeholders" / "kestrel"
+    assert not list(site.glob("named-*.html"))
+    named = (site / "index.html").read_text(encoding="utf-8").split('id="men-h"')[1]
+    assert "6 documents" in named and "The most recent" not in named and "named-" not in named
+    assert all(f"Report {d}" in named for d, _, _ in DOCS)
