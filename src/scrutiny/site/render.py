@@ -155,6 +155,7 @@ class Renderer:
         self.common = common
         self.fp = fp
         self._code: dict[str, str] = {}
+        self._common: bytes | None = None
         self.rendered = 0
         self.where: dict[str, str] = {}   # passage id -> the file of its document's part (long documents)
 
@@ -185,7 +186,12 @@ class Renderer:
     def key(self, rel: str, template: str, key_data) -> str | None:
         if key_data is None:
             return None
-        return input_key(self.code_key(template), template, rel, self.common, key_data)
+        if self._common is None:   # encoded once, as input_key would (the same key)
+            import json
+
+            self._common = json.dumps(self.common, sort_keys=True, ensure_ascii=False, default=str,
+                                      separators=(",", ":")).encode("utf-8")
+        return input_key(self.code_key(template), template, rel, self._common, key_data)
 
     def fresh(self, rel: str, template: str, key_data) -> bool:
         """True (and the page counts as unchanged) when its inputs did not change."""
