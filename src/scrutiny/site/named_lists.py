@@ -101,7 +101,8 @@ def named_rows(ctx) -> dict[str, list]:
         states = xref.document_states(ctx.store)
         if states is not None:
             shared, docs = states
-            keys = {d: input_key("xref", shared, docs.get(d)) for d in ctx.docs_by_id}
+            shared = input_key("xref", shared)   # hashed once; each document's part is a hash already
+            keys = {d: f"{shared}:{docs.get(d)}" for d in ctx.docs_by_id}
         else:   # a store whose cross-references recorded no state: they as a whole
             keys = {d: input_key("xref", ctx.xref_key, ctx.fingerprints.get(d)) for d in ctx.docs_by_id}
 
