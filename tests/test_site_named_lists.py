@@ -139,14 +139,21 @@ def test_one_document_added_renders_its_years_list_page_and_gives_the_whole_buil
                      ("named-undated.html", "undated")]
     year = (site / "named-2020.html").read_text(encoding="utf-8")
     assert year.index("Report kestrel-added") < year.index("Report kestrel-fourth")
-    assert 'href="named-2020.html" aria-current="page"' in year
+    # each page links the next newer and older ones, across years, and the stakeholder's page (every year)
+    assert 'href="named-2021.html" rel="prev">Newer: 2021<' in year
+    assert 'href="named-2019.html" rel="next">Older: 2019, page 2 of 2<' in year
+    assert 'href="../../stakeholders/kestrel/index.html#men-h">Every year<' in year
     newest, oldest = (site / "named-2019.html").read_text(encoding="utf-8"), \
         (site / "named-2019-1.html").read_text(encoding="utf-8")
     assert "Page 2 of 2 of 2019" in newest and "Report kestrel-third" in newest and "kestrel-first" not in newest
-    assert 'href="named-2019-1.html" rel="next"' in newest and 'rel="prev"' not in newest
+    assert 'href="named-2019-1.html" rel="next">Older: 2019, page 1 of 2<' in newest
+    assert 'href="named-2020.html" rel="prev">Newer: 2020<' in newest
     assert "Page 1 of 2 of 2019" in oldest and 'href="named-2019.html" rel="prev"' in oldest
+    assert 'href="named-undated.html" rel="next">Older: undated<' in oldest
     assert oldest.index("Report kestrel-second") < oldest.index("Report kestrel-first")
-    assert 'aria-current="true"' in oldest    # its year, whose link leads to the year's newest page
+    first, last = (site / "named-2021.html").read_text(encoding="utf-8"), \
+        (site / "named-undated.html").read_text(encoding="utf-8")
+    assert 'rel="prev"' not in first and 'rel="next"' not in last
 
     # nothing changed: nothing read, nothing rendered
     written.clear()
@@ -175,6 +182,17 @@ def test_one_document_added_renders_its_years_list_page_and_gives_the_whole_buil
     assert read in ([], [["kestrel-first"]])
     assert [rel for rel in written if rel.startswith("stakeholders/kestrel/")] == ["stakeholders/kestrel/named-2019-1.html"]
     assert "Report kestrel-first, revised" in (site / "named-2019-1.html").read_text(encoding="utf-8")
+    assert check_site(added.site_dir)[0] == []
+
+    # a document of a year none had: its page, and the page beside it (whose "newer" link it becomes)
+    written.clear()
+    read.clear()
+    _add(added, [("kestrel-later", "2023-04", f"{TRUST} will report on its repairs in the spring.")])
+    assert build(added, fetch=False).ok
+    assert read == [["kestrel-later"]]
+    assert sorted(rel for rel in written if rel.startswith("stakeholders/kestrel/")) == [
+        "stakeholders/kestrel/index.html", "stakeholders/kestrel/named-2021.html", "stakeholders/kestrel/named-2023.html"]
+    assert 'href="named-2023.html" rel="prev">Newer: 2023<' in (site / "named-2021.html").read_text(encoding="utf-8")
     assert check_site(added.site_dir)[0] == []
 
 

@@ -1036,17 +1036,14 @@ def named_pages(r, ctx: SiteContext, sid, st, ni) -> None:
     each keyed by its own documents: one document added renders its year's page."""
     from scrutiny.site.named_lists import shown
 
-    years = ni.years_nav()
     for pg in ni.pages:
         rel = f"stakeholders/{sid}/{pg.file}"
 
         def make(pg=pg):
-            around = {x.number: x.file for x in ni.pages if x.year == pg.year}
-            return {"st": st, "page": pg, "docs": shown(ctx, pg.docs), "years": years,
-                    "newer": around.get(pg.number + 1), "older": around.get(pg.number - 1),
-                    "section": "stakeholders"}
+            return {"st": st, "page": pg, "docs": shown(ctx, pg.docs), "section": "stakeholders"}
 
-        r.page(rel, "named.html", ["named", sid, st.name, pg.year, pg.number, pg.count, years, pg.digest], make)
+        r.page(rel, "named.html", ["named", sid, st.name, pg.year, pg.number, pg.count, pg.newer, pg.older,
+                                   pg.digest], make)
 
 
 def conflict_item(c: Conflict, ctx, dv) -> dict:

@@ -13,7 +13,9 @@ A document added with a new date lands on its year's newest page; one of an
 older date moves only the pages of its own year that follow it. Neither moves
 any other year's page, so one document added renders again one list page (or a
 few, in a year of more than :data:`PAGE_SIZE` documents) per stakeholder it
-names, and each stakeholder's main page.
+names, and each stakeholder's main page. Each list page links the next newer
+and older pages (across years) and the stakeholder's page, which links every
+year: a year that first appears renders the pages beside it, not the whole list.
 
 Which stakeholders each document names, with their mentions, is kept between
 builds in the cache folder (``site-named-in.json``, :mod:`.doc_cache`) under
@@ -46,6 +48,11 @@ class ListPage:
     file: str                 # named-<year>.html (the newest), named-<year>-<number>.html
     docs: list[tuple]         # (doc id, mentions), in date order, oldest first
     digest: str               # the documents' ids, labels, dates and mentions, hashed
+    newer: list | None = None   # [file, label] of the page before it (newest first), None for the first
+    older: list | None = None   # [file, label] of the page after it
+
+    def title(self) -> str:
+        return self.label + (f", page {self.number} of {self.count}" if self.count > 1 else "")
 
     @property
     def label(self) -> str:
@@ -60,8 +67,7 @@ class NamedIn:
     mentions: int = 0
     years: list[dict] = field(default_factory=list)    # [{year, label, documents, file}], newest first
     newest: list[tuple] = field(default_factory=list)  # (doc id, mentions) of the FIRST most recent
-    pages: list[ListPage] = field(default_factory=list)   # none when every document is in ``newest``
-
+    pages: list[ListPage] = field(default_factory=list)   # newest first; none when ``newest`` is every document
     newest_key: str = ""                               # the newest documents' entries, hashed
 
     def summary_key(self) -> list:
@@ -69,9 +75,6 @@ class NamedIn:
         return [self.documents, self.mentions, [[y["label"], y["documents"], y["file"]] for y in self.years],
                 self.newest_key]
 
-    def years_nav(self) -> list[list[str]]:
-        """The years as every list page links them: (label, file of its newest page)."""
-        return [[y["label"], y["file"]] for y in self.years]
 
 
 def page_file(year: str | None, number: int, count: int) -> str:
@@ -187,6 +190,12 @@ def named_in(ctx) -> dict[str, NamedIn]:
                 ni.pages.append(ListPage(year, k + 1, count, page_file(year, k + 1, count), chunk, h.hexdigest()))
             ni.years.append({"year": year, "label": year or "undated", "documents": len(mine),
                              "file": page_file(year, count, count) if paged else None})
+        # each page links the next newer and older ones (across years), not every year:
+        # a year that first appears moves the pages beside it, not the whole list
+        seq = sorted(ni.pages, key=lambda p: (p.year is None, -int(p.year or 0), -p.number))
+        for a, b in zip(seq, seq[1:]):
+            a.older, b.newer = [b.file, b.title()], [a.file, a.title()]
+        ni.pages = seq
         out[sid] = ni
     ctx._named_lists = out
     return out
