@@ -419,10 +419,27 @@ class Store:
                                (passage.doc_id, passage.ord, limit))
         return [Passage.from_row(r) for r in rows]
 
-    def passage_refs(self) -> list[PassageRef]:
-        """Every passage without its text, by document and reading order."""
-        return list(map(PassageRef._make, self.db.execute(
-            "SELECT id, doc_id, ord, kind, page, page_end, length(text) FROM passages ORDER BY doc_id, ord")))
+    def passage_refs(self, doc_ids=None) -> list[PassageRef]:
+        """Every passage without its text (of the documents ``doc_ids`` only, when
+        given), by document and reading order."""
+        if doc_ids is None:
+            return list(map(PassageRef._make, self.db.execute(
+                "SELECT id, doc_id, ord, kind, page, page_end, length(text) FROM passages ORDER BY doc_id, ord")))
+        out: list[PassageRef] = []
+        for doc_id in sorted(set(doc_ids)):
+            out.extend(map(PassageRef._make, self.db.execute(
+                "SELECT id, doc_id, ord, kind, page, page_end, length(text) FROM passages WHERE doc_id = ? "
+                "ORDER BY ord", (doc_id,))))
+        return out
+
+    def passage_documents(self, ids) -> dict[str, str]:
+        """{passage id: its document} for those of ``ids`` that exist (looked up by id,
+        without reading every passage)."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        return dict(self.db.execute("SELECT id, doc_id FROM passages WHERE id IN (SELECT value FROM json_each(?))",
+                                    (json.dumps(ids),)).fetchall())
 
     def document_stamps(self) -> dict[str, tuple]:
         """{id: (sha256, passages, ingested_at)} of every stored document: what
@@ -485,8 +502,14 @@ class Store:
     def has_passages(self) -> bool:
         return self.db.execute("SELECT 1 FROM passages LIMIT 1").fetchone() is not None
 
-    def passage_ids(self) -> set[str]:
-        return {r[0] for r in self.db.execute("SELECT id FROM passages")}
+    def passage_ids(self, doc_ids=None) -> set[str]:
+        """Every passage id (of the documents ``doc_ids`` only, when given)."""
+        if doc_ids is None:
+            return {r[0] for r in self.db.execute("SELECT id FROM passages")}
+        out: set[str] = set()
+        for doc_id in sorted(set(doc_ids)):
+            out.update(r[0] for r in self.db.execute("SELECT id FROM passages WHERE doc_id = ?", (doc_id,)))
+        return out
 
     def passages_containing(self, needles: list[str], doc_id: str | None = None) -> Iterator[Passage]:
         """Passages (not headings) whose text holds every one of ``needles``

@@ -50,6 +50,7 @@ class SiteContext:
         self._passage_cache: dict[str, Passage | None] = {}
         self._doc_passages: dict[str, list[Passage]] = {}
         self._refs: list | None = None
+        self._doc_records = None
         self.fingerprints: dict[str, list] = {}
         self.store_key: str | None = None
         self.kb_data: dict = {}
@@ -81,26 +82,25 @@ class SiteContext:
 
     # --- fingerprints (what decides whether a page must be rendered again) ------
     def doc_fingerprints(self) -> dict[str, list]:
-        """{doc id: fingerprint of its passages and tags}, from a few grouped queries.
-
-        A passage id hashes its text, so the ids with their pages and kinds in
-        order stand for the passages without reading them.
-        """
+        """{doc id: fingerprint of its passages and tags}: each document's passages from
+        the record kept by document (:mod:`scrutiny.site.doc_passages`: only the
+        documents whose stamp moved are read), its tags from the tagging stage's
+        row of the document (``tags.queries.doc_fingerprints``)."""
         if self.store is None:
             return {}
-        import hashlib
-
-        out: dict[str, list] = {}
-        h: dict[str, object] = {}
-        for p in self.passage_refs():
-            if p.doc_id not in h:
-                h[p.doc_id] = hashlib.sha256()
-            h[p.doc_id].update(f"{p.id}\x00{p.page}\x00{p.page_end}\x00{p.kind}\x01".encode())
-        for doc_id, digest in h.items():
-            out[doc_id] = [digest.hexdigest()]
+        out: dict[str, list] = {d: [h] for d, h in self.doc_passages().digests().items()}
         for doc_id, parts in self.tags.fingerprints().items():
             out.setdefault(doc_id, []).extend(parts)
         return out
+
+    def doc_passages(self):
+        """Each document's passage fingerprint and parts (``DocPassages``), made once per build."""
+        if self._doc_records is None:
+            from scrutiny.site.doc_passages import DocPassages
+
+            self._doc_records = DocPassages(self.store, self.docs_by_id, self.cache_file("site-passages.json"),
+                                            self.passage_refs)
+        return self._doc_records
 
     def redirect_key(self, doc_id: str | None = None) -> list:
         """The redirects (of one document) as part of a page's inputs."""
@@ -109,7 +109,8 @@ class SiteContext:
 
     # --- passages ---------------------------------------------------------------
     def passage_refs(self) -> list:
-        """Every passage without its text (``Store.passage_refs``), read once per build."""
+        """Every passage without its text (``Store.passage_refs``), read once per build
+        when asked (a whole build; one document added reads its own: ``doc_passages``)."""
         if self._refs is None:
             self._refs = self.store.passage_refs() if self.store is not None else []
         return self._refs
@@ -319,16 +320,19 @@ def _gather_stages(ctx: SiteContext) -> None:
     from scrutiny.site.writer import input_key
 
     ctx.tags = SiteTags(ctx.store)
+    ctx.fingerprints = ctx.doc_fingerprints()
     if ctx.tags.run is not None:
         from scrutiny.tags.queries import suggested_stakeholders
 
         min_mentions = int(getattr(ctx.project, "stakeholder_min_mentions", 3) or 3)
-        for e in suggested_stakeholders(ctx.store, min_mentions=min_mentions, min_confidence=ctx.min_confidence):
+        # each document's mentions counted as kept by document (only the changed ones read)
+        counts = ctx.tags.resolved_mentions(ctx.fingerprints, ctx.cache_file("site-resolved.json"))
+        for e in suggested_stakeholders(ctx.store, min_mentions=min_mentions, min_confidence=ctx.min_confidence,
+                                        counts=counts):
             if e.id in ctx.stakeholders:
                 continue
             ctx.stakeholders[e.id] = Stakeholder(id=e.id, name=e.name, kind=e.kind, aliases=list(e.aliases))
             ctx.suggested_stakeholders[e.id] = e
     ctx.xrefs = SiteXrefs(ctx.store)
     ctx.xref_key = ctx.xrefs.key()
-    ctx.fingerprints = ctx.doc_fingerprints()
     ctx.store_key = input_key(ctx.fingerprints, ctx.redirect_key(), ctx.xref_key) if ctx.store is not None else None

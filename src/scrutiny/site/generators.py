@@ -429,18 +429,22 @@ def plan_parts(r, ctx: SiteContext, dv: Derived) -> None:
     part each passage is on, before any page links to one."""
     if ctx.store is None:
         return
-    refs = defaultdict(list)
-    for ref in ctx.passage_refs():
-        refs[ref.doc_id].append(ref)
+    # each document's parts as its record keeps them (site.doc_passages); a withheld
+    # document's from the references of the passages the site shows
+    records = ctx.doc_passages()
     where = {}
     for doc in ctx.documents:
         if not doc["ingested"]:
             continue
-        mine = refs.get(doc["id"], [])
         if doc["id"] in dv.withheld:
             shown = dv.shown_ids().get(doc["id"], set())
+            mine = records.refs(doc["id"])
+            if mine is None:
+                mine = ctx.store.passage_refs([doc["id"]])
             mine = [x for x in mine if x.id in shown]
-        parts = split(mine, paginated=bool(doc.get("pages") and doc["pages"] > 1))
+            parts = split(mine, paginated=bool(doc.get("pages") and doc["pages"] > 1))
+        else:
+            parts = records.parts(doc["id"]) or split([], paginated=bool(doc.get("pages") and doc["pages"] > 1))
         dv.parts[doc["id"]] = parts
         if len(parts) > 1:
             where.update((pid, part.file) for part in parts for pid in part.ids)
@@ -603,12 +607,21 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     def doc_of(doc_id):
         return ctx.docs_by_id.get(doc_id, {"id": doc_id, "label": doc_id, "title": doc_id, "pages": 0})
 
-    for target in sorted(ctx.passage_refs(), key=lambda p: p.id):
-        if unpublished(target):
-            write(target.id, {"mode": "unpublished", "doc": doc_of(target.doc_id), "page": target.page,
-                              "page_end": target.page_end}, doc_key(target.doc_id))
-        else:
-            write(target.id, {"mode": "passage", "target": target}, doc_key(target.doc_id))
+    # a document's stubs by its record's passage ids (site.doc_passages): its passages'
+    # references are read only when one of its stubs is to be written again
+    records = ctx.doc_passages()
+    for doc_id in sorted(records.records):
+        key = doc_key(doc_id)
+        stale = [pid for pid in records.ids(doc_id) if not r.writer.fresh(f"p/{pid}/index.html", key)]
+        if not stale:
+            continue
+        refs = {ref.id: ref for ref in ctx.store.passage_refs([doc_id])}
+        for target in (refs[pid] for pid in stale):
+            if unpublished(target):
+                write(target.id, {"mode": "unpublished", "doc": doc_of(target.doc_id), "page": target.page,
+                                  "page_end": target.page_end}, key)
+            else:
+                write(target.id, {"mode": "passage", "target": target}, key)
     for rd in ctx.redirects:
         doc = doc_of(rd.doc_id)
         if not rd.new_id:
@@ -901,7 +914,7 @@ def located_tie_evidence(ctx: SiteContext) -> list[tuple]:
     cache = ctx.cache_file("site-tie-evidence.json")
     if cache is None:
         return located_evidence(ctx.store, rows)
-    doc_of = {ref.id: ref.doc_id for ref in ctx.passage_refs()}
+    doc_of = ctx.store.passage_documents(r[1] for r in rows)
     by_doc: dict[str, list] = defaultdict(list)
     for r in rows:
         d = doc_of.get(r[1])

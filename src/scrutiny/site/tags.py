@@ -13,6 +13,7 @@ from scrutiny.tags import queries
 from scrutiny.tags.queries import ClaimSpan, DocumentMentions, MentionSpan, TagRun
 
 NAMED_VERSION = 1   # the record of each document's named stakeholders (SiteTags.named_by_document)
+RESOLVED_VERSION = 1   # the record of each document's resolved mentions counted (SiteTags.resolved_mentions)
 
 
 class SiteTags:
@@ -53,6 +54,33 @@ class SiteTags:
 
         return {d: set(names) for d, names in per_document(Path(cache), NAMED_VERSION, keys, work_out).items()
                 if names}
+
+    def resolved_mentions(self, fingerprints: dict[str, list] | None = None, cache=None) -> list[DocumentMentions]:
+        """Every document's mentions counted by resolved stakeholder
+        (``tags.queries.resolved_mentions``: what the suggested stakeholders are
+        made from). With ``fingerprints`` and ``cache``, as :meth:`named_by_document`:
+        a document whose fingerprint is the one recorded keeps its recorded counts,
+        and only the others' mentions are read."""
+        if not self.run:
+            return []
+        if fingerprints is None or cache is None:
+            return queries.resolved_mentions(self.store)
+        from scrutiny.site.doc_cache import per_document
+        from scrutiny.site.writer import input_key
+
+        keys = {d: input_key(fp) for d, fp in fingerprints.items()}
+
+        def work_out(todo):
+            wanted = set(todo)
+            fresh: dict[str, list] = {}
+            # many documents changed (or no record): one pass over every mention is cheaper
+            for r in queries.resolved_mentions(self.store, None if len(todo) > max(50, len(keys) // 4) else todo):
+                if r.doc_id in wanted:
+                    fresh.setdefault(r.doc_id, []).append([r.stakeholder_id, r.mentions, r.passages])
+            return fresh
+
+        kept = per_document(Path(cache), RESOLVED_VERSION, keys, work_out)
+        return [DocumentMentions(sid, d, n, p) for d, rows in kept.items() for sid, n, p in rows]
 
     def _named(self, doc_ids) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}

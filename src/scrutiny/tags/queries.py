@@ -60,12 +60,32 @@ def last_run(store) -> TagRun | None:
 
 
 def untagged_passages(store) -> int:
-    """How many of the store's passages have no tags yet (all of them when never tagged)."""
-    current = store.passage_ids()
+    """How many of the store's passages have no tags yet (all of them when never tagged).
+
+    From the documents a tagging run left whole (:mod:`scrutiny.tags.doc_tagged`):
+    only the passages of the documents whose stamp moved since are looked at, unless
+    the kept rows cannot say, when every passage id is read."""
     if not schema_state(store):
-        return len(current)
+        return len(store.passage_ids())
+    from scrutiny.tags import doc_tagged
+
+    found = doc_tagged.read(store, most=UNTAGGED_FROM_STAMPS)
+    if found is not None:
+        n = 0
+        for d in found.moved:
+            ids = sorted(store.passage_ids([d]))
+            tagged = {r[0] for r in store.db.execute(
+                "SELECT passage_id FROM nlp_tagged WHERE passage_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids),))} if ids else set()
+            n += len(ids) - len(tagged)
+        return n
+    current = store.passage_ids()
     tagged = {r[0] for r in store.db.execute("SELECT passage_id FROM nlp_tagged")}
     return len(current - tagged)
+
+
+# documents moved since the last tagging run: past this, every passage id is read
+UNTAGGED_FROM_STAMPS = 200
 
 
 def _require(store) -> None:
@@ -357,28 +377,52 @@ class SuggestedStakeholder:
     status: str = "machine-suggested"
 
 
-def suggested_stakeholders(store, min_mentions: int = 3, min_confidence: float = 0.0) -> list[SuggestedStakeholder]:
-    """Extracted stakeholders named at least ``min_mentions`` times in one document and
-    at least ``min_confidence`` sure, by name (none when never tagged). The read API the
-    site and the exports share."""
-    if last_run(store) is None:
-        return []
-    current = store.passage_ids()
-    per_doc: dict[str, dict[str, list]] = defaultdict(dict)
-    for sid, doc_id, pid in store.db.execute(
-            "SELECT m.stakeholder_id, m.doc_id, m.passage_id FROM nlp_mentions m "
-            "JOIN nlp_stakeholders s ON s.id = m.stakeholder_id"):
+def resolved_mentions(store, doc_ids=None) -> list[DocumentMentions]:
+    """Every (stakeholder, document) pair counted from the mentions' resolved
+    stakeholder (``stakeholder_id``: what :func:`suggested_stakeholders` counts), of
+    the documents ``doc_ids`` only when given, by document then stakeholder.
+    Mentions of passages that are gone are not counted."""
+    _require(store)
+    sql = "SELECT stakeholder_id, doc_id, passage_id FROM nlp_mentions WHERE stakeholder_id IS NOT NULL"
+    args: tuple = ()
+    if doc_ids is None:
+        current = store.passage_ids()
+    else:
+        doc_ids = sorted(set(doc_ids))
+        current = store.passage_ids(doc_ids)
+        sql += " AND doc_id IN (SELECT value FROM json_each(?))"
+        args = (json.dumps(doc_ids),)
+    counts: dict[tuple[str, str], list] = {}
+    for sid, doc_id, pid in store.db.execute(sql, args):
         if pid not in current:
             continue
-        c = per_doc[sid].setdefault(doc_id, [0, set()])
+        c = counts.setdefault((doc_id, sid), [0, set()])
         c[0] += 1
         c[1].add(pid)
+    return [DocumentMentions(sid, doc_id, n, len(pids)) for (doc_id, sid), (n, pids) in sorted(counts.items())]
+
+
+def suggested_stakeholders(store, min_mentions: int = 3, min_confidence: float = 0.0,
+                           counts=None) -> list[SuggestedStakeholder]:
+    """Extracted stakeholders named at least ``min_mentions`` times in one document and
+    at least ``min_confidence`` sure, by name (none when never tagged). The read API the
+    site and the exports share. ``counts``: every document's :func:`resolved_mentions`,
+    when the caller keeps them (the site keeps them by document between builds); else
+    every mention of the corpus is read."""
+    if last_run(store) is None:
+        return []
+    extracted = extracted_stakeholders(store)
+    ids = {e.id for e in extracted}
+    per_doc: dict[str, dict[str, tuple]] = defaultdict(dict)
+    for r in (counts if counts is not None else resolved_mentions(store)):
+        if r.stakeholder_id in ids:
+            per_doc[r.stakeholder_id][r.doc_id] = (r.mentions, r.passages)
     out = []
-    for e in extracted_stakeholders(store):
+    for e in extracted:
         docs = per_doc.get(e.id, {})
         if not docs or max(n for n, _ in docs.values()) < min_mentions or e.confidence < min_confidence:
             continue
-        rows = sorted((DocumentMentions(e.id, d, n, len(p)) for d, (n, p) in docs.items()),
+        rows = sorted((DocumentMentions(e.id, d, n, p) for d, (n, p) in docs.items()),
                       key=lambda r: (-r.mentions, r.doc_id))
         out.append(SuggestedStakeholder(e.id, e.name, e.kind, list(e.aliases), sum(r.mentions for r in rows),
                                         round(float(e.confidence), 3), rows))

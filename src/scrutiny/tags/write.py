@@ -30,6 +30,7 @@ from functools import lru_cache
 from scrutiny.kb.view import Curated, load_curated
 from scrutiny.passages import NO_CLAIM_KINDS, Passage  # figures, contents pages, covers: no claims
 from scrutiny.readers.base import HEADING, LIST_ITEM
+from scrutiny.tags.doc_tagged import doc_stamp as _doc_stamp
 from scrutiny.tags.schema import TAG_TABLES, ensure_schema
 
 PARALLEL_THRESHOLD = 2000   # passages: above this, use two processes
@@ -357,9 +358,6 @@ def passages_naming(store, surface: str) -> set[str]:
             if all(w in text.lower() for w in words)}
 
 
-_PASSAGE_OF = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*?)-[a-z2-7]{12}(?:-\d+)?$")   # passages.passage_id
-
-
 class _DocPlan:
     """What to tag found from the documents whose stamp moved, not from every passage id.
 
@@ -382,32 +380,12 @@ class _DocPlan:
 
     @classmethod
     def make(cls, store) -> "_DocPlan | None":
-        db = store.db
-        kept = dict(db.execute("SELECT doc_id, stamp FROM nlp_doc_tagged").fetchall())
-        if not kept:
+        from scrutiny.tags import doc_tagged
+
+        found = doc_tagged.read(store, cls.MOST)
+        if found is None:
             return None
-        clean = db.execute("SELECT value FROM nlp_state WHERE key = 'rows_follow_tagged'").fetchone()
-        if clean is None or clean[0] != str(store.schema_version("nlp")):
-            return None
-        stamps = store.passage_stamps()
-        moved = sorted(d for d, st in stamps.items() if kept.get(d) != _doc_stamp(st))
-        gone = sorted(d for d in kept if d not in stamps)
-        if len(moved) + len(gone) > cls.MOST:
-            return None
-        tagged_of = {}
-        # a key range in code point order (PostgreSQL's collation of the database's
-        # language would put "-" and "." aside)
-        key = 'passage_id COLLATE "C"' if store.dialect == "postgresql" else "passage_id"
-        for d in moved + gone:
-            rows = db.execute(f"SELECT passage_id FROM nlp_tagged WHERE {key} >= ? AND {key} < ?",
-                              (f"{d}-", f"{d}.")).fetchall()
-            tagged_of[d] = {pid for (pid,) in rows if (m := _PASSAGE_OF.match(pid)) and m.group("doc") == d}
-        moved_set = set(moved)
-        promised = sum(st[1] or 0 for d, st in stamps.items() if d not in moved_set)
-        promised += sum(len(v) for v in tagged_of.values())
-        if db.execute("SELECT count(*) FROM nlp_tagged").fetchone()[0] != promised:
-            return None
-        return cls(stamps, moved, gone, tagged_of, sum(st[1] or 0 for st in stamps.values()))
+        return cls(found.stamps, found.moved, found.gone, found.tagged_of, found.total)
 
     @staticmethod
     def _versions(store) -> set[str]:
@@ -708,10 +686,6 @@ def _lower_grams(text: str, grams: set[str], lengths: set[int], into: Counter) -
                 g = " ".join(gram)
                 if g in grams:
                     into[g] += 1
-
-
-def _doc_stamp(stamp: tuple) -> str:
-    return json.dumps(list(stamp))
 
 
 def _since_epoch(iso: str | None) -> float | None:

@@ -19,6 +19,19 @@ INPUTS_KEY = "xref_inputs"
 # the meta key of what they were made from, per document (see _state): the incremental build's record
 STATE_KEY = "xref_state"
 
+# the meta key of a number made new by every build that writes the cross-references
+# (queries.key: what the site's pages showing them are keyed by, without reading them)
+WRITTEN_KEY = "xref_written"
+
+
+def _written(store) -> None:
+    """Number this write of the cross-references (call inside its transaction)."""
+    try:
+        n = int(store.get_meta(WRITTEN_KEY, "0") or 0)
+    except ValueError:
+        n = 0
+    store.set_meta(WRITTEN_KEY, n + 1)
+
 
 @dataclass(frozen=True)
 class XrefSummary:
@@ -129,6 +142,7 @@ def build_xrefs(project, store, *, kb=None, threshold: float | None = None, rebu
         with store.transaction():
             done = update(project, store, kb, changed)
             if done is not None:
+                _written(store)
                 store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store))
                 store.set_meta(STATE_KEY, json.dumps(state, sort_keys=True, separators=(",", ":")))
         if done is not None:
@@ -149,6 +163,7 @@ def build_xrefs(project, store, *, kb=None, threshold: float | None = None, rebu
         stakeholders = _stakeholders(store, kb)
         rebuilt = rebuild_sets(db, {r["passage_id"] for r in curated if r["claim_id"]})
         rebuilt.passages_held = passages_held
+        _written(store)
         # only the default threshold makes the cross-references the pipeline keeps
         store.set_meta(INPUTS_KEY, inputs_fingerprint(project, store) if threshold is None
                        else f"threshold {threshold}")

@@ -41,8 +41,17 @@ def _require(store) -> None:
 
 
 def key(store) -> list:
-    """A fingerprint of every cross-reference (part of the inputs of the pages that show them)."""
+    """A fingerprint of every cross-reference (part of the inputs of the pages that show them).
+
+    Every build that writes them numbers its write (``build.WRITTEN_KEY``): that number
+    stands for them without reading their tables. The rows are summed only when no
+    number is recorded (cross-references written by an earlier version)."""
+    from scrutiny.xref.build import WRITTEN_KEY
+
     _require(store)
+    written = store.get_meta(WRITTEN_KEY)
+    if written is not None:
+        return ["written", written, store.schema_version("xref")]
     q = store.db.execute
     return [round(q(f"SELECT {cols} FROM {table}").fetchone()[0], 6) for table, cols in (
         ("xref_links", "total(coalesce(score, 0)) + count(*)"),

@@ -1,0 +1,199 @@
+"""The site's corpus context and the stages' pending check after one document was
+added, by document: each document's passage fingerprint and parts are kept in
+``.scrutiny/site-passages.json`` under its stamp (``Store.passage_stamps``), its
+mentions counted by stakeholder (the suggested stakeholders) in
+``site-resolved.json`` under its fingerprint, and the untagged passages are
+counted from the tagging stage's record of the documents it left whole
+(``nlp_doc_tagged``). Counted here: what one added document makes the site read,
+and that the pending check says what reading every passage id says."""
+
+from __future__ import annotations
+
+import json
+
+from test_add_one_document import _project
+from test_site_add_tagged import _same_site
+
+from scrutiny.ingest import ingest
+from scrutiny.pipeline import build
+from scrutiny.store import Store
+
+
+def _record_calls(monkeypatch):
+    """Every ``doc_ids`` the store's passage references and ids, and the mentions counted
+    by resolved stakeholder, were asked for (None: the whole corpus)."""
+    import scrutiny.tags.queries as queries
+
+    seen = {"refs": [], "ids": [], "resolved": []}
+    real_refs, real_ids, real_resolved = Store.passage_refs, Store.passage_ids, queries.resolved_mentions
+
+    def refs(self, doc_ids=None):
+        seen["refs"].append(None if doc_ids is None else sorted(doc_ids))
+        return real_refs(self, doc_ids)
+
+    def ids(self, doc_ids=None):
+        seen["ids"].append(None if doc_ids is None else sorted(doc_ids))
+        return real_ids(self, doc_ids)
+
+    def resolved(store, doc_ids=None):
+        seen["resolved"].append(None if doc_ids is None else sorted(doc_ids))
+        return real_resolved(store, doc_ids)
+
+    monkeypatch.setattr(Store, "passage_refs", refs)
+    monkeypatch.setattr(Store, "passage_ids", ids)
+    monkeypatch.setattr(queries, "resolved_mentions", resolved)
+    return seen
+
+
+def test_one_document_added_reads_its_own_passages_and_mentions(tmp_path, monkeypatch):
+    (tmp_path / "w").mkdir()
+    (tmp_path / "a").mkdir()
+    whole, files = _project(tmp_path / "w", "proj")
+    assert ingest(whole, files).ok
+    assert build(whole, fetch=False).ok
+
+    added, files = _project(tmp_path / "a", "proj")
+    assert ingest(added, files[:-1]).ok
+    assert build(added, fetch=False).ok
+    kept = json.loads((added.data_dir / "site-passages.json").read_text(encoding="utf-8"))["docs"]
+    assert sorted(kept) == ["harbour-plan", "lantern-note", "meadow-review"]
+    assert (added.data_dir / "site-resolved.json").is_file()
+    assert ingest(added, files[-1:]).ok
+
+    seen = _record_calls(monkeypatch)
+    from scrutiny.site.doc_passages import DocPassages
+
+    worked: list[list[str]] = []
+    real_init = DocPassages.__init__
+
+    def init(self, *a, **k):
+        real_init(self, *a, **k)
+        worked.append(sorted(self.worked_out))
+
+    monkeypatch.setattr(DocPassages, "__init__", init)
+    assert build(added, fetch=False).ok
+    assert _same_site(added.site_dir, whole.site_dir) > 30
+    # the passage references read are the new document's, never every passage's
+    assert worked == [["orchard-briefing"]], worked
+    assert seen["refs"] and None not in seen["refs"], seen["refs"]
+    assert all(d == ["orchard-briefing"] for d in seen["refs"]), seen["refs"]
+    # the mentions counted for the suggested stakeholders: the new document's only
+    assert seen["resolved"] == [["orchard-briefing"]], seen["resolved"]
+    # the kept records now hold the new document, as a whole build's do
+    for name in ("site-passages.json", "site-resolved.json"):
+        mine = json.loads((added.data_dir / name).read_text(encoding="utf-8"))["docs"]
+        theirs = json.loads((whole.data_dir / name).read_text(encoding="utf-8"))["docs"]
+        assert {d: v[1] for d, v in mine.items()} == {d: v[1] for d, v in theirs.items()}, name
+
+    # nothing changed: no passage reference or mention read again
+    for v in seen.values():
+        v.clear()
+    worked.clear()
+    monkeypatch.setattr("scrutiny.site.uptodate.check", lambda *a, **k: None)   # go through the whole site stage
+    assert build(added, fetch=False).ok
+    assert worked == [[]] and seen["refs"] == [] and seen["resolved"] == [], (worked, seen)
+    _same_site(added.site_dir, whole.site_dir)
+
+
+def test_a_lost_or_torn_record_is_made_again_with_the_same_site(tmp_path):
+    project, files = _project(tmp_path, "proj")
+    assert ingest(project, files).ok
+    assert build(project, fetch=False).ok
+    before = {rel: (project.site_dir / rel).read_bytes() for rel in ("doc/harbour-plan/index.html", "index.html")}
+    (project.data_dir / "site-passages.json").write_text("{torn", encoding="utf-8")
+    (project.data_dir / "site-resolved.json").unlink()
+    from scrutiny.site import build_site
+
+    build_site(project)
+    assert {rel: (project.site_dir / rel).read_bytes() for rel in before} == before
+    kept = json.loads((project.data_dir / "site-passages.json").read_text(encoding="utf-8"))["docs"]
+    assert sorted(kept) == sorted(f.stem for f in files)
+
+
+# --- the stages' pending check ------------------------------------------------------------
+
+def _untagged_by_sql(project) -> int:
+    """What every passage id against every tagged one says (the check made the slow way)."""
+    with Store(project.store_path) as store:
+        return store.db.execute(
+            "SELECT count(*) FROM passages WHERE id NOT IN (SELECT passage_id FROM nlp_tagged)").fetchone()[0]
+
+
+def _pending(project):
+    from scrutiny.site import stages_pending
+
+    with Store(project.store_path, readonly=True) as store:
+        return stages_pending(project, store)
+
+
+def _built(tmp_path):
+    project, files = _project(tmp_path, "proj")
+    assert ingest(project, files[:-1]).ok
+    assert build(project, fetch=False, site=False).ok
+    assert _pending(project) == []
+    return project, files
+
+
+def test_pending_counts_untagged_passages_from_the_moved_documents(tmp_path, monkeypatch):
+    import scrutiny.tags.doc_tagged as doc_tagged
+
+    project, files = _built(tmp_path)
+    # a new document stored without its tags, and another document's text changed (one
+    # passage more: the others keep their ids, and their tags)
+    assert ingest(project, files[-1:], tag=False).ok
+    meadow = project.root.parent / "proj-in" / "meadow-review.md"
+    meadow.write_text(meadow.read_text(encoding="utf-8") + "\nA sentence we added for this test, with 7 words.\n",
+                      encoding="utf-8")
+    assert ingest(project, [meadow], tag=False).ok
+    untagged = _untagged_by_sql(project)
+    with Store(project.store_path) as store:
+        new = store.db.execute("SELECT count(*) FROM passages WHERE doc_id = 'orchard-briefing'").fetchone()[0]
+    assert untagged == new + 1 and new > 1
+
+    seen = _record_calls(monkeypatch)
+    pending = _pending(project)
+    assert f"{untagged} passages are not tagged yet" in pending, pending
+    assert "tags are older than the passages, the knowledge base or the tagger" in pending
+    # the passage ids read: the two moved documents', never every passage's
+    assert None not in seen["ids"] and sorted(d for ids in seen["ids"] for d in ids) == \
+        ["meadow-review", "orchard-briefing"], seen["ids"]
+
+    # without the tagging stage's record the same answer, from every passage id
+    seen["ids"].clear()
+    monkeypatch.setattr(doc_tagged, "read", lambda store, most: None)
+    assert _pending(project) == pending
+    assert None in seen["ids"]
+
+    # tagged: nothing pending about tags
+    monkeypatch.undo()
+    assert build(project, fetch=False, site=False).ok
+    assert _untagged_by_sql(project) == 0
+    assert not [line for line in _pending(project) if "tag" in line]
+
+
+def test_pending_says_a_source_changed_since_ingest(tmp_path):
+    from scrutiny.manifest import load_manifest
+    from scrutiny.paths import source_path
+
+    project, files = _built(tmp_path)
+    lantern = source_path(project.root, load_manifest(project.manifest_path).documents["lantern-note"])
+    lantern.write_text(lantern.read_text(encoding="utf-8") + "\nOne more sentence of our own.\n", encoding="utf-8")
+    assert _pending(project) == ["1 document(s) changed or added since the last ingest (lantern-note)"]
+    assert ingest(project, doc_ids=["lantern-note"]).ok
+    assert build(project, fetch=False, site=False).ok
+    assert _pending(project) == []
+
+
+def test_pending_says_the_cross_references_are_behind(tmp_path):
+    project, files = _built(tmp_path)
+    with Store(project.store_path) as store:
+        key = store.get_meta("xref_written")
+    assert ingest(project, files[-1:]).ok           # tagged, not cross-referenced
+    assert _pending(project) == ["cross-references are older than the documents or the knowledge base"]
+    assert build(project, fetch=False, site=False).ok
+    assert _pending(project) == []
+    # the cross-references' key (the site's pages that show them) moved with them
+    with Store(project.store_path) as store:
+        from scrutiny.xref.queries import key as xref_key
+
+        assert store.get_meta("xref_written") != key and xref_key(store)[:2] == ["written", store.get_meta("xref_written")]
