@@ -11,12 +11,35 @@ from __future__ import annotations
 
 import json
 
-from test_add_one_document import _project
+import pytest
+from test_add_one_document import NEW, PAPERS
 from test_site_add_tagged import _same_site
 
+from conftest import ENGINES
 from scrutiny.ingest import ingest
+from scrutiny.init import init_project
 from scrutiny.pipeline import build
+from scrutiny.project import Project
 from scrutiny.store import Store
+
+
+def _project(tmp_path, name, database=None) -> tuple[Project, list]:
+    """The four synthetic papers of test_add_one_document, in a project on either engine."""
+    project = Project(init_project(tmp_path / name, database=database))
+    folder = tmp_path / f"{name}-in"
+    folder.mkdir()
+    files = []
+    for doc_id, text in [*PAPERS.items(), ("orchard-briefing", NEW)]:
+        f = folder / f"{doc_id}.md"
+        f.write_text(text, encoding="utf-8")
+        files.append(f)
+    return project, files
+
+
+@pytest.fixture(params=ENGINES)
+def database(request):
+    """None (the embedded SQLite store) or a fresh PostgreSQL database's address."""
+    return request.getfixturevalue("pg_url") if request.param == "postgresql" else None
 
 
 def _record_calls(monkeypatch):
@@ -45,14 +68,15 @@ def _record_calls(monkeypatch):
     return seen
 
 
-def test_one_document_added_reads_its_own_passages_and_mentions(tmp_path, monkeypatch):
+def test_one_document_added_reads_its_own_passages_and_mentions(tmp_path, monkeypatch, database):
     (tmp_path / "w").mkdir()
     (tmp_path / "a").mkdir()
     whole, files = _project(tmp_path / "w", "proj")
     assert ingest(whole, files).ok
     assert build(whole, fetch=False).ok
 
-    added, files = _project(tmp_path / "a", "proj")
+    # (on PostgreSQL too: the site is the SQLite whole build's, byte for byte)
+    added, files = _project(tmp_path / "a", "proj", database)
     assert ingest(added, files[:-1]).ok
     assert build(added, fetch=False).ok
     kept = json.loads((added.data_dir / "site-passages.json").read_text(encoding="utf-8"))["docs"]
@@ -114,7 +138,7 @@ def test_a_lost_or_torn_record_is_made_again_with_the_same_site(tmp_path):
 
 def _untagged_by_sql(project) -> int:
     """What every passage id against every tagged one says (the check made the slow way)."""
-    with Store(project.store_path) as store:
+    with Store(project.store_location) as store:
         return store.db.execute(
             "SELECT count(*) FROM passages WHERE id NOT IN (SELECT passage_id FROM nlp_tagged)").fetchone()[0]
 
@@ -122,22 +146,22 @@ def _untagged_by_sql(project) -> int:
 def _pending(project):
     from scrutiny.site import stages_pending
 
-    with Store(project.store_path, readonly=True) as store:
+    with Store(project.store_location, readonly=True) as store:
         return stages_pending(project, store)
 
 
-def _built(tmp_path):
-    project, files = _project(tmp_path, "proj")
+def _built(tmp_path, database=None):
+    project, files = _project(tmp_path, "proj", database)
     assert ingest(project, files[:-1]).ok
     assert build(project, fetch=False, site=False).ok
     assert _pending(project) == []
     return project, files
 
 
-def test_pending_counts_untagged_passages_from_the_moved_documents(tmp_path, monkeypatch):
+def test_pending_counts_untagged_passages_from_the_moved_documents(tmp_path, monkeypatch, database):
     import scrutiny.tags.doc_tagged as doc_tagged
 
-    project, files = _built(tmp_path)
+    project, files = _built(tmp_path, database)
     # a new document stored without its tags, and another document's text changed (one
     # passage more: the others keep their ids, and their tags)
     assert ingest(project, files[-1:], tag=False).ok
@@ -146,7 +170,7 @@ def test_pending_counts_untagged_passages_from_the_moved_documents(tmp_path, mon
                       encoding="utf-8")
     assert ingest(project, [meadow], tag=False).ok
     untagged = _untagged_by_sql(project)
-    with Store(project.store_path) as store:
+    with Store(project.store_location) as store:
         new = store.db.execute("SELECT count(*) FROM passages WHERE doc_id = 'orchard-briefing'").fetchone()[0]
     assert untagged == new + 1 and new > 1
 
@@ -171,11 +195,11 @@ def test_pending_counts_untagged_passages_from_the_moved_documents(tmp_path, mon
     assert not [line for line in _pending(project) if "tag" in line]
 
 
-def test_pending_says_a_source_changed_since_ingest(tmp_path):
+def test_pending_says_a_source_changed_since_ingest(tmp_path, database):
     from scrutiny.manifest import load_manifest
     from scrutiny.paths import source_path
 
-    project, files = _built(tmp_path)
+    project, files = _built(tmp_path, database)
     lantern = source_path(project.root, load_manifest(project.manifest_path).documents["lantern-note"])
     lantern.write_text(lantern.read_text(encoding="utf-8") + "\nOne more sentence of our own.\n", encoding="utf-8")
     assert _pending(project) == ["1 document(s) changed or added since the last ingest (lantern-note)"]
@@ -184,16 +208,16 @@ def test_pending_says_a_source_changed_since_ingest(tmp_path):
     assert _pending(project) == []
 
 
-def test_pending_says_the_cross_references_are_behind(tmp_path):
-    project, files = _built(tmp_path)
-    with Store(project.store_path) as store:
+def test_pending_says_the_cross_references_are_behind(tmp_path, database):
+    project, files = _built(tmp_path, database)
+    with Store(project.store_location) as store:
         key = store.get_meta("xref_written")
     assert ingest(project, files[-1:]).ok           # tagged, not cross-referenced
     assert _pending(project) == ["cross-references are older than the documents or the knowledge base"]
     assert build(project, fetch=False, site=False).ok
     assert _pending(project) == []
     # the cross-references' key (the site's pages that show them) moved with them
-    with Store(project.store_path) as store:
+    with Store(project.store_location) as store:
         from scrutiny.xref.queries import key as xref_key
 
         assert store.get_meta("xref_written") != key and xref_key(store)[:2] == ["written", store.get_meta("xref_written")]
