@@ -221,3 +221,31 @@ def test_pending_says_the_cross_references_are_behind(tmp_path, database):
         from scrutiny.xref.queries import key as xref_key
 
         assert store.get_meta("xref_written") != key and xref_key(store)[:2] == ["written", store.get_meta("xref_written")]
+
+
+def test_suggested_stakeholders_from_kept_counts_are_those_of_every_mention(tmp_path, database):
+    """The counts the site keeps by document give the suggested stakeholders that one
+    pass over every mention gives (the join this read made before it took counts)."""
+    from scrutiny.tags import queries
+
+    project, files = _project(tmp_path, "proj", database)
+    assert ingest(project, files).ok
+    assert build(project, fetch=False).ok
+    kept = json.loads((project.data_dir / "site-resolved.json").read_text(encoding="utf-8"))["docs"]
+    counts = [queries.DocumentMentions(sid, d, n, p) for d, (_key, rows) in kept.items() for sid, n, p in rows]
+    with Store(project.store_location, readonly=True) as store:
+        by_join: dict[tuple, list] = {}
+        for sid, doc_id, pid in store.db.execute(
+                "SELECT m.stakeholder_id, m.doc_id, m.passage_id FROM nlp_mentions m "
+                "JOIN nlp_stakeholders s ON s.id = m.stakeholder_id "
+                "JOIN passages p ON p.id = m.passage_id"):
+            c = by_join.setdefault((sid, doc_id), [0, set()])
+            c[0] += 1
+            c[1].add(pid)
+        extracted = {e.id for e in queries.extracted_stakeholders(store)}
+        assert by_join and {(r.stakeholder_id, r.doc_id): [r.mentions, r.passages] for r in counts
+                            if r.stakeholder_id in extracted} == {k: [n, len(p)] for k, (n, p) in by_join.items()}
+        for least in (1, 2, 3):
+            assert queries.suggested_stakeholders(store, least, counts=counts) == \
+                queries.suggested_stakeholders(store, least)
+        assert queries.suggested_stakeholders(store, 1, counts=counts)
