@@ -232,7 +232,7 @@ def test_suggested_stakeholders_from_kept_counts_are_those_of_every_mention(tmp_
     assert ingest(project, files).ok
     assert build(project, fetch=False).ok
     kept = json.loads((project.data_dir / "site-resolved.json").read_text(encoding="utf-8"))["docs"]
-    counts = [queries.DocumentMentions(sid, d, n, p) for d, (_key, rows) in kept.items() for sid, n, p in rows]
+    counts = {d: rows for d, (_key, rows) in kept.items()}
     with Store(project.store_location, readonly=True) as store:
         by_join: dict[tuple, list] = {}
         for sid, doc_id, pid in store.db.execute(
@@ -243,8 +243,8 @@ def test_suggested_stakeholders_from_kept_counts_are_those_of_every_mention(tmp_
             c[0] += 1
             c[1].add(pid)
         extracted = {e.id for e in queries.extracted_stakeholders(store)}
-        assert by_join and {(r.stakeholder_id, r.doc_id): [r.mentions, r.passages] for r in counts
-                            if r.stakeholder_id in extracted} == {k: [n, len(p)] for k, (n, p) in by_join.items()}
+        assert by_join and {(sid, d): [n, p] for d, rows in counts.items() for sid, n, p in rows
+                            if sid in extracted} == {k: [n, len(p)] for k, (n, p) in by_join.items()}
         for least in (1, 2, 3):
             assert queries.suggested_stakeholders(store, least, counts=counts) == \
                 queries.suggested_stakeholders(store, least)

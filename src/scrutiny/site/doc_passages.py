@@ -14,7 +14,6 @@ and parts are those a build reading every passage would make.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -67,7 +66,8 @@ class DocPassages:
         self.store = store
         self.worked_out: list[str] = []     # the documents whose references were read (a test counts them)
         stamps = store.passage_stamps()
-        keys = {d: json.dumps([list(st), (docs.get(d) or {}).get("pages"), withheld(docs.get(d))])
+        # (its stamp, pages and licence: what its record is made from besides its passages)
+        keys = {d: f"{st!r}|{(docs.get(d) or {}).get('pages')!r}|{withheld(docs.get(d)):d}"
                 for d, st in stamps.items()}
 
         def work_out(todo):

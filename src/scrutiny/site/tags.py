@@ -55,16 +55,15 @@ class SiteTags:
         return {d: set(names) for d, names in per_document(Path(cache), NAMED_VERSION, keys, work_out).items()
                 if names}
 
-    def resolved_mentions(self, fingerprints: dict[str, list] | None = None, cache=None) -> list[DocumentMentions]:
-        """Every document's mentions counted by resolved stakeholder
-        (``tags.queries.resolved_mentions``: what the suggested stakeholders are
-        made from). With ``fingerprints`` and ``cache``, as :meth:`named_by_document`:
-        a document whose fingerprint is the one recorded keeps its recorded counts,
-        and only the others' mentions are read."""
-        if not self.run:
-            return []
-        if fingerprints is None or cache is None:
-            return queries.resolved_mentions(self.store)
+    def resolved_mentions(self, fingerprints: dict[str, list] | None = None, cache=None) -> dict[str, list] | None:
+        """``{doc id: [[stakeholder id, mentions, passages], ...]}``: every document's
+        mentions counted by resolved stakeholder (``tags.queries.resolved_mentions``:
+        what the suggested stakeholders are made from); None without ``fingerprints``
+        and ``cache`` (the caller reads every mention). With them, as
+        :meth:`named_by_document`: a document whose fingerprint is the one recorded
+        keeps its recorded counts, and only the others' mentions are read."""
+        if not self.run or fingerprints is None or cache is None:
+            return None
         from scrutiny.site.doc_cache import per_document
         from scrutiny.site.writer import input_key
 
@@ -79,8 +78,7 @@ class SiteTags:
                     fresh.setdefault(r.doc_id, []).append([r.stakeholder_id, r.mentions, r.passages])
             return fresh
 
-        kept = per_document(Path(cache), RESOLVED_VERSION, keys, work_out)
-        return [DocumentMentions(sid, d, n, p) for d, rows in kept.items() for sid, n, p in rows]
+        return per_document(Path(cache), RESOLVED_VERSION, keys, work_out)
 
     def _named(self, doc_ids) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}

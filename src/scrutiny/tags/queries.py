@@ -406,17 +406,23 @@ def suggested_stakeholders(store, min_mentions: int = 3, min_confidence: float =
                            counts=None) -> list[SuggestedStakeholder]:
     """Extracted stakeholders named at least ``min_mentions`` times in one document and
     at least ``min_confidence`` sure, by name (none when never tagged). The read API the
-    site and the exports share. ``counts``: every document's :func:`resolved_mentions`,
-    when the caller keeps them (the site keeps them by document between builds); else
-    every mention of the corpus is read."""
+    site and the exports share. ``counts``: every document's :func:`resolved_mentions`
+    as ``{doc id: [[stakeholder id, mentions, passages], ...]}``, when the caller keeps
+    them (the site keeps them by document between builds); else every mention of the
+    corpus is read."""
     if last_run(store) is None:
         return []
     extracted = extracted_stakeholders(store)
     ids = {e.id for e in extracted}
+    if counts is None:
+        counts = defaultdict(list)
+        for r in resolved_mentions(store):
+            counts[r.doc_id].append((r.stakeholder_id, r.mentions, r.passages))
     per_doc: dict[str, dict[str, tuple]] = defaultdict(dict)
-    for r in (counts if counts is not None else resolved_mentions(store)):
-        if r.stakeholder_id in ids:
-            per_doc[r.stakeholder_id][r.doc_id] = (r.mentions, r.passages)
+    for doc_id, rows in counts.items():
+        for sid, n, p in rows:
+            if sid in ids:
+                per_doc[sid][doc_id] = (n, p)
     out = []
     for e in extracted:
         docs = per_doc.get(e.id, {})
