@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 
-def per_document(cache: Path, version: int, keys: dict[str, str],
+def per_document(cache: Path, version: int | str, keys: dict[str, str],
                  work_out: Callable[[list[str]], dict[str, list]]) -> dict[str, list]:
     """``{doc id: its value}`` for every document of ``keys`` ({doc id: key}): the
     recorded value where the record holds the same key, else ``work_out(doc ids)``'s

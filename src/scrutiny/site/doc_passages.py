@@ -5,10 +5,12 @@ fingerprint of its passages (part of its pages' input keys) and its parts
 Worked out from the passages' references (``Store.passage_refs``) and kept
 between builds by document (:mod:`scrutiny.site.doc_cache`) under the
 document's stamp (``Store.passage_stamps``: a new number each time its passages
-are written) and its page count: a build reads the references of the documents
-whose stamp moved only, not every passage of the corpus. A document's stamp
-and its record say the same as the passages themselves, so the fingerprints
-and parts are those a build reading every passage would make.
+are written), its page count and its licence, and under the code that splits
+documents (this module and :mod:`scrutiny.site.parts`: a change to either makes
+every record again): a build reads the references of the documents whose stamp
+moved only, not every passage of the corpus. A document's stamp and its record
+say the same as the passages themselves, so the fingerprints and parts are those
+a build reading every passage would make.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ from pathlib import Path
 from scrutiny.site.parts import Part, split
 
 VERSION = 1
+
+
+def record_version() -> str:
+    """The record's version: :data:`VERSION` and the code that makes a record."""
+    from scrutiny.site import parts
+
+    h = hashlib.sha256()
+    for f in (Path(__file__), Path(parts.__file__)):
+        h.update(f.read_bytes())
+    return f"{VERSION}:{h.hexdigest()[:16]}"
 
 # documents to work out: past this, one read of every passage reference costs less
 AT_ONCE = 300
@@ -87,7 +99,7 @@ class DocPassages:
         else:
             from scrutiny.site.doc_cache import per_document
 
-            self.records = {d: v for d, v in per_document(Path(cache), VERSION, keys, work_out).items() if v}
+            self.records = {d: v for d, v in per_document(Path(cache), record_version(), keys, work_out).items() if v}
 
     def digests(self) -> dict[str, str]:
         return {d: v[0] for d, v in self.records.items()}
