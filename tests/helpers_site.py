@@ -282,3 +282,66 @@ def write_search_site(builder, site):
         shutil.copy(static / name, site / "static" / name)
     (site / "search" / "index.html").write_text(PAGE, encoding="utf-8")
     return site
+
+
+def search_view(site):
+    """What a reader of a site's search index gets, whatever its layout (a bucket and its
+    delta layer, or the bucket written whole): every record, in the order of ties
+    (``search_index.record_order``, the whole build's record numbers); every word's
+    postings ((field, word) -> [(record, packed)]: its frequency, length and rank, hence
+    its score with the collection statistics); the statistics; each claim kind's and
+    stakeholder's records; each document's records (the document filter)."""
+    from pathlib import Path
+
+    from scrutiny.site.search_index import STRIDE, bucket_index, record_order, word_postings
+
+    search = Path(site) / "search"
+    files = {p.relative_to(search).as_posix()[:-3]: script_data(p) for p in search.rglob("*.js")}
+    meta = files["meta"]
+    order = record_order(meta)
+    layers = meta.get("layers") or {}
+    records, postings, facets, docs = {}, {}, {}, {}
+    for b in meta["buckets"]:
+        stats = files[f"{b}/s"]
+        base = bucket_index(b) * STRIDE
+        start = layers[b][0] if b in layers else 0
+        for i in range(stats["n"]):
+            records[order(base + start + i)] = files[f"{b}/r/{i // meta['chunk']}"][i % meta["chunk"]]
+        for shard in stats["shards"]:
+            for key in ("t", "h"):
+                for term, value in files[f"{b}/i/{shard}"][key].items():
+                    for place, count, packed in word_postings(files.__getitem__, b, key, term, value):
+                        postings.setdefault((key, term), []).extend((order(base + r), packed)
+                                                                    for r in range(place, place + count))
+        for facet, values in files[f"{b}/f"].items():
+            for value, recs in values.items():
+                facets.setdefault((facet, value), []).extend(map(order, recs))
+    for k in range(meta["dr"]):
+        for doc, (first, end) in files[f"dr/{k}"].items():
+            docs[doc] = [order(r) for r in range(first, end)]
+    common = {k: v for k, v in meta.items() if k not in ("buckets", "shards", "layers")}
+    return {"meta": common, "records": sorted(records.items()),
+            "postings": {k: sorted(v) for k, v in sorted(postings.items())},
+            "facets": {k: sorted(v) for k, v in sorted(facets.items())}, "docs": dict(sorted(docs.items()))}
+
+
+def same_site(a, b) -> int:
+    """Two sites show the same: every file but the search index's byte for byte, and the
+    same search index as a reader gets it (:func:`search_view`): a site grown by documents
+    added keeps them in delta layers where a whole build writes their buckets whole.
+    Returns the files compared."""
+    import os
+
+    def files(out):
+        return {os.path.relpath(os.path.join(d, f), out): os.path.join(d, f)
+                for d, _, fs in os.walk(out) for f in fs}
+
+    fa, fb = files(a), files(b)
+    pages = sorted(rel for rel in fa if not rel.startswith("search/") or rel == "search/index.html")
+    assert pages == sorted(rel for rel in fb if not rel.startswith("search/") or rel == "search/index.html")
+    differ = [rel for rel in pages if open(fa[rel], "rb").read() != open(fb[rel], "rb").read()]
+    assert differ == []
+    va, vb = search_view(a), search_view(b)
+    for part in va:
+        assert va[part] == vb[part], part
+    return len(fa)

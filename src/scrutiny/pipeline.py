@@ -281,10 +281,10 @@ def _xref(project, result, *, force, **_) -> StageReport:
         f"{s.stakeholder_docs} stakeholder-document links"))
 
 
-def _site(project, result, *, out, **_) -> StageReport:
+def _site(project, result, *, out, force=False, **_) -> StageReport:
     from scrutiny.site import build_site
 
-    s = build_site(project, out)
+    s = build_site(project, out, merge_search=force)   # --rebuild: the search index's delta layers merged
     result.site = s
     where = _shown(project, s.out)
     line = (f"site: {s.pages} files in {where} ({s.pages_written} written, {s.pages_unchanged} unchanged, "

@@ -67,7 +67,8 @@ def stages_pending(project, store) -> list[str]:
     return out
 
 
-def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=None) -> SiteSummary:
+def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=None,
+               merge_search: bool = False) -> SiteSummary:
     """Build the static site into ``out_dir`` (default ``<root>/site``).
 
     Pages whose inputs did not change since the last build are not rendered
@@ -78,6 +79,8 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     documents...), every page says so (:attr:`SiteSummary.pending`): the site
     never silently shows less than the project holds. ``scrutiny build``
     (:func:`scrutiny.pipeline.build`) brings every stage up to date first.
+    The documents added since their search bucket was written go into its delta
+    layer (:mod:`.search_delta`); ``merge_search`` writes every bucket whole again.
     """
     from scrutiny.site import generators as g
     from scrutiny.site.citations import Citer
@@ -88,7 +91,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     from scrutiny.site.static import copy_static
     from scrutiny.site.writer import Writer, input_key, record_file
 
-    from scrutiny.site import uptodate
+    from scrutiny.site import search_delta, uptodate
 
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -129,11 +132,14 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
             "kinds": {k: v["label"] for k, v in ctx.vocab.claim_kinds.items()},
             "stakeholders": [[sid, st.name or sid] for sid, st in ctx.stakeholders.items()],
         }
-        # the search index: a bucket of documents is built again only when one of its
-        # documents (or the code that writes it) changed; its statistics are read from its published s.js
-        buckets = search_buckets(ctx, dv, search_code_key())
-        stale = {name for name, key in buckets.items() if not writer.fresh_group(f"search/{name}/", key)}
-        search = SearchIndexBuilder(stale)
+        # the search index: a bucket of documents is built again only when one of its own
+        # documents (or the code that writes it) changed, a document added goes into its
+        # delta layer (search_delta); their statistics are read from their published s.js
+        delta_file = search_delta.state_file(cache)
+        plan = search_delta.plan(search_inputs(ctx, dv), search_code_key(), writer, search_delta.load(delta_file),
+                                 merge=merge_search)
+        buckets, stale = plan.keys, plan.stale
+        search = SearchIndexBuilder(stale, plan.layers)
         timings["gather"] = time.perf_counter() - t0
 
         def stage(name, fn, *args):
@@ -168,12 +174,16 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
                 stats[name] = read_script(writer.read_published(f"search/{name}/s.js"))
         for rel, text in meta_files(stats, meta).items():
             r.data(f"search/{rel}", text)
+        for name, kept in plan.state.items():    # the records of each bucket's own files
+            if name not in plan.layers:
+                kept["n"] = stats[name]["n"] if name in stats else 0   # (a bucket of nothing shown: no files)
         timings["search index"] = time.perf_counter() - t
         ctx.notes.extend(g.build_notes(ctx, dv))
         t = time.perf_counter()
         removed = writer.finish()
         timings["publish"] = time.perf_counter() - t
         citer.save()
+        search_delta.save(delta_file, {"buckets": plan.state})
     except BaseException:
         if writer is not None:
             writer.abandon()  # the published site stays as it was
@@ -220,23 +230,23 @@ def _kb_stamp(project, curated) -> str | None:
     return input_key(curated.to_data(), manifest)
 
 
-def search_buckets(ctx, dv, code: str) -> dict[str, str]:
-    """``{bucket: the key of its inputs}`` for the search index's passage buckets:
-    its documents' entries, passages and tags (and what a withheld one shows), and
-    ``code``, the code that makes its files (``search_index.code_key``): not the
-    whole site's code, so that a change to a template or to the writer builds no
-    bucket again."""
-    from scrutiny.site.search_index import VERSION, bucket_of
-    from scrutiny.site.writer import input_key
+def search_inputs(ctx, dv) -> dict[str, list]:
+    """``{bucket: [(document, its entry), ...]}`` for the search index's passage buckets,
+    in the documents' order: an entry is what a bucket's key is made of, the document's
+    entry, passages and tags (and what a withheld one shows). With ``code``, the code
+    that makes the files (``search_index.code_key``: not the whole site's code, so that
+    a change to a template or to the writer builds no bucket again), they make the key
+    of a bucket's files (:func:`.search_delta.plan`)."""
+    from scrutiny.site.search_index import bucket_of
 
     inputs: dict[str, list] = {}
     for d in ctx.documents:
         if not d["ingested"]:
             continue
         inputs.setdefault(bucket_of(d["id"]), []).append(
-            [d, ctx.fingerprints.get(d["id"]),
-             sorted(dv.shown_ids().get(d["id"], ())) if d["id"] in dv.withheld else None])
-    return {name: input_key(code, "search", VERSION, docs) for name, docs in sorted(inputs.items())}
+            (d, [d, ctx.fingerprints.get(d["id"]),
+                 sorted(dv.shown_ids().get(d["id"], ())) if d["id"] in dv.withheld else None]))
+    return inputs
 
 
 def stray_files(project, out_dir=None, cache_dir=None) -> list[str]:

@@ -112,6 +112,7 @@ SCALE = 1000        # scores are compared as integers: score x SCALE, rounded
 BUCKETS = 16        # passage buckets (by a hash of the document id)
 STRIDE = 1 << 24    # record numbers: bucket index x STRIDE + place in the bucket
 OTHERS = "o"        # the bucket of the claims and stakeholders
+LAYER = "x"         # a passage bucket's delta layer: x<b> (documents added since the bucket was written)
 VERSION = 7
 LOADER = "__scrutinySearch"
 _SAFE = re.compile(r"^[a-z0-9]+$")
@@ -248,7 +249,47 @@ def bucket_of(doc_id: str) -> str:
 
 
 def bucket_index(name: str) -> int:
-    return BUCKETS if name == OTHERS else int(name, 16)
+    """The index of a bucket (``o``: BUCKETS), or of the bucket a delta layer (``x<b>``) adds to."""
+    if name == OTHERS:
+        return BUCKETS
+    return int(name[len(LAYER):] if name.startswith(LAYER) else name, 16)
+
+
+def layer_of(bucket: str) -> str:
+    """The name of a passage bucket's delta layer: ``x<b>``."""
+    return LAYER + bucket
+
+
+def bucket_bit(name: str) -> int:
+    """Which bit of ``meta.shards``' masks says that a bucket (or layer) has a shard:
+    its index; a layer's, BUCKETS + 1 + its bucket's (the masks stay below 2 ** 53)."""
+    return BUCKETS + 1 + bucket_index(name) if name.startswith(LAYER) else bucket_index(name)
+
+
+def record_order(meta: dict):
+    """The order of a site's records at a tie, as ``search.js`` computes it (``orderOf``):
+    a record's number in a whole build of the same documents. A delta layer's records are
+    numbered after its bucket's own (``start`` on); ``meta.layers[name] = [start, [at, n,
+    at, n, ...]]`` says before which place of the bucket a whole build puts each of its
+    documents (``at``) and how many records it has (``n``). Without layers, the number itself."""
+    layers = {bucket_index(name): v for name, v in (meta.get("layers") or {}).items()}
+    stride = meta["stride"]
+
+    def order(rec: int) -> int:
+        b, place = divmod(rec, stride)
+        if b not in layers:
+            return rec
+        start, ins = layers[b]
+        if place < start:
+            return rec + sum(ins[k + 1] for k in range(0, len(ins), 2) if ins[k] <= place)
+        i, seen = place - start, 0
+        for k in range(0, len(ins), 2):
+            if i < seen + ins[k + 1]:
+                return b * stride + ins[k] + i
+            seen += ins[k + 1]
+        raise ValueError(f"record {rec} is past its bucket's delta layer")
+
+    return order
 
 
 def ranks() -> list[int]:
@@ -591,8 +632,12 @@ class _Bucket:
     every passage of the corpus before any bucket is written, and only one bucket at
     a time is then read back and indexed."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, start: int = 0, inserts: dict[str, int] | None = None):
         self.name = name
+        # a delta layer: its records are numbered after its bucket's own (start on), and
+        # inserts says before which place of the bucket a whole build puts each of its documents
+        self.start = start
+        self.inserts = inserts
         self.base = bucket_index(name) * STRIDE
         self.count = 0
         self._spill = tempfile.TemporaryFile(prefix="scrutiny-search-")
@@ -661,6 +706,7 @@ class _Bucket:
                 theirs[ab].append((first, count, (less[ab[0]], packs[ab[1]]), ()))
 
         name = self.name
+        at = self.start     # the place of the first record (a layer's: after its bucket's records)
         out: dict[str, str] = {}
         facets = {"kind": defaultdict(list), "sh": defaultdict(list)}
         ranges: dict[str, list[int]] = {}
@@ -669,10 +715,10 @@ class _Bucket:
         run_start, run = 0, None
         n = self.count
         for i, (rec, text, heading, rank, kinds, who) in enumerate(self.rows()):
-            add("t", i, 1, analyse_positions(text), rank)
+            add("t", at + i, 1, analyse_positions(text), rank)
             if run is not None and (heading, rank) != run:
                 if run[0]:
-                    add("h", run_start, i - run_start, analyse_positions(run[0]), run[1])
+                    add("h", at + run_start, i - run_start, analyse_positions(run[0]), run[1])
                 run_start = i
             if run is None or run_start == i:
                 run = (heading, rank)
@@ -681,14 +727,14 @@ class _Bucket:
                 out[f"{name}/r/{i // CHUNK}.js"] = script(f"{name}/r/{i // CHUNK}", chunk)
                 chunk = []
             for k in kinds:
-                facets["kind"][k].append(self.base + i)
+                facets["kind"][k].append(self.base + at + i)
             for s in who:
-                facets["sh"][s].append(self.base + i)
+                facets["sh"][s].append(self.base + at + i)
             if rec.get("t") == "p":
-                rng = ranges.setdefault(rec["d"], [self.base + i, self.base + i + 1])
-                rng[1] = self.base + i + 1
+                rng = ranges.setdefault(rec["d"], [self.base + at + i, self.base + at + i + 1])
+                rng[1] = self.base + at + i + 1
         if n and run is not None and run[0]:
-            add("h", run_start, n - run_start, analyse_positions(run[0]), run[1])
+            add("h", at + run_start, n - run_start, analyse_positions(run[0]), run[1])
         if chunk:
             out[f"{name}/r/{(n - 1) // CHUNK}.js"] = script(f"{name}/r/{(n - 1) // CHUNK}", chunk)
         shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "h": {}})
@@ -746,6 +792,11 @@ class _Bucket:
         out[f"{name}/f.js"] = script(f"{name}/f", {k: dict(sorted(v.items())) for k, v in facets.items()})
         stats = {"n": n, "t": totals["t"], "h": totals["h"], "shards": sorted(shards),
                  "ranges": dict(sorted(ranges.items()))}
+        if self.inserts is not None:
+            # [start, [at, records, ...]]: where a whole build puts the layer's documents (record_order)
+            firsts = sorted((rng[0], doc) for doc, rng in ranges.items())
+            stats["layer"] = [at, [x for first, doc in firsts
+                                   for x in (self.inserts[doc], ranges[doc][1] - ranges[doc][0])]]
         out[f"{name}/s.js"] = script(f"{name}/s", stats)
         return out, stats
 
@@ -756,17 +807,29 @@ class SearchIndexBuilder:
     temporary file per bucket (the corpus is never held in memory); the buckets are
     then indexed one at a time (:meth:`each_bucket`)."""
 
-    def __init__(self, wanted: set[str] | None = None):
+    def __init__(self, wanted: set[str] | None = None, layers: dict[str, tuple[int, dict[str, int]]] | None = None):
         self.wanted = wanted
+        # {bucket: (its records, {document id: the place a whole build puts it before})}:
+        # the documents of a bucket's delta layer (site/search_delta.py), whose passages go there
+        self.layers = layers or {}
         self.buckets: dict[str, _Bucket] = {}
 
+    def _name(self, doc_id: str) -> str:
+        """The bucket, or the delta layer, that holds the passages of ``doc_id``."""
+        b = bucket_of(doc_id)
+        return layer_of(b) if doc_id in self.layers.get(b, (0, {}))[1] else b
+
     def wants(self, doc_id: str) -> bool:
-        """Whether the passages of ``doc_id`` are to be added (their bucket is being built)."""
-        return self.wanted is None or bucket_of(doc_id) in self.wanted
+        """Whether the passages of ``doc_id`` are to be added (their bucket or layer is being built)."""
+        return self.wanted is None or self._name(doc_id) in self.wanted
 
     def _bucket(self, name: str) -> _Bucket:
         if name not in self.buckets:
-            self.buckets[name] = _Bucket(name)
+            if name.startswith(LAYER):
+                start, inserts = self.layers[name[len(LAYER):]]
+                self.buckets[name] = _Bucket(name, start, inserts)
+            else:
+                self.buckets[name] = _Bucket(name)
         return self.buckets[name]
 
     def add_passage(self, record: dict, passage: Passage, heading: str, kinds=(), stakeholders=()) -> None:
@@ -778,7 +841,7 @@ class SearchIndexBuilder:
             # the heading field in full where it is more than the heading shown: a search
             # looks for the words after NOT in a passage's record (search.js: holds)
             record = {**record, "hf": heading}
-        self._bucket(bucket_of(passage.doc_id)).add(record, passage.text, heading, rank,
+        self._bucket(self._name(passage.doc_id)).add(record, passage.text, heading, rank,
                                                      sorted(set(kinds)), sorted(set(stakeholders)))
 
     def add(self, record: dict, body: str, title: str = "", kinds=(), stakeholders=()) -> None:
@@ -795,7 +858,7 @@ class SearchIndexBuilder:
         one after the other (write each before asking for the next: only one bucket's
         files and postings are in memory at a time)."""
         rank_of = {r: i for i, r in enumerate(ranks())}
-        for name in sorted(self.buckets, key=bucket_index):
+        for name in sorted(self.buckets, key=_bucket_order):
             files, stats = self.buckets[name].files(rank_of)
             yield name, files, stats
 
@@ -819,6 +882,11 @@ class SearchIndexBuilder:
         return out
 
 
+def _bucket_order(name: str) -> tuple[int, bool]:
+    """Buckets in order, each bucket's delta layer after it."""
+    return bucket_index(name), name.startswith(LAYER)
+
+
 def meta_files(stats: dict[str, dict], meta_extra: dict) -> dict[str, str]:
     """``meta.js`` (what every query needs: a few KB whatever the corpus's size) and the
     ranges files ``dr/<k>.js`` (documents' record ranges, loaded by the document filter
@@ -827,11 +895,11 @@ def meta_files(stats: dict[str, dict], meta_extra: dict) -> dict[str, str]:
 
     from scrutiny.index import B, HEADING_BOOST, K1
 
-    names = sorted((n for n, s in stats.items() if s["n"]), key=bucket_index)
+    names = sorted((n for n, s in stats.items() if s["n"]), key=_bucket_order)
     masks: dict[str, int] = defaultdict(int)
     for n in names:
         for shard in stats[n]["shards"]:
-            masks[shard] |= 1 << bucket_index(n)
+            masks[shard] |= 1 << bucket_bit(n)
     passages = [n for n in names if n != OTHERS]
     coll = {"p": {k: sum(stats[n][k] for n in passages) for k in ("n", "t", "h")},
             "o": {k: (stats[OTHERS][k] if OTHERS in names else 0) for k in ("n", "t", "h")}}
@@ -848,6 +916,9 @@ def meta_files(stats: dict[str, dict], meta_extra: dict) -> dict[str, str]:
             "ranks": ranks(), "lens": [byte_to_length(i) for i in range(256)], "tiers": [HEAD, TIER, GROWTH],
             "budget": BUDGET,
             "bm25": {"b": B, "k1": K1, "hb": HEADING_BOOST, "scale": SCALE}}
+    layers = {n: stats[n]["layer"] for n in names if n.startswith(LAYER)}
+    if layers:      # (a whole build has none: its meta.js is as it was)
+        meta["layers"] = layers
     meta.update(meta_extra)
     out = {"meta.js": script("meta", meta)}
     for k, part in split.items():

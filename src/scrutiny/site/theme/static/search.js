@@ -51,7 +51,11 @@
   }
   Engine.prototype.get = function (name) { return load(this.base, name); };
   Engine.prototype.init = async function () {
-    if (!this.meta) this.meta = await this.get("meta");
+    if (!this.meta) {
+      const meta = await this.get("meta");
+      if (!meta.order) meta.order = orderOf(meta);
+      this.meta = meta;
+    }
     return this.meta;
   };
   function shardOf(term) {
@@ -81,13 +85,44 @@
     for (let i = 0; i < id.length; i++) { h ^= id.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
     return h >>> 0;
   }
-  function bucketIndex(meta, name) { return name === "o" ? meta.nb : parseInt(name, 16); }
-  /* [[bucket name, shard data], ...]: the buckets whose index holds words starting as term does. */
+  /* A bucket's index ("o": nb); a delta layer's (x<b>) is its bucket's. */
+  function bucketIndex(meta, name) {
+    return name === "o" ? meta.nb : parseInt(name.charAt(0) === "x" ? name.slice(1) : name, 16);
+  }
+  /* The bit of meta.shards' masks of a bucket: its index; a delta layer's, nb + 1 + its bucket's. */
+  function bucketBit(meta, name) { return name.charAt(0) === "x" ? meta.nb + 1 + bucketIndex(meta, name) : bucketIndex(meta, name); }
+  /* The order of records at a tie: their numbers in a whole build (search_index.record_order).
+     A bucket's delta layer (documents added since the bucket was written) numbers its records
+     after the bucket's own, from start on; meta.layers[name] = [start, [at, n, at, n, ...]]:
+     before which place of the bucket a whole build puts each of its documents, and its records. */
+  function orderOf(meta) {
+    const layers = new Map();
+    for (const name of Object.keys(meta.layers || {})) layers.set(bucketIndex(meta, name), meta.layers[name]);
+    if (!layers.size) return function (rec) { return rec; };
+    return function (rec) {
+      const b = Math.floor(rec / meta.stride), L = layers.get(b);
+      if (!L) return rec;
+      const place = rec - b * meta.stride, start = L[0], ins = L[1];
+      if (place < start) {
+        let shift = 0;
+        for (let k = 0; k < ins.length; k += 2) if (ins[k] <= place) shift += ins[k + 1];
+        return rec + shift;
+      }
+      const i = place - start;
+      let seen = 0;
+      for (let k = 0; k < ins.length; k += 2) {
+        if (i < seen + ins[k + 1]) return b * meta.stride + ins[k] + i;
+        seen += ins[k + 1];
+      }
+      return rec;
+    };
+  }
+  /* [[bucket name, shard data], ...]: the buckets (and layers) whose index holds words starting as term does. */
   Engine.prototype.shards = async function (term) {
     const name = shardOf(term);
     const mask = this.meta.shards[name] || 0;
     const self = this;
-    const names = this.meta.buckets.filter(function (b) { return mask & (1 << bucketIndex(self.meta, b)); });
+    const names = this.meta.buckets.filter(function (b) { return Math.floor(mask / Math.pow(2, bucketBit(self.meta, b))) % 2 === 1; });
     return Promise.all(names.map(function (b) { return self.get(b + "/i/" + name).then(function (d) { return [b, d]; }); }));
   };
   /* Python's round(): halves to even. */
@@ -119,8 +154,9 @@
   /* One word in one field ("t" text, "h" headings) over every bucket: the postings loaded
      so far, scored as scrutiny.site.search_index.score scores them ({rec: [score, score,
      true, positions]}), in rest[bucket index] the most any posting not yet loaded can
-     score there (-1: none left), and in restAt[bucket index] the lowest record that can
-     score just that. A bucket's list is written best first, in tiers: the head in the
+     score there (-1: none left), and in restAt[bucket index] the lowest record (in the
+     order of ties, meta.order) that can score just that; a bucket and its delta layer are
+     one bucket index, two parts. A bucket's list is written best first, in tiers: the head in the
      shard, then files of growing size; the bound of the next tier comes with the last one. */
   function List(engine, field, term, withPositions) {
     this.e = engine;
@@ -208,6 +244,7 @@
      just that from the first place of those that do, unless one of the others can tie. */
   List.prototype.bound = function () {
     this.rest.fill(-1);
+    const stride = this.e.meta.stride, order = this.e.meta.order;
     const w = this.pair ? 2 : 1;
     const key = this.pair ? function (flat, i) { return flat[i] * PAIR + flat[i + 1]; } : function (flat, i) { return flat[i]; };
     for (const part of this.parts) {
@@ -220,8 +257,10 @@
         if (s > best) { best = s; at = place; } else if (s === best) at = Math.min(at, place);
       }
       for (let i = 1 + (w + 1) * n; i < flat.length; i += w) other = Math.max(other, score(key(flat, i)));
-      this.rest[part.bi] = best;
-      this.restAt[part.bi] = part.bi * this.e.meta.stride + (other >= best ? 0 : at);
+      /* a bucket and its layer: the better of the two, and the lower record at a tie */
+      const from = other >= best ? part.bi * stride : order(part.bi * stride + at);
+      if (best > this.rest[part.bi]) { this.rest[part.bi] = best; this.restAt[part.bi] = from; }
+      else if (best === this.rest[part.bi]) this.restAt[part.bi] = Math.min(this.restAt[part.bi], from);
     }
   };
   /* Load the next tier in each of the buckets (a Set of bucket indexes; null: every bucket)
@@ -548,7 +587,8 @@
       if (v[2]) known += 1;
       (v[2] && v[0] === v[1] ? exact : loose).push([rec, v[0], v[1]]);
     }
-    exact.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    const order = meta.order;
+    exact.sort(function (a, b) { return b[1] - a[1] || order(a[0]) - order(b[0]); });
     let unseen = -1;
     for (const bi of buckets) unseen = Math.max(unseen, R.rest[bi]);
     const complete = loose.length === 0 && unseen < 0;
@@ -557,7 +597,7 @@
          (the next page's candidates), all of them when there are none */
       let threats = complete ? [] : buckets;
       if (!complete && loose.length) {
-        loose.sort(function (a, b) { return b[2] - a[2] || a[0] - b[0]; });
+        loose.sort(function (a, b) { return b[2] - a[2] || order(a[0]) - order(b[0]); });
         threats = Array.from(new Set(loose.slice(0, want - exact.length).map(function (h) { return bucketOfRec(meta, h[0]); })));
       }
       return { hits: complete ? exact.slice(0, want).map(function (h) { return [h[0], h[1]]; }) : [], known: known, done: complete,
@@ -565,11 +605,12 @@
     }
     const last = exact[want - 1];
     const threats = new Set();
-    for (const [rec, , hi] of loose) if (hi > last[1] || (hi === last[1] && rec < last[0])) threats.add(bucketOfRec(meta, rec));
-    /* a record not loaded scores at most its bucket's rest; at a tie the lower record number comes first */
+    const lastAt = order(last[0]);
+    for (const [rec, , hi] of loose) if (hi > last[1] || (hi === last[1] && order(rec) < lastAt)) threats.add(bucketOfRec(meta, rec));
+    /* a record not loaded scores at most its bucket's rest; at a tie the record a whole build numbers lower comes first */
     for (const bi of buckets) {
       const r = R.rest[bi];
-      if (r > last[1] || (r === last[1] && R.restAt[bi] < last[0])) threats.add(bi);
+      if (r > last[1] || (r === last[1] && R.restAt[bi] < lastAt)) threats.add(bi);
     }
     return { hits: exact.slice(0, want).map(function (h) { return [h[0], h[1]]; }), known: known, done: threats.size === 0,
       threats: Array.from(threats), complete: false };
@@ -577,10 +618,10 @@
   /* The first `want` records of one kind that certainly match, by the score they are known to
      have so far (their whole score where every list holding them is loaded there), best first:
      the page shown when the budget is spent before the first page is proven. */
-  function bestFound(R, allowed, isSide, want) {
-    const hits = [];
+  function bestFound(meta, R, allowed, isSide, want) {
+    const hits = [], order = meta.order;
     for (const [rec, v] of R.m) if (v[2] && isSide(rec) && (!allowed || allowed(rec))) hits.push([rec, v[0]]);
-    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    hits.sort(function (a, b) { return b[1] - a[1] || order(a[0]) - order(b[0]); });
     return hits.slice(0, want);
   }
   /* Ranked results, best first: {passages: [[rec, score], ...], others: (claims and stakeholders),
@@ -642,8 +683,8 @@
         const df = allowed ? { p: 0, o: 0 } : q.df;
         const np = function (r) { return r < meta.nb * meta.stride; };
         const no = function (r) { return !np(r); };
-        return { passages: p.done ? p.hits : bestFound(R, allowed, np, want.passages),
-          others: o.done ? o.hits : bestFound(R, allowed, no, want.others),
+        return { passages: p.done ? p.hits : bestFound(meta, R, allowed, np, want.passages),
+          others: o.done ? o.hits : bestFound(meta, R, allowed, no, want.others),
           count: { p: Math.max(p.known, p.complete ? 0 : df.p), o: Math.max(o.known, o.complete ? 0 : df.o) },
           exact: { p: p.complete, o: o.complete }, ranked: { p: p.done, o: o.done } };
       }
@@ -682,7 +723,8 @@
         if (v && v[1] >= bar) found.set(rec, v[1]);
       }
     }
-    return Array.from(found).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; }).slice(0, want).map(function (h) { return h[0]; });
+    return Array.from(found).sort(function (a, b) { return b[1] - a[1] || meta.order(a[0]) - meta.order(b[0]); })
+      .slice(0, want).map(function (h) { return h[0]; });
   }
   /* Whether a record holds what `node` (a query's part after NOT) looks for, in the fields
      the index gives it: its text and its headings ("hf" where they are more than "h"). */
@@ -736,15 +778,24 @@
         self.read += JSON.stringify(got[k]).length;
       }
       const [b, , n] = f.split("/");
-      const first = bucketIndex(meta, b) * meta.stride + Number(n) * meta.chunk;
+      const first = bucketIndex(meta, b) * meta.stride + layerStart(meta, b) + Number(n) * meta.chunk;
       got[k].forEach(function (rec, i) {
         for (const g of guards) g.cleared.set(first + i, g.nots.some(function (x) { return holds(x, rec); }));
       });
     });
   };
+  /* Where a layer's records start in its bucket (0: a bucket's own). */
+  function layerStart(meta, name) { return name.charAt(0) === "x" ? meta.layers[name][0] : 0; }
+  /* A record's bucket (or layer) and its place there. */
+  function recordPlace(meta, r) {
+    const b = Math.floor(r / meta.stride), place = r % meta.stride;
+    const name = b === meta.nb ? "o" : b.toString(16);
+    const layer = meta.layers && meta.layers["x" + name];
+    return layer && place >= layer[0] ? ["x" + name, place - layer[0]] : [name, place];
+  }
   function recordFile(meta, r) {
-    const b = Math.floor(r / meta.stride);
-    return (b === meta.nb ? "o" : b.toString(16)) + "/r/" + Math.floor((r % meta.stride) / meta.chunk);
+    const [name, place] = recordPlace(meta, r);
+    return name + "/r/" + Math.floor(place / meta.chunk);
   }
   Engine.prototype.records = async function (recs) {
     const meta = this.meta;
@@ -753,7 +804,7 @@
     const files = await Promise.all(Array.from(new Set(recs.map(fileOf)))
       .map(function (f) { return self.get(f).then(function (d) { return [f, d]; }); }));
     const byFile = new Map(files);
-    return recs.map(function (r) { return byFile.get(fileOf(r))[(r % meta.stride) % meta.chunk]; });
+    return recs.map(function (r) { return byFile.get(fileOf(r))[recordPlace(meta, r)[1] % meta.chunk]; });
   };
   Engine.prototype.allowed = async function (filters) {
     const tests = [];
