@@ -8,9 +8,10 @@ site's scripts, then measures in Chromium the largest first query over the
 scale benchmark's queries (:data:`bench.bench_scale.SITE_QUERIES`), as
 ``make bench-scale`` does on a built site::
 
-    .venv/bin/python -m bench.synth_index 10000 [OUT] [--reuse]
+    .venv/bin/python -m bench.synth_index 10000 [OUT] [--reuse] [--added=N]
 
-(--reuse: measure the index already in OUT) prints {"docs", "passages", "bytes", "query", "seconds"} as JSON (KB = bytes / 1024).
+(--reuse: measure the index already in OUT; --added=N: N of the documents in their buckets'
+delta layers, as a site grown by documents added one by one has them) prints {"docs", "passages", "bytes", "query", "seconds"} as JSON (KB = bytes / 1024).
 With --each it prints, as well, every query's bytes and what they went to (``per_query``: {query:
 {"bytes", "files", "by_kind": {kind of file: bytes}}}), the worst and the median, and the
 index's files and bytes (``index``).
@@ -43,17 +44,16 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sear
 """
 
 
-def build(out: Path, ndocs: int) -> int:
-    """Write the search index of the first ``ndocs`` scale-corpus documents and a search
-    page under ``out``; returns the number of passages."""
-    from bench.scale_corpus import ORGANISATIONS, facets, passages
+def _add_docs(builder, which) -> int:
+    from bench.scale_corpus import facets, passages
     from scrutiny.index import search_headings
-    from scrutiny.site.search_index import SearchIndexBuilder, passage_record
+    from scrutiny.site.search_index import passage_record
 
-    builder = SearchIndexBuilder()
     n = 0
-    for i in range(ndocs):
+    for i in which:
         s, ps = passages(i)
+        if not builder.wants(s.doc_id):
+            continue
         doc = {"id": s.doc_id, "label": s.title, "pages": max(p.page for p in ps)}
         headings = search_headings(ps)
         for p in ps:
@@ -61,14 +61,43 @@ def build(out: Path, ndocs: int) -> int:
             rec = passage_record(doc, p, f"documents/{s.doc_id}/index.html#p-{p.id}")
             builder.add_passage(rec, p, headings[p.id], kinds=kinds, stakeholders=who)
             n += 1
+    return n
+
+
+def build(out: Path, ndocs: int, added: int = 0) -> int:
+    """Write the search index of the first ``ndocs`` scale-corpus documents and a search
+    page under ``out``; returns the number of passages. ``added``: that many of them
+    (every ndocs // added-th) are in their buckets' delta layers, as when they were added
+    one by one to a site built without them (site/search_delta.py)."""
+    from bench.scale_corpus import ORGANISATIONS, spec
+    from scrutiny.site import search_index as si
+    from scrutiny.site.search_delta import insert_places
+
+    late = set(range(0, ndocs, max(1, ndocs // added))[:added]) if added else set()
+    builder = si.SearchIndexBuilder()
+    n = _add_docs(builder, [i for i in range(ndocs) if i not in late])
     for k, name in enumerate(ORGANISATIONS):
         builder.add({"t": "s", "u": f"stakeholders/org-{k}/index.html", "h": name, "x": "organisation"},
                     "organisation", title=name, stakeholders=[f"org-{k}"])
     meta = {"kinds": {k: k for k in ("statistic", "commitment", "recommendation", "assessment")},
             "stakeholders": [[f"org-{k}", name] for k, name in enumerate(ORGANISATIONS)]}
+    files, stats = builder.bucket_files()
+    if late:
+        ids = {i: spec(i).doc_id for i in range(ndocs)}
+        layers = {}
+        for b in sorted({si.bucket_of(ids[i]) for i in late}):
+            in_b = [ids[i] for i in range(ndocs) if si.bucket_of(ids[i]) == b]
+            own = set(in_b) - {ids[i] for i in late}
+            layers[b] = (stats[b]["n"], insert_places(in_b, own, stats[b]["ranges"]))
+        delta = si.SearchIndexBuilder({si.layer_of(b) for b in layers}, layers)
+        n += _add_docs(delta, sorted(late))
+        more, more_stats = delta.bucket_files()
+        files.update(more)
+        stats.update(more_stats)
+    files.update(si.meta_files(stats, meta))
     if out.exists():
         shutil.rmtree(out)
-    for rel, text in builder.files(meta).items():
+    for rel, text in files.items():
         path = out / "search" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -143,11 +172,12 @@ def main(argv: list[str]) -> None:
 
     reuse = "--reuse" in argv
     each = "--each" in argv
-    argv = [a for a in argv if a not in ("--reuse", "--each")]
+    added = int(next((a.split("=", 1)[1] for a in argv if a.startswith("--added=")), "0"))
+    argv = [a for a in argv if a not in ("--reuse", "--each") and not a.startswith("--added=")]
     ndocs = int(argv[0]) if argv else 2000
     out = Path(argv[1]) if len(argv) > 1 else HERE / "out" / f"synth-index-{ndocs}"
     t = time.perf_counter()
-    n = None if reuse else build(out, ndocs)
+    n = None if reuse else build(out, ndocs, added)
     built = time.perf_counter() - t
     if each:
         import statistics

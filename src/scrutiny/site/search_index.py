@@ -9,7 +9,8 @@ each passage's score multiplied by the rank of its kind). The postings hold
 each word's frequency, the passage's stored field length and its rank; the
 browser computes the score from them and the collection's statistics in
 ``meta.js`` (:func:`score` is the same computation, operation for operation),
-so that a document added or changed rewrites the files of its own bucket only.
+so that a document changed rewrites the files of its own bucket only, and one
+added those of its bucket's delta layer only (below).
 
 Every file is a script (``<name>.js`` calling ``__scrutinySearch(name, data)``),
 loaded with a ``<script>`` element, never ``fetch``: the site searches when it
@@ -68,7 +69,8 @@ links its published files). Layout under ``search/``::
                        the words after NOT in the record itself)
     <b>/f.js           record numbers per claim kind and per stakeholder (loaded only
                        when one of those filters is used)
-    <b>/s.js           the bucket's statistics, from which meta.js is made
+    <b>/s.js           the bucket's statistics, from which meta.js is made (a layer's: and its "layer")
+    x<b>/...           bucket b's delta layer: the documents added since b was written, as a bucket
 
 A first page stops loading tiers at ``meta.budget`` (BUDGET characters of tier files
 for one search, about their bytes): words common to most passages joined by AND prune
@@ -82,6 +84,19 @@ be loaded only to leave records out).
 
 A record's number is ``bucket index x STRIDE + its place in the bucket``
 (bucket ``o`` after the others); the passages of a bucket are in document order.
+
+Delta layers (format 7, unchanged for a whole build). A document added to a bucket
+already written goes into the bucket's layer ``x<b>/`` (``site/search_delta.py`` says
+which documents, and when a layer is merged back): the files of a bucket, written from
+the layer's documents alone, its records numbered after the bucket's (``start`` =
+the bucket's records: a layer's record ``i`` is ``b x STRIDE + start + i``, its postings'
+places and its ``f.js`` and ranges are those numbers; its ``r/<n>.js`` count from 0).
+``meta.js`` lists it in ``buckets`` (after its bucket), marks its shards in
+``shards`` with bit ``BUCKETS + 1 + b`` (:func:`bucket_bit`), and holds
+``layers``: ``{"x<b>": [start, [at, n, ...]]}``, for each of its documents in order the
+place of the bucket a whole build puts it before and its records. At a tie, results
+are ordered by the number a whole build gives a record (:func:`record_order`, as
+``search.js``'s ``orderOf``), so a site grown by adds gives a whole build's results.
 The claims and stakeholders are scored among themselves, with statistics of
 their own (the passages' scores stay those of the command line).
 """
