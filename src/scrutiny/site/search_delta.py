@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DELTA_SHARE = 0.02   # a layer is merged into its bucket once it holds more records than this share of the bucket's
-DELTA_MIN = 64       # ... and more than this many (small corpora keep their layers)
+DELTA_MIN = 256      # ... and more than this many (a layer this size is written in a fraction of a second)
 
 
 @dataclass
