@@ -113,10 +113,11 @@ def test_one_document_added_renders_its_years_list_page_and_gives_the_whole_buil
     _add(added, [NEW])
     assert build(added, fetch=False).ok
 
-    # the site is the whole build's, byte for byte, and no link of it is broken
-    fa, fw = _files(added.site_dir), _files(whole.site_dir)
-    assert sorted(fa) == sorted(fw)
-    assert [rel for rel in fa if open(fa[rel], "rb").read() != open(fw[rel], "rb").read()] == []
+    # the site is the whole build's, byte for byte but for the search index (the new
+    # document is in its bucket's delta layer), which reads the same; no link of it is broken
+    from helpers_site import same_site
+
+    same_site(added.site_dir, whole.site_dir)
     assert check_site(added.site_dir)[0] == []
 
     # the site read the new document's rows, no other's
