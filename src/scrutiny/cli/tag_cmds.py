@@ -525,12 +525,19 @@ def eval_blind_cmd(which, min_confidence, as_json):
               help="Grouped cross-validation: score each group of passages (an id's first letter) with a claim "
                    "model trained without that group (the shipped model trains on every dev passage); with --ids, "
                    "those groups only (e.g. --ids g, --ids eg).")
+@click.option("--tie-scorer", is_flag=True,
+              help="Measure a learned scorer of the mention pairs the tie rules left untied, by grouped "
+                   "cross-validation (each group scored by a scorer trained without it): the ties it would add "
+                   "at each threshold, per group and pooled. Not part of the tagger.")
 @json_option
-def eval_dev_cmd(min_confidence, errors, ids, grouped, as_json):
+def eval_dev_cmd(min_confidence, errors, ids, grouped, tie_scorer, as_json):
     """Our own dev set of passages, in the blind set's styles and format.
 
     Example: scrutiny eval dev --ids e --errors
     """
+    if tie_scorer:
+        _tie_scorer_dev(min_confidence, errors, ids, as_json)
+        return
     if grouped:
         _grouped_dev(min_confidence, errors, ids, as_json)
         return
@@ -566,6 +573,33 @@ def _grouped_dev(min_confidence, errors, ids, as_json):
     click.echo(f"== pooled over the groups scored ({', '.join(r['groups'])}) ==")
     pooled = dict(r["pooled"], model=r["model"])
     _passage_set_block(pooled)
+
+
+def _tie_scorer_dev(min_confidence, errors, ids, as_json):
+    from scrutiny.evaluation.passage_sets import DEV, read_set
+    from scrutiny.evaluation.tie_pairs import dev_pairs, grouped_pair_cv, missed_ties
+    from scrutiny.nlp.pipeline import build_tagger
+
+    if min_confidence or errors:
+        raise click.UsageError("--tie-scorer counts ties only: it takes no --min-confidence nor --errors")
+    present = {r["id"][:1] for r in read_set(DEV)}
+    unknown = [g for g in ids if g not in present]
+    if unknown:
+        raise click.UsageError(f"no dev passage id starts with {', '.join(map(repr, unknown))}")
+    pairs, ties = dev_pairs(build_tagger(None, names=[], warn=True))
+    r = grouped_pair_cv(pairs, ties, groups=list(ids) or None)
+    r["missed"] = dict(missed_ties(pairs, {pid: t for pid, t in ties.items() if not ids or t[0] in ids}))
+    if as_json:
+        emit_json(r)
+        return
+    click.echo("gold ties the rules miss: " + ", ".join(f"{k} {v}" for k, v in r["missed"].items()))
+    for name, rows in [*((f"group {g}", v) for g, v in r["groups"].items()), ("pooled", r["pooled"])]:
+        click.echo(f"== {name} ==")
+        for th, s in rows.items():
+            what = ("the rules alone" if not th
+                    else f"threshold {th:.1f}: +{s['added_right']} right, +{s['added_wrong']} wrong")
+            click.echo(f"  {what:<40} ties P {s['precision']:.3f} R {s['recall']:.3f} "
+                       f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
 
 
 def _reliability_block(title, tables):
