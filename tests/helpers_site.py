@@ -267,12 +267,17 @@ def script_data(path):
 def write_search_site(builder, site):
     """A search page at ``site``: the builder's index files under ``search/``, the
     theme's search scripts under ``static/`` and the bench's bare search page."""
+    return write_search_files(builder.files({"kinds": {}, "stakeholders": []}), site)
+
+
+def write_search_files(files, site):
+    """A search page at ``site`` from an index's files (``{path under search/: text}``)."""
     import shutil
     from pathlib import Path
 
     from bench.synth_index import PAGE
 
-    for rel, text in builder.files({"kinds": {}, "stakeholders": []}).items():
+    for rel, text in files.items():
         path = site / "search" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

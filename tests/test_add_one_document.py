@@ -69,9 +69,10 @@ def _hits(project) -> dict:
     return {q: [h["passage_id"] for h in search(project.index_location, q, limit=50)["hits"]] for q in QUERIES}
 
 
-def _project(tmp_path, name) -> tuple[Project, list]:
-    init_project(tmp_path / name)
-    project = Project(tmp_path / name)
+def _project(tmp_path, name, database=None) -> tuple[Project, list]:
+    """The synthetic papers, each in a file of its own, and a new project for them
+    (on PostgreSQL when ``database`` is given)."""
+    project = Project(init_project(tmp_path / name, database=database))
     folder = tmp_path / f"{name}-in"
     folder.mkdir()
     files = []

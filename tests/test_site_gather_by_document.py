@@ -12,28 +12,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_add_one_document import NEW, PAPERS
+from test_add_one_document import _project
 from test_site_add_tagged import _same_site
 
 from conftest import ENGINES
 from scrutiny.ingest import ingest
-from scrutiny.init import init_project
 from scrutiny.pipeline import build
-from scrutiny.project import Project
 from scrutiny.store import Store
-
-
-def _project(tmp_path, name, database=None) -> tuple[Project, list]:
-    """The four synthetic papers of test_add_one_document, in a project on either engine."""
-    project = Project(init_project(tmp_path / name, database=database))
-    folder = tmp_path / f"{name}-in"
-    folder.mkdir()
-    files = []
-    for doc_id, text in [*PAPERS.items(), ("orchard-briefing", NEW)]:
-        f = folder / f"{doc_id}.md"
-        f.write_text(text, encoding="utf-8")
-        files.append(f)
-    return project, files
 
 
 @pytest.fixture(params=ENGINES)

@@ -9,9 +9,9 @@ that the bounds of a bucket and of its layer are followed together."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
+from helpers_site import write_search_files
 
 pytestmark = pytest.mark.browser
 
@@ -61,23 +61,6 @@ def _index(builder, docs):
                          title=f"Claim on {w}", kinds=[KINDS[i % 2]], stakeholders=[WHO[i % 2]])
 
 
-def _write(files, site):
-    import shutil
-
-    from bench.synth_index import PAGE
-
-    for rel, text in files.items():
-        path = site / "search" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    static = Path(__file__).parents[1] / "src" / "scrutiny" / "site" / "theme" / "static"
-    (site / "static").mkdir()
-    for name in ("site.js", "query.js", "search.js"):
-        shutil.copy(static / name, site / "static" / name)
-    (site / "search" / "index.html").write_text(PAGE, encoding="utf-8")
-    return site
-
-
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     """(whole, grown): one index written whole; the other written from most documents,
@@ -115,7 +98,7 @@ def sites(tmp_path_factory):
     assert any(k.startswith(f"{si.layer_of(b)}/t/") for b in layers for k in more)    # a layer with tiers
     grown_files = {**files, **more, **si.meta_files({**stats, **more_stats}, extra)}
     assert not set(files) & set(more)
-    return _write(whole_files, root / "whole"), _write(grown_files, root / "grown"), sorted(added)
+    return write_search_files(whole_files, root / "whole"), write_search_files(grown_files, root / "grown"), sorted(added)
 
 
 RUN = """async ([queries, docs]) => {
