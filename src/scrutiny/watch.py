@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from scrutiny.errors import ScrutinyError
 from scrutiny.paths import INBOX
 
 # what a build reads, under the project root (the store, index and site are its outputs)
@@ -188,8 +189,6 @@ class Watcher:
         files = sorted(waiting)
         t = time.perf_counter()
         self.say(f"watch: building ({reason})")
-        from scrutiny.errors import ScrutinyError
-
         self.building = True
         try:
             with self._locked():
@@ -276,7 +275,6 @@ def _check_inbox(project, inbox: Path) -> None:
     """An inbox inside the project is its ``inbox/`` folder, whose files ingest copies
     into corpus/sources/: any other folder of the project would be registered where it
     is, and the inbox is emptied."""
-    from scrutiny.errors import ScrutinyError
     from scrutiny.paths import is_inside
 
     root = Path(project.root).resolve()
