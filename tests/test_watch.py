@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -199,7 +200,8 @@ def test_the_command_adds_a_dropped_file_and_stops_on_a_signal(tmp_path):
     log = tmp_path / "watch.log"
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "scrutiny", "--root", str(project.root), "watch",
-                                 "--interval", "0.2"], stdout=out, stderr=subprocess.STDOUT, env=env)
+                                 "--interval", "0.2", "--licence", "OGL-UK-3.0"],
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         page = project.root / "site" / "doc" / "larch-briefing" / "index.html"
         deadline = time.monotonic() + 240
@@ -221,3 +223,5 @@ def test_the_command_adds_a_dropped_file_and_stops_on_a_signal(tmp_path):
     assert code == 0, text
     assert "watch: building (1 file in inbox/)" in text
     assert text.rstrip().endswith("watch: stopped")
+    with open(project.root / "corpus" / "manifest.toml", "rb") as fh:   # --licence: republished, not withheld
+        assert tomllib.load(fh)["documents"]["larch-briefing"]["licence"] == "OGL-UK-3.0"

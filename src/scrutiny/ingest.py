@@ -25,6 +25,7 @@ from scrutiny.errors import ProjectError, ReaderError, ScrutinyError, printable
 from scrutiny.lock import locked, pid_alive
 from scrutiny.fetch import sha256_file, source_path
 from scrutiny.manifest import DOC_KINDS, REMOVE, DocumentEntry, load_manifest, update_documents
+from scrutiny.metadata import SHARED_FIELDS
 from scrutiny.passages import make_passages
 from scrutiny.names import copy_new, part_path, safe_file_name
 from scrutiny.names import shown as shown_name
@@ -243,7 +244,8 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
 
     ``metadata`` (title, authors, publisher, date, licence, url: see
     :func:`scrutiny.metadata.edits`) is recorded in the manifest entry of the
-    one file given. A file whose name is a registered document's source is a
+    one file given; the fields of ``SHARED_FIELDS`` (licence, publisher) may
+    describe several files, and are recorded in each. A file whose name is a registered document's source is a
     new version of it (``as_id`` names the document, ``new`` refuses the
     match); the file it replaces is kept in corpus/sources/versions/.
 
@@ -269,8 +271,11 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
     if files:
         candidates, failures = plan_files(project, manifest, files, kind=kind, new=new, as_id=as_id)
         report.documents.extend(failures)
-        if metadata and len(candidates) + len(failures) > 1:
-            raise ScrutinyError("--title, --author, --date... describe one document: give one FILE with them")
+        own = sorted(set(metadata or {}) - set(SHARED_FIELDS))
+        if own and len(candidates) + len(failures) > 1:
+            flags = ", ".join("--" + ("author" if k == "authors" else k.replace("_", "-")) for k in own)
+            raise ScrutinyError(f"{flags} describe one document: give one FILE with them "
+                                "(--licence and --publisher may describe several)")
     else:
         if metadata or new or as_id:
             raise ScrutinyError("--title, --author, --date..., --new and --as go with a FILE "
@@ -293,15 +298,17 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                 continue
             candidates.append(Candidate(entry, path, path, _rel(project, path, confine)))
     if metadata and candidates:
-        for key, value in metadata.items():
-            setattr(candidates[0].entry, key, list(value) if key == "authors" else (value or None))
+        for c in candidates:   # one file, or fields every file shares (SHARED_FIELDS)
+            for key, value in metadata.items():
+                setattr(c.entry, key, list(value) if key == "authors" else (value or None))
     project.ensure_data_dir()
     store = Store(project.store_location)
     hashes = SourceHashes(store)
     parts: list[tuple[Path, Path]] = []   # hidden copies not yet in place (step 4)
     recorded: dict[str, dict] = {}        # manifest fields given on the command line, per document
     if metadata and candidates:
-        recorded[candidates[0].entry.id] = dict(metadata)
+        for c in candidates:
+            recorded[c.entry.id] = dict(metadata)
     try:
         # 1. decide what to read: hash every present source whose stamp moved, skip the unchanged
         to_read = []

@@ -132,6 +132,12 @@ def edit_command(doc_id: str, fields: dict) -> str:
     return " ".join(shlex.quote(p) for p in parts)
 
 
+# Fields one command may give several files at once (`scrutiny ingest --licence OGL-UK-3.0 a.pdf b.pdf`,
+# `scrutiny watch --licence ...`): a batch from one publisher under one licence is common; a title,
+# an author list, a date or an address describe one document.
+SHARED_FIELDS = ("licence", "publisher")
+
+
 def edits(title=None, publisher=None, authors=(), date=None, licence=None, url=None, short_title=None) -> dict:
     """Manifest fields from command-line options (only those given), checked."""
     from scrutiny.urls import scheme

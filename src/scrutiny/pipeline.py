@@ -117,7 +117,7 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
           site: bool = True, out: Path | str | None = None, force: bool = False,
           progress: Callable[[StageReport], None] | None = None,
           detail: Callable[[str], None] | None = None, scheduler: str | None = None,
-          files=None, kind: str | None = None) -> BuildResult:
+          files=None, kind: str | None = None, metadata: dict | None = None) -> BuildResult:
     """Run the stages in order, each only when its inputs changed. Raises
     :class:`~scrutiny.errors.ScrutinyError` (before running anything) when the
     manifest cannot be read; a stage's failure is in the result.
@@ -134,8 +134,9 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
     manifest's ``[project]``, or SCRUTINY_SCHEDULER): reading and tagging run as
     document-sized tasks on its workers (:mod:`scrutiny.cluster`).
     ``files``: files to register and ingest first, as ``scrutiny ingest FILE...`` does
-    (``kind``: the kind of those that are new), in the same process as the rest: the
-    language model and the project are loaded once for a document added.
+    (``kind``: the kind of those that are new; ``metadata``: manifest fields recorded for
+    them, as ``ingest``'s), in the same process as the rest: the language model and the
+    project are loaded once for a document added.
     """
     from scrutiny.manifest import load_manifest
 
@@ -157,7 +158,7 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
             t = time.perf_counter()
             try:
                 report = runners[name](project, result, force=force, out=out, detail=detail, scheduler=scheduler,
-                                       files=files, kind=kind)
+                                       files=files, kind=kind, metadata=metadata)
             except ScrutinyError as exc:
                 report = StageReport(name, FAILED, "", error=str(exc))
                 stopped = True
@@ -195,7 +196,8 @@ def _fetch(project, result, *, detail, **_) -> StageReport:
     return StageReport("fetch", RAN, line, notes)
 
 
-def _ingest(project, result, *, force, detail, scheduler=None, files=None, kind=None, **_) -> StageReport:
+def _ingest(project, result, *, force, detail, scheduler=None, files=None, kind=None, metadata=None,
+            **_) -> StageReport:
     from scrutiny.cluster import connect, scheduler_address
     from scrutiny.errors import printable
     from scrutiny.ingest import ingest
@@ -205,7 +207,8 @@ def _ingest(project, result, *, force, detail, scheduler=None, files=None, kind=
     def run(cluster=None):
         # the files given first (registered, read, tagged, indexed), then the whole
         # manifest, whose other documents are found unchanged from their stamps
-        added = ingest(project, files, kind=kind, force=force, progress=detail, cluster=cluster) if files else None
+        added = ingest(project, files, kind=kind, force=force, progress=detail, cluster=cluster,
+                       metadata=metadata) if files else None
         whole = ingest(project, force=force, progress=detail, cluster=cluster)
         return _with_files(added, whole) if added is not None else whole
 

@@ -7,10 +7,26 @@ import click
 from scrutiny.cli.common import cli, emit_json, json_option, pass_project, plain, writes
 
 
+def shared_metadata_options(what: str):
+    """--licence and --publisher, recorded for every document ``what`` registers."""
+    def deco(fn):
+        fn = click.option("--publisher", help=f"Who published {what} (recorded in each one's manifest entry).")(fn)
+        return click.option("--licence", help=f"Licence of {what}, e.g. OGL-UK-3.0 (decides whether the site "
+                             "republishes them; without one they are withheld).")(fn)
+    return deco
+
+
+def _shared(licence, publisher) -> dict | None:
+    from scrutiny.metadata import edits
+
+    return edits(licence=licence, publisher=publisher) or None
+
+
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--kind", type=click.Choice(["policy", "critique"]),
               help="Kind of the new documents FILES register (default: policy).")
+@shared_metadata_options("the documents FILES register")
 @click.option("--offline", is_flag=True, help="Do not fetch: build from the files already in corpus/sources/.")
 @click.option("--no-site", is_flag=True, help="Stop after the cross-references: do not write the site.")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
@@ -25,7 +41,7 @@ from scrutiny.cli.common import cli, emit_json, json_option, pass_project, plain
 @json_option
 @pass_project
 @writes("build")
-def build(project, files, kind, offline, no_site, out, force, scheduler, as_json):
+def build(project, files, kind, licence, publisher, offline, no_site, out, force, scheduler, as_json):
     """Run the whole pipeline: fetch, ingest (tag, index), cross-reference, publish.
 
     FILES, when given, are registered and ingested first, as `scrutiny ingest
@@ -39,7 +55,7 @@ def build(project, files, kind, offline, no_site, out, force, scheduler, as_json
     when a stage fails (a document that cannot be read, a knowledge base with
     problems), with the reason on the last line.
 
-    Example: scrutiny build --offline report.pdf
+    Example: scrutiny build --offline --licence OGL-UK-3.0 report.pdf
     """
     import sys
 
@@ -49,9 +65,14 @@ def build(project, files, kind, offline, no_site, out, force, scheduler, as_json
         for line in report.lines():
             click.echo(line)
 
+    if (licence is not None or publisher is not None) and not files:
+        raise click.UsageError("--licence and --publisher describe the FILES given "
+                               "(to change a registered document: scrutiny documents --edit ID ...)")
+    metadata = _shared(licence, publisher)
     detail = (lambda m: click.echo(m, err=True)) if not as_json and sys.stderr.isatty() else None
     result = run(project, fetch=not offline, site=not no_site, out=out, force=force, progress=None if as_json else echo,
-                 detail=detail, scheduler=scheduler, files=list(files) or None, kind=kind)
+                 detail=detail, scheduler=scheduler, files=list(files) or None, kind=kind,
+                 metadata=metadata)
     if as_json:
         emit_json({"ok": result.ok, **plain(result)})
     elif result.ok:
@@ -67,6 +88,7 @@ def build(project, files, kind, offline, no_site, out, force, scheduler, as_json
               help="Folder whose files are added as new documents (default: inbox/ under the project root).")
 @click.option("--kind", type=click.Choice(["policy", "critique"]), default=None,
               help="Kind of the documents added from the inbox (default: policy).")
+@shared_metadata_options("the documents added from the inbox")
 @click.option("--fetch", is_flag=True, help="Also fetch the manifest's missing documents at each build "
               "(by default a watch builds from the files already here, as `build --offline`).")
 @click.option("--no-site", is_flag=True, help="Stop each build after the cross-references.")
@@ -77,7 +99,7 @@ def build(project, files, kind, offline, no_site, out, force, scheduler, as_json
 @click.option("--max-builds", type=click.IntRange(min=1), default=None, hidden=True,
               help="Stop after this many builds (tests, scripts).")
 @pass_project
-def watch(project, inbox, kind, fetch, no_site, out, interval, max_builds):
+def watch(project, inbox, kind, licence, publisher, fetch, no_site, out, interval, max_builds):
     """Keep the project built: build again whenever its files change.
 
     Runs until interrupted (Ctrl-C). A build runs when the manifest, a source
@@ -90,7 +112,7 @@ def watch(project, inbox, kind, fetch, no_site, out, interval, max_builds):
     Each build holds the project's write lock while it runs, and writes what
     `scrutiny build` would.
 
-    Example: scrutiny watch --inbox ~/Downloads/to-add
+    Example: scrutiny watch --inbox ~/Downloads/to-add --licence OGL-UK-3.0
     """
     import functools
     import os
@@ -102,7 +124,7 @@ def watch(project, inbox, kind, fetch, no_site, out, interval, max_builds):
         for line in report.lines():
             click.echo(line)
 
-    build = functools.partial(run, site=not no_site, kind=kind)
+    build = functools.partial(run, site=not no_site, kind=kind, metadata=_shared(licence, publisher))
     watcher = Watcher(project, inbox=inbox, fetch=fetch, out=out, interval=interval, progress=echo,
                       say=click.echo, build=build)
     click.echo(f"watching {project.root} (inbox: {watcher.inbox}); Ctrl-C stops")

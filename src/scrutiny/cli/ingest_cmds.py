@@ -72,7 +72,8 @@ def ingest(project, files, kind, strict, force, rebuild, no_tag, max_size, max_m
     from its metadata or first heading) and ingests it; --title, --author,
     --date, --publisher, --licence and --url record the document's
     description in the manifest, the one place every citation and export
-    reads it from. What the file says about itself (a PDF's author and
+    reads it from; --licence and --publisher may describe several FILES at
+    once (each gets them). What the file says about itself (a PDF's author and
     creation date...) is printed as a suggestion, never used unasked.
 
     A FILE whose name is a registered document's source is a new version of
