@@ -315,3 +315,16 @@ def test_a_whole_build_holds_the_statements_of_one_figure_at_a_time(project, mon
     assert _content(_rows(store)) == batched
     assert {r[0] for r in batched["xref_claims"] if r[0].startswith("q:percent:31")} == {"q:percent:31:1", "q:percent:31:2"}
     store.close()
+
+
+def test_a_word_set_is_counted_from_its_index_alone(project):
+    """A figure stated in thousands of documents is counted without reading its rows:
+    SQLite plans both queries of figure_sets._count on the covering index."""
+    from scrutiny.xref.figure_sets import COUNT_SQL, FIRST_SQL
+
+    store = _figure_corpus(project, 6)
+    gkey, words = store.db.execute("SELECT gkey, words FROM xref_figure_sets LIMIT 1").fetchone()
+    for sql in (COUNT_SQL, FIRST_SQL):
+        plan = " ".join(str(r[-1]) for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, (gkey, words, "[]")))
+        assert "COVERING INDEX xref_figure_values_count" in plan, plan
+    store.close()

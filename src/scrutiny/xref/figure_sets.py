@@ -189,17 +189,21 @@ def regroup(gkey: str, stored: dict[str, FigureSet], counted: dict[str, FigureSe
     return dict(zip(order, names))
 
 
+# Both read the index xref_figure_values_count alone (schema.py), not the table's rows.
+_SET_ROWS = ("FROM xref_figure_values WHERE gkey = ? AND words = ? "
+             "AND passage_id NOT IN (SELECT value FROM json_each(?))")
+COUNT_SQL = f"SELECT count(DISTINCT doc_id), min(doc_id) {_SET_ROWS}"
+FIRST_SQL = f"SELECT doc_id, ord, start {_SET_ROWS} ORDER BY doc_id, ord, start LIMIT 1"
+
+
 def _count(db, gkey: str, words: str, curated: str) -> FigureSet | None:
     """The documents stating the set ``words`` of the value ``gkey`` and its first
     statement, leaving out the passages ``curated`` (a JSON list), counted by the
     database: a value the corpus states in thousands of documents is not read row by row."""
-    where = ("FROM xref_figure_values WHERE gkey = ? AND words = ? "
-             "AND passage_id NOT IN (SELECT value FROM json_each(?))")
-    ndocs, doc_id = db.execute(f"SELECT count(DISTINCT doc_id), min(doc_id) {where}", (gkey, words, curated)).fetchone()
+    ndocs, doc_id = db.execute(COUNT_SQL, (gkey, words, curated)).fetchone()
     if not ndocs:
         return None
-    first = db.execute(f"SELECT doc_id, ord, start {where} ORDER BY doc_id, ord, start LIMIT 1",
-                       (gkey, words, curated)).fetchone()
+    first = db.execute(FIRST_SQL, (gkey, words, curated)).fetchone()
     return FigureSet(words, ndocs, doc_id if ndocs == 1 else None, (first[0], first[1], first[2]))
 
 
