@@ -47,3 +47,30 @@ def test_passages_naming_is_its_definition(tmp_path):
         assert found_any >= 5
         # a word other than the longest written with a Kelvin sign: still found
         assert {by_id[p] for p in passages_naming(store, "Harbour Link")} == {"HARBOUR LIN\u212a (a Kelvin sign)"}
+
+
+def test_many_names_are_found_in_one_pass_as_one_by_one(tmp_path, monkeypatch):
+    """Past a few changed names (a batch of documents added: a title each), one pass over
+    the texts finds the passages of all of them: every passage the names' own filtered
+    scans find, and exactly those whose lower-cased text holds every word of a name."""
+    from scrutiny.tags import write
+
+    fillers = [f"Review of Crisis Beds {i}" for i in range(30)] + ["Wellbeing", "ard", "met on", "Link"]
+    names = NAMES + fillers
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction():
+            ids = add_document(store, "d", TEXTS + ["The Review of Crisis Beds 7 and beds 12 of the review",
+                                                    "Standard wards"])
+        by_id = dict(zip(ids, TEXTS))
+        one_by_one = set().union(*(passages_naming(store, n) for n in names))
+        assert len(names) > write._NAMES_ONE_BY_ONE
+        batch = write.passages_naming_any(store, names)
+        assert one_by_one <= batch
+        rows = dict(store.texts_containing(""))
+        assert batch == {pid for pid, text in rows.items()
+                         if any(all(w in text.lower() for w in _WORDS.findall(n.lower())) for n in names)}
+        assert {by_id.get(p) for p in batch - one_by_one} <= {"\u212aESTREL WATCH",
+                                                              "Kestrel Watch and the \u212aestrel Watch (a Kelvin sign) met."}
+        assert len(batch) >= 10 and rows[ids[-1]] == "Standard wards" and ids[-1] in batch   # "ard" inside a word
+        monkeypatch.setattr(write, "_NAMES_ONE_BY_ONE", 1000)   # the few-names path gives the union
+        assert write.passages_naming_any(store, names) == one_by_one

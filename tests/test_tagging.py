@@ -99,6 +99,24 @@ def test_a_new_name_re_tags_only_the_passages_that_may_contain_it(project, store
     assert not store.db.execute("SELECT 1 FROM nlp_mentions WHERE curated_id = 'quayside-plan'").fetchone()
 
 
+def test_many_new_names_at_once_re_tag_only_the_passages_that_may_contain_one(project, store):
+    """A batch of documents added at once brings a title each: their passages are found in
+    one pass over the texts (tags.write.passages_naming_any), with the same outcome."""
+    from scrutiny.tags.write import _NAMES_ONE_BY_ONE
+
+    with store.transaction():
+        add_document(store, "harbour", TEXTS)
+        other = add_document(store, "other", ["The Quayside Wellbeing Plan sets out three aims for local services.",
+                                              "Councils will review housing advice after consultation."])
+    tag_store(project, store, tagger=shared_tagger())
+    titles = [(f"note-{i}", "document", f"Note on Crisis Lines ({i})") for i in range(_NAMES_ONE_BY_ONE + 6)]
+    titles.append(("quayside-plan", "document", "Quayside Wellbeing Plan"))
+    second = tag_store(project, store, tagger=shared_tagger(names=titles))
+    assert second.passages == 1 and second.skipped == 5
+    ids = {r[0] for r in store.db.execute("SELECT passage_id FROM nlp_mentions WHERE curated_id = 'quayside-plan'")}
+    assert ids == {other[0]}
+
+
 def test_empty_store_and_empty_kb(project, store):
     summary = tag_store(project, store, tagger=shared_tagger())
     assert summary.passages == 0

@@ -308,9 +308,7 @@ def _carry_over(store, tagger) -> tuple[set[str], bool]:
         return set(), False
     before = {tuple(n) for n in json.loads(names_row[0])}
     changed = {surface for _sid, _kind, surface in before ^ set(tagger.names)}
-    suspects = set()
-    for surface in changed:
-        suspects |= passages_naming(store, surface)
+    suspects = passages_naming_any(store, changed)
     # the rows keep the version they were tagged by, and the new version records
     # which older ones stand for it (rewriting every row of the corpus's
     # nlp_tagged for each document added would make adding one cost the corpus);
@@ -356,6 +354,49 @@ def passages_naming(store, surface: str) -> set[str]:
     more = sorted({w for w in ascii_words if w != needle and "i" not in w and "k" not in w})
     return {pid for pid, text in store.texts_containing(needle, *more)
             if all(w in text.lower() for w in words)}
+
+
+# Past this many changed names, one pass over the corpus's texts finds the passages of all
+# of them (about as long as this many of the store's filtered scans): a batch of documents
+# added at once is as many new curated names (their titles), each a scan of every passage.
+_NAMES_ONE_BY_ONE = 24
+
+
+def passages_naming_any(store, surfaces) -> set[str]:
+    """The passages that may contain any of ``surfaces``: :func:`passages_naming`'s,
+    whose union it holds. With many names, one pass over every passage: a passage is
+    taken when its lower-cased text holds every word of a name (a name's longest
+    word fewest of the names share is looked up among the passage's words' substrings
+    first)."""
+    surfaces = sorted(set(surfaces))
+    if len(surfaces) <= _NAMES_ONE_BY_ONE:
+        out: set[str] = set()
+        for surface in surfaces:
+            out |= passages_naming(store, surface)
+        return out
+    named = [words for words in (_WORDS.findall(s.lower()) for s in surfaces) if words]
+    shared = Counter(w for words in named for w in set(words))
+    by_needle: dict[str, list[list[str]]] = {}
+    for words in named:   # looked up by the word fewest of the names share (then the longest)
+        by_needle.setdefault(min(words, key=lambda w: (shared[w], -len(w), w)), []).append(words)
+    lengths = sorted({len(n) for n in by_needle})
+    memo: dict[str, tuple[str, ...]] = {}
+
+    def needles_in(run: str) -> tuple[str, ...]:
+        # a needle is made of word characters, so it stands inside one run of them
+        found = memo.get(run)
+        if found is None:
+            found = memo[run] = tuple({run[i:i + k] for k in lengths if k <= len(run)
+                                       for i in range(len(run) - k + 1) if run[i:i + k] in by_needle})
+        return found
+
+    out = set()
+    for pid, text in store.texts_containing(""):
+        low = text.lower()
+        names = [words for run in set(_WORDS.findall(low)) for n in needles_in(run) for words in by_needle[n]]
+        if any(all(w in low for w in words) for words in names):
+            out.add(pid)
+    return out
 
 
 class _DocPlan:
