@@ -28,6 +28,12 @@ def test_the_lowest_threshold_holds_for_every_higher_one():
              {"threshold": 0.7, "shown": 5, "precision": 0.92}]
     assert lowest_threshold(table, 0.9) == 0.7
     assert lowest_threshold([{"threshold": 0.9, "shown": 0, "precision": 0.0}], 0.9) is None
+    # calibrated confidences that never reach the top threshold: it shows nothing, and the
+    # run below it is still the answer
+    top_empty = [{"threshold": 0.7, "shown": 117, "precision": 0.89}, {"threshold": 0.75, "shown": 114, "precision": 0.9},
+                 {"threshold": 0.9, "shown": 75, "precision": 0.93}, {"threshold": 0.95, "shown": 0, "precision": 0.0}]
+    assert lowest_threshold(top_empty, 0.9) == 0.75
+    assert lowest_threshold(top_empty, 0.95) is None
 
 
 def test_the_claims_map_never_falls_and_follows_the_share_right():

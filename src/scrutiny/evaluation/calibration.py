@@ -49,10 +49,14 @@ def shown_precision(rows: list[dict], mapping, thresholds=THRESHOLDS) -> list[di
 
 
 def lowest_threshold(table: list[dict], precision: float = 0.90) -> float | None:
-    """The lowest threshold at and above which every threshold keeps ``precision``."""
+    """The lowest threshold at and above which every threshold that shows anything keeps
+    ``precision`` (a threshold above every confidence shows nothing: no tag is wrong there,
+    and it neither holds nor breaks the run); None when none does."""
     ok = None
     for row in reversed(table):
-        if row["shown"] and row["precision"] >= precision:
+        if not row["shown"]:
+            continue
+        if row["precision"] >= precision:
             ok = row["threshold"]
         else:
             break
