@@ -238,3 +238,15 @@ def test_a_new_document_naming_a_known_person_reads_no_other_surname_alone(tmp_p
     b, _docs = _reads_of_adding_one(large, tmp_path, KNOWN)
     assert a.alone == b.alone <= 1, (a, b)
     _check_against_whole(large)
+
+
+def test_a_surname_is_looked_up_by_an_index_seek_in_its_document(tmp_path):
+    """A surname a large corpus names in every document: its mentions in one document, and
+    whether any mention lends it a full name, are found by an index on (surname, ...), not by
+    reading every mention of it (the plan SQLite makes for both queries)."""
+    project = _project(tmp_path, "idx", 3)
+    with Store(project.store_path) as store:
+        for sql, args, index in ((resolution.ALONE_IN_DOC_SQL, ("pellow", "paper-0"), "nlp_mentions_surname_doc"),
+                                 (resolution.LENDING_SQL, ("pellow", "Ann Pellow"), "nlp_mentions_surname_lends")):
+            plan = " ".join(str(r[-1]) for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, args))
+            assert f"INDEX {index} (surname=? AND" in plan, plan

@@ -97,10 +97,16 @@ def _derived(text: str, kind: str, source: str, strip_one) -> tuple:
     return name, key(text), plain, surname, pkey
 
 
+# Both found by an index seek on (surname, ...) (tags.schema), not by reading every mention
+# of a common surname.
+LENDING_SQL = "SELECT 1 FROM nlp_mentions WHERE surname = ? AND lends = ? LIMIT 1"
+ALONE_IN_DOC_SQL = (f"SELECT {_MENTION} FROM nlp_mentions WHERE surname = ? AND doc_id = ? "
+                    "AND lends IS NULL AND source != 'coref'")
+
+
 def _lending(db, surname: str, full: str) -> bool:
     """Whether some mention row lends the full name ``full`` to ``surname``."""
-    return db.execute("SELECT 1 FROM nlp_mentions WHERE surname = ? AND lends = ? LIMIT 1",
-                      (surname, full)).fetchone() is not None
+    return db.execute(LENDING_SQL, (surname, full)).fetchone() is not None
 
 
 def _alone(db, surnames: set, doc_surnames: set) -> list:
@@ -111,8 +117,7 @@ def _alone(db, surnames: set, doc_surnames: set) -> list:
         out += db.execute(f"SELECT {_MENTION} FROM nlp_mentions WHERE surname IN (SELECT value FROM json_each(?)) "
                           "AND lends IS NULL AND source != 'coref'", (part,)).fetchall()
     for surname, doc_id in sorted(doc_surnames):
-        out += db.execute(f"SELECT {_MENTION} FROM nlp_mentions WHERE surname = ? AND doc_id = ? "
-                          "AND lends IS NULL AND source != 'coref'", (surname, doc_id)).fetchall()
+        out += db.execute(ALONE_IN_DOC_SQL, (surname, doc_id)).fetchall()
     return out
 
 
