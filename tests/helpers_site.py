@@ -350,3 +350,18 @@ def same_site(a, b) -> int:
     for part in va:
         assert va[part] == vb[part], part
     return len(fa)
+
+
+def kept_record(data_dir, name: str) -> dict:
+    """``{doc id: [key, value]}`` of the site's per-document record ``name`` (``site-passages``...)
+    in the record file of ``data_dir`` (``scrutiny.site.records``), read without the code under test."""
+    import json
+    import sqlite3
+    from pathlib import Path
+
+    db = sqlite3.connect(f"file:{Path(data_dir) / 'site-records.sqlite'}?mode=ro", uri=True)
+    try:
+        return {d: [k, json.loads(v)] for d, k, v in db.execute(
+            "SELECT doc_id, key, value FROM docs WHERE name = ?", (name,))}
+    finally:
+        db.close()

@@ -565,26 +565,26 @@ def test_builds_in_two_processes_with_different_hash_seeds_are_identical(tmp_pat
     assert [k for k in a if a[k] != b[k]] == []
 
 
-def test_ties_the_tagger_suggests_are_shown_apart_from_curated_ones(project, monkeypatch):
-    from scrutiny.tags import queries
-    from scrutiny.tags.queries import TieEvidence, TieListing
+def test_ties_the_tagger_suggests_are_shown_apart_from_curated_ones(project):
+    from scrutiny.store import Store
+    from scrutiny.tags.queries import TieListing
+    from scrutiny.tags.review import record
+    from scrutiny.tags.schema import tie_id
 
-    passages = make_store(project)   # a tagged store: the site asks list_ties
+    passages = make_store(project)   # a tagged store: candidate ties added to its tags below
     evidence = passages["alpha"][6]
-
-    def fake_list_ties(project_, store, curated, **kw):
-        assert "northfield" in curated.stakeholders and curated.ties
-        return [
-            TieListing(id="tie-x", subject="northfield", subject_name="Northfield Trust", relation="funded",
-                       object="taskforce", object_name="Example Taskforce", role=None, status="suggested",
-                       confidence=0.81, evidence=[TieEvidence(evidence.id, evidence.text, "alpha", 2, "pattern")],
-                       sources=[]),
-            TieListing(id="tie-r", subject="northfield", subject_name="Northfield Trust", relation="funded",
-                       object="ann-example", object_name="Ann Example", role=None, status="rejected",
-                       confidence=0.5, evidence=[], sources=[]),
-        ]
-
-    monkeypatch.setattr(queries, "list_ties", fake_list_ties)
+    ends = {"tie-x": ("northfield", "funded", "taskforce", 0.81), "tie-r": ("northfield", "funded", "ann-example", 0.5)}
+    with Store(project.store_path) as store, store.transaction():
+        store.db.executemany(
+            "INSERT INTO nlp_tie_candidates (passage_id, sent_start, sent_end, relation, role, confidence, pattern, "
+            "subject_start, subject_end, subject_text, subject_kind, object_start, object_end, object_text, "
+            "object_kind, subject_id, object_id, tie_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(evidence.id, 0, len(evidence.text), r, None, c, "synthetic", 0, 4, "The", "ORG", 5, 9, "Trust", "ORG",
+              s_, o, tie_id(s_, r, o)) for s_, r, o, c in ends.values()])
+    s_, r, o, _ = ends["tie-r"]    # a reviewer rejected the second
+    record(project, TieListing(id=tie_id(s_, r, o), subject=s_, subject_name="Northfield Trust", relation=r, object=o,
+                               object_name="Ann Example", role=None, status="suggested", confidence=0.5,
+                               evidence=[], sources=[]), "rejected")
     build_site(project, curated=make_kb(passages))
     html = read(project, "stakeholders/northfield/index.html")
     section = html.split("Ties the tagger found in the documents")[1].split("</section>")[0]

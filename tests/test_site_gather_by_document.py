@@ -1,17 +1,17 @@
 """The site's corpus context and the stages' pending check after one document was
 added, by document: each document's passage fingerprint and parts are kept in
-``.scrutiny/site-passages.json`` under its stamp (``Store.passage_stamps``), its
-mentions counted by stakeholder (the suggested stakeholders) in
-``site-resolved.json`` under its fingerprint, and the untagged passages are
+the site's record file (``.scrutiny/site-records.sqlite``, the record
+``site-passages``) under its stamp (``Store.passage_stamps``), its mentions counted
+by stakeholder (the suggested stakeholders) in the record ``site-resolved`` under
+its fingerprint, and the untagged passages are
 counted from the tagging stage's record of the documents it left whole
 (``nlp_doc_tagged``). Counted here: what one added document makes the site read,
 and that the pending check says what reading every passage id says."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from helpers_site import kept_record
 from test_add_one_document import _project
 from test_site_add_tagged import _same_site
 
@@ -64,9 +64,9 @@ def test_one_document_added_reads_its_own_passages_and_mentions(tmp_path, monkey
     added, files = _project(tmp_path / "a", "proj", database)
     assert ingest(added, files[:-1]).ok
     assert build(added, fetch=False).ok
-    kept = json.loads((added.data_dir / "site-passages.json").read_text(encoding="utf-8"))["docs"]
+    kept = kept_record(added.data_dir, "site-passages")
     assert sorted(kept) == ["harbour-plan", "lantern-note", "meadow-review"]
-    assert (added.data_dir / "site-resolved.json").is_file()
+    assert kept_record(added.data_dir, "site-resolved")
     assert ingest(added, files[-1:]).ok
 
     seen = _record_calls(monkeypatch)
@@ -89,9 +89,9 @@ def test_one_document_added_reads_its_own_passages_and_mentions(tmp_path, monkey
     # the mentions counted for the suggested stakeholders: the new document's only
     assert seen["resolved"] == [["orchard-briefing"]], seen["resolved"]
     # the kept records now hold the new document, as a whole build's do
-    for name in ("site-passages.json", "site-resolved.json"):
-        mine = json.loads((added.data_dir / name).read_text(encoding="utf-8"))["docs"]
-        theirs = json.loads((whole.data_dir / name).read_text(encoding="utf-8"))["docs"]
+    for name in ("site-passages", "site-resolved"):
+        mine = kept_record(added.data_dir, name)
+        theirs = kept_record(whole.data_dir, name)
         assert {d: v[1] for d, v in mine.items()} == {d: v[1] for d, v in theirs.items()}, name
 
     # nothing changed: no passage reference or mention read again
@@ -109,13 +109,12 @@ def test_a_lost_or_torn_record_is_made_again_with_the_same_site(tmp_path):
     assert ingest(project, files).ok
     assert build(project, fetch=False).ok
     before = {rel: (project.site_dir / rel).read_bytes() for rel in ("doc/harbour-plan/index.html", "index.html")}
-    (project.data_dir / "site-passages.json").write_text("{torn", encoding="utf-8")
-    (project.data_dir / "site-resolved.json").unlink()
+    (project.data_dir / "site-records.sqlite").write_bytes(b"SQLite format 3\x00" + b"\x05" * 200)   # torn
     from scrutiny.site import build_site
 
     build_site(project)
     assert {rel: (project.site_dir / rel).read_bytes() for rel in before} == before
-    kept = json.loads((project.data_dir / "site-passages.json").read_text(encoding="utf-8"))["docs"]
+    kept = kept_record(project.data_dir, "site-passages")
     assert sorted(kept) == sorted(f.stem for f in files)
 
 
@@ -216,7 +215,7 @@ def test_suggested_stakeholders_from_kept_counts_are_those_of_every_mention(tmp_
     project, files = _project(tmp_path, "proj", database)
     assert ingest(project, files).ok
     assert build(project, fetch=False).ok
-    kept = json.loads((project.data_dir / "site-resolved.json").read_text(encoding="utf-8"))["docs"]
+    kept = kept_record(project.data_dir, "site-resolved")
     counts = {d: rows for d, (_key, rows) in kept.items()}
     with Store(project.store_location, readonly=True) as store:
         by_join: dict[tuple, list] = {}

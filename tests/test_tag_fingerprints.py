@@ -50,3 +50,46 @@ def test_fingerprints_move_when_a_kind_moves_to_another_passage(store_at):
     moved = fingerprints(store_at("b"), lambda p: [claim(p[0], 0, ["commitment"]), claim(p[1], 1, ["statistic"])],
                          lambda p: [])
     assert first[0] != moved[0] and first[1] != moved[1]
+
+
+def tie(pid, n, subject, obj, tid, confidence=0.7, role=None):
+    return (pid, n * 10, n * 10 + 9, "member_of", role, confidence, "synthetic", n * 10, n * 10 + 5, f"Name{n}",
+            "organisation", n * 10 + 6, n * 10 + 9, "Body", "organisation", subject, obj, tid)
+
+
+def tie_fps(store_path, ties, mentions=None):
+    from scrutiny.tags.queries import tie_candidate_ends, tie_fingerprints
+
+    store = Store(store_path)
+    try:
+        with store.transaction():
+            pids = add_document(store, "plan", ["One synthetic passage.", "Another synthetic passage."])
+            other = add_document(store, "other", ["A third synthetic passage."])
+        write_tags(store, mentions=(mentions or (lambda p, o: [mention(p[0], 0, "org-a"), mention(p[1], 1, "org-b"),
+                                                               (o[0], "other") + mention(o[0], 2, "org-c")[2:]]))(pids, other),
+                   ties=ties(pids, other))
+        rows, ends = tie_candidate_ends(store, ["plan"])
+        return tie_fingerprints(store), sorted(rows), ends
+    finally:
+        store.close()
+
+
+def test_tie_fingerprints_by_document_and_the_candidates_of_one_document(store_at):
+    def ties(p, o):
+        return [tie(p[0], 0, "org-a", "org-b", "t-ab"), tie(p[1], 1, "org-b", "org-a", "t-ba", 0.6, "chair"),
+                tie(o[0], 2, "org-c", "org-a", "t-ca")]
+
+    forward, rows, ends = tie_fps(store_at("forward"), ties)
+    backward, rows_b, _ = tie_fps(store_at("backward"), lambda p, o: ties(p, o)[::-1])
+    assert forward == backward and sorted(forward) == ["other", "plan"]
+    # one document's candidates only, with their ties' ends
+    assert [r[0] for r in rows] == ["t-ab", "t-ba"] and rows == rows_b
+    assert ends == {"t-ab": ("org-a", "member_of", "org-b"), "t-ba": ("org-b", "member_of", "org-a")}
+    # a candidate resolved to another tie, or with another confidence: that document's hash moves, alone
+    moved, _, _ = tie_fps(store_at("moved"), lambda p, o: [tie(p[0], 0, "org-a", "org-c", "t-ac")] + ties(p, o)[1:])
+    surer, _, _ = tie_fps(store_at("surer"), lambda p, o: [tie(p[0], 0, "org-a", "org-b", "t-ab", 0.8)] + ties(p, o)[1:])
+    assert moved["plan"] != forward["plan"] and surer["plan"] != forward["plan"] and moved["plan"] != surer["plan"]
+    assert moved["other"] == surer["other"] == forward["other"]
+    # a document without resolved candidates has no entry
+    none, rows, _ = tie_fps(store_at("none"), lambda p, o: [tie(o[0], 2, "org-c", "org-a", "t-ca")])
+    assert sorted(none) == ["other"] and rows == []

@@ -1,11 +1,12 @@
 """A record, kept between site builds, of something the site works out document by
-document (the stakeholders each names, its tie candidates' located sentences).
+document (the stakeholders each names, its passages' parts, its mentions counted).
 
 Each document's value is kept under a key made from what it was worked out from
 (its fingerprint, its rows): a build works out only the documents whose key moved,
-so one document added costs that document, not the corpus. A missing, torn or older
-record is not an error: every document is worked out again and the record rewritten
-(atomically)."""
+so one document added costs that document, not the corpus. The records are rows of
+the site's record file (:mod:`.records`, one SQLite file): a build reads the keys
+and values and writes only the rows that moved, in one transaction. A missing, torn
+or older record is not an error: every document is worked out again."""
 
 from __future__ import annotations
 
@@ -14,33 +15,63 @@ from pathlib import Path
 from typing import Callable
 
 
+class Stats:
+    """What the last calls read and wrote, by record (a test counts them)."""
+    written: dict[str, int] = {}
+    worked_out: dict[str, int] = {}
+
+
 def per_document(cache: Path, version: int | str, keys: dict[str, str],
                  work_out: Callable[[list[str]], dict[str, list]]) -> dict[str, list]:
     """``{doc id: its value}`` for every document of ``keys`` ({doc id: key}): the
     recorded value where the record holds the same key, else ``work_out(doc ids)``'s
-    (a document it leaves out has ``[]``). Values are JSON lists, as they are kept."""
-    from scrutiny.atomic import write_text
+    (a document it leaves out has ``[]``). Values are JSON lists, as they are kept.
 
+    ``cache`` names the record: its folder holds the record file, its stem is the
+    record's name (``.scrutiny/site-named.json``: the record ``site-named``); a JSON
+    file of that name, as earlier versions kept, is removed."""
+    from scrutiny.site import records
+
+    cache = Path(cache)
+    name = cache.stem
+    version = str(version)
+    db = records.connect(cache.parent)
     try:
-        data = json.loads(Path(cache).read_text(encoding="utf-8"))
-        kept = data["docs"] if data.get("version") == version else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):   # none yet, or torn: all again
-        kept = {}
-    if not isinstance(kept, dict):
-        kept = {}
-    out: dict[str, list] = {}
-    todo = []
-    for d, k in keys.items():
-        old = kept.get(d)
-        if isinstance(old, list) and len(old) == 2 and old[0] == k:
-            out[d] = old[1]
+        if records.version(db, name) == version:
+            kept = {d: (k, v) for d, k, v in db.execute("SELECT doc_id, key, value FROM docs WHERE name = ?", (name,))}
         else:
+            kept = None
+        out: dict[str, list] = {}
+        todo = []
+        for d, k in keys.items():
+            old = kept.get(d) if kept is not None else None
+            if old is not None and old[0] == k:
+                try:
+                    value = json.loads(old[1])
+                except ValueError:
+                    value = None
+                if isinstance(value, list):
+                    out[d] = value
+                    continue
             todo.append(d)
-    if todo:
-        fresh = work_out(todo)
-        for d in todo:
-            out[d] = fresh.get(d, [])
-    if todo or set(kept) != set(keys):
-        write_text(Path(cache), json.dumps({"version": version, "docs": {d: [keys[d], out[d]] for d in sorted(keys)}},
-                                           ensure_ascii=False, separators=(",", ":")))
+        if todo:
+            fresh = work_out(todo)
+            for d in todo:
+                out[d] = fresh.get(d, [])
+        gone = [d for d in kept if d not in keys] if kept is not None else []
+        Stats.worked_out[name] = len(todo)
+        Stats.written[name] = len(todo) + len(gone)
+        if todo or gone or kept is None:
+            with records.transaction(db):
+                if kept is None:
+                    db.execute("DELETE FROM docs WHERE name = ?", (name,))
+                    records.set_version(db, name, version)
+                db.executemany("DELETE FROM docs WHERE name = ? AND doc_id = ?", [(name, d) for d in gone])
+                db.executemany("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
+                               [(name, d, keys[d], json.dumps(out[d], ensure_ascii=False, separators=(",", ":")))
+                                for d in todo])
+    finally:
+        db.close()
+    if cache.suffix == ".json":
+        cache.unlink(missing_ok=True)   # the whole-file record of earlier versions
     return out

@@ -88,8 +88,19 @@ class Derived:
             self._shown = shown
             return shown
 
+        # the withheld documents' own passage ids (from the record kept by document): an id of
+        # another document is passed over without reading its passage; an old id is followed
+        doc_of = {pid: d for d in shown for pid in ctx.doc_passages().ids(d)}
+
         def add(pid):
-            p = ctx.passage(pid) if pid else None
+            if not pid:
+                return
+            if pid in doc_of:
+                shown[doc_of[pid]].add(pid)
+                return
+            if pid not in ctx.redirect_of:
+                return
+            p = ctx.passage(pid)
             if p and p.doc_id in shown:
                 shown[p.doc_id].update(p.span or [p.id])
 
@@ -115,7 +126,8 @@ class Derived:
         for ties in suggested_ties_cached(ctx).values():
             for t in ties:
                 for ev in t.evidence[:2]:
-                    add(ev.passage_id)
+                    if ev.doc_id in shown:
+                        add(ev.passage_id)
         for link in ctx.xrefs.passage_links():
             add(link.target_id)
             if link.method == "markup":
@@ -286,7 +298,9 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
                        if r.fresh(f"doc/{doc_id}/{part_file(n)}", "document.html", key + [n, nparts])}
         parts_key = r.key(f"doc/{doc_id}/parts.js", "parts", key) if nparts > 1 else None
         parts_fresh = nparts == 1 or r.writer.fresh(f"doc/{doc_id}/parts.js", parts_key)
-        cite_key = r.key(cite_rel, "cite", ["cite", doc, fps.get(doc_id, [None])[:1]])
+        # (a withheld document's cite control has the locators of the passages shown only)
+        cite_key = r.key(cite_rel, "cite", ["cite", doc, fps.get(doc_id, [None])[:1]]
+                         + ([sorted(dv.shown_ids().get(doc_id, ()))] if doc_id in dv.withheld else []))
         cite_fresh = not doc["ingested"] or r.writer.fresh(cite_rel, cite_key)
         plan.append((doc, rel, cite_rel, key, (fresh_parts, parts_fresh, parts_key), cite_key, cite_fresh))
     # citeproc is the slowest step of a large build: run it for every document at once, on both cores
@@ -872,66 +886,13 @@ def _doc_digest(ctx, doc_id) -> str:
 
 
 def suggested_ties_cached(ctx: SiteContext) -> dict[str, list[TieListing]]:
+    """{stakeholder id: [tie]} of the tagger's suggested (and accepted) ties, as the
+    stakeholder pages show them (:mod:`scrutiny.site.suggested_ties`), once per build."""
     if not hasattr(ctx, "_suggested_ties"):
+        from scrutiny.site.suggested_ties import suggested_ties
+
         ctx._suggested_ties = suggested_ties(ctx)
     return ctx._suggested_ties
-
-
-def suggested_ties(ctx: SiteContext) -> dict[str, list[TieListing]]:
-    """{stakeholder id: [tie]} for the ties the tagger suggests (and a reviewer may have
-    accepted), from ``scrutiny.tags.queries.list_ties``; curated ties are shown elsewhere."""
-    if ctx.store is None or ctx.tags.run is None:
-        return {}
-    from scrutiny.tags.queries import evidence_by_tie, list_ties
-
-    out = defaultdict(list)
-    evidence = evidence_by_tie(located_tie_evidence(ctx))
-    for t in list_ties(ctx.project, ctx.store, ctx.curated, evidence=evidence):
-        if t.status in ("suggested", "accepted"):
-            for end in (t.subject, t.object):
-                if end in ctx.stakeholders:
-                    out[end].append(t)
-    return dict(out)
-
-
-TIE_EVIDENCE_VERSION = 1   # the record of each document's located tie sentences (located_tie_evidence)
-
-
-def located_tie_evidence(ctx: SiteContext) -> list[tuple]:
-    """Every tie candidate's sentence, located (``tags.queries.located_evidence``).
-
-    A document's located sentences are kept between builds in the cache folder,
-    under the key of its candidates and its passages and tags
-    (``SiteContext.fingerprints``): one document added locates its own
-    candidates' sentences, not every candidate of the corpus (reading each
-    passage they stand in)."""
-    import hashlib
-
-    from scrutiny.site.doc_cache import per_document
-    from scrutiny.tags.queries import located_evidence, tie_candidate_rows
-
-    rows = tie_candidate_rows(ctx.store)
-    cache = ctx.cache_file("site-tie-evidence.json")
-    if cache is None:
-        return located_evidence(ctx.store, rows)
-    doc_of = ctx.store.passage_documents(r[1] for r in rows)
-    by_doc: dict[str, list] = defaultdict(list)
-    for r in rows:
-        d = doc_of.get(r[1])
-        if d is not None:   # a passage that is gone: not evidence
-            by_doc[d].append(r)
-    # (repr: the rows are tuples of str, int, float and None, and a key is only compared with this code's)
-    keys = {d: hashlib.sha256(repr((TIE_EVIDENCE_VERSION, ctx.fingerprints.get(d), mine)).encode()).hexdigest()
-            for d, mine in sorted(by_doc.items())}
-
-    def work_out(todo):
-        fresh: dict[str, list] = defaultdict(list)
-        for x in located_evidence(ctx.store, [r for d in todo for r in by_doc[d]]):
-            fresh[x[1]].append(list(x))
-        return fresh
-
-    # lists, as JSON gives them: evidence_by_tie takes them as they are, in any order
-    return [x for found in per_document(cache, TIE_EVIDENCE_VERSION, keys, work_out).values() for x in found]
 
 
 def _tie_pieces(ctx, st, other, t, outgoing: bool) -> list[dict]:

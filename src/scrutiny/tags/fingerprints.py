@@ -1,7 +1,8 @@
 """Each document's tag fingerprints, kept in ``nlp_doc_fingerprints``: what changes
 when a document's claims or resolved mentions change (the cross-references and the
 site read :func:`scrutiny.tags.queries.doc_fingerprints`, the search index
-:func:`scrutiny.tags.queries.facet_fingerprints`).
+:func:`scrutiny.tags.queries.facet_fingerprints`), and its resolved tie candidates
+(the site's suggested ties read :func:`scrutiny.tags.queries.tie_fingerprints`).
 
 A tagging run writes again the rows of the documents whose tags it touched
 (:func:`refresh`), so that reading them is one small row per document instead
@@ -50,9 +51,17 @@ def compute(db, doc_ids=None) -> dict[str, dict]:
             "(SELECT DISTINCT doc_id, passage_id, stakeholder_id FROM nlp_mentions "
             "WHERE stakeholder_id IS NOT NULL" + where.replace(" WHERE", " AND") + ") AS m GROUP BY doc_id", args):
         facets[doc_id].append("|" + _set_hash(joined))
+    # the resolved tie candidates (their ends and their sentences), by the document of their passage
+    ties: dict[str, str] = {}
+    for doc_id, n, joined in db.execute(
+            "SELECT m.doc_id, count(*), group_concat(t.passage_id || ':' || t.sent_start || ':' || t.sent_end || ':' "
+            "|| t.tie_id || ':' || t.confidence || ':' || coalesce(t.role, ''), ';') FROM nlp_tie_candidates t "
+            "JOIN (SELECT DISTINCT passage_id, doc_id FROM nlp_mentions" + where + ") AS m "
+            "ON m.passage_id = t.passage_id WHERE t.tie_id IS NOT NULL GROUP BY m.doc_id", args):
+        ties[doc_id] = f"{n}:{_set_hash(joined)[:24]}"
     return {d: {"doc": doc.get(d), "facets": hashlib.sha256("\n".join(facets[d]).encode()).hexdigest()[:16]
-                if d in facets else None}
-            for d in set(doc) | set(facets)}
+                if d in facets else None, "ties": ties.get(d)}
+            for d in set(doc) | set(facets) | set(ties)}
 
 
 def kept(db) -> bool:
@@ -64,8 +73,8 @@ def read(db) -> dict[str, dict] | None:
     """The kept rows (None when they are not kept: compute them)."""
     if not kept(db):
         return None
-    return {r[0]: {"doc": json.loads(r[1]) if r[1] else None, "facets": r[2]}
-            for r in db.execute("SELECT doc_id, doc, facets FROM nlp_doc_fingerprints")}
+    return {r[0]: {"doc": json.loads(r[1]) if r[1] else None, "facets": r[2], "ties": r[3]}
+            for r in db.execute("SELECT doc_id, doc, facets, ties FROM nlp_doc_fingerprints")}
 
 
 def refresh(db, doc_ids) -> int:
@@ -84,8 +93,9 @@ def refresh(db, doc_ids) -> int:
         for i in range(0, len(ids), 500):
             rows.update(compute(db, ids[i:i + 500]))
         db.executemany("DELETE FROM nlp_doc_fingerprints WHERE doc_id = ?", [(d,) for d in ids])
-    db.executemany("INSERT INTO nlp_doc_fingerprints (doc_id, doc, facets) VALUES (?, ?, ?)",
-                   [(d, json.dumps(r["doc"]) if r["doc"] else None, r["facets"]) for d, r in sorted(rows.items())])
+    db.executemany("INSERT INTO nlp_doc_fingerprints (doc_id, doc, facets, ties) VALUES (?, ?, ?, ?)",
+                   [(d, json.dumps(r["doc"]) if r["doc"] else None, r["facets"], r["ties"])
+                    for d, r in sorted(rows.items())])
     db.execute("DELETE FROM nlp_state WHERE key = 'doc_fingerprints'")
     db.execute("INSERT INTO nlp_state (key, value) VALUES ('doc_fingerprints', ?)", (VERSION,))
     return len(targets)

@@ -214,6 +214,16 @@ def doc_fingerprints(store) -> dict[str, list]:
     return {d: r["doc"] for d, r in _fingerprints(store).items() if r["doc"]}
 
 
+def tie_fingerprints(store) -> dict[str, str]:
+    """``{doc id: hash}`` of each document's resolved tie candidates (their ends, their
+    sentences, confidences and roles): a reader that keeps what it made of a document's
+    candidates (the site's suggested ties) reads again those whose hash moved. A document
+    without resolved candidates has no entry. Empty when never tagged."""
+    if last_run(store) is None:
+        return {}
+    return {d: r["ties"] for d, r in _fingerprints(store).items() if r.get("ties")}
+
+
 def facet_fingerprints(store) -> dict[str, str]:
     """``{doc id: hash}`` of what :func:`passage_facets` gives for each document's
     passages (claim kinds and resolved stakeholders): the search index rewrites
@@ -550,6 +560,25 @@ def tie_candidate_rows(store) -> list[tuple]:
         "WHERE tie_id IS NOT NULL")]
 
 
+def tie_candidate_ends(store, doc_ids) -> tuple[list[tuple], dict[str, tuple[str, str, str]]]:
+    """The resolved tie candidates of the passages of ``doc_ids`` only, as
+    :func:`tie_candidate_rows` gives them, and ``{tie id: (subject, relation, object)}``
+    of their ties: one document added reads its own candidates, not the corpus's."""
+    _require(store)
+    rows, ends = [], {}
+    ids = sorted(set(doc_ids))
+    for i in range(0, len(ids), 500):
+        for r in store.db.execute(
+                "SELECT tie_id, passage_id, sent_start, sent_end, confidence, role, subject_id, relation, object_id "
+                "FROM nlp_tie_candidates WHERE tie_id IS NOT NULL AND passage_id IN (SELECT DISTINCT passage_id "
+                "FROM nlp_mentions WHERE doc_id IN (SELECT value FROM json_each(?)))",
+                (json.dumps(ids[i:i + 500]),)):
+            r = tuple(r)
+            rows.append(r[:6])
+            ends.setdefault(r[0], (r[6], r[7], r[8]))
+    return rows, ends
+
+
 def located_evidence(store, rows) -> list[tuple]:
     """The sentences of candidate ``rows`` (:func:`tie_candidate_rows`), located, in
     the rows' order: ``(tie id, doc id, passage's place in its document, sentence
@@ -564,11 +593,18 @@ def located_evidence(store, rows) -> list[tuple]:
     return out
 
 
+def reading_order(f: tuple) -> tuple:
+    """The sort key of a located sentence (:func:`located_evidence`): its document, its
+    passage's place, its start; then its quote, confidence and role, so that the order
+    (and a tie's role where two are given as often) does not hang on the rows' order."""
+    return f[1], f[2], f[3], f[5], f[7], f[8] or ""
+
+
 def evidence_by_tie(located) -> dict[str, list[_Pattern]]:
     """tie id -> the sentences of its candidates in reading order, from
     :func:`located_evidence` (of every document, in any order of documents)."""
     out: dict[str, list[_Pattern]] = defaultdict(list)
-    for tid, doc_id, _, _, pid, quote, page, confidence, role in sorted(located, key=lambda f: (f[1], f[2], f[3])):
+    for tid, doc_id, _, _, pid, quote, page, confidence, role in sorted(located, key=reading_order):
         out[tid].append(_Pattern(TieEvidence(pid, quote, doc_id, page, "pattern"), confidence, role))
     return out
 
@@ -576,6 +612,30 @@ def evidence_by_tie(located) -> dict[str, list[_Pattern]]:
 def _evidence(store) -> dict[str, list[_Pattern]]:
     """tie id -> the sentences of its candidates, in reading order."""
     return evidence_by_tie(located_evidence(store, tie_candidate_rows(store)))
+
+
+def suggestion_score(found) -> tuple[float, str | None]:
+    """A suggested tie's confidence and role from its sentences' ``(confidence, role)``
+    in reading order (:func:`evidence_by_tie`): more independent sentences make a
+    suggestion surer (noisy-or, capped at 0.99); the role most of them give."""
+    conf = 1.0
+    roles = Counter()
+    for confidence, role in found:
+        conf *= 1.0 - float(confidence)
+        if role:
+            roles[role] += 1
+    return round(min(0.99, 1.0 - conf), 3), (roles.most_common(1)[0][0] if roles else None)
+
+
+def tie_names(store, curated: Curated) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """``({stakeholder id: name}, {stakeholder id: aliases})`` of the curated and the
+    extracted stakeholders, as :func:`list_ties` names a tie's ends and matches a
+    reviewer's decision (``tags.review.match_decision``)."""
+    extracted = extracted_stakeholders(store)
+    aliases = {sid: list(s.aliases) for sid, s in curated.stakeholders.items()}
+    for e in extracted:
+        aliases[e.id] = e.aliases
+    return _names(curated, extracted), aliases
 
 
 def list_ties(project, store, curated: Curated, status: str | None = None, stakeholder: str | None = None,
@@ -592,11 +652,7 @@ def list_ties(project, store, curated: Curated, status: str | None = None, stake
     from scrutiny.tags.review import load_decisions, match_decision
 
     tagged = last_run(store) is not None
-    extracted = extracted_stakeholders(store)
-    names = _names(curated, extracted)
-    aliases = {sid: list(s.aliases) for sid, s in curated.stakeholders.items()}
-    for e in extracted:
-        aliases[e.id] = e.aliases
+    names, aliases = tie_names(store, curated)
     decisions = load_decisions(project)
     if not tagged:
         evidence = {}
@@ -636,16 +692,11 @@ def list_ties(project, store, curated: Curated, status: str | None = None, stake
         if tid in curated_keys:
             continue
         found = evidence.get(tid, [])
-        roles = Counter(e.role for e in found if e.role)
+        conf, role = suggestion_score([(e.confidence, e.role) for e in found])
         subject_name = names.get(r["subject_id"], r["subject_id"])
         object_name = names.get(r["object_id"], r["object_id"])
         decision = match_decision(decisions, tid, subject_name, r["relation"], object_name,
                                   aliases.get(r["subject_id"], ()), aliases.get(r["object_id"], ()))
-        # More independent sentences make a suggestion surer (noisy-or, capped).
-        conf = 1.0
-        for e in found:
-            conf *= 1.0 - float(e.confidence)
-        conf = round(min(0.99, 1.0 - conf), 3)
         ev = [e.evidence for e in found]
         first_page: dict[str, int] = {}   # each document's first page among the sentences
         for e in ev:
@@ -654,8 +705,7 @@ def list_ties(project, store, curated: Curated, status: str | None = None, stake
         out.append(TieListing(
             id=tid, subject=r["subject_id"], subject_name=subject_name, relation=r["relation"],
             object=r["object_id"], object_name=object_name,
-            role=roles.most_common(1)[0][0] if roles else None,
-            status=decision["decision"] if decision else "suggested", confidence=conf, evidence=ev,
+            role=role, status=decision["decision"] if decision else "suggested", confidence=conf, evidence=ev,
             # the documents whose sentences suggest it, in the curated ties' shape
             sources=[SourceRef(d, page_ref(document(d), first_page[d])) for d in sorted(first_page)]))
     if min_confidence:

@@ -207,6 +207,13 @@ NLP_MIGRATIONS = [
     CREATE INDEX nlp_mentions_surname_lends ON nlp_mentions(surname, lends);
     DROP INDEX nlp_mentions_surname;
     """,
+    """
+    -- Each document's resolved tie candidates as one hash (scrutiny.tags.fingerprints):
+    -- the site locates the candidates of the documents whose hash moved, not every
+    -- candidate of the corpus. The rows are written again whole by the next run.
+    ALTER TABLE nlp_doc_fingerprints ADD COLUMN ties TEXT;
+    DELETE FROM nlp_state WHERE key = 'doc_fingerprints';
+    """,
 ]
 
 TAG_TABLES = ("nlp_mentions", "nlp_acronyms", "nlp_claims", "nlp_tie_candidates", "nlp_sentences", "nlp_tagged")
