@@ -105,30 +105,51 @@ def test_what_a_build_rendered_is_cached_so_the_next_build_runs_no_citeproc(doc)
     assert not Citer("https://example.org").is_cached(doc, paged)
 
 
-def test_the_cache_is_written_only_when_a_text_was_added(tmp_path, monkeypatch):
-    """A build whose citations are all cached does not write (or dump and compare)
-    the cache of every document's texts; one that made a new text does, and it
-    is read back whole."""
-    import scrutiny.atomic as atomic
+def test_the_cache_is_written_only_when_a_text_was_added(tmp_path):
+    """A build whose citations are all cached writes nothing and reads only the texts it
+    asks for; one that made a new text writes that text only (rows of the site's record
+    file, ``scrutiny.site.records``), and a later build reads it back."""
+    import sqlite3
+
+    from scrutiny.site.records import FILE
 
     cache = tmp_path / "site-citations.json"
+    cache.write_text("{}", encoding="utf-8")      # the whole-file record of earlier versions: removed
     first = Citer("https://example.org", cache)
     texts = first.table(DOCS[0], ["2-3"])
+    made = len(first.cache.new)
     first.save()
-    assert cache.is_file()
-    writes = []
-    real = atomic.write_if_changed
-    monkeypatch.setattr(atomic, "write_if_changed", lambda *a, **k: writes.append(a[0]) or real(*a, **k))
+    assert made > 0 and not cache.exists()
 
+    def rows():
+        db = sqlite3.connect(tmp_path / FILE)
+        try:
+            return dict(db.execute("SELECT key, value FROM citations").fetchall())
+        finally:
+            db.close()
+
+    kept = rows()
+    assert len(kept) == made
     again = Citer("https://example.org", cache)
     assert again.table(DOCS[0], ["2-3"]) == texts and again.calls == 0
+    assert again.cache.new == {} and 0 < len(again.cache._read) <= made
     again.save()
-    assert writes == []
+    assert rows() == kept
 
     more = Citer("https://example.org", cache)
     more.table(DOCS[1], ["4"])
     assert more.calls > 0
+    added = set(more.cache.new)
     more.save()
-    assert writes == [cache]
+    now = rows()
+    assert set(now) == set(kept) | added and {k: now[k] for k in kept} == kept
     last = Citer("https://example.org", cache)
     assert last.table(DOCS[0], ["2-3"]) == texts and last.table(DOCS[1], ["4"]) and last.calls == 0
+    # a damaged row is made again, not an error
+    db = sqlite3.connect(tmp_path / FILE)
+    db.execute("UPDATE citations SET value = '[\"torn'")
+    db.commit()
+    db.close()
+    torn = Citer("https://example.org", cache)
+    assert torn.table(DOCS[0], ["2-3"]) == texts and torn.calls > 0
+    torn.save()

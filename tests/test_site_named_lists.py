@@ -120,8 +120,12 @@ def test_one_document_added_renders_its_years_list_page_and_gives_the_whole_buil
     same_site(added.site_dir, whole.site_dir)
     assert check_site(added.site_dir)[0] == []
 
-    # the site read the new document's rows, no other's
+    # the site read the new document's rows, no other's, and made again the lists of the
+    # stakeholders it names only (the others' are kept by stakeholder, site-records.sqlite)
+    from scrutiny.site.named_lists import ListStats
+
     assert read == [[NEW[0]]]
+    assert ListStats.made == ["brightwater", "kestrel"]
     # of the stakeholders' pages: the two named by the new document, and its year's list page each
     listed = sorted(rel for rel in written if rel.startswith("stakeholders/") and rel != "stakeholders/index.html")
     assert listed == ["stakeholders/brightwater/index.html", "stakeholders/brightwater/named-2020.html",
@@ -162,6 +166,7 @@ def test_one_document_added_renders_its_years_list_page_and_gives_the_whole_buil
     monkeypatch.setattr("scrutiny.site.uptodate.check", lambda *a, **k: None)   # go through the whole site stage
     assert build(added, fetch=False).ok
     assert read == [] and [rel for rel in written if rel.startswith("stakeholders/")] == []
+    assert ListStats.made == []
 
     # a naming document's entry: what the lists do not show renders none of their pages,
     # its title (its label) the one page that lists it

@@ -115,7 +115,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     uptodate.forget(stamp)
     ctx = gather(project, curated=curated, store=store, cache_dir=cache_root)
     sources = uptodate.sources_state(ctx.source_paths)   # before the "behind" notice reads them
-    writer = search = None
+    writer = search = citer = None
     try:
         env = make_env(dirs)
         writer = Writer(out, cache)
@@ -185,6 +185,8 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         citer.save()
         search_delta.save(delta_file, {"buckets": plan.state})
     except BaseException:
+        if citer is not None:
+            citer.close()     # nothing of this build's texts written
         if writer is not None:
             writer.abandon()  # the published site stays as it was
         if search is not None:

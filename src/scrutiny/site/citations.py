@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from pathlib import Path
 
 from scrutiny.cite import completed
 from scrutiny.cite.bibtex import to_bibtex
@@ -61,6 +62,100 @@ STYLES = ("harvard", "apa", "bibtex")
 STYLE_LABELS = {"harvard": "Harvard", "apa": "APA", "bibtex": "BibTeX"}
 
 
+class KeptTexts:
+    """citeproc's texts by key, kept between builds as rows of the site's record file
+    (:mod:`.records`, the folder of ``cache_path``): a text is read when asked (a build
+    that renders one document's pages reads that document's), and a build writes the
+    texts it made only. A JSON file at ``cache_path``, as earlier versions kept, is
+    removed. What a build used is what the next keeps when the record grows large
+    (over 20,000 texts and four times those used)."""
+
+    PRUNE = 20000
+
+    def __init__(self, cache_path: Path):
+        self.path = Path(cache_path)
+        self._db = None
+        self.new: dict[str, list] = {}
+        self._read: dict[str, list | None] = {}
+        self._count: int | None = None
+
+    def _conn(self):
+        if self._db is None:
+            from scrutiny.site import records
+
+            self._db = records.connect(self.path.parent)
+            if self.path.suffix == ".json":
+                self.path.unlink(missing_ok=True)   # the whole-file record of earlier versions
+        return self._db
+
+    def get(self, key, default=None):
+        if key in self.new:
+            return self.new[key]
+        if key not in self._read:
+            import json
+
+            row = self._conn().execute("SELECT value FROM citations WHERE key = ?", (key,)).fetchone()
+            try:
+                value = json.loads(row[0]) if row else None
+            except ValueError:     # a damaged row: made again
+                value = None
+            self._read[key] = value if isinstance(value, list) and len(value) == 2 else None
+        found = self._read[key]
+        return default if found is None else found
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __getitem__(self, key):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __setitem__(self, key, value) -> None:
+        self.new[key] = list(value)
+
+    def update(self, other) -> None:
+        for k, v in other.items():
+            self[k] = v
+
+    def __len__(self) -> int:
+        """The texts kept when the record was opened, and those made since."""
+        if self._count is None:
+            self._count = self._conn().execute("SELECT count(*) FROM citations").fetchone()[0]
+        return self._count + len(self.new)
+
+    def save(self, used: set[str]) -> None:
+        import json
+
+        from scrutiny.site import records
+
+        try:
+            total = len(self)
+            prune = total > self.PRUNE and total > 4 * len(used)
+            if not self.new and not prune:
+                return   # nothing new: nothing written
+            db = self._conn()
+            with records.transaction(db):
+                db.executemany("INSERT OR REPLACE INTO citations (key, value) VALUES (?, ?)",
+                               [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(self.new.items())])
+                if prune:
+                    db.execute("CREATE TEMP TABLE IF NOT EXISTS used_texts (key TEXT PRIMARY KEY)")
+                    db.execute("DELETE FROM used_texts")
+                    db.executemany("INSERT OR IGNORE INTO used_texts (key) VALUES (?)", [(k,) for k in used])
+                    db.execute("DELETE FROM citations WHERE key NOT IN (SELECT key FROM used_texts)")
+            self._read.update(self.new)
+            self.new = {}
+            self._count = None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
 class Citer:
     """Formats citations; remembers citeproc's output in ``cache_path`` (keyed by the
     exact CSL item, the style and the citation code), so that a rebuild after a
@@ -72,39 +167,22 @@ class Citer:
         self._dates: dict = {}
         self._sections: dict = {}
         self.cache_path = cache_path
-        self.cache: dict[str, str] = {}
+        # citeproc's texts: with ``cache_path``, kept in the site's record file beside it
+        self.cache = KeptTexts(Path(cache_path)) if cache_path is not None else {}
         self.used: set[str] = set()
         self.calls = 0
         self.notes: list[str] = []
         self.seconds = 0.0
         self._code = _code_version()
-        if cache_path is not None:
-            import json
-
-            try:
-                self.cache = json.loads(open(cache_path, encoding="utf-8").read())
-            except (OSError, ValueError):
-                self.cache = {}
-        self._loaded = len(self.cache)   # entries are only ever added: as many means none was
 
     def save(self) -> None:
-        """Keep the entries this build used (written only when they changed)."""
-        if self.cache_path is None:
-            return
-        import json
+        """Keep the texts this build made (only those are written), and close the record."""
+        if isinstance(self.cache, KeptTexts):
+            self.cache.save(self.used)
 
-        from scrutiny.atomic import write_if_changed
-
-        # What this build used, and what earlier builds left (a rebuild that skipped
-        # every page uses nothing); pruned to this build's entries when it grows large.
-        prune = len(self.cache) > 20000 and len(self.cache) > 4 * len(self.used)
-        if len(self.cache) == self._loaded and not prune:
-            return   # nothing new: the file holds these entries (not dumped and compared at each build)
-        kept = dict(self.cache)
-        if prune:
-            kept = {k: v for k, v in kept.items() if k in self.used}
-        kept = {k: kept[k] for k in sorted(kept)}
-        write_if_changed(self.cache_path, json.dumps(kept, ensure_ascii=False, sort_keys=True, indent=0))
+    def close(self) -> None:
+        if isinstance(self.cache, KeptTexts):
+            self.cache.close()
 
     @property
     def base(self) -> str:

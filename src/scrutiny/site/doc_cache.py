@@ -22,14 +22,20 @@ class Stats:
 
 
 def per_document(cache: Path, version: int | str, keys: dict[str, str],
-                 work_out: Callable[[list[str]], dict[str, list]]) -> dict[str, list]:
+                 work_out: Callable[[list[str]], dict[str, list]], then=None):
     """``{doc id: its value}`` for every document of ``keys`` ({doc id: key}): the
     recorded value where the record holds the same key, else ``work_out(doc ids)``'s
     (a document it leaves out has ``[]``). Values are JSON lists, as they are kept.
 
     ``cache`` names the record: its folder holds the record file, its stem is the
     record's name (``.scrutiny/site-named.json``: the record ``site-named``); a JSON
-    file of that name, as earlier versions kept, is removed."""
+    file of that name, as earlier versions kept, is removed.
+
+    ``then(values, changed, db)``, when given, is called in the transaction that writes
+    the record (``changed``: {doc id: its value before, None when it had none} of the
+    documents worked out or gone; every document when the record was made again), so
+    that what it keeps from the values is written with them or not at all; the call
+    then returns ``(values, what then returned)``."""
     from scrutiny.site import records
 
     cache = Path(cache)
@@ -61,7 +67,8 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
         gone = [d for d in kept if d not in keys] if kept is not None else []
         Stats.worked_out[name] = len(todo)
         Stats.written[name] = len(todo) + len(gone)
-        if todo or gone or kept is None:
+        result = None
+        if todo or gone or kept is None or then is not None:
             with records.transaction(db):
                 if kept is None:
                     db.execute("DELETE FROM docs WHERE name = ?", (name,))
@@ -70,8 +77,22 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
                 db.executemany("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
                                [(name, d, keys[d], json.dumps(out[d], ensure_ascii=False, separators=(",", ":")))
                                 for d in todo])
+                if then is not None:
+                    changed = {d: _value(kept.get(d) if kept is not None else None) for d in [*todo, *gone]}
+                    result = then(out, changed, db)
     finally:
         db.close()
     if cache.suffix == ".json":
         cache.unlink(missing_ok=True)   # the whole-file record of earlier versions
-    return out
+    return out if then is None else (out, result)
+
+
+def _value(row) -> list | None:
+    """A kept (key, value) row's value, None when there is none or it is damaged."""
+    if row is None:
+        return None
+    try:
+        value = json.loads(row[1])
+    except ValueError:
+        return None
+    return value if isinstance(value, list) else None

@@ -88,7 +88,7 @@ def document_year(doc: dict) -> str | None:
     return year if _YEAR.fullmatch(year) else None
 
 
-def named_rows(ctx) -> dict[str, list]:
+def named_rows(ctx, then=None):
     """``{doc id: [[stakeholder id, mentions], ...]}`` of every document naming a
     stakeholder the site has a page for: from the cross-references when built (their
     rows of ``xref_stakeholder_docs``), else from the tagger's mentions. Kept by
@@ -128,9 +128,15 @@ def named_rows(ctx) -> dict[str, list]:
         return fresh
 
     cache = ctx.cache_file("site-named-in.json")
-    if cache is None:
-        return {d: v for d, v in work_out(list(keys)).items() if d in keys}
-    return {d: v for d, v in per_document(cache, NAMED_IN_VERSION, keys, work_out).items() if v}
+    if cache is None or then is None:
+        if cache is None:
+            return {d: v for d, v in work_out(list(keys)).items() if d in keys}
+        return {d: v for d, v in per_document(cache, NAMED_IN_VERSION, keys, work_out).items() if v}
+    # (a document's label and date are on the list pages: a change moves the lists naming it)
+    docs = ctx.docs_by_id
+    keys = {d: f"{k}|{docs[d].get('label')}|{docs[d].get('date') or ''}" for d, k in keys.items()}
+    values, result = per_document(cache, NAMED_IN_VERSION, keys, work_out, then)
+    return {d: v for d, v in values.items() if v}, result
 
 
 def _or_all(doc_ids, keys):
@@ -140,11 +146,79 @@ def _or_all(doc_ids, keys):
 
 def named_in(ctx) -> dict[str, NamedIn]:
     """``{stakeholder id: NamedIn}`` for the stakeholders the site has a page for
-    (read once per build)."""
+    (read once per build).
+
+    Kept by stakeholder in the site's record file (the record ``site-named-lists``),
+    written in the transaction that writes the documents' rows they are made from: a
+    build makes again the lists of the stakeholders named by the documents whose rows
+    moved (before or after), and reads the others' as they were kept."""
     found = ctx.__dict__.get("_named_lists")
     if found is not None:
         return found
-    rows = named_rows(ctx)
+    if ctx.cache_file("site-named-in.json") is None or ctx.store is None:
+        out = _lists(ctx, named_rows(ctx), None)
+    else:
+        out = named_rows(ctx, then=lambda rows, changed, db: _kept_lists(ctx, rows, changed, db))
+        out = out[1] if isinstance(out, tuple) else {}
+    ctx._named_lists = out
+    return out
+
+
+LISTS = "site-named-lists"
+
+
+class ListStats:
+    """The stakeholders whose lists the last build made again (a test counts them)."""
+    made: list[str] = []
+
+
+def _kept_lists(ctx, rows, changed, db) -> dict[str, NamedIn]:
+    import json
+
+    from scrutiny.site import records
+    from scrutiny.site.writer import input_key
+
+    version = input_key(NAMED_IN_VERSION, PAGE_SIZE, FIRST, sorted(ctx.stakeholders))
+    whole = records.version(db, LISTS) != version
+    kept = {} if whole else {sid: v for sid, v in db.execute(
+        "SELECT doc_id, value FROM docs WHERE name = ?", (LISTS,))}
+    affected = None if whole else {sid for d, old in changed.items() for sid, _ in (old or [])} | {
+        sid for d in changed for sid, _ in rows.get(d, [])}
+    out = _lists(ctx, rows, affected)
+    ListStats.made = sorted(out)
+    for sid in out:
+        db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
+                   (LISTS, sid, version, json.dumps(_to_json(out[sid]), ensure_ascii=False, separators=(",", ":"))))
+    if whole:
+        db.execute("DELETE FROM docs WHERE name = ? AND doc_id NOT IN (SELECT value FROM json_each(?))",
+                   (LISTS, json.dumps(sorted(out))))
+        records.set_version(db, LISTS, version)
+        return out
+    for sid in affected - set(out):     # named by no document any more
+        db.execute("DELETE FROM docs WHERE name = ? AND doc_id = ?", (LISTS, sid))
+        kept.pop(sid, None)
+    for sid, raw in kept.items():
+        if sid not in out and sid in ctx.stakeholders:
+            out[sid] = _from_json(json.loads(raw))
+    return dict(sorted(out.items()))
+
+
+def _to_json(ni: NamedIn) -> list:
+    return [ni.documents, ni.mentions, ni.years, [list(x) for x in ni.newest], ni.newest_key,
+            [[p.year, p.number, p.count, p.file, [list(x) for x in p.docs], p.digest, p.newer, p.older]
+             for p in ni.pages]]
+
+
+def _from_json(v: list) -> NamedIn:
+    documents, mentions, years, newest, newest_key, pages = v
+    return NamedIn(documents=documents, mentions=mentions, years=years, newest=[tuple(x) for x in newest],
+                   newest_key=newest_key,
+                   pages=[ListPage(year, number, count, file, [tuple(x) for x in docs], digest, newer, older)
+                          for year, number, count, file, docs, digest, newer, older in pages])
+
+
+def _lists(ctx, rows, only) -> dict[str, NamedIn]:
+    """The lists of the stakeholders of ``only`` (None: of every one) from ``rows``."""
     known = ctx.stakeholders
     by_sid: dict[str, list] = {}
     docs = ctx.docs_by_id
@@ -152,9 +226,11 @@ def named_in(ctx) -> dict[str, NamedIn]:
         d = docs.get(doc_id)
         if d is None:
             continue
-        order = (str(d.get("date") or ""), doc_id)
+        order = None
         for sid, n in named:
-            if sid in known:
+            if sid in known and (only is None or sid in only):
+                if order is None:
+                    order = (str(d.get("date") or ""), doc_id)
                 by_sid.setdefault(sid, []).append((order, doc_id, n))
     out: dict[str, NamedIn] = {}
     line: dict[str, bytes] = {}    # each document's part of a page's digest, made once
@@ -197,7 +273,6 @@ def named_in(ctx) -> dict[str, NamedIn]:
             a.older, b.newer = [b.file, b.title()], [a.file, a.title()]
         ni.pages = seq
         out[sid] = ni
-    ctx._named_lists = out
     return out
 
 

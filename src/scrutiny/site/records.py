@@ -1,7 +1,7 @@
 """The site's records kept between builds, in one SQLite file of the cache folder
 (``.scrutiny/site-records.sqlite``): what a build worked out document by document
-(:mod:`.doc_cache`) and the suggested ties by document and by tie
-(:mod:`.suggested_ties`).
+(:mod:`.doc_cache`), the suggested ties by document and by tie
+(:mod:`.suggested_ties`) and citeproc's texts (:mod:`.citations`).
 
 A build reads the rows it needs and writes only the rows that moved, each record in
 one transaction (WAL), so that a build stopped half way leaves the previous record
@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 FILE = "site-records.sqlite"
-VERSION = "1"     # of the tables below: another one makes the file again
+VERSION = "2"     # of the tables below: another one makes the file again
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS site_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS tie_parts (
     PRIMARY KEY (tie_id, doc_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tie_parts_doc ON tie_parts(doc_id);
+-- citeproc's texts (scrutiny.site.citations.Citer), by the key of the CSL item, style and code
+CREATE TABLE IF NOT EXISTS citations (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tie_listings (
     tie_id   TEXT PRIMARY KEY,
     subject  TEXT NOT NULL,

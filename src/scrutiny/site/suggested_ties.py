@@ -58,6 +58,8 @@ def suggested_ties(ctx) -> dict[str, list[TieListing]]:
         listings = _listings(ctx, db)
     finally:
         db.close()
+    if ctx.cache_dir is not None:   # the whole-file record of the located sentences earlier versions kept
+        (ctx.cache_dir / "site-tie-evidence.json").unlink(missing_ok=True)
     return _by_stakeholder(ctx, listings)
 
 
