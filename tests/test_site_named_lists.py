@@ -167,6 +167,16 @@ def test_one_document_added_renders_its_years_list_page_and_gives_the_whole_buil
     assert build(added, fetch=False).ok
     assert read == [] and [rel for rel in written if rel.startswith("stakeholders/")] == []
     assert ListStats.made == []
+    # a kept list's page rendered again (its key unchanged) reads its documents from the record
+    page = "stakeholders/kestrel/named-2019-1.html"
+    kept_bytes = (added.site_dir / page).read_bytes()
+    real_fresh = Writer.fresh
+    monkeypatch.setattr(Writer, "fresh", lambda self, rel, key: rel != page and real_fresh(self, rel, key))
+    written.clear()
+    assert build(added, fetch=False).ok
+    assert ListStats.made == [] and page in written
+    monkeypatch.setattr(Writer, "fresh", real_fresh)
+    assert (added.site_dir / page).read_bytes() == kept_bytes and b"Report kestrel-first" in kept_bytes
 
     # a naming document's entry: what the lists do not show renders none of their pages,
     # its title (its label) the one page that lists it

@@ -22,7 +22,7 @@ class Stats:
 
 
 def per_document(cache: Path, version: int | str, keys: dict[str, str],
-                 work_out: Callable[[list[str]], dict[str, list]], then=None):
+                 work_out: Callable[[list[str]], dict[str, list]], then=None, lazy: bool = False):
     """``{doc id: its value}`` for every document of ``keys`` ({doc id: key}): the
     recorded value where the record holds the same key, else ``work_out(doc ids)``'s
     (a document it leaves out has ``[]``). Values are JSON lists, as they are kept.
@@ -35,7 +35,10 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
     the record (``changed``: {doc id: its value before, None when it had none} of the
     documents worked out or gone; every document when the record was made again), so
     that what it keeps from the values is written with them or not at all; the call
-    then returns ``(values, what then returned)``."""
+    then returns ``(values, what then returned)``. With ``lazy``, ``values`` holds the
+    documents worked out only, and ``then`` is given a fourth argument: a callable
+    giving every document's value (the kept ones decoded then, a damaged one worked
+    out again and written)."""
     from scrutiny.site import records
 
     cache = Path(cache)
@@ -48,10 +51,14 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
         else:
             kept = None
         out: dict[str, list] = {}
+        raw: dict[str, str] = {}     # lazy: the kept values, decoded when asked
         todo = []
         for d, k in keys.items():
             old = kept.get(d) if kept is not None else None
             if old is not None and old[0] == k:
+                if lazy and then is not None:
+                    raw[d] = old[1]
+                    continue
                 try:
                     value = json.loads(old[1])
                 except ValueError:
@@ -79,7 +86,28 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
                                 for d in todo])
                 if then is not None:
                     changed = {d: _value(kept.get(d) if kept is not None else None) for d in [*todo, *gone]}
-                    result = then(out, changed, db)
+                    if not lazy:
+                        result = then(out, changed, db)
+                    else:
+                        def everything():
+                            every, bad = dict(out), []
+                            for d, r in raw.items():
+                                v = _value((None, r))
+                                if v is None:
+                                    bad.append(d)
+                                else:
+                                    every[d] = v
+                            if bad:     # damaged rows: worked out again, and written
+                                fresh = work_out(bad)
+                                for d in bad:
+                                    every[d] = fresh.get(d, [])
+                                db.executemany(
+                                    "INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
+                                    [(name, d, keys[d], json.dumps(every[d], ensure_ascii=False, separators=(",", ":")))
+                                     for d in bad])
+                            return every
+
+                        result = then(out, changed, db, everything)
     finally:
         db.close()
     if cache.suffix == ".json":

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 NAMED_IN_VERSION = 1   # the record of each document's named stakeholders with their mentions
@@ -69,6 +70,10 @@ class NamedIn:
     newest: list[tuple] = field(default_factory=list)  # (doc id, mentions) of the FIRST most recent
     pages: list[ListPage] = field(default_factory=list)   # newest first; none when ``newest`` is every document
     newest_key: str = ""                               # the newest documents' entries, hashed
+
+    def pages_docs(self) -> list:
+        """Every ``[doc id, mentions]`` of its list pages, in their order."""
+        return [list(x) for p in self.pages for x in p.docs]
 
     def summary_key(self) -> list:
         """What the stakeholder's own page shows of the list (part of its key)."""
@@ -135,7 +140,7 @@ def named_rows(ctx, then=None):
     # (a document's label and date are on the list pages: a change moves the lists naming it)
     docs = ctx.docs_by_id
     keys = {d: f"{k}|{docs[d].get('label')}|{docs[d].get('date') or ''}" for d, k in keys.items()}
-    values, result = per_document(cache, NAMED_IN_VERSION, keys, work_out, then)
+    values, result = per_document(cache, NAMED_IN_VERSION, keys, work_out, then, lazy=True)
     return {d: v for d, v in values.items() if v}, result
 
 
@@ -148,23 +153,26 @@ def named_in(ctx) -> dict[str, NamedIn]:
     """``{stakeholder id: NamedIn}`` for the stakeholders the site has a page for
     (read once per build).
 
-    Kept by stakeholder in the site's record file (the record ``site-named-lists``),
-    written in the transaction that writes the documents' rows they are made from: a
-    build makes again the lists of the stakeholders named by the documents whose rows
-    moved (before or after), and reads the others' as they were kept."""
+    Kept by stakeholder in the site's record file: what its pages' keys are made of
+    (the record ``site-named-lists``) and the documents naming it (``site-named-docs``),
+    written in the transaction that writes the documents' rows they are made from. A
+    build makes again the lists of the stakeholders named (before or after) by the
+    documents whose rows moved, from their kept documents and those rows, and reads the
+    others' keys only; a list page rendered again reads its stakeholder's documents."""
     found = ctx.__dict__.get("_named_lists")
     if found is not None:
         return found
     if ctx.cache_file("site-named-in.json") is None or ctx.store is None:
         out = _lists(ctx, named_rows(ctx), None)
     else:
-        out = named_rows(ctx, then=lambda rows, changed, db: _kept_lists(ctx, rows, changed, db))
+        out = named_rows(ctx, then=lambda rows, changed, db, every: _kept_lists(ctx, rows, changed, db, every))
         out = out[1] if isinstance(out, tuple) else {}
     ctx._named_lists = out
     return out
 
 
 LISTS = "site-named-lists"
+DOCS = "site-named-docs"
 
 
 class ListStats:
@@ -172,49 +180,113 @@ class ListStats:
     made: list[str] = []
 
 
-def _kept_lists(ctx, rows, changed, db) -> dict[str, NamedIn]:
+def _version(ctx) -> str:
+    from scrutiny.site.writer import input_key
+
+    return input_key(NAMED_IN_VERSION, PAGE_SIZE, FIRST, sorted(ctx.stakeholders))
+
+
+def _kept_lists(ctx, rows, changed, db, everything) -> dict[str, NamedIn]:
     import json
 
     from scrutiny.site import records
-    from scrutiny.site.writer import input_key
 
-    version = input_key(NAMED_IN_VERSION, PAGE_SIZE, FIRST, sorted(ctx.stakeholders))
+    version = _version(ctx)
     whole = records.version(db, LISTS) != version
-    kept = {} if whole else {sid: v for sid, v in db.execute(
-        "SELECT doc_id, value FROM docs WHERE name = ?", (LISTS,))}
-    affected = None if whole else {sid for d, old in changed.items() for sid, _ in (old or [])} | {
-        sid for d in changed for sid, _ in rows.get(d, [])}
-    out = _lists(ctx, rows, affected)
-    ListStats.made = sorted(out)
-    for sid in out:
-        db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
-                   (LISTS, sid, version, json.dumps(_to_json(out[sid]), ensure_ascii=False, separators=(",", ":"))))
     if whole:
-        db.execute("DELETE FROM docs WHERE name = ? AND doc_id NOT IN (SELECT value FROM json_each(?))",
-                   (LISTS, json.dumps(sorted(out))))
+        out = _lists(ctx, everything(), None)
+        db.execute("DELETE FROM docs WHERE name IN (?, ?)", (LISTS, DOCS))
         records.set_version(db, LISTS, version)
-        return out
-    for sid in affected - set(out):     # named by no document any more
-        db.execute("DELETE FROM docs WHERE name = ? AND doc_id = ?", (LISTS, sid))
-        kept.pop(sid, None)
-    for sid, raw in kept.items():
-        if sid not in out and sid in ctx.stakeholders:
-            out[sid] = _from_json(json.loads(raw))
+    else:
+        affected = {sid for old in changed.values() for sid, _ in (old or [])} | {
+            sid for d in changed for sid, _ in rows.get(d, [])}
+        affected &= set(ctx.stakeholders)
+        items: dict[str, list] = {}
+        for sid in sorted(affected):
+            row = db.execute("SELECT value FROM docs WHERE name = ? AND doc_id = ?", (DOCS, sid)).fetchone()
+            kept = json.loads(row[0]) if row else []
+            mine = [(d, n) for d, n in kept if d not in changed]
+            mine += [(d, n) for d in changed for s_, n in rows.get(d, []) if s_ == sid]
+            items[sid] = mine
+        out = _make(ctx, items)
+        for sid in affected - set(out):     # named by no document any more
+            db.execute("DELETE FROM docs WHERE name IN (?, ?) AND doc_id = ?", (LISTS, DOCS, sid))
+    ListStats.made = sorted(out)
+    for sid, ni in out.items():
+        db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
+                   (LISTS, sid, version, json.dumps(_head(ni), ensure_ascii=False, separators=(",", ":"))))
+        every = ni.pages_docs() if ni.pages else [list(x) for x in ni.newest]
+        db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
+                   (DOCS, sid, version, json.dumps(every, ensure_ascii=False, separators=(",", ":"))))
+    if not whole:
+        for sid, raw in db.execute("SELECT doc_id, value FROM docs WHERE name = ?", (LISTS,)).fetchall():
+            if sid not in out and sid in ctx.stakeholders:
+                out[sid] = _from_head(json.loads(raw), _Loader(ctx, sid))
     return dict(sorted(out.items()))
 
 
-def _to_json(ni: NamedIn) -> list:
+def _head(ni: NamedIn) -> list:
+    """What the pages' keys are made of (not the documents of each list page)."""
     return [ni.documents, ni.mentions, ni.years, [list(x) for x in ni.newest], ni.newest_key,
-            [[p.year, p.number, p.count, p.file, [list(x) for x in p.docs], p.digest, p.newer, p.older]
-             for p in ni.pages]]
+            [[p.year, p.number, p.count, p.file, p.digest, p.newer, p.older] for p in ni.pages]]
 
 
-def _from_json(v: list) -> NamedIn:
+def _from_head(v: list, loader) -> NamedIn:
     documents, mentions, years, newest, newest_key, pages = v
     return NamedIn(documents=documents, mentions=mentions, years=years, newest=[tuple(x) for x in newest],
                    newest_key=newest_key,
-                   pages=[ListPage(year, number, count, file, [tuple(x) for x in docs], digest, newer, older)
-                          for year, number, count, file, docs, digest, newer, older in pages])
+                   pages=[ListPage(year, number, count, file, _PageDocs(loader, file), digest, newer, older)
+                          for year, number, count, file, digest, newer, older in pages])
+
+
+class _Loader:
+    """A kept list's documents, read when one of its pages is rendered again."""
+
+    def __init__(self, ctx, sid):
+        self.ctx, self.sid, self._pages = ctx, sid, None
+
+    def page(self, file: str) -> list[tuple]:
+        if self._pages is None:
+            import json
+
+            from scrutiny.site import records
+
+            db = records.connect(self.ctx.cache_dir)
+            try:
+                row = db.execute("SELECT value FROM docs WHERE name = ? AND doc_id = ?", (DOCS, self.sid)).fetchone()
+            finally:
+                db.close()
+            made = _make(self.ctx, {self.sid: [tuple(x) for x in json.loads(row[0])] if row else []})
+            ni = made.get(self.sid) or NamedIn()
+            self._pages = {p.file: p.docs for p in ni.pages}
+        return self._pages.get(file, [])
+
+
+class _PageDocs(Sequence):
+    """A list page's ``(doc id, mentions)``, read from the record when first used."""
+
+    def __init__(self, loader: _Loader, file: str):
+        self._loader, self._file, self._docs = loader, file, None
+
+    def _get(self) -> list:
+        if self._docs is None:
+            self._docs = self._loader.page(self._file)
+        return self._docs
+
+    def __getitem__(self, i):
+        return self._get()[i]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+def _make(ctx, items: dict[str, list]) -> dict[str, NamedIn]:
+    """The lists of the stakeholders of ``items`` ({stakeholder id: [(doc id, mentions)]})."""
+    rows: dict[str, list] = {}
+    for sid, mine in items.items():
+        for d, n in mine:
+            rows.setdefault(d, []).append([sid, n])
+    return _lists(ctx, rows, set(items))
 
 
 def _lists(ctx, rows, only) -> dict[str, NamedIn]:
