@@ -211,6 +211,21 @@ def test_one_document_added_renders_its_years_list_page_and_gives_the_whole_buil
     assert 'href="named-2023.html" rel="prev">Newer: 2023<' in (site / "named-2021.html").read_text(encoding="utf-8")
     assert check_site(added.site_dir)[0] == []
 
+    # a kept list's row of another shape (an older version) or damaged: every list made again, the same pages
+    import sqlite3
+
+    before = {p.name: p.read_bytes() for p in site.glob("*.html")}
+    for damage in ("UPDATE docs SET value = '[1, 2, 3]' WHERE name = 'site-named-lists' AND doc_id = 'kestrel'",
+                   "UPDATE docs SET value = '[[\"torn' WHERE name = 'site-named-docs'"):
+        db = sqlite3.connect(added.data_dir / "site-records.sqlite")
+        db.execute(damage)
+        db.commit()
+        db.close()
+        _add(added, [(f"brightwater-{len(damage)}", "2018-02", f"{COUNCIL} opened a new office.")])
+        assert build(added, fetch=False).ok
+        assert "kestrel" in ListStats.made and "brightwater" in ListStats.made
+        assert {p.name: p.read_bytes() for p in site.glob("*.html")} == before
+
 
 def test_a_short_list_is_whole_on_the_stakeholders_page(tmp_path, monkeypatch):
     from scrutiny.site import named_lists

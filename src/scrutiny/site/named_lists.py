@@ -173,6 +173,7 @@ def named_in(ctx) -> dict[str, NamedIn]:
 
 LISTS = "site-named-lists"
 DOCS = "site-named-docs"
+LISTS_FORMAT = 2    # of the two records' rows (_head, the documents)
 
 
 class ListStats:
@@ -183,7 +184,7 @@ class ListStats:
 def _version(ctx) -> str:
     from scrutiny.site.writer import input_key
 
-    return input_key(NAMED_IN_VERSION, PAGE_SIZE, FIRST, sorted(ctx.stakeholders))
+    return input_key(NAMED_IN_VERSION, LISTS_FORMAT, PAGE_SIZE, FIRST, sorted(ctx.stakeholders))
 
 
 def _kept_lists(ctx, rows, changed, db, everything) -> dict[str, NamedIn]:
@@ -193,6 +194,13 @@ def _kept_lists(ctx, rows, changed, db, everything) -> dict[str, NamedIn]:
 
     version = _version(ctx)
     whole = records.version(db, LISTS) != version
+    kept_heads = {}
+    if not whole:
+        try:
+            kept_heads = {sid: _from_head(json.loads(raw), _Loader(ctx, sid)) for sid, raw in db.execute(
+                "SELECT doc_id, value FROM docs WHERE name = ?", (LISTS,)).fetchall()}
+        except (ValueError, TypeError):    # a damaged row: every list made again
+            whole = True
     if whole:
         out = _lists(ctx, everything(), None)
         db.execute("DELETE FROM docs WHERE name IN (?, ?)", (LISTS, DOCS))
@@ -204,7 +212,9 @@ def _kept_lists(ctx, rows, changed, db, everything) -> dict[str, NamedIn]:
         items: dict[str, list] = {}
         for sid in sorted(affected):
             row = db.execute("SELECT value FROM docs WHERE name = ? AND doc_id = ?", (DOCS, sid)).fetchone()
-            kept = json.loads(row[0]) if row else []
+            kept = _docs_row(row)
+            if kept is None:     # a damaged row: every list made again
+                return _kept_lists_whole(ctx, db, version, everything)
             mine = [(d, n) for d, n in kept if d not in changed]
             mine += [(d, n) for d in changed for s_, n in rows.get(d, []) if s_ == sid]
             items[sid] = mine
@@ -219,10 +229,31 @@ def _kept_lists(ctx, rows, changed, db, everything) -> dict[str, NamedIn]:
         db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
                    (DOCS, sid, version, json.dumps(every, ensure_ascii=False, separators=(",", ":"))))
     if not whole:
-        for sid, raw in db.execute("SELECT doc_id, value FROM docs WHERE name = ?", (LISTS,)).fetchall():
-            if sid not in out and sid in ctx.stakeholders:
-                out[sid] = _from_head(json.loads(raw), _Loader(ctx, sid))
+        for sid, ni in kept_heads.items():
+            if sid not in out and sid in ctx.stakeholders and sid not in affected:
+                out[sid] = ni
     return dict(sorted(out.items()))
+
+
+def _kept_lists_whole(ctx, db, version, everything) -> dict[str, NamedIn]:
+    """Every list made again (the kept ones could not be read) and written."""
+    from scrutiny.site import records
+
+    records.set_version(db, LISTS, "again")
+    return _kept_lists(ctx, {}, {}, db, everything)
+
+
+def _docs_row(row) -> list | None:
+    """A stakeholder's kept ``[(doc id, mentions)]`` ([] when none is kept, None when damaged)."""
+    import json
+
+    if row is None:
+        return []
+    try:
+        value = json.loads(row[0])
+        return [(str(d), int(n)) for d, n in value]
+    except (ValueError, TypeError):
+        return None
 
 
 def _head(ni: NamedIn) -> list:
