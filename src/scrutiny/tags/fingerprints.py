@@ -69,6 +69,13 @@ def kept(db) -> bool:
     return row is not None and row[0] == VERSION
 
 
+def read_ties(db) -> dict[str, str] | None:
+    """The kept rows' tie hashes alone, ``{doc id: hash}`` (None when not kept)."""
+    if not kept(db):
+        return None
+    return {r[0]: r[1] for r in db.execute("SELECT doc_id, ties FROM nlp_doc_fingerprints WHERE ties IS NOT NULL")}
+
+
 def read(db) -> dict[str, dict] | None:
     """The kept rows (None when they are not kept: compute them)."""
     if not kept(db):

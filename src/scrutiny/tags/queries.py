@@ -221,7 +221,12 @@ def tie_fingerprints(store) -> dict[str, str]:
     without resolved candidates has no entry. Empty when never tagged."""
     if last_run(store) is None:
         return {}
-    return {d: r["ties"] for d, r in _fingerprints(store).items() if r.get("ties")}
+    from scrutiny.tags import fingerprints
+
+    kept = fingerprints.read_ties(store.db)    # (the column alone: no other part decoded)
+    if kept is not None:
+        return {d: h for d, h in kept.items() if h}
+    return {d: r["ties"] for d, r in fingerprints.compute(store.db).items() if r.get("ties")}
 
 
 def facet_fingerprints(store) -> dict[str, str]:
