@@ -265,7 +265,10 @@ def _past_acronym(doc, end: int) -> int:
     return end
 
 
-def _acceptable(span, number_word_ok: bool = False) -> bool:
+def _acceptable(span, number_word_ok: bool = False, vouched: bool = False) -> bool:
+    """Can ``span`` be a stakeholder's name? ``vouched``: the words around it say what it
+    is ("the charity Talk It Through", "Steps Forward, a service ..."), so a title-case
+    phrase ending in a particle may be one."""
     from scrutiny.nlp.people import ROLE_WORDS
 
     text = span.text
@@ -291,7 +294,7 @@ def _acceptable(span, number_word_ok: bool = False) -> bool:
         return False  # "the Chancellor", "the Minister": a post alone names nobody
     if len(words) >= 2 and words[-1] in GENERIC_SINGLE and all(w in GENERIC_MODIFIERS for w in words[:-1]):
         return False  # "the Advisory Board", "the Steering Group": which one is not said
-    if span[-1].is_title and len(span) >= 2 and (span[-1].tag_ in ("RP", "IN") or (
+    if span[-1].is_title and len(span) >= 2 and not vouched and (span[-1].tag_ in ("RP", "IN") or (
             span[-1].lower_ in PARTICLES and len(span) <= 3 and kind_from_head(words) is None)):
         return False  # "Lose Out", "Opting In": a title-case phrase ending in a particle is not a name
     from scrutiny.nlp.people import is_given_name
@@ -511,6 +514,32 @@ PLACES = frozenset("Northern Great United Kingdom Europe London".split())
 COMPASS = frozenset("north south east west northern southern eastern western central greater rural urban".split())
 LOWER_PROGRAMME_HEADS = frozenset("programme program scheme campaign initiative project pilot service fund grant "
                                   "helpline".split())
+# Lower-case head nouns after a name ("the Harvest Share network") and the kind they give it.
+LOWER_HEADS = {**{w: "organisation" for w in "group network partnership coalition alliance consortium charity "
+                  "collective".split()},
+               **{w: "document" for w in "strategy report review plan bulletin framework toolkit briefing".split()},
+               **{w: "programme" for w in "programme scheme campaign initiative project pilot service fund grant "
+                  "helpline pathway trial stall".split()}}
+# Verbs whose subject is a person (the pipeline has no lemmatizer: the forms are listed).
+PERSON_VERBS = frozenset("""
+say says said tell tells told write writes wrote ask asks asked talk talks talked meet meets met speak speaks spoke
+send sends sent draft drafts drafted explain explains explained add adds added join joins joined live lives lived
+care cares cared wait waits waited feel feels felt think thinks thought want wants wanted hope hopes hoped
+describe describes described recall recalls recalled remember remembers remembered agree agrees agreed argue
+argues argued warn warns warned welcome welcomes welcomed visit visits visited leave leaves left reporting
+""".split())
+HEADED_DETERMINERS = frozenset("the its our their his her a an".split())
+
+
+def _camel(text: str) -> bool:
+    """A word with a capital inside it, as brands are written ("MindStep", "CalmPath")."""
+    return re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z]*", text) is not None
+
+
+def _capitalised(tok) -> bool:
+    return tok.is_alpha and (tok.is_title or (tok.is_upper and len(tok.text) > 1) or _camel(tok.text))
+
+
 TITLE_JOINERS = frozenset("the of and for to our a in on by at with from into under without after &".split())
 DOCUMENT_PARTICIPLES = frozenset("written prepared produced authored co-authored drafted compiled published released "
                                  "issued commissioned edited".split())
@@ -583,7 +612,7 @@ def _apposition_heads() -> dict[str, str]:
     out.update({w: "programme" for w in PROGRAMME_HEADS | {"helpline", "service", "course"}})
     for w in ("white", "green"):
         out.pop(w, None)  # "a white paper": the head is the next word
-    out["service"] = "organisation"
+    out["service"] = "programme"  # "Lumen, a peer-led online therapy service": what a body runs
     return out
 
 
@@ -618,6 +647,21 @@ def _document_subtitle(sub: str) -> bool:
         or any(w[:1].isupper() and w.casefold() in SUBTITLE_HEADS for w in words)
 
 
+def _described_subtitle(main: str, sub: str) -> bool:
+    """A title in title case of two words or more with a subtitle in sentence case, among
+    a passage's first lines ("Home Truths: A review of home care in ...", "Losing
+    Streak: Gambling, debt and mental health"): a phrase of three words or more, not a
+    sentence, after a title that is no label ("Moved by:", "Submitted by:") nor a row
+    of a table ("Post | Salary:")."""
+    words = main.split()
+    return len(words) >= 2 and "|" not in main + sub and words[-1].casefold() not in TITLE_JOINERS \
+        and len(sub.split()) >= 3 and not _FINAL_STOP.search(sub) and not MEETING_RECORD.match(sub)
+
+
+# What a body's meeting leaves ("Kirkby Against Closures: notes of the steering meeting").
+MEETING_RECORD = re.compile(r"(?i)(?:notes|minutes|agenda|actions|decisions|summary)\b(?! of evidence)")
+
+
 def _people_line(doc, taken, a: int, b: int) -> bool:
     """Is the line ``a:b`` a byline of people's names alone ("Dame Helen Okafor",
     "Dr Owen Pryce and Sara Lindqvist")?"""
@@ -647,6 +691,8 @@ class ExtractedNames:
             found.extend(self._from_rules(doc))
             found.extend(self._from_syntax(doc, existing + [c[0] for c in found]))
             found.extend(self._described_runs(doc, existing + [c[0] for c in found]))
+            found.extend(self._headed_runs(doc, existing + [c[0] for c in found]))
+            found.extend(self._given_names_alone(doc, existing + [c[0] for c in found]))
             titles = self._title_runs(doc, existing + [c[0] for c in found])
             # a title the words around it vouch for wins over the recogniser's reading of the
             # same words ("Home Truths was written by ...": a document, not an ORG)
@@ -762,8 +808,13 @@ class ExtractedNames:
                 continue
             byline = bool(BYLINE.match(below))
             people = nxt is not None and (_people_line(doc, taken, nxt[0], nxt[1]) or authors)
-            subtitled = bool(colon and sub and n <= 2 and _document_subtitle(sub)
-                             and all(w[:1].isupper() for w in words if len(w) > 3))
+            title_case = all(w[:1].isupper() for w in words if len(w) > 3)
+            subtitled = bool(colon and sub and n <= 2 and title_case and _document_subtitle(sub))
+            if not subtitled and colon and sub and n <= 2 and title_case and _described_subtitle(main, sub):
+                # a subtitle that does not say what the title is: only words nobody named yet
+                at = a + raw.index(main)
+                subtitled = not any(t.start_char >= at and t.end_char <= at + len(main) and t.label_ != "document"
+                                    for t in taken)  # ("Leeds Against Cuts: notes of the meeting": a body)
             if not (byline or people or subtitled):
                 continue
             if words[0].casefold() in NOT_STAKEHOLDER_FIRST or any(_has_digit(w) for w in words) \
@@ -1136,8 +1187,86 @@ class ExtractedNames:
             if any(t.ent_type_ in ("PERSON", "GPE", "LOC", "DATE", "NORP") for t in doc[i:end]) and not after_charity:
                 continue  # "Leeds, a city ...", "Ann, a mother of two": a place or a person, not a name here
             span = Span(doc, i, end, label=kind)
-            if _acceptable(span, number_word_ok=len(span) >= 2):
+            if _acceptable(span, number_word_ok=len(span) >= 2, vouched=True):
                 out.append((span, "rule", 0.65))  # "Second Front, a ... programme": a number word may open it
+        return out
+
+    def _headed_runs(self, doc, taken):
+        """Capitalised words between a determiner and a lower-case head noun that says what
+        they name: "the Harvest Share network", "a subsidiary of the Brightwater Health
+        group" (bodies), "the Opening Doors strategy", "the annual Health and Disability
+        Statistics bulletin" (documents), "the Early Step pathway", "the Night Route
+        outreach service", "the MindStep programme" (programmes). One describing word may
+        stand after the determiner ("annual") and one lower-case noun before the head
+        ("outreach"); a run of one word must be written with a capital inside it
+        ("MindStep"): "the Labour group" is a party's group, not a name."""
+        out = []
+        taken_tokens = {t.i for s in taken for t in s}
+        n = len(doc)
+        i = 0
+        while i < n:
+            if not _capitalised(doc[i]) or i in taken_tokens or (i > 0 and _capitalised(doc[i - 1])):
+                i += 1
+                continue
+            j, last = i + 1, i
+            while j < n and j - i < 8 and j not in taken_tokens:
+                if _capitalised(doc[j]):
+                    last = j
+                elif not (doc[j].lower_ in TITLE_JOINERS and doc[j].is_lower and j + 1 < n
+                          and _capitalised(doc[j + 1])):
+                    break
+                j += 1
+            start, end = i, last + 1
+            i = end
+            before = start - 1
+            if before >= 1 and doc[before].is_lower and doc[before].pos_ == "ADJ":
+                before -= 1  # "the annual ..."
+            if before < 0 or doc[before].lower_ not in HEADED_DETERMINERS:
+                continue
+            m = end
+            if m + 1 < n and doc[m].is_lower and doc[m].pos_ == "NOUN" and doc[m + 1].lower_ in LOWER_HEADS:
+                m += 1  # "the Night Route outreach service"
+            if m >= n or not doc[m].is_lower or doc[m].lower_ not in LOWER_HEADS or not (
+                    doc[m].pos_ == "NOUN" or doc[m].dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "appos", "attr")):
+                # (the small model may tag "bulletin" a verb; "that the Director of Housing report back" is one)
+                continue
+            if end - start == 1 and not _camel(doc[start].text):
+                continue
+            span = Span(doc, start, end, label=LOWER_HEADS[doc[m].lower_])
+            if any(t.ent_type_ in ("PERSON", "DATE") for t in span) or all(t.ent_type_ in ("GPE", "LOC") for t in span) \
+                    or not _acceptable(span, number_word_ok=True):
+                continue  # "the North East network": a place's network ("the First Light pathway": a name)
+            out.append((span, "rule", 0.6))
+        return out
+
+    def _given_names_alone(self, doc, taken):
+        """A given name standing alone for a person: the subject of a verb ("Jodie has
+        waited ...", "Leyla talks to ..."), the name someone is called by ("whom I will
+        call Sarah"), or the first name of a person the passage names in full ("Ellie
+        Marchant ... Ellie"). The verb must be one that people do ("Orlando will provide
+        timing signals" names a system). Never a month, a day, a word after a determiner
+        ("the Bill"), nor a word next to another capitalised word (part of a longer name)."""
+        from scrutiny.nlp.people import is_given_name
+
+        out = []
+        taken_tokens = {t.i for s in taken for t in s}
+        full = {s[0].text for s in taken if s.label_ == "person" and len(s) >= 2}
+        n = len(doc)
+        for tok in doc:
+            if tok.i in taken_tokens or tok.lower_ in _DAYS_MONTHS or not is_given_name(tok.text):
+                continue
+            if (tok.i > 0 and (doc[tok.i - 1].is_title and not doc[tok.i - 1].is_sent_start
+                               or doc[tok.i - 1].lower_ in HEADED_DETERMINERS)) \
+                    or (tok.i + 1 < n and (doc[tok.i + 1].is_title or doc[tok.i + 1].lower_ in ("'s", "’s")
+                                           and tok.text not in full)):
+                continue
+            if any(c.dep_ == "det" for c in tok.children):
+                continue
+            said = (tok.dep_ == "nsubj" and tok.head.lower_ in PERSON_VERBS
+                    and (tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON")) or (
+                tok.dep_ in ("dobj", "oprd") and tok.head.lower_ in ("call", "calls", "called", "name", "named"))
+            if said or tok.text in full:
+                out.append((Span(doc, tok.i, tok.i + 1, label="person"), "rule", 0.55))
         return out
 
     def _from_rules(self, doc):

@@ -1,0 +1,97 @@
+"""The eleventh round's shapes, each in our own invented sentences: names that were no
+candidate at all (capitalised words before a lower-case head noun, a given name standing
+alone, a phrase ending in a particle that the words around it vouch for, a title with a
+subtitle in sentence case) and ties told over two sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers_tagging import shared_tagger, tie_triples as _ties, named as _names
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return shared_tagger(())
+
+
+# --- capitalised words before a lower-case head noun ---------------------------------
+
+@pytest.mark.parametrize("sentence, name, kind", [
+    ("Marsh End Advice, a member of the Blue Heron group, employs twelve advisers.", "Blue Heron", "organisation"),
+    ("Each food bank in the county belongs to the Full Larder network.", "Full Larder", "organisation"),
+    ("The council adopted the Fairer Streets strategy in March.", "Fairer Streets", "document"),
+    ("Rates are set out in the annual Northmoor Vital Signs bulletin.", "Northmoor Vital Signs", "document"),
+    ("Referrals rose after the Quiet Harbour outreach service opened.", "Quiet Harbour", "programme"),
+    ("Young people are seen within a week through the First Light pathway.", "First Light", "programme"),
+    ("Four hundred students signed up to the SoundMind programme.", "SoundMind", "programme"),
+])
+def test_capitalised_words_before_a_head_noun_are_a_name(tagger, sentence, name, kind):
+    assert _names(tagger.nlp(sentence)).get(name) == kind
+
+
+@pytest.mark.parametrize("sentence, not_a_name", [
+    ("Resolved: that the Director of Housing report back in June.", "Director of Housing"),
+    ("Funding for the North East network ends in 2027.", "North East"),
+])
+def test_a_post_or_a_place_before_a_head_noun_is_no_name(tagger, sentence, not_a_name):
+    assert not_a_name not in _names(tagger.nlp(sentence))
+
+
+# --- a given name standing alone -------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, name", [
+    ("Priya has waited eleven months for an assessment.", "Priya"),
+    ("My constituent, whom I will call Daniel, lost his job in the spring.", "Daniel"),
+    ("Tomas Berg chairs the residents' forum. Last week Tomas wrote to every councillor.", "Tomas"),
+])
+def test_a_given_name_alone_is_a_person(tagger, sentence, name):
+    assert _names(tagger.nlp(sentence)).get(name) == "person"
+
+
+@pytest.mark.parametrize("sentence, not_a_name", [
+    ("In May the board agreed the budget.", "May"),
+    ("The Bill was amended at report stage.", "Bill"),
+    ("Grace periods for repayment were extended.", "Grace"),
+])
+def test_a_month_or_a_word_after_a_determiner_is_no_person(tagger, sentence, not_a_name):
+    assert _names(tagger.nlp(sentence)).get(not_a_name) != "person"
+
+
+# --- a phrase ending in a particle that the words around it vouch for ------------------
+
+@pytest.mark.parametrize("sentence, name, kind", [
+    ("The app was built and is run by the charity Speak Up, with a grant from the council.", "Speak Up",
+     "organisation"),
+    ("Families are referred to Moving On, a service run by Westbury Carers Centre.", "Moving On", "programme"),
+])
+def test_a_name_ending_in_a_particle_that_the_text_vouches_for(tagger, sentence, name, kind):
+    assert _names(tagger.nlp(sentence)).get(name) == kind
+
+
+def test_a_service_in_apposition_is_a_programme_its_runner_provides(tagger):
+    doc = tagger.nlp("Quiet Line, a peer-led text service for students, is run by Harbour Youth Trust.")
+    assert _names(doc).get("Quiet Line") == "programme"
+    assert ("Harbour Youth Trust", "provides", "Quiet Line") in _ties(doc)
+
+
+# --- a title with a subtitle in sentence case ------------------------------------------
+
+def test_a_title_with_a_subtitle_in_sentence_case_is_a_document(tagger):
+    doc = tagger.nlp("Hidden Costs: A review of unpaid care in coastal towns\n"
+                     "One in six adults in the towns we studied looks after someone.")
+    assert _names(doc).get("Hidden Costs") == "document"
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("Submitted by: Professor Ann Lowe and Dr Ben Carr\nWe welcome the consultation.", "Submitted by"),
+    ("Outreach Worker | Salary: £27,000 to £29,000 a year\nThe post is fixed term.", "Outreach Worker | Salary"),
+])
+def test_a_label_or_a_table_row_with_a_colon_is_no_title(tagger, text, not_a_name):
+    assert _names(tagger.nlp(text)).get(not_a_name) != "document"
+
+
+def test_a_body_named_above_the_notes_of_its_meeting_stays_a_body(tagger):
+    doc = tagger.nlp("Kirkby Against Closures: notes of the steering meeting\n"
+                     "Present: Ann Lowe (chair), Ben Carr.")
+    assert _names(doc).get("Kirkby Against Closures") != "document"
