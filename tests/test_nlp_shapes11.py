@@ -95,3 +95,54 @@ def test_a_body_named_above_the_notes_of_its_meeting_stays_a_body(tagger):
     doc = tagger.nlp("Kirkby Against Closures: notes of the steering meeting\n"
                      "Present: Ann Lowe (chair), Ben Carr.")
     assert _names(doc).get("Kirkby Against Closures") != "document"
+
+
+# --- ties the layout of a cover states --------------------------------------------------
+
+def test_an_affiliation_line_under_the_authors(tagger):
+    doc = tagger.nlp("Sleep, screens and low mood in sixth-form pupils: a survey of four schools\n"
+                     "Rhian Bowen, Tariq Sollis and Professor Gwen Ashby\n"
+                     "School of Nursing, University of Carmoor, UK\n"
+                     "Background: Little is known about how sleep changes during the exam year.")
+    ties = _ties(doc)
+    for who in ("Rhian Bowen", "Tariq Sollis", "Professor Gwen Ashby"):
+        assert (who, "position", "School of Nursing") in ties
+    assert ("School of Nursing", "part_of", "University of Carmoor") in ties
+
+
+def test_the_cells_of_a_cover_line(tagger):
+    doc = tagger.nlp("Open Water: Inland drowning and what councils can do\n"
+                     "Ferncliffe Institute | Authors: Dr Ada Quist and Milo Dunne\n"
+                     "Summary\nDrowning in rivers and lakes rose for the third year running.")
+    ties = _ties(doc)
+    assert {("Ferncliffe Institute", "authored", "Open Water"), ("Dr Ada Quist", "authored", "Open Water"),
+            ("Milo Dunne", "authored", "Open Water")} <= ties
+
+
+def test_a_cover_line_naming_who_commissioned_the_review(tagger):
+    doc = tagger.nlp("Holding Fast: Independent Review of Support for Cadet Instructors\n"
+                     "Chair: Dame Orla Mensah | Commissioned by the Ministry of Defence | March 2028\n"
+                     "Foreword\nInstructors give their evenings to the cadets.")
+    ties = _ties(doc)
+    assert ("Dame Orla Mensah", "authored", "Holding Fast") in ties
+    assert ("Ministry of Defence", "commissioned", "Holding Fast") in ties
+
+
+def test_a_body_printed_above_a_title_wrote_it_or_published_it(tagger):
+    doc = tagger.nlp("Coastal Care Inspectorate\nSafe at Home: A review of home visits in seaside towns\n"
+                     "Published 3 March 2027\nThis review looks at 140 agencies.")
+    assert ("Coastal Care Inspectorate", "authored", "Safe at Home") in _ties(doc)
+    doc = tagger.nlp("Institute for Rural Health\nLong Roads, Late Help: The cost of distance in rural care\n"
+                     "By Dr Ines Varga and Colm Reilly | May 2027\nThis paper asks why help comes late.")
+    ties = _ties(doc)
+    assert ("Institute for Rural Health", "published", "Long Roads, Late Help") in ties
+    assert ("Institute for Rural Health", "authored", "Long Roads, Late Help") not in ties
+
+
+def test_a_membership_list_after_a_sentence_on_the_same_line(tagger):
+    doc = tagger.nlp("Rural Affairs Committee\nThe Rural Affairs Committee is appointed by the House of Commons to examine "
+                     "farming policy. Current membership: Alys Pryor MP (Chair); Owen Tanner MP; Nia Ellard MP.")
+    ties = _ties(doc)
+    for who in ("Alys Pryor", "Owen Tanner", "Nia Ellard"):
+        assert (who, "member_of", "Rural Affairs Committee") in ties
+    assert ("Alys Pryor", "position", "Rural Affairs Committee") in ties

@@ -651,10 +651,10 @@ def _described_subtitle(main: str, sub: str) -> bool:
     """A title in title case of two words or more with a subtitle in sentence case, among
     a passage's first lines ("Home Truths: A review of home care in ...", "Losing
     Streak: Gambling, debt and mental health"): a phrase of three words or more, not a
-    sentence, after a title that is no label ("Moved by:", "Submitted by:") nor a row
-    of a table ("Post | Salary:")."""
+    sentence, after a title that is no label ("Moved by:", "Submitted by:"), no form's
+    heading ("Cabinet Decision Notice:") nor a row of a table ("Post | Salary:")."""
     words = main.split()
-    return len(words) >= 2 and "|" not in main + sub and words[-1].casefold() not in TITLE_JOINERS \
+    return len(words) >= 2 and words[-1].casefold() not in ("notice", "form") and "|" not in main + sub and words[-1].casefold() not in TITLE_JOINERS \
         and len(sub.split()) >= 3 and not _FINAL_STOP.search(sub) and not MEETING_RECORD.match(sub)
 
 

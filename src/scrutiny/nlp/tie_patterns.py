@@ -257,11 +257,23 @@ for _rel, _forms in {
         DEP_VERBS[_form] = _rel
 
 
-def _only_names(text: str, a: int, b: int, names) -> bool:
-    """Does the line ``a:b`` hold nothing but these names, joined by commas or "and"?"""
+def _cells(raw: str, a: int) -> list[tuple[int, int]]:
+    """The character ranges of a line's cells, split by "|" (the whole line when it has none)."""
+    out, pos = [], a
+    for cell in raw.split("|"):
+        out.append((pos, pos + len(cell)))
+        pos += len(cell) + 1
+    return out
+
+
+def _only_names(text: str, a: int, b: int, names, places: bool = False) -> bool:
+    """Does the line ``a:b`` hold nothing but these names, joined by commas or "and"?
+    ``places``: a nation may close it ("..., University of X, UK")."""
     rest = text[a:b]
     for s in sorted(names, key=lambda s: -s.start_char):
         rest = rest[:s.start_char - a] + rest[s.end_char - a:]
+    if places:
+        rest = re.sub(r",\s*(?:UK|England|Scotland|Wales|Northern Ireland|United Kingdom)\s*$", "", rest)
     return re.fullmatch(r"(?:[\s,&]|\band\b|\bMP\b)*", rest) is not None
 
 
@@ -400,6 +412,7 @@ class TiePatterns:
             return [s for s in spans if s.start_char >= a and s.end_char <= b and s._.source != "coref"]
 
         heads = []      # (line index, span) of lines that are one body's name and nothing else
+        header = None   # a body whose name is printed just above the title
         title = None    # the document a title line names
         authors_line = None  # the line under the title that holds only its authors' names
         for n, (a, b, raw) in enumerate(lines):
@@ -440,6 +453,16 @@ class TiePatterns:
                 # the body under a title and its authors: the publisher
                 self._add(found, doc, names[0], title, "published", "", 0.7, "layout_byline", a, b)
                 continue
+            if authors_line is not None and authors_line == n - 1 and len(names) >= 2 \
+                    and all(s.label_ == "organisation" for s in names) and _only_names(text, a, b, names, places=True):
+                # an affiliation line under the authors' names: "Department of X, University of Y":
+                # each author works in the first body, which is part of the next
+                people = [s for s in in_line(lines[n - 1][0], lines[n - 1][1]) if s.label_ == "person"]
+                for who in people:
+                    self._add(found, doc, who, names[0], "position", "", 0.65, "layout_affiliation", a, b)
+                for inner, outer in zip(names, names[1:]):
+                    self._add(found, doc, inner, outer, "part_of", "", 0.65, "layout_affiliation", a, b)
+                continue
             lead = a + (len(raw) - len(raw.lstrip()))
             minutes_of = _MINUTES_OF.match(stripped)
             if names and names[0].label_ == "organisation" and (
@@ -459,13 +482,18 @@ class TiePatterns:
                 continue
             if names and names[0].label_ in ("document", "programme") and stripped.startswith(names[0].text) and n <= 1:
                 title = names[0]
+                if heads and heads[-1][0] == n - 1 and title.label_ == "document":
+                    # a body's name printed above a title: its author ("Care Quality Commission" over
+                    # "Home Truths: A review of ..."), its publisher when a byline names the authors
+                    header = (heads[-1][1], title, lines[heads[-1][0]][0], b)
                 continue
             low = stripped.casefold()
-            membership = re.match(r"(?:current |committee |panel |board )?(?:membership|members)\s*:", low)
+            membership = re.search(r"(?:^|[.;]\s+)(?:current |committee |panel |board )?(?:membership|members)\s*:", low)
             if membership and heads:
                 # "Current membership: A MP (Chair); B MP; C MP": each a member, a role a post too
+                # (the list may follow a sentence on the same line)
                 body = heads[-1][1]
-                for person in (s for s in names if s.label_ == "person"):
+                for person in (s for s in names if s.label_ == "person" and s.start_char >= lead + membership.end()):
                     role = re.match(r"\s*(?:MP\s*)?\(([^)]{1,60})\)", text[person.end_char:b])
                     self._add(found, doc, person, body, "member_of", "", 0.65, "layout_members", a, b)
                     if role and re.fullmatch(rf"(?i){ROLE}", role.group(1).strip()):
@@ -527,28 +555,54 @@ class TiePatterns:
                 self._add(found, doc, names[0], heads[-1][1], "position", chair.group("role").lower(), 0.7,
                           "layout_chair", a, b)
             if title is not None and n <= 3:
-                by = re.match(r"(?i)^(?:an?\s+(?:[a-z]+\s+){0,2}(?:by|from|of)|by|written by|prepared by|edited by|"
-                              r"report of|briefing by|from\s*:|authors?\s*:)", stripped)
-                if by:
-                    for who in names:
-                        if who is title or who.label_ == "document":
-                            continue
-                        before = text[a:who.start_char].casefold()
-                        if re.search(r"(?:with (?:funding|support|a grant) from|funded by)\s+(?:the\s+)?$", before):
-                            self._add(found, doc, who, title, "funded", "", 0.75, "layout_byline", a, b)
-                        elif re.search(r"published by\s+(?:the\s+)?$", before):
-                            self._add(found, doc, who, title, "published", "", 0.75, "layout_byline", a, b)
-                        elif title.label_ == "programme":
-                            # "A campaign by X and Y" under its name: they run it
-                            self._add(found, doc, who, title, "provides", "", 0.75, "layout_byline", a, b)
-                        else:
-                            self._add(found, doc, who, title, "authored", "", 0.75, "layout_byline", a, b)
-                elif stripped.casefold().startswith("published by"):
-                    for who in names:
-                        before = text[a:who.start_char].casefold()
-                        rel = "funded" if re.search(r"(?:funding|support|grant) from\s+(?:the\s+)?$", before) else "published"
-                        self._add(found, doc, who, title, rel, "", 0.75, "layout_byline", a, b)
+                for c_start, c_end in _cells(raw, a):
+                    self._byline_cell(found, doc, text, title, c_start, c_end,
+                                      [s for s in names if s.start_char >= c_start and s.end_char <= c_end],
+                                      cells="|" in raw)
+        if header is not None:
+            body, titled, h_start, h_end = header
+            bylined = any(t["relation"] == "authored" and t["object"]["start"] == titled.start_char
+                          and t["pattern"] in ("layout_byline", "layout_authors")
+                          and t["subject"]["start"] != body.start_char for t in found.values())
+            self._add(found, doc, body, titled, "published" if bylined else "authored", "", 0.65,
+                      "layout_heading", h_start, h_end)
         return [t for t in found.values() if t["confidence"] >= self.min_confidence]
+
+    def _byline_cell(self, found, doc, text, title, a, b, names, cells=False):
+        """A byline under a title, or one cell of a cover line split by "|" ("Hartwell
+        Institute | Authors: A and B", "Chair: Dame A | Commissioned by the Ministry of X |
+        February 2027"): who wrote, funded, published or commissioned the title. A cell
+        holding one body's name and nothing else names its author."""
+        stripped = text[a:b].strip()
+        by = re.match(r"(?i)^(?:an?\s+(?:[a-z]+\s+){0,2}(?:by|from|of)|by|written by|prepared by|edited by|"
+                      r"report of|briefing by|from\s*:|authors?\s*:|chair\s*:)", stripped)
+        if by:
+            for who in names:
+                if who is title or who.label_ == "document":
+                    continue
+                before = text[a:who.start_char].casefold()
+                if re.search(r"(?:with (?:funding|support|a grant) from|funded by)\s+(?:the\s+)?$", before):
+                    self._add(found, doc, who, title, "funded", "", 0.75, "layout_byline", a, b)
+                elif re.search(r"published by\s+(?:the\s+)?$", before):
+                    self._add(found, doc, who, title, "published", "", 0.75, "layout_byline", a, b)
+                elif title.label_ == "programme":
+                    # "A campaign by X and Y" under its name: they run it
+                    self._add(found, doc, who, title, "provides", "", 0.75, "layout_byline", a, b)
+                else:
+                    self._add(found, doc, who, title, "authored", "", 0.75, "layout_byline", a, b)
+        elif stripped.casefold().startswith("published by"):
+            for who in names:
+                before = text[a:who.start_char].casefold()
+                rel = "funded" if re.search(r"(?:funding|support|grant) from\s+(?:the\s+)?$", before) else "published"
+                self._add(found, doc, who, title, rel, "", 0.75, "layout_byline", a, b)
+        elif cells and re.match(r"(?i)commissioned by\s", stripped):
+            for who in names:
+                if not re.search(r"(?i)\bby\s+(?:the\s+)?$", text[a:who.start_char]):
+                    continue
+                self._add(found, doc, who, title, "commissioned", "", 0.75, "layout_byline", a, b)
+        elif cells and len(names) == 1 and names[0].label_ == "organisation" and title.label_ == "document" \
+                and names[0].text == stripped:
+            self._add(found, doc, names[0], title, "authored", "", 0.65, "layout_byline", a, b)
 
     def _sentence_ties(self, doc, s_start, s_end, in_sent):
         # Build the placeholder string, remembering where each piece came from.
