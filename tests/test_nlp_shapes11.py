@@ -146,3 +146,45 @@ def test_a_membership_list_after_a_sentence_on_the_same_line(tagger):
     for who in ("Alys Pryor", "Owen Tanner", "Nia Ellard"):
         assert (who, "member_of", "Rural Affairs Committee") in ties
     assert ("Alys Pryor", "position", "Rural Affairs Committee") in ties
+
+
+# --- ties told over two sentences ---------------------------------------------------------
+
+def test_she_is_the_person_of_the_sentence_before(tagger):
+    doc = tagger.nlp("Dr Ann Lowe leads the Bellfield Institute. She sits on the board of the Heron Alliance.")
+    assert ("Dr Ann Lowe", "member_of", "Heron Alliance") in _ties(doc)
+
+
+@pytest.mark.parametrize("text", [
+    "Tom Reed chairs the Heron Alliance. She sits on the board of the Kestrel Trust.",
+    "Dr Ann Lowe leads the Bellfield Institute. The institute opened in 1990. She sits on the board of the "
+    "Kestrel Trust.",
+])
+def test_she_is_no_man_and_no_one_further_back(tagger, text):
+    assert not [t for t in _ties(tagger.nlp(text)) if t[2] == "Kestrel Trust"]
+
+
+def test_its_in_an_apposition_is_the_body_of_the_sentence_before(tagger):
+    doc = tagger.nlp("The housing charity Kestrel Aid said the cuts were deep. Ann Lowe, its chief executive, "
+                     "said the council should think again.")
+    assert ("Ann Lowe", "position", "Kestrel Aid") in _ties(doc)
+    assert _names(doc).get("Kestrel Aid") == "organisation"
+
+
+def test_its_before_a_body_name_makes_that_body_a_part(tagger):
+    doc = tagger.nlp("The Royal College of Tides will:\nask its Coastal Faculty, chaired by Dr Ann Lowe, to report "
+                     "each year.")
+    assert ("Coastal Faculty", "part_of", "Royal College of Tides") in _ties(doc)
+
+
+def test_by_its_head_of_research_still_names_the_author(tagger):
+    doc = tagger.nlp("Open Doors, a new paper from the Bellfield Foundation, was written by its head of research, "
+                     "Kamal Idris.")
+    assert ("Kamal Idris", "authored", "Open Doors") in _ties(doc)
+
+
+def test_a_support_line_is_a_programme_the_helpline_stands_for(tagger):
+    doc = tagger.nlp("Calls to the Dale Farming Support Line rose by a third. The helpline is run by the Upper "
+                     "Fell Rural Trust.")
+    assert _names(doc).get("Dale Farming Support Line") == "programme"
+    assert ("Upper Fell Rural Trust", "provides", "Dale Farming Support Line") in _ties(doc)

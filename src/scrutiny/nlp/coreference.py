@@ -75,6 +75,38 @@ def _described_as(doc, span, word: str) -> bool:
                     rf"(?:[\w'’-]+\s+){{0,3}}?{re.escape(word)}s?\b", after, re.I) is not None
 
 
+def _role_follows(doc, i: int) -> bool:
+    """Does a post follow at ``i`` ("chief executive", "former chair", "head of policy")?"""
+    from scrutiny.nlp.tie_parse import ROLE_NOUNS
+
+    for k in range(i, min(i + 3, len(doc))):
+        if doc[k].lower_ in ROLE_NOUNS and doc[k].pos_ == "NOUN":
+            return True
+        if not (doc[k].is_lower and doc[k].is_alpha):
+            return False
+    return False
+
+
+def _sentences_between(doc, end: int, start: int) -> int:
+    """How many sentences start between token ``end`` and token ``start``."""
+    return sum(1 for t in doc[end:start] if t.is_sent_start)
+
+
+def _gender_fits(span, pronoun: str) -> bool:
+    """Does the person's given name (when it tells) agree with "he" or "she"?"""
+    from scrutiny.nlp.people import HONORIFICS, _detector
+
+    words = [t.text for t in span if t.lower_.rstrip(".") not in HONORIFICS]
+    if not words:
+        return True
+    gender = _detector().get_gender(words[0])
+    if gender in ("male", "mostly_male"):
+        return pronoun == "he"
+    if gender in ("female", "mostly_female"):
+        return pronoun == "she"
+    return True
+
+
 @Language.factory("scrutiny_coreference", default_config={"confidence": 0.7})
 def make_coreference(nlp, name, confidence: float):
     return Coreference(name, confidence)
@@ -126,6 +158,15 @@ class Coreference:
             if low == "its" and nxt is not None and nxt.lower_ in ("author", "authors", "co-authors", "findings"):
                 return i, i + 1, ("document",), None  # "Its authors are ...": the document before
             return i, i + 1, ("organisation", "programme", "document"), None
+        # "She sits on the board of ...": a person named in the sentence before
+        if low in ("he", "she") and i in sent_starts:
+            return i, i + 1, ("person",), None
+        # "Ann Lowe, its chief executive, said", "and ask its Mental Health Faculty to ...": a
+        # body named before, in the same sentence or the one before
+        if low == "its" and i not in sent_starts and nxt is not None and (
+                (nxt.is_title and nxt.is_alpha and not nxt.is_sent_start)
+                or (doc[i - 1].text == "," and _role_follows(doc, i + 1))):
+            return i, i + 1, ("organisation",), None
         # "Members include ..." opening a sentence: the members of the body just named
         if low == "members" and i in sent_starts and nxt is not None and nxt.lower_ in ("include", "included", "are", "were"):
             return i, i + 1, ("organisation",), None
@@ -155,14 +196,26 @@ class Coreference:
         if not before:
             return None
         if word is None:
-            # a pronoun: the first name of the sentence before (its subject, most often)
+            # a pronoun: the first name of the sentence before (its subject, most often); a
+            # possessive inside a sentence ("Ann Lowe, its chief executive"): the nearest body
+            # named before it in the same sentence, if any
             sent_start = doc[start].sent.start
+            if start > sent_start and doc[start].lower_ == "its":
+                same = [s for s in before if s.start >= sent_start]
+                if same:
+                    return same[-1]
             prev = [s for s in before if s.start < sent_start]
             if not prev:
                 return None
             last_sent = doc[prev[-1].start].sent
+            if (doc[start].lower_ in ("he", "she") or start > sent_start) \
+                    and _sentences_between(doc, last_sent.end, sent_start) > 0:
+                return None  # "She", "X, its chief executive": a name of the sentence just before
             in_last = [s for s in prev if s.start >= last_sent.start]
-            return in_last[0] if in_last else prev[-1]
+            found = in_last[0] if in_last else prev[-1]
+            if doc[start].lower_ in ("he", "she") and not _gender_fits(found, doc[start].lower_):
+                return None
+            return found
         named = [s for s in before if word in s.text.casefold()]
         if named:
             return named[-1]

@@ -528,6 +528,8 @@ care cares cared wait waits waited feel feels felt think thinks thought want wan
 describe describes described recall recalls recalled remember remembers remembered agree agrees agreed argue
 argues argued warn warns warned welcome welcomes welcomed visit visits visited leave leaves left reporting
 """.split())
+# Lower-case nouns that say the name after them is a body's ("the housing charity X").
+BODY_NOUNS_BEFORE = frozenset("charity company firm trust organisation network union consultancy".split())
 HEADED_DETERMINERS = frozenset("the its our their his her a an".split())
 
 
@@ -722,6 +724,8 @@ class ExtractedNames:
             nxt = doc[s.end] if s.end < len(doc) else None
             if nxt is not None and nxt.lower_ in LOWER_PROGRAMME_HEADS and kind in ("organisation", "document"):
                 kind = "programme"  # "the Later Life Support programme", "the Home First service"
+            if kind == "person" and s.start > 0 and doc[s.start - 1].lower_ in BODY_NOUNS_BEFORE:
+                kind = "organisation"  # "the local disability charity Access Halberton"
             described = _described_kind(doc, s.end) if kind != "person" else None
             if described:
                 kind = described  # "The Health Workforce Inquiry is an independent commission ..."

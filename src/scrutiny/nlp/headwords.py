@@ -61,6 +61,10 @@ monday tuesday wednesday thursday friday saturday sunday
 NAME_JOINERS = frozenset("for of and the on &".split())
 
 
+# "Support Line", "Crisis Line": a telephone service, not a line of anything else.
+LINE_SERVICES = frozenset("support advice crisis help information listening".split())
+
+
 def kind_from_head(words: list[str]) -> str | None:
     """Kind suggested by the head of a name, or None: its last word, or its first
     when a preposition follows ("Department for ...", "University of ...")."""
@@ -81,6 +85,8 @@ def kind_from_head(words: list[str]) -> str | None:
             if w in ORGANISATION:
                 return "organisation"
     head = words[-1].casefold().strip(".,;:'\"")
+    if head == "line" and len(words) >= 2 and words[-2].casefold() in LINE_SERVICES:
+        return "programme"  # "the Dale Farming Support Line": a helpline
     if head in DOCUMENT:
         return "document"
     if head in PROGRAMME:

@@ -93,6 +93,11 @@ _p("take_part", "member_of", 0.75,
    rf"{E}\s*{GAP}(?:has|have|had)\s+{ADV}(?:agreed to (?:take part in|join|sit on)|signed up to|become (?:a )?members? of|(?:all\s+)?affiliated (?:to|with))\s+{DET}(?:new\s+)?{E}")
 _p("members_include", "member_of", 0.7, rf"{E}\s*(?:'s|’s)?\s*members?\s+(?:include|included|includes|were|are|(?:will|would)\s+include)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 _p("possessive_person", "position", 0.6, rf"{E}\s*(?:'s|’s)\s+{E}")
+# "Ann Lowe, its chief executive, said": the post in a body named before ("its" read back to it)
+_p("appos_body_role", "position", 0.7,
+   rf"{E}\s*,\s*{E}\s+(?:(?:former|then|acting|interim|new|current)\s+)?(?P<role>{ROLE})\s*(?:,|\.|;|$)")
+# "and ask its Mental Health Faculty to report": a body of the body "its" stands for
+_p("its_body", "part_of", 0.65, rf"(?<![§\w]){E}\s+{E}")
 _p("role_of_x_at", "position", 0.75,
    rf"{E}\s*,\s*{DET}(?P<role>{ROLE})\s+(?:of|for)\s+[a-z][a-z ,&'’-]{{1,40}}?\s+(?:at|with)\s+{DET}{E}")
 _p("appos_possessive_role", "position", 0.75, rf"{E}\s*,\s*{DET}{E}\s*(?:'s|’s)\s+(?P<role>{ROLE})\b")
@@ -663,6 +668,15 @@ class TiePatterns:
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "appos_possessive_role":
                     pairs = [(a, b)]
+                elif name == "appos_body_role":
+                    if in_sent[b]._.source != "coref" or in_sent[b].text.casefold() != "its":
+                        continue
+                    pairs = [(a, b)]
+                elif name == "its_body":
+                    if in_sent[a]._.source != "coref" or in_sent[a].text.casefold() != "its" \
+                            or in_sent[b].label_ != "organisation":
+                        continue
+                    pairs = [(b, a)]
                 elif name == "consortium_of":
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "joint_unit_of":
@@ -678,7 +692,7 @@ class TiePatterns:
                 if name not in ("members_include", "joint_campaign", "doc_by", "title_by", "whose_members", "body_includes",
                                 "partnership_between", "members_of_include", "authors_are", "member_alongside",
                                 "prepared_for_by", "object_relative_runs", "run_with", "consortium_of",
-                                "joint_unit_of") \
+                                "joint_unit_of", "its_body") \
                         and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
                     # "Capita and Maximus carry out ...": each member of a list before the verb
                     pairs = [(x, o) for si, o in pairs
