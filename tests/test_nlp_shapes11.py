@@ -188,3 +188,40 @@ def test_a_support_line_is_a_programme_the_helpline_stands_for(tagger):
                      "Fell Rural Trust.")
     assert _names(doc).get("Dale Farming Support Line") == "programme"
     assert ("Upper Fell Rural Trust", "provides", "Dale Farming Support Line") in _ties(doc)
+
+
+# --- single sentences: bodies of bodies, members this round, brackets, a speaker's post --------
+
+def test_a_network_that_includes_bodies(tagger):
+    doc = tagger.nlp("We met members of the Harbour Employers Network, which includes Tarnby Borough Council, "
+                     "Wexcombe Water and Pell & Rowe Solicitors.")
+    ties = _ties(doc)
+    for body in ("Tarnby Borough Council", "Wexcombe Water", "Pell & Rowe Solicitors"):
+        assert (body, "member_of", "Harbour Employers Network") in ties
+
+
+def test_a_panel_whose_members_this_round_included(tagger):
+    doc = tagger.nlp("Grants follow the advice of the Seed Awards Panel, whose members this round included "
+                     "Professor Ann Lowe and Dr Ravi Patel.")
+    ties = _ties(doc)
+    assert ("Professor Ann Lowe", "member_of", "Seed Awards Panel") in ties
+    assert ("Dr Ravi Patel", "member_of", "Seed Awards Panel") in ties
+
+
+def test_a_person_and_their_body_in_brackets(tagger):
+    doc = tagger.nlp("Members: Professor Ann Lowe (Centre for Coastal Studies, Tarnby University); "
+                     "Dr Ravi Patel (Royal College of Nursing).")
+    ties = _ties(doc)
+    assert ("Professor Ann Lowe", "position", "Centre for Coastal Studies") in ties
+    assert ("Dr Ravi Patel", "position", "Royal College of Nursing") in ties
+
+
+def test_a_post_in_brackets_is_no_body(tagger):
+    doc = tagger.nlp("In attendance: Sara Quinn (Town Clerk); Owen Tanner (Parish Clerk)")
+    assert not [t for t in _ties(doc) if t[1] == "position"]
+
+
+def test_a_speaker_who_speaks_as_chair_of_a_group(tagger):
+    doc = tagger.nlp("Owen Tanner (Tarrow East) (LD): As chair of the All-Party Parliamentary Group on Sleep, "
+                     "I have heard from many families.")
+    assert ("Owen Tanner", "position", "All-Party Parliamentary Group on Sleep") in _ties(doc)

@@ -104,7 +104,7 @@ _p("appos_possessive_role", "position", 0.75, rf"{E}\s*,\s*{DET}{E}\s*(?:'s|’s
 _p("works_for", "position", 0.6, rf"{E}\s*{GAP}{ADV}(?:works|worked|is working|was working)\s+(?:for|at)\s+{DET}{E}")
 _p("whose_members", "member_of", 0.75,
    rf"{E}\s*,?\s*(?:(?:a|an|the)\s+(?:[a-z-]+\s+){{0,3}}?(?:coalition|alliance|network|partnership|federation|group|forum|body|association|consortium)\s+)?"
-   rf"(?:whose|and its|which has)\s+members?\s+(?:include|included|includes|are|were)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
+   rf"(?:whose|and its|which has)\s+members?\s+(?:this\s+(?:round|year|term)\s+)?(?:include|included|includes|are|were)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 # "The Bridging Minds service is a partnership between A and B": each runs it (each is a member of a body)
 _p("partnership_between", "provides", 0.7,
    rf"{E}\s*(?:[a-z]+\s+)?(?:is|was|are|were)\s+(?:a|an)\s+(?:joint\s+|new\s+)*(?:partnership|collaboration|joint venture)\s+"
@@ -122,7 +122,12 @@ _p("chain_role_of", "position", 0.75,
    rf"\s*,?\s*(?:and|as well as)\s+(?:also\s+)?{DET}(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
 # "The Water Affordability Panel includes A, B and C"; "its members will include"
 _p("body_includes", "member_of", 0.7,
-   rf"{E}\s+(?:includes|included|include|(?:will|would)\s+include|is made up of|comprises|brings together)\s+{DET}{E}{MORE_LIST}")
+   rf"{E}\s*(?:,\s*which\s+)?(?:includes|included|include|(?:will|would)\s+include|is made up of|comprises|brings together)\s+{DET}{E}{MORE_LIST}")
+# "Professor A (Centre for X, Y University)": a person and, in brackets, where they work
+_p("bracket_body", "position", 0.6, rf"{E}\s*\(\s*{DET}{E}\s*(?:,\s*[^§()]{{0,60}}?(?:§\d+§[^§()]{{0,20}}?)?)?\)")
+# "A (Tarrow East) (LD): ... as chair of the X Group, I ...": the speaker's post
+_p("speaker_as_role", "position", 0.7,
+   rf"{E}\s*(?:\([^§()]{{1,60}}\)\s*){{1,2}}:\s*[^§]{{0,80}}?\bas\s+(?:an?\s+|the\s+)?(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
 # "X is affiliated to Y"; "X is affiliated to Y and is a member of Z" (the second verb shares the subject)
 _p("affiliated", "member_of", 0.8,
    rf"{E}\s*{GAP}(?:is|are|was|were|has been|have been|remains?)\s+(?:also\s+|formally\s+)?affiliated\s+(?:to|with)\s+{DET}{E}")
@@ -206,6 +211,9 @@ _p("analysis_by", "authored", 0.75, rf"\b(?:the\s+)?(?:analysis|evidence review|
 
 # Patterns whose first placeholder is the object and the second the subject.
 _FIRST_IS_OBJECT = {"analysis_by"}
+# A body whose members are bodies ("the X Network, which includes A, B and C").
+COLLECTIVE_HEADS = frozenset("network coalition alliance partnership consortium federation forum association "
+                             "collaborative".split())
 
 CHAIR_ROLES = {"chaired": "chair", "co-chaired": "co-chair", "led": "lead", "headed": "head",
                "directed": "director", "managed": "manager"}
@@ -660,14 +668,22 @@ class TiePatterns:
                     if in_sent[a].label_ != "organisation":
                         continue
                     members_word = in_sent[a]._.source == "coref" and in_sent[a].text.casefold() == "members"
+                    collective = in_sent[a].text.casefold().split()[-1] in COLLECTIVE_HEADS
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))
-                             if in_sent[o].label_ == "person" or members_word]
+                             if in_sent[o].label_ == "person" or members_word or collective]
                     # a body "includes" people, its bodies may be partners; but "Members include A, B
                     # and C" (the members of the body just named) are members, bodies or people
                 elif name == "whose_members":
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "appos_possessive_role":
                     pairs = [(a, b)]
+                elif name == "bracket_body":
+                    if in_sent[a].label_ != "person" or in_sent[b].label_ != "organisation" \
+                            or in_sent[b].text.casefold().split()[-1] in ROLE_NOUNS:
+                        continue  # (but "Sophie Tran (Town Clerk)": a post)
+                    pairs = [(a, b)]
+                elif name == "speaker_as_role":
+                    pairs = [(a, nums[-1])]
                 elif name == "appos_body_role":
                     if in_sent[b]._.source != "coref" or in_sent[b].text.casefold() != "its":
                         continue
