@@ -225,3 +225,17 @@ def test_a_speaker_who_speaks_as_chair_of_a_group(tagger):
     doc = tagger.nlp("Owen Tanner (Tarrow East) (LD): As chair of the All-Party Parliamentary Group on Sleep, "
                      "I have heard from many families.")
     assert ("Owen Tanner", "position", "All-Party Parliamentary Group on Sleep") in _ties(doc)
+
+
+def test_a_fund_administered_by_a_department(tagger):
+    doc = tagger.nlp("The council applied to the Coastal Homes Fund, which is administered by the Department for "
+                     "Levelling Up.")
+    assert ("Department for Levelling Up", "provides", "Coastal Homes Fund") in _ties(doc)
+
+
+def test_a_named_service_run_by_a_trust_is_what_the_trust_provides(tagger):
+    doc = tagger.nlp("The Harbour Adult Memory Service, run by Tarnby Healthcare NHS Trust, has a waiting list "
+                     "of 300 people.")
+    ties = _ties(doc)
+    assert ("Tarnby Healthcare NHS Trust", "provides", "Harbour Adult Memory Service") in ties
+    assert ("Harbour Adult Memory Service", "part_of", "Tarnby Healthcare NHS Trust") not in ties

@@ -227,7 +227,7 @@ AGENT_VERBS = {
     "commissioned": ("commissioned|set up|established", 0.85),
     "published": ("published|issued|released", 0.85),
     "funded": ("funded|paid for|sponsored|financed|bankrolled", 0.85),
-    "provides": ("provided|delivered|run|operated|supplied|hosted", 0.8),
+    "provides": ("provided|delivered|run|operated|supplied|hosted|administered", 0.8),
 }
 # An apposition after a member of a list: "A, a former chair of B, and C, the chief executive of D"
 # (B may be a name the tagger did not find: then the apposition runs to the next comma).
@@ -301,7 +301,7 @@ def _council_like(span) -> bool:
 
 
 UNIT_HEADS = frozenset("unit centre center team office directorate division hub lab laboratory institute "
-                       "group secretariat service hospital academy school clinic".split())
+                       "group secretariat hospital academy school clinic".split())
 
 
 def _unit_like(doc, span) -> bool:
@@ -774,7 +774,10 @@ class TiePatterns:
                         relation_here, role_here = relation, role
                     if relation == "provides" and obj.label_ == "organisation" and (
                             _unit_like(doc, obj) or re.match(r"(?:jointly\s+)?run\b", m.group(0), re.I)) \
-                            and not re.match(r"hosted\b", m.group(0), re.I):
+                            and not re.match(r"hosted\b", m.group(0), re.I) \
+                            and obj.text.casefold().split()[-1] not in ("service", "services"):
+                        # (a named service run by a body is what it provides: "the X Eating Disorder
+                        # Service, run by Y Trust")
                         # a body hosted by another is provided by it, not a part of it
                         # "the unit, which is jointly run by P and Q": the unit is part of each
                         for si in subjects:
