@@ -239,3 +239,21 @@ def test_a_named_service_run_by_a_trust_is_what_the_trust_provides(tagger):
     ties = _ties(doc)
     assert ("Tarnby Healthcare NHS Trust", "provides", "Harbour Adult Memory Service") in ties
     assert ("Harbour Adult Memory Service", "part_of", "Tarnby Healthcare NHS Trust") not in ties
+
+
+def test_a_report_published_and_a_study_commissioned_with_their_titles_in_apposition(tagger):
+    doc = tagger.nlp("The Rural Affairs Committee published its report, Keeping Warm, on 9 March 2027.")
+    ties = _ties(doc)
+    assert ("Rural Affairs Committee", "published", "Keeping Warm") in ties
+    assert ("Rural Affairs Committee", "authored", "Keeping Warm") in ties
+    doc = tagger.nlp("The Department for Transport has commissioned a study, Miles Apart, from the Institute for "
+                     "Rural Research.")
+    ties = _ties(doc)
+    assert ("Department for Transport", "commissioned", "Miles Apart") in ties
+    assert ("Institute for Rural Research", "authored", "Miles Apart") in ties
+
+
+def test_a_programme_funded_by_a_capital_grant_from_a_body(tagger):
+    doc = tagger.nlp("Tenants moved in through the Safe Steps programme, which is funded by a capital grant from "
+                     "the Harbour Housing Trust.")
+    assert ("Harbour Housing Trust", "funded", "Safe Steps") in _ties(doc)

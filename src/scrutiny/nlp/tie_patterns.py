@@ -186,8 +186,11 @@ _p("within", "part_of", 0.6, rf"{E}\s*,?\s*(?:(?:which|that)\s+)?(?:sits|sat|is|
 # authored / commissioned / published / funded ----------------------------------
 _p("wrote", "authored", 0.7, rf"{E}\s*{GAP}{ADV}(?:wrote|authored|co-authored|drafted|prepared|produced)\s+{DET}{E}")
 _p("chaired", "position", 0.7, rf"{E}\s*{GAP}{ADV}(?P<role>chaired|co-chaired|led|co-led|headed)\s+{DET}{E}")
+# "published its report, Keeping Warm, on ...", "commissioned a study, Caring and Earning, from X"
+DOC_NOUN_FIRST = (r"(?:(?:[a-z-]+\s+){0,2}?(?:report|review|study|paper|evaluation|briefing|plan|strategy|analysis|"
+                  r"survey|guide|framework)\s*,\s*)?")
 _p("commissioned_from", "authored", 0.75,
-   rf"\bcommissioned\s+{DET}{E}(?:\s*,\s*(?:a|an|the|its)\s+[^§;,]{{1,60}},)?\s+from\s+{DET}{E}")
+   rf"\bcommissioned\s+{DET}{DOC_NOUN_FIRST}{E}(?:\s*,\s*(?:a|an|the|its)\s+[^§;,]{{1,60}},)?\s*,?\s+from\s+{DET}{E}")
 _p("doc_by", "authored", 0.7,
    rf"{E}\s*,\s*(?:a|an|the|their|its)\s+(?:[a-z-]+\s+){{0,3}}(?:report|review|study|paper|briefing|analysis|guide|plan|strategy|survey)\s+(?:by|from)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
 _p("possessive_doc", "authored", 0.7,
@@ -197,8 +200,10 @@ _p("conducted", "authored", 0.65, rf"{E}\s*{GAP}{ADV}(?:carried out|conducted|un
 _p("contract_to", "provides", 0.75,
    rf"{E}\s*{GAP}(?:holds|held|won|was awarded|has been awarded|has|had)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+)?contracts?\s+to\s+(?:deliver|run|provide|operate)\s+{DET}{E}")
 _p("analysis_for", "authored", 0.7, rf"{E}\s*{GAP}(?:contributed|provided|supplied)\s+(?:the\s+)?(?:analysis|evidence|research|modelling)\s+(?:for|to)\s+{DET}{E}")
-_p("commissioned", "commissioned", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|will\s+)?(?:commissioned|commission)\s+{DET}{E}")
-_p("published", "published", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|have\s+|will\s+(?:also\s+)?)?(?:published|issued|released|publish|publishes|issue|release)\s+{DET}(?:refreshed\s+|new\s+|revised\s+|updated\s+|first\s+)?{E}")
+_p("commissioned", "commissioned", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|will\s+)?(?:commissioned|commission)\s+{DET}{DOC_NOUN_FIRST}{E}")
+_p("published", "published", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|have\s+|will\s+(?:also\s+)?)?(?:published|issued|released|publish|publishes|issue|release)\s+{DET}(?:refreshed\s+|new\s+|revised\s+|updated\s+|first\s+)?{DOC_NOUN_FIRST}{E}")
+# "X published its report, Y, ...": its own, so X wrote it too
+_p("published_its", "authored", 0.7, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+)?(?:published|released)\s+(?:its|their)\s+(?:[a-z-]+\s+){{0,2}}?(?:report|review|study|paper|evaluation|briefing|plan|strategy|analysis|survey)\s*,\s*{E}")
 _p("funded", "funded", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|have\s+|will\s+(?:also\s+)?)?(?:funded|paid for|sponsored|financed|bankrolled|funds|fund|finances|sponsors)\s+{DET}{E}")
 # provides -------------------------------------------------------------------------
 _p("delivers_for", "provides", 0.8,
@@ -237,7 +242,7 @@ MORE = rf"(?P<more>(?:{APPOS}?\s*,\s*{DET}§\d+§)*(?:{APPOS}?\s*,?\s*(?:and|wit
 AGENT_DESCRIPTOR = (r"(?:(?:judge|economist|charity|campaigner|academic|consultancy|think tank|firm|company|"
                     r"journalist|lawyer|barrister|broadcaster|businessman|businesswoman|historian|professor)\s+"
                     r"|(?:board|trustees|governors|governing body|executive team|leadership team)\s+of\s+"
-                    r"|(?:grants?|donations?|funding|legacy|bequest)\s+from\s+(?:the\s+)?"
+                    r"|(?:[a-z-]+\s+)?(?:grants?|donations?|funding|legacy|bequest)\s+from\s+(?:the\s+)?"
                     rf"|(?:{ROLE})(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?)?\s*,\s*)")
 _AGENT_RX = {
     rel: re.compile(rf"\b(?:part-|jointly\s+|co-)?(?:{verbs})\s+(?:on\s+(?:its|their)\s+behalf\s+|jointly\s+|in\s+\d{{4}}\s+)?by\s+{DET}"
