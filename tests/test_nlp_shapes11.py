@@ -257,3 +257,22 @@ def test_a_programme_funded_by_a_capital_grant_from_a_body(tagger):
     doc = tagger.nlp("Tenants moved in through the Safe Steps programme, which is funded by a capital grant from "
                      "the Harbour Housing Trust.")
     assert ("Harbour Housing Trust", "funded", "Safe Steps") in _ties(doc)
+
+
+# --- names cut where the recogniser ran on --------------------------------------------------
+
+@pytest.mark.parametrize("sentence, name, not_a_name", [
+    ("Answered by Tom Ashby, Minister for Employment, Department for Work and Pensions, 11 February 2027.",
+     "Department for Work and Pensions", "Employment, Department for Work and Pensions"),
+    ("We wrote to the Secretary of State and the Chief Executive of NHS England last week.", "NHS England",
+     "Chief Executive of NHS England"),
+])
+def test_a_post_or_a_person_before_a_body_is_cut_from_its_name(tagger, sentence, name, not_a_name):
+    names = _names(tagger.nlp(sentence))
+    assert name in names and not_a_name not in names
+
+
+def test_a_command_paper_formula_is_no_body(tagger):
+    doc = tagger.nlp("Presented to Parliament by the Secretary of State for Work and Skills by Command of "
+                     "His Majesty, July 2027")
+    assert not [n for n in _names(tagger.nlp(doc.text)) if "Command" in n]

@@ -214,8 +214,8 @@ def _after_post(doc, start: int, end: int) -> int:
             if any(w in ROLE_WORDS or w in ROLE_ONLY for w in words) and all(
                     w in ROLE_WORDS or w in ROLE_ONLY or w in PORTFOLIO_WORDS or w in POST_MODIFIERS for w in words):
                 j = k + 1 + (doc[k + 1].lower_ == "the")
-                if j < end and doc[j].is_title:
-                    return j
+                if j < end and (doc[j].is_title or (doc[j].is_upper and doc[j].is_alpha)):
+                    return j  # ("Chief Executive of NHS England")
             break
     return start
 
@@ -313,6 +313,8 @@ def _acceptable(span, number_word_ok: bool = False, vouched: bool = False) -> bo
         return False  # "Director of Adult Social Services": a post
     if " ".join(words) in GENERIC_BODIES:
         return False  # "the Board of Directors": which board is not said
+    if "command of his majesty" in " ".join(words) or "command of her majesty" in " ".join(words):
+        return False  # "Presented to Parliament ... by Command of His Majesty": a formula, not a body
     if len(span) == 1 and span[0].is_sent_start and span[0].pos_ in ("NOUN", "ADJ", "ADV", "VERB") \
             and not is_acronym(span.text):
         return False  # "Workload is the main reason ...": a common word opening a sentence
@@ -875,6 +877,16 @@ class ExtractedNames:
                 continue
             if ent.label_ != "PERSON":
                 start = _after_post(doc, start, end)  # "Medical Director of X Trust": the body is X Trust
+                verb = max((k for k in range(start, end - 1) if doc[k].is_lower and doc[k].pos_ == "VERB"),
+                           default=None)
+                if verb is not None:
+                    start = verb + 1  # "Government welcomes the Work and Pensions Committee": the last name
+                of = next((k for k in range(start + 2, min(start + 4, end - 1)) if doc[k].lower_ == "of"), None)
+                if ent.label_ == "ORG" and of is not None and self._given(doc[start].text) \
+                        and all(t.is_title for t in doc[start:of]) and kind_from_head([t.text for t in doc[start:of]]) is None:
+                    # "Paul Ingram of Coastline Refugee Action": a person and the body they are from
+                    out.append((Span(doc, start, of, label="person"), "model", self.ner_confidence))
+                    start = of + 1
             lower_head = None
             if end - start >= 2 and doc[end - 1].is_lower and doc[end - 1].lower_ in LOWER_PROGRAMME_HEADS:
                 lower_head, end = "programme", end - 1  # "the Night Line helpline": the name is before the noun
@@ -886,8 +898,9 @@ class ExtractedNames:
                 # "Data, Analytics and Situational Awareness Hub", words listed before one head)
                 commas = [k for k in range(start + 1, end - 1) if doc[k].text == "," and doc[k + 1].is_title]
                 if commas and (any(doc[k].lower_ in ("department", "ministry") for k in range(start, commas[0]))
-                               or any(doc[k].lower_ in ("and", "&") for k in range(commas[-1], end))):
-                    commas = []
+                               or any(doc[k].lower_ in ("and", "&") for k in range(commas[-1], end))) \
+                        and doc[commas[-1] + 1].lower_ not in ("department", "ministry"):
+                    commas = []  # (but "Minister for Employment, Department for Work and Pensions": a post, a body)
                 if commas:
                     for seg_start, seg_end in zip([start] + [k + 1 for k in commas], commas):
                         seg_start, seg_end = _trim(doc, seg_start, seg_end)
