@@ -216,6 +216,9 @@ _p("analysis_by", "authored", 0.75, rf"\b(?:the\s+)?(?:analysis|evidence review|
 
 # Patterns whose first placeholder is the object and the second the subject.
 _FIRST_IS_OBJECT = {"analysis_by"}
+# A line of those at a meeting (read by :meth:`TiePatterns._layout_ties`, not as prose).
+_ATTENDANCE = re.compile(r"(?i)(?:^|\n)\s*(?:members\s+present|present|in\s+attendance|also\s+in\s+attendance|"
+                         r"also\s+present|attending|apologies)\b[^\n]*$")
 # A body whose members are bodies ("the X Network, which includes A, B and C").
 COLLECTIVE_HEADS = frozenset("network coalition alliance partnership consortium federation forum association "
                              "collaborative".split())
@@ -684,8 +687,10 @@ class TiePatterns:
                     pairs = [(a, b)]
                 elif name == "bracket_body":
                     if in_sent[a].label_ != "person" or in_sent[b].label_ != "organisation" \
-                            or in_sent[b].text.casefold().split()[-1] in ROLE_NOUNS:
-                        continue  # (but "Sophie Tran (Town Clerk)": a post)
+                            or in_sent[b].text.casefold().split()[-1] in ROLE_NOUNS \
+                            or _ATTENDANCE.search(masked[:m.start()]):
+                        continue  # (but "Sophie Tran (Town Clerk)": a post; "In attendance: Dan Roe
+                        # (Eastvale Council)": a guest from elsewhere, whom the layout reads)
                     pairs = [(a, b)]
                 elif name == "speaker_as_role":
                     pairs = [(a, nums[-1])]
