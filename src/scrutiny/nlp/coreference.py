@@ -6,6 +6,11 @@ capitalised head word before a role ("Council leader X") are resolved to the
 stakeholder they stand for: the nearest name before them **in the same passage**
 whose kind fits the head word, preferring one whose name contains it ("the
 Taskforce" -> "Rivers Recovery Taskforce"). Nothing is resolved across passages.
+A sentence-opening "She" or "He" stands for the first person of the sentence just
+before (when the given name does not say otherwise); "its" inside a sentence, before
+a post after a comma ("X, its chief executive,") or before a name ("its Mental Health
+Faculty"), for the nearest body before it in the sentence, or the first body of the
+sentence just before.
 
 Each resolved phrase becomes a span of the stakeholder group with source
 ``coref``, the antecedent's kind and curated id, and ``doc._.coref`` maps its
