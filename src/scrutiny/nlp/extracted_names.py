@@ -658,8 +658,10 @@ def _described_subtitle(main: str, sub: str) -> bool:
     sentence, after a title that is no label ("Moved by:", "Submitted by:"), no form's
     heading ("Cabinet Decision Notice:") nor a row of a table ("Post | Salary:")."""
     words = main.split()
-    return len(words) >= 2 and words[-1].casefold() not in ("notice", "form") and "|" not in main + sub and words[-1].casefold() not in TITLE_JOINERS \
-        and len(sub.split()) >= 3 and not _FINAL_STOP.search(sub) and not MEETING_RECORD.match(sub)
+    last = words[-1].casefold() if words else ""
+    return len(words) >= 2 and last not in ("notice", "form") and last not in TITLE_JOINERS \
+        and "|" not in main + sub and len(sub.split()) >= 3 and not _FINAL_STOP.search(sub) \
+        and not MEETING_RECORD.match(sub)
 
 
 # What a body's meeting leaves ("Kirkby Against Closures: notes of the steering meeting").
