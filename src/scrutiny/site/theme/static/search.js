@@ -420,6 +420,15 @@
     if (!into.includes(l)) into.push(l);
     return l;
   };
+  /* The words (and prefixes) a query's compile looks up, NOT's included. */
+  function wordsOf(node, out) {
+    if ("term" in node) out.push(node.term);
+    else if ("prefix" in node) { if (Array.from(node.prefix).length >= 2) out.push(node.prefix); }
+    else if ("phrase" in node) for (const w of node.phrase) out.push(w);
+    else if ("or" in node) for (const x of node.or) wordsOf(x, out);
+    else if ("and" in node) for (const x of node.and) wordsOf("not" in x ? x.not : x, out);
+    return out;
+  }
   function fieldsOf(node) { return node.field ? [node.field === "heading" ? "h" : "t"] : ["t", "h"]; }
 
   /* Evaluating with bounds. A result is {m: {rec: [lo, hi, yes]}, rest: [per bucket index]}:
@@ -636,6 +645,9 @@
     const start = this.spent, readStart = this.read;
     const budget = this.budget === null ? meta.budget : this.budget;
     const lists = [], neg = [], guards = [];
+    /* every word's index files asked for at once: compile takes the words one after another,
+       and would otherwise wait for one word's files before asking for the next one's */
+    for (const t of wordsOf(node, [])) this.shards(t).catch(function () {});
     const q = await this.compile(node, lists, neg, want ? guards : null);
     const np = meta.nb * meta.stride;
     /* The words after NOT, in a passages' bucket where the rest of their lists weighs more than
