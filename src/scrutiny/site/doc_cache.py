@@ -81,9 +81,7 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
                     db.execute("DELETE FROM docs WHERE name = ?", (name,))
                     records.set_version(db, name, version)
                 db.executemany("DELETE FROM docs WHERE name = ? AND doc_id = ?", [(name, d) for d in gone])
-                db.executemany("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
-                               [(name, d, keys[d], json.dumps(out[d], ensure_ascii=False, separators=(",", ":")))
-                                for d in todo])
+                _write(db, name, keys, out, todo)
                 if then is not None:
                     changed = {d: _value(kept.get(d) if kept is not None else None) for d in [*todo, *gone]}
                     if not lazy:
@@ -101,10 +99,7 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
                                 fresh = work_out(bad)
                                 for d in bad:
                                     every[d] = fresh.get(d, [])
-                                db.executemany(
-                                    "INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
-                                    [(name, d, keys[d], json.dumps(every[d], ensure_ascii=False, separators=(",", ":")))
-                                     for d in bad])
+                                _write(db, name, keys, every, bad)
                             return every
 
                         result = then(out, changed, db, everything)
@@ -113,6 +108,14 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
     if cache.suffix == ".json":
         cache.unlink(missing_ok=True)   # the whole-file record of earlier versions
     return out if then is None else (out, result)
+
+
+def _write(db, name: str, keys: dict, values: dict, ids) -> None:
+    """The rows of the documents ``ids`` of the record ``name``: each one's key and value."""
+    from scrutiny.site.records import dumps
+
+    db.executemany("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
+                   [(name, d, keys[d], dumps(values[d])) for d in ids])
 
 
 def _value(row) -> list | None:

@@ -224,10 +224,10 @@ def _kept_lists(ctx, rows, changed, db, everything) -> dict[str, NamedIn]:
     ListStats.made = sorted(out)
     for sid, ni in out.items():
         db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
-                   (LISTS, sid, version, json.dumps(_head(ni), ensure_ascii=False, separators=(",", ":"))))
+                   (LISTS, sid, version, records.dumps(_head(ni))))
         every = ni.pages_docs() if ni.pages else [list(x) for x in ni.newest]
         db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
-                   (DOCS, sid, version, json.dumps(every, ensure_ascii=False, separators=(",", ":"))))
+                   (DOCS, sid, version, records.dumps(every)))
     if not whole:
         for sid, ni in kept_heads.items():
             if sid not in out and sid in ctx.stakeholders and sid not in affected:

@@ -12,6 +12,7 @@ everything in it is worked out again.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +50,11 @@ CREATE TABLE IF NOT EXISTS tie_listings (
     listing  TEXT NOT NULL
 ) WITHOUT ROWID;
 """
+
+
+def dumps(value) -> str:
+    """A record's value as it is kept (compact JSON)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def path_in(cache_dir) -> Path:

@@ -120,8 +120,7 @@ def _listings(ctx, db) -> list[tuple]:
     gone = sorted(d for d in kept if d not in keys)
     Stats.docs_located, Stats.candidates_read, Stats.ties_made = moved, 0, []
     if not (whole or moved or gone):
-        return [tuple(r[:4]) + (json.loads(r[4]),) for r in db.execute(
-            "SELECT tie_id, subject, relation, object, listing FROM tie_listings ORDER BY tie_id")]
+        return _kept_listings(db)
     rows, ends = tie_candidate_ends(ctx.store, moved) if moved else ([], {})
     Stats.candidates_read = len(rows)
     # each (tie, document)'s sentences in reading order: its confidences and roles, its first sentences
@@ -145,8 +144,7 @@ def _listings(ctx, db) -> list[tuple]:
             db.execute("DELETE FROM tie_parts WHERE doc_id IN (SELECT value FROM json_each(?))", (args,))
             db.execute("DELETE FROM tie_docs WHERE doc_id IN (SELECT value FROM json_each(?))", (args,))
         db.executemany("INSERT INTO tie_parts (tie_id, doc_id, part) VALUES (?, ?, ?)",
-                       [(tid, doc, json.dumps(p, ensure_ascii=False, separators=(",", ":")))
-                        for (tid, doc), p in sorted(parts.items())])
+                       [(tid, doc, records.dumps(p)) for (tid, doc), p in sorted(parts.items())])
         db.executemany("INSERT INTO tie_docs (doc_id, key) VALUES (?, ?)", [(d, keys[d]) for d in moved])
         # the ties whose parts moved: made again from all their parts, the other documents' from the record
         known = {r[0]: r[1:] for chunk in _chunks(sorted(affected)) for r in db.execute(
@@ -160,8 +158,11 @@ def _listings(ctx, db) -> list[tuple]:
                 continue
             subject, relation, obj = ends.get(tid) or known[tid]
             db.execute("INSERT INTO tie_listings (tie_id, subject, relation, object, listing) VALUES (?, ?, ?, ?, ?)",
-                       (tid, subject, relation, obj, json.dumps(_listing([json.loads(p) for (p,) in found]),
-                                                                ensure_ascii=False, separators=(",", ":"))))
+                       (tid, subject, relation, obj, records.dumps(_listing([json.loads(p) for (p,) in found]))))
+    return _kept_listings(db)
+
+
+def _kept_listings(db) -> list[tuple]:
     return [tuple(r[:4]) + (json.loads(r[4]),) for r in db.execute(
         "SELECT tie_id, subject, relation, object, listing FROM tie_listings ORDER BY tie_id")]
 
