@@ -820,7 +820,9 @@ def pending(project: Project, store) -> list[str]:
     (they are shown as not ingested): only present files that were changed or
     never ingested, and tags older than the passages, the knowledge base or
     the tagger. Hashes the present sources; reads nothing else."""
-    manifest = load_manifest(project.manifest_path)
+    from scrutiny.manifest import read_manifest
+
+    manifest = read_manifest(project.manifest_path)
     stored = {d["id"]: d for d in store.documents()}   # one query, not one per document
     hashes = SourceHashes(store, write=False)            # a file is read only when its stamp moved
     behind = []

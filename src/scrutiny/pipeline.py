@@ -138,13 +138,13 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
     them, as ``ingest``'s), in the same process as the rest: the language model and the
     project are loaded once for a document added.
     """
-    from scrutiny.manifest import load_manifest
+    from scrutiny.manifest import read_manifest
 
     say = progress or (lambda report: None)
     t0 = time.perf_counter()
     # a manifest that cannot be read is the project's problem, not a stage's: it
     # raises (one line from the CLI) before anything runs
-    load_manifest(project.manifest_path)
+    read_manifest(project.manifest_path)
     result = BuildResult()
     wanted = {"fetch": fetch, "ingest": ingest, "xref": xref, "site": site}
     runners = {"fetch": _fetch, "ingest": _ingest, "xref": _xref, "site": _site}
@@ -175,9 +175,9 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
 
 def _fetch(project, result, *, detail, **_) -> StageReport:
     from scrutiny.fetch import fetch_all, source_path
-    from scrutiny.manifest import load_manifest
+    from scrutiny.manifest import read_manifest
 
-    manifest = load_manifest(project.manifest_path)
+    manifest = read_manifest(project.manifest_path)
     missing = [e.id for e in manifest.documents.values() if not source_path(project.root, e).is_file()]
     # four at once; each result (with where it came from) is recorded in the manifest
     report = fetch_all(project, missing, progress=detail is not None) if missing else FetchReport()

@@ -123,9 +123,9 @@ class Project:
     @cached_property
     def settings(self) -> dict:
         """The ``[project]`` table of the manifest (name, base_url, spacy_model...)."""
-        from scrutiny.manifest import load_manifest
+        from scrutiny.manifest import read_manifest
 
-        return load_manifest(self.manifest_path).project
+        return dict(read_manifest(self.manifest_path).project)
 
     @cached_property
     def project_table(self) -> dict:
@@ -139,9 +139,9 @@ class Project:
     @cached_property
     def site_settings(self) -> dict:
         """The ``[site]`` table of the manifest (min_confidence, stakeholder_min_mentions)."""
-        from scrutiny.manifest import load_manifest
+        from scrutiny.manifest import read_manifest
 
-        return load_manifest(self.manifest_path).site
+        return dict(read_manifest(self.manifest_path).site)
 
     @property
     def min_confidence(self) -> float:

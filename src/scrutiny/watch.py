@@ -213,15 +213,32 @@ class Watcher:
         taken, refused = self._settle_inbox(waiting)
         return Round(reason, result, taken, refused, time.perf_counter() - t)
 
+    def warm(self) -> None:
+        """Load the language model while nothing is due (once, after the first build):
+        the first file dropped into the inbox is then not kept waiting for it. A first
+        build that tagged has loaded it already (:func:`scrutiny.tags.write.keep_tagger_warm`
+        keeps it), and a problem loading it is left for the next build that tags to report."""
+        if self._build is not None:     # a build function of the caller's own: it loads what it needs
+            return
+        from scrutiny.tags.write import build_project_tagger, tagger_is_warm
+
+        if tagger_is_warm(self.project):
+            return
+        try:
+            with self._locked():
+                build_project_tagger(self.project, warn=False)
+        except (ScrutinyError, OSError):
+            pass
+
     def _settle_inbox(self, waiting: dict) -> tuple[list[str], list[str]]:
         """Take out of the inbox the files the corpus now holds; remember the others
         as they are, so they are not read again until they change."""
         if not waiting:
             return [], []
-        from scrutiny.manifest import load_manifest
+        from scrutiny.manifest import read_manifest
 
         try:
-            held = {e.sha256 for e in load_manifest(self.project.manifest_path).documents.values() if e.sha256}
+            held = {e.sha256 for e in read_manifest(self.project.manifest_path).documents.values() if e.sha256}
         except Exception:  # the manifest cannot be read: the build said why; keep every file
             held = set()
         taken, refused = [], []
@@ -256,11 +273,15 @@ class Watcher:
         from scrutiny.tags.write import keep_tagger_warm
 
         keep_tagger_warm(True)
+        warmed = False
         try:
             while stop is None or not stop.is_set():
                 r = self.step()
                 if r is not None and on_round is not None:
                     on_round(r)
+                if r is None and not warmed and self.rounds:
+                    warmed = True
+                    self.warm()
                 if max_rounds is not None and self.rounds >= max_rounds:
                     return
                 if stop is not None:

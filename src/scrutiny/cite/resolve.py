@@ -55,10 +55,10 @@ def document_record(project, store, doc_id: str) -> dict:
     if doc is None:
         raise CitationError(f"document {doc_id!r} is not in the store: run `scrutiny ingest`")
     if project is not None:
-        from scrutiny.manifest import load_manifest
+        from scrutiny.manifest import read_manifest
         from scrutiny.metadata import merged
 
-        entry = load_manifest(project.manifest_path).documents.get(doc_id)
+        entry = read_manifest(project.manifest_path).documents.get(doc_id)
         if entry is not None:
             doc = merged({k: v for k, v in entry.to_dict().items() if k not in ("source", "sha256")}, doc)
     return doc

@@ -140,13 +140,13 @@ def export(project, fmt: str, out=None, *, table: str | None = None, base_url: s
 def withheld_documents(project) -> list[str]:
     """The ids of the stored documents whose licence does not allow republishing
     (their text stays out of the exports unless ``full_text``)."""
-    from scrutiny.manifest import load_manifest, may_republish
+    from scrutiny.manifest import may_republish, read_manifest
     from scrutiny.metadata import merged
     from scrutiny.store import Store, store_exists
 
     if not store_exists(project):
         return []
-    entries = load_manifest(project.manifest_path).documents
+    entries = read_manifest(project.manifest_path).documents
     with Store(project.store_location, readonly=True) as store:
         docs = store.documents()
     out = []
@@ -158,6 +158,6 @@ def withheld_documents(project) -> list[str]:
 
 
 def project_name(project) -> str:
-    from scrutiny.manifest import load_manifest
+    from scrutiny.manifest import read_manifest
 
-    return load_manifest(project.manifest_path).project.get("name") or Path(project.root).name
+    return read_manifest(project.manifest_path).project.get("name") or Path(project.root).name

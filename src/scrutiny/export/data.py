@@ -47,11 +47,11 @@ def collect(project, store) -> ExportData:
         from scrutiny.kb import load_with_problems
 
         kb, _ = load_with_problems(project.kb_dir, project.manifest_path)
-    from scrutiny.manifest import load_manifest
+    from scrutiny.manifest import read_manifest
     from scrutiny.metadata import merged
     from scrutiny.versions import old_page_label
 
-    entries = load_manifest(project.manifest_path).documents
+    entries = read_manifest(project.manifest_path).documents
     documents = []
     for d in store.documents():  # described by the manifest, the one source of their metadata
         entry = entries.get(d["id"])

@@ -685,7 +685,7 @@ def load_with_problems(kb_dir, manifest=None) -> tuple[KnowledgeBase, list[Probl
 
 def _manifest(kb_dir: Path, manifest, reader: Reader):
     from scrutiny.errors import ProjectError
-    from scrutiny.manifest import Manifest, load_manifest
+    from scrutiny.manifest import Manifest, read_manifest
 
     if isinstance(manifest, Manifest):
         return manifest
@@ -693,7 +693,7 @@ def _manifest(kb_dir: Path, manifest, reader: Reader):
     if manifest is None and not path.is_file():
         return None
     try:
-        return load_manifest(path)
+        return read_manifest(path)
     except ProjectError as exc:
         reader.problem(reader.display(path), None, f"cannot check document ids: {exc}")
         return None

@@ -132,9 +132,9 @@ def load_curated(project) -> Curated:
     document titles. An invalid knowledge base raises ``KBError`` listing its problems;
     a broken manifest raises ``ProjectError``."""
     from scrutiny.kb import load_kb
-    from scrutiny.manifest import load_manifest
+    from scrutiny.manifest import read_manifest
 
-    manifest = load_manifest(project.manifest_path)
+    manifest = read_manifest(project.manifest_path)
     documents = {d.id: DocumentTitle(d.title, d.short_title) for d in manifest.documents.values()}
     if not project.kb_dir.is_dir():
         return Curated(documents=documents)

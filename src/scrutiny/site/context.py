@@ -200,11 +200,11 @@ def _needles(query: str | None) -> list[str]:
 
 def gather(project, curated: Curated | None = None, store=None, cache_dir=None) -> SiteContext:
     """Read everything the site shows. ``curated``/``store`` may be passed in (tests)."""
-    from scrutiny.manifest import load_manifest
+    from scrutiny.manifest import read_manifest
     from scrutiny.schema import vocabulary
 
     notes: list[str] = []
-    manifest = load_manifest(project.manifest_path)
+    manifest = read_manifest(project.manifest_path)
     name = manifest.project.get("name") or Path(project.root).name
     base_url = getattr(project, "base_url", "") or ""
     if base_url and scheme(base_url) not in ("http", "https"):
