@@ -225,3 +225,50 @@ def test_the_command_adds_a_dropped_file_and_stops_on_a_signal(tmp_path):
     assert text.rstrip().endswith("watch: stopped")
     with open(project.root / "corpus" / "manifest.toml", "rb") as fh:   # --licence: republished, not withheld
         assert tomllib.load(fh)["documents"]["larch-briefing"]["licence"] == "OGL-UK-3.0"
+
+
+def test_an_idle_watch_loads_the_model_before_a_file_arrives(tmp_path, monkeypatch):
+    """A project built already: the watch's first build tags nothing, so no model is
+    loaded by it; the model is loaded while the watch waits, once, and the file dropped
+    in afterwards is tagged by that tagger (the model is not loaded for it)."""
+    import threading
+
+    from scrutiny.nlp import pipeline
+
+    project = _campaign(tmp_path, "idle")
+    assert build(project, fetch=False).ok            # built in one go, no tagger kept
+    built = []
+    real = pipeline.build_tagger
+
+    def counting(*args, **kwargs):
+        built.append(kwargs.get("names"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_tagger", counting)
+    rounds = []
+    stop = threading.Event()
+    watcher = Watcher(project, interval=0.05)
+    thread = threading.Thread(target=watcher.run, kwargs={"stop": stop, "on_round": rounds.append})
+    thread.start()
+    try:
+        deadline = time.monotonic() + 180
+        while not (rounds and tags_write.tagger_is_warm(project)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert rounds and rounds[0].reason == "first build"
+        assert all(s.state != "ran" for s in rounds[0].result.stages if s.name == "ingest")
+        assert tags_write.tagger_is_warm(project) and len(built) == 1     # loaded while idle
+        f1 = _drop(watcher.inbox, "larch-briefing.md", FIRST)
+        while not any(r.taken for r in rounds) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        added = [r for r in rounds if r.taken]
+        assert added and added[0].result.ok and added[0].taken == [str(f1)]
+    finally:
+        stop.set()
+        thread.join(60)
+    assert not thread.is_alive()
+    assert len(built) == 1                               # not loaded again for the file
+    assert not tags_write.tagger_is_warm(project)        # let go of when the watch stops
+    with Store(project.store_path) as store:
+        n = store.db.execute("SELECT COUNT(*) FROM nlp_mentions m JOIN passages p ON p.id = m.passage_id "
+                             "WHERE p.doc_id = 'larch-briefing'").fetchone()[0]
+    assert n > 0                                         # and the file was tagged

@@ -71,15 +71,24 @@ def keep_tagger_warm(on: bool = True) -> None:
     _warm.update(on=on, key=None, tagger=None)
 
 
+def _warm_key(project) -> tuple:
+    # the model and where its claim model is kept decide the pipeline (the curated names,
+    # which every document added changes, are given to the one kept)
+    return (project.spacy_model, str(project.data_dir / "nlp"))
+
+
+def tagger_is_warm(project) -> bool:
+    """A tagger for ``project`` is kept in this process (:func:`keep_tagger_warm`)."""
+    return bool(_warm["on"] and _warm["tagger"] is not None and _warm["key"] == _warm_key(project))
+
+
 def build_project_tagger(project, warn: bool = True, curated: Curated | None = None):
     from scrutiny.nlp.pipeline import build_tagger
 
     curated = curated if curated is not None else load_curated(project)
     cache = project.data_dir / "nlp"
     names = curated.names()
-    # the model and where its claim model is kept decide the pipeline (the curated names,
-    # which every document added changes, are given to the one kept)
-    key = (project.spacy_model, str(cache))
+    key = _warm_key(project)
     if _warm["on"] and _warm["key"] == key:
         from scrutiny.nlp.pipeline import with_names
 
