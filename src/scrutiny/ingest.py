@@ -823,7 +823,8 @@ def pending(project: Project, store) -> list[str]:
     from scrutiny.manifest import read_manifest
 
     manifest = read_manifest(project.manifest_path)
-    stored = {d["id"]: d for d in store.documents()}   # one query, not one per document
+    # one query, not one per document; without the page labels, which nothing here reads
+    stored = store.document_checks()
     hashes = SourceHashes(store, write=False)            # a file is read only when its stamp moved
     behind = []
     for entry in manifest.documents.values():
@@ -834,7 +835,7 @@ def pending(project: Project, store) -> list[str]:
     if behind:
         shown = ", ".join(behind[:5]) + (f" and {len(behind) - 5} more" if len(behind) > 5 else "")
         out.append(f"{len(behind)} document(s) changed or added since the last ingest ({shown})")
-    gone = [doc_id for doc_id in stored if doc_id not in manifest.documents]
+    gone = sorted(doc_id for doc_id in stored if doc_id not in manifest.documents)
     if gone:
         shown = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
         out.append(f"{len(gone)} document(s) removed from the manifest are still in the store ({shown})")

@@ -238,9 +238,23 @@ def home(r, ctx: SiteContext, dv: Derived, kb_key):
         contested = sorted((c for c in ctx.claims if c.status in DISPUTED),
                            key=lambda c: (STATUS_ORDER.get(c.status, 9), -len(dv.essays_citing[("claim", c.id)]),
                                           -len(c.documents), c.id))[:8]
-        return {"documents": ctx.documents, "contested": contested, "essays": ctx.essays,
+        return {"documents": home_documents(ctx.documents), "contested": contested, "essays": ctx.essays,
                 "counts": _counts(ctx)}
     r.page("index.html", "home.html", ["home", kb_key, _counts(ctx)], make)
+
+
+HOME_ALL = 100      # a corpus of up to this many documents lists them all on the home page
+HOME_NEWEST = 50    # past it, the home page lists the newest this many (the documents page lists all)
+
+
+def home_documents(documents: list[dict]) -> list[dict]:
+    """The documents the home page lists: all of a small corpus; of a larger one the
+    newest (by date, the undated last), so that the page stays a few dozen kilobytes
+    on a phone (at 10,000 documents it was 1.5 MB) and costs little to make."""
+    if len(documents) <= HOME_ALL:
+        return documents
+    dated = sorted(documents, key=lambda d: (str(d.get("date") or ""), d["id"]), reverse=True)
+    return dated[:HOME_NEWEST]
 
 
 def _counts(ctx):
@@ -626,7 +640,7 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     records = ctx.doc_passages()
     for doc_id in sorted(records.records):
         key = doc_key(doc_id)
-        stale = [pid for pid in records.ids(doc_id) if not r.writer.fresh(f"p/{pid}/index.html", key)]
+        stale = [rel[2:-11] for rel in r.writer.stale([f"p/{pid}/index.html" for pid in records.ids(doc_id)], key)]
         if not stale:
             continue
         refs = {ref.id: ref for ref in ctx.store.passage_refs([doc_id])}
@@ -1087,9 +1101,20 @@ def method_page(r, ctx: SiteContext, dv: Derived, kb_key):
            lambda: {"v": v, "counts": _counts(ctx), "section": "method"})
 
 
+SEARCH_LIST_ALL = 200   # past this many documents, the search page's document filter is typed, not listed
+
+
+def search_documents(documents: list[dict]) -> list[dict] | None:
+    """The documents the search page's filter lists; None past :data:`SEARCH_LIST_ALL`
+    (the filter is then a document's id, which each document's page fills in: a list
+    of 10,000 made the page 700 KB, rendered again for every document added)."""
+    shown = [d for d in documents if d["ingested"]]
+    return shown if len(shown) <= SEARCH_LIST_ALL else None
+
+
 def search_page(r, ctx: SiteContext, dv: Derived, kb_key):
     r.page("search/index.html", "search.html", ["search", kb_key],
-           lambda: {"documents": [d for d in ctx.documents if d["ingested"]],
+           lambda: {"documents": search_documents(ctx.documents),
                     "kinds": ctx.vocab.claim_kinds,
                     "stakeholders": sorted(ctx.stakeholders.values(), key=lambda s: (s.name or "").casefold()),
                     "section": "search"})

@@ -407,10 +407,12 @@ def finish_patches(out: Path) -> list[str]:
 
 class Recorded(Current):
     """The published folder as the last build's record describes it (not walked):
-    ``files`` maps each file to its recorded size."""
+    ``files`` is the record itself (``{file: (its inputs' key, its size)}``), read
+    where it is, not copied."""
 
     def size(self, rel: str) -> int | None:
-        return self.files.get(rel)
+        v = self.files.get(rel)
+        return v[1] if v is not None else None
 
 
 def read_safely(out: Path, rel: str) -> bytes | None:

@@ -20,6 +20,16 @@ class SiteTags:
     def __init__(self, store):
         self.store = store
         self.run: TagRun | None = queries.last_run(store) if store is not None else None
+        self._keys: tuple | None = None     # (fingerprints, each document's hashed)
+
+    def _fingerprint_keys(self, fingerprints: dict[str, list]) -> dict[str, str]:
+        """Each document's fingerprint hashed (the key of its rows in the records kept by
+        document), once per build for every record that asks."""
+        if self._keys is None or self._keys[0] is not fingerprints:
+            from scrutiny.site.writer import input_key
+
+            self._keys = (fingerprints, {d: input_key(fp) for d, fp in fingerprints.items()})
+        return self._keys[1]
 
     def fingerprints(self) -> dict[str, list]:
         return queries.doc_fingerprints(self.store) if self.run else {}
@@ -43,9 +53,8 @@ class SiteTags:
         if fingerprints is None or cache is None:
             return self._named(None)
         from scrutiny.site.doc_cache import per_document
-        from scrutiny.site.writer import input_key
 
-        keys = {d: input_key(fp) for d, fp in fingerprints.items()}
+        keys = self._fingerprint_keys(fingerprints)
 
         def work_out(todo):
             # many documents changed (or no record): one pass over every mention is cheaper
@@ -65,9 +74,8 @@ class SiteTags:
         if not self.run or fingerprints is None or cache is None:
             return None
         from scrutiny.site.doc_cache import per_document
-        from scrutiny.site.writer import input_key
 
-        keys = {d: input_key(fp) for d, fp in fingerprints.items()}
+        keys = self._fingerprint_keys(fingerprints)
 
         def work_out(todo):
             wanted = set(todo)

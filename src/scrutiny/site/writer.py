@@ -64,7 +64,7 @@ class Writer:
         self._published = self._load_published()
         self.patching = not touched and self._can_patch()
         if self.patching:
-            self.current = publish.Recorded({rel: v[1] for rel, v in self._old.items()})
+            self.current = publish.Recorded(self._old)
         else:
             self.current = publish.scan(self.out_dir) if self._exists else publish.Current()
         if self._exists and self._known is None and self.current.files and "index.html" not in self.current.files:
@@ -101,7 +101,7 @@ class Writer:
         return [st.st_dev, st.st_ino]
 
     # --- cache of input keys ---------------------------------------------------
-    def _load_cache(self) -> tuple[dict, set | None]:
+    def _load_cache(self) -> tuple[dict, "_Known | None"]:
         """(the record's pages, trusted for freshness; the names of the files earlier
         builds made, None without a record)."""
         if not self.cache_path or not self.cache_path.is_file():
@@ -117,7 +117,7 @@ class Writer:
             return {}, None
         # a build killed after saving its record but before its swap: the folder
         # still holds the files it meant to drop, and they are the build's own
-        known = set(pages) | set(data.get("dropped") or ())
+        known = _Known(pages, data.get("dropped") or ())
         self._record_version = data.get("version")
         if data.get("version") == 1:  # before whole-site publishing: the folder was written in place
             return pages, known
@@ -168,13 +168,34 @@ class Writer:
         old = self._old.get(rel)
         if not old or old[0] != key:
             return False
-        if self.current.size(rel) != old[1]:
+        # (a trusted record is the folder: its size is the one recorded)
+        if not self.patching and self.current.size(rel) != old[1]:
             return False
         self._new[rel] = old
         self.produced.add(rel)
         self.unchanged += 1
         self.skipped += 1
         return True
+
+    def stale(self, rels, key: str | None) -> list[str]:
+        """Of ``rels`` (pages made from one ``key``), those that are not :meth:`fresh`;
+        the others count as unchanged, as :meth:`fresh` counts them (one loop for a
+        document's many permalink stubs, not a call each)."""
+        if key is None:
+            return list(rels)
+        old_of, new, produced, out = self._old.get, self._new, self.produced, []
+        check = not self.patching
+        size = self.current.size
+        for rel in rels:
+            old = old_of(rel)
+            if not old or old[0] != key or (check and size(rel) != old[1]):
+                out.append(rel)
+                continue
+            new[rel] = old
+            produced.add(rel)
+            self.unchanged += 1
+            self.skipped += 1
+        return out
 
     def fresh_group(self, prefix: str, key: str, exclude: tuple[str, ...] = ()) -> bool:
         """True when every file an earlier build wrote under ``prefix`` came from ``key``
@@ -187,12 +208,13 @@ class Writer:
         old = {rel: self._old[rel] for rel in self._under(prefix) if rel not in exclude}
         if not old or any(v[0] != key for v in old.values()):
             return False
-        files = self.current.files
-        if any(rel not in files for rel in old):
-            return False
-        for i, (rel, v) in enumerate(sorted(old.items())):
-            if (len(old) <= 500 or i % 25 == 0) and self.current.size(rel) != v[1]:
+        if not self.patching:    # (a trusted record is the folder: every file there, of its size)
+            files = self.current.files
+            if any(rel not in files for rel in old):
                 return False
+            for i, (rel, v) in enumerate(sorted(old.items())):
+                if (len(old) <= 500 or i % 25 == 0) and self.current.size(rel) != v[1]:
+                    return False
         for rel, v in old.items():
             self._new[rel] = v
             self.produced.add(rel)
@@ -325,7 +347,7 @@ class Writer:
             return self.removed
         stage = self._stage or publish.new_stage(self.out_dir)
         self._stage = stage
-        known_dirs = {d for rel in self.produced | known for d in _parents(rel)}
+        known_dirs = {d for rel in (*self.produced, *known) for d in _parents(rel)}
         carried_dirs = sorted(d for d in cur.dirs if d not in known_dirs)   # folders made by hand
         try:
             for d in carried_dirs:
@@ -343,7 +365,7 @@ class Writer:
             publish.remove_later(old, self.out_dir)
         return self.removed
 
-    def _known_set(self) -> set[str]:
+    def _known_set(self) -> "_Known | set":
         """Files an earlier build made: from its record; without one (the first
         build here, or .scrutiny/ deleted), none: every file found is kept."""
         return self._known if self._known is not None else set()
@@ -354,7 +376,7 @@ class Writer:
         # the files' names in one string, each file's key as a place in the table of the
         # build's keys (a few thousand for a hundred thousand files) and its size: a
         # record a third the size of {name: [key, size]}, written and read in less time
-        names = sorted(self.produced)
+        names = list(self.produced)     # (in no order: a reader makes a table of them)
         table: dict = {}
         places, sizes = [], []
         for rel in names:
@@ -403,6 +425,21 @@ def stray_files(out: Path, cache_path: Path) -> list[str]:
     lines += [f"{out.name}/{rel}: a special file (not a regular file)" for rel in sorted(cur.odd)]
     lines += [f"{p.name}/: left beside {out.name}/ by a build that was stopped" for p in publish.leftovers(out)]
     return lines
+
+
+class _Known:
+    """The files earlier builds made: the record's, and those a build killed before its
+    swap meant to drop (``in`` and iteration; the record is not copied into a set)."""
+
+    def __init__(self, pages: dict, dropped):
+        self._pages, self._dropped = pages, set(dropped)
+
+    def __contains__(self, rel) -> bool:
+        return rel in self._pages or rel in self._dropped
+
+    def __iter__(self):
+        yield from self._pages
+        yield from (rel for rel in self._dropped if rel not in self._pages)
 
 
 def _record_pages(data) -> dict | None:
