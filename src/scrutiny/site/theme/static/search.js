@@ -997,7 +997,7 @@
     if (gen === generation) say();
   }
   function filters() {
-    return { doc: form.elements.doc.value, kind: form.elements.kind.value, sh: form.elements.sh.value };
+    return { doc: form.elements.doc.value.trim(), kind: form.elements.kind.value, sh: form.elements.sh.value };
   }
   function clear() {
     list.replaceChildren();
