@@ -317,3 +317,31 @@ def test_one_document_added_changed_removed_walks_and_links_nothing_else(site, p
         _remove(project, "n5")
     s = one(removed)
     assert s.files_removed > 0 and not (project.site_dir / "doc" / "n5").exists()
+
+
+def test_the_network_is_laid_out_again_only_when_its_ties_or_their_ends_change(site, project, monkeypatch):
+    """A document added leaves the network page as it was without laying it out
+    (networkx is not even imported for it); a stakeholder renamed lays it out again
+    and the page shows the new name."""
+    from scrutiny.site import netmap
+
+    kb = site
+    calls = []
+    real = netmap.layout
+    monkeypatch.setattr(netmap, "layout", lambda *a, **k: calls.append(1) or real(*a, **k))
+    page = project.site_dir / "network" / "index.html"
+    before = page.read_text(encoding="utf-8")
+    assert "Ann Example" in before
+
+    with project.manifest_path.open("a", encoding="utf-8") as fh:
+        fh.write(_manifest_entry("n8"))
+    _put(project, "n8")
+    build_site(project, curated=kb)
+    assert (project.site_dir / "doc" / "n8" / "index.html").is_file()
+    assert calls == [] and page.read_text(encoding="utf-8") == before
+
+    kb.stakeholders["ann-example"].name = "Ann Renamed-Example"
+    build_site(project, curated=kb)
+    assert calls          # (the stakeholders' own small maps are laid out by it too)
+    after = page.read_text(encoding="utf-8")
+    assert "Ann Renamed-Example" in after and "Ann Example<" not in after
