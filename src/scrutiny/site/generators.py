@@ -268,9 +268,37 @@ def _counts(ctx):
             "ties": len(ctx.ties), "essays": len(ctx.essays), "conflicts": len(ctx.conflicts)}
 
 
+DOCUMENTS_ALL = 500   # a corpus of up to this many documents is listed on one page; a larger one by year
+
+
 def documents_index(r, ctx, dv, kb_key):
-    r.page("documents/index.html", "documents.html", ["documents", kb_key],
-           lambda: {"documents": ctx.documents, "section": "documents"})
+    """The documents page: every document on one page; past :data:`DOCUMENTS_ALL`, a
+    page of years (with their counts) and a page for each year, each keyed by what it
+    lists, so that a document added renders its year's page and the page of years, not
+    a list of 10,000 (1.5 MB, rendered again for every document added)."""
+    if len(ctx.documents) <= DOCUMENTS_ALL:
+        r.page("documents/index.html", "documents.html", ["documents", kb_key],
+               lambda: {"documents": ctx.documents, "section": "documents"})
+        return
+    from scrutiny.site.named_lists import document_year
+
+    by_year: dict[str | None, list[dict]] = defaultdict(list)
+    for d in ctx.documents:
+        by_year[document_year(d)].append(d)
+    order = sorted((y for y in by_year if y), reverse=True) + ([None] if None in by_year else [])
+    years = [{"year": y, "label": y or "undated", "count": len(by_year[y]), "file": f"{y or 'undated'}.html"}
+             for y in order]
+    r.page("documents/index.html", "documents.html", ["documents-by-year", years],
+           lambda: {"documents": [], "years": years, "total": len(ctx.documents), "section": "documents"})
+    for y in years:
+        docs = by_year[y["year"]]
+        shown = [[d["id"], d.get("title"), d.get("publisher"), d.get("date"), d.get("kind"), d.get("ingested")]
+                 for d in docs]
+        # (the other years are named on it without their counts: a document added to one
+        # year does not render every year's page again)
+        r.page(f"documents/{y['file']}", "documents.html", ["documents-of-year", y, [x["file"] for x in years], shown],
+               lambda docs=docs, y=y: {"documents": docs, "years": years, "year": y, "total": len(ctx.documents),
+                                       "section": "documents"})
 
 
 def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):

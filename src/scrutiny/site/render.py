@@ -267,5 +267,9 @@ class Urls:
     def section(self, name):
         return f"{self.root}{name}/index.html"
 
+    def section_page(self, name, file):
+        """Another page of a section (``documents/2019.html``)."""
+        return f"{self.root}{name}/{file}"
+
     def static(self, name):
         return f"{self.root}static/{name}"
