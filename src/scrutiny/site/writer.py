@@ -377,12 +377,11 @@ class Writer:
         # build's keys (a few thousand for a hundred thousand files) and its size: a
         # record a third the size of {name: [key, size]}, written and read in less time
         names = list(self.produced)     # (in no order: a reader makes a table of them)
-        table: dict = {}
-        places, sizes = [], []
-        for rel in names:
-            key, size = self._new.get(rel) or (None, -1)
-            places.append(table.setdefault(key, len(table)))
-            sizes.append(size)
+        new, none = self._new.get, (None, -1)
+        values = [new(rel) or none for rel in names]
+        table = {key: i for i, key in enumerate(dict.fromkeys([v[0] for v in values]))}
+        places = [table[v[0]] for v in values]
+        sizes = [v[1] for v in values]
         write_text(self.cache_path, json.dumps(
             {"version": CACHE_VERSION, "out": str(self.out_dir.resolve()), "site": ident,
              "dropped": dropped, "names": "\n".join(names), "keys": list(table), "key": places, "size": sizes},
@@ -458,7 +457,7 @@ def _record_pages(data) -> dict | None:
     if not len(files) == len(places) == len(sizes):
         return None
     try:
-        return {rel: (keys[i], n) for rel, i, n in zip(files, places, sizes)}
+        return dict(zip(files, zip(map(keys.__getitem__, places), sizes)))
     except (IndexError, TypeError):
         return None
 
