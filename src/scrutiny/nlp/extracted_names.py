@@ -28,6 +28,7 @@ from scrutiny.nlp.headwords import (
 from scrutiny.nlp.normalise import key
 from scrutiny.nlp.normalise import is_acronym
 from scrutiny.nlp.normalise import HONORIFICS
+from scrutiny.nlp.place_names import is_place
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
 
 NER_KINDS = {"PERSON": "person", "ORG": "organisation", "WORK_OF_ART": "document", "LAW": "document"}
@@ -736,6 +737,9 @@ class ExtractedNames:
             start, end = _balanced(doc, s.start, s.end)
             if end > start:
                 spans.append(make_span(doc, start, end, kind, meta[(s.start, s.end)][1], meta[(s.start, s.end)][2]))
+        # a town or a constituency the recogniser or the rules read as a body ("across Tamesford",
+        # "the hon. Member for Ashby North", "Lanhurst" beside "Lanhurst College")
+        spans = [s for s in spans if not is_place(s, existing + spans)]
         if spans:
             set_stakeholder_spans(doc, existing + spans)
         return doc
