@@ -10,7 +10,9 @@ A sentence-opening "She" or "He" stands for the first person of the sentence jus
 before (when the given name does not say otherwise); "its" inside a sentence, before
 a post after a comma ("X, its chief executive,") or before a name ("its Mental Health
 Faculty"), for the nearest body before it in the sentence, or the first body of the
-sentence just before.
+sentence just before. "our" before a post ("our Chief Executive, A,") or before what the
+body does ("Our work is funded by ...") stands for the body the passage speaks for
+(:mod:`scrutiny.nlp.writer_body`).
 
 Each resolved phrase becomes a span of the stakeholder group with source
 ``coref``, the antecedent's kind and curated id, and ``doc._.coref`` maps its
@@ -30,6 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
+from scrutiny.nlp.writer_body import OUR_WORK, writer_body
 
 if not Doc.has_extension("coref"):
     Doc.set_extension("coref", default=None)
@@ -89,6 +92,21 @@ def _role_follows(doc, i: int) -> bool:
             return True
         if not (doc[k].is_lower and doc[k].is_alpha):
             return False
+    return False
+
+
+WRITER = "\x00writer"  # the head word of "our": the body the passage speaks for
+
+
+def _our_post(doc, i: int) -> bool:
+    """A post after "our", then a comma: "our Chief Executive, A", "our head of policy, B"."""
+    from scrutiny.nlp.tie_parse import ROLE_NOUNS
+
+    for k in range(i, min(i + 4, len(doc))):
+        if not doc[k].is_alpha:
+            return False
+        if doc[k].lower_ in ROLE_NOUNS and k + 1 < len(doc) and doc[k + 1].text == ",":
+            return True
     return False
 
 
@@ -172,6 +190,10 @@ class Coreference:
                 (nxt.is_title and nxt.is_alpha and not nxt.is_sent_start)
                 or (doc[i - 1].text == "," and _role_follows(doc, i + 1))):
             return i, i + 1, ("organisation",), None
+        # "our Chief Executive, A", "Our work is funded by ...": the body the passage speaks for
+        if low == "our" and nxt is not None and (_our_post(doc, i + 1)
+                                                 or OUR_WORK.match(doc.text, nxt.idx)):
+            return i, i + 1, ("organisation",), WRITER
         # "Members include ..." opening a sentence: the members of the body just named
         if low == "members" and i in sent_starts and nxt is not None and nxt.lower_ in ("include", "included", "are", "were"):
             return i, i + 1, ("organisation",), None
@@ -194,6 +216,8 @@ class Coreference:
 
     @staticmethod
     def _antecedent(spans, start, kinds, word, doc):
+        if word == WRITER:
+            return writer_body(doc, spans, doc[start].idx)
         before = [s for s in spans if s.end <= start and s._.source != "coref" and s.label_ in kinds]
         if word is None:
             # a pronoun may stand for what a back-reference stood for ("This report ... Its authors")
