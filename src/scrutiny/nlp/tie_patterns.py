@@ -205,6 +205,20 @@ _p("published", "published", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|have\s+|w
 # "X published its report, Y, ...": its own, so X wrote it too
 _p("published_its", "authored", 0.7, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+)?(?:published|released)\s+(?:its|their)\s+(?:[a-z-]+\s+){{0,2}}?(?:report|review|study|paper|evaluation|briefing|plan|strategy|analysis|survey)\s*,\s*{E}")
 _p("funded", "funded", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|have\s+|will\s+(?:also\s+)?)?(?:funded|paid for|sponsored|financed|bankrolled|funds|fund|finances|sponsors)\s+{DET}{E}")
+# "Tamesford Council, which funds our Family Support Line": the body funds the programme
+_p("which_funds", "funded", 0.75,
+   rf"{E}\s*,\s*(?:which|who)\s+(?:also\s+|now\s+|currently\s+)?(?:funds|funded|fund|pays for|paid for|sponsors|sponsored)\s+"
+   rf"(?:our|its|their|the)\s+{E}")
+# "Cllr A declared an interest as a trustee of X", "A said that, as chair of X, she ...": a post
+# of the person the sentence is about (the nearest name before "as")
+_p("as_role_of", "position", 0.7,
+   rf"{E}[^§;]{{0,80}}?\bas\s+(?:a|an|the)?\s*(?:former\s+|local\s+|honorary\s+)?(?P<role>{ROLE})\s+(?:of|at|for)\s+"
+   rf"{DET}{BODY_DESCRIPTOR}{E}")
+# "the Recovery College, which is run jointly with the charity X", "The campaign is run jointly
+# with X": X runs it too
+_p("run_jointly_with", "provides", 0.7,
+   rf"{E}\s*,?\s*(?:which\s+|that\s+)?(?:is|are|was|were|will\s+be|has\s+been)\s+(?:also\s+)?"
+   rf"(?:run|delivered|provided|organised|organized|operated)\s+jointly\s+with\s+{DET}(?:charity\s+)?{E}")
 # provides -------------------------------------------------------------------------
 _p("delivers_for", "provides", 0.8,
    rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:provides|provided|delivers|delivered|runs|ran|operates|operated|carries out|carried out|carry out|conducts|conducted|supplies|supplied|has provided|has delivered|provide|deliver)\s+[^§;]{{0,60}}?\b(?:for|to|on behalf of)\s+{DET}{E}")
@@ -709,7 +723,7 @@ class TiePatterns:
                     pairs = [(a, o) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "object_relative_runs":
                     pairs = [(o, a) for o in [b] + [int(x) for x in re.findall(r"§(\d+)§", m.group("more") or "")]]
-                elif name == "run_with":
+                elif name in ("run_with", "run_jointly_with"):
                     pairs = [(b, a)]
                 elif name in _SECOND_IS_SUBJECT:
                     pairs = [(b, a)]
@@ -718,13 +732,14 @@ class TiePatterns:
                 if name not in ("members_include", "joint_campaign", "doc_by", "title_by", "whose_members", "body_includes",
                                 "partnership_between", "members_of_include", "authors_are", "member_alongside",
                                 "prepared_for_by", "object_relative_runs", "run_with", "consortium_of",
-                                "joint_unit_of", "its_body") \
+                                "joint_unit_of", "its_body", "run_jointly_with", "which_funds") \
                         and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
                     # "Capita and Maximus carry out ...": each member of a list before the verb
                     pairs = [(x, o) for si, o in pairs
                              for x in (_owner(masked, y, in_sent) for y in _coordinated(masked, si))
                              if x == si or (in_sent[x].label_ == "person") == (in_sent[si].label_ == "person")]
-                if name in ("person_of", "chain_role_of", "post_then_body") and in_sent[pairs[0][0]].label_ != "person":
+                if name in ("person_of", "chain_role_of", "post_then_body", "as_role_of") \
+                        and in_sent[pairs[0][0]].label_ != "person":
                     continue
                 if name in ("appos_at", "name_at") and in_sent[a].label_ == "person":
                     relation_here = "position"
