@@ -268,6 +268,11 @@ _AGENT_RX = {
 }
 
 
+# A line naming who funded the study above it, and a line signing for a body.
+_FUNDING_LINE = re.compile(r"(?i)^(?:funding|funder|funders|funded by|source of funding)\s*:")
+_SIGNED = re.compile(r"(?i)^(?:signed|signed by|submitted by|signed on behalf of [^:]{1,80})\s*:")
+
+
 def _members(more: str) -> list[int]:
     """The placeholders of a list continuation, leaving out those inside appositions."""
     inner = re.sub(APPOS, " ", more or "")
@@ -453,6 +458,14 @@ class TiePatterns:
         for n, (a, b, raw) in enumerate(lines):
             names = in_line(a, b)
             stripped = raw.strip()
+            if title is not None and names and _FUNDING_LINE.match(stripped):
+                # "Funding: National Institute for X (NIHR1234)" under a study's title: it funded the study
+                for who in names:
+                    if who.label_ == "organisation":
+                        self._add(found, doc, who, title, "funded", "", 0.75, "layout_funding", a, b)
+                continue
+            if names and self._signature(found, doc, spans, text, a, b, names, stripped):
+                continue
             if title is not None and n <= 3 and names and all(s.label_ == "person" for s in names) \
                     and _only_names(text, a, b, names):
                 # a byline of names alone under a title: "Dame Helen Okafor", "Dr A B and C D"
@@ -602,6 +615,45 @@ class TiePatterns:
             self._add(found, doc, body, titled, "published" if bylined else "authored", "", 0.65,
                       "layout_heading", h_start, h_end)
         return [t for t in found.values() if t["confidence"] >= self.min_confidence]
+
+    def _signature(self, found, doc, spans, text, a, b, names, stripped) -> bool:
+        """A line signing for a body: "Signed: A, Chair, and B, Chief Executive", "Submitted
+        by: A, President", "A and B, co-chairs, on behalf of the X Network", or a line holding
+        only a name and a post ("Marcus Feld, Chair"). Each person holds the post in the body
+        the line names ("on behalf of ..."), else in the body the passage speaks for."""
+        people = [s for s in names if s.label_ == "person"]
+        if not people:
+            return False
+        signed = _SIGNED.match(stripped) is not None
+        posts = []
+        for i, who in enumerate(people):
+            nxt = people[i + 1].start_char if i + 1 < len(people) else b
+            post = re.match(rf"\s*,\s*(?P<role>(?:[a-z-]+\s+){{0,2}}?{ROLE})s?\s*(?:,|$|\.)", text[who.end_char:nxt], re.I)
+            posts.append(post.group("role").lower() if post else None)
+        # "A and B, co-chairs, ...": one post after a pair of names
+        if len(people) == 2 and posts[0] is None and posts[1] is not None \
+                and re.fullmatch(r"\s+and\s+", text[people[0].end_char:people[1].start_char]):
+            posts[0] = posts[1]
+        if not any(posts):
+            return False
+        body = next((o for o in names if o.label_ == "organisation"
+                     and re.search(r"(?i)\bon behalf of\s+(?:the\s+)?$", text[a:o.start_char])), None)
+        if body is None:
+            rest = text[a:b]
+            for s in sorted(names, key=lambda s: -s.start_char):
+                rest = rest[:s.start_char - a] + rest[s.end_char - a:]
+            only = re.fullmatch(rf"(?i)[\s,.]*(?:(?:[a-z-]+\s+){{0,2}}?(?:{ROLE})s?|and|[\s,.])*", rest) is not None
+            if not (signed or only):
+                return False
+            from scrutiny.nlp.writer_body import writer_body
+
+            body = writer_body(doc, spans, a, sole=True)
+        if body is None:
+            return False
+        for who, role in zip(people, posts):
+            if role:
+                self._add(found, doc, who, body, "position", role, 0.7, "layout_signature", a, b)
+        return True
 
     def _byline_cell(self, found, doc, text, title, a, b, names, cells=False):
         """A byline under a title, or one cell of a cover line split by "|" ("Hartwell

@@ -13,7 +13,8 @@ writer). Read in this order:
   point ("Riverbank Housing Trust accepts all six recommendations.", "The Association
   of X will survey its members ...").
 
-None when neither is there: "our" is then left alone.
+None when neither is there: "our" is then left alone (a line signing for a body may
+then take the only body the passage names).
 """
 
 from __future__ import annotations
@@ -48,17 +49,23 @@ def _subject(span) -> bool:
     return root.dep_ == "appos" and root.head.dep_ in SUBJECT_DEPS
 
 
-def writer_body(doc, spans, before: int):
-    """The organisation span the passage speaks for, named before character ``before``, or None."""
+def writer_body(doc, spans, before: int, sole: bool = False):
+    """The organisation span the passage speaks for, named before character ``before``, or None.
+    ``sole``: failing a heading and a subject, the only body the passage names before it
+    ("I became chair of X in September ..." above "A, Chair")."""
     orgs = [s for s in spans if s.label_ == "organisation" and s._.source != "coref" and s.start_char < before]
     if not orgs:
         return None
     head = _heading(doc, orgs)
     if head is not None:
         return head
-    if not doc.has_annotation("DEP"):
-        return None
-    return next((s for s in orgs if _subject(s)), None)
+    if doc.has_annotation("DEP"):
+        subject = next((s for s in orgs if _subject(s)), None)
+        if subject is not None:
+            return subject
+    if sole and len({s.text.casefold() for s in orgs}) == 1:
+        return orgs[0]
+    return None
 
 
 # After "our": a post ("our Chief Executive, A", "our President, Professor B") or what the
