@@ -196,4 +196,15 @@ def test_the_dev_set_holds_the_sixth_annotators_passages_with_their_ids():
     assert len(k) == 80 and k[0]["id"] == "k001" and k[-1]["id"] == "k080"
     assert sum(len(r["ties"]) for r in k) == 151 and sum(len(r["names"]) for r in k) == 372
     assert sum(len(r["sentences"]) for r in k) == 436
-    assert [r["id"][0] for r in rows] == sorted(r["id"][0] for r in rows)  # d, e, g, h, then k
+    assert [r["id"][0] for r in rows] == sorted(r["id"][0] for r in rows)  # d, e, g, h, k, then m
+
+
+def test_the_dev_set_holds_the_seventh_annotators_passages_with_their_ids():
+    from scrutiny.evaluation.passage_sets import DEV
+
+    rows = read_set(DEV)
+    m = [r for r in rows if r["id"].startswith("m")]
+    assert len(m) == 80 and m[0]["id"] == "m001" and m[-1]["id"] == "m080"
+    assert sum(len(r["ties"]) for r in m) == 163 and sum(len(r["names"]) for r in m) == 346
+    assert sum(len(r["sentences"]) for r in m) == 382
+    assert len({r["doc"] for r in m}) == 16
