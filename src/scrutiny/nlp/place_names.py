@@ -75,6 +75,9 @@ def lends_its_name(span, spans) -> bool:
     """Is this one word the first word of a longer name of the same passage, a body
     with a head noun of its own ("Lanhurst" beside "Lanhurst College")?"""
     word = span[0].text
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s"):
+        return False  # "Clearwater's funding": a body that owns, the short form of its longer name
     for other in spans:
         if other is span or len(other) < 2 or other.label_ == "person":
             continue

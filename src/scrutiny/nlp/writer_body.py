@@ -13,8 +13,7 @@ writer). Read in this order:
   point ("Riverbank Housing Trust accepts all six recommendations.", "The Association
   of X will survey its members ...").
 
-None when neither is there: "our" is then left alone (a line signing for a body may
-then take the only body the passage names).
+None when neither is there: "our" is then left alone.
 """
 
 from __future__ import annotations
@@ -49,10 +48,8 @@ def _subject(span) -> bool:
     return root.dep_ == "appos" and root.head.dep_ in SUBJECT_DEPS
 
 
-def writer_body(doc, spans, before: int, sole: bool = False):
-    """The organisation span the passage speaks for, named before character ``before``, or None.
-    ``sole``: failing a heading and a subject, the only body the passage names before it
-    ("I became chair of X in September ..." above "A, Chair")."""
+def writer_body(doc, spans, before: int):
+    """The organisation span the passage speaks for, named before character ``before``, or None."""
     orgs = [s for s in spans if s.label_ == "organisation" and s._.source != "coref" and s.start_char < before]
     if not orgs:
         return None
@@ -63,8 +60,6 @@ def writer_body(doc, spans, before: int, sole: bool = False):
         subject = next((s for s in orgs if _subject(s)), None)
         if subject is not None:
             return subject
-    if sole and len({s.text.casefold() for s in orgs}) == 1:
-        return orgs[0]
     return None
 
 
