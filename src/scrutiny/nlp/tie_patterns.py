@@ -173,7 +173,7 @@ _p("object_relative_runs", "provides", 0.75,
    rf"(?:also\s+|jointly\s+)?{RUNS}\b(?P<more>[^§;,]{{0,30}}?\bwith\s+(?:the\s+)?(?:charity\s+)?§\d+§)?")
 # "X, the programme we run jointly with Z", "X, a group that the team delivers with the charity Z": Z provides X
 _p("run_with", "provides", 0.7,
-   rf"{E}\s*,\s*(?:a|an|the|its|our|their)\s+[^§;,]{{0,60}}?\b(?:that\s+|which\s+)?(?:we|it|they|the team|the service)\s+"
+   rf"{E}\s*,\s*(?:(?:a|an|the|its|our|their)\s+[^§;,]{{0,60}}?\b)?(?:that\s+|which\s+)?(?:we|it|they|the team|the service)\s+"
    rf"(?:has\s+|have\s+)?(?:jointly\s+)?{RUNS}\s+(?:it\s+)?(?:jointly\s+)?with\s+(?:the\s+)?(?:charity\s+)?{E}")
 _p("post_then_body", "position", 0.7,
    rf"{E}\s*,\s*{POST_THEN_BODY}\s*,\s*{DET}{E}(?=\s*(?:$|[|,;.(\n]|\d|and\b))")
@@ -757,7 +757,7 @@ class TiePatterns:
                 elif name == "speaker_as_role":
                     pairs = [(a, nums[-1])]
                 elif name == "appos_body_role":
-                    if in_sent[b]._.source != "coref" or in_sent[b].text.casefold() != "its":
+                    if in_sent[b]._.source != "coref" or in_sent[b].text.casefold() not in ("its", "our"):
                         continue
                     pairs = [(a, b)]
                 elif name == "its_body":
