@@ -221,6 +221,7 @@ def _after_post(doc, start: int, end: int) -> int:
     return start
 
 
+BOARD_SEATS = frozenset("board trustees governors".split())
 POST_MODIFIERS = frozenset("medical clinical executive non-executive financial operating nursing acting interim".split())
 
 
@@ -1320,6 +1321,10 @@ class ExtractedNames:
                 else:
                     break
             start, end = i, last_cap + 1
+            seat = start + (doc[start].lower_ == "the")
+            if end - seat > 3 and doc[seat].lower_ in BOARD_SEATS and doc[seat + 1].lower_ == "of" \
+                    and kind_from_head([t.text for t in doc[seat + 2:end]]) == "organisation":
+                start = seat + 2 + (doc[seat + 2].lower_ == "the")  # "The Board of X and Y NHS Trust": the trust
             for seg_start, seg_end in _split_on_and(doc, start, end):
                 span = self._rule_span(doc, seg_start, seg_end)
                 if span is not None:

@@ -273,6 +273,36 @@ _FUNDING_LINE = re.compile(r"(?i)^(?:funding|funder|funders|funded by|source of 
 _SIGNED = re.compile(r"(?i)^(?:signed|signed by|submitted by|signed on behalf of [^:]{1,80})\s*:")
 
 
+# A list of a body's trustees or board: "Trustees who served during the year were", "Non-executive directors:"
+_POST_LIST_HINT = re.compile(r"(?i)\b(?:trustees|directors|chief executive|members)\b|\(\s*(?:chair|treasurer)")
+_POST_LIST = re.compile(
+    r"(?im)(?:^|(?<=[.;]\s))[ \t]*(?:(?:our|the|current)\s+)?(?P<label>trustees|board members|non-executive directors|"
+    r"executive directors|directors|chief executive|members)(?:\s+who\s+(?:served|serve|have served)[^:.\n]{0,40}?)?"
+    r"\s*(?::|\s+(?:were|are)\b)")
+_LISTED_ROLE = {"trustees": "trustee", "board members": "board member", "non-executive directors": "non-executive director",
+                "executive directors": "executive director", "directors": "director", "chief executive": "chief executive"}
+# "A (Treasurer) is a chartered accountant ...", opening a line or a sentence
+_BRACKETED_POST = re.compile(
+    rf"(?m)(?:^|(?<=[.]\s))[ \t]*(?P<name>[A-Z][^\n()]{{2,60}}?)\s*\((?P<role>{ROLE})\)\s+(?:is|was|has been)\b", re.I)
+# "the board of X", "X's board (trustees, advisory board)": the body whose board is listed
+_BOARD_OF = re.compile(r"(?i)\b(?:board|trustees|governors|board of trustees|board of directors)\s+of\s+(?:the\s+)?$")
+_BOARD_AFTER = re.compile(r"(?i)^(?:'s|’s|')\s+(?:[a-z-]+\s+)?(?:board|trustees|governors)\b")
+
+
+def _board_owner(text: str, spans, before: int):
+    """The body named last before ``before`` as the owner of a board ("the board of X",
+    "X's advisory board"), or None."""
+    owner = None
+    for s in spans:
+        if s.label_ != "organisation" or s.end_char > before:
+            continue
+        if _BOARD_OF.search(text[max(0, s.start_char - 40):s.start_char]) or _BOARD_AFTER.match(text[s.end_char:s.end_char + 30]):
+            if s._.source == "coref":
+                continue
+            owner = s
+    return owner
+
+
 def _members(more: str) -> list[int]:
     """The placeholders of a list continuation, leaving out those inside appositions."""
     inner = re.sub(APPOS, " ", more or "")
@@ -427,6 +457,8 @@ class TiePatterns:
                 ties.extend(self._sentence_ties(doc, s_start, s_end, in_sent))
         if len(spans) >= 2 and "\n" in doc.text:
             ties.extend(self._layout_ties(doc, spans))
+        if len(spans) >= 2 and _POST_LIST_HINT.search(doc.text):
+            ties.extend(self._listed_posts(doc, spans))
         from scrutiny.nlp.calibration import calibrated
 
         for t in ties:
@@ -614,6 +646,49 @@ class TiePatterns:
                           and t["subject"]["start"] != body.start_char for t in found.values())
             self._add(found, doc, body, titled, "published" if bylined else "authored", "", 0.65,
                       "layout_heading", h_start, h_end)
+        return [t for t in found.values() if t["confidence"] >= self.min_confidence]
+
+    def _listed_posts(self, doc, spans):
+        """A body's trustees or board listed under its description: "Trustees who served during
+        the year were A (Chair), B and C.", "Non-executive directors: A (Chair); B.", "Chief
+        Executive: Dr C", "Members: A (X Institute) and B" under "Y's advisory board", and "A
+        (Treasurer) is a chartered accountant ..." under "The board of Y meets ...". Each person
+        holds the post (a trustee, a director, the post in brackets) in the body whose board it
+        is ("the board of Y", "Y's trustees"), else in the body the passage speaks for; the
+        members of a body's advisory board are members of the body."""
+        from scrutiny.nlp.writer_body import writer_body
+
+        text = doc.text
+        found: dict[tuple, dict] = {}
+        people = [s for s in spans if s.label_ == "person" and s._.source != "coref"]
+        for m in _POST_LIST.finditer(text):
+            label = m.group("label").casefold()
+            end = re.search(r"\n|\.\s+(?=[A-Z])|\.$", text[m.end():])
+            stop = m.end() + (end.start() if end else len(text) - m.end())
+            listed = [p for p in people if m.end() <= p.start_char and p.end_char <= stop]
+            if not listed:
+                continue
+            body = _board_owner(text, spans, m.start())
+            if body is None and label != "members":
+                body = writer_body(doc, spans, m.start())
+            if body is None:
+                continue
+            for who in listed:
+                if label == "members":
+                    self._add(found, doc, who, body, "member_of", "", 0.65, "listed_posts", m.start(), stop)
+                    continue
+                bracket = re.match(r"\s*\(([^)]{1,40})\)", text[who.end_char:stop])
+                role = bracket.group(1).strip().lower() if bracket and re.fullmatch(rf"(?i){ROLE}", bracket.group(1).strip()) \
+                    else _LISTED_ROLE.get(label, label.rstrip("s"))
+                self._add(found, doc, who, body, "position", role, 0.7, "listed_posts", m.start(), stop)
+        for m in _BRACKETED_POST.finditer(text):
+            who = next((p for p in people if p.start_char == m.start("name")), None)
+            if who is None or who.end_char != m.end("name"):
+                continue
+            body = _board_owner(text, spans, m.start())
+            if body is not None:
+                self._add(found, doc, who, body, "position", m.group("role").strip().lower(), 0.7, "listed_posts",
+                          m.start(), m.end())
         return [t for t in found.values() if t["confidence"] >= self.min_confidence]
 
     def _signature(self, found, doc, spans, text, a, b, names, stripped) -> bool:
