@@ -145,3 +145,40 @@ def test_a_body_which_funds_a_programme(tagger):
 def test_a_programme_run_jointly_with_a_charity(tagger):
     doc = tagger.nlp("Staff also teach at the Recovery College, which is run jointly with the charity Riverside Mind.")
     assert ("Riverside Mind", "provides", "Recovery College") in _ties(doc)
+
+
+def test_the_trustees_of_a_body_listed_one_a_line(tagger):
+    doc = tagger.nlp("Harwood Grants Trust\nThe trustees of the Harwood Grants Trust are:\n"
+                     "Dr Ruth Kaye, formerly chief executive of the Lyle Trust\nPaul Grant, partner at Bell Morgan LLP\n"
+                     "How to apply")
+    ties = _ties(doc)
+    assert ("Dr Ruth Kaye", "position", "Harwood Grants Trust") in ties
+    assert ("Paul Grant", "position", "Harwood Grants Trust") in ties
+    assert ("Paul Grant", "position", "Lyle Trust") not in ties
+
+
+def test_posts_written_as_labels_under_the_body(tagger):
+    doc = tagger.nlp("The Calder Institute for Ageing has 20 staff and 6 doctoral students.\n"
+                     "Director: Professor Ruth Amadi\nResearch Fellow: Dr Hana Obi")
+    ties = _ties(doc)
+    assert ("Professor Ruth Amadi", "position", "Calder Institute for Ageing") in ties
+    assert ("Dr Hana Obi", "position", "Calder Institute for Ageing") in ties
+
+
+def test_a_post_label_on_a_cover_line_is_left_to_the_title(tagger):
+    doc = tagger.nlp("Marsh Institute\nSafe at Home: An Independent Review of Care at Home\n"
+                     "Chair: Dame Ann Porter | Commissioned by the Department for Health | May 2027")
+    assert ("Dame Ann Porter", "position", "Marsh Institute") not in _ties(doc)
+
+
+def test_an_inquiry_chaired_by_under_its_title(tagger):
+    doc = tagger.nlp("Left Behind: Rural Bus Services and Isolation\nInquiry chaired by Tom Eld MP\n"
+                     "The inquiry heard from 40 witnesses.")
+    assert ("Tom Eld", "authored", "Left Behind") in _ties(doc)
+
+
+def test_a_named_trial_is_a_programme(tagger):
+    doc = tagger.nlp("The StepWise trial, jointly run by the Hale Institute and Brook Talking Therapies, "
+                     "tests a new approach.")
+    assert _names(doc).get("StepWise") == "programme"
+    assert ("Hale Institute", "provides", "StepWise") in _ties(doc)

@@ -516,7 +516,7 @@ GENERIC_BODIES = frozenset({
 NATIONS = frozenset("England Scotland Wales Ireland UK Britain".split())
 PLACES = frozenset("Northern Great United Kingdom Europe London".split())
 COMPASS = frozenset("north south east west northern southern eastern western central greater rural urban".split())
-LOWER_PROGRAMME_HEADS = frozenset("programme program scheme campaign initiative project pilot service fund grant "
+LOWER_PROGRAMME_HEADS = frozenset("programme program scheme campaign initiative project pilot service fund grant trial "
                                   "helpline".split())
 # Lower-case head nouns after a name ("the Harvest Share network") and the kind they give it.
 LOWER_HEADS = {**{w: "organisation" for w in "group network partnership coalition alliance consortium charity "

@@ -274,11 +274,13 @@ _SIGNED = re.compile(r"(?i)^(?:signed|signed by|submitted by|signed on behalf of
 
 
 # A list of a body's trustees or board: "Trustees who served during the year were", "Non-executive directors:"
-_POST_LIST_HINT = re.compile(r"(?i)\b(?:trustees|directors|chief executive|members)\b|\(\s*(?:chair|treasurer)")
+_POST_LIST_HINT = re.compile(r"(?i)\b(?:trustees|directors|chief executive|members)\b|\(\s*(?:chair|treasurer)|\w\s*:")
 _POST_LIST = re.compile(
     r"(?im)(?:^|(?<=[.;]\s))[ \t]*(?:(?:our|the|current)\s+)?(?P<label>trustees|board members|non-executive directors|"
-    r"executive directors|directors|chief executive|members)(?:\s+who\s+(?:served|serve|have served)[^:.\n]{0,40}?)?"
-    r"\s*(?::|\s+(?:were|are)\b)")
+    r"executive directors|directors|chief executive|members)(?:\s+of\s+(?:the\s+)?(?P<owner>[^:.\n]{2,80}?))?"
+    r"(?:\s+who\s+(?:served|serve|have served)[^:.\n]{0,40}?)?\s*(?::|\s+(?:were|are)\b(?:[ \t]*:)?)")
+# "Chair: A", "Vice-chair: B", "Research Fellow: C", "(Lead Member: Councillor D, ...)": a post, then who holds it
+_ROLE_LABEL = re.compile(rf"(?im)(?:^[ \t]*|\()(?P<role>(?:[a-z-]+\s+){{0,2}}?{ROLE})\s*:[ \t]*")
 _LISTED_ROLE = {"trustees": "trustee", "board members": "board member", "non-executive directors": "non-executive director",
                 "executive directors": "executive director", "directors": "director", "chief executive": "chief executive"}
 # "A (Treasurer) is a chartered accountant ...", opening a line or a sentence
@@ -665,10 +667,20 @@ class TiePatterns:
             label = m.group("label").casefold()
             end = re.search(r"\n|\.\s+(?=[A-Z])|\.$", text[m.end():])
             stop = m.end() + (end.start() if end else len(text) - m.end())
+            if text[m.end() - 1] == ":" and not text[m.end():stop].strip():
+                # "The trustees of X are:" and one person a line below it
+                stop = m.end()
+                for line in re.finditer(r"\n([ \t]*)([^\n]*)", text[m.end():]):
+                    if not any(p.start_char == m.end() + line.start(2) for p in people):
+                        break
+                    stop = m.end() + line.end()
             listed = [p for p in people if m.end() <= p.start_char and p.end_char <= stop]
             if not listed:
                 continue
-            body = _board_owner(text, spans, m.start())
+            owner = m.group("owner")
+            body = next((o for o in spans if o.label_ == "organisation" and o._.source != "coref"
+                         and m.start("owner") <= o.start_char and o.end_char <= m.end("owner")), None) if owner else None
+            body = body or _board_owner(text, spans, m.start())
             if body is None and label != "members":
                 body = writer_body(doc, spans, m.start())
             if body is None:
@@ -681,6 +693,16 @@ class TiePatterns:
                 role = bracket.group(1).strip().lower() if bracket and re.fullmatch(rf"(?i){ROLE}", bracket.group(1).strip()) \
                     else _LISTED_ROLE.get(label, label.rstrip("s"))
                 self._add(found, doc, who, body, "position", role, 0.7, "listed_posts", m.start(), stop)
+        for m in _ROLE_LABEL.finditer(text):
+            who = next((p for p in people if p.start_char == m.end()), None)
+            line_end = text.find("\n", m.end())
+            line = text[text.rfind("\n", 0, m.start()) + 1:line_end if line_end >= 0 else len(text)]
+            if who is None or "|" in line:
+                continue  # ("Chair: Dame A | Commissioned by ...": a cover line, read with its title)
+            body = _board_owner(text, spans, m.start()) or writer_body(doc, spans, m.start())
+            if body is not None:
+                self._add(found, doc, who, body, "position", m.group("role").strip().lower(), 0.7, "listed_posts",
+                          m.start(), who.end_char)
         for m in _BRACKETED_POST.finditer(text):
             who = next((p for p in people if p.start_char == m.start("name")), None)
             if who is None or who.end_char != m.end("name"):
@@ -733,7 +755,9 @@ class TiePatterns:
         holding one body's name and nothing else names its author."""
         stripped = text[a:b].strip()
         by = re.match(r"(?i)^(?:an?\s+(?:[a-z]+\s+){0,2}(?:by|from|of)|by|written by|prepared by|edited by|"
-                      r"report of|briefing by|from\s*:|authors?\s*:|chair\s*:)", stripped)
+                      r"report of|briefing by|from\s*:|authors?\s*:|chair\s*:|"
+                      r"(?:an?\s+)?(?:independent\s+)?(?:inquiry|review|commission|taskforce)\s+(?:chaired|led)\s+by|chaired by)",
+                      stripped)  # "Inquiry chaired by A MP" under the title: its chair wrote it
         if by:
             for who in names:
                 if who is title or who.label_ == "document":
