@@ -151,6 +151,23 @@ def _shared_head(left: list[str], right: list[str]) -> bool:
     return all(w[:1].isupper() for w in left)
 
 
+def _topics_joined(left: list[str], right: list[str]) -> bool:
+    """Is "and" joining two topics inside one body's name ("Centre for Work and Wellbeing
+    Policy", "Commission on Mental Health and the Justice System")? The left side is a body's
+    head word and "of", "for" or "on"; the right side is two words or more with no body's
+    head word of its own, no nation and no person ("... and HM Treasury", "... and NHS Wales",
+    "... and Councillor Ian Reid" are two names)."""
+    from scrutiny.nlp.people import has_honorific, is_given_name
+
+    if len(left) < 3 or left[1].casefold() not in ("of", "for", "on") or kind_from_head(left[:1]) != "organisation":
+        return False
+    if len(right) < 2 or kind_from_head(right) == "organisation" or right[-1] in NATIONS \
+            or right[-1].casefold() in NATION_TAILS or is_acronym(right[0]) or has_honorific(right) \
+            or is_given_name(right[0]):
+        return False
+    return all(w[:1].isupper() for w in right)
+
+
 def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
     """Cut "X and Y" in two when both sides are names in their own right
     ("DWP and Department of Health", "Sue Okafor and Councillor Ian Reid",
@@ -167,7 +184,7 @@ def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
         right = [t.text for t in doc[i + 1:end]]
         if right and right[0].casefold() == "the":
             right = right[1:]
-        if _shared_head(left, right):
+        if _shared_head(left, right) or _topics_joined(left, right):
             continue
         left_ok = _name_like(left, whole=False) or (len(left) == 1 and left[0].isupper() and len(left[0]) > 1)
         right_ok = _name_like(right, whole=True) or (
@@ -348,6 +365,12 @@ PLACE_PREPOSITIONS = frozenset("in at near across around outside throughout".spl
 DEBATE_FORMS = frozenset("lady gentleman friend member house chamber".split())
 
 
+# A post held at a body: "policy manager at Mind", "a researcher at Demos" (not "a rota at Corby").
+ROLE_NOUNS_AT = frozenset("""manager director officer researcher fellow lead adviser advisor economist analyst
+coordinator worker volunteer trustee chair head nurse psychologist psychiatrist consultant lecturer professor
+scientist campaigner organiser spokesperson spokesman spokeswoman executive partner""".split())
+
+
 def _venue_or_place(span, words: list[str]) -> bool:
     """A venue ("Tanner Street", "Kelmore Library", "Wexcombe Civic Centre"), or one word
     naming the place a lower-case noun is in ("the Kelmore community centre", "the Ashby
@@ -363,7 +386,8 @@ def _venue_or_place(span, words: list[str]) -> bool:
     if k >= 0 and doc[k].lower_ in PLACE_PREPOSITIONS:
         if k == span.start - 1 and span[0].ent_type_ == "ORG" and doc[k].lower_ != "at":
             return False  # "take part in Copernicus": the recogniser reads a body or a programme
-        if doc[k].lower_ != "at" or k < span.start - 1 or (k > 0 and doc[k - 1].pos_ == "NOUN"):
+        if doc[k].lower_ != "at" or k < span.start - 1 or (k > 0 and doc[k - 1].pos_ == "NOUN"
+                                                           and doc[k - 1].lower_ not in ROLE_NOUNS_AT):
             return True  # "unemployment in Halberton", "held at Corby, Daventry and Rugby", "a rota at Corby"
         # (but "she worked at Oxfam": a body)
     j = span.end
