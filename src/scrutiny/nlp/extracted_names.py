@@ -1337,6 +1337,8 @@ class ExtractedNames:
                     last_cap = j
                     j += 1
                 elif (t.lower_ in NAME_JOINERS or t.lower_ in ("'s", "’s")
+                      or (t.text in ("'", "’") and doc[j - 1].lower_.endswith("s")
+                          and doc[j - 1].whitespace_ == "")  # "the Prison Officers' Forum"
                       or (t.lower_ == "into" and doc[j - 1].lower_ in ("inquiry", "review", "investigation", "commission"))
                       or (t.lower_ == "to" and not doc[i].lower_.endswith("ed"))) and j + 1 < n \
                         and (doc[j + 1].is_title or doc[j + 1].is_upper) \
