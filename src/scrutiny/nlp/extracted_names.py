@@ -756,6 +756,9 @@ class ExtractedNames:
                 kind = "programme"  # "the Later Life Support programme", "the Home First service"
             if kind == "person" and s.start > 0 and doc[s.start - 1].lower_ in BODY_NOUNS_BEFORE:
                 kind = "organisation"  # "the local disability charity Access Halberton"
+            if kind == "organisation" and len(s) <= 4 and s[0].lower_.rstrip(".") in HONORIFICS \
+                    and all(t.is_title for t in s) and kind_from_head([t.text for t in s]) is None:
+                kind = "person"  # "Councillor Mark Doherty", "Dr Adeyemi": the recogniser's ORG, an honorific's person
             described = _described_kind(doc, s.end) if kind != "person" else None
             if described:
                 kind = described  # "The Health Workforce Inquiry is an independent commission ..."
