@@ -182,3 +182,42 @@ def test_a_named_trial_is_a_programme(tagger):
                      "tests a new approach.")
     assert _names(doc).get("StepWise") == "programme"
     assert ("Hale Institute", "provides", "StepWise") in _ties(doc)
+
+
+# --- names cut short, run on or mistaken for a place or a body -----------------------------
+
+@pytest.mark.parametrize("sentence, name", [
+    ("Written evidence from the Prison Officers' Forum estimated that most people needed help.",
+     "Prison Officers' Forum"),
+    ("Members of the Hill Vale Tenants' Panel said residents had noticed a difference.", "Hill Vale Tenants' Panel"),
+])
+def test_a_plurals_apostrophe_inside_a_name(tagger, sentence, name):
+    assert _names(tagger.nlp(sentence)).get(name) == "organisation"
+
+
+def test_and_joining_two_topics_inside_one_name(tagger):
+    doc = tagger.nlp("The secretariat is provided by the Institute for Housing and Community Policy, a charity.")
+    names = _names(doc)
+    assert names.get("Institute for Housing and Community Policy") == "organisation"
+    assert "Community Policy" not in names
+
+
+def test_and_between_a_body_and_another_body_still_cuts(tagger):
+    doc = tagger.nlp("The report was welcomed by the Department of Health and Social Care and HM Treasury.")
+    names = _names(doc)
+    assert "HM Treasury" in names and "Department of Health and Social Care" in names
+
+
+def test_a_post_at_a_one_word_body(tagger):
+    doc = tagger.nlp("Priya Raman is policy manager at Mind and a member of the Crisis Care Group.")
+    assert _names(doc).get("Mind") == "organisation"
+    assert ("Priya Raman", "position", "Mind") in _ties(doc)
+
+
+@pytest.mark.parametrize("sentence, person", [
+    ("The panel, chaired by Councillor Mark Doyle, reviewed the scheme at its meeting on 4 June.", "Councillor Mark Doyle"),
+    ("Lead member: Councillor Priya Sandford, Cabinet Member for Health", "Councillor Priya Sandford"),
+    ("Councillor Rees said the council must act.", "Councillor Rees"),
+])
+def test_an_honorific_makes_a_person_whatever_the_recogniser_says(tagger, sentence, person):
+    assert _names(tagger.nlp(sentence)).get(person) == "person"
