@@ -221,3 +221,10 @@ def test_a_post_at_a_one_word_body(tagger):
 ])
 def test_an_honorific_makes_a_person_whatever_the_recogniser_says(tagger, sentence, person):
     assert _names(tagger.nlp(sentence)).get(person) == "person"
+
+
+def test_a_name_ending_its_line_is_kept(tagger):
+    doc = tagger.nlp("By Sarah Kent, Health Correspondent, Northgate Echo\n"
+                     "Northgate Teaching Hospitals NHS Trust is to cut 300 posts.")
+    assert _names(doc).get("Northgate Echo") == "organisation"
+    assert ("Sarah Kent", "position", "Northgate Echo") in _ties(doc)

@@ -888,6 +888,14 @@ class ExtractedNames:
         out = []
         for ent in doc.ents:
             start, end = ent.start, ent.end
+            if end > start and doc[end - 1].is_space:
+                # "By A, Health Correspondent, Northgate Echo\n": a name ending its line (the line
+                # break is no part of it); a whole line read as one ORG is a heading, left to the
+                # rules that read headings and titles
+                if not doc.text[doc.text.rfind("\n", 0, ent.start_char) + 1:ent.start_char].strip():
+                    continue
+                while end > start and doc[end - 1].is_space:
+                    end -= 1
             # Line breaks and runs of spaces end a name: keep what follows the last one.
             for i in range(end - 1, start - 1, -1):
                 if doc[i].is_space:
