@@ -228,3 +228,8 @@ def test_a_name_ending_its_line_is_kept(tagger):
                      "Northgate Teaching Hospitals NHS Trust is to cut 300 posts.")
     assert _names(doc).get("Northgate Echo") == "organisation"
     assert ("Sarah Kent", "position", "Northgate Echo") in _ties(doc)
+
+
+def test_two_nouns_between_a_name_and_its_head(tagger):
+    doc = tagger.nlp("Seaview Minds delivers the Ward Friends peer support scheme on our acute wards.")
+    assert _names(doc).get("Ward Friends") == "programme"

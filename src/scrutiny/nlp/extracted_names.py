@@ -1256,8 +1256,8 @@ class ExtractedNames:
         group" (bodies), "the Opening Doors strategy", "the annual Health and Disability
         Statistics bulletin" (documents), "the Early Step pathway", "the Night Route
         outreach service", "the MindStep programme" (programmes). One describing word may
-        stand after the determiner ("annual") and one lower-case noun before the head
-        ("outreach"); a run of one word must be written with a capital inside it
+        stand after the determiner ("annual") and one or two lower-case nouns before the head
+        ("outreach", "peer support"); a run of one word must be written with a capital inside it
         ("MindStep"): "the Labour group" is a party's group, not a name."""
         out = []
         taken_tokens = {t.i for s in taken for t in s}
@@ -1283,8 +1283,10 @@ class ExtractedNames:
             if before < 0 or doc[before].lower_ not in HEADED_DETERMINERS:
                 continue
             m = end
-            if m + 1 < n and doc[m].is_lower and doc[m].pos_ == "NOUN" and doc[m + 1].lower_ in LOWER_HEADS:
-                m += 1  # "the Night Route outreach service"
+            while m < n and m - end < 2 and doc[m].is_lower and doc[m].pos_ == "NOUN" and doc[m].lower_ not in LOWER_HEADS:
+                m += 1  # "the Night Route outreach service", "the Ward Friends peer support scheme"
+            if m >= n or doc[m].lower_ not in LOWER_HEADS:
+                m = end
             if m >= n or not doc[m].is_lower or doc[m].lower_ not in LOWER_HEADS or not (
                     doc[m].pos_ == "NOUN" or doc[m].dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "appos", "attr")):
                 # (the small model may tag "bulletin" a verb; "that the Director of Housing report back" is one)
