@@ -321,3 +321,101 @@ def test_the_build_reads_the_store_as_one_snapshot(project):
         assert ctx.store.db.execute("SELECT count(*) FROM passages").fetchone()[0] == before
     finally:
         ctx.store.close()
+
+
+# --- the record's changes, saved beside it ------------------------------------------------------
+
+def _record_files(project):
+    from scrutiny.site.writer import record_file
+
+    whole = record_file(project.data_dir, project.site_dir)
+    return whole, whole.with_name(whole.stem + "-delta.json")
+
+
+def _written_by(monkeypatch):
+    from scrutiny.site.writer import Writer
+
+    seen = []
+    real = Writer.write
+    monkeypatch.setattr(Writer, "write", lambda self, rel, *a, **k: seen.append(rel) or real(self, rel, *a, **k))
+    return seen
+
+
+def test_a_patched_build_saves_its_changes_beside_the_record_and_the_next_build_reads_them(project, monkeypatch):
+    """A build that publishes a few changed files saves those changes, not the record of
+    every file; the build after it takes them as its record (the pages they name are
+    not rendered again), and the site is the one a whole build makes."""
+    import json
+
+    kb = build(project)[2]
+    whole, delta = _record_files(project)
+    whole_before = whole.stat().st_mtime_ns
+    kb.stakeholders["northfield"].name = "Northfield Trust (renamed)"
+    assert build_site(project, curated=kb).pages_written > 0
+    assert whole.stat().st_mtime_ns == whole_before                 # not saved whole again
+    saved = json.loads(delta.read_text(encoding="utf-8"))
+    assert saved["gen"] == json.loads(whole.read_text(encoding="utf-8"))["gen"]
+    assert "stakeholders/northfield/index.html" in saved["set"]
+
+    # the next build's writer takes the saved changes as its record
+    from scrutiny.site.writer import Writer, _record_pages, read_record
+
+    rel = "stakeholders/northfield/index.html"
+    base = _record_pages(json.loads(whole.read_text(encoding="utf-8")))
+    merged = read_record(whole)[1]
+    assert merged[rel] != base[rel] and merged[rel][1] == (project.site_dir / rel).stat().st_size
+    w = Writer(project.site_dir, whole)
+    assert w.patching and w._old == merged and w.fresh(rel, merged[rel][0])
+    w.abandon()
+
+    rendered = _written_by(monkeypatch)
+    kb.stakeholders["bob-sample"].name = "Bob Sample-Renamed"
+    third = build_site(project, curated=kb)
+    assert third.pages_written > 0 and "stakeholders/bob-sample/index.html" in rendered
+    saved = json.loads(delta.read_text(encoding="utf-8"))
+    assert {rel, "stakeholders/bob-sample/index.html"} <= set(saved["set"])
+    assert whole.stat().st_mtime_ns == whole_before
+    assert stray_files(project) == []
+    _same_as_a_whole_build(project, kb)
+
+
+def test_many_changes_save_the_whole_record_again(project, monkeypatch):
+    import json
+
+    import scrutiny.site.writer as writer
+
+    kb = build(project)[2]
+    whole, delta = _record_files(project)
+    gen = json.loads(whole.read_text(encoding="utf-8"))["gen"]
+    monkeypatch.setattr(writer, "DELTA_MIN", 1)
+    monkeypatch.setattr(writer, "DELTA_SHARE", 10 ** 9)
+    kb.stakeholders["northfield"].name = "Northfield Trust (renamed)"
+    assert build_site(project, curated=kb).pages_written > 1
+    assert json.loads(whole.read_text(encoding="utf-8"))["gen"] != gen and not delta.exists()
+    _same_as_a_whole_build(project, kb)
+
+
+@pytest.mark.parametrize("damage", ["torn", "wrong shape", "older generation"])
+def test_damaged_or_older_changes_never_make_a_stale_page_fresh(project, damage):
+    """Changes that cannot be read, or that belong to an older record, are not applied:
+    the pages they would have vouched for are checked again, nothing is taken for a
+    file put there by hand, and the site is the one a whole build makes."""
+    import json
+
+    kb = build(project)[2]
+    whole, delta = _record_files(project)
+    kb.stakeholders["northfield"].name = "Northfield Trust (renamed)"
+    build_site(project, curated=kb)
+    saved = json.loads(delta.read_text(encoding="utf-8"))
+    if damage == "torn":
+        delta.write_text(delta.read_text(encoding="utf-8")[: len(delta.read_text(encoding="utf-8")) // 2])
+    elif damage == "wrong shape":
+        delta.write_text(json.dumps({**saved, "set": {rel: 7 for rel in saved["set"]}}))
+    else:
+        delta.write_text(json.dumps({**saved, "gen": "0" * 16}))
+    kb.stakeholders["northfield"].name = "Northfield Trust (renamed again)"
+    build_site(project, curated=kb)
+    page = (project.site_dir / "stakeholders" / "northfield" / "index.html").read_text(encoding="utf-8")
+    assert "renamed again" in page
+    assert stray_files(project) == []
+    _same_as_a_whole_build(project, kb)

@@ -38,6 +38,10 @@ from scrutiny.errors import ScrutinyError
 from scrutiny.site import publish
 
 CACHE_VERSION = 2
+# the changes since the whole record was saved are kept beside it (a one-document build
+# changes a few hundred of 430,000 files) until they reach this many, or this share of it
+DELTA_MIN = 2000
+DELTA_SHARE = 20
 
 
 class Writer:
@@ -58,6 +62,8 @@ class Writer:
         self._dirs: set[str] = set()    # folders made in the stage
         self._stage: Path | None = None
         self._record_version = None
+        self._base: tuple | None = None         # the whole record's generation and size
+        self._delta: dict | None = None         # {"set": {file: [key, size]}, "gone": [file]} since then
         touched = self._prepare()
         self._old, self._known = self._load_cache()
         self._old_names: list[str] | None = None    # the record's names, sorted (_under)
@@ -106,15 +112,13 @@ class Writer:
         builds made, None without a record)."""
         if not self.cache_path or not self.cache_path.is_file():
             return {}, None
-        try:
-            data = json.loads(self.cache_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        data, pages, delta = read_record(self.cache_path)
+        if data is None or data.get("out") != str(self.out_dir.resolve()):
             return {}, None
-        if not isinstance(data, dict) or data.get("out") != str(self.out_dir.resolve()):
-            return {}, None
-        pages = _record_pages(data)
         if pages is None:
             return {}, None
+        self._base = (data.get("gen"), len(pages))
+        self._delta = delta     # the changes saved since the whole record was
         # a build killed after saving its record but before its swap: the folder
         # still holds the files it meant to drop, and they are the build's own
         known = _Known(pages, data.get("dropped") or ())
@@ -307,7 +311,7 @@ class Writer:
             self.notes.extend(self.lasting_notes)
         self.removed = len(gone)
         if not written and not gone:
-            self._save(self._ident(self.out_dir), [])
+            self._save(self._ident(self.out_dir), [], gone=gone)
             return 0
         publish.check_patch(self.out_dir, written + gone)
         stage = self._stage or publish.new_stage(self.out_dir)
@@ -316,7 +320,7 @@ class Writer:
         publish.write_journal(stage, written, gone)
         self._stage = None              # journaled: from here on it is completed, never thrown away
         publish.apply_patch(stage, self.out_dir)
-        self._save(self._ident(self.out_dir), [])
+        self._save(self._ident(self.out_dir), [], gone=gone)
         self._save_published()
         return self.removed
 
@@ -370,8 +374,14 @@ class Writer:
         build here, or .scrutiny/ deleted), none: every file found is kept."""
         return self._known if self._known is not None else set()
 
-    def _save(self, ident, dropped) -> None:
+    def _save(self, ident, dropped, gone=None) -> None:
+        """Save the record. A build that published its changes as a patch (``gone``: the
+        files it dropped) saves what changed since the whole record was saved, beside
+        it, while that stays small; any other build, or a large change, saves the whole
+        record again (a new generation, which the older changes do not match)."""
         if not self.cache_path:
+            return
+        if gone is not None and self._save_delta(ident, gone):
             return
         # the files' names in one string, each file's key as a place in the table of the
         # build's keys (a few thousand for a hundred thousand files) and its size: a
@@ -383,9 +393,37 @@ class Writer:
         places = [table[v[0]] for v in values]
         sizes = [v[1] for v in values]
         write_text(self.cache_path, json.dumps(
-            {"version": CACHE_VERSION, "out": str(self.out_dir.resolve()), "site": ident,
+            {"version": CACHE_VERSION, "out": str(self.out_dir.resolve()), "site": ident, "gen": os.urandom(8).hex(),
              "dropped": dropped, "names": "\n".join(names), "keys": list(table), "key": places, "size": sizes},
             separators=(",", ":")))
+        _delta_path(self.cache_path).unlink(missing_ok=True)     # (of the generation before: never read again)
+
+    def _save_delta(self, ident, gone) -> bool:
+        """Save this build's changes with the earlier ones since the whole record; False
+        when they would be too many (the whole record is saved instead)."""
+        if self._base is None or not self._base[0] or self._record_version != CACHE_VERSION:
+            return False
+        gen, size = self._base
+        delta = self._delta or {"set": {}, "gone": []}
+        changed, gone_now = dict(delta["set"]), set(delta["gone"])
+        old, new, none = self._old.get, self._new.get, (None, -1)
+        for rel in self.produced:
+            v = new(rel) or none
+            o = old(rel)
+            if o is None or o[0] != v[0] or o[1] != v[1]:
+                changed[rel] = [v[0], v[1]]
+                gone_now.discard(rel)
+        for rel in gone:
+            changed.pop(rel, None)
+            gone_now.add(rel)
+        if len(changed) + len(gone_now) > max(DELTA_MIN, size // DELTA_SHARE):
+            return False
+        if self._delta is not None and changed == delta["set"] and gone_now == set(delta["gone"]):
+            return True     # nothing changed since the changes saved last
+        write_text(_delta_path(self.cache_path), json.dumps(
+            {"version": CACHE_VERSION, "gen": gen, "site": ident, "set": changed, "gone": sorted(gone_now)},
+            separators=(",", ":")))
+        return True
 
     def abandon(self) -> None:
         """A build that failed: its unpublished folder is removed, the site left as it was."""
@@ -404,11 +442,8 @@ def stray_files(out: Path, cache_path: Path) -> list[str]:
     files put there by hand, symbolic links, special files, temporary files
     and folders left by a build that was stopped. Nothing is changed."""
     out = Path(out)
-    try:
-        data = json.loads(Path(cache_path).read_text(encoding="utf-8"))
-        made = set(_record_pages(data) or ())
-    except (OSError, ValueError, AttributeError):
-        made = set()
+    _, pages, _ = read_record(Path(cache_path))
+    made = set(pages or ())
     cur = publish.scan(out) if out.is_dir() and not out.is_symlink() else publish.Current()
     made_dirs = {d for rel in made for d in _parents(rel)}
     lines = []
@@ -424,6 +459,45 @@ def stray_files(out: Path, cache_path: Path) -> list[str]:
     lines += [f"{out.name}/{rel}: a special file (not a regular file)" for rel in sorted(cur.odd)]
     lines += [f"{p.name}/: left beside {out.name}/ by a build that was stopped" for p in publish.leftovers(out)]
     return lines
+
+
+def _delta_path(cache_path: Path) -> Path:
+    return cache_path.with_name(cache_path.stem + "-delta.json")
+
+
+def read_record(cache_path: Path) -> tuple[dict | None, dict | None, dict | None]:
+    """(the record's fields, ``{file: (key, size)}``, the changes saved since the whole
+    record) of the record at ``cache_path``: the whole record with the changes saved
+    since applied, when they are of its generation (else they are older, and ignored).
+    (None, None, None) when there is no readable record."""
+    try:
+        data = json.loads(Path(cache_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None, None
+    if not isinstance(data, dict):
+        return None, None, None
+    pages = _record_pages(data)
+    if pages is None or not data.get("gen"):
+        return data, pages, None
+    try:
+        delta = json.loads(_delta_path(Path(cache_path)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return data, pages, None
+    if not (isinstance(delta, dict) and delta.get("gen") == data["gen"] and isinstance(delta.get("set"), dict)
+            and isinstance(delta.get("gone"), list)):
+        return data, pages, None
+    try:
+        changes = [(rel, (key, size)) for rel, (key, size) in delta["set"].items()]
+    except (TypeError, ValueError):
+        # damaged changes: no page is taken as fresh (the record names no folder), and the
+        # files they name still count as the builds' own (not as files put there by hand)
+        pages.update((rel, (None, -1)) for rel in delta["set"] if isinstance(rel, str))
+        return {**data, "site": None}, pages, None
+    pages.update(changes)
+    for rel in delta["gone"]:
+        pages.pop(rel, None)
+    data = {**data, "site": delta.get("site", data.get("site"))}
+    return data, pages, {"set": delta["set"], "gone": delta["gone"]}
 
 
 class _Known:
