@@ -64,6 +64,7 @@ class Writer:
         self._record_version = None
         self._base: tuple | None = None         # the whole record's generation and size
         self._delta: dict | None = None         # {"set": {file: [key, size]}, "gone": [file]} since then
+        self._rendered: list[str] = []          # the files given to write() (the others kept their entry)
         touched = self._prepare()
         self._old, self._known = self._load_cache()
         self._old_names: list[str] | None = None    # the record's names, sorted (_under)
@@ -258,6 +259,7 @@ class Writer:
             raise ValueError(f"two pages of the site would be written to {rel}")
         raw = data.encode("utf-8") if isinstance(data, str) else data
         self.produced.add(rel)
+        self._rendered.append(rel)
         if key is not None:
             self._new[rel] = [key, len(raw)]
         if self.current.size(rel) == len(raw) and self._read_current(rel) == raw:
@@ -407,7 +409,8 @@ class Writer:
         delta = self._delta or {"set": {}, "gone": []}
         changed, gone_now = dict(delta["set"]), set(delta["gone"])
         old, new, none = self._old.get, self._new.get, (None, -1)
-        for rel in self.produced:
+        # (a file found fresh keeps its entry: only those written can have another)
+        for rel in self._rendered:
             v = new(rel) or none
             o = old(rel)
             if o is None or o[0] != v[0] or o[1] != v[1]:
