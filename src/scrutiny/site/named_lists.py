@@ -72,8 +72,9 @@ class NamedIn:
     newest_key: str = ""                               # the newest documents' entries, hashed
 
     def pages_docs(self) -> list:
-        """Every ``[doc id, mentions]`` of its list pages, in their order."""
-        return [list(x) for p in self.pages for x in p.docs]
+        """Every ``(doc id, mentions)`` of its list pages, in their order (JSON writes
+        them as ``[doc id, mentions]``)."""
+        return [x for p in self.pages for x in p.docs]
 
     def summary_key(self) -> list:
         """What the stakeholder's own page shows of the list (part of its key)."""
@@ -225,7 +226,7 @@ def _kept_lists(ctx, rows, changed, db, everything) -> dict[str, NamedIn]:
     for sid, ni in out.items():
         db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
                    (LISTS, sid, version, records.dumps(_head(ni))))
-        every = ni.pages_docs() if ni.pages else [list(x) for x in ni.newest]
+        every = ni.pages_docs() if ni.pages else ni.newest
         db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
                    (DOCS, sid, version, records.dumps(every)))
     if not whole:
@@ -251,9 +252,13 @@ def _docs_row(row) -> list | None:
         return []
     try:
         value = json.loads(row[0])
-        return [(str(d), int(n)) for d, n in value]
+        out = [(d, n) for d, n in value]
     except (ValueError, TypeError):
         return None
+    # (a row this code wrote holds ids and counts; anything else is a damaged row)
+    if out and not (type(out[0][0]) is str and type(out[-1][1]) is int):
+        return None
+    return out
 
 
 def _head(ni: NamedIn) -> list:
@@ -345,11 +350,18 @@ def _lists(ctx, rows, only) -> dict[str, NamedIn]:
             found = line[doc_id] = f"{doc_id}\x1e{d['label']}\x1e{d.get('date') or ''}\x1e".encode()
         return found
 
+    years: dict[str, str | None] = {}    # each document's year, found once for every list
+
+    def year_of(doc_id):
+        if doc_id not in years:
+            years[doc_id] = document_year(docs[doc_id])
+        return years[doc_id]
+
     for sid, items in sorted(by_sid.items()):
         items.sort()
         groups: dict[str | None, list] = {}
         for _, doc_id, n in items:
-            groups.setdefault(document_year(docs[doc_id]), []).append((doc_id, n))
+            groups.setdefault(year_of(doc_id), []).append((doc_id, n))
         ni = NamedIn(documents=len(items), mentions=sum(n for *_, n in items))
         ni.newest = [(doc_id, n) for _, doc_id, n in items[-FIRST:]]
         h = hashlib.sha256()
