@@ -232,4 +232,11 @@ def test_suggested_stakeholders_from_kept_counts_are_those_of_every_mention(tmp_
         for least in (1, 2, 3):
             assert queries.suggested_stakeholders(store, least, counts=counts) == \
                 queries.suggested_stakeholders(store, least)
+            # without their documents (as the site asks): the same stakeholders and totals
+            full = queries.suggested_stakeholders(store, least)
+            bare = queries.suggested_stakeholders(store, least, counts=counts, documents=False)
+            assert [(e.id, e.name, e.kind, e.mentions, e.confidence) for e in bare] == \
+                [(e.id, e.name, e.kind, e.mentions, e.confidence) for e in full]
+            assert all(e.documents == [] for e in bare)
+            assert all(e.mentions == sum(r.mentions for r in e.documents) for e in full)
         assert queries.suggested_stakeholders(store, 1, counts=counts)

@@ -328,7 +328,7 @@ def _gather_stages(ctx: SiteContext) -> None:
         # each document's mentions counted as kept by document (only the changed ones read)
         counts = ctx.tags.resolved_mentions(ctx.fingerprints, ctx.cache_file("site-resolved.json"))
         for e in suggested_stakeholders(ctx.store, min_mentions=min_mentions, min_confidence=ctx.min_confidence,
-                                        counts=counts):
+                                        counts=counts, documents=False):
             if e.id in ctx.stakeholders:
                 continue
             ctx.stakeholders[e.id] = Stakeholder(id=e.id, name=e.name, kind=e.kind, aliases=list(e.aliases))

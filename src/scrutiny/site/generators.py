@@ -1043,8 +1043,16 @@ def stakeholder_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         r.page(f"stakeholders/{sid}/index.html", "stakeholder.html",
                ["stakeholder", page_key(ctx), ni.summary_key(), _ties_key(suggested.get(sid, [])),
                 _evidence_key(ctx, suggested.get(sid, [])), _stakeholders_key(ctx),
-                repr(ctx.suggested_stakeholders.get(sid))], make)
+                _suggested_key(ctx.suggested_stakeholders.get(sid))], make)
         named_pages(r, ctx, sid, st, ni)
+
+
+def _suggested_key(e) -> list | None:
+    """What a stakeholder's page shows of it being machine-suggested (not the documents
+    naming it: its lists of them are keyed on their own)."""
+    if e is None:
+        return None
+    return [e.id, e.name, e.kind, list(e.aliases), e.mentions, e.confidence, e.status]
 
 
 def named_pages(r, ctx: SiteContext, sid, st, ni) -> None:
