@@ -318,11 +318,17 @@ class _PageDocs(Sequence):
 
 def _make(ctx, items: dict[str, list]) -> dict[str, NamedIn]:
     """The lists of the stakeholders of ``items`` ({stakeholder id: [(doc id, mentions)]})."""
-    rows: dict[str, list] = {}
-    for sid, mine in items.items():
-        for d, n in mine:
-            rows.setdefault(d, []).append([sid, n])
-    return _lists(ctx, rows, set(items))
+    known, docs = ctx.stakeholders, ctx.docs_by_id
+    order: dict[str, tuple] = {}
+
+    def order_of(doc_id):
+        found = order.get(doc_id)
+        if found is None:
+            found = order[doc_id] = (str(docs[doc_id].get("date") or ""), doc_id)
+        return found
+
+    by_sid = {sid: [(order_of(d), d, n) for d, n in mine if d in docs] for sid, mine in items.items() if sid in known}
+    return _made(ctx, {sid: rows for sid, rows in by_sid.items() if rows})   # (named by none: no list)
 
 
 def _lists(ctx, rows, only) -> dict[str, NamedIn]:
@@ -340,6 +346,12 @@ def _lists(ctx, rows, only) -> dict[str, NamedIn]:
                 if order is None:
                     order = (str(d.get("date") or ""), doc_id)
                 by_sid.setdefault(sid, []).append((order, doc_id, n))
+    return _made(ctx, by_sid)
+
+
+def _made(ctx, by_sid: dict[str, list]) -> dict[str, NamedIn]:
+    """Each stakeholder's list from its ``[((date, doc id), doc id, mentions)]``."""
+    docs = ctx.docs_by_id
     out: dict[str, NamedIn] = {}
     line: dict[str, bytes] = {}    # each document's part of a page's digest, made once
 
