@@ -216,7 +216,7 @@ def _kept_lists(ctx, rows, changed, db, everything) -> dict[str, NamedIn]:
             kept = _docs_row(row)
             if kept is None:     # a damaged row: every list made again
                 return _kept_lists_whole(ctx, db, version, everything)
-            mine = [(d, n) for d, n in kept if d not in changed]
+            mine = [x for x in kept if x[0] not in changed]
             mine += [(d, n) for d in changed for s_, n in rows.get(d, []) if s_ == sid]
             items[sid] = mine
         out = _make(ctx, items)
@@ -245,20 +245,21 @@ def _kept_lists_whole(ctx, db, version, everything) -> dict[str, NamedIn]:
 
 
 def _docs_row(row) -> list | None:
-    """A stakeholder's kept ``[(doc id, mentions)]`` ([] when none is kept, None when damaged)."""
+    """A stakeholder's kept ``[[doc id, mentions], ...]`` ([] when none is kept, None when damaged)."""
     import json
 
     if row is None:
         return []
     try:
         value = json.loads(row[0])
-        out = [(d, n) for d, n in value]
-    except (ValueError, TypeError):
+    except ValueError:
         return None
-    # (a row this code wrote holds ids and counts; anything else is a damaged row)
-    if out and not (type(out[0][0]) is str and type(out[-1][1]) is int):
+    # (a row this code wrote is a list of [id, count] pairs; anything else is a damaged row)
+    if not isinstance(value, list) or (value and not all(
+            isinstance(x, list) and len(x) == 2 and type(x[0]) is str and type(x[1]) is int
+            for x in (value[0], value[-1]))):
         return None
-    return out
+    return value
 
 
 def _head(ni: NamedIn) -> list:
