@@ -168,19 +168,7 @@ class Writer:
 
         The caller then skips rendering; the page counts as unchanged.
         """
-        if key is None:
-            return False
-        old = self._old.get(rel)
-        if not old or old[0] != key:
-            return False
-        # (a trusted record is the folder: its size is the one recorded)
-        if not self.patching and self.current.size(rel) != old[1]:
-            return False
-        self._new[rel] = old
-        self.produced.add(rel)
-        self.unchanged += 1
-        self.skipped += 1
-        return True
+        return key is not None and not self.stale((rel,), key)
 
     def stale(self, rels, key: str | None) -> list[str]:
         """Of ``rels`` (pages made from one ``key``), those that are not :meth:`fresh`;
@@ -189,7 +177,7 @@ class Writer:
         if key is None:
             return list(rels)
         old_of, new, produced, out = self._old.get, self._new, self.produced, []
-        check = not self.patching
+        check = not self.patching   # (a trusted record is the folder: its sizes are the ones recorded)
         size = self.current.size
         for rel in rels:
             old = old_of(rel)
