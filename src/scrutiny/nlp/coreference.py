@@ -110,6 +110,20 @@ def _our_post(doc, i: int) -> bool:
     return False
 
 
+WE_RUN = frozenset("run runs ran provide provided deliver delivered operate operated host hosted manage managed".split())
+
+
+def _we_run(doc, i: int) -> bool:
+    """A verb of running a service after "we", an adverb or "will" between: "we run",
+    "we also provide", "we will deliver", "we have run"."""
+    for k in range(i, min(i + 3, len(doc))):
+        if doc[k].lower_ in WE_RUN:
+            return True
+        if doc[k].lower_ not in ("also", "jointly", "now", "still", "already", "will", "have", "currently"):
+            return False
+    return False
+
+
 def _sentences_between(doc, end: int, start: int) -> int:
     """How many sentences start between token ``end`` and token ``start``."""
     return sum(1 for t in doc[end:start] if t.is_sent_start)
@@ -193,6 +207,10 @@ class Coreference:
         # "our Chief Executive, A", "Our work is funded by ...": the body the passage speaks for
         if low == "our" and nxt is not None and (_our_post(doc, i + 1)
                                                  or OUR_WORK.match(doc.text, nxt.idx)):
+            return i, i + 1, ("organisation",), WRITER
+        # "We provide the secretariat to X", "X, which we run jointly with Y": the body the
+        # passage speaks for, when what follows is what a body runs
+        if low == "we" and _we_run(doc, i + 1):
             return i, i + 1, ("organisation",), WRITER
         # "Members include ..." opening a sentence: the members of the body just named
         if low == "members" and i in sent_starts and nxt is not None and nxt.lower_ in ("include", "included", "are", "were"):

@@ -173,7 +173,7 @@ _p("object_relative_runs", "provides", 0.75,
    rf"(?:also\s+|jointly\s+)?{RUNS}\b(?P<more>[^§;,]{{0,30}}?\bwith\s+(?:the\s+)?(?:charity\s+)?§\d+§)?")
 # "X, the programme we run jointly with Z", "X, a group that the team delivers with the charity Z": Z provides X
 _p("run_with", "provides", 0.7,
-   rf"{E}\s*,\s*(?:(?:a|an|the|its|our|their)\s+[^§;,]{{0,60}}?\b)?(?:that\s+|which\s+)?(?:we|it|they|the team|the service)\s+"
+   rf"{E}\s*,\s*(?:(?:a|an|the|its|our|their)\s+[^§;,]{{0,60}}?\b)?(?:that\s+|which\s+)?(?:we|it|they|the team|the service|§\d+§)\s+"
    rf"(?:has\s+|have\s+)?(?:jointly\s+)?{RUNS}\s+(?:it\s+)?(?:jointly\s+)?with\s+(?:the\s+)?(?:charity\s+)?{E}")
 _p("post_then_body", "position", 0.7,
    rf"{E}\s*,\s*{POST_THEN_BODY}\s*,\s*{DET}{E}(?=\s*(?:$|[|,;.(\n]|\d|and\b))")
@@ -222,7 +222,19 @@ _p("run_jointly_with", "provides", 0.7,
 # provides -------------------------------------------------------------------------
 _p("delivers_for", "provides", 0.8,
    rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:provides|provided|delivers|delivered|runs|ran|operates|operated|carries out|carried out|carry out|conducts|conducted|supplies|supplied|has provided|has delivered|provide|deliver)\s+[^§;]{{0,60}}?\b(?:for|to|on behalf of)\s+{DET}{E}")
-_p("delivers", "provides", 0.65, rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:(?:will|also|now)\s+)?(?:provides|delivers|runs|operates|run|deliver|provide|operate)\s+{DET}{E}")
+# "X runs A and B", "X delivers A, a helpline for ..., and B": one tie per programme of the list
+_p("delivers", "provides", 0.65, rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:(?:will|also|now)\s+)?(?:provides|delivers|runs|operates|run|deliver|provide|operate)\s+{DET}{E}{MORE_LIST}")
+# "X runs three grant programmes, including A and B"
+_p("runs_including", "provides", 0.7,
+   rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:provides|delivers|runs|operates|offers|manages)\s+(?:[a-z0-9-]+\s+){{0,4}}?"
+   rf"(?:programmes|schemes|services|projects|funds|initiatives|campaigns)\s*,\s*(?:including|among them|such as)\s+{DET}{E}{MORE_LIST}")
+# "X is a user-led charity that delivers P", "X, a charity which runs P and Q": X provides each
+_p("body_that_runs", "provides", 0.7,
+   rf"{E}\s*(?:,|\s+(?:is|was)\b)\s*(?:a|an)\s+[^§;,]{{0,60}}?\b(?:that|which)\s+(?:also\s+|now\s+|already\s+)?"
+   rf"(?:provides|delivers|runs|operates|manages)\s+{DET}{E}{MORE_LIST}")
+# "X provides the secretariat to Y", "We provide the secretariat for Y": X provides Y
+_p("secretariat_to", "provides", 0.75,
+   rf"{E}\s*{GAP}{ADV}(?:provides|provided|provide|runs|ran|run|hosts|hosted|host)\s+(?:the\s+|its\s+|a\s+)?secretariat\s+(?:to|for)\s+{DET}{E}")
 _p("under_contract", "provides", 0.75,
    rf"{E}\s*{GAP}(?:,\s*which\s+)?[^§;]{{0,60}}?\b(?:under|through)\s+(?:a|an|the|its)\s+(?:[a-z-]+\s+)?contract\s+(?:with|from|for)\s+{DET}{E}")
 _p("contract", "provides", 0.75, rf"{E}\s*{GAP}(?:holds|held|won|was awarded|has been awarded|has|had)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+)?contracts?\s+[^§;]{{0,60}}?\b(?:with|from|for)\s+{DET}{E}")
@@ -868,10 +880,16 @@ class TiePatterns:
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "joint_unit_of":
                     pairs = [(a, o) for o in [b] + _members(m.groupdict().get("more"))]
+                elif name in ("delivers", "runs_including", "body_that_runs"):
+                    # the rest of a list only when it is a list of programmes ("X runs A and B";
+                    # not "X runs A and Y Trust ...", where Y may start a clause of its own)
+                    pairs = [(a, b)] + [(a, o) for o in _members(m.groupdict().get("more"))
+                                        if in_sent[b].label_ == "programme" and in_sent[o].label_ == "programme"]
                 elif name == "object_relative_runs":
                     pairs = [(o, a) for o in [b] + [int(x) for x in re.findall(r"§(\d+)§", m.group("more") or "")]]
                 elif name in ("run_with", "run_jointly_with"):
-                    pairs = [(b, a)]
+                    # "X, which we run jointly with Z": Z, and the body "we" stands for, provide X
+                    pairs = [(n, a) for n in nums[1:]]
                 elif name in _SECOND_IS_SUBJECT:
                     pairs = [(b, a)]
                 else:
@@ -942,6 +960,8 @@ class TiePatterns:
                     obj = in_sent[oi]
                     if relation == "position" and obj.label_ == "document":
                         relation_here, role_here = "authored", "chair"
+                    elif relation == "position" and obj.label_ == "programme" and in_sent[subjects[0]].label_ == "organisation":
+                        relation_here, role_here = "provides", ""  # "a pilot led by NHS England": the body runs it
                     else:
                         relation_here, role_here = relation, role
                     if relation == "provides" and obj.label_ == "organisation" and (
