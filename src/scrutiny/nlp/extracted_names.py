@@ -48,7 +48,7 @@ _LEADING = frozenset("""
 the a an since as while when if in for with by on at although though because after before during
 under over from to of and but or so yet it this that these those its their our his her we they
 according given unlike like despite following including heads head
-only even also both however meanwhile whereas
+only even also both however meanwhile whereas about
 """.split())
 
 
