@@ -223,7 +223,10 @@ _p("run_jointly_with", "provides", 0.7,
 _p("delivers_for", "provides", 0.8,
    rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:provides|provided|delivers|delivered|runs|ran|operates|operated|carries out|carried out|carry out|conducts|conducted|supplies|supplied|has provided|has delivered|provide|deliver)\s+[^§;]{{0,60}}?\b(?:for|to|on behalf of)\s+{DET}{E}")
 # "X runs A and B", "X delivers A, a helpline for ..., and B": one tie per programme of the list
-_p("delivers", "provides", 0.65, rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:(?:will|also|now)\s+)?(?:provides|delivers|runs|operates|run|deliver|provide|operate)\s+{DET}{E}{MORE_LIST}")
+# (an apposition naming another body may stand between: "X, a unit within the Department for Y, runs P")
+_p("delivers", "provides", 0.65,
+   rf"{E}\s*(?:{GAP}|,\s*(?:a|an|the)\s+[^§;,]{{1,60}}?§\d+§\s*,\s*)(?:,\s*which\s+)?{ADV}(?:(?:will|also|now)\s+)?"
+   rf"(?:provides|delivers|runs|operates|run|deliver|provide|operate)\s+{DET}§(?P<obj>\d+)§{MORE_LIST}")
 # "X runs three grant programmes, including A and B"
 _p("runs_including", "provides", 0.7,
    rf"{E}\s*{GAP}(?:,\s*which\s+)?{ADV}(?:provides|delivers|runs|operates|offers|manages)\s+(?:[a-z0-9-]+\s+){{0,4}}?"
@@ -266,7 +269,10 @@ AGENT_VERBS = {
 # An apposition after a member of a list: "A, a former chair of B, and C, the chief executive of D"
 # (B may be a name the tagger did not find: then the apposition runs to the next comma).
 APPOS = r"(?:\s*,\s*(?:a|an|the|its|their|his|her)\s+(?:[^§;,]{2,60}?§\d+§|[^§;,]{1,60}(?=\s*,)))"
-MORE = rf"(?P<more>(?:{APPOS}?\s*,\s*{DET}§\d+§)*(?:{APPOS}?\s*,?\s*(?:and|with|in partnership with|together with|alongside)\s+{DET}§\d+§)?)"
+# "delivered by X and the charity Y": a word saying what the body is, before a member of a list
+ITEM_DESCRIPTOR = r"(?:(?:charity|company|firm|consultancy|think tank|social enterprise|university)\s+)?"
+MORE = (rf"(?P<more>(?:{APPOS}?\s*,\s*{DET}{ITEM_DESCRIPTOR}§\d+§)*(?:{APPOS}?\s*,?\s*(?:and|with|in partnership with|together with|alongside)\s+"
+        rf"{DET}{ITEM_DESCRIPTOR}§\d+§)?)")
 # "by the former judge X", "by its head of research, X", "by the charity X"
 AGENT_DESCRIPTOR = (r"(?:(?:judge|economist|charity|campaigner|academic|consultancy|think tank|firm|company|"
                     r"journalist|lawyer|barrister|broadcaster|businessman|businesswoman|historian|professor)\s+"
@@ -280,6 +286,9 @@ _AGENT_RX = {
 }
 
 
+# "The secretariat is provided by X" opening a sentence (the body served is in the sentence before).
+_SECRETARIAT_BY = re.compile(r"\s*the\s+secretariat\s+(?:is|was|will\s+be|has\s+been)\s+(?:provided|run|hosted|supplied)\s+"
+                             r"by\s+(?:the\s+)?", re.I)
 # A line naming who funded the study above it, and a line signing for a body.
 _FUNDING_LINE = re.compile(r"(?i)^(?:funding|funder|funders|funded by|source of funding)\s*:")
 _SIGNED = re.compile(r"(?i)^(?:signed|signed by|submitted by|signed on behalf of [^:]{1,80})\s*:")
@@ -469,6 +478,8 @@ class TiePatterns:
                 if len(in_sent) < 2:
                     continue
                 ties.extend(self._sentence_ties(doc, s_start, s_end, in_sent))
+            if "ecretariat" in doc.text:
+                ties.extend(self._secretariat_ties(doc, spans, sents))
         if len(spans) >= 2 and "\n" in doc.text:
             ties.extend(self._layout_ties(doc, spans))
         if len(spans) >= 2 and _POST_LIST_HINT.search(doc.text):
@@ -480,6 +491,22 @@ class TiePatterns:
             t["confidence"] = calibrated("ties", t["confidence"])
         doc._.ties = ties
         return doc
+
+    def _secretariat_ties(self, doc, spans, sents):
+        """"The Forum on X will meet twice more. The secretariat is provided by Y.": Y provides
+        the body the sentence before is about (its first body, or the body a back-reference
+        there stands for: "The group has 64 members.")."""
+        found: dict[tuple, dict] = {}
+        for (p_start, p_end), (s_start, s_end) in zip(sents, sents[1:]):
+            m = _SECRETARIAT_BY.match(doc.text, s_start, s_end)
+            if m is None:
+                continue
+            subj = next((s for s in spans if s.start_char == m.end() and s._.source != "coref"), None)
+            obj = next((s for s in spans if p_start <= s.start_char and s.end_char <= p_end
+                        and s.label_ == "organisation"), None)  # "The group has 64 members.": the group
+            if subj is not None and obj is not None and subj.label_ == "organisation":
+                self._add(found, doc, subj, obj, "provides", "", 0.75, "secretariat_by", s_start, s_end)
+        return list(found.values())
 
     def _layout_ties(self, doc, spans):
         """Ties the layout of a passage states: a "Present:" list under the body whose
@@ -881,6 +908,7 @@ class TiePatterns:
                 elif name == "joint_unit_of":
                     pairs = [(a, o) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name in ("delivers", "runs_including", "body_that_runs"):
+                    b = int(m.groupdict().get("obj") or b)
                     # the rest of a list only when it is a list of programmes ("X runs A and B";
                     # not "X runs A and Y Trust ...", where Y may start a clause of its own)
                     pairs = [(a, b)] + [(a, o) for o in _members(m.groupdict().get("more"))
@@ -933,6 +961,9 @@ class TiePatterns:
             conf = AGENT_VERBS[rel][1] if rel in AGENT_VERBS else 0.8
             for m in rx.finditer(masked):
                 subjects = [int(m.group(1))] + _members(m.groupdict().get("more"))
+                part = re.match(r"§\s*(?:'s|’s)\s+§(\d+)§", masked[m.end(1):])
+                if part and in_sent[int(part.group(1))].label_ == "organisation" and not m.groupdict().get("more"):
+                    subjects = [int(part.group(1))]  # "run by the University of X's School of Nursing": the school
                 before = masked[:m.start()]
                 clause = re.split(r";|\.\s", before)[-1]
                 candidates = [int(x) for x in re.findall(r"§(\d+)§", clause)]
