@@ -45,6 +45,11 @@ def tagger():
      ("Corfe Housing Trust", "provides", "Bright Steps")),
     ("Nurses will complete the Crisis Care Programme, which is run by the University of Holmbury's School of Nursing.",
      ("School of Nursing", "provides", "Crisis Care Programme")),
+    ("The Holm Carers service is a partnership between Corfe Housing Trust and the charity Tarn Care.",
+     ("Tarn Care", "provides", "Holm Carers")),
+    # a relative clause with no "that": "a programme the Trust has run since 2015"
+    ("The Penwith Trust gave £2 million to the Tide Turners Awards, a programme the Trust has run since 2015.",
+     ("Penwith Trust", "provides", "Tide Turners Awards")),
     # an apposition naming another body between the body and what it runs
     ("The Tarnside Digital Unit, a team within the Department for Rural Affairs, runs the Connect Together scheme.",
      ("Tarnside Digital Unit", "provides", "Connect Together")),

@@ -46,7 +46,9 @@ ADV = r"(?:(?:previously|also|now|formerly|currently|once|still|recently|later|t
 
 # A list after a name, leaving room for appositions: "A, a GP in Leeds, B, the former director of C, and D"
 _APPOS_L = r"(?:\s*,\s*(?:a|an|the|its|their|his|her)\s+(?:[^§;,]{2,60}?§\d+§|[^§;,]{1,60}(?=\s*,)))"
-MORE_LIST = rf"(?P<more>(?:{_APPOS_L}?\s*,\s*{DET}§\d+§)*(?:{_APPOS_L}?\s*,?\s*and\s+{DET}§\d+§)?)"
+# "delivered by X and the charity Y": a word saying what the body is, before a member of a list
+ITEM_DESCRIPTOR = r"(?:(?:charity|company|firm|consultancy|think tank|social enterprise|university)\s+)?"
+MORE_LIST = rf"(?P<more>(?:{_APPOS_L}?\s*,\s*{DET}{ITEM_DESCRIPTOR}§\d+§)*(?:{_APPOS_L}?\s*,?\s*and\s+{DET}{ITEM_DESCRIPTOR}§\d+§)?)"
 
 # "chief executive of the eating disorder charity X": words saying what the body is
 BODY_DESCRIPTOR = (r"(?:(?:[a-z-]+\s+){0,3}?(?:charity|trust|organisation|network|think tank|company|body|campaign group|"
@@ -167,9 +169,10 @@ _p("consortium_of", "member_of", 0.75,
 _p("joint_unit_of", "part_of", 0.75,
    rf"{E}\s*,\s*(?:a|an)\s+joint\s+(?:[a-z-]+\s+)?(?:unit|centre|center|team|institute|hub|venture|service)\s+"
    rf"(?:of|between)\s+{DET}{E}{MORE_LIST}")
-# "X, a weekly group that Y runs (jointly) with Z": Y (and Z) provide X
+# "X, a weekly group that Y runs (jointly) with Z", "X, a programme the Trust has run since 2011":
+# Y (and Z) provide X
 _p("object_relative_runs", "provides", 0.75,
-   rf"{E}\s*,\s*(?:a|an|the|its|our|their)\s+[^§;,]{{0,60}}?\b(?:that|which)\s+{DET}{E}\s+(?:has\s+|have\s+|had\s+)?"
+   rf"{E}\s*,\s*(?:a|an|the|its|our|their)\s+[^§;,]{{0,60}}?(?:\b(?:that|which)\s+|(?<=\s)){DET}{E}\s+(?:has\s+|have\s+|had\s+)?"
    rf"(?:also\s+|jointly\s+)?{RUNS}\b(?P<more>[^§;,]{{0,30}}?\bwith\s+(?:the\s+)?(?:charity\s+)?§\d+§)?")
 # "X, the programme we run jointly with Z", "X, a group that the team delivers with the charity Z": Z provides X
 _p("run_with", "provides", 0.7,
@@ -269,8 +272,6 @@ AGENT_VERBS = {
 # An apposition after a member of a list: "A, a former chair of B, and C, the chief executive of D"
 # (B may be a name the tagger did not find: then the apposition runs to the next comma).
 APPOS = r"(?:\s*,\s*(?:a|an|the|its|their|his|her)\s+(?:[^§;,]{2,60}?§\d+§|[^§;,]{1,60}(?=\s*,)))"
-# "delivered by X and the charity Y": a word saying what the body is, before a member of a list
-ITEM_DESCRIPTOR = r"(?:(?:charity|company|firm|consultancy|think tank|social enterprise|university)\s+)?"
 MORE = (rf"(?P<more>(?:{APPOS}?\s*,\s*{DET}{ITEM_DESCRIPTOR}§\d+§)*(?:{APPOS}?\s*,?\s*(?:and|with|in partnership with|together with|alongside)\s+"
         rf"{DET}{ITEM_DESCRIPTOR}§\d+§)?)")
 # "by the former judge X", "by its head of research, X", "by the charity X"
