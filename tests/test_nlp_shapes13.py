@@ -99,3 +99,27 @@ def test_an_about_heading_is_not_part_of_the_name(tagger):
                               "The partnership was set up in 2022 by four charities."))
     assert "Tarn Valley Mental Health Partnership" in names
     assert not any(n.startswith("About") for n in names)
+
+
+# --- two firms' names joined by "and" -------------------------------------------------
+
+@pytest.mark.parametrize("text, parts", [
+    ("Checks are made by Halden Health Assessments and Corbel Review Services for the department.",
+     ["Halden Health Assessments", "Corbel Review Services"]),
+    ("Beds are supplied by Tarn Care Homes and Holm Valley Housing Association.",
+     ["Tarn Care Homes", "Holm Valley Housing Association"]),
+])
+def test_two_firms_joined_by_and_are_two_names(tagger, text, parts):
+    names = _names(tagger.nlp(text))
+    for part in parts:
+        assert part in names
+
+
+@pytest.mark.parametrize("text, whole", [
+    ("Staff at Kingsmere and Wealdbrook Integrated Care Board agreed the plan.", "Kingsmere and Wealdbrook Integrated Care Board"),
+    ("Staff at St Tarrens and Holmby Teaching Hospitals NHS Trust agreed the plan.",
+     "St Tarrens and Holmby Teaching Hospitals NHS Trust"),
+])
+def test_one_name_with_and_stays_whole(tagger, text, whole):
+    names = _names(tagger.nlp(text))
+    assert whole in names

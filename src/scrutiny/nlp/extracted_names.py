@@ -168,6 +168,24 @@ def _topics_joined(left: list[str], right: list[str]) -> bool:
     return all(w[:1].isupper() for w in right)
 
 
+# Plural nouns ending a firm's name ("X Health Assessments", "Y Care Homes").
+FIRM_PLURALS = frozenset("""assessments homes solutions partners associates consultants systems resources
+holdings enterprises industries ventures networks""".split())
+
+
+def _two_firms(left: list[str], right: list[str]) -> bool:
+    """Two bodies' names joined by "and", the left one ending in a plural a firm's name
+    ends in ("X Health Assessments", "Y Care Homes") with no joiner of its own, the right
+    one a whole name with a body's head ("Z Assessment Services"). One word on the left
+    ("Kingsmere and Wealdbrook Integrated Care Board") or a place ending it ("St Helens and
+    Knowsley Teaching Hospitals NHS Trust") is one name."""
+    if len(left) < 2 or len(right) < 3 or kind_from_head(right) != "organisation":
+        return False
+    if not all(w[:1].isupper() for w in left + right) or any(w.casefold() in NAME_JOINERS for w in left + right):
+        return False
+    return left[-1].casefold() in FIRM_PLURALS
+
+
 def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
     """Cut "X and Y" in two when both sides are names in their own right
     ("DWP and Department of Health", "Sue Okafor and Councillor Ian Reid",
@@ -195,6 +213,8 @@ def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
                 and left[-1].casefold() in NATION_TAILS and right[-1].casefold() in NATION_TAILS \
                 and all(w[:1].isupper() for w in left + right):
             left_ok = right_ok = True   # "NHS Wales and Health Education Wales": two bodies of a nation
+        if not (left_ok and right_ok) and _two_firms(left, right) and not any(t.text == "," for t in doc[start:i]):
+            left_ok = right_ok = True   # "Ardent Health Assessments and Meridian Assessment Services"
         if left_ok and right_ok:
             # one cut: the left side may be a name with an "and" of its own ("HM Prison and
             # Probation Service and NHS England")
