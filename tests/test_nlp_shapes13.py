@@ -123,3 +123,12 @@ def test_two_firms_joined_by_and_are_two_names(tagger, text, parts):
 def test_one_name_with_and_stays_whole(tagger, text, whole):
     names = _names(tagger.nlp(text))
     assert whole in names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Volunteers from Carnmoor Foodbank handed out 400 parcels in December.", "Carnmoor Foodbank"),
+    ("The lunches are run by the council with St Aldhelm's Church every Thursday.", "St Aldhelm's Church"),
+    ("Patients registered at Tarnside Surgery and Holm Valley Health Partnership were invited.", "Tarnside Surgery"),
+])
+def test_a_foodbank_a_church_a_surgery_are_bodies(tagger, text, name):
+    assert _names(tagger.nlp(text)).get(name) == "organisation"

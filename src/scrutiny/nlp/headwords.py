@@ -14,7 +14,7 @@ court department directorate executive federation forum foundation fund group ho
 inspectorate institute institution league ltd ministry network nhs office ombudsman
 organisation organization panel parliament partnership plc practice press secretariat service services
 society taskforce team treasury trust union unit university
-faculty collective collaborative branch school academy clinic
+faculty collective collaborative branch school academy clinic surgery foodbank church
 """.split())
 
 DOCUMENT = frozenset("""
