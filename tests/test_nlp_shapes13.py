@@ -132,3 +132,16 @@ def test_one_name_with_and_stays_whole(tagger, text, whole):
 ])
 def test_a_foodbank_a_church_a_surgery_are_bodies(tagger, text, name):
     assert _names(tagger.nlp(text)).get(name) == "organisation"
+
+
+def test_assessments_carried_out_under_contract_are_provided(tagger):
+    ties = _ties(tagger.nlp("Assessments for Carer Support Payment are carried out under contract by Halden Health "
+                            "Assessments and Corbel Review Services on behalf of the Department for Work and Pensions."))
+    for firm in ("Halden Health Assessments", "Corbel Review Services"):
+        assert any(s == firm and rel == "provides" and o.endswith("Carer Support Payment") for s, rel, o in ties)
+
+
+def test_a_review_carried_out_by_a_body_is_authored_not_provided(tagger):
+    ties = _ties(tagger.nlp("The Holm Review of Rural Care was carried out by the Tarn Institute."))
+    assert ("Tarn Institute", "authored", "Holm Review of Rural Care") in ties
+    assert not any(rel == "provides" for _, rel, _ in ties)

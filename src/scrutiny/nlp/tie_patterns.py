@@ -281,7 +281,7 @@ AGENT_DESCRIPTOR = (r"(?:(?:judge|economist|charity|campaigner|academic|consulta
                     r"|(?:[a-z-]+\s+)?(?:grants?|donations?|funding|legacy|bequest)\s+from\s+(?:the\s+)?"
                     rf"|(?:{ROLE})(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?)?\s*,\s*)")
 _AGENT_RX = {
-    rel: re.compile(rf"\b(?:part-|jointly\s+|co-)?(?:{verbs})\s+(?:on\s+(?:its|their)\s+behalf\s+|jointly\s+|in\s+\d{{4}}\s+)?by\s+{DET}"
+    rel: re.compile(rf"\b(?:part-|jointly\s+|co-)?(?:{verbs})\s+(?:on\s+(?:its|their)\s+behalf\s+|jointly\s+|in\s+\d{{4}}\s+|under\s+(?:a\s+)?contract\s+)?by\s+{DET}"
                     rf"(?:{AGENT_DESCRIPTOR})?{E}{MORE}", re.I)
     for rel, (verbs, _) in AGENT_VERBS.items()
 }
@@ -992,6 +992,9 @@ class TiePatterns:
                     obj = in_sent[oi]
                     if relation == "position" and obj.label_ == "document":
                         relation_here, role_here = "authored", "chair"
+                    elif relation == "authored" and obj.label_ == "programme" and in_sent[subjects[0]].label_ == "organisation" \
+                            and re.match(r"(?:carried out|conducted|undertaken)\b", m.group(0), re.I):
+                        relation_here, role_here = "provides", ""  # "Assessments for PIP are carried out by X": X delivers PIP's
                     elif relation == "position" and obj.label_ == "programme" and in_sent[subjects[0]].label_ == "organisation":
                         relation_here, role_here = "provides", ""  # "a pilot led by NHS England": the body runs it
                     else:
