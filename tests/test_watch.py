@@ -79,7 +79,8 @@ def _campaign(tmp_path, name) -> Project:
     return Project(root)
 
 
-def test_inbox_files_are_added_with_the_model_loaded_once_and_tag_as_a_whole_build(tmp_path, monkeypatch, warm):
+def _count_model_loads(monkeypatch) -> list:
+    """Each build of a tagger (the model loaded) from here on, by the names it was given."""
     from scrutiny.nlp import pipeline
 
     built = []
@@ -90,6 +91,11 @@ def test_inbox_files_are_added_with_the_model_loaded_once_and_tag_as_a_whole_bui
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "build_tagger", counting)
+    return built
+
+
+def test_inbox_files_are_added_with_the_model_loaded_once_and_tag_as_a_whole_build(tmp_path, monkeypatch, warm):
+    built = _count_model_loads(monkeypatch)
     project = _campaign(tmp_path, "watched")
     watcher = Watcher(project, interval=0.0)
     first = watcher.step()
@@ -233,18 +239,9 @@ def test_an_idle_watch_loads_the_model_before_a_file_arrives(tmp_path, monkeypat
     in afterwards is tagged by that tagger (the model is not loaded for it)."""
     import threading
 
-    from scrutiny.nlp import pipeline
-
     project = _campaign(tmp_path, "idle")
     assert build(project, fetch=False).ok            # built in one go, no tagger kept
-    built = []
-    real = pipeline.build_tagger
-
-    def counting(*args, **kwargs):
-        built.append(kwargs.get("names"))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "build_tagger", counting)
+    built = _count_model_loads(monkeypatch)
     rounds = []
     stop = threading.Event()
     watcher = Watcher(project, interval=0.05)
