@@ -59,5 +59,11 @@ def test_a_documents_link_fills_the_typed_filter_and_limits_the_results(chromium
     pg.wait_for_timeout(300)
     shown = pg.locator("#results li > a").evaluate_all("els => els.map(e => e.href)")
     assert shown and all("/doc/overview/" in h for h in shown)
+    # a mistyped id says so (and shows no results), rather than "no passage matches"
+    pg.fill("#f-doc", "overveiw")
+    pg.dispatch_event("#f-doc", "change")
+    pg.wait_for_function("document.getElementById('search-status').textContent.includes('overveiw')")
+    assert "No document with the id" in pg.locator("#search-status").text_content()
+    assert pg.locator("#results li").count() == 0
     assert errors == []
     context.close()

@@ -838,6 +838,10 @@
     }
     return tests.length ? function (rec) { return tests.every(function (t) { return t(rec); }); } : null;
   };
+  Engine.prototype.hasDoc = async function (doc) {   /* a document with passages in the index */
+    const ranges = await this.get("dr/" + (docHash(doc) % this.meta.dr));
+    return Object.prototype.hasOwnProperty.call(ranges, doc);
+  };
   window.scrutinySearch = { Engine: Engine, load: load };
 
   /* --- the search page ------------------------------------------------------------------- */
@@ -1022,6 +1026,14 @@
     if (node === null) { status.textContent = "No word to search for: only small words such as “the”."; clear(); return; }
     try {
       await engine.init();
+      const doc = filters().doc;
+      if (doc && !(await engine.hasDoc(doc))) {   /* a mistyped id: say so, not "no passage matches" */
+        if (gen === generation) {
+          status.textContent = "No document with the id “" + doc + "” has passages in the search (each document's page links here with its id filled in).";
+          clear();
+        }
+        return;
+      }
       const allowed = await engine.allowed(filters());
       const c = { q: q, node: node, allowed: allowed, found: Q.positiveTerms(node), shown: 0, shownOthers: 0, seen: new Set() };
       await fetchResults(c, { passages: PAGE, others: OTHERS });
