@@ -325,7 +325,7 @@ def _make(ctx, items: dict[str, list]) -> dict[str, NamedIn]:
     def order_of(doc_id):
         found = order.get(doc_id)
         if found is None:
-            found = order[doc_id] = (str(docs[doc_id].get("date") or ""), doc_id)
+            found = order[doc_id] = _order(docs[doc_id], doc_id)
         return found
 
     by_sid = {sid: [(order_of(d), d, n) for d, n in mine if d in docs] for sid, mine in items.items() if sid in known}
@@ -345,9 +345,14 @@ def _lists(ctx, rows, only) -> dict[str, NamedIn]:
         for sid, n in named:
             if sid in known and (only is None or sid in only):
                 if order is None:
-                    order = (str(d.get("date") or ""), doc_id)
+                    order = _order(d, doc_id)
                 by_sid.setdefault(sid, []).append((order, doc_id, n))
     return _made(ctx, by_sid)
+
+
+def _order(doc: dict, doc_id: str) -> tuple:
+    """Where a document stands in a list: by date (the undated first), then id."""
+    return (str(doc.get("date") or ""), doc_id)
 
 
 def _made(ctx, by_sid: dict[str, list]) -> dict[str, NamedIn]:
