@@ -214,6 +214,13 @@ NLP_MIGRATIONS = [
     ALTER TABLE nlp_doc_fingerprints ADD COLUMN ties TEXT;
     DELETE FROM nlp_state WHERE key = 'doc_fingerprints';
     """,
+    """
+    -- How often the corpus names each short name a new document names, counted from this
+    -- index alone (scrutiny.tags.resolution, step 2): a name written 19,000 times in a
+    -- corpus of 10,000 documents was read row by row for each document added (0.4 s).
+    CREATE INDEX nlp_mentions_plain_source ON nlp_mentions(plain, source);
+    DROP INDEX nlp_mentions_plain;
+    """,
 ]
 
 TAG_TABLES = ("nlp_mentions", "nlp_acronyms", "nlp_claims", "nlp_tie_candidates", "nlp_sentences", "nlp_tagged")
