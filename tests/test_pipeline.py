@@ -215,6 +215,52 @@ def test_an_unreadable_document_fails_ingest_but_the_rest_is_published(built):
     assert "six weeks by 2027" in page(built, "doc/plan")
 
 
+def test_a_document_the_builds_ingest_could_not_read_is_still_behind_on_the_site(built):
+    # the site takes the documents this build's ingest found current without checking
+    # their sources again; the one it could not read is checked, and said to be behind
+    (built.sources_dir / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
+    with built.manifest_path.open("a", encoding="utf-8") as fh:
+        fh.write('\n[documents.broken]\ntitle = "A broken file"\nsource = "broken.pdf"\n')
+    result = build(built, fetch=False)
+    assert result.site.pending == ["1 document(s) changed or added since the last ingest (broken)"]
+    assert BEHIND in page(built, "doc/plan")
+
+
+def test_the_site_does_not_check_again_the_sources_the_builds_ingest_found_current(built, monkeypatch):
+    import scrutiny.ingest as ingest_mod
+
+    checked, hashed, inside = [], [], []
+    real_pending, real_sha = ingest_mod.pending, ingest_mod.SourceHashes.sha256
+
+    def pending(project, store, current=frozenset()):
+        checked.append(set(current))
+        inside.append(1)
+        try:
+            return real_pending(project, store, current)
+        finally:
+            inside.pop()
+
+    def sha256(self, doc_id, *args):
+        if inside:                 # a source checked by the site's look at the earlier stages
+            hashed.append(doc_id)
+        return real_sha(self, doc_id, *args)
+
+    monkeypatch.setattr(ingest_mod, "pending", pending)
+    monkeypatch.setattr(ingest_mod.SourceHashes, "sha256", sha256)
+    (built.sources_dir / "later.md").write_text("# Later\n\nOur own short note on the plan's staffing.\n",
+                                                encoding="utf-8")
+    result = build(built, fetch=False, files=[built.sources_dir / "later.md"])
+    assert result.exit_code == 0 and result.site.pending == []
+    stored = {d.doc_id for d in result.ingest.documents}
+    assert checked == [stored] and {"plan", "later"} <= stored
+    assert hashed == []            # no source hashed (nor its stamp read) a second time by the site
+    # the site alone (no ingest in its process) checks every source, and finds them current
+    from scrutiny.site import build_site
+
+    hashed.clear()
+    assert build_site(built).pending == [] and set(hashed) == stored
+
+
 def test_fetch_stage_fetches_what_is_missing_from_a_local_server(built):
     campaign = built
     import functools

@@ -814,20 +814,23 @@ def _is_current(stored: dict | None, entry, sha: str, *, metadata_too: bool = Tr
                 and (not metadata_too or _same_entry(stored, entry)))
 
 
-def pending(project: Project, store) -> list[str]:
+def pending(project: Project, store, current: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """What the store lacks to be current with its inputs, in words; empty when
     an ingest would change nothing. Sources that are absent are not counted
     (they are shown as not ingested): only present files that were changed or
     never ingested, and tags older than the passages, the knowledge base or
-    the tagger. Hashes the present sources; reads nothing else."""
+    the tagger. Hashes the present sources; reads nothing else. ``current``: the
+    documents an ingest in this same process just found current or read, under
+    the project's lock (``scrutiny build``): not looked at again."""
     from scrutiny.manifest import read_manifest
 
     manifest = read_manifest(project.manifest_path)
+    others = [entry for entry in manifest.documents.values() if entry.id not in current]
     # one query, not one per document; without the page labels, which nothing here reads
-    stored = store.document_checks()
+    stored = store.document_checks() if others else dict.fromkeys(store.document_ids())
     hashes = SourceHashes(store, write=False)            # a file is read only when its stamp moved
     behind = []
-    for entry in manifest.documents.values():
+    for entry in others:
         path = source_path(project.root, entry)
         if path.is_file() and not _is_current(stored.get(entry.id), entry, hashes.sha256(entry.id, path)):
             behind.append(entry.id)

@@ -287,7 +287,11 @@ def _xref(project, result, *, force, **_) -> StageReport:
 def _site(project, result, *, out, force=False, **_) -> StageReport:
     from scrutiny.site import build_site
 
-    s = build_site(project, out, merge_search=force)   # --rebuild: the search index's delta layers merged
+    # the documents this build's ingest stage found current (or read) are not checked again
+    current = frozenset(d.doc_id for d in result.ingest.documents
+                        if d.status in ("unchanged", "ingested")) if result.ingest else frozenset()
+    s = build_site(project, out, merge_search=force,   # --rebuild: the search index's delta layers merged
+                   ingested=current)
     result.site = s
     where = _shown(project, s.out)
     line = (f"site: {s.pages} files in {where} ({s.pages_written} written, {s.pages_unchanged} unchanged, "

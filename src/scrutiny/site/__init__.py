@@ -43,17 +43,19 @@ class SiteSummary:
     stray: list[str] = field(default_factory=list)     # files in the site that no build made (kept; --check lists them)
 
 
-def stages_pending(project, store) -> list[str]:
+def stages_pending(project, store, current=frozenset()) -> list[str]:
     """Why the store is behind its inputs, asked of the stages that own them
     (ingest, tagging, cross-references); empty when everything is current. A
     stage that has not run yet is said here too ("the passages are not tagged
-    yet"): the site never silently shows less than the project holds."""
+    yet"): the site never silently shows less than the project holds.
+    ``current``: documents the build's own ingest stage just found current
+    (:func:`scrutiny.ingest.pending`)."""
     if store is None:
         return []
     from scrutiny import ingest, xref
     from scrutiny.tags import queries as tags
 
-    out = ingest.pending(project, store)
+    out = ingest.pending(project, store, current)
     if tags.last_run(store) is None:
         if store.has_passages():
             out.append("the passages are not tagged yet")
@@ -68,7 +70,7 @@ def stages_pending(project, store) -> list[str]:
 
 
 def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=None,
-               merge_search: bool = False) -> SiteSummary:
+               merge_search: bool = False, ingested=frozenset()) -> SiteSummary:
     """Build the static site into ``out_dir`` (default ``<root>/site``).
 
     Pages whose inputs did not change since the last build are not rendered
@@ -81,6 +83,8 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     (:func:`scrutiny.pipeline.build`) brings every stage up to date first.
     The documents added since their search bucket was written go into its delta
     layer (:mod:`.search_delta`); ``merge_search`` writes every bucket whole again.
+    ``ingested``: the documents an ingest in this process (``scrutiny build``'s)
+    just found current, under the project's lock; their sources are not checked again.
     """
     from scrutiny.site import generators as g
     from scrutiny.site.citations import Citer
@@ -120,7 +124,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         env = make_env(dirs)
         writer = Writer(out, cache)
         t = time.perf_counter()
-        pending = stages_pending(project, ctx.store)
+        pending = stages_pending(project, ctx.store, ingested)
         timings["pending"] = time.perf_counter() - t
         common = {"site_name": ctx.name, "base_url": ctx.base_url, "pending": pending}
         r = Renderer(env, writer, common, fp)
