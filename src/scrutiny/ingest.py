@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from scrutiny.errors import ProjectError, ReaderError, ScrutinyError, printable
 from scrutiny.lock import locked, pid_alive
 from scrutiny.fetch import sha256_file, source_path
-from scrutiny.manifest import DOC_KINDS, REMOVE, DocumentEntry, load_manifest, update_documents
+from scrutiny.manifest import DOC_KINDS, REMOVE, DocumentEntry, copy_entry, read_manifest, update_documents
 from scrutiny.metadata import SHARED_FIELDS
 from scrutiny.passages import make_passages
 from scrutiny.names import copy_new, part_path, safe_file_name
@@ -163,7 +163,7 @@ def plan_files(project: Project, manifest, files, kind: str | None = None, *, ne
                 if dest in claimed_dests:
                     raise ReaderError(display, f"another file given is already the new version of {known}")
                 claimed_dests.add(dest)
-                candidates.append(Candidate(entry, resolved, dest, display))
+                candidates.append(Candidate(copy_entry(entry), resolved, dest, display))
                 continue
             if not inside:
                 # an unregistered file of the same name already there: keep both
@@ -265,7 +265,10 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
     t0 = time.perf_counter()
     report = IngestReport()
     say = progress or (lambda msg: None)
-    manifest = load_manifest(project.manifest_path)  # a broken manifest is its own one-line error
+    # the process's shared parse (a broken manifest is its own one-line error), not a copy of
+    # its 10,000 entries: a document to read gets a copy of its own entry (Candidate), which
+    # this run may change (its title, the fields given on the command line)
+    manifest = read_manifest(project.manifest_path)
     _check_kb(project)
     report.notices.extend(settle_parts(project, manifest))
     if files:
@@ -296,7 +299,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
                 report.documents.append(DocReport(entry.id, shown_name(entry.source or entry.id), "failed",
                                                   message=str(exc)))
                 continue
-            candidates.append(Candidate(entry, path, path, _rel(project, path, confine)))
+            candidates.append(Candidate(copy_entry(entry), path, path, _rel(project, path, confine)))
     if metadata and candidates:
         for c in candidates:   # one file, or fields every file shares (SHARED_FIELDS)
             for key, value in metadata.items():

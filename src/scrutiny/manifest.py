@@ -409,11 +409,11 @@ def load_project_table(path) -> dict:
 def _copy(manifest: "Manifest", path: Path) -> "Manifest":
     """A copy the caller may change without changing the remembered one."""
     return Manifest(path=path, project=_plain_copy(manifest.project),
-                    documents={k: _entry_copy(e) for k, e in manifest.documents.items()},
+                    documents={k: copy_entry(e) for k, e in manifest.documents.items()},
                     fetch=_plain_copy(manifest.fetch), site=_plain_copy(manifest.site))
 
 
-def _entry_copy(e: DocumentEntry) -> DocumentEntry:
+def copy_entry(e: DocumentEntry) -> DocumentEntry:
     """A copy of an entry (its lists and tables copied too), without the cost of
     ``dataclasses.replace`` and ``copy.deepcopy``: a copy is made of every entry each
     time a remembered manifest of 10,000 documents is handed out."""
