@@ -76,6 +76,13 @@ def read_ties(db) -> dict[str, str] | None:
     return {r[0]: r[1] for r in db.execute("SELECT doc_id, ties FROM nlp_doc_fingerprints WHERE ties IS NOT NULL")}
 
 
+def read_facets(db) -> dict[str, str] | None:
+    """The kept rows' facet hashes alone, ``{doc id: hash}`` (None when not kept)."""
+    if not kept(db):
+        return None
+    return {r[0]: r[1] for r in db.execute("SELECT doc_id, facets FROM nlp_doc_fingerprints WHERE facets IS NOT NULL")}
+
+
 def read(db) -> dict[str, dict] | None:
     """The kept rows (None when they are not kept: compute them)."""
     if not kept(db):

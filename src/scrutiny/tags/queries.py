@@ -235,7 +235,12 @@ def facet_fingerprints(store) -> dict[str, str]:
     a document whose hash moved. Empty when never tagged."""
     if last_run(store) is None:
         return {}
-    return {d: r["facets"] for d, r in _fingerprints(store).items() if r["facets"]}
+    from scrutiny.tags import fingerprints
+
+    kept = fingerprints.read_facets(store.db)    # (the column alone: no other part decoded)
+    if kept is not None:
+        return {d: h for d, h in kept.items() if h}
+    return {d: r["facets"] for d, r in fingerprints.compute(store.db).items() if r["facets"]}
 
 
 # --- stakeholders and documents -----------------------------------------------------------
