@@ -26,7 +26,7 @@ NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([A-Za-z_]\w*)")
 LAYERS = [
     ["scrutiny", "scrutiny.errors", "scrutiny.atomic", "scrutiny.refs", "scrutiny.schema", "scrutiny.names",
      "scrutiny.urls", "scrutiny.safeyaml", "scrutiny.pages", "scrutiny.fingerprint", "scrutiny.paths", "scrutiny.manifest",
-     "scrutiny.project", "scrutiny.init", "scrutiny.metadata"],
+     "scrutiny.project", "scrutiny.init", "scrutiny.metadata", "scrutiny.collector"],
     ["scrutiny.readers", "scrutiny.titles"],    # a read document, and its title from its own text
     ["scrutiny.passages"],
     ["scrutiny.db", "scrutiny.store", "scrutiny.lock"],   # the lock also holds a shared database

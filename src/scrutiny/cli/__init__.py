@@ -64,8 +64,11 @@ ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def main(argv=None):
+    from scrutiny.collector import fewer_collections
+
     for name in ONE_THREAD:
         os.environ.setdefault(name, "1")
+    fewer_collections()    # a command's process: the cycle collector runs less often (scrutiny.collector)
     return cli.main(args=argv, prog_name="scrutiny")
 
 
