@@ -109,9 +109,7 @@ def update(project, store, kb, changed: set[str], threshold=None):
     gone_or_changed = sorted(changed)
 
     # 1. who is named where: the changed documents' rows (the source stays the one of the others)
-    others_source = {r[0] for r in db.execute(
-        f"SELECT DISTINCT source FROM xref_stakeholder_docs WHERE doc_id NOT IN ({_marks(gone_or_changed)})",
-        tuple(gone_or_changed))} if gone_or_changed else set()
+    others_source = _other_sources(db, gone_or_changed) if gone_or_changed else set()
     tagged = last_run(store) is not None
     sh_rows = from_mentions(store, present) if (tagged and present) else []
     by_mentions = tagged and ("nlp_mentions" in others_source or bool(sh_rows))
@@ -155,7 +153,8 @@ def update(project, store, kb, changed: set[str], threshold=None):
     #    out of the uncurated groups touch the sets of those passages too
     figures = StoreFigures(store)
     curated = _dedupe("xref_claims", curated_rows(kb, store, PassageFinder(project, store).find, figures, threshold))
-    old_curated = {r[0] for r in db.execute("SELECT DISTINCT passage_id FROM xref_claims WHERE claim_id IS NOT NULL")}
+    # (from the index of the curated rows alone: not DISTINCT, which SQLite reads in passage order, every row)
+    old_curated = {r[0] for r in db.execute("SELECT passage_id FROM xref_claims WHERE claim_id IS NOT NULL")}
     now_curated = {r["passage_id"] for r in curated}
     moved = sorted(old_curated ^ now_curated)
     for part in _chunks(moved):
@@ -186,6 +185,23 @@ def update(project, store, kb, changed: set[str], threshold=None):
         "SELECT count(DISTINCT group_id) FROM xref_claims WHERE claim_id IS NULL").fetchone()[0]
     counts["stakeholder_docs"] = db.execute("SELECT count(*) FROM xref_stakeholder_docs").fetchone()[0]
     return counts, written
+
+
+def _other_sources(db, doc_ids) -> set[str]:
+    """The sources of the rows of who is named where of the documents not in ``doc_ids``:
+    each source (there are one or two) found by a seek of the index on (source, doc_id),
+    then looked up there with the documents left out, not by a pass over every row."""
+    found: set[str] = set()
+    last = None
+    while True:
+        row = db.execute("SELECT min(source) FROM xref_stakeholder_docs"
+                         + ("" if last is None else " WHERE source > ?"), () if last is None else (last,)).fetchone()
+        if row is None or row[0] is None:
+            return found
+        last = row[0]
+        if db.execute(f"SELECT 1 FROM xref_stakeholder_docs WHERE source = ? AND doc_id NOT IN ({_marks(doc_ids)}) "
+                      "LIMIT 1", (last, *doc_ids)).fetchone():
+            found.add(last)
 
 
 def _marks(items) -> str:
