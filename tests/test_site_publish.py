@@ -419,3 +419,43 @@ def test_damaged_or_older_changes_never_make_a_stale_page_fresh(project, damage)
     assert "renamed again" in page
     assert stray_files(project) == []
     _same_as_a_whole_build(project, kb)
+
+
+def test_a_long_lived_process_reads_the_whole_record_once_then_its_changes(project, monkeypatch):
+    """With the record kept (``scrutiny watch``), the builds after the first parse only the
+    changes saved beside the whole record; the record they start from is what a fresh read
+    of the files gives, and one saved whole again (a new file) is parsed again."""
+    import scrutiny.site.writer as writer
+
+    kb = build(project)[2]
+    whole, delta = _record_files(project)
+    parsed = []
+    real = writer._record_pages
+    monkeypatch.setattr(writer, "_record_pages", lambda data: parsed.append(1) or real(data))
+    writer.keep_records(True)
+    try:
+        kb.stakeholders["northfield"].name = "Northfield Trust (renamed)"
+        assert build_site(project, curated=kb).pages_written > 0
+        assert len(parsed) == 1 and delta.exists()      # the first build parsed the whole record
+        kb.stakeholders["northfield"].name = "Northfield Trust (renamed again)"
+        assert build_site(project, curated=kb).pages_written > 0
+        assert len(parsed) == 1                         # the second read the changes only
+        kept = writer.read_record(whole)
+        assert len(parsed) == 1
+        writer.keep_records(False)
+        assert kept == writer.read_record(whole) and len(parsed) == 2   # as a fresh read gives it
+        # a record saved whole again is another file: parsed again, not taken from memory
+        writer.keep_records(True)
+        writer.read_record(whole)
+        monkeypatch.setattr(writer, "DELTA_MIN", 1)
+        monkeypatch.setattr(writer, "DELTA_SHARE", 10 ** 9)
+        kb.stakeholders["northfield"].name = "Northfield Trust (renamed a third time)"
+        parsed.clear()
+        build_site(project, curated=kb)
+        assert parsed == [] and not delta.exists()     # started from memory, saved whole
+        assert writer.read_record(whole)[1] is not None and parsed == [1]
+        page = (project.site_dir / "stakeholders" / "northfield" / "index.html").read_text(encoding="utf-8")
+        assert "renamed a third time" in page
+    finally:
+        writer.keep_records(False)
+    _same_as_a_whole_build(project, kb)

@@ -11,7 +11,9 @@ reason, and is tried again only when it changes.
 
 What makes one added document cheaper here than in a new process each time:
 the language model, the tagger's components and its claim model are loaded
-once (:func:`scrutiny.tags.write.keep_tagger_warm`) and Python's imports are
+once (:func:`scrutiny.tags.write.keep_tagger_warm`), the site's record of its
+440,000 files is read once and then only the changes saved beside it
+(:func:`scrutiny.site.writer.keep_records`), and Python's imports are
 done; every stage still decides from the project's files and store what to do,
 as a one-off build does, so a build here writes exactly what ``scrutiny build``
 would have written.
@@ -270,9 +272,11 @@ class Watcher:
         """Poll every ``interval`` seconds and build what changed, until ``stop`` (a
         ``threading.Event``) is set, ``max_rounds`` builds ran, or KeyboardInterrupt;
         ``on_round`` receives each build's :class:`Round`."""
+        from scrutiny.site.writer import keep_records
         from scrutiny.tags.write import keep_tagger_warm
 
         keep_tagger_warm(True)
+        keep_records(True)      # the site's record of its files, read once, then its changes only
         warmed = False
         try:
             while stop is None or not stop.is_set():
@@ -290,6 +294,7 @@ class Watcher:
                     time.sleep(self.interval)
         finally:
             keep_tagger_warm(False)
+            keep_records(False)
 
 
 def _check_inbox(project, inbox: Path) -> None:

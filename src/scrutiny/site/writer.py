@@ -456,18 +456,61 @@ def _delta_path(cache_path: Path) -> Path:
     return cache_path.with_name(cache_path.stem + "-delta.json")
 
 
+# A long-lived process (``scrutiny watch``) keeps the last whole record it read, with the
+# identity of the file it read it from (:func:`keep_records`): the next build, after one
+# document added, finds the file as it was (a build saves its changes beside it) and
+# reads only the changes, not 440,000 names and keys again (about a second at 10,000
+# documents). The file is replaced whole when it is saved again (a new identity).
+_KEEP = False
+_KEPT: dict[str, tuple] = {}     # {record path: (file identity, its fields, {file: (key, size)})}
+
+
+def keep_records(on: bool = True) -> None:
+    """Keep the last whole record read in this process, for the next build to start
+    from (``scrutiny watch``); off (the default) forgets it."""
+    global _KEEP
+    _KEEP = on
+    if not on:
+        _KEPT.clear()
+
+
+def _read_whole(cache_path: Path) -> tuple[dict | None, dict | None]:
+    """The whole record's fields and pages, from the kept copy when the file is the one
+    it was read from (same inode, size and time), else parsed (and kept, with
+    :func:`keep_records`). The caller gets its own dict of pages to change."""
+    try:
+        with open(cache_path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            ident = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            kept = _KEPT.get(str(cache_path)) if _KEEP else None
+            if kept is not None and kept[0] == ident:
+                return dict(kept[1]), dict(kept[2])
+            data = json.loads(fh.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    pages = _record_pages(data)
+    if pages is None:
+        return data, None
+    fields = {k: v for k, v in data.items() if k not in _PAGES_FIELDS}   # (the pages are in ``pages``)
+    if _KEEP:
+        _KEPT.clear()
+        _KEPT[str(cache_path)] = (ident, fields, dict(pages))
+    return fields, pages
+
+
+_PAGES_FIELDS = ("names", "keys", "key", "size", "pages")
+
+
 def read_record(cache_path: Path) -> tuple[dict | None, dict | None, dict | None]:
     """(the record's fields, ``{file: (key, size)}``, the changes saved since the whole
     record) of the record at ``cache_path``: the whole record with the changes saved
     since applied, when they are of its generation (else they are older, and ignored).
     (None, None, None) when there is no readable record."""
-    try:
-        data = json.loads(Path(cache_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    data, pages = _read_whole(Path(cache_path))
+    if data is None:
         return None, None, None
-    if not isinstance(data, dict):
-        return None, None, None
-    pages = _record_pages(data)
     if pages is None or not data.get("gen"):
         return data, pages, None
     try:
