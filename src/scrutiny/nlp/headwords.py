@@ -15,6 +15,7 @@ inspectorate institute institution league ltd ministry network nhs office ombuds
 organisation organization panel parliament partnership plc practice press secretariat service services
 society taskforce team treasury trust union unit university
 faculty collective collaborative branch school academy clinic surgery foodbank church
+jobcentre mind
 """.split())
 
 DOCUMENT = frozenset("""
@@ -37,6 +38,7 @@ authority secretary minister ministers chair inquiry act bill paper framework gu
 network partnership alliance coalition union society association institute centre university
 company organisation organization foundation charity court college forum executive cabinet command
 convention treaty agreement directive charter protocol code offer assessment evaluation conference
+jobcentre
 """.split())
 
 # A capitalised phrase ending in one of these names a post or a group of people,
@@ -84,6 +86,8 @@ def kind_from_head(words: list[str]) -> str | None:
                 return "programme"
             if w in ORGANISATION:
                 return "organisation"
+    if len(words) >= 2 and words[-1] == "Plus":
+        return kind_from_head(words[:-1])  # "Jobcentre Plus": the word before names the kind
     head = words[-1].casefold().strip(".,;:'\"")
     if head == "line" and len(words) >= 2 and words[-2].casefold() in LINE_SERVICES:
         return "programme"  # "the Dale Farming Support Line": a helpline

@@ -1,0 +1,172 @@
+"""Names the recogniser does not mark and no head noun vouches for, found by the words
+around them (docs/tagging.md, "Fourteenth round").
+
+- a charity named "... Minds" ("Student Minds"), unless an adjective opens it ("Stronger
+  Minds" is as often a plan's or a service's title);
+- a national body whose name is one word (``ONE_WORD_BODIES``: "Mind", "Samaritans",
+  "Unison"), standing alone, and at the start of a sentence only when a verb or a
+  comma follows it ("Mind provides ...", but not "Mind the gap");
+- a body or service a reader is told to call: a capitalised run followed by "on" and a
+  telephone number ("call Northway Advice on 0800 ..."), or "contact X on ...";
+- an acronym that is the subject of a verb or owns something ("the CQC said", "the
+  BACP's members"): an all-capitals word of two to six letters, not a common one
+  ("UK", "GP", ``NOT_NAME_ACRONYMS``), not part of a longer capitalised name;
+- a given name and a surname before a bracket or "MP" ("Alex Drummond (Chair)",
+  "Sponsors: Ffion Roe MP"): a person, where the recogniser saw nothing.
+
+Each returns ``(Span, "rule", confidence)`` candidates for
+:class:`scrutiny.nlp.extracted_names.ExtractedNames`, which filters them with its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from scrutiny.nlp.headwords import NOT_NAME_ACRONYMS, NOT_STAKEHOLDER_FIRST, ROLE_HEADS, kind_from_head
+
+# National bodies known by one word that is no head noun: charities and unions a policy
+# text names without saying what they are. Only words that, capitalised in the middle of
+# a sentence, name nothing else ("Crisis", "Scope", "Shelter" and "Age" are left out:
+# each is as often a capitalised heading word).
+ONE_WORD_BODIES = frozenset("""
+Mind Samaritans Mencap Unison Unite Nacro Barnardo's Barnardos Turn2us Rethink
+""".split())
+
+# "on 0800 123 4567", "on 116 123", ": call 020 7946 0000"
+_PHONE_AFTER = re.compile(r"^\s*(?:on|:\s*call|,\s*call)\s+\(?(?:0\d{2,4}\)?[ \d]{5,10}\d|1\d\d ?\d\d\d)\b")
+_CALL_VERBS = frozenset("call contact ring phone text".split())
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def unmarked_names(doc, taken) -> list:
+    """The candidates of every shape above that no span of ``taken`` overlaps."""
+    taken_tokens = {t.i for s in taken for t in s}
+    out = []
+    out.extend(_one_word_bodies(doc, taken_tokens))
+    out.extend(_minds(doc, taken_tokens))
+    out.extend(_called_bodies(doc, taken_tokens))
+    out.extend(_acting_acronyms(doc, taken_tokens))
+    out.extend(_people_before_brackets(doc, taken_tokens))
+    return out
+
+
+def _capitalised(tok) -> bool:
+    return tok.is_alpha and tok.text[:1].isupper()
+
+
+def _one_word_bodies(doc, taken_tokens) -> list:
+    out = []
+    for tok in doc:
+        if tok.text not in ONE_WORD_BODIES or tok.i in taken_tokens:
+            continue
+        before = doc[tok.i - 1] if tok.i > 0 else None
+        after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if (before is not None and _capitalised(before) and not tok.is_sent_start) \
+                or (after is not None and _capitalised(after)):
+            continue  # a word of a longer name ("Esk Valley Mind", "Unite the Union")
+        if tok.is_sent_start and not (after is not None and (after.pos_ in ("VERB", "AUX") or after.text in (",", ":")
+                                                             or after.lower_ in ("'s", "’s"))):
+            continue  # "Mind the gap": a verb, not the charity
+        out.append((Span(doc, tok.i, tok.i + 1, label="organisation"), "rule", 0.7))
+    return out
+
+
+def _minds(doc, taken_tokens) -> list:
+    """"Student Minds", "Larchfield Minds": a run of capitalised words ending in "Minds"
+    whose first word is no adjective ("Healthy Minds", "Stronger Minds": titles of plans
+    and services as often as bodies)."""
+    out = []
+    for tok in doc:
+        if tok.text != "Minds" or tok.i == 0 or tok.i in taken_tokens:
+            continue
+        start = tok.i
+        # (a name the recogniser cut short, "Harbourlight" of "Harbourlight Minds", is taken in:
+        # the longer candidate wins when the candidates are filtered)
+        while start > 0 and _capitalised(doc[start - 1]) and not doc[start - 1].is_sent_start \
+                and doc[start - 1].lower_ not in NOT_STAKEHOLDER_FIRST:
+            start -= 1
+        if start > 0 and _capitalised(doc[start - 1]) and doc[start - 1].is_sent_start \
+                and doc[start - 1].pos_ in ("PROPN", "NOUN"):
+            start -= 1  # the run opens the sentence
+        if start == tok.i or doc[start].tag_ in ("JJ", "JJR", "JJS") or doc[start].pos_ == "ADJ":
+            continue
+        out.append((Span(doc, start, tok.i + 1, label="organisation"), "rule", 0.7))
+    return out
+
+
+def _called_bodies(doc, taken_tokens) -> list:
+    """"... or Northway Advice on 0800 555 0100", "contact Northway Advice on ...":
+    what a reader is told to call is a body or a service."""
+    out = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        if not _capitalised(doc[i]) or doc[i].lower_ in NOT_STAKEHOLDER_FIRST:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i < 5 and _capitalised(doc[j]):
+            j += 1
+        span = doc[i:j]
+        rest = doc.text[span.end_char:span.end_char + 40]
+        prev = doc[i - 1].lower_ if i > 0 else ""
+        starts_sentence = doc[i].is_sent_start and prev not in _CALL_VERBS
+        if _PHONE_AFTER.match(rest) and not any(k in taken_tokens for k in range(i, j)) \
+                and not (starts_sentence and len(span) == 1 and doc[i].pos_ not in ("PROPN",)) \
+                and kind_from_head([t.text for t in span]) not in ("document",):
+            kind = kind_from_head([t.text for t in span]) or "organisation"
+            out.append((Span(doc, i, j, label=kind), "rule", 0.65))
+        i = j
+    return out
+
+
+def _acting_acronyms(doc, taken_tokens) -> list:
+    """"the CQC said", "BACP's members", "the OBR expects": an acronym acting as a body."""
+    from scrutiny.nlp.normalise import is_acronym
+
+    out = []
+    n = len(doc)
+    for tok in doc:
+        text = tok.text
+        if tok.i in taken_tokens or not (text.isupper() and text.isalpha() and 2 <= len(text) <= 6) \
+                or not is_acronym(text) or text in NOT_NAME_ACRONYMS or text.rstrip("S") in NOT_NAME_ACRONYMS:
+            continue
+        before = doc[tok.i - 1] if tok.i > 0 else None
+        after = doc[tok.i + 1] if tok.i + 1 < n else None
+        if (before is not None and (_capitalised(before) or before.is_upper) and not before.is_sent_start
+                and before.lower_ not in ("the",)) or (after is not None and (_capitalised(after) or after.is_upper)):
+            continue  # part of a longer name or heading ("NHS England", "the UK CQC Office")
+        possessor = after is not None and after.lower_ in ("'s", "’s")
+        subject = tok.dep_ in _SUBJECT_DEPS and tok.head.pos_ in ("VERB", "AUX")
+        if possessor or subject:
+            out.append((Span(doc, tok.i, tok.i + 1, label="organisation"), "rule", 0.65))
+    return out
+
+
+def _people_before_brackets(doc, taken_tokens) -> list:
+    """"Alex Drummond (Chair, ...)", "Ffion Roe MP": a given name, a surname, then a bracket
+    or "MP", where the recogniser marked nothing."""
+    from scrutiny.nlp.people import is_given_name
+
+    out = []
+    n = len(doc)
+    for tok in doc[:-2] if n > 2 else []:
+        i = tok.i
+        first, last, after = doc[i], doc[i + 1], doc[i + 2]
+        if i in taken_tokens or i + 1 in taken_tokens:
+            continue
+        if not (first.is_title and first.is_alpha and last.is_title and last.is_alpha and first.whitespace_):
+            continue
+        if first.lower_ in NOT_STAKEHOLDER_FIRST or not is_given_name(first.text) \
+                or first.pos_ in ("DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX", "ADV"):
+            continue
+        if kind_from_head([last.text]) is not None or last.lower_ in ROLE_HEADS or last.ent_type_ in ("GPE", "LOC", "DATE"):
+            continue
+        if i > 0 and _capitalised(doc[i - 1]) and not doc[i - 1].is_sent_start and doc[i - 1].text not in (":",):
+            continue  # a longer capitalised run
+        if not (after.text == "(" or after.text == "MP"):
+            continue
+        out.append((Span(doc, i, i + 2, label="person"), "rule", 0.7))
+    return out
