@@ -781,6 +781,12 @@ class ExtractedNames:
             if kind == "organisation" and len(s) <= 4 and s[0].lower_.rstrip(".") in HONORIFICS \
                     and all(t.is_title for t in s) and kind_from_head([t.text for t in s]) is None:
                 kind = "person"  # "Councillor Mark Doherty", "Dr Adeyemi": the recogniser's ORG, an honorific's person
+            if kind == "organisation" and len(s) in (2, 3) and nxt is not None and nxt.text == "MP" \
+                    and all(t.is_title for t in s) and kind_from_head([t.text for t in s]) is None:
+                from scrutiny.nlp.people import is_given_name
+
+                if is_given_name(s[0].text):
+                    kind = "person"  # "Bryn Aldous MP": a member of parliament, whatever the recogniser said
             described = _described_kind(doc, s.end) if kind != "person" else None
             if described:
                 kind = described  # "The Health Workforce Inquiry is an independent commission ..."

@@ -8,9 +8,6 @@ around them (docs/tagging.md, "Fourteenth round").
   comma follows it ("Mind provides ...", but not "Mind the gap");
 - a body or service a reader is told to call: a capitalised run followed by "on" and a
   telephone number ("call Northway Advice on 0800 ..."), or "contact X on ...";
-- an acronym that is the subject of a verb or owns something ("the CQC said", "the
-  BACP's members"): an all-capitals word of two to six letters, not a common one
-  ("UK", "GP", ``NOT_NAME_ACRONYMS``), not part of a longer capitalised name;
 - a given name and a surname before a bracket or "MP" ("Alex Drummond (Chair)",
   "Sponsors: Ffion Roe MP"): a person, where the recogniser saw nothing.
 
@@ -24,7 +21,7 @@ import re
 
 from spacy.tokens import Span
 
-from scrutiny.nlp.headwords import NOT_NAME_ACRONYMS, NOT_STAKEHOLDER_FIRST, ROLE_HEADS, kind_from_head
+from scrutiny.nlp.headwords import NOT_STAKEHOLDER_FIRST, ROLE_HEADS, kind_from_head
 
 # National bodies known by one word that is no head noun: charities and unions a policy
 # text names without saying what they are. Only words that, capitalised in the middle of
@@ -37,7 +34,6 @@ Mind Samaritans Mencap Unison Unite Nacro Barnardo's Barnardos Turn2us Rethink
 # "on 0800 123 4567", "on 116 123", ": call 020 7946 0000"
 _PHONE_AFTER = re.compile(r"^\s*(?:on|:\s*call|,\s*call)\s+\(?(?:0\d{2,4}\)?[ \d]{5,10}\d|1\d\d ?\d\d\d)\b")
 _CALL_VERBS = frozenset("call contact ring phone text".split())
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 def unmarked_names(doc, taken) -> list:
@@ -47,7 +43,6 @@ def unmarked_names(doc, taken) -> list:
     out.extend(_one_word_bodies(doc, taken_tokens))
     out.extend(_minds(doc, taken_tokens))
     out.extend(_called_bodies(doc, taken_tokens))
-    out.extend(_acting_acronyms(doc, taken_tokens))
     out.extend(_people_before_brackets(doc, taken_tokens))
     return out
 
@@ -122,29 +117,6 @@ def _called_bodies(doc, taken_tokens) -> list:
     return out
 
 
-def _acting_acronyms(doc, taken_tokens) -> list:
-    """"the CQC said", "BACP's members", "the OBR expects": an acronym acting as a body."""
-    from scrutiny.nlp.normalise import is_acronym
-
-    out = []
-    n = len(doc)
-    for tok in doc:
-        text = tok.text
-        if tok.i in taken_tokens or not (text.isupper() and text.isalpha() and 2 <= len(text) <= 6) \
-                or not is_acronym(text) or text in NOT_NAME_ACRONYMS or text.rstrip("S") in NOT_NAME_ACRONYMS:
-            continue
-        before = doc[tok.i - 1] if tok.i > 0 else None
-        after = doc[tok.i + 1] if tok.i + 1 < n else None
-        if (before is not None and (_capitalised(before) or before.is_upper) and not before.is_sent_start
-                and before.lower_ not in ("the",)) or (after is not None and (_capitalised(after) or after.is_upper)):
-            continue  # part of a longer name or heading ("NHS England", "the UK CQC Office")
-        possessor = after is not None and after.lower_ in ("'s", "’s")
-        subject = tok.dep_ in _SUBJECT_DEPS and tok.head.pos_ in ("VERB", "AUX")
-        if possessor or subject:
-            out.append((Span(doc, tok.i, tok.i + 1, label="organisation"), "rule", 0.65))
-    return out
-
-
 def _people_before_brackets(doc, taken_tokens) -> list:
     """"Alex Drummond (Chair, ...)", "Ffion Roe MP": a given name, a surname, then a bracket
     or "MP", where the recogniser marked nothing."""
@@ -164,8 +136,10 @@ def _people_before_brackets(doc, taken_tokens) -> list:
             continue
         if kind_from_head([last.text]) is not None or last.lower_ in ROLE_HEADS or last.ent_type_ in ("GPE", "LOC", "DATE"):
             continue
-        if i > 0 and _capitalised(doc[i - 1]) and not doc[i - 1].is_sent_start and doc[i - 1].text not in (":",):
+        if i > 0 and _capitalised(doc[i - 1]) and not doc[i - 1].is_sent_start:
             continue  # a longer capitalised run
+        if i > 0 and doc[i - 1].pos_ == "DET":
+            continue  # "the Will Return (form A)": a thing, not a person
         if not (after.text == "(" or after.text == "MP"):
             continue
         out.append((Span(doc, i, i + 2, label="person"), "rule", 0.7))

@@ -1,0 +1,78 @@
+"""The fourteenth round's shapes, each in our own invented sentences: names the
+recogniser does not mark (a national body known by one word, a charity named "...
+Minds", "Jobcentre Plus", a body a reader is told to call, a person before a bracket or
+"MP"), and the guards that keep each from over-reaching."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers_tagging import named as _names
+from helpers_tagging import shared_tagger
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return shared_tagger(())
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    # one-word national bodies, standing alone
+    ("Mind runs peer support groups in forty towns across the region.", "Mind", "organisation"),
+    ("Mind, Rethink Mental Illness and Tarn Advice signed the letter.", "Mind", "organisation"),
+    ("Anyone in distress can ring Samaritans free at any hour.", "Samaritans", "organisation"),
+    ("Samaritans: call 116 123 at any time.", "Samaritans", "organisation"),
+    ("The branch in Corley Vale voted to affiliate to Unison last spring.", "Unison", "organisation"),
+    # "... Mind", "... Minds": a charity, the recogniser's cut name taken in
+    ("The board of Brookvale Minds meets four times a year.", "Brookvale Minds", "organisation"),
+    ("Local referrals go to Tarnwick and District Mind, which holds the contract.", "Tarnwick and District Mind",
+     "organisation"),
+    # the employment service, and one of its offices
+    ("We will:\nfund new advisers in Jobcentre Plus\npublish the figures", "Jobcentre Plus", "organisation"),
+    ("Staff at Fenwick Lane Jobcentre said the queue had doubled.", "Fenwick Lane Jobcentre", "organisation"),
+    # what a reader is told to call
+    ("Help is at hand: contact Kindly Steps on 01632 960 123 for a chat.", "Kindly Steps", "organisation"),
+    # a person before a bracket or "MP", where the recogniser saw nothing
+    ("Present: Lowri Pengelly (Fenwick West), Tom Ash (Chair)", "Lowri Pengelly", "person"),
+    ("The motion was signed by Ffion Tregarthen MP and eleven others.", "Ffion Tregarthen", "person"),
+    # a member of parliament the recogniser read as a body
+    ("Sponsors: Ffion Tregarthen MP, Bryn Aldous MP", "Bryn Aldous", "person"),
+])
+def test_names_never_marked(tagger, text, name, kind):
+    names = _names(tagger.nlp(text))
+    assert names.get(name) == kind, names
+
+
+@pytest.mark.parametrize("text, not_name", [
+    # a one-word body's word as a verb or inside a longer capitalised run
+    ("Mind the gap between what is promised and what is funded.", "Mind"),
+    ("The scheme is run by Tarnwick and District Mind.", "Mind"),
+    # an adjective opening "... Minds" is a title as often as a body
+    # a bare "Jobcentre" names no one office
+    ("Jobcentre to close as services move online", "Jobcentre"),
+    # a given name's word after a determiner, before a bracket: a thing, not a person
+    ("The Will Return (form A) must be filed by June.", "Will Return"),
+    # a telephone number with no name before it
+    ("Table 3: call volumes on 0800 lines", "Table"),
+])
+def test_unmarked_names_guards(tagger, text, not_name):
+    assert not_name not in _names(tagger.nlp(text))
+
+
+def test_minds_opened_by_an_adjective_stays_a_title(tagger):
+    names = _names(tagger.nlp("Stronger Minds: A Plan for Student Wellbeing\nThe plan sets out five aims."))
+    assert names.get("Stronger Minds") == "document"
+
+
+def test_called_body_needs_a_number(tagger):
+    # "call" alone, with no number after the name, vouches for nothing new
+    names = _names(tagger.nlp("Residents should call Harrow Moneywise if the letter is unclear."))
+    assert "Harrow Moneywise" not in names or names["Harrow Moneywise"] != "document"
+
+
+def test_jobcentre_plus_kind_from_the_word_before():
+    from scrutiny.nlp.headwords import kind_from_head
+
+    assert kind_from_head(["Jobcentre", "Plus"]) == "organisation"
+    assert kind_from_head(["Carers", "Plus"]) is None
+    assert kind_from_head(["Plus"]) is None
