@@ -76,3 +76,28 @@ def test_jobcentre_plus_kind_from_the_word_before():
     assert kind_from_head(["Jobcentre", "Plus"]) == "organisation"
     assert kind_from_head(["Carers", "Plus"]) is None
     assert kind_from_head(["Plus"]) is None
+
+
+def _ties(tagger, text):
+    from helpers_tagging import tie_triples
+
+    return tie_triples(tagger.nlp(text))
+
+
+def test_second_relative_clause_shares_the_antecedent(tagger):
+    # "P, a service that X runs with Y and that is funded by Z": Z funds P, not Y
+    ties = _ties(tagger, "Holmbury Community Trust offers its tenants Open Hours, a free advice service that it runs "
+                         "jointly with Tarn Valley Advice Centre and that is funded by the Corley Foundation until 2029.")
+    assert ("Corley Foundation", "funded", "Open Hours") in ties
+    assert ("Corley Foundation", "funded", "Tarn Valley Advice Centre") not in ties
+
+
+def test_joined_at_an_event_is_company_not_membership(tagger):
+    ties = _ties(tagger, "Tarn Advice and the Holm Tenants Union joined Brightwater Housing Trust at the spring "
+                         "launch event.")
+    assert not any(rel == "member_of" for _, rel, _ in ties), ties
+
+
+def test_joined_a_body_is_still_membership(tagger):
+    ties = _ties(tagger, "Tarn Advice joined the Coastal Housing Alliance in 2024.")
+    assert ("Tarn Advice", "member_of", "Coastal Housing Alliance") in ties

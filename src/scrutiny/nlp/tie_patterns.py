@@ -90,7 +90,9 @@ _p("appos_member_of", "member_of", 0.8,
 # "X, whose chief executive, Y, ...": Y holds the post at X
 _p("whose_role", "position", 0.8, rf"{E}\s*,\s*whose\s+(?:[a-z-]+\s+)?(?P<role>{ROLE})\s*(?:,|is|was)\s*{E}")
 _p("sat_on", "member_of", 0.8, rf"{E}\s*{GAP}(?:,\s*who\s+)?,?\s*{ADV}(?:sat|sits|served|serves|has served|had served|was|is)\s+on\s+{DET}{E}")
-_p("joined", "member_of", 0.7, rf"{E}\s*{GAP}(?:,\s*who\s+)?{ADV}(?:joined|has joined|have joined|had joined|will join)\s+{DET}{E}")
+# (not "A joined B at the launch", "... for a visit", "... on a march": company, not membership)
+_p("joined", "member_of", 0.7, rf"{E}\s*{GAP}(?:,\s*who\s+)?{ADV}(?:joined|has joined|have joined|had joined|will join)\s+{DET}{E}"
+                              rf"(?!\s*(?:at|for|on)\s+(?:a|an|the|its|their)\s)")
 _p("take_part", "member_of", 0.75,
    rf"{E}\s*{GAP}(?:has|have|had)\s+{ADV}(?:agreed to (?:take part in|join|sit on)|signed up to|become (?:a )?members? of|(?:all\s+)?affiliated (?:to|with))\s+{DET}(?:new\s+)?{E}")
 _p("members_include", "member_of", 0.7, rf"{E}\s*(?:'s|’s)?\s*members?\s+(?:include|included|includes|were|are|(?:will|would)\s+include)\s+{DET}{E}(?P<more>(?:\s*,\s*{DET}§\d+§)*(?:\s*,?\s*and\s+{DET}§\d+§)?)")
@@ -396,6 +398,12 @@ def _unit_like(doc, span) -> bool:
         return doc.text[ante[0]:ante[1]].casefold().split()[-1:] and \
             doc.text[ante[0]:ante[1]].casefold().split()[-1] in UNIT_HEADS
     return False
+
+
+# "..., a service that X runs jointly with Y and that is funded by Z": "and" and a relative
+# pronoun before the verb the agent follows (the clause shares the antecedent of the one before)
+_COORDINATED_RELATIVE = re.compile(
+    r"\band\s+(?:that|which)\s+(?:is|was|are|were|has been|have been|will be)\s+(?:[a-z]+ly\s+)?$", re.I)
 
 
 def _coordinated(masked: str, k: int) -> list[int]:
@@ -976,6 +984,14 @@ class TiePatterns:
                              if self._parsed else None)
                 if syntactic is not None:
                     candidates = [syntactic]
+                shared = _COORDINATED_RELATIVE.search(clause) if syntactic is None else None
+                first = list(re.finditer(r"\b(?:that|which)\b", clause[:shared.start()])) if shared else []
+                if first:
+                    # "P, a service that X runs and that is funded by Y": the second relative clause
+                    # has the first one's antecedent, the last name before the first pronoun
+                    earlier = [int(x) for x in re.findall(r"§(\d+)§", clause[:first[-1].start()])]
+                    if earlier:
+                        candidates = [earlier[-1]]
                 if re.search(r"secretariat\s+(?:is\s+|was\s+)?$", masked[max(0, m.start() - 30):m.start()], re.I) and candidates:
                     candidates = [candidates[0]]  # "X, with a secretariat provided by Y": Y provides X
                 for oi in reversed(candidates):
@@ -1114,6 +1130,10 @@ class TiePatterns:
                 rel = _verb_relation(verb)
                 if not rel:
                     continue
+                if rel == "member_of" and any(c.dep_ == "prep" and c.lower_ in ("at", "for", "on")
+                                              and any(g.dep_ == "pobj" and any(d.dep_ in ("det", "poss") for d in g.children)
+                                                      for g in c.children) for c in verb.children):
+                    continue  # "A joined B at the launch": company, not membership
                 for child in verb.children:
                     if child.dep_ == "dobj" and child.i not in token_span:
                         # "runs the Get Online Together scheme": the name before the object noun
