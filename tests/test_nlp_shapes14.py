@@ -35,6 +35,14 @@ def tagger():
     # a person before a bracket or "MP", where the recogniser saw nothing
     ("Present: Lowri Pengelly (Fenwick West), Tom Ash (Chair)", "Lowri Pengelly", "person"),
     ("The motion was signed by Ffion Tregarthen MP and eleven others.", "Ffion Tregarthen", "person"),
+    # "X at Work", "X to Work": a programme, a name cut short before "at" taken in
+    ("Employers can refer staff to Steady at Work for six free sessions.", "Steady at Work", "programme"),
+    ("Tarnfield's Carers at Work programme has reached 300 firms.", "Carers at Work", "programme"),
+    ("Few claimants had heard of Access to Work before the review.", "Access to Work", "programme"),
+    # a body and a union joined by "and" are two names
+    ("The Royal College of Podiatry and Unison both rejected the pay offer.", "Unison", "organisation"),
+    ("The Royal College of Podiatry and Unison both rejected the pay offer.", "Royal College of Podiatry",
+     "organisation"),
     # a member of parliament the recogniser read as a body
     ("Sponsors: Ffion Tregarthen MP, Bryn Aldous MP", "Bryn Aldous", "person"),
 ])
@@ -101,3 +109,16 @@ def test_joined_at_an_event_is_company_not_membership(tagger):
 def test_joined_a_body_is_still_membership(tagger):
     ties = _ties(tagger, "Tarn Advice joined the Coastal Housing Alliance in 2024.")
     assert ("Tarn Advice", "member_of", "Coastal Housing Alliance") in ties
+
+
+def test_a_bodys_programme_is_not_part_of_it(tagger):
+    ties = _ties(tagger, "Tarnfield's Carers at Work programme, funded by the Corley Foundation, has reached 300 firms.")
+    assert ("Corley Foundation", "funded", "Carers at Work") in ties
+    assert not any(rel == "part_of" for _, rel, _ in ties), ties
+
+
+def test_at_work_guards(tagger):
+    names = _names(tagger.nlp("The Health and Safety at Work Act applies to every employer."))
+    assert "Safety at Work" not in names
+    names = _names(tagger.nlp("The All-Party Parliamentary Group on Wellbeing at Work met in March."))
+    assert "Wellbeing at Work" not in names

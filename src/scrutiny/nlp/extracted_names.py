@@ -30,7 +30,7 @@ from scrutiny.nlp.normalise import is_acronym
 from scrutiny.nlp.normalise import HONORIFICS
 from scrutiny.nlp.place_names import is_place
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
-from scrutiny.nlp.unmarked_names import unmarked_names
+from scrutiny.nlp.unmarked_names import ONE_WORD_BODIES, unmarked_names
 
 NER_KINDS = {"PERSON": "person", "ORG": "organisation", "WORK_OF_ART": "document", "LAW": "document"}
 NER_IF_HEADWORD = ("EVENT", "PRODUCT", "FAC", "NORP", "GPE")
@@ -216,6 +216,9 @@ def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
             left_ok = right_ok = True   # "NHS Wales and Health Education Wales": two bodies of a nation
         if not (left_ok and right_ok) and _two_firms(left, right) and not any(t.text == "," for t in doc[start:i]):
             left_ok = right_ok = True   # "Ardent Health Assessments and Meridian Assessment Services"
+        if not (left_ok and right_ok) and len(right) == 1 and right[0] in ONE_WORD_BODIES and len(left) >= 2 \
+                and kind_from_head(left) == "organisation":
+            left_ok = right_ok = True  # "The Royal College of Nursing and Unison": a body and a union
         if left_ok and right_ok:
             # one cut: the left side may be a name with an "and" of its own ("HM Prison and
             # Probation Service and NHS England")

@@ -947,6 +947,8 @@ class TiePatterns:
                     relation_here = "position"
                 elif name == "partnership_between" and in_sent[a].label_ == "organisation":
                     relation_here = "member_of"  # "the Alliance is a partnership between A and B"
+                elif name == "possessive_person" and in_sent[b].label_ == "programme":
+                    continue  # "the Trust's Carers at Work programme": no writer ties a body to what it owns so
                 elif name == "possessive_person" and in_sent[b].label_ != "person":
                     relation_here = "part_of"  # "Eastmoor Council's Planning Committee"
                     pairs = [(b, a)]

@@ -8,6 +8,9 @@ around them (docs/tagging.md, "Fourteenth round").
   comma follows it ("Mind provides ...", but not "Mind the gap");
 - a body or service a reader is told to call: a capitalised run followed by "on" and a
   telephone number ("call Northway Advice on 0800 ..."), or "contact X on ...";
+- a title "X at Work" or "X to Work" ("Carers at Work", "Access to Work"): a programme (a
+  scheme or service as a rule; a plan's or an Act's name goes on to its head noun and is
+  read by the rules that read head nouns);
 - a given name and a surname before a bracket or "MP" ("Alex Drummond (Chair)",
   "Sponsors: Ffion Roe MP"): a person, where the recogniser saw nothing.
 
@@ -43,6 +46,7 @@ def unmarked_names(doc, taken) -> list:
     out.extend(_one_word_bodies(doc, taken_tokens))
     out.extend(_minds(doc, taken_tokens))
     out.extend(_called_bodies(doc, taken_tokens))
+    out.extend(_at_work(doc, taken_tokens))
     out.extend(_people_before_brackets(doc, taken_tokens))
     return out
 
@@ -114,6 +118,33 @@ def _called_bodies(doc, taken_tokens) -> list:
             kind = kind_from_head([t.text for t in span]) or "organisation"
             out.append((Span(doc, i, j, label=kind), "rule", 0.65))
         i = j
+    return out
+
+
+def _at_work(doc, taken_tokens) -> list:
+    """"Thrive at Work", "Access to Work", "Minds at Work 2025": one to three capitalised
+    words, "at" or "to", "Work" (and a year)."""
+    out = []
+    n = len(doc)
+    for tok in doc:
+        if tok.text != "Work" or tok.i < 2 or doc[tok.i - 1].lower_ not in ("at", "to") or not doc[tok.i - 1].is_lower:
+            continue
+        end = tok.i + 1
+        if end < n and doc[end].is_title and kind_from_head([doc[end].text]) is not None:
+            continue  # "the Health and Safety at Work Act": the head noun's rules read it
+        if end < n and re.fullmatch(r"(?:19|20)\d\d", doc[end].text):
+            end += 1
+        start = tok.i - 1
+        while start > 0 and tok.i - 1 - start < 3 and _capitalised(doc[start - 1]) \
+                and doc[start - 1].lower_ not in NOT_STAKEHOLDER_FIRST:
+            start -= 1
+            if doc[start].is_sent_start:
+                break
+        if start == tok.i - 1 or tok.i in taken_tokens:
+            continue  # (a name cut short before "at", "Carers" of "Carers at Work", is taken in: the longer wins)
+        if start > 0 and (doc[start - 1].lower_ in ("of", "for", "on") and start > 1 and _capitalised(doc[start - 2])):
+            continue  # "Group on Mental Health at Work": the end of a longer name
+        out.append((Span(doc, start, end, label="programme"), "rule", 0.65))
     return out
 
 
