@@ -122,3 +122,26 @@ def test_at_work_guards(tagger):
     assert "Safety at Work" not in names
     names = _names(tagger.nlp("The All-Party Parliamentary Group on Wellbeing at Work met in March."))
     assert "Wellbeing at Work" not in names
+
+
+@pytest.mark.parametrize("text, tie", [
+    # a guest in an attendance list holds a post in the body in brackets after their name
+    ("Tarn Valley Health Board\nIn attendance: Rhoda Penhale (Corley Carers Network), Tom Ash (minute taker)",
+     ("Rhoda Penhale", "position", "Corley Carers Network")),
+    ("Tarn Valley Health Board\nPresent: Councillor Jo Abbott (Chair), Dr Sam Quarrie (Holm Valley NHS Foundation Trust)",
+     ("Dr Sam Quarrie", "position", "Holm Valley NHS Foundation Trust")),
+    # a post, then a body, in brackets
+    ("Speakers: Ada Penrose (Head of Wellbeing, Marlow Freight Services); Ben Tull (Policy Lead, Holm Advice Trust)",
+     ("Ada Penrose", "position", "Marlow Freight Services")),
+    ("Speakers: Ada Penrose (Head of Wellbeing, Marlow Freight Services); Ben Tull (Policy Lead, Holm Advice Trust)",
+     ("Ben Tull", "position", "Holm Advice Trust")),
+])
+def test_bracketed_bodies(tagger, text, tie):
+    assert tie in _ties(tagger, text)
+
+
+def test_bracketed_body_is_not_a_post_in_the_meeting(tagger):
+    ties = _ties(tagger, "Tarn Valley Health Board\nPresent: Councillor Jo Abbott (Chair), "
+                         "Dr Sam Quarrie (Holm Valley NHS Foundation Trust)")
+    assert ("Dr Sam Quarrie", "position", "Tarn Valley Health Board") not in ties
+    assert ("Councillor Jo Abbott", "position", "Tarn Valley Health Board") in ties

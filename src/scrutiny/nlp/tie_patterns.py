@@ -129,6 +129,9 @@ _p("body_includes", "member_of", 0.7,
    rf"{E}\s*(?:,\s*which\s+)?(?:includes|included|include|(?:will|would)\s+include|is made up of|comprises|brings together)\s+{DET}{E}{MORE_LIST}")
 # "Professor A (Centre for X, Y University)": a person and, in brackets, where they work
 _p("bracket_body", "position", 0.6, rf"{E}\s*\(\s*{DET}{E}\s*(?:,\s*[^§()]{{0,60}}?(?:§\d+§[^§()]{{0,20}}?)?)?\)")
+# "A (Head of Wellbeing, Y Logistics)", "B (Work and Health Lead, Unison)": a post, then the body, in brackets
+_p("bracket_post_body", "position", 0.65,
+   rf"{E}\s*(?:MP\s*)?\(\s*(?P<role>[^§(),;]{{0,40}}?\b{ROLE}\b[^§(),;]{{0,40}}?)\s*,\s*{DET}{E}\s*\)")
 # "A (Tarrow East) (LD): ... as chair of the X Group, I ...": the speaker's post
 _p("speaker_as_role", "position", 0.7,
    rf"{E}\s*(?:\([^§()]{{1,60}}\)\s*){{1,2}}:\s*[^§]{{0,80}}?\bas\s+(?:an?\s+|the\s+)?(?P<role>{ROLE})\s+(?:of|at|for)\s+{DET}{E}")
@@ -652,6 +655,11 @@ class TiePatterns:
                         self._add(found, doc, person, other, "position", "", 0.6, "layout_present", a, b)
                         continue
                     role = re.match(r"\s*\(([^)]{1,60})\)", after)
+                    if role and any(o.label_ == "organisation" and o.start_char > person.end_char
+                                    and o.end_char <= person.end_char + role.end()
+                                    and re.fullmatch(r"\s*\)\s*", text[o.end_char:person.end_char + role.end()])
+                                    for o in names):
+                        continue  # "Dr A (X Trust)": a post in their own body (a sentence pattern), not the meeting's
                     if role and attending:
                         # an officer in attendance: a post of the body's own ("Chief Executive"),
                         # not a guest from elsewhere ("Ann Lee (Eastfield Council)")
@@ -894,12 +902,12 @@ class TiePatterns:
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "appos_possessive_role":
                     pairs = [(a, b)]
-                elif name == "bracket_body":
+                elif name in ("bracket_body", "bracket_post_body"):
                     if in_sent[a].label_ != "person" or in_sent[b].label_ != "organisation" \
-                            or in_sent[b].text.casefold().split()[-1] in ROLE_NOUNS \
-                            or _ATTENDANCE.search(masked[:m.start()]):
-                        continue  # (but "Sophie Tran (Town Clerk)": a post; "In attendance: Dan Roe
-                        # (Eastvale Council)": a guest from elsewhere, whom the layout reads)
+                            or in_sent[b].text.casefold().split()[-1] in ROLE_NOUNS:
+                        continue  # (but "Sophie Tran (Town Clerk)": a post)
+                    # "In attendance: Dan Roe (Eastvale Council)": a guest holds a post in their own
+                    # body (the g, k and m passages tie each such person to the body in brackets)
                     pairs = [(a, b)]
                 elif name == "speaker_as_role":
                     pairs = [(a, nums[-1])]
