@@ -101,7 +101,9 @@ def test_minutes_officers_in_attendance_and_the_chair_under_the_heading(tagger):
     found = _ties(doc)
     assert {("Anne Fox", "position", "Northvale Housing Trust"), ("Ben Cole", "position", "Northvale Housing Trust"),
             ("Carol Hay", "position", "Northvale Housing Trust")} <= found
-    assert not [t for t in found if t[0] == "Dan Roe"]  # a guest from elsewhere
+    # a guest from elsewhere holds no post in the meeting's body, but one in their own (as the
+    # dev annotators who label such lists have it: docs/tagging.md, "Fourteenth round")
+    assert [t for t in found if t[0] == "Dan Roe"] == [("Dan Roe", "position", "Eastvale Council")]
     doc = tagger.nlp("Eastvale Health and Wellbeing Board\nMinutes, 9 June 2030\n"
                      "The Chair, Councillor Ruth Ames, welcomed Dr Sam Okoro, medical director of Eastvale "
                      "Community Health.")
