@@ -145,3 +145,34 @@ def test_bracketed_body_is_not_a_post_in_the_meeting(tagger):
                          "Dr Sam Quarrie (Holm Valley NHS Foundation Trust)")
     assert ("Dr Sam Quarrie", "position", "Tarn Valley Health Board") not in ties
     assert ("Councillor Jo Abbott", "position", "Tarn Valley Health Board") in ties
+
+
+@pytest.mark.parametrize("text, tie", [
+    # a second verb of the sentence's subject: "P is delivered by A ... and is funded by C"
+    ("Safe Start Holm is delivered by Tarn Housing on behalf of Holm City Council and is funded by the "
+     "Corley Integrated Care Board.", ("Corley Integrated Care Board", "funded", "Safe Start Holm")),
+    # an adjective before "funding from"
+    ("Holm Carers Voice receives core funding from Tarnside Borough Council and runs two drop-ins.",
+     ("Tarnside Borough Council", "funded", "Holm Carers Voice")),
+    # "With a grant from X, Y ...": the body after the comma
+    ("With a small grant from the Penrith Ashdown Foundation, Holm Carers Voice held four listening events.",
+     ("Penrith Ashdown Foundation", "funded", "Holm Carers Voice")),
+    # "X has awarded grants ... to A and B"
+    ("Tarnside Borough Council has awarded grants totalling £90,000 to 12 groups, including Holm Carers Voice "
+     "and the Corley Men's Shed.", ("Tarnside Borough Council", "funded", "Holm Carers Voice")),
+    ("Tarnside Borough Council has awarded grants totalling £90,000 to 12 groups, including Holm Carers Voice "
+     "and the Corley Men's Shed.", ("Tarnside Borough Council", "funded", "Corley Men's Shed")),
+])
+def test_funded_shapes(tagger, text, tie):
+    assert tie in _ties(tagger, text)
+
+
+def test_funded_guards(tagger):
+    ties = _ties(tagger, "Safe Start Holm is delivered by Tarn Housing on behalf of Holm City Council and is funded by "
+                         "the Corley Integrated Care Board.")
+    assert ("Corley Integrated Care Board", "funded", "Holm City Council") not in ties
+    # awarding a contract is no grant
+    ties = _ties(tagger, "Tarnside Borough Council has awarded the cleaning contract to Holm Facilities Ltd.")
+    assert not any(rel == "funded" for _, rel, _ in ties), ties
+    # a grant's number is no body
+    assert "NIHR135092" not in _names(tagger.nlp("The trial was funded by the Tarn Research Council (grant NIHR135092)."))

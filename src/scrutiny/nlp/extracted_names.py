@@ -328,6 +328,8 @@ def _acceptable(span, number_word_ok: bool = False, vouched: bool = False) -> bo
         return False
     if span[0].text[:1].isdigit() or (span[0].like_num and not (number_word_ok and span[0].is_alpha)):
         return False  # "2016 Act"; but "Change4Life" is a name
+    if len(span) == 1 and re.fullmatch(r"[A-Z]{2,}[-/]?\d{4,}", text):
+        return False  # "NIHR135092", "ISRCTN48213377": a grant's or a register's number
     if len(span) == 2 and _has_digit(span[1].text) and kind_from_head([span[0].text]) is None:
         return False  # "Item 12", "Phase 2": labels, not names
     words = key(text).split(" ")

@@ -338,7 +338,19 @@ def _members(more: str) -> list[int]:
     return [int(x) for x in re.findall(r"§(\d+)§", inner)]
 _FUNDING_FROM = re.compile(
     rf"\b(?:with|receives?|received|through|via|thanks to|supported by)\s+(?:(?:a|an)\s+)?(?:[£$€]?[\d.,]+\s*(?:m|million|bn|billion)?\s+)?"
+    rf"(?:(?:core|small|large|major|new|further|additional|annual|initial|direct|extra|one-off)\s+)?"
     rf"(?:funding|financial support|grants?|money|support|donations?)\s+from\s+{DET}{E}{MORE}", re.I)
+# "X has awarded grants totalling £1m to 19 groups, including A and B", "X awarded £40,000 to A":
+# X funds each body named after "to" (a grant, funding or a sum said before it)
+_AWARDED_TO = re.compile(
+    rf"{E}\s*{GAP}(?:has\s+|have\s+|had\s+)?(?:also\s+)?awarded\s+(?=[^§.;]{{0,60}}?(?:grants?|funding|£|\bawards?\b))"
+    rf"[^§.;]{{0,80}}?\bto\s+(?:[^§.;]{{0,50}}?\b(?:including|among them|such as)\s+)?{DET}{E}{MORE}", re.I)
+# the subject an agent verb speaks of when the clause opens with a name: "X, a ... programme,
+# is funded by Y" (an apposition or a relative clause between commas), "X is delivered by A on
+# behalf of B and is funded by C" (a second verb of the same subject)
+_CLAUSE_SUBJECT = re.compile(
+    rf"^\s*{DET}§(\d+)§(?:\s*,[^;]*,\s*|\s+(?:is|was|are|were|has been|will be)\s+[^;]*?\s+and\s+)"
+    rf"(?:is|was|are|were|has been|have been|will be)\s+(?:also\s+|now\s+|jointly\s+|partly\s+)?$", re.I)
 _ROLE_FIRST = {"whose_role", "role_of_appos", "role_of_name", "possessive_role", "preposed_role", "possessive_person"}  # org first, person second
 _SECOND_IS_SUBJECT = {"commissioned_from"}  # "commissioned the Review from X": X authored it
 
@@ -994,6 +1006,18 @@ class TiePatterns:
                              if self._parsed else None)
                 if syntactic is not None:
                     candidates = [syntactic]
+                opening = _CLAUSE_SUBJECT.match(clause)
+                if opening and in_sent[int(opening.group(1))].label_ != "person":
+                    candidates = [int(opening.group(1))]
+                    syntactic = candidates[0]
+                if rx is _FUNDING_FROM and not clause.strip():
+                    # "With a small grant from X, Y held six events": the body after the comma (which
+                    # the list after X took for a second funder)
+                    after = re.fullmatch(rf"\s*,\s*{DET}§(\d+)§", m.groupdict().get("more") or "") \
+                        or re.match(rf"\s*,\s*{DET}§(\d+)§", masked[m.end():])
+                    if after:
+                        candidates = [int(after.group(1))]
+                        subjects = [si for si in subjects if si != candidates[0]]
                 shared = _COORDINATED_RELATIVE.search(clause) if syntactic is None else None
                 first = list(re.finditer(r"\b(?:that|which)\b", clause[:shared.start()])) if shared else []
                 if first:
@@ -1046,6 +1070,14 @@ class TiePatterns:
                         self._add(found, doc, in_sent[si], obj, relation_here, role_here,
                                   conf - (0.1 if candidates[-1] != oi else 0.0), f"agent_{rel}", s_start, s_end)
                     break
+
+        for m in _AWARDED_TO.finditer(masked):
+            funder = in_sent[int(m.group(1))]
+            if funder.label_ != "organisation":
+                continue
+            for ri in [int(m.group(2))] + _members(m.groupdict().get("more")):
+                if in_sent[ri].label_ in ("organisation", "programme") and in_sent[ri] is not funder:
+                    self._add(found, doc, funder, in_sent[ri], "funded", "", 0.7, "awarded_to", s_start, s_end)
 
     @staticmethod
     def _attached_to(doc, masked, anchors, masked_pos, in_sent, candidates):
