@@ -176,3 +176,37 @@ def test_funded_guards(tagger):
     assert not any(rel == "funded" for _, rel, _ in ties), ties
     # a grant's number is no body
     assert "NIHR135092" not in _names(tagger.nlp("The trial was funded by the Tarn Research Council (grant NIHR135092)."))
+
+
+NOTES = ("Notes\n[1] Tarn Skills Council, Care Workforce Census, October 2025.\n"
+         "[2] Home Office, Migration Flow Statistics, year ending September 2025.\n"
+         "[3] Marlow Institute (2023), Open Door, Shut Room: access to therapy in poor places, https://marlow.example/x\n"
+         "[4] Holm Health Agency, Holm Waiting Times Report 2023–24, https://holm.example/report")
+
+
+@pytest.mark.parametrize("tie", [
+    ("Tarn Skills Council", "authored", "Care Workforce Census"),
+    ("Home Office", "authored", "Migration Flow Statistics"),
+    ("Marlow Institute", "authored", "Open Door, Shut Room"),
+    ("Holm Health Agency", "authored", "Holm Waiting Times Report"),
+])
+def test_numbered_references(tagger, tie):
+    assert tie in _ties(tagger, NOTES)
+
+
+def test_numbered_minutes_are_no_references(tagger):
+    names = _names(tagger.nlp("1. Apologies were received from Tom Bellamy, Director of Finance.\n"
+                              "2. The minutes were approved."))
+    assert names.get("Director of Finance") != "document"
+
+
+@pytest.mark.parametrize("text, tie", [
+    # people in brackets with a year after a title
+    ("Open Doors Shut: why waits are rising (Callum Reddy and Aisha Bello, 2024)",
+     ("Aisha Bello", "authored", "Open Doors Shut")),
+    # the body printed under a title, with a date
+    ("Missed Chances: Learning from complaints about crisis care\nTarnside Health Ombudsman, case digest, January 2026\n"
+     "This digest sets out ten cases.", ("Tarnside Health Ombudsman", "authored", "Missed Chances")),
+])
+def test_authored_layouts(tagger, text, tie):
+    assert tie in _ties(tagger, text)

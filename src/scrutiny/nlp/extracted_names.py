@@ -30,7 +30,7 @@ from scrutiny.nlp.normalise import is_acronym
 from scrutiny.nlp.normalise import HONORIFICS
 from scrutiny.nlp.place_names import is_place
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
-from scrutiny.nlp.unmarked_names import ONE_WORD_BODIES, unmarked_names
+from scrutiny.nlp.unmarked_names import ONE_WORD_BODIES, reference_titles, unmarked_names
 
 NER_KINDS = {"PERSON": "person", "ORG": "organisation", "WORK_OF_ART": "document", "LAW": "document"}
 NER_IF_HEADWORD = ("EVENT", "PRODUCT", "FAC", "NORP", "GPE")
@@ -752,7 +752,7 @@ class ExtractedNames:
             found.extend(self._headed_runs(doc, existing + [c[0] for c in found]))
             found.extend(self._given_names_alone(doc, existing + [c[0] for c in found]))
             found.extend(unmarked_names(doc, existing + [c[0] for c in found]))
-            titles = self._title_runs(doc, existing + [c[0] for c in found])
+            titles = self._title_runs(doc, existing + [c[0] for c in found]) + reference_titles(doc)
             # a title the words around it vouch for wins over the recogniser's reading of the
             # same words ("Home Truths was written by ...": a document, not an ORG)
             strong = {(c[0].start, c[0].end) for c in titles if c[2] >= 0.65}

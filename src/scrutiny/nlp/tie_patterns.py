@@ -129,6 +129,13 @@ _p("body_includes", "member_of", 0.7,
    rf"{E}\s*(?:,\s*which\s+)?(?:includes|included|include|(?:will|would)\s+include|is made up of|comprises|brings together)\s+{DET}{E}{MORE_LIST}")
 # "Professor A (Centre for X, Y University)": a person and, in brackets, where they work
 _p("bracket_body", "position", 0.6, rf"{E}\s*\(\s*{DET}{E}\s*(?:,\s*[^§()]{{0,60}}?(?:§\d+§[^§()]{{0,20}}?)?)?\)")
+# a reference in a list of notes or sources: "[1] Skills Body, Title of Report, October 2025.",
+# "2. X Institute (2023), Title: subtitle", "Background papers: A Strategy; X Alliance, Title (2025)"
+_p("reference_line", "authored", 0.7,
+   rf"(?:^|\n|;\s*|:\s*)\s*(?:\[\d+\]\s*|\d+\.\s+)?{E}\s*(?:\((?:19|20)\d\d\))?\s*,\s*{E}(?:\s+(?:19|20)\d\d(?:[–-]\d{{2,4}})?)?\s*(?=[,:(.]|$)")
+# "Title: subtitle (A and B, 2024)": the people in brackets with a year wrote it
+_p("title_authors_year", "authored", 0.7,
+   rf"{E}(?::[^§()\n]{{0,120}})?\s*\(\s*{E}(?P<more>(?:\s*,\s*§\d+§)*(?:\s*,?\s*and\s+§\d+§)?)\s*,\s*(?:19|20)\d\d\s*\)")
 # "A (Head of Wellbeing, Y Logistics)", "B (Work and Health Lead, Unison)": a post, then the body, in brackets
 _p("bracket_post_body", "position", 0.65,
    rf"{E}\s*(?:MP\s*)?\(\s*(?P<role>[^§(),;]{{0,40}}?\b{ROLE}\b[^§(),;]{{0,40}}?)\s*,\s*{DET}{E}\s*\)")
@@ -296,6 +303,11 @@ _AGENT_RX = {
 _SECRETARIAT_BY = re.compile(r"\s*the\s+secretariat\s+(?:is|was|will\s+be|has\s+been)\s+(?:provided|run|hosted|supplied)\s+"
                              r"by\s+(?:the\s+)?", re.I)
 # A line naming who funded the study above it, and a line signing for a body.
+# what may follow a body's name on the line under a title: nothing, or a date ("November 2026"),
+# or a description and a date ("case digest, January 2026")
+_BODY_DATE_LINE = re.compile(
+    r"\s*(?:,\s*(?:[A-Za-z][a-z]+(?:\s+[a-z]+){0,3}\s*,\s*)?(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Spring|Summer|Autumn|Winter)?\s*(?:19|20)\d\d)?\s*\.?\s*")
 _FUNDING_LINE = re.compile(r"(?i)^(?:funding|funder|funders|funded by|source of funding)\s*:")
 _SIGNED = re.compile(r"(?i)^(?:signed|signed by|submitted by|signed on behalf of [^:]{1,80})\s*:")
 
@@ -549,6 +561,7 @@ class TiePatterns:
             return [s for s in spans if s.start_char >= a and s.end_char <= b and s._.source != "coref"]
 
         heads = []      # (line index, span) of lines that are one body's name and nothing else
+        title_line = None  # the index of the title's line
         header = None   # a body whose name is printed just above the title
         title = None    # the document a title line names
         authors_line = None  # the line under the title that holds only its authors' names
@@ -609,6 +622,13 @@ class TiePatterns:
                     self._add(found, doc, inner, outer, "part_of", "", 0.65, "layout_affiliation", a, b)
                 continue
             lead = a + (len(raw) - len(raw.lstrip()))
+            if title is not None and title.label_ == "document" and title_line == n - 1 and header is None \
+                    and names and names[0].label_ == "organisation" and names[0].start_char == lead \
+                    and _BODY_DATE_LINE.fullmatch(text[names[0].end_char:b]):
+                # the body printed just under a title, alone or with a date: "Missed Warnings: ..." /
+                # "Parliamentary and Health Service Ombudsman, case digest, January 2026" (its author)
+                self._add(found, doc, names[0], title, "authored", "", 0.7, "layout_body_under", a, b)
+                continue
             minutes_of = _MINUTES_OF.match(stripped)
             if names and names[0].label_ == "organisation" and (
                     (minutes_of and names[0].start_char == lead + minutes_of.end())
@@ -627,6 +647,7 @@ class TiePatterns:
                 continue
             if names and names[0].label_ in ("document", "programme") and stripped.startswith(names[0].text) and n <= 1:
                 title = names[0]
+                title_line = n
                 if heads and heads[-1][0] == n - 1 and title.label_ == "document":
                     # a body's name printed above a title: its author ("Care Quality Commission" over
                     # "Home Truths: A review of ..."), its publisher when a byline names the authors
@@ -914,6 +935,15 @@ class TiePatterns:
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "appos_possessive_role":
                     pairs = [(a, b)]
+                elif name == "reference_line":
+                    if in_sent[b].label_ != "document" or in_sent[a].label_ == "document":
+                        continue
+                    pairs = [(a, b)]
+                elif name == "title_authors_year":
+                    if in_sent[a].label_ != "document":
+                        continue
+                    pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))
+                             if in_sent[o].label_ in ("person", "organisation")]
                 elif name in ("bracket_body", "bracket_post_body"):
                     if in_sent[a].label_ != "person" or in_sent[b].label_ != "organisation" \
                             or in_sent[b].text.casefold().split()[-1] in ROLE_NOUNS:
@@ -954,7 +984,8 @@ class TiePatterns:
                 if name not in ("members_include", "joint_campaign", "doc_by", "title_by", "whose_members", "body_includes",
                                 "partnership_between", "members_of_include", "authors_are", "member_alongside",
                                 "prepared_for_by", "object_relative_runs", "run_with", "consortium_of",
-                                "joint_unit_of", "its_body", "run_jointly_with", "which_funds") \
+                                "joint_unit_of", "its_body", "run_jointly_with", "which_funds", "reference_line",
+                                "title_authors_year") \
                         and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
                     # "Capita and Maximus carry out ...": each member of a list before the verb
                     pairs = [(x, o) for si, o in pairs

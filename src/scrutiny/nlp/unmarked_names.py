@@ -11,6 +11,10 @@ around them (docs/tagging.md, "Fourteenth round").
 - a title "X at Work" or "X to Work" ("Carers at Work", "Access to Work"): a programme (a
   scheme or service as a rule; a plan's or an Act's name goes on to its head noun and is
   read by the rules that read head nouns);
+- the title in a numbered note or reference ("[2] Tarn Institute (2023), Open Door, Shut Room:
+  access to ...", "[1] Home Office, Migration Statistics, May 2025"): the cell after the author's
+  (see :func:`reference_titles`, which the titles' rules read, since it overrides the
+  recogniser's reading of the same words);
 - a given name and a surname before a bracket or "MP" ("Alex Drummond (Chair)",
   "Sponsors: Ffion Roe MP"): a person, where the recogniser saw nothing.
 
@@ -145,6 +149,36 @@ def _at_work(doc, taken_tokens) -> list:
         if start > 0 and (doc[start - 1].lower_ in ("of", "for", "on") and start > 1 and _capitalised(doc[start - 2])):
             continue  # "Group on Mental Health at Work": the end of a longer name
         out.append((Span(doc, start, end, label="programme"), "rule", 0.65))
+    return out
+
+
+# "[2] Tarn Institute (2023), Title, ..." / "3. Home Office, Title: subtitle, May 2025": the note's
+# mark, its author's cell (no digits, no comma), an optional year, then the title up to a comma
+# before a date or a link, a colon, a bracket or the end
+_REFERENCE = re.compile(
+    r"(?m)^[ \t]*(?:\[\d{1,3}\]|\d{1,3}\.)[ \t]*(?P<author>[A-Z][^,\n\d]{1,80}?)[ \t]*(?:\((?:19|20)\d\d\))?,[ \t]*"
+    r"(?P<title>[A-Z][^,:\n()\[\]]{2,100}?(?:,[ \t]*[A-Z][a-z]+[^,:\n()\[\]]{0,40}?)??)"
+    r"[ \t]*(?=:|\(|,[ \t]*(?:[A-Za-z]+[ \t]+)*(?:19|20)\d\d|,[ \t]*(?:https?://|www\.)|\.?[ \t]*$)")
+
+
+_AUTHOR_JOINERS = frozenset("of and for the on in at & de van von".split())
+_TRAILING_YEAR = re.compile(r"\s+(?:19|20)\d\d(?:[–-]\d{2,4})?$")
+
+
+def reference_titles(doc) -> list:
+    """Titles of documents cited in numbered notes: the cell after the author's."""
+    out = []
+    for m in _REFERENCE.finditer(doc.text):
+        if any(w[:1].islower() and w not in _AUTHOR_JOINERS for w in m.group("author").split()):
+            continue  # "1. Apologies were received from A, Director of Finance.": a sentence, no author
+        end = m.start("title") + len(_TRAILING_YEAR.sub("", m.group("title")))
+        span = doc.char_span(m.start("title"), end, alignment_mode="contract")
+        if span is None or not len(span):
+            continue
+        words = [t.text for t in span if t.is_alpha]
+        if not words or sum(w[:1].isupper() for w in words) < 2 and len(words) > 1:
+            continue  # a sentence, not a title
+        out.append((Span(doc, span.start, span.end, label="document"), "rule", 0.7))
     return out
 
 
