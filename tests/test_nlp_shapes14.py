@@ -210,3 +210,17 @@ def test_numbered_minutes_are_no_references(tagger):
 ])
 def test_authored_layouts(tagger, text, tie):
     assert tie in _ties(tagger, text)
+
+
+@pytest.mark.parametrize("text, tie", [
+    # a sentence boundary the parser put inside a name is no boundary for the ties
+    ("Patients go to the Weir Valley Eating Disorder Service, a specialist team within Tarnside Partnership NHS "
+     "Foundation Trust.", ("Weir Valley Eating Disorder Service", "part_of", "Tarnside Partnership NHS Foundation Trust")),
+    # "X is a (statutory) committee of Y", "X is a research centre within Y"
+    ("The Holm Wellbeing Board noted that it is a statutory committee of Holm Borough Council.",
+     ("Holm Wellbeing Board", "part_of", "Holm Borough Council")),
+    ("The Tarn Centre for Later Life is a research centre within the School of Social Sciences at the University "
+     "of Corley.", ("Tarn Centre for Later Life", "part_of", "School of Social Sciences")),
+])
+def test_part_of_shapes(tagger, text, tie):
+    assert tie in _ties(tagger, text)

@@ -197,6 +197,11 @@ _p("part_of", "part_of", 0.85,
    rf"{E}\s*,?\s*(?:which|that)?\s*(?:is|was|forms|formed|became|are|were)?\s*{ADV}(?:a|an)?\s*part\s+of\s+{DET}(?:[a-z]+\s+){{0,4}}{E}")
 _p("unit_of", "part_of", 0.75,
    rf"{E}\s*,\s*(?:is\s+)?(?:a|an)\s+(?:executive\s+)?(?:agency|unit|division|arm|directorate|branch|subsidiary|team|department|body)\s+(?:of|within)\s+{DET}{E}")
+# "X is a statutory committee of Y", "X is a research centre within Y": a body that is one of Y's parts
+_p("is_part_noun_of", "part_of", 0.7,
+   rf"{E}\s*(?:,\s*which\s+|\s+noted\s+that\s+it\s+|\s+)(?:is|was)\s+(?:a|an|the)\s+(?:[a-z-]+\s+){{0,2}}?"
+   rf"(?:committee|sub-committee|subcommittee|centre|center|unit|team|division|directorate|faculty|school|institute)\s+"
+   rf"(?:of|within)\s+{DET}(?:board\s+of\s+(?:the\s+)?)?{E}")
 _p("within", "part_of", 0.6, rf"{E}\s*,?\s*(?:(?:which|that)\s+)?(?:sits|sat|is|was|are|were)\s+(?:based\s+)?(?:within|inside)\s+{DET}{E}")
 # authored / commissioned / published / funded ----------------------------------
 _p("wrote", "authored", 0.7, rf"{E}\s*{GAP}{ADV}(?:wrote|authored|co-authored|drafted|prepared|produced)\s+{DET}{E}")
@@ -433,6 +438,18 @@ _COORDINATED_RELATIVE = re.compile(
     r"\band\s+(?:that|which)\s+(?:is|was|are|were|has been|have been|will be)\s+(?:[a-z]+ly\s+)?$", re.I)
 
 
+def _joined_across_names(sents, spans):
+    """Sentence ranges with a boundary inside a name joined to the next ("... the Weir Valley" /
+    "Eating Disorder Service, a team within ...": the parser cut a name in two)."""
+    out = []
+    for start, end in sents:
+        if out and any(sp.start_char < out[-1][1] < sp.end_char for sp in spans):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 def _coordinated(masked: str, k: int) -> list[int]:
     """``k`` and the placeholders joined to it by "and" or commas alone
     ("§1§, §2§ and §3§ carry out ..."): each is a subject of what follows."""
@@ -509,6 +526,7 @@ class TiePatterns:
         if len(spans) >= 2:
             sents = [(c["start"], c["end"]) for c in (doc._.claims or [])] or [
                 (s.start_char, s.end_char) for s in sentences(doc)]
+            sents = _joined_across_names(sents, spans)
             for s_start, s_end in sents:
                 in_sent = [s for s in spans if s.start_char >= s_start and s.end_char <= s_end]
                 if len(in_sent) < 2:
