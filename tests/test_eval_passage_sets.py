@@ -196,7 +196,7 @@ def test_the_dev_set_holds_the_sixth_annotators_passages_with_their_ids():
     assert len(k) == 80 and k[0]["id"] == "k001" and k[-1]["id"] == "k080"
     assert sum(len(r["ties"]) for r in k) == 151 and sum(len(r["names"]) for r in k) == 372
     assert sum(len(r["sentences"]) for r in k) == 436
-    assert [r["id"][0] for r in rows] == sorted(r["id"][0] for r in rows)  # d, e, g, h, k, then m
+    assert [r["id"][0] for r in rows] == sorted(r["id"][0] for r in rows)  # d, e, g, h, k, m, then n
 
 
 def test_the_dev_set_holds_the_seventh_annotators_passages_with_their_ids():
@@ -208,3 +208,15 @@ def test_the_dev_set_holds_the_seventh_annotators_passages_with_their_ids():
     assert sum(len(r["ties"]) for r in m) == 163 and sum(len(r["names"]) for r in m) == 346
     assert sum(len(r["sentences"]) for r in m) == 382
     assert len({r["doc"] for r in m}) == 16
+
+
+def test_the_dev_set_holds_the_eighth_annotators_passages_with_their_ids():
+    from scrutiny.evaluation.passage_sets import DEV
+
+    rows = read_set(DEV)
+    n = [r for r in rows if r["id"].startswith("n")]
+    # the counts their README gives: 80 passages from 16 documents, 332 sentence entries, 397 names, 169 ties
+    assert len(n) == 80 and n[0]["id"] == "n001" and n[-1]["id"] == "n080"
+    assert sum(len(r["ties"]) for r in n) == 169 and sum(len(r["names"]) for r in n) == 397
+    assert sum(len(r["sentences"]) for r in n) == 332
+    assert len({r["doc"] for r in n}) == 16
