@@ -187,13 +187,31 @@ def _two_firms(left: list[str], right: list[str]) -> bool:
     return left[-1].casefold() in FIRM_PLURALS
 
 
+def _defined_whole(doc, start: int, end: int) -> bool:
+    """Is the span followed by "(ACR)" whose letters are the initials of its words, "and" and
+    "of" included or not ("Individual Placement and Support (IPS)", "Black and Minority Ethnic
+    (BAME)")?"""
+    if end + 2 >= len(doc) or doc[end].text != "(" or doc[end + 2].text != ")":
+        return False
+    short = doc[end + 1].text
+    if not (short.isupper() and short.isalpha() and 2 <= len(short) <= 8):
+        return False
+    words = [t.text for t in doc[start:end] if t.is_alpha]
+    every = "".join(w[0] for w in words).upper()
+    content = "".join(w[0] for w in words if w.casefold() not in ("and", "of", "for", "the", "in", "on", "to")).upper()
+    return short in (every, content) and any(t.lower_ in ("and", "&") for t in doc[start:end])
+
+
 def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
     """Cut "X and Y" in two when both sides are names in their own right
     ("DWP and Department of Health", "Sue Okafor and Councillor Ian Reid",
     "Age Concern UK and Carers UK"), not when "and" is inside one name ("Department
     for Work and Pensions"). The last "and" is tried first, since an "and" inside a
     name comes early in it ("Department of Health and Social Care and HM Treasury"),
-    and the span is cut once."""
+    and the span is cut once. Never when the acronym in brackets after the span stands for
+    all of it ("Individual Placement and Support (IPS)")."""
+    if _defined_whole(doc, start, end):
+        return [(start, end)]
     for i in range(end - 2, start, -1):
         if doc[i].lower_ not in ("and", "&"):
             continue

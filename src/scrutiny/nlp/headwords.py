@@ -15,7 +15,7 @@ inspectorate institute institution league ltd ministry network nhs office ombuds
 organisation organization panel parliament partnership plc practice press secretariat service services
 society taskforce team treasury trust union unit university
 faculty collective collaborative branch school academy clinic surgery foodbank church
-jobcentre mind
+jobcentre mind chamber
 """.split())
 
 DOCUMENT = frozenset("""
@@ -38,7 +38,7 @@ authority secretary minister ministers chair inquiry act bill paper framework gu
 network partnership alliance coalition union society association institute centre university
 company organisation organization foundation charity court college forum executive cabinet command
 convention treaty agreement directive charter protocol code offer assessment evaluation conference
-jobcentre
+jobcentre chamber
 """.split())
 
 # A capitalised phrase ending in one of these names a post or a group of people,

@@ -15,6 +15,8 @@ around them (docs/tagging.md, "Fourteenth round").
   access to ...", "[1] Home Office, Migration Statistics, May 2025"): the cell after the author's
   (see :func:`reference_titles`, which the titles' rules read, since it overrides the
   recogniser's reading of the same words);
+- a run of capitalised words joined by "and" that an acronym in brackets after it stands for
+  whole ("Individual Placement and Support (IPS)"), which the recogniser cuts at "and";
 - a given name and a surname before a bracket or "MP" ("Alex Drummond (Chair)",
   "Sponsors: Ffion Roe MP"): a person, where the recogniser saw nothing.
 
@@ -51,6 +53,7 @@ def unmarked_names(doc, taken) -> list:
     out.extend(_minds(doc, taken_tokens))
     out.extend(_called_bodies(doc, taken_tokens))
     out.extend(_at_work(doc, taken_tokens))
+    out.extend(_defined_runs(doc))
     out.extend(_people_before_brackets(doc, taken_tokens))
     return out
 
@@ -122,6 +125,39 @@ def _called_bodies(doc, taken_tokens) -> list:
             kind = kind_from_head([t.text for t in span]) or "organisation"
             out.append((Span(doc, i, j, label=kind), "rule", 0.65))
         i = j
+    return out
+
+
+_INITIAL_SKIP = frozenset("and of for the in on to &".split())
+
+
+def _defined_runs(doc) -> list:
+    """"Individual Placement and Support (IPS)": the words before "(ACR)" whose initials are the
+    acronym's letters, one "and" among them (a name the recogniser cut in two at "and"; the
+    longer candidate wins when the candidates are filtered)."""
+    out = []
+    n = len(doc)
+    for tok in doc:
+        if tok.text != "(" or tok.i + 2 >= n or doc[tok.i + 2].text != ")":
+            continue
+        short = doc[tok.i + 1].text
+        if not (short.isupper() and short.isalpha() and 3 <= len(short) <= 8):
+            continue
+        for start in range(tok.i - 1, max(-1, tok.i - 2 * len(short) - 1), -1):
+            words = [t for t in doc[start:tok.i]]
+            if any(t.is_punct or t.is_space for t in words):
+                break
+            if not words[0].text[:1].isupper():
+                continue  # "and Support": a joiner cannot open the name
+            content = [t.text for t in words if t.lower_ not in _INITIAL_SKIP]
+            if not all(w[:1].isupper() for w in content):
+                break
+            every = "".join(t.text[0] for t in words).upper()
+            initials = "".join(w[0] for w in content).upper()
+            if short in (every, initials) and any(t.lower_ in ("and", "&") for t in words):
+                kind = kind_from_head([t.text for t in words]) or "organisation"
+                out.append((Span(doc, start, tok.i, label=kind), "rule", 0.7))
+                break
     return out
 
 
