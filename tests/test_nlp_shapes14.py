@@ -224,3 +224,53 @@ def test_authored_layouts(tagger, text, tie):
 ])
 def test_part_of_shapes(tagger, text, tie):
     assert tie in _ties(tagger, text)
+
+
+GRANTS = ("Selected grants made by the Harwood Foundation in 2025\n"
+          "£450,000 over three years to the Tarn Carers Network for its Back to Work Pals scheme.\n"
+          "£95,000 to Tarnside Minds for a listening line.")
+AWARDS = ("Employment\nThe Harwood Foundation made the following awards:\n"
+          "Tarnside Minds, £120,000 over three years, towards its evening helpline\n"
+          "Corley Advice Centre, £18,500, for a peer-led consultation")
+THEME = ("Psychosis\nThe Harwood Trust will fund two projects under this theme:\n"
+         "£410,000 to Holm and Fenwick Partnership NHS Trust to test the PsyText service, a text-message relapse "
+         "prevention service.")
+
+
+@pytest.mark.parametrize("text, tie", [
+    (GRANTS, ("Harwood Foundation", "funded", "Tarn Carers Network")),
+    (GRANTS, ("Tarn Carers Network", "provides", "Back to Work Pals")),
+    (GRANTS, ("Harwood Foundation", "funded", "Tarnside Minds")),
+    (AWARDS, ("Harwood Foundation", "funded", "Tarnside Minds")),
+    (AWARDS, ("Harwood Foundation", "funded", "Corley Advice Centre")),
+    (THEME, ("Harwood Trust", "funded", "PsyText")),
+    (THEME, ("Holm and Fenwick Partnership NHS Trust", "provides", "PsyText")),
+])
+def test_grant_lists(tagger, text, tie):
+    assert tie in _ties(tagger, text)
+
+
+def test_no_grant_list_without_a_funders_line(tagger):
+    ties = _ties(tagger, "Spending\n£95,000 to Tarnside Minds for a listening line.\n£40,000 to Corley Advice Centre.")
+    assert not any(rel == "funded" for _, rel, _ in ties), ties
+
+
+MINUTES = ("Tarn Valley Provider Collaborative\nMinutes of the Collaborative Board, held on 9 January 2026\n"
+           "Present: Dr Ruth Amesbury (Chair), Chief Executive, Holm Healthcare NHS Trust\n"
+           "Jan Pryce, Chief Operating Officer, Corley Partnership NHS Foundation Trust\n"
+           "In attendance: Nell Rahim, Head of Programmes, NHS Fenwick Integrated Care Board (for item 4)")
+
+
+@pytest.mark.parametrize("tie", [
+    ("Dr Ruth Amesbury", "position", "Holm Healthcare NHS Trust"),
+    ("Jan Pryce", "position", "Corley Partnership NHS Foundation Trust"),
+    ("Nell Rahim", "position", "NHS Fenwick Integrated Care Board"),
+])
+def test_present_lists_with_a_post_and_a_body(tagger, tie):
+    assert tie in _ties(tagger, MINUTES)
+
+
+def test_present_list_post_in_own_body_not_the_meetings(tagger):
+    ties = _ties(tagger, MINUTES)
+    assert not [t for t in ties if t[0] == "Nell Rahim" and t[2] != "NHS Fenwick Integrated Care Board"], ties
+    assert _names(tagger.nlp(MINUTES)).get("Jan Pryce") == "person"

@@ -30,7 +30,7 @@ from scrutiny.nlp.normalise import is_acronym
 from scrutiny.nlp.normalise import HONORIFICS
 from scrutiny.nlp.place_names import is_place
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
-from scrutiny.nlp.unmarked_names import ONE_WORD_BODIES, reference_titles, unmarked_names
+from scrutiny.nlp.unmarked_names import ONE_WORD_BODIES, post_follows, reference_titles, unmarked_names
 
 NER_KINDS = {"PERSON": "person", "ORG": "organisation", "WORK_OF_ART": "document", "LAW": "document"}
 NER_IF_HEADWORD = ("EVENT", "PRODUCT", "FAC", "NORP", "GPE")
@@ -804,7 +804,8 @@ class ExtractedNames:
             if kind == "organisation" and len(s) <= 4 and s[0].lower_.rstrip(".") in HONORIFICS \
                     and all(t.is_title for t in s) and kind_from_head([t.text for t in s]) is None:
                 kind = "person"  # "Councillor Mark Doherty", "Dr Adeyemi": the recogniser's ORG, an honorific's person
-            if kind == "organisation" and len(s) in (2, 3) and nxt is not None and nxt.text == "MP" \
+            if kind == "organisation" and len(s) in (2, 3) and nxt is not None \
+                    and (nxt.text == "MP" or post_follows(doc, s.end)) \
                     and all(t.is_title for t in s) and kind_from_head([t.text for t in s]) is None:
                 from scrutiny.nlp.people import is_given_name
 

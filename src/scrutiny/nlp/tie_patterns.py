@@ -313,6 +313,10 @@ _SECRETARIAT_BY = re.compile(r"\s*the\s+secretariat\s+(?:is|was|will\s+be|has\s+
 _BODY_DATE_LINE = re.compile(
     r"\s*(?:,\s*(?:[A-Za-z][a-z]+(?:\s+[a-z]+){0,3}\s*,\s*)?(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|"
     r"August|September|October|November|December|Spring|Summer|Autumn|Winter)?\s*(?:19|20)\d\d)?\s*\.?\s*")
+# a line naming a funder above its list of awards, and one award of such a list
+_GRANTS_LEAD = re.compile(r"(?i)\b(?:grants?|awards?)\s+(?:made\s+)?by\b|\bmade the following (?:awards|grants)|"
+                          r"\bwill (?:also\s+)?fund\s+[a-z ]{0,30}projects\b[^\n]*:\s*$")
+_GRANT_ITEM = re.compile(r"£[\d.,]+\s*(?:m|k|bn|million|billion)?(?:\s+over\s+[a-z]+\s+years)?\s+to\s+")
 _FUNDING_LINE = re.compile(r"(?i)^(?:funding|funder|funders|funded by|source of funding)\s*:")
 _SIGNED = re.compile(r"(?i)^(?:signed|signed by|submitted by|signed on behalf of [^:]{1,80})\s*:")
 
@@ -536,6 +540,8 @@ class TiePatterns:
                 ties.extend(self._secretariat_ties(doc, spans, sents))
         if len(spans) >= 2 and "\n" in doc.text:
             ties.extend(self._layout_ties(doc, spans))
+        if len(spans) >= 2 and "\n" in doc.text and "£" in doc.text:
+            ties.extend(self._grant_lines(doc, spans))
         if len(spans) >= 2 and _POST_LIST_HINT.search(doc.text):
             ties.extend(self._listed_posts(doc, spans))
         from scrutiny.nlp.calibration import calibrated
@@ -545,6 +551,53 @@ class TiePatterns:
             t["confidence"] = calibrated("ties", t["confidence"])
         doc._.ties = ties
         return doc
+
+    def _grant_lines(self, doc, spans):
+        """A funder's list of awards, one a line, under a line naming the funder ("Selected grants
+        made by the X Foundation", "The X Trust made the following awards:", "The X Trust will fund
+        three projects under this theme:"): "£95,000 to A for its P scheme" (X funds A, A runs P),
+        "£410,000 to A to test P" (X funds P, A runs it), "£1.2 million to Dr B ... for P" (X funds
+        P), "A, £18,500, for a consultation" (X funds A)."""
+        text = doc.text
+        found: dict[tuple, dict] = {}
+        funder = None
+        pos = 0
+        for raw in text.split("\n"):
+            a, b = pos, pos + len(raw)
+            pos = b + 1
+            names = [s for s in spans if s.start_char >= a and s.end_char <= b and s._.source != "coref"]
+            stripped = raw.strip()
+            lead = a + len(raw) - len(raw.lstrip())
+            if _GRANTS_LEAD.search(stripped) and not _GRANT_ITEM.match(stripped):
+                bodies = [s for s in names if s.label_ == "organisation"]
+                funder = bodies[0] if bodies else funder
+                continue
+            if funder is None or not names:
+                continue
+            item = _GRANT_ITEM.match(stripped)
+            if item:
+                recipient = next((s for s in names if s.start_char >= lead + item.end()
+                                  and not text[lead + item.end():s.start_char].strip(" the")), None)
+            elif names[0].start_char == lead and names[0].label_ == "organisation" \
+                    and re.match(r"\s*,\s*£", text[names[0].end_char:b]):
+                recipient = names[0]
+            else:
+                continue
+            if recipient is None:
+                continue
+            prog = next((s for s in names if s.start_char > recipient.end_char and s.label_ == "programme"), None)
+            before = text[recipient.end_char:prog.start_char] if prog is not None else ""
+            if prog is not None and re.search(r"\bfor\s+(?:its|their)\s+$", before):
+                self._add(found, doc, funder, recipient, "funded", "", 0.7, "grant_line", a, b)
+                self._add(found, doc, recipient, prog, "provides", "", 0.65, "grant_line", a, b)
+            elif prog is not None and re.search(r"\b(?:for|to (?:test|run|deliver|pilot|expand|develop))\s+(?:the\s+)?$",
+                                                before):
+                self._add(found, doc, funder, prog, "funded", "", 0.7, "grant_line", a, b)
+                if recipient.label_ == "organisation" and not before.rstrip().endswith("for"):
+                    self._add(found, doc, recipient, prog, "provides", "", 0.6, "grant_line", a, b)
+            elif recipient.label_ == "organisation":
+                self._add(found, doc, funder, recipient, "funded", "", 0.7, "grant_line", a, b)
+        return list(found.values())
 
     def _secretariat_ties(self, doc, spans, sents):
         """"The Forum on X will meet twice more. The secretariat is provided by Y.": Y provides
@@ -690,8 +743,24 @@ class TiePatterns:
                 body = heads[-1][1]
                 # officers in attendance work for the council or trust above a committee's heading
                 employer = next((h for _, h in reversed(heads) if _council_like(h)), body)
-                for person in (s for s in names if s.label_ == "person"):
+                persons = [s for s in names if s.label_ == "person"]
+                for person in persons:
                     after = text[person.end_char:b]
+                    nxt_person = min((p.start_char for p in persons if p.start_char > person.end_char), default=b)
+                    own = next((o for o in names if o.label_ == "organisation" and person.end_char < o.start_char < nxt_person
+                                and re.fullmatch(r"\s*(?:\([^)]*\)\s*)?,\s*[^,;()\n§]{1,60}?,\s*(?:the\s+)?",
+                                                 text[person.end_char:o.start_char])), None)
+                    if own is not None:
+                        # "Janeen Price, Chief Operating Officer, X Trust": the post is in X Trust; "Dr A
+                        # (Chair), Chief Executive, Y Trust": Y's chief executive chairs the meeting's body
+                        post_text = text[person.end_char:own.start_char].strip(" ,")
+                        post_text = re.sub(r"^\([^)]*\)\s*,\s*", "", post_text).strip(" ,").lower()
+                        self._add(found, doc, person, own, "position", post_text, 0.65, "layout_present_body", a, b)
+                        chair = re.match(r"\s*\(([^)]{1,30})\)", after)
+                        if chair and re.fullmatch(rf"(?i){ROLE}", chair.group(1).strip()) and not attending:
+                            self._add(found, doc, person, body, "position", chair.group(1).strip().lower(), 0.7,
+                                      "layout_present", a, b)
+                        continue
                     post = re.match(rf"\s*,\s*(?P<role>(?i:{ROLE})(?:\s+(?:of|for)\s+[A-Za-z' ,&-]+?)?)\s*(?:\(|[.;]|$)",
                                     after)
                     if post:

@@ -17,8 +17,9 @@ around them (docs/tagging.md, "Fourteenth round").
   recogniser's reading of the same words);
 - a run of capitalised words joined by "and" that an acronym in brackets after it stands for
   whole ("Individual Placement and Support (IPS)"), which the recogniser cuts at "and";
-- a given name and a surname before a bracket or "MP" ("Alex Drummond (Chair)",
-  "Sponsors: Ffion Roe MP"): a person, where the recogniser saw nothing.
+- a given name and a surname before a bracket, "MP" or a post in title case ("Alex Drummond
+  (Chair)", "Sponsors: Ffion Roe MP", "Jan Pryce, Chief Operating Officer, X Trust"): a
+  person, where the recogniser saw nothing.
 
 Each returns ``(Span, "rule", confidence)`` candidates for
 :class:`scrutiny.nlp.extracted_names.ExtractedNames`, which filters them with its own.
@@ -218,6 +219,28 @@ def reference_titles(doc) -> list:
     return out
 
 
+_POST_JOINERS = frozenset("of for and the & to".split())
+
+
+def post_follows(doc, end: int) -> bool:
+    """Does ", Chief Operating Officer," or ", Head of Programmes," (a post in title case,
+    then a comma or the line's end) follow token ``end``?"""
+    from scrutiny.nlp.extracted_names import ROLE_ONLY
+
+    if end >= len(doc) or doc[end].text != ",":
+        return False
+    words = []
+    for tok in doc[end + 1:end + 9]:
+        if tok.text in (",", ";", ")") or tok.is_space or "\n" in tok.text:
+            break
+        words.append(tok)
+    else:
+        return False
+    return bool(words) and all(t.text[:1].isupper() or t.lower_ in _POST_JOINERS for t in words) \
+        and words[-1].lower_ in ROLE_ONLY | ROLE_HEADS | {"programmes", "operating", "clerk", "chair", "editor"} \
+        and any(t.lower_ in ROLE_ONLY or t.lower_ in ROLE_HEADS for t in words)
+
+
 def _people_before_brackets(doc, taken_tokens) -> list:
     """"Alex Drummond (Chair, ...)", "Ffion Roe MP": a given name, a surname, then a bracket
     or "MP", where the recogniser marked nothing."""
@@ -241,7 +264,7 @@ def _people_before_brackets(doc, taken_tokens) -> list:
             continue  # a longer capitalised run
         if i > 0 and doc[i - 1].pos_ == "DET":
             continue  # "the Will Return (form A)": a thing, not a person
-        if not (after.text == "(" or after.text == "MP"):
+        if not (after.text == "(" or after.text == "MP" or post_follows(doc, i + 2)):
             continue
         out.append((Span(doc, i, i + 2, label="person"), "rule", 0.7))
     return out
