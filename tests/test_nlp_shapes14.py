@@ -274,3 +274,19 @@ def test_present_list_post_in_own_body_not_the_meetings(tagger):
     ties = _ties(tagger, MINUTES)
     assert not [t for t in ties if t[0] == "Nell Rahim" and t[2] != "NHS Fenwick Integrated Care Board"], ties
     assert _names(tagger.nlp(MINUTES)).get("Jan Pryce") == "person"
+
+
+def test_membership_heading_then_a_list(tagger):
+    ties = _ties(tagger, "Membership of the Holm Affairs Committee\nSir Roger Dane (Chair); Ayo Rahim; Dr Kofi Menson\n"
+                         "The committee met twice.")
+    assert {("Ayo Rahim", "member_of", "Holm Affairs Committee"), ("Dr Kofi Menson", "member_of", "Holm Affairs Committee"),
+            ("Sir Roger Dane", "position", "Holm Affairs Committee")} <= ties
+
+
+def test_committee_appointed_by_the_house(tagger):
+    ties = _ties(tagger, "The Holm Affairs Committee is appointed by the House of Commons to examine the work of the "
+                         "Home Office.")
+    assert ("Holm Affairs Committee", "part_of", "House of Commons") in ties
+    # a body appointed by a minister is no part of the minister's department
+    ties = _ties(tagger, "The Tarn Advisory Committee is appointed by the Department for Rural Affairs.")
+    assert not any(rel == "part_of" for _, rel, _ in ties), ties

@@ -1429,9 +1429,12 @@ class ExtractedNames:
             if doc[end - 1].lower_ in PARTICLES or _across_quote_mark(doc[start:end]):
                 return None  # "Miss Out" of a title: a phrasal verb, not a person
             for k in range(start + 2, end - 1):
-                if doc[k].lower_ in ("of", "at") and kind_from_head([t.text for t in doc[k + 1:end]
-                                                                     if t.lower_ != "the"]) == "organisation":
-                    end = k  # "Professor Ada Lyle of Tarnby University": the person, then where they work
+                if doc[k].lower_ in ("of", "at") and (kind_from_head([t.text for t in doc[k + 1:end]
+                                                                      if t.lower_ != "the"]) == "organisation"
+                                                       or (k + 2 == end and is_acronym(doc[k + 1].text)
+                                                           and doc[k + 1].text not in NOT_NAME_ACRONYMS)):
+                    end = k  # "Professor Ada Lyle of Tarnby University", "Councillor A B of COSLA": the person, then where
+                    # they work
                     break
             return (Span(doc, start, end, label="person"), "rule", self.rule_confidence)
         start, end = _trim(doc, start, end)

@@ -197,6 +197,9 @@ _p("part_of", "part_of", 0.85,
    rf"{E}\s*,?\s*(?:which|that)?\s*(?:is|was|forms|formed|became|are|were)?\s*{ADV}(?:a|an)?\s*part\s+of\s+{DET}(?:[a-z]+\s+){{0,4}}{E}")
 _p("unit_of", "part_of", 0.75,
    rf"{E}\s*,\s*(?:is\s+)?(?:a|an)\s+(?:executive\s+)?(?:agency|unit|division|arm|directorate|branch|subsidiary|team|department|body)\s+(?:of|within)\s+{DET}{E}")
+# "The X Committee is appointed by the House of Commons": a committee of the House
+_p("appointed_by_house", "part_of", 0.75,
+   rf"{E}\s*(?:is|are|was|were|has been)\s+appointed\s+by\s+{DET}(?=§\d+§)(?P<house>){E}")
 # "X is a statutory committee of Y", "X is a research centre within Y": a body that is one of Y's parts
 _p("is_part_noun_of", "part_of", 0.7,
    rf"{E}\s*(?:,\s*which\s+|\s+noted\s+that\s+it\s+|\s+)(?:is|was)\s+(?:a|an|the)\s+(?:[a-z-]+\s+){{0,2}}?"
@@ -633,6 +636,7 @@ class TiePatterns:
 
         heads = []      # (line index, span) of lines that are one body's name and nothing else
         title_line = None  # the index of the title's line
+        members_of = None  # (line index, body) of a heading "Membership of the X Committee"
         header = None   # a body whose name is printed just above the title
         title = None    # the document a title line names
         authors_line = None  # the line under the title that holds only its authors' names
@@ -725,6 +729,21 @@ class TiePatterns:
                     header = (heads[-1][1], title, lines[heads[-1][0]][0], b)
                 continue
             low = stripped.casefold()
+            if members_of is not None and members_of[0] == n - 1 and names and all(x.label_ == "person" for x in names) \
+                    and ";" in stripped and all(c.strip()[:1].isupper() and len(c.split()) <= 6 for c in stripped.split(";")):
+                # "Membership of the X Committee" / "A (Chair); B; C": each a member, a role a post too
+                for person in names:
+                    role = re.match(r"\s*(?:MP\s*)?\(([^)]{1,60})\)", text[person.end_char:b])
+                    self._add(found, doc, person, members_of[1], "member_of", "", 0.65, "layout_members", a, b)
+                    if role and re.fullmatch(rf"(?i){ROLE}", role.group(1).strip()):
+                        self._add(found, doc, person, members_of[1], "position", role.group(1).strip().lower(), 0.7,
+                                  "layout_members", a, b)
+                continue
+            heading = re.match(r"(?i)(?:current\s+)?membership\s+of\s+(?:the\s+)?", stripped)
+            if heading and len(names) == 1 and names[0].label_ == "organisation" \
+                    and names[0].start_char == lead + heading.end() and not text[names[0].end_char:b].strip(" :"):
+                members_of = (n, names[0])
+                continue
             membership = re.search(r"(?:^|[.;]\s+)(?:current |committee |panel |board )?(?:membership|members)\s*:", low)
             if membership and heads:
                 # "Current membership: A MP (Chair); B MP; C MP": each a member, a role a post too
@@ -1021,6 +1040,12 @@ class TiePatterns:
                 elif name == "whose_members":
                     pairs = [(o, a) for o in [b] + _members(m.groupdict().get("more"))]
                 elif name == "appos_possessive_role":
+                    pairs = [(a, b)]
+                elif name == "appointed_by_house":
+                    if not in_sent[a].text.casefold().split()[-1:] == ["committee"] \
+                            or not re.match(r"(?i)(?:house of (?:commons|lords)|parliament|senedd|the scottish parliament)",
+                                            in_sent[b].text):
+                        continue
                     pairs = [(a, b)]
                 elif name == "reference_line":
                     if in_sent[b].label_ != "document" or in_sent[a].label_ == "document":
