@@ -55,6 +55,7 @@ def test_names_never_marked(tagger, text, name, kind):
     # a one-word body's word as a verb or inside a longer capitalised run
     ("Mind the gap between what is promised and what is funded.", "Mind"),
     ("The scheme is run by Tarnwick and District Mind.", "Mind"),
+    ("The night line is run jointly with Samaritans of Tarnby.", "Samaritans"),
     # an adjective opening "... Minds" is a title as often as a body
     # a bare "Jobcentre" names no one office
     ("Jobcentre to close as services move online", "Jobcentre"),

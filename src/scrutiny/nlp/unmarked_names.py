@@ -71,8 +71,10 @@ def _one_word_bodies(doc, taken_tokens) -> list:
         before = doc[tok.i - 1] if tok.i > 0 else None
         after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if (before is not None and _capitalised(before) and not tok.is_sent_start) \
-                or (after is not None and _capitalised(after)):
-            continue  # a word of a longer name ("Esk Valley Mind", "Unite the Union")
+                or (after is not None and _capitalised(after)) \
+                or (after is not None and after.lower_ in ("of", "in", "for") and tok.i + 2 < len(doc)
+                    and _capitalised(doc[tok.i + 2])):
+            continue  # a word of a longer name ("Esk Valley Mind", "Unite the Union", "Samaritans of Tarnby")
         if tok.is_sent_start and not (after is not None and (after.pos_ in ("VERB", "AUX") or after.text in (",", ":")
                                                              or after.lower_ in ("'s", "’s"))):
             continue  # "Mind the gap": a verb, not the charity
