@@ -227,7 +227,7 @@ _POST_JOINERS = frozenset("of for and the & to".split())
 def post_follows(doc, end: int) -> bool:
     """Does ", Chief Operating Officer," or ", Head of Programmes," (a post in title case,
     then a comma or the line's end) follow token ``end``?"""
-    from scrutiny.nlp.extracted_names import ROLE_ONLY
+    from scrutiny.nlp.people import ROLE_WORDS as ROLE_ONLY
 
     if end >= len(doc) or doc[end].text != ",":
         return False
