@@ -1159,8 +1159,11 @@ def _judgement(kinds: dict, hits: dict, text: str, scores: dict, plain: str | No
         if kinds.get("assessment", (0, ""))[1] == "model" and not hits.get("assessment") \
                 and not JUDGEMENT_CUE.search(plain):
             kinds.pop("assessment")   # what was left of it describes: "Awards could be a single payment."
-    if "commitment" in kinds and AGAINST_TARGET.search(text) and not set(hits.get("commitment", ())) & _PLEDGE:
-        kinds.pop("commitment")       # "recruited 214 staff, against a plan of 260": a measure, not a pledge
+    if AGAINST_TARGET.search(text) and not set(hits.get("commitment", ())) & _PLEDGE:
+        # "recruited 214 staff, against a plan of 260": a measure, not a pledge
+        kinds.pop("commitment", None)
+        if "statistic" in hits:
+            kinds.setdefault("statistic", (round(max(scores.get("statistic", 0.0), 0.6), 3), "rule"))
     if "recommendation" in kinds and not rec_hits and set(hits.get("commitment", ())) & _WILL:
         kinds.pop("recommendation")   # "the government will reference ...": a pledge, no word that calls
     if "assessment" in kinds and not predicted and DESCRIPTIVE.search(text) \
