@@ -238,3 +238,119 @@ def test_a_short_list_is_whole_on_the_stakeholders_page(tmp_path, monkeypatch):
     named = (site / "index.html").read_text(encoding="utf-8").split('id="men-h"')[1]
     assert "6 documents" in named and "The most recent" not in named and "named-" not in named
     assert all(f"Report {d}" in named for d, _, _ in DOCS)
+
+
+# a stakeholder named by many documents over several years (page size two, as above)
+SEASONS = ("spring", "summer", "autumn")
+MANY = [(f"k{year}{'abc'[i]}", f"{year}-{3 + 4 * i:02d}",
+         f"{TRUST} reported {7 * i + year % 100} repairs in the {SEASONS[i]} of {year}.")
+        for year in range(2016, 2020) for i in range(3)] + [
+    ("k-notice", None, f"A notice of {TRUST} lists the opening hours of its offices.")]
+MIDDLE = ("k2017d", "2017-08", f"{TRUST} counted the homes still waiting for new boilers.")
+UNDATED = ("k-leaflet", None, f"A leaflet of {TRUST} explains how to report a leaking roof.")
+
+
+class _Counting:
+    """A record connection that notes the ``site-named-docs`` rows read and written, with
+    the ``[doc id, mentions]`` pairs each holds (whatever the rows are keyed by)."""
+
+    def __init__(self, db, log):
+        self._db, self._log = db, log
+
+    def execute(self, sql, params=()):
+        cur = self._db.execute(sql, params)
+        if "site-named-docs" not in params:
+            return cur
+        if sql.lstrip().upper().startswith("SELECT"):
+            rows = cur.fetchall()
+            for row in rows:
+                self._log["read"].append((list(params), len(json.loads(row[-1]))))
+            return _Rows(rows)
+        if sql.lstrip().upper().startswith("INSERT"):
+            self._log["written"].append((params[1], len(json.loads(params[3]))))
+        return cur
+
+    def executemany(self, sql, seq):
+        seq = list(seq)
+        for params in seq:
+            if "site-named-docs" in params and sql.lstrip().upper().startswith("INSERT"):
+                self._log["written"].append((params[1], len(json.loads(params[3]))))
+        return self._db.executemany(sql, seq)
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+
+class _Rows:
+    def __init__(self, rows):
+        self._rows = list(rows)
+
+    def fetchone(self):
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self):
+        rows, self._rows = self._rows, []
+        return rows
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+def _redate(project, doc_id, date):
+    manifest = project.root / "corpus" / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    old = f'[documents.{doc_id}]\ntitle = "Report {doc_id}"\nkind = "policy"\ndate = "'
+    assert text.count(old) == 1
+    at = text.index(old) + len(old)
+    manifest.write_text(text[:at] + date + text[text.index('"', at):], encoding="utf-8")
+
+
+def test_one_document_added_reads_and_writes_the_kept_documents_of_its_year_only(tmp_path, monkeypatch,
+                                                                                small_pages):
+    """A stakeholder's kept documents are a row per year: one document added reads and
+    writes its year's (three and four documents here), not the stakeholder's thirteen,
+    and the site is a whole build's; a document moved to another year, among the newest,
+    and one added undated give a whole build's site too."""
+    from scrutiny.site import records
+    from scrutiny.site.named_lists import ListStats
+
+    from helpers_site import same_site
+
+    log: dict = {"read": [], "written": []}
+    real_connect = records.connect
+    monkeypatch.setattr(records, "connect", lambda cache_dir: _Counting(real_connect(cache_dir), log))
+
+    for name in ("w1", "w2", "a"):
+        (tmp_path / name).mkdir()
+    whole = _project(tmp_path / "w1" / "proj", MANY + [MIDDLE])
+    assert build(whole, fetch=False).ok
+    added = _project(tmp_path / "a" / "proj", MANY)
+    assert build(added, fetch=False).ok
+    site = added.site_dir / "stakeholders" / "kestrel"
+    assert (site / "named-2017-1.html").exists() and (site / "named-2017.html").exists()
+
+    log["read"].clear()
+    log["written"].clear()
+    _add(added, [MIDDLE])
+    assert build(added, fetch=False).ok
+    assert ListStats.made == ["kestrel"]
+    # its year's three documents read, and written with it; no other year's
+    assert sum(n for _, n in log["read"]) == 3, log["read"]
+    assert [n for _, n in log["written"]] == [4], log["written"]
+    same_site(added.site_dir, whole.site_dir)
+
+    # the newest document dated three years back (its old year's row and its new one, and the
+    # newest documents found again) and an undated one added: still a whole build's site
+    again = _project(tmp_path / "w2" / "proj", MANY + [MIDDLE, UNDATED])
+    _redate(again, "k2019c", "2016-12")
+    assert build(again, fetch=False).ok
+    log["read"].clear()
+    log["written"].clear()
+    _redate(added, "k2019c", "2016-12")
+    _add(added, [UNDATED])
+    assert build(added, fetch=False).ok
+    assert ListStats.made == ["kestrel"]
+    assert sorted(n for _, n in log["written"]) == [2, 2, 4], log["written"]   # 2019, undated, 2016
+    assert sum(n for _, n in log["read"]) < 13, log["read"]
+    same_site(added.site_dir, again.site_dir)
+    assert not (site / "named-2019-1.html").exists()

@@ -36,9 +36,10 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
     documents worked out or gone; every document when the record was made again), so
     that what it keeps from the values is written with them or not at all; the call
     then returns ``(values, what then returned)``. With ``lazy``, ``values`` holds the
-    documents worked out only, and ``then`` is given a fourth argument: a callable
+    documents worked out only, and ``then`` is given two more arguments: a callable
     giving every document's value (the kept ones decoded then, a damaged one worked
-    out again and written)."""
+    out again and written), and ``{doc id: the key it was kept under}`` of the changed
+    documents that had a row (None when the record was made again)."""
     from scrutiny.site import records
 
     cache = Path(cache)
@@ -102,7 +103,9 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
                                 _write(db, name, keys, every, bad)
                             return every
 
-                        result = then(out, changed, db, everything)
+                        # (the keys the changed documents were kept under; None: the record was made again)
+                        old_keys = None if kept is None else {d: kept[d][0] for d in changed if d in kept}
+                        result = then(out, changed, db, everything, old_keys)
     finally:
         db.close()
     if cache.suffix == ".json":

@@ -70,6 +70,7 @@ class NamedIn:
     newest: list[tuple] = field(default_factory=list)  # (doc id, mentions) of the FIRST most recent
     pages: list[ListPage] = field(default_factory=list)   # newest first; none when ``newest`` is every document
     newest_key: str = ""                               # the newest documents' entries, hashed
+    by_year: dict = field(default_factory=dict, repr=False, compare=False)   # {year: [(doc id, mentions)]}, when made
 
     def pages_docs(self) -> list:
         """Every ``(doc id, mentions)`` of its list pages, in their order (JSON writes
@@ -166,7 +167,7 @@ def named_in(ctx) -> dict[str, NamedIn]:
     if ctx.cache_file("site-named-in.json") is None or ctx.store is None:
         out = _lists(ctx, named_rows(ctx), None)
     else:
-        out = named_rows(ctx, then=lambda rows, changed, db, every: _kept_lists(ctx, rows, changed, db, every))
+        out = named_rows(ctx, then=lambda rows, changed, db, every, old: _kept_lists(ctx, rows, changed, db, every, old))
         out = out[1] if isinstance(out, tuple) else {}
     ctx._named_lists = out
     return out
@@ -174,12 +175,16 @@ def named_in(ctx) -> dict[str, NamedIn]:
 
 LISTS = "site-named-lists"
 DOCS = "site-named-docs"
-LISTS_FORMAT = 2    # of the two records' rows (_head, the documents)
+LISTS_FORMAT = 3    # of the two records' rows (_head; the documents, a row per stakeholder and year)
 
 
 class ListStats:
     """The stakeholders whose lists the last build made again (a test counts them)."""
     made: list[str] = []
+
+
+class _Damaged(Exception):
+    """A kept row that cannot be read, or missing where its stakeholder's head says it is."""
 
 
 def _version(ctx) -> str:
@@ -188,60 +193,228 @@ def _version(ctx) -> str:
     return input_key(NAMED_IN_VERSION, LISTS_FORMAT, PAGE_SIZE, FIRST, sorted(ctx.stakeholders))
 
 
-def _kept_lists(ctx, rows, changed, db, everything) -> dict[str, NamedIn]:
+def _row_id(sid: str, year: str | None) -> str:
+    """The ``site-named-docs`` row of a stakeholder's documents of one year."""
+    return f"{sid}\x1f{year or 'undated'}"
+
+
+def _kept_lists(ctx, rows, changed, db, everything, old_keys=None) -> dict[str, NamedIn]:
+    """The lists, made again for the stakeholders named (before or after) by the
+    documents whose rows moved, read from the record for the others.
+
+    A stakeholder's documents are kept a row per year (``site-named-docs``), its head
+    (what its pages' keys are made of) in one row (``site-named-lists``): a document
+    added reads and writes the rows of the years it (and any document whose row moved)
+    falls in, and the head; the other years' pages keep their digests from the head."""
     import json
 
     from scrutiny.site import records
 
     version = _version(ctx)
-    whole = records.version(db, LISTS) != version
-    kept_heads = {}
-    if not whole:
-        try:
-            kept_heads = {sid: _from_head(json.loads(raw), _Loader(ctx, sid)) for sid, raw in db.execute(
-                "SELECT doc_id, value FROM docs WHERE name = ?", (LISTS,)).fetchall()}
-        except (ValueError, TypeError):    # a damaged row: every list made again
-            whole = True
-    if whole:
-        out = _lists(ctx, everything(), None)
-        db.execute("DELETE FROM docs WHERE name IN (?, ?)", (LISTS, DOCS))
-        records.set_version(db, LISTS, version)
-    else:
-        affected = {sid for old in changed.values() for sid, _ in (old or [])} | {
-            sid for d in changed for sid, _ in rows.get(d, [])}
-        affected &= set(ctx.stakeholders)
-        items: dict[str, list] = {}
+    if records.version(db, LISTS) != version or old_keys is None:
+        return _whole(ctx, db, version, everything)
+    try:
+        kept_heads = {sid: _from_head(json.loads(raw), _Loader(ctx, sid)) for sid, raw in db.execute(
+            "SELECT doc_id, value FROM docs WHERE name = ?", (LISTS,)).fetchall()}
+    except (ValueError, TypeError):    # a damaged row: every list made again
+        return _whole(ctx, db, version, everything)
+    affected = {sid for old in changed.values() for sid, _ in (old or [])} | {
+        sid for d in changed for sid, _ in rows.get(d, [])}
+    affected &= set(ctx.stakeholders)
+    out: dict[str, NamedIn] = {}
+    writes: dict[str, dict] = {}
+    try:
         for sid in sorted(affected):
-            row = db.execute("SELECT value FROM docs WHERE name = ? AND doc_id = ?", (DOCS, sid)).fetchone()
-            kept = _docs_row(row)
-            if kept is None:     # a damaged row: every list made again
-                return _kept_lists_whole(ctx, db, version, everything)
-            mine = [x for x in kept if x[0] not in changed]
-            mine += [(d, n) for d in changed for s_, n in rows.get(d, []) if s_ == sid]
-            items[sid] = mine
-        out = _make(ctx, items)
-        for sid in affected - set(out):     # named by no document any more
-            db.execute("DELETE FROM docs WHERE name IN (?, ?) AND doc_id = ?", (LISTS, DOCS, sid))
+            ni, writes[sid] = _remade(ctx, db, sid, kept_heads.get(sid), rows, changed, old_keys)
+            if ni is not None:
+                out[sid] = ni
+    except _Damaged:     # every list made again
+        return _whole(ctx, db, version, everything)
+    ListStats.made = sorted(out)
+    for sid in sorted(affected):
+        if sid not in out:     # named by no document any more
+            _delete(db, sid)
+            continue
+        db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
+                   (LISTS, sid, version, records.dumps(_head(out[sid]))))
+        _write_years(db, version, sid, writes[sid])
+    for sid, ni in kept_heads.items():
+        if sid not in affected and sid in ctx.stakeholders:
+            out[sid] = ni
+    return dict(sorted(out.items()))
+
+
+def _whole(ctx, db, version, everything) -> dict[str, NamedIn]:
+    """Every list made again (none kept, another version, or a kept row damaged) and written."""
+    from scrutiny.site import records
+
+    out = _lists(ctx, everything(), None)
+    db.execute("DELETE FROM docs WHERE name IN (?, ?)", (LISTS, DOCS))
+    records.set_version(db, LISTS, version)
     ListStats.made = sorted(out)
     for sid, ni in out.items():
         db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
                    (LISTS, sid, version, records.dumps(_head(ni))))
-        every = ni.pages_docs() if ni.pages else ni.newest
-        db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
-                   (DOCS, sid, version, records.dumps(every)))
-    if not whole:
-        for sid, ni in kept_heads.items():
-            if sid not in out and sid in ctx.stakeholders and sid not in affected:
-                out[sid] = ni
+        _write_years(db, version, sid, ni.by_year)
     return dict(sorted(out.items()))
 
 
-def _kept_lists_whole(ctx, db, version, everything) -> dict[str, NamedIn]:
-    """Every list made again (the kept ones could not be read) and written."""
+def _write_years(db, version: str, sid: str, by_year: dict) -> None:
+    """A stakeholder's rows of the years ``by_year`` ({year: [(doc id, mentions)]}; [] removes the row)."""
     from scrutiny.site import records
 
-    records.set_version(db, LISTS, "again")
-    return _kept_lists(ctx, {}, {}, db, everything)
+    for year, mine in by_year.items():
+        if mine:
+            db.execute("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
+                       (DOCS, _row_id(sid, year), version, records.dumps(mine)))
+        else:
+            db.execute("DELETE FROM docs WHERE name = ? AND doc_id = ?", (DOCS, _row_id(sid, year)))
+
+
+def _delete(db, sid: str) -> None:
+    """A stakeholder's head and every row of its documents."""
+    db.execute("DELETE FROM docs WHERE name = ? AND doc_id = ?", (LISTS, sid))
+    db.execute("DELETE FROM docs WHERE name = ? AND doc_id >= ? AND doc_id < ?", (DOCS, sid + "\x1f", sid + "\x20"))
+
+
+def _read_year(db, sid: str, year: str | None) -> list[tuple]:
+    """A stakeholder's kept documents of one year, in list order (raises :class:`_Damaged`)."""
+    row = db.execute("SELECT value FROM docs WHERE name = ? AND doc_id = ?", (DOCS, _row_id(sid, year))).fetchone()
+    kept = _docs_row(row) if row is not None else None
+    if not kept:     # (a year the head names has a row of one document or more)
+        raise _Damaged(sid, year)
+    return [tuple(x) for x in kept]
+
+
+def _old_year(key: str | None) -> str | None:
+    """The year a document was listed under, from the key its row was kept under (which
+    ends with its date); a wrong guess is found out (the document is not in that year's
+    row) and every year of the list read."""
+    if key is None:
+        return "?"
+    return document_year({"date": key.rsplit("|", 1)[-1]})
+
+
+def _remade(ctx, db, sid, head: NamedIn | None, rows, changed, old_keys) -> tuple[NamedIn | None, dict]:
+    """A stakeholder's list made again from its kept head, the kept rows of the years
+    the changed documents fall (or fell) in, and the changed documents' rows; with the
+    rows of its years to write ({year: [(doc id, mentions)]})."""
+    docs = ctx.docs_by_id
+    gone = {d: _old_year(old_keys.get(d)) for d, old in changed.items() if any(s == sid for s, _ in (old or []))}
+    added = [(d, n) for d in changed if d in docs for s, n in rows.get(d, []) if s == sid]
+    if head is None and gone:    # its documents were kept, its list not
+        raise _Damaged(sid)
+    counts = {y["year"]: y["documents"] for y in head.years} if head is not None else {}
+    small = head is None or head.documents <= FIRST    # a short list: read (and made) whole
+    read = set(counts) if small else ({*gone.values(), *(document_year(docs[d]) for d, _ in added)} & set(counts))
+    have = {y: _read_year(db, sid, y) for y in read}
+    if gone.keys() - {d for r in have.values() for d, _ in r}:
+        read = set(counts)     # not in the year its date gave: every year read
+        have.update({y: _read_year(db, sid, y) for y in read - set(have)})
+
+    order: dict[str, tuple] = {}
+
+    def order_of(doc_id):
+        found = order.get(doc_id)
+        if found is None:
+            found = order[doc_id] = _order(docs[doc_id], doc_id)
+        return found
+
+    new = {y: [x for x in r if x[0] not in changed and x[0] in docs] for y, r in have.items()}
+    for d, n in added:
+        new.setdefault(document_year(docs[d]), []).append((d, n))
+    for mine in new.values():
+        mine.sort(key=lambda x: order_of(x[0]))
+    moved = {y: mine for y, mine in new.items() if mine != have.get(y, [])}
+    for y, mine in new.items():
+        if mine:
+            counts[y] = len(mine)
+        else:
+            counts.pop(y, None)
+    documents = sum(counts.values())
+    if documents == 0:
+        return None, moved
+    if not small and documents <= FIRST:    # short now: read whole
+        have.update({y: _read_year(db, sid, y) for y in set(counts) - set(new)})
+        new.update({y: list(have[y]) for y in set(counts) - set(new)})
+        small = True
+    if small or len(new) == len(counts):
+        made = _made(ctx, {sid: [(order_of(d), d, n) for mine in new.values() for d, n in mine]})[sid]
+        return made, moved
+
+    ni = NamedIn(documents=documents,
+                 mentions=head.mentions + sum(n for mine in new.values() for _, n in mine)
+                 - sum(n for r in have.values() for _, n in r))
+    kept_newest = [tuple(x) for x in head.newest if x[0] not in changed]
+    if len(kept_newest) == len(head.newest):
+        # none of the newest moved: every other document is older than they are
+        pool = kept_newest + [x for d, n in added for x in [(d, n)]]
+    else:    # the newest documents again: the undated and the newest years past FIRST dated ones
+        pool, dated = [], 0
+        for y in sorted((y for y in counts if y is not None), reverse=True):
+            if dated >= FIRST:
+                break
+            mine = new[y] if y in new else _read_year(db, sid, y)
+            pool += mine
+            dated += len(mine)
+        if None in counts:
+            pool += new[None] if None in new else _read_year(db, sid, None)
+    ni.newest = sorted(pool, key=lambda x: order_of(x[0]))[-FIRST:]
+    entry = _entries(ctx)
+    ni.newest_key = _digest(entry, ni.newest)
+    pages = [p for p in head.pages if p.year not in new]
+    for y, mine in new.items():
+        pages += _year_pages(y, mine, entry)
+    _finish(ni, counts, pages)
+    return ni, moved
+
+
+def _entries(ctx):
+    """Each document's part of a page's digest (its id, label and date), made once."""
+    docs = ctx.docs_by_id
+    line: dict[str, bytes] = {}
+
+    def entry(doc_id):
+        found = line.get(doc_id)
+        if found is None:
+            d = docs[doc_id]
+            found = line[doc_id] = f"{doc_id}\x1e{d['label']}\x1e{d.get('date') or ''}\x1e".encode()
+        return found
+
+    return entry
+
+
+def _digest(entry, docs) -> str:
+    h = hashlib.sha256()
+    for doc_id, n in docs:
+        h.update(entry(doc_id) + str(n).encode() + b"\x1f")
+    return h.hexdigest()
+
+
+def _year_pages(year: str | None, mine: list, entry) -> list[ListPage]:
+    """A year's list pages (``mine``: its documents in list order, oldest first)."""
+    count = (len(mine) + PAGE_SIZE - 1) // PAGE_SIZE
+    out = []
+    for k in range(count):
+        chunk = mine[k * PAGE_SIZE:(k + 1) * PAGE_SIZE]
+        out.append(ListPage(year, k + 1, count, page_file(year, k + 1, count), chunk, _digest(entry, chunk)))
+    return out
+
+
+def _finish(ni: NamedIn, counts: dict, pages: list[ListPage]) -> None:
+    """A paged list's years ({year: documents}) and its pages, in order and linked."""
+    for year in sorted((y for y in counts if y is not None), reverse=True) + ([None] if None in counts else []):
+        count = (counts[year] + PAGE_SIZE - 1) // PAGE_SIZE
+        ni.years.append({"year": year, "label": year or "undated", "documents": counts[year],
+                         "file": page_file(year, count, count)})
+    # each page links the next newer and older ones (across years), not every year:
+    # a year that first appears moves the pages beside it, not the whole list
+    seq = sorted(pages, key=lambda p: (p.year is None, -int(p.year or 0), -p.number))
+    for p in seq:
+        p.newer = p.older = None
+    for a, b in zip(seq, seq[1:]):
+        a.older, b.newer = [b.file, b.title()], [a.file, a.title()]
+    ni.pages = seq
 
 
 def _docs_row(row) -> list | None:
@@ -272,42 +445,41 @@ def _from_head(v: list, loader) -> NamedIn:
     documents, mentions, years, newest, newest_key, pages = v
     return NamedIn(documents=documents, mentions=mentions, years=years, newest=[tuple(x) for x in newest],
                    newest_key=newest_key,
-                   pages=[ListPage(year, number, count, file, _PageDocs(loader, file), digest, newer, older)
+                   pages=[ListPage(year, number, count, file, _PageDocs(loader, year, number), digest, newer, older)
                           for year, number, count, file, digest, newer, older in pages])
 
 
 class _Loader:
-    """A kept list's documents, read when one of its pages is rendered again."""
+    """A kept list's documents of a year, read when one of its pages is rendered again."""
 
     def __init__(self, ctx, sid):
-        self.ctx, self.sid, self._pages = ctx, sid, None
+        self.ctx, self.sid, self._years = ctx, sid, {}
 
-    def page(self, file: str) -> list[tuple]:
-        if self._pages is None:
-            import json
-
+    def page(self, year: str | None, number: int) -> list[tuple]:
+        if year not in self._years:
             from scrutiny.site import records
 
             db = records.connect(self.ctx.cache_dir)
             try:
-                row = db.execute("SELECT value FROM docs WHERE name = ? AND doc_id = ?", (DOCS, self.sid)).fetchone()
+                self._years[year] = _read_year(db, self.sid, year)
+            except _Damaged:
+                records.set_version(db, LISTS, "damaged")    # the next build makes every list again
+                raise ValueError(f"{records.path_in(self.ctx.cache_dir)}: the kept list of the documents naming "
+                                 f"{self.sid} ({year or 'undated'}) cannot be read; build again") from None
             finally:
                 db.close()
-            made = _make(self.ctx, {self.sid: [tuple(x) for x in json.loads(row[0])] if row else []})
-            ni = made.get(self.sid) or NamedIn()
-            self._pages = {p.file: p.docs for p in ni.pages}
-        return self._pages.get(file, [])
+        return self._years[year][(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
 
 
 class _PageDocs(Sequence):
     """A list page's ``(doc id, mentions)``, read from the record when first used."""
 
-    def __init__(self, loader: _Loader, file: str):
-        self._loader, self._file, self._docs = loader, file, None
+    def __init__(self, loader: _Loader, year: str | None, number: int):
+        self._loader, self._year, self._number, self._docs = loader, year, number, None
 
     def _get(self) -> list:
         if self._docs is None:
-            self._docs = self._loader.page(self._file)
+            self._docs = self._loader.page(self._year, self._number)
         return self._docs
 
     def __getitem__(self, i):
@@ -315,21 +487,6 @@ class _PageDocs(Sequence):
 
     def __len__(self) -> int:
         return len(self._get())
-
-
-def _make(ctx, items: dict[str, list]) -> dict[str, NamedIn]:
-    """The lists of the stakeholders of ``items`` ({stakeholder id: [(doc id, mentions)]})."""
-    known, docs = ctx.stakeholders, ctx.docs_by_id
-    order: dict[str, tuple] = {}
-
-    def order_of(doc_id):
-        found = order.get(doc_id)
-        if found is None:
-            found = order[doc_id] = _order(docs[doc_id], doc_id)
-        return found
-
-    by_sid = {sid: [(order_of(d), d, n) for d, n in mine if d in docs] for sid, mine in items.items() if sid in known}
-    return _made(ctx, {sid: rows for sid, rows in by_sid.items() if rows})   # (named by none: no list)
 
 
 def _lists(ctx, rows, only) -> dict[str, NamedIn]:
@@ -359,15 +516,7 @@ def _made(ctx, by_sid: dict[str, list]) -> dict[str, NamedIn]:
     """Each stakeholder's list from its ``[((date, doc id), doc id, mentions)]``."""
     docs = ctx.docs_by_id
     out: dict[str, NamedIn] = {}
-    line: dict[str, bytes] = {}    # each document's part of a page's digest, made once
-
-    def entry(doc_id):
-        found = line.get(doc_id)
-        if found is None:
-            d = docs[doc_id]
-            found = line[doc_id] = f"{doc_id}\x1e{d['label']}\x1e{d.get('date') or ''}\x1e".encode()
-        return found
-
+    entry = _entries(ctx)
     years: dict[str, str | None] = {}    # each document's year, found once for every list
 
     def year_of(doc_id):
@@ -380,31 +529,16 @@ def _made(ctx, by_sid: dict[str, list]) -> dict[str, NamedIn]:
         groups: dict[str | None, list] = {}
         for _, doc_id, n in items:
             groups.setdefault(year_of(doc_id), []).append((doc_id, n))
-        ni = NamedIn(documents=len(items), mentions=sum(n for *_, n in items))
+        ni = NamedIn(documents=len(items), mentions=sum(n for *_, n in items), by_year=groups)
         ni.newest = [(doc_id, n) for _, doc_id, n in items[-FIRST:]]
-        h = hashlib.sha256()
-        for doc_id, n in ni.newest:
-            h.update(entry(doc_id) + str(n).encode() + b"\x1f")
-        ni.newest_key = h.hexdigest()
-        paged = ni.documents > FIRST    # a short list is whole on the stakeholder's page
-        # newest first; undated documents last
-        for year in sorted((y for y in groups if y is not None), reverse=True) + ([None] if None in groups else []):
-            mine = groups[year]
-            count = (len(mine) + PAGE_SIZE - 1) // PAGE_SIZE
-            for k in range(count if paged else 0):
-                chunk = mine[k * PAGE_SIZE:(k + 1) * PAGE_SIZE]
-                h = hashlib.sha256()
-                for doc_id, n in chunk:
-                    h.update(entry(doc_id) + str(n).encode() + b"\x1f")
-                ni.pages.append(ListPage(year, k + 1, count, page_file(year, k + 1, count), chunk, h.hexdigest()))
-            ni.years.append({"year": year, "label": year or "undated", "documents": len(mine),
-                             "file": page_file(year, count, count) if paged else None})
-        # each page links the next newer and older ones (across years), not every year:
-        # a year that first appears moves the pages beside it, not the whole list
-        seq = sorted(ni.pages, key=lambda p: (p.year is None, -int(p.year or 0), -p.number))
-        for a, b in zip(seq, seq[1:]):
-            a.older, b.newer = [b.file, b.title()], [a.file, a.title()]
-        ni.pages = seq
+        ni.newest_key = _digest(entry, ni.newest)
+        if ni.documents > FIRST:
+            _finish(ni, {y: len(mine) for y, mine in groups.items()},
+                    [p for y, mine in groups.items() for p in _year_pages(y, mine, entry)])
+        else:    # a short list is whole on the stakeholder's page
+            for year in sorted((y for y in groups if y is not None), reverse=True) + ([None] if None in groups else []):
+                ni.years.append({"year": year, "label": year or "undated", "documents": len(groups[year]),
+                                 "file": None})
         out[sid] = ni
     return out
 
