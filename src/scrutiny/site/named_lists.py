@@ -156,11 +156,12 @@ def named_in(ctx) -> dict[str, NamedIn]:
     (read once per build).
 
     Kept by stakeholder in the site's record file: what its pages' keys are made of
-    (the record ``site-named-lists``) and the documents naming it (``site-named-docs``),
-    written in the transaction that writes the documents' rows they are made from. A
-    build makes again the lists of the stakeholders named (before or after) by the
-    documents whose rows moved, from their kept documents and those rows, and reads the
-    others' keys only; a list page rendered again reads its stakeholder's documents."""
+    (the record ``site-named-lists``) and the documents naming it, a row per year
+    (``site-named-docs``), written in the transaction that writes the documents' rows
+    they are made from. A build makes again the lists of the stakeholders named (before
+    or after) by the documents whose rows moved, from their kept heads, the kept rows of
+    the years those documents fall in and their rows, and reads the others' keys only;
+    a list page rendered again reads its stakeholder's documents of its year."""
     found = ctx.__dict__.get("_named_lists")
     if found is not None:
         return found
