@@ -106,3 +106,32 @@ def test_a_build_failing_while_writing_leaves_the_previous_record_whole(tmp_path
         per_document(cache, 1, {"a": "k1b", "b": "k2b"}, lambda todo: {d: [d + "!"] for d in todo})
     monkeypatch.undo()
     assert _rows(tmp_path) == {"a": ("k1", ["a"]), "b": ("k2", ["b"])}    # neither row of the failed build
+
+
+def test_kept_values_decoded_when_asked_only(tmp_path):
+    """``decode_later``: a build decodes the kept values it asks for, not every document's;
+    a damaged one is worked out again (and written) when asked."""
+    from scrutiny.site.doc_cache import Kept
+
+    cache = tmp_path / "lazy.json"
+    values = {"a": ["x"], "b": ["y", "z"], "c": []}
+    work_out, asked = _counting(values)
+    keys = {"a": "k1", "b": "k2", "c": "k3"}
+    per_document(cache, 1, keys, work_out)
+    Stats.decoded.clear()
+    got = per_document(cache, 1, keys, work_out, decode_later=True, skip_empty=True)
+    assert isinstance(got, Kept) and sorted(got) == ["a", "b"] and "c" not in got   # (c: [] left out)
+    assert Stats.decoded.get("lazy", 0) == 0 and got.text("b") == '["y","z"]'
+    assert got["b"] == ["y", "z"] and Stats.decoded["lazy"] == 1 and got.text("b") is None
+    assert got.get("b") == ["y", "z"] and Stats.decoded["lazy"] == 1     # (decoded once)
+    assert got.get("c") is None and len(got) == 2
+
+    db = sqlite3.connect(tmp_path / records.FILE)
+    db.execute("UPDATE docs SET value = '[\"x\"' WHERE name = 'lazy' AND doc_id = 'a'")   # torn
+    db.commit()
+    db.close()
+    values["a"] = ["x2"]
+    got = per_document(cache, 1, keys, work_out, decode_later=True)
+    assert asked[-1] == ["a", "b", "c"]     # (nothing worked out until asked)
+    assert got["a"] == ["x2"] and asked[-1] == ["a"]
+    assert _rows(tmp_path, "lazy")["a"] == ("k1", ["x2"])

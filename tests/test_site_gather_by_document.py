@@ -80,7 +80,28 @@ def test_one_document_added_reads_its_own_passages_and_mentions(tmp_path, monkey
         worked.append(sorted(self.worked_out))
 
     monkeypatch.setattr(DocPassages, "__init__", init)
+    import scrutiny.site.context as context
+    from scrutiny.site.doc_cache import Stats
+    from scrutiny.site.tags import TotalsStats
+
+    gathered = []
+    real_gather = context.gather
+
+    def gather(*a, **k):
+        Stats.decoded.clear()
+        ctx = real_gather(*a, **k)
+        gathered.append((dict(Stats.decoded), TotalsStats.moved, set(ctx.suggested_stakeholders)))
+        return ctx
+
+    monkeypatch.setattr(context, "gather", gather)
     assert build(added, fetch=False).ok
+    # the corpus context decodes no kept value of the documents that did not change (their
+    # passage fingerprints read from the front of their rows), and moves the totals of the
+    # new document's stakeholders only
+    (decoded, moved, suggested), = gathered
+    assert decoded == {}, decoded
+    named = {sid for sid, _n, _p in kept_record(added.data_dir, "site-resolved")["orchard-briefing"][1]}
+    assert named and moved == len(named), (named, moved)
     assert _same_site(added.site_dir, whole.site_dir) > 30
     # the passage references read are the new document's, never every passage's
     assert worked == [["orchard-briefing"]], worked
@@ -89,7 +110,7 @@ def test_one_document_added_reads_its_own_passages_and_mentions(tmp_path, monkey
     # the mentions counted for the suggested stakeholders: the new document's only
     assert seen["resolved"] == [["orchard-briefing"]], seen["resolved"]
     # the kept records now hold the new document, as a whole build's do
-    for name in ("site-passages", "site-resolved"):
+    for name in ("site-passages", "site-resolved", "site-resolved-totals"):
         mine = kept_record(added.data_dir, name)
         theirs = kept_record(whole.data_dir, name)
         assert {d: v[1] for d, v in mine.items()} == {d: v[1] for d, v in theirs.items()}, name

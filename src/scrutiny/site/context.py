@@ -89,8 +89,8 @@ class SiteContext:
         if self.store is None:
             return {}
         out: dict[str, list] = {d: [h] for d, h in self.doc_passages().digests().items()}
-        for doc_id, parts in self.tags.fingerprints().items():
-            out.setdefault(doc_id, []).extend(parts)
+        for doc_id, tags in self.tags.fingerprints().items():
+            out.setdefault(doc_id, []).append(tags)
         return out
 
     def doc_passages(self):
@@ -325,10 +325,15 @@ def _gather_stages(ctx: SiteContext) -> None:
         from scrutiny.tags.queries import suggested_stakeholders
 
         min_mentions = int(getattr(ctx.project, "stakeholder_min_mentions", 3) or 3)
-        # each document's mentions counted as kept by document (only the changed ones read)
-        counts = ctx.tags.resolved_mentions(ctx.fingerprints, ctx.cache_file("site-resolved.json"))
+        # each document's mentions counted as kept by document, and their totals by
+        # stakeholder (only the changed documents' read, and their stakeholders' totals moved)
+        cache = ctx.cache_file("site-resolved.json")
+        if cache is not None:
+            found = {"totals": ctx.tags.resolved_totals(ctx.fingerprints, cache, min_mentions)}
+        else:
+            found = {"counts": None}
         for e in suggested_stakeholders(ctx.store, min_mentions=min_mentions, min_confidence=ctx.min_confidence,
-                                        counts=counts, documents=False):
+                                        documents=False, **found):
             if e.id in ctx.stakeholders:
                 continue
             ctx.stakeholders[e.id] = Stakeholder(id=e.id, name=e.name, kind=e.kind, aliases=list(e.aliases))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Callable
 
 
@@ -19,10 +20,71 @@ class Stats:
     """What the last calls read and wrote, by record (a test counts them)."""
     written: dict[str, int] = {}
     worked_out: dict[str, int] = {}
+    decoded: dict[str, int] = {}     # kept values decoded when asked (Kept), by record
+
+
+class Kept(Mapping):
+    """``{doc id: value}`` whose kept values are decoded when asked (each once): a build
+    after one document was added decodes the values of the documents it works on, not
+    every document's. A kept value found damaged when asked is worked out again, and
+    written. ``text(d)`` gives a kept value as it is kept (JSON), None for one worked out
+    in this build; ``empty`` documents (a value of ``[]``) are left out when asked."""
+
+    def __init__(self, values: dict, texts: dict[str, str], repair, skip_empty: bool = False):
+        self._values = values
+        self._texts = texts
+        self._repair = repair
+        order = [*texts, *(d for d in values if d not in texts)]
+        if skip_empty:
+            order = [d for d in order if (d in values and values[d]) or (d not in values and texts[d] != "[]")]
+        self._order = order
+        self._known = set(order)
+
+    def __getitem__(self, doc_id):
+        if doc_id not in self._known:
+            raise KeyError(doc_id)
+        if doc_id not in self._values:
+            value = _value((None, self._texts[doc_id]))
+            self._values[doc_id] = value if value is not None else self._repair(doc_id)
+            Stats.decoded[self._repair.name] = Stats.decoded.get(self._repair.name, 0) + 1
+        return self._values[doc_id]
+
+    def __contains__(self, doc_id):
+        return doc_id in self._known
+
+    def __iter__(self):
+        return iter(self._order)
+
+    def __len__(self):
+        return len(self._order)
+
+    def text(self, doc_id) -> str | None:
+        """The kept value's JSON, undecoded (None: worked out in this build, or unknown)."""
+        return self._texts.get(doc_id) if doc_id in self._known and doc_id not in self._values else None
+
+
+class _Repair:
+    """Work out again, and write, a kept value found damaged when decoded."""
+
+    def __init__(self, cache: Path, name: str, keys: dict, work_out):
+        self.cache, self.name, self.keys, self.work_out = cache, name, keys, work_out
+
+    def __call__(self, doc_id):
+        from scrutiny.site import records
+
+        value = self.work_out([doc_id]).get(doc_id, [])
+        db = records.connect(self.cache.parent)
+        try:
+            with records.transaction(db):
+                _write(db, self.name, self.keys, {doc_id: value}, [doc_id])
+        finally:
+            db.close()
+        return value
 
 
 def per_document(cache: Path, version: int | str, keys: dict[str, str],
-                 work_out: Callable[[list[str]], dict[str, list]], then=None, lazy: bool = False):
+                 work_out: Callable[[list[str]], dict[str, list]], then=None, lazy: bool = False,
+                 decode_later: bool = False, skip_empty: bool = False):
     """``{doc id: its value}`` for every document of ``keys`` ({doc id: key}): the
     recorded value where the record holds the same key, else ``work_out(doc ids)``'s
     (a document it leaves out has ``[]``). Values are JSON lists, as they are kept.
@@ -39,7 +101,10 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
     documents worked out only, and ``then`` is given two more arguments: a callable
     giving every document's value (the kept ones decoded then, a damaged one worked
     out again and written), and ``{doc id: the key it was kept under}`` of the changed
-    documents that had a row (None when the record was made again)."""
+    documents that had a row (None when the record was made again).
+
+    ``decode_later`` (without ``then``): a :class:`Kept` mapping, whose kept values are
+    decoded when asked (``skip_empty``: the documents whose value is ``[]`` left out)."""
     from scrutiny.site import records
 
     cache = Path(cache)
@@ -57,7 +122,7 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
         for d, k in keys.items():
             old = kept.get(d) if kept is not None else None
             if old is not None and old[0] == k:
-                if lazy and then is not None:
+                if (lazy and then is not None) or (decode_later and then is None):
                     raw[d] = old[1]
                     continue
                 try:
@@ -110,6 +175,8 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
         db.close()
     if cache.suffix == ".json":
         cache.unlink(missing_ok=True)   # the whole-file record of earlier versions
+    if decode_later and then is None:
+        return Kept(out, raw, _Repair(cache, name, keys, work_out), skip_empty)
     return out if then is None else (out, result)
 
 

@@ -16,12 +16,15 @@ a build reading every passage would make.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from pathlib import Path
 
 from scrutiny.site.parts import Part, split
 
 VERSION = 1
+
+_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def record_version() -> str:
@@ -99,10 +102,22 @@ class DocPassages:
         else:
             from scrutiny.site.doc_cache import per_document
 
-            self.records = {d: v for d, v in per_document(Path(cache), record_version(), keys, work_out).items() if v}
+            # (a kept document's value is decoded when its parts, ids or references are asked)
+            self.records = per_document(Path(cache), record_version(), keys, work_out,
+                                        decode_later=True, skip_empty=True)
 
     def digests(self) -> dict[str, str]:
-        return {d: v[0] for d, v in self.records.items()}
+        """Every document's passage fingerprint: a kept value's is read from the front of
+        its JSON (``["<digest>",...``), without decoding its parts."""
+        out = {}
+        text = getattr(self.records, "text", None)
+        for d in self.records:
+            raw = text(d) if text is not None else None
+            if raw is not None and raw.startswith('["') and raw[66:68] == '",' and _HEX.fullmatch(raw, 2, 66):
+                out[d] = raw[2:66]
+            else:
+                out[d] = self.records[d][0]
+        return out
 
     def parts(self, doc_id: str) -> list[Part] | None:
         """The document's parts, all its passages included (None: no passages)."""

@@ -7,6 +7,7 @@ highlights, and every page says so (``scrutiny.site.stages_pending``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from scrutiny.tags import queries
@@ -14,6 +15,28 @@ from scrutiny.tags.queries import ClaimSpan, DocumentMentions, MentionSpan, TagR
 
 NAMED_VERSION = 1   # the record of each document's named stakeholders (SiteTags.named_by_document)
 RESOLVED_VERSION = 1   # the record of each document's resolved mentions counted (SiteTags.resolved_mentions)
+
+
+TOTALS = "site-resolved-totals"   # each stakeholder's mentions and documents naming it often (resolved_totals)
+
+
+class TotalsStats:
+    """The stakeholders whose totals the last build moved (a test counts them)."""
+    moved: int = 0
+
+
+def _totals_of(value: str) -> tuple[int, int]:
+    mentions, often = json.loads(value)
+    return (mentions, often)
+
+
+def _add(totals: dict, rows, min_mentions: int, sign: int) -> None:
+    """Add (sign 1) or take away (-1) a document's counts ``[[stakeholder id, mentions,
+    passages], ...]`` to ``totals`` ({stakeholder id: [mentions, documents naming it at
+    least min_mentions times]})."""
+    for sid, n, _passages in rows:
+        t = totals.setdefault(sid, [0, 0])
+        totals[sid] = [t[0] + sign * n, t[1] + sign * (n >= min_mentions)]
 
 
 class SiteTags:
@@ -31,8 +54,10 @@ class SiteTags:
             self._keys = (fingerprints, {d: input_key(fp) for d, fp in fingerprints.items()})
         return self._keys[1]
 
-    def fingerprints(self) -> dict[str, list]:
-        return queries.doc_fingerprints(self.store) if self.run else {}
+    def fingerprints(self) -> dict[str, str]:
+        """``{doc id: its tags' fingerprint}`` as one string (``tags.queries.doc_fingerprint_texts``:
+        the kept row, not decoded): part of its pages' keys."""
+        return queries.doc_fingerprint_texts(self.store) if self.run else {}
 
     def claims_for(self, doc_id: str) -> dict[str, list[ClaimSpan]]:
         return queries.claim_spans(self.store, doc_id) if self.run else {}
@@ -75,6 +100,59 @@ class SiteTags:
             return None
         from scrutiny.site.doc_cache import per_document
 
+        return per_document(Path(cache), RESOLVED_VERSION, self._fingerprint_keys(fingerprints),
+                            self._resolved_work_out(fingerprints))
+
+    def resolved_totals(self, fingerprints: dict[str, list], cache, min_mentions: int) -> dict[str, tuple]:
+        """``{stakeholder id: (its mentions in the corpus, the documents naming it at least
+        min_mentions times)}`` (``tags.queries.suggested_stakeholders``'s ``totals``).
+
+        Made from the record of :meth:`resolved_mentions` and kept by stakeholder beside
+        it (the record ``site-resolved-totals``, written in the same transaction): a
+        build moves the totals of the stakeholders the documents whose rows moved named,
+        before or after, by those documents' counts; it decodes neither the other
+        documents' rows nor their counts (one short row per stakeholder is read)."""
+        from scrutiny.site import records
+        from scrutiny.site.doc_cache import per_document
+
+        keys = self._fingerprint_keys(fingerprints)
+        version = f"{RESOLVED_VERSION}:{min_mentions}"
+
+        def then(values, changed, db, everything):
+            if records.version(db, TOTALS) != version or len(changed) >= len(keys):
+                # no totals kept, or every document worked out: made from every document's counts
+                totals: dict[str, list] = {}
+                for rows in everything().values():
+                    _add(totals, rows, min_mentions, 1)
+                db.execute("DELETE FROM docs WHERE name = ?", (TOTALS,))
+                records.set_version(db, TOTALS, version)
+                moved = sorted(totals)
+            else:
+                touched = sorted({r[0] for d, old in changed.items() for r in [*(old or []), *values.get(d, [])]})
+                totals = {}
+                for i in range(0, len(touched), 500):
+                    part = touched[i:i + 500]
+                    for sid, value in db.execute(
+                            f"SELECT doc_id, value FROM docs WHERE name = ? AND doc_id IN ({','.join('?' * len(part))})",
+                            (TOTALS, *part)):
+                        totals[sid] = _totals_of(value)
+                for d, old in changed.items():
+                    _add(totals, old or [], min_mentions, -1)
+                    _add(totals, values.get(d, []) if d in keys else [], min_mentions, 1)
+                moved = touched
+            TotalsStats.moved = len(moved)
+            db.executemany("DELETE FROM docs WHERE name = ? AND doc_id = ?",
+                           [(TOTALS, sid) for sid in moved if not totals.get(sid, [0])[0]])
+            db.executemany("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, '', ?)",
+                           [(TOTALS, sid, records.dumps(totals[sid])) for sid in moved if totals.get(sid, [0])[0]])
+            return {sid: _totals_of(value)
+                    for sid, value in db.execute("SELECT doc_id, value FROM docs WHERE name = ?", (TOTALS,))}
+
+        _values, totals = per_document(Path(cache), RESOLVED_VERSION, keys, self._resolved_work_out(fingerprints),
+                                       then, lazy=True)
+        return totals
+
+    def _resolved_work_out(self, fingerprints):
         keys = self._fingerprint_keys(fingerprints)
 
         def work_out(todo):
@@ -86,7 +164,7 @@ class SiteTags:
                     fresh.setdefault(r.doc_id, []).append([r.stakeholder_id, r.mentions, r.passages])
             return fresh
 
-        return per_document(Path(cache), RESOLVED_VERSION, keys, work_out)
+        return work_out
 
     def _named(self, doc_ids) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}

@@ -83,6 +83,14 @@ def read_facets(db) -> dict[str, str] | None:
     return {r[0]: r[1] for r in db.execute("SELECT doc_id, facets FROM nlp_doc_fingerprints WHERE facets IS NOT NULL")}
 
 
+def read_doc_texts(db) -> dict[str, str] | None:
+    """The kept rows' ``doc`` column alone, as it is kept (JSON, undecoded), of the
+    documents that have one (None when the rows are not kept)."""
+    if not kept(db):
+        return None
+    return {r[0]: r[1] for r in db.execute("SELECT doc_id, doc FROM nlp_doc_fingerprints WHERE doc IS NOT NULL")}
+
+
 def read(db) -> dict[str, dict] | None:
     """The kept rows (None when they are not kept: compute them)."""
     if not kept(db):

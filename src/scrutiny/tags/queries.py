@@ -214,6 +214,19 @@ def doc_fingerprints(store) -> dict[str, list]:
     return {d: r["doc"] for d, r in _fingerprints(store).items() if r["doc"]}
 
 
+def doc_fingerprint_texts(store) -> dict[str, str]:
+    """``{doc id: text}``: :func:`doc_fingerprints` as one string per document (its kept
+    JSON, not decoded), for a reader that only compares or hashes them (the site's page
+    keys): one column of one small row per document."""
+    _require(store)
+    from scrutiny.tags import fingerprints
+
+    kept = fingerprints.read_doc_texts(store.db)
+    if kept is not None:
+        return {d: t for d, t in kept.items() if t and t != "null"}
+    return {d: json.dumps(r["doc"]) for d, r in fingerprints.compute(store.db).items() if r["doc"]}
+
+
 def tie_fingerprints(store) -> dict[str, str]:
     """``{doc id: hash}`` of each document's resolved tie candidates (their ends, their
     sentences, confidences and roles): a reader that keeps what it made of a document's
@@ -423,7 +436,7 @@ def resolved_mentions(store, doc_ids=None) -> list[DocumentMentions]:
 
 
 def suggested_stakeholders(store, min_mentions: int = 3, min_confidence: float = 0.0,
-                           counts=None, documents: bool = True) -> list[SuggestedStakeholder]:
+                           counts=None, documents: bool = True, totals=None) -> list[SuggestedStakeholder]:
     """Extracted stakeholders named at least ``min_mentions`` times in one document and
     at least ``min_confidence`` sure, by name (none when never tagged). The read API the
     site and the exports share. ``counts``: every document's :func:`resolved_mentions`
@@ -431,10 +444,19 @@ def suggested_stakeholders(store, min_mentions: int = 3, min_confidence: float =
     them (the site keeps them by document between builds); else every mention of the
     corpus is read. ``documents=False``: without the list of the documents naming each
     (the site lists them from the cross-references; at 10,000 documents a stakeholder
-    named in each is 10,000 rows made for nothing)."""
+    named in each is 10,000 rows made for nothing). ``totals``: instead of ``counts``,
+    ``{stakeholder id: (its mentions, the documents naming it at least min_mentions
+    times)}`` as the caller keeps them (the site, by stakeholder): the stakeholders are
+    then listed without their documents, whatever ``documents`` says."""
     if last_run(store) is None:
         return []
     extracted = extracted_stakeholders(store)
+    if totals is not None:
+        out = [SuggestedStakeholder(e.id, e.name, e.kind, list(e.aliases), totals[e.id][0],
+                                    round(float(e.confidence), 3), [])
+               for e in extracted
+               if e.id in totals and totals[e.id][1] > 0 and e.confidence >= min_confidence]
+        return sorted(out, key=lambda s: (s.name.casefold(), s.id))
     ids = {e.id for e in extracted}
     if counts is None:
         counts = defaultdict(list)
