@@ -250,6 +250,7 @@ def test_suggested_stakeholders_from_kept_counts_are_those_of_every_mention(tmp_
         extracted = {e.id for e in queries.extracted_stakeholders(store)}
         assert by_join and {(sid, d): [n, p] for d, rows in counts.items() for sid, n, p in rows
                             if sid in extracted} == {k: [n, len(p)] for k, (n, p) in by_join.items()}
+        assert project.stakeholder_min_mentions in (1, 2, 3)
         for least in (1, 2, 3):
             assert queries.suggested_stakeholders(store, least, counts=counts) == \
                 queries.suggested_stakeholders(store, least)
@@ -259,5 +260,34 @@ def test_suggested_stakeholders_from_kept_counts_are_those_of_every_mention(tmp_
             assert [(e.id, e.name, e.kind, e.mentions, e.confidence) for e in bare] == \
                 [(e.id, e.name, e.kind, e.mentions, e.confidence) for e in full]
             assert all(e.documents == [] for e in bare)
+            # from totals by stakeholder (what the site keeps): the same again
+            totals: dict[str, list] = {}
+            for rows in counts.values():
+                for sid, n, _p in rows:
+                    t = totals.setdefault(sid, [0, 0])
+                    t[0] += n
+                    t[1] += n >= least
+            assert queries.suggested_stakeholders(store, least, totals=totals) == bare
+            if least == project.stakeholder_min_mentions:    # the site's kept totals
+                assert {sid: v for sid, (_k, v) in kept_record(project.data_dir, "site-resolved-totals").items()} \
+                    == totals
             assert all(e.mentions == sum(r.mentions for r in e.documents) for e in full)
         assert queries.suggested_stakeholders(store, 1, counts=counts)
+
+
+def test_source_paths_as_text_are_those_of_source_path(tmp_path):
+    """The site lists every source's path as text (a plain file name joined, the others
+    through ``source_path`` and its checks): the same paths, the same refusals."""
+    from types import SimpleNamespace
+
+    from scrutiny.errors import ProjectError
+    from scrutiny.paths import source_path, source_path_texts
+
+    entries = [SimpleNamespace(id=f"d{i}", source=name, url=None)
+               for i, name in enumerate(["a-plan.pdf", "notes_2.md", "kb/essays/e.md", "sub\\x.txt", "./y.md",
+                                         "Z.HTML", None, "a..b.pdf"])]
+    entries[6].url = "https://example.org/report.PDF"
+    assert source_path_texts(tmp_path, entries) == [str(source_path(tmp_path, e)) for e in entries]
+    for bad in ("../out.pdf", ".scrutiny/store.db", "/etc/x"):
+        with pytest.raises(ProjectError):
+            source_path_texts(tmp_path, [SimpleNamespace(id="bad", source=bad, url=None)])

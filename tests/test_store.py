@@ -129,3 +129,21 @@ def test_passage_layout_round_trips_with_note_calls_linked(store_at):
     assert para.text[:23] == "Depots reopened in 2024"
     assert note.layout == {"mark": "6", "called_by": [para.id]}
     assert table.layout == {"rows": [["Depot", "Visits"], ["North", "12"]]}
+
+
+def test_documents_shown_are_the_documents_without_their_times(tmp_path):
+    """What the site reads of every document (``Store.documents_shown``): each one as
+    ``Store.documents`` gives it, less the time and bookkeeping of its storing."""
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction():
+            store.upsert_document({"id": "plain", "title": "A plain note", "kind": "policy", "pages": 1,
+                                   "sha256": "0" * 64, "ingested_at": "2026-01-02T03:04:05"})
+            store.upsert_document({"id": "fuller", "title": "A fuller paper", "kind": "critique", "pages": 3,
+                                   "authors": ["Ann Example", "Bo Sample"], "metadata": {"csl_type": "report"},
+                                   "page_labels": ["i", "ii", "1"], "ingested_at": "2026-01-02T03:04:06"})
+        whole = store.documents()
+        shown = store.documents_shown()
+    assert [d["id"] for d in shown] == ["fuller", "plain"]
+    assert shown == [{k: v for k, v in d.items() if k != "ingested_at"} for d in whole]
+    assert shown[0]["authors"] == ["Ann Example", "Bo Sample"] and shown[0]["page_labels"] == ["i", "ii", "1"]
+    assert shown[1]["authors"] == [] and shown[1]["metadata"] == {} and shown[1]["page_labels"] is None

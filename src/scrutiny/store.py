@@ -335,6 +335,21 @@ class Store:
     def documents(self) -> list[dict]:
         return [_doc(r) for r in self.db.execute("SELECT * FROM documents ORDER BY id")]
 
+    def documents_shown(self) -> list[dict]:
+        """Every stored document as :meth:`documents` gives it, without the times and
+        bookkeeping of its storing (``ingested_at``, ``passages_seq``): what the site shows
+        of it (an empty author list or metadata not decoded: a build reads every document)."""
+        out = []
+        for r in self.db.execute("SELECT id, title, short_title, kind, publisher, authors, date, url, licence, "
+                                 "source, sha256, pages, passages, metadata, page_labels FROM documents ORDER BY id"):
+            d = dict(r)
+            a, m, labels = d["authors"], d["metadata"], d["page_labels"]
+            d["authors"] = json.loads(a) if a and a != "[]" else []
+            d["metadata"] = json.loads(m) if m and m != "{}" else {}
+            d["page_labels"] = json.loads(labels) if labels else None
+            out.append(d)
+        return out
+
     def upsert_document(self, doc: dict) -> None:
         cols = (
             "id", "title", "short_title", "kind", "publisher", "authors", "date", "url",

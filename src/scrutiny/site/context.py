@@ -221,7 +221,7 @@ def gather(project, curated: Curated | None = None, store=None, cache_dir=None) 
         else:
             notes.append("no store yet (run `scrutiny ingest`): documents are shown without their text")
 
-    stored = {d["id"]: d for d in store.documents()} if store is not None else {}
+    stored = {d["id"]: d for d in store.documents_shown()} if store is not None else {}
     documents = []
     for doc_id in sorted(set(manifest.documents) | set(stored)):
         entry = manifest.documents.get(doc_id)
@@ -230,9 +230,7 @@ def gather(project, curated: Curated | None = None, store=None, cache_dir=None) 
         if s:
             from scrutiny.metadata import BIBLIOGRAPHIC
 
-            for key, value in s.items():
-                if key == "ingested_at":
-                    continue  # a timestamp: never in the site (builds are byte-identical)
+            for key, value in s.items():   # (no time of storing: builds are byte-identical)
                 if value not in (None, "", [], {}) or key not in d:
                     # the manifest is the one source of the bibliographic fields a person curates
                     if key in BIBLIOGRAPHIC and entry is not None:
@@ -260,9 +258,9 @@ def gather(project, curated: Curated | None = None, store=None, cache_dir=None) 
                       store=store, curated=curated, redirects=redirects, vocab=vocabulary(), notes=notes)
     ctx.kb_data = kb_data
     ctx.cache_dir = Path(cache_dir) if cache_dir is not None else None
-    from scrutiny.paths import source_path
+    from scrutiny.paths import source_path_texts
 
-    ctx.source_paths = sorted({str(source_path(project.root, e)) for e in manifest.documents.values()})
+    ctx.source_paths = sorted(set(source_path_texts(project.root, manifest.documents.values())))
     if not Path(project.kb_dir).is_dir():
         ctx.notes.append(f"no knowledge base folder ({project.kb_dir}): no stakeholders, claims or essays")
     _gather_stages(ctx)

@@ -49,9 +49,17 @@ class SiteTags:
         """Each document's fingerprint hashed (the key of its rows in the records kept by
         document), once per build for every record that asks."""
         if self._keys is None or self._keys[0] is not fingerprints:
+            import hashlib
+
             from scrutiny.site.writer import input_key
 
-            self._keys = (fingerprints, {d: input_key(fp) for d, fp in fingerprints.items()})
+            def key(fp):
+                # (a fingerprint of strings, as the site makes them: hashed without JSON)
+                if isinstance(fp, list) and all(isinstance(x, str) for x in fp):
+                    return hashlib.sha256("\x00".join(fp).encode()).hexdigest()
+                return input_key(fp)
+
+            self._keys = (fingerprints, {d: key(fp) for d, fp in fingerprints.items()})
         return self._keys[1]
 
     def fingerprints(self) -> dict[str, str]:
