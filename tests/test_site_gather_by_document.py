@@ -291,3 +291,16 @@ def test_source_paths_as_text_are_those_of_source_path(tmp_path):
     for bad in ("../out.pdf", ".scrutiny/store.db", "/etc/x"):
         with pytest.raises(ProjectError):
             source_path_texts(tmp_path, [SimpleNamespace(id="bad", source=bad, url=None)])
+
+
+def test_a_document_stamp_is_written_as_json_writes_it():
+    """``nlp_doc_tagged`` keeps each stamp as ``json.dumps`` writes it; the plain ones are
+    written without the encoder, to the same text."""
+    import json
+
+    from scrutiny.tags.doc_tagged import doc_stamp
+
+    for stamp in [("ab12" * 16, 10, "2026-11-30T22:45:29+00:00", 1), ("ab", 0, "2026-01-01", 12345),
+                  ("ab", None, "2026-01-01", 1), (None, 3, None, None), ("a\"b", 1, "x", 2),
+                  ("é", 1, "t", 2), ("ab", True, "t", 2), ("ab", 1, "t"), ("ab", 1.5, "t", 2)]:
+        assert doc_stamp(stamp) == json.dumps(list(stamp)), stamp

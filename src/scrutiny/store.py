@@ -339,10 +339,11 @@ class Store:
         """Every stored document as :meth:`documents` gives it, without the times and
         bookkeeping of its storing (``ingested_at``, ``passages_seq``): what the site shows
         of it (an empty author list or metadata not decoded: a build reads every document)."""
+        cols = ("id", "title", "short_title", "kind", "publisher", "authors", "date", "url", "licence",
+                "source", "sha256", "pages", "passages", "metadata", "page_labels")
         out = []
-        for r in self.db.execute("SELECT id, title, short_title, kind, publisher, authors, date, url, licence, "
-                                 "source, sha256, pages, passages, metadata, page_labels FROM documents ORDER BY id"):
-            d = dict(r)
+        for r in self.db.execute(f"SELECT {', '.join(cols)} FROM documents ORDER BY id"):
+            d = dict(zip(cols, r))   # (by position: a row's lookup by name scans its columns)
             a, m, labels = d["authors"], d["metadata"], d["page_labels"]
             d["authors"] = json.loads(a) if a and a != "[]" else []
             d["metadata"] = json.loads(m) if m and m != "{}" else {}

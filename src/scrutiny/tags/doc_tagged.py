@@ -18,8 +18,18 @@ from dataclasses import dataclass
 PASSAGE_OF = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*?)-[a-z2-7]{12}(?:-\d+)?$")   # passages.passage_id
 
 
+_PLAIN = re.compile(r"[\w:+.-]*", re.ASCII)
+
+
 def doc_stamp(stamp: tuple) -> str:
-    """A document's stamp as ``nlp_doc_tagged`` keeps it."""
+    """A document's stamp as ``nlp_doc_tagged`` keeps it (``json.dumps`` of it; a stamp
+    of plain text and numbers, as every stored document's is, written without JSON's
+    encoder: the site's pending check makes every document's)."""
+    if len(stamp) == 4:
+        sha, n, at, seq = stamp
+        if type(sha) is str and type(at) is str and type(n) is int and type(seq) is int \
+                and _PLAIN.fullmatch(sha) and _PLAIN.fullmatch(at):
+            return f'["{sha}", {n}, "{at}", {seq}]'
     return json.dumps(list(stamp))
 
 
