@@ -164,12 +164,18 @@ def _hints(cls) -> dict:
     return typing.get_type_hints(cls, vars(__import__(cls.__module__, fromlist=["x"])))
 
 
+@functools.lru_cache(maxsize=None)
+def _field_names(cls) -> tuple[str, ...]:
+    """A dataclass's field names, once per class (``dataclasses.fields`` builds them each time)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _load(cls, data: dict):
     hints = _hints(cls)
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _value(hints[f.name], data[f.name])
+    for name in _field_names(cls):
+        if name in data:
+            kwargs[name] = _value(hints[name], data[name])
     return cls(**kwargs)
 
 

@@ -112,10 +112,15 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
     version = str(version)
     db = records.connect(cache.parent)
     try:
-        if records.version(db, name) == version:
-            kept = {d: (k, v) for d, k, v in db.execute("SELECT doc_id, key, value FROM docs WHERE name = ?", (name,))}
-        else:
+        # (lazy, with then: the keys alone are read; the values of the documents that moved
+        # before they are written, every value only when ``then`` asks for them all)
+        keys_only = lazy and then is not None
+        if records.version(db, name) != version:
             kept = None
+        elif keys_only:
+            kept = {d: (k, None) for d, k in db.execute("SELECT doc_id, key FROM docs WHERE name = ?", (name,))}
+        else:
+            kept = {d: (k, v) for d, k, v in db.execute("SELECT doc_id, key, value FROM docs WHERE name = ?", (name,))}
         out: dict[str, list] = {}
         raw: dict[str, str] = {}     # lazy: the kept values, decoded when asked
         todo = []
@@ -138,6 +143,9 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
             for d in todo:
                 out[d] = fresh.get(d, [])
         gone = [d for d in kept if d not in keys] if kept is not None else []
+        if keys_only and kept is not None:
+            before = _texts(db, name, [d for d in [*todo, *gone] if d in kept])
+            kept = {d: (k, before.get(d)) if d in before else (k, None) for d, (k, _v) in kept.items()}
         Stats.worked_out[name] = len(todo)
         Stats.written[name] = len(todo) + len(gone)
         result = None
@@ -155,7 +163,9 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
                     else:
                         def everything():
                             every, bad = dict(out), []
-                            for d, r in raw.items():
+                            texts = _texts(db, name, None) if keys_only else raw
+                            for d in raw:
+                                r = texts.get(d)
                                 v = _value((None, r))
                                 if v is None:
                                     bad.append(d)
@@ -178,6 +188,19 @@ def per_document(cache: Path, version: int | str, keys: dict[str, str],
     if decode_later and then is None:
         return Kept(out, raw, _Repair(cache, name, keys, work_out), skip_empty)
     return out if then is None else (out, result)
+
+
+def _texts(db, name: str, doc_ids) -> dict[str, str]:
+    """The kept values (JSON) of the record ``name`` (of ``doc_ids`` only, when given)."""
+    if doc_ids is None:
+        return dict(db.execute("SELECT doc_id, value FROM docs WHERE name = ?", (name,)).fetchall())
+    out: dict[str, str] = {}
+    ids = sorted(doc_ids)
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        out.update(db.execute(f"SELECT doc_id, value FROM docs WHERE name = ? AND doc_id IN ({','.join('?' * len(part))})",
+                              (name, *part)).fetchall())
+    return out
 
 
 def _write(db, name: str, keys: dict, values: dict, ids) -> None:

@@ -25,6 +25,9 @@ class TotalsStats:
     moved: int = 0
 
 
+OFTEN = "often"   # the key of a stakeholder's totals when a document names it at least min_mentions times
+
+
 def _totals_of(value: str) -> tuple[int, int]:
     mentions, often = json.loads(value)
     return (mentions, often)
@@ -113,7 +116,8 @@ class SiteTags:
 
     def resolved_totals(self, fingerprints: dict[str, list], cache, min_mentions: int) -> dict[str, tuple]:
         """``{stakeholder id: (its mentions in the corpus, the documents naming it at least
-        min_mentions times)}`` (``tags.queries.suggested_stakeholders``'s ``totals``).
+        min_mentions times)}`` of the stakeholders some document names that often
+        (``tags.queries.suggested_stakeholders``'s ``totals``: the others are not suggested).
 
         Made from the record of :meth:`resolved_mentions` and kept by stakeholder beside
         it (the record ``site-resolved-totals``, written in the same transaction): a
@@ -151,10 +155,12 @@ class SiteTags:
             TotalsStats.moved = len(moved)
             db.executemany("DELETE FROM docs WHERE name = ? AND doc_id = ?",
                            [(TOTALS, sid) for sid in moved if not totals.get(sid, [0])[0]])
-            db.executemany("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, '', ?)",
-                           [(TOTALS, sid, records.dumps(totals[sid])) for sid in moved if totals.get(sid, [0])[0]])
-            return {sid: _totals_of(value)
-                    for sid, value in db.execute("SELECT doc_id, value FROM docs WHERE name = ?", (TOTALS,))}
+            # (the key says whether some document names it often: only those rows are read back)
+            db.executemany("INSERT OR REPLACE INTO docs (name, doc_id, key, value) VALUES (?, ?, ?, ?)",
+                           [(TOTALS, sid, OFTEN if totals[sid][1] > 0 else "", records.dumps(totals[sid]))
+                            for sid in moved if totals.get(sid, [0])[0]])
+            return {sid: _totals_of(value) for sid, value in db.execute(
+                "SELECT doc_id, value FROM docs WHERE name = ? AND key = ?", (TOTALS, OFTEN))}
 
         _values, totals = per_document(Path(cache), RESOLVED_VERSION, keys, self._resolved_work_out(fingerprints),
                                        then, lazy=True)
