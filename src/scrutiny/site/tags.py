@@ -26,6 +26,7 @@ class TotalsStats:
 
 
 OFTEN = "often"   # the key of a stakeholder's totals when a document names it at least min_mentions times
+TOTALS_FORMAT = 2   # of the totals' rows (their key, their value): another one makes them again
 
 
 def _totals_of(value: str) -> tuple[int, int]:
@@ -128,7 +129,7 @@ class SiteTags:
         from scrutiny.site.doc_cache import per_document
 
         keys = self._fingerprint_keys(fingerprints)
-        version = f"{RESOLVED_VERSION}:{min_mentions}"
+        version = f"{RESOLVED_VERSION}:{TOTALS_FORMAT}:{min_mentions}"
 
         def then(values, changed, db, everything):
             if records.version(db, TOTALS) != version or len(changed) >= len(keys):
