@@ -131,7 +131,7 @@ class SiteTags:
         keys = self._fingerprint_keys(fingerprints)
         version = f"{RESOLVED_VERSION}:{TOTALS_FORMAT}:{min_mentions}"
 
-        def then(values, changed, db, everything):
+        def then(values, changed, db, everything, _kept_keys=None):
             if records.version(db, TOTALS) != version or len(changed) >= len(keys):
                 # no totals kept, or every document worked out: made from every document's counts
                 totals: dict[str, list] = {}
