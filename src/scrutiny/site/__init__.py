@@ -171,11 +171,15 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         for name, files, stats[name] in search.each_bucket():    # one bucket's files in memory at a time
             for rel, text in files.items():
                 r.data(f"search/{rel}", text, buckets.get(name))
+            if name in buckets:     # (its files, kept as one group at the next build; its s.js as read again)
+                writer.group(f"search:{name}", buckets[name], [f"search/{rel}" for rel in files])
+                if f"{name}/s.js" in files:
+                    plan.kept_stats[name] = {"key": buckets[name], "s": read_script(files[f"{name}/s.js"])}
             del files
         search.close()
         for name in buckets:
-            if name not in stale:
-                stats[name] = read_script(writer.read_published(f"search/{name}/s.js"))
+            if name not in stale:   # (kept in the plan's state, or read from the published s.js)
+                stats[name] = plan.statistics(name, writer)
         for rel, text in meta_files(stats, meta).items():
             r.data(f"search/{rel}", text)
         for name, kept in plan.state.items():    # the records of each bucket's own files
@@ -187,7 +191,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
         removed = writer.finish()
         timings["publish"] = time.perf_counter() - t
         citer.save()
-        search_delta.save(delta_file, {"buckets": plan.state})
+        search_delta.save(delta_file, plan.saved())
     except BaseException:
         if citer is not None:
             citer.close()     # nothing of this build's texts written
@@ -239,10 +243,12 @@ def _kb_stamp(project, curated) -> str | None:
 def search_inputs(ctx, dv) -> dict[str, list]:
     """``{bucket: [(document, its entry), ...]}`` for the search index's passage buckets,
     in the documents' order: an entry is what a bucket's key is made of, the document's
-    entry, passages and tags (and what a withheld one shows). With ``code``, the code
+    entry, passages and tags as its digest (made once per build, shared with its pages
+    and permalink stubs), and what a withheld one shows. With ``code``, the code
     that makes the files (``search_index.code_key``: not the whole site's code, so that
     a change to a template or to the writer builds no bucket again), they make the key
     of a bucket's files (:func:`.search_delta.plan`)."""
+    from scrutiny.site.generators import doc_digest
     from scrutiny.site.search_index import bucket_of
 
     inputs: dict[str, list] = {}
@@ -250,7 +256,7 @@ def search_inputs(ctx, dv) -> dict[str, list]:
         if not d["ingested"]:
             continue
         inputs.setdefault(bucket_of(d["id"]), []).append(
-            (d, [d, ctx.fingerprints.get(d["id"]),
+            (d, [doc_digest(ctx, d["id"]),
                  sorted(dv.shown_ids().get(d["id"], ())) if d["id"] in dv.withheld else None]))
     return inputs
 

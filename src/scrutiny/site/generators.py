@@ -326,15 +326,29 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
     for rd in ctx.redirect_key():
         redirects_by_doc[rd[1]].append(rd)
     fps = ctx.fingerprints
+    # what every document's files share besides its own inputs: the code rendering them
+    # and the pages' common values (a document's group key is over these and its key)
+    from scrutiny.site.writer import input_key
+
+    shared = input_key(r.code_key("document.html"), r.code_key("parts"), r.code_key("cite"), r.common)
     plan = []
     for doc in ctx.documents:
         doc_id = doc["id"]
         rel = f"doc/{doc_id}/index.html"
         cite_rel = f"doc/{doc_id}/cite.js"
-        key = ["doc", page_key(ctx), doc, fps.get(doc_id), redirects_by_doc.get(doc_id), _doc_xref_key(ctx, doc_id),
-               sorted(dv.shown_ids().get(doc_id, ())) if doc_id in dv.withheld else None,
+        # (the document's entry and fingerprint as its digest, made once per build: doc_digest)
+        key = ["doc", page_key(ctx), doc_digest(ctx, doc_id), redirects_by_doc.get(doc_id),
+               _doc_xref_key(ctx, doc_id), sorted(dv.shown_ids().get(doc_id, ())) if doc_id in dv.withheld else None,
                sorted(named.get(doc_id, set()) & known)]   # the stakeholders its mentions link to
         nparts = len(dv.parts.get(doc_id) or [None])
+        # the document's files as one group of the writer's record, under one key over all
+        # their inputs: unchanged, they are kept by one comparison
+        group_key = input_key("doc-group", shared, key, nparts, doc["ingested"])
+        files = [f"doc/{doc_id}/{part_file(n)}" for n in range(1, nparts + 1)]
+        files += ([f"doc/{doc_id}/parts.js"] if nparts > 1 else []) + ([cite_rel] if doc["ingested"] else [])
+        if r.writer.keep(f"doc:{doc_id}", group_key, files):
+            plan.append((doc, rel, cite_rel, key, (set(range(1, nparts + 1)), True, None), None, True, group_key))
+            continue
         # a long document is several pages (site.parts): each is skipped when its inputs are unchanged
         fresh_parts = {n for n in range(1, nparts + 1)
                        if r.fresh(f"doc/{doc_id}/{part_file(n)}", "document.html", key + [n, nparts])}
@@ -344,17 +358,18 @@ def document_pages(r, ctx: SiteContext, dv: Derived, kb_key, search=None):
         cite_key = r.key(cite_rel, "cite", ["cite", doc, fps.get(doc_id, [None])[:1]]
                          + ([sorted(dv.shown_ids().get(doc_id, ()))] if doc_id in dv.withheld else []))
         cite_fresh = not doc["ingested"] or r.writer.fresh(cite_rel, cite_key)
-        plan.append((doc, rel, cite_rel, key, (fresh_parts, parts_fresh, parts_key), cite_key, cite_fresh))
+        plan.append((doc, rel, cite_rel, key, (fresh_parts, parts_fresh, parts_key), cite_key, cite_fresh, group_key))
     # citeproc is the slowest step of a large build: run it for every document at once, on both cores
     from scrutiny.cite.csl import paginated
     from scrutiny.site.citations import warm
 
     warm(dv.citer, [(doc, paginated(doc))
-                    for doc, *_, cite_fresh in plan if not cite_fresh])
-    for doc, rel, cite_rel, key, (fresh_parts, parts_fresh, parts_key), cite_key, cite_fresh in plan:
+                    for doc, *_, cite_fresh, _ in plan if not cite_fresh])
+    for doc, rel, cite_rel, key, (fresh_parts, parts_fresh, parts_key), cite_key, cite_fresh, group_key in plan:
         doc_id = doc["id"]
         nparts = len(dv.parts.get(doc_id) or [None])
         indexed = search is not None and doc["ingested"] and search.wants(doc_id)
+        r.writer.group(f"doc:{doc_id}", group_key)   # (its files are all made below, or kept)
         if len(fresh_parts) == nparts and parts_fresh and cite_fresh and not indexed:
             continue
         passages = ctx.passages(doc_id) if doc["ingested"] else []
@@ -640,9 +655,9 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
     def doc_key(doc_id):
         if doc_id not in doc_keys:
             withheld = dv is not None and doc_id in dv.withheld
+            # (its entry and fingerprint as the digest its pages and search entry share)
             doc_keys[doc_id] = r.key("p/", "redirect.html", [
-                "stub", doc_of(doc_id), ctx.fingerprints.get(doc_id),
-                sorted(dv.shown_ids().get(doc_id, ())) if withheld else None])
+                "stub", doc_id, doc_digest(ctx, doc_id), sorted(dv.shown_ids().get(doc_id, ())) if withheld else None])
         return doc_keys[doc_id]
 
     template = r.env.get_template("redirect.html")
@@ -664,11 +679,16 @@ def permalink_stubs(r, ctx: SiteContext, dv: Derived | None = None):
         return ctx.docs_by_id.get(doc_id, {"id": doc_id, "label": doc_id, "title": doc_id, "pages": 0})
 
     # a document's stubs by its record's passage ids (site.doc_passages): its passages'
-    # references are read only when one of its stubs is to be written again
+    # references are read only when one of its stubs is to be written again. Its stubs are
+    # one group of the writer's record under its key: unchanged, kept by one comparison
     records = ctx.doc_passages()
     for doc_id in sorted(records.records):
         key = doc_key(doc_id)
-        stale = [rel[2:-11] for rel in r.writer.stale([f"p/{pid}/index.html" for pid in records.ids(doc_id)], key)]
+        files = [f"p/{pid}/index.html" for pid in records.ids(doc_id)]
+        if r.writer.keep(f"stubs:{doc_id}", key, files):
+            continue
+        stale = [rel[2:-11] for rel in r.writer.stale(files, key)]
+        r.writer.group(f"stubs:{doc_id}", key)     # (those stale are all written below)
         if not stale:
             continue
         refs = {ref.id: ref for ref in ctx.store.passage_refs([doc_id])}
@@ -893,7 +913,7 @@ def _doc_xref_key(ctx, doc_id) -> list:
     rows = [astuple(x) for links in (ctx.xrefs.discussed(doc_id), ctx.xrefs.related(doc_id))
             for xs in links.values() for x in xs]
     others = sorted({d for r in rows for d in (r[-2], r[-1]) if d and d != doc_id})
-    return [rows, [_doc_entry(ctx, d) for d in others]]
+    return [rows, [doc_digest(ctx, d) for d in others]]
 
 
 def _claim_key(ctx, c) -> list:
@@ -911,13 +931,16 @@ def _claim_key(ctx, c) -> list:
 def _evidence_key(ctx, ties: list[TieListing]) -> list:
     """The documents of the passages a stakeholder page quotes (its suggested ties'
     evidence, the first two sentences of each): each document's entry and
-    fingerprints as one hash (:func:`_doc_digest`)."""
+    fingerprints as one hash (:func:`doc_digest`)."""
     docs = {e.doc_id for t in ties for e in t.evidence[:2]}
-    return [_doc_digest(ctx, d) for d in sorted(docs, key=str)]
+    return [doc_digest(ctx, d) for d in sorted(docs, key=str)]
 
 
-def _doc_digest(ctx, doc_id) -> str:
-    """The hash of :func:`_doc_entry`, made once per document and build."""
+def doc_digest(ctx, doc_id) -> str:
+    """The hash of :func:`_doc_entry` (the document's entry and fingerprint), made once
+    per document and build: what its pages' keys, its permalink stubs' key and its entry
+    in the search index's keys hold of the document (not the entry itself, encoded again
+    by each)."""
     digests = ctx.__dict__.setdefault("_doc_digests", {})
     found = digests.get(doc_id)
     if found is None:

@@ -34,6 +34,14 @@ record ranges, for the document filter) holds a layer's documents with their num
 in the layer; each bucket and layer has its own ``f.js`` (claim kinds, stakeholders).
 
 The layout thus depends on the order documents came in; what a reader gets does not.
+
+A bucket's (or layer's) files are kept through the writer's record of them as one group
+(``search:<b>``, :meth:`.writer.Writer.keep`): one comparison of its key, not a look at
+each of its thousands of files. Its statistics (``s.js``, what ``meta.js`` is summed
+from) are kept in the same state file under the key of the files they were read from or
+written with (``stats``): a kept bucket's are taken from there, not read from its
+published ``s.js``. The key a bucket is written with is over its documents' entries,
+each a document's digest (its entry and fingerprint hashed once per build).
 """
 
 from __future__ import annotations
@@ -53,6 +61,27 @@ class Plan:
     # {bucket: (its records, {document of its layer: the place of the bucket a whole build puts it before})}
     layers: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
     state: dict = field(default_factory=dict)             # what to record once the build is published
+    kept_stats: dict = field(default_factory=dict)        # {bucket or layer: {"key": its files' key, "s": statistics}}
+
+    def statistics(self, name: str, writer) -> dict:
+        """The statistics of a bucket or layer whose files this build keeps: those kept in
+        the state under its files' key, else read from its published ``s.js``."""
+        from scrutiny.site.search_index import read_script
+
+        kept = self.kept_stats.get(name)
+        if isinstance(kept, dict) and kept.get("key") == self.keys.get(name) and isinstance(kept.get("s"), dict):
+            return kept["s"]
+        stats = read_script(writer.read_published(f"search/{name}/s.js"))
+        self.kept_stats[name] = {"key": self.keys.get(name), "s": stats}
+        return stats
+
+    def saved(self) -> dict:
+        """What to save once the build is published: the buckets' documents, and the
+        statistics of every bucket and layer of this build written or kept, each under
+        the key of its files (as its ``s.js`` reads)."""
+        return {"buckets": self.state,
+                "stats": {name: v for name, v in sorted(self.kept_stats.items())
+                          if name in self.keys and isinstance(v, dict) and v.get("key") == self.keys[name]}}
 
 
 def state_file(record: Path) -> Path:
@@ -90,14 +119,22 @@ def insert_places(ids: list[str], own: set[str], ranges: dict[str, list[int]]) -
     return out
 
 
+def kept(writer, name: str, key: str) -> bool:
+    """The files of a bucket or layer are those of ``key``: kept (through their group in
+    the writer's record; without it, file by file, and the group recorded)."""
+    return writer.keep(f"search:{name}", key) or writer.fresh_group(f"search/{name}/", key, group=f"search:{name}")
+
+
 def plan(inputs: dict[str, list], code: str, writer, state: dict, merge: bool = False) -> Plan:
     """What to write of the search index. ``inputs``: {bucket: [(document, its entry in
     the bucket's key), ...]} in the documents' order; ``writer``: the site's writer (its
     record says which files are fresh; a fresh group is kept, and counted so)."""
-    from scrutiny.site.search_index import VERSION, layer_of, read_script
+    from scrutiny.site.search_index import VERSION, layer_of
     from scrutiny.site.writer import input_key
 
     out = Plan()
+    stats = state.get("stats")
+    out.kept_stats = dict(stats) if isinstance(stats, dict) else {}
     known = {} if merge else state.get("buckets", {})
     for b, docs in sorted(inputs.items()):
         ids = [d["id"] for d, _ in docs]
@@ -110,19 +147,19 @@ def plan(inputs: dict[str, list], code: str, writer, state: dict, merge: bool = 
             records = sum(int(d.get("passages") or 0) for d, _ in delta)
             base_key = input_key(code, "search", VERSION, base)
             if ([i for i in ids if i in own] == base_ids and records <= max(DELTA_MIN, DELTA_SHARE * int(was.get("n") or 0))
-                    and writer.fresh_group(f"search/{b}/", base_key)):
-                published = read_script(writer.read_published(f"search/{b}/s.js"))
+                    and kept(writer, b, base_key)):
+                out.keys[b] = base_key
+                published = out.statistics(b, writer)
                 inserts = insert_places(ids, own, published["ranges"])
                 layer = layer_of(b)
-                out.keys[b] = base_key
                 out.keys[layer] = input_key(code, "search-delta", VERSION, base_key, [entry for _, entry in delta])
-                if not writer.fresh_group(f"search/{layer}/", out.keys[layer]):
+                if not kept(writer, layer, out.keys[layer]):
                     out.stale.add(layer)
                 out.layers[b] = (published["n"], inserts)
                 out.state[b] = was
                 continue
         out.keys[b] = input_key(code, "search", VERSION, [entry for _, entry in docs])
-        if not writer.fresh_group(f"search/{b}/", out.keys[b]):
+        if not kept(writer, b, out.keys[b]):
             out.stale.add(b)
         # the bucket's records: known once it is written (or read from its published statistics)
         out.state[b] = {"docs": ids, "n": None}     # (its records: once it is written, or read)

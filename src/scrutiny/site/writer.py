@@ -23,6 +23,12 @@ unchanged file into a new folder: it trusts the record, and publishes only the
 files that changed, as a journaled patch (:func:`.publish.apply_patch`). Any
 doubt (no such record, a folder touched since, a stopped build's leftovers, a
 symbolic link on the way to a changed file) is the whole-folder publish above.
+
+Files made together from one set of inputs (a document's pages, its permalink
+stubs, a bucket of the search index) can be recorded as a **group** under one key
+(:meth:`Writer.group`), in the same record and its saved changes: while the record
+is trusted, a group whose key did not move keeps all its files through one
+comparison (:meth:`Writer.keep`), without a look at each file's entry.
 """
 
 from __future__ import annotations
@@ -65,6 +71,10 @@ class Writer:
         self._base: tuple | None = None         # the whole record's generation and size
         self._delta: dict | None = None         # {"set": {file: [key, size]}, "gone": [file]} since then
         self._rendered: list[str] = []          # the files given to write() (the others kept their entry)
+        self._groups_base: dict = {}            # the whole record's groups {group: [key] or [key, files]}
+        self._groups_old: dict = {}             # ... with the changes saved since (trusted as the pages are)
+        self._groups_new: dict = {}             # the groups of this build
+        self._carried: set[str] = set()         # files kept through their group (they keep their entry)
         touched = self._prepare()
         self._old, self._known = self._load_cache()
         self._old_names: list[str] | None = None    # the record's names, sorted (_under)
@@ -128,6 +138,9 @@ class Writer:
             return pages, known
         if data.get("version") != CACHE_VERSION or data.get("site") != self._ident(self.out_dir):
             return {}, known  # not the record of this folder: no page is taken as fresh
+        base = data.get("groups")
+        self._groups_base = base if isinstance(base, dict) else {}
+        self._groups_old = _apply_groups(self._groups_base, (delta or {}).get("groups"))
         return pages, known
 
     # --- publishing only what changed ---------------------------------------------
@@ -190,7 +203,7 @@ class Writer:
             self.skipped += 1
         return out
 
-    def fresh_group(self, prefix: str, key: str, exclude: tuple[str, ...] = ()) -> bool:
+    def fresh_group(self, prefix: str, key: str, exclude: tuple[str, ...] = (), group: str | None = None) -> bool:
         """True when every file an earlier build wrote under ``prefix`` came from ``key``
         and is still there; they then all count as unchanged (a group is written
         with one key: the search index, the permalink stubs).
@@ -213,7 +226,42 @@ class Writer:
             self.produced.add(rel)
         self.unchanged += len(old)
         self.skipped += len(old)
+        if group is not None:
+            self.group(group, key, old)
         return True
+
+    def keep(self, group: str, key: str | None, files=None) -> bool:
+        """True when ``group`` was recorded (:meth:`group`) with ``key`` by the build the
+        trusted record describes: its files (``files``, or those recorded with it) then
+        all count as unchanged, and the group stays recorded; one comparison, not a look
+        at each file's entry. False (nothing done) otherwise: the caller checks its
+        files one by one, and records the group again once they are made."""
+        if key is None or not self.patching:
+            return False
+        old = self._groups_old.get(group)
+        if not (isinstance(old, list) and old and old[0] == key):
+            return False
+        if files is None:
+            files = old[1] if len(old) > 1 and isinstance(old[1], list) else None
+            if files is None:
+                return False
+        produced = self.produced
+        before = len(produced)
+        produced.update(files)
+        if len(produced) != before + len(files):
+            raise ValueError(f"two pages of the site would be written to a file of {group}")
+        self._carried.update(files)
+        self._groups_new[group] = old
+        self.unchanged += len(files)
+        self.skipped += len(files)
+        return True
+
+    def group(self, group: str, key: str | None, files=None) -> None:
+        """Record that the files of ``group``, all made by this build, come from ``key``
+        (with their names when ``files`` is given: a group whose files the caller
+        cannot name before it makes them), for :meth:`keep` at the next build."""
+        if key is not None:
+            self._groups_new[group] = [key] if files is None else [key, sorted(files)]
 
     def _under(self, prefix: str) -> list[str]:
         """The record's files under ``prefix``, in order: a range of the record's names
@@ -377,14 +425,15 @@ class Writer:
         # build's keys (a few thousand for a hundred thousand files) and its size: a
         # record a third the size of {name: [key, size]}, written and read in less time
         names = list(self.produced)     # (in no order: a reader makes a table of them)
-        new, none = self._new.get, (None, -1)
-        values = [new(rel) or none for rel in names]
+        new, old, carried, none = self._new.get, self._old.get, self._carried, (None, -1)
+        values = [new(rel) or (old(rel) if rel in carried else None) or none for rel in names]
         table = {key: i for i, key in enumerate(dict.fromkeys([v[0] for v in values]))}
         places = [table[v[0]] for v in values]
         sizes = [v[1] for v in values]
         write_text(self.cache_path, json.dumps(
             {"version": CACHE_VERSION, "out": str(self.out_dir.resolve()), "site": ident, "gen": os.urandom(8).hex(),
-             "dropped": dropped, "names": "\n".join(names), "keys": list(table), "key": places, "size": sizes},
+             "dropped": dropped, "names": "\n".join(names), "keys": list(table), "key": places, "size": sizes,
+             "groups": self._groups_new},
             separators=(",", ":")))
         _delta_path(self.cache_path).unlink(missing_ok=True)     # (of the generation before: never read again)
 
@@ -407,13 +456,18 @@ class Writer:
         for rel in gone:
             changed.pop(rel, None)
             gone_now.add(rel)
-        if len(changed) + len(gone_now) > max(DELTA_MIN, size // DELTA_SHARE):
+        # the groups: those of this build that differ from the whole record's, and those it dropped
+        base, groups = self._groups_base, self._groups_new
+        moved = {g: v for g, v in groups.items() if base.get(g) != v}
+        moved.update((g, None) for g in base if g not in groups)
+        if len(changed) + len(gone_now) + len(moved) > max(DELTA_MIN, size // DELTA_SHARE):
             return False
-        if self._delta is not None and changed == delta["set"] and gone_now == set(delta["gone"]):
+        if (self._delta is not None and changed == delta["set"] and gone_now == set(delta["gone"])
+                and moved == (delta.get("groups") or {})):
             return True     # nothing changed since the changes saved last
         write_text(_delta_path(self.cache_path), json.dumps(
-            {"version": CACHE_VERSION, "gen": gen, "site": ident, "set": changed, "gone": sorted(gone_now)},
-            separators=(",", ":")))
+            {"version": CACHE_VERSION, "gen": gen, "site": ident, "set": changed, "gone": sorted(gone_now),
+             "groups": moved}, separators=(",", ":")))
         return True
 
     def abandon(self) -> None:
@@ -518,7 +572,7 @@ def read_record(cache_path: Path) -> tuple[dict | None, dict | None, dict | None
     except (OSError, ValueError):
         return data, pages, None
     if not (isinstance(delta, dict) and delta.get("gen") == data["gen"] and isinstance(delta.get("set"), dict)
-            and isinstance(delta.get("gone"), list)):
+            and isinstance(delta.get("gone"), list) and isinstance(delta.get("groups", {}), dict)):
         return data, pages, None
     try:
         changes = [(rel, (key, size)) for rel, (key, size) in delta["set"].items()]
@@ -531,7 +585,20 @@ def read_record(cache_path: Path) -> tuple[dict | None, dict | None, dict | None
     for rel in delta["gone"]:
         pages.pop(rel, None)
     data = {**data, "site": delta.get("site", data.get("site"))}
-    return data, pages, {"set": delta["set"], "gone": delta["gone"]}
+    return data, pages, {"set": delta["set"], "gone": delta["gone"], "groups": delta.get("groups") or {}}
+
+
+def _apply_groups(base: dict, changes) -> dict:
+    """The whole record's groups with the changes saved since (None: a group dropped)."""
+    if not changes:
+        return base
+    out = dict(base)
+    for g, v in changes.items():
+        if v is None:
+            out.pop(g, None)
+        else:
+            out[g] = v
+    return out
 
 
 class _Known:
