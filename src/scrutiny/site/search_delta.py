@@ -121,8 +121,12 @@ def insert_places(ids: list[str], own: set[str], ranges: dict[str, list[int]]) -
 
 def kept(writer, name: str, key: str) -> bool:
     """The files of a bucket or layer are those of ``key``: kept (through their group in
-    the writer's record; without it, file by file, and the group recorded)."""
-    return writer.keep(f"search:{name}", key) or writer.fresh_group(f"search/{name}/", key, group=f"search:{name}")
+    the writer's record; a record without groups, or not trusted, file by file, and the
+    group recorded). A trusted record's groups are the whole story: a bucket or layer
+    not recorded with ``key`` is written, its record's other files never walked."""
+    if writer.keep(f"search:{name}", key):
+        return True
+    return not writer.knows_groups() and writer.fresh_group(f"search/{name}/", key, group=f"search:{name}")
 
 
 def plan(inputs: dict[str, list], code: str, writer, state: dict, merge: bool = False) -> Plan:

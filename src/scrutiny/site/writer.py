@@ -75,6 +75,7 @@ class Writer:
         self._groups_old: dict = {}             # ... with the changes saved since (trusted as the pages are)
         self._groups_new: dict = {}             # the groups of this build
         self._carried: set[str] = set()         # files kept through their group (they keep their entry)
+        self._has_groups = False                # the trusted record was saved with its groups
         touched = self._prepare()
         self._old, self._known = self._load_cache()
         self._old_names: list[str] | None = None    # the record's names, sorted (_under)
@@ -139,6 +140,7 @@ class Writer:
         if data.get("version") != CACHE_VERSION or data.get("site") != self._ident(self.out_dir):
             return {}, known  # not the record of this folder: no page is taken as fresh
         base = data.get("groups")
+        self._has_groups = isinstance(base, dict)
         self._groups_base = base if isinstance(base, dict) else {}
         self._groups_old = _apply_groups(self._groups_base, (delta or {}).get("groups"))
         return pages, known
@@ -255,6 +257,11 @@ class Writer:
         self.unchanged += len(files)
         self.skipped += len(files)
         return True
+
+    def knows_groups(self) -> bool:
+        """The record is trusted and was saved with its groups: a group it does not hold
+        under a key made no file under that key (there is nothing to find file by file)."""
+        return self.patching and self._has_groups
 
     def group(self, group: str, key: str | None, files=None) -> None:
         """Record that the files of ``group``, all made by this build, come from ``key``
@@ -572,10 +579,13 @@ def read_record(cache_path: Path) -> tuple[dict | None, dict | None, dict | None
     except (OSError, ValueError):
         return data, pages, None
     if not (isinstance(delta, dict) and delta.get("gen") == data["gen"] and isinstance(delta.get("set"), dict)
-            and isinstance(delta.get("gone"), list) and isinstance(delta.get("groups", {}), dict)):
+            and isinstance(delta.get("gone"), list)):
         return data, pages, None
+    groups = delta.get("groups", {})
     try:
         changes = [(rel, (key, size)) for rel, (key, size) in delta["set"].items()]
+        if not (isinstance(groups, dict) and all(v is None or (isinstance(v, list) and v) for v in groups.values())):
+            raise TypeError("damaged groups")
     except (TypeError, ValueError):
         # damaged changes: no page is taken as fresh (the record names no folder), and the
         # files they name still count as the builds' own (not as files put there by hand)
@@ -585,7 +595,7 @@ def read_record(cache_path: Path) -> tuple[dict | None, dict | None, dict | None
     for rel in delta["gone"]:
         pages.pop(rel, None)
     data = {**data, "site": delta.get("site", data.get("site"))}
-    return data, pages, {"set": delta["set"], "gone": delta["gone"], "groups": delta.get("groups") or {}}
+    return data, pages, {"set": delta["set"], "gone": delta["gone"], "groups": groups}
 
 
 def _apply_groups(base: dict, changes) -> dict:
