@@ -60,16 +60,22 @@ def _looked_at(monkeypatch):
     return seen
 
 
-def test_one_document_added_looks_at_its_own_files_only(tmp_path, monkeypatch):
+def _built_whole_and_all_but_one(tmp_path):
+    """Two copies of one project: ``whole`` built with every file, ``added`` built with all
+    but the last (``files``, the latter's, to add it)."""
     (tmp_path / "w").mkdir()
     (tmp_path / "a").mkdir()
     whole, files = _project(tmp_path / "w", "proj")
     assert _ingest(whole, files)
     assert build(whole, fetch=False).ok
-
     added, files = _project(tmp_path / "a", "proj")
     assert _ingest(added, files[:-1])
     assert build(added, fetch=False).ok
+    return whole, added, files
+
+
+def test_one_document_added_looks_at_its_own_files_only(tmp_path, monkeypatch):
+    whole, added, files = _built_whole_and_all_but_one(tmp_path)
     assert _ingest(added, files[-1:])
     with Store(added.store_path) as store:
         docs = [r[0] for r in store.db.execute("SELECT id FROM documents ORDER BY id")]
@@ -109,14 +115,7 @@ def test_groups_are_saved_with_the_record_and_its_changes(tmp_path, monkeypatch)
     """The groups are in the whole record, their changes in the changes saved beside it;
     damaged changes, or a folder touched since the last build, keep no group: every
     file is looked at again, and the site is still the one a whole build makes."""
-    (tmp_path / "w").mkdir()
-    (tmp_path / "a").mkdir()
-    whole, files = _project(tmp_path / "w", "proj")
-    assert _ingest(whole, files)
-    assert build(whole, fetch=False).ok
-    added, files = _project(tmp_path / "a", "proj")
-    assert _ingest(added, files[:-1])
-    assert build(added, fetch=False).ok
+    whole, added, files = _built_whole_and_all_but_one(tmp_path)
     record, delta = _record(added)
     groups = json.loads(record.read_text(encoding="utf-8"))["groups"]
     assert any(g.startswith("doc:") for g in groups) and any(g.startswith("stubs:") for g in groups)
