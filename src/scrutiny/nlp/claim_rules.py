@@ -782,8 +782,13 @@ def bare_agreement(sent) -> bool:
         if not objects:
             return False
         whole.extend(o for o in objects if o.lower_ in WHOLE_REPORT_NOUNS or (
-            o.lower_ in ("recommendation", "proposal") and any(c.lower_ in ("this", "that") for c in o.children)))
-        # "does not accept this recommendation": the answer to one recommendation, said of it whole
+            o.lower_ in ("recommendation", "proposal") and any(c.lower_ in ("this", "that") for c in o.children))
+            or (o.lower_ in ("recommendation", "recommendations", "proposal", "proposals")
+                and all(c.dep_ in ("det", "poss", "predet") or (
+                    c.dep_ == "prep" and c.lower_ in ("of", "from", "in")
+                    and not any(t.pos_ in ("VERB", "AUX") for t in c.subtree)) for c in o.children)))
+        # "does not accept this recommendation": the answer to one recommendation, said of it whole;
+        # "agrees with the Committee's recommendation": which one is not said, nor what it asks
         for o in objects:
             if any(t.like_num for t in o.subtree):
                 return False  # "We have accepted 15 of its 21 recommendations": a count, and a pledge
@@ -1005,6 +1010,12 @@ def _fragment(sent, body: str) -> bool:
 
 
 _CONDITIONAL = re.compile(r"\b(?:would|could|might)\b", re.I)
+# A figure taken as a working assumption or as a test's threshold, not counted or measured:
+# "a take-up of 50% is assumed for illustration", "significant at the 5% level".
+_ASSUMED_FIGURE = re.compile(
+    r"\b(?:assum(?:e|es|ed|ing|ption|ptions)|illustrative|for (?:the purposes? of )?illustration|hypothetical|"
+    r"(?:statistically )?significan(?:t|ce) at (?:the )?\S+ (?:level|threshold)|significance (?:level|threshold)|"
+    r"confidence (?:level|interval))\b", re.I)
 # Sentences that say who runs, funds, leads or belongs to what.
 RELATIONAL = re.compile(
     r"\b(?:(?:run|delivered|funded|part-funded|co-funded|led|chaired|hosted|commissioned|published|written|prepared|"
@@ -1201,11 +1212,14 @@ def _descriptive_rest(text: str) -> str:
 def apply_shape(claim: dict, kinds: dict, text: str = "") -> dict:
     """The kinds a sentence keeps given its shape (``claim["shape"]``, ``claim["lead"]``)
     and its words: a bare "The Government agrees with this recommendation." makes no
-    claim, and a figure in a conditional projection ("would prevent 18,000 evictions")
-    is not a statistic."""
+    claim, and a figure in a conditional projection ("would prevent 18,000 evictions"),
+    an assumption ("a take-up of 50% is assumed") or a test's threshold ("significant at
+    the 5% level") is not a statistic."""
     hits = claim.get("rules") or {}
     if "bare_agreement" in hits.get("not_call", ()):
         return {}
+    if "statistic" in kinds and text and _ASSUMED_FIGURE.search(text):
+        kinds = {k: v for k, v in kinds.items() if k != "statistic"}  # an assumption or a threshold, not a count
     if ("statistic" in kinds or ("commitment" in kinds and "statistic" in hits)) and text and _CONDITIONAL.search(text):
         kinds = {k: v for k, v in kinds.items() if k != "statistic"}
         if "commitment" in kinds and not strong("commitment", hits):

@@ -23,7 +23,8 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from scrutiny.nlp.headwords import (
-    GENERIC_SINGLE, NAME_JOINERS, NOT_NAME_ACRONYMS, NOT_STAKEHOLDER_FIRST, PROGRAMME, ROLE_HEADS, kind_from_head,
+    GENERIC_SINGLE, NAME_JOINERS, NATIONS, NOT_NAME_ACRONYMS, NOT_STAKEHOLDER_FIRST, PLACES, PORTFOLIO_WORDS, PROGRAMME,
+    ROLE_HEADS, kind_from_head,
 )
 from scrutiny.nlp.normalise import key
 from scrutiny.nlp.normalise import is_acronym
@@ -569,20 +570,12 @@ commissioning strategy policy communications governor governors lead clerk treas
 """.split())
 MEMBER_BODIES = frozenset("union trust council foundation association society alliance network group coalition "
                           "charity institute partnership forum federation".split())
-PORTFOLIO_WORDS = frozenset("""
-public health social care adult adults children childrens young people services service education housing planning
-digital transformation corporate resources human quality research community communities mental medicine medical
-clinical services primary secondary workforce estates legal governance safeguarding environment transport economy
-skills culture sport justice welfare employment pensions work learning casework complaints and the of for
-""".split())
 GENERIC_BODIES = frozenset({
     "board of directors", "council of governors", "board of governors", "board of trustees", "executive team",
     "senior leadership team", "cabinet member", "full council", "leadership team", "governing body",
 })
 
 
-NATIONS = frozenset("England Scotland Wales Ireland UK Britain".split())
-PLACES = frozenset("Northern Great United Kingdom Europe London".split())
 COMPASS = frozenset("north south east west northern southern eastern western central greater rural urban".split())
 LOWER_PROGRAMME_HEADS = frozenset("programme program scheme campaign initiative project pilot service fund grant trial "
                                   "helpline".split())

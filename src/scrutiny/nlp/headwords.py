@@ -106,3 +106,16 @@ UK US USA GB IT AI TV PM AM CEO MP MPs GP GPs A&E ICT HR VAT GDP COVID HIV PDF O
 NB CV CVs FAQ FAQs QR SMS URL URLs
 PhD PhDs STEM GCSE GCSEs NVQ NVQs MSc BSc MBA EO PNT GNSS
 """.split())
+
+
+# Words of a post's portfolio ("Director of Adult Social Services"), not of a body's name.
+PORTFOLIO_WORDS = frozenset("""
+public health social care adult adults children childrens young people services service education housing planning
+digital transformation corporate resources human quality research community communities mental medicine medical
+clinical services primary secondary workforce estates legal governance safeguarding environment transport economy
+skills culture sport justice welfare employment pensions work learning casework complaints and the of for
+""".split())
+
+# Nations and words of a place that, alone, name no stakeholder.
+NATIONS = frozenset("England Scotland Wales Ireland UK Britain".split())
+PLACES = frozenset("Northern Great United Kingdom Europe London".split())

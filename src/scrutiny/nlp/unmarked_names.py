@@ -19,7 +19,10 @@ around them (docs/tagging.md, "Fourteenth round").
   whole ("Individual Placement and Support (IPS)"), which the recogniser cuts at "and";
 - a given name and a surname before a bracket, "MP" or a post in title case ("Alex Drummond
   (Chair)", "Sponsors: Ffion Roe MP", "Jan Pryce, Chief Operating Officer, X Trust"): a
-  person, where the recogniser saw nothing.
+  person, where the recogniser saw nothing;
+- the body a post is held at, where the recogniser read a place or nothing: "chief
+  executive of Kindred", "Tom Aldous, Chief Executive, Kindred (lead partner)" (a post at
+  a body, never at a town; a portfolio, "Director of Finance", is no body).
 
 Each returns ``(Span, "rule", confidence)`` candidates for
 :class:`scrutiny.nlp.extracted_names.ExtractedNames`, which filters them with its own.
@@ -31,7 +34,9 @@ import re
 
 from spacy.tokens import Span
 
-from scrutiny.nlp.headwords import NOT_STAKEHOLDER_FIRST, ROLE_HEADS, kind_from_head
+from scrutiny.nlp.headwords import (
+    GENERIC_SINGLE, NATIONS, NOT_STAKEHOLDER_FIRST, PLACES, PORTFOLIO_WORDS, ROLE_HEADS, kind_from_head,
+)
 
 # National bodies known by one word that is no head noun: charities and unions a policy
 # text names without saying what they are. Only words that, capitalised in the middle of
@@ -56,6 +61,7 @@ def unmarked_names(doc, taken) -> list:
     out.extend(_at_work(doc, taken_tokens))
     out.extend(_defined_runs(doc))
     out.extend(_people_before_brackets(doc, taken_tokens))
+    out.extend(_bodies_after_posts(doc, taken_tokens | {t.i for s, _, _ in out for t in s}))
     return out
 
 
@@ -269,4 +275,87 @@ def _people_before_brackets(doc, taken_tokens) -> list:
         if not (after.text == "(" or after.text == "MP" or post_follows(doc, i + 2)):
             continue
         out.append((Span(doc, i, i + 2, label="person"), "rule", 0.7))
+    return out
+
+
+# Posts held at a body, never at a place ("Mayor", "MP" and "Bishop" are left out: a town or
+# a see follows them).
+BODY_POSTS = frozenset("""
+executive chair chairman chairwoman chairperson director founder co-founder cofounder head manager secretary
+treasurer trustee president officer coordinator co-ordinator lead ceo clerk convenor organiser organizer
+""".split())
+# What follows "of" after a post and names a portfolio or a post, not a body.
+_NOT_BODIES = frozenset("""
+state trustees governors directors services operations programmes policy strategy finance communications
+people nursing research development partnerships engagement delivery fundraising campaigns membership
+""".split())
+
+
+def _post_before_comma(doc, comma: int) -> bool:
+    """Is there a post in title case between a person and the comma at ``comma``
+    ("Tom Aldous, Chief Executive, ...")?"""
+    from scrutiny.nlp.people import ROLE_WORDS as ROLE_ONLY
+
+    words = []
+    k = comma - 1
+    while k >= 0 and doc[k].text not in (",", ";", ":", "(", ")") and "\n" not in doc[k].text and len(words) < 8:
+        words.append(doc[k])
+        k -= 1
+    if not words or k < 1 or doc[k].text != ",":
+        return False
+    words.reverse()
+    if not (all(t.text[:1].isupper() or t.lower_ in _POST_JOINERS for t in words)
+            and words[-1].lower_ in BODY_POSTS | ROLE_ONLY and words[-1].lower_ not in ("mp", "mayor", "councillor")):
+        return False
+    return doc[k - 1].ent_type_ == "PERSON"
+
+
+def _bodies_after_posts(doc, taken_tokens) -> list:
+    """"chief executive of Kindred", "Tom Aldous, Chief Executive, Kindred": a capitalised
+    run after a post at a body is the body, whatever the recogniser made of it."""
+
+    out = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if i in taken_tokens or i < 2 or not (tok.is_alpha and tok.text[:1].isupper()) \
+                or tok.ent_type_ in ("PERSON", "DATE", "NORP"):
+            i += 1
+            continue
+        before = doc[i - 1]
+        after_of_post = before.lower_ == "of" and doc[i - 2].lower_ in BODY_POSTS
+        after_titled_post = before.text == "," and _post_before_comma(doc, i - 1)
+        if not (after_of_post or after_titled_post):
+            i += 1
+            continue
+        start, j, last = i, i + 1, i
+        while j < n and j - start < 6 and j not in taken_tokens:
+            t = doc[j]
+            if t.is_alpha and t.text[:1].isupper() and t.ent_type_ not in ("PERSON", "DATE"):
+                last = j
+            elif not (t.lower_ in ("and", "of", "for") and j + 1 < n and doc[j + 1].text[:1].isupper()
+                      and doc[j + 1].is_alpha):
+                break
+            j += 1
+        end = last + 1
+        i = end
+        nxt = doc[end] if end < n else None
+        if after_titled_post and nxt is not None and not (nxt.is_punct or nxt.is_space or "\n" in nxt.text):
+            continue  # "..., Chief Executive, Tarn said": not a line of who is who
+        if after_of_post and nxt is not None and nxt.text == "," and end + 1 < n \
+                and doc[end + 1].text[:1].isupper():
+            continue  # "Head of Commissioning, Eastmoor City Council": a portfolio, then the body
+        words = [t.lower_ for t in doc[start:end]]
+        if len(words) == 1 and words[0].endswith("ing"):
+            continue  # "Head of Wellbeing", "Director of Commissioning": a portfolio
+        if any(w in _NOT_BODIES or w in PORTFOLIO_WORDS for w in words if w not in ("and", "of", "for")) \
+                or " ".join(words) in GENERIC_SINGLE or words[0] in NOT_STAKEHOLDER_FIRST:
+            continue  # "Director of Finance", "Chair of Trustees", "Secretary of State": posts
+        if any(t.text in NATIONS or t.text in PLACES for t in doc[start:end]):
+            continue  # "head of Wales ...": a place
+        kind = kind_from_head([t.text for t in doc[start:end]]) or "organisation"
+        if kind == "person":
+            continue
+        out.append((Span(doc, start, end, label=kind), "rule", 0.65))
     return out
