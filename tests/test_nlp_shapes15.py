@@ -25,6 +25,9 @@ def _kinds(tagger, text):
     "We accept the Panel's recommendation.",
     "The Department accepts the recommendations of the Tarnwick review.",
     "The Department welcomes the proposal.",
+    # nor with a conclusion or a finding whose content is not said (the annotators' brief)
+    "The Government agrees with the Committee's conclusion.",
+    "We agree with the Panel’s findings.",
 ])
 def test_agreeing_with_a_recommendation_not_said_makes_no_claim(tagger, sentence):
     assert _kinds(tagger, sentence) == [set()]
@@ -32,8 +35,9 @@ def test_agreeing_with_a_recommendation_not_said_makes_no_claim(tagger, sentence
 
 @pytest.mark.parametrize("sentence", [
     # what is agreed is said: an endorsement of a judgement, an assessment
-    "The Government agrees with the Committee's conclusion.",
     "We agree with the Panel's finding that early help reduces later costs.",
+    # a conclusion rejected: a judgement
+    "We note the Committee's concerns but do not agree with its conclusion.",
     # a count of recommendations accepted: a figure and a pledge
     "We have accepted 9 of the Panel's 12 recommendations in full.",
 ])

@@ -751,6 +751,14 @@ _WELCOME_AND_THANKS = re.compile(
 _GAVE_EVIDENCE = re.compile(r"\b(?:gave|given|giving|submitted|provided)\s+(?:oral\s+|written\s+)?evidence\b", re.I)
 
 
+def _possessive_name(tok) -> bool:
+    """"the Committee‘s conclusion" with a left quote for the apostrophe (as some PDFs have it):
+    the parser makes "Committee ‘s" a compound; a name and its possessive mark, nothing more."""
+    marks = ("'s", "’s", "‘s")
+    return tok.dep_ == "compound" and any(t.text in marks for t in tok.head.subtree) \
+        and all(t.pos_ == "PROPN" or t.text in marks for t in tok.subtree)
+
+
 def bare_agreement(sent) -> bool:
     """"The Government welcomes the Committee's report on X, and agrees with most of its
     conclusions and recommendations.": agreement with a report as a whole, nothing
@@ -783,12 +791,16 @@ def bare_agreement(sent) -> bool:
             return False
         whole.extend(o for o in objects if o.lower_ in WHOLE_REPORT_NOUNS or (
             o.lower_ in ("recommendation", "proposal") and any(c.lower_ in ("this", "that") for c in o.children))
-            or (o.lower_ in ("recommendation", "recommendations", "proposal", "proposals")
-                and all(c.dep_ in ("det", "poss", "predet") or (
+            or ((o.lower_ in ("recommendation", "recommendations", "proposal", "proposals")
+                 or (o.lower_ in ("conclusion", "conclusions", "finding", "findings", "view", "views")
+                     and not any(c.dep_ == "neg" for c in v.children)))
+                and all(c.dep_ in ("det", "poss", "predet") or _possessive_name(c) or (
                     c.dep_ == "prep" and c.lower_ in ("of", "from", "in")
                     and not any(t.pos_ in ("VERB", "AUX") for t in c.subtree)) for c in o.children)))
         # "does not accept this recommendation": the answer to one recommendation, said of it whole;
-        # "agrees with the Committee's recommendation": which one is not said, nor what it asks
+        # "agrees with the Committee's recommendation": which one is not said, nor what it asks;
+        # "agrees with the Committee's conclusion": nor what it concludes (the annotators' brief:
+        # a bare statement of agreement is no claim; "does not agree with its conclusion" is one)
         for o in objects:
             if any(t.like_num for t in o.subtree):
                 return False  # "We have accepted 15 of its 21 recommendations": a count, and a pledge
@@ -796,8 +808,7 @@ def bare_agreement(sent) -> bool:
             if not words & REPORT_NOUNS or any(t.dep_ in ("relcl", "acl", "ccomp", "advcl") and t.lower_ not in ("set",)
                                                for t in o.subtree):
                 return False
-    # "welcomes the report": the report as a whole; "agrees with the Committee's
-    # conclusion" says which conclusion it agrees with, an assessment
+    # "welcomes the report": the report as a whole, as "agrees with its conclusion" is
     return bool(whole)
 
 
