@@ -170,6 +170,24 @@ def _topics_joined(left: list[str], right: list[str]) -> bool:
     return all(w[:1].isupper() for w in right)
 
 
+# The tails of the names of the NHS's area bodies, whose names join their places with "and"
+# after "NHS" ("NHS Kelby and Dunmoor Integrated Care Board").
+NHS_AREA_TAILS = (("integrated", "care", "board"), ("integrated", "care", "system"),
+                  ("integrated", "care", "partnership"), ("clinical", "commissioning", "group"))
+
+
+def _nhs_area_body(left: list[str], right: list[str]) -> bool:
+    """Is "and" joining the places of one NHS area body ("NHS Kelby and Dunmoor Integrated
+    Care Board", "NHS Tarn Valley and Wexley Clinical Commissioning Group")? The left side is
+    "NHS" and one or two place words, the right side one or two place words and the tail."""
+    if not (2 <= len(left) <= 3 and left[0] == "NHS") or len(right) < 4:
+        return False
+    tail = tuple(w.casefold() for w in right[-3:])
+    places = left[1:] + right[:-3]
+    return tail in NHS_AREA_TAILS and 1 <= len(right) - 3 <= 2 and all(
+        w[:1].isupper() and not is_acronym(w) for w in places)
+
+
 # Plural nouns ending a firm's name ("X Health Assessments", "Y Care Homes").
 FIRM_PLURALS = frozenset("""assessments homes solutions partners associates consultants systems resources
 holdings enterprises industries ventures networks""".split())
@@ -222,7 +240,7 @@ def _split_on_and(doc, start: int, end: int) -> list[tuple[int, int]]:
         right = [t.text for t in doc[i + 1:end]]
         if right and right[0].casefold() == "the":
             right = right[1:]
-        if _shared_head(left, right) or _topics_joined(left, right):
+        if _shared_head(left, right) or _topics_joined(left, right) or _nhs_area_body(left, right):
             continue
         left_ok = _name_like(left, whole=False) or (len(left) == 1 and left[0].isupper() and len(left[0]) > 1)
         right_ok = _name_like(right, whole=True) or (

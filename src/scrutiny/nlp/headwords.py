@@ -16,6 +16,7 @@ organisation organization panel parliament partnership plc practice press secret
 society taskforce team treasury trust union unit university
 faculty collective collaborative branch school academy clinic surgery foodbank church
 jobcentre mind chamber
+judiciary constabulary police tribunal tribunals hub
 """.split())
 
 DOCUMENT = frozenset("""
@@ -38,7 +39,7 @@ authority secretary minister ministers chair inquiry act bill paper framework gu
 network partnership alliance coalition union society association institute centre university
 company organisation organization foundation charity court college forum executive cabinet command
 convention treaty agreement directive charter protocol code offer assessment evaluation conference
-jobcentre chamber
+jobcentre chamber police tribunal tribunals hub constabulary
 """.split())
 
 # A capitalised phrase ending in one of these names a post or a group of people,
@@ -47,7 +48,7 @@ ROLE_HEADS = frozenset("""
 scientist scientists adviser advisers advisor advisors practitioner practitioners secretary
 officer officers analyst analysts servants staff heads head members member clinicians
 correspondent correspondents reporter reporters editor editors specialist specialists worker workers
-coordinator coordinators
+coordinator coordinators coroner coroners clerk clerks
 """.split())
 
 NOT_STAKEHOLDER_FIRST = frozenset("""
