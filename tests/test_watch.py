@@ -269,3 +269,62 @@ def test_an_idle_watch_loads_the_model_before_a_file_arrives(tmp_path, monkeypat
         n = store.db.execute("SELECT COUNT(*) FROM nlp_mentions m JOIN passages p ON p.id = m.passage_id "
                              "WHERE p.doc_id = 'larch-briefing'").fetchone()[0]
     assert n > 0                                         # and the file was tagged
+
+
+@pytest.fixture
+def recording():
+    from scrutiny.atomic import record_writes
+
+    record_writes(True)
+    yield
+    record_writes(False)
+
+
+def test_a_build_s_own_writes_are_no_change_but_a_hand_edit_during_it_is(tmp_path, warm, recording):
+    import functools
+
+    project = _campaign(tmp_path, "own-writes")
+    edits = []
+
+    def build_then_edit(project, **kwargs):
+        result = build(project, site=False, **kwargs)
+        if edits:       # someone edits the manifest by hand while the build runs
+            with open(project.manifest_path, "a", encoding="utf-8") as fh:
+                fh.write(edits.pop())
+        return result
+
+    watcher = Watcher(project, interval=0.0, build=build_then_edit)
+    assert watcher.step().reason == "first build"
+    f1 = _drop(watcher.inbox, "larch-briefing.md", FIRST)
+    r1 = _settled(watcher)
+    assert r1.result.ok and r1.taken == [str(f1)]
+    # its copy in corpus/sources/ and its manifest entry were written by that build: no echo
+    assert watcher.step() is None and watcher.step() is None
+
+    edits.append("\n# a note written by hand during a build\n")
+    _drop(watcher.inbox, "rowan-note.md", SECOND)
+    r2 = _settled(watcher)
+    assert r2.result.ok and not edits
+    again = _settled(watcher)                  # the hand edit is a change: built again
+    assert again.reason.startswith("changed: corpus/manifest.toml")
+    assert watcher.step() is None and watcher.step() is None
+
+
+def test_a_file_moved_into_the_inbox_is_built_at_the_first_poll_a_fresh_one_at_the_second(tmp_path, warm, recording):
+    import functools
+
+    project = _campaign(tmp_path, "settle")
+    watcher = Watcher(project, interval=30.0, build=functools.partial(build, site=False))
+    assert watcher.step().reason == "first build"
+    aside = tmp_path / "aside.md"
+    aside.write_text(FIRST, encoding="utf-8")
+    old = time.time() - 60
+    os.utime(aside, (old, old))
+    aside.rename(watcher.inbox / "larch-briefing.md")      # moved in: its time is a minute old
+    r = watcher.step()
+    assert r is not None and r.result.ok and len(r.taken) == 1
+
+    _drop(watcher.inbox, "rowan-note.md", SECOND)          # just written: may still be growing
+    assert watcher.step() is None
+    r = watcher.step()                                       # stood still for one poll
+    assert r is not None and r.result.ok and len(r.taken) == 1

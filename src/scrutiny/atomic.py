@@ -46,12 +46,46 @@ def atomic_open(path, mode: str = "w", encoding: str | None = "utf-8", fsync: bo
                 fh.flush()
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
+        if _WRITTEN is not None:
+            note_written(path)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+
+
+# The files this process wrote, with their stamps (mtime in ns, size) as written, while a
+# long-lived process asks for them (``scrutiny watch``: what its own build wrote among the
+# build's inputs is no change to build again). None: not recorded.
+_WRITTEN: dict[str, tuple[int, int]] | None = None
+
+
+def record_writes(on: bool) -> None:
+    """Start (or stop, forgetting them) recording the stamps of the files written."""
+    global _WRITTEN
+    _WRITTEN = {} if on else None
+
+
+def note_written(path) -> None:
+    """Record ``path``'s stamp as this process wrote it (when recording)."""
+    if _WRITTEN is None:
+        return
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if len(_WRITTEN) > 10000:      # a long watch: keep the record small
+        _WRITTEN.clear()
+    _WRITTEN[os.path.abspath(path)] = (st.st_mtime_ns, st.st_size)
+
+
+def written_stamp(path) -> tuple[int, int] | None:
+    """The stamp ``path`` had when this process last wrote it, or None."""
+    if _WRITTEN is None:
+        return None
+    return _WRITTEN.get(os.path.abspath(path))
 
 
 def write_text(path, text: str) -> None:

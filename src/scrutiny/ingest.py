@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scrutiny.atomic import note_written
 from scrutiny.errors import ProjectError, ReaderError, ScrutinyError, printable
 from scrutiny.lock import locked, pid_alive
 from scrutiny.fetch import sha256_file, source_path
@@ -421,6 +422,7 @@ def ingest(project: Project, files=None, *, kind: str | None = None, doc_ids=Non
             update_documents(project.manifest_path, manifest_updates)
         for tmp, dest in parts:
             tmp.replace(dest)
+            note_written(dest)
         parts = []
 
         # 5. tag the passages that have no tags yet

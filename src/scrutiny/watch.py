@@ -21,7 +21,13 @@ would have written.
 Changes are found by polling (one ``stat`` per file every ``interval``
 seconds): it needs nothing from the operating system and works on network
 folders. A change is built once the files have stood still for one interval,
-so a file still being copied is not read half written. Each build holds the
+so a file still being copied is not read half written; a file moved into the
+inbox whose own time is older than one interval has stood still already and is
+built at the first poll that sees it. What a build writes among its own inputs
+(a registered file's copy in ``corpus/sources/``, its manifest entry) is no
+change to build again: the stamps this process gave those files are recorded
+(:func:`scrutiny.atomic.record_writes`), and only a file whose stamp differs
+from them, such as a manifest edited by hand during the build, is seen. Each build holds the
 project's write lock (:mod:`scrutiny.lock`) only while it runs: other commands
 may write the project between builds, and what they change is seen at the
 next poll.
@@ -158,7 +164,7 @@ class Watcher:
             self._pending = None
             return None
         state = (now, waiting)
-        if self.built is not None and self._pending != state:
+        if self.built is not None and self._pending != state and not (now == self.built and _settled(waiting, self.interval)):
             self._pending = state           # seen once: build when it stands still
             return None
         self._pending = None
@@ -196,6 +202,10 @@ class Watcher:
             with self._locked():
                 result = build(self.project, fetch=self.fetch, out=self.out, progress=self.progress,
                                files=files or None)
+                # what the build wrote among its own inputs (a registered file's copy, its
+                # manifest entry) is no change to build again; anything else written since
+                # it began is, at the next poll
+                now = _with_own_writes(now, snapshot(self.project))
         except ScrutinyError as exc:
             # the project itself cannot be built (a manifest that cannot be read): say
             # why and wait for the next change, keeping every inbox file
@@ -207,10 +217,9 @@ class Watcher:
         finally:
             self.building = False
         self.rounds += 1
-        # the inputs as they were when this build began: anything written since (by the
-        # build itself, such as a registered file's copy and its manifest entry, or by
-        # someone else) is looked at again by the next poll, which builds only if a
-        # stage has something to do
+        # the inputs as they were when this build began, with what the build itself wrote:
+        # anything else written since (by someone else) is looked at again by the next
+        # poll, which builds only if a stage has something to do
         self.built = now
         taken, refused = self._settle_inbox(waiting)
         return Round(reason, result, taken, refused, time.perf_counter() - t)
@@ -272,9 +281,11 @@ class Watcher:
         """Poll every ``interval`` seconds and build what changed, until ``stop`` (a
         ``threading.Event``) is set, ``max_rounds`` builds ran, or KeyboardInterrupt;
         ``on_round`` receives each build's :class:`Round`."""
+        from scrutiny.atomic import record_writes
         from scrutiny.site.writer import keep_records
         from scrutiny.tags.write import keep_tagger_warm
 
+        record_writes(True)     # the builds' own writes among their inputs: no change to build again
         keep_tagger_warm(True)
         keep_records(True)      # the site's record of its files, read once, then its changes only
         warmed = False
@@ -293,8 +304,33 @@ class Watcher:
                 else:
                     time.sleep(self.interval)
         finally:
+            record_writes(False)
             keep_tagger_warm(False)
             keep_records(False)
+
+
+def _settled(waiting: dict[str, tuple[int, int]], interval: float) -> bool:
+    """Have all these inbox files stood still for one interval already, by their own
+    times? A file moved into the inbox keeps the time it was last written, so it is
+    built at the first poll that sees it; a file still being written (or just copied)
+    has a fresh time and waits for the next poll, as any other change does."""
+    if not waiting:
+        return False
+    now = time.time_ns()
+    return all(now - mtime >= interval * 1e9 for mtime, _size in waiting.values())
+
+
+def _with_own_writes(before: dict, after: dict) -> dict:
+    """``before`` with the files the build wrote itself as they are now: a path changed
+    or new since ``before`` whose stamp is the one this process gave it when writing it
+    (:func:`scrutiny.atomic.written_stamp`). Other changes stay unseen, for the next poll."""
+    from scrutiny.atomic import written_stamp
+
+    out = dict(before)
+    for path, stamp in after.items():
+        if before.get(path) != stamp and written_stamp(path) == stamp:
+            out[path] = stamp
+    return out
 
 
 def _check_inbox(project, inbox: Path) -> None:
