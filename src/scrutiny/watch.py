@@ -124,14 +124,16 @@ class Watcher:
     """``step()`` builds once if anything changed; ``run()`` polls until stopped.
 
     ``build``: the build function (default :func:`scrutiny.pipeline.build`),
-    called as ``build(project, fetch=..., out=..., progress=..., files=...)``.
+    called as ``build(project, fetch=..., out=..., progress=..., files=..., **options)``;
+    ``options``: more keyword arguments for it (``site``, ``kind``, ``metadata``). The
+    language model is loaded ahead of the first file only for the default build.
     ``lock``: a context manager factory ``lock(project)`` held around each build
     (default: the project's write lock, waiting for another writer).
     """
 
     def __init__(self, project, *, inbox: Path | None = None, fetch: bool = False, out=None,
                  interval: float = 1.0, progress: Callable | None = None,
-                 say: Callable[[str], None] | None = None, build=None, lock=None):
+                 say: Callable[[str], None] | None = None, build=None, lock=None, options: dict | None = None):
         self.project = project
         self.inbox = Path(inbox) if inbox is not None else Path(project.root) / INBOX
         _check_inbox(project, self.inbox)
@@ -140,6 +142,7 @@ class Watcher:
         self.progress = progress
         self.say = say or (lambda line: None)
         self._build = build
+        self._options = dict(options or {})
         self._lock = lock
         self.built: dict[str, tuple[int, int]] | None = None   # the inputs as the last build began
         self.refused: dict[str, tuple[int, int]] = {}          # inbox files that failed, as they were
@@ -201,7 +204,7 @@ class Watcher:
         try:
             with self._locked():
                 result = build(self.project, fetch=self.fetch, out=self.out, progress=self.progress,
-                               files=files or None)
+                               files=files or None, **self._options)
                 # what the build wrote among its own inputs (a registered file's copy, its
                 # manifest entry) is no change to build again; anything else written since
                 # it began is, at the next poll
@@ -236,8 +239,11 @@ class Watcher:
         if tagger_is_warm(self.project):
             return
         try:
+            t = time.perf_counter()
             with self._locked():
                 build_project_tagger(self.project, warn=False)
+            self.say(f"watch: language model loaded ({time.perf_counter() - t:.1f}s); ready for files in "
+                     f"{self.inbox.name}/")
         except (ScrutinyError, OSError):
             pass
 
@@ -282,12 +288,14 @@ class Watcher:
         ``threading.Event``) is set, ``max_rounds`` builds ran, or KeyboardInterrupt;
         ``on_round`` receives each build's :class:`Round`."""
         from scrutiny.atomic import record_writes
+        from scrutiny.site.render import keep_compiled
         from scrutiny.site.writer import keep_records
         from scrutiny.tags.write import keep_tagger_warm
 
         record_writes(True)     # the builds' own writes among their inputs: no change to build again
         keep_tagger_warm(True)
         keep_records(True)      # the site's record of its files, read once, then its changes only
+        keep_compiled(True)     # the site's templates compiled once
         warmed = False
         try:
             while stop is None or not stop.is_set():
@@ -305,6 +313,7 @@ class Watcher:
                     time.sleep(self.interval)
         finally:
             record_writes(False)
+            keep_compiled(False)
             keep_tagger_warm(False)
             keep_records(False)
 

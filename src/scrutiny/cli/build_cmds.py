@@ -114,19 +114,18 @@ def watch(project, inbox, kind, licence, publisher, fetch, no_site, out, interva
 
     Example: scrutiny watch --inbox ~/Downloads/to-add --licence OGL-UK-3.0
     """
-    import functools
     import os
 
-    from scrutiny.pipeline import build as run
     from scrutiny.watch import Watcher
 
     def echo(report):
         for line in report.lines():
             click.echo(line)
 
-    build = functools.partial(run, site=not no_site, kind=kind, metadata=_shared(licence, publisher))
+    # the pipeline's own build (so the watch loads the model ahead of the first file)
+    options = {"site": not no_site, "kind": kind, "metadata": _shared(licence, publisher)}
     watcher = Watcher(project, inbox=inbox, fetch=fetch, out=out, interval=interval, progress=echo,
-                      say=click.echo, build=build)
+                      say=click.echo, options=options)
     click.echo(f"watching {project.root} (inbox: {watcher.inbox}); Ctrl-C stops")
 
     def done(r):

@@ -121,7 +121,7 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     sources = uptodate.sources_state(ctx.source_paths)   # before the "behind" notice reads them
     writer = search = citer = None
     try:
-        env = make_env(dirs)
+        env = make_env(dirs, fp)
         writer = Writer(out, cache)
         t = time.perf_counter()
         pending = stages_pending(project, ctx.store, ingested)

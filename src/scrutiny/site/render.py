@@ -59,7 +59,37 @@ def _check_confined(project, own: Path) -> None:
             check_inside(root, path, "the theme file")
 
 
-def make_env(dirs: list[Path]) -> jinja2.Environment:
+# Kept by a long-lived process (``scrutiny watch``, :func:`keep_compiled`), so that each
+# template is compiled once and each kind's code key worked out once, not at every build:
+# the environments by their folders and the fingerprint of what is in them
+# (:func:`fingerprint`: any change to a template is a new one), and the code keys by the
+# folders, that fingerprint and the kind. The process's own code does not change while
+# it runs; None: nothing kept (a command's one build).
+_ENVS: dict[tuple, jinja2.Environment] | None = None
+_CODE_KEYS: dict[tuple, str] | None = None
+
+
+def keep_compiled(on: bool = True) -> None:
+    """Keep (or stop keeping, and let go of) the compiled templates and code keys."""
+    global _ENVS, _CODE_KEYS
+    _ENVS, _CODE_KEYS = ({}, {}) if on else (None, None)
+
+
+def make_env(dirs: list[Path], fp: str | None = None) -> jinja2.Environment:
+    """The environment that renders from ``dirs``; with ``fp`` (their :func:`fingerprint`)
+    while :func:`keep_compiled` is on, the one made already for the same folders and files."""
+    if fp is None or _ENVS is None:
+        return _new_env(dirs)
+    key = (tuple(str(d) for d in dirs), fp)
+    env = _ENVS.get(key)
+    if env is None:
+        if len(_ENVS) >= 4:
+            _ENVS.clear()
+        env = _ENVS[key] = _new_env(dirs)
+    return env
+
+
+def _new_env(dirs: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=True,  # every template, whatever its extension
@@ -167,7 +197,8 @@ class Renderer:
         templates (with those it uses) and the modules of :data:`RENDER_CODE`.
         A page's key holds this, not the whole site's code: changing one
         template, or code that renders no page, renders only what it touches."""
-        key = self._code.get(kind)
+        kept = None if _CODE_KEYS is None else (tuple(getattr(self.env.loader, "searchpath", ())), self.fp, kind)
+        key = self._code.get(kind) or (_CODE_KEYS.get(kept) if kept else None)
         if key is None:
             h = hashlib.sha256(kind.encode() + b"\x00")
             if kind.endswith(".html"):
@@ -181,6 +212,11 @@ class Renderer:
                 else:
                     h.update(rel.encode() + b"\x00" + (PACKAGE / rel).read_bytes() + b"\x01")
             key = self._code[kind] = h.hexdigest()
+            if kept and _CODE_KEYS is not None:
+                if len(_CODE_KEYS) > 200:
+                    _CODE_KEYS.clear()
+                _CODE_KEYS[kept] = key
+        self._code[kind] = key
         return key
 
     def key(self, rel: str, template: str, key_data) -> str | None:
