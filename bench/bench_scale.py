@@ -281,7 +281,15 @@ def _first_build_results(root, corpus, docs, summary, first, data) -> list[Resul
                               notes=[f"tagging: {tag_cpu:,.0f} CPU seconds in {tag_s:,.0f} s of wall time "
                                      f"({tag_cpu / max(tag_s, 1e-9):.2f} cores busy on average)",
                                      f"raw nlp.pipe on 2 processes: {raw['cpu2']:,.0f} words/cpu-s"]))
-    if bench.get("peak_total_mb") is not None:
+    if bench.get("peak_pss_mb"):
+        # what the tree takes from the machine: each shared page (the model the tagging
+        # workers inherit by fork, the libraries) counted once, split between its sharers
+        results.append(Result("peak memory, first build (process tree, PSS)", bench["peak_pss_mb"], "MB", "goal",
+                              2048.0, "<= 2 GB", ok=bench["peak_pss_mb"] <= 2048,
+                              notes=[f"largest single process {bench['peak_single_mb']:.0f} MB (RSS); the tree's "
+                                     f"RSS summed {bench['peak_total_mb']:.0f} MB (shared pages counted in "
+                                     "every process that maps them: an upper bound)"]))
+    elif bench.get("peak_total_mb") is not None:
         results.append(Result("peak memory, first build (process tree)", bench["peak_total_mb"], "MB", "goal",
                               2048.0, "<= 2 GB", ok=bench["peak_total_mb"] <= 2048,
                               notes=[f"largest single process {bench['peak_single_mb']:.0f} MB"]))
@@ -333,7 +341,7 @@ def run(workdir: Path) -> list[Result]:
         start_load = _uptime()
         first, data, mem = _run(root, "build", "--offline", "--json")
         data["bench"] = {"wall": first, "peak_total_mb": mem.peak_total_mb, "peak_single_mb": mem.peak_single_mb,
-                         "uptime": _uptime(), "uptime_start": start_load}
+                         "peak_pss_mb": mem.peak_pss_mb, "uptime": _uptime(), "uptime_start": start_load}
         saved.write_text(json.dumps(data, indent=1, default=str))
     else:
         data = json.loads(saved.read_text())

@@ -2,7 +2,14 @@
 
     with TreeMemory(proc.pid) as mem:
         proc.wait()
-    mem.peak_total_mb, mem.peak_single_mb
+    mem.peak_total_mb, mem.peak_single_mb, mem.peak_pss_mb
+
+Two sums over the tree: resident set sizes (RSS), which count a page shared by
+several processes (the language model a tagging worker inherits from the process
+that forked it, the libraries) once in each of them, an upper bound; and
+proportional set sizes (PSS, ``/proc/PID/smaps_rollup``), which split each shared
+page between the processes sharing it, so that their sum is the memory the tree
+takes from the machine.
 """
 
 from __future__ import annotations
@@ -35,6 +42,32 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def _tree(root: int) -> list[int]:
+    kids = _children()
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(kids.get(pid, ()))
+    return out
+
+
+def tree_pss(root: int) -> int:
+    """Sum of PSS over ``root`` and its descendants, bytes."""
+    return sum(_pss(pid) for pid in _tree(root))
+
+
 def tree_rss(root: int) -> tuple[int, int]:
     """(sum of RSS over ``root`` and its descendants, largest single RSS), bytes."""
     kids = _children()
@@ -51,7 +84,7 @@ def tree_rss(root: int) -> tuple[int, int]:
 class TreeMemory:
     def __init__(self, pid: int, every: float = 0.25):
         self.pid, self.every = pid, every
-        self.peak_total = self.peak_single = 0
+        self.peak_total = self.peak_single = self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -60,6 +93,7 @@ class TreeMemory:
             total, single = tree_rss(self.pid)
             self.peak_total = max(self.peak_total, total)
             self.peak_single = max(self.peak_single, single)
+            self.peak_pss = max(self.peak_pss, tree_pss(self.pid))
             self._stop.wait(self.every)
 
     def __enter__(self):
@@ -73,6 +107,10 @@ class TreeMemory:
     @property
     def peak_total_mb(self) -> float:
         return self.peak_total / 1048576
+
+    @property
+    def peak_pss_mb(self) -> float:
+        return self.peak_pss / 1048576
 
     @property
     def peak_single_mb(self) -> float:
