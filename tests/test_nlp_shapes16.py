@@ -53,3 +53,17 @@ def test_an_nhs_area_body_joining_two_places_is_one_name(tagger, sentence, name)
 def test_two_nhs_bodies_joined_by_and_stay_two(tagger):
     names = _names(tagger.nlp("NHS England and NHS Improvement wrote to the trust."))
     assert {"NHS England", "NHS Improvement"} <= set(names)
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("The trust, which runs the Royal Kelby Infirmary and a day unit, employs 9,000 staff.", "Royal Kelby Infirmary"),
+    ("The service is provided by Tarnvale Community Health CIC and funded by the council.",
+     "Tarnvale Community Health CIC"),
+])
+def test_an_infirmary_or_a_community_interest_company_is_a_body(tagger, sentence, name):
+    assert _names(tagger.nlp(sentence)).get(name) == "organisation"
+
+
+def test_a_year_after_a_documents_head_leaves_it_a_document(tagger):
+    names = _names(tagger.nlp("The association will launch its Workforce Census 2025 there."))
+    assert names.get("Workforce Census 2025") == "document"

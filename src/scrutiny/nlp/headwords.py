@@ -6,6 +6,8 @@ or a programme. Honorifics mark people. Words that make a span a place, a date
 or a section reference are listed too, so they are never taken for stakeholders.
 """
 
+import re
+
 ORGANISATION = frozenset("""
 agency alliance assembly association authority bank board bureau cabinet centre center
 charity coalition college commission committee company confederation consultancy consultants consulting
@@ -16,13 +18,13 @@ organisation organization panel parliament partnership plc practice press secret
 society taskforce team treasury trust union unit university
 faculty collective collaborative branch school academy clinic surgery foodbank church
 jobcentre mind chamber
-judiciary constabulary police tribunal tribunals hub
+judiciary constabulary police tribunal tribunals hub infirmary cic cio
 """.split())
 
 DOCUMENT = frozenset("""
 act assessment bill book charter code consultation evaluation framework green guidance guide guidelines inquiry
 manifesto paper plan policy principles regulation regulations report response review
-standards statement strategy study survey view white
+standards statement strategy study survey view white census
 """.split())
 
 PROGRAMME = frozenset("""
@@ -68,6 +70,9 @@ NAME_JOINERS = frozenset("for of and the on &".split())
 LINE_SERVICES = frozenset("support advice crisis help information listening".split())
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d(?:[/–-](?:\d\d|(?:19|20)\d\d))?")
+
+
 def kind_from_head(words: list[str]) -> str | None:
     """Kind suggested by the head of a name, or None: its last word, or its first
     when a preposition follows ("Department for ...", "University of ...")."""
@@ -89,6 +94,8 @@ def kind_from_head(words: list[str]) -> str | None:
                 return "organisation"
     if len(words) >= 2 and words[-1] == "Plus":
         return kind_from_head(words[:-1])  # "Jobcentre Plus": the word before names the kind
+    if len(words) >= 2 and _YEAR.fullmatch(words[-1]):
+        return kind_from_head(words[:-1])  # "Workforce Census 2025", "Annual Report 2024/25": the year is no head
     head = words[-1].casefold().strip(".,;:'\"")
     if head == "line" and len(words) >= 2 and words[-2].casefold() in LINE_SERVICES:
         return "programme"  # "the Dale Farming Support Line": a helpline
