@@ -222,6 +222,67 @@ def _dask_build(corpus, docs, workdir: Path, n: int = int(os.environ.get("SCALE_
                           f"plain: {_stages_note(data_plain)}", f"dask: {_stages_note(data_dask)}"])]
 
 
+WATCH_ADDS = int(os.environ.get("SCALE_WATCH_ADDS", "4"))
+
+
+def _watch_adds(root: Path, workdir: Path, n: int = WATCH_ADDS) -> list[Result]:
+    """One document at a time through ``scrutiny watch``: the watch started on the built
+    corpus and left to load the model, then ``n`` documents of the generator's own
+    (``spec(i)`` past the corpus and the document the step above added), each written
+    aside and moved into ``inbox/`` as a user moves a finished file (its time a minute
+    old), timed from the move to the line that ends its build."""
+    import queue
+    import signal
+    import threading
+
+    from bench.scale_corpus import _write, spec
+
+    aside = workdir / "watch-aside"
+    aside.mkdir()
+    argv = [_exe(), "--root", str(root), "watch", "--licence", "OGL-UK-3.0", "--interval", "1"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put((time.perf_counter(), l.rstrip())) for l in proc.stdout],
+                     daemon=True).start()
+
+    def until(pred, timeout=1800.0):
+        seen = []
+        while True:
+            t, line = lines.get(timeout=timeout)
+            seen.append(line)
+            if pred(line):
+                return t, seen
+
+    times, stages = [], []
+    try:
+        until(lambda l: l.startswith("watch: language model loaded"))
+        first = int(os.environ.get("SCALE_WATCH_FIRST", SIZE + 2))   # past them on a reused project
+        for i in range(first, first + n):
+            d = spec(i)
+            f = aside / d.file
+            _write(d, f)
+            old = time.time() - 60
+            os.utime(f, (old, old))
+            t0 = time.perf_counter()
+            os.rename(f, root / "inbox" / d.file)
+            t, seen = until(lambda l: l.startswith(("build: done", "Error")))
+            if not seen[-1].startswith("build: done") or not any(
+                    l.startswith("ingest: 1 read") for l in seen):
+                raise RuntimeError(f"the watch did not read {d.file} as a new document: {' | '.join(seen)}")
+            times.append(t - t0)
+            stages.append(f"{d.file} ({d.fmt}, {d.words} words) {t - t0:.2f}s: " + "; ".join(
+                l.split(":")[0] + " " + (l.rsplit("(", 1)[-1].rstrip(")") if l.endswith("s)") else "-")
+                for l in seen if l.startswith(("ingest:", "xref:", "site:"))))
+            time.sleep(2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+    return [Result("add one document through `scrutiny watch` (moved into inbox/ to its build's end), median",
+                   statistics.median(times), "s", "goal", 5.0, "<= 5 s", ok=max(times) <= 5.0,
+                   notes=[f"{n} documents, {min(times):.2f}-{max(times):.2f} s"] + stages)]
+
+
 def _site_query_bytes(site: Path) -> tuple[int, str]:
     """The largest bytes a first query downloads in Chromium (scripts and index files),
     over the bench's queries (bench_site.browser_bytes, the site's own code)."""
@@ -415,6 +476,7 @@ def run(workdir: Path) -> list[Result]:
     _steps(results,
            ("no-change rebuild", no_change),
            ("one document", one_document),
+           ("one document through scrutiny watch", lambda: _watch_adds(root, workdir)),
            ("CLI search", cli_search),
            # 5. the same queries on PostgreSQL's full-text index (the same passages and facets,
            #    written by scrutiny.pgsearch from this store), p95 against SQLite's

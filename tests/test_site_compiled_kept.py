@@ -66,3 +66,53 @@ def test_a_kept_build_writes_the_pages_a_one_off_build_writes(project, tmp_path,
     build_site(project, tmp_path / "one-off", curated=kb)
     kept_files = _files(tmp_path / "kept")
     assert kept_files and _files(tmp_path / "one-off") == kept_files
+
+
+@pytest.fixture
+def digests():
+    from scrutiny import site
+
+    site.keep_digests(True)
+    yield site
+    site.keep_digests(False)
+
+
+def _count_digests(monkeypatch) -> list:
+    """Each document digest made (``generators.doc_digest`` encodes the entry with ``input_key``)."""
+    from scrutiny.site import writer
+
+    made = []
+    real = writer.input_key
+
+    def counting(*parts):
+        if len(parts) == 1 and isinstance(parts[0], list) and len(parts[0]) == 2 and isinstance(parts[0][0], dict):
+            made.append(parts[0][0].get("id"))
+        return real(*parts)
+
+    monkeypatch.setattr(writer, "input_key", counting)
+    return made
+
+
+def test_kept_digests_are_taken_again_only_for_unchanged_entries_and_build_the_same_site(
+        project, tmp_path, monkeypatch, digests):
+    _stats, _passages, kb = build(project, tmp_path / "first")
+    kept = dict(digests._DIGESTS)
+    assert kept                                              # the first build's digests were kept
+    made = _count_digests(monkeypatch)
+    # one document's digest replaced (its entry unchanged: taken as kept, the contract being
+    # equal entries, equal digests), one of a document no longer there, and one whose kept
+    # entry is not the document's now (an older title): only that one is made again
+    doc_id = sorted(kept)[0]
+    entry, _digest = kept[doc_id]
+    digests._DIGESTS[doc_id] = (entry, "0" * 64)
+    digests._DIGESTS["gone"] = ([{"id": "gone"}, None], "1" * 64)      # a document no longer there
+    other = sorted(kept)[-1]
+    digests._DIGESTS[other] = ([dict(kept[other][0][0], title="an older title"), kept[other][0][1]], "2" * 64)
+    build_site(project, tmp_path / "kept", curated=kb)
+    assert made == [other]                  # the moved entry's digest made again, no other
+    digests.keep_digests(False)
+    build_site(project, tmp_path / "one-off", curated=kb)
+    # digests are keys, never printed: the pages are the one-off build's
+    kept_files, one_off = _files(tmp_path / "kept"), _files(tmp_path / "one-off")
+    assert set(kept_files) == set(one_off)
+    assert [p for p in one_off if one_off[p] != kept_files[p]] == []

@@ -288,6 +288,7 @@ class Watcher:
         ``threading.Event``) is set, ``max_rounds`` builds ran, or KeyboardInterrupt;
         ``on_round`` receives each build's :class:`Round`."""
         from scrutiny.atomic import record_writes
+        from scrutiny.site import keep_digests
         from scrutiny.site.render import keep_compiled
         from scrutiny.site.writer import keep_records
         from scrutiny.tags.write import keep_tagger_warm
@@ -296,6 +297,7 @@ class Watcher:
         keep_tagger_warm(True)
         keep_records(True)      # the site's record of its files, read once, then its changes only
         keep_compiled(True)     # the site's templates compiled once
+        keep_digests(True)      # each document's digest made again only when its entry moved
         warmed = False
         try:
             while stop is None or not stop.is_set():
@@ -314,6 +316,7 @@ class Watcher:
         finally:
             record_writes(False)
             keep_compiled(False)
+            keep_digests(False)
             keep_tagger_warm(False)
             keep_records(False)
 
