@@ -357,3 +357,38 @@ def test_a_file_moved_into_the_inbox_is_built_at_the_first_poll_a_fresh_one_at_t
     assert watcher.step() is None
     r = watcher.step()                                       # stood still for one poll
     assert r is not None and r.result.ok and len(r.taken) == 1
+
+
+def test_a_settled_file_is_built_within_a_moment_of_arriving_not_at_the_next_poll(tmp_path, warm):
+    """A long interval between polls (each stats every source): a file moved into the
+    inbox, its time a minute old, ends the wait at the next look at the inbox alone."""
+    import functools
+    import threading
+
+    project = _campaign(tmp_path, "look")
+    rounds = []
+    stop = threading.Event()
+    watcher = Watcher(project, interval=120.0, build=functools.partial(build, site=False))
+    thread = threading.Thread(target=watcher.run, kwargs={"stop": stop, "on_round": rounds.append})
+    thread.start()
+    try:
+        deadline = time.monotonic() + 180
+        while not rounds and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert rounds and rounds[0].reason == "first build"
+        time.sleep(0.5)
+        aside = tmp_path / "larch-briefing.md"
+        aside.write_text(FIRST, encoding="utf-8")
+        old = time.time() - 60
+        os.utime(aside, (old, old))
+        moved = time.monotonic()
+        aside.rename(watcher.inbox / aside.name)
+        while len(rounds) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(rounds) == 2 and rounds[1].taken and rounds[1].result.ok
+        started = time.monotonic() - moved - rounds[1].seconds
+        assert started < 5.0            # not the 120 s of the next poll
+    finally:
+        stop.set()
+        thread.join(60)
+    assert not thread.is_alive()

@@ -22,8 +22,9 @@ Changes are found by polling (one ``stat`` per file every ``interval``
 seconds): it needs nothing from the operating system and works on network
 folders. A change is built once the files have stood still for one interval,
 so a file still being copied is not read half written; a file moved into the
-inbox whose own time is older than one interval has stood still already and is
-built at the first poll that sees it. What a build writes among its own inputs
+inbox whose own time is older than one interval (at most a second) has stood
+still already and is built as soon as it is seen: between two polls the watch
+looks at the inbox alone every tenth of a second. What a build writes among its own inputs
 (a registered file's copy in ``corpus/sources/``, its manifest entry) is no
 change to build again: the stamps this process gave those files are recorded
 (:func:`scrutiny.atomic.record_writes`), and only a file whose stamp differs
@@ -44,6 +45,11 @@ from typing import Callable
 
 from scrutiny.errors import ScrutinyError
 from scrutiny.paths import INBOX
+
+# seconds between two looks at the inbox alone while a watch waits for its next poll
+INBOX_LOOK = 0.1
+# an inbox file not written for this long (or one interval, if shorter) is complete
+SETTLE = 1.0
 
 # what a build reads, under the project root (the store, index and site are its outputs)
 WATCHED = ("kb", "site_templates", "corpus/sources")
@@ -275,6 +281,26 @@ class Watcher:
                      "it is tried again when the file changes")
         return taken, refused
 
+    def _wait(self, stop=None) -> None:
+        """Wait one interval before the next poll, looking at the inbox alone (a few
+        ``stat`` calls, where a poll stats every source) every :data:`INBOX_LOOK`
+        seconds: a file moved in that has stood still already ends the wait, so it is
+        built within a fraction of a second of its arrival, not at the next poll."""
+        end = time.monotonic() + self.interval
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            pause = min(left, INBOX_LOOK)
+            if stop is not None:
+                if stop.wait(pause):
+                    return
+            else:
+                time.sleep(pause)
+            waiting = self._waiting()
+            if waiting and _settled(waiting, self.interval):
+                return
+
     def _locked(self):
         if self._lock is not None:
             return self._lock(self.project)
@@ -309,10 +335,7 @@ class Watcher:
                     self.warm()
                 if max_rounds is not None and self.rounds >= max_rounds:
                     return
-                if stop is not None:
-                    stop.wait(self.interval)
-                else:
-                    time.sleep(self.interval)
+                self._wait(stop)
         finally:
             record_writes(False)
             keep_compiled(False)
@@ -322,14 +345,14 @@ class Watcher:
 
 
 def _settled(waiting: dict[str, tuple[int, int]], interval: float) -> bool:
-    """Have all these inbox files stood still for one interval already, by their own
-    times? A file moved into the inbox keeps the time it was last written, so it is
+    """Have all these inbox files stood still for one interval (at most :data:`SETTLE`
+    seconds) already, by their own times? A file moved into the inbox keeps the time it was last written, so it is
     built at the first poll that sees it; a file still being written (or just copied)
     has a fresh time and waits for the next poll, as any other change does."""
     if not waiting:
         return False
-    now = time.time_ns()
-    return all(now - mtime >= interval * 1e9 for mtime, _size in waiting.values())
+    now, still = time.time_ns(), min(interval, SETTLE) * 1e9
+    return all(now - mtime >= still for mtime, _size in waiting.values())
 
 
 def _with_own_writes(before: dict, after: dict) -> dict:
