@@ -148,9 +148,15 @@ def _shared_head(left: list[str], right: list[str]) -> bool:
     if not word[:1].isupper() or is_acronym(word) or is_given_name(word) or word in NATIONS:
         return False
     if left[-1].casefold() in NATION_TAILS or is_acronym(left[-1]) or has_honorific(left) \
-            or (is_given_name(left[0]) and not is_acronym(left[0]) and len(left) <= 3):
-        return False
+            or (is_given_name(left[0]) and not is_acronym(left[0])
+                and (len(left) == 2 or (len(left) == 3 and is_given_name(left[1])))):
+        return False  # "Sue Okafor and Care Partnership", "Mary Ann Lee and ...": a person first
     return all(w[:1].isupper() for w in left)
+
+
+# Words that head a body's name but also a topic a body's name is about ("Commission on
+# Mental Health and the Justice System": the justice system is its subject, no second body).
+TOPIC_HEADS = frozenset(("system",))
 
 
 def _topics_joined(left: list[str], right: list[str]) -> bool:
@@ -163,11 +169,29 @@ def _topics_joined(left: list[str], right: list[str]) -> bool:
 
     if len(left) < 3 or left[1].casefold() not in ("of", "for", "on") or kind_from_head(left[:1]) != "organisation":
         return False
-    if len(right) < 2 or kind_from_head(right) == "organisation" or right[-1] in NATIONS \
+    if len(right) < 2 or (kind_from_head(right) == "organisation" and right[-1].casefold() not in TOPIC_HEADS) \
+            or right[-1] in NATIONS \
             or right[-1].casefold() in NATION_TAILS or is_acronym(right[0]) or has_honorific(right) \
-            or is_given_name(right[0]):
+            or (is_given_name(right[0]) and right[-1].casefold() not in TOPIC_HEADS):
         return False
     return all(w[:1].isupper() for w in right)
+
+
+def _topic_after_the(doc, start: int, end: int) -> int:
+    """Where a body's name joining its topics with "and the" ends ("Commission on Mental
+    Health and the Justice System"): past the second topic when ``_topics_joined`` holds."""
+    if end + 3 > len(doc) or doc[end].lower_ != "and" or doc[end + 1].lower_ != "the":
+        return end
+    k = end + 2
+    while k < len(doc) and doc[k].is_title and doc[k].is_alpha and k - end - 2 < 4:
+        k += 1
+    left = [t.text for t in doc[start:end] if not t.is_punct]
+    if left and left[0].casefold() == "the":
+        left = left[1:]
+    right = [t.text for t in doc[end + 2:k]]
+    if right and right[-1].casefold() in TOPIC_HEADS and _topics_joined(left, right):
+        return k
+    return end
 
 
 # The tails of the names of the NHS's area bodies, whose names join their places with "and"
@@ -297,6 +321,28 @@ def _after_post(doc, start: int, end: int) -> int:
                     return j  # ("Chief Executive of NHS England")
             break
     return start
+
+
+def _person_after_post(doc, start: int, end: int) -> int | None:
+    """Where a person's name starts at the end of a run that opens with their post
+    ("Minister for Mental Health Caroline Dunmore", "Chief Executive Officer Ann Lee"): a
+    post word, then a given name and one or two capitalised words that head no body. The
+    last given name with a surname after it is taken ("Minister for Justice Sarah Kemp")."""
+    from scrutiny.nlp.people import ROLE_WORDS, is_given_name
+
+    if end - start < 3 or not any(t.lower_ in ROLE_WORDS for t in doc[start:end - 2]):
+        return None
+    for m in range(end - 2, start, -1):
+        if not is_given_name(doc[m].text):
+            continue
+        rest = doc[m:end]
+        if not 2 <= len(rest) <= 3 or not all(t.is_title and t.is_alpha for t in rest) \
+                or doc[m - 1].lower_ in NAME_JOINERS or doc[m - 1].lower_ in ROLE_WORDS and m - 1 == start \
+                or kind_from_head([t.text for t in rest]) is not None \
+                or not any(t.lower_ in ROLE_WORDS for t in doc[start:m]):
+            return None
+        return m
+    return None
 
 
 BOARD_SEATS = frozenset("board trustees governors".split())
@@ -702,14 +748,20 @@ def _apposition_heads() -> dict[str, str]:
 
 
 APPOSITION_HEADS = _apposition_heads()
+# The lines under an official paper's title that say what it is and who presents it
+# ("Report by the Comptroller and Auditor General", "Statement made by X, Minister for Y",
+# "Government response to the X Committee's report", "Presented to Parliament by ...",
+# "Early day motion 412", "Briefing for Members of Parliament ahead of ...").
+OFFICIAL_LINE = (r"report by|statement (?:made )?by|(?:the )?government(?:'s|’s)? response to|presented to parliament|"
+                 r"ordered by the house|early day motion|briefing for")
 BYLINE = re.compile(
     r"^(?:by|written by|published by|report of|a report (?:by|of|from)|an? (?:briefing|report|paper|review|study|guide|"
     r"campaign|project|programme|initiative)"
-    r"(?: [a-z]+)? (?:by|from|of)|briefing by|prepared by|edited by)\s+\S", re.I)
+    r"(?: [a-z]+)? (?:by|from|of)|briefing by|prepared by|edited by|" + OFFICIAL_LINE + r")\s+\S", re.I)
 # A byline that says what the line above is ("Report of the ...", "A briefing by ..."):
 # the line above is a title even in sentence case.
 REPORT_BYLINE = re.compile(r"^(?:report of|a report (?:by|of|from)|an? (?:briefing|report|paper|review|study|guide)"
-                           r"(?: [a-z]+)? (?:by|from|of)|briefing by)\s+\S", re.I)
+                           r"(?: [a-z]+)? (?:by|from|of)|briefing by|" + OFFICIAL_LINE + r")\s+\S", re.I)
 _FINAL_STOP = re.compile(r"[.!?]$")
 # A byline saying that the title above it names a campaign or a programme, not a document.
 CAMPAIGN_BYLINE = re.compile(r"^an? (?:[a-z]+ )?(?:campaign|project|programme|initiative) (?:by|from|of)\b", re.I)
@@ -730,6 +782,15 @@ def _document_subtitle(sub: str) -> bool:
         return False  # a sentence after a label ("Members present: ..."), not a subtitle
     return kind_from_head(words) == "document" or kind_from_head(words[1:]) == "document" \
         or any(w[:1].isupper() and w.casefold() in SUBTITLE_HEADS for w in words)
+
+
+def _sentence_case(line: str) -> bool:
+    """Is a line in sentence case: a capital first, then fewer than half of its longer
+    words capitalised ("Parents' experiences of perinatal mental health support in X")?"""
+    words = line.split()
+    content = [w for w in words[1:] if len(w) > 3]
+    return bool(words) and words[0][:1].isupper() and (
+        not content or sum(w[:1].isupper() for w in content) / len(content) < 0.5)
 
 
 def _described_subtitle(main: str, sub: str) -> bool:
@@ -888,6 +949,7 @@ class ExtractedNames:
         from scrutiny.nlp.lines import line_of
 
         out, subtitles = [], []
+        under_title = set()
         text = doc.text
         lines = []
         pos = 0
@@ -901,8 +963,18 @@ class ExtractedNames:
             if not title or _FINAL_STOP.search(title) or BYLINE.match(title):
                 continue
             authors = nxt is not None and nxt[0] in author_starts
+            # a title, a subtitle in sentence case, then its byline ("Nobody Asked How I Was" /
+            # "Parents' experiences of ..." / "A report by ..."): the byline vouches for the title
+            below2 = lines[n + 2][2].strip() if n + 2 < len(lines) else ""
+            if n <= 1 and BYLINE.match(below2) and not BYLINE.match(below) and not _FINAL_STOP.search(below) \
+                    and 3 <= len(below.split()) <= 16 and "|" not in below and not MEETING_RECORD.match(below) \
+                    and _sentence_case(below) and kind_from_head(title.split()) in (None, "document"):
+                below = below2
+                under_title.add(n + 1)
+            if n in under_title:
+                continue  # the subtitle of the title above
             main, colon, sub = title.partition(":")
-            if not colon and authors and "? " in title:
+            if not colon and (authors or BYLINE.match(below)) and "? " in title:
                 main, sub = title[:title.index("? ") + 1], title[title.index("? ") + 2:]
                 colon = "?"  # "Does X harm Y? Evidence from ...": a question and its subtitle
             main, sub = main.strip(), sub.strip()
@@ -1423,6 +1495,7 @@ class ExtractedNames:
                 else:
                     break
             start, end = i, last_cap + 1
+            end = _topic_after_the(doc, start, end)
             seat = start + (doc[start].lower_ == "the")
             if end - seat > 3 and doc[seat].lower_ in BOARD_SEATS and doc[seat + 1].lower_ == "of" \
                     and kind_from_head([t.text for t in doc[seat + 2:end]]) == "organisation":
@@ -1448,6 +1521,9 @@ class ExtractedNames:
                     # they work
                     break
             return (Span(doc, start, end, label="person"), "rule", self.rule_confidence)
+        person = _person_after_post(doc, start, end)
+        if person is not None:
+            return (Span(doc, person, end, label="person"), "rule", self.rule_confidence)
         start, end = _trim(doc, start, end)
         start = _after_post(doc, start, end)  # "Medical Director of X Trust": the body is X Trust
         # Head nouns decide: a run of capitalised words without one is not taken.
