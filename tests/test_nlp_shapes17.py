@@ -1,0 +1,85 @@
+"""The seventeenth round's shapes, in our own invented sentences: a person named after
+their post in one run of capitals, a body whose name joins its topics with "and the", a
+title over a subtitle in sentence case and its byline, the lines under an official
+paper's title, and a body's name joining two describing words over one head."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers_tagging import shared_tagger, named as _names
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return shared_tagger(())
+
+
+@pytest.mark.parametrize("sentence, person, post_word", [
+    ("Minister for Rural Affairs Helen Marsh opened the new clinic on Friday.", "Helen Marsh", "Minister"),
+    ("Chief Executive Officer Tom Baines told staff the ward would stay open.", "Tom Baines", "Officer"),
+    ("Minister for Justice Sarah Kemp answered the question.", "Sarah Kemp", "Justice"),
+])
+def test_a_person_named_after_their_post_is_the_person_alone(tagger, sentence, person, post_word):
+    names = _names(tagger.nlp(sentence))
+    assert names.get(person) == "person"
+    assert not [n for n in names if post_word in n]
+
+
+def test_a_run_of_a_post_and_a_topic_alone_names_nobody(tagger):
+    names = _names(tagger.nlp("The Minister for Mental Health said the plan was funded."))
+    assert not [n for n, k in names.items() if k == "person"]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("The Taskforce on Poverty and the Benefits System took evidence in Tarnby.",
+     "Taskforce on Poverty and the Benefits System"),
+    ("Members of the Commission on Housing and the Planning System met on Monday.",
+     "Commission on Housing and the Planning System"),
+])
+def test_a_body_joining_its_topics_with_and_the_is_one_name(tagger, sentence, name):
+    names = _names(tagger.nlp(sentence))
+    assert names.get(name) == "organisation"
+    assert not [n for n in names if n != name and n in name]
+
+
+def test_two_bodies_joined_by_and_the_stay_two(tagger):
+    names = _names(tagger.nlp("The Department of Health and the Home Office wrote to the trust."))
+    assert {"Department of Health", "Home Office"} <= set(names)
+
+
+def test_a_title_over_a_sentence_case_subtitle_and_its_byline_is_a_document(tagger):
+    text = ("Nowhere Left to Turn\n"
+            "Young carers' experiences of respite services in Wexley\n"
+            "A report by Wexley Young Carers Forum, May 2026\n"
+            "The forum spoke to 62 young carers over the winter.")
+    names = _names(tagger.nlp(text))
+    assert names.get("Nowhere Left to Turn") == "document"
+    assert not [n for n in names if n.startswith("Young carers")]
+
+
+def test_a_body_over_a_title_case_paper_and_its_statement_line_stays_a_body(tagger):
+    text = ("Department for Transport\n"
+            "Accessible Buses for Disabled Passengers\n"
+            "Statement made by Priya Rowe, Minister for Buses, on 3 June 2026\n"
+            "Today I am setting out our plans.")
+    names = _names(tagger.nlp(text))
+    assert names.get("Accessible Buses for Disabled Passengers") == "document"
+    assert names.get("Department for Transport") == "organisation"
+
+
+@pytest.mark.parametrize("text, title", [
+    ("Falling through the gaps in crisis care\nReport by the Comptroller and Auditor General\n"
+     "Ordered by the House of Commons to be printed on 2 March 2026", "Falling through the gaps in crisis care"),
+    ("Fair Shares for Carers\nGovernment response to the Work and Pensions Committee's report\n"
+     "Presented to Parliament by the Secretary of State, May 2027", "Fair Shares for Carers"),
+    ("Closures of rural bus routes\nEarly day motion 218, tabled on 9 May 2026\nPrimary sponsor: Ann Hale MP",
+     "Closures of rural bus routes"),
+])
+def test_the_lines_under_an_official_papers_title_make_it_a_document(tagger, text, title):
+    assert _names(tagger.nlp(text)).get(title) == "document"
+
+
+def test_two_describing_words_over_one_head_after_a_place_are_one_body(tagger):
+    names = _names(tagger.nlp("Tenants will sit on the Harrow Vale Heat and Power Taskforce from June."))
+    assert names.get("Harrow Vale Heat and Power Taskforce") == "organisation"
