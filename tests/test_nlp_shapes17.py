@@ -83,3 +83,21 @@ def test_the_lines_under_an_official_papers_title_make_it_a_document(tagger, tex
 def test_two_describing_words_over_one_head_after_a_place_are_one_body(tagger):
     names = _names(tagger.nlp("Tenants will sit on the Harrow Vale Heat and Power Taskforce from June."))
     assert names.get("Harrow Vale Heat and Power Taskforce") == "organisation"
+
+
+def test_the_body_in_brackets_after_a_person_in_a_list_is_a_body(tagger):
+    text = ("Present: Cllr Ruth Ames (Dunholm East), Omar Sadiq (Dunholm Carers Link), "
+            "Gail Frost (Head of Adult Services), Lee Dunn (Territorial Army Medics)")
+    names = _names(tagger.nlp(text))
+    assert names.get("Dunholm Carers Link") == "organisation"
+    assert names.get("Territorial Army Medics") == "organisation"
+    assert "Head of Adult Services" not in names
+    assert names.get("Dunholm East") != "organisation"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The council will fund the Safe Harbour hub for another two years.",
+    "We will move the Safe Harbour hubs into the new health centres.",
+])
+def test_a_name_before_hub_is_a_programme(tagger, sentence):
+    assert _names(tagger.nlp(sentence)).get("Safe Harbour") == "programme"

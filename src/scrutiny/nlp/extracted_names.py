@@ -648,7 +648,7 @@ LOWER_HEADS = {**{w: "organisation" for w in "group network partnership coalitio
                   "collective".split()},
                **{w: "document" for w in "strategy report review plan bulletin framework toolkit briefing".split()},
                **{w: "programme" for w in "programme scheme campaign initiative project pilot service fund grant "
-                  "helpline pathway trial stall".split()}}
+                  "helpline pathway trial stall hub hubs".split()}}
 # Verbs whose subject is a person (the pipeline has no lemmatizer: the forms are listed).
 PERSON_VERBS = frozenset("""
 say says said tell tells told write writes wrote ask asks asked talk talks talked meet meets met speak speaks spoke
@@ -841,6 +841,7 @@ class ExtractedNames:
             found.extend(self._described_runs(doc, existing + [c[0] for c in found]))
             found.extend(self._headed_runs(doc, existing + [c[0] for c in found]))
             found.extend(self._given_names_alone(doc, existing + [c[0] for c in found]))
+            found.extend(self._bracketed_bodies(doc, existing + [c[0] for c in found]))
             found.extend(unmarked_names(doc, existing + [c[0] for c in found]))
             titles = self._title_runs(doc, existing + [c[0] for c in found]) + reference_titles(doc)
             # a title the words around it vouch for wins over the recogniser's reading of the
@@ -1433,6 +1434,36 @@ class ExtractedNames:
                     or not _acceptable(span, number_word_ok=True):
                 continue  # "the North East network": a place's network ("the First Light pathway": a name)
             out.append((span, "rule", 0.6))
+        return out
+
+    def _bracketed_bodies(self, doc, taken):
+        """The body in brackets after a person's name in a list of people ("Bill Hardacre
+        (Ashcombe Age Concern)", "Jo Price (Army Reserve)"): two to six capitalised words
+        (joiners between them) that hold no post ("(Town Clerk)", "(Director of Public
+        Health)"), name no place alone ("(Kelby North)", a councillor's ward) and head no
+        document or programme."""
+        from scrutiny.nlp.people import ROLE_WORDS
+
+        out = []
+        for p in taken:
+            if p.label_ != "person" or p.end + 3 >= len(doc) or doc[p.end].text != "(":
+                continue
+            close = next((k for k in range(p.end + 1, min(p.end + 9, len(doc))) if doc[k].text == ")"), None)
+            if close is None or not 2 <= close - p.end - 1 <= 6:
+                continue
+            inner = doc[p.end + 1:close]
+            words = [t.text for t in inner]
+            if not (_capitalised(inner[0]) and _capitalised(inner[-1])) or any(
+                    not (_capitalised(t) or (t.is_lower and t.lower_ in TITLE_JOINERS)) for t in inner):
+                continue
+            if any(t.lower_ in ROLE_WORDS or t.lower_ in ROLE_ONLY or t.lower_ in PORTFOLIO_WORDS for t in inner) \
+                    or inner[-1].lower_ in COMPASS or any(s.start <= inner.start and s.end >= inner.end for s in taken) \
+                    or all(t.ent_type_ in ("GPE", "LOC") for t in inner) \
+                    or kind_from_head(words) not in (None, "organisation"):
+                continue
+            span = Span(doc, inner.start, inner.end, label="organisation")
+            if _acceptable(span):
+                out.append((span, "rule", 0.6))
         return out
 
     def _given_names_alone(self, doc, taken):
