@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from scrutiny.nlp.normalise import acronym_matches, is_acronym
+from scrutiny.nlp.normalise import acronym_matches, acronym_of, is_acronym
 from scrutiny.nlp.spans import make_span, overlaps, set_stakeholder_spans, stakeholder_spans
 
 @Language.factory("scrutiny_acronyms", default_config={"confidence": 0.8})
@@ -131,5 +131,34 @@ class Acronyms:
                                            self.confidence, long.kb_id_))
             keep = [s for s in spans if not overlaps(s, added)]
             set_stakeholder_spans(doc, keep + added)
+        self._initials_of_names(doc, {short for short, _ in pairs})
         doc._.acronyms = pairs
         return doc
+
+    def _initials_of_names(self, doc, seen: set[str]) -> None:
+        """A bare acronym the text never defines but whose letters are exactly the
+        initials of a name it gives in full ("Individual Placement and Support ... makes
+        IPS available"): a mention of the same name, less sure than a defined one. Three
+        letters at least, every capitalised word's initial or every word's."""
+        from scrutiny.nlp.headwords import NOT_NAME_ACRONYMS
+
+        spans = stakeholder_spans(doc)
+        longs = {}
+        for s in spans:
+            if len(s) < 3 or s.label_ == "person":
+                continue
+            for short in {acronym_of(s.text).upper(), "".join(w[0] for w in s.text.split() if w[:1].isalpha()).upper()}:
+                if len(short) >= 3:
+                    longs.setdefault(short, s)
+        if not longs:
+            return
+        added = []
+        for tok in doc:
+            if tok.text in seen or tok.text in NOT_NAME_ACRONYMS or not (tok.is_upper and tok.is_alpha and is_acronym(tok.text)):
+                continue
+            long = longs.get(tok.text)
+            if long is None or any(s.start <= tok.i < s.end for s in spans):
+                continue
+            added.append(make_span(doc, tok.i, tok.i + 1, long.label_, "rule", self.confidence - 0.1, long.kb_id_))
+        if added:
+            set_stakeholder_spans(doc, spans + added)

@@ -379,9 +379,15 @@ def _attributive(span) -> bool:
     doc = span.doc
     end = _past_acronym(doc, span.end)
     if end < len(doc) and doc[end].is_lower and doc[end].pos_ == "NOUN" \
-            and not (end > span.end and doc[end].lower_ in LOWER_PROGRAMME_HEADS):
+            and not (end > span.end and doc[end].lower_ in LOWER_PROGRAMME_HEADS) \
+            and not (end == span.end and doc[end].lower_ in BODY_NOUNS_AFTER and span[0].ent_type_ == "ORG"):
         return True  # (but "the Rocketry Research and Training (RRTT) programme" names a programme)
     return False
+
+
+# Lower-case nouns after a firm's name that say it is a party, not a description ("the
+# Greenbridge Energy contract", "Harbour Homes staff").
+BODY_NOUNS_AFTER = frozenset("contract contracts contractor staff employees spokesperson spokesman spokeswoman".split())
 
 
 def _past_acronym(doc, end: int) -> int:
