@@ -101,3 +101,21 @@ def test_the_body_in_brackets_after_a_person_in_a_list_is_a_body(tagger):
 ])
 def test_a_name_before_hub_is_a_programme(tagger, sentence):
     assert _names(tagger.nlp(sentence)).get("Safe Harbour") == "programme"
+
+
+def test_a_bare_acronym_of_a_name_given_in_full_is_that_name(tagger):
+    text = ("The Community Recovery Partnership, which pairs tenants with volunteers, cut evictions. "
+            "We recommend that the council funds CRP for three more years.")
+    names = _names(tagger.nlp(text))
+    assert names.get("CRP") == names.get("Community Recovery Partnership") == "organisation"
+
+
+def test_a_firm_before_contract_is_the_firm(tagger):
+    names = _names(tagger.nlp("The cabinet agreed to end the Kestrel Logistics contract in March."))
+    assert names.get("Kestrel Logistics") == "organisation"
+
+
+def test_the_whole_name_joined_by_and_to_a_body_is_taken(tagger):
+    names = _names(tagger.nlp("Harbourside Homes and Wexley Vale Housing have agreed to take part."))
+    assert names.get("Wexley Vale Housing") == "organisation"
+    assert "Wexley" not in names

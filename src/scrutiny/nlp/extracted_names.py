@@ -1316,7 +1316,16 @@ class ExtractedNames:
             while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" \
                     and doc[start - 1].head.i == tok.i and doc[start - 1].i not in spans_by_token:
                 start -= 1
-            end = _prepositional_tail(doc, tok.i + 1)
+            end = tok.i + 1
+            if tok.dep_ == "conj":
+                # "Calderford Homes and Pennine Vale Housing": the parser may hang the name's
+                # later words elsewhere; the capitalised run after the joined word is its name
+                while end < len(doc) and end not in spans_by_token and doc[end].is_title and doc[end].is_alpha \
+                        and not doc[end].is_sent_start and doc[end].lower_ not in ROLE_WORDS \
+                        and doc[end].lower_ not in ROLE_ONLY and doc[end].lower_ not in NOT_STAKEHOLDER_FIRST \
+                        and not is_given_name(doc[end].text):
+                    end += 1
+            end = _prepositional_tail(doc, end)
             if end > tok.i + 1 and (is_given_name(doc[start].text)
                                     or (start > 0 and doc[start - 1].lower_.rstrip(".") in HONORIFICS)):
                 end = tok.i + 1  # "Ada Lyle of Tarnby University": a person and where they work, not one name
