@@ -119,3 +119,15 @@ def test_the_whole_name_joined_by_and_to_a_body_is_taken(tagger):
     names = _names(tagger.nlp("Harbourside Homes and Wexley Vale Housing have agreed to take part."))
     assert names.get("Wexley Vale Housing") == "organisation"
     assert "Wexley" not in names
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("The councillor met campaigners from the group Buses Not Cuts outside the town hall.", "Buses Not Cuts"),
+    ("Leaflets came from the small local charity Open Hands last spring.", "Open Hands"),
+])
+def test_a_body_noun_before_capitalised_words_vouches_for_a_body(tagger, sentence, name):
+    assert _names(tagger.nlp(sentence)).get(name) == "organisation"
+
+
+def test_a_post_after_a_body_noun_is_no_body(tagger):
+    assert _names(tagger.nlp("She wrote to the union Chair and the group Board.")) == {}

@@ -666,6 +666,23 @@ argues argued warn warns warned welcome welcomes welcomed visit visits visited l
 # Lower-case nouns that say the name after them is a body's ("the housing charity X").
 BODY_NOUNS_BEFORE = frozenset("charity company firm trust organisation network union consultancy".split())
 HEADED_DETERMINERS = frozenset("the its our their his her a an".split())
+# Lower-case nouns that vouch for the capitalised words after them as a body's name ("the
+# charity Open Arms", "the campaign group Waiting Too Long", "the local network Kin").
+VOUCHING_BODY_NOUNS = frozenset("charity group coalition network union organisation company firm consultancy "
+                                "alliance collective".split())
+
+
+def _after_body_noun(doc, i: int) -> bool:
+    """Does a body noun stand right before ``doc[i]``, after "the" or "a" and at most two
+    lower-case words ("the charity X", "the campaign group X", "a small local charity X")?"""
+    if i < 2 or doc[i - 1].lower_ not in VOUCHING_BODY_NOUNS or not doc[i - 1].is_lower:
+        return False
+    for k in range(i - 2, max(-1, i - 5), -1):
+        if doc[k].lower_ in ("the", "a", "an"):
+            return True
+        if not (doc[k].is_lower and doc[k].is_alpha):
+            return False
+    return False
 
 
 def _camel(text: str) -> bool:
@@ -1382,7 +1399,7 @@ class ExtractedNames:
             end = last + 1
             if any(k in taken_tokens for k in range(i, end)):
                 continue
-            after_charity = i >= 2 and doc[i - 1].lower_ == "charity" and doc[i - 2].lower_ in ("the", "a") or (
+            after_charity = _after_body_noun(doc, i) or (
                 i >= 3 and doc[i - 1].text == "," and doc[i - 2].lower_ == "charity"
                 and doc[i - 3].lower_ == "the")
             kind = "organisation" if after_charity else _described_kind(doc, end) if end < n and doc[end].text == "," \
