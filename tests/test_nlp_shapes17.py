@@ -131,3 +131,14 @@ def test_a_body_noun_before_capitalised_words_vouches_for_a_body(tagger, sentenc
 
 def test_a_post_after_a_body_noun_is_no_body(tagger):
     assert _names(tagger.nlp("She wrote to the union Chair and the group Board.")) == {}
+
+
+def test_a_select_committee_of_the_house_is_the_house_and_its_committee(tagger):
+    names = _names(tagger.nlp("The House of Lords Rural Economy Committee took evidence in Kelby."))
+    assert names.get("House of Lords") == "organisation"
+    assert names.get("Rural Economy Committee") == "organisation"
+
+
+def test_a_name_before_course_is_a_programme(tagger):
+    names = _names(tagger.nlp("Of the 300 people who finished a Move and Mend course, most returned to work."))
+    assert names.get("Move and Mend") == "programme"

@@ -654,7 +654,7 @@ LOWER_HEADS = {**{w: "organisation" for w in "group network partnership coalitio
                   "collective".split()},
                **{w: "document" for w in "strategy report review plan bulletin framework toolkit briefing".split()},
                **{w: "programme" for w in "programme scheme campaign initiative project pilot service fund grant "
-                  "helpline pathway trial stall hub hubs".split()}}
+                  "helpline pathway trial stall hub hubs course courses".split()}}
 # Verbs whose subject is a person (the pipeline has no lemmatizer: the forms are listed).
 PERSON_VERBS = frozenset("""
 say says said tell tells told write writes wrote ask asks asked talk talks talked meet meets met speak speaks spoke
@@ -927,6 +927,12 @@ class ExtractedNames:
         span, source, conf = cand
         if span.label_ == "person" or len(span) < 3:
             return [cand]
+        low = [t.lower_ for t in span]
+        if low[:3] in (["house", "of", "commons"], ["house", "of", "lords"]) and len(span) >= 5 \
+                and kind_from_head([t.text for t in span[3:]]) == "organisation" and span[3].is_title:
+            # "House of Commons Health and Social Care Committee": the House, and its committee
+            return [(Span(doc, span.start, span.start + 3, label="organisation"), source, conf),
+                    (Span(doc, span.start + 3, span.end, label="organisation"), source, conf)]
         for i in range(span.start + 1, span.end - 1):
             tok = doc[i]
             if tok.lower_ not in ("at", "'s", "’s", "within"):
