@@ -142,3 +142,18 @@ def test_a_select_committee_of_the_house_is_the_house_and_its_committee(tagger):
 def test_a_name_before_course_is_a_programme(tagger):
     names = _names(tagger.nlp("Of the 300 people who finished a Move and Mend course, most returned to work."))
     assert names.get("Move and Mend") == "programme"
+
+
+@pytest.mark.parametrize("sentence, title", [
+    ("In its 2025 briefing Left Out in the Rain the charity set out the costs.", "Left Out in the Rain"),
+    ("The survey Empty Plates found that most staff skipped meals.", "Empty Plates"),
+    ("The motion welcomes the report by Shelterwise, Nowhere to Sleep, which found long waits.", "Nowhere to Sleep"),
+    ("As we argued in our 2024 report Full Wards, Empty Beds. Few listened.", "Full Wards, Empty Beds"),
+])
+def test_a_title_after_a_documents_noun_is_a_document(tagger, sentence, title):
+    assert _names(tagger.nlp(sentence)).get(title) == "document"
+
+
+def test_a_body_after_a_documents_noun_stays_a_body(tagger):
+    names = _names(tagger.nlp("In its report NHS England said waits had fallen."))
+    assert names.get("NHS England") == "organisation"

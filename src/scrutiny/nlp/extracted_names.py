@@ -700,6 +700,9 @@ DOCUMENT_PARTICIPLES = frozenset("written prepared produced authored co-authored
 PROGRAMME_PARTICIPLES = frozenset("run delivered organised organized coordinated launched funded".split())
 DOCUMENT_VERBS = frozenset("wrote write writes published publish publishes co-authored authored drafted compiled "
                            "released issued".split())
+# Lower-case nouns naming a document before its title ("the survey Hidden Costs").
+DOCUMENT_NOUNS_BEFORE_TITLE = frozenset("report review study paper briefing guide book pamphlet toolkit survey "
+                                        "evaluation petition manifesto booklet".split())
 DOCUMENT_BEFORE = frozenset("report review study paper briefing plan strategy guide guidance book "
                             "pamphlet toolkit".split())
 
@@ -734,6 +737,22 @@ def _described_kind(doc, j: int) -> str | None:
                         or w in ("of", "for", "at", "in", "to", "by", "with", "on", "from"):
                     return None
     return None
+
+
+def _second_half(doc, j: int, blocked) -> int:
+    """Where a title with a comma ends when its first half ends at ``j`` ("Open Door,
+    Closed Room."): past a second run of two to five capitalised words (joiners between)
+    that a full stop, comma, semicolon or bracket ends; else ``j``."""
+    n = len(doc)
+    if j + 2 >= n or doc[j].text != ",":
+        return j
+    k = j + 1
+    while k < n and k - j <= 6 and k not in blocked and (doc[k].is_title or (
+            doc[k].lower_ in TITLE_JOINERS and doc[k].is_lower and k + 1 < n and doc[k + 1].is_title)):
+        k += 1
+    if k - j - 1 >= 2 and doc[k - 1].is_title and (k >= n or doc[k].text in (".", ",", ";", "(")):
+        return k
+    return j
 
 
 def _first_half(doc, i: int, blocked) -> int:
@@ -1231,6 +1250,8 @@ class ExtractedNames:
                 if kind and any(t.i in covered for t in span) and not inside_taken:
                     kind = None  # overlaps a name at its edge
                 if kind and _acceptable(span) and (strong or not tok.is_sent_start or j - i >= 3):
+                    if strong and kind == "document":
+                        j = _second_half(doc, j, blocked)  # "our report Open Door, Closed Room."
                     if strong and kind in ("document", "programme"):
                         i = _first_half(doc, i, blocked)  # "Cold Homes, Warm Hearts, an independent evaluation"
                     out.append((Span(doc, i, j, label=kind), "rule", 0.65 if strong else 0.6))
@@ -1286,6 +1307,21 @@ class ExtractedNames:
                 APPOSITION_HEADS.get(doc[i - 2].lower_) in ("document", "programme") and doc[i - 2].is_lower
                 and doc[i - 2].pos_ == "NOUN")):
             return ("document" if doc[i - 2].lower_ in DOCUMENT_BEFORE else APPOSITION_HEADS[doc[i - 2].lower_]), True
+        # "our 2023 report Open Door", "the survey Hidden Costs": a document's head noun and its
+        # determiner (a year between them) just before; "the report by Mind, Too Long to Wait":
+        # the same with its author between
+        k = i - 1
+        if k >= 0 and doc[k].text == ",":
+            m = k - 1
+            while m >= 0 and (doc[m].is_title or doc[m].is_upper) and doc[m].is_alpha and k - m <= 6:
+                m -= 1
+            k = m - 1 if m < k - 1 and m >= 0 and doc[m].lower_ == "by" else -1
+        if k >= 1 and doc[k].is_lower and doc[k].lower_ in DOCUMENT_NOUNS_BEFORE_TITLE:
+            m = k - 1
+            if m >= 1 and doc[m].is_digit and len(doc[m].text) == 4:
+                m -= 1  # "our 2023 report"
+            if doc[m].lower_ in ("the", "a", "an", "its", "their", "our", "his", "her", "this", "new", "latest"):
+                return "document", True
         # The syntax: the object of "published", "launched"; the subject of "is run by"
         span = doc[i:j]
         kind = None
