@@ -157,3 +157,11 @@ def test_a_title_after_a_documents_noun_is_a_document(tagger, sentence, title):
 def test_a_body_after_a_documents_noun_stays_a_body(tagger):
     names = _names(tagger.nlp("In its report NHS England said waits had fallen."))
     assert names.get("NHS England") == "organisation"
+
+
+def test_the_author_of_a_numbered_note_is_a_body_unless_a_person(tagger):
+    text = ("Notes\n[1] Homes for Carers, Care Home Census, October 2025.\n"
+            "[2] Jane Whitlow, Long Shifts, 2024.")
+    names = _names(tagger.nlp(text))
+    assert names.get("Homes for Carers") == "organisation"
+    assert names.get("Jane Whitlow") != "organisation"

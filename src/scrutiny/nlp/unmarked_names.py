@@ -224,7 +224,28 @@ def reference_titles(doc) -> list:
         if not words or sum(w[:1].isupper() for w in words) < 2 and len(words) > 1:
             continue  # a sentence, not a title
         out.append((Span(doc, span.start, span.end, label="document"), "rule", 0.7))
+        author = _reference_body(doc, m)
+        if author is not None:
+            out.append((author, "rule", 0.6))
     return out
+
+
+def _reference_body(doc, m):
+    """The author's cell of a numbered note when it names a body ("[1] Skills for Care,
+    Care Workforce Pulse, ..."): two words or more, capitalised but for joiners, no person
+    (no given name first, no initials) and no place alone."""
+    from scrutiny.nlp.people import is_given_name
+
+    words = m.group("author").split()
+    if len(words) < 2 or is_given_name(words[0]) or any(len(w.rstrip(".")) == 1 for w in words) \
+            or kind_from_head(words) not in (None, "organisation") \
+            or all(w in NATIONS or w in PLACES or w.casefold() in _AUTHOR_JOINERS for w in words):
+        return None
+    span = doc.char_span(m.start("author"), m.start("author") + len(m.group("author").rstrip()),
+                         alignment_mode="contract")
+    if span is None or len(span) < 2 or any(t.ent_type_ == "PERSON" for t in span):
+        return None
+    return Span(doc, span.start, span.end, label="organisation")
 
 
 _POST_JOINERS = frozenset("of for and the & to".split())
