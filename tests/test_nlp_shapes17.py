@@ -165,3 +165,14 @@ def test_the_author_of_a_numbered_note_is_a_body_unless_a_person(tagger):
     names = _names(tagger.nlp(text))
     assert names.get("Homes for Carers") == "organisation"
     assert names.get("Jane Whitlow") != "organisation"
+
+
+@pytest.mark.parametrize("text, word", [
+    ("The ICB said the new appointments would strengthen the board.", "ICB"),
+    ("Report by the Comptroller and Auditor General\nThe office looked at waits.", "Comptroller"),
+    ("Foreword by Councillor Amy Brook, Leader of Kelby Council\nThis plan is ours.", "Foreword"),
+    ("The group has 64 registered members from both Houses.", "Houses"),
+    ("We want more volunteers who identify as LGBT to join us.", "LGBT"),
+])
+def test_generic_bodies_posts_headings_and_groups_of_people_are_no_names(tagger, text, word):
+    assert not [n for n in _names(tagger.nlp(text)) if n.startswith(word)]

@@ -42,6 +42,7 @@ network partnership alliance coalition union society association institute centr
 company organisation organization foundation charity court college forum executive cabinet command
 convention treaty agreement directive charter protocol code offer assessment evaluation conference
 jobcentre chamber police tribunal tribunals hub constabulary
+icb icbs ics ccg ccgs houses
 """.split())
 
 # A capitalised phrase ending in one of these names a post or a group of people,
@@ -57,7 +58,7 @@ NOT_STAKEHOLDER_FIRST = frozenset("""
 annex appendix box chapter figure page paragraph para part recommendation section table
 item step stage phase level tier option question point principle objective priority
 article clause schedule rule regulation footnote note version minutes apologies present contents summary source
-action resolved agenda
+action resolved agenda foreword preface acknowledgements glossary
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday
 """.split())
@@ -113,6 +114,7 @@ NOT_NAME_ACRONYMS = frozenset("""
 UK US USA GB IT AI TV PM AM CEO MP MPs GP GPs A&E ICT HR VAT GDP COVID HIV PDF OK ID IDs PC PCs SME SMEs
 NB CV CVs FAQ FAQs QR SMS URL URLs
 PhD PhDs STEM GCSE GCSEs NVQ NVQs MSc BSc MBA EO PNT GNSS
+LGBT LGBTQ LGBTQI LGBTQIA BAME BME
 """.split())
 
 

@@ -29,7 +29,7 @@ chair chairman chairwoman chairperson chief executive director secretary ministe
 head manager officer governor trustee president professor lecturer researcher fellow editor correspondent
 commissioner member adviser advisor economist analyst convenor coordinator organiser spokesperson spokesman
 spokeswoman mp mayor deputy vice dean principal nurse doctor consultant clinician treasurer clerk
-chancellor
+chancellor comptroller auditor
 """.split())
 
 
