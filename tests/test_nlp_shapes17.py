@@ -176,3 +176,55 @@ def test_the_author_of_a_numbered_note_is_a_body_unless_a_person(tagger):
 ])
 def test_generic_bodies_posts_headings_and_groups_of_people_are_no_names(tagger, text, word):
     assert not [n for n in _names(tagger.nlp(text)) if n.startswith(word)]
+
+
+def test_a_person_of_a_body_is_the_person_and_the_body(tagger):
+    names = _names(tagger.nlp("The panel co-opted Ruth Adeyemi of Harbourne Carers Forum in June."))
+    assert names.get("Ruth Adeyemi") == "person"
+    assert names.get("Harbourne Carers Forum") == "organisation"
+
+
+def test_a_line_of_authors_over_a_byline_is_no_title(tagger):
+    text = ("Work and severe mental illness\nDr Ann Kowal and Ben Osei\nPublished by the Carrow Institute, May 2025")
+    names = _names(tagger.nlp(text))
+    assert not [n for n, k in names.items() if k == "document" and "Kowal" in n]
+
+
+@pytest.mark.parametrize("sentence, title", [
+    ("Their report, Heard but Not Heeded, asks us to name one case officer.", "Heard but Not Heeded"),
+    ("The full report from the Royal College of Speech Therapists, Talking on Empty, is published today.",
+     "Talking on Empty"),
+])
+def test_more_titles_after_a_documents_noun(tagger, sentence, title):
+    assert _names(tagger.nlp(sentence)).get(title) == "document"
+
+
+def test_limited_heads_a_firm_and_pay_a_benefit(tagger):
+    names = _names(tagger.nlp("Ashgrove Care Limited said many staff cannot get Statutory Sick Pay."))
+    assert names.get("Ashgrove Care Limited") == "organisation"
+    assert names.get("Statutory Sick Pay") == "programme"
+
+
+def test_the_cells_of_a_flattened_table_are_named_by_their_column(tagger):
+    text = ("Project | Organisation | Amount\n"
+            "Knit and Natter | Kelby Women's Institute | £4,800\n"
+            "Walk Talk Tuesdays | Harbour Arts Trust | £9,750\n"
+            "Total | | £14,550")
+    names = _names(tagger.nlp(text))
+    assert names.get("Knit and Natter") == "programme"
+    assert names.get("Walk Talk Tuesdays") == "programme"
+    assert names.get("Harbour Arts Trust") == "organisation"
+    assert not [n for n in names if "|" in n or n.startswith("Total")]
+
+
+def test_a_sentence_case_table_cell_is_no_name(tagger):
+    names = _names(tagger.nlp("Service | Headcount | WTE\nCommunity mental health teams | 31 | 24.0"))
+    assert names == {}
+
+
+def test_the_body_after_a_post_in_a_present_line_is_a_body(tagger):
+    text = ("Present:\nDr Omar Hale (Clinical Director, West Kelby Primary Care Network)\n"
+            "Jo Bright (Head of Housing, Kelby Borough Council)")
+    names = _names(tagger.nlp(text))
+    assert names.get("West Kelby Primary Care Network") == "organisation"
+    assert names.get("Kelby Borough Council") == "organisation"

@@ -404,6 +404,8 @@ def _acceptable(span, number_word_ok: bool = False, vouched: bool = False) -> bo
     from scrutiny.nlp.people import ROLE_WORDS
 
     text = span.text
+    if "|" in text:
+        return False  # "Project | Organisation": the cells of a table's row, not one name
     if all(t.text in NATIONS or t.lower_ in ("and", "the", "of") or t.text in PLACES for t in span):
         return False  # "England and Wales": places
     if text in NOT_NAME_ACRONYMS or text.rstrip("s") in NOT_NAME_ACRONYMS:
@@ -521,6 +523,8 @@ def _speaker_tag(span) -> bool:
         k -= 1
     if k < 0 or doc[k].text != "(":
         return False
+    if kind_from_head([t.text for t in span]) == "organisation":
+        return False  # "Dr A (Clinical Director, North Kelby Primary Care Network)": a body, no constituency
     close = span.end
     while close < len(doc) and doc[close].text not in ("(", ")", "):") and "\n" not in doc[close].text:
         close += 1
@@ -666,6 +670,11 @@ argues argued warn warns warned welcome welcomes welcomed visit visits visited l
 # Lower-case nouns that say the name after them is a body's ("the housing charity X").
 BODY_NOUNS_BEFORE = frozenset("charity company firm trust organisation network union consultancy".split())
 HEADED_DETERMINERS = frozenset("the its our their his her a an".split())
+# Column headings of a table flattened with "|" and the kind of name their cells hold.
+TABLE_COLUMNS = {**{w: "organisation" for w in ("organisation", "organization", "provider", "providers", "grantee",
+                                                "recipient", "funder", "partner", "lead partner", "delivery partner",
+                                                "lead organisation", "supplier", "contractor", "charity", "body")},
+                 **{w: "programme" for w in ("project", "service", "programme", "scheme", "initiative")}}
 # Lower-case nouns that vouch for the capitalised words after them as a body's name ("the
 # charity Open Arms", "the campaign group Waiting Too Long", "the local network Kin").
 VOUCHING_BODY_NOUNS = frozenset("charity group coalition network union organisation company firm consultancy "
@@ -694,7 +703,7 @@ def _capitalised(tok) -> bool:
     return tok.is_alpha and (tok.is_title or (tok.is_upper and len(tok.text) > 1) or _camel(tok.text))
 
 
-TITLE_JOINERS = frozenset("the of and for to our a in on by at with from into under without after &".split())
+TITLE_JOINERS = frozenset("the of and for to our a in on by at with from into under without after but &".split())
 DOCUMENT_PARTICIPLES = frozenset("written prepared produced authored co-authored drafted compiled published released "
                                  "issued commissioned edited".split())
 PROGRAMME_PARTICIPLES = frozenset("run delivered organised organized coordinated launched funded".split())
@@ -737,6 +746,21 @@ def _described_kind(doc, j: int) -> str | None:
                         or w in ("of", "for", "at", "in", "to", "by", "with", "on", "from"):
                     return None
     return None
+
+
+def _author_before(doc, i: int) -> int:
+    """"the report by Mind, Too Long to Wait", "the report from the Royal College of X,
+    Training on Empty": where the noun before "by" or "from" stands, when a capitalised
+    author (joiners between) and a comma stand before ``doc[i]``; else -1."""
+    k = i - 1
+    if k < 1 or doc[k].text != ",":
+        return -1
+    m = k - 1
+    while m >= 0 and k - m <= 8 and doc[m].is_alpha and (
+            doc[m].is_title or doc[m].is_upper
+            or (doc[m].is_lower and doc[m].lower_ in TITLE_JOINERS and doc[m].lower_ not in ("by", "from"))):
+        m -= 1
+    return m - 1 if m < k - 1 and m >= 1 and doc[m].lower_ in ("by", "from") else -1
 
 
 def _second_half(doc, j: int, blocked) -> int:
@@ -885,7 +909,8 @@ class ExtractedNames:
             found.extend(self._given_names_alone(doc, existing + [c[0] for c in found]))
             found.extend(self._bracketed_bodies(doc, existing + [c[0] for c in found]))
             found.extend(unmarked_names(doc, existing + [c[0] for c in found]))
-            titles = self._title_runs(doc, existing + [c[0] for c in found]) + reference_titles(doc)
+            titles = self._title_runs(doc, existing + [c[0] for c in found]) + reference_titles(doc) \
+                + self._table_cells(doc)
             # a title the words around it vouch for wins over the recogniser's reading of the
             # same words ("Home Truths was written by ...": a document, not an ORG)
             strong = {(c[0].start, c[0].end) for c in titles if c[2] >= 0.65}
@@ -952,6 +977,15 @@ class ExtractedNames:
             # "House of Commons Health and Social Care Committee": the House, and its committee
             return [(Span(doc, span.start, span.start + 3, label="organisation"), source, conf),
                     (Span(doc, span.start + 3, span.end, label="organisation"), source, conf)]
+        from scrutiny.nlp.people import is_given_name
+
+        of = next((k for k in range(span.start + 2, min(span.start + 4, span.end - 1)) if doc[k].lower_ == "of"), None)
+        if of is not None and is_given_name(doc[span.start].text) and all(t.is_title for t in doc[span.start:of]) \
+                and kind_from_head([t.text for t in doc[span.start:of]]) is None \
+                and kind_from_head([t.text for t in doc[of + 1:span.end] if t.lower_ != "the"]) == "organisation":
+            # "Ruth Adeyemi of Harbourne Carers Forum": a person and the body they are from
+            return [(Span(doc, span.start, of, label="person"), source, conf),
+                    (Span(doc, of + 1 + (doc[of + 1].lower_ == "the"), span.end, label="organisation"), source, conf)]
         for i in range(span.start + 1, span.end - 1):
             tok = doc[i]
             if tok.lower_ not in ("at", "'s", "’s", "within"):
@@ -1009,8 +1043,9 @@ class ExtractedNames:
             title = raw.strip()
             nxt = lines[n + 1] if n + 1 < len(lines) else None
             below = nxt[2].strip() if nxt else ""
-            if not title or _FINAL_STOP.search(title) or BYLINE.match(title):
-                continue
+            if not title or _FINAL_STOP.search(title) or BYLINE.match(title) \
+                    or title.split()[0].rstrip(".").casefold() in HONORIFICS:
+                continue  # ("Dr Ann Lee and Ben Osei" over "Published by ...": the authors, no title)
             authors = nxt is not None and nxt[0] in author_starts
             # a title, a subtitle in sentence case, then its byline ("Nobody Asked How I Was" /
             # "Parents' experiences of ..." / "A report by ..."): the byline vouches for the title
@@ -1172,6 +1207,10 @@ class ExtractedNames:
                 continue
             if kind == "person" and len(span) == 1 and is_acronym(span.text):
                 kind = "organisation"  # "DfT", "BASW": acronyms name bodies, not people
+            if kind == "organisation" and ent.label_ == "ORG" and len(span) == 2 and not head_kind \
+                    and self._given(words[0]) and span[1].is_title and span[1].is_alpha \
+                    and words[1] not in PLACES and words[1] not in NATIONS and not is_place(span, []):
+                kind = "person"  # "Grace Obi (Employment Service Manager, ...)": a given name and a surname
             conf = self.ner_confidence
             if kind == "person":
                 evidence = person_evidence(span, surnames)
@@ -1252,7 +1291,7 @@ class ExtractedNames:
                 if kind and _acceptable(span) and (strong or not tok.is_sent_start or j - i >= 3):
                     if strong and kind == "document":
                         j = _second_half(doc, j, blocked)  # "our report Open Door, Closed Room."
-                    if strong and kind in ("document", "programme"):
+                    if strong and kind in ("document", "programme") and _author_before(doc, i) < 0:
                         i = _first_half(doc, i, blocked)  # "Cold Homes, Warm Hearts, an independent evaluation"
                     out.append((Span(doc, i, j, label=kind), "rule", 0.65 if strong else 0.6))
             i = j
@@ -1312,14 +1351,13 @@ class ExtractedNames:
         # the same with its author between
         k = i - 1
         if k >= 0 and doc[k].text == ",":
-            m = k - 1
-            while m >= 0 and (doc[m].is_title or doc[m].is_upper) and doc[m].is_alpha and k - m <= 6:
-                m -= 1
-            k = m - 1 if m < k - 1 and m >= 0 and doc[m].lower_ == "by" else -1
+            k = _author_before(doc, i)
         if k >= 1 and doc[k].is_lower and doc[k].lower_ in DOCUMENT_NOUNS_BEFORE_TITLE:
             m = k - 1
             if m >= 1 and doc[m].is_digit and len(doc[m].text) == 4:
                 m -= 1  # "our 2023 report"
+            elif m >= 1 and doc[m].is_lower and doc[m].pos_ == "ADJ":
+                m -= 1  # "the full report", "a joint briefing"
             if doc[m].lower_ in ("the", "a", "an", "its", "their", "our", "his", "her", "this", "new", "latest"):
                 return "document", True
         # The syntax: the object of "published", "launched"; the subject of "is run by"
@@ -1508,6 +1546,47 @@ class ExtractedNames:
                     or not _acceptable(span, number_word_ok=True):
                 continue  # "the North East network": a place's network ("the First Light pathway": a name)
             out.append((span, "rule", 0.6))
+        return out
+
+    def _table_cells(self, doc):
+        """The cells of a table flattened into lines with "|" under a column whose heading
+        says what they name ("Project | Organisation | Amount", "Service | Provider |
+        Contract"): a cell in title case is a name of the column's kind (or of its own head
+        noun's); cells in sentence case ("Inpatient wards"), figures and totals are none."""
+        out = []
+        text = doc.text
+        if "|" not in text:
+            return out
+        columns = None
+        pos = 0
+        for raw in text.split("\n"):
+            a = pos
+            pos += len(raw) + 1
+            if "|" not in raw:
+                columns = None
+                continue
+            cells = raw.split("|")
+            heads = [TABLE_COLUMNS.get(c.strip().casefold()) for c in cells]
+            if any(heads) and all(len(c.split()) <= 3 for c in cells):
+                columns = heads
+                continue
+            if columns is None or len(cells) != len(columns):
+                continue
+            at = a
+            for cell, kind in zip(cells, columns):
+                start = at + (len(cell) - len(cell.lstrip()))
+                at += len(cell) + 1
+                name = cell.strip().split(",")[0].strip()
+                words = name.split()
+                if kind is None or not words or len(words) > 8 or words[0].casefold() in ("total", "other", "all") \
+                        or not all(w[:1].isupper() or w.casefold() in TITLE_JOINERS or not w[:1].isalpha()
+                                   for w in words):
+                    continue
+                span = doc.char_span(start, start + len(name), alignment_mode="contract")
+                if span is None or not len(span) or not _acceptable(span):
+                    continue
+                label = kind_from_head(words) or kind
+                out.append((Span(doc, span.start, span.end, label=label), "rule", 0.65))
         return out
 
     def _bracketed_bodies(self, doc, taken):

@@ -13,7 +13,7 @@ agency alliance assembly association authority bank board bureau cabinet centre 
 charity coalition college commission committee company confederation consultancy consultants consulting
 corporation council associates partners llp analytics economics solutions labs
 court department directorate executive federation forum foundation fund group hospital
-inspectorate institute institution league ltd ministry network nhs office ombudsman
+inspectorate institute institution league ltd limited ministry network nhs office ombudsman
 organisation organization panel parliament partnership plc practice press secretariat service services
 society taskforce team treasury trust union unit university
 faculty collective collaborative branch school academy clinic surgery foodbank church
@@ -29,7 +29,7 @@ standards statement strategy study survey view white census
 
 PROGRAMME = frozenset("""
 allowance benefit campaign credit deal grant initiative offer payment pension pilot programme program project scheme
-helpline apprenticeship apprenticeships trial pathway awards fellowship fellowships
+helpline apprenticeship apprenticeships trial pathway awards fellowship fellowships pay
 """.split())
 
 # One of these words alone is not a name ("the Government", "the Department",
