@@ -228,3 +228,33 @@ def test_the_body_after_a_post_in_a_present_line_is_a_body(tagger):
     names = _names(tagger.nlp(text))
     assert names.get("West Kelby Primary Care Network") == "organisation"
     assert names.get("Kelby Borough Council") == "organisation"
+
+
+def _ties(doc):
+    return {(t["subject"]["text"], t["relation"], t["object"]["text"]) for t in doc._.ties}
+
+
+def test_a_table_row_ties_its_organisation_to_its_project(tagger):
+    doc = tagger.nlp("Project | Organisation | Amount\nKnit and Natter | Kelby Women's Institute | £4,800\n"
+                     "Walk Talk Tuesdays | Harbour Arts Trust | £9,750")
+    assert ("Harbour Arts Trust", "provides", "Walk Talk Tuesdays") in _ties(doc)
+    assert ("Kelby Women's Institute", "provides", "Knit and Natter") in _ties(doc)
+
+
+def test_a_table_without_a_project_column_ties_nothing(tagger):
+    doc = tagger.nlp("Organisation | Amount\nHarbour Arts Trust | £9,750\nKelby Carers Forum | £4,000")
+    assert not [t for t in _ties(doc) if t[1] == "provides"]
+
+
+def test_a_funders_list_ties_each_funder_to_the_programme_in_its_brackets(tagger):
+    doc = tagger.nlp("Thank you to our funders\nWe are grateful to the following for their support:\n"
+                     "- The Marlowe Trust (Open Kitchen, two-year grant)\n- Kelby District Council (Market Mornings)\n"
+                     "- Ashby Rotary Club")
+    ties = _ties(doc)
+    assert ("Marlowe Trust", "funded", "Open Kitchen") in ties
+    assert ("Kelby District Council", "funded", "Market Mornings") in ties
+
+
+def test_a_programme_which_a_body_funds(tagger):
+    doc = tagger.nlp("Tenants can call the Homeline Advice Service, which Kelby Council funds, at any time.")
+    assert ("Kelby Council", "funded", "Homeline Advice Service") in _ties(doc)

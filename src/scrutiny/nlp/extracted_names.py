@@ -23,7 +23,7 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from scrutiny.nlp.headwords import (
-    GENERIC_SINGLE, NAME_JOINERS, NATIONS, NOT_NAME_ACRONYMS, NOT_STAKEHOLDER_FIRST, PLACES, PORTFOLIO_WORDS, PROGRAMME,
+    FUNDERS_LEAD, GENERIC_SINGLE, NAME_JOINERS, NATIONS, NOT_NAME_ACRONYMS, TABLE_COLUMNS, NOT_STAKEHOLDER_FIRST, PLACES, PORTFOLIO_WORDS, PROGRAMME,
     ROLE_HEADS, kind_from_head,
 )
 from scrutiny.nlp.normalise import key
@@ -670,11 +670,6 @@ argues argued warn warns warned welcome welcomes welcomed visit visits visited l
 # Lower-case nouns that say the name after them is a body's ("the housing charity X").
 BODY_NOUNS_BEFORE = frozenset("charity company firm trust organisation network union consultancy".split())
 HEADED_DETERMINERS = frozenset("the its our their his her a an".split())
-# Column headings of a table flattened with "|" and the kind of name their cells hold.
-TABLE_COLUMNS = {**{w: "organisation" for w in ("organisation", "organization", "provider", "providers", "grantee",
-                                                "recipient", "funder", "partner", "lead partner", "delivery partner",
-                                                "lead organisation", "supplier", "contractor", "charity", "body")},
-                 **{w: "programme" for w in ("project", "service", "programme", "scheme", "initiative")}}
 # Lower-case nouns that vouch for the capitalised words after them as a body's name ("the
 # charity Open Arms", "the campaign group Waiting Too Long", "the local network Kin").
 VOUCHING_BODY_NOUNS = frozenset("charity group coalition network union organisation company firm consultancy "
@@ -910,7 +905,7 @@ class ExtractedNames:
             found.extend(self._bracketed_bodies(doc, existing + [c[0] for c in found]))
             found.extend(unmarked_names(doc, existing + [c[0] for c in found]))
             titles = self._title_runs(doc, existing + [c[0] for c in found]) + reference_titles(doc) \
-                + self._table_cells(doc)
+                + self._table_cells(doc) + self._funded_in_brackets(doc)
             # a title the words around it vouch for wins over the recogniser's reading of the
             # same words ("Home Truths was written by ...": a document, not an ORG)
             strong = {(c[0].start, c[0].end) for c in titles if c[2] >= 0.65}
@@ -1587,6 +1582,40 @@ class ExtractedNames:
                     continue
                 label = kind_from_head(words) or kind
                 out.append((Span(doc, span.start, span.end, label=label), "rule", 0.65))
+        return out
+
+    def _funded_in_brackets(self, doc):
+        """Under a line thanking funders, "- The X Trust (Kitchen Table, three-year grant)":
+        the words in title case opening the brackets name what the funder paid for, a
+        programme (or what their own head noun says)."""
+        out = []
+        text = doc.text
+        if "\n" not in text or not FUNDERS_LEAD.search(text):
+            return out
+        under = False
+        pos = 0
+        for raw in text.split("\n"):
+            a = pos
+            pos += len(raw) + 1
+            if FUNDERS_LEAD.search(raw):
+                under = True
+                continue
+            if not re.match(r"\s*[-•*–]\s+", raw):
+                under = False
+                continue
+            m = re.search(r"\(([^(),;]+)[),;]", raw) if under else None
+            if m is None:
+                continue
+            name = m.group(1).strip()
+            words = name.split()
+            if not words or len(words) > 6 or not all(w[:1].isupper() or w.casefold() in TITLE_JOINERS for w in words):
+                continue
+            start = a + m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
+            span = doc.char_span(start, start + len(name), alignment_mode="contract")
+            # (no constituency in a debate's speaker tag: the line under the funders' lead says so)
+            if span is not None and len(span) and words[0].casefold() not in NOT_STAKEHOLDER_FIRST \
+                    and not all(w in PLACES or w in NATIONS for w in words):
+                out.append((Span(doc, span.start, span.end, label=kind_from_head(words) or "programme"), "rule", 0.65))
         return out
 
     def _bracketed_bodies(self, doc, taken):

@@ -74,6 +74,18 @@ LINE_SERVICES = frozenset("support advice crisis help information listening".spl
 _YEAR = re.compile(r"(?:19|20)\d\d(?:[/–-](?:\d\d|(?:19|20)\d\d))?")
 
 
+# A line thanking a list of funders, one a bullet below it ("We are grateful to the following
+# for their support:"): "- The X Trust (Kitchen Table, three-year grant)".
+FUNDERS_LEAD = re.compile(r"(?i)\b(?:our funders|(?:thanks?|thank you)\s+(?:to|go to)\s+(?:our|the following)\s+"
+                          r"(?:funders|supporters)|grateful to the following|funded by the following|"
+                          r"supported by the following)\b")
+# Column headings of a table flattened with "|" and the kind of name their cells hold.
+TABLE_COLUMNS = {**{w: "organisation" for w in ("organisation", "organization", "provider", "providers", "grantee",
+                                                "recipient", "funder", "partner", "lead partner", "delivery partner",
+                                                "lead organisation", "supplier", "contractor", "charity", "body")},
+                 **{w: "programme" for w in ("project", "service", "programme", "scheme", "initiative")}}
+
+
 def kind_from_head(words: list[str]) -> str | None:
     """Kind suggested by the head of a name, or None: its last word, or its first
     when a preposition follows ("Department for ...", "University of ...")."""

@@ -21,6 +21,7 @@ import re
 
 from spacy.language import Language
 
+from scrutiny.nlp.headwords import FUNDERS_LEAD
 from scrutiny.nlp.author_lines import affiliations, author_line
 from scrutiny.nlp.claim_rules import sentences
 from scrutiny.nlp.coreference import antecedent
@@ -232,6 +233,10 @@ _p("funded", "funded", 0.75, rf"{E}\s*{GAP}{ADV}(?:has\s+|had\s+|have\s+|will\s+
 _p("which_funds", "funded", 0.75,
    rf"{E}\s*,\s*(?:which|who)\s+(?:also\s+|now\s+|currently\s+)?(?:funds|funded|fund|pays for|paid for|sponsors|sponsored)\s+"
    rf"(?:our|its|their|the)\s+{E}")
+# "the Access to Work Support Service, which DWP funds through ...": the body funds the programme
+_p("object_relative_funds", "funded", 0.75,
+   rf"{E}\s*,\s*(?:which|that)\s+{DET}{E}\s+(?:also\s+|jointly\s+|now\s+)?(?:funds|funded|pays\s+for|paid\s+for|"
+   rf"sponsors|sponsored|finances|financed)\b")
 # "Cllr A declared an interest as a trustee of X", "A said that, as chair of X, she ...": a post
 # of the person the sentence is about (the nearest name before "as")
 _p("as_role_of", "position", 0.7,
@@ -376,7 +381,7 @@ _CLAUSE_SUBJECT = re.compile(
     rf"^\s*{DET}§(\d+)§(?:\s*,[^;]*,\s*|\s+(?:is|was|are|were|has been|will be)\s+[^;]*?\s+and\s+)"
     rf"(?:is|was|are|were|has been|have been|will be)\s+(?:also\s+|now\s+|jointly\s+|partly\s+)?$", re.I)
 _ROLE_FIRST = {"whose_role", "role_of_appos", "role_of_name", "possessive_role", "preposed_role", "possessive_person"}  # org first, person second
-_SECOND_IS_SUBJECT = {"commissioned_from"}  # "commissioned the Review from X": X authored it
+_SECOND_IS_SUBJECT = {"commissioned_from", "object_relative_funds"}  # "commissioned the Review from X": X authored it
 
 DEP_VERBS = {}
 for _rel, _forms in {
@@ -547,6 +552,10 @@ class TiePatterns:
             ties.extend(self._grant_lines(doc, spans))
         if len(spans) >= 2 and _POST_LIST_HINT.search(doc.text):
             ties.extend(self._listed_posts(doc, spans))
+        if len(spans) >= 2 and "|" in doc.text:
+            ties.extend(self._table_rows(doc, spans))
+        if len(spans) >= 2 and "\n" in doc.text and FUNDERS_LEAD.search(doc.text):
+            ties.extend(self._funders_list(doc, spans))
         from scrutiny.nlp.calibration import calibrated
 
         for t in ties:
@@ -600,6 +609,73 @@ class TiePatterns:
                     self._add(found, doc, recipient, prog, "provides", "", 0.6, "grant_line", a, b)
             elif recipient.label_ == "organisation":
                 self._add(found, doc, funder, recipient, "funded", "", 0.7, "grant_line", a, b)
+        return list(found.values())
+
+    def _funders_list(self, doc, spans):
+        """A list of funders, one a bullet, under a line thanking them ("We are grateful to the
+        following for their support:", "Thank you to our funders"): "- The X Trust (Kitchen
+        Table, three-year grant)" says X funds the programme in its brackets."""
+        found: dict[tuple, dict] = {}
+        under = False
+        pos = 0
+        for raw in doc.text.split("\n"):
+            a, b = pos, pos + len(raw)
+            pos = b + 1
+            if FUNDERS_LEAD.search(raw):
+                under = True
+                continue
+            bullet = re.match(r"\s*[-•*–]\s+", raw)
+            if not bullet:
+                under = False
+                continue
+            if not under:
+                continue
+            names = [s for s in spans if s.start_char >= a and s.end_char <= b and s._.source != "coref"]
+            funder = next((s for s in names if s.label_ == "organisation"
+                           and not doc.text[a + bullet.end():s.start_char].strip(" ").casefold().replace("the", "")),
+                          None)
+            if funder is None:
+                continue
+            rest = doc.text[funder.end_char:b]
+            if not rest.lstrip().startswith("("):
+                continue
+            close = funder.end_char + rest.find(")") if ")" in rest else b
+            prog = next((s for s in names if s.label_ == "programme" and funder.end_char < s.start_char < close), None)
+            if prog is not None:
+                self._add(found, doc, funder, prog, "funded", "", 0.7, "funders_list", a, b)
+        return list(found.values())
+
+    def _table_rows(self, doc, spans):
+        """A table flattened with "|" whose headings name a project or service column and an
+        organisation or provider column ("Project | Organisation | Amount"): in each row, the
+        body in the one runs the programme in the other."""
+        from scrutiny.nlp.headwords import TABLE_COLUMNS
+
+        found: dict[tuple, dict] = {}
+        columns = None
+        pos = 0
+        for raw in doc.text.split("\n"):
+            a, b = pos, pos + len(raw)
+            pos = b + 1
+            if "|" not in raw:
+                columns = None
+                continue
+            cells = _cells(raw, a)
+            heads = [TABLE_COLUMNS.get(raw[x - a:y - a].strip().casefold()) for x, y in cells]
+            if "programme" in heads and "organisation" in heads:
+                columns = heads
+                continue
+            if columns is None or len(cells) != len(columns):
+                continue
+
+            def cell_name(kind):
+                x, y = cells[columns.index(kind)]
+                return next((s for s in spans if s.start_char >= x and s.end_char <= y and s.label_ == kind
+                             and s._.source != "coref"), None)
+
+            prog, body = cell_name("programme"), cell_name("organisation")
+            if prog is not None and body is not None:
+                self._add(found, doc, body, prog, "provides", "", 0.75, "table_row", a, b)
         return list(found.values())
 
     def _secretariat_ties(self, doc, spans, sents):
@@ -1097,6 +1173,7 @@ class TiePatterns:
                                 "partnership_between", "members_of_include", "authors_are", "member_alongside",
                                 "prepared_for_by", "object_relative_runs", "run_with", "consortium_of",
                                 "joint_unit_of", "its_body", "run_jointly_with", "which_funds", "reference_line",
+                                "object_relative_funds",
                                 "title_authors_year") \
                         and name not in _ROLE_FIRST | _FIRST_IS_OBJECT:
                     # "Capita and Maximus carry out ...": each member of a list before the verb
