@@ -258,3 +258,8 @@ def test_a_funders_list_ties_each_funder_to_the_programme_in_its_brackets(tagger
 def test_a_programme_which_a_body_funds(tagger):
     doc = tagger.nlp("Tenants can call the Homeline Advice Service, which Kelby Council funds, at any time.")
     assert ("Kelby Council", "funded", "Homeline Advice Service") in _ties(doc)
+
+
+def test_the_nhs_standing_alone_is_a_body_but_not_as_a_modifier(tagger):
+    assert _names(tagger.nlp("Delayed discharges cost the NHS £40 million last year.")).get("NHS") == "organisation"
+    assert "NHS" not in _names(tagger.nlp("Most NHS staff said the wards were short of beds."))

@@ -903,6 +903,7 @@ class ExtractedNames:
             found.extend(self._headed_runs(doc, existing + [c[0] for c in found]))
             found.extend(self._given_names_alone(doc, existing + [c[0] for c in found]))
             found.extend(self._bracketed_bodies(doc, existing + [c[0] for c in found]))
+            found.extend(self._the_nhs(doc, existing + [c[0] for c in found]))
             found.extend(unmarked_names(doc, existing + [c[0] for c in found]))
             titles = self._title_runs(doc, existing + [c[0] for c in found]) + reference_titles(doc) \
                 + self._table_cells(doc) + self._funded_in_brackets(doc)
@@ -1646,6 +1647,23 @@ class ExtractedNames:
             span = Span(doc, inner.start, inner.end, label="organisation")
             if _acceptable(span):
                 out.append((span, "rule", 0.6))
+        return out
+
+    def _the_nhs(self, doc, taken):
+        """"the NHS" standing alone as a noun ("cost the NHS £312 million", "the NHS is under
+        pressure"): the health service, a body, wherever the recogniser saw nothing; never as a
+        modifier ("NHS staff", "NHS mental health services") nor inside a longer name."""
+        out = []
+        covered = {t.i for s in taken for t in s}
+        for tok in doc:
+            if tok.text != "NHS" or tok.i in covered or tok.i == 0 or doc[tok.i - 1].lower_ != "the":
+                continue
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and (nxt.is_title or nxt.is_upper or nxt.like_num
+                                    or (nxt.is_lower and (nxt.pos_ in ("NOUN", "ADJ", "PROPN") or nxt.tag_ == "VBG"))
+                                    or nxt.text in ("'s", "’s")):
+                continue  # "the NHS Confederation", "the NHS mental health workforce", "the NHS's own figures"
+            out.append((Span(doc, tok.i, tok.i + 1, label="organisation"), "rule", 0.7))
         return out
 
     def _given_names_alone(self, doc, taken):
