@@ -263,3 +263,9 @@ def test_a_programme_which_a_body_funds(tagger):
 def test_the_nhs_standing_alone_is_a_body_but_not_as_a_modifier(tagger):
     assert _names(tagger.nlp("Delayed discharges cost the NHS £40 million last year.")).get("NHS") == "organisation"
     assert "NHS" not in _names(tagger.nlp("Most NHS staff said the wards were short of beds."))
+
+
+def test_a_person_signing_a_letter_on_a_line_of_their_own_is_a_person(tagger):
+    text = ("Please tell us if your claim is delayed.\nIn solidarity,\nMartin Okoro\n"
+            "Branch Secretary, Kelby Health Branch")
+    assert _names(tagger.nlp(text)).get("Martin Okoro") == "person"

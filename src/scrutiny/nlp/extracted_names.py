@@ -1107,8 +1107,11 @@ class ExtractedNames:
                 # "By A, Health Correspondent, Northgate Echo\n": a name ending its line (the line
                 # break is no part of it); a whole line read as one ORG is a heading, left to the
                 # rules that read headings and titles
-                if not doc.text[doc.text.rfind("\n", 0, ent.start_char) + 1:ent.start_char].strip():
-                    continue
+                words = ent.text.split()
+                if not doc.text[doc.text.rfind("\n", 0, ent.start_char) + 1:ent.start_char].strip() \
+                        and not (ent.label_ == "PERSON" and 2 <= len(words) <= 3 and self._given(words[0])
+                                 and all(w[:1].isupper() for w in words)):
+                    continue  # (but a person's name alone on its line, as a letter is signed, is the person)
                 while end > start and doc[end - 1].is_space:
                     end -= 1
             # Line breaks and runs of spaces end a name: keep what follows the last one.
