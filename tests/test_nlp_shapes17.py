@@ -269,3 +269,18 @@ def test_a_person_signing_a_letter_on_a_line_of_their_own_is_a_person(tagger):
     text = ("Please tell us if your claim is delayed.\nIn solidarity,\nMartin Okoro\n"
             "Branch Secretary, Kelby Health Branch")
     assert _names(tagger.nlp(text)).get("Martin Okoro") == "person"
+
+
+@pytest.mark.parametrize("sentence, inner, outer", [
+    ("The survey was overseen by the Pay Committee of the Society of Radiographers.",
+     "Pay Committee", "Society of Radiographers"),
+    ("She sits on the Scrutiny Panel of Kelby Borough Council.", "Scrutiny Panel", "Kelby Borough Council"),
+])
+def test_a_committee_of_a_body_is_the_committee_and_the_body(tagger, sentence, inner, outer):
+    names = _names(tagger.nlp(sentence))
+    assert names.get(inner) == "organisation" and names.get(outer) == "organisation"
+
+
+def test_a_college_of_a_profession_stays_one_name(tagger):
+    names = _names(tagger.nlp("The Royal College of General Practitioners wrote to the minister."))
+    assert names.get("Royal College of General Practitioners") == "organisation"

@@ -346,6 +346,10 @@ def _person_after_post(doc, start: int, end: int) -> int | None:
 
 
 BOARD_SEATS = frozenset("board trustees governors".split())
+# The head nouns of a body inside another, named "X Committee of the Y" ("Workforce Committee
+# of the Association of Psychological Therapists").
+SUB_BODY_HEADS = frozenset("committee sub-committee subcommittee panel board executive group unit team taskforce "
+                           "branch secretariat".split())
 POST_MODIFIERS = frozenset("medical clinical executive non-executive financial operating nursing acting interim".split())
 
 
@@ -982,6 +986,18 @@ class ExtractedNames:
             # "Ruth Adeyemi of Harbourne Carers Forum": a person and the body they are from
             return [(Span(doc, span.start, of, label="person"), source, conf),
                     (Span(doc, of + 1 + (doc[of + 1].lower_ == "the"), span.end, label="organisation"), source, conf)]
+        for i in range(span.start + 2, span.end - 1):
+            # "Workforce Committee of the Association of X", "Health Service Group Executive of
+            # Unison": a committee, panel or board of a body, and the body
+            if doc[i].lower_ != "of" or doc[i - 1].lower_ not in SUB_BODY_HEADS:
+                continue
+            left = [t.text for t in doc[span.start:i]]
+            right = [t.text for t in doc[i + 1:span.end] if t.lower_ != "the"]
+            if len(left) >= 2 and right and (kind_from_head(right) == "organisation"
+                                             or (len(right) == 1 and (right[0] in ONE_WORD_BODIES or is_acronym(right[0])))):
+                return [(Span(doc, span.start, i, label="organisation"), source, conf),
+                        (Span(doc, i + 1 + (doc[i + 1].lower_ == "the"), span.end, label="organisation"), source, conf)]
+            break
         for i in range(span.start + 1, span.end - 1):
             tok = doc[i]
             if tok.lower_ not in ("at", "'s", "’s", "within"):
