@@ -284,3 +284,14 @@ def test_a_committee_of_a_body_is_the_committee_and_the_body(tagger, sentence, i
 def test_a_college_of_a_profession_stays_one_name(tagger):
     names = _names(tagger.nlp("The Royal College of General Practitioners wrote to the minister."))
     assert names.get("Royal College of General Practitioners") == "organisation"
+
+
+def test_a_person_over_a_hyphenated_post_and_a_body_is_a_person(tagger):
+    text = "Signed:\nJo Verity, Co-founder, Kelby Care Network\nAmir Shah, Head of Policy, Kelby Carers"
+    names = _names(tagger.nlp(text))
+    assert names.get("Jo Verity") == "person"
+
+
+def test_a_pledge_is_a_programme(tagger):
+    names = _names(tagger.nlp("She proposed a Kelby Healthy Workplaces Pledge for local employers."))
+    assert names.get("Kelby Healthy Workplaces Pledge") == "programme"

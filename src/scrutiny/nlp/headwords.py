@@ -29,7 +29,7 @@ standards statement strategy study survey view white census
 
 PROGRAMME = frozenset("""
 allowance benefit campaign credit deal grant initiative offer payment pension pilot programme program project scheme
-helpline apprenticeship apprenticeships trial pathway awards fellowship fellowships pay
+helpline apprenticeship apprenticeships trial pathway awards fellowship fellowships pay pledge covenant
 """.split())
 
 # One of these words alone is not a name ("the Government", "the Department",

@@ -265,9 +265,20 @@ def post_follows(doc, end: int) -> bool:
         words.append(tok)
     else:
         return False
-    return bool(words) and all(t.text[:1].isupper() or t.lower_ in _POST_JOINERS for t in words) \
-        and words[-1].lower_ in ROLE_ONLY | ROLE_HEADS | {"programmes", "operating", "clerk", "chair", "editor"} \
-        and any(t.lower_ in ROLE_ONLY or t.lower_ in ROLE_HEADS for t in words)
+    if not words or not all(t.text[:1].isupper() or t.lower_ in _POST_JOINERS
+                            or (t.text == "-" and not t.whitespace_) or (t.i > 0 and doc[t.i - 1].text == "-")
+                            for t in words):
+        return False
+    roles = [k for k, t in enumerate(words) if t.lower_ in ROLE_ONLY or t.lower_ in ROLE_HEADS]
+    if not roles:
+        return False
+    if words[-1].lower_ in ROLE_ONLY | ROLE_HEADS | {"programmes", "operating", "clerk", "chair", "editor"}:
+        return True
+    # "Cabinet Secretary for Economy and Skills", "Co-founder": a post and its portfolio, or a
+    # hyphenated post, ending the line
+    last = roles[-1]
+    return (last + 1 < len(words) and words[last + 1].lower_ in ("for", "of") and len(words) - last <= 6) \
+        or words[-1].lower_ in ROLE_ONLY
 
 
 def _people_before_brackets(doc, taken_tokens) -> list:
