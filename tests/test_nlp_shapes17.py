@@ -295,3 +295,14 @@ def test_a_person_over_a_hyphenated_post_and_a_body_is_a_person(tagger):
 def test_a_pledge_is_a_programme(tagger):
     names = _names(tagger.nlp("She proposed a Kelby Healthy Workplaces Pledge for local employers."))
     assert names.get("Kelby Healthy Workplaces Pledge") == "programme"
+
+
+def test_a_body_whose_first_word_is_a_given_name_stays_a_body(tagger):
+    names = _names(tagger.nlp("The Astra Carta (a space initiative) and Trinity House (the lighthouse authority) replied."))
+    assert names.get("Trinity House") == "organisation"
+    assert names.get("Astra Carta") != "person"
+
+
+def test_topics_joined_after_on_are_not_run_into_a_name(tagger):
+    names = _names(tagger.nlp("It was the joint report on Behaviour Change and Energy Use)."))
+    assert "Energy Use" not in names

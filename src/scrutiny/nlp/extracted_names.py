@@ -762,6 +762,11 @@ def _author_before(doc, i: int) -> int:
     return m - 1 if m < k - 1 and m >= 1 and doc[m].lower_ in ("by", "from") else -1
 
 
+# Second words of a body's or a building's name after a word that is also a given name
+# ("Trinity House", "Victoria Hall"): no surname.
+BUILDING_WORDS = frozenset("house hall court place lodge gardens park square street road way centre center".split())
+
+
 def _second_half(doc, j: int, blocked) -> int:
     """Where a title with a comma ends when its first half ends at ``j`` ("Open Door,
     Closed Room."): past a second run of two to five capitalised words (joiners between)
@@ -1224,7 +1229,9 @@ class ExtractedNames:
                 kind = "organisation"  # "DfT", "BASW": acronyms name bodies, not people
             if kind == "organisation" and ent.label_ == "ORG" and len(span) == 2 and not head_kind \
                     and self._given(words[0]) and span[1].is_title and span[1].is_alpha \
-                    and words[1] not in PLACES and words[1] not in NATIONS and not is_place(span, []):
+                    and words[1] not in PLACES and words[1] not in NATIONS and not is_place(span, []) \
+                    and (start == 0 or doc[start - 1].lower_ not in ("the", "a", "an")) \
+                    and words[1].casefold() not in BUILDING_WORDS:
                 kind = "person"  # "Grace Obi (Employment Service Manager, ...)": a given name and a surname
             conf = self.ner_confidence
             if kind == "person":
@@ -1429,7 +1436,8 @@ class ExtractedNames:
                     and doc[start - 1].head.i == tok.i and doc[start - 1].i not in spans_by_token:
                 start -= 1
             end = tok.i + 1
-            if tok.dep_ == "conj":
+            if tok.dep_ == "conj" and not (head.i in spans_by_token and spans_by_token[head.i].start > 0
+                                           and doc[spans_by_token[head.i].start - 1].lower_ in ("on", "about", "into")):
                 # "Calderford Homes and Pennine Vale Housing": the parser may hang the name's
                 # later words elsewhere; the capitalised run after the joined word is its name
                 while end < len(doc) and end not in spans_by_token and doc[end].is_title and doc[end].is_alpha \
