@@ -23,7 +23,7 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from scrutiny.nlp.headwords import (
-    FUNDERS_LEAD, GENERIC_SINGLE, NAME_JOINERS, NATIONS, NOT_NAME_ACRONYMS, TABLE_COLUMNS, NOT_STAKEHOLDER_FIRST, PLACES, PORTFOLIO_WORDS, PROGRAMME,
+    FUNDERS_LEAD, GENERIC_SINGLE, NAME_JOINERS, NATIONS, NOT_NAME_ACRONYMS, NOT_STAKEHOLDER_FIRST, PLACES, PORTFOLIO_WORDS, PROGRAMME,
     ROLE_HEADS, kind_from_head,
 )
 from scrutiny.nlp.normalise import key
@@ -1576,29 +1576,16 @@ class ExtractedNames:
         says what they name ("Project | Organisation | Amount", "Service | Provider |
         Contract"): a cell in title case is a name of the column's kind (or of its own head
         noun's); cells in sentence case ("Inpatient wards"), figures and totals are none."""
+        from scrutiny.nlp.lines import table_rows
+
         out = []
         text = doc.text
         if "|" not in text:
             return out
-        columns = None
-        pos = 0
-        for raw in text.split("\n"):
-            a = pos
-            pos += len(raw) + 1
-            if "|" not in raw:
-                columns = None
-                continue
-            cells = raw.split("|")
-            heads = [TABLE_COLUMNS.get(c.strip().casefold()) for c in cells]
-            if any(heads) and all(len(c.split()) <= 3 for c in cells):
-                columns = heads
-                continue
-            if columns is None or len(cells) != len(columns):
-                continue
-            at = a
-            for cell, kind in zip(cells, columns):
-                start = at + (len(cell) - len(cell.lstrip()))
-                at += len(cell) + 1
+        for _a, _b, cells, kinds in table_rows(text):
+            for (x, y), kind in zip(cells, kinds):
+                cell = text[x:y]
+                start = x + (len(cell) - len(cell.lstrip()))
                 name = cell.strip().split(",")[0].strip()
                 words = name.split()
                 if kind is None or not words or len(words) > 8 or words[0].casefold() in ("total", "other", "all") \
@@ -1608,30 +1595,21 @@ class ExtractedNames:
                 span = doc.char_span(start, start + len(name), alignment_mode="contract")
                 if span is None or not len(span) or not _acceptable(span):
                     continue
-                label = kind_from_head(words) or kind
-                out.append((Span(doc, span.start, span.end, label=label), "rule", 0.65))
+                out.append((Span(doc, span.start, span.end, label=kind_from_head(words) or kind), "rule", 0.65))
         return out
 
     def _funded_in_brackets(self, doc):
         """Under a line thanking funders, "- The X Trust (Kitchen Table, three-year grant)":
         the words in title case opening the brackets name what the funder paid for, a
         programme (or what their own head noun says)."""
+        from scrutiny.nlp.lines import funder_lines
+
         out = []
         text = doc.text
         if "\n" not in text or not FUNDERS_LEAD.search(text):
             return out
-        under = False
-        pos = 0
-        for raw in text.split("\n"):
-            a = pos
-            pos += len(raw) + 1
-            if FUNDERS_LEAD.search(raw):
-                under = True
-                continue
-            if not re.match(r"\s*[-•*–]\s+", raw):
-                under = False
-                continue
-            m = re.search(r"\(([^(),;]+)[),;]", raw) if under else None
+        for a, b, _start in funder_lines(text):
+            m = re.search(r"\(([^(),;]+)[),;]", text[a:b])
             if m is None:
                 continue
             name = m.group(1).strip()

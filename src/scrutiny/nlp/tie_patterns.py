@@ -22,6 +22,7 @@ import re
 from spacy.language import Language
 
 from scrutiny.nlp.headwords import FUNDERS_LEAD
+from scrutiny.nlp.lines import funder_lines, table_rows
 from scrutiny.nlp.author_lines import affiliations, author_line
 from scrutiny.nlp.claim_rules import sentences
 from scrutiny.nlp.coreference import antecedent
@@ -616,24 +617,10 @@ class TiePatterns:
         following for their support:", "Thank you to our funders"): "- The X Trust (Kitchen
         Table, three-year grant)" says X funds the programme in its brackets."""
         found: dict[tuple, dict] = {}
-        under = False
-        pos = 0
-        for raw in doc.text.split("\n"):
-            a, b = pos, pos + len(raw)
-            pos = b + 1
-            if FUNDERS_LEAD.search(raw):
-                under = True
-                continue
-            bullet = re.match(r"\s*[-•*–]\s+", raw)
-            if not bullet:
-                under = False
-                continue
-            if not under:
-                continue
+        for a, b, start in funder_lines(doc.text):
             names = [s for s in spans if s.start_char >= a and s.end_char <= b and s._.source != "coref"]
             funder = next((s for s in names if s.label_ == "organisation"
-                           and not doc.text[a + bullet.end():s.start_char].strip(" ").casefold().replace("the", "")),
-                          None)
+                           and not doc.text[start:s.start_char].strip(" ").casefold().replace("the", "")), None)
             if funder is None:
                 continue
             rest = doc.text[funder.end_char:b]
@@ -649,27 +636,13 @@ class TiePatterns:
         """A table flattened with "|" whose headings name a project or service column and an
         organisation or provider column ("Project | Organisation | Amount"): in each row, the
         body in the one runs the programme in the other."""
-        from scrutiny.nlp.headwords import TABLE_COLUMNS
-
         found: dict[tuple, dict] = {}
-        columns = None
-        pos = 0
-        for raw in doc.text.split("\n"):
-            a, b = pos, pos + len(raw)
-            pos = b + 1
-            if "|" not in raw:
-                columns = None
-                continue
-            cells = _cells(raw, a)
-            heads = [TABLE_COLUMNS.get(raw[x - a:y - a].strip().casefold()) for x, y in cells]
-            if "programme" in heads and "organisation" in heads:
-                columns = heads
-                continue
-            if columns is None or len(cells) != len(columns):
+        for a, b, cells, kinds in table_rows(doc.text):
+            if "programme" not in kinds or "organisation" not in kinds:
                 continue
 
             def cell_name(kind):
-                x, y = cells[columns.index(kind)]
+                x, y = cells[kinds.index(kind)]
                 return next((s for s in spans if s.start_char >= x and s.end_char <= y and s.label_ == kind
                              and s._.source != "coref"), None)
 
