@@ -178,6 +178,25 @@ def test_defined_acronyms_are_mentions_throughout_the_document(project, store):
     assert not (facets[ids[2]].stakeholders if ids[2] in facets else [])
 
 
+def test_a_name_found_in_one_passage_is_a_mention_where_the_document_repeats_it(project, store):
+    texts = [
+        "Leaflets came from the small local charity Open Hands last spring.",
+        "Most of the families came through Open Hands in the end.",
+        "North Open Hands Group is another body.",
+    ]
+    with store.transaction():
+        ids = add_document(store, "rep", texts)
+        other = add_document(store, "other", ["Most of the families came through Open Hands in the end."])
+    tag_store(project, store, tagger=shared_tagger())
+    facets = passage_facets(store)
+    named = set(facets[ids[0]].stakeholders)
+    assert named and named <= set(facets[ids[1]].stakeholders)   # the same document says it again
+    assert not (named & set(facets[other[0]].stakeholders if other[0] in facets else []))  # another does not count
+    mentions = [tuple(r) for r in store.db.execute(
+        "SELECT start, end FROM nlp_mentions WHERE passage_id = ? AND text = 'Open Hands'", (ids[2],)).fetchall()]
+    assert mentions == []   # inside a longer capitalised run: not this name
+
+
 def test_curated_claims_are_folded_into_the_claims_list(project, store):
     from scrutiny.kb.model import Claim, ClaimDocument, KnowledgeBase
     from scrutiny.kb.view import Curated

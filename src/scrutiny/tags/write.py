@@ -243,6 +243,7 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
             if progress is not None and (done % 64 == 0 or done == ntodo):
                 progress(done, ntodo)
         counts["mentions"] += propagate_acronyms(store, todo_docs)
+        counts["mentions"] += propagate_names(store, todo_docs)
         resolved = resolve(store, curated, project.index_location if project is not None else None, gone=gone)
         from scrutiny.tags import fingerprints
 
@@ -674,6 +675,53 @@ def propagate_acronyms(store, doc_ids=None) -> int:
                 db.execute(
                     "INSERT OR IGNORE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, "
                     "confidence) VALUES (?,?,?,?,?,?,?,?)", (p.id, doc_id, start, end, short, kinds[short], "rule", 0.75))
+                added += 1
+    return added
+
+
+_NAME_AROUND = re.compile(r"[A-Z][\w'’-]*")
+
+
+def propagate_names(store, doc_ids) -> int:
+    """A name of two words or more the tagger found in one passage of a document is a
+    mention wherever the document writes it again in another, whether or not the model
+    saw it there ("Kestrel Housing Association" named in a heading and again in a
+    sentence the recogniser misread): the same words, not inside a longer capitalised
+    run, over no mention already there. Its kind is the kind most of its mentions in the
+    document have. Only ``doc_ids`` (the documents just tagged). Returns the mentions added."""
+    if not doc_ids:
+        return 0
+    db = store.db
+    added = 0
+    for doc_id in sorted(doc_ids):
+        rows = db.execute("SELECT passage_id, text, kind, confidence FROM nlp_mentions WHERE doc_id = ? "
+                          "AND source IN ('model', 'rule')", (doc_id,)).fetchall()
+        kinds: dict[str, Counter] = defaultdict(Counter)
+        for r in rows:
+            text = r["text"]
+            if r["confidence"] >= 0.7 and len(text.split()) >= 2 and text[:1].isupper() and "\n" not in text:
+                kinds[text][r["kind"]] += 1
+        if not kinds:
+            continue
+        rx = re.compile(r"(?<![\w'’-])(" + "|".join(re.escape(n) for n in sorted(kinds, key=len, reverse=True))
+                        + r")(?![\w'’-])")
+        for p in store.passages(doc_id):
+            found = [(m.start(), m.end(), m.group(1)) for m in rx.finditer(p.text)]
+            if not found:
+                continue
+            taken = db.execute("SELECT start, end FROM nlp_mentions WHERE passage_id = ?", (p.id,)).fetchall()
+            for start, end, name in found:
+                if any(start < t["end"] and t["start"] < end for t in taken):
+                    continue
+                before = p.text[:start].rsplit("\n", 1)[-1].split()
+                after = p.text[end:].split("\n", 1)[0].split()
+                if (before and _NAME_AROUND.fullmatch(before[-1])) or (after and _NAME_AROUND.match(after[0])):
+                    continue  # inside a longer capitalised run ("North Kelby Trust", "Kelby Trust Board")
+                kind = kinds[name].most_common(1)[0][0]
+                db.execute(
+                    "INSERT OR IGNORE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, "
+                    "confidence) VALUES (?,?,?,?,?,?,?,?)", (p.id, doc_id, start, end, name, kind, "rule", 0.7))
+                taken.append({"start": start, "end": end})
                 added += 1
     return added
 
