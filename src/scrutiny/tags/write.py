@@ -664,22 +664,42 @@ def propagate_acronyms(store, doc_ids=None) -> int:
             kinds[short] = row["kind"] if row else "organisation"
         rx = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True))
                         + r")(?![\w-])")
-        for p in store.passages(doc_id):
-            found = [(m.start(), m.end(), m.group(1)) for m in rx.finditer(p.text)]
-            if not found:
+        added += _write_uses(store, doc_id, rx, kinds.__getitem__, 0.75)
+    return added
+
+
+def _write_uses(store, doc_id: str, rx, kind_of, confidence: float, alone=None) -> int:
+    """A rule mention for each use of ``rx`` (its group 1) in the passages of ``doc_id``
+    that overlaps no mention already there (and that ``alone(text, start, end)`` keeps, when
+    given), of the kind ``kind_of(name)``. Returns how many were written."""
+    db = store.db
+    added = 0
+    for p in store.passages(doc_id):
+        found = [(m.start(), m.end(), m.group(1)) for m in rx.finditer(p.text)]
+        if not found:
+            continue
+        taken = db.execute("SELECT start, end FROM nlp_mentions WHERE passage_id = ?", (p.id,)).fetchall()
+        for start, end, name in found:
+            if any(start < t["end"] and t["start"] < end for t in taken):
                 continue
-            taken = db.execute("SELECT start, end FROM nlp_mentions WHERE passage_id = ?", (p.id,)).fetchall()
-            for start, end, short in found:
-                if any(start < t["end"] and t["start"] < end for t in taken):
-                    continue
-                db.execute(
-                    "INSERT OR IGNORE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, "
-                    "confidence) VALUES (?,?,?,?,?,?,?,?)", (p.id, doc_id, start, end, short, kinds[short], "rule", 0.75))
-                added += 1
+            if alone is not None and not alone(p.text, start, end):
+                continue
+            db.execute(
+                "INSERT OR IGNORE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, "
+                "confidence) VALUES (?,?,?,?,?,?,?,?)", (p.id, doc_id, start, end, name, kind_of(name), "rule", confidence))
+            added += 1
     return added
 
 
 _NAME_AROUND = re.compile(r"[A-Z][\w'’-]*")
+
+
+def _outside_run(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` no piece of a longer capitalised run on its line ("North
+    Kelby Trust", "Kelby Trust Board")?"""
+    before = text[:start].rsplit("\n", 1)[-1].split()
+    after = text[end:].split("\n", 1)[0].split()
+    return not ((before and _NAME_AROUND.fullmatch(before[-1])) or (after and _NAME_AROUND.match(after[0])))
 
 
 def propagate_names(store, doc_ids) -> int:
@@ -705,24 +725,7 @@ def propagate_names(store, doc_ids) -> int:
             continue
         rx = re.compile(r"(?<![\w'’-])(" + "|".join(re.escape(n) for n in sorted(kinds, key=len, reverse=True))
                         + r")(?![\w'’-])")
-        for p in store.passages(doc_id):
-            found = [(m.start(), m.end(), m.group(1)) for m in rx.finditer(p.text)]
-            if not found:
-                continue
-            taken = db.execute("SELECT start, end FROM nlp_mentions WHERE passage_id = ?", (p.id,)).fetchall()
-            for start, end, name in found:
-                if any(start < t["end"] and t["start"] < end for t in taken):
-                    continue
-                before = p.text[:start].rsplit("\n", 1)[-1].split()
-                after = p.text[end:].split("\n", 1)[0].split()
-                if (before and _NAME_AROUND.fullmatch(before[-1])) or (after and _NAME_AROUND.match(after[0])):
-                    continue  # inside a longer capitalised run ("North Kelby Trust", "Kelby Trust Board")
-                kind = kinds[name].most_common(1)[0][0]
-                db.execute(
-                    "INSERT OR IGNORE INTO nlp_mentions (passage_id, doc_id, start, end, text, kind, source, "
-                    "confidence) VALUES (?,?,?,?,?,?,?,?)", (p.id, doc_id, start, end, name, kind, "rule", 0.7))
-                taken.append({"start": start, "end": end})
-                added += 1
+        added += _write_uses(store, doc_id, rx, lambda name: kinds[name].most_common(1)[0][0], 0.7, _outside_run)
     return added
 
 
