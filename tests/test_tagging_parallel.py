@@ -76,3 +76,35 @@ def test_a_failing_worker_fails_the_run_and_stores_nothing(tmp_path, monkeypatch
         assert store.db.execute("SELECT count(*) FROM nlp_mentions").fetchone()[0] == 0
     finally:
         store.close()
+
+
+def test_a_short_run_is_shared_in_small_tasks():
+    from scrutiny.tags.parallel import CHUNK, MIN_CHUNK, chunk_size
+
+    assert chunk_size(None, 2) == CHUNK                  # a stream of unknown length
+    assert chunk_size(100_000, 2) == CHUNK               # a corpus
+    assert chunk_size(120, 2) == 30                      # one long document: two tasks a worker
+    assert chunk_size(20, 2) == MIN_CHUNK
+
+
+def test_one_long_document_is_tagged_on_two_processes_with_the_same_rows(tmp_path, monkeypatch):
+    """From PARALLEL_THRESHOLD passages on (a long document added), a machine of two
+    cores tags on two forked processes without being asked; the rows are those of one."""
+    import scrutiny.tags.parallel as parallel
+    import scrutiny.tags.write as write
+
+    monkeypatch.setattr(write.os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("SCRUTINY_TAG_PROCESSES", raising=False)
+    used = []
+    real = parallel.tag_in_processes
+
+    def recording(*args, **kwargs):
+        used.append((args[3], kwargs.get("total")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "tag_in_processes", recording)
+    assert write.PARALLEL_THRESHOLD <= 70
+    auto, rows_auto = _tag(tmp_path / "auto", None)
+    assert used == [(2, 70)]
+    _one, rows_one = _tag(tmp_path / "one", 1)
+    assert rows_auto == rows_one and auto.passages == 70

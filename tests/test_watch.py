@@ -392,3 +392,51 @@ def test_a_settled_file_is_built_within_a_moment_of_arriving_not_at_the_next_pol
         stop.set()
         thread.join(60)
     assert not thread.is_alive()
+
+
+def test_an_inbox_round_after_a_clean_build_ingests_the_files_alone(tmp_path, warm, recording, monkeypatch):
+    """Only the inbox changed since a build that found every document current: the round
+    ingests its files and takes the others as that build found them (no pass over the
+    whole manifest), and its report counts the corpus as a whole pass would. Any other
+    change seen with the files brings the whole pass back."""
+    import re
+
+    from scrutiny import ingest as ingest_module
+
+    project = _campaign(tmp_path, "carry")
+    watcher = Watcher(project, interval=0.0)
+    assert watcher.step().result.ok
+    calls = []
+    real = ingest_module.ingest
+
+    def counting(project, files=None, **kwargs):
+        calls.append(sorted(Path(f).name for f in files) if files else "whole manifest")
+        return real(project, files, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "ingest", counting)
+    f1 = _drop(watcher.inbox, "larch-briefing.md", FIRST)
+    r1 = _settled(watcher)
+    assert r1.result.ok and r1.taken == [str(f1)]
+    assert calls == [["larch-briefing.md"]]
+    line = r1.result.stage("ingest").line
+    assert line.startswith("ingest: 1 read, tagged, indexed: ")
+
+    def counts(text):
+        return re.search(r"\d+ documents?, \d+ passages?", text).group(0)
+
+    calls.clear()
+    whole = build(project, fetch=False, site=False)       # a one-off build: the whole pass
+    assert calls == ["whole manifest"] and whole.stage("ingest").state == "up to date"
+    assert counts(whole.stage("ingest").line) == counts(line)
+    assert (project.root / "site" / "doc" / "larch-briefing" / "index.html").is_file()
+
+    # a source edited by hand, seen with a file in the inbox: the whole pass runs again
+    calls.clear()
+    plan = project.root / "corpus" / "sources" / "plan.md"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\nThe Kestrel Panel will review the plan in 2029.\n",
+                    encoding="utf-8")
+    _drop(watcher.inbox, "rowan-note.md", SECOND)
+    r2 = _settled(watcher)
+    assert r2.result.ok and calls == [["rowan-note.md"], "whole manifest"]
+    with Store(project.store_path) as store:
+        assert any("Kestrel Panel" in p.text for p in store.passages("plan"))

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from scrutiny.errors import ScrutinyError
 from scrutiny.fetch import FetchReport
-from scrutiny.ingest import IngestReport
+from scrutiny.ingest import DocReport, IngestReport
 from scrutiny.lock import locked
 from scrutiny.project import Project
 
@@ -117,7 +117,8 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
           site: bool = True, out: Path | str | None = None, force: bool = False,
           progress: Callable[[StageReport], None] | None = None,
           detail: Callable[[str], None] | None = None, scheduler: str | None = None,
-          files=None, kind: str | None = None, metadata: dict | None = None) -> BuildResult:
+          files=None, kind: str | None = None, metadata: dict | None = None,
+          others: IngestReport | None = None) -> BuildResult:
     """Run the stages in order, each only when its inputs changed. Raises
     :class:`~scrutiny.errors.ScrutinyError` (before running anything) when the
     manifest cannot be read; a stage's failure is in the result.
@@ -137,6 +138,12 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
     (``kind``: the kind of those that are new; ``metadata``: manifest fields recorded for
     them, as ``ingest``'s), in the same process as the rest: the language model and the
     project are loaded once for a document added.
+    ``others``: with ``files``, the ingest report of an earlier build that found every
+    registered document current (no document failed), given by a caller that knows
+    nothing the build reads has changed since but the files (a watch, from its own
+    poll of the sources, the manifest and kb/): the pass over the whole manifest that
+    follows the files is not run, and the other documents are reported as that build
+    found them (:func:`carried_over`).
     """
     from scrutiny.manifest import read_manifest
 
@@ -158,7 +165,7 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
             t = time.perf_counter()
             try:
                 report = runners[name](project, result, force=force, out=out, detail=detail, scheduler=scheduler,
-                                       files=files, kind=kind, metadata=metadata)
+                                       files=files, kind=kind, metadata=metadata, others=others)
             except ScrutinyError as exc:
                 report = StageReport(name, FAILED, "", error=str(exc))
                 stopped = True
@@ -197,7 +204,7 @@ def _fetch(project, result, *, detail, **_) -> StageReport:
 
 
 def _ingest(project, result, *, force, detail, scheduler=None, files=None, kind=None, metadata=None,
-            **_) -> StageReport:
+            others=None, **_) -> StageReport:
     from scrutiny.cluster import connect, scheduler_address
     from scrutiny.errors import printable
     from scrutiny.ingest import ingest
@@ -209,7 +216,10 @@ def _ingest(project, result, *, force, detail, scheduler=None, files=None, kind=
         # manifest, whose other documents are found unchanged from their stamps
         added = ingest(project, files, kind=kind, force=force, progress=detail, cluster=cluster,
                        metadata=metadata) if files else None
-        whole = ingest(project, force=force, progress=detail, cluster=cluster)
+        if added is not None and others is not None and not force:
+            whole = carried_over(others)     # the caller knows the others are as they were
+        else:
+            whole = ingest(project, force=force, progress=detail, cluster=cluster)
         return _with_files(added, whole) if added is not None else whole
 
     if address:
@@ -254,6 +264,18 @@ def _ingest(project, result, *, force, detail, scheduler=None, files=None, kind=
     if not did:
         return StageReport("ingest", CURRENT, f"ingest: up to date ({counts})", notes)
     return StageReport("ingest", RAN, f"ingest: {', '.join(did)}: {counts}", notes)
+
+
+def carried_over(earlier: IngestReport) -> IngestReport:
+    """The report a pass over the whole manifest would give when nothing changed since
+    ``earlier`` (a build's ingest report): every document it read or found current is
+    unchanged, with its pages and passages; the missing are missing still. Raises
+    ValueError for a report in which a document failed (that one is tried again)."""
+    if earlier.failed:
+        raise ValueError("an ingest in which a document failed is not carried over")
+    return IngestReport(documents=[
+        DocReport(d.doc_id, d.path, "unchanged", pages=d.pages, passages=d.passages)
+        if d.status in ("ingested", "unchanged") else d for d in earlier.documents])
 
 
 def _with_files(added: IngestReport, whole: IngestReport) -> IngestReport:

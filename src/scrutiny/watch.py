@@ -155,6 +155,7 @@ class Watcher:
         self._pending: tuple | None = None                     # what changed at the last poll (to settle)
         self.rounds = 0
         self.building = False                                  # a build is running
+        self._whole = None      # the last build's ingest report, when it found every document current
 
     # --- what changed -------------------------------------------------------------------
     def _waiting(self) -> dict[str, tuple[int, int]]:
@@ -204,13 +205,20 @@ class Watcher:
 
         build = self._build or pipeline_build
         files = sorted(waiting)
+        options = dict(self._options)
+        if files and self._whole is not None and not self.fetch and now == self.built and self._build is None:
+            # only the inbox changed since the last build, which found every document current:
+            # the build ingests the files and takes the others as that build found them,
+            # without the pass over the whole manifest (each of 10,000 entries checked)
+            options["others"] = self._whole
+        self._whole = None
         t = time.perf_counter()
         self.say(f"watch: building ({reason})")
         self.building = True
         try:
             with self._locked():
                 result = build(self.project, fetch=self.fetch, out=self.out, progress=self.progress,
-                               files=files or None, **self._options)
+                               files=files or None, **options)
                 # what the build wrote among its own inputs (a registered file's copy, its
                 # manifest entry) is no change to build again; anything else written since
                 # it began is, at the next poll
@@ -226,6 +234,9 @@ class Watcher:
         finally:
             self.building = False
         self.rounds += 1
+        ingested = getattr(result, "ingest", None)
+        if getattr(result, "ok", False) and ingested is not None and not ingested.failed:
+            self._whole = ingested
         # the inputs as they were when this build began, with what the build itself wrote:
         # anything else written since (by someone else) is looked at again by the next
         # poll, which builds only if a stage has something to do

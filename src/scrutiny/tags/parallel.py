@@ -27,6 +27,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 
 CHUNK = 64            # passages per task: the batch size nlp.pipe is given
+MIN_CHUNK = 16        # ... and the fewest, for a short run
 IN_FLIGHT = 3         # tasks waiting or running per worker
 
 # set in the parent just before the workers are forked: (tagger, rows function)
@@ -53,11 +54,22 @@ def chunks(items, size: int = CHUNK):
         yield chunk
 
 
-def tag_in_processes(tagger, rows_of, items, n_process: int, cpu: list | None = None):
+def chunk_size(total: int | None, n_process: int) -> int:
+    """Passages per task: :data:`CHUNK`, or fewer when the run is short (one long
+    document added), so that every worker has about two tasks and none waits for
+    another's last one."""
+    if total is None:
+        return CHUNK
+    return max(MIN_CHUNK, min(CHUNK, -(-total // (2 * n_process))))
+
+
+def tag_in_processes(tagger, rows_of, items, n_process: int, cpu: list | None = None,
+                     total: int | None = None):
     """``rows_of(passage, doc, lead)`` for each ``(passage, lead)`` of ``items``, in
     order, the passage tagged by ``n_process`` forked workers (``rows_of`` runs in
     the worker and its result must be picklable). ``cpu``, when given, is a
-    one-item list to which the workers' CPU seconds are added."""
+    one-item list to which the workers' CPU seconds are added; ``total``, the
+    number of items when known, makes the tasks of a short run smaller."""
     global _WORK
 
     _WORK = (tagger, rows_of)
@@ -66,7 +78,7 @@ def tag_in_processes(tagger, rows_of, items, n_process: int, cpu: list | None = 
         pool = ProcessPoolExecutor(max_workers=n_process, mp_context=ctx)
         try:
             pending = deque()
-            work = chunks(items)
+            work = chunks(items, chunk_size(total, n_process))
             for chunk in work:
                 pending.append(pool.submit(_tag_chunk, chunk))
                 if len(pending) >= n_process * IN_FLIGHT:

@@ -33,7 +33,10 @@ from scrutiny.readers.base import HEADING, LIST_ITEM
 from scrutiny.tags.doc_tagged import doc_stamp as _doc_stamp
 from scrutiny.tags.schema import TAG_TABLES, ensure_schema
 
-PARALLEL_THRESHOLD = 2000   # passages: above this, use two processes
+# passages: from this many, two processes forked from this one (they hold its tagger:
+# nothing loaded again, a few tens of milliseconds to start) share the run in tasks of a
+# size fit for it, so that one long document added is tagged on both cores
+PARALLEL_THRESHOLD = 64
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,7 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         elif n_process > 1:
             from scrutiny.tags.parallel import tag_in_processes
 
-            tagged = tag_in_processes(tagger, passage_rows, items(), n_process, cpu=worker_cpu)
+            tagged = tag_in_processes(tagger, passage_rows, items(), n_process, cpu=worker_cpu, total=ntodo)
         else:
             tagged = local()
         done = 0
