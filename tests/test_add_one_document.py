@@ -145,3 +145,48 @@ def test_build_with_the_file_equals_a_whole_build(tmp_path):
     for table in want:
         assert got[table] == want[table], table
     assert _hits(added) == _hits(whole)
+
+
+def _counting_tagger_builds(monkeypatch, fail_in_helper: bool = False) -> list:
+    """Each tagger built in this process (a helper forked from it counts in its own
+    memory, not here); ``fail_in_helper``: a helper's own build of the tagger fails."""
+    import os
+
+    from scrutiny.nlp import pipeline
+
+    here, built, real = os.getpid(), [], pipeline.build_tagger
+
+    def counting(*args, **kwargs):
+        if os.getpid() != here:
+            if fail_in_helper:
+                raise OSError("no model in this process")
+            return real(*args, **kwargs)
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_tagger", counting)
+    return built
+
+
+@pytest.mark.parametrize("helper_fails", [False, True], ids=["loaded-aside", "helper-failed"])
+def test_build_with_the_file_loads_the_model_aside_and_tags_as_a_whole_build(tmp_path, monkeypatch, helper_fails):
+    """A new process adding a file loads the model in a helper forked as the build starts
+    (tags.early), on the other core while the file is read and stored; the rows it tags
+    are those of a whole build. A helper that cannot load the model costs nothing: the
+    build loads it itself."""
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("SCRUTINY_EARLY_TAGGER", raising=False)
+    whole, added, last, before = _built_and_one_to_add(tmp_path)
+    built = _counting_tagger_builds(monkeypatch, fail_in_helper=helper_fails)
+    result = build(added, fetch=False, site=False, files=[last])
+    assert result.ok and result.ingest.tagging.passages > 0
+    assert built == ([1] if helper_fails else [])      # loaded here only when the helper could not
+    got, want = _tables(added), _tables(whole)
+    assert len(got["tagged"]) > len(before["tagged"])
+    for table in want:
+        assert got[table] == want[table], table
+    import multiprocessing
+
+    assert not multiprocessing.active_children()      # the helper is stopped with the build

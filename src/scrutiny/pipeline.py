@@ -145,10 +145,33 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
     follows the files is not run, and the other documents are reported as that build
     found them (:func:`carried_over`).
     """
-    from scrutiny.manifest import read_manifest
-
     say = progress or (lambda report: None)
     t0 = time.perf_counter()
+    with _model_aside(project, files if ingest else None, scheduler):
+        return _build(project, say, t0, fetch=fetch, ingest=ingest, xref=xref, site=site, out=out, force=force,
+                      detail=detail, scheduler=scheduler, files=files, kind=kind, metadata=metadata, others=others)
+
+
+def _model_aside(project, files, scheduler):
+    """Files to add, in a process whose model is not loaded: the model loads on the
+    other core while the build reads them (:mod:`scrutiny.tags.early`)."""
+    from contextlib import nullcontext
+
+    if not files or scheduler:
+        return nullcontext()
+    from scrutiny.cluster import scheduler_address
+
+    if scheduler_address(project):
+        return nullcontext()
+    from scrutiny.tags.early import model_loading_aside
+
+    return model_loading_aside(project)
+
+
+def _build(project, say, t0, *, fetch, ingest, xref, site, out, force, detail, scheduler, files, kind, metadata,
+           others) -> BuildResult:
+    from scrutiny.manifest import read_manifest
+
     # a manifest that cannot be read is the project's problem, not a stage's: it
     # raises (one line from the CLI) before anything runs
     read_manifest(project.manifest_path)

@@ -99,7 +99,13 @@ def ingest(project, files, kind, strict, force, rebuild, no_tag, max_size, max_m
     # At a terminal, what a file suggests about itself is asked about once the
     # lock is released: a person deciding does not hold up the other writers.
     ask = not as_json and sys.stdin.isatty() and sys.stdout.isatty()
-    with hold_lock(project, "ingest", wait):
+    from contextlib import nullcontext
+
+    from scrutiny.tags.early import model_loading_aside
+
+    # files to tag: the model loads on the other core while they are read
+    aside = model_loading_aside(project) if files and not no_tag else nullcontext()
+    with hold_lock(project, "ingest", wait), aside:
         report = run_ingest(
             project, files or None, kind=kind, strict=strict, force=force or rebuild, tag=not no_tag,
             max_bytes=max_size * 1048576, limits=Limits(memory_mb=max_memory, seconds=read_timeout), ocr=ocr,

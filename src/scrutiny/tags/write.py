@@ -204,8 +204,6 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
                 n_process = max(1, int(os.environ["SCRUTINY_TAG_PROCESSES"]))
         todo_docs = _documents_of(store, todo_ids) if todo_ids else set()
         longest = store.longest_passage(todo_docs) if todo_ids else 0
-        if todo_ids and longest >= tagger.nlp.max_length:
-            tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
         # streamed one document at a time, in reading order: the corpus is never held in memory
         # (each list item with the kind its lead-in gives it, read on the way)
         # only the documents holding a passage to tag are read (in the store's order)
@@ -224,7 +222,23 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
                 yield passage_rows(p, doc, lead)
 
         worker_cpu = [0.0]
-        if not todo_ids:
+        # a new process adding a file may have its model loading aside already (tags.early):
+        # the passages go to it, unless it cannot tag this run
+        early = _early_helper(project, tagger) if todo_ids and cluster is None else None
+        tagged = None
+        if early is not None:
+            from scrutiny.tags.early import HelperFailed
+
+            try:
+                tagged = early.tag(passage_rows, items(), version=tagger.version, names=tagger.names,
+                                   max_length=longest, total=ntodo, cpu=worker_cpu)
+            except HelperFailed:
+                tagged = None
+        if todo_ids and tagged is None and cluster is None and longest >= tagger.nlp.max_length:
+            tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
+        if tagged is not None:
+            pass
+        elif not todo_ids:
             tagged = ()
         elif cluster is not None:
             tagged = _tag_on_cluster(cluster, project, store, tagger, todo_ids, longest, cpu=worker_cpu)
@@ -273,6 +287,18 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         tagger_version=tagger.version,
         cpu_seconds=round(time.process_time() - cpu0 + worker_cpu[0], 3),
     )
+
+
+def _early_helper(project, tagger):
+    """The helper loading the model aside for this run (:mod:`scrutiny.tags.early`),
+    when there is one and this run's tagger is not loaded here already."""
+    from scrutiny.nlp.pipeline import PlannedTagger
+
+    if project is None or not isinstance(tagger, PlannedTagger) or tagger.built:
+        return None
+    from scrutiny.tags.early import helper_for
+
+    return helper_for(project)
 
 
 def _tag_on_cluster(client, project, store, tagger, todo_ids: set[str], longest: int, cpu: list | None = None):

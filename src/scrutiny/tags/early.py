@@ -1,0 +1,262 @@
+"""The language model loaded on the other core while a new process does its first work.
+
+    with model_loading_aside(project):      # scrutiny build FILE, scrutiny ingest FILE
+        ...                                  # tag_store() tags through the helper
+
+A new process asked to add a file (``scrutiny build report.pdf``) spends about a
+second and a half importing spaCy and loading the model, and as long again
+reading the manifest, checking the knowledge base, reading the file and storing
+its passages before one passage is ready to tag. Done one after the other, they
+add up; here a helper process, forked as the run starts (before any thread, any
+open store or any other fork), loads the tagger on the other core meanwhile.
+When the passages are stored, :func:`scrutiny.tags.write.tag_store` sends them to
+it and writes the rows it sends back, as it does with the workers of
+:mod:`.parallel` (from :data:`~scrutiny.tags.write.PARALLEL_THRESHOLD` passages on,
+the helper shares them with a worker forked from itself, which holds its model).
+
+The helper loads the model and the tagger's components; the curated names of the
+run (a new document's title is one more) are sent with the work and given to it
+with :func:`scrutiny.nlp.pipeline.with_names`, which loads nothing again, and the
+versions must agree or the run tags in its own process as before.
+A helper that could not load, or a run with nothing to tag, costs the run
+nothing but the other core's time: it is stopped when the run ends. One that dies
+while tagging fails the run loudly (never a hang, nothing half written: the
+tagging transaction is rolled back).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from contextlib import contextmanager
+
+WINDOW = 256        # passages sent ahead of the rows received (memory stays bounded)
+SEND = 32           # passages per message
+
+_current: dict = {"helper": None}
+
+
+class HelperFailed(RuntimeError):
+    """The helper cannot tag this run (the model did not load, another version): the
+    caller tags in its own process."""
+
+
+def _serve(items_in, rows_out, parents_ends, model, cache_dir) -> None:
+    """In the helper: build the tagger (its curated names come with the run), then tag
+    the run it is sent."""
+    for conn in parents_ends:   # (so that the run's end, or its death, is an end of input here)
+        conn.close()
+    from scrutiny.nlp.pipeline import build_tagger, with_names
+
+    try:
+        tagger = build_tagger(model, names=(), warn=False, cache_dir=cache_dir)
+        failure = None
+    except BaseException as exc:      # (reported to the run, which tags in its own process)
+        tagger, failure = None, f"{type(exc).__name__}: {exc}"
+    while True:
+        try:
+            msg = items_in.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        rows_of, version, names, max_length, total = msg
+        if failure is None:
+            with_names(tagger, names)
+            if tagger.version != version:
+                failure = f"the helper's tagger is version {tagger.version}, the run's {version}"
+        if failure is not None:
+            rows_out.send(("failed", failure))
+            return
+        if max_length >= tagger.nlp.max_length:
+            tagger.nlp.max_length = max_length + 1
+        rows_out.send(("ready", None))
+        cpu0 = time.process_time()
+        worker_cpu = [0.0]
+
+        def items():
+            while True:
+                chunk = items_in.recv()
+                if chunk is None:
+                    return
+                yield from chunk
+
+        try:
+            from scrutiny.tags.write import PARALLEL_THRESHOLD
+
+            if total >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2:
+                from scrutiny.tags.parallel import tag_in_processes
+
+                stream = tag_in_processes(tagger, rows_of, items(), 2, cpu=worker_cpu, total=total)
+            else:
+                texts = ((p.text, (p, lead)) for p, lead in items())
+                stream = (rows_of(p, doc, lead) for doc, (p, lead)
+                          in tagger.nlp.pipe(texts, as_tuples=True, batch_size=64))
+            batch = []
+            for rows in stream:
+                batch.append(rows)
+                if len(batch) >= SEND:
+                    rows_out.send(("rows", batch))
+                    batch = []
+            if batch:
+                rows_out.send(("rows", batch))
+            rows_out.send(("done", time.process_time() - cpu0 + worker_cpu[0]))
+        except BaseException as exc:
+            rows_out.send(("error", f"{type(exc).__name__}: {exc}"))
+            return
+
+
+class EarlyTagger:
+    """A helper process loading (then holding) the project's tagger. ``tag`` may be
+    called once per run; ``close`` stops it."""
+
+    def __init__(self, project):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        items_in, items_out = ctx.Pipe(duplex=False)     # (the receiving end, the sending end)
+        rows_in, rows_out = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_serve, name="scrutiny-early-tagger", daemon=False,
+                                   args=(items_in, rows_out, (items_out, rows_in), project.spacy_model,
+                                         project.data_dir / "nlp"))
+        self.process.start()
+        items_in.close()
+        rows_out.close()
+        self._send, self._recv = items_out, rows_in
+        self.used = False
+
+    def tag(self, rows_of, items, *, version: str, names, max_length: int, total: int, cpu: list | None = None):
+        """The rows of each ``(passage, lead)`` of ``items``, in order (``rows_of`` runs in
+        the helper). Raises :class:`HelperFailed` before the first row when the helper
+        cannot tag this run (the caller then tags in its own process); a helper lost
+        afterwards raises RuntimeError."""
+        if self.used:
+            raise HelperFailed("the helper tags one run")
+        self.used = True
+        try:
+            self._send.send((rows_of, version, list(names), max_length, total))
+            kind, value = self._recv.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            raise HelperFailed(f"the helper process is gone ({exc})") from None
+        if kind != "ready":
+            raise HelperFailed(str(value))
+        return self._stream(items, cpu)
+
+    def _stream(self, items, cpu):
+        received: queue.Queue = queue.Queue()
+
+        def receive():      # (a thread of its own: the helper never waits on a full pipe)
+            while True:
+                try:
+                    msg = self._recv.recv()
+                except (EOFError, OSError):
+                    received.put(("error", "the helper process stopped"))
+                    return
+                received.put(msg)
+                if msg[0] != "rows":
+                    return
+
+        reader = threading.Thread(target=receive, name="scrutiny-early-rows", daemon=True)
+        reader.start()
+        sent = done = 0
+
+        def handle(msg):
+            nonlocal done
+            kind, value = msg
+            if kind == "rows":
+                done += len(value)
+                return value
+            if kind == "done":
+                if cpu is not None:
+                    cpu[0] += value
+                return None
+            raise RuntimeError(f"tagging in the helper process failed: {value}")
+
+        chunk = []
+        finished = False
+        try:
+            for item in items:
+                chunk.append(item)
+                if len(chunk) >= SEND:
+                    self._send.send(chunk)
+                    sent += len(chunk)
+                    chunk = []
+                while sent - done > WINDOW or not received.empty():
+                    rows = handle(received.get())
+                    if rows is None:
+                        raise RuntimeError("the helper process ended before the last passage")
+                    yield from rows
+            if chunk:
+                self._send.send(chunk)
+                sent += len(chunk)
+            self._send.send(None)
+            while True:
+                rows = handle(received.get())
+                if rows is None:
+                    finished = True
+                    break
+                yield from rows
+            if done != sent:
+                raise RuntimeError(f"the helper process tagged {done} passages of {sent}")
+        finally:
+            if not finished:
+                self.close()
+
+    def close(self) -> None:
+        """Stop the helper (at once: a run that is over needs nothing more of it)."""
+        for conn in (self._send, self._recv):
+            try:
+                conn.close()
+            except OSError:
+                pass
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+def wanted(project) -> bool:
+    """A helper is worth starting: a model package is installed (a rules-only tagger
+    loads in no time), no tagger is kept warm in this process (``scrutiny watch``),
+    this machine has a core to spare, and SCRUTINY_EARLY_TAGGER is not 0."""
+    if os.environ.get("SCRUTINY_EARLY_TAGGER", "1") == "0" or (os.cpu_count() or 1) < 2:
+        return False
+    from scrutiny.tags.write import tagger_is_warm
+
+    if tagger_is_warm(project):
+        return False
+    from scrutiny.nlp.pipeline import planned_tagger
+
+    return planned_tagger(project.spacy_model) is not None
+
+
+@contextmanager
+def model_loading_aside(project):
+    """Start a helper loading ``project``'s tagger (when :func:`wanted`), for the runs of
+    :func:`scrutiny.tags.write.tag_store` inside the block; stopped when it ends."""
+    helper = None
+    if _current["helper"] is None and wanted(project):
+        try:
+            helper = EarlyTagger(project)
+        except Exception:       # (a knowledge base that cannot be read: the run says why later)
+            helper = None
+    if helper is not None:
+        _current["helper"] = (str(project.root), helper)
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            _current["helper"] = None
+            helper.close()
+
+
+def helper_for(project) -> EarlyTagger | None:
+    """The helper started for ``project`` and not used yet, or None."""
+    current = _current["helper"]
+    if current is None or current[0] != str(project.root) or current[1].used:
+        return None
+    return current[1]
+
+
+__all__ = ["EarlyTagger", "HelperFailed", "helper_for", "model_loading_aside", "wanted"]
