@@ -163,7 +163,7 @@ def _model_aside(project, files, scheduler):
 
     if scheduler_address(project):
         return nullcontext()
-    from scrutiny.tags.early import model_loading_aside
+    from scrutiny.tags.write import model_loading_aside
 
     return model_loading_aside(project)
 

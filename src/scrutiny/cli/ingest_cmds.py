@@ -101,7 +101,7 @@ def ingest(project, files, kind, strict, force, rebuild, no_tag, max_size, max_m
     ask = not as_json and sys.stdin.isatty() and sys.stdout.isatty()
     from contextlib import nullcontext
 
-    from scrutiny.tags.early import model_loading_aside
+    from scrutiny.tags.write import model_loading_aside
 
     # files to tag: the model loads on the other core while they are read
     aside = model_loading_aside(project) if files and not no_tag else nullcontext()

@@ -1,6 +1,6 @@
 """The language model loaded on the other core while a new process does its first work.
 
-    with model_loading_aside(project):      # scrutiny build FILE, scrutiny ingest FILE
+    with model_loading_aside(project):      # (scrutiny.tags.write) scrutiny build FILE, ingest FILE
         ...                                  # tag_store() tags through the helper
 
 A new process asked to add a file (``scrutiny build report.pdf``) spends about a
@@ -11,8 +11,9 @@ add up; here a helper process, forked as the run starts (before any thread, any
 open store or any other fork), loads the tagger on the other core meanwhile.
 When the passages are stored, :func:`scrutiny.tags.write.tag_store` sends them to
 it and writes the rows it sends back, as it does with the workers of
-:mod:`.parallel` (from :data:`~scrutiny.tags.write.PARALLEL_THRESHOLD` passages on,
-the helper shares them with a worker forked from itself, which holds its model).
+:mod:`.parallel` (with as many processes as the run asks for: from
+:data:`~scrutiny.tags.write.PARALLEL_THRESHOLD` passages on, the helper shares them
+with workers forked from itself, which hold its model).
 
 The helper loads the model and the tagger's components; the curated names of the
 run (a new document's title is one more) are sent with the work and given to it
@@ -26,17 +27,12 @@ tagging transaction is rolled back).
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import time
-from contextlib import contextmanager
 
 WINDOW = 256        # passages sent ahead of the rows received (memory stays bounded)
 SEND = 32           # passages per message
-
-_current: dict = {"helper": None}
-
 
 class HelperFailed(RuntimeError):
     """The helper cannot tag this run (the model did not load, another version): the
@@ -62,7 +58,7 @@ def _serve(items_in, rows_out, parents_ends, model, cache_dir) -> None:
             return
         if msg is None:
             return
-        rows_of, version, names, max_length, total = msg
+        rows_of, version, names, max_length, total, n_process = msg
         if failure is None:
             with_names(tagger, names)
             if tagger.version != version:
@@ -84,12 +80,10 @@ def _serve(items_in, rows_out, parents_ends, model, cache_dir) -> None:
                 yield from chunk
 
         try:
-            from scrutiny.tags.write import PARALLEL_THRESHOLD
-
-            if total >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2:
+            if n_process > 1:
                 from scrutiny.tags.parallel import tag_in_processes
 
-                stream = tag_in_processes(tagger, rows_of, items(), 2, cpu=worker_cpu, total=total)
+                stream = tag_in_processes(tagger, rows_of, items(), n_process, cpu=worker_cpu, total=total)
             else:
                 texts = ((p.text, (p, lead)) for p, lead in items())
                 stream = (rows_of(p, doc, lead) for doc, (p, lead)
@@ -127,7 +121,8 @@ class EarlyTagger:
         self._send, self._recv = items_out, rows_in
         self.used = False
 
-    def tag(self, rows_of, items, *, version: str, names, max_length: int, total: int, cpu: list | None = None):
+    def tag(self, rows_of, items, *, version: str, names, max_length: int, total: int, n_process: int = 1,
+            cpu: list | None = None):
         """The rows of each ``(passage, lead)`` of ``items``, in order (``rows_of`` runs in
         the helper). Raises :class:`HelperFailed` before the first row when the helper
         cannot tag this run (the caller then tags in its own process); a helper lost
@@ -136,7 +131,7 @@ class EarlyTagger:
             raise HelperFailed("the helper tags one run")
         self.used = True
         try:
-            self._send.send((rows_of, version, list(names), max_length, total))
+            self._send.send((rows_of, version, list(names), max_length, total, n_process))
             kind, value = self._recv.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
             raise HelperFailed(f"the helper process is gone ({exc})") from None
@@ -216,47 +211,4 @@ class EarlyTagger:
         self.process.join(5)
 
 
-def wanted(project) -> bool:
-    """A helper is worth starting: a model package is installed (a rules-only tagger
-    loads in no time), no tagger is kept warm in this process (``scrutiny watch``),
-    this machine has a core to spare, and SCRUTINY_EARLY_TAGGER is not 0."""
-    if os.environ.get("SCRUTINY_EARLY_TAGGER", "1") == "0" or (os.cpu_count() or 1) < 2:
-        return False
-    from scrutiny.tags.write import tagger_is_warm
-
-    if tagger_is_warm(project):
-        return False
-    from scrutiny.nlp.pipeline import planned_tagger
-
-    return planned_tagger(project.spacy_model) is not None
-
-
-@contextmanager
-def model_loading_aside(project):
-    """Start a helper loading ``project``'s tagger (when :func:`wanted`), for the runs of
-    :func:`scrutiny.tags.write.tag_store` inside the block; stopped when it ends."""
-    helper = None
-    if _current["helper"] is None and wanted(project):
-        try:
-            helper = EarlyTagger(project)
-        except Exception:       # (a knowledge base that cannot be read: the run says why later)
-            helper = None
-    if helper is not None:
-        _current["helper"] = (str(project.root), helper)
-    try:
-        yield helper
-    finally:
-        if helper is not None:
-            _current["helper"] = None
-            helper.close()
-
-
-def helper_for(project) -> EarlyTagger | None:
-    """The helper started for ``project`` and not used yet, or None."""
-    current = _current["helper"]
-    if current is None or current[0] != str(project.root) or current[1].used:
-        return None
-    return current[1]
-
-
-__all__ = ["EarlyTagger", "HelperFailed", "helper_for", "model_loading_aside", "wanted"]
+__all__ = ["EarlyTagger", "HelperFailed"]

@@ -25,6 +25,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from contextlib import contextmanager
 from functools import lru_cache
 
 from scrutiny.kb.view import Curated, load_curated
@@ -231,7 +232,7 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
 
             try:
                 tagged = early.tag(passage_rows, items(), version=tagger.version, names=tagger.names,
-                                   max_length=longest, total=ntodo, cpu=worker_cpu)
+                                   max_length=longest, total=ntodo, n_process=n_process, cpu=worker_cpu)
             except HelperFailed:
                 tagged = None
         if todo_ids and tagged is None and cluster is None and longest >= tagger.nlp.max_length:
@@ -289,16 +290,56 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
     )
 
 
+# the helper loading the model aside (scrutiny.tags.early) for the runs of a block of
+# model_loading_aside: (project root, EarlyTagger) or None
+_aside: dict = {"helper": None}
+
+
+def early_helper_wanted(project) -> bool:
+    """A helper loading the model aside is worth starting (:func:`model_loading_aside`):
+    a model package is installed (a rules-only tagger loads in no time), no tagger is
+    kept warm in this process (``scrutiny watch``), the machine has a core to spare, and
+    SCRUTINY_EARLY_TAGGER is not 0."""
+    if os.environ.get("SCRUTINY_EARLY_TAGGER", "1") == "0" or (os.cpu_count() or 1) < 2:
+        return False
+    if tagger_is_warm(project):
+        return False
+    from scrutiny.nlp.pipeline import planned_tagger
+
+    return planned_tagger(project.spacy_model) is not None
+
+
+@contextmanager
+def model_loading_aside(project):
+    """Start a helper process loading ``project``'s tagger (:mod:`scrutiny.tags.early`,
+    when :func:`early_helper_wanted`) for the :func:`tag_store` run inside the block,
+    which tags through it; the helper is stopped when the block ends. For a new process
+    that adds files (``scrutiny build FILE``, ``scrutiny ingest FILE``): enter it first,
+    before any thread, open store or other process is started."""
+    helper = None
+    if _aside["helper"] is None and early_helper_wanted(project):
+        from scrutiny.tags.early import EarlyTagger
+
+        helper = EarlyTagger(project)
+        _aside["helper"] = (str(project.root), helper)
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            _aside["helper"] = None
+            helper.close()
+
+
 def _early_helper(project, tagger):
-    """The helper loading the model aside for this run (:mod:`scrutiny.tags.early`),
-    when there is one and this run's tagger is not loaded here already."""
+    """The helper loading the model aside for this run, when there is one not used yet
+    and this run's tagger is not loaded here already."""
     from scrutiny.nlp.pipeline import PlannedTagger
 
-    if project is None or not isinstance(tagger, PlannedTagger) or tagger.built:
+    current = _aside["helper"]
+    if (project is None or current is None or current[0] != str(project.root) or current[1].used
+            or not isinstance(tagger, PlannedTagger) or tagger.built):
         return None
-    from scrutiny.tags.early import helper_for
-
-    return helper_for(project)
+    return current[1]
 
 
 def _tag_on_cluster(client, project, store, tagger, todo_ids: set[str], longest: int, cpu: list | None = None):
