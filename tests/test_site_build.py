@@ -613,3 +613,36 @@ def test_postings_strings_round_trip_and_need_no_escaping():
         encode([-1])
     # the ranges file a document's id leads to (search.js computes the same FNV-1a)
     assert doc_hash("") == 0x811C9DC5 and doc_hash("a") == 0xE40C292C
+
+
+def test_templates_compiled_once_are_kept_for_the_next_process_and_follow_their_source(tmp_path, monkeypatch):
+    """A new process's site build compiles no template an earlier build compiled (Jinja's
+    bytecode cache under .scrutiny/), and a template of the project's own changed since
+    is compiled again and shows."""
+    import jinja2
+
+    from scrutiny.init import init_project
+    from scrutiny.project import Project
+    from scrutiny.site.render import THEME_DIR
+
+    project = Project(init_project(tmp_path / "proj"))
+    _stats, _passages, kb = build(project)
+    assert list((project.data_dir / "compiled-templates").iterdir())
+    compiled = []
+    real = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return real(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    build_site(project, curated=kb)      # (a new environment each build: the process keeps none)
+    assert compiled == []
+    own = project.root / "site_templates"
+    own.mkdir(exist_ok=True)
+    method = (THEME_DIR / "method.html").read_text(encoding="utf-8")
+    (own / "method.html").write_text(method.replace("{% block main %}", "{% block main %}<!-- our method page -->", 1),
+                                     encoding="utf-8")
+    build_site(project, curated=kb)
+    assert compiled == ["method.html"]
+    assert "<!-- our method page -->" in (project.root / "site" / "method" / "index.html").read_text(encoding="utf-8")

@@ -122,6 +122,14 @@ def build_site(project, out_dir=None, *, curated=None, store=None, cache_dir=Non
     writer = search = citer = None
     try:
         env = make_env(dirs, fp)
+        if env.bytecode_cache is None:
+            # the templates compiled once, kept for the next process (Jinja checks each
+            # against its source): a new process adding a document compiles none again
+            import jinja2
+
+            compiled = cache_root / "compiled-templates"
+            compiled.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
         writer = Writer(out, cache)
         t = time.perf_counter()
         pending = stages_pending(project, ctx.store, ingested)
