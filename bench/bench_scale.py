@@ -302,13 +302,22 @@ def _build_adds(root: Path, workdir: Path, n: int = BUILD_ADDS) -> list[Result]:
         d = spec(i)
         f = aside / d.file
         _write(d, f)
-        seconds, data, _ = _run(root, "build", "--offline", "--json", "--licence", "OGL-UK-3.0", str(f))
-        ingest = next(s for s in data["stages"] if s["name"] == "ingest")
-        if not data["ok"] or " 1 read" not in " " + ingest["line"]:
-            raise RuntimeError(f"build {d.file} did not read it as a new document: {ingest['line']}")
+        # as a user types it: the report in text (--json would add the encoding of every
+        # document's entry), each stage's line ending in its seconds when it ran
+        t = time.perf_counter()
+        proc = subprocess.run([_exe(), "--root", str(root), "build", "--offline", "--licence", "OGL-UK-3.0", str(f)],
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - t
+        lines = proc.stdout.splitlines()
+        ingest = next((line for line in lines if line.startswith("ingest:")), "")
+        if proc.returncode != 0 or not ingest.startswith("ingest: 1 read"):
+            raise RuntimeError(f"build {d.file} did not read it as a new document: {proc.stdout[-2000:]}"
+                               f"{proc.stderr[-2000:]}")
         times.append(seconds)
-        notes.append(f"{d.file} ({d.fmt}, {d.words} words) {seconds:.2f}s: {_stages_note(data)}")
-    return [Result("add one document (`scrutiny build FILE`: one process, the model loaded), median",
+        stages = "; ".join(line.split(":")[0] + " " + line.rsplit("(", 1)[-1].rstrip(")") for line in lines
+                           if line.startswith(("ingest:", "xref:", "site:")) and line.endswith("s)"))
+        notes.append(f"{d.file} ({d.fmt}, {d.words} words) {seconds:.2f}s: {stages}")
+    return [Result("add one document (`scrutiny build FILE`: one new process), median",
                    statistics.median(times), "s", "goal", 5.0, "<= 5 s", ok=max(times) <= 5.0,
                    notes=[f"{n} documents, {min(times):.2f}-{max(times):.2f} s"] + notes)]
 
