@@ -8,6 +8,8 @@ are in many passages (forced here)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from scrutiny.ingest import ingest
@@ -190,3 +192,57 @@ def test_build_with_the_file_loads_the_model_aside_and_tags_as_a_whole_build(tmp
     import multiprocessing
 
     assert not multiprocessing.active_children()      # the helper is stopped with the build
+
+
+def test_a_helper_that_dies_while_tagging_fails_the_build_loudly_and_stores_nothing(tmp_path, monkeypatch):
+    """The helper is killed after its first rows: the ingest stage fails with one clear
+    line, no tag of the run is stored, and the next build tags what was left."""
+    import os
+    import signal
+
+    import scrutiny.tags.early as early
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("SCRUTINY_EARLY_TAGGER", raising=False)
+    monkeypatch.setattr(early, "SEND", 1)        # one passage a message: rows come back before the end
+    _whole, added, last, before = _built_and_one_to_add(tmp_path)
+    real = early.EarlyTagger._stream
+
+    def dying(self, items, cpu):
+        for i, rows in enumerate(real(self, items, cpu)):
+            if i == 0:
+                os.kill(self.process.pid, signal.SIGKILL)
+            yield rows
+
+    monkeypatch.setattr(early.EarlyTagger, "_stream", dying)
+    result = build(added, fetch=False, site=False, files=[last])
+    assert not result.ok and result.stage("ingest").state == "failed"
+    assert "helper process that held the language model ended" in result.final_line()
+    assert _tables(added) == before              # no tag of the run was stored
+    monkeypatch.setattr(early.EarlyTagger, "_stream", real)
+    again = build(added, fetch=False, site=False)   # the next build tags the passages
+    assert again.ok and again.ingest.tagging.passages > 0
+    got, want = _tables(added), _tables(_whole)
+    for table in want:
+        assert got[table] == want[table], table
+
+
+def test_a_new_process_adding_a_file_never_imports_spacy_itself(tmp_path):
+    """`scrutiny build FILE` in a new process: the helper imports spaCy and loads the model;
+    the process itself does not (a second and a half it would spend on the same core)."""
+    import subprocess
+    import sys
+
+    _whole, added, last, _before = _built_and_one_to_add(tmp_path)
+    code = ("import sys\n"
+            "from scrutiny.cli import cli\n"
+            "try:\n"
+            f"    cli.main(['--root', {str(added.root)!r}, 'build', '--offline', '--no-site', {str(last)!r}],"
+            " standalone_mode=False)\n"
+            "finally:\n"
+            "    print('spacy imported:', 'spacy' in sys.modules)\n")
+    env = {k: v for k, v in os.environ.items() if k != "SCRUTINY_EARLY_TAGGER"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "ingest: 1 read, tagged" in out.stdout
+    assert "spacy imported: False" in out.stdout

@@ -16,7 +16,11 @@ once (:func:`scrutiny.tags.write.keep_tagger_warm`), the site's record of its
 (:func:`scrutiny.site.writer.keep_records`), and Python's imports are
 done; every stage still decides from the project's files and store what to do,
 as a one-off build does, so a build here writes exactly what ``scrutiny build``
-would have written.
+would have written. One thing a watch knows that a one-off build does not: when
+its poll saw nothing change but the inbox since a build that found every document
+current, the round ingests the inbox's files and takes the other documents as that
+build found them, without the pass over the whole manifest that would check each of
+10,000 entries again (:func:`scrutiny.pipeline.carried_over`).
 
 Changes are found by polling (one ``stat`` per file every ``interval``
 seconds): it needs nothing from the operating system and works on network

@@ -21,8 +21,9 @@ with :func:`scrutiny.nlp.pipeline.with_names`, which loads nothing again, and th
 versions must agree or the run tags in its own process as before.
 A helper that could not load, or a run with nothing to tag, costs the run
 nothing but the other core's time: it is stopped when the run ends. One that dies
-while tagging fails the run loudly (never a hang, nothing half written: the
-tagging transaction is rolled back).
+while tagging fails the run's ingest stage with one line (:class:`HelperLost`;
+never a hang, nothing half written: the tagging transaction is rolled back, and
+the next run tags the passages).
 """
 
 from __future__ import annotations
@@ -31,12 +32,19 @@ import queue
 import threading
 import time
 
+from scrutiny.errors import ScrutinyError
+
 WINDOW = 256        # passages sent ahead of the rows received (memory stays bounded)
 SEND = 32           # passages per message
 
 class HelperFailed(RuntimeError):
     """The helper cannot tag this run (the model did not load, another version): the
     caller tags in its own process."""
+
+
+class HelperLost(ScrutinyError):
+    """The helper stopped while it tagged (killed, out of memory) or failed on a passage:
+    the run's tagging transaction is rolled back, and the stage fails with one line."""
 
 
 def _serve(items_in, rows_out, parents_ends, model, cache_dir) -> None:
@@ -77,7 +85,7 @@ def _serve(items_in, rows_out, parents_ends, model, cache_dir) -> None:
                 chunk = items_in.recv()
                 if chunk is None:
                     return
-                yield from chunk
+                yield from lead_kinds(chunk)
 
         try:
             if n_process > 1:
@@ -102,6 +110,16 @@ def _serve(items_in, rows_out, parents_ends, model, cache_dir) -> None:
             return
 
 
+def lead_kinds(items):
+    """``(passage, lead-in text or None)`` as the run sends them -> ``(passage, the kind
+    the lead-in gives, or None)``: the run's process finds the lead-ins without
+    importing spaCy (which the rules that read them do), the helper their kinds."""
+    from scrutiny.nlp.claim_rules import lead_kind
+
+    for p, lead in items:
+        yield p, (lead_kind(lead) if lead is not None else None)
+
+
 class EarlyTagger:
     """A helper process loading (then holding) the project's tagger. ``tag`` may be
     called once per run; ``close`` stops it."""
@@ -123,10 +141,10 @@ class EarlyTagger:
 
     def tag(self, rows_of, items, *, version: str, names, max_length: int, total: int, n_process: int = 1,
             cpu: list | None = None):
-        """The rows of each ``(passage, lead)`` of ``items``, in order (``rows_of`` runs in
-        the helper). Raises :class:`HelperFailed` before the first row when the helper
+        """The rows of each ``(passage, lead-in text)`` of ``items``, in order (``rows_of``
+        runs in the helper, given the kind of the lead-in: :func:`lead_kinds`). Raises :class:`HelperFailed` before the first row when the helper
         cannot tag this run (the caller then tags in its own process); a helper lost
-        afterwards raises RuntimeError."""
+        afterwards raises :class:`HelperLost`, an error in its tagging RuntimeError."""
         if self.used:
             raise HelperFailed("the helper tags one run")
         self.used = True
@@ -147,7 +165,8 @@ class EarlyTagger:
                 try:
                     msg = self._recv.recv()
                 except (EOFError, OSError):
-                    received.put(("error", "the helper process stopped"))
+                    received.put(("lost", "the helper process that held the language model ended "
+                                          "(killed, or out of memory)"))
                     return
                 received.put(msg)
                 if msg[0] != "rows":
@@ -167,7 +186,10 @@ class EarlyTagger:
                 if cpu is not None:
                     cpu[0] += value
                 return None
-            raise RuntimeError(f"tagging in the helper process failed: {value}")
+            if kind == "lost":
+                raise HelperLost(f"tagging stopped: {value}; no tag of this run was stored (run the command "
+                                 "again; SCRUTINY_EARLY_TAGGER=0 tags in this process)")
+            raise RuntimeError(f"tagging in the helper process failed: {value}")   # (a bug: said as one)
 
         chunk = []
         finished = False
@@ -181,7 +203,7 @@ class EarlyTagger:
                 while sent - done > WINDOW or not received.empty():
                     rows = handle(received.get())
                     if rows is None:
-                        raise RuntimeError("the helper process ended before the last passage")
+                        raise HelperLost("tagging stopped: the helper process ended before the last passage")
                     yield from rows
             if chunk:
                 self._send.send(chunk)
@@ -194,7 +216,7 @@ class EarlyTagger:
                     break
                 yield from rows
             if done != sent:
-                raise RuntimeError(f"the helper process tagged {done} passages of {sent}")
+                raise HelperLost(f"tagging stopped: the helper process tagged {done} passages of {sent}")
         finally:
             if not finished:
                 self.close()
@@ -211,4 +233,4 @@ class EarlyTagger:
         self.process.join(5)
 
 
-__all__ = ["EarlyTagger", "HelperFailed"]
+__all__ = ["EarlyTagger", "HelperFailed", "HelperLost"]

@@ -209,11 +209,11 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
         # (each list item with the kind its lead-in gives it, read on the way)
         # only the documents holding a passage to tag are read (in the store's order)
 
-        def items():
+        def items(kinds: bool = True):
             for doc_id in store.document_ids():
                 if doc_id not in todo_docs:
                     continue
-                for p, lead in _with_lead_ins(store.passages(doc_id)):
+                for p, lead in _with_lead_ins(store.passages(doc_id), kinds):
                     if p.id in todo_ids:
                         yield p, lead
 
@@ -231,7 +231,8 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
             from scrutiny.tags.early import HelperFailed
 
             try:
-                tagged = early.tag(passage_rows, items(), version=tagger.version, names=tagger.names,
+                # (the lead-ins' texts: their kinds are found in the helper, which has spaCy loaded)
+                tagged = early.tag(passage_rows, items(kinds=False), version=tagger.version, names=tagger.names,
                                    max_length=longest, total=ntodo, n_process=n_process, cpu=worker_cpu)
             except HelperFailed:
                 tagged = None
@@ -567,20 +568,23 @@ def _nothing_to_do(store, current: set[str], version: str, tagged: dict | None =
     return all(tagged.get(pid) in same for pid in current) and all(pid in current for pid in tagged)
 
 
-def _with_lead_ins(passages):
+def _with_lead_ins(passages, kinds: bool = True):
     """Each passage of one document (in reading order) with the kind its lead-in
     gives it when it is a list item ("We will:" above it: commitment; "The
     Government should:": recommendation), else None. The lead-in is the nearest
-    passage before it that is not a list item, when that ends with a colon."""
-    from scrutiny.nlp.claim_rules import lead_kind
-
+    passage before it that is not a list item, when that ends with a colon.
+    ``kinds=False``: the lead-in's text instead of its kind (for a process that has
+    not imported spaCy: the helper that tags turns it into the kind, see
+    :func:`scrutiny.tags.early.lead_kinds`)."""
+    if kinds:
+        from scrutiny.nlp.claim_rules import lead_kind
     lead = None
     for p in passages:
         if p.kind == LIST_ITEM:
             yield p, lead
             continue
         text = p.text.rstrip()
-        lead = lead_kind(text) if text.endswith(":") else None
+        lead = (lead_kind(text) if kinds else text) if text.endswith(":") else None
         yield p, None
 
 
