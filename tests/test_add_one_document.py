@@ -246,3 +246,36 @@ def test_a_new_process_adding_a_file_never_imports_spacy_itself(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert "ingest: 1 read, tagged" in out.stdout
     assert "spacy imported: False" in out.stdout
+
+
+def test_while_the_model_loads_the_build_reads_its_site_record_ahead(tmp_path, monkeypatch):
+    """A build that adds a file waits for its helper's model: meanwhile it reads the site's
+    record (440,000 names at 10,000 documents), which its site stage then finds read; the
+    process keeps no record after the build."""
+    import time
+
+    import scrutiny.site.writer as writer
+    from scrutiny.nlp import pipeline as nlp_pipeline
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("SCRUTINY_EARLY_TAGGER", raising=False)
+    _whole, added, last, _before = _built_and_one_to_add(tmp_path)
+    assert build(added, fetch=False).ok                 # a site, and its record
+    here, real = os.getpid(), nlp_pipeline.build_tagger
+
+    def slow(*args, **kwargs):          # the helper's model takes a while to load
+        if os.getpid() != here:
+            time.sleep(1.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(nlp_pipeline, "build_tagger", slow)
+    parsed, real_pages = [], writer._record_pages
+    monkeypatch.setattr(writer, "_record_pages", lambda data: parsed.append(1) or real_pages(data))
+    waited = []
+    real_ahead = writer.read_ahead
+    monkeypatch.setattr(writer, "read_ahead", lambda path: waited.append(path) or real_ahead(path))
+    result = build(added, fetch=False, files=[last])
+    assert result.ok and result.stage("site").state == "ran"
+    assert len(waited) == 1 and parsed == [1]           # read once, ahead, not again by the site stage
+    assert not writer._KEEP and not writer._KEPT
+    assert (added.root / "site" / "doc" / "orchard-briefing" / "index.html").is_file()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -147,25 +148,33 @@ def build(project: Project, *, fetch: bool = True, ingest: bool = True, xref: bo
     """
     say = progress or (lambda report: None)
     t0 = time.perf_counter()
-    with _model_aside(project, files if ingest else None, scheduler):
+    with _model_aside(project, files if ingest else None, scheduler, out if site else False):
         return _build(project, say, t0, fetch=fetch, ingest=ingest, xref=xref, site=site, out=out, force=force,
                       detail=detail, scheduler=scheduler, files=files, kind=kind, metadata=metadata, others=others)
 
 
-def _model_aside(project, files, scheduler):
+@contextmanager
+def _model_aside(project, files, scheduler, out):
     """Files to add, in a process whose model is not loaded: the model loads on the
-    other core while the build reads them (:mod:`scrutiny.tags.early`)."""
-    from contextlib import nullcontext
-
-    if not files or scheduler:
-        return nullcontext()
+    other core while the build reads them (:mod:`scrutiny.tags.early`), and if the
+    build has to wait for it, it reads the site's record meanwhile (``out``: where
+    the site goes, False without a site), which its site stage then finds read."""
     from scrutiny.cluster import scheduler_address
 
-    if scheduler_address(project):
-        return nullcontext()
+    if not files or scheduler or scheduler_address(project):
+        yield
+        return
     from scrutiny.tags.write import model_loading_aside
 
-    return model_loading_aside(project)
+    if out is False:
+        with model_loading_aside(project):
+            yield
+        return
+    from scrutiny.site.writer import read_ahead, record_file, records_kept
+
+    record = record_file(Path(project.data_dir), Path(out) if out else Path(project.site_dir))
+    with records_kept(), model_loading_aside(project, while_waiting=[lambda: read_ahead(record)]):
+        yield
 
 
 def _build(project, say, t0, *, fetch, ingest, xref, site, out, force, detail, scheduler, files, kind, metadata,

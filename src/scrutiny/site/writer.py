@@ -37,6 +37,7 @@ import bisect
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from scrutiny.atomic import write_text
@@ -533,6 +534,26 @@ def keep_records(on: bool = True) -> None:
     _KEEP = on
     if not on:
         _KEPT.clear()
+
+
+@contextmanager
+def records_kept():
+    """Keep the records read inside the block (:func:`keep_records`), and after it as
+    before it: a one-off build that reads its record ahead, while it waits for its
+    language model, finds it read when its site stage begins."""
+    before = _KEEP
+    keep_records(True)
+    try:
+        yield
+    finally:
+        if not before:
+            keep_records(False)
+
+
+def read_ahead(cache_path: Path) -> None:
+    """Read the record at ``cache_path`` into the kept copy (inside :func:`records_kept`)."""
+    if _KEEP:
+        _read_whole(Path(cache_path))
 
 
 def _read_whole(cache_path: Path) -> tuple[dict | None, dict | None]:

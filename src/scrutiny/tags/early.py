@@ -59,6 +59,10 @@ def _serve(items_in, rows_out, parents_ends, model, cache_dir) -> None:
         failure = None
     except BaseException as exc:      # (reported to the run, which tags in its own process)
         tagger, failure = None, f"{type(exc).__name__}: {exc}"
+    try:
+        rows_out.send(("loaded", failure is None))    # (the run may be doing other work until then)
+    except (OSError, BrokenPipeError):
+        return
     while True:
         try:
             msg = items_in.recv()
@@ -124,8 +128,13 @@ class EarlyTagger:
     """A helper process loading (then holding) the project's tagger. ``tag`` may be
     called once per run; ``close`` stops it."""
 
-    def __init__(self, project):
+    def __init__(self, project, while_waiting=()):
+        """``while_waiting``: work (callables) worth doing if the run has to wait for the
+        model: done one after the other until it is loaded (what fails there is left to
+        the run, which does the same work later and says why)."""
         import multiprocessing
+
+        self._idle = list(while_waiting)
 
         ctx = multiprocessing.get_context("fork")
         items_in, items_out = ctx.Pipe(duplex=False)     # (the receiving end, the sending end)
@@ -149,6 +158,18 @@ class EarlyTagger:
             raise HelperFailed("the helper tags one run")
         self.used = True
         try:
+            while not self._recv.poll(0.02):     # the model is loading: other work meanwhile
+                if self._idle:
+                    job = self._idle.pop(0)
+                    try:
+                        job()
+                    except Exception:   # (left to the run, which does it again and says why)
+                        pass
+                elif not self.process.is_alive():
+                    break
+            kind, loaded = self._recv.recv()
+            if kind != "loaded":
+                raise HelperFailed(f"the helper said {kind!r} before its model was loaded")
             self._send.send((rows_of, version, list(names), max_length, total, n_process))
             kind, value = self._recv.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:

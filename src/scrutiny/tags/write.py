@@ -311,17 +311,18 @@ def early_helper_wanted(project) -> bool:
 
 
 @contextmanager
-def model_loading_aside(project):
+def model_loading_aside(project, while_waiting=()):
     """Start a helper process loading ``project``'s tagger (:mod:`scrutiny.tags.early`,
     when :func:`early_helper_wanted`) for the :func:`tag_store` run inside the block,
     which tags through it; the helper is stopped when the block ends. For a new process
     that adds files (``scrutiny build FILE``, ``scrutiny ingest FILE``): enter it first,
-    before any thread, open store or other process is started."""
+    before any thread, open store or other process is started. ``while_waiting``: work
+    for the run to do if it has to wait for the model (callables; see ``EarlyTagger``)."""
     helper = None
     if _aside["helper"] is None and early_helper_wanted(project):
         from scrutiny.tags.early import EarlyTagger
 
-        helper = EarlyTagger(project)
+        helper = EarlyTagger(project, while_waiting)
         _aside["helper"] = (str(project.root), helper)
     try:
         yield helper
