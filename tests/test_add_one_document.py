@@ -279,3 +279,22 @@ def test_while_the_model_loads_the_build_reads_its_site_record_ahead(tmp_path, m
     assert len(waited) == 1 and parsed == [1]           # read once, ahead, not again by the site stage
     assert not writer._KEEP and not writer._KEPT
     assert (added.root / "site" / "doc" / "orchard-briefing" / "index.html").is_file()
+
+
+def test_no_process_for_a_helper_and_the_build_loads_the_model_itself(tmp_path, monkeypatch):
+    import scrutiny.tags.early as early
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("SCRUTINY_EARLY_TAGGER", raising=False)
+    whole, added, last, _before = _built_and_one_to_add(tmp_path)
+
+    def no_process(self, project, while_waiting=()):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(early.EarlyTagger, "__init__", no_process)
+    built = _counting_tagger_builds(monkeypatch)
+    result = build(added, fetch=False, site=False, files=[last])
+    assert result.ok and built == [1]
+    got, want = _tables(added), _tables(whole)
+    for table in want:
+        assert got[table] == want[table], table

@@ -303,6 +303,10 @@ def early_helper_wanted(project) -> bool:
     SCRUTINY_EARLY_TAGGER is not 0."""
     if os.environ.get("SCRUTINY_EARLY_TAGGER", "1") == "0" or (os.cpu_count() or 1) < 2:
         return False
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():   # (the helper is forked: not on Windows)
+        return False
     if tagger_is_warm(project):
         return False
     from scrutiny.nlp.pipeline import planned_tagger
@@ -322,7 +326,11 @@ def model_loading_aside(project, while_waiting=()):
     if _aside["helper"] is None and early_helper_wanted(project):
         from scrutiny.tags.early import EarlyTagger
 
-        helper = EarlyTagger(project, while_waiting)
+        try:
+            helper = EarlyTagger(project, while_waiting)
+        except OSError:     # (no process to be had: the run loads the model itself, as before)
+            helper = None
+    if helper is not None:
         _aside["helper"] = (str(project.root), helper)
     try:
         yield helper
