@@ -37,6 +37,7 @@ from scrutiny.errors import ScrutinyError
 WINDOW = 256        # passages sent ahead of the rows received (memory stays bounded)
 SEND = 32           # passages per message
 
+
 class HelperFailed(RuntimeError):
     """The helper cannot tag this run (the model did not load, another version): the
     caller tags in its own process."""
@@ -110,7 +111,10 @@ def _serve(items_in, rows_out, parents_ends, model, cache_dir) -> None:
                 rows_out.send(("rows", batch))
             rows_out.send(("done", time.process_time() - cpu0 + worker_cpu[0]))
         except BaseException as exc:
-            rows_out.send(("error", f"{type(exc).__name__}: {exc}"))
+            try:
+                rows_out.send(("error", f"{type(exc).__name__}: {exc}"))
+            except OSError:     # (the run is gone: nobody to tell)
+                pass
             return
 
 
@@ -135,7 +139,6 @@ class EarlyTagger:
         import multiprocessing
 
         self._idle = list(while_waiting)
-
         ctx = multiprocessing.get_context("fork")
         items_in, items_out = ctx.Pipe(duplex=False)     # (the receiving end, the sending end)
         rows_in, rows_out = ctx.Pipe(duplex=False)
@@ -151,9 +154,10 @@ class EarlyTagger:
     def tag(self, rows_of, items, *, version: str, names, max_length: int, total: int, n_process: int = 1,
             cpu: list | None = None):
         """The rows of each ``(passage, lead-in text)`` of ``items``, in order (``rows_of``
-        runs in the helper, given the kind of the lead-in: :func:`lead_kinds`). Raises :class:`HelperFailed` before the first row when the helper
-        cannot tag this run (the caller then tags in its own process); a helper lost
-        afterwards raises :class:`HelperLost`, an error in its tagging RuntimeError."""
+        runs in the helper, given the kind of the lead-in: :func:`lead_kinds`). Raises
+        :class:`HelperFailed` before the first row when the helper cannot tag this run
+        (the caller then tags in its own process); a helper lost afterwards raises
+        :class:`HelperLost`, an error in its tagging RuntimeError."""
         if self.used:
             raise HelperFailed("the helper tags one run")
         self.used = True
