@@ -23,9 +23,9 @@ import os
 import re
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from contextlib import contextmanager
 from functools import lru_cache
 
 from scrutiny.kb.view import Curated, load_curated
@@ -236,20 +236,19 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
                                    max_length=longest, total=ntodo, n_process=n_process, cpu=worker_cpu)
             except HelperFailed:
                 tagged = None
-        if todo_ids and tagged is None and cluster is None and longest >= tagger.nlp.max_length:
-            tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
-        if tagged is not None:
-            pass
-        elif not todo_ids:
-            tagged = ()
-        elif cluster is not None:
-            tagged = _tag_on_cluster(cluster, project, store, tagger, todo_ids, longest, cpu=worker_cpu)
-        elif n_process > 1:
-            from scrutiny.tags.parallel import tag_in_processes
+        if tagged is None:
+            if todo_ids and cluster is None and longest >= tagger.nlp.max_length:
+                tagger.nlp.max_length = longest + 1  # a very long passage is still tagged, not refused
+            if not todo_ids:
+                tagged = ()
+            elif cluster is not None:
+                tagged = _tag_on_cluster(cluster, project, store, tagger, todo_ids, longest, cpu=worker_cpu)
+            elif n_process > 1:
+                from scrutiny.tags.parallel import tag_in_processes
 
-            tagged = tag_in_processes(tagger, passage_rows, items(), n_process, cpu=worker_cpu, total=ntodo)
-        else:
-            tagged = local()
+                tagged = tag_in_processes(tagger, passage_rows, items(), n_process, cpu=worker_cpu, total=ntodo)
+            else:
+                tagged = local()
         done = 0
         stamp = _now()
         for rows in tagged:
