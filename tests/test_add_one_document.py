@@ -208,8 +208,8 @@ def test_a_helper_that_dies_while_tagging_fails_the_build_loudly_and_stores_noth
     _whole, added, last, before = _built_and_one_to_add(tmp_path)
     real = early.EarlyTagger._stream
 
-    def dying(self, items, cpu):
-        for i, rows in enumerate(real(self, items, cpu)):
+    def dying(self, items, *args):
+        for i, rows in enumerate(real(self, items, *args)):
             if i == 0:
                 os.kill(self.process.pid, signal.SIGKILL)
             yield rows

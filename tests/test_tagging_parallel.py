@@ -108,3 +108,102 @@ def test_one_long_document_is_tagged_on_two_processes_with_the_same_rows(tmp_pat
     assert used == [(2, 70)]
     _one, rows_one = _tag(tmp_path / "one", 1)
     assert rows_auto == rows_one and auto.passages == 70
+
+
+def _alive_in_group(pgid: int, wait: float = 5.0) -> list[int]:
+    """The processes of group ``pgid`` still running (not zombies), after up to ``wait``
+    seconds for those just killed to end (read from /proc)."""
+    import time
+    from pathlib import Path
+
+    deadline = time.monotonic() + wait
+    while True:
+        alive = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+                alive.append(int(stat.parent.name))
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def test_a_long_run_through_the_helper_never_waits_on_itself(tmp_path, monkeypatch):
+    """More passages than the run sends ahead of the rows it has back (tags.early): the
+    helper's workers take several tasks before the first rows come, and the run must
+    have sent them; 500 passages on two processes go through, in the rows one process
+    writes (a deadlock here hung a real report's ingest once)."""
+    import threading
+
+    import scrutiny.tags.write as write
+    from scrutiny.tags.early import window
+
+    monkeypatch.setattr(write.os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("SCRUTINY_EARLY_TAGGER", raising=False)
+    monkeypatch.delenv("SCRUTINY_TAG_PROCESSES", raising=False)
+    texts = [f"{t} Item {i}." for i, t in enumerate(TEXTS * 100)]
+    assert len(texts) > window(len(texts), 2) - 64      # more than the helper buffers before its first rows
+    project = Project(init_project(tmp_path / "helper"))
+    with Store(project.store_location) as store, store.transaction():
+        add_document(store, "long", texts)
+    out = {}
+
+    def run():
+        with write.model_loading_aside(project) as helper:
+            out["helper"] = helper
+            store = Store(project.store_location)
+            try:
+                out["summary"] = write.tag_store(project, store)
+                out["rows"] = [tuple(r) for r in store.db.execute(
+                    f"SELECT {TABLES['nlp_claims']} FROM nlp_claims ORDER BY rowid")]
+            finally:
+                store.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(300)
+    if thread.is_alive():
+        out["helper"].close()
+        pytest.fail("the run and its helper waited on each other")
+    assert out["helper"] is not None and out["summary"].passages == 500
+    assert not _alive_in_group(out["helper"].process.pid)    # the helper and its workers are gone
+    one = Project(init_project(tmp_path / "one"))
+    with Store(one.store_location) as store:
+        with store.transaction():
+            add_document(store, "long", texts)
+        tag_store(one, store, tagger=shared_tagger(), n_process=1)
+        assert out["rows"] == [tuple(r) for r in store.db.execute(
+            f"SELECT {TABLES['nlp_claims']} FROM nlp_claims ORDER BY rowid")]
+
+
+def test_a_helper_stopped_in_the_middle_leaves_no_worker_behind(tmp_path, monkeypatch):
+    """The run ends while the helper's two workers tag (here: the run stops reading its
+    rows): closing the helper stops its whole process group, workers included."""
+    import scrutiny.tags.write as write
+
+    monkeypatch.setattr(write.os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("SCRUTINY_EARLY_TAGGER", raising=False)
+    monkeypatch.delenv("SCRUTINY_TAG_PROCESSES", raising=False)
+    project = Project(init_project(tmp_path / "stopped"))
+    with Store(project.store_location) as store, store.transaction():
+        add_document(store, "long", [f"{t} Item {i}." for i, t in enumerate(TEXTS * 40)])
+    real = write._write_rows
+    calls = []
+
+    def stop_after_some(db, rows, counts):
+        calls.append(1)
+        if len(calls) == 40:
+            raise KeyboardInterrupt("stopped by the user")
+        return real(db, rows, counts)
+
+    monkeypatch.setattr(write, "_write_rows", stop_after_some)
+    with pytest.raises(KeyboardInterrupt):
+        with write.model_loading_aside(project) as helper, Store(project.store_location) as store:
+            write.tag_store(project, store)
+    assert helper is not None
+    assert not _alive_in_group(helper.process.pid)
+    with Store(project.store_location) as store:      # nothing of the run was kept
+        assert store.db.execute("SELECT count(*) FROM nlp_tagged").fetchone()[0] == 0

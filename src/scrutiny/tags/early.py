@@ -28,14 +28,28 @@ the next run tags the passages).
 
 from __future__ import annotations
 
+import os
 import queue
+import signal
 import threading
 import time
 
 from scrutiny.errors import ScrutinyError
 
-WINDOW = 256        # passages sent ahead of the rows received (memory stays bounded)
+WINDOW = 256        # passages sent ahead of the rows received, at least (memory stays bounded)
 SEND = 32           # passages per message
+
+
+def window(total: int, n_process: int) -> int:
+    """Passages the run may send ahead of the rows it has received: more than the helper
+    takes in before it sends its first rows (tags.parallel keeps ``n_process *
+    IN_FLIGHT`` tasks in flight, and a task waits for its chunk to fill; one process
+    waits for a batch of nlp.pipe; rows go back ``SEND`` at a time). Less, and the
+    run would wait for rows the helper cannot make before more passages come."""
+    from scrutiny.tags.parallel import CHUNK, IN_FLIGHT, chunk_size
+
+    taken = (n_process * IN_FLIGHT + 1) * chunk_size(total, n_process) if n_process > 1 else CHUNK
+    return max(WINDOW, taken + 2 * SEND)
 
 
 class HelperFailed(RuntimeError):
@@ -53,6 +67,10 @@ def _serve(items_in, rows_out, parents_ends, model, cache_dir) -> None:
     the run it is sent."""
     for conn in parents_ends:   # (so that the run's end, or its death, is an end of input here)
         conn.close()
+    try:
+        os.setpgid(0, 0)    # a process group of its own: stopped with the workers it forks
+    except OSError:
+        pass
     from scrutiny.nlp.pipeline import build_tagger, with_names
 
     try:
@@ -180,9 +198,9 @@ class EarlyTagger:
             raise HelperFailed(f"the helper process is gone ({exc})") from None
         if kind != "ready":
             raise HelperFailed(str(value))
-        return self._stream(items, cpu)
+        return self._stream(items, cpu, window(total, n_process))
 
-    def _stream(self, items, cpu):
+    def _stream(self, items, cpu, ahead: int):
         received: queue.Queue = queue.Queue()
 
         def receive():      # (a thread of its own: the helper never waits on a full pipe)
@@ -225,7 +243,7 @@ class EarlyTagger:
                     self._send.send(chunk)
                     sent += len(chunk)
                     chunk = []
-                while sent - done > WINDOW or not received.empty():
+                while sent - done > ahead or not received.empty():
                     rows = handle(received.get())
                     if rows is None:
                         raise HelperLost("tagging stopped: the helper process ended before the last passage")
@@ -247,12 +265,17 @@ class EarlyTagger:
                 self.close()
 
     def close(self) -> None:
-        """Stop the helper (at once: a run that is over needs nothing more of it)."""
+        """Stop the helper and the workers it forked (at once: a run that is over needs
+        nothing more of them; a worker left behind would wait for work for ever)."""
         for conn in (self._send, self._recv):
             try:
                 conn.close()
             except OSError:
                 pass
+        try:     # (its group: not reaped yet, so the number is still its own)
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except OSError:
+            pass
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
