@@ -53,8 +53,8 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def _tree(root: int) -> list[int]:
-    kids = _children()
+def _tree(root: int, kids: dict[int, list[int]] | None = None) -> list[int]:
+    kids = _children() if kids is None else kids
     out, todo = [], [root]
     while todo:
         pid = todo.pop()
@@ -63,38 +63,44 @@ def _tree(root: int) -> list[int]:
     return out
 
 
-def tree_pss(root: int) -> int:
-    """Sum of PSS over ``root`` and its descendants, bytes."""
-    return sum(_pss(pid) for pid in _tree(root))
+def tree_pss(root: int, pids: list[int] | None = None) -> int:
+    """Sum of PSS over ``root`` and its descendants (``pids``, when already listed), bytes."""
+    return sum(_pss(pid) for pid in (_tree(root) if pids is None else pids))
 
 
-def tree_rss(root: int) -> tuple[int, int]:
-    """(sum of RSS over ``root`` and its descendants, largest single RSS), bytes."""
-    kids = _children()
-    total, single, todo = 0, 0, [root]
-    while todo:
-        pid = todo.pop()
-        r = _rss(pid)
-        total += r
-        single = max(single, r)
-        todo.extend(kids.get(pid, ()))
-    return total, single
+def tree_rss(root: int, pids: list[int] | None = None) -> tuple[int, int]:
+    """(sum of RSS over ``root`` and its descendants (``pids``, when already listed),
+    largest single RSS), bytes."""
+    sizes = [_rss(pid) for pid in (_tree(root) if pids is None else pids)]
+    return sum(sizes), max(sizes, default=0)
 
 
 class TreeMemory:
-    def __init__(self, pid: int, every: float = 0.25):
-        self.pid, self.every = pid, every
+    """Samples the tree every ``every`` seconds for the first ``settle`` seconds, then
+    every ``later`` seconds: a sample walks /proc once and reads each process's
+    smaps_rollup, which the kernel makes by walking the process's page tables, so
+    that sampling a 45-minute build four times a second took a fifth of a core
+    from the two it measured (and the page-table walks slow the processes walked)."""
+
+    def __init__(self, pid: int, every: float = 0.25, later: float = 2.0, settle: float = 30.0):
+        self.pid, self.every, self.later, self.settle = pid, every, later, settle
         self.peak_total = self.peak_single = self.peak_pss = 0
+        self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
+        import time
+
+        start = time.monotonic()
         while not self._stop.is_set():
-            total, single = tree_rss(self.pid)
+            pids = _tree(self.pid)
+            total, single = tree_rss(self.pid, pids)
             self.peak_total = max(self.peak_total, total)
             self.peak_single = max(self.peak_single, single)
-            self.peak_pss = max(self.peak_pss, tree_pss(self.pid))
-            self._stop.wait(self.every)
+            self.peak_pss = max(self.peak_pss, tree_pss(self.pid, pids))
+            self.samples += 1
+            self._stop.wait(self.every if time.monotonic() - start < self.settle else self.later)
 
     def __enter__(self):
         self._thread.start()

@@ -41,3 +41,23 @@ def test_pages_shared_by_a_forked_child_count_once_in_pss_and_twice_in_rss():
     assert single >= 150 * mb
     assert rss >= 300 * mb                 # the shared block in both processes
     assert 150 * mb <= pss <= rss - 120 * mb   # once, split between the two
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux /proc with smaps_rollup")
+def test_the_sampler_slows_down_after_its_first_seconds_and_still_sees_the_peak():
+    from bench.rss import TreeMemory
+
+    proc = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        with TreeMemory(proc.pid, every=0.01, later=0.25, settle=0.3) as mem:
+            time.sleep(1.3)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    # about 30 samples in the first 0.3 s at most, then one each quarter of a second:
+    # never the 130 that sampling every 0.01 s for 1.3 s would take
+    assert 3 <= mem.samples <= 45
+    assert mem.peak_single_mb >= 150 and mem.peak_total_mb >= 300
+    assert 150 <= mem.peak_pss_mb <= mem.peak_total_mb - 120
