@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,18 +26,25 @@ time.sleep(60)
 """
 
 
-@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux /proc with smaps_rollup")
-def test_pages_shared_by_a_forked_child_count_once_in_pss_and_twice_in_rss():
+@contextmanager
+def _parent_and_child():
+    """The pid of a process holding 150 MB that it shares with its forked child."""
     proc = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
         assert proc.stdout.readline().strip() == "ready"
-        time.sleep(0.5)
-        rss, single = tree_rss(proc.pid)
-        pss = tree_pss(proc.pid)
+        yield proc.pid
     finally:
         os.killpg(proc.pid, signal.SIGKILL)     # the parent and its forked child
         proc.wait()
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux /proc with smaps_rollup")
+def test_pages_shared_by_a_forked_child_count_once_in_pss_and_twice_in_rss():
+    with _parent_and_child() as pid:
+        time.sleep(0.5)
+        rss, single = tree_rss(pid)
+        pss = tree_pss(pid)
     mb = 1 << 20
     assert single >= 150 * mb
     assert rss >= 300 * mb                 # the shared block in both processes
@@ -47,15 +55,8 @@ def test_pages_shared_by_a_forked_child_count_once_in_pss_and_twice_in_rss():
 def test_the_sampler_slows_down_after_its_first_seconds_and_still_sees_the_peak():
     from bench.rss import TreeMemory
 
-    proc = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    try:
-        assert proc.stdout.readline().strip() == "ready"
-        with TreeMemory(proc.pid, every=0.01, later=0.25, settle=0.3) as mem:
-            time.sleep(1.3)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    with _parent_and_child() as pid, TreeMemory(pid, every=0.01, later=0.25, settle=0.3) as mem:
+        time.sleep(1.3)
     # about 30 samples in the first 0.3 s at most, then one each quarter of a second:
     # never the 130 that sampling every 0.01 s for 1.3 s would take
     assert 3 <= mem.samples <= 45
