@@ -53,8 +53,8 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def _tree(root: int, kids: dict[int, list[int]] | None = None) -> list[int]:
-    kids = _children() if kids is None else kids
+def _tree(root: int) -> list[int]:
+    kids = _children()
     out, todo = [], [root]
     while todo:
         pid = todo.pop()

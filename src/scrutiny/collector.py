@@ -9,10 +9,19 @@ of a one-document build's CPU time (user CPU 6.0-7.1 s with the default, 5.2-5.5
 with the thresholds below, four builds each at 10,000 documents). A command of
 ``scrutiny`` (:func:`scrutiny.cli.main`) runs with these thresholds: cycles are
 still collected, after a hundred thousand allocations instead of seven hundred.
+
+When the command is done, the interpreter's shutdown runs one last full pass over
+every object still held, only for the operating system to free the whole process
+a moment later: a quarter of a second of a one-document build at 300 documents
+(0.26-0.33 s from the command's last line to the end of the process, against
+0.03-0.11 s with the objects frozen first; six builds, two cores busy with other
+work). The command's process freezes them (``gc.freeze``: the last pass leaves
+them alone) once its exit handlers start, so the process ends without that pass.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 
 THRESHOLDS = (100_000, 50, 100)
@@ -25,4 +34,12 @@ def fewer_collections() -> tuple[int, int, int]:
     return old
 
 
-__all__ = ["THRESHOLDS", "fewer_collections"]
+def no_last_pass() -> None:
+    """At the process's exit, before the interpreter shuts down, freeze every object it
+    holds (``gc.freeze``), so that the shutdown's last collection walks none of them.
+    Exit handlers registered after this one run before it (they run in reverse order),
+    so they may still allocate and free as they please."""
+    atexit.register(gc.freeze)
+
+
+__all__ = ["THRESHOLDS", "fewer_collections", "no_last_pass"]

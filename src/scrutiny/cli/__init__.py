@@ -64,11 +64,12 @@ ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def main(argv=None):
-    from scrutiny.collector import fewer_collections
+    from scrutiny.collector import fewer_collections, no_last_pass
 
     for name in ONE_THREAD:
         os.environ.setdefault(name, "1")
     fewer_collections()    # a command's process: the cycle collector runs less often (scrutiny.collector)
+    no_last_pass()         # and the interpreter's shutdown does not walk every object it held
     return cli.main(args=argv, prog_name="scrutiny")
 
 
