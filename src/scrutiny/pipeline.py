@@ -34,12 +34,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrutiny.errors import ScrutinyError
-from scrutiny.fetch import FetchReport
-from scrutiny.ingest import DocReport, IngestReport
 from scrutiny.lock import locked
 from scrutiny.project import Project
 
-if TYPE_CHECKING:  # imported when their stage runs (the site pulls in Jinja2, xref scikit-learn)
+if TYPE_CHECKING:
+    # imported when their stage runs (the site pulls in Jinja2, xref scikit-learn); fetch and
+    # ingest too, so that a process adding a file forks its model's helper before it
+    # imports them (_model_aside: they load on one core while the model loads on the other)
+    from scrutiny.fetch import FetchReport
+    from scrutiny.ingest import IngestReport
     from scrutiny.site import SiteSummary
     from scrutiny.xref import XrefSummary
 
@@ -170,11 +173,18 @@ def _model_aside(project, files, scheduler, out):
         with model_loading_aside(project):
             yield
         return
-    from scrutiny.site.writer import read_ahead, record_file, records_kept
+    site_dir = Path(out) if out else Path(project.site_dir)
 
-    record = record_file(Path(project.data_dir), Path(out) if out else Path(project.site_dir))
-    with records_kept(), model_loading_aside(project, while_waiting=[lambda: read_ahead(record)]):
-        yield
+    def read_record():      # (the site's writer imported once the helper is forked)
+        from scrutiny.site.writer import read_ahead, record_file
+
+        read_ahead(record_file(Path(project.data_dir), site_dir))
+
+    with model_loading_aside(project, while_waiting=[read_record]):
+        from scrutiny.site.writer import records_kept
+
+        with records_kept():
+            yield
 
 
 def _build(project, say, t0, *, fetch, ingest, xref, site, out, force, detail, scheduler, files, kind, metadata,
@@ -213,7 +223,7 @@ def _build(project, say, t0, *, fetch, ingest, xref, site, out, force, detail, s
 # --- the stages ----------------------------------------------------------------------
 
 def _fetch(project, result, *, detail, **_) -> StageReport:
-    from scrutiny.fetch import fetch_all, source_path
+    from scrutiny.fetch import FetchReport, fetch_all, source_path
     from scrutiny.manifest import read_manifest
 
     manifest = read_manifest(project.manifest_path)
@@ -303,6 +313,8 @@ def carried_over(earlier: IngestReport) -> IngestReport:
     ``earlier`` (a build's ingest report): every document it read or found current is
     unchanged, with its pages and passages; the missing are missing still. Raises
     ValueError for a report in which a document failed (that one is tried again)."""
+    from scrutiny.ingest import DocReport, IngestReport
+
     if earlier.failed:
         raise ValueError("an ingest in which a document failed is not carried over")
     return IngestReport(documents=[
@@ -314,6 +326,8 @@ def _with_files(added: IngestReport, whole: IngestReport) -> IngestReport:
     """One report of an ingest of files and the whole manifest's after it: each
     document as the files' run found it (the whole run saw them unchanged), files
     that failed to register at the end, the tagging and index of the run that did them."""
+    from scrutiny.ingest import IngestReport
+
     by_id = {d.doc_id: d for d in added.documents}
     documents = [by_id.pop(d.doc_id, d) for d in whole.documents] + list(by_id.values())
     return IngestReport(documents=documents, tagging=whole.tagging or added.tagging,

@@ -27,12 +27,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from scrutiny.kb.view import Curated, load_curated
 from scrutiny.passages import NO_CLAIM_KINDS, Passage  # figures, contents pages, covers: no claims
 from scrutiny.readers.base import HEADING, LIST_ITEM
 from scrutiny.tags.doc_tagged import doc_stamp as _doc_stamp
 from scrutiny.tags.schema import TAG_TABLES, ensure_schema
+
+if TYPE_CHECKING:   # (the knowledge base's loader imported when a run reads kb/: a process adding a
+    # file forks the helper of model_loading_aside before it imports it)
+    from scrutiny.kb.view import Curated
 
 # passages: from this many, two processes forked from this one (they hold its tagger:
 # nothing loaded again, a few tens of milliseconds to start) share the run in tasks of a
@@ -87,6 +91,7 @@ def tagger_is_warm(project) -> bool:
 
 
 def build_project_tagger(project, warn: bool = True, curated: Curated | None = None):
+    from scrutiny.kb.view import load_curated
     from scrutiny.nlp.pipeline import build_tagger
 
     curated = curated if curated is not None else load_curated(project)
@@ -112,6 +117,8 @@ def tag_store(project, store, progress=None, tagger=None, curated: Curated | Non
 
     ``progress``, when given, is called as ``progress(done, total)`` after each batch.
     """
+    from scrutiny.kb.view import load_curated
+
     t0, cpu0 = time.perf_counter(), time.process_time()
     ensure_schema(store)
     db = store.db
